@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# flowmodels set-up, build and test on Debian 12, as root (or with sudo).
+#   ./build.sh run    install what is missing, build, open the workbench on a demo
+#   ./build.sh test   install what is missing, build, run the whole test suite
+#                     (normal build + ASan/UBSan build, -Werror, plus fuzz runs)
+#   ./build.sh build  install what is missing and build only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(build-essential cmake pkg-config clang
+  libncurses-dev libreadline-dev libgsl-dev libssl-dev libjansson-dev
+  liblzo2-dev liblz4-dev libbz2-dev libzstd-dev libcmocka-dev
+  gnuplot-nox nfdump tmux python3 file)
+
+install_deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}"
+  local SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() { # build DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DFM_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j"$(nproc)"
+}
+
+mode=${1:-run}
+case "$mode" in
+  build)
+    install_deps
+    build build
+    ;;
+  run)
+    install_deps
+    build build
+    exec ./build/flowmodels "${@:2}"
+    ;;
+  test)
+    install_deps
+    build build
+    (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600)
+    build build-asan -DFM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" --timeout 900 -LE fuzz)
+    if command -v clang >/dev/null; then
+      CC=clang build build-fuzz -DFM_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug -DFM_SANITIZE=OFF
+      (cd build-fuzz && ctest --output-on-failure -j"$(nproc)" -L fuzz)
+    fi
+    echo "all test suites passed"
+    ;;
+  *)
+    echo "usage: $0 run|test|build" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,167 @@
+/*
+ * io.h - reading and writing flow records in every format (SPEC 2), input
+ * expansion, and the cutting pipeline (SPEC 3).
+ *
+ * A struct fm_reader reads one or more inputs in order and hands out
+ * batches of records.  A struct fm_writer writes batches to a csv_flow
+ * file (or stdout) or a binary directory; nothing becomes visible under the
+ * output name until fm_writer_commit succeeds (temporary names + rename),
+ * and fm_writer_free without a commit removes everything it wrote.
+ *
+ * A struct fm_scan combines a reader with the four cutting counters and an
+ * optional record selector (the filter), and yields the records a tool
+ * processes.
+ */
+#ifndef FLOWMODELS_IO_H
+#define FLOWMODELS_IO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "flowmodels/error.h"
+#include "flowmodels/flow.h"
+#include "flowmodels/progress.h"
+
+enum fm_format {
+	FM_FORMAT_CSV_FLOW,
+	FM_FORMAT_PIPE,
+	FM_FORMAT_BINARY,
+	FM_FORMAT_NFCAPD,         /* native reader of nfdump capture files */
+	FM_FORMAT_NFCAPD_NFDUMP,  /* through `nfdump -r FILE -q -o pipe` */
+	FM_FORMAT_COUNT
+};
+
+/* Parse a format name ("csv_flow", "pipe", "binary", "nfcapd", ...). */
+int fm_format_parse(const char *name, enum fm_format *out);
+const char *fm_format_name(enum fm_format f);
+/* "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump" */
+const char *fm_format_list(void);
+
+/* ---- inputs ---- */
+
+/*
+ * Expand input paths into the list of files (or, for binary, directories)
+ * to read, in SPEC 2's order: a directory given for a non-binary format
+ * means every regular file below it, recursively, sorted component by
+ * component; "-" is standard input.  On success *out is a NULL-terminated
+ * malloc'ed array of malloc'ed strings (free with fm_paths_free).
+ */
+int fm_inputs_expand(enum fm_format fmt, const char *const *paths,
+		     size_t npaths, char ***out, size_t *nout,
+		     struct fm_error *err);
+void fm_paths_free(char **paths);
+/* Compare two paths component by component (strcmp on each component). */
+int fm_path_cmp(const char *a, const char *b);
+
+/* ---- readers ---- */
+
+struct fm_reader_opts {
+	enum fm_format format;
+	uint32_t fields;              /* columns wanted (FM_FIELD_BIT mask) */
+	const struct fm_log *log;     /* warnings, may be NULL */
+};
+
+struct fm_reader;
+
+int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
+		   const char *const *paths, size_t npaths,
+		   struct fm_error *err);
+/*
+ * Read up to max (<= FM_BATCH_CAP) records into b (b's columns then point
+ * into reader memory, valid until the next call).  Returns the number of
+ * records (> 0), 0 at the end of all inputs, or a negative error.
+ */
+long fm_reader_next(struct fm_reader *r, struct fm_batch *b, size_t max,
+		    struct fm_error *err);
+/*
+ * Skip up to n records without decoding them where the format allows;
+ * returns how many were skipped (fewer only at the end), or an error.
+ */
+int64_t fm_reader_skip(struct fm_reader *r, int64_t n, struct fm_error *err);
+/* Bytes consumed and total bytes of all inputs (for progress; total may be 0). */
+void fm_reader_position(const struct fm_reader *r, uint64_t *done,
+			uint64_t *total);
+void fm_reader_free(struct fm_reader *r);
+
+/* ---- writers ---- */
+
+struct fm_writer_opts {
+	enum fm_format format;        /* FM_FORMAT_CSV_FLOW or FM_FORMAT_BINARY */
+	const struct fm_log *log;
+};
+
+struct fm_writer;
+
+/* path "-" = stdout (csv_flow only). */
+int fm_writer_open(struct fm_writer **out, const struct fm_writer_opts *opts,
+		   const char *path, struct fm_error *err);
+/* Write the records of b (all 21 columns must be present). */
+int fm_writer_write(struct fm_writer *w, const struct fm_batch *b,
+		    struct fm_error *err);
+/* Finish: flush and move the output into place.  Returns 0 or an error. */
+int fm_writer_commit(struct fm_writer *w, struct fm_error *err);
+uint64_t fm_writer_count(const struct fm_writer *w);
+/* Free; without a successful commit, remove everything written. */
+void fm_writer_free(struct fm_writer *w);
+
+/* ---- cutting and selection ---- */
+
+#define FM_UNLIMITED INT64_MAX
+
+/* The four counters of SPEC 3.  Use fm_cut_init for the defaults. */
+struct fm_cut {
+	int64_t skip_in;    /* <= 0: none */
+	int64_t count_in;   /* FM_UNLIMITED when absent; <= 0: none */
+	int64_t skip_out;
+	int64_t count_out;
+};
+
+static inline void fm_cut_init(struct fm_cut *c)
+{
+	c->skip_in = 0;
+	c->count_in = FM_UNLIMITED;
+	c->skip_out = 0;
+	c->count_out = FM_UNLIMITED;
+}
+
+/*
+ * A record selector (the filter): given a batch holding at least the
+ * columns in `fields`, write the indices of the records to keep into idx
+ * (ascending) and return how many; a negative return is an error.
+ */
+struct fm_selector {
+	uint32_t fields;
+	long (*select)(void *ctx, const struct fm_batch *b, uint32_t *idx,
+		       struct fm_error *err);
+	void *ctx;
+};
+
+struct fm_scan_opts {
+	struct fm_reader_opts reader;  /* fields = what the caller needs */
+	struct fm_cut cut;
+	const struct fm_selector *selector;  /* NULL: keep all */
+	const struct fm_progress *progress;
+};
+
+struct fm_scan;
+
+int fm_scan_open(struct fm_scan **out, const struct fm_scan_opts *opts,
+		 const char *const *paths, size_t npaths, struct fm_error *err);
+/*
+ * Next batch of records that survive cutting and selection, or 0 at the
+ * end; b's columns stay valid until the next call.
+ */
+long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err);
+/* Records read from the inputs (after skip_in) and records emitted so far. */
+void fm_scan_counts(const struct fm_scan *s, uint64_t *read, uint64_t *emitted);
+void fm_scan_free(struct fm_scan *s);
+
+/*
+ * The whole record copy of `convert`: scan the inputs and write every
+ * surviving record to w (not committed).  *written receives the count.
+ */
+int fm_scan_copy(struct fm_scan *s, struct fm_writer *w, uint64_t *written,
+		 struct fm_error *err);
+
+#endif

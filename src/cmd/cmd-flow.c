@@ -1,0 +1,78 @@
+/*
+ * cmd-flow.c - shared option handling of the record tools: input format,
+ * cutting counters and the record scan over the positional inputs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct cmd_scan {
+	struct fm_scan *scan;
+};
+
+void cmd_get_cut(const struct cmd_args *a, struct fm_cut *cut)
+{
+	fm_cut_init(cut);
+	if (a->v[OPT_SKIP_IN].set)
+		cut->skip_in = a->v[OPT_SKIP_IN].i;
+	if (a->v[OPT_COUNT_IN].set)
+		cut->count_in = a->v[OPT_COUNT_IN].i;
+	if (a->v[OPT_SKIP_OUT].set)
+		cut->skip_out = a->v[OPT_SKIP_OUT].i;
+	if (a->v[OPT_COUNT_OUT].set)
+		cut->count_out = a->v[OPT_COUNT_OUT].i;
+}
+
+int cmd_get_format(const struct cmd_args *a, int id, enum fm_format def,
+		   enum fm_format *fmt, struct fm_error *err)
+{
+	*fmt = def;
+	if (!a->v[id].set)
+		return 0;
+	if (fm_format_parse(a->v[id].s, fmt) < 0)
+		return fm_error_set(err, FM_EINVAL, "unknown format '%s' (formats: %s)",
+				    a->v[id].s, fm_format_list());
+	return 0;
+}
+
+int cmd_scan_open(struct cmd_ctx *ctx, const struct cmd_args *a,
+		  enum fm_format def_format, uint32_t fields,
+		  struct cmd_scan **out, struct fm_error *err)
+{
+	struct fm_scan_opts so;
+	struct cmd_scan *cs;
+	int r;
+
+	memset(&so, 0, sizeof(so));
+	r = cmd_get_format(a, OPT_IN_FORMAT, def_format, &so.reader.format, err);
+	if (r < 0)
+		return r;
+	so.reader.fields = fields;
+	so.reader.log = &ctx->log;
+	so.progress = &ctx->progress;
+	cmd_get_cut(a, &so.cut);
+	cs = calloc(1, sizeof(*cs));
+	if (!cs)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	r = fm_scan_open(&cs->scan, &so, a->pos, a->npos, err);
+	if (r < 0) {
+		free(cs);
+		return r;
+	}
+	*out = cs;
+	return 0;
+}
+
+struct fm_scan *cmd_scan_get(struct cmd_scan *cs)
+{
+	return cs->scan;
+}
+
+void cmd_scan_close(struct cmd_scan *cs)
+{
+	if (!cs)
+		return;
+	fm_scan_free(cs->scan);
+	free(cs);
+}

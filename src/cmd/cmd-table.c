@@ -1,0 +1,17 @@
+/*
+ * cmd-table.c - the table of commands, in the order `help` lists them.
+ * Adding a command: write src/cmd/cmd-NAME.c exporting cmd_NAME_entry,
+ * add it here, and add docs/commands/NAME.md (a test checks).
+ */
+#include <stddef.h>
+
+#include "cmd.h"
+
+extern const struct cmd_entry cmd_convert_entry;
+extern const struct cmd_entry cmd_cut_entry;
+
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_convert_entry,
+	&cmd_cut_entry,
+	NULL
+};

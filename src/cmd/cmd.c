@@ -1,0 +1,269 @@
+/*
+ * cmd.c - command lookup, option parsing and help text from the option
+ * tables (the single source of usage, --help and completion).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "flowmodels/buf.h"
+#include "cmd.h"
+
+const struct cmd_entry *cmd_find(const char *name, struct fm_error *err)
+{
+	const struct cmd_entry *found = NULL;
+	struct fm_buf cands = FM_BUF_INIT;
+	size_t len = strlen(name);
+	int n = 0;
+
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
+		if (strcmp((*e)->name, name) == 0 ||
+		    ((*e)->alias && strcmp((*e)->alias, name) == 0))
+			return *e;
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++) {
+		if (len && strncmp((*e)->name, name, len) == 0) {
+			fm_buf_printf(&cands, "%s%s", n ? ", " : "", (*e)->name);
+			found = *e;
+			n++;
+		}
+	}
+	if (n == 1) {
+		fm_buf_release(&cands);
+		return found;
+	}
+	if (n > 1)
+		fm_error_set(err, FM_EINVAL, "ambiguous command: %s, could be: %s",
+			     name, fm_buf_str(&cands));
+	else
+		fm_error_set(err, FM_EINVAL,
+			     "unknown command: %s (try 'flowmodels --help')", name);
+	fm_buf_release(&cands);
+	return NULL;
+}
+
+static const struct cmd_opt *find_long(const struct cmd_entry *e,
+				       const char *name, size_t len)
+{
+	for (const struct cmd_opt *o = e->opts; o->long_name; o++)
+		if (strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
+			return o;
+	return NULL;
+}
+
+static const struct cmd_opt *find_short(const struct cmd_entry *e, char c)
+{
+	for (const struct cmd_opt *o = e->opts; o->long_name; o++)
+		if (o->short_name == c)
+			return o;
+	return NULL;
+}
+
+static void opt_display(const struct cmd_opt *o, char *buf, size_t size)
+{
+	if (o->short_name)
+		snprintf(buf, size, "-%c/--%s", o->short_name, o->long_name);
+	else
+		snprintf(buf, size, "--%s", o->long_name);
+}
+
+static int set_value(const struct cmd_opt *o, const char *val,
+		     struct cmd_args *a, struct fm_error *err)
+{
+	struct cmd_value *v = &a->v[o->id];
+	char name[64];
+	char *end;
+
+	opt_display(o, name, sizeof(name));
+	switch (o->type) {
+	case CMD_OPT_FLAG:
+		break;
+	case CMD_OPT_INT:
+		errno = 0;
+		v->i = strtoll(val, &end, 0);
+		if (errno || end == val || *end)
+			return fm_error_set(err, FM_EINVAL,
+					    "option %s: expected an integer, got '%s'",
+					    name, val);
+		break;
+	case CMD_OPT_REAL:
+		errno = 0;
+		v->d = strtod(val, &end);
+		if (errno || end == val || *end || !isfinite(v->d))
+			return fm_error_set(err, FM_EINVAL,
+					    "option %s: expected a number, got '%s'",
+					    name, val);
+		break;
+	case CMD_OPT_STR:
+		v->s = val;
+		break;
+	case CMD_OPT_LIST: {
+		const char **nl = realloc(v->list, (v->nlist + 1) * sizeof(*nl));
+		if (!nl)
+			return fm_error_set(err, FM_ENOMEM, "out of memory");
+		v->list = nl;
+		v->list[v->nlist++] = val;
+		v->s = val;
+		break;
+	}
+	}
+	v->set++;
+	return 0;
+}
+
+int cmd_parse(const struct cmd_entry *e, int argc, char **argv,
+	      struct cmd_args *a, struct fm_error *err)
+{
+	int r = 0, only_pos = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->pos = calloc((size_t)argc + 1, sizeof(char *));
+	if (!a->pos)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (int i = 0; i < argc && r == 0; i++) {
+		char *arg = argv[i];
+		const struct cmd_opt *o;
+		const char *val = NULL;
+
+		if (only_pos || arg[0] != '-' || arg[1] == '\0') {
+			a->pos[a->npos++] = arg;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		if (arg[1] == '-') {
+			const char *eq = strchr(arg + 2, '=');
+			size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+			o = find_long(e, arg + 2, len);
+			if (!o) {
+				r = fm_error_set(err, FM_EINVAL,
+						 "unknown option '--%.*s' (see '%s --help')",
+						 (int)len, arg + 2, e->name);
+				break;
+			}
+			if (eq) {
+				if (o->type == CMD_OPT_FLAG) {
+					r = fm_error_set(err, FM_EINVAL,
+							 "option --%s takes no value", o->long_name);
+					break;
+				}
+				val = eq + 1;
+			}
+		} else {
+			o = find_short(e, arg[1]);
+			if (!o) {
+				r = fm_error_set(err, FM_EINVAL,
+						 "unknown option '-%c' (see '%s --help')",
+						 arg[1], e->name);
+				break;
+			}
+			if (arg[2]) {
+				if (o->type == CMD_OPT_FLAG) {
+					r = fm_error_set(err, FM_EINVAL,
+							 "option -%c takes no value (in '%s')",
+							 arg[1], arg);
+					break;
+				}
+				val = arg + 2;
+			}
+		}
+		if (o->type != CMD_OPT_FLAG && !val) {
+			if (i + 1 >= argc) {
+				char name[64];
+				opt_display(o, name, sizeof(name));
+				r = fm_error_set(err, FM_EINVAL, "option %s needs a value (%s)",
+						 name, o->metavar ? o->metavar : "VALUE");
+				break;
+			}
+			val = argv[++i];
+		}
+		r = set_value(o, val, a, err);
+	}
+	if (r == 0 && !a->v[OPT_HELP].set) {
+		if ((int)a->npos < e->min_pos)
+			r = fm_error_set(err, FM_EINVAL,
+					 "missing argument (usage: %s %s)", e->name, e->usage);
+		else if (e->max_pos >= 0 && (int)a->npos > e->max_pos)
+			r = fm_error_set(err, FM_EINVAL,
+					 "unexpected argument '%s' (usage: %s %s)",
+					 a->pos[e->max_pos], e->name, e->usage);
+	}
+	if (r < 0)
+		cmd_args_release(a);
+	return r;
+}
+
+void cmd_args_release(struct cmd_args *a)
+{
+	for (int i = 0; i < CMD_MAX_OPTS; i++)
+		free(a->v[i].list);
+	free(a->pos);
+	memset(a, 0, sizeof(*a));
+}
+
+void cmd_print_help(const struct cmd_entry *e, FILE *out)
+{
+	fprintf(out, "usage: flowmodels %s %s\n\n%s\n", e->name, e->usage,
+		e->summary);
+	if (e->alias)
+		fprintf(out, "(alias: %s)\n", e->alias);
+	if (e->description)
+		fprintf(out, "\n%s\n", e->description);
+	fprintf(out, "\noptions:\n");
+	for (const struct cmd_opt *o = e->opts; o->long_name; o++) {
+		char left[64];
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name,
+				 o->long_name, o->metavar ? " " : "",
+				 o->metavar ? o->metavar : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
+				 o->metavar ? " " : "", o->metavar ? o->metavar : "");
+		if (strlen(left) > 24)
+			fprintf(out, "  %s\n  %-24s  %s%s\n", left, "", o->help,
+				o->type == CMD_OPT_LIST ? " (repeatable)" : "");
+		else
+			fprintf(out, "  %-24s  %s%s\n", left, o->help,
+				o->type == CMD_OPT_LIST ? " (repeatable)" : "");
+	}
+}
+
+void cmd_print_list(FILE *out)
+{
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
+		fprintf(out, "  %-14s %s\n", (*e)->name, (*e)->summary);
+}
+
+int cmd_fail(struct cmd_ctx *ctx, const struct fm_error *err)
+{
+	fprintf(ctx->err, "flowmodels %s: %s\n", ctx->cmdname ? ctx->cmdname : "",
+		err->msg[0] ? err->msg : fm_strerror(err->code));
+	return 1;
+}
+
+void cmd_summary(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet)
+		return;
+	if (ctx->progress_shown) {
+		fputs("\r\033[K", ctx->err);
+		ctx->progress_shown = 0;
+	}
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+}
+
+double cmd_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

@@ -1,0 +1,602 @@
+/*
+ * io-binary.c - the native columnar format (SPEC 2): a directory with one
+ * raw little-endian array per field, named FIELD.CODE.
+ *
+ * Reading memory-maps each wanted field file and converts a range at a
+ * time; 64-bit integer columns are handed out in place, without a copy.
+ * Writing streams each column into a temporary file and renames all of
+ * them into place at commit, widening a column (e.g. inif.H -> inif.I)
+ * the first time a value does not fit, never truncating.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io-int.h"
+
+static const char all_codes[] = "bBhHiIlLqQfd";
+
+struct bin_col {
+	char code;
+	size_t esize;
+	const unsigned char *map;   /* NULL for a missing or empty column */
+	size_t maplen;
+};
+
+struct binary_source {
+	struct fm_source base;
+	char *dir;
+	uint32_t fields;
+	uint64_t nrec, pos;
+	struct bin_col col[FM_NFIELDS];
+	struct fm_batch store;
+	const int64_t *zeros;        /* FM_BATCH_CAP zeros for missing fields */
+};
+
+/*
+ * Find the file of field f in dir: *code = 0 when there is none.  Two
+ * files for one field are an error.
+ */
+static int find_field_file(const char *dir, int f, char *code,
+			   struct fm_error *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	*code = 0;
+	for (const char *c = all_codes; *c; c++) {
+		snprintf(path, sizeof(path), "%s/%s.%c", dir, fm_field_name(f), *c);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (*code)
+				return fm_error_set(err, FM_EFORMAT,
+					"%s: two files for field '%s': %s.%c and %s.%c",
+					dir, fm_field_name(f), fm_field_name(f), *code,
+					fm_field_name(f), *c);
+			*code = *c;
+		}
+	}
+	return 0;
+}
+
+/* Convert records [from, from+n) of column c into dst. */
+static int convert_range(const struct bin_col *c, uint64_t from, size_t n,
+			 int64_t *dst, const char *dir, int f,
+			 struct fm_error *err)
+{
+	const unsigned char *p = c->map + from * c->esize;
+
+#define CONV(T) do { \
+		for (size_t i = 0; i < n; i++) { T x; memcpy(&x, p + i * sizeof(T), sizeof(T)); dst[i] = (int64_t)x; } \
+	} while (0)
+	switch (c->code) {
+	case 'b': CONV(int8_t); break;
+	case 'B': CONV(uint8_t); break;
+	case 'h': CONV(int16_t); break;
+	case 'H': CONV(uint16_t); break;
+	case 'i': CONV(int32_t); break;
+	case 'I': CONV(uint32_t); break;
+	case 'l': case 'L': case 'q': case 'Q': CONV(int64_t); break;
+	case 'f': case 'd':
+		for (size_t i = 0; i < n; i++) {
+			double x;
+			if (c->code == 'f') {
+				float y;
+				memcpy(&y, p + i * 4, 4);
+				x = y;
+			} else {
+				memcpy(&x, p + i * 8, 8);
+			}
+			if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0))
+				return fm_error_set(err, FM_EFORMAT,
+					"%s/%s.%c: record %llu: field '%s': value %g is not a finite 64-bit number",
+					dir, fm_field_name(f), c->code,
+					(unsigned long long)(from + i + 1), fm_field_name(f), x);
+			dst[i] = (int64_t)x;   /* truncation toward zero */
+		}
+		break;
+	}
+#undef CONV
+	return 0;
+}
+
+static long binary_next(struct fm_source *src, struct fm_batch *b, size_t max,
+			struct fm_error *err)
+{
+	struct binary_source *s = (struct binary_source *)src;
+	size_t n = (size_t)(s->nrec - s->pos < max ? s->nrec - s->pos : max);
+
+	memset(b, 0, sizeof(*b));
+	b->fields = s->fields;
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(s->fields & FM_FIELD_BIT(f)))
+			continue;
+		struct bin_col *c = &s->col[f];
+		if (!c->map) {
+			b->col[f] = s->zeros;
+		} else if (c->esize == 8 && !fm_code_is_real(c->code)) {
+			b->col[f] = (const int64_t *)(c->map + s->pos * 8);
+		} else {
+			int r = convert_range(c, s->pos, n, fm_batch_mut(&s->store, f),
+					      s->dir, f, err);
+			if (r < 0)
+				return r;
+			b->col[f] = s->store.col[f];
+		}
+	}
+	b->n = n;
+	s->pos += n;
+	return (long)n;
+}
+
+static int64_t binary_skip(struct fm_source *src, int64_t n, struct fm_error *err)
+{
+	struct binary_source *s = (struct binary_source *)src;
+	uint64_t left = s->nrec - s->pos;
+	uint64_t k = (uint64_t)n < left ? (uint64_t)n : left;
+
+	(void)err;
+	s->pos += k;
+	return (int64_t)k;
+}
+
+static uint64_t binary_position(const struct fm_source *src)
+{
+	const struct binary_source *s = (const struct binary_source *)src;
+	uint64_t bytes = 0;
+
+	for (int f = 0; f < FM_NFIELDS; f++)
+		bytes += s->pos * s->col[f].esize;
+	return bytes;
+}
+
+static void binary_close(struct fm_source *src)
+{
+	struct binary_source *s = (struct binary_source *)src;
+
+	for (int f = 0; f < FM_NFIELDS; f++)
+		if (s->col[f].map)
+			munmap((void *)s->col[f].map, s->col[f].maplen);
+	fm_batch_release(&s->store);
+	free((void *)s->zeros);
+	free(s->dir);
+	free(s);
+}
+
+static const struct fm_source_ops binary_ops = {
+	binary_next, binary_skip, binary_position, binary_close,
+};
+
+int fm_binary_source_open(struct fm_source **out, const char *dir,
+			  uint32_t fields, const struct fm_log *log,
+			  struct fm_error *err)
+{
+	struct binary_source *s;
+	struct stat st;
+	int have_len = 0, nfiles = 0, r;
+	char path[PATH_MAX];
+	const char *len_field = NULL;
+
+	if (stat(dir, &st) < 0)
+		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+				    "%s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return fm_error_set(err, FM_EINVAL,
+				    "%s: not a directory (binary input is a directory of field arrays)",
+				    dir);
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->dir = strdup(dir)) ||
+	    fm_batch_alloc(&s->store, fields, FM_BATCH_CAP) ||
+	    !(s->zeros = calloc(FM_BATCH_CAP, sizeof(int64_t)))) {
+		if (s)
+			binary_close(&s->base);
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
+	s->base.ops = &binary_ops;
+	s->fields = fields;
+
+	/* Every field file present must be valid and of one length. */
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		char code;
+		r = find_field_file(dir, f, &code, err);
+		if (r < 0)
+			goto fail;
+		if (!code)
+			continue;
+		nfiles++;
+		snprintf(path, sizeof(path), "%s/%s.%c", dir, fm_field_name(f), code);
+		if (stat(path, &st) < 0) {
+			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		size_t es = fm_code_size(code);
+		if ((uint64_t)st.st_size % es) {
+			r = fm_error_set(err, FM_EFORMAT,
+				"%s: size %lld is not a multiple of %zu (type '%c'): truncated array",
+				path, (long long)st.st_size, es, code);
+			goto fail;
+		}
+		uint64_t n = (uint64_t)st.st_size / es;
+		if (have_len && n != s->nrec) {
+			r = fm_error_set(err, FM_EFORMAT,
+				"%s: %llu records, but %s has %llu: arrays of different lengths",
+				path, (unsigned long long)n, len_field,
+				(unsigned long long)s->nrec);
+			goto fail;
+		}
+		have_len = 1;
+		len_field = fm_field_name(f);
+		s->nrec = n;
+		s->col[f].code = code;
+		s->col[f].esize = es;
+		if (!(fields & FM_FIELD_BIT(f)) || n == 0)
+			continue;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		close(fd);
+		if (m == MAP_FAILED) {
+			r = fm_error_set(err, FM_EIO, "%s: mmap: %s", path, strerror(errno));
+			goto fail;
+		}
+		madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+		s->col[f].map = m;
+		s->col[f].maplen = (size_t)st.st_size;
+	}
+	if (!nfiles) {
+		r = fm_error_set(err, FM_EFORMAT,
+				 "%s: no field arrays (expected files like packets.Q)", dir);
+		goto fail;
+	}
+	for (int f = 0; f < FM_NFIELDS; f++)
+		if ((fields & FM_FIELD_BIT(f)) && !s->col[f].code)
+			fm_warn(log, "%s: no file for field '%s': it reads as 0", dir,
+				fm_field_name(f));
+	*out = &s->base;
+	return 0;
+fail:
+	binary_close(&s->base);
+	return r;
+}
+
+/* ---- writer ---- */
+
+#define BIN_OUTBUF (256u << 10)
+
+struct bin_out {
+	char code;
+	int fd;
+	char *tmpname;
+	unsigned char *buf;
+	size_t len;
+};
+
+struct fm_binary_writer {
+	char *dir;         /* final directory */
+	char *workdir;     /* where files are written (dir, or a temp dir) */
+	int created;       /* workdir is a new temporary directory */
+	uint32_t fields;
+	uint64_t count;
+	const struct fm_log *log;
+	struct bin_out out[FM_NFIELDS];
+};
+
+static int bin_out_open(struct fm_binary_writer *w, int f, char code,
+			struct fm_error *err)
+{
+	struct bin_out *o = &w->out[f];
+	size_t n = strlen(w->workdir) + 64;
+
+	o->code = code;
+	o->tmpname = malloc(n);
+	if (!o->tmpname)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	snprintf(o->tmpname, n, "%s/.%s.%c.tmp.XXXXXX", w->workdir,
+		 fm_field_name(f), code);
+	o->fd = mkstemp(o->tmpname);
+	if (o->fd < 0) {
+		int e = errno;
+		free(o->tmpname);
+		o->tmpname = NULL;
+		return fm_error_set(err, FM_EIO, "%s: cannot create field file: %s",
+				    w->dir, strerror(e));
+	}
+	fchmod(o->fd, 0644);
+	return 0;
+}
+
+static int bin_out_flush(struct fm_binary_writer *w, int f, struct fm_error *err)
+{
+	struct bin_out *o = &w->out[f];
+
+	if (o->len && fm_write_all(o->fd, o->buf, o->len) < 0)
+		return fm_error_set(err, FM_EIO, "%s/%s.%c: write: %s", w->dir,
+				    fm_field_name(f), o->code, strerror(errno));
+	o->len = 0;
+	return 0;
+}
+
+/* Store v (already known to fit) as code c at p. */
+static void put_value(unsigned char *p, char c, int64_t v)
+{
+	switch (fm_code_size(c)) {
+	case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
+	case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+	case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+	default: memcpy(p, &v, 8); break;
+	}
+}
+
+static int64_t get_value(const unsigned char *p, char c)
+{
+	switch (c) {
+	case 'b': { int8_t x; memcpy(&x, p, 1); return x; }
+	case 'B': { uint8_t x; memcpy(&x, p, 1); return x; }
+	case 'h': { int16_t x; memcpy(&x, p, 2); return x; }
+	case 'H': { uint16_t x; memcpy(&x, p, 2); return x; }
+	case 'i': { int32_t x; memcpy(&x, p, 4); return x; }
+	case 'I': { uint32_t x; memcpy(&x, p, 4); return x; }
+	default: { int64_t x; memcpy(&x, p, 8); return x; }
+	}
+}
+
+/*
+ * The narrowest code that holds v as well as every value of code old: the
+ * next wider one of the same family, or a signed one of twice the width
+ * when a negative value meets an unsigned column.
+ */
+static char widen_code(char old, int64_t v)
+{
+	const char *chain = (v < 0 || fm_code_is_signed(old)) ? "bhiq" : "BHIQ";
+	size_t min = fm_code_size(old) + 1;
+
+	if (v < 0 && !fm_code_is_signed(old))
+		min = 2 * fm_code_size(old);
+	for (const char *c = chain; *c; c++)
+		if (fm_code_size(*c) >= min && fm_code_holds(*c, v))
+			return *c;
+	return 'q';
+}
+
+/*
+ * Widen field f's column to code nc: rewrite what was written so far into
+ * a new temporary file.
+ */
+static int bin_out_widen(struct fm_binary_writer *w, int f, char nc,
+			 struct fm_error *err)
+{
+	struct bin_out *o = &w->out[f];
+	struct bin_out old = *o;
+	int r = bin_out_flush(w, f, err);
+	size_t oes = fm_code_size(old.code), nes = fm_code_size(nc);
+	unsigned char in[4096];
+
+	if (r < 0)
+		return r;
+	o->buf = NULL;
+	r = bin_out_open(w, f, nc, err);
+	if (r < 0) {
+		*o = old;
+		return r;
+	}
+	o->buf = old.buf;
+	o->len = 0;
+	if (lseek(old.fd, 0, SEEK_SET) < 0)
+		goto ioerr;
+	for (;;) {
+		ssize_t n = read(old.fd, in, sizeof(in) / oes * oes);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto ioerr;
+		if (n == 0)
+			break;
+		for (size_t i = 0; i < (size_t)n / oes; i++) {
+			if (BIN_OUTBUF - o->len < nes && (r = bin_out_flush(w, f, err)) < 0)
+				goto out;
+			put_value(o->buf + o->len, nc, get_value(in + i * oes, old.code));
+			o->len += nes;
+		}
+	}
+	fm_note(w->log, "%s: field '%s' widened from '%c' to '%c' to hold %s values",
+		w->dir, fm_field_name(f), old.code, nc,
+		nc == 'q' || nc == 'i' || nc == 'h' ? "signed" : "larger");
+	close(old.fd);
+	unlink(old.tmpname);
+	free(old.tmpname);
+	return 0;
+ioerr:
+	r = fm_error_set(err, FM_EIO, "%s: widening field '%s': %s", w->dir,
+			 fm_field_name(f), strerror(errno));
+out:
+	close(old.fd);
+	unlink(old.tmpname);
+	free(old.tmpname);
+	return r;
+}
+
+int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
+			  uint32_t fields, const struct fm_log *log,
+			  struct fm_error *err)
+{
+	struct fm_binary_writer *w = calloc(1, sizeof(*w));
+	struct stat st;
+	int r;
+
+	if (!w || !(w->dir = strdup(dir))) {
+		free(w);
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
+	w->fields = fields;
+	w->log = log;
+	for (int f = 0; f < FM_NFIELDS; f++)
+		w->out[f].fd = -1;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			r = fm_error_set(err, FM_EINVAL,
+					 "%s: exists and is not a directory", dir);
+			goto fail;
+		}
+		w->workdir = strdup(dir);
+	} else {
+		/* a new directory appears complete or not at all */
+		size_t n = strlen(dir) + 32;
+		char *tmp = malloc(n);
+		size_t l = strlen(dir);
+		while (l > 1 && dir[l - 1] == '/')
+			l--;
+		if (tmp) {
+			snprintf(tmp, n, "%.*s.tmp.XXXXXX", (int)l, dir);
+			if (!mkdtemp(tmp)) {
+				r = fm_error_set(err, FM_EIO, "%s: cannot create: %s",
+						 dir, strerror(errno));
+				free(tmp);
+				goto fail;
+			}
+			chmod(tmp, 0755);
+			w->created = 1;
+		}
+		w->workdir = tmp;
+	}
+	if (!w->workdir) {
+		r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(fields & FM_FIELD_BIT(f)))
+			continue;
+		w->out[f].buf = malloc(BIN_OUTBUF);
+		if (!w->out[f].buf) {
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+			goto fail;
+		}
+		r = bin_out_open(w, f, fm_field_code(f), err);
+		if (r < 0)
+			goto fail;
+	}
+	*out = w;
+	return 0;
+fail:
+	fm_binary_writer_free(w);
+	return r;
+}
+
+int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
+			   struct fm_error *err)
+{
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(w->fields & FM_FIELD_BIT(f)))
+			continue;
+		struct bin_out *o = &w->out[f];
+		const int64_t *v = b->col[f];
+		size_t i = 0;
+		int r;
+
+		while (i < b->n) {
+			char c = o->code;
+			size_t es = fm_code_size(c);
+			size_t room = (BIN_OUTBUF - o->len) / es;
+			size_t k = b->n - i < room ? b->n - i : room;
+			unsigned char *p = o->buf + o->len;
+			size_t j = 0;
+
+			if (room == 0) {
+				if ((r = bin_out_flush(w, f, err)) < 0)
+					return r;
+				continue;
+			}
+			switch (c) {
+			case 'B': for (; j < k && (uint64_t)v[i + j] <= UINT8_MAX; j++) p[j] = (uint8_t)v[i + j]; break;
+			case 'H': for (; j < k && (uint64_t)v[i + j] <= UINT16_MAX; j++) { uint16_t x = (uint16_t)v[i + j]; memcpy(p + 2 * j, &x, 2); } break;
+			case 'I': for (; j < k && (uint64_t)v[i + j] <= UINT32_MAX; j++) { uint32_t x = (uint32_t)v[i + j]; memcpy(p + 4 * j, &x, 4); } break;
+			case 'Q': case 'q': memcpy(p, v + i, k * 8); j = k; break;
+			default: for (; j < k && fm_code_holds(c, v[i + j]); j++) put_value(p + es * j, c, v[i + j]); break;
+			}
+			o->len += j * es;
+			i += j;
+			if (j < k) {
+				r = bin_out_widen(w, f, widen_code(c, v[i]), err);
+				if (r < 0)
+					return r;
+			}
+		}
+	}
+	w->count += b->n;
+	return 0;
+}
+
+int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err)
+{
+	char path[PATH_MAX];
+	int r;
+
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(w->fields & FM_FIELD_BIT(f)))
+			continue;
+		if ((r = bin_out_flush(w, f, err)) < 0)
+			return r;
+		if (close(w->out[f].fd) < 0) {
+			w->out[f].fd = -1;
+			return fm_error_set(err, FM_EIO, "%s: %s", w->dir, strerror(errno));
+		}
+		w->out[f].fd = -1;
+	}
+	/* every file is complete: move them to their names */
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		struct bin_out *o = &w->out[f];
+		if (!(w->fields & FM_FIELD_BIT(f)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.%c", w->workdir, fm_field_name(f),
+			 o->code);
+		if (rename(o->tmpname, path) < 0)
+			return fm_error_set(err, FM_EIO, "%s: rename: %s", path,
+					    strerror(errno));
+		free(o->tmpname);
+		o->tmpname = NULL;
+		/* drop this field's files of other codes */
+		for (const char *c = all_codes; *c; c++) {
+			if (*c == o->code)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s.%c", w->workdir,
+				 fm_field_name(f), *c);
+			unlink(path);
+		}
+	}
+	if (w->created) {
+		if (rename(w->workdir, w->dir) < 0)
+			return fm_error_set(err, FM_EIO, "%s: rename: %s", w->dir,
+					    strerror(errno));
+		w->created = 0;
+	}
+	return 0;
+}
+
+void fm_binary_writer_free(struct fm_binary_writer *w)
+{
+	if (!w)
+		return;
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		struct bin_out *o = &w->out[f];
+		if (o->fd >= 0)
+			close(o->fd);
+		if (o->tmpname)
+			unlink(o->tmpname);
+		free(o->tmpname);
+		free(o->buf);
+	}
+	if (w->created && w->workdir)
+		rmdir(w->workdir);
+	free(w->workdir);
+	free(w->dir);
+	free(w);
+}

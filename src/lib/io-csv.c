@@ -1,0 +1,283 @@
+/*
+ * io-csv.c - the csv_flow format (SPEC 2): 21 decimal integers a line,
+ * separated by commas with optional spaces on input and ", " on output.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io-int.h"
+
+struct csv_source {
+	struct fm_source base;
+	struct fm_textin in;
+	uint32_t fields;
+	struct fm_batch store;
+};
+
+/*
+ * Parse one line into record slot i of b.  Returns 0, 1 for a blank line
+ * (ignored), or an error.
+ */
+static int csv_parse_line(struct csv_source *s, const char *line, size_t len,
+			  size_t i, struct fm_error *err)
+{
+	const char *p = line, *end = line + len;
+	int64_t vals[FM_NFIELDS];
+	int f = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end)
+		return 1;
+	for (;;) {
+		uint64_t v;
+		const char *start = p;
+		int r = fm_parse_u64(&p, end, &v);
+		if (r == 0) {
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p < end && *p != ',')
+				r = -1;
+		}
+		if (r < 0) {
+			const char *what = r == -2 ? "negative value"
+					 : r == -3 ? "value above 2^64-1"
+						   : "not a number";
+			const char *q = start;
+			while (q < end && (*q == ' ' || *q == '\t'))
+				q++;
+			const char *qe = q;
+			while (qe < end && *qe != ',')
+				qe++;
+			if (f >= FM_NFIELDS)
+				return fm_error_set(err, FM_EFORMAT,
+					"%s:%llu: expected %d fields, got more",
+					s->in.name, (unsigned long long)s->in.line,
+					FM_NFIELDS);
+			return fm_error_set(err, FM_EFORMAT,
+				"%s:%llu: field %d '%s': %s: '%.*s'",
+				s->in.name, (unsigned long long)s->in.line, f + 1,
+				fm_field_name(f), what, (int)(qe - q > 40 ? 40 : qe - q), q);
+		}
+		if (f < FM_NFIELDS)
+			vals[f] = (int64_t)v;
+		f++;
+		if (p == end)
+			break;
+		p++; /* ',' */
+	}
+	if (f != FM_NFIELDS)
+		return fm_error_set(err, FM_EFORMAT,
+				    "%s:%llu: expected %d fields, got %d",
+				    s->in.name, (unsigned long long)s->in.line,
+				    FM_NFIELDS, f);
+	for (f = 0; f < FM_NFIELDS; f++)
+		if (s->fields & FM_FIELD_BIT(f))
+			fm_batch_mut(&s->store, f)[i] = vals[f];
+	return 0;
+}
+
+static long csv_next(struct fm_source *src, struct fm_batch *b, size_t max,
+		     struct fm_error *err)
+{
+	struct csv_source *s = (struct csv_source *)src;
+	size_t n = 0;
+
+	while (n < max) {
+		const char *line;
+		size_t len;
+		int r = fm_textin_line(&s->in, &line, &len, err);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		r = csv_parse_line(s, line, len, n, err);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			n++;
+	}
+	*b = s->store;
+	b->store = NULL;
+	b->n = n;
+	return (long)n;
+}
+
+static int64_t csv_skip(struct fm_source *src, int64_t n, struct fm_error *err)
+{
+	struct csv_source *s = (struct csv_source *)src;
+	int64_t done = 0;
+
+	while (done < n) {
+		const char *line;
+		size_t len;
+		int r = fm_textin_line(&s->in, &line, &len, err);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		while (len > 0 && (*line == ' ' || *line == '\t'))
+			line++, len--;
+		if (len > 0)
+			done++;
+	}
+	return done;
+}
+
+static uint64_t csv_position(const struct fm_source *src)
+{
+	return ((const struct csv_source *)src)->in.consumed;
+}
+
+static void csv_close(struct fm_source *src)
+{
+	struct csv_source *s = (struct csv_source *)src;
+	fm_textin_close(&s->in);
+	fm_batch_release(&s->store);
+	free(s);
+}
+
+static const struct fm_source_ops csv_ops = {
+	csv_next, csv_skip, csv_position, csv_close,
+};
+
+int fm_csv_source_open(struct fm_source **out, const char *path,
+		       uint32_t fields, const struct fm_log *log,
+		       struct fm_error *err)
+{
+	struct csv_source *s = calloc(1, sizeof(*s));
+	int r;
+
+	(void)log;
+	if (!s)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	s->base.ops = &csv_ops;
+	s->fields = fields;
+	r = fm_textin_open(&s->in, path, err);
+	if (r < 0) {
+		free(s);
+		return r;
+	}
+	if (fm_batch_alloc(&s->store, fields, FM_BATCH_CAP)) {
+		csv_close(&s->base);
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
+	*out = &s->base;
+	return 0;
+}
+
+/* ---- writer ---- */
+
+#define CSV_OUTBUF (1u << 20)
+
+struct fm_csv_writer {
+	int fd;
+	char *path;       /* final name, NULL for stdout */
+	char *tmpname;
+	char *buf;
+	size_t len;
+};
+
+int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
+		       struct fm_error *err)
+{
+	struct fm_csv_writer *w = calloc(1, sizeof(*w));
+
+	if (!w || !(w->buf = malloc(CSV_OUTBUF))) {
+		free(w);
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
+	if (strcmp(path, "-") == 0) {
+		w->fd = 1;
+	} else {
+		int r;
+		w->path = strdup(path);
+		r = fm_tmpfile_beside(path, &w->tmpname, &w->fd, err);
+		if (r < 0 || !w->path) {
+			free(w->path);
+			free(w->buf);
+			free(w);
+			return r < 0 ? r : fm_error_set(err, FM_ENOMEM, "out of memory");
+		}
+	}
+	*out = w;
+	return 0;
+}
+
+static int csv_flush(struct fm_csv_writer *w, struct fm_error *err)
+{
+	if (w->len && fm_write_all(w->fd, w->buf, w->len) < 0)
+		return fm_error_set(err, FM_EIO, "%s: write: %s",
+				    w->path ? w->path : "<stdout>", strerror(errno));
+	w->len = 0;
+	return 0;
+}
+
+int fm_csv_writer_write(struct fm_csv_writer *w, const struct fm_batch *b,
+			struct fm_error *err)
+{
+	/* 21 fields of at most 20 digits plus ", " separators */
+	enum { MAXLINE = FM_NFIELDS * 22 + 2 };
+
+	for (size_t i = 0; i < b->n; i++) {
+		if (CSV_OUTBUF - w->len < MAXLINE) {
+			int r = csv_flush(w, err);
+			if (r < 0)
+				return r;
+		}
+		char *p = w->buf + w->len;
+		for (int f = 0; f < FM_NFIELDS; f++) {
+			int64_t v = b->col[f][i];
+			/* 64-bit unsigned fields keep raw bits */
+			if (fm_field_code(f) == 'Q')
+				p += fm_fmt_u64(p, (uint64_t)v);
+			else
+				p += fm_fmt_i64(p, v);
+			if (f + 1 < FM_NFIELDS) {
+				p[0] = ',';
+				p[1] = ' ';
+				p += 2;
+			}
+		}
+		*p++ = '\n';
+		w->len = (size_t)(p - w->buf);
+	}
+	return 0;
+}
+
+int fm_csv_writer_commit(struct fm_csv_writer *w, struct fm_error *err)
+{
+	int r = csv_flush(w, err);
+	if (r < 0)
+		return r;
+	if (!w->path)
+		return 0;
+	if (close(w->fd) < 0) {
+		w->fd = -1;
+		return fm_error_set(err, FM_EIO, "%s: %s", w->path, strerror(errno));
+	}
+	w->fd = -1;
+	if (rename(w->tmpname, w->path) < 0)
+		return fm_error_set(err, FM_EIO, "%s: rename: %s", w->path,
+				    strerror(errno));
+	free(w->tmpname);
+	w->tmpname = NULL;
+	return 0;
+}
+
+void fm_csv_writer_free(struct fm_csv_writer *w)
+{
+	if (!w)
+		return;
+	if (w->path && w->fd >= 0)
+		close(w->fd);
+	if (w->tmpname)
+		unlink(w->tmpname);
+	free(w->tmpname);
+	free(w->path);
+	free(w->buf);
+	free(w);
+}

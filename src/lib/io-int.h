@@ -1,0 +1,125 @@
+/*
+ * io-int.h - private interfaces between the reader/writer front ends and
+ * the per-format sources.
+ *
+ * A source reads one input (a file, a stream or a binary directory).  The
+ * reader (io-reader.c) opens the sources of all inputs in turn.  Text
+ * formats share struct fm_textin, a chunked line reader over a file
+ * descriptor that tracks the line number for error messages.
+ */
+#ifndef FLOWMODELS_IO_INT_H
+#define FLOWMODELS_IO_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flowmodels/io.h"
+
+struct fm_source;
+
+struct fm_source_ops {
+	/* Fill b with up to max records; > 0 count, 0 end, < 0 error. */
+	long (*next)(struct fm_source *s, struct fm_batch *b, size_t max,
+		     struct fm_error *err);
+	/* Skip up to n records; returns the number skipped or an error. */
+	int64_t (*skip)(struct fm_source *s, int64_t n, struct fm_error *err);
+	/* Bytes consumed so far. */
+	uint64_t (*position)(const struct fm_source *s);
+	void (*close)(struct fm_source *s);
+};
+
+struct fm_source {
+	const struct fm_source_ops *ops;
+};
+
+/* Open one input of the given format (path "-" = stdin for text formats). */
+typedef int (*fm_source_open_fn)(struct fm_source **out, const char *path,
+				 uint32_t fields, const struct fm_log *log,
+				 struct fm_error *err);
+
+int fm_csv_source_open(struct fm_source **out, const char *path,
+		       uint32_t fields, const struct fm_log *log,
+		       struct fm_error *err);
+int fm_pipe_source_open(struct fm_source **out, const char *path,
+			uint32_t fields, const struct fm_log *log,
+			struct fm_error *err);
+/* A pipe-format source over an open descriptor (taken over, closed at the end). */
+int fm_pipe_source_from_fd(struct fm_source **out, int fd, const char *name,
+			   uint32_t fields, struct fm_error *err);
+/* Treat lines equal to text as no record (nfdump's "No matching flows"). */
+void fm_pipe_source_ignore_line(struct fm_source *src, const char *text);
+int fm_binary_source_open(struct fm_source **out, const char *path,
+			  uint32_t fields, const struct fm_log *log,
+			  struct fm_error *err);
+/* Provided by the nfcapd modules. */
+int fm_nfcapd_source_open(struct fm_source **out, const char *path,
+			  uint32_t fields, const struct fm_log *log,
+			  struct fm_error *err);
+int fm_nfdump_source_open(struct fm_source **out, const char *path,
+			  uint32_t fields, const struct fm_log *log,
+			  struct fm_error *err);
+
+/* ---- text input ---- */
+
+struct fm_textin {
+	int fd;
+	int own_fd;
+	char *name;          /* for messages */
+	char *buf;
+	size_t size;         /* allocated */
+	size_t start, end;   /* unread bytes buf[start..end) */
+	int eof;
+	uint64_t line;       /* number of the last line returned (1-based) */
+	uint64_t consumed;   /* bytes returned so far */
+};
+
+int fm_textin_open(struct fm_textin *t, const char *path, struct fm_error *err);
+int fm_textin_from_fd(struct fm_textin *t, int fd, const char *name,
+		      struct fm_error *err);
+/*
+ * Next line (without '\n', possibly without a trailing '\r' removed);
+ * returns 1 with *line and *len set, 0 at the end, < 0 on a read error.
+ * The line stays valid until the next call.
+ */
+int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
+		   struct fm_error *err);
+void fm_textin_close(struct fm_textin *t);
+
+/*
+ * Parse an unsigned decimal or 0x hex integer from [*p, end) up to 2^64-1,
+ * skipping leading spaces; advances *p.  Returns 0, or -1 (no digits),
+ * -2 (negative), -3 (above 2^64-1).
+ */
+int fm_parse_u64(const char **p, const char *end, uint64_t *out);
+
+/* Format v as decimal into dst (at least 20 bytes); returns the length. */
+size_t fm_fmt_u64(char *dst, uint64_t v);
+size_t fm_fmt_i64(char *dst, int64_t v);
+
+/* Write all of buf to fd, retrying short writes; 0 or FM_EIO (errno set). */
+int fm_write_all(int fd, const void *buf, size_t len);
+
+/* Make the temporary name "DIR/.BASE.tmp.XXXXXX" for path and open it. */
+int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
+		      struct fm_error *err);
+
+/* ---- writers of the two output formats (io-csv.c, io-binary.c) ---- */
+
+struct fm_csv_writer;
+int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
+		       struct fm_error *err);
+int fm_csv_writer_write(struct fm_csv_writer *w, const struct fm_batch *b,
+			struct fm_error *err);
+int fm_csv_writer_commit(struct fm_csv_writer *w, struct fm_error *err);
+void fm_csv_writer_free(struct fm_csv_writer *w);
+
+struct fm_binary_writer;
+int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
+			  uint32_t fields, const struct fm_log *log,
+			  struct fm_error *err);
+int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
+			   struct fm_error *err);
+int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err);
+void fm_binary_writer_free(struct fm_binary_writer *w);
+
+#endif

@@ -1,0 +1,316 @@
+/*
+ * io-reader.c - formats, input expansion (SPEC 2 "Inputs") and the
+ * multi-input reader that opens one source after another.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "flowmodels/buf.h"
+#include "io-int.h"
+
+static const struct {
+	const char *name;
+	fm_source_open_fn open;
+} formats[FM_FORMAT_COUNT] = {
+	[FM_FORMAT_CSV_FLOW] = { "csv_flow", fm_csv_source_open },
+	[FM_FORMAT_PIPE] = { "pipe", fm_pipe_source_open },
+	[FM_FORMAT_BINARY] = { "binary", fm_binary_source_open },
+	/* until the native reader exists, nfcapd files go through nfdump (SPEC 2) */
+	[FM_FORMAT_NFCAPD] = { "nfcapd", fm_nfdump_source_open },
+	[FM_FORMAT_NFCAPD_NFDUMP] = { "nfcapd-nfdump", fm_nfdump_source_open },
+};
+
+int fm_format_parse(const char *name, enum fm_format *out)
+{
+	for (int f = 0; f < FM_FORMAT_COUNT; f++)
+		if (strcmp(name, formats[f].name) == 0) {
+			*out = (enum fm_format)f;
+			return 0;
+		}
+	return FM_EINVAL;
+}
+
+const char *fm_format_name(enum fm_format f)
+{
+	return (unsigned)f < FM_FORMAT_COUNT ? formats[f].name : "?";
+}
+
+const char *fm_format_list(void)
+{
+	return "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump";
+}
+
+/* ---- input expansion ---- */
+
+int fm_path_cmp(const char *a, const char *b)
+{
+	for (;;) {
+		size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
+		size_t l = la < lb ? la : lb;
+		int c = memcmp(a, b, l);
+		if (c)
+			return c;
+		if (la != lb)
+			return la < lb ? -1 : 1;
+		a += la;
+		b += lb;
+		if (!*a || !*b)
+			return (*a != 0) - (*b != 0);
+		a++;
+		b++;
+	}
+}
+
+struct pathlist {
+	char **v;
+	size_t n, alloc;
+};
+
+static int pathlist_add(struct pathlist *l, const char *p)
+{
+	if (l->n + 1 >= l->alloc) {
+		size_t na = l->alloc ? 2 * l->alloc : 16;
+		char **nv = realloc(l->v, na * sizeof(*nv));
+		if (!nv)
+			return FM_ENOMEM;
+		l->v = nv;
+		l->alloc = na;
+	}
+	if (!(l->v[l->n] = strdup(p)))
+		return FM_ENOMEM;
+	l->v[++l->n] = NULL;
+	return 0;
+}
+
+static int path_sort_cmp(const void *a, const void *b)
+{
+	return fm_path_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every regular file below dir, appended unsorted. */
+static int walk_dir(const char *dir, struct pathlist *l, struct fm_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int r = 0;
+
+	if (!d)
+		return fm_error_set(err, FM_EIO, "%s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		struct fm_buf p = FM_BUF_INIT;
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fm_buf_printf(&p, "%s/%s", dir, e->d_name)) {
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+			break;
+		}
+		if (stat(p.buf, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				r = walk_dir(p.buf, l, err);
+			else if (S_ISREG(st.st_mode) && pathlist_add(l, p.buf))
+				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		}
+		fm_buf_release(&p);
+		if (r < 0)
+			break;
+	}
+	closedir(d);
+	return r;
+}
+
+int fm_inputs_expand(enum fm_format fmt, const char *const *paths,
+		     size_t npaths, char ***out, size_t *nout,
+		     struct fm_error *err)
+{
+	struct pathlist l = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; i < npaths && r == 0; i++) {
+		struct stat st;
+		const char *p = paths[i];
+
+		if (strcmp(p, "-") == 0 && fmt != FM_FORMAT_BINARY) {
+			r = pathlist_add(&l, p);
+			continue;
+		}
+		if (stat(p, &st) < 0) {
+			r = fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+					 "%s: %s", p, strerror(errno));
+			break;
+		}
+		if (S_ISDIR(st.st_mode) && fmt != FM_FORMAT_BINARY) {
+			size_t first = l.n;
+			/* a trailing slash would double in the joined names */
+			char *dir = strdup(p);
+			if (!dir) {
+				r = FM_ENOMEM;
+				break;
+			}
+			size_t dl = strlen(dir);
+			while (dl > 1 && dir[dl - 1] == '/')
+				dir[--dl] = '\0';
+			r = walk_dir(dir, &l, err);
+			free(dir);
+			if (r == 0)
+				qsort(l.v + first, l.n - first, sizeof(char *), path_sort_cmp);
+		} else {
+			r = pathlist_add(&l, p);
+		}
+	}
+	if (r == FM_ENOMEM)
+		fm_error_set(err, r, "out of memory");
+	if (r < 0) {
+		fm_paths_free(l.v);
+		return r;
+	}
+	if (!l.v && pathlist_add(&l, "") == 0) {
+		/* an empty list, still NULL-terminated */
+		free(l.v[0]);
+		l.v[0] = NULL;
+		l.n = 0;
+	}
+	*out = l.v;
+	*nout = l.n;
+	return 0;
+}
+
+void fm_paths_free(char **paths)
+{
+	if (!paths)
+		return;
+	for (char **p = paths; *p; p++)
+		free(*p);
+	free(paths);
+}
+
+/* ---- reader ---- */
+
+struct fm_reader {
+	struct fm_reader_opts opts;
+	char **paths;
+	size_t npaths, next_path;
+	struct fm_source *cur;
+	uint64_t done_bytes;    /* bytes of inputs already finished */
+	uint64_t total_bytes;
+};
+
+int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
+		   const char *const *paths, size_t npaths,
+		   struct fm_error *err)
+{
+	struct fm_reader *r;
+	int rc;
+
+	if ((unsigned)opts->format >= FM_FORMAT_COUNT)
+		return fm_error_set(err, FM_EINVAL, "unknown input format");
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	r->opts = *opts;
+	rc = fm_inputs_expand(opts->format, paths, npaths, &r->paths, &r->npaths,
+			      err);
+	if (rc < 0) {
+		free(r);
+		return rc;
+	}
+	for (size_t i = 0; i < r->npaths; i++) {
+		struct stat st;
+		if (stat(r->paths[i], &st) == 0 && S_ISREG(st.st_mode))
+			r->total_bytes += (uint64_t)st.st_size;
+		else if (S_ISDIR(st.st_mode)) {
+			/* binary: the field arrays */
+			for (int f = 0; f < FM_NFIELDS; f++) {
+				char p[4096];
+				for (const char *c = "bBhHiIlLqQfd"; *c; c++) {
+					snprintf(p, sizeof(p), "%s/%s.%c", r->paths[i],
+						 fm_field_name(f), *c);
+					if (stat(p, &st) == 0)
+						r->total_bytes += (uint64_t)st.st_size;
+				}
+			}
+		}
+	}
+	*out = r;
+	return 0;
+}
+
+/* Make sure a source is open; returns 1 when one is, 0 at the end. */
+static int reader_source(struct fm_reader *r, struct fm_error *err)
+{
+	while (!r->cur) {
+		if (r->next_path >= r->npaths)
+			return 0;
+		const char *p = r->paths[r->next_path++];
+		int rc = formats[r->opts.format].open(&r->cur, p, r->opts.fields,
+						      r->opts.log, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 1;
+}
+
+static void reader_close_source(struct fm_reader *r)
+{
+	r->done_bytes += r->cur->ops->position(r->cur);
+	r->cur->ops->close(r->cur);
+	r->cur = NULL;
+}
+
+long fm_reader_next(struct fm_reader *r, struct fm_batch *b, size_t max,
+		    struct fm_error *err)
+{
+	if (max > FM_BATCH_CAP)
+		max = FM_BATCH_CAP;
+	for (;;) {
+		int rc = reader_source(r, err);
+		if (rc <= 0) {
+			memset(b, 0, sizeof(*b));
+			return rc;
+		}
+		long n = r->cur->ops->next(r->cur, b, max, err);
+		if (n != 0)
+			return n;
+		reader_close_source(r);
+	}
+}
+
+int64_t fm_reader_skip(struct fm_reader *r, int64_t n, struct fm_error *err)
+{
+	int64_t done = 0;
+
+	while (done < n) {
+		int rc = reader_source(r, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			break;
+		int64_t k = r->cur->ops->skip(r->cur, n - done, err);
+		if (k < 0)
+			return k;
+		done += k;
+		if (done < n)
+			reader_close_source(r);
+	}
+	return done;
+}
+
+void fm_reader_position(const struct fm_reader *r, uint64_t *done,
+			uint64_t *total)
+{
+	*done = r->done_bytes + (r->cur ? r->cur->ops->position(r->cur) : 0);
+	*total = r->total_bytes;
+}
+
+void fm_reader_free(struct fm_reader *r)
+{
+	if (!r)
+		return;
+	if (r->cur)
+		r->cur->ops->close(r->cur);
+	fm_paths_free(r->paths);
+	free(r);
+}

@@ -1,0 +1,264 @@
+/*
+ * io-text.c - chunked line reading and fast integer parsing/formatting
+ * shared by the text formats (csv_flow, pipe, csv_hist).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io-int.h"
+
+#define TEXTIN_CHUNK (1u << 20)
+
+static int textin_init(struct fm_textin *t, int fd, int own, const char *name,
+		       struct fm_error *err)
+{
+	memset(t, 0, sizeof(*t));
+	t->fd = fd;
+	t->own_fd = own;
+	t->name = strdup(name);
+	t->size = TEXTIN_CHUNK;
+	t->buf = malloc(t->size);
+	if (!t->name || !t->buf) {
+		fm_textin_close(t);
+		return fm_error_set(err, FM_ENOMEM, "%s: out of memory", name);
+	}
+	return 0;
+}
+
+int fm_textin_open(struct fm_textin *t, const char *path, struct fm_error *err)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return textin_init(t, 0, 0, "<stdin>", err);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+				    "%s: %s", path, strerror(errno));
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return textin_init(t, fd, 1, path, err);
+}
+
+int fm_textin_from_fd(struct fm_textin *t, int fd, const char *name,
+		      struct fm_error *err)
+{
+	return textin_init(t, fd, 1, name, err);
+}
+
+/* Read more data; returns bytes read, 0 at EOF, < 0 on error. */
+static long textin_fill(struct fm_textin *t, struct fm_error *err)
+{
+	if (t->start > 0) {
+		memmove(t->buf, t->buf + t->start, t->end - t->start);
+		t->end -= t->start;
+		t->start = 0;
+	}
+	if (t->end == t->size) {
+		size_t nsize = t->size * 2;
+		char *nb = realloc(t->buf, nsize);
+		if (!nb)
+			return fm_error_set(err, FM_ENOMEM, "%s:%llu: line too long",
+					    t->name, (unsigned long long)t->line + 1);
+		t->buf = nb;
+		t->size = nsize;
+	}
+	for (;;) {
+		ssize_t n = read(t->fd, t->buf + t->end, t->size - t->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fm_error_set(err, FM_EIO, "%s: read: %s", t->name,
+					    strerror(errno));
+		t->end += (size_t)n;
+		if (n == 0)
+			t->eof = 1;
+		return n;
+	}
+}
+
+int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
+		   struct fm_error *err)
+{
+	size_t scan_from = t->start;
+
+	for (;;) {
+		char *nl = memchr(t->buf + scan_from, '\n', t->end - scan_from);
+		if (nl) {
+			size_t l = (size_t)(nl - (t->buf + t->start));
+			*line = t->buf + t->start;
+			t->consumed += l + 1;
+			t->start += l + 1;
+			if (l > 0 && (*line)[l - 1] == '\r')
+				l--;
+			*len = l;
+			t->line++;
+			return 1;
+		}
+		if (t->eof) {
+			if (t->start == t->end)
+				return 0;
+			/* last line without a newline */
+			size_t l = t->end - t->start;
+			*line = t->buf + t->start;
+			t->consumed += l;
+			t->start = t->end;
+			if (l > 0 && (*line)[l - 1] == '\r')
+				l--;
+			*len = l;
+			t->line++;
+			return 1;
+		}
+		size_t have = t->end - t->start;
+		long r = textin_fill(t, err);
+		if (r < 0)
+			return (int)r;
+		scan_from = t->start + have;
+	}
+}
+
+void fm_textin_close(struct fm_textin *t)
+{
+	if (t->own_fd && t->fd >= 0)
+		close(t->fd);
+	free(t->buf);
+	free(t->name);
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+}
+
+int fm_parse_u64(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < end && *p == '-') {
+		const char *q = p + 1;
+		/* "-0" is zero, anything else negative */
+		while (q < end && *q == '0')
+			q++;
+		if (q < end && *q >= '1' && *q <= '9')
+			return -2;
+		if (q == p + 1)
+			return -1;
+		*pp = q;
+		*out = 0;
+		return 0;
+	}
+	if (p < end && *p == '+')
+		p++;
+	if (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		const char *s = p + 2;
+		p = s;
+		while (p < end) {
+			unsigned d;
+			if (*p >= '0' && *p <= '9') d = (unsigned)(*p - '0');
+			else if (*p >= 'a' && *p <= 'f') d = (unsigned)(*p - 'a' + 10);
+			else if (*p >= 'A' && *p <= 'F') d = (unsigned)(*p - 'A' + 10);
+			else break;
+			if (v >> 60)
+				return -3;
+			v = v << 4 | d;
+			p++;
+		}
+		if (p == s)
+			return -1;
+	} else {
+		const char *s = p;
+		while (p < end && (unsigned)(*p - '0') < 10) {
+			unsigned d = (unsigned)(*p - '0');
+			if (v > (UINT64_MAX - d) / 10)
+				return -3;
+			v = v * 10 + d;
+			p++;
+		}
+		if (p == s)
+			return -1;
+	}
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+size_t fm_fmt_u64(char *dst, uint64_t v)
+{
+	char tmp[24];
+	char *p = tmp + sizeof(tmp);
+	size_t n;
+
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(dst, p, n);
+	return n;
+}
+
+size_t fm_fmt_i64(char *dst, int64_t v)
+{
+	if (v < 0) {
+		dst[0] = '-';
+		return 1 + fm_fmt_u64(dst + 1, (uint64_t)0 - (uint64_t)v);
+	}
+	return fm_fmt_u64(dst, (uint64_t)v);
+}
+
+int fm_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return FM_EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
+		      struct fm_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+	const char *base = slash ? slash + 1 : path;
+	size_t n = strlen(path) + 32;
+	char *name = malloc(n);
+
+	if (!name)
+		return fm_error_set(err, FM_ENOMEM, "%s: out of memory", path);
+	snprintf(name, n, "%.*s.%s.tmp.XXXXXX", (int)dirlen, path, base);
+	*fd = mkstemp(name);
+	if (*fd < 0) {
+		int e = errno;
+		free(name);
+		return fm_error_set(err, FM_EIO, "%s: cannot create: %s", path,
+				    strerror(e));
+	}
+	fchmod(*fd, 0644);
+	*tmpname = name;
+	return 0;
+}

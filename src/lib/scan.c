@@ -1,0 +1,158 @@
+/*
+ * scan.c - the cutting pipeline of SPEC 3 over a reader:
+ * skip_in -> count_in -> selector (filter) -> skip_out -> count_out.
+ *
+ * skip_in is done with fm_reader_skip (no decoding for binary input).
+ * Reading stops as soon as count_in or count_out is exhausted.  Batches
+ * pass through untouched when nothing is cut or filtered out of them;
+ * otherwise the kept records are gathered into the scan's own batch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flowmodels/io.h"
+
+struct fm_scan {
+	struct fm_reader *reader;
+	struct fm_cut cut;
+	const struct fm_selector *sel;
+	const struct fm_progress *progress;
+	int skipped;                /* skip_in done */
+	int64_t in_left;            /* records still to read (count_in) */
+	int64_t skip_out_left;
+	int64_t out_left;           /* records still to emit (count_out) */
+	uint64_t nread, nemitted;
+	struct fm_batch own;
+	uint32_t *idx;
+};
+
+int fm_scan_open(struct fm_scan **out, const struct fm_scan_opts *opts,
+		 const char *const *paths, size_t npaths, struct fm_error *err)
+{
+	struct fm_scan *s = calloc(1, sizeof(*s));
+	struct fm_reader_opts ro = opts->reader;
+	int r;
+
+	if (!s)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	if (opts->selector)
+		ro.fields |= opts->selector->fields;
+	r = fm_reader_open(&s->reader, &ro, paths, npaths, err);
+	if (r < 0) {
+		free(s);
+		return r;
+	}
+	s->cut = opts->cut;
+	s->sel = opts->selector;
+	s->progress = opts->progress;
+	s->in_left = opts->cut.count_in < 0 ? 0 : opts->cut.count_in;
+	s->skip_out_left = opts->cut.skip_out < 0 ? 0 : opts->cut.skip_out;
+	s->out_left = opts->cut.count_out < 0 ? 0 : opts->cut.count_out;
+	if (fm_batch_alloc(&s->own, ro.fields, FM_BATCH_CAP) ||
+	    !(s->idx = malloc(FM_BATCH_CAP * sizeof(uint32_t)))) {
+		fm_scan_free(s);
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
+	*out = s;
+	return 0;
+}
+
+long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err)
+{
+	if (!s->skipped) {
+		s->skipped = 1;
+		if (s->cut.skip_in > 0) {
+			int64_t k = fm_reader_skip(s->reader, s->cut.skip_in, err);
+			if (k < 0)
+				return k;
+		}
+	}
+	while (s->in_left > 0 && s->out_left > 0) {
+		struct fm_batch in;
+		size_t max = s->in_left < FM_BATCH_CAP ? (size_t)s->in_left : FM_BATCH_CAP;
+		long n = fm_reader_next(s->reader, &in, max, err);
+		if (n <= 0)
+			return n;
+		s->in_left -= n;
+		s->nread += (uint64_t)n;
+		if (s->progress) {
+			uint64_t done, total;
+			fm_reader_position(s->reader, &done, &total);
+			if (fm_progress_report(s->progress, done, total))
+				return fm_error_set(err, FM_ECANCEL, "cancelled");
+		}
+
+		size_t k = (size_t)n;
+		const uint32_t *idx = NULL;
+		if (s->sel) {
+			long m = s->sel->select(s->sel->ctx, &in, s->idx, err);
+			if (m < 0)
+				return m;
+			k = (size_t)m;
+			if (k < (size_t)n)
+				idx = s->idx;
+		}
+		/* skip_out and count_out over the kept records */
+		size_t from = 0;
+		if (s->skip_out_left > 0) {
+			size_t d = (int64_t)k < s->skip_out_left ? k : (size_t)s->skip_out_left;
+			s->skip_out_left -= (int64_t)d;
+			from = d;
+		}
+		size_t cnt = k - from;
+		if ((int64_t)cnt > s->out_left)
+			cnt = (size_t)s->out_left;
+		if (cnt == 0)
+			continue;
+		s->out_left -= (int64_t)cnt;
+		s->nemitted += cnt;
+		if (!idx && from == 0 && cnt == (size_t)n) {
+			*b = in;          /* pass through */
+			return (long)cnt;
+		}
+		if (idx) {
+			fm_batch_gather(&s->own, &in, idx + from, cnt);
+		} else {
+			fm_batch_copy_range(&s->own, &in, from, cnt);
+		}
+		*b = s->own;
+		b->store = NULL;
+		return (long)cnt;
+	}
+	memset(b, 0, sizeof(*b));
+	return 0;
+}
+
+void fm_scan_counts(const struct fm_scan *s, uint64_t *read, uint64_t *emitted)
+{
+	if (read)
+		*read = s->nread;
+	if (emitted)
+		*emitted = s->nemitted;
+}
+
+void fm_scan_free(struct fm_scan *s)
+{
+	if (!s)
+		return;
+	fm_reader_free(s->reader);
+	fm_batch_release(&s->own);
+	free(s->idx);
+	free(s);
+}
+
+int fm_scan_copy(struct fm_scan *s, struct fm_writer *w, uint64_t *written,
+		 struct fm_error *err)
+{
+	struct fm_batch b;
+	long n;
+
+	*written = 0;
+	while ((n = fm_scan_next(s, &b, err)) > 0) {
+		int r = fm_writer_write(w, &b, err);
+		if (r < 0)
+			return r;
+		*written += (uint64_t)n;
+	}
+	return n < 0 ? (int)n : 0;
+}

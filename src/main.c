@@ -1,0 +1,124 @@
+/*
+ * main.c - the flowmodels executable: dispatches `flowmodels TOOL ARGS` to
+ * the command table.  Only main decides the exit status.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+
+#ifndef FLOWMODELS_VERSION
+#define FLOWMODELS_VERSION "0.0.0"
+#endif
+
+static void log_to_stderr(void *ctx, enum fm_log_level level, const char *msg)
+{
+	struct cmd_ctx *c = ctx;
+	fprintf(c->err, "flowmodels %s: %s%s\n", c->cmdname,
+		level == FM_LOG_WARN ? "warning: " : "", msg);
+}
+
+struct tty_progress {
+	struct cmd_ctx *ctx;
+	double last;
+};
+
+static int progress_to_tty(void *p, uint64_t done, uint64_t total)
+{
+	struct tty_progress *tp = p;
+	double now = cmd_now();
+
+	if (now - tp->last < 0.2)
+		return 0;
+	tp->last = now;
+	if (total)
+		fprintf(tp->ctx->err, "\r%s: %5.1f%%", tp->ctx->cmdname,
+			100.0 * (double)done / (double)total);
+	else
+		fprintf(tp->ctx->err, "\r%s: %llu", tp->ctx->cmdname,
+			(unsigned long long)done);
+	fflush(tp->ctx->err);
+	tp->ctx->progress_shown = 1;
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: flowmodels COMMAND [OPTIONS] [ARGS]\n"
+		"       flowmodels --help | --version\n\n"
+		"Statistical models of IP network flows: convert, cut, merge and sort\n"
+		"flow records, bin them into histograms, fit mixture models, generate\n"
+		"synthetic flows, and publish TeX summaries and plots.\n\n"
+		"commands:\n");
+	cmd_print_list(out);
+	fprintf(out, "\n'flowmodels COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_ctx ctx;
+	struct tty_progress tp;
+	struct fm_error err = { 0 };
+	const struct cmd_entry *e;
+	struct cmd_args args;
+	int status;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		if (argc >= 3 && !strcmp(argv[1], "help")) {
+			e = cmd_find(argv[2], &err);
+			if (!e) {
+				fprintf(stderr, "flowmodels: %s\n", err.msg);
+				return 2;
+			}
+			cmd_print_help(e, stdout);
+			return 0;
+		}
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("flowmodels %s\n", FLOWMODELS_VERSION);
+		return 0;
+	}
+	e = cmd_find(argv[1], &err);
+	if (!e) {
+		fprintf(stderr, "flowmodels: %s\n", err.msg);
+		return 2;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.out = stdout;
+	ctx.err = stderr;
+	ctx.cmdname = e->name;
+	ctx.log.fn = log_to_stderr;
+	ctx.log.ctx = &ctx;
+	if (cmd_parse(e, argc - 2, argv + 2, &args, &err) < 0) {
+		fprintf(stderr, "flowmodels %s: %s\n", e->name, err.msg);
+		return 2;
+	}
+	if (args.v[OPT_HELP].set) {
+		cmd_print_help(e, stdout);
+		cmd_args_release(&args);
+		return 0;
+	}
+	ctx.quiet = args.v[OPT_QUIET].set > 0;
+	memset(&tp, 0, sizeof(tp));
+	tp.ctx = &ctx;
+	tp.last = cmd_now();
+	if (!ctx.quiet && isatty(2)) {
+		ctx.progress.fn = progress_to_tty;
+		ctx.progress.ctx = &tp;
+	}
+	status = e->exec(&ctx, &args);
+	if (ctx.progress_shown)
+		fprintf(stderr, "\r\033[K");
+	cmd_args_release(&args);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "flowmodels %s: error writing standard output\n", e->name);
+		return 1;
+	}
+	return status;
+}

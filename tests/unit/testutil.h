@@ -1,0 +1,36 @@
+/*
+ * testutil.h - helpers shared by the cmocka unit tests: scratch
+ * directories, files, random records, and the reference data location.
+ */
+#ifndef FM_TESTUTIL_H
+#define FM_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "flowmodels/flow.h"
+
+/* A fresh scratch directory for this test process (removed at exit). */
+const char *tu_tmpdir(void);
+/* tu_tmpdir() + "/" + name, in a static rotating buffer. */
+const char *tu_path(const char *name);
+/* Write text to a file; fails the test on error. */
+void tu_write_file(const char *path, const char *text);
+/* Read a whole file into a malloc'ed NUL-terminated string (size in *len). */
+char *tu_read_file(const char *path, size_t *len);
+/*
+ * The reference data directory ($FM_SHARED_DATA or ../shared/data), or
+ * NULL when absent (tests then skip).
+ */
+const char *tu_shared_data(void);
+/* Deterministic 64-bit random numbers (splitmix64). */
+uint64_t tu_rand(uint64_t *state);
+/* Fill record i of an owned all-fields batch with random plausible values. */
+void tu_random_record(struct fm_batch *b, size_t i, uint64_t *state);
+/* Run a shell command; returns its exit status. */
+int tu_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
