@@ -246,16 +246,23 @@ int chart_axis_range(const struct chart_axis *ax, const struct chart_series *s,
 		*max = ax->max;
 		return 0;
 	}
-	for (size_t k = 0; k < ns; k++)
+	/* Extremes of the raw values (log is monotonic: one log10 at the end). */
+	for (size_t k = 0; k < ns; k++) {
+		const double *v = which ? s[k].y : s[k].x;
 		for (size_t i = 0; i < s[k].n; i++) {
-			double t = axis_t(ax->log, which ? s[k].y[i] : s[k].x[i]);
-			if (isnan(t))
+			double t = v[i];
+			if (!isfinite(t) || (ax->log && t <= 0))
 				continue;
 			if (t < lo)
 				lo = t;
 			if (t > hi)
 				hi = t;
 		}
+	}
+	if (ax->log && lo <= hi) {
+		lo = log10(lo);
+		hi = log10(hi);
+	}
 	if (lo > hi) {
 		*min = ax->log ? 1 : 0;
 		*max = ax->log ? 10 : 1;
@@ -418,22 +425,27 @@ static int x_ticks(const struct axis_map *m, int px0, int dx, int w,
 	return n;
 }
 
+/*
+ * Draw one series.  tx holds the series' x values already mapped to dot
+ * columns (NAN = unusable), shared between series with the same x array.
+ * Consecutive points that land on the same dot are skipped: a 12 000-bin
+ * histogram drawn on a few hundred dot columns costs little more than the
+ * columns themselves.
+ */
 static void draw_series(struct chart_dots *d, const struct chart_series *s,
-			const struct axis_map *mx, const struct axis_map *my)
+			const double *tx, const struct axis_map *my)
 {
 	unsigned phase = 0;
 	double px = NAN, py = NAN;
 
 	for (size_t i = 0; i < s->n; i++) {
-		double tx = axis_t(mx->log, s->x[i]);
 		double ty = axis_t(my->log, s->y[i]);
-		double x, y;
+		double x = tx[i], y;
 
-		if (isnan(tx) || isnan(ty)) {
+		if (isnan(x) || isnan(ty)) {
 			px = py = NAN;
 			continue;
 		}
-		x = map_dot(mx, tx);
 		y = (my->dots - 1) - map_dot(my, ty);
 		if (s->style == CHART_POINTS) {
 			if (x > -0.5 && y > -0.5)
@@ -441,14 +453,36 @@ static void draw_series(struct chart_dots *d, const struct chart_series *s,
 					       (int)floor(y + 0.5), s->role, 1);
 			continue;
 		}
-		if (isnan(px))
+		if (isnan(px)) {
 			chart_dots_line(d, x, y, x, y, s->role, 0, NULL);
-		else
+		} else {
+			if (floor(x + 0.5) == floor(px + 0.5) &&
+			    floor(y + 0.5) == floor(py + 0.5))
+				continue;
 			chart_dots_line(d, px, py, x, y, s->role,
 					s->style == CHART_DASHED, &phase);
+		}
 		px = x;
 		py = y;
 	}
+}
+
+/* Map the x values of s to dot columns into *buf (grown as needed). */
+static const double *map_x(const struct chart_series *s,
+			   const struct axis_map *mx, double **buf, size_t *cap)
+{
+	if (s->n > *cap) {
+		double *nb = realloc(*buf, s->n * sizeof(double));
+		if (!nb)
+			return NULL;
+		*buf = nb;
+		*cap = s->n;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		double t = axis_t(mx->log, s->x[i]);
+		(*buf)[i] = isnan(t) ? NAN : map_dot(mx, t);
+	}
+	return *buf;
 }
 
 void chart_render(const struct chart *ch, enum chart_charset cs,
@@ -537,8 +571,22 @@ void chart_render(const struct chart *ch, enum chart_charset cs,
 
 	/* The plot area. */
 	if (chart_dots_init(&dots, cs, pw, ph) == 0) {
-		for (size_t k = 0; k < ch->nseries; k++)
-			draw_series(&dots, &ch->series[k], &mx, &my);
+		double *xbuf = NULL;
+		size_t xcap = 0;
+		const double *tx = NULL, *last_x = NULL;
+		size_t last_n = 0;
+
+		for (size_t k = 0; k < ch->nseries; k++) {
+			const struct chart_series *sk = &ch->series[k];
+			if (!tx || sk->x != last_x || sk->n > last_n)
+				tx = map_x(sk, &mx, &xbuf, &xcap);
+			if (!tx)
+				break;
+			last_x = sk->x;
+			last_n = sk->n;
+			draw_series(&dots, sk, tx, &my);
+		}
+		free(xbuf);
 		chart_dots_blit(&dots, out, px0, py0);
 		chart_dots_release(&dots);
 	}
