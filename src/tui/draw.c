@@ -132,32 +132,47 @@ static void frame(struct tui *t, WINDOW *w, const char *title, int focused)
 	}
 }
 
+/* n with a k/M/G suffix: "35.2M". */
+static void human(uint64_t n, char *buf, size_t size)
+{
+	static const char suffix[] = "kMGTPE";
+	double v = (double)n;
+	int k = -1;
+
+	while (v >= 1000 && k < 5) {
+		v /= 1000;
+		k++;
+	}
+	if (k < 0)
+		snprintf(buf, size, "%llu", (unsigned long long)n);
+	else
+		snprintf(buf, size, "%.*f%c", v < 10 ? 2 : v < 100 ? 1 : 0, v, suffix[k]);
+}
+
 static void draw_status(struct tui *t)
 {
 	WINDOW *w = t->w_status;
-	char buf[256];
-	int x;
+	struct fm_buf b = FM_BUF_INIT;
+	int limit = t->cols - 12, x;
 
 	wbkgdset(w, ' ' | t->attr[ROLE_STATUS]);
 	werase(w);
+	put(t, w, 0, t->cols - 11, ROLE_STATUS_ACCENT, "[F1] help");
 	put(t, w, 0, 1, ROLE_STATUS_ACCENT, "flowmodels");
-	snprintf(buf, sizeof(buf), "  session: %s", "(new)");
-	put(t, w, 0, 11, ROLE_STATUS, buf);
-	x = 11 + (int)strlen(buf);
-	snprintf(buf, sizeof(buf), "  object: %s", t->nobjects ? "?" : "-");
-	put(t, w, 0, x, ROLE_STATUS, buf);
-	x += (int)strlen(buf) + 3;
-	if (t->job) {
+	fm_buf_printf(&b, "  session: %s  object: %s   ", "(new)",
+		      t->nobjects ? "?" : "-");
+	fm_buf_addstr(&b, "");
+	putn(t, w, 0, 11, ROLE_STATUS, fm_buf_str(&b), limit - 11);
+	x = 11 + (int)b.len;
+	fm_buf_reset(&b);
+	if (t->job && x < limit) {
 		uint64_t done, total;
-		char bar[16 * 3 + 1];
-		int filled = 0, width = 16;
+		char bar[16 * 3 + 1], d[16], tot[16];
+		int filled, width = 16;
 		size_t o = 0;
 
 		tui_job_progress(t->job, &done, &total);
-		if (total)
-			filled = (int)((double)done / (double)total * width + 0.5);
-		else
-			filled = -1;
+		filled = total ? (int)((double)done / (double)total * width + 0.5) : -1;
 		for (int i = 0; i < width; i++) {
 			const char *g;
 			if (filled < 0)   /* unknown total: a moving block */
@@ -169,28 +184,28 @@ static void draw_status(struct tui *t)
 			o += 3;
 		}
 		bar[o] = 0;
-		snprintf(buf, sizeof(buf), "%s ", tui_job_name(t->job));
-		put(t, w, 0, x, ROLE_STATUS_ACCENT, buf);
-		x += (int)strlen(buf);
-		put(t, w, 0, x, ROLE_STATUS_PROGRESS, bar);
+		fm_buf_printf(&b, "%s ", tui_job_name(t->job));
+		fm_buf_addstr(&b, "");
+		putn(t, w, 0, x, ROLE_STATUS_ACCENT, fm_buf_str(&b), limit - x);
+		x += (int)b.len;
+		putn(t, w, 0, x, ROLE_STATUS_PROGRESS, bar, limit - x);
 		x += width;
+		fm_buf_reset(&b);
+		human(done, d, sizeof(d));
+		human(total, tot, sizeof(tot));
 		if (total)
-			snprintf(buf, sizeof(buf), " %llu/%llu  %.1f s%s",
-				 (unsigned long long)done, (unsigned long long)total,
-				 tui_job_elapsed(t->job),
-				 tui_job_cancelled(t->job) ? "  cancelling" : "");
+			fm_buf_printf(&b, " %s/%s", d, tot);
 		else
-			snprintf(buf, sizeof(buf), " %llu  %.1f s%s",
-				 (unsigned long long)done, tui_job_elapsed(t->job),
-				 tui_job_cancelled(t->job) ? "  cancelling" : "");
-		put(t, w, 0, x, ROLE_STATUS, buf);
-		if (t->nqueue) {
-			x += (int)strlen(buf);
-			snprintf(buf, sizeof(buf), "  +%zu queued", t->nqueue);
-			put(t, w, 0, x, ROLE_STATUS, buf);
-		}
+			fm_buf_printf(&b, " %s", d);
+		fm_buf_printf(&b, "  %.1f s", tui_job_elapsed(t->job));
+		if (tui_job_cancelled(t->job))
+			fm_buf_addstr(&b, "  cancelling");
+		if (t->nqueue)
+			fm_buf_printf(&b, "  +%zu queued", t->nqueue);
+		fm_buf_addstr(&b, "");
+		putn(t, w, 0, x, ROLE_STATUS, fm_buf_str(&b), limit - x);
 	}
-	put(t, w, 0, t->cols - 11, ROLE_STATUS_ACCENT, "[F1] help");
+	fm_buf_release(&b);
 	wnoutrefresh(w);
 }
 
@@ -221,10 +236,16 @@ static void draw_chart(struct tui *t)
 	     "no chart: charts show the selected histogram or mixture", maxx - 5);
 	putn(t, w, maxy / 2, 3, ROLE_PANEL_DIM,
 	     "(objects come with the session layer; views 1-7 / F2-F8)", maxx - 5);
-	/* the view tabs on the bottom border */
+	/* the view tabs on the bottom border; when they do not fit, only the
+	 * current one keeps its name */
+	int full = 0, compact;
+	for (int v = 0; v < TUI_VIEWS; v++)
+		full += 4 + (int)strlen(tui_view_names[v]);
+	compact = x + full >= maxx - 1;
 	for (int v = 0; v < TUI_VIEWS; v++) {
 		char tab[48];
-		snprintf(tab, sizeof(tab), "[%d]%s", v + 1, tui_view_names[v]);
+		snprintf(tab, sizeof(tab), "[%d]%s", v + 1,
+			 compact && v != t->view ? "" : tui_view_names[v]);
 		if (x + (int)strlen(tab) + 1 >= maxx - 1)
 			break;
 		putn(t, w, maxy - 1, x, v == t->view ? ROLE_PANEL_SELECT : ROLE_PANEL_TITLE,
@@ -240,10 +261,10 @@ static void draw_info(struct tui *t)
 	int inner = getmaxy(w) - 2, maxx = getmaxx(w);
 	size_t end, start;
 
+	if (t->log_scroll + (size_t)inner > t->nlog)   /* the top page stays full */
+		t->log_scroll = t->nlog > (size_t)inner ? t->nlog - (size_t)inner : 0;
 	frame(t, w, t->log_scroll ? "Messages (scrolled; End: latest)" : "Messages",
 	      t->focus == FOCUS_INFO);
-	if (t->log_scroll > t->nlog)
-		t->log_scroll = t->nlog;
 	end = t->nlog - t->log_scroll;
 	start = end > (size_t)inner ? end - (size_t)inner : 0;
 	for (size_t i = start; i < end; i++)
