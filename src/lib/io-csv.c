@@ -179,19 +179,19 @@ static const struct fm_source_ops csv_ops = {
 	csv_next, csv_skip, csv_position, csv_close,
 };
 
-int fm_csv_source_open(struct fm_source **out, const char *path,
-		       uint32_t fields, const struct fm_log *log,
-		       struct fm_error *err)
+/* A csv source reading from path, or from fd when path is NULL. */
+static int csv_source_new(struct fm_source **out, const char *path, int fd,
+			  const char *name, uint32_t fields, struct fm_error *err)
 {
 	struct csv_source *s = calloc(1, sizeof(*s));
 	int r;
 
-	(void)log;
 	if (!s)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	s->base.ops = &csv_ops;
 	s->fields = fields;
-	r = fm_textin_open(&s->in, path, err);
+	r = path ? fm_textin_open(&s->in, path, err)
+		 : fm_textin_from_fd(&s->in, fd, name, err);
 	if (r < 0) {
 		free(s);
 		return r;
@@ -202,6 +202,20 @@ int fm_csv_source_open(struct fm_source **out, const char *path,
 	}
 	*out = &s->base;
 	return 0;
+}
+
+int fm_csv_source_open(struct fm_source **out, const char *path,
+		       uint32_t fields, const struct fm_log *log,
+		       struct fm_error *err)
+{
+	(void)log;
+	return csv_source_new(out, path, -1, NULL, fields, err);
+}
+
+int fm_csv_source_from_fd(struct fm_source **out, int fd, const char *name,
+			  uint32_t fields, struct fm_error *err)
+{
+	return csv_source_new(out, NULL, fd, name, fields, err);
 }
 
 /* ---- writer ---- */
