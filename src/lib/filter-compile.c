@@ -3,7 +3,8 @@
  *
  * Pass 1 (check) types every node bottom-up (bool, int, real), rejects
  * bitwise operators on reals, and folds every subtree without a field
- * into a literal with the scalar semantics of filter-int.h, so a division
+ * into a literal with the scalar semantics of filter-int.h (as is
+ * `False and X` / `True or X`, where X is never evaluated), so a division
  * by a constant zero (or a negative constant shift count, or zero to a
  * constant negative power) is a compile-time error with its column.  The
  * type of `a ** b` on integers is int when b is a constant >= 0 and real
@@ -157,10 +158,14 @@ static int check(struct checker *c, struct fx_node *n)
 		if ((r = check(c, n->a)) < 0 || (r = check(c, n->b)) < 0)
 			return r;
 		n->type = FX_BOOL;
-		if (n->a->is_const && n->b->is_const) {
+		if (n->a->is_const) {
+			/* False and X, True or X: X is never evaluated */
 			int ta = n->a->type == FX_REAL ? n->a->d != 0.0 : n->a->i != 0;
-			int tb = n->b->type == FX_REAL ? n->b->d != 0.0 : n->b->i != 0;
-			make_lit(n, FX_BOOL, n->kind == FX_AND ? (ta && tb) : (ta || tb), 0);
+			if (ta != (n->kind == FX_AND))
+				make_lit(n, FX_BOOL, ta, 0);
+			else if (n->b->is_const)
+				make_lit(n, FX_BOOL, n->b->type == FX_REAL ? n->b->d != 0.0
+									   : n->b->i != 0, 0);
 		}
 		return 0;
 	case FX_CMP: {
@@ -495,6 +500,19 @@ static int gen_compare(struct gen *g, int op, struct val a, struct val b, int *o
 	if ((d = alloc_reg(g)) < 0)
 		return d;
 	*out = d;
+	if (a.is_const && b.is_const) {
+		/* two constants inside a chain that is not constant: 1 < 2 < sp */
+		struct fx_node x, y;
+		memset(&x, 0, sizeof(x));
+		memset(&y, 0, sizeof(y));
+		x.type = a.type;
+		x.i = a.i;
+		x.d = a.d;
+		y.type = b.type;
+		y.i = b.i;
+		y.d = b.d;
+		return emit(g, FX_C_FILL_I, d, 0, 0, FX_NOREG, cmp_const(op, &x, &y));
+	}
 	if (a.type != FX_REAL && b.type != FX_REAL) {
 		if (b.is_const)
 			return emit(g, FX_C_EQ_IK + k, d, a.reg, 0, FX_NOREG, b.i);
