@@ -68,6 +68,13 @@ void fm_filter_run_free(struct fm_filter_run *r);
  */
 long fm_filter_select(struct fm_filter_run *r, const struct fm_batch *b,
 		      uint32_t *idx);
+/*
+ * Kernels: by default the fastest set this CPU supports (AVX2 on x86-64
+ * when available).  For tests and benchmarks: force the baseline set, and
+ * name the set in use ("baseline" or "avx2").
+ */
+void fm_filter_run_use_baseline(struct fm_filter_run *r);
+const char *fm_filter_run_isa(const struct fm_filter_run *r);
 /* Records not kept so far because their evaluation hit a run-time error. */
 uint64_t fm_filter_run_errors(const struct fm_filter_run *r);
 /*

@@ -15,16 +15,33 @@
 
 #include "filter-int.h"
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define FX_HAVE_AVX2 1
+#else
+#define FX_HAVE_AVX2 0
+#endif
+
 #if defined(__GNUC__) && !defined(__clang__)
 /* -O2 in GCC 12 uses the "very cheap" vectoriser model; the kernels here
  * are the place where full vectorisation pays. */
 #pragma GCC optimize("tree-vectorize")
 #endif
 
+typedef void (*kernel_fn)(const struct fx_insn *in, void *const *R);
+/* Append base + i for every i < m with keep[i] == 1; returns the count. */
+typedef size_t (*collect_fn)(const int64_t *keep, size_t m, uint32_t base,
+			     uint32_t *idx);
+static const kernel_fn *kernel_table(void);
+static collect_fn collect_for(const kernel_fn *table);
+static const kernel_fn kernels_base[FX_C_COUNT];
+
 struct fm_filter_run {
 	const struct fm_filter *f;
 	int64_t *scratch;        /* temps, then FM_NFIELDS padded columns */
 	void **R;                /* register pointers */
+	const kernel_fn *kern;   /* kernel table for this CPU */
+	collect_fn collect;
+	int64_t *keep;           /* one block: 0/1 keep flags */
 	uint64_t errors;
 };
 
@@ -39,14 +56,17 @@ int fm_filter_run_new(struct fm_filter_run **out, const struct fm_filter *f,
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	r->f = f;
 	r->R = calloc((size_t)f->nregs, sizeof(void *));
-	r->scratch = aligned_alloc(64, (ntemp + FM_NFIELDS) * FX_BLK * sizeof(int64_t));
+	r->scratch = aligned_alloc(64, (ntemp + FM_NFIELDS + 1) * FX_BLK * sizeof(int64_t));
 	if (!r->R || !r->scratch) {
 		fm_filter_run_free(r);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
-	memset(r->scratch, 0, (ntemp + FM_NFIELDS) * FX_BLK * sizeof(int64_t));
+	memset(r->scratch, 0, (ntemp + FM_NFIELDS + 1) * FX_BLK * sizeof(int64_t));
 	for (size_t k = 0; k < ntemp; k++)
 		r->R[FM_NFIELDS + k] = r->scratch + k * FX_BLK;
+	r->kern = kernel_table();
+	r->collect = collect_for(r->kern);
+	r->keep = r->scratch + (ntemp + FM_NFIELDS) * FX_BLK;
 	*out = r;
 	return 0;
 }
@@ -58,6 +78,17 @@ void fm_filter_run_free(struct fm_filter_run *r)
 	free(r->scratch);
 	free(r->R);
 	free(r);
+}
+
+void fm_filter_run_use_baseline(struct fm_filter_run *r)
+{
+	r->kern = kernels_base;
+	r->collect = collect_for(r->kern);
+}
+
+const char *fm_filter_run_isa(const struct fm_filter_run *r)
+{
+	return r->kern == kernels_base ? "baseline" : "avx2";
 }
 
 uint64_t fm_filter_run_errors(const struct fm_filter_run *r)
@@ -84,14 +115,14 @@ void fm_filter_run_report(const struct fm_filter_run *r, const struct fm_log *lo
 
 /* d = EXPR over int64 sources a, b */
 #define K_II(name, EXPR) \
-	static void k_##name(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
 	{ \
 		int64_t *restrict d = I64(d); \
 		const int64_t *restrict a = CI64(a), *restrict b = CI64(b); \
 		LOOP { int64_t x = a[i], y = b[i]; d[i] = (EXPR); } \
 	}
 #define K_IK(name, EXPR) \
-	static void k_##name(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
 	{ \
 		int64_t *restrict d = I64(d); \
 		const int64_t *restrict a = CI64(a); \
@@ -100,7 +131,7 @@ void fm_filter_run_report(const struct fm_filter_run *r, const struct fm_log *lo
 	}
 /* with an error output (e may be FX_NOREG) */
 #define K_IIE(name, FN) \
-	static void k_##name(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
 	{ \
 		int64_t *restrict d = I64(d); \
 		const int64_t *restrict a = CI64(a), *restrict b = CI64(b); \
@@ -112,7 +143,7 @@ void fm_filter_run_report(const struct fm_filter_run *r, const struct fm_log *lo
 		} \
 	}
 #define K_IKE(name, FN) \
-	static void k_##name(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
 	{ \
 		int64_t *restrict d = I64(d); \
 		const int64_t *restrict a = CI64(a); \
@@ -121,14 +152,14 @@ void fm_filter_run_report(const struct fm_filter_run *r, const struct fm_log *lo
 		LOOP d[i] = FN(a[i], y, &ev); \
 	}
 #define K_DD(name, T, EXPR) \
-	static void k_##name(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
 	{ \
 		T *restrict d = (T *)R[in->d]; \
 		const double *restrict a = CDBL(a), *restrict b = CDBL(b); \
 		LOOP { double x = a[i], y = b[i]; d[i] = (EXPR); } \
 	}
 #define K_DK(name, T, EXPR) \
-	static void k_##name(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
 	{ \
 		T *restrict d = (T *)R[in->d]; \
 		const double *restrict a = CDBL(a); \
@@ -136,7 +167,7 @@ void fm_filter_run_report(const struct fm_filter_run *r, const struct fm_log *lo
 		LOOP { double x = a[i]; d[i] = (EXPR); } \
 	}
 #define K_DDE(name, FN) \
-	static void k_##name(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
 	{ \
 		double *restrict d = DBL(d); \
 		const double *restrict a = CDBL(a), *restrict b = CDBL(b); \
@@ -148,7 +179,7 @@ void fm_filter_run_report(const struct fm_filter_run *r, const struct fm_log *lo
 		} \
 	}
 #define K_DKE(name, FN) \
-	static void k_##name(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
 	{ \
 		double *restrict d = DBL(d); \
 		const double *restrict a = CDBL(a); \
@@ -162,140 +193,134 @@ void fm_filter_run_report(const struct fm_filter_run *r, const struct fm_log *lo
 	}
 
 
-K_II(ADD_I, fx_add(x, y))
-K_II(SUB_I, fx_sub(x, y))
-K_II(MUL_I, fx_mul(x, y))
-K_IIE(FDIV_I, fx_floordiv)
-K_IIE(MOD_I, fx_mod)
-K_IIE(SHL_I, fx_shl)
-K_IIE(SHR_I, fx_shr)
-K_II(AND_I, x & y)
-K_II(OR_I, x | y)
-K_II(XOR_I, x ^ y)
-K_II(ANDN_I, x & (y ^ 1))
-K_IK(ADD_IK, fx_add(x, y))
-K_IK(SUB_IK, fx_sub(x, y))
-K_IK(MUL_IK, fx_mul(x, y))
-K_IKE(FDIV_IK, fx_floordiv)
-K_IKE(MOD_IK, fx_mod)
-K_IKE(SHL_IK, fx_shl)
-K_IKE(SHR_IK, fx_shr)
-K_IK(AND_IK, x & y)
-K_IK(OR_IK, x | y)
-K_IK(XOR_IK, x ^ y)
-K_IK(POW_IK, fx_powi(x, y))
+/*
+ * Integer comparisons written with 64-bit arithmetic only (baseline x86-64
+ * SSE2 has no 64-bit compare instruction, so `x == y` would not
+ * vectorise): ne(z) = (z | -z) >> 63 for z = x ^ y, and the signed x < y
+ * is the sign of (x - y) corrected for overflow (Hacker's Delight 2-12).
+ */
+static inline int64_t fx_ne64(int64_t x, int64_t y)
+{
+	uint64_t z = (uint64_t)x ^ (uint64_t)y;
+	return (int64_t)((z | (0 - z)) >> 63);
+}
+static inline int64_t fx_lt64(int64_t x, int64_t y)
+{
+	uint64_t ux = (uint64_t)x, uy = (uint64_t)y, d = ux - uy;
+	return (int64_t)((d ^ ((ux ^ uy) & (d ^ ux))) >> 63);
+}
 
-K_DD(ADD_D, double, x + y)
-K_DD(SUB_D, double, x - y)
-K_DD(MUL_D, double, x * y)
-K_DDE(DIV_D, fx_divd)
-K_DDE(FDIV_D, fx_floordivd)
-K_DDE(MOD_D, fx_modd)
-K_DDE(POW_D, fx_powd)
-K_DK(ADD_DK, double, x + y)
-K_DK(SUB_DK, double, x - y)
-K_DK(MUL_DK, double, x * y)
-K_DKE(DIV_DK, fx_divd)
-K_DKE(FDIV_DK, fx_floordivd)
-K_DKE(MOD_DK, fx_modd)
-K_DKE(POW_DK, fx_powd)
+#define CMPS_I(K, suffix) \
+	K(EQ_##suffix, 1 - FX_NE(x, y)) K(NE_##suffix, FX_NE(x, y)) \
+	K(LT_##suffix, FX_LT(x, y)) K(LE_##suffix, 1 - FX_LT(y, x)) \
+	K(GT_##suffix, FX_LT(y, x)) K(GE_##suffix, 1 - FX_LT(x, y))
 
+/* Offsets of the set bits of a 4-bit mask, and their count. */
+static const struct {
+	uint32_t off[4];
+	uint32_t n;
+} fx_lut[16] = {
+	{ { 0, 0, 0, 0 }, 0 }, { { 0, 0, 0, 0 }, 1 }, { { 1, 0, 0, 0 }, 1 },
+	{ { 0, 1, 0, 0 }, 2 }, { { 2, 0, 0, 0 }, 1 }, { { 0, 2, 0, 0 }, 2 },
+	{ { 1, 2, 0, 0 }, 2 }, { { 0, 1, 2, 0 }, 3 }, { { 3, 0, 0, 0 }, 1 },
+	{ { 0, 3, 0, 0 }, 2 }, { { 1, 3, 0, 0 }, 2 }, { { 0, 1, 3, 0 }, 3 },
+	{ { 2, 3, 0, 0 }, 2 }, { { 0, 2, 3, 0 }, 3 }, { { 1, 2, 3, 0 }, 3 },
+	{ { 0, 1, 2, 3 }, 4 },
+};
 #define CMPS(T, K, suffix) \
 	K(EQ_##suffix, T, x == y) K(NE_##suffix, T, x != y) \
 	K(LT_##suffix, T, x < y) K(LE_##suffix, T, x <= y) \
 	K(GT_##suffix, T, x > y) K(GE_##suffix, T, x >= y)
-#define K_II2(name, T, EXPR) K_II(name, EXPR)
-#define K_IK2(name, T, EXPR) K_IK(name, EXPR)
-CMPS(int64_t, K_II2, I)
-CMPS(int64_t, K_IK2, IK)
-CMPS(int64_t, K_DD, D)
-CMPS(int64_t, K_DK, DK)
 
 /* exact int-real comparisons: c = fx_cmp_id(a, b) in -1, 0, 1, 2 (NaN) */
 #define K_ID(name, TEST) \
-	static void k_##name(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
 	{ \
 		int64_t *restrict d = I64(d); \
 		const int64_t *restrict a = CI64(a); \
 		const double *restrict b = CDBL(b); \
 		LOOP { int c = fx_cmp_id(a[i], b[i]); d[i] = (TEST); } \
 	} \
-	static void k_##name##K(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name##K)(const struct fx_insn *in, void *const *R) \
 	{ \
 		int64_t *restrict d = I64(d); \
 		const int64_t *restrict a = CI64(a); \
 		const double y = in->imm.d; \
 		LOOP { int c = fx_cmp_id(a[i], y); d[i] = (TEST); } \
 	}
-K_ID(EQ_ID, c == 0)
-K_ID(NE_ID, c != 0)
-K_ID(LT_ID, c == -1)
-K_ID(LE_ID, c == -1 || c == 0)
-K_ID(GT_ID, c == 1)
-K_ID(GE_ID, c == 1 || c == 0)
 
-static void k_FILL_I(const struct fx_insn *in, void *const *R)
-{
-	int64_t *restrict d = I64(d);
-	LOOP d[i] = in->imm.i;
-}
-static void k_FILL_D(const struct fx_insn *in, void *const *R)
-{
-	double *restrict d = DBL(d);
-	LOOP d[i] = in->imm.d;
-}
-static void k_I2D(const struct fx_insn *in, void *const *R)
-{
-	double *restrict d = DBL(d);
-	const int64_t *restrict a = CI64(a);
-	LOOP d[i] = (double)a[i];
-}
-static void k_CLAMP(const struct fx_insn *in, void *const *R)
-{
-	int64_t *restrict d = I64(d);
-	const int64_t *restrict a = CI64(a);
-	LOOP d[i] = fx_clamp(a[i]);
-}
-static void k_DUR(const struct fx_insn *in, void *const *R)
-{
-	int64_t *restrict d = I64(d);
-	const int64_t *p = R[FM_PACKETS], *f = R[FM_FIRST], *fm = R[FM_FIRST_MS];
-	const int64_t *l = R[FM_LAST], *lm = R[FM_LAST_MS];
-	LOOP d[i] = fx_duration(p[i], f[i], fm[i], l[i], lm[i]);
-}
-static void k_RATE(const struct fx_insn *in, void *const *R)
-{
-	double *restrict d = DBL(d);
-	const int64_t *restrict o = CI64(a), *restrict u = CI64(b);
-	LOOP d[i] = fx_rate(o[i], u[i]);
-}
 #define K_U(name, T, S, EXPR) \
-	static void k_##name(const struct fx_insn *in, void *const *R) \
+	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
 	{ \
 		T *restrict d = (T *)R[in->d]; \
 		const S *restrict a = (const S *)R[in->a]; \
 		LOOP { S x = a[i]; d[i] = (EXPR); } \
 	}
-K_U(NEG_I, int64_t, int64_t, fx_neg(x))
-K_U(INV_I, int64_t, int64_t, ~x)
-K_U(NOT_B, int64_t, int64_t, x ^ 1)
-K_U(TRUTH_I, int64_t, int64_t, x != 0)
-K_U(NOT_I, int64_t, int64_t, x == 0)
-K_U(NEG_D, double, double, -x)
-K_U(TRUTH_D, int64_t, double, x != 0.0)
-K_U(NOT_D, int64_t, double, x == 0.0)
 
-typedef void (*kernel_fn)(const struct fx_insn *in, void *const *R);
+#define KNAME__(n, s) k_##n##s
+#define KNAME_(n, s) KNAME__(n, s)
+#define KNAME(n) KNAME_(n, FX_KSUF)
+
+#define FX_KSUF
+#define KATTR
+#define FX_NE(x, y) fx_ne64(x, y)
+#define FX_LT(x, y) fx_lt64(x, y)
+#include "filter-kern.h"
+#undef FX_NE
+#undef FX_LT
 #define FX_KTAB(name) k_##name,
-static const kernel_fn kernels[FX_C_COUNT] = { FX_CODES(FX_KTAB) };
+static const kernel_fn kernels_base[FX_C_COUNT] = { FX_CODES(FX_KTAB) };
+
+#undef FX_KTAB
+#undef FX_KSUF
+#undef KATTR
+
+#if FX_HAVE_AVX2
+#define FX_KSUF _avx2
+#define KATTR __attribute__((target("avx2")))
+/* AVX2 has 64-bit compares: plain C comparisons vectorise */
+#define FX_NE(x, y) ((int64_t)((x) != (y)))
+#define FX_LT(x, y) ((int64_t)((x) < (y)))
+#include "filter-kern.h"
+#undef FX_NE
+#undef FX_LT
+#define FX_KTAB(name) k_##name##_avx2,
+static const kernel_fn kernels_avx2[FX_C_COUNT] = { FX_CODES(FX_KTAB) };
+
+#undef FX_KTAB
+#undef FX_KSUF
+#undef KATTR
+#endif
+
+static collect_fn collect_for(const kernel_fn *table)
+{
+#if FX_HAVE_AVX2
+	if (table == kernels_avx2)
+		return k_collect01_avx2;
+#endif
+	(void)table;
+	return k_collect01;
+}
+
+/* The kernel table for this CPU. */
+static const kernel_fn *kernel_table(void)
+{
+#if FX_HAVE_AVX2
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		return kernels_avx2;
+#endif
+	return kernels_base;
+}
 
 /* ---- running ---- */
 
 static void run_block(struct fm_filter_run *r)
 {
 	const struct fm_filter *f = r->f;
+	const kernel_fn *kern = r->kern;
 	for (size_t k = 0; k < f->ncode; k++)
-		kernels[f->code[k].op](&f->code[k], r->R);
+		kern[f->code[k].op](&f->code[k], r->R);
 }
 
 /* Append the kept records of one block (m valid of FX_BLK) to idx. */
@@ -305,7 +330,6 @@ static size_t collect(struct fm_filter_run *r, size_t off, size_t m,
 	const struct fm_filter *f = r->f;
 	const int64_t *ev = f->result_err != FX_NOREG
 			    ? (const int64_t *)r->R[f->result_err] : NULL;
-	size_t k = 0;
 	uint32_t base = (uint32_t)off;
 
 	if (ev) {
@@ -314,26 +338,21 @@ static size_t collect(struct fm_filter_run *r, size_t off, size_t m,
 			ne += ev[i] != 0;
 		r->errors += ne;
 	}
+	if (f->result_type == FX_BOOL && !ev)
+		return r->collect(r->R[f->result], m, base, idx);
 	if (f->result_type == FX_REAL) {
 		const double *v = r->R[f->result];
-		for (size_t i = 0; i < m; i++) {
-			idx[k] = base + (uint32_t)i;
-			k += (v[i] != 0.0) & (ev ? ev[i] == 0 : 1);
-		}
-	} else if (f->result_type == FX_BOOL && !ev) {
-		const int64_t *v = r->R[f->result];
-		for (size_t i = 0; i < m; i++) {
-			idx[k] = base + (uint32_t)i;
-			k += (size_t)v[i];
-		}
+		for (size_t i = 0; i < FX_BLK; i++)
+			r->keep[i] = v[i] != 0.0;
 	} else {
 		const int64_t *v = r->R[f->result];
-		for (size_t i = 0; i < m; i++) {
-			idx[k] = base + (uint32_t)i;
-			k += (v[i] != 0) & (ev ? ev[i] == 0 : 1);
-		}
+		for (size_t i = 0; i < FX_BLK; i++)
+			r->keep[i] = v[i] != 0;
 	}
-	return k;
+	if (ev)
+		for (size_t i = 0; i < FX_BLK; i++)
+			r->keep[i] &= ev[i] == 0;
+	return r->collect(r->keep, m, base, idx);
 }
 
 long fm_filter_select(struct fm_filter_run *r, const struct fm_batch *b,

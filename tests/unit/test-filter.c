@@ -1071,6 +1071,7 @@ static void test_differential(void **state)
 	struct fm_batch b;
 	uint64_t s = 20261127, errors;
 	uint32_t *idx = malloc(nrec * sizeof(*idx));
+	uint32_t *idx2 = malloc(nrec * sizeof(*idx2));
 	int64_t rec[FM_NFIELDS];
 	struct fm_buf text = FM_BUF_INIT;
 	size_t compiled = 0, failed = 0, with_errors = 0, nonempty = 0;
@@ -1130,6 +1131,15 @@ static void test_differential(void **state)
 		long k = fm_filter_select(run, &b, idx);
 		errors = fm_filter_run_errors(run);
 		fm_filter_run_free(run);
+		/* the baseline kernels must agree with the CPU-specific ones */
+		assert_int_equal(fm_filter_run_new(&run, f, &err), 0);
+		fm_filter_run_use_baseline(run);
+		assert_string_equal(fm_filter_run_isa(run), "baseline");
+		long k2 = fm_filter_select(run, &b, idx2);
+		if (k2 != k || fm_filter_run_errors(run) != errors ||
+		    memcmp(idx, idx2, (size_t)k * sizeof(*idx)) != 0)
+			fail_msg("'%s': baseline kernels disagree", fm_buf_str(&text));
+		fm_filter_run_free(run);
 		fm_filter_free(f);
 
 		long want = 0;
@@ -1168,6 +1178,7 @@ static void test_differential(void **state)
 	fm_buf_release(&text);
 	fm_batch_release(&b);
 	free(idx);
+	free(idx2);
 }
 
 int main(void)
