@@ -112,41 +112,63 @@ struct em {
 	double *r;         /* K x n responsibilities */
 	double *t;         /* per-row scale */
 	double avg_w;
+	int ascending;     /* x[i] < x[i+1] for all i */
+	size_t *end;       /* per component: rows >= end[k] are zero */
 	unsigned char *warned;
 	const struct fm_log *log;
 };
 
-/* Fill row k of r with w_k * pdf_k(x_i), the first bin by CDF difference. */
+/*
+ * The end of component c's non-zero range: rows i >= end are zero for a
+ * uniform (x ascending), so they are neither computed nor summed.
+ */
+static size_t active_end(const struct em *e, const struct fm_component *c)
+{
+	size_t lo = 0, hi = e->n;
+
+	if (c->dist != FM_DIST_UNIFORM || !e->ascending)
+		return e->n;
+	/* first i with (x_i - loc) / scale > 1, by bisection */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((e->x[mid] - c->p[0]) / c->p[1] > 1)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo > 0 ? lo : 1;
+}
+
+/* Fill row[0..end) with w_k * pdf_k(x_i), the first bin by CDF difference. */
 static void estep_component(struct em *e, const struct fm_component *c,
-			    double *row)
+			    double *row, size_t end)
 {
 	const double *x = e->x, *lx = e->lx;
-	size_t n = e->n;
 	double wk = c->weight;
 
 	switch (c->dist) {
 	case FM_DIST_UNIFORM: {
-		double loc = c->p[0], scale = c->p[1], v = 1.0 / scale;
-		for (size_t i = 0; i < n; i++) {
+		double loc = c->p[0], scale = c->p[1], v = 1.0 / scale * wk;
+		for (size_t i = 0; i < end; i++) {
 			double y = (x[i] - loc) / scale;
-			row[i] = (y >= 0 && y <= 1) ? v * wk : 0.0;
+			row[i] = (y >= 0 && y <= 1) ? v : 0.0;
 		}
 		break;
 	}
 	case FM_DIST_LOGNORM:
 		if (c->p[1] == 0 && c->p[0] > 0 && c->p[2] > 0) {
 			double s = c->p[0], m = log(c->p[2]);
-			double den = 2 * s * s, cst = log(s * SQRT_2PI);
-			for (size_t i = 0; i < n; i++) {
+			double nf = -1.0 / (2 * s * s), cst = log(s * SQRT_2PI);
+			for (size_t i = 0; i < end; i++) {
 				double d = lx[i] - m;
-				row[i] = exp(-(d * d) / den - lx[i] - cst) * wk;
+				row[i] = exp(d * d * nf - lx[i] - cst) * wk;
 			}
 			break;
 		}
 		/* a shifted lognorm takes the generic path */
 		__attribute__((fallthrough));
 	default:
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < end; i++)
 			row[i] = fm_dist_pdf(c->dist, c->p, x[i]) * wk;
 		break;
 	}
@@ -364,9 +386,14 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 	e.r = malloc(K * n * sizeof(double));
 	e.t = malloc(n * sizeof(double));
 	e.warned = calloc(K, 1);
+	e.end = calloc(K, sizeof(size_t));
+	e.ascending = 1;
+	for (size_t i = 1; i < n; i++)
+		if (!(x[i] > x[i - 1]))
+			e.ascending = 0;
 	if (need_log)
 		e.lx = malloc(n * sizeof(double));
-	if (!e.r || !e.t || !e.warned || (need_log && !e.lx)) {
+	if (!e.r || !e.t || !e.warned || !e.end || (need_log && !e.lx)) {
 		r = fm_error_set(err, FM_ENOMEM, "fit: out of memory");
 		goto out;
 	}
@@ -377,13 +404,15 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 		double upper = 0;
 
 		/* E-step */
-		for (size_t k = 0; k < K; k++)
-			estep_component(&e, &cur.comp[k], e.r + k * n);
+		for (size_t k = 0; k < K; k++) {
+			e.end[k] = active_end(&e, &cur.comp[k]);
+			estep_component(&e, &cur.comp[k], e.r + k * n, e.end[k]);
+		}
 		for (size_t i = 0; i < n; i++)
 			e.t[i] = 0;
 		for (size_t k = 0; k < K; k++) {
 			const double *row = e.r + k * n;
-			for (size_t i = 0; i < n; i++)
+			for (size_t i = 0; i < e.end[k]; i++)
 				e.t[i] += row[i];
 		}
 		for (size_t i = 0; i < n; i++) {
@@ -392,7 +421,7 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 		}
 		for (size_t k = 0; k < K; k++) {
 			double *row = e.r + k * n;
-			for (size_t i = 0; i < n; i++)
+			for (size_t i = 0; i < e.end[k]; i++)
 				row[i] *= e.t[i];
 		}
 		/* the uniforms' (and Paretos') upper end */
@@ -430,7 +459,7 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 		}
 		for (size_t k = 0; k < K; k++) {
 			struct fm_component *c = &cur.comp[k];
-			double wk = sum(e.r + k * n, n) / (double)n;
+			double wk = sum(e.r + k * n, e.end[k]) / (double)n;
 			if (o->max_pareto_w > 0 && c->dist == FM_DIST_GENPARETO &&
 			    wk > o->max_pareto_w)
 				wk = o->max_pareto_w;
@@ -452,6 +481,7 @@ out:
 	free(e.t);
 	free(e.lx);
 	free(e.warned);
+	free(e.end);
 	return r;
 }
 

@@ -283,7 +283,7 @@ int fm_mixture_parse(struct fm_mixture *m, const char *name, const char *text,
 	int r = 0;
 
 	fm_mixture_release(m);
-	root = json_loadb(text, len, 0, &je);
+	root = json_loadb(text, len, JSON_DECODE_ANY, &je);
 	if (!root)
 		return fm_error_set(err, FM_EFORMAT, "%s:%d: invalid JSON: %s",
 				    name, je.line, je.text);
