@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_psi.h>
 
 #include "flowmodels/fit.h"
@@ -167,7 +168,26 @@ static void estep_component(struct em *e, const struct fm_component *c,
 		}
 		/* a shifted lognorm takes the generic path */
 		__attribute__((fallthrough));
+	case FM_DIST_GAMMA:
+		if (c->dist == FM_DIST_GAMMA && c->p[1] == 0 && c->p[0] > 0 &&
+		    c->p[2] > 0) {
+			/* exp((a - 1) log y - y - lgamma(a)) / scale, y = x / scale */
+			double a = c->p[0], scale = c->p[2], ls = log(scale);
+			gsl_sf_result lgr;
+			double lg;
+			if (gsl_sf_lngamma_e(a, &lgr) != GSL_SUCCESS)
+				goto generic;
+			lg = lgr.val;
+			for (size_t i = 0; i < end; i++) {
+				double y = x[i] / scale;
+				row[i] = exp((a - 1.0) * (lx[i] - ls) - y - lg) /
+					 scale * wk;
+			}
+			break;
+		}
+		__attribute__((fallthrough));
 	default:
+	generic:
 		for (size_t i = 0; i < end; i++)
 			row[i] = fm_dist_pdf(c->dist, c->p, x[i]) * wk;
 		break;
