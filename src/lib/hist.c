@@ -1,0 +1,1134 @@
+/*
+ * hist.c - exact histograms (SPEC 6), single- or multi-threaded.
+ *
+ * Design.  Every non-negative x maps to a bin index that is monotonic in x
+ * and dense from 0 (see hist.h): idx = (k << (b-1)) + (x >> k) with
+ * k = max(0, bitlen(x) - b), computed without branches from clz.  Indices
+ * below a limit D live in a dense array of 128-bit sums (one row of
+ * flows, packets, octets[, duration][, aggs] per bin); larger indices (unit
+ * bins of big values, or large b) go to an open-addressing hash map, and
+ * negative x (durations of records with last < first) to a small map keyed
+ * by bin_lo.  For b = 12 every 64-bit value has an index below 110592, so
+ * the whole histogram is one dense array and the inner loop is a load, a
+ * clz, two shifts and three 128-bit adds.
+ *
+ * 128-bit sums cannot overflow (|sum| < 2^64 * 2^64), so integer columns
+ * are exact in any order: worker threads bin contiguous record ranges into
+ * accumulators of their own, merged at the end.  rate_sum is a double
+ * summed in record order as the reference does, so when it is wanted and
+ * several threads run, one thread makes a pass of its own over all records
+ * for it (into the main accumulator) while the others bin the integer
+ * columns.  The output is therefore the same bytes for any thread count.
+ *
+ * rate = 8000 * octets / duration is the exact quotient correctly rounded
+ * to double (Python's int / int): plain double division when both operands
+ * are exact doubles (< 2^53), else a 128-bit long division with
+ * round-half-even.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "flowmodels/cut.h"
+#include "flowmodels/hist.h"
+#include "io-int.h"
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+/* Dense index limit (bins; the whole index space when smaller). */
+#define DENSE_MAX (UINT64_C(1) << 17)
+
+/* ---- names ---- */
+
+static const char *const x_names[] = { "length", "size", "duration", "rate" };
+static const char *const col_names[] = { "duration", "rate", "aggs" };
+
+int fm_hist_x_parse(const char *name, enum fm_hist_x *out)
+{
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(name, x_names[i])) {
+			*out = (enum fm_hist_x)i;
+			return 0;
+		}
+	return FM_EINVAL;
+}
+
+const char *fm_hist_x_name(enum fm_hist_x x)
+{
+	return (unsigned)x < 4 ? x_names[x] : "?";
+}
+
+int fm_hist_col_parse(const char *name, enum fm_hist_col *out)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(name, col_names[i])) {
+			*out = (enum fm_hist_col)i;
+			return 0;
+		}
+	return FM_EINVAL;
+}
+
+const char *fm_hist_col_name(enum fm_hist_col c)
+{
+	return (unsigned)c < 3 ? col_names[c] : "?";
+}
+
+static int opts_want(const struct fm_hist_opts *o, enum fm_hist_col c)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->cols[i] == c)
+			return 1;
+	return 0;
+}
+
+uint32_t fm_hist_fields(const struct fm_hist_opts *o)
+{
+	uint32_t f = FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS);
+
+	if (o->x == FM_HIST_X_DURATION || o->x == FM_HIST_X_RATE ||
+	    opts_want(o, FM_HIST_COL_DURATION) || opts_want(o, FM_HIST_COL_RATE))
+		f |= FM_FIELD_BIT(FM_FIRST) | FM_FIELD_BIT(FM_FIRST_MS) |
+		     FM_FIELD_BIT(FM_LAST) | FM_FIELD_BIT(FM_LAST_MS);
+	if (opts_want(o, FM_HIST_COL_AGGS))
+		f |= FM_FIELD_BIT(FM_AGGS);
+	return f;
+}
+
+/* ---- bin arithmetic ---- */
+
+static inline int bitlen64(uint64_t x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+/* b: 0 = unit bins, else 1..63 (callers map b >= 64 to 0). */
+static inline uint64_t bin_index(uint64_t x, int b)
+{
+	if (b == 0)
+		return x;
+	int k = 64 - __builtin_clzll(x | 1) - b;
+	k = k < 0 ? 0 : k;
+	return ((uint64_t)k << (b - 1)) + (x >> k);
+}
+
+static inline int eff_exp(int b)
+{
+	return b >= 64 || b < 0 ? 0 : b;
+}
+
+uint64_t fm_hist_bin_index(uint64_t x, int bin_exp)
+{
+	return bin_index(x, eff_exp(bin_exp));
+}
+
+void fm_hist_bin_of_index(uint64_t idx, int bin_exp, uint64_t *lo,
+			  uint64_t *width)
+{
+	int b = eff_exp(bin_exp);
+
+	if (b == 0 || idx < (UINT64_C(1) << b)) {
+		*lo = idx;
+		*width = 1;
+		return;
+	}
+	int k = (int)(idx >> (b - 1)) - 1;
+	uint64_t m = idx - ((uint64_t)k << (b - 1));
+	*lo = m << k;
+	*width = UINT64_C(1) << k;
+}
+
+void fm_hist_bin_edges(uint64_t x, int bin_exp, uint64_t *lo, uint64_t *width)
+{
+	fm_hist_bin_of_index(fm_hist_bin_index(x, bin_exp), bin_exp, lo, width);
+}
+
+void fm_hist_bin_edges_signed(int64_t x, int bin_exp, int64_t *lo, int64_t *hi)
+{
+	int b = eff_exp(bin_exp);
+
+	if (x >= 0) {
+		uint64_t l, w;
+		fm_hist_bin_edges((uint64_t)x, b, &l, &w);
+		*lo = (int64_t)l;
+		*hi = (int64_t)(l + w);   /* x < 2^63: fits */
+		return;
+	}
+	if (b == 0) {
+		*lo = x;
+		*hi = x + 1;
+		return;
+	}
+	uint64_t ax = (uint64_t)0 - (uint64_t)x;        /* |x|, up to 2^63 */
+	int k = bitlen64(ax) - b;
+	k = k < 0 ? 0 : k;
+	/* floor(x / 2^k) * 2^k: arithmetic shift rounds toward -inf */
+	int64_t l = (int64_t)((uint64_t)(x >> k) << k);
+	*lo = l;
+	*hi = (int64_t)((uint64_t)l + (UINT64_C(1) << k));
+}
+
+/* ---- derived values ---- */
+
+int fm_hist_duration(int64_t packets, int64_t first, int64_t first_ms,
+		     int64_t last, int64_t last_ms, int64_t *out)
+{
+	int64_t d, t;
+
+	if (packets == 1) {
+		*out = 0;
+		return 0;
+	}
+	if (__builtin_sub_overflow(last, first, &d) ||
+	    __builtin_mul_overflow(d, 1000, &d) ||
+	    __builtin_add_overflow(d, last_ms, &t) ||
+	    __builtin_sub_overflow(t, first_ms, &d))
+		return FM_ERANGE;
+	*out = d;
+	return 0;
+}
+
+static inline int bitlen128(u128 x)
+{
+	uint64_t hi = (uint64_t)(x >> 64);
+	return hi ? 128 - __builtin_clzll(hi) : bitlen64((uint64_t)x);
+}
+
+/* n / d correctly rounded (half to even); n > 0, d > 0, n < 2^120. */
+static double div_round(u128 n, uint64_t d)
+{
+	int shift = 0;
+	u128 q = n / d, r = n % d;
+
+	if (q < ((u128)1 << 54)) {
+		int s = 55 + bitlen64(d) - bitlen128(n);
+		if (s > 0) {
+			n <<= s;
+			shift = -s;
+			q = n / d;
+			r = n % d;
+		}
+	}
+	int drop = bitlen128(q) - 53;
+	uint64_t m;
+	if (drop <= 0) {
+		/* q < 2^53 only when n/d is exact enough: q exact, r sticky */
+		m = (uint64_t)q;
+		if (r) {
+			/* cannot happen after scaling to >= 2^54; keep it safe */
+			u128 twice = (u128)r * 2;
+			if (twice > d || (twice == d && (m & 1)))
+				m++;
+		}
+		return ldexp((double)m, shift);
+	}
+	u128 mask = ((u128)1 << drop) - 1, half = (u128)1 << (drop - 1);
+	u128 rem = q & mask;
+	m = (uint64_t)(q >> drop);
+	if (rem > half || (rem == half && (r != 0 || (m & 1))))
+		m++;
+	return ldexp((double)m, drop + shift);
+}
+
+double fm_hist_rate(uint64_t octets, int64_t dur)
+{
+	if (dur == 0)
+		return 0.0;
+	if (octets <= (UINT64_C(1) << 53) / 8000 &&
+	    dur >= -(INT64_C(1) << 53) && dur <= (INT64_C(1) << 53))
+		return (double)(int64_t)(octets * 8000) / (double)dur;
+	if (octets == 0)
+		return dur < 0 ? -0.0 : 0.0;
+	uint64_t ad = dur < 0 ? (uint64_t)0 - (uint64_t)dur : (uint64_t)dur;
+	double v = div_round((u128)octets * 8000, ad);
+	return dur < 0 ? -v : v;
+}
+
+/* ---- hash maps ---- */
+
+struct hmap {
+	uint64_t *keys;
+	unsigned char *used;
+	i128 *vals;        /* cap * ncol */
+	double *rate;      /* cap */
+	int64_t *hi;       /* cap: bin_hi of the negative-x map */
+	size_t cap, n;
+	int ncol;
+	int with_hi;
+};
+
+static inline size_t hslot0(uint64_t key, size_t cap)
+{
+	return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & (cap - 1);
+}
+
+static void hmap_release(struct hmap *m)
+{
+	free(m->keys);
+	free(m->used);
+	free(m->vals);
+	free(m->rate);
+	free(m->hi);
+	memset(m, 0, sizeof(*m));
+}
+
+static int hmap_alloc(struct hmap *m, size_t cap)
+{
+	m->cap = cap;
+	m->n = 0;
+	m->keys = malloc(cap * sizeof(uint64_t));
+	m->used = calloc(cap, 1);
+	m->vals = calloc(cap * (size_t)m->ncol, sizeof(i128));
+	m->rate = calloc(cap, sizeof(double));
+	m->hi = m->with_hi ? malloc(cap * sizeof(int64_t)) : NULL;
+	if (!m->keys || !m->used || !m->vals || !m->rate ||
+	    (m->with_hi && !m->hi))
+		return FM_ENOMEM;
+	return 0;
+}
+
+static int hmap_grow(struct hmap *m)
+{
+	struct hmap old = *m;
+	int r = hmap_alloc(m, old.cap ? old.cap * 2 : 1024);
+
+	if (r < 0) {
+		hmap_release(m);
+		*m = old;
+		return r;
+	}
+	for (size_t i = 0; i < old.cap; i++) {
+		if (!old.used[i])
+			continue;
+		size_t s = hslot0(old.keys[i], m->cap);
+		while (m->used[s])
+			s = (s + 1) & (m->cap - 1);
+		m->used[s] = 1;
+		m->keys[s] = old.keys[i];
+		memcpy(m->vals + s * (size_t)m->ncol, old.vals + i * (size_t)old.ncol,
+		       (size_t)m->ncol * sizeof(i128));
+		m->rate[s] = old.rate[i];
+		if (m->with_hi)
+			m->hi[s] = old.hi[i];
+		m->n++;
+	}
+	hmap_release(&old);
+	return 0;
+}
+
+/* Slot of key, inserted (zeroed, *isnew = 1) when absent; < 0 = no memory. */
+static long hmap_slot(struct hmap *m, uint64_t key, int *isnew)
+{
+	if (2 * (m->n + 1) > m->cap && hmap_grow(m) < 0)
+		return FM_ENOMEM;
+	size_t s = hslot0(key, m->cap);
+	while (m->used[s]) {
+		if (m->keys[s] == key) {
+			*isnew = 0;
+			return (long)s;
+		}
+		s = (s + 1) & (m->cap - 1);
+	}
+	m->used[s] = 1;
+	m->keys[s] = key;
+	m->n++;
+	*isnew = 1;
+	return (long)s;
+}
+
+/* ---- accumulators ---- */
+
+struct hacc {
+	int do_int, do_rate;
+	i128 *dense;        /* D * ncol, NULL when !do_int */
+	double *drate;      /* D, NULL when no rate column */
+	struct hmap sparse; /* idx >= D */
+	struct hmap neg;    /* negative x, key = (uint64_t)bin_lo */
+};
+
+struct fm_hist {
+	struct fm_hist_opts o;
+	int b;              /* effective bin exponent: 0 = unit bins */
+	int ncol;           /* integer columns: flows, packets, octets, ... */
+	int col_dur, col_aggs;
+	int want_rate;      /* rate_sum column */
+	uint64_t D;
+	uint32_t fields;
+	uint64_t nrec;      /* records binned */
+	struct hacc acc;    /* the histogram (all columns) */
+};
+
+static void acc_release(struct hacc *a)
+{
+	free(a->dense);
+	free(a->drate);
+	hmap_release(&a->sparse);
+	hmap_release(&a->neg);
+	memset(a, 0, sizeof(*a));
+}
+
+static int acc_init(const struct fm_hist *h, struct hacc *a, int do_int,
+		    int do_rate)
+{
+	memset(a, 0, sizeof(*a));
+	a->do_int = do_int;
+	a->do_rate = do_rate;
+	a->sparse.ncol = a->neg.ncol = h->ncol;
+	a->neg.with_hi = 1;
+	if (do_int && !(a->dense = calloc(h->D * (size_t)h->ncol, sizeof(i128))))
+		return FM_ENOMEM;
+	if (do_rate && !(a->drate = calloc(h->D, sizeof(double)))) {
+		acc_release(a);
+		return FM_ENOMEM;
+	}
+	return 0;
+}
+
+int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
+		struct fm_error *err)
+{
+	struct fm_hist *h;
+
+	if ((unsigned)o->x > FM_HIST_X_RATE)
+		return fm_error_set(err, FM_EINVAL, "unknown x value");
+	if (o->bin_exp < 0)
+		return fm_error_set(err, FM_EINVAL,
+				    "bin exponent must be >= 0, got %d", o->bin_exp);
+	if (o->ncols > FM_HIST_MAX_COLS)
+		return fm_error_set(err, FM_EINVAL,
+				    "too many additional columns (at most %d)",
+				    FM_HIST_MAX_COLS);
+	for (size_t i = 0; i < o->ncols; i++)
+		if ((unsigned)o->cols[i] > FM_HIST_COL_AGGS)
+			return fm_error_set(err, FM_EINVAL, "unknown column");
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	h->o = *o;
+	h->b = eff_exp(o->bin_exp);
+	h->ncol = 3;
+	h->col_dur = h->col_aggs = -1;
+	if (opts_want(o, FM_HIST_COL_DURATION))
+		h->col_dur = h->ncol++;
+	if (opts_want(o, FM_HIST_COL_AGGS))
+		h->col_aggs = h->ncol++;
+	h->want_rate = opts_want(o, FM_HIST_COL_RATE);
+	h->fields = fm_hist_fields(o);
+	if (h->b == 0) {
+		h->D = UINT64_C(1) << 16;
+	} else {
+		/* the whole index space: idx < (66 - b) * 2^(b-1) */
+		h->D = h->b <= 17 ? (uint64_t)(66 - h->b) << (h->b - 1) : DENSE_MAX;
+		if (h->D > DENSE_MAX)
+			h->D = DENSE_MAX;
+	}
+	if (acc_init(h, &h->acc, 1, h->want_rate) < 0) {
+		free(h);
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
+	*out = h;
+	return 0;
+}
+
+void fm_hist_free(struct fm_hist *h)
+{
+	if (!h)
+		return;
+	acc_release(&h->acc);
+	free(h);
+}
+
+uint64_t fm_hist_records(const struct fm_hist *h)
+{
+	return h->nrec;
+}
+
+/*
+ * The fast loop: x = packets or octets, only flows/packets/octets summed,
+ * no rate.  Values are unsigned, so there is no negative bin.
+ */
+static int add_basic(const struct fm_hist *h, struct hacc *a,
+		     const uint64_t *xs, const uint64_t *pk, const uint64_t *oc,
+		     size_t n)
+{
+	const int b = h->b;
+	const uint64_t D = h->D;
+	i128 *dense = a->dense;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t idx = bin_index(xs[i], b);
+		i128 *e;
+		if (__builtin_expect(idx < D, 1)) {
+			e = dense + idx * 3;
+		} else {
+			int isnew;
+			long s = hmap_slot(&a->sparse, idx, &isnew);
+			if (s < 0)
+				return (int)s;
+			e = a->sparse.vals + (size_t)s * 3;
+		}
+		e[0] += 1;
+		e[1] += (i128)pk[i];
+		e[2] += (i128)oc[i];
+	}
+	return 0;
+}
+
+/*
+ * The general loop: any x, duration/aggs columns, rate.  recno is the
+ * number (0-based) of the batch's first record, for messages.
+ */
+static int add_general(const struct fm_hist *h, struct hacc *a,
+		       const struct fm_batch *bt, size_t from, size_t n,
+		       uint64_t recno, struct fm_error *err)
+{
+	const int b = h->b, ncol = h->ncol;
+	const uint64_t D = h->D;
+	const enum fm_hist_x xk = h->o.x;
+	const int64_t *P = bt->col[FM_PACKETS] + from, *O = bt->col[FM_OCTETS] + from;
+	const int64_t *F = NULL, *FM = NULL, *L = NULL, *LM = NULL, *A = NULL;
+	const int need_rate = xk == FM_HIST_X_RATE || (a->do_rate && h->want_rate);
+	const int need_dur = need_rate || xk == FM_HIST_X_DURATION ||
+			     (a->do_int && h->col_dur >= 0);
+	const int add_int = a->do_int, add_rate = a->do_rate && h->want_rate;
+
+	if (need_dur) {
+		F = bt->col[FM_FIRST] + from;
+		FM = bt->col[FM_FIRST_MS] + from;
+		L = bt->col[FM_LAST] + from;
+		LM = bt->col[FM_LAST_MS] + from;
+	}
+	if (add_int && h->col_aggs >= 0)
+		A = bt->col[FM_AGGS] + from;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t pk = (uint64_t)P[i], oc = (uint64_t)O[i];
+		int64_t dur = 0, sx = 0;
+		double rate = 0.0;
+		uint64_t ux = 0;
+		int neg = 0;
+
+		if (need_dur && fm_hist_duration(P[i], F[i], FM[i], L[i], LM[i], &dur) < 0)
+			return fm_error_set(err, FM_ERANGE,
+				"record %llu: duration (last %lld.%03lld - first %lld.%03lld) does not fit in 64 bits",
+				(unsigned long long)(recno + i + 1), (long long)L[i],
+				(long long)LM[i], (long long)F[i], (long long)FM[i]);
+		if (need_rate)
+			rate = fm_hist_rate(oc, dur);
+		switch (xk) {
+		case FM_HIST_X_LENGTH: ux = pk; break;
+		case FM_HIST_X_SIZE: ux = oc; break;
+		case FM_HIST_X_DURATION: sx = dur; neg = sx < 0; ux = (uint64_t)sx; break;
+		case FM_HIST_X_RATE: {
+			double fl = floor(rate);
+			if (!(fl >= -9223372036854775808.0 && fl < 18446744073709551616.0))
+				return fm_error_set(err, FM_ERANGE,
+					"record %llu: rate %.17g bit/s is beyond the 64-bit bins",
+					(unsigned long long)(recno + i + 1), rate);
+			if (fl < 0) {
+				sx = (int64_t)fl;
+				neg = 1;
+			} else {
+				ux = (uint64_t)fl;
+			}
+			break;
+		}
+		}
+
+		i128 *e;
+		double *er;
+		if (__builtin_expect(neg, 0)) {
+			int64_t lo, hi;
+			int isnew;
+			fm_hist_bin_edges_signed(sx, b, &lo, &hi);
+			long s = hmap_slot(&a->neg, (uint64_t)lo, &isnew);
+			if (s < 0)
+				return fm_error_set(err, FM_ENOMEM, "out of memory");
+			if (isnew)
+				a->neg.hi[s] = hi;
+			e = a->neg.vals + (size_t)s * (size_t)ncol;
+			er = a->neg.rate + s;
+		} else {
+			uint64_t idx = bin_index(ux, b);
+			if (__builtin_expect(idx < D, 1)) {
+				e = a->dense ? a->dense + idx * (uint64_t)ncol : NULL;
+				er = a->drate ? a->drate + idx : NULL;
+			} else {
+				int isnew;
+				long s = hmap_slot(&a->sparse, idx, &isnew);
+				if (s < 0)
+					return fm_error_set(err, FM_ENOMEM, "out of memory");
+				e = a->sparse.vals + (size_t)s * (size_t)ncol;
+				er = a->sparse.rate + s;
+			}
+		}
+		if (add_int) {
+			e[0] += 1;
+			e[1] += (i128)pk;
+			e[2] += (i128)oc;
+			if (h->col_dur >= 0)
+				e[h->col_dur] += dur;
+			if (A)
+				e[h->col_aggs] += A[i];
+		}
+		if (add_rate)
+			*er += rate;
+	}
+	return 0;
+}
+
+static int acc_add(const struct fm_hist *h, struct hacc *a,
+		   const struct fm_batch *bt, size_t from, size_t n,
+		   uint64_t recno, struct fm_error *err)
+{
+	int basic = (h->o.x == FM_HIST_X_LENGTH || h->o.x == FM_HIST_X_SIZE) &&
+		    h->ncol == 3 && a->do_int && !(a->do_rate && h->want_rate);
+
+	if (basic) {
+		const uint64_t *pk = (const uint64_t *)bt->col[FM_PACKETS] + from;
+		const uint64_t *oc = (const uint64_t *)bt->col[FM_OCTETS] + from;
+		int r = add_basic(h, a, h->o.x == FM_HIST_X_LENGTH ? pk : oc, pk, oc, n);
+		if (r < 0)
+			return fm_error_set(err, r, "out of memory");
+		return 0;
+	}
+	return add_general(h, a, bt, from, n, recno, err);
+}
+
+static int check_batch(const struct fm_hist *h, const struct fm_batch *b,
+		       struct fm_error *err)
+{
+	for (int f = 0; f < FM_NFIELDS; f++)
+		if ((h->fields & FM_FIELD_BIT(f)) && !b->col[f])
+			return fm_error_set(err, FM_EINVAL,
+					    "batch lacks field '%s'", fm_field_name(f));
+	return 0;
+}
+
+int fm_hist_add(struct fm_hist *h, const struct fm_batch *b, struct fm_error *err)
+{
+	int r;
+
+	if (b->n == 0)
+		return 0;
+	if ((r = check_batch(h, b, err)) < 0)
+		return r;
+	r = acc_add(h, &h->acc, b, 0, b->n, h->nrec, err);
+	if (r < 0)
+		return r;
+	h->nrec += b->n;
+	return 0;
+}
+
+int fm_hist_add_scan(struct fm_hist *h, struct fm_scan *s, struct fm_error *err)
+{
+	struct fm_batch b;
+	long n;
+
+	while ((n = fm_scan_next(s, &b, err)) > 0) {
+		int r = fm_hist_add(h, &b, err);
+		if (r < 0)
+			return r;
+	}
+	return n < 0 ? (int)n : 0;
+}
+
+/* ---- merging ---- */
+
+static int acc_merge(const struct fm_hist *h, struct hacc *dst,
+		     const struct hacc *src)
+{
+	const int ncol = h->ncol;
+
+	for (uint64_t i = 0; i < h->D; i++) {
+		const i128 *s = src->dense + i * (uint64_t)ncol;
+		if (s[0] == 0)
+			continue;
+		i128 *d = dst->dense + i * (uint64_t)ncol;
+		for (int c = 0; c < ncol; c++)
+			d[c] += s[c];
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		const struct hmap *sm = pass ? &src->neg : &src->sparse;
+		struct hmap *dm = pass ? &dst->neg : &dst->sparse;
+		for (size_t i = 0; i < sm->cap; i++) {
+			int isnew;
+			if (!sm->used[i])
+				continue;
+			long sl = hmap_slot(dm, sm->keys[i], &isnew);
+			if (sl < 0)
+				return FM_ENOMEM;
+			if (isnew && pass)
+				dm->hi[sl] = sm->hi[i];   /* dst holds earlier records */
+			i128 *d = dm->vals + (size_t)sl * (size_t)ncol;
+			const i128 *s = sm->vals + i * (size_t)ncol;
+			for (int c = 0; c < ncol; c++)
+				d[c] += s[c];
+		}
+	}
+	return 0;
+}
+
+/* ---- the multi-threaded binary path ---- */
+
+struct worker {
+	struct fm_hist *h;
+	struct hacc *acc;
+	const char *const *dirs;
+	size_t ndirs;
+	uint64_t start, count;      /* absolute record range */
+	int main_thread;
+	uint64_t total_work;        /* for progress (main thread) */
+	struct worker *all;
+	int nworkers;
+	atomic_uint_fast64_t done;
+	atomic_int *cancel;
+	int rc;
+	struct fm_error err;
+};
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	struct fm_reader *rd = NULL;
+	struct fm_reader_opts ro;
+	uint64_t left = w->count, recno = w->start;
+	int r;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.format = FM_FORMAT_BINARY;
+	ro.fields = w->h->fields;
+	ro.log = NULL;   /* warnings were given by the probe */
+	r = fm_reader_open(&rd, &ro, w->dirs, w->ndirs, &w->err);
+	if (r == 0 && w->start) {
+		int64_t k = fm_reader_skip(rd, (int64_t)w->start, &w->err);
+		if (k < 0)
+			r = (int)k;
+		else if ((uint64_t)k != w->start)
+			r = fm_error_set(&w->err, FM_EFORMAT,
+					 "binary input shrank while reading");
+	}
+	while (r == 0 && left > 0) {
+		struct fm_batch b;
+		long n = fm_reader_next(rd, &b, left < FM_BATCH_CAP ? (size_t)left : FM_BATCH_CAP,
+					&w->err);
+		if (n < 0) {
+			r = (int)n;
+			break;
+		}
+		if (n == 0) {
+			r = fm_error_set(&w->err, FM_EFORMAT,
+					 "binary input shrank while reading");
+			break;
+		}
+		r = acc_add(w->h, w->acc, &b, 0, (size_t)n, recno, &w->err);
+		left -= (uint64_t)n;
+		recno += (uint64_t)n;
+		atomic_fetch_add_explicit(&w->done, (uint64_t)n, memory_order_relaxed);
+		if (atomic_load_explicit(w->cancel, memory_order_relaxed)) {
+			r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+			break;
+		}
+		if (w->main_thread && w->h->o.progress) {
+			uint64_t done = 0;
+			for (int i = 0; i < w->nworkers; i++)
+				done += atomic_load_explicit(&w->all[i].done,
+							     memory_order_relaxed);
+			if (fm_progress_report(w->h->o.progress, done, w->total_work)) {
+				atomic_store(w->cancel, 1);
+				r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+			}
+		}
+	}
+	fm_reader_free(rd);
+	if (r < 0)
+		atomic_store(w->cancel, 1);
+	w->rc = r;
+	return NULL;
+}
+
+static int ncpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
+		       size_t ndirs, const struct fm_cut *cut,
+		       uint64_t *records, struct fm_error *err)
+{
+	struct fm_reader *probe = NULL;
+	struct fm_reader_opts ro;
+	uint64_t total, first, end, n;
+	int threads = h->o.threads > 0 ? h->o.threads : ncpus();
+	int r, nint, rate_pass;
+	struct worker *w = NULL;
+	struct hacc *accs = NULL;
+	pthread_t *tids = NULL;
+	atomic_int cancel = 0;
+
+	if (records)
+		*records = 0;
+	/* count the records (and give the missing-field warnings once) */
+	memset(&ro, 0, sizeof(ro));
+	ro.format = FM_FORMAT_BINARY;
+	ro.fields = h->fields;
+	ro.log = h->o.log;
+	r = fm_reader_open(&probe, &ro, dirs, ndirs, err);
+	if (r < 0)
+		return r;
+	int64_t k = fm_reader_skip(probe, INT64_MAX, err);
+	fm_reader_free(probe);
+	if (k < 0)
+		return (int)k;
+	total = (uint64_t)k;
+	fm_cut_range(cut, total, &first, &end);
+	n = end - first;
+	if (n == 0)
+		return 0;
+
+	if (threads > 64)
+		threads = 64;
+	/* small inputs are not worth a thread */
+	uint64_t per = h->o.min_per_thread ? h->o.min_per_thread : 65536;
+	if ((uint64_t)threads > n / per + 1)
+		threads = (int)(n / per + 1);
+	rate_pass = h->want_rate && threads > 1;
+	nint = rate_pass ? threads - 1 : threads;
+
+	w = calloc((size_t)threads, sizeof(*w));
+	accs = calloc((size_t)threads, sizeof(*accs));
+	tids = calloc((size_t)threads, sizeof(*tids));
+	if (!w || !accs || !tids) {
+		r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		goto out;
+	}
+	/*
+	 * Worker 0 runs on this thread over the main accumulator: the rate
+	 * pass (all records, rate only) or the first integer range (and the
+	 * rate, when it is the only worker).  Workers 1.. bin integer ranges
+	 * into accumulators of their own.
+	 */
+	for (int t = 0; t < threads; t++) {
+		struct worker *x = &w[t];
+		x->h = h;
+		x->dirs = dirs;
+		x->ndirs = ndirs;
+		x->cancel = &cancel;
+		x->all = w;
+		x->nworkers = threads;
+		x->total_work = rate_pass ? 2 * n : n;
+		atomic_init(&x->done, 0);
+		if (t == 0) {
+			x->acc = &h->acc;
+			x->main_thread = 1;
+		} else {
+			x->acc = &accs[t];
+			if (acc_init(h, x->acc, 1, 0) < 0) {
+				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+				goto out;
+			}
+		}
+	}
+	if (rate_pass) {
+		h->acc.do_int = 0;
+		w[0].start = first;
+		w[0].count = n;
+		for (int t = 1; t < threads; t++) {
+			uint64_t a = n * (uint64_t)(t - 1) / (uint64_t)nint;
+			uint64_t b2 = n * (uint64_t)t / (uint64_t)nint;
+			w[t].start = first + a;
+			w[t].count = b2 - a;
+		}
+	} else {
+		for (int t = 0; t < threads; t++) {
+			uint64_t a = n * (uint64_t)t / (uint64_t)nint;
+			uint64_t b2 = n * (uint64_t)(t + 1) / (uint64_t)nint;
+			w[t].start = first + a;
+			w[t].count = b2 - a;
+		}
+	}
+	int started = 1;
+	for (int t = 1; t < threads; t++) {
+		if (pthread_create(&tids[t], NULL, worker_run, &w[t]) != 0) {
+			atomic_store(&cancel, 1);
+			r = fm_error_set(err, FM_EIO, "cannot start a thread: %s",
+					 strerror(errno));
+			break;
+		}
+		started++;
+	}
+	if (r == 0)
+		worker_run(&w[0]);
+	for (int t = 1; t < started; t++)
+		pthread_join(tids[t], NULL);
+	h->acc.do_int = 1;
+	if (r < 0)
+		goto out;
+	/* the first real error in record order, else a cancellation */
+	for (int t = 0; t < threads && r == 0; t++)
+		if (w[t].rc < 0 && w[t].rc != FM_ECANCEL) {
+			*err = w[t].err;
+			r = w[t].rc;
+		}
+	for (int t = 0; t < threads && r == 0; t++)
+		if (w[t].rc < 0) {
+			*err = w[t].err;
+			r = w[t].rc;
+		}
+	for (int t = 1; t < threads && r == 0; t++)
+		if (acc_merge(h, &h->acc, &accs[t]) < 0)
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+	if (r == 0) {
+		h->nrec += n;
+		if (records)
+			*records = n;
+	}
+out:
+	if (accs)
+		for (int t = 1; t < threads; t++)
+			acc_release(&accs[t]);
+	free(accs);
+	free(w);
+	free(tids);
+	return r;
+}
+
+/* ---- output ---- */
+
+static char *fmt_u128(char *p, u128 v)
+{
+	char tmp[48];
+	int n = 0;
+
+	if (v <= UINT64_MAX)
+		return p + fm_fmt_u64(p, (uint64_t)v);
+	while (v) {
+		tmp[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	}
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static char *fmt_i128(char *p, i128 v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return fmt_u128(p, (u128)0 - (u128)v);
+	}
+	return fmt_u128(p, (u128)v);
+}
+
+/* int(v) of a double, as Python prints it (truncation toward zero). */
+static char *fmt_trunc(char *p, double v)
+{
+	double t = trunc(v);
+
+	if (fabs(t) < 1.0e38)
+		return fmt_i128(p, (i128)t);
+	return p + sprintf(p, "%.0f", t);
+}
+
+/* Room for a line: 2 edges + 3 + 16 columns of at most 41 chars each,
+ * and a rate sum (printed with %.0f beyond 1e38) of up to 320. */
+#define LINE_MAX_CHARS (24 * 42 + FM_HIST_MAX_COLS * 320)
+
+static int emit_row(struct fm_hist *h, struct fm_buf *out, i128 lo, i128 hi,
+		    const i128 *v, double rate)
+{
+	if (fm_buf_grow(out, LINE_MAX_CHARS) < 0)
+		return FM_ENOMEM;
+	char *p0 = out->buf + out->len, *p = p0;
+	p = fmt_i128(p, lo);
+	*p++ = ',';
+	p = fmt_i128(p, hi);
+	for (int c = 0; c < 3; c++) {
+		*p++ = ',';
+		p = fmt_i128(p, v[c]);
+	}
+	for (size_t i = 0; i < h->o.ncols; i++) {
+		*p++ = ',';
+		switch (h->o.cols[i]) {
+		case FM_HIST_COL_DURATION: p = fmt_i128(p, v[h->col_dur]); break;
+		case FM_HIST_COL_AGGS: p = fmt_i128(p, v[h->col_aggs]); break;
+		case FM_HIST_COL_RATE: p = fmt_trunc(p, rate); break;
+		}
+	}
+	*p++ = '\n';
+	out->len += (size_t)(p - p0);
+	out->buf[out->len] = '\0';
+	return 0;
+}
+
+struct keyslot {
+	uint64_t key;
+	size_t slot;
+};
+
+/* Sort by key (unsigned): LSD radix sort, 16-bit digits, constant digits skipped. */
+static int sort_keys(struct keyslot *v, size_t n)
+{
+	struct keyslot *tmp;
+	size_t *cnt;
+
+	if (n < 2)
+		return 0;
+	tmp = malloc(n * sizeof(*tmp));
+	cnt = malloc(65536 * sizeof(size_t));
+	if (!tmp || !cnt) {
+		free(tmp);
+		free(cnt);
+		return FM_ENOMEM;
+	}
+	for (int sh = 0; sh < 64; sh += 16) {
+		memset(cnt, 0, 65536 * sizeof(size_t));
+		for (size_t i = 0; i < n; i++)
+			cnt[(v[i].key >> sh) & 0xffff]++;
+		if (cnt[(v[0].key >> sh) & 0xffff] == n)
+			continue;
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[cnt[(v[i].key >> sh) & 0xffff]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+	free(tmp);
+	free(cnt);
+	return 0;
+}
+
+static int map_sorted(const struct hmap *m, int as_signed, struct keyslot **out)
+{
+	struct keyslot *v = malloc((m->n ? m->n : 1) * sizeof(*v));
+	size_t k = 0;
+
+	if (!v)
+		return FM_ENOMEM;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->used[i]) {
+			/* flip the sign bit so that signed keys sort as unsigned */
+			v[k].key = as_signed ? m->keys[i] ^ (UINT64_C(1) << 63) : m->keys[i];
+			v[k].slot = i;
+			k++;
+		}
+	if (sort_keys(v, k) < 0) {
+		free(v);
+		return FM_ENOMEM;
+	}
+	*out = v;
+	return 0;
+}
+
+size_t fm_hist_nbins(struct fm_hist *h)
+{
+	size_t n = h->acc.sparse.n + h->acc.neg.n;
+
+	for (uint64_t i = 0; i < h->D; i++)
+		if (h->acc.dense[i * (uint64_t)h->ncol] != 0)
+			n++;
+	return n;
+}
+
+int fm_hist_format(struct fm_hist *h, struct fm_buf *out, struct fm_error *err)
+{
+	struct hacc *a = &h->acc;
+	struct keyslot *ks = NULL;
+	const int ncol = h->ncol;
+	int r;
+
+	r = fm_buf_addstr(out, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum");
+	for (size_t i = 0; i < h->o.ncols && r == 0; i++)
+		r = fm_buf_printf(out, ",%s_sum", fm_hist_col_name(h->o.cols[i]));
+	if (r == 0)
+		r = fm_buf_addch(out, '\n');
+	if (r < 0)
+		goto nomem;
+
+	/* negative bins */
+	if (a->neg.n) {
+		if (map_sorted(&a->neg, 1, &ks) < 0)
+			goto nomem;
+		for (size_t i = 0; i < a->neg.n; i++) {
+			size_t s = ks[i].slot;
+			if (emit_row(h, out, (int64_t)a->neg.keys[s], a->neg.hi[s],
+				     a->neg.vals + s * (size_t)ncol, a->neg.rate[s]) < 0)
+				goto nomem;
+		}
+		free(ks);
+		ks = NULL;
+	}
+	/* dense bins, then the sparse ones above them */
+	for (uint64_t i = 0; i < h->D; i++) {
+		const i128 *v = a->dense + i * (uint64_t)ncol;
+		uint64_t lo, w;
+		if (v[0] == 0)
+			continue;
+		fm_hist_bin_of_index(i, h->b, &lo, &w);
+		if (emit_row(h, out, (i128)lo, (i128)lo + (i128)w, v,
+			     a->drate ? a->drate[i] : 0.0) < 0)
+			goto nomem;
+	}
+	if (a->sparse.n) {
+		if (map_sorted(&a->sparse, 0, &ks) < 0)
+			goto nomem;
+		for (size_t i = 0; i < a->sparse.n; i++) {
+			size_t s = ks[i].slot;
+			uint64_t lo, w;
+			fm_hist_bin_of_index(a->sparse.keys[s], h->b, &lo, &w);
+			if (emit_row(h, out, (i128)lo, (i128)lo + (i128)w,
+				     a->sparse.vals + s * (size_t)ncol,
+				     a->sparse.rate[s]) < 0)
+				goto nomem;
+		}
+		free(ks);
+	}
+	return 0;
+nomem:
+	free(ks);
+	return fm_error_set(err, FM_ENOMEM, "out of memory");
+}
+
+int fm_hist_write(struct fm_hist *h, const char *path, struct fm_error *err)
+{
+	struct fm_buf b = FM_BUF_INIT;
+	char *tmp = NULL;
+	int fd = 1, r;
+
+	r = fm_hist_format(h, &b, err);
+	if (r < 0)
+		goto out;
+	if (strcmp(path, "-") == 0) {
+		if (fm_write_all(1, b.buf, b.len) < 0)
+			r = fm_error_set(err, FM_EIO, "<stdout>: write: %s",
+					 strerror(errno));
+		goto out;
+	}
+	r = fm_tmpfile_beside(path, &tmp, &fd, err);
+	if (r < 0)
+		goto out;
+	if (fm_write_all(fd, b.buf, b.len) < 0) {
+		r = fm_error_set(err, FM_EIO, "%s: write: %s", path, strerror(errno));
+		close(fd);
+	} else if (close(fd) < 0) {
+		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+	} else if (rename(tmp, path) < 0) {
+		r = fm_error_set(err, FM_EIO, "%s: rename: %s", path, strerror(errno));
+	}
+	if (r < 0)
+		unlink(tmp);
+out:
+	free(tmp);
+	fm_buf_release(&b);
+	return r;
+}
