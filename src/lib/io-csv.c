@@ -18,6 +18,38 @@ struct csv_source {
 };
 
 /*
+ * The common case: 21 plain decimal numbers of at most 19 digits with
+ * optional spaces around commas.  Returns 0, or -1 for anything else (the
+ * careful parser then decides, and names the problem).
+ */
+static int csv_parse_plain(const char *p, const char *end, int64_t *vals)
+{
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		const char *d;
+		uint64_t v = 0;
+
+		while (p < end && *p == ' ')
+			p++;
+		d = p;
+		while (p < end && (unsigned)(*p - '0') < 10) {
+			v = v * 10 + (unsigned)(*p - '0');
+			p++;
+		}
+		if (p == d || p - d > 19)
+			return -1;
+		while (p < end && *p == ' ')
+			p++;
+		vals[f] = (int64_t)v;
+		if (f < FM_NFIELDS - 1) {
+			if (p == end || *p != ',')
+				return -1;
+			p++;
+		}
+	}
+	return p == end ? 0 : -1;
+}
+
+/*
  * Parse one line into record slot i of b.  Returns 0, 1 for a blank line
  * (ignored), or an error.
  */
@@ -28,6 +60,8 @@ static int csv_parse_line(struct csv_source *s, const char *line, size_t len,
 	int64_t vals[FM_NFIELDS];
 	int f = 0;
 
+	if (csv_parse_plain(p, end, vals) == 0)
+		goto store;
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	if (p == end)
@@ -74,6 +108,7 @@ static int csv_parse_line(struct csv_source *s, const char *line, size_t len,
 				    "%s:%llu: expected %d fields, got %d",
 				    s->in.name, (unsigned long long)s->in.line,
 				    FM_NFIELDS, f);
+store:
 	for (f = 0; f < FM_NFIELDS; f++)
 		if (s->fields & FM_FIELD_BIT(f))
 			fm_batch_mut(&s->store, f)[i] = vals[f];
@@ -144,19 +179,19 @@ static const struct fm_source_ops csv_ops = {
 	csv_next, csv_skip, csv_position, csv_close,
 };
 
-int fm_csv_source_open(struct fm_source **out, const char *path,
-		       uint32_t fields, const struct fm_log *log,
-		       struct fm_error *err)
+/* A csv source reading from path, or from fd when path is NULL. */
+static int csv_source_new(struct fm_source **out, const char *path, int fd,
+			  const char *name, uint32_t fields, struct fm_error *err)
 {
 	struct csv_source *s = calloc(1, sizeof(*s));
 	int r;
 
-	(void)log;
 	if (!s)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	s->base.ops = &csv_ops;
 	s->fields = fields;
-	r = fm_textin_open(&s->in, path, err);
+	r = path ? fm_textin_open(&s->in, path, err)
+		 : fm_textin_from_fd(&s->in, fd, name, err);
 	if (r < 0) {
 		free(s);
 		return r;
@@ -169,12 +204,27 @@ int fm_csv_source_open(struct fm_source **out, const char *path,
 	return 0;
 }
 
+int fm_csv_source_open(struct fm_source **out, const char *path,
+		       uint32_t fields, const struct fm_log *log,
+		       struct fm_error *err)
+{
+	(void)log;
+	return csv_source_new(out, path, -1, NULL, fields, err);
+}
+
+int fm_csv_source_from_fd(struct fm_source **out, int fd, const char *name,
+			  uint32_t fields, struct fm_error *err)
+{
+	return csv_source_new(out, NULL, fd, name, fields, err);
+}
+
 /* ---- writer ---- */
 
 #define CSV_OUTBUF (1u << 20)
 
 struct fm_csv_writer {
 	int fd;
+	uint8_t u64[FM_NFIELDS];   /* field keeps raw unsigned 64-bit bits */
 	char *path;       /* final name, NULL for stdout */
 	char *tmpname;
 	char *buf;
@@ -190,6 +240,8 @@ int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
 		free(w);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
+	for (int f = 0; f < FM_NFIELDS; f++)
+		w->u64[f] = fm_field_code(f) == 'Q';
 	if (strcmp(path, "-") == 0) {
 		w->fd = 1;
 	} else {
@@ -232,7 +284,9 @@ int fm_csv_writer_write(struct fm_csv_writer *w, const struct fm_batch *b,
 		for (int f = 0; f < FM_NFIELDS; f++) {
 			int64_t v = b->col[f][i];
 			/* 64-bit unsigned fields keep raw bits */
-			if (fm_field_code(f) == 'Q')
+			if ((uint64_t)v < 10)
+				*p++ = (char)('0' + v);
+			else if (v > 0 || w->u64[f])
 				p += fm_fmt_u64(p, (uint64_t)v);
 			else
 				p += fm_fmt_i64(p, v);

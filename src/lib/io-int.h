@@ -40,6 +40,9 @@ typedef int (*fm_source_open_fn)(struct fm_source **out, const char *path,
 int fm_csv_source_open(struct fm_source **out, const char *path,
 		       uint32_t fields, const struct fm_log *log,
 		       struct fm_error *err);
+/* A csv_flow source over an open descriptor (taken over, closed at the end). */
+int fm_csv_source_from_fd(struct fm_source **out, int fd, const char *name,
+			  uint32_t fields, struct fm_error *err);
 int fm_pipe_source_open(struct fm_source **out, const char *path,
 			uint32_t fields, const struct fm_log *log,
 			struct fm_error *err);
