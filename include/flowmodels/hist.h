@@ -12,7 +12,8 @@
  *     no filter, split over opts.threads worker threads (pthreads), each
  *     reading its own record range through its own fm_reader.
  * The output is the same bytes whichever way and with any thread count:
- * integer sums are exact (128-bit accumulators, so nothing can wrap), and
+ * integer sums are exact (128-bit accumulators, so nothing can wrap; a sum
+ * that does not fit the 64-bit csv_hist columns is a clear FM_ERANGE), and
  * the only real-valued sum, rate_sum, is accumulated in double precision
  * strictly in record order (in a pass of its own when several threads
  * bin the integer columns).
@@ -128,14 +129,19 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 uint64_t fm_hist_records(const struct fm_hist *h);
 size_t fm_hist_nbins(struct fm_hist *h);
 
+struct fm_histogram;
 /*
- * Append the csv_hist text (header + one line per non-empty bin,
- * ascending) to out.
+ * The result as an in-memory histogram (histogram.h; o is initialised
+ * here, release it with fm_histogram_release): non-empty bins ascending,
+ * columns flows, packets, octets and the additional ones in order.  The
+ * sums are exact here; csv_hist columns are 64-bit, so a sum (or a bin
+ * edge) that does not fit is FM_ERANGE, naming the bin and column.
  */
-int fm_hist_format(struct fm_hist *h, struct fm_buf *out, struct fm_error *err);
+int fm_hist_result(struct fm_hist *h, struct fm_histogram *o,
+		   struct fm_error *err);
 /*
- * Write the csv_hist text to path ("-" = standard output); a file appears
- * complete or not at all (temporary name + rename).
+ * Write the csv_hist text (through histogram.h's writer) to path ("-" =
+ * standard output); a file appears complete or not at all.
  */
 int fm_hist_write(struct fm_hist *h, const char *path, struct fm_error *err);
 

@@ -76,6 +76,11 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			r = fm_error_set(&err, FM_EINVAL,
 					 "option -c: unknown column '%s' (choose from duration, rate, aggs)",
 					 a->v[OPT_H_COL].list[i]);
+		for (size_t j = 0; r == 0 && j + 1 < o.ncols; j++)
+			if (o.cols[j] == o.cols[o.ncols - 1])
+				r = fm_error_set(&err, FM_EINVAL,
+						 "option -c: column '%s' given twice",
+						 a->v[OPT_H_COL].list[i]);
 	}
 	if (r == 0 && a->v[OPT_H_THREADS].set) {
 		if (a->v[OPT_H_THREADS].i < 1 || a->v[OPT_H_THREADS].i > 1024)

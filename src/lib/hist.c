@@ -36,6 +36,7 @@
 
 #include "flowmodels/cut.h"
 #include "flowmodels/hist.h"
+#include "flowmodels/histogram.h"
 #include "io-int.h"
 
 typedef __int128 i128;
@@ -901,72 +902,6 @@ out:
 
 /* ---- output ---- */
 
-static char *fmt_u128(char *p, u128 v)
-{
-	char tmp[48];
-	int n = 0;
-
-	if (v <= UINT64_MAX)
-		return p + fm_fmt_u64(p, (uint64_t)v);
-	while (v) {
-		tmp[n++] = (char)('0' + (int)(v % 10));
-		v /= 10;
-	}
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
-static char *fmt_i128(char *p, i128 v)
-{
-	if (v < 0) {
-		*p++ = '-';
-		return fmt_u128(p, (u128)0 - (u128)v);
-	}
-	return fmt_u128(p, (u128)v);
-}
-
-/* int(v) of a double, as Python prints it (truncation toward zero). */
-static char *fmt_trunc(char *p, double v)
-{
-	double t = trunc(v);
-
-	if (fabs(t) < 1.0e38)
-		return fmt_i128(p, (i128)t);
-	return p + sprintf(p, "%.0f", t);
-}
-
-/* Room for a line: 2 edges + 3 + 16 columns of at most 41 chars each,
- * and a rate sum (printed with %.0f beyond 1e38) of up to 320. */
-#define LINE_MAX_CHARS (24 * 42 + FM_HIST_MAX_COLS * 320)
-
-static int emit_row(struct fm_hist *h, struct fm_buf *out, i128 lo, i128 hi,
-		    const i128 *v, double rate)
-{
-	if (fm_buf_grow(out, LINE_MAX_CHARS) < 0)
-		return FM_ENOMEM;
-	char *p0 = out->buf + out->len, *p = p0;
-	p = fmt_i128(p, lo);
-	*p++ = ',';
-	p = fmt_i128(p, hi);
-	for (int c = 0; c < 3; c++) {
-		*p++ = ',';
-		p = fmt_i128(p, v[c]);
-	}
-	for (size_t i = 0; i < h->o.ncols; i++) {
-		*p++ = ',';
-		switch (h->o.cols[i]) {
-		case FM_HIST_COL_DURATION: p = fmt_i128(p, v[h->col_dur]); break;
-		case FM_HIST_COL_AGGS: p = fmt_i128(p, v[h->col_aggs]); break;
-		case FM_HIST_COL_RATE: p = fmt_trunc(p, rate); break;
-		}
-	}
-	*p++ = '\n';
-	out->len += (size_t)(p - p0);
-	out->buf[out->len] = '\0';
-	return 0;
-}
-
 struct keyslot {
 	uint64_t key;
 	size_t slot;
@@ -1040,95 +975,128 @@ size_t fm_hist_nbins(struct fm_hist *h)
 	return n;
 }
 
-int fm_hist_format(struct fm_hist *h, struct fm_buf *out, struct fm_error *err)
+static const char *const sum_names[] = { "flows", "packets", "octets" };
+
+/* Store bin i of the result; FM_ERANGE when a value needs more than 64 bits. */
+static int put_bin(struct fm_hist *h, struct fm_histogram *o, size_t i,
+		   i128 lo, i128 hi, const i128 *v, double rate,
+		   struct fm_error *err)
+{
+	const i128 umax = (i128)UINT64_MAX;
+
+	if (lo < INT64_MIN || hi > INT64_MAX)
+		return fm_error_set(err, FM_ERANGE,
+			"bin with x = %s%llu is beyond the 64-bit bin edges of csv_hist",
+			lo < 0 ? "-" : "", (unsigned long long)(lo < 0 ? -lo : lo));
+	o->bin_lo[i] = (int64_t)lo;
+	o->bin_hi[i] = (int64_t)hi;
+	for (int c = 0; c < 3; c++)
+		if (v[c] < 0 || v[c] > umax)
+			return fm_error_set(err, FM_ERANGE,
+				"bin [%lld, %lld): %s_sum exceeds 64 bits (csv_hist columns are 64-bit)",
+				(long long)lo, (long long)hi, sum_names[c]);
+	o->flows[i] = (uint64_t)v[0];
+	o->packets[i] = (uint64_t)v[1];
+	o->octets[i] = (uint64_t)v[2];
+	if (h->col_dur >= 0) {
+		i128 d = v[h->col_dur];
+		if (d < INT64_MIN || d > INT64_MAX)
+			return fm_error_set(err, FM_ERANGE,
+				"bin [%lld, %lld): duration_sum exceeds 64 bits (csv_hist columns are 64-bit)",
+				(long long)lo, (long long)hi);
+		o->duration[i] = (int64_t)d;
+	}
+	if (h->col_aggs >= 0) {
+		i128 g = v[h->col_aggs];
+		if (g < 0 || g > umax)
+			return fm_error_set(err, FM_ERANGE,
+				"bin [%lld, %lld): aggs_sum %s (csv_hist aggs are unsigned 64-bit)",
+				(long long)lo, (long long)hi,
+				g < 0 ? "is negative" : "exceeds 64 bits");
+		o->aggs[i] = (uint64_t)g;
+	}
+	if (h->want_rate)
+		o->rate[i] = rate;
+	return 0;
+}
+
+int fm_hist_result(struct fm_hist *h, struct fm_histogram *o,
+		   struct fm_error *err)
 {
 	struct hacc *a = &h->acc;
 	struct keyslot *ks = NULL;
+	enum fm_hcol cols[3 + FM_HIST_MAX_COLS];
 	const int ncol = h->ncol;
+	size_t nc = 0, k = 0;
 	int r;
 
-	r = fm_buf_addstr(out, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum");
-	for (size_t i = 0; i < h->o.ncols && r == 0; i++)
-		r = fm_buf_printf(out, ",%s_sum", fm_hist_col_name(h->o.cols[i]));
+	cols[nc++] = FM_HCOL_FLOWS;
+	cols[nc++] = FM_HCOL_PACKETS;
+	cols[nc++] = FM_HCOL_OCTETS;
+	for (size_t i = 0; i < h->o.ncols; i++)
+		cols[nc++] = h->o.cols[i] == FM_HIST_COL_DURATION ? FM_HCOL_DURATION :
+			     h->o.cols[i] == FM_HIST_COL_RATE ? FM_HCOL_RATE :
+			     FM_HCOL_AGGS;
+	fm_histogram_init(o);
+	r = fm_histogram_setup(o, cols, nc, err);
 	if (r == 0)
-		r = fm_buf_addch(out, '\n');
+		r = fm_histogram_resize(o, fm_hist_nbins(h), err);
 	if (r < 0)
-		goto nomem;
+		goto fail;
 
-	/* negative bins */
+	/* negative bins, dense bins, then the sparse ones above them */
 	if (a->neg.n) {
 		if (map_sorted(&a->neg, 1, &ks) < 0)
 			goto nomem;
-		for (size_t i = 0; i < a->neg.n; i++) {
+		for (size_t i = 0; i < a->neg.n && r == 0; i++) {
 			size_t s = ks[i].slot;
-			if (emit_row(h, out, (int64_t)a->neg.keys[s], a->neg.hi[s],
-				     a->neg.vals + s * (size_t)ncol, a->neg.rate[s]) < 0)
-				goto nomem;
+			r = put_bin(h, o, k++, (int64_t)a->neg.keys[s], a->neg.hi[s],
+				    a->neg.vals + s * (size_t)ncol, a->neg.rate[s], err);
 		}
 		free(ks);
 		ks = NULL;
 	}
-	/* dense bins, then the sparse ones above them */
-	for (uint64_t i = 0; i < h->D; i++) {
+	for (uint64_t i = 0; i < h->D && r == 0; i++) {
 		const i128 *v = a->dense + i * (uint64_t)ncol;
 		uint64_t lo, w;
 		if (v[0] == 0)
 			continue;
 		fm_hist_bin_of_index(i, h->b, &lo, &w);
-		if (emit_row(h, out, (i128)lo, (i128)lo + (i128)w, v,
-			     a->drate ? a->drate[i] : 0.0) < 0)
-			goto nomem;
+		r = put_bin(h, o, k++, (i128)lo, (i128)lo + (i128)w, v,
+			    a->drate ? a->drate[i] : 0.0, err);
 	}
-	if (a->sparse.n) {
+	if (a->sparse.n && r == 0) {
 		if (map_sorted(&a->sparse, 0, &ks) < 0)
 			goto nomem;
-		for (size_t i = 0; i < a->sparse.n; i++) {
+		for (size_t i = 0; i < a->sparse.n && r == 0; i++) {
 			size_t s = ks[i].slot;
 			uint64_t lo, w;
 			fm_hist_bin_of_index(a->sparse.keys[s], h->b, &lo, &w);
-			if (emit_row(h, out, (i128)lo, (i128)lo + (i128)w,
-				     a->sparse.vals + s * (size_t)ncol,
-				     a->sparse.rate[s]) < 0)
-				goto nomem;
+			r = put_bin(h, o, k++, (i128)lo, (i128)lo + (i128)w,
+				    a->sparse.vals + s * (size_t)ncol,
+				    a->sparse.rate[s], err);
 		}
 		free(ks);
 	}
+	if (r < 0)
+		goto fail;
 	return 0;
 nomem:
 	free(ks);
-	return fm_error_set(err, FM_ENOMEM, "out of memory");
+	r = fm_error_set(err, FM_ENOMEM, "out of memory");
+fail:
+	fm_histogram_release(o);
+	return r;
 }
 
 int fm_hist_write(struct fm_hist *h, const char *path, struct fm_error *err)
 {
-	struct fm_buf b = FM_BUF_INIT;
-	char *tmp = NULL;
-	int fd = 1, r;
+	struct fm_histogram o;
+	int r = fm_hist_result(h, &o, err);
 
-	r = fm_hist_format(h, &b, err);
 	if (r < 0)
-		goto out;
-	if (strcmp(path, "-") == 0) {
-		if (fm_write_all(1, b.buf, b.len) < 0)
-			r = fm_error_set(err, FM_EIO, "<stdout>: write: %s",
-					 strerror(errno));
-		goto out;
-	}
-	r = fm_tmpfile_beside(path, &tmp, &fd, err);
-	if (r < 0)
-		goto out;
-	if (fm_write_all(fd, b.buf, b.len) < 0) {
-		r = fm_error_set(err, FM_EIO, "%s: write: %s", path, strerror(errno));
-		close(fd);
-	} else if (close(fd) < 0) {
-		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
-	} else if (rename(tmp, path) < 0) {
-		r = fm_error_set(err, FM_EIO, "%s: rename: %s", path, strerror(errno));
-	}
-	if (r < 0)
-		unlink(tmp);
-out:
-	free(tmp);
-	fm_buf_release(&b);
+		return r;
+	r = fm_histogram_write(&o, path, err);
+	fm_histogram_release(&o);
 	return r;
 }

@@ -35,10 +35,8 @@ def gen(n, seed):
         size = rnd.randrange(40, 1500)
         octets = packets * size if packets else rnd.randrange(100)
         if rnd.random() < 0.01:
-            # sums beyond 64 bits; rates stay below 2^64 bit/s
-            octets = 2 ** 50 + 3
-            if packets == 1:
-                octets = rnd.choice([2 ** 61 + 11, 2 ** 64 - 1])
+            # big values (sums stay below 2^64, rates below 2^64 bit/s)
+            octets = rnd.choice([2 ** 50 + 3, 2 ** 48 + 11])
         dur = 0 if packets == 1 else int(2 ** rnd.uniform(0, 22))
         if rnd.random() < 0.02:
             dur = -rnd.randrange(1, 200000)     # last before first
