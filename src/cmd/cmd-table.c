@@ -10,10 +10,12 @@
 extern const struct cmd_entry cmd_convert_entry;
 extern const struct cmd_entry cmd_cut_entry;
 extern const struct cmd_entry cmd_hist_entry;
+extern const struct cmd_entry cmd_series_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_convert_entry,
 	&cmd_cut_entry,
 	&cmd_hist_entry,
+	&cmd_series_entry,
 	NULL
 };

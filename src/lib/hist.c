@@ -38,6 +38,7 @@
 #include "flowmodels/hist.h"
 #include "flowmodels/histogram.h"
 #include "io-int.h"
+#include "num-int.h"
 
 typedef __int128 i128;
 typedef unsigned __int128 u128;
@@ -200,8 +201,7 @@ static inline int bitlen128(u128 x)
 	return hi ? 128 - __builtin_clzll(hi) : bitlen64((uint64_t)x);
 }
 
-/* n / d correctly rounded (half to even); n > 0, d > 0, n < 2^120. */
-static double div_round(u128 n, uint64_t d)
+double fm_div_round_u128(u128 n, uint64_t d)
 {
 	int shift = 0;
 	u128 q = n / d, r = n % d;
@@ -246,7 +246,7 @@ double fm_hist_rate(uint64_t octets, int64_t dur)
 	if (octets == 0)
 		return dur < 0 ? -0.0 : 0.0;
 	uint64_t ad = dur < 0 ? (uint64_t)0 - (uint64_t)dur : (uint64_t)dur;
-	double v = div_round((u128)octets * 8000, ad);
+	double v = fm_div_round_u128((u128)octets * 8000, ad);
 	return dur < 0 ? -v : v;
 }
 
@@ -480,105 +480,218 @@ static int add_basic(const struct fm_hist *h, struct hacc *a,
 	return 0;
 }
 
+/* rate of one record (fm_hist_rate), inlined for the hot loops */
+static inline double rate_of(uint64_t oc, int64_t dur)
+{
+	if (dur == 0)
+		return 0.0;
+	if (__builtin_expect(oc <= (UINT64_C(1) << 53) / 8000 &&
+			     dur >= -(INT64_C(1) << 53) && dur <= (INT64_C(1) << 53), 1))
+		return (double)(int64_t)(oc * 8000) / (double)dur;
+	return fm_hist_rate(oc, dur);
+}
+
+/* Records are worked on in blocks: derived values first, then the sums. */
+#define BLK 256
+
+/*
+ * One record the hard way: a negative x, a bin index beyond the dense
+ * array, or a rate outside the 64-bit bins.
+ */
+static int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
+		   uint64_t oc, int64_t dur, double rate, int64_t aggs,
+		   uint64_t recno, struct fm_error *err)
+{
+	const int ncol = h->ncol;
+	int64_t sx = 0;
+	uint64_t ux = 0;
+	int neg = 0;
+	i128 *e;
+	double *er;
+
+	switch (h->o.x) {
+	case FM_HIST_X_LENGTH: ux = pk; break;
+	case FM_HIST_X_SIZE: ux = oc; break;
+	case FM_HIST_X_DURATION: sx = dur; neg = dur < 0; ux = (uint64_t)dur; break;
+	case FM_HIST_X_RATE: {
+		double fl = floor(rate);
+		if (!(fl >= -9223372036854775808.0 && fl < 18446744073709551616.0))
+			return fm_error_set(err, FM_ERANGE,
+				"record %llu: rate %.17g bit/s is beyond the 64-bit bins",
+				(unsigned long long)recno, rate);
+		if (fl < 0) {
+			sx = (int64_t)fl;
+			neg = 1;
+		} else {
+			ux = (uint64_t)fl;
+		}
+		break;
+	}
+	}
+	if (neg) {
+		int64_t lo, hi;
+		int isnew;
+		fm_hist_bin_edges_signed(sx, h->b, &lo, &hi);
+		long s = hmap_slot(&a->neg, (uint64_t)lo, &isnew);
+		if (s < 0)
+			return fm_error_set(err, FM_ENOMEM, "out of memory");
+		if (isnew)
+			a->neg.hi[s] = hi;   /* the first record's bin_hi, as the reference */
+		e = a->neg.vals + (size_t)s * (size_t)ncol;
+		er = a->neg.rate + s;
+	} else {
+		uint64_t idx = bin_index(ux, h->b);
+		if (idx < h->D) {
+			e = a->dense ? a->dense + idx * (uint64_t)ncol : NULL;
+			er = a->drate ? a->drate + idx : NULL;
+		} else {
+			int isnew;
+			long s = hmap_slot(&a->sparse, idx, &isnew);
+			if (s < 0)
+				return fm_error_set(err, FM_ENOMEM, "out of memory");
+			e = a->sparse.vals + (size_t)s * (size_t)ncol;
+			er = a->sparse.rate + s;
+		}
+	}
+	if (a->do_int) {
+		e[0] += 1;
+		e[1] += (i128)pk;
+		e[2] += (i128)oc;
+		if (h->col_dur >= 0)
+			e[h->col_dur] += dur;
+		if (h->col_aggs >= 0)
+			e[h->col_aggs] += aggs;
+	}
+	if (a->do_rate && h->want_rate)
+		*er += rate;
+	return 0;
+}
+
 /*
  * The general loop: any x, duration/aggs columns, rate.  recno is the
- * number (0-based) of the batch's first record, for messages.
+ * number (0-based) of the batch's first record, for messages.  Each block
+ * computes durations (one range test instead of per-record overflow
+ * checks), rates and bin indices in tight loops, then adds into the dense
+ * array; a block with a record for the maps goes record by record.
  */
 static int add_general(const struct fm_hist *h, struct hacc *a,
 		       const struct fm_batch *bt, size_t from, size_t n,
 		       uint64_t recno, struct fm_error *err)
 {
-	const int b = h->b, ncol = h->ncol;
+	const int b = h->b, ncol = h->ncol, cd = h->col_dur, ca = h->col_aggs;
 	const uint64_t D = h->D;
 	const enum fm_hist_x xk = h->o.x;
-	const int64_t *P = bt->col[FM_PACKETS] + from, *O = bt->col[FM_OCTETS] + from;
-	const int64_t *F = NULL, *FM = NULL, *L = NULL, *LM = NULL, *A = NULL;
-	const int need_rate = xk == FM_HIST_X_RATE || (a->do_rate && h->want_rate);
-	const int need_dur = need_rate || xk == FM_HIST_X_DURATION ||
-			     (a->do_int && h->col_dur >= 0);
 	const int add_int = a->do_int, add_rate = a->do_rate && h->want_rate;
+	const int need_rate = xk == FM_HIST_X_RATE || add_rate;
+	const int need_dur = need_rate || xk == FM_HIST_X_DURATION ||
+			     (add_int && cd >= 0);
+	const int need_aggs = add_int && ca >= 0;
+	int64_t dur[BLK];
+	double rate[BLK];
+	uint64_t idx[BLK];
 
-	if (need_dur) {
-		F = bt->col[FM_FIRST] + from;
-		FM = bt->col[FM_FIRST_MS] + from;
-		L = bt->col[FM_LAST] + from;
-		LM = bt->col[FM_LAST_MS] + from;
-	}
-	if (add_int && h->col_aggs >= 0)
-		A = bt->col[FM_AGGS] + from;
+	for (size_t base = 0; base < n; base += BLK) {
+		const size_t m = n - base < BLK ? n - base : BLK;
+		const size_t o = from + base;
+		const int64_t *P = bt->col[FM_PACKETS] + o, *O = bt->col[FM_OCTETS] + o;
+		const int64_t *A = need_aggs ? bt->col[FM_AGGS] + o : NULL;
+		int slow = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		uint64_t pk = (uint64_t)P[i], oc = (uint64_t)O[i];
-		int64_t dur = 0, sx = 0;
-		double rate = 0.0;
-		uint64_t ux = 0;
-		int neg = 0;
-
-		if (need_dur && fm_hist_duration(P[i], F[i], FM[i], L[i], LM[i], &dur) < 0)
-			return fm_error_set(err, FM_ERANGE,
-				"record %llu: duration (last %lld.%03lld - first %lld.%03lld) does not fit in 64 bits",
-				(unsigned long long)(recno + i + 1), (long long)L[i],
-				(long long)LM[i], (long long)F[i], (long long)FM[i]);
+		if (need_dur) {
+			const int64_t *F = bt->col[FM_FIRST] + o, *FM = bt->col[FM_FIRST_MS] + o;
+			const int64_t *L = bt->col[FM_LAST] + o, *LM = bt->col[FM_LAST_MS] + o;
+			const uint64_t lim = UINT64_C(1) << 40;
+			uint64_t big = 0;
+			/* all four in [-2^40, 2^40): the duration fits easily */
+			for (size_t i = 0; i < m; i++) {
+				uint64_t t = ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
+					     (uint64_t)LM[i] - (uint64_t)FM[i];
+				big |= ((uint64_t)L[i] + lim) | ((uint64_t)F[i] + lim) |
+				       ((uint64_t)LM[i] + lim) | ((uint64_t)FM[i] + lim);
+				/* branchless: 1-packet flows are common and random */
+				dur[i] = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
+			}
+			if (big >> 41) {
+				for (size_t i = 0; i < m; i++)
+					if (fm_hist_duration(P[i], F[i], FM[i], L[i], LM[i], &dur[i]) < 0)
+						return fm_error_set(err, FM_ERANGE,
+							"record %llu: duration (last %lld.%03lld - first %lld.%03lld) does not fit in 64 bits",
+							(unsigned long long)(recno + base + i + 1),
+							(long long)L[i], (long long)LM[i],
+							(long long)F[i], (long long)FM[i]);
+			}
+		}
 		if (need_rate)
-			rate = fm_hist_rate(oc, dur);
+			for (size_t i = 0; i < m; i++) {
+				uint64_t oc = (uint64_t)O[i];
+				int64_t d = dur[i];
+				if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
+						     d < -(INT64_C(1) << 53) || d > (INT64_C(1) << 53), 0)) {
+					rate[i] = fm_hist_rate(oc, d);
+					continue;
+				}
+				/* branchless on d == 0 (unpredictable) */
+				double q = (double)(int64_t)(oc * 8000) / (double)(d == 0 ? 1 : d);
+				rate[i] = d == 0 ? 0.0 : q;
+			}
 		switch (xk) {
-		case FM_HIST_X_LENGTH: ux = pk; break;
-		case FM_HIST_X_SIZE: ux = oc; break;
-		case FM_HIST_X_DURATION: sx = dur; neg = sx < 0; ux = (uint64_t)sx; break;
-		case FM_HIST_X_RATE: {
-			double fl = floor(rate);
-			if (!(fl >= -9223372036854775808.0 && fl < 18446744073709551616.0))
-				return fm_error_set(err, FM_ERANGE,
-					"record %llu: rate %.17g bit/s is beyond the 64-bit bins",
-					(unsigned long long)(recno + i + 1), rate);
-			if (fl < 0) {
-				sx = (int64_t)fl;
-				neg = 1;
-			} else {
-				ux = (uint64_t)fl;
+		case FM_HIST_X_LENGTH:
+			for (size_t i = 0; i < m; i++)
+				idx[i] = bin_index((uint64_t)P[i], b);
+			break;
+		case FM_HIST_X_SIZE:
+			for (size_t i = 0; i < m; i++)
+				idx[i] = bin_index((uint64_t)O[i], b);
+			break;
+		case FM_HIST_X_DURATION:
+			for (size_t i = 0; i < m; i++) {
+				slow |= dur[i] < 0;
+				idx[i] = bin_index((uint64_t)dur[i], b);
+			}
+			break;
+		case FM_HIST_X_RATE:
+			for (size_t i = 0; i < m; i++) {
+				double fl = floor(rate[i]);
+				int ok = fl >= 0.0 && fl < 18446744073709551616.0;
+				slow |= !ok;
+				idx[i] = ok ? bin_index((uint64_t)fl, b) : 0;
 			}
 			break;
 		}
+		if (!slow) {
+			uint64_t mx = 0;
+			for (size_t i = 0; i < m; i++)
+				mx = idx[i] > mx ? idx[i] : mx;
+			slow = mx >= D;
 		}
-
-		i128 *e;
-		double *er;
-		if (__builtin_expect(neg, 0)) {
-			int64_t lo, hi;
-			int isnew;
-			fm_hist_bin_edges_signed(sx, b, &lo, &hi);
-			long s = hmap_slot(&a->neg, (uint64_t)lo, &isnew);
-			if (s < 0)
-				return fm_error_set(err, FM_ENOMEM, "out of memory");
-			if (isnew)
-				a->neg.hi[s] = hi;
-			e = a->neg.vals + (size_t)s * (size_t)ncol;
-			er = a->neg.rate + s;
-		} else {
-			uint64_t idx = bin_index(ux, b);
-			if (__builtin_expect(idx < D, 1)) {
-				e = a->dense ? a->dense + idx * (uint64_t)ncol : NULL;
-				er = a->drate ? a->drate + idx : NULL;
-			} else {
-				int isnew;
-				long s = hmap_slot(&a->sparse, idx, &isnew);
-				if (s < 0)
-					return fm_error_set(err, FM_ENOMEM, "out of memory");
-				e = a->sparse.vals + (size_t)s * (size_t)ncol;
-				er = a->sparse.rate + s;
+		if (slow) {
+			for (size_t i = 0; i < m; i++) {
+				int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
+						need_dur ? dur[i] : 0, need_rate ? rate[i] : 0.0,
+						A ? A[i] : 0, recno + base + i + 1, err);
+				if (r < 0)
+					return r;
 			}
+			continue;
 		}
 		if (add_int) {
-			e[0] += 1;
-			e[1] += (i128)pk;
-			e[2] += (i128)oc;
-			if (h->col_dur >= 0)
-				e[h->col_dur] += dur;
-			if (A)
-				e[h->col_aggs] += A[i];
+			i128 *dense = a->dense;
+			for (size_t i = 0; i < m; i++) {
+				i128 *e = dense + idx[i] * (uint64_t)ncol;
+				e[0] += 1;
+				e[1] += (i128)(uint64_t)P[i];
+				e[2] += (i128)(uint64_t)O[i];
+				if (cd >= 0)
+					e[cd] += dur[i];
+				if (ca >= 0)
+					e[ca] += A[i];
+			}
 		}
-		if (add_rate)
-			*er += rate;
+		if (add_rate) {
+			double *dr = a->drate;
+			for (size_t i = 0; i < m; i++)
+				dr[idx[i]] += rate[i];
+		}
 	}
 	return 0;
 }

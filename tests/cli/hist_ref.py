@@ -2,6 +2,10 @@
 """Pure-python3 oracle for `flowmodels hist` (SPEC 6), for tests and goldens.
 
     hist_ref.py gen N SEED            random csv_flow records (edge cases mixed in)
+    hist_ref.py gen-series N SEED     records for series (fewer packets, flows
+                                      crossing midnight, a negative duration)
+    hist_ref.py series FILE.csv DIR   csv_series files of the records, as the
+                                      reference's `series` computes them
     hist_ref.py hist [-x X] [-b B] [-c COL]... FILE.csv
                                       csv_hist of the records, as the reference's
                                       pure `hist` computes it (python ints, float
@@ -53,6 +57,67 @@ def gen(n, seed):
     return '\n'.join(out) + '\n'
 
 
+def gen_series(n, seed):
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        first = 1433980800 - 600 + rnd.randrange(1200)   # around a midnight
+        first_ms = rnd.randrange(1000)
+        packets = rnd.choice([0, 1, 1, 1, 2, 3, 5, 17, rnd.randrange(1, 3000)])
+        octets = packets * rnd.randrange(40, 1500) if packets else 0
+        if packets > 1 and rnd.random() < 0.1:
+            octets += rnd.randrange(packets)                 # uneven sizes
+        dur = rnd.choice([0, 1, 999, rnd.randrange(600000), rnd.randrange(3 * 86400000)])
+        if rnd.random() < 0.02:
+            dur = -rnd.randrange(1, 5000)
+        last, last_ms = divmod(first * 1000 + first_ms + dur, 1000)
+        rec = [2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 1, 2,
+               first, first_ms, last, last_ms, packets, octets, 1]
+        out.append(', '.join(str(v) for v in rec))
+    return '\n'.join(out) + '\n'
+
+
+def series(path, outdir):
+    import collections
+    import os
+    dd = collections.defaultdict(lambda: [[0, 0, 0] for _ in range(86400)])
+    with open(path) as f:
+        for line in f:
+            v = [int(t) for t in line.split(',')]
+            first, first_ms, last, last_ms, packets, octets = v[14:20]
+            day, sec = first // 86400, first % 86400
+            d = dd[day]
+            d[sec][0] += 1
+            if packets == 1:
+                d[sec][1] += 1
+                d[sec][2] += octets
+                continue
+            if packets == 0:     # the reference divides by zero here
+                continue
+            t = sec + first_ms / 1000
+            duration = last - first + (last_ms - first_ms) / 1000
+            step = duration / packets
+            avg = octets / packets
+            isz = int(avg)
+            for n in range(packets):
+                size = isz + int(octets - isz - avg * (packets - 1 - n))
+                s = d[int(t)]
+                s[1] += 1
+                s[2] += size
+                octets -= size
+                t += step
+                while t >= 86400.0:
+                    day += 1
+                    t -= 86400.0
+                    d = dd[day]
+            assert octets == 0
+    os.makedirs(outdir, exist_ok=True)
+    for day in dd:
+        for k, ext in enumerate(['flows', 'packets', 'octets']):
+            with open(os.path.join(outdir, '%d.%s' % (day, ext)), 'w') as f:
+                f.write(''.join('%d\n' % dd[day][s][k] for s in range(86400)))
+
+
 def bin_of(x, b):
     if b == 0:
         return x, x + 1
@@ -93,6 +158,12 @@ def hist(path, xv, b, cols):
 def main(argv):
     if argv[0] == 'gen':
         sys.stdout.write(gen(int(argv[1]), int(argv[2])))
+        return
+    if argv[0] == 'gen-series':
+        sys.stdout.write(gen_series(int(argv[1]), int(argv[2])))
+        return
+    if argv[0] == 'series':
+        series(argv[1], argv[2])
         return
     xv, b, cols, i = 'length', 0, [], 1
     while i < len(argv) - 1:
