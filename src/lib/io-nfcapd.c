@@ -377,25 +377,25 @@ static void warn_sampled(struct fm_nfcapd *d)
 }
 
 /* Split a 128-bit address held as two host-order u64 words into 4 words. */
-static inline void put_v6(int64_t *const *col, int first, size_t i,
+static inline void put_v6(struct fm_nfcapd_out *o, int first, size_t i,
 			  const uint8_t *p)
 {
 	uint64_t w0 = ld64(p), w1 = ld64(p + 8);
-	col[first][i] = (int64_t)(w0 >> 32);
-	col[first + 1][i] = (int64_t)(w0 & 0xffffffffu);
-	col[first + 2][i] = (int64_t)(w1 >> 32);
-	col[first + 3][i] = (int64_t)(w1 & 0xffffffffu);
+	o->col[first][i] = (int64_t)(w0 >> 32);
+	o->col[first + 1][i] = (int64_t)(w0 & 0xffffffffu);
+	o->col[first + 2][i] = (int64_t)(w1 >> 32);
+	o->col[first + 3][i] = (int64_t)(w1 & 0xffffffffu);
 }
 
-static inline void put_time(int64_t *const *col, int f, size_t i, uint64_t ms)
+static inline void put_time(struct fm_nfcapd_out *o, int f, size_t i, uint64_t ms)
 {
-	col[f][i] = (int64_t)(ms / 1000);
-	col[f + 1][i] = (int64_t)(ms % 1000);
+	o->col[f][i] = (int64_t)(ms / 1000);
+	o->col[f + 1][i] = (int64_t)(ms % 1000);
 }
 
 /* Decode a V3 record (size checked >= 4) as record i of the batch. */
 static int decode_v3(struct fm_nfcapd *d, const uint8_t *r, size_t size,
-		     int64_t *const *col, size_t i, struct fm_error *err)
+		     struct fm_nfcapd_out *o, size_t i, struct fm_error *err)
 {
 	const uint8_t *gen = NULL, *v4 = NULL, *v6 = NULL, *misc = NULL;
 	size_t p = 12;
@@ -428,33 +428,33 @@ static int decode_v3(struct fm_nfcapd *d, const uint8_t *r, size_t size,
 		p += el;
 	}
 	if (gen) {
-		put_time(col, FM_FIRST, i, ld64(gen));
-		put_time(col, FM_LAST, i, ld64(gen + 8));
-		col[FM_PACKETS][i] = (int64_t)ld64(gen + 24);
-		col[FM_OCTETS][i] = (int64_t)ld64(gen + 32);
-		col[FM_SP][i] = ld16(gen + 40);
-		col[FM_DP][i] = ld16(gen + 42);
-		col[FM_PROT][i] = gen[44];
+		put_time(o, FM_FIRST, i, ld64(gen));
+		put_time(o, FM_LAST, i, ld64(gen + 8));
+		o->col[FM_PACKETS][i] = (int64_t)ld64(gen + 24);
+		o->col[FM_OCTETS][i] = (int64_t)ld64(gen + 32);
+		o->col[FM_SP][i] = ld16(gen + 40);
+		o->col[FM_DP][i] = ld16(gen + 42);
+		o->col[FM_PROT][i] = gen[44];
 	} else {
-		col[FM_FIRST][i] = col[FM_FIRST_MS][i] = 0;
-		col[FM_LAST][i] = col[FM_LAST_MS][i] = 0;
-		col[FM_PACKETS][i] = col[FM_OCTETS][i] = 0;
-		col[FM_SP][i] = col[FM_DP][i] = col[FM_PROT][i] = 0;
+		o->col[FM_FIRST][i] = o->col[FM_FIRST_MS][i] = 0;
+		o->col[FM_LAST][i] = o->col[FM_LAST_MS][i] = 0;
+		o->col[FM_PACKETS][i] = o->col[FM_OCTETS][i] = 0;
+		o->col[FM_SP][i] = o->col[FM_DP][i] = o->col[FM_PROT][i] = 0;
 	}
 	if (v6) {
-		col[FM_AF][i] = 10;
-		put_v6(col, FM_SA0, i, v6);
-		put_v6(col, FM_DA0, i, v6 + 16);
+		o->col[FM_AF][i] = 10;
+		put_v6(o, FM_SA0, i, v6);
+		put_v6(o, FM_DA0, i, v6 + 16);
 	} else {
-		col[FM_AF][i] = 2;
-		col[FM_SA0][i] = col[FM_SA1][i] = col[FM_SA2][i] = 0;
-		col[FM_DA0][i] = col[FM_DA1][i] = col[FM_DA2][i] = 0;
-		col[FM_SA3][i] = v4 ? ld32(v4) : 0;
-		col[FM_DA3][i] = v4 ? ld32(v4 + 4) : 0;
+		o->col[FM_AF][i] = 2;
+		o->col[FM_SA0][i] = o->col[FM_SA1][i] = o->col[FM_SA2][i] = 0;
+		o->col[FM_DA0][i] = o->col[FM_DA1][i] = o->col[FM_DA2][i] = 0;
+		o->col[FM_SA3][i] = v4 ? ld32(v4) : 0;
+		o->col[FM_DA3][i] = v4 ? ld32(v4 + 4) : 0;
 	}
-	col[FM_INIF][i] = misc ? ld32(misc) : 0;
-	col[FM_OUTIF][i] = misc ? ld32(misc + 4) : 0;
-	col[FM_AGGS][i] = 0;
+	o->col[FM_INIF][i] = misc ? ld32(misc) : 0;
+	o->col[FM_OUTIF][i] = misc ? ld32(misc + 4) : 0;
+	o->col[FM_AGGS][i] = 0;
 	return 0;
 }
 
@@ -529,7 +529,7 @@ static const struct extmap *find_map(struct fm_nfcapd *d, uint16_t id)
 
 /* Decode a layout-1 common record; 1 emitted, 0 skipped, < 0 error. */
 static int decode_common(struct fm_nfcapd *d, const uint8_t *r, size_t size,
-			 int64_t *const *col, size_t i, struct fm_error *err)
+			 struct fm_nfcapd_out *o, size_t i, struct fm_error *err)
 {
 	if (size < 32)
 		return block_fail(d, err,
@@ -561,47 +561,46 @@ static int decode_common(struct fm_nfcapd *d, const uint8_t *r, size_t size,
 		warn_sampled(d);
 	const uint8_t *a = r + 32;
 	if (flags & 1) {
-		col[FM_AF][i] = 10;
-		put_v6(col, FM_SA0, i, a);
-		put_v6(col, FM_DA0, i, a + 16);
+		o->col[FM_AF][i] = 10;
+		put_v6(o, FM_SA0, i, a);
+		put_v6(o, FM_DA0, i, a + 16);
 	} else {
-		col[FM_AF][i] = 2;
-		col[FM_SA0][i] = col[FM_SA1][i] = col[FM_SA2][i] = 0;
-		col[FM_DA0][i] = col[FM_DA1][i] = col[FM_DA2][i] = 0;
-		col[FM_SA3][i] = ld32(a);
-		col[FM_DA3][i] = ld32(a + 4);
+		o->col[FM_AF][i] = 2;
+		o->col[FM_SA0][i] = o->col[FM_SA1][i] = o->col[FM_SA2][i] = 0;
+		o->col[FM_DA0][i] = o->col[FM_DA1][i] = o->col[FM_DA2][i] = 0;
+		o->col[FM_SA3][i] = ld32(a);
+		o->col[FM_DA3][i] = ld32(a + 4);
 	}
 	a += alen;
-	col[FM_PACKETS][i] = (int64_t)(plen == 8 ? ld64(a) : ld32(a));
+	o->col[FM_PACKETS][i] = (int64_t)(plen == 8 ? ld64(a) : ld32(a));
 	a += plen;
-	col[FM_OCTETS][i] = (int64_t)(blen == 8 ? ld64(a) : ld32(a));
-	col[FM_PROT][i] = r[22];
-	col[FM_SP][i] = ld16(r + 24);
-	col[FM_DP][i] = ld16(r + 26);
-	col[FM_FIRST][i] = ld32(r + 12);
-	col[FM_FIRST_MS][i] = ld16(r + 8);
-	col[FM_LAST][i] = ld32(r + 16);
-	col[FM_LAST_MS][i] = ld16(r + 10);
+	o->col[FM_OCTETS][i] = (int64_t)(blen == 8 ? ld64(a) : ld32(a));
+	o->col[FM_PROT][i] = r[22];
+	o->col[FM_SP][i] = ld16(r + 24);
+	o->col[FM_DP][i] = ld16(r + 26);
+	o->col[FM_FIRST][i] = ld32(r + 12);
+	o->col[FM_FIRST_MS][i] = ld16(r + 8);
+	o->col[FM_LAST][i] = ld32(r + 16);
+	o->col[FM_LAST_MS][i] = ld16(r + 10);
 	if (m->io_off >= 0) {
 		const uint8_t *x = r + ext + m->io_off;
 		if (m->io_kind == 4) {
-			col[FM_INIF][i] = ld16(x);
-			col[FM_OUTIF][i] = ld16(x + 2);
+			o->col[FM_INIF][i] = ld16(x);
+			o->col[FM_OUTIF][i] = ld16(x + 2);
 		} else {
-			col[FM_INIF][i] = ld32(x);
-			col[FM_OUTIF][i] = ld32(x + 4);
+			o->col[FM_INIF][i] = ld32(x);
+			o->col[FM_OUTIF][i] = ld32(x + 4);
 		}
 	} else {
-		col[FM_INIF][i] = col[FM_OUTIF][i] = 0;
+		o->col[FM_INIF][i] = o->col[FM_OUTIF][i] = 0;
 	}
-	col[FM_AGGS][i] = 0;
+	o->col[FM_AGGS][i] = 0;
 	return 1;
 }
 
-long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_batch *b, size_t max,
+long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 		      struct fm_error *err)
 {
-	int64_t *col[FM_NFIELDS];
 	size_t n = 0;
 
 	if (d->fail.code) {
@@ -609,10 +608,8 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_batch *b, size_t max,
 			*err = d->fail;
 		return d->fail.code;
 	}
-	if (max > b->cap)
-		max = b->cap;
-	for (int f = 0; f < FM_NFIELDS; f++)
-		col[f] = fm_batch_mut(b, f);
+	if (max > FM_NFCAPD_CHUNK)
+		max = FM_NFCAPD_CHUNK;
 	while (n < max) {
 		if (!d->in_block) {
 			int r = next_block(d, err);
@@ -646,12 +643,12 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_batch *b, size_t max,
 		int rc = 0;
 		switch (type) {
 		case REC_V3:
-			rc = decode_v3(d, r, size, col, n, err);
+			rc = decode_v3(d, r, size, o, n, err);
 			if (rc == 0)
 				rc = 1;
 			break;
 		case REC_COMMON:
-			rc = decode_common(d, r, size, col, n, err);
+			rc = decode_common(d, r, size, o, n, err);
 			break;
 		case REC_EXTMAP:
 			rc = store_extmap(d, r, size, err);
@@ -678,7 +675,6 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_batch *b, size_t max,
 			return rc;
 		n += (size_t)rc;
 	}
-	b->n = n;
 	return (long)n;
 }
 
@@ -750,7 +746,7 @@ struct nfcapd_source {
 	int fd;
 	uint32_t fields;
 	struct fm_nfcapd *dec;
-	struct fm_batch store;    /* all 21 columns */
+	struct fm_nfcapd_out *out;
 };
 
 static ssize_t fd_read_at(void *ctx, uint64_t off, void *buf, size_t len)
@@ -768,7 +764,7 @@ static long nfcapd_next(struct fm_source *src, struct fm_batch *b, size_t max,
 			struct fm_error *err)
 {
 	struct nfcapd_source *s = (struct nfcapd_source *)src;
-	long n = fm_nfcapd_decode(s->dec, &s->store, max, err);
+	long n = fm_nfcapd_decode(s->dec, s->out, max, err);
 
 	if (n < 0)
 		return n;
@@ -777,7 +773,7 @@ static long nfcapd_next(struct fm_source *src, struct fm_batch *b, size_t max,
 	b->fields = s->fields;
 	for (int f = 0; f < FM_NFIELDS; f++)
 		if (s->fields & FM_FIELD_BIT(f))
-			b->col[f] = s->store.col[f];
+			b->col[f] = s->out->col[f];
 	return n;
 }
 
@@ -789,8 +785,8 @@ static int64_t nfcapd_skip(struct fm_source *src, int64_t n,
 
 	while (done < n) {
 		int64_t want = n - done;
-		long k = fm_nfcapd_decode(s->dec, &s->store,
-					  want > FM_BATCH_CAP ? FM_BATCH_CAP : (size_t)want,
+		long k = fm_nfcapd_decode(s->dec, s->out,
+					  want > FM_NFCAPD_CHUNK ? FM_NFCAPD_CHUNK : (size_t)want,
 					  err);
 		if (k < 0)
 			return k;
@@ -811,7 +807,7 @@ static void nfcapd_close(struct fm_source *src)
 	struct nfcapd_source *s = (struct nfcapd_source *)src;
 
 	fm_nfcapd_free(s->dec);
-	fm_batch_release(&s->store);
+	free(s->out);
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s);
@@ -847,10 +843,11 @@ int fm_nfcapd_source_open(struct fm_source **out, const char *path,
 		r = fm_error_set(err, FM_EIO, "%s: not a regular file", path);
 		goto fail;
 	}
-	if (fm_batch_alloc(&s->store, FM_ALL_FIELDS, FM_BATCH_CAP)) {
+	if (!(s->out = malloc(sizeof(*s->out)))) {
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		goto fail;
 	}
+	/* pread into a block buffer: measured faster than mmap, and flat RSS */
 	r = fm_nfcapd_open(&s->dec, path, fd_read_at, &s->fd,
 			   (uint64_t)st.st_size, log, err);
 	if (r < 0)
