@@ -231,6 +231,10 @@ static int parse_header(struct fm_nfcapd *d, struct fm_error *err)
 				    "encrypted file (encryption %d) not supported", h[17]);
 		d->nblocks = ld32(h + 36);
 		d->off = L2_HEADER;
+		if (d->nblocks == 0 && d->size > L2_HEADER)
+			fm_warn(d->log,
+				"%s: the header counts no data blocks (a file still being written?); no flows read",
+				d->name);
 	} else if (version == 1) {
 		if (read_exact(d, 0, h, L1_HEADER, err) < 0 ||
 		    d->size < L1_HEADER + L1_STAT)
