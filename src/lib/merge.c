@@ -210,7 +210,10 @@ static int emit(struct fm_merge *m, const int64_t *r, struct fm_error *err)
 /* Whether record r spans less than T seconds (whole seconds). */
 static int is_short(const struct fm_merge *m, const int64_t *r)
 {
-	__int128 span = (__int128)r[FM_LAST] - r[FM_FIRST];
+	int64_t span;
+
+	if (__builtin_sub_overflow(r[FM_LAST], r[FM_FIRST], &span))
+		return r[FM_LAST] < r[FM_FIRST];
 	return (double)span < m->span_t;
 }
 

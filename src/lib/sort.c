@@ -552,26 +552,79 @@ static int save_index(const char *path, char code, const uint64_t *perm,
 /* Whether elements [0, n) of p (size es) are all equal. */
 static int is_constant(const unsigned char *p, size_t es, uint64_t n)
 {
-	for (uint64_t i = 1; i < n; i++)
-		if (memcmp(p + i * es, p, es))
-			return 0;
+#define CONST_LOOP(T) do { \
+		const T *v = (const T *)(const void *)p; \
+		for (uint64_t i = 1; i < n; i++) \
+			if (v[i] != v[0]) \
+				return 0; \
+	} while (0)
+	switch (es) {
+	case 1: CONST_LOOP(uint8_t); break;
+	case 2: CONST_LOOP(uint16_t); break;
+	case 4: CONST_LOOP(uint32_t); break;
+	default: CONST_LOOP(uint64_t); break;
+	}
+#undef CONST_LOOP
 	return 1;
+}
+
+/*
+ * Random reads through the index are dominated by TLB misses on 4 KiB
+ * pages of the file mapping, so a column that is not too large is first
+ * copied (sequentially) into an anonymous buffer backed by transparent
+ * huge pages where the kernel allows it, and gathered from there.
+ */
+#define STAGE_MAX ((size_t)1 << 31)
+#define HUGE_ALIGN ((size_t)2 << 20)
+
+struct stage {
+	unsigned char *p;
+	size_t size;
+};
+
+static const unsigned char *stage_copy(struct stage *st, const unsigned char *src,
+				       size_t len)
+{
+	if (len > STAGE_MAX || len < HUGE_ALIGN)
+		return src;
+	if (st->size < len) {
+		if (st->p)
+			munmap(st->p, st->size);
+		st->size = (len + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
+		void *m = mmap(NULL, st->size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED) {
+			st->p = NULL;
+			st->size = 0;
+			return src;
+		}
+		st->p = m;
+#ifdef MADV_HUGEPAGE
+		madvise(st->p, st->size, MADV_HUGEPAGE);
+#endif
+	}
+	memcpy(st->p, src, len);
+	return st->p;
 }
 
 /* Write column src (records from first) permuted by perm into fd. */
 static int write_permuted(int fd, const struct sarray *s, uint64_t first,
 			  const uint64_t *perm, uint64_t n, int constant,
-			  unsigned char *buf, struct fm_error *err)
+			  unsigned char *buf, struct stage *stage,
+			  struct fm_error *err)
 {
 	const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
 	size_t es = s->esize;
 
+	if (!constant && base)
+		base = stage_copy(stage, base, n * es);
 	for (uint64_t i = 0; i < n; i += CHUNK) {
 		uint64_t k = n - i < CHUNK ? n - i : CHUNK;
 		const uint64_t *pp = perm + i;
 		if (constant) {
-			for (uint64_t j = 0; j < k; j++)
-				memcpy(buf + j * es, base, es);
+			if (i == 0)
+				for (uint64_t j = 0; j < k; j++)
+					memcpy(buf + j * es, base, es);
 		} else {
 			switch (es) {
 			case 1:
@@ -629,6 +682,7 @@ int fm_sort_binary(const char *input, const char *output,
 	char *tmpdir = NULL;
 	const char *wd = output;
 	unsigned char *buf = NULL;
+	struct stage stage = { NULL, 0 };
 	int in_place, keep[FM_NFIELDS] = { 0 };
 	char ipath[PATH_MAX] = "", icode = 0;
 	struct fm_sort_result rs;
@@ -764,7 +818,7 @@ int fm_sort_binary(const char *input, const char *output,
 		r = fm_tmpfile_beside(path, &tmp[k], &fd, err);
 		if (r < 0)
 			goto out;
-		r = write_permuted(fd, s, first, perm, n, constant, buf, err);
+		r = write_permuted(fd, s, first, perm, n, constant, buf, &stage, err);
 		if (close(fd) < 0 && r == 0)
 			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
 		if (r < 0)
@@ -820,6 +874,8 @@ out:
 		rmdir(tmpdir);
 		free(tmpdir);
 	}
+	if (stage.p)
+		munmap(stage.p, stage.size);
 	free(buf);
 	free(perm);
 	return r;
