@@ -29,24 +29,29 @@
 
 #define CACHE_MAX (UINT32_C(1) << 22)   /* cached addresses at most */
 #define GROUP 64                       /* addresses per EVP call */
+#define STEP 32768                     /* addresses per lookup round */
+#define NONE UINT32_MAX                /* "address 0", kept outside the table */
 
-struct cache_slot {
-	uint32_t key, val;
-};
-
+/*
+ * The cache: one 64-bit word per slot, (anonymised << 32) | address, so a
+ * lookup touches one cache line; address 0 marks an empty slot, and the
+ * address 0 itself is kept in zero_ok/zero_val.
+ */
 struct fm_cryptopan {
 	EVP_CIPHER_CTX *ctx;
 	unsigned char pad[16];
 	uint32_t pad4;                 /* first 32 bits of the pad */
 	uint16_t hi[65536];            /* upper 16 output bits by /16 prefix */
 	uint8_t hi_ok[65536];
-	struct cache_slot *slot;
-	uint8_t *state;                /* 0 empty, 1 pending, 2 ready */
+	uint64_t *tab;
 	size_t mask;
 	size_t count;
+	int zero_ok;
+	uint32_t zero_val;
 	uint64_t computed;
-	uint32_t *pend;                /* slots of pending addresses */
-	size_t npend, cap_pend;
+	uint32_t *where;               /* per input of a round: slot or NONE */
+	uint32_t *pend_addr, *pend_slot;
+	size_t npend;
 	unsigned char *blocks, *enc;   /* GROUP * 16 blocks of 16 bytes */
 };
 
@@ -75,12 +80,15 @@ int fm_cryptopan_new(struct fm_cryptopan **out,
 	if (!cp)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	cp->mask = 4095;
-	cp->slot = calloc(cp->mask + 1, sizeof(*cp->slot));
-	cp->state = calloc(cp->mask + 1, 1);
+	cp->tab = calloc(cp->mask + 1, sizeof(*cp->tab));
+	cp->where = malloc(STEP * sizeof(*cp->where));
+	cp->pend_addr = malloc(STEP * sizeof(*cp->pend_addr));
+	cp->pend_slot = malloc(STEP * sizeof(*cp->pend_slot));
 	cp->blocks = malloc(GROUP * 16 * 16);
 	cp->enc = malloc(GROUP * 16 * 16);
 	cp->ctx = EVP_CIPHER_CTX_new();
-	if (!cp->slot || !cp->state || !cp->blocks || !cp->enc || !cp->ctx) {
+	if (!cp->tab || !cp->where || !cp->pend_addr || !cp->pend_slot ||
+	    !cp->blocks || !cp->enc || !cp->ctx) {
 		fm_cryptopan_free(cp);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
@@ -109,9 +117,10 @@ void fm_cryptopan_free(struct fm_cryptopan *cp)
 		EVP_CIPHER_CTX_free(cp->ctx);
 	fm_anon_key_wipe(cp->pad, sizeof(cp->pad));
 	fm_anon_key_wipe(&cp->pad4, sizeof(cp->pad4));
-	free(cp->slot);
-	free(cp->state);
-	free(cp->pend);
+	free(cp->tab);
+	free(cp->where);
+	free(cp->pend_addr);
+	free(cp->pend_slot);
 	free(cp->blocks);
 	free(cp->enc);
 	free(cp);
@@ -156,44 +165,52 @@ static int compute_hi(struct fm_cryptopan *cp, const uint32_t *p, size_t k,
 	return 0;
 }
 
-/* Anonymise the addresses of pending slots s[0..k), k <= GROUP. */
-static int compute_lo(struct fm_cryptopan *cp, const uint32_t *s, size_t k,
+/* Anonymise pending addresses j0 .. j0+k (k <= GROUP) and store them. */
+static int compute_lo(struct fm_cryptopan *cp, size_t j0, size_t k,
 		      struct fm_error *err)
 {
-	for (size_t j = 0; j < k; j++) {
-		uint32_t a = cp->slot[s[j]].key;
+	const uint32_t *pa = cp->pend_addr + j0, *ps = cp->pend_slot + j0;
+
+	for (size_t j = 0; j < k; j++)
 		for (int i = 0; i < 16; i++)
-			make_block(cp, a, 16 + i, cp->blocks + (j * 16 + (size_t)i) * 16);
-	}
+			make_block(cp, pa[j], 16 + i, cp->blocks + (j * 16 + (size_t)i) * 16);
 	int r = aes(cp, cp->blocks, cp->enc, k * 256, err);
 	if (r < 0)
 		return r;
 	for (size_t j = 0; j < k; j++) {
-		struct cache_slot *c = &cp->slot[s[j]];
-		uint32_t bits = cp->hi[c->key >> 16];
+		uint32_t bits = cp->hi[pa[j] >> 16];
 		for (int i = 0; i < 16; i++)
 			bits = bits << 1 | (cp->enc[(j * 16 + (size_t)i) * 16] >> 7);
-		c->val = bits ^ c->key;
-		cp->state[s[j]] = 2;
+		uint32_t v = bits ^ pa[j];
+		if (ps[j] == NONE) {
+			cp->zero_val = v;
+			cp->zero_ok = 1;
+		} else {
+			cp->tab[ps[j]] = (uint64_t)v << 32 | pa[j];
+		}
 	}
 	cp->computed += k;
 	return 0;
 }
 
-static size_t slot_of(const struct fm_cryptopan *cp, uint32_t a)
+/* The slot of address a (non-zero), or the empty slot where it goes. */
+static size_t slot_of(const uint64_t *tab, size_t mask, uint32_t a)
 {
-	size_t i = (size_t)((a * UINT64_C(0x9e3779b97f4a7c15)) >> 20) & cp->mask;
+	size_t i = (size_t)((a * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & mask;
 
-	while (cp->state[i] && cp->slot[i].key != a)
-		i = (i + 1) & cp->mask;
-	return i;
+	for (;;) {
+		uint32_t k = (uint32_t)tab[i];
+		if (k == a || k == 0)
+			return i;
+		i = (i + 1) & mask;
+	}
 }
 
-/* Make room for `more` new addresses without growing mid-call. */
+/* Make room for `more` new addresses without growing during a round. */
 static int reserve(struct fm_cryptopan *cp, size_t more)
 {
 	if (cp->count + more > CACHE_MAX) {
-		memset(cp->state, 0, cp->mask + 1);
+		memset(cp->tab, 0, (cp->mask + 1) * sizeof(*cp->tab));
 		cp->count = 0;
 	}
 	size_t need = cp->count + more;
@@ -202,62 +219,52 @@ static int reserve(struct fm_cryptopan *cp, size_t more)
 	size_t size = cp->mask + 1;
 	while (need * 2 > size)
 		size *= 2;
-	struct cache_slot *ns = calloc(size, sizeof(*ns));
-	uint8_t *nst = calloc(size, 1);
-	if (!ns || !nst) {
-		free(ns);
-		free(nst);
+	uint64_t *nt = calloc(size, sizeof(*nt));
+	if (!nt)
 		return FM_ENOMEM;
+	for (size_t i = 0; i <= cp->mask; i++) {
+		uint32_t k = (uint32_t)cp->tab[i];
+		if (k)
+			nt[slot_of(nt, size - 1, k)] = cp->tab[i];
 	}
-	struct cache_slot *os = cp->slot;
-	uint8_t *ost = cp->state;
-	size_t omask = cp->mask;
-	cp->slot = ns;
-	cp->state = nst;
+	free(cp->tab);
+	cp->tab = nt;
 	cp->mask = size - 1;
-	for (size_t i = 0; i <= omask; i++) {
-		if (ost[i] != 2)
-			continue;
-		size_t j = slot_of(cp, os[i].key);
-		cp->slot[j] = os[i];
-		cp->state[j] = 2;
-	}
-	free(os);
-	free(ost);
 	return 0;
 }
 
 int fm_cryptopan_map(struct fm_cryptopan *cp, const uint32_t *in, uint32_t *out,
 		     size_t n, struct fm_error *err)
 {
-	const size_t step = 32768;
-
-	for (size_t off = 0; off < n; off += step) {
-		size_t k = n - off < step ? n - off : step;
+	for (size_t off = 0; off < n; off += STEP) {
+		size_t k = n - off < STEP ? n - off : STEP;
 		uint32_t hp[GROUP];
 		size_t nh = 0;
 		int r;
 
 		if (reserve(cp, k) < 0)
 			return fm_error_set(err, FM_ENOMEM, "out of memory (address cache)");
-		if (cp->cap_pend < k) {
-			uint32_t *np = realloc(cp->pend, k * sizeof(*np));
-			if (!np)
-				return fm_error_set(err, FM_ENOMEM, "out of memory");
-			cp->pend = np;
-			cp->cap_pend = k;
-		}
-		/* collect the new addresses, each once */
+		/* find every address; queue the new ones, each once */
 		cp->npend = 0;
 		for (size_t i = 0; i < k; i++) {
 			uint32_t a = in[off + i];
-			size_t s = slot_of(cp, a);
-			if (cp->state[s])
-				continue;
-			cp->slot[s].key = a;
-			cp->state[s] = 1;
-			cp->count++;
-			cp->pend[cp->npend++] = (uint32_t)s;
+			size_t sl;
+			if (a == 0) {
+				cp->where[i] = NONE;
+				if (cp->zero_ok)
+					continue;
+				cp->zero_ok = 2;   /* queued */
+				sl = NONE;
+			} else {
+				sl = slot_of(cp->tab, cp->mask, a);
+				cp->where[i] = (uint32_t)sl;
+				if ((uint32_t)cp->tab[sl] == a)
+					continue;
+				cp->tab[sl] = a;   /* value filled below */
+				cp->count++;
+			}
+			cp->pend_addr[cp->npend] = a;
+			cp->pend_slot[cp->npend++] = (uint32_t)sl;
 			uint32_t p = a >> 16;
 			if (!cp->hi_ok[p]) {
 				cp->hi_ok[p] = 2;   /* queued */
@@ -273,11 +280,13 @@ int fm_cryptopan_map(struct fm_cryptopan *cp, const uint32_t *in, uint32_t *out,
 			return r;
 		for (size_t j = 0; j < cp->npend; j += GROUP) {
 			size_t g = cp->npend - j < GROUP ? cp->npend - j : GROUP;
-			if ((r = compute_lo(cp, cp->pend + j, g, err)) < 0)
+			if ((r = compute_lo(cp, j, g, err)) < 0)
 				return r;
 		}
-		for (size_t i = 0; i < k; i++)
-			out[off + i] = cp->slot[slot_of(cp, in[off + i])].val;
+		for (size_t i = 0; i < k; i++) {
+			uint32_t w = cp->where[i];
+			out[off + i] = w == NONE ? cp->zero_val : (uint32_t)(cp->tab[w] >> 32);
+		}
 	}
 	return 0;
 }

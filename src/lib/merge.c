@@ -46,21 +46,29 @@ struct fm_merge {
 
 	struct fm_batch out;
 	struct fm_merge_stats st;
+
+	/* records of the current input batch that go straight to the output
+	 * (no cached record of their key, too short to wait), not yet copied */
+	const struct fm_batch *cur;
+	uint32_t *direct;
+	size_t ndirect;
+	uint64_t *hash;            /* hashes of the current batch's keys */
 };
 
-static uint64_t hash_key(const int64_t *k)
-{
-	uint64_t h = 0x243f6a8885a308d3ULL;
+#define HASH_SEED 0x243f6a8885a308d3ULL
 
-	for (int i = 0; i < NKEY; i++) {
-		h ^= (uint64_t)k[i];
-		h *= 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
-	}
+static inline uint64_t hash_step(uint64_t h, int64_t v)
+{
+	h ^= (uint64_t)v;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+static inline uint64_t hash_final(uint64_t h)
+{
 	h ^= h >> 32;
 	h *= 0xd6e8feb86659fd93ULL;
-	h ^= h >> 32;
-	return h;
+	return h ^ (h >> 32);
 }
 
 static int key_eq(const int64_t *a, const int64_t *b)
@@ -194,10 +202,49 @@ static int flush_out(struct fm_merge *m, struct fm_error *err)
 	return r;
 }
 
+/* Copy the pending direct records of the current batch to the output. */
+static int flush_direct(struct fm_merge *m, struct fm_error *err)
+{
+	const struct fm_batch *b = m->cur;
+	size_t done = 0;
+
+	while (done < m->ndirect) {
+		size_t room = m->out.cap - m->out.n;
+		size_t k = m->ndirect - done < room ? m->ndirect - done : room;
+		const uint32_t *idx = m->direct + done;
+		for (int f = 0; f < FM_NFIELDS; f++) {
+			int64_t *d = fm_batch_mut(&m->out, f) + m->out.n;
+			const int64_t *c = b->col[f];
+			for (size_t j = 0; j < k; j++)
+				d[j] = c[idx[j]];
+			if (f == FM_AGGS)
+				for (size_t j = 0; j < k; j++)
+					if (d[j] == 0)
+						d[j] = 1;
+		}
+		m->out.n += k;
+		m->st.written += k;
+		done += k;
+		if (m->out.n == m->out.cap) {
+			int r = flush_out(m, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	m->ndirect = 0;
+	return 0;
+}
+
 static int emit(struct fm_merge *m, const int64_t *r, struct fm_error *err)
 {
-	size_t n = m->out.n;
+	size_t n;
 
+	if (m->ndirect) {
+		int e = flush_direct(m, err);
+		if (e < 0)
+			return e;
+	}
+	n = m->out.n;
 	for (int f = 0; f < FM_NFIELDS; f++)
 		fm_batch_mut(&m->out, f)[n] = r[f];
 	m->out.n = n + 1;
@@ -250,7 +297,10 @@ int fm_merge_new(struct fm_merge **out, const struct fm_merge_opts *o,
 	m->free_head = m->head = m->tail = NIL;
 	m->mask = 1023;
 	m->tab = calloc(m->mask + 1, sizeof(*m->tab));
-	if (!m->tab || fm_batch_alloc(&m->out, FM_ALL_FIELDS, FM_BATCH_CAP)) {
+	m->direct = malloc(FM_BATCH_CAP * sizeof(*m->direct));
+	m->hash = malloc(FM_BATCH_CAP * sizeof(*m->hash));
+	if (!m->tab || !m->direct || !m->hash ||
+	    fm_batch_alloc(&m->out, FM_ALL_FIELDS, FM_BATCH_CAP)) {
 		fm_merge_free(m);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
@@ -260,11 +310,13 @@ int fm_merge_new(struct fm_merge **out, const struct fm_merge_opts *o,
 
 #define OOM(err) fm_error_set((err), FM_ENOMEM, "out of memory (merge cache of %zu records)", m->count)
 
-/* One record r (aggs already >= 1 when it was 0). */
-static int merge_one(struct fm_merge *m, const int64_t *n, struct fm_error *err)
+/*
+ * Record n (aggs already >= 1 when it was 0) with hash h, whose key is in
+ * the cache at table slot `slot`, or absent (the slot is then empty).
+ */
+static int merge_one(struct fm_merge *m, const int64_t *n, uint64_t h,
+		     size_t slot, struct fm_error *err)
 {
-	uint64_t h = hash_key(n);
-	size_t slot = find_slot(m, n, h);
 	int r;
 
 	if (!m->tab[slot]) {
@@ -328,24 +380,78 @@ static int merge_one(struct fm_merge *m, const int64_t *n, struct fm_error *err)
 	return insert_at(m, slot, keep, h) < 0 ? OOM(err) : 0;
 }
 
+/* Slot of the key of record i of batch b (hash h), or its empty slot. */
+static size_t find_slot_col(const struct fm_merge *m, const struct fm_batch *b,
+			    size_t i, uint64_t h)
+{
+	size_t s = (size_t)h & m->mask;
+
+	for (;;) {
+		uint32_t t = m->tab[s];
+		if (!t)
+			return s;
+		const struct entry *e = &m->ent[t - 1];
+		if (e->hash == h) {
+			int f = 0;
+			while (f < NKEY && e->v[f] == b->col[f][i])
+				f++;
+			if (f == NKEY)
+				return s;
+		}
+		s = (s + 1) & m->mask;
+	}
+}
+
 int fm_merge_feed(struct fm_merge *m, const struct fm_batch *b,
 		  struct fm_error *err)
 {
 	int64_t rec[FM_NFIELDS];
+	uint64_t *h = m->hash;
+	const int64_t *first = b->col[FM_FIRST], *last = b->col[FM_LAST];
+	int r = 0;
 
 	if ((b->fields & FM_ALL_FIELDS) != FM_ALL_FIELDS)
 		return fm_error_set(err, FM_EINVAL, "merge needs all 21 fields");
+	if (b->n > FM_BATCH_CAP)
+		return fm_error_set(err, FM_EINVAL, "merge: batch of %zu records is too large",
+				    b->n);
+	/* the key hashes, column by column */
+	for (size_t i = 0; i < b->n; i++)
+		h[i] = HASH_SEED;
+	for (int f = 0; f < NKEY; f++) {
+		const int64_t *c = b->col[f];
+		for (size_t i = 0; i < b->n; i++)
+			h[i] = hash_step(h[i], c[i]);
+	}
+	for (size_t i = 0; i < b->n; i++)
+		h[i] = hash_final(h[i]);
+
+	m->cur = b;
+	m->ndirect = 0;
 	for (size_t i = 0; i < b->n; i++) {
+		size_t slot = find_slot_col(m, b, i, h[i]);
+		if (!m->tab[slot]) {
+			int64_t span;
+			if (!__builtin_sub_overflow(last[i], first[i], &span) &&
+			    (double)span < m->span_t) {
+				m->direct[m->ndirect++] = (uint32_t)i;
+				continue;
+			}
+		}
 		for (int f = 0; f < FM_NFIELDS; f++)
 			rec[f] = b->col[f][i];
 		if (rec[FM_AGGS] == 0)
 			rec[FM_AGGS] = 1;
-		int r = merge_one(m, rec, err);
-		if (r < 0)
-			return r;
+		if ((r = merge_one(m, rec, h[i], slot, err)) < 0)
+			break;
 	}
-	m->st.read += b->n;
-	return 0;
+	if (r == 0)
+		r = flush_direct(m, err);
+	m->cur = NULL;
+	m->ndirect = 0;
+	if (r == 0)
+		m->st.read += b->n;
+	return r;
 }
 
 int fm_merge_finish(struct fm_merge *m, struct fm_error *err)
@@ -380,6 +486,8 @@ void fm_merge_free(struct fm_merge *m)
 		return;
 	free(m->ent);
 	free(m->tab);
+	free(m->direct);
+	free(m->hash);
 	fm_batch_release(&m->out);
 	free(m);
 }
