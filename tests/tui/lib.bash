@@ -9,7 +9,7 @@ FM=${FLOWMODELS:?FLOWMODELS must name the flowmodels binary}
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
 mkdir -p "${FM_TEST_TMP:-/tmp}"
 T=$(mktemp -d "${FM_TEST_TMP:-/tmp}/tui.XXXXXX")
-SOCK="fmtest-$$-$RANDOM"
+SOCK="fm$$"
 FAILS=0
 BG_PIDS=()   # background helpers to kill at exit
 SCREEN=""
@@ -20,7 +20,10 @@ set -sg escape-time 0
 set -g history-limit 0
 CONF
 
-tm() { tmux -L "$SOCK" -f "$T/tmux.conf" "$@"; }
+# A private socket directory: other tmux users on the machine cannot
+# reach (or clean up) this test's server.
+mkdir -p "$T/sock"
+tm() { TMUX_TMPDIR="$T/sock" tmux -L "$SOCK" -f "$T/tmux.conf" "$@"; }
 cleanup() {
 	tm kill-server >/dev/null 2>&1
 	local p
@@ -42,8 +45,17 @@ start() {
 	[ $# -gt 0 ] && shift
 	local args="" a
 	for a in "$@"; do args+=" $(printf '%q' "$a")"; done
-	tm new-session -d -s fm -x "$cols" -y "$rows" "${envs[@]}" \
-		"cd $(printf '%q' "$T") && $(printf '%q' "$FM")$args; echo fm-exit=\$?; sleep 600"
+	local try
+	for try in 1 2 3; do
+		tm new-session -d -s fm -x "$cols" -y "$rows" "${envs[@]}" \
+			"cd $(printf '%q' "$T") && $(printf '%q' "$FM")$args; echo fm-exit=\$?; sleep 600" \
+			&& tm has-session -t fm 2>/dev/null && return 0
+		echo "note: tmux server did not start (try $try)"
+		tm kill-server >/dev/null 2>&1
+		sleep 0.2
+	done
+	bad "cannot start tmux"
+	return 1
 }
 
 screen() { SCREEN=$(tm capture-pane -p -t fm 2>/dev/null); printf '%s\n' "$SCREEN"; }
