@@ -9,9 +9,37 @@
 
 extern const struct cmd_entry cmd_convert_entry;
 extern const struct cmd_entry cmd_cut_entry;
+/* session commands (src/cmd/session.c) */
+extern const struct cmd_entry cmd_load_entry;
+extern const struct cmd_entry cmd_filter_entry;
+extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_info_entry;
+extern const struct cmd_entry cmd_drop_entry;
+extern const struct cmd_entry cmd_rename_entry;
+extern const struct cmd_entry cmd_save_entry;
+extern const struct cmd_entry cmd_replay_entry;
+extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_set_entry;
+extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_quit_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_convert_entry,
 	&cmd_cut_entry,
+	/* session commands */
+	&cmd_load_entry,
+	&cmd_filter_entry,
+	&cmd_export_entry,
+	&cmd_list_entry,
+	&cmd_info_entry,
+	&cmd_drop_entry,
+	&cmd_rename_entry,
+	&cmd_save_entry,
+	&cmd_replay_entry,
+	&cmd_history_entry,
+	&cmd_set_entry,
+	&cmd_help_entry,
+	&cmd_quit_entry,
 	NULL
 };
