@@ -263,7 +263,8 @@ void cmd_record_comment(struct cmd_ctx *ctx, const char *comment);
 
 /* A list of words: a tokenised command line. */
 struct cmd_words {
-	char **v;                  /* malloc'ed strings, v[n] == NULL */
+	char **v;                  /* malloc'ed strings, v[n] == NULL (v may
+				    * be NULL while n == 0) */
 	unsigned char *mark;       /* per word: CMD_W_* */
 	size_t n, cap;
 };
