@@ -90,11 +90,13 @@ static void *job_main(void *p)
 	j->error = err;
 	j->state = final;
 	j->t1 = cmd_now();
-	j->ended = 1;
-	pthread_cond_broadcast(&j->cv);
 	pthread_mutex_unlock(&j->m);
 	if (j->opts.on_done)
 		j->opts.on_done(j->opts.arg);
+	pthread_mutex_lock(&j->m);
+	j->ended = 1;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->m);
 	return NULL;
 }
 
@@ -149,7 +151,7 @@ double cmd_job_fraction(struct cmd_job *j)
 	double f;
 
 	pthread_mutex_lock(&j->m);
-	if (j->ended)
+	if (j->state != CMD_JOB_RUNNING)
 		f = 1.0;
 	else if (j->total == 0)
 		f = -1.0;
@@ -164,7 +166,7 @@ double cmd_job_elapsed(struct cmd_job *j)
 	double e;
 
 	pthread_mutex_lock(&j->m);
-	e = (j->ended ? j->t1 : cmd_now()) - j->t0;
+	e = (j->state != CMD_JOB_RUNNING ? j->t1 : cmd_now()) - j->t0;
 	pthread_mutex_unlock(&j->m);
 	return e;
 }
@@ -174,7 +176,7 @@ int cmd_job_cancel(struct cmd_job *j)
 	int ok;
 
 	pthread_mutex_lock(&j->m);
-	ok = !j->ended && !j->committing;
+	ok = j->state == CMD_JOB_RUNNING && !j->committing;
 	if (ok)
 		j->cancel = 1;
 	pthread_mutex_unlock(&j->m);
