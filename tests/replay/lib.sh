@@ -1,0 +1,43 @@
+# lib.sh - shared by the replay tests: a scratch directory, a deterministic
+# csv_flow generator, and comparison helpers.  Sourced, not run.
+set -u
+: "${FLOWMODELS:?FLOWMODELS must point to the flowmodels binary}"
+base=${FM_TEST_TMP:-/tmp}
+mkdir -p "$base"
+T=$(mktemp -d "$base/replay.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export TMPDIR="$T/scratch"      # session scratch directories go here
+mkdir -p "$TMPDIR"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# gen_csv N SEED > file: N records, 21 fields, ", " separated (LCG values)
+gen_csv() {
+	awk -v n="$1" -v seed="$2" 'BEGIN {
+		s = seed
+		for (i = 0; i < n; i++) {
+			s = (s * 1103515245 + 12345) % 2147483648; prot = (s % 3 == 0) ? 17 : 6
+			s = (s * 1103515245 + 12345) % 2147483648; sp = s % 65536
+			s = (s * 1103515245 + 12345) % 2147483648; dp = (s % 2) ? 443 : s % 1024
+			s = (s * 1103515245 + 12345) % 2147483648; pk = 1 + s % 500
+			s = (s * 1103515245 + 12345) % 2147483648; oc = pk * (40 + s % 1460)
+			s = (s * 1103515245 + 12345) % 2147483648; sa = s
+			first = 1433962800 + int(i / 3)
+			printf "2, %d, 0, 0, 0, 0, 0, %d, 0, 0, 0, %d, %d, %d, %d, %d, %d, %d, %d, %d, 1\n", \
+				prot, sa, 3232235520 + i, sp, dp, first, i % 1000, first + pk % 60, (i * 7) % 1000, pk, oc
+		}
+	}'
+}
+
+# facts FILE [AWK-CONDITION]: "R records, P packets, O octets" of a csv file
+facts() {
+	awk -F', ' -v cond="${2:-}" '{
+		keep = 1
+		if (cond == "tcp") keep = ($2 == 6)
+		if (cond == "tcp443") keep = ($2 == 6 && ($13 == 443 || $14 == 443))
+		if (keep) { r++; p += $19; o += $20 }
+	} END { printf "%d records, %d packets, %d octets\n", r, p, o }' "$1"
+}
+
+# body FILE: a session file without its dated first line
+body() { tail -n +2 "$1"; }
