@@ -1544,7 +1544,14 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 		}
 		r = sess_exec(s, p, out, errf, progress, &e);
 		if (r < 0) {
-			fm_error_set(err, r, "%s:%d: %s", path, lineno, e.msg);
+			/* nested files: keep the innermost cause when too long */
+			size_t room = FM_ERRMSG_MAX - 32 - strlen(path);
+			size_t mlen = strlen(e.msg);
+			if (strlen(path) < FM_ERRMSG_MAX / 2 && mlen > room)
+				fm_error_set(err, r, "%s:%d: ...%s", path, lineno,
+					     e.msg + mlen - room + 3);
+			else
+				fm_error_set(err, r, "%s:%d: %s", path, lineno, e.msg);
 			break;
 		}
 		if (s->quit)
