@@ -126,7 +126,10 @@ int main(int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		if (argc >= 3 && !strcmp(argv[1], "help")) {
-			e = cmd_find(argv[2], &err);
+			const char *name = argv[2];
+			if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+				name = "help";
+			e = cmd_find(name, &err);
 			if (!e) {
 				fprintf(stderr, "flowmodels: %s\n", err.msg);
 				return 2;

@@ -14,10 +14,14 @@
 
 #include "flowmodels/buf.h"
 #include "flowmodels/cut.h"
+#include "flowmodels/histogram.h"
+#include "objtypes.h"
 #include "session.h"
 
 static const struct cmd_opt load_opts[] = {
-	CMD_OPT_IN_FORMAT("binary for a directory of arrays, csv_flow for *.csv, else nfcapd"),
+	{ OPT_IN_FORMAT, 'i', "in-format", CMD_OPT_STR, "FORMAT",
+	  "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump, or csv_hist for a histogram "
+	  "(default: guessed)", "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump|csv_hist" },
 	CMD_OPTS_CUT,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
@@ -42,6 +46,21 @@ static int looks_binary(const char *path)
 	return yes;
 }
 
+/* A csv_hist file starts with its header line (a name, not a number). */
+static int looks_hist(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[64];
+	int yes = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f))
+		yes = (line[0] >= 'a' && line[0] <= 'z') || line[0] == '_';
+	fclose(f);
+	return yes;
+}
+
 static enum fm_format detect(const char *path)
 {
 	size_t n = strlen(path);
@@ -51,6 +70,38 @@ static enum fm_format detect(const char *path)
 	if (n > 4 && !strcmp(path + n - 4, ".csv"))
 		return FM_FORMAT_CSV_FLOW;
 	return FM_FORMAT_NFCAPD;
+}
+
+/* A histogram object from a csv_hist file. */
+static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct fm_error err = { 0 };
+	struct fm_histogram *h;
+	struct fm_cut cut;
+	int r;
+
+	cmd_get_cut(a, &cut);
+	if (a->npos != 1)
+		r = fm_error_set(&err, FM_EINVAL, "a histogram is loaded from one csv_hist file");
+	else if (cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
+		 cut.skip_out > 0 || cut.count_out != FM_UNLIMITED)
+		r = fm_error_set(&err, FM_EINVAL, "cutting applies to flow records, not histograms");
+	else if (!(h = calloc(1, sizeof(*h))))
+		r = fm_error_set(&err, FM_ENOMEM, "out of memory");
+	else {
+		fm_histogram_init(h);
+		r = fm_histogram_read(h, a->pos[0], FM_HCOL_BIT(FM_HCOL_FLOWS),
+				      &ctx->log, &err);
+		if (r < 0) {
+			fm_histogram_release(h);
+			free(h);
+		} else {
+			r = cmd_result_object(ctx, &cmd_histogram_type, h, &err);
+		}
+	}
+	if (r < 0)
+		return cmd_fail(ctx, &err);
+	return 0;
 }
 
 static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -63,6 +114,11 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (sess_need(ctx))
 		return 1;
+	if (a->v[OPT_IN_FORMAT].set ? !strcmp(a->v[OPT_IN_FORMAT].s, "csv_hist")
+	    : (a->npos == 1 && !looks_binary(a->pos[0]) && looks_hist(a->pos[0]))) {
+		cmd_record_option(ctx, OPT_IN_FORMAT, "csv_hist");
+		return load_hist(ctx, a);
+	}
 	if (a->v[OPT_IN_FORMAT].set)
 		r = cmd_get_format(a, OPT_IN_FORMAT, FM_FORMAT_NFCAPD, &fmt, &err);
 	else {
@@ -126,16 +182,18 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 const struct cmd_entry cmd_load_entry = {
 	.name = "load",
 	.alias = NULL,
-	.summary = "load flow records as a dataset object",
+	.summary = "load flow records as a dataset object, or a csv_hist histogram",
 	.usage = "[-i FORMAT] [CUTTING] INPUT... [as NAME]",
 	.description =
 		"Makes a dataset object (named d1, d2... or NAME) from the records of\n"
 		"the inputs.  A binary directory read whole is used in place, memory-\n"
 		"mapped, never copied; with cutting or several inputs the records are\n"
 		"cut into the session's scratch directory; other formats are converted\n"
-		"once into a scratch binary directory.  Without -i the format is\n"
-		"guessed (a directory of FIELD.CODE arrays is binary, *.csv is\n"
-		"csv_flow, anything else nfcapd) and the guess is recorded.",
+		"once into a scratch binary directory.  With -i csv_hist (or a file\n"
+		"starting with a csv_hist header) the result is a histogram object.\n"
+		"Without -i the format is guessed (a directory of FIELD.CODE arrays is\n"
+		"binary, a file starting with a header line csv_hist, *.csv csv_flow,\n"
+		"anything else nfcapd) and the guess is recorded.",
 	.opts = load_opts,
 	.min_pos = 1,
 	.max_pos = -1,

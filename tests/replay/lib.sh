@@ -13,17 +13,19 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # gen_csv N SEED > file: N records, 21 fields, ", " separated (LCG values)
 gen_csv() {
-	awk -v n="$1" -v seed="$2" 'BEGIN {
+	awk -v n="$1" -v seed="$2" '
+	function draw() { s = (s * 69069 + 1) % 4294967296; return int(s / 65536) }
+	BEGIN {
 		s = seed
 		for (i = 0; i < n; i++) {
-			s = (s * 1103515245 + 12345) % 2147483648; prot = (s % 3 == 0) ? 17 : 6
-			s = (s * 1103515245 + 12345) % 2147483648; sp = s % 65536
-			s = (s * 1103515245 + 12345) % 2147483648; dp = (s % 2) ? 443 : s % 1024
-			s = (s * 1103515245 + 12345) % 2147483648; pk = 1 + s % 500
-			s = (s * 1103515245 + 12345) % 2147483648; oc = pk * (40 + s % 1460)
-			s = (s * 1103515245 + 12345) % 2147483648; sa = s
+			prot = (draw() % 3 == 0) ? 17 : 6
+			sp = (draw() % 4 == 0) ? 443 : draw()
+			dp = (draw() % 2) ? 443 : draw() % 1024
+			pk = 1 + draw() % 500
+			oc = pk * (40 + draw() % 1460)
+			sa = draw() * 65536 + draw()
 			first = 1433962800 + int(i / 3)
-			printf "2, %d, 0, 0, 0, 0, 0, %d, 0, 0, 0, %d, %d, %d, %d, %d, %d, %d, %d, %d, 1\n", \
+			printf "2, %d, 0, 0, 0, 0, 0, %.0f, 0, 0, 0, %.0f, %d, %d, %d, %d, %d, %d, %d, %.0f, 1\n", \
 				prot, sa, 3232235520 + i, sp, dp, first, i % 1000, first + pk % 60, (i * 7) % 1000, pk, oc
 		}
 	}'
@@ -36,7 +38,7 @@ facts() {
 		if (cond == "tcp") keep = ($2 == 6)
 		if (cond == "tcp443") keep = ($2 == 6 && ($13 == 443 || $14 == 443))
 		if (keep) { r++; p += $19; o += $20 }
-	} END { printf "%d records, %d packets, %d octets\n", r, p, o }' "$1"
+	} END { printf "%d records, %.0f packets, %.0f octets\n", r, p, o }' "$1"
 }
 
 # body FILE: a session file without its dated first line
