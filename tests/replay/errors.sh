@@ -2,7 +2,7 @@
 # FILE:LINE: message and exit status 1; what ran before stays done, the
 # failing command leaves nothing (no output, no scratch data); one-shot
 # use of session commands is refused.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 cd "$T"
 gen_csv 200 3 > flows.csv
 

@@ -1,7 +1,7 @@
 # filter-views.sh - filtered views: facts, a view of a view, tools and
 # export reading through the filter.  Skips while the build has no filter
 # compiler.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 cd "$T"
 gen_csv 3000 21 > flows.csv
 cat > s.fms <<'X'

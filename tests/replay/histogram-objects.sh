@@ -1,7 +1,7 @@
 # histogram-objects.sh - histograms as session objects: loaded from
 # csv_hist (guessed or -i csv_hist), facts from exact totals, exported
 # byte-identical, read by name; the reference histograms when present.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 cd "$T"
 awk 'BEGIN { print "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum"
 	for (i = 1; i <= 300; i++) printf "%d,%d,%d,%d,%.0f\n", i * 4, i * 4 + 3, 1000 - 3 * i, (1000 - 3 * i) * i * 4, (1000 - 3 * i) * i * 4 * 100 }' > h.csv

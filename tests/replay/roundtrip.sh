@@ -1,7 +1,7 @@
 # roundtrip.sh - save -> replay: a session saved by `save` replays (from
 # another working directory) into the same objects and byte-identical
 # exports, and saving the replayed session gives the same file.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 cd "$T"
 mkdir -p proj/data proj/out proj/sessions elsewhere
 gen_csv 1800 9 > proj/data/a.csv

@@ -1,7 +1,7 @@
 # session-commands.sh - every session command through `flowmodels
 # --replay`: objects and their facts (computed here from the generated
 # data), exports compared byte for byte, the record (history/save).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 cd "$T"
 mkdir data out
 gen_csv 2500 11 > data/flows.csv

@@ -1,4 +1,4 @@
-# lib.sh - shared by the replay tests: a scratch directory, a deterministic
+# lib.bash - shared by the replay tests: a scratch directory, a deterministic
 # csv_flow generator, and comparison helpers.  Sourced, not run.
 set -u
 : "${FLOWMODELS:?FLOWMODELS must point to the flowmodels binary}"
