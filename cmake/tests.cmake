@@ -52,7 +52,7 @@ endif()
 # theme files): no ncurses, so unit tests link them (test-chart, test-theme).
 file(GLOB FM_TUI_CORE_SOURCES CONFIGURE_DEPENDS
   ${PROJECT_SOURCE_DIR}/src/tui/chart*.c ${PROJECT_SOURCE_DIR}/src/tui/roles.c
-  ${PROJECT_SOURCE_DIR}/src/tui/theme-file.c)
+  ${PROJECT_SOURCE_DIR}/src/tui/theme-file.c ${PROJECT_SOURCE_DIR}/src/tui/views.c)
 add_library(flowmodels_tui_core STATIC ${FM_TUI_CORE_SOURCES})
 target_include_directories(flowmodels_tui_core PUBLIC ${PROJECT_SOURCE_DIR}/src/tui)
 target_link_libraries(flowmodels_tui_core PUBLIC flowmodels)

@@ -17,6 +17,8 @@
 
 #include "flowmodels/buf.h"
 #include "cmd/cmd.h"
+#include "cmd/objtypes.h"
+#include "views.h"
 #include "workbench.h"
 
 const char *const tui_view_names[TUI_VIEWS] = {
@@ -132,23 +134,6 @@ static void frame(struct tui *t, WINDOW *w, const char *title, int focused)
 	}
 }
 
-/* n with a k/M/G suffix: "35.2M". */
-static void human(uint64_t n, char *buf, size_t size)
-{
-	static const char suffix[] = "kMGTPE";
-	double v = (double)n;
-	int k = -1;
-
-	while (v >= 1000 && k < 5) {
-		v /= 1000;
-		k++;
-	}
-	if (k < 0)
-		snprintf(buf, size, "%llu", (unsigned long long)n);
-	else
-		snprintf(buf, size, "%.*f%c", v < 10 ? 2 : v < 100 ? 1 : 0, v, suffix[k]);
-}
-
 static void draw_status(struct tui *t)
 {
 	WINDOW *w = t->w_status;
@@ -159,24 +144,28 @@ static void draw_status(struct tui *t)
 	werase(w);
 	put(t, w, 0, t->cols - 11, ROLE_STATUS_ACCENT, "[F1] help");
 	put(t, w, 0, 1, ROLE_STATUS_ACCENT, "flowmodels");
-	fm_buf_printf(&b, "  session: %s  object: %s   ", "(new)",
-		      t->nobjects ? "?" : "-");
+	{
+		const char *file = sess_file(t->sess), *base;
+		base = file && strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+		fm_buf_printf(&b, "  session: %s%s  object: %s   ",
+			      base ? base : "(new)", sess_dirty(t->sess) ? "*" : "",
+			      t->selected[0] ? t->selected : "-");
+	}
 	fm_buf_addstr(&b, "");
 	putn(t, w, 0, 11, ROLE_STATUS, fm_buf_str(&b), limit - 11);
 	x = 11 + (int)b.len;
 	fm_buf_reset(&b);
 	if (t->job && x < limit) {
-		uint64_t done, total;
-		char bar[16 * 3 + 1], d[16], tot[16];
+		double frac = cmd_job_fraction(t->job), secs = cmd_job_elapsed(t->job);
+		char bar[16 * 3 + 1];
 		int filled, width = 16;
 		size_t o = 0;
 
-		tui_job_progress(t->job, &done, &total);
-		filled = total ? (int)((double)done / (double)total * width + 0.5) : -1;
+		filled = frac >= 0 ? (int)(frac * width + 0.5) : -1;
 		for (int i = 0; i < width; i++) {
 			const char *g;
 			if (filled < 0)   /* unknown total: a moving block */
-				g = i == (int)(tui_job_elapsed(t->job) * 8) % width ?
+				g = i == (int)(secs * 8) % width ?
 				    "\xe2\x96\x88" : "\xe2\x96\x91";
 			else
 				g = i < filled ? "\xe2\x96\x88" : "\xe2\x96\x91";
@@ -184,21 +173,17 @@ static void draw_status(struct tui *t)
 			o += 3;
 		}
 		bar[o] = 0;
-		fm_buf_printf(&b, "%s ", tui_job_name(t->job));
+		fm_buf_printf(&b, "%s ", cmd_job_name(t->job));
 		fm_buf_addstr(&b, "");
 		putn(t, w, 0, x, ROLE_STATUS_ACCENT, fm_buf_str(&b), limit - x);
 		x += (int)b.len;
 		putn(t, w, 0, x, ROLE_STATUS_PROGRESS, bar, limit - x);
 		x += width;
 		fm_buf_reset(&b);
-		human(done, d, sizeof(d));
-		human(total, tot, sizeof(tot));
-		if (total)
-			fm_buf_printf(&b, " %s/%s", d, tot);
-		else
-			fm_buf_printf(&b, " %s", d);
-		fm_buf_printf(&b, "  %.1f s", tui_job_elapsed(t->job));
-		if (tui_job_cancelled(t->job))
+		if (frac >= 0)
+			fm_buf_printf(&b, " %3.0f%%", 100 * frac);
+		fm_buf_printf(&b, "  %.1f s", secs);
+		if (t->job_cancelling)
 			fm_buf_addstr(&b, "  cancelling");
 		if (t->nqueue)
 			fm_buf_printf(&b, "  +%zu queued", t->nqueue);
@@ -212,30 +197,107 @@ static void draw_status(struct tui *t)
 static void draw_objects(struct tui *t)
 {
 	WINDOW *w = t->w_objects;
+	int inner = getmaxy(w) - 2, maxx = getmaxx(w);
+	size_t n, first = 0, sel = 0;
+	struct fm_buf b = FM_BUF_INIT;
 
 	frame(t, w, "Objects", t->focus == FOCUS_OBJECTS);
-	if (!t->nobjects) {
-		putn(t, w, 1, 2, ROLE_PANEL_DIM, "no objects yet", getmaxx(w) - 3);
-		putn(t, w, 3, 2, ROLE_PANEL_DIM, "run a command below,", getmaxx(w) - 3);
-		putn(t, w, 4, 2, ROLE_PANEL_DIM, "F1 lists the commands", getmaxx(w) - 3);
+	sess_lock(t->sess);
+	n = sess_count(t->sess);
+	if (!n) {
+		putn(t, w, 1, 2, ROLE_PANEL_DIM, "no objects yet", maxx - 3);
+		putn(t, w, 3, 2, ROLE_PANEL_DIM, "load FILE [as NAME],", maxx - 3);
+		putn(t, w, 4, 2, ROLE_PANEL_DIM, "F1 lists the commands", maxx - 3);
 	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(sess_at(t->sess, i)->name, t->selected))
+			sel = i;
+	if (sel >= (size_t)inner)
+		first = sel - (size_t)inner + 1;
+	for (size_t i = first; i < n && (int)(i - first) < inner; i++) {
+		const struct sess_obj *o = sess_at(t->sess, i);
+		int is_sel = !strcmp(o->name, t->selected);
+
+		fm_buf_reset(&b);
+		fm_buf_printf(&b, "%s%-4s %s ", is_sel ? "\xe2\x96\xb8" : " ", o->name,
+			      sess_obj_kind(o));
+		sess_obj_facts(o, &b);
+		fm_buf_addstr(&b, "");
+		putn(t, w, 1 + (int)(i - first), 1,
+		     is_sel ? ROLE_PANEL_SELECT : ROLE_PANEL_TEXT, fm_buf_str(&b), maxx - 2);
+	}
+	sess_unlock(t->sess);
+	fm_buf_release(&b);
 	wnoutrefresh(w);
+}
+
+/* Copy a rendered canvas into w at (y, x). */
+static void blit(struct tui *t, WINDOW *w, int y, int x,
+		 const struct chart_canvas *cv)
+{
+	for (int r = 0; r < cv->h; r++)
+		for (int c = 0; c < cv->w; c++) {
+			const struct chart_cell *cell = &cv->cells[(size_t)r * (size_t)cv->w + (size_t)c];
+			wattrset(w, t->attr[cell->role]);
+			mvwaddstr(w, y + r, x + c, cell->ch);
+		}
+}
+
+/* The chart of the selected object into the chart panel; 0 when there
+ * is none (the caller shows a note). */
+static const char *draw_object_chart(struct tui *t, WINDOW *w)
+{
+	const char *note = "no chart: select a histogram (load FILE or hist ...)";
+	struct sess_obj *o;
+
+	if (!t->selected[0])
+		return note;
+	sess_lock(t->sess);
+	o = sess_find(t->sess, t->selected);
+	if (o && o->kind == SESS_TYPED && o->type == &cmd_histogram_type) {
+		struct tui_view v;
+		struct chart_canvas cv;
+
+		if (tui_view_histogram(&v, t->view, o->data,
+				       tui_view_xkind(o->provenance)) < 0) {
+			note = "out of memory";
+		} else if (v.note) {
+			note = v.note;
+		} else if (chart_canvas_init(&cv, getmaxx(w) - 2, getmaxy(w) - 2) == 0) {
+			chart_render(&v.chart, t->charset, &cv);
+			blit(t, w, 1, 1, &cv);
+			chart_canvas_release(&cv);
+			note = NULL;
+		}
+		tui_view_release(&v);
+	} else if (o) {
+		note = "no chart for this kind of object (charts show histograms)";
+	}
+	sess_unlock(t->sess);
+	return note;
 }
 
 static void draw_chart(struct tui *t)
 {
 	WINDOW *w = t->w_chart;
 	int maxy = getmaxy(w), maxx = getmaxx(w), x = 2;
-	char title[128];
+	char title[256];
 	static const char *const cs_names[] = { "braille", "block", "ascii" };
 
 	snprintf(title, sizeof(title), "%s (%s)", tui_view_names[t->view],
 		 cs_names[t->charset]);
+	const char *note;
+
+	if (t->selected[0])
+		snprintf(title, sizeof(title), "%s of %s (%s)", tui_view_names[t->view],
+			 t->selected, cs_names[t->charset]);
 	frame(t, w, title, t->focus == FOCUS_CHART);
-	putn(t, w, maxy / 2 - 1, 3, ROLE_PANEL_DIM,
-	     "no chart: charts show the selected histogram or mixture", maxx - 5);
-	putn(t, w, maxy / 2, 3, ROLE_PANEL_DIM,
-	     "(objects come with the session layer; views 1-7 / F2-F8)", maxx - 5);
+	note = draw_object_chart(t, w);
+	if (note) {
+		putn(t, w, maxy / 2 - 1, 3, ROLE_PANEL_DIM, note, maxx - 5);
+		putn(t, w, maxy / 2, 3, ROLE_PANEL_DIM,
+		     "views 1-7 / F2-F8; set charset braille|block|ascii", maxx - 5);
+	}
 	/* the view tabs on the bottom border; when they do not fit, only the
 	 * current one keeps its name */
 	int full = 0, compact;
@@ -258,18 +320,43 @@ static void draw_chart(struct tui *t)
 static void draw_info(struct tui *t)
 {
 	WINDOW *w = t->w_info;
-	int inner = getmaxy(w) - 2, maxx = getmaxx(w);
+	int inner = getmaxy(w) - 2, maxx = getmaxx(w), first_row = 1;
 	size_t end, start;
 
+	{
+		struct fm_buf title = FM_BUF_INIT, facts = FM_BUF_INIT;
+		struct sess_obj *o;
+
+		sess_lock(t->sess);
+		o = t->selected[0] ? sess_find(t->sess, t->selected) : NULL;
+		if (o) {
+			fm_buf_printf(&title, "%s: %s", o->name, o->provenance ? o->provenance : "");
+			sess_obj_facts(o, &facts);
+		} else {
+			fm_buf_addstr(&title, "Messages");
+		}
+		sess_unlock(t->sess);
+		if (t->log_scroll)
+			fm_buf_addstr(&title, " (scrolled; End: latest)");
+		fm_buf_addstr(&title, "");
+		fm_buf_addstr(&facts, "");
+		frame(t, w, fm_buf_str(&title), t->focus == FOCUS_INFO);
+		if (o && inner > 2) {
+			putn(t, w, 1, 2, ROLE_PANEL_TITLE, fm_buf_str(&facts), maxx - 3);
+			inner--;
+			first_row = 2;
+		}
+		fm_buf_release(&title);
+		fm_buf_release(&facts);
+	}
 	if (t->log_scroll + (size_t)inner > t->nlog)   /* the top page stays full */
 		t->log_scroll = t->nlog > (size_t)inner ? t->nlog - (size_t)inner : 0;
-	frame(t, w, t->log_scroll ? "Messages (scrolled; End: latest)" : "Messages",
-	      t->focus == FOCUS_INFO);
+
 	end = t->nlog - t->log_scroll;
 	start = end > (size_t)inner ? end - (size_t)inner : 0;
 	for (size_t i = start; i < end; i++)
-		putn(t, w, 1 + (int)(i - start), 2, t->log[i].role, t->log[i].text,
-		     maxx - 3);
+		putn(t, w, first_row + (int)(i - start), 2, t->log[i].role,
+		     t->log[i].text, maxx - 3);
 	wnoutrefresh(w);
 }
 

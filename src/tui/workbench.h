@@ -15,7 +15,9 @@
 #include <stddef.h>
 
 #include "chart.h"
-#include "run.h"
+#include "cmd/job.h"
+#include "cmd/session.h"
+#include "words.h"
 #include "theme-file.h"
 #include "tui.h"
 
@@ -60,13 +62,16 @@ struct tui {
 	struct tui_line *log;
 	size_t nlog;
 	size_t log_scroll;             /* lines scrolled back from the end */
-	/* jobs */
-	struct tui_job *job;
+	/* the session and its running job */
+	struct session *sess;
+	struct cmd_job *job;
+	int job_cancelling;
 	char **queue;                  /* lines waiting for the job */
 	size_t nqueue;
 	int wake[2];                   /* wake-up pipe: workers -> UI */
-	/* the object list (none until the session layer lands) */
-	size_t nobjects, selected;
+	/* the selected object (by name: indexes change with drop) */
+	char selected[128];
+	size_t nobjects_seen;          /* objects at the last job's end */
 };
 
 /* ---- workbench.c ---- */
