@@ -56,7 +56,7 @@ file(GLOB FM_TUI_CORE_SOURCES CONFIGURE_DEPENDS
 add_library(flowmodels_tui_core STATIC ${FM_TUI_CORE_SOURCES})
 target_include_directories(flowmodels_tui_core PUBLIC ${PROJECT_SOURCE_DIR}/src/tui)
 target_link_libraries(flowmodels_tui_core PUBLIC flowmodels)
-foreach(name test-chart test-theme)
+foreach(name test-chart test-theme test-views)
   if(TARGET ${name})
     target_link_libraries(${name} PRIVATE flowmodels_tui_core)
     target_compile_definitions(${name} PRIVATE FM_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -23,10 +23,15 @@ const char *tui_view_xkind(const char *prov)
 
 	if (!prov)
 		return NULL;
-	for (p = strstr(prov, " -x"); p; p = strstr(p + 1, " -x")) {
-		const char *w = p + 3;
-		if (!strncmp(w, "-value", 6))
-			w += 6;
+	for (p = strstr(prov, " -"); p; p = strstr(p + 1, " -")) {
+		const char *w;
+
+		if (!strncmp(p, " -x", 3))
+			w = p + 3;
+		else if (!strncmp(p, " --x-value", 10))
+			w = p + 10;
+		else
+			continue;
 		while (*w == ' ' || *w == '=')
 			w++;
 		for (size_t k = 0; k < 4; k++)

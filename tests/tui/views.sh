@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Objects and charts: a dataset and a histogram made at the prompt appear
+# in the objects panel (the newest selected, its facts in the info
+# panel); the chart panel draws the selected histogram with labelled log
+# axes; 1-7 / F2-F8 switch views; `set charset` switches braille / block
+# / ascii; arrows in the objects panel change the selection.
+source "$(dirname "$0")/lib.bash"
+
+rec() { echo "2, 6, 0, 0, 0, 0, 0, $1, 0, 0, 0, 3232235694, 50740, 443, 1433962800, 120, 1433962801, 30, $2, $3, 1"; }
+for i in $(seq 1 400); do
+	p=$(( (i * 7919) % 97 + 1 )); [ $((i % 3)) -eq 0 ] && p=$(( p * 13 ))
+	rec "$i" "$p" $(( p * (40 + i % 1400) ))
+done > "$T/flows.csv"
+
+start 120 40
+wait_ready
+type_line "load -i csv_flow flows.csv as d1"
+wait_for "▸d1 +dataset 400 records" 5
+wait_for "no chart for this kind of object" 2
+type_line "hist d1 -x length -b 0 -O h.csv"
+wait_for "hist: 400 records" 5
+type_line "load h.csv as h1"
+wait_for "▸h1 +histogram" 5
+wait_for "object: h1" 2
+wait_for "─ h1: load .*h.csv -i csv_hist as h1" 2
+wait_for "[0-9]+ bins, 400 flows" 2
+# view 1: PDF of flows, log axes with decade labels, braille dots
+wait_for "PDF flows of h1 \(braille\)" 2
+wait_for "● flows" 2
+wait_for "1e-1┤|1e-2┤" 2
+wait_for "└┬.*┬" 2
+wait_for "^│.*│ +1 +10 +100" 2
+LC_ALL=C grep -q $'\xe2[\xa0-\xa3]' <<<"$SCREEN" || bad "no braille dots in the chart"
+# views
+keys F5
+wait_for "CDF of h1" 2
+wait_for "─ packets" 2
+wait_for "0\.[2468]┤" 2
+keys F6
+wait_for "avg of h1" 2
+wait_for "● octets per flow" 2
+keys F7
+wait_for "pkt size of h1" 2
+keys F8
+wait_for "no time series" 2
+keys F3
+wait_for "PDF pkts of h1" 2
+# charsets
+type_line "set charset ascii"
+wait_for "PDF pkts of h1 \(ascii\)" 5
+wait_for "\* packets" 2
+wait_for "1e-[0-9]\+" 2
+type_line "set charset block"
+wait_for "PDF pkts of h1 \(block\)" 5
+grep -qE "▀|▄|█" <<<"$SCREEN" || bad "no block glyphs"
+# selection with the arrows in the objects panel
+keys Tab
+wait_for "╔═ Objects" 2
+keys Up
+wait_for "object: d1" 2
+wait_for "▸d1" 1
+keys Down
+wait_for "object: h1" 2
+# 1-7 in a panel
+keys 4
+wait_for "CDF of h1 \(block\)" 2
+keys Escape
+# a dropped object: the selection moves on
+type_line "drop h1"
+wait_for "object: d1" 5
+finish
