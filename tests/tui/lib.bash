@@ -7,6 +7,9 @@
 set -u
 FM=${FLOWMODELS:?FLOWMODELS must name the flowmodels binary}
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
+# tmux's server refuses to start when /dev/null is not the device (a
+# broken machine, e.g. an output renamed onto it): say so plainly.
+[ -c /dev/null ] || { echo "SKIP: /dev/null is not a character device; tmux cannot start"; exit 77; }
 mkdir -p "${FM_TEST_TMP:-/tmp}"
 T=$(mktemp -d "${FM_TEST_TMP:-/tmp}/tui.XXXXXX")
 SOCK="fm$$"
@@ -39,16 +42,25 @@ bad() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 # The pane prints "fm-exit=STATUS" when flowmodels ends and stays open.
 start() {
 	local cols=$1 rows=$2; shift 2
-	local envs=(-e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e "XDG_STATE_HOME=$T/state"
-		-e "FLOWMODELS_THEMES=${FM_SOURCE_DIR:-.}/themes" -e TERM=screen-256color)
-	while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=(-e "$1"); shift; done
+	local envs=() defaults=(LANG=C.UTF-8 LC_ALL=C.UTF-8 "XDG_STATE_HOME=$T/state"
+		"FLOWMODELS_THEMES=${FM_SOURCE_DIR:-.}/themes") d
+	local given=" "
+	local term=screen-256color
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		# tmux sets TERM in the pane itself: pass it on the command line
+		if [[ "$1" == TERM=* ]]; then term=${1#TERM=}; else envs+=(-e "$1"); fi
+		given+="${1%%=*} "; shift
+	done
+	for d in "${defaults[@]}"; do
+		[[ "$given" == *" ${d%%=*} "* ]] || envs+=(-e "$d")
+	done
 	[ $# -gt 0 ] && shift
 	local args="" a
 	for a in "$@"; do args+=" $(printf '%q' "$a")"; done
 	local try
 	for try in 1 2 3; do
 		tm new-session -d -s fm -x "$cols" -y "$rows" "${envs[@]}" \
-			"cd $(printf '%q' "$T") && $(printf '%q' "$FM")$args; echo fm-exit=\$?; sleep 600" \
+			"cd $(printf '%q' "$T") && TERM=$(printf '%q' "$term") $(printf '%q' "$FM")$args; echo fm-exit=\$?; sleep 600" \
 			&& tm has-session -t fm 2>/dev/null && return 0
 		echo "note: tmux server did not start (try $try)"
 		tm kill-server >/dev/null 2>&1
