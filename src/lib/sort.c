@@ -18,8 +18,9 @@
  *    temporary file.  A column whose values are all equal is written
  *    without gathering (and left untouched when sorting a whole directory
  *    in place).  Every file is renamed into place only when all are done.
- * Memory: 24 bytes per record while the index is built (32 for a very
- * wide key), 8 per record while columns are permuted, plus one chunk.
+ * Memory: up to 24 bytes per record while the index is built (56 for a
+ * very wide key), 16 per record while columns are permuted (the index and
+ * the staging buffer), plus one chunk.
  */
 #include <errno.h>
 #include <fcntl.h>
