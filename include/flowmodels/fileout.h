@@ -1,0 +1,28 @@
+/*
+ * fileout.h - write a whole small output file atomically.
+ *
+ * Small outputs (csv_hist, mixture JSON, TeX tables) are built in memory
+ * and written in one go: to a temporary name beside the target, then
+ * renamed into place, so a failure never leaves a partial file and readers
+ * never see one.  The path "-" means standard output.
+ */
+#ifndef FLOWMODELS_FILEOUT_H
+#define FLOWMODELS_FILEOUT_H
+
+#include <stddef.h>
+
+#include "flowmodels/error.h"
+
+/* Write len bytes of data to path ("-" = fd 1).  Returns 0 or FM_EIO. */
+int fm_file_write_atomic(const char *path, const void *data, size_t len,
+			 struct fm_error *err);
+
+/*
+ * Read a whole file ("-" = standard input) into a malloc'ed buffer with a
+ * terminating NUL (not counted in *len).  Returns 0, FM_ENOTFOUND, FM_EIO
+ * or FM_ENOMEM with a message naming path.
+ */
+int fm_file_read_all(const char *path, char **data, size_t *len,
+		     struct fm_error *err);
+
+#endif

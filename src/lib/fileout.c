@@ -1,0 +1,104 @@
+/*
+ * fileout.c - whole-file output through a temporary name, and whole-file
+ * input (see fileout.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "flowmodels/fileout.h"
+#include "io-int.h"
+
+int fm_file_write_atomic(const char *path, const void *data, size_t len,
+			 struct fm_error *err)
+{
+	char *tmp = NULL;
+	int fd, r;
+
+	if (strcmp(path, "-") == 0) {
+		if (fm_write_all(1, data, len) < 0)
+			return fm_error_set(err, FM_EIO, "<stdout>: write: %s",
+					    strerror(errno));
+		return 0;
+	}
+	r = fm_tmpfile_beside(path, &tmp, &fd, err);
+	if (r < 0)
+		return r;
+	if (fm_write_all(fd, data, len) < 0) {
+		r = fm_error_set(err, FM_EIO, "%s: write: %s", path,
+				 strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, path) < 0) {
+		r = fm_error_set(err, FM_EIO, "%s: rename: %s", path,
+				 strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	unlink(tmp);
+	free(tmp);
+	return r;
+}
+
+int fm_file_read_all(const char *path, char **data, size_t *len,
+		     struct fm_error *err)
+{
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0, cap = 65536;
+	char *buf;
+
+	if (fd < 0)
+		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+				    "%s: cannot open: %s", path, strerror(errno));
+	buf = malloc(cap);
+	if (!buf) {
+		if (fd)
+			close(fd);
+		return fm_error_set(err, FM_ENOMEM, "%s: out of memory", path);
+	}
+	for (;;) {
+		ssize_t k;
+		if (cap - n < 2) {
+			char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				if (fd)
+					close(fd);
+				return fm_error_set(err, FM_ENOMEM,
+						    "%s: out of memory", path);
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		k = read(fd, buf + n, cap - n - 1);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			int e = errno;
+			free(buf);
+			if (fd)
+				close(fd);
+			return fm_error_set(err, e == EISDIR ? FM_EINVAL : FM_EIO,
+					    "%s: read: %s", path, strerror(e));
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	if (fd)
+		close(fd);
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
