@@ -459,21 +459,17 @@ void tui_draw(struct tui *t)
 		t->dirty = 0;
 		return;
 	}
-	if (t->help_open) {
-		/* the help covers the panels; the status line and prompt stay */
-		if (t->dirty & DIRTY_STATUS)
-			draw_status(t);
+	if (t->dirty & DIRTY_STATUS)
+		draw_status(t);
+	if (t->dirty & (DIRTY_OBJECTS | DIRTY_HELP))
+		draw_objects(t);
+	if (t->dirty & (DIRTY_CHART | DIRTY_HELP))
+		draw_chart(t);
+	if (t->dirty & (DIRTY_INFO | DIRTY_HELP))
+		draw_info(t);
+	/* the help covers the panels (drawn after them, so on top) */
+	if (t->help_open)
 		draw_help(t);
-	} else {
-		if (t->dirty & DIRTY_STATUS)
-			draw_status(t);
-		if (t->dirty & (DIRTY_OBJECTS | DIRTY_HELP))
-			draw_objects(t);
-		if (t->dirty & (DIRTY_CHART | DIRTY_HELP))
-			draw_chart(t);
-		if (t->dirty & (DIRTY_INFO | DIRTY_HELP))
-			draw_info(t);
-	}
 	/* the prompt last: its window holds the cursor */
 	tui_prompt_draw(t, t->w_prompt);
 	wnoutrefresh(t->w_prompt);
