@@ -372,6 +372,8 @@ char **tui_help_lines(size_t *n)
 		"  Up Down PgUp PgDn     select an object / scroll the messages; history",
 		"                        in the prompt",
 		"  Home End              first / last object or message",
+		"  Enter or i (objects)  info of the selected object",
+		"  e, f, d (objects)     put export / fit / drop NAME on the prompt",
 		"  1-7 (panels), F2-F8   chart view: PDF flows, PDF packets, PDF octets,",
 		"                        CDF, averages, packet size, time series",
 		"  Ctrl-C                cancel the running job (never quits)",

@@ -98,6 +98,14 @@ void tui_prompt_key(int key)
 		}
 }
 
+void tui_prompt_set(const char *text)
+{
+	rl_replace_line(text, 0);
+	rl_point = rl_end;
+	if (the_tui)
+		the_tui->dirty |= DIRTY_PROMPT;
+}
+
 const char *tui_prompt_line(void)
 {
 	return rl_line_buffer ? rl_line_buffer : "";

@@ -351,6 +351,31 @@ static void help_key(struct tui *t, int ch)
 	t->dirty |= DIRTY_HELP;
 }
 
+/*
+ * Single keys on the selected object: Enter / i shows its info, e / f / d
+ * put an export / fit / drop command for it on the prompt (Enter runs it,
+ * so nothing happens by accident) and give the prompt the focus.
+ */
+static void object_key(struct tui *t, int ch)
+{
+	char line[256];
+	const char *fmt;
+
+	switch (ch) {
+	case '\r': case '\n': case KEY_ENTER: case 'i':
+		snprintf(line, sizeof(line), "info %s", t->selected);
+		tui_command(t, line);
+		return;
+	case 'e': fmt = "export %s -O "; break;
+	case 'f': fmt = "fit %s -y flows -i 100 -O "; break;
+	case 'd': fmt = "drop %s"; break;
+	default: return;
+	}
+	snprintf(line, sizeof(line), fmt, t->selected);
+	tui_prompt_set(line);
+	set_focus(t, FOCUS_PROMPT);
+}
+
 static void panel_key(struct tui *t, int ch)
 {
 	switch (ch) {
@@ -395,12 +420,13 @@ static void panel_key(struct tui *t, int ch)
 		case KEY_DOWN: want = (long)cur + 1; break;
 		case KEY_HOME: want = 0; break;
 		case KEY_END: want = (long)n - 1; break;
-		case '\r': case '\n': case KEY_ENTER: want = (long)cur; break;
 		default: want = -1; break;
 		}
 		if (want >= 0 && (size_t)want < n)
 			select_object(t, sess_at(t->sess, (size_t)want)->name);
 		sess_unlock(t->sess);
+		if (t->selected[0])
+			object_key(t, ch);
 	}
 }
 

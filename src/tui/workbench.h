@@ -98,6 +98,8 @@ int tui_prompt_init(struct tui *t, const char *history_path);
 void tui_prompt_end(void);
 /* A key for the prompt: a byte, or a curses KEY_* code. */
 void tui_prompt_key(int key);
+/* Replace the line being edited, the cursor at its end. */
+void tui_prompt_set(const char *text);
 /* The line being edited (never NULL). */
 const char *tui_prompt_line(void);
 /* Draw the prompt line into w, placing the cursor. */

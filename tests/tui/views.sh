@@ -3,7 +3,8 @@
 # in the objects panel (the newest selected, its facts in the info
 # panel); the chart panel draws the selected histogram with labelled log
 # axes; 1-7 / F2-F8 switch views; `set charset` switches braille / block
-# / ascii; arrows in the objects panel change the selection.
+# / ascii; arrows in the objects panel change the selection; e, f, d
+# put a command for the selected object on the prompt, Enter shows info.
 source "$(dirname "$0")/lib.bash"
 
 rec() { echo "2, 6, 0, 0, 0, 0, 0, $1, 0, 0, 0, 3232235694, 50740, 443, 1433962800, 120, 1433962801, 30, $2, $3, 1"; }
@@ -64,6 +65,17 @@ wait_for "object: h1" 2
 # 1-7 in a panel
 keys 4
 wait_for "CDF of h1 \(block\)" 2
+# e puts an export command on the prompt, Enter runs it
+keys e
+wait_for "^fm> export h1 -O$" 2
+keys -l "h1-out.csv"; keys Enter
+for i in $(seq 1 100); do [ -s "$T/h1-out.csv" ] && break; sleep 0.05; done
+head -n 1 "$T/h1-out.csv" | grep -q "^bin_lo" || bad "export from the e key: $(ls "$T")"
+# Enter (or i) on an object shows its info
+keys Tab
+wait_for "╔═ Objects" 2
+keys Enter
+wait_for "> info h1" 2
 keys Escape
 # a dropped object: the selection moves on
 type_line "drop h1"
