@@ -158,6 +158,8 @@ static void draw_status(struct tui *t)
 	if (t->job && x < limit) {
 		double frac = cmd_job_fraction(t->job), secs = cmd_job_elapsed(t->job);
 		char bar[16 * 3 + 1];
+		const char *full = t->utf8 ? "\xe2\x96\x88" : "#";   /* █ */
+		const char *empty = t->utf8 ? "\xe2\x96\x91" : ".";  /* ░ */
 		int filled, width = 16;
 		size_t o = 0;
 
@@ -165,12 +167,11 @@ static void draw_status(struct tui *t)
 		for (int i = 0; i < width; i++) {
 			const char *g;
 			if (filled < 0)   /* unknown total: a moving block */
-				g = i == (int)(secs * 8) % width ?
-				    "\xe2\x96\x88" : "\xe2\x96\x91";
+				g = i == (int)(secs * 8) % width ? full : empty;
 			else
-				g = i < filled ? "\xe2\x96\x88" : "\xe2\x96\x91";
-			memcpy(bar + o, g, 3);
-			o += 3;
+				g = i < filled ? full : empty;
+			memcpy(bar + o, g, strlen(g));
+			o += strlen(g);
 		}
 		bar[o] = 0;
 		fm_buf_printf(&b, "%s ", cmd_job_name(t->job));
@@ -219,7 +220,7 @@ static void draw_objects(struct tui *t)
 		int is_sel = !strcmp(o->name, t->selected);
 
 		fm_buf_reset(&b);
-		fm_buf_printf(&b, "%s%-4s %s ", is_sel ? "\xe2\x96\xb8" : " ", o->name,
+		fm_buf_printf(&b, "%s%-4s %s ", is_sel ? (t->utf8 ? "\xe2\x96\xb8" : ">") : " ", o->name,
 			      sess_obj_kind(o));
 		sess_obj_facts(o, &b);
 		fm_buf_addstr(&b, "");

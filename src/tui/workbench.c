@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -613,7 +614,7 @@ int tui_main(int argc, char **argv)
 	const char *theme_name = "default", *v;
 	struct fm_error err = { 0 };
 	char *hist;
-	int charset = CHART_BRAILLE;
+	int charset = CHART_BRAILLE, charset_given = 0;
 	struct std_redirect stdr = { .pipe_rd = -1, .partial = FM_BUF_INIT };
 	FILE *tty_in, *tty_out;
 	SCREEN *screen;
@@ -639,6 +640,7 @@ int tui_main(int argc, char **argv)
 			}
 		} else if ((v = opt_value(argc, argv, &i, "--charset"))) {
 			charset = -1;
+			charset_given = 1;
 			for (int k = 0; k < 3; k++)
 				if (!strcmp(v, charset_names[k]))
 					charset = k;
@@ -659,6 +661,12 @@ int tui_main(int argc, char **argv)
 			"('flowmodels --help' lists the one-shot commands)\n");
 		return 2;
 	}
+	/* Without UTF-8 only ASCII (and the terminal's line drawing) is safe:
+	 * charts default to the ascii charset. */
+	setlocale(LC_ALL, "");
+	t.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	if (!t.utf8 && !charset_given)
+		charset = CHART_ASCII;
 	t.charset = (enum chart_charset)charset;
 	t.sess = sess_new();
 	if (!t.sess) {
@@ -677,7 +685,6 @@ int tui_main(int argc, char **argv)
 		perror("flowmodels: pipe");
 		return 1;
 	}
-	setlocale(LC_ALL, "");
 	set_escdelay(25);
 	tty_in = fdopen(fcntl(0, F_DUPFD_CLOEXEC, 10), "r");
 	tty_out = fdopen(fcntl(1, F_DUPFD_CLOEXEC, 10), "w");

@@ -52,6 +52,7 @@ struct tui {
 	int color_pref;                /* 0 auto, 1 always, -1 never */
 	attr_t attr[ROLE_COUNT];       /* curses attributes + pair per role */
 	enum chart_charset charset;
+	int utf8;                      /* the locale's codeset is UTF-8 */
 	/* interaction */
 	enum tui_focus focus;
 	int view;                      /* 0..6 */

@@ -46,4 +46,12 @@ tm kill-server
 start 100 30 -- --theme light --charset ascii --color=never
 wait_ready 5
 wait_for "PDF flows \(ascii\)" 2
+tm kill-server
+
+# a locale without UTF-8: ASCII charts by default, ASCII status glyphs
+start 100 30 LANG=C LC_ALL=C
+wait_ready
+wait_for "PDF flows \(ascii\)" 2
+type_line "help cut"
+wait_for "show this help and exit" 3
 finish
