@@ -81,6 +81,20 @@ static void log_line(struct tui *t, int role, const char *s, size_t len)
 
 static void log_text(struct tui *t, int role, const char *s)
 {
+	size_t lines = 0;
+
+	/* Only the last TUI_LOG_MAX lines could be kept: skip to them. */
+	for (const char *p = s; *p; p++)
+		lines += *p == '\n';
+	if (lines > TUI_LOG_MAX) {
+		size_t skip = lines - TUI_LOG_MAX;
+		char note[64];
+
+		for (size_t k = 0; k < skip; k++)
+			s = strchr(s, '\n') + 1;
+		snprintf(note, sizeof(note), "(%zu earlier lines not shown)", skip);
+		log_line(t, ROLE_PANEL_DIM, note, strlen(note));
+	}
 	while (*s) {
 		const char *nl = strchr(s, '\n');
 		size_t len = nl ? (size_t)(nl - s) : strlen(s);
@@ -656,6 +670,10 @@ int tui_main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (tui_theme_load(theme_name, &t.theme, &err) < 0) {
+		fprintf(stderr, "flowmodels: %s\n", err.msg);
+		return 2;
+	}
 	if (!isatty(0) || !isatty(1)) {
 		fprintf(stderr, "flowmodels: the workbench needs a terminal "
 			"('flowmodels --help' lists the one-shot commands)\n");
@@ -674,10 +692,6 @@ int tui_main(int argc, char **argv)
 		return 1;
 	}
 	if (sess_set(t.sess, "charset", charset_names[charset], &err) < 0) {
-		fprintf(stderr, "flowmodels: %s\n", err.msg);
-		return 2;
-	}
-	if (tui_theme_load(theme_name, &t.theme, &err) < 0) {
 		fprintf(stderr, "flowmodels: %s\n", err.msg);
 		return 2;
 	}
