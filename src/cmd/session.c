@@ -60,11 +60,19 @@ struct session {
 	unsigned autonum[128];     /* next automatic number per prefix */
 	char *tmpdir;              /* scratch directory, made when needed */
 	unsigned tmpseq;
-	char *base_dir;            /* relative paths: a replayed file's dir */
 	char *file;
-	int dirty, quit, depth;
+	int dirty, quit;
 	char *setting[NSETTINGS];
 };
+
+/*
+ * The directory of the session file being replayed on this thread (NULL:
+ * none), against which relative paths resolve, and the nesting depth.
+ * Per thread, because a replay runs on a job's worker thread while the
+ * prompt's commands resolve against the working directory.
+ */
+static _Thread_local char *replay_dir;
+static _Thread_local int replay_depth;
 
 struct override {
 	int id;
@@ -176,7 +184,6 @@ void sess_free(struct session *s)
 	free(s->rec);
 	rm_rf(s->tmpdir);
 	free(s->tmpdir);
-	free(s->base_dir);
 	free(s->file);
 	for (size_t i = 0; i < NSETTINGS; i++)
 		free(s->setting[i]);
@@ -354,8 +361,9 @@ char *sess_abspath(const struct session *s, const char *path)
 
 	if (path[0] == '/')
 		return normalize(path);
-	if (s && s->base_dir)
-		fm_buf_addstr(&b, s->base_dir);
+	(void)s;
+	if (replay_dir)
+		fm_buf_addstr(&b, replay_dir);
 	else if (getcwd(cwd, sizeof(cwd)))
 		fm_buf_addstr(&b, cwd);
 	else
@@ -399,7 +407,8 @@ char *sess_relpath(const char *from_dir, const char *to)
 /* The path a command uses: relative to the replayed file's directory. */
 static char *resolve_path(const struct session *s, const char *p)
 {
-	if (!strcmp(p, "-") || !s->base_dir || p[0] == '/')
+	(void)s;
+	if (!strcmp(p, "-") || !replay_dir || p[0] == '/')
 		return strdup(p);
 	return sess_abspath(s, p);
 }
@@ -1503,7 +1512,7 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 	ssize_t len;
 	int lineno = 0, r = 0;
 
-	if (s->depth >= 8)
+	if (replay_depth >= 8)
 		return fm_error_set(err, FM_EINVAL, "%s: session files nested too deep", path);
 	abs = sess_abspath(s, path);
 	if (!abs)
@@ -1524,9 +1533,9 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 	*strrchr(dir, '/') = '\0';
 	if (!dir[0])
 		strcpy(dir, "/");
-	old_base = s->base_dir;
-	s->base_dir = dir;
-	s->depth++;
+	old_base = replay_dir;
+	replay_dir = dir;
+	replay_depth++;
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		struct fm_error e = { 0 };
 		const char *p = line;
@@ -1561,10 +1570,10 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 		r = fm_error_set(err, FM_EIO, "%s: read error", path);
 	free(line);
 	fclose(f);
-	s->depth--;
-	s->base_dir = old_base;
+	replay_depth--;
+	replay_dir = old_base;
 	free(dir);
-	if (r == 0 && s->depth == 0) {
+	if (r == 0 && replay_depth == 0) {
 		sess_lock(s);
 		if (!s->file) {
 			s->file = abs;

@@ -136,8 +136,9 @@ int sess_save(struct session *s, const char *path, struct fm_error *err);
 
 /* ---- helpers used by the session commands ---- */
 
-/* Make path absolute (relative to the session's current base directory
- * when it is relative) and lexically normal; malloc'ed. */
+/* Make path absolute (a relative path is relative to the directory of
+ * the session file being replayed on this thread, else to the working
+ * directory) and lexically normal; malloc'ed. */
 char *sess_abspath(const struct session *s, const char *path);
 /* The path of `to` relative to directory `from_dir` (both absolute,
  * normal); malloc'ed; absolute when they share only the root. */
