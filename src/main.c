@@ -9,6 +9,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/session.h"
+#include "tui/tui.h"
 
 #ifndef FLOWMODELS_VERSION
 #define FLOWMODELS_VERSION "0.0.0"
@@ -123,6 +124,10 @@ int main(int argc, char **argv)
 	struct cmd_args args;
 	int status;
 
+	/* No arguments on a terminal, or workbench options: the workbench. */
+	if ((argc < 2 && isatty(0) && isatty(1)) ||
+	    (argc >= 2 && tui_is_option(argv[1])))
+		return tui_main(argc - 1, argv + 1);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		if (argc >= 3 && !strcmp(argv[1], "help")) {
