@@ -608,10 +608,22 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 		if (!(e->flags & CMD_F_PATHPOS))
 			o = sess_find(s, p);
 		if (!o) {
+			char *abs;
+			struct stat st;
 			if (!strcmp(p, "-"))
 				continue;
+			/* a plain word naming nothing on disk (a sort key
+			 * such as "first") is passed on as typed; anything
+			 * else is a path, even when missing */
+			abs = sess_abspath(s, p);
+			if (!abs)
+				return OOM(err);
+			if (stat(abs, &st) < 0 && !strpbrk(p, "/.")) {
+				free(abs);
+				continue;
+			}
 			rpos[i] = pool_add(run, resolve_path(s, p));
-			cpos[i] = pool_add(run, sess_abspath(s, p));
+			cpos[i] = pool_add(run, abs);
 			if (!rpos[i] || !cpos[i])
 				return OOM(err);
 			continue;
@@ -1037,6 +1049,14 @@ int cmd_in_session(const struct cmd_ctx *ctx)
 	return ctx->session && ctx->run;
 }
 
+const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
+			    size_t i)
+{
+	if (!cmd_in_session(ctx) || i >= ctx->run->typed.npos)
+		return i < a->npos ? a->pos[i] : NULL;
+	return ctx->run->typed.pos[i];
+}
+
 static int add_result(struct cmd_run *run, struct sess_obj *o)
 {
 	struct sess_obj **n = realloc(run->results, (run->nresults + 1) * sizeof(*n));
@@ -1160,6 +1180,31 @@ int cmd_result_dataset(struct cmd_ctx *ctx, const char *dir, unsigned flags,
 		return r;
 	}
 	return 1;
+}
+
+int cmd_records_output(struct cmd_ctx *ctx, const struct cmd_args *a,
+		       const char **out, enum fm_format *ofmt, char **temp,
+		       struct fm_error *err)
+{
+	int r;
+
+	*temp = NULL;
+	if (!cmd_in_session(ctx) || a->v[OPT_OUTPUT].set)
+		return 0;
+	r = cmd_temp_path(ctx, ctx->cmdname ? ctx->cmdname : "out", temp, err);
+	if (r < 0)
+		return r;
+	*out = *temp;
+	*ofmt = FM_FORMAT_BINARY;
+	return 0;
+}
+
+int cmd_result_records(struct cmd_ctx *ctx, const char *out, enum fm_format ofmt,
+		       const char *temp, unsigned flags, struct fm_error *err)
+{
+	if (!cmd_in_session(ctx) || ofmt != FM_FORMAT_BINARY)
+		return 0;
+	return cmd_result_dataset(ctx, out, flags | (temp ? CMD_DS_TEMP : 0), err);
 }
 
 int sess_result_view(struct cmd_ctx *ctx, struct sess_obj *base,
