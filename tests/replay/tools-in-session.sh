@@ -60,6 +60,16 @@ grep -q boojahyoo out/saved.fms && fail "key saved"
 grep -qx 'anonymize d --key-env FLOWMODELS_KEY as anon' out/saved.fms || fail "key-env not recorded"
 grep -q '^# anonymize was given a literal key' out/saved.fms || fail "key comment"
 
+# mixture sets load back from fit's directory or one Y.json, unchanged
+printf 'load first/m as a\nload first/m/packets.json as b\nexport a -O m-a\nexport b -O m-b\n' > mix.fms
+cp -r out first
+"$FLOWMODELS" --replay mix.fms > mix.out 2> mix.err || { cat mix.err; fail "load mixtures"; }
+diff -r first/m m-a || fail "mixture_dir round trip"
+[ "$(ls m-b)" = "$(printf 'packets.json\npackets.mode')" ] || fail "one json: $(ls m-b)"
+cmp first/m/packets.json m-b/packets.json || fail "Y.json round trip"
+grep -qx 'b: mixture, packets: 4 components, log-likelihood [-0-9.e+]*' mix.out || fail "facts of b"
+rm -rf first
+
 # save -> replay: the same exports, byte for byte (the saved file's
 # paths are relative to it, so its exports land next to it again)
 cp -r out first
