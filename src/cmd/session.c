@@ -132,6 +132,9 @@ static void obj_free(struct sess_obj *o)
 		rm_rf(o->dir);
 	if (o->mat_path)
 		rm_rf(o->mat_path);
+	for (size_t k = 0; k < o->stale.len; k += strlen(o->stale.buf + k) + 1)
+		rm_rf(o->stale.buf + k);
+	fm_buf_release(&o->stale);
 	if (o->type && o->type->free && o->data)
 		o->type->free(o->data);
 	obj_unref(o->base_obj);
@@ -651,11 +654,10 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 			view_name = o->name;
 		}
 	}
-	if (datasets) {
+	if (datasets && entry_opt(e, OPT_IN_FORMAT)) {
+		/* datasets are binary directories: the tool reads them so */
 		const struct cmd_value *v = &run->typed.v[OPT_IN_FORMAT];
-		if (!entry_opt(e, OPT_IN_FORMAT) && !(e->flags & CMD_F_SESSION))
-			; /* the tool reads binary directories anyway */
-		else if (v->set && strcmp(v->s, "binary"))
+		if (v->set && strcmp(v->s, "binary"))
 			return fm_error_set(err, FM_EINVAL,
 					    "session datasets are binary directories; "
 					    "leave out -i %s", v->s);
@@ -984,7 +986,10 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 				}
 				o->data = NULL;
 				if (old->mat_path) {
-					rm_rf(old->mat_path);
+					/* a running command may still read the
+					 * old export: remove it with the object */
+					fm_buf_add(&old->stale, old->mat_path,
+						   strlen(old->mat_path) + 1);
 					free(old->mat_path);
 					old->mat_path = NULL;
 				}

@@ -61,6 +61,8 @@ struct sess_obj {
 	const struct cmd_objtype *type;
 	void *data;
 	char *mat_path;            /* default-format export the tools read */
+	struct fm_buf stale;       /* earlier exports (NUL-separated), removed
+				    * with the object */
 };
 
 struct session;
