@@ -8,7 +8,7 @@
  * directory), filtered views of a dataset (the filter text kept, applied
  * by every command that reads the view), and typed objects handed over by
  * tools through cmd_result_object (histograms, mixture sets).  Every
- * object has a name (given with `as NAME` or automatic: d1, v1, h1, m1,
+ * object has a name (given with `as NAME` or automatic: d1, h1, m1,
  * g1...), its provenance (the canonical command that made it) and key
  * facts.
  *
