@@ -99,6 +99,7 @@ static void test_job_done(void **state)
 	assert_int_equal(cmd_job_start(s, line, &o, &j, &err), 0);
 	assert_non_null(j);
 	assert_string_equal(cmd_job_name(j), "load");
+	assert_string_equal(cmd_job_line(j), line);
 	assert_int_equal(cmd_job_wait(j), CMD_JOB_DONE);
 	assert_true(cmd_job_fraction(j) == 1.0);
 	assert_true(cmd_job_elapsed(j) >= 0.0);
