@@ -1564,6 +1564,16 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 
 	if (replay_depth >= 8)
 		return fm_error_set(err, FM_EINVAL, "%s: session files nested too deep", path);
+	if (!strcmp(path, "-")) {
+		/* standard input: paths relative to the working directory */
+		char cwd[PATH_MAX];
+		abs = NULL;
+		f = stdin;
+		dir = strdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
+		if (!dir)
+			return OOM(err);
+		goto run;
+	}
 	abs = sess_abspath(s, path);
 	if (!abs)
 		return OOM(err);
@@ -1583,6 +1593,7 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 	*strrchr(dir, '/') = '\0';
 	if (!dir[0])
 		strcpy(dir, "/");
+run:
 	old_base = replay_dir;
 	replay_dir = dir;
 	replay_depth++;
@@ -1619,11 +1630,12 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 	if (r == 0 && ferror(f))
 		r = fm_error_set(err, FM_EIO, "%s: read error", path);
 	free(line);
-	fclose(f);
+	if (f != stdin)
+		fclose(f);
 	replay_depth--;
 	replay_dir = old_base;
 	free(dir);
-	if (r == 0 && replay_depth == 0) {
+	if (r == 0 && replay_depth == 0 && abs) {
 		sess_lock(s);
 		if (!s->file) {
 			s->file = abs;
