@@ -181,9 +181,10 @@ static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (a->npos != 1)
 		r = fm_error_set(&err, FM_EINVAL, "a histogram is loaded from one csv_hist file");
 	else if (cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
-		 cut.skip_out > 0 || cut.count_out != FM_UNLIMITED ||
-		 a->v[OPT_FILTER_EXPR].set)
+		 cut.skip_out > 0 || cut.count_out != FM_UNLIMITED)
 		r = fm_error_set(&err, FM_EINVAL, "cutting applies to flow records, not histograms");
+	else if (a->v[OPT_FILTER_EXPR].set)
+		r = fm_error_set(&err, FM_EINVAL, "a filter applies to flow records, not histograms");
 	else if (!(h = calloc(1, sizeof(*h))))
 		r = fm_error_set(&err, FM_ENOMEM, "out of memory");
 	else {
@@ -241,6 +242,7 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	cmd_get_cut(a, &cut);
 	cutting = cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
 		  cut.skip_out > 0 || cut.count_out != FM_UNLIMITED;
+	/* a filter needs the record scan (below), even for binary input */
 	filtered = a->v[OPT_FILTER_EXPR].set > 0;
 	if (r == 0 && fmt == FM_FORMAT_BINARY && a->npos == 1 && !cutting && !filtered) {
 		struct stat st;
