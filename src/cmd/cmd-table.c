@@ -11,11 +11,13 @@ extern const struct cmd_entry cmd_convert_entry;
 extern const struct cmd_entry cmd_cut_entry;
 extern const struct cmd_entry cmd_summary_entry;
 extern const struct cmd_entry cmd_fit_entry;
+extern const struct cmd_entry cmd_generate_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_convert_entry,
 	&cmd_cut_entry,
 	&cmd_summary_entry,
 	&cmd_fit_entry,
+	&cmd_generate_entry,
 	NULL
 };
