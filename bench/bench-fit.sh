@@ -10,15 +10,16 @@ DATA=${2:-${FM_SHARED_DATA:-../shared/data}}/agh_2015061019_IPv4_anon/histograms
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 best() { # label args...
-	local label=$1 b=999 rss=0
+	local label=$1 b=999 rss=0 cpu=999
 	shift
 	for _ in 1 2 3 4 5; do
-		/usr/bin/time -f '%e %M' -o "$OUT/t" "$BIN" fit -q -O "$OUT" "$@" >/dev/null
-		read -r t m < "$OUT/t"
+		/usr/bin/time -f '%e %M %U %S' -o "$OUT/t" "$BIN" fit -q -O "$OUT" "$@" >/dev/null
+		read -r t m u s < "$OUT/t"
 		b=$(awk -v a="$t" -v b="$b" 'BEGIN { print (a < b) ? a : b }')
 		rss=$m
+		cpu=$(awk -v a="$u" -v b="$s" -v c="$cpu" 'BEGIN { x = a + b; print (x < c) ? x : c }')
 	done
-	printf '%-40s best %s s, peak RSS %s KiB\n' "$label" "$b" "$rss"
+	printf '%-40s best %s s wall, %s s cpu, peak RSS %s KiB\n' "$label" "$b" "$cpu" "$rss"
 }
 for y in flows packets octets; do
 	best "length.csv -y $y -i 400 -U 6 -L 4" -y $y -i 400 -U 6 -L 4 "$DATA/length.csv"

@@ -438,6 +438,7 @@ long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 		double x, ps;
 		int64_t v[FM_NFIELDS];
 
+
 		if (g->from_hist && g->o.count == 0) {
 			while (g->left == 0) {
 				g->walk--;
@@ -474,15 +475,20 @@ long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 				return fm_error_set(err, FM_ENOMEM, "generate: out of memory");
 			shape(g, x, ps, &pk[k], &oc[k]);
 		}
+		if (!g->o.full_records)
+			continue;
 		memset(v, 0, sizeof(v));
 		v[FM_PACKETS] = pk[k];
 		v[FM_OCTETS] = oc[k];
-		if (g->o.full_records)
-			full_fields(g, v);
+		full_fields(g, v);
 		for (int f = 0; f < FM_NFIELDS; f++)
 			if (f != FM_PACKETS && f != FM_OCTETS)
 				fm_batch_mut(b, f)[k] = v[f];
 	}
+	if (!g->o.full_records)   /* the reference's records: all else 0 */
+		for (int f = 0; f < FM_NFIELDS; f++)
+			if (f != FM_PACKETS && f != FM_OCTETS)
+				memset(fm_batch_mut(b, f), 0, k * sizeof(int64_t));
 	b->n = k;
 	return (long)k;
 }
