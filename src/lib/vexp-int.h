@@ -9,9 +9,9 @@
  * arguments (underflow, overflow, NaN) are recomputed with libm's exp, so
  * special cases behave exactly as exp().
  *
- * The kernels are compiled for baseline x86-64 and for AVX2 and picked at
- * load time; both use the same IEEE operations in the same order (no FMA
- * contraction in ISO C mode), so results do not depend on the CPU.
+ * The kernels are compiled for baseline x86-64 and for AVX2 and picked by
+ * the CPU at run time; both use the same IEEE operations in the same order
+ * (no FMA contraction in ISO C mode), so results do not depend on the CPU.
  */
 #ifndef FM_VEXP_INT_H
 #define FM_VEXP_INT_H
