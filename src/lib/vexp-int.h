@@ -19,6 +19,8 @@
 #include <stddef.h>
 
 void fm_vexp(double *v, size_t n);
+/* A given variant (for tests): avx2 = 1 needs a CPU with AVX2. */
+void fm_vexp_variant(double *v, size_t n, int avx2);
 
 /*
  * out[i] = wk * exp((lx[i] - m)^2 * nf - lx[i] - cst), i < n: the lognorm

@@ -203,6 +203,14 @@ static void vmoments_base(const double *row, const double *t, const double *z,
 	vmoments_body(row, t, z, shift, n, out);
 }
 
+void fm_vexp_variant(double *v, size_t n, int avx2)
+{
+	if (avx2)
+		vexp_avx2(v, n);
+	else
+		vexp_base(v, n);
+}
+
 void fm_vexp(double *v, size_t n)
 {
 	if (__builtin_cpu_supports("avx2"))
