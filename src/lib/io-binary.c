@@ -66,6 +66,31 @@ static int find_field_file(const char *dir, int f, char *code,
 	return 0;
 }
 
+/*
+ * Refuse FIELD.X files whose X is not a type code: a misnamed column must
+ * not silently read as zeros.
+ */
+static int check_codes(const char *dir, struct fm_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int r = 0;
+
+	if (!d)
+		return fm_error_set(err, FM_EIO, "%s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) && r == 0) {
+		const char *dot = strrchr(e->d_name, '.');
+		if (dot && dot[1] && !dot[2] && !strchr(all_codes, dot[1]) &&
+		    fm_field_lookup(e->d_name, (size_t)(dot - e->d_name)) >= 0)
+			r = fm_error_set(err, FM_EFORMAT,
+					 "%s/%s: unknown type code '%c' for field '%.*s' (codes: b B h H i I l L q Q f d)",
+					 dir, e->d_name, dot[1], (int)(dot - e->d_name),
+					 e->d_name);
+	}
+	closedir(d);
+	return r;
+}
+
 /* Convert records [from, from+n) of column c into dst. */
 static int convert_range(const struct bin_col *c, uint64_t from, size_t n,
 			 int64_t *dst, const char *dir, int f,
@@ -202,6 +227,9 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 	s->base.ops = &binary_ops;
 	s->fields = fields;
 
+	r = check_codes(dir, err);
+	if (r < 0)
+		goto fail;
 	/* Every field file present must be valid and of one length. */
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		char code;

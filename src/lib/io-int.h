@@ -40,6 +40,9 @@ typedef int (*fm_source_open_fn)(struct fm_source **out, const char *path,
 int fm_csv_source_open(struct fm_source **out, const char *path,
 		       uint32_t fields, const struct fm_log *log,
 		       struct fm_error *err);
+/* A csv_flow source over an open descriptor (taken over, closed at the end). */
+int fm_csv_source_from_fd(struct fm_source **out, int fd, const char *name,
+			  uint32_t fields, struct fm_error *err);
 int fm_pipe_source_open(struct fm_source **out, const char *path,
 			uint32_t fields, const struct fm_log *log,
 			struct fm_error *err);
@@ -83,6 +86,15 @@ int fm_textin_from_fd(struct fm_textin *t, int fd, const char *name,
  */
 int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
 		   struct fm_error *err);
+/*
+ * Collect up to max complete lines from what is buffered, reading more only
+ * when no complete line is buffered; starts[i] and lens[i] describe line
+ * number t->line - count + 1 + i (no '\n', a trailing '\r' removed).
+ * Returns the count, 0 at the end, < 0 on a read error.  The lines stay
+ * valid until the next call.
+ */
+long fm_textin_lines(struct fm_textin *t, size_t max, const char **starts,
+		     uint32_t *lens, struct fm_error *err);
 void fm_textin_close(struct fm_textin *t);
 
 /*

@@ -12,7 +12,7 @@
 
 #include "io-int.h"
 
-#define TEXTIN_CHUNK (1u << 20)
+#define TEXTIN_CHUNK (2u << 20)
 
 static int textin_init(struct fm_textin *t, int fd, int own, const char *name,
 		       struct fm_error *err)
@@ -121,6 +121,45 @@ int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
 	}
 }
 
+long fm_textin_lines(struct fm_textin *t, size_t max, const char **starts,
+		     uint32_t *lens, struct fm_error *err)
+{
+	size_t n = 0;
+
+	/* make sure a complete line (or the last one) is buffered */
+	while (!t->eof && !memchr(t->buf + t->start, '\n', t->end - t->start)) {
+		long r = textin_fill(t, err);
+		if (r < 0)
+			return r;
+	}
+	while (n < max) {
+		char *p = t->buf + t->start;
+		char *nl = memchr(p, '\n', t->end - t->start);
+		size_t l;
+		if (nl) {
+			l = (size_t)(nl - p);
+			t->start += l + 1;
+			t->consumed += l + 1;
+		} else if (t->eof && t->start < t->end) {
+			l = t->end - t->start;
+			t->start = t->end;
+			t->consumed += l;
+		} else {
+			break;
+		}
+		if (l > 0 && p[l - 1] == '\r')
+			l--;
+		if (l > UINT32_MAX)
+			return fm_error_set(err, FM_EFORMAT, "%s:%llu: line too long",
+					    t->name, (unsigned long long)t->line + n + 1);
+		starts[n] = p;
+		lens[n] = (uint32_t)l;
+		n++;
+	}
+	t->line += n;
+	return (long)n;
+}
+
 void fm_textin_close(struct fm_textin *t)
 {
 	if (t->own_fd && t->fd >= 0)
@@ -173,7 +212,9 @@ int fm_parse_u64(const char **pp, const char *end, uint64_t *out)
 		const char *s = p;
 		while (p < end && (unsigned)(*p - '0') < 10) {
 			unsigned d = (unsigned)(*p - '0');
-			if (v > (UINT64_MAX - d) / 10)
+			/* UINT64_MAX = 1844674407370955161 * 10 + 5 */
+			if (v >= 1844674407370955161ULL &&
+			    (v > 1844674407370955161ULL || d > 5))
 				return -3;
 			v = v * 10 + d;
 			p++;
@@ -191,12 +232,34 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
+/* Number of decimal digits of v (v > 0). */
+static inline int digits_u64(uint64_t v)
+{
+	static const uint64_t pow10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL,
+		10000000000000000000ULL,
+	};
+	/* log10 estimate from the bit length, corrected by one comparison */
+	int bits = 64 - __builtin_clzll(v);
+	int n = (bits * 1233) >> 12;
+	return n + (n < 20 && v >= pow10[n]);
+}
+
 size_t fm_fmt_u64(char *dst, uint64_t v)
 {
-	char tmp[24];
-	char *p = tmp + sizeof(tmp);
 	size_t n;
+	char *p;
 
+	if (v < 10) {
+		dst[0] = (char)('0' + v);
+		return 1;
+	}
+	n = (size_t)digits_u64(v);
+	p = dst + n;
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 		v /= 100;
@@ -209,8 +272,6 @@ size_t fm_fmt_u64(char *dst, uint64_t v)
 	} else {
 		*--p = (char)('0' + v);
 	}
-	n = (size_t)(tmp + sizeof(tmp) - p);
-	memcpy(dst, p, n);
 	return n;
 }
 

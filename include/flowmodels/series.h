@@ -1,0 +1,70 @@
+/*
+ * series.h - `series`: per-day, per-second time series of flows, packets
+ * and octets (SPEC 5), written as csv_series files.
+ *
+ * Every record adds one flow to the second it starts in.  A 1-packet
+ * record adds its packet and all its octets to that second; a longer one
+ * spreads its packets evenly over its duration (t = start + i * duration /
+ * packets) with packet sizes that sum exactly to its octets, rolling over
+ * into the next day at midnight.  The floating-point steps are those of
+ * the reference (Python floats, correctly rounded int / int), so every
+ * packet lands in the same second as there.
+ *
+ * Output: for every day d that got anything, files d.flows, d.packets and
+ * d.octets in a directory, 86400 lines of one decimal integer each (line
+ * k = second k of the day, UTC; day = first // 86400).  All files are
+ * written under temporary names and renamed into place only when every
+ * one is complete.
+ */
+#ifndef FLOWMODELS_SERIES_H
+#define FLOWMODELS_SERIES_H
+
+#include <stdint.h>
+
+#include "flowmodels/error.h"
+#include "flowmodels/flow.h"
+
+#define FM_SERIES_DAY 86400
+
+/* The fields fm_series_add reads. */
+#define FM_SERIES_FIELDS \
+	(FM_FIELD_BIT(FM_FIRST) | FM_FIELD_BIT(FM_FIRST_MS) | \
+	 FM_FIELD_BIT(FM_LAST) | FM_FIELD_BIT(FM_LAST_MS) | \
+	 FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS))
+
+struct fm_series;
+
+int fm_series_new(struct fm_series **out, struct fm_error *err);
+void fm_series_free(struct fm_series *s);
+
+/*
+ * Add the records of b in order.  Errors (FM_EFORMAT, naming the record
+ * by its number among all records added, 1-based): a record with 0
+ * packets but some octets, more than 2^40 packets, or a packet time that
+ * falls outside its day's 86400 seconds (first_ms above 999, or a
+ * negative duration reaching back more than a day).
+ */
+int fm_series_add(struct fm_series *s, const struct fm_batch *b,
+		  struct fm_error *err);
+
+/* Records added; number of days with files. */
+uint64_t fm_series_records(const struct fm_series *s);
+size_t fm_series_ndays(const struct fm_series *s);
+
+/*
+ * Day number of the i-th day in ascending order, and its sums at second
+ * k (0 <= k < 86400); octets as two 64-bit halves.
+ */
+int64_t fm_series_day(const struct fm_series *s, size_t i);
+void fm_series_get(const struct fm_series *s, size_t i, unsigned k,
+		   uint64_t *flows, uint64_t *packets, uint64_t *octets_hi,
+		   uint64_t *octets_lo);
+
+/*
+ * Write the files into dir (created when missing).  The files appear all
+ * together or not at all.
+ */
+int fm_series_write(const struct fm_series *s, const char *dir,
+		    struct fm_error *err);
+
+#endif

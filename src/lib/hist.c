@@ -1,0 +1,1215 @@
+/*
+ * hist.c - exact histograms (SPEC 6), single- or multi-threaded.
+ *
+ * Design.  Every non-negative x maps to a bin index that is monotonic in x
+ * and dense from 0 (see hist.h): idx = (k << (b-1)) + (x >> k) with
+ * k = max(0, bitlen(x) - b), computed without branches from clz.  Indices
+ * below a limit D live in a dense array of 128-bit sums (one row of
+ * flows, packets, octets[, duration][, aggs] per bin); larger indices (unit
+ * bins of big values, or large b) go to an open-addressing hash map, and
+ * negative x (durations of records with last < first) to a small map keyed
+ * by bin_lo.  For b = 12 every 64-bit value has an index below 110592, so
+ * the whole histogram is one dense array and the inner loop is a load, a
+ * clz, two shifts and three 128-bit adds.
+ *
+ * 128-bit sums cannot overflow (|sum| < 2^64 * 2^64), so integer columns
+ * are exact in any order: worker threads bin contiguous record ranges into
+ * accumulators of their own, merged at the end.  rate_sum is a double
+ * summed in record order as the reference does, so when it is wanted and
+ * several threads run, one thread makes a pass of its own over all records
+ * for it (into the main accumulator) while the others bin the integer
+ * columns.  The output is therefore the same bytes for any thread count.
+ *
+ * rate = 8000 * octets / duration is the exact quotient correctly rounded
+ * to double (Python's int / int): plain double division when both operands
+ * are exact doubles (< 2^53), else a 128-bit long division with
+ * round-half-even.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "flowmodels/cut.h"
+#include "flowmodels/hist.h"
+#include "flowmodels/histogram.h"
+#include "io-int.h"
+#include "num-int.h"
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+/* Dense index limit (bins; the whole index space when smaller). */
+#define DENSE_MAX (UINT64_C(1) << 17)
+
+/* ---- names ---- */
+
+static const char *const x_names[] = { "length", "size", "duration", "rate" };
+static const char *const col_names[] = { "duration", "rate", "aggs" };
+
+int fm_hist_x_parse(const char *name, enum fm_hist_x *out)
+{
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(name, x_names[i])) {
+			*out = (enum fm_hist_x)i;
+			return 0;
+		}
+	return FM_EINVAL;
+}
+
+const char *fm_hist_x_name(enum fm_hist_x x)
+{
+	return (unsigned)x < 4 ? x_names[x] : "?";
+}
+
+int fm_hist_col_parse(const char *name, enum fm_hist_col *out)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(name, col_names[i])) {
+			*out = (enum fm_hist_col)i;
+			return 0;
+		}
+	return FM_EINVAL;
+}
+
+const char *fm_hist_col_name(enum fm_hist_col c)
+{
+	return (unsigned)c < 3 ? col_names[c] : "?";
+}
+
+static int opts_want(const struct fm_hist_opts *o, enum fm_hist_col c)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->cols[i] == c)
+			return 1;
+	return 0;
+}
+
+uint32_t fm_hist_fields(const struct fm_hist_opts *o)
+{
+	uint32_t f = FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS);
+
+	if (o->x == FM_HIST_X_DURATION || o->x == FM_HIST_X_RATE ||
+	    opts_want(o, FM_HIST_COL_DURATION) || opts_want(o, FM_HIST_COL_RATE))
+		f |= FM_FIELD_BIT(FM_FIRST) | FM_FIELD_BIT(FM_FIRST_MS) |
+		     FM_FIELD_BIT(FM_LAST) | FM_FIELD_BIT(FM_LAST_MS);
+	if (opts_want(o, FM_HIST_COL_AGGS))
+		f |= FM_FIELD_BIT(FM_AGGS);
+	return f;
+}
+
+/* ---- bin arithmetic ---- */
+
+static inline int bitlen64(uint64_t x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+/* b: 0 = unit bins, else 1..63 (callers map b >= 64 to 0). */
+static inline uint64_t bin_index(uint64_t x, int b)
+{
+	if (b == 0)
+		return x;
+	int k = 64 - __builtin_clzll(x | 1) - b;
+	k = k < 0 ? 0 : k;
+	return ((uint64_t)k << (b - 1)) + (x >> k);
+}
+
+static inline int eff_exp(int b)
+{
+	return b >= 64 || b < 0 ? 0 : b;
+}
+
+uint64_t fm_hist_bin_index(uint64_t x, int bin_exp)
+{
+	return bin_index(x, eff_exp(bin_exp));
+}
+
+void fm_hist_bin_of_index(uint64_t idx, int bin_exp, uint64_t *lo,
+			  uint64_t *width)
+{
+	int b = eff_exp(bin_exp);
+
+	if (b == 0 || idx < (UINT64_C(1) << b)) {
+		*lo = idx;
+		*width = 1;
+		return;
+	}
+	int k = (int)(idx >> (b - 1)) - 1;
+	uint64_t m = idx - ((uint64_t)k << (b - 1));
+	*lo = m << k;
+	*width = UINT64_C(1) << k;
+}
+
+void fm_hist_bin_edges(uint64_t x, int bin_exp, uint64_t *lo, uint64_t *width)
+{
+	fm_hist_bin_of_index(fm_hist_bin_index(x, bin_exp), bin_exp, lo, width);
+}
+
+void fm_hist_bin_edges_signed(int64_t x, int bin_exp, int64_t *lo, int64_t *hi)
+{
+	int b = eff_exp(bin_exp);
+
+	if (x >= 0) {
+		uint64_t l, w;
+		fm_hist_bin_edges((uint64_t)x, b, &l, &w);
+		*lo = (int64_t)l;
+		*hi = (int64_t)(l + w);   /* x < 2^63: fits */
+		return;
+	}
+	if (b == 0) {
+		*lo = x;
+		*hi = x + 1;
+		return;
+	}
+	uint64_t ax = (uint64_t)0 - (uint64_t)x;        /* |x|, up to 2^63 */
+	int k = bitlen64(ax) - b;
+	k = k < 0 ? 0 : k;
+	/* floor(x / 2^k) * 2^k: arithmetic shift rounds toward -inf */
+	int64_t l = (int64_t)((uint64_t)(x >> k) << k);
+	*lo = l;
+	*hi = (int64_t)((uint64_t)l + (UINT64_C(1) << k));
+}
+
+/* ---- derived values ---- */
+
+int fm_hist_duration(int64_t packets, int64_t first, int64_t first_ms,
+		     int64_t last, int64_t last_ms, int64_t *out)
+{
+	int64_t d, t;
+
+	if (packets == 1) {
+		*out = 0;
+		return 0;
+	}
+	if (__builtin_sub_overflow(last, first, &d) ||
+	    __builtin_mul_overflow(d, 1000, &d) ||
+	    __builtin_add_overflow(d, last_ms, &t) ||
+	    __builtin_sub_overflow(t, first_ms, &d))
+		return FM_ERANGE;
+	*out = d;
+	return 0;
+}
+
+static inline int bitlen128(u128 x)
+{
+	uint64_t hi = (uint64_t)(x >> 64);
+	return hi ? 128 - __builtin_clzll(hi) : bitlen64((uint64_t)x);
+}
+
+double fm_div_round_u128(u128 n, uint64_t d)
+{
+	int shift = 0;
+	u128 q = n / d, r = n % d;
+
+	if (q < ((u128)1 << 54)) {
+		int s = 55 + bitlen64(d) - bitlen128(n);
+		if (s > 0) {
+			n <<= s;
+			shift = -s;
+			q = n / d;
+			r = n % d;
+		}
+	}
+	int drop = bitlen128(q) - 53;
+	uint64_t m;
+	if (drop <= 0) {
+		/* q < 2^53 only when n/d is exact enough: q exact, r sticky */
+		m = (uint64_t)q;
+		if (r) {
+			/* cannot happen after scaling to >= 2^54; keep it safe */
+			u128 twice = (u128)r * 2;
+			if (twice > d || (twice == d && (m & 1)))
+				m++;
+		}
+		return ldexp((double)m, shift);
+	}
+	u128 mask = ((u128)1 << drop) - 1, half = (u128)1 << (drop - 1);
+	u128 rem = q & mask;
+	m = (uint64_t)(q >> drop);
+	if (rem > half || (rem == half && (r != 0 || (m & 1))))
+		m++;
+	return ldexp((double)m, drop + shift);
+}
+
+double fm_hist_rate(uint64_t octets, int64_t dur)
+{
+	if (dur == 0)
+		return 0.0;
+	if (octets <= (UINT64_C(1) << 53) / 8000 &&
+	    dur >= -(INT64_C(1) << 53) && dur <= (INT64_C(1) << 53))
+		return (double)(int64_t)(octets * 8000) / (double)dur;
+	if (octets == 0)
+		return dur < 0 ? -0.0 : 0.0;
+	uint64_t ad = dur < 0 ? (uint64_t)0 - (uint64_t)dur : (uint64_t)dur;
+	double v = fm_div_round_u128((u128)octets * 8000, ad);
+	return dur < 0 ? -v : v;
+}
+
+/* ---- hash maps ---- */
+
+struct hmap {
+	uint64_t *keys;
+	unsigned char *used;
+	i128 *vals;        /* cap * ncol */
+	double *rate;      /* cap */
+	int64_t *hi;       /* cap: bin_hi of the negative-x map */
+	size_t cap, n;
+	int ncol;
+	int with_hi;
+};
+
+static inline size_t hslot0(uint64_t key, size_t cap)
+{
+	return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & (cap - 1);
+}
+
+static void hmap_release(struct hmap *m)
+{
+	free(m->keys);
+	free(m->used);
+	free(m->vals);
+	free(m->rate);
+	free(m->hi);
+	memset(m, 0, sizeof(*m));
+}
+
+static int hmap_alloc(struct hmap *m, size_t cap)
+{
+	m->cap = cap;
+	m->n = 0;
+	m->keys = malloc(cap * sizeof(uint64_t));
+	m->used = calloc(cap, 1);
+	m->vals = calloc(cap * (size_t)m->ncol, sizeof(i128));
+	m->rate = calloc(cap, sizeof(double));
+	m->hi = m->with_hi ? malloc(cap * sizeof(int64_t)) : NULL;
+	if (!m->keys || !m->used || !m->vals || !m->rate ||
+	    (m->with_hi && !m->hi))
+		return FM_ENOMEM;
+	return 0;
+}
+
+static int hmap_grow(struct hmap *m)
+{
+	struct hmap old = *m;
+	int r = hmap_alloc(m, old.cap ? old.cap * 2 : 1024);
+
+	if (r < 0) {
+		hmap_release(m);
+		*m = old;
+		return r;
+	}
+	for (size_t i = 0; i < old.cap; i++) {
+		if (!old.used[i])
+			continue;
+		size_t s = hslot0(old.keys[i], m->cap);
+		while (m->used[s])
+			s = (s + 1) & (m->cap - 1);
+		m->used[s] = 1;
+		m->keys[s] = old.keys[i];
+		memcpy(m->vals + s * (size_t)m->ncol, old.vals + i * (size_t)old.ncol,
+		       (size_t)m->ncol * sizeof(i128));
+		m->rate[s] = old.rate[i];
+		if (m->with_hi)
+			m->hi[s] = old.hi[i];
+		m->n++;
+	}
+	hmap_release(&old);
+	return 0;
+}
+
+/* Slot of key, inserted (zeroed, *isnew = 1) when absent; < 0 = no memory. */
+static long hmap_slot(struct hmap *m, uint64_t key, int *isnew)
+{
+	if (2 * (m->n + 1) > m->cap && hmap_grow(m) < 0)
+		return FM_ENOMEM;
+	size_t s = hslot0(key, m->cap);
+	while (m->used[s]) {
+		if (m->keys[s] == key) {
+			*isnew = 0;
+			return (long)s;
+		}
+		s = (s + 1) & (m->cap - 1);
+	}
+	m->used[s] = 1;
+	m->keys[s] = key;
+	m->n++;
+	*isnew = 1;
+	return (long)s;
+}
+
+/* ---- accumulators ---- */
+
+struct hacc {
+	int do_int, do_rate;
+	i128 *dense;        /* D * ncol, NULL when !do_int */
+	double *drate;      /* D, NULL when no rate column */
+	struct hmap sparse; /* idx >= D */
+	struct hmap neg;    /* negative x, key = (uint64_t)bin_lo */
+};
+
+struct fm_hist {
+	struct fm_hist_opts o;
+	int b;              /* effective bin exponent: 0 = unit bins */
+	int ncol;           /* integer columns: flows, packets, octets, ... */
+	int col_dur, col_aggs;
+	int want_rate;      /* rate_sum column */
+	uint64_t D;
+	uint32_t fields;
+	uint64_t nrec;      /* records binned */
+	struct hacc acc;    /* the histogram (all columns) */
+};
+
+static void acc_release(struct hacc *a)
+{
+	free(a->dense);
+	free(a->drate);
+	hmap_release(&a->sparse);
+	hmap_release(&a->neg);
+	memset(a, 0, sizeof(*a));
+}
+
+static int acc_init(const struct fm_hist *h, struct hacc *a, int do_int,
+		    int do_rate)
+{
+	memset(a, 0, sizeof(*a));
+	a->do_int = do_int;
+	a->do_rate = do_rate;
+	a->sparse.ncol = a->neg.ncol = h->ncol;
+	a->neg.with_hi = 1;
+	if (do_int && !(a->dense = calloc(h->D * (size_t)h->ncol, sizeof(i128))))
+		return FM_ENOMEM;
+	if (do_rate && !(a->drate = calloc(h->D, sizeof(double)))) {
+		acc_release(a);
+		return FM_ENOMEM;
+	}
+	return 0;
+}
+
+int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
+		struct fm_error *err)
+{
+	struct fm_hist *h;
+
+	if ((unsigned)o->x > FM_HIST_X_RATE)
+		return fm_error_set(err, FM_EINVAL, "unknown x value");
+	if (o->bin_exp < 0)
+		return fm_error_set(err, FM_EINVAL,
+				    "bin exponent must be >= 0, got %d", o->bin_exp);
+	if (o->ncols > FM_HIST_MAX_COLS)
+		return fm_error_set(err, FM_EINVAL,
+				    "too many additional columns (at most %d)",
+				    FM_HIST_MAX_COLS);
+	for (size_t i = 0; i < o->ncols; i++)
+		if ((unsigned)o->cols[i] > FM_HIST_COL_AGGS)
+			return fm_error_set(err, FM_EINVAL, "unknown column");
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	h->o = *o;
+	h->b = eff_exp(o->bin_exp);
+	h->ncol = 3;
+	h->col_dur = h->col_aggs = -1;
+	if (opts_want(o, FM_HIST_COL_DURATION))
+		h->col_dur = h->ncol++;
+	if (opts_want(o, FM_HIST_COL_AGGS))
+		h->col_aggs = h->ncol++;
+	h->want_rate = opts_want(o, FM_HIST_COL_RATE);
+	h->fields = fm_hist_fields(o);
+	if (h->b == 0) {
+		h->D = UINT64_C(1) << 16;
+	} else {
+		/* the whole index space: idx < (66 - b) * 2^(b-1) */
+		h->D = h->b <= 17 ? (uint64_t)(66 - h->b) << (h->b - 1) : DENSE_MAX;
+		if (h->D > DENSE_MAX)
+			h->D = DENSE_MAX;
+	}
+	if (acc_init(h, &h->acc, 1, h->want_rate) < 0) {
+		free(h);
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
+	*out = h;
+	return 0;
+}
+
+void fm_hist_free(struct fm_hist *h)
+{
+	if (!h)
+		return;
+	acc_release(&h->acc);
+	free(h);
+}
+
+uint64_t fm_hist_records(const struct fm_hist *h)
+{
+	return h->nrec;
+}
+
+/*
+ * The fast loop: x = packets or octets, only flows/packets/octets summed,
+ * no rate.  Values are unsigned, so there is no negative bin.
+ */
+static int add_basic(const struct fm_hist *h, struct hacc *a,
+		     const uint64_t *xs, const uint64_t *pk, const uint64_t *oc,
+		     size_t n)
+{
+	const int b = h->b;
+	const uint64_t D = h->D;
+	i128 *dense = a->dense;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t idx = bin_index(xs[i], b);
+		i128 *e;
+		if (__builtin_expect(idx < D, 1)) {
+			e = dense + idx * 3;
+		} else {
+			int isnew;
+			long s = hmap_slot(&a->sparse, idx, &isnew);
+			if (s < 0)
+				return (int)s;
+			e = a->sparse.vals + (size_t)s * 3;
+		}
+		e[0] += 1;
+		e[1] += (i128)pk[i];
+		e[2] += (i128)oc[i];
+	}
+	return 0;
+}
+
+/* rate of one record (fm_hist_rate), inlined for the hot loops */
+static inline double rate_of(uint64_t oc, int64_t dur)
+{
+	if (dur == 0)
+		return 0.0;
+	if (__builtin_expect(oc <= (UINT64_C(1) << 53) / 8000 &&
+			     dur >= -(INT64_C(1) << 53) && dur <= (INT64_C(1) << 53), 1))
+		return (double)(int64_t)(oc * 8000) / (double)dur;
+	return fm_hist_rate(oc, dur);
+}
+
+/* Records are worked on in blocks: derived values first, then the sums. */
+#define BLK 256
+
+/*
+ * One record the hard way: a negative x, a bin index beyond the dense
+ * array, or a rate outside the 64-bit bins.
+ */
+static int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
+		   uint64_t oc, int64_t dur, double rate, int64_t aggs,
+		   uint64_t recno, struct fm_error *err)
+{
+	const int ncol = h->ncol;
+	int64_t sx = 0;
+	uint64_t ux = 0;
+	int neg = 0;
+	i128 *e;
+	double *er;
+
+	switch (h->o.x) {
+	case FM_HIST_X_LENGTH: ux = pk; break;
+	case FM_HIST_X_SIZE: ux = oc; break;
+	case FM_HIST_X_DURATION: sx = dur; neg = dur < 0; ux = (uint64_t)dur; break;
+	case FM_HIST_X_RATE: {
+		double fl = floor(rate);
+		if (!(fl >= -9223372036854775808.0 && fl < 18446744073709551616.0))
+			return fm_error_set(err, FM_ERANGE,
+				"record %llu: rate %.17g bit/s is beyond the 64-bit bins",
+				(unsigned long long)recno, rate);
+		if (fl < 0) {
+			sx = (int64_t)fl;
+			neg = 1;
+		} else {
+			ux = (uint64_t)fl;
+		}
+		break;
+	}
+	}
+	if (neg) {
+		int64_t lo, hi;
+		int isnew;
+		fm_hist_bin_edges_signed(sx, h->b, &lo, &hi);
+		long s = hmap_slot(&a->neg, (uint64_t)lo, &isnew);
+		if (s < 0)
+			return fm_error_set(err, FM_ENOMEM, "out of memory");
+		if (isnew)
+			a->neg.hi[s] = hi;   /* the first record's bin_hi, as the reference */
+		e = a->neg.vals + (size_t)s * (size_t)ncol;
+		er = a->neg.rate + s;
+	} else {
+		uint64_t idx = bin_index(ux, h->b);
+		if (idx < h->D) {
+			e = a->dense ? a->dense + idx * (uint64_t)ncol : NULL;
+			er = a->drate ? a->drate + idx : NULL;
+		} else {
+			int isnew;
+			long s = hmap_slot(&a->sparse, idx, &isnew);
+			if (s < 0)
+				return fm_error_set(err, FM_ENOMEM, "out of memory");
+			e = a->sparse.vals + (size_t)s * (size_t)ncol;
+			er = a->sparse.rate + s;
+		}
+	}
+	if (a->do_int) {
+		e[0] += 1;
+		e[1] += (i128)pk;
+		e[2] += (i128)oc;
+		if (h->col_dur >= 0)
+			e[h->col_dur] += dur;
+		if (h->col_aggs >= 0)
+			e[h->col_aggs] += aggs;
+	}
+	if (a->do_rate && h->want_rate)
+		*er += rate;
+	return 0;
+}
+
+/*
+ * The general loop: any x, duration/aggs columns, rate.  recno is the
+ * number (0-based) of the batch's first record, for messages.  Each block
+ * computes durations (one range test instead of per-record overflow
+ * checks), rates and bin indices in tight loops, then adds into the dense
+ * array; a block with a record for the maps goes record by record.
+ */
+static int add_general(const struct fm_hist *h, struct hacc *a,
+		       const struct fm_batch *bt, size_t from, size_t n,
+		       uint64_t recno, struct fm_error *err)
+{
+	const int b = h->b, ncol = h->ncol, cd = h->col_dur, ca = h->col_aggs;
+	const uint64_t D = h->D;
+	const enum fm_hist_x xk = h->o.x;
+	const int add_int = a->do_int, add_rate = a->do_rate && h->want_rate;
+	const int need_rate = xk == FM_HIST_X_RATE || add_rate;
+	const int need_dur = need_rate || xk == FM_HIST_X_DURATION ||
+			     (add_int && cd >= 0);
+	const int need_aggs = add_int && ca >= 0;
+	int64_t dur[BLK];
+	double rate[BLK];
+	uint64_t idx[BLK];
+
+	for (size_t base = 0; base < n; base += BLK) {
+		const size_t m = n - base < BLK ? n - base : BLK;
+		const size_t o = from + base;
+		const int64_t *P = bt->col[FM_PACKETS] + o, *O = bt->col[FM_OCTETS] + o;
+		const int64_t *A = need_aggs ? bt->col[FM_AGGS] + o : NULL;
+		int slow = 0;
+
+		if (need_dur) {
+			const int64_t *F = bt->col[FM_FIRST] + o, *FM = bt->col[FM_FIRST_MS] + o;
+			const int64_t *L = bt->col[FM_LAST] + o, *LM = bt->col[FM_LAST_MS] + o;
+			const uint64_t lim = UINT64_C(1) << 40;
+			uint64_t big = 0;
+			/* all four in [-2^40, 2^40): the duration fits easily */
+			for (size_t i = 0; i < m; i++) {
+				uint64_t t = ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
+					     (uint64_t)LM[i] - (uint64_t)FM[i];
+				big |= ((uint64_t)L[i] + lim) | ((uint64_t)F[i] + lim) |
+				       ((uint64_t)LM[i] + lim) | ((uint64_t)FM[i] + lim);
+				/* branchless: 1-packet flows are common and random */
+				dur[i] = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
+			}
+			if (big >> 41) {
+				for (size_t i = 0; i < m; i++)
+					if (fm_hist_duration(P[i], F[i], FM[i], L[i], LM[i], &dur[i]) < 0)
+						return fm_error_set(err, FM_ERANGE,
+							"record %llu: duration (last %lld.%03lld - first %lld.%03lld) does not fit in 64 bits",
+							(unsigned long long)(recno + base + i + 1),
+							(long long)L[i], (long long)LM[i],
+							(long long)F[i], (long long)FM[i]);
+			}
+		}
+		if (need_rate)
+			for (size_t i = 0; i < m; i++) {
+				uint64_t oc = (uint64_t)O[i];
+				int64_t d = dur[i];
+				if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
+						     d < -(INT64_C(1) << 53) || d > (INT64_C(1) << 53), 0)) {
+					rate[i] = fm_hist_rate(oc, d);
+					continue;
+				}
+				/* branchless on d == 0 (unpredictable) */
+				double q = (double)(int64_t)(oc * 8000) / (double)(d == 0 ? 1 : d);
+				rate[i] = d == 0 ? 0.0 : q;
+			}
+		switch (xk) {
+		case FM_HIST_X_LENGTH:
+			for (size_t i = 0; i < m; i++)
+				idx[i] = bin_index((uint64_t)P[i], b);
+			break;
+		case FM_HIST_X_SIZE:
+			for (size_t i = 0; i < m; i++)
+				idx[i] = bin_index((uint64_t)O[i], b);
+			break;
+		case FM_HIST_X_DURATION:
+			for (size_t i = 0; i < m; i++) {
+				slow |= dur[i] < 0;
+				idx[i] = bin_index((uint64_t)dur[i], b);
+			}
+			break;
+		case FM_HIST_X_RATE:
+			for (size_t i = 0; i < m; i++) {
+				double fl = floor(rate[i]);
+				int ok = fl >= 0.0 && fl < 18446744073709551616.0;
+				slow |= !ok;
+				idx[i] = ok ? bin_index((uint64_t)fl, b) : 0;
+			}
+			break;
+		}
+		if (!slow) {
+			uint64_t mx = 0;
+			for (size_t i = 0; i < m; i++)
+				mx = idx[i] > mx ? idx[i] : mx;
+			slow = mx >= D;
+		}
+		if (slow) {
+			for (size_t i = 0; i < m; i++) {
+				int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
+						need_dur ? dur[i] : 0, need_rate ? rate[i] : 0.0,
+						A ? A[i] : 0, recno + base + i + 1, err);
+				if (r < 0)
+					return r;
+			}
+			continue;
+		}
+		if (add_int) {
+			i128 *dense = a->dense;
+			for (size_t i = 0; i < m; i++) {
+				i128 *e = dense + idx[i] * (uint64_t)ncol;
+				e[0] += 1;
+				e[1] += (i128)(uint64_t)P[i];
+				e[2] += (i128)(uint64_t)O[i];
+				if (cd >= 0)
+					e[cd] += dur[i];
+				if (ca >= 0)
+					e[ca] += A[i];
+			}
+		}
+		if (add_rate) {
+			double *dr = a->drate;
+			for (size_t i = 0; i < m; i++)
+				dr[idx[i]] += rate[i];
+		}
+	}
+	return 0;
+}
+
+static int acc_add(const struct fm_hist *h, struct hacc *a,
+		   const struct fm_batch *bt, size_t from, size_t n,
+		   uint64_t recno, struct fm_error *err)
+{
+	int basic = (h->o.x == FM_HIST_X_LENGTH || h->o.x == FM_HIST_X_SIZE) &&
+		    h->ncol == 3 && a->do_int && !(a->do_rate && h->want_rate);
+
+	if (basic) {
+		const uint64_t *pk = (const uint64_t *)bt->col[FM_PACKETS] + from;
+		const uint64_t *oc = (const uint64_t *)bt->col[FM_OCTETS] + from;
+		int r = add_basic(h, a, h->o.x == FM_HIST_X_LENGTH ? pk : oc, pk, oc, n);
+		if (r < 0)
+			return fm_error_set(err, r, "out of memory");
+		return 0;
+	}
+	return add_general(h, a, bt, from, n, recno, err);
+}
+
+static int check_batch(const struct fm_hist *h, const struct fm_batch *b,
+		       struct fm_error *err)
+{
+	for (int f = 0; f < FM_NFIELDS; f++)
+		if ((h->fields & FM_FIELD_BIT(f)) && !b->col[f])
+			return fm_error_set(err, FM_EINVAL,
+					    "batch lacks field '%s'", fm_field_name(f));
+	return 0;
+}
+
+int fm_hist_add(struct fm_hist *h, const struct fm_batch *b, struct fm_error *err)
+{
+	int r;
+
+	if (b->n == 0)
+		return 0;
+	if ((r = check_batch(h, b, err)) < 0)
+		return r;
+	r = acc_add(h, &h->acc, b, 0, b->n, h->nrec, err);
+	if (r < 0)
+		return r;
+	h->nrec += b->n;
+	return 0;
+}
+
+int fm_hist_add_scan(struct fm_hist *h, struct fm_scan *s, struct fm_error *err)
+{
+	struct fm_batch b;
+	long n;
+
+	while ((n = fm_scan_next(s, &b, err)) > 0) {
+		int r = fm_hist_add(h, &b, err);
+		if (r < 0)
+			return r;
+	}
+	return n < 0 ? (int)n : 0;
+}
+
+/* ---- merging ---- */
+
+static int acc_merge(const struct fm_hist *h, struct hacc *dst,
+		     const struct hacc *src)
+{
+	const int ncol = h->ncol;
+
+	for (uint64_t i = 0; i < h->D; i++) {
+		const i128 *s = src->dense + i * (uint64_t)ncol;
+		if (s[0] == 0)
+			continue;
+		i128 *d = dst->dense + i * (uint64_t)ncol;
+		for (int c = 0; c < ncol; c++)
+			d[c] += s[c];
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		const struct hmap *sm = pass ? &src->neg : &src->sparse;
+		struct hmap *dm = pass ? &dst->neg : &dst->sparse;
+		for (size_t i = 0; i < sm->cap; i++) {
+			int isnew;
+			if (!sm->used[i])
+				continue;
+			long sl = hmap_slot(dm, sm->keys[i], &isnew);
+			if (sl < 0)
+				return FM_ENOMEM;
+			if (isnew && pass)
+				dm->hi[sl] = sm->hi[i];   /* dst holds earlier records */
+			i128 *d = dm->vals + (size_t)sl * (size_t)ncol;
+			const i128 *s = sm->vals + i * (size_t)ncol;
+			for (int c = 0; c < ncol; c++)
+				d[c] += s[c];
+		}
+	}
+	return 0;
+}
+
+/* ---- the multi-threaded binary path ---- */
+
+struct worker {
+	struct fm_hist *h;
+	struct hacc *acc;
+	const char *const *dirs;
+	size_t ndirs;
+	uint64_t start, count;      /* absolute record range */
+	int main_thread;
+	uint64_t total_work;        /* for progress (main thread) */
+	struct worker *all;
+	int nworkers;
+	atomic_uint_fast64_t done;
+	atomic_int *cancel;
+	int rc;
+	struct fm_error err;
+};
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	struct fm_reader *rd = NULL;
+	struct fm_reader_opts ro;
+	uint64_t left = w->count, recno = w->start;
+	int r;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.format = FM_FORMAT_BINARY;
+	ro.fields = w->h->fields;
+	ro.log = NULL;   /* warnings were given by the probe */
+	r = fm_reader_open(&rd, &ro, w->dirs, w->ndirs, &w->err);
+	if (r == 0 && w->start) {
+		int64_t k = fm_reader_skip(rd, (int64_t)w->start, &w->err);
+		if (k < 0)
+			r = (int)k;
+		else if ((uint64_t)k != w->start)
+			r = fm_error_set(&w->err, FM_EFORMAT,
+					 "binary input shrank while reading");
+	}
+	while (r == 0 && left > 0) {
+		struct fm_batch b;
+		long n = fm_reader_next(rd, &b, left < FM_BATCH_CAP ? (size_t)left : FM_BATCH_CAP,
+					&w->err);
+		if (n < 0) {
+			r = (int)n;
+			break;
+		}
+		if (n == 0) {
+			r = fm_error_set(&w->err, FM_EFORMAT,
+					 "binary input shrank while reading");
+			break;
+		}
+		r = acc_add(w->h, w->acc, &b, 0, (size_t)n, recno, &w->err);
+		left -= (uint64_t)n;
+		recno += (uint64_t)n;
+		atomic_fetch_add_explicit(&w->done, (uint64_t)n, memory_order_relaxed);
+		if (atomic_load_explicit(w->cancel, memory_order_relaxed)) {
+			r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+			break;
+		}
+		if (w->main_thread && w->h->o.progress) {
+			uint64_t done = 0;
+			for (int i = 0; i < w->nworkers; i++)
+				done += atomic_load_explicit(&w->all[i].done,
+							     memory_order_relaxed);
+			if (fm_progress_report(w->h->o.progress, done, w->total_work)) {
+				atomic_store(w->cancel, 1);
+				r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+			}
+		}
+	}
+	fm_reader_free(rd);
+	if (r < 0)
+		atomic_store(w->cancel, 1);
+	w->rc = r;
+	return NULL;
+}
+
+static int ncpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
+		       size_t ndirs, const struct fm_cut *cut,
+		       uint64_t *records, struct fm_error *err)
+{
+	struct fm_reader *probe = NULL;
+	struct fm_reader_opts ro;
+	uint64_t total, first, end, n;
+	int threads = h->o.threads > 0 ? h->o.threads : ncpus();
+	int r, nint, rate_pass;
+	struct worker *w = NULL;
+	struct hacc *accs = NULL;
+	pthread_t *tids = NULL;
+	atomic_int cancel = 0;
+
+	if (records)
+		*records = 0;
+	/* count the records (and give the missing-field warnings once) */
+	memset(&ro, 0, sizeof(ro));
+	ro.format = FM_FORMAT_BINARY;
+	ro.fields = h->fields;
+	ro.log = h->o.log;
+	r = fm_reader_open(&probe, &ro, dirs, ndirs, err);
+	if (r < 0)
+		return r;
+	int64_t k = fm_reader_skip(probe, INT64_MAX, err);
+	fm_reader_free(probe);
+	if (k < 0)
+		return (int)k;
+	total = (uint64_t)k;
+	fm_cut_range(cut, total, &first, &end);
+	n = end - first;
+	if (n == 0)
+		return 0;
+
+	if (threads > 64)
+		threads = 64;
+	/* small inputs are not worth a thread */
+	uint64_t per = h->o.min_per_thread ? h->o.min_per_thread : 65536;
+	if ((uint64_t)threads > n / per + 1)
+		threads = (int)(n / per + 1);
+	rate_pass = h->want_rate && threads > 1;
+	nint = rate_pass ? threads - 1 : threads;
+
+	w = calloc((size_t)threads, sizeof(*w));
+	accs = calloc((size_t)threads, sizeof(*accs));
+	tids = calloc((size_t)threads, sizeof(*tids));
+	if (!w || !accs || !tids) {
+		r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		goto out;
+	}
+	/*
+	 * Worker 0 runs on this thread over the main accumulator: the rate
+	 * pass (all records, rate only) or the first integer range (and the
+	 * rate, when it is the only worker).  Workers 1.. bin integer ranges
+	 * into accumulators of their own.
+	 */
+	for (int t = 0; t < threads; t++) {
+		struct worker *x = &w[t];
+		x->h = h;
+		x->dirs = dirs;
+		x->ndirs = ndirs;
+		x->cancel = &cancel;
+		x->all = w;
+		x->nworkers = threads;
+		x->total_work = rate_pass ? 2 * n : n;
+		atomic_init(&x->done, 0);
+		if (t == 0) {
+			x->acc = &h->acc;
+			x->main_thread = 1;
+		} else {
+			x->acc = &accs[t];
+			if (acc_init(h, x->acc, 1, 0) < 0) {
+				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+				goto out;
+			}
+		}
+	}
+	if (rate_pass) {
+		h->acc.do_int = 0;
+		w[0].start = first;
+		w[0].count = n;
+		for (int t = 1; t < threads; t++) {
+			uint64_t a = n * (uint64_t)(t - 1) / (uint64_t)nint;
+			uint64_t b2 = n * (uint64_t)t / (uint64_t)nint;
+			w[t].start = first + a;
+			w[t].count = b2 - a;
+		}
+	} else {
+		for (int t = 0; t < threads; t++) {
+			uint64_t a = n * (uint64_t)t / (uint64_t)nint;
+			uint64_t b2 = n * (uint64_t)(t + 1) / (uint64_t)nint;
+			w[t].start = first + a;
+			w[t].count = b2 - a;
+		}
+	}
+	int started = 1;
+	for (int t = 1; t < threads; t++) {
+		if (pthread_create(&tids[t], NULL, worker_run, &w[t]) != 0) {
+			atomic_store(&cancel, 1);
+			r = fm_error_set(err, FM_EIO, "cannot start a thread: %s",
+					 strerror(errno));
+			break;
+		}
+		started++;
+	}
+	if (r == 0)
+		worker_run(&w[0]);
+	for (int t = 1; t < started; t++)
+		pthread_join(tids[t], NULL);
+	h->acc.do_int = 1;
+	if (r < 0)
+		goto out;
+	/* the first real error in record order, else a cancellation */
+	for (int t = 0; t < threads && r == 0; t++)
+		if (w[t].rc < 0 && w[t].rc != FM_ECANCEL) {
+			*err = w[t].err;
+			r = w[t].rc;
+		}
+	for (int t = 0; t < threads && r == 0; t++)
+		if (w[t].rc < 0) {
+			*err = w[t].err;
+			r = w[t].rc;
+		}
+	for (int t = 1; t < threads && r == 0; t++)
+		if (acc_merge(h, &h->acc, &accs[t]) < 0)
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+	if (r == 0) {
+		h->nrec += n;
+		if (records)
+			*records = n;
+	}
+out:
+	if (accs)
+		for (int t = 1; t < threads; t++)
+			acc_release(&accs[t]);
+	free(accs);
+	free(w);
+	free(tids);
+	return r;
+}
+
+/* ---- output ---- */
+
+struct keyslot {
+	uint64_t key;
+	size_t slot;
+};
+
+/* Sort by key (unsigned): LSD radix sort, 16-bit digits, constant digits skipped. */
+static int sort_keys(struct keyslot *v, size_t n)
+{
+	struct keyslot *tmp;
+	size_t *cnt;
+
+	if (n < 2)
+		return 0;
+	tmp = malloc(n * sizeof(*tmp));
+	cnt = malloc(65536 * sizeof(size_t));
+	if (!tmp || !cnt) {
+		free(tmp);
+		free(cnt);
+		return FM_ENOMEM;
+	}
+	for (int sh = 0; sh < 64; sh += 16) {
+		memset(cnt, 0, 65536 * sizeof(size_t));
+		for (size_t i = 0; i < n; i++)
+			cnt[(v[i].key >> sh) & 0xffff]++;
+		if (cnt[(v[0].key >> sh) & 0xffff] == n)
+			continue;
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[cnt[(v[i].key >> sh) & 0xffff]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+	free(tmp);
+	free(cnt);
+	return 0;
+}
+
+static int map_sorted(const struct hmap *m, int as_signed, struct keyslot **out)
+{
+	struct keyslot *v = malloc((m->n ? m->n : 1) * sizeof(*v));
+	size_t k = 0;
+
+	if (!v)
+		return FM_ENOMEM;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->used[i]) {
+			/* flip the sign bit so that signed keys sort as unsigned */
+			v[k].key = as_signed ? m->keys[i] ^ (UINT64_C(1) << 63) : m->keys[i];
+			v[k].slot = i;
+			k++;
+		}
+	if (sort_keys(v, k) < 0) {
+		free(v);
+		return FM_ENOMEM;
+	}
+	*out = v;
+	return 0;
+}
+
+size_t fm_hist_nbins(struct fm_hist *h)
+{
+	size_t n = h->acc.sparse.n + h->acc.neg.n;
+
+	for (uint64_t i = 0; i < h->D; i++)
+		if (h->acc.dense[i * (uint64_t)h->ncol] != 0)
+			n++;
+	return n;
+}
+
+static const char *const sum_names[] = { "flows", "packets", "octets" };
+
+/* Store bin i of the result; FM_ERANGE when a value needs more than 64 bits. */
+static int put_bin(struct fm_hist *h, struct fm_histogram *o, size_t i,
+		   i128 lo, i128 hi, const i128 *v, double rate,
+		   struct fm_error *err)
+{
+	const i128 umax = (i128)UINT64_MAX;
+
+	if (lo < INT64_MIN || hi > INT64_MAX)
+		return fm_error_set(err, FM_ERANGE,
+			"bin with x = %s%llu is beyond the 64-bit bin edges of csv_hist",
+			lo < 0 ? "-" : "", (unsigned long long)(lo < 0 ? -lo : lo));
+	o->bin_lo[i] = (int64_t)lo;
+	o->bin_hi[i] = (int64_t)hi;
+	for (int c = 0; c < 3; c++)
+		if (v[c] < 0 || v[c] > umax)
+			return fm_error_set(err, FM_ERANGE,
+				"bin [%lld, %lld): %s_sum exceeds 64 bits (csv_hist columns are 64-bit)",
+				(long long)lo, (long long)hi, sum_names[c]);
+	o->flows[i] = (uint64_t)v[0];
+	o->packets[i] = (uint64_t)v[1];
+	o->octets[i] = (uint64_t)v[2];
+	if (h->col_dur >= 0) {
+		i128 d = v[h->col_dur];
+		if (d < INT64_MIN || d > INT64_MAX)
+			return fm_error_set(err, FM_ERANGE,
+				"bin [%lld, %lld): duration_sum exceeds 64 bits (csv_hist columns are 64-bit)",
+				(long long)lo, (long long)hi);
+		o->duration[i] = (int64_t)d;
+	}
+	if (h->col_aggs >= 0) {
+		i128 g = v[h->col_aggs];
+		if (g < 0 || g > umax)
+			return fm_error_set(err, FM_ERANGE,
+				"bin [%lld, %lld): aggs_sum %s (csv_hist aggs are unsigned 64-bit)",
+				(long long)lo, (long long)hi,
+				g < 0 ? "is negative" : "exceeds 64 bits");
+		o->aggs[i] = (uint64_t)g;
+	}
+	if (h->want_rate)
+		o->rate[i] = rate;
+	return 0;
+}
+
+int fm_hist_result(struct fm_hist *h, struct fm_histogram *o,
+		   struct fm_error *err)
+{
+	struct hacc *a = &h->acc;
+	struct keyslot *ks = NULL;
+	enum fm_hcol cols[3 + FM_HIST_MAX_COLS];
+	const int ncol = h->ncol;
+	size_t nc = 0, k = 0;
+	int r;
+
+	cols[nc++] = FM_HCOL_FLOWS;
+	cols[nc++] = FM_HCOL_PACKETS;
+	cols[nc++] = FM_HCOL_OCTETS;
+	for (size_t i = 0; i < h->o.ncols; i++)
+		cols[nc++] = h->o.cols[i] == FM_HIST_COL_DURATION ? FM_HCOL_DURATION :
+			     h->o.cols[i] == FM_HIST_COL_RATE ? FM_HCOL_RATE :
+			     FM_HCOL_AGGS;
+	fm_histogram_init(o);
+	r = fm_histogram_setup(o, cols, nc, err);
+	if (r == 0)
+		r = fm_histogram_resize(o, fm_hist_nbins(h), err);
+	if (r < 0)
+		goto fail;
+
+	/* negative bins, dense bins, then the sparse ones above them */
+	if (a->neg.n) {
+		if (map_sorted(&a->neg, 1, &ks) < 0)
+			goto nomem;
+		for (size_t i = 0; i < a->neg.n && r == 0; i++) {
+			size_t s = ks[i].slot;
+			r = put_bin(h, o, k++, (int64_t)a->neg.keys[s], a->neg.hi[s],
+				    a->neg.vals + s * (size_t)ncol, a->neg.rate[s], err);
+		}
+		free(ks);
+		ks = NULL;
+	}
+	for (uint64_t i = 0; i < h->D && r == 0; i++) {
+		const i128 *v = a->dense + i * (uint64_t)ncol;
+		uint64_t lo, w;
+		if (v[0] == 0)
+			continue;
+		fm_hist_bin_of_index(i, h->b, &lo, &w);
+		r = put_bin(h, o, k++, (i128)lo, (i128)lo + (i128)w, v,
+			    a->drate ? a->drate[i] : 0.0, err);
+	}
+	if (a->sparse.n && r == 0) {
+		if (map_sorted(&a->sparse, 0, &ks) < 0)
+			goto nomem;
+		for (size_t i = 0; i < a->sparse.n && r == 0; i++) {
+			size_t s = ks[i].slot;
+			uint64_t lo, w;
+			fm_hist_bin_of_index(a->sparse.keys[s], h->b, &lo, &w);
+			r = put_bin(h, o, k++, (i128)lo, (i128)lo + (i128)w,
+				    a->sparse.vals + s * (size_t)ncol,
+				    a->sparse.rate[s], err);
+		}
+		free(ks);
+	}
+	if (r < 0)
+		goto fail;
+	return 0;
+nomem:
+	free(ks);
+	r = fm_error_set(err, FM_ENOMEM, "out of memory");
+fail:
+	fm_histogram_release(o);
+	return r;
+}
+
+int fm_hist_write(struct fm_hist *h, const char *path, struct fm_error *err)
+{
+	struct fm_histogram o;
+	int r = fm_hist_result(h, &o, err);
+
+	if (r < 0)
+		return r;
+	r = fm_histogram_write(&o, path, err);
+	fm_histogram_release(&o);
+	return r;
+}

@@ -1,0 +1,393 @@
+/*
+ * series.c - per-day, per-second flows/packets/octets series (SPEC 5).
+ *
+ * Days are kept in an array sorted by day number, each with three arrays
+ * of 86400 sums (octets in 128 bits, so nothing can wrap).  A record's
+ * packets are placed one by one, exactly as the reference does it with
+ * Python floats: t = second + first_ms / 1000, step = duration / packets,
+ * avg = octets / packets (the correctly rounded quotient), packet i gets
+ * trunc(avg) + trunc((remaining - trunc(avg)) - avg * (packets - 1 - i))
+ * octets, lands in second trunc(t) (a negative index counts from the end
+ * of the day, as a Python list index does), then t += step, rolling over
+ * into the next day (which then gets files) while t >= 86400.  The sizes
+ * sum exactly to the record's octets.  Values are exact in 64-bit integer
+ * arithmetic while octets < 2^62; beyond that 128-bit arithmetic is used.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "flowmodels/buf.h"
+#include "flowmodels/series.h"
+#include "io-int.h"
+#include "num-int.h"
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+struct sday {
+	int64_t day;
+	uint64_t *flows;
+	uint64_t *packets;
+	u128 *octets;
+};
+
+struct fm_series {
+	struct sday *days;     /* ascending by day */
+	size_t ndays, alloc;
+	size_t last;           /* index of the day used last */
+	uint64_t nrec;
+};
+
+int fm_series_new(struct fm_series **out, struct fm_error *err)
+{
+	struct fm_series *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	*out = s;
+	return 0;
+}
+
+void fm_series_free(struct fm_series *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->ndays; i++) {
+		free(s->days[i].flows);
+		free(s->days[i].packets);
+		free(s->days[i].octets);
+	}
+	free(s->days);
+	free(s);
+}
+
+uint64_t fm_series_records(const struct fm_series *s)
+{
+	return s->nrec;
+}
+
+size_t fm_series_ndays(const struct fm_series *s)
+{
+	return s->ndays;
+}
+
+int64_t fm_series_day(const struct fm_series *s, size_t i)
+{
+	return s->days[i].day;
+}
+
+void fm_series_get(const struct fm_series *s, size_t i, unsigned k,
+		   uint64_t *flows, uint64_t *packets, uint64_t *octets_hi,
+		   uint64_t *octets_lo)
+{
+	const struct sday *d = &s->days[i];
+
+	*flows = d->flows[k];
+	*packets = d->packets[k];
+	*octets_hi = (uint64_t)(d->octets[k] >> 64);
+	*octets_lo = (uint64_t)d->octets[k];
+}
+
+/* The day's arrays, created (zeroed) when new; NULL when out of memory. */
+static struct sday *get_day(struct fm_series *s, int64_t day)
+{
+	size_t lo = 0, hi = s->ndays;
+
+	if (s->last < s->ndays && s->days[s->last].day == day)
+		return &s->days[s->last];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->days[mid].day < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->ndays && s->days[lo].day == day) {
+		s->last = lo;
+		return &s->days[lo];
+	}
+	if (s->ndays == s->alloc) {
+		size_t na = s->alloc ? 2 * s->alloc : 4;
+		struct sday *nd = realloc(s->days, na * sizeof(*nd));
+		if (!nd)
+			return NULL;
+		s->days = nd;
+		s->alloc = na;
+	}
+	struct sday d = { day, calloc(FM_SERIES_DAY, sizeof(uint64_t)),
+			  calloc(FM_SERIES_DAY, sizeof(uint64_t)),
+			  calloc(FM_SERIES_DAY, sizeof(u128)) };
+	if (!d.flows || !d.packets || !d.octets) {
+		free(d.flows);
+		free(d.packets);
+		free(d.octets);
+		return NULL;
+	}
+	memmove(s->days + lo + 1, s->days + lo, (s->ndays - lo) * sizeof(*s->days));
+	s->days[lo] = d;
+	s->ndays++;
+	s->last = lo;
+	return &s->days[lo];
+}
+
+/* Python's int(v) for a double, as a 128-bit integer. */
+static inline i128 trunc128(double v)
+{
+	if (v > -9.0e18 && v < 9.0e18)
+		return (int64_t)v;
+	return (i128)v;
+}
+
+static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
+		      int64_t last, int64_t last_ms, uint64_t packets,
+		      uint64_t octets, uint64_t recno, struct fm_error *err)
+{
+	int64_t day = first / FM_SERIES_DAY, sec = first % FM_SERIES_DAY;
+	struct sday *d;
+
+	if (sec < 0) {          /* floor division, as Python's // and % */
+		sec += FM_SERIES_DAY;
+		day--;
+	}
+	if (!(d = get_day(s, day)))
+		goto nomem;
+	d->flows[sec]++;
+	if (packets == 1) {
+		d->packets[sec]++;
+		d->octets[sec] += octets;
+		return 0;
+	}
+	if (packets == 0) {
+		if (octets)
+			return fm_error_set(err, FM_EFORMAT,
+				"record %llu: 0 packets but %llu octets: cannot spread them",
+				(unsigned long long)recno, (unsigned long long)octets);
+		return 0;
+	}
+	if (packets > (UINT64_C(1) << 40))
+		return fm_error_set(err, FM_EFORMAT,
+			"record %llu: %llu packets: too many to spread over a series",
+			(unsigned long long)recno, (unsigned long long)packets);
+	int64_t dsec;
+	if (__builtin_sub_overflow(last, first, &dsec) ||
+	    first_ms < -(INT64_C(1) << 52) || first_ms > (INT64_C(1) << 52) ||
+	    last_ms < -(INT64_C(1) << 52) || last_ms > (INT64_C(1) << 52))
+		return fm_error_set(err, FM_EFORMAT,
+			"record %llu: times out of range (first %lld.%03lld, last %lld.%03lld)",
+			(unsigned long long)recno, (long long)first, (long long)first_ms,
+			(long long)last, (long long)last_ms);
+
+	double t = (double)sec + (double)first_ms / 1000.0;
+	double duration = (double)dsec + (double)(last_ms - first_ms) / 1000.0;
+	double piat = duration / (double)packets;
+	double avg = (octets <= (UINT64_C(1) << 53))
+		     ? (double)octets / (double)packets
+		     : fm_div_round_u128(octets, packets);
+	const double pk = (double)packets;
+
+	if (octets <= (UINT64_C(1) << 62)) {
+		/* everything fits in int64 */
+		int64_t isz = (int64_t)avg, rem = (int64_t)octets;
+		for (uint64_t n = 0; n < packets; n++) {
+			double v = (double)(rem - isz) - avg * (pk - 1.0 - (double)n);
+			int64_t size = isz + (int64_t)trunc128(v);
+			int64_t k = (int64_t)trunc128(t);
+			if (k < 0)
+				k += FM_SERIES_DAY;
+			if (k < 0 || k >= FM_SERIES_DAY)
+				goto badtime;
+			d->packets[k]++;
+			d->octets[k] += (u128)(i128)size;
+			rem -= size;
+			t += piat;
+			while (t >= (double)FM_SERIES_DAY) {
+				day++;
+				t -= (double)FM_SERIES_DAY;
+				if (!(d = get_day(s, day)))
+					goto nomem;
+			}
+		}
+		if (rem != 0)
+			goto badsum;
+	} else {
+		i128 isz = trunc128(avg), rem = (i128)octets;
+		for (uint64_t n = 0; n < packets; n++) {
+			double v = (double)(rem - isz) - avg * (pk - 1.0 - (double)n);
+			i128 size = isz + trunc128(v);
+			int64_t k = (int64_t)trunc128(t);
+			if (k < 0)
+				k += FM_SERIES_DAY;
+			if (k < 0 || k >= FM_SERIES_DAY)
+				goto badtime;
+			d->packets[k]++;
+			d->octets[k] += (u128)size;
+			rem -= size;
+			t += piat;
+			while (t >= (double)FM_SERIES_DAY) {
+				day++;
+				t -= (double)FM_SERIES_DAY;
+				if (!(d = get_day(s, day)))
+					goto nomem;
+			}
+		}
+		if (rem != 0)
+			goto badsum;
+	}
+	return 0;
+badtime:
+	return fm_error_set(err, FM_EFORMAT,
+		"record %llu: a packet at second %.3f falls outside its day (first %lld.%03lld, last %lld.%03lld)",
+		(unsigned long long)recno, t, (long long)first, (long long)first_ms,
+		(long long)last, (long long)last_ms);
+badsum:
+	return fm_error_set(err, FM_ERANGE,
+		"record %llu: packet sizes do not add up to %llu octets",
+		(unsigned long long)recno, (unsigned long long)octets);
+nomem:
+	return fm_error_set(err, FM_ENOMEM, "out of memory");
+}
+
+int fm_series_add(struct fm_series *s, const struct fm_batch *b,
+		  struct fm_error *err)
+{
+	const int64_t *F = b->col[FM_FIRST], *FM = b->col[FM_FIRST_MS];
+	const int64_t *L = b->col[FM_LAST], *LM = b->col[FM_LAST_MS];
+	const int64_t *P = b->col[FM_PACKETS], *O = b->col[FM_OCTETS];
+
+	if (b->n && (!F || !FM || !L || !LM || !P || !O))
+		return fm_error_set(err, FM_EINVAL,
+				    "series needs first, first_ms, last, last_ms, packets and octets");
+	for (size_t i = 0; i < b->n; i++) {
+		int r = add_record(s, F[i], FM[i], L[i], LM[i], (uint64_t)P[i],
+				   (uint64_t)O[i], s->nrec + i + 1, err);
+		if (r < 0)
+			return r;
+	}
+	s->nrec += b->n;
+	return 0;
+}
+
+/* ---- output ---- */
+
+static size_t fmt_u128(char *p, u128 v)
+{
+	char tmp[48];
+	size_t n = 0, k = 0;
+
+	if (v <= UINT64_MAX)
+		return fm_fmt_u64(p, (uint64_t)v);
+	while (v) {
+		tmp[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	}
+	while (n)
+		p[k++] = tmp[--n];
+	return k;
+}
+
+/* Write one file of 86400 lines to a temporary name beside path. */
+static int write_column(const char *path, const struct sday *d, int which,
+			char **tmpname, struct fm_error *err)
+{
+	char *buf = malloc((size_t)FM_SERIES_DAY * 41);
+	size_t len = 0;
+	int fd, r;
+
+	if (!buf)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (int k = 0; k < FM_SERIES_DAY; k++) {
+		u128 v = which == 0 ? d->flows[k] : which == 1 ? d->packets[k] : d->octets[k];
+		len += fmt_u128(buf + len, v);
+		buf[len++] = '\n';
+	}
+	r = fm_tmpfile_beside(path, tmpname, &fd, err);
+	if (r == 0) {
+		if (fm_write_all(fd, buf, len) < 0) {
+			r = fm_error_set(err, FM_EIO, "%s: write: %s", path, strerror(errno));
+			close(fd);
+		} else if (close(fd) < 0) {
+			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+		}
+		if (r < 0) {
+			unlink(*tmpname);
+			free(*tmpname);
+			*tmpname = NULL;
+		}
+	}
+	free(buf);
+	return r;
+}
+
+static int make_dirs(const char *dir, struct fm_error *err)
+{
+	struct fm_buf p = FM_BUF_INIT;
+	struct stat st;
+	int r = 0;
+
+	if (fm_buf_addstr(&p, dir) < 0)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (size_t i = 1; i <= p.len && r == 0; i++) {
+		if (i < p.len && p.buf[i] != '/')
+			continue;
+		char c = p.buf[i];
+		p.buf[i] = '\0';
+		if (mkdir(p.buf, 0777) < 0 && errno != EEXIST)
+			r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
+					 p.buf, strerror(errno));
+		p.buf[i] = c;
+	}
+	if (r == 0 && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)))
+		r = fm_error_set(err, FM_EIO, "%s: not a directory", dir);
+	fm_buf_release(&p);
+	return r;
+}
+
+int fm_series_write(const struct fm_series *s, const char *dir,
+		    struct fm_error *err)
+{
+	static const char *const ext[3] = { "flows", "packets", "octets" };
+	size_t nf = s->ndays * 3;
+	char **tmp = calloc(nf ? nf : 1, sizeof(char *));
+	char **fin = calloc(nf ? nf : 1, sizeof(char *));
+	int r = 0;
+
+	if (!tmp || !fin) {
+		r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		goto out;
+	}
+	r = make_dirs(dir, err);
+	for (size_t i = 0; i < nf && r == 0; i++) {
+		struct fm_buf p = FM_BUF_INIT;
+		if (fm_buf_printf(&p, "%s/%lld.%s", dir,
+				  (long long)s->days[i / 3].day, ext[i % 3]) < 0) {
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+			break;
+		}
+		fin[i] = fm_buf_detach(&p);
+		r = write_column(fin[i], &s->days[i / 3], (int)(i % 3), &tmp[i], err);
+	}
+	/* all complete: move them into place */
+	for (size_t i = 0; i < nf && r == 0; i++) {
+		if (rename(tmp[i], fin[i]) < 0)
+			r = fm_error_set(err, FM_EIO, "%s: rename: %s", fin[i],
+					 strerror(errno));
+		else {
+			free(tmp[i]);
+			tmp[i] = NULL;
+		}
+	}
+out:
+	for (size_t i = 0; i < nf && tmp && fin; i++) {
+		if (tmp[i]) {
+			unlink(tmp[i]);
+			free(tmp[i]);
+		}
+		free(fin[i]);
+	}
+	free(tmp);
+	free(fin);
+	return r;
+}
