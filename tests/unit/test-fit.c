@@ -202,6 +202,44 @@ static void test_recover_mixture(void **state)
 	fm_mixture_release(&m);
 }
 
+/* -U 1 -P 1: a uniform at x = 1 and a Pareto I (location 1) beyond it. */
+static void test_recover_pareto_P(void **state)
+{
+	struct fm_mixture truth, m;
+	struct fm_error err = { 0 };
+	struct fm_fit_opts o = { .max_iter = 20 };
+	struct grid g;
+	(void)state;
+	fm_mixture_init(&truth);
+	fm_mixture_init(&m);
+	/* Pareto I alpha = 1.5, beta = 1: genpareto [1/1.5, 1, 1/1.5] */
+	fm_mixture_add(&truth, 1.0, FM_DIST_GENPARETO,
+		       (double[]){ 1 / 1.5, 1, 1 / 1.5 }, NULL, &err);
+	make_grid(&g, &truth, 1.0, 1e9, 1.001);
+	for (size_t i = 0; i < g.n; i++)
+		g.w[i] *= 0.7;
+	g.w[0] = 0.3;
+	assert_int_equal(fm_fit_initial(&m, 1, 1000000000, 1, 1, 0, &err), 0);
+	assert_int_equal(m.comp[1].dist, FM_DIST_GENPARETO);
+	assert_true(m.comp[1].p[1] == 1 && m.comp[1].p_int[1]);
+	assert_int_equal(fm_fit_em(&m, g.x, g.w, g.n, &o, &err), 0);
+	double tw = 0;
+	for (size_t i = 0; i < g.n; i++)
+		tw += g.w[i];
+	check_close("uniform weight", m.comp[0].weight * tw, 0.3, 1e-9);
+	check_close("Pareto c = 1/alpha", m.comp[1].p[0], 1 / 1.5, 2e-3);
+	check_close("Pareto scale = beta/alpha", m.comp[1].p[2], 1 / 1.5, 2e-3);
+	assert_true(m.comp[1].p[1] == 1 && m.comp[1].p_int[1]);
+	/* the Pareto weight cap */
+	o.max_pareto_w = 0.5;
+	assert_int_equal(fm_fit_initial(&m, 1, 1000000000, 1, 1, 0, &err), 0);
+	assert_int_equal(fm_fit_em(&m, g.x, g.w, g.n, &o, &err), 0);
+	assert_true(m.comp[1].weight == 0.5);
+	free_grid(&g);
+	fm_mixture_release(&truth);
+	fm_mixture_release(&m);
+}
+
 /* ---- initial mixture, warnings and errors ---- */
 
 struct logcap {
@@ -440,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_reference_fits),
 		cmocka_unit_test(test_recover_single),
 		cmocka_unit_test(test_recover_mixture),
+		cmocka_unit_test(test_recover_pareto_P),
 		cmocka_unit_test(test_initial),
 		cmocka_unit_test(test_warnings_errors),
 		cmocka_unit_test(test_cancel),
