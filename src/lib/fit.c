@@ -16,6 +16,7 @@
  * threads do not interact.
  */
 #include <float.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,21 @@ struct em {
 	size_t *end;       /* per component: rows >= end[k] are zero */
 	unsigned char *warned;
 	const struct fm_log *log;
+	/* threads: block bi is done by thread bi % nthreads (0 = the caller) */
+	size_t nblocks;
+	unsigned nthreads;
+	const struct fm_mixture *cur;
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	unsigned gen, pending;
+	int quit;
+};
+
+struct em_worker {
+	struct em *e;
+	unsigned id;
+	double *buf, *t;
+	pthread_t th;
 };
 
 /*
@@ -375,10 +391,9 @@ static int mstep(struct em *e, const struct fm_component *old,
  * v = r * t into part[k * NACC ...].
  */
 static void estep_block(struct em *e, const struct fm_mixture *cur, size_t b,
-			size_t bn, double *part)
+			size_t bn, double *part, double *buf, double *t)
 {
 	size_t K = e->K, B = EM_BLOCK;
-	double *buf = e->buf, *t = e->t;
 	const double *x = e->x + b, *lx = e->lx ? e->lx + b : NULL, *w = e->w + b;
 
 	for (size_t k = 0; k < K; k++) {
@@ -448,6 +463,39 @@ static void estep_block(struct em *e, const struct fm_mixture *cur, size_t b,
 	}
 }
 
+/* The blocks of thread id; each writes only its own partial sums. */
+static void run_blocks(struct em *e, unsigned id, double *buf, double *t)
+{
+	for (size_t bi = id; bi < e->nblocks; bi += e->nthreads) {
+		size_t b0 = bi * EM_BLOCK;
+		estep_block(e, e->cur, b0, e->n - b0 < EM_BLOCK ? e->n - b0 : EM_BLOCK,
+			    e->part + bi * e->K * NACC, buf, t);
+	}
+}
+
+static void *em_worker_main(void *arg)
+{
+	struct em_worker *w = arg;
+	struct em *e = w->e;
+	unsigned seen = 0;
+
+	pthread_mutex_lock(&e->mu);
+	for (;;) {
+		while (e->gen == seen && !e->quit)
+			pthread_cond_wait(&e->go, &e->mu);
+		if (e->quit)
+			break;
+		seen = e->gen;
+		pthread_mutex_unlock(&e->mu);
+		run_blocks(e, w->id, w->buf, w->t);
+		pthread_mutex_lock(&e->mu);
+		if (--e->pending == 0)
+			pthread_cond_signal(&e->done);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
 static void warn_identical(const struct fm_mixture *m, const struct fm_log *log)
 {
 	for (size_t a = 0; a < m->n; a++)
@@ -472,7 +520,9 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 	struct fm_mixture cur;
 	struct em e;
 	double wsum = 0, *acc = NULL;
-	int need_log = 0, need_r = 0, r = 0;
+	int need_log = 0, need_r = 0, r = 0, sync_init = 0;
+	struct em_worker *workers = NULL;
+	unsigned want, nworkers = 0;
 	size_t K = m->n, nblocks = 0;
 
 	memset(&e, 0, sizeof(e));
@@ -543,6 +593,34 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 	}
 	for (size_t i = 0; need_log && i < n; i++)
 		e.lx[i] = log(x[i]);
+	e.nblocks = nblocks;
+	e.nthreads = 1;
+	want = o->threads > 1 ? o->threads : 1;
+	if (want > nblocks)
+		want = (unsigned)nblocks;
+	if (want > 1) {
+		workers = calloc(want, sizeof(*workers));
+		pthread_mutex_init(&e.mu, NULL);
+		pthread_cond_init(&e.go, NULL);
+		pthread_cond_init(&e.done, NULL);
+		sync_init = 1;
+	}
+	/* thread 0 is the caller; a worker that cannot start is not used */
+	for (unsigned i = 1; workers && i < want; i++) {
+		struct em_worker *wk = &workers[nworkers];
+		wk->e = &e;
+		wk->id = nworkers + 1;
+		wk->buf = malloc(K * EM_BLOCK * sizeof(double));
+		wk->t = malloc(EM_BLOCK * sizeof(double));
+		if (!wk->buf || !wk->t ||
+		    pthread_create(&wk->th, NULL, em_worker_main, wk) != 0) {
+			free(wk->buf);
+			free(wk->t);
+			break;
+		}
+		nworkers++;
+	}
+	e.nthreads = nworkers + 1;
 
 	for (unsigned it = 0; it < o->max_iter; it++) {
 		double upper = 0;
@@ -552,10 +630,20 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 			e.end[k] = active_end(&e, &cur.comp[k]);
 			e.shift[k] = shift_of(&cur.comp[k]);
 		}
-		for (size_t bi = 0; bi < nblocks; bi++) {
-			size_t b0 = bi * EM_BLOCK;
-			estep_block(&e, &cur, b0, n - b0 < EM_BLOCK ? n - b0 : EM_BLOCK,
-				    e.part + bi * K * NACC);
+		e.cur = &cur;
+		if (e.nthreads > 1) {
+			pthread_mutex_lock(&e.mu);
+			e.gen++;
+			e.pending = e.nthreads - 1;
+			pthread_cond_broadcast(&e.go);
+			pthread_mutex_unlock(&e.mu);
+		}
+		run_blocks(&e, 0, e.buf, e.t);
+		if (e.nthreads > 1) {
+			pthread_mutex_lock(&e.mu);
+			while (e.pending)
+				pthread_cond_wait(&e.done, &e.mu);
+			pthread_mutex_unlock(&e.mu);
 		}
 		for (size_t j = 0; j < K * NACC; j++) {
 			double a = 0;
@@ -616,6 +704,23 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 	m->stats.iterations = o->max_iter;
 out:
 	fm_mixture_release(&cur);
+	if (nworkers) {
+		pthread_mutex_lock(&e.mu);
+		e.quit = 1;
+		pthread_cond_broadcast(&e.go);
+		pthread_mutex_unlock(&e.mu);
+		for (unsigned i = 0; i < nworkers; i++) {
+			pthread_join(workers[i].th, NULL);
+			free(workers[i].buf);
+			free(workers[i].t);
+		}
+	}
+	if (sync_init) {
+		pthread_mutex_destroy(&e.mu);
+		pthread_cond_destroy(&e.go);
+		pthread_cond_destroy(&e.done);
+	}
+	free(workers);
 	free(e.r);
 	free(e.buf);
 	free(e.t);

@@ -47,7 +47,7 @@ static void test_reference_fits(void **state)
 	assert_int_equal(fm_histogram_read(&h, path, FM_HCOL_BASIC, NULL, &err), 0);
 	for (int y = 0; y < 3; y++) {
 		struct fm_mixture m, ref;
-		struct fm_fit_opts o = { .max_iter = 400 };
+		struct fm_fit_opts o = { .max_iter = 400, .threads = 2 };
 		double worst = 0;
 		fm_mixture_init(&m);
 		fm_mixture_init(&ref);
@@ -392,12 +392,13 @@ struct job {
 	size_t n;
 	struct fm_mixture m;
 	int r;
+	unsigned threads;
 };
 
 static void *run_fit(void *arg)
 {
 	struct job *j = arg;
-	struct fm_fit_opts o = { .max_iter = 200 };
+	struct fm_fit_opts o = { .max_iter = 200, .threads = j->threads };
 	fm_mixture_init(&j->m);
 	j->r = fm_fit_initial(&j->m, 1, (int64_t)j->n, 2, 0, 3, NULL);
 	if (j->r == 0)
@@ -409,7 +410,7 @@ static void test_threads(void **state)
 {
 	enum { N = 3000 };
 	static double x[N], w[N];
-	struct job seq = { x, w, N, { 0 }, 0 }, a = seq, b = seq;
+	struct job seq = { x, w, N, { 0 }, 0, 1 }, a = seq, b = seq, c = seq;
 	pthread_t ta, tb;
 	(void)state;
 	synthetic(x, w, N);
@@ -425,6 +426,18 @@ static void test_threads(void **state)
 		assert_memory_equal(&a.m.comp[k], &seq.m.comp[k], sizeof(seq.m.comp[k]));
 		assert_memory_equal(&b.m.comp[k], &seq.m.comp[k], sizeof(seq.m.comp[k]));
 	}
+	/* a fit using 3 and 7 threads itself gives the same bits */
+	c.threads = 3;
+	run_fit(&c);
+	assert_int_equal(c.r, 0);
+	for (size_t k = 0; k < seq.m.n; k++)
+		assert_memory_equal(&c.m.comp[k], &seq.m.comp[k], sizeof(seq.m.comp[k]));
+	fm_mixture_release(&c.m);
+	c.threads = 7;
+	run_fit(&c);
+	for (size_t k = 0; k < seq.m.n; k++)
+		assert_memory_equal(&c.m.comp[k], &seq.m.comp[k], sizeof(seq.m.comp[k]));
+	fm_mixture_release(&c.m);
 	fm_mixture_release(&seq.m);
 	fm_mixture_release(&a.m);
 	fm_mixture_release(&b.m);
