@@ -5,7 +5,8 @@
  *   length.csv -y flows/packets/octets -i 400 -U 6 -L 4   (target < 0.2 s)
  *   size.csv   -y flows -i 400 -L 8                       (target < 0.5 s)
  * Usage: bench-fit [DATA_DIR] (default $FM_SHARED_DATA or ../shared/data).
- * Prints wall and CPU seconds per fit and the peak RSS.  For whole-process
+ * Runs with 1 thread and with all CPUs; prints wall and CPU seconds per
+ * fit and the peak RSS.  For whole-process
  * figures run bench/bench-fit.sh.
  */
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "flowmodels/fit.h"
 
@@ -24,13 +26,13 @@ static double now(clockid_t c)
 }
 
 static int run(const char *data, const char *file, enum fm_hcol y,
-	       unsigned U, unsigned L)
+	       unsigned U, unsigned L, unsigned threads)
 {
 	char path[4096];
 	struct fm_histogram h;
 	struct fm_mixture m;
 	struct fm_error err = { 0 };
-	struct fm_fit_opts o = { .max_iter = 400 };
+	struct fm_fit_opts o = { .max_iter = 400, .threads = threads };
 	double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
 	int r;
 
@@ -49,9 +51,9 @@ static int run(const char *data, const char *file, enum fm_hcol y,
 		fprintf(stderr, "bench-fit: %s\n", err.msg);
 		return 1;
 	}
-	printf("fit %-10s -y %-7s -i 400 -U %u -L %u: %zu bins, %.3f s wall, %.3f s cpu\n",
-	       file, fm_hcol_name(y), U, L, h.n, now(CLOCK_MONOTONIC) - t0,
-	       now(CLOCK_PROCESS_CPUTIME_ID) - c0);
+	printf("fit %-10s -y %-7s -i 400 -U %u -L %u --threads %u: %zu bins, "
+	       "%.3f s wall, %.3f s cpu\n", file, fm_hcol_name(y), U, L, threads,
+	       h.n, now(CLOCK_MONOTONIC) - t0, now(CLOCK_PROCESS_CPUTIME_ID) - c0);
 	fm_mixture_release(&m);
 	fm_histogram_release(&h);
 	return 0;
@@ -65,10 +67,14 @@ int main(int argc, char **argv)
 
 	if (!data || !*data)
 		data = "../shared/data";
-	bad |= run(data, "length.csv", FM_HCOL_FLOWS, 6, 4);
-	bad |= run(data, "length.csv", FM_HCOL_PACKETS, 6, 4);
-	bad |= run(data, "length.csv", FM_HCOL_OCTETS, 6, 4);
-	bad |= run(data, "size.csv", FM_HCOL_FLOWS, 0, 8);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned tc[2] = { 1, ncpu > 1 ? (unsigned)ncpu : 1 };
+	for (int i = 0; i < (tc[1] > 1 ? 2 : 1); i++) {
+		bad |= run(data, "length.csv", FM_HCOL_FLOWS, 6, 4, tc[i]);
+		bad |= run(data, "length.csv", FM_HCOL_PACKETS, 6, 4, tc[i]);
+		bad |= run(data, "length.csv", FM_HCOL_OCTETS, 6, 4, tc[i]);
+		bad |= run(data, "size.csv", FM_HCOL_FLOWS, 0, 8, tc[i]);
+	}
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak RSS %ld KiB\n", ru.ru_maxrss);
 	return bad;
