@@ -86,6 +86,8 @@ static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
 	else if (cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
 		 cut.skip_out > 0 || cut.count_out != FM_UNLIMITED)
 		r = fm_error_set(&err, FM_EINVAL, "cutting applies to flow records, not histograms");
+	else if (a->v[OPT_FILTER_EXPR].set)
+		r = fm_error_set(&err, FM_EINVAL, "a filter applies to flow records, not histograms");
 	else if (!(h = calloc(1, sizeof(*h))))
 		r = fm_error_set(&err, FM_ENOMEM, "out of memory");
 	else {
@@ -110,7 +112,7 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	enum fm_format fmt;
 	struct fm_cut cut;
 	char *dir = NULL;
-	int cutting, r;
+	int cutting, filtering, r;
 
 	if (sess_need(ctx))
 		return 1;
@@ -129,14 +131,16 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	cmd_get_cut(a, &cut);
 	cutting = cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
 		  cut.skip_out > 0 || cut.count_out != FM_UNLIMITED;
-	if (r == 0 && fmt == FM_FORMAT_BINARY && a->npos == 1 && !cutting) {
+	/* a filter needs the record scan (below), even for binary input */
+	filtering = a->v[OPT_FILTER_EXPR].set;
+	if (r == 0 && fmt == FM_FORMAT_BINARY && a->npos == 1 && !cutting && !filtering) {
 		struct stat st;
 		if (stat(a->pos[0], &st) < 0 || !S_ISDIR(st.st_mode))
 			r = fm_error_set(&err, FM_ENOTFOUND,
 					 "%s: not a binary directory", a->pos[0]);
 		if (r == 0)
 			r = cmd_result_dataset(ctx, a->pos[0], 0, &err);
-	} else if (r == 0 && fmt == FM_FORMAT_BINARY) {
+	} else if (r == 0 && fmt == FM_FORMAT_BINARY && !filtering) {
 		uint64_t n;
 		r = cmd_temp_path(ctx, "load", &dir, &err);
 		if (r == 0)

@@ -79,8 +79,11 @@ enum {
 	  "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump" }
 #define CMD_OPT_OUTPUT(help) \
 	{ OPT_OUTPUT, 'O', "output", CMD_OPT_STR, "PATH", help, "file" }
-/* The cutting counters of SPEC 3. */
-#define CMD_OPTS_CUT \
+/* The cutting counters of SPEC 3 and the filter (SPEC 4), for the tools
+ * reading records through cmd_scan_open. */
+#define CMD_OPTS_CUT CMD_OPTS_COUNTERS, CMD_OPT_FILTER
+/* The four counters alone (cut: no filter there). */
+#define CMD_OPTS_COUNTERS \
 	{ OPT_SKIP_IN, 0, "skip-in", CMD_OPT_INT, "N", \
 	  "drop the first N records read (N <= 0: none)", NULL }, \
 	{ OPT_COUNT_IN, 0, "count-in", CMD_OPT_INT, "N", \
@@ -88,8 +91,7 @@ enum {
 	{ OPT_SKIP_OUT, 0, "skip-out", CMD_OPT_INT, "N", \
 	  "drop the first N records that passed the filter", NULL }, \
 	{ OPT_COUNT_OUT, 0, "count-out", CMD_OPT_INT, "N", \
-	  "emit at most N records after that (N <= 0: none; default: all)", NULL }, \
-	CMD_OPT_FILTER
+	  "emit at most N records after that (N <= 0: none; default: all)", NULL }
 /* The filter of SPEC 4 (part of CMD_OPTS_CUT; applied after count-in). */
 #define CMD_OPT_FILTER \
 	{ OPT_FILTER_EXPR, 0, "filter-expr", CMD_OPT_STR, "EXPR", \
