@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential cmake pkg-config clang
   libncurses-dev libreadline-dev libgsl-dev libssl-dev libjansson-dev
   liblzo2-dev liblz4-dev libbz2-dev libzstd-dev libcmocka-dev
-  gnuplot-nox nfdump tmux python3 file)
+  libclang-rt-14-dev gnuplot-nox nfdump tmux python3 file)
 
 install_deps() {
   local missing=()

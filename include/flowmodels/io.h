@@ -44,8 +44,10 @@ const char *fm_format_list(void);
  * Expand input paths into the list of files (or, for binary, directories)
  * to read, in SPEC 2's order: a directory given for a non-binary format
  * means every regular file below it, recursively, sorted component by
- * component; "-" is standard input.  On success *out is a NULL-terminated
- * malloc'ed array of malloc'ed strings (free with fm_paths_free).
+ * component; "-" is standard input.  For the nfcapd formats, files of a
+ * directory that are still being written (nfcapd.current.*) or lack an
+ * nfcapd header are left out (fm_reader_open says so through its log).
+ * On success *out is a NULL-terminated malloc'ed array of malloc'ed strings (free with fm_paths_free).
  */
 int fm_inputs_expand(enum fm_format fmt, const char *const *paths,
 		     size_t npaths, char ***out, size_t *nout,

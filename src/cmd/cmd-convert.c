@@ -63,7 +63,7 @@ const struct cmd_entry cmd_convert_entry = {
 	.name = "convert",
 	.alias = NULL,
 	.summary = "convert flow records between formats, with cutting",
-	.usage = "[-i FORMAT] [-o FORMAT] [-O OUTPUT] [CUTTING] INPUT...",
+	.usage = "[-i FORMAT] [-o FORMAT] [-O OUTPUT] [CUTTING] [--filter-expr EXPR] INPUT...",
 	.description =
 		"Reads the records of every INPUT in order (a directory means every\n"
 		"file below it, in sorted path order; '-' is standard input; for binary\n"

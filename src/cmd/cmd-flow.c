@@ -1,14 +1,20 @@
 /*
  * cmd-flow.c - shared option handling of the record tools: input format,
- * cutting counters and the record scan over the positional inputs.
+ * cutting counters, the filter (--filter-expr, compiled once here and
+ * owned by the scan) and the record scan over the positional inputs.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowmodels/filter.h"
 #include "cmd.h"
 
 struct cmd_scan {
 	struct fm_scan *scan;
+	struct fm_filter *filter;
+	struct fm_filter_run *run;
+	struct fm_selector sel;
+	const struct fm_log *log;
 };
 
 void cmd_get_cut(const struct cmd_args *a, struct fm_cut *cut)
@@ -55,9 +61,21 @@ int cmd_scan_open(struct cmd_ctx *ctx, const struct cmd_args *a,
 	cs = calloc(1, sizeof(*cs));
 	if (!cs)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	cs->log = &ctx->log;
+	if (a->v[OPT_FILTER_EXPR].set) {
+		r = fm_filter_compile(&cs->filter, a->v[OPT_FILTER_EXPR].s, NULL, err);
+		if (r == 0)
+			r = fm_filter_run_new(&cs->run, cs->filter, err);
+		if (r < 0) {
+			cmd_scan_close(cs);
+			return r;
+		}
+		fm_filter_selector(&cs->sel, cs->run);
+		so.selector = &cs->sel;
+	}
 	r = fm_scan_open(&cs->scan, &so, a->pos, a->npos, err);
 	if (r < 0) {
-		free(cs);
+		cmd_scan_close(cs);
 		return r;
 	}
 	*out = cs;
@@ -73,6 +91,10 @@ void cmd_scan_close(struct cmd_scan *cs)
 {
 	if (!cs)
 		return;
+	/* the run-time error count, once per run */
+	fm_filter_run_report(cs->run, cs->log);
 	fm_scan_free(cs->scan);
+	fm_filter_run_free(cs->run);
+	fm_filter_free(cs->filter);
 	free(cs);
 }

@@ -81,7 +81,13 @@ enum {
 	{ OPT_SKIP_OUT, 0, "skip-out", CMD_OPT_INT, "N", \
 	  "drop the first N records that passed the filter", NULL }, \
 	{ OPT_COUNT_OUT, 0, "count-out", CMD_OPT_INT, "N", \
-	  "emit at most N records after that (N <= 0: none; default: all)", NULL }
+	  "emit at most N records after that (N <= 0: none; default: all)", NULL }, \
+	CMD_OPT_FILTER
+/* The filter of SPEC 4 (part of CMD_OPTS_CUT; applied after count-in). */
+#define CMD_OPT_FILTER \
+	{ OPT_FILTER_EXPR, 0, "filter-expr", CMD_OPT_STR, "EXPR", \
+	  "keep only records for which EXPR is true (python syntax, see docs/filters.md)", \
+	  "field" }
 #define CMD_OPTS_COMMON \
 	{ OPT_QUIET, 'q', "quiet", CMD_OPT_FLAG, NULL, \
 	  "no progress or summary lines on stderr", NULL }, \

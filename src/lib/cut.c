@@ -86,7 +86,7 @@ static int list_arrays(const char *dir, struct cut_array **out, size_t *n,
 			return fm_error_set(err, FM_ENOMEM, "out of memory");
 		}
 		v = nv;
-		snprintf(v[k].name, sizeof(v[k].name), "%s", e->d_name);
+		memcpy(v[k].name, e->d_name, strlen(e->d_name) + 1);
 		v[k++].esize = es;
 	}
 	closedir(d);

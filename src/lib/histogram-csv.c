@@ -171,10 +171,11 @@ static int parse_header(const char *name, const char *s, const char *e,
 					name, c->name);
 			} else {
 				if (h->cols & FM_HCOL_BIT(k)) {
+					int r = fm_error_set(err, FM_EFORMAT,
+							     "%s:1: column '%s' given twice",
+							     name, c->name);
 					free(cm);
-					return fm_error_set(err, FM_EFORMAT,
-							    "%s:1: column '%s' given twice",
-							    name, c->name);
+					return r;
 				}
 				c->role = R_SUM;
 				c->col = (enum fm_hcol)k;

@@ -3,6 +3,7 @@
  * separated by commas with optional spaces on input and ", " on output.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,25 @@ struct csv_source {
 	struct fm_textin in;
 	uint32_t fields;
 	struct fm_batch store;
+	const char **starts;        /* the lines of the current batch */
+	uint32_t *lens;
+	uint8_t *blank;             /* line i held no record */
+	uint64_t first_line;        /* number of line 0 */
+	/* a second thread parses the upper half of large batches */
+	pthread_t thread;
+	int have_thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int job;                    /* JOB_* */
+	size_t job_from, job_to;
+	long job_fail;              /* first failing line index, or -1 */
+	struct fm_error job_err;
 };
+
+enum { JOB_IDLE, JOB_PENDING, JOB_DONE, JOB_QUIT };
+
+/* Batches at least this large are parsed by two threads. */
+#define CSV_PARALLEL_MIN 2048
 
 /*
  * The common case: 21 plain decimal numbers of at most 19 digits with
@@ -54,7 +73,7 @@ static int csv_parse_plain(const char *p, const char *end, int64_t *vals)
  * (ignored), or an error.
  */
 static int csv_parse_line(struct csv_source *s, const char *line, size_t len,
-			  size_t i, struct fm_error *err)
+			  uint64_t lineno, size_t i, struct fm_error *err)
 {
 	const char *p = line, *end = line + len;
 	int64_t vals[FM_NFIELDS];
@@ -89,11 +108,11 @@ static int csv_parse_line(struct csv_source *s, const char *line, size_t len,
 			if (f >= FM_NFIELDS)
 				return fm_error_set(err, FM_EFORMAT,
 					"%s:%llu: expected %d fields, got more",
-					s->in.name, (unsigned long long)s->in.line,
+					s->in.name, (unsigned long long)lineno,
 					FM_NFIELDS);
 			return fm_error_set(err, FM_EFORMAT,
 				"%s:%llu: field %d '%s': %s: '%.*s'",
-				s->in.name, (unsigned long long)s->in.line, f + 1,
+				s->in.name, (unsigned long long)lineno, f + 1,
 				fm_field_name(f), what, (int)(qe - q > 40 ? 40 : qe - q), q);
 		}
 		if (f < FM_NFIELDS)
@@ -106,7 +125,7 @@ static int csv_parse_line(struct csv_source *s, const char *line, size_t len,
 	if (f != FM_NFIELDS)
 		return fm_error_set(err, FM_EFORMAT,
 				    "%s:%llu: expected %d fields, got %d",
-				    s->in.name, (unsigned long long)s->in.line,
+				    s->in.name, (unsigned long long)lineno,
 				    FM_NFIELDS, f);
 store:
 	for (f = 0; f < FM_NFIELDS; f++)
@@ -115,30 +134,112 @@ store:
 	return 0;
 }
 
+/*
+ * Parse lines [from, to) into the same record slots; returns -1 when all
+ * parsed, else the index of the first bad line (err filled).
+ */
+static long csv_parse_range(struct csv_source *s, size_t from, size_t to,
+			    struct fm_error *err)
+{
+	for (size_t i = from; i < to; i++) {
+		int r = csv_parse_line(s, s->starts[i], s->lens[i],
+				       s->first_line + i, i, err);
+		if (r < 0)
+			return (long)i;
+		s->blank[i] = (uint8_t)r;
+	}
+	return -1;
+}
+
+static void *csv_worker(void *arg)
+{
+	struct csv_source *s = arg;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->job == JOB_IDLE || s->job == JOB_DONE)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->job == JOB_QUIT)
+			break;
+		size_t from = s->job_from, to = s->job_to;
+		pthread_mutex_unlock(&s->mu);
+		long fail = csv_parse_range(s, from, to, &s->job_err);
+		pthread_mutex_lock(&s->mu);
+		s->job_fail = fail;
+		s->job = JOB_DONE;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* Parse lines [0, n) into slots, in two threads when worth it. */
+static long csv_parse_lines(struct csv_source *s, size_t n, struct fm_error *err)
+{
+	size_t half;
+	long fail;
+
+	if (n >= CSV_PARALLEL_MIN && !s->have_thread &&
+	    sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    pthread_create(&s->thread, NULL, csv_worker, s) == 0)
+		s->have_thread = 1;
+	if (n < CSV_PARALLEL_MIN || !s->have_thread)
+		return csv_parse_range(s, 0, n, err);
+	half = n / 2;
+	pthread_mutex_lock(&s->mu);
+	s->job_from = half;
+	s->job_to = n;
+	s->job = JOB_PENDING;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	fail = csv_parse_range(s, 0, half, err);
+	pthread_mutex_lock(&s->mu);
+	while (s->job != JOB_DONE)
+		pthread_cond_wait(&s->cv, &s->mu);
+	s->job = JOB_IDLE;
+	pthread_mutex_unlock(&s->mu);
+	if (fail < 0 && s->job_fail >= 0) {
+		fail = s->job_fail;
+		if (err)
+			*err = s->job_err;
+	}
+	return fail;
+}
+
 static long csv_next(struct fm_source *src, struct fm_batch *b, size_t max,
 		     struct fm_error *err)
 {
 	struct csv_source *s = (struct csv_source *)src;
-	size_t n = 0;
+	size_t k = 0;
 
-	while (n < max) {
-		const char *line;
-		size_t len;
-		int r = fm_textin_line(&s->in, &line, &len, err);
-		if (r < 0)
-			return r;
-		if (r == 0)
+	for (;;) {
+		long n = fm_textin_lines(&s->in, max, s->starts, s->lens, err);
+		if (n <= 0) {
+			if (n < 0)
+				return n;
 			break;
-		r = csv_parse_line(s, line, len, n, err);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			n++;
+		}
+		s->first_line = s->in.line - (uint64_t)n + 1;
+		if (csv_parse_lines(s, (size_t)n, err) >= 0)
+			return err ? err->code : FM_EFORMAT;
+		/* drop blank lines (rare) by moving later records down */
+		for (size_t i = 0; i < (size_t)n; i++) {
+			if (s->blank[i])
+				continue;
+			if (k != i)
+				for (int f = 0; f < FM_NFIELDS; f++)
+					if (s->fields & FM_FIELD_BIT(f))
+						fm_batch_mut(&s->store, f)[k] =
+							s->store.col[f][i];
+			k++;
+		}
+		if (k > 0)
+			break;
 	}
 	*b = s->store;
 	b->store = NULL;
-	b->n = n;
-	return (long)n;
+	b->n = k;
+	return (long)k;
 }
 
 static int64_t csv_skip(struct fm_source *src, int64_t n, struct fm_error *err)
@@ -170,6 +271,19 @@ static uint64_t csv_position(const struct fm_source *src)
 static void csv_close(struct fm_source *src)
 {
 	struct csv_source *s = (struct csv_source *)src;
+
+	if (s->have_thread) {
+		pthread_mutex_lock(&s->mu);
+		s->job = JOB_QUIT;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thread, NULL);
+	}
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s->starts);
+	free(s->lens);
+	free(s->blank);
 	fm_textin_close(&s->in);
 	fm_batch_release(&s->store);
 	free(s);
@@ -190,13 +304,21 @@ static int csv_source_new(struct fm_source **out, const char *path, int fd,
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	s->base.ops = &csv_ops;
 	s->fields = fields;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
 	r = path ? fm_textin_open(&s->in, path, err)
 		 : fm_textin_from_fd(&s->in, fd, name, err);
 	if (r < 0) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
 		free(s);
 		return r;
 	}
-	if (fm_batch_alloc(&s->store, fields, FM_BATCH_CAP)) {
+	s->starts = malloc(FM_BATCH_CAP * sizeof(*s->starts));
+	s->lens = malloc(FM_BATCH_CAP * sizeof(*s->lens));
+	s->blank = malloc(FM_BATCH_CAP);
+	if (!s->starts || !s->lens || !s->blank ||
+	    fm_batch_alloc(&s->store, fields, FM_BATCH_CAP)) {
 		csv_close(&s->base);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}

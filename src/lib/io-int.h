@@ -86,6 +86,15 @@ int fm_textin_from_fd(struct fm_textin *t, int fd, const char *name,
  */
 int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
 		   struct fm_error *err);
+/*
+ * Collect up to max complete lines from what is buffered, reading more only
+ * when no complete line is buffered; starts[i] and lens[i] describe line
+ * number t->line - count + 1 + i (no '\n', a trailing '\r' removed).
+ * Returns the count, 0 at the end, < 0 on a read error.  The lines stay
+ * valid until the next call.
+ */
+long fm_textin_lines(struct fm_textin *t, size_t max, const char **starts,
+		     uint32_t *lens, struct fm_error *err);
 void fm_textin_close(struct fm_textin *t);
 
 /*

@@ -5,7 +5,11 @@
  * nfdump runs as a child process; its stdout feeds a pipe source and its
  * stderr is kept for the error message.  A non-zero exit is an error
  * naming the file; the "No matching flows" line nfdump prints for an empty
- * (or, in 1.7.1, a ZSTD-compressed) file is not a record.
+ * (or, in 1.7.1, a ZSTD-compressed) file is not a record.  Because 1.7.1
+ * reads a ZSTD file as "no flows" with exit status 0, an empty result for
+ * a file whose header says ZSTD gives a warning pointing to the native
+ * reader.  A missing nfdump is found before forking (PATH search), and a
+ * nfdump that rejects `-o pipe` (1.7.5 and later) is named as such.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +29,48 @@ struct nfdump_source {
 	int errfd;
 	char *path;
 	int done;
+	int zstd;               /* the file header says ZSTD compression */
+	uint64_t count;         /* records read */
 	const struct fm_log *log;
 };
+
+/* Whether an executable `name` is on PATH. */
+static int on_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t l = strcspn(path, ":");
+		if (l == 0)
+			snprintf(buf, sizeof(buf), "./%s", name);
+		else
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)l, path, name);
+		if (access(buf, X_OK) == 0)
+			return 1;
+		path += l;
+		if (*path == ':')
+			path++;
+	}
+	return 0;
+}
+
+/* Whether the file is a layout-2 nfcapd file with ZSTD compression. */
+static int file_is_zstd(const char *path)
+{
+	unsigned char h[17];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = pread(fd, h, sizeof(h), 0);
+	close(fd);
+	return n == (ssize_t)sizeof(h) && h[0] == 0x0c && h[1] == 0xa5 &&
+	       h[2] == 2 && h[3] == 0 && h[16] == 4;
+}
 
 /* Read what nfdump wrote on stderr (first line, trimmed) into msg. */
 static void read_stderr(int fd, char *msg, size_t size)
@@ -53,17 +97,22 @@ static int nfdump_finish(struct nfdump_source *s, struct fm_error *err)
 	s->pid = -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return fm_error_set(err, FM_ENOTFOUND,
-				    "%s: nfdump is not installed (Debian: apt-get install nfdump)",
+				    "%s: nfdump is not installed (Debian: apt-get install nfdump); -i nfcapd reads capture files without it",
 				    s->path);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		if (strstr(msg, "pipe") || strstr(msg, "Unknown output mode"))
+		if (strstr(msg, "pipe") || strstr(msg, "output mode") ||
+		    strstr(msg, "output format"))
 			return fm_error_set(err, FM_EEXTERNAL,
-				"%s: the installed nfdump does not support '-o pipe' (removed in nfdump 1.7.5): %s",
+				"%s: the installed nfdump does not support '-o pipe' (removed in nfdump 1.7.5; use -i nfcapd, the native reader): %s",
 				s->path, msg);
 		return fm_error_set(err, FM_EEXTERNAL, "%s: nfdump failed (status %d): %s",
 				    s->path, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
 				    msg[0] ? msg : "no message");
 	}
+	if (s->count == 0 && s->zstd)
+		fm_warn(s->log,
+			"%s: nfdump returned no flows for this ZSTD-compressed file; nfdump before 1.7.3 (Debian 12 ships 1.7.1) cannot read ZSTD and says nothing: read it with -i nfcapd",
+			s->path);
 	return 0;
 }
 
@@ -76,6 +125,8 @@ static long nfdump_next(struct fm_source *src, struct fm_batch *b, size_t max,
 	if (s->done)
 		return 0;
 	n = s->pipe->ops->next(s->pipe, b, max, err);
+	if (n > 0)
+		s->count += (uint64_t)n;
 	if (n == 0) {
 		int r = nfdump_finish(s, err);
 		if (r < 0)
@@ -92,6 +143,8 @@ static int64_t nfdump_skip(struct fm_source *src, int64_t n, struct fm_error *er
 	if (s->done)
 		return 0;
 	k = s->pipe->ops->skip(s->pipe, n, err);
+	if (k > 0)
+		s->count += (uint64_t)k;
 	if (k >= 0 && k < n) {
 		int r = nfdump_finish(s, err);
 		if (r < 0)
@@ -140,6 +193,10 @@ int fm_nfdump_source_open(struct fm_source **out, const char *path,
 	if (stat(path, &st) < 0)
 		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
 				    "%s: %s", path, strerror(errno));
+	if (!on_path("nfdump"))
+		return fm_error_set(err, FM_ENOTFOUND,
+				    "%s: nfdump is not installed (Debian: apt-get install nfdump); -i nfcapd reads capture files without it",
+				    path);
 	if (pipe2(outp, O_CLOEXEC) < 0)
 		return fm_error_set(err, FM_EIO, "pipe: %s", strerror(errno));
 	if (pipe2(errp, O_CLOEXEC) < 0) {
@@ -174,6 +231,7 @@ int fm_nfdump_source_open(struct fm_source **out, const char *path,
 	s->pid = pid;
 	s->errfd = errp[0];
 	s->log = log;
+	s->zstd = file_is_zstd(path);
 	r = fm_pipe_source_from_fd(&s->pipe, outp[0], path, fields, err);
 	if (r < 0) {
 		close(outp[0]);

@@ -6,10 +6,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "flowmodels/buf.h"
 #include "io-int.h"
+#include "io-nfcapd.h"
 
 static const struct {
 	const char *name;
@@ -18,8 +21,7 @@ static const struct {
 	[FM_FORMAT_CSV_FLOW] = { "csv_flow", fm_csv_source_open },
 	[FM_FORMAT_PIPE] = { "pipe", fm_pipe_source_open },
 	[FM_FORMAT_BINARY] = { "binary", fm_binary_source_open },
-	/* until the native reader exists, nfcapd files go through nfdump (SPEC 2) */
-	[FM_FORMAT_NFCAPD] = { "nfcapd", fm_nfdump_source_open },
+	[FM_FORMAT_NFCAPD] = { "nfcapd", fm_nfcapd_source_open },
 	[FM_FORMAT_NFCAPD_NFDUMP] = { "nfcapd-nfdump", fm_nfdump_source_open },
 };
 
@@ -122,9 +124,46 @@ static int walk_dir(const char *dir, struct pathlist *l, struct fm_error *err)
 	return r;
 }
 
-int fm_inputs_expand(enum fm_format fmt, const char *const *paths,
-		     size_t npaths, char ***out, size_t *nout,
-		     struct fm_error *err)
+/*
+ * Capture folders hold other files: with an nfcapd format, drop the files
+ * of a directory listing l[first..] that are still being written
+ * (nfcapd.current.*) or do not start with an nfcapd header, with a note.
+ */
+static void drop_non_captures(struct pathlist *l, size_t first,
+			      const struct fm_log *log)
+{
+	size_t k = first;
+
+	for (size_t i = first; i < l->n; i++) {
+		const char *p = l->v[i], *base = strrchr(p, '/');
+		unsigned char head[4];
+		int keep = 0;
+
+		base = base ? base + 1 : p;
+		if (strncmp(base, "nfcapd.current.", 15) == 0) {
+			fm_warn(log, "%s: skipped: capture file still being written", p);
+		} else {
+			int fd = open(p, O_RDONLY | O_CLOEXEC);
+			ssize_t n = fd < 0 ? -1 : pread(fd, head, sizeof(head), 0);
+			if (fd >= 0)
+				close(fd);
+			keep = n == (ssize_t)sizeof(head) && fm_nfcapd_probe(head, 4);
+			if (!keep)
+				fm_warn(log, "%s: skipped: not an nfcapd file", p);
+		}
+		if (keep)
+			l->v[k++] = l->v[i];
+		else
+			free(l->v[i]);
+	}
+	l->n = k;
+	if (l->v)
+		l->v[k] = NULL;
+}
+
+static int inputs_expand(enum fm_format fmt, const char *const *paths,
+			 size_t npaths, char ***out, size_t *nout,
+			 const struct fm_log *log, struct fm_error *err)
 {
 	struct pathlist l = { 0 };
 	int r = 0;
@@ -157,6 +196,9 @@ int fm_inputs_expand(enum fm_format fmt, const char *const *paths,
 			free(dir);
 			if (r == 0)
 				qsort(l.v + first, l.n - first, sizeof(char *), path_sort_cmp);
+			if (r == 0 && (fmt == FM_FORMAT_NFCAPD ||
+				       fmt == FM_FORMAT_NFCAPD_NFDUMP))
+				drop_non_captures(&l, first, log);
 		} else {
 			r = pathlist_add(&l, p);
 		}
@@ -176,6 +218,13 @@ int fm_inputs_expand(enum fm_format fmt, const char *const *paths,
 	*out = l.v;
 	*nout = l.n;
 	return 0;
+}
+
+int fm_inputs_expand(enum fm_format fmt, const char *const *paths,
+		     size_t npaths, char ***out, size_t *nout,
+		     struct fm_error *err)
+{
+	return inputs_expand(fmt, paths, npaths, out, nout, NULL, err);
 }
 
 void fm_paths_free(char **paths)
@@ -211,8 +260,8 @@ int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
 	if (!r)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	r->opts = *opts;
-	rc = fm_inputs_expand(opts->format, paths, npaths, &r->paths, &r->npaths,
-			      err);
+	rc = inputs_expand(opts->format, paths, npaths, &r->paths, &r->npaths,
+			   opts->log, err);
 	if (rc < 0) {
 		free(r);
 		return rc;

@@ -12,7 +12,7 @@
 
 #include "io-int.h"
 
-#define TEXTIN_CHUNK (1u << 20)
+#define TEXTIN_CHUNK (2u << 20)
 
 static int textin_init(struct fm_textin *t, int fd, int own, const char *name,
 		       struct fm_error *err)
@@ -119,6 +119,45 @@ int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
 			return (int)r;
 		scan_from = t->start + have;
 	}
+}
+
+long fm_textin_lines(struct fm_textin *t, size_t max, const char **starts,
+		     uint32_t *lens, struct fm_error *err)
+{
+	size_t n = 0;
+
+	/* make sure a complete line (or the last one) is buffered */
+	while (!t->eof && !memchr(t->buf + t->start, '\n', t->end - t->start)) {
+		long r = textin_fill(t, err);
+		if (r < 0)
+			return r;
+	}
+	while (n < max) {
+		char *p = t->buf + t->start;
+		char *nl = memchr(p, '\n', t->end - t->start);
+		size_t l;
+		if (nl) {
+			l = (size_t)(nl - p);
+			t->start += l + 1;
+			t->consumed += l + 1;
+		} else if (t->eof && t->start < t->end) {
+			l = t->end - t->start;
+			t->start = t->end;
+			t->consumed += l;
+		} else {
+			break;
+		}
+		if (l > 0 && p[l - 1] == '\r')
+			l--;
+		if (l > UINT32_MAX)
+			return fm_error_set(err, FM_EFORMAT, "%s:%llu: line too long",
+					    t->name, (unsigned long long)t->line + n + 1);
+		starts[n] = p;
+		lens[n] = (uint32_t)l;
+		n++;
+	}
+	t->line += n;
+	return (long)n;
 }
 
 void fm_textin_close(struct fm_textin *t)

@@ -1,0 +1,67 @@
+/*
+ * anonymize.h - prefix-preserving IPv4 address anonymisation (Crypto-PAn,
+ * Xu et al. 2002) with AES-128 from OpenSSL, and the `anonymize` tool
+ * (SPEC 5).
+ *
+ * A struct fm_cryptopan holds the cipher context, the pad and a cache of
+ * addresses already anonymised; it has no global state, so several may be
+ * used at once (one per thread).  Keys are 32 bytes: the first 16 are the
+ * AES key, the last 16 are encrypted to give the pad.  Key material is
+ * wiped from memory when the object is freed, and never appears in error
+ * messages.
+ */
+#ifndef FLOWMODELS_ANONYMIZE_H
+#define FLOWMODELS_ANONYMIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flowmodels/error.h"
+#include "flowmodels/io.h"
+
+#define FM_ANON_KEY_LEN 32
+
+struct fm_cryptopan;
+
+int fm_cryptopan_new(struct fm_cryptopan **out,
+		     const unsigned char key[FM_ANON_KEY_LEN], struct fm_error *err);
+/*
+ * Anonymise n IPv4 addresses (host byte order numbers) from in to out
+ * (in == out allowed).  Returns 0, or FM_EEXTERNAL when OpenSSL fails.
+ */
+int fm_cryptopan_map(struct fm_cryptopan *cp, const uint32_t *in, uint32_t *out,
+		     size_t n, struct fm_error *err);
+/* Distinct addresses computed so far (cache misses). */
+uint64_t fm_cryptopan_computed(const struct fm_cryptopan *cp);
+void fm_cryptopan_free(struct fm_cryptopan *cp);
+
+/*
+ * Key forms (SPEC 5).  Text: "hex:" + 64 hex digits, or else the UTF-8
+ * bytes of the text, which must be exactly 32.  File: exactly 32 raw
+ * bytes, or 33 of which the last is a newline.  Errors name the length
+ * found, never the key.
+ */
+int fm_anon_key_from_text(const char *text, unsigned char key[FM_ANON_KEY_LEN],
+			  struct fm_error *err);
+int fm_anon_key_from_file(const char *path, unsigned char key[FM_ANON_KEY_LEN],
+			  struct fm_error *err);
+/* Overwrite key material in a way the compiler does not remove. */
+void fm_anon_key_wipe(void *p, size_t n);
+
+struct fm_anon_stats {
+	uint64_t read;        /* records read */
+	uint64_t written;     /* IPv4 records written (af 2 or 0) */
+	uint64_t dropped;     /* records of other address families */
+	uint64_t computed;    /* distinct addresses anonymised (cache misses) */
+};
+
+/*
+ * The whole tool: anonymise sa3 and da3 of every IPv4 record of scan s
+ * into writer w (not committed), dropping other families.  An sa3/da3
+ * value outside 0 .. 2^32-1 is an error naming the record.
+ */
+int fm_anonymize_run(struct fm_scan *s, struct fm_writer *w,
+		     const unsigned char key[FM_ANON_KEY_LEN],
+		     struct fm_anon_stats *stats, struct fm_error *err);
+
+#endif

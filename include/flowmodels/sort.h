@@ -1,0 +1,73 @@
+/*
+ * sort.h - `sort`: order the records of a binary directory by key fields
+ * (SPEC 5), on disk, with an index kept in memory.
+ *
+ * The order is stable and lexicographic over the key fields (first key
+ * primary), ascending; reverse flips the whole resulting order.  The
+ * permutation ("index": output record j is input record index[j], counted
+ * from the first record after skip_in) is computed by an LSD radix sort on
+ * the key columns and may be saved as INDEX.{B,H,I,Q} and reused.  Then
+ * every field array of the input is permuted, one column at a time,
+ * from a memory map into a temporary file; all files are renamed into
+ * place only when every one is complete, also when sorting in place.
+ */
+#ifndef FLOWMODELS_SORT_H
+#define FLOWMODELS_SORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flowmodels/error.h"
+#include "flowmodels/io.h"
+#include "flowmodels/progress.h"
+
+struct fm_sort_opts {
+	const int *keys;          /* field indices (enum fm_field), primary first */
+	size_t nkeys;             /* may be 0 only when an index is reused */
+	int reverse;
+	const char *index_file;   /* INDEX base name (or NULL) */
+	int64_t skip_in;          /* SPEC 3: <= 0 none */
+	int64_t count_in;         /* FM_UNLIMITED when absent; <= 0 none */
+	const struct fm_log *log;
+	const struct fm_progress *progress;
+};
+
+static inline void fm_sort_opts_init(struct fm_sort_opts *o)
+{
+	o->keys = NULL;
+	o->nkeys = 0;
+	o->reverse = 0;
+	o->index_file = NULL;
+	o->skip_in = 0;
+	o->count_in = FM_UNLIMITED;
+	o->log = NULL;
+	o->progress = NULL;
+}
+
+struct fm_sort_result {
+	uint64_t records;         /* records written per array */
+	size_t arrays;            /* field arrays written */
+	int index_reused;         /* an existing index file was used */
+	char index_path[4096];    /* the index file written or read ("" = none) */
+};
+
+/*
+ * Sort binary directory input into output (a directory; the same
+ * directory sorts in place).  res may be NULL.
+ */
+int fm_sort_binary(const char *input, const char *output,
+		   const struct fm_sort_opts *opts, struct fm_sort_result *res,
+		   struct fm_error *err);
+
+/*
+ * The permutation alone: stable ascending order of n records whose key
+ * columns are given as order-preserving unsigned values (keys[k][i] for
+ * key k, primary first).  *perm receives a malloc'ed array of n indices.
+ */
+int fm_sort_perm_u64(const uint64_t *const *keys, size_t nkeys, uint64_t n,
+		     uint64_t **perm, struct fm_error *err);
+
+/* The index code for n records: B, H, I or Q (every index 0..n-1 fits). */
+char fm_sort_index_code(uint64_t n);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * summary.h - the two TeX tables of `summary` (SPEC section 6).
+ *
+ * From a histogram with flows, packets and octets sums: a table of dataset
+ * facts and totals/averages, and a table of the cumulative shares of flows,
+ * packets and octets up to 2^0..2^24 packets (length) or 64 * 2^0..2^24
+ * bytes (size).  The text is identical to the reference's output (plus the
+ * "Average flow size" row of SPEC 9.3), including scipy's interp1d order
+ * of operations so the 4th decimal matches.
+ */
+#ifndef FLOWMODELS_SUMMARY_H
+#define FLOWMODELS_SUMMARY_H
+
+#include "flowmodels/buf.h"
+#include "flowmodels/error.h"
+#include "flowmodels/histogram.h"
+
+enum fm_xkind { FM_X_AUTO = 0, FM_X_LENGTH, FM_X_SIZE };
+
+/*
+ * Detect the x kind of a histogram: first bin_lo 1 -> length, 64 -> size;
+ * otherwise FM_EINVAL asking for -x.  Returns the kind or a negative code.
+ */
+int fm_xkind_detect(const struct fm_histogram *h, struct fm_error *err);
+/* "length" / "size" -> kind; 0 (FM_X_AUTO) when unknown. */
+enum fm_xkind fm_xkind_from_name(const char *name);
+
+/* The dataset rows of the first table; NULL = the default. */
+struct fm_summary_opts {
+	enum fm_xkind x;             /* FM_X_AUTO = detect */
+	const char *name;            /* default XXX */
+	const char *exporter;        /* default XXX */
+	const char *l2;              /* L2 technology, default XXX */
+	const char *sampling;        /* default none */
+	const char *active_timeout;  /* seconds, default XXX */
+	const char *inactive_timeout;/* seconds, default XXX */
+	int raw_tex;                 /* 0: escape TeX specials in the above */
+};
+
+/*
+ * Append both tables, each followed by two blank lines, to out.  h needs
+ * flows, packets and octets columns and at least one bin.  Returns 0 or a
+ * negative code.
+ */
+int fm_summary_format(const struct fm_histogram *h,
+		      const struct fm_summary_opts *opts, struct fm_buf *out,
+		      struct fm_error *err);
+
+/*
+ * The cumulative fraction of column c at point p, interpolated linearly
+ * between bins' bin_lo values exactly as scipy's interp1d does; NaN
+ * outside [first bin_lo, last bin_lo].  cdf[i] = cumsum/total for bin i
+ * must be precomputed by fm_summary_cdf.
+ */
+double fm_summary_interp(const struct fm_histogram *h, const double *cdf,
+			 int64_t p);
+/* cdf[0..h->n) = (double)cumsum(c) / (double)sum(c).  0 or FM_EINVAL. */
+int fm_summary_cdf(const struct fm_histogram *h, enum fm_hcol c, double *cdf,
+		   struct fm_error *err);
+
+#endif

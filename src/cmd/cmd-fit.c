@@ -1,0 +1,236 @@
+/*
+ * cmd-fit.c - `fit`: EM fit of a mixture to one column of a csv_hist file,
+ * written as DIR/Y.json plus DIR/Y.mode (SPEC 7).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "flowmodels/fileout.h"
+#include "flowmodels/fit.h"
+#include "cmd.h"
+
+enum {
+	OPT_F_Y = OPT_COMMON_END,
+	OPT_F_ITER,
+	OPT_F_U,
+	OPT_F_P,
+	OPT_F_L,
+	OPT_F_MPW,
+	OPT_F_INITIAL,
+};
+
+static const struct cmd_opt fit_opts[] = {
+	{ OPT_F_Y, 'y', "y-value", CMD_OPT_STR, "Y",
+	  "column to fit: flows, packets or octets (default: flows)",
+	  "flows|packets|octets" },
+	{ OPT_F_ITER, 'i', "iterations", CMD_OPT_INT, "N",
+	  "number of EM iterations (default: 100)", NULL },
+	{ OPT_F_U, 'U', "uniform", CMD_OPT_INT, "N",
+	  "number of uniform components in the initial mixture", NULL },
+	{ OPT_F_P, 'P', "pareto", CMD_OPT_INT, "N",
+	  "number of Pareto (genpareto) components", NULL },
+	{ OPT_F_L, 'L', "lognorm", CMD_OPT_INT, "N",
+	  "number of lognorm components", NULL },
+	{ OPT_F_MPW, 0, "mpw", CMD_OPT_REAL, "W",
+	  "maximum weight of a Pareto component (default: no cap)", NULL },
+	{ OPT_F_INITIAL, 0, "initial", CMD_OPT_STR, "FILE",
+	  "start from this mixture JSON file instead of -U/-P/-L", "file" },
+	CMD_OPT_OUTPUT("output directory for Y.json and Y.mode (default: .)"),
+	CMD_OPTS_COMMON,
+	CMD_OPT_END
+};
+
+/* mkdir -p */
+static int make_dirs(const char *path, struct fm_error *err)
+{
+	char *p = strdup(path);
+	int r = 0;
+
+	if (!p)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (char *s = p + 1; r == 0; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0755) < 0 && errno != EEXIST)
+				r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
+						 p, strerror(errno));
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(p);
+	return r;
+}
+
+static int get_count(const struct cmd_args *a, int id, const char *name,
+		     unsigned *out, struct fm_error *err)
+{
+	*out = 0;
+	if (!a->v[id].set)
+		return 0;
+	if (a->v[id].i < 0 || a->v[id].i > 10000)
+		return fm_error_set(err, FM_EINVAL, "-%s: expected a count 0..10000, got %lld",
+				    name, (long long)a->v[id].i);
+	*out = (unsigned)a->v[id].i;
+	return 0;
+}
+
+static int write_mode(const char *path, const struct cmd_args *a,
+		      const char *y, unsigned iters, unsigned U, unsigned P,
+		      unsigned L, struct fm_error *err)
+{
+	struct fm_buf b = FM_BUF_INIT;
+	int r = fm_buf_addstr(&b, "{\"in_file\": "), first = 1;
+
+	r |= fm_json_add_string(&b, a->pos[0]);
+	r |= fm_buf_addstr(&b, ", \"y_value\": ");
+	r |= fm_json_add_string(&b, y);
+	r |= fm_buf_printf(&b, ", \"max_iter\": %u, \"initial\": ", iters);
+	if (a->v[OPT_F_INITIAL].set) {
+		r |= fm_json_add_string(&b, a->v[OPT_F_INITIAL].s);
+	} else {
+		/* like the reference: only the non-zero counts, in U P L order */
+		const char *names[3] = { "U", "P", "L" };
+		unsigned vals[3] = { U, P, L };
+		r |= fm_buf_addch(&b, '{');
+		for (int i = 0; i < 3; i++) {
+			if (!vals[i])
+				continue;
+			r |= fm_buf_printf(&b, "%s\"%s\": %u", first ? "" : ", ",
+					   names[i], vals[i]);
+			first = 0;
+		}
+		r |= fm_buf_addch(&b, '}');
+	}
+	r |= fm_buf_addstr(&b, ", \"max_pareto_w\": ");
+	if (a->v[OPT_F_MPW].set && a->v[OPT_F_MPW].d != 0)
+		r |= fm_json_add_double(&b, a->v[OPT_F_MPW].d);
+	else
+		r |= fm_buf_addstr(&b, "null");
+	r |= fm_buf_addstr(&b, "}\n");
+	if (r)
+		r = fm_error_set(err, FM_ENOMEM, "out of memory");
+	else
+		r = fm_file_write_atomic(path, fm_buf_str(&b), b.len, err);
+	fm_buf_release(&b);
+	return r;
+}
+
+static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct fm_error err = { 0 };
+	struct fm_histogram h;
+	struct fm_mixture m;
+	struct fm_fit_opts fo;
+	const char *y = a->v[OPT_F_Y].set ? a->v[OPT_F_Y].s : "flows";
+	const char *dir = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : ".";
+	char *jpath = NULL, *mpath = NULL;
+	unsigned U = 0, P = 0, L = 0, iters = 100;
+	int yc = fm_hcol_from_name(y), r = 0;
+	double t0 = cmd_now();
+
+	fm_histogram_init(&h);
+	fm_mixture_init(&m);
+	if (yc != FM_HCOL_FLOWS && yc != FM_HCOL_PACKETS && yc != FM_HCOL_OCTETS)
+		r = fm_error_set(&err, FM_EINVAL,
+				 "-y: expected flows, packets or octets, not '%s'", y);
+	if (r == 0 && a->v[OPT_F_ITER].set) {
+		if (a->v[OPT_F_ITER].i < 0 || a->v[OPT_F_ITER].i > 100000000)
+			r = fm_error_set(&err, FM_EINVAL,
+					 "-i: expected 0..100000000 iterations, got %lld",
+					 (long long)a->v[OPT_F_ITER].i);
+		else
+			iters = (unsigned)a->v[OPT_F_ITER].i;
+	}
+	if (r == 0)
+		r = get_count(a, OPT_F_U, "U", &U, &err);
+	if (r == 0)
+		r = get_count(a, OPT_F_P, "P", &P, &err);
+	if (r == 0)
+		r = get_count(a, OPT_F_L, "L", &L, &err);
+	if (r == 0 && a->v[OPT_F_MPW].set && !(a->v[OPT_F_MPW].d >= 0))
+		r = fm_error_set(&err, FM_EINVAL, "--mpw: expected a weight >= 0");
+	if (r == 0 && a->v[OPT_F_INITIAL].set && U + P + L > 0)
+		r = fm_error_set(&err, FM_EINVAL,
+				 "give either -U/-P/-L counts or --initial FILE, not both");
+	if (r == 0 && !a->v[OPT_F_INITIAL].set && U + P + L == 0)
+		r = fm_error_set(&err, FM_EINVAL,
+				 "no initial mixture: give -U/-P/-L counts or --initial FILE");
+	if (r == 0)
+		r = fm_histogram_read(&h, a->pos[0], FM_HCOL_BIT(yc), &ctx->log, &err);
+	if (r == 0 && h.n == 0)
+		r = fm_error_set(&err, FM_EINVAL, "%s: the histogram has no bins",
+				 a->pos[0]);
+	if (r == 0) {
+		if (a->v[OPT_F_INITIAL].set)
+			r = fm_mixture_read(&m, a->v[OPT_F_INITIAL].s, &err);
+		else
+			r = fm_fit_initial(&m, h.bin_lo[0], h.bin_lo[h.n - 1], U, P, L,
+					   &err);
+	}
+	if (r == 0) {
+		memset(&fo, 0, sizeof(fo));
+		fo.max_iter = iters;
+		fo.max_pareto_w = a->v[OPT_F_MPW].set ? a->v[OPT_F_MPW].d : 0;
+		fo.log = &ctx->log;
+		fo.progress = &ctx->progress;
+		r = fm_fit_histogram(&m, &h, (enum fm_hcol)yc, &fo, &err);
+		if (r < 0 && r != FM_ECANCEL)
+			fm_error_prefix(&err, "%s", a->pos[0]);
+	}
+	if (r == 0)
+		r = make_dirs(dir, &err);
+	if (r == 0) {
+		size_t n = strlen(dir) + strlen(y) + 8;
+		jpath = malloc(n);
+		mpath = malloc(n);
+		if (!jpath || !mpath) {
+			r = fm_error_set(&err, FM_ENOMEM, "out of memory");
+		} else {
+			snprintf(jpath, n, "%s/%s.json", dir, y);
+			snprintf(mpath, n, "%s/%s.mode", dir, y);
+		}
+	}
+	if (r == 0)
+		r = fm_mixture_write(&m, jpath, &err);
+	if (r == 0)
+		r = write_mode(mpath, a, y, iters, U, P, L, &err);
+	if (r == 0)
+		cmd_summary(ctx, "fit: %s: %zu components, %u iterations in %.3f s; "
+			    "log-likelihood %.6f, AIC %.6f, BIC %.6f (k = %d, N = %.0f)",
+			    jpath, m.n, iters, cmd_now() - t0, m.stats.loglik,
+			    m.stats.aic, m.stats.bic, m.stats.k, m.stats.n);
+	free(jpath);
+	free(mpath);
+	fm_mixture_release(&m);
+	fm_histogram_release(&h);
+	if (r < 0)
+		return cmd_fail(ctx, &err);
+	return 0;
+}
+
+const struct cmd_entry cmd_fit_entry = {
+	.name = "fit",
+	.alias = NULL,
+	.summary = "fit a distribution mixture to a histogram (EM)",
+	.usage = "[-y flows|packets|octets] [-i N] [-U N] [-P N] [-L N] [--mpw W] "
+		 "[--initial FILE] [-O DIR] HISTOGRAM",
+	.description =
+		"Fits a mixture of uniform, Pareto (genpareto), lognorm (and, from an\n"
+		"--initial file, norm, gamma, weibull_min) components to the Y column\n"
+		"of a csv_hist file by the reference's EM algorithm: x = bin_lo, the\n"
+		"weights = Y_sum.  The initial mixture has U uniforms [0, xmin + n],\n"
+		"P Paretos and L lognorms on geometrically spaced points, or comes\n"
+		"from --initial.  Writes DIR/Y.json (the mixture, with its sum and the\n"
+		"quality figures log-likelihood, AIC and BIC) and DIR/Y.mode (the\n"
+		"arguments), each complete or not at all.",
+	.opts = fit_opts,
+	.min_pos = 1,
+	.max_pos = 1,
+	.exec = fit_exec,
+};

@@ -1,0 +1,98 @@
+/*
+ * cmd-merge.c - `merge`: stitch records split by the exporter's active
+ * timeout (SPEC 5), reading any format, writing csv_flow or binary.
+ */
+#include <string.h>
+
+#include "flowmodels/merge.h"
+#include "cmd.h"
+
+enum { OPT_INACTIVE = OPT_COMMON_END, OPT_ACTIVE };
+
+static const struct cmd_opt merge_opts[] = {
+	CMD_OPT_IN_FORMAT("nfcapd"),
+	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
+	  "output format: csv_flow or binary (default: csv_flow)", "csv_flow|binary" },
+	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),
+	{ OPT_INACTIVE, 'I', "inactive-timeout", CMD_OPT_REAL, "SECONDS",
+	  "inactive timeout of the exporter, in seconds (default: 15.0)", NULL },
+	{ OPT_ACTIVE, 'A', "active-timeout", CMD_OPT_REAL, "SECONDS",
+	  "active timeout of the exporter, in seconds (default: 300.0)", NULL },
+	CMD_OPTS_CUT,
+	CMD_OPTS_COMMON,
+	CMD_OPT_END
+};
+
+static int merge_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct fm_error err = { 0 };
+	struct fm_merge_opts mo;
+	struct fm_merge_stats st;
+	enum fm_format ofmt;
+	struct cmd_scan *cs = NULL;
+	struct fm_writer *w = NULL;
+	struct fm_writer_opts wo;
+	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : "-";
+	double t0 = cmd_now();
+	int r;
+
+	memset(&st, 0, sizeof(st));
+	fm_merge_opts_init(&mo);
+	if (a->v[OPT_INACTIVE].set)
+		mo.inactive = a->v[OPT_INACTIVE].d;
+	if (a->v[OPT_ACTIVE].set)
+		mo.active = a->v[OPT_ACTIVE].d;
+	r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_CSV_FLOW, &ofmt, &err);
+	if (r == 0 && ofmt != FM_FORMAT_CSV_FLOW && ofmt != FM_FORMAT_BINARY)
+		r = fm_error_set(&err, FM_EINVAL,
+				 "cannot write format '%s' (output formats: csv_flow, binary)",
+				 a->v[OPT_OUT_FORMAT].s);
+	if (r == 0)
+		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &cs, &err);
+	if (r == 0) {
+		memset(&wo, 0, sizeof(wo));
+		wo.format = ofmt;
+		wo.log = &ctx->log;
+		r = fm_writer_open(&w, &wo, out, &err);
+	}
+	if (r == 0)
+		r = fm_merge_run(cmd_scan_get(cs), w, &mo, &st, &err);
+	if (r == 0)
+		r = fm_writer_commit(w, &err);
+	fm_writer_free(w);
+	cmd_scan_close(cs);
+	if (r < 0)
+		return cmd_fail(ctx, &err);
+	if (st.reversed)
+		fm_warn(&ctx->log, "%llu record pairs were in reversed order (swapped)",
+			(unsigned long long)st.reversed);
+	cmd_summary(ctx, "merge: %llu records read, merged: %llu, wrong: %llu, "
+			"reversed: %llu, written: %llu, cached at end: %llu in %.3f s",
+			(unsigned long long)st.read, (unsigned long long)st.merged,
+			(unsigned long long)st.wrong, (unsigned long long)st.reversed,
+			(unsigned long long)st.written, (unsigned long long)st.cached,
+			cmd_now() - t0);
+	return 0;
+}
+
+const struct cmd_entry cmd_merge_entry = {
+	.name = "merge",
+	.alias = NULL,
+	.summary = "merge flow records split by the exporter's active timeout",
+	.usage = "[-i FORMAT] [-o FORMAT] [-O OUTPUT] [-I SECONDS] [-A SECONDS] [CUTTING] INPUT...",
+	.description =
+		"Reads records in input order and stitches together the pieces of flows\n"
+		"that the exporter cut at its active timeout.  Records with the same key\n"
+		"(af .. dp) are merged when the later one starts less than the inactive\n"
+		"timeout after the earlier one ends.  A record spanning at least\n"
+		"active - inactive seconds waits in a cache for its continuation; the\n"
+		"records still waiting at the end are written in the order they entered\n"
+		"the cache.  Overlapping records of one key are both dropped (counted as\n"
+		"wrong); a pair in reversed time order is swapped and merged.  aggs of a\n"
+		"record is taken as 1 when it is 0.  The counts merged, wrong, reversed,\n"
+		"written and cached are printed on stderr.",
+	.opts = merge_opts,
+	.min_pos = 1,
+	.max_pos = -1,
+	.exec = merge_exec,
+};

@@ -1,0 +1,575 @@
+/*
+ * fit.c - EM fitting of mixtures (see fit.h and SPEC 7).
+ *
+ * Layout: the responsibilities r[k][i] live in one K x n array, component
+ * major, so that the E-step fills one contiguous row per component and the
+ * M-step reads it back contiguously.  log(x) is computed once.  The
+ * lognorm density, which dominates the cost, is evaluated with a single
+ * exp: scipy's exp(-log(y)^2 / (2 s^2) - log(s y sqrt(2 pi))) / scale with
+ * y = x / scale equals exp(-(log x - log scale)^2 / (2 s^2) - log x -
+ * log(s sqrt(2 pi))); the two differ by rounding only.
+ *
+ * Each E-step row is normalised to sum 1 and scaled by w_i / mean(w) in
+ * one multiplication by t_i = (w_i / mean(w)) / rowsum_i.
+ *
+ * Everything a fit needs is in struct em (no globals): fits in several
+ * threads do not interact.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sf_psi.h>
+
+#include "flowmodels/fit.h"
+
+#define SQRT_2PI 2.5066282746310002
+
+static int takes_log(enum fm_dist d)
+{
+	return d == FM_DIST_LOGNORM || d == FM_DIST_GENPARETO ||
+	       d == FM_DIST_GAMMA || d == FM_DIST_WEIBULL_MIN;
+}
+
+/* numpy.geomspace(a, b, n) as SPEC 7 spells it. */
+static void geomspace(double a, double b, size_t n, double *g)
+{
+	double la = log10(a), lb = log10(b), step;
+
+	if (n == 0)
+		return;
+	if (n == 1) {
+		g[0] = a;
+		return;
+	}
+	step = (lb - la) / (double)(n - 1);
+	for (size_t i = 0; i < n; i++)
+		g[i] = pow(10.0, (double)i * step + la);
+	g[0] = a;
+	g[n - 1] = b;
+}
+
+int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax,
+		   unsigned U, unsigned P, unsigned L, struct fm_error *err)
+{
+	size_t ng = (size_t)P + L, j = 0;
+	double *g = NULL;
+	int r = 0;
+
+	fm_mixture_release(m);
+	if ((size_t)U + ng == 0)
+		return fm_error_set(err, FM_EINVAL,
+				    "the initial mixture has no components: give -U, -P or -L counts");
+	if (xmin + (int64_t)U - 1 > xmax)
+		return fm_error_set(err, FM_EINVAL,
+				    "-U %u: more uniforms than x values (x from %lld to %lld)",
+				    U, (long long)xmin, (long long)xmax);
+	if (ng) {
+		g = malloc(ng * sizeof(double));
+		if (!g)
+			return fm_error_set(err, FM_ENOMEM, "fit: out of memory");
+		geomspace((double)(xmin + (U > 1 ? U : 1) - 1), (double)xmax, ng, g);
+	}
+	for (unsigned u = 0; u < U && r == 0; u++) {
+		double p[2] = { 0, (double)(xmin + u) };
+		unsigned char pi[2] = { 1, 1 };
+		if (!(p[1] > 0)) {
+			r = fm_error_set(err, FM_EINVAL,
+					 "uniform %u would have scale %lld <= 0 (x starts at %lld)",
+					 u + 1, (long long)(xmin + u), (long long)xmin);
+			break;
+		}
+		r = fm_mixture_add(m, 0.1, FM_DIST_UNIFORM, p, pi, err);
+	}
+	for (unsigned k = 0; k < P && r == 0; k++) {
+		double p[3] = { 1.0, 0, 10.0 };
+		unsigned char pi[3] = { 0, 0, 0 };
+		if (k == 0) {
+			p[1] = (double)(xmin + (int64_t)U - 1);
+			pi[1] = 1;
+		} else {
+			p[1] = g[j++];
+		}
+		r = fm_mixture_add(m, 0.1, FM_DIST_GENPARETO, p, pi, err);
+	}
+	for (unsigned k = 0; k < L && r == 0; k++) {
+		double p[3] = { 2.0, 0, g[j++] };
+		unsigned char pi[3] = { 0, 1, 0 };
+		r = fm_mixture_add(m, 0.1, FM_DIST_LOGNORM, p, pi, err);
+	}
+	free(g);
+	if (r < 0)
+		fm_mixture_release(m);
+	return r;
+}
+
+struct em {
+	size_t n, K;
+	const double *x, *w;
+	double *lx;        /* log x (NULL when no component needs it) */
+	double *r;         /* K x n responsibilities */
+	double *t;         /* per-row scale */
+	double avg_w;
+	int ascending;     /* x[i] < x[i+1] for all i */
+	size_t *end;       /* per component: rows >= end[k] are zero */
+	unsigned char *warned;
+	const struct fm_log *log;
+};
+
+/*
+ * The end of component c's non-zero range: rows i >= end are zero for a
+ * uniform (x ascending), so they are neither computed nor summed.
+ */
+static size_t active_end(const struct em *e, const struct fm_component *c)
+{
+	size_t lo = 0, hi = e->n;
+
+	if (c->dist != FM_DIST_UNIFORM || !e->ascending)
+		return e->n;
+	/* first i with (x_i - loc) / scale > 1, by bisection */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((e->x[mid] - c->p[0]) / c->p[1] > 1)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo > 0 ? lo : 1;
+}
+
+/* Fill row[0..end) with w_k * pdf_k(x_i), the first bin by CDF difference. */
+static void estep_component(struct em *e, const struct fm_component *c,
+			    double *row, size_t end)
+{
+	const double *x = e->x, *lx = e->lx;
+	double wk = c->weight;
+
+	switch (c->dist) {
+	case FM_DIST_UNIFORM: {
+		double loc = c->p[0], scale = c->p[1], v = 1.0 / scale * wk;
+		for (size_t i = 0; i < end; i++) {
+			double y = (x[i] - loc) / scale;
+			row[i] = (y >= 0 && y <= 1) ? v : 0.0;
+		}
+		break;
+	}
+	case FM_DIST_LOGNORM:
+		if (c->p[1] == 0 && c->p[0] > 0 && c->p[2] > 0) {
+			double s = c->p[0], m = log(c->p[2]);
+			double nf = -1.0 / (2 * s * s), cst = log(s * SQRT_2PI);
+			for (size_t i = 0; i < end; i++) {
+				double d = lx[i] - m;
+				row[i] = exp(d * d * nf - lx[i] - cst) * wk;
+			}
+			break;
+		}
+		/* a shifted lognorm takes the generic path */
+		__attribute__((fallthrough));
+	case FM_DIST_GAMMA:
+		if (c->dist == FM_DIST_GAMMA && c->p[1] == 0 && c->p[0] > 0 &&
+		    c->p[2] > 0) {
+			/* exp((a - 1) log y - y - lgamma(a)) / scale, y = x / scale */
+			double a = c->p[0], scale = c->p[2], ls = log(scale);
+			gsl_sf_result lgr;
+			double lg;
+			if (gsl_sf_lngamma_e(a, &lgr) != GSL_SUCCESS)
+				goto generic;
+			lg = lgr.val;
+			for (size_t i = 0; i < end; i++) {
+				double y = x[i] / scale;
+				row[i] = exp((a - 1.0) * (lx[i] - ls) - y - lg) /
+					 scale * wk;
+			}
+			break;
+		}
+		__attribute__((fallthrough));
+	default:
+	generic:
+		for (size_t i = 0; i < end; i++)
+			row[i] = fm_dist_pdf(c->dist, c->p, x[i]) * wk;
+		break;
+	}
+	row[0] = (fm_dist_cdf(c->dist, c->p, x[0]) -
+		  fm_dist_cdf(c->dist, c->p, 0.0)) * wk;
+}
+
+static double sum(const double *a, size_t n)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += a[i];
+	return s;
+}
+
+static double dot(const double *a, const double *b, size_t n)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += a[i] * b[i];
+	return s;
+}
+
+/* The M-step of one component; returns 0, or -1 when the result is not
+ * finite (the caller keeps the old parameters). */
+static int mstep(struct em *e, const struct fm_component *old,
+		 const double *v, double upper, double *np)
+{
+	const double *x = e->x, *lx = e->lx;
+	size_t n = e->n;
+
+	memcpy(np, old->p, sizeof(old->p));
+	switch (old->dist) {
+	case FM_DIST_UNIFORM:
+		return 0;
+	case FM_DIST_NORM:
+	case FM_DIST_LOGNORM: {
+		const double *z = old->dist == FM_DIST_LOGNORM ? lx : x;
+		double sw = sum(v, n), mu, ss = 0, sigma;
+		if (!(sw > 0))
+			sw = DBL_EPSILON;
+		mu = dot(v, z, n) / sw;
+		for (size_t i = 0; i < n; i++)
+			ss += v[i] * ((z[i] - mu) * (z[i] - mu));
+		sigma = sqrt(ss / sw);
+		if (!(sigma > 0))
+			sigma = DBL_EPSILON;
+		if (old->dist == FM_DIST_NORM) {
+			np[0] = mu;
+			np[1] = sigma;
+		} else {
+			np[0] = sigma;
+			np[1] = 0;
+			np[2] = exp(mu);
+			if (np[2] < upper)
+				memcpy(np, old->p, sizeof(old->p));
+		}
+		break;
+	}
+	case FM_DIST_GENPARETO: {
+		double beta = old->p[1];
+		double alpha = 1.0 / (dot(lx, v, n) / sum(v, n) - log(beta));
+		np[0] = 1.0 / alpha;
+		np[1] = beta;
+		np[2] = beta / alpha;
+		break;
+	}
+	case FM_DIST_GAMMA: {
+		double sw = sum(v, n), b = dot(v, x, n) / sw / old->p[0];
+		/* sum(v (log x - log b - psi(a))) = 0  <=>  psi(a) = t */
+		double t = dot(v, lx, n) / sw - log(b), a;
+		gsl_sf_result ps, ps1;
+		if (t >= -2.22)
+			a = exp(t) + 0.5;
+		else
+			a = -1.0 / (t + 0.5772156649015329);
+		for (int it = 0; it < 100 && isfinite(a); it++) {
+			double na;
+			if (gsl_sf_psi_e(a, &ps) != GSL_SUCCESS ||
+			    gsl_sf_psi_1_e(a, &ps1) != GSL_SUCCESS) {
+				a = NAN;
+				break;
+			}
+			na = a - (ps.val - t) / ps1.val;
+			if (!(na > 0))
+				na = a / 2;
+			if (fabs(na - a) <= 4 * DBL_EPSILON * a) {
+				a = na;
+				break;
+			}
+			a = na;
+		}
+		np[0] = a;
+		np[1] = 0;
+		np[2] = b;
+		break;
+	}
+	case FM_DIST_WEIBULL_MIN: {
+		double S = sum(v, n), ko = old->p[0], sx = 0, l, ll, svl;
+		double k = 1.0, p = 1.0;
+		for (size_t i = 0; i < n; i++)
+			sx += v[i] * pow(x[i], ko);
+		l = pow(sx / S, 1.0 / ko);
+		ll = log(l);
+		svl = dot(v, lx, n);
+		/* scipy.optimize.newton(f, 1.0, fprime, maxiter=5, tol=1.48e-8) */
+		for (int it = 0; it < 5; it++) {
+			double sk = 0, sd = 0, f, fd;
+			for (size_t i = 0; i < n; i++) {
+				double q = x[i] / l, lq = log(q);
+				sk += v[i] * (pow(x[i], k) * lq);
+				sd += v[i] * (q * q) * (lq * lq);
+			}
+			f = 1.0 / k * S + svl - ll * S - pow(l, -k) * sk;
+			if (f == 0) {
+				p = k;
+				break;
+			}
+			fd = -1.0 / (k * k) * S - sd;
+			if (fd == 0) {
+				p = k;
+				break;
+			}
+			p = k - f / fd;
+			if (fabs(p - k) <= 1.48e-8)
+				break;
+			k = p;
+		}
+		np[0] = p;
+		np[1] = 0;
+		np[2] = l;
+		break;
+	}
+	default:
+		return -1;
+	}
+	for (int j = 0; j < fm_dist_nparams(old->dist); j++)
+		if (!isfinite(np[j]))
+			return -1;
+	if (fm_dist_check(old->dist, np, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+static void warn_identical(const struct fm_mixture *m, const struct fm_log *log)
+{
+	for (size_t a = 0; a < m->n; a++)
+		for (size_t b = a + 1; b < m->n; b++) {
+			const struct fm_component *ca = &m->comp[a], *cb = &m->comp[b];
+			if (ca->dist == cb->dist && ca->weight == cb->weight &&
+			    memcmp(ca->p, cb->p, sizeof(ca->p)) == 0) {
+				fm_warn(log,
+					"components %zu and %zu (%s) start identical and "
+					"will stay identical", a + 1, b + 1,
+					fm_dist_name(ca->dist));
+				break;
+			}
+		}
+}
+
+int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
+	      size_t n, const struct fm_fit_opts *opts, struct fm_error *err)
+{
+	static const struct fm_fit_opts defaults = { .max_iter = 100 };
+	const struct fm_fit_opts *o = opts ? opts : &defaults;
+	struct fm_mixture cur;
+	struct em e;
+	double wsum = 0;
+	int need_log = 0, r = 0;
+	size_t K = m->n;
+
+	memset(&e, 0, sizeof(e));
+	fm_mixture_init(&cur);
+	if (n == 0)
+		return fm_error_set(err, FM_EINVAL, "fit: the histogram has no bins");
+	r = fm_mixture_check(m, err);
+	if (r < 0) {
+		fm_error_prefix(err, "initial mixture");
+		return r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(x[i]) || !isfinite(w[i]) || w[i] < 0)
+			return fm_error_set(err, FM_EINVAL,
+					    "fit: bin %zu: x %g / weight %g not finite or negative",
+					    i + 1, x[i], w[i]);
+		wsum += w[i];
+	}
+	if (!(wsum > 0))
+		return fm_error_set(err, FM_EINVAL, "fit: all weights are zero");
+	for (size_t k = 0; k < K; k++) {
+		const struct fm_component *c = &m->comp[k];
+		if (takes_log(c->dist))
+			need_log = 1;
+		if (c->dist == FM_DIST_GENPARETO && !(c->p[1] > 0))
+			return fm_error_set(err, FM_EINVAL,
+					    "component %zu: genpareto location %g <= 0 cannot be "
+					    "fitted (its log is needed): use -U >= 1 or an "
+					    "--initial mixture", k + 1, c->p[1]);
+	}
+	if (need_log && !(x[0] > 0))
+		return fm_error_set(err, FM_EINVAL,
+				    "fit: x value %g <= 0, but lognorm, genpareto, gamma and "
+				    "weibull_min components need x > 0", x[0]);
+	warn_identical(m, o->log);
+
+	r = fm_mixture_copy(&cur, m, err);
+	if (r < 0)
+		return r;
+	e.n = n;
+	e.K = K;
+	e.x = x;
+	e.w = w;
+	e.log = o->log;
+	e.avg_w = wsum / (double)n;
+	e.r = malloc(K * n * sizeof(double));
+	e.t = malloc(n * sizeof(double));
+	e.warned = calloc(K, 1);
+	e.end = calloc(K, sizeof(size_t));
+	e.ascending = 1;
+	for (size_t i = 1; i < n; i++)
+		if (!(x[i] > x[i - 1]))
+			e.ascending = 0;
+	if (need_log)
+		e.lx = malloc(n * sizeof(double));
+	if (!e.r || !e.t || !e.warned || !e.end || (need_log && !e.lx)) {
+		r = fm_error_set(err, FM_ENOMEM, "fit: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; need_log && i < n; i++)
+		e.lx[i] = log(x[i]);
+
+	for (unsigned it = 0; it < o->max_iter; it++) {
+		double upper = 0;
+
+		/* E-step */
+		for (size_t k = 0; k < K; k++) {
+			e.end[k] = active_end(&e, &cur.comp[k]);
+			estep_component(&e, &cur.comp[k], e.r + k * n, e.end[k]);
+		}
+		for (size_t i = 0; i < n; i++)
+			e.t[i] = 0;
+		for (size_t k = 0; k < K; k++) {
+			const double *row = e.r + k * n;
+			for (size_t i = 0; i < e.end[k]; i++)
+				e.t[i] += row[i];
+		}
+		for (size_t i = 0; i < n; i++) {
+			double s = e.t[i] == 0.0 ? 1.0 : e.t[i];
+			e.t[i] = w[i] / e.avg_w / s;
+		}
+		for (size_t k = 0; k < K; k++) {
+			double *row = e.r + k * n;
+			for (size_t i = 0; i < e.end[k]; i++)
+				row[i] *= e.t[i];
+		}
+		/* the uniforms' (and Paretos') upper end */
+		for (size_t k = 0; k < K; k++) {
+			const struct fm_component *c = &cur.comp[k];
+			if (c->dist == FM_DIST_UNIFORM && c->p[1] > upper)
+				upper = c->p[1];
+			if (c->dist == FM_DIST_GENPARETO && c->p[1] + 1.0 > upper)
+				upper = c->p[1] + 1.0;
+		}
+		/* M-step */
+		for (size_t k = 0; k < K; k++) {
+			struct fm_component *c = &cur.comp[k];
+			double np[3];
+			if (mstep(&e, c, e.r + k * n, upper, np) < 0) {
+				if (!e.warned[k]) {
+					fm_warn(o->log,
+						"iteration %u: component %zu (%s): the M-step gave "
+						"invalid parameters; keeping the previous ones",
+						it + 1, k + 1, fm_dist_name(c->dist));
+					e.warned[k] = 1;
+				}
+				continue;
+			}
+			memcpy(c->p, np, sizeof(np));
+			if (c->dist != FM_DIST_UNIFORM && c->dist != FM_DIST_NORM) {
+				/* loc 0 comes back as the integer 0 (lognorm, gamma,
+				 * weibull_min); genpareto keeps its location as is */
+				if (c->dist != FM_DIST_GENPARETO)
+					c->p_int[1] = 1;
+				c->p_int[0] = c->p_int[2] = 0;
+			} else if (c->dist == FM_DIST_NORM) {
+				c->p_int[0] = c->p_int[1] = 0;
+			}
+		}
+		for (size_t k = 0; k < K; k++) {
+			struct fm_component *c = &cur.comp[k];
+			double wk = sum(e.r + k * n, e.end[k]) / (double)n;
+			if (o->max_pareto_w > 0 && c->dist == FM_DIST_GENPARETO &&
+			    wk > o->max_pareto_w)
+				wk = o->max_pareto_w;
+			c->weight = wk;
+		}
+		if (fm_progress_report(o->progress, it + 1, o->max_iter) ||
+		    (o->on_iteration && o->on_iteration(o->ctx, it + 1, &cur))) {
+			r = fm_error_set(err, FM_ECANCEL, "fit: cancelled after %u iterations",
+					 it + 1);
+			goto out;
+		}
+	}
+	for (size_t k = 0; k < K; k++)
+		m->comp[k] = cur.comp[k];
+	m->stats.iterations = o->max_iter;
+out:
+	fm_mixture_release(&cur);
+	free(e.r);
+	free(e.t);
+	free(e.lx);
+	free(e.warned);
+	free(e.end);
+	return r;
+}
+
+void fm_fit_quality(const struct fm_mixture *m, const int64_t *lo,
+		    const int64_t *hi, const double *w, size_t n,
+		    struct fm_mix_stats *st)
+{
+	double L = 0, N = 0;
+	int k = m->n ? (int)m->n - 1 : 0;
+
+	for (size_t c = 0; c < m->n; c++)
+		k += fm_dist_free_params(m->comp[c].dist);
+	for (size_t i = 0; i < n; i++) {
+		double a = i == 0 ? 0.0 : (double)lo[i] - 1.0;
+		double b = (double)hi[i] - 1.0, P;
+		N += w[i];
+		if (w[i] == 0)
+			continue;
+		double Fa = fm_mixture_cdf(m, a);
+		if (Fa > 0.5)
+			P = fm_mixture_sf(m, a) - fm_mixture_sf(m, b);
+		else
+			P = fm_mixture_cdf(m, b) - Fa;
+		L += P > 0 ? w[i] * log(P) : -INFINITY;
+	}
+	st->valid = 1;
+	st->loglik = L;
+	st->n = N;
+	st->k = k;
+	st->aic = 2.0 * k - 2.0 * L;
+	st->bic = k * log(N) - 2.0 * L;
+}
+
+int fm_fit_histogram(struct fm_mixture *m, const struct fm_histogram *h,
+		     enum fm_hcol y, const struct fm_fit_opts *opts,
+		     struct fm_error *err)
+{
+	double *x, *w;
+	unsigned iters;
+	int r;
+
+	if (!fm_histogram_has(h, y))
+		return fm_error_set(err, FM_EINVAL, "histogram has no column '%s_sum'",
+				    fm_hcol_name(y) ? fm_hcol_name(y) : "?");
+	if (h->n == 0)
+		return fm_error_set(err, FM_EINVAL, "fit: the histogram has no bins");
+	x = malloc(h->n * sizeof(double));
+	w = malloc(h->n * sizeof(double));
+	if (!x || !w) {
+		free(x);
+		free(w);
+		return fm_error_set(err, FM_ENOMEM, "fit: out of memory");
+	}
+	for (size_t i = 0; i < h->n; i++)
+		x[i] = (double)h->bin_lo[i];
+	fm_histogram_column(h, y, w, NULL);
+	r = fm_fit_em(m, x, w, h->n, opts, err);
+	if (r == 0) {
+		double s = 0;
+		iters = m->stats.iterations;
+		for (size_t i = 0; i < h->n; i++)
+			s += w[i];
+		m->has_sum = 1;
+		m->sum = s;
+		fm_fit_quality(m, h->bin_lo, h->bin_hi, w, h->n, &m->stats);
+		m->stats.iterations = iters;
+	}
+	free(x);
+	free(w);
+	return r;
+}

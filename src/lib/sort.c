@@ -1,0 +1,882 @@
+/*
+ * sort.c - stable multi-key sort of binary directories on disk (SPEC 5).
+ *
+ * Design:
+ * 1. Key values are mapped to order-preserving unsigned 64-bit numbers
+ *    (unsigned codes as they are, signed codes with the sign bit flipped,
+ *    reals through their IEEE bits, NaN last) and reduced by the column's
+ *    minimum, so a key needs only as many bits as its value range.
+ * 2. The permutation is built by LSD radix sort, last key first.  Adjacent
+ *    keys whose ranges fit together are packed into one 64-bit word above
+ *    the record's current position (e.g. first|first_ms|position), and
+ *    only the key bits are sorted with 11-bit digits; digits that are the
+ *    same in every record are skipped.  A key too wide to share a word
+ *    with the position is sorted as (key, position) pairs.  LSD passes are
+ *    stable, so ties keep input order; --reverse flips the final order.
+ * 3. Each field array is then permuted on its own: the input is memory
+ *    mapped, gathered through the index in chunks and written to a
+ *    temporary file.  A column whose values are all equal is written
+ *    without gathering (and left untouched when sorting a whole directory
+ *    in place).  Every file is renamed into place only when all are done.
+ * Memory: 24 bytes per record while the index is built (32 for a very
+ * wide key), 8 per record while columns are permuted, plus one chunk.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "flowmodels/sort.h"
+#include "io-int.h"
+
+static const char all_codes[] = "bBhHiIlLqQfd";
+
+#define DIGIT 11
+#define NBUCKET (1u << DIGIT)
+#define CHUNK 65536
+
+/* A key column: raw values of one code (p == NULL: all zeros). */
+struct kcol {
+	const unsigned char *p;
+	char code;
+	uint64_t min, max;
+	int bits;
+};
+
+static inline uint64_t map_key(const unsigned char *p, char code, uint64_t r)
+{
+	switch (code) {
+	case 'B': return p[r];
+	case 'b': return (uint64_t)(int64_t)(int8_t)p[r] ^ (UINT64_C(1) << 63);
+	case 'H': { uint16_t x; memcpy(&x, p + 2 * r, 2); return x; }
+	case 'h': { int16_t x; memcpy(&x, p + 2 * r, 2); return (uint64_t)(int64_t)x ^ (UINT64_C(1) << 63); }
+	case 'I': { uint32_t x; memcpy(&x, p + 4 * r, 4); return x; }
+	case 'i': { int32_t x; memcpy(&x, p + 4 * r, 4); return (uint64_t)(int64_t)x ^ (UINT64_C(1) << 63); }
+	case 'L': case 'Q': { uint64_t x; memcpy(&x, p + 8 * r, 8); return x; }
+	case 'l': case 'q': { uint64_t x; memcpy(&x, p + 8 * r, 8); return x ^ (UINT64_C(1) << 63); }
+	default: {
+		double d;
+		uint64_t b;
+		if (code == 'f') {
+			float y;
+			memcpy(&y, p + 4 * r, 4);
+			d = y;
+		} else {
+			memcpy(&d, p + 8 * r, 8);
+		}
+		if (isnan(d))
+			return UINT64_MAX;
+		if (d == 0)
+			d = 0.0;
+		memcpy(&b, &d, 8);
+		return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+	}
+	}
+}
+
+/* vals[i] = mapped key of record perm[i] (or i when perm is NULL). */
+static void extract(const struct kcol *c, const uint64_t *perm, uint64_t n,
+		    uint64_t *vals)
+{
+	if (!c->p) {
+		memset(vals, 0, n * sizeof(*vals));
+		return;
+	}
+#define EXTRACT(CODE) case CODE: \
+	if (perm) { for (uint64_t i = 0; i < n; i++) vals[i] = map_key(c->p, CODE, perm[i]); } \
+	else { for (uint64_t i = 0; i < n; i++) vals[i] = map_key(c->p, CODE, i); } \
+	break;
+	switch (c->code) {
+	EXTRACT('B') EXTRACT('b') EXTRACT('H') EXTRACT('h') EXTRACT('I')
+	EXTRACT('i') EXTRACT('L') EXTRACT('Q') EXTRACT('l') EXTRACT('q')
+	EXTRACT('f') EXTRACT('d')
+	}
+#undef EXTRACT
+}
+
+static int bit_width(uint64_t v)
+{
+	return v ? 64 - __builtin_clzll(v) : 0;
+}
+
+/*
+ * Stable LSD radix sort of *a (n words) by bits [lo, lo+nbits); *a and
+ * *tmp may be swapped, the result is in *a.
+ */
+static void radix_packed(uint64_t **a, uint64_t **tmp, uint64_t n, int lo,
+			 int nbits, uint64_t *count)
+{
+	int passes = (nbits + DIGIT - 1) / DIGIT;
+	uint64_t *src = *a, *dst = *tmp;
+
+	memset(count, 0, (size_t)passes * NBUCKET * sizeof(*count));
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t v = src[i] >> lo;
+		for (int p = 0; p < passes; p++)
+			count[(size_t)p * NBUCKET + ((v >> (p * DIGIT)) & (NBUCKET - 1))]++;
+	}
+	for (int p = 0; p < passes; p++) {
+		uint64_t *c = count + (size_t)p * NBUCKET;
+		int shift = lo + p * DIGIT;
+		uint64_t sum = 0;
+		int skip = 0;
+		for (unsigned k = 0; k < NBUCKET; k++) {
+			if (c[k] == n)
+				skip = 1;
+			uint64_t t = c[k];
+			c[k] = sum;
+			sum += t;
+		}
+		if (skip)
+			continue;
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t v = src[i];
+			dst[c[(v >> shift) & (NBUCKET - 1)]++] = v;
+		}
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	*a = src;
+	*tmp = dst;
+}
+
+struct pair {
+	uint64_t k, p;
+};
+
+/* Stable LSD radix sort of pairs by k (8-bit digits, constant digits skipped). */
+static void radix_pairs(struct pair **a, struct pair **tmp, uint64_t n,
+			uint64_t *count)
+{
+	struct pair *src = *a, *dst = *tmp;
+
+	memset(count, 0, 8 * 256 * sizeof(*count));
+	for (uint64_t i = 0; i < n; i++)
+		for (int d = 0; d < 8; d++)
+			count[d * 256 + ((src[i].k >> (8 * d)) & 255)]++;
+	for (int d = 0; d < 8; d++) {
+		uint64_t *c = count + d * 256, sum = 0;
+		int skip = 0;
+		for (int k = 0; k < 256; k++) {
+			if (c[k] == n)
+				skip = 1;
+			uint64_t t = c[k];
+			c[k] = sum;
+			sum += t;
+		}
+		if (skip)
+			continue;
+		for (uint64_t i = 0; i < n; i++)
+			dst[c[(src[i].k >> (8 * d)) & 255]++] = src[i];
+		struct pair *t = src;
+		src = dst;
+		dst = t;
+	}
+	*a = src;
+	*tmp = dst;
+}
+
+/* The stable ascending permutation of n records by the key columns. */
+static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
+		      uint64_t **out, const struct fm_progress *progress,
+		      struct fm_error *err)
+{
+	uint64_t *perm = NULL, *a = NULL, *b = NULL, *count = NULL;
+	struct pair *pa = NULL, *pb = NULL;
+	int posbits = bit_width(n > 1 ? n - 1 : 1);
+	uint64_t posmask = posbits == 64 ? UINT64_MAX : (UINT64_C(1) << posbits) - 1;
+	int r = 0;
+
+	perm = malloc((n ? n : 1) * sizeof(*perm));
+	a = malloc((n ? n : 1) * sizeof(*a));
+	b = malloc((n ? n : 1) * sizeof(*b));
+	count = malloc((size_t)((64 + DIGIT - 1) / DIGIT) * NBUCKET * sizeof(*count));
+	if (!perm || !a || !b || !count) {
+		r = fm_error_set(err, FM_ENOMEM,
+				 "out of memory for the sort index of %llu records",
+				 (unsigned long long)n);
+		goto out;
+	}
+	for (uint64_t i = 0; i < n; i++)
+		perm[i] = i;
+	/* value ranges */
+	for (size_t k = 0; k < nkeys; k++) {
+		extract(&kc[k], NULL, n, b);
+		uint64_t mn = UINT64_MAX, mx = 0;
+		for (uint64_t i = 0; i < n; i++) {
+			if (b[i] < mn)
+				mn = b[i];
+			if (b[i] > mx)
+				mx = b[i];
+		}
+		kc[k].min = n ? mn : 0;
+		kc[k].max = mx;
+		kc[k].bits = n ? bit_width(mx - mn) : 0;
+	}
+	int room = 64 - posbits;
+	for (size_t hi = nkeys; hi-- > 0;) {
+		if (kc[hi].bits == 0)
+			continue;
+		if (fm_progress_report(progress, nkeys - hi, nkeys)) {
+			r = fm_error_set(err, FM_ECANCEL, "cancelled");
+			goto out;
+		}
+		if (kc[hi].bits > room) {
+			/* a wide key: (key, position) pairs */
+			if (!pa) {
+				pa = malloc(n * sizeof(*pa));
+				pb = malloc(n * sizeof(*pb));
+				if (!pa || !pb) {
+					r = fm_error_set(err, FM_ENOMEM,
+							 "out of memory for the sort index of %llu records",
+							 (unsigned long long)n);
+					goto out;
+				}
+			}
+			extract(&kc[hi], perm, n, b);
+			for (uint64_t i = 0; i < n; i++) {
+				pa[i].k = b[i] - kc[hi].min;
+				pa[i].p = i;
+			}
+			radix_pairs(&pa, &pb, n, count);
+			for (uint64_t i = 0; i < n; i++)
+				b[i] = perm[pa[i].p];
+		} else {
+			/* pack keys lo..hi (those that fit) above the position */
+			size_t lo = hi;
+			int sum = kc[hi].bits;
+			while (lo > 0 && sum + kc[lo - 1].bits <= room) {
+				lo--;
+				sum += kc[lo].bits;
+			}
+			memset(a, 0, n * sizeof(*a));
+			for (size_t k = lo; k <= hi; k++) {
+				if (!kc[k].bits)
+					continue;
+				extract(&kc[k], perm, n, b);
+				int sh = kc[k].bits;
+				uint64_t mn = kc[k].min;
+				for (uint64_t i = 0; i < n; i++)
+					a[i] = (a[i] << sh) | (b[i] - mn);
+			}
+			for (uint64_t i = 0; i < n; i++)
+				a[i] = (a[i] << posbits) | i;
+			radix_packed(&a, &b, n, posbits, sum, count);
+			for (uint64_t i = 0; i < n; i++)
+				b[i] = perm[a[i] & posmask];
+			hi = lo;
+		}
+		uint64_t *t = perm;
+		perm = b;
+		b = t;
+	}
+	*out = perm;
+	perm = NULL;
+out:
+	free(perm);
+	free(a);
+	free(b);
+	free(count);
+	free(pa);
+	free(pb);
+	return r;
+}
+
+int fm_sort_perm_u64(const uint64_t *const *keys, size_t nkeys, uint64_t n,
+		     uint64_t **perm, struct fm_error *err)
+{
+	struct kcol *kc = calloc(nkeys ? nkeys : 1, sizeof(*kc));
+	int r;
+
+	if (!kc)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (size_t k = 0; k < nkeys; k++) {
+		kc[k].p = (const unsigned char *)keys[k];
+		kc[k].code = 'Q';
+	}
+	r = build_perm(kc, nkeys, n, perm, NULL, err);
+	free(kc);
+	return r;
+}
+
+char fm_sort_index_code(uint64_t n)
+{
+	if (n <= (UINT64_C(1) << 8))
+		return 'B';
+	if (n <= (UINT64_C(1) << 16))
+		return 'H';
+	if (n <= (UINT64_C(1) << 32))
+		return 'I';
+	return 'Q';
+}
+
+/* ---- the directory ---- */
+
+struct sarray {
+	int field;
+	char code;
+	size_t esize;
+	char path[PATH_MAX];
+	const unsigned char *map;   /* whole file */
+	size_t maplen;
+};
+
+static int map_file(const char *path, const unsigned char **map, size_t *len,
+		    struct fm_error *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*map = NULL;
+	*len = 0;
+	if (fd < 0)
+		return fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return fm_error_set(err, FM_EIO, "%s: %s", path, strerror(e));
+	}
+	if (st.st_size > 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED) {
+			int e = errno;
+			close(fd);
+			return fm_error_set(err, FM_EIO, "%s: mmap: %s", path, strerror(e));
+		}
+		*map = m;
+		*len = (size_t)st.st_size;
+	}
+	close(fd);
+	return 0;
+}
+
+static void unmap(struct sarray *s)
+{
+	if (s->map)
+		munmap((void *)s->map, s->maplen);
+	s->map = NULL;
+}
+
+/* Every field array of dir, in field order, checked for one length. */
+static int list_fields(const char *dir, struct sarray *arr, size_t *narr,
+		       uint64_t *nrec, struct fm_error *err)
+{
+	struct stat st;
+	const char *len_from = NULL;
+	size_t k = 0;
+
+	if (stat(dir, &st) < 0)
+		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+				    "%s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return fm_error_set(err, FM_EINVAL,
+				    "%s: not a directory (sort reads a binary directory)", dir);
+	*nrec = 0;
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		char path[PATH_MAX];
+		char code = 0;
+		for (const char *c = all_codes; *c; c++) {
+			snprintf(path, sizeof(path), "%s/%s.%c", dir, fm_field_name(f), *c);
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (code)
+					return fm_error_set(err, FM_EFORMAT,
+						"%s: two files for field '%s': %s.%c and %s.%c",
+						dir, fm_field_name(f), fm_field_name(f), code,
+						fm_field_name(f), *c);
+				code = *c;
+			}
+		}
+		if (!code)
+			continue;
+		struct sarray *s = &arr[k];
+		memset(s, 0, sizeof(*s));
+		s->field = f;
+		s->code = code;
+		s->esize = fm_code_size(code);
+		snprintf(s->path, sizeof(s->path), "%s/%s.%c", dir, fm_field_name(f), code);
+		if (stat(s->path, &st) < 0)
+			return fm_error_set(err, FM_EIO, "%s: %s", s->path, strerror(errno));
+		if ((uint64_t)st.st_size % s->esize)
+			return fm_error_set(err, FM_EFORMAT,
+				"%s: size %lld is not a multiple of %zu (type '%c'): truncated array",
+				s->path, (long long)st.st_size, s->esize, code);
+		uint64_t n = (uint64_t)st.st_size / s->esize;
+		if (len_from && n != *nrec)
+			return fm_error_set(err, FM_EFORMAT,
+				"%s: %llu records, but %s has %llu: arrays of different lengths",
+				s->path, (unsigned long long)n, len_from,
+				(unsigned long long)*nrec);
+		*nrec = n;
+		len_from = fm_field_name(f);
+		k++;
+	}
+	if (!k)
+		return fm_error_set(err, FM_EFORMAT,
+				    "%s: no field arrays (expected files like packets.Q)", dir);
+	*narr = k;
+	return 0;
+}
+
+/* Find INDEX itself (when it names FIELD-less ".CODE" file) or INDEX.CODE. */
+static int find_index(const char *base, char *path, size_t size, char *code,
+		      struct fm_error *err)
+{
+	struct stat st;
+	const char *dot = strrchr(base, '.');
+	const char *slash = strrchr(base, '/');
+
+	*code = 0;
+	if (dot && (!slash || dot > slash) && dot[1] && !dot[2] &&
+	    strchr("BHIQL", dot[1]) && stat(base, &st) == 0 && S_ISREG(st.st_mode)) {
+		snprintf(path, size, "%s", base);
+		*code = dot[1];
+		return 0;
+	}
+	for (const char *c = "BHIQL"; *c; c++) {
+		char p[PATH_MAX];
+		snprintf(p, sizeof(p), "%s.%c", base, *c);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (*code)
+				return fm_error_set(err, FM_EINVAL,
+						    "index %s: two files, %s.%c and %s.%c",
+						    base, base, *code, base, *c);
+			*code = *c;
+			snprintf(path, size, "%s", p);
+		}
+	}
+	return 0;
+}
+
+/* Load and check an existing index of n records (must be a permutation). */
+static int load_index(const char *path, char code, uint64_t n, uint64_t **out,
+		      struct fm_error *err)
+{
+	const unsigned char *map;
+	size_t len, es = fm_code_size(code);
+	uint64_t *perm = NULL;
+	uint8_t *seen = NULL;
+	int r;
+
+	r = map_file(path, &map, &len, err);
+	if (r < 0)
+		return r;
+	if (len % es) {
+		r = fm_error_set(err, FM_EFORMAT,
+				 "index %s: size %zu is not a multiple of %zu: truncated",
+				 path, len, es);
+		goto out;
+	}
+	if (len / es != n) {
+		r = fm_error_set(err, FM_EFORMAT,
+				 "index %s: %llu entries, but %llu records are to be sorted",
+				 path, (unsigned long long)(len / es), (unsigned long long)n);
+		goto out;
+	}
+	perm = malloc((n ? n : 1) * sizeof(*perm));
+	seen = calloc(n / 8 + 1, 1);
+	if (!perm || !seen) {
+		r = fm_error_set(err, FM_ENOMEM, "out of memory for index %s", path);
+		goto out;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t v = map_key(map, code == 'L' ? 'Q' : code, i);
+		if (v >= n || (seen[v / 8] & (1u << (v % 8)))) {
+			r = fm_error_set(err, FM_EFORMAT,
+					 "index %s: entry %llu: %s %llu: not a permutation of %llu records",
+					 path, (unsigned long long)i,
+					 v >= n ? "out-of-range value" : "repeated value",
+					 (unsigned long long)v, (unsigned long long)n);
+			goto out;
+		}
+		seen[v / 8] |= (uint8_t)(1u << (v % 8));
+		perm[i] = v;
+	}
+	*out = perm;
+	perm = NULL;
+out:
+	if (map)
+		munmap((void *)map, len);
+	free(perm);
+	free(seen);
+	return r;
+}
+
+/* Write the index atomically as path (code chosen by the caller). */
+static int save_index(const char *path, char code, const uint64_t *perm,
+		      uint64_t n, struct fm_error *err)
+{
+	size_t es = fm_code_size(code);
+	unsigned char *buf = malloc(CHUNK * 8);
+	char *tmp = NULL;
+	int fd = -1, r;
+
+	if (!buf)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	r = fm_tmpfile_beside(path, &tmp, &fd, err);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	for (uint64_t i = 0; i < n && r == 0; i += CHUNK) {
+		uint64_t k = n - i < CHUNK ? n - i : CHUNK;
+		for (uint64_t j = 0; j < k; j++) {
+			uint64_t v = perm[i + j];
+			switch (es) {
+			case 1: buf[j] = (uint8_t)v; break;
+			case 2: { uint16_t x = (uint16_t)v; memcpy(buf + 2 * j, &x, 2); break; }
+			case 4: { uint32_t x = (uint32_t)v; memcpy(buf + 4 * j, &x, 4); break; }
+			default: memcpy(buf + 8 * j, &v, 8); break;
+			}
+		}
+		if (fm_write_all(fd, buf, k * es) < 0)
+			r = fm_error_set(err, FM_EIO, "index %s: write: %s", path, strerror(errno));
+	}
+	if (close(fd) < 0 && r == 0)
+		r = fm_error_set(err, FM_EIO, "index %s: %s", path, strerror(errno));
+	if (r == 0 && rename(tmp, path) < 0)
+		r = fm_error_set(err, FM_EIO, "index %s: rename: %s", path, strerror(errno));
+	if (r < 0)
+		unlink(tmp);
+	free(tmp);
+	free(buf);
+	return r;
+}
+
+/* Whether elements [0, n) of p (size es) are all equal. */
+static int is_constant(const unsigned char *p, size_t es, uint64_t n)
+{
+#define CONST_LOOP(T) do { \
+		const T *v = (const T *)(const void *)p; \
+		for (uint64_t i = 1; i < n; i++) \
+			if (v[i] != v[0]) \
+				return 0; \
+	} while (0)
+	switch (es) {
+	case 1: CONST_LOOP(uint8_t); break;
+	case 2: CONST_LOOP(uint16_t); break;
+	case 4: CONST_LOOP(uint32_t); break;
+	default: CONST_LOOP(uint64_t); break;
+	}
+#undef CONST_LOOP
+	return 1;
+}
+
+/*
+ * Random reads through the index are dominated by TLB misses on 4 KiB
+ * pages of the file mapping, so a column that is not too large is first
+ * copied (sequentially) into an anonymous buffer backed by transparent
+ * huge pages where the kernel allows it, and gathered from there.
+ */
+#define STAGE_MAX ((size_t)1 << 31)
+#define HUGE_ALIGN ((size_t)2 << 20)
+
+struct stage {
+	unsigned char *p;
+	size_t size;
+};
+
+static const unsigned char *stage_copy(struct stage *st, const unsigned char *src,
+				       size_t len)
+{
+	if (len > STAGE_MAX || len < HUGE_ALIGN)
+		return src;
+	if (st->size < len) {
+		if (st->p)
+			munmap(st->p, st->size);
+		st->size = (len + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
+		void *m = mmap(NULL, st->size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED) {
+			st->p = NULL;
+			st->size = 0;
+			return src;
+		}
+		st->p = m;
+#ifdef MADV_HUGEPAGE
+		madvise(st->p, st->size, MADV_HUGEPAGE);
+#endif
+	}
+	memcpy(st->p, src, len);
+	return st->p;
+}
+
+/* Write column src (records from first) permuted by perm into fd. */
+static int write_permuted(int fd, const struct sarray *s, uint64_t first,
+			  const uint64_t *perm, uint64_t n, int constant,
+			  unsigned char *buf, struct stage *stage,
+			  struct fm_error *err)
+{
+	const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
+	size_t es = s->esize;
+
+	if (!constant && base)
+		base = stage_copy(stage, base, n * es);
+	for (uint64_t i = 0; i < n; i += CHUNK) {
+		uint64_t k = n - i < CHUNK ? n - i : CHUNK;
+		const uint64_t *pp = perm + i;
+		if (constant) {
+			if (i == 0)
+				for (uint64_t j = 0; j < k; j++)
+					memcpy(buf + j * es, base, es);
+		} else {
+			switch (es) {
+			case 1:
+				for (uint64_t j = 0; j < k; j++)
+					buf[j] = base[pp[j]];
+				break;
+			case 2: {
+				uint16_t *d = (uint16_t *)(void *)buf;
+				const uint16_t *sp = (const uint16_t *)(const void *)base;
+				for (uint64_t j = 0; j < k; j++)
+					d[j] = sp[pp[j]];
+				break;
+			}
+			case 4: {
+				uint32_t *d = (uint32_t *)(void *)buf;
+				const uint32_t *sp = (const uint32_t *)(const void *)base;
+				for (uint64_t j = 0; j < k; j++)
+					d[j] = sp[pp[j]];
+				break;
+			}
+			default: {
+				uint64_t *d = (uint64_t *)(void *)buf;
+				const uint64_t *sp = (const uint64_t *)(const void *)base;
+				for (uint64_t j = 0; j < k; j++)
+					d[j] = sp[pp[j]];
+				break;
+			}
+			}
+		}
+		if (fm_write_all(fd, buf, k * es) < 0)
+			return fm_error_set(err, FM_EIO, "%s: write: %s", s->path,
+					    strerror(errno));
+	}
+	return 0;
+}
+
+static int same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+int fm_sort_binary(const char *input, const char *output,
+		   const struct fm_sort_opts *o, struct fm_sort_result *res,
+		   struct fm_error *err)
+{
+	struct sarray arr[FM_NFIELDS];
+	size_t narr = 0;
+	uint64_t total = 0, first, end, n;
+	uint64_t *perm = NULL;
+	struct kcol kc[64];
+	char *tmp[FM_NFIELDS] = { NULL };
+	char *tmpdir = NULL;
+	const char *wd = output;
+	unsigned char *buf = NULL;
+	struct stage stage = { NULL, 0 };
+	int in_place, keep[FM_NFIELDS] = { 0 };
+	char ipath[PATH_MAX] = "", icode = 0;
+	struct fm_sort_result rs;
+	int r;
+
+	memset(&rs, 0, sizeof(rs));
+	memset(arr, 0, sizeof(arr));
+	if (o->nkeys > 64)
+		return fm_error_set(err, FM_EINVAL, "too many key fields (%zu, at most 64)",
+				    o->nkeys);
+	r = list_fields(input, arr, &narr, &total, err);
+	if (r < 0)
+		return r;
+	{
+		uint64_t si = o->skip_in > 0 ? (uint64_t)o->skip_in : 0;
+		uint64_t ci = o->count_in > 0 ? (uint64_t)o->count_in : 0;
+		first = si < total ? si : total;
+		end = ci < total - first ? first + ci : total;
+		n = end - first;
+	}
+	for (size_t k = 0; k < narr; k++) {
+		r = map_file(arr[k].path, &arr[k].map, &arr[k].maplen, err);
+		if (r < 0)
+			goto out;
+	}
+
+	/* the index: reuse or build */
+	if (o->index_file) {
+		r = find_index(o->index_file, ipath, sizeof(ipath), &icode, err);
+		if (r < 0)
+			goto out;
+	}
+	if (icode) {
+		r = load_index(ipath, icode, n, &perm, err);
+		if (r < 0)
+			goto out;
+		rs.index_reused = 1;
+	} else {
+		if (o->nkeys == 0) {
+			r = fm_error_set(err, FM_EINVAL,
+					 o->index_file ? "no key fields given (-k FIELD...) and no index file %s.{B,H,I,Q} to reuse"
+						       : "no key fields given (-k FIELD...)%s",
+					 o->index_file ? o->index_file : "");
+			goto out;
+		}
+		memset(kc, 0, sizeof(kc));
+		for (size_t k = 0; k < o->nkeys; k++) {
+			int f = o->keys[k];
+			if (f < 0 || f >= FM_NFIELDS) {
+				r = fm_error_set(err, FM_EINVAL, "bad key field %d", f);
+				goto out;
+			}
+			for (size_t j = 0; j < narr; j++)
+				if (arr[j].field == f && arr[j].map) {
+					kc[k].p = arr[j].map + first * arr[j].esize;
+					kc[k].code = arr[j].code;
+				}
+			if (!kc[k].code) {
+				fm_warn(o->log, "%s: no file for key field '%s': it reads as 0",
+					input, fm_field_name(f));
+				kc[k].code = 'Q';
+			}
+		}
+		r = build_perm(kc, o->nkeys, n, &perm, o->progress, err);
+		if (r < 0)
+			goto out;
+		if (o->reverse)
+			for (uint64_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
+				uint64_t t = perm[i];
+				perm[i] = perm[j];
+				perm[j] = t;
+			}
+		if (o->index_file) {
+			snprintf(ipath, sizeof(ipath), "%s.%c", o->index_file,
+				 fm_sort_index_code(n));
+			r = save_index(ipath, fm_sort_index_code(n), perm, n, err);
+			if (r < 0)
+				goto out;
+		}
+	}
+	snprintf(rs.index_path, sizeof(rs.index_path), "%s", ipath);
+
+	/* where the output goes */
+	in_place = same_dir(input, output);
+	if (!in_place) {
+		struct stat st;
+		if (stat(output, &st) == 0) {
+			if (!S_ISDIR(st.st_mode)) {
+				r = fm_error_set(err, FM_EINVAL, "%s: exists and is not a directory",
+						 output);
+				goto out;
+			}
+		} else {
+			size_t l = strlen(output);
+			while (l > 1 && output[l - 1] == '/')
+				l--;
+			tmpdir = malloc(l + 32);
+			if (!tmpdir) {
+				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+				goto out;
+			}
+			snprintf(tmpdir, l + 32, "%.*s.tmp.XXXXXX", (int)l, output);
+			if (!mkdtemp(tmpdir)) {
+				r = fm_error_set(err, FM_EIO, "%s: cannot create: %s", output,
+						 strerror(errno));
+				free(tmpdir);
+				tmpdir = NULL;
+				goto out;
+			}
+			chmod(tmpdir, 0755);
+			wd = tmpdir;
+		}
+	}
+	buf = malloc(CHUNK * 8);
+	if (!buf) {
+		r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < narr; k++) {
+		struct sarray *s = &arr[k];
+		const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
+		int constant = n == 0 || (base && is_constant(base, s->esize, n));
+		char path[PATH_MAX];
+		int fd;
+
+		if (in_place && constant && n == total) {
+			keep[k] = 1;   /* the file already is its own permutation */
+			continue;
+		}
+		if (s->map)
+			madvise((void *)s->map, s->maplen, constant ? MADV_SEQUENTIAL : MADV_WILLNEED);
+		snprintf(path, sizeof(path), "%s/%s.%c", wd, fm_field_name(s->field), s->code);
+		r = fm_tmpfile_beside(path, &tmp[k], &fd, err);
+		if (r < 0)
+			goto out;
+		r = write_permuted(fd, s, first, perm, n, constant, buf, &stage, err);
+		if (close(fd) < 0 && r == 0)
+			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+		if (r < 0)
+			goto out;
+		if (fm_progress_report(o->progress, k + 1, narr)) {
+			r = fm_error_set(err, FM_ECANCEL, "cancelled");
+			goto out;
+		}
+	}
+	/* every file is complete: move them into place */
+	for (size_t k = 0; k < narr; k++) {
+		char path[PATH_MAX];
+		if (keep[k])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.%c", wd, fm_field_name(arr[k].field),
+			 arr[k].code);
+		if (rename(tmp[k], path) < 0) {
+			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path, strerror(errno));
+			goto out;
+		}
+		free(tmp[k]);
+		tmp[k] = NULL;
+		/* a field has one file: drop the output's files of other codes */
+		for (const char *c = all_codes; *c; c++) {
+			if (*c == arr[k].code)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s.%c", wd,
+				 fm_field_name(arr[k].field), *c);
+			unlink(path);
+		}
+	}
+	if (tmpdir) {
+		if (rename(tmpdir, output) < 0) {
+			r = fm_error_set(err, FM_EIO, "%s: rename: %s", output, strerror(errno));
+			goto out;
+		}
+		free(tmpdir);
+		tmpdir = NULL;
+	}
+	rs.records = n;
+	rs.arrays = narr;
+	if (res)
+		*res = rs;
+out:
+	for (size_t k = 0; k < FM_NFIELDS; k++) {
+		if (tmp[k]) {
+			unlink(tmp[k]);
+			free(tmp[k]);
+		}
+		unmap(&arr[k]);
+	}
+	if (tmpdir) {
+		rmdir(tmpdir);
+		free(tmpdir);
+	}
+	if (stage.p)
+		munmap(stage.p, stage.size);
+	free(buf);
+	free(perm);
+	return r;
+}

@@ -1,0 +1,546 @@
+/*
+ * test-sort.c - sort (SPEC 5): the permutation against a qsort-based
+ * ordering done here (keys, then input position, so ties keep input
+ * order), reverse, in place, index files (code, reuse, bad ones),
+ * skip_in/count_in, other array codes, and errors.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "flowmodels/io.h"
+#include "flowmodels/sort.h"
+#include "testutil.h"
+
+typedef struct { int64_t v[FM_NFIELDS]; } rec_t;
+
+static rec_t *random_records(size_t n, uint64_t seed)
+{
+	struct fm_batch b;
+	rec_t *r = malloc((n ? n : 1) * sizeof(*r));
+	assert_non_null(r);
+	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, 1), 0);
+	for (size_t i = 0; i < n; i++) {
+		tu_random_record(&b, 0, &seed);
+		for (int f = 0; f < FM_NFIELDS; f++)
+			r[i].v[f] = b.col[f][0];
+		/* many ties: few protocols, a short time range */
+		r[i].v[FM_FIRST] = 1433962800 + (int64_t)(tu_rand(&seed) % 50);
+		r[i].v[FM_FIRST_MS] = (int64_t)(tu_rand(&seed) % 10) * 100;
+		r[i].v[FM_DP] = (int64_t)(tu_rand(&seed) % 5);
+		if (tu_rand(&seed) % 4 == 0)
+			r[i].v[FM_OCTETS] = (int64_t)(tu_rand(&seed) >> 1);  /* wide */
+	}
+	fm_batch_release(&b);
+	return r;
+}
+
+static void write_dir(const char *dir, const rec_t *r, size_t n)
+{
+	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer *w;
+	struct fm_error err = { 0 };
+	struct fm_batch b;
+
+	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);
+	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, FM_BATCH_CAP), 0);
+	for (size_t i = 0; i < n; i += FM_BATCH_CAP) {
+		size_t k = n - i < FM_BATCH_CAP ? n - i : FM_BATCH_CAP;
+		for (size_t j = 0; j < k; j++)
+			for (int f = 0; f < FM_NFIELDS; f++)
+				fm_batch_mut(&b, f)[j] = r[i + j].v[f];
+		b.n = k;
+		assert_int_equal(fm_writer_write(w, &b, &err), 0);
+	}
+	assert_int_equal(fm_writer_commit(w, &err), 0);
+	fm_writer_free(w);
+	fm_batch_release(&b);
+}
+
+static rec_t *read_dir(const char *dir, size_t *n)
+{
+	struct fm_reader_opts ro = { FM_FORMAT_BINARY, FM_ALL_FIELDS, NULL };
+	struct fm_reader *rd;
+	struct fm_error err = { 0 };
+	struct fm_batch b;
+	rec_t *r = NULL;
+	size_t k = 0;
+	long m;
+
+	if (fm_reader_open(&rd, &ro, &dir, 1, &err) < 0)
+		fail_msg("%s", err.msg);
+	while ((m = fm_reader_next(rd, &b, FM_BATCH_CAP, &err)) > 0) {
+		r = realloc(r, (k + (size_t)m) * sizeof(*r));
+		assert_non_null(r);
+		for (long i = 0; i < m; i++)
+			for (int f = 0; f < FM_NFIELDS; f++)
+				r[k + (size_t)i].v[f] = b.col[f][i];
+		k += (size_t)m;
+	}
+	assert_int_equal(m, 0);
+	fm_reader_free(rd);
+	*n = k;
+	return r;
+}
+
+/* The expected order: qsort of positions by the keys, then position. */
+static const rec_t *g_recs;
+static const int *g_keys;
+static size_t g_nkeys;
+
+static int cmp_pos(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	for (size_t k = 0; k < g_nkeys; k++) {
+		/* the columns written here are unsigned codes: compare as such */
+		uint64_t u = (uint64_t)g_recs[x].v[g_keys[k]];
+		uint64_t v = (uint64_t)g_recs[y].v[g_keys[k]];
+		if (u != v)
+			return u < v ? -1 : 1;
+	}
+	return x < y ? -1 : x > y;
+}
+
+static size_t *expected_order(const rec_t *r, size_t n, const int *keys,
+			      size_t nkeys, int reverse)
+{
+	size_t *p = malloc((n ? n : 1) * sizeof(*p));
+	assert_non_null(p);
+	for (size_t i = 0; i < n; i++)
+		p[i] = i;
+	g_recs = r;
+	g_keys = keys;
+	g_nkeys = nkeys;
+	qsort(p, n, sizeof(*p), cmp_pos);
+	if (reverse)
+		for (size_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
+			size_t t = p[i];
+			p[i] = p[j];
+			p[j] = t;
+		}
+	return p;
+}
+
+static void check_sorted(const char *dir, const rec_t *in, size_t from,
+			 const size_t *order, size_t n)
+{
+	size_t m;
+	rec_t *out = read_dir(dir, &m);
+	assert_int_equal(m, n);
+	for (size_t i = 0; i < n; i++)
+		for (int f = 0; f < FM_NFIELDS; f++)
+			if (out[i].v[f] != in[from + order[i]].v[f])
+				fail_msg("record %zu field %s: %lld != %lld", i,
+					 fm_field_name(f), (long long)out[i].v[f],
+					 (long long)in[from + order[i]].v[f]);
+	free(out);
+}
+
+static int do_sort(const char *in, const char *out, const int *keys,
+		   size_t nkeys, int reverse, const char *index,
+		   struct fm_sort_result *res, struct fm_error *err)
+{
+	struct fm_sort_opts o;
+	fm_sort_opts_init(&o);
+	o.keys = keys;
+	o.nkeys = nkeys;
+	o.reverse = reverse;
+	o.index_file = index;
+	return fm_sort_binary(in, out, &o, res, err);
+}
+
+static void test_against_qsort(void **state)
+{
+	(void)state;
+	const size_t n = 30000;
+	rec_t *r = random_records(n, 1);
+	static const int k1[] = { FM_FIRST, FM_FIRST_MS };
+	static const int k2[] = { FM_OCTETS };
+	static const int k3[] = { FM_DP, FM_PROT, FM_SA3 };
+	static const int k4[] = { FM_PROT };
+	static const int k5[] = { FM_OCTETS, FM_FIRST, FM_DP };
+	const struct { const int *k; size_t n; } cases[] = {
+		{ k1, 2 }, { k2, 1 }, { k3, 3 }, { k4, 1 }, { k5, 3 },
+	};
+	struct fm_error err = { 0 };
+	struct fm_sort_result res;
+
+	write_dir(tu_path("q-in"), r, n);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		for (int rev = 0; rev < 2; rev++) {
+			char out[64];
+			snprintf(out, sizeof(out), "q-out-%zu-%d", c, rev);
+			if (do_sort(tu_path("q-in"), tu_path(out), cases[c].k, cases[c].n,
+				    rev, NULL, &res, &err) < 0)
+				fail_msg("%s", err.msg);
+			assert_int_equal(res.records, n);
+			assert_int_equal(res.arrays, FM_NFIELDS);
+			size_t *order = expected_order(r, n, cases[c].k, cases[c].n, rev);
+			check_sorted(tu_path(out), r, 0, order, n);
+			free(order);
+		}
+	}
+	free(r);
+}
+
+static void test_ties_keep_input_order(void **state)
+{
+	(void)state;
+	const size_t n = 1000;
+	rec_t *r = random_records(n, 2);
+	static const int k[] = { FM_PROT };
+	struct fm_error err = { 0 };
+	size_t m;
+
+	for (size_t i = 0; i < n; i++)
+		r[i].v[FM_AGGS] = (int64_t)i;    /* the input position */
+	write_dir(tu_path("t-in"), r, n);
+	assert_int_equal(do_sort(tu_path("t-in"), tu_path("t-out"), k, 1, 0, NULL,
+				 NULL, &err), 0);
+	rec_t *out = read_dir(tu_path("t-out"), &m);
+	for (size_t i = 1; i < m; i++) {
+		assert_true(out[i - 1].v[FM_PROT] <= out[i].v[FM_PROT]);
+		if (out[i - 1].v[FM_PROT] == out[i].v[FM_PROT])
+			assert_true(out[i - 1].v[FM_AGGS] < out[i].v[FM_AGGS]);
+	}
+	free(out);
+	/* reverse flips the whole order, ties included */
+	assert_int_equal(do_sort(tu_path("t-in"), tu_path("t-rev"), k, 1, 1, NULL,
+				 NULL, &err), 0);
+	out = read_dir(tu_path("t-rev"), &m);
+	for (size_t i = 1; i < m; i++)
+		if (out[i - 1].v[FM_PROT] == out[i].v[FM_PROT])
+			assert_true(out[i - 1].v[FM_AGGS] > out[i].v[FM_AGGS]);
+	free(out);
+	free(r);
+}
+
+/* Names in dir that are not FIELD.CODE of the 21 fields. */
+static int count_other_files(const char *dir, const char *allow)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int k = 0;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		const char *dot = strrchr(e->d_name, '.');
+		if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, "..")))
+			continue;
+		if (allow && !strcmp(e->d_name, allow))
+			continue;
+		if (!dot || e->d_name[0] == '.' || fm_field_lookup(e->d_name, (size_t)(dot - e->d_name)) < 0)
+			k++;
+	}
+	closedir(d);
+	return k;
+}
+
+static void test_in_place(void **state)
+{
+	(void)state;
+	const size_t n = 5000;
+	rec_t *r = random_records(n, 3);
+	static const int k[] = { FM_SA3, FM_SP };
+	struct fm_error err = { 0 };
+
+	write_dir(tu_path("ip"), r, n);
+	tu_write_file(tu_path("ip/notes.txt"), "left alone\n");
+	assert_int_equal(do_sort(tu_path("ip"), tu_path("ip"), k, 2, 0, NULL, NULL,
+				 &err), 0);
+	size_t *order = expected_order(r, n, k, 2, 0);
+	check_sorted(tu_path("ip"), r, 0, order, n);
+	free(order);
+	assert_int_equal(count_other_files(tu_path("ip"), "notes.txt"), 0);
+	char *t = tu_read_file(tu_path("ip/notes.txt"), NULL);
+	assert_string_equal(t, "left alone\n");
+	free(t);
+	free(r);
+}
+
+static void test_index(void **state)
+{
+	(void)state;
+	const size_t n = 300;      /* > 256: an 'H' index */
+	rec_t *r = random_records(n, 4);
+	static const int kf[] = { FM_FIRST, FM_FIRST_MS };
+	static const int ko[] = { FM_OCTETS };
+	struct fm_error err = { 0 };
+	struct fm_sort_result res;
+	struct stat st;
+
+	assert_int_equal(fm_sort_index_code(1), 'B');
+	assert_int_equal(fm_sort_index_code(256), 'B');
+	assert_int_equal(fm_sort_index_code(257), 'H');
+	assert_int_equal(fm_sort_index_code(65536), 'H');
+	assert_int_equal(fm_sort_index_code(65537), 'I');
+	assert_int_equal(fm_sort_index_code(UINT64_C(1) << 32), 'I');
+	assert_int_equal(fm_sort_index_code((UINT64_C(1) << 32) + 1), 'Q');
+
+	write_dir(tu_path("x-in"), r, n);
+	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out1"), kf, 2, 0,
+				 tu_path("idx"), &res, &err), 0);
+	assert_int_equal(res.index_reused, 0);
+	assert_int_equal(stat(tu_path("idx.H"), &st), 0);
+	assert_int_equal(st.st_size, 2 * n);
+	/* the index is the permutation */
+	size_t len;
+	char *raw = tu_read_file(tu_path("idx.H"), &len);
+	size_t *order = expected_order(r, n, kf, 2, 0);
+	for (size_t i = 0; i < n; i++) {
+		uint16_t v;
+		memcpy(&v, raw + 2 * i, 2);
+		assert_int_equal(v, order[i]);
+	}
+	free(raw);
+	/* reused: asking for another key still applies the saved order */
+	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out2"), ko, 1, 0,
+				 tu_path("idx"), &res, &err), 0);
+	assert_int_equal(res.index_reused, 1);
+	check_sorted(tu_path("x-out2"), r, 0, order, n);
+	/* reused with no keys at all, and by its full name */
+	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out3"), NULL, 0, 0,
+				 tu_path("idx.H"), &res, &err), 0);
+	check_sorted(tu_path("x-out3"), r, 0, order, n);
+	free(order);
+
+	/* a new index name makes a new index; a small set gets a 'B' index */
+	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out4"), ko, 1, 0,
+				 tu_path("idx-small"), &res, &err), 0);
+	assert_int_equal(stat(tu_path("idx-small.H"), &st), 0);
+	free(r);
+	r = random_records(200, 5);
+	write_dir(tu_path("x-small"), r, 200);
+	assert_int_equal(do_sort(tu_path("x-small"), tu_path("x-small-out"), ko, 1, 1,
+				 tu_path("idx-b"), &res, &err), 0);
+	assert_int_equal(stat(tu_path("idx-b.B"), &st), 0);
+	assert_int_equal(st.st_size, 200);
+	order = expected_order(r, 200, ko, 1, 1);
+	check_sorted(tu_path("x-small-out"), r, 0, order, 200);
+	free(order);
+
+	/* bad indexes: wrong length, not a permutation; nothing is written */
+	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-bad"), ko, 1, 0,
+				 tu_path("idx-b"), &res, &err), FM_EFORMAT);
+	assert_non_null(strstr(err.msg, "200 entries, but 300 records"));
+	assert_int_not_equal(stat(tu_path("x-bad"), &st), 0);
+	char dup[200];
+	memset(dup, 7, sizeof(dup));
+	FILE *f = fopen(tu_path("idx-dup.B"), "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(dup, 1, sizeof(dup), f), sizeof(dup));
+	fclose(f);
+	assert_int_equal(do_sort(tu_path("x-small"), tu_path("x-bad"), ko, 1, 0,
+				 tu_path("idx-dup"), &res, &err), FM_EFORMAT);
+	assert_non_null(strstr(err.msg, "not a permutation"));
+	assert_int_not_equal(stat(tu_path("x-bad"), &st), 0);
+	free(r);
+}
+
+static void test_skip_count(void **state)
+{
+	(void)state;
+	const size_t n = 2000;
+	rec_t *r = random_records(n, 6);
+	static const int k[] = { FM_OCTETS, FM_SP };
+	struct fm_error err = { 0 };
+	struct fm_sort_opts o;
+	struct fm_sort_result res;
+
+	write_dir(tu_path("s-in"), r, n);
+	fm_sort_opts_init(&o);
+	o.keys = k;
+	o.nkeys = 2;
+	o.skip_in = 150;
+	o.count_in = 1000;
+	assert_int_equal(fm_sort_binary(tu_path("s-in"), tu_path("s-out"), &o, &res,
+					&err), 0);
+	assert_int_equal(res.records, 1000);
+	size_t *order = expected_order(r + 150, 1000, k, 2, 0);
+	check_sorted(tu_path("s-out"), r, 150, order, 1000);
+	free(order);
+	/* count_in beyond the end, skip_in beyond the end */
+	o.skip_in = 1900;
+	o.count_in = 5000;
+	assert_int_equal(fm_sort_binary(tu_path("s-in"), tu_path("s-out2"), &o, &res,
+					&err), 0);
+	assert_int_equal(res.records, 100);
+	o.skip_in = 5000;
+	assert_int_equal(fm_sort_binary(tu_path("s-in"), tu_path("s-out3"), &o, &res,
+					&err), 0);
+	assert_int_equal(res.records, 0);
+	free(r);
+}
+
+/* Columns of other codes: signed ints and reals order by value. */
+static void test_other_codes(void **state)
+{
+	(void)state;
+	const size_t n = 1000;
+	uint64_t seed = 11;
+	int32_t *iv = malloc(n * sizeof(*iv));
+	double *dv = malloc(n * sizeof(*dv));
+	uint8_t *pv = malloc(n);
+	struct fm_error err = { 0 };
+	static const int k[] = { FM_PROT, FM_FIRST, FM_OCTETS };
+	assert_non_null(iv);
+	assert_non_null(dv);
+	assert_non_null(pv);
+
+	mkdir(tu_path("c-in"), 0755);
+	for (size_t i = 0; i < n; i++) {
+		pv[i] = (uint8_t)(tu_rand(&seed) % 2);
+		iv[i] = (int32_t)(tu_rand(&seed) % 7) - 3;
+		dv[i] = ((double)(tu_rand(&seed) % 2001) - 1000.0) / 8.0;
+	}
+	dv[5] = -0.0;
+	FILE *f = fopen(tu_path("c-in/first.i"), "wb");
+	assert_int_equal(fwrite(iv, 4, n, f), n);
+	fclose(f);
+	f = fopen(tu_path("c-in/octets.d"), "wb");
+	assert_int_equal(fwrite(dv, 8, n, f), n);
+	fclose(f);
+	f = fopen(tu_path("c-in/prot.B"), "wb");
+	assert_int_equal(fwrite(pv, 1, n, f), n);
+	fclose(f);
+	assert_int_equal(do_sort(tu_path("c-in"), tu_path("c-out"), k, 3, 0, NULL,
+				 NULL, &err), 0);
+	/* only the three files, keeping their codes */
+	size_t len;
+	char *pb = tu_read_file(tu_path("c-out/prot.B"), &len);
+	assert_int_equal(len, n);
+	char *ib = tu_read_file(tu_path("c-out/first.i"), &len);
+	assert_int_equal(len, 4 * n);
+	char *db = tu_read_file(tu_path("c-out/octets.d"), &len);
+	assert_int_equal(len, 8 * n);
+	for (size_t i = 1; i < n; i++) {
+		int32_t a, b;
+		double x, y;
+		memcpy(&a, ib + 4 * (i - 1), 4);
+		memcpy(&b, ib + 4 * i, 4);
+		memcpy(&x, db + 8 * (i - 1), 8);
+		memcpy(&y, db + 8 * i, 8);
+		int c = (uint8_t)pb[i - 1] < (uint8_t)pb[i] ? -1 : (uint8_t)pb[i - 1] > (uint8_t)pb[i];
+		assert_true(c <= 0);
+		if (c == 0) {
+			assert_true(a <= b);
+			if (a == b)
+				assert_true(x <= y);
+		}
+	}
+	free(pb);
+	free(ib);
+	free(db);
+	free(iv);
+	free(dv);
+	free(pv);
+}
+
+static int cmp_u64_pos(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	if (x[1] != y[1])
+		return x[1] < y[1] ? -1 : 1;
+	return x[2] < y[2] ? -1 : x[2] > y[2];
+}
+
+/* Wide keys (full 64-bit ranges) take the (key, position) pair path. */
+static void test_perm_wide(void **state)
+{
+	(void)state;
+	const size_t n = 50000;
+	uint64_t seed = 13;
+	uint64_t *k0 = malloc(n * 8), *k1 = malloc(n * 8), *t = malloc(n * 24);
+	uint64_t *perm = NULL;
+	struct fm_error err = { 0 };
+	assert_non_null(k0);
+	assert_non_null(k1);
+	assert_non_null(t);
+	for (size_t i = 0; i < n; i++) {
+		k0[i] = tu_rand(&seed) % 3;
+		k1[i] = tu_rand(&seed) % 4 ? tu_rand(&seed) : UINT64_MAX - tu_rand(&seed) % 3;
+		t[3 * i] = k0[i];
+		t[3 * i + 1] = k1[i];
+		t[3 * i + 2] = i;
+	}
+	const uint64_t *keys[] = { k0, k1 };
+	assert_int_equal(fm_sort_perm_u64(keys, 2, n, &perm, &err), 0);
+	qsort(t, n, 24, cmp_u64_pos);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(perm[i], t[3 * i + 2]);
+	free(perm);
+	/* no keys and n = 0 */
+	assert_int_equal(fm_sort_perm_u64(keys, 0, 10, &perm, &err), 0);
+	for (size_t i = 0; i < 10; i++)
+		assert_int_equal(perm[i], i);
+	free(perm);
+	assert_int_equal(fm_sort_perm_u64(keys, 2, 0, &perm, &err), 0);
+	free(perm);
+	free(k0);
+	free(k1);
+	free(t);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	struct fm_error err = { 0 };
+	static const int k[] = { FM_FIRST };
+	struct stat st;
+
+	assert_int_equal(do_sort(tu_path("nonexistent"), tu_path("e-out"), k, 1, 0,
+				 NULL, NULL, &err), FM_ENOTFOUND);
+	mkdir(tu_path("e-in"), 0755);
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0, NULL,
+				 NULL, &err), FM_EFORMAT);
+	assert_non_null(strstr(err.msg, "no field arrays"));
+	tu_write_file(tu_path("e-in/first.I"), "12345678");
+	tu_write_file(tu_path("e-in/last.I"), "1234");
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0, NULL,
+				 NULL, &err), FM_EFORMAT);
+	assert_non_null(strstr(err.msg, "different lengths"));
+	tu_write_file(tu_path("e-in/last.I"), "123");
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0, NULL,
+				 NULL, &err), FM_EFORMAT);
+	assert_non_null(strstr(err.msg, "truncated"));
+	tu_write_file(tu_path("e-in/last.I"), "12345678");
+	tu_write_file(tu_path("e-in/last.Q"), "12345678");
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0, NULL,
+				 NULL, &err), FM_EFORMAT);
+	assert_non_null(strstr(err.msg, "two files"));
+	unlink(tu_path("e-in/last.Q"));
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), NULL, 0, 0, NULL,
+				 NULL, &err), FM_EINVAL);
+	assert_non_null(strstr(err.msg, "no key fields"));
+	assert_int_not_equal(stat(tu_path("e-out"), &st), 0);
+	/* output is a file */
+	tu_write_file(tu_path("e-file"), "x");
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-file"), k, 1, 0, NULL,
+				 NULL, &err), FM_EINVAL);
+	/* a missing key field reads as 0: the input order stays */
+	static const int kp[] = { FM_PACKETS };
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), kp, 1, 0, NULL,
+				 NULL, &err), 0);
+	char *t = tu_read_file(tu_path("e-out/first.I"), NULL);
+	assert_string_equal(t, "12345678");
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_against_qsort),
+		cmocka_unit_test(test_ties_keep_input_order),
+		cmocka_unit_test(test_in_place),
+		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_skip_count),
+		cmocka_unit_test(test_other_codes),
+		cmocka_unit_test(test_perm_wide),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
