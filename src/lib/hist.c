@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "flowmodels/cut.h"
+#include "flowmodels/filter.h"
 #include "flowmodels/hist.h"
 #include "flowmodels/histogram.h"
 #include "io-int.h"
@@ -802,6 +803,8 @@ struct worker {
 	int nworkers;
 	atomic_uint_fast64_t done;
 	atomic_int *cancel;
+	uint64_t kept;              /* records binned */
+	uint64_t filter_errors;     /* records dropped by filter run-time errors */
 	int rc;
 	struct fm_error err;
 };
@@ -811,14 +814,27 @@ static void *worker_run(void *arg)
 	struct worker *w = arg;
 	struct fm_reader *rd = NULL;
 	struct fm_reader_opts ro;
+	struct fm_filter_run *run = NULL;
+	struct fm_batch own;
+	uint32_t *idx = NULL;
 	uint64_t left = w->count, recno = w->start;
-	int r;
+	int r = 0;
 
+	memset(&own, 0, sizeof(own));
 	memset(&ro, 0, sizeof(ro));
 	ro.format = FM_FORMAT_BINARY;
 	ro.fields = w->h->fields;
 	ro.log = NULL;   /* warnings were given by the probe */
-	r = fm_reader_open(&rd, &ro, w->dirs, w->ndirs, &w->err);
+	if (w->h->o.filter) {
+		/* one filter run per thread (the compiled filter is shared) */
+		ro.fields |= fm_filter_fields(w->h->o.filter);
+		r = fm_filter_run_new(&run, w->h->o.filter, &w->err);
+		if (r == 0 && (fm_batch_alloc(&own, ro.fields, FM_BATCH_CAP) < 0 ||
+			       !(idx = malloc(FM_BATCH_CAP * sizeof(*idx)))))
+			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
+	}
+	if (r == 0)
+		r = fm_reader_open(&rd, &ro, w->dirs, w->ndirs, &w->err);
 	if (r == 0 && w->start) {
 		int64_t k = fm_reader_skip(rd, (int64_t)w->start, &w->err);
 		if (k < 0)
@@ -840,7 +856,16 @@ static void *worker_run(void *arg)
 					 "binary input shrank while reading");
 			break;
 		}
-		r = acc_add(w->h, w->acc, &b, 0, (size_t)n, recno, &w->err);
+		if (run) {
+			long k = fm_filter_select(run, &b, idx);
+			if (k < n) {
+				fm_batch_gather(&own, &b, idx, (size_t)k);
+				b = own;
+				b.store = NULL;
+			}
+		}
+		r = acc_add(w->h, w->acc, &b, 0, b.n, recno, &w->err);
+		w->kept += b.n;
 		left -= (uint64_t)n;
 		recno += (uint64_t)n;
 		atomic_fetch_add_explicit(&w->done, (uint64_t)n, memory_order_relaxed);
@@ -860,6 +885,11 @@ static void *worker_run(void *arg)
 		}
 	}
 	fm_reader_free(rd);
+	if (run)
+		w->filter_errors = fm_filter_run_errors(run);
+	fm_filter_run_free(run);
+	fm_batch_release(&own);
+	free(idx);
 	if (r < 0)
 		atomic_store(w->cancel, 1);
 	w->rc = r;
@@ -891,8 +921,11 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	/* count the records (and give the missing-field warnings once) */
 	memset(&ro, 0, sizeof(ro));
 	ro.format = FM_FORMAT_BINARY;
-	ro.fields = h->fields;
+	ro.fields = h->fields | (h->o.filter ? fm_filter_fields(h->o.filter) : 0);
 	ro.log = h->o.log;
+	if (h->o.filter && (cut->skip_out > 0 || cut->count_out != FM_UNLIMITED))
+		return fm_error_set(err, FM_EINVAL,
+				    "hist: skip-out and count-out with a filter need the sequential scan");
 	r = fm_reader_open(&probe, &ro, dirs, ndirs, err);
 	if (r < 0)
 		return r;
@@ -999,9 +1032,19 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		if (acc_merge(h, &h->acc, &accs[t]) < 0)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 	if (r == 0) {
-		h->nrec += n;
+		uint64_t kept = 0, ferr = 0;
+		/* the integer workers partition the range (the rate pass repeats it) */
+		for (int t = rate_pass ? 1 : 0; t < threads; t++) {
+			kept += w[t].kept;
+			ferr += w[t].filter_errors;
+		}
+		h->nrec += kept;
 		if (records)
-			*records = n;
+			*records = kept;
+		if (ferr)
+			fm_warn(h->o.log,
+				"filter: %llu records not kept because evaluating the filter failed on them (division or modulo by zero, negative shift count or zero to a negative power)",
+				(unsigned long long)ferr);
 	}
 out:
 	if (accs)

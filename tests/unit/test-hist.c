@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "flowmodels/buf.h"
+#include "flowmodels/filter.h"
 #include "flowmodels/hist.h"
 #include "flowmodels/histogram.h"
 #include "flowmodels/io.h"
@@ -467,6 +468,69 @@ static void test_binary_cut(void **state)
 	fm_batch_release(&b);
 }
 
+/* A filter on the threaded path selects what the sequential scan selects. */
+static void test_filter(void **state)
+{
+	struct fm_batch b;
+	const char *dir = tu_path("filter.bin");
+	static const enum fm_hist_col cols[] = { FM_HIST_COL_RATE, FM_HIST_COL_DURATION };
+	struct fm_filter *f;
+	struct fm_filter_run *run;
+	struct fm_selector sel;
+	struct fm_scan_opts so;
+	struct fm_scan *sc;
+	struct fm_hist *h;
+	struct fm_hist_opts o;
+	struct fm_error err = { 0 };
+	struct fm_cut cut;
+	const char *dirs[1] = { dir };
+
+	(void)state;
+	make_records(&b, 6000, 3);
+	write_binary(dir, &b);
+	assert_int_equal(fm_filter_compile(&f, "(prot == 6) & (octets // (packets - 1) > 300)",
+					   NULL, &err), 0);
+	/* sequential: fm_scan with the filter as selector */
+	assert_int_equal(fm_filter_run_new(&run, f, &err), 0);
+	fm_filter_selector(&sel, run);
+	opts_set(&o, FM_HIST_X_DURATION, 4, cols, 2, 1);
+	memset(&so, 0, sizeof(so));
+	so.reader.format = FM_FORMAT_BINARY;
+	so.reader.fields = fm_hist_fields(&o);
+	fm_cut_init(&so.cut);
+	so.cut.skip_in = 10;
+	so.cut.count_in = 5000;
+	so.selector = &sel;
+	assert_int_equal(fm_scan_open(&sc, &so, dirs, 1, &err), 0);
+	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
+	assert_int_equal(fm_hist_add_scan(h, sc, &err), 0);
+	uint64_t nseq = fm_hist_records(h);
+	char *seq = result_text(h);
+	fm_hist_free(h);
+	fm_scan_free(sc);
+	fm_filter_run_free(run);
+	assert_true(nseq > 500 && nseq < 4000);
+	/* threaded: each thread its own run */
+	fm_cut_init(&cut);
+	cut.skip_in = 10;
+	cut.count_in = 5000;
+	for (int t = 1; t <= 4; t += 3) {
+		opts_set(&o, FM_HIST_X_DURATION, 4, cols, 2, t);
+		o.filter = f;
+		char *par = fast_binary(dir, &o, &cut, nseq);
+		assert_string_equal(seq, par);
+		free(par);
+	}
+	/* skip-out with a filter needs the sequential scan */
+	cut.skip_out = 3;
+	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
+	assert_int_equal(fm_hist_add_binary(h, dirs, 1, &cut, NULL, &err), FM_EINVAL);
+	fm_hist_free(h);
+	free(seq);
+	fm_filter_free(f);
+	fm_batch_release(&b);
+}
+
 /* Sums beyond 64 bits are never wrapped: exact in memory, an error in csv_hist. */
 static void test_overflow(void **state)
 {
@@ -549,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_rate_exact),
 		cmocka_unit_test(test_naive_vs_fast),
 		cmocka_unit_test(test_binary_cut),
+		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_options),
 	};
