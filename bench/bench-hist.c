@@ -43,7 +43,8 @@ static int run(const char *dir, const char *label, enum fm_hist_x x, int b,
 		o.x = x;
 		o.bin_exp = b;
 		o.ncols = ncols;
-		memcpy(o.cols, cols, ncols * sizeof(*cols));
+		if (ncols)
+			memcpy(o.cols, cols, ncols * sizeof(*cols));
 		o.threads = threads;
 		fm_cut_init(&cut);
 		if (fm_hist_new(&h, &o, &err) < 0 ||

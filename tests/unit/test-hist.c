@@ -331,7 +331,8 @@ static void opts_set(struct fm_hist_opts *o, enum fm_hist_x x, int b,
 	o->x = x;
 	o->bin_exp = b;
 	o->ncols = ncols;
-	memcpy(o->cols, cols, ncols * sizeof(*cols));
+	if (ncols)
+		memcpy(o->cols, cols, ncols * sizeof(*cols));
 	o->threads = threads;
 	o->min_per_thread = 1;
 }
