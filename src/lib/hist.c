@@ -111,7 +111,7 @@ static inline int bitlen64(uint64_t x)
 }
 
 /* b: 0 = unit bins, else 1..63 (callers map b >= 64 to 0). */
-static inline uint64_t bin_index(uint64_t x, int b)
+static inline __attribute__((always_inline)) uint64_t bin_index(uint64_t x, int b)
 {
 	if (b == 0)
 		return x;
@@ -452,11 +452,14 @@ uint64_t fm_hist_records(const struct fm_hist *h)
 
 /*
  * The fast loop: x = packets or octets, only flows/packets/octets summed,
- * no rate.  Values are unsigned, so there is no negative bin.
+ * no rate.  Values are unsigned, so there is no negative bin.  Compiled
+ * twice: for the baseline x86-64 and, chosen at run time, with BMI2 and
+ * LZCNT, whose one-uop variable shifts (shlx/shrx) make the bin index
+ * about three times cheaper than shl/shr by cl.
  */
-static int add_basic(const struct fm_hist *h, struct hacc *a,
-		     const uint64_t *xs, const uint64_t *pk, const uint64_t *oc,
-		     size_t n)
+static inline __attribute__((always_inline)) int
+add_basic_body(const struct fm_hist *h, struct hacc *a, const uint64_t *xs,
+	       const uint64_t *pk, const uint64_t *oc, size_t n)
 {
 	const int b = h->b;
 	const uint64_t D = h->D;
@@ -479,6 +482,35 @@ static int add_basic(const struct fm_hist *h, struct hacc *a,
 		e[2] += (i128)oc[i];
 	}
 	return 0;
+}
+
+static int add_basic_plain(const struct fm_hist *h, struct hacc *a,
+			   const uint64_t *xs, const uint64_t *pk,
+			   const uint64_t *oc, size_t n)
+{
+	return add_basic_body(h, a, xs, pk, oc, n);
+}
+
+#if defined(__x86_64__)
+#define HAVE_BMI2_CLONE 1
+__attribute__((target("bmi,bmi2,lzcnt")))
+static int add_basic_bmi2(const struct fm_hist *h, struct hacc *a,
+			  const uint64_t *xs, const uint64_t *pk,
+			  const uint64_t *oc, size_t n)
+{
+	return add_basic_body(h, a, xs, pk, oc, n);
+}
+#endif
+
+static int add_basic(const struct fm_hist *h, struct hacc *a,
+		     const uint64_t *xs, const uint64_t *pk, const uint64_t *oc,
+		     size_t n)
+{
+#ifdef HAVE_BMI2_CLONE
+	if (__builtin_cpu_supports("bmi2") && __builtin_cpu_supports("lzcnt"))
+		return add_basic_bmi2(h, a, xs, pk, oc, n);
+#endif
+	return add_basic_plain(h, a, xs, pk, oc, n);
 }
 
 /* rate of one record (fm_hist_rate), inlined for the hot loops */
