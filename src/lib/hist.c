@@ -601,15 +601,17 @@ static int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 }
 
 /*
- * The general loop: any x, duration/aggs columns, rate.  recno is the
+ * The general loop (compiled twice like the basic one): any x,
+ * duration/aggs columns, rate.  recno is the
  * number (0-based) of the batch's first record, for messages.  Each block
  * computes durations (one range test instead of per-record overflow
  * checks), rates and bin indices in tight loops, then adds into the dense
  * array; a block with a record for the maps goes record by record.
  */
-static int add_general(const struct fm_hist *h, struct hacc *a,
-		       const struct fm_batch *bt, size_t from, size_t n,
-		       uint64_t recno, struct fm_error *err)
+static inline __attribute__((always_inline)) int
+add_general_body(const struct fm_hist *h, struct hacc *a,
+		 const struct fm_batch *bt, size_t from, size_t n,
+		 uint64_t recno, struct fm_error *err)
 {
 	const int b = h->b, ncol = h->ncol, cd = h->col_dur, ca = h->col_aggs;
 	const uint64_t D = h->D;
@@ -727,6 +729,35 @@ static int add_general(const struct fm_hist *h, struct hacc *a,
 		}
 	}
 	return 0;
+}
+
+static int add_general_plain(const struct fm_hist *h, struct hacc *a,
+			     const struct fm_batch *bt, size_t from, size_t n,
+			     uint64_t recno, struct fm_error *err)
+{
+	return add_general_body(h, a, bt, from, n, recno, err);
+}
+
+#ifdef HAVE_BMI2_CLONE
+__attribute__((target("bmi,bmi2,lzcnt,sse4.1")))
+static int add_general_bmi2(const struct fm_hist *h, struct hacc *a,
+			    const struct fm_batch *bt, size_t from, size_t n,
+			    uint64_t recno, struct fm_error *err)
+{
+	return add_general_body(h, a, bt, from, n, recno, err);
+}
+#endif
+
+static int add_general(const struct fm_hist *h, struct hacc *a,
+		       const struct fm_batch *bt, size_t from, size_t n,
+		       uint64_t recno, struct fm_error *err)
+{
+#ifdef HAVE_BMI2_CLONE
+	if (__builtin_cpu_supports("bmi2") && __builtin_cpu_supports("lzcnt") &&
+	    __builtin_cpu_supports("sse4.1"))
+		return add_general_bmi2(h, a, bt, from, n, recno, err);
+#endif
+	return add_general_plain(h, a, bt, from, n, recno, err);
 }
 
 static int acc_add(const struct fm_hist *h, struct hacc *a,
