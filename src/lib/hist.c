@@ -513,17 +513,6 @@ static int add_basic(const struct fm_hist *h, struct hacc *a,
 	return add_basic_plain(h, a, xs, pk, oc, n);
 }
 
-/* rate of one record (fm_hist_rate), inlined for the hot loops */
-static inline double rate_of(uint64_t oc, int64_t dur)
-{
-	if (dur == 0)
-		return 0.0;
-	if (__builtin_expect(oc <= (UINT64_C(1) << 53) / 8000 &&
-			     dur >= -(INT64_C(1) << 53) && dur <= (INT64_C(1) << 53), 1))
-		return (double)(int64_t)(oc * 8000) / (double)dur;
-	return fm_hist_rate(oc, dur);
-}
-
 /* Records are worked on in blocks: derived values first, then the sums. */
 #define BLK 256
 
