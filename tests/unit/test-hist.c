@@ -581,6 +581,51 @@ static void test_overflow(void **state)
 	fm_batch_release(&b);
 }
 
+/*
+ * Real data: the reference's length histogram with -b 12 is its -b 0 one
+ * merged into the bins of fm_hist_bin_edges (a length bin [x, x+1) holds
+ * flows of exactly x packets), text for text.
+ */
+static void test_reference_rebin(void **state)
+{
+	const char *data = tu_shared_data();
+	char b0[4096], b12[4096];
+	struct fm_histogram h0, out;
+	struct fm_error err = { 0 };
+	struct fm_buf text = FM_BUF_INIT;
+	static const enum fm_hcol cols[] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS, FM_HCOL_OCTETS };
+
+	(void)state;
+	if (!data)
+		skip();
+	snprintf(b0, sizeof(b0), "%s/agh_2015061019_IPv4_anon/histograms/all/length_b0.csv", data);
+	snprintf(b12, sizeof(b12), "%s/agh_2015061019_IPv4_anon/histograms/all/length.csv", data);
+	fm_histogram_init(&h0);
+	assert_int_equal(fm_histogram_read(&h0, b0, 0, NULL, &err), 0);
+	fm_histogram_init(&out);
+	assert_int_equal(fm_histogram_setup(&out, cols, 3, &err), 0);
+	for (size_t i = 0; i < h0.n; i++) {
+		uint64_t lo, w;
+		assert_true(h0.bin_hi[i] == h0.bin_lo[i] + 1);
+		fm_hist_bin_edges((uint64_t)h0.bin_lo[i], 12, &lo, &w);
+		if (out.n == 0 || out.bin_lo[out.n - 1] != (int64_t)lo)
+			assert_int_equal(fm_histogram_add_bin(&out, (int64_t)lo,
+							      (int64_t)(lo + w), &err), 0);
+		out.flows[out.n - 1] += h0.flows[i];
+		out.packets[out.n - 1] += h0.packets[i];
+		out.octets[out.n - 1] += h0.octets[i];
+	}
+	assert_int_equal(fm_histogram_format(&out, &text, &err), 0);
+	size_t len;
+	char *want = tu_read_file(b12, &len);
+	assert_int_equal(text.len, len);
+	assert_memory_equal(text.buf, want, len);
+	free(want);
+	fm_buf_release(&text);
+	fm_histogram_release(&out);
+	fm_histogram_release(&h0);
+}
+
 /* Names, bad options, and an empty histogram. */
 static void test_options(void **state)
 {
@@ -617,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_reference_rebin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
