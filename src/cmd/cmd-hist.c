@@ -156,8 +156,10 @@ const struct cmd_entry cmd_hist_entry = {
 		"With -b 0 every value has its own bin [x, x+1).  With -b B > 0 the bin of\n"
 		"x has width w = 2^max(0, bitlen(x) - B) and starts at floor(x / w) * w, so\n"
 		"-b 12 keeps values below 4096 exact and splits every power of two above\n"
-		"into 2048 bins.  Integer sums are exact (128-bit); rate_sum is summed in\n"
-		"record order in double precision and printed truncated, as the reference.\n"
+		"into 2048 bins.  Integer sums are exact (kept in 128 bits; one that does\n"
+		"not fit the 64-bit csv_hist columns is an error, never wrapped); rate_sum\n"
+		"is summed in record order in double precision and printed truncated, as\n"
+		"the reference does.\n"
 		"Binary input is read by --threads threads (each its own record range,\n"
 		"filtered by each thread); the output is the same bytes for any thread\n"
 		"count.  With --filter-expr plus --skip-out/--count-out one thread reads.",
