@@ -47,3 +47,21 @@ if(FM_FUZZ)
     set_tests_properties(fuzz/${name} PROPERTIES LABELS fuzz)
   endforeach()
 endif()
+
+# The workbench's pure parts (chart model and renderers, colour roles,
+# theme files): no ncurses, so unit tests link them (test-chart, test-theme).
+file(GLOB FM_TUI_CORE_SOURCES CONFIGURE_DEPENDS
+  ${PROJECT_SOURCE_DIR}/src/tui/chart*.c ${PROJECT_SOURCE_DIR}/src/tui/roles.c
+  ${PROJECT_SOURCE_DIR}/src/tui/theme-file.c)
+add_library(flowmodels_tui_core STATIC ${FM_TUI_CORE_SOURCES})
+target_include_directories(flowmodels_tui_core PUBLIC ${PROJECT_SOURCE_DIR}/src/tui)
+target_link_libraries(flowmodels_tui_core PUBLIC flowmodels)
+foreach(name test-chart test-theme)
+  if(TARGET ${name})
+    target_link_libraries(${name} PRIVATE flowmodels_tui_core)
+    target_compile_definitions(${name} PRIVATE FM_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  endif()
+endforeach()
+if(TARGET bench-chart)
+  target_link_libraries(bench-chart PRIVATE flowmodels_tui_core)
+endif()

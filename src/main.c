@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/session.h"
+#include "tui/tui.h"
 
 #ifndef FLOWMODELS_VERSION
 #define FLOWMODELS_VERSION "0.0.0"
@@ -48,13 +50,69 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: flowmodels COMMAND [OPTIONS] [ARGS]\n"
+		"       flowmodels --replay FILE\n"
 		"       flowmodels --help | --version\n\n"
 		"Statistical models of IP network flows: convert, cut, merge and sort\n"
 		"flow records, bin them into histograms, fit mixture models, generate\n"
 		"synthetic flows, and publish TeX summaries and plots.\n\n"
 		"commands:\n");
 	cmd_print_list(out);
-	fprintf(out, "\n'flowmodels COMMAND --help' describes a command.\n");
+	fprintf(out, "\n'flowmodels COMMAND --help' describes a command.\n"
+		"'flowmodels --replay FILE' runs a session file without a terminal.\n");
+}
+
+struct batch_progress {
+	double last;
+	int shown;
+};
+
+static int progress_to_stderr(void *p, uint64_t done, uint64_t total)
+{
+	struct batch_progress *bp = p;
+	double now = cmd_now();
+
+	if (now - bp->last < 0.2 || !total)
+		return 0;
+	bp->last = now;
+	fprintf(stderr, "\r%5.1f%%", 100.0 * (double)done / (double)total);
+	fflush(stderr);
+	bp->shown = 1;
+	return 0;
+}
+
+/*
+ * `flowmodels --replay FILE`: run a session file in a fresh session, no
+ * terminal; each command is printed with its result; the first error
+ * stops the run with "FILE:LINE: message" and exit status 1.
+ */
+static int replay_main(const char *file)
+{
+	struct session *s = sess_new();
+	struct fm_error err = { 0 };
+	struct batch_progress bp = { cmd_now(), 0 };
+	struct fm_progress prog = { NULL, NULL };
+	int r;
+
+	if (!s) {
+		fprintf(stderr, "flowmodels: out of memory\n");
+		return 1;
+	}
+	if (isatty(2)) {
+		prog.fn = progress_to_stderr;
+		prog.ctx = &bp;
+	}
+	r = sess_replay(s, file, stdout, stderr, &prog, &err);
+	if (bp.shown)
+		fprintf(stderr, "\r\033[K");
+	fflush(stdout);
+	if (r < 0)
+		fprintf(stderr, "%s\n", err.msg);
+	sess_free(s);
+	if (r == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+		fprintf(stderr, "flowmodels: error writing standard output\n");
+		return 1;
+	}
+	return r < 0 ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -66,10 +124,17 @@ int main(int argc, char **argv)
 	struct cmd_args args;
 	int status;
 
+	/* No arguments on a terminal, or workbench options: the workbench. */
+	if ((argc < 2 && isatty(0) && isatty(1)) ||
+	    (argc >= 2 && tui_is_option(argv[1])))
+		return tui_main(argc - 1, argv + 1);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		if (argc >= 3 && !strcmp(argv[1], "help")) {
-			e = cmd_find(argv[2], &err);
+			const char *name = argv[2];
+			if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+				name = "help";
+			e = cmd_find(name, &err);
 			if (!e) {
 				fprintf(stderr, "flowmodels: %s\n", err.msg);
 				return 2;
@@ -79,6 +144,13 @@ int main(int argc, char **argv)
 		}
 		usage(stdout);
 		return 0;
+	}
+	if (!strcmp(argv[1], "--replay")) {
+		if (argc != 3) {
+			fprintf(stderr, "flowmodels: usage: flowmodels --replay FILE\n");
+			return 2;
+		}
+		return replay_main(argv[2]);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("flowmodels %s\n", FLOWMODELS_VERSION);
@@ -103,6 +175,12 @@ int main(int argc, char **argv)
 		cmd_print_help(e, stdout);
 		cmd_args_release(&args);
 		return 0;
+	}
+	if (e->flags & CMD_F_SESSION) {
+		fprintf(stderr, "flowmodels %s: works inside a session: the workbench, "
+			"or a session file run with 'flowmodels --replay FILE'\n", e->name);
+		cmd_args_release(&args);
+		return 2;
 	}
 	ctx.quiet = args.v[OPT_QUIET].set > 0;
 	memset(&tp, 0, sizeof(tp));

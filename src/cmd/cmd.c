@@ -240,6 +240,14 @@ void cmd_print_list(FILE *out)
 
 int cmd_fail(struct cmd_ctx *ctx, const struct fm_error *err)
 {
+	ctx->error = *err;
+	if (!ctx->error.msg[0])
+		snprintf(ctx->error.msg, sizeof(ctx->error.msg), "%s",
+			 fm_strerror(err->code));
+	if (!ctx->error.code)
+		ctx->error.code = FM_EINVAL;
+	if (ctx->session)          /* the session reports it, with FILE:LINE */
+		return 1;
 	fprintf(ctx->err, "flowmodels %s: %s\n", ctx->cmdname ? ctx->cmdname : "",
 		err->msg[0] ? err->msg : fm_strerror(err->code));
 	return 1;

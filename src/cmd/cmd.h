@@ -19,6 +19,9 @@
 #include "flowmodels/io.h"
 #include "flowmodels/progress.h"
 
+struct session;            /* session.h: named objects (NULL = one-shot) */
+struct cmd_run;            /* session.c: the invocation being run */
+
 struct cmd_ctx {
 	FILE *out;                 /* results and data for stdout */
 	FILE *err;                 /* messages, progress */
@@ -27,6 +30,10 @@ struct cmd_ctx {
 	int quiet;                 /* no progress lines */
 	int progress_shown;        /* a progress line is on the terminal */
 	const char *cmdname;       /* the command being run, for messages */
+	/* Session mode (all NULL/zero in one-shot mode): */
+	struct session *session;   /* the session the command runs in */
+	struct cmd_run *run;       /* its invocation: results, record */
+	struct fm_error error;     /* what cmd_fail reported, for FILE:LINE */
 };
 
 enum cmd_opt_type {
@@ -117,6 +124,14 @@ struct cmd_entry {
 	const struct cmd_opt *opts;
 	int min_pos, max_pos;      /* positional argument counts; -1 = any */
 	int (*exec)(struct cmd_ctx *ctx, const struct cmd_args *args);
+	unsigned flags;            /* CMD_F_* */
+};
+
+/* cmd_entry.flags */
+enum {
+	CMD_F_SESSION = 1,         /* works only inside a session */
+	CMD_F_NORECORD = 2,        /* never recorded (list, info, save...) */
+	CMD_F_PATHPOS = 4,         /* positionals are paths, never objects */
 };
 
 /* The command table, NULL-terminated, in the order help lists it. */
@@ -178,5 +193,120 @@ void cmd_summary(struct cmd_ctx *ctx, const char *fmt, ...)
 
 /* A monotonic clock in seconds, for the timing lines. */
 double cmd_now(void);
+
+/* ---- session hooks for tools (session.c; see docs/dev/adding-a-command.md) ----
+ *
+ * In a session, positional arguments that name session objects are
+ * replaced before exec by what the one-shot tool takes: a dataset by its
+ * binary directory (and -i binary), a filtered view by its dataset plus
+ * --filter-expr, a histogram or mixture set by a file/directory it was
+ * exported to.  A tool therefore reads its inputs exactly as in one-shot
+ * mode; only its result goes to the session instead of -O/stdout.
+ */
+
+/* The type of an object a tool hands to the session (histogram, mixture). */
+struct fm_buf;
+struct cmd_objtype {
+	const char *kind;          /* "histogram", "mixture" */
+	char prefix;               /* automatic names: 'h' gives h1, h2... */
+	const char *formats;       /* export formats, "a|b", first = default;
+				    * the default one is what tools read */
+	void (*free)(void *data);
+	/* Key facts on one line, for `list` and the object panel. */
+	void (*facts)(const void *data, struct fm_buf *out);
+	/* More lines for `info`; may be NULL. */
+	void (*info)(const void *data, struct fm_buf *out);
+	/* Write data to path (file or directory, as the format is) in format;
+	 * complete or not at all. */
+	int (*export)(const void *data, const char *format, const char *path,
+		      struct fm_error *err);
+	/* Optional: fold incoming into an existing object of the same type
+	 * and name (a fit adding the packets mixture to mixture set m1);
+	 * takes incoming on success.  NULL: the new object replaces it. */
+	int (*merge)(void *existing, void *incoming, struct fm_error *err);
+};
+
+/* Whether the command runs in a session (results become objects). */
+int cmd_in_session(const struct cmd_ctx *ctx);
+/*
+ * Hand a result object to the session.  Session mode: ownership moves to
+ * the session (also on failure) and 1 is returned; it becomes visible,
+ * named (`as NAME` or automatic), when the command succeeds.  One-shot
+ * mode: returns 0 and the caller keeps data (and writes its output).
+ */
+int cmd_result_object(struct cmd_ctx *ctx, const struct cmd_objtype *type,
+		      void *data, struct fm_error *err);
+/* cmd_result_dataset flags */
+enum {
+	CMD_DS_TEMP = 1,           /* the session owns dir (from cmd_temp_path) */
+	CMD_DS_GENERATED = 2,      /* made by generate: shown as "generated" */
+};
+/*
+ * Hand a binary record directory the tool wrote to the session as a
+ * dataset (records counted by the session).  Returns 1 in session mode,
+ * 0 in one-shot mode (nothing done).
+ */
+int cmd_result_dataset(struct cmd_ctx *ctx, const char *dir, unsigned flags,
+		       struct fm_error *err);
+/*
+ * A fresh path (nothing there yet) in the session's scratch directory
+ * for an output the tool writes when no -O is given; malloc'ed.
+ */
+int cmd_temp_path(struct cmd_ctx *ctx, const char *stem, char **path,
+		  struct fm_error *err);
+/*
+ * Record the effective value of option opt_id in the session record
+ * instead of the typed one (e.g. the seed generate chose); value NULL
+ * leaves the option out.  No effect in one-shot mode.
+ */
+void cmd_record_option(struct cmd_ctx *ctx, int opt_id, const char *value);
+/* Add words to the recorded command (e.g. "--key-env", "FLOWMODELS_KEY"),
+ * and a comment line written above it in session files. */
+void cmd_record_words(struct cmd_ctx *ctx, const char *w1, const char *w2);
+void cmd_record_comment(struct cmd_ctx *ctx, const char *comment);
+
+/* ---- the command language (cmd-parse.c) ---- */
+
+/* A list of words: a tokenised command line. */
+struct cmd_words {
+	char **v;                  /* malloc'ed strings, v[n] == NULL (v may
+				    * be NULL while n == 0) */
+	unsigned char *mark;       /* per word: CMD_W_* */
+	size_t n, cap;
+};
+#define CMD_WORDS_INIT { NULL, NULL, 0, 0 }
+enum { CMD_W_PATH = 1 };       /* the word is a file or directory path */
+int cmd_words_add(struct cmd_words *w, const char *s);
+int cmd_words_add_mark(struct cmd_words *w, const char *s, unsigned char mark);
+void cmd_words_release(struct cmd_words *w);
+/*
+ * Split a line into words: blanks separate; "double quotes" (with \" and
+ * \\ escapes), 'single quotes' (literal) and \x outside quotes; a word
+ * starting with # begins a comment to the end of the line.  Appends to
+ * out; FM_EINVAL naming the column on an unterminated quote.
+ */
+int cmd_split(const char *line, struct cmd_words *out, struct fm_error *err);
+/* Append word to b quoted so that cmd_split gives it back unchanged. */
+void cmd_quote(struct fm_buf *b, const char *word);
+/*
+ * Take a trailing `as NAME` off words (n reduced); *name = NAME
+ * (malloc'ed, the caller frees it) or NULL.  FM_EINVAL when NAME is not a
+ * valid object name ([A-Za-z_][A-Za-z0-9_.-]*, at most 63 chars).
+ */
+int cmd_take_as(struct cmd_words *w, char **name, struct fm_error *err);
+int cmd_valid_name(const char *name);
+/*
+ * The canonical words of a parsed command: name, positionals, options in
+ * table order (short form when there is one; integers and reals printed
+ * canonically; --help, --quiet and options whose completion hint is
+ * "secret" left out), then `as NAME` when given.  Positionals and values
+ * of options hinted "file" or "dir" are marked CMD_W_PATH.
+ */
+int cmd_canonical(const struct cmd_entry *e, const struct cmd_args *a,
+		  const char *as_name, struct cmd_words *out);
+/* Join words into one line, quoting as needed. */
+void cmd_join(const struct cmd_words *w, struct fm_buf *out);
+/* A real number in its shortest form that reads back exactly. */
+void cmd_format_real(double d, char *buf, size_t size);
 
 #endif

@@ -13,7 +13,9 @@
 #include "testutil.h"
 
 #define NREC 4096
-#define SCAN_CAP (4 * FM_BATCH_CAP)
+#define SCAN_CAP (2 * NREC)
+/* Records a scan_all may return (the widening test needs more). */
+static size_t scan_cap = SCAN_CAP;
 
 /* A batch of n random records (all fields). */
 static void make_records(struct fm_batch *b, size_t n, uint64_t seed)
@@ -60,9 +62,9 @@ static int scan_all(enum fm_format fmt, const char *const *paths, size_t np,
 	r = fm_scan_open(&s, &so, paths, np, err);
 	if (r < 0)
 		return r;
-	assert_int_equal(fm_batch_alloc(out, FM_ALL_FIELDS, SCAN_CAP), 0);
+	assert_int_equal(fm_batch_alloc(out, FM_ALL_FIELDS, scan_cap), 0);
 	while ((n = fm_scan_next(s, &b, err)) > 0) {
-		assert_true(out->n + (size_t)n <= SCAN_CAP);
+		assert_true(out->n + (size_t)n <= scan_cap);
 		for (long i = 0; i < n; i++)
 			fm_batch_append(out, &b, (size_t)i);
 	}
@@ -497,16 +499,18 @@ static void test_binary_widen(void **state)
 	char p[4200];
 
 	(void)state;
-	make_records(&src, 3 * FM_BATCH_CAP, 5);
+	/* several writer buffers, so that widening rewrites flushed data */
+	scan_cap = 200000;
+	make_records(&src, scan_cap, 5);
 	for (size_t i = 0; i < src.n; i++)
 		fm_batch_mut(&src, FM_INIF)[i] = (int64_t)(i % 60000);
-	fm_batch_mut(&src, FM_INIF)[2 * FM_BATCH_CAP + 7] = 70000;
-	fm_batch_mut(&src, FM_PROT)[FM_BATCH_CAP + 3] = -3;
+	fm_batch_mut(&src, FM_INIF)[scan_cap - 7] = 70000;
+	fm_batch_mut(&src, FM_PROT)[scan_cap / 2 + 3] = -3;
 	fm_batch_mut(&src, FM_PROT)[5] = 255;
 	write_records(FM_FORMAT_BINARY, dir, &src, 0, src.n);
 	snprintf(p, sizeof(p), "%s/inif.I", dir);
 	assert_int_equal(stat(p, &st), 0);
-	assert_int_equal(st.st_size, 4 * 3 * FM_BATCH_CAP);
+	assert_int_equal(st.st_size, 4 * scan_cap);
 	snprintf(p, sizeof(p), "%s/prot.h", dir);
 	assert_int_equal(stat(p, &st), 0);
 	snprintf(p, sizeof(p), "%s/inif.H", dir);
@@ -518,7 +522,7 @@ static void test_binary_widen(void **state)
 	/* rewriting narrow data into the directory replaces inif.I by inif.H */
 	for (size_t i = 0; i < src.n; i++)
 		fm_batch_mut(&src, FM_INIF)[i] = 1;
-	fm_batch_mut(&src, FM_PROT)[FM_BATCH_CAP + 3] = 6;
+	fm_batch_mut(&src, FM_PROT)[scan_cap / 2 + 3] = 6;
 	write_records(FM_FORMAT_BINARY, dir, &src, 0, 10);
 	snprintf(p, sizeof(p), "%s/inif.I", dir);
 	assert_int_not_equal(stat(p, &st), 0);
@@ -527,6 +531,7 @@ static void test_binary_widen(void **state)
 	assert_same_records(&src, 0, &got, 0, 10);
 	fm_batch_release(&got);
 	fm_batch_release(&src);
+	scan_cap = SCAN_CAP;
 }
 
 /* A failed write leaves no output and the previous files as they were. */

@@ -1,0 +1,202 @@
+/*
+ * cmd-load.c - `load`: make a dataset object from flow records.
+ *
+ * A single binary directory read whole is kept by path (the readers
+ * memory-map it when a command reads it; nothing is copied).  Several
+ * binary inputs, or cutting, are cut into a scratch binary directory by
+ * byte ranges; any other format is converted once into a scratch binary
+ * directory, so that every dataset in a session reads fast.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "flowmodels/buf.h"
+#include "flowmodels/cut.h"
+#include "flowmodels/histogram.h"
+#include "objtypes.h"
+#include "session.h"
+
+static const struct cmd_opt load_opts[] = {
+	{ OPT_IN_FORMAT, 'i', "in-format", CMD_OPT_STR, "FORMAT",
+	  "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump, or csv_hist for a histogram "
+	  "(default: guessed)", "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump|csv_hist" },
+	CMD_OPTS_CUT,
+	CMD_OPTS_COMMON,
+	CMD_OPT_END
+};
+
+/* A directory holding at least one FIELD.CODE array is a binary dataset. */
+static int looks_binary(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int yes = 0;
+
+	if (!d)
+		return 0;
+	while (!yes && (de = readdir(d))) {
+		const char *dot = strrchr(de->d_name, '.');
+		if (dot && dot[1] && !dot[2] && fm_code_size(dot[1]) &&
+		    fm_field_lookup(de->d_name, (size_t)(dot - de->d_name)) >= 0)
+			yes = 1;
+	}
+	closedir(d);
+	return yes;
+}
+
+/* A csv_hist file starts with its header line (a name, not a number). */
+static int looks_hist(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[64];
+	int yes = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f))
+		yes = (line[0] >= 'a' && line[0] <= 'z') || line[0] == '_';
+	fclose(f);
+	return yes;
+}
+
+static enum fm_format detect(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (looks_binary(path))
+		return FM_FORMAT_BINARY;
+	if (n > 4 && !strcmp(path + n - 4, ".csv"))
+		return FM_FORMAT_CSV_FLOW;
+	return FM_FORMAT_NFCAPD;
+}
+
+/* A histogram object from a csv_hist file. */
+static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct fm_error err = { 0 };
+	struct fm_histogram *h;
+	struct fm_cut cut;
+	int r;
+
+	cmd_get_cut(a, &cut);
+	if (a->npos != 1)
+		r = fm_error_set(&err, FM_EINVAL, "a histogram is loaded from one csv_hist file");
+	else if (cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
+		 cut.skip_out > 0 || cut.count_out != FM_UNLIMITED)
+		r = fm_error_set(&err, FM_EINVAL, "cutting applies to flow records, not histograms");
+	else if (!(h = calloc(1, sizeof(*h))))
+		r = fm_error_set(&err, FM_ENOMEM, "out of memory");
+	else {
+		fm_histogram_init(h);
+		r = fm_histogram_read(h, a->pos[0], FM_HCOL_BIT(FM_HCOL_FLOWS),
+				      &ctx->log, &err);
+		if (r < 0) {
+			fm_histogram_release(h);
+			free(h);
+		} else {
+			r = cmd_result_object(ctx, &cmd_histogram_type, h, &err);
+		}
+	}
+	if (r < 0)
+		return cmd_fail(ctx, &err);
+	return 0;
+}
+
+static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct fm_error err = { 0 };
+	enum fm_format fmt;
+	struct fm_cut cut;
+	char *dir = NULL;
+	int cutting, r;
+
+	if (sess_need(ctx))
+		return 1;
+	if (a->v[OPT_IN_FORMAT].set ? !strcmp(a->v[OPT_IN_FORMAT].s, "csv_hist")
+	    : (a->npos == 1 && !looks_binary(a->pos[0]) && looks_hist(a->pos[0]))) {
+		cmd_record_option(ctx, OPT_IN_FORMAT, "csv_hist");
+		return load_hist(ctx, a);
+	}
+	if (a->v[OPT_IN_FORMAT].set)
+		r = cmd_get_format(a, OPT_IN_FORMAT, FM_FORMAT_NFCAPD, &fmt, &err);
+	else {
+		fmt = detect(a->pos[0]);
+		cmd_record_option(ctx, OPT_IN_FORMAT, fm_format_name(fmt));
+		r = 0;
+	}
+	cmd_get_cut(a, &cut);
+	cutting = cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
+		  cut.skip_out > 0 || cut.count_out != FM_UNLIMITED;
+	if (r == 0 && fmt == FM_FORMAT_BINARY && a->npos == 1 && !cutting) {
+		struct stat st;
+		if (stat(a->pos[0], &st) < 0 || !S_ISDIR(st.st_mode))
+			r = fm_error_set(&err, FM_ENOTFOUND,
+					 "%s: not a binary directory", a->pos[0]);
+		if (r == 0)
+			r = cmd_result_dataset(ctx, a->pos[0], 0, &err);
+	} else if (r == 0 && fmt == FM_FORMAT_BINARY) {
+		uint64_t n;
+		r = cmd_temp_path(ctx, "load", &dir, &err);
+		if (r == 0)
+			r = fm_cut_binary(a->pos, a->npos, dir, &cut, &n,
+					  &ctx->progress, &err);
+		if (r == 0)
+			r = cmd_result_dataset(ctx, dir, CMD_DS_TEMP, &err);
+	} else if (r == 0) {
+		struct cmd_scan *cs = NULL;
+		struct fm_writer *w = NULL;
+		struct fm_writer_opts wo = { FM_FORMAT_BINARY, &ctx->log };
+		uint64_t n;
+
+		r = cmd_temp_path(ctx, "load", &dir, &err);
+		if (r == 0)
+			r = cmd_scan_open(ctx, a, fmt, FM_ALL_FIELDS, &cs, &err);
+		if (r == 0)
+			r = fm_writer_open(&w, &wo, dir, &err);
+		if (r == 0)
+			r = fm_scan_copy(cmd_scan_get(cs), w, &n, &err);
+		if (r == 0)
+			r = fm_writer_commit(w, &err);
+		fm_writer_free(w);
+		cmd_scan_close(cs);
+		if (r == 0)
+			r = cmd_result_dataset(ctx, dir, CMD_DS_TEMP, &err);
+	}
+	if (r > 0) {
+		struct sess_obj *o = sess_run_last_result(ctx->run);
+		struct fm_buf b = FM_BUF_INIT;
+		fm_buf_printf(&b, "%s", fm_format_name(fmt));
+		for (size_t i = 0; i < a->npos; i++)
+			fm_buf_printf(&b, " %s", a->pos[i]);
+		o->source = fm_buf_detach(&b);
+		r = 0;
+	}
+	free(dir);
+	if (r < 0)
+		return cmd_fail(ctx, &err);
+	return 0;
+}
+
+const struct cmd_entry cmd_load_entry = {
+	.name = "load",
+	.alias = NULL,
+	.summary = "load flow records as a dataset object, or a csv_hist histogram",
+	.usage = "[-i FORMAT] [CUTTING] INPUT... [as NAME]",
+	.description =
+		"Makes a dataset object (named d1, d2... or NAME) from the records of\n"
+		"the inputs.  A binary directory read whole is used in place, memory-\n"
+		"mapped, never copied; with cutting or several inputs the records are\n"
+		"cut into the session's scratch directory; other formats are converted\n"
+		"once into a scratch binary directory.  With -i csv_hist (or a file\n"
+		"starting with a csv_hist header) the result is a histogram object.\n"
+		"Without -i the format is guessed (a directory of FIELD.CODE arrays is\n"
+		"binary, a file starting with a header line csv_hist, *.csv csv_flow,\n"
+		"anything else nfcapd) and the guess is recorded.",
+	.opts = load_opts,
+	.min_pos = 1,
+	.max_pos = -1,
+	.exec = load_exec,
+	.flags = CMD_F_SESSION | CMD_F_PATHPOS,
+};

@@ -1,0 +1,286 @@
+/*
+ * cmd-parse.c - the command language: splitting a line into words,
+ * quoting words back, `as NAME`, and the canonical printer.
+ *
+ * The language is deliberately small and shell-like, without expansion:
+ * blanks separate words, "double quotes" allow \" and \\ escapes,
+ * 'single quotes' are literal, a backslash outside quotes takes the next
+ * character literally, and # at the start of a word begins a comment.
+ * cmd_quote is the inverse of cmd_split: for every list of words,
+ * cmd_split(cmd_join(words)) gives the same words (a unit test checks this
+ * on random words).  The canonical form of a parsed command (cmd_canonical)
+ * is what sessions record, `history` shows and session files contain: it
+ * depends only on the parsed values, so two spellings of one command
+ * (`-b12`, `--bin-exp=12`, options in another order) print the same.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flowmodels/buf.h"
+#include "cmd.h"
+
+int cmd_words_add_mark(struct cmd_words *w, const char *s, unsigned char mark)
+{
+	char *copy;
+
+	if (w->n + 2 > w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		char **nv = realloc(w->v, cap * sizeof(*nv));
+		unsigned char *nm;
+		if (!nv)
+			return FM_ENOMEM;
+		w->v = nv;
+		nm = realloc(w->mark, cap);
+		if (!nm)
+			return FM_ENOMEM;
+		w->mark = nm;
+		w->cap = cap;
+	}
+	copy = strdup(s);
+	if (!copy)
+		return FM_ENOMEM;
+	w->v[w->n] = copy;
+	w->mark[w->n] = mark;
+	w->n++;
+	w->v[w->n] = NULL;
+	return 0;
+}
+
+int cmd_words_add(struct cmd_words *w, const char *s)
+{
+	return cmd_words_add_mark(w, s, 0);
+}
+
+void cmd_words_release(struct cmd_words *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->v[i]);
+	free(w->v);
+	free(w->mark);
+	memset(w, 0, sizeof(*w));
+}
+
+int cmd_split(const char *line, struct cmd_words *out, struct fm_error *err)
+{
+	struct fm_buf word = FM_BUF_INIT;
+	const char *p = line;
+	int r = 0;
+
+	for (;;) {
+		int have = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (!*p || *p == '#')
+			break;
+		fm_buf_reset(&word);
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+			if (*p == '"') {
+				const char *start = p++;
+				while (*p && *p != '"') {
+					if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+						p++;
+					fm_buf_addch(&word, *p++);
+				}
+				if (!*p) {
+					r = fm_error_set(err, FM_EINVAL,
+							 "unterminated quote at column %d",
+							 (int)(start - line) + 1);
+					goto out;
+				}
+				p++;
+			} else if (*p == '\'') {
+				const char *start = p++;
+				while (*p && *p != '\'')
+					fm_buf_addch(&word, *p++);
+				if (!*p) {
+					r = fm_error_set(err, FM_EINVAL,
+							 "unterminated quote at column %d",
+							 (int)(start - line) + 1);
+					goto out;
+				}
+				p++;
+			} else if (*p == '\\' && p[1]) {
+				fm_buf_addch(&word, p[1]);
+				p += 2;
+			} else {
+				fm_buf_addch(&word, *p++);
+			}
+			have = 1;
+		}
+		if (have && cmd_words_add(out, fm_buf_str(&word)) < 0) {
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+out:
+	fm_buf_release(&word);
+	return r;
+}
+
+static int safe_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("_./:=,+@%^-", c) != NULL ||
+	       c >= 0x80;
+}
+
+void cmd_quote(struct fm_buf *b, const char *word)
+{
+	int bare = word[0] != '\0';
+
+	for (const char *p = word; *p && bare; p++)
+		if (!safe_char((unsigned char)*p))
+			bare = 0;
+	if (bare) {
+		fm_buf_addstr(b, word);
+		return;
+	}
+	fm_buf_addch(b, '"');
+	for (const char *p = word; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fm_buf_addch(b, '\\');
+		fm_buf_addch(b, *p);
+	}
+	fm_buf_addch(b, '"');
+}
+
+void cmd_join(const struct cmd_words *w, struct fm_buf *out)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		if (i)
+			fm_buf_addch(out, ' ');
+		cmd_quote(out, w->v[i]);
+	}
+}
+
+int cmd_valid_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 63)
+		return 0;
+	if (!((name[0] >= 'a' && name[0] <= 'z') ||
+	      (name[0] >= 'A' && name[0] <= 'Z') || name[0] == '_'))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int cmd_take_as(struct cmd_words *w, char **name, struct fm_error *err)
+{
+	*name = NULL;
+	if (w->n >= 2 && strcmp(w->v[w->n - 1], "as") == 0)
+		return fm_error_set(err, FM_EINVAL, "'as' needs a name");
+	if (w->n < 3 || strcmp(w->v[w->n - 2], "as") != 0)
+		return 0;
+	if (!cmd_valid_name(w->v[w->n - 1]))
+		return fm_error_set(err, FM_EINVAL,
+				    "bad object name '%s' (a letter or _, then letters, "
+				    "digits, _ . -; at most 63)", w->v[w->n - 1]);
+	*name = w->v[w->n - 1];
+	free(w->v[w->n - 2]);
+	w->n -= 2;
+	w->v[w->n] = NULL;
+	return 0;
+}
+
+void cmd_format_real(double d, char *buf, size_t size)
+{
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+}
+
+static int opt_words(const struct cmd_opt *o, const struct cmd_value *v,
+		     struct cmd_words *out)
+{
+	char flag[80], num[64];
+	unsigned char mark = 0;
+	int r = 0;
+
+	if (o->short_name)
+		snprintf(flag, sizeof(flag), "-%c", o->short_name);
+	else
+		snprintf(flag, sizeof(flag), "--%s", o->long_name);
+	if (o->complete && (!strcmp(o->complete, "file") || !strcmp(o->complete, "dir")))
+		mark = CMD_W_PATH;
+	switch (o->type) {
+	case CMD_OPT_FLAG:
+		for (int k = 0; k < v->set && r == 0; k++)
+			r = cmd_words_add(out, flag);
+		break;
+	case CMD_OPT_INT:
+		snprintf(num, sizeof(num), "%lld", (long long)v->i);
+		r = cmd_words_add(out, flag);
+		if (r == 0)
+			r = cmd_words_add(out, num);
+		break;
+	case CMD_OPT_REAL:
+		cmd_format_real(v->d, num, sizeof(num));
+		r = cmd_words_add(out, flag);
+		if (r == 0)
+			r = cmd_words_add(out, num);
+		break;
+	case CMD_OPT_STR:
+		r = cmd_words_add(out, flag);
+		if (r == 0)
+			r = cmd_words_add_mark(out, v->s, mark);
+		break;
+	case CMD_OPT_LIST:
+		for (size_t k = 0; k < v->nlist && r == 0; k++) {
+			r = cmd_words_add(out, flag);
+			if (r == 0)
+				r = cmd_words_add_mark(out, v->list[k], mark);
+		}
+		break;
+	}
+	return r;
+}
+
+int cmd_canonical(const struct cmd_entry *e, const struct cmd_args *a,
+		  const char *as_name, struct cmd_words *out)
+{
+	int dash_pos = 0, r;
+
+	for (size_t i = 0; i < a->npos; i++)
+		if (a->pos[i][0] == '-' && a->pos[i][1] != '\0')
+			dash_pos = 1;
+	r = cmd_words_add(out, e->name);
+	for (size_t i = 0; i < a->npos && r == 0 && !dash_pos; i++)
+		r = cmd_words_add_mark(out, a->pos[i], CMD_W_PATH);
+	for (const struct cmd_opt *o = e->opts; o->long_name && r == 0; o++) {
+		const struct cmd_value *v = &a->v[o->id];
+		if (!v->set || o->id == OPT_HELP || o->id == OPT_QUIET)
+			continue;
+		if (o->complete && !strcmp(o->complete, "secret"))
+			continue;
+		/* an option listed twice under one id prints once */
+		int dup = 0;
+		for (const struct cmd_opt *p = e->opts; p < o; p++)
+			if (p->id == o->id)
+				dup = 1;
+		if (!dup)
+			r = opt_words(o, v, out);
+	}
+	if (dash_pos && r == 0) {
+		r = cmd_words_add(out, "--");
+		for (size_t i = 0; i < a->npos && r == 0; i++)
+			r = cmd_words_add_mark(out, a->pos[i], CMD_W_PATH);
+	}
+	if (as_name && r == 0) {
+		r = cmd_words_add(out, "as");
+		if (r == 0)
+			r = cmd_words_add(out, as_name);
+	}
+	return r;
+}

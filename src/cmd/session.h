@@ -1,0 +1,183 @@
+/*
+ * session.h - a session: named objects that commands create and
+ * transform, the record of the commands that changed it, session files.
+ *
+ * Objects are datasets (a binary record directory: one given by path is
+ * memory-mapped by the readers when a command reads it, never copied;
+ * other formats are converted once into the session's scratch
+ * directory), filtered views of a dataset (the filter text kept, applied
+ * by every command that reads the view), and typed objects handed over by
+ * tools through cmd_result_object (histograms, mixture sets).  Every
+ * object has a name (given with `as NAME` or automatic: d1, v1, h1, m1,
+ * g1...), its provenance (the canonical command that made it) and key
+ * facts.
+ *
+ * A command runs in three steps: sess_prepare parses the line and
+ * resolves object names into the paths the tool reads (taking references
+ * on the objects, under the session lock); sess_run_exec runs the
+ * command's exec (on any thread, without the lock; results are kept in
+ * the run); sess_run_commit adds the results and the canonical record to
+ * the session under the lock.  A run freed without a commit (failure,
+ * cancel) leaves the session exactly as it was.  sess_exec does all
+ * three for one line.  See docs/workbench.md.
+ *
+ * Thread safety: the session functions take the session lock themselves.
+ * A frontend that walks the objects (sess_count/sess_at) holds it with
+ * sess_lock/sess_unlock while doing so.
+ */
+#ifndef FLOWMODELS_SESSION_H
+#define FLOWMODELS_SESSION_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "flowmodels/buf.h"
+#include "flowmodels/error.h"
+#include "flowmodels/progress.h"
+#include "cmd.h"
+
+enum sess_kind {
+	SESS_DATASET,     /* binary record directory */
+	SESS_VIEW,        /* a dataset and a filter */
+	SESS_TYPED,       /* a tool's object (histogram, mixture set...) */
+};
+
+struct sess_obj {
+	char *name;
+	enum sess_kind kind;
+	char *provenance;          /* canonical command that made it */
+	int refs;                  /* the session + running commands */
+	/* SESS_DATASET and SESS_VIEW */
+	char *dir;                 /* binary directory (a view: its dataset's) */
+	int owns_dir;              /* a scratch directory, removed at the end */
+	int generated;             /* made by generate */
+	char *source;              /* what it was loaded from, for facts */
+	uint64_t records, packets, octets;
+	/* SESS_VIEW */
+	char *filter;              /* the whole filter (a view of a view: both) */
+	char *base;                /* the dataset's name when the view was made */
+	struct sess_obj *base_obj; /* that dataset (a reference held) */
+	/* SESS_TYPED */
+	const struct cmd_objtype *type;
+	void *data;
+	char *mat_path;            /* default-format export the tools read */
+};
+
+struct session;
+struct cmd_run;
+
+struct session *sess_new(void);
+void sess_free(struct session *s);
+
+void sess_lock(struct session *s);
+void sess_unlock(struct session *s);
+/* Objects in creation order (hold the lock). */
+size_t sess_count(const struct session *s);
+struct sess_obj *sess_at(const struct session *s, size_t i);
+/* The object called name, or NULL (hold the lock). */
+struct sess_obj *sess_find(const struct session *s, const char *name);
+/* "dataset", "view", "generated" or the type's kind. */
+const char *sess_obj_kind(const struct sess_obj *o);
+/* One line of key facts ("6517484 records, 552112904 packets, ..."). */
+void sess_obj_facts(const struct sess_obj *o, struct fm_buf *out);
+
+/* Changes not saved since the last save (or load of a file). */
+int sess_dirty(const struct session *s);
+/* `quit` was run. */
+int sess_quit_requested(const struct session *s);
+/* The session file last saved or replayed, or NULL. */
+const char *sess_file(const struct session *s);
+/* A setting's value (`set`): "charset", "echo". */
+const char *sess_setting(const struct session *s, const char *name);
+
+/* Records: the canonical commands that changed the session. */
+size_t sess_record_count(const struct session *s);
+/* Line i of the record (canonical text, paths absolute). */
+const char *sess_record_line(const struct session *s, size_t i);
+
+/* ---- running commands ---- */
+
+/*
+ * Parse line and resolve its object names.  *out = NULL (and 0) for a
+ * blank or comment line.  Errors: unknown command, bad option, unknown
+ * object, a one-shot-only combination...
+ */
+int sess_prepare(struct session *s, const char *line, struct cmd_run **out,
+		 struct fm_error *err);
+const struct cmd_entry *sess_run_entry(const struct cmd_run *run);
+/*
+ * Run the command with the given output streams and progress callback.
+ * Returns 0, or a negative code with err filled (the message of the
+ * command's cmd_fail).
+ */
+int sess_run_exec(struct cmd_run *run, FILE *out, FILE *errf,
+		  const struct fm_progress *progress, struct fm_error *err);
+/*
+ * Commit the results and the record.  When report is not NULL, a line
+ * per new object is written to it ("h1: histogram, ...").
+ */
+int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err);
+/* Free; an uncommitted run's results are discarded. */
+void sess_run_free(struct cmd_run *run);
+
+/* prepare + exec + commit.  out gets results, errf messages. */
+int sess_exec(struct session *s, const char *line, FILE *out, FILE *errf,
+	      const struct fm_progress *progress, struct fm_error *err);
+
+/*
+ * Run a session file: every line in order, each echoed as "> line" on out
+ * when the echo setting is on; relative paths are relative to the file.
+ * Stops at the first error, which reads "FILE:LINE: message".
+ */
+int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
+		const struct fm_progress *progress, struct fm_error *err);
+/* Write the session file (see docs/session-files.md). */
+int sess_save(struct session *s, const char *path, struct fm_error *err);
+
+/* ---- helpers used by the session commands ---- */
+
+/* Make path absolute (relative to the session's current base directory
+ * when it is relative) and lexically normal; malloc'ed. */
+char *sess_abspath(const struct session *s, const char *path);
+/* The path of `to` relative to directory `from_dir` (both absolute,
+ * normal); malloc'ed; absolute when they share only the root. */
+char *sess_relpath(const char *from_dir, const char *to);
+
+/* Take / release a reference on the object called name (FM_ENOTFOUND
+ * "unknown object 'x' (objects: ...)" when there is none). */
+struct sess_obj *sess_get(struct session *s, const char *name,
+			  struct fm_error *err);
+void sess_put(struct session *s, struct sess_obj *o);
+/* Longer description of an object, for `info`. */
+void sess_obj_info(const struct sess_obj *o, struct fm_buf *out);
+/* Export formats of an object ("binary|csv_flow" for datasets). */
+const char *sess_obj_formats(const struct sess_obj *o);
+/* Write o to path in format (NULL = the default one). */
+int sess_obj_export(struct cmd_ctx *ctx, struct sess_obj *o, const char *format,
+		    const char *path, struct fm_error *err);
+int sess_drop(struct session *s, const char *name, struct fm_error *err);
+int sess_rename(struct session *s, const char *from, const char *to,
+		struct fm_error *err);
+int sess_set(struct session *s, const char *name, const char *value,
+	     struct fm_error *err);
+/* Print every setting, its value and choices. */
+void sess_settings_print(struct session *s, FILE *out);
+void sess_request_quit(struct session *s);
+/*
+ * Count the records, packets and octets of binary dir under filter
+ * (NULL = all), with ctx's progress; this is also how a filter is checked.
+ */
+int sess_count_records(struct cmd_ctx *ctx, const char *dir, const char *filter,
+		       uint64_t *records, uint64_t *packets, uint64_t *octets,
+		       struct fm_error *err);
+/* Hand a filtered view of dataset (or view) base to the session. */
+int sess_result_view(struct cmd_ctx *ctx, struct sess_obj *base,
+		     const char *filter, struct fm_error *err);
+/* Fail (status 1) with "works inside a session" when ctx has none. */
+int sess_need(struct cmd_ctx *ctx);
+/* Do not record the running command (e.g. `set` only showing values). */
+void sess_run_norecord(struct cmd_run *run);
+/* The last result the running command handed over (to add facts). */
+struct sess_obj *sess_run_last_result(struct cmd_run *run);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * tui.h - the workbench's entry points for src/main.c (no curses here).
+ */
+#ifndef FM_TUI_TUI_H
+#define FM_TUI_TUI_H
+
+/* Open the workbench; argv = the workbench options after the program
+ * name.  Returns the exit status. */
+int tui_main(int argc, char **argv);
+/* Whether arg is a workbench option (--theme, --color, --charset). */
+int tui_is_option(const char *arg);
+
+#endif

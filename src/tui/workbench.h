@@ -1,0 +1,120 @@
+/*
+ * workbench.h - the workbench's state, shared by its modules:
+ * workbench.c (start, main loop, keys, commands), draw.c (layout and
+ * panels), prompt.c (the readline bridge), theme.c (themes on curses).
+ *
+ * One thread (the UI thread) owns ncurses, readline and this struct.
+ * Nothing draws directly in response to an event: handlers change the
+ * state and set dirty bits; each pass of the main loop redraws the dirty
+ * panels with wnoutrefresh and ends with one doupdate.
+ */
+#ifndef FM_TUI_WORKBENCH_H
+#define FM_TUI_WORKBENCH_H
+
+#include <curses.h>
+#include <stddef.h>
+
+#include "chart.h"
+#include "run.h"
+#include "theme-file.h"
+#include "tui.h"
+
+#define TUI_MIN_COLS 80
+#define TUI_MIN_ROWS 24
+#define TUI_LOG_MAX 2000
+#define TUI_VIEWS 7
+
+enum tui_focus { FOCUS_PROMPT, FOCUS_OBJECTS, FOCUS_CHART, FOCUS_INFO, FOCUS_COUNT };
+
+enum {
+	DIRTY_STATUS = 1, DIRTY_OBJECTS = 2, DIRTY_CHART = 4, DIRTY_INFO = 8,
+	DIRTY_PROMPT = 16, DIRTY_HELP = 32, DIRTY_ALL = 63,
+};
+
+enum tui_color_mode { COLOR_OFF, COLOR_8, COLOR_16, COLOR_256, COLOR_DIRECT };
+
+struct tui_line {
+	char *text;
+	int role;
+};
+
+struct tui {
+	/* screen */
+	int rows, cols;
+	int too_small;
+	WINDOW *w_status, *w_objects, *w_chart, *w_info, *w_prompt, *w_help;
+	unsigned dirty;
+	/* look */
+	struct tui_theme theme;
+	enum tui_color_mode color_mode;
+	int color_pref;                /* 0 auto, 1 always, -1 never */
+	attr_t attr[ROLE_COUNT];       /* curses attributes + pair per role */
+	enum chart_charset charset;
+	/* interaction */
+	enum tui_focus focus;
+	int view;                      /* 0..6 */
+	int help_open, help_scroll;
+	int confirm_quit;              /* asking "quit anyway?" */
+	int quit;
+	/* the info panel's messages */
+	struct tui_line *log;
+	size_t nlog;
+	size_t log_scroll;             /* lines scrolled back from the end */
+	/* jobs */
+	struct tui_job *job;
+	char **queue;                  /* lines waiting for the job */
+	size_t nqueue;
+	int wake[2];                   /* wake-up pipe: workers -> UI */
+	/* the object list (none until the session layer lands) */
+	size_t nobjects, selected;
+};
+
+/* ---- workbench.c ---- */
+/* Add a message (one or more lines) to the info panel. */
+void tui_log(struct tui *t, int role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Run a line typed at the prompt. */
+void tui_command(struct tui *t, const char *line);
+/* The names the help and completion offer for the workbench's own commands. */
+extern const char *const tui_builtin_commands[];
+
+/* ---- draw.c ---- */
+/* (Re)create the windows for the current terminal size. */
+void tui_layout(struct tui *t);
+/* Redraw what is dirty; one doupdate. */
+void tui_draw(struct tui *t);
+/* The view names for tabs and help ("PDF flows", ...). */
+extern const char *const tui_view_names[TUI_VIEWS];
+/* The help text lines (keys and commands), malloc'ed array; *n lines. */
+char **tui_help_lines(size_t *n);
+
+/* ---- prompt.c ---- */
+int tui_prompt_init(struct tui *t, const char *history_path);
+void tui_prompt_end(void);
+/* A key for the prompt: a byte, or a curses KEY_* code. */
+void tui_prompt_key(int key);
+/* The line being edited (never NULL). */
+const char *tui_prompt_line(void);
+/* Draw the prompt line into w, placing the cursor. */
+void tui_prompt_draw(struct tui *t, WINDOW *w);
+/* The history file: $XDG_STATE_HOME/flowmodels/history (malloc'ed). */
+char *tui_history_path(void);
+
+/* ---- theme.c ---- */
+/*
+ * Load the theme called name (a name looked up in the theme directories,
+ * or a path to a .theme file) into theme.  "default" and "mono" always
+ * exist (built in).
+ */
+int tui_theme_load(const char *name, struct tui_theme *theme,
+		   struct fm_error *err);
+/* The names of the themes found in the theme directories (sorted,
+ * NULL-terminated, malloc'ed; free with tui_free_words). */
+char **tui_theme_names(void);
+/* Decide the colour mode (after initscr) from the preference, NO_COLOR
+ * and the terminal. */
+void tui_color_setup(struct tui *t);
+/* Turn t->theme into curses colour pairs and attributes (t->attr). */
+void tui_theme_apply(struct tui *t);
+
+#endif

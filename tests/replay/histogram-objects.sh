@@ -1,0 +1,44 @@
+# histogram-objects.sh - histograms as session objects: loaded from
+# csv_hist (guessed or -i csv_hist), facts from exact totals, exported
+# byte-identical, read by name; the reference histograms when present.
+. "$(dirname "$0")/lib.bash"
+cd "$T"
+awk 'BEGIN { print "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum"
+	for (i = 1; i <= 300; i++) printf "%d,%d,%d,%d,%.0f\n", i * 4, i * 4 + 3, 1000 - 3 * i, (1000 - 3 * i) * i * 4, (1000 - 3 * i) * i * 4 * 100 }' > h.csv
+facts=$(awk -F, 'NR > 1 { n++; f += $3; p += $4; o += $5 } END { printf "%d bins, %.0f flows, %.0f packets, %.0f octets", n, f, p, o }' h.csv)
+cat > s.fms <<'X'
+load h.csv
+load h.csv -i csv_hist as again
+export h1 -O out1.csv
+info again
+rename again h2
+export h2 -o csv_hist -O out2.csv
+X
+"$FLOWMODELS" --replay s.fms > out.txt 2> err.txt || { cat err.txt; fail "replay"; }
+grep -qx "h1: histogram, $facts" out.txt || fail "facts: want $facts, got $(grep '^h1:' out.txt)"
+grep -qx "again: histogram, $facts" out.txt || fail "facts of again"
+grep -qx '  range:    \[4, 1203)' out.txt || fail "range"
+cmp h.csv out1.csv || fail "export h1"
+cmp h.csv out2.csv || fail "export h2"
+# cutting does not apply, and a histogram is not a dataset
+printf 'load h.csv as h\nfilter h "prot == 6"\n' > e.fms
+"$FLOWMODELS" --replay e.fms > /dev/null 2> err.txt && fail "filter of a histogram"
+grep -qx "e.fms:2: filter: h is a histogram, not a dataset" err.txt || fail "$(cat err.txt)"
+printf 'load h.csv --count-in 3\n' > e.fms
+"$FLOWMODELS" --replay e.fms > /dev/null 2> err.txt && fail "cutting a histogram"
+grep -qx "e.fms:1: load: cutting applies to flow records, not histograms" err.txt || fail "$(cat err.txt)"
+# a malformed csv_hist names its line, nothing is made
+printf 'bin_lo,bin_hi,flows_sum\n1,2,3\n2,x,4\n' > bad.csv
+printf 'load bad.csv -i csv_hist\n' > e.fms
+"$FLOWMODELS" --replay e.fms > /dev/null 2> err.txt && fail "bad csv_hist"
+grep -q "^e.fms:1: load: .*bad.csv:3" err.txt || fail "$(cat err.txt)"
+# the reference histograms
+ref=${FM_SHARED_DATA:-}/agh_2015061019_IPv4_anon/histograms/all
+if [ -n "${FM_SHARED_DATA:-}" ] && [ -d "$ref" ]; then
+	for f in "$ref"/*.csv; do
+		printf 'load %s as r\nexport r -O ref.csv\n' "$f" > r.fms
+		"$FLOWMODELS" --replay r.fms > /dev/null 2> err.txt || { cat err.txt; fail "load $f"; }
+		cmp "$f" ref.csv || fail "round trip of $f"
+	done
+fi
+echo ok

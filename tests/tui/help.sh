@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Help: F1 opens the keys and commands (generated from the command
+# table), scrolls, and closes with Esc/F1; `?` in a panel opens it too;
+# `help CMD` prints a command's options into the info panel.
+source "$(dirname "$0")/lib.bash"
+
+start 100 30
+wait_ready
+keys F1
+wait_for "Help: keys and commands" 2
+wait_for "Ctrl-C +cancel the running job \(never quits\)" 1
+# every command of the table is listed with its summary
+for c in $("$FM" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1}'); do
+	keys End
+	wait_for "║   $c +[a-z]" 2 || bad "help lacks command $c"
+done
+keys Home
+wait_for "║ Keys \(the prompt has the focus" 2
+keys Escape
+wait_gone "Help: keys and commands" 2
+wait_for "Objects" 1
+
+# ? in a panel
+keys Tab
+wait_for "╔═ Objects" 2
+keys '?'
+wait_for "Help: keys and commands" 2
+keys F1
+wait_gone "Help: keys and commands" 2
+keys Escape
+
+# help CMD
+type_line "help cut"
+wait_for "show this help and exit" 3
+# scroll the info panel back to the start of the help text
+keys BTab
+wait_for "╔═ Messages \(|╔═ Messages ═" 2
+keys PageUp PageUp PageUp PageUp
+wait_for "usage: flowmodels cut \[CUTTING\]" 3
+wait_for "Messages \(scrolled; End: latest\)" 1
+keys End
+wait_gone "scrolled; End" 2
+keys Escape
+type_line "help nosuch"
+wait_for "help: unknown command: nosuch" 3
+finish

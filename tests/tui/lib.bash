@@ -1,0 +1,94 @@
+# lib.bash - helpers for the tmux-driven workbench tests (sourced).
+#
+# Each test starts `flowmodels` in its own tmux server (a private socket)
+# with a fixed-size window, types with send-keys, reads the screen with
+# capture-pane, and waits for screen states with a polling loop and a
+# timeout (never a fixed sleep).  Skips (77) when tmux is missing.
+set -u
+FM=${FLOWMODELS:?FLOWMODELS must name the flowmodels binary}
+command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
+mkdir -p "${FM_TEST_TMP:-/tmp}"
+T=$(mktemp -d "${FM_TEST_TMP:-/tmp}/tui.XXXXXX")
+SOCK="fmtest-$$-$RANDOM"
+FAILS=0
+BG_PIDS=()   # background helpers to kill at exit
+SCREEN=""
+cat > "$T/tmux.conf" <<'CONF'
+set -g status off
+set -g default-terminal "screen-256color"
+set -sg escape-time 0
+set -g history-limit 0
+CONF
+
+tm() { tmux -L "$SOCK" -f "$T/tmux.conf" "$@"; }
+cleanup() {
+	tm kill-server >/dev/null 2>&1
+	local p
+	for p in ${BG_PIDS[@]+"${BG_PIDS[@]}"}; do kill "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() { :; }
+bad() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+
+# start COLS ROWS [ENV=VALUE...] -- [flowmodels options...]
+# The pane prints "fm-exit=STATUS" when flowmodels ends and stays open.
+start() {
+	local cols=$1 rows=$2; shift 2
+	local envs=(-e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e "XDG_STATE_HOME=$T/state"
+		-e "FLOWMODELS_THEMES=${FM_SOURCE_DIR:-.}/themes" -e TERM=screen-256color)
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=(-e "$1"); shift; done
+	[ $# -gt 0 ] && shift
+	local args="" a
+	for a in "$@"; do args+=" $(printf '%q' "$a")"; done
+	tm new-session -d -s fm -x "$cols" -y "$rows" "${envs[@]}" \
+		"cd $(printf '%q' "$T") && $(printf '%q' "$FM")$args; echo fm-exit=\$?; sleep 600"
+}
+
+screen() { SCREEN=$(tm capture-pane -p -t fm 2>/dev/null); printf '%s\n' "$SCREEN"; }
+screen_esc() { tm capture-pane -p -e -t fm 2>/dev/null; }
+keys() { tm send-keys -t fm "$@"; }
+type_line() { tm send-keys -t fm -l -- "$1"; tm send-keys -t fm Enter; }
+
+# wait_for REGEX [SECONDS]: until the screen matches (grep -E).
+wait_for() {
+	local pat=$1 to=${2:-5} end
+	end=$(( $(date +%s%N) / 1000000 + to * 1000 ))
+	while :; do
+		SCREEN=$(tm capture-pane -p -t fm 2>/dev/null)
+		grep -qE -- "$pat" <<<"$SCREEN" && return 0
+		[ $(( $(date +%s%N) / 1000000 )) -ge "$end" ] && break
+		sleep 0.02
+	done
+	bad "timed out waiting for /$pat/; screen:"
+	printf '%s\n' "$SCREEN"
+	return 1
+}
+
+# wait_gone REGEX [SECONDS]: until the screen no longer matches.
+wait_gone() {
+	local pat=$1 to=${2:-5} end
+	end=$(( $(date +%s%N) / 1000000 + to * 1000 ))
+	while :; do
+		SCREEN=$(tm capture-pane -p -t fm 2>/dev/null)
+		grep -qE -- "$pat" <<<"$SCREEN" || return 0
+		[ $(( $(date +%s%N) / 1000000 )) -ge "$end" ] && break
+		sleep 0.02
+	done
+	bad "timed out waiting for /$pat/ to go; screen:"
+	printf '%s\n' "$SCREEN"
+	return 1
+}
+
+# The workbench is up: status line, panels and the prompt drawn.
+wait_ready() { wait_for '^fm>' "${1:-5}" && wait_for 'Messages' 1; }
+
+finish() {
+	if [ "$FAILS" -ne 0 ]; then
+		echo "$FAILS check(s) failed"
+		exit 1
+	fi
+	echo "all checks passed"
+	exit 0
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Start-up: the first frame (status line, panels, view tabs, prompt) comes
+# within a second; without a terminal `flowmodels` keeps printing the
+# command list, and workbench options say they need one.
+source "$(dirname "$0")/lib.bash"
+
+# no terminal: the one-shot usage, unchanged
+out=$("$FM" </dev/null 2>&1 | cat)
+grep -q "^commands:" <<<"$out" || bad "no-tty usage: $out"
+"$FM" --help | grep -q "convert" || bad "--help lists commands"
+"$FM" --theme dark </dev/null >/dev/null 2>"$T/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "needs a terminal" "$T/err" || bad "--theme without tty: rc=$rc $(cat "$T/err")"
+"$FM" --color=sometimes </dev/null >/dev/null 2>"$T/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "expected auto, always or never" "$T/err" || bad "--color value: rc=$rc"
+
+t0=$(date +%s%N)
+start 100 30
+wait_ready 5
+t1=$(date +%s%N)
+echo "first frame after $(( (t1 - t0) / 1000000 )) ms (tmux start included)"
+[ $(( (t1 - t0) / 1000000 )) -lt 2000 ] || bad "first frame too slow"
+s=$(screen)
+grep -q "^ flowmodels  session:" <<<"$s" || bad "status line"
+grep -q "\[F1\] help" <<<"$s" || bad "help hint"
+grep -q "Objects" <<<"$s" || bad "objects panel"
+grep -q "PDF flows (braille)" <<<"$s" || bad "chart panel title"
+grep -q "\[1\]PDF flows.*\[2\].*\[7\]" <<<"$s" || bad "view tabs"
+grep -q "workbench: type a command" <<<"$s" || bad "welcome message"
+[ "$(tail -n 1 <<<"$s")" = "fm>" ] || bad "prompt on the last line: '$(tail -n 1 <<<"$s")'"
+# exactly 30 rows, nothing written outside the window
+[ "$(wc -l <<<"$s")" -eq 30 ] || bad "screen rows"
+
+# a command runs and its output lands in the info panel
+type_line "convert --help"
+wait_for "show this help and exit" 5
+# an error, in one line
+type_line "nosuchcmd"
+wait_for "unknown command: nosuchcmd" 5
+type_line 'cut "unterminated'
+wait_for "unterminated double quote" 5
+
+# --theme, --charset and --color=never start the workbench too
+keys C-d
+wait_for "fm-exit=0" 5
+tm kill-server
+start 100 30 -- --theme light --charset ascii --color=never
+wait_ready 5
+wait_for "PDF flows \(ascii\)" 2
+finish

@@ -1,0 +1,251 @@
+/*
+ * test-cmdparse.c - the command language: splitting, quoting (round trip
+ * on random words), `as NAME`, the canonical printer and real formatting.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "flowmodels/buf.h"
+#include "cmd/cmd.h"
+
+static void split_ok(const char *line, int n, const char *const *want)
+{
+	struct cmd_words w = CMD_WORDS_INIT;
+	struct fm_error err = { 0 };
+
+	assert_int_equal(cmd_split(line, &w, &err), 0);
+	assert_int_equal((int)w.n, n);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(w.v[i], want[i]);
+	if (n)
+		assert_null(w.v[n]);
+	cmd_words_release(&w);
+}
+
+static void test_split(void **state)
+{
+	(void)state;
+	split_ok("", 0, NULL);
+	split_ok("   \t ", 0, NULL);
+	split_ok("# only a comment", 0, NULL);
+	{
+		const char *w[] = { "hist", "d2", "-x", "length", "-b", "12" };
+		split_ok("  hist d2 -x length\t-b 12  ", 6, w);
+	}
+	{
+		const char *w[] = { "filter", "d1", "(prot==6) & ((sp==443) | (dp==443))", "as", "d2" };
+		split_ok("filter d1 \"(prot==6) & ((sp==443) | (dp==443))\" as d2", 5, w);
+	}
+	{
+		const char *w[] = { "a b", "it's", "x\"y\\z", "", "q#r" };
+		split_ok("a\\ b \"it's\" 'x\"y\\z' \"\" q#r # comment", 5, w);
+	}
+	{
+		const char *w[] = { "ab\"c", "back\\slash" };
+		split_ok("ab\\\"c \"back\\\\slash\"", 2, w);
+	}
+	{
+		const char *w[] = { "abc", "de" };
+		split_ok("a\"b\"c d'e'", 2, w);
+	}
+}
+
+static void test_split_errors(void **state)
+{
+	struct cmd_words w = CMD_WORDS_INIT;
+	struct fm_error err = { 0 };
+	(void)state;
+
+	assert_int_equal(cmd_split("load \"abc", &w, &err), FM_EINVAL);
+	assert_string_equal(err.msg, "unterminated quote at column 6");
+	cmd_words_release(&w);
+	assert_int_equal(cmd_split("x 'abc", &w, &err), FM_EINVAL);
+	assert_string_equal(err.msg, "unterminated quote at column 3");
+	cmd_words_release(&w);
+}
+
+/* cmd_split(cmd_join(words)) == words for random words. */
+static void test_quote_roundtrip(void **state)
+{
+	static const char alphabet[] = "ab-_./ \t\"'\\#$%()&|=<>,;:~*?!\xc3\xa9";
+	uint64_t seed = 42;
+	(void)state;
+
+	for (int iter = 0; iter < 2000; iter++) {
+		struct cmd_words w = CMD_WORDS_INIT, back = CMD_WORDS_INIT;
+		struct fm_buf line = FM_BUF_INIT;
+		struct fm_error err = { 0 };
+		int n = 1 + (int)(tu_rand(&seed) % 5);
+
+		for (int i = 0; i < n; i++) {
+			char word[16];
+			int len = (int)(tu_rand(&seed) % 8);
+			for (int k = 0; k < len; k++)
+				word[k] = alphabet[tu_rand(&seed) % (sizeof(alphabet) - 1)];
+			word[len] = '\0';
+			assert_int_equal(cmd_words_add(&w, word), 0);
+		}
+		cmd_join(&w, &line);
+		assert_int_equal(cmd_split(line.buf, &back, &err), 0);
+		assert_int_equal(back.n, w.n);
+		for (size_t i = 0; i < w.n; i++)
+			assert_string_equal(back.v[i], w.v[i]);
+		cmd_words_release(&w);
+		cmd_words_release(&back);
+		fm_buf_release(&line);
+	}
+}
+
+static void test_quote_bare(void **state)
+{
+	struct fm_buf b = FM_BUF_INIT;
+	(void)state;
+
+	cmd_quote(&b, "data/agh.binary");
+	fm_buf_addch(&b, ' ');
+	cmd_quote(&b, "(prot==6) & (sp==443)");
+	fm_buf_addch(&b, ' ');
+	cmd_quote(&b, "");
+	fm_buf_addch(&b, ' ');
+	cmd_quote(&b, "#x");
+	assert_string_equal(b.buf, "data/agh.binary \"(prot==6) & (sp==443)\" \"\" \"#x\"");
+	fm_buf_release(&b);
+}
+
+static void test_take_as(void **state)
+{
+	struct cmd_words w = CMD_WORDS_INIT;
+	struct fm_error err = { 0 };
+	char *name = NULL;
+	(void)state;
+
+	assert_int_equal(cmd_split("hist d2 -b 12 as h_1.x", &w, &err), 0);
+	assert_int_equal(cmd_take_as(&w, &name, &err), 0);
+	assert_string_equal(name, "h_1.x");
+	assert_int_equal((int)w.n, 4);
+	assert_null(w.v[4]);
+	free(name);
+	cmd_words_release(&w);
+
+	/* no trailing as: unchanged */
+	assert_int_equal(cmd_split("load as", &w, &err), 0);
+	assert_int_equal(cmd_take_as(&w, &name, &err), FM_EINVAL);
+	assert_string_equal(err.msg, "'as' needs a name");
+	cmd_words_release(&w);
+	assert_int_equal(cmd_split("load as x y", &w, &err), 0);
+	assert_int_equal(cmd_take_as(&w, &name, &err), 0);
+	assert_null(name);
+	assert_int_equal((int)w.n, 4);
+	cmd_words_release(&w);
+	assert_int_equal(cmd_split("load x as 9a", &w, &err), 0);
+	assert_int_equal(cmd_take_as(&w, &name, &err), FM_EINVAL);
+	cmd_words_release(&w);
+
+	assert_true(cmd_valid_name("d1"));
+	assert_true(cmd_valid_name("_x-y.z"));
+	assert_false(cmd_valid_name("1d"));
+	assert_false(cmd_valid_name(""));
+	assert_false(cmd_valid_name("a/b"));
+	assert_false(cmd_valid_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+}
+
+/* Canonical text of a line parsed against the convert entry. */
+static char *canon(const char *line)
+{
+	const struct cmd_entry *e;
+	struct cmd_words w = CMD_WORDS_INIT, out = CMD_WORDS_INIT;
+	struct cmd_args a;
+	struct fm_error err = { 0 };
+	struct fm_buf b = FM_BUF_INIT;
+	char *name = NULL;
+
+	assert_int_equal(cmd_split(line, &w, &err), 0);
+	assert_int_equal(cmd_take_as(&w, &name, &err), 0);
+	e = cmd_find(w.v[0], &err);
+	assert_non_null(e);
+	assert_int_equal(cmd_parse(e, (int)w.n - 1, w.v + 1, &a, &err), 0);
+	assert_int_equal(cmd_canonical(e, &a, name, &out), 0);
+	cmd_join(&out, &b);
+	/* positionals and -O values are marked as paths, the rest not */
+	for (size_t i = 0; i < out.n && strcmp(out.v[i], "--"); i++)
+		if (!strcmp(out.v[i], "-O"))
+			assert_int_equal(out.mark[i + 1], CMD_W_PATH);
+		else if (out.v[i][0] == '-' && out.v[i][1])
+			assert_int_equal(out.mark[i], 0);
+	cmd_args_release(&a);
+	cmd_words_release(&w);
+	cmd_words_release(&out);
+	free(name);
+	return fm_buf_detach(&b);
+}
+
+static void test_canonical(void **state)
+{
+	char *a, *b;
+	(void)state;
+
+	/* spelling, order, = forms and prefixes of the command don't matter */
+	a = canon("convert --count-in=100 -O out.csv -i csv_flow in1 in2 --skip-in 0x10 -q as x");
+	b = canon("conv in1 -icsv_flow --skip-in 16 in2 --output out.csv --count-in 100 as x");
+	assert_string_equal(a, b);
+	assert_string_equal(a, "convert in1 in2 -i csv_flow -O out.csv --skip-in 16 --count-in 100 as x");
+	free(a);
+	free(b);
+	/* quoting, and a positional starting with '-' goes after -- */
+	a = canon("convert -i csv_flow \"my file\" -- -odd");
+	assert_string_equal(a, "convert -i csv_flow -- \"my file\" -odd");
+	b = canon(a);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	/* '-' (stdin) stays a positional */
+	a = canon("convert - -i pipe");
+	assert_string_equal(a, "convert - -i pipe");
+	free(a);
+}
+
+static void test_format_real(void **state)
+{
+	char buf[64];
+	const double v[] = { 15.0, 0.1, 300.5, 1e-300, 123456789.125, -2.5, 1.0 / 3.0 };
+	(void)state;
+
+	cmd_format_real(15.0, buf, sizeof(buf));
+	assert_string_equal(buf, "15");
+	cmd_format_real(0.1, buf, sizeof(buf));
+	assert_string_equal(buf, "0.1");
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		cmd_format_real(v[i], buf, sizeof(buf));
+		assert_true(strtod(buf, NULL) == v[i]);
+	}
+}
+
+static void test_find(void **state)
+{
+	struct fm_error err = { 0 };
+	(void)state;
+
+	assert_ptr_equal(cmd_find("convert", &err), cmd_find("conv", &err));
+	assert_string_equal(cmd_find("ls", &err)->name, "list");
+	assert_null(cmd_find("c", &err));
+	assert_true(strstr(err.msg, "ambiguous command: c, could be: convert, cut") != NULL);
+	assert_null(cmd_find("zzz", &err));
+	assert_true(strstr(err.msg, "unknown command: zzz") != NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_split_errors),
+		cmocka_unit_test(test_quote_roundtrip),
+		cmocka_unit_test(test_quote_bare),
+		cmocka_unit_test(test_take_as),
+		cmocka_unit_test(test_canonical),
+		cmocka_unit_test(test_format_real),
+		cmocka_unit_test(test_find),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,614 @@
+/*
+ * test-session.c - session objects, name resolution, results, records,
+ * error paths (the session stays intact), paths, save -> replay.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "flowmodels/buf.h"
+#include "cmd/session.h"
+
+#define NREC 3000
+
+static uint64_t want_packets, want_octets, want_tcp;
+
+/* Write NREC random records as csv_flow (and remember their totals). */
+static const char *make_csv(void)
+{
+	static char path[4200];
+	struct fm_batch b;
+	uint64_t seed = 7;
+	FILE *f;
+
+	if (path[0])
+		return path;
+	snprintf(path, sizeof(path), "%s", tu_path("flows.csv"));
+	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, 1), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < NREC; i++) {
+		tu_random_record(&b, 0, &seed);
+		for (int k = 0; k < FM_NFIELDS; k++)
+			fprintf(f, "%s%lld", k ? ", " : "", (long long)b.col[k][0]);
+		fputc('\n', f);
+		want_packets += (uint64_t)b.col[FM_PACKETS][0];
+		want_octets += (uint64_t)b.col[FM_OCTETS][0];
+		want_tcp += b.col[FM_PROT][0] == 6;
+	}
+	fclose(f);
+	fm_batch_release(&b);
+	return path;
+}
+
+/* Run a line; returns the code and leaves the messages in *msg. */
+static int run(struct session *s, const char *line, char **outtext)
+{
+	struct fm_error err = { 0 };
+	char *out = NULL, *msg = NULL;
+	size_t lo = 0, lm = 0;
+	FILE *fo = open_memstream(&out, &lo), *fm = open_memstream(&msg, &lm);
+	int r = sess_exec(s, line, fo, fm, NULL, &err);
+
+	fclose(fo);
+	fclose(fm);
+	if (r < 0) {
+		free(out);
+		out = strdup(err.msg);
+	}
+	if (outtext)
+		*outtext = out;
+	else
+		free(out);
+	free(msg);
+	return r;
+}
+
+static void run_ok(struct session *s, const char *line)
+{
+	char *out = NULL;
+	int r = run(s, line, &out);
+	if (r < 0)
+		fail_msg("'%s' failed: %s", line, out);
+	free(out);
+}
+
+static void test_load_and_facts(void **state)
+{
+	struct session *s = sess_new();
+	char line[4300], *out;
+	struct sess_obj *o;
+	(void)state;
+
+	snprintf(line, sizeof(line), "load %s", make_csv());
+	run_ok(s, line);
+	snprintf(line, sizeof(line), "load %s --count-in 10 as ten", make_csv());
+	assert_int_equal(run(s, line, &out), 0);
+	assert_int_equal(strncmp(out, "ten: dataset, 10 records, ", 26), 0);
+	free(out);
+	sess_lock(s);
+	assert_int_equal(sess_count(s), 2);
+	o = sess_find(s, "d1");
+	assert_non_null(o);
+	assert_int_equal(o->kind, SESS_DATASET);
+	assert_int_equal(o->records, NREC);
+	assert_int_equal(o->packets, want_packets);
+	assert_int_equal(o->octets, want_octets);
+	assert_true(o->owns_dir);
+	assert_string_equal(sess_find(s, "ten")->name, "ten");
+	assert_int_equal(sess_find(s, "ten")->records, 10);
+	/* provenance: canonical, the guessed format recorded */
+	snprintf(line, sizeof(line), "load %s -i csv_flow as d1", make_csv());
+	assert_string_equal(o->provenance, line);
+	assert_int_equal(sess_record_count(s), 2);
+	assert_true(sess_dirty(s));
+	sess_unlock(s);
+	sess_free(s);
+}
+
+/* The object names in order, comma separated, and the record count. */
+static char *snapshot(struct session *s)
+{
+	struct fm_buf b = FM_BUF_INIT;
+
+	sess_lock(s);
+	for (size_t i = 0; i < sess_count(s); i++) {
+		struct sess_obj *o = sess_at(s, i);
+		fm_buf_printf(&b, "%s:%s:%llu,", o->name, sess_obj_kind(o),
+			      (unsigned long long)o->records);
+	}
+	fm_buf_printf(&b, " records=%zu", sess_record_count(s));
+	for (size_t i = 0; i < sess_record_count(s); i++)
+		fm_buf_printf(&b, "\n%s", sess_record_line(s, i));
+	sess_unlock(s);
+	return fm_buf_detach(&b);
+}
+
+static void expect_error(struct session *s, const char *line, const char *msg)
+{
+	char *before = snapshot(s), *after, *out = NULL;
+	int r = run(s, line, &out);
+
+	if (r >= 0)
+		fail_msg("'%s' should fail", line);
+	if (msg && !strstr(out, msg))
+		fail_msg("'%s': got '%s', want '%s'", line, out, msg);
+	after = snapshot(s);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	free(out);
+}
+
+static void test_errors_leave_session_intact(void **state)
+{
+	struct session *s = sess_new();
+	char line[4300];
+	(void)state;
+
+	snprintf(line, sizeof(line), "load %s", make_csv());
+	run_ok(s, line);
+	expect_error(s, "drop nosuch", "drop: unknown object 'nosuch' (objects: d1)");
+	expect_error(s, "drop d1 nosuch", "unknown object 'nosuch'");
+	expect_error(s, "info nosuch", "unknown object 'nosuch'");
+	expect_error(s, "export nosuch -O x.csv", "unknown object 'nosuch'");
+	expect_error(s, "filter nosuch \"prot==6\"", "unknown object 'nosuch'");
+	expect_error(s, "load -x 1 whatever", "load: unknown option '-x'");
+	expect_error(s, "load --count-in abc x", "expected an integer, got 'abc'");
+	expect_error(s, "load /nonexistent/file.csv", "/nonexistent/file.csv");
+	expect_error(s, "load /nonexistent/dir -i binary", "/nonexistent/dir");
+	expect_error(s, "filter d1 \"prot ==\"", "filter");
+	expect_error(s, "filter d1 \"port == 6\"", "filter");
+	expect_error(s, "bogus d1", "unknown command: bogus");
+	expect_error(s, "rename d1 9bad", "bad object name '9bad'");
+	expect_error(s, "load x as", "'as' needs a name");
+	expect_error(s, "list as x", "made no object to call 'x'");
+	expect_error(s, "convert d1 -i csv_flow -O x.csv", "leave out -i csv_flow");
+	expect_error(s, "export d1 -o nfcapd -O x", "d1 cannot be written as 'nfcapd'");
+	expect_error(s, "export d1", "export needs an output");
+	expect_error(s, "set charset lcd", "charset: bad value 'lcd'");
+	expect_error(s, "set nosuch 1", "unknown setting 'nosuch'");
+	expect_error(s, "load \"unterminated", "unterminated quote");
+	expect_error(s, "replay /nonexistent.fms", "/nonexistent.fms");
+	/* a failing load that already wrote scratch data leaves nothing */
+	tu_write_file(tu_path("bad.csv"), "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1\n1, 2, 3\n");
+	snprintf(line, sizeof(line), "load %s", tu_path("bad.csv"));
+	expect_error(s, line, "bad.csv:2");
+	sess_free(s);
+}
+
+static void test_binary_in_place_and_export(void **state)
+{
+	struct session *s = sess_new();
+	char line[8600], *a, *b;
+	struct sess_obj *o;
+	(void)state;
+
+	snprintf(line, sizeof(line), "convert -i csv_flow -o binary -O %s %s",
+		 tu_path("bin"), make_csv());
+	run_ok(s, line);
+	snprintf(line, sizeof(line), "load %s as b", tu_path("bin"));
+	run_ok(s, line);
+	sess_lock(s);
+	o = sess_find(s, "b");
+	assert_false(o->owns_dir);
+	assert_string_equal(o->dir, tu_path("bin"));
+	assert_int_equal(o->records, NREC);
+	sess_unlock(s);
+	/* export to csv gives the input back; export binary copies arrays */
+	snprintf(line, sizeof(line), "export b -o csv_flow -O %s", tu_path("back.csv"));
+	run_ok(s, line);
+	a = tu_read_file(make_csv(), NULL);
+	b = tu_read_file(tu_path("back.csv"), NULL);
+	assert_string_equal(a, b);
+	free(b);
+	snprintf(line, sizeof(line), "export b -O %s", tu_path("bin2"));
+	run_ok(s, line);
+	assert_int_equal(tu_system("cmp -s %s/packets.Q %s/packets.Q", tu_path("bin"),
+				   tu_path("bin2")), 0);
+	/* a tool reads a dataset by name: convert d -> csv */
+	snprintf(line, sizeof(line), "convert b -O %s", tu_path("back2.csv"));
+	run_ok(s, line);
+	b = tu_read_file(tu_path("back2.csv"), NULL);
+	assert_string_equal(a, b);
+	free(b);
+	/* cut reads it too (no -i option needed) */
+	snprintf(line, sizeof(line), "cut b --count-in 5 -O %s", tu_path("cut5"));
+	run_ok(s, line);
+	snprintf(line, sizeof(line), "load %s as c5", tu_path("cut5"));
+	run_ok(s, line);
+	sess_lock(s);
+	assert_int_equal(sess_find(s, "c5")->records, 5);
+	sess_unlock(s);
+	free(a);
+	sess_free(s);
+}
+
+static void test_view(void **state)
+{
+	struct session *s = sess_new();
+	char line[4300], *out = NULL;
+	struct sess_obj *o;
+	(void)state;
+
+	snprintf(line, sizeof(line), "load %s", make_csv());
+	run_ok(s, line);
+	if (run(s, "filter d1 \"prot == 6\" as tcp", &out) < 0 &&
+	    strstr(out, "not available")) {
+		free(out);
+		sess_free(s);
+		skip();
+	}
+	free(out);
+	sess_lock(s);
+	o = sess_find(s, "tcp");
+	assert_non_null(o);
+	assert_int_equal(o->kind, SESS_VIEW);
+	assert_int_equal(o->records, want_tcp);
+	assert_string_equal(o->filter, "prot == 6");
+	sess_unlock(s);
+	run_ok(s, "filter tcp prot == 17 as none");
+	sess_lock(s);
+	assert_int_equal(sess_find(s, "none")->records, 0);
+	assert_string_equal(sess_find(s, "none")->filter, "(prot == 6) and (prot == 17)");
+	sess_unlock(s);
+	/* the view survives its dataset */
+	run_ok(s, "drop d1");
+	snprintf(line, sizeof(line), "export tcp -o csv_flow -O %s", tu_path("tcp.csv"));
+	run_ok(s, line);
+	assert_int_equal(tu_system("test $(wc -l < %s) -eq %llu", tu_path("tcp.csv"),
+				   (unsigned long long)want_tcp), 0);
+	/* cut takes no filter: a view is refused */
+	expect_error(s, "cut tcp -O /tmp/never", "cut takes no filter");
+	sess_free(s);
+}
+
+/* ---- a typed object: lines of csv_flow text ---- */
+
+struct lines {
+	struct fm_buf text;
+	int n;
+};
+
+static void lines_free(void *p)
+{
+	struct lines *l = p;
+	fm_buf_release(&l->text);
+	free(l);
+}
+
+static void lines_facts(const void *p, struct fm_buf *out)
+{
+	const struct lines *l = p;
+	fm_buf_printf(out, "%d lines", l->n);
+}
+
+static int lines_export(const void *p, const char *format, const char *path,
+			struct fm_error *err)
+{
+	const struct lines *l = p;
+	FILE *f = fopen(path, "w");
+	(void)format;
+	if (!f)
+		return fm_error_set(err, FM_EIO, "%s: cannot write", path);
+	fputs(l->text.buf, f);
+	fclose(f);
+	return 0;
+}
+
+static int lines_merge(void *existing, void *incoming, struct fm_error *err)
+{
+	struct lines *a = existing, *b = incoming;
+	(void)err;
+	fm_buf_addstr(&a->text, b->text.buf);
+	a->n += b->n;
+	lines_free(b);
+	return 0;
+}
+
+static const struct cmd_objtype lines_type = {
+	"lines", 'l', "csv_flow|text", lines_free, lines_facts, NULL, lines_export,
+	lines_merge
+};
+static const struct cmd_objtype other_type = {
+	"other", 'o', "text", lines_free, lines_facts, NULL, lines_export, NULL
+};
+
+/* Hand a lines object to the session as the result of "list [as NAME]". */
+static void add_lines(struct session *s, const struct cmd_objtype *t,
+		      const char *text, int n, const char *as)
+{
+	struct cmd_run *r = NULL;
+	struct fm_error err = { 0 };
+	struct cmd_ctx ctx;
+	struct lines *l = calloc(1, sizeof(*l));
+	char line[128];
+
+	fm_buf_addstr(&l->text, text);
+	l->n = n;
+	snprintf(line, sizeof(line), "list%s%s", as ? " as " : "", as ? as : "");
+	assert_int_equal(sess_prepare(s, line, &r, &err), 0);
+	FILE *null = fopen("/dev/null", "w");
+	assert_int_equal(sess_run_exec(r, null, null, NULL, &err), 0);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.session = s;
+	ctx.run = r;
+	assert_int_equal(cmd_result_object(&ctx, t, l, &err), 1);
+	assert_int_equal(sess_run_commit(r, NULL, &err), 0);
+	sess_run_free(r);
+	fclose(null);
+}
+
+static void test_typed_objects(void **state)
+{
+	struct session *s = sess_new();
+	const char *rec1 = "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1\n";
+	const char *rec2 = "2, 17, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 1, 10, 1\n";
+	char line[4300], *text;
+	struct fm_buf f = FM_BUF_INIT;
+	struct cmd_ctx ctx;
+	struct fm_error err = { 0 };
+	(void)state;
+
+	/* one-shot mode: not taken */
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(cmd_result_object(&ctx, &lines_type, (void *)1, &err), 0);
+	assert_int_equal(cmd_result_dataset(&ctx, "/x", 0, &err), 0);
+
+	add_lines(s, &lines_type, rec1, 1, NULL);
+	sess_lock(s);
+	assert_non_null(sess_find(s, "l1"));
+	assert_string_equal(sess_obj_kind(sess_find(s, "l1")), "lines");
+	sess_obj_facts(sess_find(s, "l1"), &f);
+	assert_string_equal(f.buf, "1 lines");
+	sess_unlock(s);
+	/* a tool reads it by name through its default-format export */
+	snprintf(line, sizeof(line), "convert -i csv_flow l1 -O %s", tu_path("l1.csv"));
+	run_ok(s, line);
+	text = tu_read_file(tu_path("l1.csv"), NULL);
+	assert_string_equal(text, rec1);
+	free(text);
+	/* merge into an existing object of the same type and name */
+	add_lines(s, &lines_type, rec2, 1, "l1");
+	sess_lock(s);
+	assert_int_equal(sess_count(s), 1);
+	assert_int_equal(((struct lines *)sess_find(s, "l1")->data)->n, 2);
+	sess_unlock(s);
+	/* the merged object is read anew (not the stale export) */
+	snprintf(line, sizeof(line), "convert -i csv_flow l1 -O %s", tu_path("l1b.csv"));
+	run_ok(s, line);
+	text = tu_read_file(tu_path("l1b.csv"), NULL);
+	assert_int_equal(strlen(text), strlen(rec1) + strlen(rec2));
+	free(text);
+	snprintf(line, sizeof(line), "export l1 -o text -O %s", tu_path("l1.txt"));
+	run_ok(s, line);
+	/* another type under the same name replaces it */
+	add_lines(s, &other_type, rec2, 1, "l1");
+	sess_lock(s);
+	assert_int_equal(sess_count(s), 1);
+	assert_string_equal(sess_obj_kind(sess_find(s, "l1")), "other");
+	sess_unlock(s);
+	expect_error(s, "export l1 -o csv_flow -O /tmp/x", "cannot be written as 'csv_flow'");
+	fm_buf_release(&f);
+	sess_free(s);
+}
+
+static void test_drop_rename_set(void **state)
+{
+	struct session *s = sess_new();
+	char line[4300], *snap;
+	(void)state;
+
+	snprintf(line, sizeof(line), "load %s --count-in 3", make_csv());
+	run_ok(s, line);
+	run_ok(s, line);
+	run_ok(s, "rename d1 first");
+	expect_error(s, "rename d2 first", "an object called 'first' exists");
+	run_ok(s, "mv d2 second");
+	snprintf(line, sizeof(line), "load %s --count-in 3 as third", make_csv());
+	run_ok(s, line);
+	run_ok(s, "drop first second");
+	snap = snapshot(s);
+	assert_int_equal(strncmp(snap, "third:dataset:", 14), 0);
+	free(snap);
+	/* automatic names go on counting */
+	snprintf(line, sizeof(line), "load %s --count-in 3", make_csv());
+	run_ok(s, line);
+	sess_lock(s);
+	assert_non_null(sess_find(s, "d3"));
+	sess_unlock(s);
+	run_ok(s, "set charset ascii");
+	assert_string_equal(sess_setting(s, "charset"), "ascii");
+	run_ok(s, "set charset block");
+	snap = snapshot(s);
+	run_ok(s, "set");
+	run_ok(s, "set echo");
+	run_ok(s, "list");
+	run_ok(s, "info");
+	run_ok(s, "history");
+	run_ok(s, "help");
+	run_ok(s, "help load");
+	run_ok(s, "load --help");
+	{
+		char *after = snapshot(s);
+		assert_string_equal(snap, after);   /* none of these recorded */
+		free(after);
+	}
+	free(snap);
+	run_ok(s, "quit");
+	assert_true(sess_quit_requested(s));
+	sess_free(s);
+}
+
+static void test_ref_survives_drop(void **state)
+{
+	struct session *s = sess_new();
+	struct cmd_run *r = NULL;
+	struct fm_error err = { 0 };
+	char line[8600], *a, *b;
+	FILE *null = fopen("/dev/null", "w");
+	(void)state;
+
+	snprintf(line, sizeof(line), "load %s", make_csv());
+	run_ok(s, line);
+	snprintf(line, sizeof(line), "convert d1 -O %s", tu_path("late.csv"));
+	assert_int_equal(sess_prepare(s, line, &r, &err), 0);
+	run_ok(s, "drop d1");
+	sess_lock(s);
+	assert_int_equal(sess_count(s), 0);
+	sess_unlock(s);
+	assert_int_equal(sess_run_exec(r, null, null, NULL, &err), 0);
+	assert_int_equal(sess_run_commit(r, NULL, &err), 0);
+	sess_run_free(r);
+	a = tu_read_file(make_csv(), NULL);
+	b = tu_read_file(tu_path("late.csv"), NULL);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	/* an uncommitted run adds nothing */
+	snprintf(line, sizeof(line), "load %s as never", make_csv());
+	assert_int_equal(sess_prepare(s, line, &r, &err), 0);
+	assert_int_equal(sess_run_exec(r, null, null, NULL, &err), 0);
+	sess_run_free(r);
+	sess_lock(s);
+	assert_int_equal(sess_count(s), 0);
+	sess_unlock(s);
+	fclose(null);
+	sess_free(s);
+}
+
+static void test_paths(void **state)
+{
+	char *p;
+	(void)state;
+
+#define REL(from, to, want) do { p = sess_relpath(from, to); \
+	assert_string_equal(p, want); free(p); } while (0)
+	REL("/a/b", "/a/b/c.csv", "c.csv");
+	REL("/a/b", "/a/c/d", "../c/d");
+	REL("/a/b", "/a/bc/d", "../bc/d");
+	REL("/a/b", "/a/b", ".");
+	REL("/a/b/c", "/a", "../..");
+	REL("/a", "/x/y", "/x/y");
+	REL("/", "/x/y", "/x/y");
+	p = sess_abspath(NULL, "/a/./b//c/../d/");
+	assert_string_equal(p, "/a/b/d");
+	free(p);
+	p = sess_abspath(NULL, "/..");
+	assert_string_equal(p, "/");
+	free(p);
+	p = sess_abspath(NULL, "x");
+	assert_true(p[0] == '/' && strcmp(p + strlen(p) - 2, "/x") == 0);
+	free(p);
+}
+
+/* The lines of a session file after its header date line. */
+static char *body(const char *path)
+{
+	char *t = tu_read_file(path, NULL), *nl;
+	assert_non_null(t);
+	assert_int_equal(strncmp(t, "# flowmodels session, saved ", 28), 0);
+	nl = strchr(t, '\n');
+	memmove(t, nl + 1, strlen(nl + 1) + 1);
+	return t;
+}
+
+static void test_save_replay(void **state)
+{
+	struct session *s = sess_new(), *s2;
+	struct fm_error err = { 0 };
+	char line[8600], *b1, *b2, *snap1, *snap2;
+	FILE *null = fopen("/dev/null", "w");
+	(void)state;
+
+	mkdir(tu_path("proj"), 0755);
+	mkdir(tu_path("proj/sessions"), 0755);
+	snprintf(line, sizeof(line), "load %s --skip-in 10 --count-in 100 as a", make_csv());
+	run_ok(s, line);
+	snprintf(line, sizeof(line), "convert a -o binary -O %s", tu_path("proj/a.bin"));
+	run_ok(s, line);
+	snprintf(line, sizeof(line), "load %s", tu_path("proj/a.bin"));
+	run_ok(s, line);
+	run_ok(s, "set echo off");
+	run_ok(s, "rename d1 \"b\"");
+	snprintf(line, sizeof(line), "export b -o csv_flow -O \"%s\"", tu_path("proj/out b.csv"));
+	run_ok(s, line);
+	snprintf(line, sizeof(line), "save %s", tu_path("proj/sessions/s.fms"));
+	run_ok(s, line);
+	assert_false(sess_dirty(s));
+	b1 = body(tu_path("proj/sessions/s.fms"));
+	assert_string_equal(b1,
+		"# paths are relative to this file\n"
+		"load ../../flows.csv -i csv_flow --skip-in 10 --count-in 100 as a\n"
+		"convert a -o binary -O ../a.bin\n"
+		"load ../a.bin -i binary as d1\n"
+		"set echo off\n"
+		"rename d1 b\n"
+		"export b -o csv_flow -O \"../out b.csv\"\n");
+	snap1 = snapshot(s);
+	/* replay from another working directory, in a new session */
+	s2 = sess_new();
+	assert_int_equal(chdir("/"), 0);
+	assert_int_equal(sess_replay(s2, tu_path("proj/sessions/s.fms"), null, null,
+				     NULL, &err), 0);
+	assert_string_equal(sess_file(s2), tu_path("proj/sessions/s.fms"));
+	snap2 = snapshot(s2);
+	assert_string_equal(snap1, snap2);
+	snprintf(line, sizeof(line), "save %s", tu_path("s2.fms"));
+	run_ok(s2, line);
+	free(b2 = NULL);
+	b2 = body(tu_path("s2.fms"));
+	assert_non_null(strstr(b2, "load flows.csv -i csv_flow --skip-in 10"));
+	free(b2);
+	/* saving again next to the first gives the same bytes */
+	snprintf(line, sizeof(line), "save %s", tu_path("proj/sessions/t.fms"));
+	run_ok(s2, line);
+	b2 = body(tu_path("proj/sessions/t.fms"));
+	assert_string_equal(b1, b2);
+	/* an error in a file: FILE:LINE, the earlier lines done */
+	tu_write_file(tu_path("proj/bad.fms"), "# c\n\nload ../flows.csv as x\n  drop nosuch\nlist\n");
+	sess_free(s2);
+	s2 = sess_new();
+	assert_true(sess_replay(s2, tu_path("proj/bad.fms"), null, null, NULL, &err) < 0);
+	snprintf(line, sizeof(line), "%s:4: drop: unknown object 'nosuch' (objects: x)",
+		 tu_path("proj/bad.fms"));
+	assert_string_equal(err.msg, line);
+	sess_lock(s2);
+	assert_int_equal(sess_count(s2), 1);
+	sess_unlock(s2);
+	/* quit stops a replay */
+	tu_write_file(tu_path("proj/quit.fms"), "quit\nbogus\n");
+	assert_int_equal(sess_replay(s2, tu_path("proj/quit.fms"), null, null, NULL, &err), 0);
+	/* a file replaying itself stops at a depth limit */
+	tu_write_file(tu_path("proj/self.fms"), "replay self.fms\n");
+	sess_free(s2);
+	s2 = sess_new();
+	assert_true(sess_replay(s2, tu_path("proj/self.fms"), null, null, NULL, &err) < 0);
+	assert_non_null(strstr(err.msg, "nested too deep"));
+	free(b1);
+	free(b2);
+	free(snap1);
+	free(snap2);
+	sess_free(s);
+	sess_free(s2);
+	fclose(null);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_and_facts),
+		cmocka_unit_test(test_errors_leave_session_intact),
+		cmocka_unit_test(test_binary_in_place_and_export),
+		cmocka_unit_test(test_view),
+		cmocka_unit_test(test_typed_objects),
+		cmocka_unit_test(test_drop_rename_set),
+		cmocka_unit_test(test_ref_survives_drop),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_save_replay),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
