@@ -51,10 +51,6 @@ int cmd_scan_open(struct cmd_ctx *ctx, const struct cmd_args *a,
 	int r;
 
 	memset(&so, 0, sizeof(so));
-	/* no filter compiler in this build yet: refuse rather than ignore */
-	if (a->v[OPT_FILTER_EXPR].set)
-		return fm_error_set(err, FM_EINVAL,
-				    "filter expressions are not available in this build");
 	r = cmd_get_format(a, OPT_IN_FORMAT, def_format, &so.reader.format, err);
 	if (r < 0)
 		return r;

@@ -191,8 +191,8 @@ int fm_nfcapd_probe(const void *head, size_t len)
 
 	if (len < 4)
 		return 0;
-	uint16_t magic = ld16(h), version = ld16(h + 2);
-	return magic == MAGIC && (version == 1 || version == 2);
+	uint16_t magic = ld16(h);
+	return magic == MAGIC || magic == MAGIC_SWAPPED;
 }
 
 static int parse_header(struct fm_nfcapd *d, struct fm_error *err)

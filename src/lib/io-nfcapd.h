@@ -62,8 +62,9 @@ uint64_t fm_nfcapd_position(const struct fm_nfcapd *d);
 void fm_nfcapd_free(struct fm_nfcapd *d);
 
 /*
- * Whether the first len bytes (len >= 4 needed) start an nfcapd file of a
- * supported layout in this machine's byte order: 1 yes, 0 no.
+ * Whether the first len bytes (len >= 4 needed) start with nfdump's file
+ * magic, in either byte order: 1 yes, 0 no.  Files that pass are capture
+ * files; opening one of an unsupported layout or byte order is an error.
  */
 int fm_nfcapd_probe(const void *head, size_t len);
 

@@ -150,6 +150,16 @@ struct flow {
 
 enum { COMP_NONE, COMP_LZO, COMP_BZ2, COMP_LZ4, COMP_ZSTD };
 
+/* Room for flow n (capacity doubles at powers of two). */
+static struct flow *grow_flows(struct flow *fl, size_t n)
+{
+	if (n == 0 || (n & (n - 1)) == 0) {
+		fl = realloc(fl, (n ? 2 * n : 16) * sizeof(*fl));
+		assert_non_null(fl);
+	}
+	return fl;
+}
+
 static void compress_into(struct bytes *out, int comp, const struct bytes *in)
 {
 	size_t cap = in->n * 2 + 1024;
@@ -315,8 +325,7 @@ static struct flow *make_layout2(struct bytes *file, int comp, int nblocks,
 				for (int z = 0; z < 28; z++)
 					put8(&recs, 0);
 			} else {
-				fl = realloc(fl, (n + 1) * sizeof(*fl));
-				assert_non_null(fl);
+				fl = grow_flows(fl, n);
 				v3_record(&recs, &fl[n++], &rs);
 			}
 			nrec++;
@@ -432,8 +441,7 @@ static struct flow *make_layout1(struct bytes *file, int comp, size_t *nflows,
 			int m = (int)(tu_rand(&rs) % 3);
 			unsigned flags = (unsigned)(tu_rand(&rs) % 8);
 			size_t st = recs.n;
-			fl = realloc(fl, (n + 1) * sizeof(*fl));
-			assert_non_null(fl);
+			fl = grow_flows(fl, n);
 			f = &fl[n++];
 			memset(f, 0, sizeof(*f));
 			uint32_t first = (uint32_t)tu_rand(&rs), last = (uint32_t)tu_rand(&rs);
@@ -717,5 +725,7 @@ int main(void)
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_directory),
 	};
+	if (getenv("FM_TEST_FILTER"))   /* e.g. FM_TEST_FILTER=test_damaged */
+		cmocka_set_test_filter(getenv("FM_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
