@@ -16,9 +16,11 @@
  * are exact in any order: worker threads bin contiguous record ranges into
  * accumulators of their own, merged at the end.  rate_sum is a double
  * summed in record order as the reference does, so when it is wanted and
- * several threads run, one thread makes a pass of its own over all records
- * for it (into the main accumulator) while the others bin the integer
- * columns.  The output is therefore the same bytes for any thread count.
+ * several threads run, they work in rounds over interleaved chunks: each
+ * bins the integer columns of its chunk and records every record's x and
+ * rate; between rounds the main thread adds those rates, chunk after
+ * chunk, in record order.  The output is therefore the same bytes for any
+ * thread count.
  *
  * rate = 8000 * octets / duration is the exact quotient correctly rounded
  * to double (Python's int / int): plain double division when both operands
@@ -345,12 +347,24 @@ static long hmap_slot(struct hmap *m, uint64_t key, int *isnew)
 
 /* ---- accumulators ---- */
 
+/*
+ * Per-record x and rate, in record order, that a worker hands to the
+ * ordered rate_sum pass (see add_binary_rates).
+ */
+struct rate_out {
+	uint64_t *x;        /* x (a negative one as int64 bits) */
+	double *r;
+	unsigned char *neg;
+	size_t n, cap;
+};
+
 struct hacc {
 	int do_int, do_rate;
 	i128 *dense;        /* D * ncol, NULL when !do_int */
 	double *drate;      /* D, NULL when no rate column */
 	struct hmap sparse; /* idx >= D */
 	struct hmap neg;    /* negative x, key = (uint64_t)bin_lo */
+	struct rate_out *ro;  /* when set: record x and rate of every record */
 };
 
 struct fm_hist {
@@ -606,7 +620,8 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 	const uint64_t D = h->D;
 	const enum fm_hist_x xk = h->o.x;
 	const int add_int = a->do_int, add_rate = a->do_rate && h->want_rate;
-	const int need_rate = xk == FM_HIST_X_RATE || add_rate;
+	struct rate_out *ro = a->ro;
+	const int need_rate = xk == FM_HIST_X_RATE || add_rate || ro;
 	const int need_dur = need_rate || xk == FM_HIST_X_DURATION ||
 			     (add_int && cd >= 0);
 	const int need_aggs = add_int && ca >= 0;
@@ -682,6 +697,38 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			}
 			break;
 		}
+		if (ro) {
+			uint64_t *ox = ro->x + ro->n;
+			double *orr = ro->r + ro->n;
+			unsigned char *on = ro->neg + ro->n;
+			for (size_t i = 0; i < m; i++) {
+				uint64_t xv = 0;
+				unsigned char ng = 0;
+				switch (xk) {
+				case FM_HIST_X_LENGTH: xv = (uint64_t)P[i]; break;
+				case FM_HIST_X_SIZE: xv = (uint64_t)O[i]; break;
+				case FM_HIST_X_DURATION:
+					xv = (uint64_t)dur[i];
+					ng = dur[i] < 0;
+					break;
+				case FM_HIST_X_RATE: {
+					/* out of range: add_one below fails the run */
+					double fl = floor(rate[i]);
+					if (fl >= 0.0 && fl < 18446744073709551616.0) {
+						xv = (uint64_t)fl;
+					} else if (fl < 0.0 && fl >= -9223372036854775808.0) {
+						xv = (uint64_t)(int64_t)fl;
+						ng = 1;
+					}
+					break;
+				}
+				}
+				ox[i] = xv;
+				orr[i] = rate[i];
+				on[i] = ng;
+			}
+			ro->n += m;
+		}
 		if (!slow) {
 			uint64_t mx = 0;
 			for (size_t i = 0; i < m; i++)
@@ -754,7 +801,8 @@ static int acc_add(const struct fm_hist *h, struct hacc *a,
 		   uint64_t recno, struct fm_error *err)
 {
 	int basic = (h->o.x == FM_HIST_X_LENGTH || h->o.x == FM_HIST_X_SIZE) &&
-		    h->ncol == 3 && a->do_int && !(a->do_rate && h->want_rate);
+		    h->ncol == 3 && a->do_int && !(a->do_rate && h->want_rate) &&
+		    !a->ro;
 
 	if (basic) {
 		const uint64_t *pk = (const uint64_t *)bt->col[FM_PACKETS] + from;
@@ -843,36 +891,51 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 
 /* ---- the multi-threaded binary path ---- */
 
+/* Records per chunk of the interleaved (rate_sum) mode, by default. */
+#define RATE_CHUNK ((uint64_t)FM_BATCH_CAP * 4)
+
+/* Workers wait here until the main thread knows how many started. */
+struct gate {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int open;
+};
+
 struct worker {
 	struct fm_hist *h;
 	struct hacc *acc;
 	const char *const *dirs;
 	size_t ndirs;
-	uint64_t start, count;      /* absolute record range */
-	int main_thread;
+	uint64_t start, count;      /* contiguous mode: absolute record range */
+	int index, main_thread;
 	uint64_t total_work;        /* for progress (main thread) */
 	struct worker *all;
 	int nworkers;
 	atomic_uint_fast64_t done;
 	atomic_int *cancel;
+	/* interleaved mode: chunks start + k*RATE_CHUNK, k = index mod nworkers */
+	int interleaved;
+	uint64_t chunk;
+	pthread_barrier_t *barrier;
+	struct gate *gate;
+	struct rate_out ro;
 	uint64_t kept;              /* records binned */
 	uint64_t filter_errors;     /* records dropped by filter run-time errors */
 	int rc;
 	struct fm_error err;
+	/* reading state */
+	struct fm_reader *rd;
+	uint64_t pos;               /* absolute position of rd */
+	struct fm_filter_run *run;
+	struct fm_batch own;
+	uint32_t *idx;
 };
 
-static void *worker_run(void *arg)
+static int worker_open(struct worker *w)
 {
-	struct worker *w = arg;
-	struct fm_reader *rd = NULL;
 	struct fm_reader_opts ro;
-	struct fm_filter_run *run = NULL;
-	struct fm_batch own;
-	uint32_t *idx = NULL;
-	uint64_t left = w->count, recno = w->start;
 	int r = 0;
 
-	memset(&own, 0, sizeof(own));
 	memset(&ro, 0, sizeof(ro));
 	ro.format = FM_FORMAT_BINARY;
 	ro.fields = w->h->fields;
@@ -880,39 +943,85 @@ static void *worker_run(void *arg)
 	if (w->h->o.filter) {
 		/* one filter run per thread (the compiled filter is shared) */
 		ro.fields |= fm_filter_fields(w->h->o.filter);
-		r = fm_filter_run_new(&run, w->h->o.filter, &w->err);
-		if (r == 0 && (fm_batch_alloc(&own, ro.fields, FM_BATCH_CAP) < 0 ||
-			       !(idx = malloc(FM_BATCH_CAP * sizeof(*idx)))))
+		r = fm_filter_run_new(&w->run, w->h->o.filter, &w->err);
+		if (r == 0 && (fm_batch_alloc(&w->own, ro.fields, FM_BATCH_CAP) < 0 ||
+			       !(w->idx = malloc(FM_BATCH_CAP * sizeof(*w->idx)))))
 			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
 	}
+	if (r == 0 && w->interleaved) {
+		w->ro.cap = w->chunk;
+		w->ro.x = malloc(w->chunk * sizeof(uint64_t));
+		w->ro.r = malloc(w->chunk * sizeof(double));
+		w->ro.neg = malloc(w->chunk);
+		if (!w->ro.x || !w->ro.r || !w->ro.neg)
+			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
+		w->acc->ro = &w->ro;
+	}
 	if (r == 0)
-		r = fm_reader_open(&rd, &ro, w->dirs, w->ndirs, &w->err);
-	if (r == 0 && w->start) {
-		int64_t k = fm_reader_skip(rd, (int64_t)w->start, &w->err);
+		r = fm_reader_open(&w->rd, &ro, w->dirs, w->ndirs, &w->err);
+	w->pos = 0;
+	return r;
+}
+
+static void worker_close(struct worker *w)
+{
+	fm_reader_free(w->rd);
+	if (w->run)
+		w->filter_errors = fm_filter_run_errors(w->run);
+	fm_filter_run_free(w->run);
+	fm_batch_release(&w->own);
+	free(w->idx);
+	free(w->ro.x);
+	free(w->ro.r);
+	free(w->ro.neg);
+	w->acc->ro = NULL;
+}
+
+static int worker_progress(struct worker *w)
+{
+	uint64_t done = 0;
+
+	if (!w->main_thread || !w->h->o.progress)
+		return 0;
+	for (int i = 0; i < w->nworkers; i++)
+		done += atomic_load_explicit(&w->all[i].done, memory_order_relaxed);
+	if (fm_progress_report(w->h->o.progress, done, w->total_work)) {
+		atomic_store(w->cancel, 1);
+		return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+	}
+	return 0;
+}
+
+/* Bin records [start, start+count) (absolute; at or after w->pos). */
+static int worker_range(struct worker *w, uint64_t start, uint64_t count)
+{
+	uint64_t left = count, recno = start;
+	int r = 0;
+
+	if (start > w->pos) {
+		int64_t k = fm_reader_skip(w->rd, (int64_t)(start - w->pos), &w->err);
 		if (k < 0)
-			r = (int)k;
-		else if ((uint64_t)k != w->start)
-			r = fm_error_set(&w->err, FM_EFORMAT,
-					 "binary input shrank while reading");
+			return (int)k;
+		if ((uint64_t)k != start - w->pos)
+			return fm_error_set(&w->err, FM_EFORMAT,
+					    "binary input shrank while reading");
+		w->pos = start;
 	}
 	while (r == 0 && left > 0) {
 		struct fm_batch b;
-		long n = fm_reader_next(rd, &b, left < FM_BATCH_CAP ? (size_t)left : FM_BATCH_CAP,
+		long n = fm_reader_next(w->rd, &b, left < FM_BATCH_CAP ? (size_t)left : FM_BATCH_CAP,
 					&w->err);
-		if (n < 0) {
-			r = (int)n;
-			break;
-		}
-		if (n == 0) {
-			r = fm_error_set(&w->err, FM_EFORMAT,
-					 "binary input shrank while reading");
-			break;
-		}
-		if (run) {
-			long k = fm_filter_select(run, &b, idx);
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return fm_error_set(&w->err, FM_EFORMAT,
+					    "binary input shrank while reading");
+		w->pos += (uint64_t)n;
+		if (w->run) {
+			long k = fm_filter_select(w->run, &b, w->idx);
 			if (k < n) {
-				fm_batch_gather(&own, &b, idx, (size_t)k);
-				b = own;
+				fm_batch_gather(&w->own, &b, w->idx, (size_t)k);
+				b = w->own;
 				b.store = NULL;
 			}
 		}
@@ -921,27 +1030,101 @@ static void *worker_run(void *arg)
 		left -= (uint64_t)n;
 		recno += (uint64_t)n;
 		atomic_fetch_add_explicit(&w->done, (uint64_t)n, memory_order_relaxed);
-		if (atomic_load_explicit(w->cancel, memory_order_relaxed)) {
+		if (r == 0 && atomic_load_explicit(w->cancel, memory_order_relaxed))
 			r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
-			break;
-		}
-		if (w->main_thread && w->h->o.progress) {
-			uint64_t done = 0;
-			for (int i = 0; i < w->nworkers; i++)
-				done += atomic_load_explicit(&w->all[i].done,
-							     memory_order_relaxed);
-			if (fm_progress_report(w->h->o.progress, done, w->total_work)) {
-				atomic_store(w->cancel, 1);
-				r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+		if (r == 0 && !w->interleaved)
+			r = worker_progress(w);
+	}
+	return r;
+}
+
+/*
+ * The rate_sum of the records a round's workers recorded, in record order
+ * (chunk of worker 0, then 1, ...), into the main accumulator.
+ */
+static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
+		       struct fm_error *err)
+{
+	struct hacc *a = &h->acc;
+
+	for (size_t i = 0; i < ro->n; i++) {
+		double *er;
+		if (ro->neg[i]) {
+			int64_t lo, hi;
+			int isnew;
+			fm_hist_bin_edges_signed((int64_t)ro->x[i], h->b, &lo, &hi);
+			long s = hmap_slot(&a->neg, (uint64_t)lo, &isnew);
+			if (s < 0)
+				return fm_error_set(err, FM_ENOMEM, "out of memory");
+			if (isnew)
+				a->neg.hi[s] = hi;   /* the first record's, as the reference */
+			er = a->neg.rate + s;
+		} else {
+			uint64_t idx = bin_index(ro->x[i], h->b);
+			if (idx < h->D) {
+				er = a->drate + idx;
+			} else {
+				int isnew;
+				long s = hmap_slot(&a->sparse, idx, &isnew);
+				if (s < 0)
+					return fm_error_set(err, FM_ENOMEM, "out of memory");
+				er = a->sparse.rate + s;
 			}
 		}
+		*er += ro->r[i];
 	}
-	fm_reader_free(rd);
-	if (run)
-		w->filter_errors = fm_filter_run_errors(run);
-	fm_filter_run_free(run);
-	fm_batch_release(&own);
-	free(idx);
+	return 0;
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	int r;
+
+	if (w->gate && !w->main_thread) {
+		pthread_mutex_lock(&w->gate->mu);
+		while (!w->gate->open)
+			pthread_cond_wait(&w->gate->cv, &w->gate->mu);
+		pthread_mutex_unlock(&w->gate->mu);
+	}
+	r = worker_open(w);
+
+	if (!w->interleaved) {
+		if (r == 0)
+			r = worker_range(w, w->start, w->count);
+	} else {
+		/*
+		 * Rounds: every worker bins one chunk (its integer sums into
+		 * its own accumulator, x and rate into w->ro); then the main
+		 * thread adds the rates of the round's chunks in record order.
+		 * Everybody meets at the barriers even after an error, and all
+		 * stop after the same round.
+		 */
+		const uint64_t T = (uint64_t)w->nworkers, C = w->chunk;
+		for (uint64_t round = 0; round * T * C < w->count; round++) {
+			uint64_t c0 = (round * T + (uint64_t)w->index) * C;
+			w->ro.n = 0;
+			if (r == 0 && c0 < w->count) {
+				uint64_t len = w->count - c0 < C ? w->count - c0 : C;
+				r = worker_range(w, w->start + c0, len);
+			}
+			if (r < 0)
+				atomic_store(w->cancel, 1);
+			pthread_barrier_wait(w->barrier);
+			if (w->main_thread && !atomic_load(w->cancel)) {
+				for (int t = 0; t < w->nworkers && r == 0; t++)
+					r = apply_rates(w->h, &w->all[t].ro, &w->err);
+				if (r == 0)
+					r = worker_progress(w);
+				if (r < 0)
+					atomic_store(w->cancel, 1);
+			}
+			pthread_barrier_wait(w->barrier);
+			if (atomic_load(w->cancel))
+				break;
+		}
+	}
+	worker_close(w);
 	if (r < 0)
 		atomic_store(w->cancel, 1);
 	w->rc = r;
@@ -962,10 +1145,12 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	struct fm_reader_opts ro;
 	uint64_t total, first, end, n;
 	int threads = h->o.threads > 0 ? h->o.threads : ncpus();
-	int r, nint, rate_pass;
+	int r, interleaved, have_barrier = 0, started = 1;
 	struct worker *w = NULL;
 	struct hacc *accs = NULL;
 	pthread_t *tids = NULL;
+	pthread_barrier_t barrier;
+	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
 	atomic_int cancel = 0;
 
 	if (records)
@@ -997,8 +1182,14 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	uint64_t per = h->o.min_per_thread ? h->o.min_per_thread : 65536;
 	if ((uint64_t)threads > n / per + 1)
 		threads = (int)(n / per + 1);
-	rate_pass = h->want_rate && threads > 1;
-	nint = rate_pass ? threads - 1 : threads;
+	/*
+	 * Without rate_sum: contiguous ranges, worker 0 (this thread) into
+	 * the main accumulator, the others into their own.  With rate_sum and
+	 * several threads: interleaved chunks, every worker's integer sums in
+	 * an accumulator of its own, rates added in record order into the
+	 * main one between rounds.
+	 */
+	interleaved = h->want_rate && threads > 1;
 
 	w = calloc((size_t)threads, sizeof(*w));
 	accs = calloc((size_t)threads, sizeof(*accs));
@@ -1007,12 +1198,6 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		goto out;
 	}
-	/*
-	 * Worker 0 runs on this thread over the main accumulator: the rate
-	 * pass (all records, rate only) or the first integer range (and the
-	 * rate, when it is the only worker).  Workers 1.. bin integer ranges
-	 * into accumulators of their own.
-	 */
 	for (int t = 0; t < threads; t++) {
 		struct worker *x = &w[t];
 		x->h = h;
@@ -1020,12 +1205,13 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		x->ndirs = ndirs;
 		x->cancel = &cancel;
 		x->all = w;
-		x->nworkers = threads;
-		x->total_work = rate_pass ? 2 * n : n;
+		x->index = t;
+		x->total_work = n;
+		x->main_thread = t == 0;
+		x->gate = &gate;
 		atomic_init(&x->done, 0);
-		if (t == 0) {
+		if (t == 0 && !interleaved) {
 			x->acc = &h->acc;
-			x->main_thread = 1;
 		} else {
 			x->acc = &accs[t];
 			if (acc_init(h, x->acc, 1, 0) < 0) {
@@ -1034,59 +1220,68 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 			}
 		}
 	}
-	if (rate_pass) {
-		h->acc.do_int = 0;
-		w[0].start = first;
-		w[0].count = n;
-		for (int t = 1; t < threads; t++) {
-			uint64_t a = n * (uint64_t)(t - 1) / (uint64_t)nint;
-			uint64_t b2 = n * (uint64_t)t / (uint64_t)nint;
-			w[t].start = first + a;
-			w[t].count = b2 - a;
-		}
-	} else {
-		for (int t = 0; t < threads; t++) {
-			uint64_t a = n * (uint64_t)t / (uint64_t)nint;
-			uint64_t b2 = n * (uint64_t)(t + 1) / (uint64_t)nint;
-			w[t].start = first + a;
-			w[t].count = b2 - a;
-		}
-	}
-	int started = 1;
+	/* start the threads; they wait at the gate for their work */
 	for (int t = 1; t < threads; t++) {
-		if (pthread_create(&tids[t], NULL, worker_run, &w[t]) != 0) {
-			atomic_store(&cancel, 1);
-			r = fm_error_set(err, FM_EIO, "cannot start a thread: %s",
-					 strerror(errno));
-			break;
-		}
+		if (pthread_create(&tids[t], NULL, worker_run, &w[t]) != 0)
+			break;      /* go on with fewer threads */
 		started++;
 	}
-	if (r == 0)
-		worker_run(&w[0]);
+	interleaved = interleaved && started > 1;
+	if (interleaved) {
+		if (pthread_barrier_init(&barrier, NULL, (unsigned)started) != 0) {
+			r = fm_error_set(err, FM_ENOMEM, "cannot make a thread barrier");
+			atomic_store(&cancel, 1);
+			interleaved = 0;
+		} else {
+			have_barrier = 1;
+		}
+	}
+	for (int t = 0; t < started; t++) {
+		struct worker *x = &w[t];
+		x->nworkers = started;
+		x->interleaved = interleaved;
+		x->chunk = h->o.rate_chunk ? h->o.rate_chunk : RATE_CHUNK;
+		x->barrier = have_barrier ? &barrier : NULL;
+		if (interleaved) {
+			x->start = first;
+			x->count = n;
+		} else {
+			uint64_t a = n * (uint64_t)t / (uint64_t)started;
+			uint64_t b2 = n * (uint64_t)(t + 1) / (uint64_t)started;
+			x->start = first + a;
+			x->count = b2 - a;
+		}
+	}
+	if (!interleaved && w[0].acc != &h->acc) {
+		/* a lone worker 0 works on the main accumulator (rates too) */
+		w[0].acc = &h->acc;
+	}
+	pthread_mutex_lock(&gate.mu);
+	gate.open = 1;
+	pthread_cond_broadcast(&gate.cv);
+	pthread_mutex_unlock(&gate.mu);
+	worker_run(&w[0]);
 	for (int t = 1; t < started; t++)
 		pthread_join(tids[t], NULL);
-	h->acc.do_int = 1;
 	if (r < 0)
 		goto out;
 	/* the first real error in record order, else a cancellation */
-	for (int t = 0; t < threads && r == 0; t++)
+	for (int t = 0; t < started && r == 0; t++)
 		if (w[t].rc < 0 && w[t].rc != FM_ECANCEL) {
 			*err = w[t].err;
 			r = w[t].rc;
 		}
-	for (int t = 0; t < threads && r == 0; t++)
+	for (int t = 0; t < started && r == 0; t++)
 		if (w[t].rc < 0) {
 			*err = w[t].err;
 			r = w[t].rc;
 		}
-	for (int t = 1; t < threads && r == 0; t++)
+	for (int t = interleaved ? 0 : 1; t < started && r == 0; t++)
 		if (acc_merge(h, &h->acc, &accs[t]) < 0)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 	if (r == 0) {
 		uint64_t kept = 0, ferr = 0;
-		/* the integer workers partition the range (the rate pass repeats it) */
-		for (int t = rate_pass ? 1 : 0; t < threads; t++) {
+		for (int t = 0; t < started; t++) {
 			kept += w[t].kept;
 			ferr += w[t].filter_errors;
 		}
@@ -1099,8 +1294,10 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 				(unsigned long long)ferr);
 	}
 out:
+	if (have_barrier)
+		pthread_barrier_destroy(&barrier);
 	if (accs)
-		for (int t = 1; t < threads; t++)
+		for (int t = 0; t < threads; t++)
 			acc_release(&accs[t]);
 	free(accs);
 	free(w);

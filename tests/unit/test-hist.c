@@ -335,6 +335,7 @@ static void opts_set(struct fm_hist_opts *o, enum fm_hist_x x, int b,
 		memcpy(o->cols, cols, ncols * sizeof(*cols));
 	o->threads = threads;
 	o->min_per_thread = 1;
+	o->rate_chunk = 1000 + (uint64_t)b * 37;   /* many rounds, uneven chunks */
 }
 
 /* Through fm_hist_add in uneven batches. */
