@@ -19,7 +19,8 @@ echo "records: $N   machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuin
 best() { # LABEL ARGS...: the best of 5 whole-process runs
   local label=$1; shift
   for i in 1 2 3 4 5; do "$RS" "$label" "$N" "$FM" hist -q -i binary "$@" -O "$D/hist.out" "$D/gen-$N"; done |
-    sort -t: -k2 -n | head -1
+    awk '{ for (i = 2; i <= NF; i++) if ($i == "s") { print $(i - 1) "\t" $0; break } }' |
+    sort -n | head -1 | cut -f2-
 }
 best "hist -x length -b 12" -x length -b 12
 best "hist -x size -b 12" -x size -b 12
