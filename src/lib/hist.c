@@ -360,6 +360,17 @@ struct rate_out {
 
 struct hacc {
 	int do_int, do_rate;
+	/*
+	 * The basic loop sums into 64-bit rows (flows, packets, octets):
+	 * bound[] is an upper bound of every such sum (n * the OR of the
+	 * values, batch by batch).  A batch after which it could reach 2^64
+	 * is undone (wrapping subtraction restores the exact rows), the rows
+	 * are flushed into the 128-bit ones and the batch is redone.
+	 */
+	uint64_t *small;    /* D * 3, or NULL */
+	u128 bound[3];
+	int small_used;
+	int dense_used;     /* anything was added to dense[] */
 	i128 *dense;        /* D * ncol, NULL when !do_int */
 	double *drate;      /* D, NULL when no rate column */
 	struct hmap sparse; /* idx >= D */
@@ -381,6 +392,7 @@ struct fm_hist {
 
 static void acc_release(struct hacc *a)
 {
+	free(a->small);
 	free(a->dense);
 	free(a->drate);
 	hmap_release(&a->sparse);
@@ -469,62 +481,172 @@ uint64_t fm_hist_records(const struct fm_hist *h)
  * no rate.  Values are unsigned, so there is no negative bin.  Compiled
  * twice: for the baseline x86-64 and, chosen at run time, with BMI2,
  * whose one-uop variable shifts (shlx/shrx) make the bin index cheaper
- * than shl/shr by cl (three uops each).
+ * than shl/shr by cl (three uops each).  It sums into 64-bit rows, which
+ * take half the stores of 128-bit ones (see struct hacc for exactness).
  */
-static inline __attribute__((always_inline)) int
-add_basic_body(const struct fm_hist *h, struct hacc *a, const uint64_t *xs,
-	       const uint64_t *pk, const uint64_t *oc, size_t n)
+/*
+ * Add a batch to the 64-bit rows (sign = +1), or undo it (sign = -1, the
+ * same records again).  Returns the OR of the packets and of the
+ * octets, for the bound.  Sparse bins (idx >= D) get 128-bit sums at once,
+ * so an undo skips them.
+ */
+struct orpair {
+	uint64_t p, o;
+};
+
+static inline __attribute__((always_inline)) struct orpair
+add_small_body(const struct fm_hist *h, struct hacc *a, const uint64_t *xs,
+	       const uint64_t *pk, const uint64_t *oc, size_t n, int sign,
+	       int *rc)
 {
 	const int b = h->b;
 	const uint64_t D = h->D;
-	i128 *dense = a->dense;
+	uint64_t *small = a->small;
+	struct orpair or2 = { 0, 0 };
+	const uint64_t one = sign > 0 ? 1 : (uint64_t)0 - 1;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t idx = bin_index(xs[i], b);
-		i128 *e;
+		uint64_t p = pk[i], o = oc[i];
+		or2.p |= p;
+		or2.o |= o;
 		if (__builtin_expect(idx < D, 1)) {
-			e = dense + idx * 3;
-		} else {
+			uint64_t *e = small + idx * 3;
+			e[0] += one;
+			if (sign > 0) {
+				e[1] += p;
+				e[2] += o;
+			} else {
+				e[1] -= p;
+				e[2] -= o;
+			}
+		} else if (sign > 0) {
 			int isnew;
 			long s = hmap_slot(&a->sparse, idx, &isnew);
-			if (s < 0)
-				return (int)s;
-			e = a->sparse.vals + (size_t)s * 3;
+			if (s < 0) {
+				*rc = (int)s;
+				return or2;
+			}
+			i128 *e = a->sparse.vals + (size_t)s * 3;
+			e[0] += 1;
+			e[1] += (i128)p;
+			e[2] += (i128)o;
 		}
-		e[0] += 1;
-		e[1] += (i128)pk[i];
-		e[2] += (i128)oc[i];
 	}
-	return 0;
+	return or2;
 }
 
-static int add_basic_plain(const struct fm_hist *h, struct hacc *a,
-			   const uint64_t *xs, const uint64_t *pk,
-			   const uint64_t *oc, size_t n)
+static struct orpair add_small_plain(const struct fm_hist *h, struct hacc *a,
+				     const uint64_t *xs, const uint64_t *pk,
+				     const uint64_t *oc, size_t n, int sign,
+				     int *rc)
 {
-	return add_basic_body(h, a, xs, pk, oc, n);
+	if (sign > 0)
+		return add_small_body(h, a, xs, pk, oc, n, 1, rc);
+	return add_small_body(h, a, xs, pk, oc, n, -1, rc);
 }
 
 #if defined(__x86_64__)
 #define HAVE_BMI2_CLONE 1
 __attribute__((target("bmi,bmi2")))
-static int add_basic_bmi2(const struct fm_hist *h, struct hacc *a,
-			  const uint64_t *xs, const uint64_t *pk,
-			  const uint64_t *oc, size_t n)
+static struct orpair add_small_bmi2(const struct fm_hist *h, struct hacc *a,
+				    const uint64_t *xs, const uint64_t *pk,
+				    const uint64_t *oc, size_t n, int sign,
+				    int *rc)
 {
-	return add_basic_body(h, a, xs, pk, oc, n);
+	if (sign > 0)
+		return add_small_body(h, a, xs, pk, oc, n, 1, rc);
+	return add_small_body(h, a, xs, pk, oc, n, -1, rc);
 }
 #endif
+
+/* Move the 64-bit rows into the 128-bit ones (exact) and reset them. */
+static void acc_flush_small(const struct fm_hist *h, struct hacc *a)
+{
+	const int ncol = h->ncol;
+
+	if (!a->small || !a->small_used)
+		return;
+	for (uint64_t i = 0; i < h->D; i++) {
+		uint64_t *s = a->small + i * 3;
+		if (s[0] == 0)
+			continue;
+		i128 *d = a->dense + i * (uint64_t)ncol;
+		d[0] += (i128)s[0];
+		d[1] += (i128)s[1];
+		d[2] += (i128)s[2];
+		s[0] = s[1] = s[2] = 0;
+	}
+	a->bound[0] = a->bound[1] = a->bound[2] = 0;
+	a->small_used = 0;
+	a->dense_used = 1;
+}
+
+static struct orpair add_small(const struct fm_hist *h, struct hacc *a,
+			       const uint64_t *xs, const uint64_t *pk,
+			       const uint64_t *oc, size_t n, int sign, int *rc)
+{
+#ifdef HAVE_BMI2_CLONE
+	if (__builtin_cpu_supports("bmi2"))
+		return add_small_bmi2(h, a, xs, pk, oc, n, sign, rc);
+#endif
+	return add_small_plain(h, a, xs, pk, oc, n, sign, rc);
+}
 
 static int add_basic(const struct fm_hist *h, struct hacc *a,
 		     const uint64_t *xs, const uint64_t *pk, const uint64_t *oc,
 		     size_t n)
 {
-#ifdef HAVE_BMI2_CLONE
-	if (__builtin_cpu_supports("bmi2"))
-		return add_basic_bmi2(h, a, xs, pk, oc, n);
-#endif
-	return add_basic_plain(h, a, xs, pk, oc, n);
+	const u128 lim = (u128)1 << 64;
+	int rc = 0;
+
+	if (!a->small && !(a->small = calloc(h->D * 3, sizeof(uint64_t))))
+		return FM_ENOMEM;
+	a->small_used = 1;
+	struct orpair or2 = add_small(h, a, xs, pk, oc, n, 1, &rc);
+	if (rc < 0)
+		return rc;
+	/* n * OR >= the sum of the batch's values */
+	u128 bp = (u128)n * or2.p, bo = (u128)n * or2.o;
+	if (a->bound[0] + n < lim && a->bound[1] + bp < lim && a->bound[2] + bo < lim) {
+		a->bound[0] += n;
+		a->bound[1] += bp;
+		a->bound[2] += bo;
+		return 0;
+	}
+	/* a sum might have wrapped: undo the batch, flush, redo it */
+	add_small(h, a, xs, pk, oc, n, -1, &rc);
+	acc_flush_small(h, a);
+	if (bp < lim && bo < lim) {
+		a->small_used = 1;
+		a->bound[0] = n;
+		a->bound[1] = bp;
+		a->bound[2] = bo;
+		/* the sparse bins already have this batch: only the dense rows */
+		const int b = h->b;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t idx = bin_index(xs[i], b);
+			if (idx < h->D) {
+				uint64_t *e = a->small + idx * 3;
+				e[0] += 1;
+				e[1] += pk[i];
+				e[2] += oc[i];
+			}
+		}
+		return 0;
+	}
+	/* this batch alone could wrap: 128-bit rows, dense part only */
+	a->dense_used = 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t idx = bin_index(xs[i], h->b);
+		if (idx < h->D) {
+			i128 *e = a->dense + idx * 3;
+			e[0] += 1;
+			e[1] += (i128)pk[i];
+			e[2] += (i128)oc[i];
+		}
+	}
+	return 0;
 }
 
 /* Records are worked on in blocks: derived values first, then the sums. */
@@ -812,6 +934,8 @@ static int acc_add(const struct fm_hist *h, struct hacc *a,
 			return fm_error_set(err, r, "out of memory");
 		return 0;
 	}
+	if (a->do_int)
+		a->dense_used = 1;
 	return add_general(h, a, bt, from, n, recno, err);
 }
 
@@ -860,6 +984,21 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 {
 	const int ncol = h->ncol;
 
+	/* the 64-bit rows straight into dst (src's 128-bit rows may be untouched) */
+	if (src->small && src->small_used) {
+		for (uint64_t i = 0; i < h->D; i++) {
+			const uint64_t *s = src->small + i * 3;
+			if (s[0] == 0)
+				continue;
+			i128 *d = dst->dense + i * (uint64_t)ncol;
+			d[0] += (i128)s[0];
+			d[1] += (i128)s[1];
+			d[2] += (i128)s[2];
+		}
+	}
+	if (!src->dense_used)
+		goto maps;
+
 	for (uint64_t i = 0; i < h->D; i++) {
 		const i128 *s = src->dense + i * (uint64_t)ncol;
 		if (s[0] == 0)
@@ -868,6 +1007,7 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 		for (int c = 0; c < ncol; c++)
 			d[c] += s[c];
 	}
+maps:
 	for (int pass = 0; pass < 2; pass++) {
 		const struct hmap *sm = pass ? &src->neg : &src->sparse;
 		struct hmap *dm = pass ? &dst->neg : &dst->sparse;
@@ -1374,6 +1514,7 @@ size_t fm_hist_nbins(struct fm_hist *h)
 {
 	size_t n = h->acc.sparse.n + h->acc.neg.n;
 
+	acc_flush_small(h, &h->acc);
 	for (uint64_t i = 0; i < h->D; i++)
 		if (h->acc.dense[i * (uint64_t)h->ncol] != 0)
 			n++;
@@ -1435,6 +1576,7 @@ int fm_hist_result(struct fm_hist *h, struct fm_histogram *o,
 	size_t nc = 0, k = 0;
 	int r;
 
+	acc_flush_small(h, a);
 	cols[nc++] = FM_HCOL_FLOWS;
 	cols[nc++] = FM_HCOL_PACKETS;
 	cols[nc++] = FM_HCOL_OCTETS;

@@ -569,6 +569,25 @@ static void test_overflow(void **state)
 	assert_non_null(strstr(err.msg, "octets_sum exceeds 64 bits"));
 	fm_hist_free(h);
 
+	/*
+	 * batches whose bound adds up beyond 2^64 while the sums stay below:
+	 * each batch after the first is undone, flushed to 128 bits and redone
+	 */
+	opts_set(&o, FM_HIST_X_SIZE, 0, NULL, 0, 1);
+	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
+	for (int k = 0; k < 3; k++) {
+		fm_batch_mut(&b, FM_PACKETS)[0] = INT64_C(1) << 62;
+		fm_batch_mut(&b, FM_OCTETS)[0] = 10;
+		fm_batch_mut(&b, FM_PACKETS)[1] = 1;
+		fm_batch_mut(&b, FM_OCTETS)[1] = 11;
+		assert_int_equal(fm_hist_add(h, &b, &err), 0);
+	}
+	t = result_text(h);
+	assert_string_equal(t, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n"
+			       "10,11,3,13835058055282163712,30\n11,12,3,3,33\n");
+	free(t);
+	fm_hist_free(h);
+
 	/* a duration that does not fit in 64 bits is an error naming the record */
 	fm_batch_mut(&b, FM_PACKETS)[1] = 5;
 	fm_batch_mut(&b, FM_LAST)[1] = INT64_MAX / 100;
