@@ -13,7 +13,9 @@
 
 #include "flowmodels/filter.h"
 #include "flowmodels/hist.h"
+#include "flowmodels/histogram.h"
 #include "cmd.h"
+#include "objtypes.h"
 
 enum {
 	OPT_H_X = OPT_COMMON_END,
@@ -129,8 +131,19 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				r = fm_hist_add_scan(h, cmd_scan_get(cs), &err);
 		}
 	}
-	if (r == 0 && write_out)
+	/* in a session the histogram becomes an object; files only with -O */
+	if (r == 0 && write_out && (a->v[OPT_OUTPUT].set || !cmd_in_session(ctx)))
 		r = fm_hist_write(h, out, &err);
+	if (r == 0 && cmd_in_session(ctx)) {
+		struct fm_histogram *hg = calloc(1, sizeof(*hg));
+		if (!hg)
+			r = fm_error_set(&err, FM_ENOMEM, "out of memory");
+		else if ((r = fm_hist_result(h, hg, &err)) < 0) {
+			fm_histogram_release(hg);
+			free(hg);
+		} else if ((r = cmd_result_object(ctx, &cmd_histogram_type, hg, &err)) > 0)
+			r = 0;
+	}
 	if (r == 0)
 		cmd_summary(ctx, "hist: %llu records, %zu bins in %.3f s",
 			    (unsigned long long)fm_hist_records(h), fm_hist_nbins(h),
