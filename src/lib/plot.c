@@ -178,6 +178,8 @@ static void D(struct plot_run *p, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void Dnum_(struct plot_run *p, double v, int sep);
+
 /*
  * A number in a data file: integers exactly (fast path: most x values),
  * others with 12 significant digits (far below what a figure shows; the
@@ -185,10 +187,15 @@ static void D(struct plot_run *p, const char *fmt, ...)
  */
 static void Dnum(struct plot_run *p, double v)
 {
+	Dnum_(p, v, 1);
+}
+
+static void Dnum_(struct plot_run *p, double v, int sep)
+{
 	char buf[40], *e = buf + sizeof(buf);
 
 	if (!isfinite(v)) {
-		D(p, " NaN");
+		D(p, sep ? " NaN" : "NaN");
 		return;
 	}
 	if (v == trunc(v) && fabs(v) < 9007199254740992.0) {
@@ -199,12 +206,13 @@ static void Dnum(struct plot_run *p, double v)
 		while ((u /= 10) != 0);
 		if (v < 0)
 			*--e = '-';
-		*--e = ' ';
+		if (sep)
+			*--e = ' ';
 		if (fm_buf_addstr(&p->dat, e) < 0)
 			p->fail = 1;
 		return;
 	}
-	snprintf(buf, sizeof(buf), " %.12g", v);
+	snprintf(buf, sizeof(buf), sep ? " %.12g" : "%.12g", v);
 	if (fm_buf_addstr(&p->dat, buf) < 0)
 		p->fail = 1;
 }
@@ -222,7 +230,7 @@ static void Drows(struct plot_run *p, const double *x, size_t n,
 		  const double *const *cols, size_t ncol)
 {
 	for (size_t i = 0; i < n; i++) {
-		Dnum(p, x[i]);
+		Dnum_(p, x[i], 0);
 		for (size_t c = 0; c < ncol; c++)
 			Dnum(p, cols[c][i]);
 		D(p, "\n");
@@ -408,7 +416,7 @@ static void dat_comps(struct plot_run *p, const struct fm_chartdata *cd,
 	snprintf(bn, sizeof(bn), "comp-%s", name);
 	Dblock(p, bn, "x, then w_k * component k for each k");
 	for (size_t i = 0; i < cd->n; i++) {
-		Dnum(p, cd->x[i]);
+		Dnum_(p, cd->x[i], 0);
 		for (size_t k = 0; k < K; k++)
 			Dnum(p, comp[k * cd->n + i]);
 		D(p, "\n");
@@ -416,7 +424,7 @@ static void dat_comps(struct plot_run *p, const struct fm_chartdata *cd,
 	snprintf(bn, sizeof(bn), "stack-%s", name);
 	Dblock(p, bn, "x, base of the first area, then components 1..k stacked");
 	for (size_t i = 0; i < cd->n; i++) {
-		Dnum(p, cd->x[i]);
+		Dnum_(p, cd->x[i], 0);
 		Dnum(p, base);
 		for (size_t k = 0; k < K; k++)
 			Dnum(p, stack[k * cd->n + i]);
