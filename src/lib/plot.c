@@ -255,6 +255,8 @@ static void preamble(struct plot_run *p, const char *name, int scale,
 			    FM_PLOT_HEIGHT);
 	char out[256];
 
+	if (scale > 1)
+		fs *= 1.3;    /* a 2x2 figure is shown smaller */
 	if (fs < 6)
 		fs = 6;
 	S(p, "# %s: %s\n# written by flowmodels plot; edit and re-run with: gnuplot %s.gp\n",
@@ -1145,13 +1147,13 @@ int fm_plot_series(const char *dir, const struct fm_plot_opts *o,
 				D(&p, "\n");
 			}
 			S(&p, "set xrange [0:24]\nset xtics 0,2,24\nset mxtics 2\nset yrange [0:*]\n");
-			S(&p, "set format y '%%.3s%%c'\nset xlabel 'Time of day [h] (UTC)'\n");
+			S(&p, "set format y '%%.1s%%c'\nset xlabel 'Time of day [h] (UTC)'\n");
 			S(&p, "set ylabel '%s rate [%s/s]'\nset title ", bits ? "Bit" :
 			  strcmp(kind, "flows") == 0 ? "Flow" : "Packet", bits ? "bits" : kind);
 			Qtext(&p, o->title ? o->title : ttl);
 			S(&p, " noenhanced\nset key top left\nplot ");
 			Q(&p, dat);
-			S(&p, " index 'rate' using ($1/3600.0):2 with lines lw 1 ");
+			S(&p, " index 'rate' using ($1/3600.0):2 with lines lw 0.5 ");
 			color(&p, RGB_MODEL, 1);
 			S(&p, " title '%u-second rolling mean'\n", window);
 			r = emit(&p, name, err);
