@@ -19,6 +19,8 @@ extern const struct cmd_entry cmd_series_entry;
 extern const struct cmd_entry cmd_summary_entry;
 extern const struct cmd_entry cmd_fit_entry;
 extern const struct cmd_entry cmd_generate_entry;
+extern const struct cmd_entry cmd_plot_entry;
+extern const struct cmd_entry cmd_series_plot_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_info_entry;
@@ -44,6 +46,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_summary_entry,
 	&cmd_fit_entry,
 	&cmd_generate_entry,
+	&cmd_plot_entry,
+	&cmd_series_plot_entry,
 	&cmd_export_entry,
 	&cmd_list_entry,
 	&cmd_info_entry,
