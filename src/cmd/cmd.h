@@ -231,6 +231,14 @@ struct cmd_objtype {
 /* Whether the command runs in a session (results become objects). */
 int cmd_in_session(const struct cmd_ctx *ctx);
 /*
+ * How positional argument i was given, for messages and files that name
+ * the input (e.g. "in_file" of fit's Y.mode): the object name or path as
+ * typed in a session (stable across replays; a->pos[i] may be a scratch
+ * file there), a->pos[i] in one-shot mode.
+ */
+const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
+			    size_t i);
+/*
  * Hand a result object to the session.  Session mode: ownership moves to
  * the session (also on failure) and 1 is returned; it becomes visible,
  * named (`as NAME` or automatic), when the command succeeds.  One-shot
@@ -250,6 +258,19 @@ enum {
  */
 int cmd_result_dataset(struct cmd_ctx *ctx, const char *dir, unsigned flags,
 		       struct fm_error *err);
+/*
+ * For tools writing records (merge, anonymize, sort...): in a session
+ * without -O, *out becomes a fresh scratch directory and *ofmt binary
+ * (*temp = that malloc'ed path, free it; NULL otherwise).  After the
+ * output is committed, cmd_result_records hands a binary output to the
+ * session as a dataset (scratch or -O directory); csv output and one-shot
+ * mode: nothing.  Returns 1 when an object was made, 0, or an error.
+ */
+int cmd_records_output(struct cmd_ctx *ctx, const struct cmd_args *a,
+		       const char **out, enum fm_format *ofmt, char **temp,
+		       struct fm_error *err);
+int cmd_result_records(struct cmd_ctx *ctx, const char *out, enum fm_format ofmt,
+		       const char *temp, unsigned flags, struct fm_error *err);
 /*
  * A fresh path (nothing there yet) in the session's scratch directory
  * for an output the tool writes when no -O is given; malloc'ed.

@@ -614,10 +614,10 @@ static int save_index(const char *path, char code, const uint64_t *perm,
 	}
 	if (close(fd) < 0 && r == 0)
 		r = fm_error_set(err, FM_EIO, "index %s: %s", path, strerror(errno));
-	if (r == 0 && rename(tmp, path) < 0)
+	if (r == 0 && fm_tmpfile_commit(tmp, path) < 0)
 		r = fm_error_set(err, FM_EIO, "index %s: rename: %s", path, strerror(errno));
 	if (r < 0)
-		unlink(tmp);
+		fm_tmpfile_discard(tmp);
 	free(tmp);
 	free(buf);
 	return r;
@@ -918,7 +918,7 @@ int fm_sort_binary(const char *input, const char *output,
 			continue;
 		snprintf(path, sizeof(path), "%s/%s.%c", wd, fm_field_name(arr[k].field),
 			 arr[k].code);
-		if (rename(tmp[k], path) < 0) {
+		if (fm_tmpfile_commit(tmp[k], path) < 0) {
 			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path, strerror(errno));
 			goto out;
 		}
@@ -948,7 +948,7 @@ int fm_sort_binary(const char *input, const char *output,
 out:
 	for (size_t k = 0; k < FM_NFIELDS; k++) {
 		if (tmp[k]) {
-			unlink(tmp[k]);
+			fm_tmpfile_discard(tmp[k]);
 			free(tmp[k]);
 		}
 		unmap(&arr[k]);
