@@ -244,8 +244,108 @@ static void blit(struct tui *t, WINDOW *w, int y, int x,
 		}
 }
 
-/* The chart of the selected object into the chart panel; 0 when there
- * is none (the caller shows a note). */
+/* The histogram a "fit" provenance names: its positional argument. */
+static int fit_source(const char *prov, char *out, size_t size)
+{
+	struct fm_error err = { 0 };
+	const struct cmd_entry *e;
+	char **w;
+	int n, found = 0;
+
+	if (!prov || tui_split_words(prov, &w, &n, &err) < 0)
+		return 0;
+	e = n > 1 ? cmd_find(w[0], &err) : NULL;
+	for (int i = 1; e && !strcmp(e->name, "fit") && i < n; i++) {
+		const struct cmd_opt *o = NULL;
+
+		if (!strcmp(w[i], "as"))
+			break;
+		if (w[i][0] != '-' || !w[i][1]) {
+			snprintf(out, size, "%s", w[i]);
+			found = 1;
+			break;
+		}
+		for (const struct cmd_opt *k = e->opts; k->long_name; k++)
+			if ((w[i][1] == '-' && !strncmp(w[i] + 2, k->long_name,
+							strlen(k->long_name)) &&
+			     (!w[i][2 + strlen(k->long_name)] ||
+			      w[i][2 + strlen(k->long_name)] == '=')) ||
+			    (w[i][1] != '-' && w[i][1] == k->short_name))
+				o = k;
+		/* an option's separate value is not the histogram */
+		if (o && o->type != CMD_OPT_FLAG && !strchr(w[i], '=') &&
+		    !(w[i][1] != '-' && w[i][2]))
+			i++;
+	}
+	tui_free_words(w);
+	return found;
+}
+
+static int is_hist(const struct sess_obj *o)
+{
+	return o && o->kind == SESS_TYPED && o->type == &cmd_histogram_type;
+}
+
+static int is_mixture(const struct sess_obj *o)
+{
+	return o && o->kind == SESS_TYPED && o->type == &cmd_mixture_type;
+}
+
+/*
+ * The chart of the selected object into the chart panel; NULL when drawn,
+ * else a note to show.  A histogram is drawn with the newest mixture set
+ * fitted to it; a mixture set with the histogram it was fitted to.
+ * (Hold the session lock.)
+ */
+static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
+{
+	const struct fm_mixture *mix[3] = { NULL, NULL, NULL };
+	struct sess_obj *h = NULL, *m = NULL;
+	const char *note = "no chart for this kind of object (charts show "
+			   "histograms and mixtures)";
+	char name[128];
+	struct tui_view v;
+	struct chart_canvas cv;
+
+	if (is_hist(o)) {
+		h = o;
+		for (size_t i = sess_count(t->sess); i-- > 0;) {
+			struct sess_obj *k = sess_at(t->sess, i);
+			if (is_mixture(k) && fit_source(k->provenance, name, sizeof(name)) &&
+			    !strcmp(name, h->name)) {
+				m = k;
+				break;
+			}
+		}
+	} else if (is_mixture(o)) {
+		m = o;
+		if (fit_source(o->provenance, name, sizeof(name)))
+			h = sess_find(t->sess, name);
+		if (!is_hist(h))
+			return "the histogram this mixture was fitted to is not in "
+			       "the session";
+	}
+	if (!h)
+		return note;
+	if (m) {
+		const struct cmd_mixset *set = m->data;
+		for (int k = 0; k < 3; k++)
+			if (set->have[k])
+				mix[k] = &set->mix[k];
+	}
+	if (tui_view_histogram(&v, t->view, h->data, tui_view_xkind(h->provenance),
+			       mix, m ? m->name : NULL) < 0)
+		return "out of memory";
+	note = v.note;
+	if (!note && chart_canvas_init(&cv, getmaxx(w) - 2, getmaxy(w) - 2) == 0) {
+		chart_render(&v.chart, t->charset, &cv);
+		blit(t, w, 1, 1, &cv);
+		chart_canvas_release(&cv);
+	}
+	tui_view_release(&v);
+	return note;
+}
+
 static const char *draw_object_chart(struct tui *t, WINDOW *w)
 {
 	const char *note = "no chart: select a histogram (load FILE or hist ...)";
@@ -255,25 +355,8 @@ static const char *draw_object_chart(struct tui *t, WINDOW *w)
 		return note;
 	sess_lock(t->sess);
 	o = sess_find(t->sess, t->selected);
-	if (o && o->kind == SESS_TYPED && o->type == &cmd_histogram_type) {
-		struct tui_view v;
-		struct chart_canvas cv;
-
-		if (tui_view_histogram(&v, t->view, o->data,
-				       tui_view_xkind(o->provenance)) < 0) {
-			note = "out of memory";
-		} else if (v.note) {
-			note = v.note;
-		} else if (chart_canvas_init(&cv, getmaxx(w) - 2, getmaxy(w) - 2) == 0) {
-			chart_render(&v.chart, t->charset, &cv);
-			blit(t, w, 1, 1, &cv);
-			chart_canvas_release(&cv);
-			note = NULL;
-		}
-		tui_view_release(&v);
-	} else if (o) {
-		note = "no chart for this kind of object (charts show histograms)";
-	}
+	if (o)
+		note = object_chart(t, w, o);
 	sess_unlock(t->sess);
 	return note;
 }

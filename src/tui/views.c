@@ -65,9 +65,68 @@ static double total(const uint64_t *c, size_t n)
 	return t;
 }
 
-int tui_view_histogram(struct tui_view *v, int view,
-		       const struct fm_histogram *h, const char *xkind)
+/* The x kind for the mixture functions. */
+static enum fm_mix_x mix_x(const char *xkind)
 {
+	if (xkind && !strcmp(xkind, "length"))
+		return FM_MIX_X_LENGTH;
+	if (xkind && !strcmp(xkind, "size"))
+		return FM_MIX_X_SIZE;
+	return FM_MIX_X_OTHER;
+}
+
+/*
+ * x samples for model curves: log-spaced over the histogram's range,
+ * rounded to whole numbers below 1024 for a discrete x (the mixture pdf
+ * is a probability per value there), without repeats.  Returns the count.
+ */
+static size_t sample_x(const struct fm_histogram *h, enum fm_mix_x xk, double *xs)
+{
+	double lo = h->bin_lo[0] > 0 ? (double)h->bin_lo[0] : 1;
+	double hi = (double)h->bin_hi[h->n - 1];
+	size_t k = 0;
+
+	if (hi <= lo)
+		hi = lo + 1;
+	for (size_t i = 0; i < TUI_VIEW_SAMPLES; i++) {
+		double x = lo * pow(hi / lo, (double)i / (TUI_VIEW_SAMPLES - 1));
+		if (xk != FM_MIX_X_OTHER && x < 1024)
+			x = floor(x + 0.5);
+		if (k && x <= xs[k - 1])
+			continue;
+		xs[k++] = x;
+	}
+	return k;
+}
+
+/* Component c of m alone, weighted by its share: the pdf as
+ * fm_mixture_pdf takes it (cdf differences for a discrete x < 1024). */
+static double comp_pdf(const struct fm_mixture *m, size_t c, double x,
+		       enum fm_mix_x xk, double wsum)
+{
+	const struct fm_component *k = &m->comp[c];
+	double w = wsum > 0 ? k->weight / wsum : 0;
+
+	if (xk != FM_MIX_X_OTHER && x < 1024) {
+		double min = xk == FM_MIX_X_LENGTH ? 1 : 64;
+		double prev = x - 1 < min ? 0 : fm_dist_cdf(k->dist, k->p, x - 1);
+		return w * (fm_dist_cdf(k->dist, k->p, x) - prev);
+	}
+	return w * fm_dist_pdf(k->dist, k->p, x);
+}
+
+/* Add a series (when there is room). */
+static void add_series(struct tui_view *v, struct chart_series s)
+{
+	if (v->chart.nseries < TUI_VIEW_MAX_SERIES)
+		v->series[v->chart.nseries++] = s;
+}
+
+int tui_view_histogram(struct tui_view *v, int view,
+		       const struct fm_histogram *h, const char *xkind,
+		       const struct fm_mixture *const mix[3], const char *mixname)
+{
+	static const struct fm_mixture *const none[3] = { NULL, NULL, NULL };
 	static const int role[3] = { ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
 				     ROLE_CHART_OCTETS };
 	static const char *const label[3] = { "flows", "packets", "octets" };
@@ -89,10 +148,20 @@ int tui_view_histogram(struct tui_view *v, int view,
 		v->note = "the histogram has no bins";
 		return 0;
 	}
-	v->buf = malloc(4 * n * sizeof(double));
+	if (!mix)
+		mix = none;
+	snprintf(v->model_label, sizeof(v->model_label), "mixture %s",
+		 mixname ? mixname : "");
+	/* data: x + 3 columns; models: x samples + up to
+	 * TUI_VIEW_MAX_SERIES curves of samples */
+	v->buf = malloc((4 * n + (TUI_VIEW_MAX_SERIES + 1) * TUI_VIEW_SAMPLES) *
+			sizeof(double));
 	if (!v->buf)
 		return FM_ENOMEM;
 	x = v->buf;
+	enum fm_mix_x xk = mix_x(xkind);
+	double *xs = v->buf + 4 * n, *next = xs + TUI_VIEW_SAMPLES;
+	size_t ns = sample_x(h, xk, xs);
 	for (size_t i = 0; i < n; i++)
 		x[i] = (double)h->bin_lo[i];
 
@@ -108,11 +177,37 @@ int tui_view_histogram(struct tui_view *v, int view,
 		for (size_t i = 0; i < n; i++)
 			y[i] = t > 0 ? (double)c[i] / t /
 				       (double)(h->bin_hi[i] - h->bin_lo[i]) : 0;
-		v->series[0] = (struct chart_series){ label[view], role[view],
-						      CHART_POINTS, x, y, n };
-		v->chart.nseries = 1;
+		add_series(v, (struct chart_series){ label[view], role[view],
+						     CHART_POINTS, x, y, n });
 		v->chart.y.log = 1;
 		v->chart.y.title = "PDF (share per unit of x)";
+		if (mix[view] && mix[view]->n) {
+			const struct fm_mixture *m = mix[view];
+			double wsum = fm_mixture_weight_sum(m);
+
+			/* components first (dashed), the mixture over them */
+			for (size_t k = 0; k < m->n && v->chart.nseries + 2 <
+			     TUI_VIEW_MAX_SERIES; k++) {
+				double *yc = next;
+				next += TUI_VIEW_SAMPLES;
+				for (size_t i = 0; i < ns; i++)
+					yc[i] = comp_pdf(m, k, xs[i], xk, wsum);
+				add_series(v, (struct chart_series){
+					k ? NULL : "components", ROLE_CHART_COMP,
+					CHART_DASHED, xs, yc, ns });
+			}
+			double *ym = next;
+			next += TUI_VIEW_SAMPLES;
+			for (size_t i = 0; i < ns; i++)
+				ym[i] = fm_mixture_pdf(m, xs[i], xk);
+			add_series(v, (struct chart_series){ v->model_label,
+				ROLE_CHART_MODEL, CHART_LINE, xs, ym, ns });
+			/* keep the axis on the data: model tails far below it
+			 * would squash the points */
+			chart_axis_range(&v->chart.y, v->series, 1, 1,
+					 &v->chart.y.min, &v->chart.y.max);
+			v->chart.y.min /= 100;
+		}
 		return 0;
 	}
 	if (view == VIEW_CDF) {
@@ -126,8 +221,20 @@ int tui_view_histogram(struct tui_view *v, int view,
 				run += (double)col[k][i];
 				y[i] = t > 0 ? run / t : 0;
 			}
-			v->series[v->chart.nseries++] = (struct chart_series){
-				label[k], role[k], CHART_LINE, x, y, n };
+			add_series(v, (struct chart_series){
+				label[k], role[k], CHART_LINE, x, y, n });
+		}
+		for (int k = 0, labelled = 0; k < 3; k++) {
+			double *ym = next;
+			if (!mix[k] || !mix[k]->n)
+				continue;
+			next += TUI_VIEW_SAMPLES;
+			for (size_t i = 0; i < ns; i++)
+				ym[i] = fm_mixture_cdf(mix[k], xs[i]);
+			/* the legend names the set once */
+			add_series(v, (struct chart_series){ labelled ? NULL : v->model_label,
+				ROLE_CHART_MODEL, CHART_LINE, xs, ym, ns });
+			labelled = 1;
 		}
 		v->chart.y.min = 0;
 		v->chart.y.max = 1;
@@ -146,11 +253,21 @@ int tui_view_histogram(struct tui_view *v, int view,
 			yp[i] = f > 0 ? (double)h->packets[i] / f : 0;
 			yo[i] = f > 0 ? (double)h->octets[i] / f : 0;
 		}
-		v->series[0] = (struct chart_series){ "packets per flow",
-			ROLE_CHART_PACKETS, CHART_POINTS, x, yp, n };
-		v->series[1] = (struct chart_series){ "octets per flow",
-			ROLE_CHART_OCTETS, CHART_POINTS, x, yo, n };
-		v->chart.nseries = 2;
+		add_series(v, (struct chart_series){ "packets per flow",
+			ROLE_CHART_PACKETS, CHART_POINTS, x, yp, n });
+		add_series(v, (struct chart_series){ "octets per flow",
+			ROLE_CHART_OCTETS, CHART_POINTS, x, yo, n });
+		for (int k = 1; k < 3 && mix[0] && mix[0]->n; k++) {
+			double *ym = next;
+			if (!mix[k] || !mix[k]->n)
+				continue;
+			next += TUI_VIEW_SAMPLES;
+			for (size_t i = 0; i < ns; i++)
+				ym[i] = fm_mixture_avg(mix[0], mix[k], xs[i], xk);
+			add_series(v, (struct chart_series){
+				v->chart.nseries == 2 ? v->model_label : NULL,
+				ROLE_CHART_MODEL, CHART_LINE, xs, ym, ns });
+		}
 		v->chart.y.log = 1;
 		v->chart.y.title = "average per flow";
 		return 0;
@@ -163,9 +280,15 @@ int tui_view_histogram(struct tui_view *v, int view,
 		for (size_t i = 0; i < n; i++)
 			y[i] = h->packets[i] ? (double)h->octets[i] /
 					       (double)h->packets[i] : NAN;
-		v->series[0] = (struct chart_series){ "octets per packet",
-			ROLE_CHART_OCTETS, CHART_POINTS, x, y, n };
-		v->chart.nseries = 1;
+		add_series(v, (struct chart_series){ "octets per packet",
+			ROLE_CHART_OCTETS, CHART_POINTS, x, y, n });
+		if (mix[1] && mix[1]->n && mix[2] && mix[2]->n) {
+			double *ym = next;
+			for (size_t i = 0; i < ns; i++)
+				ym[i] = fm_mixture_packet_size(mix[1], mix[2], xs[i], xk);
+			add_series(v, (struct chart_series){ v->model_label,
+				ROLE_CHART_MODEL, CHART_LINE, xs, ym, ns });
+		}
 		v->chart.y.title = "packet size [B]";
 	}
 	return 0;

@@ -77,6 +77,23 @@ wait_for "╔═ Objects" 2
 keys Enter
 wait_for "> info h1" 2
 keys Escape
+# a mixture set fitted to the histogram is drawn over it
+type_line "set charset braille"
+type_line "fit h1 -y flows -i 50 -U 1 -L 2 as m1"
+wait_for "▸m1 +mixture" 10
+keys F2
+wait_for "PDF flows of m1 \(braille\)" 3
+wait_for "─ mixture m1" 2
+wait_for "┄ components" 2
+keys Tab
+wait_for "╔═ Objects" 2
+keys Up
+wait_for "PDF flows of h1" 2
+wait_for "─ mixture m1" 2
+keys Escape
+type_line "drop m1"
+wait_for "object: h1" 5
+wait_gone "mixture m1" 2
 # a dropped object: the selection moves on
 type_line "drop h1"
 wait_for "object: d1" 5
