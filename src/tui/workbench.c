@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <ftw.h>
+#include <sys/stat.h>
 
 #include "flowmodels/buf.h"
 #include "cmd/cmd.h"
@@ -504,6 +506,93 @@ static void handle_key(struct tui *t, int ch)
 	tui_prompt_key(ch);
 }
 
+/* ---- the demo session (--demo) ---- */
+
+/*
+ * A built-in mixture set for flow length (made up for the demo, shaped
+ * like the published fits of backbone traffic): most flows of 1-2
+ * packets, a log-normal body and a heavy tail that carries most packets
+ * and octets.
+ */
+static const char *const demo_mix[3][2] = {
+	{ "flows.json", "{\"sum\": 200000, \"mix\": [[0.42, \"uniform\", [0, 1]], "
+	  "[0.22, \"uniform\", [0, 2]], [0.22, \"lognorm\", [0.5, 0, 4.0]], "
+	  "[0.11, \"lognorm\", [1.1, 0, 18]], [0.03, \"lognorm\", [1.9, 0, 250]]]}\n" },
+	{ "packets.json", "{\"sum\": 9000000, \"mix\": [[0.01, \"uniform\", [0, 1]], "
+	  "[0.02, \"uniform\", [0, 2]], [0.07, \"lognorm\", [0.6, 0, 5]], "
+	  "[0.2, \"lognorm\", [1.2, 0, 40]], [0.7, \"lognorm\", [1.7, 0, 1500]]]}\n" },
+	{ "octets.json", "{\"sum\": 7000000000, \"mix\": [[0.002, \"uniform\", [0, 1]], "
+	  "[0.005, \"uniform\", [0, 2]], [0.04, \"lognorm\", [0.6, 0, 5]], "
+	  "[0.18, \"lognorm\", [1.2, 0, 45]], [0.773, \"lognorm\", [1.7, 0, 1800]]]}\n" },
+};
+
+static const char *const demo_lines[] = {
+	"generate '%s/mix' -s 200000 --seed 7 -o binary -O '%s/flows'",
+	"load -i binary '%s/flows' as d1",
+	"hist d1 -x length -b 12 as h1",
+	"fit h1 -y flows -i 100 -U 2 -L 3 as m1",
+	"fit h1 -y packets -i 100 -U 2 -L 3 as m1",
+	"fit h1 -y octets -i 100 -U 2 -L 3 as m1",
+};
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);   /* best effort: the demo's own scratch files */
+	return 0;
+}
+
+/* Write the demo mixtures into a fresh directory; its path into dir. */
+static int demo_prepare(char *dir, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4200];
+
+	snprintf(dir, size, "%s/flowmodels-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/mix", dir);
+	if (mkdir(path, 0700) < 0)
+		return -1;
+	for (int k = 0; k < 3; k++) {
+		FILE *f;
+		snprintf(path, sizeof(path), "%s/mix/%s", dir, demo_mix[k][0]);
+		f = fopen(path, "w");
+		if (!f)
+			return -1;
+		fputs(demo_mix[k][1], f);
+		if (fclose(f) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Queue the demo's commands: the first frame comes at once, the data
+ * is built by jobs with progress. */
+static void demo_start(struct tui *t, const char *dir)
+{
+	tui_log(t, ROLE_MSG_INFO, "demo: 200 000 synthetic flows from a built-in "
+		"mixture, their flow-length histogram h1 and mixtures fitted to it "
+		"(m1); 1-7 switch views, F1 for help");
+	for (size_t i = 0; i < sizeof(demo_lines) / sizeof(demo_lines[0]); i++) {
+		char line[9000];
+		snprintf(line, sizeof(line), demo_lines[i], dir, dir);
+		tui_log(t, ROLE_MSG_CMD, "> %s", line);
+		if (!t->job) {
+			start_job(t, line);
+		} else {
+			char **q = realloc(t->queue, (t->nqueue + 1) * sizeof(*q));
+			if (!q)
+				return;
+			t->queue = q;
+			t->queue[t->nqueue++] = strdup(line);
+		}
+	}
+}
+
 /* ---- the terminal and the standard streams ---- */
 
 /*
@@ -595,8 +684,10 @@ static void drain_std(struct tui *t, struct std_redirect *r)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: flowmodels [--theme NAME|FILE] [--color=auto|always|never]\n"
+		"usage: flowmodels [--demo] [--theme NAME|FILE] [--color=auto|always|never]\n"
 		"                  [--charset braille|block|ascii]\n\n"
+		"--demo opens on a demo session: synthetic flows, their histogram and\n"
+		"fitted mixtures, built as jobs while the screen is up.\n"
 		"Opens the workbench (needs a terminal). Themes: default, dark, light,\n"
 		"high-contrast, mono (themes/*.theme). NO_COLOR=1 turns colours off.\n"
 		"'flowmodels --help' lists the commands; keys: docs/workbench-keys.md.\n");
@@ -605,7 +696,7 @@ static void usage(FILE *f)
 int tui_is_option(const char *arg)
 {
 	return !strncmp(arg, "--theme", 7) || !strncmp(arg, "--color", 7) ||
-	       !strncmp(arg, "--charset", 9);
+	       !strncmp(arg, "--charset", 9) || !strcmp(arg, "--demo");
 }
 
 /* "--name=value" or "--name value": the value, advancing *i. */
@@ -628,7 +719,8 @@ int tui_main(int argc, char **argv)
 	const char *theme_name = "default", *v;
 	struct fm_error err = { 0 };
 	char *hist;
-	int charset = CHART_BRAILLE, charset_given = 0;
+	int charset = CHART_BRAILLE, charset_given = 0, demo = 0;
+	char demo_dir[4096] = "";
 	struct std_redirect stdr = { .pipe_rd = -1, .partial = FM_BUF_INIT };
 	FILE *tty_in, *tty_out;
 	SCREEN *screen;
@@ -638,6 +730,8 @@ int tui_main(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
+		} else if (!strcmp(argv[i], "--demo")) {
+			demo = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--theme"))) {
 			theme_name = v;
 		} else if ((v = opt_value(argc, argv, &i, "--color"))) {
@@ -730,6 +824,15 @@ int tui_main(int argc, char **argv)
 	free(hist);
 	tui_log(&t, ROLE_MSG_INFO, "flowmodels %s workbench: type a command below "
 		"(Tab completes), F1 for help, 'quit' to leave", FLOWMODELS_VERSION);
+	if (demo) {
+		if (demo_prepare(demo_dir, sizeof(demo_dir)) < 0) {
+			tui_log(&t, ROLE_MSG_ERROR, "demo: cannot write %s: %s", demo_dir,
+				strerror(errno));
+			demo_dir[0] = 0;
+		} else {
+			demo_start(&t, demo_dir);
+		}
+	}
 	if (t.color_mode == COLOR_OFF)
 		tui_log(&t, ROLE_PANEL_DIM, "colours off (%s): mono theme",
 			t.color_pref < 0 ? "--color=never" :
@@ -787,8 +890,11 @@ int tui_main(int argc, char **argv)
 		free(t.log[i].text);
 	free(t.log);
 	free(t.queue);
-	if (!t.job)
+	if (!t.job) {
 		sess_free(t.sess);
+		if (demo_dir[0])       /* the demo's files go with it */
+			nftw(demo_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
 	close(t.wake[0]);
 	close(t.wake[1]);
 	return 0;
