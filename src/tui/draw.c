@@ -44,6 +44,8 @@ void tui_layout(struct tui *t)
 	del(&t->w_info);
 	del(&t->w_prompt);
 	del(&t->w_help);
+	del(&t->w_fitl);
+	del(&t->w_fitr);
 	t->too_small = t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS;
 	t->dirty = DIRTY_ALL;
 	clearok(curscr, TRUE);
@@ -66,6 +68,11 @@ void tui_layout(struct tui *t)
 	t->w_info = newwin(info_h, t->cols, 1 + main_h, 0);
 	t->w_prompt = newwin(1, t->cols, t->rows - 1, 0);
 	t->w_help = newwin(t->rows - 2, t->cols - 4, 1, 2);
+	{
+		int fw = t->cols / 3 < 46 ? 46 : t->cols / 3;
+		t->w_fitl = newwin(main_h, fw, 1, 0);
+		t->w_fitr = newwin(main_h, t->cols - fw, 1, fw);
+	}
 	if (t->w_prompt)
 		keypad(t->w_prompt, TRUE);
 }
@@ -83,10 +90,9 @@ static void put(struct tui *t, WINDOW *w, int y, int x, int role, const char *s)
 	(void)maxx;
 }
 
-/* Like put but stops at column limit (exclusive) by bytes of ASCII text
- * or by the window edge. */
-static void putn(struct tui *t, WINDOW *w, int y, int x, int role,
-		 const char *s, int width)
+/* Like put but at most width cells (and never past the window edge). */
+void tui_putn(struct tui *t, WINDOW *w, int y, int x, int role,
+	      const char *s, int width)
 {
 	char buf[1024];
 	int maxx = getmaxx(w);
@@ -129,7 +135,7 @@ static void frame(struct tui *t, WINDOW *w, const char *title, int focused)
 	if (title) {
 		char buf[256];
 		snprintf(buf, sizeof(buf), " %s ", title);
-		putn(t, w, 0, 2, focused ? ROLE_PANEL_FOCUS : ROLE_PANEL_TITLE, buf,
+		tui_putn(t, w, 0, 2, focused ? ROLE_PANEL_FOCUS : ROLE_PANEL_TITLE, buf,
 		     maxx - 4);
 	}
 }
@@ -152,7 +158,7 @@ static void draw_status(struct tui *t)
 			      t->selected[0] ? t->selected : "-");
 	}
 	fm_buf_addstr(&b, "");
-	putn(t, w, 0, 11, ROLE_STATUS, fm_buf_str(&b), limit - 11);
+	tui_putn(t, w, 0, 11, ROLE_STATUS, fm_buf_str(&b), limit - 11);
 	x = 11 + (int)b.len;
 	fm_buf_reset(&b);
 	if (t->job && x < limit) {
@@ -176,9 +182,9 @@ static void draw_status(struct tui *t)
 		bar[o] = 0;
 		fm_buf_printf(&b, "%s ", cmd_job_name(t->job));
 		fm_buf_addstr(&b, "");
-		putn(t, w, 0, x, ROLE_STATUS_ACCENT, fm_buf_str(&b), limit - x);
+		tui_putn(t, w, 0, x, ROLE_STATUS_ACCENT, fm_buf_str(&b), limit - x);
 		x += (int)b.len;
-		putn(t, w, 0, x, ROLE_STATUS_PROGRESS, bar, limit - x);
+		tui_putn(t, w, 0, x, ROLE_STATUS_PROGRESS, bar, limit - x);
 		x += width;
 		fm_buf_reset(&b);
 		if (frac >= 0)
@@ -189,7 +195,7 @@ static void draw_status(struct tui *t)
 		if (t->nqueue)
 			fm_buf_printf(&b, "  +%zu queued", t->nqueue);
 		fm_buf_addstr(&b, "");
-		putn(t, w, 0, x, ROLE_STATUS, fm_buf_str(&b), limit - x);
+		tui_putn(t, w, 0, x, ROLE_STATUS, fm_buf_str(&b), limit - x);
 	}
 	fm_buf_release(&b);
 	wnoutrefresh(w);
@@ -206,9 +212,9 @@ static void draw_objects(struct tui *t)
 	sess_lock(t->sess);
 	n = sess_count(t->sess);
 	if (!n) {
-		putn(t, w, 1, 2, ROLE_PANEL_DIM, "no objects yet", maxx - 3);
-		putn(t, w, 3, 2, ROLE_PANEL_DIM, "load FILE [as NAME],", maxx - 3);
-		putn(t, w, 4, 2, ROLE_PANEL_DIM, "F1 lists the commands", maxx - 3);
+		tui_putn(t, w, 1, 2, ROLE_PANEL_DIM, "no objects yet", maxx - 3);
+		tui_putn(t, w, 3, 2, ROLE_PANEL_DIM, "load FILE [as NAME],", maxx - 3);
+		tui_putn(t, w, 4, 2, ROLE_PANEL_DIM, "F1 lists the commands", maxx - 3);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(sess_at(t->sess, i)->name, t->selected))
@@ -224,7 +230,7 @@ static void draw_objects(struct tui *t)
 			      sess_obj_kind(o));
 		sess_obj_facts(o, &b);
 		fm_buf_addstr(&b, "");
-		putn(t, w, 1 + (int)(i - first), 1,
+		tui_putn(t, w, 1 + (int)(i - first), 1,
 		     is_sel ? ROLE_PANEL_SELECT : ROLE_PANEL_TEXT, fm_buf_str(&b), maxx - 2);
 	}
 	sess_unlock(t->sess);
@@ -378,8 +384,8 @@ static void draw_chart(struct tui *t)
 	frame(t, w, title, t->focus == FOCUS_CHART);
 	note = draw_object_chart(t, w);
 	if (note) {
-		putn(t, w, maxy / 2 - 1, 3, ROLE_PANEL_DIM, note, maxx - 5);
-		putn(t, w, maxy / 2, 3, ROLE_PANEL_DIM,
+		tui_putn(t, w, maxy / 2 - 1, 3, ROLE_PANEL_DIM, note, maxx - 5);
+		tui_putn(t, w, maxy / 2, 3, ROLE_PANEL_DIM,
 		     "views 1-7 / F2-F8; set charset braille|block|ascii", maxx - 5);
 	}
 	/* the view tabs on the bottom border; when they do not fit, only the
@@ -394,7 +400,7 @@ static void draw_chart(struct tui *t)
 			 compact && v != t->view ? "" : tui_view_names[v]);
 		if (x + (int)strlen(tab) + 1 >= maxx - 1)
 			break;
-		putn(t, w, maxy - 1, x, v == t->view ? ROLE_PANEL_SELECT : ROLE_PANEL_TITLE,
+		tui_putn(t, w, maxy - 1, x, v == t->view ? ROLE_PANEL_SELECT : ROLE_PANEL_TITLE,
 		     tab, maxx - x - 1);
 		x += (int)strlen(tab) + 1;
 	}
@@ -426,7 +432,7 @@ static void draw_info(struct tui *t)
 		fm_buf_addstr(&facts, "");
 		frame(t, w, fm_buf_str(&title), t->focus == FOCUS_INFO);
 		if (o && inner > 2) {
-			putn(t, w, 1, 2, ROLE_PANEL_TITLE, fm_buf_str(&facts), maxx - 3);
+			tui_putn(t, w, 1, 2, ROLE_PANEL_TITLE, fm_buf_str(&facts), maxx - 3);
 			inner--;
 			first_row = 2;
 		}
@@ -439,7 +445,7 @@ static void draw_info(struct tui *t)
 	end = t->nlog - t->log_scroll;
 	start = end > (size_t)inner ? end - (size_t)inner : 0;
 	for (size_t i = start; i < end; i++)
-		putn(t, w, first_row + (int)(i - start), 2, t->log[i].role,
+		tui_putn(t, w, first_row + (int)(i - start), 2, t->log[i].role,
 		     t->log[i].text, maxx - 3);
 	wnoutrefresh(w);
 }
@@ -510,7 +516,7 @@ static void draw_help(struct tui *t)
 	for (int i = 0; i < inner && (size_t)(i + t->help_scroll) < n; i++) {
 		const char *s = lines[i + t->help_scroll];
 		int heading = s[0] && s[0] != ' ';
-		putn(t, w, 1 + i, 2, heading ? ROLE_PANEL_TITLE : ROLE_PANEL_TEXT, s,
+		tui_putn(t, w, 1 + i, 2, heading ? ROLE_PANEL_TITLE : ROLE_PANEL_TEXT, s,
 		     maxx - 4);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -547,10 +553,15 @@ void tui_draw(struct tui *t)
 	}
 	if (t->dirty & DIRTY_STATUS)
 		draw_status(t);
-	if (t->dirty & (DIRTY_OBJECTS | DIRTY_HELP))
-		draw_objects(t);
-	if (t->dirty & (DIRTY_CHART | DIRTY_HELP))
-		draw_chart(t);
+	if (t->fit) {
+		if (t->dirty & (DIRTY_OBJECTS | DIRTY_CHART | DIRTY_HELP))
+			tui_fit_draw(t, t->w_fitl, t->w_fitr);
+	} else {
+		if (t->dirty & (DIRTY_OBJECTS | DIRTY_HELP))
+			draw_objects(t);
+		if (t->dirty & (DIRTY_CHART | DIRTY_HELP))
+			draw_chart(t);
+	}
 	if (t->dirty & (DIRTY_INFO | DIRTY_HELP))
 		draw_info(t);
 	/* the help covers the panels (drawn after them, so on top) */

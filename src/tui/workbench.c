@@ -384,7 +384,9 @@ static void object_key(struct tui *t, int ch)
 		tui_command(t, line);
 		return;
 	case 'e': fmt = "export %s -O "; break;
-	case 'f': fmt = "fit %s -y flows -i 100 -O "; break;
+	case 'f':
+		tui_fit_open(t, t->selected);
+		return;
 	case 'd': fmt = "drop %s"; break;
 	default: return;
 	}
@@ -468,7 +470,8 @@ static void handle_key(struct tui *t, int ch)
 	/* keys that work everywhere */
 	switch (ch) {
 	case 3:                           /* Ctrl-C */
-		cancel_job(t);
+		if (!tui_fit_cancel(t))
+			cancel_job(t);
 		return;
 	case 12:                          /* Ctrl-L */
 		tui_layout(t);
@@ -485,6 +488,10 @@ static void handle_key(struct tui *t, int ch)
 	}
 	if (t->help_open) {
 		help_key(t, ch);
+		return;
+	}
+	if (t->fit) {                     /* the fit view takes the keys */
+		tui_fit_key(t, ch);
 		return;
 	}
 	if (ch == KEY_BTAB) {
@@ -848,7 +855,8 @@ int tui_main(int argc, char **argv)
 		int ch;
 
 		tui_draw(&t);
-		if (poll(pfd, 3, t.job ? 100 : 1000) < 0 && errno != EINTR)
+		if (poll(pfd, 3, t.job || tui_fit_running(&t) ? 100 : 1000) < 0 &&
+		    errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
 			char buf[64];
@@ -861,6 +869,7 @@ int tui_main(int argc, char **argv)
 				break;
 		}
 		drain_std(&t, &stdr);
+		tui_fit_poll(&t);
 		collect_job(&t);
 		if (t.job)
 			t.dirty |= DIRTY_STATUS;
@@ -880,6 +889,7 @@ int tui_main(int argc, char **argv)
 		if (cmd_job_state(t.job) != CMD_JOB_RUNNING)
 			collect_job(&t);
 	}
+	tui_fit_close(&t);
 	tui_prompt_end();
 	endwin();
 	delscreen(screen);

@@ -17,6 +17,7 @@
 #include "chart.h"
 #include "cmd/job.h"
 #include "cmd/session.h"
+#include "fitview.h"
 #include "words.h"
 #include "theme-file.h"
 #include "tui.h"
@@ -45,6 +46,7 @@ struct tui {
 	int rows, cols;
 	int too_small;
 	WINDOW *w_status, *w_objects, *w_chart, *w_info, *w_prompt, *w_help;
+	WINDOW *w_fitl, *w_fitr;       /* the fit view's two panels */
 	unsigned dirty;
 	/* look */
 	struct tui_theme theme;
@@ -58,6 +60,7 @@ struct tui {
 	int view;                      /* 0..6 */
 	int help_open, help_scroll;
 	int confirm_quit;              /* asking "quit anyway?" */
+	struct tui_fit *fit;           /* the open fit view, or NULL */
 	int quit;
 	/* the info panel's messages */
 	struct tui_line *log;
@@ -89,6 +92,10 @@ extern const char *const tui_builtin_commands[];
 void tui_layout(struct tui *t);
 /* Redraw what is dirty; one doupdate. */
 void tui_draw(struct tui *t);
+/* Text at (y, x) in role, at most width cells of UTF-8 (one per code
+ * point), clipped at the window edge. */
+void tui_putn(struct tui *t, WINDOW *w, int y, int x, int role,
+	      const char *s, int width);
 /* The view names for tabs and help ("PDF flows", ...). */
 extern const char *const tui_view_names[TUI_VIEWS];
 /* The help text lines (keys and commands), malloc'ed array; *n lines. */
