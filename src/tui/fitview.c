@@ -28,7 +28,8 @@
 #include "views.h"
 #include "workbench.h"
 
-#define SNAPSHOT_EVERY 8      /* iterations between chart updates */
+#define SNAPSHOT_EVERY 8      /* iterations between snapshot checks */
+#define SNAPSHOT_SECS 0.1     /* seconds between chart updates */
 
 static const char *const y_names[3] = { "flows", "packets", "octets" };
 
@@ -52,6 +53,7 @@ struct tui_fit {
 	int status;               /* after done: 0, FM_ECANCEL or an error */
 	char errmsg[FM_ERRMSG_MAX];
 	double t0, secs;
+	double last_snap;         /* worker only */
 	int wakefd;
 	int finished_once;        /* a fit completed (s can save it) */
 };
@@ -68,8 +70,16 @@ static int on_iteration(void *ctx, unsigned iter, const struct fm_mixture *m)
 {
 	struct tui_fit *f = ctx;
 
+	double now;
+
 	atomic_store(&f->at, iter);
-	if (f->animate && (iter % SNAPSHOT_EVERY == 0 || iter == f->iter)) {
+	if (!f->animate)
+		return atomic_load(&f->cancel);
+	/* a snapshot every few iterations, at most every SNAPSHOT_SECS: the
+	 * chart stays live without slowing the fit down */
+	now = iter % SNAPSHOT_EVERY == 0 ? cmd_now() : 0;
+	if ((now && now - f->last_snap >= SNAPSHOT_SECS) || iter == f->iter) {
+		f->last_snap = now;
 		pthread_mutex_lock(&f->mu);
 		if (fm_mixture_copy(&f->snap, m, NULL) == 0) {
 			f->snap_iter = iter;
@@ -233,6 +243,7 @@ static void start(struct tui *t)
 	atomic_store(&f->at, 0);
 	f->finished_once = 0;
 	f->t0 = cmd_now();
+	f->last_snap = 0;
 	if (pthread_create(&f->thread, NULL, fit_main, f) != 0) {
 		tui_log(t, ROLE_MSG_ERROR, "fit view: cannot start a thread");
 		return;
