@@ -9,7 +9,6 @@ t0=$(date +%s%N)
 start 120 40 "TMPDIR=$T" -- --demo
 wait_ready
 echo "first frame after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-wait_for "> generate '.*/flowmodels-demo-.*/mix' -s 200000 --seed 7" 2
 wait_for "▸m1 +mixture" 30
 wait_for "octets: 5 components" 30
 echo "demo built after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
@@ -19,6 +18,13 @@ wait_for "PDF flows of m1" 2
 wait_for "─ mixture m1" 2
 wait_for "Flow length \[pkts\]" 2
 ls -d "$T"/flowmodels-demo-* >/dev/null 2>&1 || bad "no demo directory while running"
+# the commands that built it, at the top of the messages
+keys BTab
+wait_for "╔═ m1: " 2
+keys Home
+wait_for "> generate '.*/flowmodels-demo-.*/mix' -s 200000 --seed 7" 2
+wait_for "demo: 200 000 synthetic flows" 1
+keys Escape
 type_line "quit"
 wait_for "quit anyway" 3
 keys y

@@ -106,7 +106,7 @@ wait_gone() {
 }
 
 # The workbench is up: status line, panels and the prompt drawn.
-wait_ready() { wait_for '^fm>' "${1:-5}" && wait_for 'Messages' 1; }
+wait_ready() { wait_for '^fm>' "${1:-5}" && wait_for '\[F1\] help' 1; }
 
 finish() {
 	if [ "$FAILS" -ne 0 ]; then
