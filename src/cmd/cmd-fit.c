@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "flowmodels/fileout.h"
 #include "flowmodels/fit.h"
@@ -21,6 +22,7 @@ enum {
 	OPT_F_L,
 	OPT_F_MPW,
 	OPT_F_INITIAL,
+	OPT_F_THREADS,
 };
 
 static const struct cmd_opt fit_opts[] = {
@@ -39,6 +41,9 @@ static const struct cmd_opt fit_opts[] = {
 	  "maximum weight of a Pareto component (default: no cap)", NULL },
 	{ OPT_F_INITIAL, 0, "initial", CMD_OPT_STR, "FILE",
 	  "start from this mixture JSON file instead of -U/-P/-L", "file" },
+	{ OPT_F_THREADS, 0, "threads", CMD_OPT_INT, "N",
+	  "threads for the E-step; the result is the same for every N "
+	  "(default: the number of CPUs)", NULL },
 	CMD_OPT_OUTPUT("output directory for Y.json and Y.mode (default: .)"),
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
@@ -131,10 +136,12 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct fm_buf mode = FM_BUF_INIT;
 	/* in a session the mixture joins a mixture set; files only with -O */
 	int files = a->v[OPT_OUTPUT].set || !cmd_in_session(ctx);
-	unsigned U = 0, P = 0, L = 0, iters = 100;
+	unsigned U = 0, P = 0, L = 0, iters = 100, threads;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int yc = fm_hcol_from_name(y), r = 0;
 	double t0 = cmd_now();
 
+	threads = ncpu > 1 ? (unsigned)(ncpu < 64 ? ncpu : 64) : 1;
 	fm_histogram_init(&h);
 	fm_mixture_init(&m);
 	if (yc != FM_HCOL_FLOWS && yc != FM_HCOL_PACKETS && yc != FM_HCOL_OCTETS)
@@ -154,6 +161,12 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = get_count(a, OPT_F_P, "P", &P, &err);
 	if (r == 0)
 		r = get_count(a, OPT_F_L, "L", &L, &err);
+	if (r == 0 && a->v[OPT_F_THREADS].set) {
+		if (a->v[OPT_F_THREADS].i < 1 || a->v[OPT_F_THREADS].i > 256)
+			r = fm_error_set(&err, FM_EINVAL, "--threads: expected 1..256");
+		else
+			threads = (unsigned)a->v[OPT_F_THREADS].i;
+	}
 	if (r == 0 && a->v[OPT_F_MPW].set && !(a->v[OPT_F_MPW].d >= 0))
 		r = fm_error_set(&err, FM_EINVAL, "--mpw: expected a weight >= 0");
 	if (r == 0 && a->v[OPT_F_INITIAL].set && U + P + L > 0)
@@ -180,6 +193,7 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		fo.max_pareto_w = a->v[OPT_F_MPW].set ? a->v[OPT_F_MPW].d : 0;
 		fo.log = &ctx->log;
 		fo.progress = &ctx->progress;
+		fo.threads = threads;
 		r = fm_fit_histogram(&m, &h, (enum fm_hcol)yc, &fo, &err);
 		if (r < 0 && r != FM_ECANCEL)
 			fm_error_prefix(&err, "%s", a->pos[0]);

@@ -18,6 +18,9 @@ extern const struct cmd_entry cmd_hist_entry;
 extern const struct cmd_entry cmd_series_entry;
 extern const struct cmd_entry cmd_summary_entry;
 extern const struct cmd_entry cmd_fit_entry;
+extern const struct cmd_entry cmd_generate_entry;
+extern const struct cmd_entry cmd_plot_entry;
+extern const struct cmd_entry cmd_series_plot_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_info_entry;
@@ -42,6 +45,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_series_entry,
 	&cmd_summary_entry,
 	&cmd_fit_entry,
+	&cmd_generate_entry,
+	&cmd_plot_entry,
+	&cmd_series_plot_entry,
 	&cmd_export_entry,
 	&cmd_list_entry,
 	&cmd_info_entry,
