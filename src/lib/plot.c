@@ -894,7 +894,7 @@ static int run_gnuplot(struct plot_run *p, const struct fm_log *log,
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t np = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (size_t)ncpu;
 	pid_t pids[4] = { 0 };
-	char errfile[4][32];
+	char errfile[4][48];
 	int r = 0;
 
 	if (np > p->nscripts)
