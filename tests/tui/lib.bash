@@ -36,6 +36,10 @@ bad() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 # The pane prints "fm-exit=STATUS" when flowmodels ends and stays open.
 start() {
 	local cols=$1 rows=$2; shift 2
+	# a fresh server socket each time: a server just killed may still be
+	# shutting down on the old one (seen under load)
+	tm kill-server >/dev/null 2>&1
+	SOCK="fmtest-$$-$RANDOM"
 	local envs=(-e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e "XDG_STATE_HOME=$T/state"
 		-e "FLOWMODELS_THEMES=${FM_SOURCE_DIR:-.}/themes" -e TERM=screen-256color)
 	while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=(-e "$1"); shift; done
