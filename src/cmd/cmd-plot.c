@@ -34,10 +34,10 @@ static const struct cmd_opt plot_opts[] = {
 	  NULL },
 	{ OPT_P_PMODE, 'P', "pdf-mode", CMD_OPT_LIST, "MODE",
 	  "add to the PDF figures: comp (components), comp_stack (stacked components), "
-	  "comp_labels (components in the key), points (data points; always drawn); repeatable",
+	  "comp_labels (components in the key), points (data points; always drawn)",
 	  "comp|comp_stack|comp_labels|points" },
 	{ OPT_P_CMODE, 'C', "cdf-mode", CMD_OPT_LIST, "MODE",
-	  "add to the CDF figure: comp, comp_stack, comp_labels; repeatable",
+	  "add to the CDF figure: comp, comp_stack, comp_labels",
 	  "comp|comp_stack|comp_labels" },
 	CMD_OPT_OUTPUT("output directory (default: .; created when missing)"),
 	CMD_OPTS_COMMON,
