@@ -894,7 +894,7 @@ static int run_gnuplot(struct plot_run *p, const struct fm_log *log,
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t np = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (size_t)ncpu;
 	pid_t pids[4] = { 0 };
-	char errfile[4][32];
+	char errfile[4][48];
 	int r = 0;
 
 	if (np > p->nscripts)
@@ -911,7 +911,7 @@ static int run_gnuplot(struct plot_run *p, const struct fm_log *log,
 		argv[a++] = (char *)prog;
 		for (size_t i = k; i < p->nscripts; i += np)
 			argv[a++] = p->scripts[i];
-		snprintf(errfile[k], sizeof(errfile[k]), ".gnuplot-stderr.%zu", k);
+		snprintf(errfile[k], sizeof(errfile[k]), ".gnuplot-stderr.%u", (unsigned)k);
 		pids[k] = spawn(p, argv, errfile[k], &xerr);
 		free(argv);
 		if (pids[k] < 0) {
