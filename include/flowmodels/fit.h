@@ -12,7 +12,9 @@
  * the weight update with the optional Pareto weight cap.
  *
  * No global state: a fit works on its own buffers, so several fits can
- * run at once in different threads.  A progress callback after every
+ * run at once in different threads.  A fit can itself use several threads
+ * (opts->threads): rows are processed in fixed blocks whose partial sums
+ * are added in block order, so the result does not depend on the count.  A progress callback after every
  * iteration can watch the mixture evolve and cancel the fit.
  */
 #ifndef FLOWMODELS_FIT_H
@@ -30,6 +32,9 @@ struct fm_fit_opts {
 	unsigned max_iter;          /* EM iterations (the reference's -i) */
 	double max_pareto_w;        /* > 0: cap genpareto weights (--mpw) */
 	const struct fm_log *log;   /* warnings; may be NULL */
+	/* Threads for the E-step (0 or 1: the calling thread only).  The
+	 * result is the same, bit for bit, for every thread count. */
+	unsigned threads;
 	/* Called after every iteration with done = iterations finished and
 	 * total = max_iter; non-zero cancels (FM_ECANCEL). May be NULL. */
 	const struct fm_progress *progress;

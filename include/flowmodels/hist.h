@@ -8,15 +8,17 @@
  *   - fm_hist_add: one batch at a time (the caller's thread);
  *   - fm_hist_add_scan: every batch of a struct fm_scan (filters, any
  *     input format; the caller's thread);
- *   - fm_hist_add_binary: binary directories with the cutting counters and
- *     no filter, split over opts.threads worker threads (pthreads), each
- *     reading its own record range through its own fm_reader.
+ *   - fm_hist_add_binary: binary directories with the cutting counters
+ *     (and opts.filter, then without skip_out/count_out), split over
+ *     opts.threads worker threads (pthreads), each reading its own record
+ *     range through its own fm_reader.
  * The output is the same bytes whichever way and with any thread count:
  * integer sums are exact (128-bit accumulators, so nothing can wrap; a sum
  * that does not fit the 64-bit csv_hist columns is a clear FM_ERANGE), and
  * the only real-valued sum, rate_sum, is accumulated in double precision
- * strictly in record order (in a pass of its own when several threads
- * bin the integer columns).
+ * strictly in record order (with several threads: in rounds of chunks,
+ * each thread computing the rates of its chunk and the main thread adding
+ * them in record order between rounds).
  *
  * Binning (SPEC 6), x >= 0: with bin_exp b = 0 every integer is its own bin
  * [x, x+1); with b > 0, w = 2^max(0, bitlen(x) - b), bin_lo = x - x mod w,
@@ -55,6 +57,8 @@ enum fm_hist_col {
 
 #define FM_HIST_MAX_COLS 16
 
+struct fm_filter;   /* filter.h */
+
 struct fm_hist_opts {
 	enum fm_hist_x x;
 	int bin_exp;                      /* >= 0; 0 = unit bins */
@@ -63,6 +67,12 @@ struct fm_hist_opts {
 	int threads;                      /* fm_hist_add_binary; <= 0 = all CPUs */
 	uint64_t min_per_thread;          /* records a thread needs at least
 					   * (0 = 65536; tests use 1) */
+	uint64_t rate_chunk;              /* records per chunk of the threaded
+					   * rate_sum rounds (0 = 65536) */
+	const struct fm_filter *filter;   /* fm_hist_add_binary: keep only the
+					   * records it selects (each thread
+					   * evaluates it with a run of its own);
+					   * NULL = all */
 	const struct fm_log *log;         /* may be NULL */
 	const struct fm_progress *progress;  /* fm_hist_add_binary; may be NULL */
 };
@@ -117,9 +127,12 @@ int fm_hist_add(struct fm_hist *h, const struct fm_batch *b,
 int fm_hist_add_scan(struct fm_hist *h, struct fm_scan *s,
 		     struct fm_error *err);
 /*
- * Bin the records of binary directories selected by cut (no filter: the
- * four counters select one record range), with opts.threads threads.
- * *records receives the number of records binned (may be NULL).
+ * Bin the records of binary directories selected by cut, with
+ * opts.threads threads.  Without a filter the four counters select one
+ * record range; with opts.filter, skip_in/count_in select the range and
+ * the filter the records in it (skip_out/count_out must be unset:
+ * FM_EINVAL otherwise).  *records receives the number of records binned
+ * (may be NULL).
  */
 int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		       size_t ndirs, const struct fm_cut *cut,

@@ -22,7 +22,7 @@ static const struct cmd_opt anonymize_opts[] = {
 	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),
 	{ OPT_KEY, 0, "key", CMD_OPT_STR, "KEY",
 	  "32-byte key as text, or hex: and 64 hex digits (visible to other users in ps: prefer --key-file or FLOWMODELS_KEY)",
-	  NULL },
+	  "secret" },
 	{ OPT_KEY_FILE, 0, "key-file", CMD_OPT_STR, "FILE",
 	  "read the key from FILE: exactly 32 raw bytes, or 33 ending in a newline", "file" },
 	{ OPT_KEY_ENV, 0, "key-env", CMD_OPT_STR, "NAME",
@@ -71,9 +71,16 @@ static int anonymize_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	unsigned char key[FM_ANON_KEY_LEN];
 	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : "-";
 	double t0 = cmd_now();
+	char *temp = NULL;
 	int r;
 
 	memset(&st, 0, sizeof(st));
+	if (a->v[OPT_KEY].set) {
+		/* never into a session file: replays read the environment */
+		cmd_record_words(ctx, "--key-env", "FLOWMODELS_KEY");
+		cmd_record_comment(ctx, "anonymize was given a literal key, not saved: "
+				   "set FLOWMODELS_KEY to replay");
+	}
 	r = get_key(a, key, &err);
 	if (r == 0)
 		r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_CSV_FLOW, &ofmt, &err);
@@ -81,6 +88,8 @@ static int anonymize_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = fm_error_set(&err, FM_EINVAL,
 				 "cannot write format '%s' (output formats: csv_flow, binary)",
 				 a->v[OPT_OUT_FORMAT].s);
+	if (r == 0)   /* in a session: the result becomes a dataset */
+		r = cmd_records_output(ctx, a, &out, &ofmt, &temp, &err);
 	if (r == 0)
 		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &cs, &err);
 	if (r == 0) {
@@ -96,6 +105,9 @@ static int anonymize_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = fm_writer_commit(w, &err);
 	fm_writer_free(w);
 	cmd_scan_close(cs);
+	if (r == 0 && (r = cmd_result_records(ctx, out, ofmt, temp, 0, &err)) > 0)
+		r = 0;
+	free(temp);
 	if (r < 0)
 		return cmd_fail(ctx, &err);
 	if (st.dropped)

@@ -9,7 +9,7 @@ static const struct cmd_opt cut_opts[] = {
 	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
 	  "output format: binary only (default: binary)", "binary" },
 	CMD_OPT_OUTPUT("output directory (or file, when the inputs are array files)"),
-	CMD_OPTS_CUT,
+	CMD_OPTS_COUNTERS,   /* no filter: cut copies byte ranges */
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
 };
@@ -32,9 +32,6 @@ static int cut_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0 && f != FM_FORMAT_BINARY)
 		r = fm_error_set(&err, FM_EINVAL, "cut writes binary output only, not '%s'",
 				 fm_format_name(f));
-	if (r == 0 && a->v[OPT_FILTER_EXPR].set)
-		r = fm_error_set(&err, FM_EINVAL, "cut has no filter: it copies byte "
-				 "ranges (use convert -i binary -o binary --filter-expr)");
 	if (r == 0 && !a->v[OPT_OUTPUT].set)
 		r = fm_error_set(&err, FM_EINVAL, "cut needs an output: -O DIR");
 	if (r == 0) {

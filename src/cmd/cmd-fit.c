@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "flowmodels/fileout.h"
 #include "flowmodels/fit.h"
 #include "cmd.h"
+#include "objtypes.h"
 
 enum {
 	OPT_F_Y = OPT_COMMON_END,
@@ -20,6 +22,7 @@ enum {
 	OPT_F_L,
 	OPT_F_MPW,
 	OPT_F_INITIAL,
+	OPT_F_THREADS,
 };
 
 static const struct cmd_opt fit_opts[] = {
@@ -38,6 +41,9 @@ static const struct cmd_opt fit_opts[] = {
 	  "maximum weight of a Pareto component (default: no cap)", NULL },
 	{ OPT_F_INITIAL, 0, "initial", CMD_OPT_STR, "FILE",
 	  "start from this mixture JSON file instead of -U/-P/-L", "file" },
+	{ OPT_F_THREADS, 0, "threads", CMD_OPT_INT, "N",
+	  "threads for the E-step; the result is the same for every N "
+	  "(default: the number of CPUs)", NULL },
 	CMD_OPT_OUTPUT("output directory for Y.json and Y.mode (default: .)"),
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
@@ -80,44 +86,41 @@ static int get_count(const struct cmd_args *a, int id, const char *name,
 	return 0;
 }
 
-static int write_mode(const char *path, const struct cmd_args *a,
-		      const char *y, unsigned iters, unsigned U, unsigned P,
-		      unsigned L, struct fm_error *err)
+/* The Y.mode text into b (in_file: the input as typed). */
+static int mode_text(struct fm_buf *bp, const char *in_file, const struct cmd_args *a,
+		     const char *y, unsigned iters, unsigned U, unsigned P,
+		     unsigned L, struct fm_error *err)
 {
-	struct fm_buf b = FM_BUF_INIT;
-	int r = fm_buf_addstr(&b, "{\"in_file\": "), first = 1;
+	int r = fm_buf_addstr(bp, "{\"in_file\": "), first = 1;
 
-	r |= fm_json_add_string(&b, a->pos[0]);
-	r |= fm_buf_addstr(&b, ", \"y_value\": ");
-	r |= fm_json_add_string(&b, y);
-	r |= fm_buf_printf(&b, ", \"max_iter\": %u, \"initial\": ", iters);
+	r |= fm_json_add_string(bp, in_file);
+	r |= fm_buf_addstr(bp, ", \"y_value\": ");
+	r |= fm_json_add_string(bp, y);
+	r |= fm_buf_printf(bp, ", \"max_iter\": %u, \"initial\": ", iters);
 	if (a->v[OPT_F_INITIAL].set) {
-		r |= fm_json_add_string(&b, a->v[OPT_F_INITIAL].s);
+		r |= fm_json_add_string(bp, a->v[OPT_F_INITIAL].s);
 	} else {
 		/* like the reference: only the non-zero counts, in U P L order */
 		const char *names[3] = { "U", "P", "L" };
 		unsigned vals[3] = { U, P, L };
-		r |= fm_buf_addch(&b, '{');
+		r |= fm_buf_addch(bp, '{');
 		for (int i = 0; i < 3; i++) {
 			if (!vals[i])
 				continue;
-			r |= fm_buf_printf(&b, "%s\"%s\": %u", first ? "" : ", ",
+			r |= fm_buf_printf(bp, "%s\"%s\": %u", first ? "" : ", ",
 					   names[i], vals[i]);
 			first = 0;
 		}
-		r |= fm_buf_addch(&b, '}');
+		r |= fm_buf_addch(bp, '}');
 	}
-	r |= fm_buf_addstr(&b, ", \"max_pareto_w\": ");
+	r |= fm_buf_addstr(bp, ", \"max_pareto_w\": ");
 	if (a->v[OPT_F_MPW].set && a->v[OPT_F_MPW].d != 0)
-		r |= fm_json_add_double(&b, a->v[OPT_F_MPW].d);
+		r |= fm_json_add_double(bp, a->v[OPT_F_MPW].d);
 	else
-		r |= fm_buf_addstr(&b, "null");
-	r |= fm_buf_addstr(&b, "}\n");
+		r |= fm_buf_addstr(bp, "null");
+	r |= fm_buf_addstr(bp, "}\n");
 	if (r)
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
-	else
-		r = fm_file_write_atomic(path, fm_buf_str(&b), b.len, err);
-	fm_buf_release(&b);
 	return r;
 }
 
@@ -130,10 +133,15 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	const char *y = a->v[OPT_F_Y].set ? a->v[OPT_F_Y].s : "flows";
 	const char *dir = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : ".";
 	char *jpath = NULL, *mpath = NULL;
-	unsigned U = 0, P = 0, L = 0, iters = 100;
+	struct fm_buf mode = FM_BUF_INIT;
+	/* in a session the mixture joins a mixture set; files only with -O */
+	int files = a->v[OPT_OUTPUT].set || !cmd_in_session(ctx);
+	unsigned U = 0, P = 0, L = 0, iters = 100, threads;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int yc = fm_hcol_from_name(y), r = 0;
 	double t0 = cmd_now();
 
+	threads = ncpu > 1 ? (unsigned)(ncpu < 64 ? ncpu : 64) : 1;
 	fm_histogram_init(&h);
 	fm_mixture_init(&m);
 	if (yc != FM_HCOL_FLOWS && yc != FM_HCOL_PACKETS && yc != FM_HCOL_OCTETS)
@@ -153,6 +161,12 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = get_count(a, OPT_F_P, "P", &P, &err);
 	if (r == 0)
 		r = get_count(a, OPT_F_L, "L", &L, &err);
+	if (r == 0 && a->v[OPT_F_THREADS].set) {
+		if (a->v[OPT_F_THREADS].i < 1 || a->v[OPT_F_THREADS].i > 256)
+			r = fm_error_set(&err, FM_EINVAL, "--threads: expected 1..256");
+		else
+			threads = (unsigned)a->v[OPT_F_THREADS].i;
+	}
 	if (r == 0 && a->v[OPT_F_MPW].set && !(a->v[OPT_F_MPW].d >= 0))
 		r = fm_error_set(&err, FM_EINVAL, "--mpw: expected a weight >= 0");
 	if (r == 0 && a->v[OPT_F_INITIAL].set && U + P + L > 0)
@@ -179,13 +193,16 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		fo.max_pareto_w = a->v[OPT_F_MPW].set ? a->v[OPT_F_MPW].d : 0;
 		fo.log = &ctx->log;
 		fo.progress = &ctx->progress;
+		fo.threads = threads;
 		r = fm_fit_histogram(&m, &h, (enum fm_hcol)yc, &fo, &err);
 		if (r < 0 && r != FM_ECANCEL)
 			fm_error_prefix(&err, "%s", a->pos[0]);
 	}
 	if (r == 0)
+		r = mode_text(&mode, cmd_input_label(ctx, a, 0), a, y, iters, U, P, L, &err);
+	if (r == 0 && files)
 		r = make_dirs(dir, &err);
-	if (r == 0) {
+	if (r == 0 && files) {
 		size_t n = strlen(dir) + strlen(y) + 8;
 		jpath = malloc(n);
 		mpath = malloc(n);
@@ -196,15 +213,23 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			snprintf(mpath, n, "%s/%s.mode", dir, y);
 		}
 	}
-	if (r == 0)
+	if (r == 0 && files)
 		r = fm_mixture_write(&m, jpath, &err);
-	if (r == 0)
-		r = write_mode(mpath, a, y, iters, U, P, L, &err);
+	if (r == 0 && files)
+		r = fm_file_write_atomic(mpath, fm_buf_str(&mode), mode.len, &err);
 	if (r == 0)
 		cmd_summary(ctx, "fit: %s: %zu components, %u iterations in %.3f s; "
 			    "log-likelihood %.6f, AIC %.6f, BIC %.6f (k = %d, N = %.0f)",
-			    jpath, m.n, iters, cmd_now() - t0, m.stats.loglik,
+			    files ? jpath : y, m.n, iters, cmd_now() - t0, m.stats.loglik,
 			    m.stats.aic, m.stats.bic, m.stats.k, m.stats.n);
+	if (r == 0 && cmd_in_session(ctx)) {
+		struct cmd_mixset *set = cmd_mixset_new(yc, &m, fm_buf_str(&mode));
+		if (!set)
+			r = fm_error_set(&err, FM_ENOMEM, "out of memory");
+		else if ((r = cmd_result_object(ctx, &cmd_mixture_type, set, &err)) > 0)
+			r = 0;
+	}
+	fm_buf_release(&mode);
 	free(jpath);
 	free(mpath);
 	fm_mixture_release(&m);

@@ -2,15 +2,20 @@
  * cmd-hist.c - `hist`: histogram of flow length, size, duration or rate
  * as csv_hist (SPEC 6), with the reference's options plus --threads.
  *
- * Binary input without a filter goes through the multi-threaded path
- * (fm_hist_add_binary: each thread reads its own record range); any other
- * input, or a filter, through one record scan on this thread.
+ * Binary input goes through the multi-threaded path (fm_hist_add_binary:
+ * each thread reads its own record range, and evaluates the filter with a
+ * run of its own); other formats, and a filter combined with skip-out or
+ * count-out (which need the filtered records in order), through one record
+ * scan on this thread.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowmodels/filter.h"
 #include "flowmodels/hist.h"
+#include "flowmodels/histogram.h"
 #include "cmd.h"
+#include "objtypes.h"
 
 enum {
 	OPT_H_X = OPT_COMMON_END,
@@ -35,7 +40,7 @@ static const struct cmd_opt hist_opts[] = {
 	  "additional column to sum: duration, rate or aggs; written in the order given",
 	  "duration|rate|aggs" },
 	{ OPT_H_THREADS, 0, "threads", CMD_OPT_INT, "N",
-	  "worker threads for binary input without a filter (default: all CPUs)", NULL },
+	  "worker threads for binary input (default: all CPUs; a filter with skip-out/count-out uses one)", NULL },
 	CMD_OPTS_CUT,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
@@ -47,7 +52,10 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct fm_hist_opts o;
 	struct fm_hist *h = NULL;
 	struct cmd_scan *cs = NULL;
-	enum fm_format fmt;
+	struct fm_filter *filter = NULL;
+	struct fm_cut cut;
+	int threaded;
+	enum fm_format fmt = FM_FORMAT_NFCAPD;
 	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : "-";
 	int write_out = 1;
 	double t0 = cmd_now();
@@ -102,12 +110,19 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	o.progress = &ctx->progress;
 	if (r == 0)
 		r = cmd_get_format(a, OPT_IN_FORMAT, FM_FORMAT_NFCAPD, &fmt, &err);
+	cmd_get_cut(a, &cut);
+	threaded = fmt == FM_FORMAT_BINARY &&
+		   (!a->v[OPT_FILTER_EXPR].set ||
+		    (cut.skip_out <= 0 && cut.count_out == FM_UNLIMITED));
+	/* threads: a filter is compiled once here and run by each thread */
+	if (r == 0 && threaded && a->v[OPT_FILTER_EXPR].set) {
+		r = fm_filter_compile(&filter, a->v[OPT_FILTER_EXPR].s, NULL, &err);
+		o.filter = filter;
+	}
 	if (r == 0)
 		r = fm_hist_new(&h, &o, &err);
 	if (r == 0) {
-		if (fmt == FM_FORMAT_BINARY && !a->v[OPT_FILTER_EXPR].set) {
-			struct fm_cut cut;
-			cmd_get_cut(a, &cut);
+		if (threaded) {
 			r = fm_hist_add_binary(h, a->pos, a->npos, &cut, NULL, &err);
 		} else {
 			r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, fm_hist_fields(&o),
@@ -116,14 +131,26 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				r = fm_hist_add_scan(h, cmd_scan_get(cs), &err);
 		}
 	}
-	if (r == 0 && write_out)
+	/* in a session the histogram becomes an object; files only with -O */
+	if (r == 0 && write_out && (a->v[OPT_OUTPUT].set || !cmd_in_session(ctx)))
 		r = fm_hist_write(h, out, &err);
+	if (r == 0 && cmd_in_session(ctx)) {
+		struct fm_histogram *hg = calloc(1, sizeof(*hg));
+		if (!hg)
+			r = fm_error_set(&err, FM_ENOMEM, "out of memory");
+		else if ((r = fm_hist_result(h, hg, &err)) < 0) {
+			fm_histogram_release(hg);
+			free(hg);
+		} else if ((r = cmd_result_object(ctx, &cmd_histogram_type, hg, &err)) > 0)
+			r = 0;
+	}
 	if (r == 0)
 		cmd_summary(ctx, "hist: %llu records, %zu bins in %.3f s",
 			    (unsigned long long)fm_hist_records(h), fm_hist_nbins(h),
 			    cmd_now() - t0);
 	cmd_scan_close(cs);
 	fm_hist_free(h);
+	fm_filter_free(filter);
 	if (r < 0)
 		return cmd_fail(ctx, &err);
 	return 0;
@@ -142,10 +169,13 @@ const struct cmd_entry cmd_hist_entry = {
 		"With -b 0 every value has its own bin [x, x+1).  With -b B > 0 the bin of\n"
 		"x has width w = 2^max(0, bitlen(x) - B) and starts at floor(x / w) * w, so\n"
 		"-b 12 keeps values below 4096 exact and splits every power of two above\n"
-		"into 2048 bins.  Integer sums are exact (128-bit); rate_sum is summed in\n"
-		"record order in double precision and printed truncated, as the reference.\n"
-		"Binary input without a filter is read by --threads threads (each its own\n"
-		"record range); the output is the same bytes for any thread count.",
+		"into 2048 bins.  Integer sums are exact (kept in 128 bits; one that does\n"
+		"not fit the 64-bit csv_hist columns is an error, never wrapped); rate_sum\n"
+		"is summed in record order in double precision and printed truncated, as\n"
+		"the reference does.\n"
+		"Binary input is read by --threads threads (each its own record range,\n"
+		"filtered by each thread); the output is the same bytes for any thread\n"
+		"count.  With --filter-expr plus --skip-out/--count-out one thread reads.",
 	.opts = hist_opts,
 	.min_pos = 1,
 	.max_pos = -1,

@@ -14,14 +14,16 @@
 
 #include "flowmodels/buf.h"
 #include "flowmodels/cut.h"
+#include "flowmodels/fileout.h"
 #include "flowmodels/histogram.h"
 #include "objtypes.h"
 #include "session.h"
 
 static const struct cmd_opt load_opts[] = {
 	{ OPT_IN_FORMAT, 'i', "in-format", CMD_OPT_STR, "FORMAT",
-	  "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump, or csv_hist for a histogram "
-	  "(default: guessed)", "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump|csv_hist" },
+	  "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump; csv_hist for a histogram; "
+	  "mixture_dir or mixture (a Y.json file) for a mixture set (default: guessed)",
+	  "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump|csv_hist|mixture_dir|mixture" },
 	CMD_OPTS_CUT,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
@@ -72,6 +74,101 @@ static enum fm_format detect(const char *path)
 	return FM_FORMAT_NFCAPD;
 }
 
+static const char *const ynames[3] = { "flows", "packets", "octets" };
+
+/* The y of a mixture file named Y.json, or -1. */
+static int json_y(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (int y = 0; y < 3; y++)
+		if (!strncmp(base, ynames[y], strlen(ynames[y])) &&
+		    !strcmp(base + strlen(ynames[y]), ".json"))
+			return y;
+	return -1;
+}
+
+/* A directory holding flows.json, packets.json or octets.json. */
+static int looks_mixture_dir(const char *path)
+{
+	char p[4200];
+	struct stat st;
+
+	for (int y = 0; y < 3; y++) {
+		snprintf(p, sizeof(p), "%s/%s.json", path, ynames[y]);
+		if (stat(p, &st) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Add y's mixture from json (and its Y.mode text when there is one). */
+static int read_one(struct cmd_mixset **set, int y, const char *json,
+		    const char *mode, struct fm_error *err)
+{
+	struct fm_mixture m;
+	char *text = NULL;
+	size_t len;
+	int r;
+
+	fm_mixture_init(&m);
+	r = fm_mixture_read(&m, json, err);
+	if (r == 0 && mode && fm_file_read_all(mode, &text, &len, NULL) < 0)
+		text = NULL;
+	if (r == 0) {
+		struct cmd_mixset *one = cmd_mixset_new(y, &m, text ? text : "");
+		if (!one)
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		else if (!*set)
+			*set = one;
+		else
+			r = cmd_mixture_type.merge(*set, one, err);
+	}
+	free(text);
+	fm_mixture_release(&m);
+	return r;
+}
+
+/* A mixture set from a mixture directory or one Y.json file. */
+static int load_mixture(struct cmd_ctx *ctx, const struct cmd_args *a, int dir)
+{
+	struct fm_error err = { 0 };
+	struct cmd_mixset *set = NULL;
+	int r = 0;
+
+	if (a->npos != 1)
+		r = fm_error_set(&err, FM_EINVAL, "a mixture set is loaded from one directory or file");
+	else if (dir) {
+		char json[4200], mode[4200];
+		struct stat st;
+		for (int y = 0; y < 3 && r == 0; y++) {
+			snprintf(json, sizeof(json), "%s/%s.json", a->pos[0], ynames[y]);
+			snprintf(mode, sizeof(mode), "%s/%s.mode", a->pos[0], ynames[y]);
+			if (stat(json, &st) == 0)
+				r = read_one(&set, y, json, mode, &err);
+		}
+		if (r == 0 && !set)
+			r = fm_error_set(&err, FM_ENOTFOUND,
+					 "%s: no flows.json, packets.json or octets.json", a->pos[0]);
+	} else if (json_y(a->pos[0]) < 0) {
+		r = fm_error_set(&err, FM_EINVAL,
+				 "%s: name the file flows.json, packets.json or octets.json "
+				 "(the y it models)", a->pos[0]);
+	} else {
+		r = read_one(&set, json_y(a->pos[0]), a->pos[0], NULL, &err);
+	}
+	if (r == 0) {
+		r = cmd_result_object(ctx, &cmd_mixture_type, set, &err);
+		set = NULL;
+	}
+	if (set)
+		cmd_mixture_type.free(set);
+	if (r < 0)
+		return cmd_fail(ctx, &err);
+	return 0;
+}
+
 /* A histogram object from a csv_hist file. */
 static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
@@ -86,6 +183,8 @@ static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
 	else if (cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
 		 cut.skip_out > 0 || cut.count_out != FM_UNLIMITED)
 		r = fm_error_set(&err, FM_EINVAL, "cutting applies to flow records, not histograms");
+	else if (a->v[OPT_FILTER_EXPR].set)
+		r = fm_error_set(&err, FM_EINVAL, "a filter applies to flow records, not histograms");
 	else if (!(h = calloc(1, sizeof(*h))))
 		r = fm_error_set(&err, FM_ENOMEM, "out of memory");
 	else {
@@ -110,10 +209,24 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	enum fm_format fmt;
 	struct fm_cut cut;
 	char *dir = NULL;
-	int cutting, r;
+	int cutting, filtered, r;
 
 	if (sess_need(ctx))
 		return 1;
+	{
+		const char *f = a->v[OPT_IN_FORMAT].set ? a->v[OPT_IN_FORMAT].s : NULL;
+		int guess_dir = !f && a->npos == 1 && !looks_binary(a->pos[0]) &&
+				looks_mixture_dir(a->pos[0]);
+		int guess_json = !f && a->npos == 1 && json_y(a->pos[0]) >= 0;
+		if ((f && !strcmp(f, "mixture_dir")) || guess_dir) {
+			cmd_record_option(ctx, OPT_IN_FORMAT, "mixture_dir");
+			return load_mixture(ctx, a, 1);
+		}
+		if ((f && !strcmp(f, "mixture")) || guess_json) {
+			cmd_record_option(ctx, OPT_IN_FORMAT, "mixture");
+			return load_mixture(ctx, a, 0);
+		}
+	}
 	if (a->v[OPT_IN_FORMAT].set ? !strcmp(a->v[OPT_IN_FORMAT].s, "csv_hist")
 	    : (a->npos == 1 && !looks_binary(a->pos[0]) && looks_hist(a->pos[0]))) {
 		cmd_record_option(ctx, OPT_IN_FORMAT, "csv_hist");
@@ -129,14 +242,16 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	cmd_get_cut(a, &cut);
 	cutting = cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
 		  cut.skip_out > 0 || cut.count_out != FM_UNLIMITED;
-	if (r == 0 && fmt == FM_FORMAT_BINARY && a->npos == 1 && !cutting) {
+	/* a filter needs the record scan (below), even for binary input */
+	filtered = a->v[OPT_FILTER_EXPR].set > 0;
+	if (r == 0 && fmt == FM_FORMAT_BINARY && a->npos == 1 && !cutting && !filtered) {
 		struct stat st;
 		if (stat(a->pos[0], &st) < 0 || !S_ISDIR(st.st_mode))
 			r = fm_error_set(&err, FM_ENOTFOUND,
 					 "%s: not a binary directory", a->pos[0]);
 		if (r == 0)
 			r = cmd_result_dataset(ctx, a->pos[0], 0, &err);
-	} else if (r == 0 && fmt == FM_FORMAT_BINARY) {
+	} else if (r == 0 && fmt == FM_FORMAT_BINARY && !filtered) {
 		uint64_t n;
 		r = cmd_temp_path(ctx, "load", &dir, &err);
 		if (r == 0)
@@ -182,7 +297,7 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 const struct cmd_entry cmd_load_entry = {
 	.name = "load",
 	.alias = NULL,
-	.summary = "load flow records as a dataset object, or a csv_hist histogram",
+	.summary = "load flow records as a dataset, or a histogram or mixture set",
 	.usage = "[-i FORMAT] [CUTTING] INPUT... [as NAME]",
 	.description =
 		"Makes a dataset object (named d1, d2... or NAME) from the records of\n"
@@ -190,7 +305,9 @@ const struct cmd_entry cmd_load_entry = {
 		"mapped, never copied; with cutting or several inputs the records are\n"
 		"cut into the session's scratch directory; other formats are converted\n"
 		"once into a scratch binary directory.  With -i csv_hist (or a file\n"
-		"starting with a csv_hist header) the result is a histogram object.\n"
+		"starting with a csv_hist header) the result is a histogram object;\n"
+		"with -i mixture_dir (a directory holding Y.json files, as fit -O\n"
+		"writes) or -i mixture (one file named Y.json) a mixture set.\n"
 		"Without -i the format is guessed (a directory of FIELD.CODE arrays is\n"
 		"binary, a file starting with a header line csv_hist, *.csv csv_flow,\n"
 		"anything else nfcapd) and the guess is recorded.",

@@ -2,6 +2,7 @@
  * cmd-merge.c - `merge`: stitch records split by the exporter's active
  * timeout (SPEC 5), reading any format, writing csv_flow or binary.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "flowmodels/merge.h"
@@ -34,6 +35,7 @@ static int merge_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct fm_writer_opts wo;
 	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : "-";
 	double t0 = cmd_now();
+	char *temp = NULL;
 	int r;
 
 	memset(&st, 0, sizeof(st));
@@ -47,6 +49,8 @@ static int merge_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = fm_error_set(&err, FM_EINVAL,
 				 "cannot write format '%s' (output formats: csv_flow, binary)",
 				 a->v[OPT_OUT_FORMAT].s);
+	if (r == 0)   /* in a session: the result becomes a dataset */
+		r = cmd_records_output(ctx, a, &out, &ofmt, &temp, &err);
 	if (r == 0)
 		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &cs, &err);
 	if (r == 0) {
@@ -61,6 +65,9 @@ static int merge_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = fm_writer_commit(w, &err);
 	fm_writer_free(w);
 	cmd_scan_close(cs);
+	if (r == 0 && (r = cmd_result_records(ctx, out, ofmt, temp, 0, &err)) > 0)
+		r = 0;
+	free(temp);
 	if (r < 0)
 		return cmd_fail(ctx, &err);
 	if (st.reversed)

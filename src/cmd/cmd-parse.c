@@ -194,6 +194,10 @@ int cmd_take_as(struct cmd_words *w, char **name, struct fm_error *err)
 
 void cmd_format_real(double d, char *buf, size_t size)
 {
+	if (d == floor(d) && fabs(d) < 1e15) {
+		snprintf(buf, size, "%.0f", d);
+		return;
+	}
 	for (int prec = 1; prec <= 17; prec++) {
 		snprintf(buf, size, "%.*g", prec, d);
 		if (strtod(buf, NULL) == d)

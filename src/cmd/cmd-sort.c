@@ -63,6 +63,8 @@ static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	int keys[64];
 	size_t nkeys = 0;
 	double t0 = cmd_now();
+	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : NULL;
+	char *temp = NULL;
 	int r;
 
 	fm_sort_opts_init(&so);
@@ -82,7 +84,9 @@ static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = fm_error_set(&err, FM_EINVAL,
 				 "sort supports --skip-in and --count-in, not --%s",
 				 a->v[OPT_SKIP_OUT].set ? "skip-out" : "count-out");
-	if (r == 0 && !a->v[OPT_OUTPUT].set)
+	if (r == 0 && !out)   /* in a session: a scratch directory, a dataset */
+		r = cmd_records_output(ctx, a, &out, &f, &temp, &err);
+	if (r == 0 && !out)
 		r = fm_error_set(&err, FM_EINVAL,
 				 "sort needs an output directory: -O DIR (the input directory sorts in place)");
 	for (size_t i = 0; r == 0 && i < a->v[OPT_KEY].nlist; i++)
@@ -113,8 +117,11 @@ static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			so.count_in = a->v[OPT_COUNT_IN].i;
 		so.log = &ctx->log;
 		so.progress = &ctx->progress;
-		r = fm_sort_binary(a->pos[a->npos - 1], a->v[OPT_OUTPUT].s, &so, &res, &err);
+		r = fm_sort_binary(a->pos[a->npos - 1], out, &so, &res, &err);
 	}
+	if (r == 0 && (r = cmd_result_records(ctx, out, FM_FORMAT_BINARY, temp, 0, &err)) > 0)
+		r = 0;
+	free(temp);
 	if (r < 0)
 		return cmd_fail(ctx, &err);
 	if (res.index_reused)

@@ -18,6 +18,7 @@ extern const struct cmd_entry cmd_hist_entry;
 extern const struct cmd_entry cmd_series_entry;
 extern const struct cmd_entry cmd_summary_entry;
 extern const struct cmd_entry cmd_fit_entry;
+extern const struct cmd_entry cmd_generate_entry;
 extern const struct cmd_entry cmd_plot_entry;
 extern const struct cmd_entry cmd_series_plot_entry;
 extern const struct cmd_entry cmd_export_entry;
@@ -44,6 +45,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_series_entry,
 	&cmd_summary_entry,
 	&cmd_fit_entry,
+	&cmd_generate_entry,
 	&cmd_plot_entry,
 	&cmd_series_plot_entry,
 	&cmd_export_entry,

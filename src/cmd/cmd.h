@@ -79,8 +79,11 @@ enum {
 	  "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump" }
 #define CMD_OPT_OUTPUT(help) \
 	{ OPT_OUTPUT, 'O', "output", CMD_OPT_STR, "PATH", help, "file" }
-/* The cutting counters of SPEC 3. */
-#define CMD_OPTS_CUT \
+/* The cutting counters of SPEC 3 and the filter (SPEC 4), for the tools
+ * reading records through cmd_scan_open. */
+#define CMD_OPTS_CUT CMD_OPTS_COUNTERS, CMD_OPT_FILTER
+/* The four counters alone (cut: no filter there). */
+#define CMD_OPTS_COUNTERS \
 	{ OPT_SKIP_IN, 0, "skip-in", CMD_OPT_INT, "N", \
 	  "drop the first N records read (N <= 0: none)", NULL }, \
 	{ OPT_COUNT_IN, 0, "count-in", CMD_OPT_INT, "N", \
@@ -88,8 +91,7 @@ enum {
 	{ OPT_SKIP_OUT, 0, "skip-out", CMD_OPT_INT, "N", \
 	  "drop the first N records that passed the filter", NULL }, \
 	{ OPT_COUNT_OUT, 0, "count-out", CMD_OPT_INT, "N", \
-	  "emit at most N records after that (N <= 0: none; default: all)", NULL }, \
-	CMD_OPT_FILTER
+	  "emit at most N records after that (N <= 0: none; default: all)", NULL }
 /* The filter of SPEC 4 (part of CMD_OPTS_CUT; applied after count-in). */
 #define CMD_OPT_FILTER \
 	{ OPT_FILTER_EXPR, 0, "filter-expr", CMD_OPT_STR, "EXPR", \
@@ -229,6 +231,14 @@ struct cmd_objtype {
 /* Whether the command runs in a session (results become objects). */
 int cmd_in_session(const struct cmd_ctx *ctx);
 /*
+ * How positional argument i was given, for messages and files that name
+ * the input (e.g. "in_file" of fit's Y.mode): the object name or path as
+ * typed in a session (stable across replays; a->pos[i] may be a scratch
+ * file there), a->pos[i] in one-shot mode.
+ */
+const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
+			    size_t i);
+/*
  * Hand a result object to the session.  Session mode: ownership moves to
  * the session (also on failure) and 1 is returned; it becomes visible,
  * named (`as NAME` or automatic), when the command succeeds.  One-shot
@@ -248,6 +258,19 @@ enum {
  */
 int cmd_result_dataset(struct cmd_ctx *ctx, const char *dir, unsigned flags,
 		       struct fm_error *err);
+/*
+ * For tools writing records (merge, anonymize, sort...): in a session
+ * without -O, *out becomes a fresh scratch directory and *ofmt binary
+ * (*temp = that malloc'ed path, free it; NULL otherwise).  After the
+ * output is committed, cmd_result_records hands a binary output to the
+ * session as a dataset (scratch or -O directory); csv output and one-shot
+ * mode: nothing.  Returns 1 when an object was made, 0, or an error.
+ */
+int cmd_records_output(struct cmd_ctx *ctx, const struct cmd_args *a,
+		       const char **out, enum fm_format *ofmt, char **temp,
+		       struct fm_error *err);
+int cmd_result_records(struct cmd_ctx *ctx, const char *out, enum fm_format ofmt,
+		       const char *temp, unsigned flags, struct fm_error *err);
 /*
  * A fresh path (nothing there yet) in the session's scratch directory
  * for an output the tool writes when no -O is given; malloc'ed.

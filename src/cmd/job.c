@@ -14,6 +14,7 @@
 struct cmd_job {
 	struct cmd_run *run;
 	const struct cmd_entry *entry;
+	char *line;
 	struct cmd_job_opts opts;
 	pthread_t thread;
 	pthread_mutex_t m;
@@ -119,6 +120,12 @@ int cmd_job_start(struct session *s, const char *line,
 	}
 	j->run = run;
 	j->entry = sess_run_entry(run);
+	j->line = strdup(line);
+	if (!j->line) {
+		sess_run_free(run);
+		free(j);
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
 	if (opts)
 		j->opts = *opts;
 	pthread_mutex_init(&j->m, NULL);
@@ -127,6 +134,7 @@ int cmd_job_start(struct session *s, const char *line,
 	j->t0 = cmd_now();
 	if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
 		sess_run_free(run);
+		free(j->line);
 		pthread_mutex_destroy(&j->m);
 		pthread_cond_destroy(&j->cv);
 		free(j);
@@ -216,6 +224,11 @@ const char *cmd_job_name(struct cmd_job *j)
 	return j->entry->name;
 }
 
+const char *cmd_job_line(struct cmd_job *j)
+{
+	return j->line;
+}
+
 void cmd_job_free(struct cmd_job *j)
 {
 	if (!j)
@@ -226,5 +239,6 @@ void cmd_job_free(struct cmd_job *j)
 	pthread_cond_destroy(&j->cv);
 	free(j->out);
 	free(j->msg);
+	free(j->line);
 	free(j);
 }

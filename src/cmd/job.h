@@ -61,8 +61,9 @@ const char *cmd_job_output(struct cmd_job *j);
 const char *cmd_job_messages(struct cmd_job *j);
 /* After CMD_JOB_FAILED: the error ("CMD: message"). */
 const struct fm_error *cmd_job_error(struct cmd_job *j);
-/* The command's name. */
+/* The command's name, and the line as given to cmd_job_start. */
 const char *cmd_job_name(struct cmd_job *j);
+const char *cmd_job_line(struct cmd_job *j);
 /* Cancel if running, wait, free. */
 void cmd_job_free(struct cmd_job *j);
 

@@ -60,11 +60,19 @@ struct session {
 	unsigned autonum[128];     /* next automatic number per prefix */
 	char *tmpdir;              /* scratch directory, made when needed */
 	unsigned tmpseq;
-	char *base_dir;            /* relative paths: a replayed file's dir */
 	char *file;
-	int dirty, quit, depth;
+	int dirty, quit;
 	char *setting[NSETTINGS];
 };
+
+/*
+ * The directory of the session file being replayed on this thread (NULL:
+ * none), against which relative paths resolve, and the nesting depth.
+ * Per thread, because a replay runs on a job's worker thread while the
+ * prompt's commands resolve against the working directory.
+ */
+static _Thread_local char *replay_dir;
+static _Thread_local int replay_depth;
 
 struct override {
 	int id;
@@ -124,6 +132,9 @@ static void obj_free(struct sess_obj *o)
 		rm_rf(o->dir);
 	if (o->mat_path)
 		rm_rf(o->mat_path);
+	for (size_t k = 0; k < o->stale.len; k += strlen(o->stale.buf + k) + 1)
+		rm_rf(o->stale.buf + k);
+	fm_buf_release(&o->stale);
 	if (o->type && o->type->free && o->data)
 		o->type->free(o->data);
 	obj_unref(o->base_obj);
@@ -176,7 +187,6 @@ void sess_free(struct session *s)
 	free(s->rec);
 	rm_rf(s->tmpdir);
 	free(s->tmpdir);
-	free(s->base_dir);
 	free(s->file);
 	for (size_t i = 0; i < NSETTINGS; i++)
 		free(s->setting[i]);
@@ -354,8 +364,9 @@ char *sess_abspath(const struct session *s, const char *path)
 
 	if (path[0] == '/')
 		return normalize(path);
-	if (s && s->base_dir)
-		fm_buf_addstr(&b, s->base_dir);
+	(void)s;
+	if (replay_dir)
+		fm_buf_addstr(&b, replay_dir);
 	else if (getcwd(cwd, sizeof(cwd)))
 		fm_buf_addstr(&b, cwd);
 	else
@@ -399,7 +410,8 @@ char *sess_relpath(const char *from_dir, const char *to)
 /* The path a command uses: relative to the replayed file's directory. */
 static char *resolve_path(const struct session *s, const char *p)
 {
-	if (!strcmp(p, "-") || !s->base_dir || p[0] == '/')
+	(void)s;
+	if (!strcmp(p, "-") || !replay_dir || p[0] == '/')
 		return strdup(p);
 	return sess_abspath(s, p);
 }
@@ -599,10 +611,22 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 		if (!(e->flags & CMD_F_PATHPOS))
 			o = sess_find(s, p);
 		if (!o) {
+			char *abs;
+			struct stat st;
 			if (!strcmp(p, "-"))
 				continue;
+			/* a plain word naming nothing on disk (a sort key
+			 * such as "first") is passed on as typed; anything
+			 * else is a path, even when missing */
+			abs = sess_abspath(s, p);
+			if (!abs)
+				return OOM(err);
+			if (stat(abs, &st) < 0 && !strpbrk(p, "/.")) {
+				free(abs);
+				continue;
+			}
 			rpos[i] = pool_add(run, resolve_path(s, p));
-			cpos[i] = pool_add(run, sess_abspath(s, p));
+			cpos[i] = pool_add(run, abs);
 			if (!rpos[i] || !cpos[i])
 				return OOM(err);
 			continue;
@@ -630,11 +654,10 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 			view_name = o->name;
 		}
 	}
-	if (datasets) {
+	if (datasets && entry_opt(e, OPT_IN_FORMAT)) {
+		/* datasets are binary directories: the tool reads them so */
 		const struct cmd_value *v = &run->typed.v[OPT_IN_FORMAT];
-		if (!entry_opt(e, OPT_IN_FORMAT) && !(e->flags & CMD_F_SESSION))
-			; /* the tool reads binary directories anyway */
-		else if (v->set && strcmp(v->s, "binary"))
+		if (v->set && strcmp(v->s, "binary"))
 			return fm_error_set(err, FM_EINVAL,
 					    "session datasets are binary directories; "
 					    "leave out -i %s", v->s);
@@ -963,7 +986,10 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 				}
 				o->data = NULL;
 				if (old->mat_path) {
-					rm_rf(old->mat_path);
+					/* a running command may still read the
+					 * old export: remove it with the object */
+					fm_buf_add(&old->stale, old->mat_path,
+						   strlen(old->mat_path) + 1);
 					free(old->mat_path);
 					old->mat_path = NULL;
 				}
@@ -1026,6 +1052,14 @@ int sess_exec(struct session *s, const char *line, FILE *out, FILE *errf,
 int cmd_in_session(const struct cmd_ctx *ctx)
 {
 	return ctx->session && ctx->run;
+}
+
+const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
+			    size_t i)
+{
+	if (!cmd_in_session(ctx) || i >= ctx->run->typed.npos)
+		return i < a->npos ? a->pos[i] : NULL;
+	return ctx->run->typed.pos[i];
 }
 
 static int add_result(struct cmd_run *run, struct sess_obj *o)
@@ -1151,6 +1185,31 @@ int cmd_result_dataset(struct cmd_ctx *ctx, const char *dir, unsigned flags,
 		return r;
 	}
 	return 1;
+}
+
+int cmd_records_output(struct cmd_ctx *ctx, const struct cmd_args *a,
+		       const char **out, enum fm_format *ofmt, char **temp,
+		       struct fm_error *err)
+{
+	int r;
+
+	*temp = NULL;
+	if (!cmd_in_session(ctx) || a->v[OPT_OUTPUT].set)
+		return 0;
+	r = cmd_temp_path(ctx, ctx->cmdname ? ctx->cmdname : "out", temp, err);
+	if (r < 0)
+		return r;
+	*out = *temp;
+	*ofmt = FM_FORMAT_BINARY;
+	return 0;
+}
+
+int cmd_result_records(struct cmd_ctx *ctx, const char *out, enum fm_format ofmt,
+		       const char *temp, unsigned flags, struct fm_error *err)
+{
+	if (!cmd_in_session(ctx) || ofmt != FM_FORMAT_BINARY)
+		return 0;
+	return cmd_result_dataset(ctx, out, flags | (temp ? CMD_DS_TEMP : 0), err);
 }
 
 int sess_result_view(struct cmd_ctx *ctx, struct sess_obj *base,
@@ -1503,8 +1562,18 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 	ssize_t len;
 	int lineno = 0, r = 0;
 
-	if (s->depth >= 8)
+	if (replay_depth >= 8)
 		return fm_error_set(err, FM_EINVAL, "%s: session files nested too deep", path);
+	if (!strcmp(path, "-")) {
+		/* standard input: paths relative to the working directory */
+		char cwd[PATH_MAX];
+		abs = NULL;
+		f = stdin;
+		dir = strdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
+		if (!dir)
+			return OOM(err);
+		goto run;
+	}
 	abs = sess_abspath(s, path);
 	if (!abs)
 		return OOM(err);
@@ -1524,9 +1593,10 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 	*strrchr(dir, '/') = '\0';
 	if (!dir[0])
 		strcpy(dir, "/");
-	old_base = s->base_dir;
-	s->base_dir = dir;
-	s->depth++;
+run:
+	old_base = replay_dir;
+	replay_dir = dir;
+	replay_depth++;
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		struct fm_error e = { 0 };
 		const char *p = line;
@@ -1560,11 +1630,12 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 	if (r == 0 && ferror(f))
 		r = fm_error_set(err, FM_EIO, "%s: read error", path);
 	free(line);
-	fclose(f);
-	s->depth--;
-	s->base_dir = old_base;
+	if (f != stdin)
+		fclose(f);
+	replay_depth--;
+	replay_dir = old_base;
 	free(dir);
-	if (r == 0 && s->depth == 0) {
+	if (r == 0 && replay_depth == 0 && abs) {
 		sess_lock(s);
 		if (!s->file) {
 			s->file = abs;

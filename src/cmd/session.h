@@ -8,7 +8,7 @@
  * directory), filtered views of a dataset (the filter text kept, applied
  * by every command that reads the view), and typed objects handed over by
  * tools through cmd_result_object (histograms, mixture sets).  Every
- * object has a name (given with `as NAME` or automatic: d1, v1, h1, m1,
+ * object has a name (given with `as NAME` or automatic: d1, h1, m1,
  * g1...), its provenance (the canonical command that made it) and key
  * facts.
  *
@@ -61,6 +61,8 @@ struct sess_obj {
 	const struct cmd_objtype *type;
 	void *data;
 	char *mat_path;            /* default-format export the tools read */
+	struct fm_buf stale;       /* earlier exports (NUL-separated), removed
+				    * with the object */
 };
 
 struct session;
@@ -136,8 +138,9 @@ int sess_save(struct session *s, const char *path, struct fm_error *err);
 
 /* ---- helpers used by the session commands ---- */
 
-/* Make path absolute (relative to the session's current base directory
- * when it is relative) and lexically normal; malloc'ed. */
+/* Make path absolute (a relative path is relative to the directory of
+ * the session file being replayed on this thread, else to the working
+ * directory) and lexically normal; malloc'ed. */
 char *sess_abspath(const struct session *s, const char *path);
 /* The path of `to` relative to directory `from_dir` (both absolute,
  * normal); malloc'ed; absolute when they share only the root. */

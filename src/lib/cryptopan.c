@@ -27,9 +27,10 @@
 
 #include "flowmodels/anonymize.h"
 
-#define CACHE_MAX (UINT32_C(1) << 22)   /* cached addresses at most */
 #define GROUP 64                       /* addresses per EVP call */
 #define STEP 32768                     /* addresses per lookup round */
+/* cached addresses at most: the table then stays at 2^23 slots (64 MiB) */
+#define CACHE_MAX ((UINT32_C(1) << 22) - STEP)
 #define NONE UINT32_MAX                /* "address 0", kept outside the table */
 
 /*

@@ -375,7 +375,7 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		} else {
 			snprintf(path, sizeof(path), "%s/%s", wd, arr[k].name);
 		}
-		if (rename(tmp[k], path) < 0) {
+		if (fm_tmpfile_commit(tmp[k], path) < 0) {
 			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path, strerror(errno));
 			goto out;
 		}
@@ -396,7 +396,7 @@ out:
 		if (fds && fds[k] >= 0)
 			close(fds[k]);
 		if (tmp[k]) {
-			unlink(tmp[k]);
+			fm_tmpfile_discard(tmp[k]);
 			free(tmp[k]);
 		}
 	}

@@ -37,7 +37,7 @@ int fm_file_write_atomic(const char *path, const void *data, size_t len,
 		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (rename(tmp, path) < 0) {
+	if (fm_tmpfile_commit(tmp, path) < 0) {
 		r = fm_error_set(err, FM_EIO, "%s: rename: %s", path,
 				 strerror(errno));
 		goto fail;
@@ -45,7 +45,7 @@ int fm_file_write_atomic(const char *path, const void *data, size_t len,
 	free(tmp);
 	return 0;
 fail:
-	unlink(tmp);
+	fm_tmpfile_discard(tmp);
 	free(tmp);
 	return r;
 }

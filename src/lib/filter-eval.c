@@ -8,7 +8,14 @@
  * trip counts, which the compiler vectorises).  Each instruction is one
  * tight loop over a block; no per-record allocation, no tree walk.  At the
  * end of a block the result (and its error register) is turned into the
- * ascending list of kept record indices without branches.
+ * ascending list of kept record indices without branches (four flags at a
+ * time through a lookup table).
+ *
+ * The kernels (filter-kern.h) are compiled twice: for the baseline
+ * instruction set, where 64-bit integer comparisons are written as
+ * arithmetic so that SSE2 can vectorise them, and on x86-64 for AVX2 too;
+ * fm_filter_run_new picks the AVX2 set when the CPU has it.  Both sets
+ * compute exactly the same results (the tests and the fuzzer compare them).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +44,7 @@ static const kernel_fn kernels_base[FX_C_COUNT];
 
 struct fm_filter_run {
 	const struct fm_filter *f;
-	int64_t *scratch;        /* temps, then FM_NFIELDS padded columns */
+	int64_t *scratch;        /* temps, FM_NFIELDS padded columns, keep */
 	void **R;                /* register pointers */
 	const kernel_fn *kern;   /* kernel table for this CPU */
 	collect_fn collect;

@@ -67,8 +67,6 @@ int fx_parse(const char *expr, struct fx_tree *t, int *errcol,
 void fx_tree_free(struct fx_tree *t);
 int fx_print(const struct fx_node *n, struct fm_buf *out);
 const char *fx_op_text(int op);
-/* "af, prot, ..., aggs, duration, rate" */
-const char *fx_field_list(void);
 const char *fx_field_name(int f);
 
 /* ---- the program ---- */

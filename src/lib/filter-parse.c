@@ -53,13 +53,6 @@ struct parser {
 
 static const char *const derived_names[2] = { "duration", "rate" };
 
-const char *fx_field_list(void)
-{
-	return "af, prot, inif, outif, sa0, sa1, sa2, sa3, da0, da1, da2, da3, "
-	       "sp, dp, first, first_ms, last, last_ms, packets, octets, aggs, "
-	       "duration, rate";
-}
-
 const char *fx_field_name(int f)
 {
 	if (f >= FM_NFIELDS && f < FM_NFIELDS + 2)
@@ -426,9 +419,10 @@ static int parse_atom(struct parser *p, struct fx_node **out)
 			    memcmp(derived_names[k], t.s, t.len) == 0)
 				f = FM_NFIELDS + k;
 		if (f < 0)
-			return fail(p, t.col, "unknown field '%.*s' at column %d (fields: %s)",
+			return fail(p, t.col, "unknown field '%.*s' at column %d "
+				    "(fields: %s, duration, rate)",
 				    (int)(t.len > 40 ? 40 : t.len), t.s, t.col,
-				    fx_field_list());
+				    fm_field_list());
 		if (!(n = new_node(p, FX_FIELD, t.col)))
 			return FM_ENOMEM;
 		n->i = f;

@@ -16,6 +16,7 @@
  * threads do not interact.
  */
 #include <float.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include <gsl/gsl_sf_psi.h>
 
 #include "flowmodels/fit.h"
+#include "vexp-int.h"
 
 #define SQRT_2PI 2.5066282746310002
 
@@ -106,17 +108,38 @@ int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax,
 	return r;
 }
 
+/* Rows are processed in blocks that stay in the L1/L2 cache. */
+#define EM_BLOCK 512
+
 struct em {
 	size_t n, K;
 	const double *x, *w;
 	double *lx;        /* log x (NULL when no component needs it) */
-	double *r;         /* K x n responsibilities */
-	double *t;         /* per-row scale */
+	double *r;         /* K x n: v of weibull_min components */
+	double *buf;       /* K x EM_BLOCK component values of a block */
+	double *t;         /* EM_BLOCK row scales */
+	double *part;      /* nblocks x K x NACC partial sums */
+	double *shift;     /* K: the M-step shift of each component */
 	double avg_w;
 	int ascending;     /* x[i] < x[i+1] for all i */
 	size_t *end;       /* per component: rows >= end[k] are zero */
 	unsigned char *warned;
 	const struct fm_log *log;
+	/* threads: block bi is done by thread bi % nthreads (0 = the caller) */
+	size_t nblocks;
+	unsigned nthreads;
+	const struct fm_mixture *cur;
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	unsigned gen, pending;
+	int quit;
+};
+
+struct em_worker {
+	struct em *e;
+	unsigned id;
+	double *buf, *t;
+	pthread_t th;
 };
 
 /*
@@ -140,12 +163,19 @@ static size_t active_end(const struct em *e, const struct fm_component *c)
 	return lo > 0 ? lo : 1;
 }
 
-/* Fill row[0..end) with w_k * pdf_k(x_i), the first bin by CDF difference. */
+/*
+ * Fill row[0..end - b) with w_k * pdf_k(x_i) for i in [b, end), the first
+ * bin by CDF difference.
+ */
 static void estep_component(struct em *e, const struct fm_component *c,
-			    double *row, size_t end)
+			    double *row, size_t b, size_t end)
 {
-	const double *x = e->x, *lx = e->lx;
+	const double *x = e->x + b, *lx = e->lx ? e->lx + b : NULL;
 	double wk = c->weight;
+
+	if (end <= b)
+		return;
+	end -= b;
 
 	switch (c->dist) {
 	case FM_DIST_UNIFORM: {
@@ -160,10 +190,7 @@ static void estep_component(struct em *e, const struct fm_component *c,
 		if (c->p[1] == 0 && c->p[0] > 0 && c->p[2] > 0) {
 			double s = c->p[0], m = log(c->p[2]);
 			double nf = -1.0 / (2 * s * s), cst = log(s * SQRT_2PI);
-			for (size_t i = 0; i < end; i++) {
-				double d = lx[i] - m;
-				row[i] = exp(d * d * nf - lx[i] - cst) * wk;
-			}
+			fm_vlognorm(lx, end, m, nf, cst, wk, row);
 			break;
 		}
 		/* a shifted lognorm takes the generic path */
@@ -192,8 +219,9 @@ static void estep_component(struct em *e, const struct fm_component *c,
 			row[i] = fm_dist_pdf(c->dist, c->p, x[i]) * wk;
 		break;
 	}
-	row[0] = (fm_dist_cdf(c->dist, c->p, x[0]) -
-		  fm_dist_cdf(c->dist, c->p, 0.0)) * wk;
+	if (b == 0)
+		row[0] = (fm_dist_cdf(c->dist, c->p, x[0]) -
+			  fm_dist_cdf(c->dist, c->p, 0.0)) * wk;
 }
 
 static double sum(const double *a, size_t n)
@@ -212,10 +240,31 @@ static double dot(const double *a, const double *b, size_t n)
 	return s;
 }
 
+/*
+ * Per-component sums of one E-step, v_i = r[k][i] * t_i:
+ *   acc[0] = sum v
+ *   lognorm: acc[1] = sum v (log x - c), acc[2] = sum v (log x - c)^2
+ *   norm:    the same with x;  c = the old log scale / loc (a shift that
+ *            keeps the one-pass variance free of cancellation)
+ *   genpareto: acc[1] = sum v log x
+ *   gamma:   acc[1] = sum v x, acc[2] = sum v log x
+ * weibull_min needs several passes: its v_i are kept in e->r.
+ */
+enum { NACC = 3 };
+
+static double shift_of(const struct fm_component *c)
+{
+	if (c->dist == FM_DIST_LOGNORM)
+		return log(c->p[2]);
+	if (c->dist == FM_DIST_NORM)
+		return c->p[0];
+	return 0;
+}
+
 /* The M-step of one component; returns 0, or -1 when the result is not
  * finite (the caller keeps the old parameters). */
 static int mstep(struct em *e, const struct fm_component *old,
-		 const double *v, double upper, double *np)
+		 const double *acc, const double *v, double upper, double *np)
 {
 	const double *x = e->x, *lx = e->lx;
 	size_t n = e->n;
@@ -226,16 +275,19 @@ static int mstep(struct em *e, const struct fm_component *old,
 		return 0;
 	case FM_DIST_NORM:
 	case FM_DIST_LOGNORM: {
-		const double *z = old->dist == FM_DIST_LOGNORM ? lx : x;
-		double sw = sum(v, n), mu, ss = 0, sigma;
-		if (!(sw > 0))
-			sw = DBL_EPSILON;
-		mu = dot(v, z, n) / sw;
-		for (size_t i = 0; i < n; i++)
-			ss += v[i] * ((z[i] - mu) * (z[i] - mu));
-		sigma = sqrt(ss / sw);
-		if (!(sigma > 0))
+		double sw = acc[0], c = shift_of(old), mu, var, sigma;
+		if (!(sw > 0)) {
+			/* all v are 0: sum(v x) / EPS = 0 and sigma = EPS */
+			mu = 0;
 			sigma = DBL_EPSILON;
+		} else {
+			double m1 = acc[1] / sw;
+			mu = c + m1;
+			var = acc[2] / sw - m1 * m1;
+			sigma = var > 0 ? sqrt(var) : 0;
+			if (!(sigma > 0))
+				sigma = DBL_EPSILON;
+		}
 		if (old->dist == FM_DIST_NORM) {
 			np[0] = mu;
 			np[1] = sigma;
@@ -250,16 +302,16 @@ static int mstep(struct em *e, const struct fm_component *old,
 	}
 	case FM_DIST_GENPARETO: {
 		double beta = old->p[1];
-		double alpha = 1.0 / (dot(lx, v, n) / sum(v, n) - log(beta));
+		double alpha = 1.0 / (acc[1] / acc[0] - log(beta));
 		np[0] = 1.0 / alpha;
 		np[1] = beta;
 		np[2] = beta / alpha;
 		break;
 	}
 	case FM_DIST_GAMMA: {
-		double sw = sum(v, n), b = dot(v, x, n) / sw / old->p[0];
+		double sw = acc[0], b = acc[1] / sw / old->p[0];
 		/* sum(v (log x - log b - psi(a))) = 0  <=>  psi(a) = t */
-		double t = dot(v, lx, n) / sw - log(b), a;
+		double t = acc[2] / sw - log(b), a;
 		gsl_sf_result ps, ps1;
 		if (t >= -2.22)
 			a = exp(t) + 0.5;
@@ -333,6 +385,117 @@ static int mstep(struct em *e, const struct fm_component *old,
 	return 0;
 }
 
+/*
+ * One E-step over the rows of block [b, b + bn): component values, row
+ * scale t_i = (w_i / mean w) / rowsum_i, and the per-component sums of
+ * v = r * t into part[k * NACC ...].
+ */
+static void estep_block(struct em *e, const struct fm_mixture *cur, size_t b,
+			size_t bn, double *part, double *buf, double *t)
+{
+	size_t K = e->K, B = EM_BLOCK;
+	const double *x = e->x + b, *lx = e->lx ? e->lx + b : NULL, *w = e->w + b;
+
+	for (size_t k = 0; k < K; k++) {
+		size_t end = e->end[k] < b + bn ? e->end[k] : b + bn;
+		double *row = buf + k * B;
+		estep_component(e, &cur->comp[k], row, b, end);
+		for (size_t i = end > b ? end - b : 0; i < bn; i++)
+			row[i] = 0;
+	}
+	for (size_t i = 0; i < bn; i++)
+		t[i] = 0;
+	for (size_t k = 0; k < K; k++) {
+		const double *row = buf + k * B;
+		for (size_t i = 0; i < bn; i++)
+			t[i] += row[i];
+	}
+	for (size_t i = 0; i < bn; i++) {
+		double s = t[i] == 0.0 ? 1.0 : t[i];
+		t[i] = w[i] / e->avg_w / s;
+	}
+	for (size_t k = 0; k < K; k++) {
+		const struct fm_component *c = &cur->comp[k];
+		const double *row = buf + k * B;
+		double s0 = 0, s1 = 0, s2 = 0, sh = e->shift[k];
+		switch (c->dist) {
+		case FM_DIST_LOGNORM:
+		case FM_DIST_NORM: {
+			double mo[3];
+			fm_vmoments(row, t, c->dist == FM_DIST_LOGNORM ? lx : x, sh,
+				    bn, mo);
+			s0 = mo[0];
+			s1 = mo[1];
+			s2 = mo[2];
+			break;
+		}
+		case FM_DIST_GENPARETO:
+			for (size_t i = 0; i < bn; i++) {
+				double v = row[i] * t[i];
+				s0 += v;
+				s1 += v * lx[i];
+			}
+			break;
+		case FM_DIST_GAMMA:
+			for (size_t i = 0; i < bn; i++) {
+				double v = row[i] * t[i];
+				s0 += v;
+				s1 += v * x[i];
+				s2 += v * lx[i];
+			}
+			break;
+		case FM_DIST_WEIBULL_MIN: {
+			double *vr = e->r + k * e->n + b;
+			for (size_t i = 0; i < bn; i++) {
+				vr[i] = row[i] * t[i];
+				s0 += vr[i];
+			}
+			break;
+		}
+		default:
+			for (size_t i = 0; i < bn; i++)
+				s0 += row[i] * t[i];
+			break;
+		}
+		part[k * NACC + 0] = s0;
+		part[k * NACC + 1] = s1;
+		part[k * NACC + 2] = s2;
+	}
+}
+
+/* The blocks of thread id; each writes only its own partial sums. */
+static void run_blocks(struct em *e, unsigned id, double *buf, double *t)
+{
+	for (size_t bi = id; bi < e->nblocks; bi += e->nthreads) {
+		size_t b0 = bi * EM_BLOCK;
+		estep_block(e, e->cur, b0, e->n - b0 < EM_BLOCK ? e->n - b0 : EM_BLOCK,
+			    e->part + bi * e->K * NACC, buf, t);
+	}
+}
+
+static void *em_worker_main(void *arg)
+{
+	struct em_worker *w = arg;
+	struct em *e = w->e;
+	unsigned seen = 0;
+
+	pthread_mutex_lock(&e->mu);
+	for (;;) {
+		while (e->gen == seen && !e->quit)
+			pthread_cond_wait(&e->go, &e->mu);
+		if (e->quit)
+			break;
+		seen = e->gen;
+		pthread_mutex_unlock(&e->mu);
+		run_blocks(e, w->id, w->buf, w->t);
+		pthread_mutex_lock(&e->mu);
+		if (--e->pending == 0)
+			pthread_cond_signal(&e->done);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
 static void warn_identical(const struct fm_mixture *m, const struct fm_log *log)
 {
 	for (size_t a = 0; a < m->n; a++)
@@ -356,9 +519,11 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 	const struct fm_fit_opts *o = opts ? opts : &defaults;
 	struct fm_mixture cur;
 	struct em e;
-	double wsum = 0;
-	int need_log = 0, r = 0;
-	size_t K = m->n;
+	double wsum = 0, *acc = NULL;
+	int need_log = 0, need_r = 0, r = 0, sync_init = 0;
+	struct em_worker *workers = NULL;
+	unsigned want, nworkers = 0;
+	size_t K = m->n, nblocks = 0;
 
 	memset(&e, 0, sizeof(e));
 	fm_mixture_init(&cur);
@@ -403,8 +568,16 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 	e.w = w;
 	e.log = o->log;
 	e.avg_w = wsum / (double)n;
-	e.r = malloc(K * n * sizeof(double));
-	e.t = malloc(n * sizeof(double));
+	nblocks = (n + EM_BLOCK - 1) / EM_BLOCK;
+	for (size_t k = 0; k < K; k++)
+		if (m->comp[k].dist == FM_DIST_WEIBULL_MIN)
+			need_r = 1;
+	e.r = need_r ? malloc(K * n * sizeof(double)) : NULL;
+	e.buf = malloc(K * EM_BLOCK * sizeof(double));
+	e.t = malloc(EM_BLOCK * sizeof(double));
+	e.part = malloc(nblocks * K * NACC * sizeof(double));
+	e.shift = malloc(K * sizeof(double));
+	acc = malloc(K * NACC * sizeof(double));
 	e.warned = calloc(K, 1);
 	e.end = calloc(K, sizeof(size_t));
 	e.ascending = 1;
@@ -413,36 +586,70 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 			e.ascending = 0;
 	if (need_log)
 		e.lx = malloc(n * sizeof(double));
-	if (!e.r || !e.t || !e.warned || !e.end || (need_log && !e.lx)) {
+	if ((need_r && !e.r) || !e.buf || !e.t || !e.part || !e.shift || !acc ||
+	    !e.warned || !e.end || (need_log && !e.lx)) {
 		r = fm_error_set(err, FM_ENOMEM, "fit: out of memory");
 		goto out;
 	}
 	for (size_t i = 0; need_log && i < n; i++)
 		e.lx[i] = log(x[i]);
+	e.nblocks = nblocks;
+	e.nthreads = 1;
+	want = o->threads > 1 ? o->threads : 1;
+	if (want > nblocks)
+		want = (unsigned)nblocks;
+	if (want > 1) {
+		workers = calloc(want, sizeof(*workers));
+		pthread_mutex_init(&e.mu, NULL);
+		pthread_cond_init(&e.go, NULL);
+		pthread_cond_init(&e.done, NULL);
+		sync_init = 1;
+	}
+	/* thread 0 is the caller; a worker that cannot start is not used */
+	for (unsigned i = 1; workers && i < want; i++) {
+		struct em_worker *wk = &workers[nworkers];
+		wk->e = &e;
+		wk->id = nworkers + 1;
+		wk->buf = malloc(K * EM_BLOCK * sizeof(double));
+		wk->t = malloc(EM_BLOCK * sizeof(double));
+		if (!wk->buf || !wk->t ||
+		    pthread_create(&wk->th, NULL, em_worker_main, wk) != 0) {
+			free(wk->buf);
+			free(wk->t);
+			break;
+		}
+		nworkers++;
+	}
+	e.nthreads = nworkers + 1;
 
 	for (unsigned it = 0; it < o->max_iter; it++) {
 		double upper = 0;
 
-		/* E-step */
+		/* E-step, block by block; partial sums added in block order */
 		for (size_t k = 0; k < K; k++) {
 			e.end[k] = active_end(&e, &cur.comp[k]);
-			estep_component(&e, &cur.comp[k], e.r + k * n, e.end[k]);
+			e.shift[k] = shift_of(&cur.comp[k]);
 		}
-		for (size_t i = 0; i < n; i++)
-			e.t[i] = 0;
-		for (size_t k = 0; k < K; k++) {
-			const double *row = e.r + k * n;
-			for (size_t i = 0; i < e.end[k]; i++)
-				e.t[i] += row[i];
+		e.cur = &cur;
+		if (e.nthreads > 1) {
+			pthread_mutex_lock(&e.mu);
+			e.gen++;
+			e.pending = e.nthreads - 1;
+			pthread_cond_broadcast(&e.go);
+			pthread_mutex_unlock(&e.mu);
 		}
-		for (size_t i = 0; i < n; i++) {
-			double s = e.t[i] == 0.0 ? 1.0 : e.t[i];
-			e.t[i] = w[i] / e.avg_w / s;
+		run_blocks(&e, 0, e.buf, e.t);
+		if (e.nthreads > 1) {
+			pthread_mutex_lock(&e.mu);
+			while (e.pending)
+				pthread_cond_wait(&e.done, &e.mu);
+			pthread_mutex_unlock(&e.mu);
 		}
-		for (size_t k = 0; k < K; k++) {
-			double *row = e.r + k * n;
-			for (size_t i = 0; i < e.end[k]; i++)
-				row[i] *= e.t[i];
+		for (size_t j = 0; j < K * NACC; j++) {
+			double a = 0;
+			for (size_t bi = 0; bi < nblocks; bi++)
+				a += e.part[bi * K * NACC + j];
+			acc[j] = a;
 		}
 		/* the uniforms' (and Paretos') upper end */
 		for (size_t k = 0; k < K; k++) {
@@ -456,7 +663,7 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 		for (size_t k = 0; k < K; k++) {
 			struct fm_component *c = &cur.comp[k];
 			double np[3];
-			if (mstep(&e, c, e.r + k * n, upper, np) < 0) {
+			if (mstep(&e, c, acc + k * NACC, e.r + k * n, upper, np) < 0) {
 				if (!e.warned[k]) {
 					fm_warn(o->log,
 						"iteration %u: component %zu (%s): the M-step gave "
@@ -479,7 +686,7 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 		}
 		for (size_t k = 0; k < K; k++) {
 			struct fm_component *c = &cur.comp[k];
-			double wk = sum(e.r + k * n, e.end[k]) / (double)n;
+			double wk = acc[k * NACC] / (double)n;
 			if (o->max_pareto_w > 0 && c->dist == FM_DIST_GENPARETO &&
 			    wk > o->max_pareto_w)
 				wk = o->max_pareto_w;
@@ -497,8 +704,29 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 	m->stats.iterations = o->max_iter;
 out:
 	fm_mixture_release(&cur);
+	if (nworkers) {
+		pthread_mutex_lock(&e.mu);
+		e.quit = 1;
+		pthread_cond_broadcast(&e.go);
+		pthread_mutex_unlock(&e.mu);
+		for (unsigned i = 0; i < nworkers; i++) {
+			pthread_join(workers[i].th, NULL);
+			free(workers[i].buf);
+			free(workers[i].t);
+		}
+	}
+	if (sync_init) {
+		pthread_mutex_destroy(&e.mu);
+		pthread_cond_destroy(&e.go);
+		pthread_cond_destroy(&e.done);
+	}
+	free(workers);
 	free(e.r);
+	free(e.buf);
 	free(e.t);
+	free(e.part);
+	free(e.shift);
+	free(acc);
 	free(e.lx);
 	free(e.warned);
 	free(e.end);

@@ -16,9 +16,11 @@
  * are exact in any order: worker threads bin contiguous record ranges into
  * accumulators of their own, merged at the end.  rate_sum is a double
  * summed in record order as the reference does, so when it is wanted and
- * several threads run, one thread makes a pass of its own over all records
- * for it (into the main accumulator) while the others bin the integer
- * columns.  The output is therefore the same bytes for any thread count.
+ * several threads run, they work in rounds over interleaved chunks: each
+ * bins the integer columns of its chunk and records every record's x and
+ * rate; between rounds the main thread adds those rates, chunk after
+ * chunk, in record order.  The output is therefore the same bytes for any
+ * thread count.
  *
  * rate = 8000 * octets / duration is the exact quotient correctly rounded
  * to double (Python's int / int): plain double division when both operands
@@ -35,6 +37,7 @@
 #include <unistd.h>
 
 #include "flowmodels/cut.h"
+#include "flowmodels/filter.h"
 #include "flowmodels/hist.h"
 #include "flowmodels/histogram.h"
 #include "io-int.h"
@@ -110,7 +113,7 @@ static inline int bitlen64(uint64_t x)
 }
 
 /* b: 0 = unit bins, else 1..63 (callers map b >= 64 to 0). */
-static inline uint64_t bin_index(uint64_t x, int b)
+static inline __attribute__((always_inline)) uint64_t bin_index(uint64_t x, int b)
 {
 	if (b == 0)
 		return x;
@@ -344,12 +347,35 @@ static long hmap_slot(struct hmap *m, uint64_t key, int *isnew)
 
 /* ---- accumulators ---- */
 
+/*
+ * Per-record x and rate, in record order, that a worker hands to the
+ * ordered rate_sum pass (see add_binary_rates).
+ */
+struct rate_out {
+	uint64_t *x;        /* x (a negative one as int64 bits) */
+	double *r;
+	unsigned char *neg;
+	size_t n, cap;
+};
+
 struct hacc {
 	int do_int, do_rate;
+	/*
+	 * The basic loop sums into 64-bit rows (flows, packets, octets):
+	 * bound[] is an upper bound of every such sum (n * the OR of the
+	 * values, batch by batch).  A batch after which it could reach 2^64
+	 * is undone (wrapping subtraction restores the exact rows), the rows
+	 * are flushed into the 128-bit ones and the batch is redone.
+	 */
+	uint64_t *small;    /* D * 3, or NULL */
+	u128 bound[3];
+	int small_used;
+	int dense_used;     /* anything was added to dense[] */
 	i128 *dense;        /* D * ncol, NULL when !do_int */
 	double *drate;      /* D, NULL when no rate column */
 	struct hmap sparse; /* idx >= D */
 	struct hmap neg;    /* negative x, key = (uint64_t)bin_lo */
+	struct rate_out *ro;  /* when set: record x and rate of every record */
 };
 
 struct fm_hist {
@@ -366,6 +392,7 @@ struct fm_hist {
 
 static void acc_release(struct hacc *a)
 {
+	free(a->small);
 	free(a->dense);
 	free(a->drate);
 	hmap_release(&a->sparse);
@@ -451,44 +478,175 @@ uint64_t fm_hist_records(const struct fm_hist *h)
 
 /*
  * The fast loop: x = packets or octets, only flows/packets/octets summed,
- * no rate.  Values are unsigned, so there is no negative bin.
+ * no rate.  Values are unsigned, so there is no negative bin.  Compiled
+ * twice: for the baseline x86-64 and, chosen at run time, with BMI2,
+ * whose one-uop variable shifts (shlx/shrx) make the bin index cheaper
+ * than shl/shr by cl (three uops each).  It sums into 64-bit rows, which
+ * take half the stores of 128-bit ones (see struct hacc for exactness).
  */
+/*
+ * Add a batch to the 64-bit rows (sign = +1), or undo it (sign = -1, the
+ * same records again).  Returns the OR of the packets and of the
+ * octets, for the bound.  Sparse bins (idx >= D) get 128-bit sums at once,
+ * so an undo skips them.
+ */
+struct orpair {
+	uint64_t p, o;
+};
+
+static inline __attribute__((always_inline)) struct orpair
+add_small_body(const struct fm_hist *h, struct hacc *a, const uint64_t *xs,
+	       const uint64_t *pk, const uint64_t *oc, size_t n, int sign,
+	       int *rc)
+{
+	const int b = h->b;
+	const uint64_t D = h->D;
+	uint64_t *small = a->small;
+	struct orpair or2 = { 0, 0 };
+	const uint64_t one = sign > 0 ? 1 : (uint64_t)0 - 1;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t idx = bin_index(xs[i], b);
+		uint64_t p = pk[i], o = oc[i];
+		or2.p |= p;
+		or2.o |= o;
+		if (__builtin_expect(idx < D, 1)) {
+			uint64_t *e = small + idx * 3;
+			e[0] += one;
+			if (sign > 0) {
+				e[1] += p;
+				e[2] += o;
+			} else {
+				e[1] -= p;
+				e[2] -= o;
+			}
+		} else if (sign > 0) {
+			int isnew;
+			long s = hmap_slot(&a->sparse, idx, &isnew);
+			if (s < 0) {
+				*rc = (int)s;
+				return or2;
+			}
+			i128 *e = a->sparse.vals + (size_t)s * 3;
+			e[0] += 1;
+			e[1] += (i128)p;
+			e[2] += (i128)o;
+		}
+	}
+	return or2;
+}
+
+static struct orpair add_small_plain(const struct fm_hist *h, struct hacc *a,
+				     const uint64_t *xs, const uint64_t *pk,
+				     const uint64_t *oc, size_t n, int sign,
+				     int *rc)
+{
+	if (sign > 0)
+		return add_small_body(h, a, xs, pk, oc, n, 1, rc);
+	return add_small_body(h, a, xs, pk, oc, n, -1, rc);
+}
+
+#if defined(__x86_64__)
+#define HAVE_BMI2_CLONE 1
+__attribute__((target("bmi,bmi2")))
+static struct orpair add_small_bmi2(const struct fm_hist *h, struct hacc *a,
+				    const uint64_t *xs, const uint64_t *pk,
+				    const uint64_t *oc, size_t n, int sign,
+				    int *rc)
+{
+	if (sign > 0)
+		return add_small_body(h, a, xs, pk, oc, n, 1, rc);
+	return add_small_body(h, a, xs, pk, oc, n, -1, rc);
+}
+#endif
+
+/* Move the 64-bit rows into the 128-bit ones (exact) and reset them. */
+static void acc_flush_small(const struct fm_hist *h, struct hacc *a)
+{
+	const int ncol = h->ncol;
+
+	if (!a->small || !a->small_used)
+		return;
+	for (uint64_t i = 0; i < h->D; i++) {
+		uint64_t *s = a->small + i * 3;
+		if (s[0] == 0)
+			continue;
+		i128 *d = a->dense + i * (uint64_t)ncol;
+		d[0] += (i128)s[0];
+		d[1] += (i128)s[1];
+		d[2] += (i128)s[2];
+		s[0] = s[1] = s[2] = 0;
+	}
+	a->bound[0] = a->bound[1] = a->bound[2] = 0;
+	a->small_used = 0;
+	a->dense_used = 1;
+}
+
+static struct orpair add_small(const struct fm_hist *h, struct hacc *a,
+			       const uint64_t *xs, const uint64_t *pk,
+			       const uint64_t *oc, size_t n, int sign, int *rc)
+{
+#ifdef HAVE_BMI2_CLONE
+	if (__builtin_cpu_supports("bmi2"))
+		return add_small_bmi2(h, a, xs, pk, oc, n, sign, rc);
+#endif
+	return add_small_plain(h, a, xs, pk, oc, n, sign, rc);
+}
+
 static int add_basic(const struct fm_hist *h, struct hacc *a,
 		     const uint64_t *xs, const uint64_t *pk, const uint64_t *oc,
 		     size_t n)
 {
-	const int b = h->b;
-	const uint64_t D = h->D;
-	i128 *dense = a->dense;
+	const u128 lim = (u128)1 << 64;
+	int rc = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		uint64_t idx = bin_index(xs[i], b);
-		i128 *e;
-		if (__builtin_expect(idx < D, 1)) {
-			e = dense + idx * 3;
-		} else {
-			int isnew;
-			long s = hmap_slot(&a->sparse, idx, &isnew);
-			if (s < 0)
-				return (int)s;
-			e = a->sparse.vals + (size_t)s * 3;
+	if (!a->small && !(a->small = calloc(h->D * 3, sizeof(uint64_t))))
+		return FM_ENOMEM;
+	a->small_used = 1;
+	struct orpair or2 = add_small(h, a, xs, pk, oc, n, 1, &rc);
+	if (rc < 0)
+		return rc;
+	/* n * OR >= the sum of the batch's values */
+	u128 bp = (u128)n * or2.p, bo = (u128)n * or2.o;
+	if (a->bound[0] + n < lim && a->bound[1] + bp < lim && a->bound[2] + bo < lim) {
+		a->bound[0] += n;
+		a->bound[1] += bp;
+		a->bound[2] += bo;
+		return 0;
+	}
+	/* a sum might have wrapped: undo the batch, flush, redo it */
+	add_small(h, a, xs, pk, oc, n, -1, &rc);
+	acc_flush_small(h, a);
+	if (bp < lim && bo < lim) {
+		a->small_used = 1;
+		a->bound[0] = n;
+		a->bound[1] = bp;
+		a->bound[2] = bo;
+		/* the sparse bins already have this batch: only the dense rows */
+		const int b = h->b;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t idx = bin_index(xs[i], b);
+			if (idx < h->D) {
+				uint64_t *e = a->small + idx * 3;
+				e[0] += 1;
+				e[1] += pk[i];
+				e[2] += oc[i];
+			}
 		}
-		e[0] += 1;
-		e[1] += (i128)pk[i];
-		e[2] += (i128)oc[i];
+		return 0;
+	}
+	/* this batch alone could wrap: 128-bit rows, dense part only */
+	a->dense_used = 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t idx = bin_index(xs[i], h->b);
+		if (idx < h->D) {
+			i128 *e = a->dense + idx * 3;
+			e[0] += 1;
+			e[1] += (i128)pk[i];
+			e[2] += (i128)oc[i];
+		}
 	}
 	return 0;
-}
-
-/* rate of one record (fm_hist_rate), inlined for the hot loops */
-static inline double rate_of(uint64_t oc, int64_t dur)
-{
-	if (dur == 0)
-		return 0.0;
-	if (__builtin_expect(oc <= (UINT64_C(1) << 53) / 8000 &&
-			     dur >= -(INT64_C(1) << 53) && dur <= (INT64_C(1) << 53), 1))
-		return (double)(int64_t)(oc * 8000) / (double)dur;
-	return fm_hist_rate(oc, dur);
 }
 
 /* Records are worked on in blocks: derived values first, then the sums. */
@@ -568,21 +726,24 @@ static int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 }
 
 /*
- * The general loop: any x, duration/aggs columns, rate.  recno is the
+ * The general loop (compiled twice like the basic one): any x,
+ * duration/aggs columns, rate.  recno is the
  * number (0-based) of the batch's first record, for messages.  Each block
  * computes durations (one range test instead of per-record overflow
  * checks), rates and bin indices in tight loops, then adds into the dense
  * array; a block with a record for the maps goes record by record.
  */
-static int add_general(const struct fm_hist *h, struct hacc *a,
-		       const struct fm_batch *bt, size_t from, size_t n,
-		       uint64_t recno, struct fm_error *err)
+static inline __attribute__((always_inline)) int
+add_general_body(const struct fm_hist *h, struct hacc *a,
+		 const struct fm_batch *bt, size_t from, size_t n,
+		 uint64_t recno, struct fm_error *err)
 {
 	const int b = h->b, ncol = h->ncol, cd = h->col_dur, ca = h->col_aggs;
 	const uint64_t D = h->D;
 	const enum fm_hist_x xk = h->o.x;
 	const int add_int = a->do_int, add_rate = a->do_rate && h->want_rate;
-	const int need_rate = xk == FM_HIST_X_RATE || add_rate;
+	struct rate_out *ro = a->ro;
+	const int need_rate = xk == FM_HIST_X_RATE || add_rate || ro;
 	const int need_dur = need_rate || xk == FM_HIST_X_DURATION ||
 			     (add_int && cd >= 0);
 	const int need_aggs = add_int && ca >= 0;
@@ -658,6 +819,38 @@ static int add_general(const struct fm_hist *h, struct hacc *a,
 			}
 			break;
 		}
+		if (ro) {
+			uint64_t *ox = ro->x + ro->n;
+			double *orr = ro->r + ro->n;
+			unsigned char *on = ro->neg + ro->n;
+			for (size_t i = 0; i < m; i++) {
+				uint64_t xv = 0;
+				unsigned char ng = 0;
+				switch (xk) {
+				case FM_HIST_X_LENGTH: xv = (uint64_t)P[i]; break;
+				case FM_HIST_X_SIZE: xv = (uint64_t)O[i]; break;
+				case FM_HIST_X_DURATION:
+					xv = (uint64_t)dur[i];
+					ng = dur[i] < 0;
+					break;
+				case FM_HIST_X_RATE: {
+					/* out of range: add_one below fails the run */
+					double fl = floor(rate[i]);
+					if (fl >= 0.0 && fl < 18446744073709551616.0) {
+						xv = (uint64_t)fl;
+					} else if (fl < 0.0 && fl >= -9223372036854775808.0) {
+						xv = (uint64_t)(int64_t)fl;
+						ng = 1;
+					}
+					break;
+				}
+				}
+				ox[i] = xv;
+				orr[i] = rate[i];
+				on[i] = ng;
+			}
+			ro->n += m;
+		}
 		if (!slow) {
 			uint64_t mx = 0;
 			for (size_t i = 0; i < m; i++)
@@ -696,12 +889,42 @@ static int add_general(const struct fm_hist *h, struct hacc *a,
 	return 0;
 }
 
+static int add_general_plain(const struct fm_hist *h, struct hacc *a,
+			     const struct fm_batch *bt, size_t from, size_t n,
+			     uint64_t recno, struct fm_error *err)
+{
+	return add_general_body(h, a, bt, from, n, recno, err);
+}
+
+#ifdef HAVE_BMI2_CLONE
+__attribute__((target("bmi,bmi2,sse4.1")))
+static int add_general_bmi2(const struct fm_hist *h, struct hacc *a,
+			    const struct fm_batch *bt, size_t from, size_t n,
+			    uint64_t recno, struct fm_error *err)
+{
+	return add_general_body(h, a, bt, from, n, recno, err);
+}
+#endif
+
+static int add_general(const struct fm_hist *h, struct hacc *a,
+		       const struct fm_batch *bt, size_t from, size_t n,
+		       uint64_t recno, struct fm_error *err)
+{
+#ifdef HAVE_BMI2_CLONE
+	if (__builtin_cpu_supports("bmi2") &&
+	    __builtin_cpu_supports("sse4.1"))
+		return add_general_bmi2(h, a, bt, from, n, recno, err);
+#endif
+	return add_general_plain(h, a, bt, from, n, recno, err);
+}
+
 static int acc_add(const struct fm_hist *h, struct hacc *a,
 		   const struct fm_batch *bt, size_t from, size_t n,
 		   uint64_t recno, struct fm_error *err)
 {
 	int basic = (h->o.x == FM_HIST_X_LENGTH || h->o.x == FM_HIST_X_SIZE) &&
-		    h->ncol == 3 && a->do_int && !(a->do_rate && h->want_rate);
+		    h->ncol == 3 && a->do_int && !(a->do_rate && h->want_rate) &&
+		    !a->ro;
 
 	if (basic) {
 		const uint64_t *pk = (const uint64_t *)bt->col[FM_PACKETS] + from;
@@ -711,6 +934,8 @@ static int acc_add(const struct fm_hist *h, struct hacc *a,
 			return fm_error_set(err, r, "out of memory");
 		return 0;
 	}
+	if (a->do_int)
+		a->dense_used = 1;
 	return add_general(h, a, bt, from, n, recno, err);
 }
 
@@ -759,6 +984,21 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 {
 	const int ncol = h->ncol;
 
+	/* the 64-bit rows straight into dst (src's 128-bit rows may be untouched) */
+	if (src->small && src->small_used) {
+		for (uint64_t i = 0; i < h->D; i++) {
+			const uint64_t *s = src->small + i * 3;
+			if (s[0] == 0)
+				continue;
+			i128 *d = dst->dense + i * (uint64_t)ncol;
+			d[0] += (i128)s[0];
+			d[1] += (i128)s[1];
+			d[2] += (i128)s[2];
+		}
+	}
+	if (!src->dense_used)
+		goto maps;
+
 	for (uint64_t i = 0; i < h->D; i++) {
 		const i128 *s = src->dense + i * (uint64_t)ncol;
 		if (s[0] == 0)
@@ -767,6 +1007,7 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 		for (int c = 0; c < ncol; c++)
 			d[c] += s[c];
 	}
+maps:
 	for (int pass = 0; pass < 2; pass++) {
 		const struct hmap *sm = pass ? &src->neg : &src->sparse;
 		struct hmap *dm = pass ? &dst->neg : &dst->sparse;
@@ -790,76 +1031,240 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 
 /* ---- the multi-threaded binary path ---- */
 
+/* Records per chunk of the interleaved (rate_sum) mode, by default. */
+#define RATE_CHUNK ((uint64_t)FM_BATCH_CAP * 4)
+
+/* Workers wait here until the main thread knows how many started. */
+struct gate {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int open;
+};
+
 struct worker {
 	struct fm_hist *h;
 	struct hacc *acc;
 	const char *const *dirs;
 	size_t ndirs;
-	uint64_t start, count;      /* absolute record range */
-	int main_thread;
+	uint64_t start, count;      /* contiguous mode: absolute record range */
+	int index, main_thread;
 	uint64_t total_work;        /* for progress (main thread) */
 	struct worker *all;
 	int nworkers;
 	atomic_uint_fast64_t done;
 	atomic_int *cancel;
+	/* interleaved mode: chunks start + k*RATE_CHUNK, k = index mod nworkers */
+	int interleaved;
+	uint64_t chunk;
+	pthread_barrier_t *barrier;
+	struct gate *gate;
+	struct rate_out ro;
+	uint64_t kept;              /* records binned */
+	uint64_t filter_errors;     /* records dropped by filter run-time errors */
 	int rc;
 	struct fm_error err;
+	/* reading state */
+	struct fm_reader *rd;
+	uint64_t pos;               /* absolute position of rd */
+	struct fm_filter_run *run;
+	struct fm_batch own;
+	uint32_t *idx;
 };
 
-static void *worker_run(void *arg)
+static int worker_open(struct worker *w)
 {
-	struct worker *w = arg;
-	struct fm_reader *rd = NULL;
 	struct fm_reader_opts ro;
-	uint64_t left = w->count, recno = w->start;
-	int r;
+	int r = 0;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.format = FM_FORMAT_BINARY;
 	ro.fields = w->h->fields;
 	ro.log = NULL;   /* warnings were given by the probe */
-	r = fm_reader_open(&rd, &ro, w->dirs, w->ndirs, &w->err);
-	if (r == 0 && w->start) {
-		int64_t k = fm_reader_skip(rd, (int64_t)w->start, &w->err);
+	if (w->h->o.filter) {
+		/* one filter run per thread (the compiled filter is shared) */
+		ro.fields |= fm_filter_fields(w->h->o.filter);
+		r = fm_filter_run_new(&w->run, w->h->o.filter, &w->err);
+		if (r == 0 && (fm_batch_alloc(&w->own, ro.fields, FM_BATCH_CAP) < 0 ||
+			       !(w->idx = malloc(FM_BATCH_CAP * sizeof(*w->idx)))))
+			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
+	}
+	if (r == 0 && w->interleaved) {
+		w->ro.cap = w->chunk;
+		w->ro.x = malloc(w->chunk * sizeof(uint64_t));
+		w->ro.r = malloc(w->chunk * sizeof(double));
+		w->ro.neg = malloc(w->chunk);
+		if (!w->ro.x || !w->ro.r || !w->ro.neg)
+			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
+		w->acc->ro = &w->ro;
+	}
+	if (r == 0)
+		r = fm_reader_open(&w->rd, &ro, w->dirs, w->ndirs, &w->err);
+	w->pos = 0;
+	return r;
+}
+
+static void worker_close(struct worker *w)
+{
+	fm_reader_free(w->rd);
+	if (w->run)
+		w->filter_errors = fm_filter_run_errors(w->run);
+	fm_filter_run_free(w->run);
+	fm_batch_release(&w->own);
+	free(w->idx);
+	free(w->ro.x);
+	free(w->ro.r);
+	free(w->ro.neg);
+	w->acc->ro = NULL;
+}
+
+static int worker_progress(struct worker *w)
+{
+	uint64_t done = 0;
+
+	if (!w->main_thread || !w->h->o.progress)
+		return 0;
+	for (int i = 0; i < w->nworkers; i++)
+		done += atomic_load_explicit(&w->all[i].done, memory_order_relaxed);
+	if (fm_progress_report(w->h->o.progress, done, w->total_work)) {
+		atomic_store(w->cancel, 1);
+		return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+	}
+	return 0;
+}
+
+/* Bin records [start, start+count) (absolute; at or after w->pos). */
+static int worker_range(struct worker *w, uint64_t start, uint64_t count)
+{
+	uint64_t left = count, recno = start;
+	int r = 0;
+
+	if (start > w->pos) {
+		int64_t k = fm_reader_skip(w->rd, (int64_t)(start - w->pos), &w->err);
 		if (k < 0)
-			r = (int)k;
-		else if ((uint64_t)k != w->start)
-			r = fm_error_set(&w->err, FM_EFORMAT,
-					 "binary input shrank while reading");
+			return (int)k;
+		if ((uint64_t)k != start - w->pos)
+			return fm_error_set(&w->err, FM_EFORMAT,
+					    "binary input shrank while reading");
+		w->pos = start;
 	}
 	while (r == 0 && left > 0) {
 		struct fm_batch b;
-		long n = fm_reader_next(rd, &b, left < FM_BATCH_CAP ? (size_t)left : FM_BATCH_CAP,
+		long n = fm_reader_next(w->rd, &b, left < FM_BATCH_CAP ? (size_t)left : FM_BATCH_CAP,
 					&w->err);
-		if (n < 0) {
-			r = (int)n;
-			break;
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return fm_error_set(&w->err, FM_EFORMAT,
+					    "binary input shrank while reading");
+		w->pos += (uint64_t)n;
+		if (w->run) {
+			long k = fm_filter_select(w->run, &b, w->idx);
+			if (k < n) {
+				fm_batch_gather(&w->own, &b, w->idx, (size_t)k);
+				b = w->own;
+				b.store = NULL;
+			}
 		}
-		if (n == 0) {
-			r = fm_error_set(&w->err, FM_EFORMAT,
-					 "binary input shrank while reading");
-			break;
-		}
-		r = acc_add(w->h, w->acc, &b, 0, (size_t)n, recno, &w->err);
+		r = acc_add(w->h, w->acc, &b, 0, b.n, recno, &w->err);
+		w->kept += b.n;
 		left -= (uint64_t)n;
 		recno += (uint64_t)n;
 		atomic_fetch_add_explicit(&w->done, (uint64_t)n, memory_order_relaxed);
-		if (atomic_load_explicit(w->cancel, memory_order_relaxed)) {
+		if (r == 0 && atomic_load_explicit(w->cancel, memory_order_relaxed))
 			r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
-			break;
-		}
-		if (w->main_thread && w->h->o.progress) {
-			uint64_t done = 0;
-			for (int i = 0; i < w->nworkers; i++)
-				done += atomic_load_explicit(&w->all[i].done,
-							     memory_order_relaxed);
-			if (fm_progress_report(w->h->o.progress, done, w->total_work)) {
-				atomic_store(w->cancel, 1);
-				r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+		if (r == 0 && !w->interleaved)
+			r = worker_progress(w);
+	}
+	return r;
+}
+
+/*
+ * The rate_sum of the records a round's workers recorded, in record order
+ * (chunk of worker 0, then 1, ...), into the main accumulator.
+ */
+static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
+		       struct fm_error *err)
+{
+	struct hacc *a = &h->acc;
+
+	for (size_t i = 0; i < ro->n; i++) {
+		double *er;
+		if (ro->neg[i]) {
+			int64_t lo, hi;
+			int isnew;
+			fm_hist_bin_edges_signed((int64_t)ro->x[i], h->b, &lo, &hi);
+			long s = hmap_slot(&a->neg, (uint64_t)lo, &isnew);
+			if (s < 0)
+				return fm_error_set(err, FM_ENOMEM, "out of memory");
+			if (isnew)
+				a->neg.hi[s] = hi;   /* the first record's, as the reference */
+			er = a->neg.rate + s;
+		} else {
+			uint64_t idx = bin_index(ro->x[i], h->b);
+			if (idx < h->D) {
+				er = a->drate + idx;
+			} else {
+				int isnew;
+				long s = hmap_slot(&a->sparse, idx, &isnew);
+				if (s < 0)
+					return fm_error_set(err, FM_ENOMEM, "out of memory");
+				er = a->sparse.rate + s;
 			}
 		}
+		*er += ro->r[i];
 	}
-	fm_reader_free(rd);
+	return 0;
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	int r;
+
+	if (w->gate && !w->main_thread) {
+		pthread_mutex_lock(&w->gate->mu);
+		while (!w->gate->open)
+			pthread_cond_wait(&w->gate->cv, &w->gate->mu);
+		pthread_mutex_unlock(&w->gate->mu);
+	}
+	r = worker_open(w);
+
+	if (!w->interleaved) {
+		if (r == 0)
+			r = worker_range(w, w->start, w->count);
+	} else {
+		/*
+		 * Rounds: every worker bins one chunk (its integer sums into
+		 * its own accumulator, x and rate into w->ro); then the main
+		 * thread adds the rates of the round's chunks in record order.
+		 * Everybody meets at the barriers even after an error, and all
+		 * stop after the same round.
+		 */
+		const uint64_t T = (uint64_t)w->nworkers, C = w->chunk;
+		for (uint64_t round = 0; round * T * C < w->count; round++) {
+			uint64_t c0 = (round * T + (uint64_t)w->index) * C;
+			w->ro.n = 0;
+			if (r == 0 && c0 < w->count) {
+				uint64_t len = w->count - c0 < C ? w->count - c0 : C;
+				r = worker_range(w, w->start + c0, len);
+			}
+			if (r < 0)
+				atomic_store(w->cancel, 1);
+			pthread_barrier_wait(w->barrier);
+			if (w->main_thread && !atomic_load(w->cancel)) {
+				for (int t = 0; t < w->nworkers && r == 0; t++)
+					r = apply_rates(w->h, &w->all[t].ro, &w->err);
+				if (r == 0)
+					r = worker_progress(w);
+				if (r < 0)
+					atomic_store(w->cancel, 1);
+			}
+			pthread_barrier_wait(w->barrier);
+			if (atomic_load(w->cancel))
+				break;
+		}
+	}
+	worker_close(w);
 	if (r < 0)
 		atomic_store(w->cancel, 1);
 	w->rc = r;
@@ -880,10 +1285,12 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	struct fm_reader_opts ro;
 	uint64_t total, first, end, n;
 	int threads = h->o.threads > 0 ? h->o.threads : ncpus();
-	int r, nint, rate_pass;
+	int r, interleaved, have_barrier = 0, started = 1;
 	struct worker *w = NULL;
 	struct hacc *accs = NULL;
 	pthread_t *tids = NULL;
+	pthread_barrier_t barrier;
+	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
 	atomic_int cancel = 0;
 
 	if (records)
@@ -891,8 +1298,11 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	/* count the records (and give the missing-field warnings once) */
 	memset(&ro, 0, sizeof(ro));
 	ro.format = FM_FORMAT_BINARY;
-	ro.fields = h->fields;
+	ro.fields = h->fields | (h->o.filter ? fm_filter_fields(h->o.filter) : 0);
 	ro.log = h->o.log;
+	if (h->o.filter && (cut->skip_out > 0 || cut->count_out != FM_UNLIMITED))
+		return fm_error_set(err, FM_EINVAL,
+				    "hist: skip-out and count-out with a filter need the sequential scan");
 	r = fm_reader_open(&probe, &ro, dirs, ndirs, err);
 	if (r < 0)
 		return r;
@@ -912,8 +1322,14 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	uint64_t per = h->o.min_per_thread ? h->o.min_per_thread : 65536;
 	if ((uint64_t)threads > n / per + 1)
 		threads = (int)(n / per + 1);
-	rate_pass = h->want_rate && threads > 1;
-	nint = rate_pass ? threads - 1 : threads;
+	/*
+	 * Without rate_sum: contiguous ranges, worker 0 (this thread) into
+	 * the main accumulator, the others into their own.  With rate_sum and
+	 * several threads: interleaved chunks, every worker's integer sums in
+	 * an accumulator of its own, rates added in record order into the
+	 * main one between rounds.
+	 */
+	interleaved = h->want_rate && threads > 1;
 
 	w = calloc((size_t)threads, sizeof(*w));
 	accs = calloc((size_t)threads, sizeof(*accs));
@@ -922,12 +1338,6 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		goto out;
 	}
-	/*
-	 * Worker 0 runs on this thread over the main accumulator: the rate
-	 * pass (all records, rate only) or the first integer range (and the
-	 * rate, when it is the only worker).  Workers 1.. bin integer ranges
-	 * into accumulators of their own.
-	 */
 	for (int t = 0; t < threads; t++) {
 		struct worker *x = &w[t];
 		x->h = h;
@@ -935,12 +1345,13 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		x->ndirs = ndirs;
 		x->cancel = &cancel;
 		x->all = w;
-		x->nworkers = threads;
-		x->total_work = rate_pass ? 2 * n : n;
+		x->index = t;
+		x->total_work = n;
+		x->main_thread = t == 0;
+		x->gate = &gate;
 		atomic_init(&x->done, 0);
-		if (t == 0) {
+		if (t == 0 && !interleaved) {
 			x->acc = &h->acc;
-			x->main_thread = 1;
 		} else {
 			x->acc = &accs[t];
 			if (acc_init(h, x->acc, 1, 0) < 0) {
@@ -949,63 +1360,84 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 			}
 		}
 	}
-	if (rate_pass) {
-		h->acc.do_int = 0;
-		w[0].start = first;
-		w[0].count = n;
-		for (int t = 1; t < threads; t++) {
-			uint64_t a = n * (uint64_t)(t - 1) / (uint64_t)nint;
-			uint64_t b2 = n * (uint64_t)t / (uint64_t)nint;
-			w[t].start = first + a;
-			w[t].count = b2 - a;
-		}
-	} else {
-		for (int t = 0; t < threads; t++) {
-			uint64_t a = n * (uint64_t)t / (uint64_t)nint;
-			uint64_t b2 = n * (uint64_t)(t + 1) / (uint64_t)nint;
-			w[t].start = first + a;
-			w[t].count = b2 - a;
-		}
-	}
-	int started = 1;
+	/* start the threads; they wait at the gate for their work */
 	for (int t = 1; t < threads; t++) {
-		if (pthread_create(&tids[t], NULL, worker_run, &w[t]) != 0) {
-			atomic_store(&cancel, 1);
-			r = fm_error_set(err, FM_EIO, "cannot start a thread: %s",
-					 strerror(errno));
-			break;
-		}
+		if (pthread_create(&tids[t], NULL, worker_run, &w[t]) != 0)
+			break;      /* go on with fewer threads */
 		started++;
 	}
-	if (r == 0)
-		worker_run(&w[0]);
+	interleaved = interleaved && started > 1;
+	if (interleaved) {
+		if (pthread_barrier_init(&barrier, NULL, (unsigned)started) != 0) {
+			r = fm_error_set(err, FM_ENOMEM, "cannot make a thread barrier");
+			atomic_store(&cancel, 1);
+			interleaved = 0;
+		} else {
+			have_barrier = 1;
+		}
+	}
+	for (int t = 0; t < started; t++) {
+		struct worker *x = &w[t];
+		x->nworkers = started;
+		x->interleaved = interleaved;
+		x->chunk = h->o.rate_chunk ? h->o.rate_chunk : RATE_CHUNK;
+		x->barrier = have_barrier ? &barrier : NULL;
+		if (interleaved) {
+			x->start = first;
+			x->count = n;
+		} else {
+			uint64_t a = n * (uint64_t)t / (uint64_t)started;
+			uint64_t b2 = n * (uint64_t)(t + 1) / (uint64_t)started;
+			x->start = first + a;
+			x->count = b2 - a;
+		}
+	}
+	if (!interleaved && w[0].acc != &h->acc) {
+		/* a lone worker 0 works on the main accumulator (rates too) */
+		w[0].acc = &h->acc;
+	}
+	pthread_mutex_lock(&gate.mu);
+	gate.open = 1;
+	pthread_cond_broadcast(&gate.cv);
+	pthread_mutex_unlock(&gate.mu);
+	worker_run(&w[0]);
 	for (int t = 1; t < started; t++)
 		pthread_join(tids[t], NULL);
-	h->acc.do_int = 1;
 	if (r < 0)
 		goto out;
 	/* the first real error in record order, else a cancellation */
-	for (int t = 0; t < threads && r == 0; t++)
+	for (int t = 0; t < started && r == 0; t++)
 		if (w[t].rc < 0 && w[t].rc != FM_ECANCEL) {
 			*err = w[t].err;
 			r = w[t].rc;
 		}
-	for (int t = 0; t < threads && r == 0; t++)
+	for (int t = 0; t < started && r == 0; t++)
 		if (w[t].rc < 0) {
 			*err = w[t].err;
 			r = w[t].rc;
 		}
-	for (int t = 1; t < threads && r == 0; t++)
+	for (int t = interleaved ? 0 : 1; t < started && r == 0; t++)
 		if (acc_merge(h, &h->acc, &accs[t]) < 0)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 	if (r == 0) {
-		h->nrec += n;
+		uint64_t kept = 0, ferr = 0;
+		for (int t = 0; t < started; t++) {
+			kept += w[t].kept;
+			ferr += w[t].filter_errors;
+		}
+		h->nrec += kept;
 		if (records)
-			*records = n;
+			*records = kept;
+		if (ferr)
+			fm_warn(h->o.log,
+				"filter: %llu records not kept because evaluating the filter failed on them (division or modulo by zero, negative shift count or zero to a negative power)",
+				(unsigned long long)ferr);
 	}
 out:
+	if (have_barrier)
+		pthread_barrier_destroy(&barrier);
 	if (accs)
-		for (int t = 1; t < threads; t++)
+		for (int t = 0; t < threads; t++)
 			acc_release(&accs[t]);
 	free(accs);
 	free(w);
@@ -1082,6 +1514,7 @@ size_t fm_hist_nbins(struct fm_hist *h)
 {
 	size_t n = h->acc.sparse.n + h->acc.neg.n;
 
+	acc_flush_small(h, &h->acc);
 	for (uint64_t i = 0; i < h->D; i++)
 		if (h->acc.dense[i * (uint64_t)h->ncol] != 0)
 			n++;
@@ -1143,6 +1576,7 @@ int fm_hist_result(struct fm_hist *h, struct fm_histogram *o,
 	size_t nc = 0, k = 0;
 	int r;
 
+	acc_flush_small(h, a);
 	cols[nc++] = FM_HCOL_FLOWS;
 	cols[nc++] = FM_HCOL_PACKETS;
 	cols[nc++] = FM_HCOL_OCTETS;

@@ -436,7 +436,7 @@ int fm_csv_writer_commit(struct fm_csv_writer *w, struct fm_error *err)
 		return fm_error_set(err, FM_EIO, "%s: %s", w->path, strerror(errno));
 	}
 	w->fd = -1;
-	if (rename(w->tmpname, w->path) < 0)
+	if (fm_tmpfile_commit(w->tmpname, w->path) < 0)
 		return fm_error_set(err, FM_EIO, "%s: rename: %s", w->path,
 				    strerror(errno));
 	free(w->tmpname);
@@ -451,7 +451,7 @@ void fm_csv_writer_free(struct fm_csv_writer *w)
 	if (w->path && w->fd >= 0)
 		close(w->fd);
 	if (w->tmpname)
-		unlink(w->tmpname);
+		fm_tmpfile_discard(w->tmpname);
 	free(w->tmpname);
 	free(w->path);
 	free(w->buf);

@@ -111,9 +111,17 @@ size_t fm_fmt_i64(char *dst, int64_t v);
 /* Write all of buf to fd, retrying short writes; 0 or FM_EIO (errno set). */
 int fm_write_all(int fd, const void *buf, size_t len);
 
-/* Make the temporary name "DIR/.BASE.tmp.XXXXXX" for path and open it. */
+/*
+ * Make the temporary name "DIR/.BASE.tmp.XXXXXX" for path and open it.
+ * When path exists and is not a regular file (a device such as /dev/null,
+ * a pipe), it is opened for writing directly and *tmpname is NULL.
+ * Finish with fm_tmpfile_commit (rename into place; 0 or -1 with errno)
+ * or, on failure, fm_tmpfile_discard; both accept a NULL tmpname.
+ */
 int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 		      struct fm_error *err);
+int fm_tmpfile_commit(const char *tmpname, const char *path);
+void fm_tmpfile_discard(const char *tmpname);
 
 /* ---- writers of the two output formats (io-csv.c, io-binary.c) ---- */
 

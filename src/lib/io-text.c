@@ -303,6 +303,20 @@ int fm_write_all(int fd, const void *buf, size_t len)
 int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 		      struct fm_error *err)
 {
+	struct stat st;
+
+	/*
+	 * A device, pipe or socket (e.g. -O /dev/null) is written directly:
+	 * renaming a temporary file over it would replace it.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		*fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (*fd < 0)
+			return fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+		*tmpname = NULL;
+		return 0;
+	}
+
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
 	const char *base = slash ? slash + 1 : path;
@@ -322,4 +336,15 @@ int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 	fchmod(*fd, 0644);
 	*tmpname = name;
 	return 0;
+}
+
+int fm_tmpfile_commit(const char *tmpname, const char *path)
+{
+	return tmpname ? rename(tmpname, path) : 0;
+}
+
+void fm_tmpfile_discard(const char *tmpname)
+{
+	if (tmpname)
+		unlink(tmpname);
 }

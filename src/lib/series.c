@@ -312,7 +312,7 @@ static int write_column(const char *path, const struct sday *d, int which,
 			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
 		}
 		if (r < 0) {
-			unlink(*tmpname);
+			fm_tmpfile_discard(*tmpname);
 			free(*tmpname);
 			*tmpname = NULL;
 		}
@@ -371,7 +371,7 @@ int fm_series_write(const struct fm_series *s, const char *dir,
 	}
 	/* all complete: move them into place */
 	for (size_t i = 0; i < nf && r == 0; i++) {
-		if (rename(tmp[i], fin[i]) < 0)
+		if (fm_tmpfile_commit(tmp[i], fin[i]) < 0)
 			r = fm_error_set(err, FM_EIO, "%s: rename: %s", fin[i],
 					 strerror(errno));
 		else {
@@ -382,7 +382,7 @@ int fm_series_write(const struct fm_series *s, const char *dir,
 out:
 	for (size_t i = 0; i < nf && tmp && fin; i++) {
 		if (tmp[i]) {
-			unlink(tmp[i]);
+			fm_tmpfile_discard(tmp[i]);
 			free(tmp[i]);
 		}
 		free(fin[i]);

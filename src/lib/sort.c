@@ -18,8 +18,9 @@
  *    temporary file.  A column whose values are all equal is written
  *    without gathering (and left untouched when sorting a whole directory
  *    in place).  Every file is renamed into place only when all are done.
- * Memory: 24 bytes per record while the index is built (32 for a very
- * wide key), 8 per record while columns are permuted, plus one chunk.
+ * Memory: up to 24 bytes per record while the index is built (56 for a
+ * very wide key), 16 per record while columns are permuted (the index and
+ * the staging buffer), plus one chunk.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -183,29 +184,61 @@ static void radix_pairs(struct pair **a, struct pair **tmp, uint64_t n,
 	*tmp = dst;
 }
 
-/* The stable ascending permutation of n records by the key columns. */
+/*
+ * Large arrays (index, radix buffers) are anonymous mappings advised to use
+ * transparent huge pages: fewer page faults to fill them and fewer TLB
+ * misses in the radix scatter and the gathers.  The mapping length is kept
+ * in a 64-byte header.
+ */
+static void *big_alloc(size_t size)
+{
+	size_t len = size + 64;
+	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (m == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (len >= ((size_t)2 << 20))
+		madvise(m, len, MADV_HUGEPAGE);
+#endif
+	memcpy(m, &len, sizeof(len));
+	return (char *)m + 64;
+}
+
+static void big_free(void *p)
+{
+	size_t len;
+
+	if (!p)
+		return;
+	memcpy(&len, (char *)p - 64, sizeof(len));
+	munmap((char *)p - 64, len);
+}
+
+/*
+ * The stable ascending permutation of n records by the key columns, in
+ * *out (big_alloc).  When spare is not NULL it receives a second buffer of
+ * n words, already faulted in, that the caller may reuse (big_free both).
+ * Fresh memory is costly to fault in, so the identity permutation is never
+ * materialised: until the first sort pass, record i is at position i.
+ */
 static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
-		      uint64_t **out, const struct fm_progress *progress,
-		      struct fm_error *err)
+		      uint64_t **out, uint64_t **spare,
+		      const struct fm_progress *progress, struct fm_error *err)
 {
 	uint64_t *perm = NULL, *a = NULL, *b = NULL, *count = NULL;
 	struct pair *pa = NULL, *pb = NULL;
 	int posbits = bit_width(n > 1 ? n - 1 : 1);
 	uint64_t posmask = posbits == 64 ? UINT64_MAX : (UINT64_C(1) << posbits) - 1;
 	int r = 0;
+	const size_t words = (size_t)(n ? n : 1) * sizeof(uint64_t);
 
-	perm = malloc((n ? n : 1) * sizeof(*perm));
-	a = malloc((n ? n : 1) * sizeof(*a));
-	b = malloc((n ? n : 1) * sizeof(*b));
+	a = big_alloc(words);
+	b = big_alloc(words);
 	count = malloc((size_t)((64 + DIGIT - 1) / DIGIT) * NBUCKET * sizeof(*count));
-	if (!perm || !a || !b || !count) {
-		r = fm_error_set(err, FM_ENOMEM,
-				 "out of memory for the sort index of %llu records",
-				 (unsigned long long)n);
-		goto out;
-	}
-	for (uint64_t i = 0; i < n; i++)
-		perm[i] = i;
+	if (!a || !b || !count)
+		goto oom;
 	/* value ranges */
 	for (size_t k = 0; k < nkeys; k++) {
 		extract(&kc[k], NULL, n, b);
@@ -228,17 +261,18 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 			r = fm_error_set(err, FM_ECANCEL, "cancelled");
 			goto out;
 		}
+		/* b receives the new permutation; perm (NULL = identity) is read */
+		if (perm && perm == b) {
+			r = fm_error_set(err, FM_EINVAL, "sort: internal buffer mix-up");
+			goto out;
+		}
 		if (kc[hi].bits > room) {
 			/* a wide key: (key, position) pairs */
 			if (!pa) {
-				pa = malloc(n * sizeof(*pa));
-				pb = malloc(n * sizeof(*pb));
-				if (!pa || !pb) {
-					r = fm_error_set(err, FM_ENOMEM,
-							 "out of memory for the sort index of %llu records",
-							 (unsigned long long)n);
-					goto out;
-				}
+				pa = big_alloc(n * sizeof(*pa));
+				pb = big_alloc(n * sizeof(*pb));
+				if (!pa || !pb)
+					goto oom;
 			}
 			extract(&kc[hi], perm, n, b);
 			for (uint64_t i = 0; i < n; i++) {
@@ -246,46 +280,76 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 				pa[i].p = i;
 			}
 			radix_pairs(&pa, &pb, n, count);
-			for (uint64_t i = 0; i < n; i++)
-				b[i] = perm[pa[i].p];
+			if (perm)
+				for (uint64_t i = 0; i < n; i++)
+					b[i] = perm[pa[i].p];
+			else
+				for (uint64_t i = 0; i < n; i++)
+					b[i] = pa[i].p;
 		} else {
 			/* pack keys lo..hi (those that fit) above the position */
 			size_t lo = hi;
-			int sum = kc[hi].bits;
+			int sum = kc[hi].bits, started = 0;
 			while (lo > 0 && sum + kc[lo - 1].bits <= room) {
 				lo--;
 				sum += kc[lo].bits;
 			}
-			memset(a, 0, n * sizeof(*a));
 			for (size_t k = lo; k <= hi; k++) {
 				if (!kc[k].bits)
 					continue;
 				extract(&kc[k], perm, n, b);
 				int sh = kc[k].bits;
 				uint64_t mn = kc[k].min;
-				for (uint64_t i = 0; i < n; i++)
-					a[i] = (a[i] << sh) | (b[i] - mn);
+				if (!started)
+					for (uint64_t i = 0; i < n; i++)
+						a[i] = b[i] - mn;
+				else
+					for (uint64_t i = 0; i < n; i++)
+						a[i] = (a[i] << sh) | (b[i] - mn);
+				started = 1;
 			}
 			for (uint64_t i = 0; i < n; i++)
 				a[i] = (a[i] << posbits) | i;
 			radix_packed(&a, &b, n, posbits, sum, count);
-			for (uint64_t i = 0; i < n; i++)
-				b[i] = perm[a[i] & posmask];
+			if (perm)
+				for (uint64_t i = 0; i < n; i++)
+					b[i] = perm[a[i] & posmask];
+			else
+				for (uint64_t i = 0; i < n; i++)
+					b[i] = a[i] & posmask;
 			hi = lo;
 		}
+		/* the new permutation is in b; the old one's memory becomes b */
 		uint64_t *t = perm;
 		perm = b;
 		b = t;
+		if (!b && !(b = big_alloc(words)))
+			goto oom;
+	}
+	if (!perm) {
+		/* no key varies: the input order */
+		perm = b;
+		b = NULL;
+		for (uint64_t i = 0; i < n; i++)
+			perm[i] = i;
 	}
 	*out = perm;
 	perm = NULL;
+	if (spare) {
+		*spare = a;
+		a = NULL;
+	}
+	goto out;
+oom:
+	r = fm_error_set(err, FM_ENOMEM, "out of memory for the sort index of %llu records",
+			 (unsigned long long)n);
 out:
-	free(perm);
-	free(a);
-	free(b);
+	big_free(perm);
+	big_free(a);
+	big_free(b);
 	free(count);
-	free(pa);
-	free(pb);
+	big_free(pa);
+	big_free(pb);
 	return r;
 }
 
@@ -301,9 +365,19 @@ int fm_sort_perm_u64(const uint64_t *const *keys, size_t nkeys, uint64_t n,
 		kc[k].p = (const unsigned char *)keys[k];
 		kc[k].code = 'Q';
 	}
-	r = build_perm(kc, nkeys, n, perm, NULL, err);
+	uint64_t *bp = NULL;
+	r = build_perm(kc, nkeys, n, &bp, NULL, NULL, err);
 	free(kc);
-	return r;
+	if (r < 0)
+		return r;
+	*perm = malloc((n ? n : 1) * sizeof(**perm));
+	if (!*perm) {
+		big_free(bp);
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
+	memcpy(*perm, bp, n * sizeof(**perm));
+	big_free(bp);
+	return 0;
 }
 
 char fm_sort_index_code(uint64_t n)
@@ -479,7 +553,7 @@ static int load_index(const char *path, char code, uint64_t n, uint64_t **out,
 				 path, (unsigned long long)(len / es), (unsigned long long)n);
 		goto out;
 	}
-	perm = malloc((n ? n : 1) * sizeof(*perm));
+	perm = big_alloc((n ? n : 1) * sizeof(*perm));
 	seen = calloc(n / 8 + 1, 1);
 	if (!perm || !seen) {
 		r = fm_error_set(err, FM_ENOMEM, "out of memory for index %s", path);
@@ -503,7 +577,7 @@ static int load_index(const char *path, char code, uint64_t n, uint64_t **out,
 out:
 	if (map)
 		munmap((void *)map, len);
-	free(perm);
+	big_free(perm);
 	free(seen);
 	return r;
 }
@@ -540,10 +614,10 @@ static int save_index(const char *path, char code, const uint64_t *perm,
 	}
 	if (close(fd) < 0 && r == 0)
 		r = fm_error_set(err, FM_EIO, "index %s: %s", path, strerror(errno));
-	if (r == 0 && rename(tmp, path) < 0)
+	if (r == 0 && fm_tmpfile_commit(tmp, path) < 0)
 		r = fm_error_set(err, FM_EIO, "index %s: rename: %s", path, strerror(errno));
 	if (r < 0)
-		unlink(tmp);
+		fm_tmpfile_discard(tmp);
 	free(tmp);
 	free(buf);
 	return r;
@@ -578,7 +652,7 @@ static int is_constant(const unsigned char *p, size_t es, uint64_t n)
 #define HUGE_ALIGN ((size_t)2 << 20)
 
 struct stage {
-	unsigned char *p;
+	unsigned char *p;          /* big_alloc */
 	size_t size;
 };
 
@@ -588,20 +662,11 @@ static const unsigned char *stage_copy(struct stage *st, const unsigned char *sr
 	if (len > STAGE_MAX || len < HUGE_ALIGN)
 		return src;
 	if (st->size < len) {
-		if (st->p)
-			munmap(st->p, st->size);
-		st->size = (len + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
-		void *m = mmap(NULL, st->size, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m == MAP_FAILED) {
-			st->p = NULL;
-			st->size = 0;
+		big_free(st->p);
+		st->p = big_alloc(len);
+		st->size = st->p ? len : 0;
+		if (!st->p)
 			return src;
-		}
-		st->p = m;
-#ifdef MADV_HUGEPAGE
-		madvise(st->p, st->size, MADV_HUGEPAGE);
-#endif
 	}
 	memcpy(st->p, src, len);
 	return st->p;
@@ -618,6 +683,17 @@ static int write_permuted(int fd, const struct sarray *s, uint64_t first,
 
 	if (!constant && base)
 		base = stage_copy(stage, base, n * es);
+	if (constant && n) {
+		/* an all-zero column (e.g. sa0..sa2 of IPv4 data) becomes a
+		 * sparse file: the same bytes, nothing to write */
+		static const unsigned char zero[8];
+		if (!base || !memcmp(base, zero, es)) {
+			if (ftruncate(fd, (off_t)(n * es)) < 0)
+				return fm_error_set(err, FM_EIO, "%s: %s", s->path,
+						    strerror(errno));
+			return 0;
+		}
+	}
 	for (uint64_t i = 0; i < n; i += CHUNK) {
 		uint64_t k = n - i < CHUNK ? n - i : CHUNK;
 		const uint64_t *pp = perm + i;
@@ -746,7 +822,13 @@ int fm_sort_binary(const char *input, const char *output,
 				kc[k].code = 'Q';
 			}
 		}
-		r = build_perm(kc, o->nkeys, n, &perm, o->progress, err);
+		uint64_t *spare = NULL;
+		r = build_perm(kc, o->nkeys, n, &perm, &spare, o->progress, err);
+		if (spare) {
+			/* already faulted in: the gather stage reuses it */
+			stage.p = (unsigned char *)spare;
+			stage.size = (size_t)n * sizeof(uint64_t);
+		}
 		if (r < 0)
 			goto out;
 		if (o->reverse)
@@ -821,6 +903,7 @@ int fm_sort_binary(const char *input, const char *output,
 		r = write_permuted(fd, s, first, perm, n, constant, buf, &stage, err);
 		if (close(fd) < 0 && r == 0)
 			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+		unmap(s);   /* keep only one column's pages mapped at a time */
 		if (r < 0)
 			goto out;
 		if (fm_progress_report(o->progress, k + 1, narr)) {
@@ -835,7 +918,7 @@ int fm_sort_binary(const char *input, const char *output,
 			continue;
 		snprintf(path, sizeof(path), "%s/%s.%c", wd, fm_field_name(arr[k].field),
 			 arr[k].code);
-		if (rename(tmp[k], path) < 0) {
+		if (fm_tmpfile_commit(tmp[k], path) < 0) {
 			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path, strerror(errno));
 			goto out;
 		}
@@ -865,7 +948,7 @@ int fm_sort_binary(const char *input, const char *output,
 out:
 	for (size_t k = 0; k < FM_NFIELDS; k++) {
 		if (tmp[k]) {
-			unlink(tmp[k]);
+			fm_tmpfile_discard(tmp[k]);
 			free(tmp[k]);
 		}
 		unmap(&arr[k]);
@@ -874,9 +957,8 @@ out:
 		rmdir(tmpdir);
 		free(tmpdir);
 	}
-	if (stage.p)
-		munmap(stage.p, stage.size);
+	big_free(stage.p);
 	free(buf);
-	free(perm);
+	big_free(perm);
 	return r;
 }

@@ -34,6 +34,14 @@ expect_eq "cut" "$("$FM" convert -q -i binary "$T/c.bin" | md5sum)" \
 "$FM" cut -q --count-out 3 -O "$T/p.Q" "$T/a.bin/packets.Q"
 expect_eq "cut one array" "$(stat -c %s "$T/p.Q")" 24
 
+# an output that is a pipe or device is written directly, never replaced
+mkfifo "$T/fifo"
+cat "$T/fifo" > "$T/from-fifo" &
+"$FM" convert -q -i csv_flow -O "$T/fifo" "$T/a.csv"
+wait
+[ -p "$T/fifo" ] && ok || bad "convert -O FIFO replaced the FIFO"
+expect_eq "convert -O FIFO" "$(md5sum < "$T/from-fifo")" "$(md5sum < "$T/a.csv")"
+
 # bad input: one line naming file:line and field, non-zero, no output
 { head -20 "$T/a.csv"; echo "2, 6, 0"; } > "$T/bad.csv"
 expect_fail "short line" "bad.csv:21: expected 21 fields, got 3" \

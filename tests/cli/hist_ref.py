@@ -44,6 +44,8 @@ def gen(n, seed):
         dur = 0 if packets == 1 else int(2 ** rnd.uniform(0, 22))
         if rnd.random() < 0.02:
             dur = -rnd.randrange(1, 200000)     # last before first
+        if 8000 * octets >= 2 ** 62 * max(1, abs(dur)) and packets != 1:
+            dur = 10 ** 7       # keep |rate| below 2^62: csv_hist edges are 64-bit
         last_total = first * 1000 + first_ms + dur
         last, last_ms = divmod(last_total, 1000)
         if rnd.random() < 0.01:

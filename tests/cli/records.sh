@@ -34,6 +34,9 @@ expect_eq "merge binary" "$("$FM" convert -q -i binary "$T/m.bin" | md5sum)" "$(
 # cutting applies to the input
 out=$("$FM" merge -q -i csv_flow --skip-in 2 "$T/m.csv")
 expect_eq "merge --skip-in" "$(fields 13 <<<"$out")" "1 3 3 4 "
+# the filter applies to the records read
+out=$("$FM" merge -q -i csv_flow --filter-expr 'sp != 2' "$T/m.csv")
+expect_eq "merge --filter-expr" "$(fields 13 <<<"$out")" "1 3 3 4 "
 # overlap: both dropped
 { rec 1 1000 0 1300 0 10; rec 1 1200 0 1400 0 5; } > "$T/o.csv"
 "$FM" merge -i csv_flow "$T/o.csv" > "$T/o.out" 2>"$T/err"
@@ -91,6 +94,7 @@ expect_eq "in place files" "$(ls -A "$T/ip" | wc -l)" 22
 expect_fail "sort csv" "sort reads binary input only" "$FM" sort -i csv_flow -k sp -O "$T/x" "$T/s.csv"
 expect_fail "sort skip-out" "sort supports --skip-in and --count-in, not --skip-out" \
   "$FM" sort --skip-out 3 -k sp -O "$T/x" "$T/s.bin"
+expect_fail "sort filter" "sort does not filter" "$FM" sort --filter-expr 'sp == 1' -k sp -O "$T/x" "$T/s.bin"
 expect_fail "sort no output" "sort needs an output directory" "$FM" sort -k sp "$T/s.bin"
 expect_fail "sort bad key" "unknown key field 'port'" "$FM" sort -k port -O "$T/x" "$T/s.bin"
 expect_fail "sort no key" "no key fields given" "$FM" sort -O "$T/x" "$T/s.bin"
@@ -124,6 +128,7 @@ expect_eq "key env" "$(FLOWMODELS_KEY=$KEY "$FM" anonymize -q -i csv_flow "$T/a.
 expect_eq "key-env NAME" "$(MYKEY=$KEY "$FM" anonymize -q -i csv_flow --key-env MYKEY "$T/a.csv")" "$out"
 HEX=hex:$(printf '%s' "$KEY" | od -An -tx1 | tr -d ' \n')
 expect_eq "key hex" "$("$FM" anonymize -q -i csv_flow --key "$HEX" "$T/a.csv")" "$out"
+expect_eq "anonymize --filter-expr" "$("$FM" anonymize -q -i csv_flow --key "$KEY" --filter-expr 'sp == 3' "$T/a.csv" | fields 8)" "33814589 "
 "$FM" anonymize -q -i csv_flow -o binary -O "$T/a.bin" --key-file "$T/key" "$T/a.csv"
 expect_eq "anonymize binary" "$(csvof "$T/a.bin")" "$out"
 

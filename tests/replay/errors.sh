@@ -47,6 +47,10 @@ printf 'list\ndrop nosuch\n' > inner.fms
 printf 'load flows.csv as a\nreplay inner.fms\n' > outer.fms
 "$FLOWMODELS" --replay outer.fms > out.txt 2> err.txt && fail "nested error ignored"
 [ "$(cat err.txt)" = "outer.fms:2: replay: $T/inner.fms:2: drop: unknown object 'nosuch' (objects: a)" ] || fail "nested: $(cat err.txt)"
+# a session from standard input: paths relative to the working directory
+printf 'load flows.csv as s\ndrop t\n' | "$FLOWMODELS" --replay - > out.txt 2> err.txt && fail "stdin error ignored"
+grep -qx 's: dataset, 200 records, .*' out.txt || fail "stdin session: $(cat out.txt)"
+[ "$(cat err.txt)" = "-:2: drop: unknown object 't' (objects: s)" ] || fail "stdin: $(cat err.txt)"
 # missing session file, usage
 "$FLOWMODELS" --replay nosuch.fms 2> err.txt && fail "missing file"
 [ "$(cat err.txt)" = "nosuch.fms: No such file or directory" ] || fail "missing file: $(cat err.txt)"

@@ -19,8 +19,8 @@ if ! "$FLOWMODELS" --replay s.fms > stdout.txt 2> stderr.txt; then
 	cat stderr.txt
 	fail "replay failed"
 fi
-grep -qx "tcp: dataset, $(facts flows.csv tcp)" stdout.txt || fail "tcp facts"
-grep -qx "tls: dataset, $(facts flows.csv tcp443)" stdout.txt || fail "tls facts"
+grep -qx "tcp: view, $(facts flows.csv tcp)" stdout.txt || fail "tcp facts"
+grep -qx "tls: view, $(facts flows.csv tcp443)" stdout.txt || fail "tls facts"
 awk -F', ' '$2 == 6' flows.csv > tcp.want
 awk -F', ' '$2 == 6 && ($13 == 443 || $14 == 443)' flows.csv > tls.want
 cmp tcp.want tcp.csv || fail "convert of a view"

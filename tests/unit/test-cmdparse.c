@@ -206,6 +206,49 @@ static void test_canonical(void **state)
 	free(a);
 }
 
+static int nop_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	(void)ctx; (void)a;
+	return 0;
+}
+
+/* Secrets are never printed; path options are marked; repeated options
+ * keep their order; flags repeat; reals print short. */
+static void test_canonical_kinds(void **state)
+{
+	static const struct cmd_opt opts[] = {
+		{ 20, 'k', "key", CMD_OPT_STR, "KEY", "a key", "secret" },
+		{ 21, 0, "initial", CMD_OPT_STR, "FILE", "a file", "file" },
+		{ 22, 'x', "xs", CMD_OPT_LIST, "X", "repeatable", NULL },
+		{ 23, 'v', "verbose", CMD_OPT_FLAG, NULL, "flag", NULL },
+		{ 24, 'A', "active", CMD_OPT_REAL, "S", "seconds", NULL },
+		CMD_OPTS_COMMON,
+		CMD_OPT_END
+	};
+	static const struct cmd_entry e = {
+		"tool", NULL, "a test tool", "", NULL, opts, 0, -1, nop_exec, 0
+	};
+	char *argv[] = { "-v", "-v", "--key", "s3cret", "-x", "b", "in", "-xa",
+			 "--initial=f.json", "-A", "300.0", "--help" };
+	struct cmd_args a;
+	struct cmd_words out = CMD_WORDS_INIT;
+	struct fm_buf b = FM_BUF_INIT;
+	struct fm_error err = { 0 };
+	(void)state;
+
+	assert_int_equal(cmd_parse(&e, 12, argv, &a, &err), 0);
+	assert_int_equal(cmd_canonical(&e, &a, "t1", &out), 0);
+	cmd_join(&out, &b);
+	assert_string_equal(b.buf, "tool in --initial f.json -x b -x a -v -v -A 300 as t1");
+	assert_null(strstr(b.buf, "s3cret"));
+	assert_int_equal(out.mark[1], CMD_W_PATH);   /* in */
+	assert_int_equal(out.mark[3], CMD_W_PATH);   /* f.json */
+	assert_int_equal(out.mark[5], 0);            /* b */
+	fm_buf_release(&b);
+	cmd_words_release(&out);
+	cmd_args_release(&a);
+}
+
 static void test_format_real(void **state)
 {
 	char buf[64];
@@ -214,6 +257,12 @@ static void test_format_real(void **state)
 
 	cmd_format_real(15.0, buf, sizeof(buf));
 	assert_string_equal(buf, "15");
+	cmd_format_real(300.0, buf, sizeof(buf));
+	assert_string_equal(buf, "300");
+	cmd_format_real(-2e6, buf, sizeof(buf));
+	assert_string_equal(buf, "-2000000");
+	cmd_format_real(15.5, buf, sizeof(buf));
+	assert_string_equal(buf, "15.5");
 	cmd_format_real(0.1, buf, sizeof(buf));
 	assert_string_equal(buf, "0.1");
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
@@ -244,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_quote_bare),
 		cmocka_unit_test(test_take_as),
 		cmocka_unit_test(test_canonical),
+		cmocka_unit_test(test_canonical_kinds),
 		cmocka_unit_test(test_format_real),
 		cmocka_unit_test(test_find),
 	};

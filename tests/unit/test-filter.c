@@ -202,6 +202,11 @@ static void test_errors(void **state)
 	fm_buf_release(&b);
 	/* just inside the limits */
 	assert_null(compile_error("((((((((((((((((((((sp))))))))))))))))))))", &col));
+	/* the field list names every field and the derived values */
+	const char *m = compile_error("port", &col);
+	for (int f = 0; f < FM_NFIELDS; f++)
+		assert_non_null(strstr(m, fm_field_name(f)));
+	assert_non_null(strstr(m, "aggs, duration, rate)"));
 }
 
 /* ---- one-record semantics ---- */
@@ -1067,7 +1072,7 @@ static void random_records(struct fm_batch *b, size_t n, uint64_t *s)
 static void test_differential(void **state)
 {
 	const size_t nrec = 700;
-	size_t nexpr = 4000;
+	size_t nexpr = 3000;
 	struct fm_batch b;
 	uint64_t s = 20261127, errors;
 	uint32_t *idx = malloc(nrec * sizeof(*idx));

@@ -47,7 +47,7 @@ static void test_reference_fits(void **state)
 	assert_int_equal(fm_histogram_read(&h, path, FM_HCOL_BASIC, NULL, &err), 0);
 	for (int y = 0; y < 3; y++) {
 		struct fm_mixture m, ref;
-		struct fm_fit_opts o = { .max_iter = 400 };
+		struct fm_fit_opts o = { .max_iter = 400, .threads = 2 };
 		double worst = 0;
 		fm_mixture_init(&m);
 		fm_mixture_init(&ref);
@@ -197,6 +197,44 @@ static void test_recover_mixture(void **state)
 	check_close("lognorm 2 s", m.comp[2].p[0], 1.0, 1e-3);
 	check_close("lognorm 2 scale", m.comp[2].p[2], 3000, 1e-3);
 	assert_true(m.comp[0].p[1] == 1 && m.comp[0].p_int[1]);
+	free_grid(&g);
+	fm_mixture_release(&truth);
+	fm_mixture_release(&m);
+}
+
+/* -U 1 -P 1: a uniform at x = 1 and a Pareto I (location 1) beyond it. */
+static void test_recover_pareto_P(void **state)
+{
+	struct fm_mixture truth, m;
+	struct fm_error err = { 0 };
+	struct fm_fit_opts o = { .max_iter = 20 };
+	struct grid g;
+	(void)state;
+	fm_mixture_init(&truth);
+	fm_mixture_init(&m);
+	/* Pareto I alpha = 1.5, beta = 1: genpareto [1/1.5, 1, 1/1.5] */
+	fm_mixture_add(&truth, 1.0, FM_DIST_GENPARETO,
+		       (double[]){ 1 / 1.5, 1, 1 / 1.5 }, NULL, &err);
+	make_grid(&g, &truth, 1.0, 1e9, 1.001);
+	for (size_t i = 0; i < g.n; i++)
+		g.w[i] *= 0.7;
+	g.w[0] = 0.3;
+	assert_int_equal(fm_fit_initial(&m, 1, 1000000000, 1, 1, 0, &err), 0);
+	assert_int_equal(m.comp[1].dist, FM_DIST_GENPARETO);
+	assert_true(m.comp[1].p[1] == 1 && m.comp[1].p_int[1]);
+	assert_int_equal(fm_fit_em(&m, g.x, g.w, g.n, &o, &err), 0);
+	double tw = 0;
+	for (size_t i = 0; i < g.n; i++)
+		tw += g.w[i];
+	check_close("uniform weight", m.comp[0].weight * tw, 0.3, 1e-9);
+	check_close("Pareto c = 1/alpha", m.comp[1].p[0], 1 / 1.5, 2e-3);
+	check_close("Pareto scale = beta/alpha", m.comp[1].p[2], 1 / 1.5, 2e-3);
+	assert_true(m.comp[1].p[1] == 1 && m.comp[1].p_int[1]);
+	/* the Pareto weight cap */
+	o.max_pareto_w = 0.5;
+	assert_int_equal(fm_fit_initial(&m, 1, 1000000000, 1, 1, 0, &err), 0);
+	assert_int_equal(fm_fit_em(&m, g.x, g.w, g.n, &o, &err), 0);
+	assert_true(m.comp[1].weight == 0.5);
 	free_grid(&g);
 	fm_mixture_release(&truth);
 	fm_mixture_release(&m);
@@ -354,12 +392,13 @@ struct job {
 	size_t n;
 	struct fm_mixture m;
 	int r;
+	unsigned threads;
 };
 
 static void *run_fit(void *arg)
 {
 	struct job *j = arg;
-	struct fm_fit_opts o = { .max_iter = 200 };
+	struct fm_fit_opts o = { .max_iter = 200, .threads = j->threads };
 	fm_mixture_init(&j->m);
 	j->r = fm_fit_initial(&j->m, 1, (int64_t)j->n, 2, 0, 3, NULL);
 	if (j->r == 0)
@@ -371,7 +410,7 @@ static void test_threads(void **state)
 {
 	enum { N = 3000 };
 	static double x[N], w[N];
-	struct job seq = { x, w, N, { 0 }, 0 }, a = seq, b = seq;
+	struct job seq = { x, w, N, { 0 }, 0, 1 }, a = seq, b = seq, c = seq;
 	pthread_t ta, tb;
 	(void)state;
 	synthetic(x, w, N);
@@ -387,6 +426,18 @@ static void test_threads(void **state)
 		assert_memory_equal(&a.m.comp[k], &seq.m.comp[k], sizeof(seq.m.comp[k]));
 		assert_memory_equal(&b.m.comp[k], &seq.m.comp[k], sizeof(seq.m.comp[k]));
 	}
+	/* a fit using 3 and 7 threads itself gives the same bits */
+	c.threads = 3;
+	run_fit(&c);
+	assert_int_equal(c.r, 0);
+	for (size_t k = 0; k < seq.m.n; k++)
+		assert_memory_equal(&c.m.comp[k], &seq.m.comp[k], sizeof(seq.m.comp[k]));
+	fm_mixture_release(&c.m);
+	c.threads = 7;
+	run_fit(&c);
+	for (size_t k = 0; k < seq.m.n; k++)
+		assert_memory_equal(&c.m.comp[k], &seq.m.comp[k], sizeof(seq.m.comp[k]));
+	fm_mixture_release(&c.m);
 	fm_mixture_release(&seq.m);
 	fm_mixture_release(&a.m);
 	fm_mixture_release(&b.m);
@@ -440,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_reference_fits),
 		cmocka_unit_test(test_recover_single),
 		cmocka_unit_test(test_recover_mixture),
+		cmocka_unit_test(test_recover_pareto_P),
 		cmocka_unit_test(test_initial),
 		cmocka_unit_test(test_warnings_errors),
 		cmocka_unit_test(test_cancel),

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "flowmodels/buf.h"
+#include "flowmodels/filter.h"
 #include "flowmodels/hist.h"
 #include "flowmodels/histogram.h"
 #include "flowmodels/io.h"
@@ -330,9 +331,11 @@ static void opts_set(struct fm_hist_opts *o, enum fm_hist_x x, int b,
 	o->x = x;
 	o->bin_exp = b;
 	o->ncols = ncols;
-	memcpy(o->cols, cols, ncols * sizeof(*cols));
+	if (ncols)
+		memcpy(o->cols, cols, ncols * sizeof(*cols));
 	o->threads = threads;
 	o->min_per_thread = 1;
+	o->rate_chunk = 1000 + (uint64_t)b * 37;   /* many rounds, uneven chunks */
 }
 
 /* Through fm_hist_add in uneven batches. */
@@ -467,6 +470,69 @@ static void test_binary_cut(void **state)
 	fm_batch_release(&b);
 }
 
+/* A filter on the threaded path selects what the sequential scan selects. */
+static void test_filter(void **state)
+{
+	struct fm_batch b;
+	const char *dir = tu_path("filter.bin");
+	static const enum fm_hist_col cols[] = { FM_HIST_COL_RATE, FM_HIST_COL_DURATION };
+	struct fm_filter *f;
+	struct fm_filter_run *run;
+	struct fm_selector sel;
+	struct fm_scan_opts so;
+	struct fm_scan *sc;
+	struct fm_hist *h;
+	struct fm_hist_opts o;
+	struct fm_error err = { 0 };
+	struct fm_cut cut;
+	const char *dirs[1] = { dir };
+
+	(void)state;
+	make_records(&b, 6000, 3);
+	write_binary(dir, &b);
+	assert_int_equal(fm_filter_compile(&f, "(prot == 6) & (octets // (packets - 1) > 300)",
+					   NULL, &err), 0);
+	/* sequential: fm_scan with the filter as selector */
+	assert_int_equal(fm_filter_run_new(&run, f, &err), 0);
+	fm_filter_selector(&sel, run);
+	opts_set(&o, FM_HIST_X_DURATION, 4, cols, 2, 1);
+	memset(&so, 0, sizeof(so));
+	so.reader.format = FM_FORMAT_BINARY;
+	so.reader.fields = fm_hist_fields(&o);
+	fm_cut_init(&so.cut);
+	so.cut.skip_in = 10;
+	so.cut.count_in = 5000;
+	so.selector = &sel;
+	assert_int_equal(fm_scan_open(&sc, &so, dirs, 1, &err), 0);
+	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
+	assert_int_equal(fm_hist_add_scan(h, sc, &err), 0);
+	uint64_t nseq = fm_hist_records(h);
+	char *seq = result_text(h);
+	fm_hist_free(h);
+	fm_scan_free(sc);
+	fm_filter_run_free(run);
+	assert_true(nseq > 500 && nseq < 4000);
+	/* threaded: each thread its own run */
+	fm_cut_init(&cut);
+	cut.skip_in = 10;
+	cut.count_in = 5000;
+	for (int t = 1; t <= 4; t += 3) {
+		opts_set(&o, FM_HIST_X_DURATION, 4, cols, 2, t);
+		o.filter = f;
+		char *par = fast_binary(dir, &o, &cut, nseq);
+		assert_string_equal(seq, par);
+		free(par);
+	}
+	/* skip-out with a filter needs the sequential scan */
+	cut.skip_out = 3;
+	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
+	assert_int_equal(fm_hist_add_binary(h, dirs, 1, &cut, NULL, &err), FM_EINVAL);
+	fm_hist_free(h);
+	free(seq);
+	fm_filter_free(f);
+	fm_batch_release(&b);
+}
+
 /* Sums beyond 64 bits are never wrapped: exact in memory, an error in csv_hist. */
 static void test_overflow(void **state)
 {
@@ -503,6 +569,25 @@ static void test_overflow(void **state)
 	assert_non_null(strstr(err.msg, "octets_sum exceeds 64 bits"));
 	fm_hist_free(h);
 
+	/*
+	 * batches whose bound adds up beyond 2^64 while the sums stay below:
+	 * each batch after the first is undone, flushed to 128 bits and redone
+	 */
+	opts_set(&o, FM_HIST_X_SIZE, 0, NULL, 0, 1);
+	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
+	for (int k = 0; k < 3; k++) {
+		fm_batch_mut(&b, FM_PACKETS)[0] = INT64_C(1) << 62;
+		fm_batch_mut(&b, FM_OCTETS)[0] = 10;
+		fm_batch_mut(&b, FM_PACKETS)[1] = 1;
+		fm_batch_mut(&b, FM_OCTETS)[1] = 11;
+		assert_int_equal(fm_hist_add(h, &b, &err), 0);
+	}
+	t = result_text(h);
+	assert_string_equal(t, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n"
+			       "10,11,3,13835058055282163712,30\n11,12,3,3,33\n");
+	free(t);
+	fm_hist_free(h);
+
 	/* a duration that does not fit in 64 bits is an error naming the record */
 	fm_batch_mut(&b, FM_PACKETS)[1] = 5;
 	fm_batch_mut(&b, FM_LAST)[1] = INT64_MAX / 100;
@@ -514,6 +599,51 @@ static void test_overflow(void **state)
 	assert_non_null(strstr(err.msg, "record 2: duration"));
 	fm_hist_free(h);
 	fm_batch_release(&b);
+}
+
+/*
+ * Real data: the reference's length histogram with -b 12 is its -b 0 one
+ * merged into the bins of fm_hist_bin_edges (a length bin [x, x+1) holds
+ * flows of exactly x packets), text for text.
+ */
+static void test_reference_rebin(void **state)
+{
+	const char *data = tu_shared_data();
+	char b0[4096], b12[4096];
+	struct fm_histogram h0, out;
+	struct fm_error err = { 0 };
+	struct fm_buf text = FM_BUF_INIT;
+	static const enum fm_hcol cols[] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS, FM_HCOL_OCTETS };
+
+	(void)state;
+	if (!data)
+		skip();
+	snprintf(b0, sizeof(b0), "%s/agh_2015061019_IPv4_anon/histograms/all/length_b0.csv", data);
+	snprintf(b12, sizeof(b12), "%s/agh_2015061019_IPv4_anon/histograms/all/length.csv", data);
+	fm_histogram_init(&h0);
+	assert_int_equal(fm_histogram_read(&h0, b0, 0, NULL, &err), 0);
+	fm_histogram_init(&out);
+	assert_int_equal(fm_histogram_setup(&out, cols, 3, &err), 0);
+	for (size_t i = 0; i < h0.n; i++) {
+		uint64_t lo, w;
+		assert_true(h0.bin_hi[i] == h0.bin_lo[i] + 1);
+		fm_hist_bin_edges((uint64_t)h0.bin_lo[i], 12, &lo, &w);
+		if (out.n == 0 || out.bin_lo[out.n - 1] != (int64_t)lo)
+			assert_int_equal(fm_histogram_add_bin(&out, (int64_t)lo,
+							      (int64_t)(lo + w), &err), 0);
+		out.flows[out.n - 1] += h0.flows[i];
+		out.packets[out.n - 1] += h0.packets[i];
+		out.octets[out.n - 1] += h0.octets[i];
+	}
+	assert_int_equal(fm_histogram_format(&out, &text, &err), 0);
+	size_t len;
+	char *want = tu_read_file(b12, &len);
+	assert_int_equal(text.len, len);
+	assert_memory_equal(text.buf, want, len);
+	free(want);
+	fm_buf_release(&text);
+	fm_histogram_release(&out);
+	fm_histogram_release(&h0);
 }
 
 /* Names, bad options, and an empty histogram. */
@@ -549,8 +679,10 @@ int main(void)
 		cmocka_unit_test(test_rate_exact),
 		cmocka_unit_test(test_naive_vs_fast),
 		cmocka_unit_test(test_binary_cut),
+		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_reference_rebin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

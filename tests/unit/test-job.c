@@ -99,6 +99,7 @@ static void test_job_done(void **state)
 	assert_int_equal(cmd_job_start(s, line, &o, &j, &err), 0);
 	assert_non_null(j);
 	assert_string_equal(cmd_job_name(j), "load");
+	assert_string_equal(cmd_job_line(j), line);
 	assert_int_equal(cmd_job_wait(j), CMD_JOB_DONE);
 	assert_true(cmd_job_fraction(j) == 1.0);
 	assert_true(cmd_job_elapsed(j) >= 0.0);
@@ -186,6 +187,47 @@ static void test_job_cancel(void **state)
 	assert_true(scratch_entries(0));   /* all removed at the end */
 }
 
+/* A tool's job (fit on a histogram object) cancelled mid-way: no mixture
+ * set appears, the histogram it read is untouched. */
+static void test_job_cancel_tool(void **state)
+{
+	struct session *s = sess_new();
+	struct cmd_job *j = NULL;
+	struct fm_error err = { 0 };
+	struct gate g;
+	struct cmd_job_opts o = { on_progress, on_done, &g };
+	char line[4300], *before, *after;
+	FILE *null = fopen("/dev/null", "w");
+	(void)state;
+
+	snprintf(line, sizeof(line), "load %s as d", make_csv());
+	assert_int_equal(sess_exec(s, line, null, null, NULL, &err), 0);
+	assert_int_equal(sess_exec(s, "hist d -x length -b 0 as h", null, null, NULL, &err), 0);
+	before = snapshot(s);
+	memset(&g, 0, sizeof(g));
+	g.hold = 1;
+	sem_init(&g.started, 0, 0);
+	sem_init(&g.go, 0, 0);
+	assert_int_equal(cmd_job_start(s, "fit h -y flows -U 2 -L 3 -i 100000 as m", &o, &j, &err), 0);
+	sem_wait(&g.started);
+	assert_true(cmd_job_cancel(j));
+	sem_post(&g.go);
+	assert_int_equal(cmd_job_wait(j), CMD_JOB_CANCELLED);
+	assert_true(cmd_job_elapsed(j) < 30.0);
+	cmd_job_free(j);
+	after = snapshot(s);
+	assert_string_equal(before, after);
+	/* the same fit, not cancelled and short, makes the set */
+	assert_int_equal(cmd_job_start(s, "fit h -y flows -U 2 -L 3 -i 5 as m", NULL, &j, &err), 0);
+	assert_int_equal(cmd_job_wait(j), CMD_JOB_DONE);
+	assert_non_null(strstr(cmd_job_output(j), "m: mixture, flows: 5 components"));
+	cmd_job_free(j);
+	free(before);
+	free(after);
+	fclose(null);
+	sess_free(s);
+}
+
 /* Jobs running side by side commit independently. */
 static void test_jobs_parallel(void **state)
 {
@@ -232,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_job_done),
 		cmocka_unit_test(test_job_failed),
 		cmocka_unit_test(test_job_cancel),
+		cmocka_unit_test(test_job_cancel_tool),
 		cmocka_unit_test(test_jobs_parallel),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Throughput of the record tools from the command line, over datasets made
+# by gen-dataset: merge 1M, anonymize 1M, sort 6.5M by `first first_ms` and
+# by `octets` (issue 3 targets: 0.15 s, 0.5 s, 0.6 s, 0.8 s).
+#   bench/bench-records.sh [N] [SORT_N] [BUILD_DIR]   (defaults 1000000 6500000 build/)
+# Files live in $BENCH_DIR (default /tmp/fm-bench; /dev/shm takes the disk
+# out of the measurement).  Inputs are read once first so that they are in
+# the page cache.  Each line gives wall time, records/s and peak RSS
+# (runstat); `time` adds user and system CPU seconds, which matter on a
+# shared machine where wall time includes waiting for a core.
+# bench-records (bench/bench-records.c) measures the same library calls
+# in-process on a dataset with flows split on purpose.
+set -euo pipefail
+N=${1:-1000000}
+NS=${2:-6500000}
+B=$(cd "${3:-build}" && pwd)
+D=${BENCH_DIR:-/tmp/fm-bench}
+FM=$B/flowmodels
+RS=$B/runstat
+KEY=boojahyoo3vaeToong0Eijee7Ahz3yee
+mkdir -p "$D"
+for n in "$N" "$NS"; do
+  [ -d "$D/gen-$n" ] || "$B/gen-dataset" "$n" "$D/gen-$n"
+  cat "$D/gen-$n"/* > /dev/null
+done
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+run() { # LABEL RECORDS OUTDIR COMMAND...
+  local label=$1 n=$2 out=$3; shift 3
+  rm -rf "$out"
+  TIMEFORMAT="  cpu: user %U s, sys %S s"
+  { time "$RS" "$label" "$n" "$@"; } 2>&1
+  rm -rf "$out"
+}
+run "merge -I 15 -A 300" "$N" "$D/merge.bin" \
+  "$FM" merge -q -i binary -o binary -O "$D/merge.bin" "$D/gen-$N"
+run "anonymize" "$N" "$D/anon.bin" \
+  "$FM" anonymize -q --key "$KEY" -i binary -o binary -O "$D/anon.bin" "$D/gen-$N"
+run "sort -k first first_ms" "$NS" "$D/sort1.bin" \
+  "$FM" sort -q -k first first_ms -O "$D/sort1.bin" "$D/gen-$NS"
+run "sort -k octets" "$NS" "$D/sort2.bin" \
+  "$FM" sort -q -k octets -O "$D/sort2.bin" "$D/gen-$NS"
