@@ -112,6 +112,8 @@ static int plot_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	fm_histogram_init(&h);
 	fm_mixture_dir_init(&mix);
 	r = cmd_plot_get_opts(a, &o, &err);
+	if (r == 0 && !*out)
+		r = fm_error_set(&err, FM_EINVAL, "-O: empty directory name");
 	if (r == 0)
 		r = get_modes(&a->v[OPT_P_PMODE], "-P", FM_PLOT_COMP | FM_PLOT_COMP_STACK |
 			      FM_PLOT_COMP_LABELS | FM_PLOT_POINTS, &o.pdf_modes, &err);

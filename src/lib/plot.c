@@ -688,10 +688,12 @@ static int emit(struct plot_run *p, const char *name, struct fm_error *err)
 /* mkdir -p */
 static int make_dirs(const char *dir, struct fm_error *err)
 {
-	char *d = strdup(dir);
+	char *d;
 	int r = 0;
 
-	if (!d)
+	if (!*dir)
+		return fm_error_set(err, FM_EINVAL, "empty output directory name");
+	if (!(d = strdup(dir)))
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	for (char *s = d + 1; ; s++) {
 		if (*s == '/' || *s == 0) {
