@@ -487,7 +487,7 @@ static void cdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 		Q(p, dat);
 		S(p, " index 'line' using 1:%d with lines lw 4 ", c + 2);
 		color(p, col_rgb[c], 0.5);
-		S(p, " title '%s (inferred from data points)'", col_name[c]);
+		S(p, " title '%s (data)'", col_name[c]);
 	}
 	if (cd->col[0].mix)
 		for (int c = 0; c < 3; c++) {
