@@ -83,7 +83,8 @@ static int parse_int(const char *s, const char *e, int allow_neg,
 
 static int parse_real(const char *s, const char *e, double *out)
 {
-	char tmp[128];
+	/* room for the exact integer form of any double (309 digits) */
+	char tmp[512];
 	char *end;
 	size_t n = (size_t)(e - s);
 
