@@ -68,7 +68,8 @@ struct fm_hist_opts {
 	uint64_t min_per_thread;          /* records a thread needs at least
 					   * (0 = 65536; tests use 1) */
 	uint64_t rate_chunk;              /* records per chunk of the threaded
-					   * rate_sum rounds (0 = 65536) */
+					   * rate_sum rounds (0 = about 8 rounds
+					   * of 64 Ki .. 1 Mi records) */
 	const struct fm_filter *filter;   /* fm_hist_add_binary: keep only the
 					   * records it selects (each thread
 					   * evaluates it with a run of its own);

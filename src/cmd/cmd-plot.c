@@ -34,10 +34,10 @@ static const struct cmd_opt plot_opts[] = {
 	  NULL },
 	{ OPT_P_PMODE, 'P', "pdf-mode", CMD_OPT_LIST, "MODE",
 	  "add to the PDF figures: comp (components), comp_stack (stacked components), "
-	  "comp_labels (components in the key), points (data points; always drawn); repeatable",
+	  "comp_labels (components in the key), points (data points; always drawn)",
 	  "comp|comp_stack|comp_labels|points" },
 	{ OPT_P_CMODE, 'C', "cdf-mode", CMD_OPT_LIST, "MODE",
-	  "add to the CDF figure: comp, comp_stack, comp_labels; repeatable",
+	  "add to the CDF figure: comp, comp_stack, comp_labels",
 	  "comp|comp_stack|comp_labels" },
 	CMD_OPT_OUTPUT("output directory (default: .; created when missing)"),
 	CMD_OPTS_COMMON,
@@ -112,6 +112,8 @@ static int plot_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	fm_histogram_init(&h);
 	fm_mixture_dir_init(&mix);
 	r = cmd_plot_get_opts(a, &o, &err);
+	if (r == 0 && !*out)
+		r = fm_error_set(&err, FM_EINVAL, "-O: empty directory name");
 	if (r == 0)
 		r = get_modes(&a->v[OPT_P_PMODE], "-P", FM_PLOT_COMP | FM_PLOT_COMP_STACK |
 			      FM_PLOT_COMP_LABELS | FM_PLOT_POINTS, &o.pdf_modes, &err);

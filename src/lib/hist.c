@@ -1031,7 +1031,7 @@ maps:
 
 /* ---- the multi-threaded binary path ---- */
 
-/* Records per chunk of the interleaved (rate_sum) mode, by default. */
+/* Records per chunk of the interleaved (rate_sum) mode, at least. */
 #define RATE_CHUNK ((uint64_t)FM_BATCH_CAP * 4)
 
 /* Workers wait here until the main thread knows how many started. */
@@ -1376,11 +1376,21 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 			have_barrier = 1;
 		}
 	}
+	/*
+	 * About 8 rounds (few meetings at the barriers, which cost most when
+	 * the threads do not get the CPUs at the same time), 64 Ki .. 1 Mi
+	 * records per chunk (17 bytes a record of buffer per thread).
+	 */
+	uint64_t rate_chunk = n / ((uint64_t)started * 8) + 1;
+	if (rate_chunk < RATE_CHUNK)
+		rate_chunk = RATE_CHUNK;
+	if (rate_chunk > 16 * RATE_CHUNK)
+		rate_chunk = 16 * RATE_CHUNK;
 	for (int t = 0; t < started; t++) {
 		struct worker *x = &w[t];
 		x->nworkers = started;
 		x->interleaved = interleaved;
-		x->chunk = h->o.rate_chunk ? h->o.rate_chunk : RATE_CHUNK;
+		x->chunk = h->o.rate_chunk ? h->o.rate_chunk : rate_chunk;
 		x->barrier = have_barrier ? &barrier : NULL;
 		if (interleaved) {
 			x->start = first;

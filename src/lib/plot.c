@@ -115,6 +115,7 @@ struct plot_run {
 	char *scripts[MAXFIG];       /* script names, in run order */
 	size_t nscripts;
 	struct fm_buf sc, dat;       /* the figure being built */
+	double fs;                   /* the terminal's font size (points) */
 	int fail;                    /* out of memory while building */
 };
 
@@ -262,6 +263,8 @@ static void preamble(struct plot_run *p, const char *name, int scale,
 	S(p, "# %s: %s\n# written by flowmodels plot; edit and re-run with: gnuplot %s.gp\n",
 	  name, what, name);
 	S(p, "reset\n");
+	p->fs = o->format == FM_PLOT_PNG ? fs * 1.2 : o->format == FM_PLOT_SVG ?
+		fs * 1.6 : o->format == FM_PLOT_PDF ? fs * 0.8 : 10;
 	switch (o->format) {
 	case FM_PLOT_PNG:
 		S(p, "set terminal pngcairo size %d,%d enhanced font 'Sans,%.1f' linewidth %.2f\n",
@@ -434,6 +437,13 @@ static void dat_comps(struct plot_run *p, const struct fm_chartdata *cd,
 	}
 }
 
+/* A long key (component labels) right of the graph, in a smaller font. */
+static void outside_key(struct plot_run *p)
+{
+	S(p, "set key outside right top Left reverse width -4 spacing 1 font ',%.1f'\n",
+	  p->fs * 0.72);
+}
+
 static void title(struct plot_run *p)
 {
 	if (p->o->title) {
@@ -475,7 +485,12 @@ static void cdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 	S(p, "set yrange [-0.05:1.05]\nset ytics 0.2\nset mytics 2\n");
 	S(p, "set xlabel ");
 	Q(p, xlabel(cd));
-	S(p, "\nset ylabel 'CDF (fraction of)'\nset key bottom right\n");
+	S(p, "\nset ylabel 'CDF (fraction of)'\n");
+	if (cd->col[0].mix && (p->o->cdf_modes & FM_PLOT_COMP_LABELS) &&
+	    (p->o->cdf_modes & (FM_PLOT_COMP | FM_PLOT_COMP_STACK)))
+		outside_key(p);
+	else
+		S(p, "set key bottom right\n");
 	title(p);
 	if (cd->col[0].mix)
 		for (int c = 0; c < 3; c++)
@@ -487,7 +502,7 @@ static void cdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 		Q(p, dat);
 		S(p, " index 'line' using 1:%d with lines lw 4 ", c + 2);
 		color(p, col_rgb[c], 0.5);
-		S(p, " title '%s (inferred from data points)'", col_name[c]);
+		S(p, " title '%s (data)'", col_name[c]);
 	}
 	if (cd->col[0].mix)
 		for (int c = 0; c < 3; c++) {
@@ -538,7 +553,12 @@ static void pdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 		range(p, "y", lo, hi, 1);
 	S(p, "set xlabel ");
 	Q(p, xlabel(cd));
-	S(p, "\nset ylabel 'PDF of %s'\nset key top right\n", col_name[c]);
+	S(p, "\nset ylabel 'PDF of %s'\n", col_name[c]);
+	if (k->mix && (p->o->pdf_modes & FM_PLOT_COMP_LABELS) &&
+	    (p->o->pdf_modes & (FM_PLOT_COMP | FM_PLOT_COMP_STACK)))
+		outside_key(p);
+	else
+		S(p, "set key top right\n");
 	title(p);
 	if (k->mix)
 		plot_comps(p, dat, col_name[c], k->mix, p->o->pdf_modes, &first);
@@ -688,10 +708,12 @@ static int emit(struct plot_run *p, const char *name, struct fm_error *err)
 /* mkdir -p */
 static int make_dirs(const char *dir, struct fm_error *err)
 {
-	char *d = strdup(dir);
+	char *d;
 	int r = 0;
 
-	if (!d)
+	if (!*dir)
+		return fm_error_set(err, FM_EINVAL, "empty output directory name");
+	if (!(d = strdup(dir)))
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	for (char *s = d + 1; ; s++) {
 		if (*s == '/' || *s == 0) {
@@ -894,7 +916,7 @@ static int run_gnuplot(struct plot_run *p, const struct fm_log *log,
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t np = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (size_t)ncpu;
 	pid_t pids[4] = { 0 };
-	char errfile[4][32];
+	char errfile[4][48];
 	int r = 0;
 
 	if (np > p->nscripts)
@@ -911,7 +933,7 @@ static int run_gnuplot(struct plot_run *p, const struct fm_log *log,
 		argv[a++] = (char *)prog;
 		for (size_t i = k; i < p->nscripts; i += np)
 			argv[a++] = p->scripts[i];
-		snprintf(errfile[k], sizeof(errfile[k]), ".gnuplot-stderr.%zu", k);
+		snprintf(errfile[k], sizeof(errfile[k]), ".gnuplot-stderr.%u", (unsigned)k);
 		pids[k] = spawn(p, argv, errfile[k], &xerr);
 		free(argv);
 		if (pids[k] < 0) {

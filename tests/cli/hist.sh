@@ -35,7 +35,7 @@ expect_eq "long names" \
 a=$("$FM" hist -q -i binary -x size -b 4 --skip-in 17 --count-in 200 --skip-out 3 --count-out 150 "$T/g.bin")
 b=$("$FM" hist -q -i csv_flow -x size -b 4 --skip-in 17 --count-in 200 --skip-out 3 --count-out 150 "$G/flows-300.csv")
 expect_eq "cutting binary = csv" "$a" "$b"
-expect_eq "cutting records" "$(tail -n +2 <<<"$a" | cut -d, -f3 | paste -sd+ | bc)" 150
+expect_eq "cutting records" "$(tail -n +2 <<<"$a" | cut -d, -f3 | awk '{s += $1} END {print s}')" 150
 
 # a filter: threaded binary = csv scan = convert --filter-expr | hist
 fe='(prot == 6) & (octets // (packets - 1) > 100)'
@@ -47,7 +47,7 @@ expect_eq "filter = convert | hist" "$a" "$c"
 a=$("$FM" hist -q -i binary -x size --filter-expr "$fe" --skip-out 5 --count-out 40 "$T/g.bin" 2>/dev/null)
 b=$("$FM" hist -q -i csv_flow -x size --filter-expr "$fe" --skip-out 5 --count-out 40 "$G/flows-300.csv" 2>/dev/null)
 expect_eq "filter with skip-out/count-out" "$a" "$b"
-expect_eq "filter count-out records" "$(tail -n +2 <<<"$a" | cut -d, -f3 | paste -sd+ | bc)" 40
+expect_eq "filter count-out records" "$(tail -n +2 <<<"$a" | cut -d, -f3 | awk '{s += $1} END {print s}')" 40
 
 # summary line and -o none
 "$FM" hist -i binary -o none "$T/g.bin" > "$T/none.out" 2> "$T/err"

@@ -42,6 +42,10 @@ bad() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 # The pane prints "fm-exit=STATUS" when flowmodels ends and stays open.
 start() {
 	local cols=$1 rows=$2; shift 2
+	# a fresh server socket each time: a server just killed may still be
+	# shutting down on the old one (seen under load)
+	tm kill-server >/dev/null 2>&1
+	SOCK="fm$$-$RANDOM"
 	local envs=() defaults=(LANG=C.UTF-8 LC_ALL=C.UTF-8 "XDG_STATE_HOME=$T/state"
 		"FLOWMODELS_THEMES=${FM_SOURCE_DIR:-.}/themes") d
 	local given=" "

@@ -1,7 +1,8 @@
 /*
  * test-chartdata.c - the chart-data functions (chartdata.h) against
  * hand-computed values, a naive interpolation (differential), and
- * invariants on the reference histogram with its mixtures.
+ * invariants on the reference histogram with its mixtures, and the
+ * reference formulas computed by numpy/scipy (tests/golden/plot).
  *
  * The small histogram used by most tests (bins [1,2) [2,3) [4,6)
  * [10,12); flows 4 2 1 1, packets 4 4 5 20, octets 400 1000 2000 8000)
@@ -409,6 +410,96 @@ static void test_reference(void **state)
 	fm_histogram_release(&h);
 }
 
+static const char *source_dir(void)
+{
+	static char dir[4096];
+	const char *env = getenv("FM_SOURCE_DIR");
+	char *p;
+
+	if (env && *env)
+		return env;
+	snprintf(dir, sizeof(dir), "%s", __FILE__);
+	p = strstr(dir, "/tests/unit/");
+	if (!p)
+		return NULL;
+	*p = '\0';
+	return dir;
+}
+
+static void rel(double got, double want, double tol, const char *what, size_t i)
+{
+	double m = fabs(want) > 1e-300 ? fabs(want) : 1e-300;
+
+	if (!(fabs(got - want) <= tol * m))
+		fail_msg("%s at grid point %zu: got %.17g, oracle %.17g (rel %.3g)",
+			 what, i, got, want, fabs(got - want) / m);
+}
+
+/*
+ * The reference's figure numbers, computed by numpy/scipy from its
+ * formulas (tests/golden/plot/make-golden.py -> length-lines.txt).
+ */
+static void test_oracle(void **state)
+{
+	const char *data = tu_shared_data(), *src = source_dir();
+	char hp[1024], mp[1024], gp[4200];
+	struct fm_histogram h;
+	struct fm_mixture_dir md;
+	struct fm_chartdata cd;
+	struct fm_error err = { 0 };
+	char *text, *s;
+	size_t row = 0;
+	(void)state;
+
+	if (!data || !src)
+		skip();
+	snprintf(hp, sizeof(hp), "%s/agh_2015061019_IPv4_anon/histograms/all/length.csv", data);
+	snprintf(mp, sizeof(mp), "%s/agh_2015061019_IPv4_anon/mixtures/all/length", data);
+	snprintf(gp, sizeof(gp), "%s/tests/golden/plot/length-lines.txt", src);
+	fm_histogram_init(&h);
+	fm_mixture_dir_init(&md);
+	if (fm_histogram_read(&h, hp, FM_HCOL_BASIC, NULL, &err) < 0 ||
+	    fm_mixture_dir_read(&md, mp, &err) < 0)
+		skip();
+	text = tu_read_file(gp, NULL);
+	assert_non_null(text);
+	assert_int_equal(fm_chartdata_build(&cd, &h, &md, FM_MIX_X_LENGTH,
+					    FM_CHART_NPOINTS, 1, &err), 0);
+	for (s = text; *s; ) {
+		double v[19];
+		char *e = strchr(s, '\n');
+		int k = 0;
+
+		if (*s != '#') {
+			char *q = s;
+			for (k = 0; k < 19; k++)
+				v[k] = strtod(q, &q);
+			assert_true(row < cd.n);
+			assert_true(cd.x[row] == v[0]);
+			for (int c = 0; c < 3; c++) {
+				const struct fm_chart_col *col = &cd.col[c];
+				rel(col->cdf[row], v[1 + 4 * c], 1e-13, "data cdf", row);
+				rel(col->pdf[row], v[2 + 4 * c], 1e-11, "data pdf", row);
+				rel(col->mix_cdf[row], v[3 + 4 * c], 1e-9, "mixture cdf", row);
+				rel(col->mix_pdf[row], v[4 + 4 * c], 1e-8, "mixture pdf", row);
+			}
+			rel(cd.col[1].avg_line[row], v[13], 1e-10, "avg packets", row);
+			rel(cd.col[2].avg_line[row], v[14], 1e-10, "avg octets", row);
+			rel(cd.ps_line[row], v[15], 1e-10, "packet size", row);
+			rel(cd.col[1].mix_avg[row], v[16], 1e-8, "model avg packets", row);
+			rel(cd.col[2].mix_avg[row], v[17], 1e-8, "model avg octets", row);
+			rel(cd.ps_mix[row], v[18], 1e-8, "model packet size", row);
+			row++;
+		}
+		s = e ? e + 1 : s + strlen(s);
+	}
+	assert_int_equal(row, cd.n);
+	free(text);
+	fm_chartdata_release(&cd);
+	fm_mixture_dir_release(&md);
+	fm_histogram_release(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_rolling),
 		cmocka_unit_test(test_reference),
+		cmocka_unit_test(test_oracle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
