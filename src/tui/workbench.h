@@ -1,7 +1,9 @@
 /*
  * workbench.h - the workbench's state, shared by its modules:
- * workbench.c (start, main loop, keys, commands), draw.c (layout and
- * panels), prompt.c (the readline bridge), theme.c (themes on curses).
+ * workbench.c (start, main loop, keys, commands, --demo), draw.c (layout
+ * and panels), prompt.c (the readline bridge), theme.c (themes on
+ * curses), fitview.c (the interactive fit); the pure parts are chart*.c,
+ * views.c, theme-file.c, roles.c and words.c.
  *
  * One thread (the UI thread) owns ncurses, readline and this struct.
  * Nothing draws directly in response to an event: handlers change the
