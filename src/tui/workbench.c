@@ -369,9 +369,10 @@ static void help_key(struct tui *t, int ch)
 }
 
 /*
- * Single keys on the selected object: Enter / i shows its info, e / f / d
- * put an export / fit / drop command for it on the prompt (Enter runs it,
- * so nothing happens by accident) and give the prompt the focus.
+ * Single keys on the selected object: Enter / i shows its info, f opens
+ * the fit view of a histogram, e / g / d put an export / generate / drop
+ * command for it on the prompt (Enter runs it, so nothing happens by
+ * accident) and give the prompt the focus.
  */
 static void object_key(struct tui *t, int ch)
 {
@@ -384,6 +385,7 @@ static void object_key(struct tui *t, int ch)
 		tui_command(t, line);
 		return;
 	case 'e': fmt = "export %s -O "; break;
+	case 'g': fmt = "generate %s -s 100000 --seed 1 -o binary -O "; break;
 	case 'f':
 		tui_fit_open(t, t->selected);
 		return;
