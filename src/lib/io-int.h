@@ -26,11 +26,43 @@ struct fm_source_ops {
 	/* Bytes consumed so far. */
 	uint64_t (*position)(const struct fm_source *s);
 	void (*close)(struct fm_source *s);
+	/*
+	 * Late materialisation (both NULL when a source does not offer it,
+	 * e.g. text formats, which decode every field of a line anyway).
+	 * next_cols is next restricted to the columns `fields` (a subset of
+	 * those the source was opened with): b->fields says which columns the
+	 * batch holds.  gather then fills the columns `fields` of dst for the
+	 * records idx[0..k) (ascending, relative to the batch the last
+	 * next_cols returned): into dst's owned storage; or, with idx NULL
+	 * and k that batch's size, for every record, setting dst's column
+	 * pointers to source memory (valid until the next call) - the
+	 * pass-through case.
+	 */
+	long (*next_cols)(struct fm_source *s, struct fm_batch *b, size_t max,
+			  uint32_t fields, struct fm_error *err);
+	int (*gather)(struct fm_source *s, const uint32_t *idx, size_t k,
+		      uint32_t fields, struct fm_batch *dst,
+		      struct fm_error *err);
 };
 
 struct fm_source {
 	const struct fm_source_ops *ops;
 };
+
+/*
+ * The reader's side of late materialisation (used by fm_scan when a
+ * selector needs fewer columns than the caller): fm_reader_next_cols is
+ * fm_reader_next decoding only the columns `fields` where the current
+ * source allows it (b->fields tells what was decoded: all the reader's
+ * columns when the source has no next_cols); fm_reader_gather is the
+ * current source's gather, to be called only after a batch that lacked
+ * columns.
+ */
+long fm_reader_next_cols(struct fm_reader *r, struct fm_batch *b, size_t max,
+			 uint32_t fields, struct fm_error *err);
+int fm_reader_gather(struct fm_reader *r, const uint32_t *idx, size_t k,
+		     uint32_t fields, struct fm_batch *dst,
+		     struct fm_error *err);
 
 /* Open one input of the given format (path "-" = stdin for text formats). */
 typedef int (*fm_source_open_fn)(struct fm_source **out, const char *path,
