@@ -659,42 +659,6 @@ fail:
 	return r;
 }
 
-/*
- * Store the leading values of v[0..k) that fit the unsigned code at out
- * (aligned: the output buffer only ever holds elements of one size) and
- * return how many.  The common case, all fit, is checked with an OR
- * over the block and stored with a plain loop, both vectorisable (see
- * VEC_BLOCK); otherwise the values are stored one by one up to the first
- * that does not fit.
- */
-#define DEF_NARROW(name, T, MAX) \
-	static size_t name(unsigned char *out, const int64_t *restrict v, size_t k) \
-	{ \
-		T *restrict q = (T *)(void *)out; \
-		uint64_t acc = 0; \
-		size_t i = 0; \
-		for (; i + VEC_BLOCK <= k; i += VEC_BLOCK) \
-			for (size_t t = 0; t < VEC_BLOCK; t++) \
-				acc |= (uint64_t)v[i + t]; \
-		for (; i < k; i++) \
-			acc |= (uint64_t)v[i]; \
-		if (acc <= (MAX)) { \
-			for (i = 0; i + VEC_BLOCK <= k; i += VEC_BLOCK) \
-				for (size_t t = 0; t < VEC_BLOCK; t++) \
-					q[i + t] = (T)v[i + t]; \
-			for (; i < k; i++) \
-				q[i] = (T)v[i]; \
-			return k; \
-		} \
-		for (i = 0; i < k && (uint64_t)v[i] <= (MAX); i++) \
-			q[i] = (T)v[i]; \
-		return i; \
-	}
-DEF_NARROW(narrow_B, uint8_t, UINT8_MAX)
-DEF_NARROW(narrow_H, uint16_t, UINT16_MAX)
-DEF_NARROW(narrow_I, uint32_t, UINT32_MAX)
-#undef DEF_NARROW
-
 int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 			   struct fm_error *err)
 {
@@ -720,9 +684,9 @@ int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 				continue;
 			}
 			switch (c) {
-			case 'B': j = narrow_B(p, v + i, k); break;
-			case 'H': j = narrow_H(p, v + i, k); break;
-			case 'I': j = narrow_I(p, v + i, k); break;
+			case 'B': for (; j < k && (uint64_t)v[i + j] <= UINT8_MAX; j++) p[j] = (uint8_t)v[i + j]; break;
+			case 'H': for (; j < k && (uint64_t)v[i + j] <= UINT16_MAX; j++) { uint16_t x = (uint16_t)v[i + j]; memcpy(p + 2 * j, &x, 2); } break;
+			case 'I': for (; j < k && (uint64_t)v[i + j] <= UINT32_MAX; j++) { uint32_t x = (uint32_t)v[i + j]; memcpy(p + 4 * j, &x, 4); } break;
 			case 'Q': case 'q': memcpy(p, v + i, k * 8); j = k; break;
 			default: for (; j < k && fm_code_holds(c, v[i + j]); j++) put_value(p + es * j, c, v[i + j]); break;
 			}

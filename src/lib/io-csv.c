@@ -511,11 +511,7 @@ static int csv_write_chunk(struct fm_csv_writer *w, const struct fm_batch *b,
 	pthread_mutex_unlock(&w->mu);
 	if (r < 0)
 		return r;
-	if (w->len + w->hlen <= CSV_OUTBUF) {
-		memcpy(w->buf + w->len, w->hbuf, w->hlen);
-		w->len += w->hlen;
-		return 0;
-	}
+	/* the two halves are written as they are, without a copy */
 	if ((r = csv_flush(w, err)) < 0)
 		return r;
 	if (fm_write_all(w->fd, w->hbuf, w->hlen) < 0)
