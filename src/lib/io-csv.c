@@ -384,9 +384,11 @@ static char *csv_format_line(const uint8_t *u64, const struct fm_batch *b,
 		if ((uint64_t)v < 10)
 			*p++ = (char)('0' + v);
 		else if (v > 0 || u64[f])
-			p += fm_fmt_u64(p, (uint64_t)v);
-		else
-			p += fm_fmt_i64(p, v);
+			p += fm_fmt_u64_inline(p, (uint64_t)v);
+		else {
+			*p++ = '-';
+			p += fm_fmt_u64_inline(p, (uint64_t)0 - (uint64_t)v);
+		}
 		if (f + 1 < FM_NFIELDS) {
 			p[0] = ',';
 			p[1] = ' ';

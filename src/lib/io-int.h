@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "flowmodels/io.h"
 
@@ -138,6 +139,37 @@ int fm_parse_u64(const char **p, const char *end, uint64_t *out);
 
 /* Format v as decimal into dst (at least 20 bytes); returns the length. */
 size_t fm_fmt_u64(char *dst, uint64_t v);
+
+/* The same, inline for the hot loop of the csv_flow writer (io-text.c has
+ * the tables: "00".."99" and the powers of ten up to 10^19). */
+extern const char fm_digit_pairs[201];
+extern const uint64_t fm_pow10_u64[20];
+
+static inline size_t fm_fmt_u64_inline(char *dst, uint64_t v)
+{
+	if (v < 10) {
+		dst[0] = (char)('0' + v);
+		return 1;
+	}
+	/* digits: log10 estimate from the bit length, corrected once */
+	int bits = 64 - __builtin_clzll(v);
+	int n = (bits * 1233) >> 12;
+	n += n < 20 && v >= fm_pow10_u64[n];
+	char *p = dst + n;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, fm_digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, fm_digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return (size_t)n;
+}
 size_t fm_fmt_i64(char *dst, int64_t v);
 
 /* Write all of buf to fd, retrying short writes; 0 or FM_EIO (errno set). */
