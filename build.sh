@@ -40,7 +40,8 @@ case "$mode" in
   run)
     install_deps
     build build
-    exec ./build/flowmodels "${@:2}"
+    [ $# -gt 1 ] && exec ./build/flowmodels "${@:2}"
+    exec ./build/flowmodels --demo   # the workbench on its demo session
     ;;
   test)
     install_deps

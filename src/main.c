@@ -51,6 +51,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: flowmodels COMMAND [OPTIONS] [ARGS]\n"
 		"       flowmodels --replay FILE\n"
+		"       flowmodels [--demo] [--theme NAME] [--color=WHEN] [--charset SET]\n"
+		"                  (no command, on a terminal: the workbench)\n"
 		"       flowmodels --help | --version\n\n"
 		"Statistical models of IP network flows: convert, cut, merge and sort\n"
 		"flow records, bin them into histograms, fit mixture models, generate\n"

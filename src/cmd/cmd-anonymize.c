@@ -60,18 +60,25 @@ static int get_key(const struct cmd_args *a, unsigned char key[FM_ANON_KEY_LEN],
 	return r;
 }
 
+struct anon_job {
+	const unsigned char *key;
+	struct fm_anon_stats *stats;
+};
+
+static int anon_run(void *arg, struct fm_scan *scan, struct fm_writer *w,
+		    struct fm_error *err)
+{
+	struct anon_job *job = arg;
+	return fm_anonymize_run(scan, w, job->key, job->stats, err);
+}
+
 static int anonymize_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = { 0 };
 	struct fm_anon_stats st;
-	enum fm_format ofmt;
-	struct cmd_scan *cs = NULL;
-	struct fm_writer *w = NULL;
-	struct fm_writer_opts wo;
 	unsigned char key[FM_ANON_KEY_LEN];
-	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : "-";
+	struct anon_job job = { key, &st };
 	double t0 = cmd_now();
-	char *temp = NULL;
 	int r;
 
 	memset(&st, 0, sizeof(st));
@@ -83,31 +90,8 @@ static int anonymize_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	r = get_key(a, key, &err);
 	if (r == 0)
-		r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_CSV_FLOW, &ofmt, &err);
-	if (r == 0 && ofmt != FM_FORMAT_CSV_FLOW && ofmt != FM_FORMAT_BINARY)
-		r = fm_error_set(&err, FM_EINVAL,
-				 "cannot write format '%s' (output formats: csv_flow, binary)",
-				 a->v[OPT_OUT_FORMAT].s);
-	if (r == 0)   /* in a session: the result becomes a dataset */
-		r = cmd_records_output(ctx, a, &out, &ofmt, &temp, &err);
-	if (r == 0)
-		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &cs, &err);
-	if (r == 0) {
-		memset(&wo, 0, sizeof(wo));
-		wo.format = ofmt;
-		wo.log = &ctx->log;
-		r = fm_writer_open(&w, &wo, out, &err);
-	}
-	if (r == 0)
-		r = fm_anonymize_run(cmd_scan_get(cs), w, key, &st, &err);
+		r = cmd_run_records(ctx, a, 1, anon_run, &job, NULL, &err);
 	fm_anon_key_wipe(key, sizeof(key));
-	if (r == 0)
-		r = fm_writer_commit(w, &err);
-	fm_writer_free(w);
-	cmd_scan_close(cs);
-	if (r == 0 && (r = cmd_result_records(ctx, out, ofmt, temp, 0, &err)) > 0)
-		r = 0;
-	free(temp);
 	if (r < 0)
 		return cmd_fail(ctx, &err);
 	if (st.dropped)

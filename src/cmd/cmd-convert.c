@@ -18,40 +18,20 @@ static const struct cmd_opt convert_opts[] = {
 	CMD_OPT_END
 };
 
+static int convert_run(void *arg, struct fm_scan *scan, struct fm_writer *w,
+		       struct fm_error *err)
+{
+	return fm_scan_copy(scan, w, arg, err);
+}
+
 static int convert_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = { 0 };
-	enum fm_format ofmt;
-	struct cmd_scan *cs = NULL;
-	struct fm_writer *w = NULL;
-	struct fm_writer_opts wo;
-	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : "-";
 	uint64_t written = 0, nread = 0;
 	double t0 = cmd_now();
-	int r;
 
-	r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_CSV_FLOW, &ofmt, &err);
-	if (r == 0 && ofmt != FM_FORMAT_CSV_FLOW && ofmt != FM_FORMAT_BINARY)
-		r = fm_error_set(&err, FM_EINVAL,
-				 "cannot write format '%s' (output formats: csv_flow, binary)",
-				 a->v[OPT_OUT_FORMAT].s);
-	if (r == 0)
-		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &cs, &err);
-	if (r == 0) {
-		memset(&wo, 0, sizeof(wo));
-		wo.format = ofmt;
-		wo.log = &ctx->log;
-		r = fm_writer_open(&w, &wo, out, &err);
-	}
-	if (r == 0)
-		r = fm_scan_copy(cmd_scan_get(cs), w, &written, &err);
-	if (r == 0)
-		r = fm_writer_commit(w, &err);
-	if (cs)
-		fm_scan_counts(cmd_scan_get(cs), &nread, NULL);
-	fm_writer_free(w);
-	cmd_scan_close(cs);
-	if (r < 0)
+	/* convert only writes files: it never makes a session object */
+	if (cmd_run_records(ctx, a, 0, convert_run, &written, &nread, &err) < 0)
 		return cmd_fail(ctx, &err);
 	cmd_summary(ctx, "convert: %llu records read, %llu written in %.3f s",
 			(unsigned long long)nread, (unsigned long long)written,

@@ -98,3 +98,45 @@ void cmd_scan_close(struct cmd_scan *cs)
 	fm_filter_free(cs->filter);
 	free(cs);
 }
+
+int cmd_run_records(struct cmd_ctx *ctx, const struct cmd_args *a,
+		    int make_dataset, cmd_records_fn run, void *arg,
+		    uint64_t *nread, struct fm_error *err)
+{
+	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : "-";
+	struct cmd_scan *cs = NULL;
+	struct fm_writer *w = NULL;
+	struct fm_writer_opts wo;
+	enum fm_format ofmt;
+	char *temp = NULL;
+	int r;
+
+	r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_CSV_FLOW, &ofmt, err);
+	if (r == 0 && ofmt != FM_FORMAT_CSV_FLOW && ofmt != FM_FORMAT_BINARY)
+		r = fm_error_set(err, FM_EINVAL,
+				 "cannot write format '%s' (output formats: csv_flow, binary)",
+				 a->v[OPT_OUT_FORMAT].s);
+	if (r == 0 && make_dataset)
+		r = cmd_records_output(ctx, a, &out, &ofmt, &temp, err);
+	if (r == 0)
+		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &cs, err);
+	if (r == 0) {
+		memset(&wo, 0, sizeof(wo));
+		wo.format = ofmt;
+		wo.log = &ctx->log;
+		r = fm_writer_open(&w, &wo, out, err);
+	}
+	if (r == 0)
+		r = run(arg, cmd_scan_get(cs), w, err);
+	if (r == 0)
+		r = fm_writer_commit(w, err);
+	if (cs && nread)
+		fm_scan_counts(cmd_scan_get(cs), nread, NULL);
+	fm_writer_free(w);
+	cmd_scan_close(cs);
+	if (r == 0 && make_dataset &&
+	    (r = cmd_result_records(ctx, out, ofmt, temp, 0, err)) > 0)
+		r = 0;
+	free(temp);
+	return r;
+}

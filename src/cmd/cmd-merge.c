@@ -24,19 +24,25 @@ static const struct cmd_opt merge_opts[] = {
 	CMD_OPT_END
 };
 
+struct merge_job {
+	const struct fm_merge_opts *opts;
+	struct fm_merge_stats *stats;
+};
+
+static int merge_run(void *arg, struct fm_scan *scan, struct fm_writer *w,
+		     struct fm_error *err)
+{
+	struct merge_job *job = arg;
+	return fm_merge_run(scan, w, job->opts, job->stats, err);
+}
+
 static int merge_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = { 0 };
 	struct fm_merge_opts mo;
 	struct fm_merge_stats st;
-	enum fm_format ofmt;
-	struct cmd_scan *cs = NULL;
-	struct fm_writer *w = NULL;
-	struct fm_writer_opts wo;
-	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : "-";
+	struct merge_job job = { &mo, &st };
 	double t0 = cmd_now();
-	char *temp = NULL;
-	int r;
 
 	memset(&st, 0, sizeof(st));
 	fm_merge_opts_init(&mo);
@@ -44,31 +50,7 @@ static int merge_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		mo.inactive = a->v[OPT_INACTIVE].d;
 	if (a->v[OPT_ACTIVE].set)
 		mo.active = a->v[OPT_ACTIVE].d;
-	r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_CSV_FLOW, &ofmt, &err);
-	if (r == 0 && ofmt != FM_FORMAT_CSV_FLOW && ofmt != FM_FORMAT_BINARY)
-		r = fm_error_set(&err, FM_EINVAL,
-				 "cannot write format '%s' (output formats: csv_flow, binary)",
-				 a->v[OPT_OUT_FORMAT].s);
-	if (r == 0)   /* in a session: the result becomes a dataset */
-		r = cmd_records_output(ctx, a, &out, &ofmt, &temp, &err);
-	if (r == 0)
-		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &cs, &err);
-	if (r == 0) {
-		memset(&wo, 0, sizeof(wo));
-		wo.format = ofmt;
-		wo.log = &ctx->log;
-		r = fm_writer_open(&w, &wo, out, &err);
-	}
-	if (r == 0)
-		r = fm_merge_run(cmd_scan_get(cs), w, &mo, &st, &err);
-	if (r == 0)
-		r = fm_writer_commit(w, &err);
-	fm_writer_free(w);
-	cmd_scan_close(cs);
-	if (r == 0 && (r = cmd_result_records(ctx, out, ofmt, temp, 0, &err)) > 0)
-		r = 0;
-	free(temp);
-	if (r < 0)
+	if (cmd_run_records(ctx, a, 1, merge_run, &job, NULL, &err) < 0)
 		return cmd_fail(ctx, &err);
 	if (st.reversed)
 		fm_warn(&ctx->log, "%llu record pairs were in reversed order (swapped)",

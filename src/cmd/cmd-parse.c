@@ -176,10 +176,21 @@ int cmd_valid_name(const char *name)
 
 int cmd_take_as(struct cmd_words *w, char **name, struct fm_error *err)
 {
+	int trailing;
+
 	*name = NULL;
 	if (w->n >= 2 && strcmp(w->v[w->n - 1], "as") == 0)
 		return fm_error_set(err, FM_EINVAL, "'as' needs a name");
-	if (w->n < 3 || strcmp(w->v[w->n - 2], "as") != 0)
+	trailing = w->n >= 3 && strcmp(w->v[w->n - 2], "as") == 0;
+	/*
+	 * A bare `as` elsewhere would print back as a trailing `as NAME` and
+	 * change meaning on replay: refuse it (write ./as for such a file).
+	 */
+	for (size_t i = 1; i + (trailing ? 2 : 0) < w->n; i++)
+		if (strcmp(w->v[i], "as") == 0)
+			return fm_error_set(err, FM_EINVAL,
+					    "'as NAME' must come last (a file named as: write ./as)");
+	if (!trailing)
 		return 0;
 	if (!cmd_valid_name(w->v[w->n - 1]))
 		return fm_error_set(err, FM_EINVAL,
@@ -203,6 +214,23 @@ void cmd_format_real(double d, char *buf, size_t size)
 		if (strtod(buf, NULL) == d)
 			break;
 	}
+}
+
+/*
+ * Add an option and its string value.  A value "as" is attached
+ * (--name=as) so that it cannot read back as the `as NAME` clause.
+ */
+static int opt_value_words(const struct cmd_opt *o, const char *flag,
+			   const char *val, unsigned char mark,
+			   struct cmd_words *out)
+{
+	if (strcmp(val, "as") == 0) {
+		char word[96];
+		snprintf(word, sizeof(word), "--%s=as", o->long_name);
+		return cmd_words_add(out, word);
+	}
+	int r = cmd_words_add(out, flag);
+	return r ? r : cmd_words_add_mark(out, val, mark);
 }
 
 static int opt_words(const struct cmd_opt *o, const struct cmd_value *v,
@@ -236,16 +264,11 @@ static int opt_words(const struct cmd_opt *o, const struct cmd_value *v,
 			r = cmd_words_add(out, num);
 		break;
 	case CMD_OPT_STR:
-		r = cmd_words_add(out, flag);
-		if (r == 0)
-			r = cmd_words_add_mark(out, v->s, mark);
+		r = opt_value_words(o, flag, v->s, mark, out);
 		break;
 	case CMD_OPT_LIST:
-		for (size_t k = 0; k < v->nlist && r == 0; k++) {
-			r = cmd_words_add(out, flag);
-			if (r == 0)
-				r = cmd_words_add_mark(out, v->list[k], mark);
-		}
+		for (size_t k = 0; k < v->nlist && r == 0; k++)
+			r = opt_value_words(o, flag, v->list[k], mark, out);
 		break;
 	}
 	return r;

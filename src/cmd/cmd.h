@@ -186,6 +186,20 @@ int cmd_scan_open(struct cmd_ctx *ctx, const struct cmd_args *a,
 		  enum fm_format def_format, uint32_t fields,
 		  struct cmd_scan **out, struct fm_error *err);
 struct fm_scan *cmd_scan_get(struct cmd_scan *cs);
+/*
+ * The frame of a record-to-record tool (convert, merge, anonymize): the
+ * output format (-o: csv_flow or binary) and place (-O, default stdout;
+ * with make_dataset, in a session without -O, a scratch directory that
+ * becomes the result dataset), the scan over the inputs (format, cutting,
+ * filter) and a writer.  run(arg, scan, writer, err) does the tool's work;
+ * the output is then committed (and registered in a session).  *nread,
+ * when not NULL, receives the records read.
+ */
+typedef int (*cmd_records_fn)(void *arg, struct fm_scan *scan,
+			      struct fm_writer *w, struct fm_error *err);
+int cmd_run_records(struct cmd_ctx *ctx, const struct cmd_args *a,
+		    int make_dataset, cmd_records_fn run, void *arg,
+		    uint64_t *nread, struct fm_error *err);
 void cmd_scan_close(struct cmd_scan *cs);
 
 /* Print a closing summary line on ctx->err (unless quiet), first

@@ -245,22 +245,7 @@ static long csv_next(struct fm_source *src, struct fm_batch *b, size_t max,
 static int64_t csv_skip(struct fm_source *src, int64_t n, struct fm_error *err)
 {
 	struct csv_source *s = (struct csv_source *)src;
-	int64_t done = 0;
-
-	while (done < n) {
-		const char *line;
-		size_t len;
-		int r = fm_textin_line(&s->in, &line, &len, err);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			break;
-		while (len > 0 && (*line == ' ' || *line == '\t'))
-			line++, len--;
-		if (len > 0)
-			done++;
-	}
-	return done;
+	return fm_textin_skip_records(&s->in, n, NULL, err);
 }
 
 static uint64_t csv_position(const struct fm_source *src)

@@ -128,6 +128,13 @@ int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
  */
 long fm_textin_lines(struct fm_textin *t, size_t max, const char **starts,
 		     uint32_t *lens, struct fm_error *err);
+/*
+ * Skip up to n records, a record being a line that is not blank (spaces,
+ * tabs) and, when ignore is not NULL, not equal to ignore after leading
+ * blanks.  Returns the number skipped (fewer only at the end) or an error.
+ */
+int64_t fm_textin_skip_records(struct fm_textin *t, int64_t n,
+			       const char *ignore, struct fm_error *err);
 void fm_textin_close(struct fm_textin *t);
 
 /*

@@ -135,22 +135,7 @@ static long pipe_next(struct fm_source *src, struct fm_batch *b, size_t max,
 static int64_t pipe_skip(struct fm_source *src, int64_t n, struct fm_error *err)
 {
 	struct pipe_source *s = (struct pipe_source *)src;
-	int64_t done = 0;
-
-	while (done < n) {
-		const char *line;
-		size_t len;
-		int r = fm_textin_line(&s->in, &line, &len, err);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			break;
-		while (len > 0 && (*line == ' ' || *line == '\t'))
-			line++, len--;
-		if (len > 0)
-			done++;
-	}
-	return done;
+	return fm_textin_skip_records(&s->in, n, s->ignore, err);
 }
 
 static uint64_t pipe_position(const struct fm_source *src)

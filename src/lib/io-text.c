@@ -160,6 +160,28 @@ long fm_textin_lines(struct fm_textin *t, size_t max, const char **starts,
 	return (long)n;
 }
 
+int64_t fm_textin_skip_records(struct fm_textin *t, int64_t n,
+			       const char *ignore, struct fm_error *err)
+{
+	int64_t done = 0;
+
+	while (done < n) {
+		const char *line;
+		size_t len;
+		int r = fm_textin_line(t, &line, &len, err);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		while (len > 0 && (*line == ' ' || *line == '\t'))
+			line++, len--;
+		if (len > 0 && !(ignore && len == strlen(ignore) &&
+				 memcmp(line, ignore, len) == 0))
+			done++;
+	}
+	return done;
+}
+
 void fm_textin_close(struct fm_textin *t)
 {
 	if (t->own_fd && t->fd >= 0)

@@ -17,6 +17,8 @@
 
 #include "flowmodels/buf.h"
 #include "cmd/cmd.h"
+#include "cmd/objtypes.h"
+#include "views.h"
 #include "workbench.h"
 
 const char *const tui_view_names[TUI_VIEWS] = {
@@ -42,6 +44,8 @@ void tui_layout(struct tui *t)
 	del(&t->w_info);
 	del(&t->w_prompt);
 	del(&t->w_help);
+	del(&t->w_fitl);
+	del(&t->w_fitr);
 	t->too_small = t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS;
 	t->dirty = DIRTY_ALL;
 	clearok(curscr, TRUE);
@@ -64,6 +68,11 @@ void tui_layout(struct tui *t)
 	t->w_info = newwin(info_h, t->cols, 1 + main_h, 0);
 	t->w_prompt = newwin(1, t->cols, t->rows - 1, 0);
 	t->w_help = newwin(t->rows - 2, t->cols - 4, 1, 2);
+	{
+		int fw = t->cols / 3 < 46 ? 46 : t->cols / 3;
+		t->w_fitl = newwin(main_h, fw, 1, 0);
+		t->w_fitr = newwin(main_h, t->cols - fw, 1, fw);
+	}
 	if (t->w_prompt)
 		keypad(t->w_prompt, TRUE);
 }
@@ -81,10 +90,9 @@ static void put(struct tui *t, WINDOW *w, int y, int x, int role, const char *s)
 	(void)maxx;
 }
 
-/* Like put but stops at column limit (exclusive) by bytes of ASCII text
- * or by the window edge. */
-static void putn(struct tui *t, WINDOW *w, int y, int x, int role,
-		 const char *s, int width)
+/* Like put but at most width cells (and never past the window edge). */
+void tui_putn(struct tui *t, WINDOW *w, int y, int x, int role,
+	      const char *s, int width)
 {
 	char buf[1024];
 	int maxx = getmaxx(w);
@@ -127,26 +135,9 @@ static void frame(struct tui *t, WINDOW *w, const char *title, int focused)
 	if (title) {
 		char buf[256];
 		snprintf(buf, sizeof(buf), " %s ", title);
-		putn(t, w, 0, 2, focused ? ROLE_PANEL_FOCUS : ROLE_PANEL_TITLE, buf,
+		tui_putn(t, w, 0, 2, focused ? ROLE_PANEL_FOCUS : ROLE_PANEL_TITLE, buf,
 		     maxx - 4);
 	}
-}
-
-/* n with a k/M/G suffix: "35.2M". */
-static void human(uint64_t n, char *buf, size_t size)
-{
-	static const char suffix[] = "kMGTPE";
-	double v = (double)n;
-	int k = -1;
-
-	while (v >= 1000 && k < 5) {
-		v /= 1000;
-		k++;
-	}
-	if (k < 0)
-		snprintf(buf, size, "%llu", (unsigned long long)n);
-	else
-		snprintf(buf, size, "%.*f%c", v < 10 ? 2 : v < 100 ? 1 : 0, v, suffix[k]);
 }
 
 static void draw_status(struct tui *t)
@@ -159,51 +150,52 @@ static void draw_status(struct tui *t)
 	werase(w);
 	put(t, w, 0, t->cols - 11, ROLE_STATUS_ACCENT, "[F1] help");
 	put(t, w, 0, 1, ROLE_STATUS_ACCENT, "flowmodels");
-	fm_buf_printf(&b, "  session: %s  object: %s   ", "(new)",
-		      t->nobjects ? "?" : "-");
+	{
+		const char *file = sess_file(t->sess), *base;
+		base = file && strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+		fm_buf_printf(&b, "  session: %s%s  object: %s   ",
+			      base ? base : "(new)", sess_dirty(t->sess) ? "*" : "",
+			      t->selected[0] ? t->selected : "-");
+	}
 	fm_buf_addstr(&b, "");
-	putn(t, w, 0, 11, ROLE_STATUS, fm_buf_str(&b), limit - 11);
+	tui_putn(t, w, 0, 11, ROLE_STATUS, fm_buf_str(&b), limit - 11);
 	x = 11 + (int)b.len;
 	fm_buf_reset(&b);
 	if (t->job && x < limit) {
-		uint64_t done, total;
-		char bar[16 * 3 + 1], d[16], tot[16];
+		double frac = cmd_job_fraction(t->job), secs = cmd_job_elapsed(t->job);
+		char bar[16 * 3 + 1];
+		const char *full = t->utf8 ? "\xe2\x96\x88" : "#";   /* █ */
+		const char *empty = t->utf8 ? "\xe2\x96\x91" : ".";  /* ░ */
 		int filled, width = 16;
 		size_t o = 0;
 
-		tui_job_progress(t->job, &done, &total);
-		filled = total ? (int)((double)done / (double)total * width + 0.5) : -1;
+		filled = frac >= 0 ? (int)(frac * width + 0.5) : -1;
 		for (int i = 0; i < width; i++) {
 			const char *g;
 			if (filled < 0)   /* unknown total: a moving block */
-				g = i == (int)(tui_job_elapsed(t->job) * 8) % width ?
-				    "\xe2\x96\x88" : "\xe2\x96\x91";
+				g = i == (int)(secs * 8) % width ? full : empty;
 			else
-				g = i < filled ? "\xe2\x96\x88" : "\xe2\x96\x91";
-			memcpy(bar + o, g, 3);
-			o += 3;
+				g = i < filled ? full : empty;
+			memcpy(bar + o, g, strlen(g));
+			o += strlen(g);
 		}
 		bar[o] = 0;
-		fm_buf_printf(&b, "%s ", tui_job_name(t->job));
+		fm_buf_printf(&b, "%s ", cmd_job_name(t->job));
 		fm_buf_addstr(&b, "");
-		putn(t, w, 0, x, ROLE_STATUS_ACCENT, fm_buf_str(&b), limit - x);
+		tui_putn(t, w, 0, x, ROLE_STATUS_ACCENT, fm_buf_str(&b), limit - x);
 		x += (int)b.len;
-		putn(t, w, 0, x, ROLE_STATUS_PROGRESS, bar, limit - x);
+		tui_putn(t, w, 0, x, ROLE_STATUS_PROGRESS, bar, limit - x);
 		x += width;
 		fm_buf_reset(&b);
-		human(done, d, sizeof(d));
-		human(total, tot, sizeof(tot));
-		if (total)
-			fm_buf_printf(&b, " %s/%s", d, tot);
-		else
-			fm_buf_printf(&b, " %s", d);
-		fm_buf_printf(&b, "  %.1f s", tui_job_elapsed(t->job));
-		if (tui_job_cancelled(t->job))
+		if (frac >= 0)
+			fm_buf_printf(&b, " %3.0f%%", 100 * frac);
+		fm_buf_printf(&b, "  %.1f s", secs);
+		if (t->job_cancelling)
 			fm_buf_addstr(&b, "  cancelling");
 		if (t->nqueue)
 			fm_buf_printf(&b, "  +%zu queued", t->nqueue);
 		fm_buf_addstr(&b, "");
-		putn(t, w, 0, x, ROLE_STATUS, fm_buf_str(&b), limit - x);
+		tui_putn(t, w, 0, x, ROLE_STATUS, fm_buf_str(&b), limit - x);
 	}
 	fm_buf_release(&b);
 	wnoutrefresh(w);
@@ -212,30 +204,190 @@ static void draw_status(struct tui *t)
 static void draw_objects(struct tui *t)
 {
 	WINDOW *w = t->w_objects;
+	int inner = getmaxy(w) - 2, maxx = getmaxx(w);
+	size_t n, first = 0, sel = 0;
+	struct fm_buf b = FM_BUF_INIT;
 
 	frame(t, w, "Objects", t->focus == FOCUS_OBJECTS);
-	if (!t->nobjects) {
-		putn(t, w, 1, 2, ROLE_PANEL_DIM, "no objects yet", getmaxx(w) - 3);
-		putn(t, w, 3, 2, ROLE_PANEL_DIM, "run a command below,", getmaxx(w) - 3);
-		putn(t, w, 4, 2, ROLE_PANEL_DIM, "F1 lists the commands", getmaxx(w) - 3);
+	sess_lock(t->sess);
+	n = sess_count(t->sess);
+	if (!n) {
+		tui_putn(t, w, 1, 2, ROLE_PANEL_DIM, "no objects yet", maxx - 3);
+		tui_putn(t, w, 3, 2, ROLE_PANEL_DIM, "load FILE [as NAME],", maxx - 3);
+		tui_putn(t, w, 4, 2, ROLE_PANEL_DIM, "F1 lists the commands", maxx - 3);
 	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(sess_at(t->sess, i)->name, t->selected))
+			sel = i;
+	if (sel >= (size_t)inner)
+		first = sel - (size_t)inner + 1;
+	for (size_t i = first; i < n && (int)(i - first) < inner; i++) {
+		const struct sess_obj *o = sess_at(t->sess, i);
+		int is_sel = !strcmp(o->name, t->selected);
+
+		fm_buf_reset(&b);
+		fm_buf_printf(&b, "%s%-4s %s ", is_sel ? (t->utf8 ? "\xe2\x96\xb8" : ">") : " ", o->name,
+			      sess_obj_kind(o));
+		sess_obj_facts(o, &b);
+		fm_buf_addstr(&b, "");
+		tui_putn(t, w, 1 + (int)(i - first), 1,
+		     is_sel ? ROLE_PANEL_SELECT : ROLE_PANEL_TEXT, fm_buf_str(&b), maxx - 2);
+	}
+	sess_unlock(t->sess);
+	fm_buf_release(&b);
 	wnoutrefresh(w);
+}
+
+/* Copy a rendered canvas into w at (y, x). */
+static void blit(struct tui *t, WINDOW *w, int y, int x,
+		 const struct chart_canvas *cv)
+{
+	for (int r = 0; r < cv->h; r++)
+		for (int c = 0; c < cv->w; c++) {
+			const struct chart_cell *cell = &cv->cells[(size_t)r * (size_t)cv->w + (size_t)c];
+			wattrset(w, t->attr[cell->role]);
+			mvwaddstr(w, y + r, x + c, cell->ch);
+		}
+}
+
+/* The histogram a "fit" provenance names: its positional argument. */
+static int fit_source(const char *prov, char *out, size_t size)
+{
+	struct fm_error err = { 0 };
+	const struct cmd_entry *e;
+	char **w;
+	int n, found = 0;
+
+	if (!prov || tui_split_words(prov, &w, &n, &err) < 0)
+		return 0;
+	e = n > 1 ? cmd_find(w[0], &err) : NULL;
+	for (int i = 1; e && !strcmp(e->name, "fit") && i < n; i++) {
+		const struct cmd_opt *o = NULL;
+
+		if (!strcmp(w[i], "as"))
+			break;
+		if (w[i][0] != '-' || !w[i][1]) {
+			snprintf(out, size, "%s", w[i]);
+			found = 1;
+			break;
+		}
+		for (const struct cmd_opt *k = e->opts; k->long_name; k++)
+			if ((w[i][1] == '-' && !strncmp(w[i] + 2, k->long_name,
+							strlen(k->long_name)) &&
+			     (!w[i][2 + strlen(k->long_name)] ||
+			      w[i][2 + strlen(k->long_name)] == '=')) ||
+			    (w[i][1] != '-' && w[i][1] == k->short_name))
+				o = k;
+		/* an option's separate value is not the histogram */
+		if (o && o->type != CMD_OPT_FLAG && !strchr(w[i], '=') &&
+		    !(w[i][1] != '-' && w[i][2]))
+			i++;
+	}
+	tui_free_words(w);
+	return found;
+}
+
+static int is_hist(const struct sess_obj *o)
+{
+	return o && o->kind == SESS_TYPED && o->type == &cmd_histogram_type;
+}
+
+static int is_mixture(const struct sess_obj *o)
+{
+	return o && o->kind == SESS_TYPED && o->type == &cmd_mixture_type;
+}
+
+/*
+ * The chart of the selected object into the chart panel; NULL when drawn,
+ * else a note to show.  A histogram is drawn with the newest mixture set
+ * fitted to it; a mixture set with the histogram it was fitted to.
+ * (Hold the session lock.)
+ */
+static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
+{
+	const struct fm_mixture *mix[3] = { NULL, NULL, NULL };
+	struct sess_obj *h = NULL, *m = NULL;
+	const char *note = "no chart for this kind of object (charts show "
+			   "histograms and mixtures)";
+	char name[128];
+	struct tui_view v;
+	struct chart_canvas cv;
+
+	if (is_hist(o)) {
+		h = o;
+		for (size_t i = sess_count(t->sess); i-- > 0;) {
+			struct sess_obj *k = sess_at(t->sess, i);
+			if (is_mixture(k) && fit_source(k->provenance, name, sizeof(name)) &&
+			    !strcmp(name, h->name)) {
+				m = k;
+				break;
+			}
+		}
+	} else if (is_mixture(o)) {
+		m = o;
+		if (fit_source(o->provenance, name, sizeof(name)))
+			h = sess_find(t->sess, name);
+		if (!is_hist(h))
+			return "the histogram this mixture was fitted to is not in "
+			       "the session";
+	}
+	if (!h)
+		return note;
+	if (m) {
+		const struct cmd_mixset *set = m->data;
+		for (int k = 0; k < 3; k++)
+			if (set->have[k])
+				mix[k] = &set->mix[k];
+	}
+	if (tui_view_histogram(&v, t->view, h->data, tui_view_xkind(h->provenance),
+			       mix, m ? m->name : NULL) < 0)
+		return "out of memory";
+	note = v.note;
+	if (!note && chart_canvas_init(&cv, getmaxx(w) - 2, getmaxy(w) - 2) == 0) {
+		chart_render(&v.chart, t->charset, &cv);
+		blit(t, w, 1, 1, &cv);
+		chart_canvas_release(&cv);
+	}
+	tui_view_release(&v);
+	return note;
+}
+
+static const char *draw_object_chart(struct tui *t, WINDOW *w)
+{
+	const char *note = "no chart: select a histogram (load FILE or hist ...)";
+	struct sess_obj *o;
+
+	if (!t->selected[0])
+		return note;
+	sess_lock(t->sess);
+	o = sess_find(t->sess, t->selected);
+	if (o)
+		note = object_chart(t, w, o);
+	sess_unlock(t->sess);
+	return note;
 }
 
 static void draw_chart(struct tui *t)
 {
 	WINDOW *w = t->w_chart;
 	int maxy = getmaxy(w), maxx = getmaxx(w), x = 2;
-	char title[128];
+	char title[256];
 	static const char *const cs_names[] = { "braille", "block", "ascii" };
 
 	snprintf(title, sizeof(title), "%s (%s)", tui_view_names[t->view],
 		 cs_names[t->charset]);
+	const char *note;
+
+	if (t->selected[0])
+		snprintf(title, sizeof(title), "%s of %s (%s)", tui_view_names[t->view],
+			 t->selected, cs_names[t->charset]);
 	frame(t, w, title, t->focus == FOCUS_CHART);
-	putn(t, w, maxy / 2 - 1, 3, ROLE_PANEL_DIM,
-	     "no chart: charts show the selected histogram or mixture", maxx - 5);
-	putn(t, w, maxy / 2, 3, ROLE_PANEL_DIM,
-	     "(objects come with the session layer; views 1-7 / F2-F8)", maxx - 5);
+	note = draw_object_chart(t, w);
+	if (note) {
+		tui_putn(t, w, maxy / 2 - 1, 3, ROLE_PANEL_DIM, note, maxx - 5);
+		tui_putn(t, w, maxy / 2, 3, ROLE_PANEL_DIM,
+		     "views 1-7 / F2-F8; set charset braille|block|ascii", maxx - 5);
+	}
 	/* the view tabs on the bottom border; when they do not fit, only the
 	 * current one keeps its name */
 	int full = 0, compact;
@@ -248,7 +400,7 @@ static void draw_chart(struct tui *t)
 			 compact && v != t->view ? "" : tui_view_names[v]);
 		if (x + (int)strlen(tab) + 1 >= maxx - 1)
 			break;
-		putn(t, w, maxy - 1, x, v == t->view ? ROLE_PANEL_SELECT : ROLE_PANEL_TITLE,
+		tui_putn(t, w, maxy - 1, x, v == t->view ? ROLE_PANEL_SELECT : ROLE_PANEL_TITLE,
 		     tab, maxx - x - 1);
 		x += (int)strlen(tab) + 1;
 	}
@@ -258,18 +410,43 @@ static void draw_chart(struct tui *t)
 static void draw_info(struct tui *t)
 {
 	WINDOW *w = t->w_info;
-	int inner = getmaxy(w) - 2, maxx = getmaxx(w);
+	int inner = getmaxy(w) - 2, maxx = getmaxx(w), first_row = 1;
 	size_t end, start;
 
+	{
+		struct fm_buf title = FM_BUF_INIT, facts = FM_BUF_INIT;
+		struct sess_obj *o;
+
+		sess_lock(t->sess);
+		o = t->selected[0] ? sess_find(t->sess, t->selected) : NULL;
+		if (o) {
+			fm_buf_printf(&title, "%s: %s", o->name, o->provenance ? o->provenance : "");
+			sess_obj_facts(o, &facts);
+		} else {
+			fm_buf_addstr(&title, "Messages");
+		}
+		sess_unlock(t->sess);
+		if (t->log_scroll)
+			fm_buf_addstr(&title, " (scrolled; End: latest)");
+		fm_buf_addstr(&title, "");
+		fm_buf_addstr(&facts, "");
+		frame(t, w, fm_buf_str(&title), t->focus == FOCUS_INFO);
+		if (o && inner > 2) {
+			tui_putn(t, w, 1, 2, ROLE_PANEL_TITLE, fm_buf_str(&facts), maxx - 3);
+			inner--;
+			first_row = 2;
+		}
+		fm_buf_release(&title);
+		fm_buf_release(&facts);
+	}
 	if (t->log_scroll + (size_t)inner > t->nlog)   /* the top page stays full */
 		t->log_scroll = t->nlog > (size_t)inner ? t->nlog - (size_t)inner : 0;
-	frame(t, w, t->log_scroll ? "Messages (scrolled; End: latest)" : "Messages",
-	      t->focus == FOCUS_INFO);
+
 	end = t->nlog - t->log_scroll;
 	start = end > (size_t)inner ? end - (size_t)inner : 0;
 	for (size_t i = start; i < end; i++)
-		putn(t, w, 1 + (int)(i - start), 2, t->log[i].role, t->log[i].text,
-		     maxx - 3);
+		tui_putn(t, w, first_row + (int)(i - start), 2, t->log[i].role,
+		     t->log[i].text, maxx - 3);
 	wnoutrefresh(w);
 }
 
@@ -282,8 +459,12 @@ char **tui_help_lines(size_t *n)
 		"                        info (in the prompt Tab completes; on an empty",
 		"                        line it moves to the objects panel)",
 		"  Esc or :              back to the prompt (from a panel)",
-		"  Up Down PgUp PgDn     move or scroll in a panel; history in the prompt",
-		"  Home End              first / last line in a panel",
+		"  Up Down PgUp PgDn     select an object / scroll the messages; history",
+		"                        in the prompt",
+		"  Home End              first / last object or message",
+		"  Enter or i (objects)  info of the selected object",
+		"  f (objects)           the fit view of the selected histogram",
+		"  e, g, d (objects)     put export / generate / drop NAME on the prompt",
 		"  1-7 (panels), F2-F8   chart view: PDF flows, PDF packets, PDF octets,",
 		"                        CDF, averages, packet size, time series",
 		"  Ctrl-C                cancel the running job (never quits)",
@@ -291,14 +472,14 @@ char **tui_help_lines(size_t *n)
 		"  q (panels), quit      quit (asks while work would be lost)",
 		"",
 		"Workbench commands",
-		"  help [COMMAND]        this help, or a command's options",
+		"  help                  this help",
 		"  theme [NAME]          list themes or switch (default, dark, light,",
 		"                        high-contrast, mono)",
-		"  set charset braille|block|ascii   how charts are drawn",
 		"  clear                 clear the messages",
-		"  quit, q, exit         leave the workbench",
+		"  quit, q, exit         leave (asks when the session has unsaved changes)",
 		"",
-		"Commands (the same as 'flowmodels COMMAND ...'; COMMAND --help)",
+		"Session commands (help COMMAND shows the options; charts: set charset",
+		"braille|block|ascii)",
 	};
 	size_t nk = sizeof(keys) / sizeof(keys[0]), nc = 0, k = 0;
 	char **v;
@@ -336,7 +517,7 @@ static void draw_help(struct tui *t)
 	for (int i = 0; i < inner && (size_t)(i + t->help_scroll) < n; i++) {
 		const char *s = lines[i + t->help_scroll];
 		int heading = s[0] && s[0] != ' ';
-		putn(t, w, 1 + i, 2, heading ? ROLE_PANEL_TITLE : ROLE_PANEL_TEXT, s,
+		tui_putn(t, w, 1 + i, 2, heading ? ROLE_PANEL_TITLE : ROLE_PANEL_TEXT, s,
 		     maxx - 4);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -371,21 +552,22 @@ void tui_draw(struct tui *t)
 		t->dirty = 0;
 		return;
 	}
-	if (t->help_open) {
-		/* the help covers the panels; the status line and prompt stay */
-		if (t->dirty & DIRTY_STATUS)
-			draw_status(t);
-		draw_help(t);
+	if (t->dirty & DIRTY_STATUS)
+		draw_status(t);
+	if (t->fit) {
+		if (t->dirty & (DIRTY_OBJECTS | DIRTY_CHART | DIRTY_HELP))
+			tui_fit_draw(t, t->w_fitl, t->w_fitr);
 	} else {
-		if (t->dirty & DIRTY_STATUS)
-			draw_status(t);
 		if (t->dirty & (DIRTY_OBJECTS | DIRTY_HELP))
 			draw_objects(t);
 		if (t->dirty & (DIRTY_CHART | DIRTY_HELP))
 			draw_chart(t);
-		if (t->dirty & (DIRTY_INFO | DIRTY_HELP))
-			draw_info(t);
 	}
+	if (t->dirty & (DIRTY_INFO | DIRTY_HELP))
+		draw_info(t);
+	/* the help covers the panels (drawn after them, so on top) */
+	if (t->help_open)
+		draw_help(t);
 	/* the prompt last: its window holds the cursor */
 	tui_prompt_draw(t, t->w_prompt);
 	wnoutrefresh(t->w_prompt);

@@ -98,6 +98,14 @@ void tui_prompt_key(int key)
 		}
 }
 
+void tui_prompt_set(const char *text)
+{
+	rl_replace_line(text, 0);
+	rl_point = rl_end;
+	if (the_tui)
+		the_tui->dirty |= DIRTY_PROMPT;
+}
+
 const char *tui_prompt_line(void)
 {
 	return rl_line_buffer ? rl_line_buffer : "";
@@ -234,8 +242,10 @@ static char **complete(const char *text, int start, int end)
 		goto done;
 	}
 	if (!strcmp(words[0], "set")) {
-		if (nwords == 1)
+		if (nwords == 1) {
 			cand_add("charset", text);
+			cand_add("echo", text);
+		}
 		else if (!strcmp(words[1], "charset"))
 			cand_choices("braille|block|ascii", text);
 		goto done;
@@ -262,9 +272,15 @@ static char **complete(const char *text, int start, int end)
 		}
 		goto done;
 	}
-	/* positional: field names inside filter-like words are rare; offer
-	 * files (readline's own completion) */
-	rl_attempted_completion_over = 0;
+	/* positional: object names, else file names (readline's own) */
+	if (the_tui && the_tui->sess) {
+		sess_lock(the_tui->sess);
+		for (size_t i = 0; i < sess_count(the_tui->sess); i++)
+			cand_add(sess_at(the_tui->sess, i)->name, text);
+		sess_unlock(the_tui->sess);
+	}
+	if (!ncands)
+		rl_attempted_completion_over = 0;
 done:
 	tui_free_words(words);
 	if (rl_attempted_completion_over == 0 && !ncands)

@@ -75,7 +75,9 @@ int tui_theme_load(const char *name, struct tui_theme *theme,
 	char *text = NULL;
 	int n, rc;
 
-	if (strchr(name, '/')) {
+	size_t nlen = strlen(name);
+
+	if (strchr(name, '/') || (nlen > 6 && !strcmp(name + nlen - 6, ".theme"))) {
 		snprintf(path, sizeof(path), "%s", name);
 		text = read_text(path);
 		if (!text)

@@ -7,7 +7,7 @@
 /* Open the workbench; argv = the workbench options after the program
  * name.  Returns the exit status. */
 int tui_main(int argc, char **argv);
-/* Whether arg is a workbench option (--theme, --color, --charset). */
+/* Whether arg is a workbench option (--demo, --theme, --color, --charset). */
 int tui_is_option(const char *arg);
 
 #endif

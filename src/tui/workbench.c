@@ -1,8 +1,9 @@
 /*
  * workbench.c - the interactive workbench: start-up (options, terminal,
  * theme, readline), the main loop, keys and focus, and the workbench's
- * own commands (help, theme, set charset, clear, quit).  Every other line
- * typed at the prompt runs as a job (run.h) on a worker thread.
+ * own commands (help, theme, clear, quit).  Every other line typed at the
+ * prompt runs in the session (src/cmd/session.h) as a job on a worker
+ * thread (src/cmd/job.h).
  *
  * The main loop poll()s the tty, the wake-up pipe the workers write to
  * when a job ends, and a timer (10 Hz while a job runs, for its progress
@@ -12,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -19,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <ftw.h>
+#include <sys/stat.h>
 
 #include "flowmodels/buf.h"
 #include "cmd/cmd.h"
@@ -29,7 +33,7 @@
 #endif
 
 const char *const tui_builtin_commands[] = {
-	"help", "theme", "set", "clear", "quit", "exit", NULL
+	"help", "theme", "clear", "quit", "exit", NULL
 };
 
 static const char *const charset_names[] = { "braille", "block", "ascii" };
@@ -79,6 +83,20 @@ static void log_line(struct tui *t, int role, const char *s, size_t len)
 
 static void log_text(struct tui *t, int role, const char *s)
 {
+	size_t lines = 0;
+
+	/* Only the last TUI_LOG_MAX lines could be kept: skip to them. */
+	for (const char *p = s; *p; p++)
+		lines += *p == '\n';
+	if (lines > TUI_LOG_MAX) {
+		size_t skip = lines - TUI_LOG_MAX;
+		char note[64];
+
+		for (size_t k = 0; k < skip; k++)
+			s = strchr(s, '\n') + 1;
+		snprintf(note, sizeof(note), "(%zu earlier lines not shown)", skip);
+		log_line(t, ROLE_PANEL_DIM, note, strlen(note));
+	}
 	while (*s) {
 		const char *nl = strchr(s, '\n');
 		size_t len = nl ? (size_t)(nl - s) : strlen(s);
@@ -102,8 +120,19 @@ void tui_log(struct tui *t, int role, const char *fmt, ...)
 
 /* ---- jobs ---- */
 
+/* Worker thread: the job ended; wake the main loop. */
+static void job_done(void *arg)
+{
+	struct tui *t = arg;
+	char c = 1;
+
+	while (write(t->wake[1], &c, 1) < 0 && errno == EINTR)
+		;
+}
+
 static void start_job(struct tui *t, const char *line)
 {
+	struct cmd_job_opts opts = { NULL, job_done, t };
 	struct fm_error err = { 0 };
 
 	if (t->job) {
@@ -112,50 +141,84 @@ static void start_job(struct tui *t, const char *line)
 			return;
 		t->queue = q;
 		t->queue[t->nqueue++] = strdup(line);
-		tui_log(t, ROLE_PANEL_DIM, "queued after %s: %s", tui_job_name(t->job),
+		tui_log(t, ROLE_PANEL_DIM, "queued after %s: %s", cmd_job_name(t->job),
 			line);
 		t->dirty |= DIRTY_STATUS;
 		return;
 	}
-	if (tui_job_start(line, t->wake[1], &t->job, &err) < 0) {
+	if (cmd_job_start(t->sess, line, &opts, &t->job, &err) < 0) {
 		tui_log(t, ROLE_MSG_ERROR, "%s", err.msg);
+		t->job = NULL;
 		return;
 	}
+	t->job_cancelling = 0;
 	t->dirty |= DIRTY_STATUS;
+}
+
+/* Select the object called name ("" = none). */
+static void select_object(struct tui *t, const char *name)
+{
+	snprintf(t->selected, sizeof(t->selected), "%s", name);
+	t->dirty |= DIRTY_STATUS | DIRTY_OBJECTS | DIRTY_CHART | DIRTY_INFO;
+}
+
+/* After a command: the charset setting, new objects (the newest gets
+ * selected), a selection that was dropped. */
+static void sync_session(struct tui *t)
+{
+	const char *cs = sess_setting(t->sess, "charset");
+	size_t n;
+
+	for (int i = 0; i < 3 && cs; i++)
+		if (!strcmp(cs, charset_names[i]) && t->charset != (enum chart_charset)i) {
+			t->charset = (enum chart_charset)i;
+			t->dirty |= DIRTY_CHART;
+		}
+	sess_lock(t->sess);
+	n = sess_count(t->sess);
+	if (n > t->nobjects_seen && n > 0)
+		select_object(t, sess_at(t->sess, n - 1)->name);
+	else if (t->selected[0] && !sess_find(t->sess, t->selected))
+		select_object(t, n ? sess_at(t->sess, n - 1)->name : "");
+	t->nobjects_seen = n;
+	sess_unlock(t->sess);
+	t->dirty |= DIRTY_OBJECTS | DIRTY_STATUS | DIRTY_INFO;
 }
 
 static void collect_job(struct tui *t)
 {
-	const char *out, *errtext;
-	int status, cancelled;
-	double secs;
+	enum cmd_job_state st;
 
-	if (!t->job || !tui_job_done(t->job))
+	if (!t->job)
 		return;
-	cancelled = tui_job_cancelled(t->job);
-	secs = tui_job_elapsed(t->job);
-	status = tui_job_finish(t->job, &out, &errtext);
-	log_text(t, ROLE_MSG_INFO, out);
-	for (const char *s = errtext; *s;) {
+	st = cmd_job_state(t->job);
+	if (st == CMD_JOB_RUNNING)
+		return;
+	log_text(t, ROLE_MSG_INFO, cmd_job_output(t->job));
+	for (const char *s = cmd_job_messages(t->job); *s;) {
 		const char *nl = strchr(s, '\n');
 		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		int role = status ? ROLE_MSG_ERROR : ROLE_MSG_INFO;
 		char *line = strndup(s, len);
 
-		if (line && strstr(line, "warning:"))
-			role = ROLE_MSG_WARN;
 		if (line)
-			log_line(t, role, line, len);
+			log_line(t, strstr(line, "warning:") ? ROLE_MSG_WARN :
+				 ROLE_MSG_INFO, line, len);
 		free(line);
 		s += len + (nl ? 1 : 0);
 	}
-	if (cancelled && status)
+	if (st == CMD_JOB_FAILED)
+		tui_log(t, ROLE_MSG_ERROR, "%s", cmd_job_error(t->job)->msg);
+	else if (st == CMD_JOB_CANCELLED)
 		tui_log(t, ROLE_MSG_WARN, "%s: cancelled after %.1f s",
-			tui_job_name(t->job), secs);
-	tui_job_free(t->job);
+			cmd_job_name(t->job), cmd_job_elapsed(t->job));
+	cmd_job_free(t->job);
 	t->job = NULL;
-	t->dirty |= DIRTY_STATUS | DIRTY_OBJECTS | DIRTY_CHART;
-	if (t->nqueue) {
+	t->job_cancelling = 0;
+	sync_session(t);
+	if (sess_quit_requested(t->sess))
+		t->quit = 1;
+	t->dirty |= DIRTY_STATUS | DIRTY_CHART;
+	if (t->nqueue && !t->quit) {
 		char *next = t->queue[0];
 		memmove(t->queue, t->queue + 1, (t->nqueue - 1) * sizeof(*t->queue));
 		t->nqueue--;
@@ -177,8 +240,12 @@ static void cancel_job(struct tui *t)
 		tui_log(t, ROLE_MSG_WARN, "dropped %zu queued command%s", t->nqueue,
 			t->nqueue == 1 ? "" : "s");
 	t->nqueue = 0;
-	tui_job_cancel(t->job);
-	tui_log(t, ROLE_MSG_WARN, "cancelling %s...", tui_job_name(t->job));
+	if (cmd_job_cancel(t->job)) {
+		t->job_cancelling = 1;
+		tui_log(t, ROLE_MSG_WARN, "cancelling %s...", cmd_job_name(t->job));
+	} else {
+		tui_log(t, ROLE_MSG_WARN, "%s is already finishing", cmd_job_name(t->job));
+	}
 	t->dirty |= DIRTY_STATUS;
 }
 
@@ -186,7 +253,7 @@ static void cancel_job(struct tui *t)
 
 static void request_quit(struct tui *t)
 {
-	if (t->job) {
+	if (t->job || sess_dirty(t->sess)) {
 		t->confirm_quit = 1;
 		t->focus = FOCUS_PROMPT;
 		t->dirty |= DIRTY_PROMPT | DIRTY_ALL;
@@ -226,54 +293,11 @@ static void cmd_theme(struct tui *t, char **words, int n)
 	clearok(curscr, TRUE);
 }
 
-static void cmd_set(struct tui *t, char **words, int n)
+static void open_help(struct tui *t)
 {
-	if (n < 2) {
-		tui_log(t, ROLE_MSG_INFO, "charset = %s   (braille|block|ascii)",
-			charset_names[t->charset]);
-		return;
-	}
-	if (strcmp(words[1], "charset") != 0) {
-		tui_log(t, ROLE_MSG_ERROR, "set: unknown setting '%s' (settings: charset)",
-			words[1]);
-		return;
-	}
-	for (int i = 0; i < 3; i++)
-		if (n == 3 && !strcmp(words[2], charset_names[i])) {
-			t->charset = (enum chart_charset)i;
-			tui_log(t, ROLE_MSG_INFO, "charset = %s", charset_names[i]);
-			t->dirty |= DIRTY_CHART;
-			return;
-		}
-	tui_log(t, ROLE_MSG_ERROR, "set charset: expected braille, block or ascii");
-}
-
-static void cmd_help(struct tui *t, char **words, int n)
-{
-	struct fm_error err = { 0 };
-	const struct cmd_entry *e;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	if (n < 2) {
-		t->help_open = 1;
-		t->help_scroll = 0;
-		t->dirty = DIRTY_ALL;
-		return;
-	}
-	e = cmd_find(words[1], &err);
-	if (!e) {
-		tui_log(t, ROLE_MSG_ERROR, "help: %s", err.msg);
-		return;
-	}
-	f = open_memstream(&text, &len);
-	if (!f)
-		return;
-	cmd_print_help(e, f);
-	fclose(f);
-	log_text(t, ROLE_MSG_INFO, text);
-	free(text);
+	t->help_open = 1;
+	t->help_scroll = 0;
+	t->dirty = DIRTY_ALL;
 }
 
 void tui_command(struct tui *t, const char *line)
@@ -297,12 +321,10 @@ void tui_command(struct tui *t, const char *line)
 	else if (!strcmp(words[0], "quit") || !strcmp(words[0], "q") ||
 		 !strcmp(words[0], "exit"))
 		request_quit(t);
-	else if (!strcmp(words[0], "help") && n <= 2)
-		cmd_help(t, words, n);
+	else if (!strcmp(words[0], "help") && n == 1)
+		open_help(t);
 	else if (!strcmp(words[0], "theme"))
 		cmd_theme(t, words, n);
-	else if (!strcmp(words[0], "set"))
-		cmd_set(t, words, n);
 	else if (!strcmp(words[0], "clear")) {
 		for (size_t i = 0; i < t->nlog; i++)
 			free(t->log[i].text);
@@ -346,6 +368,35 @@ static void help_key(struct tui *t, int ch)
 	t->dirty |= DIRTY_HELP;
 }
 
+/*
+ * Single keys on the selected object: Enter / i shows its info, f opens
+ * the fit view of a histogram, e / g / d put an export / generate / drop
+ * command for it on the prompt (Enter runs it, so nothing happens by
+ * accident) and give the prompt the focus.
+ */
+static void object_key(struct tui *t, int ch)
+{
+	char line[256];
+	const char *fmt;
+
+	switch (ch) {
+	case '\r': case '\n': case KEY_ENTER: case 'i':
+		snprintf(line, sizeof(line), "info %s", t->selected);
+		tui_command(t, line);
+		return;
+	case 'e': fmt = "export %s -O "; break;
+	case 'g': fmt = "generate %s -s 100000 --seed 1 -o binary -O "; break;
+	case 'f':
+		tui_fit_open(t, t->selected);
+		return;
+	case 'd': fmt = "drop %s"; break;
+	default: return;
+	}
+	snprintf(line, sizeof(line), fmt, t->selected);
+	tui_prompt_set(line);
+	set_focus(t, FOCUS_PROMPT);
+}
+
 static void panel_key(struct tui *t, int ch)
 {
 	switch (ch) {
@@ -353,9 +404,7 @@ static void panel_key(struct tui *t, int ch)
 		set_focus(t, FOCUS_PROMPT);
 		return;
 	case '?':
-		t->help_open = 1;
-		t->help_scroll = 0;
-		t->dirty = DIRTY_ALL;
+		open_help(t);
 		return;
 	case 'q':
 		request_quit(t);
@@ -378,15 +427,27 @@ static void panel_key(struct tui *t, int ch)
 		}
 		t->dirty |= DIRTY_INFO;
 	}
-	if (t->focus == FOCUS_OBJECTS && t->nobjects) {
+	if (t->focus == FOCUS_OBJECTS) {
+		size_t n, cur = 0;
+		long want;
+
+		sess_lock(t->sess);
+		n = sess_count(t->sess);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(sess_at(t->sess, i)->name, t->selected))
+				cur = i;
 		switch (ch) {
-		case KEY_UP: if (t->selected) t->selected--; break;
-		case KEY_DOWN: if (t->selected + 1 < t->nobjects) t->selected++; break;
-		case KEY_HOME: t->selected = 0; break;
-		case KEY_END: t->selected = t->nobjects - 1; break;
-		default: return;
+		case KEY_UP: want = (long)cur - 1; break;
+		case KEY_DOWN: want = (long)cur + 1; break;
+		case KEY_HOME: want = 0; break;
+		case KEY_END: want = (long)n - 1; break;
+		default: want = -1; break;
 		}
-		t->dirty |= DIRTY_OBJECTS | DIRTY_CHART | DIRTY_STATUS;
+		if (want >= 0 && (size_t)want < n)
+			select_object(t, sess_at(t->sess, (size_t)want)->name);
+		sess_unlock(t->sess);
+		if (t->selected[0])
+			object_key(t, ch);
 	}
 }
 
@@ -401,7 +462,7 @@ static void handle_key(struct tui *t, int ch)
 		t->dirty |= DIRTY_PROMPT;
 		if (ch == 'y' || ch == 'Y') {
 			if (t->job)
-				tui_job_cancel(t->job);
+				cmd_job_cancel(t->job);
 			t->quit = 1;
 		} else {
 			tui_log(t, ROLE_PANEL_DIM, "quit cancelled");
@@ -411,7 +472,8 @@ static void handle_key(struct tui *t, int ch)
 	/* keys that work everywhere */
 	switch (ch) {
 	case 3:                           /* Ctrl-C */
-		cancel_job(t);
+		if (!tui_fit_cancel(t))
+			cancel_job(t);
 		return;
 	case 12:                          /* Ctrl-L */
 		tui_layout(t);
@@ -428,6 +490,10 @@ static void handle_key(struct tui *t, int ch)
 	}
 	if (t->help_open) {
 		help_key(t, ch);
+		return;
+	}
+	if (t->fit) {                     /* the fit view takes the keys */
+		tui_fit_key(t, ch);
 		return;
 	}
 	if (ch == KEY_BTAB) {
@@ -449,13 +515,188 @@ static void handle_key(struct tui *t, int ch)
 	tui_prompt_key(ch);
 }
 
+/* ---- the demo session (--demo) ---- */
+
+/*
+ * A built-in mixture set for flow length (made up for the demo, shaped
+ * like the published fits of backbone traffic): most flows of 1-2
+ * packets, a log-normal body and a heavy tail that carries most packets
+ * and octets.
+ */
+static const char *const demo_mix[3][2] = {
+	{ "flows.json", "{\"sum\": 200000, \"mix\": [[0.42, \"uniform\", [0, 1]], "
+	  "[0.22, \"uniform\", [0, 2]], [0.22, \"lognorm\", [0.5, 0, 4.0]], "
+	  "[0.11, \"lognorm\", [1.1, 0, 18]], [0.03, \"lognorm\", [1.9, 0, 250]]]}\n" },
+	{ "packets.json", "{\"sum\": 9000000, \"mix\": [[0.01, \"uniform\", [0, 1]], "
+	  "[0.02, \"uniform\", [0, 2]], [0.07, \"lognorm\", [0.6, 0, 5]], "
+	  "[0.2, \"lognorm\", [1.2, 0, 40]], [0.7, \"lognorm\", [1.7, 0, 1500]]]}\n" },
+	{ "octets.json", "{\"sum\": 7000000000, \"mix\": [[0.002, \"uniform\", [0, 1]], "
+	  "[0.005, \"uniform\", [0, 2]], [0.04, \"lognorm\", [0.6, 0, 5]], "
+	  "[0.18, \"lognorm\", [1.2, 0, 45]], [0.773, \"lognorm\", [1.7, 0, 1800]]]}\n" },
+};
+
+static const char *const demo_lines[] = {
+	"generate '%s/mix' -s 200000 --seed 7 -o binary -O '%s/flows'",
+	"load -i binary '%s/flows' as d1",
+	"hist d1 -x length -b 12 as h1",
+	"fit h1 -y flows -i 100 -U 2 -L 3 as m1",
+	"fit h1 -y packets -i 100 -U 2 -L 3 as m1",
+	"fit h1 -y octets -i 100 -U 2 -L 3 as m1",
+};
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);   /* best effort: the demo's own scratch files */
+	return 0;
+}
+
+/* Write the demo mixtures into a fresh directory; its path into dir. */
+static int demo_prepare(char *dir, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4200];
+
+	snprintf(dir, size, "%s/flowmodels-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/mix", dir);
+	if (mkdir(path, 0700) < 0)
+		return -1;
+	for (int k = 0; k < 3; k++) {
+		FILE *f;
+		snprintf(path, sizeof(path), "%s/mix/%s", dir, demo_mix[k][0]);
+		f = fopen(path, "w");
+		if (!f)
+			return -1;
+		fputs(demo_mix[k][1], f);
+		if (fclose(f) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Queue the demo's commands: the first frame comes at once, the data
+ * is built by jobs with progress. */
+static void demo_start(struct tui *t, const char *dir)
+{
+	tui_log(t, ROLE_MSG_INFO, "demo: 200 000 synthetic flows from a built-in "
+		"mixture, their flow-length histogram h1 and mixtures fitted to it "
+		"(m1); 1-7 switch views, F1 for help");
+	for (size_t i = 0; i < sizeof(demo_lines) / sizeof(demo_lines[0]); i++) {
+		char line[9000];
+		snprintf(line, sizeof(line), demo_lines[i], dir, dir);
+		tui_log(t, ROLE_MSG_CMD, "> %s", line);
+		if (!t->job) {
+			start_job(t, line);
+		} else {
+			char **q = realloc(t->queue, (t->nqueue + 1) * sizeof(*q));
+			if (!q)
+				return;
+			t->queue = q;
+			t->queue[t->nqueue++] = strdup(line);
+		}
+	}
+}
+
+/* ---- the terminal and the standard streams ---- */
+
+/*
+ * The terminal is reached only through private descriptors (tty_in,
+ * tty_out); file descriptors 0, 1 and 2 are pointed away from it while
+ * the workbench runs: 0 to /dev/null, 1 and 2 to a pipe whose text the
+ * main loop shows in the messages.  A command or library that reads
+ * standard input or writes standard output/error directly can then
+ * neither steal keys nor scribble on the screen.
+ */
+struct std_redirect {
+	int saved[3];
+	int pipe_rd;
+	struct fm_buf partial;
+};
+
+static int redirect_std(struct std_redirect *r)
+{
+	int p[2], nul;
+
+	r->pipe_rd = -1;
+	for (int i = 0; i < 3; i++)
+		r->saved[i] = -1;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (nul < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	for (int i = 0; i < 3; i++)
+		r->saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(nul, 0);
+	dup2(p[1], 1);
+	dup2(p[1], 2);
+	close(nul);
+	close(p[1]);
+	/* writers never block the UI thread: a full pipe drops text */
+	fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
+	fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
+	r->pipe_rd = p[0];
+	return 0;
+}
+
+static void restore_std(struct std_redirect *r)
+{
+	fflush(stdout);
+	fflush(stderr);
+	for (int i = 0; i < 3; i++)
+		if (r->saved[i] >= 0) {
+			dup2(r->saved[i], i);
+			close(r->saved[i]);
+			r->saved[i] = -1;
+		}
+	if (r->pipe_rd >= 0)
+		close(r->pipe_rd);
+	r->pipe_rd = -1;
+	fm_buf_release(&r->partial);
+}
+
+/* What was written to fds 1 and 2: complete lines to the messages. */
+static void drain_std(struct tui *t, struct std_redirect *r)
+{
+	char buf[4096];
+	ssize_t got;
+
+	while (r->pipe_rd >= 0 && (got = read(r->pipe_rd, buf, sizeof(buf))) > 0)
+		fm_buf_add(&r->partial, buf, (size_t)got);
+	if (r->partial.len) {
+		char *nl;
+		size_t used = 0;
+
+		fm_buf_addstr(&r->partial, "");
+		while ((nl = memchr(r->partial.buf + used, '\n', r->partial.len - used))) {
+			log_line(t, ROLE_MSG_INFO, r->partial.buf + used,
+				 (size_t)(nl - (r->partial.buf + used)));
+			used = (size_t)(nl - r->partial.buf) + 1;
+		}
+		memmove(r->partial.buf, r->partial.buf + used, r->partial.len - used);
+		r->partial.len -= used;
+	}
+}
+
 /* ---- start-up ---- */
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: flowmodels [--theme NAME|FILE] [--color=auto|always|never]\n"
+		"usage: flowmodels [--demo] [--theme NAME|FILE] [--color=auto|always|never]\n"
 		"                  [--charset braille|block|ascii]\n\n"
+		"--demo opens on a demo session: synthetic flows, their histogram and\n"
+		"fitted mixtures, built as jobs while the screen is up.\n"
 		"Opens the workbench (needs a terminal). Themes: default, dark, light,\n"
 		"high-contrast, mono (themes/*.theme). NO_COLOR=1 turns colours off.\n"
 		"'flowmodels --help' lists the commands; keys: docs/workbench-keys.md.\n");
@@ -464,7 +705,7 @@ static void usage(FILE *f)
 int tui_is_option(const char *arg)
 {
 	return !strncmp(arg, "--theme", 7) || !strncmp(arg, "--color", 7) ||
-	       !strncmp(arg, "--charset", 9);
+	       !strncmp(arg, "--charset", 9) || !strcmp(arg, "--demo");
 }
 
 /* "--name=value" or "--name value": the value, advancing *i. */
@@ -487,13 +728,19 @@ int tui_main(int argc, char **argv)
 	const char *theme_name = "default", *v;
 	struct fm_error err = { 0 };
 	char *hist;
-	int charset = CHART_BRAILLE;
+	int charset = CHART_BRAILLE, charset_given = 0, demo = 0;
+	char demo_dir[4096] = "";
+	struct std_redirect stdr = { .pipe_rd = -1, .partial = FM_BUF_INIT };
+	FILE *tty_in, *tty_out;
+	SCREEN *screen;
 
 	memset(&t, 0, sizeof(t));
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
+		} else if (!strcmp(argv[i], "--demo")) {
+			demo = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--theme"))) {
 			theme_name = v;
 		} else if ((v = opt_value(argc, argv, &i, "--color"))) {
@@ -510,6 +757,7 @@ int tui_main(int argc, char **argv)
 			}
 		} else if ((v = opt_value(argc, argv, &i, "--charset"))) {
 			charset = -1;
+			charset_given = 1;
 			for (int k = 0; k < 3; k++)
 				if (!strcmp(v, charset_names[k]))
 					charset = k;
@@ -525,13 +773,28 @@ int tui_main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (tui_theme_load(theme_name, &t.theme, &err) < 0) {
+		fprintf(stderr, "flowmodels: %s\n", err.msg);
+		return 2;
+	}
 	if (!isatty(0) || !isatty(1)) {
 		fprintf(stderr, "flowmodels: the workbench needs a terminal "
 			"('flowmodels --help' lists the one-shot commands)\n");
 		return 2;
 	}
+	/* Without UTF-8 only ASCII (and the terminal's line drawing) is safe:
+	 * charts default to the ascii charset. */
+	setlocale(LC_ALL, "");
+	t.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	if (!t.utf8 && !charset_given)
+		charset = CHART_ASCII;
 	t.charset = (enum chart_charset)charset;
-	if (tui_theme_load(theme_name, &t.theme, &err) < 0) {
+	t.sess = sess_new();
+	if (!t.sess) {
+		fprintf(stderr, "flowmodels: out of memory\n");
+		return 1;
+	}
+	if (sess_set(t.sess, "charset", charset_names[charset], &err) < 0) {
 		fprintf(stderr, "flowmodels: %s\n", err.msg);
 		return 2;
 	}
@@ -539,10 +802,17 @@ int tui_main(int argc, char **argv)
 		perror("flowmodels: pipe");
 		return 1;
 	}
-	setlocale(LC_ALL, "");
 	set_escdelay(25);
-	if (!initscr()) {
+	tty_in = fdopen(fcntl(0, F_DUPFD_CLOEXEC, 10), "r");
+	tty_out = fdopen(fcntl(1, F_DUPFD_CLOEXEC, 10), "w");
+	if (!tty_in || !tty_out || !(screen = newterm(NULL, tty_out, tty_in))) {
 		fprintf(stderr, "flowmodels: cannot initialise the terminal\n");
+		return 1;
+	}
+	set_term(screen);
+	if (redirect_std(&stdr) < 0) {
+		endwin();
+		fprintf(stderr, "flowmodels: cannot redirect the standard streams\n");
 		return 1;
 	}
 	raw();
@@ -563,6 +833,15 @@ int tui_main(int argc, char **argv)
 	free(hist);
 	tui_log(&t, ROLE_MSG_INFO, "flowmodels %s workbench: type a command below "
 		"(Tab completes), F1 for help, 'quit' to leave", FLOWMODELS_VERSION);
+	if (demo) {
+		if (demo_prepare(demo_dir, sizeof(demo_dir)) < 0) {
+			tui_log(&t, ROLE_MSG_ERROR, "demo: cannot write %s: %s", demo_dir,
+				strerror(errno));
+			demo_dir[0] = 0;
+		} else {
+			demo_start(&t, demo_dir);
+		}
+	}
 	if (t.color_mode == COLOR_OFF)
 		tui_log(&t, ROLE_PANEL_DIM, "colours off (%s): mono theme",
 			t.color_pref < 0 ? "--color=never" :
@@ -570,14 +849,16 @@ int tui_main(int argc, char **argv)
 			"terminal without colours");
 
 	while (!t.quit) {
-		struct pollfd pfd[2] = {
-			{ .fd = 0, .events = POLLIN },
+		struct pollfd pfd[3] = {
+			{ .fd = fileno(tty_in), .events = POLLIN },
 			{ .fd = t.wake[0], .events = POLLIN },
+			{ .fd = stdr.pipe_rd, .events = POLLIN },
 		};
 		int ch;
 
 		tui_draw(&t);
-		if (poll(pfd, 2, t.job ? 100 : 1000) < 0 && errno != EINTR)
+		if (poll(pfd, 3, t.job || tui_fit_running(&t) ? 100 : 1000) < 0 &&
+		    errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
 			char buf[64];
@@ -589,6 +870,8 @@ int tui_main(int argc, char **argv)
 			if (t.quit)
 				break;
 		}
+		drain_std(&t, &stdr);
+		tui_fit_poll(&t);
 		collect_job(&t);
 		if (t.job)
 			t.dirty |= DIRTY_STATUS;
@@ -600,20 +883,30 @@ int tui_main(int argc, char **argv)
 	if (t.job) {
 		/* wait up to 2 s for the worker to notice the cancel; a job
 		 * blocked in a read ends with the process */
-		tui_job_cancel(t.job);
-		for (int i = 0; i < 20 && !tui_job_done(t.job); i++) {
+		cmd_job_cancel(t.job);
+		for (int i = 0; i < 20 && cmd_job_state(t.job) == CMD_JOB_RUNNING; i++) {
 			struct pollfd pfd = { .fd = t.wake[0], .events = POLLIN };
 			poll(&pfd, 1, 100);
 		}
-		if (tui_job_done(t.job))
+		if (cmd_job_state(t.job) != CMD_JOB_RUNNING)
 			collect_job(&t);
 	}
+	tui_fit_close(&t);
 	tui_prompt_end();
 	endwin();
+	delscreen(screen);
+	fclose(tty_in);
+	fclose(tty_out);
+	restore_std(&stdr);
 	for (size_t i = 0; i < t.nlog; i++)
 		free(t.log[i].text);
 	free(t.log);
 	free(t.queue);
+	if (!t.job) {
+		sess_free(t.sess);
+		if (demo_dir[0])       /* the demo's files go with it */
+			nftw(demo_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
 	close(t.wake[0]);
 	close(t.wake[1]);
 	return 0;

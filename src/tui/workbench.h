@@ -1,7 +1,9 @@
 /*
  * workbench.h - the workbench's state, shared by its modules:
- * workbench.c (start, main loop, keys, commands), draw.c (layout and
- * panels), prompt.c (the readline bridge), theme.c (themes on curses).
+ * workbench.c (start, main loop, keys, commands, --demo), draw.c (layout
+ * and panels), prompt.c (the readline bridge), theme.c (themes on
+ * curses), fitview.c (the interactive fit); the pure parts are chart*.c,
+ * views.c, theme-file.c, roles.c and words.c.
  *
  * One thread (the UI thread) owns ncurses, readline and this struct.
  * Nothing draws directly in response to an event: handlers change the
@@ -15,7 +17,10 @@
 #include <stddef.h>
 
 #include "chart.h"
-#include "run.h"
+#include "cmd/job.h"
+#include "cmd/session.h"
+#include "fitview.h"
+#include "words.h"
 #include "theme-file.h"
 #include "tui.h"
 
@@ -43,6 +48,7 @@ struct tui {
 	int rows, cols;
 	int too_small;
 	WINDOW *w_status, *w_objects, *w_chart, *w_info, *w_prompt, *w_help;
+	WINDOW *w_fitl, *w_fitr;       /* the fit view's two panels */
 	unsigned dirty;
 	/* look */
 	struct tui_theme theme;
@@ -50,23 +56,28 @@ struct tui {
 	int color_pref;                /* 0 auto, 1 always, -1 never */
 	attr_t attr[ROLE_COUNT];       /* curses attributes + pair per role */
 	enum chart_charset charset;
+	int utf8;                      /* the locale's codeset is UTF-8 */
 	/* interaction */
 	enum tui_focus focus;
 	int view;                      /* 0..6 */
 	int help_open, help_scroll;
 	int confirm_quit;              /* asking "quit anyway?" */
+	struct tui_fit *fit;           /* the open fit view, or NULL */
 	int quit;
 	/* the info panel's messages */
 	struct tui_line *log;
 	size_t nlog;
 	size_t log_scroll;             /* lines scrolled back from the end */
-	/* jobs */
-	struct tui_job *job;
+	/* the session and its running job */
+	struct session *sess;
+	struct cmd_job *job;
+	int job_cancelling;
 	char **queue;                  /* lines waiting for the job */
 	size_t nqueue;
 	int wake[2];                   /* wake-up pipe: workers -> UI */
-	/* the object list (none until the session layer lands) */
-	size_t nobjects, selected;
+	/* the selected object (by name: indexes change with drop) */
+	char selected[128];
+	size_t nobjects_seen;          /* objects at the last job's end */
 };
 
 /* ---- workbench.c ---- */
@@ -83,6 +94,10 @@ extern const char *const tui_builtin_commands[];
 void tui_layout(struct tui *t);
 /* Redraw what is dirty; one doupdate. */
 void tui_draw(struct tui *t);
+/* Text at (y, x) in role, at most width cells of UTF-8 (one per code
+ * point), clipped at the window edge. */
+void tui_putn(struct tui *t, WINDOW *w, int y, int x, int role,
+	      const char *s, int width);
 /* The view names for tabs and help ("PDF flows", ...). */
 extern const char *const tui_view_names[TUI_VIEWS];
 /* The help text lines (keys and commands), malloc'ed array; *n lines. */
@@ -93,6 +108,8 @@ int tui_prompt_init(struct tui *t, const char *history_path);
 void tui_prompt_end(void);
 /* A key for the prompt: a byte, or a curses KEY_* code. */
 void tui_prompt_key(int key);
+/* Replace the line being edited, the cursor at its end. */
+void tui_prompt_set(const char *text);
 /* The line being edited (never NULL). */
 const char *tui_prompt_line(void);
 /* Draw the prompt line into w, placing the cursor. */

@@ -55,7 +55,7 @@ wait_for "PDF flows \(braille\)" 2
 type_line "set charset block"
 wait_for "PDF flows \(block\)" 2
 type_line "set charset nonsense"
-wait_for "set charset: expected braille, block or ascii" 2
+wait_for "set: charset: bad value 'nonsense' \(choices: braille\|block\|ascii\)" 2
 
 # completion: command, long option, option values, themes
 keys -l "conv"; keys Tab

@@ -7,9 +7,12 @@
 set -u
 FM=${FLOWMODELS:?FLOWMODELS must name the flowmodels binary}
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
+# tmux's server refuses to start when /dev/null is not the device (a
+# broken machine, e.g. an output renamed onto it): say so plainly.
+[ -c /dev/null ] || { echo "SKIP: /dev/null is not a character device; tmux cannot start"; exit 77; }
 mkdir -p "${FM_TEST_TMP:-/tmp}"
 T=$(mktemp -d "${FM_TEST_TMP:-/tmp}/tui.XXXXXX")
-SOCK="fmtest-$$-$RANDOM"
+SOCK="fm$$"
 FAILS=0
 BG_PIDS=()   # background helpers to kill at exit
 SCREEN=""
@@ -20,7 +23,10 @@ set -sg escape-time 0
 set -g history-limit 0
 CONF
 
-tm() { tmux -L "$SOCK" -f "$T/tmux.conf" "$@"; }
+# A private socket directory: other tmux users on the machine cannot
+# reach (or clean up) this test's server.
+mkdir -p "$T/sock"
+tm() { TMUX_TMPDIR="$T/sock" tmux -L "$SOCK" -f "$T/tmux.conf" "$@"; }
 cleanup() {
 	tm kill-server >/dev/null 2>&1
 	local p
@@ -39,15 +45,33 @@ start() {
 	# a fresh server socket each time: a server just killed may still be
 	# shutting down on the old one (seen under load)
 	tm kill-server >/dev/null 2>&1
-	SOCK="fmtest-$$-$RANDOM"
-	local envs=(-e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e "XDG_STATE_HOME=$T/state"
-		-e "FLOWMODELS_THEMES=${FM_SOURCE_DIR:-.}/themes" -e TERM=screen-256color)
-	while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=(-e "$1"); shift; done
+	SOCK="fm$$-$RANDOM"
+	local envs=() defaults=(LANG=C.UTF-8 LC_ALL=C.UTF-8 "XDG_STATE_HOME=$T/state"
+		"FLOWMODELS_THEMES=${FM_SOURCE_DIR:-.}/themes") d
+	local given=" "
+	local term=screen-256color
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		# tmux sets TERM in the pane itself: pass it on the command line
+		if [[ "$1" == TERM=* ]]; then term=${1#TERM=}; else envs+=(-e "$1"); fi
+		given+="${1%%=*} "; shift
+	done
+	for d in "${defaults[@]}"; do
+		[[ "$given" == *" ${d%%=*} "* ]] || envs+=(-e "$d")
+	done
 	[ $# -gt 0 ] && shift
 	local args="" a
 	for a in "$@"; do args+=" $(printf '%q' "$a")"; done
-	tm new-session -d -s fm -x "$cols" -y "$rows" "${envs[@]}" \
-		"cd $(printf '%q' "$T") && $(printf '%q' "$FM")$args; echo fm-exit=\$?; sleep 600"
+	local try
+	for try in 1 2 3; do
+		tm new-session -d -s fm -x "$cols" -y "$rows" "${envs[@]}" \
+			"cd $(printf '%q' "$T") && TERM=$(printf '%q' "$term") $(printf '%q' "$FM")$args; echo fm-exit=\$?; sleep 600" \
+			&& tm has-session -t fm 2>/dev/null && return 0
+		echo "note: tmux server did not start (try $try)"
+		tm kill-server >/dev/null 2>&1
+		sleep 0.2
+	done
+	bad "cannot start tmux"
+	return 1
 }
 
 screen() { SCREEN=$(tm capture-pane -p -t fm 2>/dev/null); printf '%s\n' "$SCREEN"; }
@@ -86,7 +110,7 @@ wait_gone() {
 }
 
 # The workbench is up: status line, panels and the prompt drawn.
-wait_ready() { wait_for '^fm>' "${1:-5}" && wait_for 'Messages' 1; }
+wait_ready() { wait_for '^fm>' "${1:-5}" && wait_for '\[F1\] help' 1; }
 
 finish() {
 	if [ "$FAILS" -ne 0 ]; then

@@ -22,7 +22,7 @@ LONGJOB="convert -i csv_flow --skip-out 1000000000000 -O out.csv fifo1"
 start 120 30
 wait_ready
 type_line "$LONGJOB"
-wait_for "^ flowmodels .*convert [█░]+ [0-9]+ +[0-9.]+ s" 5
+wait_for "^ flowmodels .*convert [█░]+ +[0-9.]+ s" 5
 # the prompt answers while the job runs
 keys -l "help cu"
 wait_for "^fm> help cu$" 1
@@ -37,10 +37,10 @@ wait_for "^ flowmodels .*convert [█░]+" 1
 type_line "help cut"
 type_line "convert --help"
 wait_for "queued after convert: convert --help" 2
-wait_for "\+1 queued" 2
+wait_for "\+2 queued" 2
 # Ctrl-C cancels (and drops the queue), never quits
 keys C-c
-wait_for "dropped 1 queued command" 2
+wait_for "dropped 2 queued commands" 2
 wait_for "convert: cancelled after [0-9.]+ s" 5
 wait_gone "convert [█░]+" 2
 [ -e "$T/out.csv" ] && bad "cancelled job left out.csv"
@@ -67,7 +67,19 @@ wait_for "^fm> ${LONGJOB%1}2$" 2
 keys Up Up
 wait_for "^fm> help cut$" 2
 keys C-u
-# quit from a panel with q
+# unsaved changes: quit asks; after save it does not
+for i in 1 2 3; do rec $i; done > "$T/small.csv"
+type_line "load -i csv_flow small.csv as d1"
+wait_for "^ flowmodels  session: \(new\)\*  object: d1" 5
+wait_for "▸d1 +dataset 3 records" 2
+type_line "quit"
+wait_for "unsaved work: quit anyway\? \[y/N\]" 2
+keys Escape
+wait_for "quit cancelled" 2
+type_line "save s.fms"
+wait_for "^ flowmodels  session: s.fms  object: d1" 5
+grep -q "^load .*small.csv -i csv_flow as d1" "$T/s.fms" || bad "session file: $(cat "$T/s.fms")"
+# quit from a panel with q: no question now
 keys Tab
 wait_for "╔═ Objects" 2
 keys q

@@ -10,6 +10,11 @@ grep -q "^commands:" <<<"$out" || bad "no-tty usage: $out"
 "$FM" --help | grep -q "convert" || bad "--help lists commands"
 "$FM" --theme dark </dev/null >/dev/null 2>"$T/err"; rc=$?
 [ "$rc" -eq 2 ] && grep -q "needs a terminal" "$T/err" || bad "--theme without tty: rc=$rc $(cat "$T/err")"
+printf 'chart.flows = green\nchart.flow = red\n' > "$T/bad.theme"
+"$FM" --theme "$T/bad.theme" </dev/null >/dev/null 2>"$T/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "bad.theme:2: unknown role 'chart.flow'" "$T/err" || bad "bad theme file: rc=$rc $(cat "$T/err")"
+"$FM" --theme nosuch </dev/null >/dev/null 2>"$T/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "unknown theme 'nosuch' (themes: .*dark" "$T/err" || bad "unknown theme: rc=$rc $(cat "$T/err")"
 "$FM" --color=sometimes </dev/null >/dev/null 2>"$T/err"; rc=$?
 [ "$rc" -eq 2 ] && grep -q "expected auto, always or never" "$T/err" || bad "--color value: rc=$rc"
 
@@ -46,4 +51,21 @@ tm kill-server
 start 100 30 -- --theme light --charset ascii --color=never
 wait_ready 5
 wait_for "PDF flows \(ascii\)" 2
+tm kill-server
+
+# a theme file given by path (relative to the working directory)
+printf 'status = black on green\n' > "$T/mine.theme"
+start 100 30 -- --theme mine.theme
+wait_ready
+type_line "theme"
+wait_for "themes: .*" 2
+screen_esc | head -n 1 | grep -qE $'\e\\[([0-9;]*;)?(42|48;5;2)m' || bad "theme file: status not on green"
+tm kill-server
+
+# a locale without UTF-8: ASCII charts by default, ASCII status glyphs
+start 100 30 LANG=C LC_ALL=C
+wait_ready
+wait_for "PDF flows \(ascii\)" 2
+type_line "help cut"
+wait_for "show this help and exit" 3
 finish

@@ -1,0 +1,36 @@
+/*
+ * fitview.h - the interactive fit (key f on a histogram): the reference's
+ * `fit --interactive`, in the terminal.
+ *
+ * The view holds the fit's settings (y column, U/L/P counts, iterations,
+ * animation), runs the EM fit of the library (fm_fit_initial +
+ * fm_fit_histogram, exactly as the fit command does) on a worker thread
+ * over a copy of the histogram, and, when animating, takes a snapshot of
+ * the mixture every few iterations for the chart and the JSON.  Saving
+ * runs the equivalent `fit` command in the session (same numbers, and the
+ * session records it).
+ */
+#ifndef FM_TUI_FITVIEW_H
+#define FM_TUI_FITVIEW_H
+
+#include <curses.h>
+
+struct tui;
+struct tui_fit;
+
+/* Open the fit view on histogram object name (hold no lock). */
+int tui_fit_open(struct tui *t, const char *name);
+/* Close (cancelling a running fit and waiting for it). */
+void tui_fit_close(struct tui *t);
+/* A key for the open view; 1 when used. */
+int tui_fit_key(struct tui *t, int ch);
+/* Cancel a running fit (Ctrl-C); 1 when there was one. */
+int tui_fit_cancel(struct tui *t);
+/* Draw the view over the objects and chart panels. */
+void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right);
+/* The wake-up pipe fired: pick up snapshots and the end of the fit. */
+void tui_fit_poll(struct tui *t);
+/* A fit is running (the main loop ticks). */
+int tui_fit_running(const struct tui *t);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * test-views.c - chart views of histograms (src/tui/views.c): the PDF,
+ * CDF, average and packet-size numbers against values worked out by
+ * hand for a three-bin histogram, the notes of views a histogram cannot
+ * show, mixture curves against the library's mixture functions, and the
+ * x kind read from a provenance line.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "roles.h"
+#include "views.h"
+
+/* bins [1,2) [2,4) [4,8): flows 2 1 1, packets 2 3 7, octets 100 300 1400 */
+static void make(struct fm_histogram *h)
+{
+	static const enum fm_hcol cols[] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS,
+					     FM_HCOL_OCTETS };
+	static const int64_t lo[] = { 1, 2, 4 }, hi[] = { 2, 4, 8 };
+	static const uint64_t f[] = { 2, 1, 1 }, p[] = { 2, 3, 7 },
+			      o[] = { 100, 300, 1400 };
+
+	fm_histogram_init(h);
+	assert_int_equal(fm_histogram_setup(h, cols, 3, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(fm_histogram_add_bin(h, lo[i], hi[i], NULL), 0);
+		h->flows[i] = f[i];
+		h->packets[i] = p[i];
+		h->octets[i] = o[i];
+	}
+}
+
+static void near(double got, double want)
+{
+	if (!(fabs(got - want) <= 1e-12 * fmax(1, fabs(want))))
+		fail_msg("got %.17g, want %.17g", got, want);
+}
+
+static void test_pdf_cdf(void **state)
+{
+	struct fm_histogram h;
+	struct tui_view v;
+
+	(void)state;
+	make(&h);
+	/* PDF of flows: share / width = 2/4/1, 1/4/2, 1/4/4 */
+	assert_int_equal(tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, "length", NULL, NULL), 0);
+	assert_null(v.note);
+	assert_int_equal(v.chart.nseries, 1);
+	assert_int_equal(v.series[0].role, ROLE_CHART_FLOWS);
+	assert_true(v.chart.x.log && v.chart.y.log);
+	assert_string_equal(v.chart.x.title, "Flow length [pkts]");
+	near(v.series[0].x[2], 4);
+	near(v.series[0].y[0], 0.5);
+	near(v.series[0].y[1], 0.125);
+	near(v.series[0].y[2], 0.0625);
+	tui_view_release(&v);
+	/* PDF of octets: 100/1800/1, 300/1800/2, 1400/1800/4 */
+	assert_int_equal(tui_view_histogram(&v, VIEW_PDF_OCTETS, &h, "size", NULL, NULL), 0);
+	assert_int_equal(v.series[0].role, ROLE_CHART_OCTETS);
+	near(v.series[0].y[0], 100.0 / 1800);
+	near(v.series[0].y[1], 300.0 / 1800 / 2);
+	near(v.series[0].y[2], 1400.0 / 1800 / 4);
+	assert_string_equal(v.chart.x.title, "Flow size [B]");
+	tui_view_release(&v);
+	/* CDF: three lines, fixed y range [0, 1], ends at 1 */
+	assert_int_equal(tui_view_histogram(&v, VIEW_CDF, &h, NULL, NULL, NULL), 0);
+	assert_int_equal(v.chart.nseries, 3);
+	assert_true(v.chart.y.min == 0 && v.chart.y.max == 1 && !v.chart.y.log);
+	near(v.series[0].y[0], 0.5);
+	near(v.series[0].y[1], 0.75);
+	near(v.series[1].y[1], 5.0 / 12);
+	near(v.series[2].y[2], 1);
+	assert_int_equal(v.series[2].role, ROLE_CHART_OCTETS);
+	tui_view_release(&v);
+	fm_histogram_release(&h);
+}
+
+static void test_averages(void **state)
+{
+	struct fm_histogram h;
+	struct tui_view v;
+
+	(void)state;
+	make(&h);
+	assert_int_equal(tui_view_histogram(&v, VIEW_AVG, &h, NULL, NULL, NULL), 0);
+	assert_int_equal(v.chart.nseries, 2);
+	near(v.series[0].y[0], 1);        /* packets per flow */
+	near(v.series[0].y[2], 7);
+	near(v.series[1].y[1], 300);      /* octets per flow */
+	tui_view_release(&v);
+	h.packets[1] = 0;
+	assert_int_equal(tui_view_histogram(&v, VIEW_PKT_SIZE, &h, NULL, NULL, NULL), 0);
+	near(v.series[0].y[0], 50);
+	assert_true(isnan(v.series[0].y[1]));    /* no packets: a gap */
+	near(v.series[0].y[2], 200);
+	tui_view_release(&v);
+	/* time series: a note, no series */
+	assert_int_equal(tui_view_histogram(&v, VIEW_SERIES, &h, NULL, NULL, NULL), 0);
+	assert_non_null(v.note);
+	assert_int_equal(v.chart.nseries, 0);
+	tui_view_release(&v);
+	fm_histogram_release(&h);
+}
+
+/*
+ * A mixture over the histogram: its curve is the library's own
+ * fm_mixture_pdf / _cdf / _avg / _packet_size at every x sample, the
+ * components (weighted, dashed) sum to the mixture, data come first.
+ */
+static void test_mixture_overlay(void **state)
+{
+	struct fm_histogram h;
+	struct fm_mixture mf, mp, mo;
+	const struct fm_mixture *mix[3] = { &mf, &mp, &mo };
+	double lnp[3] = { 0.8, 0, 2.0 }, unp[2] = { 0, 3 };
+	struct tui_view v;
+
+	(void)state;
+	make(&h);
+	fm_mixture_init(&mf);
+	fm_mixture_init(&mp);
+	fm_mixture_init(&mo);
+	assert_int_equal(fm_mixture_add(&mf, 0.3, FM_DIST_UNIFORM, unp, NULL, NULL), 0);
+	assert_int_equal(fm_mixture_add(&mf, 0.7, FM_DIST_LOGNORM, lnp, NULL, NULL), 0);
+	assert_int_equal(fm_mixture_add(&mp, 1.0, FM_DIST_LOGNORM, lnp, NULL, NULL), 0);
+	lnp[2] = 60;
+	assert_int_equal(fm_mixture_add(&mo, 1.0, FM_DIST_LOGNORM, lnp, NULL, NULL), 0);
+	mf.has_sum = mp.has_sum = mo.has_sum = 1;
+	mf.sum = 4;
+	mp.sum = 12;
+	mo.sum = 1800;
+
+	assert_int_equal(tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, "length", mix, "m1"), 0);
+	/* data, 2 components, the mixture */
+	assert_int_equal(v.chart.nseries, 4);
+	assert_int_equal(v.series[0].style, CHART_POINTS);
+	assert_int_equal(v.series[1].role, ROLE_CHART_COMP);
+	assert_int_equal(v.series[1].style, CHART_DASHED);
+	assert_string_equal(v.series[1].label, "components");
+	assert_null(v.series[2].label);
+	assert_int_equal(v.series[3].role, ROLE_CHART_MODEL);
+	assert_string_equal(v.series[3].label, "mixture m1");
+	assert_true(v.series[3].n > 3);
+	for (size_t i = 0; i < v.series[3].n; i++) {
+		double x = v.series[3].x[i];
+		near(v.series[3].y[i], fm_mixture_pdf(&mf, x, FM_MIX_X_LENGTH));
+		near(v.series[1].y[i] + v.series[2].y[i], v.series[3].y[i]);
+		assert_true(x == floor(x));          /* whole x below 1024 */
+		if (i)
+			assert_true(x > v.series[3].x[i - 1]);
+	}
+	near(v.series[3].x[0], 1);
+	near(v.series[3].x[v.series[3].n - 1], 8);
+	tui_view_release(&v);
+
+	assert_int_equal(tui_view_histogram(&v, VIEW_CDF, &h, "length", mix, "m1"), 0);
+	assert_int_equal(v.chart.nseries, 6);
+	assert_string_equal(v.series[3].label, "mixture m1");
+	assert_null(v.series[4].label);
+	for (size_t i = 0; i < v.series[5].n; i++)
+		near(v.series[5].y[i], fm_mixture_cdf(&mo, v.series[5].x[i]));
+	tui_view_release(&v);
+
+	assert_int_equal(tui_view_histogram(&v, VIEW_AVG, &h, "length", mix, "m1"), 0);
+	assert_int_equal(v.chart.nseries, 4);
+	for (size_t i = 0; i < v.series[3].n; i++)
+		near(v.series[3].y[i], fm_mixture_avg(&mf, &mo, v.series[3].x[i],
+						      FM_MIX_X_LENGTH));
+	tui_view_release(&v);
+
+	assert_int_equal(tui_view_histogram(&v, VIEW_PKT_SIZE, &h, "length", mix, "m1"), 0);
+	assert_int_equal(v.chart.nseries, 2);
+	for (size_t i = 0; i < v.series[1].n; i++)
+		near(v.series[1].y[i], fm_mixture_packet_size(&mp, &mo, v.series[1].x[i],
+							      FM_MIX_X_LENGTH));
+	tui_view_release(&v);
+	fm_mixture_release(&mf);
+	fm_mixture_release(&mp);
+	fm_mixture_release(&mo);
+	fm_histogram_release(&h);
+}
+
+static void test_xkind(void **state)
+{
+	(void)state;
+	assert_string_equal(tui_view_xkind("hist d1 -x length -b 12 as h1"), "length");
+	assert_string_equal(tui_view_xkind("hist d1 --x-value=size as h2"), "size");
+	assert_string_equal(tui_view_xkind("hist d1 -b 0 -x duration"), "duration");
+	assert_null(tui_view_xkind("load h.csv as h1"));
+	assert_null(tui_view_xkind(NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pdf_cdf),
+		cmocka_unit_test(test_averages),
+		cmocka_unit_test(test_mixture_overlay),
+		cmocka_unit_test(test_xkind),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
