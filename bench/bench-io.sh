@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Throughput of the record layer: convert binary->csv_flow, csv_flow->binary,
-# binary->binary, and cut, over a generated dataset of N records.
+# Throughput of the record layer: convert binary->csv_flow (to a file and to
+# /dev/null), csv_flow->binary, binary->binary (plain and filtered), and
+# cut, over a generated dataset of N records.
 #   bench/bench-io.sh [N] [BUILD_DIR]      (default N = 1000000, build/)
 # Files live in $BENCH_DIR (default /tmp/fm-bench); inputs are read once
 # first so that they are in the page cache.
@@ -18,10 +19,15 @@ cat "$D/gen-$N"/* > /dev/null
 rm -rf "$D/out.bin" "$D/out.csv" "$D/cut.bin"
 echo "records: $N   machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$RS" "convert binary->csv_flow" "$N" "$FM" convert -q -i binary -o csv_flow -O "$D/out.csv" "$D/gen-$N"
+"$RS" "convert binary->csv_flow (to /dev/null)" "$N" "$FM" convert -q -i binary -o csv_flow -O /dev/null "$D/gen-$N"
 cat "$D/out.csv" > /dev/null
 "$RS" "convert csv_flow->binary" "$N" "$FM" convert -q -i csv_flow -o binary -O "$D/out.bin" "$D/out.csv"
 rm -rf "$D/out.bin"
 "$RS" "convert binary->binary" "$N" "$FM" convert -q -i binary -o binary -O "$D/out.bin" "$D/gen-$N"
+rm -rf "$D/out.bin"
+F='(prot==6) & ((sp==443) | (dp==443))'
+"$RS" "convert binary->binary --filter-expr '$F'" "$N" "$FM" convert -q -i binary -o binary --filter-expr "$F" -O "$D/out.bin" "$D/gen-$N"
+"$RS" "convert binary->csv_flow --filter-expr '$F' (to /dev/null)" "$N" "$FM" convert -q -i binary -o csv_flow --filter-expr "$F" -O /dev/null "$D/gen-$N"
 "$RS" "cut (skip-in 10, all the rest)" "$N" "$FM" cut -q --skip-in 10 -O "$D/cut.bin" "$D/gen-$N"
 bytes=$(du -cb "$D/gen-$N"/* | tail -1 | cut -f1)
 echo "dataset size: $((bytes / 1048576)) MiB ($((bytes / N)) bytes/record)"

@@ -4,6 +4,9 @@
  *
  * Reading memory-maps each wanted field file and converts a range at a
  * time; 64-bit integer columns are handed out in place, without a copy.
+ * For late materialisation (fm_scan with a selector) a batch can be read
+ * with only some columns, and the others then converted straight from the
+ * maps for the records the selector kept (binary_next_cols/binary_gather).
  * Writing streams each column into a temporary file and renames all of
  * them into place at commit, widening a column (e.g. inif.H -> inif.I)
  * the first time a value does not fit, never truncating.
@@ -36,6 +39,9 @@ struct binary_source {
 	char *dir;
 	uint32_t fields;
 	uint64_t nrec, pos;
+	uint64_t last_pos;           /* the batch next_cols returned last */
+	size_t last_n;
+	uint32_t real_fields;        /* wanted fields stored as f or d */
 	struct bin_col col[FM_NFIELDS];
 	struct fm_batch store;
 	const int64_t *zeros;        /* FM_BATCH_CAP zeros for missing fields */
@@ -91,74 +97,205 @@ static int check_codes(const char *dir, struct fm_error *err)
 	return r;
 }
 
-/* Convert records [from, from+n) of column c into dst. */
+/*
+ * Widening loops, in fixed blocks of VEC_BLOCK elements with restrict
+ * pointers so that the compiler vectorises them even at -O2 (whose cost
+ * model only vectorises loops that need no scalar epilogue and no alias
+ * check); the tail is done one by one.
+ */
+#define VEC_BLOCK 16
+#define DEF_WIDEN(name, T) \
+	static void name(int64_t *restrict d, const T *restrict s, size_t n) \
+	{ \
+		size_t i = 0; \
+		for (; i + VEC_BLOCK <= n; i += VEC_BLOCK) \
+			for (size_t t = 0; t < VEC_BLOCK; t++) \
+				d[i + t] = (int64_t)s[i + t]; \
+		for (; i < n; i++) \
+			d[i] = (int64_t)s[i]; \
+	}
+DEF_WIDEN(widen_b, int8_t)
+DEF_WIDEN(widen_B, uint8_t)
+DEF_WIDEN(widen_h, int16_t)
+DEF_WIDEN(widen_H, uint16_t)
+DEF_WIDEN(widen_i, int32_t)
+DEF_WIDEN(widen_I, uint32_t)
+#undef DEF_WIDEN
+
+/* Convert a float/double element x of record rec (1-based) or fail. */
+static int real_value(const struct bin_col *c, double x, uint64_t rec,
+		      int64_t *out, const char *dir, int f, struct fm_error *err)
+{
+	if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0))
+		return fm_error_set(err, FM_EFORMAT,
+			"%s/%s.%c: record %llu: field '%s': value %g is not a finite 64-bit number",
+			dir, fm_field_name(f), c->code, (unsigned long long)rec,
+			fm_field_name(f), x);
+	*out = (int64_t)x;   /* truncation toward zero */
+	return 0;
+}
+
+/*
+ * Convert records [from, from+n) of column c into dst.  The maps are
+ * page-aligned and an element of size es sits at a multiple of es, so
+ * typed access is aligned.
+ */
 static int convert_range(const struct bin_col *c, uint64_t from, size_t n,
 			 int64_t *dst, const char *dir, int f,
 			 struct fm_error *err)
 {
-	const unsigned char *p = c->map + from * c->esize;
+	const void *p = c->map + from * c->esize;
 
-#define CONV(T) do { \
-		for (size_t i = 0; i < n; i++) { T x; memcpy(&x, p + i * sizeof(T), sizeof(T)); dst[i] = (int64_t)x; } \
-	} while (0)
 	switch (c->code) {
-	case 'b': CONV(int8_t); break;
-	case 'B': CONV(uint8_t); break;
-	case 'h': CONV(int16_t); break;
-	case 'H': CONV(uint16_t); break;
-	case 'i': CONV(int32_t); break;
-	case 'I': CONV(uint32_t); break;
-	case 'l': case 'L': case 'q': case 'Q': CONV(int64_t); break;
-	case 'f': case 'd':
+	case 'b': widen_b(dst, p, n); break;
+	case 'B': widen_B(dst, p, n); break;
+	case 'h': widen_h(dst, p, n); break;
+	case 'H': widen_H(dst, p, n); break;
+	case 'i': widen_i(dst, p, n); break;
+	case 'I': widen_I(dst, p, n); break;
+	case 'l': case 'L': case 'q': case 'Q': memcpy(dst, p, n * 8); break;
+	case 'f':
 		for (size_t i = 0; i < n; i++) {
-			double x;
-			if (c->code == 'f') {
-				float y;
-				memcpy(&y, p + i * 4, 4);
-				x = y;
-			} else {
-				memcpy(&x, p + i * 8, 8);
-			}
-			if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0))
-				return fm_error_set(err, FM_EFORMAT,
-					"%s/%s.%c: record %llu: field '%s': value %g is not a finite 64-bit number",
-					dir, fm_field_name(f), c->code,
-					(unsigned long long)(from + i + 1), fm_field_name(f), x);
-			dst[i] = (int64_t)x;   /* truncation toward zero */
+			int r = real_value(c, ((const float *)p)[i], from + i + 1,
+					   &dst[i], dir, f, err);
+			if (r < 0)
+				return r;
+		}
+		break;
+	case 'd':
+		for (size_t i = 0; i < n; i++) {
+			int r = real_value(c, ((const double *)p)[i], from + i + 1,
+					   &dst[i], dir, f, err);
+			if (r < 0)
+				return r;
 		}
 		break;
 	}
-#undef CONV
 	return 0;
 }
 
-static long binary_next(struct fm_source *src, struct fm_batch *b, size_t max,
+/*
+ * Convert records base + idx[j], j < k, of column c into dst[j] (late
+ * materialisation: only the records a selector kept).
+ */
+static int gather_range(const struct bin_col *c, uint64_t base,
+			const uint32_t *restrict idx, size_t k,
+			int64_t *restrict dst, const char *dir, int f,
 			struct fm_error *err)
 {
-	struct binary_source *s = (struct binary_source *)src;
-	size_t n = (size_t)(s->nrec - s->pos < max ? s->nrec - s->pos : max);
+	const void *p = c->map + base * c->esize;
 
-	memset(b, 0, sizeof(*b));
-	b->fields = s->fields;
+#define GATHER(T) do { \
+		const T *q = p; \
+		for (size_t j = 0; j < k; j++) \
+			dst[j] = (int64_t)q[idx[j]]; \
+	} while (0)
+	switch (c->code) {
+	case 'b': GATHER(int8_t); break;
+	case 'B': GATHER(uint8_t); break;
+	case 'h': GATHER(int16_t); break;
+	case 'H': GATHER(uint16_t); break;
+	case 'i': GATHER(int32_t); break;
+	case 'I': GATHER(uint32_t); break;
+	case 'l': case 'L': case 'q': case 'Q': GATHER(int64_t); break;
+	case 'f':
+		for (size_t j = 0; j < k; j++) {
+			int r = real_value(c, ((const float *)p)[idx[j]],
+					   base + idx[j] + 1, &dst[j], dir, f, err);
+			if (r < 0)
+				return r;
+		}
+		break;
+	case 'd':
+		for (size_t j = 0; j < k; j++) {
+			int r = real_value(c, ((const double *)p)[idx[j]],
+					   base + idx[j] + 1, &dst[j], dir, f, err);
+			if (r < 0)
+				return r;
+		}
+		break;
+	}
+#undef GATHER
+	return 0;
+}
+
+/*
+ * Set b's columns `fields` to records [from, from+n): 64-bit integer
+ * columns in place in the map, the others converted into the store.
+ */
+static int fill_cols(struct binary_source *s, uint32_t fields, uint64_t from,
+		     size_t n, struct fm_batch *b, struct fm_error *err)
+{
 	for (int f = 0; f < FM_NFIELDS; f++) {
-		if (!(s->fields & FM_FIELD_BIT(f)))
+		if (!(fields & FM_FIELD_BIT(f)))
 			continue;
 		struct bin_col *c = &s->col[f];
 		if (!c->map) {
 			b->col[f] = s->zeros;
 		} else if (c->esize == 8 && !fm_code_is_real(c->code)) {
-			b->col[f] = (const int64_t *)(c->map + s->pos * 8);
+			b->col[f] = (const int64_t *)(c->map + from * 8);
 		} else {
-			int r = convert_range(c, s->pos, n, fm_batch_mut(&s->store, f),
+			int r = convert_range(c, from, n, fm_batch_mut(&s->store, f),
 					      s->dir, f, err);
 			if (r < 0)
 				return r;
 			b->col[f] = s->store.col[f];
 		}
 	}
+	b->fields |= fields;
+	return 0;
+}
+
+static long binary_next_cols(struct fm_source *src, struct fm_batch *b,
+			     size_t max, uint32_t fields, struct fm_error *err)
+{
+	struct binary_source *s = (struct binary_source *)src;
+	size_t n = (size_t)(s->nrec - s->pos < max ? s->nrec - s->pos : max);
+
+	memset(b, 0, sizeof(*b));
+	/* real columns are always converted: their check must not depend on
+	 * which records a selector keeps */
+	int r = fill_cols(s, (fields | s->real_fields) & s->fields, s->pos, n, b, err);
+	if (r < 0)
+		return r;
 	b->n = n;
+	s->last_pos = s->pos;
+	s->last_n = n;
 	s->pos += n;
 	return (long)n;
+}
+
+static long binary_next(struct fm_source *src, struct fm_batch *b, size_t max,
+			struct fm_error *err)
+{
+	struct binary_source *s = (struct binary_source *)src;
+
+	return binary_next_cols(src, b, max, s->fields, err);
+}
+
+static int binary_gather(struct fm_source *src, const uint32_t *idx, size_t k,
+			 uint32_t fields, struct fm_batch *dst,
+			 struct fm_error *err)
+{
+	struct binary_source *s = (struct binary_source *)src;
+
+	fields &= s->fields;
+	if (!idx)
+		return fill_cols(s, fields, s->last_pos, s->last_n, dst, err);
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(fields & FM_FIELD_BIT(f)))
+			continue;
+		struct bin_col *c = &s->col[f];
+		int64_t *d = fm_batch_mut(dst, f);
+		if (!c->map) {
+			memset(d, 0, k * sizeof(*d));
+		} else {
+			int r = gather_range(c, s->last_pos, idx, k, d, s->dir, f, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
 }
 
 static int64_t binary_skip(struct fm_source *src, int64_t n, struct fm_error *err)
@@ -197,6 +334,7 @@ static void binary_close(struct fm_source *src)
 
 static const struct fm_source_ops binary_ops = {
 	binary_next, binary_skip, binary_position, binary_close,
+	binary_next_cols, binary_gather,
 };
 
 int fm_binary_source_open(struct fm_source **out, const char *dir,
@@ -280,6 +418,8 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 		madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
 		s->col[f].map = m;
 		s->col[f].maplen = (size_t)st.st_size;
+		if (fm_code_is_real(code))
+			s->real_fields |= FM_FIELD_BIT(f);
 	}
 	if (!nfiles) {
 		r = fm_error_set(err, FM_EFORMAT,

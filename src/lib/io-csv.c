@@ -276,6 +276,7 @@ static void csv_close(struct fm_source *src)
 
 static const struct fm_source_ops csv_ops = {
 	csv_next, csv_skip, csv_position, csv_close,
+	NULL, NULL,  /* no late materialisation: text is decoded whole */
 };
 
 /* A csv source reading from path, or from fd when path is NULL. */
@@ -327,7 +328,17 @@ int fm_csv_source_from_fd(struct fm_source **out, int fd, const char *name,
 
 /* ---- writer ---- */
 
+/*
+ * Records are formatted a line at a time into an output buffer.  Large
+ * batches (CSV_PARALLEL_MIN records or more, on a machine with more than
+ * one CPU) are formatted by two threads: a worker formats the upper half
+ * into a buffer of its own while the caller formats the lower half (and
+ * writes it out); then the upper half is written after it, so the bytes
+ * are the same as with one thread.
+ */
 #define CSV_OUTBUF (1u << 20)
+/* 21 fields of at most 20 digits and a sign, ", " separators, '\n' */
+#define CSV_MAXLINE (FM_NFIELDS * 23 + 2)
 
 struct fm_csv_writer {
 	int fd;
@@ -336,7 +347,69 @@ struct fm_csv_writer {
 	char *tmpname;
 	char *buf;
 	size_t len;
+	/* the second formatting thread */
+	pthread_t thread;
+	int have_thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int job;                    /* JOB_* */
+	const struct fm_batch *job_b;
+	size_t job_from, job_to;
+	char *hbuf;                 /* the upper half's text */
+	size_t hlen;
 };
+
+/* Format record i of b as one line at p; returns the end. */
+static char *csv_format_line(const uint8_t *u64, const struct fm_batch *b,
+			     size_t i, char *p)
+{
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		int64_t v = b->col[f][i];
+		/* 64-bit unsigned fields keep raw bits */
+		if ((uint64_t)v < 10)
+			*p++ = (char)('0' + v);
+		else if (v > 0 || u64[f])
+			p += fm_fmt_u64_inline(p, (uint64_t)v);
+		else {
+			*p++ = '-';
+			p += fm_fmt_u64_inline(p, (uint64_t)0 - (uint64_t)v);
+		}
+		if (f + 1 < FM_NFIELDS) {
+			p[0] = ',';
+			p[1] = ' ';
+			p += 2;
+		}
+	}
+	*p++ = '\n';
+	return p;
+}
+
+static void *csv_writer_worker(void *arg)
+{
+	struct fm_csv_writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (w->job == JOB_IDLE || w->job == JOB_DONE)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->job == JOB_QUIT)
+			break;
+		const struct fm_batch *b = w->job_b;
+		size_t from = w->job_from, to = w->job_to;
+		pthread_mutex_unlock(&w->mu);
+		char *p = w->hbuf;
+		for (size_t i = from; i < to; i++)
+			p = csv_format_line(w->u64, b, i, p);
+		pthread_mutex_lock(&w->mu);
+		w->hlen = (size_t)(p - w->hbuf);
+		w->job = JOB_DONE;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* ---- writer ---- */
 
 int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
 		       struct fm_error *err)
@@ -347,6 +420,8 @@ int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
 		free(w);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
 	for (int f = 0; f < FM_NFIELDS; f++)
 		w->u64[f] = fm_field_code(f) == 'Q';
 	if (strcmp(path, "-") == 0) {
@@ -358,6 +433,8 @@ int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
 		if (r < 0 || !w->path) {
 			free(w->path);
 			free(w->buf);
+			pthread_mutex_destroy(&w->mu);
+			pthread_cond_destroy(&w->cv);
 			free(w);
 			return r < 0 ? r : fm_error_set(err, FM_ENOMEM, "out of memory");
 		}
@@ -375,36 +452,69 @@ static int csv_flush(struct fm_csv_writer *w, struct fm_error *err)
 	return 0;
 }
 
-int fm_csv_writer_write(struct fm_csv_writer *w, const struct fm_batch *b,
-			struct fm_error *err)
+/* Format records [from, to) of b into the buffer, writing it out as it fills. */
+static int csv_write_range(struct fm_csv_writer *w, const struct fm_batch *b,
+			   size_t from, size_t to, struct fm_error *err)
 {
-	/* 21 fields of at most 20 digits plus ", " separators */
-	enum { MAXLINE = FM_NFIELDS * 22 + 2 };
-
-	for (size_t i = 0; i < b->n; i++) {
-		if (CSV_OUTBUF - w->len < MAXLINE) {
+	for (size_t i = from; i < to; i++) {
+		if (CSV_OUTBUF - w->len < CSV_MAXLINE) {
 			int r = csv_flush(w, err);
 			if (r < 0)
 				return r;
 		}
-		char *p = w->buf + w->len;
-		for (int f = 0; f < FM_NFIELDS; f++) {
-			int64_t v = b->col[f][i];
-			/* 64-bit unsigned fields keep raw bits */
-			if ((uint64_t)v < 10)
-				*p++ = (char)('0' + v);
-			else if (v > 0 || w->u64[f])
-				p += fm_fmt_u64(p, (uint64_t)v);
-			else
-				p += fm_fmt_i64(p, v);
-			if (f + 1 < FM_NFIELDS) {
-				p[0] = ',';
-				p[1] = ' ';
-				p += 2;
-			}
-		}
-		*p++ = '\n';
-		w->len = (size_t)(p - w->buf);
+		w->len = (size_t)(csv_format_line(w->u64, b, i, w->buf + w->len) - w->buf);
+	}
+	return 0;
+}
+
+/* Records [from, to) of b, at most FM_BATCH_CAP of them. */
+static int csv_write_chunk(struct fm_csv_writer *w, const struct fm_batch *b,
+			   size_t from, size_t to, struct fm_error *err)
+{
+	size_t half;
+	int r;
+
+	if (to - from >= CSV_PARALLEL_MIN && !w->have_thread &&
+	    sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    (w->hbuf || (w->hbuf = malloc((FM_BATCH_CAP / 2 + 1) * CSV_MAXLINE))) &&
+	    pthread_create(&w->thread, NULL, csv_writer_worker, w) == 0)
+		w->have_thread = 1;
+	if (to - from < CSV_PARALLEL_MIN || !w->have_thread)
+		return csv_write_range(w, b, from, to, err);
+	/* the upper half (at most FM_BATCH_CAP / 2 + 1 records) by the worker */
+	half = from + (to - from) / 2;
+	pthread_mutex_lock(&w->mu);
+	w->job_b = b;
+	w->job_from = half;
+	w->job_to = to;
+	w->job = JOB_PENDING;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	r = csv_write_range(w, b, from, half, err);
+	pthread_mutex_lock(&w->mu);
+	while (w->job != JOB_DONE)
+		pthread_cond_wait(&w->cv, &w->mu);
+	w->job = JOB_IDLE;
+	pthread_mutex_unlock(&w->mu);
+	if (r < 0)
+		return r;
+	/* the two halves are written as they are, without a copy */
+	if ((r = csv_flush(w, err)) < 0)
+		return r;
+	if (fm_write_all(w->fd, w->hbuf, w->hlen) < 0)
+		return fm_error_set(err, FM_EIO, "%s: write: %s",
+				    w->path ? w->path : "<stdout>", strerror(errno));
+	return 0;
+}
+
+int fm_csv_writer_write(struct fm_csv_writer *w, const struct fm_batch *b,
+			struct fm_error *err)
+{
+	for (size_t from = 0; from < b->n; from += FM_BATCH_CAP) {
+		size_t to = b->n - from < FM_BATCH_CAP ? b->n : from + FM_BATCH_CAP;
+		int r = csv_write_chunk(w, b, from, to, err);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -437,8 +547,18 @@ void fm_csv_writer_free(struct fm_csv_writer *w)
 		close(w->fd);
 	if (w->tmpname)
 		fm_tmpfile_discard(w->tmpname);
+	if (w->have_thread) {
+		pthread_mutex_lock(&w->mu);
+		w->job = JOB_QUIT;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
 	free(w->tmpname);
 	free(w->path);
 	free(w->buf);
+	free(w->hbuf);
 	free(w);
 }

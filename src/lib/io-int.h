@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "flowmodels/io.h"
 
@@ -26,11 +27,43 @@ struct fm_source_ops {
 	/* Bytes consumed so far. */
 	uint64_t (*position)(const struct fm_source *s);
 	void (*close)(struct fm_source *s);
+	/*
+	 * Late materialisation (both NULL when a source does not offer it,
+	 * e.g. text formats, which decode every field of a line anyway).
+	 * next_cols is next restricted to the columns `fields` (a subset of
+	 * those the source was opened with): b->fields says which columns the
+	 * batch holds.  gather then fills the columns `fields` of dst for the
+	 * records idx[0..k) (ascending, relative to the batch the last
+	 * next_cols returned): into dst's owned storage; or, with idx NULL
+	 * and k that batch's size, for every record, setting dst's column
+	 * pointers to source memory (valid until the next call) - the
+	 * pass-through case.
+	 */
+	long (*next_cols)(struct fm_source *s, struct fm_batch *b, size_t max,
+			  uint32_t fields, struct fm_error *err);
+	int (*gather)(struct fm_source *s, const uint32_t *idx, size_t k,
+		      uint32_t fields, struct fm_batch *dst,
+		      struct fm_error *err);
 };
 
 struct fm_source {
 	const struct fm_source_ops *ops;
 };
+
+/*
+ * The reader's side of late materialisation (used by fm_scan when a
+ * selector needs fewer columns than the caller): fm_reader_next_cols is
+ * fm_reader_next decoding only the columns `fields` where the current
+ * source allows it (b->fields tells what was decoded: all the reader's
+ * columns when the source has no next_cols); fm_reader_gather is the
+ * current source's gather, to be called only after a batch that lacked
+ * columns.
+ */
+long fm_reader_next_cols(struct fm_reader *r, struct fm_batch *b, size_t max,
+			 uint32_t fields, struct fm_error *err);
+int fm_reader_gather(struct fm_reader *r, const uint32_t *idx, size_t k,
+		     uint32_t fields, struct fm_batch *dst,
+		     struct fm_error *err);
 
 /* Open one input of the given format (path "-" = stdin for text formats). */
 typedef int (*fm_source_open_fn)(struct fm_source **out, const char *path,
@@ -113,6 +146,37 @@ int fm_parse_u64(const char **p, const char *end, uint64_t *out);
 
 /* Format v as decimal into dst (at least 20 bytes); returns the length. */
 size_t fm_fmt_u64(char *dst, uint64_t v);
+
+/* The same, inline for the hot loop of the csv_flow writer (io-text.c has
+ * the tables: "00".."99" and the powers of ten up to 10^19). */
+extern const char fm_digit_pairs[201];
+extern const uint64_t fm_pow10_u64[20];
+
+static inline size_t fm_fmt_u64_inline(char *dst, uint64_t v)
+{
+	if (v < 10) {
+		dst[0] = (char)('0' + v);
+		return 1;
+	}
+	/* digits: log10 estimate from the bit length, corrected once */
+	int bits = 64 - __builtin_clzll(v);
+	int n = (bits * 1233) >> 12;
+	n += n < 20 && v >= fm_pow10_u64[n];
+	char *p = dst + n;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, fm_digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, fm_digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return (size_t)n;
+}
 size_t fm_fmt_i64(char *dst, int64_t v);
 
 /* Write all of buf to fd, retrying short writes; 0 or FM_EIO (errno set). */

@@ -327,6 +327,36 @@ long fm_reader_next(struct fm_reader *r, struct fm_batch *b, size_t max,
 	}
 }
 
+long fm_reader_next_cols(struct fm_reader *r, struct fm_batch *b, size_t max,
+			 uint32_t fields, struct fm_error *err)
+{
+	if (max > FM_BATCH_CAP)
+		max = FM_BATCH_CAP;
+	for (;;) {
+		int rc = reader_source(r, err);
+		if (rc <= 0) {
+			memset(b, 0, sizeof(*b));
+			return rc;
+		}
+		const struct fm_source_ops *ops = r->cur->ops;
+		long n = ops->next_cols ? ops->next_cols(r->cur, b, max, fields, err)
+					: ops->next(r->cur, b, max, err);
+		if (n != 0)
+			return n;
+		reader_close_source(r);
+	}
+}
+
+int fm_reader_gather(struct fm_reader *r, const uint32_t *idx, size_t k,
+		     uint32_t fields, struct fm_batch *dst,
+		     struct fm_error *err)
+{
+	if (!r->cur || !r->cur->ops->gather)
+		return fm_error_set(err, FM_EINVAL,
+				    "internal error: gather without a partial batch");
+	return r->cur->ops->gather(r->cur, idx, k, fields, dst, err);
+}
+
 int64_t fm_reader_skip(struct fm_reader *r, int64_t n, struct fm_error *err)
 {
 	int64_t done = 0;

@@ -249,52 +249,23 @@ int fm_parse_u64(const char **pp, const char *end, uint64_t *out)
 	return 0;
 }
 
-static const char digit_pairs[201] =
+const char fm_digit_pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* Number of decimal digits of v (v > 0). */
-static inline int digits_u64(uint64_t v)
-{
-	static const uint64_t pow10[20] = {
-		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
-		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
-		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-		100000000000000000ULL, 1000000000000000000ULL,
-		10000000000000000000ULL,
-	};
-	/* log10 estimate from the bit length, corrected by one comparison */
-	int bits = 64 - __builtin_clzll(v);
-	int n = (bits * 1233) >> 12;
-	return n + (n < 20 && v >= pow10[n]);
-}
+const uint64_t fm_pow10_u64[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+	10000000000000000000ULL,
+};
 
 size_t fm_fmt_u64(char *dst, uint64_t v)
 {
-	size_t n;
-	char *p;
-
-	if (v < 10) {
-		dst[0] = (char)('0' + v);
-		return 1;
-	}
-	n = (size_t)digits_u64(v);
-	p = dst + n;
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		p -= 2;
-		memcpy(p, digit_pairs + 2 * r, 2);
-	}
-	if (v >= 10) {
-		p -= 2;
-		memcpy(p, digit_pairs + 2 * v, 2);
-	} else {
-		*--p = (char)('0' + v);
-	}
-	return n;
+	return fm_fmt_u64_inline(dst, v);
 }
 
 size_t fm_fmt_i64(char *dst, int64_t v)

@@ -6,16 +6,27 @@
  * Reading stops as soon as count_in or count_out is exhausted.  Batches
  * pass through untouched when nothing is cut or filtered out of them;
  * otherwise the kept records are gathered into the scan's own batch.
+ *
+ * Late materialisation: when a selector needs fewer columns than the
+ * caller asked for, each batch is read with only the selector's columns
+ * (fm_reader_next_cols); the other columns are then fetched for the kept
+ * records alone (fm_reader_gather), straight from the source's memory for
+ * binary input.  Sources that decode whole records (text formats) return
+ * every column at once and take the plain path.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "flowmodels/io.h"
+#include "io-int.h"
 
 struct fm_scan {
 	struct fm_reader *reader;
 	struct fm_cut cut;
 	const struct fm_selector *sel;
+	uint32_t fields;            /* columns of every emitted batch */
+	uint32_t early;             /* late materialisation: the columns read
+				       first (the selector's), else 0 */
 	const struct fm_progress *progress;
 	int skipped;                /* skip_in done */
 	int64_t in_left;            /* records still to read (count_in) */
@@ -43,6 +54,9 @@ int fm_scan_open(struct fm_scan **out, const struct fm_scan_opts *opts,
 		return r;
 	}
 	s->cut = opts->cut;
+	s->fields = ro.fields;
+	if (opts->selector && (ro.fields & ~opts->selector->fields))
+		s->early = opts->selector->fields;
 	s->sel = opts->selector;
 	s->progress = opts->progress;
 	s->in_left = opts->cut.count_in < 0 ? 0 : opts->cut.count_in;
@@ -55,6 +69,48 @@ int fm_scan_open(struct fm_scan **out, const struct fm_scan_opts *opts,
 	}
 	*out = s;
 	return 0;
+}
+
+/*
+ * Complete a batch `in` of n records that lacks the columns `rest`: emit
+ * records idx[from..from+cnt) (idx NULL: records from..from+cnt).
+ */
+static long late_gather(struct fm_scan *s, struct fm_batch *in,
+			const uint32_t *idx, size_t from, size_t cnt, size_t n,
+			uint32_t rest, struct fm_batch *b, struct fm_error *err)
+{
+	int r;
+
+	if (!idx && from == 0 && cnt == n) {
+		/* everything kept: the source fills in place */
+		r = fm_reader_gather(s->reader, NULL, n, rest, in, err);
+		if (r < 0)
+			return r;
+		*b = *in;
+		return (long)cnt;
+	}
+	if (!idx) {
+		for (size_t j = 0; j < cnt; j++)
+			s->idx[j] = (uint32_t)(from + j);
+		idx = s->idx;
+	} else {
+		idx += from;
+	}
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(in->fields & FM_FIELD_BIT(f)))
+			continue;
+		int64_t *d = fm_batch_mut(&s->own, f);
+		const int64_t *c = in->col[f];
+		for (size_t j = 0; j < cnt; j++)
+			d[j] = c[idx[j]];
+	}
+	r = fm_reader_gather(s->reader, idx, cnt, rest, &s->own, err);
+	if (r < 0)
+		return r;
+	s->own.n = cnt;
+	*b = s->own;
+	b->store = NULL;
+	return (long)cnt;
 }
 
 long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err)
@@ -70,7 +126,8 @@ long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err)
 	while (s->in_left > 0 && s->out_left > 0) {
 		struct fm_batch in;
 		size_t max = s->in_left < FM_BATCH_CAP ? (size_t)s->in_left : FM_BATCH_CAP;
-		long n = fm_reader_next(s->reader, &in, max, err);
+		long n = s->early ? fm_reader_next_cols(s->reader, &in, max, s->early, err)
+				  : fm_reader_next(s->reader, &in, max, err);
 		if (n <= 0)
 			return n;
 		s->in_left -= n;
@@ -106,6 +163,9 @@ long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err)
 			continue;
 		s->out_left -= (int64_t)cnt;
 		s->nemitted += cnt;
+		uint32_t rest = s->fields & ~in.fields;
+		if (rest)
+			return late_gather(s, &in, idx, from, cnt, (size_t)n, rest, b, err);
 		if (!idx && from == 0 && cnt == (size_t)n) {
 			*b = in;          /* pass through */
 			return (long)cnt;

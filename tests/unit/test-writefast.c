@@ -1,0 +1,187 @@
+/*
+ * test-writefast.c - the fast paths of the two writers against simple
+ * models: csv_flow output (one or two formatting threads, batches larger
+ * than FM_BATCH_CAP) against snprintf, and the binary writer's block
+ * narrowing (a value that does not fit in the middle of a block widens
+ * the column at exactly that record) against reading back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flowmodels/io.h"
+#include "testutil.h"
+
+/* n random records with extremes sprinkled in. */
+static void make_records(struct fm_batch *b, size_t n, uint64_t seed)
+{
+	assert_int_equal(fm_batch_alloc(b, FM_ALL_FIELDS, n), 0);
+	for (size_t i = 0; i < n; i++) {
+		tu_random_record(b, i, &seed);
+		uint64_t r = tu_rand(&seed);
+		if (r % 97 == 0)
+			fm_batch_mut(b, FM_OCTETS)[i] = -1;          /* 2^64-1 */
+		if (r % 89 == 0)
+			fm_batch_mut(b, FM_PACKETS)[i] = INT64_MIN;  /* 2^63 */
+		if (r % 83 == 0)
+			fm_batch_mut(b, FM_SP)[i] = 0;
+	}
+	b->n = n;
+}
+
+/* The csv_flow text of records [from, to) of b, by snprintf. */
+static size_t model_csv(const struct fm_batch *b, size_t from, size_t to,
+			char *out)
+{
+	char *p = out;
+	for (size_t i = from; i < to; i++)
+		for (int f = 0; f < FM_NFIELDS; f++) {
+			int64_t v = b->col[f][i];
+			if (fm_field_code(f) == 'Q')
+				p += sprintf(p, "%llu", (unsigned long long)v);
+			else
+				p += sprintf(p, "%lld", (long long)v);
+			p += sprintf(p, "%s", f + 1 < FM_NFIELDS ? ", " : "\n");
+		}
+	return (size_t)(p - out);
+}
+
+/* Write b in calls of the given sizes (0-terminated) and compare. */
+static void check_csv(const struct fm_batch *b, const size_t *calls)
+{
+	struct fm_writer_opts wo = { FM_FORMAT_CSV_FLOW, NULL };
+	struct fm_writer *w;
+	struct fm_error err;
+	const char *path = tu_path("fast.csv");
+	size_t from = 0, len, mlen;
+	char *model = malloc(b->n * (FM_NFIELDS * 23 + 2) + 1);
+
+	assert_non_null(model);
+	assert_int_equal(fm_writer_open(&w, &wo, path, &err), 0);
+	for (const size_t *c = calls; *c; c++) {
+		assert_true(from + *c <= b->n);
+		struct fm_batch part = *b;
+		for (int f = 0; f < FM_NFIELDS; f++)
+			part.col[f] = b->col[f] + from;
+		part.n = *c;
+		part.store = NULL;
+		assert_int_equal(fm_writer_write(w, &part, &err), 0);
+		from += *c;
+	}
+	assert_int_equal(fm_writer_commit(w, &err), 0);
+	fm_writer_free(w);
+	char *got = tu_read_file(path, &len);
+	mlen = model_csv(b, 0, from, model);
+	if (len != mlen || memcmp(got, model, len) != 0) {
+		size_t i = 0;
+		while (i < len && i < mlen && got[i] == model[i])
+			i++;
+		fail_msg("csv output differs at byte %zu (lengths %zu, %zu)", i, len, mlen);
+	}
+	free(got);
+	free(model);
+}
+
+static void test_csv_writer(void **state)
+{
+	struct fm_batch b;
+	const size_t big = 2 * FM_BATCH_CAP + 5;
+	const size_t one[] = { 1, 0 };
+	const size_t small[] = { 2047, 2048, 2049, 3, 0 };
+	const size_t cap[] = { FM_BATCH_CAP, FM_BATCH_CAP - 1, 6, 0 };  /* = big */
+	const size_t huge[] = { big, 0 };
+
+	(void)state;
+	make_records(&b, big, 3);
+	check_csv(&b, one);
+	check_csv(&b, small);
+	check_csv(&b, cap);
+	check_csv(&b, huge);
+	fm_batch_release(&b);
+}
+
+/* Read a binary directory back whole. */
+static void read_back(const char *dir, struct fm_batch *out, size_t cap)
+{
+	struct fm_reader_opts ro = { FM_FORMAT_BINARY, FM_ALL_FIELDS, NULL };
+	struct fm_reader *r;
+	struct fm_batch b;
+	struct fm_error err;
+	long n;
+
+	assert_int_equal(fm_reader_open(&r, &ro, &dir, 1, &err), 0);
+	assert_int_equal(fm_batch_alloc(out, FM_ALL_FIELDS, cap), 0);
+	while ((n = fm_reader_next(r, &b, FM_BATCH_CAP, &err)) > 0) {
+		assert_true(out->n + (size_t)n <= cap);
+		for (long i = 0; i < n; i++)
+			fm_batch_append(out, &b, (size_t)i);
+	}
+	assert_int_equal(n, 0);
+	fm_reader_free(r);
+}
+
+static int exists(const char *dir, const char *file)
+{
+	char path[1024];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fp = fopen(path, "rb");
+	if (fp)
+		fclose(fp);
+	return fp != NULL;
+}
+
+static void test_binary_narrowing(void **state)
+{
+	const size_t n = FM_BATCH_CAP + 1000;
+	const char *dir = tu_path("narrow.bin");
+	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer *w;
+	struct fm_error err;
+	struct fm_batch b, got;
+
+	(void)state;
+	make_records(&b, n, 5);
+	/* keep the narrow columns in range except at chosen records */
+	for (size_t i = 0; i < n; i++) {
+		fm_batch_mut(&b, FM_PROT)[i] &= 0xff;
+		fm_batch_mut(&b, FM_SP)[i] &= 0xffff;
+		fm_batch_mut(&b, FM_DP)[i] &= 0xffff;
+		fm_batch_mut(&b, FM_INIF)[i] &= 0xffff;
+		fm_batch_mut(&b, FM_FIRST)[i] &= 0xffffffff;
+	}
+	fm_batch_mut(&b, FM_PROT)[21] = 256;          /* B -> H in block 1 */
+	fm_batch_mut(&b, FM_SP)[FM_BATCH_CAP + 7] = 65536;  /* H -> I, 2nd batch */
+	fm_batch_mut(&b, FM_INIF)[5000] = -1;         /* H -> i (signed) */
+	fm_batch_mut(&b, FM_FIRST)[n - 1] = 1LL << 32; /* I -> Q, last record */
+	assert_int_equal(tu_system("rm -rf '%s'", dir), 0);
+	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);
+	assert_int_equal(fm_writer_write(w, &b, &err), 0);
+	assert_int_equal(fm_writer_commit(w, &err), 0);
+	fm_writer_free(w);
+	assert_true(exists(dir, "prot.H"));
+	assert_true(exists(dir, "sp.I"));
+	assert_true(exists(dir, "dp.H"));
+	assert_true(exists(dir, "inif.i"));
+	assert_true(exists(dir, "first.Q"));
+	read_back(dir, &got, n);
+	assert_int_equal(got.n, n);
+	for (int f = 0; f < FM_NFIELDS; f++)
+		for (size_t i = 0; i < n; i++)
+			if (got.col[f][i] != b.col[f][i])
+				fail_msg("record %zu field %s: %lld != %lld", i,
+					 fm_field_name(f), (long long)got.col[f][i],
+					 (long long)b.col[f][i]);
+	fm_batch_release(&got);
+	fm_batch_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv_writer),
+		cmocka_unit_test(test_binary_narrowing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
