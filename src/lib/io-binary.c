@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,27 @@ struct binary_source {
 	struct bin_col col[FM_NFIELDS];
 	struct fm_batch store;
 	const int64_t *zeros;        /* FM_BATCH_CAP zeros for missing fields */
+	/*
+	 * Large gathers (the kept records of a filtered batch) are memory
+	 * bound: a second thread gathers every other column.
+	 */
+	pthread_t thread;
+	int have_thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int job;                     /* GATHER_* */
+	const uint32_t *job_idx;
+	size_t job_k;
+	uint32_t job_fields;
+	struct fm_batch *job_dst;
+	int job_rc;
+	struct fm_error job_err;
 };
+
+enum { GATHER_IDLE, GATHER_PENDING, GATHER_DONE, GATHER_QUIT };
+
+/* Gathers of at least this many records use the second thread. */
+#define GATHER_PARALLEL_MIN 2048
 
 /*
  * Find the file of field f in dir: *code = 0 when there is none.  Two
@@ -273,15 +294,11 @@ static long binary_next(struct fm_source *src, struct fm_batch *b, size_t max,
 	return binary_next_cols(src, b, max, s->fields, err);
 }
 
-static int binary_gather(struct fm_source *src, const uint32_t *idx, size_t k,
+/* Gather the kept records of the given fields (one thread's share). */
+static int gather_fields(struct binary_source *s, const uint32_t *idx, size_t k,
 			 uint32_t fields, struct fm_batch *dst,
 			 struct fm_error *err)
 {
-	struct binary_source *s = (struct binary_source *)src;
-
-	fields &= s->fields;
-	if (!idx)
-		return fill_cols(s, fields, s->last_pos, s->last_n, dst, err);
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!(fields & FM_FIELD_BIT(f)))
 			continue;
@@ -296,6 +313,75 @@ static int binary_gather(struct fm_source *src, const uint32_t *idx, size_t k,
 		}
 	}
 	return 0;
+}
+
+static void *gather_worker(void *arg)
+{
+	struct binary_source *s = arg;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->job == GATHER_IDLE || s->job == GATHER_DONE)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->job == GATHER_QUIT)
+			break;
+		pthread_mutex_unlock(&s->mu);
+		int rc = gather_fields(s, s->job_idx, s->job_k, s->job_fields,
+				       s->job_dst, &s->job_err);
+		pthread_mutex_lock(&s->mu);
+		s->job_rc = rc;
+		s->job = GATHER_DONE;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+static int binary_gather(struct fm_source *src, const uint32_t *idx, size_t k,
+			 uint32_t fields, struct fm_batch *dst,
+			 struct fm_error *err)
+{
+	struct binary_source *s = (struct binary_source *)src;
+	uint32_t mine = 0, theirs = 0;
+	int n = 0, rc;
+
+	fields &= s->fields;
+	if (!idx)
+		return fill_cols(s, fields, s->last_pos, s->last_n, dst, err);
+	if (k >= GATHER_PARALLEL_MIN && !s->have_thread &&
+	    sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    pthread_create(&s->thread, NULL, gather_worker, s) == 0)
+		s->have_thread = 1;
+	if (k < GATHER_PARALLEL_MIN || !s->have_thread)
+		return gather_fields(s, idx, k, fields, dst, err);
+	/* deal the columns out in turn */
+	for (int f = 0; f < FM_NFIELDS; f++)
+		if (fields & FM_FIELD_BIT(f)) {
+			if (n++ & 1)
+				theirs |= FM_FIELD_BIT(f);
+			else
+				mine |= FM_FIELD_BIT(f);
+		}
+	pthread_mutex_lock(&s->mu);
+	s->job_idx = idx;
+	s->job_k = k;
+	s->job_fields = theirs;
+	s->job_dst = dst;
+	s->job = GATHER_PENDING;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	rc = gather_fields(s, idx, k, mine, dst, err);
+	pthread_mutex_lock(&s->mu);
+	while (s->job != GATHER_DONE)
+		pthread_cond_wait(&s->cv, &s->mu);
+	s->job = GATHER_IDLE;
+	pthread_mutex_unlock(&s->mu);
+	if (rc == 0 && s->job_rc < 0) {
+		rc = s->job_rc;
+		if (err)
+			*err = s->job_err;
+	}
+	return rc;
 }
 
 static int64_t binary_skip(struct fm_source *src, int64_t n, struct fm_error *err)
@@ -322,6 +408,16 @@ static uint64_t binary_position(const struct fm_source *src)
 static void binary_close(struct fm_source *src)
 {
 	struct binary_source *s = (struct binary_source *)src;
+
+	if (s->have_thread) {
+		pthread_mutex_lock(&s->mu);
+		s->job = GATHER_QUIT;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thread, NULL);
+	}
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
 
 	for (int f = 0; f < FM_NFIELDS; f++)
 		if (s->col[f].map)
@@ -355,6 +451,10 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 				    "%s: not a directory (binary input is a directory of field arrays)",
 				    dir);
 	s = calloc(1, sizeof(*s));
+	if (s) {
+		pthread_mutex_init(&s->mu, NULL);
+		pthread_cond_init(&s->cv, NULL);
+	}
 	if (!s || !(s->dir = strdup(dir)) ||
 	    fm_batch_alloc(&s->store, fields, FM_BATCH_CAP) ||
 	    !(s->zeros = calloc(FM_BATCH_CAP, sizeof(int64_t)))) {
