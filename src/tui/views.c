@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "flowmodels/error.h"
+#include "flowmodels/series.h"
 #include "roles.h"
 #include "views.h"
 
@@ -217,5 +218,57 @@ int tui_view_histogram(struct tui_view *v, int view,
 		add_series(v, (struct chart_series){ v->model_label,
 			ROLE_CHART_MODEL, CHART_LINE, cd->x, cd->ps_mix, cd->n });
 	v->chart.y.title = "packet size [B]";
+	return 0;
+}
+
+int tui_view_series(struct tui_view *v, int view, const struct fm_series *s)
+{
+	static const int role[3] = { ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
+				     ROLE_CHART_OCTETS };
+	static const char *const label[3] = { "flows/s", "packets/s", "bits/s" };
+	const size_t n = 86400;
+	double *x, *raw;
+
+	memset(v, 0, sizeof(*v));
+	v->chart.series = v->series;
+	v->chart.legend = 1;
+	if (view != VIEW_SERIES) {
+		v->note = "a time series: view 7 (F8) draws it";
+		return 0;
+	}
+	if (fm_series_ndays(s) == 0) {
+		v->note = "the time series has no days";
+		return 0;
+	}
+	v->buf = malloc(5 * n * sizeof(double));
+	if (!v->buf)
+		return FM_ENOMEM;
+	x = v->buf;
+	raw = v->buf + 4 * n;
+	for (size_t k = 0; k < n; k++)
+		x[k] = (double)k / 3600;
+	for (int c = 0; c < 3; c++) {
+		double *y = v->buf + (size_t)(c + 1) * n;
+
+		for (size_t k = 0; k < n; k++) {
+			uint64_t f, p, ohi, olo;
+
+			fm_series_get(s, 0, (unsigned)k, &f, &p, &ohi, &olo);
+			raw[k] = c == 0 ? (double)f : c == 1 ? (double)p :
+				 8 * ((double)ohi * 18446744073709551616.0 + (double)olo);
+		}
+		fm_chart_rolling_mean(raw, n, TUI_VIEW_SERIES_WINDOW, y);
+		add_series(v, (struct chart_series){ label[c], role[c],
+			CHART_LINE, x, y, n });
+	}
+	snprintf(v->xtitle, sizeof(v->xtitle), "Time of day %lld [h]",
+		 (long long)fm_series_day(s, 0));
+	snprintf(v->ytitle, sizeof(v->ytitle), "per second, %d s mean",
+		 TUI_VIEW_SERIES_WINDOW);
+	v->chart.x.title = v->xtitle;
+	v->chart.x.min = 0;
+	v->chart.x.max = 24;
+	v->chart.y.log = 1;
+	v->chart.y.title = v->ytitle;
 	return 0;
 }

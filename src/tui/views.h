@@ -33,7 +33,8 @@ struct tui_view {
 	                                mixtures: never released here */
 	double gx[2], gy[3][2];      /* packet-size guides */
 	double *buf;                 /* time series arrays (owned) */
-	char err[160];               /* a chart-data error shown as note */
+	char err[160];
+	char ytitle[64];               /* a chart-data error shown as note */
 	char xtitle[64];
 	char model_label[80];
 	const char *note;            /* why there is no chart, or NULL */
@@ -49,6 +50,15 @@ struct tui_view {
 int tui_view_histogram(struct tui_view *v, int view,
 		       const struct fm_histogram *h, const char *xkind,
 		       const struct fm_mixture *const mix[3], const char *mixname);
+/*
+ * View of a time series (`series` in a session): view 7 draws its first
+ * day as flows, packets and bits per second, each the 30-second rolling
+ * mean (fm_chart_rolling_mean, as series-plot), x in hours of the day,
+ * log y; other views have a note.  0 or FM_ENOMEM.
+ */
+struct fm_series;
+#define TUI_VIEW_SERIES_WINDOW 30
+int tui_view_series(struct tui_view *v, int view, const struct fm_series *s);
 void tui_view_release(struct tui_view *v);
 
 /* The x kind in a provenance line ("hist d1 -x length ..."), or NULL. */
