@@ -32,6 +32,11 @@ wait_for "series of s2" 5
 [ ! -e "$T/s2" ] || bad "series without -O wrote files"
 # info and export of the object
 type_line "export s2 -O ser2"
-for i in $(seq 1 600); do [ -d "$T/ser2" ] && break; sleep 0.05; done
-diff -r "$T/ser" "$T/ser2" >/dev/null || bad "export s2 differs from series -O"
+# wait (up to 30 s) until the exported files are there and equal
+same=0
+for i in $(seq 1 600); do
+	diff -r "$T/ser" "$T/ser2" >/dev/null 2>&1 && { same=1; break; }
+	sleep 0.05
+done
+[ "$same" = 1 ] || bad "export s2 differs from series -O: $(diff -rq "$T/ser" "$T/ser2" 2>&1 | head -n 3)"
 finish
