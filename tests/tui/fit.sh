@@ -27,6 +27,14 @@ keys U L p
 wait_for "lognormals L +\[ 4\]" 2
 keys l
 wait_for "uniforms +U +\[ 2\].*|lognormals L +\[ 3\]" 2
+# max Pareto weight: w steps up, W down (no cap = none)
+wait_for "max Pareto weight \[none\]  \(w/W\)" 2
+keys w
+wait_for "max Pareto weight \[0\.01\]" 2
+keys w w
+wait_for "max Pareto weight \[0\.05\]" 2
+keys W W W
+wait_for "max Pareto weight \[none\]" 2
 # a long fit: it animates, Esc cancels it.  U 2 L 8 on the demo's
 # flows: its EM keeps moving for well over 40 000 iterations (7 s of a
 # free core), unlike U 2 L 3, whose mixture reaches a fixed point after
@@ -61,6 +69,8 @@ for i in $(seq 1 3000); do
 done
 [ "$changed" = 1 ] || bad "the mixture did not change between iterations ($it1 -> ${it2:-none})"
 grep -q "PDF flows of h1, live" <<<"$s2" || bad "no live chart title"
+# the snapshot's log-likelihood while it runs
+grep -qE "log-likelihood -[0-9.]+ at $it2" <<<"$s2" || bad "no log-likelihood of snapshot $it2 while running"
 grep -q "─ mixture fit" <<<"$s2" || bad "no mixture in the live chart"
 keys Escape
 wait_for "fit view: cancelled after [0-9]+ iterations" 10
