@@ -7,8 +7,10 @@
  * show; the x kind read from a provenance line.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "flowmodels/series.h"
 #include "testutil.h"
 #include "roles.h"
 #include "views.h"
@@ -260,6 +262,81 @@ static void test_mixture_overlay(void **state)
 	fm_histogram_release(&h);
 }
 
+/*
+ * A time series: view 7 is three lines over the first day's 86400
+ * seconds in hours, each the 30-second rolling mean of the per-second
+ * values (compared with fm_chart_rolling_mean and with a naive mean);
+ * other views give a note.
+ */
+static void test_series(void **state)
+{
+	struct fm_batch b;
+	struct fm_series *s = NULL;
+	struct fm_error err = { 0 };
+	struct tui_view v;
+	const int64_t t0 = INT64_C(16600) * 86400;
+	static const int64_t at[] = { 10, 10, 25, 100, 3600 };
+
+	(void)state;
+	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, 8), 0);
+	for (size_t i = 0; i < 5; i++) {
+		fm_batch_mut(&b, FM_FIRST)[i] = t0 + at[i];
+		fm_batch_mut(&b, FM_FIRST_MS)[i] = 0;
+		fm_batch_mut(&b, FM_LAST)[i] = t0 + at[i];
+		fm_batch_mut(&b, FM_LAST_MS)[i] = 0;
+		fm_batch_mut(&b, FM_PACKETS)[i] = (int64_t)i + 1;
+		fm_batch_mut(&b, FM_OCTETS)[i] = 100 * ((int64_t)i + 1);
+	}
+	b.n = 5;
+	assert_int_equal(fm_series_new(&s, &err), 0);
+	assert_int_equal(fm_series_add(s, &b, &err), 0);
+
+	assert_int_equal(tui_view_series(&v, VIEW_PDF_FLOWS, s), 0);
+	assert_non_null(v.note);
+	assert_int_equal(v.chart.nseries, 0);
+	tui_view_release(&v);
+
+	assert_int_equal(tui_view_series(&v, VIEW_SERIES, s), 0);
+	assert_null(v.note);
+	assert_int_equal(v.chart.nseries, 3);
+	assert_int_equal(v.series[0].role, ROLE_CHART_FLOWS);
+	assert_int_equal(v.series[2].role, ROLE_CHART_OCTETS);
+	assert_string_equal(v.series[2].label, "bits/s");
+	assert_true(v.chart.y.log && !v.chart.x.log);
+	for (int c = 0; c < 3; c++) {
+		const struct chart_series *se = &v.series[c];
+		double *raw = malloc(86400 * sizeof(double));
+		double *mean = malloc(86400 * sizeof(double));
+
+		assert_int_equal(se->n, 86400);
+		for (unsigned k = 0; k < 86400; k++) {
+			uint64_t f, p, hi, lo;
+			fm_series_get(s, 0, k, &f, &p, &hi, &lo);
+			raw[k] = c == 0 ? (double)f : c == 1 ? (double)p : 8.0 * (double)lo;
+		}
+		assert_true(raw && mean);
+		fm_chart_rolling_mean(raw, 86400, 30, mean);
+		for (unsigned k = 0; k < 86400; k += 7) {
+			double sum = 0;
+			unsigned lo = k >= 29 ? k - 29 : 0;
+			for (unsigned j = lo; j <= k; j++)
+				sum += raw[j];
+			near(se->y[k], mean[k]);
+			near(se->y[k], sum / (k - lo + 1));
+			near(se->x[k], k / 3600.0);
+		}
+		free(raw);
+		free(mean);
+	}
+	/* two flows at second 10, a third at 25: in the window of second 38 */
+	near(v.series[0].y[38], 3.0 / 30);
+	near(v.series[0].y[40], 1.0 / 30);
+	near(v.series[2].y[10], 8 * 300.0 / 11);
+	tui_view_release(&v);
+	fm_series_free(s);
+	fm_batch_release(&b);
+}
+
 static void test_xkind(void **state)
 {
 	(void)state;
@@ -276,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_pdf_cdf),
 		cmocka_unit_test(test_averages),
 		cmocka_unit_test(test_mixture_overlay),
+		cmocka_unit_test(test_series),
 		cmocka_unit_test(test_xkind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
