@@ -26,6 +26,7 @@ export FM_SHARED_DATA=${FM_SHARED_DATA:-$(cd .. && pwd)/shared/data}
   echo; echo "## bench-summary.sh"; bench/bench-summary.sh "$B/flowmodels" "$FM_SHARED_DATA"
   echo; echo "## bench-plot"; "$B/bench-plot" 2>&1
   echo; echo "## bench-chart"; "$B/bench-chart" 2>&1
+  echo; echo "## bench-chartdata"; "$B/bench-chartdata" 2>&1
   echo; echo "## bench-session.sh"; bench/bench-session.sh 5000000 "$B"
   echo; echo "## bench-nfcapd.sh"; bench/bench-nfcapd.sh 3000000 "$B"
 } 2>&1 | tee "$out"

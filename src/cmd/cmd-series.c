@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flowmodels/series.h"
+#include "objtypes.h"
 #include "cmd.h"
 
 static const struct cmd_opt series_opts[] = {
@@ -43,12 +44,21 @@ static int series_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (n < 0)
 			r = (int)n;
 	}
-	if (r == 0)
+	/* in a session the series becomes an object; files only with -O */
+	int write = a->v[OPT_OUTPUT].set || !cmd_in_session(ctx);
+	if (r == 0 && write)
 		r = fm_series_write(s, out, &err);
 	if (r == 0)
-		cmd_summary(ctx, "series: %llu records, %zu days written to %s in %.3f s",
+		cmd_summary(ctx, "series: %llu records, %zu days %s%s in %.3f s",
 			    (unsigned long long)fm_series_records(s), fm_series_ndays(s),
-			    out, cmd_now() - t0);
+			    write ? "written to " : "kept in the session",
+			    write ? out : "", cmd_now() - t0);
+	if (r == 0 && cmd_in_session(ctx)) {
+		r = cmd_result_object(ctx, &cmd_series_type, s, &err);
+		s = NULL;       /* the session owns it now (also on failure) */
+		if (r > 0)
+			r = 0;
+	}
 	cmd_scan_close(cs);
 	fm_series_free(s);
 	return r < 0 ? cmd_fail(ctx, &err) : 0;

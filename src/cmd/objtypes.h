@@ -33,4 +33,11 @@ extern const struct cmd_objtype cmd_mixture_type;
  * m is moved in (left empty), mode copied. NULL when out of memory. */
 struct cmd_mixset *cmd_mixset_new(int y, struct fm_mixture *m, const char *mode);
 
+/*
+ * Time series (what `series` makes in a session): data is a struct
+ * fm_series (flowmodels/series.h, freed with fm_series_free); format
+ * "csv_series" (a directory, as `series -O DIR` writes).
+ */
+extern const struct cmd_objtype cmd_series_type;
+
 #endif

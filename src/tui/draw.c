@@ -308,11 +308,16 @@ static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
 	const struct fm_mixture *mix[3] = { NULL, NULL, NULL };
 	struct sess_obj *h = NULL, *m = NULL;
 	const char *note = "no chart for this kind of object (charts show "
-			   "histograms and mixtures)";
+			   "histograms, mixtures and time series)";
 	char name[128];
 	struct tui_view v;
 	struct chart_canvas cv;
 
+	if (o && o->kind == SESS_TYPED && o->type == &cmd_series_type) {
+		if (tui_view_series(&v, t->view, o->data) < 0)
+			return "out of memory";
+		goto render;
+	}
 	if (is_hist(o)) {
 		h = o;
 		for (size_t i = sess_count(t->sess); i-- > 0;) {
@@ -342,7 +347,12 @@ static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
 	if (tui_view_histogram(&v, t->view, h->data, tui_view_xkind(h->provenance),
 			       mix, m ? m->name : NULL) < 0)
 		return "out of memory";
+render:
 	note = v.note;
+	if (note) {     /* may point into v: keep a copy past the release */
+		snprintf(t->chart_note, sizeof(t->chart_note), "%s", note);
+		note = t->chart_note;
+	}
 	if (!note && chart_canvas_init(&cv, getmaxx(w) - 2, getmaxy(w) - 2) == 0) {
 		chart_render(&v.chart, t->charset, &cv);
 		blit(t, w, 1, 1, &cv);

@@ -33,10 +33,15 @@
 
 static const char *const y_names[3] = { "flows", "packets", "octets" };
 
+/* The max Pareto weight settings (w/W cycle them; 0 = no cap). */
+static const double mpw_steps[] = { 0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5 };
+#define MPW_STEPS (sizeof(mpw_steps) / sizeof(mpw_steps[0]))
+
 struct tui_fit {
 	char hist[128];
 	int y;
 	unsigned U, L, P, iter;
+	unsigned mpw;         /* index into mpw_steps */
 	int animate;
 	/* the histogram (a copy: the object may be dropped meanwhile) */
 	struct fm_histogram h;
@@ -54,6 +59,7 @@ struct tui_fit {
 	char errmsg[FM_ERRMSG_MAX];
 	double t0, secs;
 	double last_snap;         /* worker only */
+	double *w;                /* worker only: column y, for the quality */
 	int wakefd;
 	int finished_once;        /* a fit completed (s can save it) */
 };
@@ -79,10 +85,17 @@ static int on_iteration(void *ctx, unsigned iter, const struct fm_mixture *m)
 	 * chart stays live without slowing the fit down */
 	now = iter % SNAPSHOT_EVERY == 0 ? cmd_now() : 0;
 	if ((now && now - f->last_snap >= SNAPSHOT_SECS) || iter == f->iter) {
+		struct fm_mix_stats st = { 0 };
+
 		f->last_snap = now;
+		/* the log-likelihood of this snapshot (a pass over the bins,
+		 * at most every SNAPSHOT_SECS) */
+		if (f->w)
+			fm_fit_quality(m, f->h.bin_lo, f->h.bin_hi, f->w, f->h.n, &st);
 		pthread_mutex_lock(&f->mu);
 		if (fm_mixture_copy(&f->snap, m, NULL) == 0) {
 			f->snap_iter = iter;
+			f->snap.stats = st;
 			f->have_snap = 1;
 		}
 		pthread_mutex_unlock(&f->mu);
@@ -107,6 +120,15 @@ static void *fit_main(void *arg)
 	if (r == 0) {
 		memset(&fo, 0, sizeof(fo));
 		fo.max_iter = f->iter;
+		fo.max_pareto_w = mpw_steps[f->mpw];
+		if (f->animate) {
+			f->w = malloc(f->h.n * sizeof(double));
+			if (f->w && fm_histogram_column(&f->h, (enum fm_hcol)f->y,
+							f->w, NULL) < 0) {
+				free(f->w);
+				f->w = NULL;
+			}
+		}
 		fo.threads = ncpu > 1 ? (unsigned)(ncpu < 64 ? ncpu : 64) : 1;
 		fo.on_iteration = on_iteration;
 		fo.ctx = f;
@@ -122,6 +144,8 @@ static void *fit_main(void *arg)
 	f->secs = cmd_now() - f->t0;
 	pthread_mutex_unlock(&f->mu);
 	fm_mixture_release(&m);
+	free(f->w);
+	f->w = NULL;
 	atomic_store(&f->done, 1);
 	wake(f->wakefd);
 	return NULL;
@@ -305,8 +329,13 @@ static void save(struct tui *t)
 		return;
 	}
 	free_name(t, name, sizeof(name));
-	snprintf(line, sizeof(line), "fit %s -y %s -i %u -U %u -L %u -P %u as %s",
-		 f->hist, y_names[f->y], f->iter, f->U, f->L, f->P, name);
+	if (f->mpw)
+		snprintf(line, sizeof(line), "fit %s -y %s -i %u -U %u -L %u -P %u --mpw %g as %s",
+			 f->hist, y_names[f->y], f->iter, f->U, f->L, f->P,
+			 mpw_steps[f->mpw], name);
+	else
+		snprintf(line, sizeof(line), "fit %s -y %s -i %u -U %u -L %u -P %u as %s",
+			 f->hist, y_names[f->y], f->iter, f->U, f->L, f->P, name);
 	tui_fit_close(t);
 	tui_command(t, line);
 }
@@ -328,7 +357,8 @@ int tui_fit_key(struct tui *t, int ch)
 	if (running)                          /* settings are fixed meanwhile */
 		return ch == '\r' || ch == '\n' || ch == 'y' || ch == 'u' ||
 		       ch == 'U' || ch == 'l' || ch == 'L' || ch == 'p' ||
-		       ch == 'P' || ch == 'i' || ch == 'I' || ch == 'a' || ch == 's';
+		       ch == 'P' || ch == 'i' || ch == 'I' || ch == 'a' || ch == 's' ||
+		       ch == 'w' || ch == 'W';
 	switch (ch) {
 	case '\r': case '\n': case KEY_ENTER: start(t); break;
 	case 'y': f->y = (f->y + 1) % 3; break;
@@ -341,6 +371,8 @@ int tui_fit_key(struct tui *t, int ch)
 	case 'i': f->iter = f->iter > 1 ? f->iter / 2 : 1; break;
 	case 'I': f->iter = f->iter < 1000000 ? f->iter * 2 : f->iter; break;
 	case 'a': f->animate = !f->animate; break;
+	case 'w': f->mpw = (f->mpw + 1) % (unsigned)MPW_STEPS; break;
+	case 'W': f->mpw = (f->mpw + (unsigned)MPW_STEPS - 1) % (unsigned)MPW_STEPS; break;
 	case 's': save(t); return 1;
 	default: return 0;
 	}
@@ -395,6 +427,11 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
 	snprintf(buf, sizeof(buf), "iterations    [%u]  (i/I: halve/double)", f->iter);
 	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
+	if (f->mpw)
+		snprintf(buf, sizeof(buf), "max Pareto weight [%g]  (w/W)", mpw_steps[f->mpw]);
+	else
+		snprintf(buf, sizeof(buf), "max Pareto weight [none]  (w/W)");
+	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
 	snprintf(buf, sizeof(buf), "animate       [%s]  (a)", f->animate ? "x" : " ");
 	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
 	row++;
@@ -423,6 +460,11 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 		snprintf(buf, sizeof(buf), "log-likelihood %.6f, AIC %.6f",
 			 m.stats.loglik, m.stats.aic);
 		line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
+	} else if (running && have && m.stats.valid) {
+		/* the snapshot's, while the fit runs */
+		snprintf(buf, sizeof(buf), "log-likelihood %.6f at %u",
+			 m.stats.loglik, snap_iter);
+		line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
 	}
 	line_at(t, left, row++, ROLE_PANEL_DIM, running ?
 		"[Esc] cancel" : "[Enter] fit  [s] save  [Esc] close");
@@ -438,8 +480,13 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 				const char *nl = strchr(p, '\n');
 				size_t len = nl ? (size_t)(nl - p) : strlen(p);
 				snprintf(buf, sizeof(buf), "%.*s", (int)len, p);
-				line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
 				p += len + (nl ? 1 : 0);
+				/* the JSON's frame lines ({, "mix": [, ], })
+				 * would cost the rows of components */
+				if (strspn(buf, " {}[],") == strlen(buf) ||
+				    !strncmp(buf + strspn(buf, " "), "\"mix\"", 5))
+					continue;
+				line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
 			}
 		}
 		fm_buf_release(&j);

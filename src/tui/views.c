@@ -1,5 +1,7 @@
 /*
- * views.c - chart views of histograms (see views.h).
+ * views.c - chart views of histograms (see views.h): which chart-data
+ * arrays (fm_chartdata_build) make which series, in which style and
+ * colour role; data before models.
  */
 #include <math.h>
 #include <stdio.h>
@@ -7,11 +9,13 @@
 #include <string.h>
 
 #include "flowmodels/error.h"
+#include "flowmodels/series.h"
 #include "roles.h"
 #include "views.h"
 
 void tui_view_release(struct tui_view *v)
 {
+	fm_chartdata_release(&v->cd);
 	free(v->buf);
 	v->buf = NULL;
 }
@@ -56,15 +60,6 @@ static const char *x_title(const char *xkind)
 	return "x";
 }
 
-static double total(const uint64_t *c, size_t n)
-{
-	double t = 0;
-
-	for (size_t i = 0; i < n; i++)
-		t += (double)c[i];
-	return t;
-}
-
 /* The x kind for the mixture functions. */
 static enum fm_mix_x mix_x(const char *xkind)
 {
@@ -75,46 +70,6 @@ static enum fm_mix_x mix_x(const char *xkind)
 	return FM_MIX_X_OTHER;
 }
 
-/*
- * x samples for model curves: log-spaced over the histogram's range,
- * rounded to whole numbers below 1024 for a discrete x (the mixture pdf
- * is a probability per value there), without repeats.  Returns the count.
- */
-static size_t sample_x(const struct fm_histogram *h, enum fm_mix_x xk, double *xs)
-{
-	double lo = h->bin_lo[0] > 0 ? (double)h->bin_lo[0] : 1;
-	double hi = (double)h->bin_hi[h->n - 1];
-	size_t k = 0;
-
-	if (hi <= lo)
-		hi = lo + 1;
-	for (size_t i = 0; i < TUI_VIEW_SAMPLES; i++) {
-		double x = lo * pow(hi / lo, (double)i / (TUI_VIEW_SAMPLES - 1));
-		if (xk != FM_MIX_X_OTHER && x < 1024)
-			x = floor(x + 0.5);
-		if (k && x <= xs[k - 1])
-			continue;
-		xs[k++] = x;
-	}
-	return k;
-}
-
-/* Component c of m alone, weighted by its share: the pdf as
- * fm_mixture_pdf takes it (cdf differences for a discrete x < 1024). */
-static double comp_pdf(const struct fm_mixture *m, size_t c, double x,
-		       enum fm_mix_x xk, double wsum)
-{
-	const struct fm_component *k = &m->comp[c];
-	double w = wsum > 0 ? k->weight / wsum : 0;
-
-	if (xk != FM_MIX_X_OTHER && x < 1024) {
-		double min = xk == FM_MIX_X_LENGTH ? 1 : 64;
-		double prev = x - 1 < min ? 0 : fm_dist_cdf(k->dist, k->p, x - 1);
-		return w * (fm_dist_cdf(k->dist, k->p, x) - prev);
-	}
-	return w * fm_dist_pdf(k->dist, k->p, x);
-}
-
 /* Add a series (when there is room). */
 static void add_series(struct tui_view *v, struct chart_series s)
 {
@@ -122,17 +77,21 @@ static void add_series(struct tui_view *v, struct chart_series s)
 		v->series[v->chart.nseries++] = s;
 }
 
+static int has_model(const struct fm_chart_col *c)
+{
+	return c->mix && c->mix->n;
+}
+
 int tui_view_histogram(struct tui_view *v, int view,
 		       const struct fm_histogram *h, const char *xkind,
 		       const struct fm_mixture *const mix[3], const char *mixname)
 {
-	static const struct fm_mixture *const none[3] = { NULL, NULL, NULL };
 	static const int role[3] = { ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
 				     ROLE_CHART_OCTETS };
 	static const char *const label[3] = { "flows", "packets", "octets" };
-	const uint64_t *col[3] = { h->flows, h->packets, h->octets };
-	size_t n = h->n;
-	double *x;
+	struct fm_chartdata *cd = &v->cd;
+	struct fm_error err = { 0 };
+	int anymix = 0, r;
 
 	memset(v, 0, sizeof(*v));
 	snprintf(v->xtitle, sizeof(v->xtitle), "%s", x_title(xkind));
@@ -144,96 +103,71 @@ int tui_view_histogram(struct tui_view *v, int view,
 		v->note = "no time series: view 7 shows objects made by 'series'";
 		return 0;
 	}
-	if (!n) {
-		v->note = "the histogram has no bins";
+	/* the library wants a mixture directory: shallow copies of the
+	 * caller's mixtures (empty where there is none) */
+	fm_mixture_dir_init(&v->md);
+	for (int k = 0; k < 3 && mix; k++) {
+		struct fm_mixture *d = k == 0 ? &v->md.flows :
+				       k == 1 ? &v->md.packets : &v->md.octets;
+		if (mix[k] && mix[k]->n) {
+			*d = *mix[k];
+			anymix = 1;
+		}
+	}
+	r = fm_chartdata_build(cd, h, anymix ? &v->md : NULL, mix_x(xkind),
+			       FM_CHART_NPOINTS, 1, &err);
+	if (r == FM_ENOMEM)
+		return r;
+	if (r < 0) {
+		snprintf(v->err, sizeof(v->err), "no chart: %.148s", err.msg);
+		v->note = v->err;
 		return 0;
 	}
-	if (!mix)
-		mix = none;
 	snprintf(v->model_label, sizeof(v->model_label), "mixture %s",
 		 mixname ? mixname : "");
-	/* data: x + 3 columns; models: x samples + up to
-	 * TUI_VIEW_MAX_SERIES curves of samples */
-	v->buf = malloc((4 * n + (TUI_VIEW_MAX_SERIES + 1) * TUI_VIEW_SAMPLES) *
-			sizeof(double));
-	if (!v->buf)
-		return FM_ENOMEM;
-	x = v->buf;
-	enum fm_mix_x xk = mix_x(xkind);
-	double *xs = v->buf + 4 * n, *next = xs + TUI_VIEW_SAMPLES;
-	size_t ns = sample_x(h, xk, xs);
-	for (size_t i = 0; i < n; i++)
-		x[i] = (double)h->bin_lo[i];
 
 	if (view <= VIEW_PDF_OCTETS) {
-		const uint64_t *c = col[view];
-		double *y = v->buf + n, t;
+		const struct fm_chart_col *c = &cd->col[view];
 
-		if (!c) {
-			v->note = "the histogram has no such column";
-			return 0;
-		}
-		t = total(c, n);
-		for (size_t i = 0; i < n; i++)
-			y[i] = t > 0 ? (double)c[i] / t /
-				       (double)(h->bin_hi[i] - h->bin_lo[i]) : 0;
+		/* data first: normalised points, the line from the CDF */
 		add_series(v, (struct chart_series){ label[view], role[view],
-						     CHART_POINTS, x, y, n });
+			CHART_POINTS, cd->bx, c->pts, cd->nbins });
+		add_series(v, (struct chart_series){ "data (from CDF)", role[view],
+			CHART_LINE, cd->x, c->pdf, cd->n });
 		v->chart.y.log = 1;
 		v->chart.y.title = "PDF (share per unit of x)";
-		if (mix[view] && mix[view]->n) {
-			const struct fm_mixture *m = mix[view];
-			double wsum = fm_mixture_weight_sum(m);
-
+		if (has_model(c)) {
 			/* components first (dashed), the mixture over them */
-			for (size_t k = 0; k < m->n && v->chart.nseries + 2 <
-			     TUI_VIEW_MAX_SERIES; k++) {
-				double *yc = next;
-				next += TUI_VIEW_SAMPLES;
-				for (size_t i = 0; i < ns; i++)
-					yc[i] = comp_pdf(m, k, xs[i], xk, wsum);
+			for (size_t k = 0; k < c->ncomp &&
+			     v->chart.nseries + 2 < TUI_VIEW_MAX_SERIES; k++)
 				add_series(v, (struct chart_series){
 					k ? NULL : "components", ROLE_CHART_COMP,
-					CHART_DASHED, xs, yc, ns });
-			}
-			double *ym = next;
-			next += TUI_VIEW_SAMPLES;
-			for (size_t i = 0; i < ns; i++)
-				ym[i] = fm_mixture_pdf(m, xs[i], xk);
+					CHART_DASHED, cd->x, c->comp_pdf + k * cd->n,
+					cd->n });
 			add_series(v, (struct chart_series){ v->model_label,
-				ROLE_CHART_MODEL, CHART_LINE, xs, ym, ns });
+				ROLE_CHART_MODEL, CHART_LINE, cd->x, c->mix_pdf,
+				cd->n });
 			/* keep the axis on the data: model tails far below it
 			 * would squash the points */
-			chart_axis_range(&v->chart.y, v->series, 1, 1,
+			chart_axis_range(&v->chart.y, v->series, 2, 1,
 					 &v->chart.y.min, &v->chart.y.max);
 			v->chart.y.min /= 100;
 		}
 		return 0;
 	}
 	if (view == VIEW_CDF) {
-		for (int k = 0; k < 3; k++) {
-			double *y = v->buf + (size_t)(k + 1) * n, t, run = 0;
+		int labelled = 0;
 
-			if (!col[k])
+		for (int k = 0; k < 3; k++)
+			add_series(v, (struct chart_series){ label[k], role[k],
+				CHART_LINE, cd->x, cd->col[k].cdf, cd->n });
+		for (int k = 0; k < 3; k++) {
+			if (!has_model(&cd->col[k]))
 				continue;
-			t = total(col[k], n);
-			for (size_t i = 0; i < n; i++) {
-				run += (double)col[k][i];
-				y[i] = t > 0 ? run / t : 0;
-			}
-			add_series(v, (struct chart_series){
-				label[k], role[k], CHART_LINE, x, y, n });
-		}
-		for (int k = 0, labelled = 0; k < 3; k++) {
-			double *ym = next;
-			if (!mix[k] || !mix[k]->n)
-				continue;
-			next += TUI_VIEW_SAMPLES;
-			for (size_t i = 0; i < ns; i++)
-				ym[i] = fm_mixture_cdf(mix[k], xs[i]);
 			/* the legend names the set once */
-			add_series(v, (struct chart_series){ labelled ? NULL : v->model_label,
-				ROLE_CHART_MODEL, CHART_LINE, xs, ym, ns });
+			add_series(v, (struct chart_series){
+				labelled ? NULL : v->model_label, ROLE_CHART_MODEL,
+				CHART_LINE, cd->x, cd->col[k].mix_cdf, cd->n });
 			labelled = 1;
 		}
 		v->chart.y.min = 0;
@@ -241,55 +175,100 @@ int tui_view_histogram(struct tui_view *v, int view,
 		v->chart.y.title = "CDF";
 		return 0;
 	}
-	if (!h->flows || !h->packets || !h->octets) {
-		v->note = "the histogram needs flows, packets and octets columns";
-		return 0;
-	}
 	if (view == VIEW_AVG) {
-		double *yp = v->buf + n, *yo = v->buf + 2 * n;
+		static const char *const avg_label[3] = { NULL, "packets per flow",
+							  "octets per flow" };
+		int labelled = 0;
 
-		for (size_t i = 0; i < n; i++) {
-			double f = (double)h->flows[i];
-			yp[i] = f > 0 ? (double)h->packets[i] / f : 0;
-			yo[i] = f > 0 ? (double)h->octets[i] / f : 0;
+		for (int k = 1; k < 3; k++) {
+			add_series(v, (struct chart_series){ avg_label[k], role[k],
+				CHART_POINTS, cd->bx, cd->col[k].avg_pts, cd->nbins });
+			add_series(v, (struct chart_series){ NULL, role[k],
+				CHART_LINE, cd->x, cd->col[k].avg_line, cd->n });
 		}
-		add_series(v, (struct chart_series){ "packets per flow",
-			ROLE_CHART_PACKETS, CHART_POINTS, x, yp, n });
-		add_series(v, (struct chart_series){ "octets per flow",
-			ROLE_CHART_OCTETS, CHART_POINTS, x, yo, n });
-		for (int k = 1; k < 3 && mix[0] && mix[0]->n; k++) {
-			double *ym = next;
-			if (!mix[k] || !mix[k]->n)
+		for (int k = 1; k < 3; k++) {
+			if (!has_model(&cd->col[0]) || !has_model(&cd->col[k]))
 				continue;
-			next += TUI_VIEW_SAMPLES;
-			for (size_t i = 0; i < ns; i++)
-				ym[i] = fm_mixture_avg(mix[0], mix[k], xs[i], xk);
 			add_series(v, (struct chart_series){
-				v->chart.nseries == 2 ? v->model_label : NULL,
-				ROLE_CHART_MODEL, CHART_LINE, xs, ym, ns });
+				labelled ? NULL : v->model_label, ROLE_CHART_MODEL,
+				CHART_LINE, cd->x, cd->col[k].mix_avg, cd->n });
+			labelled = 1;
 		}
 		v->chart.y.log = 1;
 		v->chart.y.title = "average per flow";
 		return 0;
 	}
-	/* VIEW_PKT_SIZE */
+	/* VIEW_PKT_SIZE: points, the line, min/avg/max guides, the model */
+	add_series(v, (struct chart_series){ "octets per packet",
+		ROLE_CHART_OCTETS, CHART_POINTS, cd->bx, cd->ps_pts, cd->nbins });
+	add_series(v, (struct chart_series){ NULL, ROLE_CHART_OCTETS,
+		CHART_LINE, cd->x, cd->ps_line, cd->n });
+	v->gx[0] = cd->x[0];
+	v->gx[1] = cd->x[cd->n ? cd->n - 1 : 0];
 	{
-		double *y = v->buf + n;
-
-		/* a bin without packets is a gap */
-		for (size_t i = 0; i < n; i++)
-			y[i] = h->packets[i] ? (double)h->octets[i] /
-					       (double)h->packets[i] : NAN;
-		add_series(v, (struct chart_series){ "octets per packet",
-			ROLE_CHART_OCTETS, CHART_POINTS, x, y, n });
-		if (mix[1] && mix[1]->n && mix[2] && mix[2]->n) {
-			double *ym = next;
-			for (size_t i = 0; i < ns; i++)
-				ym[i] = fm_mixture_packet_size(mix[1], mix[2], xs[i], xk);
-			add_series(v, (struct chart_series){ v->model_label,
-				ROLE_CHART_MODEL, CHART_LINE, xs, ym, ns });
+		const double g[3] = { cd->ps_min, cd->ps_avg, cd->ps_max };
+		for (int k = 0; k < 3; k++) {
+			v->gy[k][0] = v->gy[k][1] = g[k];
+			add_series(v, (struct chart_series){
+				k ? NULL : "min / avg / max", ROLE_CHART_GRID,
+				CHART_DASHED, v->gx, v->gy[k], 2 });
 		}
-		v->chart.y.title = "packet size [B]";
 	}
+	if (cd->ps_mix && has_model(&cd->col[1]) && has_model(&cd->col[2]))
+		add_series(v, (struct chart_series){ v->model_label,
+			ROLE_CHART_MODEL, CHART_LINE, cd->x, cd->ps_mix, cd->n });
+	v->chart.y.title = "packet size [B]";
+	return 0;
+}
+
+int tui_view_series(struct tui_view *v, int view, const struct fm_series *s)
+{
+	static const int role[3] = { ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
+				     ROLE_CHART_OCTETS };
+	static const char *const label[3] = { "flows/s", "packets/s", "bits/s" };
+	const size_t n = 86400;
+	double *x, *raw;
+
+	memset(v, 0, sizeof(*v));
+	v->chart.series = v->series;
+	v->chart.legend = 1;
+	if (view != VIEW_SERIES) {
+		v->note = "a time series: view 7 (F8) draws it";
+		return 0;
+	}
+	if (fm_series_ndays(s) == 0) {
+		v->note = "the time series has no days";
+		return 0;
+	}
+	v->buf = malloc(5 * n * sizeof(double));
+	if (!v->buf)
+		return FM_ENOMEM;
+	x = v->buf;
+	raw = v->buf + 4 * n;
+	for (size_t k = 0; k < n; k++)
+		x[k] = (double)k / 3600;
+	for (int c = 0; c < 3; c++) {
+		double *y = v->buf + (size_t)(c + 1) * n;
+
+		for (size_t k = 0; k < n; k++) {
+			uint64_t f, p, ohi, olo;
+
+			fm_series_get(s, 0, (unsigned)k, &f, &p, &ohi, &olo);
+			raw[k] = c == 0 ? (double)f : c == 1 ? (double)p :
+				 8 * ((double)ohi * 18446744073709551616.0 + (double)olo);
+		}
+		fm_chart_rolling_mean(raw, n, TUI_VIEW_SERIES_WINDOW, y);
+		add_series(v, (struct chart_series){ label[c], role[c],
+			CHART_LINE, x, y, n });
+	}
+	snprintf(v->xtitle, sizeof(v->xtitle), "Time of day %lld [h]",
+		 (long long)fm_series_day(s, 0));
+	snprintf(v->ytitle, sizeof(v->ytitle), "per second, %d s mean",
+		 TUI_VIEW_SERIES_WINDOW);
+	v->chart.x.title = v->xtitle;
+	v->chart.x.min = 0;
+	v->chart.x.max = 24;
+	v->chart.y.log = 1;
+	v->chart.y.title = v->ytitle;
 	return 0;
 }

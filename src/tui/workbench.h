@@ -49,6 +49,7 @@ struct tui {
 	int too_small;
 	WINDOW *w_status, *w_objects, *w_chart, *w_info, *w_prompt, *w_help;
 	WINDOW *w_fitl, *w_fitr;       /* the fit view's two panels */
+	char chart_note[192];          /* a chart note built at draw time */
 	unsigned dirty;
 	/* look */
 	struct tui_theme theme;

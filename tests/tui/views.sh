@@ -28,6 +28,7 @@ wait_for "[0-9]+ bins, 400 flows" 2
 # view 1: PDF of flows, log axes with decade labels, braille dots
 wait_for "PDF flows of h1 \(braille\)" 2
 wait_for "● flows" 2
+wait_for "─ data \(from CDF\)" 2
 wait_for "1e-1┤|1e-2┤" 2
 wait_for "└┬.*┬" 2
 wait_for "^│.*│ +1 +10 +100" 2
@@ -42,6 +43,7 @@ wait_for "avg of h1" 2
 wait_for "● octets per flow" 2
 keys F7
 wait_for "pkt size of h1" 2
+wait_for "┄ min / avg / max" 2
 keys F8
 wait_for "no time series" 2
 keys F3

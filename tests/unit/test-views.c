@@ -1,13 +1,16 @@
 /*
- * test-views.c - chart views of histograms (src/tui/views.c): the PDF,
- * CDF, average and packet-size numbers against values worked out by
- * hand for a three-bin histogram, the notes of views a histogram cannot
- * show, mixture curves against the library's mixture functions, and the
- * x kind read from a provenance line.
+ * test-views.c - chart views of histograms (src/tui/views.c): every
+ * series of every view is an array of the library's chart data
+ * (fm_chartdata_build, the gnuplot export's numbers), compared value by
+ * value; the PDF points and averages also against values worked out by
+ * hand for a three-bin histogram; the notes of views a histogram cannot
+ * show; the x kind read from a provenance line.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "flowmodels/series.h"
 #include "testutil.h"
 #include "roles.h"
 #include "views.h"
@@ -37,6 +40,22 @@ static void near(double got, double want)
 		fail_msg("got %.17g, want %.17g", got, want);
 }
 
+/* Series s of v equals x[0..n), y[0..n) (NaN where NaN). */
+static void same(const struct chart_series *s, const double *x,
+		 const double *y, size_t n)
+{
+	assert_int_equal(s->n, n);
+	for (size_t i = 0; i < n; i++) {
+		near(s->x[i], x[i]);
+		if (isnan(y[i]))
+			assert_true(isnan(s->y[i]));
+		else if (isinf(y[i]))
+			assert_true(s->y[i] == y[i]);
+		else
+			near(s->y[i], y[i]);
+	}
+}
+
 static void test_pdf_cdf(void **state)
 {
 	struct fm_histogram h;
@@ -47,8 +66,10 @@ static void test_pdf_cdf(void **state)
 	/* PDF of flows: share / width = 2/4/1, 1/4/2, 1/4/4 */
 	assert_int_equal(tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, "length", NULL, NULL), 0);
 	assert_null(v.note);
-	assert_int_equal(v.chart.nseries, 1);
+	assert_int_equal(v.chart.nseries, 2);
 	assert_int_equal(v.series[0].role, ROLE_CHART_FLOWS);
+	assert_int_equal(v.series[0].style, CHART_POINTS);
+	assert_int_equal(v.series[1].style, CHART_LINE);
 	assert_true(v.chart.x.log && v.chart.y.log);
 	assert_string_equal(v.chart.x.title, "Flow length [pkts]");
 	near(v.series[0].x[2], 4);
@@ -64,16 +85,30 @@ static void test_pdf_cdf(void **state)
 	near(v.series[0].y[2], 1400.0 / 1800 / 4);
 	assert_string_equal(v.chart.x.title, "Flow size [B]");
 	tui_view_release(&v);
-	/* CDF: three lines, fixed y range [0, 1], ends at 1 */
-	assert_int_equal(tui_view_histogram(&v, VIEW_CDF, &h, NULL, NULL, NULL), 0);
-	assert_int_equal(v.chart.nseries, 3);
-	assert_true(v.chart.y.min == 0 && v.chart.y.max == 1 && !v.chart.y.log);
-	near(v.series[0].y[0], 0.5);
-	near(v.series[0].y[1], 0.75);
-	near(v.series[1].y[1], 5.0 / 12);
-	near(v.series[2].y[2], 1);
-	assert_int_equal(v.series[2].role, ROLE_CHART_OCTETS);
-	tui_view_release(&v);
+	/* CDF: three lines, fixed y range [0, 1], the chart data's lines */
+	{
+		struct fm_chartdata cd;
+		struct fm_error err = { 0 };
+
+		assert_int_equal(fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_OTHER,
+						    FM_CHART_NPOINTS, 1, &err), 0);
+		assert_int_equal(tui_view_histogram(&v, VIEW_CDF, &h, NULL, NULL, NULL), 0);
+		assert_int_equal(v.chart.nseries, 3);
+		assert_true(v.chart.y.min == 0 && v.chart.y.max == 1 && !v.chart.y.log);
+		for (int k = 0; k < 3; k++)
+			same(&v.series[k], cd.x, cd.col[k].cdf, cd.n);
+		/* at bin_lo 4 all but the last bin: 3/4 of the flows */
+		near(v.series[0].y[0], 0.5);
+		near(v.series[0].y[cd.n - 1], 1);
+		assert_int_equal(v.series[2].role, ROLE_CHART_OCTETS);
+		tui_view_release(&v);
+		/* the PDF line of flows is the chart data's line from the CDF */
+		assert_int_equal(tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, NULL, NULL, NULL), 0);
+		same(&v.series[0], cd.bx, cd.col[0].pts, cd.nbins);
+		same(&v.series[1], cd.x, cd.col[0].pdf, cd.n);
+		tui_view_release(&v);
+		fm_chartdata_release(&cd);
+	}
 	fm_histogram_release(&h);
 }
 
@@ -84,17 +119,42 @@ static void test_averages(void **state)
 
 	(void)state;
 	make(&h);
+	struct fm_chartdata cd;
+	struct fm_error err = { 0 };
+
 	assert_int_equal(tui_view_histogram(&v, VIEW_AVG, &h, NULL, NULL, NULL), 0);
-	assert_int_equal(v.chart.nseries, 2);
+	/* points and line of packets, then of octets */
+	assert_int_equal(v.chart.nseries, 4);
 	near(v.series[0].y[0], 1);        /* packets per flow */
 	near(v.series[0].y[2], 7);
-	near(v.series[1].y[1], 300);      /* octets per flow */
+	near(v.series[2].y[1], 300);      /* octets per flow */
+	assert_int_equal(fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_OTHER,
+					    FM_CHART_NPOINTS, 1, &err), 0);
+	same(&v.series[0], cd.bx, cd.col[1].avg_pts, cd.nbins);
+	same(&v.series[1], cd.x, cd.col[1].avg_line, cd.n);
+	same(&v.series[2], cd.bx, cd.col[2].avg_pts, cd.nbins);
+	same(&v.series[3], cd.x, cd.col[2].avg_line, cd.n);
+	fm_chartdata_release(&cd);
 	tui_view_release(&v);
 	h.packets[1] = 0;
+	assert_int_equal(fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_OTHER,
+					    FM_CHART_NPOINTS, 1, &err), 0);
 	assert_int_equal(tui_view_histogram(&v, VIEW_PKT_SIZE, &h, NULL, NULL, NULL), 0);
+	/* points, line, three guides */
+	assert_int_equal(v.chart.nseries, 5);
 	near(v.series[0].y[0], 50);
 	assert_true(isnan(v.series[0].y[1]));    /* no packets: a gap */
 	near(v.series[0].y[2], 200);
+	same(&v.series[0], cd.bx, cd.ps_pts, cd.nbins);
+	same(&v.series[1], cd.x, cd.ps_line, cd.n);
+	/* guides: min 50, avg 1800 / 9, max 200 across the grid */
+	near(v.series[2].y[0], 50);
+	near(v.series[3].y[1], 1800.0 / 9);
+	near(v.series[4].y[0], 200);
+	near(v.series[4].x[0], cd.x[0]);
+	near(v.series[4].x[1], cd.x[cd.n - 1]);
+	assert_int_equal(v.series[3].style, CHART_DASHED);
+	fm_chartdata_release(&cd);
 	tui_view_release(&v);
 	/* time series: a note, no series */
 	assert_int_equal(tui_view_histogram(&v, VIEW_SERIES, &h, NULL, NULL, NULL), 0);
@@ -132,54 +192,149 @@ static void test_mixture_overlay(void **state)
 	mp.sum = 12;
 	mo.sum = 1800;
 
+	struct fm_mixture_dir md;
+	struct fm_chartdata cd;
+	struct fm_error err = { 0 };
+
+	fm_mixture_dir_init(&md);
+	md.flows = mf;
+	md.packets = mp;
+	md.octets = mo;
+	assert_int_equal(fm_chartdata_build(&cd, &h, &md, FM_MIX_X_LENGTH,
+					    FM_CHART_NPOINTS, 1, &err), 0);
+
 	assert_int_equal(tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, "length", mix, "m1"), 0);
-	/* data, 2 components, the mixture */
-	assert_int_equal(v.chart.nseries, 4);
+	/* data points, data line, 2 components, the mixture */
+	assert_int_equal(v.chart.nseries, 5);
 	assert_int_equal(v.series[0].style, CHART_POINTS);
-	assert_int_equal(v.series[1].role, ROLE_CHART_COMP);
-	assert_int_equal(v.series[1].style, CHART_DASHED);
-	assert_string_equal(v.series[1].label, "components");
-	assert_null(v.series[2].label);
-	assert_int_equal(v.series[3].role, ROLE_CHART_MODEL);
-	assert_string_equal(v.series[3].label, "mixture m1");
-	assert_true(v.series[3].n > 3);
-	for (size_t i = 0; i < v.series[3].n; i++) {
-		double x = v.series[3].x[i];
-		near(v.series[3].y[i], fm_mixture_pdf(&mf, x, FM_MIX_X_LENGTH));
-		near(v.series[1].y[i] + v.series[2].y[i], v.series[3].y[i]);
+	assert_int_equal(v.series[2].role, ROLE_CHART_COMP);
+	assert_int_equal(v.series[2].style, CHART_DASHED);
+	assert_string_equal(v.series[2].label, "components");
+	assert_null(v.series[3].label);
+	assert_int_equal(v.series[4].role, ROLE_CHART_MODEL);
+	assert_string_equal(v.series[4].label, "mixture m1");
+	same(&v.series[2], cd.x, cd.col[0].comp_pdf, cd.n);
+	same(&v.series[3], cd.x, cd.col[0].comp_pdf + cd.n, cd.n);
+	same(&v.series[4], cd.x, cd.col[0].mix_pdf, cd.n);
+	assert_true(v.series[4].n > 3);
+	for (size_t i = 0; i < v.series[4].n; i++) {
+		double x = v.series[4].x[i];
+		near(v.series[4].y[i], fm_mixture_pdf(&mf, x, FM_MIX_X_LENGTH));
+		near(v.series[2].y[i] + v.series[3].y[i], v.series[4].y[i]);
 		assert_true(x == floor(x));          /* whole x below 1024 */
 		if (i)
-			assert_true(x > v.series[3].x[i - 1]);
+			assert_true(x > v.series[4].x[i - 1]);
 	}
-	near(v.series[3].x[0], 1);
-	near(v.series[3].x[v.series[3].n - 1], 8);
+	near(v.series[4].x[0], 1);
+	near(v.series[4].x[v.series[4].n - 1], 4);
 	tui_view_release(&v);
 
 	assert_int_equal(tui_view_histogram(&v, VIEW_CDF, &h, "length", mix, "m1"), 0);
 	assert_int_equal(v.chart.nseries, 6);
 	assert_string_equal(v.series[3].label, "mixture m1");
 	assert_null(v.series[4].label);
+	for (int k = 0; k < 3; k++)
+		same(&v.series[3 + k], cd.x, cd.col[k].mix_cdf, cd.n);
 	for (size_t i = 0; i < v.series[5].n; i++)
 		near(v.series[5].y[i], fm_mixture_cdf(&mo, v.series[5].x[i]));
 	tui_view_release(&v);
 
 	assert_int_equal(tui_view_histogram(&v, VIEW_AVG, &h, "length", mix, "m1"), 0);
-	assert_int_equal(v.chart.nseries, 4);
-	for (size_t i = 0; i < v.series[3].n; i++)
-		near(v.series[3].y[i], fm_mixture_avg(&mf, &mo, v.series[3].x[i],
+	assert_int_equal(v.chart.nseries, 6);
+	same(&v.series[4], cd.x, cd.col[1].mix_avg, cd.n);
+	same(&v.series[5], cd.x, cd.col[2].mix_avg, cd.n);
+	for (size_t i = 0; i < v.series[5].n; i++)
+		near(v.series[5].y[i], fm_mixture_avg(&mf, &mo, v.series[5].x[i],
 						      FM_MIX_X_LENGTH));
 	tui_view_release(&v);
 
 	assert_int_equal(tui_view_histogram(&v, VIEW_PKT_SIZE, &h, "length", mix, "m1"), 0);
-	assert_int_equal(v.chart.nseries, 2);
-	for (size_t i = 0; i < v.series[1].n; i++)
-		near(v.series[1].y[i], fm_mixture_packet_size(&mp, &mo, v.series[1].x[i],
+	assert_int_equal(v.chart.nseries, 6);
+	same(&v.series[5], cd.x, cd.ps_mix, cd.n);
+	for (size_t i = 0; i < v.series[5].n; i++)
+		near(v.series[5].y[i], fm_mixture_packet_size(&mp, &mo, v.series[5].x[i],
 							      FM_MIX_X_LENGTH));
 	tui_view_release(&v);
+	fm_chartdata_release(&cd);
 	fm_mixture_release(&mf);
 	fm_mixture_release(&mp);
 	fm_mixture_release(&mo);
 	fm_histogram_release(&h);
+}
+
+/*
+ * A time series: view 7 is three lines over the first day's 86400
+ * seconds in hours, each the 30-second rolling mean of the per-second
+ * values (compared with fm_chart_rolling_mean and with a naive mean);
+ * other views give a note.
+ */
+static void test_series(void **state)
+{
+	struct fm_batch b;
+	struct fm_series *s = NULL;
+	struct fm_error err = { 0 };
+	struct tui_view v;
+	const int64_t t0 = INT64_C(16600) * 86400;
+	static const int64_t at[] = { 10, 10, 25, 100, 3600 };
+
+	(void)state;
+	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, 8), 0);
+	for (size_t i = 0; i < 5; i++) {
+		fm_batch_mut(&b, FM_FIRST)[i] = t0 + at[i];
+		fm_batch_mut(&b, FM_FIRST_MS)[i] = 0;
+		fm_batch_mut(&b, FM_LAST)[i] = t0 + at[i];
+		fm_batch_mut(&b, FM_LAST_MS)[i] = 0;
+		fm_batch_mut(&b, FM_PACKETS)[i] = (int64_t)i + 1;
+		fm_batch_mut(&b, FM_OCTETS)[i] = 100 * ((int64_t)i + 1);
+	}
+	b.n = 5;
+	assert_int_equal(fm_series_new(&s, &err), 0);
+	assert_int_equal(fm_series_add(s, &b, &err), 0);
+
+	assert_int_equal(tui_view_series(&v, VIEW_PDF_FLOWS, s), 0);
+	assert_non_null(v.note);
+	assert_int_equal(v.chart.nseries, 0);
+	tui_view_release(&v);
+
+	assert_int_equal(tui_view_series(&v, VIEW_SERIES, s), 0);
+	assert_null(v.note);
+	assert_int_equal(v.chart.nseries, 3);
+	assert_int_equal(v.series[0].role, ROLE_CHART_FLOWS);
+	assert_int_equal(v.series[2].role, ROLE_CHART_OCTETS);
+	assert_string_equal(v.series[2].label, "bits/s");
+	assert_true(v.chart.y.log && !v.chart.x.log);
+	for (int c = 0; c < 3; c++) {
+		const struct chart_series *se = &v.series[c];
+		double *raw = malloc(86400 * sizeof(double));
+		double *mean = malloc(86400 * sizeof(double));
+
+		assert_int_equal(se->n, 86400);
+		for (unsigned k = 0; k < 86400; k++) {
+			uint64_t f, p, hi, lo;
+			fm_series_get(s, 0, k, &f, &p, &hi, &lo);
+			raw[k] = c == 0 ? (double)f : c == 1 ? (double)p : 8.0 * (double)lo;
+		}
+		assert_true(raw && mean);
+		fm_chart_rolling_mean(raw, 86400, 30, mean);
+		for (unsigned k = 0; k < 86400; k += 7) {
+			double sum = 0;
+			unsigned lo = k >= 29 ? k - 29 : 0;
+			for (unsigned j = lo; j <= k; j++)
+				sum += raw[j];
+			near(se->y[k], mean[k]);
+			near(se->y[k], sum / (k - lo + 1));
+			near(se->x[k], k / 3600.0);
+		}
+		free(raw);
+		free(mean);
+	}
+	/* two flows at second 10, a third at 25: in the window of second 38 */
+	near(v.series[0].y[38], 3.0 / 30);
+	near(v.series[0].y[40], 1.0 / 30);
+	near(v.series[2].y[10], 8 * 300.0 / 11);
+	tui_view_release(&v);
+	fm_series_free(s);
+	fm_batch_release(&b);
 }
 
 static void test_xkind(void **state)
@@ -198,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_pdf_cdf),
 		cmocka_unit_test(test_averages),
 		cmocka_unit_test(test_mixture_overlay),
+		cmocka_unit_test(test_series),
 		cmocka_unit_test(test_xkind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
