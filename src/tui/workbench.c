@@ -699,7 +699,7 @@ static void usage(FILE *f)
 		"fitted mixtures, built as jobs while the screen is up.\n"
 		"Opens the workbench (needs a terminal). Themes: default, dark, light,\n"
 		"high-contrast, mono (themes/*.theme). NO_COLOR=1 turns colours off.\n"
-		"'flowmodels --help' lists the commands; keys: docs/workbench-keys.md.\n");
+		"'flowmodels --help' lists the commands; keys: docs/workbench.md.\n");
 }
 
 int tui_is_option(const char *arg)
