@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "flowmodels/buf.h"
+#include "flowmodels/series.h"
 #include "cmd/cmd.h"
 #include "cmd/objtypes.h"
 #include "views.h"
@@ -314,7 +315,10 @@ static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
 	struct chart_canvas cv;
 
 	if (o && o->kind == SESS_TYPED && o->type == &cmd_series_type) {
-		if (tui_view_series(&v, t->view, o->data) < 0)
+		size_t nd = fm_series_ndays(o->data);
+		if (nd && t->series_day >= nd)   /* ] pressed past the last day */
+			t->series_day = nd - 1;
+		if (tui_view_series(&v, t->view, o->data, t->series_day) < 0)
 			return "out of memory";
 		goto render;
 	}
@@ -477,6 +481,7 @@ char **tui_help_lines(size_t *n)
 		"  e, g, d (objects)     put export / generate / drop NAME on the prompt",
 		"  1-7 (panels), F2-F8   chart view: PDF flows, PDF packets, PDF octets,",
 		"                        CDF, averages, packet size, time series",
+		"  [ ] (panels)          previous / next day of a time series",
 		"  Ctrl-C                cancel the running job (never quits)",
 		"  Ctrl-L                redraw the screen",
 		"  q (panels), quit      quit (asks while work would be lost)",

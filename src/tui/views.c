@@ -221,7 +221,8 @@ int tui_view_histogram(struct tui_view *v, int view,
 	return 0;
 }
 
-int tui_view_series(struct tui_view *v, int view, const struct fm_series *s)
+int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
+		    size_t day)
 {
 	static const int role[3] = { ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
 				     ROLE_CHART_OCTETS };
@@ -240,6 +241,8 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s)
 		v->note = "the time series has no days";
 		return 0;
 	}
+	if (day >= fm_series_ndays(s))
+		day = fm_series_ndays(s) - 1;
 	v->buf = malloc(5 * n * sizeof(double));
 	if (!v->buf)
 		return FM_ENOMEM;
@@ -253,7 +256,7 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s)
 		for (size_t k = 0; k < n; k++) {
 			uint64_t f, p, ohi, olo;
 
-			fm_series_get(s, 0, (unsigned)k, &f, &p, &ohi, &olo);
+			fm_series_get(s, day, (unsigned)k, &f, &p, &ohi, &olo);
 			raw[k] = c == 0 ? (double)f : c == 1 ? (double)p :
 				 8 * ((double)ohi * 18446744073709551616.0 + (double)olo);
 		}
@@ -261,8 +264,14 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s)
 		add_series(v, (struct chart_series){ label[c], role[c],
 			CHART_LINE, x, y, n });
 	}
-	snprintf(v->xtitle, sizeof(v->xtitle), "Time of day %lld [h]",
-		 (long long)fm_series_day(s, 0));
+	if (fm_series_ndays(s) > 1)
+		snprintf(v->xtitle, sizeof(v->xtitle),
+			 "Time of day %lld [h] (day %zu of %zu: [ ] for others)",
+			 (long long)fm_series_day(s, day), day + 1,
+			 fm_series_ndays(s));
+	else
+		snprintf(v->xtitle, sizeof(v->xtitle), "Time of day %lld [h]",
+			 (long long)fm_series_day(s, day));
 	snprintf(v->ytitle, sizeof(v->ytitle), "per second, %d s mean",
 		 TUI_VIEW_SERIES_WINDOW);
 	v->chart.x.title = v->xtitle;

@@ -58,7 +58,9 @@ int tui_view_histogram(struct tui_view *v, int view,
  */
 struct fm_series;
 #define TUI_VIEW_SERIES_WINDOW 30
-int tui_view_series(struct tui_view *v, int view, const struct fm_series *s);
+/* day: which day of the series (clamped to the last one). */
+int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
+		    size_t day);
 void tui_view_release(struct tui_view *v);
 
 /* The x kind in a provenance line ("hist d1 -x length ..."), or NULL. */

@@ -414,6 +414,14 @@ static void panel_key(struct tui *t, int ch)
 		set_view(t, ch - '1');
 		return;
 	}
+	if (ch == '[' || ch == ']') {   /* the series view's day */
+		if (ch == ']')
+			t->series_day++;
+		else if (t->series_day > 0)
+			t->series_day--;
+		t->dirty |= DIRTY_CHART;
+		return;
+	}
 	if (t->focus == FOCUS_INFO) {
 		size_t page = (size_t)(t->rows / 4);
 		switch (ch) {

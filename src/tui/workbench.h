@@ -61,6 +61,7 @@ struct tui {
 	/* interaction */
 	enum tui_focus focus;
 	int view;                      /* 0..6 */
+	size_t series_day;             /* day shown by the series view */
 	int help_open, help_scroll;
 	int confirm_quit;              /* asking "quit anyway?" */
 	struct tui_fit *fit;           /* the open fit view, or NULL */

@@ -291,12 +291,12 @@ static void test_series(void **state)
 	assert_int_equal(fm_series_new(&s, &err), 0);
 	assert_int_equal(fm_series_add(s, &b, &err), 0);
 
-	assert_int_equal(tui_view_series(&v, VIEW_PDF_FLOWS, s), 0);
+	assert_int_equal(tui_view_series(&v, VIEW_PDF_FLOWS, s, 0), 0);
 	assert_non_null(v.note);
 	assert_int_equal(v.chart.nseries, 0);
 	tui_view_release(&v);
 
-	assert_int_equal(tui_view_series(&v, VIEW_SERIES, s), 0);
+	assert_int_equal(tui_view_series(&v, VIEW_SERIES, s, 0), 0);
 	assert_null(v.note);
 	assert_int_equal(v.chart.nseries, 3);
 	assert_int_equal(v.series[0].role, ROLE_CHART_FLOWS);
@@ -332,6 +332,23 @@ static void test_series(void **state)
 	near(v.series[0].y[38], 3.0 / 30);
 	near(v.series[0].y[40], 1.0 / 30);
 	near(v.series[2].y[10], 8 * 300.0 / 11);
+	tui_view_release(&v);
+
+	/* a second day: ] shows it, and a day past the last one is clamped */
+	fm_batch_mut(&b, FM_FIRST)[0] = fm_batch_mut(&b, FM_LAST)[0] = t0 + 86400 + 7;
+	b.n = 1;
+	assert_int_equal(fm_series_add(s, &b, &err), 0);
+	assert_int_equal(fm_series_ndays(s), 2);
+	for (size_t day = 1; day <= 5; day += 4) {
+		assert_int_equal(tui_view_series(&v, VIEW_SERIES, s, day), 0);
+		assert_non_null(strstr(v.chart.x.title, "day 2 of 2"));
+		near(v.series[0].y[7], 1.0 / 8);    /* one flow, 8 seconds in */
+		near(v.series[0].y[10], 1.0 / 11);
+		tui_view_release(&v);
+	}
+	assert_int_equal(tui_view_series(&v, VIEW_SERIES, s, 0), 0);
+	assert_non_null(strstr(v.chart.x.title, "day 1 of 2"));
+	near(v.series[0].y[38], 3.0 / 30);
 	tui_view_release(&v);
 	fm_series_free(s);
 	fm_batch_release(&b);
