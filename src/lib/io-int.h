@@ -97,12 +97,18 @@ int fm_nfdump_source_open(struct fm_source **out, const char *path,
 
 /* ---- text input ---- */
 
+/* Bytes allocated past the size of fm_textin's buffer: the data in it is
+ * always followed by a NUL byte there, so every line returned by
+ * fm_textin_lines is followed by '\n', '\r' or NUL (the csv_flow fast path
+ * needs no end test). */
+#define FM_TEXTIN_PAD 8
+
 struct fm_textin {
 	int fd;
 	int own_fd;
 	char *name;          /* for messages */
 	char *buf;
-	size_t size;         /* allocated */
+	size_t size;         /* allocated, plus FM_TEXTIN_PAD */
 	size_t start, end;   /* unread bytes buf[start..end) */
 	int eof;
 	uint64_t line;       /* number of the last line returned (1-based) */
@@ -143,6 +149,19 @@ void fm_textin_close(struct fm_textin *t);
  * -2 (negative), -3 (above 2^64-1).
  */
 int fm_parse_u64(const char **p, const char *end, uint64_t *out);
+
+/*
+ * Parse one csv_flow line (without its newline) into the 21 values
+ * (io-csv.c).  fast selects the fast path for plain lines; 0 selects the
+ * simple one (the reference the differential test compares with).  Lines
+ * that are not plain go to the careful parser either way.
+ * Returns 0, 1 for a blank line, or FM_EFORMAT naming name:lineno and the
+ * field.  line[len] must be readable and neither a digit, a space nor a
+ * comma (see FM_TEXTIN_PAD).
+ */
+int fm_csv_parse_record(const char *name, const char *line, size_t len,
+			uint64_t lineno, int64_t *vals, int fast,
+			struct fm_error *err);
 
 /* Format v as decimal into dst (at least 20 bytes); returns the length. */
 size_t fm_fmt_u64(char *dst, uint64_t v);

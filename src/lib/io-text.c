@@ -22,11 +22,12 @@ static int textin_init(struct fm_textin *t, int fd, int own, const char *name,
 	t->own_fd = own;
 	t->name = strdup(name);
 	t->size = TEXTIN_CHUNK;
-	t->buf = malloc(t->size);
+	t->buf = malloc(t->size + FM_TEXTIN_PAD);
 	if (!t->name || !t->buf) {
 		fm_textin_close(t);
 		return fm_error_set(err, FM_ENOMEM, "%s: out of memory", name);
 	}
+	memset(t->buf + t->size, 0, FM_TEXTIN_PAD);
 	return 0;
 }
 
@@ -60,10 +61,11 @@ static long textin_fill(struct fm_textin *t, struct fm_error *err)
 	}
 	if (t->end == t->size) {
 		size_t nsize = t->size * 2;
-		char *nb = realloc(t->buf, nsize);
+		char *nb = realloc(t->buf, nsize + FM_TEXTIN_PAD);
 		if (!nb)
 			return fm_error_set(err, FM_ENOMEM, "%s:%llu: line too long",
 					    t->name, (unsigned long long)t->line + 1);
+		memset(nb + nsize, 0, FM_TEXTIN_PAD);
 		t->buf = nb;
 		t->size = nsize;
 	}
@@ -75,6 +77,7 @@ static long textin_fill(struct fm_textin *t, struct fm_error *err)
 			return fm_error_set(err, FM_EIO, "%s: read: %s", t->name,
 					    strerror(errno));
 		t->end += (size_t)n;
+		t->buf[t->end] = '\0'; /* the sentinel, see FM_TEXTIN_PAD */
 		if (n == 0)
 			t->eof = 1;
 		return n;
