@@ -426,6 +426,14 @@ static void full_fields(struct fm_generator *g, int64_t *v)
 	v[FM_AGGS] = 1;
 }
 
+/* Whether v[0..n) are all 0 (reading is cheaper than rewriting). */
+static int col_zero(const int64_t *v, size_t n)
+{
+	/* v[0] is 0 and every value equals the next one (memcmp is the
+	 * C library's vectorised loop) */
+	return n == 0 || (v[0] == 0 && memcmp(v, v + 1, (n - 1) * sizeof(*v)) == 0);
+}
+
 long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 		 struct fm_error *err)
 {
@@ -487,7 +495,8 @@ long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 	}
 	if (!g->o.full_records)   /* the reference's records: all else 0 */
 		for (int f = 0; f < FM_NFIELDS; f++)
-			if (f != FM_PACKETS && f != FM_OCTETS)
+			if (f != FM_PACKETS && f != FM_OCTETS &&
+			    !col_zero(b->col[f], k))   /* zero from the last call */
 				memset(fm_batch_mut(b, f), 0, k * sizeof(int64_t));
 	b->n = k;
 	return (long)k;
