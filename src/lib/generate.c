@@ -439,9 +439,12 @@ long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 {
 	size_t k = 0, cap = b->cap < FM_BATCH_CAP ? b->cap : FM_BATCH_CAP;
 	int64_t *pk = fm_batch_mut(b, FM_PACKETS), *oc = fm_batch_mut(b, FM_OCTETS);
+	uint32_t need = g->o.full_records ? FM_ALL_FIELDS :
+			FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS);
 
-	if ((b->fields & FM_ALL_FIELDS) != FM_ALL_FIELDS)
-		return fm_error_set(err, FM_EINVAL, "generate: the batch needs all fields");
+	if ((b->fields & need) != need)
+		return fm_error_set(err, FM_EINVAL, "generate: the batch needs %s",
+				    g->o.full_records ? "all fields" : "packets and octets");
 	for (; k < cap && g->done < g->total; k++, g->done++) {
 		double x, ps;
 		int64_t v[FM_NFIELDS];
@@ -495,7 +498,7 @@ long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 	}
 	if (!g->o.full_records)   /* the reference's records: all else 0 */
 		for (int f = 0; f < FM_NFIELDS; f++)
-			if (f != FM_PACKETS && f != FM_OCTETS &&
+			if (f != FM_PACKETS && f != FM_OCTETS && b->col[f] &&
 			    !col_zero(b->col[f], k))   /* zero from the last call */
 				memset(fm_batch_mut(b, f), 0, k * sizeof(int64_t));
 	b->n = k;

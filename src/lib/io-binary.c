@@ -804,16 +804,26 @@ int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 		if (!(w->fields & FM_FIELD_BIT(f)))
 			continue;
 		struct bin_out *o = &w->out[f];
-		const int64_t *v = b->col[f];
+		const int64_t *v = (b->fields & FM_FIELD_BIT(f)) ? b->col[f] : NULL;
 		size_t i = 0;
 		int r;
 
-		if (b->n && all_zero(v, b->n)) {
+		if (b->n && (!v || all_zero(v, b->n))) {   /* absent = zeros */
 			o->zeros += b->n;
 			continue;
 		}
 		if (o->zeros && (r = bin_out_settle(w, f, err)) < 0)
 			return r;
+		if ((o->code == 'Q' || o->code == 'q') && b->n * 8 >= BIN_OUTBUF / 4) {
+			/* 64-bit columns hold every value: write in place */
+			if ((r = bin_out_flush(w, f, err)) < 0)
+				return r;
+			if (fm_write_all(o->fd, v, b->n * 8) < 0)
+				return fm_error_set(err, FM_EIO, "%s/%s.%c: write: %s",
+						    w->dir, fm_field_name(f), o->code,
+						    strerror(errno));
+			continue;
+		}
 		while (i < b->n) {
 			char c = o->code;
 			size_t es = fm_code_size(c);
