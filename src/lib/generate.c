@@ -7,8 +7,9 @@
  * one for the fields of full records - so that switching --full-records on
  * does not change the packets and octets of the flows.
  *
- * Packet sizes from mixtures are memoised per x value in an open-address
- * hash table: a million draws have a few tens of thousands of distinct x.
+ * Packet sizes from mixtures are memoised per x value: in a plain array
+ * for small x (most flows), else in an open-address hash table: a million
+ * draws have a few tens of thousands of distinct x.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,7 +20,11 @@
 
 #include "flowmodels/generate.h"
 
+enum { PS_DENSE = 4096 };
+
 struct pscache {
+	double *dense;           /* x < PS_DENSE: value at x ... */
+	unsigned char *have;     /* ... when have[x] */
 	uint64_t *key;           /* x + 1; 0 = empty */
 	double *val;
 	size_t cap, n;
@@ -225,7 +230,9 @@ int fm_gen_open_mixture(struct fm_generator **out,
 	g->cache.cap = 1024;
 	g->cache.key = calloc(g->cache.cap, sizeof(uint64_t));
 	g->cache.val = malloc(g->cache.cap * sizeof(double));
-	if (!g->cache.key || !g->cache.val) {
+	g->cache.dense = malloc(PS_DENSE * sizeof(double));
+	g->cache.have = calloc(PS_DENSE, 1);
+	if (!g->cache.key || !g->cache.val || !g->cache.dense || !g->cache.have) {
 		r = fm_error_set(err, FM_ENOMEM, "generate: out of memory");
 		goto fail;
 	}
@@ -251,6 +258,16 @@ static double mixture_ps(struct fm_generator *g, double x)
 	size_t i;
 	double v;
 
+	if (x < PS_DENSE) {   /* most flows: a plain array */
+		size_t d = (size_t)x;
+		if (!c->have[d]) {
+			v = fm_mixture_packet_size(&g->md.packets, &g->md.octets,
+						   x, g->o.x);
+			c->dense[d] = isfinite(v) && v > 0 ? v : g->avg_ps;
+			c->have[d] = 1;
+		}
+		return c->dense[d];
+	}
 	for (i = slot(key, c->cap); c->key[i]; i = (i + 1) & (c->cap - 1))
 		if (c->key[i] == key)
 			return c->val[i];
@@ -530,6 +547,8 @@ void fm_gen_free(struct fm_generator *g)
 	fm_mixture_dir_release(&g->md);
 	free(g->cache.key);
 	free(g->cache.val);
+	free(g->cache.dense);
+	free(g->cache.have);
 	if (g->rx)
 		gsl_rng_free(g->rx);
 	if (g->rr)
