@@ -11,6 +11,8 @@
  * for small x (most flows), else in an open-address hash table: a million
  * draws have a few tens of thousands of distinct x.
  */
+/* GSL's inline gsl_rng_uniform & co. (the same functions, no call) */
+#define HAVE_INLINE 1
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
