@@ -58,8 +58,10 @@ int fm_gen_open_mixture(struct fm_generator **out,
 			const struct fm_mixture_dir *d,
 			const struct fm_gen_opts *opts, struct fm_error *err);
 /*
- * Fill the owned all-fields batch b (capacity >= FM_BATCH_CAP) with the
- * next records; returns their number, 0 at the end, or a negative error.
+ * Fill the owned batch b (capacity >= FM_BATCH_CAP) with the next records;
+ * returns their number, 0 at the end, or a negative error.  b needs all
+ * fields with full_records, else packets and octets at least (the other
+ * columns it has are set to 0; absent ones are 0 to the binary writer).
  */
 long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 		 struct fm_error *err);

@@ -98,7 +98,10 @@ struct fm_writer;
 /* path "-" = stdout (csv_flow only). */
 int fm_writer_open(struct fm_writer **out, const struct fm_writer_opts *opts,
 		   const char *path, struct fm_error *err);
-/* Write the records of b (all 21 columns must be present). */
+/*
+ * Write the records of b (all 21 columns must be present for csv_flow;
+ * for binary, a column absent from b (NULL) is written as zeros).
+ */
 int fm_writer_write(struct fm_writer *w, const struct fm_batch *b,
 		    struct fm_error *err);
 /* Finish: flush and move the output into place.  Returns 0 or an error. */

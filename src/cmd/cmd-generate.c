@@ -123,7 +123,11 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		wo.log = &ctx->log;
 		r = fm_writer_open(&w, &wo, out, &err);
 	}
-	if (r == 0 && fm_batch_alloc(&b, FM_ALL_FIELDS, FM_BATCH_CAP) < 0)
+	/* binary output takes absent columns as zeros: without full records
+	 * only packets and octets are generated */
+	if (r == 0 && fm_batch_alloc(&b, ofmt == FM_FORMAT_BINARY && !go.full_records ?
+				     FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS) :
+				     FM_ALL_FIELDS, FM_BATCH_CAP) < 0)
 		r = fm_error_set(&err, FM_ENOMEM, "out of memory");
 	while (r == 0) {
 		uint64_t done, total;

@@ -7,9 +7,12 @@
  * one for the fields of full records - so that switching --full-records on
  * does not change the packets and octets of the flows.
  *
- * Packet sizes from mixtures are memoised per x value in an open-address
- * hash table: a million draws have a few tens of thousands of distinct x.
+ * Packet sizes from mixtures are memoised per x value: in a plain array
+ * for small x (most flows), else in an open-address hash table: a million
+ * draws have a few tens of thousands of distinct x.
  */
+/* GSL's inline gsl_rng_uniform & co. (the same functions, no call) */
+#define HAVE_INLINE 1
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +22,11 @@
 
 #include "flowmodels/generate.h"
 
+enum { PS_DENSE = 4096 };
+
 struct pscache {
+	double *dense;           /* x < PS_DENSE: value at x ... */
+	unsigned char *have;     /* ... when have[x] */
 	uint64_t *key;           /* x + 1; 0 = empty */
 	double *val;
 	size_t cap, n;
@@ -225,7 +232,9 @@ int fm_gen_open_mixture(struct fm_generator **out,
 	g->cache.cap = 1024;
 	g->cache.key = calloc(g->cache.cap, sizeof(uint64_t));
 	g->cache.val = malloc(g->cache.cap * sizeof(double));
-	if (!g->cache.key || !g->cache.val) {
+	g->cache.dense = malloc(PS_DENSE * sizeof(double));
+	g->cache.have = calloc(PS_DENSE, 1);
+	if (!g->cache.key || !g->cache.val || !g->cache.dense || !g->cache.have) {
 		r = fm_error_set(err, FM_ENOMEM, "generate: out of memory");
 		goto fail;
 	}
@@ -251,6 +260,16 @@ static double mixture_ps(struct fm_generator *g, double x)
 	size_t i;
 	double v;
 
+	if (x < PS_DENSE) {   /* most flows: a plain array */
+		size_t d = (size_t)x;
+		if (!c->have[d]) {
+			v = fm_mixture_packet_size(&g->md.packets, &g->md.octets,
+						   x, g->o.x);
+			c->dense[d] = isfinite(v) && v > 0 ? v : g->avg_ps;
+			c->have[d] = 1;
+		}
+		return c->dense[d];
+	}
 	for (i = slot(key, c->cap); c->key[i]; i = (i + 1) & (c->cap - 1))
 		if (c->key[i] == key)
 			return c->val[i];
@@ -426,14 +445,25 @@ static void full_fields(struct fm_generator *g, int64_t *v)
 	v[FM_AGGS] = 1;
 }
 
+/* Whether v[0..n) are all 0 (reading is cheaper than rewriting). */
+static int col_zero(const int64_t *v, size_t n)
+{
+	/* v[0] is 0 and every value equals the next one (memcmp is the
+	 * C library's vectorised loop) */
+	return n == 0 || (v[0] == 0 && memcmp(v, v + 1, (n - 1) * sizeof(*v)) == 0);
+}
+
 long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 		 struct fm_error *err)
 {
 	size_t k = 0, cap = b->cap < FM_BATCH_CAP ? b->cap : FM_BATCH_CAP;
 	int64_t *pk = fm_batch_mut(b, FM_PACKETS), *oc = fm_batch_mut(b, FM_OCTETS);
+	uint32_t need = g->o.full_records ? FM_ALL_FIELDS :
+			FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS);
 
-	if ((b->fields & FM_ALL_FIELDS) != FM_ALL_FIELDS)
-		return fm_error_set(err, FM_EINVAL, "generate: the batch needs all fields");
+	if ((b->fields & need) != need)
+		return fm_error_set(err, FM_EINVAL, "generate: the batch needs %s",
+				    g->o.full_records ? "all fields" : "packets and octets");
 	for (; k < cap && g->done < g->total; k++, g->done++) {
 		double x, ps;
 		int64_t v[FM_NFIELDS];
@@ -487,7 +517,8 @@ long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 	}
 	if (!g->o.full_records)   /* the reference's records: all else 0 */
 		for (int f = 0; f < FM_NFIELDS; f++)
-			if (f != FM_PACKETS && f != FM_OCTETS)
+			if (f != FM_PACKETS && f != FM_OCTETS && b->col[f] &&
+			    !col_zero(b->col[f], k))   /* zero from the last call */
 				memset(fm_batch_mut(b, f), 0, k * sizeof(int64_t));
 	b->n = k;
 	return (long)k;
@@ -518,6 +549,8 @@ void fm_gen_free(struct fm_generator *g)
 	fm_mixture_dir_release(&g->md);
 	free(g->cache.key);
 	free(g->cache.val);
+	free(g->cache.dense);
+	free(g->cache.have);
 	if (g->rx)
 		gsl_rng_free(g->rx);
 	if (g->rr)

@@ -9,7 +9,10 @@
  * maps for the records the selector kept (binary_next_cols/binary_gather).
  * Writing streams each column into a temporary file and renames all of
  * them into place at commit, widening a column (e.g. inif.H -> inif.I)
- * the first time a value does not fit, never truncating.
+ * the first time a value does not fit, never truncating.  Runs of whole
+ * batch columns of zeros (most columns of generated flows) are not copied:
+ * they are counted and become a hole (ftruncate) when the column goes on or
+ * is committed, so the file's bytes are the same but nothing is written.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -547,6 +550,7 @@ struct bin_out {
 	char *tmpname;
 	unsigned char *buf;
 	size_t len;
+	uint64_t zeros;    /* zero values after buf, not yet in the file */
 };
 
 struct fm_binary_writer {
@@ -592,6 +596,39 @@ static int bin_out_flush(struct fm_binary_writer *w, int f, struct fm_error *err
 				    fm_field_name(f), o->code, strerror(errno));
 	o->len = 0;
 	return 0;
+}
+
+/*
+ * Flush the buffer, then extend the file by the pending zeros (a hole that
+ * reads as zeros) and move past them.
+ */
+static int bin_out_settle(struct fm_binary_writer *w, int f, struct fm_error *err)
+{
+	struct bin_out *o = &w->out[f];
+	int r = bin_out_flush(w, f, err);
+	off_t off;
+
+	if (r < 0 || !o->zeros)
+		return r;
+	off = lseek(o->fd, 0, SEEK_CUR);
+	if (off >= 0) {
+		off += (off_t)(o->zeros * fm_code_size(o->code));
+		if (ftruncate(o->fd, off) < 0 || lseek(o->fd, off, SEEK_SET) < 0)
+			off = -1;
+	}
+	if (off < 0)
+		return fm_error_set(err, FM_EIO, "%s/%s.%c: write: %s", w->dir,
+				    fm_field_name(f), o->code, strerror(errno));
+	o->zeros = 0;
+	return 0;
+}
+
+/* Whether v[0..n) are all 0. */
+static int all_zero(const int64_t *v, size_t n)
+{
+	/* v[0] is 0 and every value equals the next one (memcmp is the
+	 * C library's vectorised loop) */
+	return n == 0 || (v[0] == 0 && memcmp(v, v + 1, (n - 1) * sizeof(*v)) == 0);
 }
 
 /* Store v (already known to fit) as code c at p. */
@@ -644,13 +681,14 @@ static int bin_out_widen(struct fm_binary_writer *w, int f, char nc,
 			 struct fm_error *err)
 {
 	struct bin_out *o = &w->out[f];
-	struct bin_out old = *o;
-	int r = bin_out_flush(w, f, err);
-	size_t oes = fm_code_size(old.code), nes = fm_code_size(nc);
+	struct bin_out old;
+	int r = bin_out_settle(w, f, err);
+	size_t oes = fm_code_size(o->code), nes = fm_code_size(nc);
 	unsigned char in[4096];
 
 	if (r < 0)
 		return r;
+	old = *o;
 	o->buf = NULL;
 	r = bin_out_open(w, f, nc, err);
 	if (r < 0) {
@@ -766,10 +804,26 @@ int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 		if (!(w->fields & FM_FIELD_BIT(f)))
 			continue;
 		struct bin_out *o = &w->out[f];
-		const int64_t *v = b->col[f];
+		const int64_t *v = (b->fields & FM_FIELD_BIT(f)) ? b->col[f] : NULL;
 		size_t i = 0;
 		int r;
 
+		if (b->n && (!v || all_zero(v, b->n))) {   /* absent = zeros */
+			o->zeros += b->n;
+			continue;
+		}
+		if (o->zeros && (r = bin_out_settle(w, f, err)) < 0)
+			return r;
+		if ((o->code == 'Q' || o->code == 'q') && b->n * 8 >= BIN_OUTBUF / 4) {
+			/* 64-bit columns hold every value: write in place */
+			if ((r = bin_out_flush(w, f, err)) < 0)
+				return r;
+			if (fm_write_all(o->fd, v, b->n * 8) < 0)
+				return fm_error_set(err, FM_EIO, "%s/%s.%c: write: %s",
+						    w->dir, fm_field_name(f), o->code,
+						    strerror(errno));
+			continue;
+		}
 		while (i < b->n) {
 			char c = o->code;
 			size_t es = fm_code_size(c);
@@ -811,7 +865,7 @@ int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err)
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!(w->fields & FM_FIELD_BIT(f)))
 			continue;
-		if ((r = bin_out_flush(w, f, err)) < 0)
+		if ((r = bin_out_settle(w, f, err)) < 0)
 			return r;
 		if (close(w->out[f].fd) < 0) {
 			w->out[f].fd = -1;

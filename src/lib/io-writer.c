@@ -47,7 +47,8 @@ int fm_writer_write(struct fm_writer *w, const struct fm_batch *b,
 {
 	int r;
 
-	if ((b->fields & FM_ALL_FIELDS) != FM_ALL_FIELDS)
+	/* binary: an absent column is written as zeros */
+	if (w->csv && (b->fields & FM_ALL_FIELDS) != FM_ALL_FIELDS)
 		return fm_error_set(err, FM_EINVAL, "writer needs all 21 fields");
 	r = w->csv ? fm_csv_writer_write(w->csv, b, err)
 		   : fm_binary_writer_write(w->bin, b, err);

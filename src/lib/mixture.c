@@ -12,6 +12,8 @@
  * report errors for extreme arguments, so the handler is switched off once
  * (pthread_once) before the first use and the _e variants' status checked.
  */
+/* GSL's inline gsl_rng_uniform & co. (the same functions, no call) */
+#define HAVE_INLINE 1
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>

@@ -421,6 +421,67 @@ static void test_errors(void **state)
 	fm_histogram_release(&h);
 }
 
+/*
+ * The batch's columns: a batch of packets and octets only gives the same
+ * values as an all-fields one; columns the caller changed between calls are
+ * zeroed again; missing packets/octets (or fields with full records) are
+ * refused.
+ */
+static void test_batch_columns(void **state)
+{
+	struct fm_gen_opts o = { .x = FM_MIX_X_LENGTH, .count = 3 * FM_BATCH_CAP + 17,
+				 .seed = 8 };
+	struct fm_histogram h;
+	struct fm_generator *g1, *g2;
+	struct fm_error err = { 0 };
+	struct fm_batch all, two, one;
+	const uint32_t po = FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS);
+	long k1, k2, calls = 0;
+
+	(void)state;
+	fm_histogram_init(&h);
+	assert_int_equal(fm_histogram_parse(&h, "h", small_hist, strlen(small_hist),
+					    FM_HCOL_BASIC, NULL, &err), 0);
+	assert_int_equal(fm_gen_open_histogram(&g1, &h, &o, &err), 0);
+	assert_int_equal(fm_gen_open_histogram(&g2, &h, &o, &err), 0);
+	assert_int_equal(fm_batch_alloc(&all, FM_ALL_FIELDS, FM_BATCH_CAP), 0);
+	assert_int_equal(fm_batch_alloc(&two, po, FM_BATCH_CAP), 0);
+	assert_int_equal(fm_batch_alloc(&one, FM_FIELD_BIT(FM_PACKETS), FM_BATCH_CAP), 0);
+	assert_int_equal(fm_gen_next(g2, &one, &err), FM_EINVAL);
+	for (;;) {
+		k1 = fm_gen_next(g1, &all, &err);
+		k2 = fm_gen_next(g2, &two, &err);
+		assert_int_equal(k1, k2);
+		if (k1 <= 0)
+			break;
+		for (long i = 0; i < k1; i++) {
+			assert_int_equal(all.col[FM_PACKETS][i], two.col[FM_PACKETS][i]);
+			assert_int_equal(all.col[FM_OCTETS][i], two.col[FM_OCTETS][i]);
+			for (int f = 0; f < FM_NFIELDS; f++)
+				if (f != FM_PACKETS && f != FM_OCTETS)
+					assert_int_equal(all.col[f][i], 0);
+		}
+		/* the caller reuses the batch for something else */
+		fm_batch_mut(&all, FM_SA0)[calls % 2 ? 0 : k1 - 1] = 7;
+		fm_batch_mut(&all, FM_AGGS)[k1 / 2] = -1;
+		calls++;
+	}
+	assert_int_equal(k1, 0);
+	assert_int_equal(calls, 4);
+	fm_gen_free(g1);
+	fm_gen_free(g2);
+	o.full_records = 1;
+	o.rate = 10;
+	assert_int_equal(fm_gen_open_histogram(&g1, &h, &o, &err), 0);
+	assert_int_equal(fm_gen_next(g1, &two, &err), FM_EINVAL);
+	assert_non_null(strstr(err.msg, "all fields"));
+	fm_gen_free(g1);
+	fm_batch_release(&all);
+	fm_batch_release(&two);
+	fm_batch_release(&one);
+	fm_histogram_release(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_seeds_and_rules),
 		cmocka_unit_test(test_full_records),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_batch_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

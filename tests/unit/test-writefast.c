@@ -3,11 +3,15 @@
  * models: csv_flow output (one or two formatting threads, batches larger
  * than FM_BATCH_CAP) against snprintf, and the binary writer's block
  * narrowing (a value that does not fit in the middle of a block widens
- * the column at exactly that record) against reading back.
+ * the column at exactly that record) against reading back, and the
+ * binary writer's zero runs (whole batch columns of zeros left as holes)
+ * before, between and after other values and widenings, and columns
+ * absent from the batch, written as zeros.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "flowmodels/io.h"
 #include "testutil.h"
@@ -177,11 +181,140 @@ static void test_binary_narrowing(void **state)
 	fm_batch_release(&b);
 }
 
+static long long file_size(const char *dir, const char *file)
+{
+	char path[1024];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+static void test_binary_zero_runs(void **state)
+{
+	/* 9000 64-bit values fill more than a quarter of the output buffer:
+	 * written in place after buffered ones */
+	const size_t calls[] = { 100, 3000, 1, 9000, 2000, 500, 7, 0 };
+	const size_t n = 100 + 3000 + 1 + 9000 + 2000 + 500 + 7;
+	const char *dir = tu_path("zeros.bin");
+	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer *w;
+	struct fm_error err;
+	struct fm_batch b, got;
+	size_t from = 0;
+	uint64_t seed = 9;
+
+	(void)state;
+	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, n), 0);
+	b.n = n;
+	/* call boundaries: 100, 3100, 3101, 12101, 14101, 14601, 14608 */
+	for (size_t i = 0; i < n; i++) {
+		fm_batch_mut(&b, FM_PACKETS)[i] = (int64_t)(tu_rand(&seed) % 1000);
+		fm_batch_mut(&b, FM_OCTETS)[i] = (int64_t)i + 1;
+		/* sp: zero but for the single-record call */
+		fm_batch_mut(&b, FM_SP)[i] = i == 3100 ? 80 : 0;
+		/* dp: values only in the first call and the 4th */
+		fm_batch_mut(&b, FM_DP)[i] = i < 100 || (i >= 3101 && i < 12101) ?
+						     (int64_t)(i % 60000) + 1 : 0;
+		/* prot: zero runs, then a widening B -> H, then zeros */
+		fm_batch_mut(&b, FM_PROT)[i] = i == 13000 ? 300 : 0;
+		/* inif: zero runs, then a signed widening at the very end */
+		fm_batch_mut(&b, FM_INIF)[i] = i == n - 1 ? -5 : 0;
+	}
+	assert_int_equal(tu_system("rm -rf '%s'", dir), 0);
+	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);
+	for (const size_t *c = calls; *c; c++) {
+		struct fm_batch part = b;
+		for (int f = 0; f < FM_NFIELDS; f++)
+			part.col[f] = b.col[f] + from;
+		part.n = *c;
+		part.store = NULL;
+		assert_int_equal(fm_writer_write(w, &part, &err), 0);
+		from += *c;
+	}
+	assert_int_equal(from, n);
+	assert_int_equal(fm_writer_commit(w, &err), 0);
+	fm_writer_free(w);
+	assert_int_equal(file_size(dir, "af.B"), (long long)n);
+	assert_int_equal(file_size(dir, "sa0.I"), (long long)n * 4);
+	assert_int_equal(file_size(dir, "sp.H"), (long long)n * 2);
+	assert_int_equal(file_size(dir, "dp.H"), (long long)n * 2);
+	assert_int_equal(file_size(dir, "prot.H"), (long long)n * 2);
+	assert_int_equal(file_size(dir, "inif.i"), (long long)n * 4);
+	assert_int_equal(file_size(dir, "packets.Q"), (long long)n * 8);
+	read_back(dir, &got, n);
+	assert_int_equal(got.n, n);
+	for (int f = 0; f < FM_NFIELDS; f++)
+		for (size_t i = 0; i < n; i++)
+			if (got.col[f][i] != b.col[f][i])
+				fail_msg("record %zu field %s: %lld != %lld", i,
+					 fm_field_name(f), (long long)got.col[f][i],
+					 (long long)b.col[f][i]);
+	fm_batch_release(&got);
+	fm_batch_release(&b);
+}
+
+/* A binary batch without some columns writes them as zeros; csv_flow
+ * refuses it. */
+static void test_binary_absent_columns(void **state)
+{
+	const size_t n = FM_BATCH_CAP + 300;
+	const char *dir = tu_path("absent.bin");
+	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer *w;
+	struct fm_error err;
+	struct fm_batch b, got;
+	uint64_t seed = 4;
+
+	(void)state;
+	assert_int_equal(fm_batch_alloc(&b, FM_FIELD_BIT(FM_PACKETS) |
+					  FM_FIELD_BIT(FM_OCTETS) | FM_FIELD_BIT(FM_SP), n), 0);
+	for (size_t i = 0; i < n; i++) {
+		fm_batch_mut(&b, FM_PACKETS)[i] = (int64_t)(tu_rand(&seed) >> 1);
+		fm_batch_mut(&b, FM_OCTETS)[i] = (int64_t)i;
+		fm_batch_mut(&b, FM_SP)[i] = i == n - 2 ? 70000 : (int64_t)(i % 3);
+	}
+	assert_int_equal(tu_system("rm -rf '%s'", dir), 0);
+	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);
+	for (size_t from = 0; from < n; from += 5000) {
+		struct fm_batch part = b;
+		for (int f = 0; f < FM_NFIELDS; f++)
+			if (b.col[f])
+				part.col[f] = b.col[f] + from;
+		part.n = n - from < 5000 ? n - from : 5000;
+		part.store = NULL;
+		assert_int_equal(fm_writer_write(w, &part, &err), 0);
+	}
+	assert_int_equal(fm_writer_commit(w, &err), 0);
+	fm_writer_free(w);
+	assert_int_equal(file_size(dir, "sp.I"), (long long)n * 4);
+	assert_int_equal(file_size(dir, "sa3.I"), (long long)n * 4);
+	assert_int_equal(file_size(dir, "af.B"), (long long)n);
+	read_back(dir, &got, n);
+	assert_int_equal(got.n, n);
+	for (int f = 0; f < FM_NFIELDS; f++)
+		for (size_t i = 0; i < n; i++) {
+			int64_t want = b.col[f] ? b.col[f][i] : 0;
+			if (got.col[f][i] != want)
+				fail_msg("record %zu field %s: %lld != %lld", i,
+					 fm_field_name(f), (long long)got.col[f][i],
+					 (long long)want);
+		}
+	fm_batch_release(&got);
+	wo.format = FM_FORMAT_CSV_FLOW;
+	assert_int_equal(fm_writer_open(&w, &wo, tu_path("absent.csv"), &err), 0);
+	assert_int_equal(fm_writer_write(w, &b, &err), FM_EINVAL);
+	fm_writer_free(w);
+	fm_batch_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_writer),
 		cmocka_unit_test(test_binary_narrowing),
+		cmocka_unit_test(test_binary_zero_runs),
+		cmocka_unit_test(test_binary_absent_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
