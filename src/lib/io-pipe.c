@@ -176,7 +176,7 @@ int fm_pipe_source_open(struct fm_source **out, const char *path,
 			uint32_t fields, const struct fm_log *log,
 			struct fm_error *err)
 {
-	struct pipe_source *s;
+	struct pipe_source *s = NULL;
 	int r = pipe_source_new(&s, fields, err);
 
 	(void)log;
@@ -194,7 +194,7 @@ int fm_pipe_source_open(struct fm_source **out, const char *path,
 int fm_pipe_source_from_fd(struct fm_source **out, int fd, const char *name,
 			   uint32_t fields, struct fm_error *err)
 {
-	struct pipe_source *s;
+	struct pipe_source *s = NULL;
 	int r = pipe_source_new(&s, fields, err);
 
 	if (r < 0)

@@ -45,7 +45,7 @@ static void make_dir(const char *dir, size_t n, int shift, int missing,
 		if (f == missing)
 			continue;
 		char c = codes[(f + shift) % 12];
-		char path[1024];
+		char path[1100];
 		snprintf(path, sizeof(path), "%s/%s.%c", dir, fm_field_name(f), c);
 		FILE *fp = fopen(path, "wb");
 		assert_non_null(fp);
