@@ -361,14 +361,19 @@ struct rate_out {
 struct hacc {
 	int do_int, do_rate;
 	/*
-	 * The basic loop sums into 64-bit rows (flows, packets, octets):
-	 * bound[] is an upper bound of every such sum (n * the OR of the
-	 * values, batch by batch).  A batch after which it could reach 2^64
-	 * is undone (wrapping subtraction restores the exact rows), the rows
-	 * are flushed into the 128-bit ones and the batch is redone.
+	 * Both loops sum into 64-bit rows (flows, packets, octets, then the
+	 * signed duration and aggs columns; D * ncol): bound[c] is an upper
+	 * bound of every such sum of magnitudes (records * the OR of the
+	 * magnitudes, batch or block by block), kept below 2^64 for the
+	 * unsigned columns and below 2^63 for the signed ones, so the
+	 * wrapping 64-bit sums are exact.  The basic loop undoes a batch
+	 * after which a bound could pass its limit (wrapping subtraction
+	 * restores the exact rows), flushes the rows into the 128-bit ones
+	 * and redoes the batch; the general loop checks each block before
+	 * adding it.
 	 */
-	uint64_t *small;    /* D * 3, or NULL */
-	u128 bound[3];
+	uint64_t *small;    /* D * ncol, or NULL */
+	u128 bound[5];
 	int small_used;
 	int dense_used;     /* anything was added to dense[] */
 	i128 *dense;        /* D * ncol, NULL when !do_int */
@@ -560,26 +565,73 @@ static struct orpair add_small_bmi2(const struct fm_hist *h, struct hacc *a,
 }
 #endif
 
-/* Move the 64-bit rows into the 128-bit ones (exact) and reset them. */
-static void acc_flush_small(const struct fm_hist *h, struct hacc *a)
+/*
+ * Add 64-bit rows into 128-bit ones: columns 0..2 are unsigned, the
+ * others (duration, aggs) signed.  A row with no flows is all zero.
+ */
+static void small_into(const struct fm_hist *h, i128 *dense,
+		       uint64_t *small, int clear)
 {
 	const int ncol = h->ncol;
 
-	if (!a->small || !a->small_used)
-		return;
 	for (uint64_t i = 0; i < h->D; i++) {
-		uint64_t *s = a->small + i * 3;
+		uint64_t *s = small + i * (uint64_t)ncol;
 		if (s[0] == 0)
 			continue;
-		i128 *d = a->dense + i * (uint64_t)ncol;
+		i128 *d = dense + i * (uint64_t)ncol;
 		d[0] += (i128)s[0];
 		d[1] += (i128)s[1];
 		d[2] += (i128)s[2];
-		s[0] = s[1] = s[2] = 0;
+		for (int c = 3; c < ncol; c++)
+			d[c] += (i128)(int64_t)s[c];
+		if (clear)
+			memset(s, 0, (size_t)ncol * sizeof(*s));
 	}
-	a->bound[0] = a->bound[1] = a->bound[2] = 0;
+}
+
+/* Move the 64-bit rows into the 128-bit ones (exact) and reset them. */
+static void acc_flush_small(const struct fm_hist *h, struct hacc *a)
+{
+	if (!a->small || !a->small_used)
+		return;
+	small_into(h, a->dense, a->small, 1);
+	memset(a->bound, 0, sizeof(a->bound));
 	a->small_used = 0;
 	a->dense_used = 1;
+}
+
+/* |v| as an unsigned number (2^63 for INT64_MIN). */
+static inline uint64_t mag64(int64_t v)
+{
+	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
+/*
+ * Whether a block of m records whose magnitudes OR to op (packets), oo
+ * (octets), od (duration), oa (aggs) can go into the 64-bit rows; if so,
+ * the bounds are raised by it.
+ */
+static inline int small_room(const struct fm_hist *h, struct hacc *a,
+			     size_t m, uint64_t op, uint64_t oo, uint64_t od,
+			     uint64_t oa)
+{
+	const u128 lim = (u128)1 << 64, slim = (u128)1 << 63;
+	const int cd = h->col_dur, ca = h->col_aggs;
+	u128 b0 = a->bound[0] + m, b1 = a->bound[1] + (u128)m * op;
+	u128 b2 = a->bound[2] + (u128)m * oo;
+	u128 bd = cd >= 0 ? a->bound[cd] + (u128)m * od : 0;
+	u128 ba = ca >= 0 ? a->bound[ca] + (u128)m * oa : 0;
+
+	if (b0 >= lim || b1 >= lim || b2 >= lim || bd >= slim || ba >= slim)
+		return 0;
+	a->bound[0] = b0;
+	a->bound[1] = b1;
+	a->bound[2] = b2;
+	if (cd >= 0)
+		a->bound[cd] = bd;
+	if (ca >= 0)
+		a->bound[ca] = ba;
+	return 1;
 }
 
 static struct orpair add_small(const struct fm_hist *h, struct hacc *a,
@@ -858,6 +910,7 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			slow = mx >= D;
 		}
 		if (slow) {
+			a->dense_used = 1;
 			for (size_t i = 0; i < m; i++) {
 				int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
 						need_dur ? dur[i] : 0, need_rate ? rate[i] : 0.0,
@@ -868,16 +921,71 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			continue;
 		}
 		if (add_int) {
-			i128 *dense = a->dense;
+			/*
+			 * 64-bit rows while the bounds allow (see struct
+			 * hacc): an OR of the block's magnitudes, checked
+			 * before anything is added, so nothing is undone.
+			 */
+			uint64_t op = 0, oo = 0, od = 0, oa = 0;
 			for (size_t i = 0; i < m; i++) {
-				i128 *e = dense + idx[i] * (uint64_t)ncol;
-				e[0] += 1;
-				e[1] += (i128)(uint64_t)P[i];
-				e[2] += (i128)(uint64_t)O[i];
-				if (cd >= 0)
-					e[cd] += dur[i];
-				if (ca >= 0)
-					e[ca] += A[i];
+				op |= (uint64_t)P[i];
+				oo |= (uint64_t)O[i];
+			}
+			if (cd >= 0)
+				for (size_t i = 0; i < m; i++)
+					od |= mag64(dur[i]);
+			if (ca >= 0)
+				for (size_t i = 0; i < m; i++)
+					oa |= mag64(A[i]);
+			int fits = small_room(h, a, m, op, oo, od, oa);
+			if (!fits) {
+				acc_flush_small(h, a);
+				fits = small_room(h, a, m, op, oo, od, oa);
+			}
+			if (fits) {
+				uint64_t *small = a->small;
+				a->small_used = 1;
+				if (cd >= 0 && ca >= 0) {
+					for (size_t i = 0; i < m; i++) {
+						uint64_t *e = small + idx[i] * (uint64_t)ncol;
+						e[0] += 1;
+						e[1] += (uint64_t)P[i];
+						e[2] += (uint64_t)O[i];
+						e[cd] += (uint64_t)dur[i];
+						e[ca] += (uint64_t)A[i];
+					}
+				} else if (cd >= 0 || ca >= 0) {
+					const int c3 = cd >= 0 ? cd : ca;
+					const int64_t *V = cd >= 0 ? dur : A;
+					for (size_t i = 0; i < m; i++) {
+						uint64_t *e = small + idx[i] * (uint64_t)ncol;
+						e[0] += 1;
+						e[1] += (uint64_t)P[i];
+						e[2] += (uint64_t)O[i];
+						e[c3] += (uint64_t)V[i];
+					}
+				} else {
+					for (size_t i = 0; i < m; i++) {
+						uint64_t *e = small + idx[i] * (uint64_t)ncol;
+						e[0] += 1;
+						e[1] += (uint64_t)P[i];
+						e[2] += (uint64_t)O[i];
+					}
+				}
+			} else {
+				/* this block alone could wrap: 128-bit rows */
+				i128 *dense = a->dense;
+				a->dense_used = 1;
+				for (size_t i = 0; i < m; i++) {
+					i128 *e = dense + idx[i] * (uint64_t)ncol;
+					e[0] += 1;
+					e[1] += (i128)(uint64_t)P[i];
+					e[2] += (i128)(uint64_t)O[i];
+					if (cd >= 0)
+						e[cd] += dur[i];
+					if (ca >= 0)
+						e[ca] += A[i];
+				}
 			}
 		}
 		if (add_rate) {
@@ -934,8 +1042,9 @@ static int acc_add(const struct fm_hist *h, struct hacc *a,
 			return fm_error_set(err, r, "out of memory");
 		return 0;
 	}
-	if (a->do_int)
-		a->dense_used = 1;
+	if (a->do_int && !a->small &&
+	    !(a->small = calloc(h->D * (size_t)h->ncol, sizeof(uint64_t))))
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	return add_general(h, a, bt, from, n, recno, err);
 }
 
@@ -985,17 +1094,8 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 	const int ncol = h->ncol;
 
 	/* the 64-bit rows straight into dst (src's 128-bit rows may be untouched) */
-	if (src->small && src->small_used) {
-		for (uint64_t i = 0; i < h->D; i++) {
-			const uint64_t *s = src->small + i * 3;
-			if (s[0] == 0)
-				continue;
-			i128 *d = dst->dense + i * (uint64_t)ncol;
-			d[0] += (i128)s[0];
-			d[1] += (i128)s[1];
-			d[2] += (i128)s[2];
-		}
-	}
+	if (src->small && src->small_used)
+		small_into(h, dst->dense, src->small, 0);
 	if (!src->dense_used)
 		goto maps;
 
