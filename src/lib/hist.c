@@ -808,7 +808,9 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 		const size_t o = from + base;
 		const int64_t *P = bt->col[FM_PACKETS] + o, *O = bt->col[FM_OCTETS] + o;
 		const int64_t *A = need_aggs ? bt->col[FM_AGGS] + o : NULL;
-		int slow = 0;
+		int slow = 0, have_mx = 0;
+		/* ORs of the magnitudes (for the 64-bit rows), largest index */
+		uint64_t op = 0, oo = 0, od = 0, oa = 0, mx = 0;
 
 		if (need_dur) {
 			const int64_t *F = bt->col[FM_FIRST] + o, *FM = bt->col[FM_FIRST_MS] + o;
@@ -822,7 +824,9 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 				big |= ((uint64_t)L[i] + lim) | ((uint64_t)F[i] + lim) |
 				       ((uint64_t)LM[i] + lim) | ((uint64_t)FM[i] + lim);
 				/* branchless: 1-packet flows are common and random */
-				dur[i] = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
+				int64_t d = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
+				dur[i] = d;
+				od |= mag64(d);
 			}
 			if (big >> 41) {
 				for (size_t i = 0; i < m; i++)
@@ -832,6 +836,9 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 							(unsigned long long)(recno + base + i + 1),
 							(long long)L[i], (long long)LM[i],
 							(long long)F[i], (long long)FM[i]);
+				od = 0;
+				for (size_t i = 0; i < m; i++)
+					od |= mag64(dur[i]);
 			}
 		}
 		if (need_rate)
@@ -849,13 +856,19 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			}
 		switch (xk) {
 		case FM_HIST_X_LENGTH:
-			for (size_t i = 0; i < m; i++)
-				idx[i] = bin_index((uint64_t)P[i], b);
+		case FM_HIST_X_SIZE: {
+			/* one pass: indices, the largest, the ORs */
+			const int64_t *X = xk == FM_HIST_X_LENGTH ? P : O;
+			for (size_t i = 0; i < m; i++) {
+				uint64_t ix = bin_index((uint64_t)X[i], b);
+				idx[i] = ix;
+				mx = ix > mx ? ix : mx;
+				op |= (uint64_t)P[i];
+				oo |= (uint64_t)O[i];
+			}
+			have_mx = 1;
 			break;
-		case FM_HIST_X_SIZE:
-			for (size_t i = 0; i < m; i++)
-				idx[i] = bin_index((uint64_t)O[i], b);
-			break;
+		}
 		case FM_HIST_X_DURATION:
 			for (size_t i = 0; i < m; i++) {
 				slow |= dur[i] < 0;
@@ -904,9 +917,9 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			ro->n += m;
 		}
 		if (!slow) {
-			uint64_t mx = 0;
-			for (size_t i = 0; i < m; i++)
-				mx = idx[i] > mx ? idx[i] : mx;
+			if (!have_mx)
+				for (size_t i = 0; i < m; i++)
+					mx = idx[i] > mx ? idx[i] : mx;
 			slow = mx >= D;
 		}
 		if (slow) {
@@ -926,14 +939,12 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			 * hacc): an OR of the block's magnitudes, checked
 			 * before anything is added, so nothing is undone.
 			 */
-			uint64_t op = 0, oo = 0, od = 0, oa = 0;
-			for (size_t i = 0; i < m; i++) {
-				op |= (uint64_t)P[i];
-				oo |= (uint64_t)O[i];
-			}
-			if (cd >= 0)
-				for (size_t i = 0; i < m; i++)
-					od |= mag64(dur[i]);
+			if (!have_mx)
+				for (size_t i = 0; i < m; i++) {
+					op |= (uint64_t)P[i];
+					oo |= (uint64_t)O[i];
+				}
+			/* od: the duration pass (need_dur when cd >= 0) */
 			if (ca >= 0)
 				for (size_t i = 0; i < m; i++)
 					oa |= mag64(A[i]);
