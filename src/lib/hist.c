@@ -35,6 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "flowmodels/cut.h"
 #include "flowmodels/filter.h"
@@ -841,8 +844,36 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 					od |= mag64(dur[i]);
 			}
 		}
+		size_t r0 = 0;
+#ifdef __SSE2__
+		if (need_rate) {
+			/*
+			 * Two quotients per divpd (the same correctly rounded
+			 * IEEE quotients as divsd) when every operand of the
+			 * block is an exact double; else the loop below.
+			 */
+			uint64_t hard = 0;
+			for (size_t i = 0; i < m; i++)
+				hard |= ((uint64_t)O[i] > (UINT64_C(1) << 53) / 8000) |
+					((uint64_t)dur[i] + (UINT64_C(1) << 53) > (UINT64_C(1) << 54));
+			if (!hard) {
+				const __m128d zero = _mm_setzero_pd();
+				for (; r0 + 2 <= m; r0 += 2) {
+					int64_t d0 = dur[r0], d1 = dur[r0 + 1];
+					__m128d num = _mm_set_pd((double)(int64_t)((uint64_t)O[r0 + 1] * 8000),
+								 (double)(int64_t)((uint64_t)O[r0] * 8000));
+					__m128d den = _mm_set_pd((double)d1, (double)d0);
+					__m128d nz = _mm_cmpneq_pd(den, zero);
+					/* d == 0: divide by 1, then the mask gives +0.0 */
+					__m128d q = _mm_div_pd(num, _mm_or_pd(_mm_and_pd(nz, den),
+									      _mm_andnot_pd(nz, _mm_set1_pd(1.0))));
+					_mm_storeu_pd(rate + r0, _mm_and_pd(q, nz));
+				}
+			}
+		}
+#endif
 		if (need_rate)
-			for (size_t i = 0; i < m; i++) {
+			for (size_t i = r0; i < m; i++) {
 				uint64_t oc = (uint64_t)O[i];
 				int64_t d = dur[i];
 				if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
