@@ -355,9 +355,9 @@ static long hmap_slot(struct hmap *m, uint64_t key, int *isnew)
  * ordered rate_sum pass (see add_binary_rates).
  */
 struct rate_out {
-	uint64_t *x;        /* x (a negative one as int64 bits) */
+	uint64_t *x;        /* x (a negative one as int64 bits), or index */
 	double *r;
-	unsigned char *neg;
+	unsigned char *neg; /* 0: x >= 0, 1: x < 0, 2: x holds a dense index */
 	size_t n, cap;
 };
 
@@ -915,7 +915,20 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			}
 			break;
 		}
-		if (ro) {
+		if (!slow) {
+			if (!have_mx)
+				for (size_t i = 0; i < m; i++)
+					mx = idx[i] > mx ? idx[i] : mx;
+			slow = mx >= D;
+		}
+		if (ro && !slow) {
+			/* every x is >= 0 with a dense index: hand over the index */
+			memcpy(ro->x + ro->n, idx, m * sizeof(*idx));
+			memcpy(ro->r + ro->n, rate, m * sizeof(*rate));
+			memset(ro->neg + ro->n, 2, m);
+			ro->n += m;
+		}
+		else if (ro) {
 			uint64_t *ox = ro->x + ro->n;
 			double *orr = ro->r + ro->n;
 			unsigned char *on = ro->neg + ro->n;
@@ -946,12 +959,6 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 				on[i] = ng;
 			}
 			ro->n += m;
-		}
-		if (!slow) {
-			if (!have_mx)
-				for (size_t i = 0; i < m; i++)
-					mx = idx[i] > mx ? idx[i] : mx;
-			slow = mx >= D;
 		}
 		if (slow) {
 			a->dense_used = 1;
@@ -1331,6 +1338,10 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 
 	for (size_t i = 0; i < ro->n; i++) {
 		double *er;
+		if (ro->neg[i] == 2) {
+			a->drate[ro->x[i]] += ro->r[i];
+			continue;
+		}
 		if (ro->neg[i]) {
 			int64_t lo, hi;
 			int isnew;
