@@ -35,6 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "flowmodels/cut.h"
 #include "flowmodels/filter.h"
@@ -352,23 +355,28 @@ static long hmap_slot(struct hmap *m, uint64_t key, int *isnew)
  * ordered rate_sum pass (see add_binary_rates).
  */
 struct rate_out {
-	uint64_t *x;        /* x (a negative one as int64 bits) */
+	uint64_t *x;        /* x (a negative one as int64 bits), or index */
 	double *r;
-	unsigned char *neg;
+	unsigned char *neg; /* 0: x >= 0, 1: x < 0, 2: x holds a dense index */
 	size_t n, cap;
 };
 
 struct hacc {
 	int do_int, do_rate;
 	/*
-	 * The basic loop sums into 64-bit rows (flows, packets, octets):
-	 * bound[] is an upper bound of every such sum (n * the OR of the
-	 * values, batch by batch).  A batch after which it could reach 2^64
-	 * is undone (wrapping subtraction restores the exact rows), the rows
-	 * are flushed into the 128-bit ones and the batch is redone.
+	 * Both loops sum into 64-bit rows (flows, packets, octets, then the
+	 * signed duration and aggs columns; D * ncol): bound[c] is an upper
+	 * bound of every such sum of magnitudes (records * the OR of the
+	 * magnitudes, batch or block by block), kept below 2^64 for the
+	 * unsigned columns and below 2^63 for the signed ones, so the
+	 * wrapping 64-bit sums are exact.  The basic loop undoes a batch
+	 * after which a bound could pass its limit (wrapping subtraction
+	 * restores the exact rows), flushes the rows into the 128-bit ones
+	 * and redoes the batch; the general loop checks each block before
+	 * adding it.
 	 */
-	uint64_t *small;    /* D * 3, or NULL */
-	u128 bound[3];
+	uint64_t *small;    /* D * ncol, or NULL */
+	u128 bound[5];
 	int small_used;
 	int dense_used;     /* anything was added to dense[] */
 	i128 *dense;        /* D * ncol, NULL when !do_int */
@@ -560,26 +568,73 @@ static struct orpair add_small_bmi2(const struct fm_hist *h, struct hacc *a,
 }
 #endif
 
-/* Move the 64-bit rows into the 128-bit ones (exact) and reset them. */
-static void acc_flush_small(const struct fm_hist *h, struct hacc *a)
+/*
+ * Add 64-bit rows into 128-bit ones: columns 0..2 are unsigned, the
+ * others (duration, aggs) signed.  A row with no flows is all zero.
+ */
+static void small_into(const struct fm_hist *h, i128 *dense,
+		       uint64_t *small, int clear)
 {
 	const int ncol = h->ncol;
 
-	if (!a->small || !a->small_used)
-		return;
 	for (uint64_t i = 0; i < h->D; i++) {
-		uint64_t *s = a->small + i * 3;
+		uint64_t *s = small + i * (uint64_t)ncol;
 		if (s[0] == 0)
 			continue;
-		i128 *d = a->dense + i * (uint64_t)ncol;
+		i128 *d = dense + i * (uint64_t)ncol;
 		d[0] += (i128)s[0];
 		d[1] += (i128)s[1];
 		d[2] += (i128)s[2];
-		s[0] = s[1] = s[2] = 0;
+		for (int c = 3; c < ncol; c++)
+			d[c] += (i128)(int64_t)s[c];
+		if (clear)
+			memset(s, 0, (size_t)ncol * sizeof(*s));
 	}
-	a->bound[0] = a->bound[1] = a->bound[2] = 0;
+}
+
+/* Move the 64-bit rows into the 128-bit ones (exact) and reset them. */
+static void acc_flush_small(const struct fm_hist *h, struct hacc *a)
+{
+	if (!a->small || !a->small_used)
+		return;
+	small_into(h, a->dense, a->small, 1);
+	memset(a->bound, 0, sizeof(a->bound));
 	a->small_used = 0;
 	a->dense_used = 1;
+}
+
+/* |v| as an unsigned number (2^63 for INT64_MIN). */
+static inline uint64_t mag64(int64_t v)
+{
+	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
+/*
+ * Whether a block of m records whose magnitudes OR to op (packets), oo
+ * (octets), od (duration), oa (aggs) can go into the 64-bit rows; if so,
+ * the bounds are raised by it.
+ */
+static inline int small_room(const struct fm_hist *h, struct hacc *a,
+			     size_t m, uint64_t op, uint64_t oo, uint64_t od,
+			     uint64_t oa)
+{
+	const u128 lim = (u128)1 << 64, slim = (u128)1 << 63;
+	const int cd = h->col_dur, ca = h->col_aggs;
+	u128 b0 = a->bound[0] + m, b1 = a->bound[1] + (u128)m * op;
+	u128 b2 = a->bound[2] + (u128)m * oo;
+	u128 bd = cd >= 0 ? a->bound[cd] + (u128)m * od : 0;
+	u128 ba = ca >= 0 ? a->bound[ca] + (u128)m * oa : 0;
+
+	if (b0 >= lim || b1 >= lim || b2 >= lim || bd >= slim || ba >= slim)
+		return 0;
+	a->bound[0] = b0;
+	a->bound[1] = b1;
+	a->bound[2] = b2;
+	if (cd >= 0)
+		a->bound[cd] = bd;
+	if (ca >= 0)
+		a->bound[ca] = ba;
+	return 1;
 }
 
 static struct orpair add_small(const struct fm_hist *h, struct hacc *a,
@@ -756,7 +811,9 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 		const size_t o = from + base;
 		const int64_t *P = bt->col[FM_PACKETS] + o, *O = bt->col[FM_OCTETS] + o;
 		const int64_t *A = need_aggs ? bt->col[FM_AGGS] + o : NULL;
-		int slow = 0;
+		int slow = 0, have_mx = 0;
+		/* ORs of the magnitudes (for the 64-bit rows), largest index */
+		uint64_t op = 0, oo = 0, od = 0, oa = 0, mx = 0;
 
 		if (need_dur) {
 			const int64_t *F = bt->col[FM_FIRST] + o, *FM = bt->col[FM_FIRST_MS] + o;
@@ -770,7 +827,9 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 				big |= ((uint64_t)L[i] + lim) | ((uint64_t)F[i] + lim) |
 				       ((uint64_t)LM[i] + lim) | ((uint64_t)FM[i] + lim);
 				/* branchless: 1-packet flows are common and random */
-				dur[i] = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
+				int64_t d = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
+				dur[i] = d;
+				od |= mag64(d);
 			}
 			if (big >> 41) {
 				for (size_t i = 0; i < m; i++)
@@ -780,10 +839,41 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 							(unsigned long long)(recno + base + i + 1),
 							(long long)L[i], (long long)LM[i],
 							(long long)F[i], (long long)FM[i]);
+				od = 0;
+				for (size_t i = 0; i < m; i++)
+					od |= mag64(dur[i]);
 			}
 		}
+		size_t r0 = 0;
+#ifdef __SSE2__
+		if (need_rate) {
+			/*
+			 * Two quotients per divpd (the same correctly rounded
+			 * IEEE quotients as divsd) when every operand of the
+			 * block is an exact double; else the loop below.
+			 */
+			uint64_t hard = 0;
+			for (size_t i = 0; i < m; i++)
+				hard |= ((uint64_t)O[i] > (UINT64_C(1) << 53) / 8000) |
+					((uint64_t)dur[i] + (UINT64_C(1) << 53) > (UINT64_C(1) << 54));
+			if (!hard) {
+				const __m128d zero = _mm_setzero_pd();
+				for (; r0 + 2 <= m; r0 += 2) {
+					int64_t d0 = dur[r0], d1 = dur[r0 + 1];
+					__m128d num = _mm_set_pd((double)(int64_t)((uint64_t)O[r0 + 1] * 8000),
+								 (double)(int64_t)((uint64_t)O[r0] * 8000));
+					__m128d den = _mm_set_pd((double)d1, (double)d0);
+					__m128d nz = _mm_cmpneq_pd(den, zero);
+					/* d == 0: divide by 1, then the mask gives +0.0 */
+					__m128d q = _mm_div_pd(num, _mm_or_pd(_mm_and_pd(nz, den),
+									      _mm_andnot_pd(nz, _mm_set1_pd(1.0))));
+					_mm_storeu_pd(rate + r0, _mm_and_pd(q, nz));
+				}
+			}
+		}
+#endif
 		if (need_rate)
-			for (size_t i = 0; i < m; i++) {
+			for (size_t i = r0; i < m; i++) {
 				uint64_t oc = (uint64_t)O[i];
 				int64_t d = dur[i];
 				if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
@@ -797,13 +887,19 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			}
 		switch (xk) {
 		case FM_HIST_X_LENGTH:
-			for (size_t i = 0; i < m; i++)
-				idx[i] = bin_index((uint64_t)P[i], b);
+		case FM_HIST_X_SIZE: {
+			/* one pass: indices, the largest, the ORs */
+			const int64_t *X = xk == FM_HIST_X_LENGTH ? P : O;
+			for (size_t i = 0; i < m; i++) {
+				uint64_t ix = bin_index((uint64_t)X[i], b);
+				idx[i] = ix;
+				mx = ix > mx ? ix : mx;
+				op |= (uint64_t)P[i];
+				oo |= (uint64_t)O[i];
+			}
+			have_mx = 1;
 			break;
-		case FM_HIST_X_SIZE:
-			for (size_t i = 0; i < m; i++)
-				idx[i] = bin_index((uint64_t)O[i], b);
-			break;
+		}
 		case FM_HIST_X_DURATION:
 			for (size_t i = 0; i < m; i++) {
 				slow |= dur[i] < 0;
@@ -819,7 +915,20 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			}
 			break;
 		}
-		if (ro) {
+		if (!slow) {
+			if (!have_mx)
+				for (size_t i = 0; i < m; i++)
+					mx = idx[i] > mx ? idx[i] : mx;
+			slow = mx >= D;
+		}
+		if (ro && !slow) {
+			/* every x is >= 0 with a dense index: hand over the index */
+			memcpy(ro->x + ro->n, idx, m * sizeof(*idx));
+			memcpy(ro->r + ro->n, rate, m * sizeof(*rate));
+			memset(ro->neg + ro->n, 2, m);
+			ro->n += m;
+		}
+		else if (ro) {
 			uint64_t *ox = ro->x + ro->n;
 			double *orr = ro->r + ro->n;
 			unsigned char *on = ro->neg + ro->n;
@@ -851,13 +960,8 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			}
 			ro->n += m;
 		}
-		if (!slow) {
-			uint64_t mx = 0;
-			for (size_t i = 0; i < m; i++)
-				mx = idx[i] > mx ? idx[i] : mx;
-			slow = mx >= D;
-		}
 		if (slow) {
+			a->dense_used = 1;
 			for (size_t i = 0; i < m; i++) {
 				int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
 						need_dur ? dur[i] : 0, need_rate ? rate[i] : 0.0,
@@ -868,16 +972,69 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 			continue;
 		}
 		if (add_int) {
-			i128 *dense = a->dense;
-			for (size_t i = 0; i < m; i++) {
-				i128 *e = dense + idx[i] * (uint64_t)ncol;
-				e[0] += 1;
-				e[1] += (i128)(uint64_t)P[i];
-				e[2] += (i128)(uint64_t)O[i];
-				if (cd >= 0)
-					e[cd] += dur[i];
-				if (ca >= 0)
-					e[ca] += A[i];
+			/*
+			 * 64-bit rows while the bounds allow (see struct
+			 * hacc): an OR of the block's magnitudes, checked
+			 * before anything is added, so nothing is undone.
+			 */
+			if (!have_mx)
+				for (size_t i = 0; i < m; i++) {
+					op |= (uint64_t)P[i];
+					oo |= (uint64_t)O[i];
+				}
+			/* od: the duration pass (need_dur when cd >= 0) */
+			if (ca >= 0)
+				for (size_t i = 0; i < m; i++)
+					oa |= mag64(A[i]);
+			int fits = small_room(h, a, m, op, oo, od, oa);
+			if (!fits) {
+				acc_flush_small(h, a);
+				fits = small_room(h, a, m, op, oo, od, oa);
+			}
+			if (fits) {
+				uint64_t *small = a->small;
+				a->small_used = 1;
+				if (cd >= 0 && ca >= 0) {
+					for (size_t i = 0; i < m; i++) {
+						uint64_t *e = small + idx[i] * (uint64_t)ncol;
+						e[0] += 1;
+						e[1] += (uint64_t)P[i];
+						e[2] += (uint64_t)O[i];
+						e[cd] += (uint64_t)dur[i];
+						e[ca] += (uint64_t)A[i];
+					}
+				} else if (cd >= 0 || ca >= 0) {
+					const int c3 = cd >= 0 ? cd : ca;
+					const int64_t *V = cd >= 0 ? dur : A;
+					for (size_t i = 0; i < m; i++) {
+						uint64_t *e = small + idx[i] * (uint64_t)ncol;
+						e[0] += 1;
+						e[1] += (uint64_t)P[i];
+						e[2] += (uint64_t)O[i];
+						e[c3] += (uint64_t)V[i];
+					}
+				} else {
+					for (size_t i = 0; i < m; i++) {
+						uint64_t *e = small + idx[i] * (uint64_t)ncol;
+						e[0] += 1;
+						e[1] += (uint64_t)P[i];
+						e[2] += (uint64_t)O[i];
+					}
+				}
+			} else {
+				/* this block alone could wrap: 128-bit rows */
+				i128 *dense = a->dense;
+				a->dense_used = 1;
+				for (size_t i = 0; i < m; i++) {
+					i128 *e = dense + idx[i] * (uint64_t)ncol;
+					e[0] += 1;
+					e[1] += (i128)(uint64_t)P[i];
+					e[2] += (i128)(uint64_t)O[i];
+					if (cd >= 0)
+						e[cd] += dur[i];
+					if (ca >= 0)
+						e[ca] += A[i];
+				}
 			}
 		}
 		if (add_rate) {
@@ -934,8 +1091,9 @@ static int acc_add(const struct fm_hist *h, struct hacc *a,
 			return fm_error_set(err, r, "out of memory");
 		return 0;
 	}
-	if (a->do_int)
-		a->dense_used = 1;
+	if (a->do_int && !a->small &&
+	    !(a->small = calloc(h->D * (size_t)h->ncol, sizeof(uint64_t))))
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	return add_general(h, a, bt, from, n, recno, err);
 }
 
@@ -985,17 +1143,8 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 	const int ncol = h->ncol;
 
 	/* the 64-bit rows straight into dst (src's 128-bit rows may be untouched) */
-	if (src->small && src->small_used) {
-		for (uint64_t i = 0; i < h->D; i++) {
-			const uint64_t *s = src->small + i * 3;
-			if (s[0] == 0)
-				continue;
-			i128 *d = dst->dense + i * (uint64_t)ncol;
-			d[0] += (i128)s[0];
-			d[1] += (i128)s[1];
-			d[2] += (i128)s[2];
-		}
-	}
+	if (src->small && src->small_used)
+		small_into(h, dst->dense, src->small, 0);
 	if (!src->dense_used)
 		goto maps;
 
@@ -1189,6 +1338,10 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 
 	for (size_t i = 0; i < ro->n; i++) {
 		double *er;
+		if (ro->neg[i] == 2) {
+			a->drate[ro->x[i]] += ro->r[i];
+			continue;
+		}
 		if (ro->neg[i]) {
 			int64_t lo, hi;
 			int isnew;

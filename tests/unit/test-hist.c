@@ -602,6 +602,77 @@ static void test_overflow(void **state)
 }
 
 /*
+ * The general loop's 64-bit rows with big values: blocks whose bounds
+ * force a flush to 128 bits after nearly every block, blocks that alone
+ * could wrap (128-bit rows at once), negative durations; the
+ * sums themselves fit.  Same bytes as the naive 128-bit sums.
+ */
+static void test_overflow_general(void **state)
+{
+	static const enum fm_hist_col cols[] = { FM_HIST_COL_DURATION, FM_HIST_COL_AGGS };
+	struct fm_batch b;
+	const size_t n = 20000;
+
+	(void)state;
+	make_records(&b, n, 7);
+	int64_t *P = fm_batch_mut(&b, FM_PACKETS), *O = fm_batch_mut(&b, FM_OCTETS);
+	int64_t *F = fm_batch_mut(&b, FM_FIRST), *L = fm_batch_mut(&b, FM_LAST);
+	int64_t *A = fm_batch_mut(&b, FM_AGGS);
+	for (size_t i = 0; i < n; i++) {
+		P[i] = 2 + (int64_t)(i % 40);
+		O[i] = i % 97 == 0 ? (INT64_C(1) << 55) + (int64_t)i : 40 * P[i];
+		A[i] = i % 101 == 0 ? (INT64_C(1) << 55) : i % 3 == 0 ? (INT64_C(1) << 52) : 1;
+		if (i % 89 == 0) {
+			F[i] = 0;
+			L[i] = i % 2 ? (INT64_C(1) << 39) : -(INT64_C(1) << 39);
+		}
+	}
+	for (int x = FM_HIST_X_LENGTH; x <= FM_HIST_X_DURATION; x++)
+		for (int bi = 0; bi < 2; bi++) {
+			for (size_t nc = 1; nc <= 2; nc++) {
+				struct fm_hist_opts o;
+				int bexp = bi ? 12 : 0;
+				const enum fm_hist_col *c = nc == 1 ? cols + 1 : cols;
+				char *ref = naive_hist(&b, (enum fm_hist_x)x, bexp, c, nc);
+				opts_set(&o, (enum fm_hist_x)x, bexp, c, nc, 1);
+				char *f = fast_batches(&b, &o);
+				assert_string_equal(ref, f);
+				free(ref);
+				free(f);
+			}
+		}
+	/*
+	 * aggs 3 * 2^62: beyond the signed 64-bit rows, within csv_hist's
+	 * unsigned column; octets 2 * 3 * 2^62: beyond 64 bits, an error
+	 */
+	struct fm_hist *h;
+	struct fm_hist_opts o;
+	struct fm_error err = { 0 };
+	struct fm_histogram res;
+	b.n = 1;
+	P[0] = 2;
+	O[0] = 100;
+	A[0] = INT64_C(1) << 62;
+	opts_set(&o, FM_HIST_X_LENGTH, 12, cols + 1, 1, 1);
+	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(fm_hist_add(h, &b, &err), 0);
+	char *t = result_text(h);
+	assert_string_equal(t, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum,aggs_sum\n"
+			       "2,3,3,6,300,13835058055282163712\n");
+	free(t);
+	fm_hist_free(h);
+	O[0] = (int64_t)(UINT64_C(3) << 62);
+	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(fm_hist_add(h, &b, &err), 0);
+	assert_int_equal(fm_hist_result(h, &res, &err), FM_ERANGE);
+	assert_non_null(strstr(err.msg, "octets_sum exceeds 64 bits"));
+	fm_hist_free(h);
+	fm_batch_release(&b);
+}
+
+/*
  * Real data: the reference's length histogram with -b 12 is its -b 0 one
  * merged into the bins of fm_hist_bin_edges (a length bin [x, x+1) holds
  * flows of exactly x packets), text for text.
@@ -681,6 +752,7 @@ int main(void)
 		cmocka_unit_test(test_binary_cut),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_overflow_general),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_reference_rebin),
 	};
