@@ -219,9 +219,11 @@ static void big_free(void *p)
 /*
  * The stable ascending permutation of n records by the key columns, in
  * *out (big_alloc).  When spare is not NULL it receives a second buffer of
- * n words, already faulted in, that the caller may reuse (big_free both).
- * Fresh memory is costly to fault in, so the identity permutation is never
- * materialised: until the first sort pass, record i is at position i.
+ * n words, already faulted in, that the caller may reuse (big_free both),
+ * or NULL.  Fresh memory is costly to fault in, so the identity permutation
+ * is never materialised (until the first sort pass, record i is at position
+ * i) and a packed pass turns its sorted words into the permutation in
+ * place: two buffers of n words suffice for keys that fit one word.
  */
 static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 		      uint64_t **out, uint64_t **spare,
@@ -261,8 +263,10 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 			r = fm_error_set(err, FM_ECANCEL, "cancelled");
 			goto out;
 		}
-		/* b receives the new permutation; perm (NULL = identity) is read */
-		if (perm && perm == b) {
+		/* a and b are scratch; perm (NULL = identity) is read */
+		if ((!a && !(a = big_alloc(words))) || (!b && !(b = big_alloc(words))))
+			goto oom;
+		if (perm && (perm == a || perm == b)) {
 			r = fm_error_set(err, FM_EINVAL, "sort: internal buffer mix-up");
 			goto out;
 		}
@@ -286,6 +290,10 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 			else
 				for (uint64_t i = 0; i < n; i++)
 					b[i] = pa[i].p;
+			/* the new permutation is in b; the old one's memory becomes b */
+			uint64_t *t = perm;
+			perm = b;
+			b = t;
 		} else {
 			/* pack keys lo..hi (those that fit) above the position */
 			size_t lo = hi;
@@ -311,33 +319,39 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 			for (uint64_t i = 0; i < n; i++)
 				a[i] = (a[i] << posbits) | i;
 			radix_packed(&a, &b, n, posbits, sum, count);
+			/* the new permutation replaces the sorted words in a (no
+			 * third buffer: fresh memory is costly to fault in); the
+			 * old permutation's memory becomes a */
 			if (perm)
 				for (uint64_t i = 0; i < n; i++)
-					b[i] = perm[a[i] & posmask];
+					a[i] = perm[a[i] & posmask];
 			else
 				for (uint64_t i = 0; i < n; i++)
-					b[i] = a[i] & posmask;
+					a[i] &= posmask;
+			uint64_t *t = perm;
+			perm = a;
+			a = t;
 			hi = lo;
 		}
-		/* the new permutation is in b; the old one's memory becomes b */
-		uint64_t *t = perm;
-		perm = b;
-		b = t;
-		if (!b && !(b = big_alloc(words)))
-			goto oom;
 	}
 	if (!perm) {
 		/* no key varies: the input order */
-		perm = b;
-		b = NULL;
+		if (!a && !(a = big_alloc(words)))
+			goto oom;
+		perm = a;
+		a = NULL;
 		for (uint64_t i = 0; i < n; i++)
 			perm[i] = i;
 	}
 	*out = perm;
 	perm = NULL;
 	if (spare) {
-		*spare = a;
-		a = NULL;
+		/* a buffer already faulted in, if there is one */
+		*spare = a ? a : b;
+		if (a)
+			a = NULL;
+		else
+			b = NULL;
 	}
 	goto out;
 oom:

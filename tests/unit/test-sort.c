@@ -473,6 +473,25 @@ static void test_perm_wide(void **state)
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(perm[i], t[3 * i + 2]);
 	free(perm);
+	/* every order of the pair and packed paths over one permutation:
+	 * narrow then wide, two packed groups, wide then packed */
+	for (int mode = 0; mode < 3; mode++) {
+		for (size_t i = 0; i < n; i++) {
+			uint64_t w = tu_rand(&seed) % 5 ? tu_rand(&seed) : UINT64_MAX - tu_rand(&seed) % 3;
+			uint64_t m30 = tu_rand(&seed) % ((uint64_t)1 << 30);
+			uint64_t small = tu_rand(&seed) % 7;
+			k0[i] = mode == 0 ? w : mode == 1 ? m30 : small;
+			k1[i] = mode == 0 ? small : mode == 1 ? m30 / 1024 + (tu_rand(&seed) % 2) * ((uint64_t)1 << 29) : w;
+			t[3 * i] = k0[i];
+			t[3 * i + 1] = k1[i];
+			t[3 * i + 2] = i;
+		}
+		assert_int_equal(fm_sort_perm_u64(keys, 2, n, &perm, &err), 0);
+		qsort(t, n, 24, cmp_u64_pos);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(perm[i], t[3 * i + 2]);
+		free(perm);
+	}
 	/* no keys and n = 0 */
 	assert_int_equal(fm_sort_perm_u64(keys, 0, 10, &perm, &err), 0);
 	for (size_t i = 0; i < 10; i++)
