@@ -13,8 +13,9 @@
  *    same in every record are skipped.  A key too wide to share a word
  *    with the position is sorted as (key, position) pairs.  LSD passes are
  *    stable, so ties keep input order; --reverse flips the final order.
- * 3. Each field array is then permuted on its own: the input is memory
- *    mapped, gathered through the index in chunks and written to a
+ * 3. Each field array is then permuted on its own: the input is read into
+ *    a reused staging buffer (memory mapped when under 2 MiB or over
+ *    2 GiB), gathered through the index in chunks and written to a
  *    temporary file.  A column whose values are all equal is written
  *    without gathering (and left untouched when sorting a whole directory
  *    in place).  Every file is renamed into place only when all are done.
@@ -99,6 +100,32 @@ static void extract(const struct kcol *c, const uint64_t *perm, uint64_t n,
 	EXTRACT('f') EXTRACT('d')
 	}
 #undef EXTRACT
+}
+
+/* The smallest and largest mapped key of records [0, n) (n > 0). */
+static void key_range(const struct kcol *c, uint64_t n, uint64_t *min, uint64_t *max)
+{
+	uint64_t mn = UINT64_MAX, mx = 0;
+
+	if (!c->p) {
+		*min = *max = 0;
+		return;
+	}
+#define RANGE(CODE) case CODE: \
+	for (uint64_t i = 0; i < n; i++) { \
+		uint64_t v = map_key(c->p, CODE, i); \
+		mn = v < mn ? v : mn; \
+		mx = v > mx ? v : mx; \
+	} \
+	break;
+	switch (c->code) {
+	RANGE('B') RANGE('b') RANGE('H') RANGE('h') RANGE('I')
+	RANGE('i') RANGE('L') RANGE('Q') RANGE('l') RANGE('q')
+	RANGE('f') RANGE('d')
+	}
+#undef RANGE
+	*min = mn;
+	*max = mx;
 }
 
 static int bit_width(uint64_t v)
@@ -243,17 +270,12 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 		goto oom;
 	/* value ranges */
 	for (size_t k = 0; k < nkeys; k++) {
-		extract(&kc[k], NULL, n, b);
-		uint64_t mn = UINT64_MAX, mx = 0;
-		for (uint64_t i = 0; i < n; i++) {
-			if (b[i] < mn)
-				mn = b[i];
-			if (b[i] > mx)
-				mx = b[i];
-		}
-		kc[k].min = n ? mn : 0;
+		uint64_t mn = 0, mx = 0;
+		if (n)
+			key_range(&kc[k], n, &mn, &mx);
+		kc[k].min = mn;
 		kc[k].max = mx;
-		kc[k].bits = n ? bit_width(mx - mn) : 0;
+		kc[k].bits = bit_width(mx - mn);
 	}
 	int room = 64 - posbits;
 	for (size_t hi = nkeys; hi-- > 0;) {
@@ -670,33 +692,51 @@ struct stage {
 	size_t size;
 };
 
-static const unsigned char *stage_copy(struct stage *st, const unsigned char *src,
-				       size_t len)
+/*
+ * Records [first, first + n) of column s: read into the stage when they fit
+ * (read() copies from the page cache without mapping the file's pages one
+ * fault at a time, and the gathers then run on huge pages), else the
+ * mapping itself.
+ */
+static const unsigned char *column_data(struct stage *st, const struct sarray *s,
+					uint64_t first, uint64_t n)
 {
-	if (len > STAGE_MAX || len < HUGE_ALIGN)
-		return src;
+	const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
+	size_t len = (size_t)n * s->esize, done = 0;
+	off_t off = (off_t)(first * s->esize);
+	int fd;
+
+	if (!base || len > STAGE_MAX || len < HUGE_ALIGN)
+		return base;
 	if (st->size < len) {
 		big_free(st->p);
 		st->p = big_alloc(len);
 		st->size = st->p ? len : 0;
 		if (!st->p)
-			return src;
+			return base;
 	}
-	memcpy(st->p, src, len);
-	return st->p;
+	fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return base;
+	while (done < len) {
+		ssize_t k = pread(fd, st->p + done, len - done, off + (off_t)done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		done += (size_t)k;
+	}
+	close(fd);
+	return done == len ? st->p : base;
 }
 
-/* Write column src (records from first) permuted by perm into fd. */
-static int write_permuted(int fd, const struct sarray *s, uint64_t first,
+/* Write column s (its records at base, NULL = zeros) permuted by perm into fd. */
+static int write_permuted(int fd, const struct sarray *s, const unsigned char *base,
 			  const uint64_t *perm, uint64_t n, int constant,
-			  unsigned char *buf, struct stage *stage,
-			  struct fm_error *err)
+			  unsigned char *buf, struct fm_error *err)
 {
-	const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
 	size_t es = s->esize;
 
-	if (!constant && base)
-		base = stage_copy(stage, base, n * es);
 	if (constant && n) {
 		/* an all-zero column (e.g. sa0..sa2 of IPv4 data) becomes a
 		 * sparse file: the same bytes, nothing to write */
@@ -899,7 +939,7 @@ int fm_sort_binary(const char *input, const char *output,
 	}
 	for (size_t k = 0; k < narr; k++) {
 		struct sarray *s = &arr[k];
-		const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
+		const unsigned char *base = column_data(&stage, s, first, n);
 		int constant = n == 0 || (base && is_constant(base, s->esize, n));
 		char path[PATH_MAX];
 		int fd;
@@ -908,13 +948,13 @@ int fm_sort_binary(const char *input, const char *output,
 			keep[k] = 1;   /* the file already is its own permutation */
 			continue;
 		}
-		if (s->map)
+		if (s->map && base == s->map + first * s->esize)
 			madvise((void *)s->map, s->maplen, constant ? MADV_SEQUENTIAL : MADV_WILLNEED);
 		snprintf(path, sizeof(path), "%s/%s.%c", wd, fm_field_name(s->field), s->code);
 		r = fm_tmpfile_beside(path, &tmp[k], &fd, err);
 		if (r < 0)
 			goto out;
-		r = write_permuted(fd, s, first, perm, n, constant, buf, &stage, err);
+		r = write_permuted(fd, s, base, perm, n, constant, buf, err);
 		if (close(fd) < 0 && r == 0)
 			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
 		unmap(s);   /* keep only one column's pages mapped at a time */

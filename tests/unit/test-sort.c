@@ -374,6 +374,35 @@ static void test_skip_count(void **state)
 	free(r);
 }
 
+/* Columns of 2 MiB and more are read into the staging buffer (from an
+ * offset with skip_in), smaller ones gathered from the mapping; both in one
+ * (reversed) sort. */
+static void test_staged_columns(void **state)
+{
+	(void)state;
+	const size_t n = 280000, skip = 3000, count = 270000;   /* 8-byte columns > 2 MiB */
+	rec_t *r = random_records(n, 8);
+	static const int k[] = { FM_FIRST, FM_FIRST_MS };
+	struct fm_error err = { 0 };
+	struct fm_sort_opts o;
+	struct fm_sort_result res;
+
+	write_dir(tu_path("st-in"), r, n);
+	fm_sort_opts_init(&o);
+	o.keys = k;
+	o.nkeys = 2;
+	o.reverse = 1;
+	o.skip_in = (int64_t)skip;
+	o.count_in = (int64_t)count;
+	if (fm_sort_binary(tu_path("st-in"), tu_path("st-out"), &o, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.records, count);
+	size_t *order = expected_order(r + skip, count, k, 2, 1);
+	check_sorted(tu_path("st-out"), r, skip, order, count);
+	free(order);
+	free(r);
+}
+
 /* Columns of other codes: signed ints and reals order by value. */
 static void test_other_codes(void **state)
 {
@@ -557,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_in_place),
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_skip_count),
+		cmocka_unit_test(test_staged_columns),
 		cmocka_unit_test(test_other_codes),
 		cmocka_unit_test(test_perm_wide),
 		cmocka_unit_test(test_errors),
