@@ -699,13 +699,14 @@ struct stage {
  * mapping itself.
  */
 static const unsigned char *column_data(struct stage *st, const struct sarray *s,
-					uint64_t first, uint64_t n)
+					uint64_t first, uint64_t n, int *constant)
 {
 	const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
-	size_t len = (size_t)n * s->esize, done = 0;
+	size_t len = (size_t)n * s->esize, done = 0, checked = 0;
 	off_t off = (off_t)(first * s->esize);
 	int fd;
 
+	*constant = -1;   /* unknown */
 	if (!base || len > STAGE_MAX || len < HUGE_ALIGN)
 		return base;
 	if (st->size < len) {
@@ -718,16 +719,31 @@ static const unsigned char *column_data(struct stage *st, const struct sarray *s
 	fd = open(s->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return base;
+	/* read in pieces and check whether the column is constant while each
+	 * piece is still in the cache */
+	*constant = 1;
 	while (done < len) {
-		ssize_t k = pread(fd, st->p + done, len - done, off + (off_t)done);
+		size_t want = len - done < ((size_t)1 << 20) ? len - done : (size_t)1 << 20;
+		ssize_t k = pread(fd, st->p + done, want, off + (off_t)done);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
 			break;
 		done += (size_t)k;
+		if (*constant) {
+			size_t upto = done - done % s->esize;
+			if (upto > checked &&
+			    (!is_constant(st->p + checked, s->esize, (upto - checked) / s->esize) ||
+			     memcmp(st->p + checked, st->p, s->esize)))
+				*constant = 0;
+			checked = upto;
+		}
 	}
 	close(fd);
-	return done == len ? st->p : base;
+	if (done == len)
+		return st->p;
+	*constant = -1;
+	return base;
 }
 
 /* Write column s (its records at base, NULL = zeros) permuted by perm into fd. */
@@ -939,8 +955,10 @@ int fm_sort_binary(const char *input, const char *output,
 	}
 	for (size_t k = 0; k < narr; k++) {
 		struct sarray *s = &arr[k];
-		const unsigned char *base = column_data(&stage, s, first, n);
-		int constant = n == 0 || (base && is_constant(base, s->esize, n));
+		int constant;
+		const unsigned char *base = column_data(&stage, s, first, n, &constant);
+		if (constant < 0)
+			constant = n == 0 || (base && is_constant(base, s->esize, n));
 		char path[PATH_MAX];
 		int fd;
 
