@@ -9,8 +9,8 @@
  * 2. The permutation is built by LSD radix sort, last key first.  Adjacent
  *    keys whose ranges fit together are packed into one 64-bit word above
  *    the record's current position (e.g. first|first_ms|position), and
- *    only the key bits are sorted with 11-bit digits; digits that are the
- *    same in every record are skipped.  A key too wide to share a word
+ *    only the key bits are sorted with 11-bit digits (12 when that saves a
+ *    pass); digits that are the same in every record are skipped.  A key too wide to share a word
  *    with the position is sorted as (key, position) pairs.  LSD passes are
  *    stable, so ties keep input order; --reverse flips the final order.
  * 3. Each field array is then permuted on its own: the input is read into
@@ -41,6 +41,8 @@ static const char all_codes[] = "bBhHiIlLqQfd";
 
 #define DIGIT 11
 #define NBUCKET (1u << DIGIT)
+#define DIGIT_MAX 12
+#define NPASS_MAX ((64 + DIGIT - 1) / DIGIT)
 #define CHUNK 65536
 
 /* A key column: raw values of one code (p == NULL: all zeros). */
@@ -140,21 +142,29 @@ static int bit_width(uint64_t v)
 static void radix_packed(uint64_t **a, uint64_t **tmp, uint64_t n, int lo,
 			 int nbits, uint64_t *count)
 {
-	int passes = (nbits + DIGIT - 1) / DIGIT;
+	int passes = (nbits + DIGIT - 1) / DIGIT, w = DIGIT;
 	uint64_t *src = *a, *dst = *tmp;
 
-	memset(count, 0, (size_t)passes * NBUCKET * sizeof(*count));
+	/* digits of up to DIGIT_MAX bits when that saves a pass (34 bits of
+	 * octets: 3 passes of 12 bits instead of 4 of 11) */
+	if ((nbits + DIGIT_MAX - 1) / DIGIT_MAX < passes) {
+		passes = (nbits + DIGIT_MAX - 1) / DIGIT_MAX;
+		w = (nbits + passes - 1) / passes;
+	}
+	const unsigned nb = 1u << w;
+	const uint64_t mask = nb - 1;
+	memset(count, 0, (size_t)passes * nb * sizeof(*count));
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t v = src[i] >> lo;
 		for (int p = 0; p < passes; p++)
-			count[(size_t)p * NBUCKET + ((v >> (p * DIGIT)) & (NBUCKET - 1))]++;
+			count[(size_t)p * nb + ((v >> (p * w)) & mask)]++;
 	}
 	for (int p = 0; p < passes; p++) {
-		uint64_t *c = count + (size_t)p * NBUCKET;
-		int shift = lo + p * DIGIT;
+		uint64_t *c = count + (size_t)p * nb;
+		int shift = lo + p * w;
 		uint64_t sum = 0;
 		int skip = 0;
-		for (unsigned k = 0; k < NBUCKET; k++) {
+		for (unsigned k = 0; k < nb; k++) {
 			if (c[k] == n)
 				skip = 1;
 			uint64_t t = c[k];
@@ -165,7 +175,7 @@ static void radix_packed(uint64_t **a, uint64_t **tmp, uint64_t n, int lo,
 			continue;
 		for (uint64_t i = 0; i < n; i++) {
 			uint64_t v = src[i];
-			dst[c[(v >> shift) & (NBUCKET - 1)]++] = v;
+			dst[c[(v >> shift) & mask]++] = v;
 		}
 		uint64_t *t = src;
 		src = dst;
@@ -265,7 +275,7 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 
 	a = big_alloc(words);
 	b = big_alloc(words);
-	count = malloc((size_t)((64 + DIGIT - 1) / DIGIT) * NBUCKET * sizeof(*count));
+	count = malloc((size_t)NPASS_MAX * ((size_t)1 << DIGIT_MAX) * sizeof(*count));
 	if (!a || !b || !count)
 		goto oom;
 	/* value ranges */

@@ -503,14 +503,29 @@ static void test_perm_wide(void **state)
 		assert_int_equal(perm[i], t[3 * i + 2]);
 	free(perm);
 	/* every order of the pair and packed paths over one permutation:
-	 * narrow then wide, two packed groups, wide then packed */
-	for (int mode = 0; mode < 3; mode++) {
+	 * narrow then wide, two packed groups, wide then packed; packed keys
+	 * of 34 bits (3 passes of 12-bit digits) and of 12 bits (one pass) */
+	for (int mode = 0; mode < 5; mode++) {
 		for (size_t i = 0; i < n; i++) {
 			uint64_t w = tu_rand(&seed) % 5 ? tu_rand(&seed) : UINT64_MAX - tu_rand(&seed) % 3;
 			uint64_t m30 = tu_rand(&seed) % ((uint64_t)1 << 30);
 			uint64_t small = tu_rand(&seed) % 7;
-			k0[i] = mode == 0 ? w : mode == 1 ? m30 : small;
-			k1[i] = mode == 0 ? small : mode == 1 ? m30 / 1024 + (tu_rand(&seed) % 2) * ((uint64_t)1 << 29) : w;
+			switch (mode) {
+			case 0: k0[i] = w; k1[i] = small; break;
+			case 1:
+				k0[i] = m30;
+				k1[i] = m30 / 1024 + (tu_rand(&seed) % 2) * ((uint64_t)1 << 29);
+				break;
+			case 2: k0[i] = small; k1[i] = w; break;
+			case 3:
+				k0[i] = 100 + tu_rand(&seed) % 4096;
+				k1[i] = tu_rand(&seed) % ((uint64_t)1 << 22);
+				break;
+			default:
+				k0[i] = tu_rand(&seed) % 64;
+				k1[i] = 5 + tu_rand(&seed) % 64;
+				break;
+			}
 			t[3 * i] = k0[i];
 			t[3 * i + 1] = k1[i];
 			t[3 * i + 2] = i;
