@@ -139,26 +139,39 @@ static int bit_width(uint64_t v)
  * Stable LSD radix sort of *a (n words) by bits [lo, lo+nbits); *a and
  * *tmp may be swapped, the result is in *a.
  */
+/* Passes and digit width for nbits: digits of up to DIGIT_MAX bits when
+ * that saves a pass (34 bits of octets: 3 passes of 12 bits, not 4 of 11). */
+static void radix_plan(int nbits, int *passes, int *w)
+{
+	*passes = (nbits + DIGIT - 1) / DIGIT;
+	*w = DIGIT;
+	if ((nbits + DIGIT_MAX - 1) / DIGIT_MAX < *passes) {
+		*passes = (nbits + DIGIT_MAX - 1) / DIGIT_MAX;
+		*w = (nbits + *passes - 1) / *passes;
+	}
+}
+
+/* Add the digits of key bits v (radix_plan's passes and width) to count. */
+static inline void radix_count(uint64_t *count, uint64_t v, int passes, int w)
+{
+	for (int p = 0; p < passes; p++)
+		count[((size_t)p << w) + ((v >> (p * w)) & ((UINT64_C(1) << w) - 1))]++;
+}
+
+/*
+ * count holds the digit counts of every word (zeroed, then radix_count of
+ * each word's bits [lo, lo+nbits)), made by the caller while it wrote the
+ * words: one pass over them fewer.
+ */
 static void radix_packed(uint64_t **a, uint64_t **tmp, uint64_t n, int lo,
 			 int nbits, uint64_t *count)
 {
-	int passes = (nbits + DIGIT - 1) / DIGIT, w = DIGIT;
+	int passes, w;
 	uint64_t *src = *a, *dst = *tmp;
 
-	/* digits of up to DIGIT_MAX bits when that saves a pass (34 bits of
-	 * octets: 3 passes of 12 bits instead of 4 of 11) */
-	if ((nbits + DIGIT_MAX - 1) / DIGIT_MAX < passes) {
-		passes = (nbits + DIGIT_MAX - 1) / DIGIT_MAX;
-		w = (nbits + passes - 1) / passes;
-	}
+	radix_plan(nbits, &passes, &w);
 	const unsigned nb = 1u << w;
 	const uint64_t mask = nb - 1;
-	memset(count, 0, (size_t)passes * nb * sizeof(*count));
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t v = src[i] >> lo;
-		for (int p = 0; p < passes; p++)
-			count[(size_t)p * nb + ((v >> (p * w)) & mask)]++;
-	}
 	for (int p = 0; p < passes; p++) {
 		uint64_t *c = count + (size_t)p * nb;
 		int shift = lo + p * w;
@@ -348,8 +361,16 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 						a[i] = (a[i] << sh) | (b[i] - mn);
 				started = 1;
 			}
-			for (uint64_t i = 0; i < n; i++)
-				a[i] = (a[i] << posbits) | i;
+			/* the position goes below the keys; the digits are
+			 * counted on the way */
+			int passes, w;
+			radix_plan(sum, &passes, &w);
+			memset(count, 0, ((size_t)passes << w) * sizeof(*count));
+			for (uint64_t i = 0; i < n; i++) {
+				uint64_t v = a[i];
+				a[i] = (v << posbits) | i;
+				radix_count(count, v, passes, w);
+			}
 			radix_packed(&a, &b, n, posbits, sum, count);
 			/* the new permutation replaces the sorted words in a (no
 			 * third buffer: fresh memory is costly to fault in); the
