@@ -9,12 +9,13 @@
  * 2. The permutation is built by LSD radix sort, last key first.  Adjacent
  *    keys whose ranges fit together are packed into one 64-bit word above
  *    the record's current position (e.g. first|first_ms|position), and
- *    only the key bits are sorted with 11-bit digits; digits that are the
- *    same in every record are skipped.  A key too wide to share a word
+ *    only the key bits are sorted with 11-bit digits (12 when that saves a
+ *    pass); digits that are the same in every record are skipped.  A key too wide to share a word
  *    with the position is sorted as (key, position) pairs.  LSD passes are
  *    stable, so ties keep input order; --reverse flips the final order.
- * 3. Each field array is then permuted on its own: the input is memory
- *    mapped, gathered through the index in chunks and written to a
+ * 3. Each field array is then permuted on its own: the input is read into
+ *    a reused staging buffer (memory mapped when under 2 MiB or over
+ *    2 GiB), gathered through the index in chunks and written to a
  *    temporary file.  A column whose values are all equal is written
  *    without gathering (and left untouched when sorting a whole directory
  *    in place).  Every file is renamed into place only when all are done.
@@ -40,6 +41,8 @@ static const char all_codes[] = "bBhHiIlLqQfd";
 
 #define DIGIT 11
 #define NBUCKET (1u << DIGIT)
+#define DIGIT_MAX 12
+#define NPASS_MAX ((64 + DIGIT - 1) / DIGIT)
 #define CHUNK 65536
 
 /* A key column: raw values of one code (p == NULL: all zeros). */
@@ -101,6 +104,32 @@ static void extract(const struct kcol *c, const uint64_t *perm, uint64_t n,
 #undef EXTRACT
 }
 
+/* The smallest and largest mapped key of records [0, n) (n > 0). */
+static void key_range(const struct kcol *c, uint64_t n, uint64_t *min, uint64_t *max)
+{
+	uint64_t mn = UINT64_MAX, mx = 0;
+
+	if (!c->p) {
+		*min = *max = 0;
+		return;
+	}
+#define RANGE(CODE) case CODE: \
+	for (uint64_t i = 0; i < n; i++) { \
+		uint64_t v = map_key(c->p, CODE, i); \
+		mn = v < mn ? v : mn; \
+		mx = v > mx ? v : mx; \
+	} \
+	break;
+	switch (c->code) {
+	RANGE('B') RANGE('b') RANGE('H') RANGE('h') RANGE('I')
+	RANGE('i') RANGE('L') RANGE('Q') RANGE('l') RANGE('q')
+	RANGE('f') RANGE('d')
+	}
+#undef RANGE
+	*min = mn;
+	*max = mx;
+}
+
 static int bit_width(uint64_t v)
 {
 	return v ? 64 - __builtin_clzll(v) : 0;
@@ -110,24 +139,45 @@ static int bit_width(uint64_t v)
  * Stable LSD radix sort of *a (n words) by bits [lo, lo+nbits); *a and
  * *tmp may be swapped, the result is in *a.
  */
+/* Passes and digit width for nbits: digits of up to DIGIT_MAX bits when
+ * that saves a pass (34 bits of octets: 3 passes of 12 bits, not 4 of 11). */
+static void radix_plan(int nbits, int *passes, int *w)
+{
+	*passes = (nbits + DIGIT - 1) / DIGIT;
+	*w = DIGIT;
+	if ((nbits + DIGIT_MAX - 1) / DIGIT_MAX < *passes) {
+		*passes = (nbits + DIGIT_MAX - 1) / DIGIT_MAX;
+		*w = (nbits + *passes - 1) / *passes;
+	}
+}
+
+/* Add the digits of key bits v (radix_plan's passes and width) to count. */
+static inline void radix_count(uint64_t *count, uint64_t v, int passes, int w)
+{
+	for (int p = 0; p < passes; p++)
+		count[((size_t)p << w) + ((v >> (p * w)) & ((UINT64_C(1) << w) - 1))]++;
+}
+
+/*
+ * count holds the digit counts of every word (zeroed, then radix_count of
+ * each word's bits [lo, lo+nbits)), made by the caller while it wrote the
+ * words: one pass over them fewer.
+ */
 static void radix_packed(uint64_t **a, uint64_t **tmp, uint64_t n, int lo,
 			 int nbits, uint64_t *count)
 {
-	int passes = (nbits + DIGIT - 1) / DIGIT;
+	int passes, w;
 	uint64_t *src = *a, *dst = *tmp;
 
-	memset(count, 0, (size_t)passes * NBUCKET * sizeof(*count));
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t v = src[i] >> lo;
-		for (int p = 0; p < passes; p++)
-			count[(size_t)p * NBUCKET + ((v >> (p * DIGIT)) & (NBUCKET - 1))]++;
-	}
+	radix_plan(nbits, &passes, &w);
+	const unsigned nb = 1u << w;
+	const uint64_t mask = nb - 1;
 	for (int p = 0; p < passes; p++) {
-		uint64_t *c = count + (size_t)p * NBUCKET;
-		int shift = lo + p * DIGIT;
+		uint64_t *c = count + (size_t)p * nb;
+		int shift = lo + p * w;
 		uint64_t sum = 0;
 		int skip = 0;
-		for (unsigned k = 0; k < NBUCKET; k++) {
+		for (unsigned k = 0; k < nb; k++) {
 			if (c[k] == n)
 				skip = 1;
 			uint64_t t = c[k];
@@ -138,7 +188,7 @@ static void radix_packed(uint64_t **a, uint64_t **tmp, uint64_t n, int lo,
 			continue;
 		for (uint64_t i = 0; i < n; i++) {
 			uint64_t v = src[i];
-			dst[c[(v >> shift) & (NBUCKET - 1)]++] = v;
+			dst[c[(v >> shift) & mask]++] = v;
 		}
 		uint64_t *t = src;
 		src = dst;
@@ -219,9 +269,11 @@ static void big_free(void *p)
 /*
  * The stable ascending permutation of n records by the key columns, in
  * *out (big_alloc).  When spare is not NULL it receives a second buffer of
- * n words, already faulted in, that the caller may reuse (big_free both).
- * Fresh memory is costly to fault in, so the identity permutation is never
- * materialised: until the first sort pass, record i is at position i.
+ * n words, already faulted in, that the caller may reuse (big_free both),
+ * or NULL.  Fresh memory is costly to fault in, so the identity permutation
+ * is never materialised (until the first sort pass, record i is at position
+ * i) and a packed pass turns its sorted words into the permutation in
+ * place: two buffers of n words suffice for keys that fit one word.
  */
 static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 		      uint64_t **out, uint64_t **spare,
@@ -236,22 +288,17 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 
 	a = big_alloc(words);
 	b = big_alloc(words);
-	count = malloc((size_t)((64 + DIGIT - 1) / DIGIT) * NBUCKET * sizeof(*count));
+	count = malloc((size_t)NPASS_MAX * ((size_t)1 << DIGIT_MAX) * sizeof(*count));
 	if (!a || !b || !count)
 		goto oom;
 	/* value ranges */
 	for (size_t k = 0; k < nkeys; k++) {
-		extract(&kc[k], NULL, n, b);
-		uint64_t mn = UINT64_MAX, mx = 0;
-		for (uint64_t i = 0; i < n; i++) {
-			if (b[i] < mn)
-				mn = b[i];
-			if (b[i] > mx)
-				mx = b[i];
-		}
-		kc[k].min = n ? mn : 0;
+		uint64_t mn = 0, mx = 0;
+		if (n)
+			key_range(&kc[k], n, &mn, &mx);
+		kc[k].min = mn;
 		kc[k].max = mx;
-		kc[k].bits = n ? bit_width(mx - mn) : 0;
+		kc[k].bits = bit_width(mx - mn);
 	}
 	int room = 64 - posbits;
 	for (size_t hi = nkeys; hi-- > 0;) {
@@ -261,8 +308,10 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 			r = fm_error_set(err, FM_ECANCEL, "cancelled");
 			goto out;
 		}
-		/* b receives the new permutation; perm (NULL = identity) is read */
-		if (perm && perm == b) {
+		/* a and b are scratch; perm (NULL = identity) is read */
+		if ((!a && !(a = big_alloc(words))) || (!b && !(b = big_alloc(words))))
+			goto oom;
+		if (perm && (perm == a || perm == b)) {
 			r = fm_error_set(err, FM_EINVAL, "sort: internal buffer mix-up");
 			goto out;
 		}
@@ -286,6 +335,10 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 			else
 				for (uint64_t i = 0; i < n; i++)
 					b[i] = pa[i].p;
+			/* the new permutation is in b; the old one's memory becomes b */
+			uint64_t *t = perm;
+			perm = b;
+			b = t;
 		} else {
 			/* pack keys lo..hi (those that fit) above the position */
 			size_t lo = hi;
@@ -308,36 +361,50 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 						a[i] = (a[i] << sh) | (b[i] - mn);
 				started = 1;
 			}
-			for (uint64_t i = 0; i < n; i++)
-				a[i] = (a[i] << posbits) | i;
+			/* the position goes below the keys; the digits are
+			 * counted on the way */
+			int passes, w;
+			radix_plan(sum, &passes, &w);
+			memset(count, 0, ((size_t)passes << w) * sizeof(*count));
+			for (uint64_t i = 0; i < n; i++) {
+				uint64_t v = a[i];
+				a[i] = (v << posbits) | i;
+				radix_count(count, v, passes, w);
+			}
 			radix_packed(&a, &b, n, posbits, sum, count);
+			/* the new permutation replaces the sorted words in a (no
+			 * third buffer: fresh memory is costly to fault in); the
+			 * old permutation's memory becomes a */
 			if (perm)
 				for (uint64_t i = 0; i < n; i++)
-					b[i] = perm[a[i] & posmask];
+					a[i] = perm[a[i] & posmask];
 			else
 				for (uint64_t i = 0; i < n; i++)
-					b[i] = a[i] & posmask;
+					a[i] &= posmask;
+			uint64_t *t = perm;
+			perm = a;
+			a = t;
 			hi = lo;
 		}
-		/* the new permutation is in b; the old one's memory becomes b */
-		uint64_t *t = perm;
-		perm = b;
-		b = t;
-		if (!b && !(b = big_alloc(words)))
-			goto oom;
 	}
 	if (!perm) {
 		/* no key varies: the input order */
-		perm = b;
-		b = NULL;
+		if (!a && !(a = big_alloc(words)))
+			goto oom;
+		perm = a;
+		a = NULL;
 		for (uint64_t i = 0; i < n; i++)
 			perm[i] = i;
 	}
 	*out = perm;
 	perm = NULL;
 	if (spare) {
-		*spare = a;
-		a = NULL;
+		/* a buffer already faulted in, if there is one */
+		*spare = a ? a : b;
+		if (a)
+			a = NULL;
+		else
+			b = NULL;
 	}
 	goto out;
 oom:
@@ -656,33 +723,67 @@ struct stage {
 	size_t size;
 };
 
-static const unsigned char *stage_copy(struct stage *st, const unsigned char *src,
-				       size_t len)
+/*
+ * Records [first, first + n) of column s: read into the stage when they fit
+ * (read() copies from the page cache without mapping the file's pages one
+ * fault at a time, and the gathers then run on huge pages), else the
+ * mapping itself.
+ */
+static const unsigned char *column_data(struct stage *st, const struct sarray *s,
+					uint64_t first, uint64_t n, int *constant)
 {
-	if (len > STAGE_MAX || len < HUGE_ALIGN)
-		return src;
+	const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
+	size_t len = (size_t)n * s->esize, done = 0, checked = 0;
+	off_t off = (off_t)(first * s->esize);
+	int fd;
+
+	*constant = -1;   /* unknown */
+	if (!base || len > STAGE_MAX || len < HUGE_ALIGN)
+		return base;
 	if (st->size < len) {
 		big_free(st->p);
 		st->p = big_alloc(len);
 		st->size = st->p ? len : 0;
 		if (!st->p)
-			return src;
+			return base;
 	}
-	memcpy(st->p, src, len);
-	return st->p;
+	fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return base;
+	/* read in pieces and check whether the column is constant while each
+	 * piece is still in the cache */
+	*constant = 1;
+	while (done < len) {
+		size_t want = len - done < ((size_t)1 << 20) ? len - done : (size_t)1 << 20;
+		ssize_t k = pread(fd, st->p + done, want, off + (off_t)done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		done += (size_t)k;
+		if (*constant) {
+			size_t upto = done - done % s->esize;
+			if (upto > checked &&
+			    (!is_constant(st->p + checked, s->esize, (upto - checked) / s->esize) ||
+			     memcmp(st->p + checked, st->p, s->esize)))
+				*constant = 0;
+			checked = upto;
+		}
+	}
+	close(fd);
+	if (done == len)
+		return st->p;
+	*constant = -1;
+	return base;
 }
 
-/* Write column src (records from first) permuted by perm into fd. */
-static int write_permuted(int fd, const struct sarray *s, uint64_t first,
+/* Write column s (its records at base, NULL = zeros) permuted by perm into fd. */
+static int write_permuted(int fd, const struct sarray *s, const unsigned char *base,
 			  const uint64_t *perm, uint64_t n, int constant,
-			  unsigned char *buf, struct stage *stage,
-			  struct fm_error *err)
+			  unsigned char *buf, struct fm_error *err)
 {
-	const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
 	size_t es = s->esize;
 
-	if (!constant && base)
-		base = stage_copy(stage, base, n * es);
 	if (constant && n) {
 		/* an all-zero column (e.g. sa0..sa2 of IPv4 data) becomes a
 		 * sparse file: the same bytes, nothing to write */
@@ -885,8 +986,10 @@ int fm_sort_binary(const char *input, const char *output,
 	}
 	for (size_t k = 0; k < narr; k++) {
 		struct sarray *s = &arr[k];
-		const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
-		int constant = n == 0 || (base && is_constant(base, s->esize, n));
+		int constant;
+		const unsigned char *base = column_data(&stage, s, first, n, &constant);
+		if (constant < 0)
+			constant = n == 0 || (base && is_constant(base, s->esize, n));
 		char path[PATH_MAX];
 		int fd;
 
@@ -894,13 +997,13 @@ int fm_sort_binary(const char *input, const char *output,
 			keep[k] = 1;   /* the file already is its own permutation */
 			continue;
 		}
-		if (s->map)
+		if (s->map && base == s->map + first * s->esize)
 			madvise((void *)s->map, s->maplen, constant ? MADV_SEQUENTIAL : MADV_WILLNEED);
 		snprintf(path, sizeof(path), "%s/%s.%c", wd, fm_field_name(s->field), s->code);
 		r = fm_tmpfile_beside(path, &tmp[k], &fd, err);
 		if (r < 0)
 			goto out;
-		r = write_permuted(fd, s, first, perm, n, constant, buf, &stage, err);
+		r = write_permuted(fd, s, base, perm, n, constant, buf, err);
 		if (close(fd) < 0 && r == 0)
 			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
 		unmap(s);   /* keep only one column's pages mapped at a time */

@@ -374,6 +374,35 @@ static void test_skip_count(void **state)
 	free(r);
 }
 
+/* Columns of 2 MiB and more are read into the staging buffer (from an
+ * offset with skip_in), smaller ones gathered from the mapping; both in one
+ * (reversed) sort. */
+static void test_staged_columns(void **state)
+{
+	(void)state;
+	const size_t n = 280000, skip = 3000, count = 270000;   /* 8-byte columns > 2 MiB */
+	rec_t *r = random_records(n, 8);
+	static const int k[] = { FM_FIRST, FM_FIRST_MS };
+	struct fm_error err = { 0 };
+	struct fm_sort_opts o;
+	struct fm_sort_result res;
+
+	write_dir(tu_path("st-in"), r, n);
+	fm_sort_opts_init(&o);
+	o.keys = k;
+	o.nkeys = 2;
+	o.reverse = 1;
+	o.skip_in = (int64_t)skip;
+	o.count_in = (int64_t)count;
+	if (fm_sort_binary(tu_path("st-in"), tu_path("st-out"), &o, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.records, count);
+	size_t *order = expected_order(r + skip, count, k, 2, 1);
+	check_sorted(tu_path("st-out"), r, skip, order, count);
+	free(order);
+	free(r);
+}
+
 /* Columns of other codes: signed ints and reals order by value. */
 static void test_other_codes(void **state)
 {
@@ -473,6 +502,40 @@ static void test_perm_wide(void **state)
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(perm[i], t[3 * i + 2]);
 	free(perm);
+	/* every order of the pair and packed paths over one permutation:
+	 * narrow then wide, two packed groups, wide then packed; packed keys
+	 * of 34 bits (3 passes of 12-bit digits) and of 12 bits (one pass) */
+	for (int mode = 0; mode < 5; mode++) {
+		for (size_t i = 0; i < n; i++) {
+			uint64_t w = tu_rand(&seed) % 5 ? tu_rand(&seed) : UINT64_MAX - tu_rand(&seed) % 3;
+			uint64_t m30 = tu_rand(&seed) % ((uint64_t)1 << 30);
+			uint64_t small = tu_rand(&seed) % 7;
+			switch (mode) {
+			case 0: k0[i] = w; k1[i] = small; break;
+			case 1:
+				k0[i] = m30;
+				k1[i] = m30 / 1024 + (tu_rand(&seed) % 2) * ((uint64_t)1 << 29);
+				break;
+			case 2: k0[i] = small; k1[i] = w; break;
+			case 3:
+				k0[i] = 100 + tu_rand(&seed) % 4096;
+				k1[i] = tu_rand(&seed) % ((uint64_t)1 << 22);
+				break;
+			default:
+				k0[i] = tu_rand(&seed) % 64;
+				k1[i] = 5 + tu_rand(&seed) % 64;
+				break;
+			}
+			t[3 * i] = k0[i];
+			t[3 * i + 1] = k1[i];
+			t[3 * i + 2] = i;
+		}
+		assert_int_equal(fm_sort_perm_u64(keys, 2, n, &perm, &err), 0);
+		qsort(t, n, 24, cmp_u64_pos);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(perm[i], t[3 * i + 2]);
+		free(perm);
+	}
 	/* no keys and n = 0 */
 	assert_int_equal(fm_sort_perm_u64(keys, 0, 10, &perm, &err), 0);
 	for (size_t i = 0; i < 10; i++)
@@ -538,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_in_place),
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_skip_count),
+		cmocka_unit_test(test_staged_columns),
 		cmocka_unit_test(test_other_codes),
 		cmocka_unit_test(test_perm_wide),
 		cmocka_unit_test(test_errors),
