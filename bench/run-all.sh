@@ -19,6 +19,13 @@ export FM_SHARED_DATA=${FM_SHARED_DATA:-$(cd .. && pwd)/shared/data}
     echo; echo "## bench-io.sh $n"; bench/bench-io.sh "$n" "$B"
   done
   echo; echo "## bench-filter"; "$B/bench-filter" "$BENCH_DIR/gen-6500000" 2>&1
+  echo; echo "## series"
+  for i in 1 2 3; do
+    rm -rf "$BENCH_DIR/series.out"
+    "$B/runstat" "series 1M" 1000000 "$B/flowmodels" series -q -i binary \
+      -O "$BENCH_DIR/series.out" "$BENCH_DIR/gen-1000000"
+  done
+  rm -rf "$BENCH_DIR/series.out"
   echo; echo "## bench-hist.sh"; bench/bench-hist.sh 6500000 "$B"
   echo; echo "## bench-records.sh"; bench/bench-records.sh 1000000 6500000 "$B"
   echo; echo "## bench-fit.sh"; bench/bench-fit.sh "$B/flowmodels" "$FM_SHARED_DATA"
