@@ -20,24 +20,11 @@
 static const char *make_csv(void)
 {
 	static char path[4200];
-	struct fm_batch b;
-	uint64_t seed = 3;
-	FILE *f;
 
 	if (path[0])
 		return path;
 	snprintf(path, sizeof(path), "%s", tu_path("flows.csv"));
-	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, 1), 0);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	for (int i = 0; i < NREC; i++) {
-		tu_random_record(&b, 0, &seed);
-		for (int k = 0; k < FM_NFIELDS; k++)
-			fprintf(f, "%s%lld", k ? ", " : "", (long long)b.col[k][0]);
-		fputc('\n', f);
-	}
-	fclose(f);
-	fm_batch_release(&b);
+	tu_random_csv(path, NREC, 3, NULL);
 	return path;
 }
 

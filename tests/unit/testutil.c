@@ -126,6 +126,30 @@ void tu_random_record(struct fm_batch *b, size_t i, uint64_t *s)
 		fm_batch_mut(b, f)[i] = v[f];
 }
 
+void tu_random_csv(const char *path, int n, uint64_t seed,
+		   struct tu_totals *tot)
+{
+	struct fm_batch b;
+	FILE *f;
+
+	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, 1), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < n; i++) {
+		tu_random_record(&b, 0, &seed);
+		for (int k = 0; k < FM_NFIELDS; k++)
+			fprintf(f, "%s%lld", k ? ", " : "", (long long)b.col[k][0]);
+		fputc('\n', f);
+		if (tot) {
+			tot->packets += (uint64_t)b.col[FM_PACKETS][0];
+			tot->octets += (uint64_t)b.col[FM_OCTETS][0];
+			tot->tcp += b.col[FM_PROT][0] == 6;
+		}
+	}
+	assert_int_equal(fclose(f), 0);
+	fm_batch_release(&b);
+}
+
 int tu_system(const char *fmt, ...)
 {
 	char cmd[8192];

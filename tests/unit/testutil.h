@@ -30,6 +30,16 @@ const char *tu_shared_data(void);
 uint64_t tu_rand(uint64_t *state);
 /* Fill record i of an owned all-fields batch with random plausible values. */
 void tu_random_record(struct fm_batch *b, size_t i, uint64_t *state);
+/* Totals of the records tu_random_csv wrote. */
+struct tu_totals {
+	uint64_t packets, octets, tcp;
+};
+/*
+ * Write n random records (tu_random_record from seed) as csv_flow to
+ * path; add their totals to *tot when not NULL.
+ */
+void tu_random_csv(const char *path, int n, uint64_t seed,
+		   struct tu_totals *tot);
 /* Run a shell command; returns its exit status. */
 int tu_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
