@@ -51,7 +51,16 @@ wait_for "mixture at iteration [0-9]+:" 30
 # full, parameters as far as the panel shows them)
 snap() { sed -n 's/.*mixture at iteration \([0-9]*\):.*/\1/p' <<<"$1" | head -n 1; \
 	grep -oE '\[[0-9.e-]+, "(uniform|lognorm)", \[[^║]*' <<<"$1"; }
+# the panel may be caught between its title and its component lines:
+# wait (up to 30 s) for a whole snapshot while the fit runs
 s1=$(snap "$SCREEN")
+for i in $(seq 1 1500); do
+	[ "$(wc -l <<<"$s1")" -ge 11 ] && break
+	s=$(screen)
+	grep -q "\[Esc\] cancel" <<<"$s" || break       # the fit ended: fail below
+	s1=$(snap "$s")
+	sleep 0.02
+done
 it1=$(head -n 1 <<<"$s1")
 [ "$(wc -l <<<"$s1")" -ge 11 ] || bad "not all 10 components in the fit view's mixture: $s1"
 # wait (up to 60 s) for a later snapshot with other numbers while it runs
