@@ -362,34 +362,30 @@ int fm_mixture_check(const struct fm_mixture *m, struct fm_error *err)
 	return 0;
 }
 
-double fm_mixture_cdf(const struct fm_mixture *m, double x)
+/* The weighted sum over the components of f(component, x). */
+static inline double mixture_sum(const struct fm_mixture *m, double x,
+				 double (*f)(enum fm_dist, const double *, double))
 {
 	double ws = fm_mixture_weight_sum(m), s = 0;
 
 	for (size_t k = 0; k < m->n; k++)
-		s += m->comp[k].weight / ws *
-		     fm_dist_cdf(m->comp[k].dist, m->comp[k].p, x);
+		s += m->comp[k].weight / ws * f(m->comp[k].dist, m->comp[k].p, x);
 	return s;
+}
+
+double fm_mixture_cdf(const struct fm_mixture *m, double x)
+{
+	return mixture_sum(m, x, fm_dist_cdf);
 }
 
 double fm_mixture_sf(const struct fm_mixture *m, double x)
 {
-	double ws = fm_mixture_weight_sum(m), s = 0;
-
-	for (size_t k = 0; k < m->n; k++)
-		s += m->comp[k].weight / ws *
-		     fm_dist_sf(m->comp[k].dist, m->comp[k].p, x);
-	return s;
+	return mixture_sum(m, x, fm_dist_sf);
 }
 
 double fm_mixture_density(const struct fm_mixture *m, double x)
 {
-	double ws = fm_mixture_weight_sum(m), s = 0;
-
-	for (size_t k = 0; k < m->n; k++)
-		s += m->comp[k].weight / ws *
-		     fm_dist_pdf(m->comp[k].dist, m->comp[k].p, x);
-	return s;
+	return mixture_sum(m, x, fm_dist_pdf);
 }
 
 double fm_mixture_pdf(const struct fm_mixture *m, double x, enum fm_mix_x xk)
