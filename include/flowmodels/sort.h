@@ -7,9 +7,10 @@
  * permutation ("index": output record j is input record index[j], counted
  * from the first record after skip_in) is computed by an LSD radix sort on
  * the key columns and may be saved as INDEX.{B,H,I,Q} and reused.  Then
- * every field array of the input is permuted, one column at a time,
- * from a memory map into a temporary file; all files are renamed into
- * place only when every one is complete, also when sorting in place.
+ * every field array of the input is permuted, a column at a time per
+ * thread, into a temporary file (copied as it is when the input is already
+ * in order); all files are renamed into place only when every one is
+ * complete, also when sorting in place.
  */
 #ifndef FLOWMODELS_SORT_H
 #define FLOWMODELS_SORT_H
@@ -28,6 +29,10 @@ struct fm_sort_opts {
 	const char *index_file;   /* INDEX base name (or NULL) */
 	int64_t skip_in;          /* SPEC 3: <= 0 none */
 	int64_t count_in;         /* FM_UNLIMITED when absent; <= 0 none */
+	int threads;              /* workers permuting the columns; 0 = one
+	                             per CPU (one for small inputs), at most 4 */
+	int wide_index;           /* tests: 8-byte in-memory index entries
+	                             even when 4 would do (over 2^32 records) */
 	const struct fm_log *log;
 	const struct fm_progress *progress;
 };
@@ -40,6 +45,8 @@ static inline void fm_sort_opts_init(struct fm_sort_opts *o)
 	o->index_file = NULL;
 	o->skip_in = 0;
 	o->count_in = FM_UNLIMITED;
+	o->threads = 0;
+	o->wide_index = 0;
 	o->log = NULL;
 	o->progress = NULL;
 }

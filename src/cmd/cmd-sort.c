@@ -13,7 +13,7 @@
 #include "flowmodels/sort.h"
 #include "cmd.h"
 
-enum { OPT_KEY = OPT_COMMON_END, OPT_REVERSE, OPT_INDEX };
+enum { OPT_KEY = OPT_COMMON_END, OPT_REVERSE, OPT_INDEX, OPT_THREADS };
 
 static const struct cmd_opt sort_opts[] = {
 	CMD_OPT_IN_FORMAT("binary"),
@@ -27,6 +27,8 @@ static const struct cmd_opt sort_opts[] = {
 	  "reverse the whole resulting order (descending)", NULL },
 	{ OPT_INDEX, 'I', "index-file", CMD_OPT_STR, "INDEX",
 	  "save the permutation as INDEX.{B,H,I,Q}, or reuse it when it exists", "file" },
+	{ OPT_THREADS, 0, "threads", CMD_OPT_INT, "N",
+	  "threads writing the permuted arrays (default: all CPUs, at most 4; one for small inputs)", NULL },
 	CMD_OPTS_CUT,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
@@ -115,9 +117,17 @@ static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			so.skip_in = a->v[OPT_SKIP_IN].i;
 		if (a->v[OPT_COUNT_IN].set)
 			so.count_in = a->v[OPT_COUNT_IN].i;
+		if (a->v[OPT_THREADS].set) {
+			if (a->v[OPT_THREADS].i < 1 || a->v[OPT_THREADS].i > 1024)
+				r = fm_error_set(&err, FM_EINVAL,
+						 "option --threads: expected 1..1024, got %lld",
+						 (long long)a->v[OPT_THREADS].i);
+			so.threads = (int)a->v[OPT_THREADS].i;
+		}
 		so.log = &ctx->log;
 		so.progress = &ctx->progress;
-		r = fm_sort_binary(a->pos[a->npos - 1], out, &so, &res, &err);
+		if (r == 0)
+			r = fm_sort_binary(a->pos[a->npos - 1], out, &so, &res, &err);
 	}
 	if (r == 0 && (r = cmd_result_records(ctx, out, FM_FORMAT_BINARY, temp, 0, &err)) > 0)
 		r = 0;
@@ -137,7 +147,7 @@ const struct cmd_entry cmd_sort_entry = {
 	.name = "sort",
 	.alias = NULL,
 	.summary = "sort a binary directory by key fields, on disk",
-	.usage = "-k FIELD... [--reverse] [-I INDEX] [--skip-in N] [--count-in N] -O DIR INPUT",
+	.usage = "-k FIELD... [--reverse] [-I INDEX] [--threads N] [--skip-in N] [--count-in N] -O DIR INPUT",
 	.description =
 		"Sorts the records of the binary directory INPUT in stable lexicographic\n"
 		"order of the key fields (the first key is primary), ascending; --reverse\n"

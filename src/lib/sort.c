@@ -10,23 +10,36 @@
  *    keys whose ranges fit together are packed into one 64-bit word above
  *    the record's current position (e.g. first|first_ms|position), and
  *    only the key bits are sorted with 11-bit digits (12 when that saves a
- *    pass); digits that are the same in every record are skipped.  A key too wide to share a word
- *    with the position is sorted as (key, position) pairs.  LSD passes are
- *    stable, so ties keep input order; --reverse flips the final order.
- * 3. Each field array is then permuted on its own: the input is read into
- *    a reused staging buffer (memory mapped when under 2 MiB or over
- *    2 GiB), gathered through the index in chunks and written to a
+ *    pass).  A counting pass over the key columns gives every digit's
+ *    histogram and tells whether the keys are already in order (then the
+ *    group is not sorted at all); digits that are the same in every record
+ *    are skipped.  The first pass computes the words from the key columns
+ *    in cache-sized blocks and the last writes the permutation itself, so
+ *    no array of packed keys is ever materialised: on this kind of machine
+ *    fresh memory is what costs (the kernel zeroes and faults it in).  A
+ *    key too wide to share a word with the position is sorted as (key,
+ *    position) pairs.  LSD passes are stable, so ties keep input order;
+ *    --reverse flips the final order.  The permutation has 4-byte entries
+ *    up to 2^32 records, else 8; the input order is kept as "identity".
+ * 3. Each field array is then permuted on its own, by up to 4 threads
+ *    taking the columns largest first: the input is read into the
+ *    thread's reused staging buffer (memory mapped when under 2 MiB or
+ *    over 2 GiB), gathered through the index in chunks and written to a
  *    temporary file.  A column whose values are all equal is written
  *    without gathering (and left untouched when sorting a whole directory
- *    in place).  Every file is renamed into place only when all are done.
- * Memory: up to 24 bytes per record while the index is built (56 for a
- * very wide key), 16 per record while columns are permuted (the index and
- * the staging buffer), plus one chunk.
+ *    in place); with the identity, columns are copied by the kernel
+ *    (copy_file_range) or, in place, left alone.  Every file is renamed
+ *    into place only when all are done.
+ * Memory: 12 bytes per record while a two-pass index is built (up to 20,
+ * or 48 for a very wide key), then the index (4 bytes per record) plus a
+ * staging buffer of up to 8 bytes per record per thread, plus chunks.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +66,7 @@ struct kcol {
 	int bits;
 };
 
-static inline uint64_t map_key(const unsigned char *p, char code, uint64_t r)
+static inline __attribute__((always_inline)) uint64_t map_key(const unsigned char *p, char code, uint64_t r)
 {
 	switch (code) {
 	case 'B': return p[r];
@@ -82,26 +95,6 @@ static inline uint64_t map_key(const unsigned char *p, char code, uint64_t r)
 		return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
 	}
 	}
-}
-
-/* vals[i] = mapped key of record perm[i] (or i when perm is NULL). */
-static void extract(const struct kcol *c, const uint64_t *perm, uint64_t n,
-		    uint64_t *vals)
-{
-	if (!c->p) {
-		memset(vals, 0, n * sizeof(*vals));
-		return;
-	}
-#define EXTRACT(CODE) case CODE: \
-	if (perm) { for (uint64_t i = 0; i < n; i++) vals[i] = map_key(c->p, CODE, perm[i]); } \
-	else { for (uint64_t i = 0; i < n; i++) vals[i] = map_key(c->p, CODE, i); } \
-	break;
-	switch (c->code) {
-	EXTRACT('B') EXTRACT('b') EXTRACT('H') EXTRACT('h') EXTRACT('I')
-	EXTRACT('i') EXTRACT('L') EXTRACT('Q') EXTRACT('l') EXTRACT('q')
-	EXTRACT('f') EXTRACT('d')
-	}
-#undef EXTRACT
 }
 
 /* The smallest and largest mapped key of records [0, n) (n > 0). */
@@ -135,10 +128,6 @@ static int bit_width(uint64_t v)
 	return v ? 64 - __builtin_clzll(v) : 0;
 }
 
-/*
- * Stable LSD radix sort of *a (n words) by bits [lo, lo+nbits); *a and
- * *tmp may be swapped, the result is in *a.
- */
 /* Passes and digit width for nbits: digits of up to DIGIT_MAX bits when
  * that saves a pass (34 bits of octets: 3 passes of 12 bits, not 4 of 11). */
 static void radix_plan(int nbits, int *passes, int *w)
@@ -156,46 +145,6 @@ static inline void radix_count(uint64_t *count, uint64_t v, int passes, int w)
 {
 	for (int p = 0; p < passes; p++)
 		count[((size_t)p << w) + ((v >> (p * w)) & ((UINT64_C(1) << w) - 1))]++;
-}
-
-/*
- * count holds the digit counts of every word (zeroed, then radix_count of
- * each word's bits [lo, lo+nbits)), made by the caller while it wrote the
- * words: one pass over them fewer.
- */
-static void radix_packed(uint64_t **a, uint64_t **tmp, uint64_t n, int lo,
-			 int nbits, uint64_t *count)
-{
-	int passes, w;
-	uint64_t *src = *a, *dst = *tmp;
-
-	radix_plan(nbits, &passes, &w);
-	const unsigned nb = 1u << w;
-	const uint64_t mask = nb - 1;
-	for (int p = 0; p < passes; p++) {
-		uint64_t *c = count + (size_t)p * nb;
-		int shift = lo + p * w;
-		uint64_t sum = 0;
-		int skip = 0;
-		for (unsigned k = 0; k < nb; k++) {
-			if (c[k] == n)
-				skip = 1;
-			uint64_t t = c[k];
-			c[k] = sum;
-			sum += t;
-		}
-		if (skip)
-			continue;
-		for (uint64_t i = 0; i < n; i++) {
-			uint64_t v = src[i];
-			dst[c[(v >> shift) & mask]++] = v;
-		}
-		uint64_t *t = src;
-		src = dst;
-		dst = t;
-	}
-	*a = src;
-	*tmp = dst;
 }
 
 struct pair {
@@ -267,29 +216,285 @@ static void big_free(void *p)
 }
 
 /*
- * The stable ascending permutation of n records by the key columns, in
- * *out (big_alloc).  When spare is not NULL it receives a second buffer of
- * n words, already faulted in, that the caller may reuse (big_free both),
- * or NULL.  Fresh memory is costly to fault in, so the identity permutation
- * is never materialised (until the first sort pass, record i is at position
- * i) and a packed pass turns its sorted words into the permutation in
- * place: two buffers of n words suffice for keys that fit one word.
+ * The permutation (output record j is input record perm[j]): 4-byte
+ * entries when every index fits (up to 2^32 records), else 8, which halves
+ * the memory it takes and that every column's gather reads.  p == NULL is
+ * the identity: the input is already in order and nothing needs gathering.
  */
-static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
-		      uint64_t **out, uint64_t **spare,
+struct perm {
+	void *p;        /* big_alloc: n entries (in a buffer of n 8-byte words) */
+	int wide;       /* entries are uint64_t, else uint32_t */
+};
+
+static int perm_wide(uint64_t n, int force_wide)
+{
+	return force_wide || n > (uint64_t)UINT32_MAX + 1;
+}
+
+static inline uint64_t perm_at(const struct perm *pm, uint64_t i)
+{
+	if (!pm->p)
+		return i;
+	if (pm->wide)
+		return ((const uint64_t *)pm->p)[i];
+	return ((const uint32_t *)pm->p)[i];
+}
+
+/*
+ * Records are taken in blocks small enough to stay in the cache: the key
+ * words of a block are computed from the key columns (through the current
+ * order) each time a pass needs them, never stored for all records.
+ */
+#define BLOCK 2048
+
+/*
+ * blk[j] = keys lo..hi that vary (each less its minimum), packed with the
+ * first key highest, of the record at position i + j of the current order
+ * old, for j < k.
+ */
+static void key_block(uint64_t *blk, const struct kcol *kc, size_t lo, size_t hi,
+		      const struct perm *old, uint64_t i, uint64_t k)
+{
+	int first = 1;
+
+	for (size_t q = lo; q <= hi; q++) {
+		const struct kcol *c = &kc[q];
+		if (!c->bits)
+			continue;
+		const int sh = first ? 0 : c->bits;   /* < 64 when packing */
+		const uint64_t mn = c->min;
+		const unsigned char *p = c->p;
+#define KEY_LOOP(CODE, IDX) \
+		if (first) { for (uint64_t j = 0; j < k; j++) blk[j] = map_key(p, CODE, IDX) - mn; } \
+		else { for (uint64_t j = 0; j < k; j++) blk[j] = (blk[j] << sh) | (map_key(p, CODE, IDX) - mn); }
+#define KEY_CODE(CODE) case CODE: \
+		if (!old->p) { KEY_LOOP(CODE, i + j) } \
+		else if (old->wide) { KEY_LOOP(CODE, ((const uint64_t *)old->p)[i + j]) } \
+		else { KEY_LOOP(CODE, ((const uint32_t *)old->p)[i + j]) } \
+		break;
+		switch (c->code) {
+		KEY_CODE('B') KEY_CODE('b') KEY_CODE('H') KEY_CODE('h') KEY_CODE('I')
+		KEY_CODE('i') KEY_CODE('L') KEY_CODE('Q') KEY_CODE('l') KEY_CODE('q')
+		KEY_CODE('f') KEY_CODE('d')
+		}
+#undef KEY_CODE
+#undef KEY_LOOP
+		first = 0;
+	}
+}
+
+/*
+ * The buffers of a permutation build: three of n 8-byte words, mapped
+ * lazily (one that no pass writes costs nothing).  At most one holds the
+ * current order; the others take the radix words and the next order.
+ */
+struct pbuf {
+	uint64_t *b[3];
+	size_t size;            /* bytes each */
+	int touched[3];         /* written: 1 in part, 2 whole */
+};
+
+static uint64_t *pbuf_get(struct pbuf *pb, int i)
+{
+	if (!pb->b[i])
+		pb->b[i] = big_alloc(pb->size);
+	return pb->b[i];
+}
+
+/* Two buffer indices other than cur (-1: none). */
+static void pbuf_others(int cur, int *x, int *y)
+{
+	*x = cur == 0 ? 1 : 0;
+	*y = cur == 2 || cur < 0 ? 1 : 2;
+}
+
+/* out[d] = v, in the permutation's entry width. */
+#define PERM_PUT(out, wide, d, v) do { \
+		if (wide) ((uint64_t *)(out))[d] = (v); \
+		else ((uint32_t *)(out))[d] = (uint32_t)(v); \
+	} while (0)
+
+/*
+ * Stable LSD radix sort of the current order (*cur: the buffer holding it,
+ * -1 for the identity) by the keys lo..hi packed into sum bits.  Words are
+ * (key << posbits | position); the first pass computes them from the key
+ * columns, the last one writes the new order (old[position]) straight into
+ * a free buffer, so 2 passes write one word buffer and half of another.
+ * Digits of up to DIGIT_MAX bits, constant digits skipped; a group already
+ * in order (checked while the digits are counted) leaves *cur as it is.
+ */
+static int sort_packed(const struct kcol *kc, size_t lo, size_t hi, int sum,
+		       uint64_t n, int posbits, int wide, struct pbuf *pb, int *cur,
+		       uint64_t *count, uint64_t *blk)
+{
+	const struct perm old = { *cur < 0 ? NULL : pb->b[*cur], wide };
+	const uint64_t posmask = posbits == 64 ? UINT64_MAX : (UINT64_C(1) << posbits) - 1;
+	int passes, w, act[NPASS_MAX], m = 0, x, y;
+	uint64_t prev = 0, down = 0;
+
+	radix_plan(sum, &passes, &w);
+	const unsigned nb = 1u << w;
+	const uint64_t mask = nb - 1;
+	memset(count, 0, ((size_t)passes << w) * sizeof(*count));
+	for (uint64_t i = 0; i < n; i += BLOCK) {
+		uint64_t k = n - i < BLOCK ? n - i : BLOCK;
+		key_block(blk, kc, lo, hi, &old, i, k);
+		for (uint64_t j = 0; j < k; j++) {
+			uint64_t v = blk[j];
+			down |= v < prev;
+			prev = v;
+			radix_count(count, v, passes, w);
+		}
+	}
+	if (!down)
+		return 0;   /* already in order: the stable sort keeps it */
+	for (int p = 0; p < passes; p++) {
+		uint64_t *c = count + (size_t)p * nb, s = 0;
+		int constant = 0;
+		for (unsigned d = 0; d < nb; d++) {
+			uint64_t t = c[d];
+			constant |= t == n;
+			c[d] = s;
+			s += t;
+		}
+		if (!constant)
+			act[m++] = p;
+	}
+	/* m >= 1: keys out of order have a digit that varies */
+	pbuf_others(*cur, &x, &y);
+	if (!pbuf_get(pb, x) || (m > 1 && !pbuf_get(pb, y)))
+		return FM_ENOMEM;
+	/* pass t writes buffer x when t is even, y when odd, and reads the
+	 * previous pass's; the last one writes the new order */
+	for (int t = 0; t < m; t++) {
+		uint64_t *c = count + ((size_t)act[t] << w);
+		const int last = t == m - 1, dsti = t % 2 ? y : x;
+		uint64_t *dst = pb->b[dsti];
+		const uint64_t *src = pb->b[t % 2 ? x : y];
+		if (t == 0) {
+			const int s = act[t] * w;
+			for (uint64_t i = 0; i < n; i += BLOCK) {
+				uint64_t k = n - i < BLOCK ? n - i : BLOCK;
+				key_block(blk, kc, lo, hi, &old, i, k);
+				if (!last) {
+					for (uint64_t j = 0; j < k; j++) {
+						uint64_t v = blk[j];
+						dst[c[(v >> s) & mask]++] = (v << posbits) | (i + j);
+					}
+				} else if (!old.p) {
+					for (uint64_t j = 0; j < k; j++)
+						PERM_PUT(dst, wide, c[(blk[j] >> s) & mask]++, i + j);
+				} else {
+					for (uint64_t j = 0; j < k; j++)
+						PERM_PUT(dst, wide, c[(blk[j] >> s) & mask]++,
+							 perm_at(&old, i + j));
+				}
+			}
+		} else {
+			const int s = posbits + act[t] * w;
+			if (!last) {
+				for (uint64_t i = 0; i < n; i++) {
+					uint64_t v = src[i];
+					dst[c[(v >> s) & mask]++] = v;
+				}
+			} else if (!old.p) {
+				for (uint64_t i = 0; i < n; i++) {
+					uint64_t v = src[i];
+					PERM_PUT(dst, wide, c[(v >> s) & mask]++, v & posmask);
+				}
+			} else {
+				for (uint64_t i = 0; i < n; i++) {
+					uint64_t v = src[i];
+					PERM_PUT(dst, wide, c[(v >> s) & mask]++,
+						 perm_at(&old, v & posmask));
+				}
+			}
+		}
+		if (!last || wide)
+			pb->touched[dsti] = 2;
+		else if (!pb->touched[dsti])
+			pb->touched[dsti] = 1;
+		if (last)
+			*cur = dsti;
+	}
+	return 0;
+}
+
+/*
+ * A key too wide to share a word with the position (key group q): stable
+ * LSD radix sort of (key, position) pairs, then the new order into a free
+ * buffer.  A key already in order leaves *cur as it is.
+ */
+static int sort_wide(const struct kcol *kc, size_t q, uint64_t n, int wide,
+		     struct pbuf *pb, int *cur, uint64_t *count, uint64_t *blk)
+{
+	const struct perm old = { *cur < 0 ? NULL : pb->b[*cur], wide };
+	struct pair *pa, *pt;
+	uint64_t prev = 0, down = 0;
+	int x, y;
+
+	for (uint64_t i = 0; i < n; i += BLOCK) {
+		uint64_t k = n - i < BLOCK ? n - i : BLOCK;
+		key_block(blk, kc, q, q, &old, i, k);
+		for (uint64_t j = 0; j < k; j++) {
+			down |= blk[j] < prev;
+			prev = blk[j];
+		}
+	}
+	if (!down)
+		return 0;
+	pbuf_others(*cur, &x, &y);
+	pa = big_alloc(n * sizeof(*pa));
+	pt = big_alloc(n * sizeof(*pt));
+	if (!pa || !pt || !pbuf_get(pb, x)) {
+		big_free(pa);
+		big_free(pt);
+		return FM_ENOMEM;
+	}
+	for (uint64_t i = 0; i < n; i += BLOCK) {
+		uint64_t k = n - i < BLOCK ? n - i : BLOCK;
+		key_block(blk, kc, q, q, &old, i, k);
+		for (uint64_t j = 0; j < k; j++) {
+			pa[i + j].k = blk[j];
+			pa[i + j].p = i + j;
+		}
+	}
+	radix_pairs(&pa, &pt, n, count);
+	for (uint64_t i = 0; i < n; i++)
+		PERM_PUT(pb->b[x], wide, i, perm_at(&old, pa[i].p));
+	pb->touched[x] = wide ? 2 : (pb->touched[x] ? pb->touched[x] : 1);
+	*cur = x;
+	big_free(pa);
+	big_free(pt);
+	return 0;
+}
+
+/*
+ * The stable ascending permutation of n records by the key columns, in
+ * *out (out->p NULL: the input order).  Keys are sorted last first, each
+ * group of adjacent keys that fit one word together (sort_packed), a very
+ * wide key alone (sort_wide).  When spare is not NULL it receives a free
+ * buffer of n 8-byte words, faulted in by a pass if one was, that the
+ * caller may reuse (big_free), or NULL.
+ */
+static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
+		      struct perm *out, uint64_t **spare,
 		      const struct fm_progress *progress, struct fm_error *err)
 {
-	uint64_t *perm = NULL, *a = NULL, *b = NULL, *count = NULL;
-	struct pair *pa = NULL, *pb = NULL;
-	int posbits = bit_width(n > 1 ? n - 1 : 1);
-	uint64_t posmask = posbits == 64 ? UINT64_MAX : (UINT64_C(1) << posbits) - 1;
-	int r = 0;
-	const size_t words = (size_t)(n ? n : 1) * sizeof(uint64_t);
+	struct pbuf pb;
+	uint64_t *count = NULL, *blk = NULL;
+	const int posbits = bit_width(n > 1 ? n - 1 : 1), wide = perm_wide(n, force_wide);
+	int cur = -1, r = 0;
 
-	a = big_alloc(words);
-	b = big_alloc(words);
+	memset(&pb, 0, sizeof(pb));
+	pb.size = (size_t)(n ? n : 1) * sizeof(uint64_t);
+	out->p = NULL;
+	out->wide = wide;
+	if (spare)
+		*spare = NULL;
 	count = malloc((size_t)NPASS_MAX * ((size_t)1 << DIGIT_MAX) * sizeof(*count));
-	if (!a || !b || !count)
+	blk = malloc(BLOCK * sizeof(*blk));
+	if (!count || !blk)
 		goto oom;
 	/* value ranges */
 	for (size_t k = 0; k < nkeys; k++) {
@@ -300,7 +505,7 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 		kc[k].max = mx;
 		kc[k].bits = bit_width(mx - mn);
 	}
-	int room = 64 - posbits;
+	const int room = 64 - posbits;
 	for (size_t hi = nkeys; hi-- > 0;) {
 		if (kc[hi].bits == 0)
 			continue;
@@ -308,115 +513,45 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n,
 			r = fm_error_set(err, FM_ECANCEL, "cancelled");
 			goto out;
 		}
-		/* a and b are scratch; perm (NULL = identity) is read */
-		if ((!a && !(a = big_alloc(words))) || (!b && !(b = big_alloc(words))))
-			goto oom;
-		if (perm && (perm == a || perm == b)) {
-			r = fm_error_set(err, FM_EINVAL, "sort: internal buffer mix-up");
-			goto out;
-		}
 		if (kc[hi].bits > room) {
-			/* a wide key: (key, position) pairs */
-			if (!pa) {
-				pa = big_alloc(n * sizeof(*pa));
-				pb = big_alloc(n * sizeof(*pb));
-				if (!pa || !pb)
-					goto oom;
-			}
-			extract(&kc[hi], perm, n, b);
-			for (uint64_t i = 0; i < n; i++) {
-				pa[i].k = b[i] - kc[hi].min;
-				pa[i].p = i;
-			}
-			radix_pairs(&pa, &pb, n, count);
-			if (perm)
-				for (uint64_t i = 0; i < n; i++)
-					b[i] = perm[pa[i].p];
-			else
-				for (uint64_t i = 0; i < n; i++)
-					b[i] = pa[i].p;
-			/* the new permutation is in b; the old one's memory becomes b */
-			uint64_t *t = perm;
-			perm = b;
-			b = t;
+			r = sort_wide(kc, hi, n, wide, &pb, &cur, count, blk);
 		} else {
-			/* pack keys lo..hi (those that fit) above the position */
+			/* keys lo..hi that fit one word with the position */
 			size_t lo = hi;
-			int sum = kc[hi].bits, started = 0;
+			int sum = kc[hi].bits;
 			while (lo > 0 && sum + kc[lo - 1].bits <= room) {
 				lo--;
 				sum += kc[lo].bits;
 			}
-			for (size_t k = lo; k <= hi; k++) {
-				if (!kc[k].bits)
-					continue;
-				extract(&kc[k], perm, n, b);
-				int sh = kc[k].bits;
-				uint64_t mn = kc[k].min;
-				if (!started)
-					for (uint64_t i = 0; i < n; i++)
-						a[i] = b[i] - mn;
-				else
-					for (uint64_t i = 0; i < n; i++)
-						a[i] = (a[i] << sh) | (b[i] - mn);
-				started = 1;
-			}
-			/* the position goes below the keys; the digits are
-			 * counted on the way */
-			int passes, w;
-			radix_plan(sum, &passes, &w);
-			memset(count, 0, ((size_t)passes << w) * sizeof(*count));
-			for (uint64_t i = 0; i < n; i++) {
-				uint64_t v = a[i];
-				a[i] = (v << posbits) | i;
-				radix_count(count, v, passes, w);
-			}
-			radix_packed(&a, &b, n, posbits, sum, count);
-			/* the new permutation replaces the sorted words in a (no
-			 * third buffer: fresh memory is costly to fault in); the
-			 * old permutation's memory becomes a */
-			if (perm)
-				for (uint64_t i = 0; i < n; i++)
-					a[i] = perm[a[i] & posmask];
-			else
-				for (uint64_t i = 0; i < n; i++)
-					a[i] &= posmask;
-			uint64_t *t = perm;
-			perm = a;
-			a = t;
+			r = sort_packed(kc, lo, hi, sum, n, posbits, wide, &pb, &cur, count, blk);
 			hi = lo;
 		}
-	}
-	if (!perm) {
-		/* no key varies: the input order */
-		if (!a && !(a = big_alloc(words)))
+		if (r < 0)
 			goto oom;
-		perm = a;
-		a = NULL;
-		for (uint64_t i = 0; i < n; i++)
-			perm[i] = i;
 	}
-	*out = perm;
-	perm = NULL;
+	if (cur >= 0) {
+		out->p = pb.b[cur];
+		pb.b[cur] = NULL;
+	}
 	if (spare) {
-		/* a buffer already faulted in, if there is one */
-		*spare = a ? a : b;
-		if (a)
-			a = NULL;
-		else
-			b = NULL;
+		int best = -1;
+		for (int i = 0; i < 3; i++)
+			if (pb.b[i] && (best < 0 || pb.touched[i] > pb.touched[best]))
+				best = i;
+		if (best >= 0) {
+			*spare = pb.b[best];
+			pb.b[best] = NULL;
+		}
 	}
 	goto out;
 oom:
 	r = fm_error_set(err, FM_ENOMEM, "out of memory for the sort index of %llu records",
 			 (unsigned long long)n);
 out:
-	big_free(perm);
-	big_free(a);
-	big_free(b);
+	for (int i = 0; i < 3; i++)
+		big_free(pb.b[i]);
 	free(count);
-	big_free(pa);
-	big_free(pb);
+	free(blk);
 	return r;
 }
 
@@ -424,6 +559,7 @@ int fm_sort_perm_u64(const uint64_t *const *keys, size_t nkeys, uint64_t n,
 		     uint64_t **perm, struct fm_error *err)
 {
 	struct kcol *kc = calloc(nkeys ? nkeys : 1, sizeof(*kc));
+	struct perm pm;
 	int r;
 
 	if (!kc)
@@ -432,18 +568,18 @@ int fm_sort_perm_u64(const uint64_t *const *keys, size_t nkeys, uint64_t n,
 		kc[k].p = (const unsigned char *)keys[k];
 		kc[k].code = 'Q';
 	}
-	uint64_t *bp = NULL;
-	r = build_perm(kc, nkeys, n, &bp, NULL, NULL, err);
+	r = build_perm(kc, nkeys, n, 0, &pm, NULL, NULL, err);
 	free(kc);
 	if (r < 0)
 		return r;
 	*perm = malloc((n ? n : 1) * sizeof(**perm));
 	if (!*perm) {
-		big_free(bp);
+		big_free(pm.p);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
-	memcpy(*perm, bp, n * sizeof(**perm));
-	big_free(bp);
+	for (uint64_t i = 0; i < n; i++)
+		(*perm)[i] = perm_at(&pm, i);
+	big_free(pm.p);
 	return 0;
 }
 
@@ -595,16 +731,22 @@ static int find_index(const char *base, char *path, size_t size, char *code,
 	return 0;
 }
 
-/* Load and check an existing index of n records (must be a permutation). */
-static int load_index(const char *path, char code, uint64_t n, uint64_t **out,
-		      struct fm_error *err)
+/*
+ * Load and check an existing index of n records (must be a permutation)
+ * into *out; the identity becomes out->p == NULL.
+ */
+static int load_index(const char *path, char code, uint64_t n, int force_wide,
+		      struct perm *out, struct fm_error *err)
 {
 	const unsigned char *map;
 	size_t len, es = fm_code_size(code);
-	uint64_t *perm = NULL;
+	void *p = NULL;
 	uint8_t *seen = NULL;
-	int r;
+	int r, wide = perm_wide(n, force_wide);
+	uint64_t moved = 0;
 
+	out->p = NULL;
+	out->wide = wide;
 	r = map_file(path, &map, &len, err);
 	if (r < 0)
 		return r;
@@ -620,9 +762,9 @@ static int load_index(const char *path, char code, uint64_t n, uint64_t **out,
 				 path, (unsigned long long)(len / es), (unsigned long long)n);
 		goto out;
 	}
-	perm = big_alloc((n ? n : 1) * sizeof(*perm));
+	p = big_alloc((n ? n : 1) * (wide ? 8 : 4));
 	seen = calloc(n / 8 + 1, 1);
-	if (!perm || !seen) {
+	if (!p || !seen) {
 		r = fm_error_set(err, FM_ENOMEM, "out of memory for index %s", path);
 		goto out;
 	}
@@ -637,20 +779,26 @@ static int load_index(const char *path, char code, uint64_t n, uint64_t **out,
 			goto out;
 		}
 		seen[v / 8] |= (uint8_t)(1u << (v % 8));
-		perm[i] = v;
+		moved |= v ^ i;
+		if (wide)
+			((uint64_t *)p)[i] = v;
+		else
+			((uint32_t *)p)[i] = (uint32_t)v;
 	}
-	*out = perm;
-	perm = NULL;
+	if (moved) {
+		out->p = p;
+		p = NULL;
+	}
 out:
 	if (map)
 		munmap((void *)map, len);
-	big_free(perm);
+	big_free(p);
 	free(seen);
 	return r;
 }
 
 /* Write the index atomically as path (code chosen by the caller). */
-static int save_index(const char *path, char code, const uint64_t *perm,
+static int save_index(const char *path, char code, const struct perm *pm,
 		      uint64_t n, struct fm_error *err)
 {
 	size_t es = fm_code_size(code);
@@ -668,7 +816,7 @@ static int save_index(const char *path, char code, const uint64_t *perm,
 	for (uint64_t i = 0; i < n && r == 0; i += CHUNK) {
 		uint64_t k = n - i < CHUNK ? n - i : CHUNK;
 		for (uint64_t j = 0; j < k; j++) {
-			uint64_t v = perm[i + j];
+			uint64_t v = perm_at(pm, i + j);
 			switch (es) {
 			case 1: buf[j] = (uint8_t)v; break;
 			case 2: { uint16_t x = (uint16_t)v; memcpy(buf + 2 * j, &x, 2); break; }
@@ -688,6 +836,39 @@ static int save_index(const char *path, char code, const uint64_t *perm,
 	free(tmp);
 	free(buf);
 	return r;
+}
+
+/* Reverse the whole order (the identity is materialised reversed). */
+static int reverse_perm(struct perm *pm, uint64_t n, struct fm_error *err)
+{
+	if (!pm->p) {
+		pm->p = big_alloc((n ? n : 1) * (pm->wide ? 8 : 4));
+		if (!pm->p)
+			return fm_error_set(err, FM_ENOMEM,
+					    "out of memory for the sort index of %llu records",
+					    (unsigned long long)n);
+		if (pm->wide)
+			for (uint64_t i = 0; i < n; i++)
+				((uint64_t *)pm->p)[i] = n - 1 - i;
+		else
+			for (uint64_t i = 0; i < n; i++)
+				((uint32_t *)pm->p)[i] = (uint32_t)(n - 1 - i);
+		return 0;
+	}
+#define REVERSE(T) do { \
+		T *v = pm->p; \
+		for (uint64_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) { \
+			T t = v[i]; \
+			v[i] = v[j]; \
+			v[j] = t; \
+		} \
+	} while (0)
+	if (pm->wide)
+		REVERSE(uint64_t);
+	else
+		REVERSE(uint32_t);
+#undef REVERSE
+	return 0;
 }
 
 /* Whether elements [0, n) of p (size es) are all equal. */
@@ -777,9 +958,9 @@ static const unsigned char *column_data(struct stage *st, const struct sarray *s
 	return base;
 }
 
-/* Write column s (its records at base, NULL = zeros) permuted by perm into fd. */
+/* Write column s (its records at base, NULL = zeros) permuted by pm into fd. */
 static int write_permuted(int fd, const struct sarray *s, const unsigned char *base,
-			  const uint64_t *perm, uint64_t n, int constant,
+			  const struct perm *pm, uint64_t n, int constant,
 			  unsigned char *buf, struct fm_error *err)
 {
 	size_t es = s->esize;
@@ -795,47 +976,106 @@ static int write_permuted(int fd, const struct sarray *s, const unsigned char *b
 			return 0;
 		}
 	}
+#define GATHER(T, P) do { \
+		T *d = (T *)(void *)buf; \
+		const T *sp = (const T *)(const void *)base; \
+		const P *pp = (const P *)pm->p + i; \
+		for (uint64_t j = 0; j < k; j++) \
+			d[j] = sp[pp[j]]; \
+	} while (0)
+#define GATHER_ES(P) do { \
+		switch (es) { \
+		case 1: GATHER(uint8_t, P); break; \
+		case 2: GATHER(uint16_t, P); break; \
+		case 4: GATHER(uint32_t, P); break; \
+		default: GATHER(uint64_t, P); break; \
+		} \
+	} while (0)
 	for (uint64_t i = 0; i < n; i += CHUNK) {
 		uint64_t k = n - i < CHUNK ? n - i : CHUNK;
-		const uint64_t *pp = perm + i;
 		if (constant) {
 			if (i == 0)
 				for (uint64_t j = 0; j < k; j++)
 					memcpy(buf + j * es, base, es);
+		} else if (pm->wide) {
+			GATHER_ES(uint64_t);
 		} else {
-			switch (es) {
-			case 1:
-				for (uint64_t j = 0; j < k; j++)
-					buf[j] = base[pp[j]];
-				break;
-			case 2: {
-				uint16_t *d = (uint16_t *)(void *)buf;
-				const uint16_t *sp = (const uint16_t *)(const void *)base;
-				for (uint64_t j = 0; j < k; j++)
-					d[j] = sp[pp[j]];
-				break;
-			}
-			case 4: {
-				uint32_t *d = (uint32_t *)(void *)buf;
-				const uint32_t *sp = (const uint32_t *)(const void *)base;
-				for (uint64_t j = 0; j < k; j++)
-					d[j] = sp[pp[j]];
-				break;
-			}
-			default: {
-				uint64_t *d = (uint64_t *)(void *)buf;
-				const uint64_t *sp = (const uint64_t *)(const void *)base;
-				for (uint64_t j = 0; j < k; j++)
-					d[j] = sp[pp[j]];
-				break;
-			}
-			}
+			GATHER_ES(uint32_t);
 		}
 		if (fm_write_all(fd, buf, k * es) < 0)
 			return fm_error_set(err, FM_EIO, "%s: write: %s", s->path,
 					    strerror(errno));
 	}
+#undef GATHER_ES
+#undef GATHER
 	return 0;
+}
+
+static int all_zero(const unsigned char *p, size_t len)
+{
+	return !len || (!p[0] && !memcmp(p, p + 1, len - 1));
+}
+
+/*
+ * Records [first, first + n) of column s in input order (the identity
+ * permutation) into fd: an all-zero column becomes a sparse file;
+ * otherwise the kernel copies the bytes between the files
+ * (copy_file_range: no trip through user memory), or pread and write do
+ * where it cannot.
+ */
+static int copy_column(int fd, const struct sarray *s, uint64_t first, uint64_t n,
+		       unsigned char *buf, size_t bufsize, struct fm_error *err)
+{
+	const size_t len = (size_t)n * s->esize;
+	const off_t off = (off_t)(first * s->esize);
+	size_t done = 0;
+	int in = open(s->path, O_RDONLY | O_CLOEXEC), r = 0;
+
+	if (in < 0)
+		return fm_error_set(err, FM_EIO, "%s: %s", s->path, strerror(errno));
+	/* all zeros? (read until a piece is not) */
+	while (done < len) {
+		size_t want = len - done < bufsize ? len - done : bufsize;
+		ssize_t k = pread(in, buf, want, off + (off_t)done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0 || !all_zero(buf, (size_t)k))
+			break;
+		done += (size_t)k;
+	}
+	if (done == len) {
+		if (ftruncate(fd, (off_t)len) < 0)
+			r = fm_error_set(err, FM_EIO, "%s: %s", s->path, strerror(errno));
+		close(in);
+		return r;
+	}
+	done = 0;
+	while (done < len) {
+		loff_t from = (loff_t)off + (loff_t)done;
+		ssize_t k = copy_file_range(in, &from, fd, NULL, len - done, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;   /* not between these files: copy through buf */
+		done += (size_t)k;
+	}
+	while (done < len && r == 0) {
+		size_t want = len - done < bufsize ? len - done : bufsize;
+		ssize_t k = pread(in, buf, want, off + (off_t)done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			r = fm_error_set(err, FM_EIO, "%s: read: %s", s->path, strerror(errno));
+		else if (k == 0)
+			r = fm_error_set(err, FM_EIO, "%s: shorter than when the sort began",
+					 s->path);
+		else if (fm_write_all(fd, buf, (size_t)k) < 0)
+			r = fm_error_set(err, FM_EIO, "%s: write: %s", s->path, strerror(errno));
+		else
+			done += (size_t)k;
+	}
+	close(in);
+	return r;
 }
 
 static int same_dir(const char *a, const char *b)
@@ -846,27 +1086,181 @@ static int same_dir(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
+/*
+ * The column phase: workers (the calling thread and up to THREADS_MAX - 1
+ * more) take the columns in turn, largest first, each with its own staging
+ * and chunk buffer; only the calling thread reports progress.
+ */
+#define THREADS_MAX 4
+#define THREADS_MIN_RECORDS 65536
+
+struct colwork {
+	struct sarray *arr;
+	const size_t *order;        /* column indices, largest first */
+	size_t narr;
+	const struct perm *pm;
+	uint64_t first, n, total;
+	int in_place;
+	const char *wd;
+	char **tmp;                 /* per column: its temporary file */
+	int *keep;                  /* per column: left as it is */
+	atomic_size_t next, done;
+	atomic_int stop;
+};
+
+struct worker {
+	struct colwork *cw;
+	struct stage stage;
+	unsigned char *buf;         /* CHUNK 8-byte entries */
+	const struct fm_progress *progress;
+	struct fm_error err;
+	int r;
+	pthread_t thread;
+};
+
+/* Permute column k of cw into a temporary file (or keep it as it is). */
+static int permute_column(struct colwork *cw, size_t k, struct stage *st,
+			  unsigned char *buf, struct fm_error *err)
+{
+	struct sarray *s = &cw->arr[k];
+	const unsigned char *base = NULL;
+	int constant = 0, fd, r;
+	char path[PATH_MAX];
+
+	if (!cw->pm->p) {
+		if (cw->in_place && cw->n == cw->total) {
+			cw->keep[k] = 1;   /* already in order */
+			unmap(s);
+			return 0;
+		}
+	} else {
+		base = column_data(st, s, cw->first, cw->n, &constant);
+		if (constant < 0)
+			constant = cw->n == 0 || (base && is_constant(base, s->esize, cw->n));
+		if (cw->in_place && constant && cw->n == cw->total) {
+			cw->keep[k] = 1;   /* the file already is its own permutation */
+			unmap(s);
+			return 0;
+		}
+		if (s->map && base == s->map + cw->first * s->esize)
+			madvise((void *)s->map, s->maplen,
+				constant ? MADV_SEQUENTIAL : MADV_WILLNEED);
+	}
+	snprintf(path, sizeof(path), "%s/%s.%c", cw->wd, fm_field_name(s->field), s->code);
+	r = fm_tmpfile_beside(path, &cw->tmp[k], &fd, err);
+	if (r < 0)
+		return r;
+	if (!cw->pm->p)
+		r = copy_column(fd, s, cw->first, cw->n, buf, CHUNK * 8, err);
+	else
+		r = write_permuted(fd, s, base, cw->pm, cw->n, constant, buf, err);
+	if (close(fd) < 0 && r == 0)
+		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+	unmap(s);   /* keep only the columns in work mapped */
+	return r;
+}
+
+static void *column_worker(void *arg)
+{
+	struct worker *w = arg;
+	struct colwork *cw = w->cw;
+
+	while (!atomic_load(&cw->stop)) {
+		size_t i = atomic_fetch_add(&cw->next, 1);
+		if (i >= cw->narr)
+			break;
+		w->r = permute_column(cw, cw->order[i], &w->stage, w->buf, &w->err);
+		if (w->r < 0) {
+			atomic_store(&cw->stop, 1);
+			break;
+		}
+		size_t done = atomic_fetch_add(&cw->done, 1) + 1;
+		if (w->progress && fm_progress_report(w->progress, done, cw->narr)) {
+			w->r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+			atomic_store(&cw->stop, 1);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* How many workers permute the columns (threads: 0 = automatic). */
+static int column_threads(int threads, uint64_t n, size_t narr)
+{
+	long cpus;
+
+	if (threads <= 0) {
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n < THREADS_MIN_RECORDS ? 1 : cpus > 0 ? (int)cpus : 1;
+	}
+	if (threads > THREADS_MAX)
+		threads = THREADS_MAX;
+	if ((size_t)threads > narr)
+		threads = narr ? (int)narr : 1;
+	return threads;
+}
+
+/*
+ * Permute every column of cw with nthreads workers; w[0] (the calling
+ * thread) brings the staging buffer it may already have.  Returns the
+ * first worker's error.
+ */
+static int permute_columns(struct colwork *cw, struct worker *w, int nthreads,
+			   const struct fm_progress *progress, struct fm_error *err)
+{
+	int started = 1, r = 0;
+
+	for (int t = 0; t < nthreads; t++) {
+		w[t].cw = cw;
+		w[t].r = 0;
+		w[t].progress = t == 0 ? progress : NULL;
+		memset(&w[t].err, 0, sizeof(w[t].err));
+		w[t].buf = malloc(CHUNK * 8);
+		if (!w[t].buf) {
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+			nthreads = t;
+			goto out;
+		}
+	}
+	for (; started < nthreads; started++)
+		if (pthread_create(&w[started].thread, NULL, column_worker, &w[started]) != 0)
+			break;   /* fewer workers do the same work */
+	column_worker(&w[0]);
+	for (int t = 1; t < started; t++)
+		pthread_join(w[t].thread, NULL);
+	/* a real failure rather than the cancellation it caused elsewhere */
+	for (int t = 0; t < started; t++)
+		if (w[t].r < 0 && (r == 0 || r == FM_ECANCEL)) {
+			r = w[t].r;
+			*err = w[t].err;
+		}
+out:
+	for (int t = 0; t < nthreads; t++)
+		free(w[t].buf);
+	return r;
+}
+
 int fm_sort_binary(const char *input, const char *output,
 		   const struct fm_sort_opts *o, struct fm_sort_result *res,
 		   struct fm_error *err)
 {
 	struct sarray arr[FM_NFIELDS];
-	size_t narr = 0;
+	size_t narr = 0, order[FM_NFIELDS];
 	uint64_t total = 0, first, end, n;
-	uint64_t *perm = NULL;
+	struct perm pm = { NULL, 0 };
 	struct kcol kc[64];
 	char *tmp[FM_NFIELDS] = { NULL };
 	char *tmpdir = NULL;
 	const char *wd = output;
-	unsigned char *buf = NULL;
-	struct stage stage = { NULL, 0 };
-	int in_place, keep[FM_NFIELDS] = { 0 };
+	struct worker w[THREADS_MAX];
+	int in_place, keep[FM_NFIELDS] = { 0 }, nthreads;
 	char ipath[PATH_MAX] = "", icode = 0;
 	struct fm_sort_result rs;
 	int r;
 
 	memset(&rs, 0, sizeof(rs));
 	memset(arr, 0, sizeof(arr));
+	memset(w, 0, sizeof(w));
 	if (o->nkeys > 64)
 		return fm_error_set(err, FM_EINVAL, "too many key fields (%zu, at most 64)",
 				    o->nkeys);
@@ -893,7 +1287,7 @@ int fm_sort_binary(const char *input, const char *output,
 			goto out;
 	}
 	if (icode) {
-		r = load_index(ipath, icode, n, &perm, err);
+		r = load_index(ipath, icode, n, o->wide_index, &pm, err);
 		if (r < 0)
 			goto out;
 		rs.index_reused = 1;
@@ -924,24 +1318,23 @@ int fm_sort_binary(const char *input, const char *output,
 			}
 		}
 		uint64_t *spare = NULL;
-		r = build_perm(kc, o->nkeys, n, &perm, &spare, o->progress, err);
+		r = build_perm(kc, o->nkeys, n, o->wide_index, &pm, &spare, o->progress, err);
 		if (spare) {
-			/* already faulted in: the gather stage reuses it */
-			stage.p = (unsigned char *)spare;
-			stage.size = (size_t)n * sizeof(uint64_t);
+			/* probably faulted in already: the first gather stage reuses it */
+			w[0].stage.p = (unsigned char *)spare;
+			w[0].stage.size = (size_t)n * sizeof(uint64_t);
 		}
 		if (r < 0)
 			goto out;
-		if (o->reverse)
-			for (uint64_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
-				uint64_t t = perm[i];
-				perm[i] = perm[j];
-				perm[j] = t;
-			}
+		if (o->reverse) {
+			r = reverse_perm(&pm, n, err);
+			if (r < 0)
+				goto out;
+		}
 		if (o->index_file) {
 			snprintf(ipath, sizeof(ipath), "%s.%c", o->index_file,
 				 fm_sort_index_code(n));
-			r = save_index(ipath, fm_sort_index_code(n), perm, n, err);
+			r = save_index(ipath, fm_sort_index_code(n), &pm, n, err);
 			if (r < 0)
 				goto out;
 		}
@@ -979,41 +1372,29 @@ int fm_sort_binary(const char *input, const char *output,
 			wd = tmpdir;
 		}
 	}
-	buf = malloc(CHUNK * 8);
-	if (!buf) {
-		r = fm_error_set(err, FM_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t k = 0; k < narr; k++) {
-		struct sarray *s = &arr[k];
-		int constant;
-		const unsigned char *base = column_data(&stage, s, first, n, &constant);
-		if (constant < 0)
-			constant = n == 0 || (base && is_constant(base, s->esize, n));
-		char path[PATH_MAX];
-		int fd;
 
-		if (in_place && constant && n == total) {
-			keep[k] = 1;   /* the file already is its own permutation */
-			continue;
+	/* every column, largest first (the workers finish together) */
+	for (size_t k = 0; k < narr; k++) {
+		size_t j = k;
+		while (j > 0 && arr[order[j - 1]].esize < arr[k].esize) {
+			order[j] = order[j - 1];
+			j--;
 		}
-		if (s->map && base == s->map + first * s->esize)
-			madvise((void *)s->map, s->maplen, constant ? MADV_SEQUENTIAL : MADV_WILLNEED);
-		snprintf(path, sizeof(path), "%s/%s.%c", wd, fm_field_name(s->field), s->code);
-		r = fm_tmpfile_beside(path, &tmp[k], &fd, err);
-		if (r < 0)
-			goto out;
-		r = write_permuted(fd, s, base, perm, n, constant, buf, err);
-		if (close(fd) < 0 && r == 0)
-			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
-		unmap(s);   /* keep only one column's pages mapped at a time */
-		if (r < 0)
-			goto out;
-		if (fm_progress_report(o->progress, k + 1, narr)) {
-			r = fm_error_set(err, FM_ECANCEL, "cancelled");
-			goto out;
-		}
+		order[j] = k;
 	}
+	struct colwork cw = {
+		.arr = arr, .order = order, .narr = narr, .pm = &pm,
+		.first = first, .n = n, .total = total, .in_place = in_place,
+		.wd = wd, .tmp = tmp, .keep = keep,
+	};
+	atomic_init(&cw.next, 0);
+	atomic_init(&cw.done, 0);
+	atomic_init(&cw.stop, 0);
+	nthreads = column_threads(o->threads, n, narr);
+	r = permute_columns(&cw, w, nthreads, o->progress, err);
+	if (r < 0)
+		goto out;
+
 	/* every file is complete: move them into place */
 	for (size_t k = 0; k < narr; k++) {
 		char path[PATH_MAX];
@@ -1060,8 +1441,8 @@ out:
 		rmdir(tmpdir);
 		free(tmpdir);
 	}
-	big_free(stage.p);
-	free(buf);
-	big_free(perm);
+	for (int t = 0; t < THREADS_MAX; t++)
+		big_free(w[t].stage.p);
+	big_free(pm.p);
 	return r;
 }
