@@ -2,7 +2,9 @@
  * test-sort.c - sort (SPEC 5): the permutation against a qsort-based
  * ordering done here (keys, then input position, so ties keep input
  * order), reverse, in place, index files (code, reuse, bad ones),
- * skip_in/count_in, other array codes, and errors.
+ * skip_in/count_in, other array codes, and errors; input already in
+ * order (identity index), every worker count and index entry width, and
+ * permutation edge cases.
  */
 #include <dirent.h>
 #include <math.h>
@@ -548,6 +550,244 @@ static void test_perm_wide(void **state)
 	free(t);
 }
 
+/* The same sort with every worker count and index entry width. */
+static const struct { int threads, wide; } g_variants[] = {
+	{ 1, 0 }, { 2, 0 }, { 3, 1 }, { 1, 1 },
+};
+#define NVARIANTS (sizeof(g_variants) / sizeof(g_variants[0]))
+
+static int sort_variant(const char *in, const char *out, const int *keys,
+			size_t nkeys, int reverse, const char *index, int64_t skip,
+			int64_t count, size_t v, struct fm_error *err)
+{
+	struct fm_sort_opts o;
+	fm_sort_opts_init(&o);
+	o.keys = keys;
+	o.nkeys = nkeys;
+	o.reverse = reverse;
+	o.index_file = index;
+	o.skip_in = skip;
+	if (count >= 0)
+		o.count_in = count;
+	o.threads = g_variants[v].threads;
+	o.wide_index = g_variants[v].wide;
+	return fm_sort_binary(in, out, &o, NULL, err);
+}
+
+/* Whether every file of dir a has the same bytes in dir b. */
+static void assert_same_files(const char *a, const char *b)
+{
+	DIR *d = opendir(a);
+	struct dirent *e;
+	char pa[1024], pb[1024];
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t la, lb;
+		snprintf(pa, sizeof(pa), "%s/%s", a, e->d_name);
+		snprintf(pb, sizeof(pb), "%s/%s", b, e->d_name);
+		char *x = tu_read_file(pa, &la), *y = tu_read_file(pb, &lb);
+		if (la != lb || memcmp(x, y, la))
+			fail_msg("%s and %s differ", pa, pb);
+		free(x);
+		free(y);
+	}
+	closedir(d);
+}
+
+/*
+ * Input already in key order: the index is the identity (columns copied,
+ * or left alone in place), against qsort for every variant, both
+ * directions, a cut range, a saved and a reused index.
+ */
+static void test_presorted(void **state)
+{
+	(void)state;
+	const size_t n = 20000;
+	rec_t *r = random_records(n, 21);
+	static const int k[] = { FM_FIRST, FM_FIRST_MS };
+	static const int k3[] = { FM_FIRST, FM_PROT, FM_FIRST_MS };
+	struct fm_error err = { 0 };
+	struct stat st;
+	char out[64], idx[64];
+
+	/* the records in (first, first_ms) order, ties kept */
+	size_t *o0 = expected_order(r, n, k, 2, 0);
+	rec_t *s = malloc(n * sizeof(*s));
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		s[i] = r[o0[i]];
+	free(o0);
+	write_dir(tu_path("ps-in"), s, n);
+	for (size_t v = 0; v < NVARIANTS; v++) {
+		for (int rev = 0; rev < 2; rev++) {
+			snprintf(out, sizeof(out), "ps-out-%zu-%d", v, rev);
+			snprintf(idx, sizeof(idx), "ps-idx-%zu-%d", v, rev);
+			if (sort_variant(tu_path("ps-in"), tu_path(out), k, 2, rev,
+					 tu_path(idx), 0, -1, v, &err) < 0)
+				fail_msg("%s", err.msg);
+			size_t *order = expected_order(s, n, k, 2, rev);
+			for (size_t i = 0; !rev && i < n; i++)
+				assert_int_equal(order[i], i);   /* it is in order */
+			check_sorted(tu_path(out), s, 0, order, n);
+			/* the index holds the order, also the identity */
+			assert_int_equal(fm_sort_index_code(n), 'H');
+			snprintf(idx, sizeof(idx), "ps-idx-%zu-%d.H", v, rev);
+			size_t len;
+			char *raw = tu_read_file(tu_path(idx), &len);
+			assert_int_equal(len, 2 * n);
+			for (size_t i = 0; i < n; i++) {
+				uint16_t x;
+				memcpy(&x, raw + 2 * i, 2);
+				assert_int_equal(x, order[i]);
+			}
+			free(raw);
+			/* reused (an identity index too) */
+			snprintf(out, sizeof(out), "ps-re-%zu-%d", v, rev);
+			snprintf(idx, sizeof(idx), "ps-idx-%zu-%d", v, rev);
+			if (sort_variant(tu_path("ps-in"), tu_path(out), NULL, 0, 0,
+					 tu_path(idx), 0, -1, v, &err) < 0)
+				fail_msg("%s", err.msg);
+			check_sorted(tu_path(out), s, 0, order, n);
+			free(order);
+		}
+		/* the same bytes as the input, zero columns included */
+		snprintf(out, sizeof(out), "ps-out-%zu-0", v);
+		assert_same_files(tu_path("ps-in"), tu_path(out));
+		/* a cut range of sorted input */
+		snprintf(out, sizeof(out), "ps-cut-%zu", v);
+		if (sort_variant(tu_path("ps-in"), tu_path(out), k, 2, 0, NULL, 1234, 15000,
+				 v, &err) < 0)
+			fail_msg("%s", err.msg);
+		size_t *order = expected_order(s + 1234, 15000, k, 2, 0);
+		check_sorted(tu_path(out), s, 1234, order, 15000);
+		free(order);
+		/* a key group in order after one that is not */
+		snprintf(out, sizeof(out), "ps-k3-%zu", v);
+		if (sort_variant(tu_path("ps-in"), tu_path(out), k3, 3, v % 2, NULL, 0, -1,
+				 v, &err) < 0)
+			fail_msg("%s", err.msg);
+		order = expected_order(s, n, k3, 3, v % 2);
+		check_sorted(tu_path(out), s, 0, order, n);
+		free(order);
+	}
+	/* in place: a whole sorted directory is left as it is; a cut range of
+	 * it is written */
+	write_dir(tu_path("ps-ip"), s, n);
+	struct stat before;
+	assert_int_equal(stat(tu_path("ps-ip/octets.Q"), &before), 0);
+	for (size_t v = 0; v < NVARIANTS; v++)
+		assert_int_equal(sort_variant(tu_path("ps-ip"), tu_path("ps-ip"), k, 2, 0,
+					      NULL, 0, -1, v, &err), 0);
+	assert_int_equal(stat(tu_path("ps-ip/octets.Q"), &st), 0);
+	assert_int_equal(st.st_ino, before.st_ino);
+	assert_same_files(tu_path("ps-in"), tu_path("ps-ip"));
+	assert_int_equal(sort_variant(tu_path("ps-ip"), tu_path("ps-ip"), k, 2, 0, NULL,
+				      300, 500, 1, &err), 0);
+	size_t *order = expected_order(s + 300, 500, k, 2, 0);
+	check_sorted(tu_path("ps-ip"), s, 300, order, 500);
+	free(order);
+	free(s);
+	free(r);
+}
+
+/*
+ * Unsorted input, keys mixing packed groups, a wide key and keys already
+ * in order behind it: every variant against qsort, both directions.
+ */
+static void test_variants(void **state)
+{
+	(void)state;
+	const size_t n = 70000;      /* >= 65536: threads by default too */
+	rec_t *r = random_records(n, 22);
+	static const int k1[] = { FM_FIRST, FM_FIRST_MS };
+	static const int k2[] = { FM_OCTETS, FM_AGGS };          /* wide, then constant */
+	static const int k3[] = { FM_PROT, FM_OCTETS, FM_SP };    /* packed, wide, packed */
+	static const int k4[] = { FM_SA0, FM_DP };                /* all zero, then packed */
+	const struct { const int *k; size_t n; } cases[] = {
+		{ k1, 2 }, { k2, 2 }, { k3, 3 }, { k4, 2 },
+	};
+	struct fm_error err = { 0 };
+	char out[64];
+
+	/* aggs counts up: a key already in order that is not the input's */
+	for (size_t i = 0; i < n; i++)
+		r[i].v[FM_AGGS] = (int64_t)(i / 7);
+	write_dir(tu_path("v-in"), r, n);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		for (int rev = 0; rev < 2; rev++) {
+			size_t *order = expected_order(r, n, cases[c].k, cases[c].n, rev);
+			for (size_t v = 0; v < NVARIANTS; v++) {
+				snprintf(out, sizeof(out), "v-out-%zu-%d-%zu", c, rev, v);
+				if (sort_variant(tu_path("v-in"), tu_path(out), cases[c].k,
+						 cases[c].n, rev, NULL, 0, -1, v, &err) < 0)
+					fail_msg("%s", err.msg);
+				check_sorted(tu_path(out), r, 0, order, n);
+			}
+			free(order);
+		}
+	free(r);
+}
+
+/*
+ * The permutation alone against qsort on key sets that take each path:
+ * already in order, reversed, all equal, extreme values (0 and
+ * UINT64_MAX in one key: a pair sort), one record.
+ */
+static void test_perm_edges(void **state)
+{
+	(void)state;
+	const size_t n = 30000;
+	uint64_t seed = 23;
+	uint64_t *k0 = malloc(n * 8), *k1 = malloc(n * 8), *t = malloc(n * 24);
+	uint64_t *perm = NULL;
+	struct fm_error err = { 0 };
+	const uint64_t *keys[] = { k0, k1 };
+	assert_non_null(k0);
+	assert_non_null(k1);
+	assert_non_null(t);
+	for (int mode = 0; mode < 7; mode++) {
+		for (size_t i = 0; i < n; i++) {
+			switch (mode) {
+			case 0: k0[i] = i / 3; k1[i] = i % 3; break;              /* in order */
+			case 1: k0[i] = n - i / 3; k1[i] = 5; break;               /* reversed */
+			case 2: k0[i] = 7; k1[i] = 7; break;                       /* all equal */
+			case 3:                                                    /* extremes */
+				k0[i] = tu_rand(&seed) % 2 ? UINT64_MAX : 0;
+				k1[i] = tu_rand(&seed) % 3 ? UINT64_MAX - tu_rand(&seed) % 2 : tu_rand(&seed) % 2;
+				break;
+			case 4: k0[i] = UINT64_MAX - i; k1[i] = tu_rand(&seed) % 2; break;
+			case 5: k0[i] = i; k1[i] = tu_rand(&seed); break;          /* in order, wide below */
+			default:                                                   /* in order but one */
+				k0[i] = i / 2;
+				k1[i] = 0;
+				if (i == n / 2)
+					k0[i] = 0;
+				break;
+			}
+			t[3 * i] = k0[i];
+			t[3 * i + 1] = k1[i];
+			t[3 * i + 2] = i;
+		}
+		assert_int_equal(fm_sort_perm_u64(keys, 2, n, &perm, &err), 0);
+		qsort(t, n, 24, cmp_u64_pos);
+		for (size_t i = 0; i < n; i++)
+			if (perm[i] != t[3 * i + 2])
+				fail_msg("mode %d: perm[%zu] = %llu, expected %llu", mode, i,
+					 (unsigned long long)perm[i], (unsigned long long)t[3 * i + 2]);
+		free(perm);
+	}
+	k0[0] = 3;
+	k1[0] = UINT64_MAX;
+	assert_int_equal(fm_sort_perm_u64(keys, 2, 1, &perm, &err), 0);
+	assert_int_equal(perm[0], 0);
+	free(perm);
+	free(k0);
+	free(k1);
+	free(t);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -604,6 +844,9 @@ int main(void)
 		cmocka_unit_test(test_staged_columns),
 		cmocka_unit_test(test_other_codes),
 		cmocka_unit_test(test_perm_wide),
+		cmocka_unit_test(test_presorted),
+		cmocka_unit_test(test_variants),
+		cmocka_unit_test(test_perm_edges),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
