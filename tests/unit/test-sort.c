@@ -604,7 +604,7 @@ static void assert_same_files(const char *a, const char *b)
 static void test_presorted(void **state)
 {
 	(void)state;
-	const size_t n = 20000;
+	const size_t n = 8000;
 	rec_t *r = random_records(n, 21);
 	static const int k[] = { FM_FIRST, FM_FIRST_MS };
 	static const int k3[] = { FM_FIRST, FM_PROT, FM_FIRST_MS };
@@ -657,11 +657,11 @@ static void test_presorted(void **state)
 		assert_same_files(tu_path("ps-in"), tu_path(out));
 		/* a cut range of sorted input */
 		snprintf(out, sizeof(out), "ps-cut-%zu", v);
-		if (sort_variant(tu_path("ps-in"), tu_path(out), k, 2, 0, NULL, 1234, 15000,
+		if (sort_variant(tu_path("ps-in"), tu_path(out), k, 2, 0, NULL, 1234, 5000,
 				 v, &err) < 0)
 			fail_msg("%s", err.msg);
-		size_t *order = expected_order(s + 1234, 15000, k, 2, 0);
-		check_sorted(tu_path(out), s, 1234, order, 15000);
+		size_t *order = expected_order(s + 1234, 5000, k, 2, 0);
+		check_sorted(tu_path(out), s, 1234, order, 5000);
 		free(order);
 		/* a key group in order after one that is not */
 		snprintf(out, sizeof(out), "ps-k3-%zu", v);
@@ -699,7 +699,7 @@ static void test_presorted(void **state)
 static void test_variants(void **state)
 {
 	(void)state;
-	const size_t n = 70000;      /* >= 65536: threads by default too */
+	const size_t n = 12000;
 	rec_t *r = random_records(n, 22);
 	static const int k1[] = { FM_FIRST, FM_FIRST_MS };
 	static const int k2[] = { FM_OCTETS, FM_AGGS };          /* wide, then constant */
