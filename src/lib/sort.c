@@ -22,17 +22,17 @@
  *    --reverse flips the final order.  The permutation has 4-byte entries
  *    up to 2^32 records, else 8; the input order is kept as "identity".
  * 3. Each field array is then permuted on its own, by up to 4 threads
- *    taking the columns largest first: the input is read into the
- *    thread's reused staging buffer (memory mapped when under 2 MiB or
- *    over 2 GiB), gathered through the index in chunks and written to a
- *    temporary file.  A column whose values are all equal is written
+ *    taking the columns largest first: the first thread reads its input
+ *    into a reused staging buffer (the others, and columns under 2 MiB or
+ *    over 2 GiB, use the memory map), gathers it through the index in
+ *    chunks and writes a temporary file.  A column whose values are all equal is written
  *    without gathering (and left untouched when sorting a whole directory
  *    in place); with the identity, columns are copied by the kernel
  *    (copy_file_range) or, in place, left alone.  Every file is renamed
  *    into place only when all are done.
  * Memory: 12 bytes per record while a two-pass index is built (up to 20,
- * or 48 for a very wide key), then the index (4 bytes per record) plus a
- * staging buffer of up to 8 bytes per record per thread, plus chunks.
+ * or 48 for a very wide key), then the index (4 bytes per record) plus
+ * one staging buffer of up to 8 bytes per record, plus chunks.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -894,7 +894,11 @@ static int is_constant(const unsigned char *p, size_t es, uint64_t n)
  * Random reads through the index are dominated by TLB misses on 4 KiB
  * pages of the file mapping, so a column that is not too large is first
  * copied (sequentially) into an anonymous buffer backed by transparent
- * huge pages where the kernel allows it, and gathered from there.
+ * huge pages where the kernel allows it, and gathered from there.  But
+ * freshly allocated memory costs more to fault in than those TLB misses
+ * (measured on the 2-core VM: another 52 MB buffer added more system time
+ * than the second thread saved), so only the first worker stages, in the
+ * buffer the index build leaves; the others gather from the mapping.
  */
 #define STAGE_MAX ((size_t)1 << 31)
 #define HUGE_ALIGN ((size_t)2 << 20)
@@ -902,6 +906,7 @@ static int is_constant(const unsigned char *p, size_t es, uint64_t n)
 struct stage {
 	unsigned char *p;          /* big_alloc */
 	size_t size;
+	int map_only;              /* no buffer: gather from the mapping */
 };
 
 /*
@@ -919,7 +924,7 @@ static const unsigned char *column_data(struct stage *st, const struct sarray *s
 	int fd;
 
 	*constant = -1;   /* unknown */
-	if (!base || len > STAGE_MAX || len < HUGE_ALIGN)
+	if (!base || st->map_only || len > STAGE_MAX || len < HUGE_ALIGN)
 		return base;
 	if (st->size < len) {
 		big_free(st->p);
@@ -1214,6 +1219,9 @@ static int permute_columns(struct colwork *cw, struct worker *w, int nthreads,
 		w[t].cw = cw;
 		w[t].r = 0;
 		w[t].progress = t == 0 ? progress : NULL;
+		/* fresh memory is costly to fault in: only the first worker
+		 * stages (in the buffer the index build left, when it did) */
+		w[t].stage.map_only = t > 0;
 		memset(&w[t].err, 0, sizeof(w[t].err));
 		w[t].buf = malloc(CHUNK * 8);
 		if (!w[t].buf) {
