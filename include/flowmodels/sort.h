@@ -29,8 +29,9 @@ struct fm_sort_opts {
 	const char *index_file;   /* INDEX base name (or NULL) */
 	int64_t skip_in;          /* SPEC 3: <= 0 none */
 	int64_t count_in;         /* FM_UNLIMITED when absent; <= 0 none */
-	int threads;              /* workers permuting the columns; 0 = one
-	                             per CPU (one for small inputs), at most 4 */
+	int threads;              /* threads sorting and permuting the
+	                             columns; 0 = one per CPU (one for small
+	                             inputs), at most 4 */
 	int wide_index;           /* tests: 8-byte in-memory index entries
 	                             even when 4 would do (over 2^32 records) */
 	const struct fm_log *log;

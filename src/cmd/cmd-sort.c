@@ -28,7 +28,7 @@ static const struct cmd_opt sort_opts[] = {
 	{ OPT_INDEX, 'I', "index-file", CMD_OPT_STR, "INDEX",
 	  "save the permutation as INDEX.{B,H,I,Q}, or reuse it when it exists", "file" },
 	{ OPT_THREADS, 0, "threads", CMD_OPT_INT, "N",
-	  "threads writing the permuted arrays (default: all CPUs, at most 4; one for small inputs)", NULL },
+	  "threads sorting and writing the permuted arrays (default: all CPUs, at most 4; one for small inputs)", NULL },
 	CMD_OPTS_CUT,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END

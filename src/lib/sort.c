@@ -18,7 +18,8 @@
  *    no array of packed keys is ever materialised: on this kind of machine
  *    fresh memory is what costs (the kernel zeroes and faults it in).  A
  *    key too wide to share a word with the position is sorted as (key,
- *    position) pairs.  LSD passes are stable, so ties keep input order;
+ *    position) pairs.  The packed passes are shared by up to 4 threads,
+ *    each taking an equal part of the records.  LSD passes are stable, so ties keep input order;
  *    --reverse flips the final order.  The permutation has 4-byte entries
  *    up to 2^32 records, else 8; the input order is kept as "identity".
  * 3. Each field array is then permuted on its own, by up to 4 threads
@@ -57,6 +58,10 @@ static const char all_codes[] = "bBhHiIlLqQfd";
 #define DIGIT_MAX 12
 #define NPASS_MAX ((64 + DIGIT - 1) / DIGIT)
 #define CHUNK 65536
+/* threads sorting and permuting: at most, and the smallest input that
+ * gets more than one by default */
+#define THREADS_MAX 4
+#define THREADS_MIN_RECORDS 65536
 
 /* A key column: raw values of one code (p == NULL: all zeros). */
 struct kcol {
@@ -322,40 +327,219 @@ static void pbuf_others(int cur, int *x, int *y)
  * a free buffer, so 2 passes write one word buffer and half of another.
  * Digits of up to DIGIT_MAX bits, constant digits skipped; a group already
  * in order (checked while the digits are counted) leaves *cur as it is.
+ *
+ * Every pass is split among nthr threads by source position (parts of
+ * equal size).  Part t writes its records of digit d after those of parts
+ * before it, so the passes stay stable; the offsets come from per-part
+ * histograms: of the counting pass for the first sort pass, and for each
+ * later pass counted by the previous one as it writes (by the part of the
+ * destination position each word lands in).
  */
-static int sort_packed(const struct kcol *kc, size_t lo, size_t hi, int sum,
-		       uint64_t n, int posbits, int wide, struct pbuf *pb, int *cur,
-		       uint64_t *count, uint64_t *blk)
+#define RX_PARTS THREADS_MAX
+
+struct rx_job;
+
+struct rx_part {
+	struct rx_job *job;
+	uint64_t from, to;          /* source positions of this part */
+	uint64_t *cnt;              /* [pass][digit]: counts, then offsets */
+	uint64_t *nxt;              /* [part][digit]: the next pass's counts */
+	uint64_t *blk;              /* BLOCK key words */
+	uint64_t down;              /* keys out of order (with the record before) */
+};
+
+struct rx_job {
+	const struct kcol *kc;
+	size_t lo, hi;
+	struct perm old;
+	uint64_t n, mask, posmask;
+	int posbits, passes, w, wide, nthr;
+	uint64_t bound[RX_PARTS + 1];
+	/* the pass being run */
+	int t, last, digit, next_digit;
+	const uint64_t *src;
+	void *dst;
+	struct rx_part part[RX_PARTS];
+};
+
+/* The part of destination position d. */
+static inline int rx_part_of(const struct rx_job *job, uint64_t d)
 {
-	const struct perm old = { *cur < 0 ? NULL : pb->b[*cur], wide };
-	const uint64_t posmask = posbits == 64 ? UINT64_MAX : (UINT64_C(1) << posbits) - 1;
-	int passes, w, act[NPASS_MAX], m = 0, x, y;
+	int h = 0;
+
+	while (h + 1 < job->nthr && d >= job->bound[h + 1])
+		h++;
+	return h;
+}
+
+static void *rx_count(void *arg)
+{
+	struct rx_part *pt = arg;
+	const struct rx_job *job = pt->job;
 	uint64_t prev = 0, down = 0;
 
-	radix_plan(sum, &passes, &w);
-	const unsigned nb = 1u << w;
-	const uint64_t mask = nb - 1;
-	memset(count, 0, ((size_t)passes << w) * sizeof(*count));
-	for (uint64_t i = 0; i < n; i += BLOCK) {
-		uint64_t k = n - i < BLOCK ? n - i : BLOCK;
-		key_block(blk, kc, lo, hi, &old, i, k);
+	if (pt->from > 0 && pt->from < pt->to) {
+		key_block(pt->blk, job->kc, job->lo, job->hi, &job->old, pt->from - 1, 1);
+		prev = pt->blk[0];
+	}
+	for (uint64_t i = pt->from; i < pt->to; i += BLOCK) {
+		uint64_t k = pt->to - i < BLOCK ? pt->to - i : BLOCK;
+		key_block(pt->blk, job->kc, job->lo, job->hi, &job->old, i, k);
 		for (uint64_t j = 0; j < k; j++) {
-			uint64_t v = blk[j];
+			uint64_t v = pt->blk[j];
 			down |= v < prev;
 			prev = v;
-			radix_count(count, v, passes, w);
+			radix_count(pt->cnt, v, job->passes, job->w);
 		}
 	}
+	pt->down = down;
+	return NULL;
+}
+
+static void *rx_scatter(void *arg)
+{
+	struct rx_part *pt = arg;
+	const struct rx_job *job = pt->job;
+	uint64_t *c = pt->cnt + ((size_t)job->digit << job->w);
+	const uint64_t mask = job->mask, posmask = job->posmask;
+	const int posbits = job->posbits, wide = job->wide;
+	const int ns = posbits + job->next_digit * job->w;
+	const int multi = job->nthr > 1;
+	uint64_t *dst = job->dst;
+
+	/* the destination positions' parts, for the next pass's counts */
+#define RX_NEXT(d, v) do { \
+		if (!job->last) \
+			pt->nxt[((size_t)(multi ? rx_part_of(job, d) : 0) << job->w) + \
+				(((v) >> ns) & mask)]++; \
+	} while (0)
+	if (job->t == 0) {
+		const int s = job->digit * job->w;
+		for (uint64_t i = pt->from; i < pt->to; i += BLOCK) {
+			uint64_t k = pt->to - i < BLOCK ? pt->to - i : BLOCK;
+			const uint64_t *blk = pt->blk;
+			key_block(pt->blk, job->kc, job->lo, job->hi, &job->old, i, k);
+			if (!job->last) {
+				for (uint64_t j = 0; j < k; j++) {
+					uint64_t v = (blk[j] << posbits) | (i + j);
+					uint64_t d = c[(blk[j] >> s) & mask]++;
+					dst[d] = v;
+					RX_NEXT(d, v);
+				}
+			} else if (!job->old.p) {
+				for (uint64_t j = 0; j < k; j++)
+					PERM_PUT(dst, wide, c[(blk[j] >> s) & mask]++, i + j);
+			} else {
+				for (uint64_t j = 0; j < k; j++)
+					PERM_PUT(dst, wide, c[(blk[j] >> s) & mask]++,
+						 perm_at(&job->old, i + j));
+			}
+		}
+	} else {
+		const int s = posbits + job->digit * job->w;
+		const uint64_t *src = job->src;
+		if (!job->last) {
+			for (uint64_t i = pt->from; i < pt->to; i++) {
+				uint64_t v = src[i];
+				uint64_t d = c[(v >> s) & mask]++;
+				dst[d] = v;
+				RX_NEXT(d, v);
+			}
+		} else if (!job->old.p) {
+			for (uint64_t i = pt->from; i < pt->to; i++) {
+				uint64_t v = src[i];
+				PERM_PUT(dst, wide, c[(v >> s) & mask]++, v & posmask);
+			}
+		} else {
+			for (uint64_t i = pt->from; i < pt->to; i++) {
+				uint64_t v = src[i];
+				PERM_PUT(dst, wide, c[(v >> s) & mask]++,
+					 perm_at(&job->old, v & posmask));
+			}
+		}
+	}
+#undef RX_NEXT
+	return NULL;
+}
+
+/* Run fn on every part: the calling thread takes part 0 (and any part
+ * whose thread could not be started). */
+static void rx_run(struct rx_job *job, void *(*fn)(void *))
+{
+	pthread_t th[RX_PARTS];
+	int started[RX_PARTS] = { 0 };
+
+	for (int t = 1; t < job->nthr; t++)
+		started[t] = pthread_create(&th[t], NULL, fn, &job->part[t]) == 0;
+	fn(&job->part[0]);
+	for (int t = 1; t < job->nthr; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			fn(&job->part[t]);
+	}
+}
+
+/* Offsets of pass p: digit by digit, part by part (stable). */
+static void rx_offsets(struct rx_job *job, int p)
+{
+	const size_t nb = (size_t)1 << job->w;
+	uint64_t run = 0;
+
+	for (size_t d = 0; d < nb; d++)
+		for (int t = 0; t < job->nthr; t++) {
+			uint64_t *c = job->part[t].cnt + ((size_t)p << job->w) + d;
+			uint64_t k = *c;
+			*c = run;
+			run += k;
+		}
+}
+
+static int sort_packed(const struct kcol *kc, size_t lo, size_t hi, int sum,
+		       uint64_t n, int posbits, int wide, int nthr, struct pbuf *pb,
+		       int *cur, struct rx_part *parts)
+{
+	struct rx_job job;
+	int act[NPASS_MAX], m = 0, x, y;
+	uint64_t down = 0;
+
+	memset(&job, 0, sizeof(job));
+	job.kc = kc;
+	job.lo = lo;
+	job.hi = hi;
+	job.old.p = *cur < 0 ? NULL : pb->b[*cur];
+	job.old.wide = wide;
+	job.n = n;
+	job.posbits = posbits;
+	job.posmask = posbits == 64 ? UINT64_MAX : (UINT64_C(1) << posbits) - 1;
+	job.wide = wide;
+	radix_plan(sum, &job.passes, &job.w);
+	job.mask = ((uint64_t)1 << job.w) - 1;
+	if ((uint64_t)nthr > n / BLOCK)
+		nthr = n / BLOCK > 1 ? (int)(n / BLOCK) : 1;
+	job.nthr = nthr;
+	const size_t nb = (size_t)1 << job.w;
+	for (int t = 0; t <= nthr; t++)
+		job.bound[t] = n / (uint64_t)nthr * (uint64_t)t + (t == nthr ? n % (uint64_t)nthr : 0);
+	for (int t = 0; t < nthr; t++) {
+		job.part[t] = parts[t];
+		job.part[t].job = &job;
+		job.part[t].from = job.bound[t];
+		job.part[t].to = job.bound[t + 1];
+		memset(job.part[t].cnt, 0, ((size_t)job.passes << job.w) * sizeof(uint64_t));
+	}
+	rx_run(&job, rx_count);
+	for (int t = 0; t < nthr; t++)
+		down |= job.part[t].down;
 	if (!down)
 		return 0;   /* already in order: the stable sort keeps it */
-	for (int p = 0; p < passes; p++) {
-		uint64_t *c = count + (size_t)p * nb, s = 0;
+	for (int p = 0; p < job.passes; p++) {
 		int constant = 0;
-		for (unsigned d = 0; d < nb; d++) {
-			uint64_t t = c[d];
-			constant |= t == n;
-			c[d] = s;
-			s += t;
+		for (size_t d = 0; d < nb && !constant; d++) {
+			uint64_t k = 0;
+			for (int t = 0; t < nthr; t++)
+				k += job.part[t].cnt[((size_t)p << job.w) + d];
+			constant = k == n;
 		}
 		if (!constant)
 			act[m++] = p;
@@ -367,54 +551,33 @@ static int sort_packed(const struct kcol *kc, size_t lo, size_t hi, int sum,
 	/* pass t writes buffer x when t is even, y when odd, and reads the
 	 * previous pass's; the last one writes the new order */
 	for (int t = 0; t < m; t++) {
-		uint64_t *c = count + ((size_t)act[t] << w);
-		const int last = t == m - 1, dsti = t % 2 ? y : x;
-		uint64_t *dst = pb->b[dsti];
-		const uint64_t *src = pb->b[t % 2 ? x : y];
-		if (t == 0) {
-			const int s = act[t] * w;
-			for (uint64_t i = 0; i < n; i += BLOCK) {
-				uint64_t k = n - i < BLOCK ? n - i : BLOCK;
-				key_block(blk, kc, lo, hi, &old, i, k);
-				if (!last) {
-					for (uint64_t j = 0; j < k; j++) {
-						uint64_t v = blk[j];
-						dst[c[(v >> s) & mask]++] = (v << posbits) | (i + j);
-					}
-				} else if (!old.p) {
-					for (uint64_t j = 0; j < k; j++)
-						PERM_PUT(dst, wide, c[(blk[j] >> s) & mask]++, i + j);
-				} else {
-					for (uint64_t j = 0; j < k; j++)
-						PERM_PUT(dst, wide, c[(blk[j] >> s) & mask]++,
-							 perm_at(&old, i + j));
-				}
-			}
-		} else {
-			const int s = posbits + act[t] * w;
-			if (!last) {
-				for (uint64_t i = 0; i < n; i++) {
-					uint64_t v = src[i];
-					dst[c[(v >> s) & mask]++] = v;
-				}
-			} else if (!old.p) {
-				for (uint64_t i = 0; i < n; i++) {
-					uint64_t v = src[i];
-					PERM_PUT(dst, wide, c[(v >> s) & mask]++, v & posmask);
-				}
-			} else {
-				for (uint64_t i = 0; i < n; i++) {
-					uint64_t v = src[i];
-					PERM_PUT(dst, wide, c[(v >> s) & mask]++,
-						 perm_at(&old, v & posmask));
-				}
+		const int dsti = t % 2 ? y : x;
+		job.t = t;
+		job.last = t == m - 1;
+		job.digit = act[t];
+		job.next_digit = job.last ? 0 : act[t + 1];
+		job.dst = pb->b[dsti];
+		job.src = pb->b[t % 2 ? x : y];
+		if (t > 0) {
+			/* this pass's counts per source part: what the last pass
+			 * counted for each destination part */
+			for (int h = 0; h < nthr; h++) {
+				uint64_t *c = job.part[h].cnt + ((size_t)act[t] << job.w);
+				memset(c, 0, nb * sizeof(*c));
+				for (int q = 0; q < nthr; q++)
+					for (size_t d = 0; d < nb; d++)
+						c[d] += job.part[q].nxt[((size_t)h << job.w) + d];
 			}
 		}
-		if (!last || wide)
+		rx_offsets(&job, act[t]);
+		for (int q = 0; q < nthr; q++)
+			memset(job.part[q].nxt, 0, ((size_t)nthr << job.w) * sizeof(uint64_t));
+		rx_run(&job, rx_scatter);
+		if (!job.last || wide)
 			pb->touched[dsti] = 2;
 		else if (!pb->touched[dsti])
 			pb->touched[dsti] = 1;
-		if (last)
+		if (job.last)
 			*cur = dsti;
 	}
 	return 0;
@@ -469,6 +632,22 @@ static int sort_wide(const struct kcol *kc, size_t q, uint64_t n, int wide,
 	return 0;
 }
 
+/* How many threads sort and permute (threads: 0 = automatic). */
+static int column_threads(int threads, uint64_t n, size_t narr)
+{
+	long cpus;
+
+	if (threads <= 0) {
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n < THREADS_MIN_RECORDS ? 1 : cpus > 0 ? (int)cpus : 1;
+	}
+	if (threads > THREADS_MAX)
+		threads = THREADS_MAX;
+	if ((size_t)threads > narr)
+		threads = narr ? (int)narr : 1;
+	return threads;
+}
+
 /*
  * The stable ascending permutation of n records by the key columns, in
  * *out (out->p NULL: the input order).  Keys are sorted last first, each
@@ -478,11 +657,11 @@ static int sort_wide(const struct kcol *kc, size_t q, uint64_t n, int wide,
  * caller may reuse (big_free), or NULL.
  */
 static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
-		      struct perm *out, uint64_t **spare,
+		      int nthr, struct perm *out, uint64_t **spare,
 		      const struct fm_progress *progress, struct fm_error *err)
 {
 	struct pbuf pb;
-	uint64_t *count = NULL, *blk = NULL;
+	struct rx_part parts[RX_PARTS];
 	const int posbits = bit_width(n > 1 ? n - 1 : 1), wide = perm_wide(n, force_wide);
 	int cur = -1, r = 0;
 
@@ -492,10 +671,18 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 	out->wide = wide;
 	if (spare)
 		*spare = NULL;
-	count = malloc((size_t)NPASS_MAX * ((size_t)1 << DIGIT_MAX) * sizeof(*count));
-	blk = malloc(BLOCK * sizeof(*blk));
-	if (!count || !blk)
-		goto oom;
+	memset(parts, 0, sizeof(parts));
+	if (nthr < 1)
+		nthr = 1;
+	if (nthr > RX_PARTS)
+		nthr = RX_PARTS;
+	for (int t = 0; t < nthr; t++) {
+		parts[t].cnt = malloc((size_t)NPASS_MAX * ((size_t)1 << DIGIT_MAX) * sizeof(uint64_t));
+		parts[t].nxt = malloc((size_t)RX_PARTS * ((size_t)1 << DIGIT_MAX) * sizeof(uint64_t));
+		parts[t].blk = malloc(BLOCK * sizeof(uint64_t));
+		if (!parts[t].cnt || !parts[t].nxt || !parts[t].blk)
+			goto oom;
+	}
 	/* value ranges */
 	for (size_t k = 0; k < nkeys; k++) {
 		uint64_t mn = 0, mx = 0;
@@ -514,7 +701,7 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 			goto out;
 		}
 		if (kc[hi].bits > room) {
-			r = sort_wide(kc, hi, n, wide, &pb, &cur, count, blk);
+			r = sort_wide(kc, hi, n, wide, &pb, &cur, parts[0].cnt, parts[0].blk);
 		} else {
 			/* keys lo..hi that fit one word with the position */
 			size_t lo = hi;
@@ -523,7 +710,7 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 				lo--;
 				sum += kc[lo].bits;
 			}
-			r = sort_packed(kc, lo, hi, sum, n, posbits, wide, &pb, &cur, count, blk);
+			r = sort_packed(kc, lo, hi, sum, n, posbits, wide, nthr, &pb, &cur, parts);
 			hi = lo;
 		}
 		if (r < 0)
@@ -550,8 +737,11 @@ oom:
 out:
 	for (int i = 0; i < 3; i++)
 		big_free(pb.b[i]);
-	free(count);
-	free(blk);
+	for (int t = 0; t < RX_PARTS; t++) {
+		free(parts[t].cnt);
+		free(parts[t].nxt);
+		free(parts[t].blk);
+	}
 	return r;
 }
 
@@ -568,7 +758,8 @@ int fm_sort_perm_u64(const uint64_t *const *keys, size_t nkeys, uint64_t n,
 		kc[k].p = (const unsigned char *)keys[k];
 		kc[k].code = 'Q';
 	}
-	r = build_perm(kc, nkeys, n, 0, &pm, NULL, NULL, err);
+	r = build_perm(kc, nkeys, n, 0, column_threads(0, n, THREADS_MAX), &pm, NULL, NULL,
+		       err);
 	free(kc);
 	if (r < 0)
 		return r;
@@ -1096,8 +1287,6 @@ static int same_dir(const char *a, const char *b)
  * more) take the columns in turn, largest first, each with its own staging
  * and chunk buffer; only the calling thread reports progress.
  */
-#define THREADS_MAX 4
-#define THREADS_MIN_RECORDS 65536
 
 struct colwork {
 	struct sarray *arr;
@@ -1187,22 +1376,6 @@ static void *column_worker(void *arg)
 		}
 	}
 	return NULL;
-}
-
-/* How many workers permute the columns (threads: 0 = automatic). */
-static int column_threads(int threads, uint64_t n, size_t narr)
-{
-	long cpus;
-
-	if (threads <= 0) {
-		cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n < THREADS_MIN_RECORDS ? 1 : cpus > 0 ? (int)cpus : 1;
-	}
-	if (threads > THREADS_MAX)
-		threads = THREADS_MAX;
-	if ((size_t)threads > narr)
-		threads = narr ? (int)narr : 1;
-	return threads;
 }
 
 /*
@@ -1326,7 +1499,9 @@ int fm_sort_binary(const char *input, const char *output,
 			}
 		}
 		uint64_t *spare = NULL;
-		r = build_perm(kc, o->nkeys, n, o->wide_index, &pm, &spare, o->progress, err);
+		r = build_perm(kc, o->nkeys, n, o->wide_index,
+			       column_threads(o->threads, n, THREADS_MAX), &pm, &spare,
+			       o->progress, err);
 		if (spare) {
 			/* probably faulted in already: the first gather stage reuses it */
 			w[0].stage.p = (unsigned char *)spare;

@@ -693,27 +693,34 @@ static void test_presorted(void **state)
 }
 
 /*
- * Unsorted input, keys mixing packed groups, a wide key and keys already
- * in order behind it: every variant against qsort, both directions.
+ * Unsorted input, keys mixing packed groups (of 1 to 3 radix passes,
+ * shared by 1 to 3 threads), a wide key and keys already in order behind
+ * it: every variant against qsort, both directions.
  */
 static void test_variants(void **state)
 {
 	(void)state;
-	const size_t n = 12000;
+	const size_t n = 9000;
 	rec_t *r = random_records(n, 22);
 	static const int k1[] = { FM_FIRST, FM_FIRST_MS };
 	static const int k2[] = { FM_OCTETS, FM_AGGS };          /* wide, then constant */
 	static const int k3[] = { FM_PROT, FM_OCTETS, FM_SP };    /* packed, wide, packed */
 	static const int k4[] = { FM_SA0, FM_DP };                /* all zero, then packed */
+	static const int k5[] = { FM_DA3 };                       /* 32 bits: 3 passes */
+	static const int k6[] = { FM_PROT, FM_DA3, FM_OUTIF };    /* 3 passes of 12 bits */
+	static const int k7[] = { FM_LAST };                      /* in order by halves */
 	const struct { const int *k; size_t n; } cases[] = {
-		{ k1, 2 }, { k2, 2 }, { k3, 3 }, { k4, 2 },
+		{ k1, 2 }, { k2, 2 }, { k3, 3 }, { k4, 2 }, { k5, 1 }, { k6, 3 }, { k7, 1 },
 	};
 	struct fm_error err = { 0 };
 	char out[64];
 
-	/* aggs counts up: a key already in order that is not the input's */
-	for (size_t i = 0; i < n; i++)
+	/* aggs counts up: a key already in order that is not the input's;
+	 * last is in order within each half (two threads' parts), not across */
+	for (size_t i = 0; i < n; i++) {
 		r[i].v[FM_AGGS] = (int64_t)(i / 7);
+		r[i].v[FM_LAST] = 1433962800 + (int64_t)((i + n / 2) % n);
+	}
 	write_dir(tu_path("v-in"), r, n);
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
 		for (int rev = 0; rev < 2; rev++) {
