@@ -10,10 +10,11 @@
  *    keys whose ranges fit together are packed into one 64-bit word above
  *    the record's current position (e.g. first|first_ms|position), and
  *    only the key bits are sorted with 11-bit digits (12 when that saves a
- *    pass).  A counting pass over the key columns gives every digit's
- *    histogram and tells whether the keys are already in order (then the
- *    group is not sorted at all); digits that are the same in every record
- *    are skipped.  The first pass computes the words from the key columns
+ *    pass).  A first pass over the key columns finds their ranges and
+ *    whether the records are already in key order (then nothing is
+ *    sorted); a counting pass per key group gives every digit's histogram
+ *    and tells whether the group is in order (then it is not sorted);
+ *    digits that are the same in every record are skipped.  The first pass computes the words from the key columns
  *    in cache-sized blocks and the last writes the permutation itself, so
  *    no array of packed keys is ever materialised: on this kind of machine
  *    fresh memory is what costs (the kernel zeroes and faults it in).  A
@@ -100,32 +101,6 @@ static inline __attribute__((always_inline)) uint64_t map_key(const unsigned cha
 		return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
 	}
 	}
-}
-
-/* The smallest and largest mapped key of records [0, n) (n > 0). */
-static void key_range(const struct kcol *c, uint64_t n, uint64_t *min, uint64_t *max)
-{
-	uint64_t mn = UINT64_MAX, mx = 0;
-
-	if (!c->p) {
-		*min = *max = 0;
-		return;
-	}
-#define RANGE(CODE) case CODE: \
-	for (uint64_t i = 0; i < n; i++) { \
-		uint64_t v = map_key(c->p, CODE, i); \
-		mn = v < mn ? v : mn; \
-		mx = v > mx ? v : mx; \
-	} \
-	break;
-	switch (c->code) {
-	RANGE('B') RANGE('b') RANGE('H') RANGE('h') RANGE('I')
-	RANGE('i') RANGE('L') RANGE('Q') RANGE('l') RANGE('q')
-	RANGE('f') RANGE('d')
-	}
-#undef RANGE
-	*min = mn;
-	*max = mx;
 }
 
 static int bit_width(uint64_t v)
@@ -632,6 +607,158 @@ static int sort_wide(const struct kcol *kc, size_t q, uint64_t n, int wide,
 	return 0;
 }
 
+/*
+ * The first pass over the key columns, an equal part of the records per
+ * thread: every key's value range, and whether the records are already in
+ * key order (each record's keys, compared in order, not below the
+ * previous record's), in which case nothing needs sorting at all.
+ */
+#define SCAN_BLOCK 512
+#define NKEYS_MAX 64
+
+struct scan_part {
+	const struct kcol *kc;
+	size_t nkeys;
+	uint64_t from, to;
+	uint64_t *vals;             /* [key][SCAN_BLOCK]; then the previous record */
+	uint64_t min[NKEYS_MAX], max[NKEYS_MAX];
+	int down;
+};
+
+/* vals[j] = mapped key c of record i + j, j < k; the range updated. */
+static void scan_key(const struct kcol *c, uint64_t i, uint64_t k, uint64_t *vals,
+		     uint64_t *min, uint64_t *max)
+{
+	uint64_t mn = *min, mx = *max;
+
+	if (!c->p) {
+		memset(vals, 0, k * sizeof(*vals));
+		mn = 0;
+		mx = mx > 0 ? mx : 0;
+	} else {
+#define SCAN(CODE) case CODE: \
+		for (uint64_t j = 0; j < k; j++) { \
+			uint64_t v = map_key(c->p, CODE, i + j); \
+			vals[j] = v; \
+			mn = v < mn ? v : mn; \
+			mx = v > mx ? v : mx; \
+		} \
+		break;
+		switch (c->code) {
+		SCAN('B') SCAN('b') SCAN('H') SCAN('h') SCAN('I')
+		SCAN('i') SCAN('L') SCAN('Q') SCAN('l') SCAN('q')
+		SCAN('f') SCAN('d')
+		}
+#undef SCAN
+	}
+	*min = mn;
+	*max = mx;
+}
+
+static void *scan_run(void *arg)
+{
+	struct scan_part *sp = arg;
+	const size_t nk = sp->nkeys;
+	uint64_t *prev = sp->vals + nk * SCAN_BLOCK;
+	int down = 0, have = 0;
+
+	for (size_t q = 0; q < nk; q++) {
+		sp->min[q] = UINT64_MAX;
+		sp->max[q] = 0;
+	}
+	if (sp->from > 0 && sp->from < sp->to) {
+		/* the record before this part */
+		uint64_t mn, mx;
+		for (size_t q = 0; q < nk; q++)
+			scan_key(&sp->kc[q], sp->from - 1, 1, prev + q, &mn, &mx);
+		have = 1;
+	}
+	for (uint64_t i = sp->from; i < sp->to; i += SCAN_BLOCK) {
+		uint64_t k = sp->to - i < SCAN_BLOCK ? sp->to - i : SCAN_BLOCK;
+		for (size_t q = 0; q < nk; q++)
+			scan_key(&sp->kc[q], i, k, sp->vals + q * SCAN_BLOCK, &sp->min[q],
+				 &sp->max[q]);
+		if (down)
+			continue;   /* only the ranges are left to find */
+		for (uint64_t j = 0; j < k && !down; j++) {
+			if (have) {
+				for (size_t q = 0; q < nk; q++) {
+					uint64_t a = prev[q], b = sp->vals[q * SCAN_BLOCK + j];
+					if (a != b) {
+						down = b < a;
+						break;
+					}
+				}
+			}
+			for (size_t q = 0; q < nk; q++)
+				prev[q] = sp->vals[q * SCAN_BLOCK + j];
+			have = 1;
+		}
+	}
+	sp->down = down;
+	return NULL;
+}
+
+/*
+ * The key ranges of records [0, n) into kc[].min, max, bits, with nthr
+ * threads; *in_order: the records are in key order already.  Returns 0 or
+ * FM_ENOMEM.
+ */
+static int scan_keys(struct kcol *kc, size_t nkeys, uint64_t n, int nthr, int *in_order)
+{
+	struct scan_part *sp;
+	pthread_t th[THREADS_MAX];
+	int started[THREADS_MAX] = { 0 }, r = 0;
+
+	if ((uint64_t)nthr > n / SCAN_BLOCK)
+		nthr = n / SCAN_BLOCK > 1 ? (int)(n / SCAN_BLOCK) : 1;
+	if (nthr > THREADS_MAX)
+		nthr = THREADS_MAX;
+	sp = calloc((size_t)nthr, sizeof(*sp));
+	if (!sp)
+		return FM_ENOMEM;
+	for (int t = 0; t < nthr; t++) {
+		sp[t].kc = kc;
+		sp[t].nkeys = nkeys;
+		sp[t].from = n / (uint64_t)nthr * (uint64_t)t;
+		sp[t].to = t == nthr - 1 ? n : n / (uint64_t)nthr * (uint64_t)(t + 1);
+		sp[t].vals = malloc((nkeys + 1) * SCAN_BLOCK * sizeof(uint64_t));
+		if (!sp[t].vals)
+			r = FM_ENOMEM;
+	}
+	if (r == 0) {
+		for (int t = 1; t < nthr; t++)
+			started[t] = pthread_create(&th[t], NULL, scan_run, &sp[t]) == 0;
+		scan_run(&sp[0]);
+		for (int t = 1; t < nthr; t++) {
+			if (started[t])
+				pthread_join(th[t], NULL);
+			else
+				scan_run(&sp[t]);
+		}
+		*in_order = 1;
+		for (size_t q = 0; q < nkeys; q++) {
+			uint64_t mn = UINT64_MAX, mx = 0;
+			for (int t = 0; t < nthr; t++) {
+				mn = sp[t].min[q] < mn ? sp[t].min[q] : mn;
+				mx = sp[t].max[q] > mx ? sp[t].max[q] : mx;
+			}
+			if (n == 0)
+				mn = mx = 0;
+			kc[q].min = mn;
+			kc[q].max = mx;
+			kc[q].bits = bit_width(mx - mn);
+		}
+		for (int t = 0; t < nthr; t++)
+			if (sp[t].down)
+				*in_order = 0;
+	}
+	for (int t = 0; t < nthr; t++)
+		free(sp[t].vals);
+	free(sp);
+	return r;
+}
+
 /* How many threads sort and permute (threads: 0 = automatic). */
 static int column_threads(int threads, uint64_t n, size_t narr)
 {
@@ -683,17 +810,12 @@ static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 		if (!parts[t].cnt || !parts[t].nxt || !parts[t].blk)
 			goto oom;
 	}
-	/* value ranges */
-	for (size_t k = 0; k < nkeys; k++) {
-		uint64_t mn = 0, mx = 0;
-		if (n)
-			key_range(&kc[k], n, &mn, &mx);
-		kc[k].min = mn;
-		kc[k].max = mx;
-		kc[k].bits = bit_width(mx - mn);
-	}
+	/* value ranges; keys already in order need no sort at all */
+	int in_order = 0;
+	if (scan_keys(kc, nkeys, n, nthr, &in_order) < 0)
+		goto oom;
 	const int room = 64 - posbits;
-	for (size_t hi = nkeys; hi-- > 0;) {
+	for (size_t hi = in_order ? 0 : nkeys; hi-- > 0;) {
 		if (kc[hi].bits == 0)
 			continue;
 		if (fm_progress_report(progress, nkeys - hi, nkeys)) {
@@ -748,10 +870,14 @@ out:
 int fm_sort_perm_u64(const uint64_t *const *keys, size_t nkeys, uint64_t n,
 		     uint64_t **perm, struct fm_error *err)
 {
-	struct kcol *kc = calloc(nkeys ? nkeys : 1, sizeof(*kc));
+	struct kcol *kc;
 	struct perm pm;
 	int r;
 
+	if (nkeys > NKEYS_MAX)
+		return fm_error_set(err, FM_EINVAL, "too many key fields (%zu, at most %d)",
+				    nkeys, NKEYS_MAX);
+	kc = calloc(nkeys ? nkeys : 1, sizeof(*kc));
 	if (!kc)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	for (size_t k = 0; k < nkeys; k++) {
@@ -1429,7 +1555,7 @@ int fm_sort_binary(const char *input, const char *output,
 	size_t narr = 0, order[FM_NFIELDS];
 	uint64_t total = 0, first, end, n;
 	struct perm pm = { NULL, 0 };
-	struct kcol kc[64];
+	struct kcol kc[NKEYS_MAX];
 	char *tmp[FM_NFIELDS] = { NULL };
 	char *tmpdir = NULL;
 	const char *wd = output;
@@ -1442,9 +1568,9 @@ int fm_sort_binary(const char *input, const char *output,
 	memset(&rs, 0, sizeof(rs));
 	memset(arr, 0, sizeof(arr));
 	memset(w, 0, sizeof(w));
-	if (o->nkeys > 64)
-		return fm_error_set(err, FM_EINVAL, "too many key fields (%zu, at most 64)",
-				    o->nkeys);
+	if (o->nkeys > NKEYS_MAX)
+		return fm_error_set(err, FM_EINVAL, "too many key fields (%zu, at most %d)",
+				    o->nkeys, NKEYS_MAX);
 	r = list_fields(input, arr, &narr, &total, err);
 	if (r < 0)
 		return r;

@@ -709,8 +709,10 @@ static void test_variants(void **state)
 	static const int k5[] = { FM_DA3 };                       /* 32 bits: 3 passes */
 	static const int k6[] = { FM_PROT, FM_DA3, FM_OUTIF };    /* 3 passes of 12 bits */
 	static const int k7[] = { FM_LAST };                      /* in order by halves */
+	static const int k8[] = { FM_LAST_MS, FM_FIRST_MS };      /* far wider at the end */
 	const struct { const int *k; size_t n; } cases[] = {
 		{ k1, 2 }, { k2, 2 }, { k3, 3 }, { k4, 2 }, { k5, 1 }, { k6, 3 }, { k7, 1 },
+		{ k8, 2 },
 	};
 	struct fm_error err = { 0 };
 	char out[64];
@@ -720,6 +722,10 @@ static void test_variants(void **state)
 	for (size_t i = 0; i < n; i++) {
 		r[i].v[FM_AGGS] = (int64_t)(i / 7);
 		r[i].v[FM_LAST] = 1433962800 + (int64_t)((i + n / 2) % n);
+		/* the range of last_ms is only known from the last records (the
+		 * last thread's part) */
+		r[i].v[FM_LAST_MS] = i < n - 100 ? r[i].v[FM_LAST_MS] % 100
+						: 3000 + r[i].v[FM_LAST_MS] * 60;
 	}
 	write_dir(tu_path("v-in"), r, n);
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
