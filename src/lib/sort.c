@@ -668,7 +668,7 @@ static void *scan_run(void *arg)
 	}
 	if (sp->from > 0 && sp->from < sp->to) {
 		/* the record before this part */
-		uint64_t mn, mx;
+		uint64_t mn = UINT64_MAX, mx = 0;
 		for (size_t q = 0; q < nk; q++)
 			scan_key(&sp->kc[q], sp->from - 1, 1, prev + q, &mn, &mx);
 		have = 1;
@@ -680,20 +680,39 @@ static void *scan_run(void *arg)
 				 &sp->max[q]);
 		if (down)
 			continue;   /* only the ranges are left to find */
-		for (uint64_t j = 0; j < k && !down; j++) {
-			if (have) {
+		/* record j against j - 1 (the first against the previous block) */
+		const uint64_t *v0 = sp->vals, *v1 = sp->vals + SCAN_BLOCK;
+		if (have)
+			for (size_t q = 0; q < nk; q++)
+				if (prev[q] != v0[q * SCAN_BLOCK]) {
+					down = v0[q * SCAN_BLOCK] < prev[q];
+					break;
+				}
+		if (nk == 1) {
+			uint64_t d = 0;
+			for (uint64_t j = 1; j < k; j++)
+				d |= v0[j] < v0[j - 1];
+			down |= d != 0;
+		} else if (nk == 2) {
+			uint64_t d = 0;
+			for (uint64_t j = 1; j < k; j++)
+				d |= (v0[j] < v0[j - 1]) |
+				     ((v0[j] == v0[j - 1]) & (v1[j] < v1[j - 1]));
+			down |= d != 0;
+		} else {
+			for (uint64_t j = 1; j < k && !down; j++)
 				for (size_t q = 0; q < nk; q++) {
-					uint64_t a = prev[q], b = sp->vals[q * SCAN_BLOCK + j];
+					uint64_t a = sp->vals[q * SCAN_BLOCK + j - 1];
+					uint64_t b = sp->vals[q * SCAN_BLOCK + j];
 					if (a != b) {
 						down = b < a;
 						break;
 					}
 				}
-			}
-			for (size_t q = 0; q < nk; q++)
-				prev[q] = sp->vals[q * SCAN_BLOCK + j];
-			have = 1;
 		}
+		for (size_t q = 0; q < nk; q++)
+			prev[q] = sp->vals[q * SCAN_BLOCK + k - 1];
+		have = 1;
 	}
 	sp->down = down;
 	return NULL;
@@ -1339,6 +1358,28 @@ static int all_zero(const unsigned char *p, size_t len)
 }
 
 /*
+ * Whether bytes [off, off + len) of column s are all zero: a hole in a
+ * sparse file is found without reading, data is read through the mapping
+ * (no copy) until a piece is not zero.
+ */
+static int zero_range(const struct sarray *s, int fd, off_t off, size_t len)
+{
+	off_t data = lseek(fd, off, SEEK_DATA);
+
+	if ((data < 0 && errno == ENXIO) || (data >= 0 && (uint64_t)data >= (uint64_t)off + len))
+		return 1;   /* no data there: a hole */
+	if (!s->map || (uint64_t)off + len > s->maplen)
+		return 0;
+	for (size_t done = 0; done < len;) {
+		size_t k = len - done < ((size_t)1 << 20) ? len - done : (size_t)1 << 20;
+		if (!all_zero(s->map + off + done, k))
+			return 0;
+		done += k;
+	}
+	return 1;
+}
+
+/*
  * Records [first, first + n) of column s in input order (the identity
  * permutation) into fd: an all-zero column becomes a sparse file;
  * otherwise the kernel copies the bytes between the files
@@ -1355,23 +1396,12 @@ static int copy_column(int fd, const struct sarray *s, uint64_t first, uint64_t 
 
 	if (in < 0)
 		return fm_error_set(err, FM_EIO, "%s: %s", s->path, strerror(errno));
-	/* all zeros? (read until a piece is not) */
-	while (done < len) {
-		size_t want = len - done < bufsize ? len - done : bufsize;
-		ssize_t k = pread(in, buf, want, off + (off_t)done);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0 || !all_zero(buf, (size_t)k))
-			break;
-		done += (size_t)k;
-	}
-	if (done == len) {
+	if (zero_range(s, in, off, len)) {
 		if (ftruncate(fd, (off_t)len) < 0)
 			r = fm_error_set(err, FM_EIO, "%s: %s", s->path, strerror(errno));
 		close(in);
 		return r;
 	}
-	done = 0;
 	while (done < len) {
 		loff_t from = (loff_t)off + (loff_t)done;
 		ssize_t k = copy_file_range(in, &from, fd, NULL, len - done, 0);
@@ -1454,8 +1484,17 @@ static int permute_column(struct colwork *cw, size_t k, struct stage *st,
 			return 0;
 		}
 	} else {
-		base = column_data(st, s, cw->first, cw->n, &constant);
-		if (constant < 0)
+		int zfd = open(s->path, O_RDONLY | O_CLOEXEC);
+		int zero = zfd >= 0 && cw->n &&
+			   zero_range(s, zfd, (off_t)(cw->first * s->esize),
+				      (size_t)cw->n * s->esize);
+		if (zfd >= 0)
+			close(zfd);
+		/* all zeros: nothing to read or gather (base NULL) */
+		base = zero ? NULL : column_data(st, s, cw->first, cw->n, &constant);
+		if (zero)
+			constant = 1;
+		else if (constant < 0)
 			constant = cw->n == 0 || (base && is_constant(base, s->esize, cw->n));
 		if (cw->in_place && constant && cw->n == cw->total) {
 			cw->keep[k] = 1;   /* the file already is its own permutation */

@@ -672,6 +672,27 @@ static void test_presorted(void **state)
 		check_sorted(tu_path(out), s, 0, order, n);
 		free(order);
 	}
+	/* outputs have their all-zero columns as holes: sorted again, in order
+	 * (the input's bytes) and from reversed (a gather) */
+	if (sort_variant(tu_path("ps-out-0-0"), tu_path("ps-again"), k, 2, 0, NULL, 0, -1, 1,
+			 &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_same_files(tu_path("ps-in"), tu_path("ps-again"));
+	{
+		size_t *ro = expected_order(s, n, k, 2, 1);
+		rec_t *rv = malloc(n * sizeof(*rv));
+		assert_non_null(rv);
+		for (size_t i = 0; i < n; i++)
+			rv[i] = s[ro[i]];
+		free(ro);
+		if (sort_variant(tu_path("ps-out-0-1"), tu_path("ps-again-rev"), k, 2, 0, NULL,
+				 0, -1, 1, &err) < 0)
+			fail_msg("%s", err.msg);
+		size_t *order = expected_order(rv, n, k, 2, 0);
+		check_sorted(tu_path("ps-again-rev"), rv, 0, order, n);
+		free(order);
+		free(rv);
+	}
 	/* in place: a whole sorted directory is left as it is; a cut range of
 	 * it is written */
 	write_dir(tu_path("ps-ip"), s, n);
