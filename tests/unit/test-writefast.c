@@ -104,6 +104,34 @@ static void test_csv_writer(void **state)
 	fm_batch_release(&b);
 }
 
+/*
+ * Many small writes (appended a line at a time, through several full text
+ * buffers) mixed with large ones (formatted by both threads) that find the
+ * buffer partly used.
+ */
+static void test_csv_writer_mixed(void **state)
+{
+	enum { N = 160000 };
+	size_t calls[400], k = 0, sum = 0;
+	uint64_t rng = 77;
+	struct fm_batch b;
+
+	(void)state;
+	make_records(&b, N, 5);
+	while (k + 1 < sizeof(calls) / sizeof(calls[0])) {
+		uint64_t r = tu_rand(&rng);
+		size_t c = r % 5 == 0 ? 2048 + (r >> 8) % (FM_BATCH_CAP - 2047)
+			 : r % 5 == 1 ? 1 : 1 + (r >> 8) % 2047;
+		if (sum + c > N)
+			break;
+		calls[k++] = c;
+		sum += c;
+	}
+	calls[k] = 0;
+	check_csv(&b, calls);
+	fm_batch_release(&b);
+}
+
 /* Read a binary directory back whole. */
 static void read_back(const char *dir, struct fm_batch *out, size_t cap)
 {
@@ -312,6 +340,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_writer),
+		cmocka_unit_test(test_csv_writer_mixed),
 		cmocka_unit_test(test_binary_narrowing),
 		cmocka_unit_test(test_binary_zero_runs),
 		cmocka_unit_test(test_binary_absent_columns),
