@@ -31,6 +31,14 @@
 /* batches at least this large are formatted by both threads */
 #define CSV_SHARED_MIN (2 * CSV_CHUNK)
 
+/*
+ * Values below 1000 (most fields of most records) come from a table: each
+ * entry holds the digits in its first bytes and their count in the last;
+ * the four bytes are stored at once and the output moves on by the count
+ * (what lies beyond is overwritten by the separator or the next line).
+ */
+#define CSV_SMALL 1000
+
 struct csv_text {
 	char *mem;                  /* CSV_SLOTS slots of CSV_CHUNK lines */
 	size_t len[CSV_SLOTS];      /* bytes used in each slot */
@@ -41,6 +49,7 @@ struct csv_text {
 struct fm_csv_writer {
 	int fd;
 	uint8_t u64[FM_NFIELDS];   /* field keeps raw unsigned 64-bit bits */
+	char small[CSV_SMALL][4];  /* digits of 0..999, count in byte 3 */
 	char *path;                 /* final name, NULL for stdout */
 	char *tmpname;
 	struct csv_text text[2];
@@ -60,17 +69,18 @@ struct fm_csv_writer {
 };
 
 /* Format record i of b as one line at p; returns the end. */
-static char *csv_format_line(const uint8_t *u64, const struct fm_batch *b,
-			     size_t i, char *p)
+static char *csv_format_line(const struct fm_csv_writer *w,
+			     const struct fm_batch *b, size_t i, char *p)
 {
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		int64_t v = b->col[f][i];
 		/* 64-bit unsigned fields keep raw bits */
-		if ((uint64_t)v < 10)
-			*p++ = (char)('0' + v);
-		else if (v > 0 || u64[f])
+		if ((uint64_t)v < CSV_SMALL) {
+			memcpy(p, w->small[v], 4);
+			p += (unsigned char)w->small[v][3];
+		} else if (v > 0 || w->u64[f]) {
 			p += fm_fmt_u64_wide(p, (uint64_t)v);
-		else {
+		} else {
 			*p++ = '-';
 			p += fm_fmt_u64_wide(p, (uint64_t)0 - (uint64_t)v);
 		}
@@ -91,7 +101,8 @@ static char *csv_slot(const struct csv_text *t, size_t c)
 }
 
 /* Format chunk c of records [from, to) of b into slot base + c of t. */
-static void csv_format_chunk(const uint8_t *u64, const struct fm_batch *b,
+static void csv_format_chunk(const struct fm_csv_writer *w,
+			     const struct fm_batch *b,
 			     size_t from, size_t to, struct csv_text *t,
 			     size_t base, size_t c)
 {
@@ -101,7 +112,7 @@ static void csv_format_chunk(const uint8_t *u64, const struct fm_batch *b,
 	if (end > to)
 		end = to;
 	for (size_t i = from + c * CSV_CHUNK; i < end; i++)
-		p = csv_format_line(u64, b, i, p);
+		p = csv_format_line(w, b, i, p);
 	t->len[base + c] = (size_t)(p - start);
 }
 
@@ -148,7 +159,7 @@ static void csv_take_chunks(struct fm_csv_writer *w)
 		size_t from = w->job_from, to = w->job_to, base = w->job_base;
 		struct csv_text *t = w->job_text;
 		pthread_mutex_unlock(&w->mu);
-		csv_format_chunk(w->u64, b, from, to, t, base, c);
+		csv_format_chunk(w, b, from, to, t, base, c);
 		pthread_mutex_lock(&w->mu);
 		if (++w->chunks_done == w->job_chunks)
 			pthread_cond_broadcast(&w->cv);
@@ -202,6 +213,8 @@ int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
 	w->fd = -1;
 	for (int f = 0; f < FM_NFIELDS; f++)
 		w->u64[f] = fm_field_code(f) == 'Q';
+	for (unsigned v = 0; v < CSV_SMALL; v++)
+		w->small[v][3] = (char)fm_fmt_u64(w->small[v], v);
 	/* only the pages that text reaches are ever touched */
 	if (!(w->text[0].mem = malloc(size)) || !(w->text[1].mem = malloc(size)) ||
 	    (strcmp(path, "-") != 0 && !(w->path = strdup(path)))) {
@@ -269,7 +282,7 @@ static int csv_append(struct fm_csv_writer *w, const struct fm_batch *b,
 			s = t->nslots++;
 			t->len[s] = 0;
 		}
-		t->len[s] = (size_t)(csv_format_line(w->u64, b, i, csv_slot(t, s) +
+		t->len[s] = (size_t)(csv_format_line(w, b, i, csv_slot(t, s) +
 						     t->len[s]) - csv_slot(t, s));
 	}
 	return 0;
