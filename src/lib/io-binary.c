@@ -838,7 +838,7 @@ out:
 
 int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 			  uint32_t fields, const struct fm_log *log,
-			  struct fm_error *err)
+			  int threads, struct fm_error *err)
 {
 	struct fm_binary_writer *w = calloc(1, sizeof(*w));
 	struct stat st;
@@ -901,7 +901,7 @@ int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 		if (r < 0)
 			goto fail;
 	}
-	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	if (threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
 	    pthread_create(&w->thread, NULL, bin_writer_thread, w) == 0)
 		w->have_thread = 1;
 	*out = w;

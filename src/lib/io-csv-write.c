@@ -200,7 +200,7 @@ static int csv_write_failed(const struct fm_csv_writer *w, int e,
 }
 
 int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
-		       struct fm_error *err)
+		       int threads, struct fm_error *err)
 {
 	struct fm_csv_writer *w = calloc(1, sizeof(*w));
 	size_t size = (size_t)CSV_SLOTS * CSV_CHUNK * CSV_MAXLINE;
@@ -228,7 +228,7 @@ int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
 		fm_csv_writer_free(w);
 		return r;
 	}
-	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	if (threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
 	    pthread_create(&w->thread, NULL, csv_writer_worker, w) == 0)
 		w->have_thread = 1;
 	*out = w;

@@ -269,11 +269,14 @@ int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 int fm_tmpfile_commit(const char *tmpname, const char *path);
 void fm_tmpfile_discard(const char *tmpname);
 
-/* ---- writers of the two output formats (io-csv.c, io-binary.c) ---- */
+/*
+ * ---- writers of the two output formats (io-csv-write.c, io-binary.c) ----
+ * threads: as in struct fm_writer_opts (1 = no thread of their own).
+ */
 
 struct fm_csv_writer;
 int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
-		       struct fm_error *err);
+		       int threads, struct fm_error *err);
 int fm_csv_writer_write(struct fm_csv_writer *w, const struct fm_batch *b,
 			struct fm_error *err);
 int fm_csv_writer_commit(struct fm_csv_writer *w, struct fm_error *err);
@@ -282,7 +285,7 @@ void fm_csv_writer_free(struct fm_csv_writer *w);
 struct fm_binary_writer;
 int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 			  uint32_t fields, const struct fm_log *log,
-			  struct fm_error *err);
+			  int threads, struct fm_error *err);
 int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 			   struct fm_error *err);
 int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err);
