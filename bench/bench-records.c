@@ -86,7 +86,7 @@ static void fill(struct fm_batch *b, size_t i, uint64_t *s, int64_t first,
 
 static void gen(const char *dir, uint64_t n, int split)
 {
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
 	struct fm_writer *w;
 	struct fm_error err = { 0 };
 	struct fm_batch b;
@@ -150,7 +150,7 @@ static struct fm_scan *scan(const char *dir)
 
 static struct fm_writer *writer(const char *dir)
 {
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
 	struct fm_writer *w;
 	struct fm_error err = { 0 };
 

@@ -77,7 +77,7 @@ static int64_t flow_length(struct rng *r)
 
 int main(int argc, char **argv)
 {
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b;

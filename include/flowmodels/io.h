@@ -91,6 +91,9 @@ void fm_reader_free(struct fm_reader *r);
 struct fm_writer_opts {
 	enum fm_format format;        /* FM_FORMAT_CSV_FLOW or FM_FORMAT_BINARY */
 	const struct fm_log *log;
+	/* 0: a second thread formats and writes when the machine has more
+	 * than one CPU; 1: everything in the caller's thread */
+	int threads;
 };
 
 struct fm_writer;

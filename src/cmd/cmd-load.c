@@ -262,7 +262,7 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	} else if (r == 0) {
 		struct cmd_scan *cs = NULL;
 		struct fm_writer *w = NULL;
-		struct fm_writer_opts wo = { FM_FORMAT_BINARY, &ctx->log };
+		struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = &ctx->log };
 		uint64_t n;
 
 		r = cmd_temp_path(ctx, "load", &dir, &err);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "io-int.h"
+#include "bigmem.h"
 
 static const char all_codes[] = "bBhHiIlLqQfd";
 
@@ -542,15 +543,34 @@ fail:
 
 /* ---- writer ---- */
 
-#define BIN_OUTBUF (256u << 10)
+/*
+ * Each field's values are narrowed into one of two buffers of its own;
+ * a full buffer is written by a writer thread (on a machine with more
+ * than one CPU) while the caller goes on with the other one, so the
+ * copies into the page cache overlap the caller's work.  The thread takes
+ * the writes in the order they were queued; whatever changes a file other
+ * than by appending (zero runs left as holes, widening) first waits until
+ * the queue is empty.  A failed write is reported by the next flush or by
+ * commit.  Without the thread, buffers are written by the caller, and
+ * large batches of 64-bit columns straight from the batch.
+ */
+#define BIN_OUTBUF (128u << 10)
+#define BIN_QUEUE 64           /* > FM_NFIELDS: one write a field at most */
 
 struct bin_out {
 	char code;
 	int fd;
 	char *tmpname;
-	unsigned char *buf;
+	unsigned char *buf;      /* the buffer being filled */
+	unsigned char *bufs[2];
+	int busy[2];             /* queued or being written (w->mu) */
 	size_t len;
 	uint64_t zeros;    /* zero values after buf, not yet in the file */
+};
+
+struct bin_write {
+	int f, which;
+	size_t len;
 };
 
 struct fm_binary_writer {
@@ -561,7 +581,68 @@ struct fm_binary_writer {
 	uint64_t count;
 	const struct fm_log *log;
 	struct bin_out out[FM_NFIELDS];
+	unsigned char *bufmem;   /* every field's two buffers */
+	/* the writer thread; below guarded by mu */
+	pthread_t thread;
+	int have_thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct bin_write queue[BIN_QUEUE];
+	size_t head, queued;     /* the head stays queued while written */
+	int write_errno, write_field;
+	int quit;
 };
+
+static int bin_write_failed(const struct fm_binary_writer *w, int f, int e,
+			    struct fm_error *err)
+{
+	return fm_error_set(err, FM_EIO, "%s/%s.%c: write: %s", w->dir,
+			    fm_field_name(f), w->out[f].code, strerror(e));
+}
+
+static void *bin_writer_thread(void *arg)
+{
+	struct fm_binary_writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->queued && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->queued)
+			break;
+		struct bin_write q = w->queue[w->head];
+		struct bin_out *o = &w->out[q.f];
+		pthread_mutex_unlock(&w->mu);
+		int e = fm_write_all(o->fd, o->bufs[q.which], q.len) < 0 ? errno : 0;
+		pthread_mutex_lock(&w->mu);
+		if (e && !w->write_errno) {
+			w->write_errno = e;
+			w->write_field = q.f;
+		}
+		o->busy[q.which] = 0;
+		w->head = (w->head + 1) % BIN_QUEUE;
+		w->queued--;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Wait until every queued write is done; 0 or the first write error. */
+static int bin_drain(struct fm_binary_writer *w, struct fm_error *err)
+{
+	int e, f;
+
+	if (!w->have_thread)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	while (w->queued)
+		pthread_cond_wait(&w->cv, &w->mu);
+	e = w->write_errno;
+	f = w->write_field;
+	pthread_mutex_unlock(&w->mu);
+	return e ? bin_write_failed(w, f, e, err) : 0;
+}
 
 static int bin_out_open(struct fm_binary_writer *w, int f, char code,
 			struct fm_error *err)
@@ -587,13 +668,37 @@ static int bin_out_open(struct fm_binary_writer *w, int f, char code,
 	return 0;
 }
 
+/* Write out field f's buffer (queue it for the thread) and start the other. */
 static int bin_out_flush(struct fm_binary_writer *w, int f, struct fm_error *err)
 {
 	struct bin_out *o = &w->out[f];
+	int e, which;
 
-	if (o->len && fm_write_all(o->fd, o->buf, o->len) < 0)
-		return fm_error_set(err, FM_EIO, "%s/%s.%c: write: %s", w->dir,
-				    fm_field_name(f), o->code, strerror(errno));
+	if (!o->len)
+		return 0;
+	if (!w->have_thread) {
+		if (fm_write_all(o->fd, o->buf, o->len) < 0)
+			return bin_write_failed(w, f, errno, err);
+		o->len = 0;
+		return 0;
+	}
+	which = o->buf == o->bufs[1];
+	pthread_mutex_lock(&w->mu);
+	if ((e = w->write_errno) == 0) {
+		w->queue[(w->head + w->queued) % BIN_QUEUE] =
+			(struct bin_write){ f, which, o->len };
+		w->queued++;
+		o->busy[which] = 1;
+		pthread_cond_broadcast(&w->cv);
+		/* the other buffer's write, if any, was queued earlier */
+		while (o->busy[!which])
+			pthread_cond_wait(&w->cv, &w->mu);
+	}
+	int ef = w->write_field;
+	pthread_mutex_unlock(&w->mu);
+	if (e)
+		return bin_write_failed(w, ef, e, err);
+	o->buf = o->bufs[!which];
 	o->len = 0;
 	return 0;
 }
@@ -610,6 +715,8 @@ static int bin_out_settle(struct fm_binary_writer *w, int f, struct fm_error *er
 
 	if (r < 0 || !o->zeros)
 		return r;
+	if ((r = bin_drain(w, err)) < 0)
+		return r;
 	off = lseek(o->fd, 0, SEEK_CUR);
 	if (off >= 0) {
 		off += (off_t)(o->zeros * fm_code_size(o->code));
@@ -617,8 +724,7 @@ static int bin_out_settle(struct fm_binary_writer *w, int f, struct fm_error *er
 			off = -1;
 	}
 	if (off < 0)
-		return fm_error_set(err, FM_EIO, "%s/%s.%c: write: %s", w->dir,
-				    fm_field_name(f), o->code, strerror(errno));
+		return bin_write_failed(w, f, errno, err);
 	o->zeros = 0;
 	return 0;
 }
@@ -686,16 +792,15 @@ static int bin_out_widen(struct fm_binary_writer *w, int f, char nc,
 	size_t oes = fm_code_size(o->code), nes = fm_code_size(nc);
 	unsigned char in[4096];
 
-	if (r < 0)
+	/* the old file is read back once all of it is written */
+	if (r < 0 || (r = bin_drain(w, err)) < 0)
 		return r;
 	old = *o;
-	o->buf = NULL;
 	r = bin_out_open(w, f, nc, err);
 	if (r < 0) {
 		*o = old;
 		return r;
 	}
-	o->buf = old.buf;
 	o->len = 0;
 	if (lseek(old.fd, 0, SEEK_SET) < 0)
 		goto ioerr;
@@ -733,7 +838,7 @@ out:
 
 int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 			  uint32_t fields, const struct fm_log *log,
-			  struct fm_error *err)
+			  int threads, struct fm_error *err)
 {
 	struct fm_binary_writer *w = calloc(1, sizeof(*w));
 	struct stat st;
@@ -743,6 +848,8 @@ int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 		free(w);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
 	w->fields = fields;
 	w->log = log;
 	for (int f = 0; f < FM_NFIELDS; f++)
@@ -778,18 +885,25 @@ int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		goto fail;
 	}
+	w->bufmem = fm_big_alloc((size_t)2 * FM_NFIELDS * BIN_OUTBUF);
+	if (!w->bufmem) {
+		r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		goto fail;
+	}
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!(fields & FM_FIELD_BIT(f)))
 			continue;
-		w->out[f].buf = malloc(BIN_OUTBUF);
-		if (!w->out[f].buf) {
-			r = fm_error_set(err, FM_ENOMEM, "out of memory");
-			goto fail;
-		}
+		struct bin_out *o = &w->out[f];
+		o->bufs[0] = w->bufmem + (size_t)2 * f * BIN_OUTBUF;
+		o->bufs[1] = o->bufs[0] + BIN_OUTBUF;
+		o->buf = o->bufs[0];
 		r = bin_out_open(w, f, fm_field_code(f), err);
 		if (r < 0)
 			goto fail;
 	}
+	if (threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    pthread_create(&w->thread, NULL, bin_writer_thread, w) == 0)
+		w->have_thread = 1;
 	*out = w;
 	return 0;
 fail:
@@ -814,8 +928,10 @@ int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 		}
 		if (o->zeros && (r = bin_out_settle(w, f, err)) < 0)
 			return r;
-		if ((o->code == 'Q' || o->code == 'q') && b->n * 8 >= BIN_OUTBUF / 4) {
-			/* 64-bit columns hold every value: write in place */
+		if ((o->code == 'Q' || o->code == 'q') && b->n * 8 >= BIN_OUTBUF / 4 &&
+		    !w->have_thread) {
+			/* 64-bit columns hold every value: write in place
+			 * (the thread's writes must come from buffers) */
 			if ((r = bin_out_flush(w, f, err)) < 0)
 				return r;
 			if (fm_write_all(o->fd, v, b->n * 8) < 0)
@@ -862,11 +978,15 @@ int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err)
 	char path[PATH_MAX];
 	int r;
 
+	for (int f = 0; f < FM_NFIELDS; f++)
+		if ((w->fields & FM_FIELD_BIT(f)) &&
+		    (r = bin_out_settle(w, f, err)) < 0)
+			return r;
+	if ((r = bin_drain(w, err)) < 0)
+		return r;
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!(w->fields & FM_FIELD_BIT(f)))
 			continue;
-		if ((r = bin_out_settle(w, f, err)) < 0)
-			return r;
 		if (close(w->out[f].fd) < 0) {
 			w->out[f].fd = -1;
 			return fm_error_set(err, FM_EIO, "%s: %s", w->dir, strerror(errno));
@@ -907,6 +1027,13 @@ void fm_binary_writer_free(struct fm_binary_writer *w)
 {
 	if (!w)
 		return;
+	if (w->have_thread) {
+		pthread_mutex_lock(&w->mu);
+		w->quit = 1;    /* the thread ends once the queue is empty */
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+	}
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		struct bin_out *o = &w->out[f];
 		if (o->fd >= 0)
@@ -914,8 +1041,10 @@ void fm_binary_writer_free(struct fm_binary_writer *w)
 		if (o->tmpname)
 			unlink(o->tmpname);
 		free(o->tmpname);
-		free(o->buf);
 	}
+	fm_big_free(w->bufmem);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
 	if (w->created && w->workdir)
 		rmdir(w->workdir);
 	free(w->workdir);

@@ -31,9 +31,10 @@ int fm_writer_open(struct fm_writer **out, const struct fm_writer_opts *opts,
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	w->format = opts->format;
 	if (opts->format == FM_FORMAT_CSV_FLOW)
-		r = fm_csv_writer_open(&w->csv, path, err);
+		r = fm_csv_writer_open(&w->csv, path, opts->threads, err);
 	else
-		r = fm_binary_writer_open(&w->bin, path, FM_ALL_FIELDS, opts->log, err);
+		r = fm_binary_writer_open(&w->bin, path, FM_ALL_FIELDS, opts->log,
+					  opts->threads, err);
 	if (r < 0) {
 		free(w);
 		return r;

@@ -42,6 +42,23 @@ wait
 [ -p "$T/fifo" ] && ok || bad "convert -O FIFO replaced the FIFO"
 expect_eq "convert -O FIFO" "$(md5sum < "$T/from-fifo")" "$(md5sum < "$T/a.csv")"
 
+# a failed write (the formatting thread's or the caller's) is one error line
+if [ -w /dev/full ]; then
+  expect_fail "csv to a full device" "/dev/full: write: No space left on device" \
+    "$FM" convert -q -i csv_flow -O /dev/full "$T/a.csv"
+  for i in $(seq 800); do cat "$T/a.csv"; done > "$T/big.csv"
+  expect_fail "large csv to a full device" "/dev/full: write: No space left on device" \
+    "$FM" convert -q -i csv_flow -O /dev/full "$T/big.csv"
+fi
+# ... and so is a file growing past the size limit, leaving no output
+for fmt in binary csv_flow; do
+  expect_fail "$fmt past the file size limit" "lim.$fmt.*: write: File too large" \
+    bash -c 'trap "" XFSZ; ulimit -f 100; exec "$@"' - \
+    "$FM" convert -q -i csv_flow -o $fmt -O "$T/lim.$fmt" "$T/big.csv"
+  [ ! -e "$T/lim.$fmt" ] && ok || bad "$fmt: partial output left"
+done
+[ -z "$(ls -A "$T" | grep '^\.')" ] && ok || bad "temporary files left: $(ls -A "$T")"
+
 # bad input: one line naming file:line and field, non-zero, no output
 { head -20 "$T/a.csv"; echo "2, 6, 0"; } > "$T/bad.csv"
 expect_fail "short line" "bad.csv:21: expected 21 fields, got 3" \

@@ -204,7 +204,7 @@ static void test_run(void **state)
 	(void)state;
 	struct fm_scan_opts so;
 	struct fm_scan *s;
-	struct fm_writer_opts wo = { FM_FORMAT_CSV_FLOW, NULL };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_CSV_FLOW, .log = NULL };
 	struct fm_writer *w;
 	struct fm_error err = { 0 };
 	struct fm_anon_stats st;

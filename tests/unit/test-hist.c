@@ -384,7 +384,7 @@ static char *fast_binary(const char *dir, const struct fm_hist_opts *o,
 static void write_binary(const char *dir, const struct fm_batch *b)
 {
 	struct fm_writer *w;
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
 	struct fm_error err = { 0 };
 
 	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);

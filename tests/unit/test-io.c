@@ -29,7 +29,7 @@ static void make_records(struct fm_batch *b, size_t n, uint64_t seed)
 static void write_records(enum fm_format fmt, const char *path,
 			  const struct fm_batch *b, size_t from, size_t n)
 {
-	struct fm_writer_opts wo = { fmt, NULL };
+	struct fm_writer_opts wo = { .format = fmt, .log = NULL };
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch part;
@@ -538,7 +538,7 @@ static void test_binary_widen(void **state)
 static void test_atomic_output(void **state)
 {
 	struct fm_batch src;
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
 	struct fm_writer *w;
 	struct fm_error err;
 	struct stat st;

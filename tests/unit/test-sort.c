@@ -42,7 +42,7 @@ static rec_t *random_records(size_t n, uint64_t seed)
 
 static void write_dir(const char *dir, const rec_t *r, size_t n)
 {
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
 	struct fm_writer *w;
 	struct fm_error err = { 0 };
 	struct fm_batch b;

@@ -1,7 +1,8 @@
 /*
- * test-writefast.c - the fast paths of the two writers against simple
- * models: csv_flow output (one or two formatting threads, batches larger
- * than FM_BATCH_CAP) against snprintf, and the binary writer's block
+ * test-writefast.c - the fast paths of the two writers, each with its
+ * second thread and without, against simple models: csv_flow output
+ * (small and large writes, batches larger than FM_BATCH_CAP) against
+ * snprintf, and the binary writer's block
  * narrowing (a value that does not fit in the middle of a block widens
  * the column at exactly that record) against reading back, and the
  * binary writer's zero runs (whole batch columns of zeros left as holes)
@@ -15,6 +16,15 @@
 
 #include "flowmodels/io.h"
 #include "testutil.h"
+
+/* Each test runs twice: writers with their thread (state NULL) and
+ * without (state points to 1). */
+static int threads_of(void **state)
+{
+	return *state ? *(const int *)*state : 0;
+}
+
+static int one_thread = 1;
 
 /* n random records with extremes sprinkled in. */
 static void make_records(struct fm_batch *b, size_t n, uint64_t seed)
@@ -51,9 +61,10 @@ static size_t model_csv(const struct fm_batch *b, size_t from, size_t to,
 }
 
 /* Write b in calls of the given sizes (0-terminated) and compare. */
-static void check_csv(const struct fm_batch *b, const size_t *calls)
+static void check_csv(const struct fm_batch *b, const size_t *calls,
+		      int threads)
 {
-	struct fm_writer_opts wo = { FM_FORMAT_CSV_FLOW, NULL };
+	struct fm_writer_opts wo = { FM_FORMAT_CSV_FLOW, NULL, threads };
 	struct fm_writer *w;
 	struct fm_error err;
 	const char *path = tu_path("fast.csv");
@@ -95,12 +106,40 @@ static void test_csv_writer(void **state)
 	const size_t cap[] = { FM_BATCH_CAP, FM_BATCH_CAP - 1, 6, 0 };  /* = big */
 	const size_t huge[] = { big, 0 };
 
-	(void)state;
+
 	make_records(&b, big, 3);
-	check_csv(&b, one);
-	check_csv(&b, small);
-	check_csv(&b, cap);
-	check_csv(&b, huge);
+	check_csv(&b, one, threads_of(state));
+	check_csv(&b, small, threads_of(state));
+	check_csv(&b, cap, threads_of(state));
+	check_csv(&b, huge, threads_of(state));
+	fm_batch_release(&b);
+}
+
+/*
+ * Many small writes (appended a line at a time, through several full text
+ * buffers) mixed with large ones (formatted by both threads) that find the
+ * buffer partly used.
+ */
+static void test_csv_writer_mixed(void **state)
+{
+	enum { N = 160000 };
+	size_t calls[400], k = 0, sum = 0;
+	uint64_t rng = 77;
+	struct fm_batch b;
+
+
+	make_records(&b, N, 5);
+	while (k + 1 < sizeof(calls) / sizeof(calls[0])) {
+		uint64_t r = tu_rand(&rng);
+		size_t c = r % 5 == 0 ? 2048 + (r >> 8) % (FM_BATCH_CAP - 2047)
+			 : r % 5 == 1 ? 1 : 1 + (r >> 8) % 2047;
+		if (sum + c > N)
+			break;
+		calls[k++] = c;
+		sum += c;
+	}
+	calls[k] = 0;
+	check_csv(&b, calls, threads_of(state));
 	fm_batch_release(&b);
 }
 
@@ -140,12 +179,12 @@ static void test_binary_narrowing(void **state)
 {
 	const size_t n = FM_BATCH_CAP + 1000;
 	const char *dir = tu_path("narrow.bin");
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL, threads_of(state) };
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b, got;
 
-	(void)state;
+
 	make_records(&b, n, 5);
 	/* keep the narrow columns in range except at chosen records */
 	for (size_t i = 0; i < n; i++) {
@@ -197,14 +236,14 @@ static void test_binary_zero_runs(void **state)
 	const size_t calls[] = { 100, 3000, 1, 9000, 2000, 500, 7, 0 };
 	const size_t n = 100 + 3000 + 1 + 9000 + 2000 + 500 + 7;
 	const char *dir = tu_path("zeros.bin");
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL, threads_of(state) };
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b, got;
 	size_t from = 0;
 	uint64_t seed = 9;
 
-	(void)state;
+
 	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, n), 0);
 	b.n = n;
 	/* call boundaries: 100, 3100, 3101, 12101, 14101, 14601, 14608 */
@@ -260,13 +299,13 @@ static void test_binary_absent_columns(void **state)
 {
 	const size_t n = FM_BATCH_CAP + 300;
 	const char *dir = tu_path("absent.bin");
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL, threads_of(state) };
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b, got;
 	uint64_t seed = 4;
 
-	(void)state;
+
 	assert_int_equal(fm_batch_alloc(&b, FM_FIELD_BIT(FM_PACKETS) |
 					  FM_FIELD_BIT(FM_OCTETS) | FM_FIELD_BIT(FM_SP), n), 0);
 	for (size_t i = 0; i < n; i++) {
@@ -312,9 +351,15 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_writer),
+		cmocka_unit_test_prestate(test_csv_writer, &one_thread),
+		cmocka_unit_test(test_csv_writer_mixed),
+		cmocka_unit_test_prestate(test_csv_writer_mixed, &one_thread),
 		cmocka_unit_test(test_binary_narrowing),
+		cmocka_unit_test_prestate(test_binary_narrowing, &one_thread),
 		cmocka_unit_test(test_binary_zero_runs),
+		cmocka_unit_test_prestate(test_binary_zero_runs, &one_thread),
 		cmocka_unit_test(test_binary_absent_columns),
+		cmocka_unit_test_prestate(test_binary_absent_columns, &one_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
