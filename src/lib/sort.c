@@ -1352,9 +1352,25 @@ static int write_permuted(int fd, const struct sarray *s, const unsigned char *b
 	return 0;
 }
 
+/* Whether p[0, len) is all zero bytes: 4 KiB at a time, OR of words. */
 static int all_zero(const unsigned char *p, size_t len)
 {
-	return !len || (!p[0] && !memcmp(p, p + 1, len - 1));
+	size_t i = 0;
+
+	for (; i + 4096 <= len; i += 4096) {
+		uint64_t acc = 0;
+		for (size_t j = 0; j < 4096; j += 8) {
+			uint64_t w;
+			memcpy(&w, p + i + j, 8);
+			acc |= w;
+		}
+		if (acc)
+			return 0;
+	}
+	for (; i < len; i++)
+		if (p[i])
+			return 0;
+	return 1;
 }
 
 /*
