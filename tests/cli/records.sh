@@ -77,6 +77,13 @@ expect_eq "sort --reverse" "$(csvof "$T/s3" | md5sum)" "$(tac "$T/s.csv" | sort 
 "$FM" sort -q --skip-in 100 --count-in 50 -k packets -O "$T/s4" "$T/s.bin"
 expect_eq "sort --skip-in/--count-in" "$(csvof "$T/s4" | md5sum)" \
   "$(sed -n 101,150p "$T/s.csv" | sort -s -t, -k19,19n | md5sum)"
+# --threads: the same output for every count; input already in order
+"$FM" sort -q --threads 3 -k octets,sp -O "$T/s2t" "$T/s.bin"
+expect_eq "sort --threads 3" "$(csvof "$T/s2t" | md5sum)" "$(csvof "$T/s2" | md5sum)"
+"$FM" sort -q --threads 2 -k first first_ms -O "$T/s1again" "$T/s1"
+expect_eq "sort sorted input" "$(cat "$T/s1again"/* | md5sum)" "$(cat "$T/s1"/* | md5sum)"
+expect_fail "sort --threads 0" "option --threads: expected 1..1024, got 0" \
+  "$FM" sort --threads 0 -k sp -O "$T/x" "$T/s.bin"
 # index: written as INDEX.H (300 records), then reused
 "$FM" sort -k first first_ms -I "$T/idx" -O "$T/s5" "$T/s.bin" 2>"$T/err"
 expect_eq "index file size" "$(stat -c %s "$T/idx.H")" 600
