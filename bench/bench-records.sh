@@ -8,6 +8,10 @@
 # the page cache.  Each line gives wall time, records/s and peak RSS
 # (runstat); `time` adds user and system CPU seconds, which matter on a
 # shared machine where wall time includes waiting for a core.
+# gen-dataset writes records in start-time order, so `sort -k first
+# first_ms` of it finds them in order already (and copies the arrays); the
+# last line sorts a copy shuffled by da3 (made once) to show the general
+# case.
 # bench-records (bench/bench-records.c) measures the same library calls
 # in-process on a dataset with flows split on purpose.
 set -euo pipefail
@@ -23,6 +27,8 @@ for n in "$N" "$NS"; do
   [ -d "$D/gen-$n" ] || "$B/gen-dataset" "$n" "$D/gen-$n"
   cat "$D/gen-$n"/* > /dev/null
 done
+[ -d "$D/shuf-$NS" ] || "$FM" sort -q -k da3 -O "$D/shuf-$NS" "$D/gen-$NS"
+cat "$D/shuf-$NS"/* > /dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 run() { # LABEL RECORDS OUTDIR COMMAND...
   local label=$1 n=$2 out=$3; shift 3
@@ -39,3 +45,5 @@ run "sort -k first first_ms" "$NS" "$D/sort1.bin" \
   "$FM" sort -q -k first first_ms -O "$D/sort1.bin" "$D/gen-$NS"
 run "sort -k octets" "$NS" "$D/sort2.bin" \
   "$FM" sort -q -k octets -O "$D/sort2.bin" "$D/gen-$NS"
+run "sort -k first first_ms (shuffled)" "$NS" "$D/sort3.bin" \
+  "$FM" sort -q -k first first_ms -O "$D/sort3.bin" "$D/shuf-$NS"
