@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "flowmodels/sort.h"
+#include "bigmem.h"
 #include "io-int.h"
 
 static const char all_codes[] = "bBhHiIlLqQfd";
@@ -164,45 +165,13 @@ static void radix_pairs(struct pair **a, struct pair **tmp, uint64_t n,
 }
 
 /*
- * Large arrays (index, radix buffers) are anonymous mappings advised to use
- * transparent huge pages: fewer page faults to fill them and fewer TLB
- * misses in the radix scatter and the gathers.  The mapping length is kept
- * in a 64-byte header.
- */
-static void *big_alloc(size_t size)
-{
-	size_t len = size + 64;
-	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
-
-	if (m == MAP_FAILED)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	if (len >= ((size_t)2 << 20))
-		madvise(m, len, MADV_HUGEPAGE);
-#endif
-	memcpy(m, &len, sizeof(len));
-	return (char *)m + 64;
-}
-
-static void big_free(void *p)
-{
-	size_t len;
-
-	if (!p)
-		return;
-	memcpy(&len, (char *)p - 64, sizeof(len));
-	munmap((char *)p - 64, len);
-}
-
-/*
  * The permutation (output record j is input record perm[j]): 4-byte
  * entries when every index fits (up to 2^32 records), else 8, which halves
  * the memory it takes and that every column's gather reads.  p == NULL is
  * the identity: the input is already in order and nothing needs gathering.
  */
 struct perm {
-	void *p;        /* big_alloc: n entries (in a buffer of n 8-byte words) */
+	void *p;        /* fm_big_alloc: n entries (in a buffer of n 8-byte words) */
 	int wide;       /* entries are uint64_t, else uint32_t */
 };
 
@@ -277,7 +246,7 @@ struct pbuf {
 static uint64_t *pbuf_get(struct pbuf *pb, int i)
 {
 	if (!pb->b[i])
-		pb->b[i] = big_alloc(pb->size);
+		pb->b[i] = fm_big_alloc(pb->size);
 	return pb->b[i];
 }
 
@@ -582,11 +551,11 @@ static int sort_wide(const struct kcol *kc, size_t q, uint64_t n, int wide,
 	if (!down)
 		return 0;
 	pbuf_others(*cur, &x, &y);
-	pa = big_alloc(n * sizeof(*pa));
-	pt = big_alloc(n * sizeof(*pt));
+	pa = fm_big_alloc(n * sizeof(*pa));
+	pt = fm_big_alloc(n * sizeof(*pt));
 	if (!pa || !pt || !pbuf_get(pb, x)) {
-		big_free(pa);
-		big_free(pt);
+		fm_big_free(pa);
+		fm_big_free(pt);
 		return FM_ENOMEM;
 	}
 	for (uint64_t i = 0; i < n; i += BLOCK) {
@@ -602,8 +571,8 @@ static int sort_wide(const struct kcol *kc, size_t q, uint64_t n, int wide,
 		PERM_PUT(pb->b[x], wide, i, perm_at(&old, pa[i].p));
 	pb->touched[x] = wide ? 2 : (pb->touched[x] ? pb->touched[x] : 1);
 	*cur = x;
-	big_free(pa);
-	big_free(pt);
+	fm_big_free(pa);
+	fm_big_free(pt);
 	return 0;
 }
 
@@ -800,7 +769,7 @@ static int column_threads(int threads, uint64_t n, size_t narr)
  * group of adjacent keys that fit one word together (sort_packed), a very
  * wide key alone (sort_wide).  When spare is not NULL it receives a free
  * buffer of n 8-byte words, faulted in by a pass if one was, that the
- * caller may reuse (big_free), or NULL.
+ * caller may reuse (fm_big_free), or NULL.
  */
 static int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 		      int nthr, struct perm *out, uint64_t **spare,
@@ -877,7 +846,7 @@ oom:
 			 (unsigned long long)n);
 out:
 	for (int i = 0; i < 3; i++)
-		big_free(pb.b[i]);
+		fm_big_free(pb.b[i]);
 	for (int t = 0; t < RX_PARTS; t++) {
 		free(parts[t].cnt);
 		free(parts[t].nxt);
@@ -910,12 +879,12 @@ int fm_sort_perm_u64(const uint64_t *const *keys, size_t nkeys, uint64_t n,
 		return r;
 	*perm = malloc((n ? n : 1) * sizeof(**perm));
 	if (!*perm) {
-		big_free(pm.p);
+		fm_big_free(pm.p);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
 	for (uint64_t i = 0; i < n; i++)
 		(*perm)[i] = perm_at(&pm, i);
-	big_free(pm.p);
+	fm_big_free(pm.p);
 	return 0;
 }
 
@@ -1098,7 +1067,7 @@ static int load_index(const char *path, char code, uint64_t n, int force_wide,
 				 path, (unsigned long long)(len / es), (unsigned long long)n);
 		goto out;
 	}
-	p = big_alloc((n ? n : 1) * (wide ? 8 : 4));
+	p = fm_big_alloc((n ? n : 1) * (wide ? 8 : 4));
 	seen = calloc(n / 8 + 1, 1);
 	if (!p || !seen) {
 		r = fm_error_set(err, FM_ENOMEM, "out of memory for index %s", path);
@@ -1128,7 +1097,7 @@ static int load_index(const char *path, char code, uint64_t n, int force_wide,
 out:
 	if (map)
 		munmap((void *)map, len);
-	big_free(p);
+	fm_big_free(p);
 	free(seen);
 	return r;
 }
@@ -1178,7 +1147,7 @@ static int save_index(const char *path, char code, const struct perm *pm,
 static int reverse_perm(struct perm *pm, uint64_t n, struct fm_error *err)
 {
 	if (!pm->p) {
-		pm->p = big_alloc((n ? n : 1) * (pm->wide ? 8 : 4));
+		pm->p = fm_big_alloc((n ? n : 1) * (pm->wide ? 8 : 4));
 		if (!pm->p)
 			return fm_error_set(err, FM_ENOMEM,
 					    "out of memory for the sort index of %llu records",
@@ -1240,7 +1209,7 @@ static int is_constant(const unsigned char *p, size_t es, uint64_t n)
 #define HUGE_ALIGN ((size_t)2 << 20)
 
 struct stage {
-	unsigned char *p;          /* big_alloc */
+	unsigned char *p;          /* fm_big_alloc */
 	size_t size;
 	int map_only;              /* no buffer: gather from the mapping */
 };
@@ -1263,8 +1232,8 @@ static const unsigned char *column_data(struct stage *st, const struct sarray *s
 	if (!base || st->map_only || len > STAGE_MAX || len < HUGE_ALIGN)
 		return base;
 	if (st->size < len) {
-		big_free(st->p);
-		st->p = big_alloc(len);
+		fm_big_free(st->p);
+		st->p = fm_big_alloc(len);
 		st->size = st->p ? len : 0;
 		if (!st->p)
 			return base;
@@ -1806,7 +1775,7 @@ out:
 		free(tmpdir);
 	}
 	for (int t = 0; t < THREADS_MAX; t++)
-		big_free(w[t].stage.p);
-	big_free(pm.p);
+		fm_big_free(w[t].stage.p);
+	fm_big_free(pm.p);
 	return r;
 }
