@@ -5,9 +5,9 @@
 #   bench/bench-records.sh [N] [SORT_N] [BUILD_DIR]   (defaults 1000000 6500000 build/)
 # Files live in $BENCH_DIR (default /tmp/fm-bench; /dev/shm takes the disk
 # out of the measurement).  Inputs are read once first so that they are in
-# the page cache.  Each line gives wall time, records/s and peak RSS
-# (runstat); `time` adds user and system CPU seconds, which matter on a
-# shared machine where wall time includes waiting for a core.
+# the page cache.  Each line gives wall time, records/s, peak RSS and the
+# CPU seconds (runstat) of the best of $RUNS (default 5) runs, with the
+# median wall time (bench/lib.sh).
 # gen-dataset writes records in start-time order, so `sort -k first
 # first_ms` of it finds them in order already (and copies the arrays); the
 # last line sorts a copy shuffled by da3 (made once) to show the general
@@ -30,20 +30,15 @@ done
 [ -d "$D/shuf-$NS" ] || "$FM" sort -q -k da3 -O "$D/shuf-$NS" "$D/gen-$NS"
 cat "$D/shuf-$NS"/* > /dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-run() { # LABEL RECORDS OUTDIR COMMAND...
-  local label=$1 n=$2 out=$3; shift 3
-  rm -rf "$out"
-  TIMEFORMAT="  cpu: user %U s, sys %S s"
-  { time "$RS" "$label" "$n" "$@"; } 2>&1
-  rm -rf "$out"
-}
-run "merge -I 15 -A 300" "$N" "$D/merge.bin" \
+source "$(dirname "$0")/lib.sh"
+best "merge -I 15 -A 300" "$N" "$D/merge.bin" \
   "$FM" merge -q -i binary -o binary -O "$D/merge.bin" "$D/gen-$N"
-run "anonymize" "$N" "$D/anon.bin" \
+best "anonymize" "$N" "$D/anon.bin" \
   "$FM" anonymize -q --key "$KEY" -i binary -o binary -O "$D/anon.bin" "$D/gen-$N"
-run "sort -k first first_ms" "$NS" "$D/sort1.bin" \
+best "sort -k first first_ms" "$NS" "$D/sort1.bin" \
   "$FM" sort -q -k first first_ms -O "$D/sort1.bin" "$D/gen-$NS"
-run "sort -k octets" "$NS" "$D/sort2.bin" \
+best "sort -k octets" "$NS" "$D/sort2.bin" \
   "$FM" sort -q -k octets -O "$D/sort2.bin" "$D/gen-$NS"
-run "sort -k first first_ms (shuffled)" "$NS" "$D/sort3.bin" \
+best "sort -k first first_ms (shuffled)" "$NS" "$D/sort3.bin" \
   "$FM" sort -q -k first first_ms -O "$D/sort3.bin" "$D/shuf-$NS"
+rm -rf "$D/merge.bin" "$D/anon.bin" "$D/sort1.bin" "$D/sort2.bin" "$D/sort3.bin"

@@ -1,0 +1,21 @@
+# bench/lib.sh - sourced by the bench scripts (after setting RS to the
+# runstat program).
+#
+# best LABEL RECORDS OUTPUT COMMAND...: run COMMAND $RUNS times (default
+# 5) under runstat, each time into a fresh OUTPUT (removed before;
+# /dev/null is left alone), and print the line of the fastest run with the
+# median wall time after it.  The last run's output stays.  On a virtual
+# machine that hands freed memory back to its host (free page reporting),
+# the first touch of fresh pages, such as a new output file's page cache,
+# also costs a fault on the host, so single runs vary a lot; the best and
+# the median say more.
+best() {
+  local label=$1 n=$2 out=$3; shift 3
+  local i
+  for i in $(seq "${RUNS:-5}"); do
+    [ "$out" = /dev/null ] || rm -rf "$out"
+    "$RS" "$label" "$n" "$@"
+  done | awk '{ for (i = 2; i <= NF; i++) if ($i == "s") { print $(i - 1) "\t" $0; break } }' |
+    sort -n | awk -F'\t' '{ t[NR] = $1; l[NR] = $2 }
+      END { printf "%s   (median %.3f s)\n", l[1], t[int((NR + 1) / 2)] }'
+}
