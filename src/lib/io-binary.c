@@ -554,7 +554,9 @@ fail:
  * commit.  Without the thread, buffers are written by the caller, and
  * large batches of 64-bit columns straight from the batch.
  */
-#define BIN_OUTBUF (128u << 10)
+/* a buffer holds this many values of the field's first code (a widened
+ * field's buffer holds fewer) */
+#define BIN_OUTRECS 16384
 #define BIN_QUEUE 64           /* > FM_NFIELDS: one write a field at most */
 
 struct bin_out {
@@ -563,6 +565,7 @@ struct bin_out {
 	char *tmpname;
 	unsigned char *buf;      /* the buffer being filled */
 	unsigned char *bufs[2];
+	size_t cap;              /* bytes in each buffer */
 	int busy[2];             /* queued or being written (w->mu) */
 	size_t len;
 	uint64_t zeros;    /* zero values after buf, not yet in the file */
@@ -813,7 +816,7 @@ static int bin_out_widen(struct fm_binary_writer *w, int f, char nc,
 		if (n == 0)
 			break;
 		for (size_t i = 0; i < (size_t)n / oes; i++) {
-			if (BIN_OUTBUF - o->len < nes && (r = bin_out_flush(w, f, err)) < 0)
+			if (o->cap - o->len < nes && (r = bin_out_flush(w, f, err)) < 0)
 				goto out;
 			put_value(o->buf + o->len, nc, get_value(in + i * oes, old.code));
 			o->len += nes;
@@ -885,17 +888,24 @@ int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		goto fail;
 	}
-	w->bufmem = fm_big_alloc((size_t)2 * FM_NFIELDS * BIN_OUTBUF);
+	size_t total = 0;
+	for (int f = 0; f < FM_NFIELDS; f++)
+		if (fields & FM_FIELD_BIT(f))
+			total += 2 * BIN_OUTRECS * fm_code_size(fm_field_code(f));
+	w->bufmem = fm_big_alloc(total);
 	if (!w->bufmem) {
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		goto fail;
 	}
+	total = 0;
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!(fields & FM_FIELD_BIT(f)))
 			continue;
 		struct bin_out *o = &w->out[f];
-		o->bufs[0] = w->bufmem + (size_t)2 * f * BIN_OUTBUF;
-		o->bufs[1] = o->bufs[0] + BIN_OUTBUF;
+		o->cap = BIN_OUTRECS * fm_code_size(fm_field_code(f));
+		o->bufs[0] = w->bufmem + total;
+		o->bufs[1] = o->bufs[0] + o->cap;
+		total += 2 * o->cap;
 		o->buf = o->bufs[0];
 		r = bin_out_open(w, f, fm_field_code(f), err);
 		if (r < 0)
@@ -928,7 +938,7 @@ int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 		}
 		if (o->zeros && (r = bin_out_settle(w, f, err)) < 0)
 			return r;
-		if ((o->code == 'Q' || o->code == 'q') && b->n * 8 >= BIN_OUTBUF / 4 &&
+		if ((o->code == 'Q' || o->code == 'q') && b->n * 8 >= o->cap / 4 &&
 		    !w->have_thread) {
 			/* 64-bit columns hold every value: write in place
 			 * (the thread's writes must come from buffers) */
@@ -943,7 +953,7 @@ int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 		while (i < b->n) {
 			char c = o->code;
 			size_t es = fm_code_size(c);
-			size_t room = (BIN_OUTBUF - o->len) / es;
+			size_t room = (o->cap - o->len) / es;
 			size_t k = b->n - i < room ? b->n - i : room;
 			unsigned char *p = o->buf + o->len;
 			size_t j = 0;
