@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include "io-int.h"
-#include "bigmem.h"
 
 static const char all_codes[] = "bBhHiIlLqQfd";
 
@@ -892,7 +891,7 @@ int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 	for (int f = 0; f < FM_NFIELDS; f++)
 		if (fields & FM_FIELD_BIT(f))
 			total += 2 * BIN_OUTRECS * fm_code_size(fm_field_code(f));
-	w->bufmem = fm_big_alloc(total);
+	w->bufmem = malloc(total);
 	if (!w->bufmem) {
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		goto fail;
@@ -1052,7 +1051,7 @@ void fm_binary_writer_free(struct fm_binary_writer *w)
 			unlink(o->tmpname);
 		free(o->tmpname);
 	}
-	fm_big_free(w->bufmem);
+	free(w->bufmem);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	if (w->created && w->workdir)
