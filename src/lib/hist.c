@@ -38,6 +38,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "flowmodels/cut.h"
 #include "flowmodels/filter.h"
@@ -781,18 +784,160 @@ static int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 }
 
 /*
- * The general loop (compiled twice like the basic one): any x,
- * duration/aggs columns, rate.  recno is the
- * number (0-based) of the batch's first record, for messages.  Each block
- * computes durations (one range test instead of per-record overflow
- * checks), rates and bin indices in tight loops, then adds into the dense
- * array; a block with a record for the maps goes record by record.
+ * The general loop's input columns: packets, octets, first, first_ms,
+ * last, last_ms, aggs, each int64 ('q', a batch's columns) or in its
+ * stored width (a binary source's raw batch, struct fm_raw_batch), widened
+ * here block by block into buffers that stay in L1 instead of whole
+ * batches.  p[k] is NULL for a column the histogram does not read.
+ */
+enum { IN_P, IN_O, IN_F, IN_FM, IN_L, IN_LM, IN_A, IN_N };
+
+static const int in_field[IN_N] = {
+	FM_PACKETS, FM_OCTETS, FM_FIRST, FM_FIRST_MS, FM_LAST, FM_LAST_MS,
+	FM_AGGS
+};
+
+struct gsrc {
+	const void *p[IN_N];
+	char code[IN_N];
+};
+
+/* Column k of records [o, o+m) as int64: in place, or widened into buf. */
+static inline __attribute__((always_inline)) const int64_t *
+col64(const struct gsrc *g, int k, size_t o, size_t m, int64_t *buf)
+{
+	const void *p = g->p[k];
+
+#define WIDEN(T) do { \
+		const T *q = (const T *)p + o; \
+		for (size_t i = 0; i < m; i++) \
+			buf[i] = (int64_t)q[i]; \
+		return buf; \
+	} while (0)
+	switch (g->code[k]) {
+	case 'b': WIDEN(int8_t);
+	case 'B': WIDEN(uint8_t);
+	case 'h': WIDEN(int16_t);
+	case 'H': WIDEN(uint16_t);
+	case 'i': WIDEN(int32_t);
+	case 'I': WIDEN(uint32_t);
+	default: return (const int64_t *)p + o;
+	}
+#undef WIDEN
+}
+
+/* Per-block scratch of the general loop. */
+struct gblk {
+	int64_t dur[BLK];
+	double rate[BLK];
+	uint64_t idx[BLK];
+	int64_t w[IN_N][BLK];   /* widened columns */
+};
+
+/*
+ * AVX-512 versions of the general loop's first passes over a full block
+ * (BLK records, a multiple of 8): the same values as the scalar loops,
+ * eight records per instruction.  Compiled for AVX-512 F/DQ/CD/VL only and
+ * called from the clone built for them (general_block with isa = 2).
+ */
+#ifdef HAVE_BMI2_CLONE
+#define AVX512_TARGET "bmi,bmi2,avx2,avx512f,avx512dq,avx512cd,avx512vl"
+
+/* Durations as the scalar pass (1-packet flows 0); returns `big`. */
+__attribute__((target(AVX512_TARGET))) static inline uint64_t
+avx_dur(const int64_t *P, const int64_t *F, const int64_t *FM,
+	const int64_t *L, const int64_t *LM, int64_t *dur, uint64_t *od)
+{
+	const __m512i lim = _mm512_set1_epi64(INT64_C(1) << 40);
+	const __m512i one = _mm512_set1_epi64(1), k1000 = _mm512_set1_epi64(1000);
+	__m512i big = _mm512_setzero_si512(), vod = _mm512_setzero_si512();
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512i l = _mm512_loadu_si512(L + i), f = _mm512_loadu_si512(F + i);
+		__m512i lm = _mm512_loadu_si512(LM + i), fm = _mm512_loadu_si512(FM + i);
+		__m512i t = _mm512_sub_epi64(_mm512_add_epi64(
+				_mm512_mullo_epi64(_mm512_sub_epi64(l, f), k1000), lm), fm);
+		big = _mm512_or_si512(big, _mm512_or_si512(
+			_mm512_or_si512(_mm512_add_epi64(l, lim), _mm512_add_epi64(f, lim)),
+			_mm512_or_si512(_mm512_add_epi64(lm, lim), _mm512_add_epi64(fm, lim))));
+		__mmask8 many = _mm512_cmpneq_epi64_mask(_mm512_loadu_si512(P + i), one);
+		__m512i d = _mm512_maskz_mov_epi64(many, t);
+		_mm512_storeu_si512(dur + i, d);
+		vod = _mm512_or_si512(vod, _mm512_abs_epi64(d));
+	}
+	*od |= (uint64_t)_mm512_reduce_or_epi64(vod);
+	return (uint64_t)_mm512_reduce_or_epi64(big);
+}
+
+/* Rates of operands that are exact doubles; returns nonzero when some are not. */
+__attribute__((target(AVX512_TARGET))) static inline int
+avx_rate(const int64_t *O, const int64_t *dur, double *rate)
+{
+	const __m512i olim = _mm512_set1_epi64((INT64_C(1) << 53) / 8000);
+	const __m512i dlim = _mm512_set1_epi64(INT64_C(1) << 54);
+	const __m512i doff = _mm512_set1_epi64(INT64_C(1) << 53);
+	const __m512i k8000 = _mm512_set1_epi64(8000);
+	__mmask8 hard = 0;
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512i o = _mm512_loadu_si512(O + i), d = _mm512_loadu_si512(dur + i);
+		hard |= _mm512_cmpgt_epu64_mask(o, olim) |
+			_mm512_cmpgt_epu64_mask(_mm512_add_epi64(d, doff), dlim);
+		__m512d num = _mm512_cvtepi64_pd(_mm512_mullo_epi64(o, k8000));
+		__mmask8 nz = _mm512_test_epi64_mask(d, d);
+		/* d == 0: +0.0, no division */
+		__m512d q = _mm512_maskz_div_pd(nz, num, _mm512_cvtepi64_pd(d));
+		_mm512_storeu_pd(rate + i, q);
+	}
+	return hard != 0;
+}
+
+/*
+ * Bin indices of X (unsigned), their largest, the ORs of P and O.  b:
+ * 1..63 (0 = unit bins: idx = x).
+ */
+__attribute__((target(AVX512_TARGET))) static inline void
+avx_idx(const int64_t *X, const int64_t *P, const int64_t *O, int b,
+	uint64_t *idx, uint64_t *mx, uint64_t *op, uint64_t *oo)
+{
+	const __m512i vone = _mm512_set1_epi64(1), zero = _mm512_setzero_si512();
+	const __m512i vb = _mm512_set1_epi64(64 - b);
+	const __m128i sh = _mm_cvtsi32_si128(b > 0 ? b - 1 : 0);
+	__m512i vmx = zero, vop = zero, voo = zero;
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512i x = _mm512_loadu_si512(X + i), ix;
+		if (b == 0) {
+			ix = x;
+		} else {
+			/* k = max(0, bitlen(x|1) - b) = max(0, 64 - b - lzcnt) */
+			__m512i k = _mm512_max_epi64(_mm512_sub_epi64(vb,
+				_mm512_lzcnt_epi64(_mm512_or_si512(x, vone))), zero);
+			ix = _mm512_add_epi64(_mm512_sll_epi64(k, sh), _mm512_srlv_epi64(x, k));
+		}
+		_mm512_storeu_si512(idx + i, ix);
+		vmx = _mm512_max_epu64(vmx, ix);
+		vop = _mm512_or_si512(vop, _mm512_loadu_si512(P + i));
+		voo = _mm512_or_si512(voo, _mm512_loadu_si512(O + i));
+	}
+	*mx = (uint64_t)_mm512_reduce_max_epu64(vmx);
+	*op |= (uint64_t)_mm512_reduce_or_epi64(vop);
+	*oo |= (uint64_t)_mm512_reduce_or_epi64(voo);
+}
+#endif
+
+/*
+ * One block of m records (m = BLK for every block but a batch's last, so
+ * that the compiler knows the trip count of the full blocks' loops and
+ * vectorises them).  recno: the block's first record (0-based).  isa:
+ * 2 in the AVX-512 clone (full blocks take the avx_ passes), else 0.
  */
 static inline __attribute__((always_inline)) int
-add_general_body(const struct fm_hist *h, struct hacc *a,
-		 const struct fm_batch *bt, size_t from, size_t n,
-		 uint64_t recno, struct fm_error *err)
+general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
+	      size_t o, const size_t m, uint64_t recno, struct gblk *k,
+	      const int isa, struct fm_error *err)
 {
+	const int vec = isa == 2 && m == BLK;
 	const int b = h->b, ncol = h->ncol, cd = h->col_dur, ca = h->col_aggs;
 	const uint64_t D = h->D;
 	const enum fm_hist_x xk = h->o.x;
@@ -802,51 +947,68 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 	const int need_dur = need_rate || xk == FM_HIST_X_DURATION ||
 			     (add_int && cd >= 0);
 	const int need_aggs = add_int && ca >= 0;
-	int64_t dur[BLK];
-	double rate[BLK];
-	uint64_t idx[BLK];
+	int64_t *restrict dur = k->dur;
+	double *restrict rate = k->rate;
+	uint64_t *restrict idx = k->idx;
+	const int64_t *P = col64(g, IN_P, o, m, k->w[IN_P]);
+	const int64_t *O = col64(g, IN_O, o, m, k->w[IN_O]);
+	const int64_t *A = need_aggs ? col64(g, IN_A, o, m, k->w[IN_A]) : NULL;
+	int slow = 0, have_mx = 0;
+	/* ORs of the magnitudes (for the 64-bit rows), largest index */
+	uint64_t op = 0, oo = 0, od = 0, oa = 0, mx = 0;
 
-	for (size_t base = 0; base < n; base += BLK) {
-		const size_t m = n - base < BLK ? n - base : BLK;
-		const size_t o = from + base;
-		const int64_t *P = bt->col[FM_PACKETS] + o, *O = bt->col[FM_OCTETS] + o;
-		const int64_t *A = need_aggs ? bt->col[FM_AGGS] + o : NULL;
-		int slow = 0, have_mx = 0;
-		/* ORs of the magnitudes (for the 64-bit rows), largest index */
-		uint64_t op = 0, oo = 0, od = 0, oa = 0, mx = 0;
-
-		if (need_dur) {
-			const int64_t *F = bt->col[FM_FIRST] + o, *FM = bt->col[FM_FIRST_MS] + o;
-			const int64_t *L = bt->col[FM_LAST] + o, *LM = bt->col[FM_LAST_MS] + o;
-			const uint64_t lim = UINT64_C(1) << 40;
-			uint64_t big = 0;
-			/* all four in [-2^40, 2^40): the duration fits easily */
-			for (size_t i = 0; i < m; i++) {
-				uint64_t t = ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
-					     (uint64_t)LM[i] - (uint64_t)FM[i];
-				big |= ((uint64_t)L[i] + lim) | ((uint64_t)F[i] + lim) |
-				       ((uint64_t)LM[i] + lim) | ((uint64_t)FM[i] + lim);
-				/* branchless: 1-packet flows are common and random */
-				int64_t d = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
-				dur[i] = d;
-				od |= mag64(d);
-			}
-			if (big >> 41) {
-				for (size_t i = 0; i < m; i++)
-					if (fm_hist_duration(P[i], F[i], FM[i], L[i], LM[i], &dur[i]) < 0)
-						return fm_error_set(err, FM_ERANGE,
-							"record %llu: duration (last %lld.%03lld - first %lld.%03lld) does not fit in 64 bits",
-							(unsigned long long)(recno + base + i + 1),
-							(long long)L[i], (long long)LM[i],
-							(long long)F[i], (long long)FM[i]);
-				od = 0;
-				for (size_t i = 0; i < m; i++)
-					od |= mag64(dur[i]);
-			}
+	if (need_dur) {
+		const int64_t *F = col64(g, IN_F, o, m, k->w[IN_F]);
+		const int64_t *FM = col64(g, IN_FM, o, m, k->w[IN_FM]);
+		const int64_t *L = col64(g, IN_L, o, m, k->w[IN_L]);
+		const int64_t *LM = col64(g, IN_LM, o, m, k->w[IN_LM]);
+		const uint64_t lim = UINT64_C(1) << 40;
+		uint64_t big = 0;
+		/* all four in [-2^40, 2^40): the duration fits easily */
+#ifdef HAVE_BMI2_CLONE
+		if (vec)
+			big = avx_dur(P, F, FM, L, LM, dur, &od);
+		else
+#endif
+		for (size_t i = 0; i < m; i++) {
+			uint64_t t = ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
+				     (uint64_t)LM[i] - (uint64_t)FM[i];
+			big |= ((uint64_t)L[i] + lim) | ((uint64_t)F[i] + lim) |
+			       ((uint64_t)LM[i] + lim) | ((uint64_t)FM[i] + lim);
+			/* branchless: 1-packet flows are common and random */
+			int64_t d = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
+			dur[i] = d;
+			od |= mag64(d);
 		}
+		if (big >> 41) {
+			for (size_t i = 0; i < m; i++)
+				if (fm_hist_duration(P[i], F[i], FM[i], L[i], LM[i], &dur[i]) < 0)
+					return fm_error_set(err, FM_ERANGE,
+						"record %llu: duration (last %lld.%03lld - first %lld.%03lld) does not fit in 64 bits",
+						(unsigned long long)(recno + i + 1),
+						(long long)L[i], (long long)LM[i],
+						(long long)F[i], (long long)FM[i]);
+			od = 0;
+			for (size_t i = 0; i < m; i++)
+				od |= mag64(dur[i]);
+		}
+	}
+	if (need_rate) {
+		/*
+		 * Every quotient in one branch-free loop (vectorised where
+		 * int64 -> double conversions are, e.g. AVX-512DQ): exact
+		 * operands (< 2^53) give the correctly rounded quotient; the
+		 * records with others are redone one by one.
+		 */
 		size_t r0 = 0;
+#ifdef HAVE_BMI2_CLONE
+		if (vec) {
+			if (!avx_rate(O, dur, rate))
+				r0 = m;
+		} else
+#endif
 #ifdef __SSE2__
-		if (need_rate) {
+		{
 			/*
 			 * Two quotients per divpd (the same correctly rounded
 			 * IEEE quotients as divsd) when every operand of the
@@ -871,219 +1033,293 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 				}
 			}
 		}
+#else
+		{
+		}
 #endif
-		if (need_rate)
-			for (size_t i = r0; i < m; i++) {
-				uint64_t oc = (uint64_t)O[i];
-				int64_t d = dur[i];
-				if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
-						     d < -(INT64_C(1) << 53) || d > (INT64_C(1) << 53), 0)) {
-					rate[i] = fm_hist_rate(oc, d);
-					continue;
-				}
-				/* branchless on d == 0 (unpredictable) */
-				double q = (double)(int64_t)(oc * 8000) / (double)(d == 0 ? 1 : d);
-				rate[i] = d == 0 ? 0.0 : q;
+		for (size_t i = r0; i < m; i++) {
+			uint64_t oc = (uint64_t)O[i];
+			int64_t d = dur[i];
+			if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
+					     d < -(INT64_C(1) << 53) || d > (INT64_C(1) << 53), 0)) {
+				rate[i] = fm_hist_rate(oc, d);
+				continue;
 			}
-		switch (xk) {
-		case FM_HIST_X_LENGTH:
-		case FM_HIST_X_SIZE: {
-			/* one pass: indices, the largest, the ORs */
-			const int64_t *X = xk == FM_HIST_X_LENGTH ? P : O;
+			/* branchless on d == 0 (unpredictable) */
+			double q = (double)(int64_t)(oc * 8000) / (double)(d == 0 ? 1 : d);
+			rate[i] = d == 0 ? 0.0 : q;
+		}
+	}
+	switch (xk) {
+	case FM_HIST_X_LENGTH:
+	case FM_HIST_X_SIZE: {
+		/* one pass: indices, the largest, the ORs */
+		const int64_t *X = xk == FM_HIST_X_LENGTH ? P : O;
+		have_mx = 1;
+#ifdef HAVE_BMI2_CLONE
+		if (vec) {
+			avx_idx(X, P, O, b, idx, &mx, &op, &oo);
+			break;
+		}
+#endif
+		for (size_t i = 0; i < m; i++) {
+			uint64_t ix = bin_index((uint64_t)X[i], b);
+			idx[i] = ix;
+			mx = ix > mx ? ix : mx;
+			op |= (uint64_t)P[i];
+			oo |= (uint64_t)O[i];
+		}
+		break;
+	}
+	case FM_HIST_X_DURATION:
+#ifdef HAVE_BMI2_CLONE
+		if (vec) {
+			/* a negative duration makes the block slow anyway */
+			avx_idx(dur, P, O, b, idx, &mx, &op, &oo);
+			have_mx = 1;
+			for (size_t i = 0; i < m; i++)
+				slow |= dur[i] < 0;
+			break;
+		}
+#endif
+		for (size_t i = 0; i < m; i++) {
+			slow |= dur[i] < 0;
+			idx[i] = bin_index((uint64_t)dur[i], b);
+		}
+		break;
+	case FM_HIST_X_RATE:
+		for (size_t i = 0; i < m; i++) {
+			double fl = floor(rate[i]);
+			int ok = fl >= 0.0 && fl < 18446744073709551616.0;
+			slow |= !ok;
+			idx[i] = ok ? bin_index((uint64_t)fl, b) : 0;
+		}
+		break;
+	}
+	if (!slow) {
+		if (!have_mx)
+			for (size_t i = 0; i < m; i++)
+				mx = idx[i] > mx ? idx[i] : mx;
+		slow = mx >= D;
+	}
+	if (ro && !slow) {
+		/* every x is >= 0 with a dense index: hand over the index */
+		memcpy(ro->x + ro->n, idx, m * sizeof(*idx));
+		memcpy(ro->r + ro->n, rate, m * sizeof(*rate));
+		memset(ro->neg + ro->n, 2, m);
+		ro->n += m;
+	} else if (ro) {
+		uint64_t *ox = ro->x + ro->n;
+		double *orr = ro->r + ro->n;
+		unsigned char *on = ro->neg + ro->n;
+		for (size_t i = 0; i < m; i++) {
+			uint64_t xv = 0;
+			unsigned char ng = 0;
+			switch (xk) {
+			case FM_HIST_X_LENGTH: xv = (uint64_t)P[i]; break;
+			case FM_HIST_X_SIZE: xv = (uint64_t)O[i]; break;
+			case FM_HIST_X_DURATION:
+				xv = (uint64_t)dur[i];
+				ng = dur[i] < 0;
+				break;
+			case FM_HIST_X_RATE: {
+				/* out of range: add_one below fails the run */
+				double fl = floor(rate[i]);
+				if (fl >= 0.0 && fl < 18446744073709551616.0) {
+					xv = (uint64_t)fl;
+				} else if (fl < 0.0 && fl >= -9223372036854775808.0) {
+					xv = (uint64_t)(int64_t)fl;
+					ng = 1;
+				}
+				break;
+			}
+			}
+			ox[i] = xv;
+			orr[i] = rate[i];
+			on[i] = ng;
+		}
+		ro->n += m;
+	}
+	if (slow) {
+		a->dense_used = 1;
+		for (size_t i = 0; i < m; i++) {
+			int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
+					need_dur ? dur[i] : 0, need_rate ? rate[i] : 0.0,
+					A ? A[i] : 0, recno + i + 1, err);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
+	if (add_int) {
+		/*
+		 * 64-bit rows while the bounds allow (see struct hacc): an OR
+		 * of the block's magnitudes, checked before anything is
+		 * added, so nothing is undone.
+		 */
+		if (!have_mx)
 			for (size_t i = 0; i < m; i++) {
-				uint64_t ix = bin_index((uint64_t)X[i], b);
-				idx[i] = ix;
-				mx = ix > mx ? ix : mx;
 				op |= (uint64_t)P[i];
 				oo |= (uint64_t)O[i];
 			}
-			have_mx = 1;
-			break;
+		/* od: the duration pass (need_dur when cd >= 0) */
+		if (ca >= 0)
+			for (size_t i = 0; i < m; i++)
+				oa |= mag64(A[i]);
+		int fits = small_room(h, a, m, op, oo, od, oa);
+		if (!fits) {
+			acc_flush_small(h, a);
+			fits = small_room(h, a, m, op, oo, od, oa);
 		}
-		case FM_HIST_X_DURATION:
-			for (size_t i = 0; i < m; i++) {
-				slow |= dur[i] < 0;
-				idx[i] = bin_index((uint64_t)dur[i], b);
-			}
-			break;
-		case FM_HIST_X_RATE:
-			for (size_t i = 0; i < m; i++) {
-				double fl = floor(rate[i]);
-				int ok = fl >= 0.0 && fl < 18446744073709551616.0;
-				slow |= !ok;
-				idx[i] = ok ? bin_index((uint64_t)fl, b) : 0;
-			}
-			break;
-		}
-		if (!slow) {
-			if (!have_mx)
-				for (size_t i = 0; i < m; i++)
-					mx = idx[i] > mx ? idx[i] : mx;
-			slow = mx >= D;
-		}
-		if (ro && !slow) {
-			/* every x is >= 0 with a dense index: hand over the index */
-			memcpy(ro->x + ro->n, idx, m * sizeof(*idx));
-			memcpy(ro->r + ro->n, rate, m * sizeof(*rate));
-			memset(ro->neg + ro->n, 2, m);
-			ro->n += m;
-		}
-		else if (ro) {
-			uint64_t *ox = ro->x + ro->n;
-			double *orr = ro->r + ro->n;
-			unsigned char *on = ro->neg + ro->n;
-			for (size_t i = 0; i < m; i++) {
-				uint64_t xv = 0;
-				unsigned char ng = 0;
-				switch (xk) {
-				case FM_HIST_X_LENGTH: xv = (uint64_t)P[i]; break;
-				case FM_HIST_X_SIZE: xv = (uint64_t)O[i]; break;
-				case FM_HIST_X_DURATION:
-					xv = (uint64_t)dur[i];
-					ng = dur[i] < 0;
-					break;
-				case FM_HIST_X_RATE: {
-					/* out of range: add_one below fails the run */
-					double fl = floor(rate[i]);
-					if (fl >= 0.0 && fl < 18446744073709551616.0) {
-						xv = (uint64_t)fl;
-					} else if (fl < 0.0 && fl >= -9223372036854775808.0) {
-						xv = (uint64_t)(int64_t)fl;
-						ng = 1;
-					}
-					break;
-				}
-				}
-				ox[i] = xv;
-				orr[i] = rate[i];
-				on[i] = ng;
-			}
-			ro->n += m;
-		}
-		if (slow) {
-			a->dense_used = 1;
-			for (size_t i = 0; i < m; i++) {
-				int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
-						need_dur ? dur[i] : 0, need_rate ? rate[i] : 0.0,
-						A ? A[i] : 0, recno + base + i + 1, err);
-				if (r < 0)
-					return r;
-			}
-			continue;
-		}
-		if (add_int) {
-			/*
-			 * 64-bit rows while the bounds allow (see struct
-			 * hacc): an OR of the block's magnitudes, checked
-			 * before anything is added, so nothing is undone.
-			 */
-			if (!have_mx)
+		if (fits) {
+			uint64_t *small = a->small;
+			a->small_used = 1;
+			if (cd >= 0 && ca >= 0) {
 				for (size_t i = 0; i < m; i++) {
-					op |= (uint64_t)P[i];
-					oo |= (uint64_t)O[i];
+					uint64_t *e = small + idx[i] * (uint64_t)ncol;
+					e[0] += 1;
+					e[1] += (uint64_t)P[i];
+					e[2] += (uint64_t)O[i];
+					e[cd] += (uint64_t)dur[i];
+					e[ca] += (uint64_t)A[i];
 				}
-			/* od: the duration pass (need_dur when cd >= 0) */
-			if (ca >= 0)
-				for (size_t i = 0; i < m; i++)
-					oa |= mag64(A[i]);
-			int fits = small_room(h, a, m, op, oo, od, oa);
-			if (!fits) {
-				acc_flush_small(h, a);
-				fits = small_room(h, a, m, op, oo, od, oa);
-			}
-			if (fits) {
-				uint64_t *small = a->small;
-				a->small_used = 1;
-				if (cd >= 0 && ca >= 0) {
-					for (size_t i = 0; i < m; i++) {
-						uint64_t *e = small + idx[i] * (uint64_t)ncol;
-						e[0] += 1;
-						e[1] += (uint64_t)P[i];
-						e[2] += (uint64_t)O[i];
-						e[cd] += (uint64_t)dur[i];
-						e[ca] += (uint64_t)A[i];
-					}
-				} else if (cd >= 0 || ca >= 0) {
-					const int c3 = cd >= 0 ? cd : ca;
-					const int64_t *V = cd >= 0 ? dur : A;
-					for (size_t i = 0; i < m; i++) {
-						uint64_t *e = small + idx[i] * (uint64_t)ncol;
-						e[0] += 1;
-						e[1] += (uint64_t)P[i];
-						e[2] += (uint64_t)O[i];
-						e[c3] += (uint64_t)V[i];
-					}
-				} else {
-					for (size_t i = 0; i < m; i++) {
-						uint64_t *e = small + idx[i] * (uint64_t)ncol;
-						e[0] += 1;
-						e[1] += (uint64_t)P[i];
-						e[2] += (uint64_t)O[i];
-					}
+			} else if (cd >= 0 || ca >= 0) {
+				const int c3 = cd >= 0 ? cd : ca;
+				const int64_t *V = cd >= 0 ? dur : A;
+				for (size_t i = 0; i < m; i++) {
+					uint64_t *e = small + idx[i] * (uint64_t)ncol;
+					e[0] += 1;
+					e[1] += (uint64_t)P[i];
+					e[2] += (uint64_t)O[i];
+					e[c3] += (uint64_t)V[i];
 				}
 			} else {
-				/* this block alone could wrap: 128-bit rows */
-				i128 *dense = a->dense;
-				a->dense_used = 1;
 				for (size_t i = 0; i < m; i++) {
-					i128 *e = dense + idx[i] * (uint64_t)ncol;
+					uint64_t *e = small + idx[i] * (uint64_t)ncol;
 					e[0] += 1;
-					e[1] += (i128)(uint64_t)P[i];
-					e[2] += (i128)(uint64_t)O[i];
-					if (cd >= 0)
-						e[cd] += dur[i];
-					if (ca >= 0)
-						e[ca] += A[i];
+					e[1] += (uint64_t)P[i];
+					e[2] += (uint64_t)O[i];
 				}
 			}
+		} else {
+			/* this block alone could wrap: 128-bit rows */
+			i128 *dense = a->dense;
+			a->dense_used = 1;
+			for (size_t i = 0; i < m; i++) {
+				i128 *e = dense + idx[i] * (uint64_t)ncol;
+				e[0] += 1;
+				e[1] += (i128)(uint64_t)P[i];
+				e[2] += (i128)(uint64_t)O[i];
+				if (cd >= 0)
+					e[cd] += dur[i];
+				if (ca >= 0)
+					e[ca] += A[i];
+			}
 		}
-		if (add_rate) {
-			double *dr = a->drate;
-			for (size_t i = 0; i < m; i++)
-				dr[idx[i]] += rate[i];
-		}
+	}
+	if (add_rate) {
+		double *dr = a->drate;
+		for (size_t i = 0; i < m; i++)
+			dr[idx[i]] += rate[i];
+	}
+	return 0;
+}
+
+/*
+ * The general loop (compiled several times like the basic one): any x,
+ * duration/aggs columns, rate, over records [from, from+n) of the input
+ * columns g.  recno is the number (0-based) of record `from`, for
+ * messages.  Each block computes durations (one range test instead of
+ * per-record overflow checks), rates and bin indices in tight loops, then
+ * adds into the dense array; a block with a record for the maps goes
+ * record by record.
+ */
+static inline __attribute__((always_inline)) int
+add_general_body(const struct fm_hist *h, struct hacc *a,
+		 const struct gsrc *g, size_t from, size_t n, uint64_t recno,
+		 const int isa, struct fm_error *err)
+{
+	struct gblk k;
+
+	for (size_t base = 0; base < n; base += BLK) {
+		int r;
+		if (n - base >= BLK)
+			r = general_block(h, a, g, from + base, BLK, recno + base, &k, isa, err);
+		else
+			r = general_block(h, a, g, from + base, n - base, recno + base, &k, isa, err);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
 
 static int add_general_plain(const struct fm_hist *h, struct hacc *a,
-			     const struct fm_batch *bt, size_t from, size_t n,
+			     const struct gsrc *g, size_t from, size_t n,
 			     uint64_t recno, struct fm_error *err)
 {
-	return add_general_body(h, a, bt, from, n, recno, err);
+	return add_general_body(h, a, g, from, n, recno, 0, err);
 }
 
 #ifdef HAVE_BMI2_CLONE
 __attribute__((target("bmi,bmi2,sse4.1")))
 static int add_general_bmi2(const struct fm_hist *h, struct hacc *a,
-			    const struct fm_batch *bt, size_t from, size_t n,
+			    const struct gsrc *g, size_t from, size_t n,
 			    uint64_t recno, struct fm_error *err)
 {
-	return add_general_body(h, a, bt, from, n, recno, err);
+	return add_general_body(h, a, g, from, n, recno, 0, err);
+}
+
+/* AVX-512 (F, DQ for the int64 -> double conversions, CD for lzcnt, VL) */
+__attribute__((target(AVX512_TARGET)))
+static int add_general_avx512(const struct fm_hist *h, struct hacc *a,
+			      const struct gsrc *g, size_t from, size_t n,
+			      uint64_t recno, struct fm_error *err)
+{
+	return add_general_body(h, a, g, from, n, recno, 2, err);
 }
 #endif
 
 static int add_general(const struct fm_hist *h, struct hacc *a,
-		       const struct fm_batch *bt, size_t from, size_t n,
+		       const struct gsrc *g, size_t from, size_t n,
 		       uint64_t recno, struct fm_error *err)
 {
 #ifdef HAVE_BMI2_CLONE
+	if (__builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512dq") &&
+	    __builtin_cpu_supports("avx512cd") &&
+	    __builtin_cpu_supports("avx512vl") &&
+	    __builtin_cpu_supports("bmi2"))
+		return add_general_avx512(h, a, g, from, n, recno, err);
 	if (__builtin_cpu_supports("bmi2") &&
 	    __builtin_cpu_supports("sse4.1"))
-		return add_general_bmi2(h, a, bt, from, n, recno, err);
+		return add_general_bmi2(h, a, g, from, n, recno, err);
 #endif
-	return add_general_plain(h, a, bt, from, n, recno, err);
+	return add_general_plain(h, a, g, from, n, recno, err);
+}
+
+/* Whether h's records go through the basic loop (add_basic). */
+static int acc_basic(const struct fm_hist *h, const struct hacc *a)
+{
+	return (h->o.x == FM_HIST_X_LENGTH || h->o.x == FM_HIST_X_SIZE) &&
+	       h->ncol == 3 && a->do_int && !(a->do_rate && h->want_rate) &&
+	       !a->ro;
+}
+
+static int acc_general(const struct fm_hist *h, struct hacc *a,
+		       const struct gsrc *g, size_t from, size_t n,
+		       uint64_t recno, struct fm_error *err)
+{
+	if (a->do_int && !a->small &&
+	    !(a->small = calloc(h->D * (size_t)h->ncol, sizeof(uint64_t))))
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	return add_general(h, a, g, from, n, recno, err);
 }
 
 static int acc_add(const struct fm_hist *h, struct hacc *a,
 		   const struct fm_batch *bt, size_t from, size_t n,
 		   uint64_t recno, struct fm_error *err)
 {
-	int basic = (h->o.x == FM_HIST_X_LENGTH || h->o.x == FM_HIST_X_SIZE) &&
-		    h->ncol == 3 && a->do_int && !(a->do_rate && h->want_rate) &&
-		    !a->ro;
-
-	if (basic) {
+	if (acc_basic(h, a)) {
 		const uint64_t *pk = (const uint64_t *)bt->col[FM_PACKETS] + from;
 		const uint64_t *oc = (const uint64_t *)bt->col[FM_OCTETS] + from;
 		int r = add_basic(h, a, h->o.x == FM_HIST_X_LENGTH ? pk : oc, pk, oc, n);
@@ -1091,10 +1327,26 @@ static int acc_add(const struct fm_hist *h, struct hacc *a,
 			return fm_error_set(err, r, "out of memory");
 		return 0;
 	}
-	if (a->do_int && !a->small &&
-	    !(a->small = calloc(h->D * (size_t)h->ncol, sizeof(uint64_t))))
-		return fm_error_set(err, FM_ENOMEM, "out of memory");
-	return add_general(h, a, bt, from, n, recno, err);
+	struct gsrc g;
+	for (int c = 0; c < IN_N; c++) {
+		g.p[c] = bt->col[in_field[c]];
+		g.code[c] = 'q';
+	}
+	return acc_general(h, a, &g, from, n, recno, err);
+}
+
+/* A raw batch (binary sources) through the general loop. */
+static int acc_add_raw(const struct fm_hist *h, struct hacc *a,
+		       const struct fm_raw_batch *rb, uint64_t recno,
+		       struct fm_error *err)
+{
+	struct gsrc g;
+
+	for (int c = 0; c < IN_N; c++) {
+		g.p[c] = rb->col[in_field[c]];
+		g.code[c] = rb->code[in_field[c]];
+	}
+	return acc_general(h, a, &g, 0, rb->n, recno, err);
 }
 
 static int check_batch(const struct fm_hist *h, const struct fm_batch *b,
@@ -1296,26 +1548,36 @@ static int worker_range(struct worker *w, uint64_t start, uint64_t count)
 					    "binary input shrank while reading");
 		w->pos = start;
 	}
+	/* unfiltered, not the basic loop: columns in their stored widths */
+	const int raw = !w->run && !acc_basic(w->h, w->acc);
+
 	while (r == 0 && left > 0) {
 		struct fm_batch b;
-		long n = fm_reader_next(w->rd, &b, left < FM_BATCH_CAP ? (size_t)left : FM_BATCH_CAP,
-					&w->err);
+		struct fm_raw_batch rb;
+		size_t max = left < FM_BATCH_CAP ? (size_t)left : FM_BATCH_CAP;
+		long n = raw ? fm_reader_next_raw(w->rd, &rb, max, &w->err)
+			     : fm_reader_next(w->rd, &b, max, &w->err);
 		if (n < 0)
 			return (int)n;
 		if (n == 0)
 			return fm_error_set(&w->err, FM_EFORMAT,
 					    "binary input shrank while reading");
 		w->pos += (uint64_t)n;
-		if (w->run) {
-			long k = fm_filter_select(w->run, &b, w->idx);
-			if (k < n) {
-				fm_batch_gather(&w->own, &b, w->idx, (size_t)k);
-				b = w->own;
-				b.store = NULL;
+		if (raw) {
+			r = acc_add_raw(w->h, w->acc, &rb, recno, &w->err);
+			w->kept += rb.n;
+		} else {
+			if (w->run) {
+				long k = fm_filter_select(w->run, &b, w->idx);
+				if (k < n) {
+					fm_batch_gather(&w->own, &b, w->idx, (size_t)k);
+					b = w->own;
+					b.store = NULL;
+				}
 			}
+			r = acc_add(w->h, w->acc, &b, 0, b.n, recno, &w->err);
+			w->kept += b.n;
 		}
-		r = acc_add(w->h, w->acc, &b, 0, b.n, recno, &w->err);
-		w->kept += b.n;
 		left -= (uint64_t)n;
 		recno += (uint64_t)n;
 		atomic_fetch_add_explicit(&w->done, (uint64_t)n, memory_order_relaxed);

@@ -13,6 +13,8 @@
  * batch columns of zeros (most columns of generated flows) are not copied:
  * they are counted and become a hole (ftruncate) when the column goes on or
  * is committed, so the file's bytes are the same but nothing is written.
+ * Raw batches (next_raw) hand out every integer column in place in its
+ * stored width, for consumers that widen it themselves in small blocks.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -289,6 +291,38 @@ static long binary_next_cols(struct fm_source *src, struct fm_batch *b,
 	return (long)n;
 }
 
+static long binary_next_raw(struct fm_source *src, struct fm_raw_batch *b,
+			    size_t max, struct fm_error *err)
+{
+	struct binary_source *s = (struct binary_source *)src;
+	size_t n = (size_t)(s->nrec - s->pos < max ? s->nrec - s->pos : max);
+
+	memset(b, 0, sizeof(*b));
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(s->fields & FM_FIELD_BIT(f)))
+			continue;
+		const struct bin_col *c = &s->col[f];
+		if (c->map && !fm_code_is_real(c->code)) {
+			b->col[f] = c->map + s->pos * c->esize;
+			b->code[f] = c->code;
+			continue;
+		}
+		/* missing (zeros) or real (converted with its checks) */
+		struct fm_batch one;
+		memset(&one, 0, sizeof(one));
+		int r = fill_cols(s, FM_FIELD_BIT(f), s->pos, n, &one, err);
+		if (r < 0)
+			return r;
+		b->col[f] = one.col[f];
+		b->code[f] = 'q';
+	}
+	b->n = n;
+	s->last_pos = s->pos;
+	s->last_n = n;
+	s->pos += n;
+	return (long)n;
+}
+
 static long binary_next(struct fm_source *src, struct fm_batch *b, size_t max,
 			struct fm_error *err)
 {
@@ -433,7 +467,7 @@ static void binary_close(struct fm_source *src)
 
 static const struct fm_source_ops binary_ops = {
 	binary_next, binary_skip, binary_position, binary_close,
-	binary_next_cols, binary_gather,
+	binary_next_cols, binary_gather, binary_next_raw,
 };
 
 int fm_binary_source_open(struct fm_source **out, const char *dir,
