@@ -1454,12 +1454,16 @@ struct worker {
 	int nworkers;
 	atomic_uint_fast64_t done;
 	atomic_int *cancel;
-	/* interleaved mode: chunks start + k*RATE_CHUNK, k = index mod nworkers */
+	/*
+	 * interleaved mode: rounds of chunk0 records for the main thread,
+	 * then chunk records for each other worker (see worker_run)
+	 */
 	int interleaved;
-	uint64_t chunk;
-	pthread_barrier_t *barrier;
-	struct gate *gate;
-	struct rate_out ro;
+	uint64_t chunk, chunk0;
+	struct gate *gate;          /* also guards filled/applied */
+	struct rate_out ro[2];      /* other workers: x and rate of a round, alternately */
+	uint64_t filled;            /* rounds this worker has recorded */
+	uint64_t applied;           /* of those, rounds the main thread has added */
 	uint64_t kept;              /* records binned */
 	uint64_t filter_errors;     /* records dropped by filter run-time errors */
 	int rc;
@@ -1489,14 +1493,14 @@ static int worker_open(struct worker *w)
 			       !(w->idx = malloc(FM_BATCH_CAP * sizeof(*w->idx)))))
 			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
 	}
-	if (r == 0 && w->interleaved) {
-		w->ro.cap = w->chunk;
-		w->ro.x = malloc(w->chunk * sizeof(uint64_t));
-		w->ro.r = malloc(w->chunk * sizeof(double));
-		w->ro.neg = malloc(w->chunk);
-		if (!w->ro.x || !w->ro.r || !w->ro.neg)
+	for (int i = 0; i < 2 && r == 0 && w->interleaved && !w->main_thread; i++) {
+		struct rate_out *o = &w->ro[i];
+		o->cap = w->chunk;
+		o->x = malloc(w->chunk * sizeof(uint64_t));
+		o->r = malloc(w->chunk * sizeof(double));
+		o->neg = malloc(w->chunk);
+		if (!o->x || !o->r || !o->neg)
 			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
-		w->acc->ro = &w->ro;
 	}
 	if (r == 0)
 		r = fm_reader_open(&w->rd, &ro, w->dirs, w->ndirs, &w->err);
@@ -1512,9 +1516,7 @@ static void worker_close(struct worker *w)
 	fm_filter_run_free(w->run);
 	fm_batch_release(&w->own);
 	free(w->idx);
-	free(w->ro.x);
-	free(w->ro.r);
-	free(w->ro.neg);
+	/* the ro buffers may still be read by the main thread: freed after the join */
 	w->acc->ro = NULL;
 }
 
@@ -1631,6 +1633,80 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 	return 0;
 }
 
+/* Stop every thread (waiters of the interleaved mode wake up). */
+static void workers_cancel(struct worker *w)
+{
+	atomic_store(w->cancel, 1);
+	pthread_mutex_lock(&w->gate->mu);
+	pthread_cond_broadcast(&w->gate->cv);
+	pthread_mutex_unlock(&w->gate->mu);
+}
+
+/*
+ * Interleaved mode: rounds of chunks in record order, chunk0 records for
+ * the main thread, then chunk records for worker 1, 2, ...  The main
+ * thread bins its chunk straight into the histogram, rate_sum too (every
+ * earlier record's rate is in by then), then adds the rates the other
+ * workers recorded for the round, worker after worker, as each is
+ * ready.  The others bin their chunks into accumulators of their own,
+ * recording x and rate into one of two buffers, so that they go on with
+ * the next round while the main thread adds the last one; they wait only
+ * when the main thread is a whole round behind.
+ */
+static int worker_rounds(struct worker *w)
+{
+	const uint64_t C = w->chunk, C0 = w->chunk0;
+	const uint64_t R = C0 + (uint64_t)(w->nworkers - 1) * C;
+	struct gate *g = w->gate;
+	int r = 0;
+
+	for (uint64_t round = 0; r == 0 && round * R < w->count; round++) {
+		uint64_t c0 = round * R + (w->main_thread ? 0 : C0 + (uint64_t)(w->index - 1) * C);
+		uint64_t len = w->main_thread ? C0 : C;
+		if (c0 >= w->count)
+			break;
+		if (len > w->count - c0)
+			len = w->count - c0;
+		if (w->main_thread) {
+			r = worker_range(w, w->start + c0, len);
+			for (int t = 1; r == 0 && t < w->nworkers; t++) {
+				struct worker *x = &w->all[t];
+				if (round * R + C0 + (uint64_t)(t - 1) * C >= w->count)
+					break;
+				pthread_mutex_lock(&g->mu);
+				while (x->filled <= round && !atomic_load(w->cancel))
+					pthread_cond_wait(&g->cv, &g->mu);
+				pthread_mutex_unlock(&g->mu);
+				if (atomic_load(w->cancel))
+					return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+				r = apply_rates(w->h, &x->ro[round & 1], &w->err);
+				pthread_mutex_lock(&g->mu);
+				x->applied = round + 1;
+				pthread_cond_broadcast(&g->cv);
+				pthread_mutex_unlock(&g->mu);
+			}
+			if (r == 0)
+				r = worker_progress(w);
+		} else {
+			/* the buffer of round - 2 must have been added */
+			pthread_mutex_lock(&g->mu);
+			while (w->applied + 1 < round && !atomic_load(w->cancel))
+				pthread_cond_wait(&g->cv, &g->mu);
+			pthread_mutex_unlock(&g->mu);
+			if (atomic_load(w->cancel))
+				return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+			w->ro[round & 1].n = 0;
+			w->acc->ro = &w->ro[round & 1];
+			r = worker_range(w, w->start + c0, len);
+			pthread_mutex_lock(&g->mu);
+			w->filled = round + 1;
+			pthread_cond_broadcast(&g->cv);
+			pthread_mutex_unlock(&g->mu);
+		}
+	}
+	return r;
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
@@ -1643,45 +1719,11 @@ static void *worker_run(void *arg)
 		pthread_mutex_unlock(&w->gate->mu);
 	}
 	r = worker_open(w);
-
-	if (!w->interleaved) {
-		if (r == 0)
-			r = worker_range(w, w->start, w->count);
-	} else {
-		/*
-		 * Rounds: every worker bins one chunk (its integer sums into
-		 * its own accumulator, x and rate into w->ro); then the main
-		 * thread adds the rates of the round's chunks in record order.
-		 * Everybody meets at the barriers even after an error, and all
-		 * stop after the same round.
-		 */
-		const uint64_t T = (uint64_t)w->nworkers, C = w->chunk;
-		for (uint64_t round = 0; round * T * C < w->count; round++) {
-			uint64_t c0 = (round * T + (uint64_t)w->index) * C;
-			w->ro.n = 0;
-			if (r == 0 && c0 < w->count) {
-				uint64_t len = w->count - c0 < C ? w->count - c0 : C;
-				r = worker_range(w, w->start + c0, len);
-			}
-			if (r < 0)
-				atomic_store(w->cancel, 1);
-			pthread_barrier_wait(w->barrier);
-			if (w->main_thread && !atomic_load(w->cancel)) {
-				for (int t = 0; t < w->nworkers && r == 0; t++)
-					r = apply_rates(w->h, &w->all[t].ro, &w->err);
-				if (r == 0)
-					r = worker_progress(w);
-				if (r < 0)
-					atomic_store(w->cancel, 1);
-			}
-			pthread_barrier_wait(w->barrier);
-			if (atomic_load(w->cancel))
-				break;
-		}
-	}
+	if (r == 0)
+		r = w->interleaved ? worker_rounds(w) : worker_range(w, w->start, w->count);
 	worker_close(w);
 	if (r < 0)
-		atomic_store(w->cancel, 1);
+		workers_cancel(w);
 	w->rc = r;
 	return NULL;
 }
@@ -1700,11 +1742,10 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	struct fm_reader_opts ro;
 	uint64_t total, first, end, n;
 	int threads = h->o.threads > 0 ? h->o.threads : ncpus();
-	int r, interleaved, have_barrier = 0, started = 1;
+	int r, interleaved, started = 1;
 	struct worker *w = NULL;
 	struct hacc *accs = NULL;
 	pthread_t *tids = NULL;
-	pthread_barrier_t barrier;
 	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
 	atomic_int cancel = 0;
 
@@ -1765,7 +1806,7 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		x->main_thread = t == 0;
 		x->gate = &gate;
 		atomic_init(&x->done, 0);
-		if (t == 0 && !interleaved) {
+		if (t == 0) {
 			x->acc = &h->acc;
 		} else {
 			x->acc = &accs[t];
@@ -1782,19 +1823,11 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		started++;
 	}
 	interleaved = interleaved && started > 1;
-	if (interleaved) {
-		if (pthread_barrier_init(&barrier, NULL, (unsigned)started) != 0) {
-			r = fm_error_set(err, FM_ENOMEM, "cannot make a thread barrier");
-			atomic_store(&cancel, 1);
-			interleaved = 0;
-		} else {
-			have_barrier = 1;
-		}
-	}
 	/*
-	 * About 8 rounds (few meetings at the barriers, which cost most when
-	 * the threads do not get the CPUs at the same time), 64 Ki .. 1 Mi
-	 * records per chunk (17 bytes a record of buffer per thread).
+	 * About 8 rounds, 64 Ki .. 1 Mi records per chunk (2 * 17 bytes a
+	 * record of buffers per thread).  The main thread's chunks are
+	 * smaller: it also adds the others' rates, about an eighth of the
+	 * work of binning them.
 	 */
 	uint64_t rate_chunk = n / ((uint64_t)started * 8) + 1;
 	if (rate_chunk < RATE_CHUNK)
@@ -1806,7 +1839,9 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		x->nworkers = started;
 		x->interleaved = interleaved;
 		x->chunk = h->o.rate_chunk ? h->o.rate_chunk : rate_chunk;
-		x->barrier = have_barrier ? &barrier : NULL;
+		x->chunk0 = x->chunk * (uint64_t)(8 - (started - 1 < 6 ? started - 1 : 6)) / 8;
+		if (x->chunk0 == 0)
+			x->chunk0 = 1;
 		if (interleaved) {
 			x->start = first;
 			x->count = n;
@@ -1816,10 +1851,6 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 			x->start = first + a;
 			x->count = b2 - a;
 		}
-	}
-	if (!interleaved && w[0].acc != &h->acc) {
-		/* a lone worker 0 works on the main accumulator (rates too) */
-		w[0].acc = &h->acc;
 	}
 	pthread_mutex_lock(&gate.mu);
 	gate.open = 1;
@@ -1841,7 +1872,7 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 			*err = w[t].err;
 			r = w[t].rc;
 		}
-	for (int t = interleaved ? 0 : 1; t < started && r == 0; t++)
+	for (int t = 1; t < started && r == 0; t++)
 		if (acc_merge(h, &h->acc, &accs[t]) < 0)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 	if (r == 0) {
@@ -1859,8 +1890,12 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 				(unsigned long long)ferr);
 	}
 out:
-	if (have_barrier)
-		pthread_barrier_destroy(&barrier);
+	for (int t = 0; w && t < threads; t++)
+		for (int i = 0; i < 2; i++) {
+			free(w[t].ro[i].x);
+			free(w[t].ro[i].r);
+			free(w[t].ro[i].neg);
+		}
 	if (accs)
 		for (int t = 0; t < threads; t++)
 			acc_release(&accs[t]);
