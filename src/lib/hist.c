@@ -378,7 +378,8 @@ struct hacc {
 	 * and redoes the batch; the general loop checks each block before
 	 * adding it.
 	 */
-	uint64_t *small;    /* D * ncol, or NULL */
+	uint64_t *small;    /* D * srow (64-byte aligned in small_mem), or NULL */
+	void *small_mem;
 	u128 bound[5];
 	int small_used;
 	int dense_used;     /* anything was added to dense[] */
@@ -393,6 +394,7 @@ struct fm_hist {
 	struct fm_hist_opts o;
 	int b;              /* effective bin exponent: 0 = unit bins */
 	int ncol;           /* integer columns: flows, packets, octets, ... */
+	int srow;           /* stride of the 64-bit rows: 3 (basic loop) or 8 */
 	int col_dur, col_aggs;
 	int want_rate;      /* rate_sum column */
 	uint64_t D;
@@ -403,7 +405,7 @@ struct fm_hist {
 
 static void acc_release(struct hacc *a)
 {
-	free(a->small);
+	free(a->small_mem);
 	free(a->dense);
 	free(a->drate);
 	hmap_release(&a->sparse);
@@ -458,6 +460,9 @@ int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
 		h->col_aggs = h->ncol++;
 	h->want_rate = opts_want(o, FM_HIST_COL_RATE);
 	h->fields = fm_hist_fields(o);
+	/* as acc_basic: the basic loop's rows are 3 wide, the general loop's 8 */
+	h->srow = (o->x == FM_HIST_X_LENGTH || o->x == FM_HIST_X_SIZE) &&
+		  h->ncol == 3 && !h->want_rate ? 3 : 8;
 	if (h->b == 0) {
 		h->D = UINT64_C(1) << 16;
 	} else {
@@ -572,6 +577,21 @@ static struct orpair add_small_bmi2(const struct fm_hist *h, struct hacc *a,
 #endif
 
 /*
+ * The 64-bit rows, zeroed (lazily, by calloc) and aligned to 64 bytes, so
+ * that a row of stride 8 is one cache line.
+ */
+static int small_alloc(const struct fm_hist *h, struct hacc *a)
+{
+	if (a->small)
+		return 0;
+	a->small_mem = calloc(h->D * (size_t)h->srow + 8, sizeof(uint64_t));
+	if (!a->small_mem)
+		return FM_ENOMEM;
+	a->small = (uint64_t *)(((uintptr_t)a->small_mem + 63) & ~(uintptr_t)63);
+	return 0;
+}
+
+/*
  * Add 64-bit rows into 128-bit ones: columns 0..2 are unsigned, the
  * others (duration, aggs) signed.  A row with no flows is all zero.
  */
@@ -581,7 +601,7 @@ static void small_into(const struct fm_hist *h, i128 *dense,
 	const int ncol = h->ncol;
 
 	for (uint64_t i = 0; i < h->D; i++) {
-		uint64_t *s = small + i * (uint64_t)ncol;
+		uint64_t *s = small + i * (uint64_t)h->srow;
 		if (s[0] == 0)
 			continue;
 		i128 *d = dense + i * (uint64_t)ncol;
@@ -658,7 +678,7 @@ static int add_basic(const struct fm_hist *h, struct hacc *a,
 	const u128 lim = (u128)1 << 64;
 	int rc = 0;
 
-	if (!a->small && !(a->small = calloc(h->D * 3, sizeof(uint64_t))))
+	if (small_alloc(h, a) < 0)
 		return FM_ENOMEM;
 	a->small_used = 1;
 	struct orpair or2 = add_small(h, a, xs, pk, oc, n, 1, &rc);
@@ -832,7 +852,11 @@ struct gblk {
 	double rate[BLK];
 	uint64_t idx[BLK];
 	int64_t w[IN_N][BLK];   /* widened columns */
+	/* the nonzero rates, compressed (avx_rate_nz) */
+	double cq[BLK + 8], cd[BLK + 8];
+	uint64_t ci[BLK + 8];
 };
+
 
 /*
  * AVX-512 versions of the general loop's first passes over a full block
@@ -893,6 +917,45 @@ avx_rate(const int64_t *O, const int64_t *dur, double *rate)
 }
 
 /*
+ * The rates of the records with a duration, compressed: for j < the
+ * returned count, cq[j] is the rate of the j-th such record and ci[j] its
+ * bin index (from idx).  A rate of +-0 changes no rate_sum (the sums start
+ * at +0 and never become -0), so the others need no division and no add.
+ * Returns (size_t)-1 when some operand is not an exact double.  cq, cd
+ * and ci hold BLK + 8 elements (whole vectors are stored).
+ */
+__attribute__((target(AVX512_TARGET))) static inline size_t
+avx_rate_nz(const int64_t *O, const int64_t *dur, const uint64_t *idx,
+	    double *cq, double *cd, uint64_t *ci)
+{
+	const __m512i olim = _mm512_set1_epi64((INT64_C(1) << 53) / 8000);
+	const __m512i dlim = _mm512_set1_epi64(INT64_C(1) << 54);
+	const __m512i doff = _mm512_set1_epi64(INT64_C(1) << 53);
+	const __m512i k8000 = _mm512_set1_epi64(8000);
+	__mmask8 hard = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512i o = _mm512_loadu_si512(O + i), d = _mm512_loadu_si512(dur + i);
+		hard |= _mm512_cmpgt_epu64_mask(o, olim) |
+			_mm512_cmpgt_epu64_mask(_mm512_add_epi64(d, doff), dlim);
+		__mmask8 nz = _mm512_test_epi64_mask(d, d);
+		__m512d num = _mm512_cvtepi64_pd(_mm512_mullo_epi64(o, k8000));
+		_mm512_storeu_pd(cq + n, _mm512_maskz_compress_pd(nz, num));
+		_mm512_storeu_pd(cd + n, _mm512_maskz_compress_pd(nz, _mm512_cvtepi64_pd(d)));
+		_mm512_storeu_si512(ci + n, _mm512_maskz_compress_epi64(nz,
+					_mm512_loadu_si512(idx + i)));
+		n += (size_t)__builtin_popcount(nz);
+	}
+	if (hard)
+		return (size_t)-1;
+	for (size_t j = 0; j < n; j += 8)
+		_mm512_storeu_pd(cq + j, _mm512_div_pd(_mm512_loadu_pd(cq + j),
+						       _mm512_loadu_pd(cd + j)));
+	return n;
+}
+
+/*
  * Bin indices of X (unsigned), their largest, the ORs of P and O.  b:
  * 1..63 (0 = unit bins: idx = x).
  */
@@ -925,6 +988,89 @@ avx_idx(const int64_t *X, const int64_t *P, const int64_t *O, int b,
 	*oo |= (uint64_t)_mm512_reduce_or_epi64(voo);
 }
 #endif
+
+#ifdef HAVE_BMI2_CLONE
+/*
+ * Add a full block into 64-bit rows of stride 8 (64-byte aligned): flows,
+ * packets, octets and column 3 (V3, or nothing) in one 256-bit add per
+ * record, column 4 (V4) when given.
+ */
+__attribute__((target(AVX512_TARGET))) static inline void
+avx_rows(uint64_t *small, const uint64_t *idx, const int64_t *P,
+	 const int64_t *O, const int64_t *V3, const int64_t *V4, const int has3)
+{
+	for (size_t i = 0; i < BLK; i++) {
+		uint64_t *e = small + (idx[i] << 3);
+		__m256i v = _mm256_set_epi64x(has3 ? V3[i] : 0, O[i], P[i], 1);
+		_mm256_store_si256((__m256i *)e,
+				   _mm256_add_epi64(_mm256_load_si256((const __m256i *)e), v));
+		if (V4)
+			e[4] += (uint64_t)V4[i];
+	}
+}
+#endif
+
+/*
+ * rate[i] for the m records of a block (vec: a full block in the AVX-512
+ * clone).
+ */
+static inline __attribute__((always_inline)) void
+block_rates(const int64_t *O, const int64_t *dur, double *rate, const size_t m,
+	    const int vec)
+{
+	size_t r0 = 0;
+
+#ifdef HAVE_BMI2_CLONE
+	if (vec) {
+		if (!avx_rate(O, dur, rate))
+			r0 = m;
+	} else
+#else
+	(void)vec;
+#endif
+#ifdef __SSE2__
+	{
+		/*
+		 * Two quotients per divpd (the same correctly rounded IEEE
+		 * quotients as divsd) when every operand of the block is an
+		 * exact double; else the loop below.
+		 */
+		uint64_t hard = 0;
+		for (size_t i = 0; i < m; i++)
+			hard |= ((uint64_t)O[i] > (UINT64_C(1) << 53) / 8000) |
+				((uint64_t)dur[i] + (UINT64_C(1) << 53) > (UINT64_C(1) << 54));
+		if (!hard) {
+			const __m128d zero = _mm_setzero_pd();
+			for (; r0 + 2 <= m; r0 += 2) {
+				int64_t d0 = dur[r0], d1 = dur[r0 + 1];
+				__m128d num = _mm_set_pd((double)(int64_t)((uint64_t)O[r0 + 1] * 8000),
+							 (double)(int64_t)((uint64_t)O[r0] * 8000));
+				__m128d den = _mm_set_pd((double)d1, (double)d0);
+				__m128d nz = _mm_cmpneq_pd(den, zero);
+				/* d == 0: divide by 1, then the mask gives +0.0 */
+				__m128d q = _mm_div_pd(num, _mm_or_pd(_mm_and_pd(nz, den),
+								      _mm_andnot_pd(nz, _mm_set1_pd(1.0))));
+				_mm_storeu_pd(rate + r0, _mm_and_pd(q, nz));
+			}
+		}
+	}
+#else
+	{
+	}
+#endif
+	for (size_t i = r0; i < m; i++) {
+		uint64_t oc = (uint64_t)O[i];
+		int64_t d = dur[i];
+		if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
+				     d < -(INT64_C(1) << 53) || d > (INT64_C(1) << 53), 0)) {
+			rate[i] = fm_hist_rate(oc, d);
+			continue;
+		}
+		/* branchless on d == 0 (unpredictable) */
+		double q = (double)(int64_t)(oc * 8000) / (double)(d == 0 ? 1 : d);
+		rate[i] = d == 0 ? 0.0 : q;
+	}
+}
 
 /*
  * One block of m records (m = BLK for every block but a batch's last, so
@@ -993,63 +1139,15 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 				od |= mag64(dur[i]);
 		}
 	}
-	if (need_rate) {
-		/*
-		 * Every quotient in one branch-free loop (vectorised where
-		 * int64 -> double conversions are, e.g. AVX-512DQ): exact
-		 * operands (< 2^53) give the correctly rounded quotient; the
-		 * records with others are redone one by one.
-		 */
-		size_t r0 = 0;
-#ifdef HAVE_BMI2_CLONE
-		if (vec) {
-			if (!avx_rate(O, dur, rate))
-				r0 = m;
-		} else
-#endif
-#ifdef __SSE2__
-		{
-			/*
-			 * Two quotients per divpd (the same correctly rounded
-			 * IEEE quotients as divsd) when every operand of the
-			 * block is an exact double; else the loop below.
-			 */
-			uint64_t hard = 0;
-			for (size_t i = 0; i < m; i++)
-				hard |= ((uint64_t)O[i] > (UINT64_C(1) << 53) / 8000) |
-					((uint64_t)dur[i] + (UINT64_C(1) << 53) > (UINT64_C(1) << 54));
-			if (!hard) {
-				const __m128d zero = _mm_setzero_pd();
-				for (; r0 + 2 <= m; r0 += 2) {
-					int64_t d0 = dur[r0], d1 = dur[r0 + 1];
-					__m128d num = _mm_set_pd((double)(int64_t)((uint64_t)O[r0 + 1] * 8000),
-								 (double)(int64_t)((uint64_t)O[r0] * 8000));
-					__m128d den = _mm_set_pd((double)d1, (double)d0);
-					__m128d nz = _mm_cmpneq_pd(den, zero);
-					/* d == 0: divide by 1, then the mask gives +0.0 */
-					__m128d q = _mm_div_pd(num, _mm_or_pd(_mm_and_pd(nz, den),
-									      _mm_andnot_pd(nz, _mm_set1_pd(1.0))));
-					_mm_storeu_pd(rate + r0, _mm_and_pd(q, nz));
-				}
-			}
-		}
-#else
-		{
-		}
-#endif
-		for (size_t i = r0; i < m; i++) {
-			uint64_t oc = (uint64_t)O[i];
-			int64_t d = dur[i];
-			if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
-					     d < -(INT64_C(1) << 53) || d > (INT64_C(1) << 53), 0)) {
-				rate[i] = fm_hist_rate(oc, d);
-				continue;
-			}
-			/* branchless on d == 0 (unpredictable) */
-			double q = (double)(int64_t)(oc * 8000) / (double)(d == 0 ? 1 : d);
-			rate[i] = d == 0 ? 0.0 : q;
-		}
-	}
+	/*
+	 * In the AVX-512 clone, x length, size or duration: the rates after
+	 * the indices, compressed to the nonzero ones (avx_rate_nz) when
+	 * every index is dense; else rate[] for every record.
+	 */
+	const int comp = vec && need_rate && xk != FM_HIST_X_RATE;
+	size_t nnz = (size_t)-1;
+	if (need_rate && !comp)
+		block_rates(O, dur, rate, m, vec);
 	switch (xk) {
 	case FM_HIST_X_LENGTH:
 	case FM_HIST_X_SIZE: {
@@ -1102,7 +1200,19 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 				mx = idx[i] > mx ? idx[i] : mx;
 		slow = mx >= D;
 	}
-	if (ro && !slow) {
+#ifdef HAVE_BMI2_CLONE
+	if (comp && !slow)
+		nnz = avx_rate_nz(O, dur, idx, k->cq, k->cd, k->ci);
+#endif
+	if (comp && nnz == (size_t)-1)
+		block_rates(O, dur, rate, m, vec);
+	if (ro && nnz != (size_t)-1) {
+		/* only the nonzero rates, with their dense indices */
+		memcpy(ro->x + ro->n, k->ci, nnz * sizeof(*k->ci));
+		memcpy(ro->r + ro->n, k->cq, nnz * sizeof(*k->cq));
+		memset(ro->neg + ro->n, 2, nnz);
+		ro->n += nnz;
+	} else if (ro && !slow) {
 		/* every x is >= 0 with a dense index: hand over the index */
 		memcpy(ro->x + ro->n, idx, m * sizeof(*idx));
 		memcpy(ro->r + ro->n, rate, m * sizeof(*rate));
@@ -1174,9 +1284,21 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		if (fits) {
 			uint64_t *small = a->small;
 			a->small_used = 1;
+#ifdef HAVE_BMI2_CLONE
+			if (vec) {
+				/* column 3 (duration or aggs) and 4 (aggs) */
+				const int64_t *V3 = cd == 3 ? dur : ca == 3 ? A : NULL;
+				if (ncol == 5)
+					avx_rows(small, idx, P, O, V3, A, 1);
+				else if (V3)
+					avx_rows(small, idx, P, O, V3, NULL, 1);
+				else
+					avx_rows(small, idx, P, O, NULL, NULL, 0);
+			} else
+#endif
 			if (cd >= 0 && ca >= 0) {
 				for (size_t i = 0; i < m; i++) {
-					uint64_t *e = small + idx[i] * (uint64_t)ncol;
+					uint64_t *e = small + idx[i] * 8;
 					e[0] += 1;
 					e[1] += (uint64_t)P[i];
 					e[2] += (uint64_t)O[i];
@@ -1187,7 +1309,7 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 				const int c3 = cd >= 0 ? cd : ca;
 				const int64_t *V = cd >= 0 ? dur : A;
 				for (size_t i = 0; i < m; i++) {
-					uint64_t *e = small + idx[i] * (uint64_t)ncol;
+					uint64_t *e = small + idx[i] * 8;
 					e[0] += 1;
 					e[1] += (uint64_t)P[i];
 					e[2] += (uint64_t)O[i];
@@ -1195,7 +1317,7 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 				}
 			} else {
 				for (size_t i = 0; i < m; i++) {
-					uint64_t *e = small + idx[i] * (uint64_t)ncol;
+					uint64_t *e = small + idx[i] * 8;
 					e[0] += 1;
 					e[1] += (uint64_t)P[i];
 					e[2] += (uint64_t)O[i];
@@ -1219,8 +1341,12 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 	}
 	if (add_rate) {
 		double *dr = a->drate;
-		for (size_t i = 0; i < m; i++)
-			dr[idx[i]] += rate[i];
+		if (nnz != (size_t)-1)
+			for (size_t j = 0; j < nnz; j++)
+				dr[k->ci[j]] += k->cq[j];
+		else
+			for (size_t i = 0; i < m; i++)
+				dr[idx[i]] += rate[i];
 	}
 	return 0;
 }
@@ -1309,8 +1435,7 @@ static int acc_general(const struct fm_hist *h, struct hacc *a,
 		       const struct gsrc *g, size_t from, size_t n,
 		       uint64_t recno, struct fm_error *err)
 {
-	if (a->do_int && !a->small &&
-	    !(a->small = calloc(h->D * (size_t)h->ncol, sizeof(uint64_t))))
+	if (a->do_int && small_alloc(h, a) < 0)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	return add_general(h, a, g, from, n, recno, err);
 }
