@@ -17,8 +17,8 @@
  * that does not fit the 64-bit csv_hist columns is a clear FM_ERANGE), and
  * the only real-valued sum, rate_sum, is accumulated in double precision
  * strictly in record order (with several threads: in rounds of chunks,
- * each thread computing the rates of its chunk and the main thread adding
- * them in record order between rounds).
+ * the main thread adding the rates of its own chunks directly and those the
+ * other threads computed for theirs in record order, while they go on).
  *
  * Binning (SPEC 6), x >= 0: with bin_exp b = 0 every integer is its own bin
  * [x, x+1); with b > 0, w = 2^max(0, bitlen(x) - b), bin_lo = x - x mod w,
@@ -68,8 +68,10 @@ struct fm_hist_opts {
 	uint64_t min_per_thread;          /* records a thread needs at least
 					   * (0 = 65536; tests use 1) */
 	uint64_t rate_chunk;              /* records per chunk of the threaded
-					   * rate_sum rounds (0 = about 8 rounds
-					   * of 64 Ki .. 1 Mi records) */
+					   * rate_sum rounds (0 = about 32
+					   * rounds of 64 Ki .. 256 Ki records;
+					   * the main thread's chunks are an
+					   * eighth smaller per other thread) */
 	const struct fm_filter *filter;   /* fm_hist_add_binary: keep only the
 					   * records it selects (each thread
 					   * evaluates it with a run of its own);

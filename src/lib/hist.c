@@ -5,22 +5,35 @@
  * and dense from 0 (see hist.h): idx = (k << (b-1)) + (x >> k) with
  * k = max(0, bitlen(x) - b), computed without branches from clz.  Indices
  * below a limit D live in a dense array of 128-bit sums (one row of
- * flows, packets, octets[, duration][, aggs] per bin); larger indices (unit
- * bins of big values, or large b) go to an open-addressing hash map, and
- * negative x (durations of records with last < first) to a small map keyed
- * by bin_lo.  For b = 12 every 64-bit value has an index below 110592, so
- * the whole histogram is one dense array and the inner loop is a load, a
- * clz, two shifts and three 128-bit adds.
+ * flows, packets, octets[, duration][, aggs] per bin), fed from rows of
+ * wrapping 64-bit sums kept exact by bounds (struct hacc); larger indices
+ * (unit bins of big values, or large b) go to an open-addressing hash map,
+ * and negative x (durations of records with last < first) to a small map
+ * keyed by bin_lo.  For b = 12 every 64-bit value has an index below
+ * 110592, so the whole histogram is one dense array and the inner loop is
+ * a load, a clz, two shifts and three adds.
+ *
+ * Two loops.  The basic one (x = length or size, no extra column) sums
+ * into rows of 3.  The general one works in blocks of 256 records:
+ * durations, rates and bin indices first, each in a pass of its own
+ * (AVX-512 when the CPU has it, 8 records an instruction), then the sums,
+ * into 64-byte rows of stride 8 (flows, packets, octets and the next
+ * column in one 256-bit add).  Rates of +-0 (zero durations, e.g. every
+ * 1-packet flow) change no rate_sum, so only the others are divided and
+ * added.  From binary directories the general loop reads every column in
+ * its stored width (io-int.h's raw batches), widening first.I, first_ms.H
+ * and the like block by block in L1 instead of batch by batch.
  *
  * 128-bit sums cannot overflow (|sum| < 2^64 * 2^64), so integer columns
  * are exact in any order: worker threads bin contiguous record ranges into
  * accumulators of their own, merged at the end.  rate_sum is a double
  * summed in record order as the reference does, so when it is wanted and
- * several threads run, they work in rounds over interleaved chunks: each
- * bins the integer columns of its chunk and records every record's x and
- * rate; between rounds the main thread adds those rates, chunk after
- * chunk, in record order.  The output is therefore the same bytes for any
- * thread count.
+ * several threads run, they work in rounds over interleaved chunks: the
+ * main thread bins its chunk straight into the histogram, then adds the
+ * rates the others recorded for their chunks of the round (in record
+ * order), while they already bin the next round into a second buffer
+ * (worker_rounds).  The output is therefore the same bytes for any thread
+ * count.
  *
  * rate = 8000 * octets / duration is the exact quotient correctly rounded
  * to double (Python's int / int): plain double division when both operands
@@ -383,6 +396,7 @@ struct hacc {
 	u128 bound[5];
 	int small_used;
 	int dense_used;     /* anything was added to dense[] */
+	uint64_t lim;       /* 1 + the largest dense index used (rows beyond are 0) */
 	i128 *dense;        /* D * ncol, NULL when !do_int */
 	double *drate;      /* D, NULL when no rate column */
 	struct hmap sparse; /* idx >= D */
@@ -596,11 +610,11 @@ static int small_alloc(const struct fm_hist *h, struct hacc *a)
  * others (duration, aggs) signed.  A row with no flows is all zero.
  */
 static void small_into(const struct fm_hist *h, i128 *dense,
-		       uint64_t *small, int clear)
+		       uint64_t *small, uint64_t lim, int clear)
 {
 	const int ncol = h->ncol;
 
-	for (uint64_t i = 0; i < h->D; i++) {
+	for (uint64_t i = 0; i < lim; i++) {
 		uint64_t *s = small + i * (uint64_t)h->srow;
 		if (s[0] == 0)
 			continue;
@@ -620,7 +634,7 @@ static void acc_flush_small(const struct fm_hist *h, struct hacc *a)
 {
 	if (!a->small || !a->small_used)
 		return;
-	small_into(h, a->dense, a->small, 1);
+	small_into(h, a->dense, a->small, a->lim, 1);
 	memset(a->bound, 0, sizeof(a->bound));
 	a->small_used = 0;
 	a->dense_used = 1;
@@ -684,6 +698,11 @@ static int add_basic(const struct fm_hist *h, struct hacc *a,
 	struct orpair or2 = add_small(h, a, xs, pk, oc, n, 1, &rc);
 	if (rc < 0)
 		return rc;
+	/* the OR of the x values >= their largest: its index bounds theirs */
+	uint64_t top = bin_index(xs == pk ? or2.p : or2.o, h->b);
+	top = top < h->D ? top + 1 : h->D;
+	if (a->lim < top)
+		a->lim = top;
 	/* n * OR >= the sum of the batch's values */
 	u128 bp = (u128)n * or2.p, bo = (u128)n * or2.o;
 	if (a->bound[0] + n < lim && a->bound[1] + bp < lim && a->bound[2] + bo < lim) {
@@ -778,6 +797,8 @@ static int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 	} else {
 		uint64_t idx = bin_index(ux, h->b);
 		if (idx < h->D) {
+			if (a->lim <= idx)
+				a->lim = idx + 1;
 			e = a->dense ? a->dense + idx * (uint64_t)ncol : NULL;
 			er = a->drate ? a->drate + idx : NULL;
 		} else {
@@ -1199,6 +1220,8 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 			for (size_t i = 0; i < m; i++)
 				mx = idx[i] > mx ? idx[i] : mx;
 		slow = mx >= D;
+		if (!slow && a->lim <= mx)
+			a->lim = mx + 1;
 	}
 #ifdef HAVE_BMI2_CLONE
 	if (comp && !slow)
@@ -1521,11 +1544,13 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 
 	/* the 64-bit rows straight into dst (src's 128-bit rows may be untouched) */
 	if (src->small && src->small_used)
-		small_into(h, dst->dense, src->small, 0);
+		small_into(h, dst->dense, src->small, src->lim, 0);
+	if (dst->lim < src->lim)
+		dst->lim = src->lim;
 	if (!src->dense_used)
 		goto maps;
 
-	for (uint64_t i = 0; i < h->D; i++) {
+	for (uint64_t i = 0; i < src->lim; i++) {
 		const i128 *s = src->dense + i * (uint64_t)ncol;
 		if (s[0] == 0)
 			continue;
@@ -1949,16 +1974,17 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	}
 	interleaved = interleaved && started > 1;
 	/*
-	 * About 8 rounds, 64 Ki .. 1 Mi records per chunk (2 * 17 bytes a
-	 * record of buffers per thread).  The main thread's chunks are
-	 * smaller: it also adds the others' rates, about an eighth of the
-	 * work of binning them.
+	 * About 32 rounds (a round costs a few signals, no barrier), 64 Ki
+	 * .. 256 Ki records per chunk (2 * 17 bytes a record of buffers per
+	 * thread, mostly still in its cache when the main thread reads them).
+	 * The main thread's chunks are smaller: it also adds the others'
+	 * rates, about an eighth of the work of binning them.
 	 */
-	uint64_t rate_chunk = n / ((uint64_t)started * 8) + 1;
+	uint64_t rate_chunk = n / ((uint64_t)started * 32) + 1;
 	if (rate_chunk < RATE_CHUNK)
 		rate_chunk = RATE_CHUNK;
-	if (rate_chunk > 16 * RATE_CHUNK)
-		rate_chunk = 16 * RATE_CHUNK;
+	if (rate_chunk > 4 * RATE_CHUNK)
+		rate_chunk = 4 * RATE_CHUNK;
 	for (int t = 0; t < started; t++) {
 		struct worker *x = &w[t];
 		x->nworkers = started;
@@ -2100,7 +2126,7 @@ size_t fm_hist_nbins(struct fm_hist *h)
 	size_t n = h->acc.sparse.n + h->acc.neg.n;
 
 	acc_flush_small(h, &h->acc);
-	for (uint64_t i = 0; i < h->D; i++)
+	for (uint64_t i = 0; i < h->acc.lim; i++)
 		if (h->acc.dense[i * (uint64_t)h->ncol] != 0)
 			n++;
 	return n;
@@ -2188,7 +2214,7 @@ int fm_hist_result(struct fm_hist *h, struct fm_histogram *o,
 		free(ks);
 		ks = NULL;
 	}
-	for (uint64_t i = 0; i < h->D && r == 0; i++) {
+	for (uint64_t i = 0; i < h->acc.lim && r == 0; i++) {
 		const i128 *v = a->dense + i * (uint64_t)ncol;
 		uint64_t lo, w;
 		if (v[0] == 0)
