@@ -397,6 +397,7 @@ struct hacc {
 	int small_used;
 	int dense_used;     /* anything was added to dense[] */
 	uint64_t lim;       /* 1 + the largest dense index used (rows beyond are 0) */
+	uint64_t touched;   /* rows whose pages acc_touch wrote */
 	i128 *dense;        /* D * ncol, NULL when !do_int */
 	double *drate;      /* D, NULL when no rate column */
 	struct hmap sparse; /* idx >= D */
@@ -606,6 +607,43 @@ static int small_alloc(const struct fm_hist *h, struct hacc *a)
 }
 
 /*
+ * Write a zero into every whole page of rows [from, to) of an array (rows
+ * of stride bytes at base), rows that hold zeros: no value changes.
+ */
+static void touch_pages(void *base, size_t stride, uint64_t from, uint64_t to)
+{
+	uintptr_t p = ((uintptr_t)base + from * stride + 4095) & ~(uintptr_t)4095;
+	uintptr_t end = (uintptr_t)base + to * stride;
+
+	for (; p + 8 <= end; p += 4096)
+		*(volatile uint64_t *)p = 0;
+}
+
+/*
+ * Before rows below `to` are first added to: write their pages first.  A
+ * fresh page first read (by +=) maps the shared zero page, and replacing
+ * it at the first store flushes the TLB of every CPU running one of our
+ * threads (an inter-processor interrupt each, dear in a virtual machine);
+ * a page first written is simply allocated.
+ */
+static void acc_touch(const struct fm_hist *h, struct hacc *a, uint64_t to)
+{
+	/* rows at or beyond lim are zero in every array (and unused) */
+	uint64_t from = a->touched > a->lim ? a->touched : a->lim;
+
+	if (to <= from)
+		return;
+	to = to + 64 < h->D ? to + 64 : h->D;   /* a little ahead */
+	if (a->small)
+		touch_pages(a->small, (size_t)h->srow * 8, from, to);
+	if (a->dense)
+		touch_pages(a->dense, (size_t)h->ncol * sizeof(i128), from, to);
+	if (a->drate)
+		touch_pages(a->drate, sizeof(double), from, to);
+	a->touched = to;
+}
+
+/*
  * Add 64-bit rows into 128-bit ones: columns 0..2 are unsigned, the
  * others (duration, aggs) signed.  A row with no flows is all zero.
  */
@@ -797,8 +835,10 @@ static int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 	} else {
 		uint64_t idx = bin_index(ux, h->b);
 		if (idx < h->D) {
-			if (a->lim <= idx)
+			if (a->lim <= idx) {
+				acc_touch(h, a, idx + 1);
 				a->lim = idx + 1;
+			}
 			e = a->dense ? a->dense + idx * (uint64_t)ncol : NULL;
 			er = a->drate ? a->drate + idx : NULL;
 		} else {
@@ -1220,8 +1260,10 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 			for (size_t i = 0; i < m; i++)
 				mx = idx[i] > mx ? idx[i] : mx;
 		slow = mx >= D;
-		if (!slow && a->lim <= mx)
+		if (!slow && a->lim <= mx) {
+			acc_touch(h, a, mx + 1);
 			a->lim = mx + 1;
+		}
 	}
 #ifdef HAVE_BMI2_CLONE
 	if (comp && !slow)
@@ -1543,6 +1585,7 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 	const int ncol = h->ncol;
 
 	/* the 64-bit rows straight into dst (src's 128-bit rows may be untouched) */
+	acc_touch(h, dst, src->lim);
 	if (src->small && src->small_used)
 		small_into(h, dst->dense, src->small, src->lim, 0);
 	if (dst->lim < src->lim)
@@ -1753,7 +1796,12 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 	for (size_t i = 0; i < ro->n; i++) {
 		double *er;
 		if (ro->neg[i] == 2) {
-			a->drate[ro->x[i]] += ro->r[i];
+			uint64_t x = ro->x[i];
+			if (x >= a->lim) {   /* rows beyond lim must stay zero */
+				acc_touch(h, a, x + 1);
+				a->lim = x + 1;
+			}
+			a->drate[x] += ro->r[i];
 			continue;
 		}
 		if (ro->neg[i]) {
@@ -1769,6 +1817,10 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 		} else {
 			uint64_t idx = bin_index(ro->x[i], h->b);
 			if (idx < h->D) {
+				if (idx >= a->lim) {
+					acc_touch(h, a, idx + 1);
+					a->lim = idx + 1;
+				}
 				er = a->drate + idx;
 			} else {
 				int isnew;
