@@ -49,7 +49,7 @@ struct binary_source {
 	size_t last_n;
 	uint32_t real_fields;        /* wanted fields stored as f or d */
 	struct bin_col col[FM_NFIELDS];
-	struct fm_batch store;
+	struct fm_batch store;         /* converted columns (made when first needed) */
 	const int64_t *zeros;        /* FM_BATCH_CAP zeros for missing fields */
 	/*
 	 * Large gathers (the kept records of a filtered batch) are memory
@@ -261,6 +261,10 @@ static int fill_cols(struct binary_source *s, uint32_t fields, uint64_t from,
 		} else if (c->esize == 8 && !fm_code_is_real(c->code)) {
 			b->col[f] = (const int64_t *)(c->map + from * 8);
 		} else {
+			/* made at the first conversion (raw batches need none) */
+			if (!s->store.store &&
+			    fm_batch_alloc(&s->store, s->fields, FM_BATCH_CAP) < 0)
+				return fm_error_set(err, FM_ENOMEM, "out of memory");
 			int r = convert_range(c, from, n, fm_batch_mut(&s->store, f),
 					      s->dir, f, err);
 			if (r < 0)
@@ -493,7 +497,6 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 		pthread_cond_init(&s->cv, NULL);
 	}
 	if (!s || !(s->dir = strdup(dir)) ||
-	    fm_batch_alloc(&s->store, fields, FM_BATCH_CAP) ||
 	    !(s->zeros = calloc(FM_BATCH_CAP, sizeof(int64_t)))) {
 		if (s)
 			binary_close(&s->base);
