@@ -374,7 +374,9 @@ struct rate_out {
 	uint64_t *x;        /* x (a negative one as int64 bits), or index */
 	double *r;
 	unsigned char *neg; /* 0: x >= 0, 1: x < 0, 2: x holds a dense index */
-	size_t n, cap;
+	size_t n, cap;      /* x and r hold cap + 8 (whole vectors are stored) */
+	int all_dense;      /* every neg is 2 ... */
+	uint64_t top;       /* ... and every x below top */
 };
 
 struct hacc {
@@ -1284,16 +1286,19 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 			a->lim = mx + 1;
 		}
 	}
+	/* compressed rates: straight into ro's buffers when recording */
+	double *cq = ro ? ro->r + ro->n : k->cq;
+	uint64_t *ci = ro ? ro->x + ro->n : k->ci;
 #ifdef HAVE_BMI2_CLONE
 	if (comp && !slow)
-		nnz = avx_rate_nz(O, dur, idx, k->cq, k->cd, k->ci);
+		nnz = avx_rate_nz(O, dur, idx, cq, k->cd, ci);
 #endif
 	if (comp && nnz == (size_t)-1)
 		block_rates(O, dur, rate, m, vec);
+	if (ro && !slow && ro->top <= mx)
+		ro->top = mx + 1;
 	if (ro && nnz != (size_t)-1) {
 		/* only the nonzero rates, with their dense indices */
-		memcpy(ro->x + ro->n, k->ci, nnz * sizeof(*k->ci));
-		memcpy(ro->r + ro->n, k->cq, nnz * sizeof(*k->cq));
 		memset(ro->neg + ro->n, 2, nnz);
 		ro->n += nnz;
 	} else if (ro && !slow) {
@@ -1333,6 +1338,7 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 			on[i] = ng;
 		}
 		ro->n += m;
+		ro->all_dense = 0;
 	}
 	if (slow) {
 		a->dense_used = 1;
@@ -1422,7 +1428,7 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		double *dr = a->drate;
 		if (nnz != (size_t)-1)
 			for (size_t j = 0; j < nnz; j++)
-				dr[k->ci[j]] += k->cq[j];
+				dr[ci[j]] += cq[j];
 		else
 			for (size_t i = 0; i < m; i++)
 				dr[idx[i]] += rate[i];
@@ -1703,8 +1709,8 @@ static int worker_open(struct worker *w)
 	for (int i = 0; i < 2 && r == 0 && w->interleaved && !w->main_thread; i++) {
 		struct rate_out *o = &w->ro[i];
 		o->cap = w->chunk;
-		o->x = malloc(w->chunk * sizeof(uint64_t));
-		o->r = malloc(w->chunk * sizeof(double));
+		o->x = malloc((w->chunk + 8) * sizeof(uint64_t));
+		o->r = malloc((w->chunk + 8) * sizeof(double));
 		o->neg = malloc(w->chunk);
 		if (!o->x || !o->r || !o->neg)
 			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
@@ -1807,6 +1813,16 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 {
 	struct hacc *a = &h->acc;
 
+	if (ro->all_dense) {
+		/* rows beyond lim must stay zero */
+		if (ro->n && a->lim < ro->top) {
+			acc_touch(h, a, ro->top);
+			a->lim = ro->top;
+		}
+		for (size_t i = 0; i < ro->n; i++)
+			a->drate[ro->x[i]] += ro->r[i];
+		return 0;
+	}
 	for (size_t i = 0; i < ro->n; i++) {
 		double *er;
 		if (ro->neg[i] == 2) {
@@ -1912,6 +1928,8 @@ static int worker_rounds(struct worker *w)
 			if (atomic_load(w->cancel))
 				return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
 			w->ro[round & 1].n = 0;
+			w->ro[round & 1].all_dense = 1;
+			w->ro[round & 1].top = 0;
 			w->acc->ro = &w->ro[round & 1];
 			r = worker_range(w, w->start + c0, len);
 			pthread_mutex_lock(&g->mu);
