@@ -312,17 +312,17 @@ static char *result_text(struct fm_hist *h)
 	return fm_buf_detach(&o);
 }
 
-static char *fast_binary(const char *dir, const struct fm_hist_opts *o)
+static char *fast_binary(const char *const *dirs, size_t ndirs,
+			 const struct fm_hist_opts *o)
 {
 	struct fm_hist *h;
 	struct fm_error err = { 0 };
 	struct fm_cut cut;
-	const char *dirs[1] = { dir };
 	uint64_t n = 0;
 
 	fm_cut_init(&cut);
 	assert_int_equal(fm_hist_new(&h, o, &err), 0);
-	if (fm_hist_add_binary(h, dirs, 1, &cut, &n, &err) < 0)
+	if (fm_hist_add_binary(h, dirs, ndirs, &cut, &n, &err) < 0)
 		fail_msg("fm_hist_add_binary: %s", err.msg);
 	assert_true(n == NREC);
 	char *t = result_text(h);
@@ -382,7 +382,8 @@ static const size_t ncolsets[] = { 0, 1, 1, 1, 2, 2, 2, 3, 3 };
  * 1, 2 and 3 threads (and through fm_hist_add when batches); all: else
  * a few column sets and no unit bins.
  */
-static void check_dir(const char *dir, const struct rec *r, int batches, int all)
+static void check_dirs(const char *const *dirs, size_t ndirs,
+		       const struct rec *r, int batches, int all)
 {
 	static const int bexps[] = { 0, 3, 7 };
 
@@ -410,7 +411,7 @@ static void check_dir(const char *dir, const struct rec *r, int batches, int all
 					has_rate |= cols[c] == FM_HIST_COL_RATE;
 				for (int t = 1; t <= 2 + has_rate; t++) {
 					o.threads = t;
-					char *f = fast_binary(dir, &o);
+					char *f = fast_binary(dirs, ndirs, &o);
 					assert_string_equal(ref, f);
 					free(f);
 				}
@@ -421,6 +422,13 @@ static void check_dir(const char *dir, const struct rec *r, int batches, int all
 				}
 				free(ref);
 			}
+}
+
+static void check_dir(const char *dir, const struct rec *r, int batches, int all)
+{
+	const char *dirs[1] = { dir };
+
+	check_dirs(dirs, 1, r, batches, all);
 }
 
 static void test_writer_codes(void **state)
@@ -473,12 +481,30 @@ static void test_unusual_codes(void **state)
 	free(r);
 }
 
+/* Two directories of different codes: raw batches never span them. */
+static void test_two_dirs(void **state)
+{
+	struct rec *r = calloc(NREC, sizeof(*r));
+	const char *dirs[2];
+	const size_t cut = 2100;
+
+	(void)state;
+	make_records(r, NREC, 14, 0);
+	dirs[0] = tu_path("two-a.bin");
+	write_with_writer(dirs[0], r, cut);
+	dirs[1] = tu_path("two-b.bin");
+	write_unusual(dirs[1], r + cut, NREC - cut);
+	check_dirs(dirs, 2, r, 0, 0);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_writer_codes),
 		cmocka_unit_test(test_wide_codes),
 		cmocka_unit_test(test_unusual_codes),
+		cmocka_unit_test(test_two_dirs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
