@@ -400,6 +400,7 @@ struct hacc {
 	int dense_used;     /* anything was added to dense[] */
 	uint64_t lim;       /* 1 + the largest dense index used (rows beyond are 0) */
 	uint64_t touched;   /* rows whose pages acc_touch wrote */
+	int touch_dense;    /* the histogram's own: its dense rows get the flush */
 	i128 *dense;        /* D * ncol, NULL when !do_int */
 	double *drate;      /* D, NULL when no rate column */
 	struct hmap sparse; /* idx >= D */
@@ -492,6 +493,8 @@ int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
 		free(h);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
+	/* workers' 64-bit rows go straight into these at the merge */
+	h->acc.touch_dense = 1;
 	*out = h;
 	return 0;
 }
@@ -638,7 +641,7 @@ static void acc_touch(const struct fm_hist *h, struct hacc *a, uint64_t to)
 	to = to + 64 < h->D ? to + 64 : h->D;   /* a little ahead */
 	if (a->small)
 		touch_pages(a->small, (size_t)h->srow * 8, from, to);
-	if (a->dense)
+	if (a->dense && a->touch_dense)
 		touch_pages(a->dense, (size_t)h->ncol * sizeof(i128), from, to);
 	if (a->drate)
 		touch_pages(a->drate, sizeof(double), from, to);
