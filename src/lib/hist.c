@@ -1022,6 +1022,27 @@ avx_rate_nz(const int64_t *O, const int64_t *dur, const uint64_t *idx,
 }
 
 /*
+ * xs[i] = floor(rate[i]) as an unsigned 64-bit number; returns nonzero
+ * when some floor is negative or beyond 2^64 (the block goes the slow way).
+ */
+__attribute__((target(AVX512_TARGET))) static inline int
+avx_floor_u64(const double *rate, uint64_t *xs)
+{
+	const __m512d zero = _mm512_setzero_pd(), top = _mm512_set1_pd(18446744073709551616.0);
+	__mmask8 bad = 0;
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512d fl = _mm512_roundscale_pd(_mm512_loadu_pd(rate + i),
+						  _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+		__mmask8 ok = _mm512_cmp_pd_mask(fl, zero, _CMP_GE_OQ) &
+			      _mm512_cmp_pd_mask(fl, top, _CMP_LT_OQ);
+		bad |= (__mmask8)~ok;
+		_mm512_storeu_si512(xs + i, _mm512_maskz_cvttpd_epu64(ok, fl));
+	}
+	return bad != 0;
+}
+
+/*
  * Bin indices of X (unsigned), their largest, the ORs of P and O.  b:
  * 1..63 (0 = unit bins: idx = x).
  */
@@ -1271,6 +1292,17 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		}
 		break;
 	case FM_HIST_X_RATE:
+#ifdef HAVE_BMI2_CLONE
+		if (vec) {
+			/* floor(rate) as uint64 (ci is free: no compressed rates for x = rate) */
+			slow = avx_floor_u64(rate, k->ci);
+			if (!slow) {
+				avx_idx((const int64_t *)k->ci, P, O, b, idx, &mx, &op, &oo);
+				have_mx = 1;
+			}
+			break;
+		}
+#endif
 		for (size_t i = 0; i < m; i++) {
 			double fl = floor(rate[i]);
 			int ok = fl >= 0.0 && fl < 18446744073709551616.0;
