@@ -1708,10 +1708,10 @@ struct worker {
 	 */
 	int interleaved;
 	uint64_t chunk, chunk0;
-	struct gate *gate;          /* also guards filled/applied */
+	struct gate *gate;          /* also for waiting on filled/applied */
 	struct rate_out ro[2];      /* other workers: x and rate of a round, alternately */
-	uint64_t filled;            /* rounds this worker has recorded */
-	uint64_t applied;           /* of those, rounds the main thread has added */
+	atomic_uint_fast64_t filled;   /* rounds this worker has recorded */
+	atomic_uint_fast64_t applied;  /* of those, rounds the main thread has added */
 	uint64_t kept;              /* records binned */
 	uint64_t filter_errors;     /* records dropped by filter run-time errors */
 	int rc;
@@ -1910,6 +1910,36 @@ static void workers_cancel(struct worker *w)
 }
 
 /*
+ * Wait until *v >= want or a cancellation: a short spin first (the other
+ * thread is usually about to get there; sleeping and waking cost more),
+ * then the gate's condition.
+ */
+static void wait_count(struct worker *w, atomic_uint_fast64_t *v, uint64_t want)
+{
+	for (int i = 0; i < 1024; i++) {
+		if (atomic_load_explicit(v, memory_order_acquire) >= want ||
+		    atomic_load(w->cancel))
+			return;
+#ifdef __SSE2__
+		_mm_pause();
+#endif
+	}
+	pthread_mutex_lock(&w->gate->mu);
+	while (atomic_load(v) < want && !atomic_load(w->cancel))
+		pthread_cond_wait(&w->gate->cv, &w->gate->mu);
+	pthread_mutex_unlock(&w->gate->mu);
+}
+
+/* Set *v (after the data it announces) and wake the waiters. */
+static void post_count(struct worker *w, atomic_uint_fast64_t *v, uint64_t val)
+{
+	pthread_mutex_lock(&w->gate->mu);
+	atomic_store_explicit(v, val, memory_order_release);
+	pthread_cond_broadcast(&w->gate->cv);
+	pthread_mutex_unlock(&w->gate->mu);
+}
+
+/*
  * Interleaved mode: rounds of chunks in record order, chunk0 records for
  * the main thread, then chunk records for worker 1, 2, ...  The main
  * thread bins its chunk straight into the histogram, rate_sum too (every
@@ -1924,7 +1954,6 @@ static int worker_rounds(struct worker *w)
 {
 	const uint64_t C = w->chunk, C0 = w->chunk0;
 	const uint64_t R = C0 + (uint64_t)(w->nworkers - 1) * C;
-	struct gate *g = w->gate;
 	int r = 0;
 
 	for (uint64_t round = 0; r == 0 && round * R < w->count; round++) {
@@ -1940,26 +1969,17 @@ static int worker_rounds(struct worker *w)
 				struct worker *x = &w->all[t];
 				if (round * R + C0 + (uint64_t)(t - 1) * C >= w->count)
 					break;
-				pthread_mutex_lock(&g->mu);
-				while (x->filled <= round && !atomic_load(w->cancel))
-					pthread_cond_wait(&g->cv, &g->mu);
-				pthread_mutex_unlock(&g->mu);
+				wait_count(w, &x->filled, round + 1);
 				if (atomic_load(w->cancel))
 					return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
 				r = apply_rates(w->h, &x->ro[round & 1], &w->err);
-				pthread_mutex_lock(&g->mu);
-				x->applied = round + 1;
-				pthread_cond_broadcast(&g->cv);
-				pthread_mutex_unlock(&g->mu);
+				post_count(w, &x->applied, round + 1);
 			}
 			if (r == 0)
 				r = worker_progress(w);
 		} else {
 			/* the buffer of round - 2 must have been added */
-			pthread_mutex_lock(&g->mu);
-			while (w->applied + 1 < round && !atomic_load(w->cancel))
-				pthread_cond_wait(&g->cv, &g->mu);
-			pthread_mutex_unlock(&g->mu);
+			wait_count(w, &w->applied, round ? round - 1 : 0);
 			if (atomic_load(w->cancel))
 				return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
 			w->ro[round & 1].n = 0;
@@ -1967,10 +1987,7 @@ static int worker_rounds(struct worker *w)
 			w->ro[round & 1].top = 0;
 			w->acc->ro = &w->ro[round & 1];
 			r = worker_range(w, w->start + c0, len);
-			pthread_mutex_lock(&g->mu);
-			w->filled = round + 1;
-			pthread_cond_broadcast(&g->cv);
-			pthread_mutex_unlock(&g->mu);
+			post_count(w, &w->filled, round + 1);
 		}
 	}
 	return r;
@@ -2075,6 +2092,8 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		x->main_thread = t == 0;
 		x->gate = &gate;
 		atomic_init(&x->done, 0);
+		atomic_init(&x->filled, 0);
+		atomic_init(&x->applied, 0);
 		if (t == 0) {
 			x->acc = &h->acc;
 		} else {
