@@ -923,7 +923,6 @@ struct gblk {
 	uint64_t ci[BLK + 8];
 };
 
-
 /*
  * AVX-512 versions of the general loop's first passes over a full block
  * (BLK records, a multiple of 8): the same values as the scalar loops,
@@ -1015,9 +1014,13 @@ avx_rate_nz(const int64_t *O, const int64_t *dur, const uint64_t *idx,
 	}
 	if (hard)
 		return (size_t)-1;
-	for (size_t j = 0; j < n; j += 8)
-		_mm512_storeu_pd(cq + j, _mm512_div_pd(_mm512_loadu_pd(cq + j),
-						       _mm512_loadu_pd(cd + j)));
+	for (size_t j = 0; j < n; j += 8) {
+		/* the last vector: only the lanes stored above */
+		__mmask8 mk = n - j >= 8 ? 0xff : (__mmask8)((1u << (n - j)) - 1);
+		__m512d q = _mm512_maskz_div_pd(mk, _mm512_maskz_loadu_pd(mk, cq + j),
+						_mm512_maskz_loadu_pd(mk, cd + j));
+		_mm512_mask_storeu_pd(cq + j, mk, q);
+	}
 	return n;
 }
 
