@@ -1558,6 +1558,9 @@ static int acc_general(const struct fm_hist *h, struct hacc *a,
 		       const struct gsrc *g, size_t from, size_t n,
 		       uint64_t recno, struct fm_error *err)
 {
+	/* rows of 8 (h->srow is 3 only when every record takes add_basic) */
+	if (h->srow != 8)
+		return fm_error_set(err, FM_EINVAL, "internal error: hist rows of %d", h->srow);
 	if (a->do_int && small_alloc(h, a) < 0)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	return add_general(h, a, g, from, n, recno, err);
