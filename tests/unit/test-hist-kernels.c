@@ -1,7 +1,7 @@
 /*
  * test-hist-kernels.c - hist's fast paths against a naive histogram: the
  * binary path's raw batches (columns read in their stored widths: the
- * writer's defaults I/H, unusual hand-written codes b B h H i I, widened
+ * writer's defaults I/H, unusual hand-written codes (b, h, H, i, I), widened
  * to 64 bits), the vectorised passes (full blocks of 256 records and partial
  * ones), the 64-bit rows with every set of extra columns, the compressed
  * nonzero rates and the multi-threaded rate_sum rounds.  Records include
