@@ -28,12 +28,12 @@
  * are exact in any order: worker threads bin contiguous record ranges into
  * accumulators of their own, merged at the end.  rate_sum is a double
  * summed in record order as the reference does, so when it is wanted and
- * several threads run, they work in rounds over interleaved chunks: the
- * main thread bins its chunk straight into the histogram, then adds the
- * rates the others recorded for their chunks of the round (in record
- * order), while they already bin the next round into a second buffer
- * (worker_rounds).  The output is therefore the same bytes for any thread
- * count.
+ * several threads run, chunks of records are handed out in order to
+ * whichever thread is free: the main thread bins a chunk straight into
+ * the histogram when every earlier chunk's rates are in, and any other
+ * chunk records x and rate into a buffer that the main thread adds, chunk
+ * after chunk in record order, between its own (worker_chunks).  The
+ * output is therefore the same bytes for any thread count.
  *
  * rate = 8000 * octets / duration is the exact quotient correctly rounded
  * to double (Python's int / int): plain double division when both operands
@@ -864,7 +864,7 @@ static int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 		if (h->col_aggs >= 0)
 			e[h->col_aggs] += aggs;
 	}
-	if (a->do_rate && h->want_rate)
+	if (a->do_rate && h->want_rate && !a->ro)   /* recording: added later */
 		*er += rate;
 	return 0;
 }
@@ -1196,7 +1196,8 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 	const int b = h->b, ncol = h->ncol, cd = h->col_dur, ca = h->col_aggs;
 	const uint64_t D = h->D;
 	const enum fm_hist_x xk = h->o.x;
-	const int add_int = a->do_int, add_rate = a->do_rate && h->want_rate;
+	/* recording (ro): the rates are added later, in record order */
+	const int add_int = a->do_int, add_rate = a->do_rate && h->want_rate && !a->ro;
 	struct rate_out *ro = a->ro;
 	const int need_rate = xk == FM_HIST_X_RATE || add_rate || ro;
 	const int need_dur = need_rate || xk == FM_HIST_X_DURATION ||
@@ -1686,8 +1687,22 @@ maps:
 
 /* ---- the multi-threaded binary path ---- */
 
-/* Records per chunk of the interleaved (rate_sum) mode, at least. */
+/* Records per chunk of the threaded rate_sum mode, at least. */
 #define RATE_CHUNK ((uint64_t)FM_BATCH_CAP * 4)
+
+/*
+ * The rate_sum mode's shared state (see worker_chunks): chunks of C
+ * records handed out in record order, the rate lists of the chunks binned
+ * into buffers, a pool of buffers (free ones stacked under gate->mu).
+ */
+struct rpipe {
+	uint64_t C, K;                 /* records a chunk, chunks */
+	atomic_uint_fast64_t next;     /* the next chunk to hand out */
+	atomic_int *ready;             /* K: 0, or 1 + the buffer holding chunk k's list */
+	struct rate_out *buf;
+	int *free_buf;
+	int nbuf, nfree;
+};
 
 /* Workers wait here until the main thread knows how many started. */
 struct gate {
@@ -1708,16 +1723,10 @@ struct worker {
 	int nworkers;
 	atomic_uint_fast64_t done;
 	atomic_int *cancel;
-	/*
-	 * interleaved mode: rounds of chunk0 records for the main thread,
-	 * then chunk records for each other worker (see worker_run)
-	 */
-	int interleaved;
-	uint64_t chunk, chunk0;
-	struct gate *gate;          /* also for waiting on filled/applied */
-	struct rate_out ro[2];      /* other workers: x and rate of a round, alternately */
-	atomic_uint_fast64_t filled;   /* rounds this worker has recorded */
-	atomic_uint_fast64_t applied;  /* of those, rounds the main thread has added */
+	int interleaved;            /* the rate_sum chunks of struct rpipe */
+	struct rpipe *pipe;
+	struct hacc *side;          /* main thread: for the chunks it records */
+	struct gate *gate;          /* also for waiting on the pipe */
 	uint64_t kept;              /* records binned */
 	uint64_t filter_errors;     /* records dropped by filter run-time errors */
 	int rc;
@@ -1745,15 +1754,6 @@ static int worker_open(struct worker *w)
 		r = fm_filter_run_new(&w->run, w->h->o.filter, &w->err);
 		if (r == 0 && (fm_batch_alloc(&w->own, ro.fields, FM_BATCH_CAP) < 0 ||
 			       !(w->idx = malloc(FM_BATCH_CAP * sizeof(*w->idx)))))
-			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
-	}
-	for (int i = 0; i < 2 && r == 0 && w->interleaved && !w->main_thread; i++) {
-		struct rate_out *o = &w->ro[i];
-		o->cap = w->chunk;
-		o->x = malloc((w->chunk + 8) * sizeof(uint64_t));
-		o->r = malloc((w->chunk + 8) * sizeof(double));
-		o->neg = malloc(w->chunk);
-		if (!o->x || !o->r || !o->neg)
 			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
 	}
 	if (r == 0)
@@ -1846,8 +1846,8 @@ static int worker_range(struct worker *w, uint64_t start, uint64_t count)
 }
 
 /*
- * The rate_sum of the records a round's workers recorded, in record order
- * (chunk of worker 0, then 1, ...), into the main accumulator.
+ * Add the rates of the records of one chunk (recorded in ro, in record
+ * order) into the main accumulator's rate_sum.
  */
 static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 		       struct fm_error *err)
@@ -1916,85 +1916,175 @@ static void workers_cancel(struct worker *w)
 }
 
 /*
- * Wait until *v >= want or a cancellation: a short spin first (the other
- * thread is usually about to get there; sleeping and waking cost more),
- * then the gate's condition.
+ * Wait until chunk k's list is ready (returns 1 + its buffer) or a
+ * cancellation (returns 0): a short spin first (the other thread is
+ * usually about to get there; sleeping and waking cost more), then the
+ * gate's condition.
  */
-static void wait_count(struct worker *w, atomic_uint_fast64_t *v, uint64_t want)
+static int wait_ready(struct worker *w, uint64_t k)
 {
+	atomic_int *v = &w->pipe->ready[k];
+	int b;
+
 	for (int i = 0; i < 1024; i++) {
-		if (atomic_load_explicit(v, memory_order_acquire) >= want ||
-		    atomic_load(w->cancel))
-			return;
+		if ((b = atomic_load_explicit(v, memory_order_acquire)) || atomic_load(w->cancel))
+			return b;
 #ifdef __SSE2__
 		_mm_pause();
 #endif
 	}
 	pthread_mutex_lock(&w->gate->mu);
-	while (atomic_load(v) < want && !atomic_load(w->cancel))
+	while (!(b = atomic_load(v)) && !atomic_load(w->cancel))
 		pthread_cond_wait(&w->gate->cv, &w->gate->mu);
 	pthread_mutex_unlock(&w->gate->mu);
+	return b;
 }
 
-/* Set *v (after the data it announces) and wake the waiters. */
-static void post_count(struct worker *w, atomic_uint_fast64_t *v, uint64_t val)
+/* A free buffer (reset), or -1: none free (wait = 0) or a cancellation. */
+static int get_buf(struct worker *w, int wait)
+{
+	struct rpipe *p = w->pipe;
+	int b = -1;
+
+	pthread_mutex_lock(&w->gate->mu);
+	while (wait && p->nfree == 0 && !atomic_load(w->cancel))
+		pthread_cond_wait(&w->gate->cv, &w->gate->mu);
+	if (p->nfree > 0 && !atomic_load(w->cancel))
+		b = p->free_buf[--p->nfree];
+	pthread_mutex_unlock(&w->gate->mu);
+	if (b >= 0) {
+		p->buf[b].n = 0;
+		p->buf[b].all_dense = 1;
+		p->buf[b].top = 0;
+	}
+	return b;
+}
+
+static void put_buf(struct worker *w, int b)
 {
 	pthread_mutex_lock(&w->gate->mu);
-	atomic_store_explicit(v, val, memory_order_release);
+	w->pipe->free_buf[w->pipe->nfree++] = b;
 	pthread_cond_broadcast(&w->gate->cv);
 	pthread_mutex_unlock(&w->gate->mu);
 }
 
-/*
- * Interleaved mode: rounds of chunks in record order, chunk0 records for
- * the main thread, then chunk records for worker 1, 2, ...  The main
- * thread bins its chunk straight into the histogram, rate_sum too (every
- * earlier record's rate is in by then), then adds the rates the other
- * workers recorded for the round, worker after worker, as each is
- * ready.  The others bin their chunks into accumulators of their own,
- * recording x and rate into one of two buffers, so that they go on with
- * the next round while the main thread adds the last one; they wait only
- * when the main thread is a whole round behind.
- */
-static int worker_rounds(struct worker *w)
+/* Chunk k's list is in buffer b (after the data, for the acquire above). */
+static void post_ready(struct worker *w, uint64_t k, int b)
 {
-	const uint64_t C = w->chunk, C0 = w->chunk0;
-	const uint64_t R = C0 + (uint64_t)(w->nworkers - 1) * C;
+	pthread_mutex_lock(&w->gate->mu);
+	atomic_store_explicit(&w->pipe->ready[k], b + 1, memory_order_release);
+	pthread_cond_broadcast(&w->gate->cv);
+	pthread_mutex_unlock(&w->gate->mu);
+}
+
+/* Bin chunk k recording its rates into buffer b. */
+static int chunk_to_list(struct worker *w, uint64_t k, int b)
+{
+	struct rpipe *p = w->pipe;
+	uint64_t c0 = k * p->C, len = w->count - c0 < p->C ? w->count - c0 : p->C;
+
+	w->acc->ro = &p->buf[b];
+	int r = worker_range(w, w->start + c0, len);
+	w->acc->ro = NULL;
+	return r;
+}
+
+/* Add the list of the next chunk in order (in buffer b - 1) and free it. */
+static int apply_next(struct worker *w, uint64_t *next_apply, int b)
+{
+	int r = apply_rates(w->h, &w->pipe->buf[b - 1], &w->err);
+
+	put_buf(w, b - 1);
+	(*next_apply)++;
+	return r;
+}
+
+/*
+ * The rate_sum mode (several threads): chunks of C records are handed out
+ * in record order to whichever thread is free, so the threads stay busy
+ * however their speeds differ.  rate_sum wants every bin's rates added
+ * in record order: the main thread bins a chunk straight into the
+ * histogram, rates included, when every earlier chunk's rates are in;
+ * any other chunk (the other threads', or the main thread's when it is
+ * ahead) records its x and rate into a buffer from the pool, which the
+ * main thread adds, chunk after chunk in order, between its own chunks.
+ * Integer sums go into each thread's accumulator at once.  A thread
+ * takes a buffer before a chunk, so a chunk handed out always completes;
+ * the main thread never waits for a buffer (it adds the next list in
+ * order instead).
+ */
+static int worker_chunks(struct worker *w)
+{
+	struct rpipe *p = w->pipe;
+	uint64_t next_apply = 0;
 	int r = 0;
 
-	for (uint64_t round = 0; r == 0 && round * R < w->count; round++) {
-		uint64_t c0 = round * R + (w->main_thread ? 0 : C0 + (uint64_t)(w->index - 1) * C);
-		uint64_t len = w->main_thread ? C0 : C;
-		if (c0 >= w->count)
-			break;
-		if (len > w->count - c0)
-			len = w->count - c0;
-		if (w->main_thread) {
-			r = worker_range(w, w->start + c0, len);
-			for (int t = 1; r == 0 && t < w->nworkers; t++) {
-				struct worker *x = &w->all[t];
-				if (round * R + C0 + (uint64_t)(t - 1) * C >= w->count)
-					break;
-				wait_count(w, &x->filled, round + 1);
-				if (atomic_load(w->cancel))
-					return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
-				r = apply_rates(w->h, &x->ro[round & 1], &w->err);
-				post_count(w, &x->applied, round + 1);
-			}
-			if (r == 0)
-				r = worker_progress(w);
-		} else {
-			/* the buffer of round - 2 must have been added */
-			wait_count(w, &w->applied, round ? round - 1 : 0);
-			if (atomic_load(w->cancel))
+	if (!w->main_thread) {
+		while (r == 0) {
+			int b = get_buf(w, 1);
+			if (b < 0)
 				return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
-			w->ro[round & 1].n = 0;
-			w->ro[round & 1].all_dense = 1;
-			w->ro[round & 1].top = 0;
-			w->acc->ro = &w->ro[round & 1];
-			r = worker_range(w, w->start + c0, len);
-			post_count(w, &w->filled, round + 1);
+			uint64_t k = atomic_fetch_add(&p->next, 1);
+			if (k >= p->K) {
+				put_buf(w, b);
+				break;
+			}
+			r = chunk_to_list(w, k, b);
+			if (r == 0)
+				post_ready(w, k, b);
 		}
+		return r;
+	}
+	if (atomic_load(w->cancel))
+		return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+	while (r == 0) {
+		int b;
+		/* the lists that are ready, in order */
+		while (r == 0 && next_apply < p->K &&
+		       (b = atomic_load_explicit(&p->ready[next_apply], memory_order_acquire)))
+			r = apply_next(w, &next_apply, b);
+		if (r < 0)
+			break;
+		uint64_t k = atomic_fetch_add(&p->next, 1);
+		if (k >= p->K)
+			break;
+		for (;;) {
+			if (k == next_apply) {
+				uint64_t c0 = k * p->C;
+				uint64_t len = w->count - c0 < p->C ? w->count - c0 : p->C;
+				r = worker_range(w, w->start + c0, len);
+				next_apply++;
+				break;
+			}
+			if ((b = get_buf(w, 0)) >= 0) {
+				/*
+				 * Not into the histogram: its maps must get their
+				 * keys in record order (a negative bin's bin_hi is
+				 * its first record's), which the adding of the
+				 * lists gives them.
+				 */
+				struct hacc *own = w->acc;
+				w->acc = w->side;
+				r = chunk_to_list(w, k, b);
+				w->acc = own;
+				/* no one else waits for it: added in order above */
+				atomic_store_explicit(&p->ready[k], b + 1, memory_order_relaxed);
+				break;
+			}
+			if (!(b = wait_ready(w, next_apply)))
+				return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+			if ((r = apply_next(w, &next_apply, b)) < 0)
+				break;
+		}
+		if (r == 0)
+			r = worker_progress(w);
+	}
+	/* the rest, in order */
+	while (r == 0 && next_apply < p->K) {
+		int b = wait_ready(w, next_apply);
+		if (!b)
+			return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+		r = apply_next(w, &next_apply, b);
 	}
 	return r;
 }
@@ -2012,7 +2102,7 @@ static void *worker_run(void *arg)
 	}
 	r = worker_open(w);
 	if (r == 0)
-		r = w->interleaved ? worker_rounds(w) : worker_range(w, w->start, w->count);
+		r = w->interleaved ? worker_chunks(w) : worker_range(w, w->start, w->count);
 	worker_close(w);
 	if (r < 0)
 		workers_cancel(w);
@@ -2039,7 +2129,10 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	struct hacc *accs = NULL;
 	pthread_t *tids = NULL;
 	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+	struct rpipe pipe;
 	atomic_int cancel = 0;
+
+	memset(&pipe, 0, sizeof(pipe));
 
 	if (records)
 		*records = 0;
@@ -2073,9 +2166,9 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	/*
 	 * Without rate_sum: contiguous ranges, worker 0 (this thread) into
 	 * the main accumulator, the others into their own.  With rate_sum and
-	 * several threads: interleaved chunks, every worker's integer sums in
-	 * an accumulator of its own, rates added in record order into the
-	 * main one between rounds.
+	 * several threads: chunks handed out in order to whichever thread is
+	 * free (worker_chunks), rates added in record order into the main
+	 * accumulator.
 	 */
 	interleaved = h->want_rate && threads > 1;
 
@@ -2098,10 +2191,13 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		x->main_thread = t == 0;
 		x->gate = &gate;
 		atomic_init(&x->done, 0);
-		atomic_init(&x->filled, 0);
-		atomic_init(&x->applied, 0);
 		if (t == 0) {
 			x->acc = &h->acc;
+			x->side = &accs[0];
+			if (h->want_rate && threads > 1 && acc_init(h, x->side, 1, 0) < 0) {
+				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+				goto out;
+			}
 		} else {
 			x->acc = &accs[t];
 			if (acc_init(h, x->acc, 1, 0) < 0) {
@@ -2117,26 +2213,50 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		started++;
 	}
 	interleaved = interleaved && started > 1;
-	/*
-	 * About 32 rounds (a round costs a few signals, no barrier), 64 Ki
-	 * .. 256 Ki records per chunk (2 * 17 bytes a record of buffers per
-	 * thread, mostly still in its cache when the main thread reads them).
-	 * The main thread's chunks are smaller: it also adds the others'
-	 * rates, about an eighth of the work of binning them.
-	 */
-	uint64_t rate_chunk = n / ((uint64_t)started * 32) + 1;
-	if (rate_chunk < RATE_CHUNK)
-		rate_chunk = RATE_CHUNK;
-	if (rate_chunk > 4 * RATE_CHUNK)
-		rate_chunk = 4 * RATE_CHUNK;
+	if (interleaved) {
+		/*
+		 * Chunks of 64 Ki .. 256 Ki records, about 32 per thread (the
+		 * last chunks decide how evenly the threads finish), two
+		 * buffers (17 bytes a record) per thread and two more.
+		 */
+		uint64_t C = n / ((uint64_t)started * 32) + 1;
+		if (C < RATE_CHUNK)
+			C = RATE_CHUNK;
+		if (C > 4 * RATE_CHUNK)
+			C = 4 * RATE_CHUNK;
+		if (h->o.rate_chunk)
+			C = h->o.rate_chunk;
+		pipe.C = C;
+		pipe.K = (n + C - 1) / C;
+		pipe.nbuf = 2 * started + 2;
+		atomic_init(&pipe.next, 0);
+		pipe.ready = malloc(pipe.K * sizeof(*pipe.ready));
+		pipe.buf = calloc((size_t)pipe.nbuf, sizeof(*pipe.buf));
+		pipe.free_buf = malloc((size_t)pipe.nbuf * sizeof(*pipe.free_buf));
+		if (!pipe.ready || !pipe.buf || !pipe.free_buf) {
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+			atomic_store(&cancel, 1);
+		}
+		for (uint64_t c = 0; r == 0 && c < pipe.K; c++)
+			atomic_init(&pipe.ready[c], 0);
+		for (int b = 0; r == 0 && b < pipe.nbuf; b++) {
+			struct rate_out *o = &pipe.buf[b];
+			o->cap = C;
+			o->x = malloc((C + 8) * sizeof(uint64_t));
+			o->r = malloc((C + 8) * sizeof(double));
+			o->neg = malloc(C);
+			if (!o->x || !o->r || !o->neg) {
+				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+				atomic_store(&cancel, 1);
+			}
+			pipe.free_buf[pipe.nfree++] = b;
+		}
+	}
 	for (int t = 0; t < started; t++) {
 		struct worker *x = &w[t];
 		x->nworkers = started;
 		x->interleaved = interleaved;
-		x->chunk = h->o.rate_chunk ? h->o.rate_chunk : rate_chunk;
-		x->chunk0 = x->chunk * (uint64_t)(8 - (started - 1 < 6 ? started - 1 : 6)) / 8;
-		if (x->chunk0 == 0)
-			x->chunk0 = 1;
+		x->pipe = &pipe;
 		if (interleaved) {
 			x->start = first;
 			x->count = n;
@@ -2167,7 +2287,8 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 			*err = w[t].err;
 			r = w[t].rc;
 		}
-	for (int t = 1; t < started && r == 0; t++)
+	/* accs[0]: the main thread's recorded chunks (rate_sum mode) */
+	for (int t = interleaved ? 0 : 1; t < started && r == 0; t++)
 		if (acc_merge(h, &h->acc, &accs[t]) < 0)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 	if (r == 0) {
@@ -2185,12 +2306,14 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 				(unsigned long long)ferr);
 	}
 out:
-	for (int t = 0; w && t < threads; t++)
-		for (int i = 0; i < 2; i++) {
-			free(w[t].ro[i].x);
-			free(w[t].ro[i].r);
-			free(w[t].ro[i].neg);
-		}
+	for (int b = 0; pipe.buf && b < pipe.nbuf; b++) {
+		free(pipe.buf[b].x);
+		free(pipe.buf[b].r);
+		free(pipe.buf[b].neg);
+	}
+	free(pipe.buf);
+	free(pipe.ready);
+	free(pipe.free_buf);
 	if (accs)
 		for (int t = 0; t < threads; t++)
 			acc_release(&accs[t]);

@@ -498,6 +498,62 @@ static void test_two_dirs(void **state)
 	free(r);
 }
 
+/*
+ * Many small rate_sum chunks, x = duration and rate: the threads overtake
+ * each other all the time, and negative bins sharing a bin_lo with
+ * different bin_hi (the first record's counts) catch map keys made out of
+ * record order.
+ */
+static void test_rate_chunk_order(void **state)
+{
+	static const enum fm_hist_col cols[] = { FM_HIST_COL_RATE, FM_HIST_COL_DURATION };
+	struct rec *r = calloc(NREC, sizeof(*r));
+	const char *dir = tu_path("order.bin");
+	const char *dirs[1] = { dir };
+
+	(void)state;
+	make_records(r, NREC, 15, 0);
+	/*
+	 * Alternately x = -1024 and x = -1023 (duration) or -1016 (rate):
+	 * one bin_lo, but bin_hi -512 or -768 (b = 2), -896 or -960 (b = 4).
+	 */
+	for (size_t i = 0; i < NREC; i += 3) {
+		int odd = (i / 3) % 2;
+		r[i].p = 2;
+		r[i].fm = 0;
+		r[i].l = r[i].f - 2;
+		r[i].lm = odd ? 976 : 977;       /* -1024 or -1023 ms */
+		if (i + 1 < NREC) {
+			r[i + 1].p = 2;
+			r[i + 1].fm = r[i + 1].lm = 0;
+			r[i + 1].l = r[i + 1].f - 1;     /* -1000 ms */
+			r[i + 1].o = odd ? 128 : 127;    /* -1024 or -1016 bit/s */
+		}
+	}
+	write_with_writer(dir, r, NREC);
+	for (int x = FM_HIST_X_DURATION; x <= FM_HIST_X_RATE; x++)
+		for (int bexp = 2; bexp <= 4; bexp += 2) {
+			char *ref = naive_hist(r, NREC, (enum fm_hist_x)x, bexp, cols, 2);
+			for (int rep = 0; rep < 3; rep++)
+				for (int t = 2; t <= 4; t++) {
+					struct fm_hist_opts o;
+					memset(&o, 0, sizeof(o));
+					o.x = (enum fm_hist_x)x;
+					o.bin_exp = bexp;
+					o.ncols = 2;
+					memcpy(o.cols, cols, sizeof(cols));
+					o.min_per_thread = 1;
+					o.threads = t;
+					o.rate_chunk = (uint64_t)(7 + 40 * rep);
+					char *f = fast_binary(dirs, 1, &o);
+					assert_string_equal(ref, f);
+					free(f);
+				}
+			free(ref);
+		}
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_wide_codes),
 		cmocka_unit_test(test_unusual_codes),
 		cmocka_unit_test(test_two_dirs),
+		cmocka_unit_test(test_rate_chunk_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
