@@ -16,9 +16,9 @@
  * integer sums are exact (128-bit accumulators, so nothing can wrap; a sum
  * that does not fit the 64-bit csv_hist columns is a clear FM_ERANGE), and
  * the only real-valued sum, rate_sum, is accumulated in double precision
- * strictly in record order (with several threads: in rounds of chunks,
- * each thread computing the rates of its chunk and the main thread adding
- * them in record order between rounds).
+ * strictly in record order (with several threads: chunks go to whichever
+ * thread is free, and the main thread adds the rates the threads computed,
+ * chunk after chunk in record order).
  *
  * Binning (SPEC 6), x >= 0: with bin_exp b = 0 every integer is its own bin
  * [x, x+1); with b > 0, w = 2^max(0, bitlen(x) - b), bin_lo = x - x mod w,
@@ -68,8 +68,9 @@ struct fm_hist_opts {
 	uint64_t min_per_thread;          /* records a thread needs at least
 					   * (0 = 65536; tests use 1) */
 	uint64_t rate_chunk;              /* records per chunk of the threaded
-					   * rate_sum rounds (0 = about 8 rounds
-					   * of 64 Ki .. 1 Mi records) */
+					   * rate_sum mode (0 = about 32 chunks
+					   * per thread, 64 Ki .. 256 Ki
+					   * records) */
 	const struct fm_filter *filter;   /* fm_hist_add_binary: keep only the
 					   * records it selects (each thread
 					   * evaluates it with a run of its own);

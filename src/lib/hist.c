@@ -5,22 +5,35 @@
  * and dense from 0 (see hist.h): idx = (k << (b-1)) + (x >> k) with
  * k = max(0, bitlen(x) - b), computed without branches from clz.  Indices
  * below a limit D live in a dense array of 128-bit sums (one row of
- * flows, packets, octets[, duration][, aggs] per bin); larger indices (unit
- * bins of big values, or large b) go to an open-addressing hash map, and
- * negative x (durations of records with last < first) to a small map keyed
- * by bin_lo.  For b = 12 every 64-bit value has an index below 110592, so
- * the whole histogram is one dense array and the inner loop is a load, a
- * clz, two shifts and three 128-bit adds.
+ * flows, packets, octets[, duration][, aggs] per bin), fed from rows of
+ * wrapping 64-bit sums kept exact by bounds (struct hacc); larger indices
+ * (unit bins of big values, or large b) go to an open-addressing hash map,
+ * and negative x (durations of records with last < first) to a small map
+ * keyed by bin_lo.  For b = 12 every 64-bit value has an index below
+ * 110592, so the whole histogram is one dense array and the inner loop is
+ * a load, a clz, two shifts and three adds.
+ *
+ * Two loops.  The basic one (x = length or size, no extra column) sums
+ * into rows of 3.  The general one works in blocks of 256 records:
+ * durations, rates and bin indices first, each in a pass of its own
+ * (AVX-512 when the CPU has it, 8 records an instruction), then the sums,
+ * into 64-byte rows of stride 8 (flows, packets, octets and the next
+ * column in one 256-bit add).  Rates of +-0 (zero durations, e.g. every
+ * 1-packet flow) change no rate_sum, so only the others are divided and
+ * added.  From binary directories the general loop reads every column in
+ * its stored width (io-int.h's raw batches), widening first.I, first_ms.H
+ * and the like block by block in L1 instead of batch by batch.
  *
  * 128-bit sums cannot overflow (|sum| < 2^64 * 2^64), so integer columns
  * are exact in any order: worker threads bin contiguous record ranges into
  * accumulators of their own, merged at the end.  rate_sum is a double
  * summed in record order as the reference does, so when it is wanted and
- * several threads run, they work in rounds over interleaved chunks: each
- * bins the integer columns of its chunk and records every record's x and
- * rate; between rounds the main thread adds those rates, chunk after
- * chunk, in record order.  The output is therefore the same bytes for any
- * thread count.
+ * several threads run, chunks of records are handed out in order to
+ * whichever thread is free: the main thread bins a chunk straight into
+ * the histogram when every earlier chunk's rates are in, and any other
+ * chunk records x and rate into a buffer that the main thread adds, chunk
+ * after chunk in record order, between its own (worker_chunks).  The
+ * output is therefore the same bytes for any thread count.
  *
  * rate = 8000 * octets / duration is the exact quotient correctly rounded
  * to double (Python's int / int): plain double division when both operands
@@ -37,6 +50,9 @@
 #include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 #include "flowmodels/cut.h"
@@ -358,7 +374,9 @@ struct rate_out {
 	uint64_t *x;        /* x (a negative one as int64 bits), or index */
 	double *r;
 	unsigned char *neg; /* 0: x >= 0, 1: x < 0, 2: x holds a dense index */
-	size_t n, cap;
+	size_t n, cap;      /* x and r hold cap + 8 (whole vectors are stored) */
+	int all_dense;      /* every neg is 2 ... */
+	uint64_t top;       /* ... and every x below top */
 };
 
 struct hacc {
@@ -375,10 +393,14 @@ struct hacc {
 	 * and redoes the batch; the general loop checks each block before
 	 * adding it.
 	 */
-	uint64_t *small;    /* D * ncol, or NULL */
+	uint64_t *small;    /* D * srow (64-byte aligned in small_mem), or NULL */
+	void *small_mem;
 	u128 bound[5];
 	int small_used;
 	int dense_used;     /* anything was added to dense[] */
+	uint64_t lim;       /* 1 + the largest dense index used (rows beyond are 0) */
+	uint64_t touched;   /* rows whose pages acc_touch wrote */
+	int touch_dense;    /* the histogram's own: its dense rows get the flush */
 	i128 *dense;        /* D * ncol, NULL when !do_int */
 	double *drate;      /* D, NULL when no rate column */
 	struct hmap sparse; /* idx >= D */
@@ -390,6 +412,7 @@ struct fm_hist {
 	struct fm_hist_opts o;
 	int b;              /* effective bin exponent: 0 = unit bins */
 	int ncol;           /* integer columns: flows, packets, octets, ... */
+	int srow;           /* stride of the 64-bit rows: 3 (basic loop) or 8 */
 	int col_dur, col_aggs;
 	int want_rate;      /* rate_sum column */
 	uint64_t D;
@@ -400,7 +423,7 @@ struct fm_hist {
 
 static void acc_release(struct hacc *a)
 {
-	free(a->small);
+	free(a->small_mem);
 	free(a->dense);
 	free(a->drate);
 	hmap_release(&a->sparse);
@@ -455,6 +478,9 @@ int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
 		h->col_aggs = h->ncol++;
 	h->want_rate = opts_want(o, FM_HIST_COL_RATE);
 	h->fields = fm_hist_fields(o);
+	/* as acc_basic: the basic loop's rows are 3 wide, the general loop's 8 */
+	h->srow = (o->x == FM_HIST_X_LENGTH || o->x == FM_HIST_X_SIZE) &&
+		  h->ncol == 3 && !h->want_rate ? 3 : 8;
 	if (h->b == 0) {
 		h->D = UINT64_C(1) << 16;
 	} else {
@@ -467,6 +493,8 @@ int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
 		free(h);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
+	/* workers' 64-bit rows go straight into these at the merge */
+	h->acc.touch_dense = 1;
 	*out = h;
 	return 0;
 }
@@ -569,16 +597,68 @@ static struct orpair add_small_bmi2(const struct fm_hist *h, struct hacc *a,
 #endif
 
 /*
+ * The 64-bit rows, zeroed (lazily, by calloc) and aligned to 64 bytes, so
+ * that a row of stride 8 is one cache line.
+ */
+static int small_alloc(const struct fm_hist *h, struct hacc *a)
+{
+	if (a->small)
+		return 0;
+	a->small_mem = calloc(h->D * (size_t)h->srow + 8, sizeof(uint64_t));
+	if (!a->small_mem)
+		return FM_ENOMEM;
+	a->small = (uint64_t *)(((uintptr_t)a->small_mem + 63) & ~(uintptr_t)63);
+	return 0;
+}
+
+/*
+ * Write a zero into every whole page of rows [from, to) of an array (rows
+ * of stride bytes at base), rows that hold zeros: no value changes.
+ */
+static void touch_pages(void *base, size_t stride, uint64_t from, uint64_t to)
+{
+	uintptr_t p = ((uintptr_t)base + from * stride + 4095) & ~(uintptr_t)4095;
+	uintptr_t end = (uintptr_t)base + to * stride;
+
+	for (; p + 8 <= end; p += 4096)
+		*(volatile uint64_t *)p = 0;
+}
+
+/*
+ * Before rows below `to` are first added to: write their pages first.  A
+ * fresh page first read (by +=) maps the shared zero page, and replacing
+ * it at the first store flushes the TLB of every CPU running one of our
+ * threads (an inter-processor interrupt each, dear in a virtual machine);
+ * a page first written is simply allocated.
+ */
+static void acc_touch(const struct fm_hist *h, struct hacc *a, uint64_t to)
+{
+	/* rows at or beyond lim are zero in every array (and unused) */
+	uint64_t from = a->touched > a->lim ? a->touched : a->lim;
+
+	if (to <= from)
+		return;
+	to = to + 64 < h->D ? to + 64 : h->D;   /* a little ahead */
+	if (a->small)
+		touch_pages(a->small, (size_t)h->srow * 8, from, to);
+	if (a->dense && a->touch_dense)
+		touch_pages(a->dense, (size_t)h->ncol * sizeof(i128), from, to);
+	if (a->drate)
+		touch_pages(a->drate, sizeof(double), from, to);
+	a->touched = to;
+}
+
+/*
  * Add 64-bit rows into 128-bit ones: columns 0..2 are unsigned, the
  * others (duration, aggs) signed.  A row with no flows is all zero.
  */
 static void small_into(const struct fm_hist *h, i128 *dense,
-		       uint64_t *small, int clear)
+		       uint64_t *small, uint64_t lim, int clear)
 {
 	const int ncol = h->ncol;
 
-	for (uint64_t i = 0; i < h->D; i++) {
-		uint64_t *s = small + i * (uint64_t)ncol;
+	for (uint64_t i = 0; i < lim; i++) {
+		uint64_t *s = small + i * (uint64_t)h->srow;
 		if (s[0] == 0)
 			continue;
 		i128 *d = dense + i * (uint64_t)ncol;
@@ -597,7 +677,7 @@ static void acc_flush_small(const struct fm_hist *h, struct hacc *a)
 {
 	if (!a->small || !a->small_used)
 		return;
-	small_into(h, a->dense, a->small, 1);
+	small_into(h, a->dense, a->small, a->lim, 1);
 	memset(a->bound, 0, sizeof(a->bound));
 	a->small_used = 0;
 	a->dense_used = 1;
@@ -655,12 +735,17 @@ static int add_basic(const struct fm_hist *h, struct hacc *a,
 	const u128 lim = (u128)1 << 64;
 	int rc = 0;
 
-	if (!a->small && !(a->small = calloc(h->D * 3, sizeof(uint64_t))))
+	if (small_alloc(h, a) < 0)
 		return FM_ENOMEM;
 	a->small_used = 1;
 	struct orpair or2 = add_small(h, a, xs, pk, oc, n, 1, &rc);
 	if (rc < 0)
 		return rc;
+	/* the OR of the x values >= their largest: its index bounds theirs */
+	uint64_t top = bin_index(xs == pk ? or2.p : or2.o, h->b);
+	top = top < h->D ? top + 1 : h->D;
+	if (a->lim < top)
+		a->lim = top;
 	/* n * OR >= the sum of the batch's values */
 	u128 bp = (u128)n * or2.p, bo = (u128)n * or2.o;
 	if (a->bound[0] + n < lim && a->bound[1] + bp < lim && a->bound[2] + bo < lim) {
@@ -755,6 +840,10 @@ static int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 	} else {
 		uint64_t idx = bin_index(ux, h->b);
 		if (idx < h->D) {
+			if (a->lim <= idx) {
+				acc_touch(h, a, idx + 1);
+				a->lim = idx + 1;
+			}
 			e = a->dense ? a->dense + idx * (uint64_t)ncol : NULL;
 			er = a->drate ? a->drate + idx : NULL;
 		} else {
@@ -775,315 +864,714 @@ static int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 		if (h->col_aggs >= 0)
 			e[h->col_aggs] += aggs;
 	}
-	if (a->do_rate && h->want_rate)
+	if (a->do_rate && h->want_rate && !a->ro)   /* recording: added later */
 		*er += rate;
 	return 0;
 }
 
 /*
- * The general loop (compiled twice like the basic one): any x,
- * duration/aggs columns, rate.  recno is the
- * number (0-based) of the batch's first record, for messages.  Each block
- * computes durations (one range test instead of per-record overflow
- * checks), rates and bin indices in tight loops, then adds into the dense
- * array; a block with a record for the maps goes record by record.
+ * The general loop's input columns: packets, octets, first, first_ms,
+ * last, last_ms, aggs, each int64 ('q', a batch's columns) or in its
+ * stored width (a binary source's raw batch, struct fm_raw_batch), widened
+ * here block by block into buffers that stay in L1 instead of whole
+ * batches.  p[k] is NULL for a column the histogram does not read.
+ */
+enum { IN_P, IN_O, IN_F, IN_FM, IN_L, IN_LM, IN_A, IN_N };
+
+static const int in_field[IN_N] = {
+	FM_PACKETS, FM_OCTETS, FM_FIRST, FM_FIRST_MS, FM_LAST, FM_LAST_MS,
+	FM_AGGS
+};
+
+struct gsrc {
+	const void *p[IN_N];
+	char code[IN_N];
+};
+
+/* Column k of records [o, o+m) as int64: in place, or widened into buf. */
+static inline __attribute__((always_inline)) const int64_t *
+col64(const struct gsrc *g, int k, size_t o, size_t m, int64_t *buf)
+{
+	const void *p = g->p[k];
+
+#define WIDEN(T) do { \
+		const T *q = (const T *)p + o; \
+		for (size_t i = 0; i < m; i++) \
+			buf[i] = (int64_t)q[i]; \
+		return buf; \
+	} while (0)
+	switch (g->code[k]) {
+	case 'b': WIDEN(int8_t);
+	case 'B': WIDEN(uint8_t);
+	case 'h': WIDEN(int16_t);
+	case 'H': WIDEN(uint16_t);
+	case 'i': WIDEN(int32_t);
+	case 'I': WIDEN(uint32_t);
+	default: return (const int64_t *)p + o;
+	}
+#undef WIDEN
+}
+
+/* Per-block scratch of the general loop. */
+struct gblk {
+	int64_t dur[BLK];
+	double rate[BLK];
+	uint64_t idx[BLK];
+	int64_t w[IN_N][BLK];   /* widened columns */
+	/* the nonzero rates, compressed (avx_rate_nz) */
+	double cq[BLK + 8], cd[BLK + 8];
+	uint64_t ci[BLK + 8];
+};
+
+/*
+ * AVX-512 versions of the general loop's first passes over a full block
+ * (BLK records, a multiple of 8): the same values as the scalar loops,
+ * eight records per instruction.  Compiled for AVX-512 F/DQ/CD/VL only and
+ * called from the clone built for them (general_block with isa = 2).
+ */
+#ifdef HAVE_BMI2_CLONE
+#define AVX512_TARGET "bmi,bmi2,avx2,avx512f,avx512dq,avx512cd,avx512vl"
+
+/* Durations as the scalar pass (1-packet flows 0); returns `big`. */
+__attribute__((target(AVX512_TARGET))) static inline uint64_t
+avx_dur(const int64_t *P, const int64_t *F, const int64_t *FM,
+	const int64_t *L, const int64_t *LM, int64_t *dur, uint64_t *od)
+{
+	const __m512i lim = _mm512_set1_epi64(INT64_C(1) << 40);
+	const __m512i one = _mm512_set1_epi64(1), k1000 = _mm512_set1_epi64(1000);
+	__m512i big = _mm512_setzero_si512(), vod = _mm512_setzero_si512();
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512i l = _mm512_loadu_si512(L + i), f = _mm512_loadu_si512(F + i);
+		__m512i lm = _mm512_loadu_si512(LM + i), fm = _mm512_loadu_si512(FM + i);
+		__m512i t = _mm512_sub_epi64(_mm512_add_epi64(
+				_mm512_mullo_epi64(_mm512_sub_epi64(l, f), k1000), lm), fm);
+		big = _mm512_or_si512(big, _mm512_or_si512(
+			_mm512_or_si512(_mm512_add_epi64(l, lim), _mm512_add_epi64(f, lim)),
+			_mm512_or_si512(_mm512_add_epi64(lm, lim), _mm512_add_epi64(fm, lim))));
+		__mmask8 many = _mm512_cmpneq_epi64_mask(_mm512_loadu_si512(P + i), one);
+		__m512i d = _mm512_maskz_mov_epi64(many, t);
+		_mm512_storeu_si512(dur + i, d);
+		vod = _mm512_or_si512(vod, _mm512_abs_epi64(d));
+	}
+	*od |= (uint64_t)_mm512_reduce_or_epi64(vod);
+	return (uint64_t)_mm512_reduce_or_epi64(big);
+}
+
+/* Rates of operands that are exact doubles; returns nonzero when some are not. */
+__attribute__((target(AVX512_TARGET))) static inline int
+avx_rate(const int64_t *O, const int64_t *dur, double *rate)
+{
+	const __m512i olim = _mm512_set1_epi64((INT64_C(1) << 53) / 8000);
+	const __m512i dlim = _mm512_set1_epi64(INT64_C(1) << 54);
+	const __m512i doff = _mm512_set1_epi64(INT64_C(1) << 53);
+	const __m512i k8000 = _mm512_set1_epi64(8000);
+	__mmask8 hard = 0;
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512i o = _mm512_loadu_si512(O + i), d = _mm512_loadu_si512(dur + i);
+		hard |= _mm512_cmpgt_epu64_mask(o, olim) |
+			_mm512_cmpgt_epu64_mask(_mm512_add_epi64(d, doff), dlim);
+		__m512d num = _mm512_cvtepi64_pd(_mm512_mullo_epi64(o, k8000));
+		__mmask8 nz = _mm512_test_epi64_mask(d, d);
+		/* d == 0: +0.0, no division */
+		__m512d q = _mm512_maskz_div_pd(nz, num, _mm512_cvtepi64_pd(d));
+		_mm512_storeu_pd(rate + i, q);
+	}
+	return hard != 0;
+}
+
+/*
+ * The rates of the records with a duration, compressed: for j < the
+ * returned count, cq[j] is the rate of the j-th such record and ci[j] its
+ * bin index (from idx).  A rate of +-0 changes no rate_sum (the sums start
+ * at +0 and never become -0), so the others need no division and no add.
+ * Returns (size_t)-1 when some operand is not an exact double.  cq, cd
+ * and ci hold BLK + 8 elements (whole vectors are stored).
+ */
+__attribute__((target(AVX512_TARGET))) static inline size_t
+avx_rate_nz(const int64_t *O, const int64_t *dur, const uint64_t *idx,
+	    double *cq, double *cd, uint64_t *ci)
+{
+	const __m512i olim = _mm512_set1_epi64((INT64_C(1) << 53) / 8000);
+	const __m512i dlim = _mm512_set1_epi64(INT64_C(1) << 54);
+	const __m512i doff = _mm512_set1_epi64(INT64_C(1) << 53);
+	const __m512i k8000 = _mm512_set1_epi64(8000);
+	__mmask8 hard = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512i o = _mm512_loadu_si512(O + i), d = _mm512_loadu_si512(dur + i);
+		hard |= _mm512_cmpgt_epu64_mask(o, olim) |
+			_mm512_cmpgt_epu64_mask(_mm512_add_epi64(d, doff), dlim);
+		__mmask8 nz = _mm512_test_epi64_mask(d, d);
+		__m512d num = _mm512_cvtepi64_pd(_mm512_mullo_epi64(o, k8000));
+		_mm512_storeu_pd(cq + n, _mm512_maskz_compress_pd(nz, num));
+		_mm512_storeu_pd(cd + n, _mm512_maskz_compress_pd(nz, _mm512_cvtepi64_pd(d)));
+		_mm512_storeu_si512(ci + n, _mm512_maskz_compress_epi64(nz,
+					_mm512_loadu_si512(idx + i)));
+		n += (size_t)__builtin_popcount(nz);
+	}
+	if (hard)
+		return (size_t)-1;
+	for (size_t j = 0; j < n; j += 8) {
+		/* the last vector: only the lanes stored above */
+		__mmask8 mk = n - j >= 8 ? 0xff : (__mmask8)((1u << (n - j)) - 1);
+		__m512d q = _mm512_maskz_div_pd(mk, _mm512_maskz_loadu_pd(mk, cq + j),
+						_mm512_maskz_loadu_pd(mk, cd + j));
+		_mm512_mask_storeu_pd(cq + j, mk, q);
+	}
+	return n;
+}
+
+/*
+ * xs[i] = floor(rate[i]) as an unsigned 64-bit number; returns nonzero
+ * when some floor is negative or beyond 2^64 (the block goes the slow way).
+ */
+__attribute__((target(AVX512_TARGET))) static inline int
+avx_floor_u64(const double *rate, uint64_t *xs)
+{
+	const __m512d zero = _mm512_setzero_pd(), top = _mm512_set1_pd(18446744073709551616.0);
+	__mmask8 bad = 0;
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512d fl = _mm512_roundscale_pd(_mm512_loadu_pd(rate + i),
+						  _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+		__mmask8 ok = _mm512_cmp_pd_mask(fl, zero, _CMP_GE_OQ) &
+			      _mm512_cmp_pd_mask(fl, top, _CMP_LT_OQ);
+		bad |= (__mmask8)~ok;
+		_mm512_storeu_si512(xs + i, _mm512_maskz_cvttpd_epu64(ok, fl));
+	}
+	return bad != 0;
+}
+
+/*
+ * Bin indices of X (unsigned), their largest, the ORs of P and O.  b:
+ * 1..63 (0 = unit bins: idx = x).
+ */
+__attribute__((target(AVX512_TARGET))) static inline void
+avx_idx(const int64_t *X, const int64_t *P, const int64_t *O, int b,
+	uint64_t *idx, uint64_t *mx, uint64_t *op, uint64_t *oo)
+{
+	const __m512i vone = _mm512_set1_epi64(1), zero = _mm512_setzero_si512();
+	const __m512i vb = _mm512_set1_epi64(64 - b);
+	const __m128i sh = _mm_cvtsi32_si128(b > 0 ? b - 1 : 0);
+	__m512i vmx = zero, vop = zero, voo = zero;
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512i x = _mm512_loadu_si512(X + i), ix;
+		if (b == 0) {
+			ix = x;
+		} else {
+			/* k = max(0, bitlen(x|1) - b) = max(0, 64 - b - lzcnt) */
+			__m512i k = _mm512_max_epi64(_mm512_sub_epi64(vb,
+				_mm512_lzcnt_epi64(_mm512_or_si512(x, vone))), zero);
+			ix = _mm512_add_epi64(_mm512_sll_epi64(k, sh), _mm512_srlv_epi64(x, k));
+		}
+		_mm512_storeu_si512(idx + i, ix);
+		vmx = _mm512_max_epu64(vmx, ix);
+		vop = _mm512_or_si512(vop, _mm512_loadu_si512(P + i));
+		voo = _mm512_or_si512(voo, _mm512_loadu_si512(O + i));
+	}
+	*mx = (uint64_t)_mm512_reduce_max_epu64(vmx);
+	*op |= (uint64_t)_mm512_reduce_or_epi64(vop);
+	*oo |= (uint64_t)_mm512_reduce_or_epi64(voo);
+}
+#endif
+
+#ifdef HAVE_BMI2_CLONE
+/*
+ * Add a full block into 64-bit rows of stride 8 (64-byte aligned, one
+ * cache line each): flows, packets, octets, column 3 (V3) and column 4
+ * (V4; NULL = none) in one 512-bit add per record.  Eight records' values
+ * are transposed into their rows' layout with two unpacks and a permute
+ * each.
+ */
+__attribute__((target(AVX512_TARGET))) static inline void
+avx_rows(uint64_t *small, const uint64_t *idx, const int64_t *P,
+	 const int64_t *O, const int64_t *V3, const int64_t *V4)
+{
+	const __m512i one = _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, 1);
+	const __m512i zero = _mm512_setzero_si512();
+	/* record 2k (+1): packets, octets from a[2k], a[2k+1]; V3, V4 from b */
+	const __m512i sel[4] = {
+		_mm512_set_epi64(0, 0, 0, 9, 8, 1, 0, 0),
+		_mm512_set_epi64(0, 0, 0, 11, 10, 3, 2, 0),
+		_mm512_set_epi64(0, 0, 0, 13, 12, 5, 4, 0),
+		_mm512_set_epi64(0, 0, 0, 15, 14, 7, 6, 0),
+	};
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512i p = _mm512_loadu_si512(P + i), o = _mm512_loadu_si512(O + i);
+		__m512i v3 = V3 ? _mm512_loadu_si512(V3 + i) : zero;
+		__m512i v4 = V4 ? _mm512_loadu_si512(V4 + i) : zero;
+		__m512i ev = _mm512_unpacklo_epi64(p, o), od = _mm512_unpackhi_epi64(p, o);
+		__m512i ev34 = _mm512_unpacklo_epi64(v3, v4), od34 = _mm512_unpackhi_epi64(v3, v4);
+		for (int k = 0; k < 4; k++) {
+			__m512i r0 = _mm512_or_si512(one, _mm512_maskz_permutex2var_epi64(0x1e, ev, sel[k], ev34));
+			__m512i r1 = _mm512_or_si512(one, _mm512_maskz_permutex2var_epi64(0x1e, od, sel[k], od34));
+			uint64_t *e0 = small + (idx[i + 2 * k] << 3);
+			_mm512_store_si512(e0, _mm512_add_epi64(_mm512_load_si512(e0), r0));
+			uint64_t *e1 = small + (idx[i + 2 * k + 1] << 3);
+			_mm512_store_si512(e1, _mm512_add_epi64(_mm512_load_si512(e1), r1));
+		}
+	}
+}
+#endif
+
+/*
+ * rate[i] for the m records of a block (vec: a full block in the AVX-512
+ * clone).
+ */
+static inline __attribute__((always_inline)) void
+block_rates(const int64_t *O, const int64_t *dur, double *rate, const size_t m,
+	    const int vec)
+{
+	size_t r0 = 0;
+
+#ifdef HAVE_BMI2_CLONE
+	if (vec) {
+		if (!avx_rate(O, dur, rate))
+			r0 = m;
+	} else
+#else
+	(void)vec;
+#endif
+#ifdef __SSE2__
+	{
+		/*
+		 * Two quotients per divpd (the same correctly rounded IEEE
+		 * quotients as divsd) when every operand of the block is an
+		 * exact double; else the loop below.
+		 */
+		uint64_t hard = 0;
+		for (size_t i = 0; i < m; i++)
+			hard |= ((uint64_t)O[i] > (UINT64_C(1) << 53) / 8000) |
+				((uint64_t)dur[i] + (UINT64_C(1) << 53) > (UINT64_C(1) << 54));
+		if (!hard) {
+			const __m128d zero = _mm_setzero_pd();
+			for (; r0 + 2 <= m; r0 += 2) {
+				int64_t d0 = dur[r0], d1 = dur[r0 + 1];
+				__m128d num = _mm_set_pd((double)(int64_t)((uint64_t)O[r0 + 1] * 8000),
+							 (double)(int64_t)((uint64_t)O[r0] * 8000));
+				__m128d den = _mm_set_pd((double)d1, (double)d0);
+				__m128d nz = _mm_cmpneq_pd(den, zero);
+				/* d == 0: divide by 1, then the mask gives +0.0 */
+				__m128d q = _mm_div_pd(num, _mm_or_pd(_mm_and_pd(nz, den),
+								      _mm_andnot_pd(nz, _mm_set1_pd(1.0))));
+				_mm_storeu_pd(rate + r0, _mm_and_pd(q, nz));
+			}
+		}
+	}
+#else
+	{
+	}
+#endif
+	for (size_t i = r0; i < m; i++) {
+		uint64_t oc = (uint64_t)O[i];
+		int64_t d = dur[i];
+		if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
+				     d < -(INT64_C(1) << 53) || d > (INT64_C(1) << 53), 0)) {
+			rate[i] = fm_hist_rate(oc, d);
+			continue;
+		}
+		/* branchless on d == 0 (unpredictable) */
+		double q = (double)(int64_t)(oc * 8000) / (double)(d == 0 ? 1 : d);
+		rate[i] = d == 0 ? 0.0 : q;
+	}
+}
+
+/*
+ * One block of m records (m = BLK for every block but a batch's last, so
+ * that the compiler knows the trip count of the full blocks' loops and
+ * vectorises them).  recno: the block's first record (0-based).  isa:
+ * 2 in the AVX-512 clone (full blocks take the avx_ passes), else 0.
  */
 static inline __attribute__((always_inline)) int
-add_general_body(const struct fm_hist *h, struct hacc *a,
-		 const struct fm_batch *bt, size_t from, size_t n,
-		 uint64_t recno, struct fm_error *err)
+general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
+	      size_t o, const size_t m, uint64_t recno, struct gblk *k,
+	      const int isa, struct fm_error *err)
 {
+	const int vec = isa == 2 && m == BLK;
 	const int b = h->b, ncol = h->ncol, cd = h->col_dur, ca = h->col_aggs;
 	const uint64_t D = h->D;
 	const enum fm_hist_x xk = h->o.x;
-	const int add_int = a->do_int, add_rate = a->do_rate && h->want_rate;
+	/* recording (ro): the rates are added later, in record order */
+	const int add_int = a->do_int, add_rate = a->do_rate && h->want_rate && !a->ro;
 	struct rate_out *ro = a->ro;
 	const int need_rate = xk == FM_HIST_X_RATE || add_rate || ro;
 	const int need_dur = need_rate || xk == FM_HIST_X_DURATION ||
 			     (add_int && cd >= 0);
 	const int need_aggs = add_int && ca >= 0;
-	int64_t dur[BLK];
-	double rate[BLK];
-	uint64_t idx[BLK];
+	int64_t *restrict dur = k->dur;
+	double *restrict rate = k->rate;
+	uint64_t *restrict idx = k->idx;
+	const int64_t *P = col64(g, IN_P, o, m, k->w[IN_P]);
+	const int64_t *O = col64(g, IN_O, o, m, k->w[IN_O]);
+	const int64_t *A = need_aggs ? col64(g, IN_A, o, m, k->w[IN_A]) : NULL;
+	int slow = 0, have_mx = 0;
+	/* ORs of the magnitudes (for the 64-bit rows), largest index */
+	uint64_t op = 0, oo = 0, od = 0, oa = 0, mx = 0;
 
-	for (size_t base = 0; base < n; base += BLK) {
-		const size_t m = n - base < BLK ? n - base : BLK;
-		const size_t o = from + base;
-		const int64_t *P = bt->col[FM_PACKETS] + o, *O = bt->col[FM_OCTETS] + o;
-		const int64_t *A = need_aggs ? bt->col[FM_AGGS] + o : NULL;
-		int slow = 0, have_mx = 0;
-		/* ORs of the magnitudes (for the 64-bit rows), largest index */
-		uint64_t op = 0, oo = 0, od = 0, oa = 0, mx = 0;
-
-		if (need_dur) {
-			const int64_t *F = bt->col[FM_FIRST] + o, *FM = bt->col[FM_FIRST_MS] + o;
-			const int64_t *L = bt->col[FM_LAST] + o, *LM = bt->col[FM_LAST_MS] + o;
-			const uint64_t lim = UINT64_C(1) << 40;
-			uint64_t big = 0;
-			/* all four in [-2^40, 2^40): the duration fits easily */
-			for (size_t i = 0; i < m; i++) {
-				uint64_t t = ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
-					     (uint64_t)LM[i] - (uint64_t)FM[i];
-				big |= ((uint64_t)L[i] + lim) | ((uint64_t)F[i] + lim) |
-				       ((uint64_t)LM[i] + lim) | ((uint64_t)FM[i] + lim);
-				/* branchless: 1-packet flows are common and random */
-				int64_t d = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
-				dur[i] = d;
-				od |= mag64(d);
-			}
-			if (big >> 41) {
-				for (size_t i = 0; i < m; i++)
-					if (fm_hist_duration(P[i], F[i], FM[i], L[i], LM[i], &dur[i]) < 0)
-						return fm_error_set(err, FM_ERANGE,
-							"record %llu: duration (last %lld.%03lld - first %lld.%03lld) does not fit in 64 bits",
-							(unsigned long long)(recno + base + i + 1),
-							(long long)L[i], (long long)LM[i],
-							(long long)F[i], (long long)FM[i]);
-				od = 0;
-				for (size_t i = 0; i < m; i++)
-					od |= mag64(dur[i]);
-			}
+	if (need_dur) {
+		const int64_t *F = col64(g, IN_F, o, m, k->w[IN_F]);
+		const int64_t *FM = col64(g, IN_FM, o, m, k->w[IN_FM]);
+		const int64_t *L = col64(g, IN_L, o, m, k->w[IN_L]);
+		const int64_t *LM = col64(g, IN_LM, o, m, k->w[IN_LM]);
+		const uint64_t lim = UINT64_C(1) << 40;
+		uint64_t big = 0;
+		/* all four in [-2^40, 2^40): the duration fits easily */
+#ifdef HAVE_BMI2_CLONE
+		if (vec)
+			big = avx_dur(P, F, FM, L, LM, dur, &od);
+		else
+#endif
+		for (size_t i = 0; i < m; i++) {
+			uint64_t t = ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
+				     (uint64_t)LM[i] - (uint64_t)FM[i];
+			big |= ((uint64_t)L[i] + lim) | ((uint64_t)F[i] + lim) |
+			       ((uint64_t)LM[i] + lim) | ((uint64_t)FM[i] + lim);
+			/* branchless: 1-packet flows are common and random */
+			int64_t d = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
+			dur[i] = d;
+			od |= mag64(d);
 		}
-		size_t r0 = 0;
-#ifdef __SSE2__
-		if (need_rate) {
-			/*
-			 * Two quotients per divpd (the same correctly rounded
-			 * IEEE quotients as divsd) when every operand of the
-			 * block is an exact double; else the loop below.
-			 */
-			uint64_t hard = 0;
+		if (big >> 41) {
 			for (size_t i = 0; i < m; i++)
-				hard |= ((uint64_t)O[i] > (UINT64_C(1) << 53) / 8000) |
-					((uint64_t)dur[i] + (UINT64_C(1) << 53) > (UINT64_C(1) << 54));
-			if (!hard) {
-				const __m128d zero = _mm_setzero_pd();
-				for (; r0 + 2 <= m; r0 += 2) {
-					int64_t d0 = dur[r0], d1 = dur[r0 + 1];
-					__m128d num = _mm_set_pd((double)(int64_t)((uint64_t)O[r0 + 1] * 8000),
-								 (double)(int64_t)((uint64_t)O[r0] * 8000));
-					__m128d den = _mm_set_pd((double)d1, (double)d0);
-					__m128d nz = _mm_cmpneq_pd(den, zero);
-					/* d == 0: divide by 1, then the mask gives +0.0 */
-					__m128d q = _mm_div_pd(num, _mm_or_pd(_mm_and_pd(nz, den),
-									      _mm_andnot_pd(nz, _mm_set1_pd(1.0))));
-					_mm_storeu_pd(rate + r0, _mm_and_pd(q, nz));
-				}
-			}
+				if (fm_hist_duration(P[i], F[i], FM[i], L[i], LM[i], &dur[i]) < 0)
+					return fm_error_set(err, FM_ERANGE,
+						"record %llu: duration (last %lld.%03lld - first %lld.%03lld) does not fit in 64 bits",
+						(unsigned long long)(recno + i + 1),
+						(long long)L[i], (long long)LM[i],
+						(long long)F[i], (long long)FM[i]);
+			od = 0;
+			for (size_t i = 0; i < m; i++)
+				od |= mag64(dur[i]);
+		}
+	}
+	/*
+	 * In the AVX-512 clone, x length, size or duration: the rates after
+	 * the indices, compressed to the nonzero ones (avx_rate_nz) when
+	 * every index is dense; else rate[] for every record.
+	 */
+	const int comp = vec && need_rate && xk != FM_HIST_X_RATE;
+	size_t nnz = (size_t)-1;
+	if (need_rate && !comp)
+		block_rates(O, dur, rate, m, vec);
+	switch (xk) {
+	case FM_HIST_X_LENGTH:
+	case FM_HIST_X_SIZE: {
+		/* one pass: indices, the largest, the ORs */
+		const int64_t *X = xk == FM_HIST_X_LENGTH ? P : O;
+		have_mx = 1;
+#ifdef HAVE_BMI2_CLONE
+		if (vec) {
+			avx_idx(X, P, O, b, idx, &mx, &op, &oo);
+			break;
 		}
 #endif
-		if (need_rate)
-			for (size_t i = r0; i < m; i++) {
-				uint64_t oc = (uint64_t)O[i];
-				int64_t d = dur[i];
-				if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
-						     d < -(INT64_C(1) << 53) || d > (INT64_C(1) << 53), 0)) {
-					rate[i] = fm_hist_rate(oc, d);
-					continue;
-				}
-				/* branchless on d == 0 (unpredictable) */
-				double q = (double)(int64_t)(oc * 8000) / (double)(d == 0 ? 1 : d);
-				rate[i] = d == 0 ? 0.0 : q;
+		for (size_t i = 0; i < m; i++) {
+			uint64_t ix = bin_index((uint64_t)X[i], b);
+			idx[i] = ix;
+			mx = ix > mx ? ix : mx;
+			op |= (uint64_t)P[i];
+			oo |= (uint64_t)O[i];
+		}
+		break;
+	}
+	case FM_HIST_X_DURATION:
+#ifdef HAVE_BMI2_CLONE
+		if (vec) {
+			/* a negative duration makes the block slow anyway */
+			avx_idx(dur, P, O, b, idx, &mx, &op, &oo);
+			have_mx = 1;
+			for (size_t i = 0; i < m; i++)
+				slow |= dur[i] < 0;
+			break;
+		}
+#endif
+		for (size_t i = 0; i < m; i++) {
+			slow |= dur[i] < 0;
+			idx[i] = bin_index((uint64_t)dur[i], b);
+		}
+		break;
+	case FM_HIST_X_RATE:
+#ifdef HAVE_BMI2_CLONE
+		if (vec) {
+			/* floor(rate) as uint64 (ci is free: no compressed rates for x = rate) */
+			slow = avx_floor_u64(rate, k->ci);
+			if (!slow) {
+				avx_idx((const int64_t *)k->ci, P, O, b, idx, &mx, &op, &oo);
+				have_mx = 1;
 			}
-		switch (xk) {
-		case FM_HIST_X_LENGTH:
-		case FM_HIST_X_SIZE: {
-			/* one pass: indices, the largest, the ORs */
-			const int64_t *X = xk == FM_HIST_X_LENGTH ? P : O;
+			break;
+		}
+#endif
+		for (size_t i = 0; i < m; i++) {
+			double fl = floor(rate[i]);
+			int ok = fl >= 0.0 && fl < 18446744073709551616.0;
+			slow |= !ok;
+			idx[i] = ok ? bin_index((uint64_t)fl, b) : 0;
+		}
+		break;
+	}
+	if (!slow) {
+		if (!have_mx)
+			for (size_t i = 0; i < m; i++)
+				mx = idx[i] > mx ? idx[i] : mx;
+		slow = mx >= D;
+		if (!slow && a->lim <= mx) {
+			acc_touch(h, a, mx + 1);
+			a->lim = mx + 1;
+		}
+	}
+	/* compressed rates: straight into ro's buffers when recording */
+	double *cq = ro ? ro->r + ro->n : k->cq;
+	uint64_t *ci = ro ? ro->x + ro->n : k->ci;
+#ifdef HAVE_BMI2_CLONE
+	if (comp && !slow)
+		nnz = avx_rate_nz(O, dur, idx, cq, k->cd, ci);
+#endif
+	if (comp && nnz == (size_t)-1)
+		block_rates(O, dur, rate, m, vec);
+	if (ro && !slow && ro->top <= mx)
+		ro->top = mx + 1;
+	if (ro && nnz != (size_t)-1) {
+		/* only the nonzero rates, with their dense indices */
+		memset(ro->neg + ro->n, 2, nnz);
+		ro->n += nnz;
+	} else if (ro && !slow) {
+		/* every x is >= 0 with a dense index: hand over the index */
+		memcpy(ro->x + ro->n, idx, m * sizeof(*idx));
+		memcpy(ro->r + ro->n, rate, m * sizeof(*rate));
+		memset(ro->neg + ro->n, 2, m);
+		ro->n += m;
+	} else if (ro) {
+		uint64_t *ox = ro->x + ro->n;
+		double *orr = ro->r + ro->n;
+		unsigned char *on = ro->neg + ro->n;
+		for (size_t i = 0; i < m; i++) {
+			uint64_t xv = 0;
+			unsigned char ng = 0;
+			switch (xk) {
+			case FM_HIST_X_LENGTH: xv = (uint64_t)P[i]; break;
+			case FM_HIST_X_SIZE: xv = (uint64_t)O[i]; break;
+			case FM_HIST_X_DURATION:
+				xv = (uint64_t)dur[i];
+				ng = dur[i] < 0;
+				break;
+			case FM_HIST_X_RATE: {
+				/* out of range: add_one below fails the run */
+				double fl = floor(rate[i]);
+				if (fl >= 0.0 && fl < 18446744073709551616.0) {
+					xv = (uint64_t)fl;
+				} else if (fl < 0.0 && fl >= -9223372036854775808.0) {
+					xv = (uint64_t)(int64_t)fl;
+					ng = 1;
+				}
+				break;
+			}
+			}
+			ox[i] = xv;
+			orr[i] = rate[i];
+			on[i] = ng;
+		}
+		ro->n += m;
+		ro->all_dense = 0;
+	}
+	if (slow) {
+		a->dense_used = 1;
+		for (size_t i = 0; i < m; i++) {
+			int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
+					need_dur ? dur[i] : 0, need_rate ? rate[i] : 0.0,
+					A ? A[i] : 0, recno + i + 1, err);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
+	if (add_int) {
+		/*
+		 * 64-bit rows while the bounds allow (see struct hacc): an OR
+		 * of the block's magnitudes, checked before anything is
+		 * added, so nothing is undone.
+		 */
+		if (!have_mx)
 			for (size_t i = 0; i < m; i++) {
-				uint64_t ix = bin_index((uint64_t)X[i], b);
-				idx[i] = ix;
-				mx = ix > mx ? ix : mx;
 				op |= (uint64_t)P[i];
 				oo |= (uint64_t)O[i];
 			}
-			have_mx = 1;
-			break;
+		/* od: the duration pass (need_dur when cd >= 0) */
+		if (ca >= 0)
+			for (size_t i = 0; i < m; i++)
+				oa |= mag64(A[i]);
+		int fits = small_room(h, a, m, op, oo, od, oa);
+		if (!fits) {
+			acc_flush_small(h, a);
+			fits = small_room(h, a, m, op, oo, od, oa);
 		}
-		case FM_HIST_X_DURATION:
-			for (size_t i = 0; i < m; i++) {
-				slow |= dur[i] < 0;
-				idx[i] = bin_index((uint64_t)dur[i], b);
-			}
-			break;
-		case FM_HIST_X_RATE:
-			for (size_t i = 0; i < m; i++) {
-				double fl = floor(rate[i]);
-				int ok = fl >= 0.0 && fl < 18446744073709551616.0;
-				slow |= !ok;
-				idx[i] = ok ? bin_index((uint64_t)fl, b) : 0;
-			}
-			break;
-		}
-		if (!slow) {
-			if (!have_mx)
-				for (size_t i = 0; i < m; i++)
-					mx = idx[i] > mx ? idx[i] : mx;
-			slow = mx >= D;
-		}
-		if (ro && !slow) {
-			/* every x is >= 0 with a dense index: hand over the index */
-			memcpy(ro->x + ro->n, idx, m * sizeof(*idx));
-			memcpy(ro->r + ro->n, rate, m * sizeof(*rate));
-			memset(ro->neg + ro->n, 2, m);
-			ro->n += m;
-		}
-		else if (ro) {
-			uint64_t *ox = ro->x + ro->n;
-			double *orr = ro->r + ro->n;
-			unsigned char *on = ro->neg + ro->n;
-			for (size_t i = 0; i < m; i++) {
-				uint64_t xv = 0;
-				unsigned char ng = 0;
-				switch (xk) {
-				case FM_HIST_X_LENGTH: xv = (uint64_t)P[i]; break;
-				case FM_HIST_X_SIZE: xv = (uint64_t)O[i]; break;
-				case FM_HIST_X_DURATION:
-					xv = (uint64_t)dur[i];
-					ng = dur[i] < 0;
-					break;
-				case FM_HIST_X_RATE: {
-					/* out of range: add_one below fails the run */
-					double fl = floor(rate[i]);
-					if (fl >= 0.0 && fl < 18446744073709551616.0) {
-						xv = (uint64_t)fl;
-					} else if (fl < 0.0 && fl >= -9223372036854775808.0) {
-						xv = (uint64_t)(int64_t)fl;
-						ng = 1;
-					}
-					break;
-				}
-				}
-				ox[i] = xv;
-				orr[i] = rate[i];
-				on[i] = ng;
-			}
-			ro->n += m;
-		}
-		if (slow) {
-			a->dense_used = 1;
-			for (size_t i = 0; i < m; i++) {
-				int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
-						need_dur ? dur[i] : 0, need_rate ? rate[i] : 0.0,
-						A ? A[i] : 0, recno + base + i + 1, err);
-				if (r < 0)
-					return r;
-			}
-			continue;
-		}
-		if (add_int) {
-			/*
-			 * 64-bit rows while the bounds allow (see struct
-			 * hacc): an OR of the block's magnitudes, checked
-			 * before anything is added, so nothing is undone.
-			 */
-			if (!have_mx)
+		if (fits) {
+			uint64_t *small = a->small;
+			a->small_used = 1;
+#ifdef HAVE_BMI2_CLONE
+			if (vec) {
+				/* column 3 (duration or aggs) and 4 (aggs) */
+				const int64_t *V3 = cd == 3 ? dur : ca == 3 ? A : NULL;
+				avx_rows(small, idx, P, O, V3, ncol == 5 ? A : NULL);
+			} else
+#endif
+			if (cd >= 0 && ca >= 0) {
 				for (size_t i = 0; i < m; i++) {
-					op |= (uint64_t)P[i];
-					oo |= (uint64_t)O[i];
+					uint64_t *e = small + idx[i] * 8;
+					e[0] += 1;
+					e[1] += (uint64_t)P[i];
+					e[2] += (uint64_t)O[i];
+					e[cd] += (uint64_t)dur[i];
+					e[ca] += (uint64_t)A[i];
 				}
-			/* od: the duration pass (need_dur when cd >= 0) */
-			if (ca >= 0)
-				for (size_t i = 0; i < m; i++)
-					oa |= mag64(A[i]);
-			int fits = small_room(h, a, m, op, oo, od, oa);
-			if (!fits) {
-				acc_flush_small(h, a);
-				fits = small_room(h, a, m, op, oo, od, oa);
-			}
-			if (fits) {
-				uint64_t *small = a->small;
-				a->small_used = 1;
-				if (cd >= 0 && ca >= 0) {
-					for (size_t i = 0; i < m; i++) {
-						uint64_t *e = small + idx[i] * (uint64_t)ncol;
-						e[0] += 1;
-						e[1] += (uint64_t)P[i];
-						e[2] += (uint64_t)O[i];
-						e[cd] += (uint64_t)dur[i];
-						e[ca] += (uint64_t)A[i];
-					}
-				} else if (cd >= 0 || ca >= 0) {
-					const int c3 = cd >= 0 ? cd : ca;
-					const int64_t *V = cd >= 0 ? dur : A;
-					for (size_t i = 0; i < m; i++) {
-						uint64_t *e = small + idx[i] * (uint64_t)ncol;
-						e[0] += 1;
-						e[1] += (uint64_t)P[i];
-						e[2] += (uint64_t)O[i];
-						e[c3] += (uint64_t)V[i];
-					}
-				} else {
-					for (size_t i = 0; i < m; i++) {
-						uint64_t *e = small + idx[i] * (uint64_t)ncol;
-						e[0] += 1;
-						e[1] += (uint64_t)P[i];
-						e[2] += (uint64_t)O[i];
-					}
+			} else if (cd >= 0 || ca >= 0) {
+				const int c3 = cd >= 0 ? cd : ca;
+				const int64_t *V = cd >= 0 ? dur : A;
+				for (size_t i = 0; i < m; i++) {
+					uint64_t *e = small + idx[i] * 8;
+					e[0] += 1;
+					e[1] += (uint64_t)P[i];
+					e[2] += (uint64_t)O[i];
+					e[c3] += (uint64_t)V[i];
 				}
 			} else {
-				/* this block alone could wrap: 128-bit rows */
-				i128 *dense = a->dense;
-				a->dense_used = 1;
 				for (size_t i = 0; i < m; i++) {
-					i128 *e = dense + idx[i] * (uint64_t)ncol;
+					uint64_t *e = small + idx[i] * 8;
 					e[0] += 1;
-					e[1] += (i128)(uint64_t)P[i];
-					e[2] += (i128)(uint64_t)O[i];
-					if (cd >= 0)
-						e[cd] += dur[i];
-					if (ca >= 0)
-						e[ca] += A[i];
+					e[1] += (uint64_t)P[i];
+					e[2] += (uint64_t)O[i];
 				}
 			}
+		} else {
+			/* this block alone could wrap: 128-bit rows */
+			i128 *dense = a->dense;
+			a->dense_used = 1;
+			for (size_t i = 0; i < m; i++) {
+				i128 *e = dense + idx[i] * (uint64_t)ncol;
+				e[0] += 1;
+				e[1] += (i128)(uint64_t)P[i];
+				e[2] += (i128)(uint64_t)O[i];
+				if (cd >= 0)
+					e[cd] += dur[i];
+				if (ca >= 0)
+					e[ca] += A[i];
+			}
 		}
-		if (add_rate) {
-			double *dr = a->drate;
+	}
+	if (add_rate) {
+		double *dr = a->drate;
+		if (nnz != (size_t)-1)
+			for (size_t j = 0; j < nnz; j++)
+				dr[ci[j]] += cq[j];
+		else
 			for (size_t i = 0; i < m; i++)
 				dr[idx[i]] += rate[i];
-		}
+	}
+	return 0;
+}
+
+/*
+ * The general loop (compiled several times like the basic one): any x,
+ * duration/aggs columns, rate, over records [from, from+n) of the input
+ * columns g.  recno is the number (0-based) of record `from`, for
+ * messages.  Each block computes durations (one range test instead of
+ * per-record overflow checks), rates and bin indices in tight loops, then
+ * adds into the dense array; a block with a record for the maps goes
+ * record by record.
+ */
+static inline __attribute__((always_inline)) int
+add_general_body(const struct fm_hist *h, struct hacc *a,
+		 const struct gsrc *g, size_t from, size_t n, uint64_t recno,
+		 const int isa, struct fm_error *err)
+{
+	struct gblk k;
+
+	for (size_t base = 0; base < n; base += BLK) {
+		int r;
+		if (n - base >= BLK)
+			r = general_block(h, a, g, from + base, BLK, recno + base, &k, isa, err);
+		else
+			r = general_block(h, a, g, from + base, n - base, recno + base, &k, isa, err);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
 
 static int add_general_plain(const struct fm_hist *h, struct hacc *a,
-			     const struct fm_batch *bt, size_t from, size_t n,
+			     const struct gsrc *g, size_t from, size_t n,
 			     uint64_t recno, struct fm_error *err)
 {
-	return add_general_body(h, a, bt, from, n, recno, err);
+	return add_general_body(h, a, g, from, n, recno, 0, err);
 }
 
 #ifdef HAVE_BMI2_CLONE
 __attribute__((target("bmi,bmi2,sse4.1")))
 static int add_general_bmi2(const struct fm_hist *h, struct hacc *a,
-			    const struct fm_batch *bt, size_t from, size_t n,
+			    const struct gsrc *g, size_t from, size_t n,
 			    uint64_t recno, struct fm_error *err)
 {
-	return add_general_body(h, a, bt, from, n, recno, err);
+	return add_general_body(h, a, g, from, n, recno, 0, err);
+}
+
+/* AVX-512 (F, DQ for the int64 -> double conversions, CD for lzcnt, VL) */
+__attribute__((target(AVX512_TARGET)))
+static int add_general_avx512(const struct fm_hist *h, struct hacc *a,
+			      const struct gsrc *g, size_t from, size_t n,
+			      uint64_t recno, struct fm_error *err)
+{
+	return add_general_body(h, a, g, from, n, recno, 2, err);
 }
 #endif
 
 static int add_general(const struct fm_hist *h, struct hacc *a,
-		       const struct fm_batch *bt, size_t from, size_t n,
+		       const struct gsrc *g, size_t from, size_t n,
 		       uint64_t recno, struct fm_error *err)
 {
 #ifdef HAVE_BMI2_CLONE
+	if (__builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512dq") &&
+	    __builtin_cpu_supports("avx512cd") &&
+	    __builtin_cpu_supports("avx512vl") &&
+	    __builtin_cpu_supports("bmi2"))
+		return add_general_avx512(h, a, g, from, n, recno, err);
 	if (__builtin_cpu_supports("bmi2") &&
 	    __builtin_cpu_supports("sse4.1"))
-		return add_general_bmi2(h, a, bt, from, n, recno, err);
+		return add_general_bmi2(h, a, g, from, n, recno, err);
 #endif
-	return add_general_plain(h, a, bt, from, n, recno, err);
+	return add_general_plain(h, a, g, from, n, recno, err);
+}
+
+/* Whether h's records go through the basic loop (add_basic). */
+static int acc_basic(const struct fm_hist *h, const struct hacc *a)
+{
+	return (h->o.x == FM_HIST_X_LENGTH || h->o.x == FM_HIST_X_SIZE) &&
+	       h->ncol == 3 && a->do_int && !(a->do_rate && h->want_rate) &&
+	       !a->ro;
+}
+
+static int acc_general(const struct fm_hist *h, struct hacc *a,
+		       const struct gsrc *g, size_t from, size_t n,
+		       uint64_t recno, struct fm_error *err)
+{
+	/* rows of 8 (h->srow is 3 only when every record takes add_basic) */
+	if (h->srow != 8)
+		return fm_error_set(err, FM_EINVAL, "internal error: hist rows of %d", h->srow);
+	if (a->do_int && small_alloc(h, a) < 0)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	return add_general(h, a, g, from, n, recno, err);
 }
 
 static int acc_add(const struct fm_hist *h, struct hacc *a,
 		   const struct fm_batch *bt, size_t from, size_t n,
 		   uint64_t recno, struct fm_error *err)
 {
-	int basic = (h->o.x == FM_HIST_X_LENGTH || h->o.x == FM_HIST_X_SIZE) &&
-		    h->ncol == 3 && a->do_int && !(a->do_rate && h->want_rate) &&
-		    !a->ro;
-
-	if (basic) {
+	if (acc_basic(h, a)) {
 		const uint64_t *pk = (const uint64_t *)bt->col[FM_PACKETS] + from;
 		const uint64_t *oc = (const uint64_t *)bt->col[FM_OCTETS] + from;
 		int r = add_basic(h, a, h->o.x == FM_HIST_X_LENGTH ? pk : oc, pk, oc, n);
@@ -1091,10 +1579,26 @@ static int acc_add(const struct fm_hist *h, struct hacc *a,
 			return fm_error_set(err, r, "out of memory");
 		return 0;
 	}
-	if (a->do_int && !a->small &&
-	    !(a->small = calloc(h->D * (size_t)h->ncol, sizeof(uint64_t))))
-		return fm_error_set(err, FM_ENOMEM, "out of memory");
-	return add_general(h, a, bt, from, n, recno, err);
+	struct gsrc g;
+	for (int c = 0; c < IN_N; c++) {
+		g.p[c] = bt->col[in_field[c]];
+		g.code[c] = 'q';
+	}
+	return acc_general(h, a, &g, from, n, recno, err);
+}
+
+/* A raw batch (binary sources) through the general loop. */
+static int acc_add_raw(const struct fm_hist *h, struct hacc *a,
+		       const struct fm_raw_batch *rb, uint64_t recno,
+		       struct fm_error *err)
+{
+	struct gsrc g;
+
+	for (int c = 0; c < IN_N; c++) {
+		g.p[c] = rb->col[in_field[c]];
+		g.code[c] = rb->code[in_field[c]];
+	}
+	return acc_general(h, a, &g, 0, rb->n, recno, err);
 }
 
 static int check_batch(const struct fm_hist *h, const struct fm_batch *b,
@@ -1143,12 +1647,15 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 	const int ncol = h->ncol;
 
 	/* the 64-bit rows straight into dst (src's 128-bit rows may be untouched) */
+	acc_touch(h, dst, src->lim);
 	if (src->small && src->small_used)
-		small_into(h, dst->dense, src->small, 0);
+		small_into(h, dst->dense, src->small, src->lim, 0);
+	if (dst->lim < src->lim)
+		dst->lim = src->lim;
 	if (!src->dense_used)
 		goto maps;
 
-	for (uint64_t i = 0; i < h->D; i++) {
+	for (uint64_t i = 0; i < src->lim; i++) {
 		const i128 *s = src->dense + i * (uint64_t)ncol;
 		if (s[0] == 0)
 			continue;
@@ -1180,8 +1687,22 @@ maps:
 
 /* ---- the multi-threaded binary path ---- */
 
-/* Records per chunk of the interleaved (rate_sum) mode, at least. */
+/* Records per chunk of the threaded rate_sum mode, at least. */
 #define RATE_CHUNK ((uint64_t)FM_BATCH_CAP * 4)
+
+/*
+ * The rate_sum mode's shared state (see worker_chunks): chunks of C
+ * records handed out in record order, the rate lists of the chunks binned
+ * into buffers, a pool of buffers (free ones stacked under gate->mu).
+ */
+struct rpipe {
+	uint64_t C, K;                 /* records a chunk, chunks */
+	atomic_uint_fast64_t next;     /* the next chunk to hand out */
+	atomic_int *ready;             /* K: 0, or 1 + the buffer holding chunk k's list */
+	struct rate_out *buf;
+	int *free_buf;
+	int nbuf, nfree;
+};
 
 /* Workers wait here until the main thread knows how many started. */
 struct gate {
@@ -1202,12 +1723,10 @@ struct worker {
 	int nworkers;
 	atomic_uint_fast64_t done;
 	atomic_int *cancel;
-	/* interleaved mode: chunks start + k*RATE_CHUNK, k = index mod nworkers */
-	int interleaved;
-	uint64_t chunk;
-	pthread_barrier_t *barrier;
-	struct gate *gate;
-	struct rate_out ro;
+	int interleaved;            /* the rate_sum chunks of struct rpipe */
+	struct rpipe *pipe;
+	struct hacc *side;          /* main thread: for the chunks it records */
+	struct gate *gate;          /* also for waiting on the pipe */
 	uint64_t kept;              /* records binned */
 	uint64_t filter_errors;     /* records dropped by filter run-time errors */
 	int rc;
@@ -1237,15 +1756,6 @@ static int worker_open(struct worker *w)
 			       !(w->idx = malloc(FM_BATCH_CAP * sizeof(*w->idx)))))
 			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
 	}
-	if (r == 0 && w->interleaved) {
-		w->ro.cap = w->chunk;
-		w->ro.x = malloc(w->chunk * sizeof(uint64_t));
-		w->ro.r = malloc(w->chunk * sizeof(double));
-		w->ro.neg = malloc(w->chunk);
-		if (!w->ro.x || !w->ro.r || !w->ro.neg)
-			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
-		w->acc->ro = &w->ro;
-	}
 	if (r == 0)
 		r = fm_reader_open(&w->rd, &ro, w->dirs, w->ndirs, &w->err);
 	w->pos = 0;
@@ -1260,9 +1770,7 @@ static void worker_close(struct worker *w)
 	fm_filter_run_free(w->run);
 	fm_batch_release(&w->own);
 	free(w->idx);
-	free(w->ro.x);
-	free(w->ro.r);
-	free(w->ro.neg);
+	/* the ro buffers may still be read by the main thread: freed after the join */
 	w->acc->ro = NULL;
 }
 
@@ -1296,26 +1804,36 @@ static int worker_range(struct worker *w, uint64_t start, uint64_t count)
 					    "binary input shrank while reading");
 		w->pos = start;
 	}
+	/* unfiltered, not the basic loop: columns in their stored widths */
+	const int raw = !w->run && !acc_basic(w->h, w->acc);
+
 	while (r == 0 && left > 0) {
 		struct fm_batch b;
-		long n = fm_reader_next(w->rd, &b, left < FM_BATCH_CAP ? (size_t)left : FM_BATCH_CAP,
-					&w->err);
+		struct fm_raw_batch rb;
+		size_t max = left < FM_BATCH_CAP ? (size_t)left : FM_BATCH_CAP;
+		long n = raw ? fm_reader_next_raw(w->rd, &rb, max, &w->err)
+			     : fm_reader_next(w->rd, &b, max, &w->err);
 		if (n < 0)
 			return (int)n;
 		if (n == 0)
 			return fm_error_set(&w->err, FM_EFORMAT,
 					    "binary input shrank while reading");
 		w->pos += (uint64_t)n;
-		if (w->run) {
-			long k = fm_filter_select(w->run, &b, w->idx);
-			if (k < n) {
-				fm_batch_gather(&w->own, &b, w->idx, (size_t)k);
-				b = w->own;
-				b.store = NULL;
+		if (raw) {
+			r = acc_add_raw(w->h, w->acc, &rb, recno, &w->err);
+			w->kept += rb.n;
+		} else {
+			if (w->run) {
+				long k = fm_filter_select(w->run, &b, w->idx);
+				if (k < n) {
+					fm_batch_gather(&w->own, &b, w->idx, (size_t)k);
+					b = w->own;
+					b.store = NULL;
+				}
 			}
+			r = acc_add(w->h, w->acc, &b, 0, b.n, recno, &w->err);
+			w->kept += b.n;
 		}
-		r = acc_add(w->h, w->acc, &b, 0, b.n, recno, &w->err);
-		w->kept += b.n;
 		left -= (uint64_t)n;
 		recno += (uint64_t)n;
 		atomic_fetch_add_explicit(&w->done, (uint64_t)n, memory_order_relaxed);
@@ -1328,18 +1846,33 @@ static int worker_range(struct worker *w, uint64_t start, uint64_t count)
 }
 
 /*
- * The rate_sum of the records a round's workers recorded, in record order
- * (chunk of worker 0, then 1, ...), into the main accumulator.
+ * Add the rates of the records of one chunk (recorded in ro, in record
+ * order) into the main accumulator's rate_sum.
  */
 static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 		       struct fm_error *err)
 {
 	struct hacc *a = &h->acc;
 
+	if (ro->all_dense) {
+		/* rows beyond lim must stay zero */
+		if (ro->n && a->lim < ro->top) {
+			acc_touch(h, a, ro->top);
+			a->lim = ro->top;
+		}
+		for (size_t i = 0; i < ro->n; i++)
+			a->drate[ro->x[i]] += ro->r[i];
+		return 0;
+	}
 	for (size_t i = 0; i < ro->n; i++) {
 		double *er;
 		if (ro->neg[i] == 2) {
-			a->drate[ro->x[i]] += ro->r[i];
+			uint64_t x = ro->x[i];
+			if (x >= a->lim) {   /* rows beyond lim must stay zero */
+				acc_touch(h, a, x + 1);
+				a->lim = x + 1;
+			}
+			a->drate[x] += ro->r[i];
 			continue;
 		}
 		if (ro->neg[i]) {
@@ -1355,6 +1888,10 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 		} else {
 			uint64_t idx = bin_index(ro->x[i], h->b);
 			if (idx < h->D) {
+				if (idx >= a->lim) {
+					acc_touch(h, a, idx + 1);
+					a->lim = idx + 1;
+				}
 				er = a->drate + idx;
 			} else {
 				int isnew;
@@ -1369,6 +1906,189 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 	return 0;
 }
 
+/* Stop every thread (waiters of the interleaved mode wake up). */
+static void workers_cancel(struct worker *w)
+{
+	atomic_store(w->cancel, 1);
+	pthread_mutex_lock(&w->gate->mu);
+	pthread_cond_broadcast(&w->gate->cv);
+	pthread_mutex_unlock(&w->gate->mu);
+}
+
+/*
+ * Wait until chunk k's list is ready (returns 1 + its buffer) or a
+ * cancellation (returns 0): a short spin first (the other thread is
+ * usually about to get there; sleeping and waking cost more), then the
+ * gate's condition.
+ */
+static int wait_ready(struct worker *w, uint64_t k)
+{
+	atomic_int *v = &w->pipe->ready[k];
+	int b;
+
+	for (int i = 0; i < 1024; i++) {
+		if ((b = atomic_load_explicit(v, memory_order_acquire)) || atomic_load(w->cancel))
+			return b;
+#ifdef __SSE2__
+		_mm_pause();
+#endif
+	}
+	pthread_mutex_lock(&w->gate->mu);
+	while (!(b = atomic_load(v)) && !atomic_load(w->cancel))
+		pthread_cond_wait(&w->gate->cv, &w->gate->mu);
+	pthread_mutex_unlock(&w->gate->mu);
+	return b;
+}
+
+/* A free buffer (reset), or -1: none free (wait = 0) or a cancellation. */
+static int get_buf(struct worker *w, int wait)
+{
+	struct rpipe *p = w->pipe;
+	int b = -1;
+
+	pthread_mutex_lock(&w->gate->mu);
+	while (wait && p->nfree == 0 && !atomic_load(w->cancel))
+		pthread_cond_wait(&w->gate->cv, &w->gate->mu);
+	if (p->nfree > 0 && !atomic_load(w->cancel))
+		b = p->free_buf[--p->nfree];
+	pthread_mutex_unlock(&w->gate->mu);
+	if (b >= 0) {
+		p->buf[b].n = 0;
+		p->buf[b].all_dense = 1;
+		p->buf[b].top = 0;
+	}
+	return b;
+}
+
+static void put_buf(struct worker *w, int b)
+{
+	pthread_mutex_lock(&w->gate->mu);
+	w->pipe->free_buf[w->pipe->nfree++] = b;
+	pthread_cond_broadcast(&w->gate->cv);
+	pthread_mutex_unlock(&w->gate->mu);
+}
+
+/* Chunk k's list is in buffer b (after the data, for the acquire above). */
+static void post_ready(struct worker *w, uint64_t k, int b)
+{
+	pthread_mutex_lock(&w->gate->mu);
+	atomic_store_explicit(&w->pipe->ready[k], b + 1, memory_order_release);
+	pthread_cond_broadcast(&w->gate->cv);
+	pthread_mutex_unlock(&w->gate->mu);
+}
+
+/* Bin chunk k recording its rates into buffer b. */
+static int chunk_to_list(struct worker *w, uint64_t k, int b)
+{
+	struct rpipe *p = w->pipe;
+	uint64_t c0 = k * p->C, len = w->count - c0 < p->C ? w->count - c0 : p->C;
+
+	w->acc->ro = &p->buf[b];
+	int r = worker_range(w, w->start + c0, len);
+	w->acc->ro = NULL;
+	return r;
+}
+
+/* Add the list of the next chunk in order (in buffer b - 1) and free it. */
+static int apply_next(struct worker *w, uint64_t *next_apply, int b)
+{
+	int r = apply_rates(w->h, &w->pipe->buf[b - 1], &w->err);
+
+	put_buf(w, b - 1);
+	(*next_apply)++;
+	return r;
+}
+
+/*
+ * The rate_sum mode (several threads): chunks of C records are handed out
+ * in record order to whichever thread is free, so the threads stay busy
+ * however their speeds differ.  rate_sum wants every bin's rates added
+ * in record order: the main thread bins a chunk straight into the
+ * histogram, rates included, when every earlier chunk's rates are in;
+ * any other chunk (the other threads', or the main thread's when it is
+ * ahead) records its x and rate into a buffer from the pool, which the
+ * main thread adds, chunk after chunk in order, between its own chunks.
+ * Integer sums go into each thread's accumulator at once.  A thread
+ * takes a buffer before a chunk, so a chunk handed out always completes;
+ * the main thread never waits for a buffer (it adds the next list in
+ * order instead).
+ */
+static int worker_chunks(struct worker *w)
+{
+	struct rpipe *p = w->pipe;
+	uint64_t next_apply = 0;
+	int r = 0;
+
+	if (!w->main_thread) {
+		while (r == 0) {
+			int b = get_buf(w, 1);
+			if (b < 0)
+				return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+			uint64_t k = atomic_fetch_add(&p->next, 1);
+			if (k >= p->K) {
+				put_buf(w, b);
+				break;
+			}
+			r = chunk_to_list(w, k, b);
+			if (r == 0)
+				post_ready(w, k, b);
+		}
+		return r;
+	}
+	if (atomic_load(w->cancel))
+		return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+	while (r == 0) {
+		int b;
+		/* the lists that are ready, in order */
+		while (r == 0 && next_apply < p->K &&
+		       (b = atomic_load_explicit(&p->ready[next_apply], memory_order_acquire)))
+			r = apply_next(w, &next_apply, b);
+		if (r < 0)
+			break;
+		uint64_t k = atomic_fetch_add(&p->next, 1);
+		if (k >= p->K)
+			break;
+		for (;;) {
+			if (k == next_apply) {
+				uint64_t c0 = k * p->C;
+				uint64_t len = w->count - c0 < p->C ? w->count - c0 : p->C;
+				r = worker_range(w, w->start + c0, len);
+				next_apply++;
+				break;
+			}
+			if ((b = get_buf(w, 0)) >= 0) {
+				/*
+				 * Not into the histogram: its maps must get their
+				 * keys in record order (a negative bin's bin_hi is
+				 * its first record's), which the adding of the
+				 * lists gives them.
+				 */
+				struct hacc *own = w->acc;
+				w->acc = w->side;
+				r = chunk_to_list(w, k, b);
+				w->acc = own;
+				/* no one else waits for it: added in order above */
+				atomic_store_explicit(&p->ready[k], b + 1, memory_order_relaxed);
+				break;
+			}
+			if (!(b = wait_ready(w, next_apply)))
+				return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+			if ((r = apply_next(w, &next_apply, b)) < 0)
+				break;
+		}
+		if (r == 0)
+			r = worker_progress(w);
+	}
+	/* the rest, in order */
+	while (r == 0 && next_apply < p->K) {
+		int b = wait_ready(w, next_apply);
+		if (!b)
+			return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+		r = apply_next(w, &next_apply, b);
+	}
+	return r;
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
@@ -1381,45 +2101,11 @@ static void *worker_run(void *arg)
 		pthread_mutex_unlock(&w->gate->mu);
 	}
 	r = worker_open(w);
-
-	if (!w->interleaved) {
-		if (r == 0)
-			r = worker_range(w, w->start, w->count);
-	} else {
-		/*
-		 * Rounds: every worker bins one chunk (its integer sums into
-		 * its own accumulator, x and rate into w->ro); then the main
-		 * thread adds the rates of the round's chunks in record order.
-		 * Everybody meets at the barriers even after an error, and all
-		 * stop after the same round.
-		 */
-		const uint64_t T = (uint64_t)w->nworkers, C = w->chunk;
-		for (uint64_t round = 0; round * T * C < w->count; round++) {
-			uint64_t c0 = (round * T + (uint64_t)w->index) * C;
-			w->ro.n = 0;
-			if (r == 0 && c0 < w->count) {
-				uint64_t len = w->count - c0 < C ? w->count - c0 : C;
-				r = worker_range(w, w->start + c0, len);
-			}
-			if (r < 0)
-				atomic_store(w->cancel, 1);
-			pthread_barrier_wait(w->barrier);
-			if (w->main_thread && !atomic_load(w->cancel)) {
-				for (int t = 0; t < w->nworkers && r == 0; t++)
-					r = apply_rates(w->h, &w->all[t].ro, &w->err);
-				if (r == 0)
-					r = worker_progress(w);
-				if (r < 0)
-					atomic_store(w->cancel, 1);
-			}
-			pthread_barrier_wait(w->barrier);
-			if (atomic_load(w->cancel))
-				break;
-		}
-	}
+	if (r == 0)
+		r = w->interleaved ? worker_chunks(w) : worker_range(w, w->start, w->count);
 	worker_close(w);
 	if (r < 0)
-		atomic_store(w->cancel, 1);
+		workers_cancel(w);
 	w->rc = r;
 	return NULL;
 }
@@ -1438,13 +2124,15 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	struct fm_reader_opts ro;
 	uint64_t total, first, end, n;
 	int threads = h->o.threads > 0 ? h->o.threads : ncpus();
-	int r, interleaved, have_barrier = 0, started = 1;
+	int r, interleaved, started = 1;
 	struct worker *w = NULL;
 	struct hacc *accs = NULL;
 	pthread_t *tids = NULL;
-	pthread_barrier_t barrier;
 	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+	struct rpipe pipe;
 	atomic_int cancel = 0;
+
+	memset(&pipe, 0, sizeof(pipe));
 
 	if (records)
 		*records = 0;
@@ -1478,9 +2166,9 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	/*
 	 * Without rate_sum: contiguous ranges, worker 0 (this thread) into
 	 * the main accumulator, the others into their own.  With rate_sum and
-	 * several threads: interleaved chunks, every worker's integer sums in
-	 * an accumulator of its own, rates added in record order into the
-	 * main one between rounds.
+	 * several threads: chunks handed out in order to whichever thread is
+	 * free (worker_chunks), rates added in record order into the main
+	 * accumulator.
 	 */
 	interleaved = h->want_rate && threads > 1;
 
@@ -1503,8 +2191,13 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		x->main_thread = t == 0;
 		x->gate = &gate;
 		atomic_init(&x->done, 0);
-		if (t == 0 && !interleaved) {
+		if (t == 0) {
 			x->acc = &h->acc;
+			x->side = &accs[0];
+			if (h->want_rate && threads > 1 && acc_init(h, x->side, 1, 0) < 0) {
+				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+				goto out;
+			}
 		} else {
 			x->acc = &accs[t];
 			if (acc_init(h, x->acc, 1, 0) < 0) {
@@ -1521,30 +2214,49 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	}
 	interleaved = interleaved && started > 1;
 	if (interleaved) {
-		if (pthread_barrier_init(&barrier, NULL, (unsigned)started) != 0) {
-			r = fm_error_set(err, FM_ENOMEM, "cannot make a thread barrier");
+		/*
+		 * Chunks of 64 Ki .. 256 Ki records, about 32 per thread (the
+		 * last chunks decide how evenly the threads finish), two
+		 * buffers (17 bytes a record) per thread and two more.
+		 */
+		uint64_t C = n / ((uint64_t)started * 32) + 1;
+		if (C < RATE_CHUNK)
+			C = RATE_CHUNK;
+		if (C > 4 * RATE_CHUNK)
+			C = 4 * RATE_CHUNK;
+		if (h->o.rate_chunk)
+			C = h->o.rate_chunk;
+		pipe.C = C;
+		pipe.K = (n + C - 1) / C;
+		pipe.nbuf = 2 * started + 2;
+		atomic_init(&pipe.next, 0);
+		pipe.ready = malloc(pipe.K * sizeof(*pipe.ready));
+		pipe.buf = calloc((size_t)pipe.nbuf, sizeof(*pipe.buf));
+		pipe.free_buf = malloc((size_t)pipe.nbuf * sizeof(*pipe.free_buf));
+		if (!pipe.ready || !pipe.buf || !pipe.free_buf) {
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 			atomic_store(&cancel, 1);
-			interleaved = 0;
-		} else {
-			have_barrier = 1;
+		}
+		for (uint64_t c = 0; r == 0 && c < pipe.K; c++)
+			atomic_init(&pipe.ready[c], 0);
+		for (int b = 0; r == 0 && b < pipe.nbuf; b++) {
+			struct rate_out *o = &pipe.buf[b];
+			o->cap = C;
+			o->x = malloc((C + 8) * sizeof(uint64_t));
+			o->r = malloc((C + 8) * sizeof(double));
+			o->neg = malloc(C);
+			if (!o->x || !o->r || !o->neg) {
+				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+				atomic_store(&cancel, 1);
+			}
+			pipe.free_buf[pipe.nfree++] = b;
 		}
 	}
-	/*
-	 * About 8 rounds (few meetings at the barriers, which cost most when
-	 * the threads do not get the CPUs at the same time), 64 Ki .. 1 Mi
-	 * records per chunk (17 bytes a record of buffer per thread).
-	 */
-	uint64_t rate_chunk = n / ((uint64_t)started * 8) + 1;
-	if (rate_chunk < RATE_CHUNK)
-		rate_chunk = RATE_CHUNK;
-	if (rate_chunk > 16 * RATE_CHUNK)
-		rate_chunk = 16 * RATE_CHUNK;
 	for (int t = 0; t < started; t++) {
 		struct worker *x = &w[t];
 		x->nworkers = started;
 		x->interleaved = interleaved;
-		x->chunk = h->o.rate_chunk ? h->o.rate_chunk : rate_chunk;
-		x->barrier = have_barrier ? &barrier : NULL;
+		x->pipe = &pipe;
 		if (interleaved) {
 			x->start = first;
 			x->count = n;
@@ -1554,10 +2266,6 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 			x->start = first + a;
 			x->count = b2 - a;
 		}
-	}
-	if (!interleaved && w[0].acc != &h->acc) {
-		/* a lone worker 0 works on the main accumulator (rates too) */
-		w[0].acc = &h->acc;
 	}
 	pthread_mutex_lock(&gate.mu);
 	gate.open = 1;
@@ -1579,6 +2287,7 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 			*err = w[t].err;
 			r = w[t].rc;
 		}
+	/* accs[0]: the main thread's recorded chunks (rate_sum mode) */
 	for (int t = interleaved ? 0 : 1; t < started && r == 0; t++)
 		if (acc_merge(h, &h->acc, &accs[t]) < 0)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
@@ -1597,8 +2306,14 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 				(unsigned long long)ferr);
 	}
 out:
-	if (have_barrier)
-		pthread_barrier_destroy(&barrier);
+	for (int b = 0; pipe.buf && b < pipe.nbuf; b++) {
+		free(pipe.buf[b].x);
+		free(pipe.buf[b].r);
+		free(pipe.buf[b].neg);
+	}
+	free(pipe.buf);
+	free(pipe.ready);
+	free(pipe.free_buf);
 	if (accs)
 		for (int t = 0; t < threads; t++)
 			acc_release(&accs[t]);
@@ -1678,7 +2393,7 @@ size_t fm_hist_nbins(struct fm_hist *h)
 	size_t n = h->acc.sparse.n + h->acc.neg.n;
 
 	acc_flush_small(h, &h->acc);
-	for (uint64_t i = 0; i < h->D; i++)
+	for (uint64_t i = 0; i < h->acc.lim; i++)
 		if (h->acc.dense[i * (uint64_t)h->ncol] != 0)
 			n++;
 	return n;
@@ -1766,7 +2481,7 @@ int fm_hist_result(struct fm_hist *h, struct fm_histogram *o,
 		free(ks);
 		ks = NULL;
 	}
-	for (uint64_t i = 0; i < h->D && r == 0; i++) {
+	for (uint64_t i = 0; i < h->acc.lim && r == 0; i++) {
 		const i128 *v = a->dense + i * (uint64_t)ncol;
 		uint64_t lo, w;
 		if (v[0] == 0)

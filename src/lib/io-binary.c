@@ -13,6 +13,8 @@
  * batch columns of zeros (most columns of generated flows) are not copied:
  * they are counted and become a hole (ftruncate) when the column goes on or
  * is committed, so the file's bytes are the same but nothing is written.
+ * Raw batches (next_raw) hand out every integer column in place in its
+ * stored width, for consumers that widen it themselves in small blocks.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -47,7 +49,7 @@ struct binary_source {
 	size_t last_n;
 	uint32_t real_fields;        /* wanted fields stored as f or d */
 	struct bin_col col[FM_NFIELDS];
-	struct fm_batch store;
+	struct fm_batch store;         /* converted columns (made when first needed) */
 	const int64_t *zeros;        /* FM_BATCH_CAP zeros for missing fields */
 	/*
 	 * Large gathers (the kept records of a filtered batch) are memory
@@ -259,6 +261,10 @@ static int fill_cols(struct binary_source *s, uint32_t fields, uint64_t from,
 		} else if (c->esize == 8 && !fm_code_is_real(c->code)) {
 			b->col[f] = (const int64_t *)(c->map + from * 8);
 		} else {
+			/* made at the first conversion (raw batches need none) */
+			if (!s->store.store &&
+			    fm_batch_alloc(&s->store, s->fields, FM_BATCH_CAP) < 0)
+				return fm_error_set(err, FM_ENOMEM, "out of memory");
 			int r = convert_range(c, from, n, fm_batch_mut(&s->store, f),
 					      s->dir, f, err);
 			if (r < 0)
@@ -282,6 +288,38 @@ static long binary_next_cols(struct fm_source *src, struct fm_batch *b,
 	int r = fill_cols(s, (fields | s->real_fields) & s->fields, s->pos, n, b, err);
 	if (r < 0)
 		return r;
+	b->n = n;
+	s->last_pos = s->pos;
+	s->last_n = n;
+	s->pos += n;
+	return (long)n;
+}
+
+static long binary_next_raw(struct fm_source *src, struct fm_raw_batch *b,
+			    size_t max, struct fm_error *err)
+{
+	struct binary_source *s = (struct binary_source *)src;
+	size_t n = (size_t)(s->nrec - s->pos < max ? s->nrec - s->pos : max);
+
+	memset(b, 0, sizeof(*b));
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(s->fields & FM_FIELD_BIT(f)))
+			continue;
+		const struct bin_col *c = &s->col[f];
+		if (c->map && !fm_code_is_real(c->code)) {
+			b->col[f] = c->map + s->pos * c->esize;
+			b->code[f] = c->code;
+			continue;
+		}
+		/* missing (zeros) or real (converted with its checks) */
+		struct fm_batch one;
+		memset(&one, 0, sizeof(one));
+		int r = fill_cols(s, FM_FIELD_BIT(f), s->pos, n, &one, err);
+		if (r < 0)
+			return r;
+		b->col[f] = one.col[f];
+		b->code[f] = 'q';
+	}
 	b->n = n;
 	s->last_pos = s->pos;
 	s->last_n = n;
@@ -433,7 +471,7 @@ static void binary_close(struct fm_source *src)
 
 static const struct fm_source_ops binary_ops = {
 	binary_next, binary_skip, binary_position, binary_close,
-	binary_next_cols, binary_gather,
+	binary_next_cols, binary_gather, binary_next_raw,
 };
 
 int fm_binary_source_open(struct fm_source **out, const char *dir,
@@ -459,7 +497,6 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 		pthread_cond_init(&s->cv, NULL);
 	}
 	if (!s || !(s->dir = strdup(dir)) ||
-	    fm_batch_alloc(&s->store, fields, FM_BATCH_CAP) ||
 	    !(s->zeros = calloc(FM_BATCH_CAP, sizeof(int64_t)))) {
 		if (s)
 			binary_close(&s->base);

@@ -18,6 +18,21 @@
 
 struct fm_source;
 
+/*
+ * A batch of the reader's columns in their stored element types (binary
+ * sources): col[f] points at n elements of type code[f], one of b B h H
+ * i I l L q Q (int8 .. uint64, little-endian, aligned) - in place in the
+ * source's memory, valid until the next call.  Real columns (f, d) come
+ * converted to int64 ('q', with their checks), missing ones as int64
+ * zeros.  For consumers that read narrow columns where they lie instead
+ * of in widened copies (hist's kernels).
+ */
+struct fm_raw_batch {
+	size_t n;
+	const void *col[FM_NFIELDS];
+	char code[FM_NFIELDS];
+};
+
 struct fm_source_ops {
 	/* Fill b with up to max records; > 0 count, 0 end, < 0 error. */
 	long (*next)(struct fm_source *s, struct fm_batch *b, size_t max,
@@ -44,6 +59,13 @@ struct fm_source_ops {
 	int (*gather)(struct fm_source *s, const uint32_t *idx, size_t k,
 		      uint32_t fields, struct fm_batch *dst,
 		      struct fm_error *err);
+	/*
+	 * next in the columns' stored widths, without widening them to
+	 * int64 (NULL when a source does not offer it): see struct
+	 * fm_raw_batch.
+	 */
+	long (*next_raw)(struct fm_source *s, struct fm_raw_batch *b,
+			 size_t max, struct fm_error *err);
 };
 
 struct fm_source {
@@ -64,6 +86,12 @@ long fm_reader_next_cols(struct fm_reader *r, struct fm_batch *b, size_t max,
 int fm_reader_gather(struct fm_reader *r, const uint32_t *idx, size_t k,
 		     uint32_t fields, struct fm_batch *dst,
 		     struct fm_error *err);
+/*
+ * fm_reader_next in stored widths (struct fm_raw_batch): FM_EINVAL when
+ * the reader's format offers no such batches (only binary does).
+ */
+long fm_reader_next_raw(struct fm_reader *r, struct fm_raw_batch *b,
+			size_t max, struct fm_error *err);
 
 /* Open one input of the given format (path "-" = stdin for text formats). */
 typedef int (*fm_source_open_fn)(struct fm_source **out, const char *path,

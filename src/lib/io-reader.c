@@ -347,6 +347,27 @@ long fm_reader_next_cols(struct fm_reader *r, struct fm_batch *b, size_t max,
 	}
 }
 
+long fm_reader_next_raw(struct fm_reader *r, struct fm_raw_batch *b,
+			size_t max, struct fm_error *err)
+{
+	if (max > FM_BATCH_CAP)
+		max = FM_BATCH_CAP;
+	for (;;) {
+		int rc = reader_source(r, err);
+		if (rc <= 0) {
+			memset(b, 0, sizeof(*b));
+			return rc;
+		}
+		if (!r->cur->ops->next_raw)
+			return fm_error_set(err, FM_EINVAL,
+					    "internal error: raw batches from a format without them");
+		long n = r->cur->ops->next_raw(r->cur, b, max, err);
+		if (n != 0)
+			return n;
+		reader_close_source(r);
+	}
+}
+
 int fm_reader_gather(struct fm_reader *r, const uint32_t *idx, size_t k,
 		     uint32_t fields, struct fm_batch *dst,
 		     struct fm_error *err)
