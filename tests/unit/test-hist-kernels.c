@@ -228,7 +228,7 @@ static void write_with_writer(const char *dir, const struct rec *r, size_t n)
 {
 	struct fm_batch b;
 	struct fm_writer *w;
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
 	struct fm_error err = { 0 };
 
 	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, n), 0);
