@@ -74,53 +74,66 @@ enum { GATHER_IDLE, GATHER_PENDING, GATHER_DONE, GATHER_QUIT };
 #define GATHER_PARALLEL_MIN 2048
 
 /*
- * Find the file of field f in dir: *code = 0 when there is none.  Two
- * files for one field are an error.
+ * One pass over the directory finds the FIELD.CODE files: for each field,
+ * the codes (bits in all_codes order) of the regular files (or links to
+ * them) present.  A FIELD.X whose X is not a type code is refused: a
+ * misnamed column must not silently read as zeros.
  */
-static int find_field_file(const char *dir, int f, char *code,
-			   struct fm_error *err)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	*code = 0;
-	for (const char *c = all_codes; *c; c++) {
-		snprintf(path, sizeof(path), "%s/%s.%c", dir, fm_field_name(f), *c);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (*code)
-				return fm_error_set(err, FM_EFORMAT,
-					"%s: two files for field '%s': %s.%c and %s.%c",
-					dir, fm_field_name(f), fm_field_name(f), *code,
-					fm_field_name(f), *c);
-			*code = *c;
-		}
-	}
-	return 0;
-}
-
-/*
- * Refuse FIELD.X files whose X is not a type code: a misnamed column must
- * not silently read as zeros.
- */
-static int check_codes(const char *dir, struct fm_error *err)
+static int scan_field_files(const char *dir, uint16_t present[FM_NFIELDS],
+			    struct fm_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int r = 0;
 
+	memset(present, 0, FM_NFIELDS * sizeof(*present));
 	if (!d)
 		return fm_error_set(err, FM_EIO, "%s: %s", dir, strerror(errno));
 	while ((e = readdir(d)) && r == 0) {
 		const char *dot = strrchr(e->d_name, '.');
-		if (dot && dot[1] && !dot[2] && !strchr(all_codes, dot[1]) &&
-		    fm_field_lookup(e->d_name, (size_t)(dot - e->d_name)) >= 0)
+		if (!dot || !dot[1] || dot[2])
+			continue;
+		int f = fm_field_lookup(e->d_name, (size_t)(dot - e->d_name));
+		if (f < 0)
+			continue;
+		const char *c = strchr(all_codes, dot[1]);
+		if (!c) {
 			r = fm_error_set(err, FM_EFORMAT,
 					 "%s/%s: unknown type code '%c' for field '%.*s' (codes: b B h H i I l L q Q f d)",
 					 dir, e->d_name, dot[1], (int)(dot - e->d_name),
 					 e->d_name);
+			break;
+		}
+		int regular = e->d_type == DT_REG;
+		if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+			char path[PATH_MAX];
+			struct stat st;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			regular = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+		}
+		if (regular)
+			present[f] |= (uint16_t)(1u << (c - all_codes));
 	}
 	closedir(d);
 	return r;
+}
+
+/* The code of field f's file (0 for none), or an error for two files. */
+static int find_field_file(const char *dir, int f, uint16_t present, char *code,
+			   struct fm_error *err)
+{
+	*code = 0;
+	for (const char *c = all_codes; *c; c++) {
+		if (!(present & (1u << (c - all_codes))))
+			continue;
+		if (*code)
+			return fm_error_set(err, FM_EFORMAT,
+				"%s: two files for field '%s': %s.%c and %s.%c",
+				dir, fm_field_name(f), fm_field_name(f), *code,
+				fm_field_name(f), *c);
+		*code = *c;
+	}
+	return 0;
 }
 
 /*
@@ -481,6 +494,7 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 	struct binary_source *s;
 	struct stat st;
 	int have_len = 0, nfiles = 0, r;
+	uint16_t present[FM_NFIELDS];
 	char path[PATH_MAX];
 	const char *len_field = NULL;
 
@@ -505,13 +519,13 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 	s->base.ops = &binary_ops;
 	s->fields = fields;
 
-	r = check_codes(dir, err);
+	r = scan_field_files(dir, present, err);
 	if (r < 0)
 		goto fail;
 	/* Every field file present must be valid and of one length. */
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		char code;
-		r = find_field_file(dir, f, &code, err);
+		r = find_field_file(dir, f, present[f], &code, err);
 		if (r < 0)
 			goto fail;
 		if (!code)
