@@ -9,13 +9,15 @@
  * when a job ends, and a timer (10 Hz while a job runs, for its progress
  * bar); it handles every pending key, collects finished jobs and redraws
  * the dirty panels with one doupdate per pass.  No key ever waits for a
- * job.
+ * job.  SIGHUP (the terminal went away) and SIGTERM end the loop as
+ * 'quit' does, so the session's scratch files and the demo's go too.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,26 @@
 #include "flowmodels/buf.h"
 #include "cmd/cmd.h"
 #include "workbench.h"
+
+/* set by SIGHUP and SIGTERM: leave the main loop */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* No SA_RESTART: the main loop's poll returns at once (EINTR). */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 #ifndef FLOWMODELS_VERSION
 #define FLOWMODELS_VERSION "0.0.0"
@@ -856,7 +878,8 @@ int tui_main(int argc, char **argv)
 			getenv("NO_COLOR") && *getenv("NO_COLOR") ? "NO_COLOR" :
 			"terminal without colours");
 
-	while (!t.quit) {
+	catch_stop_signals();
+	while (!t.quit && !stop_signal) {
 		struct pollfd pfd[3] = {
 			{ .fd = fileno(tty_in), .events = POLLIN },
 			{ .fd = t.wake[0], .events = POLLIN },
