@@ -90,6 +90,11 @@ int fm_reader_gather(struct fm_reader *r, const uint32_t *idx, size_t k,
  * fm_reader_next in stored widths (struct fm_raw_batch): FM_EINVAL when
  * the reader's format offers no such batches (only binary does).
  */
+/*
+ * The reader's inputs will be read through in order (fm_scan): binary
+ * inputs map their pages ahead of it (fm_binary_source_prefetch).
+ */
+void fm_reader_prefetch(struct fm_reader *r);
 long fm_reader_next_raw(struct fm_reader *r, struct fm_raw_batch *b,
 			size_t max, struct fm_error *err);
 
@@ -115,6 +120,11 @@ void fm_pipe_source_ignore_line(struct fm_source *src, const char *text);
 int fm_binary_source_open(struct fm_source **out, const char *path,
 			  uint32_t fields, const struct fm_log *log,
 			  struct fm_error *err);
+/*
+ * A binary source about to be read through in order maps its pages ahead
+ * of the reader in a thread of its own (large inputs, more than one CPU).
+ */
+void fm_binary_source_prefetch(struct fm_source *src);
 /* Provided by the nfcapd modules. */
 int fm_nfcapd_source_open(struct fm_source **out, const char *path,
 			  uint32_t fields, const struct fm_log *log,

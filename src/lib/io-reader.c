@@ -266,6 +266,7 @@ struct fm_reader {
 	struct fm_source *cur;
 	uint64_t done_bytes;    /* bytes of inputs already finished */
 	uint64_t total_bytes;
+	int prefetch;           /* inputs are read through in order */
 };
 
 int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
@@ -298,6 +299,11 @@ int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
 	return 0;
 }
 
+void fm_reader_prefetch(struct fm_reader *r)
+{
+	r->prefetch = 1;
+}
+
 /* Make sure a source is open; returns 1 when one is, 0 at the end. */
 static int reader_source(struct fm_reader *r, struct fm_error *err)
 {
@@ -309,6 +315,8 @@ static int reader_source(struct fm_reader *r, struct fm_error *err)
 						      r->opts.log, err);
 		if (rc < 0)
 			return rc;
+		if (r->prefetch && r->opts.format == FM_FORMAT_BINARY)
+			fm_binary_source_prefetch(r->cur);
 	}
 	return 1;
 }

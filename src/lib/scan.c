@@ -53,6 +53,7 @@ int fm_scan_open(struct fm_scan **out, const struct fm_scan_opts *opts,
 		free(s);
 		return r;
 	}
+	fm_reader_prefetch(s->reader);
 	s->cut = opts->cut;
 	s->fields = ro.fields;
 	if (opts->selector && (ro.fields & ~opts->selector->fields))
