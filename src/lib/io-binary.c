@@ -15,6 +15,9 @@
  * is committed, so the file's bytes are the same but nothing is written.
  * Raw batches (next_raw) hand out every integer column in place in its
  * stored width, for consumers that widen it themselves in small blocks.
+ * One directory pass finds the field files.  Sequential scans may have a
+ * thread map the pages ahead of the reader (fm_binary_source_prefetch),
+ * and the writer has a thread of its own for its writes (see "writer").
  */
 #include <dirent.h>
 #include <errno.h>
