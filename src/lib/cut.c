@@ -303,21 +303,8 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 				goto out;
 			}
 		} else {
-			size_t n = strlen(output) + 32;
-			tmpdir = malloc(n);
-			if (!tmpdir) {
-				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+			if ((r = fm_tmpdir_beside(output, &tmpdir, err)) < 0)
 				goto out;
-			}
-			snprintf(tmpdir, n, "%s.tmp.XXXXXX", output);
-			if (!mkdtemp(tmpdir)) {
-				r = fm_error_set(err, FM_EIO, "%s: cannot create: %s", output,
-						 strerror(errno));
-				free(tmpdir);
-				tmpdir = NULL;
-				goto out;
-			}
-			chmod(tmpdir, 0755);
 			wd = tmpdir;
 		}
 		for (size_t k = 0; k < narr; k++) {

@@ -996,23 +996,9 @@ int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 		w->workdir = strdup(dir);
 	} else {
 		/* a new directory appears complete or not at all */
-		size_t n = strlen(dir) + 32;
-		char *tmp = malloc(n);
-		size_t l = strlen(dir);
-		while (l > 1 && dir[l - 1] == '/')
-			l--;
-		if (tmp) {
-			snprintf(tmp, n, "%.*s.tmp.XXXXXX", (int)l, dir);
-			if (!mkdtemp(tmp)) {
-				r = fm_error_set(err, FM_EIO, "%s: cannot create: %s",
-						 dir, strerror(errno));
-				free(tmp);
-				goto fail;
-			}
-			chmod(tmp, 0755);
-			w->created = 1;
-		}
-		w->workdir = tmp;
+		if ((r = fm_tmpdir_beside(dir, &w->workdir, err)) < 0)
+			goto fail;
+		w->created = 1;
 	}
 	if (!w->workdir) {
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");

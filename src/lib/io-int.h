@@ -306,6 +306,13 @@ int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 		      struct fm_error *err);
 int fm_tmpfile_commit(const char *tmpname, const char *path);
 void fm_tmpfile_discard(const char *tmpname);
+/*
+ * Make the temporary directory "DIR.tmp.XXXXXX" (mode 0755) beside the
+ * directory path that does not exist yet (trailing slashes of path are
+ * ignored), so that a new output directory appears whole or not at all:
+ * the caller fills it and renames it to path.
+ */
+int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err);
 
 /*
  * ---- writers of the two output formats (io-csv-write.c, io-binary.c) ----

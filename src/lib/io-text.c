@@ -334,6 +334,27 @@ int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 	return 0;
 }
 
+int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err)
+{
+	size_t l = strlen(path), n = l + 32;
+	char *name = malloc(n);
+
+	while (l > 1 && path[l - 1] == '/')
+		l--;
+	if (!name)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	snprintf(name, n, "%.*s.tmp.XXXXXX", (int)l, path);
+	if (!mkdtemp(name)) {
+		int e = errno;
+		free(name);
+		return fm_error_set(err, FM_EIO, "%s: cannot create: %s", path,
+				    strerror(e));
+	}
+	chmod(name, 0755);
+	*tmpname = name;
+	return 0;
+}
+
 int fm_tmpfile_commit(const char *tmpname, const char *path)
 {
 	return tmpname ? rename(tmpname, path) : 0;

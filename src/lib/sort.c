@@ -1685,23 +1685,8 @@ int fm_sort_binary(const char *input, const char *output,
 				goto out;
 			}
 		} else {
-			size_t l = strlen(output);
-			while (l > 1 && output[l - 1] == '/')
-				l--;
-			tmpdir = malloc(l + 32);
-			if (!tmpdir) {
-				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+			if ((r = fm_tmpdir_beside(output, &tmpdir, err)) < 0)
 				goto out;
-			}
-			snprintf(tmpdir, l + 32, "%.*s.tmp.XXXXXX", (int)l, output);
-			if (!mkdtemp(tmpdir)) {
-				r = fm_error_set(err, FM_EIO, "%s: cannot create: %s", output,
-						 strerror(errno));
-				free(tmpdir);
-				tmpdir = NULL;
-				goto out;
-			}
-			chmod(tmpdir, 0755);
 			wd = tmpdir;
 		}
 	}

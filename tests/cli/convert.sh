@@ -31,6 +31,9 @@ expect_eq "cutting" "$got" "48 49 50 1 "
 "$FM" cut -q --skip-in 5 --count-in 10 -O "$T/c.bin" "$T/a.bin"
 expect_eq "cut" "$("$FM" convert -q -i binary "$T/c.bin" | md5sum)" \
   "$("$FM" convert -q -i csv_flow --skip-in 5 --count-in 10 "$T/a.csv" | md5sum)"
+# a new output directory named with a trailing slash, as convert and sort take it
+"$FM" cut -q --skip-in 5 --count-in 10 -O "$T/c2.bin/" "$T/a.bin"
+expect_eq "cut -O DIR/" "$(cmp -s <(cat "$T/c.bin"/*) <(cat "$T/c2.bin"/*) && echo same)" same
 "$FM" cut -q --count-out 3 -O "$T/p.Q" "$T/a.bin/packets.Q"
 expect_eq "cut one array" "$(stat -c %s "$T/p.Q")" 24
 
