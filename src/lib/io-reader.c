@@ -331,19 +331,8 @@ static void reader_close_source(struct fm_reader *r)
 long fm_reader_next(struct fm_reader *r, struct fm_batch *b, size_t max,
 		    struct fm_error *err)
 {
-	if (max > FM_BATCH_CAP)
-		max = FM_BATCH_CAP;
-	for (;;) {
-		int rc = reader_source(r, err);
-		if (rc <= 0) {
-			memset(b, 0, sizeof(*b));
-			return rc;
-		}
-		long n = r->cur->ops->next(r->cur, b, max, err);
-		if (n != 0)
-			return n;
-		reader_close_source(r);
-	}
+	/* every wanted column: what a source's next gives */
+	return fm_reader_next_cols(r, b, max, r->opts.fields, err);
 }
 
 long fm_reader_next_cols(struct fm_reader *r, struct fm_batch *b, size_t max,
