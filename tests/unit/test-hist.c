@@ -14,38 +14,9 @@
 #include "flowmodels/histogram.h"
 #include "flowmodels/io.h"
 #include "testutil.h"
+#include "hist-naive.h"
 
-typedef __int128 i128;
-typedef unsigned __int128 u128;
-
-/* ---- the formula of SPEC 6, written the slow way ---- */
-
-static int naive_bitlen(u128 x)
-{
-	int n = 0;
-	while (x) {
-		n++;
-		x >>= 1;
-	}
-	return n;
-}
-
-/* floor(x / w) * w and + w, for any sign, b >= 0 */
-static void naive_bin(i128 x, int b, i128 *lo, i128 *hi)
-{
-	if (b == 0) {
-		*lo = x;
-		*hi = x + 1;
-		return;
-	}
-	int bl = naive_bitlen(x < 0 ? (u128)(-x) : (u128)x);
-	i128 w = (i128)1 << (bl - b > 0 ? bl - b : 0);
-	i128 q = x / w;
-	if (x % w != 0 && x < 0)
-		q--;
-	*lo = q * w;
-	*hi = *lo + w;
-}
+/* ---- the formula of SPEC 6, written the slow way: hist-naive.h ---- */
 
 static void test_bin_edges(void **state)
 {
@@ -206,123 +177,33 @@ static void make_records(struct fm_batch *b, size_t n, uint64_t seed)
 	}
 }
 
-struct nbin {
-	i128 lo, hi;
-	i128 flows, packets, octets, duration, aggs;
-	double rate;
-};
-
-struct nrec {
-	i128 lo, hi;
-	size_t i;
-	int64_t dur;
-	double rate;
-};
-
-static int cmp_nrec(const void *a, const void *b)
+/*
+ * The naive histogram of a batch (hist-naive.h).  Where rates count, the
+ * records keep 8000 * octets below 2^53, so the naive rate is a plain
+ * division.
+ */
+static char *naive_hist_batch(const struct fm_batch *b, enum fm_hist_x x,
+			      int bexp, const enum fm_hist_col *cols, size_t ncols)
 {
-	const struct nrec *x = a, *y = b;
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
+	struct rec *r = calloc(b->n + 1, sizeof(*r));
+	int rates = x == FM_HIST_X_RATE;
 
-static void put_i128(struct fm_buf *o, i128 v)
-{
-	char tmp[64];
-	int n = 0, neg = v < 0;
-	u128 u = neg ? (u128)(-v) : (u128)v;
-	do {
-		tmp[n++] = (char)('0' + (int)(u % 10));
-		u /= 10;
-	} while (u);
-	if (neg)
-		fm_buf_addch(o, '-');
-	while (n)
-		fm_buf_addch(o, tmp[--n]);
-}
-
-/* The histogram the slow, obvious way, as csv_hist text. */
-static char *naive_hist(const struct fm_batch *b, enum fm_hist_x x, int bexp,
-			const enum fm_hist_col *cols, size_t ncols)
-{
-	struct nbin *bins = calloc(b->n + 1, sizeof(*bins));
-	struct nrec *recs = calloc(b->n + 1, sizeof(*recs));
-	size_t nb = 0;
-	struct fm_buf o = FM_BUF_INIT;
-
-	for (size_t i = 0; i < b->n; i++) {
-		uint64_t pk = (uint64_t)b->col[FM_PACKETS][i], oc = (uint64_t)b->col[FM_OCTETS][i];
-		int64_t dur = pk == 1 ? 0 :
-			(b->col[FM_LAST][i] - b->col[FM_FIRST][i]) * 1000 +
-			b->col[FM_LAST_MS][i] - b->col[FM_FIRST_MS][i];
-		double rate = dur == 0 ? 0.0 : (double)(int64_t)(8000 * oc) / (double)dur;
-		i128 xv = x == FM_HIST_X_LENGTH ? (i128)pk : x == FM_HIST_X_SIZE ? (i128)oc :
-			  x == FM_HIST_X_DURATION ? (i128)dur : (i128)floor(rate);
-		naive_bin(xv, bexp >= 64 ? 0 : bexp, &recs[i].lo, &recs[i].hi);
-		recs[i].i = i;
-		recs[i].dur = dur;
-		recs[i].rate = rate;
-	}
-	/* by bin, then record order: the first record of a bin gives bin_hi */
-	qsort(recs, b->n, sizeof(*recs), cmp_nrec);
-	for (size_t r = 0; r < b->n; r++) {
-		size_t i = recs[r].i;
-		if (r == 0 || recs[r].lo != recs[r - 1].lo) {
-			bins[nb].lo = recs[r].lo;
-			bins[nb].hi = recs[r].hi;
-			nb++;
-		}
-		struct nbin *e = &bins[nb - 1];
-		e->flows += 1;
-		e->packets += (uint64_t)b->col[FM_PACKETS][i];
-		e->octets += (uint64_t)b->col[FM_OCTETS][i];
-		e->duration += recs[r].dur;
-		e->aggs += b->col[FM_AGGS][i];
-		e->rate += recs[r].rate;
-	}
-	free(recs);
-	fm_buf_addstr(&o, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum");
 	for (size_t c = 0; c < ncols; c++)
-		fm_buf_printf(&o, ",%s_sum", fm_hist_col_name(cols[c]));
-	fm_buf_addch(&o, '\n');
-	for (size_t j = 0; j < nb; j++) {
-		put_i128(&o, bins[j].lo);
-		fm_buf_addch(&o, ',');
-		put_i128(&o, bins[j].hi);
-		fm_buf_addch(&o, ',');
-		put_i128(&o, bins[j].flows);
-		fm_buf_addch(&o, ',');
-		put_i128(&o, bins[j].packets);
-		fm_buf_addch(&o, ',');
-		put_i128(&o, bins[j].octets);
-		for (size_t c = 0; c < ncols; c++) {
-			fm_buf_addch(&o, ',');
-			if (cols[c] == FM_HIST_COL_DURATION)
-				put_i128(&o, bins[j].duration);
-			else if (cols[c] == FM_HIST_COL_AGGS)
-				put_i128(&o, bins[j].aggs);
-			else
-				fm_buf_printf(&o, "%.0f", trunc(bins[j].rate) == 0 ? 0.0 : trunc(bins[j].rate));
-		}
-		fm_buf_addch(&o, '\n');
+		rates |= cols[c] == FM_HIST_COL_RATE;
+	assert_non_null(r);
+	for (size_t i = 0; i < b->n; i++) {
+		r[i] = (struct rec){ b->col[FM_PACKETS][i], b->col[FM_OCTETS][i],
+				     b->col[FM_FIRST][i], b->col[FM_FIRST_MS][i],
+				     b->col[FM_LAST][i], b->col[FM_LAST_MS][i],
+				     b->col[FM_AGGS][i] };
+		if (rates)
+			assert_true((uint64_t)r[i].o < (UINT64_C(1) << 53) / 8000);
 	}
-	free(bins);
-	return fm_buf_detach(&o);
+	char *t = naive_hist(r, b->n, x, bexp, cols, ncols);
+	free(r);
+	return t;
 }
 
-static char *result_text(struct fm_hist *h)
-{
-	struct fm_histogram res;
-	struct fm_error err = { 0 };
-	struct fm_buf o = FM_BUF_INIT;
-
-	if (fm_hist_result(h, &res, &err) < 0)
-		fail_msg("fm_hist_result: %s", err.msg);
-	assert_int_equal(fm_histogram_format(&res, &o, &err), 0);
-	fm_histogram_release(&res);
-	return fm_buf_detach(&o);
-}
 
 static void opts_set(struct fm_hist_opts *o, enum fm_hist_x x, int b,
 		     const enum fm_hist_col *cols, size_t ncols, int threads)
@@ -414,7 +295,7 @@ static void test_naive_vs_fast(void **state)
 				size_t ncols = cs == 0 ? 0 : 3;
 				const enum fm_hist_col *cols = colsets[cs == 2 ? 1 : 0];
 				struct fm_hist_opts o;
-				char *ref = naive_hist(&b, (enum fm_hist_x)x, bexps[bi], cols, ncols);
+				char *ref = naive_hist_batch(&b, (enum fm_hist_x)x, bexps[bi], cols, ncols);
 				opts_set(&o, (enum fm_hist_x)x, bexps[bi], cols, ncols, 1);
 				char *f1 = fast_batches(&b, &o);
 				assert_string_equal(ref, f1);
@@ -462,7 +343,7 @@ static void test_binary_cut(void **state)
 	part.n = 2500;
 	part.store = NULL;
 	opts_set(&o, FM_HIST_X_SIZE, 6, cols, 1, 4);
-	char *ref = naive_hist(&part, FM_HIST_X_SIZE, 6, cols, 1);
+	char *ref = naive_hist_batch(&part, FM_HIST_X_SIZE, 6, cols, 1);
 	char *t = fast_binary(dir, &o, &cut, 2500);
 	assert_string_equal(ref, t);
 	free(ref);
@@ -633,7 +514,7 @@ static void test_overflow_general(void **state)
 				struct fm_hist_opts o;
 				int bexp = bi ? 12 : 0;
 				const enum fm_hist_col *c = nc == 1 ? cols + 1 : cols;
-				char *ref = naive_hist(&b, (enum fm_hist_x)x, bexp, c, nc);
+				char *ref = naive_hist_batch(&b, (enum fm_hist_x)x, bexp, c, nc);
 				opts_set(&o, (enum fm_hist_x)x, bexp, c, nc, 1);
 				char *f = fast_batches(&b, &o);
 				assert_string_equal(ref, f);
