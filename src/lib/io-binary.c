@@ -90,6 +90,17 @@ enum { GATHER_IDLE, GATHER_PENDING, GATHER_DONE, GATHER_QUIT };
  * them) present.  A FIELD.X whose X is not a type code is refused: a
  * misnamed column must not silently read as zeros.
  */
+/* The field of a directory entry named FIELD.X (*x = X), or -1. */
+static int entry_field(const char *name, char *x)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (!dot || !dot[1] || dot[2])
+		return -1;
+	*x = dot[1];
+	return fm_field_lookup(name, (size_t)(dot - name));
+}
+
 static int scan_field_files(const char *dir, uint16_t present[FM_NFIELDS],
 			    struct fm_error *err)
 {
@@ -101,18 +112,15 @@ static int scan_field_files(const char *dir, uint16_t present[FM_NFIELDS],
 	if (!d)
 		return fm_error_set(err, FM_EIO, "%s: %s", dir, strerror(errno));
 	while ((e = readdir(d)) && r == 0) {
-		const char *dot = strrchr(e->d_name, '.');
-		if (!dot || !dot[1] || dot[2])
-			continue;
-		int f = fm_field_lookup(e->d_name, (size_t)(dot - e->d_name));
+		char x;
+		int f = entry_field(e->d_name, &x);
 		if (f < 0)
 			continue;
-		const char *c = strchr(all_codes, dot[1]);
+		const char *c = strchr(all_codes, x);
 		if (!c) {
 			r = fm_error_set(err, FM_EFORMAT,
-					 "%s/%s: unknown type code '%c' for field '%.*s' (codes: b B h H i I l L q Q f d)",
-					 dir, e->d_name, dot[1], (int)(dot - e->d_name),
-					 e->d_name);
+					 "%s/%s: unknown type code '%c' for field '%s' (codes: b B h H i I l L q Q f d)",
+					 dir, e->d_name, x, fm_field_name(f));
 			break;
 		}
 		int regular = e->d_type == DT_REG;
@@ -127,6 +135,25 @@ static int scan_field_files(const char *dir, uint16_t present[FM_NFIELDS],
 	}
 	closedir(d);
 	return r;
+}
+
+uint64_t fm_binary_dir_bytes(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	uint64_t total = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		struct stat st;
+		char x;
+		if (entry_field(e->d_name, &x) >= 0 && strchr(all_codes, x) &&
+		    fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode))
+			total += (uint64_t)st.st_size;
+	}
+	closedir(d);
+	return total;
 }
 
 /* The code of field f's file (0 for none), or an error for two files. */

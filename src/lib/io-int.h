@@ -125,6 +125,9 @@ int fm_binary_source_open(struct fm_source **out, const char *path,
  * of the reader in a thread of its own (large inputs, more than one CPU).
  */
 void fm_binary_source_prefetch(struct fm_source *src);
+/* The bytes of the field arrays (regular FIELD.CODE files) of a binary
+ * directory; 0 when it cannot be read. */
+uint64_t fm_binary_dir_bytes(const char *dir);
 /* Provided by the nfcapd modules. */
 int fm_nfcapd_source_open(struct fm_source **out, const char *path,
 			  uint32_t fields, const struct fm_log *log,

@@ -92,27 +92,6 @@ static int path_sort_cmp(const void *a, const void *b)
 	return fm_path_cmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The bytes of the field arrays (FIELD.CODE files) of a binary directory. */
-static uint64_t field_array_bytes(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	uint64_t total = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		const char *dot = strrchr(e->d_name, '.');
-		struct stat st;
-		if (dot && dot[1] && !dot[2] && strchr("bBhHiIlLqQfd", dot[1]) &&
-		    fm_field_lookup(e->d_name, (size_t)(dot - e->d_name)) >= 0 &&
-		    fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode))
-			total += (uint64_t)st.st_size;
-	}
-	closedir(d);
-	return total;
-}
-
 /* Every regular file below dir, appended unsorted. */
 static int walk_dir(const char *dir, struct pathlist *l, struct fm_error *err)
 {
@@ -293,7 +272,7 @@ int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
 		if (stat(r->paths[i], &st) == 0 && S_ISREG(st.st_mode))
 			r->total_bytes += (uint64_t)st.st_size;
 		else if (S_ISDIR(st.st_mode))
-			r->total_bytes += field_array_bytes(r->paths[i]);
+			r->total_bytes += fm_binary_dir_bytes(r->paths[i]);
 	}
 	*out = r;
 	return 0;
