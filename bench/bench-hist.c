@@ -100,6 +100,14 @@ int main(int argc, char **argv)
 			 dur_only, 1, th, reps);
 		r |= run(argv[1], "-x length -b 12 -c duration -c rate -c aggs",
 			 FM_HIST_X_LENGTH, 12, extra, 3, th, reps);
+		{ static const enum fm_hist_col da[] = { FM_HIST_COL_DURATION, FM_HIST_COL_AGGS };
+		  static const enum fm_hist_col dr[] = { FM_HIST_COL_DURATION, FM_HIST_COL_RATE };
+		  static const enum fm_hist_col ag[] = { FM_HIST_COL_AGGS };
+		  static const enum fm_hist_col ra[] = { FM_HIST_COL_RATE };
+		r |= run(argv[1], "-c duration -c aggs", FM_HIST_X_LENGTH, 12, da, 2, th, reps);
+		r |= run(argv[1], "-c duration -c rate", FM_HIST_X_LENGTH, 12, dr, 2, th, reps);
+		r |= run(argv[1], "-c aggs", FM_HIST_X_LENGTH, 12, ag, 1, th, reps);
+		r |= run(argv[1], "-c rate", FM_HIST_X_LENGTH, 12, ra, 1, th, reps); }
 		r |= run(argv[1], "-x duration -b 12", FM_HIST_X_DURATION, 12, NULL, 0, th, reps);
 		r |= run(argv[1], "-x rate -b 12", FM_HIST_X_RATE, 12, NULL, 0, th, reps);
 	}

@@ -68,7 +68,9 @@ struct binary_source {
 	const uint32_t *job_idx;
 	size_t job_k;
 	uint32_t job_fields;
-	struct fm_batch *job_dst;
+	struct fm_batch *job_dst;          /* int64 columns, or ... */
+	struct fm_raw_batch *job_raw;      /* ... stored widths into job_bufs */
+	unsigned char *const *job_bufs;
 	int job_rc;
 	struct fm_error job_err;
 	/* prefetch: a thread maps the pages ahead of the reader (sequential
@@ -297,6 +299,31 @@ static int gather_range(const struct bin_col *c, uint64_t base,
 }
 
 /*
+ * Copy records base + idx[j], j < k, of the integer column c into dst in
+ * its stored width.
+ */
+static void gather_stored(const struct bin_col *c, uint64_t base,
+			  const uint32_t *restrict idx, size_t k,
+			  void *restrict dst)
+{
+	const void *p = c->map + base * c->esize;
+
+#define GATHER(T) do { \
+		const T *q = p; \
+		T *d = dst; \
+		for (size_t j = 0; j < k; j++) \
+			d[j] = q[idx[j]]; \
+	} while (0)
+	switch (c->esize) {
+	case 1: GATHER(uint8_t); break;
+	case 2: GATHER(uint16_t); break;
+	case 4: GATHER(uint32_t); break;
+	default: GATHER(uint64_t); break;
+	}
+#undef GATHER
+}
+
+/*
  * Set b's columns `fields` to records [from, from+n): 64-bit integer
  * columns in place in the map, the others converted into the store.
  */
@@ -409,6 +436,50 @@ static int gather_fields(struct binary_source *s, const uint32_t *idx, size_t k,
 	return 0;
 }
 
+/*
+ * The raw gather of the given fields (one thread's share): the kept
+ * records of the last batch in their stored widths into bufs[f]; real
+ * columns as the int64 values next_cols converted (s->store), missing
+ * ones as zeros.
+ */
+static void gather_raw_fields(struct binary_source *s, const uint32_t *idx,
+			      size_t k, uint32_t fields,
+			      struct fm_raw_batch *dst, unsigned char *const *bufs)
+{
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(fields & FM_FIELD_BIT(f)))
+			continue;
+		const struct bin_col *c = &s->col[f];
+		if (!c->map) {
+			dst->col[f] = s->zeros;
+			dst->code[f] = 'q';
+		} else if (fm_code_is_real(c->code)) {
+			const int64_t *v = s->store.col[f];
+			int64_t *d = (int64_t *)bufs[f];
+			for (size_t j = 0; j < k; j++)
+				d[j] = v[idx[j]];
+			dst->col[f] = d;
+			dst->code[f] = 'q';
+		} else {
+			gather_stored(c, s->last_pos, idx, k, bufs[f]);
+			dst->col[f] = bufs[f];
+			dst->code[f] = c->code;
+		}
+	}
+}
+
+static int run_job(struct binary_source *s, const uint32_t *idx, size_t k,
+		   uint32_t fields, struct fm_batch *dst,
+		   struct fm_raw_batch *raw, unsigned char *const *bufs,
+		   struct fm_error *err)
+{
+	if (raw) {
+		gather_raw_fields(s, idx, k, fields, raw, bufs);
+		return 0;
+	}
+	return gather_fields(s, idx, k, fields, dst, err);
+}
+
 static void *gather_worker(void *arg)
 {
 	struct binary_source *s = arg;
@@ -420,8 +491,8 @@ static void *gather_worker(void *arg)
 		if (s->job == GATHER_QUIT)
 			break;
 		pthread_mutex_unlock(&s->mu);
-		int rc = gather_fields(s, s->job_idx, s->job_k, s->job_fields,
-				       s->job_dst, &s->job_err);
+		int rc = run_job(s, s->job_idx, s->job_k, s->job_fields,
+				 s->job_dst, s->job_raw, s->job_bufs, &s->job_err);
 		pthread_mutex_lock(&s->mu);
 		s->job_rc = rc;
 		s->job = GATHER_DONE;
@@ -431,23 +502,25 @@ static void *gather_worker(void *arg)
 	return NULL;
 }
 
-static int binary_gather(struct fm_source *src, const uint32_t *idx, size_t k,
-			 uint32_t fields, struct fm_batch *dst,
-			 struct fm_error *err)
+/*
+ * Gather the kept records idx[0..k) of the last batch: int64 columns into
+ * dst, or (raw) stored widths into bufs.  Large gathers deal the columns
+ * out between the caller and the gather thread.
+ */
+static int gather_split(struct binary_source *s, const uint32_t *idx, size_t k,
+			uint32_t fields, struct fm_batch *dst,
+			struct fm_raw_batch *raw, unsigned char *const *bufs,
+			struct fm_error *err)
 {
-	struct binary_source *s = (struct binary_source *)src;
 	uint32_t mine = 0, theirs = 0;
 	int n = 0, rc;
 
-	fields &= s->fields;
-	if (!idx)
-		return fill_cols(s, fields, s->last_pos, s->last_n, dst, err);
 	if (k >= GATHER_PARALLEL_MIN && !s->have_thread &&
 	    sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
 	    pthread_create(&s->thread, NULL, gather_worker, s) == 0)
 		s->have_thread = 1;
 	if (k < GATHER_PARALLEL_MIN || !s->have_thread)
-		return gather_fields(s, idx, k, fields, dst, err);
+		return run_job(s, idx, k, fields, dst, raw, bufs, err);
 	/* deal the columns out in turn */
 	for (int f = 0; f < FM_NFIELDS; f++)
 		if (fields & FM_FIELD_BIT(f)) {
@@ -461,10 +534,12 @@ static int binary_gather(struct fm_source *src, const uint32_t *idx, size_t k,
 	s->job_k = k;
 	s->job_fields = theirs;
 	s->job_dst = dst;
+	s->job_raw = raw;
+	s->job_bufs = bufs;
 	s->job = GATHER_PENDING;
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
-	rc = gather_fields(s, idx, k, mine, dst, err);
+	rc = run_job(s, idx, k, mine, dst, raw, bufs, err);
 	pthread_mutex_lock(&s->mu);
 	while (s->job != GATHER_DONE)
 		pthread_cond_wait(&s->cv, &s->mu);
@@ -476,6 +551,47 @@ static int binary_gather(struct fm_source *src, const uint32_t *idx, size_t k,
 			*err = s->job_err;
 	}
 	return rc;
+}
+
+static int binary_gather(struct fm_source *src, const uint32_t *idx, size_t k,
+			 uint32_t fields, struct fm_batch *dst,
+			 struct fm_error *err)
+{
+	struct binary_source *s = (struct binary_source *)src;
+
+	fields &= s->fields;
+	if (!idx)
+		return fill_cols(s, fields, s->last_pos, s->last_n, dst, err);
+	return gather_split(s, idx, k, fields, dst, NULL, NULL, err);
+}
+
+static int binary_gather_raw(struct fm_source *src, const uint32_t *idx,
+			     size_t k, struct fm_raw_batch *dst,
+			     unsigned char *const *bufs, struct fm_error *err)
+{
+	struct binary_source *s = (struct binary_source *)src;
+
+	memset(dst, 0, sizeof(*dst));
+	dst->n = k;
+	if (idx)
+		return gather_split(s, idx, k, s->fields, NULL, dst, bufs, err);
+	/* every record of the batch: in place (real columns as converted) */
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(s->fields & FM_FIELD_BIT(f)))
+			continue;
+		const struct bin_col *c = &s->col[f];
+		if (!c->map) {
+			dst->col[f] = s->zeros;
+			dst->code[f] = 'q';
+		} else if (fm_code_is_real(c->code)) {
+			dst->col[f] = s->store.col[f];
+			dst->code[f] = 'q';
+		} else {
+			dst->col[f] = c->map + s->last_pos * c->esize;
+			dst->code[f] = c->code;
+		}
+	}
+	return 0;
 }
 
 static int64_t binary_skip(struct fm_source *src, int64_t n, struct fm_error *err)
@@ -552,7 +668,7 @@ static void *prefetch_run(void *arg)
 		if (r >= s->nrec)
 			break;
 		if (r >= pos + PF_AHEAD) {
-			struct timespec ts = { 0, 200000 };
+			struct timespec ts = { 0, 1000000 };
 			nanosleep(&ts, NULL);
 			continue;
 		}
@@ -591,7 +707,7 @@ void fm_binary_source_prefetch(struct fm_source *src)
 
 static const struct fm_source_ops binary_ops = {
 	binary_next, binary_skip, binary_position, binary_close,
-	binary_next_cols, binary_gather, binary_next_raw,
+	binary_next_cols, binary_gather, binary_next_raw, binary_gather_raw,
 };
 
 int fm_binary_source_open(struct fm_source **out, const char *dir,
@@ -715,6 +831,7 @@ fail:
  * field's buffer holds fewer) */
 #define BIN_OUTRECS 16384
 #define BIN_QUEUE 64           /* > FM_NFIELDS: one write a field at most */
+#define BIN_WAKE 8             /* queued writes that wake the thread */
 
 struct bin_out {
 	char code;
@@ -796,6 +913,8 @@ static int bin_drain(struct fm_binary_writer *w, struct fm_error *err)
 	if (!w->have_thread)
 		return 0;
 	pthread_mutex_lock(&w->mu);
+	if (w->queued)
+		pthread_cond_broadcast(&w->cv);
 	while (w->queued)
 		pthread_cond_wait(&w->cv, &w->mu);
 	e = w->write_errno;
@@ -849,7 +968,10 @@ static int bin_out_flush(struct fm_binary_writer *w, int f, struct fm_error *err
 			(struct bin_write){ f, which, o->len };
 		w->queued++;
 		o->busy[which] = 1;
-		pthread_cond_broadcast(&w->cv);
+		/* the thread is woken for a few writes at a time (each wake
+		 * is a context switch), or when the caller has to wait */
+		if (w->queued >= BIN_WAKE || o->busy[!which])
+			pthread_cond_broadcast(&w->cv);
 		/* the other buffer's write, if any, was queued earlier */
 		while (o->busy[!which])
 			pthread_cond_wait(&w->cv, &w->mu);
@@ -1064,63 +1186,153 @@ fail:
 	return r;
 }
 
+/*
+ * Append v[0..n) to field f (after any pending zeros), narrowed to the
+ * column's code, widening the column the first time a value does not fit.
+ */
+static int bin_out_put64(struct fm_binary_writer *w, int f, const int64_t *v,
+			 size_t n, struct fm_error *err)
+{
+	struct bin_out *o = &w->out[f];
+	size_t i = 0;
+	int r;
+
+	if (o->zeros && (r = bin_out_settle(w, f, err)) < 0)
+		return r;
+	if ((o->code == 'Q' || o->code == 'q') && n * 8 >= o->cap / 4 &&
+	    !w->have_thread) {
+		/* 64-bit columns hold every value: write in place
+		 * (the thread's writes must come from buffers) */
+		if ((r = bin_out_flush(w, f, err)) < 0)
+			return r;
+		if (fm_write_all(o->fd, v, n * 8) < 0)
+			return bin_write_failed(w, f, errno, err);
+		return 0;
+	}
+	while (i < n) {
+		char c = o->code;
+		size_t es = fm_code_size(c);
+		size_t room = (o->cap - o->len) / es;
+		size_t k = n - i < room ? n - i : room;
+		unsigned char *p = o->buf + o->len;
+		size_t j = 0;
+
+		if (room == 0) {
+			if ((r = bin_out_flush(w, f, err)) < 0)
+				return r;
+			continue;
+		}
+		switch (c) {
+		case 'B': for (; j < k && (uint64_t)v[i + j] <= UINT8_MAX; j++) p[j] = (uint8_t)v[i + j]; break;
+		case 'H': for (; j < k && (uint64_t)v[i + j] <= UINT16_MAX; j++) { uint16_t x = (uint16_t)v[i + j]; memcpy(p + 2 * j, &x, 2); } break;
+		case 'I': for (; j < k && (uint64_t)v[i + j] <= UINT32_MAX; j++) { uint32_t x = (uint32_t)v[i + j]; memcpy(p + 4 * j, &x, 4); } break;
+		case 'Q': case 'q': memcpy(p, v + i, k * 8); j = k; break;
+		default: for (; j < k && fm_code_holds(c, v[i + j]); j++) put_value(p + es * j, c, v[i + j]); break;
+		}
+		o->len += j * es;
+		i += j;
+		if (j < k) {
+			r = bin_out_widen(w, f, widen_code(c, v[i]), err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 			   struct fm_error *err)
 {
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!(w->fields & FM_FIELD_BIT(f)))
 			continue;
-		struct bin_out *o = &w->out[f];
 		const int64_t *v = (b->fields & FM_FIELD_BIT(f)) ? b->col[f] : NULL;
-		size_t i = 0;
-		int r;
 
 		if (b->n && (!v || all_zero(v, b->n))) {   /* absent = zeros */
-			o->zeros += b->n;
+			w->out[f].zeros += b->n;
 			continue;
 		}
-		if (o->zeros && (r = bin_out_settle(w, f, err)) < 0)
+		int r = bin_out_put64(w, f, v, b->n, err);
+		if (r < 0)
 			return r;
-		if ((o->code == 'Q' || o->code == 'q') && b->n * 8 >= o->cap / 4 &&
-		    !w->have_thread) {
-			/* 64-bit columns hold every value: write in place
-			 * (the thread's writes must come from buffers) */
+	}
+	w->count += b->n;
+	return 0;
+}
+
+/* Whether the n bytes at p are all 0 (as all_zero). */
+static int bytes_zero(const unsigned char *p, size_t n)
+{
+	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
+}
+
+/*
+ * Append n values of code c to field f.  The column's own code is copied
+ * byte for byte (every value fits); another one is widened to int64 a
+ * block at a time and narrowed as fm_binary_writer_write does.
+ */
+static int bin_out_put_raw(struct fm_binary_writer *w, int f, const void *v,
+			   char c, size_t n, struct fm_error *err)
+{
+	struct bin_out *o = &w->out[f];
+	const unsigned char *p = v;
+	size_t es = fm_code_size(c);
+	int r;
+
+	if (c != o->code) {
+		int64_t tmp[1024];
+		for (size_t i = 0; i < n; ) {
+			size_t m = n - i < 1024 ? n - i : 1024;
+			for (size_t j = 0; j < m; j++)
+				tmp[j] = get_value(p + (i + j) * es, c);
+			if ((r = bin_out_put64(w, f, tmp, m, err)) < 0)
+				return r;
+			i += m;
+		}
+		return 0;
+	}
+	if (o->zeros && (r = bin_out_settle(w, f, err)) < 0)
+		return r;
+	size_t left = n * es;
+	if (!w->have_thread && left >= o->cap / 4) {
+		/* straight from the caller's memory */
+		if ((r = bin_out_flush(w, f, err)) < 0)
+			return r;
+		if (fm_write_all(o->fd, p, left) < 0)
+			return bin_write_failed(w, f, errno, err);
+		return 0;
+	}
+	while (left) {
+		size_t room = o->cap - o->len;
+		if (room < es) {
 			if ((r = bin_out_flush(w, f, err)) < 0)
 				return r;
-			if (fm_write_all(o->fd, v, b->n * 8) < 0)
-				return fm_error_set(err, FM_EIO, "%s/%s.%c: write: %s",
-						    w->dir, fm_field_name(f), o->code,
-						    strerror(errno));
 			continue;
 		}
-		while (i < b->n) {
-			char c = o->code;
-			size_t es = fm_code_size(c);
-			size_t room = (o->cap - o->len) / es;
-			size_t k = b->n - i < room ? b->n - i : room;
-			unsigned char *p = o->buf + o->len;
-			size_t j = 0;
+		size_t k = left < room ? left : room / es * es;
+		memcpy(o->buf + o->len, p, k);
+		o->len += k;
+		p += k;
+		left -= k;
+	}
+	return 0;
+}
 
-			if (room == 0) {
-				if ((r = bin_out_flush(w, f, err)) < 0)
-					return r;
-				continue;
-			}
-			switch (c) {
-			case 'B': for (; j < k && (uint64_t)v[i + j] <= UINT8_MAX; j++) p[j] = (uint8_t)v[i + j]; break;
-			case 'H': for (; j < k && (uint64_t)v[i + j] <= UINT16_MAX; j++) { uint16_t x = (uint16_t)v[i + j]; memcpy(p + 2 * j, &x, 2); } break;
-			case 'I': for (; j < k && (uint64_t)v[i + j] <= UINT32_MAX; j++) { uint32_t x = (uint32_t)v[i + j]; memcpy(p + 4 * j, &x, 4); } break;
-			case 'Q': case 'q': memcpy(p, v + i, k * 8); j = k; break;
-			default: for (; j < k && fm_code_holds(c, v[i + j]); j++) put_value(p + es * j, c, v[i + j]); break;
-			}
-			o->len += j * es;
-			i += j;
-			if (j < k) {
-				r = bin_out_widen(w, f, widen_code(c, v[i]), err);
-				if (r < 0)
-					return r;
-			}
+int fm_binary_writer_write_raw(struct fm_binary_writer *w,
+			       const struct fm_raw_batch *b, struct fm_error *err)
+{
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!(w->fields & FM_FIELD_BIT(f)))
+			continue;
+		const void *v = b->col[f];
+
+		if (b->n && (!v || bytes_zero(v, b->n * fm_code_size(b->code[f])))) {
+			w->out[f].zeros += b->n;     /* absent = zeros */
+			continue;
 		}
+		int r = bin_out_put_raw(w, f, v, b->code[f], b->n, err);
+		if (r < 0)
+			return r;
 	}
 	w->count += b->n;
 	return 0;

@@ -352,7 +352,7 @@ static void csv_close(struct fm_source *src)
 static const struct fm_source_ops csv_ops = {
 	csv_next, csv_skip, csv_position, csv_close,
 	NULL, NULL,  /* no late materialisation: text is decoded whole */
-	NULL,        /* no raw batches */
+	NULL, NULL,  /* no raw batches */
 };
 
 /* A csv source reading from path, or from fd when path is NULL. */

@@ -66,6 +66,16 @@ struct fm_source_ops {
 	 */
 	long (*next_raw)(struct fm_source *s, struct fm_raw_batch *b,
 			 size_t max, struct fm_error *err);
+	/*
+	 * gather in the columns' stored widths (NULL when a source does not
+	 * offer it; after next_cols, like gather): every column of the
+	 * source for the records idx[0..k) into bufs[f] (room for k 8-byte
+	 * values each), or with idx NULL for every record of that batch in
+	 * place.  dst's columns point at the values (struct fm_raw_batch).
+	 */
+	int (*gather_raw)(struct fm_source *s, const uint32_t *idx, size_t k,
+			  struct fm_raw_batch *dst, unsigned char *const *bufs,
+			  struct fm_error *err);
 };
 
 struct fm_source {
@@ -86,6 +96,14 @@ long fm_reader_next_cols(struct fm_reader *r, struct fm_batch *b, size_t max,
 int fm_reader_gather(struct fm_reader *r, const uint32_t *idx, size_t k,
 		     uint32_t fields, struct fm_batch *dst,
 		     struct fm_error *err);
+/*
+ * The current source's gather_raw (after fm_reader_next_cols); whether
+ * the reader's format offers it (binary).
+ */
+int fm_reader_gather_raw(struct fm_reader *r, const uint32_t *idx, size_t k,
+			 struct fm_raw_batch *dst, unsigned char *const *bufs,
+			 struct fm_error *err);
+int fm_reader_has_raw(const struct fm_reader *r);
 /*
  * fm_reader_next in stored widths (struct fm_raw_batch): FM_EINVAL when
  * the reader's format offers no such batches (only binary does).
@@ -318,6 +336,14 @@ void fm_tmpfile_discard(const char *tmpname);
 int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err);
 
 /*
+ * fm_writer_write of a raw batch, for writers that take them
+ * (fm_writer_takes_raw: binary output).
+ */
+int fm_writer_takes_raw(const struct fm_writer *w);
+int fm_writer_write_raw(struct fm_writer *w, const struct fm_raw_batch *b,
+			struct fm_error *err);
+
+/*
  * ---- writers of the two output formats (io-csv-write.c, io-binary.c) ----
  * threads: as in struct fm_writer_opts (1 = no thread of their own).
  */
@@ -336,6 +362,13 @@ int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 			  int threads, struct fm_error *err);
 int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 			   struct fm_error *err);
+/*
+ * Write a raw batch (struct fm_raw_batch, a NULL column = zeros): the
+ * same files as fm_binary_writer_write of its values widened to int64;
+ * columns already in the output's codes are copied as they are.
+ */
+int fm_binary_writer_write_raw(struct fm_binary_writer *w,
+			       const struct fm_raw_batch *b, struct fm_error *err);
 int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err);
 void fm_binary_writer_free(struct fm_binary_writer *w);
 

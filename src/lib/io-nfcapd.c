@@ -820,7 +820,7 @@ static void nfcapd_close(struct fm_source *src)
 static const struct fm_source_ops nfcapd_ops = {
 	nfcapd_next, nfcapd_skip, nfcapd_position, nfcapd_close,
 	NULL, NULL,  /* no late materialisation: records are decoded whole */
-	NULL,        /* no raw batches */
+	NULL, NULL,  /* no raw batches */
 };
 
 int fm_nfcapd_source_open(struct fm_source **out, const char *path,

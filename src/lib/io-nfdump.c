@@ -179,7 +179,7 @@ static void nfdump_close(struct fm_source *src)
 static const struct fm_source_ops nfdump_ops = {
 	nfdump_next, nfdump_skip, nfdump_position, nfdump_close,
 	NULL, NULL,  /* no late materialisation: text is decoded whole */
-	NULL,        /* no raw batches */
+	NULL, NULL,  /* no raw batches */
 };
 
 int fm_nfdump_source_open(struct fm_source **out, const char *path,

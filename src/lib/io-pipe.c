@@ -154,7 +154,7 @@ static void pipe_close(struct fm_source *src)
 static const struct fm_source_ops pipe_ops = {
 	pipe_next, pipe_skip, pipe_position, pipe_close,
 	NULL, NULL,  /* no late materialisation: text is decoded whole */
-	NULL,        /* no raw batches */
+	NULL, NULL,  /* no raw batches */
 };
 
 static int pipe_source_new(struct pipe_source **out, uint32_t fields,

@@ -365,6 +365,21 @@ int fm_reader_gather(struct fm_reader *r, const uint32_t *idx, size_t k,
 	return r->cur->ops->gather(r->cur, idx, k, fields, dst, err);
 }
 
+int fm_reader_gather_raw(struct fm_reader *r, const uint32_t *idx, size_t k,
+			 struct fm_raw_batch *dst, unsigned char *const *bufs,
+			 struct fm_error *err)
+{
+	if (!r->cur || !r->cur->ops->gather_raw)
+		return fm_error_set(err, FM_EINVAL,
+				    "internal error: raw gather without a binary batch");
+	return r->cur->ops->gather_raw(r->cur, idx, k, dst, bufs, err);
+}
+
+int fm_reader_has_raw(const struct fm_reader *r)
+{
+	return r->opts.format == FM_FORMAT_BINARY;
+}
+
 int64_t fm_reader_skip(struct fm_reader *r, int64_t n, struct fm_error *err)
 {
 	int64_t done = 0;

@@ -58,6 +58,23 @@ int fm_writer_write(struct fm_writer *w, const struct fm_batch *b,
 	return r;
 }
 
+int fm_writer_takes_raw(const struct fm_writer *w)
+{
+	return w->bin != NULL;
+}
+
+int fm_writer_write_raw(struct fm_writer *w, const struct fm_raw_batch *b,
+			struct fm_error *err)
+{
+	if (!w->bin)
+		return fm_error_set(err, FM_EINVAL,
+				    "internal error: raw batch for a text writer");
+	int r = fm_binary_writer_write_raw(w->bin, b, err);
+	if (r == 0)
+		w->count += b->n;
+	return r;
+}
+
 int fm_writer_commit(struct fm_writer *w, struct fm_error *err)
 {
 	return w->csv ? fm_csv_writer_commit(w->csv, err)

@@ -114,7 +114,16 @@ static long late_gather(struct fm_scan *s, struct fm_batch *in,
 	return (long)cnt;
 }
 
-long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err)
+/*
+ * Read on until a batch has records to emit: `in` (partial: only the
+ * columns `cols` where the source allows, else every column), of n
+ * records, of which records idx[from..from+cnt) are emitted (idx NULL:
+ * records from..from+cnt).  Returns cnt (> 0), 0 at the end, or an error.
+ */
+static long scan_select(struct fm_scan *s, int partial, uint32_t cols,
+			struct fm_batch *in,
+			const uint32_t **idx, size_t *from, size_t *n,
+			struct fm_error *err)
 {
 	if (!s->skipped) {
 		s->skipped = 1;
@@ -125,14 +134,13 @@ long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err)
 		}
 	}
 	while (s->in_left > 0 && s->out_left > 0) {
-		struct fm_batch in;
 		size_t max = s->in_left < FM_BATCH_CAP ? (size_t)s->in_left : FM_BATCH_CAP;
-		long n = s->early ? fm_reader_next_cols(s->reader, &in, max, s->early, err)
-				  : fm_reader_next(s->reader, &in, max, err);
-		if (n <= 0)
-			return n;
-		s->in_left -= n;
-		s->nread += (uint64_t)n;
+		long got = partial ? fm_reader_next_cols(s->reader, in, max, cols, err)
+				   : fm_reader_next(s->reader, in, max, err);
+		if (got <= 0)
+			return got;
+		s->in_left -= got;
+		s->nread += (uint64_t)got;
 		if (s->progress) {
 			uint64_t done, total;
 			fm_reader_position(s->reader, &done, &total);
@@ -140,48 +148,61 @@ long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err)
 				return fm_error_set(err, FM_ECANCEL, "cancelled");
 		}
 
-		size_t k = (size_t)n;
-		const uint32_t *idx = NULL;
+		size_t k = (size_t)got;
+		*idx = NULL;
 		if (s->sel) {
-			long m = s->sel->select(s->sel->ctx, &in, s->idx, err);
+			long m = s->sel->select(s->sel->ctx, in, s->idx, err);
 			if (m < 0)
 				return m;
 			k = (size_t)m;
-			if (k < (size_t)n)
-				idx = s->idx;
+			if (k < (size_t)got)
+				*idx = s->idx;
 		}
 		/* skip_out and count_out over the kept records */
-		size_t from = 0;
+		size_t d = 0;
 		if (s->skip_out_left > 0) {
-			size_t d = (int64_t)k < s->skip_out_left ? k : (size_t)s->skip_out_left;
+			d = (int64_t)k < s->skip_out_left ? k : (size_t)s->skip_out_left;
 			s->skip_out_left -= (int64_t)d;
-			from = d;
 		}
-		size_t cnt = k - from;
+		size_t cnt = k - d;
 		if ((int64_t)cnt > s->out_left)
 			cnt = (size_t)s->out_left;
 		if (cnt == 0)
 			continue;
 		s->out_left -= (int64_t)cnt;
 		s->nemitted += cnt;
-		uint32_t rest = s->fields & ~in.fields;
-		if (rest)
-			return late_gather(s, &in, idx, from, cnt, (size_t)n, rest, b, err);
-		if (!idx && from == 0 && cnt == (size_t)n) {
-			*b = in;          /* pass through */
-			return (long)cnt;
-		}
-		if (idx) {
-			fm_batch_gather(&s->own, &in, idx + from, cnt);
-		} else {
-			fm_batch_copy_range(&s->own, &in, from, cnt);
-		}
-		*b = s->own;
-		b->store = NULL;
+		*from = d;
+		*n = (size_t)got;
 		return (long)cnt;
 	}
-	memset(b, 0, sizeof(*b));
 	return 0;
+}
+
+long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err)
+{
+	struct fm_batch in;
+	const uint32_t *idx;
+	size_t from, n;
+	long cnt = scan_select(s, s->early != 0, s->early, &in, &idx, &from, &n, err);
+
+	if (cnt <= 0) {
+		memset(b, 0, sizeof(*b));
+		return cnt;
+	}
+	uint32_t rest = s->fields & ~in.fields;
+	if (rest)
+		return late_gather(s, &in, idx, from, (size_t)cnt, n, rest, b, err);
+	if (!idx && from == 0 && (size_t)cnt == n) {
+		*b = in;          /* pass through */
+		return cnt;
+	}
+	if (idx)
+		fm_batch_gather(&s->own, &in, idx + from, (size_t)cnt);
+	else
+		fm_batch_copy_range(&s->own, &in, from, (size_t)cnt);
+	*b = s->own;
+	b->store = NULL;
+	return cnt;
 }
 
 void fm_scan_counts(const struct fm_scan *s, uint64_t *read, uint64_t *emitted)
@@ -202,6 +223,52 @@ void fm_scan_free(struct fm_scan *s)
 	free(s);
 }
 
+/*
+ * fm_scan_copy from binary input to binary output: each batch is read
+ * with the selector's columns alone (none without one), and every column
+ * of the records it keeps then goes from the input's maps into the
+ * output's buffers in its stored width (fm_reader_gather_raw into the
+ * scan's own batch memory, fm_writer_write_raw), without being widened
+ * to int64 and narrowed back.
+ */
+static int scan_copy_raw(struct fm_scan *s, struct fm_writer *w,
+			 uint64_t *written, struct fm_error *err)
+{
+	unsigned char *bufs[FM_NFIELDS] = { 0 };
+	uint32_t cols = s->sel ? s->sel->fields : 0;
+	long cnt;
+
+	for (int f = 0; f < FM_NFIELDS; f++)
+		if (s->fields & FM_FIELD_BIT(f))
+			bufs[f] = (unsigned char *)fm_batch_mut(&s->own, f);
+	for (;;) {
+		struct fm_batch in;
+		struct fm_raw_batch rb;
+		const uint32_t *idx;
+		size_t from, n;
+		int r;
+
+		if ((cnt = scan_select(s, 1, cols, &in, &idx, &from, &n, err)) <= 0)
+			break;
+		if (!idx && from == 0 && (size_t)cnt == n) {
+			r = fm_reader_gather_raw(s->reader, NULL, n, &rb, bufs, err);
+		} else {
+			if (!idx) {
+				for (size_t j = 0; j < (size_t)cnt; j++)
+					s->idx[j] = (uint32_t)(from + j);
+				idx = s->idx;
+			} else {
+				idx += from;
+			}
+			r = fm_reader_gather_raw(s->reader, idx, (size_t)cnt, &rb, bufs, err);
+		}
+		if (r < 0 || (r = fm_writer_write_raw(w, &rb, err)) < 0)
+			return r;
+		*written += (uint64_t)cnt;
+	}
+	return (int)cnt;
+}
+
 int fm_scan_copy(struct fm_scan *s, struct fm_writer *w, uint64_t *written,
 		 struct fm_error *err)
 {
@@ -209,6 +276,8 @@ int fm_scan_copy(struct fm_scan *s, struct fm_writer *w, uint64_t *written,
 	long n;
 
 	*written = 0;
+	if (fm_writer_takes_raw(w) && fm_reader_has_raw(s->reader))
+		return scan_copy_raw(s, w, written, err);
 	while ((n = fm_scan_next(s, &b, err)) > 0) {
 		int r = fm_writer_write(w, &b, err);
 		if (r < 0)

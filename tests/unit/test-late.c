@@ -7,6 +7,10 @@
  * both must emit the same records, over binary inputs with every type
  * code, a missing field file, several inputs, several batches, batches
  * kept whole / dropped whole / thinned, and the four cutting counters.
+ * The same for fm_scan_copy from binary to binary, which moves the kept
+ * records in their stored widths (fm_reader_gather_raw,
+ * fm_writer_write_raw): its output directory must be byte for byte the
+ * one the int64 path (fm_scan_next + fm_writer_write) writes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,11 +209,185 @@ static void test_late_bad_real(void **state)
 	fm_scan_free(s);
 }
 
+/*
+ * Copy paths to the binary directory out with fm_scan_copy (raw: binary
+ * in and out) or through int64 batches (fm_scan_next + fm_writer_write);
+ * sel_fields 0: no selector.  Returns the records written.
+ */
+static uint64_t copy_dir(const char *const *paths, size_t np, uint32_t fields,
+			 const struct fm_cut *cut, uint32_t sel_fields,
+			 int threads, int raw, const char *out)
+{
+	struct sel_ctx ctx = { 0 };
+	struct fm_selector sel = { sel_fields, select_mixed, &ctx };
+	struct fm_scan_opts so;
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .threads = threads };
+	struct fm_scan *s;
+	struct fm_writer *w;
+	struct fm_error err;
+	uint64_t written = 0;
+	struct fm_batch b;
+	long n;
+
+	memset(&so, 0, sizeof(so));
+	so.reader.format = FM_FORMAT_BINARY;
+	so.reader.fields = fields;
+	so.cut = *cut;
+	so.selector = sel_fields ? &sel : NULL;
+	assert_int_equal(tu_system("rm -rf '%s'", out), 0);
+	assert_int_equal(fm_scan_open(&s, &so, paths, np, &err), 0);
+	assert_int_equal(fm_writer_open(&w, &wo, out, &err), 0);
+	if (raw) {
+		if (fm_scan_copy(s, w, &written, &err) < 0)
+			fail_msg("copy: %s", err.msg);
+	} else {
+		while ((n = fm_scan_next(s, &b, &err)) > 0) {
+			if (fm_writer_write(w, &b, &err) < 0)
+				fail_msg("write: %s", err.msg);
+			written += (uint64_t)n;
+		}
+		if (n < 0)
+			fail_msg("scan: %s", err.msg);
+	}
+	if (fm_writer_commit(w, &err) < 0)
+		fail_msg("commit: %s", err.msg);
+	fm_writer_free(w);
+	fm_scan_free(s);
+	return written;
+}
+
+/*
+ * A binary directory in the writer's own codes (the raw copy's byte for
+ * byte case) of n random records, with zero stretches: field `zero` is 0
+ * in the first 1.5 batches, FM_SA2 in the first batch but for its last
+ * record; field FM_INIF over 2^16 from record n/2 on (the output column
+ * widens midway).
+ */
+static void make_native_dir(const char *dir, size_t n, int zero, uint64_t seed)
+{
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY };
+	struct fm_writer *w;
+	struct fm_batch b;
+	struct fm_error err;
+
+	assert_int_equal(tu_system("rm -rf '%s'", dir), 0);
+	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);
+	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, FM_BATCH_CAP), 0);
+	for (size_t base = 0; base < n; base += FM_BATCH_CAP) {
+		size_t m = n - base < FM_BATCH_CAP ? n - base : FM_BATCH_CAP;
+		for (size_t i = 0; i < m; i++) {
+			tu_random_record(&b, i, &seed);
+			if (base + i < FM_BATCH_CAP * 3 / 2)
+				fm_batch_mut(&b, zero)[i] = 0;
+			/* (random IPv4 records have sa2 = 0) */
+			fm_batch_mut(&b, FM_SA2)[i] = base + i < FM_BATCH_CAP - 1 ? 0 : 7;
+			if (base + i >= n / 2)
+				fm_batch_mut(&b, FM_INIF)[i] = 70000 + (int64_t)i;
+		}
+		b.n = m;
+		if (fm_writer_write(w, &b, &err) < 0)
+			fail_msg("write: %s", err.msg);
+	}
+	assert_int_equal(fm_writer_commit(w, &err), 0);
+	fm_writer_free(w);
+	fm_batch_release(&b);
+}
+
+static void test_raw_copy_vs_int64(void **state)
+{
+	const char *d[4] = { tu_path("raw1"), tu_path("raw2"), tu_path("raw3"),
+			     tu_path("raw4") };
+	char p[4][1024], oraw[1024], o64[1024];
+	const char *all4[4] = { p[0], p[1], p[2], p[3] };
+	const char *native[1] = { p[3] };
+	const uint32_t sel_sets[] = { 0, FM_FIELD_BIT(FM_PROT) | FM_FIELD_BIT(FM_SP) };
+	const uint32_t field_sets[] = {
+		FM_ALL_FIELDS,
+		FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_FIRST) | FM_FIELD_BIT(FM_DP),
+	};
+	const struct fm_cut cuts[] = {
+		{ 0, FM_UNLIMITED, 0, FM_UNLIMITED },
+		{ 100, 40000, 3, 9000 },
+		{ FM_BATCH_CAP + 1, FM_UNLIMITED, FM_BATCH_CAP, FM_UNLIMITED },
+	};
+	int checked = 0;
+
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		snprintf(p[i], sizeof(p[i]), "%s", d[i]);
+	snprintf(oraw, sizeof(oraw), "%s", tu_path("out-raw"));
+	snprintf(o64, sizeof(o64), "%s", tu_path("out-int64"));
+	/* every type code, a missing file, codes unlike the writer's */
+	make_dir(p[0], 3 * FM_BATCH_CAP + 123, 0, FM_DA2, 11);
+	make_dir(p[1], 1000, 5, -1, 12);
+	make_dir(p[2], FM_BATCH_CAP, 9, FM_PACKETS, 13);
+	make_native_dir(p[3], 4 * FM_BATCH_CAP + 77, FM_SA3, 14);
+	for (int inputs = 0; inputs < 2; inputs++)
+		for (size_t ss = 0; ss < 2; ss++)
+			for (size_t fs = 0; fs < 2; fs++)
+				for (size_t c = 0; c < 3; c++)
+					for (int th = 0; th < 2; th++) {
+						const char *const *paths = inputs ? all4 : native;
+						size_t np = inputs ? 4 : 1;
+						uint64_t a = copy_dir(paths, np, field_sets[fs], &cuts[c],
+								      sel_sets[ss], th, 1, oraw);
+						uint64_t b = copy_dir(paths, np, field_sets[fs], &cuts[c],
+								      sel_sets[ss], th, 0, o64);
+						assert_true(a > 0);
+						assert_int_equal(a, b);
+						if (tu_system("diff -r '%s' '%s' >&2", oraw, o64) != 0)
+							fail_msg("inputs %d selector %zu fields %zu cut %zu threads %d: outputs differ",
+								 inputs, ss, fs, c, th);
+						checked++;
+					}
+	assert_int_equal(checked, 48);
+}
+
+/* The raw copy reports a bad real value like the int64 path. */
+static void test_raw_copy_bad_real(void **state)
+{
+	const char *d = tu_path("rawbad");
+	const char *paths[1] = { d };
+	struct fm_scan_opts so;
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY };
+	struct fm_scan *s;
+	struct fm_writer *w;
+	struct fm_error err;
+	uint64_t written;
+	char path[1024];
+	double nan = 0.0 / 0.0;
+
+	(void)state;
+	make_dir(d, 100, 0, -1, 5);
+	assert_int_equal(tu_system("rm -f '%s'/octets.*", d), 0);
+	snprintf(path, sizeof(path), "%s/octets.d", d);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	for (int i = 0; i < 100; i++) {
+		double v = i == 50 ? nan : (double)i;
+		fwrite(&v, 8, 1, fp);
+	}
+	assert_int_equal(fclose(fp), 0);
+	memset(&so, 0, sizeof(so));
+	so.reader.format = FM_FORMAT_BINARY;
+	so.reader.fields = FM_ALL_FIELDS;
+	fm_cut_init(&so.cut);
+	assert_int_equal(fm_scan_open(&s, &so, paths, 1, &err), 0);
+	assert_int_equal(fm_writer_open(&w, &wo, tu_path("rawbad-out"), &err), 0);
+	assert_true(fm_scan_copy(s, w, &written, &err) < 0);
+	assert_non_null(strstr(err.msg, "record 51"));
+	assert_non_null(strstr(err.msg, "octets"));
+	fm_writer_free(w);
+	fm_scan_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_late_vs_plain),
 		cmocka_unit_test(test_late_bad_real),
+		cmocka_unit_test(test_raw_copy_vs_int64),
+		cmocka_unit_test(test_raw_copy_bad_real),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
