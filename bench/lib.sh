@@ -8,10 +8,15 @@
 # machine that hands freed memory back to its host (free page reporting),
 # the first touch of fresh pages, such as a new output file's page cache,
 # also costs a fault on the host, so single runs vary a lot; the best and
-# the median say more.
+# the median say more.  One untimed run comes first: this VM's kernel
+# pages out memory left idle for about a minute (DAMON
+# proactive reclaim, up to 128 MB/s), so an input read a while ago may
+# be gone from the page cache.
 best() {
   local label=$1 n=$2 out=$3; shift 3
   local i
+  [ "$out" = /dev/null ] || rm -rf "$out"
+  "$@" > /dev/null 2>&1 || true
   for i in $(seq "${RUNS:-5}"); do
     [ "$out" = /dev/null ] || rm -rf "$out"
     "$RS" "$label" "$n" "$@"
