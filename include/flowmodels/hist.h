@@ -68,9 +68,7 @@ struct fm_hist_opts {
 	uint64_t min_per_thread;          /* records a thread needs at least
 					   * (0 = 65536; tests use 1) */
 	uint64_t rate_chunk;              /* records per chunk of the threaded
-					   * rate_sum mode (0 = about 32 chunks
-					   * per thread, 64 Ki .. 256 Ki
-					   * records) */
+					   * rate_sum mode (0 = 32 Ki) */
 	const struct fm_filter *filter;   /* fm_hist_add_binary: keep only the
 					   * records it selects (each thread
 					   * evaluates it with a run of its own);

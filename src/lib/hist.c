@@ -1687,8 +1687,14 @@ maps:
 
 /* ---- the multi-threaded binary path ---- */
 
-/* Records per chunk of the threaded rate_sum mode, at least. */
-#define RATE_CHUNK ((uint64_t)FM_BATCH_CAP * 4)
+/*
+ * Records per chunk of the threaded rate_sum mode: small enough that the
+ * chunks' lists (17 bytes a rate) take little fresh memory, whose first
+ * touch is dear on a virtual machine, and that the threads finish at
+ * about the same time; large enough that handing chunks out costs
+ * little.
+ */
+#define RATE_CHUNK ((uint64_t)FM_BATCH_CAP * 2)
 
 /*
  * The rate_sum mode's shared state (see worker_chunks): chunks of C
@@ -2214,16 +2220,8 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	}
 	interleaved = interleaved && started > 1;
 	if (interleaved) {
-		/*
-		 * Chunks of 64 Ki .. 256 Ki records, about 32 per thread (the
-		 * last chunks decide how evenly the threads finish), two
-		 * buffers (17 bytes a record) per thread and two more.
-		 */
-		uint64_t C = n / ((uint64_t)started * 32) + 1;
-		if (C < RATE_CHUNK)
-			C = RATE_CHUNK;
-		if (C > 4 * RATE_CHUNK)
-			C = 4 * RATE_CHUNK;
+		/* two buffers (17 bytes a record) per thread and two more */
+		uint64_t C = RATE_CHUNK;
 		if (h->o.rate_chunk)
 			C = h->o.rate_chunk;
 		pipe.C = C;
