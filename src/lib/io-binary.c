@@ -438,9 +438,9 @@ static int gather_fields(struct binary_source *s, const uint32_t *idx, size_t k,
 
 /*
  * The raw gather of the given fields (one thread's share): the kept
- * records of the last batch in their stored widths into bufs[f]; real
- * columns as the int64 values next_cols converted (s->store), missing
- * ones as zeros.
+ * records idx[0..k) of the last batch in their stored widths into
+ * bufs[f], or with idx NULL every record of it in place; real columns as
+ * the int64 values next_cols converted (s->store), missing ones as zeros.
  */
 static void gather_raw_fields(struct binary_source *s, const uint32_t *idx,
 			      size_t k, uint32_t fields,
@@ -450,20 +450,22 @@ static void gather_raw_fields(struct binary_source *s, const uint32_t *idx,
 		if (!(fields & FM_FIELD_BIT(f)))
 			continue;
 		const struct bin_col *c = &s->col[f];
+		dst->code[f] = 'q';
 		if (!c->map) {
 			dst->col[f] = s->zeros;
-			dst->code[f] = 'q';
 		} else if (fm_code_is_real(c->code)) {
 			const int64_t *v = s->store.col[f];
 			int64_t *d = (int64_t *)bufs[f];
-			for (size_t j = 0; j < k; j++)
-				d[j] = v[idx[j]];
-			dst->col[f] = d;
-			dst->code[f] = 'q';
+			if (idx)
+				for (size_t j = 0; j < k; j++)
+					d[j] = v[idx[j]];
+			dst->col[f] = idx ? d : v;
 		} else {
-			gather_stored(c, s->last_pos, idx, k, bufs[f]);
-			dst->col[f] = bufs[f];
 			dst->code[f] = c->code;
+			if (idx)
+				gather_stored(c, s->last_pos, idx, k, bufs[f]);
+			dst->col[f] = idx ? (const void *)bufs[f]
+					  : c->map + s->last_pos * c->esize;
 		}
 	}
 }
@@ -575,22 +577,7 @@ static int binary_gather_raw(struct fm_source *src, const uint32_t *idx,
 	dst->n = k;
 	if (idx)
 		return gather_split(s, idx, k, s->fields, NULL, dst, bufs, err);
-	/* every record of the batch: in place (real columns as converted) */
-	for (int f = 0; f < FM_NFIELDS; f++) {
-		if (!(s->fields & FM_FIELD_BIT(f)))
-			continue;
-		const struct bin_col *c = &s->col[f];
-		if (!c->map) {
-			dst->col[f] = s->zeros;
-			dst->code[f] = 'q';
-		} else if (fm_code_is_real(c->code)) {
-			dst->col[f] = s->store.col[f];
-			dst->code[f] = 'q';
-		} else {
-			dst->col[f] = c->map + s->last_pos * c->esize;
-			dst->code[f] = c->code;
-		}
-	}
+	gather_raw_fields(s, NULL, k, s->fields, dst, bufs);
 	return 0;
 }
 
