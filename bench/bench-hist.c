@@ -79,10 +79,22 @@ static int run(const char *dir, const char *label, enum fm_hist_x x, int b,
 
 int main(int argc, char **argv)
 {
-	static const enum fm_hist_col extra[] = {
-		FM_HIST_COL_DURATION, FM_HIST_COL_RATE, FM_HIST_COL_AGGS
+	/* the extra columns alone and in pairs show what each one costs */
+	static const struct {
+		const char *label;
+		enum fm_hist_col cols[3];
+		size_t n;
+	} extras[] = {
+		{ "-x length -b 12 -c duration", { FM_HIST_COL_DURATION }, 1 },
+		{ "-x length -b 12 -c aggs", { FM_HIST_COL_AGGS }, 1 },
+		{ "-x length -b 12 -c rate", { FM_HIST_COL_RATE }, 1 },
+		{ "-x length -b 12 -c duration -c aggs",
+		  { FM_HIST_COL_DURATION, FM_HIST_COL_AGGS }, 2 },
+		{ "-x length -b 12 -c duration -c rate",
+		  { FM_HIST_COL_DURATION, FM_HIST_COL_RATE }, 2 },
+		{ "-x length -b 12 -c duration -c rate -c aggs",
+		  { FM_HIST_COL_DURATION, FM_HIST_COL_RATE, FM_HIST_COL_AGGS }, 3 },
 	};
-	static const enum fm_hist_col dur_only[] = { FM_HIST_COL_DURATION };
 	int reps = argc > 2 ? atoi(argv[2]) : 5;
 	int threads = argc > 3 ? atoi(argv[3]) : 0;
 	int r = 0;
@@ -96,18 +108,9 @@ int main(int argc, char **argv)
 		r |= run(argv[1], "-x length -b 12", FM_HIST_X_LENGTH, 12, NULL, 0, th, reps);
 		r |= run(argv[1], "-x size -b 12", FM_HIST_X_SIZE, 12, NULL, 0, th, reps);
 		r |= run(argv[1], "-x length -b 0", FM_HIST_X_LENGTH, 0, NULL, 0, th, reps);
-		r |= run(argv[1], "-x length -b 12 -c duration", FM_HIST_X_LENGTH, 12,
-			 dur_only, 1, th, reps);
-		r |= run(argv[1], "-x length -b 12 -c duration -c rate -c aggs",
-			 FM_HIST_X_LENGTH, 12, extra, 3, th, reps);
-		{ static const enum fm_hist_col da[] = { FM_HIST_COL_DURATION, FM_HIST_COL_AGGS };
-		  static const enum fm_hist_col dr[] = { FM_HIST_COL_DURATION, FM_HIST_COL_RATE };
-		  static const enum fm_hist_col ag[] = { FM_HIST_COL_AGGS };
-		  static const enum fm_hist_col ra[] = { FM_HIST_COL_RATE };
-		r |= run(argv[1], "-c duration -c aggs", FM_HIST_X_LENGTH, 12, da, 2, th, reps);
-		r |= run(argv[1], "-c duration -c rate", FM_HIST_X_LENGTH, 12, dr, 2, th, reps);
-		r |= run(argv[1], "-c aggs", FM_HIST_X_LENGTH, 12, ag, 1, th, reps);
-		r |= run(argv[1], "-c rate", FM_HIST_X_LENGTH, 12, ra, 1, th, reps); }
+		for (size_t e = 0; e < sizeof(extras) / sizeof(*extras); e++)
+			r |= run(argv[1], extras[e].label, FM_HIST_X_LENGTH, 12,
+				 extras[e].cols, extras[e].n, th, reps);
 		r |= run(argv[1], "-x duration -b 12", FM_HIST_X_DURATION, 12, NULL, 0, th, reps);
 		r |= run(argv[1], "-x rate -b 12", FM_HIST_X_RATE, 12, NULL, 0, th, reps);
 	}
