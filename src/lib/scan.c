@@ -12,7 +12,9 @@
  * (fm_reader_next_cols); the other columns are then fetched for the kept
  * records alone (fm_reader_gather), straight from the source's memory for
  * binary input.  Sources that decode whole records (text formats) return
- * every column at once and take the plain path.
+ * every column at once and take the plain path.  fm_scan_copy from binary
+ * to binary goes further: the kept records move in their stored widths,
+ * never as int64 (scan_copy_raw).
  */
 #include <stdlib.h>
 #include <string.h>
