@@ -958,6 +958,33 @@ avx_dur(const int64_t *P, const int64_t *F, const int64_t *FM,
 	return (uint64_t)_mm512_reduce_or_epi64(big);
 }
 
+/*
+ * avx_dur straight from the stored columns when first and last are 'I'
+ * and their milliseconds 'H' (the writer's codes): no widened copies, and
+ * no range check (values of 32 bits cannot make a duration overflow).
+ */
+__attribute__((target(AVX512_TARGET))) static inline void
+avx_dur_IH(const int64_t *P, const uint32_t *F, const uint16_t *FM,
+	   const uint32_t *L, const uint16_t *LM, int64_t *dur, uint64_t *od)
+{
+	const __m512i one = _mm512_set1_epi64(1), k1000 = _mm512_set1_epi64(1000);
+	__m512i vod = _mm512_setzero_si512();
+
+	for (size_t i = 0; i < BLK; i += 8) {
+		__m512i l = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(L + i)));
+		__m512i f = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(F + i)));
+		__m512i lm = _mm512_cvtepu16_epi64(_mm_loadu_si128((const void *)(LM + i)));
+		__m512i fm = _mm512_cvtepu16_epi64(_mm_loadu_si128((const void *)(FM + i)));
+		__m512i t = _mm512_sub_epi64(_mm512_add_epi64(
+				_mm512_mullo_epi64(_mm512_sub_epi64(l, f), k1000), lm), fm);
+		__mmask8 many = _mm512_cmpneq_epi64_mask(_mm512_loadu_si512(P + i), one);
+		__m512i d = _mm512_maskz_mov_epi64(many, t);
+		_mm512_storeu_si512(dur + i, d);
+		vod = _mm512_or_si512(vod, _mm512_abs_epi64(d));
+	}
+	*od |= (uint64_t)_mm512_reduce_or_epi64(vod);
+}
+
 /* Rates of operands that are exact doubles; returns nonzero when some are not. */
 __attribute__((target(AVX512_TARGET))) static inline int
 avx_rate(const int64_t *O, const int64_t *dur, double *rate)
@@ -1083,13 +1110,15 @@ avx_idx(const int64_t *X, const int64_t *P, const int64_t *O, int b,
 /*
  * Add a full block into 64-bit rows of stride 8 (64-byte aligned, one
  * cache line each): flows, packets, octets, column 3 (V3) and column 4
- * (V4; NULL = none) in one 512-bit add per record.  Eight records' values
+ * (V4; NULL = none) in one 512-bit add per record; A32, when not NULL,
+ * gives column a_col (aggs stored as 'I') instead.  Eight records' values
  * are transposed into their rows' layout with two unpacks and a permute
  * each.
  */
 __attribute__((target(AVX512_TARGET))) static inline void
 avx_rows(uint64_t *small, const uint64_t *idx, const int64_t *P,
-	 const int64_t *O, const int64_t *V3, const int64_t *V4)
+	 const int64_t *O, const int64_t *V3, const int64_t *V4,
+	 const uint32_t *A32, int a_col)
 {
 	const __m512i one = _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, 1);
 	const __m512i zero = _mm512_setzero_si512();
@@ -1105,6 +1134,13 @@ avx_rows(uint64_t *small, const uint64_t *idx, const int64_t *P,
 		__m512i p = _mm512_loadu_si512(P + i), o = _mm512_loadu_si512(O + i);
 		__m512i v3 = V3 ? _mm512_loadu_si512(V3 + i) : zero;
 		__m512i v4 = V4 ? _mm512_loadu_si512(V4 + i) : zero;
+		if (A32) {
+			__m512i a = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(A32 + i)));
+			if (a_col == 3)
+				v3 = a;
+			else
+				v4 = a;
+		}
 		__m512i ev = _mm512_unpacklo_epi64(p, o), od = _mm512_unpackhi_epi64(p, o);
 		__m512i ev34 = _mm512_unpacklo_epi64(v3, v4), od34 = _mm512_unpackhi_epi64(v3, v4);
 		for (int k = 0; k < 4; k++) {
@@ -1208,12 +1244,29 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 	uint64_t *restrict idx = k->idx;
 	const int64_t *P = col64(g, IN_P, o, m, k->w[IN_P]);
 	const int64_t *O = col64(g, IN_O, o, m, k->w[IN_O]);
-	const int64_t *A = need_aggs ? col64(g, IN_A, o, m, k->w[IN_A]) : NULL;
+	/*
+	 * In AVX-512 blocks, columns in the writer's codes (first and last
+	 * 'I', their milliseconds 'H', aggs 'I') are read where they lie
+	 * instead of being widened first; A then stays NULL until a slow
+	 * path needs it.
+	 */
+	const int dur_ih = vec && g->code[IN_F] == 'I' && g->code[IN_L] == 'I' &&
+			   g->code[IN_FM] == 'H' && g->code[IN_LM] == 'H';
+	const uint32_t *A32 = vec && need_aggs && g->code[IN_A] == 'I' ?
+			      (const uint32_t *)g->p[IN_A] + o : NULL;
+	const int64_t *A = need_aggs && !A32 ? col64(g, IN_A, o, m, k->w[IN_A]) : NULL;
 	int slow = 0, have_mx = 0;
 	/* ORs of the magnitudes (for the 64-bit rows), largest index */
 	uint64_t op = 0, oo = 0, od = 0, oa = 0, mx = 0;
 
-	if (need_dur) {
+	if (need_dur && dur_ih) {
+#ifdef HAVE_BMI2_CLONE
+		avx_dur_IH(P, (const uint32_t *)g->p[IN_F] + o,
+			   (const uint16_t *)g->p[IN_FM] + o,
+			   (const uint32_t *)g->p[IN_L] + o,
+			   (const uint16_t *)g->p[IN_LM] + o, dur, &od);
+#endif
+	} else if (need_dur) {
 		const int64_t *F = col64(g, IN_F, o, m, k->w[IN_F]);
 		const int64_t *FM = col64(g, IN_FM, o, m, k->w[IN_FM]);
 		const int64_t *L = col64(g, IN_L, o, m, k->w[IN_L]);
@@ -1380,6 +1433,8 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		ro->all_dense = 0;
 	}
 	if (slow) {
+		if (A32)
+			A = col64(g, IN_A, o, m, k->w[IN_A]);
 		a->dense_used = 1;
 		for (size_t i = 0; i < m; i++) {
 			int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
@@ -1402,7 +1457,9 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 				oo |= (uint64_t)O[i];
 			}
 		/* od: the duration pass (need_dur when cd >= 0) */
-		if (ca >= 0)
+		if (ca >= 0 && A32)
+			oa = UINT32_MAX;   /* a bound is enough */
+		else if (ca >= 0)
 			for (size_t i = 0; i < m; i++)
 				oa |= mag64(A[i]);
 		int fits = small_room(h, a, m, op, oo, od, oa);
@@ -1417,7 +1474,7 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 			if (vec) {
 				/* column 3 (duration or aggs) and 4 (aggs) */
 				const int64_t *V3 = cd == 3 ? dur : ca == 3 ? A : NULL;
-				avx_rows(small, idx, P, O, V3, ncol == 5 ? A : NULL);
+				avx_rows(small, idx, P, O, V3, ncol == 5 ? A : NULL, A32, ca);
 			} else
 #endif
 			if (cd >= 0 && ca >= 0) {
@@ -1450,6 +1507,8 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		} else {
 			/* this block alone could wrap: 128-bit rows */
 			i128 *dense = a->dense;
+			if (A32)
+				A = col64(g, IN_A, o, m, k->w[IN_A]);
 			a->dense_used = 1;
 			for (size_t i = 0; i < m; i++) {
 				i128 *e = dense + idx[i] * (uint64_t)ncol;
