@@ -289,17 +289,13 @@ static void test_writer_codes(void **state)
 {
 	struct rec *r = calloc(NREC, sizeof(*r));
 	const char *dir = tu_path("narrow.bin");
-	char path[4096];
-	struct stat st;
 
 	(void)state;
 	make_records(r, NREC, 11, 0);
 	write_with_writer(dir, r, NREC);
 	/* the narrow default codes really are what the raw path reads */
-	snprintf(path, sizeof(path), "%s/first.I", dir);
-	assert_int_equal(stat(path, &st), 0);
-	snprintf(path, sizeof(path), "%s/last_ms.H", dir);
-	assert_int_equal(stat(path, &st), 0);
+	assert_true(tu_exists(dir, "first.I"));
+	assert_true(tu_exists(dir, "last_ms.H"));
 	check_dir(dir, r, 1, 1);
 	free(r);
 }
@@ -308,17 +304,13 @@ static void test_wide_codes(void **state)
 {
 	struct rec *r = calloc(NREC, sizeof(*r));
 	const char *dir = tu_path("wide.bin");
-	char path[4096];
-	struct stat st;
 
 	(void)state;
 	make_records(r, NREC, 12, 1);
 	write_with_writer(dir, r, NREC);
 	/* first and last widened to 64 bits (q or Q) */
-	snprintf(path, sizeof(path), "%s/first.I", dir);
-	assert_int_not_equal(stat(path, &st), 0);
-	snprintf(path, sizeof(path), "%s/last.I", dir);
-	assert_int_not_equal(stat(path, &st), 0);
+	assert_false(tu_exists(dir, "first.I"));
+	assert_false(tu_exists(dir, "last.I"));
 	check_dir(dir, r, 0, 0);
 	free(r);
 }

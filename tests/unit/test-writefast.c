@@ -177,18 +177,6 @@ static void check_read_back(const char *dir, const struct fm_batch *want,
 	fm_batch_release(&got);
 }
 
-static int exists(const char *dir, const char *file)
-{
-	char path[1024];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fp = fopen(path, "rb");
-	if (fp)
-		fclose(fp);
-	return fp != NULL;
-}
-
 static void test_binary_narrowing(void **state)
 {
 	const size_t n = FM_BATCH_CAP + 1000;
@@ -217,11 +205,11 @@ static void test_binary_narrowing(void **state)
 	assert_int_equal(fm_writer_write(w, &b, &err), 0);
 	assert_int_equal(fm_writer_commit(w, &err), 0);
 	fm_writer_free(w);
-	assert_true(exists(dir, "prot.H"));
-	assert_true(exists(dir, "sp.I"));
-	assert_true(exists(dir, "dp.H"));
-	assert_true(exists(dir, "inif.i"));
-	assert_true(exists(dir, "first.Q"));
+	assert_true(tu_exists(dir, "prot.H"));
+	assert_true(tu_exists(dir, "sp.I"));
+	assert_true(tu_exists(dir, "dp.H"));
+	assert_true(tu_exists(dir, "inif.i"));
+	assert_true(tu_exists(dir, "first.Q"));
 	check_read_back(dir, &b, n);
 	fm_batch_release(&b);
 }

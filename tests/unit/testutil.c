@@ -150,6 +150,15 @@ void tu_random_csv(const char *path, int n, uint64_t seed,
 	fm_batch_release(&b);
 }
 
+int tu_exists(const char *dir, const char *file)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return stat(path, &st) == 0;
+}
+
 int tu_system(const char *fmt, ...)
 {
 	char cmd[8192];

@@ -40,6 +40,8 @@ struct tu_totals {
  */
 void tu_random_csv(const char *path, int n, uint64_t seed,
 		   struct tu_totals *tot);
+/* Whether the file dir/file exists (anything stat() finds). */
+int tu_exists(const char *dir, const char *file);
 /* Run a shell command; returns its exit status. */
 int tu_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
