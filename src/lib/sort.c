@@ -104,6 +104,14 @@ static inline __attribute__((always_inline)) uint64_t map_key(const unsigned cha
 	}
 }
 
+/*
+ * X(code) for every code map_key reads: switches that compile a loop once
+ * per code (map_key then inlined with a constant code) list them so.
+ */
+#define FOR_EACH_CODE(X) \
+	X('B') X('b') X('H') X('h') X('I') X('i') \
+	X('L') X('Q') X('l') X('q') X('f') X('d')
+
 static int bit_width(uint64_t v)
 {
 	return v ? 64 - __builtin_clzll(v) : 0;
@@ -222,9 +230,7 @@ static void key_block(uint64_t *blk, const struct kcol *kc, size_t lo, size_t hi
 		else { KEY_LOOP(CODE, ((const uint32_t *)old->p)[i + j]) } \
 		break;
 		switch (c->code) {
-		KEY_CODE('B') KEY_CODE('b') KEY_CODE('H') KEY_CODE('h') KEY_CODE('I')
-		KEY_CODE('i') KEY_CODE('L') KEY_CODE('Q') KEY_CODE('l') KEY_CODE('q')
-		KEY_CODE('f') KEY_CODE('d')
+		FOR_EACH_CODE(KEY_CODE)
 		}
 #undef KEY_CODE
 #undef KEY_LOOP
@@ -614,9 +620,7 @@ static void scan_key(const struct kcol *c, uint64_t i, uint64_t k, uint64_t *val
 		} \
 		break;
 		switch (c->code) {
-		SCAN('B') SCAN('b') SCAN('H') SCAN('h') SCAN('I')
-		SCAN('i') SCAN('L') SCAN('Q') SCAN('l') SCAN('q')
-		SCAN('f') SCAN('d')
+		FOR_EACH_CODE(SCAN)
 		}
 #undef SCAN
 	}
