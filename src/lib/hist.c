@@ -932,27 +932,39 @@ struct gblk {
 #ifdef HAVE_BMI2_CLONE
 #define AVX512_TARGET "bmi,bmi2,avx2,avx512f,avx512dq,avx512cd,avx512vl"
 
+/*
+ * The durations of 8 records from their last, first and milliseconds as
+ * int64 (1-packet flows 0) into dur[0..8), their magnitudes ORed into
+ * *vod.
+ */
+__attribute__((target(AVX512_TARGET))) static inline __attribute__((always_inline)) void
+dur8(__m512i l, __m512i f, __m512i lm, __m512i fm, const int64_t *P,
+     int64_t *dur, __m512i *vod)
+{
+	__m512i t = _mm512_sub_epi64(_mm512_add_epi64(
+			_mm512_mullo_epi64(_mm512_sub_epi64(l, f), _mm512_set1_epi64(1000)),
+			lm), fm);
+	__mmask8 many = _mm512_cmpneq_epi64_mask(_mm512_loadu_si512(P), _mm512_set1_epi64(1));
+	__m512i d = _mm512_maskz_mov_epi64(many, t);
+	_mm512_storeu_si512(dur, d);
+	*vod = _mm512_or_si512(*vod, _mm512_abs_epi64(d));
+}
+
 /* Durations as the scalar pass (1-packet flows 0); returns `big`. */
 __attribute__((target(AVX512_TARGET))) static inline uint64_t
 avx_dur(const int64_t *P, const int64_t *F, const int64_t *FM,
 	const int64_t *L, const int64_t *LM, int64_t *dur, uint64_t *od)
 {
 	const __m512i lim = _mm512_set1_epi64(INT64_C(1) << 40);
-	const __m512i one = _mm512_set1_epi64(1), k1000 = _mm512_set1_epi64(1000);
 	__m512i big = _mm512_setzero_si512(), vod = _mm512_setzero_si512();
 
 	for (size_t i = 0; i < BLK; i += 8) {
 		__m512i l = _mm512_loadu_si512(L + i), f = _mm512_loadu_si512(F + i);
 		__m512i lm = _mm512_loadu_si512(LM + i), fm = _mm512_loadu_si512(FM + i);
-		__m512i t = _mm512_sub_epi64(_mm512_add_epi64(
-				_mm512_mullo_epi64(_mm512_sub_epi64(l, f), k1000), lm), fm);
 		big = _mm512_or_si512(big, _mm512_or_si512(
 			_mm512_or_si512(_mm512_add_epi64(l, lim), _mm512_add_epi64(f, lim)),
 			_mm512_or_si512(_mm512_add_epi64(lm, lim), _mm512_add_epi64(fm, lim))));
-		__mmask8 many = _mm512_cmpneq_epi64_mask(_mm512_loadu_si512(P + i), one);
-		__m512i d = _mm512_maskz_mov_epi64(many, t);
-		_mm512_storeu_si512(dur + i, d);
-		vod = _mm512_or_si512(vod, _mm512_abs_epi64(d));
+		dur8(l, f, lm, fm, P + i, dur + i, &vod);
 	}
 	*od |= (uint64_t)_mm512_reduce_or_epi64(vod);
 	return (uint64_t)_mm512_reduce_or_epi64(big);
@@ -967,7 +979,6 @@ __attribute__((target(AVX512_TARGET))) static inline void
 avx_dur_IH(const int64_t *P, const uint32_t *F, const uint16_t *FM,
 	   const uint32_t *L, const uint16_t *LM, int64_t *dur, uint64_t *od)
 {
-	const __m512i one = _mm512_set1_epi64(1), k1000 = _mm512_set1_epi64(1000);
 	__m512i vod = _mm512_setzero_si512();
 
 	for (size_t i = 0; i < BLK; i += 8) {
@@ -975,12 +986,7 @@ avx_dur_IH(const int64_t *P, const uint32_t *F, const uint16_t *FM,
 		__m512i f = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(F + i)));
 		__m512i lm = _mm512_cvtepu16_epi64(_mm_loadu_si128((const void *)(LM + i)));
 		__m512i fm = _mm512_cvtepu16_epi64(_mm_loadu_si128((const void *)(FM + i)));
-		__m512i t = _mm512_sub_epi64(_mm512_add_epi64(
-				_mm512_mullo_epi64(_mm512_sub_epi64(l, f), k1000), lm), fm);
-		__mmask8 many = _mm512_cmpneq_epi64_mask(_mm512_loadu_si512(P + i), one);
-		__m512i d = _mm512_maskz_mov_epi64(many, t);
-		_mm512_storeu_si512(dur + i, d);
-		vod = _mm512_or_si512(vod, _mm512_abs_epi64(d));
+		dur8(l, f, lm, fm, P + i, dur + i, &vod);
 	}
 	*od |= (uint64_t)_mm512_reduce_or_epi64(vod);
 }
