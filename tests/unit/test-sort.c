@@ -141,6 +141,15 @@ static void check_sorted(const char *dir, const rec_t *in, size_t from,
 	free(out);
 }
 
+/* check_sorted against the order qsort gives records [from, from+n) of in. */
+static void check_sorted_by(const char *dir, const rec_t *in, size_t from,
+			    size_t n, const int *keys, size_t nkeys, int reverse)
+{
+	size_t *order = expected_order(in + from, n, keys, nkeys, reverse);
+	check_sorted(dir, in, from, order, n);
+	free(order);
+}
+
 static int do_sort(const char *in, const char *out, const int *keys,
 		   size_t nkeys, int reverse, const char *index,
 		   struct fm_sort_result *res, struct fm_error *err)
@@ -180,9 +189,7 @@ static void test_against_qsort(void **state)
 				fail_msg("%s", err.msg);
 			assert_int_equal(res.records, n);
 			assert_int_equal(res.arrays, FM_NFIELDS);
-			size_t *order = expected_order(r, n, cases[c].k, cases[c].n, rev);
-			check_sorted(tu_path(out), r, 0, order, n);
-			free(order);
+			check_sorted_by(tu_path(out), r, 0, n, cases[c].k, cases[c].n, rev);
 		}
 	}
 	free(r);
@@ -252,9 +259,7 @@ static void test_in_place(void **state)
 	tu_write_file(tu_path("ip/notes.txt"), "left alone\n");
 	assert_int_equal(do_sort(tu_path("ip"), tu_path("ip"), k, 2, 0, NULL, NULL,
 				 &err), 0);
-	size_t *order = expected_order(r, n, k, 2, 0);
-	check_sorted(tu_path("ip"), r, 0, order, n);
-	free(order);
+	check_sorted_by(tu_path("ip"), r, 0, n, k, 2, 0);
 	assert_int_equal(count_other_files(tu_path("ip"), "notes.txt"), 0);
 	char *t = tu_read_file(tu_path("ip/notes.txt"), NULL);
 	assert_string_equal(t, "left alone\n");
@@ -319,9 +324,7 @@ static void test_index(void **state)
 				 tu_path("idx-b"), &res, &err), 0);
 	assert_int_equal(stat(tu_path("idx-b.B"), &st), 0);
 	assert_int_equal(st.st_size, 200);
-	order = expected_order(r, 200, ko, 1, 1);
-	check_sorted(tu_path("x-small-out"), r, 0, order, 200);
-	free(order);
+	check_sorted_by(tu_path("x-small-out"), r, 0, 200, ko, 1, 1);
 
 	/* bad indexes: wrong length, not a permutation; nothing is written */
 	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-bad"), ko, 1, 0,
@@ -360,9 +363,7 @@ static void test_skip_count(void **state)
 	assert_int_equal(fm_sort_binary(tu_path("s-in"), tu_path("s-out"), &o, &res,
 					&err), 0);
 	assert_int_equal(res.records, 1000);
-	size_t *order = expected_order(r + 150, 1000, k, 2, 0);
-	check_sorted(tu_path("s-out"), r, 150, order, 1000);
-	free(order);
+	check_sorted_by(tu_path("s-out"), r, 150, 1000, k, 2, 0);
 	/* count_in beyond the end, skip_in beyond the end */
 	o.skip_in = 1900;
 	o.count_in = 5000;
@@ -399,9 +400,7 @@ static void test_staged_columns(void **state)
 	if (fm_sort_binary(tu_path("st-in"), tu_path("st-out"), &o, &res, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(res.records, count);
-	size_t *order = expected_order(r + skip, count, k, 2, 1);
-	check_sorted(tu_path("st-out"), r, skip, order, count);
-	free(order);
+	check_sorted_by(tu_path("st-out"), r, skip, count, k, 2, 1);
 	free(r);
 }
 
@@ -660,17 +659,13 @@ static void test_presorted(void **state)
 		if (sort_variant(tu_path("ps-in"), tu_path(out), k, 2, 0, NULL, 1234, 5000,
 				 v, &err) < 0)
 			fail_msg("%s", err.msg);
-		size_t *order = expected_order(s + 1234, 5000, k, 2, 0);
-		check_sorted(tu_path(out), s, 1234, order, 5000);
-		free(order);
+		check_sorted_by(tu_path(out), s, 1234, 5000, k, 2, 0);
 		/* a key group in order after one that is not */
 		snprintf(out, sizeof(out), "ps-k3-%zu", v);
 		if (sort_variant(tu_path("ps-in"), tu_path(out), k3, 3, v % 2, NULL, 0, -1,
 				 v, &err) < 0)
 			fail_msg("%s", err.msg);
-		order = expected_order(s, n, k3, 3, v % 2);
-		check_sorted(tu_path(out), s, 0, order, n);
-		free(order);
+		check_sorted_by(tu_path(out), s, 0, n, k3, 3, v % 2);
 	}
 	/* outputs have their all-zero columns as holes: sorted again, in order
 	 * (the input's bytes) and from reversed (a gather) */
@@ -688,9 +683,7 @@ static void test_presorted(void **state)
 		if (sort_variant(tu_path("ps-out-0-1"), tu_path("ps-again-rev"), k, 2, 0, NULL,
 				 0, -1, 1, &err) < 0)
 			fail_msg("%s", err.msg);
-		size_t *order = expected_order(rv, n, k, 2, 0);
-		check_sorted(tu_path("ps-again-rev"), rv, 0, order, n);
-		free(order);
+		check_sorted_by(tu_path("ps-again-rev"), rv, 0, n, k, 2, 0);
 		free(rv);
 	}
 	/* in place: a whole sorted directory is left as it is; a cut range of
@@ -706,9 +699,7 @@ static void test_presorted(void **state)
 	assert_same_files(tu_path("ps-in"), tu_path("ps-ip"));
 	assert_int_equal(sort_variant(tu_path("ps-ip"), tu_path("ps-ip"), k, 2, 0, NULL,
 				      300, 500, 1, &err), 0);
-	size_t *order = expected_order(s + 300, 500, k, 2, 0);
-	check_sorted(tu_path("ps-ip"), s, 300, order, 500);
-	free(order);
+	check_sorted_by(tu_path("ps-ip"), s, 300, 500, k, 2, 0);
 	free(s);
 	free(r);
 }
