@@ -20,7 +20,7 @@
 #include "flowmodels/progress.h"
 
 struct session;            /* session.h: named objects (NULL = one-shot) */
-struct cmd_run;            /* session.c: the invocation being run */
+struct cmd_run;            /* session-run.c: the invocation being run */
 
 struct cmd_ctx {
 	FILE *out;                 /* results and data for stdout */
@@ -210,7 +210,7 @@ void cmd_summary(struct cmd_ctx *ctx, const char *fmt, ...)
 /* A monotonic clock in seconds, for the timing lines. */
 double cmd_now(void);
 
-/* ---- session hooks for tools (session.c; see docs/dev/adding-a-command.md) ----
+/* ---- session hooks for tools (session-run.c; see docs/dev/adding-a-command.md) ----
  *
  * In a session, positional arguments that name session objects are
  * replaced before exec by what the one-shot tool takes: a dataset by its

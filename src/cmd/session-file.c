@@ -1,0 +1,214 @@
+/*
+ * session-file.c - session files: sess_save writes the record (paths
+ * relative to the file), sess_replay runs a file's commands with its
+ * relative paths resolved against the file's directory.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "flowmodels/cut.h"
+#include "session-int.h"
+
+#ifndef FLOWMODELS_VERSION
+#define FLOWMODELS_VERSION "0.0.0"
+#endif
+
+int sess_save(struct session *s, const char *path, struct fm_error *err)
+{
+	char *abs = sess_abspath(NULL, path), *dir, *slash, *tmp = NULL;
+	struct fm_buf b = FM_BUF_INIT;
+	time_t now = time(NULL);
+	struct tm tm;
+	char date[64];
+	int fd = -1, r = 0;
+
+	if (!abs)
+		return OOM(err);
+	dir = strdup(abs);
+	if (!dir) {
+		free(abs);
+		return OOM(err);
+	}
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", &tm);
+	fm_buf_printf(&b, "# flowmodels session, saved %s by flowmodels %s\n"
+		      "# paths are relative to this file\n", date, FLOWMODELS_VERSION);
+	sess_lock(s);
+	for (size_t i = 0; i < s->nrec; i++) {
+		const struct record *rc = &s->rec[i];
+		if (rc->comment)
+			fm_buf_printf(&b, "# %s\n", rc->comment);
+		for (size_t k = 0; k < rc->words.n; k++) {
+			const char *w = rc->words.v[k];
+			if (k)
+				fm_buf_addch(&b, ' ');
+			if ((rc->words.mark[k] & CMD_W_PATH) && w[0] == '/') {
+				char *rel = sess_relpath(dir, w);
+				cmd_quote(&b, rel ? rel : w);
+				free(rel);
+			} else {
+				cmd_quote(&b, w);
+			}
+		}
+		fm_buf_addch(&b, '\n');
+	}
+	sess_unlock(s);
+	{
+		struct fm_buf t = FM_BUF_INIT;
+		fm_buf_printf(&t, "%s.tmpXXXXXX", abs);
+		tmp = fm_buf_detach(&t);
+	}
+	if (!tmp || !b.buf) {
+		r = OOM(err);
+		goto out;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	{
+		size_t off = 0;
+		while (off < b.len) {
+			ssize_t w = write(fd, b.buf + off, b.len - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+				break;
+			}
+			off += (size_t)w;
+		}
+	}
+	if (close(fd) < 0 && r == 0)
+		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+	fd = -1;
+	if (r == 0) {
+		chmod(tmp, 0644);
+		if (rename(tmp, abs) < 0)
+			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+	}
+	if (r < 0)
+		unlink(tmp);
+	else {
+		sess_lock(s);
+		free(s->file);
+		s->file = abs;
+		abs = NULL;
+		s->dirty = 0;
+		sess_unlock(s);
+	}
+out:
+	free(tmp);
+	free(abs);
+	free(dir);
+	fm_buf_release(&b);
+	return r;
+}
+
+int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
+		const struct fm_progress *progress, struct fm_error *err)
+{
+	char *abs, *dir, *old_base;
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int lineno = 0, r = 0;
+
+	if (replay_depth >= 8)
+		return fm_error_set(err, FM_EINVAL, "%s: session files nested too deep", path);
+	if (!strcmp(path, "-")) {
+		/* standard input: paths relative to the working directory */
+		char cwd[PATH_MAX];
+		abs = NULL;
+		f = stdin;
+		dir = strdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
+		if (!dir)
+			return OOM(err);
+		goto run;
+	}
+	abs = sess_abspath(s, path);
+	if (!abs)
+		return OOM(err);
+	f = fopen(abs, "r");
+	if (!f) {
+		r = fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO, "%s: %s",
+				 path, strerror(errno));
+		free(abs);
+		return r;
+	}
+	dir = strdup(abs);
+	if (!dir) {
+		fclose(f);
+		free(abs);
+		return OOM(err);
+	}
+	*strrchr(dir, '/') = '\0';
+	if (!dir[0])
+		strcpy(dir, "/");
+run:
+	old_base = replay_dir;
+	replay_dir = dir;
+	replay_depth++;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		struct fm_error e = { 0 };
+		const char *p = line;
+
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '#')
+			continue;
+		if (!strcmp(sess_setting(s, "echo"), "on")) {
+			fprintf(out, "> %s\n", p);
+			fflush(out);
+		}
+		r = sess_exec(s, p, out, errf, progress, &e);
+		if (r < 0) {
+			/* nested files: keep the innermost cause when too long */
+			size_t room = FM_ERRMSG_MAX - 32 - strlen(path);
+			size_t mlen = strlen(e.msg);
+			if (strlen(path) < FM_ERRMSG_MAX / 2 && mlen > room)
+				fm_error_set(err, r, "%s:%d: ...%s", path, lineno,
+					     e.msg + mlen - room + 3);
+			else
+				fm_error_set(err, r, "%s:%d: %s", path, lineno, e.msg);
+			break;
+		}
+		if (s->quit)
+			break;
+	}
+	if (r == 0 && ferror(f))
+		r = fm_error_set(err, FM_EIO, "%s: read error", path);
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	replay_depth--;
+	replay_dir = old_base;
+	free(dir);
+	if (r == 0 && replay_depth == 0 && abs) {
+		sess_lock(s);
+		if (!s->file) {
+			s->file = abs;
+			abs = NULL;
+		}
+		sess_unlock(s);
+	}
+	free(abs);
+	return r;
+}

@@ -1,0 +1,101 @@
+/*
+ * session-int.h - what the files of the session module share: the
+ * session and run structures, the per-thread replay directory, and the
+ * object/reference helpers of session.c that session-run.c and
+ * session-file.c call.  Not for tools or frontends (they use session.h).
+ *
+ * session.c       objects, references, paths, scratch files, settings
+ * session-run.c   running a command: prepare/resolve, exec, commit, and
+ *                 the cmd_ctx hooks through which tools hand results over
+ * session-file.c  session files: save and replay
+ */
+#ifndef FLOWMODELS_SESSION_INT_H
+#define FLOWMODELS_SESSION_INT_H
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session.h"
+
+/* Settings (the table is in session.c). */
+#define NSETTINGS 2
+
+
+struct record {
+	struct cmd_words words;    /* canonical words, paths absolute */
+	char *line;                /* joined */
+	char *comment;             /* written above it in files, or NULL */
+};
+
+struct session {
+	pthread_mutex_t lock;
+	struct sess_obj **objs;
+	size_t nobjs, capobjs;
+	struct record *rec;
+	size_t nrec, caprec;
+	unsigned autonum[128];     /* next automatic number per prefix */
+	char *tmpdir;              /* scratch directory, made when needed */
+	unsigned tmpseq;
+	char *file;
+	int dirty, quit;
+	char *setting[NSETTINGS];
+};
+
+
+/*
+ * The directory of the session file being replayed on this thread (NULL:
+ * none), against which relative paths resolve, and the nesting depth.
+ * Per thread, because a replay runs on a job's worker thread while the
+ * prompt's commands resolve against the working directory.
+ */
+extern _Thread_local char *replay_dir;
+extern _Thread_local int replay_depth;
+
+struct override {
+	int id;
+	char *value;               /* NULL = leave out */
+};
+
+struct cmd_run {
+	struct session *s;
+	const struct cmd_entry *e;
+	struct cmd_words words;    /* the typed words */
+	char *as_name;
+	struct cmd_args typed;     /* parsed from words */
+	struct cmd_args rec;       /* for the record: paths absolute */
+	struct cmd_args res;       /* what exec gets: objects resolved */
+	struct cmd_words pool;     /* strings rec/res point to */
+	void **arrays;             /* arrays rec/res own */
+	size_t narrays;
+	struct sess_obj **inputs;  /* references held while running */
+	size_t ninputs;
+	struct sess_obj **results; /* not yet committed */
+	size_t nresults;
+	struct override *over;
+	size_t nover;
+	struct cmd_words extra;    /* words added to the record */
+	char *comment;
+	int executed, committed, norecord;
+};
+
+#define OOM(err) fm_error_set((err), FM_ENOMEM, "out of memory")
+
+static inline char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* session.c */
+void obj_free(struct sess_obj *o);
+/* Drop a reference; the caller holds the lock (or owns o alone). */
+void obj_unref(struct sess_obj *o);
+long find_index(const struct session *s, const char *name);
+int unknown_object(const struct session *s, const char *name,
+		   struct fm_error *err);
+/* The path a command uses: relative to the replayed file's directory. */
+char *resolve_path(const struct session *s, const char *p);
+/* The file/directory a tool reads for a typed object (lock held). */
+int materialise(struct session *s, struct sess_obj *o, struct fm_error *err);
+
+#endif

@@ -1,0 +1,782 @@
+/*
+ * session-run.c - the parse/resolve/exec/commit cycle of a command in a
+ * session, and the cmd_ctx hooks through which tools hand results over
+ * (see session.h for the model).
+ *
+ * A command's results wait in its struct cmd_run until sess_run_commit
+ * adds them under the session lock, which is the only moment a running
+ * command changes the session.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "flowmodels/cut.h"
+#include "session-int.h"
+
+/* ---- runs ---- */
+
+const struct cmd_entry *sess_run_entry(const struct cmd_run *run)
+{
+	return run->e;
+}
+
+static const char *pool_add(struct cmd_run *run, char *owned)
+{
+	if (!owned || cmd_words_add(&run->pool, owned) < 0) {
+		free(owned);
+		return NULL;
+	}
+	free(owned);
+	return run->pool.v[run->pool.n - 1];
+}
+
+static void *array_add(struct cmd_run *run, size_t size)
+{
+	void **na = realloc(run->arrays, (run->narrays + 1) * sizeof(*na));
+	void *a;
+
+	if (!na)
+		return NULL;
+	run->arrays = na;
+	a = calloc(1, size ? size : 1);
+	if (a)
+		run->arrays[run->narrays++] = a;
+	return a;
+}
+
+static const struct cmd_opt *entry_opt(const struct cmd_entry *e, int id)
+{
+	for (const struct cmd_opt *o = e->opts; o->long_name; o++)
+		if (o->id == id)
+			return o;
+	return NULL;
+}
+
+static int is_path_opt(const struct cmd_opt *o)
+{
+	return o->complete && (!strcmp(o->complete, "file") || !strcmp(o->complete, "dir")) &&
+	       (o->type == CMD_OPT_STR || o->type == CMD_OPT_LIST);
+}
+
+static int add_input(struct cmd_run *run, struct sess_obj *o)
+{
+	struct sess_obj **n = realloc(run->inputs, (run->ninputs + 1) * sizeof(*n));
+	if (!n)
+		return FM_ENOMEM;
+	run->inputs = n;
+	run->inputs[run->ninputs++] = o;
+	o->refs++;
+	return 0;
+}
+
+/* Resolve positionals and path options (session lock held). */
+static int resolve(struct cmd_run *run, struct fm_error *err)
+{
+	struct session *s = run->s;
+	const struct cmd_entry *e = run->e;
+	const char **rpos, **cpos;
+	const char *filter = NULL, *view_name = NULL;
+	int datasets = 0;
+
+	run->rec = run->typed;
+	run->res = run->typed;
+	rpos = array_add(run, (run->typed.npos + 1) * sizeof(char *));
+	cpos = array_add(run, (run->typed.npos + 1) * sizeof(char *));
+	if (!rpos || !cpos)
+		return OOM(err);
+	run->rec.pos = cpos;
+	run->res.pos = rpos;
+	for (size_t i = 0; i < run->typed.npos; i++) {
+		const char *p = run->typed.pos[i];
+		struct sess_obj *o = NULL;
+
+		cpos[i] = rpos[i] = p;
+		if ((e->flags & CMD_F_SESSION) && !(e->flags & CMD_F_PATHPOS))
+			continue;
+		if (!(e->flags & CMD_F_PATHPOS))
+			o = sess_find(s, p);
+		if (!o) {
+			char *abs;
+			struct stat st;
+			if (!strcmp(p, "-"))
+				continue;
+			/* a plain word naming nothing on disk (a sort key
+			 * such as "first") is passed on as typed; anything
+			 * else is a path, even when missing */
+			abs = sess_abspath(s, p);
+			if (!abs)
+				return OOM(err);
+			if (stat(abs, &st) < 0 && !strpbrk(p, "/.")) {
+				free(abs);
+				continue;
+			}
+			rpos[i] = pool_add(run, resolve_path(s, p));
+			cpos[i] = pool_add(run, abs);
+			if (!rpos[i] || !cpos[i])
+				return OOM(err);
+			continue;
+		}
+		if (add_input(run, o) < 0)
+			return OOM(err);
+		if (o->kind == SESS_TYPED) {
+			int r = materialise(s, o, err);
+			if (r < 0) {
+				fm_error_prefix(err, "%s", o->name);
+				return r;
+			}
+			rpos[i] = o->mat_path;
+			continue;
+		}
+		rpos[i] = o->dir;
+		datasets++;
+		if (o->kind == SESS_VIEW) {
+			if (filter && strcmp(filter, o->filter))
+				return fm_error_set(err, FM_EINVAL,
+						    "views %s and %s have different filters; "
+						    "read them in separate commands",
+						    view_name, o->name);
+			filter = o->filter;
+			view_name = o->name;
+		}
+	}
+	if (datasets && entry_opt(e, OPT_IN_FORMAT)) {
+		/* datasets are binary directories: the tool reads them so */
+		const struct cmd_value *v = &run->typed.v[OPT_IN_FORMAT];
+		if (v->set && strcmp(v->s, "binary"))
+			return fm_error_set(err, FM_EINVAL,
+					    "session datasets are binary directories; "
+					    "leave out -i %s", v->s);
+		run->res.v[OPT_IN_FORMAT].set = 1;
+		run->res.v[OPT_IN_FORMAT].s = "binary";
+	}
+	if (filter) {
+		const struct cmd_value *v = &run->typed.v[OPT_FILTER_EXPR];
+		if (!entry_opt(e, OPT_FILTER_EXPR))
+			return fm_error_set(err, FM_EINVAL,
+					    "%s takes no filter, so it cannot read view %s "
+					    "(export the view first)", e->name, view_name);
+		if (v->set) {
+			struct fm_buf b = FM_BUF_INIT;
+			fm_buf_printf(&b, "(%s) and (%s)", filter, v->s);
+			filter = pool_add(run, fm_buf_detach(&b));
+			if (!filter)
+				return OOM(err);
+		}
+		run->res.v[OPT_FILTER_EXPR].set = 1;
+		run->res.v[OPT_FILTER_EXPR].s = filter;
+	}
+	/* path options */
+	for (const struct cmd_opt *o = e->opts; o->long_name; o++) {
+		struct cmd_value *rv = &run->res.v[o->id], *cv = &run->rec.v[o->id];
+		if (!is_path_opt(o) || !run->typed.v[o->id].set)
+			continue;
+		if (o->type == CMD_OPT_STR) {
+			const char *orig = run->typed.v[o->id].s;
+			if (!strcmp(orig, "-"))
+				continue;
+			rv->s = pool_add(run, resolve_path(s, orig));
+			cv->s = pool_add(run, sess_abspath(s, orig));
+			if (!rv->s || !cv->s)
+				return OOM(err);
+		} else {
+			size_t n = run->typed.v[o->id].nlist;
+			const char **rl = array_add(run, (n + 1) * sizeof(char *));
+			const char **cl = array_add(run, (n + 1) * sizeof(char *));
+			if (!rl || !cl)
+				return OOM(err);
+			for (size_t k = 0; k < n; k++) {
+				const char *orig = run->typed.v[o->id].list[k];
+				if (!strcmp(orig, "-")) {
+					rl[k] = cl[k] = orig;
+					continue;
+				}
+				rl[k] = pool_add(run, resolve_path(s, orig));
+				cl[k] = pool_add(run, sess_abspath(s, orig));
+				if (!rl[k] || !cl[k])
+					return OOM(err);
+			}
+			rv->list = rl;
+			cv->list = cl;
+		}
+	}
+	return 0;
+}
+
+void sess_run_free(struct cmd_run *run)
+{
+	if (!run)
+		return;
+	if (run->ninputs || run->nresults) {
+		sess_lock(run->s);
+		for (size_t i = 0; i < run->ninputs; i++)
+			obj_unref(run->inputs[i]);
+		for (size_t i = 0; i < run->nresults; i++)
+			obj_unref(run->results[i]);
+		sess_unlock(run->s);
+	}
+	free(run->inputs);
+	free(run->results);
+	cmd_args_release(&run->typed);
+	for (size_t i = 0; i < run->narrays; i++)
+		free(run->arrays[i]);
+	free(run->arrays);
+	cmd_words_release(&run->pool);
+	cmd_words_release(&run->words);
+	cmd_words_release(&run->extra);
+	for (size_t i = 0; i < run->nover; i++)
+		free(run->over[i].value);
+	free(run->over);
+	free(run->comment);
+	free(run->as_name);
+	free(run);
+}
+
+int sess_prepare(struct session *s, const char *line, struct cmd_run **out,
+		 struct fm_error *err)
+{
+	struct cmd_run *run;
+	int r;
+
+	*out = NULL;
+	run = calloc(1, sizeof(*run));
+	if (!run)
+		return OOM(err);
+	run->s = s;
+	r = cmd_split(line, &run->words, err);
+	if (r == 0 && run->words.n == 0) {
+		sess_run_free(run);
+		return 0;
+	}
+	if (r == 0) {
+		run->e = cmd_find(run->words.v[0], err);
+		if (!run->e)
+			r = FM_EINVAL;
+	}
+	if (r == 0)
+		r = cmd_take_as(&run->words, &run->as_name, err);
+	if (r == 0) {
+		r = cmd_parse(run->e, (int)run->words.n - 1, run->words.v + 1,
+			      &run->typed, err);
+		if (r < 0)
+			fm_error_prefix(err, "%s", run->e->name);
+	}
+	if (r == 0 && !run->typed.v[OPT_HELP].set) {
+		sess_lock(s);
+		r = resolve(run, err);
+		sess_unlock(s);
+		if (r < 0)
+			fm_error_prefix(err, "%s", run->e->name);
+	}
+	if (r < 0) {
+		sess_run_free(run);
+		return r;
+	}
+	*out = run;
+	return 0;
+}
+
+struct log_ctx {
+	FILE *f;
+	const char *name;
+};
+
+static void log_to_stream(void *p, enum fm_log_level level, const char *msg)
+{
+	struct log_ctx *l = p;
+	if (level == FM_LOG_DEBUG)
+		return;
+	fprintf(l->f, "%s: %s%s\n", l->name, level == FM_LOG_WARN ? "warning: " : "",
+		msg);
+}
+
+int sess_run_exec(struct cmd_run *run, FILE *out, FILE *errf,
+		  const struct fm_progress *progress, struct fm_error *err)
+{
+	struct cmd_ctx ctx;
+	struct log_ctx lc = { errf, run->e->name };
+	int status;
+
+	if (run->typed.v[OPT_HELP].set) {
+		cmd_print_help(run->e, out);
+		run->executed = 1;
+		return 0;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.out = out;
+	ctx.err = errf;
+	ctx.log.fn = log_to_stream;
+	ctx.log.ctx = &lc;
+	if (progress)
+		ctx.progress = *progress;
+	ctx.quiet = run->typed.v[OPT_QUIET].set > 0;
+	ctx.cmdname = run->e->name;
+	ctx.session = run->s;
+	ctx.run = run;
+	status = run->e->exec(&ctx, &run->res);
+	fflush(out);
+	fflush(errf);
+	if (status != 0) {
+		if (ctx.error.code == 0)
+			fm_error_set(&ctx.error, FM_EINVAL, "failed");
+		fm_error_set(err, ctx.error.code, "%s: %s", run->e->name, ctx.error.msg);
+		/* drop the results now: a failed command leaves nothing */
+		sess_lock(run->s);
+		for (size_t i = 0; i < run->nresults; i++)
+			obj_unref(run->results[i]);
+		run->nresults = 0;
+		sess_unlock(run->s);
+		return ctx.error.code;
+	}
+	run->executed = 1;
+	return 0;
+}
+
+static void apply_overrides(struct cmd_run *run, struct cmd_args *a)
+{
+	for (size_t i = 0; i < run->nover; i++) {
+		const struct cmd_opt *o = entry_opt(run->e, run->over[i].id);
+		struct cmd_value *v = &a->v[run->over[i].id];
+		const char *val = run->over[i].value;
+
+		if (!o)
+			continue;
+		if (!val) {
+			v->set = 0;
+			continue;
+		}
+		v->set = 1;
+		v->s = val;
+		v->i = strtoll(val, NULL, 0);
+		v->d = strtod(val, NULL);
+		if (o->type == CMD_OPT_LIST) {
+			v->list = (const char **)&run->over[i].value;
+			v->nlist = 1;
+		}
+		if (o->type == CMD_OPT_FLAG)
+			v->set = (int)v->i;
+	}
+}
+
+static char *auto_name(struct session *s, char prefix)
+{
+	char buf[32];
+	unsigned char p = (unsigned char)prefix < 128 ? (unsigned char)prefix : 'o';
+
+	for (;;) {
+		snprintf(buf, sizeof(buf), "%c%u", p, ++s->autonum[p]);
+		if (!sess_find(s, buf))
+			return strdup(buf);
+	}
+}
+
+static char obj_prefix(const struct sess_obj *o)
+{
+	switch (o->kind) {
+	case SESS_DATASET:
+		return o->generated ? 'g' : 'd';
+	case SESS_VIEW:
+		return 'd';
+	case SESS_TYPED:
+		return o->type->prefix ? o->type->prefix : 'o';
+	}
+	return 'o';
+}
+
+int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
+{
+	struct session *s = run->s;
+	struct cmd_words words = CMD_WORDS_INIT;
+	struct fm_buf line = FM_BUF_INIT;
+	struct cmd_args a;
+	int record, r = 0;
+
+	if (!run->executed || run->committed)
+		return fm_error_set(err, FM_EINVAL, "command not run");
+	if (run->as_name && run->nresults == 0)
+		return fm_error_set(err, FM_EINVAL, "%s: made no object to call '%s'",
+				    run->e->name, run->as_name);
+	record = !(run->e->flags & CMD_F_NORECORD) && !run->typed.v[OPT_HELP].set &&
+		 !run->norecord;
+	sess_lock(s);
+	/* names first: nothing changes unless everything can */
+	for (size_t i = 0; i < run->nresults && r == 0; i++) {
+		struct sess_obj *o = run->results[i];
+		o->name = (i == 0 && run->as_name) ? strdup(run->as_name)
+						   : auto_name(s, obj_prefix(o));
+		if (!o->name)
+			r = OOM(err);
+	}
+	if (r == 0 && record) {
+		a = run->rec;
+		apply_overrides(run, &a);
+		r = cmd_canonical(run->e, &a, NULL, &words);
+		/* words added by the tool, then `as NAME` */
+		for (size_t i = 0; i < run->extra.n && r == 0; i++)
+			r = cmd_words_add(&words, run->extra.v[i]);
+		if (r == 0 && run->nresults) {
+			r = cmd_words_add(&words, "as");
+			if (r == 0)
+				r = cmd_words_add(&words, run->results[0]->name);
+		}
+		if (r == 0) {
+			cmd_join(&words, &line);
+			if (!line.buf)
+				r = OOM(err);
+		}
+		if (r == 0 && s->nrec == s->caprec) {
+			size_t cap = s->caprec ? s->caprec * 2 : 16;
+			struct record *n = realloc(s->rec, cap * sizeof(*n));
+			if (!n)
+				r = OOM(err);
+			else {
+				s->rec = n;
+				s->caprec = cap;
+			}
+		}
+	}
+	if (r == 0 && s->nobjs + run->nresults > s->capobjs) {
+		size_t cap = s->capobjs + run->nresults + 16;
+		struct sess_obj **n = realloc(s->objs, cap * sizeof(*n));
+		if (!n)
+			r = OOM(err);
+		else {
+			s->objs = n;
+			s->capobjs = cap;
+		}
+	}
+	if (r < 0) {
+		sess_unlock(s);
+		cmd_words_release(&words);
+		fm_buf_release(&line);
+		return r;
+	}
+	/* from here on nothing fails but merges */
+	for (size_t i = 0; i < run->nresults; i++) {
+		struct sess_obj *o = run->results[i];
+		long at = find_index(s, o->name);
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s", o->name);
+		free(o->provenance);
+		o->provenance = record ? strdup(fm_buf_str(&line)) : NULL;
+		if (at >= 0) {
+			struct sess_obj *old = s->objs[at];
+			if (old->kind == SESS_TYPED && o->kind == SESS_TYPED &&
+			    old->type == o->type && o->type->merge) {
+				int mr = o->type->merge(old->data, o->data, err);
+				if (mr < 0) {
+					obj_unref(o);
+					r = mr;
+					continue;
+				}
+				o->data = NULL;
+				if (old->mat_path) {
+					/* a running command may still read the
+					 * old export: remove it with the object */
+					fm_buf_add(&old->stale, old->mat_path,
+						   strlen(old->mat_path) + 1);
+					free(old->mat_path);
+					old->mat_path = NULL;
+				}
+				free(old->provenance);
+				old->provenance = o->provenance;
+				o->provenance = NULL;
+				obj_unref(o);
+			} else {
+				s->objs[at] = o;
+				obj_unref(old);
+			}
+		} else {
+			s->objs[s->nobjs++] = o;
+		}
+		if (report) {
+			struct sess_obj *shown = sess_find(s, name);
+			struct fm_buf f = FM_BUF_INIT;
+			sess_obj_facts(shown, &f);
+			fprintf(report, "%s: %s, %s\n", shown->name, sess_obj_kind(shown),
+				fm_buf_str(&f));
+			fm_buf_release(&f);
+		}
+	}
+	if (record) {
+		s->rec[s->nrec].words = words;
+		s->rec[s->nrec].line = fm_buf_detach(&line);
+		s->rec[s->nrec].comment = run->comment;
+		run->comment = NULL;
+		s->nrec++;
+		s->dirty = 1;
+	} else {
+		cmd_words_release(&words);
+		fm_buf_release(&line);
+	}
+	run->nresults = 0;
+	run->committed = 1;
+	sess_unlock(s);
+	if (report)
+		fflush(report);
+	return r;
+}
+
+int sess_exec(struct session *s, const char *line, FILE *out, FILE *errf,
+	      const struct fm_progress *progress, struct fm_error *err)
+{
+	struct cmd_run *run = NULL;
+	int r = sess_prepare(s, line, &run, err);
+
+	if (r < 0 || !run)
+		return r;
+	r = sess_run_exec(run, out, errf, progress, err);
+	if (r == 0)
+		r = sess_run_commit(run, out, err);
+	sess_run_free(run);
+	return r;
+}
+
+/* ---- hooks for tools (cmd.h) ---- */
+
+int cmd_in_session(const struct cmd_ctx *ctx)
+{
+	return ctx->session && ctx->run;
+}
+
+const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
+			    size_t i)
+{
+	if (!cmd_in_session(ctx) || i >= ctx->run->typed.npos)
+		return i < a->npos ? a->pos[i] : NULL;
+	return ctx->run->typed.pos[i];
+}
+
+static int add_result(struct cmd_run *run, struct sess_obj *o)
+{
+	struct sess_obj **n = realloc(run->results, (run->nresults + 1) * sizeof(*n));
+	if (!n)
+		return FM_ENOMEM;
+	run->results = n;
+	run->results[run->nresults++] = o;
+	return 0;
+}
+
+void sess_run_norecord(struct cmd_run *run)
+{
+	run->norecord = 1;
+}
+
+int sess_need(struct cmd_ctx *ctx)
+{
+	struct fm_error err;
+
+	if (ctx->session)
+		return 0;
+	fm_error_set(&err, FM_EINVAL, "works inside a session: the workbench, "
+		     "or a session file run with 'flowmodels --replay FILE'");
+	return cmd_fail(ctx, &err);
+}
+
+struct sess_obj *sess_run_last_result(struct cmd_run *run)
+{
+	return run->nresults ? run->results[run->nresults - 1] : NULL;
+}
+
+int cmd_result_object(struct cmd_ctx *ctx, const struct cmd_objtype *type,
+		      void *data, struct fm_error *err)
+{
+	struct sess_obj *o;
+
+	if (!cmd_in_session(ctx))
+		return 0;
+	o = calloc(1, sizeof(*o));
+	if (!o || add_result(ctx->run, o) < 0) {
+		free(o);
+		if (type->free)
+			type->free(data);
+		return OOM(err);
+	}
+	o->kind = SESS_TYPED;
+	o->type = type;
+	o->data = data;
+	o->refs = 1;
+	return 1;
+}
+
+int sess_count_records(struct cmd_ctx *ctx, const char *dir, const char *filter,
+		       uint64_t *records, uint64_t *packets, uint64_t *octets,
+		       struct fm_error *err)
+{
+	struct cmd_args a;
+	const char *pos[1] = { dir };
+	struct cmd_scan *cs = NULL;
+	struct fm_batch b;
+	uint64_t np = 0, no = 0, nr = 0;
+	long n;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	a.pos = pos;
+	a.npos = 1;
+	a.v[OPT_IN_FORMAT].set = 1;
+	a.v[OPT_IN_FORMAT].s = "binary";
+	if (filter) {
+		a.v[OPT_FILTER_EXPR].set = 1;
+		a.v[OPT_FILTER_EXPR].s = filter;
+	}
+	r = cmd_scan_open(ctx, &a, FM_FORMAT_BINARY,
+			  FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS), &cs, err);
+	if (r < 0)
+		return r;
+	while ((n = fm_scan_next(cmd_scan_get(cs), &b, err)) > 0) {
+		const int64_t *p = b.col[FM_PACKETS], *o = b.col[FM_OCTETS];
+		for (long i = 0; i < n; i++) {
+			np += (uint64_t)p[i];
+			no += (uint64_t)o[i];
+		}
+		nr += (uint64_t)n;
+	}
+	cmd_scan_close(cs);
+	if (n < 0)
+		return (int)n;
+	*records = nr;
+	*packets = np;
+	*octets = no;
+	return 0;
+}
+
+int cmd_result_dataset(struct cmd_ctx *ctx, const char *dir, unsigned flags,
+		       struct fm_error *err)
+{
+	struct sess_obj *o;
+	int r;
+
+	if (!cmd_in_session(ctx))
+		return 0;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return OOM(err);
+	o->kind = SESS_DATASET;
+	o->refs = 1;
+	o->dir = sess_abspath(ctx->session, dir);
+	o->owns_dir = (flags & CMD_DS_TEMP) != 0;
+	o->generated = (flags & CMD_DS_GENERATED) != 0;
+	if (!o->dir) {
+		free(o);
+		return OOM(err);
+	}
+	r = sess_count_records(ctx, o->dir, NULL, &o->records, &o->packets,
+			       &o->octets, err);
+	if (r == 0 && add_result(ctx->run, o) < 0)
+		r = OOM(err);
+	if (r < 0) {
+		obj_free(o);
+		return r;
+	}
+	return 1;
+}
+
+int cmd_records_output(struct cmd_ctx *ctx, const struct cmd_args *a,
+		       const char **out, enum fm_format *ofmt, char **temp,
+		       struct fm_error *err)
+{
+	int r;
+
+	*temp = NULL;
+	if (!cmd_in_session(ctx) || a->v[OPT_OUTPUT].set)
+		return 0;
+	r = cmd_temp_path(ctx, ctx->cmdname ? ctx->cmdname : "out", temp, err);
+	if (r < 0)
+		return r;
+	*out = *temp;
+	*ofmt = FM_FORMAT_BINARY;
+	return 0;
+}
+
+int cmd_result_records(struct cmd_ctx *ctx, const char *out, enum fm_format ofmt,
+		       const char *temp, unsigned flags, struct fm_error *err)
+{
+	if (!cmd_in_session(ctx) || ofmt != FM_FORMAT_BINARY)
+		return 0;
+	return cmd_result_dataset(ctx, out, flags | (temp ? CMD_DS_TEMP : 0), err);
+}
+
+int sess_result_view(struct cmd_ctx *ctx, struct sess_obj *base,
+		     const char *filter, struct fm_error *err)
+{
+	struct sess_obj *o = calloc(1, sizeof(*o));
+	struct fm_buf f = FM_BUF_INIT;
+	int r;
+
+	if (!o)
+		return OOM(err);
+	o->kind = SESS_VIEW;
+	o->refs = 1;
+	if (base->kind == SESS_VIEW)
+		fm_buf_printf(&f, "(%s) and (%s)", base->filter, filter);
+	else
+		fm_buf_addstr(&f, filter);
+	o->filter = fm_buf_detach(&f);
+	o->dir = xstrdup(base->dir);
+	o->base = xstrdup(base->name);
+	o->source = xstrdup(base->source);
+	if (!o->filter || !o->dir || !o->base) {
+		obj_free(o);
+		return OOM(err);
+	}
+	/* the view reads its dataset's directory: keep the dataset alive */
+	sess_lock(ctx->session);
+	base->refs++;
+	o->base_obj = base;
+	sess_unlock(ctx->session);
+	r = sess_count_records(ctx, o->dir, o->filter, &o->records, &o->packets,
+			       &o->octets, err);
+	if (r == 0 && add_result(ctx->run, o) < 0)
+		r = OOM(err);
+	if (r < 0) {
+		sess_lock(ctx->session);
+		obj_free(o);
+		sess_unlock(ctx->session);
+		return r;
+	}
+	return 1;
+}
+
+static int add_override(struct cmd_run *run, int id, const char *value)
+{
+	struct override *n = realloc(run->over, (run->nover + 1) * sizeof(*n));
+	if (!n)
+		return FM_ENOMEM;
+	run->over = n;
+	run->over[run->nover].id = id;
+	run->over[run->nover].value = xstrdup(value);
+	run->nover++;
+	return 0;
+}
+
+void cmd_record_option(struct cmd_ctx *ctx, int opt_id, const char *value)
+{
+	if (cmd_in_session(ctx))
+		add_override(ctx->run, opt_id, value);
+}
+
+void cmd_record_words(struct cmd_ctx *ctx, const char *w1, const char *w2)
+{
+	if (!cmd_in_session(ctx))
+		return;
+	if (w1)
+		cmd_words_add(&ctx->run->extra, w1);
+	if (w2)
+		cmd_words_add(&ctx->run->extra, w2);
+}
+
+void cmd_record_comment(struct cmd_ctx *ctx, const char *comment)
+{
+	if (!cmd_in_session(ctx))
+		return;
+	free(ctx->run->comment);
+	ctx->run->comment = xstrdup(comment);
+}
