@@ -1,6 +1,9 @@
 /*
  * cmd-save.c - `save`: write the session file (docs/session-files.md).
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "session.h"
 
 static const struct cmd_opt save_opts[] = {
@@ -11,22 +14,30 @@ static const struct cmd_opt save_opts[] = {
 static int save_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = { 0 };
-	const char *path = a->npos ? a->pos[0] : NULL;
+	const char *given = a->npos ? a->pos[0] : NULL;
+	char *path;
+	int r;
 
 	if (sess_need(ctx))
 		return 1;
-	if (!path)
-		path = sess_file(ctx->session);
-	if (!path) {
+	if (!given)
+		given = sess_file(ctx->session);
+	if (!given) {
 		fm_error_set(&err, FM_EINVAL, "no session file yet: save FILE");
 		return cmd_fail(ctx, &err);
 	}
-	if (sess_save(ctx->session, path, &err) < 0)
+	/* sess_save replaces the session file's name, which given may be */
+	path = strdup(given);
+	if (!path) {
+		fm_error_set(&err, FM_ENOMEM, "out of memory");
 		return cmd_fail(ctx, &err);
-	if (!ctx->quiet)
+	}
+	r = sess_save(ctx->session, path, &err);
+	if (r == 0 && !ctx->quiet)
 		fprintf(ctx->out, "saved %zu commands to %s\n",
 			sess_record_count(ctx->session), path);
-	return 0;
+	free(path);
+	return r < 0 ? cmd_fail(ctx, &err) : 0;
 }
 
 const struct cmd_entry cmd_save_entry = {
