@@ -468,7 +468,7 @@ char **tui_help_lines(size_t *n)
 {
 	static const char *const keys[] = {
 		"Keys (the prompt has the focus at start and after every command)",
-		"  F1, ? in a panel      this help (Esc, q or F1 closes it)",
+		"  F1, ? in a panel      this help (Esc or F1 closes it; typing closes it too)",
 		"  Tab / Shift-Tab       next / previous panel: prompt, objects, chart,",
 		"                        info (in the prompt Tab completes; on an empty",
 		"                        line it moves to the objects panel)",

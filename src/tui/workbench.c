@@ -377,14 +377,22 @@ static void help_key(struct tui *t, int ch)
 	case KEY_UP: t->help_scroll--; break;
 	case KEY_DOWN: t->help_scroll++; break;
 	case KEY_PPAGE: t->help_scroll -= t->rows / 2; break;
-	case KEY_NPAGE: case ' ': t->help_scroll += t->rows / 2; break;
+	case KEY_NPAGE: t->help_scroll += t->rows / 2; break;
 	case KEY_HOME: t->help_scroll = 0; break;
 	case KEY_END: t->help_scroll = 1 << 20; break;
-	case 27: case 'q': case KEY_F(1): case '?': case '\r': case '\n':
+	case 27: case KEY_F(1): case '\r': case '\n': case KEY_ENTER:
 		t->help_open = 0;
 		t->dirty = DIRTY_ALL;
 		return;
 	default:
+		/* a printable key closes the overlay and is typed at the
+		 * prompt: `quit` typed at once must not lose its q */
+		if ((ch >= ' ' && ch < 127) || (ch >= 128 && ch < 256)) {
+			t->help_open = 0;
+			t->dirty = DIRTY_ALL;
+			set_focus(t, FOCUS_PROMPT);
+			tui_prompt_key(ch);
+		}
 		return;
 	}
 	t->dirty |= DIRTY_HELP;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Help: F1 opens the keys and commands (generated from the command
-# table), scrolls, and closes with Esc/F1; `?` in a panel opens it too;
+# table), scrolls, and closes with Esc/F1 (a printable key closes it and
+# is typed at the prompt); `?` in a panel opens it too;
 # `help CMD` prints a command's options into the info panel.
 source "$(dirname "$0")/lib.bash"
 
@@ -43,4 +44,19 @@ wait_gone "scrolled; End" 2
 keys Escape
 type_line "help nosuch"
 wait_for "help: unknown command: nosuch" 3
+
+# a printable key closes the overlay and is typed at the prompt: `quit`
+# typed right after `help` is quit, not uit (issue 18)
+type_line "help"
+wait_for "Help: keys and commands" 2
+keys -l "quiz"
+wait_gone "Help: keys and commands" 2
+wait_for "^fm> quiz" 2
+keys C-u
+keys F1
+wait_for "Help: keys and commands" 2
+keys -l "q"
+wait_gone "Help: keys and commands" 2
+wait_for "^fm> q *$" 2
+keys C-u
 finish
