@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <ftw.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,9 +59,13 @@ static void mix_facts(const void *data, struct fm_buf *out)
 	for (int i = 0; i < 3; i++) {
 		if (!s->have[i])
 			continue;
-		fm_buf_printf(out, "%s%s: %zu components, log-likelihood %.6g",
-			      first ? "" : "; ", ynames[i], s->mix[i].n,
-			      s->mix[i].stats.loglik);
+		fm_buf_printf(out, "%s%s: %zu components, log-likelihood ",
+			      first ? "" : "; ", ynames[i], s->mix[i].n);
+		/* a loaded mixture without stats: unknown, not 0 */
+		if (s->mix[i].stats.valid && isfinite(s->mix[i].stats.loglik))
+			fm_buf_printf(out, "%.6g", s->mix[i].stats.loglik);
+		else
+			fm_buf_addstr(out, "\u2013");
 		first = 0;
 	}
 }
