@@ -119,6 +119,8 @@ int cmd_run_records(struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (r == 0 && make_dataset)
 		r = cmd_records_output(ctx, a, &out, &ofmt, &temp, err);
 	if (r == 0)
+		r = cmd_check_records_output(ctx, out, ofmt, err);
+	if (r == 0)
 		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &cs, err);
 	if (r == 0) {
 		memset(&wo, 0, sizeof(wo));
@@ -134,7 +136,8 @@ int cmd_run_records(struct cmd_ctx *ctx, const struct cmd_args *a,
 		fm_scan_counts(cmd_scan_get(cs), nread, NULL);
 	fm_writer_free(w);
 	cmd_scan_close(cs);
-	if (r == 0 && make_dataset &&
+	/* a tool that only writes files makes a dataset when named */
+	if (r == 0 && (make_dataset || cmd_result_name(ctx)) &&
 	    (r = cmd_result_records(ctx, out, ofmt, temp, 0, err)) > 0)
 		r = 0;
 	free(temp);

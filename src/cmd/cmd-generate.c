@@ -2,6 +2,7 @@
  * cmd-generate.c - `generate`: synthetic flow records from a csv_hist file
  * or a mixture directory (SPEC 7), to csv_flow or binary.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -55,6 +56,7 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	enum fm_format ofmt;
 	const char *in = a->pos[0];
 	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : "-";
+	char *temp = NULL;
 	struct stat st;
 	double t0 = cmd_now();
 	int r, is_dir;
@@ -92,6 +94,11 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 					 a->v[OPT_G_X].s);
 		go.x = k == FM_X_SIZE ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH;
 	}
+	/* in a session: a generated object (scratch directory without -O) */
+	if (r == 0)
+		r = cmd_records_output(ctx, a, &out, &ofmt, &temp, &err);
+	if (r == 0)
+		r = cmd_check_records_output(ctx, out, ofmt, &err);
 	if (r == 0 && stat(in, &st) < 0)
 		r = fm_error_set(&err, FM_ENOTFOUND, "%s: no such file or directory", in);
 	is_dir = r == 0 && S_ISDIR(st.st_mode);
@@ -143,6 +150,12 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	if (r == 0)
 		r = fm_writer_commit(w, &err);
+	fm_writer_free(w);
+	w = NULL;
+	if (r == 0 && (r = cmd_result_records(ctx, out, ofmt, temp,
+					       CMD_DS_GENERATED, &err)) > 0)
+		r = 0;
+	free(temp);
 	uint64_t done = 0, total = 0;
 	if (g)
 		fm_gen_position(g, &done, &total);

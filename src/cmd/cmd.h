@@ -252,6 +252,16 @@ int cmd_in_session(const struct cmd_ctx *ctx);
  */
 const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
 			    size_t i);
+/* The name given with `as NAME` in a session, or NULL. */
+const char *cmd_result_name(const struct cmd_ctx *ctx);
+/*
+ * In a session, records never go to standard output (in the workbench it
+ * is not the terminal): FM_EINVAL "give -O FILE" when out is "-".  And a
+ * result named with `as NAME` needs binary output (ofmt).  Checked before
+ * anything is written, so that a refused command leaves nothing behind.
+ */
+int cmd_check_records_output(const struct cmd_ctx *ctx, const char *out,
+			     enum fm_format ofmt, struct fm_error *err);
 /*
  * Hand a result object to the session.  Session mode: ownership moves to
  * the session (also on failure) and 1 is returned; it becomes visible,

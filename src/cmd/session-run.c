@@ -554,6 +554,29 @@ const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
 	return ctx->run->typed.pos[i];
 }
 
+const char *cmd_result_name(const struct cmd_ctx *ctx)
+{
+	return cmd_in_session(ctx) ? ctx->run->as_name : NULL;
+}
+
+int cmd_check_records_output(const struct cmd_ctx *ctx, const char *out,
+			     enum fm_format ofmt, struct fm_error *err)
+{
+	const char *name = cmd_result_name(ctx);
+
+	if (!cmd_in_session(ctx))
+		return 0;
+	if (!strcmp(out, "-"))
+		return fm_error_set(err, FM_EINVAL,
+				    "records are not written to standard output in a "
+				    "session: give -O FILE");
+	if (name && ofmt != FM_FORMAT_BINARY)
+		return fm_error_set(err, FM_EINVAL,
+				    "only binary output becomes an object: add -o binary "
+				    "to call it '%s', or leave out 'as %s'", name, name);
+	return 0;
+}
+
 static int add_result(struct cmd_run *run, struct sess_obj *o)
 {
 	struct sess_obj **n = realloc(run->results, (run->nresults + 1) * sizeof(*n));

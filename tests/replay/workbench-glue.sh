@@ -3,7 +3,7 @@
 # memory), a loaded mixture's unknown log-likelihood, ...
 . "$(dirname "$0")/lib.bash"
 cd "$T"
-mkdir data
+mkdir data out
 gen_csv 300 7 > data/flows.csv
 
 # 1. a bare save after `save FILE` and after `replay FILE` names FILE
@@ -14,7 +14,47 @@ grep -qx "saved 1 commands to $T/first.fms" out.txt || fail "bare save after sav
 
 # 7. a mixture loaded without stats has an unknown log-likelihood, not 0
 mkdir mixes
-printf '{"sum": 100, "mix": [[0.5, "uniform", [0, 1]], [0.5, "lognorm", [0.5, 0, 4.0]]]}\n' > mixes/flows.json
+for y in flows packets octets; do
+	printf '{"sum": 100, "mix": [[0.5, "uniform", [0, 1]], [0.5, "lognorm", [0.5, 0, 4.0]]]}\n' > mixes/$y.json
+done
 printf 'load mixes as m\n' > s7.fms
 "$FLOWMODELS" --replay s7.fms > out.txt 2> err.txt || { cat err.txt; fail "load mixture"; }
-grep -qx 'm: mixture, flows: 2 components, log-likelihood –' out.txt || fail "unknown log-likelihood: $(cat out.txt)"
+grep -qx 'm: mixture, flows: 2 components, log-likelihood –; packets: 2 components, log-likelihood –; octets: 2 components, log-likelihood –' out.txt || fail "unknown log-likelihood: $(cat out.txt)"
+
+# 3, 4. records never go to standard output in a session; generate makes
+# a generated object (scratch without -O), convert a dataset when named;
+# a refused command writes nothing and records nothing
+cat > s3.fms <<'X'
+load data/flows.csv as a
+load mixes as m
+generate m -s 500 --seed 3 as g1
+generate m -s 400 --seed 4 -o binary -O out/gen.bin as g2
+generate m -s 300 --seed 5
+convert a -o binary -O out/c.bin as c1
+history
+X
+"$FLOWMODELS" --replay s3.fms > out.txt 2> err.txt || { cat err.txt; fail "generate/convert as objects"; }
+grep -q '^g1: generated, 500 records, ' out.txt || fail "g1: $(cat out.txt)"
+grep -q '^g2: generated, 400 records, ' out.txt || fail "g2"
+grep -q '^g3: generated, 300 records, ' out.txt || fail "g3 (automatic name)"
+grep -qx "c1: dataset, $(facts data/flows.csv)" out.txt || fail "c1"
+[ -d out/gen.bin ] && [ -d out/c.bin ] || fail "-O outputs missing"
+grep -qx '   3  generate m -s 500 --seed 3 as g1' out.txt || fail "g1 recorded: $(cat out.txt)"
+grep -qx "   6  convert a -o binary -O $T/out/c.bin as c1" out.txt || fail "c1 recorded"
+# the same generated records as one-shot generate
+"$FLOWMODELS" generate -q -s 500 --seed 3 mixes > g1.csv
+printf 'load data/flows.csv as a\nload mixes as m\ngenerate m -s 500 --seed 3 as g1\nexport g1 -o csv_flow -O g1-export.csv\n' > s3b.fms
+"$FLOWMODELS" --replay s3b.fms > /dev/null 2> err.txt || { cat err.txt; fail "export g1"; }
+cmp g1.csv g1-export.csv || fail "g1 differs from one-shot generate"
+
+refused() {  # refused LINE MESSAGE [FILE-THAT-MUST-NOT-EXIST]
+	printf 'load data/flows.csv as a\nload mixes as m\n%s\n' "$1" > r.fms
+	"$FLOWMODELS" --replay r.fms > out.txt 2> err.txt && fail "'$1' accepted"
+	[ "$(tail -n 1 err.txt)" = "r.fms:3: $2" ] || fail "'$1': $(tail -n 1 err.txt)"
+	[ -z "${3:-}" ] || [ ! -e "$3" ] || fail "'$1' wrote $3"
+}
+refused 'convert a' "convert: records are not written to standard output in a session: give -O FILE"
+refused 'convert a -O -' "convert: records are not written to standard output in a session: give -O FILE"
+refused 'convert a -O out/x.csv as c2' "convert: only binary output becomes an object: add -o binary to call it 'c2', or leave out 'as c2'" out/x.csv
+refused 'generate m -s 10 -O out/y.csv as g9' "generate: only binary output becomes an object: add -o binary to call it 'g9', or leave out 'as g9'" out/y.csv
+refused 'generate m -s 10 -O -' "generate: records are not written to standard output in a session: give -O FILE"
