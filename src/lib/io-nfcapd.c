@@ -231,10 +231,6 @@ static int parse_header(struct fm_nfcapd *d, struct fm_error *err)
 				    "encrypted file (encryption %d) not supported", h[17]);
 		d->nblocks = ld32(h + 36);
 		d->off = L2_HEADER;
-		if (d->nblocks == 0 && d->size > L2_HEADER)
-			fm_warn(d->log,
-				"%s: the header counts no data blocks (a file still being written?); no flows read",
-				d->name);
 	} else if (version == 1) {
 		if (read_exact(d, 0, h, L1_HEADER, err) < 0 ||
 		    d->size < L1_HEADER + L1_STAT)
@@ -261,6 +257,11 @@ static int parse_header(struct fm_nfcapd *d, struct fm_error *err)
 			    "unsupported nfcapd layout version %u (1 and 2 are read)",
 			    version);
 	}
+	/* both layouts: data after the header, yet no block counted */
+	if (d->nblocks == 0 && d->size > d->off)
+		fm_warn(d->log,
+			"%s: the header counts no data blocks (a file still being written?); no flows read",
+			d->name);
 	return 0;
 }
 

@@ -715,6 +715,36 @@ static void test_directory(void **state)
 	free(file.p);
 }
 
+/* A header that counts no blocks before data: one warning, no flows, in
+ * both layouts (layout 1 said nothing before). */
+static void test_zero_blocks(void **state)
+{
+	(void)state;
+	for (int layout = 1; layout <= 2; layout++) {
+		struct bytes file;
+		size_t n;
+		struct logbuf lb = { "" };
+		struct fm_log log = { log_fn, &lb };
+		struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &log };
+		struct fm_reader *r;
+		struct fm_batch b;
+		struct fm_error err;
+		struct flow *fl = layout == 1 ? make_layout1(&file, COMP_NONE, &n, 3) :
+			make_layout2(&file, COMP_NONE, 2, &n, 3);
+		const char *paths[1] = { tu_path("zero.nfcapd") };
+
+		set32(&file, layout == 1 ? 8 : 36, 0);
+		write_bytes(paths[0], file.p, file.n);
+		assert_int_equal(fm_reader_open(&r, &o, paths, 1, &err), 0);
+		assert_int_equal(fm_reader_next(r, &b, FM_BATCH_CAP, &err), 0);
+		fm_reader_free(r);
+		assert_non_null(strstr(lb.text, "zero.nfcapd: the header counts no data blocks"));
+		assert_null(strstr(strstr(lb.text, "no data blocks") + 1, "no data blocks"));
+		free(fl);
+		free(file.p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -724,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_directory),
+		cmocka_unit_test(test_zero_blocks),
 	};
 	if (getenv("FM_TEST_FILTER"))   /* e.g. FM_TEST_FILTER=test_damaged */
 		cmocka_set_test_filter(getenv("FM_TEST_FILTER"));
