@@ -311,3 +311,71 @@ int cmd_canonical(const struct cmd_entry *e, const struct cmd_args *a,
 	}
 	return r;
 }
+
+/* The option of e called --name (len characters), or NULL. */
+static const struct cmd_opt *long_opt(const struct cmd_entry *e,
+				      const char *name, size_t len)
+{
+	for (const struct cmd_opt *o = e->opts; o->long_name; o++)
+		if (strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
+			return o;
+	return NULL;
+}
+
+static int is_secret(const struct cmd_opt *o)
+{
+	return o && o->complete && !strcmp(o->complete, "secret");
+}
+
+/* Whether text names a secret option of any command ("--key"). */
+static int mentions_secret(const char *text)
+{
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
+		for (const struct cmd_opt *o = (*e)->opts; o->long_name; o++)
+			if (is_secret(o) && strstr(text, o->long_name))
+				return 1;
+	return 0;
+}
+
+int cmd_redact(const char *line, struct fm_buf *out)
+{
+	struct cmd_words w = CMD_WORDS_INIT;
+	struct fm_error err;
+	const struct cmd_entry *e = NULL;
+	int changed = 0;
+
+	if (cmd_split(line, &w, &err) < 0) {
+		cmd_words_release(&w);
+		return mentions_secret(line) ? -1 : 0;
+	}
+	if (w.n > 0)
+		e = cmd_find(w.v[0], &err);
+	for (size_t i = 1; e && i < w.n && strcmp(w.v[i], "--"); i++) {
+		const char *name = w.v[i] + 2, *eq = strchr(name, '=');
+		const struct cmd_opt *o;
+		char *repl;
+
+		if (strncmp(w.v[i], "--", 2))
+			continue;
+		o = long_opt(e, name, eq ? (size_t)(eq - name) : strlen(name));
+		if (!is_secret(o))
+			continue;
+		if (!eq && ++i >= w.n)
+			break;
+		repl = eq ? malloc((size_t)(eq - w.v[i]) + sizeof("=REDACTED")) :
+			    strdup("REDACTED");
+		if (!repl) {
+			cmd_words_release(&w);
+			return -1;
+		}
+		if (eq)
+			sprintf(repl, "%.*s=REDACTED", (int)(eq - w.v[i]), w.v[i]);
+		free(w.v[i]);
+		w.v[i] = repl;
+		changed = 1;
+	}
+	if (changed)
+		cmd_join(&w, out);
+	cmd_words_release(&w);
+	return changed;
+}

@@ -351,6 +351,14 @@ int cmd_valid_name(const char *name);
  */
 int cmd_canonical(const struct cmd_entry *e, const struct cmd_args *a,
 		  const char *as_name, struct cmd_words *out);
+/*
+ * A typed line with the values of secret options (completion hint
+ * "secret": anonymize --key) replaced by REDACTED, for a history that is
+ * kept on disk.  Returns 0 when the line holds no secret (out untouched),
+ * 1 with the redacted line appended to out, or -1 when the line cannot be
+ * split and names a secret option (keep nothing of it).
+ */
+int cmd_redact(const char *line, struct fm_buf *out);
 /* Join words into one line, quoting as needed. */
 void cmd_join(const struct cmd_words *w, struct fm_buf *out);
 /* A real number in its shortest form that reads back exactly. */

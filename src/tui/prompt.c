@@ -10,7 +10,8 @@
  * prompt dirty: the main loop draws rl_line_buffer and rl_point into the
  * prompt window.  Completion lists go to the info panel.  emacs/vi modes
  * and bindings come from inputrc ($if flowmodels).  History persists in
- * $XDG_STATE_HOME/flowmodels/history.
+ * $XDG_STATE_HOME/flowmodels/history, with literal keys redacted
+ * (cmd_redact) before a line enters it.
  *
  * Readline is one global state, so this module is too (UI thread only).
  */
@@ -111,6 +112,24 @@ const char *tui_prompt_line(void)
 	return rl_line_buffer ? rl_line_buffer : "";
 }
 
+/* Add a typed line to the history (and its file), a literal key
+ * redacted: the file outlives the session and is read by any later one. */
+static void remember(const char *line)
+{
+	struct fm_buf red = FM_BUF_INIT;
+	int r = cmd_redact(line, &red);
+	const char *keep = r > 0 ? fm_buf_str(&red) : line;
+	HIST_ENTRY *last = history_length > 0 ?
+			   history_get(history_base + history_length - 1) : NULL;
+
+	if (r >= 0 && (!last || strcmp(last->line, keep) != 0)) {
+		add_history(keep);
+		if (hist_path)
+			append_history(1, hist_path);
+	}
+	fm_buf_release(&red);
+}
+
 static void on_line(char *line)
 {
 	struct tui *t = the_tui;
@@ -120,15 +139,8 @@ static void on_line(char *line)
 		tui_command(t, "quit");
 		return;
 	}
-	if (*line) {
-		HIST_ENTRY *last = history_length > 0 ?
-				   history_get(history_base + history_length - 1) : NULL;
-		if (!last || strcmp(last->line, line) != 0) {
-			add_history(line);
-			if (hist_path)
-				append_history(1, hist_path);
-		}
-	}
+	if (*line)
+		remember(line);
 	tui_command(t, line);
 	free(line);
 	t->dirty |= DIRTY_PROMPT;

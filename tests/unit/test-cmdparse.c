@@ -297,6 +297,41 @@ static void test_find(void **state)
 	assert_true(strstr(err.msg, "unknown command: zzz") != NULL);
 }
 
+/* Lines for a history on disk: secret option values replaced. */
+static void test_redact(void **state)
+{
+	static const struct {
+		const char *line, *want;  /* want NULL: unchanged (0) */
+		int r;
+	} cases[] = {
+		{ "anonymize --key s3cret in.csv", "anonymize --key REDACTED in.csv", 1 },
+		{ "anon --key=s3cret -O out in", "anon --key=REDACTED -O out in", 1 },
+		{ "anonymize --key 'a b c' --key \"d\" x",
+		  "anonymize --key REDACTED --key REDACTED x", 1 },
+		{ "anonymize --key", NULL, 0 },      /* no value given */
+		{ "anonymize --key-file k.bin in", NULL, 0 },
+		{ "anonymize in -- --key", NULL, 0 }, /* a positional */
+		{ "convert --key x", NULL, 0 },      /* not a secret of convert */
+		{ "nosuchcommand --key x", NULL, 0 },
+		{ "anonymize --key 'unterminated", NULL, -1 },
+		{ "help 'unterminated", NULL, 0 },
+		{ "", NULL, 0 },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fm_buf b = FM_BUF_INIT;
+		int r = cmd_redact(cases[i].line, &b);
+		if (r != cases[i].r)
+			fail_msg("'%s': %d, expected %d", cases[i].line, r, cases[i].r);
+		if (cases[i].want)
+			assert_string_equal(fm_buf_str(&b), cases[i].want);
+		else
+			assert_int_equal(b.len, 0);
+		fm_buf_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_canonical_kinds),
 		cmocka_unit_test(test_format_real),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_redact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
