@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "flowmodels/anonymize.h"
 #include "cmd/cmd.h"
 #include "cmd/session.h"
 #include "tui/tui.h"
@@ -126,6 +127,9 @@ int main(int argc, char **argv)
 	struct cmd_args args;
 	int status;
 
+	/* A key in the environment: no core file may hold it */
+	if (getenv("FLOWMODELS_KEY"))
+		fm_anon_no_dump();
 	/* No arguments on a terminal, or workbench options: the workbench. */
 	if ((argc < 2 && isatty(0) && isatty(1)) ||
 	    (argc >= 2 && tui_is_option(argv[1])))
@@ -163,6 +167,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "flowmodels: %s\n", err.msg);
 		return 2;
 	}
+	if (!strcmp(e->name, "anonymize"))
+		fm_anon_no_dump();   /* argv may hold --key */
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.out = stdout;
 	ctx.err = stderr;

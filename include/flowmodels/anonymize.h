@@ -47,6 +47,15 @@ int fm_anon_key_from_file(const char *path, unsigned char key[FM_ANON_KEY_LEN],
 			  struct fm_error *err);
 /* Overwrite key material in a way the compiler does not remove. */
 void fm_anon_key_wipe(void *p, size_t n);
+/*
+ * Make the process non-dumpable for the rest of its life (prctl
+ * PR_SET_DUMPABLE 0): a crash writes no core file that could hold a key
+ * (the key text may sit in argv, the environment or freed memory), and
+ * other processes of the user cannot ptrace it.  Call before a key is
+ * read.  The fm_cryptopan object itself is also kept out of core files
+ * (MADV_DONTDUMP).
+ */
+void fm_anon_no_dump(void);
 
 struct fm_anon_stats {
 	uint64_t read;        /* records read */

@@ -4,7 +4,8 @@
  *
  * The key comes from exactly one of --key TEXT, --key-file FILE,
  * --key-env NAME, or the environment variable FLOWMODELS_KEY.  It is
- * wiped from memory after use and never printed.  --key on a command line
+ * wiped from memory after use and never printed, and the process is
+ * non-dumpable from before it is read (no core file holds it).  --key on a command line
  * is visible to other users in `ps`; the help text says so.
  */
 #include <stdlib.h>
@@ -81,6 +82,7 @@ static int anonymize_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	double t0 = cmd_now();
 	int r;
 
+	fm_anon_no_dump();
 	memset(&st, 0, sizeof(st));
 	if (a->v[OPT_KEY].set) {
 		/* never into a session file: replays read the environment */

@@ -351,12 +351,14 @@ int cmd_redact(const char *line, struct fm_buf *out)
 	if (w.n > 0)
 		e = cmd_find(w.v[0], &err);
 	for (size_t i = 1; e && i < w.n && strcmp(w.v[i], "--"); i++) {
-		const char *name = w.v[i] + 2, *eq = strchr(name, '=');
+		const char *name, *eq;
 		const struct cmd_opt *o;
 		char *repl;
 
 		if (strncmp(w.v[i], "--", 2))
 			continue;
+		name = w.v[i] + 2;
+		eq = strchr(name, '=');
 		o = long_opt(e, name, eq ? (size_t)(eq - name) : strlen(name));
 		if (!is_secret(o))
 			continue;

@@ -19,6 +19,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +63,27 @@ void fm_anon_key_wipe(void *p, size_t n)
 	OPENSSL_cleanse(p, n);
 }
 
+void fm_anon_no_dump(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/*
+ * The object lives in its own mapping marked MADV_DONTDUMP: the pad and
+ * the /16 table (key-derived) stay out of a core file even where the
+ * system dumps non-dumpable processes (fs.suid_dumpable = 2).
+ */
+static struct fm_cryptopan *cp_alloc(void)
+{
+	void *p = mmap(NULL, sizeof(struct fm_cryptopan), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, sizeof(struct fm_cryptopan), MADV_DONTDUMP);
+	return p;
+}
+
 static int aes(struct fm_cryptopan *cp, const unsigned char *in,
 	       unsigned char *out, size_t len, struct fm_error *err)
 {
@@ -75,7 +98,7 @@ static int aes(struct fm_cryptopan *cp, const unsigned char *in,
 int fm_cryptopan_new(struct fm_cryptopan **out,
 		     const unsigned char key[FM_ANON_KEY_LEN], struct fm_error *err)
 {
-	struct fm_cryptopan *cp = calloc(1, sizeof(*cp));
+	struct fm_cryptopan *cp = cp_alloc();
 	int r;
 
 	if (!cp)
@@ -124,7 +147,8 @@ void fm_cryptopan_free(struct fm_cryptopan *cp)
 	free(cp->pend_slot);
 	free(cp->blocks);
 	free(cp->enc);
-	free(cp);
+	fm_anon_key_wipe(cp, sizeof(*cp));
+	munmap(cp, sizeof(*cp));
 }
 
 uint64_t fm_cryptopan_computed(const struct fm_cryptopan *cp)

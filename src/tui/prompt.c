@@ -27,6 +27,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "flowmodels/anonymize.h"
 #include "flowmodels/buf.h"
 #include "flowmodels/flow.h"
 #include "cmd/cmd.h"
@@ -122,6 +123,8 @@ static void remember(const char *line)
 	HIST_ENTRY *last = history_length > 0 ?
 			   history_get(history_base + history_length - 1) : NULL;
 
+	if (r != 0)
+		fm_anon_no_dump();   /* a literal key is in memory now */
 	if (r >= 0 && (!last || strcmp(last->line, keep) != 0)) {
 		add_history(keep);
 		if (hist_path)
