@@ -312,16 +312,6 @@ int cmd_canonical(const struct cmd_entry *e, const struct cmd_args *a,
 	return r;
 }
 
-/* The option of e called --name (len characters), or NULL. */
-static const struct cmd_opt *long_opt(const struct cmd_entry *e,
-				      const char *name, size_t len)
-{
-	for (const struct cmd_opt *o = e->opts; o->long_name; o++)
-		if (strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
-			return o;
-	return NULL;
-}
-
 static int is_secret(const struct cmd_opt *o)
 {
 	return o && o->complete && !strcmp(o->complete, "secret");
@@ -359,7 +349,7 @@ int cmd_redact(const char *line, struct fm_buf *out)
 			continue;
 		name = w.v[i] + 2;
 		eq = strchr(name, '=');
-		o = long_opt(e, name, eq ? (size_t)(eq - name) : strlen(name));
+		o = cmd_opt_long(e, name, eq ? (size_t)(eq - name) : strlen(name));
 		if (!is_secret(o))
 			continue;
 		if (!eq && ++i >= w.n)

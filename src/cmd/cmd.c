@@ -44,8 +44,8 @@ const struct cmd_entry *cmd_find(const char *name, struct fm_error *err)
 	return NULL;
 }
 
-static const struct cmd_opt *find_long(const struct cmd_entry *e,
-				       const char *name, size_t len)
+const struct cmd_opt *cmd_opt_long(const struct cmd_entry *e,
+				   const char *name, size_t len)
 {
 	for (const struct cmd_opt *o = e->opts; o->long_name; o++)
 		if (strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
@@ -138,7 +138,7 @@ int cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 		if (arg[1] == '-') {
 			const char *eq = strchr(arg + 2, '=');
 			size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-			o = find_long(e, arg + 2, len);
+			o = cmd_opt_long(e, arg + 2, len);
 			if (!o) {
 				r = fm_error_set(err, FM_EINVAL,
 						 "unknown option '--%.*s' (see '%s --help')",

@@ -154,6 +154,9 @@ const struct cmd_entry *cmd_find(const char *name, struct fm_error *err);
 int cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 	      struct cmd_args *args, struct fm_error *err);
 void cmd_args_release(struct cmd_args *args);
+/* The option of e called --name (its first len characters), or NULL. */
+const struct cmd_opt *cmd_opt_long(const struct cmd_entry *e,
+				   const char *name, size_t len);
 
 /* Write the complete --help text of e. */
 void cmd_print_help(const struct cmd_entry *e, FILE *out);
