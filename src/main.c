@@ -60,7 +60,9 @@ static void usage(FILE *out)
 		"synthetic flows, and publish TeX summaries and plots.\n\n"
 		"commands:\n");
 	cmd_print_list(out);
-	fprintf(out, "\n'flowmodels COMMAND --help' describes a command.\n"
+	fprintf(out, "\n'flowmodels COMMAND --help' describes a command;\n"
+		"'flowmodels help %s' the filter language.\n", cmd_topic_list());
+	fprintf(out,
 		"'flowmodels --replay FILE' runs a session file without a terminal.\n");
 }
 
@@ -140,6 +142,8 @@ int main(int argc, char **argv)
 			const char *name = argv[2];
 			if (!strcmp(name, "--help") || !strcmp(name, "-h"))
 				name = "help";
+			if (cmd_print_topic(name, stdout))
+				return 0;
 			e = cmd_find(name, &err);
 			if (!e) {
 				fprintf(stderr, "flowmodels: %s\n", err.msg);

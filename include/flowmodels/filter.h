@@ -55,6 +55,12 @@ const char *fm_filter_text(const struct fm_filter *f);
  * comparisons print as one group: "(1 < sp <= 1023)".
  */
 const char *fm_filter_canonical(const struct fm_filter *f);
+/*
+ * A warning about a legal but suspicious expression, or NULL: a bare `&`,
+ * `|` or `^` inside a comparison chain (`prot==6 & dp==443`, which Python
+ * reads as `prot == (6 & dp) == 443`).  Callers show it to the user.
+ */
+const char *fm_filter_warning(const struct fm_filter *f);
 /* Number of instructions of the compiled program (for tests/benchmarks). */
 size_t fm_filter_program_size(const struct fm_filter *f);
 

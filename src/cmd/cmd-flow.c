@@ -64,6 +64,8 @@ int cmd_scan_open(struct cmd_ctx *ctx, const struct cmd_args *a,
 	cs->log = &ctx->log;
 	if (a->v[OPT_FILTER_EXPR].set) {
 		r = fm_filter_compile(&cs->filter, a->v[OPT_FILTER_EXPR].s, NULL, err);
+		if (r == 0 && fm_filter_warning(cs->filter))
+			fm_warn(cs->log, "%s", fm_filter_warning(cs->filter));
 		if (r == 0)
 			r = fm_filter_run_new(&cs->run, cs->filter, err);
 		if (r < 0) {

@@ -13,6 +13,8 @@ static int help_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = { 0 };
 
+	if (a->npos == 1 && cmd_print_topic(a->pos[0], ctx->out))
+		return 0;
 	if (a->npos == 1) {
 		const struct cmd_entry *e = cmd_find(a->pos[0], &err);
 		if (!e)
@@ -24,7 +26,8 @@ static int help_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	cmd_print_list(ctx->out);
 	fprintf(ctx->out,
 		"\nIn a session, commands take object names where the one-shot tools\n"
-		"take paths, and `as NAME` at the end of a line names the result.\n");
+		"take paths, and `as NAME` at the end of a line names the result.\n"
+		"Topics: 'help %s'.\n", cmd_topic_list());
 	return 0;
 }
 
@@ -32,8 +35,11 @@ const struct cmd_entry cmd_help_entry = {
 	.name = "help",
 	.alias = "?",
 	.summary = "list the commands, or describe one",
-	.usage = "[COMMAND]",
-	.description = "The same text as 'flowmodels --help' and 'flowmodels COMMAND --help'.",
+	.usage = "[COMMAND | filters]",
+	.description = "The same text as 'flowmodels --help' and 'flowmodels COMMAND --help'.\n"
+		"'help filters' describes the filter language, its extensions\n"
+		"(addresses, prefixes, protocol names, dates) and how nfdump\n"
+		"filters translate.",
 	.opts = help_opts,
 	.min_pos = 0,
 	.max_pos = 1,

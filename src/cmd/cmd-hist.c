@@ -117,6 +117,8 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	/* threads: a filter is compiled once here and run by each thread */
 	if (r == 0 && threaded && a->v[OPT_FILTER_EXPR].set) {
 		r = fm_filter_compile(&filter, a->v[OPT_FILTER_EXPR].s, NULL, &err);
+		if (r == 0 && fm_filter_warning(filter))
+			fm_warn(&ctx->log, "%s", fm_filter_warning(filter));
 		o.filter = filter;
 	}
 	if (r == 0)

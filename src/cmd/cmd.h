@@ -162,6 +162,13 @@ const struct cmd_opt *cmd_opt_long(const struct cmd_entry *e,
 void cmd_print_help(const struct cmd_entry *e, FILE *out);
 /* Write the list of commands with their summaries. */
 void cmd_print_list(FILE *out);
+/*
+ * Help pages that are not commands (help-topics.c): write the page of
+ * topic name and return 1, or return 0 when there is none.
+ */
+int cmd_print_topic(const char *name, FILE *out);
+/* "filters": the topic names, for the command list. */
+const char *cmd_topic_list(void);
 
 /*
  * Report a failure of the running command on ctx->err as

@@ -807,7 +807,8 @@ int fm_filter_compile(struct fm_filter **out, const char *expr, int *errcol,
 		return r;
 	f = calloc(1, sizeof(*f));
 	if (!f || !(f->text = strdup(expr)) || fx_print(tree.root, &canon) < 0 ||
-	    !(f->canonical = fm_buf_detach(&canon))) {
+	    !(f->canonical = fm_buf_detach(&canon)) ||
+	    (tree.warning[0] && !(f->warning = strdup(tree.warning)))) {
 		fm_buf_release(&canon);
 		fx_tree_free(&tree);
 		fm_filter_free(f);
@@ -848,6 +849,7 @@ void fm_filter_free(struct fm_filter *f)
 		return;
 	free(f->text);
 	free(f->canonical);
+	free(f->warning);
 	free(f->code);
 	free(f);
 }
@@ -865,6 +867,11 @@ const char *fm_filter_text(const struct fm_filter *f)
 const char *fm_filter_canonical(const struct fm_filter *f)
 {
 	return f->canonical;
+}
+
+const char *fm_filter_warning(const struct fm_filter *f)
+{
+	return f->warning;
 }
 
 size_t fm_filter_program_size(const struct fm_filter *f)

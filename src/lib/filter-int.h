@@ -50,12 +50,16 @@ struct fx_node {
 	int *cols;               /* FX_CMP operator columns */
 	int n;
 	int height;              /* 0 for a leaf */
+	int paren;               /* written in parentheses */
+	const char *text;        /* the user's text of a rewritten test */
+	size_t text_len;
 	struct fx_node *all_next;  /* allocation list */
 };
 
 struct fx_tree {
 	struct fx_node *root;
 	struct fx_node *all;     /* every node, for freeing */
+	char warning[FM_ERRMSG_MAX];  /* a parse-time warning, or "" */
 };
 
 /* Deepest syntax tree accepted (bounds every recursion over it). */
@@ -68,6 +72,35 @@ void fx_tree_free(struct fx_tree *t);
 int fx_print(const struct fx_node *n, struct fm_buf *out);
 const char *fx_op_text(int op);
 const char *fx_field_name(int f);
+/* A node in t's allocation list (NULL when out of memory). */
+struct fx_node *fx_new_node(struct fx_tree *t, enum fx_kind kind, int col);
+
+/* filter-literal.c: addresses, dates, protocol names (docs/filters.md) */
+struct fx_addr {
+	int family;              /* 4 or 6 */
+	uint32_t w[4];           /* words as sa0..sa3 hold them (IPv4: w[3]) */
+	int prefix;              /* bits: 32 or 128 without /N */
+};
+/*
+ * At s: 0 when no address literal starts there; 1 with *len and *a set;
+ * -1 when one starts but is malformed (msg set, *len its extent).
+ */
+int fx_lex_addr(const char *s, size_t *len, struct fx_addr *a, char *msg,
+		size_t msgsize);
+/* The same for a date YYYY-MM-DD[THH:MM[:SS]][Z] (UTC) -> seconds. */
+int fx_lex_date(const char *s, size_t *len, int64_t *secs, char *msg,
+		size_t msgsize);
+/* Protocol number of a name (tcp, udp, ...) or -1; name of a number. */
+int fx_proto_number(const char *s, size_t len);
+const char *fx_proto_name(int64_t number);
+/* 0 for sa, 1 for da, 2 for addr, -1 otherwise. */
+int fx_addr_field(const char *s, size_t len);
+/*
+ * The ordinary nodes of "sa/da/addr == a" (which 0/1/2), negated for
+ * != and not in; NULL when out of memory.
+ */
+struct fx_node *fx_addr_test(struct fx_tree *t, int which, int negate,
+			     const struct fx_addr *a, int col);
 
 /* ---- the program ---- */
 
@@ -88,6 +121,7 @@ struct fx_insn {
 struct fm_filter {
 	char *text;
 	char *canonical;
+	char *warning;           /* NULL or the parser's warning */
 	uint32_t fields;
 	struct fx_insn *code;
 	size_t ncode;

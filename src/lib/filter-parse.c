@@ -16,6 +16,11 @@
  *   power      := atom ['**' factor]
  *   atom       := NAME | NUMBER | 'True' | 'False' | '(' or_test ')'
  *
+ * and the operator extensions of filter-literal.c: a comparison may also
+ * be `ADDRFIELD ('==' | '!=' | 'in' | 'not' 'in') ADDRESS`, a NUMBER may be
+ * a date, a NAME a protocol.  A `&`, `|` or `^` inside a comparison chain
+ * (`prot==6 & dp==443`) parses as Python does, with a warning.
+ *
  * Every error names the problem and its 1-based column.  Nesting is
  * limited (FM_FILTER_MAX_DEPTH) so that hostile input cannot exhaust the
  * stack.  The tree is a plain allocation list freed in one go.
@@ -28,7 +33,7 @@
 
 enum tok_kind {
 	T_END, T_NAME, T_INT, T_REAL, T_LPAREN, T_RPAREN, T_OP,
-	T_AND, T_OR, T_NOT, T_TRUE, T_FALSE
+	T_AND, T_OR, T_NOT, T_TRUE, T_FALSE, T_ADDR, T_IN
 };
 
 struct token {
@@ -39,6 +44,7 @@ struct token {
 	size_t len;
 	int64_t i;
 	double d;
+	struct fx_addr addr;  /* T_ADDR */
 };
 
 struct parser {
@@ -245,7 +251,7 @@ static int lex_number(struct parser *p, struct token *t)
 }
 
 static const char *const py_keywords[] = {
-	"in", "is", "if", "else", "lambda", "for", "None", "yield", "await",
+	"is", "if", "else", "lambda", "for", "None", "yield", "await",
 	"import", "from", "as", "del", "pass", "return", "def", "class",
 	"while", "with", "assert", "global", "nonlocal", "raise", "try",
 	"except", "finally", "break", "continue", "async", "elif", NULL
@@ -267,7 +273,7 @@ static int lex_name(struct parser *p, struct token *t)
 		return 0; \
 	}
 	KW("and", T_AND) KW("or", T_OR) KW("not", T_NOT)
-	KW("True", T_TRUE) KW("False", T_FALSE)
+	KW("True", T_TRUE) KW("False", T_FALSE) KW("in", T_IN)
 #undef KW
 	for (int k = 0; py_keywords[k]; k++)
 		if (strlen(py_keywords[k]) == len && memcmp(py_keywords[k], s, len) == 0)
@@ -275,6 +281,31 @@ static int lex_name(struct parser *p, struct token *t)
 				    py_keywords[k], t->col);
 	t->kind = T_NAME;
 	return 0;
+}
+
+/*
+ * A date or an address literal at the current position (filter-literal.c):
+ * 1 when one was read into t, 0 when none starts here, or an error.
+ */
+static int lex_literal(struct parser *p, struct token *t)
+{
+	const char *s = p->src + p->pos;
+	char msg[128];
+	size_t len = 0;
+	int r = fx_lex_date(s, &len, &t->i, msg, sizeof(msg));
+
+	t->kind = T_INT;
+	if (r == 0) {
+		r = fx_lex_addr(s, &len, &t->addr, msg, sizeof(msg));
+		t->kind = T_ADDR;
+	}
+	if (r < 0)
+		return fail(p, t->col, "%s at column %d", msg, t->col);
+	if (r == 0)
+		return 0;
+	t->len = len;
+	p->pos += len;
+	return 1;
 }
 
 /* Read the next token into p->tok. */
@@ -293,6 +324,11 @@ static int next(struct parser *p)
 	if (!*s) {
 		t->kind = T_END;
 		return 0;
+	}
+	if (is_digit(s[0]) || is_ident_start(s[0]) || s[0] == ':') {
+		int r = lex_literal(p, t);
+		if (r != 0)
+			return r < 0 ? r : 0;
 	}
 	if (is_digit(s[0]) || (s[0] == '.' && is_digit(s[1])))
 		return lex_number(p, t);
@@ -347,17 +383,23 @@ static int next(struct parser *p)
 	return fail(p, t->col, "invalid character '%c' at column %d", s[0], t->col);
 }
 
-static struct fx_node *new_node(struct parser *p, enum fx_kind kind, int col)
+struct fx_node *fx_new_node(struct fx_tree *t, enum fx_kind kind, int col)
 {
 	struct fx_node *n = calloc(1, sizeof(*n));
-	if (!n) {
-		fm_error_set(p->err, FM_ENOMEM, "out of memory");
+	if (!n)
 		return NULL;
-	}
 	n->kind = kind;
 	n->col = col;
-	n->all_next = p->tree->all;
-	p->tree->all = n;
+	n->all_next = t->all;
+	t->all = n;
+	return n;
+}
+
+static struct fx_node *new_node(struct parser *p, enum fx_kind kind, int col)
+{
+	struct fx_node *n = fx_new_node(p->tree, kind, col);
+	if (!n)
+		fm_error_set(p->err, FM_ENOMEM, "out of memory");
 	return n;
 }
 
@@ -418,9 +460,22 @@ static int parse_atom(struct parser *p, struct fx_node **out)
 			if (strlen(derived_names[k]) == t.len &&
 			    memcmp(derived_names[k], t.s, t.len) == 0)
 				f = FM_NFIELDS + k;
+		if (f < 0 && fx_addr_field(t.s, t.len) >= 0)
+			return fail(p, t.col, "'%.*s' at column %d is an address: "
+				    "compare it with ==, != or in and an address "
+				    "(sa == 192.0.2.1, da in 10.0.0.0/8)",
+				    (int)t.len, t.s, t.col);
+		if (f < 0 && fx_proto_number(t.s, t.len) >= 0) {
+			if (!(n = new_node(p, FX_LIT, t.col)))
+				return FM_ENOMEM;
+			n->type = FX_INT;
+			n->i = fx_proto_number(t.s, t.len);
+			*out = n;
+			return next(p);
+		}
 		if (f < 0)
 			return fail(p, t.col, "unknown field '%.*s' at column %d "
-				    "(fields: %s, duration, rate)",
+				    "(fields: %s, duration, rate, sa, da, addr)",
 				    (int)(t.len > 40 ? 40 : t.len), t.s, t.col,
 				    fm_field_list());
 		if (!(n = new_node(p, FX_FIELD, t.col)))
@@ -434,6 +489,7 @@ static int parse_atom(struct parser *p, struct fx_node **out)
 		    (r = parse_or(p, out)) < 0)
 			return r;
 		p->depth--;
+		(*out)->paren = 1;
 		if (p->tok.kind != T_RPAREN) {
 			if (p->tok.kind == T_END)
 				return fail(p, t.col, "missing ')' for the '(' at column %d",
@@ -443,6 +499,9 @@ static int parse_atom(struct parser *p, struct fx_node **out)
 		return next(p);
 	case T_RPAREN:
 		return fail(p, t.col, "unmatched ')' at column %d", t.col);
+	case T_ADDR:
+		return fail(p, t.col, "address '%.*s' at column %d can only be "
+			    "compared with sa, da or addr", (int)t.len, t.s, t.col);
 	default:
 		return unexpected(p, "a field, a number or '('");
 	}
@@ -548,12 +607,91 @@ static int is_cmp(const struct token *t)
 	return t->kind == T_OP && t->op >= FX_OP_EQ && t->op <= FX_OP_GE;
 }
 
+/* `sa|da|addr (== | != | in | not in) ADDRESS`, the name being current. */
+static int parse_addr_cmp(struct parser *p, struct fx_node **out)
+{
+	struct token name = p->tok;
+	int which = fx_addr_field(name.s, name.len), negate = 0, r;
+	const char *end;
+
+	if ((r = next(p)) < 0)
+		return r;
+	if (p->tok.kind == T_OP && (p->tok.op == FX_OP_EQ || p->tok.op == FX_OP_NE)) {
+		negate = p->tok.op == FX_OP_NE;
+	} else if (p->tok.kind == T_NOT) {
+		negate = 1;
+		if ((r = next(p)) < 0)
+			return r;
+		if (p->tok.kind != T_IN)
+			return unexpected(p, "'in' after 'not'");
+	} else if (p->tok.kind != T_IN) {
+		return unexpected(p, "==, !=, in or not in after an address field");
+	}
+	if ((r = next(p)) < 0)
+		return r;
+	if (p->tok.kind != T_ADDR)
+		return unexpected(p, "an address such as 192.0.2.1, 10.0.0.0/8 "
+				  "or 2001:db8::/32");
+	end = p->tok.s + p->tok.len;
+	if (!(*out = fx_addr_test(p->tree, which, negate, &p->tok.addr, name.col)))
+		return fm_error_set(p->err, FM_ENOMEM, "out of memory");
+	(*out)->text = name.s;
+	(*out)->text_len = (size_t)(end - name.s);
+	if ((r = next(p)) < 0)
+		return r;
+	if (is_cmp(&p->tok) || p->tok.kind == T_IN)
+		return fail(p, p->tok.col, "an address test cannot be chained at "
+			    "column %d (join tests with and, or)", p->tok.col);
+	return 0;
+}
+
+/* Warn about `&`, `|`, `^` written bare inside a chain (SPEC 4's pitfall). */
+static void warn_chain(struct parser *p, const struct fx_node *n)
+{
+	static const char *const word[3] = { "and", "or", NULL };
+	struct fm_buf b = FM_BUF_INIT;
+
+	for (int k = 1; k + 1 < n->n && !p->tree->warning[0]; k++) {
+		const struct fx_node *m = n->items[k];
+		int w;
+		if (m->kind != FX_BINARY || m->paren ||
+		    (m->op != FX_OP_BAND && m->op != FX_OP_BOR && m->op != FX_OP_BXOR))
+			continue;
+		w = m->op == FX_OP_BAND ? 0 : m->op == FX_OP_BOR ? 1 : 2;
+		fm_buf_addch(&b, '(');
+		fx_print(n->items[k - 1], &b);
+		fm_buf_printf(&b, " %s ", fx_op_text(n->ops[k - 1]));
+		fx_print(m->a, &b);
+		fm_buf_printf(&b, ") %s (", fx_op_text(m->op));
+		fx_print(m->b, &b);
+		fm_buf_printf(&b, " %s ", fx_op_text(n->ops[k]));
+		fx_print(n->items[k + 1], &b);
+		fm_buf_addch(&b, ')');
+		snprintf(p->tree->warning, sizeof(p->tree->warning),
+			 "filter: '%s' at column %d binds tighter than '%s': write "
+			 "%s%s%s%s (as written it compares a chain and is "
+			 "rarely true)", fx_op_text(m->op), m->col,
+			 fx_op_text(n->ops[k - 1]), b.buf ? b.buf : "",
+			 word[w] ? " or use '" : "", word[w] ? word[w] : "",
+			 word[w] ? "'" : "");
+	}
+	fm_buf_release(&b);
+}
+
 static int parse_comparison(struct parser *p, struct fx_node **out)
 {
 	struct fx_node *a, *n;
-	int r = parse_binary(p, &a, 0);
-	if (r < 0)
+	int r;
+
+	if (p->tok.kind == T_NAME && fx_addr_field(p->tok.s, p->tok.len) >= 0 &&
+	    fm_field_lookup(p->tok.s, p->tok.len) < 0)
+		return parse_addr_cmp(p, out);
+	if ((r = parse_binary(p, &a, 0)) < 0)
 		return r;
+	if (p->tok.kind == T_IN)
+		return fail(p, p->tok.col, "'in' is not supported in filters at "
+			    "column %d except after sa, da or addr (sa in 10.0.0.0/8)",
+			    p->tok.col);
 	if (!is_cmp(&p->tok)) {
 		*out = a;
 		return 0;
@@ -587,6 +725,7 @@ static int parse_comparison(struct parser *p, struct fx_node **out)
 			return r;
 		n->n++;
 	}
+	warn_chain(p, n);
 	return 0;
 }
 
@@ -713,6 +852,10 @@ static void print_real(double d, struct fm_buf *out)
 
 int fx_print(const struct fx_node *n, struct fm_buf *out)
 {
+	if (n->text) {
+		fm_buf_printf(out, "(%.*s)", (int)n->text_len, n->text);
+		return out->buf ? 0 : FM_ENOMEM;
+	}
 	switch (n->kind) {
 	case FX_LIT:
 		if (n->type == FX_REAL)

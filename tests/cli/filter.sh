@@ -102,6 +102,27 @@ fi
 grep -q "unknown option '--filter-expr'" "$T/err" || fail "cut message: $(cat "$T/err")"
 "$FLOWMODELS" cut --help | grep -q -- "--filter-expr EXPR" && fail "cut --help lists --filter-expr"
 
+# operator extensions: addresses, protocol names, dates (awk decides)
+awk -F', ' '($8 >= 167772160 + 64 && $8 < 167772160 + 128) && $2 == 17' \
+  "$T/in.csv" > "$T/want8"
+[ -s "$T/want8" ] || fail "prefix test keeps nothing"
+"$FLOWMODELS" convert -q -i csv_flow \
+  --filter-expr 'sa in 10.0.0.64/26 and prot == udp' "$T/in.csv" > "$T/got8"
+cmp -s "$T/want8" "$T/got8" || fail "prefix/protocol filter: kept records differ"
+awk -F', ' '$15 >= 1433962800' "$T/in.csv" > "$T/want9"
+"$FLOWMODELS" convert -q -i csv_flow --filter-expr 'first >= 2015-06-10T19:00' \
+  "$T/in.csv" > "$T/got9"
+cmp -s "$T/want9" "$T/got9" || fail "date filter: kept records differ"
+# the chain warning, once, with the fix
+"$FLOWMODELS" convert -i csv_flow --filter-expr 'prot==6 & dp==443' "$T/in.csv" \
+  > "$T/got10" 2> "$T/err"
+[ ! -s "$T/got10" ] || fail "prot==6 & dp==443 kept records (it means a chain)"
+grep -q "binds tighter than '==': write (prot == 6) & (dp == 443) or use 'and'" \
+  "$T/err" || fail "chain warning: $(cat "$T/err")"
+# help filters, one-shot: the nfdump table
+"$FLOWMODELS" help filters | grep -q "src host 192.0.2.1 *sa == 192.0.2.1" ||
+  fail "help filters lacks the nfdump table"
+
 # --help documents the option
 "$FLOWMODELS" convert --help | grep -q -- "--filter-expr EXPR" || fail "convert --help lacks --filter-expr"
 echo "ok"

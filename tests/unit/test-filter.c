@@ -206,7 +206,7 @@ static void test_errors(void **state)
 	const char *m = compile_error("port", &col);
 	for (int f = 0; f < FM_NFIELDS; f++)
 		assert_non_null(strstr(m, fm_field_name(f)));
-	assert_non_null(strstr(m, "aggs, duration, rate)"));
+	assert_non_null(strstr(m, "aggs, duration, rate, sa, da, addr)"));
 }
 
 /* ---- one-record semantics ---- */
