@@ -23,22 +23,6 @@ static const char *compile_error(const char *expr)
 	return err.msg;
 }
 
-static long run(const char *expr, const struct fm_batch *b, uint32_t *idx)
-{
-	struct fm_error err;
-	struct fm_filter *f;
-	struct fm_filter_run *r;
-	long k;
-
-	if (fm_filter_compile(&f, expr, NULL, &err) < 0)
-		fail_msg("'%s': %s", expr, err.msg);
-	assert_int_equal(fm_filter_run_new(&r, f, &err), 0);
-	k = fm_filter_select(r, b, idx);
-	fm_filter_run_free(r);
-	fm_filter_free(f);
-	return k;
-}
-
 typedef unsigned __int128 u128;
 
 static u128 words(const int64_t *w)
@@ -135,7 +119,7 @@ static void test_addresses(void **state)
 			snprintf(expr, sizeof(expr), "not %s in %s", names[which], lit);
 		else
 			snprintf(expr, sizeof(expr), "%s %s %s", names[which], ops[neg], lit);
-		long k = run(expr, &b, idx), want = 0;
+		long k = tu_run_filter(expr, &b, idx, NULL), want = 0;
 		for (size_t i = 0; i < n; i++) {
 			int64_t af = b.col[FM_AF][i];
 			int ms = naive_match(af, rec_addr(&b, FM_SA0, i), la, v6, p);
@@ -267,8 +251,8 @@ static void test_chain_warning(void **state)
 		fm_batch_mut(&b, FM_DP)[i] = 443;
 	}
 	b.n = 4;
-	assert_int_equal(run("prot==6 & dp==443", &b, idx), 0);
-	assert_int_equal(run("(prot==6) & (dp==443)", &b, idx), 4);
+	assert_int_equal(tu_run_filter("prot==6 & dp==443", &b, idx, NULL), 0);
+	assert_int_equal(tu_run_filter("(prot==6) & (dp==443)", &b, idx, NULL), 4);
 	fm_batch_release(&b);
 }
 

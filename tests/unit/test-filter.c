@@ -47,26 +47,6 @@ static const char *canon(const char *expr)
 	return buf;
 }
 
-/* Evaluate expr on an owned batch; returns kept count, idx filled. */
-static long run_filter(const char *expr, const struct fm_batch *b, uint32_t *idx,
-		       uint64_t *errors)
-{
-	struct fm_error err;
-	struct fm_filter *f;
-	struct fm_filter_run *r;
-	long k;
-
-	if (fm_filter_compile(&f, expr, NULL, &err) < 0)
-		fail_msg("'%s': %s", expr, err.msg);
-	assert_int_equal(fm_filter_run_new(&r, f, &err), 0);
-	k = fm_filter_select(r, b, idx);
-	if (errors)
-		*errors = fm_filter_run_errors(r);
-	fm_filter_run_free(r);
-	fm_filter_free(f);
-	return k;
-}
-
 /* ---- precedence and associativity ---- */
 
 static void test_precedence(void **state)
@@ -235,7 +215,7 @@ static void check_one(const char *expr, const struct ov *ov, size_t nov,
 		fm_batch_mut(&b, f)[0] = base[f];
 	for (size_t k = 0; k < nov; k++)
 		fm_batch_mut(&b, ov[k].f)[0] = ov[k].v;
-	long n = run_filter(expr, &b, idx, &errors);
+	long n = tu_run_filter(expr, &b, idx, &errors);
 	fm_batch_release(&b);
 	if (n != want_keep || (int)errors != want_err)
 		fail_msg("'%s': kept %ld errors %d, expected %d and %d", expr, n,
@@ -371,7 +351,7 @@ static void test_examples(void **state)
 		if (tu_rand(&seed) % 5 == 0)
 			fm_batch_mut(&b, FM_AF)[i] = 10;
 	}
-	k = run_filter("(prot==6) & ((sp==443) | (dp==443))", &b, idx, &errors);
+	k = tu_run_filter("(prot==6) & ((sp==443) | (dp==443))", &b, idx, &errors);
 	want = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (b.col[FM_PROT][i] == 6 && (b.col[FM_SP][i] == 443 || b.col[FM_DP][i] == 443)) {
@@ -384,7 +364,7 @@ static void test_examples(void **state)
 	assert_true(want > 100);
 	assert_int_equal(errors, 0);
 
-	k = run_filter("(16596*86400+19*3600 <= first) & (first < 16596*86400+20*3600) & (af == 2)",
+	k = tu_run_filter("(16596*86400+19*3600 <= first) & (first < 16596*86400+20*3600) & (af == 2)",
 		       &b, idx, &errors);
 	want = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "flowmodels/filter.h"
 #include "testutil.h"
 
 static char tmpdir[4096];
@@ -170,4 +171,23 @@ int tu_system(const char *fmt, ...)
 	va_end(ap);
 	st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+long tu_run_filter(const char *expr, const struct fm_batch *b, uint32_t *idx,
+		   uint64_t *errors)
+{
+	struct fm_error err;
+	struct fm_filter *f;
+	struct fm_filter_run *r;
+	long k;
+
+	if (fm_filter_compile(&f, expr, NULL, &err) < 0)
+		fail_msg("'%s': %s", expr, err.msg);
+	assert_int_equal(fm_filter_run_new(&r, f, &err), 0);
+	k = fm_filter_select(r, b, idx);
+	if (errors)
+		*errors = fm_filter_run_errors(r);
+	fm_filter_run_free(r);
+	fm_filter_free(f);
+	return k;
 }

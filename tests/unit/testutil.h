@@ -42,6 +42,13 @@ void tu_random_csv(const char *path, int n, uint64_t seed,
 		   struct tu_totals *tot);
 /* Whether the file dir/file exists (anything stat() finds). */
 int tu_exists(const char *dir, const char *file);
+/*
+ * Compile expr (failing the test on an error), evaluate it on b and fill
+ * idx with the kept records; returns their count, the run-time error
+ * count in *errors when not NULL.
+ */
+long tu_run_filter(const char *expr, const struct fm_batch *b, uint32_t *idx,
+		   uint64_t *errors);
 /* Run a shell command; returns its exit status. */
 int tu_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
