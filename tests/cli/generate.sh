@@ -14,6 +14,12 @@ printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n1,2,50,50,3000\n2,3,30,6
 cmp -s "$T/a.csv" "$T/b.csv" || fail "same seed, different output"
 "$FLOWMODELS" generate -q -s 1000 --seed 5 -O "$T/c.csv" "$T/h.csv" || fail "generate seed 5"
 cmp -s "$T/a.csv" "$T/c.csv" && fail "different seeds, same output"
+# seeds are 64-bit: 4 and 4 + 2^32 (and 2^63 - 1 and 2^63 - 1 - 2^32) differ
+"$FLOWMODELS" generate -q -s 1000 --seed 4294967300 -O "$T/d.csv" "$T/h.csv" || fail "generate seed 2^32 + 4"
+cmp -s "$T/a.csv" "$T/d.csv" && fail "seeds 2^32 apart give the same output"
+"$FLOWMODELS" generate -q -s 1000 --seed 9223372036854775807 -O "$T/e.csv" "$T/h.csv" || fail "generate seed 2^63 - 1"
+"$FLOWMODELS" generate -q -s 1000 --seed 9223372032559808511 -O "$T/f.csv" "$T/h.csv" || fail "generate seed 2^63 - 1 - 2^32"
+cmp -s "$T/e.csv" "$T/f.csv" && fail "large seeds 2^32 apart give the same output"
 [ "$(wc -l < "$T/a.csv")" = 1000 ] || fail "line count"
 # -s 0: exactly the histogram's flows
 "$FLOWMODELS" generate -q -s 0 -O "$T/all.csv" "$T/h.csv" || fail "-s 0"

@@ -4,12 +4,15 @@
 # dataset options, TeX escaping, optional rows, detection errors.
 set -u
 : "${FLOWMODELS:?}" "${FM_TEST_TMP:=/tmp}"
+mkdir -p "$FM_TEST_TMP"
 T=$(mktemp -d "$FM_TEST_TMP/summary.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # --- self-contained checks ---
-printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum,duration_sum,rate_sum\n1,2,3,3,300,0,0\n2,3,1,2,1000,-5,17\n8,9,1,8,1000,1005,3\n' > "$T/h.csv"
+# rate_sum is fractional: each bin's sum is truncated first (the reference's
+# int()), 0.9 + 17.9 + 3.7 -> 20, not 22.5
+printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum,duration_sum,rate_sum\n1,2,3,3,300,0,0.9\n2,3,1,2,1000,-5,17.9\n8,9,1,8,1000,1005,3.7\n' > "$T/h.csv"
 "$FLOWMODELS" summary --name 'agh_2015 & co' --exporter 'Juniper MX' --l2 Ethernet \
 	--sampling 1/1 --active-timeout 300 --inactive-timeout 15 -O "$T/out.tex" "$T/h.csv" \
 	|| fail "summary with options"

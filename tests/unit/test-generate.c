@@ -251,6 +251,10 @@ static void test_seeds_and_rules(void **state)
 	o.seed = 43;
 	char *c = run_text(&o, small_hist);
 	assert_string_not_equal(a, c);
+	free(c);
+	o.seed = 42 + (UINT64_C(1) << 32);   /* all 64 bits of the seed count */
+	c = run_text(&o, small_hist);
+	assert_string_not_equal(a, c);
 	/* rules: length = bin_lo; octets = packets * clamp(ps) rounded */
 	long n1 = 0, n2 = 0, n7 = 0, n4096 = 0;
 	double o1 = 0;

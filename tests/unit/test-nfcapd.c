@@ -298,6 +298,16 @@ static void v3_record(struct bytes *b, struct flow *f, uint64_t *rs)
 	}
 }
 
+/* The 40-byte layout-2 file header, starting a new file. */
+static void header2(struct bytes *file, int comp, uint32_t nblocks)
+{
+	memset(file, 0, sizeof(*file));
+	put16(file, 0xA50C); put16(file, 2); put32(file, 0x01070100);
+	put64(file, 1700000000); put8(file, (uint8_t)comp); put8(file, 0);
+	put16(file, 0); put32(file, 1); put64(file, 0); put32(file, 0);
+	put32(file, nblocks);
+}
+
 /* A layout-2 file of nblocks blocks; returns the expected flows. */
 static struct flow *make_layout2(struct bytes *file, int comp, int nblocks,
 				 size_t *nflows, uint64_t seed)
@@ -306,11 +316,7 @@ static struct flow *make_layout2(struct bytes *file, int comp, int nblocks,
 	struct flow *fl = NULL;
 	size_t n = 0;
 
-	memset(file, 0, sizeof(*file));
-	put16(file, 0xA50C); put16(file, 2); put32(file, 0x01070100);
-	put64(file, 1700000000); put8(file, (uint8_t)comp); put8(file, 0);
-	put16(file, 0); put32(file, 1); put64(file, 0); put32(file, 0);
-	put32(file, (uint32_t)nblocks);
+	header2(file, comp, (uint32_t)nblocks);
 	for (int bl = 0; bl < nblocks; bl++) {
 		struct bytes recs = { 0 };
 		uint32_t nrec = 0;
@@ -631,6 +637,91 @@ static void test_damaged(void **state)
 	}
 }
 
+/*
+ * The 5 MiB block limit itself: a block of exactly FM_NFCAPD_BLOCK_MAX
+ * bytes (stored, or decompressing to that size) is read; one byte more is
+ * an error.  The block holds one flow, then filler records up to the size.
+ */
+static void limit_file(struct bytes *file, int comp, size_t len, struct flow *f)
+{
+	struct bytes recs = { 0 };
+	uint64_t rs = 5;
+
+	v3_record(&recs, f, &rs);
+	while (recs.n < len) {
+		size_t sz = len - recs.n;
+		if (sz > 60000)
+			sz = sz - 60000 < 4 ? 30000 : 60000;
+		put16(&recs, 0x8001); put16(&recs, (uint16_t)sz);
+		for (size_t z = 4; z < sz; z++)
+			put8(&recs, (uint8_t)z);
+	}
+	assert_int_equal(recs.n, len);
+	header2(file, comp, 1);
+	uint32_t nrec = 0;
+	for (size_t off = 0; off < recs.n; off += (size_t)(recs.p[off + 2] | recs.p[off + 3] << 8))
+		nrec++;
+	block_out(file, comp, 3, nrec, &recs);
+	free(recs.p);
+}
+
+static void test_block_limit(void **state)
+{
+	static const char *const names[] = { "above the 5 MiB limit", "LZO", "BZ2", "LZ4", "ZSTD" };
+
+	(void)state;
+	for (int comp = COMP_NONE; comp <= COMP_ZSTD; comp++) {
+		struct bytes file;
+		struct flow f;
+		limit_file(&file, comp, FM_NFCAPD_BLOCK_MAX, &f);
+		write_bytes(tu_path("limit.nfcapd"), file.p, file.n);
+		free(file.p);
+		check_flows(tu_path("limit.nfcapd"), &f, 1);
+		limit_file(&file, comp, FM_NFCAPD_BLOCK_MAX + 1, &f);
+		write_bytes(tu_path("limit.nfcapd"), file.p, file.n);
+		free(file.p);
+		expect_error(tu_path("limit.nfcapd"), names[comp], "block 1 of 1");
+	}
+}
+
+/*
+ * A block that announces one record more than it holds, after a larger
+ * block whose records sit at the same offsets: the reader must stop at the
+ * end of the block's own (decompressed) data, not read the stale records
+ * the larger block left in the buffer.  Every compression.
+ */
+static void test_stale_records(void **state)
+{
+	(void)state;
+	for (int comp = COMP_NONE; comp <= COMP_ZSTD; comp++) {
+		struct bytes file, rec = { 0 }, big = { 0 }, small = { 0 };
+		struct flow f;
+		uint64_t rs = 17;
+		v3_record(&rec, &f, &rs);
+		for (int k = 0; k < 300; k++)
+			put(&big, rec.p, rec.n);
+		for (int k = 0; k < 100; k++)
+			put(&small, rec.p, rec.n);
+		header2(&file, comp, 2);
+		block_out(&file, comp, 3, 300, &big);
+		size_t second = file.n;
+		block_out(&file, comp, 3, 100, &small);
+		write_bytes(tu_path("stale.nfcapd"), file.p, file.n);
+		int64_t(*rows)[FM_NFIELDS];
+		struct fm_error err;
+		assert_int_equal(read_all(tu_path("stale.nfcapd"), FM_ALL_FIELDS, &rows, &err), 400);
+		free(rows);
+		set32(&file, second, 101);
+		write_bytes(tu_path("stale.nfcapd"), file.p, file.n);
+		expect_error(tu_path("stale.nfcapd"),
+			     "record 101 (block offset", "truncated record header (1 records announced, 0 bytes left)");
+		free(file.p);
+		free(rec.p);
+		free(big.p);
+		free(small.p);
+	}
+}
+
 /* A real corpus file, truncated at every length, never crashes or loops. */
 static void test_truncations(void **state)
 {
@@ -752,6 +843,8 @@ int main(void)
 		cmocka_unit_test(test_synthetic_layout2),
 		cmocka_unit_test(test_synthetic_layout1),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_block_limit),
+		cmocka_unit_test(test_stale_records),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_zero_blocks),
