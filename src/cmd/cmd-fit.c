@@ -13,6 +13,7 @@
 #include "flowmodels/fit.h"
 #include "cmd.h"
 #include "objtypes.h"
+#include "cmd-quality.h"
 
 enum {
 	OPT_F_Y = OPT_COMMON_END,
@@ -86,10 +87,9 @@ static int get_count(const struct cmd_args *a, int id, const char *name,
 	return 0;
 }
 
-/* The Y.mode text into b (in_file: the input as typed). */
-static int mode_text(struct fm_buf *bp, const char *in_file, const struct cmd_args *a,
-		     const char *y, unsigned iters, unsigned U, unsigned P,
-		     unsigned L, struct fm_error *err)
+int cmd_fit_mode_text(struct fm_buf *bp, const char *in_file, const char *y,
+		      unsigned iters, const char *initial, unsigned U,
+		      unsigned P, unsigned L, double mpw, struct fm_error *err)
 {
 	int r = fm_buf_addstr(bp, "{\"in_file\": "), first = 1;
 
@@ -97,8 +97,8 @@ static int mode_text(struct fm_buf *bp, const char *in_file, const struct cmd_ar
 	r |= fm_buf_addstr(bp, ", \"y_value\": ");
 	r |= fm_json_add_string(bp, y);
 	r |= fm_buf_printf(bp, ", \"max_iter\": %u, \"initial\": ", iters);
-	if (a->v[OPT_F_INITIAL].set) {
-		r |= fm_json_add_string(bp, a->v[OPT_F_INITIAL].s);
+	if (initial) {
+		r |= fm_json_add_string(bp, initial);
 	} else {
 		/* like the reference: only the non-zero counts, in U P L order */
 		const char *names[3] = { "U", "P", "L" };
@@ -114,8 +114,8 @@ static int mode_text(struct fm_buf *bp, const char *in_file, const struct cmd_ar
 		r |= fm_buf_addch(bp, '}');
 	}
 	r |= fm_buf_addstr(bp, ", \"max_pareto_w\": ");
-	if (a->v[OPT_F_MPW].set && a->v[OPT_F_MPW].d != 0)
-		r |= fm_json_add_double(bp, a->v[OPT_F_MPW].d);
+	if (mpw != 0)
+		r |= fm_json_add_double(bp, mpw);
 	else
 		r |= fm_buf_addstr(bp, "null");
 	r |= fm_buf_addstr(bp, "}\n");
@@ -199,7 +199,10 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			fm_error_prefix(&err, "%s", a->pos[0]);
 	}
 	if (r == 0)
-		r = mode_text(&mode, cmd_input_label(ctx, a, 0), a, y, iters, U, P, L, &err);
+		r = cmd_fit_mode_text(&mode, cmd_input_label(ctx, a, 0), y, iters,
+				      a->v[OPT_F_INITIAL].set ? a->v[OPT_F_INITIAL].s : NULL,
+				      U, P, L, a->v[OPT_F_MPW].set ? a->v[OPT_F_MPW].d : 0,
+				      &err);
 	if (r == 0 && files)
 		r = make_dirs(dir, &err);
 	if (r == 0 && files) {

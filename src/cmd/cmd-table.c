@@ -19,6 +19,9 @@ extern const struct cmd_entry cmd_series_entry;
 extern const struct cmd_entry cmd_summary_entry;
 extern const struct cmd_entry cmd_fit_entry;
 extern const struct cmd_entry cmd_generate_entry;
+extern const struct cmd_entry cmd_gof_entry;
+extern const struct cmd_entry cmd_select_entry;
+extern const struct cmd_entry cmd_compare_entry;
 extern const struct cmd_entry cmd_plot_entry;
 extern const struct cmd_entry cmd_series_plot_entry;
 extern const struct cmd_entry cmd_export_entry;
@@ -46,6 +49,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_summary_entry,
 	&cmd_fit_entry,
 	&cmd_generate_entry,
+	&cmd_gof_entry,
+	&cmd_select_entry,
+	&cmd_compare_entry,
 	&cmd_plot_entry,
 	&cmd_series_plot_entry,
 	&cmd_export_entry,
