@@ -44,6 +44,20 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The y a mixture file is named for (flows.json: 0 ...), or -1. */
+static int file_y(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t bl = strcspn(base, ".");
+
+	for (int i = 0; i < 3; i++) {
+		const char *yn = fm_hcol_name(q_ycols[i]);
+		if (bl == strlen(yn) && strncmp(base, yn, bl) == 0)
+			return i;
+	}
+	return -1;
+}
+
 /* The mixtures of MIX (a directory or one Y.json) for the y's wanted
  * (mask; 0 = every one there is). */
 static int load_mixtures(const char *mix, unsigned mask, struct gof_y *ys,
@@ -58,12 +72,15 @@ static int load_mixtures(const char *mix, unsigned mask, struct gof_y *ys,
 		if (mask && !(mask & FM_HCOL_BIT(q_ycols[i])))
 			continue;
 		if (!dir) {
-			const char *base = strrchr(mix, '/') ? strrchr(mix, '/') + 1 : mix;
-			size_t bl = strcspn(base, ".");
-			int named = bl == strlen(yn) && strncmp(base, yn, bl) == 0;
-			int single = mask == FM_HCOL_BIT(q_ycols[i]);
-			if (!named && !single)
+			int named = file_y(mix);
+			if (named >= 0 ? named != i : mask != FM_HCOL_BIT(q_ycols[i])) {
+				if (mask && named >= 0)
+					return fm_error_set(err, FM_EINVAL,
+							    "no mixture for y '%s': %s is the %s "
+							    "mixture", yn, mix,
+							    fm_hcol_name(q_ycols[named]));
 				continue;
+			}
 			ys[i].path = strdup(mix);
 		} else {
 			ys[i].path = malloc(n);
