@@ -83,6 +83,13 @@ struct fm_source {
 };
 
 /*
+ * A skip for sources that cannot skip faster than they decode: reads and
+ * drops up to n records through ops->next, in chunks of `chunk` records.
+ */
+int64_t fm_source_skip_by_next(struct fm_source *src, int64_t n, size_t chunk,
+			       struct fm_error *err);
+
+/*
  * The reader's side of late materialisation (used by fm_scan when a
  * selector needs fewer columns than the caller): fm_reader_next_cols is
  * fm_reader_next decoding only the columns `fields` where the current

@@ -785,21 +785,7 @@ static long nfcapd_next(struct fm_source *src, struct fm_batch *b, size_t max,
 static int64_t nfcapd_skip(struct fm_source *src, int64_t n,
 			   struct fm_error *err)
 {
-	struct nfcapd_source *s = (struct nfcapd_source *)src;
-	int64_t done = 0;
-
-	while (done < n) {
-		int64_t want = n - done;
-		long k = fm_nfcapd_decode(s->dec, s->out,
-					  want > FM_NFCAPD_CHUNK ? FM_NFCAPD_CHUNK : (size_t)want,
-					  err);
-		if (k < 0)
-			return k;
-		if (k == 0)
-			break;
-		done += k;
-	}
-	return done;
+	return fm_source_skip_by_next(src, n, FM_NFCAPD_CHUNK, err);
 }
 
 static uint64_t nfcapd_position(const struct fm_source *src)

@@ -287,21 +287,7 @@ static long nfdump_next(struct fm_source *src, struct fm_batch *b, size_t max,
 
 static int64_t nfdump_skip(struct fm_source *src, int64_t n, struct fm_error *err)
 {
-	int64_t done = 0;
-
-	while (done < n) {
-		struct fm_batch b;
-		int64_t want = n - done;
-		long k = nfdump_next(src, &b,
-				     want > FM_BATCH_CAP ? FM_BATCH_CAP : (size_t)want,
-				     err);
-		if (k < 0)
-			return k;
-		if (k == 0)
-			break;
-		done += k;
-	}
-	return done;
+	return fm_source_skip_by_next(src, n, FM_BATCH_CAP, err);
 }
 
 static uint64_t nfdump_position(const struct fm_source *src)

@@ -236,6 +236,25 @@ void fm_paths_free(char **paths)
 	free(paths);
 }
 
+int64_t fm_source_skip_by_next(struct fm_source *src, int64_t n, size_t chunk,
+			       struct fm_error *err)
+{
+	int64_t done = 0;
+
+	while (done < n) {
+		struct fm_batch b;
+		int64_t want = n - done;
+		long k = src->ops->next(src, &b,
+					want > (int64_t)chunk ? chunk : (size_t)want, err);
+		if (k < 0)
+			return k;
+		if (k == 0)
+			break;
+		done += k;
+	}
+	return done;
+}
+
 /* ---- reader ---- */
 
 struct fm_reader {
