@@ -4,9 +4,9 @@
  * From a histogram with flows, packets and octets sums: a table of dataset
  * facts and totals/averages, and a table of the cumulative shares of flows,
  * packets and octets up to 2^0..2^24 packets (length) or 64 * 2^0..2^24
- * bytes (size).  The text is identical to the reference's output (plus the
- * "Average flow size" row of SPEC 9.3), including scipy's interp1d order
- * of operations so the 4th decimal matches.
+ * bytes (size).  The text is the reference's (plus the "Average flow
+ * size" row of SPEC 9.3), except that shares are exact where the bins
+ * tell them (fm_summary_share) instead of interpolated or nan.
  */
 #ifndef FLOWMODELS_SUMMARY_H
 #define FLOWMODELS_SUMMARY_H
@@ -54,6 +54,15 @@ int fm_summary_format(const struct fm_histogram *h,
  */
 double fm_summary_interp(const struct fm_histogram *h, const double *cdf,
 			 int64_t p);
+/*
+ * The share the summary table prints at p: 0 before the first bin_lo, 1
+ * past the last; cdf[k] on a bin_lo; cdf[k] when p lies between bin k
+ * (wholly at or below p) and the next bin (above p), which makes every
+ * point of a unit-binned (-b 0) histogram exact; fm_summary_interp only
+ * for a p strictly inside a wider bin.  Never NaN for a histogram with bins.
+ */
+double fm_summary_share(const struct fm_histogram *h, const double *cdf,
+			int64_t p);
 /* cdf[0..h->n) = (double)cumsum(c) / (double)sum(c).  0 or FM_EINVAL. */
 int fm_summary_cdf(const struct fm_histogram *h, enum fm_hcol c, double *cdf,
 		   struct fm_error *err);

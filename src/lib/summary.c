@@ -6,6 +6,10 @@
  * follow scipy.interpolate.interp1d(kind='linear', bounds_error=False):
  * searchsorted-left for the upper neighbour, clipped to [1, n-1], then
  * slope = (y_hi - y_lo) / (x_hi - x_lo); y = slope * (p - x_lo) + y_lo.
+ * The table itself prints fm_summary_share: the exact share wherever the
+ * bins tell it (a point between bins, or on a unit bin), 0 before the
+ * first bin and 1 past the last, the interpolation only inside a wide bin
+ * (a deliberate difference, docs/commands/summary.md).
  */
 #include <math.h>
 #include <stdio.h>
@@ -95,6 +99,34 @@ double fm_summary_interp(const struct fm_histogram *h, const double *cdf,
 		k = n - 1;
 	double slope = (cdf[k] - cdf[k - 1]) / (double)(x[k] - x[k - 1]);
 	return slope * (double)(p - x[k - 1]) + cdf[k - 1];
+}
+
+double fm_summary_share(const struct fm_histogram *h, const double *cdf,
+			int64_t p)
+{
+	const int64_t *x = h->bin_lo;
+	size_t n = h->n, lo = 0, hi = n;
+
+	if (n == 0)
+		return NAN;
+	if (p < x[0])
+		return 0.0;
+	/* searchsorted(x, p, side='left'): the first bin_lo >= p */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x[mid] < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == n)
+		return cdf[n - 1];
+	if (x[lo] == p)
+		return cdf[lo];
+	/* x[lo-1] < p < x[lo]: exact when bin lo-1 lies wholly at or below p */
+	if (h->bin_hi[lo - 1] - 1 <= p)
+		return cdf[lo - 1];
+	return fm_summary_interp(h, cdf, p);
 }
 
 /* Append v with thousands separated by single spaces. */
@@ -260,7 +292,7 @@ static int cdf_table(const struct fm_histogram *h, enum fm_xkind x,
 		for (int k = 0; k < 3 && r == 0; k++) {
 			r = fm_buf_addstr(b, " & ");
 			if (r == 0)
-				r = add_fixed(b, fm_summary_interp(h, cdf[k], p) * 100, 4);
+				r = add_fixed(b, fm_summary_share(h, cdf[k], p) * 100, 4);
 		}
 		if (r == 0)
 			r = fm_buf_addstr(b, " \\\\\n");
