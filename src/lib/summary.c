@@ -74,17 +74,10 @@ int fm_summary_cdf(const struct fm_histogram *h, enum fm_hcol c, double *cdf,
 	return 0;
 }
 
-double fm_summary_interp(const struct fm_histogram *h, const double *cdf,
-			 int64_t p)
+/* numpy's searchsorted(x, p, side='left'): the first index with x >= p. */
+static size_t search_left(const int64_t *x, size_t n, int64_t p)
 {
-	const int64_t *x = h->bin_lo;
-	size_t n = h->n, lo = 0, hi = n, k;
-
-	if (n == 0 || p < x[0] || p > x[n - 1])
-		return NAN;
-	if (n == 1)
-		return cdf[0];
-	/* searchsorted(x, p, side='left') */
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (x[mid] < p)
@@ -92,7 +85,20 @@ double fm_summary_interp(const struct fm_histogram *h, const double *cdf,
 		else
 			hi = mid;
 	}
-	k = lo;
+	return lo;
+}
+
+double fm_summary_interp(const struct fm_histogram *h, const double *cdf,
+			 int64_t p)
+{
+	const int64_t *x = h->bin_lo;
+	size_t n = h->n, k;
+
+	if (n == 0 || p < x[0] || p > x[n - 1])
+		return NAN;
+	if (n == 1)
+		return cdf[0];
+	k = search_left(x, n, p);
 	if (k < 1)
 		k = 1;
 	if (k > n - 1)
@@ -105,20 +111,13 @@ double fm_summary_share(const struct fm_histogram *h, const double *cdf,
 			int64_t p)
 {
 	const int64_t *x = h->bin_lo;
-	size_t n = h->n, lo = 0, hi = n;
+	size_t n = h->n, lo;
 
 	if (n == 0)
 		return NAN;
 	if (p < x[0])
 		return 0.0;
-	/* searchsorted(x, p, side='left'): the first bin_lo >= p */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (x[mid] < p)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = search_left(x, n, p);
 	if (lo == n)
 		return cdf[n - 1];
 	if (x[lo] == p)
