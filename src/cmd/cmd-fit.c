@@ -11,6 +11,7 @@
 
 #include "flowmodels/fileout.h"
 #include "flowmodels/fit.h"
+#include "flowmodels/summary.h"
 #include "cmd.h"
 #include "objtypes.h"
 #include "cmd-quality.h"
@@ -87,13 +88,30 @@ static int get_count(const struct cmd_args *a, int id, const char *name,
 	return 0;
 }
 
-int cmd_fit_mode_text(struct fm_buf *bp, const char *in_file, const char *y,
-		      unsigned iters, const char *initial, unsigned U,
-		      unsigned P, unsigned L, double mpw, struct fm_error *err)
+const char *cmd_fit_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
+			  const struct fm_histogram *h)
+{
+	const char *x = cmd_input_xkind(ctx, a, 0);
+	struct fm_error ignored = { 0 };
+	int k = x ? 0 : fm_xkind_detect(h, &ignored);
+
+	if (k == FM_X_LENGTH || k == FM_X_SIZE)
+		x = k == FM_X_LENGTH ? "length" : "size";
+	return x;
+}
+
+int cmd_fit_mode_text(struct fm_buf *bp, const char *in_file, const char *x,
+		      const char *y, unsigned iters, const char *initial,
+		      unsigned U, unsigned P, unsigned L, double mpw,
+		      struct fm_error *err)
 {
 	int r = fm_buf_addstr(bp, "{\"in_file\": "), first = 1;
 
 	r |= fm_json_add_string(bp, in_file);
+	if (x) {     /* an addition to the reference's keys: what to pair with */
+		r |= fm_buf_addstr(bp, ", \"x_value\": ");
+		r |= fm_json_add_string(bp, x);
+	}
 	r |= fm_buf_addstr(bp, ", \"y_value\": ");
 	r |= fm_json_add_string(bp, y);
 	r |= fm_buf_printf(bp, ", \"max_iter\": %u, \"initial\": ", iters);
@@ -199,7 +217,8 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			fm_error_prefix(&err, "%s", a->pos[0]);
 	}
 	if (r == 0)
-		r = cmd_fit_mode_text(&mode, cmd_input_label(ctx, a, 0), y, iters,
+		r = cmd_fit_mode_text(&mode, cmd_input_label(ctx, a, 0),
+				      cmd_fit_xkind(ctx, a, &h), y, iters,
 				      a->v[OPT_F_INITIAL].set ? a->v[OPT_F_INITIAL].s : NULL,
 				      U, P, L, a->v[OPT_F_MPW].set ? a->v[OPT_F_MPW].d : 0,
 				      &err);

@@ -45,12 +45,19 @@ void q_add_total(struct fm_buf *b, const struct fm_histogram *h,
 		 enum fm_hcol y);
 
 /*
- * The Y.mode line of a fit (cmd-fit.c): in_file as typed, the y, the
- * iterations, the --initial file (NULL: the U/P/L counts, non-zero ones
- * only) and the Pareto weight cap (0: null).
+ * The Y.mode line of a fit (cmd-fit.c): in_file as typed, the x (NULL:
+ * unknown, left out), the y, the iterations, the --initial file (NULL:
+ * the U/P/L counts, non-zero ones only) and the Pareto weight cap (0:
+ * null).
  */
-int cmd_fit_mode_text(struct fm_buf *bp, const char *in_file, const char *y,
-		      unsigned iters, const char *initial, unsigned U,
-		      unsigned P, unsigned L, double mpw, struct fm_error *err);
+int cmd_fit_mode_text(struct fm_buf *bp, const char *in_file, const char *x,
+		      const char *y, unsigned iters, const char *initial,
+		      unsigned U, unsigned P, unsigned L, double mpw,
+		      struct fm_error *err);
+/* The x of the histogram fitted (positional 0, read into h): the one a
+ * session histogram was made with, else length/size by its first bin,
+ * else NULL. */
+const char *cmd_fit_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
+			  const struct fm_histogram *h);
 
 #endif

@@ -152,7 +152,7 @@ static int write_in(const char *dir, const char *name, const struct fm_buf *b,
 }
 
 static int write_outputs(struct cmd_ctx *ctx, const struct cmd_args *a,
-			 const char *dir, const char *y,
+			 const char *dir, const char *x, const char *y,
 			 const struct fm_select_result *res,
 			 const struct fm_select_opts *so, struct fm_buf *mode,
 			 struct fm_error *err)
@@ -163,7 +163,7 @@ static int write_outputs(struct cmd_ctx *ctx, const struct cmd_args *a,
 	int r;
 
 	ranking_text(res, &rk, &sk);
-	r = cmd_fit_mode_text(mode, cmd_input_label(ctx, a, 0), y, so->max_iter,
+	r = cmd_fit_mode_text(mode, cmd_input_label(ctx, a, 0), x, y, so->max_iter,
 			      NULL, w->U, w->P, w->L, so->max_pareto_w, err);
 	if (r == 0)
 		r = fm_mixture_format(&w->mix, &js, err);
@@ -223,7 +223,8 @@ static int select_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			nskip++;
 		}
 	if (r == 0)
-		r = write_outputs(ctx, a, dir, y, &res, &so, &mode, &err);
+		r = write_outputs(ctx, a, dir, cmd_fit_xkind(ctx, a, &h), y, &res,
+				  &so, &mode, &err);
 	if (r == 0) {
 		const struct fm_select_row *w = &res.rows[res.rank[0]];
 		cmd_summary(ctx, "select: %zu structures fitted, %d skipped, in %.3f s; "

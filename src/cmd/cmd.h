@@ -262,6 +262,10 @@ int cmd_in_session(const struct cmd_ctx *ctx);
  */
 const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
 			    size_t i);
+/* The x (length, size...) of the object given as positional argument i
+ * in a session, when known; NULL otherwise. */
+const char *cmd_input_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
+			    size_t i);
 /* The name given with `as NAME` in a session, or NULL. */
 const char *cmd_result_name(const struct cmd_ctx *ctx);
 /*

@@ -35,6 +35,7 @@ struct session {
 	struct record *rec;
 	size_t nrec, caprec;
 	unsigned autonum[128];     /* next automatic number per prefix */
+	unsigned long changes;     /* objects made or changed so far */
 	char *tmpdir;              /* scratch directory, made when needed */
 	unsigned tmpseq;
 	char *file;

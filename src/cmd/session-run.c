@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "flowmodels/cut.h"
+#include "flowmodels/summary.h"
+#include "objtypes.h"
 #include "session-int.h"
 
 /* ---- runs ---- */
@@ -76,6 +78,15 @@ static int add_input(struct cmd_run *run, struct sess_obj *o)
 	return 0;
 }
 
+/* The entry's -x / --x-value option, or NULL. */
+static const struct cmd_opt *x_opt(const struct cmd_entry *e)
+{
+	for (const struct cmd_opt *o = e->opts; o->long_name; o++)
+		if (!strcmp(o->long_name, "x-value") && o->type == CMD_OPT_STR)
+			return o;
+	return NULL;
+}
+
 /* Resolve positionals and path options (session lock held). */
 static int resolve(struct cmd_run *run, struct fm_error *err)
 {
@@ -123,15 +134,27 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 				return OOM(err);
 			continue;
 		}
+		if (o->kind == SESS_TYPED && entry_opt(e, OPT_IN_FORMAT))
+			return fm_error_set(err, FM_EINVAL, "%s is a %s, not a dataset",
+					    o->name, sess_obj_kind(o));
 		if (add_input(run, o) < 0)
 			return OOM(err);
 		if (o->kind == SESS_TYPED) {
+			const struct cmd_opt *xo = x_opt(e);
 			int r = materialise(s, o, err);
 			if (r < 0) {
 				fm_error_prefix(err, "%s", o->name);
 				return r;
 			}
 			rpos[i] = o->mat_path;
+			/* the x it was made with, unless the command says */
+			if (xo && o->xkind[0] && !run->typed.v[xo->id].set &&
+			    (!xo->complete || strstr(xo->complete, o->xkind))) {
+				run->res.v[xo->id].set = 1;
+				run->res.v[xo->id].s = pool_add(run, strdup(o->xkind));
+				if (!run->res.v[xo->id].s)
+					return OOM(err);
+			}
 			continue;
 		}
 		rpos[i] = o->dir;
@@ -296,6 +319,36 @@ static void log_to_stream(void *p, enum fm_log_level level, const char *msg)
 		msg);
 }
 
+/*
+ * Errors name objects, never scratch paths: an input's export (or
+ * scratch directory) in err's message becomes the object's name.
+ */
+static void name_inputs(const struct cmd_run *run, struct fm_error *err)
+{
+	for (size_t i = 0; i < run->ninputs; i++) {
+		const struct sess_obj *o = run->inputs[i];
+		const char *path = o->kind == SESS_TYPED ? o->mat_path :
+				   o->owns_dir ? o->dir : NULL;
+		size_t plen = path ? strlen(path) : 0;
+		char *at;
+
+		while (plen && (at = strstr(err->msg, path))) {
+			const char *rest = at + plen;
+			char tail[sizeof(err->msg)];
+
+			/* "DIR/flows.json" becomes "NAME (flows.json)" */
+			if (*rest == '/')
+				snprintf(tail, sizeof(tail), " (%.*s)%s",
+					 (int)strcspn(rest + 1, ": "), rest + 1,
+					 rest + 1 + strcspn(rest + 1, ": "));
+			else
+				snprintf(tail, sizeof(tail), "%s", rest);
+			snprintf(at, sizeof(err->msg) - (size_t)(at - err->msg),
+				 "%s%s", o->name, tail);
+		}
+	}
+}
+
 int sess_run_exec(struct cmd_run *run, FILE *out, FILE *errf,
 		  const struct fm_progress *progress, struct fm_error *err)
 {
@@ -325,6 +378,7 @@ int sess_run_exec(struct cmd_run *run, FILE *out, FILE *errf,
 	if (status != 0) {
 		if (ctx.error.code == 0)
 			fm_error_set(&ctx.error, FM_EINVAL, "failed");
+		name_inputs(run, &ctx.error);
 		fm_error_set(err, ctx.error.code, "%s: %s", run->e->name, ctx.error.msg);
 		/* drop the results now: a failed command leaves nothing */
 		sess_lock(run->s);
@@ -387,6 +441,65 @@ static char obj_prefix(const struct sess_obj *o)
 		return o->type->prefix ? o->type->prefix : 'o';
 	}
 	return 'o';
+}
+
+static int known_xkind(const char *x)
+{
+	return x && (!strcmp(x, "length") || !strcmp(x, "size") ||
+		     !strcmp(x, "duration") || !strcmp(x, "rate"));
+}
+
+/* The "x_value" of a Y.mode text, when it names a known x. */
+static int mode_xkind(const char *mode, char *out, size_t size)
+{
+	const char *p = mode ? strstr(mode, "\"x_value\": \"") : NULL;
+	char x[12];
+	size_t n = 0;
+
+	if (!p || size < sizeof(x))
+		return 0;
+	for (p += 12; *p && *p != '"' && n + 1 < sizeof(x); p++)
+		x[n++] = *p;
+	x[n] = 0;
+	if (!known_xkind(x))
+		return 0;
+	memcpy(out, x, sizeof(x));
+	return 1;
+}
+
+/*
+ * A new typed object's origin (the run's first typed input, a reference
+ * taken) and x: the command's -x, else what its data says (a histogram's
+ * first bin, a mixture's Y.mode), else its origin's.  Lock held.
+ */
+static void tie_result(struct cmd_run *run, struct sess_obj *o)
+{
+	const struct cmd_opt *xo = x_opt(run->e);
+	const struct cmd_value *xv = xo ? &run->typed.v[xo->id] : NULL;
+	struct fm_error err = { 0 };
+
+	if (o->kind != SESS_TYPED)
+		return;
+	for (size_t i = 0; i < run->ninputs && !o->origin; i++)
+		if (run->inputs[i]->kind == SESS_TYPED && run->inputs[i] != o) {
+			o->origin = run->inputs[i];
+			o->origin->refs++;
+		}
+	if (xv && xv->set && known_xkind(xv->s)) {
+		snprintf(o->xkind, sizeof(o->xkind), "%s", xv->s);
+	} else if (o->type == &cmd_histogram_type) {
+		int k = fm_xkind_detect(o->data, &err);
+		if (k == FM_X_LENGTH || k == FM_X_SIZE)
+			snprintf(o->xkind, sizeof(o->xkind), "%s",
+				 k == FM_X_LENGTH ? "length" : "size");
+	} else if (o->type == &cmd_mixture_type) {
+		const struct cmd_mixset *set = o->data;
+		for (int y = 0; y < 3 && !o->xkind[0]; y++)
+			if (set->have[y])
+				mode_xkind(set->mode[y], o->xkind, sizeof(o->xkind));
+	}
+	if (!o->xkind[0] && o->origin)
+		memcpy(o->xkind, o->origin->xkind, sizeof(o->xkind));
 }
 
 int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
@@ -466,6 +579,7 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 		snprintf(name, sizeof(name), "%s", o->name);
 		free(o->provenance);
 		o->provenance = record ? strdup(fm_buf_str(&line)) : NULL;
+		tie_result(run, o);
 		if (at >= 0) {
 			struct sess_obj *old = s->objs[at];
 			if (old->kind == SESS_TYPED && o->kind == SESS_TYPED &&
@@ -488,6 +602,14 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 				free(old->provenance);
 				old->provenance = o->provenance;
 				o->provenance = NULL;
+				/* the set now shows what it was fitted to last */
+				if (o->origin) {
+					obj_unref(old->origin);
+					old->origin = o->origin;
+					o->origin = NULL;
+				}
+				if (o->xkind[0])
+					memcpy(old->xkind, o->xkind, sizeof(old->xkind));
 				obj_unref(o);
 			} else {
 				s->objs[at] = o;
@@ -496,6 +618,7 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 		} else {
 			s->objs[s->nobjs++] = o;
 		}
+		sess_find(s, name)->changed = ++s->changes;
 		if (report) {
 			struct sess_obj *shown = sess_find(s, name);
 			struct fm_buf f = FM_BUF_INIT;
@@ -552,6 +675,20 @@ const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (!cmd_in_session(ctx) || i >= ctx->run->typed.npos)
 		return i < a->npos ? a->pos[i] : NULL;
 	return ctx->run->typed.pos[i];
+}
+
+const char *cmd_input_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
+			    size_t i)
+{
+	const struct cmd_run *run = cmd_in_session(ctx) ? ctx->run : NULL;
+
+	for (size_t k = 0; run && i < a->npos && k < run->ninputs; k++) {
+		const struct sess_obj *o = run->inputs[k];
+		if (o->kind == SESS_TYPED && o->mat_path &&
+		    !strcmp(o->mat_path, a->pos[i]))
+			return o->xkind[0] ? o->xkind : NULL;
+	}
+	return NULL;
 }
 
 const char *cmd_result_name(const struct cmd_ctx *ctx)

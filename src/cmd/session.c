@@ -80,6 +80,7 @@ void obj_free(struct sess_obj *o)
 	if (o->type && o->type->free && o->data)
 		o->type->free(o->data);
 	obj_unref(o->base_obj);
+	obj_unref(o->origin);
 	free(o->name);
 	free(o->provenance);
 	free(o->dir);
@@ -164,10 +165,23 @@ long find_index(const struct session *s, const char *name)
 	return -1;
 }
 
+int sess_holds(const struct session *s, const struct sess_obj *o)
+{
+	for (size_t i = 0; i < s->nobjs; i++)
+		if (s->objs[i] == o)
+			return 1;
+	return 0;
+}
+
 struct sess_obj *sess_find(const struct session *s, const char *name)
 {
 	long i = find_index(s, name);
 	return i < 0 ? NULL : s->objs[i];
+}
+
+unsigned long sess_changes(const struct session *s)
+{
+	return s->changes;
 }
 
 int sess_dirty(const struct session *s)

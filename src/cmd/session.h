@@ -61,6 +61,13 @@ struct sess_obj {
 	const struct cmd_objtype *type;
 	void *data;
 	char *mat_path;            /* default-format export the tools read */
+	/* the typed object this one was made from (a mixture: the histogram
+	 * it was fitted to), a reference held: it survives a rename, and a
+	 * replaced source stays alive with the bins the result was made
+	 * from; NULL for objects loaded from files */
+	struct sess_obj *origin;
+	char xkind[12];            /* length, size, duration, rate; "" unknown */
+	unsigned long changed;     /* sess_changes() when made or last changed */
 	struct fm_buf stale;       /* earlier exports (NUL-separated), removed
 				    * with the object */
 };
@@ -80,9 +87,15 @@ struct sess_obj *sess_at(const struct session *s, size_t i);
 struct sess_obj *sess_find(const struct session *s, const char *name);
 /* "dataset", "view", "generated" or the type's kind. */
 const char *sess_obj_kind(const struct sess_obj *o);
+/* Whether o is one of the session's objects (not replaced or dropped;
+ * hold the lock). */
+int sess_holds(const struct session *s, const struct sess_obj *o);
 /* One line of key facts ("6517484 records, 552112904 packets, ..."). */
 void sess_obj_facts(const struct sess_obj *o, struct fm_buf *out);
 
+/* How many objects were made or changed (a set a fit added to) so far:
+ * the object whose `changed` equals it is the newest result. */
+unsigned long sess_changes(const struct session *s);
 /* Changes not saved since the last save (or load of a file). */
 int sess_dirty(const struct session *s);
 /* `quit` was run. */

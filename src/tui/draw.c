@@ -251,43 +251,6 @@ static void blit(struct tui *t, WINDOW *w, int y, int x,
 		}
 }
 
-/* The histogram a "fit" provenance names: its positional argument. */
-static int fit_source(const char *prov, char *out, size_t size)
-{
-	struct fm_error err = { 0 };
-	const struct cmd_entry *e;
-	char **w;
-	int n, found = 0;
-
-	if (!prov || tui_split_words(prov, &w, &n, &err) < 0)
-		return 0;
-	e = n > 1 ? cmd_find(w[0], &err) : NULL;
-	for (int i = 1; e && !strcmp(e->name, "fit") && i < n; i++) {
-		const struct cmd_opt *o = NULL;
-
-		if (!strcmp(w[i], "as"))
-			break;
-		if (w[i][0] != '-' || !w[i][1]) {
-			snprintf(out, size, "%s", w[i]);
-			found = 1;
-			break;
-		}
-		for (const struct cmd_opt *k = e->opts; k->long_name; k++)
-			if ((w[i][1] == '-' && !strncmp(w[i] + 2, k->long_name,
-							strlen(k->long_name)) &&
-			     (!w[i][2 + strlen(k->long_name)] ||
-			      w[i][2 + strlen(k->long_name)] == '=')) ||
-			    (w[i][1] != '-' && w[i][1] == k->short_name))
-				o = k;
-		/* an option's separate value is not the histogram */
-		if (o && o->type != CMD_OPT_FLAG && !strchr(w[i], '=') &&
-		    !(w[i][1] != '-' && w[i][2]))
-			i++;
-	}
-	tui_free_words(w);
-	return found;
-}
-
 static int is_hist(const struct sess_obj *o)
 {
 	return o && o->kind == SESS_TYPED && o->type == &cmd_histogram_type;
@@ -298,10 +261,76 @@ static int is_mixture(const struct sess_obj *o)
 	return o && o->kind == SESS_TYPED && o->type == &cmd_mixture_type;
 }
 
+/* Whether two objects have the same x (an unknown x pairs with any). */
+static int same_x(const struct sess_obj *a, const struct sess_obj *b)
+{
+	return !a->xkind[0] || !b->xkind[0] || !strcmp(a->xkind, b->xkind);
+}
+
+/*
+ * The histogram *h and mixture set *m drawn for the selected object o:
+ * the pair `show` set; else for a histogram the newest mixture set made
+ * from it (by identity: renames do not matter), else the newest one of
+ * unknown origin and the same x; for a mixture set the histogram it was
+ * made from (still drawn when replaced: it holds the bins of the fit),
+ * else the newest histogram of the same x.  (Hold the session lock.)
+ */
+static void chart_pair(struct tui *t, struct sess_obj *o, struct sess_obj **h,
+		       struct sess_obj **m)
+{
+	size_t n = sess_count(t->sess);
+
+	*h = is_hist(o) ? o : NULL;
+	*m = is_mixture(o) ? o : NULL;
+	if (t->pair[0]) {
+		struct sess_obj *p = sess_find(t->sess, t->pair);
+		if (*h && is_mixture(p))
+			*m = p;
+		if (*m && is_hist(p))
+			*h = p;
+		if (*h && *m)
+			return;
+	}
+	if (*h) {
+		for (size_t i = n; i-- > 0 && !*m;)
+			if (is_mixture(sess_at(t->sess, i)) &&
+			    sess_at(t->sess, i)->origin == o)
+				*m = sess_at(t->sess, i);
+		for (size_t i = n; i-- > 0 && !*m;) {
+			struct sess_obj *k = sess_at(t->sess, i);
+			if (is_mixture(k) && !k->origin && same_x(k, o))
+				*m = k;
+		}
+	} else if (*m) {
+		if (is_hist(o->origin))
+			*h = o->origin;
+		for (size_t i = n; i-- > 0 && !*h;)
+			if (is_hist(sess_at(t->sess, i)) && !o->origin &&
+			    same_x(sess_at(t->sess, i), o))
+				*h = sess_at(t->sess, i);
+	}
+}
+
+/* What the chart shows, for its title: "h1 with m1", "m1 over h1 (since
+ * replaced)"... (hold the lock) */
+static void chart_subject(struct tui *t, char *out, size_t size)
+{
+	struct sess_obj *o = sess_find(t->sess, t->selected), *h, *m;
+
+	snprintf(out, size, "%s", t->selected);
+	if (!o)
+		return;
+	chart_pair(t, o, &h, &m);
+	if (o == h && m)
+		snprintf(out, size, "%s with %s", h->name, m->name);
+	else if (o == m && h)
+		snprintf(out, size, "%s over %s%s", m->name, h->name,
+			 sess_holds(t->sess, h) ? "" : " (since replaced)");
+}
+
 /*
  * The chart of the selected object into the chart panel; NULL when drawn,
- * else a note to show.  A histogram is drawn with the newest mixture set
- * fitted to it; a mixture set with the histogram it was fitted to.
+ * else a note to show (see chart_pair for what is drawn together).
  * (Hold the session lock.)
  */
 static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
@@ -310,7 +339,6 @@ static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
 	struct sess_obj *h = NULL, *m = NULL;
 	const char *note = "no chart for this kind of object (charts show "
 			   "histograms, mixtures and time series)";
-	char name[128];
 	struct tui_view v;
 	struct chart_canvas cv;
 
@@ -322,24 +350,10 @@ static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
 			return "out of memory";
 		goto render;
 	}
-	if (is_hist(o)) {
-		h = o;
-		for (size_t i = sess_count(t->sess); i-- > 0;) {
-			struct sess_obj *k = sess_at(t->sess, i);
-			if (is_mixture(k) && fit_source(k->provenance, name, sizeof(name)) &&
-			    !strcmp(name, h->name)) {
-				m = k;
-				break;
-			}
-		}
-	} else if (is_mixture(o)) {
-		m = o;
-		if (fit_source(o->provenance, name, sizeof(name)))
-			h = sess_find(t->sess, name);
-		if (!is_hist(h))
-			return "the histogram this mixture was fitted to is not in "
-			       "the session";
-	}
+	chart_pair(t, o, &h, &m);
+	if (m && !h)
+		return "no histogram of this x to draw the mixture over "
+		       "(show HISTOGRAM MIXTURE pairs them)";
 	if (!h)
 		return note;
 	if (m) {
@@ -348,7 +362,7 @@ static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
 			if (set->have[k])
 				mix[k] = &set->mix[k];
 	}
-	if (tui_view_histogram(&v, t->view, h->data, tui_view_xkind(h->provenance),
+	if (tui_view_histogram(&v, t->view, h->data, h->xkind[0] ? h->xkind : NULL,
 			       mix, m ? m->name : NULL) < 0)
 		return "out of memory";
 render:
@@ -392,9 +406,14 @@ static void draw_chart(struct tui *t)
 		 cs_names[t->charset]);
 	const char *note;
 
-	if (t->selected[0])
+	if (t->selected[0]) {
+		char subject[160];
+		sess_lock(t->sess);
+		chart_subject(t, subject, sizeof(subject));
+		sess_unlock(t->sess);
 		snprintf(title, sizeof(title), "%s of %s (%s)", tui_view_names[t->view],
-			 t->selected, cs_names[t->charset]);
+			 subject, cs_names[t->charset]);
+	}
 	frame(t, w, title, t->focus == FOCUS_CHART);
 	note = draw_object_chart(t, w);
 	if (note) {
@@ -491,6 +510,8 @@ char **tui_help_lines(size_t *n)
 		"  theme [NAME]          list themes or switch (default, dark, light,",
 		"                        high-contrast, mono)",
 		"  clear                 clear the messages",
+		"  show NAME [NAME]      select NAME; draw it with the other (a",
+		"                        histogram with a mixture set of the same x)",
 		"  quit, q, exit         leave (asks when the session has unsaved changes)",
 		"",
 		"Session commands (help COMMAND shows the options; charts: set charset",

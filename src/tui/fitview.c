@@ -212,9 +212,8 @@ int tui_fit_open(struct tui *t, const char *name)
 	o = sess_find(t->sess, name);
 	if (o && o->kind == SESS_TYPED && o->type == &cmd_histogram_type) {
 		const struct fm_histogram *h = o->data;
-		const char *xk = tui_view_xkind(o->provenance);
 		ok = h->n > 0 && copy_hist(&f->h, h) == 0;
-		snprintf(f->xkind, sizeof(f->xkind), "%s", xk ? xk : "");
+		snprintf(f->xkind, sizeof(f->xkind), "%s", o->xkind);
 	}
 	sess_unlock(t->sess);
 	if (!ok) {

@@ -20,31 +20,6 @@ void tui_view_release(struct tui_view *v)
 	v->buf = NULL;
 }
 
-const char *tui_view_xkind(const char *prov)
-{
-	static const char *const kinds[] = { "length", "size", "duration", "rate" };
-	const char *p;
-
-	if (!prov)
-		return NULL;
-	for (p = strstr(prov, " -"); p; p = strstr(p + 1, " -")) {
-		const char *w;
-
-		if (!strncmp(p, " -x", 3))
-			w = p + 3;
-		else if (!strncmp(p, " --x-value", 10))
-			w = p + 10;
-		else
-			continue;
-		while (*w == ' ' || *w == '=')
-			w++;
-		for (size_t k = 0; k < 4; k++)
-			if (!strncmp(w, kinds[k], strlen(kinds[k])))
-				return kinds[k];
-	}
-	return NULL;
-}
-
 static const char *x_title(const char *xkind)
 {
 	if (!xkind)

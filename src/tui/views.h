@@ -63,7 +63,4 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 		    size_t day);
 void tui_view_release(struct tui_view *v);
 
-/* The x kind in a provenance line ("hist d1 -x length ..."), or NULL. */
-const char *tui_view_xkind(const char *provenance);
-
 #endif

@@ -79,7 +79,10 @@ struct tui {
 	int wake[2];                   /* wake-up pipe: workers -> UI */
 	/* the selected object (by name: indexes change with drop) */
 	char selected[128];
-	size_t nobjects_seen;          /* objects at the last job's end */
+	/* `show A B`: the object drawn with the selected one ("" = the
+	 * automatic pairing; cleared when the selection changes) */
+	char pair[128];
+	unsigned long changes_seen;    /* sess_changes at the last job's end */
 };
 
 /* ---- workbench.c ---- */

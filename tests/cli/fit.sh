@@ -20,7 +20,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 "$FLOWMODELS" fit -y flows -i 50 -U 1 -L 2 -O "$T/out/a" "$T/h.csv" 2> "$T/err" || fail "fit: $(cat "$T/err")"
 [ -s "$T/out/a/flows.json" ] && [ -s "$T/out/a/flows.mode" ] || fail "outputs missing"
 grep -q 'log-likelihood .*AIC .*BIC' "$T/err" || fail "quality line: $(cat "$T/err")"
-[ "$(cat "$T/out/a/flows.mode")" = "{\"in_file\": \"$T/h.csv\", \"y_value\": \"flows\", \"max_iter\": 50, \"initial\": {\"U\": 1, \"L\": 2}, \"max_pareto_w\": null}" ] \
+[ "$(cat "$T/out/a/flows.mode")" = "{\"in_file\": \"$T/h.csv\", \"x_value\": \"length\", \"y_value\": \"flows\", \"max_iter\": 50, \"initial\": {\"U\": 1, \"L\": 2}, \"max_pareto_w\": null}" ] \
 	|| fail "mode: $(cat "$T/out/a/flows.mode")"
 python3 - "$T/out/a/flows.json" <<'PY' || fail "json"
 import json, sys

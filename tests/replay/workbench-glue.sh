@@ -58,3 +58,35 @@ refused 'convert a -O -' "convert: records are not written to standard output in
 refused 'convert a -O out/x.csv as c2' "convert: only binary output becomes an object: add -o binary to call it 'c2', or leave out 'as c2'" out/x.csv
 refused 'generate m -s 10 -O out/y.csv as g9' "generate: only binary output becomes an object: add -o binary to call it 'g9', or leave out 'as g9'" out/y.csv
 refused 'generate m -s 10 -O -' "generate: records are not written to standard output in a session: give -O FILE"
+
+# 2, 6. results know what they were made from and the x: fit writes
+# x_value; plot and summary of a session histogram use its x (here one
+# the first bin cannot tell); a histogram given to a tool reading records
+# is named in the error, never its scratch export
+cat > s6.fms <<'X'
+load data/flows.csv as a
+filter a "packets >= 3" as big
+hist big -x length -b 0 as h1
+fit h1 -y flows -U 1 -L 1 -i 5 as m1
+fit h1 -y packets -U 1 -L 1 -i 5 as m1
+fit h1 -y octets -U 1 -L 1 -i 5 as m1
+export m1 -O out/m1
+summary h1 -O out/h1.tex
+plot h1 m1 -O out/plots --format png
+X
+"$FLOWMODELS" --replay s6.fms > out.txt 2> err.txt || { cat err.txt; fail "x of a session histogram"; }
+grep -q '"x_value": "length", "y_value": "flows"' out/m1/flows.mode || fail "x_value: $(cat out/m1/flows.mode)"
+[ -s out/h1.tex ] && [ -n "$(ls out/plots)" ] || fail "summary/plot outputs"
+printf 'load data/flows.csv as a\nload out/m1 as m1\nfilter a "packets >= 3" as big\nhist big -x length -b 0 as h1\nexport h1 -O h1.csv\n' > s6b.fms
+"$FLOWMODELS" --replay s6b.fms > /dev/null 2> err.txt || { cat err.txt; fail "export h1"; }
+"$FLOWMODELS" summary h1.csv > /dev/null 2> err.txt && fail "one-shot summary detected an x it cannot know"
+grep -q 'give -x length or -x size' err.txt || fail "one-shot summary: $(cat err.txt)"
+printf 'load data/flows.csv as a\nhist a -x length -b 0 as agh\nhist agh -x length\n' > s6c.fms
+"$FLOWMODELS" --replay s6c.fms > out.txt 2> err.txt && fail "hist of a histogram accepted"
+[ "$(tail -n 1 err.txt)" = "s6c.fms:3: hist: agh is a histogram, not a dataset" ] || fail "hist of a histogram: $(tail -n 1 err.txt)"
+# a tool's error names the object, not its scratch export
+mkdir -p half && cp mixes/flows.json half/
+printf 'load half as hm\ngenerate hm -s 10\n' > s6d.fms
+"$FLOWMODELS" --replay s6d.fms > out.txt 2> err.txt && fail "generate from flows only accepted"
+grep -q 'scratch\|flowmodels-session' err.txt && fail "scratch path in the error: $(cat err.txt)"
+grep -q '^s6d.fms:2: generate: hm (packets.json)' err.txt || fail "object named: $(cat err.txt)"

@@ -84,13 +84,13 @@ type_line "set charset braille"
 type_line "fit h1 -y flows -i 50 -U 1 -L 2 as m1"
 wait_for "▸m1 +mixture" 10
 keys F2
-wait_for "PDF flows of m1 \(braille\)" 3
+wait_for "PDF flows of m1 over h1 \(braille\)" 3
 wait_for "─ mixture m1" 2
 wait_for "┄ components" 2
 keys Tab
 wait_for "╔═ Objects" 2
 keys Up
-wait_for "PDF flows of h1" 2
+wait_for "PDF flows of h1 with m1" 2
 wait_for "─ mixture m1" 2
 keys Escape
 type_line "drop m1"

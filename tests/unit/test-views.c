@@ -354,16 +354,6 @@ static void test_series(void **state)
 	fm_batch_release(&b);
 }
 
-static void test_xkind(void **state)
-{
-	(void)state;
-	assert_string_equal(tui_view_xkind("hist d1 -x length -b 12 as h1"), "length");
-	assert_string_equal(tui_view_xkind("hist d1 --x-value=size as h2"), "size");
-	assert_string_equal(tui_view_xkind("hist d1 -b 0 -x duration"), "duration");
-	assert_null(tui_view_xkind("load h.csv as h1"));
-	assert_null(tui_view_xkind(NULL));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,7 +361,6 @@ int main(void)
 		cmocka_unit_test(test_averages),
 		cmocka_unit_test(test_mixture_overlay),
 		cmocka_unit_test(test_series),
-		cmocka_unit_test(test_xkind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
