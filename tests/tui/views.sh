@@ -27,6 +27,8 @@ wait_for "─ h1: load .*h.csv -i csv_hist as h1" 2
 wait_for "[0-9]+ bins, 400 flows" 2
 # view 1: PDF of flows, log axes with decade labels, braille dots
 wait_for "PDF flows of h1 \(braille\)" 2
+# a csv_hist loaded from a file: the x its first bin shows (issue 18)
+wait_for "Flow length \[pkts\]" 2
 wait_for "● flows" 2
 wait_for "─ data \(from CDF\)" 2
 wait_for "1e-1┤|1e-2┤" 2
