@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "flowmodels/cut.h"
+#include "flowmodels/io.h"
 #include "flowmodels/summary.h"
 #include "objtypes.h"
 #include "session-int.h"
@@ -87,6 +88,17 @@ static const struct cmd_opt *x_opt(const struct cmd_entry *e)
 	return NULL;
 }
 
+/* Whether a type's default export holds flow records (csv_flow...). */
+static int records_type(const struct cmd_objtype *type)
+{
+	char first[32];
+	enum fm_format f;
+
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(type->formats, "|"),
+		 type->formats);
+	return fm_format_parse(first, &f) == 0;
+}
+
 /* Resolve positionals and path options (session lock held). */
 static int resolve(struct cmd_run *run, struct fm_error *err)
 {
@@ -134,7 +146,8 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 				return OOM(err);
 			continue;
 		}
-		if (o->kind == SESS_TYPED && entry_opt(e, OPT_IN_FORMAT))
+		if (o->kind == SESS_TYPED && entry_opt(e, OPT_IN_FORMAT) &&
+		    !records_type(o->type))
 			return fm_error_set(err, FM_EINVAL, "%s is a %s, not a dataset",
 					    o->name, sess_obj_kind(o));
 		if (add_input(run, o) < 0)
