@@ -35,7 +35,7 @@ PY
 "$FM" fit -q -i 150 -U 1 -L 2 -O "$T/fit" "$T/h.csv" || bad "fit"
 if cmp -s "$T/fit/flows.json" "$T/s1/flows.json"; then ok; else bad "winner differs from fit's"; fi
 expect_eq "mode" "$(sed 's/"in_file": "[^"]*"/IN/' "$T/s1/flows.mode")" \
-  '{IN, "y_value": "flows", "max_iter": 150, "initial": {"U": 1, "L": 2}, "max_pareto_w": null}'
+  '{IN, "x_value": "length", "y_value": "flows", "max_iter": 150, "initial": {"U": 1, "L": 2}, "max_pareto_w": null}'
 "$FM" gof -q -y flows "$T/h.csv" "$T/s1" > /dev/null && ok || bad "gof of the winner"
 
 # determinism across thread counts (all but the seconds column)
