@@ -221,7 +221,7 @@ static void job_anon(const char *in, const char *out)
 	struct fm_writer *w = writer(out);
 	const unsigned char *key = (const unsigned char *)"boojahyoo3vaeToong0Eijee7Ahz3yee";
 
-	if (fm_anonymize_run(s, w, key, &st, &err) < 0 || fm_writer_commit(w, &err) < 0)
+	if (fm_anonymize_run(s, w, key, FM_ANON_V6_CRYPTOPAN, &st, &err) < 0 || fm_writer_commit(w, &err) < 0)
 		die(&err);
 	fm_writer_free(w);
 	fm_scan_free(s);

@@ -28,6 +28,7 @@
 #include <openssl/evp.h>
 
 #include "flowmodels/anonymize.h"
+#include "cryptopan-int.h"
 
 #define GROUP 64                       /* addresses per EVP call */
 #define STEP 32768                     /* addresses per lookup round */
@@ -68,31 +69,67 @@ void fm_anon_no_dump(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
-/*
- * The object lives in its own mapping marked MADV_DONTDUMP: the pad and
- * the /16 table (key-derived) stay out of a core file even where the
- * system dumps non-dumpable processes (fs.suid_dumpable = 2).
- */
-static struct fm_cryptopan *cp_alloc(void)
+void *fm_cp_alloc_nodump(size_t size)
 {
-	void *p = mmap(NULL, sizeof(struct fm_cryptopan), PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
-	madvise(p, sizeof(struct fm_cryptopan), MADV_DONTDUMP);
+	madvise(p, size, MADV_DONTDUMP);
 	return p;
+}
+
+void fm_cp_free_nodump(void *p, size_t size)
+{
+	if (!p)
+		return;
+	fm_anon_key_wipe(p, size);
+	munmap(p, size);
+}
+
+int fm_cp_aes(EVP_CIPHER_CTX *ctx, const unsigned char *in, unsigned char *out,
+	      size_t len, struct fm_error *err)
+{
+	int outl = 0;
+
+	if (EVP_EncryptUpdate(ctx, out, &outl, in, (int)len) != 1 ||
+	    (size_t)outl != len)
+		return fm_error_set(err, FM_EEXTERNAL, "anonymize: AES encryption failed (OpenSSL)");
+	return 0;
+}
+
+int fm_cp_cipher_open(EVP_CIPHER_CTX **ctx,
+		      const unsigned char key[FM_ANON_KEY_LEN],
+		      unsigned char pad[16], struct fm_error *err)
+{
+	int r;
+
+	if (!(*ctx = EVP_CIPHER_CTX_new()))
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	if (EVP_EncryptInit_ex(*ctx, EVP_aes_128_ecb(), NULL, key, NULL) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(*ctx, 0) != 1)
+		r = fm_error_set(err, FM_EEXTERNAL,
+				 "anonymize: cannot set up AES-128-ECB (OpenSSL)");
+	else
+		r = fm_cp_aes(*ctx, key + 16, pad, 16, err);
+	if (r < 0) {
+		EVP_CIPHER_CTX_free(*ctx);
+		*ctx = NULL;
+	}
+	return r;
+}
+
+/* The object lives in memory kept out of core files (fm_cp_alloc_nodump). */
+static struct fm_cryptopan *cp_alloc(void)
+{
+	return fm_cp_alloc_nodump(sizeof(struct fm_cryptopan));
 }
 
 static int aes(struct fm_cryptopan *cp, const unsigned char *in,
 	       unsigned char *out, size_t len, struct fm_error *err)
 {
-	int outl = 0;
-
-	if (EVP_EncryptUpdate(cp->ctx, out, &outl, in, (int)len) != 1 ||
-	    (size_t)outl != len)
-		return fm_error_set(err, FM_EEXTERNAL, "anonymize: AES encryption failed (OpenSSL)");
-	return 0;
+	return fm_cp_aes(cp->ctx, in, out, len, err);
 }
 
 int fm_cryptopan_new(struct fm_cryptopan **out,
@@ -110,19 +147,12 @@ int fm_cryptopan_new(struct fm_cryptopan **out,
 	cp->pend_slot = malloc(STEP * sizeof(*cp->pend_slot));
 	cp->blocks = malloc(GROUP * 16 * 16);
 	cp->enc = malloc(GROUP * 16 * 16);
-	cp->ctx = EVP_CIPHER_CTX_new();
 	if (!cp->tab || !cp->where || !cp->pend_addr || !cp->pend_slot ||
-	    !cp->blocks || !cp->enc || !cp->ctx) {
+	    !cp->blocks || !cp->enc) {
 		fm_cryptopan_free(cp);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
-	if (EVP_EncryptInit_ex(cp->ctx, EVP_aes_128_ecb(), NULL, key, NULL) != 1 ||
-	    EVP_CIPHER_CTX_set_padding(cp->ctx, 0) != 1) {
-		fm_cryptopan_free(cp);
-		return fm_error_set(err, FM_EEXTERNAL,
-				    "anonymize: cannot set up AES-128-ECB (OpenSSL)");
-	}
-	r = aes(cp, key + 16, cp->pad, 16, err);
+	r = fm_cp_cipher_open(&cp->ctx, key, cp->pad, err);
 	if (r < 0) {
 		fm_cryptopan_free(cp);
 		return r;
@@ -147,8 +177,7 @@ void fm_cryptopan_free(struct fm_cryptopan *cp)
 	free(cp->pend_slot);
 	free(cp->blocks);
 	free(cp->enc);
-	fm_anon_key_wipe(cp, sizeof(*cp));
-	munmap(cp, sizeof(*cp));
+	fm_cp_free_nodump(cp, sizeof(*cp));
 }
 
 uint64_t fm_cryptopan_computed(const struct fm_cryptopan *cp)
@@ -408,94 +437,169 @@ int fm_anon_key_from_file(const char *path, unsigned char key[FM_ANON_KEY_LEN],
 
 /* ---- the tool ---- */
 
-/* Check that column v holds IPv4 numbers; copy them into out. */
+/* Check that column v holds 32-bit words; copy them into out[i * stride]. */
 static int to_u32(const int64_t *v, const uint32_t *idx, size_t n, uint32_t *out,
-		  uint64_t rec0, const char *field, struct fm_error *err)
+		  size_t stride, uint64_t rec0, const char *field,
+		  struct fm_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		size_t j = idx ? idx[i] : i;
+		size_t j = idx[i];
 		int64_t x = v[j];
 		if (x < 0 || x > (int64_t)UINT32_MAX)
 			return fm_error_set(err, FM_EFORMAT,
-					    "record %llu: field '%s': value %lld is not an IPv4 address (0 .. 4294967295)",
+					    "record %llu: field '%s': value %lld is not an address word (0 .. 4294967295)",
 					    (unsigned long long)(rec0 + j + 1), field, (long long)x);
-		out[i] = (uint32_t)x;
+		out[i * stride] = (uint32_t)x;
 	}
+	return 0;
+}
+
+struct anon_run {
+	struct fm_cryptopan *cp;
+	struct fm_cryptopan6 *cp6;
+	enum fm_anon_v6 v6;
+	uint32_t *idx4, *idx6, *keep;  /* record indices per family, kept ones */
+	uint32_t *a4, *a6;             /* address words being anonymised */
+	int64_t *col[8];               /* the new sa0..sa3, da0..da3 */
+	struct fm_batch own;
+};
+
+static void anon_run_free(struct anon_run *ar)
+{
+	fm_cryptopan_free(ar->cp);
+	fm_cryptopan6_free(ar->cp6);
+	free(ar->idx4);
+	free(ar->idx6);
+	free(ar->keep);
+	free(ar->a4);
+	free(ar->a6);
+	for (int c = 0; c < 8; c++)
+		free(ar->col[c]);
+	fm_batch_release(&ar->own);
+}
+
+static int anon_run_init(struct anon_run *ar, const unsigned char *key,
+			 enum fm_anon_v6 v6, struct fm_error *err)
+{
+	int bad = 0, r;
+
+	memset(ar, 0, sizeof(*ar));
+	ar->v6 = v6;
+	bad |= !(ar->idx4 = malloc(FM_BATCH_CAP * sizeof(uint32_t)));
+	bad |= !(ar->idx6 = malloc(FM_BATCH_CAP * sizeof(uint32_t)));
+	bad |= !(ar->keep = malloc(FM_BATCH_CAP * sizeof(uint32_t)));
+	bad |= !(ar->a4 = malloc(2 * FM_BATCH_CAP * sizeof(uint32_t)));
+	bad |= !(ar->a6 = malloc(8 * FM_BATCH_CAP * sizeof(uint32_t)));
+	for (int c = 0; c < 8; c++)
+		bad |= !(ar->col[c] = malloc(FM_BATCH_CAP * sizeof(int64_t)));
+	if (bad || fm_batch_alloc(&ar->own, FM_ALL_FIELDS, FM_BATCH_CAP))
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	r = fm_cryptopan_new(&ar->cp, key, err);
+	if (r == 0 && v6 != FM_ANON_V6_DROP)
+		r = fm_cryptopan6_new(&ar->cp6, key, v6, err);
+	return r;
+}
+
+static const char *const addr_names[8] = {
+	"sa0", "sa1", "sa2", "sa3", "da0", "da1", "da2", "da3",
+};
+
+/*
+ * Anonymise the records of b: fills ar->keep[0..*k) with the indices of
+ * the records kept, in order, and ar->col with their new addresses.
+ */
+static int anon_batch(struct anon_run *ar, const struct fm_batch *b,
+		      uint64_t rec0, size_t *k, size_t *k6,
+		      struct fm_error *err)
+{
+	const int64_t *af = b->col[FM_AF];
+	size_t n4 = 0, n6 = 0, nk = 0, i4 = 0, i6 = 0;
+	int r;
+
+	for (size_t i = 0; i < b->n; i++) {
+		if (af[i] == 2 || af[i] == 0)
+			ar->idx4[n4++] = ar->keep[nk++] = (uint32_t)i;
+		else if (af[i] == 10 && ar->cp6)
+			ar->idx6[n6++] = ar->keep[nk++] = (uint32_t)i;
+	}
+	/* IPv4: sa3 then da3, one call */
+	if ((r = to_u32(b->col[FM_SA3], ar->idx4, n4, ar->a4, 1, rec0, "sa3", err)) < 0 ||
+	    (r = to_u32(b->col[FM_DA3], ar->idx4, n4, ar->a4 + n4, 1, rec0, "da3", err)) < 0 ||
+	    (r = fm_cryptopan_map(ar->cp, ar->a4, ar->a4, 2 * n4, err)) < 0)
+		return r;
+	/* IPv6: the 4 source words of each record, then the 4 destination words */
+	for (int c = 0; c < 8 && n6; c++)
+		if ((r = to_u32(b->col[FM_SA0 + c], ar->idx6, n6,
+				ar->a6 + (c < 4 ? (size_t)c : 4 * n6 + (size_t)c - 4), 4, rec0,
+				addr_names[c], err)) < 0)
+			return r;
+	if (n6 && (r = fm_cryptopan6_map(ar->cp6, ar->a6, ar->a6, 2 * n6, err)) < 0)
+		return r;
+	for (size_t j = 0; j < nk; j++) {
+		size_t i = ar->keep[j];
+		if (i4 < n4 && ar->idx4[i4] == i) {
+			for (int c = 0; c < 8; c++)
+				ar->col[c][j] = b->col[FM_SA0 + c][i];
+			ar->col[3][j] = ar->a4[i4];
+			ar->col[7][j] = ar->a4[n4 + i4];
+			i4++;
+		} else {
+			for (int c = 0; c < 4; c++) {
+				ar->col[c][j] = ar->a6[4 * i6 + (size_t)c];
+				ar->col[4 + c][j] = ar->a6[4 * (n6 + i6) + (size_t)c];
+			}
+			i6++;
+		}
+	}
+	*k = nk;
+	*k6 = n6;
 	return 0;
 }
 
 int fm_anonymize_run(struct fm_scan *s, struct fm_writer *w,
 		     const unsigned char key[FM_ANON_KEY_LEN],
-		     struct fm_anon_stats *stats, struct fm_error *err)
+		     enum fm_anon_v6 v6, struct fm_anon_stats *stats,
+		     struct fm_error *err)
 {
-	struct fm_cryptopan *cp = NULL;
-	struct fm_batch b, own;
+	struct anon_run ar;
 	struct fm_anon_stats st;
-	uint32_t *idx = malloc(FM_BATCH_CAP * sizeof(*idx));
-	uint32_t *sa = malloc(FM_BATCH_CAP * sizeof(*sa));
-	uint32_t *da = malloc(FM_BATCH_CAP * sizeof(*da));
-	int64_t *sa64 = malloc(FM_BATCH_CAP * sizeof(*sa64));
-	int64_t *da64 = malloc(FM_BATCH_CAP * sizeof(*da64));
-	long n;
-	int r = 0;
+	struct fm_batch b;
+	long n = 0;
+	int r;
 
 	memset(&st, 0, sizeof(st));
-	memset(&own, 0, sizeof(own));
-	if (!idx || !sa || !da || !sa64 || !da64 ||
-	    fm_batch_alloc(&own, FM_ALL_FIELDS, FM_BATCH_CAP)) {
-		r = fm_error_set(err, FM_ENOMEM, "out of memory");
-		goto out;
-	}
-	r = fm_cryptopan_new(&cp, key, err);
-	if (r < 0)
-		goto out;
-	while ((n = fm_scan_next(s, &b, err)) > 0) {
-		const int64_t *af = b.col[FM_AF];
-		size_t k = 0;
-		for (size_t i = 0; i < (size_t)n; i++)
-			if (af[i] == 2 || af[i] == 0)
-				idx[k++] = (uint32_t)i;
-		const uint32_t *sel = k == (size_t)n ? NULL : idx;
-		if ((r = to_u32(b.col[FM_SA3], sel, k, sa, st.read, "sa3", err)) < 0 ||
-		    (r = to_u32(b.col[FM_DA3], sel, k, da, st.read, "da3", err)) < 0 ||
-		    (r = fm_cryptopan_map(cp, sa, sa, k, err)) < 0 ||
-		    (r = fm_cryptopan_map(cp, da, da, k, err)) < 0)
-			goto out;
+	r = anon_run_init(&ar, key, v6, err);
+	while (r == 0 && (n = fm_scan_next(s, &b, err)) > 0) {
+		size_t k = 0, k6 = 0;
+		if ((r = anon_batch(&ar, &b, st.read, &k, &k6, err)) < 0)
+			break;
 		st.read += (uint64_t)n;
 		st.dropped += (uint64_t)n - k;
 		if (k == 0)
 			continue;
-		for (size_t i = 0; i < k; i++) {
-			sa64[i] = sa[i];
-			da64[i] = da[i];
-		}
 		struct fm_batch ob;
-		if (sel) {
-			fm_batch_gather(&own, &b, idx, k);
-			ob = own;
+		if (k < (size_t)n) {
+			fm_batch_gather(&ar.own, &b, ar.keep, k);
+			ob = ar.own;
 			ob.store = NULL;
 		} else {
 			ob = b;
 		}
-		ob.col[FM_SA3] = sa64;
-		ob.col[FM_DA3] = da64;
+		for (int c = 0; c < 8; c++)
+			ob.col[FM_SA0 + c] = ar.col[c];
 		if ((r = fm_writer_write(w, &ob, err)) < 0)
-			goto out;
+			break;
 		st.written += k;
+		st.written6 += k6;
 	}
-	if (n < 0)
+	if (r == 0 && n < 0)
 		r = (int)n;
-out:
-	if (cp)
-		st.computed = fm_cryptopan_computed(cp);
+	if (ar.cp)
+		st.computed = fm_cryptopan_computed(ar.cp);
+	if (ar.cp6)
+		st.computed += fm_cryptopan6_computed(ar.cp6);
 	if (stats)
 		*stats = st;
-	fm_cryptopan_free(cp);
-	fm_batch_release(&own);
-	free(idx);
-	free(sa);
-	free(da);
-	free(sa64);
-	free(da64);
+	anon_run_free(&ar);
 	return r;
 }

@@ -119,15 +119,15 @@ expect_fail "sort bad index" "index $T/bad.B: 2 entries, but 300 records" \
 KEY=boojahyoo3vaeToong0Eijee7Ahz3yee
 {
   rec 1 1000 0 1001 0 1 2 3221225985     # 192.0.2.1
-  rec 2 1000 0 1001 0 1 10 1             # not IPv4: dropped
+  rec 2 1000 0 1001 0 1 7 1              # neither IPv4 nor IPv6: dropped
   rec 3 1000 0 1001 0 1 0 167772162      # af 0 counts as IPv4; 10.0.0.2
 } > "$T/a.csv"
 out=$("$FM" anonymize -i csv_flow --key "$KEY" "$T/a.csv" 2>"$T/err")
 # da3 of every record is 192.0.2.1 -> 206.2.124.120; sa3 of record 3 is 10.0.0.2
 expect_eq "anonymize sa3" "$(fields 8 <<<"$out")" "3456269432 33814589 "
 expect_eq "anonymize da3" "$(fields 12 <<<"$out")" "3456269432 3456269432 "
-grep -q "warning: 1 records of address families other than IPv4 dropped" "$T/err" && ok || bad "dropped warning: $(cat "$T/err")"
-grep -q "^anonymize: 3 records read, 2 written, 1 dropped (not IPv4), 2 distinct addresses" "$T/err" \
+grep -q "warning: 1 records dropped: address family not IPv4 or IPv6" "$T/err" && ok || bad "dropped warning: $(cat "$T/err")"
+grep -q "^anonymize: 3 records read, 2 written (0 IPv6), 1 dropped, 2 addresses anonymised" "$T/err" \
   && ok || bad "anonymize summary: $(cat "$T/err")"
 printf '%s\n' "$KEY" > "$T/key"
 expect_eq "key file" "$("$FM" anonymize -q -i csv_flow --key-file "$T/key" "$T/a.csv")" "$out"
@@ -150,7 +150,7 @@ expect_fail "env key length" "environment variable FLOWMODELS_KEY: key: expected
   env FLOWMODELS_KEY=abc "$FM" anonymize -i csv_flow "$T/a.csv"
 expect_fail "bad hex" "non-hex character" "$FM" anonymize -i csv_flow --key "${HEX%?}z" "$T/a.csv"
 { rec 1 1000 0 1001 0 1 2 1; rec 1 1000 0 1001 0 1 2 4294967296; } > "$T/big.csv"
-expect_fail "not IPv4" "record 2: field 'sa3': value 4294967296 is not an IPv4 address" \
+expect_fail "not IPv4" "record 2: field 'sa3': value 4294967296 is not an address word" \
   "$FM" anonymize -i csv_flow --key "$KEY" -O "$T/big.out" "$T/big.csv"
 [ ! -e "$T/big.out" ] && ok || bad "anonymize left a partial output"
 "$FM" anonymize --help | grep -q "visible" && ok || bad "--help does not warn about ps"

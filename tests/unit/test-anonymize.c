@@ -220,7 +220,7 @@ static void test_run(void **state)
 	fm_cut_init(&so.cut);
 	assert_int_equal(fm_scan_open(&s, &so, &in, 1, &err), 0);
 	assert_int_equal(fm_writer_open(&w, &wo, tu_path("out.csv"), &err), 0);
-	assert_int_equal(fm_anonymize_run(s, w, (const unsigned char *)key_text, &st, &err), 0);
+	assert_int_equal(fm_anonymize_run(s, w, (const unsigned char *)key_text, FM_ANON_V6_DROP, &st, &err), 0);
 	assert_int_equal(fm_writer_commit(w, &err), 0);
 	fm_writer_free(w);
 	fm_scan_free(s);
@@ -243,7 +243,7 @@ static void test_run(void **state)
 		"2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 4294967296, 1, 2, 10, 0, 11, 0, 1, 40, 1\n");
 	assert_int_equal(fm_scan_open(&s, &so, &in, 1, &err), 0);
 	assert_int_equal(fm_writer_open(&w, &wo, tu_path("out2.csv"), &err), 0);
-	assert_int_equal(fm_anonymize_run(s, w, (const unsigned char *)key_text, &st, &err),
+	assert_int_equal(fm_anonymize_run(s, w, (const unsigned char *)key_text, FM_ANON_V6_DROP, &st, &err),
 			 FM_EFORMAT);
 	assert_non_null(strstr(err.msg, "record 2: field 'da3'"));
 	fm_writer_free(w);
