@@ -85,6 +85,13 @@ int64_t fm_reader_skip(struct fm_reader *r, int64_t n, struct fm_error *err);
 void fm_reader_position(const struct fm_reader *r, uint64_t *done,
 			uint64_t *total);
 void fm_reader_free(struct fm_reader *r);
+/*
+ * Go on past an input that fails to open or to decode (a damaged capture
+ * file) with a warning naming it; the records it gave before the damage
+ * stay.  At the end one warning counts them; when every input was damaged
+ * that is an error.  By default the first error stops the reader.
+ */
+void fm_reader_skip_damaged(struct fm_reader *r);
 
 /* ---- writers ---- */
 
@@ -150,6 +157,7 @@ struct fm_scan_opts {
 	struct fm_cut cut;
 	const struct fm_selector *selector;  /* NULL: keep all */
 	const struct fm_progress *progress;
+	int skip_damaged;  /* fm_reader_skip_damaged on the reader */
 };
 
 struct fm_scan;

@@ -34,6 +34,7 @@ static const struct cmd_opt anonymize_opts[] = {
 	  "computes per address; not prefix-preserving) or drop (default: cryptopan)",
 	  "cryptopan|nfanon|drop" },
 	CMD_OPTS_CUT,
+	CMD_OPT_SKIP_DAMAGED,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
 };

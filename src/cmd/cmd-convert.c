@@ -14,6 +14,7 @@ static const struct cmd_opt convert_opts[] = {
 	  "output format: csv_flow or binary (default: csv_flow)", "csv_flow|binary" },
 	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),
 	CMD_OPTS_CUT,
+	CMD_OPT_SKIP_DAMAGED,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
 };

@@ -58,6 +58,7 @@ int cmd_scan_open(struct cmd_ctx *ctx, const struct cmd_args *a,
 	so.reader.log = &ctx->log;
 	so.progress = &ctx->progress;
 	cmd_get_cut(a, &so.cut);
+	so.skip_damaged = a->v[OPT_SKIP_DAMAGED].set > 0;
 	cs = calloc(1, sizeof(*cs));
 	if (!cs)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");

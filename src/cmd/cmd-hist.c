@@ -42,6 +42,7 @@ static const struct cmd_opt hist_opts[] = {
 	{ OPT_H_THREADS, 0, "threads", CMD_OPT_INT, "N",
 	  "worker threads for binary input (default: all CPUs; a filter with skip-out/count-out uses one)", NULL },
 	CMD_OPTS_CUT,
+	CMD_OPT_SKIP_DAMAGED,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
 };

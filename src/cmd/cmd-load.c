@@ -25,6 +25,7 @@ static const struct cmd_opt load_opts[] = {
 	  "mixture_dir or mixture (a Y.json file) for a mixture set (default: guessed)",
 	  "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump|csv_hist|mixture_dir|mixture" },
 	CMD_OPTS_CUT,
+	CMD_OPT_SKIP_DAMAGED,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
 };

@@ -20,6 +20,7 @@ static const struct cmd_opt merge_opts[] = {
 	{ OPT_ACTIVE, 'A', "active-timeout", CMD_OPT_REAL, "SECONDS",
 	  "active timeout of the exporter, in seconds (default: 300.0)", NULL },
 	CMD_OPTS_CUT,
+	CMD_OPT_SKIP_DAMAGED,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
 };

@@ -14,6 +14,7 @@ static const struct cmd_opt series_opts[] = {
 	  "output format: csv_series only (default: csv_series)", "csv_series" },
 	CMD_OPT_OUTPUT("output directory, created when missing (default: .)"),
 	CMD_OPTS_CUT,
+	CMD_OPT_SKIP_DAMAGED,
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
 };

@@ -70,6 +70,7 @@ enum {
 	OPT_FILTER_EXPR,
 	OPT_HELP,
 	OPT_QUIET,
+	OPT_SKIP_DAMAGED,
 	OPT_COMMON_END = 16        /* first id free for a command's own options */
 };
 
@@ -97,6 +98,11 @@ enum {
 	{ OPT_FILTER_EXPR, 0, "filter-expr", CMD_OPT_STR, "EXPR", \
 	  "keep only records for which EXPR is true (python syntax, see docs/filters.md)", \
 	  "field" }
+/* Go on past damaged input files (the tools reading capture folders). */
+#define CMD_OPT_SKIP_DAMAGED \
+	{ OPT_SKIP_DAMAGED, 0, "skip-damaged", CMD_OPT_FLAG, NULL, \
+	  "go on past an input file that fails to read, with a warning and a count", \
+	  NULL }
 #define CMD_OPTS_COMMON \
 	{ OPT_QUIET, 'q', "quiet", CMD_OPT_FLAG, NULL, \
 	  "no progress or summary lines on stderr", NULL }, \

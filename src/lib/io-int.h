@@ -19,6 +19,12 @@
 struct fm_source;
 
 /*
+ * "pcap" or "pcapng" when head (len >= 4 bytes of a file's start) is a
+ * packet capture rather than flow records, else NULL (io-reader.c).
+ */
+const char *fm_foreign_capture(const void *head, size_t len);
+
+/*
  * A batch of the reader's columns in their stored element types (binary
  * sources): col[f] points at n elements of type code[f], one of b B h H
  * i I l L q Q (int8 .. uint64, little-endian, aligned) - in place in the

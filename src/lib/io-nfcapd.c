@@ -212,6 +212,10 @@ static int parse_header(struct fm_nfcapd *d, struct fm_error *err)
 	if (magic == MAGIC_SWAPPED)
 		return fail(d, err, FM_EFORMAT,
 			    "nfcapd file written on a host of the other byte order (magic bytes a5 0c); not supported");
+	if (magic != MAGIC && fm_foreign_capture(h, 4))
+		return fail(d, err, FM_EFORMAT, "this is a %s capture: make flows "
+			    "from it with nfpcapd or softflowd first",
+			    fm_foreign_capture(h, 4));
 	if (magic != MAGIC)
 		return fail(d, err, FM_EFORMAT,
 			    "not an nfcapd file (magic 0x%04x, expected 0xa50c)", magic);

@@ -124,13 +124,32 @@ static int walk_dir(const char *dir, struct pathlist *l, struct fm_error *err)
 	return r;
 }
 
+const char *fm_foreign_capture(const void *head, size_t len)
+{
+	static const struct {
+		unsigned char magic[4];
+		const char *what;
+	} kinds[] = {
+		{ { 0xd4, 0xc3, 0xb2, 0xa1 }, "pcap" },
+		{ { 0xa1, 0xb2, 0xc3, 0xd4 }, "pcap" },
+		{ { 0x4d, 0x3c, 0xb2, 0xa1 }, "pcap" },   /* nanosecond pcap */
+		{ { 0xa1, 0xb2, 0x3c, 0x4d }, "pcap" },
+		{ { 0x0a, 0x0d, 0x0d, 0x0a }, "pcapng" },
+	};
+	for (size_t k = 0; len >= 4 && k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (memcmp(head, kinds[k].magic, 4) == 0)
+			return kinds[k].what;
+	return NULL;
+}
+
 /*
  * Capture folders hold other files: with an nfcapd format, drop the files
  * of a directory listing l[first..] that are still being written
  * (nfcapd.current.*) or do not start with an nfcapd header, with a note.
+ * Returns how many were dropped.
  */
-static void drop_non_captures(struct pathlist *l, size_t first,
-			      const struct fm_log *log)
+static size_t drop_non_captures(struct pathlist *l, size_t first,
+				const struct fm_log *log)
 {
 	size_t k = first;
 
@@ -148,7 +167,12 @@ static void drop_non_captures(struct pathlist *l, size_t first,
 			if (fd >= 0)
 				close(fd);
 			keep = n == (ssize_t)sizeof(head) && fm_nfcapd_probe(head, 4);
-			if (!keep)
+			if (!keep && n == (ssize_t)sizeof(head) &&
+			    fm_foreign_capture(head, 4))
+				fm_warn(log, "%s: skipped: this is a %s capture: make "
+					"flows from it with nfpcapd or softflowd first", p,
+					fm_foreign_capture(head, 4));
+			else if (!keep)
 				fm_warn(log, "%s: skipped: not an nfcapd file", p);
 		}
 		if (keep)
@@ -156,9 +180,11 @@ static void drop_non_captures(struct pathlist *l, size_t first,
 		else
 			free(l->v[i]);
 	}
+	size_t dropped = l->n - k;
 	l->n = k;
 	if (l->v)
 		l->v[k] = NULL;
+	return dropped;
 }
 
 static int inputs_expand(enum fm_format fmt, const char *const *paths,
@@ -196,9 +222,18 @@ static int inputs_expand(enum fm_format fmt, const char *const *paths,
 			free(dir);
 			if (r == 0)
 				qsort(l.v + first, l.n - first, sizeof(char *), path_sort_cmp);
+			size_t dropped = 0;
 			if (r == 0 && (fmt == FM_FORMAT_NFCAPD ||
 				       fmt == FM_FORMAT_NFCAPD_NFDUMP))
-				drop_non_captures(&l, first, log);
+				dropped = drop_non_captures(&l, first, log);
+			/* a directory without inputs is a mistake, not no records */
+			if (r == 0 && l.n == first && dropped)
+				r = fm_error_set(err, FM_ENOTFOUND, "%s: no capture files "
+						 "in this directory (%zu other file%s skipped)",
+						 p, dropped, dropped == 1 ? "" : "s");
+			else if (r == 0 && l.n == first)
+				r = fm_error_set(err, FM_ENOTFOUND, "%s: no files in "
+						 "this directory", p);
 		} else {
 			r = pathlist_add(&l, p);
 		}
@@ -265,6 +300,10 @@ struct fm_reader {
 	uint64_t done_bytes;    /* bytes of inputs already finished */
 	uint64_t total_bytes;
 	int prefetch;           /* inputs are read through in order */
+	uint64_t cur_records;   /* records the current source gave */
+	int skip_damaged;       /* fm_reader_skip_damaged */
+	unsigned damaged;       /* inputs skipped because of it */
+	int end_reported;
 };
 
 int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
@@ -297,26 +336,14 @@ int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
 	return 0;
 }
 
+void fm_reader_skip_damaged(struct fm_reader *r)
+{
+	r->skip_damaged = 1;
+}
+
 void fm_reader_prefetch(struct fm_reader *r)
 {
 	r->prefetch = 1;
-}
-
-/* Make sure a source is open; returns 1 when one is, 0 at the end. */
-static int reader_source(struct fm_reader *r, struct fm_error *err)
-{
-	while (!r->cur) {
-		if (r->next_path >= r->npaths)
-			return 0;
-		const char *p = r->paths[r->next_path++];
-		int rc = formats[r->opts.format].open(&r->cur, p, r->opts.fields,
-						      r->opts.log, err);
-		if (rc < 0)
-			return rc;
-		if (r->prefetch && r->opts.format == FM_FORMAT_BINARY)
-			fm_binary_source_prefetch(r->cur);
-	}
-	return 1;
 }
 
 static void reader_close_source(struct fm_reader *r)
@@ -324,6 +351,64 @@ static void reader_close_source(struct fm_reader *r)
 	r->done_bytes += r->cur->ops->position(r->cur);
 	r->cur->ops->close(r->cur);
 	r->cur = NULL;
+}
+
+/*
+ * An input failed with rc: with skip_damaged (and an error of the
+ * data, not of memory or a cancel) warn, count it, close it and return 1
+ * to go on with the next input; else return rc.
+ */
+static int reader_damaged(struct fm_reader *r, int rc, struct fm_error *err)
+{
+	if (!r->skip_damaged || rc == FM_ENOMEM || rc == FM_ECANCEL)
+		return rc;
+	if (r->cur && r->cur_records)
+		fm_warn(r->opts.log, "skipped the rest of a damaged input (its first "
+			"%llu records were read): %s",
+			(unsigned long long)r->cur_records, err ? err->msg : "?");
+	else
+		fm_warn(r->opts.log, "skipped a damaged input: %s",
+			err ? err->msg : "?");
+	r->damaged++;
+	if (r->cur)
+		reader_close_source(r);
+	return 1;
+}
+
+/* At the end of all inputs: the count of damaged ones, or the error. */
+static int reader_end(struct fm_reader *r, struct fm_error *err)
+{
+	if (!r->damaged || r->end_reported)
+		return 0;
+	r->end_reported = 1;
+	if (r->damaged == r->npaths)
+		return fm_error_set(err, FM_EFORMAT, "every input was damaged "
+				    "(%u skipped): no records", r->damaged);
+	fm_warn(r->opts.log, "%u damaged input%s skipped of %zu (--skip-damaged)",
+		r->damaged, r->damaged == 1 ? "" : "s", r->npaths);
+	return 0;
+}
+
+/* Make sure a source is open; returns 1 when one is, 0 at the end. */
+static int reader_source(struct fm_reader *r, struct fm_error *err)
+{
+	while (!r->cur) {
+		if (r->next_path >= r->npaths)
+			return reader_end(r, err);
+		const char *p = r->paths[r->next_path++];
+		int rc = formats[r->opts.format].open(&r->cur, p, r->opts.fields,
+						      r->opts.log, err);
+		r->cur_records = 0;
+		if (rc < 0) {
+			r->cur = NULL;
+			if ((rc = reader_damaged(r, rc, err)) < 0)
+				return rc;
+			continue;
+		}
+		if (r->prefetch && r->opts.format == FM_FORMAT_BINARY)
+			fm_binary_source_prefetch(r->cur);
+	}
+	return 1;
 }
 
 long fm_reader_next(struct fm_reader *r, struct fm_batch *b, size_t max,
@@ -347,6 +432,10 @@ long fm_reader_next_cols(struct fm_reader *r, struct fm_batch *b, size_t max,
 		const struct fm_source_ops *ops = r->cur->ops;
 		long n = ops->next_cols ? ops->next_cols(r->cur, b, max, fields, err)
 					: ops->next(r->cur, b, max, err);
+		if (n < 0 && (n = reader_damaged(r, (int)n, err)) == 1)
+			continue;
+		if (n > 0)
+			r->cur_records += (uint64_t)n;
 		if (n != 0)
 			return n;
 		reader_close_source(r);
@@ -368,6 +457,10 @@ long fm_reader_next_raw(struct fm_reader *r, struct fm_raw_batch *b,
 			return fm_error_set(err, FM_EINVAL,
 					    "internal error: raw batches from a format without them");
 		long n = r->cur->ops->next_raw(r->cur, b, max, err);
+		if (n < 0 && (n = reader_damaged(r, (int)n, err)) == 1)
+			continue;
+		if (n > 0)
+			r->cur_records += (uint64_t)n;
 		if (n != 0)
 			return n;
 		reader_close_source(r);
@@ -410,8 +503,11 @@ int64_t fm_reader_skip(struct fm_reader *r, int64_t n, struct fm_error *err)
 		if (rc == 0)
 			break;
 		int64_t k = r->cur->ops->skip(r->cur, n - done, err);
+		if (k < 0 && reader_damaged(r, (int)k, err) == 1)
+			continue;
 		if (k < 0)
 			return k;
+		r->cur_records += (uint64_t)k;
 		done += k;
 		if (done < n)
 			reader_close_source(r);

@@ -56,6 +56,8 @@ int fm_scan_open(struct fm_scan **out, const struct fm_scan_opts *opts,
 		return r;
 	}
 	fm_reader_prefetch(s->reader);
+	if (opts->skip_damaged)
+		fm_reader_skip_damaged(s->reader);
 	s->cut = opts->cut;
 	s->fields = ro.fields;
 	if (opts->selector && (ro.fields & ~opts->selector->fields))
