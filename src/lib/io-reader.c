@@ -220,7 +220,7 @@ static int inputs_expand(enum fm_format fmt, const char *const *paths,
 				dir[--dl] = '\0';
 			r = walk_dir(dir, &l, err);
 			free(dir);
-			if (r == 0)
+			if (r == 0 && l.n > first)
 				qsort(l.v + first, l.n - first, sizeof(char *), path_sort_cmp);
 			size_t dropped = 0;
 			if (r == 0 && (fmt == FM_FORMAT_NFCAPD ||
