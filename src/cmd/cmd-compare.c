@@ -7,15 +7,19 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "flowmodels/compare.h"
 #include "flowmodels/fileout.h"
+#include "flowmodels/hist.h"
+#include "flowmodels/summary.h"
 #include "cmd-quality.h"
 
 enum {
 	OPT_C_X = OPT_COMMON_END,
 	OPT_C_Y,
 	OPT_C_FORMAT,
+	OPT_C_BIN,
 };
 
 static const struct cmd_opt compare_opts[] = {
@@ -27,6 +31,9 @@ static const struct cmd_opt compare_opts[] = {
 	  "of them both histograms have)", "flows|packets|octets" },
 	{ OPT_C_FORMAT, 0, "format", CMD_OPT_STR, "F",
 	  "output: text, json or tex (default: text)", "text|json|tex" },
+	{ OPT_C_BIN, 'b', "bin-exp", CMD_OPT_INT, "B",
+	  "bins of a record directory (a dataset), binned on the fly as hist "
+	  "-b B does (default: 12)", NULL },
 	CMD_OPT_OUTPUT("write the per-bin ratios of B's shares to A's to this CSV "
 		       "file (bin_lo,bin_hi and one column per y)"),
 	CMD_OPTS_COMMON,
@@ -102,14 +109,70 @@ static void add_result(struct fm_buf *b, enum q_format fmt, const int *yi,
 	}
 }
 
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * Input i: a csv_hist file, or a binary record directory binned here with
+ * -b and the x of -x (else the other input's, else length).
+ */
+static int load_input(struct cmd_ctx *ctx, const struct cmd_args *a, int i,
+		      unsigned mask, struct fm_histogram *h,
+		      struct fm_error *err)
+{
+	struct fm_hist_opts o;
+	struct fm_hist *hs = NULL;
+	struct fm_cut cut;
+	const char *dir = a->pos[i];
+	int r;
+
+	if (!is_dir(dir))
+		return fm_histogram_read(h, dir, mask, &ctx->log, err);
+	memset(&o, 0, sizeof(o));
+	o.x = FM_HIST_X_LENGTH;
+	o.bin_exp = a->v[OPT_C_BIN].set ? (int)a->v[OPT_C_BIN].i : 12;
+	o.log = &ctx->log;
+	if (a->v[OPT_C_BIN].set && (a->v[OPT_C_BIN].i < 0 || a->v[OPT_C_BIN].i > 64))
+		return fm_error_set(err, FM_EINVAL, "-b: expected 0..64");
+	if (a->v[OPT_C_X].set) {
+		if (fm_xkind_from_name(a->v[OPT_C_X].s) == FM_X_AUTO)
+			return fm_error_set(err, FM_EINVAL,
+					    "-x: expected length or size, not '%s'",
+					    a->v[OPT_C_X].s);
+		o.x = fm_xkind_from_name(a->v[OPT_C_X].s) == FM_X_SIZE
+			      ? FM_HIST_X_SIZE : FM_HIST_X_LENGTH;
+	} else if (!is_dir(a->pos[1 - i])) {
+		struct fm_histogram other;
+		fm_histogram_init(&other);
+		if (fm_histogram_read(&other, a->pos[1 - i], 0, NULL, NULL) == 0 &&
+		    other.n && other.bin_lo[0] == 64)
+			o.x = FM_HIST_X_SIZE;
+		fm_histogram_release(&other);
+	}
+	fm_cut_init(&cut);
+	r = fm_hist_new(&hs, &o, err);
+	if (r == 0)
+		r = fm_hist_add_binary(hs, &dir, 1, &cut, NULL, err);
+	if (r == 0)
+		r = fm_hist_result(hs, h, err);
+	if (r < 0)
+		fm_error_prefix(err, "%s", cmd_input_label(ctx, a, (size_t)i));
+	fm_hist_free(hs);
+	return r;
+}
+
 /* Both histograms' x must agree (when it can be told). */
-static int check_x(const struct cmd_args *a, const struct fm_histogram *ha,
+static int check_x(const struct cmd_ctx *ctx, const struct cmd_args *a,
+		   const struct fm_histogram *ha,
 		   const struct fm_histogram *hb, struct fm_error *err)
 {
 	enum fm_mix_x xa, xb;
 	struct fm_error ea = { 0 }, eb = { 0 };
-	int ra = q_get_xkind(a, OPT_C_X, ha, a->pos[0], &xa, &ea);
-	int rb = q_get_xkind(a, OPT_C_X, hb, a->pos[1], &xb, &eb);
+	int ra = q_get_xkind(ctx, a, OPT_C_X, 0, ha, &xa, &ea);
+	int rb = q_get_xkind(ctx, a, OPT_C_X, 1, hb, &xb, &eb);
 
 	if (a->v[OPT_C_X].set && (ra < 0 || rb < 0)) {
 		*err = ra < 0 ? ea : eb;
@@ -118,7 +181,8 @@ static int check_x(const struct cmd_args *a, const struct fm_histogram *ha,
 	if (ra == 0 && rb == 0 && xa != xb)
 		return fm_error_set(err, FM_EINVAL,
 				    "%s is %s data but %s is %s data (first bin_lo "
-				    "%lld and %lld)", a->pos[0], q_xname(xa), a->pos[1],
+				    "%lld and %lld)", cmd_input_label(ctx, a, 0), q_xname(xa),
+				    cmd_input_label(ctx, a, 1),
 				    q_xname(xb), (long long)ha->bin_lo[0],
 				    (long long)hb->bin_lo[0]);
 	return 0;
@@ -136,6 +200,7 @@ static int compare_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	unsigned mask = 0;
 	int yi[3], ny = 0, r;
 	double t0 = cmd_now();
+	const char *na = cmd_input_label(ctx, a, 0), *nb = cmd_input_label(ctx, a, 1);
 
 	fm_histogram_init(&ha);
 	fm_histogram_init(&hb);
@@ -144,11 +209,11 @@ static int compare_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0)
 		r = q_get_ylist(a, OPT_C_Y, &mask, &err);
 	if (r == 0)
-		r = fm_histogram_read(&ha, a->pos[0], mask, &ctx->log, &err);
+		r = load_input(ctx, a, 0, mask, &ha, &err);
 	if (r == 0)
-		r = fm_histogram_read(&hb, a->pos[1], mask, &ctx->log, &err);
+		r = load_input(ctx, a, 1, mask, &hb, &err);
 	if (r == 0)
-		r = check_x(a, &ha, &hb, &err);
+		r = check_x(ctx, a, &ha, &hb, &err);
 	for (int i = 0; r == 0 && i < 3; i++) {
 		unsigned bit = FM_HCOL_BIT(q_ycols[i]);
 		if (mask ? (mask & bit) != 0
@@ -158,15 +223,15 @@ static int compare_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0 && ny == 0)
 		r = fm_error_set(&err, FM_EINVAL,
 				 "%s and %s have no flows_sum, packets_sum or octets_sum "
-				 "column in common", a->pos[0], a->pos[1]);
+				 "column in common", na, nb);
 	if (r == 0)
-		r = fm_bin_union_make(&u, &ha, a->pos[0], &hb, a->pos[1], &err);
+		r = fm_bin_union_make(&u, &ha, na, &hb, nb, &err);
 	for (int k = 0; r == 0 && k < ny; k++) {
 		if (a->v[OPT_OUTPUT].set && !(ratio[k] = malloc((u.n ? u.n : 1) *
 								sizeof(double))))
 			r = fm_error_set(&err, FM_ENOMEM, "out of memory");
 		if (r == 0)
-			r = fm_compare_column(&ha, a->pos[0], &hb, a->pos[1], &u,
+			r = fm_compare_column(&ha, na, &hb, nb, &u,
 					      q_ycols[yi[k]], &c[k], ratio[k], &err);
 	}
 	if (r == 0 && a->v[OPT_OUTPUT].set)
@@ -176,7 +241,7 @@ static int compare_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		fputs(fm_buf_str(&out), ctx->out);
 		fflush(ctx->out);
 		cmd_summary(ctx, "compare: %s and %s over %zu bins in %.3f s",
-			    a->pos[0], a->pos[1], u.n, cmd_now() - t0);
+			    na, nb, u.n, cmd_now() - t0);
 	}
 	fm_buf_release(&out);
 	for (int k = 0; k < 3; k++)
@@ -191,14 +256,17 @@ const struct cmd_entry cmd_compare_entry = {
 	.name = "compare",
 	.alias = NULL,
 	.summary = "how alike two histograms are (ks, Wasserstein, Jensen-Shannon)",
-	.usage = "[-x length|size] [-y Y]... [--format text|json|tex] [-O RATIO.csv] A B",
+	.usage = "[-x length|size] [-y Y]... [--format text|json|tex] [-b B] "
+		 "[-O RATIO.csv] A B",
 	.description =
 		"For each y, over the union of the two histograms' bins (both must\n"
 		"use the same bins): ks (largest difference of the cumulative\n"
 		"shares), wasserstein_log10 (the Wasserstein-1 distance between the\n"
 		"two distributions of log10(bin_lo)) and js_divergence (Jensen-\n"
 		"Shannon, in bits).  -O writes the per-bin ratio of B's share to\n"
-		"A's (inf where A has none, nan where neither has any).\n"
+		"A's (inf where A has none, nan where neither has any).  A or B may\n"
+		"be a binary record directory (in a session: a dataset), binned on\n"
+		"the fly like hist -b B.\n"
 		"Definitions and sources: docs/commands/compare.md.",
 	.opts = compare_opts,
 	.min_pos = 2,

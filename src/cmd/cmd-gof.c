@@ -284,6 +284,7 @@ static int gof_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	enum fm_mix_x xk = FM_MIX_X_LENGTH;
 	unsigned mask = 0, need = 0;
 	double t0 = cmd_now();
+	const char *hn = cmd_input_label(ctx, a, 0), *mn = cmd_input_label(ctx, a, 1);
 	int r;
 
 	memset(ys, 0, sizeof(ys));
@@ -301,9 +302,9 @@ static int gof_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0)
 		r = fm_histogram_read(&h, a->pos[0], need, &ctx->log, &err);
 	if (r == 0 && h.n == 0)
-		r = fm_error_set(&err, FM_EINVAL, "%s: the histogram has no bins", a->pos[0]);
+		r = fm_error_set(&err, FM_EINVAL, "%s: the histogram has no bins", hn);
 	if (r == 0)
-		r = q_get_xkind(a, OPT_G_X, &h, a->pos[0], &xk, &err);
+		r = q_get_xkind(ctx, a, OPT_G_X, 0, &h, &xk, &err);
 	for (int i = 0; r == 0 && i < 3; i++) {
 		enum fm_mix_x mx;
 		if (!ys[i].have)
@@ -313,7 +314,7 @@ static int gof_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			r = fm_error_set(&err, FM_EINVAL,
 					 "%s: a mixture of %s data (its .mode names the "
 					 "histogram it was fitted to) against %s, %s data",
-					 ys[i].path, q_xname(mx), a->pos[0], q_xname(xk));
+					 ys[i].path, q_xname(mx), hn, q_xname(xk));
 		if (r == 0) {
 			r = fm_gof_histogram(&ys[i].m, xk, &h, q_ycols[i], &ys[i].g, &err);
 			if (r < 0)
@@ -330,7 +331,7 @@ static int gof_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		fputs(fm_buf_str(&out), ctx->out);
 		fflush(ctx->out);
 		cmd_summary(ctx, "gof: %s against %s (%s data, %zu bins) in %.3f s",
-			    a->pos[1], a->pos[0], q_xname(xk), h.n, cmd_now() - t0);
+			    mn, hn, q_xname(xk), h.n, cmd_now() - t0);
 	}
 	fm_buf_release(&out);
 	for (int i = 0; i < 3; i++) {

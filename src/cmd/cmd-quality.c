@@ -51,14 +51,20 @@ const char *q_xname(enum fm_mix_x xk)
 	return xk == FM_MIX_X_SIZE ? "size" : "length";
 }
 
-int q_get_xkind(const struct cmd_args *a, int id, const struct fm_histogram *h,
-		const char *name, enum fm_mix_x *xk, struct fm_error *err)
+int q_get_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a, int id,
+		size_t pos, const struct fm_histogram *h, enum fm_mix_x *xk,
+		struct fm_error *err)
 {
+	const char *name = cmd_input_label(ctx, a, pos);
+	const char *sx = cmd_input_xkind(ctx, a, pos);
 	int det = h->n ? (h->bin_lo[0] == 1 ? FM_X_LENGTH
 			  : h->bin_lo[0] == 64 ? FM_X_SIZE : FM_X_AUTO)
 		       : FM_X_AUTO;
-	int want = det;
+	int want;
 
+	if (sx && fm_xkind_from_name(sx) != FM_X_AUTO)
+		det = fm_xkind_from_name(sx);   /* a session histogram's own x */
+	want = det;
 	if (a->v[id].set) {
 		want = fm_xkind_from_name(a->v[id].s);
 		if (want == FM_X_AUTO)
@@ -95,7 +101,15 @@ enum fm_mix_x q_mixture_xkind(const char *json_path)
 	strcpy(mode + n - 5, ".mode");
 	root = json_load_file(mode, 0, NULL);
 	free(mode);
-	in = root ? json_string_value(json_object_get(root, "in_file")) : NULL;
+	in = root ? json_string_value(json_object_get(root, "x_value")) : NULL;
+	if (in && (strcmp(in, "length") == 0 || strcmp(in, "size") == 0)) {
+		xk = in[0] == 'l' ? FM_MIX_X_LENGTH : FM_MIX_X_SIZE;
+		in = NULL;
+	} else {
+		/* a Y.mode of the reference: the histogram's name tells */
+		in = root ? json_string_value(json_object_get(root, "in_file"))
+			  : NULL;
+	}
 	if (in) {
 		base = strrchr(in, '/') ? strrchr(in, '/') + 1 : in;
 		if (strncmp(base, "length", 6) == 0)

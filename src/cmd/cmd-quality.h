@@ -24,16 +24,17 @@ int q_get_format(const struct cmd_args *a, int id, enum q_format *f,
 int q_get_ylist(const struct cmd_args *a, int id, unsigned *mask,
 		struct fm_error *err);
 /*
- * The x of histogram h (named name): -x length|size when given, else
- * detected from the first bin_lo; a first bin_lo that contradicts -x is
- * an error.
+ * The x of histogram h, positional argument pos: -x length|size when
+ * given, else the x a session histogram was made with, else detected
+ * from the first bin_lo; a first bin_lo that contradicts -x is an error.
  */
-int q_get_xkind(const struct cmd_args *a, int id, const struct fm_histogram *h,
-		const char *name, enum fm_mix_x *xk, struct fm_error *err);
+int q_get_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a, int id,
+		size_t pos, const struct fm_histogram *h, enum fm_mix_x *xk,
+		struct fm_error *err);
 /*
- * The x a mixture file was fitted to, from the "in_file" of the Y.mode
- * beside it (a name starting with "length" or "size"): FM_MIX_X_LENGTH,
- * FM_MIX_X_SIZE, or FM_MIX_X_OTHER when that cannot be told.
+ * The x a mixture file was fitted to, from the Y.mode beside it: its
+ * "x_value", or for a mode without one (the reference's) its "in_file"
+ * named length* or size*; FM_MIX_X_OTHER when that cannot be told.
  */
 enum fm_mix_x q_mixture_xkind(const char *json_path);
 /* "length" / "size". */

@@ -208,7 +208,7 @@ static int select_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0 && h.n == 0)
 		r = fm_error_set(&err, FM_EINVAL, "%s: the histogram has no bins", a->pos[0]);
 	if (r == 0)
-		r = q_get_xkind(a, OPT_S_X, &h, a->pos[0], &xk, &err);
+		r = q_get_xkind(ctx, a, OPT_S_X, 0, &h, &xk, &err);
 	if (r == 0) {
 		so.xk = xk;
 		so.progress = &ctx->progress;

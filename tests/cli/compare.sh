@@ -53,6 +53,24 @@ expect_eq "ratios" "$(tail -n +2 "$T/z.csv" | tr '\n' ' ')" "1,2,0.5 2,3,nan 3,4
 expect_eq "text header" "$(head -1 "$T/c.txt" | tr -s ' ')" "y ks wasserstein_log10 js_divergence"
 "$FM" compare -q --format tex -y flows "$T/a.csv" "$T/b.csv" | grep -q '^flows & \$0.' && ok || bad "tex row"
 
+# record directories are binned on the fly (-b, default 12), as hist does
+mkdir -p "$T/pm"
+echo '{"sum": 1, "mix": [[0.4, "uniform", [0, 2]], [0.6, "lognorm", [1.2, 0, 40]]]}' > "$T/pm/flows.json"
+cp "$T/pm/flows.json" "$T/pm/packets.json"
+cp "$T/pm/flows.json" "$T/pm/octets.json"
+for s in 1 2; do
+  "$FM" generate -q -s 5000 --seed $s -o binary -O "$T/d$s" "$T/pm" || bad "generate"
+  "$FM" hist -q -i binary -x length -b 12 -O "$T/d$s-12.csv" "$T/d$s" || bad "hist"
+  "$FM" hist -q -i binary -x length -b 0 -O "$T/d$s-0.csv" "$T/d$s" || bad "hist"
+done
+"$FM" compare -q --format json "$T/d1-12.csv" "$T/d2-12.csv" > "$T/want.json"
+"$FM" compare -q --format json "$T/d1" "$T/d2" > "$T/got.json" || bad "compare of directories"
+cmp -s "$T/got.json" "$T/want.json" && ok || bad "directories binned on the fly"
+"$FM" compare -q --format json -b 0 "$T/d1-0.csv" "$T/d2" > "$T/got.json" || bad "compare -b 0"
+"$FM" compare -q --format json "$T/d1-0.csv" "$T/d2-0.csv" > "$T/want.json"
+cmp -s "$T/got.json" "$T/want.json" && ok || bad "a histogram against a directory, -b 0"
+expect_fail "bins of another -b" "different bins" "$FM" compare -b 4 "$T/d1-0.csv" "$T/d2"
+
 # --- errors ---
 printf 'bin_lo,bin_hi,flows_sum\n1,4,3\n' > "$T/w.csv"
 expect_fail "different bins" "different bins: .*a.csv \[1, 2) against .*w.csv \[1, 4)" "$FM" compare "$T/a.csv" "$T/w.csv"
