@@ -129,6 +129,8 @@ static long scan_select(struct fm_scan *s, int partial, uint32_t cols,
 			const uint32_t **idx, size_t *from, size_t *n,
 			struct fm_error *err)
 {
+	*idx = NULL;
+	*from = *n = 0;
 	if (!s->skipped) {
 		s->skipped = 1;
 		if (s->cut.skip_in > 0) {
