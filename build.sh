@@ -2,7 +2,8 @@
 # flowmodels set-up, build and test on Debian 12, as root (or with sudo).
 #   ./build.sh run    install what is missing, build, open the workbench on a demo
 #   ./build.sh test   install what is missing, build, run the whole test suite
-#                     (normal build + ASan/UBSan build, -Werror, plus fuzz runs)
+#                     (normal build + ASan/UBSan build, -Werror, plus fuzz runs),
+#                     then the release builds (gcc -O3, clang -O2, -Werror)
 #   ./build.sh build  install what is missing and build only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,7 +11,8 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential cmake pkg-config clang
   libncurses-dev libreadline-dev libgsl-dev libssl-dev libjansson-dev
   liblzo2-dev liblz4-dev libbz2-dev libzstd-dev libcmocka-dev
-  libclang-rt-14-dev gnuplot-nox nfdump tmux python3 file)
+  libclang-rt-14-dev gnuplot-nox nfdump tmux python3 file
+  groff-base)
 
 install_deps() {
   local missing=()
@@ -31,21 +33,28 @@ build() { # build DIR [cmake args...]
   cmake --build "$dir" -j"$(nproc)"
 }
 
+# What a packager builds: gcc -O3 (Release) and clang -O2, no tests (so
+# no cmocka), warnings as errors.
+release_builds() {
+  build build-release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
+  CC=clang build build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF
+}
+
 mode=${1:-run}
 case "$mode" in
   build)
     install_deps
-    build build
+    build build -DFM_BENCH=ON
     ;;
   run)
     install_deps
-    build build
+    build build -DFM_BENCH=ON
     [ $# -gt 1 ] && exec ./build/flowmodels "${@:2}"
     exec ./build/flowmodels --demo   # the workbench on its demo session
     ;;
   test)
     install_deps
-    build build
+    build build -DFM_BENCH=ON
     (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600)
     build build-asan -DFM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" --timeout 900 -LE fuzz)
@@ -53,6 +62,7 @@ case "$mode" in
       CC=clang build build-fuzz -DFM_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug -DFM_SANITIZE=OFF
       (cd build-fuzz && ctest --output-on-failure -j"$(nproc)" -L fuzz)
     fi
+    release_builds
     echo "all test suites passed"
     ;;
   *)

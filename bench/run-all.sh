@@ -7,6 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 B=${1:-build}
+[ -x "$B/runstat" ] || { echo "bench/run-all.sh: no $B/runstat: configure $B with -DFM_BENCH=ON" >&2; exit 2; }
 mkdir -p bench/results
 out=bench/results/$(date -u +%Y-%m-%d).txt
 export BENCH_DIR=${BENCH_DIR:-/tmp/fm-bench}

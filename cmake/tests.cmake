@@ -48,21 +48,9 @@ if(FM_FUZZ)
   endforeach()
 endif()
 
-# The workbench's pure parts (chart model and renderers, colour roles,
-# theme files, views, words): no ncurses, so unit tests link them.
-file(GLOB FM_TUI_CORE_SOURCES CONFIGURE_DEPENDS
-  ${PROJECT_SOURCE_DIR}/src/tui/chart*.c ${PROJECT_SOURCE_DIR}/src/tui/roles.c
-  ${PROJECT_SOURCE_DIR}/src/tui/theme-file.c ${PROJECT_SOURCE_DIR}/src/tui/views.c
-  ${PROJECT_SOURCE_DIR}/src/tui/words.c)
-add_library(flowmodels_tui_core STATIC ${FM_TUI_CORE_SOURCES})
-target_include_directories(flowmodels_tui_core PUBLIC ${PROJECT_SOURCE_DIR}/src/tui)
-target_link_libraries(flowmodels_tui_core PUBLIC flowmodels)
 foreach(name test-chart test-theme test-views test-words)
   if(TARGET ${name})
     target_link_libraries(${name} PRIVATE flowmodels_tui_core)
     target_compile_definitions(${name} PRIVATE FM_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   endif()
 endforeach()
-if(TARGET bench-chart)
-  target_link_libraries(bench-chart PRIVATE flowmodels_tui_core)
-endif()

@@ -12,9 +12,7 @@
 #include "cmd/session.h"
 #include "tui/tui.h"
 
-#ifndef FLOWMODELS_VERSION
-#define FLOWMODELS_VERSION "0.0.0"
-#endif
+#include "fm-version.h"   /* FLOWMODELS_VERSION, generated */
 
 static void log_to_stderr(void *ctx, enum fm_log_level level, const char *msg)
 {
@@ -163,7 +161,11 @@ int main(int argc, char **argv)
 		return replay_main(argv[2]);
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("flowmodels %s\n", FLOWMODELS_VERSION);
+		if (FLOWMODELS_COMMIT[0])
+			printf("flowmodels %s (git %s)\n", FLOWMODELS_VERSION,
+			       FLOWMODELS_COMMIT);
+		else
+			printf("flowmodels %s\n", FLOWMODELS_VERSION);
 		return 0;
 	}
 	e = cmd_find(argv[1], &err);

@@ -16,9 +16,7 @@
 #include "flowmodels/cut.h"
 #include "session-int.h"
 
-#ifndef FLOWMODELS_VERSION
-#define FLOWMODELS_VERSION "0.0.0"
-#endif
+#include "fm-version.h"   /* FLOWMODELS_VERSION, generated */
 
 int sess_save(struct session *s, const char *path, struct fm_error *err)
 {

@@ -50,9 +50,7 @@ static void catch_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-#ifndef FLOWMODELS_VERSION
-#define FLOWMODELS_VERSION "0.0.0"
-#endif
+#include "fm-version.h"   /* FLOWMODELS_VERSION, generated */
 
 const char *const tui_builtin_commands[] = {
 	"help", "theme", "clear", "quit", "exit", NULL

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `cmake --install`: with --prefix and with DESTDIR, the program, its
+# themes (found by the installed program relative to itself), the man
+# pages, the bash completion and the docs land in the GNUInstallDirs
+# places; the program in the build tree finds its themes too.
+source "$(dirname "$0")/lib.bash"
+B=${FM_BUILD_DIR:?}
+command -v cmake >/dev/null || { echo "SKIP: no cmake"; exit 77; }
+export HOME=$T/home            # no user themes
+unset FLOWMODELS_THEMES XDG_CONFIG_HOME
+themes="dark, default, high-contrast, light, mono"
+ncmds=$("$FM" --help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' | wc -l)
+
+# check_tree ROOT: an installed tree under ROOT (prefix or DESTDIR/prefix)
+check_tree() {
+  local r=$1 out
+  [ -x "$r/bin/flowmodels" ] && ok || bad "$r/bin/flowmodels"
+  for t in default dark light high-contrast mono; do
+    [ -f "$r/share/flowmodels/themes/$t.theme" ] && ok || bad "$r: theme $t"
+  done
+  [ -f "$r/share/man/man1/flowmodels.1" ] && ok || bad "$r: flowmodels.1"
+  expect_eq "$r: man pages" "$(ls "$r/share/man/man1" | grep -c '^flowmodels-.*\.1$')" "$ncmds"
+  [ -f "$r/share/bash-completion/completions/flowmodels" ] && ok || bad "$r: completion"
+  [ -f "$r/share/doc/flowmodels/README.md" ] && ok || bad "$r: README"
+  [ -f "$r/share/doc/flowmodels/docs/commands/hist.md" ] && ok || bad "$r: docs"
+  expect_eq "$r: --version" "$("$r/bin/flowmodels" --version)" "$("$FM" --version)"
+  # the installed program finds the installed themes (nothing else is near it)
+  out=$("$r/bin/flowmodels" --theme nosuch 2>&1 </dev/null) && bad "$r: unknown theme accepted"
+  grep -qF "(themes: $themes)" <<<"$out" && ok || bad "$r: themes not found: $out"
+  out=$("$r/bin/flowmodels" --theme high-contrast 2>&1 </dev/null) && bad "$r: workbench without a terminal"
+  grep -q "needs a terminal" <<<"$out" && ok || bad "$r: --theme high-contrast: $out"
+}
+
+cmake --install "$B" --prefix "$T/prefix" >/dev/null && ok || bad "cmake --install --prefix"
+check_tree "$T/prefix"
+DESTDIR=$T/root cmake --install "$B" --prefix /usr/local >/dev/null && ok || bad "DESTDIR install"
+check_tree "$T/root/usr/local"
+expect_eq "DESTDIR: nothing outside the prefix" "$(ls "$T/root")" "usr"
+
+# the program in the build tree finds the themes copied beside it
+out=$("$FM" --theme nosuch 2>&1 </dev/null) && bad "build tree: unknown theme accepted"
+grep -qF "(themes: $themes)" <<<"$out" && ok || bad "build tree: themes not found: $out"
+finish
