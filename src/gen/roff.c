@@ -157,6 +157,15 @@ static void text_unescape(struct roff *r, const char *s, size_t n, int upper)
 	text_case(r, s + start, n - start, upper);
 }
 
+/* s[from..to) in font ("B", "I"), its own marks formatted too. */
+static void font_span(struct roff *r, const char *font, const char *s,
+		      size_t from, size_t to, int upper)
+{
+	roff_esc(r, font[0] == 'B' ? "\\fB" : "\\fI");
+	roff_inline(r, s + from, to - from, upper);
+	roff_esc(r, "\\fR");
+}
+
 void roff_inline(struct roff *r, const char *s, size_t n, int upper)
 {
 	size_t start = 0, i = 0;
@@ -178,16 +187,14 @@ void roff_inline(struct roff *r, const char *s, size_t n, int upper)
 					continue;
 				roff_text(r, s + j, 1, 1);
 			}
-			fputs("\\fR", r->f);
+			roff_esc(r, "\\fR");
 			i = start = end + 1;
 			continue;
 		}
 		if ((c == '*' || c == '_') && i + 1 < n && s[i + 1] == c &&
 		    (end = span_end(s, n, i, c == '*' ? "**" : "__", 2))) {
 			text_unescape(r, s + start, i - start, upper);
-			roff_esc(r, "\\fB");
-			roff_inline(r, s + i + 2, end - i - 2, upper);
-			fputs("\\fR", r->f);
+			font_span(r, "B", s, i + 2, end, upper);
 			i = start = end + 2;
 			continue;
 		}
@@ -196,9 +203,7 @@ void roff_inline(struct roff *r, const char *s, size_t n, int upper)
 		    (end = span_end(s, n, i, c == '*' ? "*" : "_", 1)) &&
 		    !isspace((unsigned char)s[end - 1])) {
 			text_unescape(r, s + start, i - start, upper);
-			roff_esc(r, "\\fI");
-			roff_inline(r, s + i + 1, end - i - 1, upper);
-			fputs("\\fR", r->f);
+			font_span(r, "I", s, i + 1, end, upper);
 			i = start = end + 1;
 			continue;
 		}

@@ -22,7 +22,7 @@ complete_words() {
       COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
       COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
       _flowmodels flowmodels "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-      printf "%s\n" "${COMPREPLY[@]}"' _ "$COMP" flowmodels "$@" | sed '/^$/d' | sort
+      [ ${#COMPREPLY[@]} -eq 0 ] || printf "%q\n" "${COMPREPLY[@]}"' _ "$COMP" flowmodels "$@" | sed '/^$/d' | sort
 }
 line() { tr '\n' ' ' | sed 's/ $//'; }
 # expect WHAT "WORDS" "WANT": WANT = the sorted candidates, space-separated
