@@ -128,6 +128,8 @@ static int mix_export(const void *data, const char *format, const char *path,
 			return fm_error_set(err, FM_EINVAL, "%s: not a directory", path);
 		return write_files(data, path, err);   /* each file atomic */
 	}
+	if ((r = fm_mkdir_parents(path, err)) < 0)
+		return r;
 	fm_buf_printf(&tmp, "%s.tmpXXXXXX", path);
 	if (!tmp.buf || !mkdtemp(tmp.buf)) {
 		r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s", path,

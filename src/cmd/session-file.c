@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "flowmodels/cut.h"
+#include "flowmodels/fileout.h"
 #include "session-int.h"
 
 #include "fm-version.h"   /* FLOWMODELS_VERSION, generated */
@@ -72,6 +73,8 @@ int sess_save(struct session *s, const char *path, struct fm_error *err)
 		r = OOM(err);
 		goto out;
 	}
+	if ((r = fm_mkdir_parents(abs, err)) < 0)
+		goto out;
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));

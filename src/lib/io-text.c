@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "flowmodels/fileout.h"
 #include "io-int.h"
 
 #define TEXTIN_CHUNK (2u << 20)
@@ -317,8 +318,12 @@ int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
 	const char *base = slash ? slash + 1 : path;
 	size_t n = strlen(path) + 32;
-	char *name = malloc(n);
+	char *name;
+	int r = fm_mkdir_parents(path, err);
 
+	if (r < 0)
+		return r;
+	name = malloc(n);
 	if (!name)
 		return fm_error_set(err, FM_ENOMEM, "%s: out of memory", path);
 	snprintf(name, n, "%.*s.%s.tmp.XXXXXX", (int)dirlen, path, base);
@@ -337,8 +342,12 @@ int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err)
 {
 	size_t l = strlen(path), n = l + 32;
-	char *name = malloc(n);
+	char *name;
+	int r = fm_mkdir_parents(path, err);
 
+	if (r < 0)
+		return r;
+	name = malloc(n);
 	while (l > 1 && path[l - 1] == '/')
 		l--;
 	if (!name)

@@ -90,3 +90,31 @@ printf 'load half as hm\ngenerate hm -s 10\n' > s6d.fms
 "$FLOWMODELS" --replay s6d.fms > out.txt 2> err.txt && fail "generate from flows only accepted"
 grep -q 'scratch\|flowmodels-session' err.txt && fail "scratch path in the error: $(cat err.txt)"
 grep -q '^s6d.fms:2: generate: hm (packets.json)' err.txt || fail "object named: $(cat err.txt)"
+
+# 5. every output option creates missing parent directories, so a saved
+# session replays in a clean directory
+cat > s5.fms <<'X'
+load data/flows.csv as a
+hist a -x length -b 0 -O new/hist/h.csv as h
+load mixes as m
+summary h -O new/summary/h.tex
+export h -O new/export/h.csv
+export m -O new/export/m
+export a -o csv_flow -O new/export/a.csv
+export a -O new/export/a.bin
+generate m -s 50 --seed 1 -o binary -O new/gen/g.bin as g
+convert a -O new/convert/a.csv
+fit h -y flows -U 1 -L 1 -i 3 -O new/fit/m as mf
+save new/session/s.fms
+X
+"$FLOWMODELS" --replay s5.fms > out.txt 2> err.txt || { cat err.txt; fail "outputs in new directories"; }
+for f in hist/h.csv summary/h.tex export/h.csv export/m/flows.json export/a.csv \
+	export/a.bin gen/g.bin convert/a.csv fit/m/flows.json session/s.fms; do
+	[ -e "new/$f" ] || fail "new/$f not written"
+done
+# the saved session replays in a clean directory, with the same outputs
+mkdir -p clean/new/session && cp -r data mixes clean/ && cp new/session/s.fms clean/new/session/
+"$FLOWMODELS" --replay clean/new/session/s.fms > /dev/null 2> err.txt || { cat err.txt; fail "replay in a clean directory"; }
+for f in hist/h.csv summary/h.tex export/h.csv export/a.csv convert/a.csv; do
+	cmp "new/$f" "clean/new/$f" || fail "replayed $f differs"
+done
