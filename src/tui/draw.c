@@ -70,7 +70,10 @@ void tui_layout(struct tui *t)
 	t->w_prompt = newwin(1, t->cols, t->rows - 1, 0);
 	t->w_help = newwin(t->rows - 2, t->cols - 4, 1, 2);
 	{
-		int fw = t->cols / 3 < 46 ? 46 : t->cols / 3;
+		/* the chart keeps at least half the width */
+		int fw = t->cols / 3 < 40 ? 40 : t->cols / 3;
+		if (fw > t->cols / 2)
+			fw = t->cols / 2;
 		t->w_fitl = newwin(main_h, fw, 1, 0);
 		t->w_fitr = newwin(main_h, t->cols - fw, 1, fw);
 	}
@@ -607,7 +610,7 @@ void tui_draw(struct tui *t)
 	/* the prompt last: its window holds the cursor */
 	tui_prompt_draw(t, t->w_prompt);
 	wnoutrefresh(t->w_prompt);
-	curs_set(t->focus == FOCUS_PROMPT && !t->help_open ? 1 : 0);
+	curs_set(t->focus == FOCUS_PROMPT && !t->help_open && !t->fit ? 1 : 0);
 	doupdate();
 	t->dirty = 0;
 }

@@ -62,6 +62,7 @@ struct tui_fit {
 	double *w;                /* worker only: column y, for the quality */
 	int wakefd;
 	int finished_once;        /* a fit completed (s can save it) */
+	int typing;               /* digits typed set the iterations */
 };
 
 static void wake(int fd)
@@ -210,6 +211,12 @@ int tui_fit_open(struct tui *t, const char *name)
 	fm_mixture_init(&f->snap);
 	sess_lock(t->sess);
 	o = sess_find(t->sess, name);
+	/* a mixture set: the fit view of the histogram it was fitted to */
+	if (o && o->kind == SESS_TYPED && o->type == &cmd_mixture_type &&
+	    o->origin && sess_holds(t->sess, o->origin)) {
+		o = o->origin;
+		snprintf(f->hist, sizeof(f->hist), "%s", o->name);
+	}
 	if (o && o->kind == SESS_TYPED && o->type == &cmd_histogram_type) {
 		const struct fm_histogram *h = o->data;
 		ok = h->n > 0 && copy_hist(&f->h, h) == 0;
@@ -220,12 +227,44 @@ int tui_fit_open(struct tui *t, const char *name)
 		fm_histogram_release(&f->h);
 		pthread_mutex_destroy(&f->mu);
 		free(f);
-		tui_log(t, ROLE_MSG_ERROR, "fit view: '%s' is not a histogram with bins", name);
+		tui_log(t, ROLE_MSG_ERROR, "fit view: '%s' is not a histogram with bins "
+			"(nor a mixture set fitted to one in the session)", name);
 		return -1;
+	}
+	for (unsigned i = 0; i < t->nfit_memo && i < TUI_FIT_MEMOS; i++) {
+		const struct tui_fit_memo *mm = &t->fit_memo[i];
+		if (strcmp(mm->hist, f->hist))
+			continue;
+		f->y = mm->y;
+		f->U = mm->U;
+		f->L = mm->L;
+		f->P = mm->P;
+		f->iter = mm->iter;
+		f->mpw = mm->mpw;
 	}
 	t->fit = f;
 	t->dirty = DIRTY_ALL;
 	return 0;
+}
+
+/* Keep f's settings for its histogram (the oldest memo gives way). */
+static void remember(struct tui *t, const struct tui_fit *f)
+{
+	struct tui_fit_memo *mm = NULL;
+	unsigned n = t->nfit_memo < TUI_FIT_MEMOS ? t->nfit_memo : TUI_FIT_MEMOS;
+
+	for (unsigned i = 0; i < n && !mm; i++)
+		if (!strcmp(t->fit_memo[i].hist, f->hist))
+			mm = &t->fit_memo[i];
+	if (!mm)
+		mm = &t->fit_memo[t->nfit_memo++ % TUI_FIT_MEMOS];
+	snprintf(mm->hist, sizeof(mm->hist), "%s", f->hist);
+	mm->y = f->y;
+	mm->U = f->U;
+	mm->L = f->L;
+	mm->P = f->P;
+	mm->iter = f->iter;
+	mm->mpw = f->mpw;
 }
 
 void tui_fit_close(struct tui *t)
@@ -235,6 +274,7 @@ void tui_fit_close(struct tui *t)
 	if (!f)
 		return;
 	join(f);
+	remember(t, f);
 	fm_mixture_release(&f->snap);
 	fm_histogram_release(&f->h);
 	pthread_mutex_destroy(&f->mu);
@@ -306,28 +346,52 @@ void tui_fit_poll(struct tui *t)
 	}
 }
 
-/* The first free automatic mixture name m1, m2... */
+/* The first free automatic mixture name m1, m2... (lock held) */
 static void free_name(struct tui *t, char *buf, size_t size)
 {
-	sess_lock(t->sess);
 	for (int k = 1;; k++) {
 		snprintf(buf, size, "m%d", k);
 		if (!sess_find(t->sess, buf))
 			break;
 	}
-	sess_unlock(t->sess);
 }
 
-static void save(struct tui *t)
+/* The newest mixture set made from the histogram being fitted, which s
+ * adds the y to (flows + packets + octets in one set, as generate needs);
+ * "" when there is none (lock held). */
+static void own_set(struct tui *t, char *buf, size_t size)
+{
+	struct sess_obj *h = sess_find(t->sess, t->fit->hist);
+
+	buf[0] = 0;
+	for (size_t i = sess_count(t->sess); h && i-- > 0;) {
+		struct sess_obj *k = sess_at(t->sess, i);
+		if (k->kind == SESS_TYPED && k->type == &cmd_mixture_type &&
+		    k->origin == h) {
+			snprintf(buf, size, "%s", k->name);
+			return;
+		}
+	}
+}
+
+/* s: into the set made from this histogram (or a new one); S: a new set. */
+static void save(struct tui *t, int new_set)
 {
 	struct tui_fit *f = t->fit;
-	char name[32], line[512];
+	char name[128], line[512];
 
 	if (!f->finished_once) {
 		tui_log(t, ROLE_MSG_WARN, "fit view: run the fit (Enter) before saving");
 		return;
 	}
-	free_name(t, name, sizeof(name));
+	sess_lock(t->sess);
+	if (new_set)
+		name[0] = 0;
+	else
+		own_set(t, name, sizeof(name));
+	if (!name[0])
+		free_name(t, name, sizeof(name));
+	sess_unlock(t->sess);
 	if (f->mpw)
 		snprintf(line, sizeof(line), "fit %s -y %s -i %u -U %u -L %u -P %u --mpw %g as %s",
 			 f->hist, y_names[f->y], f->iter, f->U, f->L, f->P,
@@ -339,10 +403,32 @@ static void save(struct tui *t)
 	tui_command(t, line);
 }
 
+/* Say what a settings key changed: typed words must not change settings
+ * silently. */
+static void announce(struct tui *t, int ch)
+{
+	const struct tui_fit *f = t->fit;
+
+	switch (ch) {
+	case 'y': tui_log(t, ROLE_PANEL_DIM, "fit view: y %s", y_names[f->y]); break;
+	case 'u': case 'U':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: uniforms U %u", f->U); break;
+	case 'l': case 'L':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: lognormals L %u", f->L); break;
+	case 'p': case 'P':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: Paretos P %u", f->P); break;
+	case 'i': case 'I':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: iterations %u", f->iter); break;
+	case 'w': case 'W':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: max Pareto weight %g", mpw_steps[f->mpw]);
+		break;
+	}
+}
+
 int tui_fit_key(struct tui *t, int ch)
 {
 	struct tui_fit *f = t->fit;
-	int running = tui_fit_running(t);
+	int running = tui_fit_running(t), typing;
 
 	if (!f)
 		return 0;
@@ -354,10 +440,25 @@ int tui_fit_key(struct tui *t, int ch)
 		return 1;
 	}
 	if (running)                          /* settings are fixed meanwhile */
-		return ch == '\r' || ch == '\n' || ch == 'y' || ch == 'u' ||
-		       ch == 'U' || ch == 'l' || ch == 'L' || ch == 'p' ||
-		       ch == 'P' || ch == 'i' || ch == 'I' || ch == 'a' || ch == 's' ||
-		       ch == 'w' || ch == 'W';
+		return 1;
+	typing = f->typing;
+	f->typing = 0;
+	if (ch >= '0' && ch <= '9') {         /* the iterations, typed */
+		unsigned d = (unsigned)(ch - '0');
+		f->iter = typing && f->iter < 10000000 ? f->iter * 10 + d : d;
+		f->typing = 1;
+		f->finished_once = 0;
+		t->dirty = DIRTY_ALL;
+		return 1;
+	}
+	if (typing && (ch == KEY_BACKSPACE || ch == 127 || ch == 8)) {
+		f->iter /= 10;
+		f->typing = 1;
+		t->dirty = DIRTY_ALL;
+		return 1;
+	}
+	if (typing && f->iter == 0)
+		f->iter = 1;
 	switch (ch) {
 	case '\r': case '\n': case KEY_ENTER: start(t); break;
 	case 'y': f->y = (f->y + 1) % 3; break;
@@ -372,9 +473,16 @@ int tui_fit_key(struct tui *t, int ch)
 	case 'a': f->animate = !f->animate; break;
 	case 'w': f->mpw = (f->mpw + 1) % (unsigned)MPW_STEPS; break;
 	case 'W': f->mpw = (f->mpw + (unsigned)MPW_STEPS - 1) % (unsigned)MPW_STEPS; break;
-	case 's': save(t); return 1;
-	default: return 0;
+	case 's': save(t, 0); return 1;
+	case 'S': save(t, 1); return 1;
+	default:
+		if (ch >= ' ' && ch < 127)
+			tui_log(t, ROLE_MSG_WARN, "fit view: '%c' is no key of the fit "
+				"view (F1 lists them); Esc closes it to type commands", ch);
+		t->dirty = DIRTY_ALL;
+		return 0;
 	}
+	announce(t, ch);
 	if (t->fit) {
 		t->fit->finished_once = ch == 'a' ? t->fit->finished_once : 0;
 		t->dirty = DIRTY_ALL;
@@ -384,11 +492,176 @@ int tui_fit_key(struct tui *t, int ch)
 
 /* ---- drawing ---- */
 
+static void text_lines(struct tui *t, WINDOW *w, int *row, int role,
+		       const char *s, int draw);
+
 static void line_at(struct tui *t, WINDOW *w, int y, int role, const char *s)
 {
 	if (y <= 0 || y >= getmaxy(w) - 1)
 		return;
 	tui_putn(t, w, y, 2, role, s, getmaxx(w) - 4);
+}
+
+/*
+ * ASCII text s from row *row on, wrapped at blanks to the panel width
+ * (continuation lines indented by two); a word wider than the panel is
+ * cut with an ellipsis, so no number is ever shown cut as if whole.
+ */
+static void text_at(struct tui *t, WINDOW *w, int *row, int role, const char *s)
+{
+	text_lines(t, w, row, role, s, 1);
+}
+
+/* text_at, or (draw 0) only the count of rows it takes into *row. */
+static void text_lines(struct tui *t, WINDOW *w, int *row, int role,
+		       const char *s, int draw)
+{
+	int width = getmaxx(w) - 4, indent = 0;
+	char buf[512];
+
+	if (width < 8)
+		return;
+	while (*s && (!draw || *row < getmaxy(w) - 1)) {
+		int room = width - indent, len = (int)strlen(s), cut;
+
+		if (len <= room) {
+			snprintf(buf, sizeof(buf), "%*s%s", indent, "", s);
+			if (draw)
+				line_at(t, w, *row, role, buf);
+			(*row)++;
+			return;
+		}
+		for (cut = room; cut > 0 && s[cut] != ' '; cut--)
+			;
+		if (cut > 0) {
+			snprintf(buf, sizeof(buf), "%*s%.*s", indent, "", cut, s);
+			s += cut + 1;
+		} else {               /* one word wider than the panel */
+			snprintf(buf, sizeof(buf), "%*s%.*s%s", indent, "", room - 1, s,
+				 t->utf8 ? "\xe2\x80\xa6" : "~");
+			s += strcspn(s, " ");
+			s += *s == ' ';
+		}
+		if (draw)
+			line_at(t, w, *row, role, buf);
+		(*row)++;
+		indent = 2;
+	}
+}
+
+/* The settings lines: value and keys (short enough for 30 columns). */
+static void draw_settings(struct tui *t, WINDOW *w, int *row)
+{
+	struct tui_fit *f = t->fit;
+	char buf[160];
+
+	if (getmaxy(w) < 30) {     /* a short terminal: two settings a line */
+		snprintf(buf, sizeof(buf), "y [%s] (y)  animate [%s] (a)",
+			 y_names[f->y], f->animate ? "x" : " ");
+		text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+		snprintf(buf, sizeof(buf), "U [%2u] (u/U)  L [%2u] (l/L)", f->U, f->L);
+		text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+		if (f->mpw)
+			snprintf(buf, sizeof(buf), "P [%2u] (p/P)  Pareto w [%g] (w/W)",
+				 f->P, mpw_steps[f->mpw]);
+		else
+			snprintf(buf, sizeof(buf), "P [%2u] (p/P)  Pareto w [none] (w/W)",
+				 f->P);
+		text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+		snprintf(buf, sizeof(buf), "iterations [%u%s] (i/I/0-9)", f->iter,
+			 f->typing ? "_" : "");
+		text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "y column     [%s]  (y)", y_names[f->y]);
+	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+	snprintf(buf, sizeof(buf), "uniforms   U [%2u]  (u/U)", f->U);
+	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+	snprintf(buf, sizeof(buf), "lognormals L [%2u]  (l/L)", f->L);
+	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+	snprintf(buf, sizeof(buf), "Paretos    P [%2u]  (p/P)", f->P);
+	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+	snprintf(buf, sizeof(buf), "iterations   [%u%s]  (i/I/0-9)", f->iter,
+		 f->typing ? "_" : "");
+	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+	if (f->mpw)
+		snprintf(buf, sizeof(buf), "max Pareto weight [%g]  (w/W)", mpw_steps[f->mpw]);
+	else
+		snprintf(buf, sizeof(buf), "max Pareto weight [none]  (w/W)");
+	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+	snprintf(buf, sizeof(buf), "animate      [%s]  (a)", f->animate ? "x" : " ");
+	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
+}
+
+/* The progress bar, as wide as the panel leaves beside the count. */
+static void draw_progress(struct tui *t, WINDOW *w, int *row, unsigned at,
+			  int running)
+{
+	struct tui_fit *f = t->fit;
+	char count[64], bar[200], buf[300];
+	int width, filled;
+	size_t o = 0;
+
+	snprintf(count, sizeof(count), " %u/%u%s", at, f->iter,
+		 running ? "" : f->finished_once ? "  done" : "");
+	width = getmaxx(w) - 4 - (int)strlen(count);
+	if (width > 40)
+		width = 40;
+	if (width < 4) {           /* no room for a bar: the count alone */
+		text_at(t, w, row, ROLE_STATUS_PROGRESS, count + 1);
+		return;
+	}
+	filled = f->iter ? (int)((double)at / f->iter * width + 0.5) : 0;
+	for (int i = 0; i < width && o + 4 < sizeof(bar); i++) {
+		const char *g = i < filled ? (t->utf8 ? "\xe2\x96\x88" : "#") :
+				(t->utf8 ? "\xe2\x96\x91" : ".");
+		memcpy(bar + o, g, strlen(g));
+		o += strlen(g);
+	}
+	bar[o] = 0;
+	snprintf(buf, sizeof(buf), "%s%s", bar, count);
+	line_at(t, w, (*row)++, ROLE_STATUS_PROGRESS, buf);
+}
+
+/* The mixture's JSON, component by component, wrapped to the panel. */
+static void draw_mixture(struct tui *t, WINDOW *w, int *row,
+			 const struct fm_mixture *m, unsigned snap_iter)
+{
+	struct fm_buf j = FM_BUF_INIT;
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "mixture at iteration %u:", snap_iter);
+	text_at(t, w, row, ROLE_PANEL_TITLE, buf);
+	if (fm_mixture_format(m, &j, NULL) == 0) {
+		fm_buf_addstr(&j, "");
+		size_t shown = 0, total = 0;
+		for (const char *p = fm_buf_str(&j); *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p) : strlen(p);
+			int need = *row;
+			snprintf(buf, sizeof(buf), "%.*s", (int)len, p);
+			p += len + (nl ? 1 : 0);
+			/* the JSON's frame lines ({, "mix": [, ], }) would
+			 * cost the rows of components */
+			if (strspn(buf, " {}[],") == strlen(buf) ||
+			    !strncmp(buf + strspn(buf, " "), "\"mix\"", 5))
+				continue;
+			total++;
+			/* a component whole or not at all; the last row says
+			 * how many did not fit */
+			text_lines(t, w, &need, ROLE_PANEL_TEXT, buf + strspn(buf, " "), 0);
+			if (shown + 1 == total && need < getmaxy(w) - 2) {
+				text_at(t, w, row, ROLE_PANEL_TEXT, buf + strspn(buf, " "));
+				shown++;
+			}
+		}
+		if (shown < total) {
+			snprintf(buf, sizeof(buf), "(%zu more lines of the mixture: a "
+				 "taller terminal shows them)", total - shown);
+			text_at(t, w, row, ROLE_PANEL_DIM, buf);
+		}
+	}
+	fm_buf_release(&j);
 }
 
 void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
@@ -398,7 +671,7 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 	const struct fm_mixture *mix[3] = { NULL, NULL, NULL };
 	unsigned at = atomic_load(&f->at), snap_iter = 0;
 	int running = tui_fit_running(t), have;
-	char buf[512], title[160];
+	char buf[512], title[160], set[128];
 	struct tui_view v;
 	int row = 1;
 
@@ -407,89 +680,44 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 	have = f->have_snap && fm_mixture_copy(&m, &f->snap, NULL) == 0;
 	snap_iter = f->snap_iter;
 	pthread_mutex_unlock(&f->mu);
+	sess_lock(t->sess);
+	own_set(t, set, sizeof(set));
+	sess_unlock(t->sess);
 
-	/* left: settings, progress, the mixture */
+	/* left: settings, progress, the mixture; the panel with the keys */
 	wbkgdset(left, ' ' | t->attr[ROLE_PANEL_TEXT]);
 	werase(left);
 	wattrset(left, t->attr[ROLE_PANEL_FOCUS]);
 	wborder_set(left, WACS_D_VLINE, WACS_D_VLINE, WACS_D_HLINE, WACS_D_HLINE,
 		    WACS_D_ULCORNER, WACS_D_URCORNER, WACS_D_LLCORNER, WACS_D_LRCORNER);
-	snprintf(title, sizeof(title), " Fit %s -> %s ", f->hist, y_names[f->y]);
+	snprintf(title, sizeof(title), " Fit %s -> %s (keys) ", f->hist,
+		 y_names[f->y]);
 	mvwaddnstr(left, 0, 2, title, getmaxx(left) - 4);
-	snprintf(buf, sizeof(buf), "y column      [%s]  (y)", y_names[f->y]);
-	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
-	snprintf(buf, sizeof(buf), "uniforms   U  [%2u]  (u/U)", f->U);
-	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
-	snprintf(buf, sizeof(buf), "lognormals L  [%2u]  (l/L)", f->L);
-	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
-	snprintf(buf, sizeof(buf), "Paretos    P  [%2u]  (p/P)", f->P);
-	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
-	snprintf(buf, sizeof(buf), "iterations    [%u]  (i/I: halve/double)", f->iter);
-	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
-	if (f->mpw)
-		snprintf(buf, sizeof(buf), "max Pareto weight [%g]  (w/W)", mpw_steps[f->mpw]);
-	else
-		snprintf(buf, sizeof(buf), "max Pareto weight [none]  (w/W)");
-	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
-	snprintf(buf, sizeof(buf), "animate       [%s]  (a)", f->animate ? "x" : " ");
-	line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
-	row++;
-	{
-		int width = getmaxx(left) - 20, filled;
-		size_t o = 0;
-		char bar[160];
-
-		if (width > 40)
-			width = 40;
-		if (width < 4)
-			width = 4;
-		filled = f->iter ? (int)((double)at / f->iter * width + 0.5) : 0;
-		for (int i = 0; i < width && o + 4 < sizeof(bar); i++) {
-			const char *g = i < filled ? (t->utf8 ? "\xe2\x96\x88" : "#") :
-					(t->utf8 ? "\xe2\x96\x91" : ".");
-			memcpy(bar + o, g, strlen(g));
-			o += strlen(g);
-		}
-		bar[o] = 0;
-		snprintf(buf, sizeof(buf), "%s %u/%u%s", bar, at, f->iter,
-			 running ? "" : f->finished_once ? "  done" : "");
-		line_at(t, left, row++, ROLE_STATUS_PROGRESS, buf);
-	}
+	draw_settings(t, left, &row);
+	row += getmaxy(left) >= 30;
+	draw_progress(t, left, &row, at, running);
 	if (!running && f->finished_once && have) {
-		snprintf(buf, sizeof(buf), "log-likelihood %.6f, AIC %.6f",
-			 m.stats.loglik, m.stats.aic);
-		line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
+		snprintf(buf, sizeof(buf), "log-likelihood %.6f", m.stats.loglik);
+		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
+		snprintf(buf, sizeof(buf), "AIC %.6f", m.stats.aic);
+		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
 	} else if (running && have && m.stats.valid) {
 		/* the snapshot's, while the fit runs */
 		snprintf(buf, sizeof(buf), "log-likelihood %.6f at %u",
 			 m.stats.loglik, snap_iter);
-		line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
+		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
 	}
-	line_at(t, left, row++, ROLE_PANEL_DIM, running ?
-		"[Esc] cancel" : "[Enter] fit  [s] save  [Esc] close");
-	row++;
-	if (have) {
-		struct fm_buf j = FM_BUF_INIT;
-
-		snprintf(buf, sizeof(buf), "mixture at iteration %u:", snap_iter);
-		line_at(t, left, row++, ROLE_PANEL_TITLE, buf);
-		if (fm_mixture_format(&m, &j, NULL) == 0) {
-			fm_buf_addstr(&j, "");
-			for (const char *p = fm_buf_str(&j); *p && row < getmaxy(left) - 1;) {
-				const char *nl = strchr(p, '\n');
-				size_t len = nl ? (size_t)(nl - p) : strlen(p);
-				snprintf(buf, sizeof(buf), "%.*s", (int)len, p);
-				p += len + (nl ? 1 : 0);
-				/* the JSON's frame lines ({, "mix": [, ], })
-				 * would cost the rows of components */
-				if (strspn(buf, " {}[],") == strlen(buf) ||
-				    !strncmp(buf + strspn(buf, " "), "\"mix\"", 5))
-					continue;
-				line_at(t, left, row++, ROLE_PANEL_TEXT, buf);
-			}
-		}
-		fm_buf_release(&j);
+	if (running) {
+		text_at(t, left, &row, ROLE_PANEL_DIM, "[Esc] cancel");
+	} else {
+		text_at(t, left, &row, ROLE_PANEL_DIM, "[Enter] fit  [s] save  [Esc] close");
+		snprintf(buf, sizeof(buf), "s adds %s to %s; S makes a new set",
+			 y_names[f->y], set[0] ? set : "a new set");
+		text_at(t, left, &row, ROLE_PANEL_DIM, buf);
 	}
+	row += getmaxy(left) >= 30;
+	if (have)
+		draw_mixture(t, left, &row, &m, snap_iter);
 	wnoutrefresh(left);
 
 	/* right: the data and the current mixture */

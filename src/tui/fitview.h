@@ -18,6 +18,14 @@
 struct tui;
 struct tui_fit;
 
+/* The fit view's settings, remembered per histogram (by name). */
+struct tui_fit_memo {
+	char hist[128];
+	int y;
+	unsigned U, L, P, iter, mpw;
+};
+#define TUI_FIT_MEMOS 16
+
 /* Open the fit view on histogram object name (hold no lock). */
 int tui_fit_open(struct tui *t, const char *name);
 /* Close (cancelling a running fit and waiting for it). */

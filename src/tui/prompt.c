@@ -449,7 +449,16 @@ void tui_prompt_draw(struct tui *t, WINDOW *w)
 	werase(w);
 	if (t->confirm_quit) {
 		wattrset(w, t->attr[ROLE_MSG_WARN]);
-		mvwaddstr(w, 0, 0, "unsaved work: quit anyway? [y/N] ");
+		mvwaddnstr(w, 0, 0, t->job ? "a job is running and will be cancelled: "
+			   "quit anyway? [y/N] " : "unsaved work: quit anyway? [y/N] ",
+			   cols - 1);
+		wattrset(w, t->attr[ROLE_PROMPT]);
+		return;
+	}
+	if (t->fit) {          /* the prompt does not look active meanwhile */
+		wattrset(w, t->attr[ROLE_PANEL_DIM]);
+		mvwaddnstr(w, 0, 0, "fm: keys go to the fit view (Esc closes it, "
+			   "then type commands)", cols - 1);
 		wattrset(w, t->attr[ROLE_PROMPT]);
 		return;
 	}

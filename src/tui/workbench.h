@@ -65,6 +65,8 @@ struct tui {
 	int help_open, help_scroll;
 	int confirm_quit;              /* asking "quit anyway?" */
 	struct tui_fit *fit;           /* the open fit view, or NULL */
+	struct tui_fit_memo fit_memo[TUI_FIT_MEMOS];  /* oldest replaced */
+	unsigned nfit_memo;
 	int quit;
 	/* the info panel's messages */
 	struct tui_line *log;

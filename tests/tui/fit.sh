@@ -6,7 +6,7 @@
 # mixture set through the session.
 source "$(dirname "$0")/lib.bash"
 
-start 120 40 "TMPDIR=$T" -- --demo
+start 200 60 "TMPDIR=$T" -- --demo
 wait_ready
 wait_for "octets: 5 components" 60
 keys Tab
@@ -50,7 +50,7 @@ wait_for "mixture at iteration [0-9]+:" 30
 # snapshot: the iteration, then the shown component lines (weights in
 # full, parameters as far as the panel shows them)
 snap() { sed -n 's/.*mixture at iteration \([0-9]*\):.*/\1/p' <<<"$1" | head -n 1; \
-	grep -oE '\[[0-9.e-]+, "(uniform|lognorm)", \[[^║]*' <<<"$1"; }
+	grep -oE '\[[0-9.e-]+, "(uniform|lognorm)",[^║]*' <<<"$1"; }
 # the panel may be caught between its title and its component lines:
 # wait (up to 30 s) for a whole snapshot while the fit runs
 s1=$(snap "$SCREEN")
@@ -94,9 +94,11 @@ wait_for "100/100  done" 60
 ll=$(grep -oE "log-likelihood -?[0-9.]+" <<<"$SCREEN" | head -n 1)
 w1=$(grep -oE '\[0\.[0-9]+, "uniform", \[0, 1' <<<"$SCREEN" | head -n 1)
 [ -n "$ll" ] && [ -n "$w1" ] || bad "no final mixture on screen"
+# s adds the y to the set made from this histogram (the demo's m1)
+wait_for "s adds flows to m1; S makes a new set" 2
 keys s
-wait_for "> fit h1 -y flows -i 100 -U 2 -L 3 -P 0 as m2" 5
-wait_for "▸m2 +mixture" 30
+wait_for "> fit h1 -y flows -i 100 -U 2 -L 3 -P 0 as m1" 5
+wait_for "m1: mixture, flows: 5 components" 30
 type_line "export h1 -O h1.csv"
 for i in $(seq 1 600); do [ -s "$T/h1.csv" ] && break; sleep 0.05; done
 "$FM" fit -y flows -i 100 -U 2 -L 3 -O "$T/mix" "$T/h1.csv" 2>"$T/fit.err" >/dev/null \
