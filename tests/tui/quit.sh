@@ -27,9 +27,9 @@ wait_for "^ flowmodels .*convert [█░]+ +[0-9.]+ s" 5
 keys -l "help cu"
 wait_for "^fm> help cu$" 1
 keys C-u
-# quit asks; n keeps the job
+# quit asks, saying the job will be cancelled; n keeps the job
 type_line "quit"
-wait_for "unsaved work: quit anyway\? \[y/N\]" 2
+wait_for "a job is running and will be cancelled: quit anyway\? \[y/N\]" 2
 keys n
 wait_for "quit cancelled" 2
 wait_for "^ flowmodels .*convert [█░]+" 1
