@@ -258,13 +258,9 @@ static void remember(struct tui *t, const struct tui_fit *f)
 			mm = &t->fit_memo[i];
 	if (!mm)
 		mm = &t->fit_memo[t->nfit_memo++ % TUI_FIT_MEMOS];
+	*mm = (struct tui_fit_memo){ .y = f->y, .U = f->U, .L = f->L, .P = f->P,
+				     .iter = f->iter, .mpw = f->mpw };
 	snprintf(mm->hist, sizeof(mm->hist), "%s", f->hist);
-	mm->y = f->y;
-	mm->U = f->U;
-	mm->L = f->L;
-	mm->P = f->P;
-	mm->iter = f->iter;
-	mm->mpw = f->mpw;
 }
 
 void tui_fit_close(struct tui *t)

@@ -120,3 +120,13 @@ finish() {
 	echo "all checks passed"
 	exit 0
 }
+
+# flows_csv N > FILE: N csv_flow records of TCP port 443 with lengths of
+# 1..97 packets (every third one 13 times longer) and sizes from them.
+flows_csv() {
+	local i p
+	for i in $(seq 1 "$1"); do
+		p=$(( (i * 7919) % 97 + 1 )); [ $((i % 3)) -eq 0 ] && p=$(( p * 13 ))
+		echo "2, 6, 0, 0, 0, 0, 0, $i, 0, 0, 0, 3232235694, 50740, 443, 1433962800, 120, 1433962801, 30, $p, $(( p * (40 + i % 1400) )), 1"
+	done
+}

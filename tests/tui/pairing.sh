@@ -6,11 +6,7 @@
 # a histogram of its x; `show H M` pairs any two.
 source "$(dirname "$0")/lib.bash"
 
-rec() { echo "2, 6, 0, 0, 0, 0, 0, $1, 0, 0, 0, 3232235694, 50740, 443, 1433962800, 120, 1433962801, 30, $2, $3, 1"; }
-for i in $(seq 1 300); do
-	p=$(( (i * 7919) % 97 + 1 )); [ $((i % 3)) -eq 0 ] && p=$(( p * 13 ))
-	rec "$i" "$p" $(( p * (40 + i % 1400) ))
-done > "$T/flows.csv"
+flows_csv 300 > "$T/flows.csv"
 mkdir "$T/lm"
 for y in flows packets octets; do
 	printf '{"sum": 300, "mix": [[0.5, "uniform", [0, 1]], [0.5, "lognorm", [1.0, 0, 20.0]]]}\n' > "$T/lm/$y.json"

@@ -7,11 +7,7 @@
 # put a command for the selected object on the prompt, Enter shows info.
 source "$(dirname "$0")/lib.bash"
 
-rec() { echo "2, 6, 0, 0, 0, 0, 0, $1, 0, 0, 0, 3232235694, 50740, 443, 1433962800, 120, 1433962801, 30, $2, $3, 1"; }
-for i in $(seq 1 400); do
-	p=$(( (i * 7919) % 97 + 1 )); [ $((i % 3)) -eq 0 ] && p=$(( p * 13 ))
-	rec "$i" "$p" $(( p * (40 + i % 1400) ))
-done > "$T/flows.csv"
+flows_csv 400 > "$T/flows.csv"
 
 start 120 40
 wait_ready
