@@ -26,10 +26,17 @@ int fm_file_write_atomic(const char *path, const void *data, size_t len,
 
 /*
  * Read a whole file ("-" = standard input) into a malloc'ed buffer with a
- * terminating NUL (not counted in *len).  Returns 0, FM_ENOTFOUND, FM_EIO
- * or FM_ENOMEM with a message naming path.
+ * terminating NUL (not counted in *len).  Only a regular file is read (a
+ * FIFO, device or directory is FM_EINVAL "PATH: a FIFO, not a regular
+ * file", without waiting on it), and at most max bytes (FM_ERANGE past
+ * it; from standard input too).  Returns 0, FM_ENOTFOUND, FM_EIO,
+ * FM_EINVAL, FM_ERANGE or FM_ENOMEM with a message naming path.
  */
-int fm_file_read_all(const char *path, char **data, size_t *len,
+int fm_file_read_all(const char *path, size_t max, char **data, size_t *len,
 		     struct fm_error *err);
+
+/* Limits of fm_file_read_all for the files read whole. */
+#define FM_READ_MAX_JSON ((size_t)16 << 20)   /* mixture JSON, Y.mode */
+#define FM_READ_MAX_TEXT ((size_t)1 << 30)    /* csv_hist, series files */
 
 #endif

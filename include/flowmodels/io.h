@@ -120,6 +120,14 @@ uint64_t fm_writer_count(const struct fm_writer *w);
 /* Free; without a successful commit, remove everything written. */
 void fm_writer_free(struct fm_writer *w);
 
+/*
+ * The longest text line a reader accepts (csv_flow, pipe, csv_hist,
+ * session files), without its newline: a longer one is an error
+ * "FILE:LINE: line longer than 65536 bytes", so a file without newlines
+ * (a binary file, /dev/zero) never makes a reader grow without bound.
+ */
+#define FM_LINE_MAX 65536
+
 /* ---- cutting and selection ---- */
 
 #define FM_UNLIMITED INT64_MAX

@@ -25,6 +25,10 @@
 #include "flowmodels/flow.h"
 
 #define FM_SERIES_DAY 86400
+/* The longest a record of 2 or more packets may last (31 days, seconds):
+ * every day its packets touch costs 2.7 MB, so a record from 1970 to
+ * today would need tens of GB. */
+#define FM_SERIES_SPAN_MAX (31 * FM_SERIES_DAY)
 
 /* The fields fm_series_add reads. */
 #define FM_SERIES_FIELDS \
@@ -40,9 +44,10 @@ void fm_series_free(struct fm_series *s);
 /*
  * Add the records of b in order.  Errors (FM_EFORMAT, naming the record
  * by its number among all records added, 1-based): a record with 0
- * packets but some octets, more than 2^40 packets, or a packet time that
- * falls outside its day's 86400 seconds (first_ms above 999, or a
- * negative duration reaching back more than a day).
+ * packets but some octets, more than 2^40 packets, 2 or more packets
+ * over a duration above FM_SERIES_SPAN_MAX, or a packet time that falls
+ * outside its day's 86400 seconds (first_ms above 999, or a negative
+ * duration reaching back more than a day).
  */
 int fm_series_add(struct fm_series *s, const struct fm_batch *b,
 		  struct fm_error *err);

@@ -115,7 +115,8 @@ static int read_one(struct cmd_mixset **set, int y, const char *json,
 
 	fm_mixture_init(&m);
 	r = fm_mixture_read(&m, json, err);
-	if (r == 0 && mode && fm_file_read_all(mode, &text, &len, NULL) < 0)
+	if (r == 0 && mode &&
+	    fm_file_read_all(mode, FM_READ_MAX_JSON, &text, &len, NULL) < 0)
 		text = NULL;
 	if (r == 0) {
 		struct cmd_mixset *one = cmd_mixset_new(y, &m, text ? text : "");

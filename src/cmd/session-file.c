@@ -119,42 +119,78 @@ out:
 	return r;
 }
 
+/*
+ * Read one line of a session file into line (FM_LINE_MAX + 1 bytes), its
+ * newline dropped: 1, 0 at the end, or an error naming path:lineno (a
+ * line that is too long or holds a NUL byte, a read error).
+ */
+static int read_line(FILE *f, char *line, size_t *len, const char *path,
+		     int lineno, struct fm_error *err)
+{
+	size_t n = 0;
+	int c;
+
+	errno = 0;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (c == '\0')
+			return fm_error_set(err, FM_EFORMAT,
+					    "%s:%d: a NUL byte: not a session file",
+					    path, lineno);
+		if (n == FM_LINE_MAX)
+			return fm_error_set(err, FM_EFORMAT,
+					    "%s:%d: line longer than %d bytes",
+					    path, lineno, FM_LINE_MAX);
+		line[n++] = (char)c;
+	}
+	if (c == EOF && ferror(f))
+		return fm_error_set(err, FM_EIO, "%s:%d: read error: %s", path,
+				    lineno, strerror(errno ? errno : EIO));
+	line[n] = '\0';
+	*len = n;
+	return c != EOF || n > 0;
+}
+
 int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 		const struct fm_progress *progress, struct fm_error *err)
 {
 	char *abs, *dir, *old_base;
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char *line = malloc(FM_LINE_MAX + 1);
+	size_t len = 0;
 	int lineno = 0, r = 0;
 
-	if (replay_depth >= 8)
+	if (!line)
+		return OOM(err);
+	if (replay_depth >= 8) {
+		free(line);
 		return fm_error_set(err, FM_EINVAL, "%s: session files nested too deep", path);
+	}
 	if (!strcmp(path, "-")) {
 		/* standard input: paths relative to the working directory */
 		char cwd[PATH_MAX];
 		abs = NULL;
 		f = stdin;
 		dir = strdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
-		if (!dir)
+		if (!dir) {
+			free(line);
 			return OOM(err);
+		}
 		goto run;
 	}
 	abs = sess_abspath(s, path);
-	if (!abs)
-		return OOM(err);
-	f = fopen(abs, "r");
+	f = abs ? fopen(abs, "r") : NULL;
 	if (!f) {
-		r = fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO, "%s: %s",
-				 path, strerror(errno));
+		r = abs ? fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+				       "%s: %s", path, strerror(errno)) : OOM(err);
 		free(abs);
+		free(line);
 		return r;
 	}
 	dir = strdup(abs);
 	if (!dir) {
 		fclose(f);
 		free(abs);
+		free(line);
 		return OOM(err);
 	}
 	*strrchr(dir, '/') = '\0';
@@ -164,10 +200,11 @@ run:
 	old_base = replay_dir;
 	replay_dir = dir;
 	replay_depth++;
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while ((r = read_line(f, line, &len, path, lineno + 1, err)) > 0) {
 		struct fm_error e = { 0 };
 		const char *p = line;
 
+		r = 0;
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
@@ -194,8 +231,6 @@ run:
 		if (s->quit)
 			break;
 	}
-	if (r == 0 && ferror(f))
-		r = fm_error_set(err, FM_EIO, "%s: read error", path);
 	free(line);
 	if (f != stdin)
 		fclose(f);

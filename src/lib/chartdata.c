@@ -495,7 +495,7 @@ int fm_chart_series_read(const char *path, double **out, size_t *n,
 	char *text = NULL;
 	size_t len = 0, cnt = 0, cap = 0, line = 1;
 	double *v = NULL;
-	int r = fm_file_read_all(path, &text, &len, err);
+	int r = fm_file_read_all(path, FM_READ_MAX_TEXT, &text, &len, err);
 
 	*out = NULL;
 	*n = 0;

@@ -220,6 +220,12 @@ int fm_histogram_parse(struct fm_histogram *h, const char *name,
 		e = le;
 		line++;
 		p = le < end ? le + 1 : end;
+		if (e - s > FM_LINE_MAX + 1) {
+			r = fm_error_set(err, FM_EFORMAT,
+					 "%s:%zu: line longer than %d bytes",
+					 name, line, FM_LINE_MAX);
+			goto fail;
+		}
 		trim(&s, &e);
 		if (s == e)
 			continue;
@@ -247,6 +253,12 @@ int fm_histogram_parse(struct fm_histogram *h, const char *name,
 		e = le;
 		line++;
 		p = le < end ? le + 1 : end;
+		if (e - s > FM_LINE_MAX + 1) {
+			r = fm_error_set(err, FM_EFORMAT,
+					 "%s:%zu: line longer than %d bytes",
+					 name, line, FM_LINE_MAX);
+			goto fail;
+		}
 		trim(&s, &e);
 		if (s == e)
 			continue;
@@ -376,7 +388,7 @@ int fm_histogram_read(struct fm_histogram *h, const char *path,
 	int r;
 
 	fm_histogram_release(h);
-	r = fm_file_read_all(path, &data, &len, err);
+	r = fm_file_read_all(path, FM_READ_MAX_TEXT, &data, &len, err);
 	if (r < 0)
 		return r;
 	r = fm_histogram_parse(h, strcmp(path, "-") ? path : "<stdin>", data,

@@ -85,6 +85,13 @@ static long textin_fill(struct fm_textin *t, struct fm_error *err)
 	}
 }
 
+/* The next line (t->line + 1) is longer than FM_LINE_MAX. */
+static int line_too_long(const struct fm_textin *t, struct fm_error *err)
+{
+	return fm_error_set(err, FM_EFORMAT, "%s:%llu: line longer than %d bytes",
+			    t->name, (unsigned long long)t->line + 1, FM_LINE_MAX);
+}
+
 int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
 		   struct fm_error *err)
 {
@@ -99,6 +106,8 @@ int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
 			t->start += l + 1;
 			if (l > 0 && (*line)[l - 1] == '\r')
 				l--;
+			if (l > FM_LINE_MAX)
+				return line_too_long(t, err);
 			*len = l;
 			t->line++;
 			return 1;
@@ -113,12 +122,17 @@ int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
 			t->start = t->end;
 			if (l > 0 && (*line)[l - 1] == '\r')
 				l--;
+			if (l > FM_LINE_MAX)
+				return line_too_long(t, err);
 			*len = l;
 			t->line++;
 			return 1;
 		}
 		size_t have = t->end - t->start;
-		long r = textin_fill(t, err);
+		long r;
+		if (have > FM_LINE_MAX + 1)   /* + a CR before the newline */
+			return line_too_long(t, err);
+		r = textin_fill(t, err);
 		if (r < 0)
 			return (int)r;
 		scan_from = t->start + have;
@@ -132,7 +146,10 @@ long fm_textin_lines(struct fm_textin *t, size_t max, const char **starts,
 
 	/* make sure a complete line (or the last one) is buffered */
 	while (!t->eof && !memchr(t->buf + t->start, '\n', t->end - t->start)) {
-		long r = textin_fill(t, err);
+		long r;
+		if (t->end - t->start > FM_LINE_MAX + 1)
+			return line_too_long(t, err);
+		r = textin_fill(t, err);
 		if (r < 0)
 			return r;
 	}
@@ -153,9 +170,10 @@ long fm_textin_lines(struct fm_textin *t, size_t max, const char **starts,
 		}
 		if (l > 0 && p[l - 1] == '\r')
 			l--;
-		if (l > UINT32_MAX)
-			return fm_error_set(err, FM_EFORMAT, "%s:%llu: line too long",
-					    t->name, (unsigned long long)t->line + n + 1);
+		if (l > FM_LINE_MAX) {
+			t->line += n;
+			return line_too_long(t, err);
+		}
 		starts[n] = p;
 		lens[n] = (uint32_t)l;
 		n++;

@@ -341,7 +341,7 @@ int fm_mixture_read(struct fm_mixture *m, const char *path,
 	int r;
 
 	fm_mixture_release(m);
-	r = fm_file_read_all(path, &data, &len, err);
+	r = fm_file_read_all(path, FM_READ_MAX_JSON, &data, &len, err);
 	if (r < 0)
 		return r;
 	r = fm_mixture_parse(m, path, data, len, err);

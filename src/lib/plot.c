@@ -873,7 +873,7 @@ static int gnuplot_result(struct plot_run *p, const char *errfile, int status,
 	int r = 0;
 
 	if (asprintf(&path, "%s/%s", p->tmpdir, errfile) >= 0 &&
-	    fm_file_read_all(path, &text, &len, NULL) < 0)
+	    fm_file_read_all(path, FM_READ_MAX_JSON, &text, &len, NULL) < 0)
 		text = NULL;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char line[400];

@@ -180,6 +180,13 @@ static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 			(unsigned long long)recno, (long long)first, (long long)first_ms,
 			(long long)last, (long long)last_ms);
 
+	if (dsec > FM_SERIES_SPAN_MAX)
+		return fm_error_set(err, FM_EFORMAT,
+			"record %llu: %llu packets spread over %lld days (first %lld, last %lld): above the %d-day limit of a series record",
+			(unsigned long long)recno, (unsigned long long)packets,
+			(long long)(dsec / FM_SERIES_DAY), (long long)first,
+			(long long)last, FM_SERIES_SPAN_MAX / FM_SERIES_DAY);
+
 	double t = (double)sec + (double)first_ms / 1000.0;
 	double duration = (double)dsec + (double)(last_ms - first_ms) / 1000.0;
 	double piat = duration / (double)packets;

@@ -155,6 +155,21 @@ static void test_errors(void **state)
 	one(&b, 1, DAY0 * 86400 + 86399, 5000, DAY0 * 86400 + 86399, 5000, 2, 60);
 	assert_int_equal(fm_series_add(s, &b, &err), FM_EFORMAT);
 	assert_non_null(strstr(err.msg, "outside its day"));
+	/* a record from 1970 to 2015: refused, not a day's arrays per packet
+	 * (this one would touch 400 days, 1.1 GB; 16600 packets: 45 GB) */
+	one(&b, 1, 0, 0, DAY0 * 86400, 0, 400, 400 * 60);
+	assert_int_equal(fm_series_add(s, &b, &err), FM_EFORMAT);
+	assert_non_null(strstr(err.msg, "record 2: 400 packets spread over 16600 days"));
+	assert_non_null(strstr(err.msg, "31-day limit"));
+	assert_true(fm_series_ndays(s) <= 2);
+	/* 31 days exactly is accepted; one second more is not; one packet
+	 * never spreads, so its duration does not matter */
+	one(&b, 1, DAY0 * 86400, 0, (DAY0 + 31) * 86400, 0, 2, 120);
+	assert_int_equal(fm_series_add(s, &b, &err), 0);
+	one(&b, 1, DAY0 * 86400, 0, (DAY0 + 31) * 86400 + 1, 0, 2, 120);
+	assert_int_equal(fm_series_add(s, &b, &err), FM_EFORMAT);
+	one(&b, 1, 0, 0, DAY0 * 86400, 0, 1, 60);
+	assert_int_equal(fm_series_add(s, &b, &err), 0);
 	fm_series_free(s);
 
 	/* output into a path below a regular file: an error, nothing written */
