@@ -13,6 +13,7 @@
 #define FLOWMODELS_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum fm_errcode {
 	FM_OK = 0,
@@ -32,6 +33,20 @@ struct fm_error {
 	int code;
 	char msg[FM_ERRMSG_MAX];
 };
+
+/*
+ * Messages show text that came from input (fields, lines, file names)
+ * with its control bytes escaped: fm_error_set, fm_error_prefix and the
+ * log functions write every byte below 0x20 and 0x7f as \xNN (ESC as
+ * \x1b), so a message stays one line and never drives the terminal.
+ * Text that may hold a NUL is quoted with fm_quote_input first, so the
+ * NUL shows as \x00 instead of ending the message.
+ */
+#define FM_QUOTE_MAX 40                      /* input bytes quoted at most */
+#define FM_QUOTE_SIZE (4 * FM_QUOTE_MAX + 4) /* room fm_quote_input needs */
+/* Write at most FM_QUOTE_MAX bytes of text[0..len) into out
+ * (FM_QUOTE_SIZE bytes), control bytes and NUL as \xNN; returns out. */
+char *fm_quote_input(char *out, const char *text, size_t len);
 
 /* Fill err (if not NULL) with code and a printf-style message; returns code. */
 int fm_error_set(struct fm_error *err, int code, const char *fmt, ...)

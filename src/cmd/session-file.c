@@ -150,6 +150,19 @@ static int read_line(FILE *f, char *line, size_t *len, const char *path,
 	return c != EOF || n > 0;
 }
 
+/* "> line", its control bytes as \xNN (a file must not drive the terminal). */
+static void echo_line(FILE *out, const char *line)
+{
+	fputs("> ", out);
+	for (const unsigned char *c = (const unsigned char *)line; *c; c++)
+		if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+			fprintf(out, "\\x%02x", *c);
+		else
+			putc(*c, out);
+	putc('\n', out);
+	fflush(out);
+}
+
 int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 		const struct fm_progress *progress, struct fm_error *err)
 {
@@ -212,10 +225,8 @@ run:
 			p++;
 		if (!*p || *p == '#')
 			continue;
-		if (!strcmp(sess_setting(s, "echo"), "on")) {
-			fprintf(out, "> %s\n", p);
-			fflush(out);
-		}
+		if (!strcmp(sess_setting(s, "echo"), "on"))
+			echo_line(out, p);
 		r = sess_exec(s, p, out, errf, progress, &e);
 		if (r < 0) {
 			/* nested files: keep the innermost cause when too long */

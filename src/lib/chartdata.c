@@ -517,10 +517,11 @@ int fm_chart_series_read(const char *path, double **out, size_t *n,
 		for (size_t k = i; k < e; k++) {
 			unsigned d = (unsigned char)text[k] - '0';
 			if (d > 9 || x > (UINT64_MAX - d) / 10) {
+				char qt[FM_QUOTE_SIZE];
 				r = fm_error_set(err, FM_EFORMAT,
-						 "%s:%zu: not a non-negative integer: '%.*s'",
-						 path, line, (int)(e - i > 40 ? 40 : e - i),
-						 text + i);
+						 "%s:%zu: not a non-negative integer: '%s'",
+						 path, line,
+						 fm_quote_input(qt, text + i, e - i));
 				break;
 			}
 			x = x * 10 + d;

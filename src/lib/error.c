@@ -6,13 +6,60 @@
 
 #include "flowmodels/error.h"
 
+static int is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+/* Copy the NUL-terminated src into dst (size bytes), control bytes as
+ * \xNN; a sequence that does not fit is left out whole. */
+static void escape_into(char *dst, size_t size, const char *src)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)src; *p; p++) {
+		if (!is_control(*p)) {
+			if (o + 1 >= size)
+				break;
+			dst[o++] = (char)*p;
+		} else {
+			if (o + 4 >= size)
+				break;
+			snprintf(dst + o, 5, "\\x%02x", *p);
+			o += 4;
+		}
+	}
+	dst[o] = '\0';
+}
+
+char *fm_quote_input(char *out, const char *text, size_t len)
+{
+	size_t o = 0;
+
+	if (len > FM_QUOTE_MAX)
+		len = FM_QUOTE_MAX;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (is_control(c)) {
+			snprintf(out + o, 5, "\\x%02x", c);
+			o += 4;
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 int fm_error_set(struct fm_error *err, int code, const char *fmt, ...)
 {
 	if (err) {
+		char raw[FM_ERRMSG_MAX];
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		vsnprintf(raw, sizeof(raw), fmt, ap);
 		va_end(ap);
+		escape_into(err->msg, sizeof(err->msg), raw);
 		err->code = code;
 	}
 	return code;
@@ -20,14 +67,15 @@ int fm_error_set(struct fm_error *err, int code, const char *fmt, ...)
 
 void fm_error_prefix(struct fm_error *err, const char *fmt, ...)
 {
-	char prefix[FM_ERRMSG_MAX], old[FM_ERRMSG_MAX];
+	char raw[FM_ERRMSG_MAX], prefix[FM_ERRMSG_MAX], old[FM_ERRMSG_MAX];
 	va_list ap;
 
 	if (!err)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	escape_into(prefix, sizeof(prefix), raw);
 	memcpy(old, err->msg, sizeof(old));
 	size_t n = strlen(prefix);
 	if (n > sizeof(err->msg) - 3)
@@ -68,11 +116,12 @@ const char *fm_strerror(int code)
 void fm_log_vprintf(const struct fm_log *log, enum fm_log_level level,
 		    const char *fmt, va_list ap)
 {
-	char msg[FM_ERRMSG_MAX];
+	char raw[FM_ERRMSG_MAX], msg[FM_ERRMSG_MAX];
 
 	if (!log || !log->fn)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	escape_into(msg, sizeof(msg), raw);
 	log->fn(log->ctx, level, msg);
 }
 

@@ -23,7 +23,7 @@ enum role { R_X, R_HI, R_SUM, R_IGNORE };
 struct colmap {
 	enum role role;
 	enum fm_hcol col;       /* for R_SUM */
-	char name[64];          /* for messages */
+	char name[FM_QUOTE_SIZE]; /* quoted (fm_quote_input), for messages */
 };
 
 /* Trim spaces, tabs and a trailing '\r' from [*s, *e). */
@@ -107,12 +107,11 @@ static int field_error(struct fm_error *err, const char *name, size_t line,
 {
 	const char *what = why == -2 ? "negative value" :
 			   why == -3 ? "value out of range" : "not a number";
-	int n = (int)(e - s);
+	char qt[FM_QUOTE_SIZE];
 
-	if (n > 40)
-		n = 40;
-	return fm_error_set(err, FM_EFORMAT, "%s:%zu: column '%s': %s: '%.*s'",
-			    name, line, cm->name, what, n, s);
+	return fm_error_set(err, FM_EFORMAT, "%s:%zu: column '%s': %s: '%s'",
+			    name, line, cm->name, what,
+			    fm_quote_input(qt, s, (size_t)(e - s)));
 }
 
 /* Map the header line to column roles. */
@@ -145,7 +144,7 @@ static int parse_header(const char *name, const char *s, const char *e,
 		}
 		struct colmap *c = &cm[n];
 		size_t len = (size_t)(fe - fs);
-		snprintf(c->name, sizeof(c->name), "%.*s", (int)len, fs);
+		fm_quote_input(c->name, fs, len);
 		c->col = FM_HCOL_FLOWS;
 		if (n == 0) {
 			c->role = R_X;
@@ -164,7 +163,10 @@ static int parse_header(const char *name, const char *s, const char *e,
 			c->role = R_IGNORE;
 		} else {
 			int k = -1;
-			if (len > 4 && memcmp(fe - 4, "_sum", 4) == 0)
+			/* the quoted name is the name itself when it is short
+			 * and free of control bytes (and NULs) */
+			if (len > 4 && len <= FM_QUOTE_MAX &&
+			    memcmp(fe - 4, "_sum", 4) == 0)
 				k = fm_hcol_from_name(c->name);
 			if (k < 0) {
 				c->role = R_IGNORE;

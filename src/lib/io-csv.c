@@ -164,10 +164,12 @@ int fm_csv_parse_record(const char *name, const char *line, size_t len,
 					"%s:%llu: expected %d fields, got more",
 					name, (unsigned long long)lineno,
 					FM_NFIELDS);
+			char qt[FM_QUOTE_SIZE];
 			return fm_error_set(err, FM_EFORMAT,
-				"%s:%llu: field %d '%s': %s: '%.*s'",
+				"%s:%llu: field %d '%s': %s: '%s'",
 				name, (unsigned long long)lineno, f + 1,
-				fm_field_name(f), what, (int)(qe - q > 40 ? 40 : qe - q), q);
+				fm_field_name(f), what,
+				fm_quote_input(qt, q, (size_t)(qe - q)));
 		}
 		if (f < FM_NFIELDS)
 			vals[f] = (int64_t)v;

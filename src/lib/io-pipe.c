@@ -64,13 +64,14 @@ static int pipe_parse_line(struct pipe_source *s, const char *line, size_t len,
 			const char *qe = start;
 			while (qe < end && *qe != '|')
 				qe++;
+			char qt[FM_QUOTE_SIZE];
 			return fm_error_set(err, FM_EFORMAT,
-				"%s:%llu: field %d '%s': %s: '%.*s'",
+				"%s:%llu: field %d '%s': %s: '%s'",
 				s->in.name, (unsigned long long)s->in.line, c + 1,
 				pipe_cols[c],
 				r == -2 ? "negative value" : r == -3 ? "value above 2^64-1"
 								    : "not a number",
-				(int)(qe - start > 40 ? 40 : qe - start), start);
+				fm_quote_input(qt, start, (size_t)(qe - start)));
 		}
 		v[c++] = x;
 		if (p == end)
