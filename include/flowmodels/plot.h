@@ -91,6 +91,28 @@ int fm_plot_histogram(const struct fm_histogram *h,
 		      struct fm_error *err);
 
 /*
+ * Model quality figures (issue 19), written like fm_plot_histogram's:
+ * gof-residual (per bin, the data's share over the model's probability
+ * of the bin as generate draws it; log x, log y) and gof-pp (P-P: the
+ * model's CDF against the data's at every bin_hi) for each y with a
+ * mixture mix[0..3) (flows, packets, octets; NULL = none) and a column.
+ */
+int fm_plot_gof(const struct fm_histogram *h, const struct fm_mixture *const *mix,
+		enum fm_mix_x xk, const struct fm_plot_opts *o,
+		const char *outdir, const struct fm_log *log, unsigned *nfiles,
+		struct fm_error *err);
+/*
+ * compare-cdf (both histograms' CDFs, A solid, B dashed) and
+ * compare-ratio (B's share over A's per bin) over the union of the bins
+ * (compare.h; different bins are an error), for each y both have.
+ */
+int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
+		    const struct fm_histogram *b, const char *name_b,
+		    enum fm_mix_x xk, const struct fm_plot_opts *o,
+		    const char *outdir, const struct fm_log *log,
+		    unsigned *nfiles, struct fm_error *err);
+
+/*
  * series-plot: for every csv_series file DAY.flows, DAY.packets and
  * DAY.octets in dir (as `series` writes them; 86400 lines of one integer),
  * a figure DAY.flows, DAY.packets, DAY.bits of the rate per second over

@@ -20,6 +20,8 @@ enum {
 	OPT_P_NONORM,
 	OPT_P_PMODE,
 	OPT_P_CMODE,
+	OPT_P_GOF,
+	OPT_P_COMPARE,
 };
 
 static const struct cmd_opt plot_opts[] = {
@@ -39,6 +41,12 @@ static const struct cmd_opt plot_opts[] = {
 	{ OPT_P_CMODE, 'C', "cdf-mode", CMD_OPT_LIST, "MODE",
 	  "add to the CDF figure: comp, comp_stack, comp_labels",
 	  "comp|comp_stack|comp_labels" },
+	{ OPT_P_GOF, 0, "gof", CMD_OPT_FLAG, NULL,
+	  "also draw gof-residual (data / model per bin) and gof-pp (P-P) of "
+	  "the mixtures (see gof)", NULL },
+	{ OPT_P_COMPARE, 0, "compare", CMD_OPT_FLAG, NULL,
+	  "the second argument is a histogram B: draw compare-cdf (both CDFs) "
+	  "and compare-ratio (B / A per bin) instead (see compare)", NULL },
 	CMD_OPT_OUTPUT("output directory (default: .; created when missing)"),
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
@@ -138,6 +146,25 @@ static int plot_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			fm_error_prefix(&err, "%s", a->pos[0]);
 		}
 	}
+	if (r == 0 && (a->v[OPT_P_GOF].set || a->v[OPT_P_COMPARE].set) && !have_mix)
+		r = fm_error_set(&err, FM_EINVAL, "--%s needs a second argument (%s)",
+				 a->v[OPT_P_GOF].set ? "gof" : "compare",
+				 a->v[OPT_P_GOF].set ? "the mixtures" : "histogram B");
+	if (r == 0 && a->v[OPT_P_GOF].set && a->v[OPT_P_COMPARE].set)
+		r = fm_error_set(&err, FM_EINVAL, "give --gof or --compare, not both");
+	if (r == 0 && a->v[OPT_P_COMPARE].set) {
+		struct fm_histogram hb;
+		fm_histogram_init(&hb);
+		r = fm_histogram_read(&hb, a->pos[1], 0, &ctx->log, &err);
+		if (r == 0)
+			r = fm_plot_compare(&h, cmd_input_label(ctx, a, 0), &hb,
+					    cmd_input_label(ctx, a, 1),
+					    xk == FM_X_SIZE ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH,
+					    &o, out, &ctx->log, &nfiles, &err);
+		fm_histogram_release(&hb);
+		have_mix = 0;
+		goto done;
+	}
 	if (r == 0 && have_mix)
 		r = fm_mixture_dir_read(&mix, a->pos[1], &err);
 	if (r == 0) {
@@ -148,6 +175,14 @@ static int plot_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		    err.code != FM_EIO)
 			fm_error_prefix(&err, "%s", a->pos[0]);
 	}
+	if (r == 0 && a->v[OPT_P_GOF].set) {
+		const struct fm_mixture *m3[3] = { &mix.flows, &mix.packets, &mix.octets };
+		unsigned more = 0;
+		r = fm_plot_gof(&h, m3, xk == FM_X_SIZE ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH,
+				&o, out, &ctx->log, &more, &err);
+		nfiles += more;
+	}
+done:
 	fm_mixture_dir_release(&mix);
 	fm_histogram_release(&h);
 	if (r < 0)
@@ -161,7 +196,7 @@ const struct cmd_entry cmd_plot_entry = {
 	.name = "plot",
 	.alias = NULL,
 	.summary = "draw CDF, PDF and average figures of a histogram and its mixtures with gnuplot",
-	.usage = "[-x length|size] [--format F] [--single] [-P MODE]... [-C MODE]... [-O DIR] HISTOGRAM [MIXDIR]",
+	.usage = "[-x length|size] [--format F] [--single] [-P MODE]... [-C MODE]... [--gof | --compare] [-O DIR] HISTOGRAM [MIXDIR | B]",
 	.description =
 		"Writes the figures cdf, pdf-flows, pdf-packets, pdf-octets, avg-packets,\n"
 		"avg-octets and avg-packet_size (and single with --single) of a csv_hist\n"
