@@ -29,14 +29,18 @@ enum fm_format {
 	FM_FORMAT_BINARY,
 	FM_FORMAT_NFCAPD,         /* native reader of nfdump capture files */
 	FM_FORMAT_NFCAPD_NFDUMP,  /* through `nfdump -r FILE -q -o pipe` */
+	FM_FORMAT_TEXT,           /* output only: readable lines (io-text-write.c) */
 	FM_FORMAT_COUNT
 };
 
 /* Parse a format name ("csv_flow", "pipe", "binary", "nfcapd", ...). */
 int fm_format_parse(const char *name, enum fm_format *out);
 const char *fm_format_name(enum fm_format f);
-/* "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump" */
+/* "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump": the input formats */
 const char *fm_format_list(void);
+/* Whether records can be written in f; "csv_flow, binary, text". */
+int fm_format_writable(enum fm_format f);
+const char *fm_format_write_list(void);
 
 /* ---- inputs ---- */
 
@@ -96,7 +100,7 @@ void fm_reader_skip_damaged(struct fm_reader *r);
 /* ---- writers ---- */
 
 struct fm_writer_opts {
-	enum fm_format format;        /* FM_FORMAT_CSV_FLOW or FM_FORMAT_BINARY */
+	enum fm_format format;        /* one of fm_format_writable */
 	const struct fm_log *log;
 	/* 0: a second thread formats and writes when the machine has more
 	 * than one CPU; 1: everything in the caller's thread */
@@ -105,7 +109,7 @@ struct fm_writer_opts {
 
 struct fm_writer;
 
-/* path "-" = stdout (csv_flow only). */
+/* path "-" = stdout (csv_flow and text only). */
 int fm_writer_open(struct fm_writer **out, const struct fm_writer_opts *opts,
 		   const char *path, struct fm_error *err);
 /*

@@ -19,7 +19,7 @@ enum { OPT_KEY = OPT_COMMON_END, OPT_KEY_FILE, OPT_KEY_ENV, OPT_IPV6 };
 static const struct cmd_opt anonymize_opts[] = {
 	CMD_OPT_IN_FORMAT("nfcapd"),
 	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
-	  "output format: csv_flow or binary (default: csv_flow)", "csv_flow|binary" },
+	  "output format: csv_flow, binary or text (default: csv_flow)", "csv_flow|binary|text" },
 	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),
 	{ OPT_KEY, 0, "key", CMD_OPT_STR, "KEY",
 	  "32-byte key as text, or hex: and 64 hex digits (visible to other users in ps: prefer --key-file or FLOWMODELS_KEY)",

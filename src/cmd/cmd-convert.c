@@ -11,7 +11,7 @@ enum { OPT_C_END = OPT_COMMON_END };
 static const struct cmd_opt convert_opts[] = {
 	CMD_OPT_IN_FORMAT("nfcapd"),
 	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
-	  "output format: csv_flow or binary (default: csv_flow)", "csv_flow|binary" },
+	  "output format: csv_flow, binary or text (default: csv_flow)", "csv_flow|binary|text" },
 	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),
 	CMD_OPTS_CUT,
 	CMD_OPT_SKIP_DAMAGED,

@@ -115,10 +115,10 @@ int cmd_run_records(struct cmd_ctx *ctx, const struct cmd_args *a,
 	int r;
 
 	r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_CSV_FLOW, &ofmt, err);
-	if (r == 0 && ofmt != FM_FORMAT_CSV_FLOW && ofmt != FM_FORMAT_BINARY)
+	if (r == 0 && !fm_format_writable(ofmt))
 		r = fm_error_set(err, FM_EINVAL,
-				 "cannot write format '%s' (output formats: csv_flow, binary)",
-				 a->v[OPT_OUT_FORMAT].s);
+				 "cannot write format '%s' (output formats: %s)",
+				 a->v[OPT_OUT_FORMAT].s, fm_format_write_list());
 	if (r == 0 && make_dataset)
 		r = cmd_records_output(ctx, a, &out, &ofmt, &temp, err);
 	if (r == 0)

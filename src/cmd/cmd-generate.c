@@ -29,7 +29,7 @@ static const struct cmd_opt generate_opts[] = {
 	  "length or size (default: detected from a histogram's first bin_lo, "
 	  "length for mixtures)", "length|size" },
 	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
-	  "output format: csv_flow or binary (default: csv_flow)", "csv_flow|binary" },
+	  "output format: csv_flow, binary or text (default: csv_flow)", "csv_flow|binary|text" },
 	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),
 	{ OPT_G_FULL, 0, "full-records", CMD_OPT_FLAG, NULL,
 	  "fill addresses, ports, protocol, times and durations realistically "
@@ -69,10 +69,10 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	go.rate = 1000;
 	go.start = 1433962800;
 	r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_CSV_FLOW, &ofmt, &err);
-	if (r == 0 && ofmt != FM_FORMAT_CSV_FLOW && ofmt != FM_FORMAT_BINARY)
+	if (r == 0 && !fm_format_writable(ofmt))
 		r = fm_error_set(&err, FM_EINVAL,
-				 "cannot write format '%s' (output formats: csv_flow, binary)",
-				 a->v[OPT_OUT_FORMAT].s);
+				 "cannot write format '%s' (output formats: %s)",
+				 a->v[OPT_OUT_FORMAT].s, fm_format_write_list());
 	if (r == 0 && a->v[OPT_G_SIZE].set) {
 		if (a->v[OPT_G_SIZE].i < 0)
 			r = fm_error_set(&err, FM_EINVAL, "-s: expected a count >= 0");

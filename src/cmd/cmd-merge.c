@@ -13,7 +13,7 @@ enum { OPT_INACTIVE = OPT_COMMON_END, OPT_ACTIVE };
 static const struct cmd_opt merge_opts[] = {
 	CMD_OPT_IN_FORMAT("nfcapd"),
 	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
-	  "output format: csv_flow or binary (default: csv_flow)", "csv_flow|binary" },
+	  "output format: csv_flow, binary or text (default: csv_flow)", "csv_flow|binary|text" },
 	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),
 	{ OPT_INACTIVE, 'I', "inactive-timeout", CMD_OPT_REAL, "SECONDS",
 	  "inactive timeout of the exporter, in seconds (default: 15.0)", NULL },

@@ -90,9 +90,8 @@ int fx_lex_addr(const char *s, size_t *len, struct fx_addr *a, char *msg,
 /* The same for a date YYYY-MM-DD[THH:MM[:SS]][Z] (UTC) -> seconds. */
 int fx_lex_date(const char *s, size_t *len, int64_t *secs, char *msg,
 		size_t msgsize);
-/* Protocol number of a name (tcp, udp, ...) or -1; name of a number. */
+/* Protocol number of a name (tcp, udp, ...; flowtext.h) or -1. */
 int fx_proto_number(const char *s, size_t len);
-const char *fx_proto_name(int64_t number);
 /* 0 for sa, 1 for da, 2 for addr, -1 otherwise. */
 int fx_addr_field(const char *s, size_t len);
 /*

@@ -18,30 +18,11 @@
 #include <string.h>
 
 #include "filter-int.h"
-
-static const struct {
-	const char *name;
-	int number;
-} protocols[] = {
-	{ "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "gre", 47 },
-	{ "esp", 50 }, { "icmp6", 58 }, { "sctp", 132 },
-};
+#include "flowmodels/flowtext.h"
 
 int fx_proto_number(const char *s, size_t len)
 {
-	for (size_t k = 0; k < sizeof(protocols) / sizeof(protocols[0]); k++)
-		if (strlen(protocols[k].name) == len &&
-		    memcmp(protocols[k].name, s, len) == 0)
-			return protocols[k].number;
-	return -1;
-}
-
-const char *fx_proto_name(int64_t number)
-{
-	for (size_t k = 0; k < sizeof(protocols) / sizeof(protocols[0]); k++)
-		if (protocols[k].number == number)
-			return protocols[k].name;
-	return NULL;
+	return fm_proto_lookup(s, len);
 }
 
 int fx_addr_field(const char *s, size_t len)

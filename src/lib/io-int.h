@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "flowmodels/buf.h"
 #include "flowmodels/io.h"
 
 struct fm_source;
@@ -341,6 +342,26 @@ int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 int fm_tmpfile_commit(const char *tmpname, const char *path);
 void fm_tmpfile_discard(const char *tmpname);
 /*
+ * An output file (io-outfile.c): bytes collect in buf; fm_outfile_flush
+ * writes them, fm_outfile_maybe_flush once 1 MiB is waiting; the file is
+ * written under a temporary name beside path and renamed into place by
+ * fm_outfile_commit; fm_outfile_discard (also after a commit) frees it and
+ * removes an uncommitted file.  "-" is standard output when allowed.
+ */
+struct fm_outfile {
+	int fd;
+	char *path;               /* NULL for standard output */
+	char *tmpname;
+	struct fm_buf buf;
+};
+int fm_outfile_open(struct fm_outfile *o, const char *path, int allow_stdout,
+		    struct fm_error *err);
+int fm_outfile_flush(struct fm_outfile *o, struct fm_error *err);
+int fm_outfile_maybe_flush(struct fm_outfile *o, struct fm_error *err);
+int fm_outfile_commit(struct fm_outfile *o, struct fm_error *err);
+void fm_outfile_discard(struct fm_outfile *o);
+
+/*
  * Make the temporary directory "DIR.tmp.XXXXXX" (mode 0755) beside the
  * directory path that does not exist yet (trailing slashes of path are
  * ignored), so that a new output directory appears whole or not at all:
@@ -368,6 +389,15 @@ int fm_csv_writer_write(struct fm_csv_writer *w, const struct fm_batch *b,
 			struct fm_error *err);
 int fm_csv_writer_commit(struct fm_csv_writer *w, struct fm_error *err);
 void fm_csv_writer_free(struct fm_csv_writer *w);
+
+/* io-text-write.c: the `text` output format ("-" = stdout) */
+struct fm_text_writer;
+int fm_text_writer_open(struct fm_text_writer **out, const char *path,
+			struct fm_error *err);
+int fm_text_writer_write(struct fm_text_writer *w, const struct fm_batch *b,
+			 struct fm_error *err);
+int fm_text_writer_commit(struct fm_text_writer *w, struct fm_error *err);
+void fm_text_writer_free(struct fm_text_writer *w);
 
 struct fm_binary_writer;
 int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,

@@ -23,6 +23,7 @@ static const struct {
 	[FM_FORMAT_BINARY] = { "binary", fm_binary_source_open },
 	[FM_FORMAT_NFCAPD] = { "nfcapd", fm_nfcapd_source_open },
 	[FM_FORMAT_NFCAPD_NFDUMP] = { "nfcapd-nfdump", fm_nfdump_source_open },
+	[FM_FORMAT_TEXT] = { "text", NULL },
 };
 
 int fm_format_parse(const char *name, enum fm_format *out)
@@ -43,6 +44,17 @@ const char *fm_format_name(enum fm_format f)
 const char *fm_format_list(void)
 {
 	return "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump";
+}
+
+int fm_format_writable(enum fm_format f)
+{
+	return f == FM_FORMAT_CSV_FLOW || f == FM_FORMAT_BINARY ||
+	       f == FM_FORMAT_TEXT;
+}
+
+const char *fm_format_write_list(void)
+{
+	return "csv_flow, binary, text";
 }
 
 /* ---- input expansion ---- */
@@ -315,6 +327,10 @@ int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
 
 	if ((unsigned)opts->format >= FM_FORMAT_COUNT)
 		return fm_error_set(err, FM_EINVAL, "unknown input format");
+	if (!formats[opts->format].open)
+		return fm_error_set(err, FM_EINVAL, "cannot read format '%s' (input "
+				    "formats: %s)", formats[opts->format].name,
+				    fm_format_list());
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");

@@ -1,6 +1,6 @@
 /*
- * io-writer.c - struct fm_writer: one interface over the csv_flow and
- * binary writers.
+ * io-writer.c - struct fm_writer: one interface over the csv_flow, binary
+ * and text writers.
  */
 #include <stdlib.h>
 
@@ -10,6 +10,7 @@ struct fm_writer {
 	enum fm_format format;
 	struct fm_csv_writer *csv;
 	struct fm_binary_writer *bin;
+	struct fm_text_writer *txt;
 	uint64_t count;
 };
 
@@ -19,10 +20,10 @@ int fm_writer_open(struct fm_writer **out, const struct fm_writer_opts *opts,
 	struct fm_writer *w;
 	int r;
 
-	if (opts->format != FM_FORMAT_CSV_FLOW && opts->format != FM_FORMAT_BINARY)
+	if (!fm_format_writable(opts->format))
 		return fm_error_set(err, FM_EINVAL,
-				    "cannot write format '%s' (output formats: csv_flow, binary)",
-				    fm_format_name(opts->format));
+				    "cannot write format '%s' (output formats: %s)",
+				    fm_format_name(opts->format), fm_format_write_list());
 	if (opts->format == FM_FORMAT_BINARY && path[0] == '-' && !path[1])
 		return fm_error_set(err, FM_EINVAL,
 				    "binary output needs a directory (-O DIR), not stdout");
@@ -32,6 +33,8 @@ int fm_writer_open(struct fm_writer **out, const struct fm_writer_opts *opts,
 	w->format = opts->format;
 	if (opts->format == FM_FORMAT_CSV_FLOW)
 		r = fm_csv_writer_open(&w->csv, path, opts->threads, err);
+	else if (opts->format == FM_FORMAT_TEXT)
+		r = fm_text_writer_open(&w->txt, path, err);
 	else
 		r = fm_binary_writer_open(&w->bin, path, FM_ALL_FIELDS, opts->log,
 					  opts->threads, err);
@@ -49,10 +52,14 @@ int fm_writer_write(struct fm_writer *w, const struct fm_batch *b,
 	int r;
 
 	/* binary: an absent column is written as zeros */
-	if (w->csv && (b->fields & FM_ALL_FIELDS) != FM_ALL_FIELDS)
+	if (!w->bin && (b->fields & FM_ALL_FIELDS) != FM_ALL_FIELDS)
 		return fm_error_set(err, FM_EINVAL, "writer needs all 21 fields");
-	r = w->csv ? fm_csv_writer_write(w->csv, b, err)
-		   : fm_binary_writer_write(w->bin, b, err);
+	if (w->csv)
+		r = fm_csv_writer_write(w->csv, b, err);
+	else if (w->txt)
+		r = fm_text_writer_write(w->txt, b, err);
+	else
+		r = fm_binary_writer_write(w->bin, b, err);
 	if (r == 0)
 		w->count += b->n;
 	return r;
@@ -77,8 +84,11 @@ int fm_writer_write_raw(struct fm_writer *w, const struct fm_raw_batch *b,
 
 int fm_writer_commit(struct fm_writer *w, struct fm_error *err)
 {
-	return w->csv ? fm_csv_writer_commit(w->csv, err)
-		      : fm_binary_writer_commit(w->bin, err);
+	if (w->csv)
+		return fm_csv_writer_commit(w->csv, err);
+	if (w->txt)
+		return fm_text_writer_commit(w->txt, err);
+	return fm_binary_writer_commit(w->bin, err);
 }
 
 uint64_t fm_writer_count(const struct fm_writer *w)
@@ -91,6 +101,7 @@ void fm_writer_free(struct fm_writer *w)
 	if (!w)
 		return;
 	fm_csv_writer_free(w->csv);
+	fm_text_writer_free(w->txt);
 	fm_binary_writer_free(w->bin);
 	free(w);
 }
