@@ -24,7 +24,7 @@ static const char filters_text[] =
 	"  da in 10.0.0.0/8         destination address in a prefix\n"
 	"  addr in 2001:db8::/32    either address in the prefix\n"
 	"  sa != ADDR, sa not in P, not addr in P   their negations\n"
-	"  prot == tcp              tcp udp icmp icmp6 gre esp sctp\n"
+	"  prot == tcp              icmp igmp tcp udp gre esp ah icmp6 ospf pim sctp\n"
 	"  first >= 2015-06-10T19:00   a date YYYY-MM-DD[THH:MM[:SS]] (UTC) is\n"
 	"                           its time in seconds since the epoch\n"
 	"\n"
