@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 			free(cols[c]);
 	} else {
 		struct fm_reader *rd;
-		struct fm_reader_opts ro = { FM_FORMAT_BINARY, fm_filter_fields(f), NULL };
+		struct fm_reader_opts ro = { FM_FORMAT_BINARY, fm_filter_fields(f), NULL, 0 };
 		const char *paths[1] = { dir };
 		struct fm_batch b;
 		double tf = 0;

@@ -32,7 +32,7 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, NULL };
+	struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, NULL, 0 };
 	int repeat = 1, a = 1;
 	double best = 1e30, best_cpu = 1e30;
 	uint64_t total = 0, check = 0;

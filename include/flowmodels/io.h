@@ -66,6 +66,7 @@ struct fm_reader_opts {
 	enum fm_format format;
 	uint32_t fields;              /* columns wanted (FM_FIELD_BIT mask) */
 	const struct fm_log *log;     /* warnings, may be NULL */
+	int biflow_split;             /* nfcapd: reverse directions as records */
 };
 
 struct fm_reader;

@@ -18,6 +18,7 @@ enum { OPT_KEY = OPT_COMMON_END, OPT_KEY_FILE, OPT_KEY_ENV, OPT_IPV6 };
 
 static const struct cmd_opt anonymize_opts[] = {
 	CMD_OPT_IN_FORMAT("nfcapd"),
+	CMD_OPT_BIFLOW,
 	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
 	  "output format: csv_flow, binary or text (default: csv_flow)", "csv_flow|binary|text" },
 	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),

@@ -10,6 +10,7 @@ enum { OPT_C_END = OPT_COMMON_END };
 
 static const struct cmd_opt convert_opts[] = {
 	CMD_OPT_IN_FORMAT("nfcapd"),
+	CMD_OPT_BIFLOW,
 	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
 	  "output format: csv_flow, binary or text (default: csv_flow)", "csv_flow|binary|text" },
 	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),

@@ -56,6 +56,14 @@ int cmd_scan_open(struct cmd_ctx *ctx, const struct cmd_args *a,
 		return r;
 	so.reader.fields = fields;
 	so.reader.log = &ctx->log;
+	if (a->v[OPT_BIFLOW].set) {
+		if (strcmp(a->v[OPT_BIFLOW].s, "split") == 0)
+			so.reader.biflow_split = 1;
+		else if (strcmp(a->v[OPT_BIFLOW].s, "forward") != 0)
+			return fm_error_set(err, FM_EINVAL,
+					    "option --biflow: unknown value '%s' (choose from forward, split)",
+					    a->v[OPT_BIFLOW].s);
+	}
 	so.progress = &ctx->progress;
 	cmd_get_cut(a, &so.cut);
 	so.skip_damaged = a->v[OPT_SKIP_DAMAGED].set > 0;

@@ -26,6 +26,7 @@ enum {
 
 static const struct cmd_opt hist_opts[] = {
 	CMD_OPT_IN_FORMAT("nfcapd"),
+	CMD_OPT_BIFLOW,
 	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
 	  "output format: csv_hist, or none to only count (default: csv_hist)",
 	  "csv_hist|none" },

@@ -24,6 +24,7 @@ static const struct cmd_opt load_opts[] = {
 	  "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump; csv_hist for a histogram; "
 	  "mixture_dir or mixture (a Y.json file) for a mixture set (default: guessed)",
 	  "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump|csv_hist|mixture_dir|mixture" },
+	CMD_OPT_BIFLOW,
 	CMD_OPTS_CUT,
 	CMD_OPT_SKIP_DAMAGED,
 	CMD_OPTS_COMMON,

@@ -10,6 +10,7 @@
 
 static const struct cmd_opt series_opts[] = {
 	CMD_OPT_IN_FORMAT("nfcapd"),
+	CMD_OPT_BIFLOW,
 	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
 	  "output format: csv_series only (default: csv_series)", "csv_series" },
 	CMD_OPT_OUTPUT("output directory, created when missing (default: .)"),

@@ -71,6 +71,7 @@ enum {
 	OPT_HELP,
 	OPT_QUIET,
 	OPT_SKIP_DAMAGED,
+	OPT_BIFLOW,
 	OPT_COMMON_END = 16        /* first id free for a command's own options */
 };
 
@@ -78,6 +79,12 @@ enum {
 	{ OPT_IN_FORMAT, 'i', "in-format", CMD_OPT_STR, "FORMAT", \
 	  "input format: csv_flow, pipe, binary, nfcapd, nfcapd-nfdump (default: " def ")", \
 	  "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump" }
+/* Bidirectional nfcapd flows (the tools reading through cmd_scan_open). */
+#define CMD_OPT_BIFLOW \
+	{ OPT_BIFLOW, 0, "biflow", CMD_OPT_STR, "MODE", \
+	  "bidirectional flows of nfcapd input: forward (one record, forward counters) or " \
+	  "split (the reverse direction as a record of its own; directions with 0 packets " \
+	  "dropped) (default: forward)", "forward|split" }
 #define CMD_OPT_OUTPUT(help) \
 	{ OPT_OUTPUT, 'O', "output", CMD_OPT_STR, "PATH", help, "file" }
 /* The cutting counters of SPEC 3 and the filter (SPEC 4), for the tools

@@ -164,6 +164,8 @@ uint64_t fm_binary_dir_bytes(const char *dir);
 int fm_nfcapd_source_open(struct fm_source **out, const char *path,
 			  uint32_t fields, const struct fm_log *log,
 			  struct fm_error *err);
+/* --biflow split on an nfcapd source (before its first batch). */
+void fm_nfcapd_source_biflow_split(struct fm_source *src);
 int fm_nfdump_source_open(struct fm_source **out, const char *path,
 			  uint32_t fields, const struct fm_log *log,
 			  struct fm_error *err);

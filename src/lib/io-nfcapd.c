@@ -64,7 +64,7 @@ enum {
 };
 
 /* V3 element ids read, with the least length each needs (incl. header). */
-enum { EL_GENERIC = 1, EL_IPV4 = 2, EL_IPV6 = 3, EL_MISC = 4 };
+enum { EL_GENERIC = 1, EL_IPV4 = 2, EL_IPV6 = 3, EL_MISC = 4, EL_CNT = 5 };
 
 struct extmap {
 	uint16_t id;
@@ -101,6 +101,12 @@ struct fm_nfcapd {
 	size_t last_map;
 	/* once-per-file warnings */
 	int warned_sampled, warned_v4, warned_nomap;
+	struct fm_flow_quirks quirks;
+	int reported;              /* the quirks were reported */
+	/* --biflow split: the reverse counters of the last V3 record */
+	uint64_t rev_packets, rev_octets;
+	int64_t pend[FM_NFIELDS];  /* a reverse record that did not fit */
+	int has_pend;
 	/* sticky failure */
 	struct fm_error fail;
 };
@@ -407,6 +413,7 @@ static int decode_v3(struct fm_nfcapd *d, const uint8_t *r, size_t size,
 		     struct fm_nfcapd_out *o, size_t i, struct fm_error *err)
 {
 	const uint8_t *gen = NULL, *v4 = NULL, *v6 = NULL, *misc = NULL;
+	const uint8_t *cnt = NULL;
 	size_t p = 12;
 
 	if (size < 12)
@@ -428,6 +435,7 @@ static int decode_v3(struct fm_nfcapd *d, const uint8_t *r, size_t size,
 		case EL_IPV4: need = 12; v4 = r + p + 4; break;
 		case EL_IPV6: need = 36; v6 = r + p + 4; break;
 		case EL_MISC: need = 12; misc = r + p + 4; break;
+		case EL_CNT: need = 28; cnt = r + p + 4; break;
 		}
 		if (el < need || el > size - p)
 			return block_fail(d, err,
@@ -464,7 +472,96 @@ static int decode_v3(struct fm_nfcapd *d, const uint8_t *r, size_t size,
 	o->col[FM_INIF][i] = misc ? ld32(misc) : 0;
 	o->col[FM_OUTIF][i] = misc ? ld32(misc + 4) : 0;
 	o->col[FM_AGGS][i] = 0;
+	d->rev_packets = cnt ? ld64(cnt + 8) : 0;
+	d->rev_octets = cnt ? ld64(cnt + 16) : 0;
+	d->quirks.rev_known = 1;
 	return 0;
+}
+
+void fm_nfcapd_biflow_split(struct fm_nfcapd *d)
+{
+	d->quirks.split = 1;
+}
+
+/* The reverse of record i of o, with the reverse counters, into rec. */
+static void reverse_record(const struct fm_nfcapd *d,
+			   const struct fm_nfcapd_out *o, size_t i, int64_t *rec)
+{
+	int icmp = o->col[FM_PROT][i] == 1 || o->col[FM_PROT][i] == 58;
+
+	for (int f = 0; f < FM_NFIELDS; f++)
+		rec[f] = o->col[f][i];
+	for (int k = 0; k < 4; k++) {
+		rec[FM_SA0 + k] = o->col[FM_DA0 + k][i];
+		rec[FM_DA0 + k] = o->col[FM_SA0 + k][i];
+	}
+	rec[FM_INIF] = o->col[FM_OUTIF][i];
+	rec[FM_OUTIF] = o->col[FM_INIF][i];
+	if (!icmp) {
+		rec[FM_SP] = o->col[FM_DP][i];
+		rec[FM_DP] = o->col[FM_SP][i];
+	}
+	rec[FM_PACKETS] = (int64_t)d->rev_packets;
+	rec[FM_OCTETS] = (int64_t)d->rev_octets;
+}
+
+/*
+ * After record n of o was decoded from a V3 record: apply --biflow split
+ * (the forward record kept if it has packets, the reverse one added if
+ * it has; one that does not fit waits in d->pend).  Returns the records
+ * now in o from slot n on (0, 1 or 2).
+ */
+static int split_v3(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t n,
+		    size_t max)
+{
+	int64_t rev[FM_NFIELDS];
+	int k = 1;
+
+	if (!d->quirks.split) {
+		d->quirks.with_rev += d->rev_packets != 0;
+		return 1;
+	}
+	if (d->rev_packets)
+		reverse_record(d, o, n, rev);
+	else
+		d->quirks.dir_dropped++;
+	if (o->col[FM_PACKETS][n] == 0) {
+		d->quirks.dir_dropped++;
+		k = 0;
+	}
+	if (!d->rev_packets)
+		return k;
+	d->quirks.split_rev++;
+	if (n + (size_t)k < max) {
+		for (int f = 0; f < FM_NFIELDS; f++)
+			o->col[f][n + (size_t)k] = rev[f];
+		return k + 1;
+	}
+	memcpy(d->pend, rev, sizeof(rev));
+	d->has_pend = 1;
+	return k;
+}
+
+void fm_flow_quirks_report(const struct fm_flow_quirks *q, const char *name,
+			   const struct fm_log *log)
+{
+	if (q->neg_dur)
+		fm_warn(log,
+			"%s: %llu of %llu records end before they start (last < first: an exporter fault, e.g. softflowd's IPFIX export); their durations and rates are negative",
+			name, (unsigned long long)q->neg_dur,
+			(unsigned long long)q->records);
+	if (q->zero_pkts)
+		fm_warn(log,
+			"%s: %llu of %llu records have 0 packets (hist skips them)%s",
+			name, (unsigned long long)q->zero_pkts,
+			(unsigned long long)q->records,
+			!q->rev_known ? "; nfdump's pipe output does not show reverse counters of bidirectional flows (-i nfcapd does)" :
+			q->with_rev ? "; records carry reverse counters of bidirectional flows: --biflow split reads them as records of their own" : "");
+	if (q->split && (q->split_rev || q->dir_dropped))
+		fm_warn(log,
+			"%s: --biflow split: %llu reverse records added, %llu directions with 0 packets not emitted",
+			name, (unsigned long long)q->split_rev,
+			(unsigned long long)q->dir_dropped);
 }
 
 /* Data size of a layout-1 extension id, or -1 when unknown. */
@@ -619,13 +716,26 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 	}
 	if (max > FM_NFCAPD_CHUNK)
 		max = FM_NFCAPD_CHUNK;
+	if (d->has_pend && max > 0) {
+		for (int f = 0; f < FM_NFIELDS; f++)
+			o->col[f][0] = d->pend[f];
+		d->has_pend = 0;
+		fm_flow_quirks_note(&d->quirks, d->pend[FM_FIRST], d->pend[FM_FIRST_MS],
+				    d->pend[FM_LAST], d->pend[FM_LAST_MS],
+				    d->pend[FM_PACKETS]);
+		n = 1;
+	}
 	while (n < max) {
 		if (!d->in_block) {
 			int r = next_block(d, err);
 			if (r < 0)
 				return r;
-			if (r == 0)
+			if (r == 0) {
+				if (!d->reported)
+					fm_flow_quirks_report(&d->quirks, d->name, d->log);
+				d->reported = 1;
 				break;
+			}
 		}
 		if (d->rec_left == 0) {
 			d->in_block = 0;
@@ -654,7 +764,7 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 		case REC_V3:
 			rc = decode_v3(d, r, size, o, n, err);
 			if (rc == 0)
-				rc = 1;
+				rc = split_v3(d, o, n, max);
 			break;
 		case REC_COMMON:
 			rc = decode_common(d, r, size, o, n, err);
@@ -682,6 +792,10 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 		}
 		if (rc < 0)
 			return rc;
+		for (size_t k = n; k < n + (size_t)rc; k++)
+			fm_flow_quirks_note(&d->quirks, o->col[FM_FIRST][k],
+					    o->col[FM_FIRST_MS][k], o->col[FM_LAST][k],
+					    o->col[FM_LAST_MS][k], o->col[FM_PACKETS][k]);
 		n += (size_t)rc;
 	}
 	return (long)n;
@@ -790,6 +904,11 @@ static int64_t nfcapd_skip(struct fm_source *src, int64_t n,
 			   struct fm_error *err)
 {
 	return fm_source_skip_by_next(src, n, FM_NFCAPD_CHUNK, err);
+}
+
+void fm_nfcapd_source_biflow_split(struct fm_source *src)
+{
+	fm_nfcapd_biflow_split(((struct nfcapd_source *)src)->dec);
 }
 
 static uint64_t nfcapd_position(const struct fm_source *src)

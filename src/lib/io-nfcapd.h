@@ -57,6 +57,43 @@ struct fm_nfcapd_out {
  */
 long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 		      struct fm_error *err);
+/*
+ * Bidirectional flows: split each V3 record with reverse counters
+ * (cntFlow outPackets/outBytes) into the forward record and a reverse one
+ * (addresses, ports and interfaces swapped; ICMP keeps its type in dp),
+ * emitting only directions with packets.  Call before the first decode.
+ */
+void fm_nfcapd_biflow_split(struct fm_nfcapd *d);
+
+/*
+ * Exporter quirks counted per input and warned about once at its end:
+ * records whose last time is before their first (softflowd's IPFIX) and
+ * records with 0 packets (bidirectional IPFIX with only reverse traffic).
+ */
+struct fm_flow_quirks {
+	uint64_t records;       /* records given out */
+	uint64_t neg_dur;       /* last < first */
+	uint64_t zero_pkts;     /* packets == 0 */
+	uint64_t with_rev;      /* records with reverse counters (not split) */
+	uint64_t split_rev;     /* reverse records emitted (split) */
+	uint64_t dir_dropped;   /* directions with 0 packets not emitted (split) */
+	int split;              /* --biflow split is on */
+	int rev_known;          /* the reader sees reverse counters */
+};
+
+static inline void fm_flow_quirks_note(struct fm_flow_quirks *q, int64_t first,
+				       int64_t first_ms, int64_t last,
+				       int64_t last_ms, int64_t packets)
+{
+	q->records++;
+	q->neg_dur += last < first || (last == first && last_ms < first_ms);
+	q->zero_pkts += packets == 0;
+}
+
+/* The warnings for input `name`, if any quirk was seen. */
+void fm_flow_quirks_report(const struct fm_flow_quirks *q, const char *name,
+			   const struct fm_log *log);
+
 /* Bytes of the file consumed so far (end of the last block read). */
 uint64_t fm_nfcapd_position(const struct fm_nfcapd *d);
 void fm_nfcapd_free(struct fm_nfcapd *d);

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "io-int.h"
+#include "io-nfcapd.h"
 
 struct nfdump_source {
 	struct fm_source base;
@@ -47,6 +48,7 @@ struct nfdump_source {
 	int holding;
 	char errbuf[4096];      /* the start of nfdump's stderr */
 	size_t errlen;
+	struct fm_flow_quirks quirks;
 	pid_t pid;
 	int errfd;
 	char *path;
@@ -176,6 +178,7 @@ static int nfdump_finish(struct nfdump_source *s, struct fm_error *err)
 		return fm_error_set(err, FM_EEXTERNAL,
 				    "%s: nfdump reported an error (and exited 0 after %llu records): %s; the file may be truncated or damaged (-i nfcapd names the block)",
 				    s->path, (unsigned long long)s->count, msg);
+	fm_flow_quirks_report(&s->quirks, s->path, s->log);
 	if (s->count == 0 && s->zstd)
 		fm_warn(s->log,
 			"%s: nfdump returned no flows for this ZSTD-compressed file; nfdump before 1.7.3 (Debian 12 ships 1.7.1) cannot read ZSTD and says nothing: read it with -i nfcapd",
@@ -211,9 +214,15 @@ static int same_times(const struct nfdump_source *s, const struct fm_batch *b,
 static void put_out(struct nfdump_source *s, size_t j, const int64_t *rec,
 		    const struct fm_batch *b, size_t i)
 {
+	int64_t v[FM_NFIELDS];
+
+	for (int f = 0; f < FM_NFIELDS; f++)
+		v[f] = rec ? rec[f] : b->col[f][i];
 	for (int f = 0; f < FM_NFIELDS; f++)
 		if (s->out.fields & FM_FIELD_BIT(f))
-			fm_batch_mut(&s->out, f)[j] = rec ? rec[f] : b->col[f][i];
+			fm_batch_mut(&s->out, f)[j] = v[f];
+	fm_flow_quirks_note(&s->quirks, v[FM_FIRST], v[FM_FIRST_MS], v[FM_LAST],
+			    v[FM_LAST_MS], v[FM_PACKETS]);
 }
 
 /*

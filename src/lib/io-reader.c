@@ -331,6 +331,11 @@ int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
 		return fm_error_set(err, FM_EINVAL, "cannot read format '%s' (input "
 				    "formats: %s)", formats[opts->format].name,
 				    fm_format_list());
+	if (opts->biflow_split && opts->format != FM_FORMAT_NFCAPD)
+		return fm_error_set(err, FM_EINVAL,
+				    opts->format == FM_FORMAT_NFCAPD_NFDUMP ?
+				    "--biflow split needs -i nfcapd: nfdump's pipe output has no reverse counters" :
+				    "--biflow split applies to nfcapd input (-i nfcapd) only");
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
@@ -421,6 +426,8 @@ static int reader_source(struct fm_reader *r, struct fm_error *err)
 				return rc;
 			continue;
 		}
+		if (r->opts.biflow_split)
+			fm_nfcapd_source_biflow_split(r->cur);
 		if (r->prefetch && r->opts.format == FM_FORMAT_BINARY)
 			fm_binary_source_prefetch(r->cur);
 	}

@@ -19,8 +19,19 @@ collector never drops a datagram however fast it is; at the end it waits
 until the queue is empty and fails (exit 3) if the kernel counted drops
 on that socket.  Standard library only.
 
+With --quirks, the records carry what real exporters get wrong: the
+templates add OUT_PKTS (24) and OUT_BYTES (23) (the reverse direction of
+a bidirectional flow, as nfcapd stores it in its cntFlow element), every
+4th flow has its last time before its first (as softflowd's IPFIX), every
+3rd has 0 forward packets and octets, and every 5th 0 reverse packets.
+--csv-split FILE then writes the records reading with `--biflow split`
+must give: per flow the forward record if it has packets, then the
+reverse one (addresses, ports and interfaces swapped, reverse counters)
+if it has packets.
+
   nf9send.py --port P [--host 127.0.0.1] --count N [--seed S]
-             [--csv FILE] [--wait-bound SECONDS]
+             [--csv FILE] [--wait-bound SECONDS] [--quirks]
+             [--csv-split FILE]
 """
 import argparse
 import random
@@ -53,17 +64,22 @@ def udp_stats(port):
     return None
 
 
-def templates():
+QUIRK_FIELDS = [(24, 8), (23, 8)]
+QREC = struct.Struct(">QQ")
+
+
+def templates(quirks=False):
     body = b""
-    for tid, fields in ((256, V4_FIELDS), (257, V6_FIELDS)):
+    extra = QUIRK_FIELDS if quirks else []
+    for tid, fields in ((256, V4_FIELDS + extra), (257, V6_FIELDS + extra)):
         body += struct.pack(">HH", tid, len(fields))
         for t, n in fields:
             body += struct.pack(">HH", t, n)
     return struct.pack(">HH", 0, 4 + len(body)) + body, 2
 
 
-def flows(count, seed):
-    """Yield (af, record tuple for the csv, packed data record)."""
+def flows(count, seed, quirks=False):
+    """Yield (template id, csv rows, packed data record, split rows)."""
     rng = random.Random(seed)
     base = 1700000000000 + seed * 1000
     for k in range(count):
@@ -84,6 +100,16 @@ def flows(count, seed):
         octets = packets * rng.randrange(40, 1500)
         first = base + k * 7 + rng.randrange(0, 5)
         last = first + (0 if packets == 1 else rng.randrange(0, 120000))
+        opk = oct_ = 0
+        if quirks:
+            opk = rng.randrange(1, 500)
+            oct_ = opk * rng.randrange(40, 1500)
+            if k % 4 == 0:
+                last = first - rng.randrange(1, 60000)
+            if k % 3 == 0:
+                packets = octets = 0
+            if k % 5 == 0:
+                opk = oct_ = 0
         if v6:
             sa = [rng.getrandbits(32) for _ in range(4)]
             da = [rng.getrandbits(32) for _ in range(4)]
@@ -96,15 +122,23 @@ def flows(count, seed):
             da = [0, 0, 0, rng.getrandbits(32)]
             rec = REC4.pack(sa[3], da[3], sp, dp, prot, inif, outif, packets,
                             octets, first, last, icmp)
+        if quirks:
+            rec += QREC.pack(opk, oct_)
+        times = [first // 1000, first % 1000, last // 1000, last % 1000]
         row = [10 if v6 else 2, prot, inif, outif] + sa + da + [
-            sp, dp, first // 1000, first % 1000, last // 1000, last % 1000,
-            packets, octets, 0]
-        yield (257 if v6 else 256), row, rec
+            sp, dp] + times + [packets, octets, 0]
+        split = [row] if packets else []
+        if opk:
+            split.append([10 if v6 else 2, prot, outif, inif] + da + sa +
+                         [dp if prot not in (1, 58) else 0,
+                          sp if prot not in (1, 58) else dp] +
+                         times + [opk, oct_, 0])
+        yield (257 if v6 else 256), row, rec, split
 
 
-def packets(count, seed, out_rows):
+def packets(count, seed, out_rows, quirks=False, split_rows=None):
     """Yield NetFlow v9 datagrams holding the flows in order."""
-    tmpl, ntmpl = templates()
+    tmpl, ntmpl = templates(quirks)
     seq = 0
     cur = []          # [(template id, [records])]
     size = 20
@@ -127,9 +161,12 @@ def packets(count, seed, out_rows):
         cur, size, nrec = [], 20, 0
         return hdr + body
 
-    for tid, row, rec in flows(count, seed):
+    for tid, row, rec, split in flows(count, seed, quirks):
         if out_rows is not None:
             out_rows.write(", ".join(map(str, row)) + "\n")
+        if split_rows is not None:
+            for r in split:
+                split_rows.write(", ".join(map(str, r)) + "\n")
         extra = len(rec) + (0 if cur and cur[-1][0] == tid else 8)
         tmpl_room = len(tmpl) if seq % 64 == 0 else 0
         if cur and size + tmpl_room + extra > MAX_PAYLOAD:
@@ -152,6 +189,8 @@ def main():
     ap.add_argument("--count", type=int, required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--csv")
+    ap.add_argument("--quirks", action="store_true")
+    ap.add_argument("--csv-split")
     ap.add_argument("--wait-bound", type=float, default=0,
                     help="first wait up to this many seconds for the collector's socket")
     ap.add_argument("--max-queue", type=int, default=65536,
@@ -168,10 +207,11 @@ def main():
     st = udp_stats(a.port)
     drops0 = st[1] if st else 0
     out = open(a.csv, "w") if a.csv else None
+    split = open(a.csv_split, "w") if a.csv_split else None
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.connect((a.host, a.port))
     sent = 0
-    for i, pkt in enumerate(packets(a.count, a.seed, out)):
+    for i, pkt in enumerate(packets(a.count, a.seed, out, a.quirks, split)):
         if i % 8 == 0:
             while True:
                 st = udp_stats(a.port)
@@ -182,6 +222,8 @@ def main():
         sent += 1
     if out:
         out.close()
+    if split:
+        split.close()
     # wait until the collector has taken every datagram off its socket
     end = time.time() + 30
     while True:

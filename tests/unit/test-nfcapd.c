@@ -66,7 +66,7 @@ static void write_bytes(const char *path, const void *p, size_t n)
 static long read_all(const char *path, uint32_t fields, int64_t (**rows)[FM_NFIELDS],
 		     struct fm_error *err)
 {
-	struct fm_reader_opts o = { FM_FORMAT_NFCAPD, fields, NULL };
+	struct fm_reader_opts o = { FM_FORMAT_NFCAPD, fields, NULL, 0 };
 	struct fm_reader *r;
 	struct fm_batch b;
 	long total = 0, n;
@@ -389,7 +389,7 @@ static void test_synthetic_layout2(void **state)
 		check_flows(tu_path("syn2.nfcapd"), fl, n);
 
 		/* skipping k records then reading gives the tail */
-		struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_FIELD_BIT(FM_PACKETS), NULL };
+		struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_FIELD_BIT(FM_PACKETS), NULL, 0 };
 		const char *paths[1] = { tu_path("syn2.nfcapd") };
 		struct fm_reader *r;
 		struct fm_batch b;
@@ -776,7 +776,7 @@ static void test_directory(void **state)
 	size_t n;
 	struct logbuf lb = { "" };
 	struct fm_log log = { log_fn, &lb };
-	struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &log };
+	struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &log, 0 };
 	struct fm_reader *r;
 	struct fm_batch b;
 	struct fm_error err;
@@ -816,7 +816,7 @@ static void test_zero_blocks(void **state)
 		size_t n;
 		struct logbuf lb = { "" };
 		struct fm_log log = { log_fn, &lb };
-		struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &log };
+		struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &log, 0 };
 		struct fm_reader *r;
 		struct fm_batch b;
 		struct fm_error err;

@@ -64,7 +64,7 @@ static void write_dir(const char *dir, const rec_t *r, size_t n)
 
 static rec_t *read_dir(const char *dir, size_t *n)
 {
-	struct fm_reader_opts ro = { FM_FORMAT_BINARY, FM_ALL_FIELDS, NULL };
+	struct fm_reader_opts ro = { FM_FORMAT_BINARY, FM_ALL_FIELDS, NULL, 0 };
 	struct fm_reader *rd;
 	struct fm_error err = { 0 };
 	struct fm_batch b;
