@@ -140,6 +140,11 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 
 /* Records binned so far and non-empty bins. */
 uint64_t fm_hist_records(const struct fm_hist *h);
+/*
+ * Records with 0 packets among them: not binned (a flow has at least one
+ * packet; they come from exporter faults), counted here.
+ */
+uint64_t fm_hist_zero_packets(const struct fm_hist *h);
 size_t fm_hist_nbins(struct fm_hist *h);
 
 struct fm_histogram;

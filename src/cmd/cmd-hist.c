@@ -148,6 +148,10 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		} else if ((r = cmd_result_object(ctx, &cmd_histogram_type, hg, &err)) > 0)
 			r = 0;
 	}
+	if (r == 0 && fm_hist_zero_packets(h))
+		fm_warn(&ctx->log,
+			"%llu records with 0 packets skipped by hist (not flows: exporter faults such as bidirectional IPFIX with reverse traffic only; --biflow split reads the reverse direction of nfcapd input)",
+			(unsigned long long)fm_hist_zero_packets(h));
 	if (r == 0)
 		cmd_summary(ctx, "hist: %llu records, %zu bins in %.3f s",
 			    (unsigned long long)fm_hist_records(h), fm_hist_nbins(h),

@@ -406,6 +406,7 @@ struct hacc {
 	struct hmap sparse; /* idx >= D */
 	struct hmap neg;    /* negative x, key = (uint64_t)bin_lo */
 	struct rate_out *ro;  /* when set: record x and rate of every record */
+	uint64_t zero_pkts;   /* records with 0 packets, skipped */
 };
 
 struct fm_hist {
@@ -505,6 +506,11 @@ void fm_hist_free(struct fm_hist *h)
 		return;
 	acc_release(&h->acc);
 	free(h);
+}
+
+uint64_t fm_hist_zero_packets(const struct fm_hist *h)
+{
+	return h->acc.zero_pkts;
 }
 
 uint64_t fm_hist_records(const struct fm_hist *h)
@@ -1632,9 +1638,9 @@ static int acc_general(const struct fm_hist *h, struct hacc *a,
 	return add_general(h, a, g, from, n, recno, err);
 }
 
-static int acc_add(const struct fm_hist *h, struct hacc *a,
-		   const struct fm_batch *bt, size_t from, size_t n,
-		   uint64_t recno, struct fm_error *err)
+static int acc_add_run(const struct fm_hist *h, struct hacc *a,
+		       const struct fm_batch *bt, size_t from, size_t n,
+		       uint64_t recno, struct fm_error *err)
 {
 	if (acc_basic(h, a)) {
 		const uint64_t *pk = (const uint64_t *)bt->col[FM_PACKETS] + from;
@@ -1652,18 +1658,82 @@ static int acc_add(const struct fm_hist *h, struct hacc *a,
 	return acc_general(h, a, &g, from, n, recno, err);
 }
 
+/*
+ * The first record at or after i (below end) whose packets are 0, or end;
+ * p is the packets column in type code `code` (integer codes only).
+ */
+static size_t next_zero(const void *p, char code, size_t i, size_t end)
+{
+#define NEXT_ZERO(T)                                          \
+	do {                                                  \
+		const T *v = p;                               \
+		for (; i < end; i++)                          \
+			if (v[i] == 0)                        \
+				return i;                     \
+		return end;                                   \
+	} while (0)
+	switch (fm_code_size(code)) {
+	case 1: NEXT_ZERO(uint8_t);
+	case 2: NEXT_ZERO(uint16_t);
+	case 4: NEXT_ZERO(uint32_t);
+	default: NEXT_ZERO(uint64_t);
+	}
+#undef NEXT_ZERO
+}
+
+/*
+ * Records with 0 packets are not binned (a flow has at least one packet;
+ * such records come from exporter faults, e.g. bidirectional IPFIX with
+ * only reverse traffic, and their size per packet is undefined): they are
+ * counted in a->zero_pkts and the runs between them are added.
+ */
+static int acc_add(const struct fm_hist *h, struct hacc *a,
+		   const struct fm_batch *bt, size_t from, size_t n,
+		   uint64_t recno, struct fm_error *err)
+{
+	const int64_t *pk = bt->col[FM_PACKETS];
+	size_t i = from, end = from + n;
+
+	while (i < end) {
+		size_t z = next_zero(pk, 'q', i, end);
+		if (z > i) {
+			int r = acc_add_run(h, a, bt, i, z - i, recno + (i - from), err);
+			if (r < 0)
+				return r;
+		}
+		if (z == end)
+			break;
+		a->zero_pkts++;
+		i = z + 1;
+	}
+	return 0;
+}
+
 /* A raw batch (binary sources) through the general loop. */
 static int acc_add_raw(const struct fm_hist *h, struct hacc *a,
 		       const struct fm_raw_batch *rb, uint64_t recno,
 		       struct fm_error *err)
 {
 	struct gsrc g;
+	size_t i = 0;
 
 	for (int c = 0; c < IN_N; c++) {
 		g.p[c] = rb->col[in_field[c]];
 		g.code[c] = rb->code[in_field[c]];
 	}
-	return acc_general(h, a, &g, 0, rb->n, recno, err);
+	while (i < rb->n) {
+		size_t z = next_zero(rb->col[FM_PACKETS], rb->code[FM_PACKETS], i, rb->n);
+		if (z > i) {
+			int r = acc_general(h, a, &g, i, z - i, recno + i, err);
+			if (r < 0)
+				return r;
+		}
+		if (z == rb->n)
+			break;
+		a->zero_pkts++;
+		i = z + 1;
+	}
+	return 0;
 }
 
 static int check_batch(const struct fm_hist *h, const struct fm_batch *b,
@@ -1711,6 +1781,7 @@ static int acc_merge(const struct fm_hist *h, struct hacc *dst,
 {
 	const int ncol = h->ncol;
 
+	dst->zero_pkts += src->zero_pkts;
 	/* the 64-bit rows straight into dst (src's 128-bit rows may be untouched) */
 	acc_touch(h, dst, src->lim);
 	if (src->small && src->small_used)

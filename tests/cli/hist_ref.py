@@ -134,6 +134,8 @@ def hist(path, xv, b, cols):
         for line in f:
             v = [int(t) for t in line.split(',')]
             first, first_ms, last, last_ms, packets, octets, aggs = v[14:21]
+            if packets == 0:
+                continue    # not a flow: hist skips it
             duration = 0 if packets == 1 else (last - first) * 1000 + last_ms - first_ms
             rate = 0 if duration == 0 else (8000 * octets) / duration
             x = {'length': packets, 'size': octets, 'duration': duration,

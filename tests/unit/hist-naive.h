@@ -105,18 +105,23 @@ static char *naive_hist(const struct rec *r, size_t n, enum fm_hist_x x,
 	struct fm_buf o = FM_BUF_INIT;
 
 	assert_non_null(recs);
+	size_t m = 0;    /* records binned: those with 0 packets are skipped */
 	for (size_t i = 0; i < n; i++) {
+		if (r[i].p == 0)
+			continue;
 		int64_t dur = r[i].p == 1 ? 0 :
 			(r[i].l - r[i].f) * 1000 + r[i].lm - r[i].fm;
 		double rate = naive_rate((uint64_t)r[i].o, dur);
 		i128 xv = x == FM_HIST_X_LENGTH ? (i128)(uint64_t)r[i].p :
 			  x == FM_HIST_X_SIZE ? (i128)(uint64_t)r[i].o :
 			  x == FM_HIST_X_DURATION ? (i128)dur : (i128)floor(rate);
-		naive_bin(xv, bexp >= 64 ? 0 : bexp, &recs[i].lo, &recs[i].hi);
-		recs[i].i = i;
-		recs[i].dur = dur;
-		recs[i].rate = rate;
+		naive_bin(xv, bexp >= 64 ? 0 : bexp, &recs[m].lo, &recs[m].hi);
+		recs[m].i = i;
+		recs[m].dur = dur;
+		recs[m].rate = rate;
+		m++;
 	}
+	n = m;
 	qsort(recs, n, sizeof(*recs), cmp_nrec);
 	fm_buf_addstr(&o, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum");
 	for (size_t c = 0; c < ncols; c++)
