@@ -49,7 +49,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: flowmodels COMMAND [OPTIONS] [ARGS]\n"
-		"       flowmodels --replay FILE\n"
+		"       flowmodels --replay [--allow-outside] FILE\n"
 		"       flowmodels [--demo] [--theme NAME] [--color=WHEN] [--charset SET]\n"
 		"                  (no command, on a terminal: the workbench)\n"
 		"       flowmodels --help | --version\n\n"
@@ -88,7 +88,7 @@ static int progress_to_stderr(void *p, uint64_t done, uint64_t total)
  * terminal; each command is printed with its result; the first error
  * stops the run with "FILE:LINE: message" and exit status 1.
  */
-static int replay_main(const char *file)
+static int replay_main(const char *file, unsigned flags)
 {
 	struct session *s = sess_new();
 	struct fm_error err = { 0 };
@@ -104,7 +104,7 @@ static int replay_main(const char *file)
 		prog.fn = progress_to_stderr;
 		prog.ctx = &bp;
 	}
-	r = sess_replay(s, file, stdout, stderr, &prog, &err);
+	r = sess_replay(s, file, flags, stdout, stderr, &prog, &err);
 	if (bp.shown)
 		fprintf(stderr, "\r\033[K");
 	fflush(stdout);
@@ -154,11 +154,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--replay")) {
-		if (argc != 3) {
-			fprintf(stderr, "flowmodels: usage: flowmodels --replay FILE\n");
+		int allow = argc == 4 && !strcmp(argv[2], "--allow-outside");
+		if (argc != 3 + allow) {
+			fprintf(stderr, "flowmodels: usage: flowmodels --replay "
+				"[--allow-outside] FILE\n");
 			return 2;
 		}
-		return replay_main(argv[2]);
+		return replay_main(argv[2 + allow],
+				   allow ? SESS_ALLOW_OUTSIDE : 0);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		if (FLOWMODELS_COMMIT[0])

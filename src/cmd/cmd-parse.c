@@ -216,6 +216,8 @@ void cmd_format_real(double d, char *buf, size_t size)
 	}
 }
 
+static int is_secret(const struct cmd_opt *o);
+
 /*
  * Add an option and its string value.  A value "as" is attached
  * (--name=as) so that it cannot read back as the `as NAME` clause.
@@ -244,8 +246,8 @@ static int opt_words(const struct cmd_opt *o, const struct cmd_value *v,
 		snprintf(flag, sizeof(flag), "-%c", o->short_name);
 	else
 		snprintf(flag, sizeof(flag), "--%s", o->long_name);
-	if (o->complete && (!strcmp(o->complete, "file") || !strcmp(o->complete, "dir")))
-		mark = CMD_W_PATH;
+	if (cmd_opt_is_path(o))
+		mark = CMD_W_PATH | (cmd_opt_is_output(o) ? CMD_W_OUTPUT : 0);
 	switch (o->type) {
 	case CMD_OPT_FLAG:
 		for (int k = 0; k < v->set && r == 0; k++)
@@ -278,18 +280,20 @@ int cmd_canonical(const struct cmd_entry *e, const struct cmd_args *a,
 		  const char *as_name, struct cmd_words *out)
 {
 	int dash_pos = 0, r;
+	unsigned char pos_mark = CMD_W_PATH |
+		(e->flags & CMD_F_WRITEPOS ? CMD_W_OUTPUT : 0);
 
 	for (size_t i = 0; i < a->npos; i++)
 		if (a->pos[i][0] == '-' && a->pos[i][1] != '\0')
 			dash_pos = 1;
 	r = cmd_words_add(out, e->name);
 	for (size_t i = 0; i < a->npos && r == 0 && !dash_pos; i++)
-		r = cmd_words_add_mark(out, a->pos[i], CMD_W_PATH);
+		r = cmd_words_add_mark(out, a->pos[i], pos_mark);
 	for (const struct cmd_opt *o = e->opts; o->long_name && r == 0; o++) {
 		const struct cmd_value *v = &a->v[o->id];
 		if (!v->set || o->id == OPT_HELP || o->id == OPT_QUIET)
 			continue;
-		if (o->complete && !strcmp(o->complete, "secret"))
+		if (is_secret(o) || cmd_opt_is_program(o))
 			continue;
 		/* an option listed twice under one id prints once */
 		int dup = 0;
@@ -302,7 +306,7 @@ int cmd_canonical(const struct cmd_entry *e, const struct cmd_args *a,
 	if (dash_pos && r == 0) {
 		r = cmd_words_add(out, "--");
 		for (size_t i = 0; i < a->npos && r == 0; i++)
-			r = cmd_words_add_mark(out, a->pos[i], CMD_W_PATH);
+			r = cmd_words_add_mark(out, a->pos[i], pos_mark);
 	}
 	if (as_name && r == 0) {
 		r = cmd_words_add(out, "as");

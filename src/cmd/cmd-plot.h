@@ -24,7 +24,8 @@ enum {
 	{ OPT_PLOT_TITLE, 0, "title", CMD_OPT_STR, "TEXT", \
 	  "a title above every figure (default: none for plot, the day for series-plot)", NULL }, \
 	{ OPT_PLOT_GNUPLOT, 0, "gnuplot", CMD_OPT_STR, "PROG", \
-	  "the gnuplot program (default: $FLOWMODELS_GNUPLOT, else gnuplot on PATH)", "file" }
+	  "the gnuplot program (default: $FLOWMODELS_GNUPLOT, else gnuplot on PATH); " \
+	  "one-shot command lines only, never in a session", "program" }
 
 /* Fill o from the shared options (defaults for the others). */
 int cmd_plot_get_opts(const struct cmd_args *a, struct fm_plot_opts *o,

@@ -3,7 +3,11 @@
  */
 #include "session.h"
 
+enum { OPT_ALLOW_OUTSIDE = OPT_COMMON_END };
+
 static const struct cmd_opt replay_opts[] = {
+	{ OPT_ALLOW_OUTSIDE, 0, "allow-outside", CMD_OPT_FLAG, NULL,
+	  "let the file's commands write outside its directory tree", NULL },
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
 };
@@ -14,8 +18,9 @@ static int replay_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (sess_need(ctx))
 		return 1;
-	if (sess_replay(ctx->session, a->pos[0], ctx->out, ctx->err,
-			&ctx->progress, &err) < 0)
+	if (sess_replay(ctx->session, a->pos[0],
+			a->v[OPT_ALLOW_OUTSIDE].set ? SESS_ALLOW_OUTSIDE : 0,
+			ctx->out, ctx->err, &ctx->progress, &err) < 0)
 		return cmd_fail(ctx, &err);
 	return 0;
 }
@@ -24,13 +29,17 @@ const struct cmd_entry cmd_replay_entry = {
 	.name = "replay",
 	.alias = "source",
 	.summary = "run the commands of a session file",
-	.usage = "FILE",
+	.usage = "[--allow-outside] FILE",
 	.description =
 		"Runs every command of FILE in order, as if typed, with relative paths\n"
 		"taken relative to FILE's directory.  Each command is recorded itself\n"
 		"(the replay line is not), so saving afterwards gives one flat file.\n"
 		"Stops at the first error, reported as FILE:LINE: message; the objects\n"
-		"made before it stay.",
+		"made before it stay.  A session file is data: its commands write only\n"
+		"inside FILE's directory tree (an absolute output path, or one that\n"
+		"leads out with .. or a symlink, is refused with FILE:LINE) unless\n"
+		"--allow-outside is given, and it never runs a program (plot\n"
+		"--gnuplot is refused in sessions).",
 	.opts = replay_opts,
 	.min_pos = 1,
 	.max_pos = 1,

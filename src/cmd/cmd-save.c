@@ -32,7 +32,7 @@ static int save_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		fm_error_set(&err, FM_ENOMEM, "out of memory");
 		return cmd_fail(ctx, &err);
 	}
-	r = sess_save(ctx->session, path, &err);
+	r = sess_save(ctx->session, path, &ctx->log, &err);
 	if (r == 0 && !ctx->quiet)
 		fprintf(ctx->out, "saved %zu commands to %s\n",
 			sess_record_count(ctx->session), path);
@@ -51,10 +51,12 @@ const struct cmd_entry cmd_save_entry = {
 		"the program version and date.  Paths are written relative to FILE\n"
 		"where possible; seeds are recorded; keys never are.  Without FILE,\n"
 		"saves to the file last saved or replayed.  The file appears complete\n"
-		"or not at all.",
+		"or not at all.  A command whose output lies outside FILE's directory\n"
+		"tree gets a warning: replaying the file will need --allow-outside.",
 	.opts = save_opts,
 	.min_pos = 0,
 	.max_pos = 1,
 	.exec = save_exec,
-	.flags = CMD_F_SESSION | CMD_F_PATHPOS | CMD_F_NORECORD,
+	.flags = CMD_F_SESSION | CMD_F_PATHPOS | CMD_F_WRITEPOS |
+		 CMD_F_NORECORD,
 };

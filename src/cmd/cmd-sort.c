@@ -26,7 +26,7 @@ static const struct cmd_opt sort_opts[] = {
 	{ OPT_REVERSE, 0, "reverse", CMD_OPT_FLAG, NULL,
 	  "reverse the whole resulting order (descending)", NULL },
 	{ OPT_INDEX, 'I', "index-file", CMD_OPT_STR, "INDEX",
-	  "save the permutation as INDEX.{B,H,I,Q}, or reuse it when it exists", "file" },
+	  "save the permutation as INDEX.{B,H,I,Q}, or reuse it when it exists", "output" },
 	{ OPT_THREADS, 0, "threads", CMD_OPT_INT, "N",
 	  "threads sorting and writing the permuted arrays (default: all CPUs, at most 4; one for small inputs)", NULL },
 	CMD_OPTS_CUT,

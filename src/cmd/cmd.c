@@ -44,6 +44,27 @@ const struct cmd_entry *cmd_find(const char *name, struct fm_error *err)
 	return NULL;
 }
 
+static int hint_is(const struct cmd_opt *o, const char *hint)
+{
+	return o->complete && !strcmp(o->complete, hint);
+}
+
+int cmd_opt_is_path(const struct cmd_opt *o)
+{
+	return hint_is(o, "file") || hint_is(o, "dir") ||
+	       hint_is(o, "output") || hint_is(o, "program");
+}
+
+int cmd_opt_is_output(const struct cmd_opt *o)
+{
+	return hint_is(o, "output");
+}
+
+int cmd_opt_is_program(const struct cmd_opt *o)
+{
+	return hint_is(o, "program");
+}
+
 const struct cmd_opt *cmd_opt_long(const struct cmd_entry *e,
 				   const char *name, size_t len)
 {

@@ -52,7 +52,11 @@ struct cmd_opt {
 	const char *metavar;       /* "N", "FILE", ... */
 	const char *help;          /* one line; "(default: ...)" included */
 	const char *complete;      /* completion hint: "file", "dir", "field",
-				    * "format", or "a|b|c" choices; NULL */
+				    * "format", or "a|b|c" choices; NULL.
+				    * Hints that also say what the value is:
+				    * "output" a path the command writes,
+				    * "program" a program it runs (refused
+				    * in sessions), "secret" never recorded */
 };
 
 #define CMD_MAX_OPTS 48
@@ -86,7 +90,7 @@ enum {
 	  "split (the reverse direction as a record of its own; directions with 0 packets " \
 	  "dropped) (default: forward)", "forward|split" }
 #define CMD_OPT_OUTPUT(help) \
-	{ OPT_OUTPUT, 'O', "output", CMD_OPT_STR, "PATH", help, "file" }
+	{ OPT_OUTPUT, 'O', "output", CMD_OPT_STR, "PATH", help, "output" }
 /* The cutting counters of SPEC 3 and the filter (SPEC 4), for the tools
  * reading records through cmd_scan_open. */
 #define CMD_OPTS_CUT CMD_OPTS_COUNTERS, CMD_OPT_FILTER
@@ -147,6 +151,7 @@ enum {
 	CMD_F_SESSION = 1,         /* works only inside a session */
 	CMD_F_NORECORD = 2,        /* never recorded (list, info, save...) */
 	CMD_F_PATHPOS = 4,         /* positionals are paths, never objects */
+	CMD_F_WRITEPOS = 8,        /* ... that the command writes (save) */
 };
 
 /* The command table, NULL-terminated, in the order help lists it. */
@@ -167,6 +172,11 @@ const struct cmd_entry *cmd_find(const char *name, struct fm_error *err);
 int cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 	      struct cmd_args *args, struct fm_error *err);
 void cmd_args_release(struct cmd_args *args);
+/* Whether o's value is a path (hint "file", "dir", "output", "program"),
+ * a path the command writes ("output"), a program it runs ("program"). */
+int cmd_opt_is_path(const struct cmd_opt *o);
+int cmd_opt_is_output(const struct cmd_opt *o);
+int cmd_opt_is_program(const struct cmd_opt *o);
 /* The option of e called --name (its first len characters), or NULL. */
 const struct cmd_opt *cmd_opt_long(const struct cmd_entry *e,
 				   const char *name, size_t len);
@@ -349,7 +359,10 @@ struct cmd_words {
 	size_t n, cap;
 };
 #define CMD_WORDS_INIT { NULL, NULL, 0, 0 }
-enum { CMD_W_PATH = 1 };       /* the word is a file or directory path */
+enum {
+	CMD_W_PATH = 1,            /* the word is a file or directory path */
+	CMD_W_OUTPUT = 2,          /* ... that the command writes */
+};
 int cmd_words_add(struct cmd_words *w, const char *s);
 int cmd_words_add_mark(struct cmd_words *w, const char *s, unsigned char mark);
 void cmd_words_release(struct cmd_words *w);
@@ -373,8 +386,9 @@ int cmd_valid_name(const char *name);
  * The canonical words of a parsed command: name, positionals, options in
  * table order (short form when there is one; integers and reals printed
  * canonically; --help, --quiet and options whose completion hint is
- * "secret" left out), then `as NAME` when given.  Positionals and values
- * of options hinted "file" or "dir" are marked CMD_W_PATH.
+ * "secret" or "program" left out), then `as NAME` when given.
+ * Positionals and values of path options are marked CMD_W_PATH, values of
+ * output options also CMD_W_OUTPUT.
  */
 int cmd_canonical(const struct cmd_entry *e, const struct cmd_args *a,
 		  const char *as_name, struct cmd_words *out);

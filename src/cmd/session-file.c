@@ -19,7 +19,24 @@
 
 #include "fm-version.h"   /* FLOWMODELS_VERSION, generated */
 
-int sess_save(struct session *s, const char *path, struct fm_error *err)
+/* Warn about the outputs of record i outside dir (the file's directory). */
+static void warn_outside(const struct record *rc, size_t i, const char *dir,
+			 const struct fm_log *log)
+{
+	char *root = realpath(dir, NULL);
+
+	for (size_t k = 0; root && k < rc->words.n; k++)
+		if ((rc->words.mark[k] & CMD_W_OUTPUT) &&
+		    rc->words.v[k][0] == '/' &&
+		    !sess_path_inside(rc->words.v[k], root))
+			fm_warn(log, "command %zu (%s) writes %s, outside %s: replaying "
+				"the file will need --allow-outside", i + 1,
+				rc->words.v[0], rc->words.v[k], root);
+	free(root);
+}
+
+int sess_save(struct session *s, const char *path, const struct fm_log *log,
+	      struct fm_error *err)
 {
 	char *abs = sess_abspath(NULL, path), *dir, *slash, *tmp = NULL;
 	struct fm_buf b = FM_BUF_INIT;
@@ -49,6 +66,7 @@ int sess_save(struct session *s, const char *path, struct fm_error *err)
 		const struct record *rc = &s->rec[i];
 		if (rc->comment)
 			fm_buf_printf(&b, "# %s\n", rc->comment);
+		warn_outside(rc, i, dir, log);
 		for (size_t k = 0; k < rc->words.n; k++) {
 			const char *w = rc->words.v[k];
 			if (k)
@@ -163,21 +181,30 @@ static void echo_line(FILE *out, const char *line)
 	fflush(out);
 }
 
-int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
-		const struct fm_progress *progress, struct fm_error *err)
+int sess_replay_restricted(void)
 {
-	char *abs, *dir, *old_base;
+	return replay_root != NULL;
+}
+
+int sess_replay(struct session *s, const char *path, unsigned flags,
+		FILE *out, FILE *errf, const struct fm_progress *progress,
+		struct fm_error *err)
+{
+	char *abs, *dir, *old_base, *root = NULL;
 	FILE *f;
-	char *line = malloc(FM_LINE_MAX + 1);
+	char *line;
 	size_t len = 0;
 	int lineno = 0, r = 0;
 
-	if (!line)
-		return OOM(err);
-	if (replay_depth >= 8) {
-		free(line);
+	if (replay_depth >= 8)
 		return fm_error_set(err, FM_EINVAL, "%s: session files nested too deep", path);
-	}
+	if (replay_root && (flags & SESS_ALLOW_OUTSIDE))
+		return fm_error_set(err, FM_EINVAL,
+				    "%s: --allow-outside inside a replayed file: only the "
+				    "replay the user starts can allow outputs outside its tree",
+				    path);
+	if (!(line = malloc(FM_LINE_MAX + 1)))
+		return OOM(err);
 	if (!strcmp(path, "-")) {
 		/* standard input: paths relative to the working directory */
 		char cwd[PATH_MAX];
@@ -210,10 +237,15 @@ int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
 	if (!dir[0])
 		strcpy(dir, "/");
 run:
+	/* the outermost restricted replay fixes the tree outputs stay in */
+	if (replay_depth == 0 && !(flags & SESS_ALLOW_OUTSIDE) &&
+	    !(replay_root = root = realpath(dir, NULL)))
+		r = fm_error_set(err, FM_EIO, "%s: %s", dir, strerror(errno));
 	old_base = replay_dir;
 	replay_dir = dir;
 	replay_depth++;
-	while ((r = read_line(f, line, &len, path, lineno + 1, err)) > 0) {
+	while (r == 0 &&
+	       (r = read_line(f, line, &len, path, lineno + 1, err)) > 0) {
 		struct fm_error e = { 0 };
 		const char *p = line;
 
@@ -245,6 +277,10 @@ run:
 	free(line);
 	if (f != stdin)
 		fclose(f);
+	if (root) {
+		replay_root = NULL;
+		free(root);
+	}
 	replay_depth--;
 	replay_dir = old_base;
 	free(dir);

@@ -52,6 +52,26 @@ struct session {
  */
 extern _Thread_local char *replay_dir;
 extern _Thread_local int replay_depth;
+/*
+ * The directory tree (symlinks resolved) a replay on this thread may
+ * write into, NULL when unrestricted (no replay, or --allow-outside).
+ * Set by the outermost replay; nested replays keep it.
+ */
+extern _Thread_local char *replay_root;
+
+/*
+ * Whether path (absolute) lies inside root (absolute, symlinks resolved)
+ * once the symlinks of its existing part are resolved; a ".." in its
+ * part that does not exist yet counts as outside.
+ */
+int sess_path_inside(const char *path, const char *root);
+/*
+ * In a restricted replay, refuse a path the command writes (typed as in
+ * the file) that is absolute or leads outside replay_root: FM_EINVAL
+ * "WHAT PATH: writes outside the session file's directory ...".
+ */
+int sess_check_output(const char *what, const char *typed,
+		      struct fm_error *err);
 
 struct override {
 	int id;

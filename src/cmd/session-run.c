@@ -7,6 +7,7 @@
  * adds them under the session lock, which is the only moment a running
  * command changes the session.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -64,7 +65,7 @@ static const struct cmd_opt *entry_opt(const struct cmd_entry *e, int id)
 
 static int is_path_opt(const struct cmd_opt *o)
 {
-	return o->complete && (!strcmp(o->complete, "file") || !strcmp(o->complete, "dir")) &&
+	return cmd_opt_is_path(o) &&
 	       (o->type == CMD_OPT_STR || o->type == CMD_OPT_LIST);
 }
 
@@ -125,6 +126,8 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 			continue;
 		if (!(e->flags & CMD_F_PATHPOS))
 			o = sess_find(s, p);
+		if ((e->flags & CMD_F_WRITEPOS) && sess_check_output("file", p, err) < 0)
+			return FM_EINVAL;
 		if (!o) {
 			char *abs;
 			struct stat st;
@@ -215,8 +218,13 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 			continue;
 		if (o->type == CMD_OPT_STR) {
 			const char *orig = run->typed.v[o->id].s;
+			char flag[80];
 			if (!strcmp(orig, "-"))
 				continue;
+			snprintf(flag, sizeof(flag), "--%s", o->long_name);
+			if (cmd_opt_is_output(o) &&
+			    sess_check_output(flag, orig, err) < 0)
+				return FM_EINVAL;
 			rv->s = pool_add(run, resolve_path(s, orig));
 			cv->s = pool_add(run, sess_abspath(s, orig));
 			if (!rv->s || !cv->s)
@@ -274,6 +282,32 @@ void sess_run_free(struct cmd_run *run)
 	free(run);
 }
 
+/*
+ * A session never runs a program a command line names (plot --gnuplot):
+ * session files are data, and a shared one must not be able to start an
+ * executable shipped beside it.  The environment names the program.
+ */
+static int refuse_programs(struct cmd_run *run, struct fm_error *err)
+{
+	for (const struct cmd_opt *o = run->e->opts; o->long_name; o++) {
+		char env[64];
+		size_t k;
+		if (!cmd_opt_is_program(o) || !run->typed.v[o->id].set)
+			continue;
+		for (k = 0; o->long_name[k] && k < sizeof(env) - 1; k++)
+			env[k] = (char)toupper((unsigned char)o->long_name[k]);
+		env[k] = '\0';
+		return fm_error_set(err, FM_EINVAL,
+				    "%s: --%s names a program to run, which a session "
+				    "(typed, saved or replayed) never does; set "
+				    "FLOWMODELS_%s instead, or use the one-shot command "
+				    "(flowmodels %s ...)",
+				    run->e->name, o->long_name, env,
+				    run->e->name);
+	}
+	return 0;
+}
+
 int sess_prepare(struct session *s, const char *line, struct cmd_run **out,
 		 struct fm_error *err)
 {
@@ -303,6 +337,8 @@ int sess_prepare(struct session *s, const char *line, struct cmd_run **out,
 		if (r < 0)
 			fm_error_prefix(err, "%s", run->e->name);
 	}
+	if (r == 0)
+		r = refuse_programs(run, err);
 	if (r == 0 && !run->typed.v[OPT_HELP].set) {
 		sess_lock(s);
 		r = resolve(run, err);

@@ -12,10 +12,11 @@
  * is the only moment a running command changes the session.
  *
  * Paths: a command's path arguments (positionals that are not objects,
- * values of options whose completion hint is "file" or "dir") are made
- * absolute for the record, and resolved against the session file's
- * directory while a file is replayed; sess_save writes them relative to
- * the file.
+ * values of options whose completion hint says path: cmd_opt_is_path)
+ * are made absolute for the record, and resolved against the session
+ * file's directory while a file is replayed; sess_save writes them
+ * relative to the file.  A restricted replay refuses outputs outside the
+ * file's directory tree (sess_check_output).
  */
 #include <errno.h>
 #include <ftw.h>
@@ -51,6 +52,7 @@ _Static_assert(NSETTINGS == sizeof(settings) / sizeof(settings[0]),
  */
 _Thread_local char *replay_dir;
 _Thread_local int replay_depth;
+_Thread_local char *replay_root;
 
 static int rm_entry(const char *path, const struct stat *st, int flag,
 		    struct FTW *ftw)
@@ -370,6 +372,60 @@ char *resolve_path(const struct session *s, const char *p)
 	if (!strcmp(p, "-") || !replay_dir || p[0] == '/')
 		return strdup(p);
 	return sess_abspath(s, p);
+}
+
+/* ---- where a replayed file may write ---- */
+
+int sess_path_inside(const char *path, const char *root)
+{
+	char *p = strdup(path), *real = NULL, *slash;
+	int inside = 0, unsure = 0;
+	struct stat st;
+	size_t n;
+
+	if (!p)
+		return 0;
+	/* the longest prefix that exists, its symlinks resolved; nothing
+	 * below it exists yet, so only a ".." there, or a dangling symlink
+	 * (written through later), could lead elsewhere */
+	while (!(real = realpath(p, NULL))) {
+		if ((errno != ENOENT && errno != ENOTDIR) ||
+		    !(slash = strrchr(p, '/')) || slash == p)
+			break;
+		if (!strcmp(slash + 1, "..") ||
+		    (lstat(p, &st) == 0 && S_ISLNK(st.st_mode)))
+			unsure = 1;
+		*slash = '\0';
+	}
+	n = strlen(root);
+	if (real && !unsure)
+		inside = !strcmp(root, "/") ||
+			 (!strncmp(real, root, n) &&
+			  (real[n] == '/' || real[n] == '\0'));
+	free(real);
+	free(p);
+	return inside;
+}
+
+int sess_check_output(const char *what, const char *typed, struct fm_error *err)
+{
+	struct fm_buf b = FM_BUF_INIT;
+	int inside;
+
+	if (!replay_root || !strcmp(typed, "-"))
+		return 0;
+	if (typed[0] != '/') {
+		fm_buf_printf(&b, "%s/%s", replay_dir, typed);
+		inside = b.buf && sess_path_inside(fm_buf_str(&b), replay_root);
+		fm_buf_release(&b);
+		if (inside)
+			return 0;
+	}
+	return fm_error_set(err, FM_EINVAL,
+			    "%s %s: writes outside the session file's directory %s%s; "
+			    "replay with --allow-outside to allow it",
+			    what, typed, replay_root,
+			    typed[0] == '/' ? " (an absolute path)" : "");
 }
 
 /* ---- references ---- */

@@ -139,15 +139,31 @@ void sess_run_free(struct cmd_run *run);
 int sess_exec(struct session *s, const char *line, FILE *out, FILE *errf,
 	      const struct fm_progress *progress, struct fm_error *err);
 
+/* sess_replay flags */
+enum {
+	SESS_ALLOW_OUTSIDE = 1,    /* outputs may leave the file's tree */
+};
 /*
  * Run a session file: every line in order, each echoed as "> line" on out
  * when the echo setting is on; relative paths are relative to the file.
- * Stops at the first error, which reads "FILE:LINE: message".
+ * Stops at the first error, which reads "FILE:LINE: message".  The paths
+ * its commands write must lie inside the file's directory tree (symlinks
+ * resolved; for "-" the working directory) unless flags has
+ * SESS_ALLOW_OUTSIDE; a nested replay keeps the outer restriction (its
+ * flags cannot lift it: FM_EINVAL).
  */
-int sess_replay(struct session *s, const char *path, FILE *out, FILE *errf,
-		const struct fm_progress *progress, struct fm_error *err);
-/* Write the session file (see docs/session-files.md). */
-int sess_save(struct session *s, const char *path, struct fm_error *err);
+int sess_replay(struct session *s, const char *path, unsigned flags,
+		FILE *out, FILE *errf, const struct fm_progress *progress,
+		struct fm_error *err);
+/* Whether a replay with the restriction runs on this thread. */
+int sess_replay_restricted(void);
+/*
+ * Write the session file (see docs/session-files.md).  For every output
+ * of a recorded command outside the file's directory tree, a warning on
+ * log that replaying the file will need --allow-outside.
+ */
+int sess_save(struct session *s, const char *path, const struct fm_log *log,
+	      struct fm_error *err);
 
 /* ---- helpers used by the session commands ---- */
 

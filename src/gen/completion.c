@@ -23,6 +23,8 @@ static void value_kind(FILE *f, const struct cmd_opt *o)
 	else if (!strcmp(o->complete, "file") || !strcmp(o->complete, "dir") ||
 		 !strcmp(o->complete, "field"))
 		fputs(o->complete, f);
+	else if (cmd_opt_is_path(o))    /* "output", "program" */
+		fputs("file", f);
 	else if (strchr(o->complete, '|')) {
 		fputs("'choices:", f);
 		for (const char *p = o->complete; *p; p++)

@@ -269,7 +269,7 @@ static char **complete(const char *text, int start, int end)
 	prev = find_opt(e, words[nwords - 1]);
 	if (prev && prev->type != CMD_OPT_FLAG) {
 		const char *hint = prev->complete;
-		if (!hint || !strcmp(hint, "file") || !strcmp(hint, "dir")) {
+		if (!hint || cmd_opt_is_path(prev)) {
 			rl_attempted_completion_over = 0;   /* file names */
 		} else if (!strcmp(hint, "field")) {
 			for (int f = 0; f < FM_NFIELDS; f++)

@@ -58,6 +58,6 @@ grep -qx 's: dataset, 200 records, .*' out.txt || fail "stdin session: $(cat out
 # session commands are refused one-shot, help works
 "$FLOWMODELS" load flows.csv 2> err.txt; [ $? -eq 2 ] || fail "one-shot load"
 grep -q "works inside a session" err.txt || fail "one-shot message"
-"$FLOWMODELS" help replay | grep -q '^usage: flowmodels replay FILE' || fail "help replay"
-"$FLOWMODELS" --help | grep -q -- '--replay FILE' || fail "--help lacks --replay"
+"$FLOWMODELS" help replay | grep -q '^usage: flowmodels replay \[--allow-outside\] FILE' || fail "help replay"
+"$FLOWMODELS" --help | grep -q -- '--replay \[--allow-outside\] FILE' || fail "--help lacks --replay"
 echo ok

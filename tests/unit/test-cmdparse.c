@@ -173,10 +173,12 @@ static char *canon(const char *line)
 	assert_int_equal(cmd_parse(e, (int)w.n - 1, w.v + 1, &a, &err), 0);
 	assert_int_equal(cmd_canonical(e, &a, name, &out), 0);
 	cmd_join(&out, &b);
-	/* positionals and -O values are marked as paths, the rest not */
+	/* positionals and -O values are marked as paths (-O values as
+	 * outputs too), the rest not */
 	for (size_t i = 0; i < out.n && strcmp(out.v[i], "--"); i++)
 		if (!strcmp(out.v[i], "-O"))
-			assert_int_equal(out.mark[i + 1], CMD_W_PATH);
+			assert_int_equal(out.mark[i + 1],
+					 CMD_W_PATH | CMD_W_OUTPUT);
 		else if (out.v[i][0] == '-' && out.v[i][1])
 			assert_int_equal(out.mark[i], 0);
 	cmd_args_release(&a);

@@ -540,7 +540,9 @@ static void test_save_replay(void **state)
 	/* replay from another working directory, in a new session */
 	s2 = sess_new();
 	assert_int_equal(chdir("/"), 0);
-	assert_int_equal(sess_replay(s2, tu_path("proj/sessions/s.fms"), null, null,
+	/* its outputs lie in proj/, beside the file's directory */
+	assert_int_equal(sess_replay(s2, tu_path("proj/sessions/s.fms"),
+				     SESS_ALLOW_OUTSIDE, null, null,
 				     NULL, &err), 0);
 	assert_string_equal(sess_file(s2), tu_path("proj/sessions/s.fms"));
 	snap2 = snapshot(s2);
@@ -560,7 +562,7 @@ static void test_save_replay(void **state)
 	tu_write_file(tu_path("proj/bad.fms"), "# c\n\nload ../flows.csv as x\n  drop nosuch\nlist\n");
 	sess_free(s2);
 	s2 = sess_new();
-	assert_true(sess_replay(s2, tu_path("proj/bad.fms"), null, null, NULL, &err) < 0);
+	assert_true(sess_replay(s2, tu_path("proj/bad.fms"), 0, null, null, NULL, &err) < 0);
 	snprintf(line, sizeof(line), "%s:4: drop: unknown object 'nosuch' (objects: x)",
 		 tu_path("proj/bad.fms"));
 	assert_string_equal(err.msg, line);
@@ -569,12 +571,12 @@ static void test_save_replay(void **state)
 	sess_unlock(s2);
 	/* quit stops a replay */
 	tu_write_file(tu_path("proj/quit.fms"), "quit\nbogus\n");
-	assert_int_equal(sess_replay(s2, tu_path("proj/quit.fms"), null, null, NULL, &err), 0);
+	assert_int_equal(sess_replay(s2, tu_path("proj/quit.fms"), 0, null, null, NULL, &err), 0);
 	/* a file replaying itself stops at a depth limit */
 	tu_write_file(tu_path("proj/self.fms"), "replay self.fms\n");
 	sess_free(s2);
 	s2 = sess_new();
-	assert_true(sess_replay(s2, tu_path("proj/self.fms"), null, null, NULL, &err) < 0);
+	assert_true(sess_replay(s2, tu_path("proj/self.fms"), 0, null, null, NULL, &err) < 0);
 	assert_non_null(strstr(err.msg, "nested too deep"));
 	free(b1);
 	free(b2);
