@@ -16,6 +16,7 @@ extern const struct cmd_entry cmd_sort_entry;
 extern const struct cmd_entry cmd_anonymize_entry;
 extern const struct cmd_entry cmd_hist_entry;
 extern const struct cmd_entry cmd_series_entry;
+extern const struct cmd_entry cmd_top_entry;
 extern const struct cmd_entry cmd_summary_entry;
 extern const struct cmd_entry cmd_fit_entry;
 extern const struct cmd_entry cmd_generate_entry;
@@ -46,6 +47,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_anonymize_entry,
 	&cmd_hist_entry,
 	&cmd_series_entry,
+	&cmd_top_entry,
 	&cmd_summary_entry,
 	&cmd_fit_entry,
 	&cmd_generate_entry,
