@@ -102,6 +102,15 @@ int fm_top_by_parse(const char *name)
 	return -1;
 }
 
+/* The slot where the search for key words kw starts. */
+static size_t home(const int64_t *kw, int width, size_t cap)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u;
+	for (int w = 0; w < width; w++)
+		h = (h ^ (uint64_t)kw[w]) * 0xff51afd7ed558ccdu;
+	return (size_t)(h ^ h >> 29) & (cap - 1);
+}
+
 static int grow(struct fm_top *t, size_t cap)
 {
 	int64_t *keys = malloc(cap * (size_t)t->width * sizeof(*keys));
@@ -118,10 +127,7 @@ static int grow(struct fm_top *t, size_t cap)
 		if (!t->full[i])
 			continue;
 		const int64_t *kw = t->keys + i * (size_t)t->width;
-		uint64_t h = 0x9e3779b97f4a7c15u;
-		for (int w = 0; w < t->width; w++)
-			h = (h ^ (uint64_t)kw[w]) * 0xff51afd7ed558ccdu;
-		size_t j = (size_t)(h ^ h >> 29) & (cap - 1);
+		size_t j = home(kw, t->width, cap);
 		while (full[j])
 			j = (j + 1) & (cap - 1);
 		full[j] = 1;
@@ -172,12 +178,8 @@ void fm_top_free(struct fm_top *t)
 static int add_key(struct fm_top *t, const int64_t *kw, uint64_t packets,
 		   uint64_t octets)
 {
-	uint64_t h = 0x9e3779b97f4a7c15u;
-	size_t j;
+	size_t j = home(kw, t->width, t->cap);
 
-	for (int w = 0; w < t->width; w++)
-		h = (h ^ (uint64_t)kw[w]) * 0xff51afd7ed558ccdu;
-	j = (size_t)(h ^ h >> 29) & (t->cap - 1);
 	while (t->full[j] &&
 	       memcmp(t->keys + j * (size_t)t->width, kw, (size_t)t->width * 8))
 		j = (j + 1) & (t->cap - 1);
