@@ -33,12 +33,12 @@ head -1 "$T/text" | grep -q "^top 10 of 10 groups by flows; totals: 500 flows" |
 grep -q "^10.0.0.0 *tcp " "$T/text" || fail "text rows: $(cat "$T/text")"
 # in a session: a dataset and a view
 cat > "$T/s.fms" <<EOS
-convert -i csv_flow -o binary -O $T/d $T/in.csv as d
+convert -i csv_flow -o binary -O d in.csv as d
 filter d prot == udp as u
-top dp -n 0 --format csv d -O $T/top-d.csv
-top dp -n 0 --format csv u -O $T/top-u.csv
+top dp -n 0 --format csv d -O top-d.csv
+top dp -n 0 --format csv u -O top-u.csv
 EOS
-"$FLOWMODELS" --replay "$T/s.fms" > /dev/null || fail "session replay"
+(cd "$T" && "$FLOWMODELS" --replay s.fms > /dev/null) || fail "session replay"
 diff "$T/want" "$T/top-d.csv" || fail "session top on a dataset"
 awk -F, 'NR > 1 { s += $2 } END { exit s != 167 }' "$T/top-u.csv" || fail "session top on a view: $(cat "$T/top-u.csv")"
 echo ok
