@@ -9,7 +9,9 @@
 #include <jansson.h>
 
 #include "flowmodels/summary.h"
+#include "flowmodels/gof.h"
 #include "cmd-quality.h"
+#include "objtypes.h"
 
 const enum fm_hcol q_ycols[3] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS,
 				  FM_HCOL_OCTETS };
@@ -145,4 +147,28 @@ void q_add_total(struct fm_buf *b, const struct fm_histogram *h,
 		t /= 10;
 	} while (t);
 	fm_buf_addstr(b, d + i);
+}
+
+void q_mixset_gof_info(const struct cmd_mixset *set,
+		       const struct fm_histogram *h, const char *hname,
+		       const char *xkind, struct fm_buf *out)
+{
+	enum fm_mix_x xk;
+
+	if (xkind && strcmp(xkind, "size") == 0)
+		xk = FM_MIX_X_SIZE;
+	else if (!xkind || !*xkind || strcmp(xkind, "length") == 0)
+		xk = h->n && h->bin_lo[0] == 64 ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH;
+	else
+		return;
+	for (int i = 0; i < 3; i++) {
+		struct fm_gof g;
+		if (!set->have[i] || !fm_histogram_has(h, q_ycols[i]) ||
+		    fm_gof_histogram(&set->mix[i], xk, h, q_ycols[i], &g, NULL) < 0)
+			continue;
+		fm_buf_printf(out, "  gof %s: %s: ks %.6g, ad %.6g, chi2 %.6g (df %ld, "
+			      "p %.3g), BIC %.10g, tail 0.999 %+.3g, 0.9999 %+.3g\n",
+			      hname, fm_hcol_name(q_ycols[i]), g.ks, g.ad, g.chi2,
+			      g.chi2_df, g.chi2_p, g.bic, g.tail[2], g.tail[3]);
+	}
 }

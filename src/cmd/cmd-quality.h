@@ -61,4 +61,14 @@ int cmd_fit_mode_text(struct fm_buf *bp, const char *in_file, const char *x,
 const char *cmd_fit_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
 			  const struct fm_histogram *h);
 
+/*
+ * For `info` of a mixture set made from a histogram object: a line per
+ * y the set has, "  gof h1:   flows ks ..., ad ..., chi2 p ..., tail ...",
+ * computed against that histogram (x: "length" / "size"; others skip).
+ */
+struct cmd_mixset;
+void q_mixset_gof_info(const struct cmd_mixset *set,
+		       const struct fm_histogram *h, const char *hname,
+		       const char *xkind, struct fm_buf *out);
+
 #endif

@@ -29,6 +29,8 @@
 #include <unistd.h>
 
 #include "flowmodels/cut.h"
+#include "cmd-quality.h"
+#include "objtypes.h"
 #include "session-int.h"
 
 struct setting_def {
@@ -269,6 +271,10 @@ void sess_obj_info(const struct sess_obj *o, struct fm_buf *out)
 			      o->filter);
 	if (o->kind == SESS_TYPED && o->type->info)
 		o->type->info(o->data, out);
+	if (o->kind == SESS_TYPED && o->type == &cmd_mixture_type && o->origin &&
+	    o->origin->kind == SESS_TYPED && o->origin->type == &cmd_histogram_type)
+		q_mixset_gof_info(o->data, o->origin->data, o->origin->name,
+				  o->xkind[0] ? o->xkind : o->origin->xkind, out);
 	fm_buf_printf(out, "  formats:  %s\n", sess_obj_formats(o));
 }
 

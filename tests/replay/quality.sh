@@ -21,6 +21,7 @@ gof h m --format json
 compare d1 d2 --format json -y flows
 select h --grid U=0..1,L=1..2 -i 30 -O sel as best
 gof h best -y flows --format json
+info m
 X
 "$FLOWMODELS" --replay s.fms > out.txt 2> err.txt || { cat err.txt; fail "replay"; }
 grep -q '^best: mixture, flows: 3 components' out.txt || fail "select's object: $(grep '^best' out.txt)"
@@ -34,6 +35,9 @@ awk '/^> compare d1 d2/ { on = 1; next } /^> / { on = 0 } on' out.txt > got-cmp.
 cmp got-cmp.json want-cmp.json || fail "compare of datasets: $(cat got-cmp.json)"
 [ -s sel/ranking.csv ] && [ -s sel/flows.json ] || fail "select's files"
 grep -q '"flows": {"n": 20000, "k": 6,' out.txt || fail "gof of the winner"
+# info of a mixture made from a histogram: its gof against it
+ks=$(python3 -c 'import json,sys; print("%.6g" % json.load(open(sys.argv[1]))["flows"]["ks"])' want-gof.json)
+grep -q "^  gof h: flows: ks $ks, ad " out.txt || fail "info m: $(grep 'gof h' out.txt)"
 grep -q '^gof: m against h (length data' err.txt || fail "summary names the objects: $(grep '^gof' err.txt)"
 # errors name the objects
 printf 'load h1.csv as h\nfit h -U 1 -L 2 -i 5 as m\ngof h m -y octets\n' > e.fms
