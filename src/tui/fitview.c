@@ -15,6 +15,7 @@
  * before drawing it.
  */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "flowmodels/fit.h"
+#include "flowmodels/gof.h"
 #include "cmd/objtypes.h"
 #include "fitview.h"
 #include "views.h"
@@ -55,6 +57,7 @@ struct tui_fit {
 	struct fm_mixture snap;   /* under mu */
 	unsigned snap_iter;       /* under mu */
 	int have_snap;            /* under mu */
+	double snap_ks;           /* under mu: gof's ks of snap (NaN: none) */
 	int status;               /* after done: 0, FM_ECANCEL or an error */
 	char errmsg[FM_ERRMSG_MAX];
 	double t0, secs;
@@ -71,6 +74,19 @@ static void wake(int fd)
 
 	while (write(fd, &c, 1) < 0 && errno == EINTR)
 		;
+}
+
+/* gof's ks of m against the fitted column (the snapshot's quality line). */
+static double ks_of(const struct tui_fit *f, const struct fm_mixture *m)
+{
+	enum fm_mix_x xk = !strcmp(f->xkind, "size") ||
+			   (!f->xkind[0] && f->h.n && f->h.bin_lo[0] == 64)
+				   ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH;
+	struct fm_gof g;
+
+	if (fm_gof_histogram(m, xk, &f->h, (enum fm_hcol)f->y, &g, NULL) < 0)
+		return NAN;
+	return g.ks;
 }
 
 static int on_iteration(void *ctx, unsigned iter, const struct fm_mixture *m)
@@ -91,12 +107,16 @@ static int on_iteration(void *ctx, unsigned iter, const struct fm_mixture *m)
 		f->last_snap = now;
 		/* the log-likelihood of this snapshot (a pass over the bins,
 		 * at most every SNAPSHOT_SECS) */
-		if (f->w)
+		double ks = NAN;
+		if (f->w) {
 			fm_fit_quality(m, f->h.bin_lo, f->h.bin_hi, f->w, f->h.n, &st);
+			ks = ks_of(f, m);
+		}
 		pthread_mutex_lock(&f->mu);
 		if (fm_mixture_copy(&f->snap, m, NULL) == 0) {
 			f->snap_iter = iter;
 			f->snap.stats = st;
+			f->snap_ks = ks;
 			f->have_snap = 1;
 		}
 		pthread_mutex_unlock(&f->mu);
@@ -112,6 +132,7 @@ static void *fit_main(void *arg)
 	struct fm_fit_opts fo;
 	struct fm_mixture m;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	double ks;
 	int r;
 
 	fm_mixture_init(&m);
@@ -135,9 +156,11 @@ static void *fit_main(void *arg)
 		fo.ctx = f;
 		r = fm_fit_histogram(&m, &f->h, (enum fm_hcol)f->y, &fo, &err);
 	}
+	ks = r == 0 ? ks_of(f, &m) : NAN;
 	pthread_mutex_lock(&f->mu);
 	if (r == 0 && fm_mixture_copy(&f->snap, &m, NULL) == 0) {
 		f->snap_iter = f->iter;
+		f->snap_ks = ks;
 		f->have_snap = 1;
 	}
 	f->status = r;
@@ -294,6 +317,7 @@ static void start(struct tui *t)
 	pthread_mutex_lock(&f->mu);
 	f->have_snap = 0;
 	f->snap_iter = 0;
+	f->snap_ks = NAN;
 	f->status = 0;
 	f->errmsg[0] = 0;
 	pthread_mutex_unlock(&f->mu);
@@ -667,6 +691,7 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 	const struct fm_mixture *mix[3] = { NULL, NULL, NULL };
 	unsigned at = atomic_load(&f->at), snap_iter = 0;
 	int running = tui_fit_running(t), have;
+	double ks;
 	char buf[512], title[160], set[128];
 	struct tui_view v;
 	int row = 1;
@@ -675,6 +700,7 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 	pthread_mutex_lock(&f->mu);
 	have = f->have_snap && fm_mixture_copy(&m, &f->snap, NULL) == 0;
 	snap_iter = f->snap_iter;
+	ks = f->snap_ks;
 	pthread_mutex_unlock(&f->mu);
 	sess_lock(t->sess);
 	own_set(t, set, sizeof(set));
@@ -697,10 +723,14 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
 		snprintf(buf, sizeof(buf), "AIC %.6f", m.stats.aic);
 		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
+		snprintf(buf, sizeof(buf), "BIC %.6f  ks %.4g", m.stats.bic, ks);
+		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
 	} else if (running && have && m.stats.valid) {
 		/* the snapshot's, while the fit runs */
 		snprintf(buf, sizeof(buf), "log-likelihood %.6f at %u",
 			 m.stats.loglik, snap_iter);
+		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
+		snprintf(buf, sizeof(buf), "BIC %.6f  ks %.4g", m.stats.bic, ks);
 		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
 	}
 	if (running) {

@@ -80,6 +80,7 @@ done
 grep -q "PDF flows of h1, live" <<<"$s2" || bad "no live chart title"
 # the snapshot's log-likelihood while it runs
 grep -qE "log-likelihood -[0-9.]+ at $it2" <<<"$s2" || bad "no log-likelihood of snapshot $it2 while running"
+grep -qE "BIC [0-9.]+  ks 0\.[0-9]+" <<<"$s2" || bad "no BIC and ks while running"
 grep -q "─ mixture fit" <<<"$s2" || bad "no mixture in the live chart"
 keys Escape
 wait_for "fit view: cancelled after [0-9]+ iterations" 10
@@ -92,6 +93,7 @@ wait_for "iterations +\[100\]" 2
 keys Enter
 wait_for "100/100  done" 60
 ll=$(grep -oE "log-likelihood -?[0-9.]+" <<<"$SCREEN" | head -n 1)
+ks=$(grep -oE "  ks 0\.[0-9]+" <<<"$SCREEN" | head -n 1 | grep -oE "0\.[0-9]+")
 w1=$(grep -oE '\[0\.[0-9]+, "uniform", \[0, 1' <<<"$SCREEN" | head -n 1)
 [ -n "$ll" ] && [ -n "$w1" ] || bad "no final mixture on screen"
 # s adds the y to the set made from this histogram (the demo's m1)
@@ -105,4 +107,8 @@ for i in $(seq 1 600); do [ -s "$T/h1.csv" ] && break; sleep 0.05; done
 	|| bad "fit command: $(cat "$T/fit.err")"
 grep -q "$ll," "$T/fit.err" || bad "log-likelihood: view '$ll', fit command: $(cat "$T/fit.err")"
 grep -qF "${w1#\[}" "$T/mix/flows.json" || bad "first weight: view '$w1', fit: $(head -c 200 "$T/mix/flows.json")"
+# the ks shown is gof's of that mixture (4 significant digits)
+want=$("$FM" gof -q -y flows --format json "$T/h1.csv" "$T/mix" |
+	python3 -c 'import json,sys; print("%.4g" % json.load(sys.stdin)["flows"]["ks"])')
+[ -n "$ks" ] && [ "$ks" = "$want" ] || bad "ks: view '$ks', gof '$want'"
 finish
