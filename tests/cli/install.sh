@@ -31,6 +31,16 @@ check_tree() {
   grep -q "needs a terminal" <<<"$out" && ok || bad "$r: --theme high-contrast: $out"
 }
 
+# --version: project()'s version, and the commit when built from git
+v=$("$FM" --version)
+want=$(sed -n 's/^project(flowmodels VERSION \([0-9.]*\).*/\1/p' "$FM_SOURCE_DIR/CMakeLists.txt")
+[[ $v =~ ^flowmodels\ $want(\ \(git\ ([0-9a-f]{12})(-dirty)?\))?$ ]] && ok || bad "--version: '$v' (want $want)"
+if git -C "$FM_SOURCE_DIR" rev-parse HEAD >/dev/null 2>&1; then
+  # (a commit of this repository; HEAD may have moved since the build)
+  c=${BASH_REMATCH[2]:-none}
+  git -C "$FM_SOURCE_DIR" cat-file -e "$c^{commit}" 2>/dev/null && ok || bad "--version: '$v': no commit of $FM_SOURCE_DIR"
+fi
+
 cmake --install "$B" --prefix "$T/prefix" >/dev/null && ok || bad "cmake --install --prefix"
 check_tree "$T/prefix"
 DESTDIR=$T/root cmake --install "$B" --prefix /usr/local >/dev/null && ok || bad "DESTDIR install"
