@@ -12,6 +12,55 @@
 #include "flowmodels/buf.h"
 #include "cmd.h"
 
+/* Edit distance of a and b, a swap of neighbours counting one (optimal
+ * string alignment; short words: command names). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d[32][32];
+
+	if (la >= 32 || lb >= 32)
+		return 32;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned char)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned char)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1u < v)
+				v = d[i - 1][j] + 1u;
+			if (d[i][j - 1] + 1u < v)
+				v = d[i][j - 1] + 1u;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1u < v)
+				v = d[i - 2][j - 2] + 1u;
+			d[i][j] = (unsigned char)v;
+		}
+	return d[la][lb];
+}
+
+/* "unknown command: x (did you mean y?)" with the closest names. */
+static void unknown_command(const char *name, struct fm_error *err)
+{
+	size_t best = strlen(name) >= 4 ? 2 : 1, n = 0;
+	struct fm_buf b = FM_BUF_INIT;
+
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
+		if (edit_distance(name, (*e)->name) < best)
+			best = edit_distance(name, (*e)->name);
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
+		if (edit_distance(name, (*e)->name) == best)
+			fm_buf_printf(&b, "%s%s", n++ ? " or " : "", (*e)->name);
+	if (n)
+		fm_error_set(err, FM_EINVAL, "unknown command: %s (did you mean %s?)",
+			     name, fm_buf_str(&b));
+	else
+		fm_error_set(err, FM_EINVAL,
+			     "unknown command: %s ('help' lists the commands)", name);
+	fm_buf_release(&b);
+}
+
 const struct cmd_entry *cmd_find(const char *name, struct fm_error *err)
 {
 	const struct cmd_entry *found = NULL;
@@ -35,11 +84,9 @@ const struct cmd_entry *cmd_find(const char *name, struct fm_error *err)
 		return found;
 	}
 	if (n > 1)
-		fm_error_set(err, FM_EINVAL, "ambiguous command: %s, could be: %s",
-			     name, fm_buf_str(&cands));
+		fm_error_set(err, FM_EINVAL, "ambiguous: %s", fm_buf_str(&cands));
 	else
-		fm_error_set(err, FM_EINVAL,
-			     "unknown command: %s (try 'flowmodels --help')", name);
+		unknown_command(name, err);
 	fm_buf_release(&cands);
 	return NULL;
 }

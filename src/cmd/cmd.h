@@ -158,9 +158,10 @@ enum {
 extern const struct cmd_entry *const cmd_table[];
 
 /*
- * Find a command by exact name, alias or unique prefix.  On failure
- * returns NULL and writes "unknown command: x" or "ambiguous command: x,
- * could be: a, b" into err.
+ * Find a command by exact name, alias or unique prefix (as tmux).  On
+ * failure returns NULL and writes "ambiguous: a, b" or "unknown command:
+ * x (did you mean y?)" (the closest names by edit distance, else a
+ * pointer to `help`) into err.
  */
 const struct cmd_entry *cmd_find(const char *name, struct fm_error *err);
 

@@ -294,9 +294,19 @@ static void test_find(void **state)
 	assert_ptr_equal(cmd_find("convert", &err), cmd_find("conv", &err));
 	assert_string_equal(cmd_find("ls", &err)->name, "list");
 	assert_null(cmd_find("c", &err));
-	assert_true(strstr(err.msg, "ambiguous command: c, could be: convert, cut") != NULL);
+	assert_true(strstr(err.msg, "ambiguous: convert, cut") != NULL);
+	assert_null(cmd_find("his", &err));
+	assert_string_equal(err.msg, "ambiguous: hist, history");
+	assert_string_equal(cmd_find("hist", &err)->name, "hist");
 	assert_null(cmd_find("zzz", &err));
-	assert_true(strstr(err.msg, "unknown command: zzz") != NULL);
+	assert_string_equal(err.msg, "unknown command: zzz ('help' lists the commands)");
+	/* the closest names: a typo, a swap of neighbours, a missing letter */
+	assert_null(cmd_find("hsit", &err));
+	assert_string_equal(err.msg, "unknown command: hsit (did you mean hist?)");
+	assert_null(cmd_find("lod", &err));
+	assert_string_equal(err.msg, "unknown command: lod (did you mean load?)");
+	assert_null(cmd_find("hisotry", &err));
+	assert_string_equal(err.msg, "unknown command: hisotry (did you mean history?)");
 }
 
 /* Lines for a history on disk: secret option values replaced. */
