@@ -15,6 +15,7 @@ static const struct cmd_opt replay_opts[] = {
 static int replay_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = { 0 };
+	const char *file;
 
 	if (sess_need(ctx))
 		return 1;
@@ -22,6 +23,14 @@ static int replay_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			a->v[OPT_ALLOW_OUTSIDE].set ? SESS_ALLOW_OUTSIDE : 0,
 			ctx->out, ctx->err, &ctx->progress, &err) < 0)
 		return cmd_fail(ctx, &err);
+	sess_lock(ctx->session);
+	file = sess_file(ctx->session);
+	if (!ctx->quiet && file)
+		fprintf(ctx->out, "replayed %s; a bare 'save' writes %s\n", a->pos[0], file);
+	else if (!ctx->quiet)
+		fprintf(ctx->out, "replayed %s; 'save FILE' names the session file "
+			"(the replayed file is not it)\n", a->pos[0]);
+	sess_unlock(ctx->session);
 	return 0;
 }
 
@@ -39,7 +48,9 @@ const struct cmd_entry cmd_replay_entry = {
 		"inside FILE's directory tree (an absolute output path, or one that\n"
 		"leads out with .. or a symlink, is refused with FILE:LINE) unless\n"
 		"--allow-outside is given, and it never runs a program (plot\n"
-		"--gnuplot is refused in sessions).",
+		"--gnuplot is refused in sessions).  FILE does not become the session\n"
+		"file: a later bare 'save' writes where the last 'save FILE' did (said\n"
+		"at the end).",
 	.opts = replay_opts,
 	.min_pos = 1,
 	.max_pos = 1,

@@ -50,9 +50,10 @@ const struct cmd_entry cmd_save_entry = {
 		"in canonical form) to FILE, one per line, after a header comment with\n"
 		"the program version and date.  Paths are written relative to FILE\n"
 		"where possible; seeds are recorded; keys never are.  Without FILE,\n"
-		"saves to the file last saved or replayed.  The file appears complete\n"
-		"or not at all.  A command whose output lies outside FILE's directory\n"
-		"tree gets a warning: replaying the file will need --allow-outside.",
+		"saves to the file last saved (never a replayed one).  The file\n"
+		"appears complete or not at all.  A command whose output lies outside\n"
+		"FILE's directory tree gets a warning: replaying the file will need\n"
+		"--allow-outside.",
 	.opts = save_opts,
 	.min_pos = 0,
 	.max_pos = 1,

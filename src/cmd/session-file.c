@@ -284,14 +284,8 @@ run:
 	replay_depth--;
 	replay_dir = old_base;
 	free(dir);
-	if (r == 0 && replay_depth == 0 && abs) {
-		sess_lock(s);
-		if (!s->file) {
-			s->file = abs;
-			abs = NULL;
-		}
-		sess_unlock(s);
-	}
+	/* the replayed file is input, never adopted as the session file: a
+	 * later bare save must not overwrite it */
 	free(abs);
 	return r;
 }

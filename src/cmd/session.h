@@ -100,7 +100,7 @@ unsigned long sess_changes(const struct session *s);
 int sess_dirty(const struct session *s);
 /* `quit` was run. */
 int sess_quit_requested(const struct session *s);
-/* The session file last saved or replayed, or NULL. */
+/* The session file last saved (a replayed file never is), or NULL. */
 const char *sess_file(const struct session *s);
 /* A setting's value (`set`): "charset", "echo". */
 const char *sess_setting(const struct session *s, const char *name);

@@ -119,3 +119,18 @@ mkdir -p clean/new/session && cp -r data mixes clean/ && cp new/session/s.fms cl
 for f in hist/h.csv summary/h.tex export/h.csv export/a.csv convert/a.csv; do
 	cmp "new/$f" "clean/new/$f" || fail "replayed $f differs"
 done
+
+# 18. `replay FILE` runs FILE into the session without adopting it: a
+# later bare save never overwrites FILE, and the replay says where a
+# bare save writes
+printf 'load data/flows.csv as b\n' > inner.fms
+cp inner.fms inner.orig
+printf 'replay inner.fms\nsave\n' > s18.fms
+"$FLOWMODELS" --replay s18.fms > out.txt 2> err.txt && fail "bare save after replay saved"
+grep -qx "replayed $T/inner.fms; 'save FILE' names the session file (the replayed file is not it)" out.txt || fail "replay message: $(cat out.txt)"
+[ "$(tail -n 1 err.txt)" = "s18.fms:2: save: no session file yet: save FILE" ] || fail "bare save: $(tail -n 1 err.txt)"
+printf 'save mine.fms\nreplay inner.fms\nsave\n' > s18b.fms
+"$FLOWMODELS" --replay s18b.fms > out.txt 2> err.txt || { cat err.txt; fail "save, replay, save"; }
+grep -qx "replayed $T/inner.fms; a bare 'save' writes $T/mine.fms" out.txt || fail "replay message: $(cat out.txt)"
+cmp inner.fms inner.orig || fail "the replayed file was overwritten"
+grep -qx 'load data/flows.csv -i csv_flow as b' mine.fms || fail "bare save did not write mine.fms"
