@@ -22,9 +22,11 @@ static int drop_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			return cmd_fail(ctx, &err);
 		sess_put(ctx->session, o);
 	}
-	for (size_t i = 0; i < a->npos; i++)
+	for (size_t i = 0; i < a->npos; i++) {
 		if (sess_drop(ctx->session, a->pos[i], &err) < 0)
 			return cmd_fail(ctx, &err);
+		cmd_summary(ctx, "drop: %s dropped", a->pos[i]);
+	}
 	return 0;
 }
 

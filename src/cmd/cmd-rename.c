@@ -16,6 +16,7 @@ static int rename_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return 1;
 	if (sess_rename(ctx->session, a->pos[0], a->pos[1], &err) < 0)
 		return cmd_fail(ctx, &err);
+	cmd_summary(ctx, "rename: %s is now %s", a->pos[0], a->pos[1]);
 	return 0;
 }
 

@@ -87,6 +87,9 @@ static int summary_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				r = fm_error_set(&err, FM_EIO, "<stdout>: write error");
 		} else {
 			r = fm_file_write_atomic(out, fm_buf_str(&b), b.len, &err);
+			if (r == 0)
+				cmd_summary(ctx, "summary: %s written to %s",
+					    cmd_input_label(ctx, a, 0), out);
 		}
 	}
 	fm_buf_release(&b);

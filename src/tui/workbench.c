@@ -150,11 +150,60 @@ static void job_done(void *arg)
 		;
 }
 
+/* Whether line runs a command that only reads the session (list, info,
+ * history, help): it answers at once, even while a job runs. */
+static int reads_only(const char *line)
+{
+	static const char *const readers[] = { "list", "info", "history", "help" };
+	struct fm_error err = { 0 };
+	char **w;
+	int n, yes = 0;
+
+	if (tui_split_words(line, &w, &n, &err) < 0)
+		return 0;
+	if (n > 0) {
+		const struct cmd_entry *e = cmd_find(w[0], &err);
+		for (size_t i = 0; e && i < sizeof(readers) / sizeof(readers[0]); i++)
+			yes |= !strcmp(e->name, readers[i]);
+	}
+	tui_free_words(w);
+	return yes;
+}
+
+/* Run a reading command on the UI thread; its output to the messages. */
+static void run_now(struct tui *t, const char *line)
+{
+	struct fm_error err = { 0 };
+	char *out = NULL, *msg = NULL;
+	size_t outlen = 0, msglen = 0;
+	FILE *fo = open_memstream(&out, &outlen), *fe = open_memstream(&msg, &msglen);
+	int r = -1;
+
+	if (fo && fe)
+		r = sess_exec(t->sess, line, fo, fe, NULL, &err);
+	if (fo)
+		fclose(fo);
+	if (fe)
+		fclose(fe);
+	if (out)
+		log_text(t, ROLE_MSG_INFO, out);
+	if (msg)
+		log_text(t, ROLE_MSG_INFO, msg);
+	if (r < 0)
+		tui_log(t, ROLE_MSG_ERROR, "%s", err.msg[0] ? err.msg : "out of memory");
+	free(out);
+	free(msg);
+}
+
 static void start_job(struct tui *t, const char *line)
 {
 	struct cmd_job_opts opts = { NULL, job_done, t };
 	struct fm_error err = { 0 };
 
+	if (t->job && reads_only(line)) {
+		run_now(t, line);
+		return;
+	}
 	if (t->job) {
 		char **q = realloc(t->queue, (t->nqueue + 1) * sizeof(*q));
 		if (!q)

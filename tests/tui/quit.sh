@@ -33,10 +33,14 @@ wait_for "a job is running and will be cancelled: quit anyway\? \[y/N\]" 2
 keys n
 wait_for "quit cancelled" 2
 wait_for "^ flowmodels .*convert [█░]+" 1
-# a second command waits in the queue
+# commands that only read (list, info, history, help) answer at once;
+# the others wait in the queue
 type_line "help cut"
+wait_for "show this help and exit" 2
+type_line "history"
 type_line "convert --help"
 wait_for "queued after convert: convert --help" 2
+type_line "load nothing.csv"
 wait_for "\+2 queued" 2
 # Ctrl-C cancels (and drops the queue), never quits
 keys C-c
@@ -64,7 +68,7 @@ keys Up
 wait_for "^fm> quit$" 2
 keys Up
 wait_for "^fm> ${LONGJOB%1}2$" 2
-keys Up Up
+keys Up Up Up Up
 wait_for "^fm> help cut$" 2
 keys C-u
 # unsaved changes: quit asks; after save it does not
