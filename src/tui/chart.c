@@ -383,6 +383,20 @@ static int y_ticks(const struct axis_map *m, int py0, int dy, struct tick *t)
 	return n;
 }
 
+/* Whether a title starting at column tstart would hide a tick label
+ * (labels are centred on their marks, as drawn below). */
+static int hides_label(const struct tick *t, int n, int w, int tstart)
+{
+	for (int i = 0; i < n; i++) {
+		int start = t[i].pos - (t[i].len - 1) / 2;
+		if (start + t[i].len > w)
+			start = w - t[i].len;
+		if (t[i].labelled && t[i].pos < w && start + t[i].len > tstart - 1)
+			return 1;
+	}
+	return 0;
+}
+
 /* X ticks: labels centred on their marks, not overlapping, left of limit. */
 static int x_ticks(const struct axis_map *m, int px0, int dx, int w,
 		   struct tick *t)
@@ -493,7 +507,7 @@ void chart_render(const struct chart *ch, enum chart_charset cs,
 	struct axis_map mx, my;
 	struct chart_dots dots;
 	double xmin, xmax, ymin, ymax;
-	int dx, dy, py0, ph, lw, px0, pw, nyt, nxt, tstart;
+	int dx, dy, py0, ph, lw, px0, pw, nyt, nxt, tstart, ar;
 	const char *vline = cs == CHART_ASCII ? "|" : "\xe2\x94\x82";   /* │ */
 	const char *hline = cs == CHART_ASCII ? "-" : "\xe2\x94\x80";   /* ─ */
 	const char *ytick = cs == CHART_ASCII ? "+" : "\xe2\x94\xa4";   /* ┤ */
@@ -509,51 +523,60 @@ void chart_render(const struct chart *ch, enum chart_charset cs,
 	chart_axis_range(&ch->x, ch->series, ch->nseries, 0, &xmin, &xmax);
 	chart_axis_range(&ch->y, ch->series, ch->nseries, 1, &ymin, &ymax);
 	py0 = ch->y.title && *ch->y.title ? 1 : 0;
-	ph = h - 2 - py0;
-	my.log = ch->y.log;
-	my.t0 = axis_t(my.log, ymin);
-	my.t1 = axis_t(my.log, ymax);
-	my.dots = ph * dy;
-	nyt = y_ticks(&my, py0, dy, yt);
-	lw = 1;
-	for (int i = 0; i < nyt; i++)
-		if (yt[i].labelled && yt[i].len > lw)
-			lw = yt[i].len;
-	px0 = lw + 1;
-	pw = w - px0;
-	if (pw < 4 || ph < 2) {
-		too_small(out);
-		return;
+	/* the x title goes on a row of its own when it would hide tick
+	 * labels (sep = 1; second pass) and the chart has rows to spare */
+	for (int sep = 0; sep < 2; sep++) {
+		ph = h - 2 - py0 - sep;
+		ar = h - 2 - sep;
+		my.log = ch->y.log;
+		my.t0 = axis_t(my.log, ymin);
+		my.t1 = axis_t(my.log, ymax);
+		my.dots = ph * dy;
+		nyt = y_ticks(&my, py0, dy, yt);
+		lw = 1;
+		for (int i = 0; i < nyt; i++)
+			if (yt[i].labelled && yt[i].len > lw)
+				lw = yt[i].len;
+		px0 = lw + 1;
+		pw = w - px0;
+		if (pw < 4 || ph < 2) {
+			too_small(out);
+			return;
+		}
+		mx.log = ch->x.log;
+		mx.t0 = axis_t(mx.log, xmin);
+		mx.t1 = axis_t(mx.log, xmax);
+		mx.dots = pw * dx;
+		nxt = x_ticks(&mx, px0, dx, w, xt);
+		tstart = w;
+		if (ch->x.title && *ch->x.title) {
+			int tw = chart_utf8_width(ch->x.title);
+			tstart = tw <= w ? w - tw : 0;
+		}
+		if (sep || h < 9 || !hides_label(xt, nxt, w, tstart))
+			break;
 	}
-	mx.log = ch->x.log;
-	mx.t0 = axis_t(mx.log, xmin);
-	mx.t1 = axis_t(mx.log, xmax);
-	mx.dots = pw * dx;
-	nxt = x_ticks(&mx, px0, dx, w, xt);
 
 	/* Axes, tick marks and labels. */
 	for (int r = py0; r < py0 + ph; r++)
 		chart_canvas_put(out, lw, r, vline, ROLE_CHART_AXIS);
-	chart_canvas_put(out, lw, h - 2, corner, ROLE_CHART_AXIS);
+	chart_canvas_put(out, lw, ar, corner, ROLE_CHART_AXIS);
 	for (int c = px0; c < w; c++)
-		chart_canvas_put(out, c, h - 2, hline, ROLE_CHART_AXIS);
+		chart_canvas_put(out, c, ar, hline, ROLE_CHART_AXIS);
 	for (int i = 0; i < nyt; i++) {
 		chart_canvas_put(out, lw, yt[i].pos, ytick, ROLE_CHART_AXIS);
 		if (yt[i].labelled)
 			chart_canvas_text(out, lw - yt[i].len, yt[i].pos,
 					  yt[i].label, ROLE_CHART_AXIS);
 	}
-	tstart = w;
-	if (ch->x.title && *ch->x.title) {
-		int tw = chart_utf8_width(ch->x.title);
-		tstart = tw <= w ? w - tw : 0;
+	if (tstart < w)
 		chart_canvas_text(out, tstart, h - 1, ch->x.title, ROLE_CHART_TEXT);
-	}
 	for (int i = 0, end = -1; i < nxt; i++) {
-		int limit = tstart < w ? tstart - 1 : w, start;
+		/* labels on the title's row stop before it */
+		int limit = tstart < w && ar == h - 2 ? tstart - 1 : w, start;
 
 		if (xt[i].pos < w)
-			chart_canvas_put(out, xt[i].pos, h - 2, xtick, ROLE_CHART_AXIS);
+			chart_canvas_put(out, xt[i].pos, ar, xtick, ROLE_CHART_AXIS);
 		if (!xt[i].labelled)
 			continue;
 		start = xt[i].pos - (xt[i].len - 1) / 2;
@@ -563,7 +586,7 @@ void chart_render(const struct chart *ch, enum chart_charset cs,
 			start = 0;
 		if (start <= end || start + xt[i].len > limit)
 			continue;
-		chart_canvas_text(out, start, h - 1, xt[i].label, ROLE_CHART_AXIS);
+		chart_canvas_text(out, start, ar + 1, xt[i].label, ROLE_CHART_AXIS);
 		end = start + xt[i].len;
 	}
 	if (py0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "flowmodels/error.h"
 #include "flowmodels/series.h"
@@ -239,14 +240,22 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 		add_series(v, (struct chart_series){ label[c], role[c],
 			CHART_LINE, x, y, n });
 	}
-	if (fm_series_ndays(s) > 1)
-		snprintf(v->xtitle, sizeof(v->xtitle),
-			 "Time of day %lld [h] (day %zu of %zu: [ ] for others)",
-			 (long long)fm_series_day(s, day), day + 1,
-			 fm_series_ndays(s));
-	else
-		snprintf(v->xtitle, sizeof(v->xtitle), "Time of day %lld [h]",
-			 (long long)fm_series_day(s, day));
+	{
+		/* the day as a date (UTC), as the PNG names it */
+		time_t t = (time_t)fm_series_day(s, day) * 86400;
+		struct tm tm;
+		char date[32] = "?";
+
+		if (gmtime_r(&t, &tm))
+			strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+		if (fm_series_ndays(s) > 1)
+			snprintf(v->xtitle, sizeof(v->xtitle),
+				 "Time of day %s [h] (day %zu of %zu: [ ] for others)",
+				 date, day + 1, fm_series_ndays(s));
+		else
+			snprintf(v->xtitle, sizeof(v->xtitle), "Time of day %s [h]",
+				 date);
+	}
 	snprintf(v->ytitle, sizeof(v->ytitle), "per second, %d s mean",
 		 TUI_VIEW_SERIES_WINDOW);
 	v->chart.x.title = v->xtitle;

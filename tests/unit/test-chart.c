@@ -297,37 +297,38 @@ static void test_golden_linear_block_ascii(void **state)
 	struct chart c = { { 0, 0, 0, "x [s]" }, { 0, 0, 0, NULL }, s, 2, 1 };
 	const char *roles =
 	       "aaaa                     p tttt\n"
-	       "   a                     m ttttt\n"
-	       "   a                mmmmm p\n"
-	       " aaa             mmm   p\n"
-	       "   a       mmmmmm   p\n"
-	       "   a    mmm    p  p\n"
-	       "  aammmm p  p\n"
+	       "   a                  mm m ttttt\n"
+	       "   a               mmm    p\n"
+	       " aaa          mmmmm p  p\n"
+	       "   a     mmmmm p  p\n"
+	       "  aammmmmp  p\n"
 	       "   aaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
-	       "    a             a        ttttt";
+	       "    a             a           aa\n"
+	       "                           ttttt";
 
 	(void)state;
+	/* the x title would hide the label 10: it gets a row of its own */
 	expect(render(&c, CHART_BLOCK, 32, 9, 0),
 	       "100┤                     ● data\n"
-	       "   │                     ─ model\n"
-	       "   │                ▄▄▀▀▀ ▄\n"
-	       " 50┤             ▄▄▀   ▄\n"
-	       "   │       ▄▄▄▀▀▀   ▀\n"
-	       "   │    ▄▀▀    ▄  ▀\n"
-	       "  0┤▄▄▀█ ▀  ▀\n"
+	       "   │                  ▄▄ ─ model\n"
+	       "   │               ▄▀▀    ▀\n"
+	       " 50┤          ▄▄▄▀▀ ▄  ▀\n"
+	       "   │     ▄▄▀▀▀ ▄  ▀\n"
+	       "  0┤▄▄▀█▀▄  ▀\n"
 	       "   └┬─────────────┬────────────┬\n"
-	       "    0             5        x [s]");
+	       "    0             5           10\n"
+	       "                           x [s]");
 	expect(render(&c, CHART_BLOCK, 32, 9, 1), roles);
 	expect(render(&c, CHART_ASCII, 32, 9, 0),
 	       "100+                     * data\n"
-	       "   |                     - model\n"
-	       "   |                ..''' *\n"
-	       " 50+             ..'   *\n"
-	       "   |       ...'''   *\n"
-	       "   |    .''    *  *\n"
-	       "  0+..': *  *\n"
+	       "   |                  .. - model\n"
+	       "   |               .''    *\n"
+	       " 50+          ...'' *  *\n"
+	       "   |     ..''' *  *\n"
+	       "  0+..':'*  *\n"
 	       "   ++-------------+------------+\n"
-	       "    0             5        x [s]");
+	       "    0             5           10\n"
+	       "                           x [s]");
 	expect(render(&c, CHART_ASCII, 32, 9, 1), roles);
 }
 
