@@ -114,7 +114,7 @@ static int clip(double *x0, double *y0, double *x1, double *y1,
 }
 
 void chart_dots_line(struct chart_dots *d, double x0, double y0,
-		     double x1, double y1, int role, int dashed,
+		     double x1, double y1, int role, int pattern,
 		     unsigned *phase)
 {
 	double xmax = d->cw * d->dx - 1, ymax = d->ch * d->dy - 1;
@@ -138,7 +138,7 @@ void chart_dots_line(struct chart_dots *d, double x0, double y0,
 		double t = n ? (double)k / (double)n : 0;
 		unsigned ph = phase ? (*phase)++ : 0;
 
-		if (dashed && ph % 5 >= 3)
+		if ((pattern == 1 && ph % 5 >= 3) || (pattern == 2 && ph % 3))
 			continue;
 		chart_dots_set(d, (int)floor(x0 + t * dx + 0.5),
 			       (int)floor(y0 + t * dy + 0.5), role, 0);

@@ -338,9 +338,11 @@ static const char *legend_marker(const struct chart_series *s,
 {
 	if (cs == CHART_ASCII)
 		return s->style == CHART_POINTS ? "*" :
-		       s->style == CHART_DASHED ? "~" : "-";
+		       s->style == CHART_DASHED ? "~" :
+		       s->style == CHART_DOTTED ? ":" : "-";
 	return s->style == CHART_POINTS ? "\xe2\x97\x8f" :        /* ● */
 	       s->style == CHART_DASHED ? "\xe2\x94\x84" :        /* ┄ */
+	       s->style == CHART_DOTTED ? "\xe2\x94\x88" :        /* ┈ */
 	       "\xe2\x94\x80";                                     /* ─ */
 }
 
@@ -474,7 +476,8 @@ static void draw_series(struct chart_dots *d, const struct chart_series *s,
 			    floor(y + 0.5) == floor(py + 0.5))
 				continue;
 			chart_dots_line(d, px, py, x, y, s->role,
-					s->style == CHART_DASHED, &phase);
+					s->style == CHART_DASHED ? 1 :
+					s->style == CHART_DOTTED ? 2 : 0, &phase);
 		}
 		px = x;
 		py = y;

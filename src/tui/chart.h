@@ -39,6 +39,8 @@ enum chart_style {
 	CHART_LINE,     /* points joined by lines */
 	CHART_DASHED,   /* the same, dashed (mixture components) */
 	CHART_POINTS,   /* single dots (data points) */
+	CHART_DOTTED,   /* lines, dotted: a third series that must differ
+			 * from the others without colours */
 };
 
 struct chart_series {
@@ -141,11 +143,12 @@ void chart_dots_release(struct chart_dots *d);
 void chart_dots_set(struct chart_dots *d, int px, int py, int role, int point);
 /*
  * A line from (x0, y0) to (x1, y1) in dot coordinates (any real values:
- * clipped to the canvas).  *phase counts drawn steps for dashes (3 on,
- * 2 off) and carries over from segment to segment.
+ * clipped to the canvas).  pattern: 0 solid, 1 dashed (3 on, 2 off),
+ * 2 dotted (1 on, 2 off); *phase counts drawn steps for them and carries
+ * over from segment to segment.
  */
 void chart_dots_line(struct chart_dots *d, double x0, double y0,
-		     double x1, double y1, int role, int dashed,
+		     double x1, double y1, int role, int pattern,
 		     unsigned *phase);
 /* The glyph of a cell with dot bits b into out (UTF-8, "" = none). */
 void chart_dots_glyph(const struct chart_dots *d, uint8_t b, int point,

@@ -33,8 +33,8 @@ const char tui_theme_default_text[] =
 	"chart.flows     = red\n"
 	"chart.packets   = green\n"
 	"chart.octets    = blue bold\n"
-	"chart.model     = bright-white bold\n"
-	"chart.comp      = yellow\n";
+	"chart.model     = magenta bold\n"
+	"chart.comp      = color30\n";
 
 const char tui_theme_mono_text[] =
 	"# mono: no colours, attributes only (also used for NO_COLOR)\n"

@@ -46,6 +46,11 @@ static enum fm_mix_x mix_x(const char *xkind)
 	return FM_MIX_X_OTHER;
 }
 
+/* The line of flows, packets and octets: solid, dashed, dotted, so that
+ * they differ without colours too (NO_COLOR, the mono theme). */
+static const enum chart_style line_style[3] = { CHART_LINE, CHART_DASHED,
+						CHART_DOTTED };
+
 /* Add a series (when there is room). */
 static void add_series(struct tui_view *v, struct chart_series s)
 {
@@ -136,7 +141,7 @@ int tui_view_histogram(struct tui_view *v, int view,
 
 		for (int k = 0; k < 3; k++)
 			add_series(v, (struct chart_series){ label[k], role[k],
-				CHART_LINE, cd->x, cd->col[k].cdf, cd->n });
+				line_style[k], cd->x, cd->col[k].cdf, cd->n });
 		for (int k = 0; k < 3; k++) {
 			if (!has_model(&cd->col[k]))
 				continue;
@@ -160,7 +165,7 @@ int tui_view_histogram(struct tui_view *v, int view,
 			add_series(v, (struct chart_series){ avg_label[k], role[k],
 				CHART_POINTS, cd->bx, cd->col[k].avg_pts, cd->nbins });
 			add_series(v, (struct chart_series){ NULL, role[k],
-				CHART_LINE, cd->x, cd->col[k].avg_line, cd->n });
+				line_style[k], cd->x, cd->col[k].avg_line, cd->n });
 		}
 		for (int k = 1; k < 3; k++) {
 			if (!has_model(&cd->col[0]) || !has_model(&cd->col[k]))
@@ -238,7 +243,7 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 		}
 		fm_chart_rolling_mean(raw, n, TUI_VIEW_SERIES_WINDOW, y);
 		add_series(v, (struct chart_series){ label[c], role[c],
-			CHART_LINE, x, y, n });
+			line_style[c], x, y, n });
 	}
 	{
 		/* the day as a date (UTC), as the PNG names it */

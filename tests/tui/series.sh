@@ -19,8 +19,8 @@ wait_for "a time series: view 7 \(F8\) draws it" 5
 keys F8
 wait_for "series of s1 \(braille\)" 5
 wait_for "─ flows/s" 2
-wait_for "─ packets/s" 2
-wait_for "─ bits/s" 2
+wait_for "┄ packets/s" 2
+wait_for "┈ bits/s" 2
 wait_for "Time of day [0-9]{4}-[0-9]{2}-[0-9]{2} \[h\]" 2
 wait_for "per second, 30 s mean" 2
 LC_ALL=C grep -q $'\xe2[\xa0-\xa3]' <<<"$SCREEN" || bad "no braille dots in the chart"

@@ -34,7 +34,8 @@ LC_ALL=C grep -q $'\xe2[\xa0-\xa3]' <<<"$SCREEN" || bad "no braille dots in the 
 # views
 keys F5
 wait_for "CDF of h1" 2
-wait_for "─ packets" 2
+wait_for "┄ packets" 2
+wait_for "┈ octets" 1
 wait_for "0\.[2468]┤" 2
 keys F6
 wait_for "avg of h1" 2

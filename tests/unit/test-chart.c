@@ -172,6 +172,12 @@ static void test_lines_by_hand(void **state)
 	chart_dots_line(&d, 7, 0, 11, 0, ROLE_CHART_COMP, 1, &phase);
 	expect(dots_row(&d), "▀▀▀  ▀▀▀  ▀▀");
 	chart_dots_release(&d);
+	/* dots: 1 on, 2 off (a third series without colours) */
+	phase = 0;
+	assert_int_equal(chart_dots_init(&d, CHART_BLOCK, 12, 1), 0);
+	chart_dots_line(&d, 0, 0, 11, 0, ROLE_CHART_OCTETS, 2, &phase);
+	expect(dots_row(&d), "▀  ▀  ▀  ▀");
+	chart_dots_release(&d);
 	/* a segment from far away is clipped, not walked */
 	assert_int_equal(chart_dots_init(&d, CHART_BRAILLE, 2, 1), 0);
 	chart_dots_line(&d, -1e15, 0, 3, 0, ROLE_CHART_FLOWS, 0, NULL);

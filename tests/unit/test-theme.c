@@ -4,6 +4,7 @@
  * role, the built-in default/mono equal themes/default.theme and
  * themes/mono.theme, and the nearest-colour mapping for 8/256 colours.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,72 @@ static void test_shipped_themes(void **state)
 	}
 }
 
+/* WCAG contrast ratio of two 0xrrggbb colours. */
+static double luminance(int rgb)
+{
+	double c[3] = { (rgb >> 16 & 255) / 255.0, (rgb >> 8 & 255) / 255.0,
+			(rgb & 255) / 255.0 };
+	for (int k = 0; k < 3; k++)
+		c[k] = c[k] <= 0.03928 ? c[k] / 12.92 : pow((c[k] + 0.055) / 1.055, 2.4);
+	return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+static double contrast(int a, int b)
+{
+	double la = luminance(a), lb = luminance(b);
+	return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+static int rgb_of(int c)
+{
+	return c & TUI_RGB_FLAG ? c & 0xffffff : tui_palette_rgb(c);
+}
+
+/*
+ * Data (flows, packets, octets), model and components are drawn
+ * distinctly: five different colours, each with a contrast of at least 2
+ * against the background -- for the default theme, which draws on the
+ * terminal's own background, against both black and white (the model
+ * was once bright white: invisible on light terminals).
+ */
+static void test_chart_colours(void **state)
+{
+	static const char *const names[] = { "default", "dark", "light",
+					     "high-contrast" };
+	static const int roles[] = { ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
+				     ROLE_CHART_OCTETS, ROLE_CHART_MODEL,
+				     ROLE_CHART_COMP };
+	struct tui_theme th;
+	int seen[ROLE_COUNT];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		load_file(names[i], &th, seen);
+		for (size_t a = 0; a < 5; a++) {
+			const struct tui_style *st = &th.role[roles[a]];
+			int bgs[2] = { 0x000000, 0xffffff }, nbg = 2;
+
+			if (st->fg == TUI_COLOR_DEFAULT)
+				fail_msg("%s: %s has no colour", names[i],
+					 tui_role_name(roles[a]));
+			if (st->bg != TUI_COLOR_DEFAULT) {
+				bgs[0] = rgb_of(st->bg);
+				nbg = 1;
+			}
+			for (int k = 0; k < nbg; k++)
+				if (contrast(rgb_of(st->fg), bgs[k]) < 2)
+					fail_msg("%s: %s: contrast %.2f on #%06x", names[i],
+						 tui_role_name(roles[a]),
+						 contrast(rgb_of(st->fg), bgs[k]), bgs[k]);
+			for (size_t b = 0; b < a; b++)
+				if (rgb_of(th.role[roles[b]].fg) == rgb_of(st->fg))
+					fail_msg("%s: %s and %s have the same colour",
+						 names[i], tui_role_name(roles[a]),
+						 tui_role_name(roles[b]));
+		}
+	}
+}
+
 static void test_nearest(void **state)
 {
 	(void)state;
@@ -145,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_style_values),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_shipped_themes),
+		cmocka_unit_test(test_chart_colours),
 		cmocka_unit_test(test_nearest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
