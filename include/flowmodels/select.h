@@ -63,8 +63,9 @@ struct fm_select_opts {
 	enum fm_select_criterion criterion;
 	enum fm_mix_x xk;          /* for ks */
 	const struct fm_progress *progress; /* iterations done of all */
-	/* Called in the calling thread as each fit finishes (rows in
-	 * completion order); may be NULL. */
+	/* Called in the calling thread: first for each structure that
+	 * cannot be fitted (skipped set, grid order), then as each fit
+	 * finishes (completion order); may be NULL. */
 	void (*on_row)(void *ctx, const struct fm_select_row *row);
 	void *ctx;
 };

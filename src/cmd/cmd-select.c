@@ -186,6 +186,44 @@ static int write_outputs(struct cmd_ctx *ctx, const struct cmd_args *a,
 	return r;
 }
 
+/* In a session (the workbench's messages): a line per fit as it ends,
+ * with the best so far by the criterion. */
+struct live {
+	struct cmd_ctx *ctx;
+	enum fm_select_criterion crit;
+	size_t done, total;
+	struct fm_select_row best;    /* the figures only (mix left empty) */
+	int have_best;
+};
+
+static void on_row(void *arg, const struct fm_select_row *row)
+{
+	struct live *l = arg;
+	size_t idx[2] = { 0, 1 };
+	struct fm_select_row two[2];
+
+	if (row->skipped) {
+		fprintf(l->ctx->out, "select [%zu/%zu] U=%u L=%u P=%u: skipped: %s\n",
+			++l->done, l->total, row->U, row->L, row->P, row->reason);
+		return;
+	}
+	two[0] = l->best;
+	two[1] = *row;
+	if (l->have_best)
+		fm_select_sort(two, idx, 2, l->crit);
+	if (!l->have_best || idx[0] == 1) {
+		l->best = *row;
+		fm_mixture_init(&l->best.mix);
+		l->have_best = 1;
+	}
+	l->done++;
+	fprintf(l->ctx->out, "select [%zu/%zu] U=%u L=%u P=%u: k %d, BIC %.6f, "
+		"ks %.4g, %.3f s; best so far U=%u L=%u P=%u\n", l->done, l->total,
+		row->U, row->L, row->P, row->k, row->bic, row->ks, row->seconds,
+		l->best.U, l->best.L, l->best.P);
+	fflush(l->ctx->out);
+}
+
 static int select_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = { 0 };
@@ -193,6 +231,7 @@ static int select_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct fm_select_grid g;
 	struct fm_select_opts so;
 	struct fm_select_result res;
+	struct live live;
 	struct fm_buf mode = FM_BUF_INIT;
 	const char *y = a->v[OPT_S_Y].set ? a->v[OPT_S_Y].s : "flows";
 	const char *dir = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : ".";
@@ -212,6 +251,14 @@ static int select_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0) {
 		so.xk = xk;
 		so.progress = &ctx->progress;
+		if (cmd_in_session(ctx)) {
+			memset(&live, 0, sizeof(live));
+			live.ctx = ctx;
+			live.crit = so.criterion;
+			live.total = fm_select_grid_size(&g);
+			so.on_row = on_row;
+			so.ctx = &live;
+		}
 		r = fm_select_run(&h, (enum fm_hcol)yc, &g, &so, &res, &err);
 		if (r < 0 && r != FM_ECANCEL)
 			fm_error_prefix(&err, "%s", a->pos[0]);

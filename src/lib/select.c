@@ -421,6 +421,9 @@ int fm_select_run(const struct fm_histogram *h, enum fm_hcol y,
 		goto out;
 	}
 	order_todo(res->rows, p.todo, p.ntodo);
+	for (size_t i = 0; o->on_row && i < res->n; i++)
+		if (res->rows[i].skipped)
+			o->on_row(o->ctx, &res->rows[i]);
 	atomic_init(&p.iters, 0);
 	atomic_init(&p.cancel, 0);
 	pthread_mutex_init(&p.mu, NULL);

@@ -34,6 +34,9 @@ cmp got-gof.json want-gof.json || fail "gof in the session: $(cat got-gof.json)"
 awk '/^> compare d1 d2/ { on = 1; next } /^> / { on = 0 } on' out.txt > got-cmp.json
 cmp got-cmp.json want-cmp.json || fail "compare of datasets: $(cat got-cmp.json)"
 [ -s sel/ranking.csv ] && [ -s sel/flows.json ] || fail "select's files"
+# a line per structure as it ends (U=0 with L=1..2, U=1 with L=1..2)
+[ "$(grep -c '^select \[[1-4]/4\] U=[01] L=[12] P=0: k [0-9]*, BIC [0-9.]*, ks .*; best so far U=' out.txt)" = 4 ] ||
+	fail "live rows: $(grep '^select \[' out.txt)"
 grep -q '"flows": {"n": 20000, "k": 6,' out.txt || fail "gof of the winner"
 # info of a mixture made from a histogram: its gof against it
 ks=$(python3 -c 'import json,sys; print("%.6g" % json.load(open(sys.argv[1]))["flows"]["ks"])' want-gof.json)

@@ -56,6 +56,7 @@ static void make_hist(struct fm_histogram *h)
 
 struct watch {
 	int rows;
+	int skipped;
 	int calls;
 	int cancel_after;
 	uint64_t last_done;
@@ -65,7 +66,12 @@ static void on_row(void *ctx, const struct fm_select_row *row)
 {
 	struct watch *w = ctx;
 
-	assert_false(row->skipped);
+	if (row->skipped) {
+		assert_int_equal(w->rows, 0);    /* skipped ones come first */
+		assert_non_null(strstr(row->reason, "Pareto"));
+		w->skipped++;
+		return;
+	}
 	assert_true(row->iterations > 0);
 	w->rows++;
 }
@@ -110,6 +116,7 @@ static void test_rows_and_cancel(void **state)
 	assert_int_equal(res.n, 12);
 	assert_int_equal(res.nrank, 10);           /* U=0 with P=1: 2 skipped */
 	assert_int_equal(w.rows, 10);
+	assert_int_equal(w.skipped, 2);
 	for (size_t i = 1; i < res.nrank; i++)
 		assert_true(res.rows[res.rank[i - 1]].bic <= res.rows[res.rank[i]].bic);
 	fm_select_result_release(&res);
