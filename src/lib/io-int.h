@@ -24,6 +24,12 @@ struct fm_source;
  * packet capture rather than flow records, else NULL (io-reader.c).
  */
 const char *fm_foreign_capture(const void *head, size_t len);
+/*
+ * Whether a file name is one of the tools' own temporary names
+ * (NAME.tmp.XXXXXX, .NAME.tmp.XXXXXX, and NAME.tmpXXXXXX of older
+ * versions): never read as input when a directory is expanded.
+ */
+int fm_is_temp_name(const char *name);
 
 /*
  * A batch of the reader's columns in their stored element types (binary

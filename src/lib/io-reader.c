@@ -2,12 +2,14 @@
  * io-reader.c - formats, input expansion (SPEC 2 "Inputs") and the
  * multi-input reader that opens one source after another.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "flowmodels/buf.h"
@@ -104,36 +106,148 @@ static int path_sort_cmp(const void *a, const void *b)
 	return fm_path_cmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every regular file below dir, appended unsorted. */
-static int walk_dir(const char *dir, struct pathlist *l, struct fm_error *err)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int r = 0;
+/*
+ * A directory walk: the files found, and the directories and files seen
+ * (device and inode), so that a symlink back up the tree (`self -> .`,
+ * `up -> ..`) or a second link to a file neither loops nor reads records
+ * twice.
+ */
+struct walk {
+	struct pathlist *l;
+	const struct fm_log *log;
+	struct { dev_t dev; ino_t ino; } *seen;
+	size_t nseen, capseen;     /* open addressing, capseen a power of 2 */
+	time_t started;            /* this process's start */
+};
 
-	if (!d)
-		return fm_error_set(err, FM_EIO, "%s: %s", dir, strerror(errno));
-	while ((e = readdir(d))) {
-		struct fm_buf p = FM_BUF_INIT;
-		struct stat st;
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (fm_buf_printf(&p, "%s/%s", dir, e->d_name)) {
-			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+static size_t seen_slot(const struct walk *w, dev_t dev, ino_t ino)
+{
+	size_t h = ((size_t)ino * 0x9E3779B97F4A7C15u) ^ (size_t)dev;
+
+	for (h &= w->capseen - 1; w->seen[h].ino || w->seen[h].dev;
+	     h = (h + 1) & (w->capseen - 1))
+		if (w->seen[h].dev == dev && w->seen[h].ino == ino)
 			break;
-		}
-		if (stat(p.buf, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				r = walk_dir(p.buf, l, err);
-			else if (S_ISREG(st.st_mode) && pathlist_add(l, p.buf))
-				r = fm_error_set(err, FM_ENOMEM, "out of memory");
-		}
-		fm_buf_release(&p);
-		if (r < 0)
-			break;
+	return h;
+}
+
+/* Mark st seen: 1 when new, 0 when seen before, FM_ENOMEM. */
+static int seen_add(struct walk *w, const struct stat *st)
+{
+	size_t h;
+
+	if (2 * (w->nseen + 1) > w->capseen) {
+		struct walk nw = *w;
+		nw.capseen = w->capseen ? 2 * w->capseen : 256;
+		nw.seen = calloc(nw.capseen, sizeof(*nw.seen));
+		if (!nw.seen)
+			return FM_ENOMEM;
+		for (size_t i = 0; i < w->capseen; i++)
+			if (w->seen[i].ino || w->seen[i].dev)
+				nw.seen[seen_slot(&nw, w->seen[i].dev,
+						  w->seen[i].ino)] = w->seen[i];
+		free(w->seen);
+		w->seen = nw.seen;
+		w->capseen = nw.capseen;
 	}
-	closedir(d);
+	h = seen_slot(w, st->st_dev, st->st_ino);
+	if (w->seen[h].ino || w->seen[h].dev)
+		return 0;
+	w->seen[h].dev = st->st_dev;
+	w->seen[h].ino = st->st_ino;
+	w->nseen++;
+	return 1;
+}
+
+/* The start of this process (the time of its /proc entry). */
+static time_t process_start(void)
+{
+	struct stat st;
+
+	return stat("/proc/self", &st) == 0 ? st.st_mtime : time(NULL);
+}
+
+int fm_is_temp_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* NAME.tmp.XXXXXX and .NAME.tmp.XXXXXX (the tools' own), and the
+	 * NAME.tmpXXXXXX of older versions: mkstemp's six letters or digits */
+	if (n < 6)
+		return 0;
+	for (n -= 6; name[n]; n++)
+		if (!isalnum((unsigned char)name[n]))
+			return 0;
+	n = strlen(name) - 6;
+	if (n >= 5 && !memcmp(name + n - 5, ".tmp.", 5))
+		return n > 5;
+	return n >= 4 && !memcmp(name + n - 4, ".tmp", 4) && n > 4;
+}
+
+/* A file or directory below the tree: add, descend, or skip it. */
+static int walk_entry(struct walk *w, const char *path, const char *name);
+
+static int name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* Every regular file below dir, appended (in name order: the first of
+ * two links to one file is the one read). */
+static int walk_dir(struct walk *w, const char *dir, struct fm_error *err)
+{
+	struct dirent **e;
+	int n = scandir(dir, &e, NULL, name_cmp), r = 0;
+
+	if (n < 0)
+		return fm_error_set(err, FM_EIO, "%s: %s", dir, strerror(errno));
+	for (int i = 0; i < n; i++) {
+		struct fm_buf p = FM_BUF_INIT;
+		const char *name = e[i]->d_name;
+		if (r < 0 || !strcmp(name, ".") || !strcmp(name, ".."))
+			continue;
+		if (fm_buf_printf(&p, "%s/%s", dir, name))
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		if (r == 0 && (r = walk_entry(w, p.buf, name)) == 1)
+			r = walk_dir(w, p.buf, err);
+		else if (r < 0)
+			fm_error_set(err, r, "out of memory");
+		fm_buf_release(&p);
+	}
+	for (int i = 0; i < n; i++)
+		free(e[i]);
+	free(e);
 	return r;
+}
+
+/* 1: a directory to descend into, 0: done with it, < 0 an error. */
+static int walk_entry(struct walk *w, const char *path, const char *name)
+{
+	struct stat st;
+	int r;
+
+	if (stat(path, &st) < 0) {
+		fm_warn(w->log, "%s: skipped: %s", path, strerror(errno));
+		return 0;
+	}
+	if (fm_is_temp_name(name)) {
+		/* a tool's output being written, or left by a killed run */
+		if (st.st_mtime < w->started)
+			fm_warn(w->log, "%s: skipped: a temporary output left over by an "
+				"interrupted run (remove it)", path);
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return 0;
+	if ((r = seen_add(w, &st)) <= 0) {
+		if (r == 0)
+			fm_warn(w->log, "%s: skipped: a link to a %s already read",
+				path, S_ISDIR(st.st_mode) ? "directory" : "file");
+		return r;
+	}
+	if (S_ISDIR(st.st_mode))
+		return 1;
+	return pathlist_add(w->l, path) ? FM_ENOMEM : 0;
 }
 
 const char *fm_foreign_capture(const void *head, size_t len)
@@ -230,7 +344,9 @@ static int inputs_expand(enum fm_format fmt, const char *const *paths,
 			size_t dl = strlen(dir);
 			while (dl > 1 && dir[dl - 1] == '/')
 				dir[--dl] = '\0';
-			r = walk_dir(dir, &l, err);
+			struct walk w = { &l, log, NULL, 0, 0, process_start() };
+			r = seen_add(&w, &st) < 0 ? FM_ENOMEM : walk_dir(&w, dir, err);
+			free(w.seen);
 			free(dir);
 			if (r == 0 && l.n > first)
 				qsort(l.v + first, l.n - first, sizeof(char *), path_sort_cmp);
