@@ -249,7 +249,7 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 		/* the day as a date (UTC), as the PNG names it */
 		time_t t = (time_t)fm_series_day(s, day) * 86400;
 		struct tm tm;
-		char date[32] = "?";
+		char date[16] = "?";
 
 		if (gmtime_r(&t, &tm))
 			strftime(date, sizeof(date), "%Y-%m-%d", &tm);

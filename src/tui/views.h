@@ -35,7 +35,7 @@ struct tui_view {
 	double *buf;                 /* time series arrays (owned) */
 	char err[160];
 	char ytitle[64];               /* a chart-data error shown as note */
-	char xtitle[64];
+	char xtitle[96];
 	char model_label[80];
 	const char *note;            /* why there is no chart, or NULL */
 };
