@@ -380,7 +380,7 @@ int fm_writer_write_raw(struct fm_writer *w, const struct fm_raw_batch *b,
 			struct fm_error *err);
 
 /*
- * ---- writers of the two output formats (io-csv-write.c, io-binary.c) ----
+ * ---- writers of the two output formats (io-csv-write.c, io-binary-write.c) ----
  * threads: as in struct fm_writer_opts (1 = no thread of their own).
  */
 
