@@ -294,19 +294,9 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		if (r < 0)
 			goto out;
 	} else {
-		struct stat st;
-		const char *wd = output;
-		if (stat(output, &st) == 0) {
-			if (!S_ISDIR(st.st_mode)) {
-				r = fm_error_set(err, FM_EINVAL, "%s: exists and is not a directory",
-						 output);
-				goto out;
-			}
-		} else {
-			if ((r = fm_tmpdir_beside(output, &tmpdir, err)) < 0)
-				goto out;
-			wd = tmpdir;
-		}
+		if ((r = fm_outdir_begin(output, &tmpdir, err)) < 0)
+			goto out;
+		const char *wd = tmpdir ? tmpdir : output;
 		for (size_t k = 0; k < narr; k++) {
 			snprintf(path, sizeof(path), "%s/%s", wd, arr[k].name);
 			r = fm_tmpfile_beside(path, &tmp[k], &fds[k], err);
@@ -369,14 +359,8 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		free(tmp[k]);
 		tmp[k] = NULL;
 	}
-	if (tmpdir) {
-		if (rename(tmpdir, output) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: rename: %s", output, strerror(errno));
-			goto out;
-		}
-		free(tmpdir);
-		tmpdir = NULL;
-	}
+	if ((r = fm_outdir_commit(output, &tmpdir, err)) < 0)
+		goto out;
 	*records = end - first;
 out:
 	for (size_t k = 0; tmp && k < narr; k++) {
@@ -387,10 +371,7 @@ out:
 			free(tmp[k]);
 		}
 	}
-	if (tmpdir) {
-		rmdir(tmpdir);
-		free(tmpdir);
-	}
+	fm_outdir_discard(&tmpdir);
 	free(tmp);
 	free(fds);
 	free(arr);

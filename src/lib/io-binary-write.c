@@ -336,7 +336,6 @@ int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 			  int threads, struct fm_error *err)
 {
 	struct fm_binary_writer *w = calloc(1, sizeof(*w));
-	struct stat st;
 	int r;
 
 	if (!w || !(w->dir = strdup(dir))) {
@@ -349,19 +348,12 @@ int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 	w->log = log;
 	for (int f = 0; f < FM_NFIELDS; f++)
 		w->out[f].fd = -1;
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			r = fm_error_set(err, FM_EINVAL,
-					 "%s: exists and is not a directory", dir);
-			goto fail;
-		}
+	/* a new directory appears complete or not at all */
+	if ((r = fm_outdir_begin(dir, &w->workdir, err)) < 0)
+		goto fail;
+	w->created = w->workdir != NULL;
+	if (!w->workdir)
 		w->workdir = strdup(dir);
-	} else {
-		/* a new directory appears complete or not at all */
-		if ((r = fm_tmpdir_beside(dir, &w->workdir, err)) < 0)
-			goto fail;
-		w->created = 1;
-	}
 	if (!w->workdir) {
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		goto fail;
@@ -593,9 +585,8 @@ int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err)
 		}
 	}
 	if (w->created) {
-		if (rename(w->workdir, w->dir) < 0)
-			return fm_error_set(err, FM_EIO, "%s: rename: %s", w->dir,
-					    strerror(errno));
+		if ((r = fm_outdir_commit(w->dir, &w->workdir, err)) < 0)
+			return r;
 		w->created = 0;
 	}
 	return 0;

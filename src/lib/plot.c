@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "flowmodels/compare.h"
+#include "flowmodels/fileops.h"
 #include "flowmodels/fileout.h"
 #include "flowmodels/gof.h"
 #include "flowmodels/plot.h"
@@ -707,63 +708,6 @@ static int emit(struct plot_run *p, const char *name, struct fm_error *err)
 	return r;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *dir, struct fm_error *err)
-{
-	char *d;
-	int r = 0;
-
-	if (!*dir)
-		return fm_error_set(err, FM_EINVAL, "empty output directory name");
-	if (!(d = strdup(dir)))
-		return fm_error_set(err, FM_ENOMEM, "out of memory");
-	for (char *s = d + 1; ; s++) {
-		if (*s == '/' || *s == 0) {
-			char c = *s;
-			*s = 0;
-			if (mkdir(d, 0777) < 0 && errno != EEXIST) {
-				r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
-						 d, strerror(errno));
-				break;
-			}
-			*s = c;
-			if (!c)
-				break;
-		}
-	}
-	free(d);
-	if (r == 0) {
-		struct stat st;
-		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-			r = fm_error_set(err, FM_EIO, "%s: not a directory", dir);
-	}
-	return r;
-}
-
-/* Remove the temporary directory and what is left in it. */
-static void remove_tmp(struct plot_run *p)
-{
-	DIR *d;
-	struct dirent *e;
-
-	if (!p->tmpdir)
-		return;
-	d = opendir(p->tmpdir);
-	if (d) {
-		while ((e = readdir(d)) != NULL) {
-			char *path;
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			if (asprintf(&path, "%s/%s", p->tmpdir, e->d_name) >= 0) {
-				unlink(path);
-				free(path);
-			}
-		}
-		closedir(d);
-	}
-	rmdir(p->tmpdir);
-}
-
 static int open_run(struct plot_run *p, const struct fm_plot_opts *o,
 		    const char *outdir, struct fm_error *err)
 {
@@ -772,7 +716,7 @@ static int open_run(struct plot_run *p, const struct fm_plot_opts *o,
 	memset(p, 0, sizeof(*p));
 	p->o = o;
 	p->outdir = outdir;
-	r = make_dirs(outdir, err);
+	r = fm_mkdir_p(outdir, err);
 	if (r < 0)
 		return r;
 	if (asprintf(&p->tmpdir, "%s/.flowmodels-plot.XXXXXX", outdir) < 0) {
@@ -790,7 +734,7 @@ static int open_run(struct plot_run *p, const struct fm_plot_opts *o,
 
 static void close_run(struct plot_run *p)
 {
-	remove_tmp(p);
+	fm_rm_rf(p->tmpdir);
 	free(p->tmpdir);
 	for (size_t i = 0; i < p->nscripts; i++)
 		free(p->scripts[i]);
@@ -822,47 +766,21 @@ static void last_line(const char *text, char *out, size_t size)
 static pid_t spawn(struct plot_run *p, char **argv, const char *errfile,
 		   int *xerr)
 {
-	int xp[2];
+	char *path;
 	pid_t pid;
+	int ef;
 
-	*xerr = 0;
-	if (pipe2(xp, O_CLOEXEC) < 0) {
-		*xerr = errno;
+	if (asprintf(&path, "%s/%s", p->tmpdir, errfile) < 0) {
+		*xerr = ENOMEM;
 		return -1;
 	}
-	pid = fork();
-	if (pid < 0) {
-		*xerr = errno;
-		close(xp[0]);
-		close(xp[1]);
+	ef = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	*xerr = errno;
+	free(path);
+	if (ef < 0)
 		return -1;
-	}
-	if (pid == 0) {
-		int e, nul = open("/dev/null", O_RDWR), ef;
-
-		if (nul >= 0) {
-			dup2(nul, 0);
-			dup2(nul, 1);
-		}
-		if (chdir(p->tmpdir) == 0 &&
-		    (ef = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0) {
-			dup2(ef, 2);
-			execvp(argv[0], argv);
-		}
-		e = errno;
-		if (write(xp[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(xp[1]);
-	if (read(xp[0], xerr, sizeof(*xerr)) != (ssize_t)sizeof(*xerr))
-		*xerr = 0;
-	close(xp[0]);
-	if (*xerr) {
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		return -1;
-	}
+	pid = fm_spawn(argv, p->tmpdir, -1, -1, ef, xerr);
+	close(ef);
 	return pid;
 }
 

@@ -816,18 +816,10 @@ int fm_sort_binary(const char *input, const char *output,
 	/* where the output goes */
 	in_place = same_dir(input, output);
 	if (!in_place) {
-		struct stat st;
-		if (stat(output, &st) == 0) {
-			if (!S_ISDIR(st.st_mode)) {
-				r = fm_error_set(err, FM_EINVAL, "%s: exists and is not a directory",
-						 output);
-				goto out;
-			}
-		} else {
-			if ((r = fm_tmpdir_beside(output, &tmpdir, err)) < 0)
-				goto out;
+		if ((r = fm_outdir_begin(output, &tmpdir, err)) < 0)
+			goto out;
+		if (tmpdir)
 			wd = tmpdir;
-		}
 	}
 
 	/* every column, largest first (the workers finish together) */
@@ -874,14 +866,8 @@ int fm_sort_binary(const char *input, const char *output,
 			unlink(path);
 		}
 	}
-	if (tmpdir) {
-		if (rename(tmpdir, output) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: rename: %s", output, strerror(errno));
-			goto out;
-		}
-		free(tmpdir);
-		tmpdir = NULL;
-	}
+	if ((r = fm_outdir_commit(output, &tmpdir, err)) < 0)
+		goto out;
 	rs.records = n;
 	rs.arrays = narr;
 	if (res)
@@ -894,10 +880,7 @@ out:
 		}
 		unmap(&arr[k]);
 	}
-	if (tmpdir) {
-		rmdir(tmpdir);
-		free(tmpdir);
-	}
+	fm_outdir_discard(&tmpdir);
 	for (int t = 0; t < THREADS_MAX; t++)
 		fm_big_free(w[t].stage.p);
 	fm_big_free(pm.p);

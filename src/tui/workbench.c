@@ -23,10 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <ftw.h>
 #include <sys/stat.h>
 
 #include "flowmodels/buf.h"
+#include "flowmodels/fileops.h"
 #include "cmd/cmd.h"
 #include "workbench.h"
 
@@ -659,16 +659,6 @@ static const char *const demo_lines[] = {
 	"fit h1 -y octets -i 100 -U 2 -L 3 as m1",
 };
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);   /* best effort: the demo's own scratch files */
-	return 0;
-}
-
 /* Write the demo mixtures into a fresh directory; its path into dir. */
 static int demo_prepare(char *dir, size_t size)
 {
@@ -1021,7 +1011,7 @@ int tui_main(int argc, char **argv)
 	if (!t.job) {
 		sess_free(t.sess);
 		if (demo_dir[0])       /* the demo's files go with it */
-			nftw(demo_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+			fm_rm_rf(demo_dir);
 	}
 	close(t.wake[0]);
 	close(t.wake[1]);
