@@ -25,9 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bindir.h"
 #include "io-int.h"
-
-static const char all_codes[] = "bBhHiIlLqQfd";
 
 /*
  * Each field's values are narrowed into one of two buffers of its own;
@@ -576,7 +575,7 @@ int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err)
 		free(o->tmpname);
 		o->tmpname = NULL;
 		/* drop this field's files of other codes */
-		for (const char *c = all_codes; *c; c++) {
+		for (const char *c = fm_bin_codes; *c; c++) {
 			if (*c == o->code)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s.%c", w->workdir,

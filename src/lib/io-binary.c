@@ -28,9 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bindir.h"
 #include "io-int.h"
-
-static const char all_codes[] = "bBhHiIlLqQfd";
 
 struct bin_col {
 	char code;
@@ -80,59 +79,6 @@ enum { GATHER_IDLE, GATHER_PENDING, GATHER_DONE, GATHER_QUIT };
 /* Gathers of at least this many records use the second thread. */
 #define GATHER_PARALLEL_MIN 2048
 
-/*
- * One pass over the directory finds the FIELD.CODE files: for each field,
- * the codes (bits in all_codes order) of the regular files (or links to
- * them) present.  A FIELD.X whose X is not a type code is refused: a
- * misnamed column must not silently read as zeros.
- */
-/* The field of a directory entry named FIELD.X (*x = X), or -1. */
-static int entry_field(const char *name, char *x)
-{
-	const char *dot = strrchr(name, '.');
-
-	if (!dot || !dot[1] || dot[2])
-		return -1;
-	*x = dot[1];
-	return fm_field_lookup(name, (size_t)(dot - name));
-}
-
-static int scan_field_files(const char *dir, uint16_t present[FM_NFIELDS],
-			    struct fm_error *err)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int r = 0;
-
-	memset(present, 0, FM_NFIELDS * sizeof(*present));
-	if (!d)
-		return fm_error_set(err, FM_EIO, "%s: %s", dir, strerror(errno));
-	while ((e = readdir(d)) && r == 0) {
-		char x;
-		int f = entry_field(e->d_name, &x);
-		if (f < 0)
-			continue;
-		const char *c = strchr(all_codes, x);
-		if (!c) {
-			r = fm_error_set(err, FM_EFORMAT,
-					 "%s/%s: unknown type code '%c' for field '%s' (codes: b B h H i I l L q Q f d)",
-					 dir, e->d_name, x, fm_field_name(f));
-			break;
-		}
-		int regular = e->d_type == DT_REG;
-		if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
-			char path[PATH_MAX];
-			struct stat st;
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			regular = stat(path, &st) == 0 && S_ISREG(st.st_mode);
-		}
-		if (regular)
-			present[f] |= (uint16_t)(1u << (c - all_codes));
-	}
-	closedir(d);
-	return r;
-}
-
 uint64_t fm_binary_dir_bytes(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -144,30 +90,12 @@ uint64_t fm_binary_dir_bytes(const char *dir)
 	while ((e = readdir(d))) {
 		struct stat st;
 		char x;
-		if (entry_field(e->d_name, &x) >= 0 && strchr(all_codes, x) &&
+		if (fm_bindir_entry_field(e->d_name, &x) >= 0 && strchr(fm_bin_codes, x) &&
 		    fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode))
 			total += (uint64_t)st.st_size;
 	}
 	closedir(d);
 	return total;
-}
-
-/* The code of field f's file (0 for none), or an error for two files. */
-static int find_field_file(const char *dir, int f, uint16_t present, char *code,
-			   struct fm_error *err)
-{
-	*code = 0;
-	for (const char *c = all_codes; *c; c++) {
-		if (!(present & (1u << (c - all_codes))))
-			continue;
-		if (*code)
-			return fm_error_set(err, FM_EFORMAT,
-				"%s: two files for field '%s': %s.%c and %s.%c",
-				dir, fm_field_name(f), fm_field_name(f), *code,
-				fm_field_name(f), *c);
-		*code = *c;
-	}
-	return 0;
 }
 
 /*
@@ -698,7 +626,7 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 	struct binary_source *s;
 	struct stat st;
 	int have_len = 0, nfiles = 0, r;
-	uint16_t present[FM_NFIELDS];
+	char codes[FM_NFIELDS];
 	char path[PATH_MAX];
 	const char *len_field = NULL;
 
@@ -723,15 +651,12 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 	s->base.ops = &binary_ops;
 	s->fields = fields;
 
-	r = scan_field_files(dir, present, err);
+	r = fm_bindir_scan(dir, codes, err);
 	if (r < 0)
 		goto fail;
 	/* Every field file present must be valid and of one length. */
 	for (int f = 0; f < FM_NFIELDS; f++) {
-		char code;
-		r = find_field_file(dir, f, present[f], &code, err);
-		if (r < 0)
-			goto fail;
+		char code = codes[f];
 		if (!code)
 			continue;
 		nfiles++;

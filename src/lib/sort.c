@@ -31,10 +31,9 @@
 
 #include "flowmodels/sort.h"
 #include "bigmem.h"
+#include "bindir.h"
 #include "io-int.h"
 #include "sort-int.h"
-
-static const char all_codes[] = "bBhHiIlLqQfd";
 
 #define CHUNK 65536
 
@@ -100,20 +99,12 @@ static int list_fields(const char *dir, struct sarray *arr, size_t *narr,
 		return fm_error_set(err, FM_EINVAL,
 				    "%s: not a directory (sort reads a binary directory)", dir);
 	*nrec = 0;
+	char codes[FM_NFIELDS];
+	int r = fm_bindir_scan(dir, codes, err);
+	if (r < 0)
+		return r;
 	for (int f = 0; f < FM_NFIELDS; f++) {
-		char path[PATH_MAX];
-		char code = 0;
-		for (const char *c = all_codes; *c; c++) {
-			snprintf(path, sizeof(path), "%s/%s.%c", dir, fm_field_name(f), *c);
-			if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-				if (code)
-					return fm_error_set(err, FM_EFORMAT,
-						"%s: two files for field '%s': %s.%c and %s.%c",
-						dir, fm_field_name(f), fm_field_name(f), code,
-						fm_field_name(f), *c);
-				code = *c;
-			}
-		}
+		char code = codes[f];
 		if (!code)
 			continue;
 		struct sarray *s = &arr[k];
@@ -858,7 +849,7 @@ int fm_sort_binary(const char *input, const char *output,
 		free(tmp[k]);
 		tmp[k] = NULL;
 		/* a field has one file: drop the output's files of other codes */
-		for (const char *c = all_codes; *c; c++) {
+		for (const char *c = fm_bin_codes; *c; c++) {
 			if (*c == arr[k].code)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s.%c", wd,
