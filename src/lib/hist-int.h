@@ -117,6 +117,7 @@ struct fm_hist {
 	uint64_t D;
 	uint32_t fields;
 	uint64_t nrec;      /* records binned */
+	enum fm_hist_isa isa;  /* the loops' variant (never AUTO) */
 	struct hacc acc;    /* the histogram (all columns) */
 };
 
@@ -174,6 +175,45 @@ int acc_merge(const struct fm_hist *h, struct hacc *dst,
 	      const struct hacc *src);
 
 /* ---- the loops (hist-loop.c) ---- */
+
+/* Records are worked on in blocks: derived values first, then the sums. */
+#define BLK 256
+
+/*
+ * The vector passes of the general loop over a full block of BLK records
+ * (hist-avx512.c), each giving the values of the scalar loop it replaces:
+ * durations (dur: from int64 columns, returns the OR of the range bits;
+ * dur_IH: from first/last 'I' and milliseconds 'H' as stored), rates of
+ * exact operands (rate: nonzero when some operand is not exact;
+ * rate_nz: the nonzero rates compressed with their indices, or
+ * (size_t)-1), floor(rate) as uint64 (nonzero when some is out of
+ * range), bin indices with their largest and the ORs of packets and
+ * octets, and the adds into 64-bit rows of stride 8.
+ */
+struct hist_vec_kernels {
+	uint64_t (*dur)(const int64_t *P, const int64_t *F, const int64_t *FM,
+			const int64_t *L, const int64_t *LM, int64_t *dur,
+			uint64_t *od);
+	void (*dur_IH)(const int64_t *P, const uint32_t *F, const uint16_t *FM,
+		       const uint32_t *L, const uint16_t *LM, int64_t *dur,
+		       uint64_t *od);
+	int (*rate)(const int64_t *O, const int64_t *dur, double *rate);
+	size_t (*rate_nz)(const int64_t *O, const int64_t *dur,
+			  const uint64_t *idx, double *cq, double *cd,
+			  uint64_t *ci);
+	int (*floor_u64)(const double *rate, uint64_t *xs);
+	void (*idx)(const int64_t *X, const int64_t *P, const int64_t *O, int b,
+		    uint64_t *idx, uint64_t *mx, uint64_t *op, uint64_t *oo);
+	void (*rows)(uint64_t *small, const uint64_t *idx, const int64_t *P,
+		     const int64_t *O, const int64_t *V3, const int64_t *V4,
+		     const uint32_t *A32, int a_col);
+};
+
+#if defined(__x86_64__)
+/* AVX-512 F, DQ (int64 <-> double), CD (lzcnt), VL, with BMI2 */
+#define HIST_AVX512_TARGET "bmi,bmi2,avx2,avx512f,avx512dq,avx512cd,avx512vl"
+extern const struct hist_vec_kernels hist_avx512_kernels;
+#endif
 
 /* Whether h's records go through the basic loop (add_basic). */
 int acc_basic(const struct fm_hist *h, const struct hacc *a);

@@ -1,7 +1,9 @@
 /*
  * hist-loop.c - the loops that bin records into an accumulator (see
  * hist.c for the design): the basic loop (x = length or size, no extra
- * column) and the general one, block by block, with its AVX-512 passes.
+ * column) and the general one, block by block; their AVX-512 passes are
+ * in hist-avx512.c behind a kernel table.  Each loop is compiled for every
+ * instruction-set variant (enum fm_hist_isa) and h->isa picks one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -114,7 +116,7 @@ static struct orpair add_small(const struct fm_hist *h, struct hacc *a,
 			       const uint64_t *oc, size_t n, int sign, int *rc)
 {
 #ifdef HAVE_BMI2_CLONE
-	if (__builtin_cpu_supports("bmi2"))
+	if (h->isa >= FM_HIST_ISA_BMI2)
 		return add_small_bmi2(h, a, xs, pk, oc, n, sign, rc);
 #endif
 	return add_small_plain(h, a, xs, pk, oc, n, sign, rc);
@@ -181,9 +183,6 @@ static int add_basic(const struct fm_hist *h, struct hacc *a,
 	return 0;
 }
 
-/* Records are worked on in blocks: derived values first, then the sums. */
-#define BLK 256
-
 /*
  * The general loop's input columns: packets, octets, first, first_ms,
  * last, last_ms, aggs, each int64 ('q', a batch's columns) or in its
@@ -233,267 +232,26 @@ struct gblk {
 	double rate[BLK];
 	uint64_t idx[BLK];
 	int64_t w[IN_N][BLK];   /* widened columns */
-	/* the nonzero rates, compressed (avx_rate_nz) */
+	/* the nonzero rates, compressed (the rate_nz pass) */
 	double cq[BLK + 8], cd[BLK + 8];
 	uint64_t ci[BLK + 8];
 };
 
-/*
- * AVX-512 versions of the general loop's first passes over a full block
- * (BLK records, a multiple of 8): the same values as the scalar loops,
- * eight records per instruction.  Compiled for AVX-512 F/DQ/CD/VL only and
- * called from the clone built for them (general_block with isa = 2).
- */
-#ifdef HAVE_BMI2_CLONE
-#define AVX512_TARGET "bmi,bmi2,avx2,avx512f,avx512dq,avx512cd,avx512vl"
 
 /*
- * The durations of 8 records from their last, first and milliseconds as
- * int64 (1-packet flows 0) into dur[0..8), their magnitudes ORed into
- * *vod.
- */
-__attribute__((target(AVX512_TARGET))) static inline __attribute__((always_inline)) void
-dur8(__m512i l, __m512i f, __m512i lm, __m512i fm, const int64_t *P,
-     int64_t *dur, __m512i *vod)
-{
-	__m512i t = _mm512_sub_epi64(_mm512_add_epi64(
-			_mm512_mullo_epi64(_mm512_sub_epi64(l, f), _mm512_set1_epi64(1000)),
-			lm), fm);
-	__mmask8 many = _mm512_cmpneq_epi64_mask(_mm512_loadu_si512(P), _mm512_set1_epi64(1));
-	__m512i d = _mm512_maskz_mov_epi64(many, t);
-	_mm512_storeu_si512(dur, d);
-	*vod = _mm512_or_si512(*vod, _mm512_abs_epi64(d));
-}
-
-/* Durations as the scalar pass (1-packet flows 0); returns `big`. */
-__attribute__((target(AVX512_TARGET))) static inline uint64_t
-avx_dur(const int64_t *P, const int64_t *F, const int64_t *FM,
-	const int64_t *L, const int64_t *LM, int64_t *dur, uint64_t *od)
-{
-	const __m512i lim = _mm512_set1_epi64(INT64_C(1) << 40);
-	__m512i big = _mm512_setzero_si512(), vod = _mm512_setzero_si512();
-
-	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i l = _mm512_loadu_si512(L + i), f = _mm512_loadu_si512(F + i);
-		__m512i lm = _mm512_loadu_si512(LM + i), fm = _mm512_loadu_si512(FM + i);
-		big = _mm512_or_si512(big, _mm512_or_si512(
-			_mm512_or_si512(_mm512_add_epi64(l, lim), _mm512_add_epi64(f, lim)),
-			_mm512_or_si512(_mm512_add_epi64(lm, lim), _mm512_add_epi64(fm, lim))));
-		dur8(l, f, lm, fm, P + i, dur + i, &vod);
-	}
-	*od |= (uint64_t)_mm512_reduce_or_epi64(vod);
-	return (uint64_t)_mm512_reduce_or_epi64(big);
-}
-
-/*
- * avx_dur straight from the stored columns when first and last are 'I'
- * and their milliseconds 'H' (the writer's codes): no widened copies, and
- * no range check (values of 32 bits cannot make a duration overflow).
- */
-__attribute__((target(AVX512_TARGET))) static inline void
-avx_dur_IH(const int64_t *P, const uint32_t *F, const uint16_t *FM,
-	   const uint32_t *L, const uint16_t *LM, int64_t *dur, uint64_t *od)
-{
-	__m512i vod = _mm512_setzero_si512();
-
-	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i l = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(L + i)));
-		__m512i f = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(F + i)));
-		__m512i lm = _mm512_cvtepu16_epi64(_mm_loadu_si128((const void *)(LM + i)));
-		__m512i fm = _mm512_cvtepu16_epi64(_mm_loadu_si128((const void *)(FM + i)));
-		dur8(l, f, lm, fm, P + i, dur + i, &vod);
-	}
-	*od |= (uint64_t)_mm512_reduce_or_epi64(vod);
-}
-
-/* Rates of operands that are exact doubles; returns nonzero when some are not. */
-__attribute__((target(AVX512_TARGET))) static inline int
-avx_rate(const int64_t *O, const int64_t *dur, double *rate)
-{
-	const __m512i olim = _mm512_set1_epi64((INT64_C(1) << 53) / 8000);
-	const __m512i dlim = _mm512_set1_epi64(INT64_C(1) << 54);
-	const __m512i doff = _mm512_set1_epi64(INT64_C(1) << 53);
-	const __m512i k8000 = _mm512_set1_epi64(8000);
-	__mmask8 hard = 0;
-
-	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i o = _mm512_loadu_si512(O + i), d = _mm512_loadu_si512(dur + i);
-		hard |= _mm512_cmpgt_epu64_mask(o, olim) |
-			_mm512_cmpgt_epu64_mask(_mm512_add_epi64(d, doff), dlim);
-		__m512d num = _mm512_cvtepi64_pd(_mm512_mullo_epi64(o, k8000));
-		__mmask8 nz = _mm512_test_epi64_mask(d, d);
-		/* d == 0: +0.0, no division */
-		__m512d q = _mm512_maskz_div_pd(nz, num, _mm512_cvtepi64_pd(d));
-		_mm512_storeu_pd(rate + i, q);
-	}
-	return hard != 0;
-}
-
-/*
- * The rates of the records with a duration, compressed: for j < the
- * returned count, cq[j] is the rate of the j-th such record and ci[j] its
- * bin index (from idx).  A rate of +-0 changes no rate_sum (the sums start
- * at +0 and never become -0), so the others need no division and no add.
- * Returns (size_t)-1 when some operand is not an exact double.  cq, cd
- * and ci hold BLK + 8 elements (whole vectors are stored).
- */
-__attribute__((target(AVX512_TARGET))) static inline size_t
-avx_rate_nz(const int64_t *O, const int64_t *dur, const uint64_t *idx,
-	    double *cq, double *cd, uint64_t *ci)
-{
-	const __m512i olim = _mm512_set1_epi64((INT64_C(1) << 53) / 8000);
-	const __m512i dlim = _mm512_set1_epi64(INT64_C(1) << 54);
-	const __m512i doff = _mm512_set1_epi64(INT64_C(1) << 53);
-	const __m512i k8000 = _mm512_set1_epi64(8000);
-	__mmask8 hard = 0;
-	size_t n = 0;
-
-	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i o = _mm512_loadu_si512(O + i), d = _mm512_loadu_si512(dur + i);
-		hard |= _mm512_cmpgt_epu64_mask(o, olim) |
-			_mm512_cmpgt_epu64_mask(_mm512_add_epi64(d, doff), dlim);
-		__mmask8 nz = _mm512_test_epi64_mask(d, d);
-		__m512d num = _mm512_cvtepi64_pd(_mm512_mullo_epi64(o, k8000));
-		_mm512_storeu_pd(cq + n, _mm512_maskz_compress_pd(nz, num));
-		_mm512_storeu_pd(cd + n, _mm512_maskz_compress_pd(nz, _mm512_cvtepi64_pd(d)));
-		_mm512_storeu_si512(ci + n, _mm512_maskz_compress_epi64(nz,
-					_mm512_loadu_si512(idx + i)));
-		n += (size_t)__builtin_popcount(nz);
-	}
-	if (hard)
-		return (size_t)-1;
-	for (size_t j = 0; j < n; j += 8) {
-		/* the last vector: only the lanes stored above */
-		__mmask8 mk = n - j >= 8 ? 0xff : (__mmask8)((1u << (n - j)) - 1);
-		__m512d q = _mm512_maskz_div_pd(mk, _mm512_maskz_loadu_pd(mk, cq + j),
-						_mm512_maskz_loadu_pd(mk, cd + j));
-		_mm512_mask_storeu_pd(cq + j, mk, q);
-	}
-	return n;
-}
-
-/*
- * xs[i] = floor(rate[i]) as an unsigned 64-bit number; returns nonzero
- * when some floor is negative or beyond 2^64 (the block goes the slow way).
- */
-__attribute__((target(AVX512_TARGET))) static inline int
-avx_floor_u64(const double *rate, uint64_t *xs)
-{
-	const __m512d zero = _mm512_setzero_pd(), top = _mm512_set1_pd(18446744073709551616.0);
-	__mmask8 bad = 0;
-
-	for (size_t i = 0; i < BLK; i += 8) {
-		__m512d fl = _mm512_roundscale_pd(_mm512_loadu_pd(rate + i),
-						  _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-		__mmask8 ok = _mm512_cmp_pd_mask(fl, zero, _CMP_GE_OQ) &
-			      _mm512_cmp_pd_mask(fl, top, _CMP_LT_OQ);
-		bad |= (__mmask8)~ok;
-		_mm512_storeu_si512(xs + i, _mm512_maskz_cvttpd_epu64(ok, fl));
-	}
-	return bad != 0;
-}
-
-/*
- * Bin indices of X (unsigned), their largest, the ORs of P and O.  b:
- * 1..63 (0 = unit bins: idx = x).
- */
-__attribute__((target(AVX512_TARGET))) static inline void
-avx_idx(const int64_t *X, const int64_t *P, const int64_t *O, int b,
-	uint64_t *idx, uint64_t *mx, uint64_t *op, uint64_t *oo)
-{
-	const __m512i vone = _mm512_set1_epi64(1), zero = _mm512_setzero_si512();
-	const __m512i vb = _mm512_set1_epi64(64 - b);
-	const __m128i sh = _mm_cvtsi32_si128(b > 0 ? b - 1 : 0);
-	__m512i vmx = zero, vop = zero, voo = zero;
-
-	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i x = _mm512_loadu_si512(X + i), ix;
-		if (b == 0) {
-			ix = x;
-		} else {
-			/* k = max(0, bitlen(x|1) - b) = max(0, 64 - b - lzcnt) */
-			__m512i k = _mm512_max_epi64(_mm512_sub_epi64(vb,
-				_mm512_lzcnt_epi64(_mm512_or_si512(x, vone))), zero);
-			ix = _mm512_add_epi64(_mm512_sll_epi64(k, sh), _mm512_srlv_epi64(x, k));
-		}
-		_mm512_storeu_si512(idx + i, ix);
-		vmx = _mm512_max_epu64(vmx, ix);
-		vop = _mm512_or_si512(vop, _mm512_loadu_si512(P + i));
-		voo = _mm512_or_si512(voo, _mm512_loadu_si512(O + i));
-	}
-	*mx = (uint64_t)_mm512_reduce_max_epu64(vmx);
-	*op |= (uint64_t)_mm512_reduce_or_epi64(vop);
-	*oo |= (uint64_t)_mm512_reduce_or_epi64(voo);
-}
-#endif
-
-#ifdef HAVE_BMI2_CLONE
-/*
- * Add a full block into 64-bit rows of stride 8 (64-byte aligned, one
- * cache line each): flows, packets, octets, column 3 (V3) and column 4
- * (V4; NULL = none) in one 512-bit add per record; A32, when not NULL,
- * gives column a_col (aggs stored as 'I') instead.  Eight records' values
- * are transposed into their rows' layout with two unpacks and a permute
- * each.
- */
-__attribute__((target(AVX512_TARGET))) static inline void
-avx_rows(uint64_t *small, const uint64_t *idx, const int64_t *P,
-	 const int64_t *O, const int64_t *V3, const int64_t *V4,
-	 const uint32_t *A32, int a_col)
-{
-	const __m512i one = _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, 1);
-	const __m512i zero = _mm512_setzero_si512();
-	/* record 2k (+1): packets, octets from a[2k], a[2k+1]; V3, V4 from b */
-	const __m512i sel[4] = {
-		_mm512_set_epi64(0, 0, 0, 9, 8, 1, 0, 0),
-		_mm512_set_epi64(0, 0, 0, 11, 10, 3, 2, 0),
-		_mm512_set_epi64(0, 0, 0, 13, 12, 5, 4, 0),
-		_mm512_set_epi64(0, 0, 0, 15, 14, 7, 6, 0),
-	};
-
-	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i p = _mm512_loadu_si512(P + i), o = _mm512_loadu_si512(O + i);
-		__m512i v3 = V3 ? _mm512_loadu_si512(V3 + i) : zero;
-		__m512i v4 = V4 ? _mm512_loadu_si512(V4 + i) : zero;
-		if (A32) {
-			__m512i a = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(A32 + i)));
-			if (a_col == 3)
-				v3 = a;
-			else
-				v4 = a;
-		}
-		__m512i ev = _mm512_unpacklo_epi64(p, o), od = _mm512_unpackhi_epi64(p, o);
-		__m512i ev34 = _mm512_unpacklo_epi64(v3, v4), od34 = _mm512_unpackhi_epi64(v3, v4);
-		for (int k = 0; k < 4; k++) {
-			__m512i r0 = _mm512_or_si512(one, _mm512_maskz_permutex2var_epi64(0x1e, ev, sel[k], ev34));
-			__m512i r1 = _mm512_or_si512(one, _mm512_maskz_permutex2var_epi64(0x1e, od, sel[k], od34));
-			uint64_t *e0 = small + (idx[i + 2 * k] << 3);
-			_mm512_store_si512(e0, _mm512_add_epi64(_mm512_load_si512(e0), r0));
-			uint64_t *e1 = small + (idx[i + 2 * k + 1] << 3);
-			_mm512_store_si512(e1, _mm512_add_epi64(_mm512_load_si512(e1), r1));
-		}
-	}
-}
-#endif
-
-/*
- * rate[i] for the m records of a block (vec: a full block in the AVX-512
- * clone).
+ * rate[i] for the m records of a block (vk: the vector passes, for a full
+ * block in the AVX-512 clone; else NULL).
  */
 static inline __attribute__((always_inline)) void
 block_rates(const int64_t *O, const int64_t *dur, double *rate, const size_t m,
-	    const int vec)
+	    const struct hist_vec_kernels *vk)
 {
 	size_t r0 = 0;
 
-#ifdef HAVE_BMI2_CLONE
-	if (vec) {
-		if (!avx_rate(O, dur, rate))
+	if (vk) {
+		if (!vk->rate(O, dur, rate))
 			r0 = m;
 	} else
-#else
-	(void)vec;
-#endif
 #ifdef __SSE2__
 	{
 		/*
@@ -541,15 +299,17 @@ block_rates(const int64_t *O, const int64_t *dur, double *rate, const size_t m,
 /*
  * One block of m records (m = BLK for every block but a batch's last, so
  * that the compiler knows the trip count of the full blocks' loops and
- * vectorises them).  recno: the block's first record (0-based).  isa:
- * 2 in the AVX-512 clone (full blocks take the avx_ passes), else 0.
+ * vectorises them).  recno: the block's first record (0-based).  vkern:
+ * the vector passes in the AVX-512 clone (full blocks take them), else
+ * NULL.
  */
 static inline __attribute__((always_inline)) int
 general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 	      size_t o, const size_t m, uint64_t recno, struct gblk *k,
-	      const int isa, struct fm_error *err)
+	      const struct hist_vec_kernels *vkern, struct fm_error *err)
 {
-	const int vec = isa == 2 && m == BLK;
+	const struct hist_vec_kernels *vk = m == BLK ? vkern : NULL;
+	const int vec = vk != NULL;
 	const int b = h->b, ncol = h->ncol, cd = h->col_dur, ca = h->col_aggs;
 	const uint64_t D = h->D;
 	const enum fm_hist_x xk = h->o.x;
@@ -581,12 +341,10 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 	uint64_t op = 0, oo = 0, od = 0, oa = 0, mx = 0;
 
 	if (need_dur && dur_ih) {
-#ifdef HAVE_BMI2_CLONE
-		avx_dur_IH(P, (const uint32_t *)g->p[IN_F] + o,
+		vk->dur_IH(P, (const uint32_t *)g->p[IN_F] + o,
 			   (const uint16_t *)g->p[IN_FM] + o,
 			   (const uint32_t *)g->p[IN_L] + o,
 			   (const uint16_t *)g->p[IN_LM] + o, dur, &od);
-#endif
 	} else if (need_dur) {
 		const int64_t *F = col64(g, IN_F, o, m, k->w[IN_F]);
 		const int64_t *FM = col64(g, IN_FM, o, m, k->w[IN_FM]);
@@ -595,11 +353,9 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		const uint64_t lim = UINT64_C(1) << 40;
 		uint64_t big = 0;
 		/* all four in [-2^40, 2^40): the duration fits easily */
-#ifdef HAVE_BMI2_CLONE
 		if (vec)
-			big = avx_dur(P, F, FM, L, LM, dur, &od);
+			big = vk->dur(P, F, FM, L, LM, dur, &od);
 		else
-#endif
 		for (size_t i = 0; i < m; i++) {
 			uint64_t t = ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
 				     (uint64_t)LM[i] - (uint64_t)FM[i];
@@ -625,25 +381,23 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 	}
 	/*
 	 * In the AVX-512 clone, x length, size or duration: the rates after
-	 * the indices, compressed to the nonzero ones (avx_rate_nz) when
+	 * the indices, compressed to the nonzero ones (the rate_nz pass) when
 	 * every index is dense; else rate[] for every record.
 	 */
 	const int comp = vec && need_rate && xk != FM_HIST_X_RATE;
 	size_t nnz = (size_t)-1;
 	if (need_rate && !comp)
-		block_rates(O, dur, rate, m, vec);
+		block_rates(O, dur, rate, m, vk);
 	switch (xk) {
 	case FM_HIST_X_LENGTH:
 	case FM_HIST_X_SIZE: {
 		/* one pass: indices, the largest, the ORs */
 		const int64_t *X = xk == FM_HIST_X_LENGTH ? P : O;
 		have_mx = 1;
-#ifdef HAVE_BMI2_CLONE
 		if (vec) {
-			avx_idx(X, P, O, b, idx, &mx, &op, &oo);
+			vk->idx(X, P, O, b, idx, &mx, &op, &oo);
 			break;
 		}
-#endif
 		for (size_t i = 0; i < m; i++) {
 			uint64_t ix = bin_index((uint64_t)X[i], b);
 			idx[i] = ix;
@@ -654,33 +408,29 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		break;
 	}
 	case FM_HIST_X_DURATION:
-#ifdef HAVE_BMI2_CLONE
 		if (vec) {
 			/* a negative duration makes the block slow anyway */
-			avx_idx(dur, P, O, b, idx, &mx, &op, &oo);
+			vk->idx(dur, P, O, b, idx, &mx, &op, &oo);
 			have_mx = 1;
 			for (size_t i = 0; i < m; i++)
 				slow |= dur[i] < 0;
 			break;
 		}
-#endif
 		for (size_t i = 0; i < m; i++) {
 			slow |= dur[i] < 0;
 			idx[i] = bin_index((uint64_t)dur[i], b);
 		}
 		break;
 	case FM_HIST_X_RATE:
-#ifdef HAVE_BMI2_CLONE
 		if (vec) {
 			/* floor(rate) as uint64 (ci is free: no compressed rates for x = rate) */
-			slow = avx_floor_u64(rate, k->ci);
+			slow = vk->floor_u64(rate, k->ci);
 			if (!slow) {
-				avx_idx((const int64_t *)k->ci, P, O, b, idx, &mx, &op, &oo);
+				vk->idx((const int64_t *)k->ci, P, O, b, idx, &mx, &op, &oo);
 				have_mx = 1;
 			}
 			break;
 		}
-#endif
 		for (size_t i = 0; i < m; i++) {
 			double fl = floor(rate[i]);
 			int ok = fl >= 0.0 && fl < 18446744073709551616.0;
@@ -702,12 +452,10 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 	/* compressed rates: straight into ro's buffers when recording */
 	double *cq = ro ? ro->r + ro->n : k->cq;
 	uint64_t *ci = ro ? ro->x + ro->n : k->ci;
-#ifdef HAVE_BMI2_CLONE
 	if (comp && !slow)
-		nnz = avx_rate_nz(O, dur, idx, cq, k->cd, ci);
-#endif
+		nnz = vk->rate_nz(O, dur, idx, cq, k->cd, ci);
 	if (comp && nnz == (size_t)-1)
-		block_rates(O, dur, rate, m, vec);
+		block_rates(O, dur, rate, m, vk);
 	if (ro && !slow && ro->top <= mx)
 		ro->top = mx + 1;
 	if (ro && nnz != (size_t)-1) {
@@ -791,13 +539,11 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		if (fits) {
 			uint64_t *small = a->small;
 			a->small_used = 1;
-#ifdef HAVE_BMI2_CLONE
 			if (vec) {
 				/* column 3 (duration or aggs) and 4 (aggs) */
 				const int64_t *V3 = cd == 3 ? dur : ca == 3 ? A : NULL;
-				avx_rows(small, idx, P, O, V3, ncol == 5 ? A : NULL, A32, ca);
+				vk->rows(small, idx, P, O, V3, ncol == 5 ? A : NULL, A32, ca);
 			} else
-#endif
 			if (cd >= 0 && ca >= 0) {
 				for (size_t i = 0; i < m; i++) {
 					uint64_t *e = small + idx[i] * 8;
@@ -867,16 +613,16 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 static inline __attribute__((always_inline)) int
 add_general_body(const struct fm_hist *h, struct hacc *a,
 		 const struct gsrc *g, size_t from, size_t n, uint64_t recno,
-		 const int isa, struct fm_error *err)
+		 const struct hist_vec_kernels *vkern, struct fm_error *err)
 {
 	struct gblk k;
 
 	for (size_t base = 0; base < n; base += BLK) {
 		int r;
 		if (n - base >= BLK)
-			r = general_block(h, a, g, from + base, BLK, recno + base, &k, isa, err);
+			r = general_block(h, a, g, from + base, BLK, recno + base, &k, vkern, err);
 		else
-			r = general_block(h, a, g, from + base, n - base, recno + base, &k, isa, err);
+			r = general_block(h, a, g, from + base, n - base, recno + base, &k, vkern, err);
 		if (r < 0)
 			return r;
 	}
@@ -887,7 +633,7 @@ static int add_general_plain(const struct fm_hist *h, struct hacc *a,
 			     const struct gsrc *g, size_t from, size_t n,
 			     uint64_t recno, struct fm_error *err)
 {
-	return add_general_body(h, a, g, from, n, recno, 0, err);
+	return add_general_body(h, a, g, from, n, recno, NULL, err);
 }
 
 #ifdef HAVE_BMI2_CLONE
@@ -896,16 +642,17 @@ static int add_general_bmi2(const struct fm_hist *h, struct hacc *a,
 			    const struct gsrc *g, size_t from, size_t n,
 			    uint64_t recno, struct fm_error *err)
 {
-	return add_general_body(h, a, g, from, n, recno, 0, err);
+	return add_general_body(h, a, g, from, n, recno, NULL, err);
 }
 
 /* AVX-512 (F, DQ for the int64 -> double conversions, CD for lzcnt, VL) */
-__attribute__((target(AVX512_TARGET)))
+__attribute__((target(HIST_AVX512_TARGET)))
 static int add_general_avx512(const struct fm_hist *h, struct hacc *a,
 			      const struct gsrc *g, size_t from, size_t n,
 			      uint64_t recno, struct fm_error *err)
 {
-	return add_general_body(h, a, g, from, n, recno, 2, err);
+	return add_general_body(h, a, g, from, n, recno, &hist_avx512_kernels,
+				err);
 }
 #endif
 
@@ -914,14 +661,9 @@ static int add_general(const struct fm_hist *h, struct hacc *a,
 		       uint64_t recno, struct fm_error *err)
 {
 #ifdef HAVE_BMI2_CLONE
-	if (__builtin_cpu_supports("avx512f") &&
-	    __builtin_cpu_supports("avx512dq") &&
-	    __builtin_cpu_supports("avx512cd") &&
-	    __builtin_cpu_supports("avx512vl") &&
-	    __builtin_cpu_supports("bmi2"))
+	if (h->isa == FM_HIST_ISA_AVX512)
 		return add_general_avx512(h, a, g, from, n, recno, err);
-	if (__builtin_cpu_supports("bmi2") &&
-	    __builtin_cpu_supports("sse4.1"))
+	if (h->isa == FM_HIST_ISA_BMI2)
 		return add_general_bmi2(h, a, g, from, n, recno, err);
 #endif
 	return add_general_plain(h, a, g, from, n, recno, err);

@@ -254,9 +254,55 @@ double fm_hist_rate(uint64_t octets, int64_t dur)
 	return dur < 0 ? -v : v;
 }
 
+/* ---- instruction-set variants ---- */
+
+static const char *const isa_names[FM_HIST_ISA_COUNT] = {
+	"auto", "base", "bmi2", "avx512"
+};
+
+const char *fm_hist_isa_name(enum fm_hist_isa isa)
+{
+	return (unsigned)isa < FM_HIST_ISA_COUNT ? isa_names[isa] : NULL;
+}
+
+int fm_hist_isa_supported(enum fm_hist_isa isa)
+{
+	switch (isa) {
+	case FM_HIST_ISA_AUTO:
+	case FM_HIST_ISA_BASE:
+		return 1;
+#if defined(__x86_64__)
+	case FM_HIST_ISA_BMI2:
+		return __builtin_cpu_supports("bmi2") &&
+		       __builtin_cpu_supports("sse4.1");
+	case FM_HIST_ISA_AVX512:
+		return __builtin_cpu_supports("avx512f") &&
+		       __builtin_cpu_supports("avx512dq") &&
+		       __builtin_cpu_supports("avx512cd") &&
+		       __builtin_cpu_supports("avx512vl") &&
+		       __builtin_cpu_supports("bmi2");
+#endif
+	default:
+		return 0;
+	}
+}
+
+/* The variant o asks for (AUTO: the best supported), or -1. */
+static int resolve_isa(enum fm_hist_isa isa)
+{
+	if (isa != FM_HIST_ISA_AUTO)
+		return fm_hist_isa_supported(isa) ? (int)isa : -1;
+	for (int i = FM_HIST_ISA_COUNT - 1; i > FM_HIST_ISA_BASE; i--)
+		if (fm_hist_isa_supported((enum fm_hist_isa)i))
+			return i;
+	return FM_HIST_ISA_BASE;
+}
+
 int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
 		struct fm_error *err)
 {
+	int isa = resolve_isa(o->isa);
+
 	struct fm_hist *h;
 
 	if ((unsigned)o->x > FM_HIST_X_RATE)
@@ -271,10 +317,15 @@ int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
 	for (size_t i = 0; i < o->ncols; i++)
 		if ((unsigned)o->cols[i] > FM_HIST_COL_AGGS)
 			return fm_error_set(err, FM_EINVAL, "unknown column");
+	if (isa < 0)
+		return fm_error_set(err, FM_EINVAL,
+				    "instruction set '%s' is not supported by this CPU",
+				    fm_hist_isa_name(o->isa) ? fm_hist_isa_name(o->isa) : "?");
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	h->o = *o;
+	h->isa = (enum fm_hist_isa)isa;
 	h->b = eff_exp(o->bin_exp);
 	h->ncol = 3;
 	h->col_dur = h->col_aggs = -1;
