@@ -12,13 +12,7 @@
 #include <stddef.h>
 
 #include "flowmodels/error.h"
-
-/*
- * Create the missing parent directories of path (mkdir -p of its
- * directory part, mode 0755), so that every output option can name a
- * file or directory in directories that do not exist yet.
- */
-int fm_mkdir_parents(const char *path, struct fm_error *err);
+#include "flowmodels/fileops.h"   /* fm_mkdir_parents */
 
 /* Write len bytes of data to path ("-" = fd 1).  Returns 0 or FM_EIO. */
 int fm_file_write_atomic(const char *path, const void *data, size_t len,

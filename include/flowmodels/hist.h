@@ -55,6 +55,24 @@ enum fm_hist_col {
 	FM_HIST_COL_AGGS
 };
 
+/*
+ * The instruction-set variants of the loops that bin records: the same
+ * histogram from each (the tests compare every variant the machine runs
+ * with a naive histogram).  AUTO picks the best this CPU runs.
+ */
+enum fm_hist_isa {
+	FM_HIST_ISA_AUTO,
+	FM_HIST_ISA_BASE,     /* the baseline of the build (x86-64: SSE2) */
+	FM_HIST_ISA_BMI2,     /* x86-64 with BMI2 and SSE4.1 */
+	FM_HIST_ISA_AVX512,   /* x86-64 with AVX-512 F/DQ/CD/VL and BMI2:
+			       * the vector passes (hist-avx512.c) */
+	FM_HIST_ISA_COUNT
+};
+/* Whether this build and CPU run variant isa (AUTO and BASE: always). */
+int fm_hist_isa_supported(enum fm_hist_isa isa);
+/* "auto", "base", "bmi2", "avx512", or NULL. */
+const char *fm_hist_isa_name(enum fm_hist_isa isa);
+
 #define FM_HIST_MAX_COLS 16
 
 struct fm_filter;   /* filter.h */
@@ -75,6 +93,9 @@ struct fm_hist_opts {
 					   * NULL = all */
 	const struct fm_log *log;         /* may be NULL */
 	const struct fm_progress *progress;  /* fm_hist_add_binary; may be NULL */
+	enum fm_hist_isa isa;             /* the loops' variant (0 = AUTO);
+					   * fm_hist_new refuses one the CPU
+					   * does not run */
 };
 
 /* Names: "length", "size", "duration", "rate"; "duration", "rate", "aggs". */

@@ -132,6 +132,12 @@ static inline int fm_histogram_has(const struct fm_histogram *h,
 	return (h->cols & FM_HCOL_BIT(c)) != 0;
 }
 
+/*
+ * The array of the unsigned sum column c (flows, packets, octets, aggs),
+ * or NULL when c is another column or absent.
+ */
+const uint64_t *fm_histogram_ucol(const struct fm_histogram *h,
+				  enum fm_hcol c);
 /* The value of column c in bin i as a double (0 when the column is absent). */
 double fm_histogram_get(const struct fm_histogram *h, enum fm_hcol c, size_t i);
 /*

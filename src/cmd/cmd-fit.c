@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "flowmodels/fileops.h"
 #include "flowmodels/fileout.h"
 #include "flowmodels/fit.h"
 #include "flowmodels/summary.h"
@@ -50,30 +51,6 @@ static const struct cmd_opt fit_opts[] = {
 	CMD_OPTS_COMMON,
 	CMD_OPT_END
 };
-
-/* mkdir -p */
-static int make_dirs(const char *path, struct fm_error *err)
-{
-	char *p = strdup(path);
-	int r = 0;
-
-	if (!p)
-		return fm_error_set(err, FM_ENOMEM, "out of memory");
-	for (char *s = p + 1; r == 0; s++) {
-		if (*s == '/' || *s == '\0') {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST)
-				r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
-						 p, strerror(errno));
-			*s = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	free(p);
-	return r;
-}
 
 static int get_count(const struct cmd_args *a, int id, const char *name,
 		     unsigned *out, struct fm_error *err)
@@ -223,7 +200,7 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				      U, P, L, a->v[OPT_F_MPW].set ? a->v[OPT_F_MPW].d : 0,
 				      &err);
 	if (r == 0 && files)
-		r = make_dirs(dir, &err);
+		r = fm_mkdir_p(dir, &err);
 	if (r == 0 && files) {
 		size_t n = strlen(dir) + strlen(y) + 8;
 		jpath = malloc(n);

@@ -62,7 +62,7 @@ struct cmd_opt {
 #define CMD_MAX_OPTS 48
 #define CMD_OPT_END { -1, 0, NULL, CMD_OPT_FLAG, NULL, NULL, NULL }
 
-/* Option ids shared by the record tools (see cmd-flow.c). */
+/* Option ids shared by the record tools (see cmd-scan.c). */
 enum {
 	OPT_IN_FORMAT = 1,
 	OPT_OUT_FORMAT,
@@ -200,7 +200,7 @@ const char *cmd_topic_list(void);
  */
 int cmd_fail(struct cmd_ctx *ctx, const struct fm_error *err);
 
-/* ---- helpers for record tools (cmd-flow.c) ---- */
+/* ---- helpers for record tools (cmd-scan.c) ---- */
 
 /* Fill a struct fm_cut from the cutting options. */
 void cmd_get_cut(const struct cmd_args *a, struct fm_cut *cut);
@@ -350,7 +350,7 @@ void cmd_record_option(struct cmd_ctx *ctx, int opt_id, const char *value);
 void cmd_record_words(struct cmd_ctx *ctx, const char *w1, const char *w2);
 void cmd_record_comment(struct cmd_ctx *ctx, const char *comment);
 
-/* ---- the command language (cmd-parse.c) ---- */
+/* ---- the command language (cmd-line.c) ---- */
 
 /* A list of words: a tokenised command line. */
 struct cmd_words {

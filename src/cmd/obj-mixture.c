@@ -6,7 +6,6 @@
  * beside it, then renamed).
  */
 #include <errno.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "flowmodels/fileops.h"
 #include "flowmodels/fileout.h"
 #include "objtypes.h"
 
@@ -105,45 +105,25 @@ static int write_files(const struct cmd_mixset *s, const char *dir,
 	return r;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	remove(path);
-	return 0;
-}
-
 static int mix_export(const void *data, const char *format, const char *path,
 		      struct fm_error *err)
 {
-	struct stat st;
-	struct fm_buf tmp = FM_BUF_INIT;
+	char *tmpdir;
 	int r;
 
 	if (strcmp(format, "mixture_dir"))
 		return fm_error_set(err, FM_EINVAL,
 				    "mixture sets are written as mixture_dir, not '%s'", format);
-	if (stat(path, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			return fm_error_set(err, FM_EINVAL, "%s: not a directory", path);
-		return write_files(data, path, err);   /* each file atomic */
-	}
-	if ((r = fm_mkdir_parents(path, err)) < 0)
-		return r;
-	fm_buf_printf(&tmp, "%s.tmpXXXXXX", path);
-	if (!tmp.buf || !mkdtemp(tmp.buf)) {
-		r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s", path,
-				 strerror(errno));
-		fm_buf_release(&tmp);
-		return r;
-	}
-	chmod(tmp.buf, 0755);
-	r = write_files(data, tmp.buf, err);
-	if (r == 0 && rename(tmp.buf, path) < 0)
-		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+	/* into an existing directory each file is atomic; a new one is whole */
+	r = fm_outdir_begin(path, &tmpdir, err);
 	if (r < 0)
-		nftw(tmp.buf, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-	fm_buf_release(&tmp);
+		return r;
+	r = write_files(data, tmpdir ? tmpdir : path, err);
+	if (r == 0)
+		r = fm_outdir_commit(path, &tmpdir, err);
+	if (tmpdir)
+		fm_rm_rf(tmpdir);
+	fm_outdir_discard(&tmpdir);
 	return r;
 }
 

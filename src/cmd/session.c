@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "flowmodels/cut.h"
+#include "flowmodels/fileops.h"
 #include "cmd-quality.h"
 #include "objtypes.h"
 #include "session-int.h"
@@ -56,30 +57,16 @@ _Thread_local char *replay_dir;
 _Thread_local int replay_depth;
 _Thread_local char *replay_root;
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void rm_rf(const char *path)
-{
-	if (path)
-		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 void obj_free(struct sess_obj *o)
 {
 	if (!o)
 		return;
 	if (o->owns_dir)
-		rm_rf(o->dir);
+		fm_rm_rf(o->dir);
 	if (o->mat_path)
-		rm_rf(o->mat_path);
+		fm_rm_rf(o->mat_path);
 	for (size_t k = 0; k < o->stale.len; k += strlen(o->stale.buf + k) + 1)
-		rm_rf(o->stale.buf + k);
+		fm_rm_rf(o->stale.buf + k);
 	fm_buf_release(&o->stale);
 	if (o->type && o->type->free && o->data)
 		o->type->free(o->data);
@@ -132,7 +119,7 @@ void sess_free(struct session *s)
 		free(s->rec[i].comment);
 	}
 	free(s->rec);
-	rm_rf(s->tmpdir);
+	fm_rm_rf(s->tmpdir);
 	free(s->tmpdir);
 	free(s->file);
 	for (size_t i = 0; i < NSETTINGS; i++)

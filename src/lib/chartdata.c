@@ -47,14 +47,8 @@ size_t fm_chart_grid(double xmin, double xmax, size_t n, double *out)
 static const uint64_t *ucol(const struct fm_histogram *h, enum fm_hcol c,
 			    struct fm_error *err)
 {
-	const uint64_t *v = NULL;
+	const uint64_t *v = fm_histogram_ucol(h, c);
 
-	switch (c) {
-	case FM_HCOL_FLOWS: v = h->flows; break;
-	case FM_HCOL_PACKETS: v = h->packets; break;
-	case FM_HCOL_OCTETS: v = h->octets; break;
-	default: break;
-	}
 	if (!v)
 		fm_error_set(err, FM_EINVAL, "histogram has no column '%s_sum'",
 			     fm_hcol_name(c) ? fm_hcol_name(c) : "?");

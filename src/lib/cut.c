@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "flowmodels/cut.h"
+#include "bindir.h"
 #include "io-int.h"
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
@@ -47,52 +48,38 @@ struct cut_array {
 	size_t esize;
 };
 
-/* Whether name is FIELD.CODE for a known field and code. */
-static size_t array_esize(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-
-	if (!dot || !dot[1] || dot[2] || fm_field_lookup(name, (size_t)(dot - name)) < 0)
-		return 0;
-	return fm_code_size(dot[1]);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(((const struct cut_array *)a)->name,
 		      ((const struct cut_array *)b)->name);
 }
 
-/* The field arrays of directory dir, sorted by name. */
+/* The field arrays of directory dir (bindir.h's rules), sorted by name. */
 static int list_arrays(const char *dir, struct cut_array **out, size_t *n,
 		       struct fm_error *err)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	struct cut_array *v = NULL;
+	char codes[FM_NFIELDS];
+	struct cut_array *v;
 	size_t k = 0;
+	int r = fm_bindir_scan(dir, codes, err);
 
-	if (!d)
-		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
-				    "%s: %s", dir, strerror(errno));
-	while ((e = readdir(d))) {
-		size_t es = array_esize(e->d_name);
-		if (!es || strlen(e->d_name) >= sizeof(v->name))
+	if (r < 0)
+		return r;
+	v = calloc(FM_NFIELDS, sizeof(*v));
+	if (!v)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (int f = 0; f < FM_NFIELDS; f++) {
+		if (!codes[f])
 			continue;
-		struct cut_array *nv = realloc(v, (k + 1) * sizeof(*v));
-		if (!nv) {
-			free(v);
-			closedir(d);
-			return fm_error_set(err, FM_ENOMEM, "out of memory");
-		}
-		v = nv;
-		memcpy(v[k].name, e->d_name, strlen(e->d_name) + 1);
-		v[k++].esize = es;
+		snprintf(v[k].name, sizeof(v[k].name), "%s.%c", fm_field_name(f),
+			 codes[f]);
+		v[k++].esize = fm_code_size(codes[f]);
 	}
-	closedir(d);
-	if (!k)
+	if (!k) {
+		free(v);
 		return fm_error_set(err, FM_EFORMAT,
 				    "%s: no field arrays (expected files like packets.Q)", dir);
+	}
 	qsort(v, k, sizeof(*v), cmp_str);
 	*out = v;
 	*n = k;
@@ -195,9 +182,7 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 			const char *base = strrchr(inputs[i], '/');
 			base = base ? base + 1 : inputs[i];
 			const char *dot = strrchr(base, '.');
-			size_t es = dot ? array_esize(base) : 0;
-			if (!es && dot && dot[1] && !dot[2])
-				es = fm_code_size(dot[1]);
+			size_t es = dot && dot[1] && !dot[2] ? fm_code_size(dot[1]) : 0;
 			if (!es) {
 				r = fm_error_set(err, FM_EINVAL,
 						 "%s: not an array file (name must end in .CODE, e.g. packets.Q)",
@@ -294,19 +279,9 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		if (r < 0)
 			goto out;
 	} else {
-		struct stat st;
-		const char *wd = output;
-		if (stat(output, &st) == 0) {
-			if (!S_ISDIR(st.st_mode)) {
-				r = fm_error_set(err, FM_EINVAL, "%s: exists and is not a directory",
-						 output);
-				goto out;
-			}
-		} else {
-			if ((r = fm_tmpdir_beside(output, &tmpdir, err)) < 0)
-				goto out;
-			wd = tmpdir;
-		}
+		if ((r = fm_outdir_begin(output, &tmpdir, err)) < 0)
+			goto out;
+		const char *wd = tmpdir ? tmpdir : output;
 		for (size_t k = 0; k < narr; k++) {
 			snprintf(path, sizeof(path), "%s/%s", wd, arr[k].name);
 			r = fm_tmpfile_beside(path, &tmp[k], &fds[k], err);
@@ -369,14 +344,8 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		free(tmp[k]);
 		tmp[k] = NULL;
 	}
-	if (tmpdir) {
-		if (rename(tmpdir, output) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: rename: %s", output, strerror(errno));
-			goto out;
-		}
-		free(tmpdir);
-		tmpdir = NULL;
-	}
+	if ((r = fm_outdir_commit(output, &tmpdir, err)) < 0)
+		goto out;
 	*records = end - first;
 out:
 	for (size_t k = 0; tmp && k < narr; k++) {
@@ -387,10 +356,7 @@ out:
 			free(tmp[k]);
 		}
 	}
-	if (tmpdir) {
-		rmdir(tmpdir);
-		free(tmpdir);
-	}
+	fm_outdir_discard(&tmpdir);
 	free(tmp);
 	free(fds);
 	free(arr);

@@ -14,33 +14,6 @@
 #include "flowmodels/fileout.h"
 #include "io-int.h"
 
-int fm_mkdir_parents(const char *path, struct fm_error *err)
-{
-	size_t len = strlen(path);
-	char *d;
-
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	d = strndup(path, len);
-	if (!d)
-		return fm_error_set(err, FM_ENOMEM, "out of memory");
-	for (char *p = strchr(d + 1, '/'); p; p = strchr(p + 1, '/')) {
-		struct stat st;
-
-		*p = 0;
-		if (stat(d, &st) < 0 && mkdir(d, 0755) < 0 && errno != EEXIST) {
-			int e = errno;
-			int r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
-					     d, strerror(e));
-			free(d);
-			return r;
-		}
-		*p = '/';
-	}
-	free(d);
-	return 0;
-}
-
 int fm_file_write_atomic(const char *path, const void *data, size_t len,
 			 struct fm_error *err)
 {

@@ -207,7 +207,8 @@ int fm_histogram_column(const struct fm_histogram *h, enum fm_hcol c,
 	return 0;
 }
 
-static const uint64_t *ucol(const struct fm_histogram *h, enum fm_hcol c)
+const uint64_t *fm_histogram_ucol(const struct fm_histogram *h,
+				  enum fm_hcol c)
 {
 	switch (c) {
 	case FM_HCOL_FLOWS: return h->flows;
@@ -221,7 +222,7 @@ static const uint64_t *ucol(const struct fm_histogram *h, enum fm_hcol c)
 int fm_histogram_total_u128(const struct fm_histogram *h, enum fm_hcol c,
 			    uint64_t *hi, uint64_t *lo, struct fm_error *err)
 {
-	const uint64_t *v = ucol(h, c);
+	const uint64_t *v = fm_histogram_ucol(h, c);
 	uint64_t th = 0, tl = 0;
 
 	if (!v)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "flowmodels/buf.h"
+#include "flowmodels/fileops.h"
 #include "flowmodels/io.h"
 
 struct fm_source;
@@ -338,17 +339,8 @@ size_t fm_fmt_i64(char *dst, int64_t v);
 /* Write all of buf to fd, retrying short writes; 0 or FM_EIO (errno set). */
 int fm_write_all(int fd, const void *buf, size_t len);
 
-/*
- * Make the temporary name "DIR/.BASE.tmp.XXXXXX" for path and open it.
- * When path exists and is not a regular file (a device such as /dev/null,
- * a pipe), it is opened for writing directly and *tmpname is NULL.
- * Finish with fm_tmpfile_commit (rename into place; 0 or -1 with errno)
- * or, on failure, fm_tmpfile_discard; both accept a NULL tmpname.
- */
-int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
-		      struct fm_error *err);
-int fm_tmpfile_commit(const char *tmpname, const char *path);
-void fm_tmpfile_discard(const char *tmpname);
+/* Temporary files and directories beside a target: flowmodels/fileops.h. */
+
 /*
  * An output file (io-outfile.c): bytes collect in buf; fm_outfile_flush
  * writes them, fm_outfile_maybe_flush once 1 MiB is waiting; the file is
@@ -370,14 +362,6 @@ int fm_outfile_commit(struct fm_outfile *o, struct fm_error *err);
 void fm_outfile_discard(struct fm_outfile *o);
 
 /*
- * Make the temporary directory "DIR.tmp.XXXXXX" (mode 0755) beside the
- * directory path that does not exist yet (trailing slashes of path are
- * ignored), so that a new output directory appears whole or not at all:
- * the caller fills it and renames it to path.
- */
-int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err);
-
-/*
  * fm_writer_write of a raw batch, for writers that take them
  * (fm_writer_takes_raw: binary output).
  */
@@ -386,7 +370,7 @@ int fm_writer_write_raw(struct fm_writer *w, const struct fm_raw_batch *b,
 			struct fm_error *err);
 
 /*
- * ---- writers of the two output formats (io-csv-write.c, io-binary.c) ----
+ * ---- writers of the two output formats (io-csv-write.c, io-binary-write.c) ----
  * threads: as in struct fm_writer_opts (1 = no thread of their own).
  */
 

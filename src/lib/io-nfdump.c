@@ -353,20 +353,16 @@ int fm_nfdump_source_open(struct fm_source **out, const char *path,
 		close(outp[1]);
 		return fm_error_set(err, FM_EIO, "pipe: %s", strerror(errno));
 	}
-	pid = fork();
-	if (pid < 0) {
-		r = errno;
-		close(outp[0]); close(outp[1]); close(errp[0]); close(errp[1]);
-		return fm_error_set(err, FM_EIO, "fork: %s", strerror(r));
-	}
-	if (pid == 0) {
-		dup2(outp[1], 1);
-		dup2(errp[1], 2);
-		execlp("nfdump", "nfdump", "-r", path, "-q", "-o", "pipe", (char *)NULL);
-		_exit(127);
-	}
+	char *argv[] = { "nfdump", "-r", (char *)path, "-q", "-o", "pipe", NULL };
+	pid = fm_spawn(argv, NULL, -1, outp[1], errp[1], &r);
 	close(outp[1]);
 	close(errp[1]);
+	if (pid < 0) {
+		close(outp[0]);
+		close(errp[0]);
+		return fm_error_set(err, FM_EIO, "%s: cannot run nfdump: %s", path,
+				    strerror(r));
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->path = strdup(path)) ||
 	    fm_batch_alloc(&s->out, fields, FM_BATCH_CAP)) {

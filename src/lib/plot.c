@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "flowmodels/compare.h"
+#include "flowmodels/fileops.h"
 #include "flowmodels/fileout.h"
 #include "flowmodels/gof.h"
 #include "flowmodels/plot.h"
@@ -122,9 +123,9 @@ struct plot_run {
 };
 
 /* Append formatted text to the script (sticky failure flag). */
-static void S(struct plot_run *p, const char *fmt, ...)
+static void script_printf(struct plot_run *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-static void S(struct plot_run *p, const char *fmt, ...)
+static void script_printf(struct plot_run *p, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -135,19 +136,19 @@ static void S(struct plot_run *p, const char *fmt, ...)
 }
 
 /* Append a quoted string to the script. */
-static void Q(struct plot_run *p, const char *s)
+static void script_quoted(struct plot_run *p, const char *s)
 {
 	if (fm_gp_quote(&p->sc, s) < 0)
 		p->fail = 1;
 }
 
 /* A user text for a title: TeX specials escaped in tex output. */
-static void Qtext(struct plot_run *p, const char *s)
+static void script_title_text(struct plot_run *p, const char *s)
 {
 	struct fm_buf t = FM_BUF_INIT;
 
 	if (p->o->format != FM_PLOT_TEX) {
-		Q(p, s);
+		script_quoted(p, s);
 		return;
 	}
 	for (; *s; s++) {
@@ -165,13 +166,13 @@ static void Qtext(struct plot_run *p, const char *s)
 		if (e ? fm_buf_addstr(&t, e) < 0 : fm_buf_addch(&t, *s) < 0)
 			p->fail = 1;
 	}
-	Q(p, fm_buf_str(&t));
+	script_quoted(p, fm_buf_str(&t));
 	fm_buf_release(&t);
 }
 
-static void D(struct plot_run *p, const char *fmt, ...)
+static void data_printf(struct plot_run *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-static void D(struct plot_run *p, const char *fmt, ...)
+static void data_printf(struct plot_run *p, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -181,24 +182,24 @@ static void D(struct plot_run *p, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void Dnum_(struct plot_run *p, double v, int sep);
+static void data_number(struct plot_run *p, double v, int sep);
 
 /*
  * A number in a data file: integers exactly (fast path: most x values),
  * others with 12 significant digits (far below what a figure shows; the
  * exact values are those of chartdata.h), NaN for non-finite.
  */
-static void Dnum(struct plot_run *p, double v)
+static void data_column(struct plot_run *p, double v)
 {
-	Dnum_(p, v, 1);
+	data_number(p, v, 1);
 }
 
-static void Dnum_(struct plot_run *p, double v, int sep)
+static void data_number(struct plot_run *p, double v, int sep)
 {
 	char buf[40], *e = buf + sizeof(buf);
 
 	if (!isfinite(v)) {
-		D(p, sep ? " NaN" : "NaN");
+		data_printf(p, sep ? " NaN" : "NaN");
 		return;
 	}
 	if (v == trunc(v) && fabs(v) < 9007199254740992.0) {
@@ -221,29 +222,29 @@ static void Dnum_(struct plot_run *p, double v, int sep)
 }
 
 /* Start a named block: two blank lines before all but the first. */
-static void Dblock(struct plot_run *p, const char *name, const char *cols)
+static void data_block(struct plot_run *p, const char *name, const char *cols)
 {
 	if (p->dat.len)
-		D(p, "\n\n");
-	D(p, "# %s\n# %s\n", name, cols);
+		data_printf(p, "\n\n");
+	data_printf(p, "# %s\n# %s\n", name, cols);
 }
 
 /* A block of rows x[i], then ncol columns of n values each. */
-static void Drows(struct plot_run *p, const double *x, size_t n,
+static void data_rows(struct plot_run *p, const double *x, size_t n,
 		  const double *const *cols, size_t ncol)
 {
 	for (size_t i = 0; i < n; i++) {
-		Dnum_(p, x[i], 0);
+		data_number(p, x[i], 0);
 		for (size_t c = 0; c < ncol; c++)
-			Dnum(p, cols[c][i]);
-		D(p, "\n");
+			data_column(p, cols[c][i]);
+		data_printf(p, "\n");
 	}
 }
 
-static void Drow1(struct plot_run *p, const double *x, size_t n,
+static void data_xy_rows(struct plot_run *p, const double *x, size_t n,
 		  const double *y)
 {
-	Drows(p, x, n, &y, 1);
+	data_rows(p, x, n, &y, 1);
 }
 
 /* Terminal, output and the common look; scale = size factor (single). */
@@ -262,53 +263,53 @@ static void preamble(struct plot_run *p, const char *name, int scale,
 		fs *= 1.3;    /* a 2x2 figure is shown smaller */
 	if (fs < 6)
 		fs = 6;
-	S(p, "# %s: %s\n# written by flowmodels plot; edit and re-run with: gnuplot %s.gp\n",
+	script_printf(p, "# %s: %s\n# written by flowmodels plot; edit and re-run with: gnuplot %s.gp\n",
 	  name, what, name);
-	S(p, "reset\n");
+	script_printf(p, "reset\n");
 	p->fs = o->format == FM_PLOT_PNG ? fs * 1.2 : o->format == FM_PLOT_SVG ?
 		fs * 1.6 : o->format == FM_PLOT_PDF ? fs * 0.8 : 10;
 	switch (o->format) {
 	case FM_PLOT_PNG:
-		S(p, "set terminal pngcairo size %d,%d enhanced font 'Sans,%.1f' linewidth %.2f\n",
+		script_printf(p, "set terminal pngcairo size %d,%d enhanced font 'Sans,%.1f' linewidth %.2f\n",
 		  w, h, fs * 1.2, (double)h / scale / 600.0);
 		break;
 	case FM_PLOT_SVG:
-		S(p, "set terminal svg size %d,%d enhanced font 'Sans,%.1f' linewidth %.2f background '#FFFFFF'\n",
+		script_printf(p, "set terminal svg size %d,%d enhanced font 'Sans,%.1f' linewidth %.2f background '#FFFFFF'\n",
 		  w, h, fs * 1.6, (double)h / scale / 600.0);
 		break;
 	case FM_PLOT_PDF:
-		S(p, "set terminal pdfcairo size %.2fin,%.2fin enhanced font 'Sans,%.1f' linewidth 0.5\n",
+		script_printf(p, "set terminal pdfcairo size %.2fin,%.2fin enhanced font 'Sans,%.1f' linewidth 0.5\n",
 		  w / 200.0, h / 200.0, fs * 0.8);
 		break;
 	case FM_PLOT_TEX:
-		S(p, "set terminal cairolatex pdf size %.2fin,%.2fin linewidth 0.5\n",
+		script_printf(p, "set terminal cairolatex pdf size %.2fin,%.2fin linewidth 0.5\n",
 		  w / 200.0, h / 200.0);
 		break;
 	}
 	snprintf(out, sizeof(out), "%s.%s", name, fm_plot_format_ext(o->format));
-	S(p, "set output ");
-	Q(p, out);
-	S(p, "\nset encoding utf8\nset datafile missing 'NaN'\n");
-	S(p, "set border linewidth 0.5\nset tics in scale 0.8,0.4 front\n");
-	S(p, "set xtics mirror\nset ytics mirror\n");
-	S(p, "set key noautotitle nobox samplen 2.5 spacing 1.1\n");
-	S(p, "set style fill transparent solid 0.5 noborder\n");
-	S(p, "set style textbox opaque noborder margins 2,1\n");
+	script_printf(p, "set output ");
+	script_quoted(p, out);
+	script_printf(p, "\nset encoding utf8\nset datafile missing 'NaN'\n");
+	script_printf(p, "set border linewidth 0.5\nset tics in scale 0.8,0.4 front\n");
+	script_printf(p, "set xtics mirror\nset ytics mirror\n");
+	script_printf(p, "set key noautotitle nobox samplen 2.5 spacing 1.1\n");
+	script_printf(p, "set style fill transparent solid 0.5 noborder\n");
+	script_printf(p, "set style textbox opaque noborder margins 2,1\n");
 }
 
 static void finish_script(struct plot_run *p)
 {
-	S(p, "unset output\n");
+	script_printf(p, "unset output\n");
 }
 
 /* Log axis settings for axis ax ("x"/"y"). */
 static void logaxis(struct plot_run *p, const char *ax)
 {
-	S(p, "set logscale %s 10\nset m%stics 10\n", ax, ax);
+	script_printf(p, "set logscale %s 10\nset m%stics 10\n", ax, ax);
 	if (p->o->format == FM_PLOT_TEX)
-		S(p, "set format %s '$10^{%%T}$'\n", ax);
+		script_printf(p, "set format %s '$10^{%%T}$'\n", ax);
 	else
-		S(p, "set format %s '10^{%%T}'\n", ax);
+		script_printf(p, "set format %s '10^{%%T}'\n", ax);
 }
 
 /* A range with 5% margins (in decades on a log axis). */
@@ -321,13 +322,13 @@ static void range(struct plot_run *p, const char *ax, double lo, double hi,
 		double b = 0.05 * log10(hi / lo);
 		if (b == 0)
 			b = 0.5;
-		S(p, "set %srange [%.10g:%.10g]\n", ax, lo * pow(10, -b),
+		script_printf(p, "set %srange [%.10g:%.10g]\n", ax, lo * pow(10, -b),
 		  hi * pow(10, b));
 	} else {
 		double b = 0.05 * (hi - lo);
 		if (b == 0)
 			b = 0.5;
-		S(p, "set %srange [%.10g:%.10g]\n", ax, lo - b, hi + b);
+		script_printf(p, "set %srange [%.10g:%.10g]\n", ax, lo - b, hi + b);
 	}
 }
 
@@ -356,7 +357,7 @@ static const char *xlabel(const struct fm_chartdata *cd)
 /* "#AARRGGBB": gnuplot's AA is transparency (00 opaque); opacity in [0, 1]. */
 static void color(struct plot_run *p, const char *rgb, double opacity)
 {
-	S(p, "lc rgb '#%02X%s'", (unsigned)lround((1 - opacity) * 255), rgb);
+	script_printf(p, "lc rgb '#%02X%s'", (unsigned)lround((1 - opacity) * 255), rgb);
 }
 
 /* Key label of component k: weight, distribution, parameters. */
@@ -374,8 +375,8 @@ static void comp_label(struct plot_run *p, const struct fm_mixture *m,
 				j ? ", " : "", c->p[j]);
 	if (len < (int)sizeof(buf) - 1)
 		snprintf(buf + len, sizeof(buf) - (size_t)len, "]");
-	Qtext(p, buf);
-	S(p, " noenhanced");
+	script_title_text(p, buf);
+	script_printf(p, " noenhanced");
 }
 
 /*
@@ -389,25 +390,25 @@ static void plot_comps(struct plot_run *p, const char *dat, const char *name,
 
 	if (modes & FM_PLOT_COMP_STACK)
 		for (size_t k = 0; k < K; k++) {
-			S(p, "%s", *first ? "plot " : ", \\\n     ");
+			script_printf(p, "%s", *first ? "plot " : ", \\\n     ");
 			*first = 0;
-			Q(p, dat);
-			S(p, " index 'stack-%s' using 1:%zu:%zu with filledcurves lc %zu",
+			script_quoted(p, dat);
+			script_printf(p, " index 'stack-%s' using 1:%zu:%zu with filledcurves lc %zu",
 			  name, k + 2, k + 3, k + 1);
 			if ((modes & FM_PLOT_COMP_LABELS) && !(modes & FM_PLOT_COMP)) {
-				S(p, " title ");
+				script_printf(p, " title ");
 				comp_label(p, m, k);
 			}
 		}
 	if (modes & FM_PLOT_COMP)
 		for (size_t k = 0; k < K; k++) {
-			S(p, "%s", *first ? "plot " : ", \\\n     ");
+			script_printf(p, "%s", *first ? "plot " : ", \\\n     ");
 			*first = 0;
-			Q(p, dat);
-			S(p, " index 'comp-%s' using 1:%zu with lines dt (8,6) lw 1.2 lc %zu",
+			script_quoted(p, dat);
+			script_printf(p, " index 'comp-%s' using 1:%zu with lines dt (8,6) lw 1.2 lc %zu",
 			  name, k + 2, k + 1);
 			if (modes & FM_PLOT_COMP_LABELS) {
-				S(p, " title ");
+				script_printf(p, " title ");
 				comp_label(p, m, k);
 			}
 		}
@@ -421,37 +422,37 @@ static void dat_comps(struct plot_run *p, const struct fm_chartdata *cd,
 	char bn[64];
 
 	snprintf(bn, sizeof(bn), "comp-%s", name);
-	Dblock(p, bn, "x, then w_k * component k for each k");
+	data_block(p, bn, "x, then w_k * component k for each k");
 	for (size_t i = 0; i < cd->n; i++) {
-		Dnum_(p, cd->x[i], 0);
+		data_number(p, cd->x[i], 0);
 		for (size_t k = 0; k < K; k++)
-			Dnum(p, comp[k * cd->n + i]);
-		D(p, "\n");
+			data_column(p, comp[k * cd->n + i]);
+		data_printf(p, "\n");
 	}
 	snprintf(bn, sizeof(bn), "stack-%s", name);
-	Dblock(p, bn, "x, base of the first area, then components 1..k stacked");
+	data_block(p, bn, "x, base of the first area, then components 1..k stacked");
 	for (size_t i = 0; i < cd->n; i++) {
-		Dnum_(p, cd->x[i], 0);
-		Dnum(p, base);
+		data_number(p, cd->x[i], 0);
+		data_column(p, base);
 		for (size_t k = 0; k < K; k++)
-			Dnum(p, stack[k * cd->n + i]);
-		D(p, "\n");
+			data_column(p, stack[k * cd->n + i]);
+		data_printf(p, "\n");
 	}
 }
 
 /* A long key (component labels) right of the graph, in a smaller font. */
 static void outside_key(struct plot_run *p)
 {
-	S(p, "set key outside right top Left reverse width -4 spacing 1 font ',%.1f'\n",
+	script_printf(p, "set key outside right top Left reverse width -4 spacing 1 font ',%.1f'\n",
 	  p->fs * 0.72);
 }
 
 static void title(struct plot_run *p)
 {
 	if (p->o->title) {
-		S(p, "set title ");
-		Qtext(p, p->o->title);
-		S(p, " noenhanced\n");
+		script_printf(p, "set title ");
+		script_title_text(p, p->o->title);
+		script_printf(p, " noenhanced\n");
 	}
 }
 
@@ -461,13 +462,13 @@ static void cdf_data(struct plot_run *p, const struct fm_chartdata *cd)
 {
 	const double *l[3] = { cd->col[0].cdf, cd->col[1].cdf, cd->col[2].cdf };
 
-	Dblock(p, "line", "x, CDF of flows, packets, octets (interpolated from the data)");
-	Drows(p, cd->x, cd->n, l, 3);
+	data_block(p, "line", "x, CDF of flows, packets, octets (interpolated from the data)");
+	data_rows(p, cd->x, cd->n, l, 3);
 	if (cd->col[0].mix) {
 		const double *m[3] = { cd->col[0].mix_cdf, cd->col[1].mix_cdf,
 				       cd->col[2].mix_cdf };
-		Dblock(p, "model", "x, mixture CDF of flows, packets, octets");
-		Drows(p, cd->x, cd->n, m, 3);
+		data_block(p, "model", "x, mixture CDF of flows, packets, octets");
+		data_rows(p, cd->x, cd->n, m, 3);
 		if (p->o->cdf_modes & (FM_PLOT_COMP | FM_PLOT_COMP_STACK))
 			for (int c = 0; c < 3; c++)
 				dat_comps(p, cd, col_name[c], cd->col[c].comp_cdf,
@@ -481,41 +482,41 @@ static void cdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 	static const char *const dts[3] = { "1", "(12,6)", "(3,4)" };
 	int first = 1;
 
-	S(p, "unset logscale\nunset label\nunset arrow\nset format y '%%g'\n");
+	script_printf(p, "unset logscale\nunset label\nunset arrow\nset format y '%%g'\n");
 	logaxis(p, "x");
 	range(p, "x", cd->x[0], cd->x[cd->n - 1], 1);
-	S(p, "set yrange [-0.05:1.05]\nset ytics 0.2\nset mytics 2\n");
-	S(p, "set xlabel ");
-	Q(p, xlabel(cd));
-	S(p, "\nset ylabel 'CDF (fraction of)'\n");
+	script_printf(p, "set yrange [-0.05:1.05]\nset ytics 0.2\nset mytics 2\n");
+	script_printf(p, "set xlabel ");
+	script_quoted(p, xlabel(cd));
+	script_printf(p, "\nset ylabel 'CDF (fraction of)'\n");
 	if (cd->col[0].mix && (p->o->cdf_modes & FM_PLOT_COMP_LABELS) &&
 	    (p->o->cdf_modes & (FM_PLOT_COMP | FM_PLOT_COMP_STACK)))
 		outside_key(p);
 	else
-		S(p, "set key bottom right\n");
+		script_printf(p, "set key bottom right\n");
 	title(p);
 	if (cd->col[0].mix)
 		for (int c = 0; c < 3; c++)
 			plot_comps(p, dat, col_name[c], cd->col[c].mix,
 				   p->o->cdf_modes, &first);
 	for (int c = 0; c < 3; c++) {
-		S(p, "%s", first ? "plot " : ", \\\n     ");
+		script_printf(p, "%s", first ? "plot " : ", \\\n     ");
 		first = 0;
-		Q(p, dat);
-		S(p, " index 'line' using 1:%d with lines lw 4 ", c + 2);
+		script_quoted(p, dat);
+		script_printf(p, " index 'line' using 1:%d with lines lw 4 ", c + 2);
 		color(p, col_rgb[c], 0.5);
-		S(p, " title '%s (data)'", col_name[c]);
+		script_printf(p, " title '%s (data)'", col_name[c]);
 	}
 	if (cd->col[0].mix)
 		for (int c = 0; c < 3; c++) {
-			S(p, ", \\\n     ");
-			Q(p, dat);
-			S(p, " index 'model' using 1:%d with lines lw 2 dt %s ",
+			script_printf(p, ", \\\n     ");
+			script_quoted(p, dat);
+			script_printf(p, " index 'model' using 1:%d with lines lw 2 dt %s ",
 			  c + 2, dts[c]);
 			color(p, RGB_MODEL, 0.6);
-			S(p, " title '%s (model)'", col_name[c]);
+			script_printf(p, " title '%s (model)'", col_name[c]);
 		}
-	S(p, "\n");
+	script_printf(p, "\n");
 }
 
 static void pdf_data(struct plot_run *p, const struct fm_chartdata *cd, int c)
@@ -523,15 +524,15 @@ static void pdf_data(struct plot_run *p, const struct fm_chartdata *cd, int c)
 	const struct fm_chart_col *k = &cd->col[c];
 	double lo = 1, hi = 1;
 
-	Dblock(p, "points", cd->normalized ?
+	data_block(p, "points", cd->normalized ?
 	       "bin_lo, column / total / distance to the next bin_lo (normalised data points)" :
 	       "bin_lo, column / total (data points, not normalised)");
-	Drow1(p, cd->bx, cd->nbins, k->pts);
-	Dblock(p, "line", "x, PDF inferred from the interpolated CDF");
-	Drow1(p, cd->x, cd->n, k->pdf);
+	data_xy_rows(p, cd->bx, cd->nbins, k->pts);
+	data_block(p, "line", "x, PDF inferred from the interpolated CDF");
+	data_xy_rows(p, cd->x, cd->n, k->pdf);
 	if (k->mix) {
-		Dblock(p, "model", "x, mixture PDF");
-		Drow1(p, cd->x, cd->n, k->mix_pdf);
+		data_block(p, "model", "x, mixture PDF");
+		data_xy_rows(p, cd->x, cd->n, k->mix_pdf);
 		if (p->o->pdf_modes & (FM_PLOT_COMP | FM_PLOT_COMP_STACK)) {
 			posrange(k->pdf, cd->n, &lo, &hi);
 			dat_comps(p, cd, col_name[c], k->comp_pdf, k->stack_pdf,
@@ -547,46 +548,46 @@ static void pdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 	double lo = 1, hi = 1;
 	int first = 1;
 
-	S(p, "unset logscale\nunset label\nunset arrow\nset ytics autofreq\nset mytics default\n");
+	script_printf(p, "unset logscale\nunset label\nunset arrow\nset ytics autofreq\nset mytics default\n");
 	logaxis(p, "x");
 	logaxis(p, "y");
 	range(p, "x", cd->x[0], cd->x[cd->n - 1], 1);
 	if (posrange(k->pdf, cd->n, &lo, &hi))
 		range(p, "y", lo, hi, 1);
-	S(p, "set xlabel ");
-	Q(p, xlabel(cd));
-	S(p, "\nset ylabel 'PDF of %s'\n", col_name[c]);
+	script_printf(p, "set xlabel ");
+	script_quoted(p, xlabel(cd));
+	script_printf(p, "\nset ylabel 'PDF of %s'\n", col_name[c]);
 	if (k->mix && (p->o->pdf_modes & FM_PLOT_COMP_LABELS) &&
 	    (p->o->pdf_modes & (FM_PLOT_COMP | FM_PLOT_COMP_STACK)))
 		outside_key(p);
 	else
-		S(p, "set key top right\n");
+		script_printf(p, "set key top right\n");
 	title(p);
 	if (k->mix)
 		plot_comps(p, dat, col_name[c], k->mix, p->o->pdf_modes, &first);
-	S(p, "%s", first ? "plot " : ", \\\n     ");
-	Q(p, dat);
-	S(p, " index 'points' using 1:2 with points pt 5 ps 0.25 ");
+	script_printf(p, "%s", first ? "plot " : ", \\\n     ");
+	script_quoted(p, dat);
+	script_printf(p, " index 'points' using 1:2 with points pt 5 ps 0.25 ");
 	if (cd->normalized) {
 		color(p, col_rgb[c], 1);
-		S(p, " title 'data points (normalized)'");
+		script_printf(p, " title 'data points (normalized)'");
 	} else {
 		color(p, RGB_RAW, 1);
-		S(p, " title 'data points (log-binned)'");
+		script_printf(p, " title 'data points (log-binned)'");
 	}
-	S(p, ", \\\n     ");
-	Q(p, dat);
-	S(p, " index 'line' using 1:2 with lines lw 4 ");
+	script_printf(p, ", \\\n     ");
+	script_quoted(p, dat);
+	script_printf(p, " index 'line' using 1:2 with lines lw 4 ");
 	color(p, col_rgb[c], 0.5);
-	S(p, " title 'inferred from data points'");
+	script_printf(p, " title 'inferred from data points'");
 	if (k->mix) {
-		S(p, ", \\\n     ");
-		Q(p, dat);
-		S(p, " index 'model' using 1:2 with lines lw 2 ");
+		script_printf(p, ", \\\n     ");
+		script_quoted(p, dat);
+		script_printf(p, " index 'model' using 1:2 with lines lw 2 ");
 		color(p, RGB_MODEL, 0.5);
-		S(p, " title 'model'");
+		script_printf(p, " title 'model'");
 	}
-	S(p, "\n");
+	script_printf(p, "\n");
 }
 
 /* avg-packets (c = 1), avg-octets (c = 2), avg-packet_size (c = -1). */
@@ -596,14 +597,14 @@ static void avg_data(struct plot_run *p, const struct fm_chartdata *cd, int c)
 	const double *line = c < 0 ? cd->ps_line : cd->col[c].avg_line;
 	const double *mix = c < 0 ? cd->ps_mix : cd->col[c].mix_avg;
 
-	Dblock(p, "points", c < 0 ? "bin_lo, octets_sum / packets_sum of the bin" :
+	data_block(p, "points", c < 0 ? "bin_lo, octets_sum / packets_sum of the bin" :
 	       "bin_lo, column sum / flows_sum of the bin");
-	Drow1(p, cd->bx, cd->nbins, pts);
-	Dblock(p, "line", "x, average inferred from the data PDFs");
-	Drow1(p, cd->x, cd->n, line);
+	data_xy_rows(p, cd->bx, cd->nbins, pts);
+	data_block(p, "line", "x, average inferred from the data PDFs");
+	data_xy_rows(p, cd->x, cd->n, line);
 	if (mix) {
-		Dblock(p, "model", "x, average from the mixtures");
-		Drow1(p, cd->x, cd->n, mix);
+		data_block(p, "model", "x, average from the mixtures");
+		data_xy_rows(p, cd->x, cd->n, mix);
 	}
 }
 
@@ -613,12 +614,12 @@ static void avg_panel(struct plot_run *p, const struct fm_chartdata *cd,
 	const char *rgb = c < 0 ? RGB_PS : col_rgb[c];
 	const double *mix = c < 0 ? cd->ps_mix : cd->col[c].mix_avg;
 
-	S(p, "unset logscale\nunset label\nunset arrow\n");
+	script_printf(p, "unset logscale\nunset label\nunset arrow\n");
 	logaxis(p, "x");
 	range(p, "x", cd->x[0], cd->x[cd->n - 1], 1);
-	S(p, "set xlabel ");
-	Q(p, xlabel(cd));
-	S(p, "\n");
+	script_printf(p, "set xlabel ");
+	script_quoted(p, xlabel(cd));
+	script_printf(p, "\n");
 	if (c < 0) {
 		double x0 = cd->x[0], x1 = cd->x[cd->n - 1];
 		double lx = pow(10, log10(x1 - x0 > 0 ? x1 - x0 : 1) * 0.25 +
@@ -626,40 +627,40 @@ static void avg_panel(struct plot_run *p, const struct fm_chartdata *cd,
 		const double g[3] = { cd->ps_min, cd->ps_avg, cd->ps_max };
 		const char *gn[3] = { "min", "avg", "max" };
 
-		S(p, "set yrange [0:2000]\nset ytics autofreq\nset format y '%%g'\n");
-		S(p, "set ylabel 'Average packet size [bytes]'\nset key top right\n");
+		script_printf(p, "set yrange [0:2000]\nset ytics autofreq\nset format y '%%g'\n");
+		script_printf(p, "set ylabel 'Average packet size [bytes]'\nset key top right\n");
 		for (int i = 0; i < 3; i++) {
 			if (!isfinite(g[i]))
 				continue;
-			S(p, "set arrow from graph 0, first %.17g to graph 1, first %.17g nohead back lw 2 ",
+			script_printf(p, "set arrow from graph 0, first %.17g to graph 1, first %.17g nohead back lw 2 ",
 			  g[i], g[i]);
 			color(p, RGB_GUIDE, 0.35);
-			S(p, "\nset label '%s = %.2f' at %.17g, %.17g center front boxed\n",
+			script_printf(p, "\nset label '%s = %.2f' at %.17g, %.17g center front boxed\n",
 			  gn[i], g[i], lx, g[i]);
 		}
 	} else {
 		logaxis(p, "y");
-		S(p, "set ylabel '%s'\nset key top left\n",
+		script_printf(p, "set ylabel '%s'\nset key top left\n",
 		  c == 1 ? "Average packets [packets]" : "Average octets [bytes]");
 	}
 	title(p);
-	S(p, "plot ");
-	Q(p, dat);
-	S(p, " index 'points' using 1:2 with points pt 5 ps 0.25 ");
+	script_printf(p, "plot ");
+	script_quoted(p, dat);
+	script_printf(p, " index 'points' using 1:2 with points pt 5 ps 0.25 ");
 	color(p, rgb, 1);
-	S(p, " title 'data points', \\\n     ");
-	Q(p, dat);
-	S(p, " index 'line' using 1:2 with lines lw 4 ");
+	script_printf(p, " title 'data points', \\\n     ");
+	script_quoted(p, dat);
+	script_printf(p, " index 'line' using 1:2 with lines lw 4 ");
 	color(p, rgb, 0.5);
-	S(p, " title 'inferred from data points'");
+	script_printf(p, " title 'inferred from data points'");
 	if (mix) {
-		S(p, ", \\\n     ");
-		Q(p, dat);
-		S(p, " index 'model' using 1:2 with lines lw 3 ");
+		script_printf(p, ", \\\n     ");
+		script_quoted(p, dat);
+		script_printf(p, " index 'model' using 1:2 with lines lw 3 ");
 		color(p, RGB_MODEL, 0.5);
-		S(p, " title 'inferred from model'");
+		script_printf(p, " title 'inferred from model'");
 	}
-	S(p, "\n");
+	script_printf(p, "\n");
 }
 
 /* ---- files and the gnuplot process ---- */
@@ -707,63 +708,6 @@ static int emit(struct plot_run *p, const char *name, struct fm_error *err)
 	return r;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *dir, struct fm_error *err)
-{
-	char *d;
-	int r = 0;
-
-	if (!*dir)
-		return fm_error_set(err, FM_EINVAL, "empty output directory name");
-	if (!(d = strdup(dir)))
-		return fm_error_set(err, FM_ENOMEM, "out of memory");
-	for (char *s = d + 1; ; s++) {
-		if (*s == '/' || *s == 0) {
-			char c = *s;
-			*s = 0;
-			if (mkdir(d, 0777) < 0 && errno != EEXIST) {
-				r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
-						 d, strerror(errno));
-				break;
-			}
-			*s = c;
-			if (!c)
-				break;
-		}
-	}
-	free(d);
-	if (r == 0) {
-		struct stat st;
-		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-			r = fm_error_set(err, FM_EIO, "%s: not a directory", dir);
-	}
-	return r;
-}
-
-/* Remove the temporary directory and what is left in it. */
-static void remove_tmp(struct plot_run *p)
-{
-	DIR *d;
-	struct dirent *e;
-
-	if (!p->tmpdir)
-		return;
-	d = opendir(p->tmpdir);
-	if (d) {
-		while ((e = readdir(d)) != NULL) {
-			char *path;
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			if (asprintf(&path, "%s/%s", p->tmpdir, e->d_name) >= 0) {
-				unlink(path);
-				free(path);
-			}
-		}
-		closedir(d);
-	}
-	rmdir(p->tmpdir);
-}
-
 static int open_run(struct plot_run *p, const struct fm_plot_opts *o,
 		    const char *outdir, struct fm_error *err)
 {
@@ -772,7 +716,7 @@ static int open_run(struct plot_run *p, const struct fm_plot_opts *o,
 	memset(p, 0, sizeof(*p));
 	p->o = o;
 	p->outdir = outdir;
-	r = make_dirs(outdir, err);
+	r = fm_mkdir_p(outdir, err);
 	if (r < 0)
 		return r;
 	if (asprintf(&p->tmpdir, "%s/.flowmodels-plot.XXXXXX", outdir) < 0) {
@@ -790,7 +734,7 @@ static int open_run(struct plot_run *p, const struct fm_plot_opts *o,
 
 static void close_run(struct plot_run *p)
 {
-	remove_tmp(p);
+	fm_rm_rf(p->tmpdir);
 	free(p->tmpdir);
 	for (size_t i = 0; i < p->nscripts; i++)
 		free(p->scripts[i]);
@@ -822,47 +766,21 @@ static void last_line(const char *text, char *out, size_t size)
 static pid_t spawn(struct plot_run *p, char **argv, const char *errfile,
 		   int *xerr)
 {
-	int xp[2];
+	char *path;
 	pid_t pid;
+	int ef;
 
-	*xerr = 0;
-	if (pipe2(xp, O_CLOEXEC) < 0) {
-		*xerr = errno;
+	if (asprintf(&path, "%s/%s", p->tmpdir, errfile) < 0) {
+		*xerr = ENOMEM;
 		return -1;
 	}
-	pid = fork();
-	if (pid < 0) {
-		*xerr = errno;
-		close(xp[0]);
-		close(xp[1]);
+	ef = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	*xerr = errno;
+	free(path);
+	if (ef < 0)
 		return -1;
-	}
-	if (pid == 0) {
-		int e, nul = open("/dev/null", O_RDWR), ef;
-
-		if (nul >= 0) {
-			dup2(nul, 0);
-			dup2(nul, 1);
-		}
-		if (chdir(p->tmpdir) == 0 &&
-		    (ef = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0) {
-			dup2(ef, 2);
-			execvp(argv[0], argv);
-		}
-		e = errno;
-		if (write(xp[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(xp[1]);
-	if (read(xp[0], xerr, sizeof(*xerr)) != (ssize_t)sizeof(*xerr))
-		*xerr = 0;
-	close(xp[0]);
-	if (*xerr) {
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		return -1;
-	}
+	pid = fm_spawn(argv, p->tmpdir, -1, -1, ef, xerr);
+	close(ef);
 	return pid;
 }
 
@@ -1038,12 +956,12 @@ int fm_plot_histogram(const struct fm_histogram *h,
 	}
 	if (r == 0 && o->single) {
 		preamble(&p, "single", 2, "CDF and the three PDFs (data in cdf.dat and pdf-*.dat)");
-		S(&p, "set multiplot layout 2,2\n");
+		script_printf(&p, "set multiplot layout 2,2\n");
 		cdf_panel(&p, &cd, "cdf.dat");
 		pdf_panel(&p, &cd, 0, "pdf-flows.dat");
 		pdf_panel(&p, &cd, 1, "pdf-packets.dat");
 		pdf_panel(&p, &cd, 2, "pdf-octets.dat");
-		S(&p, "unset multiplot\n");
+		script_printf(&p, "unset multiplot\n");
 		r = emit(&p, "single", err);
 	}
 	for (int c = 1; c <= 3 && r == 0; c++) {
@@ -1080,12 +998,12 @@ static void plot_per_y(struct plot_run *p, const char *dat, const int *have,
 	for (int c = 0; c < 3; c++) {
 		if (!have[c])
 			continue;
-		S(p, "%s", first ? "plot " : ", \\\n     ");
+		script_printf(p, "%s", first ? "plot " : ", \\\n     ");
 		first = 0;
-		Q(p, dat);
-		S(p, " index '%s%s' using %s %s ", col_name[c], suffix, using, style);
+		script_quoted(p, dat);
+		script_printf(p, " index '%s%s' using %s %s ", col_name[c], suffix, using, style);
 		color(p, col_rgb[c], 0.3);
-		S(p, " title '%s%s'", col_name[c], suffix);
+		script_printf(p, " title '%s%s'", col_name[c], suffix);
 	}
 }
 
@@ -1119,29 +1037,29 @@ int fm_plot_gof(const struct fm_histogram *h, const struct fm_mixture *const *mi
 			continue;
 		for (size_t i = 0; i < h->n; i++)
 			N += fm_histogram_get(h, ycol[c], i);
-		Dblock(&p, col_name[c], "bin_lo, (Y_sum / N) / P(bin), P(bin) as generate draws it");
+		data_block(&p, col_name[c], "bin_lo, (Y_sum / N) / P(bin), P(bin) as generate draws it");
 		for (size_t i = 0; i < h->n; i++) {
 			double b0, a0, b1, a1, pb;
 			fm_gof_model_split(mix[c], xk, h->bin_lo[i], &b0, &a0);
 			fm_gof_model_split(mix[c], xk, h->bin_hi[i], &b1, &a1);
 			pb = b0 <= 0.5 ? b1 - b0 : a0 - a1;
-			Dnum_(&p, (double)h->bin_lo[i], 0);
-			Dnum(&p, pb > 0 ? fm_histogram_get(h, ycol[c], i) / N / pb : NAN);
-			Dnum(&p, pb);
-			D(&p, "\n");
+			data_number(&p, (double)h->bin_lo[i], 0);
+			data_column(&p, pb > 0 ? fm_histogram_get(h, ycol[c], i) / N / pb : NAN);
+			data_column(&p, pb);
+			data_printf(&p, "\n");
 		}
 	}
-	S(&p, "set xlabel ");
-	Q(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]" : "Flow length [packets]");
-	S(&p, "\nset ylabel 'data / model (per bin)'\n");
+	script_printf(&p, "set xlabel ");
+	script_quoted(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]" : "Flow length [packets]");
+	script_printf(&p, "\nset ylabel 'data / model (per bin)'\n");
 	logaxis(&p, "x");
 	logaxis(&p, "y");
 	range(&p, "x", (double)h->bin_lo[0], (double)h->bin_lo[h->n - 1], 1);
-	S(&p, "set key top left\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#000000'\n");
+	script_printf(&p, "set key top left\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#000000'\n");
 	title(&p);
 	plot_per_y(&p, "gof-residual.dat", have, "1:($2 > 0 ? $2 : NaN)",
 		   "with points pt 7 ps 0.4", "");
-	S(&p, "\n");
+	script_printf(&p, "\n");
 	r = emit(&p, "gof-residual", err);
 	/* P-P: the model's cumulative probability against the data's */
 	if (r == 0) {
@@ -1152,23 +1070,23 @@ int fm_plot_gof(const struct fm_histogram *h, const struct fm_mixture *const *mi
 				continue;
 			for (size_t i = 0; i < h->n; i++)
 				N += fm_histogram_get(h, ycol[c], i);
-			Dblock(&p, col_name[c], "model P(X < bin_hi), data share below bin_hi, bin_hi");
+			data_block(&p, col_name[c], "model P(X < bin_hi), data share below bin_hi, bin_hi");
 			for (size_t i = 0; i < h->n; i++) {
 				double b, a;
 				cum += fm_histogram_get(h, ycol[c], i);
 				fm_gof_model_split(mix[c], xk, h->bin_hi[i], &b, &a);
-				Dnum_(&p, b, 0);
-				Dnum(&p, cum / N);
-				Dnum(&p, (double)h->bin_hi[i]);
-				D(&p, "\n");
+				data_number(&p, b, 0);
+				data_column(&p, cum / N);
+				data_column(&p, (double)h->bin_hi[i]);
+				data_printf(&p, "\n");
 			}
 		}
-		S(&p, "set xlabel 'model CDF'\nset ylabel 'data CDF'\n");
-		S(&p, "set xrange [0:1]\nset yrange [0:1]\nset size square\nset key top left\n");
+		script_printf(&p, "set xlabel 'model CDF'\nset ylabel 'data CDF'\n");
+		script_printf(&p, "set xrange [0:1]\nset yrange [0:1]\nset size square\nset key top left\n");
 		title(&p);
-		S(&p, "set arrow from 0,0 to 1,1 nohead dt 2 lc rgb '#000000'\n");
+		script_printf(&p, "set arrow from 0,0 to 1,1 nohead dt 2 lc rgb '#000000'\n");
 		plot_per_y(&p, "gof-pp.dat", have, "1:2", "with linespoints pt 7 ps 0.3", "");
-		S(&p, "\n");
+		script_printf(&p, "\n");
 		r = emit(&p, "gof-pp", err);
 	}
 	if (r == 0)
@@ -1194,13 +1112,13 @@ static void cmp_cdf_block(struct plot_run *p, const struct fm_histogram *h,
 		for (size_t i = 0; i < h->n; i++)
 			N += fm_histogram_get(h, ycol[c], i);
 		snprintf(name, sizeof(name), "%s%s", col_name[c], suffix);
-		Dblock(p, name, "bin_hi, cumulative share");
+		data_block(p, name, "bin_hi, cumulative share");
 		for (size_t k = 0; k < u->n; k++) {
 			if (idx[k] != SIZE_MAX)
 				cum += fm_histogram_get(h, ycol[c], idx[k]);
-			Dnum_(p, (double)u->hi[k], 0);
-			Dnum(p, N > 0 ? cum / N : NAN);
-			D(p, "\n");
+			data_number(p, (double)u->hi[k], 0);
+			data_column(p, N > 0 ? cum / N : NAN);
+			data_printf(p, "\n");
 		}
 	}
 }
@@ -1246,55 +1164,55 @@ int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
 	preamble(&p, "compare-cdf", 1, "CDFs of the two histograms");
 	cmp_cdf_block(&p, a, &u, u.ia, have, " A");
 	cmp_cdf_block(&p, b, &u, u.ib, have, " B");
-	S(&p, "set xlabel ");
-	Q(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]" : "Flow length [packets]");
-	S(&p, "\nset ylabel 'CDF (fraction of)'\nset yrange [-0.05:1.05]\nset key bottom right\n");
+	script_printf(&p, "set xlabel ");
+	script_quoted(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]" : "Flow length [packets]");
+	script_printf(&p, "\nset ylabel 'CDF (fraction of)'\nset yrange [-0.05:1.05]\nset key bottom right\n");
 	logaxis(&p, "x");
 	range(&p, "x", (double)u.lo[0], (double)u.hi[u.n - 1], 1);
 	for (int k = 0; k < 2; k++) {
 		char lab[300];
 		snprintf(lab, sizeof(lab), "%s: %s", k ? "B (dashed)" : "A",
 			 k ? name_b : name_a);
-		S(&p, "set label %d ", k + 1);
-		Qtext(&p, lab);
-		S(&p, " at graph 0.02, graph %.2f noenhanced\n", 0.95 - 0.05 * k);
+		script_printf(&p, "set label %d ", k + 1);
+		script_title_text(&p, lab);
+		script_printf(&p, " at graph 0.02, graph %.2f noenhanced\n", 0.95 - 0.05 * k);
 	}
 	title(&p);
 	plot_per_y(&p, "compare-cdf.dat", have, "1:2", "with steps lw 3", " A");
 	for (int c = 0; c < 3; c++) {
 		if (!have[c])
 			continue;
-		S(&p, ", \\\n     ");
-		Q(&p, "compare-cdf.dat");
-		S(&p, " index '%s B' using 1:2 with steps lw 1.5 dt 2 ", col_name[c]);
+		script_printf(&p, ", \\\n     ");
+		script_quoted(&p, "compare-cdf.dat");
+		script_printf(&p, " index '%s B' using 1:2 with steps lw 1.5 dt 2 ", col_name[c]);
 		color(&p, col_rgb[c], 0.9);
-		S(&p, " title '%s B'", col_name[c]);
+		script_printf(&p, " title '%s B'", col_name[c]);
 	}
-	S(&p, "\n");
+	script_printf(&p, "\n");
 	r = emit(&p, "compare-cdf", err);
 	if (r == 0) {
 		preamble(&p, "compare-ratio", 1, "B's share over A's, per bin");
 		for (int c = 0; c < 3; c++) {
 			if (!have[c])
 				continue;
-			Dblock(&p, col_name[c], "bin_lo, share in B / share in A");
+			data_block(&p, col_name[c], "bin_lo, share in B / share in A");
 			for (size_t k = 0; k < u.n; k++) {
-				Dnum_(&p, (double)u.lo[k], 0);
-				Dnum(&p, ratio[c][k]);
-				D(&p, "\n");
+				data_number(&p, (double)u.lo[k], 0);
+				data_column(&p, ratio[c][k]);
+				data_printf(&p, "\n");
 			}
 		}
-		S(&p, "set xlabel ");
-		Q(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]" : "Flow length [packets]");
-		S(&p, "\nset ylabel 'B / A (share per bin)'\nset key top left\n");
+		script_printf(&p, "set xlabel ");
+		script_quoted(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]" : "Flow length [packets]");
+		script_printf(&p, "\nset ylabel 'B / A (share per bin)'\nset key top left\n");
 		logaxis(&p, "x");
 		logaxis(&p, "y");
 		range(&p, "x", (double)u.lo[0], (double)u.lo[u.n - 1], 1);
-		S(&p, "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#000000'\n");
+		script_printf(&p, "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#000000'\n");
 		title(&p);
 		plot_per_y(&p, "compare-ratio.dat", have, "1:($2 > 0 ? $2 : NaN)",
 			   "with points pt 7 ps 0.4", "");
-		S(&p, "\n");
+		script_printf(&p, "\n");
 		r = emit(&p, "compare-ratio", err);
 	}
 	if (r == 0)
@@ -1404,22 +1322,22 @@ int fm_plot_series(const char *dir, const struct fm_plot_opts *o,
 			else
 				snprintf(ttl, sizeof(ttl), "day %s", stem);
 			preamble(&p, name, 1, "rate per second over the day");
-			Dblock(&p, "rate", "second of the day, rolling mean of the rate");
+			data_block(&p, "rate", "second of the day, rolling mean of the rate");
 			for (size_t j = 0; j < n; j++) {
-				D(&p, "%zu", j);
-				Dnum(&p, m[j]);
-				D(&p, "\n");
+				data_printf(&p, "%zu", j);
+				data_column(&p, m[j]);
+				data_printf(&p, "\n");
 			}
-			S(&p, "set xrange [0:24]\nset xtics 0,2,24\nset mxtics 2\nset yrange [0:*]\n");
-			S(&p, "set format y '%%.1s%%c'\nset xlabel 'Time of day [h] (UTC)'\n");
-			S(&p, "set ylabel '%s rate [%s/s]'\nset title ", bits ? "Bit" :
+			script_printf(&p, "set xrange [0:24]\nset xtics 0,2,24\nset mxtics 2\nset yrange [0:*]\n");
+			script_printf(&p, "set format y '%%.1s%%c'\nset xlabel 'Time of day [h] (UTC)'\n");
+			script_printf(&p, "set ylabel '%s rate [%s/s]'\nset title ", bits ? "Bit" :
 			  strcmp(kind, "flows") == 0 ? "Flow" : "Packet", bits ? "bits" : kind);
-			Qtext(&p, o->title ? o->title : ttl);
-			S(&p, " noenhanced\nset key top left\nplot ");
-			Q(&p, dat);
-			S(&p, " index 'rate' using ($1/3600.0):2 with lines lw 0.5 ");
+			script_title_text(&p, o->title ? o->title : ttl);
+			script_printf(&p, " noenhanced\nset key top left\nplot ");
+			script_quoted(&p, dat);
+			script_printf(&p, " index 'rate' using ($1/3600.0):2 with lines lw 0.5 ");
 			color(&p, RGB_MODEL, 1);
-			S(&p, " title '%u-second rolling mean'\n", window);
+			script_printf(&p, " title '%u-second rolling mean'\n", window);
 			r = emit(&p, name, err);
 			figs++;
 		}

@@ -328,30 +328,6 @@ static int write_column(const char *path, const struct sday *d, int which,
 	return r;
 }
 
-static int make_dirs(const char *dir, struct fm_error *err)
-{
-	struct fm_buf p = FM_BUF_INIT;
-	struct stat st;
-	int r = 0;
-
-	if (fm_buf_addstr(&p, dir) < 0)
-		return fm_error_set(err, FM_ENOMEM, "out of memory");
-	for (size_t i = 1; i <= p.len && r == 0; i++) {
-		if (i < p.len && p.buf[i] != '/')
-			continue;
-		char c = p.buf[i];
-		p.buf[i] = '\0';
-		if (mkdir(p.buf, 0777) < 0 && errno != EEXIST)
-			r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
-					 p.buf, strerror(errno));
-		p.buf[i] = c;
-	}
-	if (r == 0 && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)))
-		r = fm_error_set(err, FM_EIO, "%s: not a directory", dir);
-	fm_buf_release(&p);
-	return r;
-}
-
 int fm_series_write(const struct fm_series *s, const char *dir,
 		    struct fm_error *err)
 {
@@ -365,7 +341,7 @@ int fm_series_write(const struct fm_series *s, const char *dir,
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		goto out;
 	}
-	r = make_dirs(dir, err);
+	r = fm_mkdir_p(dir, err);
 	for (size_t i = 0; i < nf && r == 0; i++) {
 		struct fm_buf p = FM_BUF_INIT;
 		if (fm_buf_printf(&p, "%s/%lld.%s", dir,

@@ -45,21 +45,10 @@ int fm_xkind_detect(const struct fm_histogram *h, struct fm_error *err)
 			    (long long)h->bin_lo[0]);
 }
 
-static const uint64_t *ucolumn(const struct fm_histogram *h, enum fm_hcol c)
-{
-	switch (c) {
-	case FM_HCOL_FLOWS: return h->flows;
-	case FM_HCOL_PACKETS: return h->packets;
-	case FM_HCOL_OCTETS: return h->octets;
-	case FM_HCOL_AGGS: return h->aggs;
-	default: return NULL;
-	}
-}
-
 int fm_summary_cdf(const struct fm_histogram *h, enum fm_hcol c, double *cdf,
 		   struct fm_error *err)
 {
-	const uint64_t *v = ucolumn(h, c);
+	const uint64_t *v = fm_histogram_ucol(h, c);
 	u128 tot = 0, cum = 0;
 
 	if (!v)
@@ -180,7 +169,7 @@ static int add_fixed(struct fm_buf *b, double v, int prec)
 
 static u128 total_u(const struct fm_histogram *h, enum fm_hcol c)
 {
-	const uint64_t *v = ucolumn(h, c);
+	const uint64_t *v = fm_histogram_ucol(h, c);
 	u128 t = 0;
 
 	for (size_t i = 0; v && i < h->n; i++)

@@ -19,6 +19,7 @@
 #include "flowmodels/series.h"
 #include "cmd/cmd.h"
 #include "cmd/objtypes.h"
+#include "keys.h"
 #include "views.h"
 #include "workbench.h"
 
@@ -488,25 +489,7 @@ static void draw_info(struct tui *t)
 
 char **tui_help_lines(size_t *n)
 {
-	static const char *const keys[] = {
-		"Keys (the prompt has the focus at start and after every command)",
-		"  F1, ? in a panel      this help (Esc or F1 closes it; typing closes it too)",
-		"  Tab / Shift-Tab       next / previous panel: prompt, objects, chart,",
-		"                        info (in the prompt Tab completes; on an empty",
-		"                        line it moves to the objects panel)",
-		"  Esc or :              back to the prompt (from a panel)",
-		"  Up Down PgUp PgDn     select an object / scroll the messages; history",
-		"                        in the prompt",
-		"  Home End              first / last object or message",
-		"  Enter or i (objects)  info of the selected object",
-		"  f (objects)           the fit view of the selected histogram",
-		"  e, g, d (objects)     put export / generate / drop NAME on the prompt",
-		"  1-7 (panels), F2-F8   chart view: PDF flows, PDF packets, PDF octets,",
-		"                        CDF, averages, packet size, time series",
-		"  [ ] (panels)          previous / next day of a time series",
-		"  Ctrl-C                cancel the running job (never quits)",
-		"  Ctrl-L                redraw the screen",
-		"  q (panels), quit      quit (asks while work would be lost)",
+	static const char *const more[] = {
 		"",
 		"Workbench commands",
 		"  help                  this help",
@@ -520,18 +503,21 @@ char **tui_help_lines(size_t *n)
 		"Session commands (help COMMAND shows the options; charts: set charset",
 		"braille|block|ascii)",
 	};
-	size_t nk = sizeof(keys) / sizeof(keys[0]), nc = 0, k = 0;
+	size_t nm = sizeof(more) / sizeof(more[0]), nk = tui_key_help(NULL, 0);
+	size_t nc = 0, k;
 	char **v;
 
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
 		nc++;
-	v = calloc(nk + nc + 1, sizeof(*v));
+	v = calloc(nk + nm + nc + 1, sizeof(*v));
 	if (!v) {
 		*n = 0;
 		return NULL;
 	}
-	for (size_t i = 0; i < nk; i++)
-		v[k++] = strdup(keys[i]);
+	/* the keys from the table the key handling reads (keys.c) */
+	k = tui_key_help(v, nk);
+	for (size_t i = 0; i < nm; i++)
+		v[k++] = strdup(more[i]);
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++) {
 		struct fm_buf b = FM_BUF_INIT;
 		fm_buf_printf(&b, "  %-21s %s", (*e)->name, (*e)->summary);

@@ -23,11 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <ftw.h>
 #include <sys/stat.h>
 
 #include "flowmodels/buf.h"
+#include "flowmodels/fileops.h"
 #include "cmd/cmd.h"
+#include "keys.h"
 #include "workbench.h"
 
 /* set by SIGHUP and SIGTERM: leave the main loop */
@@ -450,14 +451,16 @@ static void set_view(struct tui *t, int v)
 
 static void help_key(struct tui *t, int ch)
 {
-	switch (ch) {
-	case KEY_UP: t->help_scroll--; break;
-	case KEY_DOWN: t->help_scroll++; break;
-	case KEY_PPAGE: t->help_scroll -= t->rows / 2; break;
-	case KEY_NPAGE: t->help_scroll += t->rows / 2; break;
-	case KEY_HOME: t->help_scroll = 0; break;
-	case KEY_END: t->help_scroll = 1 << 20; break;
-	case 27: case KEY_F(1): case '\r': case '\n': case KEY_ENTER:
+	int arg;
+
+	switch (tui_key_action(KEYS_HELP, ch, &arg)) {
+	case ACT_UP: t->help_scroll--; break;
+	case ACT_DOWN: t->help_scroll++; break;
+	case ACT_PAGE_UP: t->help_scroll -= t->rows / 2; break;
+	case ACT_PAGE_DOWN: t->help_scroll += t->rows / 2; break;
+	case ACT_HOME: t->help_scroll = 0; break;
+	case ACT_END: t->help_scroll = 1 << 20; break;
+	case ACT_HELP_CLOSE:
 		t->help_open = 0;
 		t->dirty = DIRTY_ALL;
 		return;
@@ -481,22 +484,22 @@ static void help_key(struct tui *t, int ch)
  * command for it on the prompt (Enter runs it, so nothing happens by
  * accident) and give the prompt the focus.
  */
-static void object_key(struct tui *t, int ch)
+static void object_key(struct tui *t, enum tui_action act)
 {
 	char line[256];
 	const char *fmt;
 
-	switch (ch) {
-	case '\r': case '\n': case KEY_ENTER: case 'i':
+	switch (act) {
+	case ACT_INFO:
 		snprintf(line, sizeof(line), "info %s", t->selected);
 		tui_command(t, line);
 		return;
-	case 'e': fmt = "export %s -O "; break;
-	case 'g': fmt = "generate %s -s 100000 --seed 1 -o binary -O "; break;
-	case 'f':
+	case ACT_EXPORT: fmt = "export %s -O "; break;
+	case ACT_GENERATE: fmt = "generate %s -s 100000 --seed 1 -o binary -O "; break;
+	case ACT_FIT:
 		tui_fit_open(t, t->selected);
 		return;
-	case 'd': fmt = "drop %s"; break;
+	case ACT_DROP: fmt = "drop %s"; break;
 	default: return;
 	}
 	snprintf(line, sizeof(line), fmt, t->selected);
@@ -506,43 +509,48 @@ static void object_key(struct tui *t, int ch)
 
 static void panel_key(struct tui *t, int ch)
 {
-	switch (ch) {
-	case 27: case ':':
+	int arg;
+
+	switch (tui_key_action(KEYS_PANEL, ch, &arg)) {
+	case ACT_FOCUS_PROMPT:
 		set_focus(t, FOCUS_PROMPT);
 		return;
-	case '?':
+	case ACT_HELP_OPEN:
 		open_help(t);
 		return;
-	case 'q':
+	case ACT_QUIT:
 		request_quit(t);
 		return;
-	}
-	if (ch >= '1' && ch < '1' + TUI_VIEWS) {
-		set_view(t, ch - '1');
+	case ACT_VIEW:
+		set_view(t, arg);
 		return;
-	}
-	if (ch == '[' || ch == ']') {   /* the series view's day */
-		if (ch == ']')
-			t->series_day++;
-		else if (t->series_day > 0)
+	case ACT_DAY_NEXT:   /* the series view's day */
+		t->series_day++;
+		t->dirty |= DIRTY_CHART;
+		return;
+	case ACT_DAY_PREV:
+		if (t->series_day > 0)
 			t->series_day--;
 		t->dirty |= DIRTY_CHART;
 		return;
+	default:
+		break;
 	}
 	if (t->focus == FOCUS_INFO) {
 		size_t page = (size_t)(t->rows / 4);
-		switch (ch) {
-		case KEY_UP: t->log_scroll++; break;
-		case KEY_DOWN: if (t->log_scroll) t->log_scroll--; break;
-		case KEY_PPAGE: t->log_scroll += page; break;
-		case KEY_NPAGE: t->log_scroll = t->log_scroll > page ? t->log_scroll - page : 0; break;
-		case KEY_HOME: t->log_scroll = t->nlog; break;
-		case KEY_END: t->log_scroll = 0; break;
+		switch (tui_key_action(KEYS_INFO, ch, &arg)) {
+		case ACT_UP: t->log_scroll++; break;
+		case ACT_DOWN: if (t->log_scroll) t->log_scroll--; break;
+		case ACT_PAGE_UP: t->log_scroll += page; break;
+		case ACT_PAGE_DOWN: t->log_scroll = t->log_scroll > page ? t->log_scroll - page : 0; break;
+		case ACT_HOME: t->log_scroll = t->nlog; break;
+		case ACT_END: t->log_scroll = 0; break;
 		default: return;
 		}
 		t->dirty |= DIRTY_INFO;
 	}
 	if (t->focus == FOCUS_OBJECTS) {
+		enum tui_action act = tui_key_action(KEYS_OBJECTS, ch, &arg);
 		size_t n, cur = 0;
 		long want;
 
@@ -551,23 +559,26 @@ static void panel_key(struct tui *t, int ch)
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(sess_at(t->sess, i)->name, t->selected))
 				cur = i;
-		switch (ch) {
-		case KEY_UP: want = (long)cur - 1; break;
-		case KEY_DOWN: want = (long)cur + 1; break;
-		case KEY_HOME: want = 0; break;
-		case KEY_END: want = (long)n - 1; break;
+		switch (act) {
+		case ACT_UP: want = (long)cur - 1; break;
+		case ACT_DOWN: want = (long)cur + 1; break;
+		case ACT_HOME: want = 0; break;
+		case ACT_END: want = (long)n - 1; break;
 		default: want = -1; break;
 		}
 		if (want >= 0 && (size_t)want < n)
 			select_object(t, sess_at(t->sess, (size_t)want)->name);
 		sess_unlock(t->sess);
 		if (t->selected[0])
-			object_key(t, ch);
+			object_key(t, act);
 	}
 }
 
 static void handle_key(struct tui *t, int ch)
 {
+	enum tui_action act;
+	int arg;
+
 	if (ch == KEY_RESIZE) {
 		tui_layout(t);
 		return;
@@ -585,23 +596,24 @@ static void handle_key(struct tui *t, int ch)
 		return;
 	}
 	/* keys that work everywhere */
-	switch (ch) {
-	case 3:                           /* Ctrl-C */
+	switch (tui_key_action(KEYS_ANY, ch, &arg)) {
+	case ACT_CANCEL:
 		if (!tui_fit_cancel(t))
 			cancel_job(t);
 		return;
-	case 12:                          /* Ctrl-L */
+	case ACT_REDRAW:
 		tui_layout(t);
 		return;
-	case KEY_F(1):
+	case ACT_HELP_TOGGLE:
 		t->help_open = !t->help_open;
 		t->help_scroll = 0;
 		t->dirty = DIRTY_ALL;
 		return;
-	}
-	if (ch >= KEY_F(2) && ch <= KEY_F(8)) {
-		set_view(t, ch - KEY_F(2));
+	case ACT_VIEW:
+		set_view(t, arg);
 		return;
+	default:
+		break;
 	}
 	if (t->help_open) {
 		help_key(t, ch);
@@ -611,19 +623,20 @@ static void handle_key(struct tui *t, int ch)
 		tui_fit_key(t, ch);
 		return;
 	}
-	if (ch == KEY_BTAB) {
+	act = tui_key_action(KEYS_FOCUS, ch, &arg);
+	if (act == ACT_FOCUS_PREV) {
 		set_focus(t, (int)t->focus - 1);
 		return;
 	}
 	if (t->focus != FOCUS_PROMPT) {
-		if (ch == '\t')
+		if (act == ACT_FOCUS_NEXT)
 			set_focus(t, (int)t->focus + 1);
 		else
 			panel_key(t, ch);
 		return;
 	}
 	/* the prompt: Tab on an empty line moves on, otherwise completes */
-	if (ch == '\t' && !*tui_prompt_line()) {
+	if (act == ACT_FOCUS_NEXT && !*tui_prompt_line()) {
 		set_focus(t, FOCUS_OBJECTS);
 		return;
 	}
@@ -658,16 +671,6 @@ static const char *const demo_lines[] = {
 	"fit h1 -y packets -i 100 -U 2 -L 3 as m1",
 	"fit h1 -y octets -i 100 -U 2 -L 3 as m1",
 };
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);   /* best effort: the demo's own scratch files */
-	return 0;
-}
 
 /* Write the demo mixtures into a fresh directory; its path into dir. */
 static int demo_prepare(char *dir, size_t size)
@@ -1021,7 +1024,7 @@ int tui_main(int argc, char **argv)
 	if (!t.job) {
 		sess_free(t.sess);
 		if (demo_dir[0])       /* the demo's files go with it */
-			nftw(demo_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+			fm_rm_rf(demo_dir);
 	}
 	close(t.wake[0]);
 	close(t.wake[1]);

@@ -8,6 +8,9 @@
  * zero durations, 1-packet flows, millisecond borrows, last before first,
  * octets whose 8000 * octets is not an exact double, octets that make a
  * whole block go to the 128-bit rows, long runs in one bin and empty bins.
+ * Every check runs each instruction-set variant of the loops the machine
+ * can run (fm_hist_opts.isa: the baseline, BMI2 and AVX-512 clones), so
+ * both the scalar and the vector passes are tested on an AVX-512 machine.
  */
 #include <math.h>
 #include <stddef.h>
@@ -263,16 +266,22 @@ static void check_dirs(const char *const *dirs, size_t ndirs,
 				int has_rate = 0;
 				for (size_t c = 0; c < nc; c++)
 					has_rate |= cols[c] == FM_HIST_COL_RATE;
-				for (int t = 1; t <= 2 + has_rate; t++) {
-					o.threads = t;
-					char *f = fast_binary(dirs, ndirs, &o);
-					assert_string_equal(ref, f);
-					free(f);
-				}
-				if (batches) {
-					char *f = fast_batches(r, NREC, &o);
-					assert_string_equal(ref, f);
-					free(f);
+				/* every instruction-set variant this machine runs */
+				for (int isa = FM_HIST_ISA_BASE; isa < FM_HIST_ISA_COUNT; isa++) {
+					if (!fm_hist_isa_supported((enum fm_hist_isa)isa))
+						continue;
+					o.isa = (enum fm_hist_isa)isa;
+					for (int t = 1; t <= 2 + has_rate; t++) {
+						o.threads = t;
+						char *f = fast_binary(dirs, ndirs, &o);
+						assert_string_equal(ref, f);
+						free(f);
+					}
+					if (batches) {
+						char *f = fast_batches(r, NREC, &o);
+						assert_string_equal(ref, f);
+						free(f);
+					}
 				}
 				free(ref);
 			}
@@ -391,6 +400,10 @@ static void test_rate_chunk_order(void **state)
 					o.min_per_thread = 1;
 					o.threads = t;
 					o.rate_chunk = (uint64_t)(7 + 40 * rep);
+					/* the variants in turn */
+					o.isa = (enum fm_hist_isa)(FM_HIST_ISA_BASE + (rep + t) % 3);
+					if (!fm_hist_isa_supported(o.isa))
+						o.isa = FM_HIST_ISA_AUTO;
 					char *f = fast_binary(dirs, 1, &o);
 					assert_string_equal(ref, f);
 					free(f);
@@ -400,9 +413,40 @@ static void test_rate_chunk_order(void **state)
 	free(r);
 }
 
+/* The variants: AUTO is one of them; one the CPU lacks, or none, is refused. */
+static void test_isa_variants(void **state)
+{
+	struct fm_hist_opts o;
+	struct fm_hist *h = NULL;
+	struct fm_error err = { 0 };
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	assert_true(fm_hist_isa_supported(FM_HIST_ISA_AUTO));
+	assert_true(fm_hist_isa_supported(FM_HIST_ISA_BASE));
+	printf("hist variants run here:");
+	for (int isa = FM_HIST_ISA_AUTO; isa < FM_HIST_ISA_COUNT; isa++) {
+		o.isa = (enum fm_hist_isa)isa;
+		int ok = fm_hist_isa_supported(o.isa);
+		assert_non_null(fm_hist_isa_name(o.isa));
+		assert_int_equal(fm_hist_new(&h, &o, &err), ok ? 0 : FM_EINVAL);
+		fm_hist_free(h);
+		h = NULL;
+		if (ok)
+			printf(" %s", fm_hist_isa_name(o.isa));
+	}
+	printf("\n");
+	o.isa = FM_HIST_ISA_COUNT;
+	assert_false(fm_hist_isa_supported(o.isa));
+	assert_null(fm_hist_isa_name(o.isa));
+	assert_int_equal(fm_hist_new(&h, &o, &err), FM_EINVAL);
+	assert_non_null(strstr(err.msg, "instruction set"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_isa_variants),
 		cmocka_unit_test(test_writer_codes),
 		cmocka_unit_test(test_wide_codes),
 		cmocka_unit_test(test_unusual_codes),

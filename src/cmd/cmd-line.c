@@ -1,5 +1,5 @@
 /*
- * cmd-parse.c - the command language: splitting a line into words,
+ * cmd-line.c - the command language: splitting a line into words,
  * quoting words back, `as NAME`, and the canonical printer.
  *
  * The language is deliberately small and shell-like, without expansion:

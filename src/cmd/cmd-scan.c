@@ -1,5 +1,5 @@
 /*
- * cmd-flow.c - shared option handling of the record tools: input format,
+ * cmd-scan.c - shared option handling of the record tools: input format,
  * cutting counters, the filter (--filter-expr, compiled once here and
  * owned by the scan) and the record scan over the positional inputs.
  */

@@ -1,0 +1,79 @@
+/*
+ * fileops.h - the one home of the file, directory and child-process
+ * helpers every layer uses: mkdir -p, rm -rf, temporary files and
+ * directories beside a target (renamed into place when complete), an
+ * output directory that exists or appears whole, and fork+exec with exec
+ * failures reported to the parent.
+ *
+ * Modes: fm_mkdir_p makes directories 0777 and fm_mkdir_parents 0755,
+ * less the umask; temporary files get 0644, temporary directories 0755.
+ * The temporary-beside helpers make the target's missing parents first.
+ */
+#ifndef FLOWMODELS_FILEOPS_H
+#define FLOWMODELS_FILEOPS_H
+
+#include <sys/types.h>
+
+#include "flowmodels/error.h"
+
+/*
+ * mkdir -p: make dir and its missing parents.  Fails (FM_EIO, naming the
+ * directory) when one cannot be made or dir exists and is not a
+ * directory; FM_EINVAL for an empty name.
+ */
+int fm_mkdir_p(const char *dir, struct fm_error *err);
+
+/*
+ * Create the missing parent directories of path (mkdir -p of its
+ * directory part, mode 0755), so that every output option can name a
+ * file or directory in directories that do not exist yet.
+ */
+int fm_mkdir_parents(const char *path, struct fm_error *err);
+
+/* rm -rf, best effort: path and everything under it (links not followed). */
+void fm_rm_rf(const char *path);
+
+/*
+ * Make the temporary name "DIR/.BASE.tmp.XXXXXX" for path and open it.
+ * When path exists and is not a regular file (a device such as /dev/null,
+ * a pipe), it is opened for writing directly and *tmpname is NULL.
+ * Finish with fm_tmpfile_commit (rename into place; 0 or -1 with errno)
+ * or, on failure, fm_tmpfile_discard; both accept a NULL tmpname.
+ */
+int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
+		      struct fm_error *err);
+int fm_tmpfile_commit(const char *tmpname, const char *path);
+void fm_tmpfile_discard(const char *tmpname);
+
+/*
+ * Make the temporary directory "DIR.tmp.XXXXXX" (mode 0755) beside the
+ * directory path that does not exist yet (trailing slashes of path are
+ * ignored), so that a new output directory appears whole or not at all:
+ * the caller fills it and renames it to path.
+ */
+int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err);
+
+/*
+ * An output directory: when dir exists (it must be a directory: else
+ * FM_EINVAL "exists and is not a directory") files go straight into it
+ * and *tmpdir is NULL; else into a new temporary directory beside it
+ * (fm_tmpdir_beside; *tmpdir, malloc'ed) that fm_outdir_commit renames to
+ * dir.  fm_outdir_discard removes an (emptied) temporary directory; both
+ * free *tmpdir and set it to NULL, and accept a NULL one.
+ */
+int fm_outdir_begin(const char *dir, char **tmpdir, struct fm_error *err);
+int fm_outdir_commit(const char *dir, char **tmpdir, struct fm_error *err);
+void fm_outdir_discard(char **tmpdir);
+
+/*
+ * fork + exec of argv (PATH searched) with the child's standard input,
+ * output and error on fd_in, fd_out, fd_err (-1: /dev/null) and, when cwd
+ * is not NULL, in directory cwd.  Returns the pid, or -1 with *xerr = the
+ * errno of what failed: pipe or fork, or in the child chdir or exec (the
+ * child reports it through a close-on-exec pipe before it exits, and is
+ * reaped).  The descriptors stay open in the parent.
+ */
+pid_t fm_spawn(char *const argv[], const char *cwd, int fd_in, int fd_out,
+	       int fd_err, int *xerr);
+
+#endif

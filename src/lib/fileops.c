@@ -1,0 +1,254 @@
+/*
+ * fileops.c - file, directory and child-process helpers (fileops.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "flowmodels/fileops.h"
+
+int fm_mkdir_p(const char *dir, struct fm_error *err)
+{
+	struct stat st;
+	char *d;
+	int r = 0;
+
+	if (!*dir)
+		return fm_error_set(err, FM_EINVAL, "empty directory name");
+	if (!(d = strdup(dir)))
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (char *s = d + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(d, 0777) < 0 && errno != EEXIST) {
+				r = fm_error_set(err, FM_EIO,
+						 "%s: cannot create directory: %s",
+						 d, strerror(errno));
+				break;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(d);
+	if (r == 0 && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)))
+		r = fm_error_set(err, FM_EIO, "%s: not a directory", dir);
+	return r;
+}
+
+int fm_mkdir_parents(const char *path, struct fm_error *err)
+{
+	size_t len = strlen(path);
+	char *d;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	d = strndup(path, len);
+	if (!d)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (char *p = strchr(d + 1, '/'); p; p = strchr(p + 1, '/')) {
+		struct stat st;
+
+		*p = 0;
+		if (stat(d, &st) < 0 && mkdir(d, 0755) < 0 && errno != EEXIST) {
+			int e = errno;
+			int r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
+					     d, strerror(e));
+			free(d);
+			return r;
+		}
+		*p = '/';
+	}
+	free(d);
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void fm_rm_rf(const char *path)
+{
+	if (path)
+		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
+		      struct fm_error *err)
+{
+	struct stat st;
+
+	/*
+	 * A device, pipe or socket (e.g. -O /dev/null) is written directly:
+	 * renaming a temporary file over it would replace it.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		*fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (*fd < 0)
+			return fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+		*tmpname = NULL;
+		return 0;
+	}
+
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+	const char *base = slash ? slash + 1 : path;
+	size_t n = strlen(path) + 32;
+	char *name;
+	int r = fm_mkdir_parents(path, err);
+
+	if (r < 0)
+		return r;
+	name = malloc(n);
+	if (!name)
+		return fm_error_set(err, FM_ENOMEM, "%s: out of memory", path);
+	snprintf(name, n, "%.*s.%s.tmp.XXXXXX", (int)dirlen, path, base);
+	*fd = mkstemp(name);
+	if (*fd < 0) {
+		int e = errno;
+		free(name);
+		return fm_error_set(err, FM_EIO, "%s: cannot create: %s", path,
+				    strerror(e));
+	}
+	fchmod(*fd, 0644);
+	*tmpname = name;
+	return 0;
+}
+
+int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err)
+{
+	size_t l = strlen(path), n = l + 32;
+	char *name;
+	int r = fm_mkdir_parents(path, err);
+
+	if (r < 0)
+		return r;
+	name = malloc(n);
+	while (l > 1 && path[l - 1] == '/')
+		l--;
+	if (!name)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	snprintf(name, n, "%.*s.tmp.XXXXXX", (int)l, path);
+	if (!mkdtemp(name)) {
+		int e = errno;
+		free(name);
+		return fm_error_set(err, FM_EIO, "%s: cannot create: %s", path,
+				    strerror(e));
+	}
+	chmod(name, 0755);
+	*tmpname = name;
+	return 0;
+}
+
+int fm_tmpfile_commit(const char *tmpname, const char *path)
+{
+	return tmpname ? rename(tmpname, path) : 0;
+}
+
+void fm_tmpfile_discard(const char *tmpname)
+{
+	if (tmpname)
+		unlink(tmpname);
+}
+
+int fm_outdir_begin(const char *dir, char **tmpdir, struct fm_error *err)
+{
+	struct stat st;
+
+	*tmpdir = NULL;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return fm_error_set(err, FM_EINVAL,
+					    "%s: exists and is not a directory", dir);
+		return 0;
+	}
+	return fm_tmpdir_beside(dir, tmpdir, err);
+}
+
+int fm_outdir_commit(const char *dir, char **tmpdir, struct fm_error *err)
+{
+	if (!*tmpdir)
+		return 0;
+	if (rename(*tmpdir, dir) < 0)
+		return fm_error_set(err, FM_EIO, "%s: rename: %s", dir,
+				    strerror(errno));
+	free(*tmpdir);
+	*tmpdir = NULL;
+	return 0;
+}
+
+void fm_outdir_discard(char **tmpdir)
+{
+	if (!*tmpdir)
+		return;
+	rmdir(*tmpdir);
+	free(*tmpdir);
+	*tmpdir = NULL;
+}
+
+/* In the child: fd onto target (-1: /dev/null); 0 or -1 with errno. */
+static int child_fd(int fd, int target)
+{
+	if (fd < 0) {
+		fd = open("/dev/null", O_RDWR);
+		if (fd < 0)
+			return -1;
+	}
+	if (fd == target)
+		return fcntl(fd, F_SETFD, 0);   /* kept across exec */
+	return dup2(fd, target) < 0 ? -1 : 0;
+}
+
+pid_t fm_spawn(char *const argv[], const char *cwd, int fd_in, int fd_out,
+	       int fd_err, int *xerr)
+{
+	int xp[2];
+	pid_t pid;
+
+	*xerr = 0;
+	if (pipe2(xp, O_CLOEXEC) < 0) {
+		*xerr = errno;
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		*xerr = errno;
+		close(xp[0]);
+		close(xp[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int e;
+		if (child_fd(fd_in, 0) == 0 && child_fd(fd_out, 1) == 0 &&
+		    child_fd(fd_err, 2) == 0 && (!cwd || chdir(cwd) == 0))
+			execvp(argv[0], argv);
+		e = errno;
+		if (write(xp[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(xp[1]);
+	if (read(xp[0], xerr, sizeof(*xerr)) != (ssize_t)sizeof(*xerr))
+		*xerr = 0;
+	close(xp[0]);
+	if (*xerr) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return -1;
+	}
+	return pid;
+}

@@ -1,0 +1,103 @@
+/*
+ * sort-int.h - what the two files of sort share: the key columns and
+ * their order-preserving mapping (map_key), the permutation, and the
+ * permutation builder of sort-perm.c that sort.c runs on a directory.
+ */
+#ifndef FLOWMODELS_SORT_INT_H
+#define FLOWMODELS_SORT_INT_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "flowmodels/progress.h"
+#include "flowmodels/error.h"
+
+/* threads sorting and permuting: at most, and the smallest input that
+ * gets more than one by default */
+#define THREADS_MAX 4
+#define THREADS_MIN_RECORDS 65536
+
+/* A key column: raw values of one code (p == NULL: all zeros). */
+struct kcol {
+	const unsigned char *p;
+	char code;
+	uint64_t min, max;
+	int bits;
+};
+
+#define NKEYS_MAX 64
+
+static inline __attribute__((always_inline)) uint64_t map_key(const unsigned char *p, char code, uint64_t r)
+{
+	switch (code) {
+	case 'B': return p[r];
+	case 'b': return (uint64_t)(int64_t)(int8_t)p[r] ^ (UINT64_C(1) << 63);
+	case 'H': { uint16_t x; memcpy(&x, p + 2 * r, 2); return x; }
+	case 'h': { int16_t x; memcpy(&x, p + 2 * r, 2); return (uint64_t)(int64_t)x ^ (UINT64_C(1) << 63); }
+	case 'I': { uint32_t x; memcpy(&x, p + 4 * r, 4); return x; }
+	case 'i': { int32_t x; memcpy(&x, p + 4 * r, 4); return (uint64_t)(int64_t)x ^ (UINT64_C(1) << 63); }
+	case 'L': case 'Q': { uint64_t x; memcpy(&x, p + 8 * r, 8); return x; }
+	case 'l': case 'q': { uint64_t x; memcpy(&x, p + 8 * r, 8); return x ^ (UINT64_C(1) << 63); }
+	default: {
+		double d;
+		uint64_t b;
+		if (code == 'f') {
+			float y;
+			memcpy(&y, p + 4 * r, 4);
+			d = y;
+		} else {
+			memcpy(&d, p + 8 * r, 8);
+		}
+		if (isnan(d))
+			return UINT64_MAX;
+		if (d == 0)
+			d = 0.0;
+		memcpy(&b, &d, 8);
+		return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+	}
+	}
+}
+
+
+/*
+ * The permutation (output record j is input record perm[j]): 4-byte
+ * entries when every index fits (up to 2^32 records), else 8, which halves
+ * the memory it takes and that every column's gather reads.  p == NULL is
+ * the identity: the input is already in order and nothing needs gathering.
+ */
+struct perm {
+	void *p;        /* fm_big_alloc: n entries (in a buffer of n 8-byte words) */
+	int wide;       /* entries are uint64_t, else uint32_t */
+};
+
+static inline int perm_wide(uint64_t n, int force_wide)
+{
+	return force_wide || n > (uint64_t)UINT32_MAX + 1;
+}
+
+static inline uint64_t perm_at(const struct perm *pm, uint64_t i)
+{
+	if (!pm->p)
+		return i;
+	if (pm->wide)
+		return ((const uint64_t *)pm->p)[i];
+	return ((const uint32_t *)pm->p)[i];
+}
+
+/* How many threads sort and permute (threads: 0 = automatic). */
+int column_threads(int threads, uint64_t n, size_t narr);
+
+/*
+ * The stable ascending permutation of n records by the key columns, in
+ * *out (out->p NULL: the input order).  Keys are sorted last first, each
+ * group of adjacent keys that fit one word together (sort_packed), a very
+ * wide key alone (sort_wide).  When spare is not NULL it receives a free
+ * buffer of n 8-byte words, faulted in by a pass if one was, that the
+ * caller may reuse (fm_big_free), or NULL.
+ */
+int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
+	       int nthr, struct perm *out, uint64_t **spare,
+	       const struct fm_progress *progress, struct fm_error *err);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * test-keys.c - the workbench's key table (src/tui/keys.c): the help's
+ * "Keys" lines come from it word for word as before the table existed,
+ * the keys the help names are bound to what it says, and no key is bound
+ * twice in one table.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "keys.h"
+
+/* The Keys section as the help showed it when it was a list of strings. */
+static const char *const expected[] = {
+	"Keys (the prompt has the focus at start and after every command)",
+	"  F1, ? in a panel      this help (Esc or F1 closes it; typing closes it too)",
+	"  Tab / Shift-Tab       next / previous panel: prompt, objects, chart,",
+	"                        info (in the prompt Tab completes; on an empty",
+	"                        line it moves to the objects panel)",
+	"  Esc or :              back to the prompt (from a panel)",
+	"  Up Down PgUp PgDn     select an object / scroll the messages; history",
+	"                        in the prompt",
+	"  Home End              first / last object or message",
+	"  Enter or i (objects)  info of the selected object",
+	"  f (objects)           the fit view of the selected histogram",
+	"  e, g, d (objects)     put export / generate / drop NAME on the prompt",
+	"  1-7 (panels), F2-F8   chart view: PDF flows, PDF packets, PDF octets,",
+	"                        CDF, averages, packet size, time series",
+	"  [ ] (panels)          previous / next day of a time series",
+	"  Ctrl-C                cancel the running job (never quits)",
+	"  Ctrl-L                redraw the screen",
+	"  q (panels), quit      quit (asks while work would be lost)",
+};
+#define NEXP (sizeof(expected) / sizeof(expected[0]))
+
+static void test_help_lines(void **state)
+{
+	char *v[64];
+	size_t n = tui_key_help(NULL, 0);
+
+	(void)state;
+	assert_int_equal(n, NEXP);
+	assert_int_equal(tui_key_help(v, 64), n);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(v[i], expected[i]);
+		free(v[i]);
+	}
+	/* a short array gets the first lines only */
+	assert_int_equal(tui_key_help(v, 2), n);
+	assert_string_equal(v[1], expected[1]);
+	free(v[0]);
+	free(v[1]);
+}
+
+static void expect(enum tui_keys_table tb, int ch, enum tui_action act, int arg)
+{
+	int a = -1;
+	assert_int_equal(tui_key_action(tb, ch, &a), act);
+	assert_int_equal(a, arg);
+}
+
+static void test_bindings(void **state)
+{
+	(void)state;
+	expect(KEYS_ANY, KEY_F(1), ACT_HELP_TOGGLE, 0);
+	expect(KEYS_PANEL, '?', ACT_HELP_OPEN, 0);
+	expect(KEYS_HELP, 27, ACT_HELP_CLOSE, 0);
+	expect(KEYS_FOCUS, '\t', ACT_FOCUS_NEXT, 0);
+	expect(KEYS_FOCUS, KEY_BTAB, ACT_FOCUS_PREV, 0);
+	expect(KEYS_PANEL, ':', ACT_FOCUS_PROMPT, 0);
+	expect(KEYS_OBJECTS, 'i', ACT_INFO, 0);
+	expect(KEYS_OBJECTS, 'f', ACT_FIT, 0);
+	expect(KEYS_OBJECTS, 'd', ACT_DROP, 0);
+	for (int v = 0; v < 7; v++) {
+		expect(KEYS_PANEL, '1' + v, ACT_VIEW, v);
+		expect(KEYS_ANY, KEY_F(2 + v), ACT_VIEW, v);
+	}
+	expect(KEYS_PANEL, '8', ACT_NONE, 0);
+	expect(KEYS_ANY, KEY_F(9), ACT_NONE, 0);
+	expect(KEYS_ANY, 3, ACT_CANCEL, 0);
+	expect(KEYS_ANY, 12, ACT_REDRAW, 0);
+	expect(KEYS_PANEL, 'q', ACT_QUIT, 0);
+	/* q types at the prompt: no table the prompt reads binds it */
+	expect(KEYS_FOCUS, 'q', ACT_NONE, 0);
+	expect(KEYS_ANY, 'q', ACT_NONE, 0);
+}
+
+static void test_no_double_binding(void **state)
+{
+	char msg[256] = "";
+
+	(void)state;
+	if (tui_key_check(msg, sizeof(msg)) < 0)
+		fail_msg("%s", msg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help_lines),
+		cmocka_unit_test(test_bindings),
+		cmocka_unit_test(test_no_double_binding),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
