@@ -11,6 +11,7 @@
  * Files are written under a temporary name and renamed when complete.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +26,8 @@ static char *slurp(const char *path)
 	char *text = NULL;
 	size_t len = 0, cap = 0, got;
 
-	if (!f) {
-		fprintf(stderr, "fm-gendoc: cannot read %s: %m\n", path);
+	if (!f)
 		return NULL;
-	}
 	do {
 		if (len + 4096 + 1 > cap) {
 			char *t = realloc(text, cap = 2 * cap + 8192);
@@ -105,8 +104,17 @@ static int page(const char *src, const char *outdir, const char *name,
 	FILE *f;
 	int r;
 
-	if (!md)
+	if (!md && e && errno == ENOENT) {
+		/* a command still without its page: the table's text only
+		 * (tests/unit/test-cmdtable.c fails until it is written) */
+		fprintf(stderr, "fm-gendoc: warning: no %s: flowmodels-%s(1) "
+			"has the command table's text only\n", src, e->name);
+		md = strdup("");
+	}
+	if (!md) {
+		fprintf(stderr, "fm-gendoc: cannot read %s: %m\n", src);
 		return -1;
+	}
 	snprintf(path, sizeof(path), "%s/%s.1", outdir, name);
 	f = open_temp(path, tmp, sizeof(tmp));
 	if (!f) {

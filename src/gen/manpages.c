@@ -100,6 +100,27 @@ static void option(struct roff *r, const struct cmd_opt *o)
 	roff_newline(r);
 }
 
+/* The table's summary and description, for a command without its page
+ * in docs/commands: paragraphs at blank lines. */
+static void description(struct roff *r, const struct cmd_entry *e)
+{
+	const char *p = e->description;
+
+	roff_raw(r, ".PP\n");
+	text(r, e->summary, 0);
+	roff_esc(r, ".\n");
+	while (p && *p) {
+		const char *end = strstr(p, "\n\n");
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		roff_raw(r, ".PP\n");
+		roff_text(r, p, n, 0);
+		roff_newline(r);
+		p += n;
+		while (*p == '\n')
+			p++;
+	}
+}
+
 static const char *const skip_options[] = { "options", NULL };
 
 void man_command_page(FILE *f, const struct cmd_entry *e, const char *md,
@@ -132,6 +153,8 @@ void man_command_page(FILE *f, const struct cmd_entry *e, const char *md,
 		text(&r, e->alias, 1);
 		roff_esc(&r, "\\fR.\n");
 	}
+	if (!*md)
+		description(&r, e);
 	o.prelude_only = 1;
 	mdman_write(&r, md, &o);
 	roff_raw(&r, ".SH OPTIONS\n");
