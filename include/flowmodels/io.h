@@ -100,12 +100,22 @@ void fm_reader_skip_damaged(struct fm_reader *r);
 
 /* ---- writers ---- */
 
+/* nfcapd block compression (the codes of the file header). */
+enum fm_nfcapd_comp {
+	FM_NFCAPD_NONE, FM_NFCAPD_LZO, FM_NFCAPD_BZ2, FM_NFCAPD_LZ4, FM_NFCAPD_ZSTD
+};
+/* "none", "lzo", "lz4", "zstd" (what the writer offers); 0 or FM_EINVAL. */
+int fm_nfcapd_comp_parse(const char *name, enum fm_nfcapd_comp *out);
+
 struct fm_writer_opts {
 	enum fm_format format;        /* one of fm_format_writable */
 	const struct fm_log *log;
 	/* 0: a second thread formats and writes when the machine has more
 	 * than one CPU; 1: everything in the caller's thread */
 	int threads;
+	/* nfcapd output: block compression; 0 (none) unless set, the command
+	 * layer's default is LZ4 */
+	enum fm_nfcapd_comp compress;
 };
 
 struct fm_writer;

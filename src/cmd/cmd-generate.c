@@ -29,7 +29,8 @@ static const struct cmd_opt generate_opts[] = {
 	  "length or size (default: detected from a histogram's first bin_lo, "
 	  "length for mixtures)", "length|size" },
 	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
-	  "output format: csv_flow, binary or text (default: csv_flow)", "csv_flow|binary|text" },
+	  "output format: csv_flow, binary, text or nfcapd (default: csv_flow)", "csv_flow|binary|text|nfcapd" },
+	CMD_OPT_COMPRESS,
 	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),
 	{ OPT_G_FULL, 0, "full-records", CMD_OPT_FLAG, NULL,
 	  "fill addresses, ports, protocol, times and durations realistically "
@@ -128,7 +129,9 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		memset(&wo, 0, sizeof(wo));
 		wo.format = ofmt;
 		wo.log = &ctx->log;
-		r = fm_writer_open(&w, &wo, out, &err);
+		r = cmd_get_compress(a, &wo, &err);
+		if (r == 0)
+			r = fm_writer_open(&w, &wo, out, &err);
 	}
 	/* binary output takes absent columns as zeros: without full records
 	 * only packets and octets are generated */

@@ -30,6 +30,18 @@ void cmd_get_cut(const struct cmd_args *a, struct fm_cut *cut)
 		cut->count_out = a->v[OPT_COUNT_OUT].i;
 }
 
+int cmd_get_compress(const struct cmd_args *a, struct fm_writer_opts *wo,
+		     struct fm_error *err)
+{
+	wo->compress = FM_NFCAPD_LZ4;
+	if (a->v[OPT_COMPRESS].set &&
+	    fm_nfcapd_comp_parse(a->v[OPT_COMPRESS].s, &wo->compress) < 0)
+		return fm_error_set(err, FM_EINVAL, "--compress: unknown value '%s' "
+				    "(choose from none, lzo, lz4, zstd)",
+				    a->v[OPT_COMPRESS].s);
+	return 0;
+}
+
 int cmd_get_format(const struct cmd_args *a, int id, enum fm_format def,
 		   enum fm_format *fmt, struct fm_error *err)
 {
@@ -137,7 +149,9 @@ int cmd_run_records(struct cmd_ctx *ctx, const struct cmd_args *a,
 		memset(&wo, 0, sizeof(wo));
 		wo.format = ofmt;
 		wo.log = &ctx->log;
-		r = fm_writer_open(&w, &wo, out, err);
+		r = cmd_get_compress(a, &wo, err);
+		if (r == 0)
+			r = fm_writer_open(&w, &wo, out, err);
 	}
 	if (r == 0)
 		r = run(arg, cmd_scan_get(cs), w, err);

@@ -76,6 +76,7 @@ enum {
 	OPT_QUIET,
 	OPT_SKIP_DAMAGED,
 	OPT_BIFLOW,
+	OPT_COMPRESS,
 	OPT_COMMON_END = 16        /* first id free for a command's own options */
 };
 
@@ -109,6 +110,11 @@ enum {
 	{ OPT_FILTER_EXPR, 0, "filter-expr", CMD_OPT_STR, "EXPR", \
 	  "keep only records for which EXPR is true (python syntax, see docs/filters.md)", \
 	  "field" }
+/* Block compression of nfcapd output (cmd_get_compress). */
+#define CMD_OPT_COMPRESS \
+	{ OPT_COMPRESS, 0, "compress", CMD_OPT_STR, "ALGO", \
+	  "-o nfcapd: block compression none, lzo, lz4 or zstd (default: lz4)", \
+	  "none|lzo|lz4|zstd" }
 /* Go on past damaged input files (the tools reading capture folders). */
 #define CMD_OPT_SKIP_DAMAGED \
 	{ OPT_SKIP_DAMAGED, 0, "skip-damaged", CMD_OPT_FLAG, NULL, \
@@ -203,6 +209,9 @@ int cmd_fail(struct cmd_ctx *ctx, const struct fm_error *err);
 /* ---- helpers for record tools (cmd-scan.c) ---- */
 
 /* Fill a struct fm_cut from the cutting options. */
+/* --compress into wo->compress (default LZ4); an error for a bad name. */
+int cmd_get_compress(const struct cmd_args *a, struct fm_writer_opts *wo,
+		     struct fm_error *err);
 void cmd_get_cut(const struct cmd_args *a, struct fm_cut *cut);
 /*
  * Parse the -i option (default def) into *fmt; FM_EINVAL with a message

@@ -126,6 +126,8 @@ static void stat_ks_ad(const struct cells *c, double N, struct fm_gof *g)
 		if (j + 1 < c->k && hs > 0) {
 			double t = 0.5 * (cell_p(c, j) + cell_p(c, j + 1));
 			ad += d * d * t / hs;
+		} else if (j + 1 < c->k && d != 0) {
+			ad = INFINITY;   /* the model says 0 or 1, the data do not */
 		}
 	}
 	g->ks = ks;

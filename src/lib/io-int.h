@@ -391,6 +391,15 @@ int fm_text_writer_write(struct fm_text_writer *w, const struct fm_batch *b,
 int fm_text_writer_commit(struct fm_text_writer *w, struct fm_error *err);
 void fm_text_writer_free(struct fm_text_writer *w);
 
+/* io-nfcapd-write.c: nfcapd layout 2 (a file, not stdout) */
+struct fm_nfcapd_writer;
+int fm_nfcapd_writer_open(struct fm_nfcapd_writer **out, const char *path,
+			  enum fm_nfcapd_comp comp, struct fm_error *err);
+int fm_nfcapd_writer_write(struct fm_nfcapd_writer *w, const struct fm_batch *b,
+			   struct fm_error *err);
+int fm_nfcapd_writer_commit(struct fm_nfcapd_writer *w, struct fm_error *err);
+void fm_nfcapd_writer_free(struct fm_nfcapd_writer *w);
+
 struct fm_binary_writer;
 int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 			  uint32_t fields, const struct fm_log *log,

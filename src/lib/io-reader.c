@@ -51,12 +51,12 @@ const char *fm_format_list(void)
 int fm_format_writable(enum fm_format f)
 {
 	return f == FM_FORMAT_CSV_FLOW || f == FM_FORMAT_BINARY ||
-	       f == FM_FORMAT_TEXT;
+	       f == FM_FORMAT_TEXT || f == FM_FORMAT_NFCAPD;
 }
 
 const char *fm_format_write_list(void)
 {
-	return "csv_flow, binary, text";
+	return "csv_flow, binary, text, nfcapd";
 }
 
 /* ---- input expansion ---- */

@@ -1,6 +1,6 @@
 /*
- * io-writer.c - struct fm_writer: one interface over the csv_flow, binary
- * and text writers.
+ * io-writer.c - struct fm_writer: one interface over the csv_flow, binary,
+ * text and nfcapd writers.
  */
 #include <stdlib.h>
 
@@ -11,6 +11,7 @@ struct fm_writer {
 	struct fm_csv_writer *csv;
 	struct fm_binary_writer *bin;
 	struct fm_text_writer *txt;
+	struct fm_nfcapd_writer *nfc;
 	uint64_t count;
 };
 
@@ -35,6 +36,8 @@ int fm_writer_open(struct fm_writer **out, const struct fm_writer_opts *opts,
 		r = fm_csv_writer_open(&w->csv, path, opts->threads, err);
 	else if (opts->format == FM_FORMAT_TEXT)
 		r = fm_text_writer_open(&w->txt, path, err);
+	else if (opts->format == FM_FORMAT_NFCAPD)
+		r = fm_nfcapd_writer_open(&w->nfc, path, opts->compress, err);
 	else
 		r = fm_binary_writer_open(&w->bin, path, FM_ALL_FIELDS, opts->log,
 					  opts->threads, err);
@@ -58,6 +61,8 @@ int fm_writer_write(struct fm_writer *w, const struct fm_batch *b,
 		r = fm_csv_writer_write(w->csv, b, err);
 	else if (w->txt)
 		r = fm_text_writer_write(w->txt, b, err);
+	else if (w->nfc)
+		r = fm_nfcapd_writer_write(w->nfc, b, err);
 	else
 		r = fm_binary_writer_write(w->bin, b, err);
 	if (r == 0)
@@ -88,6 +93,8 @@ int fm_writer_commit(struct fm_writer *w, struct fm_error *err)
 		return fm_csv_writer_commit(w->csv, err);
 	if (w->txt)
 		return fm_text_writer_commit(w->txt, err);
+	if (w->nfc)
+		return fm_nfcapd_writer_commit(w->nfc, err);
 	return fm_binary_writer_commit(w->bin, err);
 }
 
@@ -102,6 +109,7 @@ void fm_writer_free(struct fm_writer *w)
 		return;
 	fm_csv_writer_free(w->csv);
 	fm_text_writer_free(w->txt);
+	fm_nfcapd_writer_free(w->nfc);
 	fm_binary_writer_free(w->bin);
 	free(w);
 }

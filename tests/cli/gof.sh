@@ -44,6 +44,14 @@ agree "$T/h.csv" length "$T/any.json" octets
 awk -F, 'NR == 1 { print; next } { $1 += 63; $2 += 63; print }' OFS=, "$T/h.csv" > "$T/s.csv"
 agree "$T/s.csv" size "$T/m" flows octets
 
+# data where the model has no mass: L = -inf and A^2 = inf are null
+mkdir -p "$T/imp"
+printf 'bin_lo,bin_hi,flows_sum\n1,2,5\n5,6,3\n' > "$T/imp.csv"
+echo '[[1, "uniform", [0, 1]]]' > "$T/imp/flows.json"
+agree "$T/imp.csv" length "$T/imp" flows
+"$FM" gof -q --format json "$T/imp.csv" "$T/imp" | grep -q '"log_likelihood": null, "aic": null, "bic": null, "ks": 0.375, "ad": null' \
+  && ok || bad "impossible data: $("$FM" gof -q --format json "$T/imp.csv" "$T/imp")"
+
 # keys and types of the JSON
 "$FM" gof -q --format json "$T/h.csv" "$T/m" > "$T/g.json"
 python3 - "$T/g.json" <<'PY' && ok || bad "json layout"

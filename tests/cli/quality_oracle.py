@@ -174,6 +174,8 @@ def gof(lo, hi, w, mix, xmin):
         hs = H[j] * S[j]
         if hs > 0:
             ad += diff(j) ** 2 * 0.5 * (prob(j) + prob(j + 1)) / hs
+        elif diff(j) != 0:
+            ad = math.inf
     ad *= n_total
     # chi-square over groups of cells expecting >= 5
     groups = []

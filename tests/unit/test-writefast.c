@@ -64,7 +64,7 @@ static size_t model_csv(const struct fm_batch *b, size_t from, size_t to,
 static void check_csv(const struct fm_batch *b, const size_t *calls,
 		      int threads)
 {
-	struct fm_writer_opts wo = { FM_FORMAT_CSV_FLOW, NULL, threads };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_CSV_FLOW, .log = NULL, .threads = threads };
 	struct fm_writer *w;
 	struct fm_error err;
 	const char *path = tu_path("fast.csv");
@@ -181,7 +181,7 @@ static void test_binary_narrowing(void **state)
 {
 	const size_t n = FM_BATCH_CAP + 1000;
 	const char *dir = tu_path("narrow.bin");
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL, threads_of(state) };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL, .threads = threads_of(state) };
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b;
@@ -230,7 +230,7 @@ static void test_binary_zero_runs(void **state)
 	const size_t calls[] = { 100, 3000, 1, 9000, 2000, 500, 7, 0 };
 	const size_t n = 100 + 3000 + 1 + 9000 + 2000 + 500 + 7;
 	const char *dir = tu_path("zeros.bin");
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL, threads_of(state) };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL, .threads = threads_of(state) };
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b;
@@ -285,7 +285,7 @@ static void test_binary_absent_columns(void **state)
 {
 	const size_t n = FM_BATCH_CAP + 300;
 	const char *dir = tu_path("absent.bin");
-	struct fm_writer_opts wo = { FM_FORMAT_BINARY, NULL, threads_of(state) };
+	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL, .threads = threads_of(state) };
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b;
