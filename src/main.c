@@ -10,6 +10,7 @@
 #include "flowmodels/anonymize.h"
 #include "cmd/cmd.h"
 #include "cmd/session.h"
+#include "cmd/signals.h"
 #include "tui/tui.h"
 
 #include "fm-version.h"   /* FLOWMODELS_VERSION, generated */
@@ -127,6 +128,9 @@ int main(int argc, char **argv)
 	struct cmd_args args;
 	int status;
 
+	/* the workbench handles the stop signals itself */
+	cmd_signals_install(!((argc < 2 && isatty(0) && isatty(1)) ||
+			      (argc >= 2 && tui_is_option(argv[1]))));
 	/* A key in the environment: no core file may hold it */
 	if (getenv("FLOWMODELS_KEY"))
 		fm_anon_no_dump();

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "flowmodels/fileops.h"
+#include "flowmodels/inflight.h"
 
 int fm_mkdir_p(const char *dir, struct fm_error *err)
 {
@@ -125,6 +126,7 @@ int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 				    strerror(e));
 	}
 	fchmod(*fd, 0644);
+	fm_inflight_temp_add(name, 0);
 	*tmpname = name;
 	return 0;
 }
@@ -150,19 +152,26 @@ int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err)
 				    strerror(e));
 	}
 	chmod(name, 0755);
+	fm_inflight_temp_add(name, 1);
 	*tmpname = name;
 	return 0;
 }
 
 int fm_tmpfile_commit(const char *tmpname, const char *path)
 {
-	return tmpname ? rename(tmpname, path) : 0;
+	int r = tmpname ? rename(tmpname, path) : 0;
+
+	if (r == 0)
+		fm_inflight_temp_del(tmpname);
+	return r;
 }
 
 void fm_tmpfile_discard(const char *tmpname)
 {
-	if (tmpname)
+	if (tmpname) {
 		unlink(tmpname);
+		fm_inflight_temp_del(tmpname);
+	}
 }
 
 int fm_outdir_begin(const char *dir, char **tmpdir, struct fm_error *err)

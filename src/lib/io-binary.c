@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "bindir.h"
+#include "flowmodels/inflight.h"
 #include "io-int.h"
 
 struct bin_col {
@@ -544,8 +545,10 @@ static void binary_close(struct fm_source *src)
 	pthread_cond_destroy(&s->cv);
 
 	for (int f = 0; f < FM_NFIELDS; f++)
-		if (s->col[f].map)
+		if (s->col[f].map) {
+			fm_inflight_map_del(s->col[f].map);
 			munmap((void *)s->col[f].map, s->col[f].maplen);
+		}
 	fm_batch_release(&s->store);
 	free((void *)s->zeros);
 	free(s->dir);
@@ -699,6 +702,7 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 			goto fail;
 		}
 		madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+		fm_inflight_map_add(m, (size_t)st.st_size, path);
 		s->col[f].map = m;
 		s->col[f].maplen = (size_t)st.st_size;
 		if (fm_code_is_real(code))

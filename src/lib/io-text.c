@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "flowmodels/fileout.h"
+#include "flowmodels/inflight.h"
 #include "io-int.h"
 
 #define TEXTIN_CHUNK (2u << 20)

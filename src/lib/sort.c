@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "flowmodels/sort.h"
+#include "flowmodels/inflight.h"
 #include "bigmem.h"
 #include "bindir.h"
 #include "io-int.h"
@@ -72,6 +73,7 @@ static int map_file(const char *path, const unsigned char **map, size_t *len,
 		}
 		*map = m;
 		*len = (size_t)st.st_size;
+		fm_inflight_map_add(m, *len, path);
 	}
 	close(fd);
 	return 0;
@@ -79,8 +81,10 @@ static int map_file(const char *path, const unsigned char **map, size_t *len,
 
 static void unmap(struct sarray *s)
 {
-	if (s->map)
+	if (s->map) {
+		fm_inflight_map_del(s->map);
 		munmap((void *)s->map, s->maplen);
+	}
 	s->map = NULL;
 }
 
@@ -225,8 +229,10 @@ static int load_index(const char *path, char code, uint64_t n, int force_wide,
 		p = NULL;
 	}
 out:
-	if (map)
+	if (map) {
+		fm_inflight_map_del(map);
 		munmap((void *)map, len);
+	}
 	fm_big_free(p);
 	free(seen);
 	return r;

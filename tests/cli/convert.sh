@@ -77,6 +77,8 @@ expect_fail "unknown format" "unknown format 'cvs'" "$FM" convert -i cvs "$T/a.c
 expect_fail "unknown option" "unknown option '--bogus'" "$FM" convert --bogus "$T/a.csv"
 expect_fail "missing value" "option --count-in needs a value" "$FM" convert -i csv_flow "$T/a.csv" --count-in
 expect_fail "bad number" "option --count-in: expected an integer, got 'x'" "$FM" convert --count-in x "$T/a.csv"
+expect_fail "number with trailing text" "option --count-in: expected an integer, got '12x'" \
+  "$FM" convert --count-in 12x "$T/a.csv"
 expect_fail "binary to stdout" "binary output needs a directory" "$FM" convert -i csv_flow -o binary "$T/a.csv"
 truncate -s 399 "$T/a.bin/octets.Q"
 expect_fail "truncated array" "octets.Q: size 399 is not a multiple of 8" "$FM" convert -i binary "$T/a.bin"

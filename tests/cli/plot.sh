@@ -70,6 +70,24 @@ g=$(block "$T/gen/cdf.dat" line | cut -d' ' -f1)
 expect_eq "grid first" "$(head -1 <<<"$g")" 1
 expect_eq "grid last" "$(tail -1 <<<"$g")" "$(tail -1 "$T/gen.csv" | cut -d, -f1)"
 expect_eq "grid unique ascending" "$(sort -n -u <<<"$g" | tr '\n' ' ')" "$(tr '\n' ' ' <<<"$g")"
+# ... and geometrically spaced: 128 points from the first to the last
+# bin_lo, equal steps of log10, each rounded half to even, repeats dropped
+if command -v python3 >/dev/null; then
+  want=$(python3 - "$(tail -1 "$T/gen.csv" | cut -d, -f1)" <<'PY'
+import math, sys
+a, b, n = 1.0, float(sys.argv[1]), 128
+la, lb = math.log10(a), math.log10(b)
+out = []
+for i in range(n):
+    g = a if i == 0 else b if i == n - 1 else 10.0 ** (la + i * (lb - la) / (n - 1))
+    g = round(g)
+    if not out or g != out[-1]:
+        out.append(g)
+print(" ".join(str(int(x)) for x in out))
+PY
+)
+  expect_eq "grid geometric" "$(tr '\n' ' ' <<<"$g" | sed 's/ $//')" "$want"
+fi
 # the kept script re-creates its image
 rm "$T/gen/pdf-flows.png"
 (cd "$T/gen" && gnuplot pdf-flows.gp) && ok || bad "gnuplot pdf-flows.gp re-run"

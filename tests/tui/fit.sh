@@ -54,7 +54,8 @@ snap() { sed -n 's/.*mixture at iteration \([0-9]*\):.*/\1/p' <<<"$1" | head -n 
 # the panel may be caught between its title and its component lines:
 # wait (up to 30 s) for a whole snapshot while the fit runs
 s1=$(snap "$SCREEN")
-for i in $(seq 1 1500); do
+end=$((SECONDS + 30))
+while [ "$SECONDS" -lt "$end" ]; do
 	[ "$(wc -l <<<"$s1")" -ge 11 ] && break
 	s=$(screen)
 	grep -q "\[Esc\] cancel" <<<"$s" || break       # the fit ended: fail below
@@ -62,21 +63,26 @@ for i in $(seq 1 1500); do
 	sleep 0.02
 done
 it1=$(head -n 1 <<<"$s1")
-[ "$(wc -l <<<"$s1")" -ge 11 ] || bad "not all 10 components in the fit view's mixture: $s1"
-# wait (up to 60 s) for a later snapshot with other numbers while it runs
-changed=0
-for i in $(seq 1 3000); do
+[ "$(wc -l <<<"$s1")" -ge 11 ] || { bad "not all 10 components in the fit view's mixture: $s1"; finish; }
+# wait for a later snapshot with other numbers while it runs: snapshots
+# come every 0.1 s, so fail after 20 s without one, or as soon as three
+# later whole snapshots all show the same mixture (a frozen fit)
+changed=0 same=0 seen=$it1
+end=$((SECONDS + 20))
+while [ "$SECONDS" -lt "$end" ] && [ "$same" -lt 3 ]; do
 	s2=$(screen)
 	grep -q "\[Esc\] cancel" <<<"$s2" || break      # the fit ended: fail
 	n2=$(snap "$s2")
 	it2=$(head -n 1 <<<"$n2")
-	if [ -n "$it2" ] && [ "$it2" -gt "$it1" ] && [ "$(wc -l <<<"$n2")" -ge 11 ] &&
-	   [ "$(tail -n +2 <<<"$n2")" != "$(tail -n +2 <<<"$s1")" ]; then
-		changed=1; break
+	if [ -n "$it2" ] && [ "$it2" -gt "$seen" ] && [ "$(wc -l <<<"$n2")" -ge 11 ]; then
+		if [ "$(tail -n +2 <<<"$n2")" != "$(tail -n +2 <<<"$s1")" ]; then
+			changed=1; break
+		fi
+		same=$((same + 1)) seen=$it2
 	fi
 	sleep 0.02
 done
-[ "$changed" = 1 ] || bad "the mixture did not change between iterations ($it1 -> ${it2:-none})"
+[ "$changed" = 1 ] || { bad "the mixture did not change between iterations ($it1 -> ${it2:-none})"; finish; }
 grep -q "PDF flows of h1, live" <<<"$s2" || bad "no live chart title"
 # the snapshot's log-likelihood while it runs
 grep -qE "log-likelihood -[0-9.]+ at $it2" <<<"$s2" || bad "no log-likelihood of snapshot $it2 while running"

@@ -3,7 +3,10 @@
 # Each test starts `flowmodels` in its own tmux server (a private socket)
 # with a fixed-size window, types with send-keys, reads the screen with
 # capture-pane, and waits for screen states with a polling loop and a
-# timeout (never a fixed sleep).  Skips (77) when tmux is missing.
+# timeout (never a fixed sleep).  A wait that times out ends the test
+# at once (the later steps depend on that screen state; a broken build
+# must not sit through every remaining timeout).  Skips (77) when tmux is
+# missing.
 set -u
 FM=${FLOWMODELS:?FLOWMODELS must name the flowmodels binary}
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
@@ -91,7 +94,7 @@ wait_for() {
 	done
 	bad "timed out waiting for /$pat/; screen:"
 	printf '%s\n' "$SCREEN"
-	return 1
+	finish    # what follows depends on this state: fail now, not after more timeouts
 }
 
 # wait_gone REGEX [SECONDS]: until the screen no longer matches.
@@ -106,7 +109,7 @@ wait_gone() {
 	done
 	bad "timed out waiting for /$pat/ to go; screen:"
 	printf '%s\n' "$SCREEN"
-	return 1
+	finish
 }
 
 # The workbench is up: status line, panels and the prompt drawn.

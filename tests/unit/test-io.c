@@ -118,13 +118,24 @@ static void test_binary_roundtrip(void **state)
 	roundtrip(FM_FORMAT_BINARY, "rt.bin");
 }
 
+/* The one record of src written as csv_flow to path reads as want. */
+static void expect_csv_text(const struct fm_batch *src, const char *path,
+			    const char *want)
+{
+	char *text;
+
+	write_records(FM_FORMAT_CSV_FLOW, path, src, 0, 1);
+	text = tu_read_file(path, NULL);
+	assert_string_equal(text, want);
+	free(text);
+}
+
 static void test_csv_text(void **state)
 {
 	struct fm_batch src, got;
 	struct fm_cut cut;
 	struct fm_error err;
 	const char *path = tu_path("one.csv");
-	char *text;
 
 	(void)state;
 	assert_int_equal(fm_batch_alloc(&src, FM_ALL_FIELDS, 1), 0);
@@ -134,12 +145,20 @@ static void test_csv_text(void **state)
 	for (int f = 0; f < FM_NFIELDS; f++)
 		fm_batch_mut(&src, f)[0] = v[f];
 	src.n = 1;
-	write_records(FM_FORMAT_CSV_FLOW, path, &src, 0, 1);
-	text = tu_read_file(path, NULL);
-	assert_string_equal(text,
+	expect_csv_text(&src, path,
 		"2, 6, 0, 0, 0, 0, 0, 167772289, 0, 0, 0, 3232235694, 50740, 443, "
 		"1433962800, 120, 1433962801, 30, 12, 9120, 1\n");
-	free(text);
+	/* negative values (from a binary input's signed columns) keep their
+	 * sign; 64-bit unsigned fields (packets, octets) print their bits */
+	fm_batch_mut(&src, FM_FIRST)[0] = -1433962800;
+	fm_batch_mut(&src, FM_LAST_MS)[0] = -30;
+	fm_batch_mut(&src, FM_PACKETS)[0] = -1;
+	expect_csv_text(&src, path,
+		"2, 6, 0, 0, 0, 0, 0, 167772289, 0, 0, 0, 3232235694, 50740, 443, "
+		"-1433962800, 120, 1433962801, -30, 18446744073709551615, 9120, 1\n");
+	fm_batch_mut(&src, FM_FIRST)[0] = 1433962800;
+	fm_batch_mut(&src, FM_LAST_MS)[0] = 30;
+	fm_batch_mut(&src, FM_PACKETS)[0] = 12;
 	/* input: commas with optional spaces, CRLF, blank lines */
 	tu_write_file(path, "2,6,0,0,0,0,0,167772289,0,0,0,3232235694,50740,443,"
 		      "1433962800,120,1433962801,30,12,9120,1\r\n\n"
@@ -499,6 +518,38 @@ static void test_binary_codes(void **state)
 	fm_batch_release(&got);
 }
 
+/* A real column's values must fit int64: 2^63 is one past the end. */
+static void test_binary_real_range(void **state)
+{
+	const char *dir = tu_path("reals");
+	struct fm_batch got;
+	struct fm_cut cut;
+	struct fm_error err;
+	char p[4200];
+
+	(void)state;
+	fm_cut_init(&cut);
+	assert_int_equal(tu_system("mkdir -p '%s'", dir), 0);
+	snprintf(p, sizeof(p), "%s/octets.d", dir);
+	double ok[2] = { 9223372036854774784.0, -9223372036854774784.0 };
+	FILE *f = fopen(p, "wb");
+	assert_non_null(f);
+	fwrite(ok, 8, 2, f);
+	fclose(f);
+	assert_int_equal(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
+	assert_int_equal(got.col[FM_OCTETS][0], INT64_C(9223372036854774784));
+	assert_int_equal(got.col[FM_OCTETS][1], -INT64_C(9223372036854774784));
+	fm_batch_release(&got);
+	double bad[2] = { 1.0, 9223372036854775808.0 };
+	f = fopen(p, "wb");
+	assert_non_null(f);
+	fwrite(bad, 8, 2, f);
+	fclose(f);
+	assert_true(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
+	assert_non_null(strstr(err.msg, "octets.d: record 2: field 'octets'"));
+	assert_non_null(strstr(err.msg, "not a finite 64-bit number"));
+}
+
 /* Writers widen columns instead of truncating. */
 static void test_binary_widen(void **state)
 {
@@ -603,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_bad_pipe),
 		cmocka_unit_test(test_bad_binary),
 		cmocka_unit_test(test_binary_codes),
+		cmocka_unit_test(test_binary_real_range),
 		cmocka_unit_test(test_binary_widen),
 		cmocka_unit_test(test_atomic_output),
 	};

@@ -245,11 +245,8 @@ static void test_jobs_parallel(void **state)
 
 static int setup(void **state)
 {
-	char cmd[4300];
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "%s", tu_path("scratch"));
-	tu_system("mkdir -p %s", cmd);
-	setenv("TMPDIR", cmd, 1);
+	tu_own_tmpdir();
 	if (chdir(tu_tmpdir()) != 0)
 		return -1;
 	return 0;

@@ -623,6 +623,8 @@ static void test_damaged(void **state)
 	damaged(&one, one.n, ed_ellen, 0, "element 1 (id 2) has length 0", "block 1 of 1");
 	damaged(&one, one.n, ed_ellen, 13, "element 1 (id 2) has length 13", "past the end");
 	damaged(&one, one.n, ed_recsize, 0xffff, "runs past the end of the block", "record 1");
+	damaged(&one, one.n, ed_recsize, 25, "record size 25 runs past the end of the block (24 bytes left)",
+		"record 1");
 	damaged(&one, one.n, ed_nrec, 2, "truncated record header", "record 2");
 	free(one.p);
 	free(recs.p);

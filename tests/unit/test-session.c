@@ -643,5 +643,6 @@ int main(void)
 		cmocka_unit_test(test_record_hooks),
 		cmocka_unit_test(test_save_replay),
 	};
+	tu_own_tmpdir();   /* scratch directories never land in /tmp */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

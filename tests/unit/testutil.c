@@ -1,6 +1,7 @@
 /*
  * testutil.c - see testutil.h.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,19 @@ const char *tu_path(const char *name)
 	char *b = bufs[k++ % 8];
 	snprintf(b, sizeof(bufs[0]), "%s/%s", tu_tmpdir(), name);
 	return b;
+}
+
+const char *tu_own_tmpdir(void)
+{
+	static char dir[4200];
+
+	snprintf(dir, sizeof(dir), "%s", tu_path("scratch"));
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		perror(dir);
+		abort();
+	}
+	setenv("TMPDIR", dir, 1);
+	return dir;
 }
 
 void tu_write_file(const char *path, const char *text)

@@ -17,6 +17,12 @@
 const char *tu_tmpdir(void);
 /* tu_tmpdir() + "/" + name, in a static rotating buffer. */
 const char *tu_path(const char *name);
+/*
+ * Point $TMPDIR at tu_path("scratch") (created): what the code under test
+ * keeps there (session scratch directories) then goes with the test's
+ * directory, also when a test fails before freeing it.  Returns the path.
+ */
+const char *tu_own_tmpdir(void);
 /* Write text to a file; fails the test on error. */
 void tu_write_file(const char *path, const char *text);
 /* Read a whole file into a malloc'ed NUL-terminated string (size in *len). */

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Signals and work in flight (issue 17, items 12 and 5): a mapped binary
+# input that shrinks while a tool reads it gives one message naming the
+# file and exit status 1 (not a SIGBUS death, status 135), and SIGINT or
+# SIGTERM of a one-shot tool remove its temporary output; in both cases
+# the output is left as it was.
+source "$(dirname "$0")/lib.bash"
+
+# a sparse 512 MiB octets.Q: 64 Mi records, the other fields absent
+D=$T/big
+mkdir -p "$D"
+truncate -s 512M "$D/octets.Q"
+echo "before" > "$T/out.csv"
+
+# running CMD...: start it in the background, wait until it has mapped
+# (or opened) $D/octets.Q; sets PID
+running() {
+  "$@" 2> "$T/err" &
+  PID=$!
+  for i in $(seq 1 1000); do
+    grep -q "$D/octets.Q" /proc/$PID/maps 2>/dev/null && return 0
+    kill -0 $PID 2>/dev/null || return 1
+    sleep 0.01
+  done
+  return 1
+}
+leftovers() { find "$T" -name '*.tmp.*' | head -3; }
+
+# 1. the input shrinks while being read
+running "$FM" convert -q -i binary -O "$T/out.csv" "$D" || bad "convert did not start reading"
+truncate -s 4096 "$D/octets.Q"
+st=0; wait $PID || st=$?
+expect_eq "status after the input shrank" "$st" 1
+grep -q "flowmodels: $D/octets.Q: the input changed while being read" "$T/err" ||
+  bad "no message naming the file: $(cat "$T/err")"
+expect_eq "output after SIGBUS" "$(cat "$T/out.csv")" "before"
+expect_eq "temporaries after SIGBUS" "$(leftovers)" ""
+
+# 2. SIGINT and SIGTERM remove the temporary output
+for sig in INT TERM; do
+  truncate -s 512M "$D/octets.Q"
+  # (a background job starts with SIGINT ignored: give it the default)
+  running env --default-signal=INT,TERM "$FM" convert -q -i binary -O "$T/out.csv" "$D" ||
+    bad "convert did not start ($sig)"
+  for i in $(seq 1 500); do [ -n "$(leftovers)" ] && break; sleep 0.01; done
+  [ -n "$(leftovers)" ] || bad "no temporary output seen ($sig)"
+  kill -$sig $PID
+  st=0; wait $PID || st=$?
+  [ "$st" -gt 128 ] || bad "status after SIG$sig: $st"
+  expect_eq "output after SIG$sig" "$(cat "$T/out.csv")" "before"
+  expect_eq "temporaries after SIG$sig" "$(leftovers)" ""
+done
+finish
