@@ -817,7 +817,7 @@ int cmd_result_object(struct cmd_ctx *ctx, const struct cmd_objtype *type,
 
 int sess_count_records(struct cmd_ctx *ctx, const char *dir, const char *filter,
 		       uint64_t *records, uint64_t *packets, uint64_t *octets,
-		       struct fm_error *err)
+		       struct fm_overview *ov, struct fm_error *err)
 {
 	struct cmd_args a;
 	const char *pos[1] = { dir };
@@ -837,10 +837,15 @@ int sess_count_records(struct cmd_ctx *ctx, const char *dir, const char *filter,
 		a.v[OPT_FILTER_EXPR].s = filter;
 	}
 	r = cmd_scan_open(ctx, &a, FM_FORMAT_BINARY,
-			  FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS), &cs, err);
+			  FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS) |
+			  (ov ? FM_OVERVIEW_FIELDS : 0), &cs, err);
 	if (r < 0)
 		return r;
+	if (ov)
+		fm_overview_init(ov);
 	while ((n = fm_scan_next(cmd_scan_get(cs), &b, err)) > 0) {
+		if (ov)
+			fm_overview_add(ov, &b);
 		const int64_t *p = b.col[FM_PACKETS], *o = b.col[FM_OCTETS];
 		for (long i = 0; i < n; i++) {
 			np += (uint64_t)p[i];
@@ -878,7 +883,7 @@ int cmd_result_dataset(struct cmd_ctx *ctx, const char *dir, unsigned flags,
 		return OOM(err);
 	}
 	r = sess_count_records(ctx, o->dir, NULL, &o->records, &o->packets,
-			       &o->octets, err);
+			       &o->octets, &o->overview, err);
 	if (r == 0 && add_result(ctx->run, o) < 0)
 		r = OOM(err);
 	if (r < 0) {
@@ -942,7 +947,7 @@ int sess_result_view(struct cmd_ctx *ctx, struct sess_obj *base,
 	o->base_obj = base;
 	sess_unlock(ctx->session);
 	r = sess_count_records(ctx, o->dir, o->filter, &o->records, &o->packets,
-			       &o->octets, err);
+			       &o->octets, &o->overview, err);
 	if (r == 0 && add_result(ctx->run, o) < 0)
 		r = OOM(err);
 	if (r < 0) {

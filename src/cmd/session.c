@@ -252,6 +252,9 @@ void sess_obj_info(const struct sess_obj *o, struct fm_buf *out)
 			      o->owns_dir ? ", session scratch" : ", memory-mapped");
 		if (o->source)
 			fm_buf_printf(out, "  source:   %s\n", o->source);
+		fm_buf_addstr(out, "  overview: ");
+		fm_overview_text(&o->overview, out);
+		fm_buf_addch(out, '\n');
 	}
 	if (o->kind == SESS_VIEW)
 		fm_buf_printf(out, "  view of:  %s\n  filter:   %s\n", o->base,

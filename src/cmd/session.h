@@ -33,6 +33,7 @@
 
 #include "flowmodels/buf.h"
 #include "flowmodels/error.h"
+#include "flowmodels/overview.h"
 #include "flowmodels/progress.h"
 #include "cmd.h"
 
@@ -53,6 +54,7 @@ struct sess_obj {
 	int generated;             /* made by generate */
 	char *source;              /* what it was loaded from, for facts */
 	uint64_t records, packets, octets;
+	struct fm_overview overview;  /* time window, families, protocols */
 	/* SESS_VIEW */
 	char *filter;              /* the whole filter (a view of a view: both) */
 	char *base;                /* the dataset's name when the view was made */
@@ -198,10 +200,11 @@ void sess_request_quit(struct session *s);
 /*
  * Count the records, packets and octets of binary dir under filter
  * (NULL = all), with ctx's progress; this is also how a filter is checked.
+ * With ov, also the overview (time window, families, protocols).
  */
 int sess_count_records(struct cmd_ctx *ctx, const char *dir, const char *filter,
 		       uint64_t *records, uint64_t *packets, uint64_t *octets,
-		       struct fm_error *err);
+		       struct fm_overview *ov, struct fm_error *err);
 /* Hand a filtered view of dataset (or view) base to the session. */
 int sess_result_view(struct cmd_ctx *ctx, struct sess_obj *base,
 		     const char *filter, struct fm_error *err);
