@@ -37,5 +37,6 @@ export FM_SHARED_DATA=${FM_SHARED_DATA:-$(cd .. && pwd)/shared/data}
   echo; echo "## bench-chartdata"; "$B/bench-chartdata" 2>&1
   echo; echo "## bench-session.sh"; bench/bench-session.sh 5000000 "$B"
   echo; echo "## bench-nfcapd.sh"; bench/bench-nfcapd.sh 3000000 "$B"
+  echo; echo "## bench-daytree.sh"; bench/bench-daytree.sh 3500 "$B"
 } 2>&1 | tee "$out"
 echo "written: $out"

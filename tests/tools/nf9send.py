@@ -78,10 +78,12 @@ def templates(quirks=False):
     return struct.pack(">HH", 0, 4 + len(body)) + body, 2
 
 
-def flows(count, seed, quirks=False):
-    """Yield (template id, csv rows, packed data record, split rows)."""
+def flows(count, seed, quirks=False, base=None, big_ok=True):
+    """Yield (template id, csv rows, packed data record, split rows);
+    without big_ok no flow has 2^32 more packets or interfaces >= 64."""
     rng = random.Random(seed)
-    base = 1700000000000 + seed * 1000
+    if base is None:
+        base = 1700000000000 + seed * 1000
     for k in range(count):
         v6 = rng.random() < 0.15
         prot = rng.choice((6, 6, 17, 17, 1))
@@ -91,7 +93,7 @@ def flows(count, seed, quirks=False):
         else:
             sp, dp = rng.randrange(1024, 65536), rng.choice((80, 443, 53, 22, 123))
         icmp = dp if prot in (1, 58) else 0
-        big = rng.random() < 0.02
+        big = rng.random() < 0.02 and big_ok
         inif = rng.randrange(0, 1 << 20) if big else rng.randrange(0, 64)
         outif = rng.randrange(0, 1 << 20) if big else rng.randrange(0, 64)
         packets = rng.randrange(1, 2000)
@@ -136,8 +138,10 @@ def flows(count, seed, quirks=False):
         yield (257 if v6 else 256), row, rec, split
 
 
-def packets(count, seed, out_rows, quirks=False, split_rows=None):
-    """Yield NetFlow v9 datagrams holding the flows in order."""
+def packets(count, seed, out_rows, quirks=False, split_rows=None, base=None,
+            big_ok=True):
+    """Yield NetFlow v9 datagrams holding the flows in order (flow k
+    starting near base + 7k ms when base is given)."""
     tmpl, ntmpl = templates(quirks)
     seq = 0
     cur = []          # [(template id, [records])]
@@ -161,7 +165,7 @@ def packets(count, seed, out_rows, quirks=False, split_rows=None):
         cur, size, nrec = [], 20, 0
         return hdr + body
 
-    for tid, row, rec, split in flows(count, seed, quirks):
+    for tid, row, rec, split in flows(count, seed, quirks, base, big_ok):
         if out_rows is not None:
             out_rows.write(", ".join(map(str, row)) + "\n")
         if split_rows is not None:
