@@ -57,11 +57,11 @@ echo "ok: series and hist of the tree equal those of the records sent"
 
 cat >"$T/s.fms" <<X
 set echo off
-load $T/tree -i nfcapd as day
-export day -o csv_flow -O $T/load.csv
-hist day -x size -b 3 -O $T/lh.csv
+load tree -i nfcapd as day
+export day -o csv_flow -O load.csv
+hist day -x size -b 3 -O lh.csv
 X
-"$FM" --replay "$T/s.fms" >"$T/replay.out" 2>"$T/replay.err" || fail "load: $(cat "$T/replay.err")"
+(cd "$T" && "$FM" --replay s.fms >replay.out 2>replay.err) || fail "load: $(cat "$T/replay.err")"
 cmp -s "$T/load.csv" "$T/sent.csv" || fail "load: records differ"
 "$FM" hist -q -i csv_flow -x size -b 3 -O "$T/lh2.csv" "$T/sent.csv"
 cmp -s "$T/lh.csv" "$T/lh2.csv" || fail "hist of the loaded day differs"
