@@ -5,8 +5,9 @@
  * output directory that exists or appears whole, and fork+exec with exec
  * failures reported to the parent.
  *
- * Modes: fm_mkdir_p makes directories 0777 and fm_mkdir_parents 0755,
- * less the umask; temporary files get 0644, temporary directories 0755.
+ * Modes (as cp, tar and the shell): new directories 0777 & ~umask, new
+ * files 0666 & ~umask; a temporary file that will replace an existing
+ * regular file gets that file's mode (a 0600 target stays 0600).
  * The temporary-beside helpers make the target's missing parents first.
  */
 #ifndef FLOWMODELS_FILEOPS_H
@@ -30,11 +31,22 @@ int fm_mkdir_p(const char *dir, struct fm_error *err);
  */
 int fm_mkdir_parents(const char *path, struct fm_error *err);
 
+/* The process's umask, read without changing it; the mode of a new file
+ * that replaces target (target's mode when it is a regular file). */
+mode_t fm_umask(void);
+mode_t fm_new_file_mode(const char *target);
+#define fm_new_dir_mode() (0777 & ~fm_umask())
+
 /* rm -rf, best effort: path and everything under it (links not followed). */
 void fm_rm_rf(const char *path);
 
 /*
  * Make the temporary name "DIR/.BASE.tmp.XXXXXX" for path and open it.
+ * A path that is a symlink stands for the file it points to (as cp
+ * writes through a link; a dangling link's target is made), and commit
+ * renames onto that file, leaving the link.  An existing directory is
+ * FM_EINVAL "PATH: is a directory; name a file to write", so a tool
+ * fails when it opens its output, before the work.
  * When path exists and is not a regular file (a device such as /dev/null,
  * a pipe), it is opened for writing directly and *tmpname is NULL.
  * Finish with fm_tmpfile_commit (rename into place; 0 or -1 with errno)

@@ -167,7 +167,7 @@ static int write_outputs(struct cmd_ctx *ctx, const struct cmd_args *a,
 			      NULL, w->U, w->P, w->L, so->max_pareto_w, err);
 	if (r == 0)
 		r = fm_mixture_format(&w->mix, &js, err);
-	if (r == 0 && mkdir(dir, 0755) < 0 && errno != EEXIST)
+	if (r == 0 && mkdir(dir, 0777) < 0 && errno != EEXIST)
 		r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s", dir,
 				 strerror(errno));
 	if (r == 0)

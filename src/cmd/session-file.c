@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "flowmodels/cut.h"
+#include "flowmodels/fileops.h"
 #include "flowmodels/fileout.h"
 #include "session-int.h"
 
@@ -115,7 +116,7 @@ int sess_save(struct session *s, const char *path, const struct fm_log *log,
 		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
 	fd = -1;
 	if (r == 0) {
-		chmod(tmp, 0644);
+		chmod(tmp, fm_new_file_mode(abs));
 		if (rename(tmp, abs) < 0)
 			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
 	}

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "flowmodels/buf.h"
 #include "flowmodels/fileops.h"
 #include "flowmodels/inflight.h"
 
@@ -59,7 +61,7 @@ int fm_mkdir_parents(const char *path, struct fm_error *err)
 		struct stat st;
 
 		*p = 0;
-		if (stat(d, &st) < 0 && mkdir(d, 0755) < 0 && errno != EEXIST) {
+		if (stat(d, &st) < 0 && mkdir(d, 0777) < 0 && errno != EEXIST) {
 			int e = errno;
 			int r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
 					     d, strerror(e));
@@ -88,8 +90,91 @@ void fm_rm_rf(const char *path)
 		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
+mode_t fm_umask(void)
+{
+	static mode_t mask = (mode_t)-1;
+	FILE *f;
+	char line[128];
+
+	if (mask != (mode_t)-1)
+		return mask;
+	/* Linux 4.7+: read it without the umask(2) round trip, which would
+	 * race with threads creating files */
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Umask:", 6)) {
+			mask = (mode_t)strtoul(line + 6, NULL, 8) & 0777;
+			break;
+		}
+	if (f)
+		fclose(f);
+	if (mask == (mode_t)-1) {
+		mask = umask(022);
+		umask(mask);
+	}
+	return mask;
+}
+
+mode_t fm_new_file_mode(const char *target)
+{
+	struct stat st;
+
+	if (target && stat(target, &st) == 0 && S_ISREG(st.st_mode))
+		return st.st_mode & 07777;
+	return 0666 & ~fm_umask();
+}
+
+/*
+ * The file an output path names: a symlink's target (as cp writes
+ * through a link; a dangling link's target is created), else path;
+ * malloc'ed.
+ */
+static char *output_target(const char *path)
+{
+	struct stat st;
+	char link[PATH_MAX];
+	ssize_t n;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char *real = realpath(path, NULL);
+		if (real)
+			return real;
+		if ((n = readlink(path, link, sizeof(link) - 1)) > 0) {
+			const char *slash = strrchr(path, '/');
+			struct fm_buf b = FM_BUF_INIT;
+			link[n] = '\0';
+			if (link[0] == '/' || !slash)
+				return strdup(link);
+			fm_buf_printf(&b, "%.*s/%s", (int)(slash - path), path, link);
+			return fm_buf_detach(&b);
+		}
+	}
+	return strdup(path);
+}
+
+static int tmpfile_beside(const char *path, char **tmpname, int *fd,
+			  struct fm_error *err);
+
+int fm_tmpfile_beside(const char *given, char **tmpname, int *fd,
 		      struct fm_error *err)
+{
+	char *target = output_target(given);
+	const char *path = target ? target : given;
+	struct stat st;
+	int r;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		free(target);
+		return fm_error_set(err, FM_EINVAL,
+				    "%s: is a directory; name a file to write", given);
+	}
+	r = tmpfile_beside(path, tmpname, fd, err);
+	free(target);
+	return r;
+}
+
+static int tmpfile_beside(const char *path, char **tmpname, int *fd,
+			  struct fm_error *err)
 {
 	struct stat st;
 
@@ -125,7 +210,7 @@ int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 		return fm_error_set(err, FM_EIO, "%s: cannot create: %s", path,
 				    strerror(e));
 	}
-	fchmod(*fd, 0644);
+	fchmod(*fd, fm_new_file_mode(path));
 	fm_inflight_temp_add(name, 0);
 	*tmpname = name;
 	return 0;
@@ -151,18 +236,22 @@ int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err)
 		return fm_error_set(err, FM_EIO, "%s: cannot create: %s", path,
 				    strerror(e));
 	}
-	chmod(name, 0755);
+	chmod(name, fm_new_dir_mode());
 	fm_inflight_temp_add(name, 1);
 	*tmpname = name;
 	return 0;
 }
 
-int fm_tmpfile_commit(const char *tmpname, const char *path)
+int fm_tmpfile_commit(const char *tmpname, const char *given)
 {
-	int r = tmpname ? rename(tmpname, path) : 0;
+	char *target = tmpname ? output_target(given) : NULL;
+	int r = tmpname ? rename(tmpname, target ? target : given) : 0;
+	int e = errno;
 
 	if (r == 0)
 		fm_inflight_temp_del(tmpname);
+	free(target);
+	errno = e;
 	return r;
 }
 

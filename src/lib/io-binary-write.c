@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "flowmodels/fileops.h"
 #include "bindir.h"
 #include "io-int.h"
 
@@ -155,7 +156,7 @@ static int bin_out_open(struct fm_binary_writer *w, int f, char code,
 		return fm_error_set(err, FM_EIO, "%s: cannot create field file: %s",
 				    w->dir, strerror(e));
 	}
-	fchmod(o->fd, 0644);
+	fchmod(o->fd, fm_new_file_mode(NULL));
 	return 0;
 }
 
