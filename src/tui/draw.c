@@ -444,11 +444,95 @@ static void draw_chart(struct tui *t)
 	wnoutrefresh(w);
 }
 
+/* Bytes of s that fill at most cells columns (UTF-8: a character is a
+ * cell, as tui_putn counts). */
+static size_t cells_bytes(const char *s, int cells)
+{
+	size_t i = 0;
+
+	while (s[i] && cells-- > 0) {
+		i++;
+		while ((s[i] & 0xc0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
+/* The next row of s wrapped at width (continuation rows are indented by
+ * two, so they get width - 2): its length in bytes, broken at a blank
+ * when there is one in its second half. */
+static size_t wrap_piece(const char *s, int width)
+{
+	size_t n = cells_bytes(s, width);
+
+	if (!s[n])
+		return n;
+	for (size_t k = n; k > n / 2; k--)
+		if (s[k] == ' ')
+			return k + 1;
+	return n;
+}
+
+/* text in at most width cells; a cut one ends in an ellipsis. */
+static void put_cut(struct tui *t, WINDOW *w, int y, int x, int role,
+		    const char *text, int width)
+{
+	size_t n = cells_bytes(text, width);
+	char buf[1024];
+
+	if (!text[n] || width < 2) {
+		tui_putn(t, w, y, x, role, text, width);
+		return;
+	}
+	n = cells_bytes(text, width - 1);
+	snprintf(buf, sizeof(buf), "%.*s%s", (int)n, text,
+		 t->utf8 ? "\xe2\x80\xa6" : "~");
+	tui_putn(t, w, y, x, role, buf, width);
+}
+
+/* Rows text takes wrapped at width. */
+static int wrap_rows(const char *text, int width)
+{
+	int rows = 0;
+
+	if (width < 8)
+		return 1;
+	for (const char *p = text; *p || !rows; rows++) {
+		p += wrap_piece(p, rows ? width - 2 : width);
+		if (!*p)
+			return rows + 1;
+	}
+	return rows;
+}
+
+/* Draw text wrapped at width from row y, leaving out its first skip rows
+ * (they would be above the panel) and rows below the window's border. */
+static void put_wrapped(struct tui *t, WINDOW *w, int y, int role,
+			const char *text, int width, int skip)
+{
+	int last = getmaxy(w) - 2;
+
+	const char *p = text;
+
+	for (int r = 0; *p || r == 0; r++) {
+		int room = r ? width - 2 : width;
+		size_t n = width < 8 ? strlen(p) : wrap_piece(p, room);
+		char buf[1024];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)n, p);
+		if (r >= skip && y <= last)
+			tui_putn(t, w, y++, r ? 4 : 2, role, buf, room + 1);
+		p += n;
+		if (width < 8)
+			break;
+	}
+}
+
 static void draw_info(struct tui *t)
 {
 	WINDOW *w = t->w_info;
 	int inner = getmaxy(w) - 2, maxx = getmaxx(w), first_row = 1;
-	size_t end, start;
+	size_t end;
 
 	{
 		struct fm_buf title = FM_BUF_INIT, facts = FM_BUF_INIT;
@@ -469,21 +553,47 @@ static void draw_info(struct tui *t)
 		fm_buf_addstr(&facts, "");
 		frame(t, w, fm_buf_str(&title), t->focus == FOCUS_INFO);
 		if (o && inner > 2) {
-			tui_putn(t, w, 1, 2, ROLE_PANEL_TITLE, fm_buf_str(&facts), maxx - 3);
+			put_cut(t, w, 1, 2, ROLE_PANEL_TITLE, fm_buf_str(&facts), maxx - 4);
 			inner--;
 			first_row = 2;
 		}
 		fm_buf_release(&title);
 		fm_buf_release(&facts);
 	}
-	if (t->log_scroll + (size_t)inner > t->nlog)   /* the top page stays full */
-		t->log_scroll = t->nlog > (size_t)inner ? t->nlog - (size_t)inner : 0;
+	/* the top page stays full: it ends at the first line e0 that fills
+	 * the panel (lines wrap, so count rows) and is drawn from its top */
+	{
+		int rows = 0, width = maxx - 4, row = first_row;
+		size_t e0 = 0;
 
+		while (e0 < t->nlog && rows < inner)
+			rows += wrap_rows(t->log[e0++].text, width);
+		if (t->log_scroll >= t->nlog - e0) {
+			t->log_scroll = t->nlog - e0;
+			for (size_t i = 0; i < e0 && row < first_row + inner; i++) {
+				put_wrapped(t, w, row, t->log[i].role, t->log[i].text,
+					    width, 0);
+				row += wrap_rows(t->log[i].text, width);
+			}
+			wnoutrefresh(w);
+			return;
+		}
+	}
 	end = t->nlog - t->log_scroll;
-	start = end > (size_t)inner ? end - (size_t)inner : 0;
-	for (size_t i = start; i < end; i++)
-		tui_putn(t, w, first_row + (int)(i - start), 2, t->log[i].role,
-		     t->log[i].text, maxx - 3);
+	/* from the newest line up, each wrapped to the panel: the rows they
+	 * take; the oldest shown may show only its end */
+	{
+		int row = first_row + inner, width = maxx - 4;
+
+		for (size_t i = end; i-- > 0 && row > first_row;) {
+			int n = wrap_rows(t->log[i].text, width), skip;
+
+			row -= n;
+			skip = row < first_row ? first_row - row : 0;
+			put_wrapped(t, w, row + skip, t->log[i].role, t->log[i].text,
+				    width, skip);
+		}
+	}
 	wnoutrefresh(w);
 }
 

@@ -5,7 +5,7 @@
 # changes no setting silently; digits type the iterations; settings are
 # remembered per histogram; s adds the y to the set made from the
 # histogram (flows + packets into one set); f on a mixture opens the fit
-# view of the histogram it was fitted to.
+# view of the histogram it was fitted to; messages wrap at the panel edge.
 source "$(dirname "$0")/lib.bash"
 export LC_ALL=C.UTF-8     # ${#var} counts characters
 
@@ -71,6 +71,9 @@ keys Enter
 wait_for "40/40  done" 20
 wait_for "s adds packets to m1" 2
 keys s
-wait_for "> fit h1 -y packets -i 40 -U 1 -L 2 -P 0 as m1" 5
-wait_for "m1: mixture, flows: 3 components, log-likelihood [-0-9.e+]+; packets: 3 comp" 10
+wait_for "m1: fit h1 -y packets -i 40 -U 1 -P 0 -L 2 as m1" 10
+wait_for "flows: 3 components, log-likelihood [-0-9.e+]+; packets: 3 components, log-li…" 5
+# messages wrap instead of being cut at the panel's edge: the end of the
+# fit's summary line (wider than 80 columns) is on screen
+wait_for "^│ +.*\(k = 6, N = 74718\) +│$" 5
 finish
