@@ -22,18 +22,30 @@ int fm_bindir_entry_field(const char *name, char *x)
 	return fm_field_lookup(name, (size_t)(dot - name));
 }
 
-/* Whether entry e of dir is a regular file or a link to one. */
-static int is_regular(const char *dir, const struct dirent *e)
+/*
+ * A field file must be a regular file (or a link to one) that can be
+ * read: a dangling symlink, a loop, a FIFO, a directory or a device under
+ * a field's name is an error naming it, never a field that reads as 0.
+ */
+static int check_regular(const char *dir, const struct dirent *e,
+			 struct fm_error *err)
 {
 	char path[PATH_MAX];
 	struct stat st;
 
 	if (e->d_type == DT_REG)
-		return 1;
-	if (e->d_type != DT_UNKNOWN && e->d_type != DT_LNK)
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	if (stat(path, &st) < 0)
+		return fm_error_set(err, FM_EIO, "%s: field file cannot be read: %s",
+				    path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fm_error_set(err, FM_EFORMAT,
+				    "%s: field file is %s, not a regular file", path,
+				    S_ISDIR(st.st_mode) ? "a directory" :
+				    S_ISFIFO(st.st_mode) ? "a FIFO" :
+				    S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+	return 0;
 }
 
 int fm_bindir_scan(const char *dir, char code[FM_NFIELDS],
@@ -58,8 +70,8 @@ int fm_bindir_scan(const char *dir, char code[FM_NFIELDS],
 					 dir, e->d_name, x, fm_field_name(f));
 			break;
 		}
-		if (!is_regular(dir, e))
-			continue;
+		if ((r = check_regular(dir, e, err)) < 0)
+			break;
 		if (code[f]) {
 			/* in code order, whatever order readdir gives */
 			char a = code[f], b = x;
