@@ -206,10 +206,13 @@ static void draw_status(struct tui *t)
 	wnoutrefresh(w);
 }
 
+static void put_cut(struct tui *t, WINDOW *w, int y, int x, int role,
+		    const char *text, int width);
+
 static void draw_objects(struct tui *t)
 {
 	WINDOW *w = t->w_objects;
-	int inner = getmaxy(w) - 2, maxx = getmaxx(w);
+	int inner = getmaxy(w) - 2, maxx = getmaxx(w), namew = 4;
 	size_t n, first = 0, sel = 0;
 	struct fm_buf b = FM_BUF_INIT;
 
@@ -226,17 +229,27 @@ static void draw_objects(struct tui *t)
 			sel = i;
 	if (sel >= (size_t)inner)
 		first = sel - (size_t)inner + 1;
+	/* names of any length aligned: the longest, up to a third of the
+	 * panel (a longer one is cut with an ellipsis) */
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(sess_at(t->sess, i)->name) > namew)
+			namew = (int)strlen(sess_at(t->sess, i)->name);
+	if (namew > (maxx - 2) / 3)
+		namew = (maxx - 2) / 3 > 4 ? (maxx - 2) / 3 : 4;
 	for (size_t i = first; i < n && (int)(i - first) < inner; i++) {
 		const struct sess_obj *o = sess_at(t->sess, i);
 		int is_sel = !strcmp(o->name, t->selected);
+		int cut = (int)strlen(o->name) > namew;
 
 		fm_buf_reset(&b);
-		fm_buf_printf(&b, "%s%-4s %s ", is_sel ? (t->utf8 ? "\xe2\x96\xb8" : ">") : " ", o->name,
-			      sess_obj_kind(o));
+		fm_buf_printf(&b, "%s%-*.*s%s %s ",
+			      is_sel ? (t->utf8 ? "\xe2\x96\xb8" : ">") : " ",
+			      cut ? namew - 1 : namew, cut ? namew - 1 : namew, o->name,
+			      cut ? (t->utf8 ? "\xe2\x80\xa6" : "~") : "", sess_obj_kind(o));
 		sess_obj_facts(o, &b);
 		fm_buf_addstr(&b, "");
-		tui_putn(t, w, 1 + (int)(i - first), 1,
-		     is_sel ? ROLE_PANEL_SELECT : ROLE_PANEL_TEXT, fm_buf_str(&b), maxx - 2);
+		put_cut(t, w, 1 + (int)(i - first), 1,
+			is_sel ? ROLE_PANEL_SELECT : ROLE_PANEL_TEXT, fm_buf_str(&b), maxx - 2);
 	}
 	sess_unlock(t->sess);
 	fm_buf_release(&b);

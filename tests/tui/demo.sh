@@ -12,7 +12,7 @@ echo "first frame after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 wait_for "▸m1 +mixture" 30
 wait_for "octets: 5 components" 30
 echo "demo built after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-wait_for "d1 +dataset 200000 records" 2
+wait_for "d1 +dataset 200000 record" 2
 wait_for "h1 +histogram" 2
 wait_for "PDF flows of m1" 2
 wait_for "─ mixture m1" 2

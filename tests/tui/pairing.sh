@@ -47,4 +47,9 @@ wait_for "PDF flows of agh with lm " 3
 wait_for "mixture lm" 2
 type_line "show nosuch m1"
 wait_for "show: unknown object 'nosuch'" 3
+# the objects panel aligns names of any length; a cut name or facts line
+# ends in an ellipsis
+type_line "rename lm mixtures_loaded_from_files"
+wait_for "mixtures_l… mixture flows" 5
+wait_for "│ d1          dataset 300 records…│" 2
 finish
