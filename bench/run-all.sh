@@ -38,5 +38,6 @@ export FM_SHARED_DATA=${FM_SHARED_DATA:-$(cd .. && pwd)/shared/data}
   echo; echo "## bench-session.sh"; bench/bench-session.sh 5000000 "$B"
   echo; echo "## bench-nfcapd.sh"; bench/bench-nfcapd.sh 3000000 "$B"
   echo; echo "## bench-daytree.sh"; bench/bench-daytree.sh 3500 "$B"
+  echo; echo "## bench-top.sh"; bench/bench-top.sh 2000000 "$B"
 } 2>&1 | tee "$out"
 echo "written: $out"

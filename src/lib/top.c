@@ -1,9 +1,12 @@
 /*
  * top.c - top-N statistics (see top.h).
  *
- * Groups live in an open-addressing hash table (linear probing, power-of-2
- * capacity, grown at half load) whose slots hold the key words in one flat
- * array and the three sums beside; an address key is stored as five words
+ * Groups live in one array, in order of appearance, each its three sums
+ * and then its key words; an open-addressing hash index (linear probing,
+ * power-of-2 capacity, grown at 3/4 load) finds them: a slot is 8 bytes,
+ * the group's number and 32 bits of its key's hash, so that the index
+ * stays small (fresh memory is dear to touch on a virtual machine) and a
+ * probe reads a group only when the hash bits agree.  An address key is stored as five words
  * (family 4 or 6, then sa0..sa3 with the IPv4 upper words zero), so equal
  * addresses are equal words.  A record whose keys include `port` is added
  * twice, under its source and its destination port (once when they are
@@ -15,15 +18,17 @@
 
 #include "flowmodels/flowtext.h"
 #include "flowmodels/top.h"
+#include "bigmem.h"
 
 struct fm_top {
 	struct fm_top_keys k;
 	int width;                 /* key words */
 	int off[FM_TOP_MAX_KEYS];  /* word offset of each key */
-	size_t cap, used;
-	int64_t *keys;             /* cap * width */
-	uint64_t *sums;            /* cap * 3 */
-	uint8_t *full;
+	int stride;                /* words a group: the 3 sums, then the key */
+	uint64_t *grp;             /* used * stride, in order of appearance */
+	size_t used, grpcap;
+	uint64_t *idx;             /* cap slots: 0 or hash tag << 32 | group + 1 */
+	size_t cap;
 	uint64_t total[3];
 	enum fm_top_by by;         /* for the sort */
 };
@@ -102,44 +107,49 @@ int fm_top_by_parse(const char *name)
 	return -1;
 }
 
-/* The slot where the search for key words kw starts. */
-static size_t home(const int64_t *kw, int width, size_t cap)
+/* The hash of key words kw: its low bits pick the slot, its high 32 the tag. */
+static uint64_t key_hash(const int64_t *kw, int width)
 {
 	uint64_t h = 0x9e3779b97f4a7c15u;
 	for (int w = 0; w < width; w++)
 		h = (h ^ (uint64_t)kw[w]) * 0xff51afd7ed558ccdu;
-	return (size_t)(h ^ h >> 29) & (cap - 1);
+	/* murmur3's finaliser: every key bit reaches the low (slot) bits */
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 33;
+	return h;
 }
 
-static int grow(struct fm_top *t, size_t cap)
+static int same_key(const int64_t *a, const int64_t *b, int width)
 {
-	int64_t *keys = malloc(cap * (size_t)t->width * sizeof(*keys));
-	uint64_t *sums = malloc(cap * 3 * sizeof(*sums));
-	uint8_t *full = calloc(cap, 1);
+	for (int w = 0; w < width; w++)
+		if (a[w] != b[w])
+			return 0;
+	return 1;
+}
 
-	if (!keys || !sums || !full) {
-		free(keys);
-		free(sums);
-		free(full);
+static const int64_t *group_key(const struct fm_top *t, size_t g)
+{
+	return (const int64_t *)t->grp + g * (size_t)t->stride + 3;
+}
+
+/* A new index of cap slots over the groups (fresh memory: see bigmem.h). */
+static int grow_index(struct fm_top *t, size_t cap)
+{
+	uint64_t *idx = fm_big_alloc(cap * sizeof(*idx));
+
+	if (!idx)
 		return FM_ENOMEM;
-	}
-	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->full[i])
-			continue;
-		const int64_t *kw = t->keys + i * (size_t)t->width;
-		size_t j = home(kw, t->width, cap);
-		while (full[j])
+	memset(idx, 0, cap * sizeof(*idx));
+	for (size_t g = 0; g < t->used; g++) {
+		uint64_t h = key_hash(group_key(t, g), t->width);
+		size_t j = (size_t)h & (cap - 1);
+		while (idx[j])
 			j = (j + 1) & (cap - 1);
-		full[j] = 1;
-		memcpy(keys + j * (size_t)t->width, kw, (size_t)t->width * sizeof(*kw));
-		memcpy(sums + j * 3, t->sums + i * 3, 3 * sizeof(*sums));
+		idx[j] = (h >> 32) << 32 | (uint64_t)(g + 1);
 	}
-	free(t->keys);
-	free(t->sums);
-	free(t->full);
-	t->keys = keys;
-	t->sums = sums;
-	t->full = full;
+	fm_big_free(t->idx);
+	t->idx = idx;
 	t->cap = cap;
 	return 0;
 }
@@ -156,7 +166,8 @@ int fm_top_new(struct fm_top **out, const struct fm_top_keys *k,
 		t->off[i] = t->width;
 		t->width += key_width(k->key[i]);
 	}
-	if (grow(t, 1024) < 0) {
+	t->stride = 3 + t->width;
+	if (grow_index(t, 1024) < 0) {
 		fm_top_free(t);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
@@ -168,73 +179,133 @@ void fm_top_free(struct fm_top *t)
 {
 	if (!t)
 		return;
-	free(t->keys);
-	free(t->sums);
-	free(t->full);
+	fm_big_free(t->idx);
+	free(t->grp);
 	free(t);
 }
 
-/* Add one group key with the record's sums. */
-static int add_key(struct fm_top *t, const int64_t *kw, uint64_t packets,
-		   uint64_t octets)
+/* A new group of key kw (zero sums) at index slot j; its number or -1. */
+static long new_group(struct fm_top *t, const int64_t *kw, uint64_t h, size_t j)
 {
-	size_t j = home(kw, t->width, t->cap);
+	const size_t sw = (size_t)t->stride;
 
-	while (t->full[j] &&
-	       memcmp(t->keys + j * (size_t)t->width, kw, (size_t)t->width * 8))
-		j = (j + 1) & (t->cap - 1);
-	if (!t->full[j]) {
-		t->full[j] = 1;
-		memcpy(t->keys + j * (size_t)t->width, kw, (size_t)t->width * 8);
-		memset(t->sums + j * 3, 0, 3 * sizeof(uint64_t));
-		t->used++;
+	if (t->used == UINT32_MAX)
+		return -1;
+	if (t->used == t->grpcap) {
+		size_t n = t->grpcap ? 2 * t->grpcap : 1024;
+		uint64_t *g = realloc(t->grp, n * sw * sizeof(*g));
+		if (!g)
+			return -1;
+		t->grp = g;
+		t->grpcap = n;
 	}
-	uint64_t *s = t->sums + j * 3;
+	uint64_t *s = t->grp + t->used * sw;
+	memset(s, 0, 3 * sizeof(*s));
+	memcpy(s + 3, kw, (size_t)t->width * sizeof(*kw));
+	t->idx[j] = (h >> 32) << 32 | (uint64_t)(t->used + 1);
+	return (long)t->used++;
+}
+
+/* Add one group key of hash h with a record's sums. */
+static int add_key(struct fm_top *t, const int64_t *kw, uint64_t h,
+		   uint64_t packets, uint64_t octets)
+{
+	size_t j = (size_t)h & (t->cap - 1);
+	long g = -1;
+
+	for (uint64_t e; (e = t->idx[j]); j = (j + 1) & (t->cap - 1))
+		if (e >> 32 == h >> 32 &&
+		    same_key(group_key(t, (size_t)(uint32_t)e - 1), kw, t->width)) {
+			g = (long)(uint32_t)e - 1;
+			break;
+		}
+	if (g < 0 && (g = new_group(t, kw, h, j)) < 0)
+		return FM_ENOMEM;
+	uint64_t *s = t->grp + (size_t)g * (size_t)t->stride;
 	s[0]++;
 	if (__builtin_add_overflow(s[1], packets, &s[1]) ||
 	    __builtin_add_overflow(s[2], octets, &s[2]))
 		return FM_ERANGE;
-	if (2 * t->used > t->cap)
-		return grow(t, 2 * t->cap);
+	if (4 * t->used > 3 * t->cap)
+		return grow_index(t, 2 * t->cap);
 	return 0;
 }
 
-int fm_top_add(struct fm_top *t, const struct fm_batch *b, struct fm_error *err)
+/* The group key words of record i of b into kw. */
+static void record_key(const struct fm_top *t, const struct fm_batch *b,
+		       size_t i, int64_t *kw)
 {
-	int64_t kw[FM_TOP_MAX_WIDTH];
-	int port = -1, r = 0;
-
-	for (int i = 0; i < t->k.n; i++)
-		if (t->k.key[i] == FM_TOPK_PORT)
-			port = t->off[i];
-	for (size_t i = 0; i < b->n && r == 0; i++) {
-		uint64_t packets = (uint64_t)b->col[FM_PACKETS][i];
-		uint64_t octets = (uint64_t)b->col[FM_OCTETS][i];
-		for (int k = 0; k < t->k.n; k++) {
-			int key = t->k.key[k];
-			int64_t *w = kw + t->off[k];
-			if (key == FM_TOPK_SA || key == FM_TOPK_DA) {
-				int f = key == FM_TOPK_SA ? FM_SA0 : FM_DA0;
-				int v6 = fm_af_is_v6(b->col[FM_AF][i]);
-				w[0] = v6 ? 6 : 4;
-				for (int x = 0; x < 4; x++)
-					w[1 + x] = v6 || x == 3 ? b->col[f + x][i] : 0;
-			} else if (key == FM_TOPK_PORT) {
-				w[0] = b->col[FM_SP][i];
-			} else {
-				w[0] = b->col[key][i];
-			}
+	for (int k = 0; k < t->k.n; k++) {
+		int key = t->k.key[k];
+		int64_t *w = kw + t->off[k];
+		if (key == FM_TOPK_SA || key == FM_TOPK_DA) {
+			int f = key == FM_TOPK_SA ? FM_SA0 : FM_DA0;
+			int v6 = fm_af_is_v6(b->col[FM_AF][i]);
+			w[0] = v6 ? 6 : 4;
+			for (int x = 0; x < 4; x++)
+				w[1 + x] = v6 || x == 3 ? b->col[f + x][i] : 0;
+		} else if (key == FM_TOPK_PORT) {
+			w[0] = b->col[FM_SP][i];
+		} else {
+			w[0] = b->col[key][i];
 		}
-		r = add_key(t, kw, packets, octets);
-		if (r == 0 && port >= 0 && b->col[FM_DP][i] != b->col[FM_SP][i]) {
-			kw[port] = b->col[FM_DP][i];
-			r = add_key(t, kw, packets, octets);
+	}
+}
+
+/*
+ * Records in flight: their keys and hashes are made, their index slots
+ * and then the groups these point to prefetched, TOP_AHEAD records at a
+ * time before they are added, so that the cache misses (two a record on
+ * a large table) overlap.
+ */
+#define TOP_AHEAD 16
+
+static int add_records(struct fm_top *t, const struct fm_batch *b, size_t i0,
+		       size_t n, int port)
+{
+	int64_t kw[TOP_AHEAD][FM_TOP_MAX_WIDTH];
+	uint64_t h[TOP_AHEAD];
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		record_key(t, b, i0 + i, kw[i]);
+		h[i] = key_hash(kw[i], t->width);
+		__builtin_prefetch(t->idx + (h[i] & (t->cap - 1)), 1);
+	}
+	for (size_t i = 0; i < n; i++) {  /* the groups their slots point to */
+		uint64_t e = t->idx[h[i] & (t->cap - 1)];
+		if (e)
+			__builtin_prefetch(t->grp + ((uint32_t)e - 1) *
+					   (size_t)t->stride, 1);
+	}
+	for (size_t i = 0; i < n && r == 0; i++) {
+		size_t x = i0 + i;
+		uint64_t packets = (uint64_t)b->col[FM_PACKETS][x];
+		uint64_t octets = (uint64_t)b->col[FM_OCTETS][x];
+		r = add_key(t, kw[i], h[i], packets, octets);
+		if (r == 0 && port >= 0 && b->col[FM_DP][x] != b->col[FM_SP][x]) {
+			kw[i][port] = b->col[FM_DP][x];
+			r = add_key(t, kw[i], key_hash(kw[i], t->width),
+				    packets, octets);
 		}
 		t->total[0]++;
 		if (__builtin_add_overflow(t->total[1], packets, &t->total[1]) ||
 		    __builtin_add_overflow(t->total[2], octets, &t->total[2]))
 			r = FM_ERANGE;
 	}
+	return r;
+}
+
+int fm_top_add(struct fm_top *t, const struct fm_batch *b, struct fm_error *err)
+{
+	int port = -1, r = 0;
+
+	for (int i = 0; i < t->k.n; i++)
+		if (t->k.key[i] == FM_TOPK_PORT)
+			port = t->off[i];
+	for (size_t i = 0; i < b->n && r == 0; i += TOP_AHEAD)
+		r = add_records(t, b, i, b->n - i < TOP_AHEAD ? b->n - i : TOP_AHEAD,
+				port);
 	if (r == FM_ENOMEM)
 		return fm_error_set(err, r, "out of memory");
 	if (r == FM_ERANGE)
@@ -255,47 +326,99 @@ size_t fm_top_groups(const struct fm_top *t)
 	return t->used;
 }
 
-/* qsort has no context argument: the table being sorted, per thread. */
-static _Thread_local const struct fm_top *sorting;
-
-static int row_cmp(const void *pa, const void *pb)
+/* (sum desc, key asc): negative when a comes first; keys are unique. */
+static int row_order(const struct fm_top *t, const struct fm_top_row *a,
+		     const struct fm_top_row *b)
 {
-	const struct fm_top_row *a = pa, *b = pb;
-	const uint64_t va = sorting->by == FM_TOP_FLOWS ? a->flows :
-			    sorting->by == FM_TOP_PACKETS ? a->packets : a->octets;
-	const uint64_t vb = sorting->by == FM_TOP_FLOWS ? b->flows :
-			    sorting->by == FM_TOP_PACKETS ? b->packets : b->octets;
+	const uint64_t va = t->by == FM_TOP_FLOWS ? a->flows :
+			    t->by == FM_TOP_PACKETS ? a->packets : a->octets;
+	const uint64_t vb = t->by == FM_TOP_FLOWS ? b->flows :
+			    t->by == FM_TOP_PACKETS ? b->packets : b->octets;
 	if (va != vb)
 		return va > vb ? -1 : 1;
-	for (int w = 0; w < sorting->width; w++)
+	for (int w = 0; w < t->width; w++)
 		if (a->key[w] != b->key[w])
 			return a->key[w] < b->key[w] ? -1 : 1;
 	return 0;
 }
 
+/* qsort has no context argument: the table being sorted, per thread. */
+static _Thread_local const struct fm_top *sorting;
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	return row_order(sorting, pa, pb);
+}
+
+/* Restore the heap (the row ordered last at the root) below slot i. */
+static void sift_down(const struct fm_top *t, struct fm_top_row *h, size_t n,
+		      size_t i)
+{
+	for (;;) {
+		size_t c = 2 * i + 1, m = i;
+		if (c < n && row_order(t, &h[c], &h[m]) > 0)
+			m = c;
+		if (c + 1 < n && row_order(t, &h[c + 1], &h[m]) > 0)
+			m = c + 1;
+		if (m == i)
+			return;
+		struct fm_top_row x = h[i];
+		h[i] = h[m];
+		h[m] = x;
+		i = m;
+	}
+}
+
+/*
+ * The first n groups: a heap of the n best so far whose root is the worst
+ * of them, so that a group is looked at once (O(groups log n)) instead of
+ * sorting all groups when only a few are wanted.
+ */
+static size_t select_first(const struct fm_top *t, struct fm_top_row *r,
+			   size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < t->used; i++) {
+		const uint64_t *sl = t->grp + i * (size_t)t->stride;
+		struct fm_top_row x = { (const int64_t *)sl + 3, sl[0], sl[1],
+					sl[2] };
+		if (n == t->used) {
+			r[k++] = x;  /* all of them: sorted after */
+		} else if (k < n) {
+			r[k++] = x;
+			for (size_t j = k - 1; j > 0; j = (j - 1) / 2) {
+				size_t up = (j - 1) / 2;
+				if (row_order(t, &r[j], &r[up]) <= 0)
+					break;
+				struct fm_top_row y = r[j];
+				r[j] = r[up];
+				r[up] = y;
+			}
+		} else if (row_order(t, &x, &r[0]) < 0) {
+			r[0] = x;
+			sift_down(t, r, k, 0);
+		}
+	}
+	return k;
+}
+
 long fm_top_result(struct fm_top *t, enum fm_top_by by, size_t n,
 		   struct fm_top_row **rows, struct fm_error *err)
 {
-	struct fm_top_row *r = malloc((t->used ? t->used : 1) * sizeof(*r));
-	size_t k = 0;
+	size_t want = n && n < t->used ? n : t->used;
+	struct fm_top_row *r = malloc((want ? want : 1) * sizeof(*r));
+	size_t k;
 
 	if (!r)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
-	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->full[i])
-			continue;
-		r[k].key = t->keys + i * (size_t)t->width;
-		r[k].flows = t->sums[i * 3];
-		r[k].packets = t->sums[i * 3 + 1];
-		r[k].octets = t->sums[i * 3 + 2];
-		k++;
-	}
 	t->by = by;
+	k = select_first(t, r, want);
 	sorting = t;
 	qsort(r, k, sizeof(*r), row_cmp);
 	sorting = NULL;
 	*rows = r;
-	return (long)(n && n < k ? n : k);
+	return (long)k;
 }
 
 void fm_top_key_text(const struct fm_top *t, const struct fm_top_row *row,
