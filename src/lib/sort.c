@@ -707,6 +707,119 @@ out:
 	return r;
 }
 
+/*
+ * Rename every column's temporary file (tmp[k], freed) to its name in wd,
+ * dropping the files of the field's other codes, except the columns kept.
+ */
+static int commit_columns(const struct sarray *arr, size_t narr,
+			  const int *keep, char **tmp, const char *wd,
+			  struct fm_error *err)
+{
+	int r;
+
+	for (size_t k = 0; k < narr; k++) {
+		char path[PATH_MAX];
+		if (keep[k])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.%c", wd, fm_field_name(arr[k].field),
+			 arr[k].code);
+		if (fm_tmpfile_commit(tmp[k], path) < 0) {
+			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path, strerror(errno));
+			return r;
+		}
+		free(tmp[k]);
+		tmp[k] = NULL;
+		/* a field has one file: drop the output's files of other codes */
+		for (const char *c = fm_bin_codes; *c; c++) {
+			if (*c == arr[k].code)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s.%c", wd,
+				 fm_field_name(arr[k].field), *c);
+			unlink(path);
+		}
+	}
+	return 0;
+}
+
+/*
+ * The permutation of records [first, first+n) of the input's arrays into
+ * *pm: loaded from o->index_file when one exists (*reused = 1), else built
+ * from the key fields (then reversed with o->reverse, and saved as
+ * o->index_file when given); ipath receives the index file's path.  A
+ * spare buffer of the build becomes *stage.
+ */
+static int get_index(const char *input, const struct fm_sort_opts *o,
+		     const struct sarray *arr, size_t narr, uint64_t first,
+		     uint64_t n, struct perm *pm, struct stage *stage,
+		     char ipath[PATH_MAX], int *reused, struct fm_error *err)
+{
+	struct kcol kc[NKEYS_MAX];
+	char icode = 0;
+	int r;
+
+	if (o->index_file) {
+		r = find_index(o->index_file, ipath, PATH_MAX, &icode, err);
+		if (r < 0)
+			return r;
+	}
+	if (icode) {
+		r = load_index(ipath, icode, n, o->wide_index, pm, err);
+		if (r < 0)
+			return r;
+		*reused = 1;
+	} else {
+		if (o->nkeys == 0) {
+			r = fm_error_set(err, FM_EINVAL,
+					 o->index_file ? "no key fields given (-k FIELD...) and no index file %s.{B,H,I,Q} to reuse"
+						       : "no key fields given (-k FIELD...)%s",
+					 o->index_file ? o->index_file : "");
+			return r;
+		}
+		memset(kc, 0, sizeof(kc));
+		for (size_t k = 0; k < o->nkeys; k++) {
+			int f = o->keys[k];
+			if (f < 0 || f >= FM_NFIELDS) {
+				r = fm_error_set(err, FM_EINVAL, "bad key field %d", f);
+				return r;
+			}
+			for (size_t j = 0; j < narr; j++)
+				if (arr[j].field == f && arr[j].map) {
+					kc[k].p = arr[j].map + first * arr[j].esize;
+					kc[k].code = arr[j].code;
+				}
+			if (!kc[k].code) {
+				fm_warn(o->log, "%s: no file for key field '%s': it reads as 0",
+					input, fm_field_name(f));
+				kc[k].code = 'Q';
+			}
+		}
+		uint64_t *spare = NULL;
+		r = build_perm(kc, o->nkeys, n, o->wide_index,
+			       column_threads(o->threads, n, THREADS_MAX), pm, &spare,
+			       o->progress, err);
+		if (spare) {
+			/* probably faulted in already: the first gather stage reuses it */
+			stage->p = (unsigned char *)spare;
+			stage->size = (size_t)n * sizeof(uint64_t);
+		}
+		if (r < 0)
+			return r;
+		if (o->reverse) {
+			r = reverse_perm(pm, n, err);
+			if (r < 0)
+				return r;
+		}
+		if (o->index_file) {
+			snprintf(ipath, PATH_MAX, "%s.%c", o->index_file,
+				 fm_sort_index_code(n));
+			r = save_index(ipath, fm_sort_index_code(n), pm, n, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 int fm_sort_binary(const char *input, const char *output,
 		   const struct fm_sort_opts *o, struct fm_sort_result *res,
 		   struct fm_error *err)
@@ -715,13 +828,12 @@ int fm_sort_binary(const char *input, const char *output,
 	size_t narr = 0, order[FM_NFIELDS];
 	uint64_t total = 0, first, end, n;
 	struct perm pm = { NULL, 0 };
-	struct kcol kc[NKEYS_MAX];
 	char *tmp[FM_NFIELDS] = { NULL };
 	char *tmpdir = NULL;
 	const char *wd = output;
 	struct worker w[THREADS_MAX];
 	int in_place, keep[FM_NFIELDS] = { 0 }, nthreads;
-	char ipath[PATH_MAX] = "", icode = 0;
+	char ipath[PATH_MAX] = "";
 	struct fm_sort_result rs;
 	int r;
 
@@ -748,66 +860,10 @@ int fm_sort_binary(const char *input, const char *output,
 	}
 
 	/* the index: reuse or build */
-	if (o->index_file) {
-		r = find_index(o->index_file, ipath, sizeof(ipath), &icode, err);
-		if (r < 0)
-			goto out;
-	}
-	if (icode) {
-		r = load_index(ipath, icode, n, o->wide_index, &pm, err);
-		if (r < 0)
-			goto out;
-		rs.index_reused = 1;
-	} else {
-		if (o->nkeys == 0) {
-			r = fm_error_set(err, FM_EINVAL,
-					 o->index_file ? "no key fields given (-k FIELD...) and no index file %s.{B,H,I,Q} to reuse"
-						       : "no key fields given (-k FIELD...)%s",
-					 o->index_file ? o->index_file : "");
-			goto out;
-		}
-		memset(kc, 0, sizeof(kc));
-		for (size_t k = 0; k < o->nkeys; k++) {
-			int f = o->keys[k];
-			if (f < 0 || f >= FM_NFIELDS) {
-				r = fm_error_set(err, FM_EINVAL, "bad key field %d", f);
-				goto out;
-			}
-			for (size_t j = 0; j < narr; j++)
-				if (arr[j].field == f && arr[j].map) {
-					kc[k].p = arr[j].map + first * arr[j].esize;
-					kc[k].code = arr[j].code;
-				}
-			if (!kc[k].code) {
-				fm_warn(o->log, "%s: no file for key field '%s': it reads as 0",
-					input, fm_field_name(f));
-				kc[k].code = 'Q';
-			}
-		}
-		uint64_t *spare = NULL;
-		r = build_perm(kc, o->nkeys, n, o->wide_index,
-			       column_threads(o->threads, n, THREADS_MAX), &pm, &spare,
-			       o->progress, err);
-		if (spare) {
-			/* probably faulted in already: the first gather stage reuses it */
-			w[0].stage.p = (unsigned char *)spare;
-			w[0].stage.size = (size_t)n * sizeof(uint64_t);
-		}
-		if (r < 0)
-			goto out;
-		if (o->reverse) {
-			r = reverse_perm(&pm, n, err);
-			if (r < 0)
-				goto out;
-		}
-		if (o->index_file) {
-			snprintf(ipath, sizeof(ipath), "%s.%c", o->index_file,
-				 fm_sort_index_code(n));
-			r = save_index(ipath, fm_sort_index_code(n), &pm, n, err);
-			if (r < 0)
-				goto out;
-		}
-	}
+	r = get_index(input, o, arr, narr, first, n, &pm, &w[0].stage, ipath,
+		      &rs.index_reused, err);
+	if (r < 0)
+		goto out;
 	snprintf(rs.index_path, sizeof(rs.index_path), "%s", ipath);
 
 	/* where the output goes */
@@ -842,27 +898,9 @@ int fm_sort_binary(const char *input, const char *output,
 		goto out;
 
 	/* every file is complete: move them into place */
-	for (size_t k = 0; k < narr; k++) {
-		char path[PATH_MAX];
-		if (keep[k])
-			continue;
-		snprintf(path, sizeof(path), "%s/%s.%c", wd, fm_field_name(arr[k].field),
-			 arr[k].code);
-		if (fm_tmpfile_commit(tmp[k], path) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path, strerror(errno));
-			goto out;
-		}
-		free(tmp[k]);
-		tmp[k] = NULL;
-		/* a field has one file: drop the output's files of other codes */
-		for (const char *c = fm_bin_codes; *c; c++) {
-			if (*c == arr[k].code)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s.%c", wd,
-				 fm_field_name(arr[k].field), *c);
-			unlink(path);
-		}
-	}
+	r = commit_columns(arr, narr, keep, tmp, wd, err);
+	if (r < 0)
+		goto out;
 	if ((r = fm_outdir_commit(output, &tmpdir, err)) < 0)
 		goto out;
 	rs.records = n;
