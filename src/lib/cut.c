@@ -139,6 +139,103 @@ struct cut_input {
 	uint64_t nrec;
 };
 
+/* Input i, a single array file (stat st): its records, the one array. */
+static int add_file_input(const char *const *inputs, size_t i,
+			  const struct stat *st, struct cut_input *in,
+			  struct cut_array **arr, size_t *narr,
+			  struct fm_error *err)
+{
+	int r;
+
+	const char *base = strrchr(inputs[i], '/');
+	base = base ? base + 1 : inputs[i];
+	const char *dot = strrchr(base, '.');
+	size_t es = dot && dot[1] && !dot[2] ? fm_code_size(dot[1]) : 0;
+	if (!es) {
+		r = fm_error_set(err, FM_EINVAL,
+				 "%s: not an array file (name must end in .CODE, e.g. packets.Q)",
+				 inputs[i]);
+		return r;
+	}
+	if (i == 0) {
+		*arr = calloc(1, sizeof(**arr));
+		if (!*arr) {
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+			return r;
+		}
+		snprintf((*arr)->name, sizeof((*arr)->name), "%.63s", base);
+		(*arr)->esize = es;
+		*narr = 1;
+	} else if (es != (*arr)->esize) {
+		r = fm_error_set(err, FM_EINVAL,
+				 "%s: element size %zu differs from %s's %zu",
+				 inputs[i], es, inputs[0], (*arr)->esize);
+		return r;
+	}
+	if ((uint64_t)st->st_size % es) {
+		r = fm_error_set(err, FM_EFORMAT,
+				 "%s: size %lld is not a multiple of %zu: truncated array",
+				 inputs[i], (long long)st->st_size, es);
+		return r;
+	}
+	in[i].nrec = (uint64_t)st->st_size / es;
+	return 0;
+}
+
+/* Input i, a directory: its records; its arrays must be those of the first. */
+static int add_dir_input(const char *const *inputs, size_t i,
+			 struct cut_input *in, struct cut_array **arr,
+			 size_t *narr, struct fm_error *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int r;
+
+	struct cut_array *a = NULL;
+	size_t na = 0;
+	r = list_arrays(inputs[i], &a, &na, err);
+	if (r < 0)
+		return r;
+	if (i == 0) {
+		*arr = a;
+		*narr = na;
+	} else {
+		int same = na == *narr;
+		for (size_t k = 0; same && k < na; k++)
+			same = !strcmp(a[k].name, (*arr)[k].name);
+		free(a);
+		if (!same) {
+			r = fm_error_set(err, FM_EFORMAT,
+					 "%s: has other field arrays than %s",
+					 inputs[i], inputs[0]);
+			return r;
+		}
+	}
+	for (size_t k = 0; k < *narr; k++) {
+		snprintf(path, sizeof(path), "%s/%s", inputs[i], (*arr)[k].name);
+		if (stat(path, &st) < 0) {
+			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+			return r;
+		}
+		if ((uint64_t)st.st_size % (*arr)[k].esize) {
+			r = fm_error_set(err, FM_EFORMAT,
+					 "%s: size %lld is not a multiple of %zu: truncated array",
+					 path, (long long)st.st_size, (*arr)[k].esize);
+			return r;
+		}
+		uint64_t n = (uint64_t)st.st_size / (*arr)[k].esize;
+		if (k > 0 && n != in[i].nrec) {
+			r = fm_error_set(err, FM_EFORMAT,
+					 "%s: %llu records, but %s has %llu: arrays of different lengths",
+					 path, (unsigned long long)n, (*arr)[0].name,
+					 (unsigned long long)in[i].nrec);
+			return r;
+		}
+		in[i].nrec = n;
+	}
+	return 0;
+}
+
 int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		  const struct fm_cut *cut, uint64_t *records,
 		  const struct fm_progress *progress, struct fm_error *err)
@@ -178,83 +275,10 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 					 inputs[i]);
 			goto out;
 		}
-		if (isfile) {
-			const char *base = strrchr(inputs[i], '/');
-			base = base ? base + 1 : inputs[i];
-			const char *dot = strrchr(base, '.');
-			size_t es = dot && dot[1] && !dot[2] ? fm_code_size(dot[1]) : 0;
-			if (!es) {
-				r = fm_error_set(err, FM_EINVAL,
-						 "%s: not an array file (name must end in .CODE, e.g. packets.Q)",
-						 inputs[i]);
-				goto out;
-			}
-			if (i == 0) {
-				arr = calloc(1, sizeof(*arr));
-				if (!arr) {
-					r = fm_error_set(err, FM_ENOMEM, "out of memory");
-					goto out;
-				}
-				snprintf(arr->name, sizeof(arr->name), "%.63s", base);
-				arr->esize = es;
-				narr = 1;
-			} else if (es != arr->esize) {
-				r = fm_error_set(err, FM_EINVAL,
-						 "%s: element size %zu differs from %s's %zu",
-						 inputs[i], es, inputs[0], arr->esize);
-				goto out;
-			}
-			if ((uint64_t)st.st_size % es) {
-				r = fm_error_set(err, FM_EFORMAT,
-						 "%s: size %lld is not a multiple of %zu: truncated array",
-						 inputs[i], (long long)st.st_size, es);
-				goto out;
-			}
-			in[i].nrec = (uint64_t)st.st_size / es;
-		} else {
-			struct cut_array *a = NULL;
-			size_t na = 0;
-			r = list_arrays(inputs[i], &a, &na, err);
-			if (r < 0)
-				goto out;
-			if (i == 0) {
-				arr = a;
-				narr = na;
-			} else {
-				int same = na == narr;
-				for (size_t k = 0; same && k < na; k++)
-					same = !strcmp(a[k].name, arr[k].name);
-				free(a);
-				if (!same) {
-					r = fm_error_set(err, FM_EFORMAT,
-							 "%s: has other field arrays than %s",
-							 inputs[i], inputs[0]);
-					goto out;
-				}
-			}
-			for (size_t k = 0; k < narr; k++) {
-				snprintf(path, sizeof(path), "%s/%s", inputs[i], arr[k].name);
-				if (stat(path, &st) < 0) {
-					r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
-					goto out;
-				}
-				if ((uint64_t)st.st_size % arr[k].esize) {
-					r = fm_error_set(err, FM_EFORMAT,
-							 "%s: size %lld is not a multiple of %zu: truncated array",
-							 path, (long long)st.st_size, arr[k].esize);
-					goto out;
-				}
-				uint64_t n = (uint64_t)st.st_size / arr[k].esize;
-				if (k > 0 && n != in[i].nrec) {
-					r = fm_error_set(err, FM_EFORMAT,
-							 "%s: %llu records, but %s has %llu: arrays of different lengths",
-							 path, (unsigned long long)n, arr[0].name,
-							 (unsigned long long)in[i].nrec);
-					goto out;
-				}
-				in[i].nrec = n;
-			}
-		}
+		r = isfile ? add_file_input(inputs, i, &st, in, &arr, &narr, err)
+			   : add_dir_input(inputs, i, in, &arr, &narr, err);
+		if (r < 0)
+			goto out;
 		total += in[i].nrec;
 	}
 	fm_cut_range(cut, total, &first, &end);
