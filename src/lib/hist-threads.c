@@ -462,27 +462,15 @@ static int ncpus(void)
 	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
-int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
-		       size_t ndirs, const struct fm_cut *cut,
-		       uint64_t *records, struct fm_error *err)
+/* The records of dirs (the probe gives the missing-field warnings once). */
+static int count_records(const struct fm_hist *h, const char *const *dirs,
+			 size_t ndirs, const struct fm_cut *cut,
+			 uint64_t *total, struct fm_error *err)
 {
 	struct fm_reader *probe = NULL;
 	struct fm_reader_opts ro;
-	uint64_t total, first, end, n;
-	int threads = h->o.threads > 0 ? h->o.threads : ncpus();
-	int r, interleaved, started = 1;
-	struct worker *w = NULL;
-	struct hacc *accs = NULL;
-	pthread_t *tids = NULL;
-	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
-	struct rpipe pipe;
-	atomic_int cancel = 0;
+	int r;
 
-	memset(&pipe, 0, sizeof(pipe));
-
-	if (records)
-		*records = 0;
-	/* count the records (and give the missing-field warnings once) */
 	memset(&ro, 0, sizeof(ro));
 	ro.format = FM_FORMAT_BINARY;
 	ro.fields = h->fields | (h->o.filter ? fm_filter_fields(h->o.filter) : 0);
@@ -497,7 +485,120 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	fm_reader_free(probe);
 	if (k < 0)
 		return (int)k;
-	total = (uint64_t)k;
+	*total = (uint64_t)k;
+	return 0;
+}
+
+/*
+ * The rate_sum pipeline's chunks and buffers for n records and `started`
+ * threads: two buffers (17 bytes a record) per thread and two more.
+ */
+static int pipe_alloc(struct rpipe *pipe, uint64_t n, int started,
+		      uint64_t rate_chunk, struct fm_error *err)
+{
+	uint64_t C = rate_chunk ? rate_chunk : RATE_CHUNK;
+
+	pipe->C = C;
+	pipe->K = (n + C - 1) / C;
+	pipe->nbuf = 2 * started + 2;
+	atomic_init(&pipe->next, 0);
+	pipe->ready = malloc(pipe->K * sizeof(*pipe->ready));
+	pipe->buf = calloc((size_t)pipe->nbuf, sizeof(*pipe->buf));
+	pipe->free_buf = malloc((size_t)pipe->nbuf * sizeof(*pipe->free_buf));
+	if (!pipe->ready || !pipe->buf || !pipe->free_buf)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (uint64_t c = 0; c < pipe->K; c++)
+		atomic_init(&pipe->ready[c], 0);
+	for (int b = 0; b < pipe->nbuf; b++) {
+		struct rate_out *o = &pipe->buf[b];
+		o->cap = C;
+		o->x = malloc((C + 8) * sizeof(uint64_t));
+		o->r = malloc((C + 8) * sizeof(double));
+		o->neg = malloc(C);
+		if (!o->x || !o->r || !o->neg)
+			return fm_error_set(err, FM_ENOMEM, "out of memory");
+		pipe->free_buf[pipe->nfree++] = b;
+	}
+	return 0;
+}
+
+static void pipe_free(struct rpipe *pipe)
+{
+	for (int b = 0; pipe->buf && b < pipe->nbuf; b++) {
+		free(pipe->buf[b].x);
+		free(pipe->buf[b].r);
+		free(pipe->buf[b].neg);
+	}
+	free(pipe->buf);
+	free(pipe->ready);
+	free(pipe->free_buf);
+}
+
+/*
+ * After the workers: the first real error in record order (else a
+ * cancellation), or the workers' accumulators merged into h's, the
+ * records kept counted, filter errors warned about.
+ */
+static int collect(struct fm_hist *h, struct worker *w, struct hacc *accs,
+		   int started, int interleaved, uint64_t *records,
+		   struct fm_error *err)
+{
+	int r = 0;
+
+	/* the first real error in record order, else a cancellation */
+	for (int t = 0; t < started && r == 0; t++)
+		if (w[t].rc < 0 && w[t].rc != FM_ECANCEL) {
+			*err = w[t].err;
+			r = w[t].rc;
+		}
+	for (int t = 0; t < started && r == 0; t++)
+		if (w[t].rc < 0) {
+			*err = w[t].err;
+			r = w[t].rc;
+		}
+	/* accs[0]: the main thread's recorded chunks (rate_sum mode) */
+	for (int t = interleaved ? 0 : 1; t < started && r == 0; t++)
+		if (acc_merge(h, &h->acc, &accs[t]) < 0)
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+	if (r == 0) {
+		uint64_t kept = 0, ferr = 0;
+		for (int t = 0; t < started; t++) {
+			kept += w[t].kept;
+			ferr += w[t].filter_errors;
+		}
+		h->nrec += kept;
+		if (records)
+			*records = kept;
+		if (ferr)
+			fm_warn(h->o.log,
+				"filter: %llu records not kept because evaluating the filter failed on them (division or modulo by zero, negative shift count or zero to a negative power)",
+				(unsigned long long)ferr);
+	}
+	return r;
+}
+
+int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
+		       size_t ndirs, const struct fm_cut *cut,
+		       uint64_t *records, struct fm_error *err)
+{
+	uint64_t total = 0, first, end, n;
+	int threads = h->o.threads > 0 ? h->o.threads : ncpus();
+	int r, interleaved, started = 1;
+	struct worker *w = NULL;
+	struct hacc *accs = NULL;
+	pthread_t *tids = NULL;
+	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+	struct rpipe pipe;
+	atomic_int cancel = 0;
+
+	memset(&pipe, 0, sizeof(pipe));
+
+	if (records)
+		*records = 0;
+	/* count the records (and give the missing-field warnings once) */
+	r = count_records(h, dirs, ndirs, cut, &total, err);
+	if (r < 0)
+		return r;
 	fm_cut_range(cut, total, &first, &end);
 	n = end - first;
 	if (n == 0)
@@ -560,35 +661,9 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	}
 	interleaved = interleaved && started > 1;
 	if (interleaved) {
-		/* two buffers (17 bytes a record) per thread and two more */
-		uint64_t C = RATE_CHUNK;
-		if (h->o.rate_chunk)
-			C = h->o.rate_chunk;
-		pipe.C = C;
-		pipe.K = (n + C - 1) / C;
-		pipe.nbuf = 2 * started + 2;
-		atomic_init(&pipe.next, 0);
-		pipe.ready = malloc(pipe.K * sizeof(*pipe.ready));
-		pipe.buf = calloc((size_t)pipe.nbuf, sizeof(*pipe.buf));
-		pipe.free_buf = malloc((size_t)pipe.nbuf * sizeof(*pipe.free_buf));
-		if (!pipe.ready || !pipe.buf || !pipe.free_buf) {
-			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		r = pipe_alloc(&pipe, n, started, h->o.rate_chunk, err);
+		if (r < 0)
 			atomic_store(&cancel, 1);
-		}
-		for (uint64_t c = 0; r == 0 && c < pipe.K; c++)
-			atomic_init(&pipe.ready[c], 0);
-		for (int b = 0; r == 0 && b < pipe.nbuf; b++) {
-			struct rate_out *o = &pipe.buf[b];
-			o->cap = C;
-			o->x = malloc((C + 8) * sizeof(uint64_t));
-			o->r = malloc((C + 8) * sizeof(double));
-			o->neg = malloc(C);
-			if (!o->x || !o->r || !o->neg) {
-				r = fm_error_set(err, FM_ENOMEM, "out of memory");
-				atomic_store(&cancel, 1);
-			}
-			pipe.free_buf[pipe.nfree++] = b;
-		}
 	}
 	for (int t = 0; t < started; t++) {
 		struct worker *x = &w[t];
@@ -614,44 +689,10 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		pthread_join(tids[t], NULL);
 	if (r < 0)
 		goto out;
-	/* the first real error in record order, else a cancellation */
-	for (int t = 0; t < started && r == 0; t++)
-		if (w[t].rc < 0 && w[t].rc != FM_ECANCEL) {
-			*err = w[t].err;
-			r = w[t].rc;
-		}
-	for (int t = 0; t < started && r == 0; t++)
-		if (w[t].rc < 0) {
-			*err = w[t].err;
-			r = w[t].rc;
-		}
-	/* accs[0]: the main thread's recorded chunks (rate_sum mode) */
-	for (int t = interleaved ? 0 : 1; t < started && r == 0; t++)
-		if (acc_merge(h, &h->acc, &accs[t]) < 0)
-			r = fm_error_set(err, FM_ENOMEM, "out of memory");
-	if (r == 0) {
-		uint64_t kept = 0, ferr = 0;
-		for (int t = 0; t < started; t++) {
-			kept += w[t].kept;
-			ferr += w[t].filter_errors;
-		}
-		h->nrec += kept;
-		if (records)
-			*records = kept;
-		if (ferr)
-			fm_warn(h->o.log,
-				"filter: %llu records not kept because evaluating the filter failed on them (division or modulo by zero, negative shift count or zero to a negative power)",
-				(unsigned long long)ferr);
-	}
+	if (r == 0)
+		r = collect(h, w, accs, started, interleaved, records, err);
 out:
-	for (int b = 0; pipe.buf && b < pipe.nbuf; b++) {
-		free(pipe.buf[b].x);
-		free(pipe.buf[b].r);
-		free(pipe.buf[b].neg);
-	}
-	free(pipe.buf);
-	free(pipe.ready);
-	free(pipe.free_buf);
+	pipe_free(&pipe);
 	if (accs)
 		for (int t = 0; t < threads; t++)
 			acc_release(&accs[t]);
