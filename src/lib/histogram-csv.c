@@ -203,6 +203,85 @@ static int parse_header(const char *name, const char *s, const char *e,
 	return has_hi;
 }
 
+/* Field [fs, fe) of bin i, in column c: 0 or parse_int/parse_real's error. */
+static int parse_field(struct fm_histogram *h, size_t i,
+		       const struct colmap *c, const char *fs, const char *fe)
+{
+	int64_t sv = 0;
+	uint64_t uv = 0;
+	int pr = 0;
+
+	switch (c->role) {
+	case R_X:
+		pr = parse_int(fs, fe, 1, &sv, &uv);
+		h->bin_lo[i] = sv;
+		break;
+	case R_HI:
+		pr = parse_int(fs, fe, 1, &sv, &uv);
+		h->bin_hi[i] = sv;
+		break;
+	case R_IGNORE:
+		break;
+	case R_SUM:
+		switch (c->col) {
+		case FM_HCOL_FLOWS:
+			pr = parse_int(fs, fe, 0, &sv, &h->flows[i]);
+			break;
+		case FM_HCOL_PACKETS:
+			pr = parse_int(fs, fe, 0, &sv, &h->packets[i]);
+			break;
+		case FM_HCOL_OCTETS:
+			pr = parse_int(fs, fe, 0, &sv, &h->octets[i]);
+			break;
+		case FM_HCOL_AGGS:
+			pr = parse_int(fs, fe, 0, &sv, &h->aggs[i]);
+			break;
+		case FM_HCOL_DURATION:
+			pr = parse_int(fs, fe, 1, &h->duration[i], &uv);
+			break;
+		case FM_HCOL_RATE:
+			pr = parse_real(fs, fe, &h->rate[i]);
+			break;
+		default:
+			break;
+		}
+		break;
+	}
+	return pr;
+}
+
+/* Bin i against itself and the one before (lines in ascending order). */
+static int check_bin(const struct fm_histogram *h, size_t i, int has_hi,
+		     const char *name, size_t line, struct fm_error *err)
+{
+	int r;
+
+	if (has_hi) {
+		if (h->bin_hi[i] <= h->bin_lo[i]) {
+			r = fm_error_set(err, FM_EFORMAT,
+					 "%s:%zu: bin_hi %lld <= bin_lo %lld",
+					 name, line, (long long)h->bin_hi[i],
+					 (long long)h->bin_lo[i]);
+			return r;
+		}
+	}
+	if (i > 0 && h->bin_lo[i] <= h->bin_lo[i - 1]) {
+		r = fm_error_set(err, FM_EFORMAT,
+				 "%s:%zu: bins not ascending: bin_lo %lld after %lld",
+				 name, line, (long long)h->bin_lo[i],
+				 (long long)h->bin_lo[i - 1]);
+		return r;
+	}
+	if (has_hi && i > 0 && h->bin_lo[i] < h->bin_hi[i - 1]) {
+		r = fm_error_set(err, FM_EFORMAT,
+				 "%s:%zu: bins overlap: bin_lo %lld < previous bin_hi %lld",
+				 name, line, (long long)h->bin_lo[i],
+				 (long long)h->bin_hi[i - 1]);
+		return r;
+	}
+	return 0;
+}
+
 int fm_histogram_parse(struct fm_histogram *h, const char *name,
 		       const char *text, size_t len, unsigned required,
 		       const struct fm_log *log, struct fm_error *err)
@@ -270,8 +349,6 @@ int fm_histogram_parse(struct fm_histogram *h, const char *name,
 		i = h->n - 1;
 		for (j = 0; j < ncol; j++) {
 			const char *fs = s, *fe = memchr(s, ',', (size_t)(e - s));
-			int64_t sv = 0;
-			uint64_t uv = 0;
 			int pr = 0;
 			if (!fe)
 				fe = e;
@@ -284,42 +361,7 @@ int fm_histogram_parse(struct fm_histogram *h, const char *name,
 				goto fail;
 			}
 			trim(&fs, &fe);
-			switch (cm[j].role) {
-			case R_X:
-				pr = parse_int(fs, fe, 1, &sv, &uv);
-				h->bin_lo[i] = sv;
-				break;
-			case R_HI:
-				pr = parse_int(fs, fe, 1, &sv, &uv);
-				h->bin_hi[i] = sv;
-				break;
-			case R_IGNORE:
-				break;
-			case R_SUM:
-				switch (cm[j].col) {
-				case FM_HCOL_FLOWS:
-					pr = parse_int(fs, fe, 0, &sv, &h->flows[i]);
-					break;
-				case FM_HCOL_PACKETS:
-					pr = parse_int(fs, fe, 0, &sv, &h->packets[i]);
-					break;
-				case FM_HCOL_OCTETS:
-					pr = parse_int(fs, fe, 0, &sv, &h->octets[i]);
-					break;
-				case FM_HCOL_AGGS:
-					pr = parse_int(fs, fe, 0, &sv, &h->aggs[i]);
-					break;
-				case FM_HCOL_DURATION:
-					pr = parse_int(fs, fe, 1, &h->duration[i], &uv);
-					break;
-				case FM_HCOL_RATE:
-					pr = parse_real(fs, fe, &h->rate[i]);
-					break;
-				default:
-					break;
-				}
-				break;
-			}
+			pr = parse_field(h, i, &cm[j], fs, fe);
 			if (pr < 0) {
 				r = field_error(err, name, line, &cm[j], fs, fe, pr);
 				goto fail;
@@ -335,29 +377,9 @@ int fm_histogram_parse(struct fm_histogram *h, const char *name,
 					 name, line, ncol, got);
 			goto fail;
 		}
-		if (has_hi) {
-			if (h->bin_hi[i] <= h->bin_lo[i]) {
-				r = fm_error_set(err, FM_EFORMAT,
-						 "%s:%zu: bin_hi %lld <= bin_lo %lld",
-						 name, line, (long long)h->bin_hi[i],
-						 (long long)h->bin_lo[i]);
-				goto fail;
-			}
-		}
-		if (i > 0 && h->bin_lo[i] <= h->bin_lo[i - 1]) {
-			r = fm_error_set(err, FM_EFORMAT,
-					 "%s:%zu: bins not ascending: bin_lo %lld after %lld",
-					 name, line, (long long)h->bin_lo[i],
-					 (long long)h->bin_lo[i - 1]);
+		r = check_bin(h, i, has_hi, name, line, err);
+		if (r < 0)
 			goto fail;
-		}
-		if (has_hi && i > 0 && h->bin_lo[i] < h->bin_hi[i - 1]) {
-			r = fm_error_set(err, FM_EFORMAT,
-					 "%s:%zu: bins overlap: bin_lo %lld < previous bin_hi %lld",
-					 name, line, (long long)h->bin_lo[i],
-					 (long long)h->bin_hi[i - 1]);
-			goto fail;
-		}
 	}
 	if (!has_hi) {
 		for (size_t i = 0; i < h->n; i++) {
