@@ -512,6 +512,121 @@ static void warn_identical(const struct fm_mixture *m, const struct fm_log *log)
 		}
 }
 
+/*
+ * The bins (finite, weights >= 0, not all 0: their sum in *wsum) and the
+ * components (*need_log: some take log x, which needs x > 0) before a fit.
+ */
+static int check_input(const struct fm_mixture *m, const double *x,
+		       const double *w, size_t n, double *wsum, int *need_log,
+		       struct fm_error *err)
+{
+	const size_t K = m->n;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(x[i]) || !isfinite(w[i]) || w[i] < 0)
+			return fm_error_set(err, FM_EINVAL,
+					    "fit: bin %zu: x %g / weight %g not finite or negative",
+					    i + 1, x[i], w[i]);
+		*wsum += w[i];
+	}
+	if (!(*wsum > 0))
+		return fm_error_set(err, FM_EINVAL, "fit: all weights are zero");
+	for (size_t k = 0; k < K; k++) {
+		const struct fm_component *c = &m->comp[k];
+		if (takes_log(c->dist))
+			*need_log = 1;
+		if (c->dist == FM_DIST_GENPARETO && !(c->p[1] > 0))
+			return fm_error_set(err, FM_EINVAL,
+					    "component %zu: genpareto location %g <= 0 cannot be "
+					    "fitted (its log is needed): use -U >= 1 or an "
+					    "--initial mixture", k + 1, c->p[1]);
+	}
+	if (*need_log && !(x[0] > 0))
+		return fm_error_set(err, FM_EINVAL,
+				    "fit: x value %g <= 0, but lognorm, genpareto, gamma and "
+				    "weibull_min components need x > 0", x[0]);
+	return 0;
+}
+
+/*
+ * The E-step over every block (on e->nthreads threads), the blocks'
+ * partial sums added into acc in block order.
+ */
+static void estep(struct em *e, struct fm_mixture *cur, double *acc)
+{
+	const size_t K = e->K;
+
+	for (size_t k = 0; k < K; k++) {
+		e->end[k] = active_end(e, &cur->comp[k]);
+		e->shift[k] = shift_of(&cur->comp[k]);
+	}
+	e->cur = cur;
+	if (e->nthreads > 1) {
+		pthread_mutex_lock(&e->mu);
+		e->gen++;
+		e->pending = e->nthreads - 1;
+		pthread_cond_broadcast(&e->go);
+		pthread_mutex_unlock(&e->mu);
+	}
+	run_blocks(e, 0, e->buf, e->t);
+	if (e->nthreads > 1) {
+		pthread_mutex_lock(&e->mu);
+		while (e->pending)
+			pthread_cond_wait(&e->done, &e->mu);
+		pthread_mutex_unlock(&e->mu);
+	}
+	for (size_t j = 0; j < K * NACC; j++) {
+		double a = 0;
+		for (size_t bi = 0; bi < e->nblocks; bi++)
+			a += e->part[bi * K * NACC + j];
+		acc[j] = a;
+	}
+}
+
+/*
+ * The M-step of iteration it for every component of cur from the E-step's
+ * sums acc (a component whose new parameters are invalid keeps the old
+ * ones, with a warning once), then the weights.
+ */
+static void mstep_all(struct em *e, struct fm_mixture *cur, const double *acc,
+		      double upper, unsigned it, const struct fm_fit_opts *o)
+{
+	const size_t K = e->K, n = e->n;
+
+	for (size_t k = 0; k < K; k++) {
+		struct fm_component *c = &cur->comp[k];
+		double np[3];
+		if (mstep(e, c, acc + k * NACC, e->r + k * n, upper, np) < 0) {
+			if (!e->warned[k]) {
+				fm_warn(o->log,
+					"iteration %u: component %zu (%s): the M-step gave "
+					"invalid parameters; keeping the previous ones",
+					it + 1, k + 1, fm_dist_name(c->dist));
+				e->warned[k] = 1;
+			}
+			continue;
+		}
+		memcpy(c->p, np, sizeof(np));
+		if (c->dist != FM_DIST_UNIFORM && c->dist != FM_DIST_NORM) {
+			/* loc 0 comes back as the integer 0 (lognorm, gamma,
+			 * weibull_min); genpareto keeps its location as is */
+			if (c->dist != FM_DIST_GENPARETO)
+				c->p_int[1] = 1;
+			c->p_int[0] = c->p_int[2] = 0;
+		} else if (c->dist == FM_DIST_NORM) {
+			c->p_int[0] = c->p_int[1] = 0;
+		}
+	}
+	for (size_t k = 0; k < K; k++) {
+		struct fm_component *c = &cur->comp[k];
+		double wk = acc[k * NACC] / (double)n;
+		if (o->max_pareto_w > 0 && c->dist == FM_DIST_GENPARETO &&
+		    wk > o->max_pareto_w)
+			wk = o->max_pareto_w;
+		c->weight = wk;
+	}
+}
+
 int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 	      size_t n, const struct fm_fit_opts *opts, struct fm_error *err)
 {
@@ -534,29 +649,9 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 		fm_error_prefix(err, "initial mixture");
 		return r;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!isfinite(x[i]) || !isfinite(w[i]) || w[i] < 0)
-			return fm_error_set(err, FM_EINVAL,
-					    "fit: bin %zu: x %g / weight %g not finite or negative",
-					    i + 1, x[i], w[i]);
-		wsum += w[i];
-	}
-	if (!(wsum > 0))
-		return fm_error_set(err, FM_EINVAL, "fit: all weights are zero");
-	for (size_t k = 0; k < K; k++) {
-		const struct fm_component *c = &m->comp[k];
-		if (takes_log(c->dist))
-			need_log = 1;
-		if (c->dist == FM_DIST_GENPARETO && !(c->p[1] > 0))
-			return fm_error_set(err, FM_EINVAL,
-					    "component %zu: genpareto location %g <= 0 cannot be "
-					    "fitted (its log is needed): use -U >= 1 or an "
-					    "--initial mixture", k + 1, c->p[1]);
-	}
-	if (need_log && !(x[0] > 0))
-		return fm_error_set(err, FM_EINVAL,
-				    "fit: x value %g <= 0, but lognorm, genpareto, gamma and "
-				    "weibull_min components need x > 0", x[0]);
+	r = check_input(m, x, w, n, &wsum, &need_log, err);
+	if (r < 0)
+		return r;
 	warn_identical(m, o->log);
 
 	r = fm_mixture_copy(&cur, m, err);
@@ -626,31 +721,7 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 		double upper = 0;
 
 		/* E-step, block by block; partial sums added in block order */
-		for (size_t k = 0; k < K; k++) {
-			e.end[k] = active_end(&e, &cur.comp[k]);
-			e.shift[k] = shift_of(&cur.comp[k]);
-		}
-		e.cur = &cur;
-		if (e.nthreads > 1) {
-			pthread_mutex_lock(&e.mu);
-			e.gen++;
-			e.pending = e.nthreads - 1;
-			pthread_cond_broadcast(&e.go);
-			pthread_mutex_unlock(&e.mu);
-		}
-		run_blocks(&e, 0, e.buf, e.t);
-		if (e.nthreads > 1) {
-			pthread_mutex_lock(&e.mu);
-			while (e.pending)
-				pthread_cond_wait(&e.done, &e.mu);
-			pthread_mutex_unlock(&e.mu);
-		}
-		for (size_t j = 0; j < K * NACC; j++) {
-			double a = 0;
-			for (size_t bi = 0; bi < nblocks; bi++)
-				a += e.part[bi * K * NACC + j];
-			acc[j] = a;
-		}
+		estep(&e, &cur, acc);
 		/* the uniforms' (and Paretos') upper end */
 		for (size_t k = 0; k < K; k++) {
 			const struct fm_component *c = &cur.comp[k];
@@ -660,38 +731,7 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 				upper = c->p[1] + 1.0;
 		}
 		/* M-step */
-		for (size_t k = 0; k < K; k++) {
-			struct fm_component *c = &cur.comp[k];
-			double np[3];
-			if (mstep(&e, c, acc + k * NACC, e.r + k * n, upper, np) < 0) {
-				if (!e.warned[k]) {
-					fm_warn(o->log,
-						"iteration %u: component %zu (%s): the M-step gave "
-						"invalid parameters; keeping the previous ones",
-						it + 1, k + 1, fm_dist_name(c->dist));
-					e.warned[k] = 1;
-				}
-				continue;
-			}
-			memcpy(c->p, np, sizeof(np));
-			if (c->dist != FM_DIST_UNIFORM && c->dist != FM_DIST_NORM) {
-				/* loc 0 comes back as the integer 0 (lognorm, gamma,
-				 * weibull_min); genpareto keeps its location as is */
-				if (c->dist != FM_DIST_GENPARETO)
-					c->p_int[1] = 1;
-				c->p_int[0] = c->p_int[2] = 0;
-			} else if (c->dist == FM_DIST_NORM) {
-				c->p_int[0] = c->p_int[1] = 0;
-			}
-		}
-		for (size_t k = 0; k < K; k++) {
-			struct fm_component *c = &cur.comp[k];
-			double wk = acc[k * NACC] / (double)n;
-			if (o->max_pareto_w > 0 && c->dist == FM_DIST_GENPARETO &&
-			    wk > o->max_pareto_w)
-				wk = o->max_pareto_w;
-			c->weight = wk;
-		}
+		mstep_all(&e, &cur, acc, upper, it, o);
 		if (fm_progress_report(o->progress, it + 1, o->max_iter) ||
 		    (o->on_iteration && o->on_iteration(o->ctx, it + 1, &cur))) {
 			r = fm_error_set(err, FM_ECANCEL, "fit: cancelled after %u iterations",
