@@ -186,6 +186,7 @@ int main(int argc, char **argv)
 	ctx.out = stdout;
 	ctx.err = stderr;
 	ctx.cmdname = e->name;
+	ctx.invoked = argv[1];
 	ctx.log.fn = log_to_stderr;
 	ctx.log.ctx = &ctx;
 	if (cmd_parse(e, argc - 2, argv + 2, &args, &err) < 0) {

@@ -57,7 +57,7 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct fm_filter *filter = NULL;
 	struct fm_cut cut;
 	int threaded;
-	enum fm_format fmt = FM_FORMAT_NFCAPD;
+	enum fm_format fmt = FM_FORMAT_NFCAPD, def_fmt = FM_FORMAT_NFCAPD;
 	const char *out = a->v[OPT_OUTPUT].set ? a->v[OPT_OUTPUT].s : "-";
 	int write_out = 1;
 	double t0 = cmd_now();
@@ -110,8 +110,11 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	o.log = &ctx->log;
 	o.progress = &ctx->progress;
+	/* the reference's hist_np reads binary directories by default */
+	if (ctx->invoked && !strcmp(ctx->invoked, "hist_np"))
+		def_fmt = FM_FORMAT_BINARY;
 	if (r == 0)
-		r = cmd_get_format(a, OPT_IN_FORMAT, FM_FORMAT_NFCAPD, &fmt, &err);
+		r = cmd_get_format(a, OPT_IN_FORMAT, def_fmt, &fmt, &err);
 	cmd_get_cut(a, &cut);
 	threaded = fmt == FM_FORMAT_BINARY &&
 		   (!a->v[OPT_FILTER_EXPR].set ||
@@ -129,7 +132,7 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (threaded) {
 			r = fm_hist_add_binary(h, a->pos, a->npos, &cut, NULL, &err);
 		} else {
-			r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, fm_hist_fields(&o),
+			r = cmd_scan_open(ctx, a, def_fmt, fm_hist_fields(&o),
 					  &cs, &err);
 			if (r == 0)
 				r = fm_hist_add_scan(h, cmd_scan_get(cs), &err);
@@ -166,7 +169,7 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 const struct cmd_entry cmd_hist_entry = {
 	.name = "hist",
-	.alias = NULL,
+	.alias = "hist_np",
 	.summary = "histogram of flow length, size, duration or rate (csv_hist)",
 	.usage = "[-i FORMAT] [-x X] [-b B] [-c COLUMN]... [-O OUTPUT] [--threads N] [CUTTING] INPUT...",
 	.description =
@@ -183,7 +186,9 @@ const struct cmd_entry cmd_hist_entry = {
 		"the reference does.\n"
 		"Binary input is read by --threads threads (each its own record range,\n"
 		"filtered by each thread); the output is the same bytes for any thread\n"
-		"count.  With --filter-expr plus --skip-out/--count-out one thread reads.",
+		"count.  With --filter-expr plus --skip-out/--count-out one thread reads.\n"
+		"Under its alias hist_np (the reference's tool name) the default input\n"
+		"format is binary, as the reference's hist_np reads binary directories.",
 	.opts = hist_opts,
 	.min_pos = 1,
 	.max_pos = -1,

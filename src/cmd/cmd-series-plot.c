@@ -47,7 +47,7 @@ static int series_plot_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 const struct cmd_entry cmd_series_plot_entry = {
 	.name = "series-plot",
-	.alias = NULL,
+	.alias = "series_plot",
 	.summary = "draw flows, packets and bits per second over the day from series files",
 	.usage = "[--format F] [--window SECONDS] [-O DIR] DIR",
 	.description =

@@ -208,9 +208,15 @@ int cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 			size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
 			o = cmd_opt_long(e, arg + 2, len);
 			if (!o) {
-				r = fm_error_set(err, FM_EINVAL,
-						 "unknown option '--%.*s' (see '%s --help')",
-						 (int)len, arg + 2, e->name);
+				const char *hint = cmd_reference_hint(e, arg + 2, len);
+				if (hint)
+					r = fm_error_set(err, FM_EINVAL,
+							 "option '--%.*s' of the reference is not taken: %s",
+							 (int)len, arg + 2, hint);
+				else
+					r = fm_error_set(err, FM_EINVAL,
+							 "unknown option '--%.*s' (see '%s --help')",
+							 (int)len, arg + 2, e->name);
 				break;
 			}
 			if (eq) {
@@ -302,8 +308,13 @@ void cmd_print_help(const struct cmd_entry *e, FILE *out)
 
 void cmd_print_list(FILE *out)
 {
-	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
-		fprintf(out, "  %-14s %s\n", (*e)->name, (*e)->summary);
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++) {
+		if ((*e)->alias)
+			fprintf(out, "  %-14s %s (alias: %s)\n", (*e)->name,
+				(*e)->summary, (*e)->alias);
+		else
+			fprintf(out, "  %-14s %s\n", (*e)->name, (*e)->summary);
+	}
 }
 
 int cmd_fail(struct cmd_ctx *ctx, const struct fm_error *err)

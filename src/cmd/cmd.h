@@ -30,6 +30,7 @@ struct cmd_ctx {
 	int quiet;                 /* no progress lines */
 	int progress_shown;        /* a progress line is on the terminal */
 	const char *cmdname;       /* the command being run, for messages */
+	const char *invoked;       /* the name typed: cmdname or its alias */
 	/* Session mode (all NULL/zero in one-shot mode): */
 	struct session *session;   /* the session the command runs in */
 	struct cmd_run *run;       /* its invocation: results, record */
@@ -187,6 +188,13 @@ int cmd_opt_is_program(const struct cmd_opt *o);
 /* The option of e called --name (its first len characters), or NULL. */
 const struct cmd_opt *cmd_opt_long(const struct cmd_entry *e,
 				   const char *name, size_t len);
+
+/*
+ * What to use instead of reference option --opt (its first len characters)
+ * that e does not take (refopts.c), or NULL.
+ */
+const char *cmd_reference_hint(const struct cmd_entry *e, const char *opt,
+			       size_t len);
 
 /* Write the complete --help text of e. */
 void cmd_print_help(const struct cmd_entry *e, FILE *out);

@@ -419,6 +419,7 @@ int sess_run_exec(struct cmd_run *run, FILE *out, FILE *errf,
 		ctx.progress = *progress;
 	ctx.quiet = run->typed.v[OPT_QUIET].set > 0;
 	ctx.cmdname = run->e->name;
+	ctx.invoked = run->words.n ? run->words.v[0] : run->e->name;
 	ctx.session = run->s;
 	ctx.run = run;
 	status = run->e->exec(&ctx, &run->res);

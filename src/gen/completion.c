@@ -7,6 +7,7 @@
  * command word, then completes an option's value, an option, or a
  * positional argument (files; command names after `help`).
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "completion.h"
@@ -41,6 +42,13 @@ static void names(FILE *f, const struct cmd_entry *e, const char *suffix)
 	fprintf(f, "'%s%s'", e->name, suffix);
 	if (e->alias)
 		fprintf(f, "|'%s%s'", e->alias, suffix);
+}
+
+/* Whether e's alias is a word to complete (the reference's tool names,
+ * ls, rm...; not '?'). */
+static int word_alias(const struct cmd_entry *e)
+{
+	return e->alias && isalpha((unsigned char)e->alias[0]);
 }
 
 static void options_case(FILE *f)
@@ -181,8 +189,11 @@ void completion_bash(FILE *f)
 	      "# the workbench and session files; `help` is main's), then all.\n"
 	      "_flowmodels_commands='help", f);
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
-		if (!((*e)->flags & CMD_F_SESSION))
+		if (!((*e)->flags & CMD_F_SESSION)) {
 			fprintf(f, " %s", (*e)->name);
+			if (word_alias(*e))
+				fprintf(f, " %s", (*e)->alias);
+		}
 	fputs("'\n_flowmodels_all='", f);
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
 		fprintf(f, "%s%s", e == cmd_table ? "" : " ", (*e)->name);

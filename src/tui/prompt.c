@@ -15,6 +15,7 @@
  *
  * Readline is one global state, so this module is too (UI thread only).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -238,8 +239,11 @@ static char **complete(const char *text, int start, int end)
 	free(head);
 	if (nwords == 0) {
 		/* the command word */
-		for (const struct cmd_entry *const *c = cmd_table; *c; c++)
+		for (const struct cmd_entry *const *c = cmd_table; *c; c++) {
 			cand_add((*c)->name, text);
+			if ((*c)->alias && isalpha((unsigned char)(*c)->alias[0]))
+				cand_add((*c)->alias, text);
+		}
 		for (const char *const *b = tui_builtin_commands; *b; b++)
 			cand_add(*b, text);
 		goto done;

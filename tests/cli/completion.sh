@@ -37,6 +37,10 @@ expect_has() {
 # (other commands may come: only what must be there, or must not)
 expect_has "commands h" "h" help hist
 expect_has "commands se" "se" series series-plot
+# the reference's tool names (aliases) complete too
+expect_has "reference names" "hist" hist hist_np
+expect_has "reference names se" "series_" series_plot
+expect_has "hist_np options" "hist_np -" -x -b -c -O
 got=$(complete_words l)
 grep -qxE "list|load" <<<"$got" && bad "session commands offered one-shot: $got" || ok
 # every command of --help is known (help's argument), with every option

@@ -25,7 +25,7 @@ for c in $cmds; do
   [ -f "$page" ] || { bad "no page for $c"; continue; }
   lint "$page"
   # the main page lists it, with the summary --help gives
-  summary=$("$FM" --help | sed -n "s/^  $c  *//p")
+  summary=$("$FM" --help | sed -n "s/^  $c  *//p" | sed 's/ (alias: [^)]*)$//')
   grep -qxF "$(roff_opt "$c")" <(sed -n '/^\.B /s///p' "$MAN/flowmodels.1") && ok || bad "flowmodels.1 lacks $c"
   grep -qF -- "$summary" "$page" && ok || bad "$page lacks its summary '$summary'"
   grep -qF "flowmodels\\-$(roff_opt "$c") \\- " "$page" && ok || bad "$page: NAME line"
