@@ -40,6 +40,16 @@ expect_eq "session hist_np path" "$(cat "$T/s2.csv")" "$("$FM" hist -q -i binary
 expect_eq "series_plot --help" "$("$FM" series_plot --help)" "$("$FM" series-plot --help)"
 expect_fail "series_plot no dir" "" "$FM" series_plot -q "$T/missing"
 
+# series_plot with no argument in a directory of series files: PDFs there
+if command -v gnuplot >/dev/null 2>&1; then
+  mkdir -p "$T/ser"
+  awk 'BEGIN {for (i = 0; i < 86400; i++) print i % 5}' > "$T/ser/16596.flows"
+  (cd "$T/ser" && "$FM" series_plot -q) || bad "series_plot in cwd"
+  [ "$(head -c 5 "$T/ser/16596.flows.pdf" 2>/dev/null)" = "%PDF-" ] && ok || bad "series_plot: no PDF"
+  (cd "$T/ser" && "$FM" series-plot -q) || bad "series-plot in cwd"
+  [ -s "$T/ser/16596.flows.png" ] && ok || bad "series-plot: default png"
+fi
+
 # listed as aliases
 list=$("$FM" --help 2>&1 || true)
 grep -q "^  hist .*(alias: hist_np)$" <<<"$list" && ok || bad "hist_np not in the command list"
