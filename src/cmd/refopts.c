@@ -22,6 +22,13 @@ static const struct refopt refopts[] = {
 	{ "fit", "interactive",
 	  "fit interactively in the workbench: start 'flowmodels', load the "
 	  "histogram and open its fit view (see docs/workbench.md)" },
+	{ "hist", "prot",
+	  "select the protocol with a filter: --filter-expr 'prot == 6' "
+	  "(tcp) or 'prot == 17' (udp); all is the default" },
+	{ "plot", "fft",
+	  "plot draws no kernel density estimate (its PDF line comes from the "
+	  "interpolated CDF, see docs/commands/plot.md): there is nothing to "
+	  "compute by FFT" },
 	{ NULL, NULL, NULL }
 };
 

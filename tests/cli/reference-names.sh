@@ -63,6 +63,9 @@ expect_fail "hist_np --measure-memory" "/usr/bin/time -v" "$FM" hist_np --measur
 expect_fail "fit --measure-memory" "/usr/bin/time -v" "$FM" fit --measure-memory -U 1 "$T/h.csv"
 expect_fail "fit --test" "ctest -R fit" "$FM" fit --test "$T/h.csv"
 expect_fail "fit --interactive" "fit view" "$FM" fit --interactive "$T/h.csv"
+expect_fail "hist --prot" "prot == 6" "$FM" hist_np --prot tcp "$T/g.bin"
+expect_fail "plot --fft" "nothing to compute by FFT" "$FM" plot --fft "$T/h.csv"
+expect_fail "sort --measure-memory" "/usr/bin/time -v" "$FM" sort --measure-memory -k sa -O "$T/so" "$T/g.bin"
 # a truly unknown option keeps the plain message
 expect_fail "unknown option" "unknown option '--bogus'" "$FM" fit --bogus "$T/h.csv"
 finish
