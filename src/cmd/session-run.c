@@ -675,6 +675,13 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 			sess_obj_facts(shown, &f);
 			fprintf(report, "%s: %s, %s\n", shown->name, sess_obj_kind(shown),
 				fm_buf_str(&f));
+			/* load's records: their overview too (docs/commands/load.md) */
+			if (run->e && !strcmp(run->e->name, "load") &&
+			    shown->kind != SESS_TYPED) {
+				fm_buf_reset(&f);
+				fm_overview_text(&shown->overview, &f);
+				fprintf(report, "  overview: %s\n", fm_buf_str(&f));
+			}
 			fm_buf_release(&f);
 		}
 	}

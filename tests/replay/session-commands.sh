@@ -42,6 +42,14 @@ grep -qx "m100: dataset, $small" stdout.txt || fail "m100 facts"
 grep -qx "bin: dataset, $all" stdout.txt || fail "bin facts"
 sed -n 101,150p data/flows.csv > cut.csv
 grep -qx "cut: dataset, $(facts cut.csv)" stdout.txt || fail "cut facts"
+# load's message: the overview under the facts (as info shows it), for
+# each of the four loads and nothing else
+grep -A1 -x "m100: dataset, $small" stdout.txt | sed -n 2p > load-ov.txt
+sed -n '/^small: dataset/,/^>/p' stdout.txt | grep '^  overview: ' | cmp - load-ov.txt ||
+	fail "load's overview differs from info's: $(cat load-ov.txt)"
+grep -Eqx '  overview: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z \.\. [0-9]{4}-[0-9-]{5}T[0-9:]{8}Z; IPv4 [0-9.]+%, IPv6 [0-9.]+%; .*' load-ov.txt ||
+	fail "overview line: $(cat load-ov.txt)"
+[ "$(grep -c '^  overview: ' stdout.txt)" = 5 ] || fail "overviews: want 4 loads + info"
 # list shows the objects in order, with facts
 grep -A3 -x '> list' stdout.txt | sed 1d > list.txt
 printf 'd1       dataset    %s\nm100     dataset    %s\nbin      dataset    %s\n' "$all" "$small" "$all" | cmp - list.txt || fail "list"
