@@ -92,7 +92,7 @@ static long read_all(const char *path, uint32_t fields, int64_t (**rows)[FM_NFIE
 
 static void convert_csv(const char *in, const char *out)
 {
-	struct fm_scan_opts so = { .reader = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, NULL } };
+	struct fm_scan_opts so = { .reader = { .format = FM_FORMAT_NFCAPD, .fields = FM_ALL_FIELDS } };
 	struct fm_writer_opts wo = { .format = FM_FORMAT_CSV_FLOW, .log = NULL };
 	struct fm_scan *s;
 	struct fm_writer *w;
