@@ -20,8 +20,11 @@ int main(void)
 {
 	static double x[N], y[N], m[CURVES][N];
 	struct chart_series s[CURVES + 1];
-	struct chart c = { { 1, 0, 0, "Flow length [pkts]" }, { 1, 0, 0, "PDF" },
-			   s, CURVES + 1, 1 };
+	struct chart c = {{1, 0, 0, "Flow length [pkts]"},
+			  {1, 0, 0, "PDF"},
+			  s,
+			  CURVES + 1,
+			  1};
 	struct chart_canvas cv;
 	struct timespec a, b;
 	struct rusage ru;
@@ -34,11 +37,16 @@ int main(void)
 		for (int k = 0; k < CURVES; k++)
 			m[k][i] = pow(x[i], -1.2 - 0.05 * k) / (k + 1);
 	}
-	s[0] = (struct chart_series){ "data", ROLE_CHART_FLOWS, CHART_POINTS, x, y, N };
+	s[0] = (struct chart_series){
+	    "data", ROLE_CHART_FLOWS, CHART_POINTS, x, y, N};
 	for (int k = 0; k < CURVES; k++)
-		s[k + 1] = (struct chart_series){ k ? NULL : "model",
-			k ? ROLE_CHART_COMP : ROLE_CHART_MODEL,
-			k ? CHART_DASHED : CHART_LINE, x, m[k], N };
+		s[k + 1] = (struct chart_series){k ? NULL : "model",
+						 k ? ROLE_CHART_COMP
+						   : ROLE_CHART_MODEL,
+						 k ? CHART_DASHED : CHART_LINE,
+						 x,
+						 m[k],
+						 N};
 	if (chart_canvas_init(&cv, 200, 50) < 0)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -46,10 +54,12 @@ int main(void)
 		chart_render(&c, CHART_BRAILLE, &cv);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	ms = ((double)(b.tv_sec - a.tv_sec) * 1e3 +
-	      (double)(b.tv_nsec - a.tv_nsec) / 1e6) / reps;
+	      (double)(b.tv_nsec - a.tv_nsec) / 1e6) /
+	     reps;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("chart render: %.2f ms per frame (%d points + %d curves of %d, "
-	       "200x50 braille), peak RSS %ld KiB\n", ms, N, CURVES, N, ru.ru_maxrss);
+	       "200x50 braille), peak RSS %ld KiB\n",
+	       ms, N, CURVES, N, ru.ru_maxrss);
 	chart_canvas_release(&cv);
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * bench-filter.c - throughput of filter evaluation alone.
  *
- *   bench-filter [-b] [-e EXPR] [N]        N random records in memory (default 8M)
- *   bench-filter [-b] [-e EXPR] BINARY_DIR read a binary dataset (only the
+ *   bench-filter [-b] [-e EXPR] [N]        N random records in memory (default
+ * 8M) bench-filter [-b] [-e EXPR] BINARY_DIR read a binary dataset (only the
  *                                          columns the filter names)
  * -b forces the baseline (SSE2) kernels instead of the CPU's best.
  *
@@ -45,14 +45,25 @@ static int64_t gen_value(int f, uint64_t *s)
 {
 	uint64_t r = rnd(s);
 	switch (f) {
-	case FM_AF: return 2;
-	case FM_PROT: return r % 10 < 7 ? 6 : 17;
-	case FM_SP: case FM_DP: return r % 5 == 0 ? 443 : (int64_t)(r % 65536);
-	case FM_FIRST: case FM_LAST: return 1433962800 + (int64_t)(r % 3600);
-	case FM_FIRST_MS: case FM_LAST_MS: return (int64_t)(r % 1000);
-	case FM_PACKETS: return 1 + (int64_t)(r % 100);
-	case FM_OCTETS: return 40 + (int64_t)(r % 100000);
-	default: return (int64_t)(r & 0xffffffff);
+	case FM_AF:
+		return 2;
+	case FM_PROT:
+		return r % 10 < 7 ? 6 : 17;
+	case FM_SP:
+	case FM_DP:
+		return r % 5 == 0 ? 443 : (int64_t)(r % 65536);
+	case FM_FIRST:
+	case FM_LAST:
+		return 1433962800 + (int64_t)(r % 3600);
+	case FM_FIRST_MS:
+	case FM_LAST_MS:
+		return (int64_t)(r % 1000);
+	case FM_PACKETS:
+		return 1 + (int64_t)(r % 100);
+	case FM_OCTETS:
+		return 40 + (int64_t)(r % 100000);
+	default:
+		return (int64_t)(r & 0xffffffff);
 	}
 }
 
@@ -69,7 +80,7 @@ int main(int argc, char **argv)
 	const char *dir = NULL;
 	int baseline = 0;
 	size_t n = 8u << 20;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_filter *f;
 	struct fm_filter_run *run;
 	uint32_t *idx;
@@ -82,7 +93,7 @@ int main(int argc, char **argv)
 			expr = argv[i + 1];
 			i += 2;
 		} else if (i < argc && strcmp(argv[i], "-b") == 0) {
-			baseline = 1;   /* force the baseline kernels */
+			baseline = 1; /* force the baseline kernels */
 			i++;
 		} else {
 			break;
@@ -109,13 +120,15 @@ int main(int argc, char **argv)
 	/* hot: one batch, in cache */
 	{
 		struct fm_batch b;
-		if (fm_batch_alloc(&b, fm_filter_fields(f), FM_BATCH_CAP) < 0 || !idx)
+		if (fm_batch_alloc(&b, fm_filter_fields(f), FM_BATCH_CAP) < 0 ||
+		    !idx)
 			return 1;
 		b.n = FM_BATCH_CAP;
 		for (int c = 0; c < FM_NFIELDS; c++)
 			if (fm_filter_fields(f) & FM_FIELD_BIT(c))
 				for (size_t k = 0; k < b.n; k++)
-					fm_batch_mut(&b, c)[k] = gen_value(c, &seed);
+					fm_batch_mut(&b, c)[k] =
+					    gen_value(c, &seed);
 		size_t reps = 2000;
 		kept = 0;
 		t0 = now();
@@ -123,15 +136,15 @@ int main(int argc, char **argv)
 			kept += (uint64_t)fm_filter_select(run, &b, idx);
 		t = now() - t0;
 		printf("hot  (one %d-record batch in cache): %.0f M records/s "
-		       "(%zu records, %.3f s, kept %.1f%%)\n", FM_BATCH_CAP,
-		       (double)reps * b.n / t / 1e6, reps * b.n, t,
-		       100.0 * (double)kept / ((double)reps * b.n));
+		       "(%zu records, %.3f s, kept %.1f%%)\n",
+		       FM_BATCH_CAP, (double)reps * b.n / t / 1e6, reps * b.n,
+		       t, 100.0 * (double)kept / ((double)reps * b.n));
 		fm_batch_release(&b);
 	}
 
 	if (!dir) {
 		/* cold: N records streamed from memory, batch by batch */
-		int64_t *cols[FM_NFIELDS] = { 0 };
+		int64_t *cols[FM_NFIELDS] = {0};
 		for (int c = 0; c < FM_NFIELDS; c++) {
 			if (!(fm_filter_fields(f) & FM_FIELD_BIT(c)))
 				continue;
@@ -153,15 +166,19 @@ int main(int argc, char **argv)
 			kept += (uint64_t)fm_filter_select(run, &b, idx);
 		}
 		t = now() - t0;
-		printf("cold (%zu records from RAM, %d columns of int64): %.0f M records/s "
-		       "(%.3f s, kept %.1f%%)\n", n, __builtin_popcount(fm_filter_fields(f)),
-		       (double)n / t / 1e6, t, 100.0 * (double)kept / (double)n);
+		printf("cold (%zu records from RAM, %d columns of int64): %.0f "
+		       "M records/s "
+		       "(%.3f s, kept %.1f%%)\n",
+		       n, __builtin_popcount(fm_filter_fields(f)),
+		       (double)n / t / 1e6, t,
+		       100.0 * (double)kept / (double)n);
 		for (int c = 0; c < FM_NFIELDS; c++)
 			free(cols[c]);
 	} else {
 		struct fm_reader *rd;
-		struct fm_reader_opts ro = { FM_FORMAT_BINARY, fm_filter_fields(f), NULL, 0 };
-		const char *paths[1] = { dir };
+		struct fm_reader_opts ro = {FM_FORMAT_BINARY,
+					    fm_filter_fields(f), NULL, 0};
+		const char *paths[1] = {dir};
 		struct fm_batch b;
 		double tf = 0;
 		uint64_t total = 0;
@@ -183,10 +200,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench-filter: %s\n", err.msg);
 			return 1;
 		}
-		printf("%s: %llu records, scan+filter %.3f s (%.0f M records/s), "
-		       "filter alone %.3f s (%.0f M records/s), kept %llu\n", dir,
-		       (unsigned long long)total, t, (double)total / t / 1e6, tf,
-		       (double)total / tf / 1e6, (unsigned long long)kept);
+		printf(
+		    "%s: %llu records, scan+filter %.3f s (%.0f M records/s), "
+		    "filter alone %.3f s (%.0f M records/s), kept %llu\n",
+		    dir, (unsigned long long)total, t, (double)total / t / 1e6,
+		    tf, (double)total / tf / 1e6, (unsigned long long)kept);
 		fm_reader_free(rd);
 	}
 	printf("peak RSS: %ld MiB\n", peak_rss_kb() / 1024);

@@ -32,13 +32,14 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, NULL, 0 };
+	struct fm_reader_opts o = {FM_FORMAT_NFCAPD, FM_ALL_FIELDS, NULL, 0};
 	int repeat = 1, a = 1;
 	double best = 1e30, best_cpu = 1e30;
 	uint64_t total = 0, check = 0;
 
 	while (a + 1 < argc && argv[a][0] == '-') {
-		if (strcmp(argv[a], "-i") == 0 && fm_format_parse(argv[a + 1], &o.format) == 0)
+		if (strcmp(argv[a], "-i") == 0 &&
+		    fm_format_parse(argv[a + 1], &o.format) == 0)
 			a += 2;
 		else if (strcmp(argv[a], "-r") == 0 && atoi(argv[a + 1]) > 0)
 			repeat = atoi(argv[a + 1]), a += 2;
@@ -46,7 +47,9 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (a >= argc) {
-		fprintf(stderr, "usage: bench-nfcapd [-i FORMAT] [-r REPEAT] INPUT...\n");
+		fprintf(
+		    stderr,
+		    "usage: bench-nfcapd [-i FORMAT] [-r REPEAT] INPUT...\n");
 		return 2;
 	}
 	for (int r = 0; r < repeat; r++) {
@@ -78,9 +81,12 @@ int main(int argc, char **argv)
 	}
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	printf("decode %-27s %8.3f s  %9.2f M records/s  peak RSS %8.1f MiB  (cpu %.3f s = %.2f M records/cpu-s; %llu records, check %llx)\n",
-	       fm_format_name(o.format), best, (double)total / best / 1e6,
-	       (double)ru.ru_maxrss / 1024.0, best_cpu, (double)total / best_cpu / 1e6,
-	       (unsigned long long)total, (unsigned long long)(check & 0xffff));
+	printf(
+	    "decode %-27s %8.3f s  %9.2f M records/s  peak RSS %8.1f MiB  (cpu "
+	    "%.3f s = %.2f M records/cpu-s; %llu records, check %llx)\n",
+	    fm_format_name(o.format), best, (double)total / best / 1e6,
+	    (double)ru.ru_maxrss / 1024.0, best_cpu,
+	    (double)total / best_cpu / 1e6, (unsigned long long)total,
+	    (unsigned long long)(check & 0xffff));
 	return 0;
 }

@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 	char hp[1024], mp[1024], dir[] = "/tmp/bench-plot.XXXXXX";
 	struct fm_histogram h;
 	struct fm_mixture_dir md;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_plot_opts o;
 	int runs = argc > 3 ? atoi(argv[3]) : 3;
 
@@ -48,8 +48,13 @@ int main(int argc, char **argv)
 		snprintf(hp, sizeof(hp), "%s", argv[1]);
 		snprintf(mp, sizeof(mp), "%s", argv[2]);
 	} else {
-		snprintf(hp, sizeof(hp), "%s/agh_2015061019_IPv4_anon/histograms/all/length.csv", data);
-		snprintf(mp, sizeof(mp), "%s/agh_2015061019_IPv4_anon/mixtures/all/length", data);
+		snprintf(
+		    hp, sizeof(hp),
+		    "%s/agh_2015061019_IPv4_anon/histograms/all/length.csv",
+		    data);
+		snprintf(mp, sizeof(mp),
+			 "%s/agh_2015061019_IPv4_anon/mixtures/all/length",
+			 data);
 	}
 	fm_histogram_init(&h);
 	fm_mixture_dir_init(&md);
@@ -64,18 +69,23 @@ int main(int argc, char **argv)
 	}
 	fm_plot_opts_init(&o);
 	for (int i = 0; i < runs; i++) {
-		double t0 = now(), c0 = cpu(RUSAGE_SELF), k0 = cpu(RUSAGE_CHILDREN);
+		double t0 = now(), c0 = cpu(RUSAGE_SELF),
+		       k0 = cpu(RUSAGE_CHILDREN);
 		unsigned nf = 0;
 		struct rusage ru;
 
-		if (fm_plot_histogram(&h, &md, FM_MIX_X_LENGTH, &o, dir, NULL, &nf, &err) < 0) {
+		if (fm_plot_histogram(&h, &md, FM_MIX_X_LENGTH, &o, dir, NULL,
+				      &nf, &err) < 0) {
 			fprintf(stderr, "bench-plot: %s\n", err.msg);
 			return 1;
 		}
 		getrusage(RUSAGE_SELF, &ru);
-		printf("plot 7 figures (%zu bins, png): %.3f s wall, cpu %.3f s self + %.3f s gnuplot, "
-		       "%u files, peak RSS %.1f MiB\n", h.n, now() - t0, cpu(RUSAGE_SELF) - c0,
-		       cpu(RUSAGE_CHILDREN) - k0, nf, (double)ru.ru_maxrss / 1024.0);
+		printf("plot 7 figures (%zu bins, png): %.3f s wall, cpu %.3f "
+		       "s self + %.3f s gnuplot, "
+		       "%u files, peak RSS %.1f MiB\n",
+		       h.n, now() - t0, cpu(RUSAGE_SELF) - c0,
+		       cpu(RUSAGE_CHILDREN) - k0, nf,
+		       (double)ru.ru_maxrss / 1024.0);
 	}
 	{
 		struct fm_chartdata cd;
@@ -90,10 +100,12 @@ int main(int argc, char **argv)
 			}
 			fm_chartdata_release(&cd);
 		}
-		printf("chart data (all views, 3 mixtures of %zu components): %.3f ms per build\n",
+		printf("chart data (all views, 3 mixtures of %zu components): "
+		       "%.3f ms per build\n",
 		       md.flows.n, (now() - t0) / n * 1e3);
 	}
-	snprintf(mp, sizeof(mp), "rm -rf '%s'", dir);   /* mkdtemp name: no quotes */
+	snprintf(mp, sizeof(mp), "rm -rf '%s'",
+		 dir); /* mkdtemp name: no quotes */
 	if (system(mp) != 0)
 		return 1;
 	return 0;

@@ -71,7 +71,8 @@ static void fill(struct fm_batch *b, size_t i, uint64_t *s, int64_t first,
 	c[FM_SA0][i] = c[FM_SA1][i] = c[FM_SA2][i] = 0;
 	c[FM_DA0][i] = c[FM_DA1][i] = c[FM_DA2][i] = 0;
 	c[FM_SA3][i] = (int64_t)(0x0a000000u + (uint32_t)(rnd(s) % hosts) * 7u);
-	c[FM_DA3][i] = (int64_t)(uint32_t)(0x9d000000u + (uint32_t)(rnd(s) % hosts) * 13u);
+	c[FM_DA3][i] =
+	    (int64_t)(uint32_t)(0x9d000000u + (uint32_t)(rnd(s) % hosts) * 13u);
 	c[FM_SP][i] = (int64_t)(1024 + rnd(s) % 64000);
 	c[FM_DP][i] = (int64_t)(rnd(s) % 3 ? 443 : rnd(s) % 65536);
 	c[FM_FIRST][i] = first;
@@ -86,9 +87,9 @@ static void fill(struct fm_batch *b, size_t i, uint64_t *s, int64_t first,
 
 static void gen(const char *dir, uint64_t n, int split)
 {
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY, .log = NULL};
 	struct fm_writer *w;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_batch b;
 	uint64_t s = 42 + n;
 	const int64_t t0 = 1433962800;
@@ -101,22 +102,29 @@ static void gen(const char *dir, uint64_t n, int split)
 	for (uint64_t i = 0; i < n;) {
 		int64_t t = t0 * 1000 + (int64_t)(i * 3600000 / n) +
 			    (int64_t)(rnd(&s) % 30000);
-		int pieces = split && rnd(&s) % 50 == 0 ? 2 + (int)(rnd(&s) % 5) : 1;
+		int pieces =
+		    split && rnd(&s) % 50 == 0 ? 2 + (int)(rnd(&s) % 5) : 1;
 		for (int p = 0; p < pieces && i < n; p++, i++) {
-			int64_t dur = p + 1 < pieces ? 299000 + (int64_t)(rnd(&s) % 1000)
-						     : (int64_t)(rnd(&s) % 60000);
+			int64_t dur = p + 1 < pieces
+					  ? 299000 + (int64_t)(rnd(&s) % 1000)
+					  : (int64_t)(rnd(&s) % 60000);
 			if (p == 0) {
-				fill(&b, b.n, &s, t / 1000, t % 1000, dur, 200000);
+				fill(&b, b.n, &s, t / 1000, t % 1000, dur,
+				     200000);
 			} else {
-				/* the same key, starting 0.5 s after the previous piece */
+				/* the same key, starting 0.5 s after the
+				 * previous piece */
 				for (int f = 0; f < FM_NFIELDS; f++)
 					fm_batch_mut(&b, f)[b.n] = prev[f];
-				int64_t st = b.col[FM_LAST][b.n] * 1000 + b.col[FM_LAST_MS][b.n] + 500;
+				int64_t st = b.col[FM_LAST][b.n] * 1000 +
+					     b.col[FM_LAST_MS][b.n] + 500;
 				int64_t *c = fm_batch_mut(&b, FM_FIRST);
 				c[b.n] = st / 1000;
 				fm_batch_mut(&b, FM_FIRST_MS)[b.n] = st % 1000;
-				fm_batch_mut(&b, FM_LAST)[b.n] = (st + dur) / 1000;
-				fm_batch_mut(&b, FM_LAST_MS)[b.n] = (st + dur) % 1000;
+				fm_batch_mut(&b, FM_LAST)[b.n] =
+				    (st + dur) / 1000;
+				fm_batch_mut(&b, FM_LAST_MS)[b.n] =
+				    (st + dur) % 1000;
 			}
 			for (int f = 0; f < FM_NFIELDS; f++)
 				prev[f] = b.col[f][b.n];
@@ -127,7 +135,8 @@ static void gen(const char *dir, uint64_t n, int split)
 			}
 		}
 	}
-	if ((b.n && fm_writer_write(w, &b, &err) < 0) || fm_writer_commit(w, &err) < 0)
+	if ((b.n && fm_writer_write(w, &b, &err) < 0) ||
+	    fm_writer_commit(w, &err) < 0)
 		die(&err);
 	fm_writer_free(w);
 	fm_batch_release(&b);
@@ -137,7 +146,7 @@ static struct fm_scan *scan(const char *dir)
 {
 	struct fm_scan_opts so;
 	struct fm_scan *s;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	memset(&so, 0, sizeof(so));
 	so.reader.format = FM_FORMAT_BINARY;
@@ -150,9 +159,9 @@ static struct fm_scan *scan(const char *dir)
 
 static struct fm_writer *writer(const char *dir)
 {
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY, .log = NULL};
 	struct fm_writer *w;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	if (fm_writer_open(&w, &wo, dir, &err) < 0)
 		die(&err);
@@ -189,25 +198,29 @@ static void measure(const char *name, uint64_t n, double target,
 		fprintf(stderr, "bench-records: %s failed\n", name);
 		exit(1);
 	}
-	double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
-		     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
-	printf("%-24s %8llu rec  wall %6.3f s (%10.0f rec/s)  cpu %6.3f s (user %.3f)  peak RSS %6.1f MiB  target %.2f s: %s\n",
+	double cpu =
+	    (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+	printf("%-24s %8llu rec  wall %6.3f s (%10.0f rec/s)  cpu %6.3f s "
+	       "(user %.3f)  peak RSS %6.1f MiB  target %.2f s: %s\n",
 	       name, (unsigned long long)n, t, (double)n / t, cpu,
 	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6,
-	       (double)ru.ru_maxrss / 1024.0, target, t < target ? "met" : "MISSED");
+	       (double)ru.ru_maxrss / 1024.0, target,
+	       t < target ? "met" : "MISSED");
 	fflush(stdout);
 }
 
 static void job_merge(const char *in, const char *out)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_merge_opts mo;
 	struct fm_merge_stats st;
 	struct fm_scan *s = scan(in);
 	struct fm_writer *w = writer(out);
 
 	fm_merge_opts_init(&mo);
-	if (fm_merge_run(s, w, &mo, &st, &err) < 0 || fm_writer_commit(w, &err) < 0)
+	if (fm_merge_run(s, w, &mo, &st, &err) < 0 ||
+	    fm_writer_commit(w, &err) < 0)
 		die(&err);
 	fm_writer_free(w);
 	fm_scan_free(s);
@@ -215,21 +228,24 @@ static void job_merge(const char *in, const char *out)
 
 static void job_anon(const char *in, const char *out)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_anon_stats st;
 	struct fm_scan *s = scan(in);
 	struct fm_writer *w = writer(out);
-	const unsigned char *key = (const unsigned char *)"boojahyoo3vaeToong0Eijee7Ahz3yee";
+	const unsigned char *key =
+	    (const unsigned char *)"boojahyoo3vaeToong0Eijee7Ahz3yee";
 
-	if (fm_anonymize_run(s, w, key, FM_ANON_V6_CRYPTOPAN, &st, &err) < 0 || fm_writer_commit(w, &err) < 0)
+	if (fm_anonymize_run(s, w, key, FM_ANON_V6_CRYPTOPAN, &st, &err) < 0 ||
+	    fm_writer_commit(w, &err) < 0)
 		die(&err);
 	fm_writer_free(w);
 	fm_scan_free(s);
 }
 
-static void job_sort(const char *in, const char *out, const int *keys, size_t nk)
+static void job_sort(const char *in, const char *out, const int *keys,
+		     size_t nk)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_sort_opts so;
 
 	fm_sort_opts_init(&so);
@@ -241,13 +257,13 @@ static void job_sort(const char *in, const char *out, const int *keys, size_t nk
 
 static void job_sort_first(const char *in, const char *out)
 {
-	static const int k[] = { FM_FIRST, FM_FIRST_MS };
+	static const int k[] = {FM_FIRST, FM_FIRST_MS};
 	job_sort(in, out, k, 2);
 }
 
 static void job_sort_octets(const char *in, const char *out)
 {
-	static const int k[] = { FM_OCTETS };
+	static const int k[] = {FM_OCTETS};
 	job_sort(in, out, k, 1);
 }
 
@@ -260,12 +276,21 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "d:n:s:k")) != -1) {
 		switch (opt) {
-		case 'd': snprintf(dir, sizeof(dir), "%s", optarg); break;
-		case 'n': n = strtoull(optarg, NULL, 10); break;
-		case 's': ns = strtoull(optarg, NULL, 10); break;
-		case 'k': keep = 1; break;
+		case 'd':
+			snprintf(dir, sizeof(dir), "%s", optarg);
+			break;
+		case 'n':
+			n = strtoull(optarg, NULL, 10);
+			break;
+		case 's':
+			ns = strtoull(optarg, NULL, 10);
+			break;
+		case 'k':
+			keep = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: bench-records [-d DIR] [-n RECORDS] [-s SORT_RECORDS] [-k]\n");
+			fprintf(stderr, "usage: bench-records [-d DIR] [-n "
+					"RECORDS] [-s SORT_RECORDS] [-k]\n");
 			return 2;
 		}
 	}
@@ -277,7 +302,8 @@ int main(int argc, char **argv)
 		}
 	}
 	snprintf(p1, sizeof(p1), "%s/records-%llu", dir, (unsigned long long)n);
-	snprintf(p2, sizeof(p2), "%s/records-%llu", dir, (unsigned long long)ns);
+	snprintf(p2, sizeof(p2), "%s/records-%llu", dir,
+		 (unsigned long long)ns);
 	if (access(p1, F_OK) != 0)
 		gen(p1, n, 1);
 	if (access(p2, F_OK) != 0)

@@ -38,7 +38,7 @@ static uint64_t next_u64(struct rng *r)
 	return res;
 }
 
-static double uniform(struct rng *r)  /* (0, 1) */
+static double uniform(struct rng *r) /* (0, 1) */
 {
 	return ((double)(next_u64(r) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 }
@@ -58,8 +58,8 @@ static void seed_rng(struct rng *r, uint64_t seed)
 	}
 }
 
-static const uint16_t tcp_ports[] = { 443, 80, 22, 25, 993, 8080, 3389, 445 };
-static const uint16_t udp_ports[] = { 53, 443, 123, 161, 5353, 1900, 500, 4500 };
+static const uint16_t tcp_ports[] = {443, 80, 22, 25, 993, 8080, 3389, 445};
+static const uint16_t udp_ports[] = {53, 443, 123, 161, 5353, 1900, 500, 4500};
 
 static int64_t flow_length(struct rng *r)
 {
@@ -77,14 +77,14 @@ static int64_t flow_length(struct rng *r)
 
 int main(int argc, char **argv)
 {
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY, .log = NULL};
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b;
 	struct rng r;
 	long long n;
 	double t = 0.0;
-	const int64_t start = 1433962800;   /* 2015-06-10 19:00:00 UTC */
+	const int64_t start = 1433962800; /* 2015-06-10 19:00:00 UTC */
 
 	if (argc < 3 || (n = atoll(argv[1])) <= 0) {
 		fprintf(stderr, "usage: gen-dataset N OUTDIR [SEED]\n");
@@ -96,21 +96,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen-dataset: %s\n", err.msg);
 		return 1;
 	}
-	const double rate = (double)n / 3600.0;   /* flows per second */
+	const double rate = (double)n / 3600.0; /* flows per second */
 	for (long long done = 0; done < n;) {
-		size_t k = (size_t)(n - done < FM_BATCH_CAP ? n - done : FM_BATCH_CAP);
+		size_t k =
+		    (size_t)(n - done < FM_BATCH_CAP ? n - done : FM_BATCH_CAP);
 		for (size_t i = 0; i < k; i++) {
-			int64_t v[FM_NFIELDS] = { 0 };
+			int64_t v[FM_NFIELDS] = {0};
 			double u = uniform(&r);
-			int prot = u < 0.52 ? 6 : u < 0.98 ? 17 : (u < 0.995 ? 1 : 47);
+			int prot = u < 0.52   ? 6
+				   : u < 0.98 ? 17
+					      : (u < 0.995 ? 1 : 47);
 			int client_is_src = uniform(&r) < 0.5;
-			int64_t client = 0x0a000000 + (int64_t)(next_u64(&r) % 65536);
+			int64_t client =
+			    0x0a000000 + (int64_t)(next_u64(&r) % 65536);
 			int64_t server = (int64_t)(next_u64(&r) & 0xffffffff);
 			int sport = 0, dport = 0;
 
 			if (prot == 6 || prot == 17) {
-				const uint16_t *ports = prot == 6 ? tcp_ports : udp_ports;
-				int wk = ports[(int)(pow(uniform(&r), 2.5) * 8)];
+				const uint16_t *ports =
+				    prot == 6 ? tcp_ports : udp_ports;
+				int wk =
+				    ports[(int)(pow(uniform(&r), 2.5) * 8)];
 				int eph = 32768 + (int)(next_u64(&r) % 28232);
 				sport = client_is_src ? eph : wk;
 				dport = client_is_src ? wk : eph;
@@ -118,26 +124,37 @@ int main(int argc, char **argv)
 				dport = (int)(next_u64(&r) % 4) * 256;
 			}
 			t += -log(uniform(&r)) / rate;
-			int64_t first_ms_total = start * 1000 + (int64_t)(t * 1000.0);
+			int64_t first_ms_total =
+			    start * 1000 + (int64_t)(t * 1000.0);
 			int64_t packets = flow_length(&r);
-			/* packet size: small for short/UDP-DNS flows, near MTU for bulk */
+			/* packet size: small for short/UDP-DNS flows, near MTU
+			 * for bulk */
 			double ps;
 			if (prot == 6)
-				ps = packets > 20 && uniform(&r) < 0.6 ? 1200 + 300 * uniform(&r)
-								       : 52 + 120 * uniform(&r) * uniform(&r);
+				ps = packets > 20 && uniform(&r) < 0.6
+					 ? 1200 + 300 * uniform(&r)
+					 : 52 + 120 * uniform(&r) * uniform(&r);
 			else if (prot == 17)
-				ps = 60 + 500 * uniform(&r) * uniform(&r) + (uniform(&r) < 0.1 ? 800 : 0);
+				ps = 60 + 500 * uniform(&r) * uniform(&r) +
+				     (uniform(&r) < 0.1 ? 800 : 0);
 			else
 				ps = 64 + 64 * uniform(&r);
-			int64_t octets = (int64_t)((double)packets * ps + uniform(&r));
+			int64_t octets =
+			    (int64_t)((double)packets * ps + uniform(&r));
 			if (octets < packets * 28)
 				octets = packets * 28;
-			/* duration: mean gap ~ lognormal, capped by the active timeout */
+			/* duration: mean gap ~ lognormal, capped by the active
+			 * timeout */
 			int64_t dur_ms = 0;
 			if (packets > 1) {
-				double gap = exp(2.5 + 1.8 * normal(&r));   /* ms */
+				double gap =
+				    exp(2.5 + 1.8 * normal(&r)); /* ms */
 				double d = gap * (double)(packets - 1);
-				dur_ms = (int64_t)(d < 300000.0 ? d : 300000.0 - 1000.0 * uniform(&r));
+				dur_ms =
+				    (int64_t)(d < 300000.0
+						  ? d
+						  : 300000.0 -
+							1000.0 * uniform(&r));
 			}
 			int64_t last_ms_total = first_ms_total + dur_ms;
 

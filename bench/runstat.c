@@ -20,7 +20,8 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: runstat LABEL RECORDS COMMAND [ARGS...]\n");
+		fprintf(stderr,
+			"usage: runstat LABEL RECORDS COMMAND [ARGS...]\n");
 		return 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -35,13 +36,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+	double s = (double)(t1.tv_sec - t0.tv_sec) +
+		   (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
 	double recs = atof(argv[2]);
 	printf("%-34s %8.3f s  %9.2f M records/s  peak RSS %8.1f MiB  "
-	       "cpu user %.3f s sys %.3f s%s\n", argv[1], s,
-	       recs / s / 1e6, (double)ru.ru_maxrss / 1024.0,
+	       "cpu user %.3f s sys %.3f s%s\n",
+	       argv[1], s, recs / s / 1e6, (double)ru.ru_maxrss / 1024.0,
 	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6,
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6,
-	       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" : "  (FAILED)");
+	       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ""
+							     : "  (FAILED)");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

@@ -13,7 +13,7 @@
 #include "cmd/signals.h"
 #include "tui/tui.h"
 
-#include "fm-version.h"   /* FLOWMODELS_VERSION, generated */
+#include "fm-version.h" /* FLOWMODELS_VERSION, generated */
 
 static void log_to_stderr(void *ctx, enum fm_log_level level, const char *msg)
 {
@@ -51,18 +51,23 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: flowmodels COMMAND [OPTIONS] [ARGS]\n"
 		"       flowmodels --replay [--allow-outside] FILE\n"
-		"       flowmodels [--demo] [--theme NAME] [--color=WHEN] [--charset SET]\n"
+		"       flowmodels [--demo] [--theme NAME] [--color=WHEN] "
+		"[--charset SET]\n"
 		"                  (no command, on a terminal: the workbench)\n"
 		"       flowmodels --help | --version\n\n"
-		"Statistical models of IP network flows: convert, cut, merge and sort\n"
-		"flow records, bin them into histograms, fit mixture models, generate\n"
+		"Statistical models of IP network flows: convert, cut, merge "
+		"and sort\n"
+		"flow records, bin them into histograms, fit mixture models, "
+		"generate\n"
 		"synthetic flows, and publish TeX summaries and plots.\n\n"
 		"commands:\n");
 	cmd_print_list(out);
-	fprintf(out, "\n'flowmodels COMMAND --help' describes a command;\n"
-		"'flowmodels help %s' the filter language.\n", cmd_topic_list());
 	fprintf(out,
-		"'flowmodels --replay FILE' runs a session file without a terminal.\n");
+		"\n'flowmodels COMMAND --help' describes a command;\n"
+		"'flowmodels help %s' the filter language.\n",
+		cmd_topic_list());
+	fprintf(out, "'flowmodels --replay FILE' runs a session file without a "
+		     "terminal.\n");
 }
 
 struct batch_progress {
@@ -92,9 +97,9 @@ static int progress_to_stderr(void *p, uint64_t done, uint64_t total)
 static int replay_main(const char *file, unsigned flags)
 {
 	struct session *s = sess_new();
-	struct fm_error err = { 0 };
-	struct batch_progress bp = { cmd_now(), 0 };
-	struct fm_progress prog = { NULL, NULL };
+	struct fm_error err = {0};
+	struct batch_progress bp = {cmd_now(), 0};
+	struct fm_progress prog = {NULL, NULL};
 	int r;
 
 	if (!s) {
@@ -123,7 +128,7 @@ int main(int argc, char **argv)
 {
 	struct cmd_ctx ctx;
 	struct tty_progress tp;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	const struct cmd_entry *e;
 	struct cmd_args args;
 	int status;
@@ -160,7 +165,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--replay")) {
 		int allow = argc == 4 && !strcmp(argv[2], "--allow-outside");
 		if (argc != 3 + allow) {
-			fprintf(stderr, "flowmodels: usage: flowmodels --replay "
+			fprintf(stderr,
+				"flowmodels: usage: flowmodels --replay "
 				"[--allow-outside] FILE\n");
 			return 2;
 		}
@@ -181,7 +187,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(e->name, "anonymize"))
-		fm_anon_no_dump();   /* argv may hold --key */
+		fm_anon_no_dump(); /* argv may hold --key */
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.out = stdout;
 	ctx.err = stderr;
@@ -199,8 +205,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (e->flags & CMD_F_SESSION) {
-		fprintf(stderr, "flowmodels %s: works inside a session: the workbench, "
-			"or a session file run with 'flowmodels --replay FILE'\n", e->name);
+		fprintf(
+		    stderr,
+		    "flowmodels %s: works inside a session: the workbench, "
+		    "or a session file run with 'flowmodels --replay FILE'\n",
+		    e->name);
 		cmd_args_release(&args);
 		return 2;
 	}
@@ -217,7 +226,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "\r\033[K");
 	cmd_args_release(&args);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "flowmodels %s: error writing standard output\n", e->name);
+		fprintf(stderr,
+			"flowmodels %s: error writing standard output\n",
+			e->name);
 		return 1;
 	}
 	return status;

@@ -24,7 +24,8 @@
 struct fm_cryptopan;
 
 int fm_cryptopan_new(struct fm_cryptopan **out,
-		     const unsigned char key[FM_ANON_KEY_LEN], struct fm_error *err);
+		     const unsigned char key[FM_ANON_KEY_LEN],
+		     struct fm_error *err);
 /*
  * Anonymise n IPv4 addresses (host byte order numbers) from in to out
  * (in == out allowed).  Returns 0, or FM_EEXTERNAL when OpenSSL fails.
@@ -85,11 +86,11 @@ void fm_anon_key_wipe(void *p, size_t n);
 void fm_anon_no_dump(void);
 
 struct fm_anon_stats {
-	uint64_t read;        /* records read */
-	uint64_t written;     /* records written */
-	uint64_t written6;    /* of which IPv6 (af 10) */
-	uint64_t dropped;     /* records of other address families */
-	uint64_t computed;    /* addresses anonymised (cache misses) */
+	uint64_t read;	   /* records read */
+	uint64_t written;  /* records written */
+	uint64_t written6; /* of which IPv6 (af 10) */
+	uint64_t dropped;  /* records of other address families */
+	uint64_t computed; /* addresses anonymised (cache misses) */
 };
 
 /*

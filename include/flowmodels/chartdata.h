@@ -150,30 +150,31 @@ int fm_chart_series_read(const char *path, double **out, size_t *n,
 /* ---- everything for the charts of one histogram (+ mixtures) ---- */
 
 struct fm_chart_col {
-	double total;                /* column total */
-	double *cdf, *pdf;           /* data lines on the grid (n) */
-	double *pts;                 /* PDF data points (nbins) */
-	double *avg_pts;             /* Y/flows per bin (nbins; NULL for flows) */
-	double *avg_line;            /* on the grid (NULL for flows) */
-	const struct fm_mixture *mix;/* NULL: no model for this column */
-	double *mix_cdf, *mix_pdf;   /* model on the grid */
-	size_t ncomp;                /* components (0 without a model) */
-	double *comp_cdf, *comp_pdf; /* ncomp rows of n: w_k * cdf_k, pdf_k */
-	double *stack_cdf, *stack_pdf;/* ncomp rows of n: cumulative sums */
-	double *mix_avg;             /* model average (packets, octets) */
+	double total;	   /* column total */
+	double *cdf, *pdf; /* data lines on the grid (n) */
+	double *pts;	   /* PDF data points (nbins) */
+	double *avg_pts;   /* Y/flows per bin (nbins; NULL for flows) */
+	double *avg_line;  /* on the grid (NULL for flows) */
+	const struct fm_mixture *mix;  /* NULL: no model for this column */
+	double *mix_cdf, *mix_pdf;     /* model on the grid */
+	size_t ncomp;		       /* components (0 without a model) */
+	double *comp_cdf, *comp_pdf;   /* ncomp rows of n: w_k * cdf_k, pdf_k */
+	double *stack_cdf, *stack_pdf; /* ncomp rows of n: cumulative sums */
+	double *mix_avg;	       /* model average (packets, octets) */
 };
 
 struct fm_chartdata {
-	enum fm_mix_x xk;            /* FM_MIX_X_LENGTH or FM_MIX_X_SIZE */
-	int normalized;              /* pts are normalised */
-	size_t n;                    /* grid points */
-	double *x;                   /* the grid (integers as doubles) */
+	enum fm_mix_x xk; /* FM_MIX_X_LENGTH or FM_MIX_X_SIZE */
+	int normalized;	  /* pts are normalised */
+	size_t n;	  /* grid points */
+	double *x;	  /* the grid (integers as doubles) */
 	size_t nbins;
-	double *bx;                  /* bin_lo of every bin */
-	struct fm_chart_col col[3];  /* FM_HCOL_FLOWS, _PACKETS, _OCTETS */
-	double *ps_pts, *ps_line;    /* packet size: nbins, n */
-	double *ps_mix;              /* model packet size (n) or NULL */
-	double ps_min, ps_avg, ps_max; /* guides: min/max of ps_pts, total avg */
+	double *bx;		    /* bin_lo of every bin */
+	struct fm_chart_col col[3]; /* FM_HCOL_FLOWS, _PACKETS, _OCTETS */
+	double *ps_pts, *ps_line;   /* packet size: nbins, n */
+	double *ps_mix;		    /* model packet size (n) or NULL */
+	double ps_min, ps_avg,
+	    ps_max; /* guides: min/max of ps_pts, total avg */
 };
 
 /*

@@ -43,7 +43,7 @@ int fm_bin_union_make(struct fm_bin_union *u, const struct fm_histogram *a,
 		      const char *name_b, struct fm_error *err);
 
 struct fm_compare {
-	double n_a, n_b;            /* column totals */
+	double n_a, n_b; /* column totals */
 	double ks;
 	double wasserstein_log10;
 	double js_divergence;

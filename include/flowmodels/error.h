@@ -17,14 +17,14 @@
 
 enum fm_errcode {
 	FM_OK = 0,
-	FM_EINVAL = -1,   /* bad argument or option value */
-	FM_EIO = -2,      /* operating-system I/O failure */
-	FM_EFORMAT = -3,  /* malformed input data */
-	FM_ENOMEM = -4,   /* out of memory */
-	FM_ECANCEL = -5,  /* cancelled through a progress callback */
-	FM_ERANGE = -6,   /* value out of range / overflow */
-	FM_ENOTFOUND = -7,/* missing file, object or external program */
-	FM_EEXTERNAL = -8 /* an external program failed */
+	FM_EINVAL = -1,	   /* bad argument or option value */
+	FM_EIO = -2,	   /* operating-system I/O failure */
+	FM_EFORMAT = -3,   /* malformed input data */
+	FM_ENOMEM = -4,	   /* out of memory */
+	FM_ECANCEL = -5,   /* cancelled through a progress callback */
+	FM_ERANGE = -6,	   /* value out of range / overflow */
+	FM_ENOTFOUND = -7, /* missing file, object or external program */
+	FM_EEXTERNAL = -8  /* an external program failed */
 };
 
 #define FM_ERRMSG_MAX 512
@@ -42,7 +42,7 @@ struct fm_error {
  * Text that may hold a NUL is quoted with fm_quote_input first, so the
  * NUL shows as \x00 instead of ending the message.
  */
-#define FM_QUOTE_MAX 40                      /* input bytes quoted at most */
+#define FM_QUOTE_MAX 40			     /* input bytes quoted at most */
 #define FM_QUOTE_SIZE (4 * FM_QUOTE_MAX + 4) /* room fm_quote_input needs */
 /* Write at most FM_QUOTE_MAX bytes of text[0..len) into out
  * (FM_QUOTE_SIZE bytes), control bytes and NUL as \xNN; returns out. */
@@ -50,10 +50,10 @@ char *fm_quote_input(char *out, const char *text, size_t len);
 
 /* Fill err (if not NULL) with code and a printf-style message; returns code. */
 int fm_error_set(struct fm_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prefix an existing message with "prefix: " (e.g. a file name). */
 void fm_error_prefix(struct fm_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Clear err to FM_OK / empty message. */
 void fm_error_clear(struct fm_error *err);
 /* A short static description of an error code. */

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "flowmodels/error.h"
-#include "flowmodels/fileops.h"   /* fm_mkdir_parents */
+#include "flowmodels/fileops.h" /* fm_mkdir_parents */
 
 /* Write len bytes of data to path ("-" = fd 1).  Returns 0 or FM_EIO. */
 int fm_file_write_atomic(const char *path, const void *data, size_t len,
@@ -30,7 +30,7 @@ int fm_file_read_all(const char *path, size_t max, char **data, size_t *len,
 		     struct fm_error *err);
 
 /* Limits of fm_file_read_all for the files read whole. */
-#define FM_READ_MAX_JSON ((size_t)16 << 20)   /* mixture JSON, Y.mode */
-#define FM_READ_MAX_TEXT ((size_t)1 << 30)    /* csv_hist, series files */
+#define FM_READ_MAX_JSON ((size_t)16 << 20) /* mixture JSON, Y.mode */
+#define FM_READ_MAX_TEXT ((size_t)1 << 30)  /* csv_hist, series files */
 
 #endif

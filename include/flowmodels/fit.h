@@ -14,8 +14,9 @@
  * No global state: a fit works on its own buffers, so several fits can
  * run at once in different threads.  A fit can itself use several threads
  * (opts->threads): rows are processed in fixed blocks whose partial sums
- * are added in block order, so the result does not depend on the count.  A progress callback after every
- * iteration can watch the mixture evolve and cancel the fit.
+ * are added in block order, so the result does not depend on the count.  A
+ * progress callback after every iteration can watch the mixture evolve and
+ * cancel the fit.
  */
 #ifndef FLOWMODELS_FIT_H
 #define FLOWMODELS_FIT_H
@@ -29,9 +30,9 @@
 #include "flowmodels/progress.h"
 
 struct fm_fit_opts {
-	unsigned max_iter;          /* EM iterations (the reference's -i) */
-	double max_pareto_w;        /* > 0: cap genpareto weights (--mpw) */
-	const struct fm_log *log;   /* warnings; may be NULL */
+	unsigned max_iter;	  /* EM iterations (the reference's -i) */
+	double max_pareto_w;	  /* > 0: cap genpareto weights (--mpw) */
+	const struct fm_log *log; /* warnings; may be NULL */
 	/* Threads for the E-step (0 or 1: the calling thread only).  The
 	 * result is the same, bit for bit, for every thread count. */
 	unsigned threads;
@@ -51,8 +52,8 @@ struct fm_fit_opts {
  * on geometrically spaced points.  m is released first.  Returns 0 or
  * FM_EINVAL (no components, a uniform of scale <= 0).
  */
-int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax,
-		   unsigned U, unsigned P, unsigned L, struct fm_error *err);
+int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax, unsigned U,
+		   unsigned P, unsigned L, struct fm_error *err);
 
 /*
  * Run the EM iterations on points x[0..n) (ascending bin_lo values) with
@@ -63,8 +64,8 @@ int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax,
  * initial mixture.  Warnings (opts->log): components that start identical,
  * an M-step that produced non-finite parameters (the old ones are kept).
  */
-int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
-	      size_t n, const struct fm_fit_opts *opts, struct fm_error *err);
+int fm_fit_em(struct fm_mixture *m, const double *x, const double *w, size_t n,
+	      const struct fm_fit_opts *opts, struct fm_error *err);
 
 /*
  * Quality figures of m for bins [lo_i, hi_i) with weights w_i (SPEC 7):

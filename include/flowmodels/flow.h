@@ -22,12 +22,27 @@
 #include <stdint.h>
 
 enum fm_field {
-	FM_AF, FM_PROT, FM_INIF, FM_OUTIF,
-	FM_SA0, FM_SA1, FM_SA2, FM_SA3,
-	FM_DA0, FM_DA1, FM_DA2, FM_DA3,
-	FM_SP, FM_DP,
-	FM_FIRST, FM_FIRST_MS, FM_LAST, FM_LAST_MS,
-	FM_PACKETS, FM_OCTETS, FM_AGGS,
+	FM_AF,
+	FM_PROT,
+	FM_INIF,
+	FM_OUTIF,
+	FM_SA0,
+	FM_SA1,
+	FM_SA2,
+	FM_SA3,
+	FM_DA0,
+	FM_DA1,
+	FM_DA2,
+	FM_DA3,
+	FM_SP,
+	FM_DP,
+	FM_FIRST,
+	FM_FIRST_MS,
+	FM_LAST,
+	FM_LAST_MS,
+	FM_PACKETS,
+	FM_OCTETS,
+	FM_AGGS,
 	FM_NFIELDS
 };
 
@@ -61,11 +76,11 @@ int fm_code_is_real(char c);
 int fm_code_holds(char c, int64_t v);
 
 struct fm_batch {
-	size_t n;                          /* valid records */
-	uint32_t fields;                   /* FM_FIELD_BIT mask of columns */
-	const int64_t *col[FM_NFIELDS];    /* column data, NULL if absent */
-	int64_t *store;                    /* owned storage, or NULL */
-	size_t cap;                        /* capacity of owned storage */
+	size_t n;			/* valid records */
+	uint32_t fields;		/* FM_FIELD_BIT mask of columns */
+	const int64_t *col[FM_NFIELDS]; /* column data, NULL if absent */
+	int64_t *store;			/* owned storage, or NULL */
+	size_t cap;			/* capacity of owned storage */
 };
 
 /*
@@ -102,7 +117,8 @@ static inline int64_t fm_duration_ms(int64_t packets, int64_t first,
 
 static inline double fm_rate_bps(int64_t octets, int64_t duration_ms)
 {
-	return duration_ms == 0 ? 0.0 : 8000.0 * (double)octets / (double)duration_ms;
+	return duration_ms == 0 ? 0.0
+				: 8000.0 * (double)octets / (double)duration_ms;
 }
 
 #endif

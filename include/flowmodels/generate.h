@@ -39,13 +39,13 @@
 #include "flowmodels/mixture.h"
 
 struct fm_gen_opts {
-	enum fm_mix_x x;         /* FM_MIX_X_LENGTH or FM_MIX_X_SIZE */
-	uint64_t count;          /* flows to generate; 0 = every flow of the
-				  * histogram (histogram sources only) */
+	enum fm_mix_x x; /* FM_MIX_X_LENGTH or FM_MIX_X_SIZE */
+	uint64_t count;	 /* flows to generate; 0 = every flow of the
+			  * histogram (histogram sources only) */
 	uint64_t seed;
-	int full_records;        /* realistic 5-tuples, times, durations */
-	double rate;             /* full records: mean arrivals per second */
-	int64_t start;           /* full records: first arrival, epoch seconds */
+	int full_records; /* realistic 5-tuples, times, durations */
+	double rate;	  /* full records: mean arrivals per second */
+	int64_t start;	  /* full records: first arrival, epoch seconds */
 };
 
 struct fm_generator;

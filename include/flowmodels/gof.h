@@ -34,16 +34,16 @@ extern const double fm_gof_tail_q[FM_GOF_NTAIL];
 extern const char *const fm_gof_tail_key[FM_GOF_NTAIL];
 
 struct fm_gof {
-	double n;            /* sum of the column */
-	int k;               /* free parameters of the mixture */
+	double n; /* sum of the column */
+	int k;	  /* free parameters of the mixture */
 	double loglik, aic, bic;
-	double ks;           /* max |data CDF - model CDF| over the edges */
-	double ad;           /* binned Anderson-Darling A^2 */
-	double chi2;         /* Pearson's statistic over merged cells */
-	long chi2_df;        /* groups - 1 - k, at least 0 */
-	double chi2_p;       /* upper tail probability; NaN when df = 0 */
-	size_t chi2_groups;  /* cells after merging to expected >= 5 */
-	double tail[FM_GOF_NTAIL];   /* S_model(x_q) / S_data(x_q) - 1 */
+	double ks;	    /* max |data CDF - model CDF| over the edges */
+	double ad;	    /* binned Anderson-Darling A^2 */
+	double chi2;	    /* Pearson's statistic over merged cells */
+	long chi2_df;	    /* groups - 1 - k, at least 0 */
+	double chi2_p;	    /* upper tail probability; NaN when df = 0 */
+	size_t chi2_groups; /* cells after merging to expected >= 5 */
+	double tail[FM_GOF_NTAIL];    /* S_model(x_q) / S_data(x_q) - 1 */
 	int64_t tail_x[FM_GOF_NTAIL]; /* x_q: bin_lo of the q-quantile's bin */
 };
 
@@ -51,8 +51,8 @@ struct fm_gof {
  * P(X < v) (*below) and P(X >= v) (*above) for X drawn as generate
  * draws from m with x kind xk (FM_MIX_X_LENGTH or FM_MIX_X_SIZE).
  */
-void fm_gof_model_split(const struct fm_mixture *m, enum fm_mix_x xk,
-			int64_t v, double *below, double *above);
+void fm_gof_model_split(const struct fm_mixture *m, enum fm_mix_x xk, int64_t v,
+			double *below, double *above);
 
 /*
  * All statistics of m against bins [lo_i, hi_i) (ascending, not

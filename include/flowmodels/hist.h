@@ -42,18 +42,14 @@
 #include "flowmodels/progress.h"
 
 enum fm_hist_x {
-	FM_HIST_X_LENGTH,     /* packets */
-	FM_HIST_X_SIZE,       /* octets */
-	FM_HIST_X_DURATION,   /* duration, ms */
-	FM_HIST_X_RATE        /* floor(rate), bit/s */
+	FM_HIST_X_LENGTH,   /* packets */
+	FM_HIST_X_SIZE,	    /* octets */
+	FM_HIST_X_DURATION, /* duration, ms */
+	FM_HIST_X_RATE	    /* floor(rate), bit/s */
 };
 
 /* Additional summed columns (-c), written in the order requested. */
-enum fm_hist_col {
-	FM_HIST_COL_DURATION,
-	FM_HIST_COL_RATE,
-	FM_HIST_COL_AGGS
-};
+enum fm_hist_col { FM_HIST_COL_DURATION, FM_HIST_COL_RATE, FM_HIST_COL_AGGS };
 
 /*
  * The instruction-set variants of the loops that bin records: the same
@@ -62,10 +58,10 @@ enum fm_hist_col {
  */
 enum fm_hist_isa {
 	FM_HIST_ISA_AUTO,
-	FM_HIST_ISA_BASE,     /* the baseline of the build (x86-64: SSE2) */
-	FM_HIST_ISA_BMI2,     /* x86-64 with BMI2 and SSE4.1 */
-	FM_HIST_ISA_AVX512,   /* x86-64 with AVX-512 F/DQ/CD/VL and BMI2:
-			       * the vector passes (hist-avx512.c) */
+	FM_HIST_ISA_BASE,   /* the baseline of the build (x86-64: SSE2) */
+	FM_HIST_ISA_BMI2,   /* x86-64 with BMI2 and SSE4.1 */
+	FM_HIST_ISA_AVX512, /* x86-64 with AVX-512 F/DQ/CD/VL and BMI2:
+			     * the vector passes (hist-avx512.c) */
 	FM_HIST_ISA_COUNT
 };
 /* Whether this build and CPU run variant isa (AUTO and BASE: always). */
@@ -75,27 +71,28 @@ const char *fm_hist_isa_name(enum fm_hist_isa isa);
 
 #define FM_HIST_MAX_COLS 16
 
-struct fm_filter;   /* filter.h */
+struct fm_filter; /* filter.h */
 
 struct fm_hist_opts {
 	enum fm_hist_x x;
-	int bin_exp;                      /* >= 0; 0 = unit bins */
-	size_t ncols;                     /* additional columns */
+	int bin_exp;  /* >= 0; 0 = unit bins */
+	size_t ncols; /* additional columns */
 	enum fm_hist_col cols[FM_HIST_MAX_COLS];
-	int threads;                      /* fm_hist_add_binary; <= 0 = all CPUs */
-	uint64_t min_per_thread;          /* records a thread needs at least
-					   * (0 = 65536; tests use 1) */
-	uint64_t rate_chunk;              /* records per chunk of the threaded
-					   * rate_sum mode (0 = 32 Ki) */
-	const struct fm_filter *filter;   /* fm_hist_add_binary: keep only the
-					   * records it selects (each thread
-					   * evaluates it with a run of its own);
-					   * NULL = all */
-	const struct fm_log *log;         /* may be NULL */
-	const struct fm_progress *progress;  /* fm_hist_add_binary; may be NULL */
-	enum fm_hist_isa isa;             /* the loops' variant (0 = AUTO);
-					   * fm_hist_new refuses one the CPU
-					   * does not run */
+	int threads;		 /* fm_hist_add_binary; <= 0 = all CPUs */
+	uint64_t min_per_thread; /* records a thread needs at least
+				  * (0 = 65536; tests use 1) */
+	uint64_t rate_chunk;	 /* records per chunk of the threaded
+				  * rate_sum mode (0 = 32 Ki) */
+	const struct fm_filter *filter; /* fm_hist_add_binary: keep only the
+					 * records it selects (each thread
+					 * evaluates it with a run of its own);
+					 * NULL = all */
+	const struct fm_log *log;	/* may be NULL */
+	const struct fm_progress
+	    *progress;	      /* fm_hist_add_binary; may be NULL */
+	enum fm_hist_isa isa; /* the loops' variant (0 = AUTO);
+			       * fm_hist_new refuses one the CPU
+			       * does not run */
 };
 
 /* Names: "length", "size", "duration", "rate"; "duration", "rate", "aggs". */
@@ -119,8 +116,7 @@ void fm_hist_bin_of_index(uint64_t idx, int bin_exp, uint64_t *lo,
 			  uint64_t *width);
 void fm_hist_bin_edges(uint64_t x, int bin_exp, uint64_t *lo, uint64_t *width);
 /* A signed x (any sign), the reference's formula: *lo and *hi. */
-void fm_hist_bin_edges_signed(int64_t x, int bin_exp, int64_t *lo,
-			      int64_t *hi);
+void fm_hist_bin_edges_signed(int64_t x, int bin_exp, int64_t *lo, int64_t *hi);
 
 /*
  * rate = 8000 * octets / duration_ms as the reference computes it (an
@@ -155,9 +151,9 @@ int fm_hist_add_scan(struct fm_hist *h, struct fm_scan *s,
  * FM_EINVAL otherwise).  *records receives the number of records binned
  * (may be NULL).
  */
-int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
-		       size_t ndirs, const struct fm_cut *cut,
-		       uint64_t *records, struct fm_error *err);
+int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs, size_t ndirs,
+		       const struct fm_cut *cut, uint64_t *records,
+		       struct fm_error *err);
 
 /* Records binned so far and non-empty bins. */
 uint64_t fm_hist_records(const struct fm_hist *h);

@@ -60,23 +60,23 @@ enum fm_hcol {
 
 #define FM_HCOL_BIT(c) (1u << (c))
 /* flows, packets, octets: what every csv_hist file from hist has. */
-#define FM_HCOL_BASIC \
-	(FM_HCOL_BIT(FM_HCOL_FLOWS) | FM_HCOL_BIT(FM_HCOL_PACKETS) | \
+#define FM_HCOL_BASIC                                                          \
+	(FM_HCOL_BIT(FM_HCOL_FLOWS) | FM_HCOL_BIT(FM_HCOL_PACKETS) |           \
 	 FM_HCOL_BIT(FM_HCOL_OCTETS))
 
 struct fm_histogram {
-	size_t n;                 /* number of bins */
-	size_t alloc;             /* allocated bins in every array */
-	int64_t *bin_lo;          /* inclusive lower edges, ascending */
-	int64_t *bin_hi;          /* exclusive upper edges, bin_hi > bin_lo */
-	uint64_t *flows;          /* per-column sums; NULL = column absent */
+	size_t n;	 /* number of bins */
+	size_t alloc;	 /* allocated bins in every array */
+	int64_t *bin_lo; /* inclusive lower edges, ascending */
+	int64_t *bin_hi; /* exclusive upper edges, bin_hi > bin_lo */
+	uint64_t *flows; /* per-column sums; NULL = column absent */
 	uint64_t *packets;
 	uint64_t *octets;
 	int64_t *duration;
 	double *rate;
 	uint64_t *aggs;
-	unsigned cols;            /* FM_HCOL_BIT mask of present columns */
-	size_t ncols;             /* number of present sum columns */
+	unsigned cols; /* FM_HCOL_BIT mask of present columns */
+	size_t ncols;  /* number of present sum columns */
 	enum fm_hcol order[FM_HCOL_COUNT]; /* their order in the file */
 };
 
@@ -109,8 +109,7 @@ int fm_histogram_reserve(struct fm_histogram *h, size_t n,
  * Set the number of bins to n; bins added are zero-filled (edges and sums),
  * for the caller to fill in.  Returns 0 or FM_ENOMEM.
  */
-int fm_histogram_resize(struct fm_histogram *h, size_t n,
-			struct fm_error *err);
+int fm_histogram_resize(struct fm_histogram *h, size_t n, struct fm_error *err);
 /*
  * Append a bin [lo, hi) with zero sums; its index is h->n - 1 afterwards.
  * The caller keeps bins ascending (fm_histogram_check verifies).
@@ -126,8 +125,7 @@ int fm_histogram_add_bin(struct fm_histogram *h, int64_t lo, int64_t hi,
 int fm_histogram_check(const struct fm_histogram *h, struct fm_error *err);
 
 /* Whether column c is present. */
-static inline int fm_histogram_has(const struct fm_histogram *h,
-				   enum fm_hcol c)
+static inline int fm_histogram_has(const struct fm_histogram *h, enum fm_hcol c)
 {
 	return (h->cols & FM_HCOL_BIT(c)) != 0;
 }
@@ -136,8 +134,7 @@ static inline int fm_histogram_has(const struct fm_histogram *h,
  * The array of the unsigned sum column c (flows, packets, octets, aggs),
  * or NULL when c is another column or absent.
  */
-const uint64_t *fm_histogram_ucol(const struct fm_histogram *h,
-				  enum fm_hcol c);
+const uint64_t *fm_histogram_ucol(const struct fm_histogram *h, enum fm_hcol c);
 /* The value of column c in bin i as a double (0 when the column is absent). */
 double fm_histogram_get(const struct fm_histogram *h, enum fm_hcol c, size_t i);
 /*

@@ -27,9 +27,9 @@ enum fm_format {
 	FM_FORMAT_CSV_FLOW,
 	FM_FORMAT_PIPE,
 	FM_FORMAT_BINARY,
-	FM_FORMAT_NFCAPD,         /* native reader of nfdump capture files */
-	FM_FORMAT_NFCAPD_NFDUMP,  /* through `nfdump -r FILE -q -o pipe` */
-	FM_FORMAT_TEXT,           /* output only: readable lines (io-text-write.c) */
+	FM_FORMAT_NFCAPD,	 /* native reader of nfdump capture files */
+	FM_FORMAT_NFCAPD_NFDUMP, /* through `nfdump -r FILE -q -o pipe` */
+	FM_FORMAT_TEXT, /* output only: readable lines (io-text-write.c) */
 	FM_FORMAT_COUNT
 };
 
@@ -51,7 +51,8 @@ const char *fm_format_write_list(void);
  * component; "-" is standard input.  For the nfcapd formats, files of a
  * directory that are still being written (nfcapd.current.*) or lack an
  * nfcapd header are left out (fm_reader_open says so through its log).
- * On success *out is a NULL-terminated malloc'ed array of malloc'ed strings (free with fm_paths_free).
+ * On success *out is a NULL-terminated malloc'ed array of malloc'ed strings
+ * (free with fm_paths_free).
  */
 int fm_inputs_expand(enum fm_format fmt, const char *const *paths,
 		     size_t npaths, char ***out, size_t *nout,
@@ -64,9 +65,9 @@ int fm_path_cmp(const char *a, const char *b);
 
 struct fm_reader_opts {
 	enum fm_format format;
-	uint32_t fields;              /* columns wanted (FM_FIELD_BIT mask) */
-	const struct fm_log *log;     /* warnings, may be NULL */
-	int biflow_split;             /* nfcapd: reverse directions as records */
+	uint32_t fields;	  /* columns wanted (FM_FIELD_BIT mask) */
+	const struct fm_log *log; /* warnings, may be NULL */
+	int biflow_split;	  /* nfcapd: reverse directions as records */
 };
 
 struct fm_reader;
@@ -86,7 +87,8 @@ long fm_reader_next(struct fm_reader *r, struct fm_batch *b, size_t max,
  * returns how many were skipped (fewer only at the end), or an error.
  */
 int64_t fm_reader_skip(struct fm_reader *r, int64_t n, struct fm_error *err);
-/* Bytes consumed and total bytes of all inputs (for progress; total may be 0). */
+/* Bytes consumed and total bytes of all inputs (for progress; total may be 0).
+ */
 void fm_reader_position(const struct fm_reader *r, uint64_t *done,
 			uint64_t *total);
 void fm_reader_free(struct fm_reader *r);
@@ -102,13 +104,17 @@ void fm_reader_skip_damaged(struct fm_reader *r);
 
 /* nfcapd block compression (the codes of the file header). */
 enum fm_nfcapd_comp {
-	FM_NFCAPD_NONE, FM_NFCAPD_LZO, FM_NFCAPD_BZ2, FM_NFCAPD_LZ4, FM_NFCAPD_ZSTD
+	FM_NFCAPD_NONE,
+	FM_NFCAPD_LZO,
+	FM_NFCAPD_BZ2,
+	FM_NFCAPD_LZ4,
+	FM_NFCAPD_ZSTD
 };
 /* "none", "lzo", "lz4", "zstd" (what the writer offers); 0 or FM_EINVAL. */
 int fm_nfcapd_comp_parse(const char *name, enum fm_nfcapd_comp *out);
 
 struct fm_writer_opts {
-	enum fm_format format;        /* one of fm_format_writable */
+	enum fm_format format; /* one of fm_format_writable */
 	const struct fm_log *log;
 	/* 0: a second thread formats and writes when the machine has more
 	 * than one CPU; 1: everything in the caller's thread */
@@ -149,8 +155,8 @@ void fm_writer_free(struct fm_writer *w);
 
 /* The four counters of SPEC 3.  Use fm_cut_init for the defaults. */
 struct fm_cut {
-	int64_t skip_in;    /* <= 0: none */
-	int64_t count_in;   /* FM_UNLIMITED when absent; <= 0: none */
+	int64_t skip_in;  /* <= 0: none */
+	int64_t count_in; /* FM_UNLIMITED when absent; <= 0: none */
 	int64_t skip_out;
 	int64_t count_out;
 };
@@ -176,11 +182,11 @@ struct fm_selector {
 };
 
 struct fm_scan_opts {
-	struct fm_reader_opts reader;  /* fields = what the caller needs */
+	struct fm_reader_opts reader; /* fields = what the caller needs */
 	struct fm_cut cut;
-	const struct fm_selector *selector;  /* NULL: keep all */
+	const struct fm_selector *selector; /* NULL: keep all */
 	const struct fm_progress *progress;
-	int skip_damaged;  /* fm_reader_skip_damaged on the reader */
+	int skip_damaged; /* fm_reader_skip_damaged on the reader */
 };
 
 struct fm_scan;

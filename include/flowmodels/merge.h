@@ -20,8 +20,8 @@
 #include "flowmodels/io.h"
 
 struct fm_merge_opts {
-	double inactive;   /* inactive timeout, seconds (finite, >= 0) */
-	double active;     /* active timeout, seconds (finite, >= inactive) */
+	double inactive; /* inactive timeout, seconds (finite, >= 0) */
+	double active;	 /* active timeout, seconds (finite, >= inactive) */
 };
 
 static inline void fm_merge_opts_init(struct fm_merge_opts *o)
@@ -31,12 +31,12 @@ static inline void fm_merge_opts_init(struct fm_merge_opts *o)
 }
 
 struct fm_merge_stats {
-	uint64_t read;       /* records fed */
-	uint64_t merged;     /* merge operations (records absorbed) */
-	uint64_t wrong;      /* overlapping pairs; both records dropped */
-	uint64_t reversed;   /* pairs found in reversed order (swapped) */
-	uint64_t written;    /* records emitted */
-	uint64_t cached;     /* records left in the cache at the end of input */
+	uint64_t read;	   /* records fed */
+	uint64_t merged;   /* merge operations (records absorbed) */
+	uint64_t wrong;	   /* overlapping pairs; both records dropped */
+	uint64_t reversed; /* pairs found in reversed order (swapped) */
+	uint64_t written;  /* records emitted */
+	uint64_t cached;   /* records left in the cache at the end of input */
 };
 
 /*

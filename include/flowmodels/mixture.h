@@ -50,9 +50,9 @@ enum fm_dist {
 
 /* The x value of a mixture: it decides the discrete pdf and rvs rounding. */
 enum fm_mix_x {
-	FM_MIX_X_OTHER = 0,     /* continuous: density, no rounding */
-	FM_MIX_X_LENGTH,        /* packets; minimum x 1 */
-	FM_MIX_X_SIZE           /* octets; minimum x 64 */
+	FM_MIX_X_OTHER = 0, /* continuous: density, no rounding */
+	FM_MIX_X_LENGTH,    /* packets; minimum x 1 */
+	FM_MIX_X_SIZE	    /* octets; minimum x 64 */
 };
 
 /* "uniform", ... ; NULL for a bad value. */
@@ -73,33 +73,33 @@ int fm_dist_check(enum fm_dist d, const double *p, struct fm_error *err);
 /* Single-distribution functions, scipy conventions (p as above). */
 double fm_dist_pdf(enum fm_dist d, const double *p, double x);
 double fm_dist_cdf(enum fm_dist d, const double *p, double x);
-double fm_dist_sf(enum fm_dist d, const double *p, double x);  /* 1 - cdf */
+double fm_dist_sf(enum fm_dist d, const double *p, double x); /* 1 - cdf */
 double fm_dist_rvs(enum fm_dist d, const double *p, gsl_rng *rng);
 
 struct fm_component {
 	double weight;
 	enum fm_dist dist;
 	double p[3];
-	unsigned char p_int[3];  /* parameter j is written as an integer */
+	unsigned char p_int[3]; /* parameter j is written as an integer */
 };
 
 /* Quality figures of a fitted mixture (SPEC 7, beyond the reference). */
 struct fm_mix_stats {
-	int valid;               /* 0 = none computed / none in the file */
-	double loglik;           /* binned log-likelihood L */
-	double aic;              /* 2k - 2L */
-	double bic;              /* k ln N - 2L */
-	double n;                /* N = sum of the histogram column */
-	int k;                   /* free parameters */
-	unsigned iterations;     /* EM iterations run */
+	int valid;	     /* 0 = none computed / none in the file */
+	double loglik;	     /* binned log-likelihood L */
+	double aic;	     /* 2k - 2L */
+	double bic;	     /* k ln N - 2L */
+	double n;	     /* N = sum of the histogram column */
+	int k;		     /* free parameters */
+	unsigned iterations; /* EM iterations run */
 };
 
 struct fm_mixture {
-	size_t n;                /* number of components */
+	size_t n; /* number of components */
 	size_t alloc;
 	struct fm_component *comp;
-	int has_sum;             /* "sum" present */
-	double sum;              /* total of the fitted column */
+	int has_sum; /* "sum" present */
+	double sum;  /* total of the fitted column */
 	struct fm_mix_stats stats;
 };
 
@@ -155,7 +155,7 @@ double fm_mixture_packet_size(const struct fm_mixture *packets,
  */
 struct fm_mix_sampler {
 	const struct fm_mixture *m;
-	double *cum;             /* cumulative normalised weights, n entries */
+	double *cum; /* cumulative normalised weights, n entries */
 	enum fm_mix_x xk;
 };
 int fm_mix_sampler_init(struct fm_mix_sampler *s, const struct fm_mixture *m,

@@ -12,15 +12,15 @@
 
 struct fm_overview {
 	uint64_t records, v6;
-	int64_t first, last;       /* earliest first, latest last (seconds) */
-	uint64_t prot[256];        /* records by protocol; others in prot_other */
+	int64_t first, last; /* earliest first, latest last (seconds) */
+	uint64_t prot[256];  /* records by protocol; others in prot_other */
 	uint64_t prot_other;
 };
 
 /* The columns fm_overview_add reads. */
-#define FM_OVERVIEW_FIELDS \
-	(FM_FIELD_BIT(FM_AF) | FM_FIELD_BIT(FM_PROT) | FM_FIELD_BIT(FM_FIRST) | \
-	 FM_FIELD_BIT(FM_LAST))
+#define FM_OVERVIEW_FIELDS                                                     \
+	(FM_FIELD_BIT(FM_AF) | FM_FIELD_BIT(FM_PROT) |                         \
+	 FM_FIELD_BIT(FM_FIRST) | FM_FIELD_BIT(FM_LAST))
 
 void fm_overview_init(struct fm_overview *ov);
 void fm_overview_add(struct fm_overview *ov, const struct fm_batch *b);

@@ -32,18 +32,18 @@
 #include "flowmodels/mixture.h"
 
 enum fm_plot_format {
-	FM_PLOT_PNG = 0,   /* pngcairo */
-	FM_PLOT_PDF,       /* pdfcairo */
-	FM_PLOT_SVG,       /* svg */
-	FM_PLOT_TEX        /* cairolatex: NAME.tex + NAME.pdf */
+	FM_PLOT_PNG = 0, /* pngcairo */
+	FM_PLOT_PDF,	 /* pdfcairo */
+	FM_PLOT_SVG,	 /* svg */
+	FM_PLOT_TEX	 /* cairolatex: NAME.tex + NAME.pdf */
 };
 
 /* Plot modes (-P for PDF figures, -C for the CDF figure). */
 enum {
-	FM_PLOT_COMP = 1,         /* each mixture component as a dashed line */
-	FM_PLOT_COMP_STACK = 2,   /* components stacked as filled areas */
-	FM_PLOT_COMP_LABELS = 4,  /* components named in the key */
-	FM_PLOT_POINTS = 8        /* data points (drawn by default) */
+	FM_PLOT_COMP = 1,	 /* each mixture component as a dashed line */
+	FM_PLOT_COMP_STACK = 2,	 /* components stacked as filled areas */
+	FM_PLOT_COMP_LABELS = 4, /* components named in the key */
+	FM_PLOT_POINTS = 8	 /* data points (drawn by default) */
 };
 
 #define FM_PLOT_WIDTH 1344
@@ -51,13 +51,13 @@ enum {
 
 struct fm_plot_opts {
 	enum fm_plot_format format;
-	int width, height;        /* pixels (pdf/tex: /200 inches); 0 = default */
-	int single;               /* also the 2x2 figure `single` */
-	int normalize;            /* normalised PDF points (the default) */
-	unsigned pdf_modes;       /* FM_PLOT_* for the PDF figures */
-	unsigned cdf_modes;       /* FM_PLOT_COMP* for the CDF figure */
-	const char *title;        /* a title on every figure; NULL = none */
-	const char *gnuplot;      /* program; NULL = "gnuplot" on PATH */
+	int width, height;   /* pixels (pdf/tex: /200 inches); 0 = default */
+	int single;	     /* also the 2x2 figure `single` */
+	int normalize;	     /* normalised PDF points (the default) */
+	unsigned pdf_modes;  /* FM_PLOT_* for the PDF figures */
+	unsigned cdf_modes;  /* FM_PLOT_COMP* for the CDF figure */
+	const char *title;   /* a title on every figure; NULL = none */
+	const char *gnuplot; /* program; NULL = "gnuplot" on PATH */
 };
 
 /* Defaults: png, 1344x816, normalised, no extra modes. */
@@ -97,9 +97,10 @@ int fm_plot_histogram(const struct fm_histogram *h,
  * model's CDF against the data's at every bin_hi) for each y with a
  * mixture mix[0..3) (flows, packets, octets; NULL = none) and a column.
  */
-int fm_plot_gof(const struct fm_histogram *h, const struct fm_mixture *const *mix,
-		enum fm_mix_x xk, const struct fm_plot_opts *o,
-		const char *outdir, const struct fm_log *log, unsigned *nfiles,
+int fm_plot_gof(const struct fm_histogram *h,
+		const struct fm_mixture *const *mix, enum fm_mix_x xk,
+		const struct fm_plot_opts *o, const char *outdir,
+		const struct fm_log *log, unsigned *nfiles,
 		struct fm_error *err);
 /*
  * compare-cdf (both histograms' CDFs, A solid, B dashed) and

@@ -19,8 +19,8 @@ struct fm_progress {
 };
 
 /* Call the callback if there is one; returns its result (0 = go on). */
-static inline int fm_progress_report(const struct fm_progress *p,
-				     uint64_t done, uint64_t total)
+static inline int fm_progress_report(const struct fm_progress *p, uint64_t done,
+				     uint64_t total)
 {
 	return (p && p->fn) ? p->fn(p->ctx, done, total) : 0;
 }

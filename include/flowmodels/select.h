@@ -37,31 +37,27 @@ int fm_select_grid_parse(const char *s, struct fm_select_grid *g,
 /* Number of structures of the grid. */
 size_t fm_select_grid_size(const struct fm_select_grid *g);
 
-enum fm_select_criterion {
-	FM_SEL_BIC = 0,
-	FM_SEL_AIC,
-	FM_SEL_KS
-};
+enum fm_select_criterion { FM_SEL_BIC = 0, FM_SEL_AIC, FM_SEL_KS };
 /* "bic", "aic", "ks" -> the criterion, or -1. */
 int fm_select_criterion_from_name(const char *name);
 
 struct fm_select_row {
 	unsigned U, L, P;
-	int skipped;               /* not fitted; reason holds why */
+	int skipped; /* not fitted; reason holds why */
 	char reason[FM_ERRMSG_MAX];
-	int k;                     /* free parameters */
+	int k; /* free parameters */
 	double loglik, aic, bic, ks;
 	unsigned iterations;
-	double seconds;            /* wall time of the fit */
-	struct fm_mixture mix;     /* the fitted mixture (with sum, stats) */
+	double seconds;	       /* wall time of the fit */
+	struct fm_mixture mix; /* the fitted mixture (with sum, stats) */
 };
 
 struct fm_select_opts {
 	unsigned max_iter;
-	double max_pareto_w;       /* > 0: cap on Pareto weights */
-	unsigned threads;          /* structures fitted at once (0: 1) */
+	double max_pareto_w; /* > 0: cap on Pareto weights */
+	unsigned threads;    /* structures fitted at once (0: 1) */
 	enum fm_select_criterion criterion;
-	enum fm_mix_x xk;          /* for ks */
+	enum fm_mix_x xk;		    /* for ks */
 	const struct fm_progress *progress; /* iterations done of all */
 	/* Called in the calling thread: first for each structure that
 	 * cannot be fitted (skipped set, grid order), then as each fit
@@ -71,10 +67,10 @@ struct fm_select_opts {
 };
 
 struct fm_select_result {
-	size_t n;                  /* rows, grid order (U, then L, then P) */
+	size_t n; /* rows, grid order (U, then L, then P) */
 	struct fm_select_row *rows;
-	size_t nrank;              /* fitted rows */
-	size_t *rank;              /* their indices, best first */
+	size_t nrank; /* fitted rows */
+	size_t *rank; /* their indices, best first */
 };
 
 void fm_select_result_init(struct fm_select_result *res);

@@ -31,9 +31,9 @@
 #define FM_SERIES_SPAN_MAX (31 * FM_SERIES_DAY)
 
 /* The fields fm_series_add reads. */
-#define FM_SERIES_FIELDS \
-	(FM_FIELD_BIT(FM_FIRST) | FM_FIELD_BIT(FM_FIRST_MS) | \
-	 FM_FIELD_BIT(FM_LAST) | FM_FIELD_BIT(FM_LAST_MS) | \
+#define FM_SERIES_FIELDS                                                       \
+	(FM_FIELD_BIT(FM_FIRST) | FM_FIELD_BIT(FM_FIRST_MS) |                  \
+	 FM_FIELD_BIT(FM_LAST) | FM_FIELD_BIT(FM_LAST_MS) |                    \
 	 FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS))
 
 struct fm_series;

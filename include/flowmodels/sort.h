@@ -23,17 +23,17 @@
 #include "flowmodels/progress.h"
 
 struct fm_sort_opts {
-	const int *keys;          /* field indices (enum fm_field), primary first */
-	size_t nkeys;             /* may be 0 only when an index is reused */
+	const int *keys; /* field indices (enum fm_field), primary first */
+	size_t nkeys;	 /* may be 0 only when an index is reused */
 	int reverse;
-	const char *index_file;   /* INDEX base name (or NULL) */
-	int64_t skip_in;          /* SPEC 3: <= 0 none */
-	int64_t count_in;         /* FM_UNLIMITED when absent; <= 0 none */
-	int threads;              /* threads sorting and permuting the
-	                             columns; 0 = one per CPU (one for small
-	                             inputs), at most 4 */
-	int wide_index;           /* tests: 8-byte in-memory index entries
-	                             even when 4 would do (over 2^32 records) */
+	const char *index_file; /* INDEX base name (or NULL) */
+	int64_t skip_in;	/* SPEC 3: <= 0 none */
+	int64_t count_in;	/* FM_UNLIMITED when absent; <= 0 none */
+	int threads;		/* threads sorting and permuting the
+				   columns; 0 = one per CPU (one for small
+				   inputs), at most 4 */
+	int wide_index;		/* tests: 8-byte in-memory index entries
+				   even when 4 would do (over 2^32 records) */
 	const struct fm_log *log;
 	const struct fm_progress *progress;
 };
@@ -53,10 +53,10 @@ static inline void fm_sort_opts_init(struct fm_sort_opts *o)
 }
 
 struct fm_sort_result {
-	uint64_t records;         /* records written per array */
-	size_t arrays;            /* field arrays written */
-	int index_reused;         /* an existing index file was used */
-	char index_path[4096];    /* the index file written or read ("" = none) */
+	uint64_t records;      /* records written per array */
+	size_t arrays;	       /* field arrays written */
+	int index_reused;      /* an existing index file was used */
+	char index_path[4096]; /* the index file written or read ("" = none) */
 };
 
 /*

@@ -27,14 +27,14 @@ enum fm_xkind fm_xkind_from_name(const char *name);
 
 /* The dataset rows of the first table; NULL = the default. */
 struct fm_summary_opts {
-	enum fm_xkind x;             /* FM_X_AUTO = detect */
-	const char *name;            /* default XXX */
-	const char *exporter;        /* default XXX */
-	const char *l2;              /* L2 technology, default XXX */
-	const char *sampling;        /* default none */
-	const char *active_timeout;  /* seconds, default XXX */
-	const char *inactive_timeout;/* seconds, default XXX */
-	int raw_tex;                 /* 0: escape TeX specials in the above */
+	enum fm_xkind x;	      /* FM_X_AUTO = detect */
+	const char *name;	      /* default XXX */
+	const char *exporter;	      /* default XXX */
+	const char *l2;		      /* L2 technology, default XXX */
+	const char *sampling;	      /* default none */
+	const char *active_timeout;   /* seconds, default XXX */
+	const char *inactive_timeout; /* seconds, default XXX */
+	int raw_tex;		      /* 0: escape TeX specials in the above */
 };
 
 /*

@@ -27,7 +27,7 @@ enum fm_top_by { FM_TOP_FLOWS, FM_TOP_PACKETS, FM_TOP_OCTETS };
 
 struct fm_top_keys {
 	int n;
-	int key[FM_TOP_MAX_KEYS];  /* field number or FM_TOPK_* */
+	int key[FM_TOP_MAX_KEYS]; /* field number or FM_TOPK_* */
 };
 
 /*
@@ -45,7 +45,7 @@ int fm_top_by_parse(const char *name);
 
 struct fm_top;
 struct fm_top_row {
-	const int64_t *key;        /* the group's key words */
+	const int64_t *key; /* the group's key words */
 	uint64_t flows, packets, octets;
 };
 
@@ -53,7 +53,8 @@ int fm_top_new(struct fm_top **out, const struct fm_top_keys *k,
 	       struct fm_error *err);
 void fm_top_free(struct fm_top *t);
 /* Add the records of b (holding fm_top_fields).  0, FM_ENOMEM, FM_ERANGE. */
-int fm_top_add(struct fm_top *t, const struct fm_batch *b, struct fm_error *err);
+int fm_top_add(struct fm_top *t, const struct fm_batch *b,
+	       struct fm_error *err);
 /* Totals over all records added (flows = records). */
 void fm_top_totals(const struct fm_top *t, uint64_t *flows, uint64_t *packets,
 		   uint64_t *octets);

@@ -23,22 +23,24 @@ enum {
 };
 
 static const struct cmd_opt compare_opts[] = {
-	{ OPT_C_X, 'x', "x-value", CMD_OPT_STR, "X",
-	  "x of both histograms: length or size (default: detect from the "
-	  "first bin_lo, 1 or 64; both must agree)", "length|size" },
-	{ OPT_C_Y, 'y', "y-value", CMD_OPT_LIST, "Y",
-	  "y to compare, repeatable: flows, packets, octets (default: each "
-	  "of them both histograms have)", "flows|packets|octets" },
-	{ OPT_C_FORMAT, 0, "format", CMD_OPT_STR, "F",
-	  "output: text, json or tex (default: text)", "text|json|tex" },
-	{ OPT_C_BIN, 'b', "bin-exp", CMD_OPT_INT, "B",
-	  "bins of a record directory (a dataset), binned on the fly as hist "
-	  "-b B does (default: 12)", NULL },
-	CMD_OPT_OUTPUT("write the per-bin ratios of B's shares to A's to this CSV "
-		       "file (bin_lo,bin_hi and one column per y)"),
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+    {OPT_C_X, 'x', "x-value", CMD_OPT_STR, "X",
+     "x of both histograms: length or size (default: detect from the "
+     "first bin_lo, 1 or 64; both must agree)",
+     "length|size"},
+    {OPT_C_Y, 'y', "y-value", CMD_OPT_LIST, "Y",
+     "y to compare, repeatable: flows, packets, octets (default: each "
+     "of them both histograms have)",
+     "flows|packets|octets"},
+    {OPT_C_FORMAT, 0, "format", CMD_OPT_STR, "F",
+     "output: text, json or tex (default: text)", "text|json|tex"},
+    {OPT_C_BIN, 'b', "bin-exp", CMD_OPT_INT, "B",
+     "bins of a record directory (a dataset), binned on the fly as hist "
+     "-b B does (default: 12)",
+     NULL},
+    CMD_OPT_OUTPUT("write the per-bin ratios of B's shares to A's to this CSV "
+		   "file (bin_lo,bin_hi and one column per y)"),
+    CMD_OPTS_COMMON,
+    CMD_OPT_END};
 
 /* A ratio for the CSV: shortest round-trip form, inf / nan spelled so. */
 static void csv_num(struct fm_buf *b, double v)
@@ -63,7 +65,8 @@ static int write_ratios(const char *path, const struct fm_bin_union *u,
 		fm_buf_printf(&b, ",%s", fm_hcol_name(q_ycols[yi[k]]));
 	fm_buf_addch(&b, '\n');
 	for (size_t i = 0; i < u->n; i++) {
-		fm_buf_printf(&b, "%lld,%lld", (long long)u->lo[i], (long long)u->hi[i]);
+		fm_buf_printf(&b, "%lld,%lld", (long long)u->lo[i],
+			      (long long)u->hi[i]);
 		for (int k = 0; k < ny; k++) {
 			fm_buf_addch(&b, ',');
 			csv_num(&b, ratio[k][i]);
@@ -81,7 +84,8 @@ static void add_result(struct fm_buf *b, enum q_format fmt, const int *yi,
 	if (fmt == Q_JSON) {
 		fm_buf_addch(b, '{');
 		for (int k = 0; k < ny; k++) {
-			fm_buf_printf(b, "%s\n  \"%s\": {\"ks\": ", k ? "," : "",
+			fm_buf_printf(b,
+				      "%s\n  \"%s\": {\"ks\": ", k ? "," : "",
 				      fm_hcol_name(q_ycols[yi[k]]));
 			q_json_num(b, c[k].ks);
 			fm_buf_addstr(b, ", \"wasserstein_log10\": ");
@@ -92,12 +96,15 @@ static void add_result(struct fm_buf *b, enum q_format fmt, const int *yi,
 		}
 		fm_buf_addstr(b, "\n}\n");
 	} else if (fmt == Q_TEX) {
-		fm_buf_addstr(b, "% flowmodels compare\n\\begin{tabular}{lrrr}\n\\hline\n"
-			      " & KS & $W_1(\\log_{10} x)$ & JS divergence \\\\\n\\hline\n");
+		fm_buf_addstr(
+		    b, "% flowmodels compare\n\\begin{tabular}{lrrr}\n\\hline\n"
+		       " & KS & $W_1(\\log_{10} x)$ & JS divergence "
+		       "\\\\\n\\hline\n");
 		for (int k = 0; k < ny; k++)
 			fm_buf_printf(b, "%s & $%.6g$ & $%.6g$ & $%.6g$ \\\\\n",
 				      fm_hcol_name(q_ycols[yi[k]]), c[k].ks,
-				      c[k].wasserstein_log10, c[k].js_divergence);
+				      c[k].wasserstein_log10,
+				      c[k].js_divergence);
 		fm_buf_addstr(b, "\\hline\n\\end{tabular}\n");
 	} else {
 		fm_buf_printf(b, "%-8s %16s %18s %16s\n", "y", "ks",
@@ -105,7 +112,8 @@ static void add_result(struct fm_buf *b, enum q_format fmt, const int *yi,
 		for (int k = 0; k < ny; k++)
 			fm_buf_printf(b, "%-8s %16.9g %18.9g %16.9g\n",
 				      fm_hcol_name(q_ycols[yi[k]]), c[k].ks,
-				      c[k].wasserstein_log10, c[k].js_divergence);
+				      c[k].wasserstein_log10,
+				      c[k].js_divergence);
 	}
 }
 
@@ -135,19 +143,23 @@ static int load_input(struct cmd_ctx *ctx, const struct cmd_args *a, int i,
 	o.x = FM_HIST_X_LENGTH;
 	o.bin_exp = a->v[OPT_C_BIN].set ? (int)a->v[OPT_C_BIN].i : 12;
 	o.log = &ctx->log;
-	if (a->v[OPT_C_BIN].set && (a->v[OPT_C_BIN].i < 0 || a->v[OPT_C_BIN].i > 64))
+	if (a->v[OPT_C_BIN].set &&
+	    (a->v[OPT_C_BIN].i < 0 || a->v[OPT_C_BIN].i > 64))
 		return fm_error_set(err, FM_EINVAL, "-b: expected 0..64");
 	if (a->v[OPT_C_X].set) {
 		if (fm_xkind_from_name(a->v[OPT_C_X].s) == FM_X_AUTO)
-			return fm_error_set(err, FM_EINVAL,
-					    "-x: expected length or size, not '%s'",
-					    a->v[OPT_C_X].s);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "-x: expected length or size, not '%s'",
+			    a->v[OPT_C_X].s);
 		o.x = fm_xkind_from_name(a->v[OPT_C_X].s) == FM_X_SIZE
-			      ? FM_HIST_X_SIZE : FM_HIST_X_LENGTH;
+			  ? FM_HIST_X_SIZE
+			  : FM_HIST_X_LENGTH;
 	} else if (!is_dir(a->pos[1 - i])) {
 		struct fm_histogram other;
 		fm_histogram_init(&other);
-		if (fm_histogram_read(&other, a->pos[1 - i], 0, NULL, NULL) == 0 &&
+		if (fm_histogram_read(&other, a->pos[1 - i], 0, NULL, NULL) ==
+			0 &&
 		    other.n && other.bin_lo[0] == 64)
 			o.x = FM_HIST_X_SIZE;
 		fm_histogram_release(&other);
@@ -166,11 +178,11 @@ static int load_input(struct cmd_ctx *ctx, const struct cmd_args *a, int i,
 
 /* Both histograms' x must agree (when it can be told). */
 static int check_x(const struct cmd_ctx *ctx, const struct cmd_args *a,
-		   const struct fm_histogram *ha,
-		   const struct fm_histogram *hb, struct fm_error *err)
+		   const struct fm_histogram *ha, const struct fm_histogram *hb,
+		   struct fm_error *err)
 {
 	enum fm_mix_x xa, xb;
-	struct fm_error ea = { 0 }, eb = { 0 };
+	struct fm_error ea = {0}, eb = {0};
 	int ra = q_get_xkind(ctx, a, OPT_C_X, 0, ha, &xa, &ea);
 	int rb = q_get_xkind(ctx, a, OPT_C_X, 1, hb, &xb, &eb);
 
@@ -179,28 +191,30 @@ static int check_x(const struct cmd_ctx *ctx, const struct cmd_args *a,
 		return err->code;
 	}
 	if (ra == 0 && rb == 0 && xa != xb)
-		return fm_error_set(err, FM_EINVAL,
-				    "%s is %s data but %s is %s data (first bin_lo "
-				    "%lld and %lld)", cmd_input_label(ctx, a, 0), q_xname(xa),
-				    cmd_input_label(ctx, a, 1),
-				    q_xname(xb), (long long)ha->bin_lo[0],
-				    (long long)hb->bin_lo[0]);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "%s is %s data but %s is %s data (first bin_lo "
+		    "%lld and %lld)",
+		    cmd_input_label(ctx, a, 0), q_xname(xa),
+		    cmd_input_label(ctx, a, 1), q_xname(xb),
+		    (long long)ha->bin_lo[0], (long long)hb->bin_lo[0]);
 	return 0;
 }
 
 static int compare_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_histogram ha, hb;
 	struct fm_bin_union u;
 	struct fm_compare c[3];
 	struct fm_buf out = FM_BUF_INIT;
-	double *ratio[3] = { NULL, NULL, NULL };
+	double *ratio[3] = {NULL, NULL, NULL};
 	enum q_format fmt = Q_TEXT;
 	unsigned mask = 0;
 	int yi[3], ny = 0, r;
 	double t0 = cmd_now();
-	const char *na = cmd_input_label(ctx, a, 0), *nb = cmd_input_label(ctx, a, 1);
+	const char *na = cmd_input_label(ctx, a, 0),
+		   *nb = cmd_input_label(ctx, a, 1);
 
 	fm_histogram_init(&ha);
 	fm_histogram_init(&hb);
@@ -221,18 +235,21 @@ static int compare_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			yi[ny++] = i;
 	}
 	if (r == 0 && ny == 0)
-		r = fm_error_set(&err, FM_EINVAL,
-				 "%s and %s have no flows_sum, packets_sum or octets_sum "
-				 "column in common", na, nb);
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "%s and %s have no flows_sum, packets_sum or octets_sum "
+		    "column in common",
+		    na, nb);
 	if (r == 0)
 		r = fm_bin_union_make(&u, &ha, na, &hb, nb, &err);
 	for (int k = 0; r == 0 && k < ny; k++) {
-		if (a->v[OPT_OUTPUT].set && !(ratio[k] = malloc((u.n ? u.n : 1) *
-								sizeof(double))))
+		if (a->v[OPT_OUTPUT].set &&
+		    !(ratio[k] = malloc((u.n ? u.n : 1) * sizeof(double))))
 			r = fm_error_set(&err, FM_ENOMEM, "out of memory");
 		if (r == 0)
 			r = fm_compare_column(&ha, na, &hb, nb, &u,
-					      q_ycols[yi[k]], &c[k], ratio[k], &err);
+					      q_ycols[yi[k]], &c[k], ratio[k],
+					      &err);
 	}
 	if (r == 0 && a->v[OPT_OUTPUT].set)
 		r = write_ratios(a->v[OPT_OUTPUT].s, &u, yi, ny, ratio, &err);
@@ -253,23 +270,23 @@ static int compare_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_compare_entry = {
-	.name = "compare",
-	.alias = NULL,
-	.summary = "how alike two histograms are (ks, Wasserstein, Jensen-Shannon)",
-	.usage = "[-x length|size] [-y Y]... [--format text|json|tex] [-b B] "
-		 "[-O RATIO.csv] A B",
-	.description =
-		"For each y, over the union of the two histograms' bins (both must\n"
-		"use the same bins): ks (largest difference of the cumulative\n"
-		"shares), wasserstein_log10 (the Wasserstein-1 distance between the\n"
-		"two distributions of log10(bin_lo)) and js_divergence (Jensen-\n"
-		"Shannon, in bits).  -O writes the per-bin ratio of B's share to\n"
-		"A's (inf where A has none, nan where neither has any).  A or B may\n"
-		"be a binary record directory (in a session: a dataset), binned on\n"
-		"the fly like hist -b B.\n"
-		"Definitions and sources: docs/commands/compare.md.",
-	.opts = compare_opts,
-	.min_pos = 2,
-	.max_pos = 2,
-	.exec = compare_exec,
+    .name = "compare",
+    .alias = NULL,
+    .summary = "how alike two histograms are (ks, Wasserstein, Jensen-Shannon)",
+    .usage = "[-x length|size] [-y Y]... [--format text|json|tex] [-b B] "
+	     "[-O RATIO.csv] A B",
+    .description =
+	"For each y, over the union of the two histograms' bins (both must\n"
+	"use the same bins): ks (largest difference of the cumulative\n"
+	"shares), wasserstein_log10 (the Wasserstein-1 distance between the\n"
+	"two distributions of log10(bin_lo)) and js_divergence (Jensen-\n"
+	"Shannon, in bits).  -O writes the per-bin ratio of B's share to\n"
+	"A's (inf where A has none, nan where neither has any).  A or B may\n"
+	"be a binary record directory (in a session: a dataset), binned on\n"
+	"the fly like hist -b B.\n"
+	"Definitions and sources: docs/commands/compare.md.",
+    .opts = compare_opts,
+    .min_pos = 2,
+    .max_pos = 2,
+    .exec = compare_exec,
 };

@@ -4,14 +4,11 @@
  */
 #include "session.h"
 
-static const struct cmd_opt drop_opts[] = {
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+static const struct cmd_opt drop_opts[] = {CMD_OPTS_COMMON, CMD_OPT_END};
 
 static int drop_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	if (sess_need(ctx))
 		return 1;
@@ -31,15 +28,16 @@ static int drop_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_drop_entry = {
-	.name = "drop",
-	.alias = "rm",
-	.summary = "remove objects from the session",
-	.usage = "NAME...",
-	.description = "Removes the named objects.  Views made from a dropped dataset keep\n"
-		       "working (they hold on to its data).  Files written by export stay.",
-	.opts = drop_opts,
-	.min_pos = 1,
-	.max_pos = -1,
-	.exec = drop_exec,
-	.flags = CMD_F_SESSION,
+    .name = "drop",
+    .alias = "rm",
+    .summary = "remove objects from the session",
+    .usage = "NAME...",
+    .description =
+	"Removes the named objects.  Views made from a dropped dataset keep\n"
+	"working (they hold on to its data).  Files written by export stay.",
+    .opts = drop_opts,
+    .min_pos = 1,
+    .max_pos = -1,
+    .exec = drop_exec,
+    .flags = CMD_F_SESSION,
 };

@@ -9,14 +9,11 @@
 #include "flowmodels/buf.h"
 #include "session.h"
 
-static const struct cmd_opt filter_opts[] = {
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+static const struct cmd_opt filter_opts[] = {CMD_OPTS_COMMON, CMD_OPT_END};
 
 static int filter_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_buf expr = FM_BUF_INIT;
 	struct sess_obj *o;
 	int r = 0;
@@ -41,20 +38,22 @@ static int filter_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_filter_entry = {
-	.name = "filter",
-	.alias = NULL,
-	.summary = "make a filtered view of a dataset",
-	.usage = "DATASET EXPRESSION [as NAME]",
-	.description =
-		"Makes a view of DATASET (a dataset or another view) holding the\n"
-		"records for which EXPRESSION (the filter language of docs/filters.md,\n"
-		"e.g. \"(prot==6) & ((sp==443) | (dp==443))\") is true.  Nothing is\n"
-		"copied: commands reading the view read the dataset through the\n"
-		"filter.  A view of a view combines both filters with 'and'.  Quote the\n"
-		"expression; words after DATASET are joined with spaces.",
-	.opts = filter_opts,
-	.min_pos = 2,
-	.max_pos = -1,
-	.exec = filter_exec,
-	.flags = CMD_F_SESSION,
+    .name = "filter",
+    .alias = NULL,
+    .summary = "make a filtered view of a dataset",
+    .usage = "DATASET EXPRESSION [as NAME]",
+    .description =
+	"Makes a view of DATASET (a dataset or another view) holding the\n"
+	"records for which EXPRESSION (the filter language of "
+	"docs/filters.md,\n"
+	"e.g. \"(prot==6) & ((sp==443) | (dp==443))\") is true.  Nothing is\n"
+	"copied: commands reading the view read the dataset through the\n"
+	"filter.  A view of a view combines both filters with 'and'.  Quote "
+	"the\n"
+	"expression; words after DATASET are joined with spaces.",
+    .opts = filter_opts,
+    .min_pos = 2,
+    .max_pos = -1,
+    .exec = filter_exec,
+    .flags = CMD_F_SESSION,
 };

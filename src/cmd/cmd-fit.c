@@ -29,28 +29,28 @@ enum {
 };
 
 static const struct cmd_opt fit_opts[] = {
-	{ OPT_F_Y, 'y', "y-value", CMD_OPT_STR, "Y",
-	  "column to fit: flows, packets or octets (default: flows)",
-	  "flows|packets|octets" },
-	{ OPT_F_ITER, 'i', "iterations", CMD_OPT_INT, "N",
-	  "number of EM iterations (default: 100)", NULL },
-	{ OPT_F_U, 'U', "uniform", CMD_OPT_INT, "N",
-	  "number of uniform components in the initial mixture", NULL },
-	{ OPT_F_P, 'P', "pareto", CMD_OPT_INT, "N",
-	  "number of Pareto (genpareto) components", NULL },
-	{ OPT_F_L, 'L', "lognorm", CMD_OPT_INT, "N",
-	  "number of lognorm components", NULL },
-	{ OPT_F_MPW, 0, "mpw", CMD_OPT_REAL, "W",
-	  "maximum weight of a Pareto component (default: no cap)", NULL },
-	{ OPT_F_INITIAL, 0, "initial", CMD_OPT_STR, "FILE",
-	  "start from this mixture JSON file instead of -U/-P/-L", "file" },
-	{ OPT_F_THREADS, 0, "threads", CMD_OPT_INT, "N",
-	  "threads for the E-step; the result is the same for every N "
-	  "(default: the number of CPUs)", NULL },
-	CMD_OPT_OUTPUT("output directory for Y.json and Y.mode (default: .)"),
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+    {OPT_F_Y, 'y', "y-value", CMD_OPT_STR, "Y",
+     "column to fit: flows, packets or octets (default: flows)",
+     "flows|packets|octets"},
+    {OPT_F_ITER, 'i', "iterations", CMD_OPT_INT, "N",
+     "number of EM iterations (default: 100)", NULL},
+    {OPT_F_U, 'U', "uniform", CMD_OPT_INT, "N",
+     "number of uniform components in the initial mixture", NULL},
+    {OPT_F_P, 'P', "pareto", CMD_OPT_INT, "N",
+     "number of Pareto (genpareto) components", NULL},
+    {OPT_F_L, 'L', "lognorm", CMD_OPT_INT, "N", "number of lognorm components",
+     NULL},
+    {OPT_F_MPW, 0, "mpw", CMD_OPT_REAL, "W",
+     "maximum weight of a Pareto component (default: no cap)", NULL},
+    {OPT_F_INITIAL, 0, "initial", CMD_OPT_STR, "FILE",
+     "start from this mixture JSON file instead of -U/-P/-L", "file"},
+    {OPT_F_THREADS, 0, "threads", CMD_OPT_INT, "N",
+     "threads for the E-step; the result is the same for every N "
+     "(default: the number of CPUs)",
+     NULL},
+    CMD_OPT_OUTPUT("output directory for Y.json and Y.mode (default: .)"),
+    CMD_OPTS_COMMON,
+    CMD_OPT_END};
 
 static int get_count(const struct cmd_args *a, int id, const char *name,
 		     unsigned *out, struct fm_error *err)
@@ -59,7 +59,8 @@ static int get_count(const struct cmd_args *a, int id, const char *name,
 	if (!a->v[id].set)
 		return 0;
 	if (a->v[id].i < 0 || a->v[id].i > 10000)
-		return fm_error_set(err, FM_EINVAL, "-%s: expected a count 0..10000, got %lld",
+		return fm_error_set(err, FM_EINVAL,
+				    "-%s: expected a count 0..10000, got %lld",
 				    name, (long long)a->v[id].i);
 	*out = (unsigned)a->v[id].i;
 	return 0;
@@ -69,7 +70,7 @@ const char *cmd_fit_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
 			  const struct fm_histogram *h)
 {
 	const char *x = cmd_input_xkind(ctx, a, 0);
-	struct fm_error ignored = { 0 };
+	struct fm_error ignored = {0};
 	int k = x ? 0 : fm_xkind_detect(h, &ignored);
 
 	if (k == FM_X_LENGTH || k == FM_X_SIZE)
@@ -85,7 +86,7 @@ int cmd_fit_mode_text(struct fm_buf *bp, const char *in_file, const char *x,
 	int r = fm_buf_addstr(bp, "{\"in_file\": "), first = 1;
 
 	r |= fm_json_add_string(bp, in_file);
-	if (x) {     /* an addition to the reference's keys: what to pair with */
+	if (x) { /* an addition to the reference's keys: what to pair with */
 		r |= fm_buf_addstr(bp, ", \"x_value\": ");
 		r |= fm_json_add_string(bp, x);
 	}
@@ -95,15 +96,17 @@ int cmd_fit_mode_text(struct fm_buf *bp, const char *in_file, const char *x,
 	if (initial) {
 		r |= fm_json_add_string(bp, initial);
 	} else {
-		/* like the reference: only the non-zero counts, in U P L order */
-		const char *names[3] = { "U", "P", "L" };
-		unsigned vals[3] = { U, P, L };
+		/* like the reference: only the non-zero counts, in U P L order
+		 */
+		const char *names[3] = {"U", "P", "L"};
+		unsigned vals[3] = {U, P, L};
 		r |= fm_buf_addch(bp, '{');
 		for (int i = 0; i < 3; i++) {
 			if (!vals[i])
 				continue;
-			r |= fm_buf_printf(bp, "%s\"%s\": %u", first ? "" : ", ",
-					   names[i], vals[i]);
+			r |=
+			    fm_buf_printf(bp, "%s\"%s\": %u", first ? "" : ", ",
+					  names[i], vals[i]);
 			first = 0;
 		}
 		r |= fm_buf_addch(bp, '}');
@@ -121,7 +124,7 @@ int cmd_fit_mode_text(struct fm_buf *bp, const char *in_file, const char *x,
 
 static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_histogram h;
 	struct fm_mixture m;
 	struct fm_fit_opts fo;
@@ -139,14 +142,17 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	threads = ncpu > 1 ? (unsigned)(ncpu < 64 ? ncpu : 64) : 1;
 	fm_histogram_init(&h);
 	fm_mixture_init(&m);
-	if (yc != FM_HCOL_FLOWS && yc != FM_HCOL_PACKETS && yc != FM_HCOL_OCTETS)
-		r = fm_error_set(&err, FM_EINVAL,
-				 "-y: expected flows, packets or octets, not '%s'", y);
+	if (yc != FM_HCOL_FLOWS && yc != FM_HCOL_PACKETS &&
+	    yc != FM_HCOL_OCTETS)
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "-y: expected flows, packets or octets, not '%s'", y);
 	if (r == 0 && a->v[OPT_F_ITER].set) {
 		if (a->v[OPT_F_ITER].i < 0 || a->v[OPT_F_ITER].i > 100000000)
-			r = fm_error_set(&err, FM_EINVAL,
-					 "-i: expected 0..100000000 iterations, got %lld",
-					 (long long)a->v[OPT_F_ITER].i);
+			r = fm_error_set(
+			    &err, FM_EINVAL,
+			    "-i: expected 0..100000000 iterations, got %lld",
+			    (long long)a->v[OPT_F_ITER].i);
 		else
 			iters = (unsigned)a->v[OPT_F_ITER].i;
 	}
@@ -158,29 +164,34 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = get_count(a, OPT_F_L, "L", &L, &err);
 	if (r == 0 && a->v[OPT_F_THREADS].set) {
 		if (a->v[OPT_F_THREADS].i < 1 || a->v[OPT_F_THREADS].i > 256)
-			r = fm_error_set(&err, FM_EINVAL, "--threads: expected 1..256");
+			r = fm_error_set(&err, FM_EINVAL,
+					 "--threads: expected 1..256");
 		else
 			threads = (unsigned)a->v[OPT_F_THREADS].i;
 	}
 	if (r == 0 && a->v[OPT_F_MPW].set && !(a->v[OPT_F_MPW].d >= 0))
-		r = fm_error_set(&err, FM_EINVAL, "--mpw: expected a weight >= 0");
-	if (r == 0 && a->v[OPT_F_INITIAL].set && U + P + L > 0)
 		r = fm_error_set(&err, FM_EINVAL,
-				 "give either -U/-P/-L counts or --initial FILE, not both");
+				 "--mpw: expected a weight >= 0");
+	if (r == 0 && a->v[OPT_F_INITIAL].set && U + P + L > 0)
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "give either -U/-P/-L counts or --initial FILE, not both");
 	if (r == 0 && !a->v[OPT_F_INITIAL].set && U + P + L == 0)
 		r = fm_error_set(&err, FM_EINVAL,
-				 "no initial mixture: give -U/-P/-L counts or --initial FILE");
+				 "no initial mixture: give -U/-P/-L counts or "
+				 "--initial FILE");
 	if (r == 0)
-		r = fm_histogram_read(&h, a->pos[0], FM_HCOL_BIT(yc), &ctx->log, &err);
+		r = fm_histogram_read(&h, a->pos[0], FM_HCOL_BIT(yc), &ctx->log,
+				      &err);
 	if (r == 0 && h.n == 0)
-		r = fm_error_set(&err, FM_EINVAL, "%s: the histogram has no bins",
-				 a->pos[0]);
+		r = fm_error_set(&err, FM_EINVAL,
+				 "%s: the histogram has no bins", a->pos[0]);
 	if (r == 0) {
 		if (a->v[OPT_F_INITIAL].set)
 			r = fm_mixture_read(&m, a->v[OPT_F_INITIAL].s, &err);
 		else
-			r = fm_fit_initial(&m, h.bin_lo[0], h.bin_lo[h.n - 1], U, P, L,
-					   &err);
+			r = fm_fit_initial(&m, h.bin_lo[0], h.bin_lo[h.n - 1],
+					   U, P, L, &err);
 	}
 	if (r == 0) {
 		memset(&fo, 0, sizeof(fo));
@@ -194,11 +205,11 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			fm_error_prefix(&err, "%s", a->pos[0]);
 	}
 	if (r == 0)
-		r = cmd_fit_mode_text(&mode, cmd_input_label(ctx, a, 0),
-				      cmd_fit_xkind(ctx, a, &h), y, iters,
-				      a->v[OPT_F_INITIAL].set ? a->v[OPT_F_INITIAL].s : NULL,
-				      U, P, L, a->v[OPT_F_MPW].set ? a->v[OPT_F_MPW].d : 0,
-				      &err);
+		r = cmd_fit_mode_text(
+		    &mode, cmd_input_label(ctx, a, 0),
+		    cmd_fit_xkind(ctx, a, &h), y, iters,
+		    a->v[OPT_F_INITIAL].set ? a->v[OPT_F_INITIAL].s : NULL, U,
+		    P, L, a->v[OPT_F_MPW].set ? a->v[OPT_F_MPW].d : 0, &err);
 	if (r == 0 && files)
 		r = fm_mkdir_p(dir, &err);
 	if (r == 0 && files) {
@@ -215,17 +226,23 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0 && files)
 		r = fm_mixture_write(&m, jpath, &err);
 	if (r == 0 && files)
-		r = fm_file_write_atomic(mpath, fm_buf_str(&mode), mode.len, &err);
+		r = fm_file_write_atomic(mpath, fm_buf_str(&mode), mode.len,
+					 &err);
 	if (r == 0)
-		cmd_summary(ctx, "fit: %s: %zu components, %u iterations in %.3f s; "
-			    "log-likelihood %.6f, AIC %.6f, BIC %.6f (k = %d, N = %.0f)",
-			    files ? jpath : y, m.n, iters, cmd_now() - t0, m.stats.loglik,
-			    m.stats.aic, m.stats.bic, m.stats.k, m.stats.n);
+		cmd_summary(ctx,
+			    "fit: %s: %zu components, %u iterations in %.3f s; "
+			    "log-likelihood %.6f, AIC %.6f, BIC %.6f (k = %d, "
+			    "N = %.0f)",
+			    files ? jpath : y, m.n, iters, cmd_now() - t0,
+			    m.stats.loglik, m.stats.aic, m.stats.bic, m.stats.k,
+			    m.stats.n);
 	if (r == 0 && cmd_in_session(ctx)) {
-		struct cmd_mixset *set = cmd_mixset_new(yc, &m, fm_buf_str(&mode));
+		struct cmd_mixset *set =
+		    cmd_mixset_new(yc, &m, fm_buf_str(&mode));
 		if (!set)
 			r = fm_error_set(&err, FM_ENOMEM, "out of memory");
-		else if ((r = cmd_result_object(ctx, &cmd_mixture_type, set, &err)) > 0)
+		else if ((r = cmd_result_object(ctx, &cmd_mixture_type, set,
+						&err)) > 0)
 			r = 0;
 	}
 	fm_buf_release(&mode);
@@ -239,22 +256,23 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_fit_entry = {
-	.name = "fit",
-	.alias = NULL,
-	.summary = "fit a distribution mixture to a histogram (EM)",
-	.usage = "[-y flows|packets|octets] [-i N] [-U N] [-P N] [-L N] [--mpw W] "
-		 "[--initial FILE] [-O DIR] HISTOGRAM",
-	.description =
-		"Fits a mixture of uniform, Pareto (genpareto), lognorm (and, from an\n"
-		"--initial file, norm, gamma, weibull_min) components to the Y column\n"
-		"of a csv_hist file by the reference's EM algorithm: x = bin_lo, the\n"
-		"weights = Y_sum.  The initial mixture has U uniforms [0, xmin + n],\n"
-		"P Paretos and L lognorms on geometrically spaced points, or comes\n"
-		"from --initial.  Writes DIR/Y.json (the mixture, with its sum and the\n"
-		"quality figures log-likelihood, AIC and BIC) and DIR/Y.mode (the\n"
-		"arguments), each complete or not at all.",
-	.opts = fit_opts,
-	.min_pos = 1,
-	.max_pos = 1,
-	.exec = fit_exec,
+    .name = "fit",
+    .alias = NULL,
+    .summary = "fit a distribution mixture to a histogram (EM)",
+    .usage = "[-y flows|packets|octets] [-i N] [-U N] [-P N] [-L N] [--mpw W] "
+	     "[--initial FILE] [-O DIR] HISTOGRAM",
+    .description =
+	"Fits a mixture of uniform, Pareto (genpareto), lognorm (and, from an\n"
+	"--initial file, norm, gamma, weibull_min) components to the Y column\n"
+	"of a csv_hist file by the reference's EM algorithm: x = bin_lo, the\n"
+	"weights = Y_sum.  The initial mixture has U uniforms [0, xmin + n],\n"
+	"P Paretos and L lognorms on geometrically spaced points, or comes\n"
+	"from --initial.  Writes DIR/Y.json (the mixture, with its sum and "
+	"the\n"
+	"quality figures log-likelihood, AIC and BIC) and DIR/Y.mode (the\n"
+	"arguments), each complete or not at all.",
+    .opts = fit_opts,
+    .min_pos = 1,
+    .max_pos = 1,
+    .exec = fit_exec,
 };

@@ -20,33 +20,38 @@ enum {
 };
 
 static const struct cmd_opt generate_opts[] = {
-	{ OPT_G_SIZE, 's', "size", CMD_OPT_INT, "N",
-	  "number of flows to generate; 0 = every flow of the histogram (default: 1)",
-	  NULL },
-	{ OPT_G_SEED, 0, "seed", CMD_OPT_INT, "S",
-	  "random seed; the same seed gives the same output (default: 0)", NULL },
-	{ OPT_G_X, 'x', "x-value", CMD_OPT_STR, "X",
-	  "length or size (default: detected from a histogram's first bin_lo, "
-	  "length for mixtures)", "length|size" },
-	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
-	  "output format: csv_flow, binary, text or nfcapd (default: csv_flow)", "csv_flow|binary|text|nfcapd" },
-	CMD_OPT_COMPRESS,
-	CMD_OPT_OUTPUT("output file, or directory for binary; '-' = stdout (default: -)"),
-	{ OPT_G_FULL, 0, "full-records", CMD_OPT_FLAG, NULL,
-	  "fill addresses, ports, protocol, times and durations realistically "
-	  "(default: zeros as the reference)", NULL },
-	{ OPT_G_RATE, 0, "rate", CMD_OPT_REAL, "FLOWS/S",
-	  "--full-records: mean Poisson arrival rate (default: 1000)", NULL },
-	{ OPT_G_START, 0, "start", CMD_OPT_INT, "EPOCH",
-	  "--full-records: time origin of the arrivals, seconds since the epoch "
-	  "(default: 1433962800 = 2015-06-10 19:00 UTC)", NULL },
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+    {OPT_G_SIZE, 's', "size", CMD_OPT_INT, "N",
+     "number of flows to generate; 0 = every flow of the histogram (default: "
+     "1)",
+     NULL},
+    {OPT_G_SEED, 0, "seed", CMD_OPT_INT, "S",
+     "random seed; the same seed gives the same output (default: 0)", NULL},
+    {OPT_G_X, 'x', "x-value", CMD_OPT_STR, "X",
+     "length or size (default: detected from a histogram's first bin_lo, "
+     "length for mixtures)",
+     "length|size"},
+    {OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
+     "output format: csv_flow, binary, text or nfcapd (default: csv_flow)",
+     "csv_flow|binary|text|nfcapd"},
+    CMD_OPT_COMPRESS,
+    CMD_OPT_OUTPUT(
+	"output file, or directory for binary; '-' = stdout (default: -)"),
+    {OPT_G_FULL, 0, "full-records", CMD_OPT_FLAG, NULL,
+     "fill addresses, ports, protocol, times and durations realistically "
+     "(default: zeros as the reference)",
+     NULL},
+    {OPT_G_RATE, 0, "rate", CMD_OPT_REAL, "FLOWS/S",
+     "--full-records: mean Poisson arrival rate (default: 1000)", NULL},
+    {OPT_G_START, 0, "start", CMD_OPT_INT, "EPOCH",
+     "--full-records: time origin of the arrivals, seconds since the epoch "
+     "(default: 1433962800 = 2015-06-10 19:00 UTC)",
+     NULL},
+    CMD_OPTS_COMMON,
+    CMD_OPT_END};
 
 static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_gen_opts go;
 	struct fm_histogram h;
 	struct fm_mixture_dir md;
@@ -71,12 +76,14 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	go.start = 1433962800;
 	r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_CSV_FLOW, &ofmt, &err);
 	if (r == 0 && !fm_format_writable(ofmt))
-		r = fm_error_set(&err, FM_EINVAL,
-				 "cannot write format '%s' (output formats: %s)",
-				 a->v[OPT_OUT_FORMAT].s, fm_format_write_list());
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "cannot write format '%s' (output formats: %s)",
+		    a->v[OPT_OUT_FORMAT].s, fm_format_write_list());
 	if (r == 0 && a->v[OPT_G_SIZE].set) {
 		if (a->v[OPT_G_SIZE].i < 0)
-			r = fm_error_set(&err, FM_EINVAL, "-s: expected a count >= 0");
+			r = fm_error_set(&err, FM_EINVAL,
+					 "-s: expected a count >= 0");
 		go.count = (uint64_t)a->v[OPT_G_SIZE].i;
 	}
 	if (a->v[OPT_G_SEED].set)
@@ -87,12 +94,15 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (a->v[OPT_G_START].set)
 		go.start = a->v[OPT_G_START].i;
 	if (r == 0 && (go.start < 0 || go.start > 4000000000LL))
-		r = fm_error_set(&err, FM_EINVAL, "--start: expected 0..4000000000");
+		r = fm_error_set(&err, FM_EINVAL,
+				 "--start: expected 0..4000000000");
 	if (r == 0 && a->v[OPT_G_X].set) {
 		enum fm_xkind k = fm_xkind_from_name(a->v[OPT_G_X].s);
 		if (k == FM_X_AUTO)
-			r = fm_error_set(&err, FM_EINVAL, "-x: expected length or size, not '%s'",
-					 a->v[OPT_G_X].s);
+			r = fm_error_set(
+			    &err, FM_EINVAL,
+			    "-x: expected length or size, not '%s'",
+			    a->v[OPT_G_X].s);
 		go.x = k == FM_X_SIZE ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH;
 	}
 	/* in a session: a generated object (scratch directory without -O) */
@@ -101,7 +111,8 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0)
 		r = cmd_check_records_output(ctx, out, ofmt, &err);
 	if (r == 0 && stat(in, &st) < 0)
-		r = fm_error_set(&err, FM_ENOTFOUND, "%s: no such file or directory", in);
+		r = fm_error_set(&err, FM_ENOTFOUND,
+				 "%s: no such file or directory", in);
 	is_dir = r == 0 && S_ISDIR(st.st_mode);
 	if (r == 0 && is_dir) {
 		if (!go.x)
@@ -135,9 +146,13 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	/* binary output takes absent columns as zeros: without full records
 	 * only packets and octets are generated */
-	if (r == 0 && fm_batch_alloc(&b, ofmt == FM_FORMAT_BINARY && !go.full_records ?
-				     FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS) :
-				     FM_ALL_FIELDS, FM_BATCH_CAP) < 0)
+	if (r == 0 &&
+	    fm_batch_alloc(&b,
+			   ofmt == FM_FORMAT_BINARY && !go.full_records
+			       ? FM_FIELD_BIT(FM_PACKETS) |
+				     FM_FIELD_BIT(FM_OCTETS)
+			       : FM_ALL_FIELDS,
+			   FM_BATCH_CAP) < 0)
 		r = fm_error_set(&err, FM_ENOMEM, "out of memory");
 	while (r == 0) {
 		uint64_t done, total;
@@ -156,7 +171,7 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	fm_writer_free(w);
 	w = NULL;
 	if (r == 0 && (r = cmd_result_records(ctx, out, ofmt, temp,
-					       CMD_DS_GENERATED, &err)) > 0)
+					      CMD_DS_GENERATED, &err)) > 0)
 		r = 0;
 	free(temp);
 	uint64_t done = 0, total = 0;
@@ -175,22 +190,22 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_generate_entry = {
-	.name = "generate",
-	.alias = NULL,
-	.summary = "generate synthetic flow records from a histogram or mixtures",
-	.usage = "[-s N] [--seed S] [-x length|size] [-o FORMAT] [-O OUTPUT] "
-		 "[--full-records [--rate R] [--start EPOCH]] FILE",
-	.description =
-		"FILE is a csv_hist file or a mixture directory (flows.json,\n"
-		"packets.json, octets.json).  From a histogram, bins are drawn with\n"
-		"probability proportional to flows_sum (x = bin_lo, packet size = the\n"
-		"bin's octets_sum / packets_sum); -s 0 emits every flow of the\n"
-		"histogram instead, bins in descending order.  From mixtures, x is\n"
-		"drawn from the flows mixture and the packet size comes from the\n"
-		"packets and octets mixtures.  The other of packets/octets is rounded\n"
-		"stochastically.  The same seed gives the same output.",
-	.opts = generate_opts,
-	.min_pos = 1,
-	.max_pos = 1,
-	.exec = generate_exec,
+    .name = "generate",
+    .alias = NULL,
+    .summary = "generate synthetic flow records from a histogram or mixtures",
+    .usage = "[-s N] [--seed S] [-x length|size] [-o FORMAT] [-O OUTPUT] "
+	     "[--full-records [--rate R] [--start EPOCH]] FILE",
+    .description =
+	"FILE is a csv_hist file or a mixture directory (flows.json,\n"
+	"packets.json, octets.json).  From a histogram, bins are drawn with\n"
+	"probability proportional to flows_sum (x = bin_lo, packet size = the\n"
+	"bin's octets_sum / packets_sum); -s 0 emits every flow of the\n"
+	"histogram instead, bins in descending order.  From mixtures, x is\n"
+	"drawn from the flows mixture and the packet size comes from the\n"
+	"packets and octets mixtures.  The other of packets/octets is rounded\n"
+	"stochastically.  The same seed gives the same output.",
+    .opts = generate_opts,
+    .min_pos = 1,
+    .max_pos = 1,
+    .exec = generate_exec,
 };

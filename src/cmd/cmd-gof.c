@@ -19,21 +19,22 @@ enum {
 };
 
 static const struct cmd_opt gof_opts[] = {
-	{ OPT_G_X, 'x', "x-value", CMD_OPT_STR, "X",
-	  "x of the histogram: length or size (default: detect from the "
-	  "first bin_lo, 1 or 64)", "length|size" },
-	{ OPT_G_Y, 'y', "y-value", CMD_OPT_LIST, "Y",
-	  "y to assess, repeatable: flows, packets, octets (default: every "
-	  "y the mixture has)", "flows|packets|octets" },
-	{ OPT_G_FORMAT, 0, "format", CMD_OPT_STR, "F",
-	  "output: text, json or tex (default: text)", "text|json|tex" },
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+    {OPT_G_X, 'x', "x-value", CMD_OPT_STR, "X",
+     "x of the histogram: length or size (default: detect from the "
+     "first bin_lo, 1 or 64)",
+     "length|size"},
+    {OPT_G_Y, 'y', "y-value", CMD_OPT_LIST, "Y",
+     "y to assess, repeatable: flows, packets, octets (default: every "
+     "y the mixture has)",
+     "flows|packets|octets"},
+    {OPT_G_FORMAT, 0, "format", CMD_OPT_STR, "F",
+     "output: text, json or tex (default: text)", "text|json|tex"},
+    CMD_OPTS_COMMON,
+    CMD_OPT_END};
 
 struct gof_y {
 	int have;
-	char *path;                /* the mixture file */
+	char *path; /* the mixture file */
 	struct fm_mixture m;
 	struct fm_gof g;
 };
@@ -73,12 +74,16 @@ static int load_mixtures(const char *mix, unsigned mask, struct gof_y *ys,
 			continue;
 		if (!dir) {
 			int named = file_y(mix);
-			if (named >= 0 ? named != i : mask != FM_HCOL_BIT(q_ycols[i])) {
+			if (named >= 0 ? named != i
+				       : mask != FM_HCOL_BIT(q_ycols[i])) {
 				if (mask && named >= 0)
-					return fm_error_set(err, FM_EINVAL,
-							    "no mixture for y '%s': %s is the %s "
-							    "mixture", yn, mix,
-							    fm_hcol_name(q_ycols[named]));
+					return fm_error_set(
+					    err, FM_EINVAL,
+					    "no mixture for y '%s': %s is the "
+					    "%s "
+					    "mixture",
+					    yn, mix,
+					    fm_hcol_name(q_ycols[named]));
 				continue;
 			}
 			ys[i].path = strdup(mix);
@@ -91,20 +96,24 @@ static int load_mixtures(const char *mix, unsigned mask, struct gof_y *ys,
 			return fm_error_set(err, FM_ENOMEM, "out of memory");
 		if (stat(ys[i].path, &st) < 0) {
 			if (mask)
-				return fm_error_set(err, FM_ENOTFOUND,
-						    "%s: no mixture for y '%s' (%s: %s)", mix,
-						    yn, ys[i].path, strerror(errno));
+				return fm_error_set(
+				    err, FM_ENOTFOUND,
+				    "%s: no mixture for y '%s' (%s: %s)", mix,
+				    yn, ys[i].path, strerror(errno));
 			continue;
 		}
 		r = fm_mixture_read(&ys[i].m, ys[i].path, err);
 		ys[i].have = r == 0;
 	}
 	if (r == 0 && !ys[0].have && !ys[1].have && !ys[2].have)
-		r = fm_error_set(err, FM_EINVAL,
-				 dir ? "%s: no flows.json, packets.json or octets.json there"
-				     : "%s: cannot tell which y this mixture is for: name it "
-				       "flows.json, packets.json or octets.json, or give one -y",
-				 mix);
+		r = fm_error_set(
+		    err, FM_EINVAL,
+		    dir ? "%s: no flows.json, packets.json or octets.json there"
+			: "%s: cannot tell which y this mixture is for: name "
+			  "it "
+			  "flows.json, packets.json or octets.json, or give "
+			  "one -y",
+		    mix);
 	return r;
 }
 
@@ -138,7 +147,8 @@ static void add_json(struct fm_buf *b, const struct fm_histogram *h,
 		q_json_num(b, g->chi2_p);
 		fm_buf_addstr(b, "}, \"tail\": {");
 		for (int q = 0; q < FM_GOF_NTAIL; q++) {
-			fm_buf_printf(b, "%s\"%s\": ", q ? ", " : "", fm_gof_tail_key[q]);
+			fm_buf_printf(b, "%s\"%s\": ", q ? ", " : "",
+				      fm_gof_tail_key[q]);
 			q_json_num(b, g->tail[q]);
 		}
 		fm_buf_addstr(b, "}}");
@@ -151,8 +161,8 @@ static void add_json(struct fm_buf *b, const struct fm_histogram *h,
 #define NFIXED 10
 #define NTEXT (NFIXED + 2 * FM_GOF_NTAIL)
 static const char *const text_names[NFIXED] = {
-	"n", "k", "log_likelihood", "aic", "bic", "ks", "ad", "chi2",
-	"chi2_df", "chi2_p",
+    "n",  "k",	"log_likelihood", "aic",     "bic",
+    "ks", "ad", "chi2",		  "chi2_df", "chi2_p",
 };
 
 static void text_values(const struct fm_gof *g, double *v)
@@ -223,8 +233,8 @@ static void tex_num(struct fm_buf *b, double v)
 static void add_tex(struct fm_buf *b, const struct gof_y *ys)
 {
 	static const char *pnames[FM_DIST_COUNT][3] = {
-		{ "loc", "scale" }, { "loc", "scale" }, { "s", "loc", "scale" },
-		{ "c", "loc", "scale" }, { "a", "loc", "scale" }, { "c", "loc", "scale" },
+	    {"loc", "scale"},	   {"loc", "scale"},	  {"s", "loc", "scale"},
+	    {"c", "loc", "scale"}, {"a", "loc", "scale"}, {"c", "loc", "scale"},
 	};
 	for (int i = 0; i < 3; i++) {
 		const struct fm_mixture *m = &ys[i].m;
@@ -232,15 +242,18 @@ static void add_tex(struct fm_buf *b, const struct gof_y *ys)
 		double ws = fm_mixture_weight_sum(m);
 		if (!ys[i].have)
 			continue;
-		fm_buf_printf(b, "%% flowmodels gof: %s\n\\begin{tabular}{llr}\n\\hline\n"
-			      "\\multicolumn{3}{l}{%s} \\\\\n\\hline\n"
-			      "component & parameters & weight \\\\\n\\hline\n",
-			      fm_hcol_name(q_ycols[i]), fm_hcol_name(q_ycols[i]));
+		fm_buf_printf(
+		    b,
+		    "%% flowmodels gof: %s\n\\begin{tabular}{llr}\n\\hline\n"
+		    "\\multicolumn{3}{l}{%s} \\\\\n\\hline\n"
+		    "component & parameters & weight \\\\\n\\hline\n",
+		    fm_hcol_name(q_ycols[i]), fm_hcol_name(q_ycols[i]));
 		for (size_t c = 0; c < m->n; c++) {
 			const struct fm_component *co = &m->comp[c];
 			fm_buf_printf(b, "%s & ", fm_dist_name(co->dist));
 			for (int j = 0; j < fm_dist_nparams(co->dist); j++) {
-				fm_buf_printf(b, "%s%s~", j ? ", " : "", pnames[co->dist][j]);
+				fm_buf_printf(b, "%s%s~", j ? ", " : "",
+					      pnames[co->dist][j]);
 				tex_num(b, co->p[j]);
 			}
 			fm_buf_addstr(b, " & ");
@@ -249,7 +262,8 @@ static void add_tex(struct fm_buf *b, const struct gof_y *ys)
 		}
 		fm_buf_addstr(b, "\\hline\n$n$ & & ");
 		tex_num(b, g->n);
-		fm_buf_printf(b, " \\\\\n$k$ & & $%d$ \\\\\n$\\log L$ & & ", g->k);
+		fm_buf_printf(b, " \\\\\n$k$ & & $%d$ \\\\\n$\\log L$ & & ",
+			      g->k);
 		tex_num(b, g->loglik);
 		fm_buf_addstr(b, " \\\\\nAIC & & ");
 		tex_num(b, g->aic);
@@ -259,14 +273,16 @@ static void add_tex(struct fm_buf *b, const struct gof_y *ys)
 		tex_num(b, g->ks);
 		fm_buf_addstr(b, " \\\\\n$A^2$ & & ");
 		tex_num(b, g->ad);
-		fm_buf_printf(b, " \\\\\n$\\chi^2$ & df $%ld$, $p$ ", g->chi2_df);
+		fm_buf_printf(b, " \\\\\n$\\chi^2$ & df $%ld$, $p$ ",
+			      g->chi2_df);
 		tex_num(b, g->chi2_p);
 		fm_buf_addstr(b, " & ");
 		tex_num(b, g->chi2);
 		fm_buf_addstr(b, " \\\\\n");
 		for (int q = 0; q < FM_GOF_NTAIL; q++) {
 			fm_buf_printf(b, "tail error & $q = %s$, $x = %lld$ & ",
-				      fm_gof_tail_key[q], (long long)g->tail_x[q]);
+				      fm_gof_tail_key[q],
+				      (long long)g->tail_x[q]);
 			tex_num(b, g->tail[q]);
 			fm_buf_addstr(b, " \\\\\n");
 		}
@@ -276,7 +292,7 @@ static void add_tex(struct fm_buf *b, const struct gof_y *ys)
 
 static int gof_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_histogram h;
 	struct gof_y ys[3];
 	struct fm_buf out = FM_BUF_INIT;
@@ -284,7 +300,8 @@ static int gof_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	enum fm_mix_x xk = FM_MIX_X_LENGTH;
 	unsigned mask = 0, need = 0;
 	double t0 = cmd_now();
-	const char *hn = cmd_input_label(ctx, a, 0), *mn = cmd_input_label(ctx, a, 1);
+	const char *hn = cmd_input_label(ctx, a, 0),
+		   *mn = cmd_input_label(ctx, a, 1);
 	int r;
 
 	memset(ys, 0, sizeof(ys));
@@ -302,7 +319,8 @@ static int gof_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0)
 		r = fm_histogram_read(&h, a->pos[0], need, &ctx->log, &err);
 	if (r == 0 && h.n == 0)
-		r = fm_error_set(&err, FM_EINVAL, "%s: the histogram has no bins", hn);
+		r = fm_error_set(&err, FM_EINVAL,
+				 "%s: the histogram has no bins", hn);
 	if (r == 0)
 		r = q_get_xkind(ctx, a, OPT_G_X, 0, &h, &xk, &err);
 	for (int i = 0; r == 0 && i < 3; i++) {
@@ -311,12 +329,14 @@ static int gof_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			continue;
 		mx = q_mixture_xkind(ys[i].path);
 		if (mx != FM_MIX_X_OTHER && mx != xk)
-			r = fm_error_set(&err, FM_EINVAL,
-					 "%s: a mixture of %s data (its .mode names the "
-					 "histogram it was fitted to) against %s, %s data",
-					 ys[i].path, q_xname(mx), hn, q_xname(xk));
+			r = fm_error_set(
+			    &err, FM_EINVAL,
+			    "%s: a mixture of %s data (its .mode names the "
+			    "histogram it was fitted to) against %s, %s data",
+			    ys[i].path, q_xname(mx), hn, q_xname(xk));
 		if (r == 0) {
-			r = fm_gof_histogram(&ys[i].m, xk, &h, q_ycols[i], &ys[i].g, &err);
+			r = fm_gof_histogram(&ys[i].m, xk, &h, q_ycols[i],
+					     &ys[i].g, &err);
 			if (r < 0)
 				fm_error_prefix(&err, "%s", ys[i].path);
 		}
@@ -330,7 +350,8 @@ static int gof_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			add_text(&out, ys);
 		fputs(fm_buf_str(&out), ctx->out);
 		fflush(ctx->out);
-		cmd_summary(ctx, "gof: %s against %s (%s data, %zu bins) in %.3f s",
+		cmd_summary(ctx,
+			    "gof: %s against %s (%s data, %zu bins) in %.3f s",
 			    mn, hn, q_xname(xk), h.n, cmd_now() - t0);
 	}
 	fm_buf_release(&out);
@@ -343,22 +364,23 @@ static int gof_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_gof_entry = {
-	.name = "gof",
-	.alias = NULL,
-	.summary = "goodness of fit of mixtures to a histogram",
-	.usage = "[-x length|size] [-y Y]... [--format text|json|tex] HISTOGRAM MIXTURE",
-	.description =
-		"For each y (default: every y MIXTURE has; MIXTURE is a mixture\n"
-		"directory or one Y.json), against the histogram's Y_sum column:\n"
-		"n, k, log_likelihood, aic, bic (as fit computes them), ks (largest\n"
-		"difference of the cumulative shares over the bin edges), ad (binned\n"
-		"Anderson-Darling), chi2 (Pearson, cells merged to expected counts\n"
-		">= 5; statistic, df, p) and tail (relative error of the model's\n"
-		"complementary CDF at the data's 0.9 ... 0.9999 quantiles).  The\n"
-		"model's probability of a bin is the probability that generate puts\n"
-		"a value there.  Definitions and sources: docs/commands/gof.md.",
-	.opts = gof_opts,
-	.min_pos = 2,
-	.max_pos = 2,
-	.exec = gof_exec,
+    .name = "gof",
+    .alias = NULL,
+    .summary = "goodness of fit of mixtures to a histogram",
+    .usage =
+	"[-x length|size] [-y Y]... [--format text|json|tex] HISTOGRAM MIXTURE",
+    .description =
+	"For each y (default: every y MIXTURE has; MIXTURE is a mixture\n"
+	"directory or one Y.json), against the histogram's Y_sum column:\n"
+	"n, k, log_likelihood, aic, bic (as fit computes them), ks (largest\n"
+	"difference of the cumulative shares over the bin edges), ad (binned\n"
+	"Anderson-Darling), chi2 (Pearson, cells merged to expected counts\n"
+	">= 5; statistic, df, p) and tail (relative error of the model's\n"
+	"complementary CDF at the data's 0.9 ... 0.9999 quantiles).  The\n"
+	"model's probability of a bin is the probability that generate puts\n"
+	"a value there.  Definitions and sources: docs/commands/gof.md.",
+    .opts = gof_opts,
+    .min_pos = 2,
+    .max_pos = 2,
+    .exec = gof_exec,
 };

@@ -25,32 +25,37 @@ enum {
 };
 
 static const struct cmd_opt hist_opts[] = {
-	CMD_OPT_IN_FORMAT("nfcapd"),
-	CMD_OPT_BIFLOW,
-	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
-	  "output format: csv_hist, or none to only count (default: csv_hist)",
-	  "csv_hist|none" },
-	CMD_OPT_OUTPUT("output file; '-' = stdout (default: -)"),
-	{ OPT_H_X, 'x', "x-value", CMD_OPT_STR, "X",
-	  "x axis value: length (packets), size (octets), duration (ms) or rate (bit/s) (default: length)",
-	  "length|size|duration|rate" },
-	{ OPT_H_BIN, 'b', "bin-exp", CMD_OPT_INT, "B",
-	  "bin width exponent of 2: 0 = one bin per value; B > 0 = values below 2^B in unit bins, "
-	  "then 2^(B-1) bins per power of two (default: 0)", NULL },
-	{ OPT_H_COL, 'c', "additional-columns", CMD_OPT_LIST, "COLUMN",
-	  "additional column to sum: duration, rate or aggs; written in the order given",
-	  "duration|rate|aggs" },
-	{ OPT_H_THREADS, 0, "threads", CMD_OPT_INT, "N",
-	  "worker threads for binary input (default: all CPUs; a filter with skip-out/count-out uses one)", NULL },
-	CMD_OPTS_CUT,
-	CMD_OPT_SKIP_DAMAGED,
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+    CMD_OPT_IN_FORMAT("nfcapd"),
+    CMD_OPT_BIFLOW,
+    {OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
+     "output format: csv_hist, or none to only count (default: csv_hist)",
+     "csv_hist|none"},
+    CMD_OPT_OUTPUT("output file; '-' = stdout (default: -)"),
+    {OPT_H_X, 'x', "x-value", CMD_OPT_STR, "X",
+     "x axis value: length (packets), size (octets), duration (ms) or rate "
+     "(bit/s) (default: length)",
+     "length|size|duration|rate"},
+    {OPT_H_BIN, 'b', "bin-exp", CMD_OPT_INT, "B",
+     "bin width exponent of 2: 0 = one bin per value; B > 0 = values below 2^B "
+     "in unit bins, "
+     "then 2^(B-1) bins per power of two (default: 0)",
+     NULL},
+    {OPT_H_COL, 'c', "additional-columns", CMD_OPT_LIST, "COLUMN",
+     "additional column to sum: duration, rate or aggs; written in the order "
+     "given",
+     "duration|rate|aggs"},
+    {OPT_H_THREADS, 0, "threads", CMD_OPT_INT, "N",
+     "worker threads for binary input (default: all CPUs; a filter with "
+     "skip-out/count-out uses one)",
+     NULL},
+    CMD_OPTS_CUT,
+    CMD_OPT_SKIP_DAMAGED,
+    CMD_OPTS_COMMON,
+    CMD_OPT_END};
 
 static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_hist_opts o;
 	struct fm_hist *h = NULL;
 	struct cmd_scan *cs = NULL;
@@ -67,36 +72,43 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	o.x = FM_HIST_X_LENGTH;
 	if (a->v[OPT_H_X].set && fm_hist_x_parse(a->v[OPT_H_X].s, &o.x) < 0)
 		r = fm_error_set(&err, FM_EINVAL,
-				 "option -x: unknown value '%s' (choose from length, size, duration, rate)",
+				 "option -x: unknown value '%s' (choose from "
+				 "length, size, duration, rate)",
 				 a->v[OPT_H_X].s);
 	if (r == 0 && a->v[OPT_H_BIN].set) {
 		if (a->v[OPT_H_BIN].i < 0 || a->v[OPT_H_BIN].i > 1000)
-			r = fm_error_set(&err, FM_EINVAL,
-					 "option -b: bin exponent must be 0..1000, got %lld",
-					 (long long)a->v[OPT_H_BIN].i);
+			r = fm_error_set(
+			    &err, FM_EINVAL,
+			    "option -b: bin exponent must be 0..1000, got %lld",
+			    (long long)a->v[OPT_H_BIN].i);
 		else
 			o.bin_exp = (int)a->v[OPT_H_BIN].i;
 	}
 	for (size_t i = 0; r == 0 && i < a->v[OPT_H_COL].nlist; i++) {
 		if (o.ncols >= FM_HIST_MAX_COLS)
+			r = fm_error_set(
+			    &err, FM_EINVAL,
+			    "option -c: at most %d additional columns",
+			    FM_HIST_MAX_COLS);
+		else if (fm_hist_col_parse(a->v[OPT_H_COL].list[i],
+					   &o.cols[o.ncols++]) < 0)
 			r = fm_error_set(&err, FM_EINVAL,
-					 "option -c: at most %d additional columns",
-					 FM_HIST_MAX_COLS);
-		else if (fm_hist_col_parse(a->v[OPT_H_COL].list[i], &o.cols[o.ncols++]) < 0)
-			r = fm_error_set(&err, FM_EINVAL,
-					 "option -c: unknown column '%s' (choose from duration, rate, aggs)",
+					 "option -c: unknown column '%s' "
+					 "(choose from duration, rate, aggs)",
 					 a->v[OPT_H_COL].list[i]);
 		for (size_t j = 0; r == 0 && j + 1 < o.ncols; j++)
 			if (o.cols[j] == o.cols[o.ncols - 1])
-				r = fm_error_set(&err, FM_EINVAL,
-						 "option -c: column '%s' given twice",
-						 a->v[OPT_H_COL].list[i]);
+				r = fm_error_set(
+				    &err, FM_EINVAL,
+				    "option -c: column '%s' given twice",
+				    a->v[OPT_H_COL].list[i]);
 	}
 	if (r == 0 && a->v[OPT_H_THREADS].set) {
 		if (a->v[OPT_H_THREADS].i < 1 || a->v[OPT_H_THREADS].i > 1024)
-			r = fm_error_set(&err, FM_EINVAL,
-					 "option --threads: expected 1..1024, got %lld",
-					 (long long)a->v[OPT_H_THREADS].i);
+			r = fm_error_set(
+			    &err, FM_EINVAL,
+			    "option --threads: expected 1..1024, got %lld",
+			    (long long)a->v[OPT_H_THREADS].i);
 		else
 			o.threads = (int)a->v[OPT_H_THREADS].i;
 	}
@@ -105,7 +117,8 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			write_out = 0;
 		else if (strcmp(a->v[OPT_OUT_FORMAT].s, "csv_hist"))
 			r = fm_error_set(&err, FM_EINVAL,
-					 "cannot write format '%s' (output formats: csv_hist, none)",
+					 "cannot write format '%s' (output "
+					 "formats: csv_hist, none)",
 					 a->v[OPT_OUT_FORMAT].s);
 	}
 	o.log = &ctx->log;
@@ -121,7 +134,8 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		    (cut.skip_out <= 0 && cut.count_out == FM_UNLIMITED));
 	/* threads: a filter is compiled once here and run by each thread */
 	if (r == 0 && threaded && a->v[OPT_FILTER_EXPR].set) {
-		r = fm_filter_compile(&filter, a->v[OPT_FILTER_EXPR].s, NULL, &err);
+		r = fm_filter_compile(&filter, a->v[OPT_FILTER_EXPR].s, NULL,
+				      &err);
 		if (r == 0 && fm_filter_warning(filter))
 			fm_warn(&ctx->log, "%s", fm_filter_warning(filter));
 		o.filter = filter;
@@ -130,7 +144,8 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = fm_hist_new(&h, &o, &err);
 	if (r == 0) {
 		if (threaded) {
-			r = fm_hist_add_binary(h, a->pos, a->npos, &cut, NULL, &err);
+			r = fm_hist_add_binary(h, a->pos, a->npos, &cut, NULL,
+					       &err);
 		} else {
 			r = cmd_scan_open(ctx, a, def_fmt, fm_hist_fields(&o),
 					  &cs, &err);
@@ -139,7 +154,8 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		}
 	}
 	/* in a session the histogram becomes an object; files only with -O */
-	if (r == 0 && write_out && (a->v[OPT_OUTPUT].set || !cmd_in_session(ctx)))
+	if (r == 0 && write_out &&
+	    (a->v[OPT_OUTPUT].set || !cmd_in_session(ctx)))
 		r = fm_hist_write(h, out, &err);
 	if (r == 0 && cmd_in_session(ctx)) {
 		struct fm_histogram *hg = calloc(1, sizeof(*hg));
@@ -148,17 +164,21 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		else if ((r = fm_hist_result(h, hg, &err)) < 0) {
 			fm_histogram_release(hg);
 			free(hg);
-		} else if ((r = cmd_result_object(ctx, &cmd_histogram_type, hg, &err)) > 0)
+		} else if ((r = cmd_result_object(ctx, &cmd_histogram_type, hg,
+						  &err)) > 0)
 			r = 0;
 	}
 	if (r == 0 && fm_hist_zero_packets(h))
 		fm_warn(&ctx->log,
-			"%llu records with 0 packets skipped by hist (not flows: exporter faults such as bidirectional IPFIX with reverse traffic only; --biflow split reads the reverse direction of nfcapd input)",
+			"%llu records with 0 packets skipped by hist (not "
+			"flows: exporter faults such as bidirectional IPFIX "
+			"with reverse traffic only; --biflow split reads the "
+			"reverse direction of nfcapd input)",
 			(unsigned long long)fm_hist_zero_packets(h));
 	if (r == 0)
 		cmd_summary(ctx, "hist: %llu records, %zu bins in %.3f s",
-			    (unsigned long long)fm_hist_records(h), fm_hist_nbins(h),
-			    cmd_now() - t0);
+			    (unsigned long long)fm_hist_records(h),
+			    fm_hist_nbins(h), cmd_now() - t0);
 	cmd_scan_close(cs);
 	fm_hist_free(h);
 	fm_filter_free(filter);
@@ -168,29 +188,44 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_hist_entry = {
-	.name = "hist",
-	.alias = "hist_np",
-	.summary = "histogram of flow length, size, duration or rate (csv_hist)",
-	.usage = "[-i FORMAT] [-x X] [-b B] [-c COLUMN]... [-O OUTPUT] [--threads N] [CUTTING] INPUT...",
-	.description =
-		"Bins the records of every INPUT by x = packets (length), octets (size),\n"
-		"duration in ms or rate in bit/s (binned by floor(rate)) and writes one\n"
-		"csv_hist line per non-empty bin, ascending:\n"
-		"  bin_lo,bin_hi,flows_sum,packets_sum,octets_sum[,duration_sum][,rate_sum][,aggs_sum]\n"
-		"With -b 0 every value has its own bin [x, x+1).  With -b B > 0 the bin of\n"
-		"x has width w = 2^max(0, bitlen(x) - B) and starts at floor(x / w) * w, so\n"
-		"-b 12 keeps values below 4096 exact and splits every power of two above\n"
-		"into 2048 bins.  Integer sums are exact (kept in 128 bits; one that does\n"
-		"not fit the 64-bit csv_hist columns is an error, never wrapped); rate_sum\n"
-		"is summed in record order in double precision and printed truncated, as\n"
-		"the reference does.\n"
-		"Binary input is read by --threads threads (each its own record range,\n"
-		"filtered by each thread); the output is the same bytes for any thread\n"
-		"count.  With --filter-expr plus --skip-out/--count-out one thread reads.\n"
-		"Under its alias hist_np (the reference's tool name) the default input\n"
-		"format is binary, as the reference's hist_np reads binary directories.",
-	.opts = hist_opts,
-	.min_pos = 1,
-	.max_pos = -1,
-	.exec = hist_exec,
+    .name = "hist",
+    .alias = "hist_np",
+    .summary = "histogram of flow length, size, duration or rate (csv_hist)",
+    .usage = "[-i FORMAT] [-x X] [-b B] [-c COLUMN]... [-O OUTPUT] [--threads "
+	     "N] [CUTTING] INPUT...",
+    .description = "Bins the records of every INPUT by x = packets (length), "
+		   "octets (size),\n"
+		   "duration in ms or rate in bit/s (binned by floor(rate)) "
+		   "and writes one\n"
+		   "csv_hist line per non-empty bin, ascending:\n"
+		   "  "
+		   "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum[,duration_"
+		   "sum][,rate_sum][,aggs_sum]\n"
+		   "With -b 0 every value has its own bin [x, x+1).  With -b B "
+		   "> 0 the bin of\n"
+		   "x has width w = 2^max(0, bitlen(x) - B) and starts at "
+		   "floor(x / w) * w, so\n"
+		   "-b 12 keeps values below 4096 exact and splits every power "
+		   "of two above\n"
+		   "into 2048 bins.  Integer sums are exact (kept in 128 bits; "
+		   "one that does\n"
+		   "not fit the 64-bit csv_hist columns is an error, never "
+		   "wrapped); rate_sum\n"
+		   "is summed in record order in double precision and printed "
+		   "truncated, as\n"
+		   "the reference does.\n"
+		   "Binary input is read by --threads threads (each its own "
+		   "record range,\n"
+		   "filtered by each thread); the output is the same bytes for "
+		   "any thread\n"
+		   "count.  With --filter-expr plus --skip-out/--count-out one "
+		   "thread reads.\n"
+		   "Under its alias hist_np (the reference's tool name) the "
+		   "default input\n"
+		   "format is binary, as the reference's hist_np reads binary "
+		   "directories.",
+    .opts = hist_opts,
+    .min_pos = 1,
+    .max_pos = -1,
+    .exec = hist_exec,
 };

@@ -76,18 +76,21 @@ int cmd_split(const char *line, struct cmd_words *out, struct fm_error *err)
 		if (!*p || *p == '#')
 			break;
 		fm_buf_reset(&word);
-		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' &&
+		       *p != '\n') {
 			if (*p == '"') {
 				const char *start = p++;
 				while (*p && *p != '"') {
-					if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+					if (*p == '\\' &&
+					    (p[1] == '"' || p[1] == '\\'))
 						p++;
 					fm_buf_addch(&word, *p++);
 				}
 				if (!*p) {
-					r = fm_error_set(err, FM_EINVAL,
-							 "unterminated quote at column %d",
-							 (int)(start - line) + 1);
+					r = fm_error_set(
+					    err, FM_EINVAL,
+					    "unterminated quote at column %d",
+					    (int)(start - line) + 1);
 					goto out;
 				}
 				p++;
@@ -96,9 +99,10 @@ int cmd_split(const char *line, struct cmd_words *out, struct fm_error *err)
 				while (*p && *p != '\'')
 					fm_buf_addch(&word, *p++);
 				if (!*p) {
-					r = fm_error_set(err, FM_EINVAL,
-							 "unterminated quote at column %d",
-							 (int)(start - line) + 1);
+					r = fm_error_set(
+					    err, FM_EINVAL,
+					    "unterminated quote at column %d",
+					    (int)(start - line) + 1);
 					goto out;
 				}
 				p++;
@@ -168,7 +172,8 @@ int cmd_valid_name(const char *name)
 	for (size_t i = 1; i < n; i++) {
 		char c = name[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		      c == '-'))
 			return 0;
 	}
 	return 1;
@@ -189,13 +194,16 @@ int cmd_take_as(struct cmd_words *w, char **name, struct fm_error *err)
 	for (size_t i = 1; i + (trailing ? 2 : 0) < w->n; i++)
 		if (strcmp(w->v[i], "as") == 0)
 			return fm_error_set(err, FM_EINVAL,
-					    "'as NAME' must come last (a file named as: write ./as)");
+					    "'as NAME' must come last (a file "
+					    "named as: write ./as)");
 	if (!trailing)
 		return 0;
 	if (!cmd_valid_name(w->v[w->n - 1]))
-		return fm_error_set(err, FM_EINVAL,
-				    "bad object name '%s' (a letter or _, then letters, "
-				    "digits, _ . -; at most 63)", w->v[w->n - 1]);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "bad object name '%s' (a letter or _, then letters, "
+		    "digits, _ . -; at most 63)",
+		    w->v[w->n - 1]);
 	*name = w->v[w->n - 1];
 	free(w->v[w->n - 2]);
 	w->n -= 2;
@@ -280,8 +288,8 @@ int cmd_canonical(const struct cmd_entry *e, const struct cmd_args *a,
 		  const char *as_name, struct cmd_words *out)
 {
 	int dash_pos = 0, r;
-	unsigned char pos_mark = CMD_W_PATH |
-		(e->flags & CMD_F_WRITEPOS ? CMD_W_OUTPUT : 0);
+	unsigned char pos_mark =
+	    CMD_W_PATH | (e->flags & CMD_F_WRITEPOS ? CMD_W_OUTPUT : 0);
 
 	for (size_t i = 0; i < a->npos; i++)
 		if (a->pos[i][0] == '-' && a->pos[i][1] != '\0')
@@ -353,19 +361,21 @@ int cmd_redact(const char *line, struct fm_buf *out)
 			continue;
 		name = w.v[i] + 2;
 		eq = strchr(name, '=');
-		o = cmd_opt_long(e, name, eq ? (size_t)(eq - name) : strlen(name));
+		o = cmd_opt_long(e, name,
+				 eq ? (size_t)(eq - name) : strlen(name));
 		if (!is_secret(o))
 			continue;
 		if (!eq && ++i >= w.n)
 			break;
-		repl = eq ? malloc((size_t)(eq - w.v[i]) + sizeof("=REDACTED")) :
-			    strdup("REDACTED");
+		repl = eq ? malloc((size_t)(eq - w.v[i]) + sizeof("=REDACTED"))
+			  : strdup("REDACTED");
 		if (!repl) {
 			cmd_words_release(&w);
 			return -1;
 		}
 		if (eq)
-			sprintf(repl, "%.*s=REDACTED", (int)(eq - w.v[i]), w.v[i]);
+			sprintf(repl, "%.*s=REDACTED", (int)(eq - w.v[i]),
+				w.v[i]);
 		free(w.v[i]);
 		w.v[i] = repl;
 		changed = 1;

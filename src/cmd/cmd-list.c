@@ -4,10 +4,7 @@
 #include "flowmodels/buf.h"
 #include "session.h"
 
-static const struct cmd_opt list_opts[] = {
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+static const struct cmd_opt list_opts[] = {CMD_OPTS_COMMON, CMD_OPT_END};
 
 static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
@@ -32,15 +29,16 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_list_entry = {
-	.name = "list",
-	.alias = "ls",
-	.summary = "list the session's objects with their key facts",
-	.usage = "",
-	.description = "One line per object, in the order they were made: name, kind\n"
-		       "(dataset, view, generated, histogram, mixture...) and key facts.",
-	.opts = list_opts,
-	.min_pos = 0,
-	.max_pos = 0,
-	.exec = list_exec,
-	.flags = CMD_F_SESSION | CMD_F_NORECORD,
+    .name = "list",
+    .alias = "ls",
+    .summary = "list the session's objects with their key facts",
+    .usage = "",
+    .description =
+	"One line per object, in the order they were made: name, kind\n"
+	"(dataset, view, generated, histogram, mixture...) and key facts.",
+    .opts = list_opts,
+    .min_pos = 0,
+    .max_pos = 0,
+    .exec = list_exec,
+    .flags = CMD_F_SESSION | CMD_F_NORECORD,
 };

@@ -20,16 +20,16 @@
 #include "session.h"
 
 static const struct cmd_opt load_opts[] = {
-	{ OPT_IN_FORMAT, 'i', "in-format", CMD_OPT_STR, "FORMAT",
-	  "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump; csv_hist for a histogram; "
-	  "mixture_dir or mixture (a Y.json file) for a mixture set (default: guessed)",
-	  "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump|csv_hist|mixture_dir|mixture" },
-	CMD_OPT_BIFLOW,
-	CMD_OPTS_CUT,
-	CMD_OPT_SKIP_DAMAGED,
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+    {OPT_IN_FORMAT, 'i', "in-format", CMD_OPT_STR, "FORMAT",
+     "csv_flow, pipe, binary, nfcapd, nfcapd-nfdump; csv_hist for a histogram; "
+     "mixture_dir or mixture (a Y.json file) for a mixture set (default: "
+     "guessed)",
+     "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump|csv_hist|mixture_dir|mixture"},
+    CMD_OPT_BIFLOW,
+    CMD_OPTS_CUT,
+    CMD_OPT_SKIP_DAMAGED,
+    CMD_OPTS_COMMON,
+    CMD_OPT_END};
 
 /* A directory holding at least one FIELD.CODE array is a binary dataset. */
 static int looks_binary(const char *path)
@@ -43,7 +43,8 @@ static int looks_binary(const char *path)
 	while (!yes && (de = readdir(d))) {
 		const char *dot = strrchr(de->d_name, '.');
 		if (dot && dot[1] && !dot[2] && fm_code_size(dot[1]) &&
-		    fm_field_lookup(de->d_name, (size_t)(dot - de->d_name)) >= 0)
+		    fm_field_lookup(de->d_name, (size_t)(dot - de->d_name)) >=
+			0)
 			yes = 1;
 	}
 	closedir(d);
@@ -76,7 +77,7 @@ static enum fm_format detect(const char *path)
 	return FM_FORMAT_NFCAPD;
 }
 
-static const char *const ynames[3] = { "flows", "packets", "octets" };
+static const char *const ynames[3] = {"flows", "packets", "octets"};
 
 /* The y of a mixture file named Y.json, or -1. */
 static int json_y(const char *path)
@@ -120,7 +121,8 @@ static int read_one(struct cmd_mixset **set, int y, const char *json,
 	    fm_file_read_all(mode, FM_READ_MAX_JSON, &text, &len, NULL) < 0)
 		text = NULL;
 	if (r == 0) {
-		struct cmd_mixset *one = cmd_mixset_new(y, &m, text ? text : "");
+		struct cmd_mixset *one =
+		    cmd_mixset_new(y, &m, text ? text : "");
 		if (!one)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		else if (!*set)
@@ -136,28 +138,36 @@ static int read_one(struct cmd_mixset **set, int y, const char *json,
 /* A mixture set from a mixture directory or one Y.json file. */
 static int load_mixture(struct cmd_ctx *ctx, const struct cmd_args *a, int dir)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct cmd_mixset *set = NULL;
 	int r = 0;
 
 	if (a->npos != 1)
-		r = fm_error_set(&err, FM_EINVAL, "a mixture set is loaded from one directory or file");
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "a mixture set is loaded from one directory or file");
 	else if (dir) {
 		char json[4200], mode[4200];
 		struct stat st;
 		for (int y = 0; y < 3 && r == 0; y++) {
-			snprintf(json, sizeof(json), "%s/%s.json", a->pos[0], ynames[y]);
-			snprintf(mode, sizeof(mode), "%s/%s.mode", a->pos[0], ynames[y]);
+			snprintf(json, sizeof(json), "%s/%s.json", a->pos[0],
+				 ynames[y]);
+			snprintf(mode, sizeof(mode), "%s/%s.mode", a->pos[0],
+				 ynames[y]);
 			if (stat(json, &st) == 0)
 				r = read_one(&set, y, json, mode, &err);
 		}
 		if (r == 0 && !set)
-			r = fm_error_set(&err, FM_ENOTFOUND,
-					 "%s: no flows.json, packets.json or octets.json", a->pos[0]);
+			r = fm_error_set(
+			    &err, FM_ENOTFOUND,
+			    "%s: no flows.json, packets.json or octets.json",
+			    a->pos[0]);
 	} else if (json_y(a->pos[0]) < 0) {
-		r = fm_error_set(&err, FM_EINVAL,
-				 "%s: name the file flows.json, packets.json or octets.json "
-				 "(the y it models)", a->pos[0]);
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "%s: name the file flows.json, packets.json or octets.json "
+		    "(the y it models)",
+		    a->pos[0]);
 	} else {
 		r = read_one(&set, json_y(a->pos[0]), a->pos[0], NULL, &err);
 	}
@@ -175,19 +185,25 @@ static int load_mixture(struct cmd_ctx *ctx, const struct cmd_args *a, int dir)
 /* A histogram object from a csv_hist file. */
 static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_histogram *h;
 	struct fm_cut cut;
 	int r;
 
 	cmd_get_cut(a, &cut);
 	if (a->npos != 1)
-		r = fm_error_set(&err, FM_EINVAL, "a histogram is loaded from one csv_hist file");
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "a histogram is loaded from one csv_hist file");
 	else if (cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
 		 cut.skip_out > 0 || cut.count_out != FM_UNLIMITED)
-		r = fm_error_set(&err, FM_EINVAL, "cutting applies to flow records, not histograms");
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "cutting applies to flow records, not histograms");
 	else if (a->v[OPT_FILTER_EXPR].set)
-		r = fm_error_set(&err, FM_EINVAL, "a filter applies to flow records, not histograms");
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "a filter applies to flow records, not histograms");
 	else if (!(h = calloc(1, sizeof(*h))))
 		r = fm_error_set(&err, FM_ENOMEM, "out of memory");
 	else {
@@ -198,7 +214,8 @@ static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
 			fm_histogram_release(h);
 			free(h);
 		} else {
-			r = cmd_result_object(ctx, &cmd_histogram_type, h, &err);
+			r = cmd_result_object(ctx, &cmd_histogram_type, h,
+					      &err);
 		}
 	}
 	if (r < 0)
@@ -208,7 +225,7 @@ static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	enum fm_format fmt;
 	struct fm_cut cut;
 	char *dir = NULL;
@@ -217,8 +234,10 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (sess_need(ctx))
 		return 1;
 	{
-		const char *f = a->v[OPT_IN_FORMAT].set ? a->v[OPT_IN_FORMAT].s : NULL;
-		int guess_dir = !f && a->npos == 1 && !looks_binary(a->pos[0]) &&
+		const char *f =
+		    a->v[OPT_IN_FORMAT].set ? a->v[OPT_IN_FORMAT].s : NULL;
+		int guess_dir = !f && a->npos == 1 &&
+				!looks_binary(a->pos[0]) &&
 				looks_mixture_dir(a->pos[0]);
 		int guess_json = !f && a->npos == 1 && json_y(a->pos[0]) >= 0;
 		if ((f && !strcmp(f, "mixture_dir")) || guess_dir) {
@@ -230,13 +249,16 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			return load_mixture(ctx, a, 0);
 		}
 	}
-	if (a->v[OPT_IN_FORMAT].set ? !strcmp(a->v[OPT_IN_FORMAT].s, "csv_hist")
-	    : (a->npos == 1 && !looks_binary(a->pos[0]) && looks_hist(a->pos[0]))) {
+	if (a->v[OPT_IN_FORMAT].set
+		? !strcmp(a->v[OPT_IN_FORMAT].s, "csv_hist")
+		: (a->npos == 1 && !looks_binary(a->pos[0]) &&
+		   looks_hist(a->pos[0]))) {
 		cmd_record_option(ctx, OPT_IN_FORMAT, "csv_hist");
 		return load_hist(ctx, a);
 	}
 	if (a->v[OPT_IN_FORMAT].set)
-		r = cmd_get_format(a, OPT_IN_FORMAT, FM_FORMAT_NFCAPD, &fmt, &err);
+		r = cmd_get_format(a, OPT_IN_FORMAT, FM_FORMAT_NFCAPD, &fmt,
+				   &err);
 	else {
 		fmt = detect(a->pos[0]);
 		cmd_record_option(ctx, OPT_IN_FORMAT, fm_format_name(fmt));
@@ -247,11 +269,13 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		  cut.skip_out > 0 || cut.count_out != FM_UNLIMITED;
 	/* a filter needs the record scan (below), even for binary input */
 	filtered = a->v[OPT_FILTER_EXPR].set > 0;
-	if (r == 0 && fmt == FM_FORMAT_BINARY && a->npos == 1 && !cutting && !filtered) {
+	if (r == 0 && fmt == FM_FORMAT_BINARY && a->npos == 1 && !cutting &&
+	    !filtered) {
 		struct stat st;
 		if (stat(a->pos[0], &st) < 0 || !S_ISDIR(st.st_mode))
 			r = fm_error_set(&err, FM_ENOTFOUND,
-					 "%s: not a binary directory", a->pos[0]);
+					 "%s: not a binary directory",
+					 a->pos[0]);
 		if (r == 0)
 			r = cmd_result_dataset(ctx, a->pos[0], 0, &err);
 	} else if (r == 0 && fmt == FM_FORMAT_BINARY && !filtered) {
@@ -265,12 +289,14 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	} else if (r == 0) {
 		struct cmd_scan *cs = NULL;
 		struct fm_writer *w = NULL;
-		struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = &ctx->log };
+		struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY,
+					    .log = &ctx->log};
 		uint64_t n;
 
 		r = cmd_temp_path(ctx, "load", &dir, &err);
 		if (r == 0)
-			r = cmd_scan_open(ctx, a, fmt, FM_ALL_FIELDS, &cs, &err);
+			r = cmd_scan_open(ctx, a, fmt, FM_ALL_FIELDS, &cs,
+					  &err);
 		if (r == 0)
 			r = fm_writer_open(&w, &wo, dir, &err);
 		if (r == 0)
@@ -298,25 +324,27 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_load_entry = {
-	.name = "load",
-	.alias = NULL,
-	.summary = "load flow records as a dataset, or a histogram or mixture set",
-	.usage = "[-i FORMAT] [CUTTING] INPUT... [as NAME]",
-	.description =
-		"Makes a dataset object (named d1, d2... or NAME) from the records of\n"
-		"the inputs.  A binary directory read whole is used in place, memory-\n"
-		"mapped, never copied; with cutting or several inputs the records are\n"
-		"cut into the session's scratch directory; other formats are converted\n"
-		"once into a scratch binary directory.  With -i csv_hist (or a file\n"
-		"starting with a csv_hist header) the result is a histogram object;\n"
-		"with -i mixture_dir (a directory holding Y.json files, as fit -O\n"
-		"writes) or -i mixture (one file named Y.json) a mixture set.\n"
-		"Without -i the format is guessed (a directory of FIELD.CODE arrays is\n"
-		"binary, a file starting with a header line csv_hist, *.csv csv_flow,\n"
-		"anything else nfcapd) and the guess is recorded.",
-	.opts = load_opts,
-	.min_pos = 1,
-	.max_pos = -1,
-	.exec = load_exec,
-	.flags = CMD_F_SESSION | CMD_F_PATHPOS,
+    .name = "load",
+    .alias = NULL,
+    .summary = "load flow records as a dataset, or a histogram or mixture set",
+    .usage = "[-i FORMAT] [CUTTING] INPUT... [as NAME]",
+    .description =
+	"Makes a dataset object (named d1, d2... or NAME) from the records of\n"
+	"the inputs.  A binary directory read whole is used in place, memory-\n"
+	"mapped, never copied; with cutting or several inputs the records are\n"
+	"cut into the session's scratch directory; other formats are "
+	"converted\n"
+	"once into a scratch binary directory.  With -i csv_hist (or a file\n"
+	"starting with a csv_hist header) the result is a histogram object;\n"
+	"with -i mixture_dir (a directory holding Y.json files, as fit -O\n"
+	"writes) or -i mixture (one file named Y.json) a mixture set.\n"
+	"Without -i the format is guessed (a directory of FIELD.CODE arrays "
+	"is\n"
+	"binary, a file starting with a header line csv_hist, *.csv csv_flow,\n"
+	"anything else nfcapd) and the guess is recorded.",
+    .opts = load_opts,
+    .min_pos = 1,
+    .max_pos = -1,
+    .exec = load_exec,
+    .flags = CMD_F_SESSION | CMD_F_PATHPOS,
 };

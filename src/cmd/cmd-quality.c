@@ -13,8 +13,8 @@
 #include "cmd-quality.h"
 #include "objtypes.h"
 
-const enum fm_hcol q_ycols[3] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS,
-				  FM_HCOL_OCTETS };
+const enum fm_hcol q_ycols[3] = {FM_HCOL_FLOWS, FM_HCOL_PACKETS,
+				 FM_HCOL_OCTETS};
 
 int q_get_format(const struct cmd_args *a, int id, enum q_format *f,
 		 struct fm_error *err)
@@ -28,8 +28,9 @@ int q_get_format(const struct cmd_args *a, int id, enum q_format *f,
 	else if (strcmp(s, "tex") == 0)
 		*f = Q_TEX;
 	else
-		return fm_error_set(err, FM_EINVAL,
-				    "--format: expected text, json or tex, not '%s'", s);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "--format: expected text, json or tex, not '%s'", s);
 	return 0;
 }
 
@@ -39,10 +40,12 @@ int q_get_ylist(const struct cmd_args *a, int id, unsigned *mask,
 	*mask = 0;
 	for (size_t i = 0; i < a->v[id].nlist; i++) {
 		int c = fm_hcol_from_name(a->v[id].list[i]);
-		if (c != FM_HCOL_FLOWS && c != FM_HCOL_PACKETS && c != FM_HCOL_OCTETS)
-			return fm_error_set(err, FM_EINVAL,
-					    "-y: expected flows, packets or octets, not '%s'",
-					    a->v[id].list[i]);
+		if (c != FM_HCOL_FLOWS && c != FM_HCOL_PACKETS &&
+		    c != FM_HCOL_OCTETS)
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "-y: expected flows, packets or octets, not '%s'",
+			    a->v[id].list[i]);
 		*mask |= FM_HCOL_BIT(c);
 	}
 	return 0;
@@ -59,24 +62,27 @@ int q_get_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a, int id,
 {
 	const char *name = cmd_input_label(ctx, a, pos);
 	const char *sx = cmd_input_xkind(ctx, a, pos);
-	int det = h->n ? (h->bin_lo[0] == 1 ? FM_X_LENGTH
-			  : h->bin_lo[0] == 64 ? FM_X_SIZE : FM_X_AUTO)
+	int det = h->n ? (h->bin_lo[0] == 1    ? FM_X_LENGTH
+			  : h->bin_lo[0] == 64 ? FM_X_SIZE
+					       : FM_X_AUTO)
 		       : FM_X_AUTO;
 	int want;
 
 	if (sx && fm_xkind_from_name(sx) != FM_X_AUTO)
-		det = fm_xkind_from_name(sx);   /* a session histogram's own x */
+		det = fm_xkind_from_name(sx); /* a session histogram's own x */
 	want = det;
 	if (a->v[id].set) {
 		want = fm_xkind_from_name(a->v[id].s);
 		if (want == FM_X_AUTO)
-			return fm_error_set(err, FM_EINVAL,
-					    "-x: expected length or size, not '%s'",
-					    a->v[id].s);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "-x: expected length or size, not '%s'",
+			    a->v[id].s);
 		if (want == FM_X_SIZE && h->n && h->bin_lo[0] < 64)
-			return fm_error_set(err, FM_EINVAL,
-					    "%s: -x size, but the first bin_lo is %lld < 64",
-					    name, (long long)h->bin_lo[0]);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "%s: -x size, but the first bin_lo is %lld < 64",
+			    name, (long long)h->bin_lo[0]);
 	} else if (det == FM_X_AUTO) {
 		int r = fm_xkind_detect(h, err);
 		fm_error_prefix(err, "%s", name);
@@ -131,8 +137,7 @@ void q_json_num(struct fm_buf *b, double v)
 		fm_buf_addstr(b, "null");
 }
 
-void q_add_total(struct fm_buf *b, const struct fm_histogram *h,
-		 enum fm_hcol y)
+void q_add_total(struct fm_buf *b, const struct fm_histogram *h, enum fm_hcol y)
 {
 	uint64_t hi = 0, lo = 0;
 	unsigned __int128 t;
@@ -158,17 +163,21 @@ void q_mixset_gof_info(const struct cmd_mixset *set,
 	if (xkind && strcmp(xkind, "size") == 0)
 		xk = FM_MIX_X_SIZE;
 	else if (!xkind || !*xkind || strcmp(xkind, "length") == 0)
-		xk = h->n && h->bin_lo[0] == 64 ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH;
+		xk = h->n && h->bin_lo[0] == 64 ? FM_MIX_X_SIZE
+						: FM_MIX_X_LENGTH;
 	else
 		return;
 	for (int i = 0; i < 3; i++) {
 		struct fm_gof g;
 		if (!set->have[i] || !fm_histogram_has(h, q_ycols[i]) ||
-		    fm_gof_histogram(&set->mix[i], xk, h, q_ycols[i], &g, NULL) < 0)
+		    fm_gof_histogram(&set->mix[i], xk, h, q_ycols[i], &g,
+				     NULL) < 0)
 			continue;
-		fm_buf_printf(out, "  gof %s: %s: ks %.6g, ad %.6g, chi2 %.6g (df %ld, "
-			      "p %.3g), BIC %.10g, tail 0.999 %+.3g, 0.9999 %+.3g\n",
-			      hname, fm_hcol_name(q_ycols[i]), g.ks, g.ad, g.chi2,
-			      g.chi2_df, g.chi2_p, g.bic, g.tail[2], g.tail[3]);
+		fm_buf_printf(
+		    out,
+		    "  gof %s: %s: ks %.6g, ad %.6g, chi2 %.6g (df %ld, "
+		    "p %.3g), BIC %.10g, tail 0.999 %+.3g, 0.9999 %+.3g\n",
+		    hname, fm_hcol_name(q_ycols[i]), g.ks, g.ad, g.chi2,
+		    g.chi2_df, g.chi2_p, g.bic, g.tail[2], g.tail[3]);
 	}
 }

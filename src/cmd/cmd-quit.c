@@ -5,10 +5,7 @@
  */
 #include "session.h"
 
-static const struct cmd_opt quit_opts[] = {
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+static const struct cmd_opt quit_opts[] = {CMD_OPTS_COMMON, CMD_OPT_END};
 
 static int quit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
@@ -20,15 +17,16 @@ static int quit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_quit_entry = {
-	.name = "quit",
-	.alias = "exit",
-	.summary = "end the session",
-	.usage = "",
-	.description = "In the workbench, asks before discarding unsaved changes; in a\n"
-		       "session file, the commands after it are not run.",
-	.opts = quit_opts,
-	.min_pos = 0,
-	.max_pos = 0,
-	.exec = quit_exec,
-	.flags = CMD_F_SESSION | CMD_F_NORECORD,
+    .name = "quit",
+    .alias = "exit",
+    .summary = "end the session",
+    .usage = "",
+    .description =
+	"In the workbench, asks before discarding unsaved changes; in a\n"
+	"session file, the commands after it are not run.",
+    .opts = quit_opts,
+    .min_pos = 0,
+    .max_pos = 0,
+    .exec = quit_exec,
+    .flags = CMD_F_SESSION | CMD_F_NORECORD,
 };

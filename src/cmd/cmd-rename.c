@@ -3,14 +3,11 @@
  */
 #include "session.h"
 
-static const struct cmd_opt rename_opts[] = {
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+static const struct cmd_opt rename_opts[] = {CMD_OPTS_COMMON, CMD_OPT_END};
 
 static int rename_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	if (sess_need(ctx))
 		return 1;
@@ -21,15 +18,16 @@ static int rename_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_rename_entry = {
-	.name = "rename",
-	.alias = "mv",
-	.summary = "rename an object",
-	.usage = "NAME NEWNAME",
-	.description = "NEWNAME must be free and a valid name: a letter or _, then letters,\n"
-		       "digits, _ . or -, at most 63 characters.",
-	.opts = rename_opts,
-	.min_pos = 2,
-	.max_pos = 2,
-	.exec = rename_exec,
-	.flags = CMD_F_SESSION,
+    .name = "rename",
+    .alias = "mv",
+    .summary = "rename an object",
+    .usage = "NAME NEWNAME",
+    .description =
+	"NEWNAME must be free and a valid name: a letter or _, then letters,\n"
+	"digits, _ . or -, at most 63 characters.",
+    .opts = rename_opts,
+    .min_pos = 2,
+    .max_pos = 2,
+    .exec = rename_exec,
+    .flags = CMD_F_SESSION,
 };

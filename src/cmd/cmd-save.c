@@ -6,14 +6,11 @@
 
 #include "session.h"
 
-static const struct cmd_opt save_opts[] = {
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+static const struct cmd_opt save_opts[] = {CMD_OPTS_COMMON, CMD_OPT_END};
 
 static int save_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	const char *given = a->npos ? a->pos[0] : NULL;
 	char *path;
 	int r;
@@ -41,23 +38,24 @@ static int save_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_save_entry = {
-	.name = "save",
-	.alias = NULL,
-	.summary = "save the session as a replayable session file",
-	.usage = "[FILE]",
-	.description =
-		"Writes every recorded command (the commands that changed the session,\n"
-		"in canonical form) to FILE, one per line, after a header comment with\n"
-		"the program version and date.  Paths are written relative to FILE\n"
-		"where possible; seeds are recorded; keys never are.  Without FILE,\n"
-		"saves to the file last saved (never a replayed one).  The file\n"
-		"appears complete or not at all.  A command whose output lies outside\n"
-		"FILE's directory tree gets a warning: replaying the file will need\n"
-		"--allow-outside.",
-	.opts = save_opts,
-	.min_pos = 0,
-	.max_pos = 1,
-	.exec = save_exec,
-	.flags = CMD_F_SESSION | CMD_F_PATHPOS | CMD_F_WRITEPOS |
-		 CMD_F_NORECORD,
+    .name = "save",
+    .alias = NULL,
+    .summary = "save the session as a replayable session file",
+    .usage = "[FILE]",
+    .description =
+	"Writes every recorded command (the commands that changed the "
+	"session,\n"
+	"in canonical form) to FILE, one per line, after a header comment "
+	"with\n"
+	"the program version and date.  Paths are written relative to FILE\n"
+	"where possible; seeds are recorded; keys never are.  Without FILE,\n"
+	"saves to the file last saved (never a replayed one).  The file\n"
+	"appears complete or not at all.  A command whose output lies outside\n"
+	"FILE's directory tree gets a warning: replaying the file will need\n"
+	"--allow-outside.",
+    .opts = save_opts,
+    .min_pos = 0,
+    .max_pos = 1,
+    .exec = save_exec,
+    .flags = CMD_F_SESSION | CMD_F_PATHPOS | CMD_F_WRITEPOS | CMD_F_NORECORD,
 };

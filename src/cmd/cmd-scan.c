@@ -36,7 +36,8 @@ int cmd_get_compress(const struct cmd_args *a, struct fm_writer_opts *wo,
 	wo->compress = FM_NFCAPD_LZ4;
 	if (a->v[OPT_COMPRESS].set &&
 	    fm_nfcapd_comp_parse(a->v[OPT_COMPRESS].s, &wo->compress) < 0)
-		return fm_error_set(err, FM_EINVAL, "--compress: unknown value '%s' "
+		return fm_error_set(err, FM_EINVAL,
+				    "--compress: unknown value '%s' "
 				    "(choose from none, lzo, lz4, zstd)",
 				    a->v[OPT_COMPRESS].s);
 	return 0;
@@ -49,7 +50,8 @@ int cmd_get_format(const struct cmd_args *a, int id, enum fm_format def,
 	if (!a->v[id].set)
 		return 0;
 	if (fm_format_parse(a->v[id].s, fmt) < 0)
-		return fm_error_set(err, FM_EINVAL, "unknown format '%s' (formats: %s)",
+		return fm_error_set(err, FM_EINVAL,
+				    "unknown format '%s' (formats: %s)",
 				    a->v[id].s, fm_format_list());
 	return 0;
 }
@@ -63,7 +65,8 @@ int cmd_scan_open(struct cmd_ctx *ctx, const struct cmd_args *a,
 	int r;
 
 	memset(&so, 0, sizeof(so));
-	r = cmd_get_format(a, OPT_IN_FORMAT, def_format, &so.reader.format, err);
+	r = cmd_get_format(a, OPT_IN_FORMAT, def_format, &so.reader.format,
+			   err);
 	if (r < 0)
 		return r;
 	so.reader.fields = fields;
@@ -73,7 +76,8 @@ int cmd_scan_open(struct cmd_ctx *ctx, const struct cmd_args *a,
 			so.reader.biflow_split = 1;
 		else if (strcmp(a->v[OPT_BIFLOW].s, "forward") != 0)
 			return fm_error_set(err, FM_EINVAL,
-					    "option --biflow: unknown value '%s' (choose from forward, split)",
+					    "option --biflow: unknown value "
+					    "'%s' (choose from forward, split)",
 					    a->v[OPT_BIFLOW].s);
 	}
 	so.progress = &ctx->progress;
@@ -84,7 +88,8 @@ int cmd_scan_open(struct cmd_ctx *ctx, const struct cmd_args *a,
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	cs->log = &ctx->log;
 	if (a->v[OPT_FILTER_EXPR].set) {
-		r = fm_filter_compile(&cs->filter, a->v[OPT_FILTER_EXPR].s, NULL, err);
+		r = fm_filter_compile(&cs->filter, a->v[OPT_FILTER_EXPR].s,
+				      NULL, err);
 		if (r == 0 && fm_filter_warning(cs->filter))
 			fm_warn(cs->log, "%s", fm_filter_warning(cs->filter));
 		if (r == 0)
@@ -136,15 +141,17 @@ int cmd_run_records(struct cmd_ctx *ctx, const struct cmd_args *a,
 
 	r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_CSV_FLOW, &ofmt, err);
 	if (r == 0 && !fm_format_writable(ofmt))
-		r = fm_error_set(err, FM_EINVAL,
-				 "cannot write format '%s' (output formats: %s)",
-				 a->v[OPT_OUT_FORMAT].s, fm_format_write_list());
+		r = fm_error_set(
+		    err, FM_EINVAL,
+		    "cannot write format '%s' (output formats: %s)",
+		    a->v[OPT_OUT_FORMAT].s, fm_format_write_list());
 	if (r == 0 && make_dataset)
 		r = cmd_records_output(ctx, a, &out, &ofmt, &temp, err);
 	if (r == 0)
 		r = cmd_check_records_output(ctx, out, ofmt, err);
 	if (r == 0)
-		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &cs, err);
+		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &cs,
+				  err);
 	if (r == 0) {
 		memset(&wo, 0, sizeof(wo));
 		wo.format = ofmt;

@@ -26,29 +26,31 @@ enum {
 };
 
 static const struct cmd_opt select_opts[] = {
-	{ OPT_S_X, 'x', "x-value", CMD_OPT_STR, "X",
-	  "x of the histogram: length or size (default: detect from the "
-	  "first bin_lo, 1 or 64)", "length|size" },
-	{ OPT_S_Y, 'y', "y-value", CMD_OPT_STR, "Y",
-	  "column to fit: flows, packets or octets (default: flows)",
-	  "flows|packets|octets" },
-	{ OPT_S_GRID, 0, "grid", CMD_OPT_STR, "GRID",
-	  "the structures: U=a..b,L=a..b,P=a..b, each a count or a range "
-	  "(absent: 0)", NULL },
-	{ OPT_S_ITER, 'i', "iterations", CMD_OPT_INT, "N",
-	  "EM iterations of every fit (default: 100)", NULL },
-	{ OPT_S_MPW, 0, "mpw", CMD_OPT_REAL, "W",
-	  "maximum weight of a Pareto component (default: no cap)", NULL },
-	{ OPT_S_CRIT, 0, "criterion", CMD_OPT_STR, "C",
-	  "rank by bic, aic or ks (default: bic)", "bic|aic|ks" },
-	{ OPT_S_THREADS, 0, "threads", CMD_OPT_INT, "N",
-	  "structures fitted at once; the output is the same for every N "
-	  "(default: the number of CPUs)", NULL },
-	CMD_OPT_OUTPUT("output directory for ranking.csv, skipped.csv, Y.json "
-		       "and Y.mode (default: .)"),
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+    {OPT_S_X, 'x', "x-value", CMD_OPT_STR, "X",
+     "x of the histogram: length or size (default: detect from the "
+     "first bin_lo, 1 or 64)",
+     "length|size"},
+    {OPT_S_Y, 'y', "y-value", CMD_OPT_STR, "Y",
+     "column to fit: flows, packets or octets (default: flows)",
+     "flows|packets|octets"},
+    {OPT_S_GRID, 0, "grid", CMD_OPT_STR, "GRID",
+     "the structures: U=a..b,L=a..b,P=a..b, each a count or a range "
+     "(absent: 0)",
+     NULL},
+    {OPT_S_ITER, 'i', "iterations", CMD_OPT_INT, "N",
+     "EM iterations of every fit (default: 100)", NULL},
+    {OPT_S_MPW, 0, "mpw", CMD_OPT_REAL, "W",
+     "maximum weight of a Pareto component (default: no cap)", NULL},
+    {OPT_S_CRIT, 0, "criterion", CMD_OPT_STR, "C",
+     "rank by bic, aic or ks (default: bic)", "bic|aic|ks"},
+    {OPT_S_THREADS, 0, "threads", CMD_OPT_INT, "N",
+     "structures fitted at once; the output is the same for every N "
+     "(default: the number of CPUs)",
+     NULL},
+    CMD_OPT_OUTPUT("output directory for ranking.csv, skipped.csv, Y.json "
+		   "and Y.mode (default: .)"),
+    CMD_OPTS_COMMON,
+    CMD_OPT_END};
 
 static int get_opts(const struct cmd_args *a, struct fm_select_opts *so,
 		    struct fm_select_grid *g, int *yc, struct fm_error *err)
@@ -61,36 +63,43 @@ static int get_opts(const struct cmd_args *a, struct fm_select_opts *so,
 	so->max_iter = 100;
 	so->threads = ncpu > 1 ? (unsigned)(ncpu < 256 ? ncpu : 256) : 1;
 	*yc = fm_hcol_from_name(y);
-	if (*yc != FM_HCOL_FLOWS && *yc != FM_HCOL_PACKETS && *yc != FM_HCOL_OCTETS)
-		return fm_error_set(err, FM_EINVAL,
-				    "-y: expected flows, packets or octets, not '%s'", y);
+	if (*yc != FM_HCOL_FLOWS && *yc != FM_HCOL_PACKETS &&
+	    *yc != FM_HCOL_OCTETS)
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "-y: expected flows, packets or octets, not '%s'", y);
 	if (!a->v[OPT_S_GRID].set)
-		return fm_error_set(err, FM_EINVAL,
-				    "--grid is required, e.g. --grid 'U=0..6,L=1..8,P=0..2'");
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "--grid is required, e.g. --grid 'U=0..6,L=1..8,P=0..2'");
 	if (fm_select_grid_parse(a->v[OPT_S_GRID].s, g, err) < 0)
 		return err->code;
 	if (a->v[OPT_S_ITER].set) {
 		if (a->v[OPT_S_ITER].i < 0 || a->v[OPT_S_ITER].i > 100000000)
-			return fm_error_set(err, FM_EINVAL,
-					    "-i: expected 0..100000000 iterations, got %lld",
-					    (long long)a->v[OPT_S_ITER].i);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "-i: expected 0..100000000 iterations, got %lld",
+			    (long long)a->v[OPT_S_ITER].i);
 		so->max_iter = (unsigned)a->v[OPT_S_ITER].i;
 	}
 	if (a->v[OPT_S_MPW].set) {
 		if (!(a->v[OPT_S_MPW].d >= 0))
-			return fm_error_set(err, FM_EINVAL, "--mpw: expected a weight >= 0");
+			return fm_error_set(err, FM_EINVAL,
+					    "--mpw: expected a weight >= 0");
 		so->max_pareto_w = a->v[OPT_S_MPW].d;
 	}
-	c = fm_select_criterion_from_name(a->v[OPT_S_CRIT].set ? a->v[OPT_S_CRIT].s
-							       : "bic");
+	c = fm_select_criterion_from_name(
+	    a->v[OPT_S_CRIT].set ? a->v[OPT_S_CRIT].s : "bic");
 	if (c < 0)
-		return fm_error_set(err, FM_EINVAL,
-				    "--criterion: expected bic, aic or ks, not '%s'",
-				    a->v[OPT_S_CRIT].s);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "--criterion: expected bic, aic or ks, not '%s'",
+		    a->v[OPT_S_CRIT].s);
 	so->criterion = (enum fm_select_criterion)c;
 	if (a->v[OPT_S_THREADS].set) {
 		if (a->v[OPT_S_THREADS].i < 1 || a->v[OPT_S_THREADS].i > 256)
-			return fm_error_set(err, FM_EINVAL, "--threads: expected 1..256");
+			return fm_error_set(err, FM_EINVAL,
+					    "--threads: expected 1..256");
 		so->threads = (unsigned)a->v[OPT_S_THREADS].i;
 	}
 	return 0;
@@ -112,7 +121,8 @@ static void csv_quoted(struct fm_buf *b, const char *s)
 static void ranking_text(const struct fm_select_result *res, struct fm_buf *rk,
 			 struct fm_buf *sk)
 {
-	fm_buf_addstr(rk, "U,L,P,k,log_likelihood,aic,bic,ks,iterations,seconds\n");
+	fm_buf_addstr(rk,
+		      "U,L,P,k,log_likelihood,aic,bic,ks,iterations,seconds\n");
 	for (size_t j = 0; j < res->nrank; j++) {
 		const struct fm_select_row *r = &res->rows[res->rank[j]];
 		fm_buf_printf(rk, "%u,%u,%u,%d,", r->U, r->L, r->P, r->k);
@@ -163,13 +173,14 @@ static int write_outputs(struct cmd_ctx *ctx, const struct cmd_args *a,
 	int r;
 
 	ranking_text(res, &rk, &sk);
-	r = cmd_fit_mode_text(mode, cmd_input_label(ctx, a, 0), x, y, so->max_iter,
-			      NULL, w->U, w->P, w->L, so->max_pareto_w, err);
+	r = cmd_fit_mode_text(mode, cmd_input_label(ctx, a, 0), x, y,
+			      so->max_iter, NULL, w->U, w->P, w->L,
+			      so->max_pareto_w, err);
 	if (r == 0)
 		r = fm_mixture_format(&w->mix, &js, err);
 	if (r == 0 && mkdir(dir, 0777) < 0 && errno != EEXIST)
-		r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s", dir,
-				 strerror(errno));
+		r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
+				 dir, strerror(errno));
 	if (r == 0)
 		r = write_in(dir, "ranking.csv", &rk, err);
 	if (r == 0)
@@ -192,19 +203,21 @@ struct live {
 	struct cmd_ctx *ctx;
 	enum fm_select_criterion crit;
 	size_t done, total;
-	struct fm_select_row best;    /* the figures only (mix left empty) */
+	struct fm_select_row best; /* the figures only (mix left empty) */
 	int have_best;
 };
 
 static void on_row(void *arg, const struct fm_select_row *row)
 {
 	struct live *l = arg;
-	size_t idx[2] = { 0, 1 };
+	size_t idx[2] = {0, 1};
 	struct fm_select_row two[2];
 
 	if (row->skipped) {
-		fprintf(l->ctx->out, "select [%zu/%zu] U=%u L=%u P=%u: skipped: %s\n",
-			++l->done, l->total, row->U, row->L, row->P, row->reason);
+		fprintf(l->ctx->out,
+			"select [%zu/%zu] U=%u L=%u P=%u: skipped: %s\n",
+			++l->done, l->total, row->U, row->L, row->P,
+			row->reason);
 		return;
 	}
 	two[0] = l->best;
@@ -217,16 +230,17 @@ static void on_row(void *arg, const struct fm_select_row *row)
 		l->have_best = 1;
 	}
 	l->done++;
-	fprintf(l->ctx->out, "select [%zu/%zu] U=%u L=%u P=%u: k %d, BIC %.6f, "
-		"ks %.4g, %.3f s; best so far U=%u L=%u P=%u\n", l->done, l->total,
-		row->U, row->L, row->P, row->k, row->bic, row->ks, row->seconds,
-		l->best.U, l->best.L, l->best.P);
+	fprintf(l->ctx->out,
+		"select [%zu/%zu] U=%u L=%u P=%u: k %d, BIC %.6f, "
+		"ks %.4g, %.3f s; best so far U=%u L=%u P=%u\n",
+		l->done, l->total, row->U, row->L, row->P, row->k, row->bic,
+		row->ks, row->seconds, l->best.U, l->best.L, l->best.P);
 	fflush(l->ctx->out);
 }
 
 static int select_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_histogram h;
 	struct fm_select_grid g;
 	struct fm_select_opts so;
@@ -243,9 +257,11 @@ static int select_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	fm_select_result_init(&res);
 	r = get_opts(a, &so, &g, &yc, &err);
 	if (r == 0)
-		r = fm_histogram_read(&h, a->pos[0], FM_HCOL_BIT(yc), &ctx->log, &err);
+		r = fm_histogram_read(&h, a->pos[0], FM_HCOL_BIT(yc), &ctx->log,
+				      &err);
 	if (r == 0 && h.n == 0)
-		r = fm_error_set(&err, FM_EINVAL, "%s: the histogram has no bins", a->pos[0]);
+		r = fm_error_set(&err, FM_EINVAL,
+				 "%s: the histogram has no bins", a->pos[0]);
 	if (r == 0)
 		r = q_get_xkind(ctx, a, OPT_S_X, 0, &h, &xk, &err);
 	if (r == 0) {
@@ -265,27 +281,31 @@ static int select_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	for (size_t i = 0; r == 0 && i < res.n; i++)
 		if (res.rows[i].skipped) {
-			fm_warn(&ctx->log, "skipped U=%u L=%u P=%u: %s", res.rows[i].U,
-				res.rows[i].L, res.rows[i].P, res.rows[i].reason);
+			fm_warn(&ctx->log, "skipped U=%u L=%u P=%u: %s",
+				res.rows[i].U, res.rows[i].L, res.rows[i].P,
+				res.rows[i].reason);
 			nskip++;
 		}
 	if (r == 0)
-		r = write_outputs(ctx, a, dir, cmd_fit_xkind(ctx, a, &h), y, &res,
-				  &so, &mode, &err);
+		r = write_outputs(ctx, a, dir, cmd_fit_xkind(ctx, a, &h), y,
+				  &res, &so, &mode, &err);
 	if (r == 0) {
 		const struct fm_select_row *w = &res.rows[res.rank[0]];
-		cmd_summary(ctx, "select: %zu structures fitted, %d skipped, in %.3f s; "
-			    "best by %s: U=%u L=%u P=%u (k = %d, BIC %.6f, ks %.6g)",
-			    res.nrank, nskip, cmd_now() - t0,
-			    a->v[OPT_S_CRIT].set ? a->v[OPT_S_CRIT].s : "bic",
-			    w->U, w->L, w->P, w->k, w->bic, w->ks);
+		cmd_summary(
+		    ctx,
+		    "select: %zu structures fitted, %d skipped, in %.3f s; "
+		    "best by %s: U=%u L=%u P=%u (k = %d, BIC %.6f, ks %.6g)",
+		    res.nrank, nskip, cmd_now() - t0,
+		    a->v[OPT_S_CRIT].set ? a->v[OPT_S_CRIT].s : "bic", w->U,
+		    w->L, w->P, w->k, w->bic, w->ks);
 	}
 	if (r == 0 && cmd_in_session(ctx)) {
-		struct cmd_mixset *set = cmd_mixset_new(yc, &res.rows[res.rank[0]].mix,
-							fm_buf_str(&mode));
+		struct cmd_mixset *set = cmd_mixset_new(
+		    yc, &res.rows[res.rank[0]].mix, fm_buf_str(&mode));
 		if (!set)
 			r = fm_error_set(&err, FM_ENOMEM, "out of memory");
-		else if ((r = cmd_result_object(ctx, &cmd_mixture_type, set, &err)) > 0)
+		else if ((r = cmd_result_object(ctx, &cmd_mixture_type, set,
+						&err)) > 0)
 			r = 0;
 	}
 	fm_buf_release(&mode);
@@ -295,22 +315,24 @@ static int select_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_select_entry = {
-	.name = "select",
-	.alias = NULL,
-	.summary = "choose a mixture's structure: fit a U/L/P grid, rank by BIC",
-	.usage = "[-x length|size] [-y flows|packets|octets] --grid GRID [-i N] "
-		 "[--mpw W] [--criterion bic|aic|ks] [--threads N] [-O DIR] HISTOGRAM",
-	.description =
-		"Fits every structure of the grid (U uniforms, L lognorms, P Paretos,\n"
-		"e.g. --grid 'U=0..6,L=1..8,P=0..2') with the same EM as fit, several\n"
-		"at once, and ranks them best first by the criterion (ties: fewer\n"
-		"free parameters k, then U, L, P).  Writes DIR/ranking.csv\n"
-		"(U,L,P,k,log_likelihood,aic,bic,ks,iterations,seconds), DIR/skipped.csv\n"
-		"(structures that cannot be fitted, with the reason; also on stderr)\n"
-		"and the winner as DIR/Y.json + DIR/Y.mode, loadable like any fit.\n"
-		"The output is the same for every --threads apart from the seconds.",
-	.opts = select_opts,
-	.min_pos = 1,
-	.max_pos = 1,
-	.exec = select_exec,
+    .name = "select",
+    .alias = NULL,
+    .summary = "choose a mixture's structure: fit a U/L/P grid, rank by BIC",
+    .usage =
+	"[-x length|size] [-y flows|packets|octets] --grid GRID [-i N] "
+	"[--mpw W] [--criterion bic|aic|ks] [--threads N] [-O DIR] HISTOGRAM",
+    .description =
+	"Fits every structure of the grid (U uniforms, L lognorms, P Paretos,\n"
+	"e.g. --grid 'U=0..6,L=1..8,P=0..2') with the same EM as fit, several\n"
+	"at once, and ranks them best first by the criterion (ties: fewer\n"
+	"free parameters k, then U, L, P).  Writes DIR/ranking.csv\n"
+	"(U,L,P,k,log_likelihood,aic,bic,ks,iterations,seconds), "
+	"DIR/skipped.csv\n"
+	"(structures that cannot be fitted, with the reason; also on stderr)\n"
+	"and the winner as DIR/Y.json + DIR/Y.mode, loadable like any fit.\n"
+	"The output is the same for every --threads apart from the seconds.",
+    .opts = select_opts,
+    .min_pos = 1,
+    .max_pos = 1,
+    .exec = select_exec,
 };

@@ -3,14 +3,11 @@
  */
 #include "session.h"
 
-static const struct cmd_opt set_opts[] = {
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+static const struct cmd_opt set_opts[] = {CMD_OPTS_COMMON, CMD_OPT_END};
 
 static int set_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	if (sess_need(ctx))
 		return 1;
@@ -34,18 +31,19 @@ static int set_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_set_entry = {
-	.name = "set",
-	.alias = NULL,
-	.summary = "show or change session settings",
-	.usage = "[NAME [VALUE]]",
-	.description =
-		"Without arguments lists the settings with their values and choices;\n"
-		"with NAME shows one; with NAME VALUE changes it (recorded).\n"
-		"Settings: charset braille|block|ascii (chart cells in the workbench),\n"
-		"echo on|off (replay prints each command before running it).",
-	.opts = set_opts,
-	.min_pos = 0,
-	.max_pos = 2,
-	.exec = set_exec,
-	.flags = CMD_F_SESSION,
+    .name = "set",
+    .alias = NULL,
+    .summary = "show or change session settings",
+    .usage = "[NAME [VALUE]]",
+    .description =
+	"Without arguments lists the settings with their values and choices;\n"
+	"with NAME shows one; with NAME VALUE changes it (recorded).\n"
+	"Settings: charset braille|block|ascii (chart cells in the "
+	"workbench),\n"
+	"echo on|off (replay prints each command before running it).",
+    .opts = set_opts,
+    .min_pos = 0,
+    .max_pos = 2,
+    .exec = set_exec,
+    .flags = CMD_F_SESSION,
 };

@@ -16,37 +16,44 @@
 enum { OPT_KEY = OPT_COMMON_END, OPT_REVERSE, OPT_INDEX, OPT_THREADS };
 
 static const struct cmd_opt sort_opts[] = {
-	CMD_OPT_IN_FORMAT("binary"),
-	{ OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
-	  "output format: binary only (default: binary)", "binary" },
-	CMD_OPT_OUTPUT("output directory; the input directory itself sorts in place (required)"),
-	{ OPT_KEY, 'k', "key-fields", CMD_OPT_LIST, "FIELD...",
-	  "key fields, primary first; the names may follow -k as separate words or be comma-separated",
-	  "field" },
-	{ OPT_REVERSE, 0, "reverse", CMD_OPT_FLAG, NULL,
-	  "reverse the whole resulting order (descending)", NULL },
-	{ OPT_INDEX, 'I', "index-file", CMD_OPT_STR, "INDEX",
-	  "save the permutation as INDEX.{B,H,I,Q}, or reuse it when it exists", "output" },
-	{ OPT_THREADS, 0, "threads", CMD_OPT_INT, "N",
-	  "threads sorting and writing the permuted arrays (default: all CPUs, at most 4; one for small inputs)", NULL },
-	CMD_OPTS_CUT,
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+    CMD_OPT_IN_FORMAT("binary"),
+    {OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
+     "output format: binary only (default: binary)", "binary"},
+    CMD_OPT_OUTPUT("output directory; the input directory itself sorts in "
+		   "place (required)"),
+    {OPT_KEY, 'k', "key-fields", CMD_OPT_LIST, "FIELD...",
+     "key fields, primary first; the names may follow -k as separate words or "
+     "be comma-separated",
+     "field"},
+    {OPT_REVERSE, 0, "reverse", CMD_OPT_FLAG, NULL,
+     "reverse the whole resulting order (descending)", NULL},
+    {OPT_INDEX, 'I', "index-file", CMD_OPT_STR, "INDEX",
+     "save the permutation as INDEX.{B,H,I,Q}, or reuse it when it exists",
+     "output"},
+    {OPT_THREADS, 0, "threads", CMD_OPT_INT, "N",
+     "threads sorting and writing the permuted arrays (default: all CPUs, at "
+     "most 4; one for small inputs)",
+     NULL},
+    CMD_OPTS_CUT,
+    CMD_OPTS_COMMON,
+    CMD_OPT_END};
 
 /* Append the fields named in s (comma-separated) to keys. */
-static int add_keys(const char *s, int *keys, size_t *nkeys, struct fm_error *err)
+static int add_keys(const char *s, int *keys, size_t *nkeys,
+		    struct fm_error *err)
 {
 	while (*s) {
 		size_t len = strcspn(s, ",");
 		if (len) {
 			int f = fm_field_lookup(s, len);
 			if (f < 0)
-				return fm_error_set(err, FM_EINVAL,
-						    "unknown key field '%.*s' (fields: %s)",
-						    (int)len, s, fm_field_list());
+				return fm_error_set(
+				    err, FM_EINVAL,
+				    "unknown key field '%.*s' (fields: %s)",
+				    (int)len, s, fm_field_list());
 			if (*nkeys >= 64)
-				return fm_error_set(err, FM_EINVAL, "too many key fields");
+				return fm_error_set(err, FM_EINVAL,
+						    "too many key fields");
 			keys[(*nkeys)++] = f;
 		}
 		s += len;
@@ -58,7 +65,7 @@ static int add_keys(const char *s, int *keys, size_t *nkeys, struct fm_error *er
 
 static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_sort_opts so;
 	struct fm_sort_result res;
 	enum fm_format f;
@@ -72,39 +79,49 @@ static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	fm_sort_opts_init(&so);
 	r = cmd_get_format(a, OPT_IN_FORMAT, FM_FORMAT_BINARY, &f, &err);
 	if (r == 0 && f != FM_FORMAT_BINARY)
-		r = fm_error_set(&err, FM_EINVAL, "sort reads binary input only, not '%s'",
+		r = fm_error_set(&err, FM_EINVAL,
+				 "sort reads binary input only, not '%s'",
 				 fm_format_name(f));
 	if (r == 0)
-		r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_BINARY, &f, &err);
+		r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_BINARY, &f,
+				   &err);
 	if (r == 0 && f != FM_FORMAT_BINARY)
-		r = fm_error_set(&err, FM_EINVAL, "sort writes binary output only, not '%s'",
+		r = fm_error_set(&err, FM_EINVAL,
+				 "sort writes binary output only, not '%s'",
 				 fm_format_name(f));
 	if (r == 0 && a->v[OPT_FILTER_EXPR].set)
 		r = fm_error_set(&err, FM_EINVAL,
-				 "sort does not filter (--filter-expr): use convert or cut first");
+				 "sort does not filter (--filter-expr): use "
+				 "convert or cut first");
 	if (r == 0 && (a->v[OPT_SKIP_OUT].set || a->v[OPT_COUNT_OUT].set))
-		r = fm_error_set(&err, FM_EINVAL,
-				 "sort supports --skip-in and --count-in, not --%s",
-				 a->v[OPT_SKIP_OUT].set ? "skip-out" : "count-out");
-	if (r == 0 && !out)   /* in a session: a scratch directory, a dataset */
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "sort supports --skip-in and --count-in, not --%s",
+		    a->v[OPT_SKIP_OUT].set ? "skip-out" : "count-out");
+	if (r == 0 && !out) /* in a session: a scratch directory, a dataset */
 		r = cmd_records_output(ctx, a, &out, &f, &temp, &err);
 	if (r == 0 && !out)
 		r = fm_error_set(&err, FM_EINVAL,
-				 "sort needs an output directory: -O DIR (the input directory sorts in place)");
+				 "sort needs an output directory: -O DIR (the "
+				 "input directory sorts in place)");
 	for (size_t i = 0; r == 0 && i < a->v[OPT_KEY].nlist; i++)
 		r = add_keys(a->v[OPT_KEY].list[i], keys, &nkeys, &err);
 	/* positional words before the input are more key fields (-k a b) */
 	for (size_t i = 0; r == 0 && i + 1 < a->npos; i++) {
 		if (!a->v[OPT_KEY].set) {
-			r = fm_error_set(&err, FM_EINVAL,
-					 "sort takes one input directory, got '%s' and more",
-					 a->pos[i]);
+			r = fm_error_set(
+			    &err, FM_EINVAL,
+			    "sort takes one input directory, got '%s' and more",
+			    a->pos[i]);
 			break;
 		}
-		if (fm_field_lookup(a->pos[i], strlen(a->pos[i])) < 0 && !strchr(a->pos[i], ','))
+		if (fm_field_lookup(a->pos[i], strlen(a->pos[i])) < 0 &&
+		    !strchr(a->pos[i], ','))
 			r = fm_error_set(&err, FM_EINVAL,
-					 "unexpected argument '%s': sort takes one input directory "
-					 "(key fields: %s)", a->pos[i], fm_field_list());
+					 "unexpected argument '%s': sort takes "
+					 "one input directory "
+					 "(key fields: %s)",
+					 a->pos[i], fm_field_list());
 		else
 			r = add_keys(a->pos[i], keys, &nkeys, &err);
 	}
@@ -118,49 +135,63 @@ static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (a->v[OPT_COUNT_IN].set)
 			so.count_in = a->v[OPT_COUNT_IN].i;
 		if (a->v[OPT_THREADS].set) {
-			if (a->v[OPT_THREADS].i < 1 || a->v[OPT_THREADS].i > 1024)
-				r = fm_error_set(&err, FM_EINVAL,
-						 "option --threads: expected 1..1024, got %lld",
-						 (long long)a->v[OPT_THREADS].i);
+			if (a->v[OPT_THREADS].i < 1 ||
+			    a->v[OPT_THREADS].i > 1024)
+				r = fm_error_set(
+				    &err, FM_EINVAL,
+				    "option --threads: expected 1..1024, got "
+				    "%lld",
+				    (long long)a->v[OPT_THREADS].i);
 			so.threads = (int)a->v[OPT_THREADS].i;
 		}
 		so.log = &ctx->log;
 		so.progress = &ctx->progress;
 		if (r == 0)
-			r = fm_sort_binary(a->pos[a->npos - 1], out, &so, &res, &err);
+			r = fm_sort_binary(a->pos[a->npos - 1], out, &so, &res,
+					   &err);
 	}
-	if (r == 0 && (r = cmd_result_records(ctx, out, FM_FORMAT_BINARY, temp, 0, &err)) > 0)
+	if (r == 0 && (r = cmd_result_records(ctx, out, FM_FORMAT_BINARY, temp,
+					      0, &err)) > 0)
 		r = 0;
 	free(temp);
 	if (r < 0)
 		return cmd_fail(ctx, &err);
 	if (res.index_reused)
 		fm_note(&ctx->log, "reused index %s", res.index_path);
-	cmd_summary(ctx, "sort: %llu records, %zu arrays written in %.3f s%s%s",
-		    (unsigned long long)res.records, res.arrays, cmd_now() - t0,
-		    res.index_path[0] && !res.index_reused ? ", index saved as " : "",
-		    res.index_path[0] && !res.index_reused ? res.index_path : "");
+	cmd_summary(
+	    ctx, "sort: %llu records, %zu arrays written in %.3f s%s%s",
+	    (unsigned long long)res.records, res.arrays, cmd_now() - t0,
+	    res.index_path[0] && !res.index_reused ? ", index saved as " : "",
+	    res.index_path[0] && !res.index_reused ? res.index_path : "");
 	return 0;
 }
 
 const struct cmd_entry cmd_sort_entry = {
-	.name = "sort",
-	.alias = NULL,
-	.summary = "sort a binary directory by key fields, on disk",
-	.usage = "-k FIELD... [--reverse] [-I INDEX] [--threads N] [--skip-in N] [--count-in N] -O DIR INPUT",
-	.description =
-		"Sorts the records of the binary directory INPUT in stable lexicographic\n"
-		"order of the key fields (the first key is primary), ascending; --reverse\n"
-		"reverses the whole resulting order.  Every field array of INPUT is\n"
-		"written, permuted, to DIR; when DIR is INPUT the sort is done in place.\n"
-		"New files appear only when all of them are complete.  With -I INDEX the\n"
-		"permutation is saved as INDEX.B/H/I/Q (the smallest unsigned code that\n"
-		"holds every record index) and, when such a file exists, reused instead\n"
-		"of sorting (it must then have one entry per selected record; -k may be\n"
-		"omitted).  Only --skip-in and --count-in select records; filters and\n"
-		"--skip-out/--count-out are errors.",
-	.opts = sort_opts,
-	.min_pos = 1,
-	.max_pos = -1,
-	.exec = sort_exec,
+    .name = "sort",
+    .alias = NULL,
+    .summary = "sort a binary directory by key fields, on disk",
+    .usage = "-k FIELD... [--reverse] [-I INDEX] [--threads N] [--skip-in N] "
+	     "[--count-in N] -O DIR INPUT",
+    .description =
+	"Sorts the records of the binary directory INPUT in stable "
+	"lexicographic\n"
+	"order of the key fields (the first key is primary), ascending; "
+	"--reverse\n"
+	"reverses the whole resulting order.  Every field array of INPUT is\n"
+	"written, permuted, to DIR; when DIR is INPUT the sort is done in "
+	"place.\n"
+	"New files appear only when all of them are complete.  With -I INDEX "
+	"the\n"
+	"permutation is saved as INDEX.B/H/I/Q (the smallest unsigned code "
+	"that\n"
+	"holds every record index) and, when such a file exists, reused "
+	"instead\n"
+	"of sorting (it must then have one entry per selected record; -k may "
+	"be\n"
+	"omitted).  Only --skip-in and --count-in select records; filters and\n"
+	"--skip-out/--count-out are errors.",
+    .opts = sort_opts,
+    .min_pos = 1,
+    .max_pos = -1,
+    .exec = sort_exec,
 };

@@ -21,27 +21,28 @@ enum {
 };
 
 static const struct cmd_opt summary_opts[] = {
-	{ OPT_S_X, 'x', "x-value", CMD_OPT_STR, "X",
-	  "x axis value: length or size (default: detect from the first bin_lo, 1 or 64)",
-	  "length|size" },
-	{ OPT_S_NAME, 0, "name", CMD_OPT_STR, "TEXT",
-	  "dataset name row (default: XXX)", NULL },
-	{ OPT_S_EXPORTER, 0, "exporter", CMD_OPT_STR, "TEXT",
-	  "exporter row (default: XXX)", NULL },
-	{ OPT_S_L2, 0, "l2", CMD_OPT_STR, "TEXT",
-	  "L2 technology row (default: XXX)", NULL },
-	{ OPT_S_SAMPLING, 0, "sampling", CMD_OPT_STR, "TEXT",
-	  "sampling rate row (default: none)", NULL },
-	{ OPT_S_ACTIVE, 0, "active-timeout", CMD_OPT_STR, "SECONDS",
-	  "active timeout row, in seconds (default: XXX)", NULL },
-	{ OPT_S_INACTIVE, 0, "inactive-timeout", CMD_OPT_STR, "SECONDS",
-	  "inactive timeout row, in seconds (default: XXX)", NULL },
-	{ OPT_S_RAW, 0, "raw-tex", CMD_OPT_FLAG, NULL,
-	  "insert the row texts as TeX, without escaping _ & % $ # { } ~ ^ \\", NULL },
-	CMD_OPT_OUTPUT("output file (default: - = stdout)"),
-	CMD_OPTS_COMMON,
-	CMD_OPT_END
-};
+    {OPT_S_X, 'x', "x-value", CMD_OPT_STR, "X",
+     "x axis value: length or size (default: detect from the first bin_lo, 1 "
+     "or 64)",
+     "length|size"},
+    {OPT_S_NAME, 0, "name", CMD_OPT_STR, "TEXT",
+     "dataset name row (default: XXX)", NULL},
+    {OPT_S_EXPORTER, 0, "exporter", CMD_OPT_STR, "TEXT",
+     "exporter row (default: XXX)", NULL},
+    {OPT_S_L2, 0, "l2", CMD_OPT_STR, "TEXT", "L2 technology row (default: XXX)",
+     NULL},
+    {OPT_S_SAMPLING, 0, "sampling", CMD_OPT_STR, "TEXT",
+     "sampling rate row (default: none)", NULL},
+    {OPT_S_ACTIVE, 0, "active-timeout", CMD_OPT_STR, "SECONDS",
+     "active timeout row, in seconds (default: XXX)", NULL},
+    {OPT_S_INACTIVE, 0, "inactive-timeout", CMD_OPT_STR, "SECONDS",
+     "inactive timeout row, in seconds (default: XXX)", NULL},
+    {OPT_S_RAW, 0, "raw-tex", CMD_OPT_FLAG, NULL,
+     "insert the row texts as TeX, without escaping _ & % $ # { } ~ ^ \\",
+     NULL},
+    CMD_OPT_OUTPUT("output file (default: - = stdout)"),
+    CMD_OPTS_COMMON,
+    CMD_OPT_END};
 
 static const char *sval(const struct cmd_args *a, int id)
 {
@@ -50,7 +51,7 @@ static const char *sval(const struct cmd_args *a, int id)
 
 static int summary_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_histogram h;
 	struct fm_summary_opts o;
 	struct fm_buf b = FM_BUF_INIT;
@@ -62,9 +63,10 @@ static int summary_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (a->v[OPT_S_X].set) {
 		o.x = fm_xkind_from_name(a->v[OPT_S_X].s);
 		if (o.x == FM_X_AUTO)
-			r = fm_error_set(&err, FM_EINVAL,
-					 "-x: expected length or size, not '%s'",
-					 a->v[OPT_S_X].s);
+			r = fm_error_set(
+			    &err, FM_EINVAL,
+			    "-x: expected length or size, not '%s'",
+			    a->v[OPT_S_X].s);
 	}
 	o.name = sval(a, OPT_S_NAME);
 	o.exporter = sval(a, OPT_S_EXPORTER);
@@ -74,7 +76,8 @@ static int summary_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	o.inactive_timeout = sval(a, OPT_S_INACTIVE);
 	o.raw_tex = a->v[OPT_S_RAW].set > 0;
 	if (r == 0)
-		r = fm_histogram_read(&h, a->pos[0], FM_HCOL_BASIC, &ctx->log, &err);
+		r = fm_histogram_read(&h, a->pos[0], FM_HCOL_BASIC, &ctx->log,
+				      &err);
 	if (r == 0) {
 		r = fm_summary_format(&h, &o, &b, &err);
 		if (r < 0)
@@ -82,11 +85,14 @@ static int summary_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	if (r == 0) {
 		if (strcmp(out, "-") == 0) {
-			if (fwrite(fm_buf_str(&b), 1, b.len, ctx->out) != b.len ||
+			if (fwrite(fm_buf_str(&b), 1, b.len, ctx->out) !=
+				b.len ||
 			    fflush(ctx->out) != 0)
-				r = fm_error_set(&err, FM_EIO, "<stdout>: write error");
+				r = fm_error_set(&err, FM_EIO,
+						 "<stdout>: write error");
 		} else {
-			r = fm_file_write_atomic(out, fm_buf_str(&b), b.len, &err);
+			r = fm_file_write_atomic(out, fm_buf_str(&b), b.len,
+						 &err);
 			if (r == 0)
 				cmd_summary(ctx, "summary: %s written to %s",
 					    cmd_input_label(ctx, a, 0), out);
@@ -100,19 +106,22 @@ static int summary_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_summary_entry = {
-	.name = "summary",
-	.alias = NULL,
-	.summary = "print TeX tables summarising a histogram",
-	.usage = "[-x length|size] [DATASET OPTIONS] [-O FILE] HISTOGRAM",
-	.description =
-		"Reads a csv_hist file (with flows_sum, packets_sum and octets_sum)\n"
-		"and prints two LaTeX tabular environments, each followed by two blank\n"
-		"lines: the dataset facts with totals and averages, and the percentage\n"
-		"of flows, packets and octets in flows of length (size) up to 2^0..2^24\n"
-		"packets (64 * 2^0..2^24 bytes), interpolated linearly between bins;\n"
-		"points outside the histogram print nan.",
-	.opts = summary_opts,
-	.min_pos = 1,
-	.max_pos = 1,
-	.exec = summary_exec,
+    .name = "summary",
+    .alias = NULL,
+    .summary = "print TeX tables summarising a histogram",
+    .usage = "[-x length|size] [DATASET OPTIONS] [-O FILE] HISTOGRAM",
+    .description =
+	"Reads a csv_hist file (with flows_sum, packets_sum and octets_sum)\n"
+	"and prints two LaTeX tabular environments, each followed by two "
+	"blank\n"
+	"lines: the dataset facts with totals and averages, and the "
+	"percentage\n"
+	"of flows, packets and octets in flows of length (size) up to "
+	"2^0..2^24\n"
+	"packets (64 * 2^0..2^24 bytes), interpolated linearly between bins;\n"
+	"points outside the histogram print nan.",
+    .opts = summary_opts,
+    .min_pos = 1,
+    .max_pos = 1,
+    .exec = summary_exec,
 };

@@ -51,13 +51,16 @@ static void unknown_command(const char *name, struct fm_error *err)
 			best = edit_distance(name, (*e)->name);
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
 		if (edit_distance(name, (*e)->name) == best)
-			fm_buf_printf(&b, "%s%s", n++ ? " or " : "", (*e)->name);
+			fm_buf_printf(&b, "%s%s", n++ ? " or " : "",
+				      (*e)->name);
 	if (n)
-		fm_error_set(err, FM_EINVAL, "unknown command: %s (did you mean %s?)",
-			     name, fm_buf_str(&b));
+		fm_error_set(err, FM_EINVAL,
+			     "unknown command: %s (did you mean %s?)", name,
+			     fm_buf_str(&b));
 	else
 		fm_error_set(err, FM_EINVAL,
-			     "unknown command: %s ('help' lists the commands)", name);
+			     "unknown command: %s ('help' lists the commands)",
+			     name);
 	fm_buf_release(&b);
 }
 
@@ -74,7 +77,8 @@ const struct cmd_entry *cmd_find(const char *name, struct fm_error *err)
 			return *e;
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++) {
 		if (len && strncmp((*e)->name, name, len) == 0) {
-			fm_buf_printf(&cands, "%s%s", n ? ", " : "", (*e)->name);
+			fm_buf_printf(&cands, "%s%s", n ? ", " : "",
+				      (*e)->name);
 			found = *e;
 			n++;
 		}
@@ -84,7 +88,8 @@ const struct cmd_entry *cmd_find(const char *name, struct fm_error *err)
 		return found;
 	}
 	if (n > 1)
-		fm_error_set(err, FM_EINVAL, "ambiguous: %s", fm_buf_str(&cands));
+		fm_error_set(err, FM_EINVAL, "ambiguous: %s",
+			     fm_buf_str(&cands));
 	else
 		unknown_command(name, err);
 	fm_buf_release(&cands);
@@ -112,11 +117,12 @@ int cmd_opt_is_program(const struct cmd_opt *o)
 	return hint_is(o, "program");
 }
 
-const struct cmd_opt *cmd_opt_long(const struct cmd_entry *e,
-				   const char *name, size_t len)
+const struct cmd_opt *cmd_opt_long(const struct cmd_entry *e, const char *name,
+				   size_t len)
 {
 	for (const struct cmd_opt *o = e->opts; o->long_name; o++)
-		if (strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
+		if (strlen(o->long_name) == len &&
+		    !strncmp(o->long_name, name, len))
 			return o;
 	return NULL;
 }
@@ -152,23 +158,26 @@ static int set_value(const struct cmd_opt *o, const char *val,
 		errno = 0;
 		v->i = strtoll(val, &end, 0);
 		if (errno || end == val || *end)
-			return fm_error_set(err, FM_EINVAL,
-					    "option %s: expected an integer, got '%s'",
-					    name, val);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "option %s: expected an integer, got '%s'", name,
+			    val);
 		break;
 	case CMD_OPT_REAL:
 		errno = 0;
 		v->d = strtod(val, &end);
 		if (errno || end == val || *end || !isfinite(v->d))
-			return fm_error_set(err, FM_EINVAL,
-					    "option %s: expected a number, got '%s'",
-					    name, val);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "option %s: expected a number, got '%s'", name,
+			    val);
 		break;
 	case CMD_OPT_STR:
 		v->s = val;
 		break;
 	case CMD_OPT_LIST: {
-		const char **nl = realloc(v->list, (v->nlist + 1) * sizeof(*nl));
+		const char **nl =
+		    realloc(v->list, (v->nlist + 1) * sizeof(*nl));
 		if (!nl)
 			return fm_error_set(err, FM_ENOMEM, "out of memory");
 		v->list = nl;
@@ -205,24 +214,32 @@ int cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 		}
 		if (arg[1] == '-') {
 			const char *eq = strchr(arg + 2, '=');
-			size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+			size_t len =
+			    eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
 			o = cmd_opt_long(e, arg + 2, len);
 			if (!o) {
-				const char *hint = cmd_reference_hint(e, arg + 2, len);
+				const char *hint =
+				    cmd_reference_hint(e, arg + 2, len);
 				if (hint)
-					r = fm_error_set(err, FM_EINVAL,
-							 "option '--%.*s' of the reference is not taken: %s",
-							 (int)len, arg + 2, hint);
+					r = fm_error_set(
+					    err, FM_EINVAL,
+					    "option '--%.*s' of the reference "
+					    "is not taken: %s",
+					    (int)len, arg + 2, hint);
 				else
-					r = fm_error_set(err, FM_EINVAL,
-							 "unknown option '--%.*s' (see '%s --help')",
-							 (int)len, arg + 2, e->name);
+					r = fm_error_set(
+					    err, FM_EINVAL,
+					    "unknown option '--%.*s' (see '%s "
+					    "--help')",
+					    (int)len, arg + 2, e->name);
 				break;
 			}
 			if (eq) {
 				if (o->type == CMD_OPT_FLAG) {
-					r = fm_error_set(err, FM_EINVAL,
-							 "option --%s takes no value", o->long_name);
+					r = fm_error_set(
+					    err, FM_EINVAL,
+					    "option --%s takes no value",
+					    o->long_name);
 					break;
 				}
 				val = eq + 1;
@@ -230,15 +247,17 @@ int cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 		} else {
 			o = find_short(e, arg[1]);
 			if (!o) {
-				r = fm_error_set(err, FM_EINVAL,
-						 "unknown option '-%c' (see '%s --help')",
-						 arg[1], e->name);
+				r = fm_error_set(
+				    err, FM_EINVAL,
+				    "unknown option '-%c' (see '%s --help')",
+				    arg[1], e->name);
 				break;
 			}
 			if (arg[2]) {
 				if (o->type == CMD_OPT_FLAG) {
 					r = fm_error_set(err, FM_EINVAL,
-							 "option -%c takes no value (in '%s')",
+							 "option -%c takes no "
+							 "value (in '%s')",
 							 arg[1], arg);
 					break;
 				}
@@ -249,8 +268,10 @@ int cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 			if (i + 1 >= argc) {
 				char name[64];
 				opt_display(o, name, sizeof(name));
-				r = fm_error_set(err, FM_EINVAL, "option %s needs a value (%s)",
-						 name, o->metavar ? o->metavar : "VALUE");
+				r = fm_error_set(
+				    err, FM_EINVAL,
+				    "option %s needs a value (%s)", name,
+				    o->metavar ? o->metavar : "VALUE");
 				break;
 			}
 			val = argv[++i];
@@ -260,11 +281,13 @@ int cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 	if (r == 0 && !a->v[OPT_HELP].set) {
 		if ((int)a->npos < e->min_pos)
 			r = fm_error_set(err, FM_EINVAL,
-					 "missing argument (usage: %s %s)", e->name, e->usage);
+					 "missing argument (usage: %s %s)",
+					 e->name, e->usage);
 		else if (e->max_pos >= 0 && (int)a->npos > e->max_pos)
-			r = fm_error_set(err, FM_EINVAL,
-					 "unexpected argument '%s' (usage: %s %s)",
-					 a->pos[e->max_pos], e->name, e->usage);
+			r = fm_error_set(
+			    err, FM_EINVAL,
+			    "unexpected argument '%s' (usage: %s %s)",
+			    a->pos[e->max_pos], e->name, e->usage);
 	}
 	if (r < 0)
 		cmd_args_release(a);
@@ -291,12 +314,14 @@ void cmd_print_help(const struct cmd_entry *e, FILE *out)
 	for (const struct cmd_opt *o = e->opts; o->long_name; o++) {
 		char left[64];
 		if (o->short_name)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name,
-				 o->long_name, o->metavar ? " " : "",
+			snprintf(left, sizeof(left), "-%c, --%s%s%s",
+				 o->short_name, o->long_name,
+				 o->metavar ? " " : "",
 				 o->metavar ? o->metavar : "");
 		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
-				 o->metavar ? " " : "", o->metavar ? o->metavar : "");
+			snprintf(left, sizeof(left), "    --%s%s%s",
+				 o->long_name, o->metavar ? " " : "",
+				 o->metavar ? o->metavar : "");
 		if (strlen(left) > 24)
 			fprintf(out, "  %s\n  %-24s  %s%s\n", left, "", o->help,
 				o->type == CMD_OPT_LIST ? " (repeatable)" : "");
@@ -325,9 +350,10 @@ int cmd_fail(struct cmd_ctx *ctx, const struct fm_error *err)
 			 fm_strerror(err->code));
 	if (!ctx->error.code)
 		ctx->error.code = FM_EINVAL;
-	if (ctx->session)          /* the session reports it, with FILE:LINE */
+	if (ctx->session) /* the session reports it, with FILE:LINE */
 		return 1;
-	fprintf(ctx->err, "flowmodels %s: %s\n", ctx->cmdname ? ctx->cmdname : "",
+	fprintf(ctx->err, "flowmodels %s: %s\n",
+		ctx->cmdname ? ctx->cmdname : "",
 		err->msg[0] ? err->msg : fm_strerror(err->code));
 	return 1;
 }

@@ -19,49 +19,52 @@
 #include "flowmodels/io.h"
 #include "flowmodels/progress.h"
 
-struct session;            /* session.h: named objects (NULL = one-shot) */
-struct cmd_run;            /* session-run.c: the invocation being run */
+struct session; /* session.h: named objects (NULL = one-shot) */
+struct cmd_run; /* session-run.c: the invocation being run */
 
 struct cmd_ctx {
-	FILE *out;                 /* results and data for stdout */
-	FILE *err;                 /* messages, progress */
-	struct fm_log log;         /* warnings and notes, to err */
+	FILE *out;	   /* results and data for stdout */
+	FILE *err;	   /* messages, progress */
+	struct fm_log log; /* warnings and notes, to err */
 	struct fm_progress progress;
-	int quiet;                 /* no progress lines */
-	int progress_shown;        /* a progress line is on the terminal */
-	const char *cmdname;       /* the command being run, for messages */
-	const char *invoked;       /* the name typed: cmdname or its alias */
+	int quiet;	     /* no progress lines */
+	int progress_shown;  /* a progress line is on the terminal */
+	const char *cmdname; /* the command being run, for messages */
+	const char *invoked; /* the name typed: cmdname or its alias */
 	/* Session mode (all NULL/zero in one-shot mode): */
-	struct session *session;   /* the session the command runs in */
-	struct cmd_run *run;       /* its invocation: results, record */
-	struct fm_error error;     /* what cmd_fail reported, for FILE:LINE */
+	struct session *session; /* the session the command runs in */
+	struct cmd_run *run;	 /* its invocation: results, record */
+	struct fm_error error;	 /* what cmd_fail reported, for FILE:LINE */
 };
 
 enum cmd_opt_type {
-	CMD_OPT_FLAG,     /* no value; counts occurrences */
-	CMD_OPT_INT,      /* signed 64-bit integer */
-	CMD_OPT_REAL,     /* double */
-	CMD_OPT_STR,      /* string; last one wins */
-	CMD_OPT_LIST,     /* string, repeatable; all kept in order */
+	CMD_OPT_FLAG, /* no value; counts occurrences */
+	CMD_OPT_INT,  /* signed 64-bit integer */
+	CMD_OPT_REAL, /* double */
+	CMD_OPT_STR,  /* string; last one wins */
+	CMD_OPT_LIST, /* string, repeatable; all kept in order */
 };
 
 struct cmd_opt {
-	int id;                    /* index into cmd_args.v, < CMD_MAX_OPTS */
-	char short_name;           /* 0 = none */
-	const char *long_name;     /* NULL terminates an option table */
+	int id;		       /* index into cmd_args.v, < CMD_MAX_OPTS */
+	char short_name;       /* 0 = none */
+	const char *long_name; /* NULL terminates an option table */
 	enum cmd_opt_type type;
-	const char *metavar;       /* "N", "FILE", ... */
-	const char *help;          /* one line; "(default: ...)" included */
-	const char *complete;      /* completion hint: "file", "dir", "field",
-				    * "format", or "a|b|c" choices; NULL.
-				    * Hints that also say what the value is:
-				    * "output" a path the command writes,
-				    * "program" a program it runs (refused
-				    * in sessions), "secret" never recorded */
+	const char *metavar;  /* "N", "FILE", ... */
+	const char *help;     /* one line; "(default: ...)" included */
+	const char *complete; /* completion hint: "file", "dir", "field",
+			       * "format", or "a|b|c" choices; NULL.
+			       * Hints that also say what the value is:
+			       * "output" a path the command writes,
+			       * "program" a program it runs (refused
+			       * in sessions), "secret" never recorded */
 };
 
 #define CMD_MAX_OPTS 48
-#define CMD_OPT_END { -1, 0, NULL, CMD_OPT_FLAG, NULL, NULL, NULL }
+#define CMD_OPT_END                                                            \
+	{                                                                      \
+		-1, 0, NULL, CMD_OPT_FLAG, NULL, NULL, NULL                    \
+	}
 
 /* Option ids shared by the record tools (see cmd-scan.c). */
 enum {
@@ -78,87 +81,123 @@ enum {
 	OPT_SKIP_DAMAGED,
 	OPT_BIFLOW,
 	OPT_COMPRESS,
-	OPT_COMMON_END = 16        /* first id free for a command's own options */
+	OPT_COMMON_END = 16 /* first id free for a command's own options */
 };
 
-#define CMD_OPT_IN_FORMAT(def) \
-	{ OPT_IN_FORMAT, 'i', "in-format", CMD_OPT_STR, "FORMAT", \
-	  "input format: csv_flow, pipe, binary, nfcapd, nfcapd-nfdump (default: " def ")", \
-	  "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump" }
+#define CMD_OPT_IN_FORMAT(def)                                                 \
+	{                                                                      \
+		OPT_IN_FORMAT, 'i', "in-format", CMD_OPT_STR, "FORMAT",        \
+		    "input format: csv_flow, pipe, binary, nfcapd, "           \
+		    "nfcapd-nfdump (default: " def ")",                        \
+		    "csv_flow|pipe|binary|nfcapd|nfcapd-nfdump"                \
+	}
 /* Bidirectional nfcapd flows (the tools reading through cmd_scan_open). */
-#define CMD_OPT_BIFLOW \
-	{ OPT_BIFLOW, 0, "biflow", CMD_OPT_STR, "MODE", \
-	  "bidirectional flows of nfcapd input: forward (one record, forward counters) or " \
-	  "split (the reverse direction as a record of its own; directions with 0 packets " \
-	  "dropped) (default: forward)", "forward|split" }
-#define CMD_OPT_OUTPUT(help) \
-	{ OPT_OUTPUT, 'O', "output", CMD_OPT_STR, "PATH", help, "output" }
+#define CMD_OPT_BIFLOW                                                         \
+	{                                                                      \
+		OPT_BIFLOW, 0, "biflow", CMD_OPT_STR, "MODE",                  \
+		    "bidirectional flows of nfcapd input: forward (one "       \
+		    "record, forward counters) or "                            \
+		    "split (the reverse direction as a record of its own; "    \
+		    "directions with 0 packets "                               \
+		    "dropped) (default: forward)",                             \
+		    "forward|split"                                            \
+	}
+#define CMD_OPT_OUTPUT(help)                                                   \
+	{                                                                      \
+		OPT_OUTPUT, 'O', "output", CMD_OPT_STR, "PATH", help, "output" \
+	}
 /* The cutting counters of SPEC 3 and the filter (SPEC 4), for the tools
  * reading records through cmd_scan_open. */
 #define CMD_OPTS_CUT CMD_OPTS_COUNTERS, CMD_OPT_FILTER
 /* The four counters alone (cut: no filter there). */
-#define CMD_OPTS_COUNTERS \
-	{ OPT_SKIP_IN, 0, "skip-in", CMD_OPT_INT, "N", \
-	  "drop the first N records read (N <= 0: none)", NULL }, \
-	{ OPT_COUNT_IN, 0, "count-in", CMD_OPT_INT, "N", \
-	  "after skipping, read at most N records (N <= 0: none; default: all)", NULL }, \
-	{ OPT_SKIP_OUT, 0, "skip-out", CMD_OPT_INT, "N", \
-	  "drop the first N records that passed the filter", NULL }, \
-	{ OPT_COUNT_OUT, 0, "count-out", CMD_OPT_INT, "N", \
-	  "emit at most N records after that (N <= 0: none; default: all)", NULL }
+#define CMD_OPTS_COUNTERS                                                      \
+	{OPT_SKIP_IN, 0,   "skip-in",                                          \
+	 CMD_OPT_INT, "N", "drop the first N records read (N <= 0: none)",     \
+	 NULL},                                                                \
+	    {OPT_COUNT_IN,                                                     \
+	     0,                                                                \
+	     "count-in",                                                       \
+	     CMD_OPT_INT,                                                      \
+	     "N",                                                              \
+	     "after skipping, read at most N records (N <= 0: none; default: " \
+	     "all)",                                                           \
+	     NULL},                                                            \
+	    {OPT_SKIP_OUT, 0,                                                  \
+	     "skip-out",   CMD_OPT_INT,                                        \
+	     "N",	   "drop the first N records that passed the filter",  \
+	     NULL},                                                            \
+	{                                                                      \
+		OPT_COUNT_OUT, 0, "count-out", CMD_OPT_INT, "N",               \
+		    "emit at most N records after that (N <= 0: none; "        \
+		    "default: all)",                                           \
+		    NULL                                                       \
+	}
 /* The filter of SPEC 4 (part of CMD_OPTS_CUT; applied after count-in). */
-#define CMD_OPT_FILTER \
-	{ OPT_FILTER_EXPR, 0, "filter-expr", CMD_OPT_STR, "EXPR", \
-	  "keep only records for which EXPR is true (python syntax, see docs/filters.md)", \
-	  "field" }
+#define CMD_OPT_FILTER                                                         \
+	{                                                                      \
+		OPT_FILTER_EXPR, 0, "filter-expr", CMD_OPT_STR, "EXPR",        \
+		    "keep only records for which EXPR is true (python "        \
+		    "syntax, see docs/filters.md)",                            \
+		    "field"                                                    \
+	}
 /* Block compression of nfcapd output (cmd_get_compress). */
-#define CMD_OPT_COMPRESS \
-	{ OPT_COMPRESS, 0, "compress", CMD_OPT_STR, "ALGO", \
-	  "-o nfcapd: block compression none, lzo, lz4 or zstd (default: lz4)", \
-	  "none|lzo|lz4|zstd" }
+#define CMD_OPT_COMPRESS                                                       \
+	{                                                                      \
+		OPT_COMPRESS, 0, "compress", CMD_OPT_STR, "ALGO",              \
+		    "-o nfcapd: block compression none, lzo, lz4 or zstd "     \
+		    "(default: lz4)",                                          \
+		    "none|lzo|lz4|zstd"                                        \
+	}
 /* Go on past damaged input files (the tools reading capture folders). */
-#define CMD_OPT_SKIP_DAMAGED \
-	{ OPT_SKIP_DAMAGED, 0, "skip-damaged", CMD_OPT_FLAG, NULL, \
-	  "go on past an input file that fails to read, with a warning and a count", \
-	  NULL }
-#define CMD_OPTS_COMMON \
-	{ OPT_QUIET, 'q', "quiet", CMD_OPT_FLAG, NULL, \
-	  "no progress or summary lines on stderr", NULL }, \
-	{ OPT_HELP, 'h', "help", CMD_OPT_FLAG, NULL, "show this help and exit", NULL }
+#define CMD_OPT_SKIP_DAMAGED                                                   \
+	{                                                                      \
+		OPT_SKIP_DAMAGED, 0, "skip-damaged", CMD_OPT_FLAG, NULL,       \
+		    "go on past an input file that fails to read, with a "     \
+		    "warning and a count",                                     \
+		    NULL                                                       \
+	}
+#define CMD_OPTS_COMMON                                                        \
+	{OPT_QUIET,    'q',  "quiet",                                          \
+	 CMD_OPT_FLAG, NULL, "no progress or summary lines on stderr",         \
+	 NULL},                                                                \
+	{                                                                      \
+		OPT_HELP, 'h', "help", CMD_OPT_FLAG, NULL,                     \
+		    "show this help and exit", NULL                            \
+	}
 
 struct cmd_value {
-	int set;                   /* times given */
+	int set; /* times given */
 	int64_t i;
 	double d;
 	const char *s;
-	const char **list;         /* CMD_OPT_LIST values, in order */
+	const char **list; /* CMD_OPT_LIST values, in order */
 	size_t nlist;
 };
 
 struct cmd_args {
 	struct cmd_value v[CMD_MAX_OPTS];
-	const char **pos;          /* positional arguments */
+	const char **pos; /* positional arguments */
 	size_t npos;
 };
 
 struct cmd_entry {
 	const char *name;
-	const char *alias;         /* NULL = none */
-	const char *summary;       /* one line, lower case, no period */
-	const char *usage;         /* "[OPTIONS] INPUT..." after the name */
-	const char *description;   /* paragraphs for --help, may be NULL */
+	const char *alias;	 /* NULL = none */
+	const char *summary;	 /* one line, lower case, no period */
+	const char *usage;	 /* "[OPTIONS] INPUT..." after the name */
+	const char *description; /* paragraphs for --help, may be NULL */
 	const struct cmd_opt *opts;
-	int min_pos, max_pos;      /* positional argument counts; -1 = any */
+	int min_pos, max_pos; /* positional argument counts; -1 = any */
 	int (*exec)(struct cmd_ctx *ctx, const struct cmd_args *args);
-	unsigned flags;            /* CMD_F_* */
+	unsigned flags; /* CMD_F_* */
 };
 
 /* cmd_entry.flags */
 enum {
-	CMD_F_SESSION = 1,         /* works only inside a session */
-	CMD_F_NORECORD = 2,        /* never recorded (list, info, save...) */
-	CMD_F_PATHPOS = 4,         /* positionals are paths, never objects */
-	CMD_F_WRITEPOS = 8,        /* ... that the command writes (save) */
+	CMD_F_SESSION = 1,  /* works only inside a session */
+	CMD_F_NORECORD = 2, /* never recorded (list, info, save...) */
+	CMD_F_PATHPOS = 4,  /* positionals are paths, never objects */
+	CMD_F_WRITEPOS = 8, /* ... that the command writes (save) */
 };
 
 /* The command table, NULL-terminated, in the order help lists it. */
@@ -186,8 +225,8 @@ int cmd_opt_is_path(const struct cmd_opt *o);
 int cmd_opt_is_output(const struct cmd_opt *o);
 int cmd_opt_is_program(const struct cmd_opt *o);
 /* The option of e called --name (its first len characters), or NULL. */
-const struct cmd_opt *cmd_opt_long(const struct cmd_entry *e,
-				   const char *name, size_t len);
+const struct cmd_opt *cmd_opt_long(const struct cmd_entry *e, const char *name,
+				   size_t len);
 
 /*
  * What to use instead of reference option --opt (its first len characters)
@@ -256,12 +295,13 @@ void cmd_scan_close(struct cmd_scan *cs);
 /* Print a closing summary line on ctx->err (unless quiet), first
  * clearing a progress line. */
 void cmd_summary(struct cmd_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* A monotonic clock in seconds, for the timing lines. */
 double cmd_now(void);
 
-/* ---- session hooks for tools (session-run.c; see docs/dev/adding-a-command.md) ----
+/* ---- session hooks for tools (session-run.c; see
+ * docs/dev/adding-a-command.md) ----
  *
  * In a session, positional arguments that name session objects are
  * replaced before exec by what the one-shot tool takes: a dataset by its
@@ -274,10 +314,10 @@ double cmd_now(void);
 /* The type of an object a tool hands to the session (histogram, mixture). */
 struct fm_buf;
 struct cmd_objtype {
-	const char *kind;          /* "histogram", "mixture" */
-	char prefix;               /* automatic names: 'h' gives h1, h2... */
-	const char *formats;       /* export formats, "a|b", first = default;
-				    * the default one is what tools read */
+	const char *kind;    /* "histogram", "mixture" */
+	char prefix;	     /* automatic names: 'h' gives h1, h2... */
+	const char *formats; /* export formats, "a|b", first = default;
+			      * the default one is what tools read */
 	void (*free)(void *data);
 	/* Key facts on one line, for `list` and the object panel. */
 	void (*facts)(const void *data, struct fm_buf *out);
@@ -327,8 +367,8 @@ int cmd_result_object(struct cmd_ctx *ctx, const struct cmd_objtype *type,
 		      void *data, struct fm_error *err);
 /* cmd_result_dataset flags */
 enum {
-	CMD_DS_TEMP = 1,           /* the session owns dir (from cmd_temp_path) */
-	CMD_DS_GENERATED = 2,      /* made by generate: shown as "generated" */
+	CMD_DS_TEMP = 1,      /* the session owns dir (from cmd_temp_path) */
+	CMD_DS_GENERATED = 2, /* made by generate: shown as "generated" */
 };
 /*
  * Hand a binary record directory the tool wrote to the session as a
@@ -348,8 +388,9 @@ int cmd_result_dataset(struct cmd_ctx *ctx, const char *dir, unsigned flags,
 int cmd_records_output(struct cmd_ctx *ctx, const struct cmd_args *a,
 		       const char **out, enum fm_format *ofmt, char **temp,
 		       struct fm_error *err);
-int cmd_result_records(struct cmd_ctx *ctx, const char *out, enum fm_format ofmt,
-		       const char *temp, unsigned flags, struct fm_error *err);
+int cmd_result_records(struct cmd_ctx *ctx, const char *out,
+		       enum fm_format ofmt, const char *temp, unsigned flags,
+		       struct fm_error *err);
 /*
  * A fresh path (nothing there yet) in the session's scratch directory
  * for an output the tool writes when no -O is given; malloc'ed.
@@ -371,15 +412,18 @@ void cmd_record_comment(struct cmd_ctx *ctx, const char *comment);
 
 /* A list of words: a tokenised command line. */
 struct cmd_words {
-	char **v;                  /* malloc'ed strings, v[n] == NULL (v may
-				    * be NULL while n == 0) */
-	unsigned char *mark;       /* per word: CMD_W_* */
+	char **v;	     /* malloc'ed strings, v[n] == NULL (v may
+			      * be NULL while n == 0) */
+	unsigned char *mark; /* per word: CMD_W_* */
 	size_t n, cap;
 };
-#define CMD_WORDS_INIT { NULL, NULL, 0, 0 }
+#define CMD_WORDS_INIT                                                         \
+	{                                                                      \
+		NULL, NULL, 0, 0                                               \
+	}
 enum {
-	CMD_W_PATH = 1,            /* the word is a file or directory path */
-	CMD_W_OUTPUT = 2,          /* ... that the command writes */
+	CMD_W_PATH = 1,	  /* the word is a file or directory path */
+	CMD_W_OUTPUT = 2, /* ... that the command writes */
 };
 int cmd_words_add(struct cmd_words *w, const char *s);
 int cmd_words_add_mark(struct cmd_words *w, const char *s, unsigned char mark);

@@ -48,11 +48,11 @@ static int job_progress(void *p, uint64_t done, uint64_t total)
 static void *job_main(void *p)
 {
 	struct cmd_job *j = p;
-	struct fm_progress prog = { job_progress, j };
+	struct fm_progress prog = {job_progress, j};
 	FILE *out = open_memstream(&j->out, &j->outlen);
 	FILE *msg = open_memstream(&j->msg, &j->msglen);
 	enum cmd_job_state final;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	int r;
 
 	if (!out || !msg) {
@@ -138,7 +138,8 @@ int cmd_job_start(struct session *s, const char *line,
 		pthread_mutex_destroy(&j->m);
 		pthread_cond_destroy(&j->cv);
 		free(j);
-		return fm_error_set(err, FM_EIO, "cannot start a worker thread");
+		return fm_error_set(err, FM_EIO,
+				    "cannot start a worker thread");
 	}
 	*out = j;
 	return 0;
@@ -164,7 +165,8 @@ double cmd_job_fraction(struct cmd_job *j)
 	else if (j->total == 0)
 		f = -1.0;
 	else
-		f = j->done >= j->total ? 1.0 : (double)j->done / (double)j->total;
+		f = j->done >= j->total ? 1.0
+					: (double)j->done / (double)j->total;
 	pthread_mutex_unlock(&j->m);
 	return f;
 }

@@ -23,15 +23,15 @@
 
 enum cmd_job_state {
 	CMD_JOB_RUNNING,
-	CMD_JOB_DONE,        /* committed */
-	CMD_JOB_FAILED,      /* the command failed: cmd_job_error */
-	CMD_JOB_CANCELLED,   /* cancelled before its commit */
+	CMD_JOB_DONE,	   /* committed */
+	CMD_JOB_FAILED,	   /* the command failed: cmd_job_error */
+	CMD_JOB_CANCELLED, /* cancelled before its commit */
 };
 
 struct cmd_job_opts {
 	/* Both called on the worker thread; may be NULL. */
 	void (*on_progress)(void *arg, uint64_t done, uint64_t total);
-	void (*on_done)(void *arg);   /* the state is final when it runs */
+	void (*on_done)(void *arg); /* the state is final when it runs */
 	void *arg;
 };
 

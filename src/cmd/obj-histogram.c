@@ -28,10 +28,12 @@ static void add_total(const struct fm_histogram *h, enum fm_hcol c,
 	if (fm_histogram_total_u128(h, c, &hi, &lo, NULL) < 0)
 		return;
 	if (hi == 0)
-		fm_buf_printf(out, ", %llu %s", (unsigned long long)lo, fm_hcol_name(c));
+		fm_buf_printf(out, ", %llu %s", (unsigned long long)lo,
+			      fm_hcol_name(c));
 	else
-		fm_buf_printf(out, ", %.6e %s", (double)hi * 18446744073709551616.0 +
-			      (double)lo, fm_hcol_name(c));
+		fm_buf_printf(out, ", %.6e %s",
+			      (double)hi * 18446744073709551616.0 + (double)lo,
+			      fm_hcol_name(c));
 }
 
 static void hist_facts(const void *data, struct fm_buf *out)
@@ -53,7 +55,8 @@ static void hist_info(const void *data, struct fm_buf *out)
 		fm_buf_printf(out, ", %s_sum", fm_hcol_name(h->order[i]));
 	fm_buf_addch(out, '\n');
 	if (h->n)
-		fm_buf_printf(out, "  range:    [%lld, %lld)\n", (long long)h->bin_lo[0],
+		fm_buf_printf(out, "  range:    [%lld, %lld)\n",
+			      (long long)h->bin_lo[0],
 			      (long long)h->bin_hi[h->n - 1]);
 }
 
@@ -61,18 +64,19 @@ static int hist_export(const void *data, const char *format, const char *path,
 		       struct fm_error *err)
 {
 	if (strcmp(format, "csv_hist"))
-		return fm_error_set(err, FM_EINVAL, "histograms are written as csv_hist, not '%s'",
-				    format);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "histograms are written as csv_hist, not '%s'", format);
 	return fm_histogram_write(data, path, err);
 }
 
 const struct cmd_objtype cmd_histogram_type = {
-	.kind = "histogram",
-	.prefix = 'h',
-	.formats = "csv_hist",
-	.free = hist_free,
-	.facts = hist_facts,
-	.info = hist_info,
-	.export = hist_export,
-	.merge = NULL,
+    .kind = "histogram",
+    .prefix = 'h',
+    .formats = "csv_hist",
+    .free = hist_free,
+    .facts = hist_facts,
+    .info = hist_info,
+    .export = hist_export,
+    .merge = NULL,
 };

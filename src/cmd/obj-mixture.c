@@ -17,7 +17,7 @@
 #include "flowmodels/fileout.h"
 #include "objtypes.h"
 
-static const char *const ynames[3] = { "flows", "packets", "octets" };
+static const char *const ynames[3] = {"flows", "packets", "octets"};
 
 struct cmd_mixset *cmd_mixset_new(int y, struct fm_mixture *m, const char *mode)
 {
@@ -77,7 +77,8 @@ static void mix_info(const void *data, struct fm_buf *out)
 	for (int i = 0; i < 3; i++) {
 		if (!s->have[i])
 			continue;
-		fm_buf_printf(out, "  %s:%*s", ynames[i], (int)(9 - strlen(ynames[i])), "");
+		fm_buf_printf(out, "  %s:%*s", ynames[i],
+			      (int)(9 - strlen(ynames[i])), "");
 		fm_mixture_format(&s->mix[i], out, NULL);
 		fm_buf_addch(out, '\n');
 	}
@@ -99,7 +100,8 @@ static int write_files(const struct cmd_mixset *s, const char *dir,
 			break;
 		fm_buf_reset(&p);
 		fm_buf_printf(&p, "%s/%s.mode", dir, ynames[i]);
-		r = fm_file_write_atomic(p.buf, s->mode[i], strlen(s->mode[i]), err);
+		r = fm_file_write_atomic(p.buf, s->mode[i], strlen(s->mode[i]),
+					 err);
 	}
 	fm_buf_release(&p);
 	return r;
@@ -112,8 +114,10 @@ static int mix_export(const void *data, const char *format, const char *path,
 	int r;
 
 	if (strcmp(format, "mixture_dir"))
-		return fm_error_set(err, FM_EINVAL,
-				    "mixture sets are written as mixture_dir, not '%s'", format);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "mixture sets are written as mixture_dir, not '%s'",
+		    format);
 	/* into an existing directory each file is atomic; a new one is whole */
 	r = fm_outdir_begin(path, &tmpdir, err);
 	if (r < 0)
@@ -149,12 +153,12 @@ static int mix_merge(void *existing, void *incoming, struct fm_error *err)
 }
 
 const struct cmd_objtype cmd_mixture_type = {
-	.kind = "mixture",
-	.prefix = 'm',
-	.formats = "mixture_dir",
-	.free = mix_free,
-	.facts = mix_facts,
-	.info = mix_info,
-	.export = mix_export,
-	.merge = mix_merge,
+    .kind = "mixture",
+    .prefix = 'm',
+    .formats = "mixture_dir",
+    .free = mix_free,
+    .facts = mix_facts,
+    .info = mix_info,
+    .export = mix_export,
+    .merge = mix_merge,
 };

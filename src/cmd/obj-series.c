@@ -29,27 +29,29 @@ static void series_info(const void *data, struct fm_buf *out)
 	size_t nd = fm_series_ndays(s);
 
 	if (nd)
-		fm_buf_printf(out, "  days:     %lld .. %lld (day = first // 86400)\n",
-			      (long long)fm_series_day(s, 0),
-			      (long long)fm_series_day(s, nd - 1));
+		fm_buf_printf(
+		    out, "  days:     %lld .. %lld (day = first // 86400)\n",
+		    (long long)fm_series_day(s, 0),
+		    (long long)fm_series_day(s, nd - 1));
 }
 
 static int series_export(const void *data, const char *format, const char *path,
 			 struct fm_error *err)
 {
 	if (strcmp(format, "csv_series"))
-		return fm_error_set(err, FM_EINVAL,
-				    "time series are written as csv_series, not '%s'", format);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "time series are written as csv_series, not '%s'", format);
 	return fm_series_write(data, path, err);
 }
 
 const struct cmd_objtype cmd_series_type = {
-	.kind = "series",
-	.prefix = 's',
-	.formats = "csv_series",
-	.free = series_free,
-	.facts = series_facts,
-	.info = series_info,
-	.export = series_export,
-	.merge = NULL,
+    .kind = "series",
+    .prefix = 's',
+    .formats = "csv_series",
+    .free = series_free,
+    .facts = series_facts,
+    .info = series_info,
+    .export = series_export,
+    .merge = NULL,
 };

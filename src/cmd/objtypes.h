@@ -23,15 +23,16 @@ extern const struct cmd_objtype cmd_histogram_type;
 #include "flowmodels/mixture.h"
 
 struct cmd_mixset {
-	int have[3];               /* flows, packets, octets */
+	int have[3]; /* flows, packets, octets */
 	struct fm_mixture mix[3];
-	char *mode[3];             /* the Y.mode text (JSON), malloc'ed */
+	char *mode[3]; /* the Y.mode text (JSON), malloc'ed */
 };
 
 extern const struct cmd_objtype cmd_mixture_type;
 /* A set holding one mixture for column y (0 flows, 1 packets, 2 octets);
  * m is moved in (left empty), mode copied. NULL when out of memory. */
-struct cmd_mixset *cmd_mixset_new(int y, struct fm_mixture *m, const char *mode);
+struct cmd_mixset *cmd_mixset_new(int y, struct fm_mixture *m,
+				  const char *mode);
 
 /*
  * Time series (what `series` makes in a session): data is a struct

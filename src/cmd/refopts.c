@@ -7,31 +7,30 @@
 #include "cmd.h"
 
 struct refopt {
-	const char *cmd;   /* flowmodels command; NULL = every command */
-	const char *opt;   /* long option without the dashes */
+	const char *cmd; /* flowmodels command; NULL = every command */
+	const char *opt; /* long option without the dashes */
 	const char *hint;
 };
 
 static const struct refopt refopts[] = {
-	{ NULL, "measure-memory",
-	  "flowmodels does not measure its own memory: run it under "
-	  "'/usr/bin/time -v' for the peak resident size" },
-	{ "fit", "test",
-	  "the reference's fitting self-test is not an option of flowmodels: "
-	  "the fit is tested by its test suite (ctest -R fit)" },
-	{ "fit", "interactive",
-	  "fit interactively in the workbench: start 'flowmodels', load the "
-	  "histogram, select it and press f for its fit view "
-	  "(see docs/workbench.md)" },
-	{ "hist", "prot",
-	  "select the protocol with a filter: --filter-expr 'prot == 6' "
-	  "(tcp) or 'prot == 17' (udp); all is the default" },
-	{ "plot", "fft",
-	  "plot draws no kernel density estimate (its PDF line comes from the "
-	  "interpolated CDF, see docs/commands/plot.md): there is nothing to "
-	  "compute by FFT" },
-	{ NULL, NULL, NULL }
-};
+    {NULL, "measure-memory",
+     "flowmodels does not measure its own memory: run it under "
+     "'/usr/bin/time -v' for the peak resident size"},
+    {"fit", "test",
+     "the reference's fitting self-test is not an option of flowmodels: "
+     "the fit is tested by its test suite (ctest -R fit)"},
+    {"fit", "interactive",
+     "fit interactively in the workbench: start 'flowmodels', load the "
+     "histogram, select it and press f for its fit view "
+     "(see docs/workbench.md)"},
+    {"hist", "prot",
+     "select the protocol with a filter: --filter-expr 'prot == 6' "
+     "(tcp) or 'prot == 17' (udp); all is the default"},
+    {"plot", "fft",
+     "plot draws no kernel density estimate (its PDF line comes from the "
+     "interpolated CDF, see docs/commands/plot.md): there is nothing to "
+     "compute by FFT"},
+    {NULL, NULL, NULL}};
 
 const char *cmd_reference_hint(const struct cmd_entry *e, const char *opt,
 			       size_t len)

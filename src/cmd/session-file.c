@@ -18,7 +18,7 @@
 #include "flowmodels/fileout.h"
 #include "session-int.h"
 
-#include "fm-version.h"   /* FLOWMODELS_VERSION, generated */
+#include "fm-version.h" /* FLOWMODELS_VERSION, generated */
 
 /* Warn about the outputs of record i outside dir (the file's directory). */
 static void warn_outside(const struct record *rc, size_t i, const char *dir,
@@ -30,9 +30,11 @@ static void warn_outside(const struct record *rc, size_t i, const char *dir,
 		if ((rc->words.mark[k] & CMD_W_OUTPUT) &&
 		    rc->words.v[k][0] == '/' &&
 		    !sess_path_inside(rc->words.v[k], root))
-			fm_warn(log, "command %zu (%s) writes %s, outside %s: replaying "
-				"the file will need --allow-outside", i + 1,
-				rc->words.v[0], rc->words.v[k], root);
+			fm_warn(
+			    log,
+			    "command %zu (%s) writes %s, outside %s: replaying "
+			    "the file will need --allow-outside",
+			    i + 1, rc->words.v[0], rc->words.v[k], root);
 	free(root);
 }
 
@@ -60,8 +62,10 @@ int sess_save(struct session *s, const char *path, const struct fm_log *log,
 		*slash = '\0';
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", &tm);
-	fm_buf_printf(&b, "# flowmodels session, saved %s by flowmodels %s\n"
-		      "# paths are relative to this file\n", date, FLOWMODELS_VERSION);
+	fm_buf_printf(&b,
+		      "# flowmodels session, saved %s by flowmodels %s\n"
+		      "# paths are relative to this file\n",
+		      date, FLOWMODELS_VERSION);
 	sess_lock(s);
 	for (size_t i = 0; i < s->nrec; i++) {
 		const struct record *rc = &s->rec[i];
@@ -106,7 +110,8 @@ int sess_save(struct session *s, const char *path, const struct fm_log *log,
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w <= 0) {
-				r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+				r = fm_error_set(err, FM_EIO, "%s: %s", path,
+						 strerror(errno));
 				break;
 			}
 			off += (size_t)w;
@@ -118,7 +123,8 @@ int sess_save(struct session *s, const char *path, const struct fm_log *log,
 	if (r == 0) {
 		chmod(tmp, fm_new_file_mode(abs));
 		if (rename(tmp, abs) < 0)
-			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: %s", path,
+					 strerror(errno));
 	}
 	if (r < 0)
 		unlink(tmp);
@@ -152,9 +158,10 @@ static int read_line(FILE *f, char *line, size_t *len, const char *path,
 	errno = 0;
 	while ((c = getc(f)) != EOF && c != '\n') {
 		if (c == '\0')
-			return fm_error_set(err, FM_EFORMAT,
-					    "%s:%d: a NUL byte: not a session file",
-					    path, lineno);
+			return fm_error_set(
+			    err, FM_EFORMAT,
+			    "%s:%d: a NUL byte: not a session file", path,
+			    lineno);
 		if (n == FM_LINE_MAX)
 			return fm_error_set(err, FM_EFORMAT,
 					    "%s:%d: line longer than %d bytes",
@@ -187,8 +194,8 @@ int sess_replay_restricted(void)
 	return replay_root != NULL;
 }
 
-int sess_replay(struct session *s, const char *path, unsigned flags,
-		FILE *out, FILE *errf, const struct fm_progress *progress,
+int sess_replay(struct session *s, const char *path, unsigned flags, FILE *out,
+		FILE *errf, const struct fm_progress *progress,
 		struct fm_error *err)
 {
 	char *abs, *dir, *old_base, *root = NULL;
@@ -198,12 +205,14 @@ int sess_replay(struct session *s, const char *path, unsigned flags,
 	int lineno = 0, r = 0;
 
 	if (replay_depth >= 8)
-		return fm_error_set(err, FM_EINVAL, "%s: session files nested too deep", path);
-	if (replay_root && (flags & SESS_ALLOW_OUTSIDE))
 		return fm_error_set(err, FM_EINVAL,
-				    "%s: --allow-outside inside a replayed file: only the "
-				    "replay the user starts can allow outputs outside its tree",
-				    path);
+				    "%s: session files nested too deep", path);
+	if (replay_root && (flags & SESS_ALLOW_OUTSIDE))
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "%s: --allow-outside inside a replayed file: only the "
+		    "replay the user starts can allow outputs outside its tree",
+		    path);
 	if (!(line = malloc(FM_LINE_MAX + 1)))
 		return OOM(err);
 	if (!strcmp(path, "-")) {
@@ -221,8 +230,10 @@ int sess_replay(struct session *s, const char *path, unsigned flags,
 	abs = sess_abspath(s, path);
 	f = abs ? fopen(abs, "r") : NULL;
 	if (!f) {
-		r = abs ? fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
-				       "%s: %s", path, strerror(errno)) : OOM(err);
+		r = abs ? fm_error_set(err,
+				       errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+				       "%s: %s", path, strerror(errno))
+			: OOM(err);
 		free(abs);
 		free(line);
 		return r;
@@ -247,12 +258,13 @@ run:
 	replay_depth++;
 	while (r == 0 &&
 	       (r = read_line(f, line, &len, path, lineno + 1, err)) > 0) {
-		struct fm_error e = { 0 };
+		struct fm_error e = {0};
 		const char *p = line;
 
 		r = 0;
 		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		while (len > 0 &&
+		       (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -262,14 +274,16 @@ run:
 			echo_line(out, p);
 		r = sess_exec(s, p, out, errf, progress, &e);
 		if (r < 0) {
-			/* nested files: keep the innermost cause when too long */
+			/* nested files: keep the innermost cause when too long
+			 */
 			size_t room = FM_ERRMSG_MAX - 32 - strlen(path);
 			size_t mlen = strlen(e.msg);
 			if (strlen(path) < FM_ERRMSG_MAX / 2 && mlen > room)
-				fm_error_set(err, r, "%s:%d: ...%s", path, lineno,
-					     e.msg + mlen - room + 3);
+				fm_error_set(err, r, "%s:%d: ...%s", path,
+					     lineno, e.msg + mlen - room + 3);
 			else
-				fm_error_set(err, r, "%s:%d: %s", path, lineno, e.msg);
+				fm_error_set(err, r, "%s:%d: %s", path, lineno,
+					     e.msg);
 			break;
 		}
 		if (s->quit)

@@ -21,11 +21,10 @@
 /* Settings (the table is in session.c). */
 #define NSETTINGS 2
 
-
 struct record {
-	struct cmd_words words;    /* canonical words, paths absolute */
-	char *line;                /* joined */
-	char *comment;             /* written above it in files, or NULL */
+	struct cmd_words words; /* canonical words, paths absolute */
+	char *line;		/* joined */
+	char *comment;		/* written above it in files, or NULL */
 };
 
 struct session {
@@ -34,15 +33,14 @@ struct session {
 	size_t nobjs, capobjs;
 	struct record *rec;
 	size_t nrec, caprec;
-	unsigned autonum[128];     /* next automatic number per prefix */
-	unsigned long changes;     /* objects made or changed so far */
-	char *tmpdir;              /* scratch directory, made when needed */
+	unsigned autonum[128]; /* next automatic number per prefix */
+	unsigned long changes; /* objects made or changed so far */
+	char *tmpdir;	       /* scratch directory, made when needed */
 	unsigned tmpseq;
 	char *file;
 	int dirty, quit;
 	char *setting[NSETTINGS];
 };
-
 
 /*
  * The directory of the session file being replayed on this thread (NULL:
@@ -75,27 +73,27 @@ int sess_check_output(const char *what, const char *typed,
 
 struct override {
 	int id;
-	char *value;               /* NULL = leave out */
+	char *value; /* NULL = leave out */
 };
 
 struct cmd_run {
 	struct session *s;
 	const struct cmd_entry *e;
-	struct cmd_words words;    /* the typed words */
+	struct cmd_words words; /* the typed words */
 	char *as_name;
-	struct cmd_args typed;     /* parsed from words */
-	struct cmd_args rec;       /* for the record: paths absolute */
-	struct cmd_args res;       /* what exec gets: objects resolved */
-	struct cmd_words pool;     /* strings rec/res point to */
-	void **arrays;             /* arrays rec/res own */
+	struct cmd_args typed; /* parsed from words */
+	struct cmd_args rec;   /* for the record: paths absolute */
+	struct cmd_args res;   /* what exec gets: objects resolved */
+	struct cmd_words pool; /* strings rec/res point to */
+	void **arrays;	       /* arrays rec/res own */
 	size_t narrays;
-	struct sess_obj **inputs;  /* references held while running */
+	struct sess_obj **inputs; /* references held while running */
 	size_t ninputs;
 	struct sess_obj **results; /* not yet committed */
 	size_t nresults;
 	struct override *over;
 	size_t nover;
-	struct cmd_words extra;    /* words added to the record */
+	struct cmd_words extra; /* words added to the record */
 	char *comment;
 	int executed, committed, norecord;
 };

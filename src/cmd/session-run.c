@@ -71,7 +71,8 @@ static int is_path_opt(const struct cmd_opt *o)
 
 static int add_input(struct cmd_run *run, struct sess_obj *o)
 {
-	struct sess_obj **n = realloc(run->inputs, (run->ninputs + 1) * sizeof(*n));
+	struct sess_obj **n =
+	    realloc(run->inputs, (run->ninputs + 1) * sizeof(*n));
 	if (!n)
 		return FM_ENOMEM;
 	run->inputs = n;
@@ -126,7 +127,8 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 			continue;
 		if (!(e->flags & CMD_F_PATHPOS))
 			o = sess_find(s, p);
-		if ((e->flags & CMD_F_WRITEPOS) && sess_check_output("file", p, err) < 0)
+		if ((e->flags & CMD_F_WRITEPOS) &&
+		    sess_check_output("file", p, err) < 0)
 			return FM_EINVAL;
 		if (!o) {
 			char *abs;
@@ -151,7 +153,8 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 		}
 		if (o->kind == SESS_TYPED && entry_opt(e, OPT_IN_FORMAT) &&
 		    !records_type(o->type))
-			return fm_error_set(err, FM_EINVAL, "%s is a %s, not a dataset",
+			return fm_error_set(err, FM_EINVAL,
+					    "%s is a %s, not a dataset",
 					    o->name, sess_obj_kind(o));
 		if (add_input(run, o) < 0)
 			return OOM(err);
@@ -167,7 +170,8 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 			if (xo && o->xkind[0] && !run->typed.v[xo->id].set &&
 			    (!xo->complete || strstr(xo->complete, o->xkind))) {
 				run->res.v[xo->id].set = 1;
-				run->res.v[xo->id].s = pool_add(run, strdup(o->xkind));
+				run->res.v[xo->id].s =
+				    pool_add(run, strdup(o->xkind));
 				if (!run->res.v[xo->id].s)
 					return OOM(err);
 			}
@@ -177,10 +181,11 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 		datasets++;
 		if (o->kind == SESS_VIEW) {
 			if (filter && strcmp(filter, o->filter))
-				return fm_error_set(err, FM_EINVAL,
-						    "views %s and %s have different filters; "
-						    "read them in separate commands",
-						    view_name, o->name);
+				return fm_error_set(
+				    err, FM_EINVAL,
+				    "views %s and %s have different filters; "
+				    "read them in separate commands",
+				    view_name, o->name);
 			filter = o->filter;
 			view_name = o->name;
 		}
@@ -189,18 +194,22 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 		/* datasets are binary directories: the tool reads them so */
 		const struct cmd_value *v = &run->typed.v[OPT_IN_FORMAT];
 		if (v->set && strcmp(v->s, "binary"))
-			return fm_error_set(err, FM_EINVAL,
-					    "session datasets are binary directories; "
-					    "leave out -i %s", v->s);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "session datasets are binary directories; "
+			    "leave out -i %s",
+			    v->s);
 		run->res.v[OPT_IN_FORMAT].set = 1;
 		run->res.v[OPT_IN_FORMAT].s = "binary";
 	}
 	if (filter) {
 		const struct cmd_value *v = &run->typed.v[OPT_FILTER_EXPR];
 		if (!entry_opt(e, OPT_FILTER_EXPR))
-			return fm_error_set(err, FM_EINVAL,
-					    "%s takes no filter, so it cannot read view %s "
-					    "(export the view first)", e->name, view_name);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "%s takes no filter, so it cannot read view %s "
+			    "(export the view first)",
+			    e->name, view_name);
 		if (v->set) {
 			struct fm_buf b = FM_BUF_INIT;
 			fm_buf_printf(&b, "(%s) and (%s)", filter, v->s);
@@ -213,7 +222,8 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 	}
 	/* path options */
 	for (const struct cmd_opt *o = e->opts; o->long_name; o++) {
-		struct cmd_value *rv = &run->res.v[o->id], *cv = &run->rec.v[o->id];
+		struct cmd_value *rv = &run->res.v[o->id],
+				 *cv = &run->rec.v[o->id];
 		if (!is_path_opt(o) || !run->typed.v[o->id].set)
 			continue;
 		if (o->type == CMD_OPT_STR) {
@@ -231,8 +241,10 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 				return OOM(err);
 		} else {
 			size_t n = run->typed.v[o->id].nlist;
-			const char **rl = array_add(run, (n + 1) * sizeof(char *));
-			const char **cl = array_add(run, (n + 1) * sizeof(char *));
+			const char **rl =
+			    array_add(run, (n + 1) * sizeof(char *));
+			const char **cl =
+			    array_add(run, (n + 1) * sizeof(char *));
 			if (!rl || !cl)
 				return OOM(err);
 			for (size_t k = 0; k < n; k++) {
@@ -297,13 +309,13 @@ static int refuse_programs(struct cmd_run *run, struct fm_error *err)
 		for (k = 0; o->long_name[k] && k < sizeof(env) - 1; k++)
 			env[k] = (char)toupper((unsigned char)o->long_name[k]);
 		env[k] = '\0';
-		return fm_error_set(err, FM_EINVAL,
-				    "%s: --%s names a program to run, which a session "
-				    "(typed, saved or replayed) never does; set "
-				    "FLOWMODELS_%s instead, or use the one-shot command "
-				    "(flowmodels %s ...)",
-				    run->e->name, o->long_name, env,
-				    run->e->name);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "%s: --%s names a program to run, which a session "
+		    "(typed, saved or replayed) never does; set "
+		    "FLOWMODELS_%s instead, or use the one-shot command "
+		    "(flowmodels %s ...)",
+		    run->e->name, o->long_name, env, run->e->name);
 	}
 	return 0;
 }
@@ -364,8 +376,8 @@ static void log_to_stream(void *p, enum fm_log_level level, const char *msg)
 	struct log_ctx *l = p;
 	if (level == FM_LOG_DEBUG)
 		return;
-	fprintf(l->f, "%s: %s%s\n", l->name, level == FM_LOG_WARN ? "warning: " : "",
-		msg);
+	fprintf(l->f, "%s: %s%s\n", l->name,
+		level == FM_LOG_WARN ? "warning: " : "", msg);
 }
 
 /*
@@ -376,8 +388,9 @@ static void name_inputs(const struct cmd_run *run, struct fm_error *err)
 {
 	for (size_t i = 0; i < run->ninputs; i++) {
 		const struct sess_obj *o = run->inputs[i];
-		const char *path = o->kind == SESS_TYPED ? o->mat_path :
-				   o->owns_dir ? o->dir : NULL;
+		const char *path = o->kind == SESS_TYPED ? o->mat_path
+				   : o->owns_dir	 ? o->dir
+							 : NULL;
 		size_t plen = path ? strlen(path) : 0;
 		char *at;
 
@@ -402,7 +415,7 @@ int sess_run_exec(struct cmd_run *run, FILE *out, FILE *errf,
 		  const struct fm_progress *progress, struct fm_error *err)
 {
 	struct cmd_ctx ctx;
-	struct log_ctx lc = { errf, run->e->name };
+	struct log_ctx lc = {errf, run->e->name};
 	int status;
 
 	if (run->typed.v[OPT_HELP].set) {
@@ -429,7 +442,8 @@ int sess_run_exec(struct cmd_run *run, FILE *out, FILE *errf,
 		if (ctx.error.code == 0)
 			fm_error_set(&ctx.error, FM_EINVAL, "failed");
 		name_inputs(run, &ctx.error);
-		fm_error_set(err, ctx.error.code, "%s: %s", run->e->name, ctx.error.msg);
+		fm_error_set(err, ctx.error.code, "%s: %s", run->e->name,
+			     ctx.error.msg);
 		/* drop the results now: a failed command leaves nothing */
 		sess_lock(run->s);
 		for (size_t i = 0; i < run->nresults; i++)
@@ -471,7 +485,8 @@ static void apply_overrides(struct cmd_run *run, struct cmd_args *a)
 static char *auto_name(struct session *s, char prefix)
 {
 	char buf[32];
-	unsigned char p = (unsigned char)prefix < 128 ? (unsigned char)prefix : 'o';
+	unsigned char p =
+	    (unsigned char)prefix < 128 ? (unsigned char)prefix : 'o';
 
 	for (;;) {
 		snprintf(buf, sizeof(buf), "%c%u", p, ++s->autonum[p]);
@@ -526,7 +541,7 @@ static void tie_result(struct cmd_run *run, struct sess_obj *o)
 {
 	const struct cmd_opt *xo = x_opt(run->e);
 	const struct cmd_value *xv = xo ? &run->typed.v[xo->id] : NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	if (o->kind != SESS_TYPED)
 		return;
@@ -546,7 +561,8 @@ static void tie_result(struct cmd_run *run, struct sess_obj *o)
 		const struct cmd_mixset *set = o->data;
 		for (int y = 0; y < 3 && !o->xkind[0]; y++)
 			if (set->have[y])
-				mode_xkind(set->mode[y], o->xkind, sizeof(o->xkind));
+				mode_xkind(set->mode[y], o->xkind,
+					   sizeof(o->xkind));
 	}
 	if (!o->xkind[0] && o->origin)
 		memcpy(o->xkind, o->origin->xkind, sizeof(o->xkind));
@@ -563,16 +579,18 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 	if (!run->executed || run->committed)
 		return fm_error_set(err, FM_EINVAL, "command not run");
 	if (run->as_name && run->nresults == 0)
-		return fm_error_set(err, FM_EINVAL, "%s: made no object to call '%s'",
+		return fm_error_set(err, FM_EINVAL,
+				    "%s: made no object to call '%s'",
 				    run->e->name, run->as_name);
-	record = !(run->e->flags & CMD_F_NORECORD) && !run->typed.v[OPT_HELP].set &&
-		 !run->norecord;
+	record = !(run->e->flags & CMD_F_NORECORD) &&
+		 !run->typed.v[OPT_HELP].set && !run->norecord;
 	sess_lock(s);
 	/* names first: nothing changes unless everything can */
 	for (size_t i = 0; i < run->nresults && r == 0; i++) {
 		struct sess_obj *o = run->results[i];
-		o->name = (i == 0 && run->as_name) ? strdup(run->as_name)
-						   : auto_name(s, obj_prefix(o));
+		o->name = (i == 0 && run->as_name)
+			      ? strdup(run->as_name)
+			      : auto_name(s, obj_prefix(o));
 		if (!o->name)
 			r = OOM(err);
 	}
@@ -586,7 +604,8 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 		if (r == 0 && run->nresults) {
 			r = cmd_words_add(&words, "as");
 			if (r == 0)
-				r = cmd_words_add(&words, run->results[0]->name);
+				r = cmd_words_add(&words,
+						  run->results[0]->name);
 		}
 		if (r == 0) {
 			cmd_join(&words, &line);
@@ -634,7 +653,8 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 			struct sess_obj *old = s->objs[at];
 			if (old->kind == SESS_TYPED && o->kind == SESS_TYPED &&
 			    old->type == o->type && o->type->merge) {
-				int mr = o->type->merge(old->data, o->data, err);
+				int mr =
+				    o->type->merge(old->data, o->data, err);
 				if (mr < 0) {
 					obj_unref(o);
 					r = mr;
@@ -643,7 +663,8 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 				o->data = NULL;
 				if (old->mat_path) {
 					/* a running command may still read the
-					 * old export: remove it with the object */
+					 * old export: remove it with the object
+					 */
 					fm_buf_add(&old->stale, old->mat_path,
 						   strlen(old->mat_path) + 1);
 					free(old->mat_path);
@@ -652,14 +673,16 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 				free(old->provenance);
 				old->provenance = o->provenance;
 				o->provenance = NULL;
-				/* the set now shows what it was fitted to last */
+				/* the set now shows what it was fitted to last
+				 */
 				if (o->origin) {
 					obj_unref(old->origin);
 					old->origin = o->origin;
 					o->origin = NULL;
 				}
 				if (o->xkind[0])
-					memcpy(old->xkind, o->xkind, sizeof(old->xkind));
+					memcpy(old->xkind, o->xkind,
+					       sizeof(old->xkind));
 				obj_unref(o);
 			} else {
 				s->objs[at] = o;
@@ -673,14 +696,16 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 			struct sess_obj *shown = sess_find(s, name);
 			struct fm_buf f = FM_BUF_INIT;
 			sess_obj_facts(shown, &f);
-			fprintf(report, "%s: %s, %s\n", shown->name, sess_obj_kind(shown),
-				fm_buf_str(&f));
-			/* load's records: their overview too (docs/commands/load.md) */
+			fprintf(report, "%s: %s, %s\n", shown->name,
+				sess_obj_kind(shown), fm_buf_str(&f));
+			/* load's records: their overview too
+			 * (docs/commands/load.md) */
 			if (run->e && !strcmp(run->e->name, "load") &&
 			    shown->kind != SESS_TYPED) {
 				fm_buf_reset(&f);
 				fm_overview_text(&shown->overview, &f);
-				fprintf(report, "  overview: %s\n", fm_buf_str(&f));
+				fprintf(report, "  overview: %s\n",
+					fm_buf_str(&f));
 			}
 			fm_buf_release(&f);
 		}
@@ -761,19 +786,23 @@ int cmd_check_records_output(const struct cmd_ctx *ctx, const char *out,
 	if (!cmd_in_session(ctx))
 		return 0;
 	if (!strcmp(out, "-"))
-		return fm_error_set(err, FM_EINVAL,
-				    "records are not written to standard output in a "
-				    "session: give -O FILE");
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "records are not written to standard output in a "
+		    "session: give -O FILE");
 	if (name && ofmt != FM_FORMAT_BINARY)
-		return fm_error_set(err, FM_EINVAL,
-				    "only binary output becomes an object: add -o binary "
-				    "to call it '%s', or leave out 'as %s'", name, name);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "only binary output becomes an object: add -o binary "
+		    "to call it '%s', or leave out 'as %s'",
+		    name, name);
 	return 0;
 }
 
 static int add_result(struct cmd_run *run, struct sess_obj *o)
 {
-	struct sess_obj **n = realloc(run->results, (run->nresults + 1) * sizeof(*n));
+	struct sess_obj **n =
+	    realloc(run->results, (run->nresults + 1) * sizeof(*n));
 	if (!n)
 		return FM_ENOMEM;
 	run->results = n;
@@ -792,7 +821,8 @@ int sess_need(struct cmd_ctx *ctx)
 
 	if (ctx->session)
 		return 0;
-	fm_error_set(&err, FM_EINVAL, "works inside a session: the workbench, "
+	fm_error_set(&err, FM_EINVAL,
+		     "works inside a session: the workbench, "
 		     "or a session file run with 'flowmodels --replay FILE'");
 	return cmd_fail(ctx, &err);
 }
@@ -828,7 +858,7 @@ int sess_count_records(struct cmd_ctx *ctx, const char *dir, const char *filter,
 		       struct fm_overview *ov, struct fm_error *err)
 {
 	struct cmd_args a;
-	const char *pos[1] = { dir };
+	const char *pos[1] = {dir};
 	struct cmd_scan *cs = NULL;
 	struct fm_batch b;
 	uint64_t np = 0, no = 0, nr = 0;
@@ -846,7 +876,8 @@ int sess_count_records(struct cmd_ctx *ctx, const char *dir, const char *filter,
 	}
 	r = cmd_scan_open(ctx, &a, FM_FORMAT_BINARY,
 			  FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS) |
-			  (ov ? FM_OVERVIEW_FIELDS : 0), &cs, err);
+			      (ov ? FM_OVERVIEW_FIELDS : 0),
+			  &cs, err);
 	if (r < 0)
 		return r;
 	if (ov)
@@ -918,12 +949,14 @@ int cmd_records_output(struct cmd_ctx *ctx, const struct cmd_args *a,
 	return 0;
 }
 
-int cmd_result_records(struct cmd_ctx *ctx, const char *out, enum fm_format ofmt,
-		       const char *temp, unsigned flags, struct fm_error *err)
+int cmd_result_records(struct cmd_ctx *ctx, const char *out,
+		       enum fm_format ofmt, const char *temp, unsigned flags,
+		       struct fm_error *err)
 {
 	if (!cmd_in_session(ctx) || ofmt != FM_FORMAT_BINARY)
 		return 0;
-	return cmd_result_dataset(ctx, out, flags | (temp ? CMD_DS_TEMP : 0), err);
+	return cmd_result_dataset(ctx, out, flags | (temp ? CMD_DS_TEMP : 0),
+				  err);
 }
 
 int sess_result_view(struct cmd_ctx *ctx, struct sess_obj *base,

@@ -39,10 +39,10 @@ struct setting_def {
 };
 
 static const struct setting_def settings[] = {
-	{ "charset", "braille|block|ascii", "braille",
-	  "cells the workbench draws charts with" },
-	{ "echo", "on|off", "on",
-	  "replay prints each command (\"> line\") before its result" },
+    {"charset", "braille|block|ascii", "braille",
+     "cells the workbench draws charts with"},
+    {"echo", "on|off", "on",
+     "replay prints each command (\"> line\") before its result"},
 };
 _Static_assert(NSETTINGS == sizeof(settings) / sizeof(settings[0]),
 	       "NSETTINGS matches the settings table");
@@ -249,7 +249,8 @@ void sess_obj_info(const struct sess_obj *o, struct fm_buf *out)
 	fm_buf_addch(out, '\n');
 	if (o->kind != SESS_TYPED) {
 		fm_buf_printf(out, "  data:     %s (binary%s)\n", o->dir,
-			      o->owns_dir ? ", session scratch" : ", memory-mapped");
+			      o->owns_dir ? ", session scratch"
+					  : ", memory-mapped");
 		if (o->source)
 			fm_buf_printf(out, "  source:   %s\n", o->source);
 		fm_buf_addstr(out, "  overview: ");
@@ -261,10 +262,12 @@ void sess_obj_info(const struct sess_obj *o, struct fm_buf *out)
 			      o->filter);
 	if (o->kind == SESS_TYPED && o->type->info)
 		o->type->info(o->data, out);
-	if (o->kind == SESS_TYPED && o->type == &cmd_mixture_type && o->origin &&
-	    o->origin->kind == SESS_TYPED && o->origin->type == &cmd_histogram_type)
+	if (o->kind == SESS_TYPED && o->type == &cmd_mixture_type &&
+	    o->origin && o->origin->kind == SESS_TYPED &&
+	    o->origin->type == &cmd_histogram_type)
 		q_mixset_gof_info(o->data, o->origin->data, o->origin->name,
-				  o->xkind[0] ? o->xkind : o->origin->xkind, out);
+				  o->xkind[0] ? o->xkind : o->origin->xkind,
+				  out);
 	fm_buf_printf(out, "  formats:  %s\n", sess_obj_formats(o));
 }
 
@@ -289,7 +292,8 @@ static char *normalize(const char *abs)
 		free(copy);
 		return NULL;
 	}
-	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+	for (char *c = strtok_r(copy, "/", &save); c;
+	     c = strtok_r(NULL, "/", &save)) {
 		if (!strcmp(c, "."))
 			continue;
 		if (!strcmp(c, "..")) {
@@ -395,9 +399,9 @@ int sess_path_inside(const char *path, const char *root)
 	}
 	n = strlen(root);
 	if (real && !unsure)
-		inside = !strcmp(root, "/") ||
-			 (!strncmp(real, root, n) &&
-			  (real[n] == '/' || real[n] == '\0'));
+		inside =
+		    !strcmp(root, "/") || (!strncmp(real, root, n) &&
+					   (real[n] == '/' || real[n] == '\0'));
 	free(real);
 	free(p);
 	return inside;
@@ -417,11 +421,12 @@ int sess_check_output(const char *what, const char *typed, struct fm_error *err)
 		if (inside)
 			return 0;
 	}
-	return fm_error_set(err, FM_EINVAL,
-			    "%s %s: writes outside the session file's directory %s%s; "
-			    "replay with --allow-outside to allow it",
-			    what, typed, replay_root,
-			    typed[0] == '/' ? " (an absolute path)" : "");
+	return fm_error_set(
+	    err, FM_EINVAL,
+	    "%s %s: writes outside the session file's directory %s%s; "
+	    "replay with --allow-outside to allow it",
+	    what, typed, replay_root,
+	    typed[0] == '/' ? " (an absolute path)" : "");
 }
 
 /* ---- references ---- */
@@ -483,8 +488,10 @@ static int temp_path_locked(struct session *s, const char *stem, char **path,
 		fm_buf_printf(&b, "%s/flowmodels-session-XXXXXX",
 			      base && *base ? base : "/tmp");
 		if (!mkdtemp(b.buf)) {
-			int r = fm_error_set(err, FM_EIO, "%s: cannot create scratch directory: %s",
-					     fm_buf_str(&b), strerror(errno));
+			int r = fm_error_set(
+			    err, FM_EIO,
+			    "%s: cannot create scratch directory: %s",
+			    fm_buf_str(&b), strerror(errno));
 			fm_buf_release(&b);
 			return r;
 		}
@@ -501,7 +508,8 @@ int cmd_temp_path(struct cmd_ctx *ctx, const char *stem, char **path,
 	int r;
 
 	if (!ctx->session)
-		return fm_error_set(err, FM_EINVAL, "no session for a scratch file");
+		return fm_error_set(err, FM_EINVAL,
+				    "no session for a scratch file");
 	sess_lock(ctx->session);
 	r = temp_path_locked(ctx->session, stem, path, err);
 	sess_unlock(ctx->session);
@@ -520,7 +528,8 @@ int materialise(struct session *s, struct sess_obj *o, struct fm_error *err)
 		return 0;
 	bar = strchr(o->type->formats, '|');
 	snprintf(fmt, sizeof(fmt), "%.*s",
-		 (int)(bar ? (size_t)(bar - o->type->formats) : strlen(o->type->formats)),
+		 (int)(bar ? (size_t)(bar - o->type->formats)
+			   : strlen(o->type->formats)),
 		 o->type->formats);
 	r = temp_path_locked(s, o->name, &path, err);
 	if (r < 0)
@@ -564,16 +573,20 @@ int sess_rename(struct session *s, const char *from, const char *to,
 	int r = 0;
 
 	if (!cmd_valid_name(to))
-		return fm_error_set(err, FM_EINVAL,
-				    "bad object name '%s' (a letter or _, then letters, "
-				    "digits, _ . -; at most 63)", to);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "bad object name '%s' (a letter or _, then letters, "
+		    "digits, _ . -; at most 63)",
+		    to);
 	sess_lock(s);
 	o = sess_find(s, from);
 	if (!o)
 		r = unknown_object(s, from, err);
 	else if (strcmp(from, to) && sess_find(s, to))
-		r = fm_error_set(err, FM_EINVAL, "an object called '%s' exists "
-				 "(drop it first)", to);
+		r = fm_error_set(err, FM_EINVAL,
+				 "an object called '%s' exists "
+				 "(drop it first)",
+				 to);
 	else if (!(n = strdup(to)))
 		r = OOM(err);
 	else {
@@ -595,14 +608,16 @@ int sess_set(struct session *s, const char *name, const char *value,
 		if (strcmp(settings[i].name, name))
 			continue;
 		while (c) {
-			if (!strncmp(c, value, len) && (c[len] == '|' || c[len] == '\0'))
+			if (!strncmp(c, value, len) &&
+			    (c[len] == '|' || c[len] == '\0'))
 				break;
 			c = strchr(c, '|');
 			if (c)
 				c++;
 		}
 		if (!c || !len)
-			return fm_error_set(err, FM_EINVAL, "%s: bad value '%s' (choices: %s)",
+			return fm_error_set(err, FM_EINVAL,
+					    "%s: bad value '%s' (choices: %s)",
 					    name, value, settings[i].choices);
 		if (!(v = strdup(value)))
 			return OOM(err);
@@ -616,9 +631,11 @@ int sess_set(struct session *s, const char *name, const char *value,
 		struct fm_buf b = FM_BUF_INIT;
 		int r;
 		for (size_t i = 0; i < NSETTINGS; i++)
-			fm_buf_printf(&b, "%s%s", i ? ", " : "", settings[i].name);
-		r = fm_error_set(err, FM_EINVAL, "unknown setting '%s' (settings: %s)",
-				 name, fm_buf_str(&b));
+			fm_buf_printf(&b, "%s%s", i ? ", " : "",
+				      settings[i].name);
+		r = fm_error_set(err, FM_EINVAL,
+				 "unknown setting '%s' (settings: %s)", name,
+				 fm_buf_str(&b));
 		fm_buf_release(&b);
 		return r;
 	}
@@ -628,8 +645,8 @@ void sess_settings_print(struct session *s, FILE *out)
 {
 	sess_lock(s);
 	for (size_t i = 0; i < NSETTINGS; i++)
-		fprintf(out, "%-10s %-10s (%s) %s\n", settings[i].name, s->setting[i],
-			settings[i].choices, settings[i].help);
+		fprintf(out, "%-10s %-10s (%s) %s\n", settings[i].name,
+			s->setting[i], settings[i].choices, settings[i].help);
 	sess_unlock(s);
 }
 
@@ -642,32 +659,36 @@ int sess_obj_export(struct cmd_ctx *ctx, struct sess_obj *o, const char *format,
 	size_t len;
 
 	snprintf(def, sizeof(def), "%.*s",
-		 (int)(bar ? (size_t)(bar - formats) : strlen(formats)), formats);
+		 (int)(bar ? (size_t)(bar - formats) : strlen(formats)),
+		 formats);
 	if (!format)
 		format = def;
 	len = strlen(format);
-	for (const char *c = formats; ; c++) {
-		if (!strncmp(c, format, len) && (c[len] == '|' || c[len] == '\0'))
+	for (const char *c = formats;; c++) {
+		if (!strncmp(c, format, len) &&
+		    (c[len] == '|' || c[len] == '\0'))
 			break;
 		c = strchr(c, '|');
 		if (!c || !len)
-			return fm_error_set(err, FM_EINVAL,
-					    "%s cannot be written as '%s' (formats: %s)",
-					    o->name, format, formats);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "%s cannot be written as '%s' (formats: %s)",
+			    o->name, format, formats);
 	}
 	if (o->kind == SESS_TYPED)
 		return o->type->export(o->data, format, path, err);
 	if (o->kind == SESS_DATASET && !strcmp(format, "binary")) {
 		struct fm_cut cut;
-		const char *in[1] = { o->dir };
+		const char *in[1] = {o->dir};
 		uint64_t n;
 		fm_cut_init(&cut);
-		return fm_cut_binary(in, 1, path, &cut, &n, &ctx->progress, err);
+		return fm_cut_binary(in, 1, path, &cut, &n, &ctx->progress,
+				     err);
 	}
 	{
 		/* csv_flow, or a view: the record copy of convert */
 		struct cmd_args a;
-		const char *pos[1] = { o->dir };
+		const char *pos[1] = {o->dir};
 		struct cmd_scan *cs = NULL;
 		struct fm_writer *w = NULL;
 		struct fm_writer_opts wo;
@@ -682,9 +703,11 @@ int sess_obj_export(struct cmd_ctx *ctx, struct sess_obj *o, const char *format,
 			a.v[OPT_FILTER_EXPR].s = o->filter;
 		}
 		memset(&wo, 0, sizeof(wo));
-		wo.format = !strcmp(format, "binary") ? FM_FORMAT_BINARY : FM_FORMAT_CSV_FLOW;
+		wo.format = !strcmp(format, "binary") ? FM_FORMAT_BINARY
+						      : FM_FORMAT_CSV_FLOW;
 		wo.log = &ctx->log;
-		r = cmd_scan_open(ctx, &a, FM_FORMAT_BINARY, FM_ALL_FIELDS, &cs, err);
+		r = cmd_scan_open(ctx, &a, FM_FORMAT_BINARY, FM_ALL_FIELDS, &cs,
+				  err);
 		if (r == 0)
 			r = fm_writer_open(&w, &wo, path, err);
 		if (r == 0)

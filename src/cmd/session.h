@@ -38,40 +38,40 @@
 #include "cmd.h"
 
 enum sess_kind {
-	SESS_DATASET,     /* binary record directory */
-	SESS_VIEW,        /* a dataset and a filter */
-	SESS_TYPED,       /* a tool's object (histogram, mixture set...) */
+	SESS_DATASET, /* binary record directory */
+	SESS_VIEW,    /* a dataset and a filter */
+	SESS_TYPED,   /* a tool's object (histogram, mixture set...) */
 };
 
 struct sess_obj {
 	char *name;
 	enum sess_kind kind;
-	char *provenance;          /* canonical command that made it */
-	int refs;                  /* the session + running commands */
+	char *provenance; /* canonical command that made it */
+	int refs;	  /* the session + running commands */
 	/* SESS_DATASET and SESS_VIEW */
-	char *dir;                 /* binary directory (a view: its dataset's) */
-	int owns_dir;              /* a scratch directory, removed at the end */
-	int generated;             /* made by generate */
-	char *source;              /* what it was loaded from, for facts */
+	char *dir;     /* binary directory (a view: its dataset's) */
+	int owns_dir;  /* a scratch directory, removed at the end */
+	int generated; /* made by generate */
+	char *source;  /* what it was loaded from, for facts */
 	uint64_t records, packets, octets;
-	struct fm_overview overview;  /* time window, families, protocols */
+	struct fm_overview overview; /* time window, families, protocols */
 	/* SESS_VIEW */
-	char *filter;              /* the whole filter (a view of a view: both) */
-	char *base;                /* the dataset's name when the view was made */
+	char *filter; /* the whole filter (a view of a view: both) */
+	char *base;   /* the dataset's name when the view was made */
 	struct sess_obj *base_obj; /* that dataset (a reference held) */
 	/* SESS_TYPED */
 	const struct cmd_objtype *type;
 	void *data;
-	char *mat_path;            /* default-format export the tools read */
+	char *mat_path; /* default-format export the tools read */
 	/* the typed object this one was made from (a mixture: the histogram
 	 * it was fitted to), a reference held: it survives a rename, and a
 	 * replaced source stays alive with the bins the result was made
 	 * from; NULL for objects loaded from files */
 	struct sess_obj *origin;
-	char xkind[12];            /* length, size, duration, rate; "" unknown */
-	unsigned long changed;     /* sess_changes() when made or last changed */
-	struct fm_buf stale;       /* earlier exports (NUL-separated), removed
-				    * with the object */
+	char xkind[12];	       /* length, size, duration, rate; "" unknown */
+	unsigned long changed; /* sess_changes() when made or last changed */
+	struct fm_buf stale;   /* earlier exports (NUL-separated), removed
+				* with the object */
 };
 
 struct session;
@@ -143,7 +143,7 @@ int sess_exec(struct session *s, const char *line, FILE *out, FILE *errf,
 
 /* sess_replay flags */
 enum {
-	SESS_ALLOW_OUTSIDE = 1,    /* outputs may leave the file's tree */
+	SESS_ALLOW_OUTSIDE = 1, /* outputs may leave the file's tree */
 };
 /*
  * Run a session file: every line in order, each echoed as "> line" on out
@@ -154,8 +154,8 @@ enum {
  * SESS_ALLOW_OUTSIDE; a nested replay keeps the outer restriction (its
  * flags cannot lift it: FM_EINVAL).
  */
-int sess_replay(struct session *s, const char *path, unsigned flags,
-		FILE *out, FILE *errf, const struct fm_progress *progress,
+int sess_replay(struct session *s, const char *path, unsigned flags, FILE *out,
+		FILE *errf, const struct fm_progress *progress,
 		struct fm_error *err);
 /* Whether a replay with the restriction runs on this thread. */
 int sess_replay_restricted(void);

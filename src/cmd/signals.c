@@ -58,7 +58,7 @@ void cmd_signals_install(int stop_signals)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_stop;
 	for (int i = 0; i < 3; i++) {
-		static const int stops[3] = { SIGINT, SIGTERM, SIGHUP };
+		static const int stops[3] = {SIGINT, SIGTERM, SIGHUP};
 		struct sigaction old;
 		/* a signal ignored when we started (a background job, nohup)
 		 * stays ignored */

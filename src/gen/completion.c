@@ -24,7 +24,7 @@ static void value_kind(FILE *f, const struct cmd_opt *o)
 	else if (!strcmp(o->complete, "file") || !strcmp(o->complete, "dir") ||
 		 !strcmp(o->complete, "field"))
 		fputs(o->complete, f);
-	else if (cmd_opt_is_path(o))    /* "output", "program" */
+	else if (cmd_opt_is_path(o)) /* "output", "program" */
 		fputs("file", f);
 	else if (strchr(o->complete, '|')) {
 		fputs("'choices:", f);
@@ -54,7 +54,8 @@ static int word_alias(const struct cmd_entry *e)
 static void options_case(FILE *f)
 {
 	fputs("# The options of command $1 (name or alias), in _flowmodels_w.\n"
-	      "_flowmodels_options()\n{\n\tcase $1 in\n", f);
+	      "_flowmodels_options()\n{\n\tcase $1 in\n",
+	      f);
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++) {
 		fputc('\t', f);
 		names(f, *e, "");
@@ -62,7 +63,8 @@ static void options_case(FILE *f)
 		for (const struct cmd_opt *o = (*e)->opts; o->long_name; o++) {
 			if (o->short_name)
 				fprintf(f, "-%c ", o->short_name);
-			fprintf(f, "--%s%s", o->long_name, o[1].long_name ? " " : "");
+			fprintf(f, "--%s%s", o->long_name,
+				o[1].long_name ? " " : "");
 		}
 		fputs("' ;;\n", f);
 	}
@@ -71,9 +73,11 @@ static void options_case(FILE *f)
 
 static void values_case(FILE *f)
 {
-	fputs("# What the value of option $2 of command $1 is, in _flowmodels_v:\n"
+	fputs("# What the value of option $2 of command $1 is, in "
+	      "_flowmodels_v:\n"
 	      "# flag (none), file, dir, field, text, or 'choices:A B C'.\n"
-	      "_flowmodels_value()\n{\n\tcase $1:$2 in\n", f);
+	      "_flowmodels_value()\n{\n\tcase $1:$2 in\n",
+	      f);
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++) {
 		for (const struct cmd_opt *o = (*e)->opts; o->long_name; o++) {
 			char suffix[96];
@@ -81,7 +85,8 @@ static void values_case(FILE *f)
 			snprintf(suffix, sizeof(suffix), ":--%s", o->long_name);
 			names(f, *e, suffix);
 			if (o->short_name) {
-				snprintf(suffix, sizeof(suffix), ":-%c", o->short_name);
+				snprintf(suffix, sizeof(suffix), ":-%c",
+					 o->short_name);
 				fputc('|', f);
 				names(f, *e, suffix);
 			}
@@ -94,100 +99,114 @@ static void values_case(FILE *f)
 }
 
 static const char main_function[] =
-	"# Values of kind $1 matching $2 into COMPREPLY.\n"
-	"_flowmodels_values()\n"
-	"{\n"
-	"\tlocal IFS=$'\\n'\n"
-	"\tcase $1 in\n"
-	"\tfile) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$2\")) ;;\n"
-	"\tdir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- \"$2\")) ;;\n"
-	"\tfield) IFS=$' \\t\\n'; COMPREPLY=($(compgen -W \"$_flowmodels_fields\" -- \"$2\")) ;;\n"
-	"\tchoices:*) IFS=$' \\t\\n'; COMPREPLY=($(compgen -W \"${1#choices:}\" -- \"$2\")) ;;\n"
-	"\ttheme)\n"
-	"\t\tlocal d dirs=() bin\n"
-	"\t\tbin=$(command -v flowmodels 2>/dev/null)\n"
-	"\t\t[ -n \"$FLOWMODELS_THEMES\" ] && dirs+=(\"$FLOWMODELS_THEMES\")\n"
-	"\t\tdirs+=(\"${XDG_CONFIG_HOME:-$HOME/.config}/flowmodels/themes\")\n"
-	"\t\t[ -n \"$bin\" ] && dirs+=(\"${bin%/*}/../share/flowmodels/themes\")\n"
-	"\t\tlocal t names=\n"
-	"\t\tfor d in \"${dirs[@]}\"; do\n"
-	"\t\t\tfor t in \"$d\"/*.theme; do\n"
-	"\t\t\t\t[ -e \"$t\" ] || continue\n"
-	"\t\t\t\tt=${t##*/}; names+=\" ${t%.theme}\"\n"
-	"\t\t\tdone\n"
-	"\t\tdone\n"
-	"\t\tIFS=$' \\t\\n'; COMPREPLY=($(compgen -W \"$names\" -- \"$2\")) ;;\n"
-	"\tesac\n"
-	"}\n"
-	"\n"
-	"_flowmodels()\n"
-	"{\n"
-	"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= i w _flowmodels_w _flowmodels_v\n"
-	"\tCOMPREPLY=()\n"
-	"\t[ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-	"\t# bash splits --opt=value at '=' (COMP_WORDBREAKS): --opt = value\n"
-	"\tif [ \"$cur\" = = ]; then\n"
-	"\t\tcur=\n"
-	"\telif [ \"$prev\" = = ] && [ \"$COMP_CWORD\" -gt 1 ]; then\n"
-	"\t\tprev=${COMP_WORDS[COMP_CWORD-2]}\n"
-	"\tfi\n"
-	"\t# the command: the first word that is no option or option value\n"
-	"\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
-	"\t\tw=${COMP_WORDS[i]}\n"
-	"\t\tcase $w in\n"
-	"\t\t--replay|--theme|--charset|--color) ((i++)) ;;\n"
-	"\t\t-*) ;;\n"
-	"\t\t*) cmd=$w; break ;;\n"
-	"\t\tesac\n"
-	"\tdone\n"
-	"\tif [ -z \"$cmd\" ]; then\n"
-	"\t\tcase $prev in\n"
-	"\t\t--replay) _flowmodels_values file \"$cur\"; return ;;\n"
-	"\t\t--theme) _flowmodels_values theme \"$cur\"; return ;;\n"
-	"\t\t--charset) _flowmodels_values 'choices:braille block ascii' \"$cur\"; return ;;\n"
-	"\t\t--color) _flowmodels_values 'choices:auto always never' \"$cur\"; return ;;\n"
-	"\t\tesac\n"
-	"\t\tcase $cur in\n"
-	"\t\t--color=*) COMPREPLY=($(compgen -W 'auto always never' -- \"${cur#*=}\")) ;;\n"
-	"\t\t-*) COMPREPLY=($(compgen -W '--help --version --replay --demo --theme --color= --charset' -- \"$cur\"))\n"
-	"\t\t\t[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null ;;\n"
-	"\t\t*) COMPREPLY=($(compgen -W \"$_flowmodels_commands\" -- \"$cur\")) ;;\n"
-	"\t\tesac\n"
-	"\t\treturn\n"
-	"\tfi\n"
-	"\tif [[ $cur == --*=* ]]; then\n"
-	"\t\t_flowmodels_value \"$cmd\" \"${cur%%=*}\"\n"
-	"\t\t[ \"$_flowmodels_v\" = flag ] && return\n"
-	"\t\t_flowmodels_values \"$_flowmodels_v\" \"${cur#*=}\"\n"
-	"\t\tCOMPREPLY=(\"${COMPREPLY[@]/#/${cur%%=*}=}\")\n"
-	"\t\treturn\n"
-	"\tfi\n"
-	"\tif [[ $prev == -* ]]; then\n"
-	"\t\t_flowmodels_value \"$cmd\" \"$prev\"\n"
-	"\t\tif [ \"$_flowmodels_v\" != flag ]; then\n"
-	"\t\t\t_flowmodels_values \"$_flowmodels_v\" \"$cur\"\n"
-	"\t\t\treturn\n"
-	"\t\tfi\n"
-	"\tfi\n"
-	"\tif [[ $cur == -* ]]; then\n"
-	"\t\t_flowmodels_options \"$cmd\"\n"
-	"\t\tCOMPREPLY=($(compgen -W \"$_flowmodels_w\" -- \"$cur\"))\n"
-	"\telif [ \"$cmd\" = help ]; then\n"
-	"\t\tCOMPREPLY=($(compgen -W \"$_flowmodels_all\" -- \"$cur\"))\n"
-	"\telse\n"
-	"\t\t_flowmodels_values file \"$cur\"\n"
-	"\tfi\n"
-	"}\n"
-	"\n"
-	"complete -F _flowmodels flowmodels\n";
+    "# Values of kind $1 matching $2 into COMPREPLY.\n"
+    "_flowmodels_values()\n"
+    "{\n"
+    "\tlocal IFS=$'\\n'\n"
+    "\tcase $1 in\n"
+    "\tfile) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "
+    "\"$2\")) ;;\n"
+    "\tdir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "
+    "\"$2\")) ;;\n"
+    "\tfield) IFS=$' \\t\\n'; COMPREPLY=($(compgen -W \"$_flowmodels_fields\" "
+    "-- \"$2\")) ;;\n"
+    "\tchoices:*) IFS=$' \\t\\n'; COMPREPLY=($(compgen -W \"${1#choices:}\" -- "
+    "\"$2\")) ;;\n"
+    "\ttheme)\n"
+    "\t\tlocal d dirs=() bin\n"
+    "\t\tbin=$(command -v flowmodels 2>/dev/null)\n"
+    "\t\t[ -n \"$FLOWMODELS_THEMES\" ] && dirs+=(\"$FLOWMODELS_THEMES\")\n"
+    "\t\tdirs+=(\"${XDG_CONFIG_HOME:-$HOME/.config}/flowmodels/themes\")\n"
+    "\t\t[ -n \"$bin\" ] && dirs+=(\"${bin%/*}/../share/flowmodels/themes\")\n"
+    "\t\tlocal t names=\n"
+    "\t\tfor d in \"${dirs[@]}\"; do\n"
+    "\t\t\tfor t in \"$d\"/*.theme; do\n"
+    "\t\t\t\t[ -e \"$t\" ] || continue\n"
+    "\t\t\t\tt=${t##*/}; names+=\" ${t%.theme}\"\n"
+    "\t\t\tdone\n"
+    "\t\tdone\n"
+    "\t\tIFS=$' \\t\\n'; COMPREPLY=($(compgen -W \"$names\" -- \"$2\")) ;;\n"
+    "\tesac\n"
+    "}\n"
+    "\n"
+    "_flowmodels()\n"
+    "{\n"
+    "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= i w _flowmodels_w "
+    "_flowmodels_v\n"
+    "\tCOMPREPLY=()\n"
+    "\t[ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+    "\t# bash splits --opt=value at '=' (COMP_WORDBREAKS): --opt = value\n"
+    "\tif [ \"$cur\" = = ]; then\n"
+    "\t\tcur=\n"
+    "\telif [ \"$prev\" = = ] && [ \"$COMP_CWORD\" -gt 1 ]; then\n"
+    "\t\tprev=${COMP_WORDS[COMP_CWORD-2]}\n"
+    "\tfi\n"
+    "\t# the command: the first word that is no option or option value\n"
+    "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
+    "\t\tw=${COMP_WORDS[i]}\n"
+    "\t\tcase $w in\n"
+    "\t\t--replay|--theme|--charset|--color) ((i++)) ;;\n"
+    "\t\t-*) ;;\n"
+    "\t\t*) cmd=$w; break ;;\n"
+    "\t\tesac\n"
+    "\tdone\n"
+    "\tif [ -z \"$cmd\" ]; then\n"
+    "\t\tcase $prev in\n"
+    "\t\t--replay) _flowmodels_values file \"$cur\"; return ;;\n"
+    "\t\t--theme) _flowmodels_values theme \"$cur\"; return ;;\n"
+    "\t\t--charset) _flowmodels_values 'choices:braille block ascii' \"$cur\"; "
+    "return ;;\n"
+    "\t\t--color) _flowmodels_values 'choices:auto always never' \"$cur\"; "
+    "return ;;\n"
+    "\t\tesac\n"
+    "\t\tcase $cur in\n"
+    "\t\t--color=*) COMPREPLY=($(compgen -W 'auto always never' -- "
+    "\"${cur#*=}\")) ;;\n"
+    "\t\t-*) COMPREPLY=($(compgen -W '--help --version --replay --demo --theme "
+    "--color= --charset' -- \"$cur\"))\n"
+    "\t\t\t[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null ;;\n"
+    "\t\t*) COMPREPLY=($(compgen -W \"$_flowmodels_commands\" -- \"$cur\")) "
+    ";;\n"
+    "\t\tesac\n"
+    "\t\treturn\n"
+    "\tfi\n"
+    "\tif [[ $cur == --*=* ]]; then\n"
+    "\t\t_flowmodels_value \"$cmd\" \"${cur%%=*}\"\n"
+    "\t\t[ \"$_flowmodels_v\" = flag ] && return\n"
+    "\t\t_flowmodels_values \"$_flowmodels_v\" \"${cur#*=}\"\n"
+    "\t\tCOMPREPLY=(\"${COMPREPLY[@]/#/${cur%%=*}=}\")\n"
+    "\t\treturn\n"
+    "\tfi\n"
+    "\tif [[ $prev == -* ]]; then\n"
+    "\t\t_flowmodels_value \"$cmd\" \"$prev\"\n"
+    "\t\tif [ \"$_flowmodels_v\" != flag ]; then\n"
+    "\t\t\t_flowmodels_values \"$_flowmodels_v\" \"$cur\"\n"
+    "\t\t\treturn\n"
+    "\t\tfi\n"
+    "\tfi\n"
+    "\tif [[ $cur == -* ]]; then\n"
+    "\t\t_flowmodels_options \"$cmd\"\n"
+    "\t\tCOMPREPLY=($(compgen -W \"$_flowmodels_w\" -- \"$cur\"))\n"
+    "\telif [ \"$cmd\" = help ]; then\n"
+    "\t\tCOMPREPLY=($(compgen -W \"$_flowmodels_all\" -- \"$cur\"))\n"
+    "\telse\n"
+    "\t\t_flowmodels_values file \"$cur\"\n"
+    "\tfi\n"
+    "}\n"
+    "\n"
+    "complete -F _flowmodels flowmodels\n";
 
 void completion_bash(FILE *f)
 {
-	fputs("# bash completion for flowmodels(1): generated by fm-gendoc from the\n"
-	      "# command table (src/cmd); do not edit.  Works with bash alone.\n\n"
-	      "# The commands that run one-shot (session commands only in\n"
-	      "# the workbench and session files; `help` is main's), then all.\n"
-	      "_flowmodels_commands='help", f);
+	fputs(
+	    "# bash completion for flowmodels(1): generated by fm-gendoc from "
+	    "the\n"
+	    "# command table (src/cmd); do not edit.  Works with bash "
+	    "alone.\n\n"
+	    "# The commands that run one-shot (session commands only in\n"
+	    "# the workbench and session files; `help` is main's), then all.\n"
+	    "_flowmodels_commands='help",
+	    f);
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
 		if (!((*e)->flags & CMD_F_SESSION)) {
 			fprintf(f, " %s", (*e)->name);

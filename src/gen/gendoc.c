@@ -68,7 +68,8 @@ static int commit(FILE *f, const char *tmp, const char *path)
 	}
 	fclose(f);
 	if (rename(tmp, path) < 0) {
-		fprintf(stderr, "fm-gendoc: cannot rename %s to %s: %m\n", tmp, path);
+		fprintf(stderr, "fm-gendoc: cannot rename %s to %s: %m\n", tmp,
+			path);
 		unlink(tmp);
 		return -1;
 	}
@@ -86,7 +87,8 @@ static void clean(const char *outdir)
 		size_t n = strlen(de->d_name);
 		if (!strncmp(de->d_name, "flowmodels", 10) && n > 2 &&
 		    !strcmp(de->d_name + n - 2, ".1")) {
-			snprintf(path, sizeof(path), "%s/%s", outdir, de->d_name);
+			snprintf(path, sizeof(path), "%s/%s", outdir,
+				 de->d_name);
 			unlink(path);
 		}
 	}
@@ -107,8 +109,10 @@ static int page(const char *src, const char *outdir, const char *name,
 	if (!md && e && errno == ENOENT) {
 		/* a command still without its page: the table's text only
 		 * (tests/unit/test-cmdtable.c fails until it is written) */
-		fprintf(stderr, "fm-gendoc: warning: no %s: flowmodels-%s(1) "
-			"has the command table's text only\n", src, e->name);
+		fprintf(stderr,
+			"fm-gendoc: warning: no %s: flowmodels-%s(1) "
+			"has the command table's text only\n",
+			src, e->name);
 		md = strdup("");
 	}
 	if (!md) {
@@ -130,7 +134,8 @@ static int page(const char *src, const char *outdir, const char *name,
 	return r;
 }
 
-static int man(const char *docs, const char *outdir, const struct man_info *info)
+static int man(const char *docs, const char *outdir,
+	       const struct man_info *info)
 {
 	char src[4096], name[256];
 
@@ -139,7 +144,8 @@ static int man(const char *docs, const char *outdir, const struct man_info *info
 	if (page(src, outdir, "flowmodels", NULL, info) < 0)
 		return -1;
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++) {
-		snprintf(src, sizeof(src), "%s/commands/%s.md", docs, (*e)->name);
+		snprintf(src, sizeof(src), "%s/commands/%s.md", docs,
+			 (*e)->name);
 		snprintf(name, sizeof(name), "flowmodels-%s", (*e)->name);
 		if (page(src, outdir, name, *e, info) < 0)
 			return -1;
@@ -150,7 +156,7 @@ static int man(const char *docs, const char *outdir, const struct man_info *info
 int main(int argc, char **argv)
 {
 	if (argc == 7 && !strcmp(argv[1], "man")) {
-		struct man_info info = { argv[4], argv[5], argv[6] };
+		struct man_info info = {argv[4], argv[5], argv[6]};
 		return man(argv[2], argv[3], &info) < 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "bash")) {
@@ -162,6 +168,6 @@ int main(int argc, char **argv)
 		return commit(f, tmp, argv[2]) < 0;
 	}
 	fprintf(stderr, "usage: fm-gendoc man DOCS OUTDIR VERSION DATE DOCDIR\n"
-		"       fm-gendoc bash FILE\n");
+			"       fm-gendoc bash FILE\n");
 	return 2;
 }

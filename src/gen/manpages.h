@@ -12,9 +12,9 @@
 #include "cmd/cmd.h"
 
 struct man_info {
-	const char *version;    /* "0.1.0" */
-	const char *date;       /* "2026-12-05" */
-	const char *docdir;     /* where docs/ is installed, for SEE ALSO */
+	const char *version; /* "0.1.0" */
+	const char *date;    /* "2026-12-05" */
+	const char *docdir;  /* where docs/ is installed, for SEE ALSO */
 };
 
 /* flowmodels(1); md: docs/flowmodels.1.md, where a line

@@ -45,7 +45,8 @@ static size_t list_item(struct line l, int *num)
 	*num = 0;
 	if (i > 3 || i >= l.n)
 		return 0;
-	if ((l.s[i] == '-' || l.s[i] == '*') && i + 1 < l.n && l.s[i + 1] == ' ')
+	if ((l.s[i] == '-' || l.s[i] == '*') && i + 1 < l.n &&
+	    l.s[i + 1] == ' ')
 		return i + 2;
 	if (isdigit((unsigned char)l.s[i])) {
 		size_t j = i;
@@ -114,7 +115,7 @@ static size_t table_cells(struct line l, struct line *cell, size_t max)
 		if (i < l.n && l.s[i] == '`')
 			code = !code;
 		if (i == l.n || (l.s[i] == '|' && !code)) {
-			struct line c = { l.s + start, i - start };
+			struct line c = {l.s + start, i - start};
 			size_t in = indent_of(c);
 			c.s += in;
 			c.n -= in;
@@ -166,7 +167,7 @@ static size_t table(struct roff *r, const struct line *ls, size_t i, size_t n)
 static struct line trimmed(struct line l)
 {
 	size_t in = indent_of(l);
-	return (struct line){ l.s + in, l.n - in };
+	return (struct line){l.s + in, l.n - in};
 }
 
 /*
@@ -181,11 +182,14 @@ static size_t code_block(struct roff *r, const struct line *ls, size_t i,
 	int fenced = starts(trimmed(ls[i]), "```");
 
 	if (fenced) {
-		for (end = ++i; end < n && !starts(trimmed(ls[end]), "```"); end++)
+		for (end = ++i; end < n && !starts(trimmed(ls[end]), "```");
+		     end++)
 			;
 	} else {
-		/* up to the last line indented as much before less indented text */
-		for (end = j = i; j < n && (blank(ls[j]) || indent_of(ls[j]) >= base); j++)
+		/* up to the last line indented as much before less indented
+		 * text */
+		for (end = j = i;
+		     j < n && (blank(ls[j]) || indent_of(ls[j]) >= base); j++)
 			if (!blank(ls[j]))
 				end = j + 1;
 	}
@@ -217,8 +221,8 @@ static int skipped(const struct mdman_opts *o, struct line title)
 	return 0;
 }
 
-static size_t comment(struct roff *r, const struct line *ls, size_t i,
-		      size_t n, const struct mdman_opts *o)
+static size_t comment(struct roff *r, const struct line *ls, size_t i, size_t n,
+		      const struct mdman_opts *o)
 {
 	struct line l = ls[i];
 	const char *end = NULL;
@@ -273,11 +277,11 @@ static size_t split_lines(const char *text, struct line **out)
 
 /* A heading line at i: writes it (unless skipped) and returns the next
  * line, or the end of a skipped section. */
-static size_t heading(struct roff *r, const struct line *ls, size_t i,
-		      size_t n, const struct mdman_opts *o, int *titled)
+static size_t heading(struct roff *r, const struct line *ls, size_t i, size_t n,
+		      const struct mdman_opts *o, int *titled)
 {
 	size_t level = strspn(ls[i].s, "#");
-	struct line t = { ls[i].s + level, ls[i].n - level };
+	struct line t = {ls[i].s + level, ls[i].n - level};
 
 	while (t.n && *t.s == ' ')
 		t.s++, t.n--;
@@ -286,8 +290,11 @@ static size_t heading(struct roff *r, const struct line *ls, size_t i,
 		return i + 1;
 	}
 	if (level <= 2 && skipped(o, t)) {
-		for (i++; i < n && !(starts(ls[i], "#") && strspn(ls[i].s, "#") <= level); i++)
-			if (starts(ls[i], "```"))   /* a # inside code is no heading */
+		for (i++; i < n && !(starts(ls[i], "#") &&
+				     strspn(ls[i].s, "#") <= level);
+		     i++)
+			if (starts(ls[i],
+				   "```")) /* a # inside code is no heading */
 				for (i++; i < n && !starts(ls[i], "```"); i++)
 					;
 		return i;
@@ -318,7 +325,8 @@ static size_t item(struct roff *r, const struct line *ls, size_t i, size_t n,
 	while (end + 1 < n && blank(ls[end]) && indent_of(ls[end + 1]) >= 2 &&
 	       !list_item(ls[end + 1], &num)) {
 		size_t j = end + 1;
-		if (indent_of(ls[j]) >= at + 4 || starts(trimmed(ls[j]), "```")) {
+		if (indent_of(ls[j]) >= at + 4 ||
+		    starts(trimmed(ls[j]), "```")) {
 			end = code_block(r, ls, j, n, 1);
 			continue;
 		}
@@ -347,7 +355,8 @@ void mdman_write(struct roff *r, const char *text, const struct mdman_opts *o)
 			if (o->prelude_only)
 				break;
 		}
-		if (in_prelude && o->skip_prelude && !(starts(l, "# ") && !titled)) {
+		if (in_prelude && o->skip_prelude &&
+		    !(starts(l, "# ") && !titled)) {
 			i++;
 			continue;
 		}

@@ -38,20 +38,34 @@ void roff_newline(struct roff *r)
 static const char *glyph(unsigned cp)
 {
 	switch (cp) {
-	case 0x2014: return "\\(em";
-	case 0x2013: return "\\(en";
-	case 0x2192: return "\\(->";
-	case 0x2190: return "\\(<-";
-	case 0x2264: return "\\(<=";
-	case 0x2265: return "\\(>=";
-	case 0x00d7: return "\\(mu";
-	case 0x00b1: return "\\(+-";
-	case 0x2018: return "\\(oq";
-	case 0x2019: return "\\(cq";
-	case 0x201c: return "\\(lq";
-	case 0x201d: return "\\(rq";
-	case 0x2026: return "\\&.\\|.\\|.";
-	default: return NULL;
+	case 0x2014:
+		return "\\(em";
+	case 0x2013:
+		return "\\(en";
+	case 0x2192:
+		return "\\(->";
+	case 0x2190:
+		return "\\(<-";
+	case 0x2264:
+		return "\\(<=";
+	case 0x2265:
+		return "\\(>=";
+	case 0x00d7:
+		return "\\(mu";
+	case 0x00b1:
+		return "\\(+-";
+	case 0x2018:
+		return "\\(oq";
+	case 0x2019:
+		return "\\(cq";
+	case 0x201c:
+		return "\\(lq";
+	case 0x201d:
+		return "\\(rq";
+	case 0x2026:
+		return "\\&.\\|.\\|.";
+	default:
+		return NULL;
 	}
 }
 
@@ -148,7 +162,8 @@ static void text_unescape(struct roff *r, const char *s, size_t n, int upper)
 	size_t start = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n && ispunct((unsigned char)s[i + 1])) {
+		if (s[i] == '\\' && i + 1 < n &&
+		    ispunct((unsigned char)s[i + 1])) {
 			text_case(r, s + start, i - start, upper);
 			start = i + 1;
 			i++;
@@ -183,7 +198,8 @@ void roff_inline(struct roff *r, const char *s, size_t n, int upper)
 			roff_esc(r, "\\fB");
 			/* \| inside code in a table cell is a | */
 			for (size_t j = i + 1; j < end; j++) {
-				if (s[j] == '\\' && j + 1 < end && s[j + 1] == '|')
+				if (s[j] == '\\' && j + 1 < end &&
+				    s[j + 1] == '|')
 					continue;
 				roff_text(r, s + j, 1, 1);
 			}
@@ -198,7 +214,9 @@ void roff_inline(struct roff *r, const char *s, size_t n, int upper)
 			i = start = end + 2;
 			continue;
 		}
-		if ((c == '*' || (c == '_' && (i == 0 || !isalnum((unsigned char)s[i - 1])))) &&
+		if ((c == '*' ||
+		     (c == '_' &&
+		      (i == 0 || !isalnum((unsigned char)s[i - 1])))) &&
 		    i + 1 < n && !isspace((unsigned char)s[i + 1]) &&
 		    (end = span_end(s, n, i, c == '*' ? "*" : "_", 1)) &&
 		    !isspace((unsigned char)s[end - 1])) {
@@ -209,11 +227,16 @@ void roff_inline(struct roff *r, const char *s, size_t n, int upper)
 		}
 		if (c == '[') {
 			const char *close = memchr(s + i, ']', n - i);
-			if (close && (size_t)(close - s) + 1 < n && close[1] == '(') {
-				const char *paren = memchr(close, ')', n - (size_t)(close - s));
+			if (close && (size_t)(close - s) + 1 < n &&
+			    close[1] == '(') {
+				const char *paren =
+				    memchr(close, ')', n - (size_t)(close - s));
 				if (paren) {
-					text_unescape(r, s + start, i - start, upper);
-					roff_inline(r, s + i + 1, (size_t)(close - s) - i - 1, upper);
+					text_unescape(r, s + start, i - start,
+						      upper);
+					roff_inline(r, s + i + 1,
+						    (size_t)(close - s) - i - 1,
+						    upper);
 					i = start = (size_t)(paren - s) + 1;
 					continue;
 				}

@@ -10,7 +10,7 @@
 
 struct roff {
 	FILE *f;
-	int bol;        /* at the beginning of an output line */
+	int bol; /* at the beginning of an output line */
 };
 
 /* Write a request or other roff source as is (it should end in '\n'). */

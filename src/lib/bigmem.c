@@ -28,14 +28,15 @@ void *fm_big_alloc(size_t size)
 
 	if (m == MAP_FAILED)
 		return NULL;
-	uintptr_t a = ((uintptr_t)m + HEADER + HUGE_SIZE - 1) & ~(uintptr_t)(HUGE_SIZE - 1);
+	uintptr_t a = ((uintptr_t)m + HEADER + HUGE_SIZE - 1) &
+		      ~(uintptr_t)(HUGE_SIZE - 1);
 	char *p = (char *)a;
 	if (size >= HUGE_SIZE / 2) {
 #ifdef MADV_HUGEPAGE
 		madvise(p, whole, MADV_HUGEPAGE);
 #endif
 	}
-	struct big_header h = { m, len };
+	struct big_header h = {m, len};
 	memcpy(p - HEADER, &h, sizeof(h));
 	return p;
 }

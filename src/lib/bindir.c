@@ -37,19 +37,21 @@ static int check_regular(const char *dir, const struct dirent *e,
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 	if (stat(path, &st) < 0)
-		return fm_error_set(err, FM_EIO, "%s: field file cannot be read: %s",
-				    path, strerror(errno));
+		return fm_error_set(err, FM_EIO,
+				    "%s: field file cannot be read: %s", path,
+				    strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return fm_error_set(err, FM_EFORMAT,
-				    "%s: field file is %s, not a regular file", path,
-				    S_ISDIR(st.st_mode) ? "a directory" :
-				    S_ISFIFO(st.st_mode) ? "a FIFO" :
-				    S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+				    "%s: field file is %s, not a regular file",
+				    path,
+				    S_ISDIR(st.st_mode)	   ? "a directory"
+				    : S_ISFIFO(st.st_mode) ? "a FIFO"
+				    : S_ISSOCK(st.st_mode) ? "a socket"
+							   : "a device");
 	return 0;
 }
 
-int fm_bindir_scan(const char *dir, char code[FM_NFIELDS],
-		   struct fm_error *err)
+int fm_bindir_scan(const char *dir, char code[FM_NFIELDS], struct fm_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -57,7 +59,8 @@ int fm_bindir_scan(const char *dir, char code[FM_NFIELDS],
 
 	memset(code, 0, FM_NFIELDS);
 	if (!d)
-		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+		return fm_error_set(err,
+				    errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
 				    "%s: %s", dir, strerror(errno));
 	while (r == 0 && (e = readdir(d))) {
 		char x;
@@ -65,9 +68,11 @@ int fm_bindir_scan(const char *dir, char code[FM_NFIELDS],
 		if (f < 0)
 			continue;
 		if (!strchr(fm_bin_codes, x)) {
-			r = fm_error_set(err, FM_EFORMAT,
-					 "%s/%s: unknown type code '%c' for field '%s' (codes: b B h H i I l L q Q f d)",
-					 dir, e->d_name, x, fm_field_name(f));
+			r = fm_error_set(
+			    err, FM_EFORMAT,
+			    "%s/%s: unknown type code '%c' for field '%s' "
+			    "(codes: b B h H i I l L q Q f d)",
+			    dir, e->d_name, x, fm_field_name(f));
 			break;
 		}
 		if ((r = check_regular(dir, e, err)) < 0)
@@ -79,10 +84,11 @@ int fm_bindir_scan(const char *dir, char code[FM_NFIELDS],
 				a = x;
 				b = code[f];
 			}
-			r = fm_error_set(err, FM_EFORMAT,
-					 "%s: two files for field '%s': %s.%c and %s.%c",
-					 dir, fm_field_name(f), fm_field_name(f), a,
-					 fm_field_name(f), b);
+			r = fm_error_set(
+			    err, FM_EFORMAT,
+			    "%s: two files for field '%s': %s.%c and %s.%c",
+			    dir, fm_field_name(f), fm_field_name(f), a,
+			    fm_field_name(f), b);
 			break;
 		}
 		code[f] = x;

@@ -36,7 +36,7 @@ size_t fm_chart_grid(double xmin, double xmax, size_t n, double *out)
 			g = xmax;
 		else
 			g = pow(10.0, la + (double)i * step);
-		g = nearbyint(g);       /* half to even, like numpy.rint */
+		g = nearbyint(g); /* half to even, like numpy.rint */
 		if (m == 0 || g != out[m - 1])
 			out[m++] = g;
 	}
@@ -77,7 +77,7 @@ static double interp(const int64_t *xs, const double *ys, size_t n, double p)
 		return NAN;
 	if (n == 1)
 		return ys[0];
-	while (lo < hi) {                  /* searchsorted, side='left' */
+	while (lo < hi) { /* searchsorted, side='left' */
 		size_t mid = lo + (hi - lo) / 2;
 		if ((double)xs[mid] < p)
 			lo = mid + 1;
@@ -85,7 +85,8 @@ static double interp(const int64_t *xs, const double *ys, size_t n, double p)
 			hi = mid;
 	}
 	k = lo < 1 ? 1 : lo > n - 1 ? n - 1 : lo;
-	double slope = (ys[k] - ys[k - 1]) / ((double)xs[k] - (double)xs[k - 1]);
+	double slope =
+	    (ys[k] - ys[k - 1]) / ((double)xs[k] - (double)xs[k - 1]);
 	return slope * (p - (double)xs[k - 1]) + ys[k - 1];
 }
 
@@ -152,7 +153,8 @@ int fm_chart_data_points(const struct fm_histogram *h, enum fm_hcol c,
 		double y = (double)v[i];
 
 		if (normalize) {
-			int64_t next = i + 1 < h->n ? h->bin_lo[i + 1] : h->bin_hi[i];
+			int64_t next =
+			    i + 1 < h->n ? h->bin_lo[i + 1] : h->bin_hi[i];
 			y /= (double)(next - h->bin_lo[i]);
 		}
 		out[i] = y / tot;
@@ -268,8 +270,8 @@ void fm_chart_stack(const double *comp, size_t ncomp, size_t n, double *out)
 {
 	for (size_t k = 0; k < ncomp; k++)
 		for (size_t i = 0; i < n; i++)
-			out[k * n + i] = comp[k * n + i] +
-					 (k ? out[(k - 1) * n + i] : 0.0);
+			out[k * n + i] =
+			    comp[k * n + i] + (k ? out[(k - 1) * n + i] : 0.0);
 }
 
 void fm_chart_mix_avg(const struct fm_mixture *flows,
@@ -327,8 +329,8 @@ void fm_chartdata_release(struct fm_chartdata *cd)
 static int build_mix(struct fm_chartdata *cd, const struct fm_mixture_dir *mix,
 		     int *fail)
 {
-	const struct fm_mixture *ms[3] = { &mix->flows, &mix->packets,
-					   &mix->octets };
+	const struct fm_mixture *ms[3] = {&mix->flows, &mix->packets,
+					  &mix->octets};
 	size_t n = cd->n;
 
 	for (int c = 0; c < 3; c++) {
@@ -380,13 +382,15 @@ int fm_chartdata_build(struct fm_chartdata *cd, const struct fm_histogram *h,
 	cd->normalized = normalize != 0;
 	if ((h->cols & FM_HCOL_BASIC) != FM_HCOL_BASIC)
 		return fm_error_set(err, FM_EINVAL,
-				    "charts need the flows_sum, packets_sum and octets_sum columns");
+				    "charts need the flows_sum, packets_sum "
+				    "and octets_sum columns");
 	if (nb == 0)
 		return fm_error_set(err, FM_EINVAL, "histogram has no bins");
 	if (h->bin_lo[0] <= 0)
-		return fm_error_set(err, FM_EINVAL,
-				    "first bin_lo is %lld: a log x axis needs x > 0",
-				    (long long)h->bin_lo[0]);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "first bin_lo is %lld: a log x axis needs x > 0",
+		    (long long)h->bin_lo[0]);
 	for (int c = 0; c < 3; c++)
 		if (col_total(ucol(h, (enum fm_hcol)c, NULL), nb) <= 0)
 			return fm_error_set(err, FM_EINVAL,
@@ -431,8 +435,9 @@ int fm_chartdata_build(struct fm_chartdata *cd, const struct fm_histogram *h,
 			r = fm_chart_avg_points(h, hc, k->avg_pts, err);
 			if (r == 0)
 				for (size_t i = 0; i < cd->n; i++)
-					k->avg_line[i] = (k->total / cd->col[0].total) *
-							 k->pdf[i] / cd->col[0].pdf[i];
+					k->avg_line[i] =
+					    (k->total / cd->col[0].total) *
+					    k->pdf[i] / cd->col[0].pdf[i];
 		}
 	}
 	if (r == 0)
@@ -442,8 +447,8 @@ int fm_chartdata_build(struct fm_chartdata *cd, const struct fm_histogram *h,
 		double to = cd->col[FM_HCOL_OCTETS].total;
 
 		for (size_t i = 0; i < cd->n; i++)
-			cd->ps_line[i] = (to / tp) * cd->col[2].pdf[i] /
-					 cd->col[1].pdf[i];
+			cd->ps_line[i] =
+			    (to / tp) * cd->col[2].pdf[i] / cd->col[1].pdf[i];
 		cd->ps_avg = to / tp;
 		cd->ps_min = INFINITY;
 		cd->ps_max = -INFINITY;
@@ -505,17 +510,19 @@ int fm_chart_series_read(const char *path, double **out, size_t *n,
 		if (e > i && text[e - 1] == '\r')
 			e--;
 		if (e == i) {
-			r = fm_error_set(err, FM_EFORMAT, "%s:%zu: empty line", path, line);
+			r = fm_error_set(err, FM_EFORMAT, "%s:%zu: empty line",
+					 path, line);
 			break;
 		}
 		for (size_t k = i; k < e; k++) {
 			unsigned d = (unsigned char)text[k] - '0';
 			if (d > 9 || x > (UINT64_MAX - d) / 10) {
 				char qt[FM_QUOTE_SIZE];
-				r = fm_error_set(err, FM_EFORMAT,
-						 "%s:%zu: not a non-negative integer: '%s'",
-						 path, line,
-						 fm_quote_input(qt, text + i, e - i));
+				r = fm_error_set(
+				    err, FM_EFORMAT,
+				    "%s:%zu: not a non-negative integer: '%s'",
+				    path, line,
+				    fm_quote_input(qt, text + i, e - i));
 				break;
 			}
 			x = x * 10 + d;
@@ -526,7 +533,8 @@ int fm_chart_series_read(const char *path, double **out, size_t *n,
 			size_t nc = cap ? cap * 2 : 1024;
 			double *nv = realloc(v, nc * sizeof(*nv));
 			if (!nv) {
-				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+				r = fm_error_set(err, FM_ENOMEM,
+						 "out of memory");
 				break;
 			}
 			v = nv;

@@ -30,11 +30,11 @@
 #include "flowmodels/anonymize.h"
 #include "cryptopan-int.h"
 
-#define GROUP 64                       /* addresses per EVP call */
-#define STEP 32768                     /* addresses per lookup round */
+#define GROUP 64   /* addresses per EVP call */
+#define STEP 32768 /* addresses per lookup round */
 /* cached addresses at most: the table then stays at 2^23 slots (64 MiB) */
 #define CACHE_MAX ((UINT32_C(1) << 22) - STEP)
-#define NONE UINT32_MAX                /* "address 0", kept outside the table */
+#define NONE UINT32_MAX /* "address 0", kept outside the table */
 
 /*
  * The cache: one 64-bit word per slot, (anonymised << 32) | address, so a
@@ -44,8 +44,8 @@
 struct fm_cryptopan {
 	EVP_CIPHER_CTX *ctx;
 	unsigned char pad[16];
-	uint32_t pad4;                 /* first 32 bits of the pad */
-	uint16_t hi[65536];            /* upper 16 output bits by /16 prefix */
+	uint32_t pad4;	    /* first 32 bits of the pad */
+	uint16_t hi[65536]; /* upper 16 output bits by /16 prefix */
 	uint8_t hi_ok[65536];
 	uint64_t *tab;
 	size_t mask;
@@ -53,10 +53,10 @@ struct fm_cryptopan {
 	int zero_ok;
 	uint32_t zero_val;
 	uint64_t computed;
-	uint32_t *where;               /* per input of a round: slot or NONE */
+	uint32_t *where; /* per input of a round: slot or NONE */
 	uint32_t *pend_addr, *pend_slot;
 	size_t npend;
-	unsigned char *blocks, *enc;   /* GROUP * 16 blocks of 16 bytes */
+	unsigned char *blocks, *enc; /* GROUP * 16 blocks of 16 bytes */
 };
 
 void fm_anon_key_wipe(void *p, size_t n)
@@ -95,7 +95,9 @@ int fm_cp_aes(EVP_CIPHER_CTX *ctx, const unsigned char *in, unsigned char *out,
 
 	if (EVP_EncryptUpdate(ctx, out, &outl, in, (int)len) != 1 ||
 	    (size_t)outl != len)
-		return fm_error_set(err, FM_EEXTERNAL, "anonymize: AES encryption failed (OpenSSL)");
+		return fm_error_set(
+		    err, FM_EEXTERNAL,
+		    "anonymize: AES encryption failed (OpenSSL)");
 	return 0;
 }
 
@@ -109,8 +111,9 @@ int fm_cp_cipher_open(EVP_CIPHER_CTX **ctx,
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	if (EVP_EncryptInit_ex(*ctx, EVP_aes_128_ecb(), NULL, key, NULL) != 1 ||
 	    EVP_CIPHER_CTX_set_padding(*ctx, 0) != 1)
-		r = fm_error_set(err, FM_EEXTERNAL,
-				 "anonymize: cannot set up AES-128-ECB (OpenSSL)");
+		r = fm_error_set(
+		    err, FM_EEXTERNAL,
+		    "anonymize: cannot set up AES-128-ECB (OpenSSL)");
 	else
 		r = fm_cp_aes(*ctx, key + 16, pad, 16, err);
 	if (r < 0) {
@@ -133,7 +136,8 @@ static int aes(struct fm_cryptopan *cp, const unsigned char *in,
 }
 
 int fm_cryptopan_new(struct fm_cryptopan **out,
-		     const unsigned char key[FM_ANON_KEY_LEN], struct fm_error *err)
+		     const unsigned char key[FM_ANON_KEY_LEN],
+		     struct fm_error *err)
 {
 	struct fm_cryptopan *cp = cp_alloc();
 	int r;
@@ -205,14 +209,17 @@ static int compute_hi(struct fm_cryptopan *cp, const uint32_t *p, size_t k,
 {
 	for (size_t j = 0; j < k; j++)
 		for (int i = 0; i < 16; i++)
-			make_block(cp, p[j] << 16, i, cp->blocks + (j * 16 + (size_t)i) * 16);
+			make_block(cp, p[j] << 16, i,
+				   cp->blocks + (j * 16 + (size_t)i) * 16);
 	int r = aes(cp, cp->blocks, cp->enc, k * 256, err);
 	if (r < 0)
 		return r;
 	for (size_t j = 0; j < k; j++) {
 		uint16_t bits = 0;
 		for (int i = 0; i < 16; i++)
-			bits = (uint16_t)(bits << 1 | (cp->enc[(j * 16 + (size_t)i) * 16] >> 7));
+			bits = (uint16_t)(bits << 1 |
+					  (cp->enc[(j * 16 + (size_t)i) * 16] >>
+					   7));
 		cp->hi[p[j]] = bits;
 		cp->hi_ok[p[j]] = 1;
 	}
@@ -227,14 +234,16 @@ static int compute_lo(struct fm_cryptopan *cp, size_t j0, size_t k,
 
 	for (size_t j = 0; j < k; j++)
 		for (int i = 0; i < 16; i++)
-			make_block(cp, pa[j], 16 + i, cp->blocks + (j * 16 + (size_t)i) * 16);
+			make_block(cp, pa[j], 16 + i,
+				   cp->blocks + (j * 16 + (size_t)i) * 16);
 	int r = aes(cp, cp->blocks, cp->enc, k * 256, err);
 	if (r < 0)
 		return r;
 	for (size_t j = 0; j < k; j++) {
 		uint32_t bits = cp->hi[pa[j] >> 16];
 		for (int i = 0; i < 16; i++)
-			bits = bits << 1 | (cp->enc[(j * 16 + (size_t)i) * 16] >> 7);
+			bits = bits << 1 |
+			       (cp->enc[(j * 16 + (size_t)i) * 16] >> 7);
 		uint32_t v = bits ^ pa[j];
 		if (ps[j] == NONE) {
 			cp->zero_val = v;
@@ -297,7 +306,8 @@ int fm_cryptopan_map(struct fm_cryptopan *cp, const uint32_t *in, uint32_t *out,
 		int r;
 
 		if (reserve(cp, k) < 0)
-			return fm_error_set(err, FM_ENOMEM, "out of memory (address cache)");
+			return fm_error_set(err, FM_ENOMEM,
+					    "out of memory (address cache)");
 		/* find every address; queue the new ones, each once */
 		cp->npend = 0;
 		for (size_t i = 0; i < k; i++) {
@@ -307,24 +317,25 @@ int fm_cryptopan_map(struct fm_cryptopan *cp, const uint32_t *in, uint32_t *out,
 				cp->where[i] = NONE;
 				if (cp->zero_ok)
 					continue;
-				cp->zero_ok = 2;   /* queued */
+				cp->zero_ok = 2; /* queued */
 				sl = NONE;
 			} else {
 				sl = slot_of(cp->tab, cp->mask, a);
 				cp->where[i] = (uint32_t)sl;
 				if ((uint32_t)cp->tab[sl] == a)
 					continue;
-				cp->tab[sl] = a;   /* value filled below */
+				cp->tab[sl] = a; /* value filled below */
 				cp->count++;
 			}
 			cp->pend_addr[cp->npend] = a;
 			cp->pend_slot[cp->npend++] = (uint32_t)sl;
 			uint32_t p = a >> 16;
 			if (!cp->hi_ok[p]) {
-				cp->hi_ok[p] = 2;   /* queued */
+				cp->hi_ok[p] = 2; /* queued */
 				hp[nh++] = p;
 				if (nh == GROUP) {
-					if ((r = compute_hi(cp, hp, nh, err)) < 0)
+					if ((r = compute_hi(cp, hp, nh, err)) <
+					    0)
 						return r;
 					nh = 0;
 				}
@@ -333,13 +344,15 @@ int fm_cryptopan_map(struct fm_cryptopan *cp, const uint32_t *in, uint32_t *out,
 		if (nh && (r = compute_hi(cp, hp, nh, err)) < 0)
 			return r;
 		for (size_t j = 0; j < cp->npend; j += GROUP) {
-			size_t g = cp->npend - j < GROUP ? cp->npend - j : GROUP;
+			size_t g =
+			    cp->npend - j < GROUP ? cp->npend - j : GROUP;
 			if ((r = compute_lo(cp, j, g, err)) < 0)
 				return r;
 		}
 		for (size_t i = 0; i < k; i++) {
 			uint32_t w = cp->where[i];
-			out[off + i] = w == NONE ? cp->zero_val : (uint32_t)(cp->tab[w] >> 32);
+			out[off + i] = w == NONE ? cp->zero_val
+						 : (uint32_t)(cp->tab[w] >> 32);
 		}
 	}
 	return 0;
@@ -368,16 +381,19 @@ int fm_anon_key_from_text(const char *text, unsigned char key[FM_ANON_KEY_LEN],
 		size_t hl = len - 4;
 		if (hl != 2 * FM_ANON_KEY_LEN)
 			return fm_error_set(err, FM_EINVAL,
-					    "key: 'hex:' needs exactly 64 hex digits, got %zu characters",
+					    "key: 'hex:' needs exactly 64 hex "
+					    "digits, got %zu characters",
 					    hl);
 		for (size_t i = 0; i < FM_ANON_KEY_LEN; i++) {
 			int a = hexval((unsigned char)h[2 * i]);
 			int b = hexval((unsigned char)h[2 * i + 1]);
 			if (a < 0 || b < 0) {
 				fm_anon_key_wipe(key, FM_ANON_KEY_LEN);
-				return fm_error_set(err, FM_EINVAL,
-						    "key: 'hex:' form has a non-hex character at position %zu",
-						    2 * i + (a < 0 ? 0 : 1) + 1);
+				return fm_error_set(
+				    err, FM_EINVAL,
+				    "key: 'hex:' form has a non-hex character "
+				    "at position %zu",
+				    2 * i + (a < 0 ? 0 : 1) + 1);
 			}
 			key[i] = (unsigned char)(a << 4 | b);
 		}
@@ -385,7 +401,8 @@ int fm_anon_key_from_text(const char *text, unsigned char key[FM_ANON_KEY_LEN],
 	}
 	if (len != FM_ANON_KEY_LEN)
 		return fm_error_set(err, FM_EINVAL,
-				    "key: expected exactly 32 bytes, got %zu (or use hex: and 64 hex digits)",
+				    "key: expected exactly 32 bytes, got %zu "
+				    "(or use hex: and 64 hex digits)",
 				    len);
 	memcpy(key, text, FM_ANON_KEY_LEN);
 	return 0;
@@ -399,7 +416,8 @@ int fm_anon_key_from_file(const char *path, unsigned char key[FM_ANON_KEY_LEN],
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+		return fm_error_set(err,
+				    errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
 				    "key file %s: %s", path, strerror(errno));
 	for (;;) {
 		ssize_t k = read(fd, buf + n, sizeof(buf) - n);
@@ -409,7 +427,8 @@ int fm_anon_key_from_file(const char *path, unsigned char key[FM_ANON_KEY_LEN],
 			int e = errno;
 			close(fd);
 			fm_anon_key_wipe(buf, sizeof(buf));
-			return fm_error_set(err, FM_EIO, "key file %s: %s", path, strerror(e));
+			return fm_error_set(err, FM_EIO, "key file %s: %s",
+					    path, strerror(e));
 		}
 		if (k == 0)
 			break;
@@ -423,11 +442,14 @@ int fm_anon_key_from_file(const char *path, unsigned char key[FM_ANON_KEY_LEN],
 	if (n != FM_ANON_KEY_LEN) {
 		fm_anon_key_wipe(buf, sizeof(buf));
 		if (n > FM_ANON_KEY_LEN + 1)
-			return fm_error_set(err, FM_EINVAL,
-					    "key file %s: longer than 33 bytes; expected exactly 32 bytes (or 33 ending in a newline)",
-					    path);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "key file %s: longer than 33 bytes; expected "
+			    "exactly 32 bytes (or 33 ending in a newline)",
+			    path);
 		return fm_error_set(err, FM_EINVAL,
-				    "key file %s: %zu bytes; expected exactly 32 bytes (or 33 ending in a newline)",
+				    "key file %s: %zu bytes; expected exactly "
+				    "32 bytes (or 33 ending in a newline)",
 				    path, n);
 	}
 	memcpy(key, buf, FM_ANON_KEY_LEN);
@@ -438,17 +460,20 @@ int fm_anon_key_from_file(const char *path, unsigned char key[FM_ANON_KEY_LEN],
 /* ---- the tool ---- */
 
 /* Check that column v holds 32-bit words; copy them into out[i * stride]. */
-static int to_u32(const int64_t *v, const uint32_t *idx, size_t n, uint32_t *out,
-		  size_t stride, uint64_t rec0, const char *field,
-		  struct fm_error *err)
+static int to_u32(const int64_t *v, const uint32_t *idx, size_t n,
+		  uint32_t *out, size_t stride, uint64_t rec0,
+		  const char *field, struct fm_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t j = idx[i];
 		int64_t x = v[j];
 		if (x < 0 || x > (int64_t)UINT32_MAX)
-			return fm_error_set(err, FM_EFORMAT,
-					    "record %llu: field '%s': value %lld is not an address word (0 .. 4294967295)",
-					    (unsigned long long)(rec0 + j + 1), field, (long long)x);
+			return fm_error_set(
+			    err, FM_EFORMAT,
+			    "record %llu: field '%s': value %lld is not an "
+			    "address word (0 .. 4294967295)",
+			    (unsigned long long)(rec0 + j + 1), field,
+			    (long long)x);
 		out[i * stride] = (uint32_t)x;
 	}
 	return 0;
@@ -458,9 +483,9 @@ struct anon_run {
 	struct fm_cryptopan *cp;
 	struct fm_cryptopan6 *cp6;
 	enum fm_anon_v6 v6;
-	uint32_t *idx4, *idx6, *keep;  /* record indices per family, kept ones */
-	uint32_t *a4, *a6;             /* address words being anonymised */
-	int64_t *col[8];               /* the new sa0..sa3, da0..da3 */
+	uint32_t *idx4, *idx6, *keep; /* record indices per family, kept ones */
+	uint32_t *a4, *a6;	      /* address words being anonymised */
+	int64_t *col[8];	      /* the new sa0..sa3, da0..da3 */
 	struct fm_batch own;
 };
 
@@ -501,7 +526,7 @@ static int anon_run_init(struct anon_run *ar, const unsigned char *key,
 }
 
 static const char *const addr_names[8] = {
-	"sa0", "sa1", "sa2", "sa3", "da0", "da1", "da2", "da3",
+    "sa0", "sa1", "sa2", "sa3", "da0", "da1", "da2", "da3",
 };
 
 /*
@@ -523,17 +548,22 @@ static int anon_batch(struct anon_run *ar, const struct fm_batch *b,
 			ar->idx6[n6++] = ar->keep[nk++] = (uint32_t)i;
 	}
 	/* IPv4: sa3 then da3, one call */
-	if ((r = to_u32(b->col[FM_SA3], ar->idx4, n4, ar->a4, 1, rec0, "sa3", err)) < 0 ||
-	    (r = to_u32(b->col[FM_DA3], ar->idx4, n4, ar->a4 + n4, 1, rec0, "da3", err)) < 0 ||
+	if ((r = to_u32(b->col[FM_SA3], ar->idx4, n4, ar->a4, 1, rec0, "sa3",
+			err)) < 0 ||
+	    (r = to_u32(b->col[FM_DA3], ar->idx4, n4, ar->a4 + n4, 1, rec0,
+			"da3", err)) < 0 ||
 	    (r = fm_cryptopan_map(ar->cp, ar->a4, ar->a4, 2 * n4, err)) < 0)
 		return r;
-	/* IPv6: the 4 source words of each record, then the 4 destination words */
+	/* IPv6: the 4 source words of each record, then the 4 destination words
+	 */
 	for (int c = 0; c < 8 && n6; c++)
-		if ((r = to_u32(b->col[FM_SA0 + c], ar->idx6, n6,
-				ar->a6 + (c < 4 ? (size_t)c : 4 * n6 + (size_t)c - 4), 4, rec0,
-				addr_names[c], err)) < 0)
+		if ((r = to_u32(
+			 b->col[FM_SA0 + c], ar->idx6, n6,
+			 ar->a6 + (c < 4 ? (size_t)c : 4 * n6 + (size_t)c - 4),
+			 4, rec0, addr_names[c], err)) < 0)
 			return r;
-	if (n6 && (r = fm_cryptopan6_map(ar->cp6, ar->a6, ar->a6, 2 * n6, err)) < 0)
+	if (n6 &&
+	    (r = fm_cryptopan6_map(ar->cp6, ar->a6, ar->a6, 2 * n6, err)) < 0)
 		return r;
 	for (size_t j = 0; j < nk; j++) {
 		size_t i = ar->keep[j];
@@ -546,7 +576,8 @@ static int anon_batch(struct anon_run *ar, const struct fm_batch *b,
 		} else {
 			for (int c = 0; c < 4; c++) {
 				ar->col[c][j] = ar->a6[4 * i6 + (size_t)c];
-				ar->col[4 + c][j] = ar->a6[4 * (n6 + i6) + (size_t)c];
+				ar->col[4 + c][j] =
+				    ar->a6[4 * (n6 + i6) + (size_t)c];
 			}
 			i6++;
 		}

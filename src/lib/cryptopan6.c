@@ -32,7 +32,7 @@
 #include "flowmodels/anonymize.h"
 #include "cryptopan-int.h"
 
-#define GROUP 8                        /* addresses per EVP call */
+#define GROUP 8 /* addresses per EVP call */
 #define CACHE_BITS 16
 #define CACHE_SIZE (sizeof(struct cache6) << CACHE_BITS)
 
@@ -45,7 +45,7 @@ struct fm_cryptopan6 {
 	EVP_CIPHER_CTX *ctx;
 	enum fm_anon_v6 mode;
 	unsigned char pad[16];
-	unsigned char *blocks, *enc;   /* GROUP * 128 blocks of 16 bytes */
+	unsigned char *blocks, *enc; /* GROUP * 128 blocks of 16 bytes */
 	struct cache6 *cache;
 	uint64_t computed;
 };
@@ -96,17 +96,21 @@ uint64_t fm_cryptopan6_computed(const struct fm_cryptopan6 *cp)
 static void to_bytes(enum fm_anon_v6 mode, const uint32_t *w, unsigned char *b)
 {
 	for (int i = 0; i < 16; i++) {
-		unsigned char v = (unsigned char)(w[i / 4] >> (24 - 8 * (i % 4)));
-		/* nfanon: the bytes of each 64-bit half, least significant first */
+		unsigned char v =
+		    (unsigned char)(w[i / 4] >> (24 - 8 * (i % 4)));
+		/* nfanon: the bytes of each 64-bit half, least significant
+		 * first */
 		b[mode == FM_ANON_V6_NFANON ? (i & 8) + 7 - (i & 7) : i] = v;
 	}
 }
 
-static void from_bytes(enum fm_anon_v6 mode, const unsigned char *b, uint32_t *w)
+static void from_bytes(enum fm_anon_v6 mode, const unsigned char *b,
+		       uint32_t *w)
 {
 	w[0] = w[1] = w[2] = w[3] = 0;
 	for (int i = 0; i < 16; i++) {
-		unsigned char v = b[mode == FM_ANON_V6_NFANON ? (i & 8) + 7 - (i & 7) : i];
+		unsigned char v =
+		    b[mode == FM_ANON_V6_NFANON ? (i & 8) + 7 - (i & 7) : i];
 		w[i / 4] |= (uint32_t)v << (24 - 8 * (i % 4));
 	}
 }
@@ -122,10 +126,14 @@ static void make_blocks(const struct fm_cryptopan6 *cp, const unsigned char *m,
 		memcpy(b, m, (size_t)j);
 		memcpy(b + j, cp->pad + j, (size_t)(16 - j));
 		if (cp->mode == FM_ANON_V6_NFANON) {
-			b[j] = (unsigned char)((m[j] >> (7 - bit) << (7 - bit)) | cp->pad[j]);
+			b[j] =
+			    (unsigned char)((m[j] >> (7 - bit) << (7 - bit)) |
+					    cp->pad[j]);
 		} else {
-			unsigned keep = (0xff00u >> bit) & 0xff;   /* top `bit` bits */
-			b[j] = (unsigned char)((m[j] & keep) | (cp->pad[j] & ~keep));
+			unsigned keep =
+			    (0xff00u >> bit) & 0xff; /* top `bit` bits */
+			b[j] = (unsigned char)((m[j] & keep) |
+					       (cp->pad[j] & ~keep));
 		}
 	}
 }
@@ -137,14 +145,17 @@ static void apply_pad(enum fm_anon_v6 mode, const unsigned char *enc,
 	for (int pos = 0; pos < 128; pos++) {
 		unsigned bit = enc[(size_t)pos * 16] >> 7;
 		int j = pos >> 3, b = pos & 7;
-		m[j] ^= (unsigned char)(bit << (mode == FM_ANON_V6_NFANON ? b : 7 - b));
+		m[j] ^=
+		    (unsigned char)(bit
+				    << (mode == FM_ANON_V6_NFANON ? b : 7 - b));
 	}
 }
 
 static size_t cache_slot(const uint32_t *a)
 {
-	uint64_t h = ((uint64_t)a[0] << 32 | a[1]) * UINT64_C(0x9e3779b97f4a7c15) ^
-		     ((uint64_t)a[2] << 32 | a[3]) * UINT64_C(0xc2b2ae3d27d4eb4f);
+	uint64_t h =
+	    ((uint64_t)a[0] << 32 | a[1]) * UINT64_C(0x9e3779b97f4a7c15) ^
+	    ((uint64_t)a[2] << 32 | a[3]) * UINT64_C(0xc2b2ae3d27d4eb4f);
 	return (size_t)(h >> (64 - CACHE_BITS));
 }
 

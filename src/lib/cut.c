@@ -44,7 +44,7 @@ void fm_cut_range(const struct fm_cut *cut, uint64_t total, uint64_t *first,
 
 /* One array to cut: a field file of each input, and its output. */
 struct cut_array {
-	char name[64];       /* "packets.Q" */
+	char name[64]; /* "packets.Q" */
 	size_t esize;
 };
 
@@ -71,14 +71,15 @@ static int list_arrays(const char *dir, struct cut_array **out, size_t *n,
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!codes[f])
 			continue;
-		snprintf(v[k].name, sizeof(v[k].name), "%s.%c", fm_field_name(f),
-			 codes[f]);
+		snprintf(v[k].name, sizeof(v[k].name), "%s.%c",
+			 fm_field_name(f), codes[f]);
 		v[k++].esize = fm_code_size(codes[f]);
 	}
 	if (!k) {
 		free(v);
-		return fm_error_set(err, FM_EFORMAT,
-				    "%s: no field arrays (expected files like packets.Q)", dir);
+		return fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s: no field arrays (expected files like packets.Q)", dir);
 	}
 	qsort(v, k, sizeof(*v), cmp_str);
 	*out = v;
@@ -96,7 +97,8 @@ static int copy_range(const char *src, int dst, uint64_t off, uint64_t len,
 	char *buf = NULL;
 
 	if (fd < 0)
-		return fm_error_set(err, FM_EIO, "%s: %s", src, strerror(errno));
+		return fm_error_set(err, FM_EIO, "%s: %s", src,
+				    strerror(errno));
 	while (len > 0) {
 		ssize_t n;
 		size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
@@ -110,9 +112,12 @@ static int copy_range(const char *src, int dst, uint64_t off, uint64_t len,
 		} else {
 			if (!buf && !(buf = malloc(1u << 20))) {
 				close(fd);
-				return fm_error_set(err, FM_ENOMEM, "out of memory");
+				return fm_error_set(err, FM_ENOMEM,
+						    "out of memory");
 			}
-			n = pread(fd, buf, chunk < (1u << 20) ? chunk : (1u << 20), in_off);
+			n = pread(fd, buf,
+				  chunk < (1u << 20) ? chunk : (1u << 20),
+				  in_off);
 			if (n > 0 && fm_write_all(dst, buf, (size_t)n) < 0)
 				n = -1;
 			if (n > 0)
@@ -125,7 +130,8 @@ static int copy_range(const char *src, int dst, uint64_t off, uint64_t len,
 			free(buf);
 			close(fd);
 			return fm_error_set(err, FM_EIO, "%s: copy: %s", src,
-					    n == 0 ? "unexpected end of file" : strerror(e));
+					    n == 0 ? "unexpected end of file"
+						   : strerror(e));
 		}
 		len -= (uint64_t)n;
 	}
@@ -153,7 +159,8 @@ static int add_file_input(const char *const *inputs, size_t i,
 	size_t es = dot && dot[1] && !dot[2] ? fm_code_size(dot[1]) : 0;
 	if (!es) {
 		r = fm_error_set(err, FM_EINVAL,
-				 "%s: not an array file (name must end in .CODE, e.g. packets.Q)",
+				 "%s: not an array file (name must end in "
+				 ".CODE, e.g. packets.Q)",
 				 inputs[i]);
 		return r;
 	}
@@ -173,9 +180,10 @@ static int add_file_input(const char *const *inputs, size_t i,
 		return r;
 	}
 	if ((uint64_t)st->st_size % es) {
-		r = fm_error_set(err, FM_EFORMAT,
-				 "%s: size %lld is not a multiple of %zu: truncated array",
-				 inputs[i], (long long)st->st_size, es);
+		r = fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s: size %lld is not a multiple of %zu: truncated array",
+		    inputs[i], (long long)st->st_size, es);
 		return r;
 	}
 	in[i].nrec = (uint64_t)st->st_size / es;
@@ -212,22 +220,28 @@ static int add_dir_input(const char *const *inputs, size_t i,
 		}
 	}
 	for (size_t k = 0; k < *narr; k++) {
-		snprintf(path, sizeof(path), "%s/%s", inputs[i], (*arr)[k].name);
+		snprintf(path, sizeof(path), "%s/%s", inputs[i],
+			 (*arr)[k].name);
 		if (stat(path, &st) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: %s", path,
+					 strerror(errno));
 			return r;
 		}
 		if ((uint64_t)st.st_size % (*arr)[k].esize) {
 			r = fm_error_set(err, FM_EFORMAT,
-					 "%s: size %lld is not a multiple of %zu: truncated array",
-					 path, (long long)st.st_size, (*arr)[k].esize);
+					 "%s: size %lld is not a multiple of "
+					 "%zu: truncated array",
+					 path, (long long)st.st_size,
+					 (*arr)[k].esize);
 			return r;
 		}
 		uint64_t n = (uint64_t)st.st_size / (*arr)[k].esize;
 		if (k > 0 && n != in[i].nrec) {
 			r = fm_error_set(err, FM_EFORMAT,
-					 "%s: %llu records, but %s has %llu: arrays of different lengths",
-					 path, (unsigned long long)n, (*arr)[0].name,
+					 "%s: %llu records, but %s has %llu: "
+					 "arrays of different lengths",
+					 path, (unsigned long long)n,
+					 (*arr)[0].name,
 					 (unsigned long long)in[i].nrec);
 			return r;
 		}
@@ -262,8 +276,9 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		struct stat st;
 		in[i].path = inputs[i];
 		if (stat(inputs[i], &st) < 0) {
-			r = fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
-					 "%s: %s", inputs[i], strerror(errno));
+			r = fm_error_set(
+			    err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+			    "%s: %s", inputs[i], strerror(errno));
 			goto out;
 		}
 		int isfile = !S_ISDIR(st.st_mode);
@@ -271,12 +286,14 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 			files_mode = isfile;
 		else if (isfile != files_mode) {
 			r = fm_error_set(err, FM_EINVAL,
-					 "%s: inputs must be all directories or all array files",
+					 "%s: inputs must be all directories "
+					 "or all array files",
 					 inputs[i]);
 			goto out;
 		}
-		r = isfile ? add_file_input(inputs, i, &st, in, &arr, &narr, err)
-			   : add_dir_input(inputs, i, in, &arr, &narr, err);
+		r = isfile
+			? add_file_input(inputs, i, &st, in, &arr, &narr, err)
+			: add_dir_input(inputs, i, in, &arr, &narr, err);
 		if (r < 0)
 			goto out;
 		total += in[i].nrec;
@@ -296,7 +313,8 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		struct stat st;
 		const char *target = output;
 		if (stat(output, &st) == 0 && S_ISDIR(st.st_mode)) {
-			snprintf(path, sizeof(path), "%s/%s", output, arr[0].name);
+			snprintf(path, sizeof(path), "%s/%s", output,
+				 arr[0].name);
 			target = path;
 		}
 		r = fm_tmpfile_beside(target, &tmp[0], &fds[0], err);
@@ -327,11 +345,12 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		for (size_t k = 0; k < narr; k++) {
 			const char *src = in[i].path;
 			if (!files_mode) {
-				snprintf(path, sizeof(path), "%s/%s", in[i].path, arr[k].name);
+				snprintf(path, sizeof(path), "%s/%s",
+					 in[i].path, arr[k].name);
 				src = path;
 			}
-			r = copy_range(src, fds[k], a * arr[k].esize, (b - a) * arr[k].esize,
-				       err);
+			r = copy_range(src, fds[k], a * arr[k].esize,
+				       (b - a) * arr[k].esize, err);
 			if (r < 0)
 				goto out;
 		}
@@ -345,7 +364,8 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 	for (size_t k = 0; k < narr; k++) {
 		if (close(fds[k]) < 0) {
 			fds[k] = -1;
-			r = fm_error_set(err, FM_EIO, "%s: %s", output, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: %s", output,
+					 strerror(errno));
 			goto out;
 		}
 		fds[k] = -1;
@@ -355,14 +375,16 @@ int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		if (files_mode) {
 			struct stat st;
 			if (stat(output, &st) == 0 && S_ISDIR(st.st_mode))
-				snprintf(path, sizeof(path), "%s/%s", output, arr[0].name);
+				snprintf(path, sizeof(path), "%s/%s", output,
+					 arr[0].name);
 			else
 				snprintf(path, sizeof(path), "%s", output);
 		} else {
 			snprintf(path, sizeof(path), "%s/%s", wd, arr[k].name);
 		}
 		if (fm_tmpfile_commit(tmp[k], path) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path,
+					 strerror(errno));
 			goto out;
 		}
 		free(tmp[k]);

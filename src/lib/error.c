@@ -100,15 +100,24 @@ void fm_error_clear(struct fm_error *err)
 const char *fm_strerror(int code)
 {
 	switch (code) {
-	case FM_OK: return "success";
-	case FM_EINVAL: return "invalid argument";
-	case FM_EIO: return "input/output error";
-	case FM_EFORMAT: return "malformed input";
-	case FM_ENOMEM: return "out of memory";
-	case FM_ECANCEL: return "cancelled";
-	case FM_ERANGE: return "value out of range";
-	case FM_ENOTFOUND: return "not found";
-	case FM_EEXTERNAL: return "external program failed";
+	case FM_OK:
+		return "success";
+	case FM_EINVAL:
+		return "invalid argument";
+	case FM_EIO:
+		return "input/output error";
+	case FM_EFORMAT:
+		return "malformed input";
+	case FM_ENOMEM:
+		return "out of memory";
+	case FM_ECANCEL:
+		return "cancelled";
+	case FM_ERANGE:
+		return "value out of range";
+	case FM_ENOTFOUND:
+		return "not found";
+	case FM_EEXTERNAL:
+		return "external program failed";
 	}
 	return "unknown error";
 }

@@ -31,9 +31,10 @@ int fm_mkdir_p(const char *dir, struct fm_error *err)
 			char c = *s;
 			*s = '\0';
 			if (mkdir(d, 0777) < 0 && errno != EEXIST) {
-				r = fm_error_set(err, FM_EIO,
-						 "%s: cannot create directory: %s",
-						 d, strerror(errno));
+				r = fm_error_set(
+				    err, FM_EIO,
+				    "%s: cannot create directory: %s", d,
+				    strerror(errno));
 				break;
 			}
 			*s = c;
@@ -63,7 +64,8 @@ int fm_mkdir_parents(const char *path, struct fm_error *err)
 		*p = 0;
 		if (stat(d, &st) < 0 && mkdir(d, 0777) < 0 && errno != EEXIST) {
 			int e = errno;
-			int r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
+			int r = fm_error_set(err, FM_EIO,
+					     "%s: cannot create directory: %s",
 					     d, strerror(e));
 			free(d);
 			return r;
@@ -145,7 +147,8 @@ static char *output_target(const char *path)
 			link[n] = '\0';
 			if (link[0] == '/' || !slash)
 				return strdup(link);
-			fm_buf_printf(&b, "%.*s/%s", (int)(slash - path), path, link);
+			fm_buf_printf(&b, "%.*s/%s", (int)(slash - path), path,
+				      link);
 			return fm_buf_detach(&b);
 		}
 	}
@@ -166,7 +169,8 @@ int fm_tmpfile_beside(const char *given, char **tmpname, int *fd,
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		free(target);
 		return fm_error_set(err, FM_EINVAL,
-				    "%s: is a directory; name a file to write", given);
+				    "%s: is a directory; name a file to write",
+				    given);
 	}
 	r = tmpfile_beside(path, tmpname, fd, err);
 	free(target);
@@ -182,10 +186,12 @@ static int tmpfile_beside(const char *path, char **tmpname, int *fd,
 	 * A device, pipe or socket (e.g. -O /dev/null) is written directly:
 	 * renaming a temporary file over it would replace it.
 	 */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
 		*fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (*fd < 0)
-			return fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+			return fm_error_set(err, FM_EIO, "%s: %s", path,
+					    strerror(errno));
 		*tmpname = NULL;
 		return 0;
 	}
@@ -271,7 +277,8 @@ int fm_outdir_begin(const char *dir, char **tmpdir, struct fm_error *err)
 	if (stat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
 			return fm_error_set(err, FM_EINVAL,
-					    "%s: exists and is not a directory", dir);
+					    "%s: exists and is not a directory",
+					    dir);
 		return 0;
 	}
 	return fm_tmpdir_beside(dir, tmpdir, err);
@@ -307,7 +314,7 @@ static int child_fd(int fd, int target)
 			return -1;
 	}
 	if (fd == target)
-		return fcntl(fd, F_SETFD, 0);   /* kept across exec */
+		return fcntl(fd, F_SETFD, 0); /* kept across exec */
 	return dup2(fd, target) < 0 ? -1 : 0;
 }
 

@@ -55,9 +55,12 @@ fail:
 /* "a FIFO", "a directory"... for a file that is not regular. */
 static const char *file_kind(mode_t m)
 {
-	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" :
-	       S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device" :
-	       S_ISSOCK(m) ? "a socket" : "not a regular file";
+	return S_ISDIR(m)    ? "a directory"
+	       : S_ISFIFO(m) ? "a FIFO"
+	       : S_ISCHR(m)  ? "a character device"
+	       : S_ISBLK(m)  ? "a block device"
+	       : S_ISSOCK(m) ? "a socket"
+			     : "not a regular file";
 }
 
 /* Open path for reading; a FIFO's open does not wait for a writer. */
@@ -67,8 +70,9 @@ static int open_regular(const char *path, size_t max, struct fm_error *err)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
-		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
-				    "%s: cannot open: %s", path, strerror(errno));
+		return fm_error_set(
+		    err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+		    "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 		close(fd);
@@ -76,14 +80,17 @@ static int open_regular(const char *path, size_t max, struct fm_error *err)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return fm_error_set(err, FM_EINVAL, "%s: %s, not a regular file",
-				    path, file_kind(st.st_mode));
+		return fm_error_set(err, FM_EINVAL,
+				    "%s: %s, not a regular file", path,
+				    file_kind(st.st_mode));
 	}
 	if ((uint64_t)st.st_size > max) {
 		close(fd);
 		return fm_error_set(err, FM_ERANGE,
-				    "%s: %llu bytes, above the limit of %zu MiB for this kind of file",
-				    path, (unsigned long long)st.st_size, max >> 20);
+				    "%s: %llu bytes, above the limit of %zu "
+				    "MiB for this kind of file",
+				    path, (unsigned long long)st.st_size,
+				    max >> 20);
 	}
 	fcntl(fd, F_SETFL, 0);
 	return fd;
@@ -111,11 +118,13 @@ int fm_file_read_all(const char *path, size_t max, char **data, size_t *len,
 			if (fd)
 				close(fd);
 			return fm_error_set(err, FM_ERANGE,
-					    "%s: above the limit of %zu MiB for this kind of file",
+					    "%s: above the limit of %zu MiB "
+					    "for this kind of file",
 					    path, max >> 20);
 		}
 		if (cap - n < 2) {
-			char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+			char *nb =
+			    cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
 			if (!nb) {
 				free(buf);
 				if (fd)
@@ -134,7 +143,8 @@ int fm_file_read_all(const char *path, size_t max, char **data, size_t *len,
 			free(buf);
 			if (fd)
 				close(fd);
-			return fm_error_set(err, e == EISDIR ? FM_EINVAL : FM_EIO,
+			return fm_error_set(err,
+					    e == EISDIR ? FM_EINVAL : FM_EIO,
 					    "%s: read: %s", path, strerror(e));
 		}
 		if (k == 0)

@@ -33,7 +33,7 @@ struct checker {
 };
 
 static int cfail(struct checker *c, int col, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int cfail(struct checker *c, int col, const char *fmt, ...)
 {
@@ -74,7 +74,9 @@ static int cmp_const(int op, const struct fx_node *a, const struct fx_node *b)
 	if (a->type != FX_REAL && b->type != FX_REAL)
 		c = a->i < b->i ? -1 : a->i > b->i;
 	else if (a->type == FX_REAL && b->type == FX_REAL)
-		c = a->d != a->d || b->d != b->d ? 2 : a->d < b->d ? -1 : a->d > b->d;
+		c = a->d != a->d || b->d != b->d ? 2
+		    : a->d < b->d		 ? -1
+						 : a->d > b->d;
 	else if (a->type != FX_REAL)
 		c = fx_cmp_id(a->i, b->d);
 	else {
@@ -82,12 +84,18 @@ static int cmp_const(int op, const struct fx_node *a, const struct fx_node *b)
 		c = c == 2 ? 2 : -c;
 	}
 	switch (op) {
-	case FX_OP_EQ: return c == 0;
-	case FX_OP_NE: return c != 0;
-	case FX_OP_LT: return c == -1;
-	case FX_OP_LE: return c == -1 || c == 0;
-	case FX_OP_GT: return c == 1;
-	default: return c == 1 || c == 0;
+	case FX_OP_EQ:
+		return c == 0;
+	case FX_OP_NE:
+		return c != 0;
+	case FX_OP_LT:
+		return c == -1;
+	case FX_OP_LE:
+		return c == -1 || c == 0;
+	case FX_OP_GT:
+		return c == 1;
+	default:
+		return c == 1 || c == 0;
 	}
 }
 
@@ -99,36 +107,74 @@ static int fold_binary(struct checker *c, struct fx_node *n)
 	if (n->type == FX_REAL) {
 		double x = lit_d(a), y = lit_d(b), r = 0;
 		switch (n->op) {
-		case FX_OP_ADD: r = x + y; break;
-		case FX_OP_SUB: r = x - y; break;
-		case FX_OP_MUL: r = x * y; break;
-		case FX_OP_DIV: r = fx_divd(x, y, &e); break;
-		case FX_OP_FLOORDIV: r = fx_floordivd(x, y, &e); break;
-		case FX_OP_MOD: r = fx_modd(x, y, &e); break;
-		case FX_OP_POW: r = fx_powd(x, y, &e); break;
+		case FX_OP_ADD:
+			r = x + y;
+			break;
+		case FX_OP_SUB:
+			r = x - y;
+			break;
+		case FX_OP_MUL:
+			r = x * y;
+			break;
+		case FX_OP_DIV:
+			r = fx_divd(x, y, &e);
+			break;
+		case FX_OP_FLOORDIV:
+			r = fx_floordivd(x, y, &e);
+			break;
+		case FX_OP_MOD:
+			r = fx_modd(x, y, &e);
+			break;
+		case FX_OP_POW:
+			r = fx_powd(x, y, &e);
+			break;
 		}
 		if (e)
-			return cfail(c, n->col, "zero to a negative power at column %d",
+			return cfail(c, n->col,
+				     "zero to a negative power at column %d",
 				     n->col);
 		make_lit(n, FX_REAL, 0, r);
 		return 0;
 	}
 	int64_t x = a->i, y = b->i, r = 0;
 	switch (n->op) {
-	case FX_OP_ADD: r = fx_add(x, y); break;
-	case FX_OP_SUB: r = fx_sub(x, y); break;
-	case FX_OP_MUL: r = fx_mul(x, y); break;
-	case FX_OP_FLOORDIV: r = fx_floordiv(x, y, &e); break;
-	case FX_OP_MOD: r = fx_mod(x, y, &e); break;
-	case FX_OP_POW: r = fx_powi(x, y); break;
-	case FX_OP_SHL: r = fx_shl(x, y, &e); break;
-	case FX_OP_SHR: r = fx_shr(x, y, &e); break;
-	case FX_OP_BAND: r = x & y; break;
-	case FX_OP_BOR: r = x | y; break;
-	case FX_OP_BXOR: r = x ^ y; break;
+	case FX_OP_ADD:
+		r = fx_add(x, y);
+		break;
+	case FX_OP_SUB:
+		r = fx_sub(x, y);
+		break;
+	case FX_OP_MUL:
+		r = fx_mul(x, y);
+		break;
+	case FX_OP_FLOORDIV:
+		r = fx_floordiv(x, y, &e);
+		break;
+	case FX_OP_MOD:
+		r = fx_mod(x, y, &e);
+		break;
+	case FX_OP_POW:
+		r = fx_powi(x, y);
+		break;
+	case FX_OP_SHL:
+		r = fx_shl(x, y, &e);
+		break;
+	case FX_OP_SHR:
+		r = fx_shr(x, y, &e);
+		break;
+	case FX_OP_BAND:
+		r = x & y;
+		break;
+	case FX_OP_BOR:
+		r = x | y;
+		break;
+	case FX_OP_BXOR:
+		r = x ^ y;
+		break;
 	}
 	if (e)
-		return cfail(c, n->col, "negative shift count at column %d", n->col);
+		return cfail(c, n->col, "negative shift count at column %d",
+			     n->col);
 	make_lit(n, n->type, r, 0);
 	return 0;
 }
@@ -150,8 +196,10 @@ static int check(struct checker *c, struct fx_node *n)
 			return r;
 		n->type = FX_BOOL;
 		if (n->a->is_const)
-			make_lit(n, FX_BOOL, n->a->type == FX_REAL ? n->a->d == 0.0
-								   : n->a->i == 0, 0);
+			make_lit(n, FX_BOOL,
+				 n->a->type == FX_REAL ? n->a->d == 0.0
+						       : n->a->i == 0,
+				 0);
 		return 0;
 	case FX_AND:
 	case FX_OR:
@@ -160,12 +208,15 @@ static int check(struct checker *c, struct fx_node *n)
 		n->type = FX_BOOL;
 		if (n->a->is_const) {
 			/* False and X, True or X: X is never evaluated */
-			int ta = n->a->type == FX_REAL ? n->a->d != 0.0 : n->a->i != 0;
+			int ta = n->a->type == FX_REAL ? n->a->d != 0.0
+						       : n->a->i != 0;
 			if (ta != (n->kind == FX_AND))
 				make_lit(n, FX_BOOL, ta, 0);
 			else if (n->b->is_const)
-				make_lit(n, FX_BOOL, n->b->type == FX_REAL ? n->b->d != 0.0
-									   : n->b->i != 0, 0);
+				make_lit(n, FX_BOOL,
+					 n->b->type == FX_REAL ? n->b->d != 0.0
+							       : n->b->i != 0,
+					 0);
 		}
 		return 0;
 	case FX_CMP: {
@@ -179,7 +230,8 @@ static int check(struct checker *c, struct fx_node *n)
 		if (all) {
 			int v = 1;
 			for (int k = 0; k + 1 < n->n; k++)
-				v &= cmp_const(n->ops[k], n->items[k], n->items[k + 1]);
+				v &= cmp_const(n->ops[k], n->items[k],
+					       n->items[k + 1]);
 			make_lit(n, FX_BOOL, v, 0);
 		}
 		return 0;
@@ -189,8 +241,11 @@ static int check(struct checker *c, struct fx_node *n)
 			return r;
 		if (n->op == FX_OP_INV) {
 			if (n->a->type == FX_REAL)
-				return cfail(c, n->col, "operator '~' at column %d needs an "
-					     "integer or a boolean, not a real", n->col);
+				return cfail(
+				    c, n->col,
+				    "operator '~' at column %d needs an "
+				    "integer or a boolean, not a real",
+				    n->col);
 			n->type = n->a->type;
 		} else {
 			n->type = n->a->type == FX_REAL ? FX_REAL : FX_INT;
@@ -198,11 +253,16 @@ static int check(struct checker *c, struct fx_node *n)
 		if (n->a->is_const) {
 			const struct fx_node *a = n->a;
 			if (n->op == FX_OP_INV)
-				make_lit(n, n->type, a->type == FX_BOOL ? !a->i : ~a->i, 0);
+				make_lit(n, n->type,
+					 a->type == FX_BOOL ? !a->i : ~a->i, 0);
 			else if (n->type == FX_REAL)
-				make_lit(n, FX_REAL, 0, n->op == FX_OP_NEG ? -a->d : a->d);
+				make_lit(n, FX_REAL, 0,
+					 n->op == FX_OP_NEG ? -a->d : a->d);
 			else
-				make_lit(n, FX_INT, n->op == FX_OP_NEG ? fx_neg(a->i) : a->i, 0);
+				make_lit(n, FX_INT,
+					 n->op == FX_OP_NEG ? fx_neg(a->i)
+							    : a->i,
+					 0);
 		}
 		return 0;
 	case FX_BINARY: {
@@ -212,29 +272,41 @@ static int check(struct checker *c, struct fx_node *n)
 			return r;
 		real = a->type == FX_REAL || b->type == FX_REAL;
 		switch (n->op) {
-		case FX_OP_SHL: case FX_OP_SHR:
-		case FX_OP_BAND: case FX_OP_BOR: case FX_OP_BXOR:
+		case FX_OP_SHL:
+		case FX_OP_SHR:
+		case FX_OP_BAND:
+		case FX_OP_BOR:
+		case FX_OP_BXOR:
 			if (real)
-				return cfail(c, n->col, "operator '%s' at column %d needs "
+				return cfail(c, n->col,
+					     "operator '%s' at column %d needs "
 					     "integers or booleans, not a real",
 					     fx_op_text(n->op), n->col);
 			n->type = (n->op >= FX_OP_BAND && a->type == FX_BOOL &&
-				   b->type == FX_BOOL) ? FX_BOOL : FX_INT;
+				   b->type == FX_BOOL)
+				      ? FX_BOOL
+				      : FX_INT;
 			break;
 		case FX_OP_DIV:
 			n->type = FX_REAL;
 			break;
 		case FX_OP_POW:
-			n->type = (!real && b->is_const && b->i >= 0) ? FX_INT : FX_REAL;
+			n->type = (!real && b->is_const && b->i >= 0) ? FX_INT
+								      : FX_REAL;
 			break;
 		default:
 			n->type = real ? FX_REAL : FX_INT;
 		}
-		if ((n->op == FX_OP_DIV || n->op == FX_OP_FLOORDIV || n->op == FX_OP_MOD) &&
+		if ((n->op == FX_OP_DIV || n->op == FX_OP_FLOORDIV ||
+		     n->op == FX_OP_MOD) &&
 		    is_zero_lit(b))
-			return cfail(c, n->col, "division by zero at column %d", n->col);
-		if ((n->op == FX_OP_SHL || n->op == FX_OP_SHR) && b->is_const && b->i < 0)
-			return cfail(c, n->col, "negative shift count at column %d", n->col);
+			return cfail(c, n->col, "division by zero at column %d",
+				     n->col);
+		if ((n->op == FX_OP_SHL || n->op == FX_OP_SHR) && b->is_const &&
+		    b->i < 0)
+			return cfail(c, n->col,
+				     "negative shift count at column %d",
+				     n->col);
 		n->is_const = 0;
 		if (a->is_const && b->is_const)
 			return fold_binary(c, n);
@@ -251,9 +323,9 @@ struct val {
 	int is_const;
 	int64_t i;
 	double d;
-	int reg;       /* when !is_const */
-	int temp;      /* reg is a temporary to release */
-	int err;       /* error register (a temp) or FX_NOREG */
+	int reg;  /* when !is_const */
+	int temp; /* reg is a temporary to release */
+	int err;  /* error register (a temp) or FX_NOREG */
 };
 
 struct gen {
@@ -261,7 +333,7 @@ struct gen {
 	size_t cap;
 	int *free_regs;
 	int nfree, free_cap;
-	int field_reg[FM_NFIELDS + 2];   /* cached clamped/derived registers */
+	int field_reg[FM_NFIELDS + 2]; /* cached clamped/derived registers */
 	struct fm_error *err;
 };
 
@@ -299,7 +371,8 @@ static int alloc_reg(struct gen *g)
 	if (g->nfree > 0)
 		return g->free_regs[--g->nfree];
 	if (g->f->nregs >= FX_NOREG - 1)
-		return fm_error_set(g->err, FM_ERANGE, "filter: expression too large");
+		return fm_error_set(g->err, FM_ERANGE,
+				    "filter: expression too large");
 	return g->f->nregs++;
 }
 
@@ -410,9 +483,10 @@ static int gen_field(struct gen *g, int f, struct val *out)
 			return d;
 		r = emit(g, FX_C_CLAMP, d, f, 0, FX_NOREG, 0);
 	} else if (f == FM_FILTER_DURATION) {
-		g->f->fields |= FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_FIRST) |
-				FM_FIELD_BIT(FM_FIRST_MS) | FM_FIELD_BIT(FM_LAST) |
-				FM_FIELD_BIT(FM_LAST_MS);
+		g->f->fields |=
+		    FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_FIRST) |
+		    FM_FIELD_BIT(FM_FIRST_MS) | FM_FIELD_BIT(FM_LAST) |
+		    FM_FIELD_BIT(FM_LAST_MS);
 		if ((d = alloc_reg(g)) < 0)
 			return d;
 		r = emit(g, FX_C_DUR, d, 0, 0, FX_NOREG, 0);
@@ -455,8 +529,8 @@ static int truth(struct gen *g, struct val *v, int *out)
 	}
 	if ((d = alloc_reg(g)) < 0)
 		return d;
-	r = emit(g, v->type == FX_REAL ? FX_C_TRUTH_D : FX_C_TRUTH_I, d, v->reg, 0,
-		 FX_NOREG, 0);
+	r = emit(g, v->type == FX_REAL ? FX_C_TRUTH_D : FX_C_TRUTH_I, d, v->reg,
+		 0, FX_NOREG, 0);
 	if (r == 0)
 		r = release(g, v);
 	*out = d;
@@ -466,11 +540,16 @@ static int truth(struct gen *g, struct val *v, int *out)
 static int flip_cmp(int op)
 {
 	switch (op) {
-	case FX_OP_LT: return FX_OP_GT;
-	case FX_OP_GT: return FX_OP_LT;
-	case FX_OP_LE: return FX_OP_GE;
-	case FX_OP_GE: return FX_OP_LE;
-	default: return op;
+	case FX_OP_LT:
+		return FX_OP_GT;
+	case FX_OP_GT:
+		return FX_OP_LT;
+	case FX_OP_LE:
+		return FX_OP_GE;
+	case FX_OP_GE:
+		return FX_OP_LE;
+	default:
+		return op;
 	}
 }
 
@@ -482,7 +561,8 @@ static void swap_val(struct val *a, struct val *b)
 }
 
 /* Emit one comparison a op b into a fresh boolean register *out. */
-static int gen_compare(struct gen *g, int op, struct val a, struct val b, int *out)
+static int gen_compare(struct gen *g, int op, struct val a, struct val b,
+		       int *out)
 {
 	int base, d, r, k = op - FX_OP_EQ;
 
@@ -492,7 +572,8 @@ static int gen_compare(struct gen *g, int op, struct val a, struct val b, int *o
 		k = op - FX_OP_EQ;
 	}
 	/* now: int-int, real-real, or int(a)-real(b) */
-	if (a.is_const && !b.is_const && (a.type == FX_REAL) == (b.type == FX_REAL)) {
+	if (a.is_const && !b.is_const &&
+	    (a.type == FX_REAL) == (b.type == FX_REAL)) {
 		swap_val(&a, &b);
 		op = flip_cmp(op);
 		k = op - FX_OP_EQ;
@@ -501,7 +582,8 @@ static int gen_compare(struct gen *g, int op, struct val a, struct val b, int *o
 		return d;
 	*out = d;
 	if (a.is_const && b.is_const) {
-		/* two constants inside a chain that is not constant: 1 < 2 < sp */
+		/* two constants inside a chain that is not constant: 1 < 2 < sp
+		 */
 		struct fx_node x, y;
 		memset(&x, 0, sizeof(x));
 		memset(&y, 0, sizeof(y));
@@ -511,16 +593,19 @@ static int gen_compare(struct gen *g, int op, struct val a, struct val b, int *o
 		y.type = b.type;
 		y.i = b.i;
 		y.d = b.d;
-		return emit(g, FX_C_FILL_I, d, 0, 0, FX_NOREG, cmp_const(op, &x, &y));
+		return emit(g, FX_C_FILL_I, d, 0, 0, FX_NOREG,
+			    cmp_const(op, &x, &y));
 	}
 	if (a.type != FX_REAL && b.type != FX_REAL) {
 		if (b.is_const)
-			return emit(g, FX_C_EQ_IK + k, d, a.reg, 0, FX_NOREG, b.i);
+			return emit(g, FX_C_EQ_IK + k, d, a.reg, 0, FX_NOREG,
+				    b.i);
 		return emit(g, FX_C_EQ_I + k, d, a.reg, b.reg, FX_NOREG, 0);
 	}
 	if (a.type == FX_REAL) {
 		if (b.is_const)
-			return emit_d(g, FX_C_EQ_DK + k, d, a.reg, 0, FX_NOREG, b.d);
+			return emit_d(g, FX_C_EQ_DK + k, d, a.reg, 0, FX_NOREG,
+				      b.d);
 		return emit(g, FX_C_EQ_D + k, d, a.reg, b.reg, FX_NOREG, 0);
 	}
 	/* int a, real b */
@@ -559,10 +644,12 @@ static int gen_cmp(struct gen *g, const struct fx_node *n, struct val *out)
 				if ((r = err_or(g, err, cur.err, &err)) < 0)
 					return r;
 			} else {
-				/* evaluated only where every earlier comparison held */
+				/* evaluated only where every earlier comparison
+				 * held */
 				if ((t = alloc_reg(g)) < 0)
 					return t;
-				if ((r = emit(g, FX_C_AND_I, t, acc, cur.err, FX_NOREG, 0)) < 0 ||
+				if ((r = emit(g, FX_C_AND_I, t, acc, cur.err,
+					      FX_NOREG, 0)) < 0 ||
 				    (r = release_reg(g, cur.err)) < 0 ||
 				    (r = err_or(g, err, t, &err)) < 0)
 					return r;
@@ -576,8 +663,10 @@ static int gen_cmp(struct gen *g, const struct fx_node *n, struct val *out)
 		} else {
 			if ((t = alloc_reg(g)) < 0)
 				return t;
-			if ((r = emit(g, FX_C_AND_I, t, acc, c, FX_NOREG, 0)) < 0 ||
-			    (r = release_reg(g, acc)) < 0 || (r = release_reg(g, c)) < 0)
+			if ((r = emit(g, FX_C_AND_I, t, acc, c, FX_NOREG, 0)) <
+				0 ||
+			    (r = release_reg(g, acc)) < 0 ||
+			    (r = release_reg(g, c)) < 0)
 				return r;
 			acc = t;
 		}
@@ -607,7 +696,8 @@ static int gen_logic(struct gen *g, const struct fx_node *n, struct val *out)
 		/* False and X / True or X: X is never evaluated */
 		int t = a.type == FX_REAL ? a.d != 0.0 : a.i != 0;
 		if (t != is_and) {
-			if ((r = release(g, &b)) < 0 || (r = release_reg(g, b.err)) < 0)
+			if ((r = release(g, &b)) < 0 ||
+			    (r = release_reg(g, b.err)) < 0)
 				return r;
 			out->is_const = 1;
 			out->i = t;
@@ -621,7 +711,8 @@ static int gen_logic(struct gen *g, const struct fx_node *n, struct val *out)
 		return r;
 	if ((d = alloc_reg(g)) < 0)
 		return d;
-	if ((r = emit(g, is_and ? FX_C_AND_I : FX_C_OR_I, d, ta, tb, FX_NOREG, 0)) < 0 ||
+	if ((r = emit(g, is_and ? FX_C_AND_I : FX_C_OR_I, d, ta, tb, FX_NOREG,
+		      0)) < 0 ||
 	    (r = release_reg(g, tb)) < 0)
 		return r;
 	out->reg = d;
@@ -632,8 +723,8 @@ static int gen_logic(struct gen *g, const struct fx_node *n, struct val *out)
 		if (t < 0)
 			return t;
 		/* and: errors of b where a is true; or: where a is false */
-		if ((r = emit(g, is_and ? FX_C_AND_I : FX_C_ANDN_I, t, b.err, ta,
-			      FX_NOREG, 0)) < 0 ||
+		if ((r = emit(g, is_and ? FX_C_AND_I : FX_C_ANDN_I, t, b.err,
+			      ta, FX_NOREG, 0)) < 0 ||
 		    (r = release_reg(g, b.err)) < 0 ||
 		    (r = err_or(g, a.err, t, &out->err)) < 0)
 			return r;
@@ -645,17 +736,17 @@ static int gen_logic(struct gen *g, const struct fx_node *n, struct val *out)
 static int arith_code(int op, int real, int imm)
 {
 	static const int icode[FX_OP_COUNT] = {
-		[FX_OP_ADD] = FX_C_ADD_I, [FX_OP_SUB] = FX_C_SUB_I,
-		[FX_OP_MUL] = FX_C_MUL_I, [FX_OP_FLOORDIV] = FX_C_FDIV_I,
-		[FX_OP_MOD] = FX_C_MOD_I, [FX_OP_SHL] = FX_C_SHL_I,
-		[FX_OP_SHR] = FX_C_SHR_I, [FX_OP_BAND] = FX_C_AND_I,
-		[FX_OP_BOR] = FX_C_OR_I, [FX_OP_BXOR] = FX_C_XOR_I,
+	    [FX_OP_ADD] = FX_C_ADD_I, [FX_OP_SUB] = FX_C_SUB_I,
+	    [FX_OP_MUL] = FX_C_MUL_I, [FX_OP_FLOORDIV] = FX_C_FDIV_I,
+	    [FX_OP_MOD] = FX_C_MOD_I, [FX_OP_SHL] = FX_C_SHL_I,
+	    [FX_OP_SHR] = FX_C_SHR_I, [FX_OP_BAND] = FX_C_AND_I,
+	    [FX_OP_BOR] = FX_C_OR_I,  [FX_OP_BXOR] = FX_C_XOR_I,
 	};
 	static const int dcode[FX_OP_COUNT] = {
-		[FX_OP_ADD] = FX_C_ADD_D, [FX_OP_SUB] = FX_C_SUB_D,
-		[FX_OP_MUL] = FX_C_MUL_D, [FX_OP_DIV] = FX_C_DIV_D,
-		[FX_OP_FLOORDIV] = FX_C_FDIV_D, [FX_OP_MOD] = FX_C_MOD_D,
-		[FX_OP_POW] = FX_C_POW_D,
+	    [FX_OP_ADD] = FX_C_ADD_D,	    [FX_OP_SUB] = FX_C_SUB_D,
+	    [FX_OP_MUL] = FX_C_MUL_D,	    [FX_OP_DIV] = FX_C_DIV_D,
+	    [FX_OP_FLOORDIV] = FX_C_FDIV_D, [FX_OP_MOD] = FX_C_MOD_D,
+	    [FX_OP_POW] = FX_C_POW_D,
 	};
 	if (real)
 		return dcode[op] + (imm ? FX_C_ADD_DK - FX_C_ADD_D : 0);
@@ -667,9 +758,12 @@ static int arith_code(int op, int real, int imm)
 static int can_fail(int op, int real, int imm, double immd)
 {
 	switch (op) {
-	case FX_OP_DIV: case FX_OP_FLOORDIV: case FX_OP_MOD:
-	case FX_OP_SHL: case FX_OP_SHR:
-		return !imm;       /* constant divisors/counts were checked */
+	case FX_OP_DIV:
+	case FX_OP_FLOORDIV:
+	case FX_OP_MOD:
+	case FX_OP_SHL:
+	case FX_OP_SHR:
+		return !imm; /* constant divisors/counts were checked */
 	case FX_OP_POW:
 		return real && (!imm || immd < 0.0);
 	}
@@ -696,13 +790,15 @@ static int gen_binary(struct gen *g, const struct fx_node *n, struct val *out)
 			return r;
 		}
 	} else {
-		if (a.is_const && (op == FX_OP_ADD || op == FX_OP_MUL || op == FX_OP_BAND ||
-				   op == FX_OP_BOR || op == FX_OP_BXOR))
+		if (a.is_const &&
+		    (op == FX_OP_ADD || op == FX_OP_MUL || op == FX_OP_BAND ||
+		     op == FX_OP_BOR || op == FX_OP_BXOR))
 			swap_val(&a, &b);
 		if ((r = to_reg(g, &a)) < 0)
 			return r;
 		if (op == FX_OP_POW && (r = 0, !b.is_const))
-			return fm_error_set(g->err, FM_EINVAL, "filter: internal error (pow)");
+			return fm_error_set(g->err, FM_EINVAL,
+					    "filter: internal error (pow)");
 	}
 	imm = b.is_const;
 	if ((d = alloc_reg(g)) < 0)
@@ -736,8 +832,9 @@ static int gen_unary(struct gen *g, const struct fx_node *n, struct val *out)
 	if ((r = gen(g, n->a, &a)) < 0)
 		return r;
 	if (n->kind == FX_NOT)
-		code = a.type == FX_REAL ? FX_C_NOT_D :
-		       a.type == FX_BOOL ? FX_C_NOT_B : FX_C_NOT_I;
+		code = a.type == FX_REAL   ? FX_C_NOT_D
+		       : a.type == FX_BOOL ? FX_C_NOT_B
+					   : FX_C_NOT_I;
 	else if (n->op == FX_OP_INV)
 		code = a.type == FX_BOOL ? FX_C_NOT_B : FX_C_INV_I;
 	else if (n->op == FX_OP_NEG)
@@ -796,7 +893,7 @@ int fm_filter_compile(struct fm_filter **out, const char *expr, int *errcol,
 {
 	struct fx_tree tree;
 	struct fm_filter *f;
-	struct checker c = { errcol, err };
+	struct checker c = {errcol, err};
 	struct gen g;
 	struct fm_buf canon = FM_BUF_INIT;
 	struct val v;
@@ -806,7 +903,8 @@ int fm_filter_compile(struct fm_filter **out, const char *expr, int *errcol,
 	if ((r = fx_parse(expr, &tree, errcol, err)) < 0)
 		return r;
 	f = calloc(1, sizeof(*f));
-	if (!f || !(f->text = strdup(expr)) || fx_print(tree.root, &canon) < 0 ||
+	if (!f || !(f->text = strdup(expr)) ||
+	    fx_print(tree.root, &canon) < 0 ||
 	    !(f->canonical = fm_buf_detach(&canon)) ||
 	    (tree.warning[0] && !(f->warning = strdup(tree.warning)))) {
 		fm_buf_release(&canon);

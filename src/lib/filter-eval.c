@@ -44,11 +44,11 @@ static const kernel_fn kernels_base[FX_C_COUNT];
 
 struct fm_filter_run {
 	const struct fm_filter *f;
-	int64_t *scratch;        /* temps, FM_NFIELDS padded columns, keep */
-	void **R;                /* register pointers */
-	const kernel_fn *kern;   /* kernel table for this CPU */
+	int64_t *scratch;      /* temps, FM_NFIELDS padded columns, keep */
+	void **R;	       /* register pointers */
+	const kernel_fn *kern; /* kernel table for this CPU */
 	collect_fn collect;
-	int64_t *keep;           /* one block: 0/1 keep flags */
+	int64_t *keep; /* one block: 0/1 keep flags */
 	uint64_t errors;
 };
 
@@ -63,12 +63,14 @@ int fm_filter_run_new(struct fm_filter_run **out, const struct fm_filter *f,
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	r->f = f;
 	r->R = calloc((size_t)f->nregs, sizeof(void *));
-	r->scratch = aligned_alloc(64, (ntemp + FM_NFIELDS + 1) * FX_BLK * sizeof(int64_t));
+	r->scratch = aligned_alloc(64, (ntemp + FM_NFIELDS + 1) * FX_BLK *
+					   sizeof(int64_t));
 	if (!r->R || !r->scratch) {
 		fm_filter_run_free(r);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
-	memset(r->scratch, 0, (ntemp + FM_NFIELDS + 1) * FX_BLK * sizeof(int64_t));
+	memset(r->scratch, 0,
+	       (ntemp + FM_NFIELDS + 1) * FX_BLK * sizeof(int64_t));
 	for (size_t k = 0; k < ntemp; k++)
 		r->R[FM_NFIELDS + k] = r->scratch + k * FX_BLK;
 	r->kern = kernel_table();
@@ -103,13 +105,17 @@ uint64_t fm_filter_run_errors(const struct fm_filter_run *r)
 	return r->errors;
 }
 
-void fm_filter_run_report(const struct fm_filter_run *r, const struct fm_log *log)
+void fm_filter_run_report(const struct fm_filter_run *r,
+			  const struct fm_log *log)
 {
 	if (r && r->errors)
-		fm_warn(log, "filter: %llu record%s not kept because evaluating the "
-			"filter failed on them (division or modulo by zero, negative "
+		fm_warn(log,
+			"filter: %llu record%s not kept because evaluating the "
+			"filter failed on them (division or modulo by zero, "
+			"negative "
 			"shift count or zero to a negative power)",
-			(unsigned long long)r->errors, r->errors == 1 ? "" : "s");
+			(unsigned long long)r->errors,
+			r->errors == 1 ? "" : "s");
 }
 
 /* ---- kernels ---- */
@@ -121,84 +127,119 @@ void fm_filter_run_report(const struct fm_filter_run *r, const struct fm_log *lo
 #define LOOP for (int i = 0; i < FX_BLK; i++)
 
 /* d = EXPR over int64 sources a, b */
-#define K_II(name, EXPR) \
-	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
-	{ \
-		int64_t *restrict d = I64(d); \
-		const int64_t *restrict a = CI64(a), *restrict b = CI64(b); \
-		LOOP { int64_t x = a[i], y = b[i]; d[i] = (EXPR); } \
+#define K_II(name, EXPR)                                                       \
+	static KATTR void KNAME(name)(const struct fx_insn *in,                \
+				      void *const *R)                          \
+	{                                                                      \
+		int64_t *restrict d = I64(d);                                  \
+		const int64_t *restrict a = CI64(a), *restrict b = CI64(b);    \
+		LOOP                                                           \
+		{                                                              \
+			int64_t x = a[i], y = b[i];                            \
+			d[i] = (EXPR);                                         \
+		}                                                              \
 	}
-#define K_IK(name, EXPR) \
-	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
-	{ \
-		int64_t *restrict d = I64(d); \
-		const int64_t *restrict a = CI64(a); \
-		const int64_t y = in->imm.i; \
-		LOOP { int64_t x = a[i]; d[i] = (EXPR); } \
+#define K_IK(name, EXPR)                                                       \
+	static KATTR void KNAME(name)(const struct fx_insn *in,                \
+				      void *const *R)                          \
+	{                                                                      \
+		int64_t *restrict d = I64(d);                                  \
+		const int64_t *restrict a = CI64(a);                           \
+		const int64_t y = in->imm.i;                                   \
+		LOOP                                                           \
+		{                                                              \
+			int64_t x = a[i];                                      \
+			d[i] = (EXPR);                                         \
+		}                                                              \
 	}
 /* with an error output (e may be FX_NOREG) */
-#define K_IIE(name, FN) \
-	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
-	{ \
-		int64_t *restrict d = I64(d); \
-		const int64_t *restrict a = CI64(a), *restrict b = CI64(b); \
-		int64_t *restrict e = in->e != FX_NOREG ? I64(e) : NULL, ev; \
-		if (e) { \
-			LOOP { d[i] = FN(a[i], b[i], &ev); e[i] = ev; } \
-		} else { \
-			LOOP d[i] = FN(a[i], b[i], &ev); \
-		} \
+#define K_IIE(name, FN)                                                        \
+	static KATTR void KNAME(name)(const struct fx_insn *in,                \
+				      void *const *R)                          \
+	{                                                                      \
+		int64_t *restrict d = I64(d);                                  \
+		const int64_t *restrict a = CI64(a), *restrict b = CI64(b);    \
+		int64_t *restrict e = in->e != FX_NOREG ? I64(e) : NULL, ev;   \
+		if (e) {                                                       \
+			LOOP                                                   \
+			{                                                      \
+				d[i] = FN(a[i], b[i], &ev);                    \
+				e[i] = ev;                                     \
+			}                                                      \
+		} else {                                                       \
+			LOOP d[i] = FN(a[i], b[i], &ev);                       \
+		}                                                              \
 	}
-#define K_IKE(name, FN) \
-	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
-	{ \
-		int64_t *restrict d = I64(d); \
-		const int64_t *restrict a = CI64(a); \
-		const int64_t y = in->imm.i; \
-		int64_t ev; \
-		LOOP d[i] = FN(a[i], y, &ev); \
+#define K_IKE(name, FN)                                                        \
+	static KATTR void KNAME(name)(const struct fx_insn *in,                \
+				      void *const *R)                          \
+	{                                                                      \
+		int64_t *restrict d = I64(d);                                  \
+		const int64_t *restrict a = CI64(a);                           \
+		const int64_t y = in->imm.i;                                   \
+		int64_t ev;                                                    \
+		LOOP d[i] = FN(a[i], y, &ev);                                  \
 	}
-#define K_DD(name, T, EXPR) \
-	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
-	{ \
-		T *restrict d = (T *)R[in->d]; \
-		const double *restrict a = CDBL(a), *restrict b = CDBL(b); \
-		LOOP { double x = a[i], y = b[i]; d[i] = (EXPR); } \
+#define K_DD(name, T, EXPR)                                                    \
+	static KATTR void KNAME(name)(const struct fx_insn *in,                \
+				      void *const *R)                          \
+	{                                                                      \
+		T *restrict d = (T *)R[in->d];                                 \
+		const double *restrict a = CDBL(a), *restrict b = CDBL(b);     \
+		LOOP                                                           \
+		{                                                              \
+			double x = a[i], y = b[i];                             \
+			d[i] = (EXPR);                                         \
+		}                                                              \
 	}
-#define K_DK(name, T, EXPR) \
-	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
-	{ \
-		T *restrict d = (T *)R[in->d]; \
-		const double *restrict a = CDBL(a); \
-		const double y = in->imm.d; \
-		LOOP { double x = a[i]; d[i] = (EXPR); } \
+#define K_DK(name, T, EXPR)                                                    \
+	static KATTR void KNAME(name)(const struct fx_insn *in,                \
+				      void *const *R)                          \
+	{                                                                      \
+		T *restrict d = (T *)R[in->d];                                 \
+		const double *restrict a = CDBL(a);                            \
+		const double y = in->imm.d;                                    \
+		LOOP                                                           \
+		{                                                              \
+			double x = a[i];                                       \
+			d[i] = (EXPR);                                         \
+		}                                                              \
 	}
-#define K_DDE(name, FN) \
-	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
-	{ \
-		double *restrict d = DBL(d); \
-		const double *restrict a = CDBL(a), *restrict b = CDBL(b); \
-		int64_t *restrict e = in->e != FX_NOREG ? I64(e) : NULL, ev; \
-		if (e) { \
-			LOOP { d[i] = FN(a[i], b[i], &ev); e[i] = ev; } \
-		} else { \
-			LOOP d[i] = FN(a[i], b[i], &ev); \
-		} \
+#define K_DDE(name, FN)                                                        \
+	static KATTR void KNAME(name)(const struct fx_insn *in,                \
+				      void *const *R)                          \
+	{                                                                      \
+		double *restrict d = DBL(d);                                   \
+		const double *restrict a = CDBL(a), *restrict b = CDBL(b);     \
+		int64_t *restrict e = in->e != FX_NOREG ? I64(e) : NULL, ev;   \
+		if (e) {                                                       \
+			LOOP                                                   \
+			{                                                      \
+				d[i] = FN(a[i], b[i], &ev);                    \
+				e[i] = ev;                                     \
+			}                                                      \
+		} else {                                                       \
+			LOOP d[i] = FN(a[i], b[i], &ev);                       \
+		}                                                              \
 	}
-#define K_DKE(name, FN) \
-	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
-	{ \
-		double *restrict d = DBL(d); \
-		const double *restrict a = CDBL(a); \
-		const double y = in->imm.d; \
-		int64_t *restrict e = in->e != FX_NOREG ? I64(e) : NULL, ev; \
-		if (e) { \
-			LOOP { d[i] = FN(a[i], y, &ev); e[i] = ev; } \
-		} else { \
-			LOOP d[i] = FN(a[i], y, &ev); \
-		} \
+#define K_DKE(name, FN)                                                        \
+	static KATTR void KNAME(name)(const struct fx_insn *in,                \
+				      void *const *R)                          \
+	{                                                                      \
+		double *restrict d = DBL(d);                                   \
+		const double *restrict a = CDBL(a);                            \
+		const double y = in->imm.d;                                    \
+		int64_t *restrict e = in->e != FX_NOREG ? I64(e) : NULL, ev;   \
+		if (e) {                                                       \
+			LOOP                                                   \
+			{                                                      \
+				d[i] = FN(a[i], y, &ev);                       \
+				e[i] = ev;                                     \
+			}                                                      \
+		} else {                                                       \
+			LOOP d[i] = FN(a[i], y, &ev);                          \
+		}                                                              \
 	}
-
 
 /*
  * Integer comparisons written with 64-bit arithmetic only (baseline x86-64
@@ -217,9 +258,11 @@ static inline int64_t fx_lt64(int64_t x, int64_t y)
 	return (int64_t)((d ^ ((ux ^ uy) & (d ^ ux))) >> 63);
 }
 
-#define CMPS_I(K, suffix) \
-	K(EQ_##suffix, 1 - FX_NE(x, y)) K(NE_##suffix, FX_NE(x, y)) \
-	K(LT_##suffix, FX_LT(x, y)) K(LE_##suffix, 1 - FX_LT(y, x)) \
+#define CMPS_I(K, suffix)                                                      \
+	K(EQ_##suffix, 1 - FX_NE(x, y))                                        \
+	K(NE_##suffix, FX_NE(x, y))                                            \
+	K(LT_##suffix, FX_LT(x, y))                                            \
+	K(LE_##suffix, 1 - FX_LT(y, x))                                        \
 	K(GT_##suffix, FX_LT(y, x)) K(GE_##suffix, 1 - FX_LT(x, y))
 
 /* Offsets of the set bits of a 4-bit mask, and their count. */
@@ -227,41 +270,56 @@ static const struct {
 	uint32_t off[4];
 	uint32_t n;
 } fx_lut[16] = {
-	{ { 0, 0, 0, 0 }, 0 }, { { 0, 0, 0, 0 }, 1 }, { { 1, 0, 0, 0 }, 1 },
-	{ { 0, 1, 0, 0 }, 2 }, { { 2, 0, 0, 0 }, 1 }, { { 0, 2, 0, 0 }, 2 },
-	{ { 1, 2, 0, 0 }, 2 }, { { 0, 1, 2, 0 }, 3 }, { { 3, 0, 0, 0 }, 1 },
-	{ { 0, 3, 0, 0 }, 2 }, { { 1, 3, 0, 0 }, 2 }, { { 0, 1, 3, 0 }, 3 },
-	{ { 2, 3, 0, 0 }, 2 }, { { 0, 2, 3, 0 }, 3 }, { { 1, 2, 3, 0 }, 3 },
-	{ { 0, 1, 2, 3 }, 4 },
+    {{0, 0, 0, 0}, 0}, {{0, 0, 0, 0}, 1}, {{1, 0, 0, 0}, 1}, {{0, 1, 0, 0}, 2},
+    {{2, 0, 0, 0}, 1}, {{0, 2, 0, 0}, 2}, {{1, 2, 0, 0}, 2}, {{0, 1, 2, 0}, 3},
+    {{3, 0, 0, 0}, 1}, {{0, 3, 0, 0}, 2}, {{1, 3, 0, 0}, 2}, {{0, 1, 3, 0}, 3},
+    {{2, 3, 0, 0}, 2}, {{0, 2, 3, 0}, 3}, {{1, 2, 3, 0}, 3}, {{0, 1, 2, 3}, 4},
 };
-#define CMPS(T, K, suffix) \
-	K(EQ_##suffix, T, x == y) K(NE_##suffix, T, x != y) \
-	K(LT_##suffix, T, x < y) K(LE_##suffix, T, x <= y) \
+#define CMPS(T, K, suffix)                                                     \
+	K(EQ_##suffix, T, x == y)                                              \
+	K(NE_##suffix, T, x != y)                                              \
+	K(LT_##suffix, T, x < y)                                               \
+	K(LE_##suffix, T, x <= y)                                              \
 	K(GT_##suffix, T, x > y) K(GE_##suffix, T, x >= y)
 
 /* exact int-real comparisons: c = fx_cmp_id(a, b) in -1, 0, 1, 2 (NaN) */
-#define K_ID(name, TEST) \
-	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
-	{ \
-		int64_t *restrict d = I64(d); \
-		const int64_t *restrict a = CI64(a); \
-		const double *restrict b = CDBL(b); \
-		LOOP { int c = fx_cmp_id(a[i], b[i]); d[i] = (TEST); } \
-	} \
-	static KATTR void KNAME(name##K)(const struct fx_insn *in, void *const *R) \
-	{ \
-		int64_t *restrict d = I64(d); \
-		const int64_t *restrict a = CI64(a); \
-		const double y = in->imm.d; \
-		LOOP { int c = fx_cmp_id(a[i], y); d[i] = (TEST); } \
+#define K_ID(name, TEST)                                                       \
+	static KATTR void KNAME(name)(const struct fx_insn *in,                \
+				      void *const *R)                          \
+	{                                                                      \
+		int64_t *restrict d = I64(d);                                  \
+		const int64_t *restrict a = CI64(a);                           \
+		const double *restrict b = CDBL(b);                            \
+		LOOP                                                           \
+		{                                                              \
+			int c = fx_cmp_id(a[i], b[i]);                         \
+			d[i] = (TEST);                                         \
+		}                                                              \
+	}                                                                      \
+	static KATTR void KNAME(name##K)(const struct fx_insn *in,             \
+					 void *const *R)                       \
+	{                                                                      \
+		int64_t *restrict d = I64(d);                                  \
+		const int64_t *restrict a = CI64(a);                           \
+		const double y = in->imm.d;                                    \
+		LOOP                                                           \
+		{                                                              \
+			int c = fx_cmp_id(a[i], y);                            \
+			d[i] = (TEST);                                         \
+		}                                                              \
 	}
 
-#define K_U(name, T, S, EXPR) \
-	static KATTR void KNAME(name)(const struct fx_insn *in, void *const *R) \
-	{ \
-		T *restrict d = (T *)R[in->d]; \
-		const S *restrict a = (const S *)R[in->a]; \
-		LOOP { S x = a[i]; d[i] = (EXPR); } \
+#define K_U(name, T, S, EXPR)                                                  \
+	static KATTR void KNAME(name)(const struct fx_insn *in,                \
+				      void *const *R)                          \
+	{                                                                      \
+		T *restrict d = (T *)R[in->d];                                 \
+		const S *restrict a = (const S *)R[in->a];                     \
+		LOOP                                                           \
+		{                                                              \
+			S x = a[i];                                            \
+			d[i] = (EXPR);                                         \
+		}                                                              \
 	}
 
 #define KNAME__(n, s) k_##n##s
@@ -276,7 +334,7 @@ static const struct {
 #undef FX_NE
 #undef FX_LT
 #define FX_KTAB(name) k_##name,
-static const kernel_fn kernels_base[FX_C_COUNT] = { FX_CODES(FX_KTAB) };
+static const kernel_fn kernels_base[FX_C_COUNT] = {FX_CODES(FX_KTAB)};
 
 #undef FX_KTAB
 #undef FX_KSUF
@@ -292,7 +350,7 @@ static const kernel_fn kernels_base[FX_C_COUNT] = { FX_CODES(FX_KTAB) };
 #undef FX_NE
 #undef FX_LT
 #define FX_KTAB(name) k_##name##_avx2,
-static const kernel_fn kernels_avx2[FX_C_COUNT] = { FX_CODES(FX_KTAB) };
+static const kernel_fn kernels_avx2[FX_C_COUNT] = {FX_CODES(FX_KTAB)};
 
 #undef FX_KTAB
 #undef FX_KSUF
@@ -336,7 +394,8 @@ static size_t collect(struct fm_filter_run *r, size_t off, size_t m,
 {
 	const struct fm_filter *f = r->f;
 	const int64_t *ev = f->result_err != FX_NOREG
-			    ? (const int64_t *)r->R[f->result_err] : NULL;
+				? (const int64_t *)r->R[f->result_err]
+				: NULL;
 	uint32_t base = (uint32_t)off;
 
 	if (ev) {
@@ -379,7 +438,8 @@ long fm_filter_select(struct fm_filter_run *r, const struct fm_batch *b,
 			} else {
 				int64_t *p = pad + (size_t)c * FX_BLK;
 				memcpy(p, b->col[c] + off, m * sizeof(int64_t));
-				memset(p + m, 0, (FX_BLK - m) * sizeof(int64_t));
+				memset(p + m, 0,
+				       (FX_BLK - m) * sizeof(int64_t));
 				r->R[c] = p;
 			}
 		}

@@ -19,47 +19,65 @@
 enum fx_type { FX_BOOL, FX_INT, FX_REAL };
 
 enum fx_kind {
-	FX_LIT,        /* literal: type + i or d */
-	FX_FIELD,      /* field number (incl. duration, rate) */
-	FX_UNARY,      /* op: '-', '+', '~' */
-	FX_BINARY,     /* op: FX_OP_* arithmetic/bitwise */
-	FX_CMP,        /* chain of n operands, n-1 comparison ops */
-	FX_AND, FX_OR, /* a, b */
-	FX_NOT,        /* a */
+	FX_LIT,	   /* literal: type + i or d */
+	FX_FIELD,  /* field number (incl. duration, rate) */
+	FX_UNARY,  /* op: '-', '+', '~' */
+	FX_BINARY, /* op: FX_OP_* arithmetic/bitwise */
+	FX_CMP,	   /* chain of n operands, n-1 comparison ops */
+	FX_AND,
+	FX_OR,	/* a, b */
+	FX_NOT, /* a */
 };
 
 enum fx_op {
-	FX_OP_ADD, FX_OP_SUB, FX_OP_MUL, FX_OP_DIV, FX_OP_FLOORDIV, FX_OP_MOD,
-	FX_OP_POW, FX_OP_SHL, FX_OP_SHR, FX_OP_BAND, FX_OP_BOR, FX_OP_BXOR,
-	FX_OP_EQ, FX_OP_NE, FX_OP_LT, FX_OP_LE, FX_OP_GT, FX_OP_GE,
-	FX_OP_NEG, FX_OP_POS, FX_OP_INV,
+	FX_OP_ADD,
+	FX_OP_SUB,
+	FX_OP_MUL,
+	FX_OP_DIV,
+	FX_OP_FLOORDIV,
+	FX_OP_MOD,
+	FX_OP_POW,
+	FX_OP_SHL,
+	FX_OP_SHR,
+	FX_OP_BAND,
+	FX_OP_BOR,
+	FX_OP_BXOR,
+	FX_OP_EQ,
+	FX_OP_NE,
+	FX_OP_LT,
+	FX_OP_LE,
+	FX_OP_GT,
+	FX_OP_GE,
+	FX_OP_NEG,
+	FX_OP_POS,
+	FX_OP_INV,
 	FX_OP_COUNT
 };
 
 struct fx_node {
 	enum fx_kind kind;
-	int op;                  /* enum fx_op */
-	int col;                 /* 1-based column of the operator/operand */
-	enum fx_type type;       /* set by the compiler */
-	int is_const;            /* set by the compiler: no field below */
-	int64_t i;               /* FX_LIT int/bool value; FX_FIELD number */
-	double d;                /* FX_LIT real value */
+	int op;		   /* enum fx_op */
+	int col;	   /* 1-based column of the operator/operand */
+	enum fx_type type; /* set by the compiler */
+	int is_const;	   /* set by the compiler: no field below */
+	int64_t i;	   /* FX_LIT int/bool value; FX_FIELD number */
+	double d;	   /* FX_LIT real value */
 	struct fx_node *a, *b;
-	struct fx_node **items;  /* FX_CMP operands */
-	int *ops;                /* FX_CMP operators (n - 1) */
-	int *cols;               /* FX_CMP operator columns */
+	struct fx_node **items; /* FX_CMP operands */
+	int *ops;		/* FX_CMP operators (n - 1) */
+	int *cols;		/* FX_CMP operator columns */
 	int n;
-	int height;              /* 0 for a leaf */
-	int paren;               /* written in parentheses */
-	const char *text;        /* the user's text of a rewritten test */
+	int height;	  /* 0 for a leaf */
+	int paren;	  /* written in parentheses */
+	const char *text; /* the user's text of a rewritten test */
 	size_t text_len;
-	struct fx_node *all_next;  /* allocation list */
+	struct fx_node *all_next; /* allocation list */
 };
 
 struct fx_tree {
 	struct fx_node *root;
-	struct fx_node *all;     /* every node, for freeing */
-	char warning[FM_ERRMSG_MAX];  /* a parse-time warning, or "" */
+	struct fx_node *all;	     /* every node, for freeing */
+	char warning[FM_ERRMSG_MAX]; /* a parse-time warning, or "" */
 };
 
 /* Deepest syntax tree accepted (bounds every recursion over it). */
@@ -77,9 +95,9 @@ struct fx_node *fx_new_node(struct fx_tree *t, enum fx_kind kind, int col);
 
 /* filter-literal.c: addresses, dates, protocol names (docs/filters.md) */
 struct fx_addr {
-	int family;              /* 4 or 6 */
-	uint32_t w[4];           /* words as sa0..sa3 hold them (IPv4: w[3]) */
-	int prefix;              /* bits: 32 or 128 without /N */
+	int family;    /* 4 or 6 */
+	uint32_t w[4]; /* words as sa0..sa3 hold them (IPv4: w[3]) */
+	int prefix;    /* bits: 32 or 128 without /N */
 };
 /*
  * At s: 0 when no address literal starts there; 1 with *len and *a set;
@@ -109,8 +127,8 @@ struct fx_node *fx_addr_test(struct fx_tree *t, int which, int negate,
 
 /* Registers 0..FM_NFIELDS-1 are the record columns; temps follow. */
 struct fx_insn {
-	uint16_t op;             /* enum fx_code */
-	uint16_t d, a, b, e;     /* destination, sources, error output */
+	uint16_t op;	     /* enum fx_code */
+	uint16_t d, a, b, e; /* destination, sources, error output */
 	union {
 		int64_t i;
 		double d;
@@ -120,16 +138,17 @@ struct fx_insn {
 struct fm_filter {
 	char *text;
 	char *canonical;
-	char *warning;           /* NULL or the parser's warning */
+	char *warning; /* NULL or the parser's warning */
 	uint32_t fields;
 	struct fx_insn *code;
 	size_t ncode;
-	int nregs;               /* total registers, fields included */
+	int nregs; /* total registers, fields included */
 	uint16_t result, result_err;
 	enum fx_type result_type;
 };
 
 /* Kernel codes; generated in filter-eval.c from the same list. */
+/* clang-format off */
 #define FX_CODES(X) \
 	X(FILL_I) X(FILL_D) X(I2D) X(CLAMP) X(DUR) X(RATE) \
 	X(NEG_I) X(INV_I) X(NOT_B) X(TRUTH_I) X(NOT_I) X(NEG_D) X(TRUTH_D) X(NOT_D) \
@@ -146,6 +165,7 @@ struct fm_filter {
 	X(EQ_ID) X(NE_ID) X(LT_ID) X(LE_ID) X(GT_ID) X(GE_ID) \
 	X(EQ_IDK) X(NE_IDK) X(LT_IDK) X(LE_IDK) X(GT_IDK) X(GE_IDK) \
 	X(ANDN_I)
+/* clang-format on */
 
 #define FX_ENUM(name) FX_C_##name,
 enum fx_code { FX_CODES(FX_ENUM) FX_C_COUNT };
@@ -218,7 +238,7 @@ static inline int64_t fx_shr(int64_t a, int64_t b, int64_t *err)
 	if (b >= 64)
 		return a < 0 ? -1 : 0;
 	return a >= 0 ? (int64_t)((uint64_t)a >> b)
-		      : (int64_t)~(~(uint64_t)a >> b);
+		      : (int64_t) ~(~(uint64_t)a >> b);
 }
 /* Integer power with a non-negative exponent, wrapping. */
 static inline int64_t fx_powi(int64_t a, int64_t e)

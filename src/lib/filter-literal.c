@@ -27,7 +27,7 @@ int fx_proto_number(const char *s, size_t len)
 
 int fx_addr_field(const char *s, size_t len)
 {
-	static const char *const names[3] = { "sa", "da", "addr" };
+	static const char *const names[3] = {"sa", "da", "addr"};
 	for (int k = 0; k < 3; k++)
 		if (strlen(names[k]) == len && memcmp(names[k], s, len) == 0)
 			return k;
@@ -76,7 +76,8 @@ static int64_t days_from_civil(long y, long m, long d)
 
 static int month_days(long y, long m)
 {
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[12] = {31, 28, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	return days[m - 1] + (m == 2 && leap);
 }
@@ -125,8 +126,10 @@ bad:
 	while (ident(s[k]) || s[k] == ':' || s[k] == '.' || s[k] == '-')
 		k++;
 	*len = k;
-	snprintf(msg, msgsize, "invalid date '%.*s' (write YYYY-MM-DD or "
-		 "YYYY-MM-DDTHH:MM[:SS], UTC)", (int)(k > 40 ? 40 : k), s);
+	snprintf(msg, msgsize,
+		 "invalid date '%.*s' (write YYYY-MM-DD or "
+		 "YYYY-MM-DDTHH:MM[:SS], UTC)",
+		 (int)(k > 40 ? 40 : k), s);
 	return -1;
 }
 
@@ -187,7 +190,8 @@ int fx_lex_addr(const char *s, size_t *len, struct fx_addr *a, char *msg,
 			goto bad;
 		a->family = 6;
 		for (int w = 0; w < 4; w++)
-			a->w[w] = (uint32_t)b[4 * w] << 24 | (uint32_t)b[4 * w + 1] << 16 |
+			a->w[w] = (uint32_t)b[4 * w] << 24 |
+				  (uint32_t)b[4 * w + 1] << 16 |
 				  (uint32_t)b[4 * w + 2] << 8 | b[4 * w + 3];
 	} else {
 		struct in_addr in;
@@ -204,7 +208,8 @@ bad:
 	while (ident(s[k]) || s[k] == ':' || s[k] == '.' || s[k] == '/')
 		k++;
 	*len = k;
-	snprintf(msg, msgsize, "invalid address '%.*s'", (int)(k > 50 ? 50 : k), s);
+	snprintf(msg, msgsize, "invalid address '%.*s'", (int)(k > 50 ? 50 : k),
+		 s);
 	return -1;
 }
 
@@ -309,7 +314,7 @@ static struct fx_node *one_test(struct builder *b, int first,
 struct fx_node *fx_addr_test(struct fx_tree *t, int which, int negate,
 			     const struct fx_addr *a, int col)
 {
-	struct builder b = { t, col };
+	struct builder b = {t, col};
 	struct fx_node *n;
 
 	if (which == 0)

@@ -32,32 +32,44 @@
 #include "filter-int.h"
 
 enum tok_kind {
-	T_END, T_NAME, T_INT, T_REAL, T_LPAREN, T_RPAREN, T_OP,
-	T_AND, T_OR, T_NOT, T_TRUE, T_FALSE, T_ADDR, T_IN
+	T_END,
+	T_NAME,
+	T_INT,
+	T_REAL,
+	T_LPAREN,
+	T_RPAREN,
+	T_OP,
+	T_AND,
+	T_OR,
+	T_NOT,
+	T_TRUE,
+	T_FALSE,
+	T_ADDR,
+	T_IN
 };
 
 struct token {
 	enum tok_kind kind;
-	int op;          /* T_OP: enum fx_op */
-	int col;         /* 1-based */
-	const char *s;   /* text */
+	int op;	       /* T_OP: enum fx_op */
+	int col;       /* 1-based */
+	const char *s; /* text */
 	size_t len;
 	int64_t i;
 	double d;
-	struct fx_addr addr;  /* T_ADDR */
+	struct fx_addr addr; /* T_ADDR */
 };
 
 struct parser {
 	const char *src;
 	size_t pos;
-	struct token tok;       /* current token */
+	struct token tok; /* current token */
 	struct fx_tree *tree;
 	int depth;
 	int *errcol;
 	struct fm_error *err;
 };
 
-static const char *const derived_names[2] = { "duration", "rate" };
+static const char *const derived_names[2] = {"duration", "rate"};
 
 const char *fx_field_name(int f)
 {
@@ -67,13 +79,13 @@ const char *fx_field_name(int f)
 }
 
 static const char *const op_texts[FX_OP_COUNT] = {
-	[FX_OP_ADD] = "+", [FX_OP_SUB] = "-", [FX_OP_MUL] = "*",
-	[FX_OP_DIV] = "/", [FX_OP_FLOORDIV] = "//", [FX_OP_MOD] = "%",
-	[FX_OP_POW] = "**", [FX_OP_SHL] = "<<", [FX_OP_SHR] = ">>",
-	[FX_OP_BAND] = "&", [FX_OP_BOR] = "|", [FX_OP_BXOR] = "^",
-	[FX_OP_EQ] = "==", [FX_OP_NE] = "!=", [FX_OP_LT] = "<",
-	[FX_OP_LE] = "<=", [FX_OP_GT] = ">", [FX_OP_GE] = ">=",
-	[FX_OP_NEG] = "-", [FX_OP_POS] = "+", [FX_OP_INV] = "~",
+    [FX_OP_ADD] = "+",	[FX_OP_SUB] = "-",	 [FX_OP_MUL] = "*",
+    [FX_OP_DIV] = "/",	[FX_OP_FLOORDIV] = "//", [FX_OP_MOD] = "%",
+    [FX_OP_POW] = "**", [FX_OP_SHL] = "<<",	 [FX_OP_SHR] = ">>",
+    [FX_OP_BAND] = "&", [FX_OP_BOR] = "|",	 [FX_OP_BXOR] = "^",
+    [FX_OP_EQ] = "==",	[FX_OP_NE] = "!=",	 [FX_OP_LT] = "<",
+    [FX_OP_LE] = "<=",	[FX_OP_GT] = ">",	 [FX_OP_GE] = ">=",
+    [FX_OP_NEG] = "-",	[FX_OP_POS] = "+",	 [FX_OP_INV] = "~",
 };
 
 const char *fx_op_text(int op)
@@ -82,7 +94,7 @@ const char *fx_op_text(int op)
 }
 
 static int fail(struct parser *p, int col, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct parser *p, int col, const char *fmt, ...)
 {
@@ -118,7 +130,8 @@ static void tok_desc(const struct token *t, char *buf, size_t size)
 	if (t->kind == T_END)
 		snprintf(buf, size, "end of expression");
 	else
-		snprintf(buf, size, "'%.*s'", (int)(t->len > 40 ? 40 : t->len), t->s);
+		snprintf(buf, size, "'%.*s'", (int)(t->len > 40 ? 40 : t->len),
+			 t->s);
 }
 
 /* Parse an integer literal of base with optional prefix already skipped. */
@@ -145,7 +158,8 @@ static int parse_int_digits(const char *s, size_t len, int base, int64_t *out)
 			return -1;
 		if (dv >= base)
 			return -1;
-		if (v > (UINT64_C(0x7fffffffffffffff) - (uint64_t)dv) / (uint64_t)base)
+		if (v > (UINT64_C(0x7fffffffffffffff) - (uint64_t)dv) /
+			    (uint64_t)base)
 			return -2;
 		v = v * (uint64_t)base + (uint64_t)dv;
 	}
@@ -206,24 +220,27 @@ static int lex_number(struct parser *p, struct token *t)
 	int is_real = 0, is_prefixed = 0;
 	int r;
 
-	is_prefixed = s[0] == '0' && (s[1] == 'x' || s[1] == 'X' || s[1] == 'o' ||
-				     s[1] == 'O' || s[1] == 'b' || s[1] == 'B');
+	is_prefixed =
+	    s[0] == '0' && (s[1] == 'x' || s[1] == 'X' || s[1] == 'o' ||
+			    s[1] == 'O' || s[1] == 'b' || s[1] == 'B');
 	/* take the whole run of number-ish characters, then validate */
 	while (is_ident(s[len]) || s[len] == '.' ||
 	       (!is_prefixed && (s[len] == '+' || s[len] == '-') && len > 0 &&
 		(s[len - 1] == 'e' || s[len - 1] == 'E'))) {
-		if (s[len] == '.' || (!is_prefixed && (s[len] == 'e' || s[len] == 'E')))
+		if (s[len] == '.' ||
+		    (!is_prefixed && (s[len] == 'e' || s[len] == 'E')))
 			is_real = 1;
 		len++;
 	}
 	t->s = s;
 	t->len = len;
 	if (is_prefixed) {
-		int base = (s[1] == 'x' || s[1] == 'X') ? 16 :
-			   (s[1] == 'o' || s[1] == 'O') ? 8 : 2;
+		int base = (s[1] == 'x' || s[1] == 'X')	  ? 16
+			   : (s[1] == 'o' || s[1] == 'O') ? 8
+							  : 2;
 		const char *d = s + 2;
 		size_t dl = len - 2;
-		if (dl > 0 && d[0] == '_') {   /* 0x_ff is valid Python */
+		if (dl > 0 && d[0] == '_') { /* 0x_ff is valid Python */
 			d++;
 			dl--;
 		}
@@ -240,9 +257,10 @@ static int lex_number(struct parser *p, struct token *t)
 		t->kind = T_INT;
 	}
 	if (r == -2)
-		return fail(p, t->col, "integer %.*s out of range at column %d "
-			    "(largest: 9223372036854775807)", (int)(len > 40 ? 40 : len),
-			    s, t->col);
+		return fail(p, t->col,
+			    "integer %.*s out of range at column %d "
+			    "(largest: 9223372036854775807)",
+			    (int)(len > 40 ? 40 : len), s, t->col);
 	if (r < 0)
 		return fail(p, t->col, "invalid number '%.*s' at column %d",
 			    (int)(len > 40 ? 40 : len), s, t->col);
@@ -251,11 +269,11 @@ static int lex_number(struct parser *p, struct token *t)
 }
 
 static const char *const py_keywords[] = {
-	"is", "if", "else", "lambda", "for", "None", "yield", "await",
-	"import", "from", "as", "del", "pass", "return", "def", "class",
-	"while", "with", "assert", "global", "nonlocal", "raise", "try",
-	"except", "finally", "break", "continue", "async", "elif", NULL
-};
+    "is",      "if",	 "else",     "lambda", "for",	"None",
+    "yield",   "await",	 "import",   "from",   "as",	"del",
+    "pass",    "return", "def",	     "class",  "while", "with",
+    "assert",  "global", "nonlocal", "raise",  "try",	"except",
+    "finally", "break",	 "continue", "async",  "elif",	NULL};
 
 static int lex_name(struct parser *p, struct token *t)
 {
@@ -267,6 +285,7 @@ static int lex_name(struct parser *p, struct token *t)
 	t->s = s;
 	t->len = len;
 	p->pos += len;
+/* clang-format off */
 #define KW(word, k) \
 	if (len == sizeof(word) - 1 && memcmp(s, word, len) == 0) { \
 		t->kind = k; \
@@ -279,6 +298,7 @@ static int lex_name(struct parser *p, struct token *t)
 		if (strlen(py_keywords[k]) == len && memcmp(py_keywords[k], s, len) == 0)
 			return fail(p, t->col, "'%s' is not supported in filters at column %d",
 				    py_keywords[k], t->col);
+	/* clang-format on */
 	t->kind = T_NAME;
 	return 0;
 }
@@ -339,27 +359,31 @@ static int next(struct parser *p)
 		const char *text;
 		int op;
 	} ops[] = {
-		{ "**", FX_OP_POW }, { "//", FX_OP_FLOORDIV }, { "<<", FX_OP_SHL },
-		{ ">>", FX_OP_SHR }, { "==", FX_OP_EQ }, { "!=", FX_OP_NE },
-		{ "<=", FX_OP_LE }, { ">=", FX_OP_GE }, { "<", FX_OP_LT },
-		{ ">", FX_OP_GT }, { "+", FX_OP_ADD }, { "-", FX_OP_SUB },
-		{ "*", FX_OP_MUL }, { "/", FX_OP_DIV }, { "%", FX_OP_MOD },
-		{ "&", FX_OP_BAND }, { "|", FX_OP_BOR }, { "^", FX_OP_BXOR },
-		{ "~", FX_OP_INV },
+	    {"**", FX_OP_POW}, {"//", FX_OP_FLOORDIV}, {"<<", FX_OP_SHL},
+	    {">>", FX_OP_SHR}, {"==", FX_OP_EQ},       {"!=", FX_OP_NE},
+	    {"<=", FX_OP_LE},  {">=", FX_OP_GE},       {"<", FX_OP_LT},
+	    {">", FX_OP_GT},   {"+", FX_OP_ADD},       {"-", FX_OP_SUB},
+	    {"*", FX_OP_MUL},  {"/", FX_OP_DIV},       {"%", FX_OP_MOD},
+	    {"&", FX_OP_BAND}, {"|", FX_OP_BOR},       {"^", FX_OP_BXOR},
+	    {"~", FX_OP_INV},
 	};
 	/* common mistakes from other languages, before the operator table */
 	if ((s[0] == '&' && s[1] == '&') || (s[0] == '|' && s[1] == '|'))
-		return fail(p, t->col, "'%.2s' at column %d is not python "
+		return fail(p, t->col,
+			    "'%.2s' at column %d is not python "
 			    "(use '%c' or '%s', and parenthesise comparisons)",
 			    s, t->col, s[0], s[0] == '&' ? "and" : "or");
 	if (s[0] == '=' && s[1] != '=')
-		return fail(p, t->col, "'=' at column %d is not a comparison (use '==')",
+		return fail(p, t->col,
+			    "'=' at column %d is not a comparison (use '==')",
 			    t->col);
 	if (s[0] == '!' && s[1] != '=')
-		return fail(p, t->col, "'!' at column %d is not python (use 'not' or '~')",
+		return fail(p, t->col,
+			    "'!' at column %d is not python (use 'not' or '~')",
 			    t->col);
 	if (s[0] == '<' && s[1] == '>')
-		return fail(p, t->col, "'<>' at column %d is not python (use '!=')",
+		return fail(p, t->col,
+			    "'<>' at column %d is not python (use '!=')",
 			    t->col);
 	if (s[0] == '(' || s[0] == ')') {
 		t->kind = s[0] == '(' ? T_LPAREN : T_RPAREN;
@@ -378,9 +402,11 @@ static int next(struct parser *p)
 		}
 	}
 	if ((unsigned char)s[0] < 0x20 || (unsigned char)s[0] >= 0x7f)
-		return fail(p, t->col, "invalid character (byte 0x%02x) at column %d",
+		return fail(p, t->col,
+			    "invalid character (byte 0x%02x) at column %d",
 			    (unsigned char)s[0], t->col);
-	return fail(p, t->col, "invalid character '%c' at column %d", s[0], t->col);
+	return fail(p, t->col, "invalid character '%c' at column %d", s[0],
+		    t->col);
 }
 
 struct fx_node *fx_new_node(struct fx_tree *t, enum fx_kind kind, int col)
@@ -412,8 +438,10 @@ static int grown(struct parser *p, struct fx_node *n, const struct fx_node *a,
 		h = b->height;
 	n->height = h + 1;
 	if (n->height > FX_MAX_HEIGHT)
-		return fail(p, n->col, "expression too deep at column %d (more than %d "
-			    "nested operations)", n->col, FX_MAX_HEIGHT);
+		return fail(p, n->col,
+			    "expression too deep at column %d (more than %d "
+			    "nested operations)",
+			    n->col, FX_MAX_HEIGHT);
 	return 0;
 }
 
@@ -421,8 +449,8 @@ static int unexpected(struct parser *p, const char *what)
 {
 	char d[64];
 	tok_desc(&p->tok, d, sizeof(d));
-	return fail(p, p->tok.col, "unexpected %s at column %d (expected %s)", d,
-		    p->tok.col, what);
+	return fail(p, p->tok.col, "unexpected %s at column %d (expected %s)",
+		    d, p->tok.col, what);
 }
 
 static int parse_or(struct parser *p, struct fx_node **out);
@@ -431,8 +459,10 @@ static int parse_factor(struct parser *p, struct fx_node **out);
 static int enter(struct parser *p)
 {
 	if (++p->depth > FM_FILTER_MAX_DEPTH)
-		return fail(p, p->tok.col, "expression nested too deeply at column %d "
-			    "(limit %d)", p->tok.col, FM_FILTER_MAX_DEPTH);
+		return fail(p, p->tok.col,
+			    "expression nested too deeply at column %d "
+			    "(limit %d)",
+			    p->tok.col, FM_FILTER_MAX_DEPTH);
 	return 0;
 }
 
@@ -449,7 +479,9 @@ static int parse_atom(struct parser *p, struct fx_node **out)
 	case T_FALSE:
 		if (!(n = new_node(p, FX_LIT, t.col)))
 			return FM_ENOMEM;
-		n->type = t.kind == T_INT ? FX_INT : t.kind == T_REAL ? FX_REAL : FX_BOOL;
+		n->type = t.kind == T_INT    ? FX_INT
+			  : t.kind == T_REAL ? FX_REAL
+					     : FX_BOOL;
 		n->i = t.kind == T_TRUE ? 1 : t.i;
 		n->d = t.d;
 		*out = n;
@@ -461,10 +493,12 @@ static int parse_atom(struct parser *p, struct fx_node **out)
 			    memcmp(derived_names[k], t.s, t.len) == 0)
 				f = FM_NFIELDS + k;
 		if (f < 0 && fx_addr_field(t.s, t.len) >= 0)
-			return fail(p, t.col, "'%.*s' at column %d is an address: "
-				    "compare it with ==, != or in and an address "
-				    "(sa == 192.0.2.1, da in 10.0.0.0/8)",
-				    (int)t.len, t.s, t.col);
+			return fail(
+			    p, t.col,
+			    "'%.*s' at column %d is an address: "
+			    "compare it with ==, != or in and an address "
+			    "(sa == 192.0.2.1, da in 10.0.0.0/8)",
+			    (int)t.len, t.s, t.col);
 		if (f < 0 && fx_proto_number(t.s, t.len) >= 0) {
 			if (!(n = new_node(p, FX_LIT, t.col)))
 				return FM_ENOMEM;
@@ -474,10 +508,12 @@ static int parse_atom(struct parser *p, struct fx_node **out)
 			return next(p);
 		}
 		if (f < 0)
-			return fail(p, t.col, "unknown field '%.*s' at column %d "
-				    "(fields: %s, duration, rate, sa, da, addr)",
-				    (int)(t.len > 40 ? 40 : t.len), t.s, t.col,
-				    fm_field_list());
+			return fail(
+			    p, t.col,
+			    "unknown field '%.*s' at column %d "
+			    "(fields: %s, duration, rate, sa, da, addr)",
+			    (int)(t.len > 40 ? 40 : t.len), t.s, t.col,
+			    fm_field_list());
 		if (!(n = new_node(p, FX_FIELD, t.col)))
 			return FM_ENOMEM;
 		n->i = f;
@@ -492,16 +528,20 @@ static int parse_atom(struct parser *p, struct fx_node **out)
 		(*out)->paren = 1;
 		if (p->tok.kind != T_RPAREN) {
 			if (p->tok.kind == T_END)
-				return fail(p, t.col, "missing ')' for the '(' at column %d",
-					    t.col);
+				return fail(
+				    p, t.col,
+				    "missing ')' for the '(' at column %d",
+				    t.col);
 			return unexpected(p, "an operator or ')'");
 		}
 		return next(p);
 	case T_RPAREN:
 		return fail(p, t.col, "unmatched ')' at column %d", t.col);
 	case T_ADDR:
-		return fail(p, t.col, "address '%.*s' at column %d can only be "
-			    "compared with sa, da or addr", (int)t.len, t.s, t.col);
+		return fail(p, t.col,
+			    "address '%.*s' at column %d can only be "
+			    "compared with sa, da or addr",
+			    (int)t.len, t.s, t.col);
 	default:
 		return unexpected(p, "a field, a number or '('");
 	}
@@ -533,11 +573,13 @@ static int parse_power(struct parser *p, struct fx_node **out)
 static int parse_factor(struct parser *p, struct fx_node **out)
 {
 	int r;
-	if (p->tok.kind == T_OP && (p->tok.op == FX_OP_SUB || p->tok.op == FX_OP_ADD ||
-				    p->tok.op == FX_OP_INV)) {
+	if (p->tok.kind == T_OP &&
+	    (p->tok.op == FX_OP_SUB || p->tok.op == FX_OP_ADD ||
+	     p->tok.op == FX_OP_INV)) {
 		struct fx_node *n;
-		int op = p->tok.op == FX_OP_SUB ? FX_OP_NEG :
-			 p->tok.op == FX_OP_ADD ? FX_OP_POS : FX_OP_INV;
+		int op = p->tok.op == FX_OP_SUB	  ? FX_OP_NEG
+			 : p->tok.op == FX_OP_ADD ? FX_OP_POS
+						  : FX_OP_INV;
 		if (!(n = new_node(p, FX_UNARY, p->tok.col)))
 			return FM_ENOMEM;
 		n->op = op;
@@ -556,12 +598,12 @@ static int parse_factor(struct parser *p, struct fx_node **out)
 static int parse_binary(struct parser *p, struct fx_node **out, int level);
 
 static const int levels[][5] = {
-	{ FX_OP_BOR, -1 },
-	{ FX_OP_BXOR, -1 },
-	{ FX_OP_BAND, -1 },
-	{ FX_OP_SHL, FX_OP_SHR, -1 },
-	{ FX_OP_ADD, FX_OP_SUB, -1 },
-	{ FX_OP_MUL, FX_OP_DIV, FX_OP_FLOORDIV, FX_OP_MOD, -1 },
+    {FX_OP_BOR, -1},
+    {FX_OP_BXOR, -1},
+    {FX_OP_BAND, -1},
+    {FX_OP_SHL, FX_OP_SHR, -1},
+    {FX_OP_ADD, FX_OP_SUB, -1},
+    {FX_OP_MUL, FX_OP_DIV, FX_OP_FLOORDIV, FX_OP_MOD, -1},
 };
 #define NLEVELS ((int)(sizeof(levels) / sizeof(levels[0])))
 
@@ -616,7 +658,8 @@ static int parse_addr_cmp(struct parser *p, struct fx_node **out)
 
 	if ((r = next(p)) < 0)
 		return r;
-	if (p->tok.kind == T_OP && (p->tok.op == FX_OP_EQ || p->tok.op == FX_OP_NE)) {
+	if (p->tok.kind == T_OP &&
+	    (p->tok.op == FX_OP_EQ || p->tok.op == FX_OP_NE)) {
 		negate = p->tok.op == FX_OP_NE;
 	} else if (p->tok.kind == T_NOT) {
 		negate = 1;
@@ -625,37 +668,42 @@ static int parse_addr_cmp(struct parser *p, struct fx_node **out)
 		if (p->tok.kind != T_IN)
 			return unexpected(p, "'in' after 'not'");
 	} else if (p->tok.kind != T_IN) {
-		return unexpected(p, "==, !=, in or not in after an address field");
+		return unexpected(
+		    p, "==, !=, in or not in after an address field");
 	}
 	if ((r = next(p)) < 0)
 		return r;
 	if (p->tok.kind != T_ADDR)
 		return unexpected(p, "an address such as 192.0.2.1, 10.0.0.0/8 "
-				  "or 2001:db8::/32");
+				     "or 2001:db8::/32");
 	end = p->tok.s + p->tok.len;
-	if (!(*out = fx_addr_test(p->tree, which, negate, &p->tok.addr, name.col)))
+	if (!(*out =
+		  fx_addr_test(p->tree, which, negate, &p->tok.addr, name.col)))
 		return fm_error_set(p->err, FM_ENOMEM, "out of memory");
 	(*out)->text = name.s;
 	(*out)->text_len = (size_t)(end - name.s);
 	if ((r = next(p)) < 0)
 		return r;
 	if (is_cmp(&p->tok) || p->tok.kind == T_IN)
-		return fail(p, p->tok.col, "an address test cannot be chained at "
-			    "column %d (join tests with and, or)", p->tok.col);
+		return fail(p, p->tok.col,
+			    "an address test cannot be chained at "
+			    "column %d (join tests with and, or)",
+			    p->tok.col);
 	return 0;
 }
 
 /* Warn about `&`, `|`, `^` written bare inside a chain (SPEC 4's pitfall). */
 static void warn_chain(struct parser *p, const struct fx_node *n)
 {
-	static const char *const word[3] = { "and", "or", NULL };
+	static const char *const word[3] = {"and", "or", NULL};
 	struct fm_buf b = FM_BUF_INIT;
 
 	for (int k = 1; k + 1 < n->n && !p->tree->warning[0]; k++) {
 		const struct fx_node *m = n->items[k];
 		int w;
 		if (m->kind != FX_BINARY || m->paren ||
-		    (m->op != FX_OP_BAND && m->op != FX_OP_BOR && m->op != FX_OP_BXOR))
+		    (m->op != FX_OP_BAND && m->op != FX_OP_BOR &&
+		     m->op != FX_OP_BXOR))
 			continue;
 		w = m->op == FX_OP_BAND ? 0 : m->op == FX_OP_BOR ? 1 : 2;
 		fm_buf_addch(&b, '(');
@@ -667,13 +715,14 @@ static void warn_chain(struct parser *p, const struct fx_node *n)
 		fm_buf_printf(&b, " %s ", fx_op_text(n->ops[k]));
 		fx_print(n->items[k + 1], &b);
 		fm_buf_addch(&b, ')');
-		snprintf(p->tree->warning, sizeof(p->tree->warning),
-			 "filter: '%s' at column %d binds tighter than '%s': write "
-			 "%s%s%s%s (as written it compares a chain and is "
-			 "rarely true)", fx_op_text(m->op), m->col,
-			 fx_op_text(n->ops[k - 1]), b.buf ? b.buf : "",
-			 word[w] ? " or use '" : "", word[w] ? word[w] : "",
-			 word[w] ? "'" : "");
+		snprintf(
+		    p->tree->warning, sizeof(p->tree->warning),
+		    "filter: '%s' at column %d binds tighter than '%s': write "
+		    "%s%s%s%s (as written it compares a chain and is "
+		    "rarely true)",
+		    fx_op_text(m->op), m->col, fx_op_text(n->ops[k - 1]),
+		    b.buf ? b.buf : "", word[w] ? " or use '" : "",
+		    word[w] ? word[w] : "", word[w] ? "'" : "");
 	}
 	fm_buf_release(&b);
 }
@@ -689,9 +738,11 @@ static int parse_comparison(struct parser *p, struct fx_node **out)
 	if ((r = parse_binary(p, &a, 0)) < 0)
 		return r;
 	if (p->tok.kind == T_IN)
-		return fail(p, p->tok.col, "'in' is not supported in filters at "
-			    "column %d except after sa, da or addr (sa in 10.0.0.0/8)",
-			    p->tok.col);
+		return fail(
+		    p, p->tok.col,
+		    "'in' is not supported in filters at "
+		    "column %d except after sa, da or addr (sa in 10.0.0.0/8)",
+		    p->tok.col);
 	if (!is_cmp(&p->tok)) {
 		*out = a;
 		return 0;
@@ -707,19 +758,23 @@ static int parse_comparison(struct parser *p, struct fx_node **out)
 	n->height = a->height;
 	while (is_cmp(&p->tok)) {
 		int op = p->tok.op, col = p->tok.col;
-		struct fx_node **ni = realloc(n->items, (size_t)(n->n + 1) * sizeof(*ni));
+		struct fx_node **ni =
+		    realloc(n->items, (size_t)(n->n + 1) * sizeof(*ni));
 		if (ni)
 			n->items = ni;
-		int *no = ni ? realloc(n->ops, (size_t)n->n * sizeof(*no)) : NULL;
+		int *no =
+		    ni ? realloc(n->ops, (size_t)n->n * sizeof(*no)) : NULL;
 		if (no)
 			n->ops = no;
-		int *nc = no ? realloc(n->cols, (size_t)n->n * sizeof(*nc)) : NULL;
+		int *nc =
+		    no ? realloc(n->cols, (size_t)n->n * sizeof(*nc)) : NULL;
 		if (!nc)
 			return fm_error_set(p->err, FM_ENOMEM, "out of memory");
 		n->cols = nc;
 		n->ops[n->n - 1] = op;
 		n->cols[n->n - 1] = col;
-		if ((r = next(p)) < 0 || (r = parse_binary(p, &n->items[n->n], 0)) < 0)
+		if ((r = next(p)) < 0 ||
+		    (r = parse_binary(p, &n->items[n->n], 0)) < 0)
 			return r;
 		if ((r = grown(p, n, n, n->items[n->n])) < 0)
 			return r;
@@ -807,7 +862,8 @@ int fx_parse(const char *expr, struct fx_tree *t, int *errcol,
 	if (errcol)
 		*errcol = 0;
 	if (len > FM_FILTER_MAX_LEN)
-		return fail(&p, 0, "expression too long (%zu characters, limit %d)",
+		return fail(&p, 0,
+			    "expression too long (%zu characters, limit %d)",
 			    len, FM_FILTER_MAX_LEN);
 	if ((r = next(&p)) < 0)
 		goto out;
@@ -818,7 +874,8 @@ int fx_parse(const char *expr, struct fx_tree *t, int *errcol,
 	if ((r = parse_or(&p, &t->root)) < 0)
 		goto out;
 	if (p.tok.kind == T_RPAREN)
-		r = fail(&p, p.tok.col, "unmatched ')' at column %d", p.tok.col);
+		r = fail(&p, p.tok.col, "unmatched ')' at column %d",
+			 p.tok.col);
 	else if (p.tok.kind != T_END)
 		r = unexpected(&p, "an operator or the end");
 out:
@@ -883,8 +940,10 @@ int fx_print(const struct fx_node *n, struct fm_buf *out)
 	case FX_OR:
 		fm_buf_addch(out, '(');
 		fx_print(n->a, out);
-		fm_buf_printf(out, " %s ", n->kind == FX_AND ? "and" :
-			      n->kind == FX_OR ? "or" : fx_op_text(n->op));
+		fm_buf_printf(out, " %s ",
+			      n->kind == FX_AND	 ? "and"
+			      : n->kind == FX_OR ? "or"
+						 : fx_op_text(n->op));
 		fx_print(n->b, out);
 		fm_buf_addch(out, ')');
 		break;
@@ -892,7 +951,8 @@ int fx_print(const struct fx_node *n, struct fm_buf *out)
 		fm_buf_addch(out, '(');
 		for (int k = 0; k < n->n; k++) {
 			if (k)
-				fm_buf_printf(out, " %s ", fx_op_text(n->ops[k - 1]));
+				fm_buf_printf(out, " %s ",
+					      fx_op_text(n->ops[k - 1]));
 			fx_print(n->items[k], out);
 		}
 		fm_buf_addch(out, ')');

@@ -54,8 +54,8 @@ static void geomspace(double a, double b, size_t n, double *g)
 	g[n - 1] = b;
 }
 
-int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax,
-		   unsigned U, unsigned P, unsigned L, struct fm_error *err)
+int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax, unsigned U,
+		   unsigned P, unsigned L, struct fm_error *err)
 {
 	size_t ng = (size_t)P + L, j = 0;
 	double *g = NULL;
@@ -64,31 +64,37 @@ int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax,
 	fm_mixture_release(m);
 	if ((size_t)U + ng == 0)
 		return fm_error_set(err, FM_EINVAL,
-				    "the initial mixture has no components: give -U, -P or -L counts");
+				    "the initial mixture has no components: "
+				    "give -U, -P or -L counts");
 	if (xmin + (int64_t)U - 1 > xmax)
-		return fm_error_set(err, FM_EINVAL,
-				    "-U %u: more uniforms than x values (x from %lld to %lld)",
-				    U, (long long)xmin, (long long)xmax);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "-U %u: more uniforms than x values (x from %lld to %lld)",
+		    U, (long long)xmin, (long long)xmax);
 	if (ng) {
 		g = malloc(ng * sizeof(double));
 		if (!g)
-			return fm_error_set(err, FM_ENOMEM, "fit: out of memory");
-		geomspace((double)(xmin + (U > 1 ? U : 1) - 1), (double)xmax, ng, g);
+			return fm_error_set(err, FM_ENOMEM,
+					    "fit: out of memory");
+		geomspace((double)(xmin + (U > 1 ? U : 1) - 1), (double)xmax,
+			  ng, g);
 	}
 	for (unsigned u = 0; u < U && r == 0; u++) {
-		double p[2] = { 0, (double)(xmin + u) };
-		unsigned char pi[2] = { 1, 1 };
+		double p[2] = {0, (double)(xmin + u)};
+		unsigned char pi[2] = {1, 1};
 		if (!(p[1] > 0)) {
 			r = fm_error_set(err, FM_EINVAL,
-					 "uniform %u would have scale %lld <= 0 (x starts at %lld)",
-					 u + 1, (long long)(xmin + u), (long long)xmin);
+					 "uniform %u would have scale %lld <= "
+					 "0 (x starts at %lld)",
+					 u + 1, (long long)(xmin + u),
+					 (long long)xmin);
 			break;
 		}
 		r = fm_mixture_add(m, 0.1, FM_DIST_UNIFORM, p, pi, err);
 	}
 	for (unsigned k = 0; k < P && r == 0; k++) {
-		double p[3] = { 1.0, 0, 10.0 };
-		unsigned char pi[3] = { 0, 0, 0 };
+		double p[3] = {1.0, 0, 10.0};
+		unsigned char pi[3] = {0, 0, 0};
 		if (k == 0) {
 			p[1] = (double)(xmin + (int64_t)U - 1);
 			pi[1] = 1;
@@ -98,8 +104,8 @@ int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax,
 		r = fm_mixture_add(m, 0.1, FM_DIST_GENPARETO, p, pi, err);
 	}
 	for (unsigned k = 0; k < L && r == 0; k++) {
-		double p[3] = { 2.0, 0, g[j++] };
-		unsigned char pi[3] = { 0, 1, 0 };
+		double p[3] = {2.0, 0, g[j++]};
+		unsigned char pi[3] = {0, 1, 0};
 		r = fm_mixture_add(m, 0.1, FM_DIST_LOGNORM, p, pi, err);
 	}
 	free(g);
@@ -114,15 +120,15 @@ int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax,
 struct em {
 	size_t n, K;
 	const double *x, *w;
-	double *lx;        /* log x (NULL when no component needs it) */
-	double *r;         /* K x n: v of weibull_min components */
-	double *buf;       /* K x EM_BLOCK component values of a block */
-	double *t;         /* EM_BLOCK row scales */
-	double *part;      /* nblocks x K x NACC partial sums */
-	double *shift;     /* K: the M-step shift of each component */
+	double *lx;    /* log x (NULL when no component needs it) */
+	double *r;     /* K x n: v of weibull_min components */
+	double *buf;   /* K x EM_BLOCK component values of a block */
+	double *t;     /* EM_BLOCK row scales */
+	double *part;  /* nblocks x K x NACC partial sums */
+	double *shift; /* K: the M-step shift of each component */
 	double avg_w;
-	int ascending;     /* x[i] < x[i+1] for all i */
-	size_t *end;       /* per component: rows >= end[k] are zero */
+	int ascending; /* x[i] < x[i+1] for all i */
+	size_t *end;   /* per component: rows >= end[k] are zero */
 	unsigned char *warned;
 	const struct fm_log *log;
 	/* threads: block bi is done by thread bi % nthreads (0 = the caller) */
@@ -198,7 +204,8 @@ static void estep_component(struct em *e, const struct fm_component *c,
 	case FM_DIST_GAMMA:
 		if (c->dist == FM_DIST_GAMMA && c->p[1] == 0 && c->p[0] > 0 &&
 		    c->p[2] > 0) {
-			/* exp((a - 1) log y - y - lgamma(a)) / scale, y = x / scale */
+			/* exp((a - 1) log y - y - lgamma(a)) / scale, y = x /
+			 * scale */
 			double a = c->p[0], scale = c->p[2], ls = log(scale);
 			gsl_sf_result lgr;
 			double lg;
@@ -207,8 +214,9 @@ static void estep_component(struct em *e, const struct fm_component *c,
 			lg = lgr.val;
 			for (size_t i = 0; i < end; i++) {
 				double y = x[i] / scale;
-				row[i] = exp((a - 1.0) * (lx[i] - ls) - y - lg) /
-					 scale * wk;
+				row[i] =
+				    exp((a - 1.0) * (lx[i] - ls) - y - lg) /
+				    scale * wk;
 			}
 			break;
 		}
@@ -221,7 +229,8 @@ static void estep_component(struct em *e, const struct fm_component *c,
 	}
 	if (b == 0)
 		row[0] = (fm_dist_cdf(c->dist, c->p, x[0]) -
-			  fm_dist_cdf(c->dist, c->p, 0.0)) * wk;
+			  fm_dist_cdf(c->dist, c->p, 0.0)) *
+			 wk;
 }
 
 static double sum(const double *a, size_t n)
@@ -346,7 +355,8 @@ static int mstep(struct em *e, const struct fm_component *old,
 		l = pow(sx / S, 1.0 / ko);
 		ll = log(l);
 		svl = dot(v, lx, n);
-		/* scipy.optimize.newton(f, 1.0, fprime, maxiter=5, tol=1.48e-8) */
+		/* scipy.optimize.newton(f, 1.0, fprime, maxiter=5, tol=1.48e-8)
+		 */
 		for (int it = 0; it < 5; it++) {
 			double sk = 0, sd = 0, f, fd;
 			for (size_t i = 0; i < n; i++) {
@@ -394,7 +404,8 @@ static void estep_block(struct em *e, const struct fm_mixture *cur, size_t b,
 			size_t bn, double *part, double *buf, double *t)
 {
 	size_t K = e->K, B = EM_BLOCK;
-	const double *x = e->x + b, *lx = e->lx ? e->lx + b : NULL, *w = e->w + b;
+	const double *x = e->x + b, *lx = e->lx ? e->lx + b : NULL,
+		     *w = e->w + b;
 
 	for (size_t k = 0; k < K; k++) {
 		size_t end = e->end[k] < b + bn ? e->end[k] : b + bn;
@@ -422,8 +433,8 @@ static void estep_block(struct em *e, const struct fm_mixture *cur, size_t b,
 		case FM_DIST_LOGNORM:
 		case FM_DIST_NORM: {
 			double mo[3];
-			fm_vmoments(row, t, c->dist == FM_DIST_LOGNORM ? lx : x, sh,
-				    bn, mo);
+			fm_vmoments(row, t, c->dist == FM_DIST_LOGNORM ? lx : x,
+				    sh, bn, mo);
 			s0 = mo[0];
 			s1 = mo[1];
 			s2 = mo[2];
@@ -468,7 +479,8 @@ static void run_blocks(struct em *e, unsigned id, double *buf, double *t)
 {
 	for (size_t bi = id; bi < e->nblocks; bi += e->nthreads) {
 		size_t b0 = bi * EM_BLOCK;
-		estep_block(e, e->cur, b0, e->n - b0 < EM_BLOCK ? e->n - b0 : EM_BLOCK,
+		estep_block(e, e->cur, b0,
+			    e->n - b0 < EM_BLOCK ? e->n - b0 : EM_BLOCK,
 			    e->part + bi * e->K * NACC, buf, t);
 	}
 }
@@ -500,13 +512,15 @@ static void warn_identical(const struct fm_mixture *m, const struct fm_log *log)
 {
 	for (size_t a = 0; a < m->n; a++)
 		for (size_t b = a + 1; b < m->n; b++) {
-			const struct fm_component *ca = &m->comp[a], *cb = &m->comp[b];
+			const struct fm_component *ca = &m->comp[a],
+						  *cb = &m->comp[b];
 			if (ca->dist == cb->dist && ca->weight == cb->weight &&
 			    memcmp(ca->p, cb->p, sizeof(ca->p)) == 0) {
 				fm_warn(log,
-					"components %zu and %zu (%s) start identical and "
-					"will stay identical", a + 1, b + 1,
-					fm_dist_name(ca->dist));
+					"components %zu and %zu (%s) start "
+					"identical and "
+					"will stay identical",
+					a + 1, b + 1, fm_dist_name(ca->dist));
 				break;
 			}
 		}
@@ -525,26 +539,33 @@ static int check_input(const struct fm_mixture *m, const double *x,
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(x[i]) || !isfinite(w[i]) || w[i] < 0)
 			return fm_error_set(err, FM_EINVAL,
-					    "fit: bin %zu: x %g / weight %g not finite or negative",
+					    "fit: bin %zu: x %g / weight %g "
+					    "not finite or negative",
 					    i + 1, x[i], w[i]);
 		*wsum += w[i];
 	}
 	if (!(*wsum > 0))
-		return fm_error_set(err, FM_EINVAL, "fit: all weights are zero");
+		return fm_error_set(err, FM_EINVAL,
+				    "fit: all weights are zero");
 	for (size_t k = 0; k < K; k++) {
 		const struct fm_component *c = &m->comp[k];
 		if (takes_log(c->dist))
 			*need_log = 1;
 		if (c->dist == FM_DIST_GENPARETO && !(c->p[1] > 0))
-			return fm_error_set(err, FM_EINVAL,
-					    "component %zu: genpareto location %g <= 0 cannot be "
-					    "fitted (its log is needed): use -U >= 1 or an "
-					    "--initial mixture", k + 1, c->p[1]);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "component %zu: genpareto location %g <= 0 cannot "
+			    "be "
+			    "fitted (its log is needed): use -U >= 1 or an "
+			    "--initial mixture",
+			    k + 1, c->p[1]);
 	}
 	if (*need_log && !(x[0] > 0))
-		return fm_error_set(err, FM_EINVAL,
-				    "fit: x value %g <= 0, but lognorm, genpareto, gamma and "
-				    "weibull_min components need x > 0", x[0]);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "fit: x value %g <= 0, but lognorm, genpareto, gamma and "
+		    "weibull_min components need x > 0",
+		    x[0]);
 	return 0;
 }
 
@@ -599,8 +620,10 @@ static void mstep_all(struct em *e, struct fm_mixture *cur, const double *acc,
 		if (mstep(e, c, acc + k * NACC, e->r + k * n, upper, np) < 0) {
 			if (!e->warned[k]) {
 				fm_warn(o->log,
-					"iteration %u: component %zu (%s): the M-step gave "
-					"invalid parameters; keeping the previous ones",
+					"iteration %u: component %zu (%s): the "
+					"M-step gave "
+					"invalid parameters; keeping the "
+					"previous ones",
 					it + 1, k + 1, fm_dist_name(c->dist));
 				e->warned[k] = 1;
 			}
@@ -627,10 +650,10 @@ static void mstep_all(struct em *e, struct fm_mixture *cur, const double *acc,
 	}
 }
 
-int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
-	      size_t n, const struct fm_fit_opts *opts, struct fm_error *err)
+int fm_fit_em(struct fm_mixture *m, const double *x, const double *w, size_t n,
+	      const struct fm_fit_opts *opts, struct fm_error *err)
 {
-	static const struct fm_fit_opts defaults = { .max_iter = 100 };
+	static const struct fm_fit_opts defaults = {.max_iter = 100};
 	const struct fm_fit_opts *o = opts ? opts : &defaults;
 	struct fm_mixture cur;
 	struct em e;
@@ -643,7 +666,8 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 	memset(&e, 0, sizeof(e));
 	fm_mixture_init(&cur);
 	if (n == 0)
-		return fm_error_set(err, FM_EINVAL, "fit: the histogram has no bins");
+		return fm_error_set(err, FM_EINVAL,
+				    "fit: the histogram has no bins");
 	r = fm_mixture_check(m, err);
 	if (r < 0) {
 		fm_error_prefix(err, "initial mixture");
@@ -727,14 +751,17 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w,
 			const struct fm_component *c = &cur.comp[k];
 			if (c->dist == FM_DIST_UNIFORM && c->p[1] > upper)
 				upper = c->p[1];
-			if (c->dist == FM_DIST_GENPARETO && c->p[1] + 1.0 > upper)
+			if (c->dist == FM_DIST_GENPARETO &&
+			    c->p[1] + 1.0 > upper)
 				upper = c->p[1] + 1.0;
 		}
 		/* M-step */
 		mstep_all(&e, &cur, acc, upper, it, o);
 		if (fm_progress_report(o->progress, it + 1, o->max_iter) ||
-		    (o->on_iteration && o->on_iteration(o->ctx, it + 1, &cur))) {
-			r = fm_error_set(err, FM_ECANCEL, "fit: cancelled after %u iterations",
+		    (o->on_iteration &&
+		     o->on_iteration(o->ctx, it + 1, &cur))) {
+			r = fm_error_set(err, FM_ECANCEL,
+					 "fit: cancelled after %u iterations",
 					 it + 1);
 			goto out;
 		}
@@ -812,10 +839,12 @@ int fm_fit_histogram(struct fm_mixture *m, const struct fm_histogram *h,
 	int r;
 
 	if (!fm_histogram_has(h, y))
-		return fm_error_set(err, FM_EINVAL, "histogram has no column '%s_sum'",
+		return fm_error_set(err, FM_EINVAL,
+				    "histogram has no column '%s_sum'",
 				    fm_hcol_name(y) ? fm_hcol_name(y) : "?");
 	if (h->n == 0)
-		return fm_error_set(err, FM_EINVAL, "fit: the histogram has no bins");
+		return fm_error_set(err, FM_EINVAL,
+				    "fit: the histogram has no bins");
 	x = malloc(h->n * sizeof(double));
 	w = malloc(h->n * sizeof(double));
 	if (!x || !w) {

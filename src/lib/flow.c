@@ -11,13 +11,12 @@ static const struct {
 	const char *name;
 	char code;
 } fields[FM_NFIELDS] = {
-	{ "af", 'B' }, { "prot", 'B' }, { "inif", 'H' }, { "outif", 'H' },
-	{ "sa0", 'I' }, { "sa1", 'I' }, { "sa2", 'I' }, { "sa3", 'I' },
-	{ "da0", 'I' }, { "da1", 'I' }, { "da2", 'I' }, { "da3", 'I' },
-	{ "sp", 'H' }, { "dp", 'H' },
-	{ "first", 'I' }, { "first_ms", 'H' }, { "last", 'I' },
-	{ "last_ms", 'H' },
-	{ "packets", 'Q' }, { "octets", 'Q' }, { "aggs", 'I' },
+    {"af", 'B'},   {"prot", 'B'},    {"inif", 'H'},    {"outif", 'H'},
+    {"sa0", 'I'},  {"sa1", 'I'},     {"sa2", 'I'},     {"sa3", 'I'},
+    {"da0", 'I'},  {"da1", 'I'},     {"da2", 'I'},     {"da3", 'I'},
+    {"sp", 'H'},   {"dp", 'H'},	     {"first", 'I'},   {"first_ms", 'H'},
+    {"last", 'I'}, {"last_ms", 'H'}, {"packets", 'Q'}, {"octets", 'Q'},
+    {"aggs", 'I'},
 };
 
 const char *fm_field_name(int f)
@@ -48,10 +47,22 @@ const char *fm_field_list(void)
 size_t fm_code_size(char c)
 {
 	switch (c) {
-	case 'b': case 'B': return 1;
-	case 'h': case 'H': return 2;
-	case 'i': case 'I': case 'f': return 4;
-	case 'l': case 'L': case 'q': case 'Q': case 'd': return 8;
+	case 'b':
+	case 'B':
+		return 1;
+	case 'h':
+	case 'H':
+		return 2;
+	case 'i':
+	case 'I':
+	case 'f':
+		return 4;
+	case 'l':
+	case 'L':
+	case 'q':
+	case 'Q':
+	case 'd':
+		return 8;
 	}
 	return 0;
 }
@@ -69,14 +80,24 @@ int fm_code_is_real(char c)
 int fm_code_holds(char c, int64_t v)
 {
 	switch (c) {
-	case 'b': return v >= INT8_MIN && v <= INT8_MAX;
-	case 'B': return v >= 0 && v <= UINT8_MAX;
-	case 'h': return v >= INT16_MIN && v <= INT16_MAX;
-	case 'H': return v >= 0 && v <= UINT16_MAX;
-	case 'i': return v >= INT32_MIN && v <= INT32_MAX;
-	case 'I': return v >= 0 && v <= (int64_t)UINT32_MAX;
+	case 'b':
+		return v >= INT8_MIN && v <= INT8_MAX;
+	case 'B':
+		return v >= 0 && v <= UINT8_MAX;
+	case 'h':
+		return v >= INT16_MIN && v <= INT16_MAX;
+	case 'H':
+		return v >= 0 && v <= UINT16_MAX;
+	case 'i':
+		return v >= INT32_MIN && v <= INT32_MAX;
+	case 'I':
+		return v >= 0 && v <= (int64_t)UINT32_MAX;
 	/* 64-bit codes keep the raw bits of any value */
-	case 'l': case 'L': case 'q': case 'Q': return 1;
+	case 'l':
+	case 'L':
+	case 'q':
+	case 'Q':
+		return 1;
 	}
 	return 0;
 }
@@ -107,8 +128,7 @@ void fm_batch_release(struct fm_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-void fm_batch_append(struct fm_batch *dst, const struct fm_batch *src,
-		     size_t i)
+void fm_batch_append(struct fm_batch *dst, const struct fm_batch *src, size_t i)
 {
 	for (int f = 0; f < FM_NFIELDS; f++)
 		if (dst->fields & FM_FIELD_BIT(f))

@@ -15,9 +15,9 @@ static const struct {
 	const char *name;
 	int number;
 } protocols[] = {
-	{ "icmp", 1 }, { "igmp", 2 }, { "tcp", 6 }, { "udp", 17 },
-	{ "gre", 47 }, { "esp", 50 }, { "ah", 51 }, { "icmp6", 58 },
-	{ "ospf", 89 }, { "pim", 103 }, { "sctp", 132 },
+    {"icmp", 1},  {"igmp", 2},	{"tcp", 6},    {"udp", 17},
+    {"gre", 47},  {"esp", 50},	{"ah", 51},    {"icmp6", 58},
+    {"ospf", 89}, {"pim", 103}, {"sctp", 132},
 };
 #define NPROTOCOLS (sizeof(protocols) / sizeof(protocols[0]))
 
@@ -45,7 +45,8 @@ static void v6_text(char *buf, const int64_t w[4])
 	char *p = buf;
 
 	for (int k = 0; k < 8; k++)
-		g[k] = (unsigned)((uint64_t)w[k / 2] >> (k % 2 ? 0 : 16)) & 0xffff;
+		g[k] =
+		    (unsigned)((uint64_t)w[k / 2] >> (k % 2 ? 0 : 16)) & 0xffff;
 	for (int k = 0; k < 8; k++) {
 		n = g[k] ? 0 : n + 1;
 		if (n > bestlen) {
@@ -60,10 +61,12 @@ static void v6_text(char *buf, const int64_t w[4])
 			k += bestlen - 1;
 			continue;
 		}
-		p += sprintf(p, "%s%x", p > buf && p[-1] != ':' ? ":" : "", g[k]);
+		p += sprintf(p, "%s%x", p > buf && p[-1] != ':' ? ":" : "",
+			     g[k]);
 	}
 	if (mapped)
-		sprintf(p, ":%u.%u.%u.%u", g[6] >> 8, g[6] & 255, g[7] >> 8, g[7] & 255);
+		sprintf(p, ":%u.%u.%u.%u", g[6] >> 8, g[6] & 255, g[7] >> 8,
+			g[7] & 255);
 }
 
 void fm_addr_text(char *buf, int64_t af, const int64_t w[4])

@@ -25,9 +25,9 @@
 enum { PS_DENSE = 4096 };
 
 struct pscache {
-	double *dense;           /* x < PS_DENSE: value at x ... */
-	unsigned char *have;     /* ... when have[x] */
-	uint64_t *key;           /* x + 1; 0 = empty */
+	double *dense;	     /* x < PS_DENSE: value at x ... */
+	unsigned char *have; /* ... when have[x] */
+	uint64_t *key;	     /* x + 1; 0 = empty */
 	double *val;
 	size_t cap, n;
 };
@@ -39,23 +39,23 @@ struct fm_generator {
 	size_t nb;
 	int64_t *bx;
 	uint64_t *bflows, *bpackets, *boctets;
-	unsigned char *bunit;    /* bin is one unit wide */
-	double *bps;             /* packet size of the bin */
+	unsigned char *bunit; /* bin is one unit wide */
+	double *bps;	      /* packet size of the bin */
 	gsl_ran_discrete_t *table;
 	/* count 0: position in the descending walk over the bins */
-	size_t walk;             /* bins left to start; current = walk */
-	uint64_t left;           /* flows left in the current bin */
-	int exact;               /* current bin split exactly */
-	uint64_t q, r;           /* exact split: value q, r flows get q + 1 */
+	size_t walk;   /* bins left to start; current = walk */
+	uint64_t left; /* flows left in the current bin */
+	int exact;     /* current bin split exactly */
+	uint64_t q, r; /* exact split: value q, r flows get q + 1 */
 	/* mixture source */
 	struct fm_mixture_dir md;
 	struct fm_mix_sampler sampler;
 	struct pscache cache;
-	double avg_ps;           /* fallback packet size */
+	double avg_ps; /* fallback packet size */
 	/* random streams */
 	gsl_rng *rx, *rr, *rf;
 	gsl_ran_discrete_t *servers;
-	double t;                /* seconds since start of the last arrival */
+	double t; /* seconds since start of the last arrival */
 	uint64_t done, total;
 };
 
@@ -76,10 +76,12 @@ static int common_init(struct fm_generator *g, const struct fm_gen_opts *o,
 
 	g->o = *o;
 	if (o->x != FM_MIX_X_LENGTH && o->x != FM_MIX_X_SIZE)
-		return fm_error_set(err, FM_EINVAL, "generate: x must be length or size");
-	if (o->full_records && !(o->rate > 0 && isfinite(o->rate)))
 		return fm_error_set(err, FM_EINVAL,
-				    "generate: the arrival rate must be > 0 flows/s");
+				    "generate: x must be length or size");
+	if (o->full_records && !(o->rate > 0 && isfinite(o->rate)))
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "generate: the arrival rate must be > 0 flows/s");
 	g->rx = gsl_rng_alloc(gsl_rng_mt19937);
 	g->rr = gsl_rng_alloc(gsl_rng_mt19937);
 	g->rf = gsl_rng_alloc(gsl_rng_mt19937);
@@ -93,13 +95,15 @@ static int common_init(struct fm_generator *g, const struct fm_gen_opts *o,
 		/* server popularity: Zipf(1) over NSERVERS addresses */
 		double *p = malloc(NSERVERS * sizeof(double));
 		if (!p)
-			return fm_error_set(err, FM_ENOMEM, "generate: out of memory");
+			return fm_error_set(err, FM_ENOMEM,
+					    "generate: out of memory");
 		for (int k = 0; k < NSERVERS; k++)
 			p[k] = 1.0 / (k + 1);
 		g->servers = gsl_ran_discrete_preproc(NSERVERS, p);
 		free(p);
 		if (!g->servers)
-			return fm_error_set(err, FM_ENOMEM, "generate: out of memory");
+			return fm_error_set(err, FM_ENOMEM,
+					    "generate: out of memory");
 	}
 	return 0;
 }
@@ -129,7 +133,8 @@ int fm_gen_open_histogram(struct fm_generator **out,
 		goto fail;
 	if ((h->cols & FM_HCOL_BASIC) != FM_HCOL_BASIC) {
 		r = fm_error_set(err, FM_EINVAL,
-				 "generate needs the flows_sum, packets_sum and octets_sum columns");
+				 "generate needs the flows_sum, packets_sum "
+				 "and octets_sum columns");
 		goto fail;
 	}
 	g->from_hist = 1;
@@ -152,7 +157,8 @@ int fm_gen_open_histogram(struct fm_generator **out,
 		to += h->octets[i];
 	}
 	if (tf == 0) {
-		r = fm_error_set(err, FM_EINVAL, "generate: the histogram has no flows");
+		r = fm_error_set(err, FM_EINVAL,
+				 "generate: the histogram has no flows");
 		goto fail;
 	}
 	g->avg_ps = tp ? (double)to / (double)tp : 64.0;
@@ -163,21 +169,24 @@ int fm_gen_open_histogram(struct fm_generator **out,
 		g->boctets[i] = h->octets[i];
 		g->bunit[i] = h->bin_hi[i] - h->bin_lo[i] == 1;
 		/* a bin without packets takes the overall average */
-		g->bps[i] = h->packets[i] ? (double)h->octets[i] / (double)h->packets[i]
-					  : g->avg_ps;
+		g->bps[i] = h->packets[i]
+				? (double)h->octets[i] / (double)h->packets[i]
+				: g->avg_ps;
 		w[i] = (double)h->flows[i];
 		if (h->bin_lo[i] < 1) {
-			r = fm_error_set(err, FM_EINVAL,
-					 "generate: bin_lo %lld < 1 is not a flow %s",
-					 (long long)h->bin_lo[i],
-					 opts->x == FM_MIX_X_SIZE ? "size" : "length");
+			r = fm_error_set(
+			    err, FM_EINVAL,
+			    "generate: bin_lo %lld < 1 is not a flow %s",
+			    (long long)h->bin_lo[i],
+			    opts->x == FM_MIX_X_SIZE ? "size" : "length");
 			goto fail;
 		}
 	}
 	if (opts->count) {
 		g->table = gsl_ran_discrete_preproc(h->n, w);
 		if (!g->table) {
-			r = fm_error_set(err, FM_ENOMEM, "generate: out of memory");
+			r = fm_error_set(err, FM_ENOMEM,
+					 "generate: out of memory");
 			goto fail;
 		}
 		g->total = opts->count;
@@ -209,7 +218,8 @@ int fm_gen_open_mixture(struct fm_generator **out,
 		goto fail;
 	if (opts->count == 0) {
 		r = fm_error_set(err, FM_EINVAL,
-				 "generate: -s 0 (every flow of a histogram) needs a histogram, not mixtures");
+				 "generate: -s 0 (every flow of a histogram) "
+				 "needs a histogram, not mixtures");
 		goto fail;
 	}
 	fm_mixture_dir_init(&g->md);
@@ -219,13 +229,15 @@ int fm_gen_open_mixture(struct fm_generator **out,
 	if (r == 0)
 		r = fm_mixture_copy(&g->md.octets, &d->octets, err);
 	if (r == 0)
-		r = fm_mix_sampler_init(&g->sampler, &g->md.flows, opts->x, err);
+		r = fm_mix_sampler_init(&g->sampler, &g->md.flows, opts->x,
+					err);
 	if (r < 0)
 		goto fail;
 	if (!g->md.packets.has_sum || !g->md.octets.has_sum ||
 	    !(g->md.packets.sum > 0)) {
 		r = fm_error_set(err, FM_EINVAL,
-				 "generate: the packets and octets mixtures need a positive \"sum\"");
+				 "generate: the packets and octets mixtures "
+				 "need a positive \"sum\"");
 		goto fail;
 	}
 	g->avg_ps = g->md.octets.sum / g->md.packets.sum;
@@ -234,7 +246,8 @@ int fm_gen_open_mixture(struct fm_generator **out,
 	g->cache.val = malloc(g->cache.cap * sizeof(double));
 	g->cache.dense = malloc(PS_DENSE * sizeof(double));
 	g->cache.have = calloc(PS_DENSE, 1);
-	if (!g->cache.key || !g->cache.val || !g->cache.dense || !g->cache.have) {
+	if (!g->cache.key || !g->cache.val || !g->cache.dense ||
+	    !g->cache.have) {
 		r = fm_error_set(err, FM_ENOMEM, "generate: out of memory");
 		goto fail;
 	}
@@ -260,11 +273,11 @@ static double mixture_ps(struct fm_generator *g, double x)
 	size_t i;
 	double v;
 
-	if (x < PS_DENSE) {   /* most flows: a plain array */
+	if (x < PS_DENSE) { /* most flows: a plain array */
 		size_t d = (size_t)x;
 		if (!c->have[d]) {
-			v = fm_mixture_packet_size(&g->md.packets, &g->md.octets,
-						   x, g->o.x);
+			v = fm_mixture_packet_size(&g->md.packets,
+						   &g->md.octets, x, g->o.x);
 			c->dense[d] = isfinite(v) && v > 0 ? v : g->avg_ps;
 			c->have[d] = 1;
 		}
@@ -289,7 +302,8 @@ static double mixture_ps(struct fm_generator *g, double x)
 			size_t s;
 			if (!c->key[j])
 				continue;
-			for (s = slot(c->key[j], nc); nk[s]; s = (s + 1) & (nc - 1))
+			for (s = slot(c->key[j], nc); nk[s];
+			     s = (s + 1) & (nc - 1))
 				;
 			nk[s] = c->key[j];
 			nv[s] = c->val[j];
@@ -299,7 +313,8 @@ static double mixture_ps(struct fm_generator *g, double x)
 		c->key = nk;
 		c->val = nv;
 		c->cap = nc;
-		for (i = slot(key, c->cap); c->key[i]; i = (i + 1) & (c->cap - 1))
+		for (i = slot(key, c->cap); c->key[i];
+		     i = (i + 1) & (c->cap - 1))
 			;
 	}
 	c->key[i] = key;
@@ -320,7 +335,7 @@ static int64_t stochastic_round(gsl_rng *r, double v)
 static void shape(struct fm_generator *g, double x, double ps, int64_t *pk,
 		  int64_t *oc)
 {
-	if (x > 1e15)    /* keep packets * 1522 within int64 */
+	if (x > 1e15) /* keep packets * 1522 within int64 */
 		x = 1e15;
 	if (g->o.x == FM_MIX_X_LENGTH) {
 		if (ps < 64)
@@ -359,7 +374,8 @@ static void start_bin(struct fm_generator *g, size_t i)
 		}
 	} else {
 		uint64_t P = g->bpackets[i];
-		if (g->boctets[i] / f == x && g->boctets[i] % f == 0 && P >= f) {
+		if (g->boctets[i] / f == x && g->boctets[i] % f == 0 &&
+		    P >= f) {
 			double p = (double)P / (double)f;
 			/* the truncation rule must not apply to either value */
 			if (!((double)x / ceil(p) < 64)) {
@@ -373,19 +389,25 @@ static void start_bin(struct fm_generator *g, size_t i)
 
 static void full_fields(struct fm_generator *g, int64_t *v)
 {
-	static const struct { int port; double p; } tcp[] = {
-		{ 443, 0.55 }, { 80, 0.25 }, { 8080, 0.03 }, { 22, 0.03 },
-		{ 25, 0.02 }, { 993, 0.02 }, { 3389, 0.02 }, { 0, 0.08 } };
-	static const struct { int port; double p; } udp[] = {
-		{ 53, 0.45 }, { 443, 0.25 }, { 123, 0.10 }, { 1194, 0.05 },
-		{ 0, 0.15 } };
+	static const struct {
+		int port;
+		double p;
+	} tcp[] = {{443, 0.55}, {80, 0.25},  {8080, 0.03}, {22, 0.03},
+		   {25, 0.02},	{993, 0.02}, {3389, 0.02}, {0, 0.08}};
+	static const struct {
+		int port;
+		double p;
+	} udp[] = {
+	    {53, 0.45}, {443, 0.25}, {123, 0.10}, {1194, 0.05}, {0, 0.15}};
 	gsl_rng *r = g->rf;
 	double u = gsl_rng_uniform(r), acc = 0;
 	int prot = u < 0.80 ? 6 : u < 0.98 ? 17 : 1;
 	int to_server = gsl_rng_uniform(r) < 0.5, service = 0;
-	int64_t client = (10LL << 24) + 1 + (int64_t)gsl_rng_uniform_int(r, 65534);
+	int64_t client =
+	    (10LL << 24) + 1 + (int64_t)gsl_rng_uniform_int(r, 65534);
 	size_t k = gsl_ran_discrete(r, g->servers);
-	int64_t server = 0x40000000LL + (int64_t)((k * 2654435761ULL) % 0xA0000000ULL);
+	int64_t server =
+	    0x40000000LL + (int64_t)((k * 2654435761ULL) % 0xA0000000ULL);
 	int64_t eph = 32768 + (int64_t)gsl_rng_uniform_int(r, 61000 - 32768);
 	double gap, dur_ms = 0, thr;
 	int64_t first_ms_total, last_ms_total;
@@ -418,7 +440,7 @@ static void full_fields(struct fm_generator *g, int64_t *v)
 	v[FM_DA3] = to_server ? server : client;
 	if (prot == 1) {
 		v[FM_SP] = 0;
-		v[FM_DP] = to_server ? 8 << 8 : 0;   /* echo request / reply */
+		v[FM_DP] = to_server ? 8 << 8 : 0; /* echo request / reply */
 	} else {
 		v[FM_SP] = to_server ? eph : service;
 		v[FM_DP] = to_server ? service : eph;
@@ -450,24 +472,27 @@ static int col_zero(const int64_t *v, size_t n)
 {
 	/* v[0] is 0 and every value equals the next one (memcmp is the
 	 * C library's vectorised loop) */
-	return n == 0 || (v[0] == 0 && memcmp(v, v + 1, (n - 1) * sizeof(*v)) == 0);
+	return n == 0 ||
+	       (v[0] == 0 && memcmp(v, v + 1, (n - 1) * sizeof(*v)) == 0);
 }
 
 long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 		 struct fm_error *err)
 {
 	size_t k = 0, cap = b->cap < FM_BATCH_CAP ? b->cap : FM_BATCH_CAP;
-	int64_t *pk = fm_batch_mut(b, FM_PACKETS), *oc = fm_batch_mut(b, FM_OCTETS);
-	uint32_t need = g->o.full_records ? FM_ALL_FIELDS :
-			FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS);
+	int64_t *pk = fm_batch_mut(b, FM_PACKETS),
+		*oc = fm_batch_mut(b, FM_OCTETS);
+	uint32_t need = g->o.full_records ? FM_ALL_FIELDS
+					  : FM_FIELD_BIT(FM_PACKETS) |
+						FM_FIELD_BIT(FM_OCTETS);
 
 	if ((b->fields & need) != need)
-		return fm_error_set(err, FM_EINVAL, "generate: the batch needs %s",
-				    g->o.full_records ? "all fields" : "packets and octets");
+		return fm_error_set(
+		    err, FM_EINVAL, "generate: the batch needs %s",
+		    g->o.full_records ? "all fields" : "packets and octets");
 	for (; k < cap && g->done < g->total; k++, g->done++) {
 		double x, ps;
 		int64_t v[FM_NFIELDS];
-
 
 		if (g->from_hist && g->o.count == 0) {
 			while (g->left == 0) {
@@ -479,8 +504,9 @@ long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 			if (g->exact) {
 				/* select r of the bin's flows for q + 1 */
 				uint64_t val = g->q;
-				if (g->r && gsl_rng_uniform(g->rr) * (double)g->left <
-						    (double)g->r) {
+				if (g->r &&
+				    gsl_rng_uniform(g->rr) * (double)g->left <
+					(double)g->r) {
 					val++;
 					g->r--;
 				}
@@ -502,7 +528,8 @@ long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 			x = fm_mix_sampler_draw(&g->sampler, g->rx);
 			ps = mixture_ps(g, x);
 			if (ps < 0)
-				return fm_error_set(err, FM_ENOMEM, "generate: out of memory");
+				return fm_error_set(err, FM_ENOMEM,
+						    "generate: out of memory");
 			shape(g, x, ps, &pk[k], &oc[k]);
 		}
 		if (!g->o.full_records)
@@ -515,11 +542,13 @@ long fm_gen_next(struct fm_generator *g, struct fm_batch *b,
 			if (f != FM_PACKETS && f != FM_OCTETS)
 				fm_batch_mut(b, f)[k] = v[f];
 	}
-	if (!g->o.full_records)   /* the reference's records: all else 0 */
+	if (!g->o.full_records) /* the reference's records: all else 0 */
 		for (int f = 0; f < FM_NFIELDS; f++)
 			if (f != FM_PACKETS && f != FM_OCTETS && b->col[f] &&
-			    !col_zero(b->col[f], k))   /* zero from the last call */
-				memset(fm_batch_mut(b, f), 0, k * sizeof(int64_t));
+			    !col_zero(b->col[f],
+				      k)) /* zero from the last call */
+				memset(fm_batch_mut(b, f), 0,
+				       k * sizeof(int64_t));
 	b->n = k;
 	return (long)k;
 }

@@ -18,12 +18,12 @@
 #include "flowmodels/fit.h"
 #include "flowmodels/gof.h"
 
-const double fm_gof_tail_q[FM_GOF_NTAIL] = { 0.9, 0.99, 0.999, 0.9999 };
-const char *const fm_gof_tail_key[FM_GOF_NTAIL] = { "0.9", "0.99", "0.999",
-						    "0.9999" };
+const double fm_gof_tail_q[FM_GOF_NTAIL] = {0.9, 0.99, 0.999, 0.9999};
+const char *const fm_gof_tail_key[FM_GOF_NTAIL] = {"0.9", "0.99", "0.999",
+						   "0.9999"};
 
-void fm_gof_model_split(const struct fm_mixture *m, enum fm_mix_x xk,
-			int64_t v, double *below, double *above)
+void fm_gof_model_split(const struct fm_mixture *m, enum fm_mix_x xk, int64_t v,
+			double *below, double *above)
 {
 	int64_t xmin = xk == FM_MIX_X_SIZE ? 64 : 1;
 
@@ -37,11 +37,11 @@ void fm_gof_model_split(const struct fm_mixture *m, enum fm_mix_x xk,
 }
 
 struct cells {
-	size_t k;          /* number of cells */
-	double *o;         /* observed weight of each cell */
-	double *C;         /* cumulative observed weight at each cell's end */
-	double *H, *S;     /* model P(X < end), P(X >= end) */
-	int64_t *end;      /* the end of each cell (the last one: unused) */
+	size_t k;      /* number of cells */
+	double *o;     /* observed weight of each cell */
+	double *C;     /* cumulative observed weight at each cell's end */
+	double *H, *S; /* model P(X < end), P(X >= end) */
+	int64_t *end;  /* the end of each cell (the last one: unused) */
 };
 
 static void cells_free(struct cells *c)
@@ -91,7 +91,8 @@ static int cells_build(struct cells *c, const struct fm_mixture *m,
 			c->H[j] = 1;
 			c->S[j] = 0;
 		} else {
-			fm_gof_model_split(m, xk, c->end[j], &c->H[j], &c->S[j]);
+			fm_gof_model_split(m, xk, c->end[j], &c->H[j],
+					   &c->S[j]);
 		}
 	}
 	return 0;
@@ -127,7 +128,8 @@ static void stat_ks_ad(const struct cells *c, double N, struct fm_gof *g)
 			double t = 0.5 * (cell_p(c, j) + cell_p(c, j + 1));
 			ad += d * d * t / hs;
 		} else if (j + 1 < c->k && d != 0) {
-			ad = INFINITY;   /* the model says 0 or 1, the data do not */
+			ad = INFINITY; /* the model says 0 or 1, the data do not
+					*/
 		}
 	}
 	g->ks = ks;
@@ -164,8 +166,8 @@ static void stat_chi2(const struct cells *c, double N, struct fm_gof *g)
 		lo_ += go;
 		le += ge;
 	}
-	stat += le > 0 ? (lo_ - le) * (lo_ - le) / le
-		       : (lo_ > 0 ? INFINITY : 0.0);
+	stat +=
+	    le > 0 ? (lo_ - le) * (lo_ - le) / le : (lo_ > 0 ? INFINITY : 0.0);
 	df = (long)groups - 1 - g->k;
 	if (df < 0)
 		df = 0;
@@ -207,16 +209,19 @@ int fm_gof_compute(const struct fm_mixture *m, enum fm_mix_x xk,
 	int r;
 
 	if (n == 0)
-		return fm_error_set(err, FM_EINVAL, "gof: the histogram has no bins");
+		return fm_error_set(err, FM_EINVAL,
+				    "gof: the histogram has no bins");
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(w[i]) || w[i] < 0)
-			return fm_error_set(err, FM_EINVAL,
-					    "gof: bin %zu: weight %g not finite or negative",
-					    i + 1, w[i]);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "gof: bin %zu: weight %g not finite or negative",
+			    i + 1, w[i]);
 		N += w[i];
 	}
 	if (!(N > 0))
-		return fm_error_set(err, FM_EINVAL, "gof: all weights are zero");
+		return fm_error_set(err, FM_EINVAL,
+				    "gof: all weights are zero");
 	r = fm_mixture_check(m, err);
 	if (r < 0)
 		return r;
@@ -244,10 +249,12 @@ int fm_gof_histogram(const struct fm_mixture *m, enum fm_mix_x xk,
 	int r;
 
 	if (!fm_histogram_has(h, y))
-		return fm_error_set(err, FM_EINVAL, "histogram has no column '%s_sum'",
+		return fm_error_set(err, FM_EINVAL,
+				    "histogram has no column '%s_sum'",
 				    fm_hcol_name(y) ? fm_hcol_name(y) : "?");
 	if (h->n == 0)
-		return fm_error_set(err, FM_EINVAL, "gof: the histogram has no bins");
+		return fm_error_set(err, FM_EINVAL,
+				    "gof: the histogram has no bins");
 	w = malloc(h->n * sizeof(double));
 	if (!w)
 		return fm_error_set(err, FM_ENOMEM, "gof: out of memory");

@@ -76,7 +76,8 @@ static int hmap_grow(struct hmap *m)
 			s = (s + 1) & (m->cap - 1);
 		m->used[s] = 1;
 		m->keys[s] = old.keys[i];
-		memcpy(m->vals + s * (size_t)m->ncol, old.vals + i * (size_t)old.ncol,
+		memcpy(m->vals + s * (size_t)m->ncol,
+		       old.vals + i * (size_t)old.ncol,
 		       (size_t)m->ncol * sizeof(i128));
 		m->rate[s] = old.rate[i];
 		if (m->with_hi)
@@ -117,15 +118,15 @@ void acc_release(struct hacc *a)
 	memset(a, 0, sizeof(*a));
 }
 
-int acc_init(const struct fm_hist *h, struct hacc *a, int do_int,
-		    int do_rate)
+int acc_init(const struct fm_hist *h, struct hacc *a, int do_int, int do_rate)
 {
 	memset(a, 0, sizeof(*a));
 	a->do_int = do_int;
 	a->do_rate = do_rate;
 	a->sparse.ncol = a->neg.ncol = h->ncol;
 	a->neg.with_hi = 1;
-	if (do_int && !(a->dense = calloc(h->D * (size_t)h->ncol, sizeof(i128))))
+	if (do_int &&
+	    !(a->dense = calloc(h->D * (size_t)h->ncol, sizeof(i128))))
 		return FM_ENOMEM;
 	if (do_rate && !(a->drate = calloc(h->D, sizeof(double)))) {
 		acc_release(a);
@@ -133,7 +134,6 @@ int acc_init(const struct fm_hist *h, struct hacc *a, int do_int,
 	}
 	return 0;
 }
-
 
 /*
  * The 64-bit rows, zeroed (lazily, by calloc) and aligned to 64 bytes, so
@@ -146,7 +146,8 @@ int small_alloc(const struct fm_hist *h, struct hacc *a)
 	a->small_mem = calloc(h->D * (size_t)h->srow + 8, sizeof(uint64_t));
 	if (!a->small_mem)
 		return FM_ENOMEM;
-	a->small = (uint64_t *)(((uintptr_t)a->small_mem + 63) & ~(uintptr_t)63);
+	a->small =
+	    (uint64_t *)(((uintptr_t)a->small_mem + 63) & ~(uintptr_t)63);
 	return 0;
 }
 
@@ -156,7 +157,8 @@ int small_alloc(const struct fm_hist *h, struct hacc *a)
  */
 static void touch_pages(void *base, size_t stride, uint64_t from, uint64_t to)
 {
-	uintptr_t p = ((uintptr_t)base + from * stride + 4095) & ~(uintptr_t)4095;
+	uintptr_t p =
+	    ((uintptr_t)base + from * stride + 4095) & ~(uintptr_t)4095;
 	uintptr_t end = (uintptr_t)base + to * stride;
 
 	for (; p + 8 <= end; p += 4096)
@@ -177,7 +179,7 @@ void acc_touch(const struct fm_hist *h, struct hacc *a, uint64_t to)
 
 	if (to <= from)
 		return;
-	to = to + 64 < h->D ? to + 64 : h->D;   /* a little ahead */
+	to = to + 64 < h->D ? to + 64 : h->D; /* a little ahead */
 	if (a->small)
 		touch_pages(a->small, (size_t)h->srow * 8, from, to);
 	if (a->dense && a->touch_dense)
@@ -191,8 +193,8 @@ void acc_touch(const struct fm_hist *h, struct hacc *a, uint64_t to)
  * Add 64-bit rows into 128-bit ones: columns 0..2 are unsigned, the
  * others (duration, aggs) signed.  A row with no flows is all zero.
  */
-void small_into(const struct fm_hist *h, i128 *dense,
-		       uint64_t *small, uint64_t lim, int clear)
+void small_into(const struct fm_hist *h, i128 *dense, uint64_t *small,
+		uint64_t lim, int clear)
 {
 	const int ncol = h->ncol;
 
@@ -226,9 +228,9 @@ void acc_flush_small(const struct fm_hist *h, struct hacc *a)
  * One record the hard way: a negative x, a bin index beyond the dense
  * array, or a rate outside the 64-bit bins.
  */
-int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
-		   uint64_t oc, int64_t dur, double rate, int64_t aggs,
-		   uint64_t recno, struct fm_error *err)
+int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk, uint64_t oc,
+	    int64_t dur, double rate, int64_t aggs, uint64_t recno,
+	    struct fm_error *err)
 {
 	const int ncol = h->ncol;
 	int64_t sx = 0;
@@ -238,15 +240,25 @@ int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 	double *er;
 
 	switch (h->o.x) {
-	case FM_HIST_X_LENGTH: ux = pk; break;
-	case FM_HIST_X_SIZE: ux = oc; break;
-	case FM_HIST_X_DURATION: sx = dur; neg = dur < 0; ux = (uint64_t)dur; break;
+	case FM_HIST_X_LENGTH:
+		ux = pk;
+		break;
+	case FM_HIST_X_SIZE:
+		ux = oc;
+		break;
+	case FM_HIST_X_DURATION:
+		sx = dur;
+		neg = dur < 0;
+		ux = (uint64_t)dur;
+		break;
 	case FM_HIST_X_RATE: {
 		double fl = floor(rate);
-		if (!(fl >= -9223372036854775808.0 && fl < 18446744073709551616.0))
+		if (!(fl >= -9223372036854775808.0 &&
+		      fl < 18446744073709551616.0))
 			return fm_error_set(err, FM_ERANGE,
-				"record %llu: rate %.17g bit/s is beyond the 64-bit bins",
-				(unsigned long long)recno, rate);
+					    "record %llu: rate %.17g bit/s is "
+					    "beyond the 64-bit bins",
+					    (unsigned long long)recno, rate);
 		if (fl < 0) {
 			sx = (int64_t)fl;
 			neg = 1;
@@ -264,7 +276,8 @@ int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 		if (s < 0)
 			return fm_error_set(err, FM_ENOMEM, "out of memory");
 		if (isnew)
-			a->neg.hi[s] = hi;   /* the first record's bin_hi, as the reference */
+			a->neg.hi[s] = hi; /* the first record's bin_hi, as the
+					      reference */
 		e = a->neg.vals + (size_t)s * (size_t)ncol;
 		er = a->neg.rate + s;
 	} else {
@@ -280,7 +293,8 @@ int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 			int isnew;
 			long s = hmap_slot(&a->sparse, idx, &isnew);
 			if (s < 0)
-				return fm_error_set(err, FM_ENOMEM, "out of memory");
+				return fm_error_set(err, FM_ENOMEM,
+						    "out of memory");
 			e = a->sparse.vals + (size_t)s * (size_t)ncol;
 			er = a->sparse.rate + s;
 		}
@@ -294,20 +308,20 @@ int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
 		if (h->col_aggs >= 0)
 			e[h->col_aggs] += aggs;
 	}
-	if (a->do_rate && h->want_rate && !a->ro)   /* recording: added later */
+	if (a->do_rate && h->want_rate && !a->ro) /* recording: added later */
 		*er += rate;
 	return 0;
 }
 
 /* ---- merging ---- */
 
-int acc_merge(const struct fm_hist *h, struct hacc *dst,
-		     const struct hacc *src)
+int acc_merge(const struct fm_hist *h, struct hacc *dst, const struct hacc *src)
 {
 	const int ncol = h->ncol;
 
 	dst->zero_pkts += src->zero_pkts;
-	/* the 64-bit rows straight into dst (src's 128-bit rows may be untouched) */
+	/* the 64-bit rows straight into dst (src's 128-bit rows may be
+	 * untouched) */
 	acc_touch(h, dst, src->lim);
 	if (src->small && src->small_used)
 		small_into(h, dst->dense, src->small, src->lim, 0);
@@ -336,7 +350,8 @@ maps:
 			if (sl < 0)
 				return FM_ENOMEM;
 			if (isnew && pass)
-				dm->hi[sl] = sm->hi[i];   /* dst holds earlier records */
+				dm->hi[sl] =
+				    sm->hi[i]; /* dst holds earlier records */
 			i128 *d = dm->vals + (size_t)sl * (size_t)ncol;
 			const i128 *s = sm->vals + i * (size_t)ncol;
 			for (int c = 0; c < ncol; c++)
@@ -345,4 +360,3 @@ maps:
 	}
 	return 0;
 }
-

@@ -25,14 +25,18 @@
  * int64 (1-packet flows 0) into dur[0..8), their magnitudes ORed into
  * *vod.
  */
-__attribute__((target(HIST_AVX512_TARGET))) static inline __attribute__((always_inline)) void
-dur8(__m512i l, __m512i f, __m512i lm, __m512i fm, const int64_t *P,
-     int64_t *dur, __m512i *vod)
+__attribute__((target(HIST_AVX512_TARGET))) static inline
+    __attribute__((always_inline)) void
+    dur8(__m512i l, __m512i f, __m512i lm, __m512i fm, const int64_t *P,
+	 int64_t *dur, __m512i *vod)
 {
-	__m512i t = _mm512_sub_epi64(_mm512_add_epi64(
-			_mm512_mullo_epi64(_mm512_sub_epi64(l, f), _mm512_set1_epi64(1000)),
-			lm), fm);
-	__mmask8 many = _mm512_cmpneq_epi64_mask(_mm512_loadu_si512(P), _mm512_set1_epi64(1));
+	__m512i t = _mm512_sub_epi64(
+	    _mm512_add_epi64(_mm512_mullo_epi64(_mm512_sub_epi64(l, f),
+						_mm512_set1_epi64(1000)),
+			     lm),
+	    fm);
+	__mmask8 many = _mm512_cmpneq_epi64_mask(_mm512_loadu_si512(P),
+						 _mm512_set1_epi64(1));
 	__m512i d = _mm512_maskz_mov_epi64(many, t);
 	_mm512_storeu_si512(dur, d);
 	*vod = _mm512_or_si512(*vod, _mm512_abs_epi64(d));
@@ -40,18 +44,23 @@ dur8(__m512i l, __m512i f, __m512i lm, __m512i fm, const int64_t *P,
 
 /* Durations as the scalar pass (1-packet flows 0); returns `big`. */
 __attribute__((target(HIST_AVX512_TARGET))) static uint64_t
-avx_dur(const int64_t *P, const int64_t *F, const int64_t *FM,
-	const int64_t *L, const int64_t *LM, int64_t *dur, uint64_t *od)
+avx_dur(const int64_t *P, const int64_t *F, const int64_t *FM, const int64_t *L,
+	const int64_t *LM, int64_t *dur, uint64_t *od)
 {
 	const __m512i lim = _mm512_set1_epi64(INT64_C(1) << 40);
 	__m512i big = _mm512_setzero_si512(), vod = _mm512_setzero_si512();
 
 	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i l = _mm512_loadu_si512(L + i), f = _mm512_loadu_si512(F + i);
-		__m512i lm = _mm512_loadu_si512(LM + i), fm = _mm512_loadu_si512(FM + i);
-		big = _mm512_or_si512(big, _mm512_or_si512(
-			_mm512_or_si512(_mm512_add_epi64(l, lim), _mm512_add_epi64(f, lim)),
-			_mm512_or_si512(_mm512_add_epi64(lm, lim), _mm512_add_epi64(fm, lim))));
+		__m512i l = _mm512_loadu_si512(L + i),
+			f = _mm512_loadu_si512(F + i);
+		__m512i lm = _mm512_loadu_si512(LM + i),
+			fm = _mm512_loadu_si512(FM + i);
+		big = _mm512_or_si512(
+		    big, _mm512_or_si512(
+			     _mm512_or_si512(_mm512_add_epi64(l, lim),
+					     _mm512_add_epi64(f, lim)),
+			     _mm512_or_si512(_mm512_add_epi64(lm, lim),
+					     _mm512_add_epi64(fm, lim))));
 		dur8(l, f, lm, fm, P + i, dur + i, &vod);
 	}
 	*od |= (uint64_t)_mm512_reduce_or_epi64(vod);
@@ -70,16 +79,21 @@ avx_dur_IH(const int64_t *P, const uint32_t *F, const uint16_t *FM,
 	__m512i vod = _mm512_setzero_si512();
 
 	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i l = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(L + i)));
-		__m512i f = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(F + i)));
-		__m512i lm = _mm512_cvtepu16_epi64(_mm_loadu_si128((const void *)(LM + i)));
-		__m512i fm = _mm512_cvtepu16_epi64(_mm_loadu_si128((const void *)(FM + i)));
+		__m512i l = _mm512_cvtepu32_epi64(
+		    _mm256_loadu_si256((const void *)(L + i)));
+		__m512i f = _mm512_cvtepu32_epi64(
+		    _mm256_loadu_si256((const void *)(F + i)));
+		__m512i lm = _mm512_cvtepu16_epi64(
+		    _mm_loadu_si128((const void *)(LM + i)));
+		__m512i fm = _mm512_cvtepu16_epi64(
+		    _mm_loadu_si128((const void *)(FM + i)));
 		dur8(l, f, lm, fm, P + i, dur + i, &vod);
 	}
 	*od |= (uint64_t)_mm512_reduce_or_epi64(vod);
 }
 
-/* Rates of operands that are exact doubles; returns nonzero when some are not. */
+/* Rates of operands that are exact doubles; returns nonzero when some are not.
+ */
 __attribute__((target(HIST_AVX512_TARGET))) static int
 avx_rate(const int64_t *O, const int64_t *dur, double *rate)
 {
@@ -90,9 +104,11 @@ avx_rate(const int64_t *O, const int64_t *dur, double *rate)
 	__mmask8 hard = 0;
 
 	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i o = _mm512_loadu_si512(O + i), d = _mm512_loadu_si512(dur + i);
-		hard |= _mm512_cmpgt_epu64_mask(o, olim) |
-			_mm512_cmpgt_epu64_mask(_mm512_add_epi64(d, doff), dlim);
+		__m512i o = _mm512_loadu_si512(O + i),
+			d = _mm512_loadu_si512(dur + i);
+		hard |=
+		    _mm512_cmpgt_epu64_mask(o, olim) |
+		    _mm512_cmpgt_epu64_mask(_mm512_add_epi64(d, doff), dlim);
 		__m512d num = _mm512_cvtepi64_pd(_mm512_mullo_epi64(o, k8000));
 		__mmask8 nz = _mm512_test_epi64_mask(d, d);
 		/* d == 0: +0.0, no division */
@@ -122,24 +138,30 @@ avx_rate_nz(const int64_t *O, const int64_t *dur, const uint64_t *idx,
 	size_t n = 0;
 
 	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i o = _mm512_loadu_si512(O + i), d = _mm512_loadu_si512(dur + i);
-		hard |= _mm512_cmpgt_epu64_mask(o, olim) |
-			_mm512_cmpgt_epu64_mask(_mm512_add_epi64(d, doff), dlim);
+		__m512i o = _mm512_loadu_si512(O + i),
+			d = _mm512_loadu_si512(dur + i);
+		hard |=
+		    _mm512_cmpgt_epu64_mask(o, olim) |
+		    _mm512_cmpgt_epu64_mask(_mm512_add_epi64(d, doff), dlim);
 		__mmask8 nz = _mm512_test_epi64_mask(d, d);
 		__m512d num = _mm512_cvtepi64_pd(_mm512_mullo_epi64(o, k8000));
 		_mm512_storeu_pd(cq + n, _mm512_maskz_compress_pd(nz, num));
-		_mm512_storeu_pd(cd + n, _mm512_maskz_compress_pd(nz, _mm512_cvtepi64_pd(d)));
-		_mm512_storeu_si512(ci + n, _mm512_maskz_compress_epi64(nz,
-					_mm512_loadu_si512(idx + i)));
+		_mm512_storeu_pd(cd + n, _mm512_maskz_compress_pd(
+					     nz, _mm512_cvtepi64_pd(d)));
+		_mm512_storeu_si512(ci + n,
+				    _mm512_maskz_compress_epi64(
+					nz, _mm512_loadu_si512(idx + i)));
 		n += (size_t)__builtin_popcount(nz);
 	}
 	if (hard)
 		return (size_t)-1;
 	for (size_t j = 0; j < n; j += 8) {
 		/* the last vector: only the lanes stored above */
-		__mmask8 mk = n - j >= 8 ? 0xff : (__mmask8)((1u << (n - j)) - 1);
-		__m512d q = _mm512_maskz_div_pd(mk, _mm512_maskz_loadu_pd(mk, cq + j),
-						_mm512_maskz_loadu_pd(mk, cd + j));
+		__mmask8 mk =
+		    n - j >= 8 ? 0xff : (__mmask8)((1u << (n - j)) - 1);
+		__m512d q =
+		    _mm512_maskz_div_pd(mk, _mm512_maskz_loadu_pd(mk, cq + j),
+					_mm512_maskz_loadu_pd(mk, cd + j));
 		_mm512_mask_storeu_pd(cq + j, mk, q);
 	}
 	return n;
@@ -152,12 +174,14 @@ avx_rate_nz(const int64_t *O, const int64_t *dur, const uint64_t *idx,
 __attribute__((target(HIST_AVX512_TARGET))) static int
 avx_floor_u64(const double *rate, uint64_t *xs)
 {
-	const __m512d zero = _mm512_setzero_pd(), top = _mm512_set1_pd(18446744073709551616.0);
+	const __m512d zero = _mm512_setzero_pd(),
+		      top = _mm512_set1_pd(18446744073709551616.0);
 	__mmask8 bad = 0;
 
 	for (size_t i = 0; i < BLK; i += 8) {
 		__m512d fl = _mm512_roundscale_pd(_mm512_loadu_pd(rate + i),
-						  _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+						  _MM_FROUND_TO_NEG_INF |
+						      _MM_FROUND_NO_EXC);
 		__mmask8 ok = _mm512_cmp_pd_mask(fl, zero, _CMP_GE_OQ) &
 			      _mm512_cmp_pd_mask(fl, top, _CMP_LT_OQ);
 		bad |= (__mmask8)~ok;
@@ -174,7 +198,8 @@ __attribute__((target(HIST_AVX512_TARGET))) static void
 avx_idx(const int64_t *X, const int64_t *P, const int64_t *O, int b,
 	uint64_t *idx, uint64_t *mx, uint64_t *op, uint64_t *oo)
 {
-	const __m512i vone = _mm512_set1_epi64(1), zero = _mm512_setzero_si512();
+	const __m512i vone = _mm512_set1_epi64(1),
+		      zero = _mm512_setzero_si512();
 	const __m512i vb = _mm512_set1_epi64(64 - b);
 	const __m128i sh = _mm_cvtsi32_si128(b > 0 ? b - 1 : 0);
 	__m512i vmx = zero, vop = zero, voo = zero;
@@ -184,10 +209,14 @@ avx_idx(const int64_t *X, const int64_t *P, const int64_t *O, int b,
 		if (b == 0) {
 			ix = x;
 		} else {
-			/* k = max(0, bitlen(x|1) - b) = max(0, 64 - b - lzcnt) */
-			__m512i k = _mm512_max_epi64(_mm512_sub_epi64(vb,
-				_mm512_lzcnt_epi64(_mm512_or_si512(x, vone))), zero);
-			ix = _mm512_add_epi64(_mm512_sll_epi64(k, sh), _mm512_srlv_epi64(x, k));
+			/* k = max(0, bitlen(x|1) - b) = max(0, 64 - b - lzcnt)
+			 */
+			__m512i k = _mm512_max_epi64(
+			    _mm512_sub_epi64(vb, _mm512_lzcnt_epi64(
+						     _mm512_or_si512(x, vone))),
+			    zero);
+			ix = _mm512_add_epi64(_mm512_sll_epi64(k, sh),
+					      _mm512_srlv_epi64(x, k));
 		}
 		_mm512_storeu_si512(idx + i, ix);
 		vmx = _mm512_max_epu64(vmx, ix);
@@ -216,43 +245,53 @@ avx_rows(uint64_t *small, const uint64_t *idx, const int64_t *P,
 	const __m512i zero = _mm512_setzero_si512();
 	/* record 2k (+1): packets, octets from a[2k], a[2k+1]; V3, V4 from b */
 	const __m512i sel[4] = {
-		_mm512_set_epi64(0, 0, 0, 9, 8, 1, 0, 0),
-		_mm512_set_epi64(0, 0, 0, 11, 10, 3, 2, 0),
-		_mm512_set_epi64(0, 0, 0, 13, 12, 5, 4, 0),
-		_mm512_set_epi64(0, 0, 0, 15, 14, 7, 6, 0),
+	    _mm512_set_epi64(0, 0, 0, 9, 8, 1, 0, 0),
+	    _mm512_set_epi64(0, 0, 0, 11, 10, 3, 2, 0),
+	    _mm512_set_epi64(0, 0, 0, 13, 12, 5, 4, 0),
+	    _mm512_set_epi64(0, 0, 0, 15, 14, 7, 6, 0),
 	};
 
 	for (size_t i = 0; i < BLK; i += 8) {
-		__m512i p = _mm512_loadu_si512(P + i), o = _mm512_loadu_si512(O + i);
+		__m512i p = _mm512_loadu_si512(P + i),
+			o = _mm512_loadu_si512(O + i);
 		__m512i v3 = V3 ? _mm512_loadu_si512(V3 + i) : zero;
 		__m512i v4 = V4 ? _mm512_loadu_si512(V4 + i) : zero;
 		if (A32) {
-			__m512i a = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(A32 + i)));
+			__m512i a = _mm512_cvtepu32_epi64(
+			    _mm256_loadu_si256((const void *)(A32 + i)));
 			if (a_col == 3)
 				v3 = a;
 			else
 				v4 = a;
 		}
-		__m512i ev = _mm512_unpacklo_epi64(p, o), od = _mm512_unpackhi_epi64(p, o);
-		__m512i ev34 = _mm512_unpacklo_epi64(v3, v4), od34 = _mm512_unpackhi_epi64(v3, v4);
+		__m512i ev = _mm512_unpacklo_epi64(p, o),
+			od = _mm512_unpackhi_epi64(p, o);
+		__m512i ev34 = _mm512_unpacklo_epi64(v3, v4),
+			od34 = _mm512_unpackhi_epi64(v3, v4);
 		for (int k = 0; k < 4; k++) {
-			__m512i r0 = _mm512_or_si512(one, _mm512_maskz_permutex2var_epi64(0x1e, ev, sel[k], ev34));
-			__m512i r1 = _mm512_or_si512(one, _mm512_maskz_permutex2var_epi64(0x1e, od, sel[k], od34));
+			__m512i r0 = _mm512_or_si512(
+			    one, _mm512_maskz_permutex2var_epi64(0x1e, ev,
+								 sel[k], ev34));
+			__m512i r1 = _mm512_or_si512(
+			    one, _mm512_maskz_permutex2var_epi64(0x1e, od,
+								 sel[k], od34));
 			uint64_t *e0 = small + (idx[i + 2 * k] << 3);
-			_mm512_store_si512(e0, _mm512_add_epi64(_mm512_load_si512(e0), r0));
+			_mm512_store_si512(
+			    e0, _mm512_add_epi64(_mm512_load_si512(e0), r0));
 			uint64_t *e1 = small + (idx[i + 2 * k + 1] << 3);
-			_mm512_store_si512(e1, _mm512_add_epi64(_mm512_load_si512(e1), r1));
+			_mm512_store_si512(
+			    e1, _mm512_add_epi64(_mm512_load_si512(e1), r1));
 		}
 	}
 }
 
 const struct hist_vec_kernels hist_avx512_kernels = {
-	.dur = avx_dur,
-	.dur_IH = avx_dur_IH,
-	.rate = avx_rate,
-	.rate_nz = avx_rate_nz,
-	.floor_u64 = avx_floor_u64,
-	.idx = avx_idx,
-	.rows = avx_rows,
+    .dur = avx_dur,
+    .dur_IH = avx_dur_IH,
+    .rate = avx_rate,
+    .rate_nz = avx_rate_nz,
+    .floor_u64 = avx_floor_u64,
+    .idx = avx_idx,
+    .rows = avx_rows,
 };
 #endif

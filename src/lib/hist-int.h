@@ -35,7 +35,8 @@ static inline int bitlen64(uint64_t x)
 }
 
 /* b: 0 = unit bins, else 1..63 (callers map b >= 64 to 0). */
-static inline __attribute__((always_inline)) uint64_t bin_index(uint64_t x, int b)
+static inline __attribute__((always_inline)) uint64_t bin_index(uint64_t x,
+								int b)
 {
 	if (b == 0)
 		return x;
@@ -49,9 +50,9 @@ static inline __attribute__((always_inline)) uint64_t bin_index(uint64_t x, int 
 struct hmap {
 	uint64_t *keys;
 	unsigned char *used;
-	i128 *vals;        /* cap * ncol */
-	double *rate;      /* cap */
-	int64_t *hi;       /* cap: bin_hi of the negative-x map */
+	i128 *vals;   /* cap * ncol */
+	double *rate; /* cap */
+	int64_t *hi;  /* cap: bin_hi of the negative-x map */
 	size_t cap, n;
 	int ncol;
 	int with_hi;
@@ -69,12 +70,12 @@ long hmap_slot(struct hmap *m, uint64_t key, int *isnew);
  * ordered rate_sum pass (worker_chunks and apply_rates in hist-threads.c).
  */
 struct rate_out {
-	uint64_t *x;        /* x (a negative one as int64 bits), or index */
+	uint64_t *x; /* x (a negative one as int64 bits), or index */
 	double *r;
 	unsigned char *neg; /* 0: x >= 0, 1: x < 0, 2: x holds a dense index */
-	size_t n, cap;      /* x and r hold cap + 8 (whole vectors are stored) */
-	int all_dense;      /* every neg is 2 ... */
-	uint64_t top;       /* ... and every x below top */
+	size_t n, cap; /* x and r hold cap + 8 (whole vectors are stored) */
+	int all_dense; /* every neg is 2 ... */
+	uint64_t top;  /* ... and every x below top */
 };
 
 struct hacc {
@@ -91,34 +92,34 @@ struct hacc {
 	 * and redoes the batch; the general loop checks each block before
 	 * adding it.
 	 */
-	uint64_t *small;    /* D * srow (64-byte aligned in small_mem), or NULL */
+	uint64_t *small; /* D * srow (64-byte aligned in small_mem), or NULL */
 	void *small_mem;
 	u128 bound[5];
 	int small_used;
-	int dense_used;     /* anything was added to dense[] */
-	uint64_t lim;       /* 1 + the largest dense index used (rows beyond are 0) */
-	uint64_t touched;   /* rows whose pages acc_touch wrote */
-	int touch_dense;    /* the histogram's own: its dense rows get the flush */
-	i128 *dense;        /* D * ncol, NULL when !do_int */
-	double *drate;      /* D, NULL when no rate column */
-	struct hmap sparse; /* idx >= D */
-	struct hmap neg;    /* negative x, key = (uint64_t)bin_lo */
-	struct rate_out *ro;  /* when set: record x and rate of every record */
-	uint64_t zero_pkts;   /* records with 0 packets, skipped */
+	int dense_used; /* anything was added to dense[] */
+	uint64_t lim; /* 1 + the largest dense index used (rows beyond are 0) */
+	uint64_t touched; /* rows whose pages acc_touch wrote */
+	int touch_dense; /* the histogram's own: its dense rows get the flush */
+	i128 *dense;	 /* D * ncol, NULL when !do_int */
+	double *drate;	 /* D, NULL when no rate column */
+	struct hmap sparse;  /* idx >= D */
+	struct hmap neg;     /* negative x, key = (uint64_t)bin_lo */
+	struct rate_out *ro; /* when set: record x and rate of every record */
+	uint64_t zero_pkts;  /* records with 0 packets, skipped */
 };
 
 struct fm_hist {
 	struct fm_hist_opts o;
-	int b;              /* effective bin exponent: 0 = unit bins */
-	int ncol;           /* integer columns: flows, packets, octets, ... */
-	int srow;           /* stride of the 64-bit rows: 3 (basic loop) or 8 */
+	int b;	  /* effective bin exponent: 0 = unit bins */
+	int ncol; /* integer columns: flows, packets, octets, ... */
+	int srow; /* stride of the 64-bit rows: 3 (basic loop) or 8 */
 	int col_dur, col_aggs;
-	int want_rate;      /* rate_sum column */
+	int want_rate; /* rate_sum column */
 	uint64_t D;
 	uint32_t fields;
-	uint64_t nrec;      /* records binned */
-	enum fm_hist_isa isa;  /* the loops' variant (never AUTO) */
-	struct hacc acc;    /* the histogram (all columns) */
+	uint64_t nrec;	      /* records binned */
+	enum fm_hist_isa isa; /* the loops' variant (never AUTO) */
+	struct hacc acc;      /* the histogram (all columns) */
 };
 
 /* |v| as an unsigned number (2^63 for INT64_MIN). */
@@ -132,9 +133,8 @@ static inline uint64_t mag64(int64_t v)
  * (octets), od (duration), oa (aggs) can go into the 64-bit rows; if so,
  * the bounds are raised by it.
  */
-static inline int small_room(const struct fm_hist *h, struct hacc *a,
-			     size_t m, uint64_t op, uint64_t oo, uint64_t od,
-			     uint64_t oa)
+static inline int small_room(const struct fm_hist *h, struct hacc *a, size_t m,
+			     uint64_t op, uint64_t oo, uint64_t od, uint64_t oa)
 {
 	const u128 lim = (u128)1 << 64, slim = (u128)1 << 63;
 	const int cd = h->col_dur, ca = h->col_aggs;
@@ -156,8 +156,7 @@ static inline int small_room(const struct fm_hist *h, struct hacc *a,
 }
 
 void acc_release(struct hacc *a);
-int acc_init(const struct fm_hist *h, struct hacc *a, int do_int,
-	     int do_rate);
+int acc_init(const struct fm_hist *h, struct hacc *a, int do_int, int do_rate);
 int small_alloc(const struct fm_hist *h, struct hacc *a);
 void acc_touch(const struct fm_hist *h, struct hacc *a, uint64_t to);
 void small_into(const struct fm_hist *h, i128 *dense, uint64_t *small,
@@ -167,9 +166,9 @@ void acc_flush_small(const struct fm_hist *h, struct hacc *a);
  * One record the hard way: a negative x, a bin index beyond the dense
  * array, or a rate outside the 64-bit bins.
  */
-int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk,
-	    uint64_t oc, int64_t dur, double rate, int64_t aggs,
-	    uint64_t recno, struct fm_error *err);
+int add_one(const struct fm_hist *h, struct hacc *a, uint64_t pk, uint64_t oc,
+	    int64_t dur, double rate, int64_t aggs, uint64_t recno,
+	    struct fm_error *err);
 /* Add src's sums into dst (FM_ENOMEM when a map cannot grow). */
 int acc_merge(const struct fm_hist *h, struct hacc *dst,
 	      const struct hacc *src);
@@ -218,9 +217,8 @@ extern const struct hist_vec_kernels hist_avx512_kernels;
 /* Whether h's records go through the basic loop (add_basic). */
 int acc_basic(const struct fm_hist *h, const struct hacc *a);
 /* Records [from, from+n) of a batch; recno: the number of record from. */
-int acc_add(const struct fm_hist *h, struct hacc *a,
-	    const struct fm_batch *bt, size_t from, size_t n,
-	    uint64_t recno, struct fm_error *err);
+int acc_add(const struct fm_hist *h, struct hacc *a, const struct fm_batch *bt,
+	    size_t from, size_t n, uint64_t recno, struct fm_error *err);
 /* A raw batch (binary sources) through the general loop. */
 int acc_add_raw(const struct fm_hist *h, struct hacc *a,
 		const struct fm_raw_batch *rb, uint64_t recno,

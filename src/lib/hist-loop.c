@@ -53,7 +53,7 @@ add_small_body(const struct fm_hist *h, struct hacc *a, const uint64_t *xs,
 	const int b = h->b;
 	const uint64_t D = h->D;
 	uint64_t *small = a->small;
-	struct orpair or2 = { 0, 0 };
+	struct orpair or2 = {0, 0};
 	const uint64_t one = sign > 0 ? 1 : (uint64_t)0 - 1;
 
 	for (size_t i = 0; i < n; i++) {
@@ -99,11 +99,10 @@ static struct orpair add_small_plain(const struct fm_hist *h, struct hacc *a,
 
 #if defined(__x86_64__)
 #define HAVE_BMI2_CLONE 1
-__attribute__((target("bmi,bmi2")))
-static struct orpair add_small_bmi2(const struct fm_hist *h, struct hacc *a,
-				    const uint64_t *xs, const uint64_t *pk,
-				    const uint64_t *oc, size_t n, int sign,
-				    int *rc)
+__attribute__((target("bmi,bmi2"))) static struct orpair
+add_small_bmi2(const struct fm_hist *h, struct hacc *a, const uint64_t *xs,
+	       const uint64_t *pk, const uint64_t *oc, size_t n, int sign,
+	       int *rc)
 {
 	if (sign > 0)
 		return add_small_body(h, a, xs, pk, oc, n, 1, rc);
@@ -142,7 +141,8 @@ static int add_basic(const struct fm_hist *h, struct hacc *a,
 		a->lim = top;
 	/* n * OR >= the sum of the batch's values */
 	u128 bp = (u128)n * or2.p, bo = (u128)n * or2.o;
-	if (a->bound[0] + n < lim && a->bound[1] + bp < lim && a->bound[2] + bo < lim) {
+	if (a->bound[0] + n < lim && a->bound[1] + bp < lim &&
+	    a->bound[2] + bo < lim) {
 		a->bound[0] += n;
 		a->bound[1] += bp;
 		a->bound[2] += bo;
@@ -156,7 +156,8 @@ static int add_basic(const struct fm_hist *h, struct hacc *a,
 		a->bound[0] = n;
 		a->bound[1] = bp;
 		a->bound[2] = bo;
-		/* the sparse bins already have this batch: only the dense rows */
+		/* the sparse bins already have this batch: only the dense rows
+		 */
 		const int b = h->b;
 		for (size_t i = 0; i < n; i++) {
 			uint64_t idx = bin_index(xs[i], b);
@@ -193,9 +194,7 @@ static int add_basic(const struct fm_hist *h, struct hacc *a,
 enum { IN_P, IN_O, IN_F, IN_FM, IN_L, IN_LM, IN_A, IN_N };
 
 static const int in_field[IN_N] = {
-	FM_PACKETS, FM_OCTETS, FM_FIRST, FM_FIRST_MS, FM_LAST, FM_LAST_MS,
-	FM_AGGS
-};
+    FM_PACKETS, FM_OCTETS, FM_FIRST, FM_FIRST_MS, FM_LAST, FM_LAST_MS, FM_AGGS};
 
 struct gsrc {
 	const void *p[IN_N];
@@ -208,20 +207,28 @@ col64(const struct gsrc *g, int k, size_t o, size_t m, int64_t *buf)
 {
 	const void *p = g->p[k];
 
-#define WIDEN(T) do { \
-		const T *q = (const T *)p + o; \
-		for (size_t i = 0; i < m; i++) \
-			buf[i] = (int64_t)q[i]; \
-		return buf; \
+#define WIDEN(T)                                                               \
+	do {                                                                   \
+		const T *q = (const T *)p + o;                                 \
+		for (size_t i = 0; i < m; i++)                                 \
+			buf[i] = (int64_t)q[i];                                \
+		return buf;                                                    \
 	} while (0)
 	switch (g->code[k]) {
-	case 'b': WIDEN(int8_t);
-	case 'B': WIDEN(uint8_t);
-	case 'h': WIDEN(int16_t);
-	case 'H': WIDEN(uint16_t);
-	case 'i': WIDEN(int32_t);
-	case 'I': WIDEN(uint32_t);
-	default: return (const int64_t *)p + o;
+	case 'b':
+		WIDEN(int8_t);
+	case 'B':
+		WIDEN(uint8_t);
+	case 'h':
+		WIDEN(int16_t);
+	case 'H':
+		WIDEN(uint16_t);
+	case 'i':
+		WIDEN(int32_t);
+	case 'I':
+		WIDEN(uint32_t);
+	default:
+		return (const int64_t *)p + o;
 	}
 #undef WIDEN
 }
@@ -231,12 +238,11 @@ struct gblk {
 	int64_t dur[BLK];
 	double rate[BLK];
 	uint64_t idx[BLK];
-	int64_t w[IN_N][BLK];   /* widened columns */
+	int64_t w[IN_N][BLK]; /* widened columns */
 	/* the nonzero rates, compressed (the rate_nz pass) */
 	double cq[BLK + 8], cd[BLK + 8];
 	uint64_t ci[BLK + 8];
 };
-
 
 /*
  * rate[i] for the m records of a block (vk: the vector passes, for a full
@@ -262,18 +268,25 @@ block_rates(const int64_t *O, const int64_t *dur, double *rate, const size_t m,
 		uint64_t hard = 0;
 		for (size_t i = 0; i < m; i++)
 			hard |= ((uint64_t)O[i] > (UINT64_C(1) << 53) / 8000) |
-				((uint64_t)dur[i] + (UINT64_C(1) << 53) > (UINT64_C(1) << 54));
+				((uint64_t)dur[i] + (UINT64_C(1) << 53) >
+				 (UINT64_C(1) << 54));
 		if (!hard) {
 			const __m128d zero = _mm_setzero_pd();
 			for (; r0 + 2 <= m; r0 += 2) {
 				int64_t d0 = dur[r0], d1 = dur[r0 + 1];
-				__m128d num = _mm_set_pd((double)(int64_t)((uint64_t)O[r0 + 1] * 8000),
-							 (double)(int64_t)((uint64_t)O[r0] * 8000));
-				__m128d den = _mm_set_pd((double)d1, (double)d0);
+				__m128d num = _mm_set_pd(
+				    (double)(int64_t)((uint64_t)O[r0 + 1] *
+						      8000),
+				    (double)(int64_t)((uint64_t)O[r0] * 8000));
+				__m128d den =
+				    _mm_set_pd((double)d1, (double)d0);
 				__m128d nz = _mm_cmpneq_pd(den, zero);
-				/* d == 0: divide by 1, then the mask gives +0.0 */
-				__m128d q = _mm_div_pd(num, _mm_or_pd(_mm_and_pd(nz, den),
-								      _mm_andnot_pd(nz, _mm_set1_pd(1.0))));
+				/* d == 0: divide by 1, then the mask gives +0.0
+				 */
+				__m128d q = _mm_div_pd(
+				    num, _mm_or_pd(_mm_and_pd(nz, den),
+						   _mm_andnot_pd(
+						       nz, _mm_set1_pd(1.0))));
 				_mm_storeu_pd(rate + r0, _mm_and_pd(q, nz));
 			}
 		}
@@ -286,12 +299,15 @@ block_rates(const int64_t *O, const int64_t *dur, double *rate, const size_t m,
 		uint64_t oc = (uint64_t)O[i];
 		int64_t d = dur[i];
 		if (__builtin_expect(oc > (UINT64_C(1) << 53) / 8000 ||
-				     d < -(INT64_C(1) << 53) || d > (INT64_C(1) << 53), 0)) {
+					 d < -(INT64_C(1) << 53) ||
+					 d > (INT64_C(1) << 53),
+				     0)) {
 			rate[i] = fm_hist_rate(oc, d);
 			continue;
 		}
 		/* branchless on d == 0 (unpredictable) */
-		double q = (double)(int64_t)(oc * 8000) / (double)(d == 0 ? 1 : d);
+		double q =
+		    (double)(int64_t)(oc * 8000) / (double)(d == 0 ? 1 : d);
 		rate[i] = d == 0 ? 0.0 : q;
 	}
 }
@@ -314,11 +330,12 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 	const uint64_t D = h->D;
 	const enum fm_hist_x xk = h->o.x;
 	/* recording (ro): the rates are added later, in record order */
-	const int add_int = a->do_int, add_rate = a->do_rate && h->want_rate && !a->ro;
+	const int add_int = a->do_int,
+		  add_rate = a->do_rate && h->want_rate && !a->ro;
 	struct rate_out *ro = a->ro;
 	const int need_rate = xk == FM_HIST_X_RATE || add_rate || ro;
-	const int need_dur = need_rate || xk == FM_HIST_X_DURATION ||
-			     (add_int && cd >= 0);
+	const int need_dur =
+	    need_rate || xk == FM_HIST_X_DURATION || (add_int && cd >= 0);
 	const int need_aggs = add_int && ca >= 0;
 	int64_t *restrict dur = k->dur;
 	double *restrict rate = k->rate;
@@ -331,11 +348,14 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 	 * instead of being widened first; A then stays NULL until a slow
 	 * path needs it.
 	 */
-	const int dur_ih = vec && g->code[IN_F] == 'I' && g->code[IN_L] == 'I' &&
-			   g->code[IN_FM] == 'H' && g->code[IN_LM] == 'H';
-	const uint32_t *A32 = vec && need_aggs && g->code[IN_A] == 'I' ?
-			      (const uint32_t *)g->p[IN_A] + o : NULL;
-	const int64_t *A = need_aggs && !A32 ? col64(g, IN_A, o, m, k->w[IN_A]) : NULL;
+	const int dur_ih = vec && g->code[IN_F] == 'I' &&
+			   g->code[IN_L] == 'I' && g->code[IN_FM] == 'H' &&
+			   g->code[IN_LM] == 'H';
+	const uint32_t *A32 = vec && need_aggs && g->code[IN_A] == 'I'
+				  ? (const uint32_t *)g->p[IN_A] + o
+				  : NULL;
+	const int64_t *A =
+	    need_aggs && !A32 ? col64(g, IN_A, o, m, k->w[IN_A]) : NULL;
 	int slow = 0, have_mx = 0;
 	/* ORs of the magnitudes (for the 64-bit rows), largest index */
 	uint64_t op = 0, oo = 0, od = 0, oa = 0, mx = 0;
@@ -356,24 +376,34 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		if (vec)
 			big = vk->dur(P, F, FM, L, LM, dur, &od);
 		else
-		for (size_t i = 0; i < m; i++) {
-			uint64_t t = ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
-				     (uint64_t)LM[i] - (uint64_t)FM[i];
-			big |= ((uint64_t)L[i] + lim) | ((uint64_t)F[i] + lim) |
-			       ((uint64_t)LM[i] + lim) | ((uint64_t)FM[i] + lim);
-			/* branchless: 1-packet flows are common and random */
-			int64_t d = (int64_t)(t & ((uint64_t)0 - (uint64_t)(P[i] != 1)));
-			dur[i] = d;
-			od |= mag64(d);
-		}
+			for (size_t i = 0; i < m; i++) {
+				uint64_t t =
+				    ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
+				    (uint64_t)LM[i] - (uint64_t)FM[i];
+				big |= ((uint64_t)L[i] + lim) |
+				       ((uint64_t)F[i] + lim) |
+				       ((uint64_t)LM[i] + lim) |
+				       ((uint64_t)FM[i] + lim);
+				/* branchless: 1-packet flows are common and
+				 * random */
+				int64_t d =
+				    (int64_t)(t & ((uint64_t)0 -
+						   (uint64_t)(P[i] != 1)));
+				dur[i] = d;
+				od |= mag64(d);
+			}
 		if (big >> 41) {
 			for (size_t i = 0; i < m; i++)
-				if (fm_hist_duration(P[i], F[i], FM[i], L[i], LM[i], &dur[i]) < 0)
-					return fm_error_set(err, FM_ERANGE,
-						"record %llu: duration (last %lld.%03lld - first %lld.%03lld) does not fit in 64 bits",
-						(unsigned long long)(recno + i + 1),
-						(long long)L[i], (long long)LM[i],
-						(long long)F[i], (long long)FM[i]);
+				if (fm_hist_duration(P[i], F[i], FM[i], L[i],
+						     LM[i], &dur[i]) < 0)
+					return fm_error_set(
+					    err, FM_ERANGE,
+					    "record %llu: duration (last "
+					    "%lld.%03lld - first %lld.%03lld) "
+					    "does not fit in 64 bits",
+					    (unsigned long long)(recno + i + 1),
+					    (long long)L[i], (long long)LM[i],
+					    (long long)F[i], (long long)FM[i]);
 			od = 0;
 			for (size_t i = 0; i < m; i++)
 				od |= mag64(dur[i]);
@@ -423,10 +453,12 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		break;
 	case FM_HIST_X_RATE:
 		if (vec) {
-			/* floor(rate) as uint64 (ci is free: no compressed rates for x = rate) */
+			/* floor(rate) as uint64 (ci is free: no compressed
+			 * rates for x = rate) */
 			slow = vk->floor_u64(rate, k->ci);
 			if (!slow) {
-				vk->idx((const int64_t *)k->ci, P, O, b, idx, &mx, &op, &oo);
+				vk->idx((const int64_t *)k->ci, P, O, b, idx,
+					&mx, &op, &oo);
 				have_mx = 1;
 			}
 			break;
@@ -476,8 +508,12 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 			uint64_t xv = 0;
 			unsigned char ng = 0;
 			switch (xk) {
-			case FM_HIST_X_LENGTH: xv = (uint64_t)P[i]; break;
-			case FM_HIST_X_SIZE: xv = (uint64_t)O[i]; break;
+			case FM_HIST_X_LENGTH:
+				xv = (uint64_t)P[i];
+				break;
+			case FM_HIST_X_SIZE:
+				xv = (uint64_t)O[i];
+				break;
 			case FM_HIST_X_DURATION:
 				xv = (uint64_t)dur[i];
 				ng = dur[i] < 0;
@@ -487,7 +523,8 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 				double fl = floor(rate[i]);
 				if (fl >= 0.0 && fl < 18446744073709551616.0) {
 					xv = (uint64_t)fl;
-				} else if (fl < 0.0 && fl >= -9223372036854775808.0) {
+				} else if (fl < 0.0 &&
+					   fl >= -9223372036854775808.0) {
 					xv = (uint64_t)(int64_t)fl;
 					ng = 1;
 				}
@@ -507,8 +544,9 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		a->dense_used = 1;
 		for (size_t i = 0; i < m; i++) {
 			int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
-					need_dur ? dur[i] : 0, need_rate ? rate[i] : 0.0,
-					A ? A[i] : 0, recno + i + 1, err);
+					need_dur ? dur[i] : 0,
+					need_rate ? rate[i] : 0.0, A ? A[i] : 0,
+					recno + i + 1, err);
 			if (r < 0)
 				return r;
 		}
@@ -527,7 +565,7 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 			}
 		/* od: the duration pass (need_dur when cd >= 0) */
 		if (ca >= 0 && A32)
-			oa = UINT32_MAX;   /* a bound is enough */
+			oa = UINT32_MAX; /* a bound is enough */
 		else if (ca >= 0)
 			for (size_t i = 0; i < m; i++)
 				oa |= mag64(A[i]);
@@ -541,10 +579,12 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 			a->small_used = 1;
 			if (vec) {
 				/* column 3 (duration or aggs) and 4 (aggs) */
-				const int64_t *V3 = cd == 3 ? dur : ca == 3 ? A : NULL;
-				vk->rows(small, idx, P, O, V3, ncol == 5 ? A : NULL, A32, ca);
-			} else
-			if (cd >= 0 && ca >= 0) {
+				const int64_t *V3 = cd == 3   ? dur
+						    : ca == 3 ? A
+							      : NULL;
+				vk->rows(small, idx, P, O, V3,
+					 ncol == 5 ? A : NULL, A32, ca);
+			} else if (cd >= 0 && ca >= 0) {
 				for (size_t i = 0; i < m; i++) {
 					uint64_t *e = small + idx[i] * 8;
 					e[0] += 1;
@@ -611,8 +651,8 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
  * record by record.
  */
 static inline __attribute__((always_inline)) int
-add_general_body(const struct fm_hist *h, struct hacc *a,
-		 const struct gsrc *g, size_t from, size_t n, uint64_t recno,
+add_general_body(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
+		 size_t from, size_t n, uint64_t recno,
 		 const struct hist_vec_kernels *vkern, struct fm_error *err)
 {
 	struct gblk k;
@@ -620,9 +660,11 @@ add_general_body(const struct fm_hist *h, struct hacc *a,
 	for (size_t base = 0; base < n; base += BLK) {
 		int r;
 		if (n - base >= BLK)
-			r = general_block(h, a, g, from + base, BLK, recno + base, &k, vkern, err);
+			r = general_block(h, a, g, from + base, BLK,
+					  recno + base, &k, vkern, err);
 		else
-			r = general_block(h, a, g, from + base, n - base, recno + base, &k, vkern, err);
+			r = general_block(h, a, g, from + base, n - base,
+					  recno + base, &k, vkern, err);
 		if (r < 0)
 			return r;
 	}
@@ -637,19 +679,18 @@ static int add_general_plain(const struct fm_hist *h, struct hacc *a,
 }
 
 #ifdef HAVE_BMI2_CLONE
-__attribute__((target("bmi,bmi2,sse4.1")))
-static int add_general_bmi2(const struct fm_hist *h, struct hacc *a,
-			    const struct gsrc *g, size_t from, size_t n,
-			    uint64_t recno, struct fm_error *err)
+__attribute__((target("bmi,bmi2,sse4.1"))) static int
+add_general_bmi2(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
+		 size_t from, size_t n, uint64_t recno, struct fm_error *err)
 {
 	return add_general_body(h, a, g, from, n, recno, NULL, err);
 }
 
 /* AVX-512 (F, DQ for the int64 -> double conversions, CD for lzcnt, VL) */
-__attribute__((target(HIST_AVX512_TARGET)))
-static int add_general_avx512(const struct fm_hist *h, struct hacc *a,
-			      const struct gsrc *g, size_t from, size_t n,
-			      uint64_t recno, struct fm_error *err)
+__attribute__((target(HIST_AVX512_TARGET))) static int
+add_general_avx512(const struct fm_hist *h, struct hacc *a,
+		   const struct gsrc *g, size_t from, size_t n, uint64_t recno,
+		   struct fm_error *err)
 {
 	return add_general_body(h, a, g, from, n, recno, &hist_avx512_kernels,
 				err);
@@ -683,7 +724,8 @@ static int acc_general(const struct fm_hist *h, struct hacc *a,
 {
 	/* rows of 8 (h->srow is 3 only when every record takes add_basic) */
 	if (h->srow != 8)
-		return fm_error_set(err, FM_EINVAL, "internal error: hist rows of %d", h->srow);
+		return fm_error_set(err, FM_EINVAL,
+				    "internal error: hist rows of %d", h->srow);
 	if (a->do_int && small_alloc(h, a) < 0)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	return add_general(h, a, g, from, n, recno, err);
@@ -694,9 +736,12 @@ static int acc_add_run(const struct fm_hist *h, struct hacc *a,
 		       uint64_t recno, struct fm_error *err)
 {
 	if (acc_basic(h, a)) {
-		const uint64_t *pk = (const uint64_t *)bt->col[FM_PACKETS] + from;
-		const uint64_t *oc = (const uint64_t *)bt->col[FM_OCTETS] + from;
-		int r = add_basic(h, a, h->o.x == FM_HIST_X_LENGTH ? pk : oc, pk, oc, n);
+		const uint64_t *pk =
+		    (const uint64_t *)bt->col[FM_PACKETS] + from;
+		const uint64_t *oc =
+		    (const uint64_t *)bt->col[FM_OCTETS] + from;
+		int r = add_basic(h, a, h->o.x == FM_HIST_X_LENGTH ? pk : oc,
+				  pk, oc, n);
 		if (r < 0)
 			return fm_error_set(err, r, "out of memory");
 		return 0;
@@ -715,19 +760,23 @@ static int acc_add_run(const struct fm_hist *h, struct hacc *a,
  */
 static size_t next_zero(const void *p, char code, size_t i, size_t end)
 {
-#define NEXT_ZERO(T)                                          \
-	do {                                                  \
-		const T *v = p;                               \
-		for (; i < end; i++)                          \
-			if (v[i] == 0)                        \
-				return i;                     \
-		return end;                                   \
+#define NEXT_ZERO(T)                                                           \
+	do {                                                                   \
+		const T *v = p;                                                \
+		for (; i < end; i++)                                           \
+			if (v[i] == 0)                                         \
+				return i;                                      \
+		return end;                                                    \
 	} while (0)
 	switch (fm_code_size(code)) {
-	case 1: NEXT_ZERO(uint8_t);
-	case 2: NEXT_ZERO(uint16_t);
-	case 4: NEXT_ZERO(uint32_t);
-	default: NEXT_ZERO(uint64_t);
+	case 1:
+		NEXT_ZERO(uint8_t);
+	case 2:
+		NEXT_ZERO(uint16_t);
+	case 4:
+		NEXT_ZERO(uint32_t);
+	default:
+		NEXT_ZERO(uint64_t);
 	}
 #undef NEXT_ZERO
 }
@@ -738,9 +787,8 @@ static size_t next_zero(const void *p, char code, size_t i, size_t end)
  * only reverse traffic, and their size per packet is undefined): they are
  * counted in a->zero_pkts and the runs between them are added.
  */
-int acc_add(const struct fm_hist *h, struct hacc *a,
-	    const struct fm_batch *bt, size_t from, size_t n,
-	    uint64_t recno, struct fm_error *err)
+int acc_add(const struct fm_hist *h, struct hacc *a, const struct fm_batch *bt,
+	    size_t from, size_t n, uint64_t recno, struct fm_error *err)
 {
 	const int64_t *pk = bt->col[FM_PACKETS];
 	size_t i = from, end = from + n;
@@ -748,7 +796,8 @@ int acc_add(const struct fm_hist *h, struct hacc *a,
 	while (i < end) {
 		size_t z = next_zero(pk, 'q', i, end);
 		if (z > i) {
-			int r = acc_add_run(h, a, bt, i, z - i, recno + (i - from), err);
+			int r = acc_add_run(h, a, bt, i, z - i,
+					    recno + (i - from), err);
 			if (r < 0)
 				return r;
 		}
@@ -773,7 +822,8 @@ int acc_add_raw(const struct fm_hist *h, struct hacc *a,
 		g.code[c] = rb->code[in_field[c]];
 	}
 	while (i < rb->n) {
-		size_t z = next_zero(rb->col[FM_PACKETS], rb->code[FM_PACKETS], i, rb->n);
+		size_t z = next_zero(rb->col[FM_PACKETS], rb->code[FM_PACKETS],
+				     i, rb->n);
 		if (z > i) {
 			int r = acc_general(h, a, &g, i, z - i, recno + i, err);
 			if (r < 0)

@@ -42,9 +42,9 @@
  * into buffers, a pool of buffers (free ones stacked under gate->mu).
  */
 struct rpipe {
-	uint64_t C, K;                 /* records a chunk, chunks */
-	atomic_uint_fast64_t next;     /* the next chunk to hand out */
-	atomic_int *ready;             /* K: 0, or 1 + the buffer holding chunk k's list */
+	uint64_t C, K;		   /* records a chunk, chunks */
+	atomic_uint_fast64_t next; /* the next chunk to hand out */
+	atomic_int *ready; /* K: 0, or 1 + the buffer holding chunk k's list */
 	struct rate_out *buf;
 	int *free_buf;
 	int nbuf, nfree;
@@ -62,24 +62,24 @@ struct worker {
 	struct hacc *acc;
 	const char *const *dirs;
 	size_t ndirs;
-	uint64_t start, count;      /* contiguous mode: absolute record range */
+	uint64_t start, count; /* contiguous mode: absolute record range */
 	int index, main_thread;
-	uint64_t total_work;        /* for progress (main thread) */
+	uint64_t total_work; /* for progress (main thread) */
 	struct worker *all;
 	int nworkers;
 	atomic_uint_fast64_t done;
 	atomic_int *cancel;
-	int interleaved;            /* the rate_sum chunks of struct rpipe */
+	int interleaved; /* the rate_sum chunks of struct rpipe */
 	struct rpipe *pipe;
-	struct hacc *side;          /* main thread: for the chunks it records */
-	struct gate *gate;          /* also for waiting on the pipe */
-	uint64_t kept;              /* records binned */
-	uint64_t filter_errors;     /* records dropped by filter run-time errors */
+	struct hacc *side;	/* main thread: for the chunks it records */
+	struct gate *gate;	/* also for waiting on the pipe */
+	uint64_t kept;		/* records binned */
+	uint64_t filter_errors; /* records dropped by filter run-time errors */
 	int rc;
 	struct fm_error err;
 	/* reading state */
 	struct fm_reader *rd;
-	uint64_t pos;               /* absolute position of rd */
+	uint64_t pos; /* absolute position of rd */
 	struct fm_filter_run *run;
 	struct fm_batch own;
 	uint32_t *idx;
@@ -93,13 +93,14 @@ static int worker_open(struct worker *w)
 	memset(&ro, 0, sizeof(ro));
 	ro.format = FM_FORMAT_BINARY;
 	ro.fields = w->h->fields;
-	ro.log = NULL;   /* warnings were given by the probe */
+	ro.log = NULL; /* warnings were given by the probe */
 	if (w->h->o.filter) {
 		/* one filter run per thread (the compiled filter is shared) */
 		ro.fields |= fm_filter_fields(w->h->o.filter);
 		r = fm_filter_run_new(&w->run, w->h->o.filter, &w->err);
-		if (r == 0 && (fm_batch_alloc(&w->own, ro.fields, FM_BATCH_CAP) < 0 ||
-			       !(w->idx = malloc(FM_BATCH_CAP * sizeof(*w->idx)))))
+		if (r == 0 &&
+		    (fm_batch_alloc(&w->own, ro.fields, FM_BATCH_CAP) < 0 ||
+		     !(w->idx = malloc(FM_BATCH_CAP * sizeof(*w->idx)))))
 			r = fm_error_set(&w->err, FM_ENOMEM, "out of memory");
 	}
 	if (r == 0)
@@ -116,7 +117,8 @@ static void worker_close(struct worker *w)
 	fm_filter_run_free(w->run);
 	fm_batch_release(&w->own);
 	free(w->idx);
-	/* the ro buffers may still be read by the main thread: freed after the join */
+	/* the ro buffers may still be read by the main thread: freed after the
+	 * join */
 	w->acc->ro = NULL;
 }
 
@@ -127,7 +129,8 @@ static int worker_progress(struct worker *w)
 	if (!w->main_thread || !w->h->o.progress)
 		return 0;
 	for (int i = 0; i < w->nworkers; i++)
-		done += atomic_load_explicit(&w->all[i].done, memory_order_relaxed);
+		done +=
+		    atomic_load_explicit(&w->all[i].done, memory_order_relaxed);
 	if (fm_progress_report(w->h->o.progress, done, w->total_work)) {
 		atomic_store(w->cancel, 1);
 		return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
@@ -142,12 +145,14 @@ static int worker_range(struct worker *w, uint64_t start, uint64_t count)
 	int r = 0;
 
 	if (start > w->pos) {
-		int64_t k = fm_reader_skip(w->rd, (int64_t)(start - w->pos), &w->err);
+		int64_t k =
+		    fm_reader_skip(w->rd, (int64_t)(start - w->pos), &w->err);
 		if (k < 0)
 			return (int)k;
 		if ((uint64_t)k != start - w->pos)
-			return fm_error_set(&w->err, FM_EFORMAT,
-					    "binary input shrank while reading");
+			return fm_error_set(
+			    &w->err, FM_EFORMAT,
+			    "binary input shrank while reading");
 		w->pos = start;
 	}
 	/* unfiltered, not the basic loop: columns in their stored widths */
@@ -162,8 +167,9 @@ static int worker_range(struct worker *w, uint64_t start, uint64_t count)
 		if (n < 0)
 			return (int)n;
 		if (n == 0)
-			return fm_error_set(&w->err, FM_EFORMAT,
-					    "binary input shrank while reading");
+			return fm_error_set(
+			    &w->err, FM_EFORMAT,
+			    "binary input shrank while reading");
 		w->pos += (uint64_t)n;
 		if (raw) {
 			r = acc_add_raw(w->h, w->acc, &rb, recno, &w->err);
@@ -172,7 +178,8 @@ static int worker_range(struct worker *w, uint64_t start, uint64_t count)
 			if (w->run) {
 				long k = fm_filter_select(w->run, &b, w->idx);
 				if (k < n) {
-					fm_batch_gather(&w->own, &b, w->idx, (size_t)k);
+					fm_batch_gather(&w->own, &b, w->idx,
+							(size_t)k);
 					b = w->own;
 					b.store = NULL;
 				}
@@ -182,8 +189,10 @@ static int worker_range(struct worker *w, uint64_t start, uint64_t count)
 		}
 		left -= (uint64_t)n;
 		recno += (uint64_t)n;
-		atomic_fetch_add_explicit(&w->done, (uint64_t)n, memory_order_relaxed);
-		if (r == 0 && atomic_load_explicit(w->cancel, memory_order_relaxed))
+		atomic_fetch_add_explicit(&w->done, (uint64_t)n,
+					  memory_order_relaxed);
+		if (r == 0 &&
+		    atomic_load_explicit(w->cancel, memory_order_relaxed))
 			r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
 		if (r == 0 && !w->interleaved)
 			r = worker_progress(w);
@@ -214,7 +223,7 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 		double *er;
 		if (ro->neg[i] == 2) {
 			uint64_t x = ro->x[i];
-			if (x >= a->lim) {   /* rows beyond lim must stay zero */
+			if (x >= a->lim) { /* rows beyond lim must stay zero */
 				acc_touch(h, a, x + 1);
 				a->lim = x + 1;
 			}
@@ -224,12 +233,15 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 		if (ro->neg[i]) {
 			int64_t lo, hi;
 			int isnew;
-			fm_hist_bin_edges_signed((int64_t)ro->x[i], h->b, &lo, &hi);
+			fm_hist_bin_edges_signed((int64_t)ro->x[i], h->b, &lo,
+						 &hi);
 			long s = hmap_slot(&a->neg, (uint64_t)lo, &isnew);
 			if (s < 0)
-				return fm_error_set(err, FM_ENOMEM, "out of memory");
+				return fm_error_set(err, FM_ENOMEM,
+						    "out of memory");
 			if (isnew)
-				a->neg.hi[s] = hi;   /* the first record's, as the reference */
+				a->neg.hi[s] = hi; /* the first record's, as the
+						      reference */
 			er = a->neg.rate + s;
 		} else {
 			uint64_t idx = bin_index(ro->x[i], h->b);
@@ -243,7 +255,8 @@ static int apply_rates(struct fm_hist *h, const struct rate_out *ro,
 				int isnew;
 				long s = hmap_slot(&a->sparse, idx, &isnew);
 				if (s < 0)
-					return fm_error_set(err, FM_ENOMEM, "out of memory");
+					return fm_error_set(err, FM_ENOMEM,
+							    "out of memory");
 				er = a->sparse.rate + s;
 			}
 		}
@@ -273,7 +286,8 @@ static int wait_ready(struct worker *w, uint64_t k)
 	int b;
 
 	for (int i = 0; i < 1024; i++) {
-		if ((b = atomic_load_explicit(v, memory_order_acquire)) || atomic_load(w->cancel))
+		if ((b = atomic_load_explicit(v, memory_order_acquire)) ||
+		    atomic_load(w->cancel))
 			return b;
 #ifdef __SSE2__
 		_mm_pause();
@@ -327,7 +341,8 @@ static void post_ready(struct worker *w, uint64_t k, int b)
 static int chunk_to_list(struct worker *w, uint64_t k, int b)
 {
 	struct rpipe *p = w->pipe;
-	uint64_t c0 = k * p->C, len = w->count - c0 < p->C ? w->count - c0 : p->C;
+	uint64_t c0 = k * p->C,
+		 len = w->count - c0 < p->C ? w->count - c0 : p->C;
 
 	w->acc->ro = &p->buf[b];
 	int r = worker_range(w, w->start + c0, len);
@@ -369,7 +384,8 @@ static int worker_chunks(struct worker *w)
 		while (r == 0) {
 			int b = get_buf(w, 1);
 			if (b < 0)
-				return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+				return fm_error_set(&w->err, FM_ECANCEL,
+						    "cancelled");
 			uint64_t k = atomic_fetch_add(&p->next, 1);
 			if (k >= p->K) {
 				put_buf(w, b);
@@ -387,7 +403,8 @@ static int worker_chunks(struct worker *w)
 		int b;
 		/* the lists that are ready, in order */
 		while (r == 0 && next_apply < p->K &&
-		       (b = atomic_load_explicit(&p->ready[next_apply], memory_order_acquire)))
+		       (b = atomic_load_explicit(&p->ready[next_apply],
+						 memory_order_acquire)))
 			r = apply_next(w, &next_apply, b);
 		if (r < 0)
 			break;
@@ -397,28 +414,32 @@ static int worker_chunks(struct worker *w)
 		for (;;) {
 			if (k == next_apply) {
 				uint64_t c0 = k * p->C;
-				uint64_t len = w->count - c0 < p->C ? w->count - c0 : p->C;
+				uint64_t len =
+				    w->count - c0 < p->C ? w->count - c0 : p->C;
 				r = worker_range(w, w->start + c0, len);
 				next_apply++;
 				break;
 			}
 			if ((b = get_buf(w, 0)) >= 0) {
 				/*
-				 * Not into the histogram: its maps must get their
-				 * keys in record order (a negative bin's bin_hi is
-				 * its first record's), which the adding of the
-				 * lists gives them.
+				 * Not into the histogram: its maps must get
+				 * their keys in record order (a negative bin's
+				 * bin_hi is its first record's), which the
+				 * adding of the lists gives them.
 				 */
 				struct hacc *own = w->acc;
 				w->acc = w->side;
 				r = chunk_to_list(w, k, b);
 				w->acc = own;
-				/* no one else waits for it: added in order above */
-				atomic_store_explicit(&p->ready[k], b + 1, memory_order_relaxed);
+				/* no one else waits for it: added in order
+				 * above */
+				atomic_store_explicit(&p->ready[k], b + 1,
+						      memory_order_relaxed);
 				break;
 			}
 			if (!(b = wait_ready(w, next_apply)))
-				return fm_error_set(&w->err, FM_ECANCEL, "cancelled");
+				return fm_error_set(&w->err, FM_ECANCEL,
+						    "cancelled");
 			if ((r = apply_next(w, &next_apply, b)) < 0)
 				break;
 		}
@@ -448,7 +469,8 @@ static void *worker_run(void *arg)
 	}
 	r = worker_open(w);
 	if (r == 0)
-		r = w->interleaved ? worker_chunks(w) : worker_range(w, w->start, w->count);
+		r = w->interleaved ? worker_chunks(w)
+				   : worker_range(w, w->start, w->count);
 	worker_close(w);
 	if (r < 0)
 		workers_cancel(w);
@@ -473,11 +495,14 @@ static int count_records(const struct fm_hist *h, const char *const *dirs,
 
 	memset(&ro, 0, sizeof(ro));
 	ro.format = FM_FORMAT_BINARY;
-	ro.fields = h->fields | (h->o.filter ? fm_filter_fields(h->o.filter) : 0);
+	ro.fields =
+	    h->fields | (h->o.filter ? fm_filter_fields(h->o.filter) : 0);
 	ro.log = h->o.log;
-	if (h->o.filter && (cut->skip_out > 0 || cut->count_out != FM_UNLIMITED))
+	if (h->o.filter &&
+	    (cut->skip_out > 0 || cut->count_out != FM_UNLIMITED))
 		return fm_error_set(err, FM_EINVAL,
-				    "hist: skip-out and count-out with a filter need the sequential scan");
+				    "hist: skip-out and count-out with a "
+				    "filter need the sequential scan");
 	r = fm_reader_open(&probe, &ro, dirs, ndirs, err);
 	if (r < 0)
 		return r;
@@ -571,15 +596,18 @@ static int collect(struct fm_hist *h, struct worker *w, struct hacc *accs,
 			*records = kept;
 		if (ferr)
 			fm_warn(h->o.log,
-				"filter: %llu records not kept because evaluating the filter failed on them (division or modulo by zero, negative shift count or zero to a negative power)",
+				"filter: %llu records not kept because "
+				"evaluating the filter failed on them "
+				"(division or modulo by zero, negative shift "
+				"count or zero to a negative power)",
 				(unsigned long long)ferr);
 	}
 	return r;
 }
 
-int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
-		       size_t ndirs, const struct fm_cut *cut,
-		       uint64_t *records, struct fm_error *err)
+int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs, size_t ndirs,
+		       const struct fm_cut *cut, uint64_t *records,
+		       struct fm_error *err)
 {
 	uint64_t total = 0, first, end, n;
 	int threads = h->o.threads > 0 ? h->o.threads : ncpus();
@@ -587,7 +615,8 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	struct worker *w = NULL;
 	struct hacc *accs = NULL;
 	pthread_t *tids = NULL;
-	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+	struct gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+			    0};
 	struct rpipe pipe;
 	atomic_int cancel = 0;
 
@@ -641,14 +670,17 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 		if (t == 0) {
 			x->acc = &h->acc;
 			x->side = &accs[0];
-			if (h->want_rate && threads > 1 && acc_init(h, x->side, 1, 0) < 0) {
-				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+			if (h->want_rate && threads > 1 &&
+			    acc_init(h, x->side, 1, 0) < 0) {
+				r = fm_error_set(err, FM_ENOMEM,
+						 "out of memory");
 				goto out;
 			}
 		} else {
 			x->acc = &accs[t];
 			if (acc_init(h, x->acc, 1, 0) < 0) {
-				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+				r = fm_error_set(err, FM_ENOMEM,
+						 "out of memory");
 				goto out;
 			}
 		}
@@ -656,7 +688,7 @@ int fm_hist_add_binary(struct fm_hist *h, const char *const *dirs,
 	/* start the threads; they wait at the gate for their work */
 	for (int t = 1; t < threads; t++) {
 		if (pthread_create(&tids[t], NULL, worker_run, &w[t]) != 0)
-			break;      /* go on with fewer threads */
+			break; /* go on with fewer threads */
 		started++;
 	}
 	interleaved = interleaved && started > 1;
@@ -701,4 +733,3 @@ out:
 	free(tids);
 	return r;
 }
-

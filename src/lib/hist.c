@@ -69,8 +69,8 @@
 
 /* ---- names ---- */
 
-static const char *const x_names[] = { "length", "size", "duration", "rate" };
-static const char *const col_names[] = { "duration", "rate", "aggs" };
+static const char *const x_names[] = {"length", "size", "duration", "rate"};
+static const char *const col_names[] = {"duration", "rate", "aggs"};
 
 int fm_hist_x_parse(const char *name, enum fm_hist_x *out)
 {
@@ -115,7 +115,8 @@ uint32_t fm_hist_fields(const struct fm_hist_opts *o)
 	uint32_t f = FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_OCTETS);
 
 	if (o->x == FM_HIST_X_DURATION || o->x == FM_HIST_X_RATE ||
-	    opts_want(o, FM_HIST_COL_DURATION) || opts_want(o, FM_HIST_COL_RATE))
+	    opts_want(o, FM_HIST_COL_DURATION) ||
+	    opts_want(o, FM_HIST_COL_RATE))
 		f |= FM_FIELD_BIT(FM_FIRST) | FM_FIELD_BIT(FM_FIRST_MS) |
 		     FM_FIELD_BIT(FM_LAST) | FM_FIELD_BIT(FM_LAST_MS);
 	if (opts_want(o, FM_HIST_COL_AGGS))
@@ -162,7 +163,7 @@ void fm_hist_bin_edges_signed(int64_t x, int bin_exp, int64_t *lo, int64_t *hi)
 		uint64_t l, w;
 		fm_hist_bin_edges((uint64_t)x, b, &l, &w);
 		*lo = (int64_t)l;
-		*hi = (int64_t)(l + w);   /* x < 2^63: fits */
+		*hi = (int64_t)(l + w); /* x < 2^63: fits */
 		return;
 	}
 	if (b == 0) {
@@ -170,7 +171,7 @@ void fm_hist_bin_edges_signed(int64_t x, int bin_exp, int64_t *lo, int64_t *hi)
 		*hi = x + 1;
 		return;
 	}
-	uint64_t ax = (uint64_t)0 - (uint64_t)x;        /* |x|, up to 2^63 */
+	uint64_t ax = (uint64_t)0 - (uint64_t)x; /* |x|, up to 2^63 */
 	int k = bitlen64(ax) - b;
 	k = k < 0 ? 0 : k;
 	/* floor(x / 2^k) * 2^k: arithmetic shift rounds toward -inf */
@@ -225,7 +226,8 @@ double fm_div_round_u128(u128 n, uint64_t d)
 		/* q < 2^53 only when n/d is exact enough: q exact, r sticky */
 		m = (uint64_t)q;
 		if (r) {
-			/* cannot happen after scaling to >= 2^54; keep it safe */
+			/* cannot happen after scaling to >= 2^54; keep it safe
+			 */
 			u128 twice = (u128)r * 2;
 			if (twice > d || (twice == d && (m & 1)))
 				m++;
@@ -256,9 +258,8 @@ double fm_hist_rate(uint64_t octets, int64_t dur)
 
 /* ---- instruction-set variants ---- */
 
-static const char *const isa_names[FM_HIST_ISA_COUNT] = {
-	"auto", "base", "bmi2", "avx512"
-};
+static const char *const isa_names[FM_HIST_ISA_COUNT] = {"auto", "base", "bmi2",
+							 "avx512"};
 
 const char *fm_hist_isa_name(enum fm_hist_isa isa)
 {
@@ -309,7 +310,8 @@ int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
 		return fm_error_set(err, FM_EINVAL, "unknown x value");
 	if (o->bin_exp < 0)
 		return fm_error_set(err, FM_EINVAL,
-				    "bin exponent must be >= 0, got %d", o->bin_exp);
+				    "bin exponent must be >= 0, got %d",
+				    o->bin_exp);
 	if (o->ncols > FM_HIST_MAX_COLS)
 		return fm_error_set(err, FM_EINVAL,
 				    "too many additional columns (at most %d)",
@@ -318,9 +320,10 @@ int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
 		if ((unsigned)o->cols[i] > FM_HIST_COL_AGGS)
 			return fm_error_set(err, FM_EINVAL, "unknown column");
 	if (isa < 0)
-		return fm_error_set(err, FM_EINVAL,
-				    "instruction set '%s' is not supported by this CPU",
-				    fm_hist_isa_name(o->isa) ? fm_hist_isa_name(o->isa) : "?");
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "instruction set '%s' is not supported by this CPU",
+		    fm_hist_isa_name(o->isa) ? fm_hist_isa_name(o->isa) : "?");
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
@@ -335,14 +338,18 @@ int fm_hist_new(struct fm_hist **out, const struct fm_hist_opts *o,
 		h->col_aggs = h->ncol++;
 	h->want_rate = opts_want(o, FM_HIST_COL_RATE);
 	h->fields = fm_hist_fields(o);
-	/* as acc_basic: the basic loop's rows are 3 wide, the general loop's 8 */
+	/* as acc_basic: the basic loop's rows are 3 wide, the general loop's 8
+	 */
 	h->srow = (o->x == FM_HIST_X_LENGTH || o->x == FM_HIST_X_SIZE) &&
-		  h->ncol == 3 && !h->want_rate ? 3 : 8;
+			  h->ncol == 3 && !h->want_rate
+		      ? 3
+		      : 8;
 	if (h->b == 0) {
 		h->D = UINT64_C(1) << 16;
 	} else {
 		/* the whole index space: idx < (66 - b) * 2^(b-1) */
-		h->D = h->b <= 17 ? (uint64_t)(66 - h->b) << (h->b - 1) : DENSE_MAX;
+		h->D = h->b <= 17 ? (uint64_t)(66 - h->b) << (h->b - 1)
+				  : DENSE_MAX;
 		if (h->D > DENSE_MAX)
 			h->D = DENSE_MAX;
 	}
@@ -375,16 +382,18 @@ uint64_t fm_hist_records(const struct fm_hist *h)
 }
 
 int check_batch(const struct fm_hist *h, const struct fm_batch *b,
-		       struct fm_error *err)
+		struct fm_error *err)
 {
 	for (int f = 0; f < FM_NFIELDS; f++)
 		if ((h->fields & FM_FIELD_BIT(f)) && !b->col[f])
 			return fm_error_set(err, FM_EINVAL,
-					    "batch lacks field '%s'", fm_field_name(f));
+					    "batch lacks field '%s'",
+					    fm_field_name(f));
 	return 0;
 }
 
-int fm_hist_add(struct fm_hist *h, const struct fm_batch *b, struct fm_error *err)
+int fm_hist_add(struct fm_hist *h, const struct fm_batch *b,
+		struct fm_error *err)
 {
 	int r;
 
@@ -419,7 +428,8 @@ struct keyslot {
 	size_t slot;
 };
 
-/* Sort by key (unsigned): LSD radix sort, 16-bit digits, constant digits skipped. */
+/* Sort by key (unsigned): LSD radix sort, 16-bit digits, constant digits
+ * skipped. */
 static int sort_keys(struct keyslot *v, size_t n)
 {
 	struct keyslot *tmp;
@@ -464,8 +474,10 @@ static int map_sorted(const struct hmap *m, int as_signed, struct keyslot **out)
 		return FM_ENOMEM;
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->used[i]) {
-			/* flip the sign bit so that signed keys sort as unsigned */
-			v[k].key = as_signed ? m->keys[i] ^ (UINT64_C(1) << 63) : m->keys[i];
+			/* flip the sign bit so that signed keys sort as
+			 * unsigned */
+			v[k].key = as_signed ? m->keys[i] ^ (UINT64_C(1) << 63)
+					     : m->keys[i];
 			v[k].slot = i;
 			k++;
 		}
@@ -488,44 +500,51 @@ size_t fm_hist_nbins(struct fm_hist *h)
 	return n;
 }
 
-static const char *const sum_names[] = { "flows", "packets", "octets" };
+static const char *const sum_names[] = {"flows", "packets", "octets"};
 
 /* Store bin i of the result; FM_ERANGE when a value needs more than 64 bits. */
-static int put_bin(struct fm_hist *h, struct fm_histogram *o, size_t i,
-		   i128 lo, i128 hi, const i128 *v, double rate,
-		   struct fm_error *err)
+static int put_bin(struct fm_hist *h, struct fm_histogram *o, size_t i, i128 lo,
+		   i128 hi, const i128 *v, double rate, struct fm_error *err)
 {
 	const i128 umax = (i128)UINT64_MAX;
 
 	if (lo < INT64_MIN || hi > INT64_MAX)
 		return fm_error_set(err, FM_ERANGE,
-			"bin with x = %s%llu is beyond the 64-bit bin edges of csv_hist",
-			lo < 0 ? "-" : "", (unsigned long long)(lo < 0 ? -lo : lo));
+				    "bin with x = %s%llu is beyond the 64-bit "
+				    "bin edges of csv_hist",
+				    lo < 0 ? "-" : "",
+				    (unsigned long long)(lo < 0 ? -lo : lo));
 	o->bin_lo[i] = (int64_t)lo;
 	o->bin_hi[i] = (int64_t)hi;
 	for (int c = 0; c < 3; c++)
 		if (v[c] < 0 || v[c] > umax)
-			return fm_error_set(err, FM_ERANGE,
-				"bin [%lld, %lld): %s_sum exceeds 64 bits (csv_hist columns are 64-bit)",
-				(long long)lo, (long long)hi, sum_names[c]);
+			return fm_error_set(
+			    err, FM_ERANGE,
+			    "bin [%lld, %lld): %s_sum exceeds 64 bits "
+			    "(csv_hist columns are 64-bit)",
+			    (long long)lo, (long long)hi, sum_names[c]);
 	o->flows[i] = (uint64_t)v[0];
 	o->packets[i] = (uint64_t)v[1];
 	o->octets[i] = (uint64_t)v[2];
 	if (h->col_dur >= 0) {
 		i128 d = v[h->col_dur];
 		if (d < INT64_MIN || d > INT64_MAX)
-			return fm_error_set(err, FM_ERANGE,
-				"bin [%lld, %lld): duration_sum exceeds 64 bits (csv_hist columns are 64-bit)",
-				(long long)lo, (long long)hi);
+			return fm_error_set(
+			    err, FM_ERANGE,
+			    "bin [%lld, %lld): duration_sum exceeds 64 bits "
+			    "(csv_hist columns are 64-bit)",
+			    (long long)lo, (long long)hi);
 		o->duration[i] = (int64_t)d;
 	}
 	if (h->col_aggs >= 0) {
 		i128 g = v[h->col_aggs];
 		if (g < 0 || g > umax)
-			return fm_error_set(err, FM_ERANGE,
-				"bin [%lld, %lld): aggs_sum %s (csv_hist aggs are unsigned 64-bit)",
-				(long long)lo, (long long)hi,
-				g < 0 ? "is negative" : "exceeds 64 bits");
+			return fm_error_set(
+			    err, FM_ERANGE,
+			    "bin [%lld, %lld): aggs_sum %s (csv_hist aggs are "
+			    "unsigned 64-bit)",
+			    (long long)lo, (long long)hi,
+			    g < 0 ? "is negative" : "exceeds 64 bits");
 		o->aggs[i] = (uint64_t)g;
 	}
 	if (h->want_rate)
@@ -548,9 +567,10 @@ int fm_hist_result(struct fm_hist *h, struct fm_histogram *o,
 	cols[nc++] = FM_HCOL_PACKETS;
 	cols[nc++] = FM_HCOL_OCTETS;
 	for (size_t i = 0; i < h->o.ncols; i++)
-		cols[nc++] = h->o.cols[i] == FM_HIST_COL_DURATION ? FM_HCOL_DURATION :
-			     h->o.cols[i] == FM_HIST_COL_RATE ? FM_HCOL_RATE :
-			     FM_HCOL_AGGS;
+		cols[nc++] = h->o.cols[i] == FM_HIST_COL_DURATION
+				 ? FM_HCOL_DURATION
+			     : h->o.cols[i] == FM_HIST_COL_RATE ? FM_HCOL_RATE
+								: FM_HCOL_AGGS;
 	fm_histogram_init(o);
 	r = fm_histogram_setup(o, cols, nc, err);
 	if (r == 0)
@@ -564,8 +584,10 @@ int fm_hist_result(struct fm_hist *h, struct fm_histogram *o,
 			goto nomem;
 		for (size_t i = 0; i < a->neg.n && r == 0; i++) {
 			size_t s = ks[i].slot;
-			r = put_bin(h, o, k++, (int64_t)a->neg.keys[s], a->neg.hi[s],
-				    a->neg.vals + s * (size_t)ncol, a->neg.rate[s], err);
+			r = put_bin(h, o, k++, (int64_t)a->neg.keys[s],
+				    a->neg.hi[s],
+				    a->neg.vals + s * (size_t)ncol,
+				    a->neg.rate[s], err);
 		}
 		free(ks);
 		ks = NULL;

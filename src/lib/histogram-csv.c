@@ -22,7 +22,7 @@ enum role { R_X, R_HI, R_SUM, R_IGNORE };
 
 struct colmap {
 	enum role role;
-	enum fm_hcol col;       /* for R_SUM */
+	enum fm_hcol col;	  /* for R_SUM */
 	char name[FM_QUOTE_SIZE]; /* quoted (fm_quote_input), for messages */
 };
 
@@ -31,8 +31,8 @@ static void trim(const char **s, const char **e)
 {
 	while (*s < *e && (**s == ' ' || **s == '\t'))
 		(*s)++;
-	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t' ||
-			   (*e)[-1] == '\r'))
+	while (*e > *s &&
+	       ((*e)[-1] == ' ' || (*e)[-1] == '\t' || (*e)[-1] == '\r'))
 		(*e)--;
 }
 
@@ -40,8 +40,8 @@ static void trim(const char **s, const char **e)
  * Parse a decimal integer in [s, e) (already trimmed).  Returns 0, -1 not
  * a number, -2 negative (when !allow_neg), -3 out of range.
  */
-static int parse_int(const char *s, const char *e, int allow_neg,
-		     int64_t *sv, uint64_t *uv)
+static int parse_int(const char *s, const char *e, int allow_neg, int64_t *sv,
+		     uint64_t *uv)
 {
 	int neg = 0;
 	uint64_t v = 0;
@@ -69,7 +69,8 @@ static int parse_int(const char *s, const char *e, int allow_neg,
 		if (neg) {
 			if (v > (uint64_t)INT64_MAX + 1)
 				return -3;
-			*sv = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+			*sv = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN
+							   : -(int64_t)v;
 		} else {
 			if (v > (uint64_t)INT64_MAX)
 				return -3;
@@ -105,8 +106,9 @@ static int field_error(struct fm_error *err, const char *name, size_t line,
 		       const struct colmap *cm, const char *s, const char *e,
 		       int why)
 {
-	const char *what = why == -2 ? "negative value" :
-			   why == -3 ? "value out of range" : "not a number";
+	const char *what = why == -2   ? "negative value"
+			   : why == -3 ? "value out of range"
+				       : "not a number";
 	char qt[FM_QUOTE_SIZE];
 
 	return fm_error_set(err, FM_EFORMAT, "%s:%zu: column '%s': %s: '%s'",
@@ -153,9 +155,9 @@ static int parse_header(const char *name, const char *s, const char *e,
 		} else if (len == 6 && memcmp(fs, "bin_hi", 6) == 0) {
 			if (has_hi) {
 				free(cm);
-				return fm_error_set(err, FM_EFORMAT,
-						    "%s:1: column 'bin_hi' given twice",
-						    name);
+				return fm_error_set(
+				    err, FM_EFORMAT,
+				    "%s:1: column 'bin_hi' given twice", name);
 			}
 			has_hi = 1;
 			c->role = R_HI;
@@ -170,13 +172,15 @@ static int parse_header(const char *name, const char *s, const char *e,
 				k = fm_hcol_from_name(c->name);
 			if (k < 0) {
 				c->role = R_IGNORE;
-				fm_warn(log, "%s:1: ignoring unknown column '%s'",
+				fm_warn(log,
+					"%s:1: ignoring unknown column '%s'",
 					name, c->name);
 			} else {
 				if (h->cols & FM_HCOL_BIT(k)) {
-					int r = fm_error_set(err, FM_EFORMAT,
-							     "%s:1: column '%s' given twice",
-							     name, c->name);
+					int r = fm_error_set(
+					    err, FM_EFORMAT,
+					    "%s:1: column '%s' given twice",
+					    name, c->name);
 					free(cm);
 					return r;
 				}
@@ -189,14 +193,16 @@ static int parse_header(const char *name, const char *s, const char *e,
 		n++;
 		if (s == e)
 			break;
-		s++;    /* the comma */
+		s++; /* the comma */
 	}
 	for (int k = 0; k < FM_HCOL_COUNT; k++)
-		if ((required & FM_HCOL_BIT(k)) && !(h->cols & FM_HCOL_BIT(k))) {
+		if ((required & FM_HCOL_BIT(k)) &&
+		    !(h->cols & FM_HCOL_BIT(k))) {
 			free(cm);
-			return fm_error_set(err, FM_EFORMAT,
-					    "%s:1: missing required column '%s_sum'",
-					    name, fm_hcol_name((enum fm_hcol)k));
+			return fm_error_set(
+			    err, FM_EFORMAT,
+			    "%s:1: missing required column '%s_sum'", name,
+			    fm_hcol_name((enum fm_hcol)k));
 		}
 	*out = cm;
 	*ncol = n;
@@ -204,8 +210,8 @@ static int parse_header(const char *name, const char *s, const char *e,
 }
 
 /* Field [fs, fe) of bin i, in column c: 0 or parse_int/parse_real's error. */
-static int parse_field(struct fm_histogram *h, size_t i,
-		       const struct colmap *c, const char *fs, const char *fe)
+static int parse_field(struct fm_histogram *h, size_t i, const struct colmap *c,
+		       const char *fs, const char *fe)
 {
 	int64_t sv = 0;
 	uint64_t uv = 0;
@@ -266,17 +272,18 @@ static int check_bin(const struct fm_histogram *h, size_t i, int has_hi,
 		}
 	}
 	if (i > 0 && h->bin_lo[i] <= h->bin_lo[i - 1]) {
-		r = fm_error_set(err, FM_EFORMAT,
-				 "%s:%zu: bins not ascending: bin_lo %lld after %lld",
-				 name, line, (long long)h->bin_lo[i],
-				 (long long)h->bin_lo[i - 1]);
+		r = fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s:%zu: bins not ascending: bin_lo %lld after %lld", name,
+		    line, (long long)h->bin_lo[i], (long long)h->bin_lo[i - 1]);
 		return r;
 	}
 	if (has_hi && i > 0 && h->bin_lo[i] < h->bin_hi[i - 1]) {
-		r = fm_error_set(err, FM_EFORMAT,
-				 "%s:%zu: bins overlap: bin_lo %lld < previous bin_hi %lld",
-				 name, line, (long long)h->bin_lo[i],
-				 (long long)h->bin_hi[i - 1]);
+		r = fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s:%zu: bins overlap: bin_lo %lld < previous bin_hi %lld",
+		    name, line, (long long)h->bin_lo[i],
+		    (long long)h->bin_hi[i - 1]);
 		return r;
 	}
 	return 0;
@@ -310,7 +317,8 @@ int fm_histogram_parse(struct fm_histogram *h, const char *name,
 		trim(&s, &e);
 		if (s == e)
 			continue;
-		if (line == 1 && e - s >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		if (line == 1 && e - s >= 3 &&
+		    memcmp(s, "\xef\xbb\xbf", 3) == 0)
 			s += 3;
 		r = parse_header(name, s, e, required, log, &cm, &ncol, h, err);
 		if (r < 0)
@@ -320,8 +328,8 @@ int fm_histogram_parse(struct fm_histogram *h, const char *name,
 		break;
 	}
 	if (!cm) {
-		r = fm_error_set(err, FM_EFORMAT, "%s: empty file: no csv_hist header",
-				 name);
+		r = fm_error_set(err, FM_EFORMAT,
+				 "%s: empty file: no csv_hist header", name);
 		goto fail;
 	}
 	while (p < end) {
@@ -348,22 +356,25 @@ int fm_histogram_parse(struct fm_histogram *h, const char *name,
 			goto fail;
 		i = h->n - 1;
 		for (j = 0; j < ncol; j++) {
-			const char *fs = s, *fe = memchr(s, ',', (size_t)(e - s));
+			const char *fs = s,
+				   *fe = memchr(s, ',', (size_t)(e - s));
 			int pr = 0;
 			if (!fe)
 				fe = e;
 			s = fe < e ? fe + 1 : e;
 			extra = j + 1 == ncol && fe < e;
 			if (fe == e && j + 1 < ncol) {
-				r = fm_error_set(err, FM_EFORMAT,
-						 "%s:%zu: expected %zu fields, got %zu",
-						 name, line, ncol, j + 1);
+				r = fm_error_set(
+				    err, FM_EFORMAT,
+				    "%s:%zu: expected %zu fields, got %zu",
+				    name, line, ncol, j + 1);
 				goto fail;
 			}
 			trim(&fs, &fe);
 			pr = parse_field(h, i, &cm[j], fs, fe);
 			if (pr < 0) {
-				r = field_error(err, name, line, &cm[j], fs, fe, pr);
+				r = field_error(err, name, line, &cm[j], fs, fe,
+						pr);
 				goto fail;
 			}
 		}
@@ -386,9 +397,10 @@ int fm_histogram_parse(struct fm_histogram *h, const char *name,
 			if (i + 1 < h->n) {
 				h->bin_hi[i] = h->bin_lo[i + 1];
 			} else if (h->bin_lo[i] == INT64_MAX) {
-				r = fm_error_set(err, FM_EFORMAT,
-						 "%s: last bin_lo too large without bin_hi",
-						 name);
+				r = fm_error_set(
+				    err, FM_EFORMAT,
+				    "%s: last bin_lo too large without bin_hi",
+				    name);
 				goto fail;
 			} else {
 				h->bin_hi[i] = h->bin_lo[i] + 1;
@@ -452,13 +464,26 @@ int fm_histogram_format(const struct fm_histogram *h, struct fm_buf *out,
 		for (size_t c = 0; c < h->ncols; c++) {
 			*q++ = ',';
 			switch (h->order[c]) {
-			case FM_HCOL_FLOWS: q += fm_fmt_u64(q, h->flows[i]); break;
-			case FM_HCOL_PACKETS: q += fm_fmt_u64(q, h->packets[i]); break;
-			case FM_HCOL_OCTETS: q += fm_fmt_u64(q, h->octets[i]); break;
-			case FM_HCOL_AGGS: q += fm_fmt_u64(q, h->aggs[i]); break;
-			case FM_HCOL_DURATION: q += fm_fmt_i64(q, h->duration[i]); break;
-			case FM_HCOL_RATE: q += fmt_trunc(q, h->rate[i]); break;
-			default: break;
+			case FM_HCOL_FLOWS:
+				q += fm_fmt_u64(q, h->flows[i]);
+				break;
+			case FM_HCOL_PACKETS:
+				q += fm_fmt_u64(q, h->packets[i]);
+				break;
+			case FM_HCOL_OCTETS:
+				q += fm_fmt_u64(q, h->octets[i]);
+				break;
+			case FM_HCOL_AGGS:
+				q += fm_fmt_u64(q, h->aggs[i]);
+				break;
+			case FM_HCOL_DURATION:
+				q += fm_fmt_i64(q, h->duration[i]);
+				break;
+			case FM_HCOL_RATE:
+				q += fmt_trunc(q, h->rate[i]);
+				break;
+			default:
+				break;
 			}
 		}
 		*q++ = '\n';

@@ -12,8 +12,7 @@
 #include "flowmodels/histogram.h"
 
 static const char *const hcol_names[FM_HCOL_COUNT] = {
-	"flows", "packets", "octets", "duration", "rate", "aggs"
-};
+    "flows", "packets", "octets", "duration", "rate", "aggs"};
 
 const char *fm_hcol_name(enum fm_hcol c)
 {
@@ -45,15 +44,18 @@ int fm_histogram_setup(struct fm_histogram *h, const enum fm_hcol *cols,
 {
 	fm_histogram_init(h);
 	if (ncols > FM_HCOL_COUNT)
-		return fm_error_set(err, FM_EINVAL, "too many histogram columns");
+		return fm_error_set(err, FM_EINVAL,
+				    "too many histogram columns");
 	for (size_t i = 0; i < ncols; i++) {
 		if ((unsigned)cols[i] >= FM_HCOL_COUNT)
 			return fm_error_set(err, FM_EINVAL,
-					    "bad histogram column %d", (int)cols[i]);
+					    "bad histogram column %d",
+					    (int)cols[i]);
 		if (h->cols & FM_HCOL_BIT(cols[i]))
-			return fm_error_set(err, FM_EINVAL,
-					    "histogram column '%s_sum' given twice",
-					    hcol_names[cols[i]]);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "histogram column '%s_sum' given twice",
+			    hcol_names[cols[i]]);
 		h->cols |= FM_HCOL_BIT(cols[i]);
 		h->order[i] = cols[i];
 	}
@@ -89,8 +91,7 @@ static int grow(void **p, size_t sz, size_t old, size_t n)
 	return 0;
 }
 
-int fm_histogram_reserve(struct fm_histogram *h, size_t n,
-			 struct fm_error *err)
+int fm_histogram_reserve(struct fm_histogram *h, size_t n, struct fm_error *err)
 {
 	size_t na, old = h->alloc;
 	int bad = 0;
@@ -124,8 +125,7 @@ int fm_histogram_reserve(struct fm_histogram *h, size_t n,
 	return 0;
 }
 
-int fm_histogram_resize(struct fm_histogram *h, size_t n,
-			struct fm_error *err)
+int fm_histogram_resize(struct fm_histogram *h, size_t n, struct fm_error *err)
 {
 	int r = fm_histogram_reserve(h, n, err);
 
@@ -136,12 +136,18 @@ int fm_histogram_resize(struct fm_histogram *h, size_t n,
 		size_t k = h->n - n;
 		memset(h->bin_lo + n, 0, k * sizeof(int64_t));
 		memset(h->bin_hi + n, 0, k * sizeof(int64_t));
-		if (h->flows) memset(h->flows + n, 0, k * sizeof(uint64_t));
-		if (h->packets) memset(h->packets + n, 0, k * sizeof(uint64_t));
-		if (h->octets) memset(h->octets + n, 0, k * sizeof(uint64_t));
-		if (h->duration) memset(h->duration + n, 0, k * sizeof(int64_t));
-		if (h->rate) memset(h->rate + n, 0, k * sizeof(double));
-		if (h->aggs) memset(h->aggs + n, 0, k * sizeof(uint64_t));
+		if (h->flows)
+			memset(h->flows + n, 0, k * sizeof(uint64_t));
+		if (h->packets)
+			memset(h->packets + n, 0, k * sizeof(uint64_t));
+		if (h->octets)
+			memset(h->octets + n, 0, k * sizeof(uint64_t));
+		if (h->duration)
+			memset(h->duration + n, 0, k * sizeof(int64_t));
+		if (h->rate)
+			memset(h->rate + n, 0, k * sizeof(double));
+		if (h->aggs)
+			memset(h->aggs + n, 0, k * sizeof(uint64_t));
 	}
 	h->n = n;
 	return 0;
@@ -163,18 +169,21 @@ int fm_histogram_check(const struct fm_histogram *h, struct fm_error *err)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		if (h->bin_hi[i] <= h->bin_lo[i])
-			return fm_error_set(err, FM_EFORMAT,
-					    "bin %zu: bin_hi %lld <= bin_lo %lld",
-					    i + 1, (long long)h->bin_hi[i],
-					    (long long)h->bin_lo[i]);
+			return fm_error_set(
+			    err, FM_EFORMAT,
+			    "bin %zu: bin_hi %lld <= bin_lo %lld", i + 1,
+			    (long long)h->bin_hi[i], (long long)h->bin_lo[i]);
 		if (i > 0 && h->bin_lo[i] < h->bin_hi[i - 1]) {
 			if (h->bin_lo[i] <= h->bin_lo[i - 1])
-				return fm_error_set(err, FM_EFORMAT,
-						    "bin %zu: bins not ascending: bin_lo %lld after %lld",
-						    i + 1, (long long)h->bin_lo[i],
-						    (long long)h->bin_lo[i - 1]);
+				return fm_error_set(
+				    err, FM_EFORMAT,
+				    "bin %zu: bins not ascending: bin_lo %lld "
+				    "after %lld",
+				    i + 1, (long long)h->bin_lo[i],
+				    (long long)h->bin_lo[i - 1]);
 			return fm_error_set(err, FM_EFORMAT,
-					    "bin %zu: bins overlap: bin_lo %lld < previous bin_hi %lld",
+					    "bin %zu: bins overlap: bin_lo "
+					    "%lld < previous bin_hi %lld",
 					    i + 1, (long long)h->bin_lo[i],
 					    (long long)h->bin_hi[i - 1]);
 		}
@@ -185,13 +194,20 @@ int fm_histogram_check(const struct fm_histogram *h, struct fm_error *err)
 double fm_histogram_get(const struct fm_histogram *h, enum fm_hcol c, size_t i)
 {
 	switch (c) {
-	case FM_HCOL_FLOWS: return h->flows ? (double)h->flows[i] : 0.0;
-	case FM_HCOL_PACKETS: return h->packets ? (double)h->packets[i] : 0.0;
-	case FM_HCOL_OCTETS: return h->octets ? (double)h->octets[i] : 0.0;
-	case FM_HCOL_DURATION: return h->duration ? (double)h->duration[i] : 0.0;
-	case FM_HCOL_RATE: return h->rate ? h->rate[i] : 0.0;
-	case FM_HCOL_AGGS: return h->aggs ? (double)h->aggs[i] : 0.0;
-	default: return 0.0;
+	case FM_HCOL_FLOWS:
+		return h->flows ? (double)h->flows[i] : 0.0;
+	case FM_HCOL_PACKETS:
+		return h->packets ? (double)h->packets[i] : 0.0;
+	case FM_HCOL_OCTETS:
+		return h->octets ? (double)h->octets[i] : 0.0;
+	case FM_HCOL_DURATION:
+		return h->duration ? (double)h->duration[i] : 0.0;
+	case FM_HCOL_RATE:
+		return h->rate ? h->rate[i] : 0.0;
+	case FM_HCOL_AGGS:
+		return h->aggs ? (double)h->aggs[i] : 0.0;
+	default:
+		return 0.0;
 	}
 }
 
@@ -207,15 +223,19 @@ int fm_histogram_column(const struct fm_histogram *h, enum fm_hcol c,
 	return 0;
 }
 
-const uint64_t *fm_histogram_ucol(const struct fm_histogram *h,
-				  enum fm_hcol c)
+const uint64_t *fm_histogram_ucol(const struct fm_histogram *h, enum fm_hcol c)
 {
 	switch (c) {
-	case FM_HCOL_FLOWS: return h->flows;
-	case FM_HCOL_PACKETS: return h->packets;
-	case FM_HCOL_OCTETS: return h->octets;
-	case FM_HCOL_AGGS: return h->aggs;
-	default: return NULL;
+	case FM_HCOL_FLOWS:
+		return h->flows;
+	case FM_HCOL_PACKETS:
+		return h->packets;
+	case FM_HCOL_OCTETS:
+		return h->octets;
+	case FM_HCOL_AGGS:
+		return h->aggs;
+	default:
+		return NULL;
 	}
 }
 

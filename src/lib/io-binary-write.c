@@ -43,19 +43,19 @@
 /* a buffer holds this many values of the field's first code (a widened
  * field's buffer holds fewer) */
 #define BIN_OUTRECS 16384
-#define BIN_QUEUE 64           /* > FM_NFIELDS: one write a field at most */
-#define BIN_WAKE 8             /* queued writes that wake the thread */
+#define BIN_QUEUE 64 /* > FM_NFIELDS: one write a field at most */
+#define BIN_WAKE 8   /* queued writes that wake the thread */
 
 struct bin_out {
 	char code;
 	int fd;
 	char *tmpname;
-	unsigned char *buf;      /* the buffer being filled */
+	unsigned char *buf; /* the buffer being filled */
 	unsigned char *bufs[2];
-	size_t cap;              /* bytes in each buffer */
-	int busy[2];             /* queued or being written (w->mu) */
+	size_t cap;  /* bytes in each buffer */
+	int busy[2]; /* queued or being written (w->mu) */
 	size_t len;
-	uint64_t zeros;    /* zero values after buf, not yet in the file */
+	uint64_t zeros; /* zero values after buf, not yet in the file */
 };
 
 struct bin_write {
@@ -64,21 +64,21 @@ struct bin_write {
 };
 
 struct fm_binary_writer {
-	char *dir;         /* final directory */
-	char *workdir;     /* where files are written (dir, or a temp dir) */
-	int created;       /* workdir is a new temporary directory */
+	char *dir;     /* final directory */
+	char *workdir; /* where files are written (dir, or a temp dir) */
+	int created;   /* workdir is a new temporary directory */
 	uint32_t fields;
 	uint64_t count;
 	const struct fm_log *log;
 	struct bin_out out[FM_NFIELDS];
-	unsigned char *bufmem;   /* every field's two buffers */
+	unsigned char *bufmem; /* every field's two buffers */
 	/* the writer thread; below guarded by mu */
 	pthread_t thread;
 	int have_thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct bin_write queue[BIN_QUEUE];
-	size_t head, queued;     /* the head stays queued while written */
+	size_t head, queued; /* the head stays queued while written */
 	int write_errno, write_field;
 	int quit;
 };
@@ -103,7 +103,8 @@ static void *bin_writer_thread(void *arg)
 		struct bin_write q = w->queue[w->head];
 		struct bin_out *o = &w->out[q.f];
 		pthread_mutex_unlock(&w->mu);
-		int e = fm_write_all(o->fd, o->bufs[q.which], q.len) < 0 ? errno : 0;
+		int e = fm_write_all(o->fd, o->bufs[q.which], q.len) < 0 ? errno
+									 : 0;
 		pthread_mutex_lock(&w->mu);
 		if (e && !w->write_errno) {
 			w->write_errno = e;
@@ -153,15 +154,17 @@ static int bin_out_open(struct fm_binary_writer *w, int f, char code,
 		int e = errno;
 		free(o->tmpname);
 		o->tmpname = NULL;
-		return fm_error_set(err, FM_EIO, "%s: cannot create field file: %s",
-				    w->dir, strerror(e));
+		return fm_error_set(err, FM_EIO,
+				    "%s: cannot create field file: %s", w->dir,
+				    strerror(e));
 	}
 	fchmod(o->fd, fm_new_file_mode(NULL));
 	return 0;
 }
 
 /* Write out field f's buffer (queue it for the thread) and start the other. */
-static int bin_out_flush(struct fm_binary_writer *w, int f, struct fm_error *err)
+static int bin_out_flush(struct fm_binary_writer *w, int f,
+			 struct fm_error *err)
 {
 	struct bin_out *o = &w->out[f];
 	int e, which;
@@ -178,7 +181,7 @@ static int bin_out_flush(struct fm_binary_writer *w, int f, struct fm_error *err
 	pthread_mutex_lock(&w->mu);
 	if ((e = w->write_errno) == 0) {
 		w->queue[(w->head + w->queued) % BIN_QUEUE] =
-			(struct bin_write){ f, which, o->len };
+		    (struct bin_write){f, which, o->len};
 		w->queued++;
 		o->busy[which] = 1;
 		/* the thread is woken for a few writes at a time (each wake
@@ -202,7 +205,8 @@ static int bin_out_flush(struct fm_binary_writer *w, int f, struct fm_error *err
  * Flush the buffer, then extend the file by the pending zeros (a hole that
  * reads as zeros) and move past them.
  */
-static int bin_out_settle(struct fm_binary_writer *w, int f, struct fm_error *err)
+static int bin_out_settle(struct fm_binary_writer *w, int f,
+			  struct fm_error *err)
 {
 	struct bin_out *o = &w->out[f];
 	int r = bin_out_flush(w, f, err);
@@ -215,7 +219,8 @@ static int bin_out_settle(struct fm_binary_writer *w, int f, struct fm_error *er
 	off = lseek(o->fd, 0, SEEK_CUR);
 	if (off >= 0) {
 		off += (off_t)(o->zeros * fm_code_size(o->code));
-		if (ftruncate(o->fd, off) < 0 || lseek(o->fd, off, SEEK_SET) < 0)
+		if (ftruncate(o->fd, off) < 0 ||
+		    lseek(o->fd, off, SEEK_SET) < 0)
 			off = -1;
 	}
 	if (off < 0)
@@ -229,30 +234,73 @@ static int all_zero(const int64_t *v, size_t n)
 {
 	/* v[0] is 0 and every value equals the next one (memcmp is the
 	 * C library's vectorised loop) */
-	return n == 0 || (v[0] == 0 && memcmp(v, v + 1, (n - 1) * sizeof(*v)) == 0);
+	return n == 0 ||
+	       (v[0] == 0 && memcmp(v, v + 1, (n - 1) * sizeof(*v)) == 0);
 }
 
 /* Store v (already known to fit) as code c at p. */
 static void put_value(unsigned char *p, char c, int64_t v)
 {
 	switch (fm_code_size(c)) {
-	case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
-	case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
-	case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
-	default: memcpy(p, &v, 8); break;
+	case 1: {
+		uint8_t x = (uint8_t)v;
+		memcpy(p, &x, 1);
+		break;
+	}
+	case 2: {
+		uint16_t x = (uint16_t)v;
+		memcpy(p, &x, 2);
+		break;
+	}
+	case 4: {
+		uint32_t x = (uint32_t)v;
+		memcpy(p, &x, 4);
+		break;
+	}
+	default:
+		memcpy(p, &v, 8);
+		break;
 	}
 }
 
 static int64_t get_value(const unsigned char *p, char c)
 {
 	switch (c) {
-	case 'b': { int8_t x; memcpy(&x, p, 1); return x; }
-	case 'B': { uint8_t x; memcpy(&x, p, 1); return x; }
-	case 'h': { int16_t x; memcpy(&x, p, 2); return x; }
-	case 'H': { uint16_t x; memcpy(&x, p, 2); return x; }
-	case 'i': { int32_t x; memcpy(&x, p, 4); return x; }
-	case 'I': { uint32_t x; memcpy(&x, p, 4); return x; }
-	default: { int64_t x; memcpy(&x, p, 8); return x; }
+	case 'b': {
+		int8_t x;
+		memcpy(&x, p, 1);
+		return x;
+	}
+	case 'B': {
+		uint8_t x;
+		memcpy(&x, p, 1);
+		return x;
+	}
+	case 'h': {
+		int16_t x;
+		memcpy(&x, p, 2);
+		return x;
+	}
+	case 'H': {
+		uint16_t x;
+		memcpy(&x, p, 2);
+		return x;
+	}
+	case 'i': {
+		int32_t x;
+		memcpy(&x, p, 4);
+		return x;
+	}
+	case 'I': {
+		uint32_t x;
+		memcpy(&x, p, 4);
+		return x;
+	}
+	default: {
+		int64_t x;
+		memcpy(&x, p, 8);
+		return x;
+	}
 	}
 }
 
@@ -308,13 +356,16 @@ static int bin_out_widen(struct fm_binary_writer *w, int f, char nc,
 		if (n == 0)
 			break;
 		for (size_t i = 0; i < (size_t)n / oes; i++) {
-			if (o->cap - o->len < nes && (r = bin_out_flush(w, f, err)) < 0)
+			if (o->cap - o->len < nes &&
+			    (r = bin_out_flush(w, f, err)) < 0)
 				goto out;
-			put_value(o->buf + o->len, nc, get_value(in + i * oes, old.code));
+			put_value(o->buf + o->len, nc,
+				  get_value(in + i * oes, old.code));
 			o->len += nes;
 		}
 	}
-	fm_note(w->log, "%s: field '%s' widened from '%c' to '%c' to hold %s values",
+	fm_note(w->log,
+		"%s: field '%s' widened from '%c' to '%c' to hold %s values",
 		w->dir, fm_field_name(f), old.code, nc,
 		nc == 'q' || nc == 'i' || nc == 'h' ? "signed" : "larger");
 	close(old.fd);
@@ -361,7 +412,8 @@ int fm_binary_writer_open(struct fm_binary_writer **out, const char *dir,
 	size_t total = 0;
 	for (int f = 0; f < FM_NFIELDS; f++)
 		if (fields & FM_FIELD_BIT(f))
-			total += 2 * BIN_OUTRECS * fm_code_size(fm_field_code(f));
+			total +=
+			    2 * BIN_OUTRECS * fm_code_size(fm_field_code(f));
 	w->bufmem = malloc(total);
 	if (!w->bufmem) {
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
@@ -428,11 +480,31 @@ static int bin_out_put64(struct fm_binary_writer *w, int f, const int64_t *v,
 			continue;
 		}
 		switch (c) {
-		case 'B': for (; j < k && (uint64_t)v[i + j] <= UINT8_MAX; j++) p[j] = (uint8_t)v[i + j]; break;
-		case 'H': for (; j < k && (uint64_t)v[i + j] <= UINT16_MAX; j++) { uint16_t x = (uint16_t)v[i + j]; memcpy(p + 2 * j, &x, 2); } break;
-		case 'I': for (; j < k && (uint64_t)v[i + j] <= UINT32_MAX; j++) { uint32_t x = (uint32_t)v[i + j]; memcpy(p + 4 * j, &x, 4); } break;
-		case 'Q': case 'q': memcpy(p, v + i, k * 8); j = k; break;
-		default: for (; j < k && fm_code_holds(c, v[i + j]); j++) put_value(p + es * j, c, v[i + j]); break;
+		case 'B':
+			for (; j < k && (uint64_t)v[i + j] <= UINT8_MAX; j++)
+				p[j] = (uint8_t)v[i + j];
+			break;
+		case 'H':
+			for (; j < k && (uint64_t)v[i + j] <= UINT16_MAX; j++) {
+				uint16_t x = (uint16_t)v[i + j];
+				memcpy(p + 2 * j, &x, 2);
+			}
+			break;
+		case 'I':
+			for (; j < k && (uint64_t)v[i + j] <= UINT32_MAX; j++) {
+				uint32_t x = (uint32_t)v[i + j];
+				memcpy(p + 4 * j, &x, 4);
+			}
+			break;
+		case 'Q':
+		case 'q':
+			memcpy(p, v + i, k * 8);
+			j = k;
+			break;
+		default:
+			for (; j < k && fm_code_holds(c, v[i + j]); j++)
+				put_value(p + es * j, c, v[i + j]);
+			break;
 		}
 		o->len += j * es;
 		i += j;
@@ -451,9 +523,10 @@ int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!(w->fields & FM_FIELD_BIT(f)))
 			continue;
-		const int64_t *v = (b->fields & FM_FIELD_BIT(f)) ? b->col[f] : NULL;
+		const int64_t *v =
+		    (b->fields & FM_FIELD_BIT(f)) ? b->col[f] : NULL;
 
-		if (b->n && (!v || all_zero(v, b->n))) {   /* absent = zeros */
+		if (b->n && (!v || all_zero(v, b->n))) { /* absent = zeros */
 			w->out[f].zeros += b->n;
 			continue;
 		}
@@ -486,7 +559,7 @@ static int bin_out_put_raw(struct fm_binary_writer *w, int f, const void *v,
 
 	if (c != o->code) {
 		int64_t tmp[1024];
-		for (size_t i = 0; i < n; ) {
+		for (size_t i = 0; i < n;) {
 			size_t m = n - i < 1024 ? n - i : 1024;
 			for (size_t j = 0; j < m; j++)
 				tmp[j] = get_value(p + (i + j) * es, c);
@@ -524,15 +597,17 @@ static int bin_out_put_raw(struct fm_binary_writer *w, int f, const void *v,
 }
 
 int fm_binary_writer_write_raw(struct fm_binary_writer *w,
-			       const struct fm_raw_batch *b, struct fm_error *err)
+			       const struct fm_raw_batch *b,
+			       struct fm_error *err)
 {
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!(w->fields & FM_FIELD_BIT(f)))
 			continue;
 		const void *v = b->col[f];
 
-		if (b->n && (!v || bytes_zero(v, b->n * fm_code_size(b->code[f])))) {
-			w->out[f].zeros += b->n;     /* absent = zeros */
+		if (b->n &&
+		    (!v || bytes_zero(v, b->n * fm_code_size(b->code[f])))) {
+			w->out[f].zeros += b->n; /* absent = zeros */
 			continue;
 		}
 		int r = bin_out_put_raw(w, f, v, b->code[f], b->n, err);
@@ -559,7 +634,8 @@ int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err)
 			continue;
 		if (close(w->out[f].fd) < 0) {
 			w->out[f].fd = -1;
-			return fm_error_set(err, FM_EIO, "%s: %s", w->dir, strerror(errno));
+			return fm_error_set(err, FM_EIO, "%s: %s", w->dir,
+					    strerror(errno));
 		}
 		w->out[f].fd = -1;
 	}
@@ -568,8 +644,8 @@ int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err)
 		struct bin_out *o = &w->out[f];
 		if (!(w->fields & FM_FIELD_BIT(f)))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s.%c", w->workdir, fm_field_name(f),
-			 o->code);
+		snprintf(path, sizeof(path), "%s/%s.%c", w->workdir,
+			 fm_field_name(f), o->code);
 		if (rename(o->tmpname, path) < 0)
 			return fm_error_set(err, FM_EIO, "%s: rename: %s", path,
 					    strerror(errno));
@@ -598,7 +674,7 @@ void fm_binary_writer_free(struct fm_binary_writer *w)
 		return;
 	if (w->have_thread) {
 		pthread_mutex_lock(&w->mu);
-		w->quit = 1;    /* the thread ends once the queue is empty */
+		w->quit = 1; /* the thread ends once the queue is empty */
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
 		pthread_join(w->thread, NULL);

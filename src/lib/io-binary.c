@@ -35,7 +35,7 @@
 struct bin_col {
 	char code;
 	size_t esize;
-	const unsigned char *map;   /* NULL for a missing or empty column */
+	const unsigned char *map; /* NULL for a missing or empty column */
 	size_t maplen;
 };
 
@@ -44,12 +44,12 @@ struct binary_source {
 	char *dir;
 	uint32_t fields;
 	uint64_t nrec, pos;
-	uint64_t last_pos;           /* the batch next_cols returned last */
+	uint64_t last_pos; /* the batch next_cols returned last */
 	size_t last_n;
-	uint32_t real_fields;        /* wanted fields stored as f or d */
+	uint32_t real_fields; /* wanted fields stored as f or d */
 	struct bin_col col[FM_NFIELDS];
-	struct fm_batch store;         /* converted columns (made when first needed) */
-	const int64_t *zeros;        /* FM_BATCH_CAP zeros for missing fields */
+	struct fm_batch store; /* converted columns (made when first needed) */
+	const int64_t *zeros;  /* FM_BATCH_CAP zeros for missing fields */
 	/*
 	 * Large gathers (the kept records of a filtered batch) are memory
 	 * bound: a second thread gathers every other column.
@@ -58,12 +58,12 @@ struct binary_source {
 	int have_thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int job;                     /* GATHER_* */
+	int job; /* GATHER_* */
 	const uint32_t *job_idx;
 	size_t job_k;
 	uint32_t job_fields;
-	struct fm_batch *job_dst;          /* int64 columns, or ... */
-	struct fm_raw_batch *job_raw;      /* ... stored widths into job_bufs */
+	struct fm_batch *job_dst;     /* int64 columns, or ... */
+	struct fm_raw_batch *job_raw; /* ... stored widths into job_bufs */
 	unsigned char *const *job_bufs;
 	int job_rc;
 	struct fm_error job_err;
@@ -72,7 +72,7 @@ struct binary_source {
 	pthread_t pf_thread;
 	int have_pf;
 	atomic_int pf_stop;
-	_Atomic uint64_t pf_pos;     /* s->pos, for the thread */
+	_Atomic uint64_t pf_pos; /* s->pos, for the thread */
 };
 
 enum { GATHER_IDLE, GATHER_PENDING, GATHER_DONE, GATHER_QUIT };
@@ -91,8 +91,10 @@ uint64_t fm_binary_dir_bytes(const char *dir)
 	while ((e = readdir(d))) {
 		struct stat st;
 		char x;
-		if (fm_bindir_entry_field(e->d_name, &x) >= 0 && strchr(fm_bin_codes, x) &&
-		    fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode))
+		if (fm_bindir_entry_field(e->d_name, &x) >= 0 &&
+		    strchr(fm_bin_codes, x) &&
+		    fstatat(dirfd(d), e->d_name, &st, 0) == 0 &&
+		    S_ISREG(st.st_mode))
 			total += (uint64_t)st.st_size;
 	}
 	closedir(d);
@@ -106,15 +108,15 @@ uint64_t fm_binary_dir_bytes(const char *dir)
  * check); the tail is done one by one.
  */
 #define VEC_BLOCK 16
-#define DEF_WIDEN(name, T) \
-	static void name(int64_t *restrict d, const T *restrict s, size_t n) \
-	{ \
-		size_t i = 0; \
-		for (; i + VEC_BLOCK <= n; i += VEC_BLOCK) \
-			for (size_t t = 0; t < VEC_BLOCK; t++) \
-				d[i + t] = (int64_t)s[i + t]; \
-		for (; i < n; i++) \
-			d[i] = (int64_t)s[i]; \
+#define DEF_WIDEN(name, T)                                                     \
+	static void name(int64_t *restrict d, const T *restrict s, size_t n)   \
+	{                                                                      \
+		size_t i = 0;                                                  \
+		for (; i + VEC_BLOCK <= n; i += VEC_BLOCK)                     \
+			for (size_t t = 0; t < VEC_BLOCK; t++)                 \
+				d[i + t] = (int64_t)s[i + t];                  \
+		for (; i < n; i++)                                             \
+			d[i] = (int64_t)s[i];                                  \
 	}
 DEF_WIDEN(widen_b, int8_t)
 DEF_WIDEN(widen_B, uint8_t)
@@ -126,14 +128,17 @@ DEF_WIDEN(widen_I, uint32_t)
 
 /* Convert a float/double element x of record rec (1-based) or fail. */
 static int real_value(const struct bin_col *c, double x, uint64_t rec,
-		      int64_t *out, const char *dir, int f, struct fm_error *err)
+		      int64_t *out, const char *dir, int f,
+		      struct fm_error *err)
 {
 	if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0))
 		return fm_error_set(err, FM_EFORMAT,
-			"%s/%s.%c: record %llu: field '%s': value %g is not a finite 64-bit number",
-			dir, fm_field_name(f), c->code, (unsigned long long)rec,
-			fm_field_name(f), x);
-	*out = (int64_t)x;   /* truncation toward zero */
+				    "%s/%s.%c: record %llu: field '%s': value "
+				    "%g is not a finite 64-bit number",
+				    dir, fm_field_name(f), c->code,
+				    (unsigned long long)rec, fm_field_name(f),
+				    x);
+	*out = (int64_t)x; /* truncation toward zero */
 	return 0;
 }
 
@@ -149,25 +154,42 @@ static int convert_range(const struct bin_col *c, uint64_t from, size_t n,
 	const void *p = c->map + from * c->esize;
 
 	switch (c->code) {
-	case 'b': widen_b(dst, p, n); break;
-	case 'B': widen_B(dst, p, n); break;
-	case 'h': widen_h(dst, p, n); break;
-	case 'H': widen_H(dst, p, n); break;
-	case 'i': widen_i(dst, p, n); break;
-	case 'I': widen_I(dst, p, n); break;
-	case 'l': case 'L': case 'q': case 'Q': memcpy(dst, p, n * 8); break;
+	case 'b':
+		widen_b(dst, p, n);
+		break;
+	case 'B':
+		widen_B(dst, p, n);
+		break;
+	case 'h':
+		widen_h(dst, p, n);
+		break;
+	case 'H':
+		widen_H(dst, p, n);
+		break;
+	case 'i':
+		widen_i(dst, p, n);
+		break;
+	case 'I':
+		widen_I(dst, p, n);
+		break;
+	case 'l':
+	case 'L':
+	case 'q':
+	case 'Q':
+		memcpy(dst, p, n * 8);
+		break;
 	case 'f':
 		for (size_t i = 0; i < n; i++) {
-			int r = real_value(c, ((const float *)p)[i], from + i + 1,
-					   &dst[i], dir, f, err);
+			int r = real_value(c, ((const float *)p)[i],
+					   from + i + 1, &dst[i], dir, f, err);
 			if (r < 0)
 				return r;
 		}
 		break;
 	case 'd':
 		for (size_t i = 0; i < n; i++) {
-			int r = real_value(c, ((const double *)p)[i], from + i + 1,
-					   &dst[i], dir, f, err);
+			int r = real_value(c, ((const double *)p)[i],
+					   from + i + 1, &dst[i], dir, f, err);
 			if (r < 0)
 				return r;
 		}
@@ -187,31 +209,51 @@ static int gather_range(const struct bin_col *c, uint64_t base,
 {
 	const void *p = c->map + base * c->esize;
 
-#define GATHER(T) do { \
-		const T *q = p; \
-		for (size_t j = 0; j < k; j++) \
-			dst[j] = (int64_t)q[idx[j]]; \
+#define GATHER(T)                                                              \
+	do {                                                                   \
+		const T *q = p;                                                \
+		for (size_t j = 0; j < k; j++)                                 \
+			dst[j] = (int64_t)q[idx[j]];                           \
 	} while (0)
 	switch (c->code) {
-	case 'b': GATHER(int8_t); break;
-	case 'B': GATHER(uint8_t); break;
-	case 'h': GATHER(int16_t); break;
-	case 'H': GATHER(uint16_t); break;
-	case 'i': GATHER(int32_t); break;
-	case 'I': GATHER(uint32_t); break;
-	case 'l': case 'L': case 'q': case 'Q': GATHER(int64_t); break;
+	case 'b':
+		GATHER(int8_t);
+		break;
+	case 'B':
+		GATHER(uint8_t);
+		break;
+	case 'h':
+		GATHER(int16_t);
+		break;
+	case 'H':
+		GATHER(uint16_t);
+		break;
+	case 'i':
+		GATHER(int32_t);
+		break;
+	case 'I':
+		GATHER(uint32_t);
+		break;
+	case 'l':
+	case 'L':
+	case 'q':
+	case 'Q':
+		GATHER(int64_t);
+		break;
 	case 'f':
 		for (size_t j = 0; j < k; j++) {
-			int r = real_value(c, ((const float *)p)[idx[j]],
-					   base + idx[j] + 1, &dst[j], dir, f, err);
+			int r =
+			    real_value(c, ((const float *)p)[idx[j]],
+				       base + idx[j] + 1, &dst[j], dir, f, err);
 			if (r < 0)
 				return r;
 		}
 		break;
 	case 'd':
 		for (size_t j = 0; j < k; j++) {
-			int r = real_value(c, ((const double *)p)[idx[j]],
-					   base + idx[j] + 1, &dst[j], dir, f, err);
+			int r =
+			    real_value(c, ((const double *)p)[idx[j]],
+				       base + idx[j] + 1, &dst[j], dir, f, err);
 			if (r < 0)
 				return r;
 		}
@@ -231,17 +273,26 @@ static void gather_stored(const struct bin_col *c, uint64_t base,
 {
 	const void *p = c->map + base * c->esize;
 
-#define GATHER(T) do { \
-		const T *q = p; \
-		T *d = dst; \
-		for (size_t j = 0; j < k; j++) \
-			d[j] = q[idx[j]]; \
+#define GATHER(T)                                                              \
+	do {                                                                   \
+		const T *q = p;                                                \
+		T *d = dst;                                                    \
+		for (size_t j = 0; j < k; j++)                                 \
+			d[j] = q[idx[j]];                                      \
 	} while (0)
 	switch (c->esize) {
-	case 1: GATHER(uint8_t); break;
-	case 2: GATHER(uint16_t); break;
-	case 4: GATHER(uint32_t); break;
-	default: GATHER(uint64_t); break;
+	case 1:
+		GATHER(uint8_t);
+		break;
+	case 2:
+		GATHER(uint16_t);
+		break;
+	case 4:
+		GATHER(uint32_t);
+		break;
+	default:
+		GATHER(uint64_t);
+		break;
 	}
 #undef GATHER
 }
@@ -262,11 +313,15 @@ static int fill_cols(struct binary_source *s, uint32_t fields, uint64_t from,
 		} else if (c->esize == 8 && !fm_code_is_real(c->code)) {
 			b->col[f] = (const int64_t *)(c->map + from * 8);
 		} else {
-			/* made at the first conversion (raw batches need none) */
+			/* made at the first conversion (raw batches need none)
+			 */
 			if (!s->store.store &&
-			    fm_batch_alloc(&s->store, s->fields, FM_BATCH_CAP) < 0)
-				return fm_error_set(err, FM_ENOMEM, "out of memory");
-			int r = convert_range(c, from, n, fm_batch_mut(&s->store, f),
+			    fm_batch_alloc(&s->store, s->fields, FM_BATCH_CAP) <
+				0)
+				return fm_error_set(err, FM_ENOMEM,
+						    "out of memory");
+			int r = convert_range(c, from, n,
+					      fm_batch_mut(&s->store, f),
 					      s->dir, f, err);
 			if (r < 0)
 				return r;
@@ -286,7 +341,8 @@ static long binary_next_cols(struct fm_source *src, struct fm_batch *b,
 	memset(b, 0, sizeof(*b));
 	/* real columns are always converted: their check must not depend on
 	 * which records a selector keeps */
-	int r = fill_cols(s, (fields | s->real_fields) & s->fields, s->pos, n, b, err);
+	int r = fill_cols(s, (fields | s->real_fields) & s->fields, s->pos, n,
+			  b, err);
 	if (r < 0)
 		return r;
 	b->n = n;
@@ -351,7 +407,8 @@ static int gather_fields(struct binary_source *s, const uint32_t *idx, size_t k,
 		if (!c->map) {
 			memset(d, 0, k * sizeof(*d));
 		} else {
-			int r = gather_range(c, s->last_pos, idx, k, d, s->dir, f, err);
+			int r = gather_range(c, s->last_pos, idx, k, d, s->dir,
+					     f, err);
 			if (r < 0)
 				return r;
 		}
@@ -367,7 +424,8 @@ static int gather_fields(struct binary_source *s, const uint32_t *idx, size_t k,
  */
 static void gather_raw_fields(struct binary_source *s, const uint32_t *idx,
 			      size_t k, uint32_t fields,
-			      struct fm_raw_batch *dst, unsigned char *const *bufs)
+			      struct fm_raw_batch *dst,
+			      unsigned char *const *bufs)
 {
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!(fields & FM_FIELD_BIT(f)))
@@ -416,8 +474,9 @@ static void *gather_worker(void *arg)
 		if (s->job == GATHER_QUIT)
 			break;
 		pthread_mutex_unlock(&s->mu);
-		int rc = run_job(s, s->job_idx, s->job_k, s->job_fields,
-				 s->job_dst, s->job_raw, s->job_bufs, &s->job_err);
+		int rc =
+		    run_job(s, s->job_idx, s->job_k, s->job_fields, s->job_dst,
+			    s->job_raw, s->job_bufs, &s->job_err);
 		pthread_mutex_lock(&s->mu);
 		s->job_rc = rc;
 		s->job = GATHER_DONE;
@@ -504,7 +563,8 @@ static int binary_gather_raw(struct fm_source *src, const uint32_t *idx,
 	return 0;
 }
 
-static int64_t binary_skip(struct fm_source *src, int64_t n, struct fm_error *err)
+static int64_t binary_skip(struct fm_source *src, int64_t n,
+			   struct fm_error *err)
 {
 	struct binary_source *s = (struct binary_source *)src;
 	uint64_t left = s->nrec - s->pos;
@@ -574,13 +634,14 @@ static void *prefetch_run(void *arg)
 	uint64_t r = 0;
 
 	while (r < s->nrec && !atomic_load(&s->pf_stop)) {
-		uint64_t pos = atomic_load_explicit(&s->pf_pos, memory_order_relaxed);
+		uint64_t pos =
+		    atomic_load_explicit(&s->pf_pos, memory_order_relaxed);
 		if (r < pos)
-			r = pos;    /* skipped or already read */
+			r = pos; /* skipped or already read */
 		if (r >= s->nrec)
 			break;
 		if (r >= pos + PF_AHEAD) {
-			struct timespec ts = { 0, 1000000 };
+			struct timespec ts = {0, 1000000};
 			nanosleep(&ts, NULL);
 			continue;
 		}
@@ -589,10 +650,12 @@ static void *prefetch_run(void *arg)
 			const struct bin_col *c = &s->col[f];
 			if (!c->map)
 				continue;
-			uintptr_t a = (uintptr_t)(c->map + r * c->esize) & ~(page - 1);
+			uintptr_t a =
+			    (uintptr_t)(c->map + r * c->esize) & ~(page - 1);
 			uintptr_t e = (uintptr_t)(c->map + (r + n) * c->esize);
 			if (madvise((void *)a, e - a, MADV_POPULATE_READ) < 0)
-				return NULL;   /* not supported: the reader maps them */
+				return NULL; /* not supported: the reader maps
+						them */
 		}
 		r += n;
 	}
@@ -618,8 +681,8 @@ void fm_binary_source_prefetch(struct fm_source *src)
 }
 
 static const struct fm_source_ops binary_ops = {
-	binary_next, binary_skip, binary_position, binary_close,
-	binary_next_cols, binary_gather, binary_next_raw, binary_gather_raw,
+    binary_next,      binary_skip,   binary_position, binary_close,
+    binary_next_cols, binary_gather, binary_next_raw, binary_gather_raw,
 };
 
 int fm_binary_source_open(struct fm_source **out, const char *dir,
@@ -634,11 +697,13 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 	const char *len_field = NULL;
 
 	if (stat(dir, &st) < 0)
-		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+		return fm_error_set(err,
+				    errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
 				    "%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return fm_error_set(err, FM_EINVAL,
-				    "%s: not a directory (binary input is a directory of field arrays)",
+				    "%s: not a directory (binary input is a "
+				    "directory of field arrays)",
 				    dir);
 	s = calloc(1, sizeof(*s));
 	if (s) {
@@ -663,24 +728,28 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 		if (!code)
 			continue;
 		nfiles++;
-		snprintf(path, sizeof(path), "%s/%s.%c", dir, fm_field_name(f), code);
+		snprintf(path, sizeof(path), "%s/%s.%c", dir, fm_field_name(f),
+			 code);
 		if (stat(path, &st) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: %s", path,
+					 strerror(errno));
 			goto fail;
 		}
 		size_t es = fm_code_size(code);
 		if ((uint64_t)st.st_size % es) {
 			r = fm_error_set(err, FM_EFORMAT,
-				"%s: size %lld is not a multiple of %zu (type '%c'): truncated array",
-				path, (long long)st.st_size, es, code);
+					 "%s: size %lld is not a multiple of "
+					 "%zu (type '%c'): truncated array",
+					 path, (long long)st.st_size, es, code);
 			goto fail;
 		}
 		uint64_t n = (uint64_t)st.st_size / es;
 		if (have_len && n != s->nrec) {
 			r = fm_error_set(err, FM_EFORMAT,
-				"%s: %llu records, but %s has %llu: arrays of different lengths",
-				path, (unsigned long long)n, len_field,
-				(unsigned long long)s->nrec);
+					 "%s: %llu records, but %s has %llu: "
+					 "arrays of different lengths",
+					 path, (unsigned long long)n, len_field,
+					 (unsigned long long)s->nrec);
 			goto fail;
 		}
 		have_len = 1;
@@ -692,13 +761,16 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 			continue;
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: %s", path,
+					 strerror(errno));
 			goto fail;
 		}
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED,
+			       fd, 0);
 		close(fd);
 		if (m == MAP_FAILED) {
-			r = fm_error_set(err, FM_EIO, "%s: mmap: %s", path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: mmap: %s", path,
+					 strerror(errno));
 			goto fail;
 		}
 		madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
@@ -709,14 +781,16 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 			s->real_fields |= FM_FIELD_BIT(f);
 	}
 	if (!nfiles) {
-		r = fm_error_set(err, FM_EFORMAT,
-				 "%s: no field arrays (expected files like packets.Q)", dir);
+		r = fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s: no field arrays (expected files like packets.Q)", dir);
 		goto fail;
 	}
 	for (int f = 0; f < FM_NFIELDS; f++)
 		if ((fields & FM_FIELD_BIT(f)) && !s->col[f].code)
-			fm_warn(log, "%s: no file for field '%s': it reads as 0", dir,
-				fm_field_name(f));
+			fm_warn(log,
+				"%s: no file for field '%s': it reads as 0",
+				dir, fm_field_name(f));
 	*out = &s->base;
 	return 0;
 fail:

@@ -40,31 +40,31 @@
 #define CSV_SMALL 1000
 
 struct csv_text {
-	char *mem;                  /* CSV_SLOTS slots of CSV_CHUNK lines */
-	size_t len[CSV_SLOTS];      /* bytes used in each slot */
-	size_t nslots;              /* slots in use, the last one maybe
-				       partly (lines appended one by one) */
+	char *mem;	       /* CSV_SLOTS slots of CSV_CHUNK lines */
+	size_t len[CSV_SLOTS]; /* bytes used in each slot */
+	size_t nslots;	       /* slots in use, the last one maybe
+				  partly (lines appended one by one) */
 };
 
 struct fm_csv_writer {
 	int fd;
-	uint8_t u64[FM_NFIELDS];   /* field keeps raw unsigned 64-bit bits */
-	char small[CSV_SMALL][4];  /* digits of 0..999, count in byte 3 */
-	char *path;                 /* final name, NULL for stdout */
+	uint8_t u64[FM_NFIELDS];  /* field keeps raw unsigned 64-bit bits */
+	char small[CSV_SMALL][4]; /* digits of 0..999, count in byte 3 */
+	char *path;		  /* final name, NULL for stdout */
 	char *tmpname;
 	struct csv_text text[2];
-	int cur;                    /* text buffer of the next batch */
+	int cur; /* text buffer of the next batch */
 	/* the worker thread; the fields below are guarded by mu */
 	pthread_t thread;
 	int have_thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	const struct fm_batch *job_b;  /* batch being formatted, or NULL */
+	const struct fm_batch *job_b; /* batch being formatted, or NULL */
 	size_t job_from, job_to;
-	struct csv_text *job_text;     /* into slots job_base.. of this */
+	struct csv_text *job_text; /* into slots job_base.. of this */
 	size_t job_base, job_chunks, next_chunk, chunks_done;
-	struct csv_text *write_text;   /* waiting for or in writev, or NULL */
-	int write_errno;               /* first failed write, 0 if none */
+	struct csv_text *write_text; /* waiting for or in writev, or NULL */
+	int write_errno;	     /* first failed write, 0 if none */
 	int quit;
 };
 
@@ -102,9 +102,8 @@ static char *csv_slot(const struct csv_text *t, size_t c)
 
 /* Format chunk c of records [from, to) of b into slot base + c of t. */
 static void csv_format_chunk(const struct fm_csv_writer *w,
-			     const struct fm_batch *b,
-			     size_t from, size_t to, struct csv_text *t,
-			     size_t base, size_t c)
+			     const struct fm_batch *b, size_t from, size_t to,
+			     struct csv_text *t, size_t base, size_t c)
 {
 	char *start = csv_slot(t, base + c), *p = start;
 	size_t end = from + (c + 1) * CSV_CHUNK;
@@ -216,14 +215,16 @@ int fm_csv_writer_open(struct fm_csv_writer **out, const char *path,
 	for (unsigned v = 0; v < CSV_SMALL; v++)
 		w->small[v][3] = (char)fm_fmt_u64(w->small[v], v);
 	/* only the pages that text reaches are ever touched */
-	if (!(w->text[0].mem = malloc(size)) || !(w->text[1].mem = malloc(size)) ||
+	if (!(w->text[0].mem = malloc(size)) ||
+	    !(w->text[1].mem = malloc(size)) ||
 	    (strcmp(path, "-") != 0 && !(w->path = strdup(path)))) {
 		fm_csv_writer_free(w);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
 	if (!w->path) {
 		w->fd = 1;
-	} else if ((r = fm_tmpfile_beside(path, &w->tmpname, &w->fd, err)) < 0) {
+	} else if ((r = fm_tmpfile_beside(path, &w->tmpname, &w->fd, err)) <
+		   0) {
 		w->fd = -1;
 		fm_csv_writer_free(w);
 		return r;
@@ -282,8 +283,9 @@ static int csv_append(struct fm_csv_writer *w, const struct fm_batch *b,
 			s = t->nslots++;
 			t->len[s] = 0;
 		}
-		t->len[s] = (size_t)(csv_format_line(w, b, i, csv_slot(t, s) +
-						     t->len[s]) - csv_slot(t, s));
+		t->len[s] = (size_t)(csv_format_line(
+					 w, b, i, csv_slot(t, s) + t->len[s]) -
+				     csv_slot(t, s));
 	}
 	return 0;
 }
@@ -312,7 +314,7 @@ static int csv_format_shared(struct fm_csv_writer *w, const struct fm_batch *b,
 	csv_take_chunks(w);
 	while (w->chunks_done < chunks)
 		pthread_cond_wait(&w->cv, &w->mu);
-	w->job_b = NULL;    /* b may change once the call returns */
+	w->job_b = NULL; /* b may change once the call returns */
 	pthread_mutex_unlock(&w->mu);
 	t->nslots += chunks;
 	return t->nslots == CSV_SLOTS ? csv_hand_off(w, err) : 0;
@@ -322,10 +324,11 @@ int fm_csv_writer_write(struct fm_csv_writer *w, const struct fm_batch *b,
 			struct fm_error *err)
 {
 	for (size_t from = 0; from < b->n; from += FM_BATCH_CAP) {
-		size_t to = b->n - from < FM_BATCH_CAP ? b->n : from + FM_BATCH_CAP;
+		size_t to =
+		    b->n - from < FM_BATCH_CAP ? b->n : from + FM_BATCH_CAP;
 		int r = w->have_thread && to - from >= CSV_SHARED_MIN
-			? csv_format_shared(w, b, from, to, err)
-			: csv_append(w, b, from, to, err);
+			    ? csv_format_shared(w, b, from, to, err)
+			    : csv_append(w, b, from, to, err);
 		if (r < 0)
 			return r;
 	}
@@ -357,7 +360,8 @@ int fm_csv_writer_commit(struct fm_csv_writer *w, struct fm_error *err)
 		return 0;
 	if (close(w->fd) < 0) {
 		w->fd = -1;
-		return fm_error_set(err, FM_EIO, "%s: %s", w->path, strerror(errno));
+		return fm_error_set(err, FM_EIO, "%s: %s", w->path,
+				    strerror(errno));
 	}
 	w->fd = -1;
 	if (fm_tmpfile_commit(w->tmpname, w->path) < 0)

@@ -16,18 +16,18 @@ struct csv_source {
 	struct fm_textin in;
 	uint32_t fields;
 	struct fm_batch store;
-	const char **starts;        /* the lines of the current batch */
+	const char **starts; /* the lines of the current batch */
 	uint32_t *lens;
-	uint8_t *blank;             /* line i held no record */
-	uint64_t first_line;        /* number of line 0 */
+	uint8_t *blank;	     /* line i held no record */
+	uint64_t first_line; /* number of line 0 */
 	/* a second thread parses the upper half of large batches */
 	pthread_t thread;
 	int have_thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int job;                    /* JOB_* */
+	int job; /* JOB_* */
 	size_t job_from, job_to;
-	long job_fail;              /* first failing line index, or -1 */
+	long job_fail; /* first failing line index, or -1 */
 	struct fm_error job_err;
 };
 
@@ -150,9 +150,9 @@ int fm_csv_parse_record(const char *name, const char *line, size_t len,
 				r = -1;
 		}
 		if (r < 0) {
-			const char *what = r == -2 ? "negative value"
-					 : r == -3 ? "value above 2^64-1"
-						   : "not a number";
+			const char *what = r == -2   ? "negative value"
+					   : r == -3 ? "value above 2^64-1"
+						     : "not a number";
 			const char *q = start;
 			while (q < end && (*q == ' ' || *q == '\t'))
 				q++;
@@ -160,16 +160,17 @@ int fm_csv_parse_record(const char *name, const char *line, size_t len,
 			while (qe < end && *qe != ',')
 				qe++;
 			if (f >= FM_NFIELDS)
-				return fm_error_set(err, FM_EFORMAT,
-					"%s:%llu: expected %d fields, got more",
-					name, (unsigned long long)lineno,
-					FM_NFIELDS);
+				return fm_error_set(
+				    err, FM_EFORMAT,
+				    "%s:%llu: expected %d fields, got more",
+				    name, (unsigned long long)lineno,
+				    FM_NFIELDS);
 			char qt[FM_QUOTE_SIZE];
-			return fm_error_set(err, FM_EFORMAT,
-				"%s:%llu: field %d '%s': %s: '%s'",
-				name, (unsigned long long)lineno, f + 1,
-				fm_field_name(f), what,
-				fm_quote_input(qt, q, (size_t)(qe - q)));
+			return fm_error_set(
+			    err, FM_EFORMAT, "%s:%llu: field %d '%s': %s: '%s'",
+			    name, (unsigned long long)lineno, f + 1,
+			    fm_field_name(f), what,
+			    fm_quote_input(qt, q, (size_t)(qe - q)));
 		}
 		if (f < FM_NFIELDS)
 			vals[f] = (int64_t)v;
@@ -180,9 +181,8 @@ int fm_csv_parse_record(const char *name, const char *line, size_t len,
 	}
 	if (f != FM_NFIELDS)
 		return fm_error_set(err, FM_EFORMAT,
-				    "%s:%llu: expected %d fields, got %d",
-				    name, (unsigned long long)lineno,
-				    FM_NFIELDS, f);
+				    "%s:%llu: expected %d fields, got %d", name,
+				    (unsigned long long)lineno, FM_NFIELDS, f);
 	return 0;
 }
 
@@ -196,9 +196,11 @@ static int csv_parse_line(struct csv_source *s, const char *line, size_t len,
 {
 	int64_t vals[FM_NFIELDS];
 
-	if (csv_parse_plain(line, line + len, s->store.store + i, FM_BATCH_CAP) == 0)
+	if (csv_parse_plain(line, line + len, s->store.store + i,
+			    FM_BATCH_CAP) == 0)
 		return 0;
-	int r = fm_csv_parse_record(s->in.name, line, len, lineno, vals, 0, err);
+	int r =
+	    fm_csv_parse_record(s->in.name, line, len, lineno, vals, 0, err);
 	if (r != 0)
 		return r;
 	for (int f = 0; f < FM_NFIELDS; f++)
@@ -247,7 +249,8 @@ static void *csv_worker(void *arg)
 }
 
 /* Parse lines [0, n) into slots, in two threads when worth it. */
-static long csv_parse_lines(struct csv_source *s, size_t n, struct fm_error *err)
+static long csv_parse_lines(struct csv_source *s, size_t n,
+			    struct fm_error *err)
 {
 	size_t half;
 	long fail;
@@ -303,7 +306,7 @@ static long csv_next(struct fm_source *src, struct fm_batch *b, size_t max,
 				for (int f = 0; f < FM_NFIELDS; f++)
 					if (s->fields & FM_FIELD_BIT(f))
 						fm_batch_mut(&s->store, f)[k] =
-							s->store.col[f][i];
+						    s->store.col[f][i];
 			k++;
 		}
 		if (k > 0)
@@ -352,14 +355,15 @@ static void csv_close(struct fm_source *src)
 }
 
 static const struct fm_source_ops csv_ops = {
-	csv_next, csv_skip, csv_position, csv_close,
-	NULL, NULL,  /* no late materialisation: text is decoded whole */
-	NULL, NULL,  /* no raw batches */
+    csv_next, csv_skip, csv_position, csv_close,
+    NULL,     NULL, /* no late materialisation: text is decoded whole */
+    NULL,     NULL, /* no raw batches */
 };
 
 /* A csv source reading from path, or from fd when path is NULL. */
 static int csv_source_new(struct fm_source **out, const char *path, int fd,
-			  const char *name, uint32_t fields, struct fm_error *err)
+			  const char *name, uint32_t fields,
+			  struct fm_error *err)
 {
 	struct csv_source *s = calloc(1, sizeof(*s));
 	int r;

@@ -134,8 +134,8 @@ int fm_reader_has_raw(const struct fm_reader *r);
  * inputs map their pages ahead of it (fm_binary_source_prefetch).
  */
 void fm_reader_prefetch(struct fm_reader *r);
-long fm_reader_next_raw(struct fm_reader *r, struct fm_raw_batch *b,
-			size_t max, struct fm_error *err);
+long fm_reader_next_raw(struct fm_reader *r, struct fm_raw_batch *b, size_t max,
+			struct fm_error *err);
 
 /* Open one input of the given format (path "-" = stdin for text formats). */
 typedef int (*fm_source_open_fn)(struct fm_source **out, const char *path,
@@ -151,7 +151,8 @@ int fm_csv_source_from_fd(struct fm_source **out, int fd, const char *name,
 int fm_pipe_source_open(struct fm_source **out, const char *path,
 			uint32_t fields, const struct fm_log *log,
 			struct fm_error *err);
-/* A pipe-format source over an open descriptor (taken over, closed at the end). */
+/* A pipe-format source over an open descriptor (taken over, closed at the end).
+ */
 int fm_pipe_source_from_fd(struct fm_source **out, int fd, const char *name,
 			   uint32_t fields, struct fm_error *err);
 /* Treat lines equal to text as no record (nfdump's "No matching flows"). */
@@ -188,13 +189,13 @@ int fm_nfdump_source_open(struct fm_source **out, const char *path,
 struct fm_textin {
 	int fd;
 	int own_fd;
-	char *name;          /* for messages */
+	char *name; /* for messages */
 	char *buf;
-	size_t size;         /* allocated, plus FM_TEXTIN_PAD */
-	size_t start, end;   /* unread bytes buf[start..end) */
+	size_t size;	   /* allocated, plus FM_TEXTIN_PAD */
+	size_t start, end; /* unread bytes buf[start..end) */
 	int eof;
-	uint64_t line;       /* number of the last line returned (1-based) */
-	uint64_t consumed;   /* bytes returned so far */
+	uint64_t line;	   /* number of the last line returned (1-based) */
+	uint64_t consumed; /* bytes returned so far */
 };
 
 int fm_textin_open(struct fm_textin *t, const char *path, struct fm_error *err);
@@ -302,7 +303,7 @@ static inline uint64_t fm_digits8(uint32_t v)
 static inline size_t fm_fmt_short8(char *dst, uint32_t v)
 {
 	uint64_t d = fm_digits8(v);
-	unsigned z = (unsigned)__builtin_ctzll(d) >> 3;  /* leading zeros */
+	unsigned z = (unsigned)__builtin_ctzll(d) >> 3; /* leading zeros */
 	d = (d >> (8 * z)) | FM_ASCII8;
 	memcpy(dst, &d, 8);
 	return 8 - z;
@@ -350,7 +351,7 @@ int fm_write_all(int fd, const void *buf, size_t len);
  */
 struct fm_outfile {
 	int fd;
-	char *path;               /* NULL for standard output */
+	char *path; /* NULL for standard output */
 	char *tmpname;
 	struct fm_buf buf;
 };
@@ -370,8 +371,8 @@ int fm_writer_write_raw(struct fm_writer *w, const struct fm_raw_batch *b,
 			struct fm_error *err);
 
 /*
- * ---- writers of the two output formats (io-csv-write.c, io-binary-write.c) ----
- * threads: as in struct fm_writer_opts (1 = no thread of their own).
+ * ---- writers of the two output formats (io-csv-write.c, io-binary-write.c)
+ * ---- threads: as in struct fm_writer_opts (1 = no thread of their own).
  */
 
 struct fm_csv_writer;
@@ -412,7 +413,8 @@ int fm_binary_writer_write(struct fm_binary_writer *w, const struct fm_batch *b,
  * columns already in the output's codes are copied as they are.
  */
 int fm_binary_writer_write_raw(struct fm_binary_writer *w,
-			       const struct fm_raw_batch *b, struct fm_error *err);
+			       const struct fm_raw_batch *b,
+			       struct fm_error *err);
 int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err);
 void fm_binary_writer_free(struct fm_binary_writer *w);
 

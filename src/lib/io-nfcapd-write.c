@@ -30,7 +30,7 @@
 
 #define HEADER_SIZE 40
 #define BLOCK_HEADER 12
-#define BLOCK_FLUSH (1u << 20)   /* uncompressed bytes of a block */
+#define BLOCK_FLUSH (1u << 20) /* uncompressed bytes of a block */
 #define REC_V4 96
 #define REC_V6 120
 #define IDENT "flowmodels"
@@ -38,13 +38,13 @@
 struct fm_nfcapd_writer {
 	struct fm_outfile out;
 	enum fm_nfcapd_comp comp;
-	unsigned char *raw;          /* records of the block being filled */
+	unsigned char *raw; /* records of the block being filled */
 	size_t raw_len;
 	uint32_t raw_records;
-	unsigned char *zbuf;         /* compressed payload */
+	unsigned char *zbuf; /* compressed payload */
 	size_t zcap;
 	void *lzo_work;
-	uint64_t offset;             /* bytes written so far */
+	uint64_t offset; /* bytes written so far */
 	uint32_t blocks;
 	uint64_t records;
 	/* the stat record: flows, bytes, packets; by tcp/udp/icmp/other */
@@ -71,7 +71,8 @@ static void put64(unsigned char *p, uint64_t v)
 
 int fm_nfcapd_comp_parse(const char *name, enum fm_nfcapd_comp *out)
 {
-	static const char *const names[] = { "none", "lzo", "bz2", "lz4", "zstd" };
+	static const char *const names[] = {"none", "lzo", "bz2", "lz4",
+					    "zstd"};
 	for (int k = 0; k < 5; k++)
 		if (k != FM_NFCAPD_BZ2 && !strcmp(name, names[k])) {
 			*out = (enum fm_nfcapd_comp)k;
@@ -84,16 +85,18 @@ int fm_nfcapd_writer_open(struct fm_nfcapd_writer **out, const char *path,
 			  enum fm_nfcapd_comp comp, struct fm_error *err)
 {
 	struct fm_nfcapd_writer *w = calloc(1, sizeof(*w));
-	unsigned char zero[HEADER_SIZE] = { 0 };
+	unsigned char zero[HEADER_SIZE] = {0};
 	int r;
 
 	if (!w)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	w->comp = comp;
 	w->zcap = (size_t)ZSTD_compressBound(BLOCK_FLUSH + REC_V6) + 1024;
-	if (!(w->raw = malloc(BLOCK_FLUSH + REC_V6)) || !(w->zbuf = malloc(w->zcap)) ||
-	    (comp == FM_NFCAPD_LZO && (lzo_init() != LZO_E_OK ||
-				       !(w->lzo_work = malloc(LZO1X_1_MEM_COMPRESS))))) {
+	if (!(w->raw = malloc(BLOCK_FLUSH + REC_V6)) ||
+	    !(w->zbuf = malloc(w->zcap)) ||
+	    (comp == FM_NFCAPD_LZO &&
+	     (lzo_init() != LZO_E_OK ||
+	      !(w->lzo_work = malloc(LZO1X_1_MEM_COMPRESS))))) {
 		fm_nfcapd_writer_free(w);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
@@ -120,24 +123,30 @@ static int flush_block(struct fm_nfcapd_writer *w, struct fm_error *err)
 	if (!w->raw_records)
 		return 0;
 	if (w->comp == FM_NFCAPD_LZ4) {
-		int n = LZ4_compress_default((const char *)w->raw, (char *)w->zbuf,
-					     (int)w->raw_len, (int)w->zcap);
+		int n =
+		    LZ4_compress_default((const char *)w->raw, (char *)w->zbuf,
+					 (int)w->raw_len, (int)w->zcap);
 		if (n <= 0)
-			return fm_error_set(err, FM_EIO, "%s: LZ4 compression failed",
+			return fm_error_set(err, FM_EIO,
+					    "%s: LZ4 compression failed",
 					    w->out.path);
 		payload = w->zbuf;
 		len = (size_t)n;
 	} else if (w->comp == FM_NFCAPD_LZO) {
 		lzo_uint n = w->zcap;
-		if (lzo1x_1_compress(w->raw, w->raw_len, w->zbuf, &n, w->lzo_work) != LZO_E_OK)
-			return fm_error_set(err, FM_EIO, "%s: LZO compression failed",
+		if (lzo1x_1_compress(w->raw, w->raw_len, w->zbuf, &n,
+				     w->lzo_work) != LZO_E_OK)
+			return fm_error_set(err, FM_EIO,
+					    "%s: LZO compression failed",
 					    w->out.path);
 		payload = w->zbuf;
 		len = n;
 	} else if (w->comp == FM_NFCAPD_ZSTD) {
-		size_t n = ZSTD_compress(w->zbuf, w->zcap, w->raw, w->raw_len, 3);
+		size_t n =
+		    ZSTD_compress(w->zbuf, w->zcap, w->raw, w->raw_len, 3);
 		if (ZSTD_isError(n))
-			return fm_error_set(err, FM_EIO, "%s: zstd compression failed: %s",
+			return fm_error_set(err, FM_EIO,
+					    "%s: zstd compression failed: %s",
 					    w->out.path, ZSTD_getErrorName(n));
 		payload = w->zbuf;
 		len = n;
@@ -156,15 +165,17 @@ static int flush_block(struct fm_nfcapd_writer *w, struct fm_error *err)
 }
 
 /* Check that v fits [0, max]; the error names the record and field. */
-static int fits(const struct fm_nfcapd_writer *w, uint64_t rec, int f, int64_t v,
-		uint64_t max, struct fm_error *err)
+static int fits(const struct fm_nfcapd_writer *w, uint64_t rec, int f,
+		int64_t v, uint64_t max, struct fm_error *err)
 {
 	if (v >= 0 && (uint64_t)v <= max)
 		return 0;
-	return fm_error_set(err, FM_ERANGE, "%s: record %llu: %s %lld does not fit "
-			    "nfcapd's field (0..%llu)", w->out.path,
-			    (unsigned long long)rec + 1, fm_field_name(f),
-			    (long long)v, (unsigned long long)max);
+	return fm_error_set(err, FM_ERANGE,
+			    "%s: record %llu: %s %lld does not fit "
+			    "nfcapd's field (0..%llu)",
+			    w->out.path, (unsigned long long)rec + 1,
+			    fm_field_name(f), (long long)v,
+			    (unsigned long long)max);
 }
 
 /* The V3 record of record i of b at p; returns its size or an error. */
@@ -172,17 +183,19 @@ static int put_record(struct fm_nfcapd_writer *w, const struct fm_batch *b,
 		      size_t i, unsigned char *p, struct fm_error *err)
 {
 	static const int narrow[][2] = {
-		{ FM_SP, 0xffff }, { FM_DP, 0xffff }, { FM_PROT, 0xff },
-		{ FM_FIRST_MS, 999 }, { FM_LAST_MS, 999 },
+	    {FM_SP, 0xffff},	{FM_DP, 0xffff},   {FM_PROT, 0xff},
+	    {FM_FIRST_MS, 999}, {FM_LAST_MS, 999},
 	};
 	int64_t af = b->col[FM_AF][i];
 	int v6 = af == 10, size = v6 ? REC_V6 : REC_V4, r;
 	uint64_t rec = w->records;
 
 	if (af != 0 && af != 2 && af != 10)
-		return fm_error_set(err, FM_ERANGE, "%s: record %llu: af %lld is "
-				    "neither IPv4 (2) nor IPv6 (10)", w->out.path,
-				    (unsigned long long)rec + 1, (long long)af);
+		return fm_error_set(err, FM_ERANGE,
+				    "%s: record %llu: af %lld is "
+				    "neither IPv4 (2) nor IPv6 (10)",
+				    w->out.path, (unsigned long long)rec + 1,
+				    (long long)af);
 	for (size_t k = 0; k < sizeof(narrow) / sizeof(narrow[0]); k++)
 		if ((r = fits(w, rec, narrow[k][0], b->col[narrow[k][0]][i],
 			      (uint64_t)narrow[k][1], err)) < 0)
@@ -194,18 +207,21 @@ static int put_record(struct fm_nfcapd_writer *w, const struct fm_batch *b,
 		if ((r = fits(w, rec, f, b->col[f][i], 0xffffffffu, err)) < 0)
 			return r;
 	for (int f = FM_FIRST; f <= FM_LAST; f += 2)
-		if ((r = fits(w, rec, f, b->col[f][i], UINT64_MAX / 1000 - 1, err)) < 0)
+		if ((r = fits(w, rec, f, b->col[f][i], UINT64_MAX / 1000 - 1,
+			      err)) < 0)
 			return r;
 	memset(p, 0, (size_t)size);
 	put16(p, 11);
 	put16(p + 2, (uint64_t)size);
 	put16(p + 4, 3);
-	p[11] = 9;                              /* nfversion: NetFlow v9 */
+	p[11] = 9; /* nfversion: NetFlow v9 */
 	unsigned char *e = p + 12;
-	put16(e, 1);                            /* genericFlow */
+	put16(e, 1); /* genericFlow */
 	put16(e + 2, 52);
-	put64(e + 4, (uint64_t)b->col[FM_FIRST][i] * 1000 + (uint64_t)b->col[FM_FIRST_MS][i]);
-	put64(e + 12, (uint64_t)b->col[FM_LAST][i] * 1000 + (uint64_t)b->col[FM_LAST_MS][i]);
+	put64(e + 4, (uint64_t)b->col[FM_FIRST][i] * 1000 +
+			 (uint64_t)b->col[FM_FIRST_MS][i]);
+	put64(e + 12, (uint64_t)b->col[FM_LAST][i] * 1000 +
+			  (uint64_t)b->col[FM_LAST_MS][i]);
 	put64(e + 28, (uint64_t)b->col[FM_PACKETS][i]);
 	put64(e + 36, (uint64_t)b->col[FM_OCTETS][i]);
 	put16(e + 44, (uint64_t)b->col[FM_SP][i]);
@@ -218,9 +234,10 @@ static int put_record(struct fm_nfcapd_writer *w, const struct fm_batch *b,
 		for (int k = 0; k < 2; k++) {
 			int f = k ? FM_DA0 : FM_SA0;
 			put64(e + 4 + 16 * k, (uint64_t)b->col[f][i] << 32 |
-					      (uint64_t)b->col[f + 1][i]);
-			put64(e + 12 + 16 * k, (uint64_t)b->col[f + 2][i] << 32 |
-					       (uint64_t)b->col[f + 3][i]);
+						  (uint64_t)b->col[f + 1][i]);
+			put64(e + 12 + 16 * k,
+			      (uint64_t)b->col[f + 2][i] << 32 |
+				  (uint64_t)b->col[f + 3][i]);
 		}
 		e += 36;
 	} else {
@@ -230,7 +247,7 @@ static int put_record(struct fm_nfcapd_writer *w, const struct fm_batch *b,
 		put32(e + 8, (uint64_t)b->col[FM_DA3][i]);
 		e += 12;
 	}
-	put16(e, 4);                            /* flowMisc: interfaces */
+	put16(e, 4); /* flowMisc: interfaces */
 	put16(e + 2, 20);
 	put32(e + 4, (uint64_t)b->col[FM_INIF][i]);
 	put32(e + 8, (uint64_t)b->col[FM_OUTIF][i]);
@@ -238,14 +255,20 @@ static int put_record(struct fm_nfcapd_writer *w, const struct fm_batch *b,
 }
 
 /* Add record i to the stat record's counters. */
-static void count(struct fm_nfcapd_writer *w, const struct fm_batch *b, size_t i)
+static void count(struct fm_nfcapd_writer *w, const struct fm_batch *b,
+		  size_t i)
 {
 	int64_t prot = b->col[FM_PROT][i];
-	int kind = prot == 6 ? 0 : prot == 17 ? 1 : prot == 1 || prot == 58 ? 2 : 3;
+	int kind = prot == 6		     ? 0
+		   : prot == 17		     ? 1
+		   : prot == 1 || prot == 58 ? 2
+					     : 3;
 	uint64_t packets = (uint64_t)b->col[FM_PACKETS][i];
 	uint64_t bytes = (uint64_t)b->col[FM_OCTETS][i];
-	uint64_t first = (uint64_t)b->col[FM_FIRST][i] * 1000 + (uint64_t)b->col[FM_FIRST_MS][i];
-	uint64_t last = (uint64_t)b->col[FM_LAST][i] * 1000 + (uint64_t)b->col[FM_LAST_MS][i];
+	uint64_t first = (uint64_t)b->col[FM_FIRST][i] * 1000 +
+			 (uint64_t)b->col[FM_FIRST_MS][i];
+	uint64_t last = (uint64_t)b->col[FM_LAST][i] * 1000 +
+			(uint64_t)b->col[FM_LAST_MS][i];
 
 	w->stat[0]++;
 	w->stat[1] += bytes;
@@ -310,7 +333,7 @@ int fm_nfcapd_writer_commit(struct fm_nfcapd_writer *w, struct fm_error *err)
 	put16(h, 0xa50c);
 	put16(h + 2, 2);
 	put32(h + 4, 0x01070100);
-	put64(h + 8, w->stat[15] / 1000);        /* created: the first flow */
+	put64(h + 8, w->stat[15] / 1000); /* created: the first flow */
 	h[16] = (unsigned char)w->comp;
 	put16(h + 18, 1);
 	put64(h + 24, appendix);
@@ -318,7 +341,8 @@ int fm_nfcapd_writer_commit(struct fm_nfcapd_writer *w, struct fm_error *err)
 	if ((r = fm_outfile_flush(&w->out, err)) < 0)
 		return r;
 	if (pwrite(w->out.fd, h, HEADER_SIZE, 0) != HEADER_SIZE)
-		return fm_error_set(err, FM_EIO, "%s: %s", w->out.path, strerror(errno));
+		return fm_error_set(err, FM_EIO, "%s: %s", w->out.path,
+				    strerror(errno));
 	return fm_outfile_commit(&w->out, err);
 }
 

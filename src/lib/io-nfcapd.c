@@ -19,8 +19,8 @@
  *            addresses/counters, then extensions described by the
  *            extension map (type 2) it names; ext 4/5 give inif/outif;
  *   type 15 sampler records, type 9 (1.6) samplers of interval > 1, and
- *            V3 flag bit 1 / layout-1 flag bit 7 mean sampled data: one warning per file (counts are already
- *            scaled by the collector, never scaled here);
+ *            V3 flag bit 1 / layout-1 flag bit 7 mean sampled data: one warning
+ * per file (counts are already scaled by the collector, never scaled here);
  *   anything else (exporters, statistics, name arrays, ...) is skipped by
  *            its size.
  * Mapping to the 21 fields follows what `nfdump -o pipe` prints (format
@@ -59,8 +59,12 @@ enum { COMP_NONE, COMP_LZO, COMP_BZ2, COMP_LZ4, COMP_ZSTD };
 
 /* Record types (format description 2.5). */
 enum {
-	REC_EXTMAP = 2, REC_SAMPLER_V1 = 9, REC_COMMON = 10, REC_V3 = 11,
-	REC_SAMPLER = 15, REC_V4 = 16,
+	REC_EXTMAP = 2,
+	REC_SAMPLER_V1 = 9,
+	REC_COMMON = 10,
+	REC_V3 = 11,
+	REC_SAMPLER = 15,
+	REC_V4 = 16,
 };
 
 /* V3 element ids read, with the least length each needs (incl. header). */
@@ -68,27 +72,27 @@ enum { EL_GENERIC = 1, EL_IPV4 = 2, EL_IPV6 = 3, EL_MISC = 4, EL_CNT = 5 };
 
 struct extmap {
 	uint16_t id;
-	int16_t bad_ext;    /* unknown extension id (> 0) or 0 */
-	int32_t io_off;     /* offset of ext 4/5 in the extension part, or -1 */
-	uint16_t io_kind;   /* 4 (two u16) or 5 (two u32) */
+	int16_t bad_ext;  /* unknown extension id (> 0) or 0 */
+	int32_t io_off;	  /* offset of ext 4/5 in the extension part, or -1 */
+	uint16_t io_kind; /* 4 (two u16) or 5 (two u32) */
 };
 
 struct fm_nfcapd {
 	char *name;
 	fm_nfcapd_read_fn rd;
 	void *ctx;
-	const uint8_t *mem;        /* whole file in memory, or NULL */
+	const uint8_t *mem; /* whole file in memory, or NULL */
 	uint64_t size;
 	const struct fm_log *log;
-	int layout;                /* 1 or 2 */
-	int comp;                  /* COMP_* */
+	int layout; /* 1 or 2 */
+	int comp;   /* COMP_* */
 	uint32_t nblocks;
-	uint32_t blocks_read;      /* data blocks whose header was read */
-	uint64_t off;              /* offset of the next block header */
+	uint32_t blocks_read; /* data blocks whose header was read */
+	uint64_t off;	      /* offset of the next block header */
 	/* buffers */
-	uint8_t *raw;              /* payload read from the file */
+	uint8_t *raw; /* payload read from the file */
 	size_t raw_cap;
-	uint8_t *dec;              /* decompressed payload */
+	uint8_t *dec; /* decompressed payload */
 	/* the current block */
 	int in_block;
 	const uint8_t *blk;
@@ -102,10 +106,10 @@ struct fm_nfcapd {
 	/* once-per-file warnings */
 	int warned_sampled, warned_v4, warned_nomap;
 	struct fm_flow_quirks quirks;
-	int reported;              /* the quirks were reported */
+	int reported; /* the quirks were reported */
 	/* --biflow split: the reverse counters of the last V3 record */
 	uint64_t rev_packets, rev_octets;
-	int64_t pend[FM_NFIELDS];  /* a reverse record that did not fit */
+	int64_t pend[FM_NFIELDS]; /* a reverse record that did not fit */
 	int has_pend;
 	/* sticky failure */
 	struct fm_error fail;
@@ -152,7 +156,8 @@ static int fail(struct fm_nfcapd *d, struct fm_error *err, int code,
 
 /* An error inside the current block: "block N (offset O): ...". */
 static int block_fail(struct fm_nfcapd *d, struct fm_error *err,
-		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+		      const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int block_fail(struct fm_nfcapd *d, struct fm_error *err,
 		      const char *fmt, ...)
 {
@@ -163,8 +168,8 @@ static int block_fail(struct fm_nfcapd *d, struct fm_error *err,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return fail(d, err, FM_EFORMAT, "block %u of %u (offset %llu): %s",
-		    d->blocks_read, d->nblocks, (unsigned long long)d->block_off,
-		    msg);
+		    d->blocks_read, d->nblocks,
+		    (unsigned long long)d->block_off, msg);
 }
 
 /* Read exactly len bytes at off into buf; 0, or -1 when the file is short. */
@@ -180,10 +185,12 @@ static int read_exact(struct fm_nfcapd *d, uint64_t off, void *buf, size_t len,
 		return 0;
 	}
 	while (got < len) {
-		ssize_t n = d->rd(d->ctx, off + got, (uint8_t *)buf + got, len - got);
+		ssize_t n =
+		    d->rd(d->ctx, off + got, (uint8_t *)buf + got, len - got);
 		if (n < 0)
 			return fail(d, err, FM_EIO, "read at offset %llu: %s",
-				    (unsigned long long)(off + got), strerror(errno));
+				    (unsigned long long)(off + got),
+				    strerror(errno));
 		if (n == 0)
 			return -1;
 		got += (size_t)n;
@@ -209,68 +216,92 @@ static int parse_header(struct fm_nfcapd *d, struct fm_error *err)
 	if (d->size < 4 || read_exact(d, 0, h, 4, err) < 0) {
 		if (d->fail.code)
 			return d->fail.code;
-		return fail(d, err, FM_EFORMAT,
-			    "truncated file header (%llu bytes): not an nfcapd file",
-			    (unsigned long long)d->size);
+		return fail(
+		    d, err, FM_EFORMAT,
+		    "truncated file header (%llu bytes): not an nfcapd file",
+		    (unsigned long long)d->size);
 	}
 	magic = ld16(h);
 	version = ld16(h + 2);
 	if (magic == MAGIC_SWAPPED)
 		return fail(d, err, FM_EFORMAT,
-			    "nfcapd file written on a host of the other byte order (magic bytes a5 0c); not supported");
+			    "nfcapd file written on a host of the other byte "
+			    "order (magic bytes a5 0c); not supported");
 	if (magic != MAGIC && fm_foreign_capture(h, 4))
-		return fail(d, err, FM_EFORMAT, "this is a %s capture: make flows "
+		return fail(d, err, FM_EFORMAT,
+			    "this is a %s capture: make flows "
 			    "from it with nfpcapd or softflowd first",
 			    fm_foreign_capture(h, 4));
 	if (magic != MAGIC)
-		return fail(d, err, FM_EFORMAT,
-			    "not an nfcapd file (magic 0x%04x, expected 0xa50c)", magic);
+		return fail(
+		    d, err, FM_EFORMAT,
+		    "not an nfcapd file (magic 0x%04x, expected 0xa50c)",
+		    magic);
 	if (version == 2) {
 		if (read_exact(d, 0, h, L2_HEADER, err) < 0)
-			return d->fail.code ? d->fail.code :
-				fail(d, err, FM_EFORMAT,
-				     "truncated file header (%llu of %d bytes)",
-				     (unsigned long long)d->size, L2_HEADER);
+			return d->fail.code ? d->fail.code
+					    : fail(d, err, FM_EFORMAT,
+						   "truncated file header "
+						   "(%llu of %d bytes)",
+						   (unsigned long long)d->size,
+						   L2_HEADER);
 		d->layout = 2;
 		d->comp = h[16];
 		if (d->comp > COMP_ZSTD)
 			return fail(d, err, FM_EFORMAT,
-				    "unknown compression %d in the file header", d->comp);
+				    "unknown compression %d in the file header",
+				    d->comp);
 		if (h[17] != 0)
-			return fail(d, err, FM_EFORMAT,
-				    "encrypted file (encryption %d) not supported", h[17]);
+			return fail(
+			    d, err, FM_EFORMAT,
+			    "encrypted file (encryption %d) not supported",
+			    h[17]);
 		d->nblocks = ld32(h + 36);
 		d->off = L2_HEADER;
 	} else if (version == 1) {
 		if (read_exact(d, 0, h, L1_HEADER, err) < 0 ||
 		    d->size < L1_HEADER + L1_STAT)
-			return d->fail.code ? d->fail.code :
-				fail(d, err, FM_EFORMAT,
-				     "truncated file header (%llu of %d bytes, layout 1)",
-				     (unsigned long long)d->size, L1_HEADER + L1_STAT);
+			return d->fail.code
+				   ? d->fail.code
+				   : fail(d, err, FM_EFORMAT,
+					  "truncated file header (%llu of %d "
+					  "bytes, layout 1)",
+					  (unsigned long long)d->size,
+					  L1_HEADER + L1_STAT);
 		uint32_t flags = ld32(h + 4);
 		switch (flags & 0x19) {
-		case 0: d->comp = COMP_NONE; break;
-		case 0x1: d->comp = COMP_LZO; break;
-		case 0x8: d->comp = COMP_BZ2; break;
-		case 0x10: d->comp = COMP_LZ4; break;
+		case 0:
+			d->comp = COMP_NONE;
+			break;
+		case 0x1:
+			d->comp = COMP_LZO;
+			break;
+		case 0x8:
+			d->comp = COMP_BZ2;
+			break;
+		case 0x10:
+			d->comp = COMP_LZ4;
+			break;
 		default:
 			return fail(d, err, FM_EFORMAT,
-				    "conflicting compression flags 0x%x in the file header",
+				    "conflicting compression flags 0x%x in the "
+				    "file header",
 				    flags);
 		}
 		d->layout = 1;
 		d->nblocks = ld32(h + 8);
 		d->off = L1_HEADER + L1_STAT;
 	} else {
-		return fail(d, err, FM_EFORMAT,
-			    "unsupported nfcapd layout version %u (1 and 2 are read)",
-			    version);
+		return fail(
+		    d, err, FM_EFORMAT,
+		    "unsupported nfcapd layout version %u (1 and 2 are read)",
+		    version);
 	}
 	/* both layouts: data after the header, yet no block counted */
 	if (d->nblocks == 0 && d->size > d->off)
 		fm_warn(d->log,
-			"%s: the header counts no data blocks (a file still being written?); no flows read",
+			"%s: the header counts no data blocks (a file still "
+			"being written?); no flows read",
 			d->name);
 	return 0;
 }
@@ -285,7 +316,8 @@ static int decompress(struct fm_nfcapd *d, const uint8_t *src, size_t len,
 		lzo_uint n = FM_NFCAPD_BLOCK_MAX;
 		int r = lzo1x_decompress_safe(src, len, d->dec, &n, NULL);
 		if (r != LZO_E_OK)
-			return block_fail(d, err, "corrupt LZO payload (lzo error %d)", r);
+			return block_fail(
+			    d, err, "corrupt LZO payload (lzo error %d)", r);
 		*outlen = n;
 		return 0;
 	}
@@ -299,15 +331,17 @@ static int decompress(struct fm_nfcapd *d, const uint8_t *src, size_t len,
 	}
 	case COMP_BZ2: {
 		unsigned int n = FM_NFCAPD_BLOCK_MAX;
-		int r = BZ2_bzBuffToBuffDecompress((char *)d->dec, &n, (char *)src,
-						   (unsigned int)len, 0, 0);
+		int r = BZ2_bzBuffToBuffDecompress(
+		    (char *)d->dec, &n, (char *)src, (unsigned int)len, 0, 0);
 		if (r != BZ_OK)
-			return block_fail(d, err, "corrupt BZ2 payload (bzip2 error %d)", r);
+			return block_fail(
+			    d, err, "corrupt BZ2 payload (bzip2 error %d)", r);
 		*outlen = n;
 		return 0;
 	}
 	case COMP_ZSTD: {
-		size_t r = ZSTD_decompress(d->dec, FM_NFCAPD_BLOCK_MAX, src, len);
+		size_t r =
+		    ZSTD_decompress(d->dec, FM_NFCAPD_BLOCK_MAX, src, len);
 		if (ZSTD_isError(r))
 			return block_fail(d, err, "corrupt ZSTD payload (%s)",
 					  ZSTD_getErrorName(r));
@@ -329,10 +363,12 @@ static int next_block(struct fm_nfcapd *d, struct fm_error *err)
 		d->block_off = d->off;
 		d->blocks_read++;
 		if (read_exact(d, d->off, h, BLOCK_HEADER, err) < 0)
-			return d->fail.code ? d->fail.code :
-				block_fail(d, err,
-					   "truncated block header: the file ends at %llu bytes",
-					   (unsigned long long)d->size);
+			return d->fail.code
+				   ? d->fail.code
+				   : block_fail(d, err,
+						"truncated block header: the "
+						"file ends at %llu bytes",
+						(unsigned long long)d->size);
 		nrec = ld32(h);
 		bsize = ld32(h + 4);
 		type = ld16(h + 8);
@@ -340,29 +376,37 @@ static int next_block(struct fm_nfcapd *d, struct fm_error *err)
 		if (bsize == 0)
 			return block_fail(d, err, "block size 0");
 		if (bsize > FM_NFCAPD_BLOCK_MAX)
-			return block_fail(d, err, "block size %u above the 5 MiB limit",
+			return block_fail(d, err,
+					  "block size %u above the 5 MiB limit",
 					  bsize);
 		uint64_t payload = d->off + BLOCK_HEADER;
 		if (payload > d->size || bsize > d->size - payload)
-			return block_fail(d, err,
-					  "block size %u runs past the end of the file (%llu bytes left): truncated block",
-					  bsize, (unsigned long long)(d->size - payload));
+			return block_fail(
+			    d, err,
+			    "block size %u runs past the end of the file (%llu "
+			    "bytes left): truncated block",
+			    bsize, (unsigned long long)(d->size - payload));
 		d->off = payload + bsize;
 		if (type != 2 && type != 3)
-			continue;    /* array blocks, legacy: no flows */
+			continue; /* array blocks, legacy: no flows */
 		if (d->mem) {
 			d->blk = d->mem + payload;
 		} else {
 			if (d->raw_cap < bsize) {
 				uint8_t *nr = realloc(d->raw, bsize);
 				if (!nr)
-					return fail(d, err, FM_ENOMEM, "out of memory");
+					return fail(d, err, FM_ENOMEM,
+						    "out of memory");
 				d->raw = nr;
 				d->raw_cap = bsize;
 			}
 			if (read_exact(d, payload, d->raw, bsize, err) < 0)
-				return d->fail.code ? d->fail.code :
-					block_fail(d, err, "truncated block (file shrank while reading)");
+				return d->fail.code
+					   ? d->fail.code
+					   : block_fail(
+						 d, err,
+						 "truncated block (file shrank "
+						 "while reading)");
 			d->blk = d->raw;
 		}
 		d->blen = bsize;
@@ -387,7 +431,8 @@ static void warn_sampled(struct fm_nfcapd *d)
 		return;
 	d->warned_sampled = 1;
 	fm_warn(d->log,
-		"%s: sampled flows: the collector already multiplied packets and octets by the sampling rate; they are not scaled again",
+		"%s: sampled flows: the collector already multiplied packets "
+		"and octets by the sampling rate; they are not scaled again",
 		d->name);
 }
 
@@ -402,7 +447,8 @@ static inline void put_v6(struct fm_nfcapd_out *o, int first, size_t i,
 	o->col[first + 3][i] = (int64_t)(w1 & 0xffffffffu);
 }
 
-static inline void put_time(struct fm_nfcapd_out *o, int f, size_t i, uint64_t ms)
+static inline void put_time(struct fm_nfcapd_out *o, int f, size_t i,
+			    uint64_t ms)
 {
 	o->col[f][i] = (int64_t)(ms / 1000);
 	o->col[f + 1][i] = (int64_t)(ms % 1000);
@@ -418,30 +464,51 @@ static int decode_v3(struct fm_nfcapd *d, const uint8_t *r, size_t size,
 
 	if (size < 12)
 		return block_fail(d, err,
-				  "record %u (block offset %zu): V3 record of size %zu, below its 12-byte header",
+				  "record %u (block offset %zu): V3 record of "
+				  "size %zu, below its 12-byte header",
 				  d->rec_no, d->bpos - size, size);
 	unsigned nel = ld16(r + 4);
 	if (r[10] & 2)
 		warn_sampled(d);
 	for (unsigned e = 0; e < nel; e++) {
 		if (size - p < 4)
-			return block_fail(d, err,
-					  "record %u (block offset %zu): element %u of %u runs past the record (size %zu)",
-					  d->rec_no, d->bpos - size, e + 1, nel, size);
+			return block_fail(
+			    d, err,
+			    "record %u (block offset %zu): element %u of %u "
+			    "runs past the record (size %zu)",
+			    d->rec_no, d->bpos - size, e + 1, nel, size);
 		unsigned et = ld16(r + p), el = ld16(r + p + 2);
 		unsigned need = 4;
 		switch (et) {
-		case EL_GENERIC: need = 52; gen = r + p + 4; break;
-		case EL_IPV4: need = 12; v4 = r + p + 4; break;
-		case EL_IPV6: need = 36; v6 = r + p + 4; break;
-		case EL_MISC: need = 12; misc = r + p + 4; break;
-		case EL_CNT: need = 28; cnt = r + p + 4; break;
+		case EL_GENERIC:
+			need = 52;
+			gen = r + p + 4;
+			break;
+		case EL_IPV4:
+			need = 12;
+			v4 = r + p + 4;
+			break;
+		case EL_IPV6:
+			need = 36;
+			v6 = r + p + 4;
+			break;
+		case EL_MISC:
+			need = 12;
+			misc = r + p + 4;
+			break;
+		case EL_CNT:
+			need = 28;
+			cnt = r + p + 4;
+			break;
 		}
 		if (el < need || el > size - p)
-			return block_fail(d, err,
-					  "record %u (block offset %zu): element %u (id %u) has length %u (%s)",
-					  d->rec_no, d->bpos - size, e + 1, et, el,
-					  el < need ? "too short" : "past the end of the record");
+			return block_fail(
+			    d, err,
+			    "record %u (block offset %zu): element %u (id %u) "
+			    "has length %u (%s)",
+			    d->rec_no, d->bpos - size, e + 1, et, el,
+			    el < need ? "too short"
+				      : "past the end of the record");
 		p += el;
 	}
 	if (gen) {
@@ -485,7 +552,8 @@ void fm_nfcapd_biflow_split(struct fm_nfcapd *d)
 
 /* The reverse of record i of o, with the reverse counters, into rec. */
 static void reverse_record(const struct fm_nfcapd *d,
-			   const struct fm_nfcapd_out *o, size_t i, int64_t *rec)
+			   const struct fm_nfcapd_out *o, size_t i,
+			   int64_t *rec)
 {
 	int icmp = o->col[FM_PROT][i] == 1 || o->col[FM_PROT][i] == 58;
 
@@ -547,19 +615,28 @@ void fm_flow_quirks_report(const struct fm_flow_quirks *q, const char *name,
 {
 	if (q->neg_dur)
 		fm_warn(log,
-			"%s: %llu of %llu records end before they start (last < first: an exporter fault, e.g. softflowd's IPFIX export); their durations and rates are negative",
+			"%s: %llu of %llu records end before they start (last "
+			"< first: an exporter fault, e.g. softflowd's IPFIX "
+			"export); their durations and rates are negative",
 			name, (unsigned long long)q->neg_dur,
 			(unsigned long long)q->records);
 	if (q->zero_pkts)
 		fm_warn(log,
-			"%s: %llu of %llu records have 0 packets (hist skips them)%s",
+			"%s: %llu of %llu records have 0 packets (hist skips "
+			"them)%s",
 			name, (unsigned long long)q->zero_pkts,
 			(unsigned long long)q->records,
-			!q->rev_known ? "; nfdump's pipe output does not show reverse counters of bidirectional flows (-i nfcapd does)" :
-			q->with_rev ? "; records carry reverse counters of bidirectional flows: --biflow split reads them as records of their own" : "");
+			!q->rev_known
+			    ? "; nfdump's pipe output does not show reverse "
+			      "counters of bidirectional flows (-i nfcapd does)"
+			: q->with_rev ? "; records carry reverse counters of "
+					"bidirectional flows: --biflow split "
+					"reads them as records of their own"
+				      : "");
 	if (q->split && (q->split_rev || q->dir_dropped))
 		fm_warn(log,
-			"%s: --biflow split: %llu reverse records added, %llu directions with 0 packets not emitted",
+			"%s: --biflow split: %llu reverse records added, %llu "
+			"directions with 0 packets not emitted",
 			name, (unsigned long long)q->split_rev,
 			(unsigned long long)q->dir_dropped);
 }
@@ -568,11 +645,11 @@ void fm_flow_quirks_report(const struct fm_flow_quirks *q, const char *name,
 static int ext_size(unsigned id)
 {
 	static const signed char sz[50] = {
-		0, 0, 0, 0, 4, 8, 4, 8, 4, 4,          /* 0-9 */
-		16, 4, 16, 4, 4, 8, 4, 8, 4, 8,        /* 10-19 */
-		16, 16, 40, 4, 16, 4, 8, 8, 0, 0,      /* 20-29 */
-		0, 0, 0, 0, 0, 0, 0, 20, 4, 8,         /* 30-39 */
-		32, 24, 24, 72, 0, 24, 12, 8, 8, 0,    /* 40-49 */
+	    0,	0,  0,	0,  4,	8,  4,	8,  4, 4, /* 0-9 */
+	    16, 4,  16, 4,  4,	8,  4,	8,  4, 8, /* 10-19 */
+	    16, 16, 40, 4,  16, 4,  8,	8,  0, 0, /* 20-29 */
+	    0,	0,  0,	0,  0,	0,  0,	20, 4, 8, /* 30-39 */
+	    32, 24, 24, 72, 0,	24, 12, 8,  8, 0, /* 40-49 */
 	};
 	return id < sizeof(sz) ? sz[id] : -1;
 }
@@ -580,12 +657,13 @@ static int ext_size(unsigned id)
 static int store_extmap(struct fm_nfcapd *d, const uint8_t *r, size_t size,
 			struct fm_error *err)
 {
-	struct extmap m = { .io_off = -1 };
+	struct extmap m = {.io_off = -1};
 	int32_t off = 0;
 
 	if (size < 8)
 		return block_fail(d, err,
-				  "record %u (block offset %zu): extension map of size %zu, below 8 bytes",
+				  "record %u (block offset %zu): extension map "
+				  "of size %zu, below 8 bytes",
 				  d->rec_no, d->bpos - size, size);
 	m.id = ld16(r + 4);
 	for (size_t p = 8; p + 2 <= size; p += 2) {
@@ -635,34 +713,42 @@ static const struct extmap *find_map(struct fm_nfcapd *d, uint16_t id)
 
 /* Decode a layout-1 common record; 1 emitted, 0 skipped, < 0 error. */
 static int decode_common(struct fm_nfcapd *d, const uint8_t *r, size_t size,
-			 struct fm_nfcapd_out *o, size_t i, struct fm_error *err)
+			 struct fm_nfcapd_out *o, size_t i,
+			 struct fm_error *err)
 {
 	if (size < 32)
 		return block_fail(d, err,
-				  "record %u (block offset %zu): common record of size %zu, below 32 bytes",
+				  "record %u (block offset %zu): common record "
+				  "of size %zu, below 32 bytes",
 				  d->rec_no, d->bpos - size, size);
 	unsigned flags = ld16(r + 4), mapid = ld16(r + 6);
 	const struct extmap *m = find_map(d, (uint16_t)mapid);
 	if (!m) {
 		if (!d->warned_nomap)
-			fm_warn(d->log,
-				"%s: block %u: record %u uses extension map %u, which was not defined; such records are skipped",
-				d->name, d->blocks_read, d->rec_no, mapid);
+			fm_warn(
+			    d->log,
+			    "%s: block %u: record %u uses extension map %u, "
+			    "which was not defined; such records are skipped",
+			    d->name, d->blocks_read, d->rec_no, mapid);
 		d->warned_nomap = 1;
 		return 0;
 	}
 	if (m->bad_ext)
 		return block_fail(d, err,
-				  "record %u (block offset %zu): extension map %u names unknown extension %d",
+				  "record %u (block offset %zu): extension map "
+				  "%u names unknown extension %d",
 				  d->rec_no, d->bpos - size, mapid, m->bad_ext);
 	size_t alen = (flags & 1) ? 32 : 8;
 	size_t plen = (flags & 2) ? 8 : 4, blen = (flags & 4) ? 8 : 4;
 	size_t ext = 32 + alen + plen + blen;
-	size_t ioend = m->io_off < 0 ? 0 : (size_t)m->io_off + (m->io_kind == 4 ? 4 : 8);
+	size_t ioend =
+	    m->io_off < 0 ? 0 : (size_t)m->io_off + (m->io_kind == 4 ? 4 : 8);
 	if (ext > size || ioend > size - ext)
-		return block_fail(d, err,
-				  "record %u (block offset %zu): common record of size %zu too short for its fields (%zu bytes needed)",
-				  d->rec_no, d->bpos - size, size, ext + ioend);
+		return block_fail(
+		    d, err,
+		    "record %u (block offset %zu): common record of size %zu "
+		    "too short for its fields (%zu bytes needed)",
+		    d->rec_no, d->bpos - size, size, ext + ioend);
 	if (flags & 0x80)
 		warn_sampled(d);
 	const uint8_t *a = r + 32;
@@ -720,9 +806,9 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 		for (int f = 0; f < FM_NFIELDS; f++)
 			o->col[f][0] = d->pend[f];
 		d->has_pend = 0;
-		fm_flow_quirks_note(&d->quirks, d->pend[FM_FIRST], d->pend[FM_FIRST_MS],
-				    d->pend[FM_LAST], d->pend[FM_LAST_MS],
-				    d->pend[FM_PACKETS]);
+		fm_flow_quirks_note(&d->quirks, d->pend[FM_FIRST],
+				    d->pend[FM_FIRST_MS], d->pend[FM_LAST],
+				    d->pend[FM_LAST_MS], d->pend[FM_PACKETS]);
 		n = 1;
 	}
 	while (n < max) {
@@ -732,7 +818,8 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 				return r;
 			if (r == 0) {
 				if (!d->reported)
-					fm_flow_quirks_report(&d->quirks, d->name, d->log);
+					fm_flow_quirks_report(&d->quirks,
+							      d->name, d->log);
 				d->reported = 1;
 				break;
 			}
@@ -744,19 +831,24 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 		size_t left = d->blen - d->bpos;
 		d->rec_no++;
 		if (left < 4)
-			return block_fail(d, err,
-					  "record %u (block offset %zu): truncated record header (%u records announced, %zu bytes left)",
-					  d->rec_no, d->bpos, d->rec_left, left);
+			return block_fail(
+			    d, err,
+			    "record %u (block offset %zu): truncated record "
+			    "header (%u records announced, %zu bytes left)",
+			    d->rec_no, d->bpos, d->rec_left, left);
 		const uint8_t *r = d->blk + d->bpos;
 		unsigned type = ld16(r), size = ld16(r + 2);
 		if (size < 4)
 			return block_fail(d, err,
-					  "record %u (block offset %zu): record size %u (type %u)",
+					  "record %u (block offset %zu): "
+					  "record size %u (type %u)",
 					  d->rec_no, d->bpos, size, type);
 		if (size > left)
-			return block_fail(d, err,
-					  "record %u (block offset %zu): record size %u runs past the end of the block (%zu bytes left)",
-					  d->rec_no, d->bpos, size, left);
+			return block_fail(
+			    d, err,
+			    "record %u (block offset %zu): record size %u runs "
+			    "past the end of the block (%zu bytes left)",
+			    d->rec_no, d->bpos, size, left);
 		d->bpos += size;
 		d->rec_left--;
 		int rc = 0;
@@ -776,26 +868,30 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 			warn_sampled(d);
 			break;
 		case REC_SAMPLER_V1:
-			/* 1.6 writes a default sampler of interval 1 (unsampled) */
+			/* 1.6 writes a default sampler of interval 1
+			 * (unsampled) */
 			if (size >= 12 && ld32(r + 8) > 1)
 				warn_sampled(d);
 			break;
 		case REC_V4:
 			if (!d->warned_v4)
 				fm_warn(d->log,
-					"%s: block %u: record type 16 (V4 record of nfdump 1.7.8+) is not supported; skipped",
+					"%s: block %u: record type 16 (V4 "
+					"record of nfdump 1.7.8+) is not "
+					"supported; skipped",
 					d->name, d->blocks_read);
 			d->warned_v4 = 1;
 			break;
 		default:
-			break;    /* exporters, statistics, names, appendix, ... */
+			break; /* exporters, statistics, names, appendix, ... */
 		}
 		if (rc < 0)
 			return rc;
 		for (size_t k = n; k < n + (size_t)rc; k++)
-			fm_flow_quirks_note(&d->quirks, o->col[FM_FIRST][k],
-					    o->col[FM_FIRST_MS][k], o->col[FM_LAST][k],
-					    o->col[FM_LAST_MS][k], o->col[FM_PACKETS][k]);
+			fm_flow_quirks_note(
+			    &d->quirks, o->col[FM_FIRST][k],
+			    o->col[FM_FIRST_MS][k], o->col[FM_LAST][k],
+			    o->col[FM_LAST_MS][k], o->col[FM_PACKETS][k]);
 		n += (size_t)rc;
 	}
 	return (long)n;
@@ -835,7 +931,8 @@ static int nfcapd_new(struct fm_nfcapd **out, const char *name,
 	d->log = log;
 	if (lzo_init() != LZO_E_OK) {
 		fm_nfcapd_free(d);
-		return fm_error_set(err, FM_EIO, "%s: cannot initialise liblzo2", name);
+		return fm_error_set(err, FM_EIO,
+				    "%s: cannot initialise liblzo2", name);
 	}
 	int r = parse_header(d, err);
 	if (r < 0) {
@@ -928,9 +1025,9 @@ static void nfcapd_close(struct fm_source *src)
 }
 
 static const struct fm_source_ops nfcapd_ops = {
-	nfcapd_next, nfcapd_skip, nfcapd_position, nfcapd_close,
-	NULL, NULL,  /* no late materialisation: records are decoded whole */
-	NULL, NULL,  /* no raw batches */
+    nfcapd_next, nfcapd_skip, nfcapd_position, nfcapd_close,
+    NULL,	 NULL, /* no late materialisation: records are decoded whole */
+    NULL,	 NULL, /* no raw batches */
 };
 
 int fm_nfcapd_source_open(struct fm_source **out, const char *path,
@@ -943,7 +1040,8 @@ int fm_nfcapd_source_open(struct fm_source **out, const char *path,
 
 	if (strcmp(path, "-") == 0)
 		return fm_error_set(err, FM_EINVAL,
-				    "-: nfcapd files cannot be read from standard input; name the file");
+				    "-: nfcapd files cannot be read from "
+				    "standard input; name the file");
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
@@ -974,4 +1072,3 @@ fail:
 	nfcapd_close(&s->base);
 	return r;
 }
-

@@ -21,7 +21,8 @@
 /* Largest block payload (compressed or not) nfdump reads or writes. */
 #define FM_NFCAPD_BLOCK_MAX (5u * 1024u * 1024u)
 
-/* Read up to len bytes at offset off; returns the count (short at EOF) or -1. */
+/* Read up to len bytes at offset off; returns the count (short at EOF) or -1.
+ */
 typedef ssize_t (*fm_nfcapd_read_fn)(void *ctx, uint64_t off, void *buf,
 				     size_t len);
 
@@ -71,14 +72,15 @@ void fm_nfcapd_biflow_split(struct fm_nfcapd *d);
  * records with 0 packets (bidirectional IPFIX with only reverse traffic).
  */
 struct fm_flow_quirks {
-	uint64_t records;       /* records given out */
-	uint64_t neg_dur;       /* last < first */
-	uint64_t zero_pkts;     /* packets == 0 */
-	uint64_t with_rev;      /* records with reverse counters (not split) */
-	uint64_t split_rev;     /* reverse records emitted (split) */
-	uint64_t dir_dropped;   /* directions with 0 packets not emitted (split) */
-	int split;              /* --biflow split is on */
-	int rev_known;          /* the reader sees reverse counters */
+	uint64_t records;   /* records given out */
+	uint64_t neg_dur;   /* last < first */
+	uint64_t zero_pkts; /* packets == 0 */
+	uint64_t with_rev;  /* records with reverse counters (not split) */
+	uint64_t split_rev; /* reverse records emitted (split) */
+	uint64_t
+	    dir_dropped; /* directions with 0 packets not emitted (split) */
+	int split;	 /* --biflow split is on */
+	int rev_known;	 /* the reader sees reverse counters */
 };
 
 static inline void fm_flow_quirks_note(struct fm_flow_quirks *q, int64_t first,

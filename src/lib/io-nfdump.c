@@ -40,21 +40,21 @@
 struct nfdump_source {
 	struct fm_source base;
 	struct fm_source *pipe;
-	struct fm_batch in;     /* the pipe's last batch (all fields) */
-	size_t in_pos;          /* next record of `in` to look at */
-	int in_end;             /* the pipe is exhausted */
-	struct fm_batch out;    /* records given out (the wanted fields) */
-	int64_t held[FM_NFIELDS];  /* a possible tunnel line */
+	struct fm_batch in;	  /* the pipe's last batch (all fields) */
+	size_t in_pos;		  /* next record of `in` to look at */
+	int in_end;		  /* the pipe is exhausted */
+	struct fm_batch out;	  /* records given out (the wanted fields) */
+	int64_t held[FM_NFIELDS]; /* a possible tunnel line */
 	int holding;
-	char errbuf[4096];      /* the start of nfdump's stderr */
+	char errbuf[4096]; /* the start of nfdump's stderr */
 	size_t errlen;
 	struct fm_flow_quirks quirks;
 	pid_t pid;
 	int errfd;
 	char *path;
 	int done;
-	int zstd;               /* the file header says ZSTD compression */
-	uint64_t count;         /* records read */
+	int zstd;	/* the file header says ZSTD compression */
+	uint64_t count; /* records read */
 	const struct fm_log *log;
 };
 
@@ -71,7 +71,8 @@ static int on_path(const char *name)
 		if (l == 0)
 			snprintf(buf, sizeof(buf), "./%s", name);
 		else
-			snprintf(buf, sizeof(buf), "%.*s/%s", (int)l, path, name);
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)l, path,
+				 name);
 		if (access(buf, X_OK) == 0)
 			return 1;
 		path += l;
@@ -107,7 +108,8 @@ static void drain_stderr(struct nfdump_source *s, int to_end)
 	ssize_t n;
 
 	if (to_end)
-		fcntl(s->errfd, F_SETFL, fcntl(s->errfd, F_GETFL) & ~O_NONBLOCK);
+		fcntl(s->errfd, F_SETFL,
+		      fcntl(s->errfd, F_GETFL) & ~O_NONBLOCK);
 	for (;;) {
 		size_t room = sizeof(s->errbuf) - 1 - s->errlen;
 		char *dst = room ? s->errbuf + s->errlen : scratch;
@@ -133,9 +135,11 @@ static void stderr_problem(const char *msg, int zstd, char *line, size_t size)
 	line[0] = '\0';
 	while (*msg) {
 		size_t l = strcspn(msg, "\n");
-		int benign = l == 0 ||
-			     strncmp(msg, "Skip unknown record type", 24) == 0 ||
-			     (zstd && strncmp(msg, "Unable to read appendix block", 29) == 0);
+		int benign =
+		    l == 0 ||
+		    strncmp(msg, "Skip unknown record type", 24) == 0 ||
+		    (zstd &&
+		     strncmp(msg, "Unable to read appendix block", 29) == 0);
 		if (!benign) {
 			snprintf(line, size, "%.*s", (int)l, msg);
 			return;
@@ -160,29 +164,41 @@ static int nfdump_finish(struct nfdump_source *s, struct fm_error *err)
 		;
 	s->pid = -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return fm_error_set(err, FM_ENOTFOUND,
-				    "%s: nfdump is not installed (Debian: apt-get install nfdump); -i nfcapd reads capture files without it",
-				    s->path);
+		return fm_error_set(
+		    err, FM_ENOTFOUND,
+		    "%s: nfdump is not installed (Debian: apt-get install "
+		    "nfdump); -i nfcapd reads capture files without it",
+		    s->path);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		if (strstr(msg, "pipe") || strstr(msg, "output mode") ||
 		    strstr(msg, "output format"))
-			return fm_error_set(err, FM_EEXTERNAL,
-				"%s: the installed nfdump does not support '-o pipe' (removed in nfdump 1.7.5; use -i nfcapd, the native reader): %s",
-				s->path, msg);
-		return fm_error_set(err, FM_EEXTERNAL, "%s: nfdump failed (status %d): %s",
-				    s->path, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-				    msg[0] ? msg : "no message");
+			return fm_error_set(
+			    err, FM_EEXTERNAL,
+			    "%s: the installed nfdump does not support '-o "
+			    "pipe' (removed in nfdump 1.7.5; use -i nfcapd, "
+			    "the native reader): %s",
+			    s->path, msg);
+		return fm_error_set(
+		    err, FM_EEXTERNAL, "%s: nfdump failed (status %d): %s",
+		    s->path, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+		    msg[0] ? msg : "no message");
 	}
 	stderr_problem(s->errbuf, s->zstd, msg, sizeof(msg));
 	if (msg[0])
-		return fm_error_set(err, FM_EEXTERNAL,
-				    "%s: nfdump reported an error (and exited 0 after %llu records): %s; the file may be truncated or damaged (-i nfcapd names the block)",
-				    s->path, (unsigned long long)s->count, msg);
+		return fm_error_set(
+		    err, FM_EEXTERNAL,
+		    "%s: nfdump reported an error (and exited 0 after %llu "
+		    "records): %s; the file may be truncated or damaged (-i "
+		    "nfcapd names the block)",
+		    s->path, (unsigned long long)s->count, msg);
 	fm_flow_quirks_report(&s->quirks, s->path, s->log);
 	if (s->count == 0 && s->zstd)
-		fm_warn(s->log,
-			"%s: nfdump returned no flows for this ZSTD-compressed file; nfdump before 1.7.3 (Debian 12 ships 1.7.1) cannot read ZSTD and says nothing: read it with -i nfcapd",
-			s->path);
+		fm_warn(
+		    s->log,
+		    "%s: nfdump returned no flows for this ZSTD-compressed "
+		    "file; nfdump before 1.7.3 (Debian 12 ships 1.7.1) cannot "
+		    "read ZSTD and says nothing: read it with -i nfcapd",
+		    s->path);
 	return 0;
 }
 
@@ -203,7 +219,7 @@ static int tunnel_shaped(const struct fm_batch *b, size_t i)
 static int same_times(const struct nfdump_source *s, const struct fm_batch *b,
 		      size_t i)
 {
-	static const int t[] = { FM_FIRST, FM_FIRST_MS, FM_LAST, FM_LAST_MS };
+	static const int t[] = {FM_FIRST, FM_FIRST_MS, FM_LAST, FM_LAST_MS};
 
 	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++)
 		if (b->col[t[k]][i] != s->held[t[k]])
@@ -238,13 +254,15 @@ static long nfdump_fill(struct nfdump_source *s, size_t max,
 		max = FM_BATCH_CAP;
 	while (n < max) {
 		if (s->in_pos == s->in.n && !s->in_end) {
-			long k = s->pipe->ops->next(s->pipe, &s->in, FM_BATCH_CAP, err);
+			long k = s->pipe->ops->next(s->pipe, &s->in,
+						    FM_BATCH_CAP, err);
 			if (k < 0)
 				return k;
 			s->in_pos = 0;
 			s->in_end = k == 0;
 		}
-		if (s->in_pos == s->in.n) {    /* the end: a lone line is a record */
+		if (s->in_pos ==
+		    s->in.n) { /* the end: a lone line is a record */
 			if (s->holding)
 				put_out(s, n++, s->held, NULL, 0);
 			s->holding = 0;
@@ -294,7 +312,8 @@ static long nfdump_next(struct fm_source *src, struct fm_batch *b, size_t max,
 	return n;
 }
 
-static int64_t nfdump_skip(struct fm_source *src, int64_t n, struct fm_error *err)
+static int64_t nfdump_skip(struct fm_source *src, int64_t n,
+			   struct fm_error *err)
 {
 	return fm_source_skip_by_next(src, n, FM_BATCH_CAP, err);
 }
@@ -324,9 +343,9 @@ static void nfdump_close(struct fm_source *src)
 }
 
 static const struct fm_source_ops nfdump_ops = {
-	nfdump_next, nfdump_skip, nfdump_position, nfdump_close,
-	NULL, NULL,  /* no late materialisation: text is decoded whole */
-	NULL, NULL,  /* no raw batches */
+    nfdump_next, nfdump_skip, nfdump_position, nfdump_close,
+    NULL,	 NULL, /* no late materialisation: text is decoded whole */
+    NULL,	 NULL, /* no raw batches */
 };
 
 int fm_nfdump_source_open(struct fm_source **out, const char *path,
@@ -340,12 +359,15 @@ int fm_nfdump_source_open(struct fm_source **out, const char *path,
 	int r;
 
 	if (stat(path, &st) < 0)
-		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+		return fm_error_set(err,
+				    errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
 				    "%s: %s", path, strerror(errno));
 	if (!on_path("nfdump"))
-		return fm_error_set(err, FM_ENOTFOUND,
-				    "%s: nfdump is not installed (Debian: apt-get install nfdump); -i nfcapd reads capture files without it",
-				    path);
+		return fm_error_set(
+		    err, FM_ENOTFOUND,
+		    "%s: nfdump is not installed (Debian: apt-get install "
+		    "nfdump); -i nfcapd reads capture files without it",
+		    path);
 	if (pipe2(outp, O_CLOEXEC) < 0)
 		return fm_error_set(err, FM_EIO, "pipe: %s", strerror(errno));
 	if (pipe2(errp, O_CLOEXEC) < 0) {
@@ -353,15 +375,15 @@ int fm_nfdump_source_open(struct fm_source **out, const char *path,
 		close(outp[1]);
 		return fm_error_set(err, FM_EIO, "pipe: %s", strerror(errno));
 	}
-	char *argv[] = { "nfdump", "-r", (char *)path, "-q", "-o", "pipe", NULL };
+	char *argv[] = {"nfdump", "-r", (char *)path, "-q", "-o", "pipe", NULL};
 	pid = fm_spawn(argv, NULL, -1, outp[1], errp[1], &r);
 	close(outp[1]);
 	close(errp[1]);
 	if (pid < 0) {
 		close(outp[0]);
 		close(errp[0]);
-		return fm_error_set(err, FM_EIO, "%s: cannot run nfdump: %s", path,
-				    strerror(r));
+		return fm_error_set(err, FM_EIO, "%s: cannot run nfdump: %s",
+				    path, strerror(r));
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->path = strdup(path)) ||

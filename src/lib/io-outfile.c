@@ -22,7 +22,8 @@ int fm_outfile_open(struct fm_outfile *o, const char *path, int allow_stdout,
 	o->fd = -1;
 	if (!strcmp(path, "-")) {
 		if (!allow_stdout)
-			return fm_error_set(err, FM_EINVAL, "this format needs a file "
+			return fm_error_set(err, FM_EINVAL,
+					    "this format needs a file "
 					    "(-O FILE), not standard output");
 		o->fd = 1;
 		return 0;
@@ -60,7 +61,8 @@ int fm_outfile_commit(struct fm_outfile *o, struct fm_error *err)
 		return r;
 	if (close(o->fd) < 0) {
 		o->fd = -1;
-		return fm_error_set(err, FM_EIO, "%s: %s", o->path, strerror(errno));
+		return fm_error_set(err, FM_EIO, "%s: %s", o->path,
+				    strerror(errno));
 	}
 	o->fd = -1;
 	if (fm_tmpfile_commit(o->tmpname, o->path) < 0)

@@ -12,9 +12,9 @@
 
 /* Column names of the pipe layout, for error messages. */
 static const char *const pipe_cols[PIPE_NCOLS] = {
-	"af", "first", "last", "prot", "sa0", "sa1", "sa2", "sa3", "sp",
-	"da0", "da1", "da2", "da3", "dp", "srcas", "dstas", "inif", "outif",
-	"tcp_flags", "tos", "packets", "octets",
+    "af",   "first", "last",	  "prot", "sa0",     "sa1",    "sa2",	"sa3",
+    "sp",   "da0",   "da1",	  "da2",  "da3",     "dp",     "srcas", "dstas",
+    "inif", "outif", "tcp_flags", "tos",  "packets", "octets",
 };
 
 struct pipe_source {
@@ -22,7 +22,7 @@ struct pipe_source {
 	struct fm_textin in;
 	uint32_t fields;
 	struct fm_batch store;
-	const char *ignore;     /* a line that is not a record, or NULL */
+	const char *ignore; /* a line that is not a record, or NULL */
 };
 
 void fm_pipe_source_ignore_line(struct fm_source *src, const char *text)
@@ -57,21 +57,23 @@ static int pipe_parse_line(struct pipe_source *s, const char *line, size_t len,
 		}
 		if (r < 0 || c >= PIPE_NCOLS) {
 			if (c >= PIPE_NCOLS)
-				return fm_error_set(err, FM_EFORMAT,
-					"%s:%llu: expected %d fields, got more",
-					s->in.name, (unsigned long long)s->in.line,
-					PIPE_NCOLS);
+				return fm_error_set(
+				    err, FM_EFORMAT,
+				    "%s:%llu: expected %d fields, got more",
+				    s->in.name, (unsigned long long)s->in.line,
+				    PIPE_NCOLS);
 			const char *qe = start;
 			while (qe < end && *qe != '|')
 				qe++;
 			char qt[FM_QUOTE_SIZE];
-			return fm_error_set(err, FM_EFORMAT,
-				"%s:%llu: field %d '%s': %s: '%s'",
-				s->in.name, (unsigned long long)s->in.line, c + 1,
-				pipe_cols[c],
-				r == -2 ? "negative value" : r == -3 ? "value above 2^64-1"
-								    : "not a number",
-				fm_quote_input(qt, start, (size_t)(qe - start)));
+			return fm_error_set(
+			    err, FM_EFORMAT, "%s:%llu: field %d '%s': %s: '%s'",
+			    s->in.name, (unsigned long long)s->in.line, c + 1,
+			    pipe_cols[c],
+			    r == -2   ? "negative value"
+			    : r == -3 ? "value above 2^64-1"
+				      : "not a number",
+			    fm_quote_input(qt, start, (size_t)(qe - start)));
 		}
 		v[c++] = x;
 		if (p == end)
@@ -79,10 +81,9 @@ static int pipe_parse_line(struct pipe_source *s, const char *line, size_t len,
 		p++;
 	}
 	if (c != PIPE_NCOLS)
-		return fm_error_set(err, FM_EFORMAT,
-				    "%s:%llu: expected %d fields, got %d",
-				    s->in.name, (unsigned long long)s->in.line,
-				    PIPE_NCOLS, c);
+		return fm_error_set(
+		    err, FM_EFORMAT, "%s:%llu: expected %d fields, got %d",
+		    s->in.name, (unsigned long long)s->in.line, PIPE_NCOLS, c);
 	rec[FM_AF] = (int64_t)v[0];
 	rec[FM_FIRST] = (int64_t)(v[1] / 1000);
 	rec[FM_FIRST_MS] = (int64_t)(v[1] % 1000);
@@ -153,9 +154,9 @@ static void pipe_close(struct fm_source *src)
 }
 
 static const struct fm_source_ops pipe_ops = {
-	pipe_next, pipe_skip, pipe_position, pipe_close,
-	NULL, NULL,  /* no late materialisation: text is decoded whole */
-	NULL, NULL,  /* no raw batches */
+    pipe_next, pipe_skip, pipe_position, pipe_close,
+    NULL,      NULL, /* no late materialisation: text is decoded whole */
+    NULL,      NULL, /* no raw batches */
 };
 
 static int pipe_source_new(struct pipe_source **out, uint32_t fields,

@@ -20,12 +20,12 @@ static const struct {
 	const char *name;
 	fm_source_open_fn open;
 } formats[FM_FORMAT_COUNT] = {
-	[FM_FORMAT_CSV_FLOW] = { "csv_flow", fm_csv_source_open },
-	[FM_FORMAT_PIPE] = { "pipe", fm_pipe_source_open },
-	[FM_FORMAT_BINARY] = { "binary", fm_binary_source_open },
-	[FM_FORMAT_NFCAPD] = { "nfcapd", fm_nfcapd_source_open },
-	[FM_FORMAT_NFCAPD_NFDUMP] = { "nfcapd-nfdump", fm_nfdump_source_open },
-	[FM_FORMAT_TEXT] = { "text", NULL },
+    [FM_FORMAT_CSV_FLOW] = {"csv_flow", fm_csv_source_open},
+    [FM_FORMAT_PIPE] = {"pipe", fm_pipe_source_open},
+    [FM_FORMAT_BINARY] = {"binary", fm_binary_source_open},
+    [FM_FORMAT_NFCAPD] = {"nfcapd", fm_nfcapd_source_open},
+    [FM_FORMAT_NFCAPD_NFDUMP] = {"nfcapd-nfdump", fm_nfdump_source_open},
+    [FM_FORMAT_TEXT] = {"text", NULL},
 };
 
 int fm_format_parse(const char *name, enum fm_format *out)
@@ -115,9 +115,12 @@ static int path_sort_cmp(const void *a, const void *b)
 struct walk {
 	struct pathlist *l;
 	const struct fm_log *log;
-	struct { dev_t dev; ino_t ino; } *seen;
-	size_t nseen, capseen;     /* open addressing, capseen a power of 2 */
-	time_t started;            /* this process's start */
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} * seen;
+	size_t nseen, capseen; /* open addressing, capseen a power of 2 */
+	time_t started;	       /* this process's start */
 };
 
 static size_t seen_slot(const struct walk *w, dev_t dev, ino_t ino)
@@ -200,7 +203,8 @@ static int walk_dir(struct walk *w, const char *dir, struct fm_error *err)
 	int n = scandir(dir, &e, NULL, name_cmp), r = 0;
 
 	if (n < 0)
-		return fm_error_set(err, FM_EIO, "%s: %s", dir, strerror(errno));
+		return fm_error_set(err, FM_EIO, "%s: %s", dir,
+				    strerror(errno));
 	for (int i = 0; i < n; i++) {
 		struct fm_buf p = FM_BUF_INIT;
 		const char *name = e[i]->d_name;
@@ -233,16 +237,20 @@ static int walk_entry(struct walk *w, const char *path, const char *name)
 	if (fm_is_temp_name(name)) {
 		/* a tool's output being written, or left by a killed run */
 		if (st.st_mtime < w->started)
-			fm_warn(w->log, "%s: skipped: a temporary output left over by an "
-				"interrupted run (remove it)", path);
+			fm_warn(
+			    w->log,
+			    "%s: skipped: a temporary output left over by an "
+			    "interrupted run (remove it)",
+			    path);
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return 0;
 	if ((r = seen_add(w, &st)) <= 0) {
 		if (r == 0)
-			fm_warn(w->log, "%s: skipped: a link to a %s already read",
-				path, S_ISDIR(st.st_mode) ? "directory" : "file");
+			fm_warn(
+			    w->log, "%s: skipped: a link to a %s already read",
+			    path, S_ISDIR(st.st_mode) ? "directory" : "file");
 		return r;
 	}
 	if (S_ISDIR(st.st_mode))
@@ -256,13 +264,14 @@ const char *fm_foreign_capture(const void *head, size_t len)
 		unsigned char magic[4];
 		const char *what;
 	} kinds[] = {
-		{ { 0xd4, 0xc3, 0xb2, 0xa1 }, "pcap" },
-		{ { 0xa1, 0xb2, 0xc3, 0xd4 }, "pcap" },
-		{ { 0x4d, 0x3c, 0xb2, 0xa1 }, "pcap" },   /* nanosecond pcap */
-		{ { 0xa1, 0xb2, 0x3c, 0x4d }, "pcap" },
-		{ { 0x0a, 0x0d, 0x0d, 0x0a }, "pcapng" },
+	    {{0xd4, 0xc3, 0xb2, 0xa1}, "pcap"},
+	    {{0xa1, 0xb2, 0xc3, 0xd4}, "pcap"},
+	    {{0x4d, 0x3c, 0xb2, 0xa1}, "pcap"}, /* nanosecond pcap */
+	    {{0xa1, 0xb2, 0x3c, 0x4d}, "pcap"},
+	    {{0x0a, 0x0d, 0x0d, 0x0a}, "pcapng"},
 	};
-	for (size_t k = 0; len >= 4 && k < sizeof(kinds) / sizeof(kinds[0]); k++)
+	for (size_t k = 0; len >= 4 && k < sizeof(kinds) / sizeof(kinds[0]);
+	     k++)
 		if (memcmp(head, kinds[k].magic, 4) == 0)
 			return kinds[k].what;
 	return NULL;
@@ -286,20 +295,28 @@ static size_t drop_non_captures(struct pathlist *l, size_t first,
 
 		base = base ? base + 1 : p;
 		if (strncmp(base, "nfcapd.current.", 15) == 0) {
-			fm_warn(log, "%s: skipped: capture file still being written", p);
+			fm_warn(log,
+				"%s: skipped: capture file still being written",
+				p);
 		} else {
 			int fd = open(p, O_RDONLY | O_CLOEXEC);
-			ssize_t n = fd < 0 ? -1 : pread(fd, head, sizeof(head), 0);
+			ssize_t n =
+			    fd < 0 ? -1 : pread(fd, head, sizeof(head), 0);
 			if (fd >= 0)
 				close(fd);
-			keep = n == (ssize_t)sizeof(head) && fm_nfcapd_probe(head, 4);
+			keep = n == (ssize_t)sizeof(head) &&
+			       fm_nfcapd_probe(head, 4);
 			if (!keep && n == (ssize_t)sizeof(head) &&
 			    fm_foreign_capture(head, 4))
-				fm_warn(log, "%s: skipped: this is a %s capture: make "
-					"flows from it with nfpcapd or softflowd first", p,
-					fm_foreign_capture(head, 4));
+				fm_warn(
+				    log,
+				    "%s: skipped: this is a %s capture: make "
+				    "flows from it with nfpcapd or softflowd "
+				    "first",
+				    p, fm_foreign_capture(head, 4));
 			else if (!keep)
-				fm_warn(log, "%s: skipped: not an nfcapd file", p);
+				fm_warn(log, "%s: skipped: not an nfcapd file",
+					p);
 		}
 		if (keep)
 			l->v[k++] = l->v[i];
@@ -317,7 +334,7 @@ static int inputs_expand(enum fm_format fmt, const char *const *paths,
 			 size_t npaths, char ***out, size_t *nout,
 			 const struct fm_log *log, struct fm_error *err)
 {
-	struct pathlist l = { 0 };
+	struct pathlist l = {0};
 	int r = 0;
 
 	for (size_t i = 0; i < npaths && r == 0; i++) {
@@ -329,8 +346,9 @@ static int inputs_expand(enum fm_format fmt, const char *const *paths,
 			continue;
 		}
 		if (stat(p, &st) < 0) {
-			r = fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
-					 "%s: %s", p, strerror(errno));
+			r = fm_error_set(
+			    err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+			    "%s: %s", p, strerror(errno));
 			break;
 		}
 		if (S_ISDIR(st.st_mode) && fmt != FM_FORMAT_BINARY) {
@@ -344,24 +362,32 @@ static int inputs_expand(enum fm_format fmt, const char *const *paths,
 			size_t dl = strlen(dir);
 			while (dl > 1 && dir[dl - 1] == '/')
 				dir[--dl] = '\0';
-			struct walk w = { &l, log, NULL, 0, 0, process_start() };
-			r = seen_add(&w, &st) < 0 ? FM_ENOMEM : walk_dir(&w, dir, err);
+			struct walk w = {&l, log, NULL, 0, 0, process_start()};
+			r = seen_add(&w, &st) < 0 ? FM_ENOMEM
+						  : walk_dir(&w, dir, err);
 			free(w.seen);
 			free(dir);
 			if (r == 0 && l.n > first)
-				qsort(l.v + first, l.n - first, sizeof(char *), path_sort_cmp);
+				qsort(l.v + first, l.n - first, sizeof(char *),
+				      path_sort_cmp);
 			size_t dropped = 0;
 			if (r == 0 && (fmt == FM_FORMAT_NFCAPD ||
 				       fmt == FM_FORMAT_NFCAPD_NFDUMP))
 				dropped = drop_non_captures(&l, first, log);
-			/* a directory without inputs is a mistake, not no records */
+			/* a directory without inputs is a mistake, not no
+			 * records */
 			if (r == 0 && l.n == first && dropped)
-				r = fm_error_set(err, FM_ENOTFOUND, "%s: no capture files "
-						 "in this directory (%zu other file%s skipped)",
-						 p, dropped, dropped == 1 ? "" : "s");
+				r = fm_error_set(err, FM_ENOTFOUND,
+						 "%s: no capture files "
+						 "in this directory (%zu other "
+						 "file%s skipped)",
+						 p, dropped,
+						 dropped == 1 ? "" : "s");
 			else if (r == 0 && l.n == first)
-				r = fm_error_set(err, FM_ENOTFOUND, "%s: no files in "
-						 "this directory", p);
+				r = fm_error_set(err, FM_ENOTFOUND,
+						 "%s: no files in "
+						 "this directory",
+						 p);
 		} else {
 			r = pathlist_add(&l, p);
 		}
@@ -407,8 +433,8 @@ int64_t fm_source_skip_by_next(struct fm_source *src, int64_t n, size_t chunk,
 	while (done < n) {
 		struct fm_batch b;
 		int64_t want = n - done;
-		long k = src->ops->next(src, &b,
-					want > (int64_t)chunk ? chunk : (size_t)want, err);
+		long k = src->ops->next(
+		    src, &b, want > (int64_t)chunk ? chunk : (size_t)want, err);
 		if (k < 0)
 			return k;
 		if (k == 0)
@@ -425,12 +451,12 @@ struct fm_reader {
 	char **paths;
 	size_t npaths, next_path;
 	struct fm_source *cur;
-	uint64_t done_bytes;    /* bytes of inputs already finished */
+	uint64_t done_bytes; /* bytes of inputs already finished */
 	uint64_t total_bytes;
-	int prefetch;           /* inputs are read through in order */
-	uint64_t cur_records;   /* records the current source gave */
-	int skip_damaged;       /* fm_reader_skip_damaged */
-	unsigned damaged;       /* inputs skipped because of it */
+	int prefetch;	      /* inputs are read through in order */
+	uint64_t cur_records; /* records the current source gave */
+	int skip_damaged;     /* fm_reader_skip_damaged */
+	unsigned damaged;     /* inputs skipped because of it */
 	int end_reported;
 };
 
@@ -444,14 +470,19 @@ int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
 	if ((unsigned)opts->format >= FM_FORMAT_COUNT)
 		return fm_error_set(err, FM_EINVAL, "unknown input format");
 	if (!formats[opts->format].open)
-		return fm_error_set(err, FM_EINVAL, "cannot read format '%s' (input "
-				    "formats: %s)", formats[opts->format].name,
+		return fm_error_set(err, FM_EINVAL,
+				    "cannot read format '%s' (input "
+				    "formats: %s)",
+				    formats[opts->format].name,
 				    fm_format_list());
 	if (opts->biflow_split && opts->format != FM_FORMAT_NFCAPD)
-		return fm_error_set(err, FM_EINVAL,
-				    opts->format == FM_FORMAT_NFCAPD_NFDUMP ?
-				    "--biflow split needs -i nfcapd: nfdump's pipe output has no reverse counters" :
-				    "--biflow split applies to nfcapd input (-i nfcapd) only");
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    opts->format == FM_FORMAT_NFCAPD_NFDUMP
+			? "--biflow split needs -i nfcapd: nfdump's pipe "
+			  "output has no reverse counters"
+			: "--biflow split applies to nfcapd input (-i nfcapd) "
+			  "only");
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
@@ -500,9 +531,11 @@ static int reader_damaged(struct fm_reader *r, int rc, struct fm_error *err)
 	if (!r->skip_damaged || rc == FM_ENOMEM || rc == FM_ECANCEL)
 		return rc;
 	if (r->cur && r->cur_records)
-		fm_warn(r->opts.log, "skipped the rest of a damaged input (its first "
+		fm_warn(r->opts.log,
+			"skipped the rest of a damaged input (its first "
 			"%llu records were read): %s",
-			(unsigned long long)r->cur_records, err ? err->msg : "?");
+			(unsigned long long)r->cur_records,
+			err ? err->msg : "?");
 	else
 		fm_warn(r->opts.log, "skipped a damaged input: %s",
 			err ? err->msg : "?");
@@ -519,9 +552,12 @@ static int reader_end(struct fm_reader *r, struct fm_error *err)
 		return 0;
 	r->end_reported = 1;
 	if (r->damaged == r->npaths)
-		return fm_error_set(err, FM_EFORMAT, "every input was damaged "
-				    "(%u skipped): no records", r->damaged);
-	fm_warn(r->opts.log, "%u damaged input%s skipped of %zu (--skip-damaged)",
+		return fm_error_set(err, FM_EFORMAT,
+				    "every input was damaged "
+				    "(%u skipped): no records",
+				    r->damaged);
+	fm_warn(r->opts.log,
+		"%u damaged input%s skipped of %zu (--skip-damaged)",
 		r->damaged, r->damaged == 1 ? "" : "s", r->npaths);
 	return 0;
 }
@@ -533,8 +569,8 @@ static int reader_source(struct fm_reader *r, struct fm_error *err)
 		if (r->next_path >= r->npaths)
 			return reader_end(r, err);
 		const char *p = r->paths[r->next_path++];
-		int rc = formats[r->opts.format].open(&r->cur, p, r->opts.fields,
-						      r->opts.log, err);
+		int rc = formats[r->opts.format].open(
+		    &r->cur, p, r->opts.fields, r->opts.log, err);
 		r->cur_records = 0;
 		if (rc < 0) {
 			r->cur = NULL;
@@ -569,8 +605,9 @@ long fm_reader_next_cols(struct fm_reader *r, struct fm_batch *b, size_t max,
 			return rc;
 		}
 		const struct fm_source_ops *ops = r->cur->ops;
-		long n = ops->next_cols ? ops->next_cols(r->cur, b, max, fields, err)
-					: ops->next(r->cur, b, max, err);
+		long n = ops->next_cols
+			     ? ops->next_cols(r->cur, b, max, fields, err)
+			     : ops->next(r->cur, b, max, err);
 		if (n < 0 && (n = reader_damaged(r, (int)n, err)) == 1)
 			continue;
 		if (n > 0)
@@ -581,8 +618,8 @@ long fm_reader_next_cols(struct fm_reader *r, struct fm_batch *b, size_t max,
 	}
 }
 
-long fm_reader_next_raw(struct fm_reader *r, struct fm_raw_batch *b,
-			size_t max, struct fm_error *err)
+long fm_reader_next_raw(struct fm_reader *r, struct fm_raw_batch *b, size_t max,
+			struct fm_error *err)
 {
 	if (max > FM_BATCH_CAP)
 		max = FM_BATCH_CAP;
@@ -594,7 +631,8 @@ long fm_reader_next_raw(struct fm_reader *r, struct fm_raw_batch *b,
 		}
 		if (!r->cur->ops->next_raw)
 			return fm_error_set(err, FM_EINVAL,
-					    "internal error: raw batches from a format without them");
+					    "internal error: raw batches from "
+					    "a format without them");
 		long n = r->cur->ops->next_raw(r->cur, b, max, err);
 		if (n < 0 && (n = reader_damaged(r, (int)n, err)) == 1)
 			continue;
@@ -611,8 +649,9 @@ int fm_reader_gather(struct fm_reader *r, const uint32_t *idx, size_t k,
 		     struct fm_error *err)
 {
 	if (!r->cur || !r->cur->ops->gather)
-		return fm_error_set(err, FM_EINVAL,
-				    "internal error: gather without a partial batch");
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "internal error: gather without a partial batch");
 	return r->cur->ops->gather(r->cur, idx, k, fields, dst, err);
 }
 
@@ -621,8 +660,9 @@ int fm_reader_gather_raw(struct fm_reader *r, const uint32_t *idx, size_t k,
 			 struct fm_error *err)
 {
 	if (!r->cur || !r->cur->ops->gather_raw)
-		return fm_error_set(err, FM_EINVAL,
-				    "internal error: raw gather without a binary batch");
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "internal error: raw gather without a binary batch");
 	return r->cur->ops->gather_raw(r->cur, idx, k, dst, bufs, err);
 }
 

@@ -68,12 +68,14 @@ static int text_line(struct fm_buf *o, const struct fm_batch *b, size_t i)
 	if (name)
 		snprintf(proto, sizeof(proto), "%s", name);
 	else
-		snprintf(proto, sizeof(proto), "%lld", (long long)b->col[FM_PROT][i]);
+		snprintf(proto, sizeof(proto), "%lld",
+			 (long long)b->col[FM_PROT][i]);
 	/* packets and octets keep raw unsigned bits (flow.h) */
 	snprintf(pk, sizeof(pk), "%" PRIu64, (uint64_t)packets);
 	snprintf(oc, sizeof(oc), "%" PRIu64, (uint64_t)b->col[FM_OCTETS][i]);
 	snprintf(ag, sizeof(ag), "%lld", (long long)b->col[FM_AGGS][i]);
-	return fm_buf_printf(o, TEXT_LINE, first, dur, proto, src, dst, pk, oc, ag);
+	return fm_buf_printf(o, TEXT_LINE, first, dur, proto, src, dst, pk, oc,
+			     ag);
 }
 
 int fm_text_writer_write(struct fm_text_writer *w, const struct fm_batch *b,

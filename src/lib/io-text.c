@@ -41,7 +41,8 @@ int fm_textin_open(struct fm_textin *t, const char *path, struct fm_error *err)
 		return textin_init(t, 0, 0, "<stdin>", err);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+		return fm_error_set(err,
+				    errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
 				    "%s: %s", path, strerror(errno));
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return textin_init(t, fd, 1, path, err);
@@ -65,8 +66,9 @@ static long textin_fill(struct fm_textin *t, struct fm_error *err)
 		size_t nsize = t->size * 2;
 		char *nb = realloc(t->buf, nsize + FM_TEXTIN_PAD);
 		if (!nb)
-			return fm_error_set(err, FM_ENOMEM, "%s:%llu: line too long",
-					    t->name, (unsigned long long)t->line + 1);
+			return fm_error_set(err, FM_ENOMEM,
+					    "%s:%llu: line too long", t->name,
+					    (unsigned long long)t->line + 1);
 		memset(nb + nsize, 0, FM_TEXTIN_PAD);
 		t->buf = nb;
 		t->size = nsize;
@@ -76,8 +78,8 @@ static long textin_fill(struct fm_textin *t, struct fm_error *err)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return fm_error_set(err, FM_EIO, "%s: read: %s", t->name,
-					    strerror(errno));
+			return fm_error_set(err, FM_EIO, "%s: read: %s",
+					    t->name, strerror(errno));
 		t->end += (size_t)n;
 		t->buf[t->end] = '\0'; /* the sentinel, see FM_TEXTIN_PAD */
 		if (n == 0)
@@ -89,8 +91,9 @@ static long textin_fill(struct fm_textin *t, struct fm_error *err)
 /* The next line (t->line + 1) is longer than FM_LINE_MAX. */
 static int line_too_long(const struct fm_textin *t, struct fm_error *err)
 {
-	return fm_error_set(err, FM_EFORMAT, "%s:%llu: line longer than %d bytes",
-			    t->name, (unsigned long long)t->line + 1, FM_LINE_MAX);
+	return fm_error_set(err, FM_EFORMAT,
+			    "%s:%llu: line longer than %d bytes", t->name,
+			    (unsigned long long)t->line + 1, FM_LINE_MAX);
 }
 
 int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
@@ -131,7 +134,7 @@ int fm_textin_line(struct fm_textin *t, const char **line, size_t *len,
 		}
 		size_t have = t->end - t->start;
 		long r;
-		if (have > FM_LINE_MAX + 1)   /* + a CR before the newline */
+		if (have > FM_LINE_MAX + 1) /* + a CR before the newline */
 			return line_too_long(t, err);
 		r = textin_fill(t, err);
 		if (r < 0)
@@ -242,10 +245,14 @@ int fm_parse_u64(const char **pp, const char *end, uint64_t *out)
 		p = s;
 		while (p < end) {
 			unsigned d;
-			if (*p >= '0' && *p <= '9') d = (unsigned)(*p - '0');
-			else if (*p >= 'a' && *p <= 'f') d = (unsigned)(*p - 'a' + 10);
-			else if (*p >= 'A' && *p <= 'F') d = (unsigned)(*p - 'A' + 10);
-			else break;
+			if (*p >= '0' && *p <= '9')
+				d = (unsigned)(*p - '0');
+			else if (*p >= 'a' && *p <= 'f')
+				d = (unsigned)(*p - 'a' + 10);
+			else if (*p >= 'A' && *p <= 'F')
+				d = (unsigned)(*p - 'A' + 10);
+			else
+				break;
 			if (v >> 60)
 				return -3;
 			v = v << 4 | d;
@@ -272,18 +279,33 @@ int fm_parse_u64(const char **pp, const char *end, uint64_t *out)
 	return 0;
 }
 
-const char fm_digit_pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
+const char fm_digit_pairs[201] = "000102030405060708091011121314151617181920212"
+				 "22324252627282930313233343536373839"
+				 "404142434445464748495051525354555657585960616"
+				 "26364656667686970717273747576777879"
+				 "8081828384858687888990919293949596979899";
 
 const uint64_t fm_pow10_u64[20] = {
-	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
-	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
-	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-	100000000000000000ULL, 1000000000000000000ULL,
-	10000000000000000000ULL,
+    1ULL,
+    10ULL,
+    100ULL,
+    1000ULL,
+    10000ULL,
+    100000ULL,
+    1000000ULL,
+    10000000ULL,
+    100000000ULL,
+    1000000000ULL,
+    10000000000ULL,
+    100000000000ULL,
+    1000000000000ULL,
+    10000000000000ULL,
+    100000000000000ULL,
+    1000000000000000ULL,
+    10000000000000000ULL,
+    100000000000000000ULL,
+    1000000000000000000ULL,
+    10000000000000000000ULL,
 };
 
 size_t fm_fmt_u64(char *dst, uint64_t v)

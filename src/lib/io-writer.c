@@ -22,12 +22,14 @@ int fm_writer_open(struct fm_writer **out, const struct fm_writer_opts *opts,
 	int r;
 
 	if (!fm_format_writable(opts->format))
-		return fm_error_set(err, FM_EINVAL,
-				    "cannot write format '%s' (output formats: %s)",
-				    fm_format_name(opts->format), fm_format_write_list());
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "cannot write format '%s' (output formats: %s)",
+		    fm_format_name(opts->format), fm_format_write_list());
 	if (opts->format == FM_FORMAT_BINARY && path[0] == '-' && !path[1])
-		return fm_error_set(err, FM_EINVAL,
-				    "binary output needs a directory (-O DIR), not stdout");
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "binary output needs a directory (-O DIR), not stdout");
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
@@ -39,8 +41,8 @@ int fm_writer_open(struct fm_writer **out, const struct fm_writer_opts *opts,
 	else if (opts->format == FM_FORMAT_NFCAPD)
 		r = fm_nfcapd_writer_open(&w->nfc, path, opts->compress, err);
 	else
-		r = fm_binary_writer_open(&w->bin, path, FM_ALL_FIELDS, opts->log,
-					  opts->threads, err);
+		r = fm_binary_writer_open(&w->bin, path, FM_ALL_FIELDS,
+					  opts->log, opts->threads, err);
 	if (r < 0) {
 		free(w);
 		return r;
@@ -56,7 +58,8 @@ int fm_writer_write(struct fm_writer *w, const struct fm_batch *b,
 
 	/* binary: an absent column is written as zeros */
 	if (!w->bin && (b->fields & FM_ALL_FIELDS) != FM_ALL_FIELDS)
-		return fm_error_set(err, FM_EINVAL, "writer needs all 21 fields");
+		return fm_error_set(err, FM_EINVAL,
+				    "writer needs all 21 fields");
 	if (w->csv)
 		r = fm_csv_writer_write(w->csv, b, err);
 	else if (w->txt)
@@ -79,8 +82,9 @@ int fm_writer_write_raw(struct fm_writer *w, const struct fm_raw_batch *b,
 			struct fm_error *err)
 {
 	if (!w->bin)
-		return fm_error_set(err, FM_EINVAL,
-				    "internal error: raw batch for a text writer");
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "internal error: raw batch for a text writer");
 	int r = fm_binary_writer_write_raw(w->bin, b, err);
 	if (r == 0)
 		w->count += b->n;

@@ -22,27 +22,27 @@
 
 #include "flowmodels/merge.h"
 
-#define NKEY 14            /* af .. dp */
+#define NKEY 14 /* af .. dp */
 #define NIL UINT32_MAX
 
 struct entry {
 	int64_t v[FM_NFIELDS];
 	uint64_t hash;
-	uint32_t prev, next;   /* insertion order (next: free list when free) */
+	uint32_t prev, next; /* insertion order (next: free list when free) */
 };
 
 struct fm_merge {
 	struct fm_merge_sink sink;
-	int64_t ina_s, ina_ms;     /* inactive timeout as (s, ms) */
-	double span_t;             /* T = active - inactive, seconds */
+	int64_t ina_s, ina_ms; /* inactive timeout as (s, ms) */
+	double span_t;	       /* T = active - inactive, seconds */
 
 	struct entry *ent;
-	uint32_t nent, cap_ent;    /* entries used (ever) / allocated */
+	uint32_t nent, cap_ent; /* entries used (ever) / allocated */
 	uint32_t free_head;
-	uint32_t head, tail;       /* insertion order */
-	uint32_t *tab;             /* entry index + 1; 0 = empty */
-	size_t mask;               /* table size - 1 */
-	size_t count;              /* live entries */
+	uint32_t head, tail; /* insertion order */
+	uint32_t *tab;	     /* entry index + 1; 0 = empty */
+	size_t mask;	     /* table size - 1 */
+	size_t count;	     /* live entries */
 
 	struct fm_batch out;
 	struct fm_merge_stats st;
@@ -52,7 +52,7 @@ struct fm_merge {
 	const struct fm_batch *cur;
 	uint32_t *direct;
 	size_t ndirect;
-	uint64_t *hash;            /* hashes of the current batch's keys */
+	uint64_t *hash; /* hashes of the current batch's keys */
 };
 
 #define HASH_SEED 0x243f6a8885a308d3ULL
@@ -130,7 +130,8 @@ static void remove_slot(struct fm_merge *m, size_t i)
 		if (!t)
 			break;
 		size_t k = (size_t)m->ent[t - 1].hash & m->mask;
-		/* the entry at j may stay when its home k lies cyclically in (i, j] */
+		/* the entry at j may stay when its home k lies cyclically in
+		 * (i, j] */
 		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		m->tab[i] = t;
@@ -164,7 +165,8 @@ static int insert_at(struct fm_merge *m, size_t i, const int64_t *r, uint64_t h)
 			if (m->cap_ent >= NIL / 2)
 				return FM_ENOMEM;
 			uint32_t nc = m->cap_ent ? m->cap_ent * 2 : 1024;
-			struct entry *ne = realloc(m->ent, (size_t)nc * sizeof(*ne));
+			struct entry *ne =
+			    realloc(m->ent, (size_t)nc * sizeof(*ne));
 			if (!ne)
 				return FM_ENOMEM;
 			m->ent = ne;
@@ -276,16 +278,20 @@ int fm_merge_new(struct fm_merge **out, const struct fm_merge_opts *o,
 	struct fm_merge *m;
 
 	if (!isfinite(o->inactive) || o->inactive < 0 || o->inactive > 1e12)
-		return fm_error_set(err, FM_EINVAL,
-				    "inactive timeout %g: expected seconds between 0 and 1e12",
-				    o->inactive);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "inactive timeout %g: expected seconds between 0 and 1e12",
+		    o->inactive);
 	if (!isfinite(o->active) || o->active > 1e12)
-		return fm_error_set(err, FM_EINVAL,
-				    "active timeout %g: expected seconds up to 1e12", o->active);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "active timeout %g: expected seconds up to 1e12",
+		    o->active);
 	if (o->active < o->inactive)
-		return fm_error_set(err, FM_EINVAL,
-				    "active timeout %g is below the inactive timeout %g",
-				    o->active, o->inactive);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "active timeout %g is below the inactive timeout %g",
+		    o->active, o->inactive);
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
@@ -308,7 +314,9 @@ int fm_merge_new(struct fm_merge **out, const struct fm_merge_opts *o,
 	return 0;
 }
 
-#define OOM(err) fm_error_set((err), FM_ENOMEM, "out of memory (merge cache of %zu records)", m->count)
+#define OOM(err)                                                               \
+	fm_error_set((err), FM_ENOMEM,                                         \
+		     "out of memory (merge cache of %zu records)", m->count)
 
 /*
  * Record n (aggs already >= 1 when it was 0) with hash h, whose key is in
@@ -330,10 +338,12 @@ static int merge_one(struct fm_merge *m, const int64_t *n, uint64_t h,
 	int64_t cached[FM_NFIELDS];
 
 	memcpy(cached, o->v, sizeof(cached));
-	if (after(n[FM_FIRST], n[FM_FIRST_MS], cached[FM_LAST], cached[FM_LAST_MS])) {
+	if (after(n[FM_FIRST], n[FM_FIRST_MS], cached[FM_LAST],
+		  cached[FM_LAST_MS])) {
 		early = cached;
 		late = n;
-	} else if (after(cached[FM_FIRST], cached[FM_FIRST_MS], n[FM_LAST], n[FM_LAST_MS])) {
+	} else if (after(cached[FM_FIRST], cached[FM_FIRST_MS], n[FM_LAST],
+			 n[FM_LAST_MS])) {
 		early = n;
 		late = cached;
 		m->st.reversed++;
@@ -356,9 +366,12 @@ static int merge_one(struct fm_merge *m, const int64_t *n, uint64_t h,
 			memcpy(v, early, sizeof(o->v));
 		v[FM_LAST] = late[FM_LAST];
 		v[FM_LAST_MS] = late[FM_LAST_MS];
-		v[FM_PACKETS] = (int64_t)((uint64_t)early[FM_PACKETS] + (uint64_t)late[FM_PACKETS]);
-		v[FM_OCTETS] = (int64_t)((uint64_t)early[FM_OCTETS] + (uint64_t)late[FM_OCTETS]);
-		v[FM_AGGS] = (int64_t)((uint64_t)early[FM_AGGS] + (uint64_t)late[FM_AGGS]);
+		v[FM_PACKETS] = (int64_t)((uint64_t)early[FM_PACKETS] +
+					  (uint64_t)late[FM_PACKETS]);
+		v[FM_OCTETS] = (int64_t)((uint64_t)early[FM_OCTETS] +
+					 (uint64_t)late[FM_OCTETS]);
+		v[FM_AGGS] = (int64_t)((uint64_t)early[FM_AGGS] +
+				       (uint64_t)late[FM_AGGS]);
 		m->st.merged++;
 		if (is_short(m, late)) {
 			int64_t done[FM_NFIELDS];
@@ -411,9 +424,11 @@ int fm_merge_feed(struct fm_merge *m, const struct fm_batch *b,
 	int r = 0;
 
 	if ((b->fields & FM_ALL_FIELDS) != FM_ALL_FIELDS)
-		return fm_error_set(err, FM_EINVAL, "merge needs all 21 fields");
+		return fm_error_set(err, FM_EINVAL,
+				    "merge needs all 21 fields");
 	if (b->n > FM_BATCH_CAP)
-		return fm_error_set(err, FM_EINVAL, "merge: batch of %zu records is too large",
+		return fm_error_set(err, FM_EINVAL,
+				    "merge: batch of %zu records is too large",
 				    b->n);
 	/* the key hashes, column by column */
 	for (size_t i = 0; i < b->n; i++)
@@ -502,7 +517,7 @@ int fm_merge_run(struct fm_scan *s, struct fm_writer *w,
 		 const struct fm_merge_opts *opts, struct fm_merge_stats *stats,
 		 struct fm_error *err)
 {
-	struct fm_merge_sink sink = { write_to_writer, w };
+	struct fm_merge_sink sink = {write_to_writer, w};
 	struct fm_merge *m;
 	struct fm_batch b;
 	long n;

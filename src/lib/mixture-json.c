@@ -133,12 +133,14 @@ int fm_mixture_format(const struct fm_mixture *m, struct fm_buf *out,
 		if (r == 0)
 			r = fm_json_add_double(out, c->weight);
 		if (r == 0)
-			r = fm_buf_printf(out, ", \"%s\", [", fm_dist_name(c->dist));
+			r = fm_buf_printf(out, ", \"%s\", [",
+					  fm_dist_name(c->dist));
 		for (int j = 0; r == 0 && j < fm_dist_nparams(c->dist); j++) {
 			if (j)
 				r = fm_buf_addstr(out, ", ");
 			if (r == 0)
-				r = add_int_or_double(out, c->p[j], c->p_int[j]);
+				r = add_int_or_double(out, c->p[j],
+						      c->p_int[j]);
 		}
 		if (r == 0)
 			r = fm_buf_addstr(out, k + 1 < m->n ? "]],\n" : "]]\n");
@@ -149,8 +151,9 @@ int fm_mixture_format(const struct fm_mixture *m, struct fm_buf *out,
 		const struct fm_mix_stats *s = &m->stats;
 		r = fm_buf_addstr(out, ",\n  \"stats\": {\"log_likelihood\": ");
 		if (r == 0)
-			r = isfinite(s->loglik) ? fm_json_add_double(out, s->loglik)
-						: fm_buf_addstr(out, "null");
+			r = isfinite(s->loglik)
+				? fm_json_add_double(out, s->loglik)
+				: fm_buf_addstr(out, "null");
 		if (r == 0)
 			r = fm_buf_addstr(out, ", \"aic\": ");
 		if (r == 0)
@@ -166,7 +169,8 @@ int fm_mixture_format(const struct fm_mixture *m, struct fm_buf *out,
 		if (r == 0)
 			r = add_int_or_double(out, s->n, 1);
 		if (r == 0)
-			r = fm_buf_printf(out, ", \"iterations\": %u}", s->iterations);
+			r = fm_buf_printf(out, ", \"iterations\": %u}",
+					  s->iterations);
 	}
 	if (r == 0)
 		r = fm_buf_addstr(out, "\n}\n");
@@ -190,12 +194,20 @@ int fm_mixture_write(const struct fm_mixture *m, const char *path,
 static const char *json_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "a list";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: case JSON_REAL: return "a number";
-	case JSON_TRUE: case JSON_FALSE: return "a boolean";
-	default: return "null";
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "a list";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
 	}
 }
 
@@ -203,53 +215,61 @@ static int parse_component(struct fm_mixture *m, size_t k, const json_t *c,
 			   const char *name, struct fm_error *err)
 {
 	const json_t *jw, *jd, *jp;
-	double p[3] = { 0, 0, 0 };
-	unsigned char pint[3] = { 0, 0, 0 };
+	double p[3] = {0, 0, 0};
+	unsigned char pint[3] = {0, 0, 0};
 	int d, np;
 
 	if (!json_is_array(c) || json_array_size(c) != 3)
 		return fm_error_set(err, FM_EFORMAT,
-				    "%s: component %zu: expected [weight, \"distribution\", [parameters]]",
+				    "%s: component %zu: expected [weight, "
+				    "\"distribution\", [parameters]]",
 				    name, k + 1);
 	jw = json_array_get(c, 0);
 	jd = json_array_get(c, 1);
 	jp = json_array_get(c, 2);
 	if (!json_is_number(jw))
-		return fm_error_set(err, FM_EFORMAT,
-				    "%s: component %zu: weight is %s, not a number",
-				    name, k + 1, json_kind(jw));
+		return fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s: component %zu: weight is %s, not a number", name,
+		    k + 1, json_kind(jw));
 	if (!json_is_string(jd))
-		return fm_error_set(err, FM_EFORMAT,
-				    "%s: component %zu: distribution is %s, not a string",
-				    name, k + 1, json_kind(jd));
+		return fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s: component %zu: distribution is %s, not a string", name,
+		    k + 1, json_kind(jd));
 	d = fm_dist_from_name(json_string_value(jd));
 	if (d < 0)
-		return fm_error_set(err, FM_EFORMAT,
-				    "%s: component %zu: unknown distribution '%s' "
-				    "(known: uniform, norm, lognorm, genpareto, gamma, weibull_min)",
-				    name, k + 1, json_string_value(jd));
+		return fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s: component %zu: unknown distribution '%s' "
+		    "(known: uniform, norm, lognorm, genpareto, gamma, "
+		    "weibull_min)",
+		    name, k + 1, json_string_value(jd));
 	np = fm_dist_nparams((enum fm_dist)d);
 	if (!json_is_array(jp))
-		return fm_error_set(err, FM_EFORMAT,
-				    "%s: component %zu: parameters are %s, not a list",
-				    name, k + 1, json_kind(jp));
+		return fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s: component %zu: parameters are %s, not a list", name,
+		    k + 1, json_kind(jp));
 	if (json_array_size(jp) != (size_t)np)
-		return fm_error_set(err, FM_EFORMAT,
-				    "%s: component %zu: %s takes %d parameters (%s), got %zu",
-				    name, k + 1, json_string_value(jd), np,
-				    np == 2 ? "loc, scale" : "shape, loc, scale",
-				    json_array_size(jp));
+		return fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s: component %zu: %s takes %d parameters (%s), got %zu",
+		    name, k + 1, json_string_value(jd), np,
+		    np == 2 ? "loc, scale" : "shape, loc, scale",
+		    json_array_size(jp));
 	for (int j = 0; j < np; j++) {
 		const json_t *v = json_array_get(jp, (size_t)j);
 		if (!json_is_number(v))
 			return fm_error_set(err, FM_EFORMAT,
-					    "%s: component %zu: parameter %d is %s, not a number",
+					    "%s: component %zu: parameter %d "
+					    "is %s, not a number",
 					    name, k + 1, j + 1, json_kind(v));
 		p[j] = json_number_value(v);
 		pint[j] = json_is_integer(v);
 	}
-	return fm_mixture_add(m, json_number_value(jw), (enum fm_dist)d, p, pint,
-			      err);
+	return fm_mixture_add(m, json_number_value(jw), (enum fm_dist)d, p,
+			      pint, err);
 }
 
 static void parse_stats(struct fm_mixture *m, const json_t *s)
@@ -293,20 +313,24 @@ int fm_mixture_parse(struct fm_mixture *m, const char *name, const char *text,
 		const json_t *s = json_object_get(root, "sum");
 		mix = json_object_get(root, "mix");
 		if (!mix) {
-			r = fm_error_set(err, FM_EFORMAT, "%s: no \"mix\" member", name);
+			r = fm_error_set(err, FM_EFORMAT,
+					 "%s: no \"mix\" member", name);
 			goto out;
 		}
 		if (!json_is_array(mix)) {
-			r = fm_error_set(err, FM_EFORMAT, "%s: \"mix\" is %s, not a list",
-					 name, json_kind(mix));
+			r = fm_error_set(err, FM_EFORMAT,
+					 "%s: \"mix\" is %s, not a list", name,
+					 json_kind(mix));
 			goto out;
 		}
 		if (s && !json_is_null(s)) {
-			if (!json_is_number(s) || !isfinite(json_number_value(s)) ||
+			if (!json_is_number(s) ||
+			    !isfinite(json_number_value(s)) ||
 			    json_number_value(s) < 0) {
-				r = fm_error_set(err, FM_EFORMAT,
-						 "%s: \"sum\" must be a non-negative number",
-						 name);
+				r = fm_error_set(
+				    err, FM_EFORMAT,
+				    "%s: \"sum\" must be a non-negative number",
+				    name);
 				goto out;
 			}
 			m->has_sum = 1;
@@ -314,9 +338,10 @@ int fm_mixture_parse(struct fm_mixture *m, const char *name, const char *text,
 		}
 		parse_stats(m, json_object_get(root, "stats"));
 	} else {
-		r = fm_error_set(err, FM_EFORMAT,
-				 "%s: expected a mixture object or list, got %s",
-				 name, json_kind(root));
+		r = fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s: expected a mixture object or list, got %s", name,
+		    json_kind(root));
 		goto out;
 	}
 	for (size_t k = 0; k < json_array_size(mix) && r == 0; k++)
@@ -366,10 +391,10 @@ void fm_mixture_dir_release(struct fm_mixture_dir *d)
 int fm_mixture_dir_read(struct fm_mixture_dir *d, const char *dir,
 			struct fm_error *err)
 {
-	static const char *const names[4] = { "flows", "packets", "octets",
-					      "duration" };
-	struct fm_mixture *dst[4] = { &d->flows, &d->packets, &d->octets,
-				      &d->duration };
+	static const char *const names[4] = {"flows", "packets", "octets",
+					     "duration"};
+	struct fm_mixture *dst[4] = {&d->flows, &d->packets, &d->octets,
+				     &d->duration};
 	size_t n = strlen(dir) + 32;
 	char *path = malloc(n);
 	int r = 0;
@@ -387,7 +412,8 @@ int fm_mixture_dir_read(struct fm_mixture_dir *d, const char *dir,
 				d->has_duration = 1;
 		} else if (r == 0 && !dst[i]->has_sum) {
 			r = fm_error_set(err, FM_EFORMAT,
-					 "%s: no \"sum\" member (needed in a mixture directory)",
+					 "%s: no \"sum\" member (needed in a "
+					 "mixture directory)",
 					 path);
 		}
 	}

@@ -27,8 +27,7 @@
 #include "flowmodels/mixture.h"
 
 static const char *const dist_names[FM_DIST_COUNT] = {
-	"uniform", "norm", "lognorm", "genpareto", "gamma", "weibull_min"
-};
+    "uniform", "norm", "lognorm", "genpareto", "gamma", "weibull_min"};
 
 static pthread_once_t gsl_once = PTHREAD_ONCE_INIT;
 
@@ -63,9 +62,12 @@ int fm_dist_nparams(enum fm_dist d)
 int fm_dist_free_params(enum fm_dist d)
 {
 	switch (d) {
-	case FM_DIST_UNIFORM: return 0;
-	case FM_DIST_GENPARETO: return 1;
-	default: return 2;
+	case FM_DIST_UNIFORM:
+		return 0;
+	case FM_DIST_GENPARETO:
+		return 1;
+	default:
+		return 2;
 	}
 }
 
@@ -87,17 +89,20 @@ int fm_dist_check(enum fm_dist d, const double *p, struct fm_error *err)
 	case FM_DIST_LOGNORM:
 		if (!(p[0] > 0))
 			return fm_error_set(err, FM_EINVAL,
-					    "lognorm: shape s %g must be > 0", p[0]);
+					    "lognorm: shape s %g must be > 0",
+					    p[0]);
 		break;
 	case FM_DIST_GAMMA:
 		if (!(p[0] > 0))
 			return fm_error_set(err, FM_EINVAL,
-					    "gamma: shape a %g must be > 0", p[0]);
+					    "gamma: shape a %g must be > 0",
+					    p[0]);
 		break;
 	case FM_DIST_WEIBULL_MIN:
 		if (!(p[0] > 0))
-			return fm_error_set(err, FM_EINVAL,
-					    "weibull_min: shape c %g must be > 0", p[0]);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "weibull_min: shape c %g must be > 0", p[0]);
 		break;
 	default:
 		break;
@@ -118,13 +123,15 @@ static double std_pdf(enum fm_dist d, double a, double y)
 	case FM_DIST_LOGNORM:
 		if (!(y > 0))
 			return 0.0;
-		return exp(-log(y) * log(y) / (2 * a * a) - log(a * y * SQRT_2PI));
+		return exp(-log(y) * log(y) / (2 * a * a) -
+			   log(a * y * SQRT_2PI));
 	case FM_DIST_GENPARETO:
 		if (!(y >= 0) || (a < 0 && y > -1.0 / a))
 			return 0.0;
 		if (a == 0)
 			return exp(-y);
-		return exp(-((a + 1.0) == 0 ? 0.0 : (a + 1.0) * log1p(a * y)) / a);
+		return exp(-((a + 1.0) == 0 ? 0.0 : (a + 1.0) * log1p(a * y)) /
+			   a);
 	case FM_DIST_GAMMA: {
 		gsl_sf_result lg;
 		if (!(y >= 0))
@@ -291,7 +298,8 @@ int fm_mixture_copy(struct fm_mixture *dst, const struct fm_mixture *src,
 	if (src->n) {
 		c = malloc(src->n * sizeof(*c));
 		if (!c)
-			return fm_error_set(err, FM_ENOMEM, "mixture: out of memory");
+			return fm_error_set(err, FM_ENOMEM,
+					    "mixture: out of memory");
 		memcpy(c, src->comp, src->n * sizeof(*c));
 	}
 	fm_mixture_release(dst);
@@ -308,12 +316,14 @@ int fm_mixture_add(struct fm_mixture *m, double weight, enum fm_dist d,
 	struct fm_component *c;
 
 	if ((unsigned)d >= FM_DIST_COUNT)
-		return fm_error_set(err, FM_EINVAL, "unknown distribution %d", (int)d);
+		return fm_error_set(err, FM_EINVAL, "unknown distribution %d",
+				    (int)d);
 	if (m->n == m->alloc) {
 		size_t na = m->alloc ? m->alloc * 2 : 8;
 		struct fm_component *nc = realloc(m->comp, na * sizeof(*nc));
 		if (!nc)
-			return fm_error_set(err, FM_ENOMEM, "mixture: out of memory");
+			return fm_error_set(err, FM_ENOMEM,
+					    "mixture: out of memory");
 		m->comp = nc;
 		m->alloc = na;
 	}
@@ -340,17 +350,19 @@ double fm_mixture_weight_sum(const struct fm_mixture *m)
 int fm_mixture_check(const struct fm_mixture *m, struct fm_error *err)
 {
 	if (m->n == 0)
-		return fm_error_set(err, FM_EINVAL, "mixture has no components");
+		return fm_error_set(err, FM_EINVAL,
+				    "mixture has no components");
 	for (size_t k = 0; k < m->n; k++) {
 		const struct fm_component *c = &m->comp[k];
 		int r;
 		if (!isfinite(c->weight))
-			return fm_error_set(err, FM_EINVAL,
-					    "component %zu: weight is not finite", k + 1);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "component %zu: weight is not finite", k + 1);
 		if (c->weight < 0)
 			return fm_error_set(err, FM_EINVAL,
-					    "component %zu: negative weight %g", k + 1,
-					    c->weight);
+					    "component %zu: negative weight %g",
+					    k + 1, c->weight);
 		r = fm_dist_check(c->dist, c->p, err);
 		if (r < 0) {
 			fm_error_prefix(err, "component %zu", k + 1);
@@ -358,18 +370,21 @@ int fm_mixture_check(const struct fm_mixture *m, struct fm_error *err)
 		}
 	}
 	if (!(fm_mixture_weight_sum(m) > 0))
-		return fm_error_set(err, FM_EINVAL, "mixture weights sum to zero");
+		return fm_error_set(err, FM_EINVAL,
+				    "mixture weights sum to zero");
 	return 0;
 }
 
 /* The weighted sum over the components of f(component, x). */
 static inline double mixture_sum(const struct fm_mixture *m, double x,
-				 double (*f)(enum fm_dist, const double *, double))
+				 double (*f)(enum fm_dist, const double *,
+					     double))
 {
 	double ws = fm_mixture_weight_sum(m), s = 0;
 
 	for (size_t k = 0; k < m->n; k++)
-		s += m->comp[k].weight / ws * f(m->comp[k].dist, m->comp[k].p, x);
+		s += m->comp[k].weight / ws *
+		     f(m->comp[k].dist, m->comp[k].p, x);
 	return s;
 }
 
@@ -400,8 +415,9 @@ double fm_mixture_pdf(const struct fm_mixture *m, double x, enum fm_mix_x xk)
 	/* per component, as the reference: w_k * (cdf_k(x) - cdf_k(prev)) */
 	for (size_t k = 0; k < m->n; k++) {
 		const struct fm_component *c = &m->comp[k];
-		s += c->weight / ws * (fm_dist_cdf(c->dist, c->p, x) -
-				       fm_dist_cdf(c->dist, c->p, prev));
+		s += c->weight / ws *
+		     (fm_dist_cdf(c->dist, c->p, x) -
+		      fm_dist_cdf(c->dist, c->p, prev));
 	}
 	return s;
 }
@@ -444,7 +460,7 @@ int fm_mix_sampler_init(struct fm_mix_sampler *s, const struct fm_mixture *m,
 		acc += m->comp[k].weight / ws;
 		s->cum[k] = acc;
 	}
-	s->cum[m->n - 1] = 1.0;  /* guard against rounding */
+	s->cum[m->n - 1] = 1.0; /* guard against rounding */
 	s->m = m;
 	s->xk = xk;
 	return 0;

@@ -38,7 +38,7 @@ static double pct(uint64_t v, uint64_t total)
 int fm_overview_text(const struct fm_overview *ov, struct fm_buf *out)
 {
 	char a[FM_TEXT_MAX], z[FM_TEXT_MAX];
-	int used[256] = { 0 };
+	int used[256] = {0};
 	uint64_t named = 0;
 
 	if (!ov->records)
@@ -46,7 +46,8 @@ int fm_overview_text(const struct fm_overview *ov, struct fm_buf *out)
 	fm_time_text_s(a, ov->first);
 	fm_time_text_s(z, ov->last);
 	fm_buf_printf(out, "%s .. %s; IPv4 %.1f%%, IPv6 %.1f%%;", a, z,
-		      pct(ov->records - ov->v6, ov->records), pct(ov->v6, ov->records));
+		      pct(ov->records - ov->v6, ov->records),
+		      pct(ov->v6, ov->records));
 	for (int k = 0; k < 4; k++) {
 		int best = -1;
 		for (int p = 0; p < 256; p++)
@@ -59,12 +60,14 @@ int fm_overview_text(const struct fm_overview *ov, struct fm_buf *out)
 		named += ov->prot[best];
 		if (fm_proto_name(best))
 			fm_buf_printf(out, "%s %s %.1f%%", k ? "," : "",
-				      fm_proto_name(best), pct(ov->prot[best], ov->records));
-		else
-			fm_buf_printf(out, "%s prot %d %.1f%%", k ? "," : "", best,
+				      fm_proto_name(best),
 				      pct(ov->prot[best], ov->records));
+		else
+			fm_buf_printf(out, "%s prot %d %.1f%%", k ? "," : "",
+				      best, pct(ov->prot[best], ov->records));
 	}
 	if (named < ov->records)
-		fm_buf_printf(out, ", other %.1f%%", pct(ov->records - named, ov->records));
+		fm_buf_printf(out, ", other %.1f%%",
+			      pct(ov->records - named, ov->records));
 	return out->buf ? 0 : FM_ENOMEM;
 }

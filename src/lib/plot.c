@@ -40,8 +40,8 @@
 
 #define MAXFIG 64
 
-static const char *const col_name[3] = { "flows", "packets", "octets" };
-static const char *const col_rgb[3] = { "FF0000", "008000", "0000FF" };
+static const char *const col_name[3] = {"flows", "packets", "octets"};
+static const char *const col_rgb[3] = {"FF0000", "008000", "0000FF"};
 #define RGB_MODEL "000000"
 #define RGB_PS "BF00BF"
 #define RGB_RAW "00BFBF"
@@ -58,7 +58,7 @@ void fm_plot_opts_init(struct fm_plot_opts *o)
 
 int fm_plot_format_from_name(const char *name)
 {
-	static const char *const names[] = { "png", "pdf", "svg", "tex" };
+	static const char *const names[] = {"png", "pdf", "svg", "tex"};
 
 	for (int i = 0; i < 4; i++)
 		if (strcmp(name, names[i]) == 0)
@@ -69,10 +69,14 @@ int fm_plot_format_from_name(const char *name)
 const char *fm_plot_format_ext(enum fm_plot_format f)
 {
 	switch (f) {
-	case FM_PLOT_PNG: return "png";
-	case FM_PLOT_PDF: return "pdf";
-	case FM_PLOT_SVG: return "svg";
-	case FM_PLOT_TEX: return "tex";
+	case FM_PLOT_PNG:
+		return "png";
+	case FM_PLOT_PDF:
+		return "pdf";
+	case FM_PLOT_SVG:
+		return "svg";
+	case FM_PLOT_TEX:
+		return "tex";
 	}
 	return "png";
 }
@@ -115,16 +119,16 @@ struct plot_run {
 	const struct fm_plot_opts *o;
 	char *tmpdir;
 	const char *outdir;
-	char *scripts[MAXFIG];       /* script names, in run order */
+	char *scripts[MAXFIG]; /* script names, in run order */
 	size_t nscripts;
-	struct fm_buf sc, dat;       /* the figure being built */
-	double fs;                   /* the terminal's font size (points) */
-	int fail;                    /* out of memory while building */
+	struct fm_buf sc, dat; /* the figure being built */
+	double fs;	       /* the terminal's font size (points) */
+	int fail;	       /* out of memory while building */
 };
 
 /* Append formatted text to the script (sticky failure flag). */
 static void script_printf(struct plot_run *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void script_printf(struct plot_run *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -154,14 +158,27 @@ static void script_title_text(struct plot_run *p, const char *s)
 	for (; *s; s++) {
 		const char *e = NULL;
 		switch (*s) {
-		case '\\': e = "\\textbackslash{}"; break;
-		case '~': e = "\\textasciitilde{}"; break;
-		case '^': e = "\\textasciicircum{}"; break;
-		case '_': case '%': case '&': case '#': case '$': case '{': case '}':
+		case '\\':
+			e = "\\textbackslash{}";
+			break;
+		case '~':
+			e = "\\textasciitilde{}";
+			break;
+		case '^':
+			e = "\\textasciicircum{}";
+			break;
+		case '_':
+		case '%':
+		case '&':
+		case '#':
+		case '$':
+		case '{':
+		case '}':
 			if (fm_buf_addch(&t, '\\') < 0)
 				p->fail = 1;
 			break;
-		default: break;
+		default:
+			break;
 		}
 		if (e ? fm_buf_addstr(&t, e) < 0 : fm_buf_addch(&t, *s) < 0)
 			p->fail = 1;
@@ -171,7 +188,7 @@ static void script_title_text(struct plot_run *p, const char *s)
 }
 
 static void data_printf(struct plot_run *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void data_printf(struct plot_run *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -231,7 +248,7 @@ static void data_block(struct plot_run *p, const char *name, const char *cols)
 
 /* A block of rows x[i], then ncol columns of n values each. */
 static void data_rows(struct plot_run *p, const double *x, size_t n,
-		  const double *const *cols, size_t ncol)
+		      const double *const *cols, size_t ncol)
 {
 	for (size_t i = 0; i < n; i++) {
 		data_number(p, x[i], 0);
@@ -242,7 +259,7 @@ static void data_rows(struct plot_run *p, const double *x, size_t n,
 }
 
 static void data_xy_rows(struct plot_run *p, const double *x, size_t n,
-		  const double *y)
+			 const double *y)
 {
 	data_rows(p, x, n, &y, 1);
 }
@@ -255,42 +272,58 @@ static void preamble(struct plot_run *p, const char *name, int scale,
 	int w = (o->width > 0 ? o->width : FM_PLOT_WIDTH) * scale;
 	int h = (o->height > 0 ? o->height : FM_PLOT_HEIGHT) * scale;
 	/* font in points relative to the reference's 11.5 pt at 200 dpi */
-	double fs = 11.5 * ((double)(o->height > 0 ? o->height : FM_PLOT_HEIGHT) /
-			    FM_PLOT_HEIGHT);
+	double fs =
+	    11.5 * ((double)(o->height > 0 ? o->height : FM_PLOT_HEIGHT) /
+		    FM_PLOT_HEIGHT);
 	char out[256];
 
 	if (scale > 1)
-		fs *= 1.3;    /* a 2x2 figure is shown smaller */
+		fs *= 1.3; /* a 2x2 figure is shown smaller */
 	if (fs < 6)
 		fs = 6;
-	script_printf(p, "# %s: %s\n# written by flowmodels plot; edit and re-run with: gnuplot %s.gp\n",
-	  name, what, name);
+	script_printf(p,
+		      "# %s: %s\n# written by flowmodels plot; edit and re-run "
+		      "with: gnuplot %s.gp\n",
+		      name, what, name);
 	script_printf(p, "reset\n");
-	p->fs = o->format == FM_PLOT_PNG ? fs * 1.2 : o->format == FM_PLOT_SVG ?
-		fs * 1.6 : o->format == FM_PLOT_PDF ? fs * 0.8 : 10;
+	p->fs = o->format == FM_PLOT_PNG   ? fs * 1.2
+		: o->format == FM_PLOT_SVG ? fs * 1.6
+		: o->format == FM_PLOT_PDF ? fs * 0.8
+					   : 10;
 	switch (o->format) {
 	case FM_PLOT_PNG:
-		script_printf(p, "set terminal pngcairo size %d,%d enhanced font 'Sans,%.1f' linewidth %.2f\n",
-		  w, h, fs * 1.2, (double)h / scale / 600.0);
+		script_printf(p,
+			      "set terminal pngcairo size %d,%d enhanced font "
+			      "'Sans,%.1f' linewidth %.2f\n",
+			      w, h, fs * 1.2, (double)h / scale / 600.0);
 		break;
 	case FM_PLOT_SVG:
-		script_printf(p, "set terminal svg size %d,%d enhanced font 'Sans,%.1f' linewidth %.2f background '#FFFFFF'\n",
-		  w, h, fs * 1.6, (double)h / scale / 600.0);
+		script_printf(
+		    p,
+		    "set terminal svg size %d,%d enhanced font 'Sans,%.1f' "
+		    "linewidth %.2f background '#FFFFFF'\n",
+		    w, h, fs * 1.6, (double)h / scale / 600.0);
 		break;
 	case FM_PLOT_PDF:
-		script_printf(p, "set terminal pdfcairo size %.2fin,%.2fin enhanced font 'Sans,%.1f' linewidth 0.5\n",
-		  w / 200.0, h / 200.0, fs * 0.8);
+		script_printf(p,
+			      "set terminal pdfcairo size %.2fin,%.2fin "
+			      "enhanced font 'Sans,%.1f' linewidth 0.5\n",
+			      w / 200.0, h / 200.0, fs * 0.8);
 		break;
 	case FM_PLOT_TEX:
-		script_printf(p, "set terminal cairolatex pdf size %.2fin,%.2fin linewidth 0.5\n",
-		  w / 200.0, h / 200.0);
+		script_printf(p,
+			      "set terminal cairolatex pdf size %.2fin,%.2fin "
+			      "linewidth 0.5\n",
+			      w / 200.0, h / 200.0);
 		break;
 	}
-	snprintf(out, sizeof(out), "%s.%s", name, fm_plot_format_ext(o->format));
+	snprintf(out, sizeof(out), "%s.%s", name,
+		 fm_plot_format_ext(o->format));
 	script_printf(p, "set output ");
 	script_quoted(p, out);
 	script_printf(p, "\nset encoding utf8\nset datafile missing 'NaN'\n");
-	script_printf(p, "set border linewidth 0.5\nset tics in scale 0.8,0.4 front\n");
+	script_printf(
+	    p, "set border linewidth 0.5\nset tics in scale 0.8,0.4 front\n");
 	script_printf(p, "set xtics mirror\nset ytics mirror\n");
 	script_printf(p, "set key noautotitle nobox samplen 2.5 spacing 1.1\n");
 	script_printf(p, "set style fill transparent solid 0.5 noborder\n");
@@ -322,13 +355,14 @@ static void range(struct plot_run *p, const char *ax, double lo, double hi,
 		double b = 0.05 * log10(hi / lo);
 		if (b == 0)
 			b = 0.5;
-		script_printf(p, "set %srange [%.10g:%.10g]\n", ax, lo * pow(10, -b),
-		  hi * pow(10, b));
+		script_printf(p, "set %srange [%.10g:%.10g]\n", ax,
+			      lo * pow(10, -b), hi * pow(10, b));
 	} else {
 		double b = 0.05 * (hi - lo);
 		if (b == 0)
 			b = 0.5;
-		script_printf(p, "set %srange [%.10g:%.10g]\n", ax, lo - b, hi + b);
+		script_printf(p, "set %srange [%.10g:%.10g]\n", ax, lo - b,
+			      hi + b);
 	}
 }
 
@@ -350,19 +384,19 @@ static int posrange(const double *v, size_t n, double *lo, double *hi)
 
 static const char *xlabel(const struct fm_chartdata *cd)
 {
-	return cd->xk == FM_MIX_X_SIZE ? "Flow size [octets]" :
-	       "Flow length [packets]";
+	return cd->xk == FM_MIX_X_SIZE ? "Flow size [octets]"
+				       : "Flow length [packets]";
 }
 
 /* "#AARRGGBB": gnuplot's AA is transparency (00 opaque); opacity in [0, 1]. */
 static void color(struct plot_run *p, const char *rgb, double opacity)
 {
-	script_printf(p, "lc rgb '#%02X%s'", (unsigned)lround((1 - opacity) * 255), rgb);
+	script_printf(p, "lc rgb '#%02X%s'",
+		      (unsigned)lround((1 - opacity) * 255), rgb);
 }
 
 /* Key label of component k: weight, distribution, parameters. */
-static void comp_label(struct plot_run *p, const struct fm_mixture *m,
-		       size_t k)
+static void comp_label(struct plot_run *p, const struct fm_mixture *m, size_t k)
 {
 	const struct fm_component *c = &m->comp[k];
 	char buf[160];
@@ -390,23 +424,30 @@ static void plot_comps(struct plot_run *p, const char *dat, const char *name,
 
 	if (modes & FM_PLOT_COMP_STACK)
 		for (size_t k = 0; k < K; k++) {
-			script_printf(p, "%s", *first ? "plot " : ", \\\n     ");
+			script_printf(p, "%s",
+				      *first ? "plot " : ", \\\n     ");
 			*first = 0;
 			script_quoted(p, dat);
-			script_printf(p, " index 'stack-%s' using 1:%zu:%zu with filledcurves lc %zu",
-			  name, k + 2, k + 3, k + 1);
-			if ((modes & FM_PLOT_COMP_LABELS) && !(modes & FM_PLOT_COMP)) {
+			script_printf(p,
+				      " index 'stack-%s' using 1:%zu:%zu with "
+				      "filledcurves lc %zu",
+				      name, k + 2, k + 3, k + 1);
+			if ((modes & FM_PLOT_COMP_LABELS) &&
+			    !(modes & FM_PLOT_COMP)) {
 				script_printf(p, " title ");
 				comp_label(p, m, k);
 			}
 		}
 	if (modes & FM_PLOT_COMP)
 		for (size_t k = 0; k < K; k++) {
-			script_printf(p, "%s", *first ? "plot " : ", \\\n     ");
+			script_printf(p, "%s",
+				      *first ? "plot " : ", \\\n     ");
 			*first = 0;
 			script_quoted(p, dat);
-			script_printf(p, " index 'comp-%s' using 1:%zu with lines dt (8,6) lw 1.2 lc %zu",
-			  name, k + 2, k + 1);
+			script_printf(p,
+				      " index 'comp-%s' using 1:%zu with lines "
+				      "dt (8,6) lw 1.2 lc %zu",
+				      name, k + 2, k + 1);
 			if (modes & FM_PLOT_COMP_LABELS) {
 				script_printf(p, " title ");
 				comp_label(p, m, k);
@@ -416,8 +457,8 @@ static void plot_comps(struct plot_run *p, const char *dat, const char *name,
 
 /* Data blocks of a mixture's components (x, comp..., and base+stack...). */
 static void dat_comps(struct plot_run *p, const struct fm_chartdata *cd,
-		      const char *name, const double *comp,
-		      const double *stack, size_t K, double base)
+		      const char *name, const double *comp, const double *stack,
+		      size_t K, double base)
 {
 	char bn[64];
 
@@ -430,7 +471,8 @@ static void dat_comps(struct plot_run *p, const struct fm_chartdata *cd,
 		data_printf(p, "\n");
 	}
 	snprintf(bn, sizeof(bn), "stack-%s", name);
-	data_block(p, bn, "x, base of the first area, then components 1..k stacked");
+	data_block(p, bn,
+		   "x, base of the first area, then components 1..k stacked");
 	for (size_t i = 0; i < cd->n; i++) {
 		data_number(p, cd->x[i], 0);
 		data_column(p, base);
@@ -443,8 +485,10 @@ static void dat_comps(struct plot_run *p, const struct fm_chartdata *cd,
 /* A long key (component labels) right of the graph, in a smaller font. */
 static void outside_key(struct plot_run *p)
 {
-	script_printf(p, "set key outside right top Left reverse width -4 spacing 1 font ',%.1f'\n",
-	  p->fs * 0.72);
+	script_printf(p,
+		      "set key outside right top Left reverse width -4 spacing "
+		      "1 font ',%.1f'\n",
+		      p->fs * 0.72);
 }
 
 static void title(struct plot_run *p)
@@ -460,32 +504,39 @@ static void title(struct plot_run *p)
 
 static void cdf_data(struct plot_run *p, const struct fm_chartdata *cd)
 {
-	const double *l[3] = { cd->col[0].cdf, cd->col[1].cdf, cd->col[2].cdf };
+	const double *l[3] = {cd->col[0].cdf, cd->col[1].cdf, cd->col[2].cdf};
 
-	data_block(p, "line", "x, CDF of flows, packets, octets (interpolated from the data)");
+	data_block(
+	    p, "line",
+	    "x, CDF of flows, packets, octets (interpolated from the data)");
 	data_rows(p, cd->x, cd->n, l, 3);
 	if (cd->col[0].mix) {
-		const double *m[3] = { cd->col[0].mix_cdf, cd->col[1].mix_cdf,
-				       cd->col[2].mix_cdf };
-		data_block(p, "model", "x, mixture CDF of flows, packets, octets");
+		const double *m[3] = {cd->col[0].mix_cdf, cd->col[1].mix_cdf,
+				      cd->col[2].mix_cdf};
+		data_block(p, "model",
+			   "x, mixture CDF of flows, packets, octets");
 		data_rows(p, cd->x, cd->n, m, 3);
 		if (p->o->cdf_modes & (FM_PLOT_COMP | FM_PLOT_COMP_STACK))
 			for (int c = 0; c < 3; c++)
-				dat_comps(p, cd, col_name[c], cd->col[c].comp_cdf,
-					  cd->col[c].stack_cdf, cd->col[c].ncomp, 0);
+				dat_comps(
+				    p, cd, col_name[c], cd->col[c].comp_cdf,
+				    cd->col[c].stack_cdf, cd->col[c].ncomp, 0);
 	}
 }
 
 static void cdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 		      const char *dat)
 {
-	static const char *const dts[3] = { "1", "(12,6)", "(3,4)" };
+	static const char *const dts[3] = {"1", "(12,6)", "(3,4)"};
 	int first = 1;
 
-	script_printf(p, "unset logscale\nunset label\nunset arrow\nset format y '%%g'\n");
+	script_printf(
+	    p,
+	    "unset logscale\nunset label\nunset arrow\nset format y '%%g'\n");
 	logaxis(p, "x");
 	range(p, "x", cd->x[0], cd->x[cd->n - 1], 1);
-	script_printf(p, "set yrange [-0.05:1.05]\nset ytics 0.2\nset mytics 2\n");
+	script_printf(p,
+		      "set yrange [-0.05:1.05]\nset ytics 0.2\nset mytics 2\n");
 	script_printf(p, "set xlabel ");
 	script_quoted(p, xlabel(cd));
 	script_printf(p, "\nset ylabel 'CDF (fraction of)'\n");
@@ -503,7 +554,8 @@ static void cdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 		script_printf(p, "%s", first ? "plot " : ", \\\n     ");
 		first = 0;
 		script_quoted(p, dat);
-		script_printf(p, " index 'line' using 1:%d with lines lw 4 ", c + 2);
+		script_printf(p, " index 'line' using 1:%d with lines lw 4 ",
+			      c + 2);
 		color(p, col_rgb[c], 0.5);
 		script_printf(p, " title '%s (data)'", col_name[c]);
 	}
@@ -511,8 +563,10 @@ static void cdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 		for (int c = 0; c < 3; c++) {
 			script_printf(p, ", \\\n     ");
 			script_quoted(p, dat);
-			script_printf(p, " index 'model' using 1:%d with lines lw 2 dt %s ",
-			  c + 2, dts[c]);
+			script_printf(
+			    p,
+			    " index 'model' using 1:%d with lines lw 2 dt %s ",
+			    c + 2, dts[c]);
 			color(p, RGB_MODEL, 0.6);
 			script_printf(p, " title '%s (model)'", col_name[c]);
 		}
@@ -524,9 +578,12 @@ static void pdf_data(struct plot_run *p, const struct fm_chartdata *cd, int c)
 	const struct fm_chart_col *k = &cd->col[c];
 	double lo = 1, hi = 1;
 
-	data_block(p, "points", cd->normalized ?
-	       "bin_lo, column / total / distance to the next bin_lo (normalised data points)" :
-	       "bin_lo, column / total (data points, not normalised)");
+	data_block(
+	    p, "points",
+	    cd->normalized
+		? "bin_lo, column / total / distance to the next bin_lo "
+		  "(normalised data points)"
+		: "bin_lo, column / total (data points, not normalised)");
 	data_xy_rows(p, cd->bx, cd->nbins, k->pts);
 	data_block(p, "line", "x, PDF inferred from the interpolated CDF");
 	data_xy_rows(p, cd->x, cd->n, k->pdf);
@@ -536,19 +593,21 @@ static void pdf_data(struct plot_run *p, const struct fm_chartdata *cd, int c)
 		if (p->o->pdf_modes & (FM_PLOT_COMP | FM_PLOT_COMP_STACK)) {
 			posrange(k->pdf, cd->n, &lo, &hi);
 			dat_comps(p, cd, col_name[c], k->comp_pdf, k->stack_pdf,
-				  k->ncomp, lo * pow(10, -0.05 * log10(hi / lo)));
+				  k->ncomp,
+				  lo * pow(10, -0.05 * log10(hi / lo)));
 		}
 	}
 }
 
-static void pdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
-		      int c, const char *dat)
+static void pdf_panel(struct plot_run *p, const struct fm_chartdata *cd, int c,
+		      const char *dat)
 {
 	const struct fm_chart_col *k = &cd->col[c];
 	double lo = 1, hi = 1;
 	int first = 1;
 
-	script_printf(p, "unset logscale\nunset label\nunset arrow\nset ytics autofreq\nset mytics default\n");
+	script_printf(p, "unset logscale\nunset label\nunset arrow\nset ytics "
+			 "autofreq\nset mytics default\n");
 	logaxis(p, "x");
 	logaxis(p, "y");
 	range(p, "x", cd->x[0], cd->x[cd->n - 1], 1);
@@ -564,7 +623,8 @@ static void pdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 		script_printf(p, "set key top right\n");
 	title(p);
 	if (k->mix)
-		plot_comps(p, dat, col_name[c], k->mix, p->o->pdf_modes, &first);
+		plot_comps(p, dat, col_name[c], k->mix, p->o->pdf_modes,
+			   &first);
 	script_printf(p, "%s", first ? "plot " : ", \\\n     ");
 	script_quoted(p, dat);
 	script_printf(p, " index 'points' using 1:2 with points pt 5 ps 0.25 ");
@@ -597,8 +657,9 @@ static void avg_data(struct plot_run *p, const struct fm_chartdata *cd, int c)
 	const double *line = c < 0 ? cd->ps_line : cd->col[c].avg_line;
 	const double *mix = c < 0 ? cd->ps_mix : cd->col[c].mix_avg;
 
-	data_block(p, "points", c < 0 ? "bin_lo, octets_sum / packets_sum of the bin" :
-	       "bin_lo, column sum / flows_sum of the bin");
+	data_block(p, "points",
+		   c < 0 ? "bin_lo, octets_sum / packets_sum of the bin"
+			 : "bin_lo, column sum / flows_sum of the bin");
 	data_xy_rows(p, cd->bx, cd->nbins, pts);
 	data_block(p, "line", "x, average inferred from the data PDFs");
 	data_xy_rows(p, cd->x, cd->n, line);
@@ -608,8 +669,8 @@ static void avg_data(struct plot_run *p, const struct fm_chartdata *cd, int c)
 	}
 }
 
-static void avg_panel(struct plot_run *p, const struct fm_chartdata *cd,
-		      int c, const char *dat)
+static void avg_panel(struct plot_run *p, const struct fm_chartdata *cd, int c,
+		      const char *dat)
 {
 	const char *rgb = c < 0 ? RGB_PS : col_rgb[c];
 	const double *mix = c < 0 ? cd->ps_mix : cd->col[c].mix_avg;
@@ -623,25 +684,32 @@ static void avg_panel(struct plot_run *p, const struct fm_chartdata *cd,
 	if (c < 0) {
 		double x0 = cd->x[0], x1 = cd->x[cd->n - 1];
 		double lx = pow(10, log10(x1 - x0 > 0 ? x1 - x0 : 1) * 0.25 +
-				log10(x0));
-		const double g[3] = { cd->ps_min, cd->ps_avg, cd->ps_max };
-		const char *gn[3] = { "min", "avg", "max" };
+					log10(x0));
+		const double g[3] = {cd->ps_min, cd->ps_avg, cd->ps_max};
+		const char *gn[3] = {"min", "avg", "max"};
 
-		script_printf(p, "set yrange [0:2000]\nset ytics autofreq\nset format y '%%g'\n");
-		script_printf(p, "set ylabel 'Average packet size [bytes]'\nset key top right\n");
+		script_printf(p, "set yrange [0:2000]\nset ytics autofreq\nset "
+				 "format y '%%g'\n");
+		script_printf(p, "set ylabel 'Average packet size "
+				 "[bytes]'\nset key top right\n");
 		for (int i = 0; i < 3; i++) {
 			if (!isfinite(g[i]))
 				continue;
-			script_printf(p, "set arrow from graph 0, first %.17g to graph 1, first %.17g nohead back lw 2 ",
-			  g[i], g[i]);
+			script_printf(p,
+				      "set arrow from graph 0, first %.17g to "
+				      "graph 1, first %.17g nohead back lw 2 ",
+				      g[i], g[i]);
 			color(p, RGB_GUIDE, 0.35);
-			script_printf(p, "\nset label '%s = %.2f' at %.17g, %.17g center front boxed\n",
-			  gn[i], g[i], lx, g[i]);
+			script_printf(p,
+				      "\nset label '%s = %.2f' at %.17g, %.17g "
+				      "center front boxed\n",
+				      gn[i], g[i], lx, g[i]);
 		}
 	} else {
 		logaxis(p, "y");
 		script_printf(p, "set ylabel '%s'\nset key top left\n",
-		  c == 1 ? "Average packets [packets]" : "Average octets [bytes]");
+			      c == 1 ? "Average packets [packets]"
+				     : "Average octets [bytes]");
 	}
 	title(p);
 	script_printf(p, "plot ");
@@ -724,7 +792,8 @@ static int open_run(struct plot_run *p, const struct fm_plot_opts *o,
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
 	if (!mkdtemp(p->tmpdir)) {
-		r = fm_error_set(err, FM_EIO, "%s: cannot create a temporary directory: %s",
+		r = fm_error_set(err, FM_EIO,
+				 "%s: cannot create a temporary directory: %s",
 				 outdir, strerror(errno));
 		free(p->tmpdir);
 		p->tmpdir = NULL;
@@ -748,7 +817,8 @@ static void last_line(const char *text, char *out, size_t size)
 {
 	const char *end = text + strlen(text), *s;
 
-	while (end > text && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+	while (end > text &&
+	       (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
 		end--;
 	s = end;
 	while (s > text && s[-1] != '\n')
@@ -800,12 +870,15 @@ static int gnuplot_result(struct plot_run *p, const char *errfile, int status,
 
 		last_line(text ? text : "", line, sizeof(line));
 		if (line[0])
-			r = fm_error_set(err, FM_EEXTERNAL, "gnuplot failed: %s", line);
+			r = fm_error_set(err, FM_EEXTERNAL,
+					 "gnuplot failed: %s", line);
 		else if (WIFSIGNALED(status))
-			r = fm_error_set(err, FM_EEXTERNAL, "gnuplot killed by signal %d",
+			r = fm_error_set(err, FM_EEXTERNAL,
+					 "gnuplot killed by signal %d",
 					 WTERMSIG(status));
 		else
-			r = fm_error_set(err, FM_EEXTERNAL, "gnuplot exited with status %d",
+			r = fm_error_set(err, FM_EEXTERNAL,
+					 "gnuplot exited with status %d",
 					 WEXITSTATUS(status));
 	} else if (text) {
 		const char *s = text;
@@ -835,7 +908,7 @@ static int run_gnuplot(struct plot_run *p, const struct fm_log *log,
 	const char *prog = p->o->gnuplot ? p->o->gnuplot : "gnuplot";
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t np = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (size_t)ncpu;
-	pid_t pids[4] = { 0 };
+	pid_t pids[4] = {0};
 	char errfile[4][48];
 	int r = 0;
 
@@ -853,18 +926,23 @@ static int run_gnuplot(struct plot_run *p, const struct fm_log *log,
 		argv[a++] = (char *)prog;
 		for (size_t i = k; i < p->nscripts; i += np)
 			argv[a++] = p->scripts[i];
-		snprintf(errfile[k], sizeof(errfile[k]), ".gnuplot-stderr.%u", (unsigned)k);
+		snprintf(errfile[k], sizeof(errfile[k]), ".gnuplot-stderr.%u",
+			 (unsigned)k);
 		pids[k] = spawn(p, argv, errfile[k], &xerr);
 		free(argv);
 		if (pids[k] < 0) {
 			pids[k] = 0;
 			if (xerr == ENOENT)
-				r = fm_error_set(err, FM_ENOTFOUND,
-						 "gnuplot not found (%s): install gnuplot (Debian: apt-get install gnuplot-nox) or name it with --gnuplot",
-						 prog);
+				r = fm_error_set(
+				    err, FM_ENOTFOUND,
+				    "gnuplot not found (%s): install gnuplot "
+				    "(Debian: apt-get install gnuplot-nox) or "
+				    "name it with --gnuplot",
+				    prog);
 			else
-				r = fm_error_set(err, FM_ENOTFOUND, "cannot run %s: %s",
-						 prog, strerror(xerr));
+				r = fm_error_set(err, FM_ENOTFOUND,
+						 "cannot run %s: %s", prog,
+						 strerror(xerr));
 		}
 	}
 	for (size_t k = 0; k < np; k++) {
@@ -874,7 +952,8 @@ static int run_gnuplot(struct plot_run *p, const struct fm_log *log,
 			continue;
 		while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
 			;
-		rk = gnuplot_result(p, errfile[k], status, log, r == 0 ? err : NULL);
+		rk = gnuplot_result(p, errfile[k], status, log,
+				    r == 0 ? err : NULL);
 		if (r == 0)
 			r = rk;
 	}
@@ -890,7 +969,8 @@ static int commit(struct plot_run *p, unsigned *nfiles, struct fm_error *err)
 	int r = 0;
 
 	if (!d)
-		return fm_error_set(err, FM_EIO, "%s: %s", p->tmpdir, strerror(errno));
+		return fm_error_set(err, FM_EIO, "%s: %s", p->tmpdir,
+				    strerror(errno));
 	while (r == 0 && (e = readdir(d)) != NULL) {
 		char *from, *to;
 		if (e->d_name[0] == '.')
@@ -902,8 +982,10 @@ static int commit(struct plot_run *p, unsigned *nfiles, struct fm_error *err)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		} else {
 			if (rename(from, to) < 0)
-				r = fm_error_set(err, FM_EIO, "%s: cannot rename into place: %s",
-						 to, strerror(errno));
+				r = fm_error_set(
+				    err, FM_EIO,
+				    "%s: cannot rename into place: %s", to,
+				    strerror(errno));
 			else
 				n++;
 			free(from);
@@ -928,13 +1010,15 @@ int fm_plot_histogram(const struct fm_histogram *h,
 
 	if (nfiles)
 		*nfiles = 0;
-	r = fm_chartdata_build(&cd, h, mix, xk, FM_CHART_NPOINTS, o->normalize, err);
+	r = fm_chartdata_build(&cd, h, mix, xk, FM_CHART_NPOINTS, o->normalize,
+			       err);
 	if (r < 0)
 		return r;
 	if (cd.n < 2) {
 		fm_chartdata_release(&cd);
 		return fm_error_set(err, FM_EINVAL,
-				    "histogram spans a single x value: nothing to plot on a log axis");
+				    "histogram spans a single x value: nothing "
+				    "to plot on a log axis");
 	}
 	r = open_run(&p, o, outdir, err);
 	if (r == 0) {
@@ -948,14 +1032,18 @@ int fm_plot_histogram(const struct fm_histogram *h,
 
 		snprintf(name, sizeof(name), "pdf-%s", col_name[c]);
 		snprintf(dat, sizeof(dat), "%s.dat", name);
-		preamble(&p, name, 1, c == 0 ? "PDF of flows" : c == 1 ?
-			 "PDF of packets" : "PDF of octets");
+		preamble(&p, name, 1,
+			 c == 0	  ? "PDF of flows"
+			 : c == 1 ? "PDF of packets"
+				  : "PDF of octets");
 		pdf_data(&p, &cd, c);
 		pdf_panel(&p, &cd, c, dat);
 		r = emit(&p, name, err);
 	}
 	if (r == 0 && o->single) {
-		preamble(&p, "single", 2, "CDF and the three PDFs (data in cdf.dat and pdf-*.dat)");
+		preamble(
+		    &p, "single", 2,
+		    "CDF and the three PDFs (data in cdf.dat and pdf-*.dat)");
 		script_printf(&p, "set multiplot layout 2,2\n");
 		cdf_panel(&p, &cd, "cdf.dat");
 		pdf_panel(&p, &cd, 0, "pdf-flows.dat");
@@ -966,13 +1054,16 @@ int fm_plot_histogram(const struct fm_histogram *h,
 	}
 	for (int c = 1; c <= 3 && r == 0; c++) {
 		int k = c == 3 ? -1 : c;
-		const char *name = c == 1 ? "avg-packets" : c == 2 ? "avg-octets" :
-				   "avg-packet_size";
+		const char *name = c == 1   ? "avg-packets"
+				   : c == 2 ? "avg-octets"
+					    : "avg-packet_size";
 		char dat[40];
 
 		snprintf(dat, sizeof(dat), "%s.dat", name);
-		preamble(&p, name, 1, c == 1 ? "average packets per flow" :
-			 c == 2 ? "average octets per flow" : "average packet size");
+		preamble(&p, name, 1,
+			 c == 1	  ? "average packets per flow"
+			 : c == 2 ? "average octets per flow"
+				  : "average packet size");
 		avg_data(&p, &cd, k);
 		avg_panel(&p, &cd, k, dat);
 		r = emit(&p, name, err);
@@ -1001,19 +1092,21 @@ static void plot_per_y(struct plot_run *p, const char *dat, const int *have,
 		script_printf(p, "%s", first ? "plot " : ", \\\n     ");
 		first = 0;
 		script_quoted(p, dat);
-		script_printf(p, " index '%s%s' using %s %s ", col_name[c], suffix, using, style);
+		script_printf(p, " index '%s%s' using %s %s ", col_name[c],
+			      suffix, using, style);
 		color(p, col_rgb[c], 0.3);
 		script_printf(p, " title '%s%s'", col_name[c], suffix);
 	}
 }
 
-int fm_plot_gof(const struct fm_histogram *h, const struct fm_mixture *const *mix,
-		enum fm_mix_x xk, const struct fm_plot_opts *o,
-		const char *outdir, const struct fm_log *log, unsigned *nfiles,
+int fm_plot_gof(const struct fm_histogram *h,
+		const struct fm_mixture *const *mix, enum fm_mix_x xk,
+		const struct fm_plot_opts *o, const char *outdir,
+		const struct fm_log *log, unsigned *nfiles,
 		struct fm_error *err)
 {
-	static const enum fm_hcol ycol[3] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS,
-					      FM_HCOL_OCTETS };
+	static const enum fm_hcol ycol[3] = {FM_HCOL_FLOWS, FM_HCOL_PACKETS,
+					     FM_HCOL_OCTETS};
 	struct plot_run p;
 	int have[3], r, any = 0;
 
@@ -1025,37 +1118,46 @@ int fm_plot_gof(const struct fm_histogram *h, const struct fm_mixture *const *mi
 	}
 	if (!any || h->n == 0)
 		return fm_error_set(err, FM_EINVAL,
-				    "gof figures: no y that both the histogram and a mixture have");
+				    "gof figures: no y that both the histogram "
+				    "and a mixture have");
 	r = open_run(&p, o, outdir, err);
 	if (r < 0)
 		return r;
 	/* residuals: data share / model probability of every bin */
-	preamble(&p, "gof-residual", 1, "data / model probability of every bin");
+	preamble(&p, "gof-residual", 1,
+		 "data / model probability of every bin");
 	for (int c = 0; c < 3; c++) {
 		double N = 0;
 		if (!have[c])
 			continue;
 		for (size_t i = 0; i < h->n; i++)
 			N += fm_histogram_get(h, ycol[c], i);
-		data_block(&p, col_name[c], "bin_lo, (Y_sum / N) / P(bin), P(bin) as generate draws it");
+		data_block(&p, col_name[c],
+			   "bin_lo, (Y_sum / N) / P(bin), P(bin) as generate "
+			   "draws it");
 		for (size_t i = 0; i < h->n; i++) {
 			double b0, a0, b1, a1, pb;
 			fm_gof_model_split(mix[c], xk, h->bin_lo[i], &b0, &a0);
 			fm_gof_model_split(mix[c], xk, h->bin_hi[i], &b1, &a1);
 			pb = b0 <= 0.5 ? b1 - b0 : a0 - a1;
 			data_number(&p, (double)h->bin_lo[i], 0);
-			data_column(&p, pb > 0 ? fm_histogram_get(h, ycol[c], i) / N / pb : NAN);
+			data_column(&p, pb > 0
+					    ? fm_histogram_get(h, ycol[c], i) /
+						  N / pb
+					    : NAN);
 			data_column(&p, pb);
 			data_printf(&p, "\n");
 		}
 	}
 	script_printf(&p, "set xlabel ");
-	script_quoted(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]" : "Flow length [packets]");
+	script_quoted(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]"
+					      : "Flow length [packets]");
 	script_printf(&p, "\nset ylabel 'data / model (per bin)'\n");
 	logaxis(&p, "x");
 	logaxis(&p, "y");
 	range(&p, "x", (double)h->bin_lo[0], (double)h->bin_lo[h->n - 1], 1);
-	script_printf(&p, "set key top left\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#000000'\n");
+	script_printf(&p, "set key top left\nset arrow from graph 0, first 1 "
+			  "to graph 1, first 1 nohead dt 2 lc rgb '#000000'\n");
 	title(&p);
 	plot_per_y(&p, "gof-residual.dat", have, "1:($2 > 0 ? $2 : NaN)",
 		   "with points pt 7 ps 0.4", "");
@@ -1063,29 +1165,38 @@ int fm_plot_gof(const struct fm_histogram *h, const struct fm_mixture *const *mi
 	r = emit(&p, "gof-residual", err);
 	/* P-P: the model's cumulative probability against the data's */
 	if (r == 0) {
-		preamble(&p, "gof-pp", 1, "P-P: data CDF against model CDF at the bin edges");
+		preamble(&p, "gof-pp", 1,
+			 "P-P: data CDF against model CDF at the bin edges");
 		for (int c = 0; c < 3; c++) {
 			double N = 0, cum = 0;
 			if (!have[c])
 				continue;
 			for (size_t i = 0; i < h->n; i++)
 				N += fm_histogram_get(h, ycol[c], i);
-			data_block(&p, col_name[c], "model P(X < bin_hi), data share below bin_hi, bin_hi");
+			data_block(&p, col_name[c],
+				   "model P(X < bin_hi), data share below "
+				   "bin_hi, bin_hi");
 			for (size_t i = 0; i < h->n; i++) {
 				double b, a;
 				cum += fm_histogram_get(h, ycol[c], i);
-				fm_gof_model_split(mix[c], xk, h->bin_hi[i], &b, &a);
+				fm_gof_model_split(mix[c], xk, h->bin_hi[i], &b,
+						   &a);
 				data_number(&p, b, 0);
 				data_column(&p, cum / N);
 				data_column(&p, (double)h->bin_hi[i]);
 				data_printf(&p, "\n");
 			}
 		}
-		script_printf(&p, "set xlabel 'model CDF'\nset ylabel 'data CDF'\n");
-		script_printf(&p, "set xrange [0:1]\nset yrange [0:1]\nset size square\nset key top left\n");
+		script_printf(
+		    &p, "set xlabel 'model CDF'\nset ylabel 'data CDF'\n");
+		script_printf(&p, "set xrange [0:1]\nset yrange [0:1]\nset "
+				  "size square\nset key top left\n");
 		title(&p);
-		script_printf(&p, "set arrow from 0,0 to 1,1 nohead dt 2 lc rgb '#000000'\n");
-		plot_per_y(&p, "gof-pp.dat", have, "1:2", "with linespoints pt 7 ps 0.3", "");
+		script_printf(
+		    &p,
+		    "set arrow from 0,0 to 1,1 nohead dt 2 lc rgb '#000000'\n");
+		plot_per_y(&p, "gof-pp.dat", have, "1:2",
+			   "with linespoints pt 7 ps 0.3", "");
 		script_printf(&p, "\n");
 		r = emit(&p, "gof-pp", err);
 	}
@@ -1102,8 +1213,8 @@ static void cmp_cdf_block(struct plot_run *p, const struct fm_histogram *h,
 			  const struct fm_bin_union *u, const size_t *idx,
 			  const int *have, const char *suffix)
 {
-	static const enum fm_hcol ycol[3] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS,
-					      FM_HCOL_OCTETS };
+	static const enum fm_hcol ycol[3] = {FM_HCOL_FLOWS, FM_HCOL_PACKETS,
+					     FM_HCOL_OCTETS};
 	for (int c = 0; c < 3; c++) {
 		double N = 0, cum = 0;
 		char name[40];
@@ -1129,12 +1240,12 @@ int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
 		    const char *outdir, const struct fm_log *log,
 		    unsigned *nfiles, struct fm_error *err)
 {
-	static const enum fm_hcol ycol[3] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS,
-					      FM_HCOL_OCTETS };
+	static const enum fm_hcol ycol[3] = {FM_HCOL_FLOWS, FM_HCOL_PACKETS,
+					     FM_HCOL_OCTETS};
 	struct fm_bin_union u;
 	struct fm_compare cmp;
 	struct plot_run p;
-	double *ratio[3] = { NULL, NULL, NULL };
+	double *ratio[3] = {NULL, NULL, NULL};
 	int have[3], r, any = 0;
 
 	if (nfiles)
@@ -1142,7 +1253,8 @@ int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
 	fm_bin_union_init(&u);
 	r = fm_bin_union_make(&u, a, name_a, b, name_b, err);
 	for (int c = 0; r == 0 && c < 3; c++) {
-		have[c] = fm_histogram_has(a, ycol[c]) && fm_histogram_has(b, ycol[c]);
+		have[c] = fm_histogram_has(a, ycol[c]) &&
+			  fm_histogram_has(b, ycol[c]);
 		if (!have[c])
 			continue;
 		any = 1;
@@ -1150,12 +1262,13 @@ int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
 		if (!ratio[c])
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		else
-			r = fm_compare_column(a, name_a, b, name_b, &u, ycol[c], &cmp,
-					      ratio[c], err);
+			r = fm_compare_column(a, name_a, b, name_b, &u, ycol[c],
+					      &cmp, ratio[c], err);
 	}
 	if (r == 0 && !any)
 		r = fm_error_set(err, FM_EINVAL,
-				 "%s and %s have no flows, packets or octets column in common",
+				 "%s and %s have no flows, packets or octets "
+				 "column in common",
 				 name_a, name_b);
 	if (r == 0)
 		r = open_run(&p, o, outdir, err);
@@ -1165,8 +1278,10 @@ int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
 	cmp_cdf_block(&p, a, &u, u.ia, have, " A");
 	cmp_cdf_block(&p, b, &u, u.ib, have, " B");
 	script_printf(&p, "set xlabel ");
-	script_quoted(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]" : "Flow length [packets]");
-	script_printf(&p, "\nset ylabel 'CDF (fraction of)'\nset yrange [-0.05:1.05]\nset key bottom right\n");
+	script_quoted(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]"
+					      : "Flow length [packets]");
+	script_printf(&p, "\nset ylabel 'CDF (fraction of)'\nset yrange "
+			  "[-0.05:1.05]\nset key bottom right\n");
 	logaxis(&p, "x");
 	range(&p, "x", (double)u.lo[0], (double)u.hi[u.n - 1], 1);
 	for (int k = 0; k < 2; k++) {
@@ -1175,7 +1290,8 @@ int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
 			 k ? name_b : name_a);
 		script_printf(&p, "set label %d ", k + 1);
 		script_title_text(&p, lab);
-		script_printf(&p, " at graph 0.02, graph %.2f noenhanced\n", 0.95 - 0.05 * k);
+		script_printf(&p, " at graph 0.02, graph %.2f noenhanced\n",
+			      0.95 - 0.05 * k);
 	}
 	title(&p);
 	plot_per_y(&p, "compare-cdf.dat", have, "1:2", "with steps lw 3", " A");
@@ -1184,7 +1300,9 @@ int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
 			continue;
 		script_printf(&p, ", \\\n     ");
 		script_quoted(&p, "compare-cdf.dat");
-		script_printf(&p, " index '%s B' using 1:2 with steps lw 1.5 dt 2 ", col_name[c]);
+		script_printf(&p,
+			      " index '%s B' using 1:2 with steps lw 1.5 dt 2 ",
+			      col_name[c]);
 		color(&p, col_rgb[c], 0.9);
 		script_printf(&p, " title '%s B'", col_name[c]);
 	}
@@ -1195,7 +1313,8 @@ int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
 		for (int c = 0; c < 3; c++) {
 			if (!have[c])
 				continue;
-			data_block(&p, col_name[c], "bin_lo, share in B / share in A");
+			data_block(&p, col_name[c],
+				   "bin_lo, share in B / share in A");
 			for (size_t k = 0; k < u.n; k++) {
 				data_number(&p, (double)u.lo[k], 0);
 				data_column(&p, ratio[c][k]);
@@ -1203,15 +1322,21 @@ int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
 			}
 		}
 		script_printf(&p, "set xlabel ");
-		script_quoted(&p, xk == FM_MIX_X_SIZE ? "Flow size [octets]" : "Flow length [packets]");
-		script_printf(&p, "\nset ylabel 'B / A (share per bin)'\nset key top left\n");
+		script_quoted(&p, xk == FM_MIX_X_SIZE
+				      ? "Flow size [octets]"
+				      : "Flow length [packets]");
+		script_printf(
+		    &p,
+		    "\nset ylabel 'B / A (share per bin)'\nset key top left\n");
 		logaxis(&p, "x");
 		logaxis(&p, "y");
 		range(&p, "x", (double)u.lo[0], (double)u.lo[u.n - 1], 1);
-		script_printf(&p, "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#000000'\n");
+		script_printf(&p, "set arrow from graph 0, first 1 to graph 1, "
+				  "first 1 nohead dt 2 lc rgb '#000000'\n");
 		title(&p);
-		plot_per_y(&p, "compare-ratio.dat", have, "1:($2 > 0 ? $2 : NaN)",
-			   "with points pt 7 ps 0.4", "");
+		plot_per_y(&p, "compare-ratio.dat", have,
+			   "1:($2 > 0 ? $2 : NaN)", "with points pt 7 ps 0.4",
+			   "");
 		script_printf(&p, "\n");
 		r = emit(&p, "compare-ratio", err);
 	}
@@ -1238,7 +1363,7 @@ int fm_plot_series(const char *dir, const struct fm_plot_opts *o,
 		   unsigned window, const char *outdir,
 		   const struct fm_log *log, struct fm_error *err)
 {
-	static const char *const kinds[3] = { "flows", "packets", "octets" };
+	static const char *const kinds[3] = {"flows", "packets", "octets"};
 	char **names = NULL;
 	size_t nn = 0, cap = 0;
 	DIR *d = opendir(dir);
@@ -1247,7 +1372,8 @@ int fm_plot_series(const char *dir, const struct fm_plot_opts *o,
 	int r = 0, figs = 0, opened = 0;
 
 	if (!d)
-		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+		return fm_error_set(err,
+				    errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
 				    "%s: %s", dir, strerror(errno));
 	while ((e = readdir(d)) != NULL && r == 0) {
 		const char *dot = strrchr(e->d_name, '.');
@@ -1263,7 +1389,8 @@ int fm_plot_series(const char *dir, const struct fm_plot_opts *o,
 			size_t nc = cap ? cap * 2 : 16;
 			char **nv = realloc(names, nc * sizeof(*nv));
 			if (!nv) {
-				r = fm_error_set(err, FM_ENOMEM, "out of memory");
+				r = fm_error_set(err, FM_ENOMEM,
+						 "out of memory");
 				break;
 			}
 			names = nv;
@@ -1277,11 +1404,13 @@ int fm_plot_series(const char *dir, const struct fm_plot_opts *o,
 	closedir(d);
 	if (r == 0 && nn == 0)
 		r = fm_error_set(err, FM_ENOTFOUND,
-				 "%s: no csv_series files (DAY.flows, DAY.packets, DAY.octets)",
+				 "%s: no csv_series files (DAY.flows, "
+				 "DAY.packets, DAY.octets)",
 				 dir);
 	if (r == 0 && nn > MAXFIG)
 		r = fm_error_set(err, FM_EINVAL,
-				 "%s: %zu series files, at most %d per call", dir, nn, MAXFIG);
+				 "%s: %zu series files, at most %d per call",
+				 dir, nn, MAXFIG);
 	if (r == 0) {
 		qsort(names, nn, sizeof(*names), cmp_str);
 		r = open_run(&p, o, outdir, err);
@@ -1314,30 +1443,45 @@ int fm_plot_series(const char *dir, const struct fm_plot_opts *o,
 				for (size_t j = 0; j < n; j++)
 					v[j] *= 8;
 			fm_chart_rolling_mean(v, n, window, m);
-			snprintf(name, sizeof(name), "%s.%s", stem, bits ? "bits" : kind);
+			snprintf(name, sizeof(name), "%s.%s", stem,
+				 bits ? "bits" : kind);
 			snprintf(dat, sizeof(dat), "%s.dat", name);
 			if (*stem && !*end && gmtime_r(&t, &tm))
-				snprintf(ttl, sizeof(ttl), "%04d-%02d-%02d (day %s)",
-					 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, stem);
+				snprintf(ttl, sizeof(ttl),
+					 "%04d-%02d-%02d (day %s)",
+					 tm.tm_year + 1900, tm.tm_mon + 1,
+					 tm.tm_mday, stem);
 			else
 				snprintf(ttl, sizeof(ttl), "day %s", stem);
 			preamble(&p, name, 1, "rate per second over the day");
-			data_block(&p, "rate", "second of the day, rolling mean of the rate");
+			data_block(
+			    &p, "rate",
+			    "second of the day, rolling mean of the rate");
 			for (size_t j = 0; j < n; j++) {
 				data_printf(&p, "%zu", j);
 				data_column(&p, m[j]);
 				data_printf(&p, "\n");
 			}
-			script_printf(&p, "set xrange [0:24]\nset xtics 0,2,24\nset mxtics 2\nset yrange [0:*]\n");
-			script_printf(&p, "set format y '%%.1s%%c'\nset xlabel 'Time of day [h] (UTC)'\n");
-			script_printf(&p, "set ylabel '%s rate [%s/s]'\nset title ", bits ? "Bit" :
-			  strcmp(kind, "flows") == 0 ? "Flow" : "Packet", bits ? "bits" : kind);
+			script_printf(
+			    &p, "set xrange [0:24]\nset xtics 0,2,24\nset "
+				"mxtics 2\nset yrange [0:*]\n");
+			script_printf(&p, "set format y '%%.1s%%c'\nset xlabel "
+					  "'Time of day [h] (UTC)'\n");
+			script_printf(&p,
+				      "set ylabel '%s rate [%s/s]'\nset title ",
+				      bits			   ? "Bit"
+				      : strcmp(kind, "flows") == 0 ? "Flow"
+								   : "Packet",
+				      bits ? "bits" : kind);
 			script_title_text(&p, o->title ? o->title : ttl);
-			script_printf(&p, " noenhanced\nset key top left\nplot ");
+			script_printf(&p,
+				      " noenhanced\nset key top left\nplot ");
 			script_quoted(&p, dat);
-			script_printf(&p, " index 'rate' using ($1/3600.0):2 with lines lw 0.5 ");
+			script_printf(&p, " index 'rate' using ($1/3600.0):2 "
+					  "with lines lw 0.5 ");
 			color(&p, RGB_MODEL, 1);
-			script_printf(&p, " title '%u-second rolling mean'\n", window);
+			script_printf(&p, " title '%u-second rolling mean'\n",
+				      window);
 			r = emit(&p, name, err);
 			figs++;
 		}

@@ -26,14 +26,14 @@ struct fm_scan {
 	struct fm_reader *reader;
 	struct fm_cut cut;
 	const struct fm_selector *sel;
-	uint32_t fields;            /* columns of every emitted batch */
-	uint32_t early;             /* late materialisation: the columns read
-				       first (the selector's), else 0 */
+	uint32_t fields; /* columns of every emitted batch */
+	uint32_t early;	 /* late materialisation: the columns read
+			    first (the selector's), else 0 */
 	const struct fm_progress *progress;
-	int skipped;                /* skip_in done */
-	int64_t in_left;            /* records still to read (count_in) */
+	int skipped;	 /* skip_in done */
+	int64_t in_left; /* records still to read (count_in) */
 	int64_t skip_out_left;
-	int64_t out_left;           /* records still to emit (count_out) */
+	int64_t out_left; /* records still to emit (count_out) */
 	uint64_t nread, nemitted;
 	struct fm_batch own;
 	uint32_t *idx;
@@ -125,24 +125,26 @@ static long late_gather(struct fm_scan *s, struct fm_batch *in,
  * records from..from+cnt).  Returns cnt (> 0), 0 at the end, or an error.
  */
 static long scan_select(struct fm_scan *s, int partial, uint32_t cols,
-			struct fm_batch *in,
-			const uint32_t **idx, size_t *from, size_t *n,
-			struct fm_error *err)
+			struct fm_batch *in, const uint32_t **idx, size_t *from,
+			size_t *n, struct fm_error *err)
 {
 	*idx = NULL;
 	*from = *n = 0;
 	if (!s->skipped) {
 		s->skipped = 1;
 		if (s->cut.skip_in > 0) {
-			int64_t k = fm_reader_skip(s->reader, s->cut.skip_in, err);
+			int64_t k =
+			    fm_reader_skip(s->reader, s->cut.skip_in, err);
 			if (k < 0)
 				return k;
 		}
 	}
 	while (s->in_left > 0 && s->out_left > 0) {
-		size_t max = s->in_left < FM_BATCH_CAP ? (size_t)s->in_left : FM_BATCH_CAP;
-		long got = partial ? fm_reader_next_cols(s->reader, in, max, cols, err)
-				   : fm_reader_next(s->reader, in, max, err);
+		size_t max = s->in_left < FM_BATCH_CAP ? (size_t)s->in_left
+						       : FM_BATCH_CAP;
+		long got =
+		    partial ? fm_reader_next_cols(s->reader, in, max, cols, err)
+			    : fm_reader_next(s->reader, in, max, err);
 		if (got <= 0)
 			return got;
 		s->in_left -= got;
@@ -151,7 +153,8 @@ static long scan_select(struct fm_scan *s, int partial, uint32_t cols,
 			uint64_t done, total;
 			fm_reader_position(s->reader, &done, &total);
 			if (fm_progress_report(s->progress, done, total))
-				return fm_error_set(err, FM_ECANCEL, "cancelled");
+				return fm_error_set(err, FM_ECANCEL,
+						    "cancelled");
 		}
 
 		size_t k = (size_t)got;
@@ -167,7 +170,9 @@ static long scan_select(struct fm_scan *s, int partial, uint32_t cols,
 		/* skip_out and count_out over the kept records */
 		size_t d = 0;
 		if (s->skip_out_left > 0) {
-			d = (int64_t)k < s->skip_out_left ? k : (size_t)s->skip_out_left;
+			d = (int64_t)k < s->skip_out_left
+				? k
+				: (size_t)s->skip_out_left;
 			s->skip_out_left -= (int64_t)d;
 		}
 		size_t cnt = k - d;
@@ -189,7 +194,8 @@ long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err)
 	struct fm_batch in;
 	const uint32_t *idx;
 	size_t from, n;
-	long cnt = scan_select(s, s->early != 0, s->early, &in, &idx, &from, &n, err);
+	long cnt =
+	    scan_select(s, s->early != 0, s->early, &in, &idx, &from, &n, err);
 
 	if (cnt <= 0) {
 		memset(b, 0, sizeof(*b));
@@ -197,9 +203,10 @@ long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err)
 	}
 	uint32_t rest = s->fields & ~in.fields;
 	if (rest)
-		return late_gather(s, &in, idx, from, (size_t)cnt, n, rest, b, err);
+		return late_gather(s, &in, idx, from, (size_t)cnt, n, rest, b,
+				   err);
 	if (!idx && from == 0 && (size_t)cnt == n) {
-		*b = in;          /* pass through */
+		*b = in; /* pass through */
 		return cnt;
 	}
 	if (idx)
@@ -240,7 +247,7 @@ void fm_scan_free(struct fm_scan *s)
 static int scan_copy_raw(struct fm_scan *s, struct fm_writer *w,
 			 uint64_t *written, struct fm_error *err)
 {
-	unsigned char *bufs[FM_NFIELDS] = { 0 };
+	unsigned char *bufs[FM_NFIELDS] = {0};
 	uint32_t cols = s->sel ? s->sel->fields : 0;
 	long cnt;
 
@@ -254,10 +261,12 @@ static int scan_copy_raw(struct fm_scan *s, struct fm_writer *w,
 		size_t from, n;
 		int r;
 
-		if ((cnt = scan_select(s, 1, cols, &in, &idx, &from, &n, err)) <= 0)
+		if ((cnt = scan_select(s, 1, cols, &in, &idx, &from, &n,
+				       err)) <= 0)
 			break;
 		if (!idx && from == 0 && (size_t)cnt == n) {
-			r = fm_reader_gather_raw(s->reader, NULL, n, &rb, bufs, err);
+			r = fm_reader_gather_raw(s->reader, NULL, n, &rb, bufs,
+						 err);
 		} else {
 			if (!idx) {
 				for (size_t j = 0; j < (size_t)cnt; j++)
@@ -266,7 +275,8 @@ static int scan_copy_raw(struct fm_scan *s, struct fm_writer *w,
 			} else {
 				idx += from;
 			}
-			r = fm_reader_gather_raw(s->reader, idx, (size_t)cnt, &rb, bufs, err);
+			r = fm_reader_gather_raw(s->reader, idx, (size_t)cnt,
+						 &rb, bufs, err);
 		}
 		if (r < 0 || (r = fm_writer_write_raw(w, &rb, err)) < 0)
 			return r;

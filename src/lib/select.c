@@ -26,7 +26,7 @@
 
 #define GRID_MAX 100
 
-static const char dim_name[FM_SEL_NDIM] = { 'U', 'L', 'P' };
+static const char dim_name[FM_SEL_NDIM] = {'U', 'L', 'P'};
 
 /* One "N=a" or "N=a..b" part of length len at s. */
 static int grid_part(const char *s, size_t len, struct fm_select_grid *g,
@@ -40,9 +40,11 @@ static int grid_part(const char *s, size_t len, struct fm_select_grid *g,
 		if (len >= 2 && s[0] == dim_name[d] && s[1] == '=')
 			break;
 	if (d == FM_SEL_NDIM)
-		return fm_error_set(err, FM_EINVAL,
-				    "--grid: '%.*s': expected U=, L= or P= followed by a "
-				    "count or a range a..b", (int)len, s);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "--grid: '%.*s': expected U=, L= or P= followed by a "
+		    "count or a range a..b",
+		    (int)len, s);
 	if (*seen & (1u << d))
 		return fm_error_set(err, FM_EINVAL, "--grid: %c given twice",
 				    dim_name[d]);
@@ -51,27 +53,31 @@ static int grid_part(const char *s, size_t len, struct fm_select_grid *g,
 		char *q;
 		if (p >= end || !isdigit((unsigned char)*p))
 			return fm_error_set(err, FM_EINVAL,
-					    "--grid: '%.*s': expected a count", (int)len, s);
+					    "--grid: '%.*s': expected a count",
+					    (int)len, s);
 		errno = 0;
 		v[nv] = strtoul(p, &q, 10);
 		if (errno || q > end || v[nv] > GRID_MAX)
-			return fm_error_set(err, FM_EINVAL,
-					    "--grid: '%.*s': counts go from 0 to %d",
-					    (int)len, s, GRID_MAX);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "--grid: '%.*s': counts go from 0 to %d", (int)len,
+			    s, GRID_MAX);
 		p = q;
 		nv++;
 		if (p == end)
 			break;
 		if (nv == 2 || end - p < 2 || p[0] != '.' || p[1] != '.')
-			return fm_error_set(err, FM_EINVAL,
-					    "--grid: '%.*s': expected a count or a range a..b",
-					    (int)len, s);
+			return fm_error_set(
+			    err, FM_EINVAL,
+			    "--grid: '%.*s': expected a count or a range a..b",
+			    (int)len, s);
 		p += 2;
 	}
 	if (nv == 1)
 		v[1] = v[0];
 	if (v[0] > v[1])
-		return fm_error_set(err, FM_EINVAL, "--grid: '%.*s': empty range (%lu > %lu)",
+		return fm_error_set(err, FM_EINVAL,
+				    "--grid: '%.*s': empty range (%lu > %lu)",
 				    (int)len, s, v[0], v[1]);
 	g->lo[d] = (unsigned)v[0];
 	g->hi[d] = (unsigned)v[1];
@@ -85,8 +91,9 @@ int fm_select_grid_parse(const char *s, struct fm_select_grid *g,
 
 	memset(g, 0, sizeof(*g));
 	if (!s || !*s)
-		return fm_error_set(err, FM_EINVAL,
-				    "--grid: empty grid: give e.g. 'U=0..6,L=1..8,P=0..2'");
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "--grid: empty grid: give e.g. 'U=0..6,L=1..8,P=0..2'");
 	while (*s) {
 		size_t len = strcspn(s, ",");
 		int r = grid_part(s, len, g, &seen, err);
@@ -96,7 +103,8 @@ int fm_select_grid_parse(const char *s, struct fm_select_grid *g,
 		if (*s == ',') {
 			s++;
 			if (!*s)
-				return fm_error_set(err, FM_EINVAL, "--grid: trailing ','");
+				return fm_error_set(err, FM_EINVAL,
+						    "--grid: trailing ','");
 		}
 	}
 	return 0;
@@ -175,7 +183,8 @@ void fm_select_sort(const struct fm_select_row *rows, size_t *idx, size_t n,
 	/* insertion sort: stable, and grids are small */
 	for (size_t i = 1; i < n; i++) {
 		size_t v = idx[i], j = i;
-		while (j > 0 && row_cmp(&rows[v], &rows[idx[j - 1]], crit) < 0) {
+		while (j > 0 &&
+		       row_cmp(&rows[v], &rows[idx[j - 1]], crit) < 0) {
 			idx[j] = idx[j - 1];
 			j--;
 		}
@@ -188,11 +197,11 @@ struct pool {
 	enum fm_hcol y;
 	const struct fm_select_opts *o;
 	struct fm_select_row *rows;
-	size_t *todo, ntodo, next;   /* work list and cursor */
-	size_t *done, ndone;         /* finished, in completion order */
+	size_t *todo, ntodo, next; /* work list and cursor */
+	size_t *done, ndone;	   /* finished, in completion order */
 	atomic_ullong iters;
 	atomic_int cancel;
-	int failed;                  /* a fit ran out of memory */
+	int failed; /* a fit ran out of memory */
 	struct fm_error err;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -222,7 +231,7 @@ static int fit_row(struct pool *p, struct fm_select_row *row,
 {
 	struct fm_fit_opts fo;
 	struct fm_gof g;
-	struct fm_error fe = { 0 };
+	struct fm_error fe = {0};
 	double t0 = now_seconds();
 	int r;
 
@@ -248,8 +257,10 @@ static int fit_row(struct pool *p, struct fm_select_row *row,
 	row->aic = row->mix.stats.aic;
 	row->bic = row->mix.stats.bic;
 	row->iterations = row->mix.stats.iterations;
-	row->ks = fm_gof_histogram(&row->mix, p->o->xk, p->h, p->y, &g, NULL) == 0
-			  ? g.ks : NAN;
+	row->ks =
+	    fm_gof_histogram(&row->mix, p->o->xk, p->h, p->y, &g, NULL) == 0
+		? g.ks
+		: NAN;
 	return 0;
 }
 
@@ -260,7 +271,7 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&p->mu);
 	while (p->next < p->ntodo && !p->failed && !atomic_load(&p->cancel)) {
 		size_t i = p->todo[p->next++];
-		struct fm_error err = { 0 };
+		struct fm_error err = {0};
 		int r;
 		pthread_mutex_unlock(&p->mu);
 		r = fit_row(p, &p->rows[i], &err);
@@ -282,8 +293,8 @@ static void *worker_main(void *arg)
 
 /* Set up rows in grid order; the initial mixtures; skip what cannot run. */
 static int make_rows(const struct fm_histogram *h,
-		     const struct fm_select_grid *g, struct fm_select_result *res,
-		     struct fm_error *err)
+		     const struct fm_select_grid *g,
+		     struct fm_select_result *res, struct fm_error *err)
 {
 	size_t n = fm_select_grid_size(g), i = 0;
 
@@ -294,32 +305,41 @@ static int make_rows(const struct fm_histogram *h,
 	res->n = n;
 	for (unsigned U = g->lo[FM_SEL_U]; U <= g->hi[FM_SEL_U]; U++)
 		for (unsigned L = g->lo[FM_SEL_L]; L <= g->hi[FM_SEL_L]; L++)
-			for (unsigned P = g->lo[FM_SEL_P]; P <= g->hi[FM_SEL_P]; P++) {
+			for (unsigned P = g->lo[FM_SEL_P]; P <= g->hi[FM_SEL_P];
+			     P++) {
 				struct fm_select_row *row = &res->rows[i++];
-				struct fm_error e = { 0 };
+				struct fm_error e = {0};
 				row->U = U;
 				row->L = L;
 				row->P = P;
 				fm_mixture_init(&row->mix);
 				if (fm_fit_initial(&row->mix, h->bin_lo[0],
-						   h->bin_lo[h->n - 1], U, P, L, &e) < 0) {
+						   h->bin_lo[h->n - 1], U, P, L,
+						   &e) < 0) {
 					if (e.code == FM_ENOMEM)
-						return fm_error_set(err, FM_ENOMEM,
-								    "select: out of memory");
+						return fm_error_set(
+						    err, FM_ENOMEM,
+						    "select: out of memory");
 					row->skipped = 1;
-					snprintf(row->reason, sizeof(row->reason), "%s",
+					snprintf(row->reason,
+						 sizeof(row->reason), "%s",
 						 e.msg);
 					continue;
 				}
 				for (size_t c = 0; c < row->mix.n; c++)
-					if (row->mix.comp[c].dist == FM_DIST_GENPARETO &&
+					if (row->mix.comp[c].dist ==
+						FM_DIST_GENPARETO &&
 					    !(row->mix.comp[c].p[1] > 0)) {
 						row->skipped = 1;
-						snprintf(row->reason, sizeof(row->reason),
-							 "a Pareto at location %g <= 0: P >= 1 "
-							 "needs U >= %lld here",
-							 row->mix.comp[c].p[1],
-							 (long long)(2 - h->bin_lo[0]));
+						snprintf(
+						    row->reason,
+						    sizeof(row->reason),
+						    "a Pareto at location %g "
+						    "<= 0: P >= 1 "
+						    "needs U >= %lld here",
+						    row->mix.comp[c].p[1],
+						    (long long)(2 -
+								h->bin_lo[0]));
 						break;
 					}
 			}
@@ -362,11 +382,12 @@ static void watch(struct pool *p, size_t nfit)
 		if (finished)
 			break;
 		pthread_mutex_unlock(&p->mu);
-		if (fm_progress_report(o->progress, atomic_load(&p->iters), total))
+		if (fm_progress_report(o->progress, atomic_load(&p->iters),
+				       total))
 			atomic_store(&p->cancel, 1);
 		pthread_mutex_lock(&p->mu);
 		if (atomic_load(&p->cancel))
-			p->next = p->ntodo;   /* start nothing more */
+			p->next = p->ntodo; /* start nothing more */
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 50 * 1000 * 1000;
 		if (ts.tv_nsec >= 1000000000L) {
@@ -391,10 +412,12 @@ int fm_select_run(const struct fm_histogram *h, enum fm_hcol y,
 
 	fm_select_result_release(res);
 	if (!fm_histogram_has(h, y))
-		return fm_error_set(err, FM_EINVAL, "histogram has no column '%s_sum'",
+		return fm_error_set(err, FM_EINVAL,
+				    "histogram has no column '%s_sum'",
 				    fm_hcol_name(y) ? fm_hcol_name(y) : "?");
 	if (h->n == 0)
-		return fm_error_set(err, FM_EINVAL, "select: the histogram has no bins");
+		return fm_error_set(err, FM_EINVAL,
+				    "select: the histogram has no bins");
 	r = make_rows(h, g, res, err);
 	if (r < 0) {
 		fm_select_result_release(res);
@@ -415,9 +438,10 @@ int fm_select_run(const struct fm_histogram *h, enum fm_hcol y,
 		if (!res->rows[i].skipped)
 			p.todo[p.ntodo++] = i;
 	if (p.ntodo == 0) {
-		r = fm_error_set(err, FM_EINVAL,
-				 "select: no structure of the grid can be fitted (%s)",
-				 res->n ? res->rows[0].reason : "empty grid");
+		r = fm_error_set(
+		    err, FM_EINVAL,
+		    "select: no structure of the grid can be fitted (%s)",
+		    res->n ? res->rows[0].reason : "empty grid");
 		goto out;
 	}
 	order_todo(res->rows, p.todo, p.ntodo);
@@ -456,10 +480,12 @@ int fm_select_run(const struct fm_histogram *h, enum fm_hcol y,
 			if (!res->rows[i].skipped)
 				res->rank[res->nrank++] = i;
 		if (res->nrank == 0)
-			r = fm_error_set(err, FM_EINVAL,
-					 "select: no structure of the grid could be fitted");
+			r = fm_error_set(
+			    err, FM_EINVAL,
+			    "select: no structure of the grid could be fitted");
 		else
-			fm_select_sort(res->rows, res->rank, res->nrank, o->criterion);
+			fm_select_sort(res->rows, res->rank, res->nrank,
+				       o->criterion);
 	}
 out:
 	free(th);

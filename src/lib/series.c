@@ -35,9 +35,9 @@ struct sday {
 };
 
 struct fm_series {
-	struct sday *days;     /* ascending by day */
+	struct sday *days; /* ascending by day */
 	size_t ndays, alloc;
-	size_t last;           /* index of the day used last */
+	size_t last; /* index of the day used last */
 	uint64_t nrec;
 };
 
@@ -117,16 +117,17 @@ static struct sday *get_day(struct fm_series *s, int64_t day)
 		s->days = nd;
 		s->alloc = na;
 	}
-	struct sday d = { day, calloc(FM_SERIES_DAY, sizeof(uint64_t)),
-			  calloc(FM_SERIES_DAY, sizeof(uint64_t)),
-			  calloc(FM_SERIES_DAY, sizeof(u128)) };
+	struct sday d = {day, calloc(FM_SERIES_DAY, sizeof(uint64_t)),
+			 calloc(FM_SERIES_DAY, sizeof(uint64_t)),
+			 calloc(FM_SERIES_DAY, sizeof(u128))};
 	if (!d.flows || !d.packets || !d.octets) {
 		free(d.flows);
 		free(d.packets);
 		free(d.octets);
 		return NULL;
 	}
-	memmove(s->days + lo + 1, s->days + lo, (s->ndays - lo) * sizeof(*s->days));
+	memmove(s->days + lo + 1, s->days + lo,
+		(s->ndays - lo) * sizeof(*s->days));
 	s->days[lo] = d;
 	s->ndays++;
 	s->last = lo;
@@ -148,7 +149,7 @@ static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 	int64_t day = first / FM_SERIES_DAY, sec = first % FM_SERIES_DAY;
 	struct sday *d;
 
-	if (sec < 0) {          /* floor division, as Python's // and % */
+	if (sec < 0) { /* floor division, as Python's // and % */
 		sec += FM_SERIES_DAY;
 		day--;
 	}
@@ -163,43 +164,53 @@ static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 	if (packets == 0) {
 		if (octets)
 			return fm_error_set(err, FM_EFORMAT,
-				"record %llu: 0 packets but %llu octets: cannot spread them",
-				(unsigned long long)recno, (unsigned long long)octets);
+					    "record %llu: 0 packets but %llu "
+					    "octets: cannot spread them",
+					    (unsigned long long)recno,
+					    (unsigned long long)octets);
 		return 0;
 	}
 	if (packets > (UINT64_C(1) << 40))
 		return fm_error_set(err, FM_EFORMAT,
-			"record %llu: %llu packets: too many to spread over a series",
-			(unsigned long long)recno, (unsigned long long)packets);
+				    "record %llu: %llu packets: too many to "
+				    "spread over a series",
+				    (unsigned long long)recno,
+				    (unsigned long long)packets);
 	int64_t dsec;
 	if (__builtin_sub_overflow(last, first, &dsec) ||
 	    first_ms < -(INT64_C(1) << 52) || first_ms > (INT64_C(1) << 52) ||
 	    last_ms < -(INT64_C(1) << 52) || last_ms > (INT64_C(1) << 52))
 		return fm_error_set(err, FM_EFORMAT,
-			"record %llu: times out of range (first %lld.%03lld, last %lld.%03lld)",
-			(unsigned long long)recno, (long long)first, (long long)first_ms,
-			(long long)last, (long long)last_ms);
+				    "record %llu: times out of range (first "
+				    "%lld.%03lld, last %lld.%03lld)",
+				    (unsigned long long)recno, (long long)first,
+				    (long long)first_ms, (long long)last,
+				    (long long)last_ms);
 
 	if (dsec > FM_SERIES_SPAN_MAX)
-		return fm_error_set(err, FM_EFORMAT,
-			"record %llu: %llu packets spread over %lld days (first %lld, last %lld): above the %d-day limit of a series record",
-			(unsigned long long)recno, (unsigned long long)packets,
-			(long long)(dsec / FM_SERIES_DAY), (long long)first,
-			(long long)last, FM_SERIES_SPAN_MAX / FM_SERIES_DAY);
+		return fm_error_set(
+		    err, FM_EFORMAT,
+		    "record %llu: %llu packets spread over %lld days (first "
+		    "%lld, last %lld): above the %d-day limit of a series "
+		    "record",
+		    (unsigned long long)recno, (unsigned long long)packets,
+		    (long long)(dsec / FM_SERIES_DAY), (long long)first,
+		    (long long)last, FM_SERIES_SPAN_MAX / FM_SERIES_DAY);
 
 	double t = (double)sec + (double)first_ms / 1000.0;
 	double duration = (double)dsec + (double)(last_ms - first_ms) / 1000.0;
 	double piat = duration / (double)packets;
 	double avg = (octets <= (UINT64_C(1) << 53))
-		     ? (double)octets / (double)packets
-		     : fm_div_round_u128(octets, packets);
+			 ? (double)octets / (double)packets
+			 : fm_div_round_u128(octets, packets);
 	const double pk = (double)packets;
 
 	if (octets <= (UINT64_C(1) << 62)) {
 		/* everything fits in int64 */
 		int64_t isz = (int64_t)avg, rem = (int64_t)octets;
 		for (uint64_t n = 0; n < packets; n++) {
-			double v = (double)(rem - isz) - avg * (pk - 1.0 - (double)n);
+			double v =
+			    (double)(rem - isz) - avg * (pk - 1.0 - (double)n);
 			int64_t size = isz + (int64_t)trunc128(v);
 			int64_t k = (int64_t)trunc128(t);
 			if (k < 0)
@@ -222,7 +233,8 @@ static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 	} else {
 		i128 isz = trunc128(avg), rem = (i128)octets;
 		for (uint64_t n = 0; n < packets; n++) {
-			double v = (double)(rem - isz) - avg * (pk - 1.0 - (double)n);
+			double v =
+			    (double)(rem - isz) - avg * (pk - 1.0 - (double)n);
 			i128 size = isz + trunc128(v);
 			int64_t k = (int64_t)trunc128(t);
 			if (k < 0)
@@ -245,14 +257,17 @@ static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 	}
 	return 0;
 badtime:
-	return fm_error_set(err, FM_EFORMAT,
-		"record %llu: a packet at second %.3f falls outside its day (first %lld.%03lld, last %lld.%03lld)",
-		(unsigned long long)recno, t, (long long)first, (long long)first_ms,
-		(long long)last, (long long)last_ms);
+	return fm_error_set(
+	    err, FM_EFORMAT,
+	    "record %llu: a packet at second %.3f falls outside its day (first "
+	    "%lld.%03lld, last %lld.%03lld)",
+	    (unsigned long long)recno, t, (long long)first, (long long)first_ms,
+	    (long long)last, (long long)last_ms);
 badsum:
-	return fm_error_set(err, FM_ERANGE,
-		"record %llu: packet sizes do not add up to %llu octets",
-		(unsigned long long)recno, (unsigned long long)octets);
+	return fm_error_set(
+	    err, FM_ERANGE,
+	    "record %llu: packet sizes do not add up to %llu octets",
+	    (unsigned long long)recno, (unsigned long long)octets);
 nomem:
 	return fm_error_set(err, FM_ENOMEM, "out of memory");
 }
@@ -266,7 +281,8 @@ int fm_series_add(struct fm_series *s, const struct fm_batch *b,
 
 	if (b->n && (!F || !FM || !L || !LM || !P || !O))
 		return fm_error_set(err, FM_EINVAL,
-				    "series needs first, first_ms, last, last_ms, packets and octets");
+				    "series needs first, first_ms, last, "
+				    "last_ms, packets and octets");
 	for (size_t i = 0; i < b->n; i++) {
 		int r = add_record(s, F[i], FM[i], L[i], LM[i], (uint64_t)P[i],
 				   (uint64_t)O[i], s->nrec + i + 1, err);
@@ -306,17 +322,21 @@ static int write_column(const char *path, const struct sday *d, int which,
 	if (!buf)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	for (int k = 0; k < FM_SERIES_DAY; k++) {
-		u128 v = which == 0 ? d->flows[k] : which == 1 ? d->packets[k] : d->octets[k];
+		u128 v = which == 0   ? d->flows[k]
+			 : which == 1 ? d->packets[k]
+				      : d->octets[k];
 		len += fmt_u128(buf + len, v);
 		buf[len++] = '\n';
 	}
 	r = fm_tmpfile_beside(path, tmpname, &fd, err);
 	if (r == 0) {
 		if (fm_write_all(fd, buf, len) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: write: %s", path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: write: %s", path,
+					 strerror(errno));
 			close(fd);
 		} else if (close(fd) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: %s", path,
+					 strerror(errno));
 		}
 		if (r < 0) {
 			fm_tmpfile_discard(*tmpname);
@@ -331,7 +351,7 @@ static int write_column(const char *path, const struct sday *d, int which,
 int fm_series_write(const struct fm_series *s, const char *dir,
 		    struct fm_error *err)
 {
-	static const char *const ext[3] = { "flows", "packets", "octets" };
+	static const char *const ext[3] = {"flows", "packets", "octets"};
 	size_t nf = s->ndays * 3;
 	char **tmp = calloc(nf ? nf : 1, sizeof(char *));
 	char **fin = calloc(nf ? nf : 1, sizeof(char *));
@@ -345,12 +365,14 @@ int fm_series_write(const struct fm_series *s, const char *dir,
 	for (size_t i = 0; i < nf && r == 0; i++) {
 		struct fm_buf p = FM_BUF_INIT;
 		if (fm_buf_printf(&p, "%s/%lld.%s", dir,
-				  (long long)s->days[i / 3].day, ext[i % 3]) < 0) {
+				  (long long)s->days[i / 3].day,
+				  ext[i % 3]) < 0) {
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 			break;
 		}
 		fin[i] = fm_buf_detach(&p);
-		r = write_column(fin[i], &s->days[i / 3], (int)(i % 3), &tmp[i], err);
+		r = write_column(fin[i], &s->days[i / 3], (int)(i % 3), &tmp[i],
+				 err);
 	}
 	/* all complete: move them into place */
 	for (size_t i = 0; i < nf && r == 0; i++) {

@@ -28,17 +28,46 @@ struct kcol {
 
 #define NKEYS_MAX 64
 
-static inline __attribute__((always_inline)) uint64_t map_key(const unsigned char *p, char code, uint64_t r)
+static inline __attribute__((always_inline)) uint64_t
+map_key(const unsigned char *p, char code, uint64_t r)
 {
 	switch (code) {
-	case 'B': return p[r];
-	case 'b': return (uint64_t)(int64_t)(int8_t)p[r] ^ (UINT64_C(1) << 63);
-	case 'H': { uint16_t x; memcpy(&x, p + 2 * r, 2); return x; }
-	case 'h': { int16_t x; memcpy(&x, p + 2 * r, 2); return (uint64_t)(int64_t)x ^ (UINT64_C(1) << 63); }
-	case 'I': { uint32_t x; memcpy(&x, p + 4 * r, 4); return x; }
-	case 'i': { int32_t x; memcpy(&x, p + 4 * r, 4); return (uint64_t)(int64_t)x ^ (UINT64_C(1) << 63); }
-	case 'L': case 'Q': { uint64_t x; memcpy(&x, p + 8 * r, 8); return x; }
-	case 'l': case 'q': { uint64_t x; memcpy(&x, p + 8 * r, 8); return x ^ (UINT64_C(1) << 63); }
+	case 'B':
+		return p[r];
+	case 'b':
+		return (uint64_t)(int64_t)(int8_t)p[r] ^ (UINT64_C(1) << 63);
+	case 'H': {
+		uint16_t x;
+		memcpy(&x, p + 2 * r, 2);
+		return x;
+	}
+	case 'h': {
+		int16_t x;
+		memcpy(&x, p + 2 * r, 2);
+		return (uint64_t)(int64_t)x ^ (UINT64_C(1) << 63);
+	}
+	case 'I': {
+		uint32_t x;
+		memcpy(&x, p + 4 * r, 4);
+		return x;
+	}
+	case 'i': {
+		int32_t x;
+		memcpy(&x, p + 4 * r, 4);
+		return (uint64_t)(int64_t)x ^ (UINT64_C(1) << 63);
+	}
+	case 'L':
+	case 'Q': {
+		uint64_t x;
+		memcpy(&x, p + 8 * r, 8);
+		return x;
+	}
+	case 'l':
+	case 'q': {
+		uint64_t x;
+		memcpy(&x, p + 8 * r, 8);
+		return x ^ (UINT64_C(1) << 63);
+	}
 	default: {
 		double d;
 		uint64_t b;
@@ -59,7 +88,6 @@ static inline __attribute__((always_inline)) uint64_t map_key(const unsigned cha
 	}
 }
 
-
 /*
  * The permutation (output record j is input record perm[j]): 4-byte
  * entries when every index fits (up to 2^32 records), else 8, which halves
@@ -67,8 +95,8 @@ static inline __attribute__((always_inline)) uint64_t map_key(const unsigned cha
  * the identity: the input is already in order and nothing needs gathering.
  */
 struct perm {
-	void *p;        /* fm_big_alloc: n entries (in a buffer of n 8-byte words) */
-	int wide;       /* entries are uint64_t, else uint32_t */
+	void *p;  /* fm_big_alloc: n entries (in a buffer of n 8-byte words) */
+	int wide; /* entries are uint64_t, else uint32_t */
 };
 
 static inline int perm_wide(uint64_t n, int force_wide)

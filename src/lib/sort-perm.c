@@ -50,14 +50,14 @@
 #define DIGIT_MAX 12
 #define NPASS_MAX ((64 + DIGIT - 1) / DIGIT)
 
-
 /*
  * X(code) for every code map_key reads: switches that compile a loop once
  * per code (map_key then inlined with a constant code) list them so.
  */
-#define FOR_EACH_CODE(X) \
-	X('B') X('b') X('H') X('h') X('I') X('i') \
-	X('L') X('Q') X('l') X('q') X('f') X('d')
+#define FOR_EACH_CODE(X)                                                       \
+	X('B')                                                                 \
+	X('b')                                                                 \
+	X('H') X('h') X('I') X('i') X('L') X('Q') X('l') X('q') X('f') X('d')
 
 static int bit_width(uint64_t v)
 {
@@ -80,14 +80,16 @@ static void radix_plan(int nbits, int *passes, int *w)
 static inline void radix_count(uint64_t *count, uint64_t v, int passes, int w)
 {
 	for (int p = 0; p < passes; p++)
-		count[((size_t)p << w) + ((v >> (p * w)) & ((UINT64_C(1) << w) - 1))]++;
+		count[((size_t)p << w) +
+		      ((v >> (p * w)) & ((UINT64_C(1) << w) - 1))]++;
 }
 
 struct pair {
 	uint64_t k, p;
 };
 
-/* Stable LSD radix sort of pairs by k (8-bit digits, constant digits skipped). */
+/* Stable LSD radix sort of pairs by k (8-bit digits, constant digits skipped).
+ */
 static void radix_pairs(struct pair **a, struct pair **tmp, uint64_t n,
 			uint64_t *count)
 {
@@ -131,8 +133,8 @@ static void radix_pairs(struct pair **a, struct pair **tmp, uint64_t n,
  * first key highest, of the record at position i + j of the current order
  * old, for j < k.
  */
-static void key_block(uint64_t *blk, const struct kcol *kc, size_t lo, size_t hi,
-		      const struct perm *old, uint64_t i, uint64_t k)
+static void key_block(uint64_t *blk, const struct kcol *kc, size_t lo,
+		      size_t hi, const struct perm *old, uint64_t i, uint64_t k)
 {
 	int first = 1;
 
@@ -140,19 +142,30 @@ static void key_block(uint64_t *blk, const struct kcol *kc, size_t lo, size_t hi
 		const struct kcol *c = &kc[q];
 		if (!c->bits)
 			continue;
-		const int sh = first ? 0 : c->bits;   /* < 64 when packing */
+		const int sh = first ? 0 : c->bits; /* < 64 when packing */
 		const uint64_t mn = c->min;
 		const unsigned char *p = c->p;
-#define KEY_LOOP(CODE, IDX) \
-		if (first) { for (uint64_t j = 0; j < k; j++) blk[j] = map_key(p, CODE, IDX) - mn; } \
-		else { for (uint64_t j = 0; j < k; j++) blk[j] = (blk[j] << sh) | (map_key(p, CODE, IDX) - mn); }
-#define KEY_CODE(CODE) case CODE: \
-		if (!old->p) { KEY_LOOP(CODE, i + j) } \
-		else if (old->wide) { KEY_LOOP(CODE, ((const uint64_t *)old->p)[i + j]) } \
-		else { KEY_LOOP(CODE, ((const uint32_t *)old->p)[i + j]) } \
+#define KEY_LOOP(CODE, IDX)                                                    \
+	if (first) {                                                           \
+		for (uint64_t j = 0; j < k; j++)                               \
+			blk[j] = map_key(p, CODE, IDX) - mn;                   \
+	} else {                                                               \
+		for (uint64_t j = 0; j < k; j++)                               \
+			blk[j] =                                               \
+			    (blk[j] << sh) | (map_key(p, CODE, IDX) - mn);     \
+	}
+#define KEY_CODE(CODE)                                                         \
+	case CODE:                                                             \
+		if (!old->p) {                                                 \
+			KEY_LOOP(CODE, i + j)                                  \
+		} else if (old->wide) {                                        \
+			KEY_LOOP(CODE, ((const uint64_t *)old->p)[i + j])      \
+		} else {                                                       \
+			KEY_LOOP(CODE, ((const uint32_t *)old->p)[i + j])      \
+		}                                                              \
 		break;
 		switch (c->code) {
-		FOR_EACH_CODE(KEY_CODE)
+			FOR_EACH_CODE(KEY_CODE)
 		}
 #undef KEY_CODE
 #undef KEY_LOOP
@@ -167,8 +180,8 @@ static void key_block(uint64_t *blk, const struct kcol *kc, size_t lo, size_t hi
  */
 struct pbuf {
 	uint64_t *b[3];
-	size_t size;            /* bytes each */
-	int touched[3];         /* written: 1 in part, 2 whole */
+	size_t size;	/* bytes each */
+	int touched[3]; /* written: 1 in part, 2 whole */
 };
 
 static uint64_t *pbuf_get(struct pbuf *pb, int i)
@@ -186,9 +199,12 @@ static void pbuf_others(int cur, int *x, int *y)
 }
 
 /* out[d] = v, in the permutation's entry width. */
-#define PERM_PUT(out, wide, d, v) do { \
-		if (wide) ((uint64_t *)(out))[d] = (v); \
-		else ((uint32_t *)(out))[d] = (uint32_t)(v); \
+#define PERM_PUT(out, wide, d, v)                                              \
+	do {                                                                   \
+		if (wide)                                                      \
+			((uint64_t *)(out))[d] = (v);                          \
+		else                                                           \
+			((uint32_t *)(out))[d] = (uint32_t)(v);                \
 	} while (0)
 
 /*
@@ -213,11 +229,11 @@ struct rx_job;
 
 struct rx_part {
 	struct rx_job *job;
-	uint64_t from, to;          /* source positions of this part */
-	uint64_t *cnt;              /* [pass][digit]: counts, then offsets */
-	uint64_t *nxt;              /* [part][digit]: the next pass's counts */
-	uint64_t *blk;              /* BLOCK key words */
-	uint64_t down;              /* keys out of order (with the record before) */
+	uint64_t from, to; /* source positions of this part */
+	uint64_t *cnt;	   /* [pass][digit]: counts, then offsets */
+	uint64_t *nxt;	   /* [part][digit]: the next pass's counts */
+	uint64_t *blk;	   /* BLOCK key words */
+	uint64_t down;	   /* keys out of order (with the record before) */
 };
 
 struct rx_job {
@@ -251,7 +267,8 @@ static void *rx_count(void *arg)
 	uint64_t prev = 0, down = 0;
 
 	if (pt->from > 0 && pt->from < pt->to) {
-		key_block(pt->blk, job->kc, job->lo, job->hi, &job->old, pt->from - 1, 1);
+		key_block(pt->blk, job->kc, job->lo, job->hi, &job->old,
+			  pt->from - 1, 1);
 		prev = pt->blk[0];
 	}
 	for (uint64_t i = pt->from; i < pt->to; i += BLOCK) {
@@ -280,30 +297,37 @@ static void *rx_scatter(void *arg)
 	uint64_t *dst = job->dst;
 
 	/* the destination positions' parts, for the next pass's counts */
-#define RX_NEXT(d, v) do { \
-		if (!job->last) \
-			pt->nxt[((size_t)(multi ? rx_part_of(job, d) : 0) << job->w) + \
-				(((v) >> ns) & mask)]++; \
+#define RX_NEXT(d, v)                                                          \
+	do {                                                                   \
+		if (!job->last)                                                \
+			pt->nxt[((size_t)(multi ? rx_part_of(job, d) : 0)      \
+				 << job->w) +                                  \
+				(((v) >> ns) & mask)]++;                       \
 	} while (0)
 	if (job->t == 0) {
 		const int s = job->digit * job->w;
 		for (uint64_t i = pt->from; i < pt->to; i += BLOCK) {
 			uint64_t k = pt->to - i < BLOCK ? pt->to - i : BLOCK;
 			const uint64_t *blk = pt->blk;
-			key_block(pt->blk, job->kc, job->lo, job->hi, &job->old, i, k);
+			key_block(pt->blk, job->kc, job->lo, job->hi, &job->old,
+				  i, k);
 			if (!job->last) {
 				for (uint64_t j = 0; j < k; j++) {
-					uint64_t v = (blk[j] << posbits) | (i + j);
+					uint64_t v =
+					    (blk[j] << posbits) | (i + j);
 					uint64_t d = c[(blk[j] >> s) & mask]++;
 					dst[d] = v;
 					RX_NEXT(d, v);
 				}
 			} else if (!job->old.p) {
 				for (uint64_t j = 0; j < k; j++)
-					PERM_PUT(dst, wide, c[(blk[j] >> s) & mask]++, i + j);
+					PERM_PUT(dst, wide,
+						 c[(blk[j] >> s) & mask]++,
+						 i + j);
 			} else {
 				for (uint64_t j = 0; j < k; j++)
-					PERM_PUT(dst, wide, c[(blk[j] >> s) & mask]++,
+					PERM_PUT(dst, wide,
+						 c[(blk[j] >> s) & mask]++,
 						 perm_at(&job->old, i + j));
 			}
 		}
@@ -320,7 +344,8 @@ static void *rx_scatter(void *arg)
 		} else if (!job->old.p) {
 			for (uint64_t i = pt->from; i < pt->to; i++) {
 				uint64_t v = src[i];
-				PERM_PUT(dst, wide, c[(v >> s) & mask]++, v & posmask);
+				PERM_PUT(dst, wide, c[(v >> s) & mask]++,
+					 v & posmask);
 			}
 		} else {
 			for (uint64_t i = pt->from; i < pt->to; i++) {
@@ -339,10 +364,11 @@ static void *rx_scatter(void *arg)
 static void rx_run(struct rx_job *job, void *(*fn)(void *))
 {
 	pthread_t th[RX_PARTS];
-	int started[RX_PARTS] = { 0 };
+	int started[RX_PARTS] = {0};
 
 	for (int t = 1; t < job->nthr; t++)
-		started[t] = pthread_create(&th[t], NULL, fn, &job->part[t]) == 0;
+		started[t] =
+		    pthread_create(&th[t], NULL, fn, &job->part[t]) == 0;
 	fn(&job->part[0]);
 	for (int t = 1; t < job->nthr; t++) {
 		if (started[t])
@@ -360,7 +386,8 @@ static void rx_offsets(struct rx_job *job, int p)
 
 	for (size_t d = 0; d < nb; d++)
 		for (int t = 0; t < job->nthr; t++) {
-			uint64_t *c = job->part[t].cnt + ((size_t)p << job->w) + d;
+			uint64_t *c =
+			    job->part[t].cnt + ((size_t)p << job->w) + d;
 			uint64_t k = *c;
 			*c = run;
 			run += k;
@@ -368,8 +395,8 @@ static void rx_offsets(struct rx_job *job, int p)
 }
 
 static int sort_packed(const struct kcol *kc, size_t lo, size_t hi, int sum,
-		       uint64_t n, int posbits, int wide, int nthr, struct pbuf *pb,
-		       int *cur, struct rx_part *parts)
+		       uint64_t n, int posbits, int wide, int nthr,
+		       struct pbuf *pb, int *cur, struct rx_part *parts)
 {
 	struct rx_job job;
 	int act[NPASS_MAX], m = 0, x, y;
@@ -392,19 +419,21 @@ static int sort_packed(const struct kcol *kc, size_t lo, size_t hi, int sum,
 	job.nthr = nthr;
 	const size_t nb = (size_t)1 << job.w;
 	for (int t = 0; t <= nthr; t++)
-		job.bound[t] = n / (uint64_t)nthr * (uint64_t)t + (t == nthr ? n % (uint64_t)nthr : 0);
+		job.bound[t] = n / (uint64_t)nthr * (uint64_t)t +
+			       (t == nthr ? n % (uint64_t)nthr : 0);
 	for (int t = 0; t < nthr; t++) {
 		job.part[t] = parts[t];
 		job.part[t].job = &job;
 		job.part[t].from = job.bound[t];
 		job.part[t].to = job.bound[t + 1];
-		memset(job.part[t].cnt, 0, ((size_t)job.passes << job.w) * sizeof(uint64_t));
+		memset(job.part[t].cnt, 0,
+		       ((size_t)job.passes << job.w) * sizeof(uint64_t));
 	}
 	rx_run(&job, rx_count);
 	for (int t = 0; t < nthr; t++)
 		down |= job.part[t].down;
 	if (!down)
-		return 0;   /* already in order: the stable sort keeps it */
+		return 0; /* already in order: the stable sort keeps it */
 	for (int p = 0; p < job.passes; p++) {
 		int constant = 0;
 		for (size_t d = 0; d < nb && !constant; d++) {
@@ -431,19 +460,24 @@ static int sort_packed(const struct kcol *kc, size_t lo, size_t hi, int sum,
 		job.dst = pb->b[dsti];
 		job.src = pb->b[t % 2 ? x : y];
 		if (t > 0) {
-			/* this pass's counts per source part: what the last pass
-			 * counted for each destination part */
+			/* this pass's counts per source part: what the last
+			 * pass counted for each destination part */
 			for (int h = 0; h < nthr; h++) {
-				uint64_t *c = job.part[h].cnt + ((size_t)act[t] << job.w);
+				uint64_t *c =
+				    job.part[h].cnt + ((size_t)act[t] << job.w);
 				memset(c, 0, nb * sizeof(*c));
 				for (int q = 0; q < nthr; q++)
 					for (size_t d = 0; d < nb; d++)
-						c[d] += job.part[q].nxt[((size_t)h << job.w) + d];
+						c[d] +=
+						    job.part[q].nxt[((size_t)h
+								     << job.w) +
+								    d];
 			}
 		}
 		rx_offsets(&job, act[t]);
 		for (int q = 0; q < nthr; q++)
-			memset(job.part[q].nxt, 0, ((size_t)nthr << job.w) * sizeof(uint64_t));
+			memset(job.part[q].nxt, 0,
+			       ((size_t)nthr << job.w) * sizeof(uint64_t));
 		rx_run(&job, rx_scatter);
 		if (!job.last || wide)
 			pb->touched[dsti] = 2;
@@ -463,7 +497,7 @@ static int sort_packed(const struct kcol *kc, size_t lo, size_t hi, int sum,
 static int sort_wide(const struct kcol *kc, size_t q, uint64_t n, int wide,
 		     struct pbuf *pb, int *cur, uint64_t *count, uint64_t *blk)
 {
-	const struct perm old = { *cur < 0 ? NULL : pb->b[*cur], wide };
+	const struct perm old = {*cur < 0 ? NULL : pb->b[*cur], wide};
 	struct pair *pa, *pt;
 	uint64_t prev = 0, down = 0;
 	int x, y;
@@ -516,14 +550,14 @@ struct scan_part {
 	const struct kcol *kc;
 	size_t nkeys;
 	uint64_t from, to;
-	uint64_t *vals;             /* [key][SCAN_BLOCK]; then the previous record */
+	uint64_t *vals; /* [key][SCAN_BLOCK]; then the previous record */
 	uint64_t min[NKEYS_MAX], max[NKEYS_MAX];
 	int down;
 };
 
 /* vals[j] = mapped key c of record i + j, j < k; the range updated. */
-static void scan_key(const struct kcol *c, uint64_t i, uint64_t k, uint64_t *vals,
-		     uint64_t *min, uint64_t *max)
+static void scan_key(const struct kcol *c, uint64_t i, uint64_t k,
+		     uint64_t *vals, uint64_t *min, uint64_t *max)
 {
 	uint64_t mn = *min, mx = *max;
 
@@ -532,16 +566,17 @@ static void scan_key(const struct kcol *c, uint64_t i, uint64_t k, uint64_t *val
 		mn = 0;
 		mx = mx > 0 ? mx : 0;
 	} else {
-#define SCAN(CODE) case CODE: \
-		for (uint64_t j = 0; j < k; j++) { \
-			uint64_t v = map_key(c->p, CODE, i + j); \
-			vals[j] = v; \
-			mn = v < mn ? v : mn; \
-			mx = v > mx ? v : mx; \
-		} \
+#define SCAN(CODE)                                                             \
+	case CODE:                                                             \
+		for (uint64_t j = 0; j < k; j++) {                             \
+			uint64_t v = map_key(c->p, CODE, i + j);               \
+			vals[j] = v;                                           \
+			mn = v < mn ? v : mn;                                  \
+			mx = v > mx ? v : mx;                                  \
+		}                                                              \
 		break;
 		switch (c->code) {
-		FOR_EACH_CODE(SCAN)
+			FOR_EACH_CODE(SCAN)
 		}
 #undef SCAN
 	}
@@ -564,17 +599,19 @@ static void *scan_run(void *arg)
 		/* the record before this part */
 		uint64_t mn = UINT64_MAX, mx = 0;
 		for (size_t q = 0; q < nk; q++)
-			scan_key(&sp->kc[q], sp->from - 1, 1, prev + q, &mn, &mx);
+			scan_key(&sp->kc[q], sp->from - 1, 1, prev + q, &mn,
+				 &mx);
 		have = 1;
 	}
 	for (uint64_t i = sp->from; i < sp->to; i += SCAN_BLOCK) {
 		uint64_t k = sp->to - i < SCAN_BLOCK ? sp->to - i : SCAN_BLOCK;
 		for (size_t q = 0; q < nk; q++)
-			scan_key(&sp->kc[q], i, k, sp->vals + q * SCAN_BLOCK, &sp->min[q],
-				 &sp->max[q]);
+			scan_key(&sp->kc[q], i, k, sp->vals + q * SCAN_BLOCK,
+				 &sp->min[q], &sp->max[q]);
 		if (down)
-			continue;   /* only the ranges are left to find */
-		/* record j against j - 1 (the first against the previous block) */
+			continue; /* only the ranges are left to find */
+		/* record j against j - 1 (the first against the previous block)
+		 */
 		const uint64_t *v0 = sp->vals, *v1 = sp->vals + SCAN_BLOCK;
 		if (have)
 			for (size_t q = 0; q < nk; q++)
@@ -591,13 +628,16 @@ static void *scan_run(void *arg)
 			uint64_t d = 0;
 			for (uint64_t j = 1; j < k; j++)
 				d |= (v0[j] < v0[j - 1]) |
-				     ((v0[j] == v0[j - 1]) & (v1[j] < v1[j - 1]));
+				     ((v0[j] == v0[j - 1]) &
+				      (v1[j] < v1[j - 1]));
 			down |= d != 0;
 		} else {
 			for (uint64_t j = 1; j < k && !down; j++)
 				for (size_t q = 0; q < nk; q++) {
-					uint64_t a = sp->vals[q * SCAN_BLOCK + j - 1];
-					uint64_t b = sp->vals[q * SCAN_BLOCK + j];
+					uint64_t a =
+					    sp->vals[q * SCAN_BLOCK + j - 1];
+					uint64_t b =
+					    sp->vals[q * SCAN_BLOCK + j];
 					if (a != b) {
 						down = b < a;
 						break;
@@ -617,11 +657,12 @@ static void *scan_run(void *arg)
  * threads; *in_order: the records are in key order already.  Returns 0 or
  * FM_ENOMEM.
  */
-static int scan_keys(struct kcol *kc, size_t nkeys, uint64_t n, int nthr, int *in_order)
+static int scan_keys(struct kcol *kc, size_t nkeys, uint64_t n, int nthr,
+		     int *in_order)
 {
 	struct scan_part *sp;
 	pthread_t th[THREADS_MAX];
-	int started[THREADS_MAX] = { 0 }, r = 0;
+	int started[THREADS_MAX] = {0}, r = 0;
 
 	if ((uint64_t)nthr > n / SCAN_BLOCK)
 		nthr = n / SCAN_BLOCK > 1 ? (int)(n / SCAN_BLOCK) : 1;
@@ -634,14 +675,17 @@ static int scan_keys(struct kcol *kc, size_t nkeys, uint64_t n, int nthr, int *i
 		sp[t].kc = kc;
 		sp[t].nkeys = nkeys;
 		sp[t].from = n / (uint64_t)nthr * (uint64_t)t;
-		sp[t].to = t == nthr - 1 ? n : n / (uint64_t)nthr * (uint64_t)(t + 1);
-		sp[t].vals = malloc((nkeys + 1) * SCAN_BLOCK * sizeof(uint64_t));
+		sp[t].to =
+		    t == nthr - 1 ? n : n / (uint64_t)nthr * (uint64_t)(t + 1);
+		sp[t].vals =
+		    malloc((nkeys + 1) * SCAN_BLOCK * sizeof(uint64_t));
 		if (!sp[t].vals)
 			r = FM_ENOMEM;
 	}
 	if (r == 0) {
 		for (int t = 1; t < nthr; t++)
-			started[t] = pthread_create(&th[t], NULL, scan_run, &sp[t]) == 0;
+			started[t] =
+			    pthread_create(&th[t], NULL, scan_run, &sp[t]) == 0;
 		scan_run(&sp[0]);
 		for (int t = 1; t < nthr; t++) {
 			if (started[t])
@@ -678,7 +722,9 @@ int column_threads(int threads, uint64_t n, size_t narr)
 
 	if (threads <= 0) {
 		cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n < THREADS_MIN_RECORDS ? 1 : cpus > 0 ? (int)cpus : 1;
+		threads = n < THREADS_MIN_RECORDS ? 1
+			  : cpus > 0		  ? (int)cpus
+						  : 1;
 	}
 	if (threads > THREADS_MAX)
 		threads = THREADS_MAX;
@@ -686,7 +732,6 @@ int column_threads(int threads, uint64_t n, size_t narr)
 		threads = narr ? (int)narr : 1;
 	return threads;
 }
-
 
 /*
  * The stable ascending permutation of n records by the key columns, in
@@ -697,12 +742,13 @@ int column_threads(int threads, uint64_t n, size_t narr)
  * caller may reuse (fm_big_free), or NULL.
  */
 int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
-		      int nthr, struct perm *out, uint64_t **spare,
-		      const struct fm_progress *progress, struct fm_error *err)
+	       int nthr, struct perm *out, uint64_t **spare,
+	       const struct fm_progress *progress, struct fm_error *err)
 {
 	struct pbuf pb;
 	struct rx_part parts[RX_PARTS];
-	const int posbits = bit_width(n > 1 ? n - 1 : 1), wide = perm_wide(n, force_wide);
+	const int posbits = bit_width(n > 1 ? n - 1 : 1),
+		  wide = perm_wide(n, force_wide);
 	int cur = -1, r = 0;
 
 	memset(&pb, 0, sizeof(pb));
@@ -717,8 +763,12 @@ int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 	if (nthr > RX_PARTS)
 		nthr = RX_PARTS;
 	for (int t = 0; t < nthr; t++) {
-		parts[t].cnt = malloc((size_t)NPASS_MAX * ((size_t)1 << DIGIT_MAX) * sizeof(uint64_t));
-		parts[t].nxt = malloc((size_t)RX_PARTS * ((size_t)1 << DIGIT_MAX) * sizeof(uint64_t));
+		parts[t].cnt =
+		    malloc((size_t)NPASS_MAX * ((size_t)1 << DIGIT_MAX) *
+			   sizeof(uint64_t));
+		parts[t].nxt =
+		    malloc((size_t)RX_PARTS * ((size_t)1 << DIGIT_MAX) *
+			   sizeof(uint64_t));
 		parts[t].blk = malloc(BLOCK * sizeof(uint64_t));
 		if (!parts[t].cnt || !parts[t].nxt || !parts[t].blk)
 			goto oom;
@@ -736,7 +786,8 @@ int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 			goto out;
 		}
 		if (kc[hi].bits > room) {
-			r = sort_wide(kc, hi, n, wide, &pb, &cur, parts[0].cnt, parts[0].blk);
+			r = sort_wide(kc, hi, n, wide, &pb, &cur, parts[0].cnt,
+				      parts[0].blk);
 		} else {
 			/* keys lo..hi that fit one word with the position */
 			size_t lo = hi;
@@ -745,7 +796,8 @@ int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 				lo--;
 				sum += kc[lo].bits;
 			}
-			r = sort_packed(kc, lo, hi, sum, n, posbits, wide, nthr, &pb, &cur, parts);
+			r = sort_packed(kc, lo, hi, sum, n, posbits, wide, nthr,
+					&pb, &cur, parts);
 			hi = lo;
 		}
 		if (r < 0)
@@ -758,7 +810,8 @@ int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 	if (spare) {
 		int best = -1;
 		for (int i = 0; i < 3; i++)
-			if (pb.b[i] && (best < 0 || pb.touched[i] > pb.touched[best]))
+			if (pb.b[i] &&
+			    (best < 0 || pb.touched[i] > pb.touched[best]))
 				best = i;
 		if (best >= 0) {
 			*spare = pb.b[best];
@@ -767,7 +820,8 @@ int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 	}
 	goto out;
 oom:
-	r = fm_error_set(err, FM_ENOMEM, "out of memory for the sort index of %llu records",
+	r = fm_error_set(err, FM_ENOMEM,
+			 "out of memory for the sort index of %llu records",
 			 (unsigned long long)n);
 out:
 	for (int i = 0; i < 3; i++)
@@ -788,7 +842,8 @@ int fm_sort_perm_u64(const uint64_t *const *keys, size_t nkeys, uint64_t n,
 	int r;
 
 	if (nkeys > NKEYS_MAX)
-		return fm_error_set(err, FM_EINVAL, "too many key fields (%zu, at most %d)",
+		return fm_error_set(err, FM_EINVAL,
+				    "too many key fields (%zu, at most %d)",
 				    nkeys, NKEYS_MAX);
 	kc = calloc(nkeys ? nkeys : 1, sizeof(*kc));
 	if (!kc)
@@ -797,8 +852,8 @@ int fm_sort_perm_u64(const uint64_t *const *keys, size_t nkeys, uint64_t n,
 		kc[k].p = (const unsigned char *)keys[k];
 		kc[k].code = 'Q';
 	}
-	r = build_perm(kc, nkeys, n, 0, column_threads(0, n, THREADS_MAX), &pm, NULL, NULL,
-		       err);
+	r = build_perm(kc, nkeys, n, 0, column_threads(0, n, THREADS_MAX), &pm,
+		       NULL, NULL, err);
 	free(kc);
 	if (r < 0)
 		return r;

@@ -45,7 +45,7 @@ struct sarray {
 	char code;
 	size_t esize;
 	char path[PATH_MAX];
-	const unsigned char *map;   /* whole file */
+	const unsigned char *map; /* whole file */
 	size_t maplen;
 };
 
@@ -58,18 +58,21 @@ static int map_file(const char *path, const unsigned char **map, size_t *len,
 	*map = NULL;
 	*len = 0;
 	if (fd < 0)
-		return fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+		return fm_error_set(err, FM_EIO, "%s: %s", path,
+				    strerror(errno));
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 		close(fd);
 		return fm_error_set(err, FM_EIO, "%s: %s", path, strerror(e));
 	}
 	if (st.st_size > 0) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED,
+			       fd, 0);
 		if (m == MAP_FAILED) {
 			int e = errno;
 			close(fd);
-			return fm_error_set(err, FM_EIO, "%s: mmap: %s", path, strerror(e));
+			return fm_error_set(err, FM_EIO, "%s: mmap: %s", path,
+					    strerror(e));
 		}
 		*map = m;
 		*len = (size_t)st.st_size;
@@ -97,11 +100,13 @@ static int list_fields(const char *dir, struct sarray *arr, size_t *narr,
 	size_t k = 0;
 
 	if (stat(dir, &st) < 0)
-		return fm_error_set(err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+		return fm_error_set(err,
+				    errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
 				    "%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return fm_error_set(err, FM_EINVAL,
-				    "%s: not a directory (sort reads a binary directory)", dir);
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "%s: not a directory (sort reads a binary directory)", dir);
 	*nrec = 0;
 	char codes[FM_NFIELDS];
 	int r = fm_bindir_scan(dir, codes, err);
@@ -116,26 +121,33 @@ static int list_fields(const char *dir, struct sarray *arr, size_t *narr,
 		s->field = f;
 		s->code = code;
 		s->esize = fm_code_size(code);
-		snprintf(s->path, sizeof(s->path), "%s/%s.%c", dir, fm_field_name(f), code);
+		snprintf(s->path, sizeof(s->path), "%s/%s.%c", dir,
+			 fm_field_name(f), code);
 		if (stat(s->path, &st) < 0)
-			return fm_error_set(err, FM_EIO, "%s: %s", s->path, strerror(errno));
+			return fm_error_set(err, FM_EIO, "%s: %s", s->path,
+					    strerror(errno));
 		if ((uint64_t)st.st_size % s->esize)
-			return fm_error_set(err, FM_EFORMAT,
-				"%s: size %lld is not a multiple of %zu (type '%c'): truncated array",
-				s->path, (long long)st.st_size, s->esize, code);
+			return fm_error_set(
+			    err, FM_EFORMAT,
+			    "%s: size %lld is not a multiple of %zu (type "
+			    "'%c'): truncated array",
+			    s->path, (long long)st.st_size, s->esize, code);
 		uint64_t n = (uint64_t)st.st_size / s->esize;
 		if (len_from && n != *nrec)
 			return fm_error_set(err, FM_EFORMAT,
-				"%s: %llu records, but %s has %llu: arrays of different lengths",
-				s->path, (unsigned long long)n, len_from,
-				(unsigned long long)*nrec);
+					    "%s: %llu records, but %s has "
+					    "%llu: arrays of different lengths",
+					    s->path, (unsigned long long)n,
+					    len_from,
+					    (unsigned long long)*nrec);
 		*nrec = n;
 		len_from = fm_field_name(f);
 		k++;
 	}
 	if (!k)
-		return fm_error_set(err, FM_EFORMAT,
-				    "%s: no field arrays (expected files like packets.Q)", dir);
+		return fm_error_set(
+		    err, FM_EFORMAT,
+		    "%s: no field arrays (expected files like packets.Q)", dir);
 	*narr = k;
 	return 0;
 }
@@ -150,7 +162,8 @@ static int find_index(const char *base, char *path, size_t size, char *code,
 
 	*code = 0;
 	if (dot && (!slash || dot > slash) && dot[1] && !dot[2] &&
-	    strchr("BHIQL", dot[1]) && stat(base, &st) == 0 && S_ISREG(st.st_mode)) {
+	    strchr("BHIQL", dot[1]) && stat(base, &st) == 0 &&
+	    S_ISREG(st.st_mode)) {
 		snprintf(path, size, "%s", base);
 		*code = dot[1];
 		return 0;
@@ -160,9 +173,10 @@ static int find_index(const char *base, char *path, size_t size, char *code,
 		snprintf(p, sizeof(p), "%s.%c", base, *c);
 		if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
 			if (*code)
-				return fm_error_set(err, FM_EINVAL,
-						    "index %s: two files, %s.%c and %s.%c",
-						    base, base, *code, base, *c);
+				return fm_error_set(
+				    err, FM_EINVAL,
+				    "index %s: two files, %s.%c and %s.%c",
+				    base, base, *code, base, *c);
 			*code = *c;
 			snprintf(path, size, "%s", p);
 		}
@@ -190,31 +204,37 @@ static int load_index(const char *path, char code, uint64_t n, int force_wide,
 	if (r < 0)
 		return r;
 	if (len % es) {
-		r = fm_error_set(err, FM_EFORMAT,
-				 "index %s: size %zu is not a multiple of %zu: truncated",
-				 path, len, es);
+		r = fm_error_set(
+		    err, FM_EFORMAT,
+		    "index %s: size %zu is not a multiple of %zu: truncated",
+		    path, len, es);
 		goto out;
 	}
 	if (len / es != n) {
-		r = fm_error_set(err, FM_EFORMAT,
-				 "index %s: %llu entries, but %llu records are to be sorted",
-				 path, (unsigned long long)(len / es), (unsigned long long)n);
+		r = fm_error_set(
+		    err, FM_EFORMAT,
+		    "index %s: %llu entries, but %llu records are to be sorted",
+		    path, (unsigned long long)(len / es),
+		    (unsigned long long)n);
 		goto out;
 	}
 	p = fm_big_alloc((n ? n : 1) * (wide ? 8 : 4));
 	seen = calloc(n / 8 + 1, 1);
 	if (!p || !seen) {
-		r = fm_error_set(err, FM_ENOMEM, "out of memory for index %s", path);
+		r = fm_error_set(err, FM_ENOMEM, "out of memory for index %s",
+				 path);
 		goto out;
 	}
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t v = map_key(map, code == 'L' ? 'Q' : code, i);
 		if (v >= n || (seen[v / 8] & (1u << (v % 8)))) {
-			r = fm_error_set(err, FM_EFORMAT,
-					 "index %s: entry %llu: %s %llu: not a permutation of %llu records",
-					 path, (unsigned long long)i,
-					 v >= n ? "out-of-range value" : "repeated value",
-					 (unsigned long long)v, (unsigned long long)n);
+			r = fm_error_set(
+			    err, FM_EFORMAT,
+			    "index %s: entry %llu: %s %llu: not a permutation "
+			    "of %llu records",
+			    path, (unsigned long long)i,
+			    v >= n ? "out-of-range value" : "repeated value",
+			    (unsigned long long)v, (unsigned long long)n);
 			goto out;
 		}
 		seen[v / 8] |= (uint8_t)(1u << (v % 8));
@@ -259,19 +279,34 @@ static int save_index(const char *path, char code, const struct perm *pm,
 		for (uint64_t j = 0; j < k; j++) {
 			uint64_t v = perm_at(pm, i + j);
 			switch (es) {
-			case 1: buf[j] = (uint8_t)v; break;
-			case 2: { uint16_t x = (uint16_t)v; memcpy(buf + 2 * j, &x, 2); break; }
-			case 4: { uint32_t x = (uint32_t)v; memcpy(buf + 4 * j, &x, 4); break; }
-			default: memcpy(buf + 8 * j, &v, 8); break;
+			case 1:
+				buf[j] = (uint8_t)v;
+				break;
+			case 2: {
+				uint16_t x = (uint16_t)v;
+				memcpy(buf + 2 * j, &x, 2);
+				break;
+			}
+			case 4: {
+				uint32_t x = (uint32_t)v;
+				memcpy(buf + 4 * j, &x, 4);
+				break;
+			}
+			default:
+				memcpy(buf + 8 * j, &v, 8);
+				break;
 			}
 		}
 		if (fm_write_all(fd, buf, k * es) < 0)
-			r = fm_error_set(err, FM_EIO, "index %s: write: %s", path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "index %s: write: %s",
+					 path, strerror(errno));
 	}
 	if (close(fd) < 0 && r == 0)
-		r = fm_error_set(err, FM_EIO, "index %s: %s", path, strerror(errno));
+		r = fm_error_set(err, FM_EIO, "index %s: %s", path,
+				 strerror(errno));
 	if (r == 0 && fm_tmpfile_commit(tmp, path) < 0)
-		r = fm_error_set(err, FM_EIO, "index %s: rename: %s", path, strerror(errno));
+		r = fm_error_set(err, FM_EIO, "index %s: rename: %s", path,
+				 strerror(errno));
 	if (r < 0)
 		fm_tmpfile_discard(tmp);
 	free(tmp);
@@ -285,9 +320,10 @@ static int reverse_perm(struct perm *pm, uint64_t n, struct fm_error *err)
 	if (!pm->p) {
 		pm->p = fm_big_alloc((n ? n : 1) * (pm->wide ? 8 : 4));
 		if (!pm->p)
-			return fm_error_set(err, FM_ENOMEM,
-					    "out of memory for the sort index of %llu records",
-					    (unsigned long long)n);
+			return fm_error_set(
+			    err, FM_ENOMEM,
+			    "out of memory for the sort index of %llu records",
+			    (unsigned long long)n);
 		if (pm->wide)
 			for (uint64_t i = 0; i < n; i++)
 				((uint64_t *)pm->p)[i] = n - 1 - i;
@@ -296,13 +332,14 @@ static int reverse_perm(struct perm *pm, uint64_t n, struct fm_error *err)
 				((uint32_t *)pm->p)[i] = (uint32_t)(n - 1 - i);
 		return 0;
 	}
-#define REVERSE(T) do { \
-		T *v = pm->p; \
-		for (uint64_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) { \
-			T t = v[i]; \
-			v[i] = v[j]; \
-			v[j] = t; \
-		} \
+#define REVERSE(T)                                                             \
+	do {                                                                   \
+		T *v = pm->p;                                                  \
+		for (uint64_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {     \
+			T t = v[i];                                            \
+			v[i] = v[j];                                           \
+			v[j] = t;                                              \
+		}                                                              \
 	} while (0)
 	if (pm->wide)
 		REVERSE(uint64_t);
@@ -315,17 +352,26 @@ static int reverse_perm(struct perm *pm, uint64_t n, struct fm_error *err)
 /* Whether elements [0, n) of p (size es) are all equal. */
 static int is_constant(const unsigned char *p, size_t es, uint64_t n)
 {
-#define CONST_LOOP(T) do { \
-		const T *v = (const T *)(const void *)p; \
-		for (uint64_t i = 1; i < n; i++) \
-			if (v[i] != v[0]) \
-				return 0; \
+#define CONST_LOOP(T)                                                          \
+	do {                                                                   \
+		const T *v = (const T *)(const void *)p;                       \
+		for (uint64_t i = 1; i < n; i++)                               \
+			if (v[i] != v[0])                                      \
+				return 0;                                      \
 	} while (0)
 	switch (es) {
-	case 1: CONST_LOOP(uint8_t); break;
-	case 2: CONST_LOOP(uint16_t); break;
-	case 4: CONST_LOOP(uint32_t); break;
-	default: CONST_LOOP(uint64_t); break;
+	case 1:
+		CONST_LOOP(uint8_t);
+		break;
+	case 2:
+		CONST_LOOP(uint16_t);
+		break;
+	case 4:
+		CONST_LOOP(uint32_t);
+		break;
+	default:
+		CONST_LOOP(uint64_t);
+		break;
 	}
 #undef CONST_LOOP
 	return 1;
@@ -345,9 +391,9 @@ static int is_constant(const unsigned char *p, size_t es, uint64_t n)
 #define HUGE_ALIGN ((size_t)2 << 20)
 
 struct stage {
-	unsigned char *p;          /* fm_big_alloc */
+	unsigned char *p; /* fm_big_alloc */
 	size_t size;
-	int map_only;              /* no buffer: gather from the mapping */
+	int map_only; /* no buffer: gather from the mapping */
 };
 
 /*
@@ -356,15 +402,16 @@ struct stage {
  * fault at a time, and the gathers then run on huge pages), else the
  * mapping itself.
  */
-static const unsigned char *column_data(struct stage *st, const struct sarray *s,
-					uint64_t first, uint64_t n, int *constant)
+static const unsigned char *column_data(struct stage *st,
+					const struct sarray *s, uint64_t first,
+					uint64_t n, int *constant)
 {
 	const unsigned char *base = s->map ? s->map + first * s->esize : NULL;
 	size_t len = (size_t)n * s->esize, done = 0, checked = 0;
 	off_t off = (off_t)(first * s->esize);
 	int fd;
 
-	*constant = -1;   /* unknown */
+	*constant = -1; /* unknown */
 	if (!base || st->map_only || len > STAGE_MAX || len < HUGE_ALIGN)
 		return base;
 	if (st->size < len) {
@@ -381,7 +428,8 @@ static const unsigned char *column_data(struct stage *st, const struct sarray *s
 	 * piece is still in the cache */
 	*constant = 1;
 	while (done < len) {
-		size_t want = len - done < ((size_t)1 << 20) ? len - done : (size_t)1 << 20;
+		size_t want = len - done < ((size_t)1 << 20) ? len - done
+							     : (size_t)1 << 20;
 		ssize_t k = pread(fd, st->p + done, want, off + (off_t)done);
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -391,7 +439,8 @@ static const unsigned char *column_data(struct stage *st, const struct sarray *s
 		if (*constant) {
 			size_t upto = done - done % s->esize;
 			if (upto > checked &&
-			    (!is_constant(st->p + checked, s->esize, (upto - checked) / s->esize) ||
+			    (!is_constant(st->p + checked, s->esize,
+					  (upto - checked) / s->esize) ||
 			     memcmp(st->p + checked, st->p, s->esize)))
 				*constant = 0;
 			checked = upto;
@@ -405,9 +454,10 @@ static const unsigned char *column_data(struct stage *st, const struct sarray *s
 }
 
 /* Write column s (its records at base, NULL = zeros) permuted by pm into fd. */
-static int write_permuted(int fd, const struct sarray *s, const unsigned char *base,
-			  const struct perm *pm, uint64_t n, int constant,
-			  unsigned char *buf, struct fm_error *err)
+static int write_permuted(int fd, const struct sarray *s,
+			  const unsigned char *base, const struct perm *pm,
+			  uint64_t n, int constant, unsigned char *buf,
+			  struct fm_error *err)
 {
 	size_t es = s->esize;
 
@@ -417,25 +467,35 @@ static int write_permuted(int fd, const struct sarray *s, const unsigned char *b
 		static const unsigned char zero[8];
 		if (!base || !memcmp(base, zero, es)) {
 			if (ftruncate(fd, (off_t)(n * es)) < 0)
-				return fm_error_set(err, FM_EIO, "%s: %s", s->path,
-						    strerror(errno));
+				return fm_error_set(err, FM_EIO, "%s: %s",
+						    s->path, strerror(errno));
 			return 0;
 		}
 	}
-#define GATHER(T, P) do { \
-		T *d = (T *)(void *)buf; \
-		const T *sp = (const T *)(const void *)base; \
-		const P *pp = (const P *)pm->p + i; \
-		for (uint64_t j = 0; j < k; j++) \
-			d[j] = sp[pp[j]]; \
+#define GATHER(T, P)                                                           \
+	do {                                                                   \
+		T *d = (T *)(void *)buf;                                       \
+		const T *sp = (const T *)(const void *)base;                   \
+		const P *pp = (const P *)pm->p + i;                            \
+		for (uint64_t j = 0; j < k; j++)                               \
+			d[j] = sp[pp[j]];                                      \
 	} while (0)
-#define GATHER_ES(P) do { \
-		switch (es) { \
-		case 1: GATHER(uint8_t, P); break; \
-		case 2: GATHER(uint16_t, P); break; \
-		case 4: GATHER(uint32_t, P); break; \
-		default: GATHER(uint64_t, P); break; \
-		} \
+#define GATHER_ES(P)                                                           \
+	do {                                                                   \
+		switch (es) {                                                  \
+		case 1:                                                        \
+			GATHER(uint8_t, P);                                    \
+			break;                                                 \
+		case 2:                                                        \
+			GATHER(uint16_t, P);                                   \
+			break;                                                 \
+		case 4:                                                        \
+			GATHER(uint32_t, P);                                   \
+			break;                                                 \
+		default:                                                       \
+			GATHER(uint64_t, P);                                   \
+			break;                                                 \
+		}                                                              \
 	} while (0)
 	for (uint64_t i = 0; i < n; i += CHUNK) {
 		uint64_t k = n - i < CHUNK ? n - i : CHUNK;
@@ -449,8 +509,8 @@ static int write_permuted(int fd, const struct sarray *s, const unsigned char *b
 			GATHER_ES(uint32_t);
 		}
 		if (fm_write_all(fd, buf, k * es) < 0)
-			return fm_error_set(err, FM_EIO, "%s: write: %s", s->path,
-					    strerror(errno));
+			return fm_error_set(err, FM_EIO, "%s: write: %s",
+					    s->path, strerror(errno));
 	}
 #undef GATHER_ES
 #undef GATHER
@@ -487,12 +547,14 @@ static int zero_range(const struct sarray *s, int fd, off_t off, size_t len)
 {
 	off_t data = lseek(fd, off, SEEK_DATA);
 
-	if ((data < 0 && errno == ENXIO) || (data >= 0 && (uint64_t)data >= (uint64_t)off + len))
-		return 1;   /* no data there: a hole */
+	if ((data < 0 && errno == ENXIO) ||
+	    (data >= 0 && (uint64_t)data >= (uint64_t)off + len))
+		return 1; /* no data there: a hole */
 	if (!s->map || (uint64_t)off + len > s->maplen)
 		return 0;
 	for (size_t done = 0; done < len;) {
-		size_t k = len - done < ((size_t)1 << 20) ? len - done : (size_t)1 << 20;
+		size_t k = len - done < ((size_t)1 << 20) ? len - done
+							  : (size_t)1 << 20;
 		if (!all_zero(s->map + off + done, k))
 			return 0;
 		done += k;
@@ -507,8 +569,9 @@ static int zero_range(const struct sarray *s, int fd, off_t off, size_t len)
  * (copy_file_range: no trip through user memory), or pread and write do
  * where it cannot.
  */
-static int copy_column(int fd, const struct sarray *s, uint64_t first, uint64_t n,
-		       unsigned char *buf, size_t bufsize, struct fm_error *err)
+static int copy_column(int fd, const struct sarray *s, uint64_t first,
+		       uint64_t n, unsigned char *buf, size_t bufsize,
+		       struct fm_error *err)
 {
 	const size_t len = (size_t)n * s->esize;
 	const off_t off = (off_t)(first * s->esize);
@@ -516,10 +579,12 @@ static int copy_column(int fd, const struct sarray *s, uint64_t first, uint64_t 
 	int in = open(s->path, O_RDONLY | O_CLOEXEC), r = 0;
 
 	if (in < 0)
-		return fm_error_set(err, FM_EIO, "%s: %s", s->path, strerror(errno));
+		return fm_error_set(err, FM_EIO, "%s: %s", s->path,
+				    strerror(errno));
 	if (zero_range(s, in, off, len)) {
 		if (ftruncate(fd, (off_t)len) < 0)
-			r = fm_error_set(err, FM_EIO, "%s: %s", s->path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: %s", s->path,
+					 strerror(errno));
 		close(in);
 		return r;
 	}
@@ -529,7 +594,7 @@ static int copy_column(int fd, const struct sarray *s, uint64_t first, uint64_t 
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			break;   /* not between these files: copy through buf */
+			break; /* not between these files: copy through buf */
 		done += (size_t)k;
 	}
 	while (done < len && r == 0) {
@@ -538,12 +603,15 @@ static int copy_column(int fd, const struct sarray *s, uint64_t first, uint64_t 
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
-			r = fm_error_set(err, FM_EIO, "%s: read: %s", s->path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: read: %s", s->path,
+					 strerror(errno));
 		else if (k == 0)
-			r = fm_error_set(err, FM_EIO, "%s: shorter than when the sort began",
+			r = fm_error_set(err, FM_EIO,
+					 "%s: shorter than when the sort began",
 					 s->path);
 		else if (fm_write_all(fd, buf, (size_t)k) < 0)
-			r = fm_error_set(err, FM_EIO, "%s: write: %s", s->path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: write: %s", s->path,
+					 strerror(errno));
 		else
 			done += (size_t)k;
 	}
@@ -555,8 +623,8 @@ static int same_dir(const char *a, const char *b)
 {
 	struct stat sa, sb;
 
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 /*
@@ -567,14 +635,14 @@ static int same_dir(const char *a, const char *b)
 
 struct colwork {
 	struct sarray *arr;
-	const size_t *order;        /* column indices, largest first */
+	const size_t *order; /* column indices, largest first */
 	size_t narr;
 	const struct perm *pm;
 	uint64_t first, n, total;
 	int in_place;
 	const char *wd;
-	char **tmp;                 /* per column: its temporary file */
-	int *keep;                  /* per column: left as it is */
+	char **tmp; /* per column: its temporary file */
+	int *keep;  /* per column: left as it is */
 	atomic_size_t next, done;
 	atomic_int stop;
 };
@@ -582,7 +650,7 @@ struct colwork {
 struct worker {
 	struct colwork *cw;
 	struct stage stage;
-	unsigned char *buf;         /* CHUNK 8-byte entries */
+	unsigned char *buf; /* CHUNK 8-byte entries */
 	const struct fm_progress *progress;
 	struct fm_error err;
 	int r;
@@ -600,7 +668,7 @@ static int permute_column(struct colwork *cw, size_t k, struct stage *st,
 
 	if (!cw->pm->p) {
 		if (cw->in_place && cw->n == cw->total) {
-			cw->keep[k] = 1;   /* already in order */
+			cw->keep[k] = 1; /* already in order */
 			unmap(s);
 			return 0;
 		}
@@ -612,13 +680,16 @@ static int permute_column(struct colwork *cw, size_t k, struct stage *st,
 		if (zfd >= 0)
 			close(zfd);
 		/* all zeros: nothing to read or gather (base NULL) */
-		base = zero ? NULL : column_data(st, s, cw->first, cw->n, &constant);
+		base = zero ? NULL
+			    : column_data(st, s, cw->first, cw->n, &constant);
 		if (zero)
 			constant = 1;
 		else if (constant < 0)
-			constant = cw->n == 0 || (base && is_constant(base, s->esize, cw->n));
+			constant = cw->n == 0 ||
+				   (base && is_constant(base, s->esize, cw->n));
 		if (cw->in_place && constant && cw->n == cw->total) {
-			cw->keep[k] = 1;   /* the file already is its own permutation */
+			cw->keep[k] =
+			    1; /* the file already is its own permutation */
 			unmap(s);
 			return 0;
 		}
@@ -626,17 +697,19 @@ static int permute_column(struct colwork *cw, size_t k, struct stage *st,
 			madvise((void *)s->map, s->maplen,
 				constant ? MADV_SEQUENTIAL : MADV_WILLNEED);
 	}
-	snprintf(path, sizeof(path), "%s/%s.%c", cw->wd, fm_field_name(s->field), s->code);
+	snprintf(path, sizeof(path), "%s/%s.%c", cw->wd,
+		 fm_field_name(s->field), s->code);
 	r = fm_tmpfile_beside(path, &cw->tmp[k], &fd, err);
 	if (r < 0)
 		return r;
 	if (!cw->pm->p)
 		r = copy_column(fd, s, cw->first, cw->n, buf, CHUNK * 8, err);
 	else
-		r = write_permuted(fd, s, base, cw->pm, cw->n, constant, buf, err);
+		r = write_permuted(fd, s, base, cw->pm, cw->n, constant, buf,
+				   err);
 	if (close(fd) < 0 && r == 0)
 		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
-	unmap(s);   /* keep only the columns in work mapped */
+	unmap(s); /* keep only the columns in work mapped */
 	return r;
 }
 
@@ -649,13 +722,15 @@ static void *column_worker(void *arg)
 		size_t i = atomic_fetch_add(&cw->next, 1);
 		if (i >= cw->narr)
 			break;
-		w->r = permute_column(cw, cw->order[i], &w->stage, w->buf, &w->err);
+		w->r = permute_column(cw, cw->order[i], &w->stage, w->buf,
+				      &w->err);
 		if (w->r < 0) {
 			atomic_store(&cw->stop, 1);
 			break;
 		}
 		size_t done = atomic_fetch_add(&cw->done, 1) + 1;
-		if (w->progress && fm_progress_report(w->progress, done, cw->narr)) {
+		if (w->progress &&
+		    fm_progress_report(w->progress, done, cw->narr)) {
 			w->r = fm_error_set(&w->err, FM_ECANCEL, "cancelled");
 			atomic_store(&cw->stop, 1);
 			break;
@@ -670,7 +745,8 @@ static void *column_worker(void *arg)
  * first worker's error.
  */
 static int permute_columns(struct colwork *cw, struct worker *w, int nthreads,
-			   const struct fm_progress *progress, struct fm_error *err)
+			   const struct fm_progress *progress,
+			   struct fm_error *err)
 {
 	int started = 1, r = 0;
 
@@ -690,8 +766,9 @@ static int permute_columns(struct colwork *cw, struct worker *w, int nthreads,
 		}
 	}
 	for (; started < nthreads; started++)
-		if (pthread_create(&w[started].thread, NULL, column_worker, &w[started]) != 0)
-			break;   /* fewer workers do the same work */
+		if (pthread_create(&w[started].thread, NULL, column_worker,
+				   &w[started]) != 0)
+			break; /* fewer workers do the same work */
 	column_worker(&w[0]);
 	for (int t = 1; t < started; t++)
 		pthread_join(w[t].thread, NULL);
@@ -721,15 +798,17 @@ static int commit_columns(const struct sarray *arr, size_t narr,
 		char path[PATH_MAX];
 		if (keep[k])
 			continue;
-		snprintf(path, sizeof(path), "%s/%s.%c", wd, fm_field_name(arr[k].field),
-			 arr[k].code);
+		snprintf(path, sizeof(path), "%s/%s.%c", wd,
+			 fm_field_name(arr[k].field), arr[k].code);
 		if (fm_tmpfile_commit(tmp[k], path) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path, strerror(errno));
+			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path,
+					 strerror(errno));
 			return r;
 		}
 		free(tmp[k]);
 		tmp[k] = NULL;
-		/* a field has one file: drop the output's files of other codes */
+		/* a field has one file: drop the output's files of other codes
+		 */
 		for (const char *c = fm_bin_codes; *c; c++) {
 			if (*c == arr[k].code)
 				continue;
@@ -769,36 +848,44 @@ static int get_index(const char *input, const struct fm_sort_opts *o,
 		*reused = 1;
 	} else {
 		if (o->nkeys == 0) {
-			r = fm_error_set(err, FM_EINVAL,
-					 o->index_file ? "no key fields given (-k FIELD...) and no index file %s.{B,H,I,Q} to reuse"
-						       : "no key fields given (-k FIELD...)%s",
-					 o->index_file ? o->index_file : "");
+			r = fm_error_set(
+			    err, FM_EINVAL,
+			    o->index_file
+				? "no key fields given (-k FIELD...) and no "
+				  "index file %s.{B,H,I,Q} to reuse"
+				: "no key fields given (-k FIELD...)%s",
+			    o->index_file ? o->index_file : "");
 			return r;
 		}
 		memset(kc, 0, sizeof(kc));
 		for (size_t k = 0; k < o->nkeys; k++) {
 			int f = o->keys[k];
 			if (f < 0 || f >= FM_NFIELDS) {
-				r = fm_error_set(err, FM_EINVAL, "bad key field %d", f);
+				r = fm_error_set(err, FM_EINVAL,
+						 "bad key field %d", f);
 				return r;
 			}
 			for (size_t j = 0; j < narr; j++)
 				if (arr[j].field == f && arr[j].map) {
-					kc[k].p = arr[j].map + first * arr[j].esize;
+					kc[k].p =
+					    arr[j].map + first * arr[j].esize;
 					kc[k].code = arr[j].code;
 				}
 			if (!kc[k].code) {
-				fm_warn(o->log, "%s: no file for key field '%s': it reads as 0",
+				fm_warn(o->log,
+					"%s: no file for key field '%s': it "
+					"reads as 0",
 					input, fm_field_name(f));
 				kc[k].code = 'Q';
 			}
 		}
 		uint64_t *spare = NULL;
 		r = build_perm(kc, o->nkeys, n, o->wide_index,
-			       column_threads(o->threads, n, THREADS_MAX), pm, &spare,
-			       o->progress, err);
+			       column_threads(o->threads, n, THREADS_MAX), pm,
+			       &spare, o->progress, err);
 		if (spare) {
-			/* probably faulted in already: the first gather stage reuses it */
+			/* probably faulted in already: the first gather stage
+			 * reuses it */
 			stage->p = (unsigned char *)spare;
 			stage->size = (size_t)n * sizeof(uint64_t);
 		}
@@ -812,7 +899,8 @@ static int get_index(const char *input, const struct fm_sort_opts *o,
 		if (o->index_file) {
 			snprintf(ipath, PATH_MAX, "%s.%c", o->index_file,
 				 fm_sort_index_code(n));
-			r = save_index(ipath, fm_sort_index_code(n), pm, n, err);
+			r = save_index(ipath, fm_sort_index_code(n), pm, n,
+				       err);
 			if (r < 0)
 				return r;
 		}
@@ -827,12 +915,12 @@ int fm_sort_binary(const char *input, const char *output,
 	struct sarray arr[FM_NFIELDS];
 	size_t narr = 0, order[FM_NFIELDS];
 	uint64_t total = 0, first, end, n;
-	struct perm pm = { NULL, 0 };
-	char *tmp[FM_NFIELDS] = { NULL };
+	struct perm pm = {NULL, 0};
+	char *tmp[FM_NFIELDS] = {NULL};
 	char *tmpdir = NULL;
 	const char *wd = output;
 	struct worker w[THREADS_MAX];
-	int in_place, keep[FM_NFIELDS] = { 0 }, nthreads;
+	int in_place, keep[FM_NFIELDS] = {0}, nthreads;
 	char ipath[PATH_MAX] = "";
 	struct fm_sort_result rs;
 	int r;
@@ -841,7 +929,8 @@ int fm_sort_binary(const char *input, const char *output,
 	memset(arr, 0, sizeof(arr));
 	memset(w, 0, sizeof(w));
 	if (o->nkeys > NKEYS_MAX)
-		return fm_error_set(err, FM_EINVAL, "too many key fields (%zu, at most %d)",
+		return fm_error_set(err, FM_EINVAL,
+				    "too many key fields (%zu, at most %d)",
 				    o->nkeys, NKEYS_MAX);
 	r = list_fields(input, arr, &narr, &total, err);
 	if (r < 0)
@@ -885,9 +974,17 @@ int fm_sort_binary(const char *input, const char *output,
 		order[j] = k;
 	}
 	struct colwork cw = {
-		.arr = arr, .order = order, .narr = narr, .pm = &pm,
-		.first = first, .n = n, .total = total, .in_place = in_place,
-		.wd = wd, .tmp = tmp, .keep = keep,
+	    .arr = arr,
+	    .order = order,
+	    .narr = narr,
+	    .pm = &pm,
+	    .first = first,
+	    .n = n,
+	    .total = total,
+	    .in_place = in_place,
+	    .wd = wd,
+	    .tmp = tmp,
+	    .keep = keep,
 	};
 	atomic_init(&cw.next, 0);
 	atomic_init(&cw.done, 0);

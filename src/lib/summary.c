@@ -39,10 +39,11 @@ int fm_xkind_detect(const struct fm_histogram *h, struct fm_error *err)
 		return FM_X_LENGTH;
 	if (h->bin_lo[0] == 64)
 		return FM_X_SIZE;
-	return fm_error_set(err, FM_EINVAL,
-			    "cannot detect the x value from the first bin_lo %lld "
-			    "(1 = length, 64 = size): give -x length or -x size",
-			    (long long)h->bin_lo[0]);
+	return fm_error_set(
+	    err, FM_EINVAL,
+	    "cannot detect the x value from the first bin_lo %lld "
+	    "(1 = length, 64 = size): give -x length or -x size",
+	    (long long)h->bin_lo[0]);
 }
 
 int fm_summary_cdf(const struct fm_histogram *h, enum fm_hcol c, double *cdf,
@@ -52,7 +53,8 @@ int fm_summary_cdf(const struct fm_histogram *h, enum fm_hcol c, double *cdf,
 	u128 tot = 0, cum = 0;
 
 	if (!v)
-		return fm_error_set(err, FM_EINVAL, "histogram has no column '%s_sum'",
+		return fm_error_set(err, FM_EINVAL,
+				    "histogram has no column '%s_sum'",
 				    fm_hcol_name(c) ? fm_hcol_name(c) : "?");
 	for (size_t i = 0; i < h->n; i++)
 		tot += v[i];
@@ -143,16 +145,33 @@ static int add_tex(struct fm_buf *b, const char *s, int raw)
 		return fm_buf_addstr(b, s);
 	for (; *s && r == 0; s++) {
 		switch (*s) {
-		case '\\': r = fm_buf_addstr(b, "\\textbackslash{}"); break;
-		case '~': r = fm_buf_addstr(b, "\\textasciitilde{}"); break;
-		case '^': r = fm_buf_addstr(b, "\\textasciicircum{}"); break;
-		case '&': case '%': case '$': case '#': case '_': case '{': case '}':
+		case '\\':
+			r = fm_buf_addstr(b, "\\textbackslash{}");
+			break;
+		case '~':
+			r = fm_buf_addstr(b, "\\textasciitilde{}");
+			break;
+		case '^':
+			r = fm_buf_addstr(b, "\\textasciicircum{}");
+			break;
+		case '&':
+		case '%':
+		case '$':
+		case '#':
+		case '_':
+		case '{':
+		case '}':
 			r = fm_buf_addch(b, '\\');
 			if (r == 0)
 				r = fm_buf_addch(b, *s);
 			break;
-		case '\n': case '\r': r = fm_buf_addch(b, ' '); break;
-		default: r = fm_buf_addch(b, *s); break;
+		case '\n':
+		case '\r':
+			r = fm_buf_addch(b, ' ');
+			break;
+		default:
+			r = fm_buf_addch(b, *s);
+			break;
 		}
 	}
 	return r;
@@ -180,22 +199,21 @@ static u128 total_u(const struct fm_histogram *h, enum fm_hcol c)
 static int stats_table(const struct fm_histogram *h,
 		       const struct fm_summary_opts *o, struct fm_buf *b)
 {
-	static const char *const ynames[3] = { "flows", "packets", "octets" };
+	static const char *const ynames[3] = {"flows", "packets", "octets"};
 	const char *vals[6] = {
-		o->name ? o->name : "XXX",
-		o->exporter ? o->exporter : "XXX",
-		o->l2 ? o->l2 : "XXX",
-		o->sampling ? o->sampling : "none",
-		o->active_timeout ? o->active_timeout : "XXX",
-		o->inactive_timeout ? o->inactive_timeout : "XXX",
+	    o->name ? o->name : "XXX",
+	    o->exporter ? o->exporter : "XXX",
+	    o->l2 ? o->l2 : "XXX",
+	    o->sampling ? o->sampling : "none",
+	    o->active_timeout ? o->active_timeout : "XXX",
+	    o->inactive_timeout ? o->inactive_timeout : "XXX",
 	};
 	static const char *const labels[6] = {
-		"Dataset name", "Exporter", "L2 technology", "Sampling rate",
-		"Active timeout", "Inactive timeout"
-	};
+	    "Dataset name",  "Exporter",       "L2 technology",
+	    "Sampling rate", "Active timeout", "Inactive timeout"};
 	u128 tf = total_u(h, FM_HCOL_FLOWS), tp = total_u(h, FM_HCOL_PACKETS),
 	     to = total_u(h, FM_HCOL_OCTETS);
-	u128 tot[3] = { tf, tp, to };
+	u128 tot[3] = {tf, tp, to};
 	int r = fm_buf_addstr(b, "\\begin{tabular}{@{}lrr@{}}\n\\toprule\n");
 
 	for (int i = 0; i < 6 && r == 0; i++) {
@@ -203,7 +221,8 @@ static int stats_table(const struct fm_histogram *h,
 		if (r == 0)
 			r = add_tex(b, vals[i], o->raw_tex);
 		if (r == 0)
-			r = fm_buf_addstr(b, i >= 4 ? " & seconds \\\\\n" : " & \\\\\n");
+			r = fm_buf_addstr(b, i >= 4 ? " & seconds \\\\\n"
+						    : " & \\\\\n");
 	}
 	if (r == 0)
 		r = fm_buf_addstr(b, "\\midrule\n");
@@ -264,15 +283,18 @@ static int cdf_table(const struct fm_histogram *h, enum fm_xkind x,
 		     const double *cdf[3], struct fm_buf *b)
 {
 	int64_t mult = x == FM_X_SIZE ? 64 : 1;
-	int r = fm_buf_printf(b,
-			      "\\begin{tabular}{@{}lrrr@{}}\n"
-			      "\\toprule\n"
-			      "\\textbf{Flows of %s up to} & \\multicolumn{3}{c}{\\textbf{Make up \\%%}} \\\\\n"
-			      "\\cmidrule(lr){2-4}\n"
-			      "\\multicolumn{1}{c}{(%s)} & of flows & of packets & of octets \\\\\n"
-			      "\\midrule\n",
-			      x == FM_X_SIZE ? "size" : "length",
-			      x == FM_X_SIZE ? "bytes" : "packets");
+	int r =
+	    fm_buf_printf(b,
+			  "\\begin{tabular}{@{}lrrr@{}}\n"
+			  "\\toprule\n"
+			  "\\textbf{Flows of %s up to} & "
+			  "\\multicolumn{3}{c}{\\textbf{Make up \\%%}} \\\\\n"
+			  "\\cmidrule(lr){2-4}\n"
+			  "\\multicolumn{1}{c}{(%s)} & of flows & of packets & "
+			  "of octets \\\\\n"
+			  "\\midrule\n",
+			  x == FM_X_SIZE ? "size" : "length",
+			  x == FM_X_SIZE ? "bytes" : "packets");
 
 	for (int e = 0; e < 25 && r == 0; e++) {
 		int64_t p = ((int64_t)1 << e) * mult;
@@ -280,7 +302,8 @@ static int cdf_table(const struct fm_histogram *h, enum fm_xkind x,
 		for (int k = 0; k < 3 && r == 0; k++) {
 			r = fm_buf_addstr(b, " & ");
 			if (r == 0)
-				r = add_fixed(b, fm_summary_share(h, cdf[k], p) * 100, 4);
+				r = add_fixed(
+				    b, fm_summary_share(h, cdf[k], p) * 100, 4);
 		}
 		if (r == 0)
 			r = fm_buf_addstr(b, " \\\\\n");
@@ -302,7 +325,8 @@ int fm_summary_format(const struct fm_histogram *h,
 
 	if ((h->cols & FM_HCOL_BASIC) != FM_HCOL_BASIC)
 		return fm_error_set(err, FM_EINVAL,
-				    "summary needs the flows_sum, packets_sum and octets_sum columns");
+				    "summary needs the flows_sum, packets_sum "
+				    "and octets_sum columns");
 	if (h->n == 0)
 		return fm_error_set(err, FM_EINVAL, "histogram has no bins");
 	if (x == FM_X_AUTO) {
@@ -310,15 +334,17 @@ int fm_summary_format(const struct fm_histogram *h,
 		if (x < 0)
 			return x;
 	}
-	if (total_u(h, FM_HCOL_FLOWS) == 0 || total_u(h, FM_HCOL_PACKETS) == 0 ||
-	    total_u(h, FM_HCOL_OCTETS) == 0)
-		return fm_error_set(err, FM_EINVAL,
-				    "histogram has a zero total of flows, packets or octets");
+	if (total_u(h, FM_HCOL_FLOWS) == 0 ||
+	    total_u(h, FM_HCOL_PACKETS) == 0 || total_u(h, FM_HCOL_OCTETS) == 0)
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    "histogram has a zero total of flows, packets or octets");
 	cdf = malloc(3 * h->n * sizeof(double));
 	if (!cdf)
 		return fm_error_set(err, FM_ENOMEM, "summary: out of memory");
 	for (int k = 0; k < 3; k++) {
-		fm_summary_cdf(h, (enum fm_hcol)k, cdf + (size_t)k * h->n, NULL);
+		fm_summary_cdf(h, (enum fm_hcol)k, cdf + (size_t)k * h->n,
+			       NULL);
 		cols[k] = cdf + (size_t)k * h->n;
 	}
 	r = stats_table(h, o, out);

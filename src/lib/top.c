@@ -6,10 +6,10 @@
  * power-of-2 capacity, grown at 3/4 load) finds them: a slot is 8 bytes,
  * the group's number and 32 bits of its key's hash, so that the index
  * stays small (fresh memory is dear to touch on a virtual machine) and a
- * probe reads a group only when the hash bits agree.  An address key is stored as five words
- * (family 4 or 6, then sa0..sa3 with the IPv4 upper words zero), so equal
- * addresses are equal words.  A record whose keys include `port` is added
- * twice, under its source and its destination port (once when they are
+ * probe reads a group only when the hash bits agree.  An address key is stored
+ * as five words (family 4 or 6, then sa0..sa3 with the IPv4 upper words zero),
+ * so equal addresses are equal words.  A record whose keys include `port` is
+ * added twice, under its source and its destination port (once when they are
  * equal).  The result is every group sorted by (sum desc, key asc).
  */
 #include <stdio.h>
@@ -22,15 +22,15 @@
 
 struct fm_top {
 	struct fm_top_keys k;
-	int width;                 /* key words */
-	int off[FM_TOP_MAX_KEYS];  /* word offset of each key */
-	int stride;                /* words a group: the 3 sums, then the key */
-	uint64_t *grp;             /* used * stride, in order of appearance */
+	int width;		  /* key words */
+	int off[FM_TOP_MAX_KEYS]; /* word offset of each key */
+	int stride;		  /* words a group: the 3 sums, then the key */
+	uint64_t *grp;		  /* used * stride, in order of appearance */
 	size_t used, grpcap;
-	uint64_t *idx;             /* cap slots: 0 or hash tag << 32 | group + 1 */
+	uint64_t *idx; /* cap slots: 0 or hash tag << 32 | group + 1 */
 	size_t cap;
 	uint64_t total[3];
-	enum fm_top_by by;         /* for the sort */
+	enum fm_top_by by; /* for the sort */
 };
 
 static int key_width(int key)
@@ -41,10 +41,14 @@ static int key_width(int key)
 const char *fm_top_key_name(int key)
 {
 	switch (key) {
-	case FM_TOPK_SA: return "sa";
-	case FM_TOPK_DA: return "da";
-	case FM_TOPK_PORT: return "port";
-	default: return fm_field_name(key);
+	case FM_TOPK_SA:
+		return "sa";
+	case FM_TOPK_DA:
+		return "da";
+	case FM_TOPK_PORT:
+		return "port";
+	default:
+		return fm_field_name(key);
 	}
 }
 
@@ -67,14 +71,16 @@ int fm_top_keys_parse(const char *spec, struct fm_top_keys *k,
 		else if (len == 5 && !memcmp(p, "proto", 5))
 			key = FM_PROT;
 		if (key < 0)
-			return fm_error_set(err, FM_EINVAL, "unknown key '%.*s' (keys: "
-					    "sa, da, port, proto, %s)", (int)len, p,
-					    fm_field_list());
+			return fm_error_set(err, FM_EINVAL,
+					    "unknown key '%.*s' (keys: "
+					    "sa, da, port, proto, %s)",
+					    (int)len, p, fm_field_list());
 		if (k->n == FM_TOP_MAX_KEYS)
 			return fm_error_set(err, FM_EINVAL, "at most %d keys",
 					    FM_TOP_MAX_KEYS);
 		if (key == FM_TOPK_PORT && ports++)
-			return fm_error_set(err, FM_EINVAL, "'port' at most once");
+			return fm_error_set(err, FM_EINVAL,
+					    "'port' at most once");
 		k->key[k->n++] = key;
 		if (!p[len])
 			return 0;
@@ -89,7 +95,8 @@ uint32_t fm_top_fields(const struct fm_top_keys *k)
 		int key = k->key[i];
 		if (key == FM_TOPK_SA || key == FM_TOPK_DA)
 			f |= FM_FIELD_BIT(FM_AF) |
-			     (UINT32_C(15) << (key == FM_TOPK_SA ? FM_SA0 : FM_DA0));
+			     (UINT32_C(15)
+			      << (key == FM_TOPK_SA ? FM_SA0 : FM_DA0));
 		else if (key == FM_TOPK_PORT)
 			f |= FM_FIELD_BIT(FM_SP) | FM_FIELD_BIT(FM_DP);
 		else
@@ -100,7 +107,7 @@ uint32_t fm_top_fields(const struct fm_top_keys *k)
 
 int fm_top_by_parse(const char *name)
 {
-	static const char *const names[3] = { "flows", "packets", "octets" };
+	static const char *const names[3] = {"flows", "packets", "octets"};
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(name, names[i]))
 			return i;
@@ -215,7 +222,8 @@ static int add_key(struct fm_top *t, const int64_t *kw, uint64_t h,
 
 	for (uint64_t e; (e = t->idx[j]); j = (j + 1) & (t->cap - 1))
 		if (e >> 32 == h >> 32 &&
-		    same_key(group_key(t, (size_t)(uint32_t)e - 1), kw, t->width)) {
+		    same_key(group_key(t, (size_t)(uint32_t)e - 1), kw,
+			     t->width)) {
 			g = (long)(uint32_t)e - 1;
 			break;
 		}
@@ -272,24 +280,26 @@ static int add_records(struct fm_top *t, const struct fm_batch *b, size_t i0,
 		h[i] = key_hash(kw[i], t->width);
 		__builtin_prefetch(t->idx + (h[i] & (t->cap - 1)), 1);
 	}
-	for (size_t i = 0; i < n; i++) {  /* the groups their slots point to */
+	for (size_t i = 0; i < n; i++) { /* the groups their slots point to */
 		uint64_t e = t->idx[h[i] & (t->cap - 1)];
 		if (e)
-			__builtin_prefetch(t->grp + ((uint32_t)e - 1) *
-					   (size_t)t->stride, 1);
+			__builtin_prefetch(
+			    t->grp + ((uint32_t)e - 1) * (size_t)t->stride, 1);
 	}
 	for (size_t i = 0; i < n && r == 0; i++) {
 		size_t x = i0 + i;
 		uint64_t packets = (uint64_t)b->col[FM_PACKETS][x];
 		uint64_t octets = (uint64_t)b->col[FM_OCTETS][x];
 		r = add_key(t, kw[i], h[i], packets, octets);
-		if (r == 0 && port >= 0 && b->col[FM_DP][x] != b->col[FM_SP][x]) {
+		if (r == 0 && port >= 0 &&
+		    b->col[FM_DP][x] != b->col[FM_SP][x]) {
 			kw[i][port] = b->col[FM_DP][x];
 			r = add_key(t, kw[i], key_hash(kw[i], t->width),
 				    packets, octets);
 		}
 		t->total[0]++;
-		if (__builtin_add_overflow(t->total[1], packets, &t->total[1]) ||
+		if (__builtin_add_overflow(t->total[1], packets,
+					   &t->total[1]) ||
 		    __builtin_add_overflow(t->total[2], octets, &t->total[2]))
 			r = FM_ERANGE;
 	}
@@ -304,12 +314,13 @@ int fm_top_add(struct fm_top *t, const struct fm_batch *b, struct fm_error *err)
 		if (t->k.key[i] == FM_TOPK_PORT)
 			port = t->off[i];
 	for (size_t i = 0; i < b->n && r == 0; i += TOP_AHEAD)
-		r = add_records(t, b, i, b->n - i < TOP_AHEAD ? b->n - i : TOP_AHEAD,
-				port);
+		r = add_records(
+		    t, b, i, b->n - i < TOP_AHEAD ? b->n - i : TOP_AHEAD, port);
 	if (r == FM_ENOMEM)
 		return fm_error_set(err, r, "out of memory");
 	if (r == FM_ERANGE)
-		return fm_error_set(err, r, "top: packet or octet sum above 2^64");
+		return fm_error_set(err, r,
+				    "top: packet or octet sum above 2^64");
 	return r;
 }
 
@@ -330,10 +341,12 @@ size_t fm_top_groups(const struct fm_top *t)
 static int row_order(const struct fm_top *t, const struct fm_top_row *a,
 		     const struct fm_top_row *b)
 {
-	const uint64_t va = t->by == FM_TOP_FLOWS ? a->flows :
-			    t->by == FM_TOP_PACKETS ? a->packets : a->octets;
-	const uint64_t vb = t->by == FM_TOP_FLOWS ? b->flows :
-			    t->by == FM_TOP_PACKETS ? b->packets : b->octets;
+	const uint64_t va = t->by == FM_TOP_FLOWS     ? a->flows
+			    : t->by == FM_TOP_PACKETS ? a->packets
+						      : a->octets;
+	const uint64_t vb = t->by == FM_TOP_FLOWS     ? b->flows
+			    : t->by == FM_TOP_PACKETS ? b->packets
+						      : b->octets;
 	if (va != vb)
 		return va > vb ? -1 : 1;
 	for (int w = 0; w < t->width; w++)
@@ -381,10 +394,10 @@ static size_t select_first(const struct fm_top *t, struct fm_top_row *r,
 
 	for (size_t i = 0; i < t->used; i++) {
 		const uint64_t *sl = t->grp + i * (size_t)t->stride;
-		struct fm_top_row x = { (const int64_t *)sl + 3, sl[0], sl[1],
-					sl[2] };
+		struct fm_top_row x = {(const int64_t *)sl + 3, sl[0], sl[1],
+				       sl[2]};
 		if (n == t->used) {
-			r[k++] = x;  /* all of them: sorted after */
+			r[k++] = x; /* all of them: sorted after */
 		} else if (k < n) {
 			r[k++] = x;
 			for (size_t j = k - 1; j > 0; j = (j - 1) / 2) {

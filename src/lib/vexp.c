@@ -17,9 +17,10 @@ typedef double v4df __attribute__((vector_size(32), aligned(8)));
 typedef int64_t v4di __attribute__((vector_size(32), aligned(8)));
 
 #define LOG2E 1.4426950408889634
-#define LN2_HI 6.93147180369123816490e-01  /* ln 2, high bits: k * LN2_HI is exact */
+#define LN2_HI                                                                 \
+	6.93147180369123816490e-01 /* ln 2, high bits: k * LN2_HI is exact */
 #define LN2_LO 1.90821492927058770002e-10
-#define SHIFTER 6755399441055744.0          /* 1.5 * 2^52 */
+#define SHIFTER 6755399441055744.0 /* 1.5 * 2^52 */
 #define LO_LIMIT -708.0
 #define HI_LIMIT 709.0
 
@@ -29,11 +30,11 @@ typedef int64_t v4di __attribute__((vector_size(32), aligned(8)));
 static inline __attribute__((always_inline)) void kernel(v4df *io)
 {
 	v4df x = *io;
-	const v4df shifter = { SHIFTER, SHIFTER, SHIFTER, SHIFTER };
+	const v4df shifter = {SHIFTER, SHIFTER, SHIFTER, SHIFTER};
 	v4df t = x * LOG2E + shifter;
-	v4df kd = t - shifter;                     /* round(x / ln 2) */
-	v4di k = (v4di)t - (v4di)shifter;          /* the same, as integers */
-	v4df r = (x - kd * LN2_HI) - kd * LN2_LO;  /* |r| <= ln2 / 2 */
+	v4df kd = t - shifter;			  /* round(x / ln 2) */
+	v4di k = (v4di)t - (v4di)shifter;	  /* the same, as integers */
+	v4df r = (x - kd * LN2_HI) - kd * LN2_LO; /* |r| <= ln2 / 2 */
 	v4df p;
 
 	/* e^r = sum r^j / j!, j <= 13 (truncation error < 1e-17), by
@@ -49,7 +50,7 @@ static inline __attribute__((always_inline)) void kernel(v4df *io)
 	v4df u0 = (q0 + q1 * r2) + (q2 + q3 * r2) * r4;
 	v4df u1 = (q4 + q5 * r2) + q6 * r4;
 	p = u0 + u1 * r8;
-	*io = p * (v4df)((k + 1023) << 52);        /* 2^k, k in [-1021, 1023] */
+	*io = p * (v4df)((k + 1023) << 52); /* 2^k, k in [-1021, 1023] */
 }
 
 /* exp of four arguments with the out-of-range ones done by libm, except
@@ -69,7 +70,7 @@ static inline __attribute__((always_inline)) void vexp4(v4df *io)
 		return;
 	}
 	if (under[0] & under[1] & under[2] & under[3]) {
-		*io = (v4df){ 0, 0, 0, 0 };
+		*io = (v4df){0, 0, 0, 0};
 		return;
 	}
 	y = x;
@@ -94,7 +95,7 @@ BODY void vexp_body(double *v, size_t n)
 		memcpy(v + i, &x, sizeof(x));
 	}
 	if (i < n) {
-		v4df x = { 0, 0, 0, 0 };
+		v4df x = {0, 0, 0, 0};
 		for (size_t j = 0; i + j < n; j++)
 			x[j] = v[i + j];
 		vexp4(&x);
@@ -104,7 +105,7 @@ BODY void vexp_body(double *v, size_t n)
 }
 
 BODY void vlognorm_body(const double *lx, size_t n, double m, double nf,
-			  double cst, double wk, double *out)
+			double cst, double wk, double *out)
 {
 	size_t i = 0;
 
@@ -133,7 +134,7 @@ BODY void vlognorm_body(const double *lx, size_t n, double m, double nf,
 		memcpy(out + i, &y, sizeof(y));
 	}
 	if (i < n) {
-		v4df l = { 0, 0, 0, 0 }, d, y;
+		v4df l = {0, 0, 0, 0}, d, y;
 		for (size_t j = 0; i + j < n; j++)
 			l[j] = lx[i + j];
 		d = l - m;
@@ -146,9 +147,9 @@ BODY void vlognorm_body(const double *lx, size_t n, double m, double nf,
 }
 
 BODY void vmoments_body(const double *row, const double *t, const double *z,
-			  double shift, size_t n, double *out)
+			double shift, size_t n, double *out)
 {
-	v4df s0 = { 0, 0, 0, 0 }, s1 = s0, s2 = s0;
+	v4df s0 = {0, 0, 0, 0}, s1 = s0, s2 = s0;
 	size_t i = 0;
 
 	for (; i + 4 <= n; i += 4) {
@@ -201,8 +202,8 @@ static void vlognorm_base(const double *lx, size_t n, double m, double nf,
 }
 
 __attribute__((target("avx2"))) static void
-vmoments_avx2(const double *row, const double *t, const double *z,
-	      double shift, size_t n, double *out)
+vmoments_avx2(const double *row, const double *t, const double *z, double shift,
+	      size_t n, double *out)
 {
 	vmoments_body(row, t, z, shift, n, out);
 }

@@ -17,7 +17,10 @@
 #include "chart.h"
 
 static const uint8_t braille_bit[4][2] = {
-	{ 0x01, 0x08 }, { 0x02, 0x10 }, { 0x04, 0x20 }, { 0x40, 0x80 },
+    {0x01, 0x08},
+    {0x02, 0x10},
+    {0x04, 0x20},
+    {0x40, 0x80},
 };
 
 void chart_dots_per_cell(enum chart_charset cs, int *dx, int *dy)
@@ -79,13 +82,13 @@ void chart_dots_set(struct chart_dots *d, int px, int py, int role, int point)
 }
 
 /* Clip the segment to [0, xmax] x [0, ymax]; 0 when nothing is left. */
-static int clip(double *x0, double *y0, double *x1, double *y1,
-		double xmax, double ymax)
+static int clip(double *x0, double *y0, double *x1, double *y1, double xmax,
+		double ymax)
 {
 	double t0 = 0, t1 = 1;
 	double dx = *x1 - *x0, dy = *y1 - *y0;
-	double p[4] = { -dx, dx, -dy, dy };
-	double q[4] = { *x0, xmax - *x0, *y0, ymax - *y0 };
+	double p[4] = {-dx, dx, -dy, dy};
+	double q[4] = {*x0, xmax - *x0, *y0, ymax - *y0};
 
 	for (int k = 0; k < 4; k++) {
 		if (p[k] == 0) {
@@ -113,9 +116,8 @@ static int clip(double *x0, double *y0, double *x1, double *y1,
 	return 1;
 }
 
-void chart_dots_line(struct chart_dots *d, double x0, double y0,
-		     double x1, double y1, int role, int pattern,
-		     unsigned *phase)
+void chart_dots_line(struct chart_dots *d, double x0, double y0, double x1,
+		     double y1, int role, int pattern, unsigned *phase)
 {
 	double xmax = d->cw * d->dx - 1, ymax = d->ch * d->dy - 1;
 	double dx, dy, steps;
@@ -148,9 +150,9 @@ void chart_dots_line(struct chart_dots *d, double x0, double y0,
 void chart_dots_glyph(const struct chart_dots *d, uint8_t b, int point,
 		      char out[5])
 {
-	static const char *const block[4] = { "", "\xe2\x96\x80", "\xe2\x96\x84",
-					      "\xe2\x96\x88" };
-	static const char *const ascii[4] = { "", "'", ".", ":" };
+	static const char *const block[4] = {"", "\xe2\x96\x80", "\xe2\x96\x84",
+					     "\xe2\x96\x88"};
+	static const char *const ascii[4] = {"", "'", ".", ":"};
 
 	out[0] = 0;
 	if (!b)
@@ -172,8 +174,8 @@ void chart_dots_glyph(const struct chart_dots *d, uint8_t b, int point,
 	}
 }
 
-void chart_dots_blit(const struct chart_dots *d, struct chart_canvas *c,
-		     int x, int y)
+void chart_dots_blit(const struct chart_dots *d, struct chart_canvas *c, int x,
+		     int y)
 {
 	for (int cy = 0; cy < d->ch; cy++)
 		for (int cx = 0; cx < d->cw; cx++) {

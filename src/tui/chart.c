@@ -120,16 +120,26 @@ int chart_canvas_text(struct chart_canvas *c, int x, int y, const char *s,
 char chart_role_letter(int role)
 {
 	switch (role) {
-	case ROLE_DEFAULT: return ' ';
-	case ROLE_CHART_AXIS: return 'a';
-	case ROLE_CHART_TEXT: return 't';
-	case ROLE_CHART_FLOWS: return 'f';
-	case ROLE_CHART_PACKETS: return 'p';
-	case ROLE_CHART_OCTETS: return 'o';
-	case ROLE_CHART_MODEL: return 'm';
-	case ROLE_CHART_COMP: return 'c';
-	case ROLE_CHART_GRID: return 'g';
-	default: return '?';
+	case ROLE_DEFAULT:
+		return ' ';
+	case ROLE_CHART_AXIS:
+		return 'a';
+	case ROLE_CHART_TEXT:
+		return 't';
+	case ROLE_CHART_FLOWS:
+		return 'f';
+	case ROLE_CHART_PACKETS:
+		return 'p';
+	case ROLE_CHART_OCTETS:
+		return 'o';
+	case ROLE_CHART_MODEL:
+		return 'm';
+	case ROLE_CHART_COMP:
+		return 'c';
+	case ROLE_CHART_GRID:
+		return 'g';
+	default:
+		return '?';
 	}
 }
 
@@ -145,7 +155,7 @@ char *chart_canvas_dump(const struct chart_canvas *c, int roles)
 
 		for (int x = 0; x < c->w; x++) {
 			const struct chart_cell *cell =
-				&c->cells[(size_t)y * (size_t)c->w + (size_t)x];
+			    &c->cells[(size_t)y * (size_t)c->w + (size_t)x];
 			int blank;
 
 			if (roles) {
@@ -183,10 +193,15 @@ void chart_tick_label(double v, int log, char *buf, size_t size)
 			if (ie < 0)
 				snprintf(buf, size, "1e%d", ie);
 			else if (ie < 3)
-				snprintf(buf, size, "%d", ie == 0 ? 1 : ie == 1 ? 10 : 100);
+				snprintf(buf, size, "%d",
+					 ie == 0   ? 1
+					 : ie == 1 ? 10
+						   : 100);
 			else
 				snprintf(buf, size, "%d%c",
-					 ie % 3 == 0 ? 1 : ie % 3 == 1 ? 10 : 100,
+					 ie % 3 == 0   ? 1
+					 : ie % 3 == 1 ? 10
+						       : 100,
 					 suffix[ie / 3]);
 			return;
 		}
@@ -246,7 +261,8 @@ int chart_axis_range(const struct chart_axis *ax, const struct chart_series *s,
 		*max = ax->max;
 		return 0;
 	}
-	/* Extremes of the raw values (log is monotonic: one log10 at the end). */
+	/* Extremes of the raw values (log is monotonic: one log10 at the end).
+	 */
 	for (size_t k = 0; k < ns; k++) {
 		const double *v = which ? s[k].y : s[k].x;
 		for (size_t i = 0; i < s[k].n; i++) {
@@ -291,8 +307,8 @@ int chart_axis_range(const struct chart_axis *ax, const struct chart_series *s,
 #define MAX_TICKS 64
 
 struct tick {
-	double v;          /* value */
-	int pos;           /* cell column or row */
+	double v; /* value */
+	int pos;  /* cell column or row */
 	int labelled;
 	char label[24];
 	int len;
@@ -300,8 +316,8 @@ struct tick {
 
 struct axis_map {
 	int log;
-	double t0, t1;     /* axis coordinates of the range */
-	int dots;          /* dots along the axis */
+	double t0, t1; /* axis coordinates of the range */
+	int dots;      /* dots along the axis */
 };
 
 /* Dot coordinate of axis coordinate t (0 at the low end). */
@@ -316,12 +332,13 @@ static int tick_values(const struct axis_map *m, double step, double *v)
 	int n = 0;
 
 	if (m->log) {
-		for (double e = ceil(m->t0 - 1e-9); e <= m->t1 + 1e-9 && n < MAX_TICKS; e++)
+		for (double e = ceil(m->t0 - 1e-9);
+		     e <= m->t1 + 1e-9 && n < MAX_TICKS; e++)
 			v[n++] = e;
 		return n;
 	}
-	for (double k = ceil(m->t0 / step - 1e-9); k * step <= m->t1 + step * 1e-9 &&
-	     n < MAX_TICKS; k++)
+	for (double k = ceil(m->t0 / step - 1e-9);
+	     k * step <= m->t1 + step * 1e-9 && n < MAX_TICKS; k++)
 		v[n++] = k * step;
 	return n;
 }
@@ -337,13 +354,16 @@ static const char *legend_marker(const struct chart_series *s,
 				 enum chart_charset cs)
 {
 	if (cs == CHART_ASCII)
-		return s->style == CHART_POINTS ? "*" :
-		       s->style == CHART_DASHED ? "~" :
-		       s->style == CHART_DOTTED ? ":" : "-";
-	return s->style == CHART_POINTS ? "\xe2\x97\x8f" :        /* ● */
-	       s->style == CHART_DASHED ? "\xe2\x94\x84" :        /* ┄ */
-	       s->style == CHART_DOTTED ? "\xe2\x94\x88" :        /* ┈ */
-	       "\xe2\x94\x80";                                     /* ─ */
+		return s->style == CHART_POINTS	  ? "*"
+		       : s->style == CHART_DASHED ? "~"
+		       : s->style == CHART_DOTTED ? ":"
+						  : "-";
+	return s->style == CHART_POINTS ? "\xe2\x97\x8f" : /* ● */
+		   s->style == CHART_DASHED ? "\xe2\x94\x84"
+					    : /* ┄ */
+		   s->style == CHART_DOTTED ? "\xe2\x94\x88"
+					    : /* ┈ */
+		   "\xe2\x94\x80";	      /* ─ */
 }
 
 /*
@@ -379,7 +399,8 @@ static int y_ticks(const struct axis_map *m, int py0, int dy, struct tick *t)
 			step = next_step(step);
 	}
 	for (int i = 0; i < n; i++) {
-		chart_tick_label(t[i].v, m->log, t[i].label, sizeof(t[i].label));
+		chart_tick_label(t[i].v, m->log, t[i].label,
+				 sizeof(t[i].label));
 		t[i].len = chart_utf8_width(t[i].label);
 	}
 	return n;
@@ -393,7 +414,8 @@ static int hides_label(const struct tick *t, int n, int w, int tstart)
 		int start = t[i].pos - (t[i].len - 1) / 2;
 		if (start + t[i].len > w)
 			start = w - t[i].len;
-		if (t[i].labelled && t[i].pos < w && start + t[i].len > tstart - 1)
+		if (t[i].labelled && t[i].pos < w &&
+		    start + t[i].len > tstart - 1)
 			return 1;
 	}
 	return 0;
@@ -420,7 +442,8 @@ static int x_ticks(const struct axis_map *m, int px0, int dx, int w,
 			t[i].v = m->log ? pow(10, v[i]) : v[i];
 			t[i].pos = px0 + (int)floor(d + 0.5) / dx;
 			t[i].labelled = m->log ? ((long)v[i] % k == 0) : 1;
-			chart_tick_label(t[i].v, m->log, t[i].label, sizeof(t[i].label));
+			chart_tick_label(t[i].v, m->log, t[i].label,
+					 sizeof(t[i].label));
 			t[i].len = chart_utf8_width(t[i].label);
 			if (!t[i].labelled)
 				continue;
@@ -476,8 +499,10 @@ static void draw_series(struct chart_dots *d, const struct chart_series *s,
 			    floor(y + 0.5) == floor(py + 0.5))
 				continue;
 			chart_dots_line(d, px, py, x, y, s->role,
-					s->style == CHART_DASHED ? 1 :
-					s->style == CHART_DOTTED ? 2 : 0, &phase);
+					s->style == CHART_DASHED   ? 1
+					: s->style == CHART_DOTTED ? 2
+								   : 0,
+					&phase);
 		}
 		px = x;
 		py = y;
@@ -511,11 +536,11 @@ void chart_render(const struct chart *ch, enum chart_charset cs,
 	struct chart_dots dots;
 	double xmin, xmax, ymin, ymax;
 	int dx, dy, py0, ph, lw, px0, pw, nyt, nxt, tstart, ar;
-	const char *vline = cs == CHART_ASCII ? "|" : "\xe2\x94\x82";   /* │ */
-	const char *hline = cs == CHART_ASCII ? "-" : "\xe2\x94\x80";   /* ─ */
-	const char *ytick = cs == CHART_ASCII ? "+" : "\xe2\x94\xa4";   /* ┤ */
-	const char *xtick = cs == CHART_ASCII ? "+" : "\xe2\x94\xac";   /* ┬ */
-	const char *corner = cs == CHART_ASCII ? "+" : "\xe2\x94\x94";  /* └ */
+	const char *vline = cs == CHART_ASCII ? "|" : "\xe2\x94\x82";  /* │ */
+	const char *hline = cs == CHART_ASCII ? "-" : "\xe2\x94\x80";  /* ─ */
+	const char *ytick = cs == CHART_ASCII ? "+" : "\xe2\x94\xa4";  /* ┤ */
+	const char *xtick = cs == CHART_ASCII ? "+" : "\xe2\x94\xac";  /* ┬ */
+	const char *corner = cs == CHART_ASCII ? "+" : "\xe2\x94\x94"; /* └ */
 
 	chart_canvas_clear(out);
 	if (w < 12 || h < 5) {
@@ -573,13 +598,15 @@ void chart_render(const struct chart *ch, enum chart_charset cs,
 					  yt[i].label, ROLE_CHART_AXIS);
 	}
 	if (tstart < w)
-		chart_canvas_text(out, tstart, h - 1, ch->x.title, ROLE_CHART_TEXT);
+		chart_canvas_text(out, tstart, h - 1, ch->x.title,
+				  ROLE_CHART_TEXT);
 	for (int i = 0, end = -1; i < nxt; i++) {
 		/* labels on the title's row stop before it */
 		int limit = tstart < w && ar == h - 2 ? tstart - 1 : w, start;
 
 		if (xt[i].pos < w)
-			chart_canvas_put(out, xt[i].pos, ar, xtick, ROLE_CHART_AXIS);
+			chart_canvas_put(out, xt[i].pos, ar, xtick,
+					 ROLE_CHART_AXIS);
 		if (!xt[i].labelled)
 			continue;
 		start = xt[i].pos - (xt[i].len - 1) / 2;
@@ -589,7 +616,8 @@ void chart_render(const struct chart *ch, enum chart_charset cs,
 			start = 0;
 		if (start <= end || start + xt[i].len > limit)
 			continue;
-		chart_canvas_text(out, start, ar + 1, xt[i].label, ROLE_CHART_AXIS);
+		chart_canvas_text(out, start, ar + 1, xt[i].label,
+				  ROLE_CHART_AXIS);
 		end = start + xt[i].len;
 	}
 	if (py0)
@@ -623,7 +651,8 @@ void chart_render(const struct chart *ch, enum chart_charset cs,
 
 		for (size_t k = 0; k < ch->nseries; k++)
 			if (ch->series[k].label) {
-				int l = 2 + chart_utf8_width(ch->series[k].label);
+				int l =
+				    2 + chart_utf8_width(ch->series[k].label);
 				if (l > lwid)
 					lwid = l;
 				nl++;
@@ -633,14 +662,17 @@ void chart_render(const struct chart *ch, enum chart_charset cs,
 
 			for (int rr = py0; rr < py0 + nl; rr++)
 				for (int c = x0 - 1; c < w; c++)
-					chart_canvas_put(out, c, rr, " ", ROLE_DEFAULT);
+					chart_canvas_put(out, c, rr, " ",
+							 ROLE_DEFAULT);
 			for (size_t k = 0; k < ch->nseries; k++) {
 				if (!ch->series[k].label)
 					continue;
-				chart_canvas_put(out, x0, r,
-						 legend_marker(&ch->series[k], cs),
-						 ch->series[k].role);
-				chart_canvas_text(out, x0 + 2, r, ch->series[k].label,
+				chart_canvas_put(
+				    out, x0, r,
+				    legend_marker(&ch->series[k], cs),
+				    ch->series[k].role);
+				chart_canvas_text(out, x0 + 2, r,
+						  ch->series[k].label,
 						  ROLE_CHART_TEXT);
 				r++;
 			}

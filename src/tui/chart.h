@@ -36,32 +36,32 @@
 enum chart_charset { CHART_BRAILLE, CHART_BLOCK, CHART_ASCII };
 
 enum chart_style {
-	CHART_LINE,     /* points joined by lines */
-	CHART_DASHED,   /* the same, dashed (mixture components) */
-	CHART_POINTS,   /* single dots (data points) */
-	CHART_DOTTED,   /* lines, dotted: a third series that must differ
-			 * from the others without colours */
+	CHART_LINE,   /* points joined by lines */
+	CHART_DASHED, /* the same, dashed (mixture components) */
+	CHART_POINTS, /* single dots (data points) */
+	CHART_DOTTED, /* lines, dotted: a third series that must differ
+		       * from the others without colours */
 };
 
 struct chart_series {
-	const char *label;          /* legend text; NULL = not in the legend */
-	int role;                   /* enum tui_role */
+	const char *label; /* legend text; NULL = not in the legend */
+	int role;	   /* enum tui_role */
 	enum chart_style style;
-	const double *x, *y;        /* n points */
+	const double *x, *y; /* n points */
 	size_t n;
 };
 
 struct chart_axis {
-	int log;                    /* logarithmic (base 10) */
-	double min, max;            /* min < max: fixed; otherwise from data */
-	const char *title;          /* with units, e.g. "Flow length [pkts]" */
+	int log;	   /* logarithmic (base 10) */
+	double min, max;   /* min < max: fixed; otherwise from data */
+	const char *title; /* with units, e.g. "Flow length [pkts]" */
 };
 
 struct chart {
 	struct chart_axis x, y;
 	const struct chart_series *series;
 	size_t nseries;
-	int legend;                 /* draw the legend */
+	int legend; /* draw the legend */
 };
 
 /* One cell: a NUL-terminated UTF-8 character (or "") and its role. */
@@ -72,7 +72,7 @@ struct chart_cell {
 
 struct chart_canvas {
 	int w, h;
-	struct chart_cell *cells;   /* h rows of w cells */
+	struct chart_cell *cells; /* h rows of w cells */
 };
 
 /* Allocate a w x h canvas of spaces; 0 or FM_ENOMEM. */
@@ -112,7 +112,8 @@ int chart_utf8_width(const char *s);
 void chart_render(const struct chart *ch, enum chart_charset cs,
 		  struct chart_canvas *out);
 
-/* The axis label of tick value v: "1k", "1e-2" (log), "2.5", "150k" (linear). */
+/* The axis label of tick value v: "1k", "1e-2" (log), "2.5", "150k" (linear).
+ */
 void chart_tick_label(double v, int log, char *buf, size_t size);
 
 /*
@@ -128,16 +129,17 @@ int chart_axis_range(const struct chart_axis *ax, const struct chart_series *s,
 
 struct chart_dots {
 	enum chart_charset cs;
-	int cw, ch;                 /* size in cells */
-	int dx, dy;                 /* dots per cell */
-	uint8_t *bits;              /* per cell: the dots set */
-	uint8_t *role;              /* per cell: role of the last dot drawn */
-	uint8_t *point;             /* per cell: last dot drawn was a point */
+	int cw, ch;	/* size in cells */
+	int dx, dy;	/* dots per cell */
+	uint8_t *bits;	/* per cell: the dots set */
+	uint8_t *role;	/* per cell: role of the last dot drawn */
+	uint8_t *point; /* per cell: last dot drawn was a point */
 };
 
 /* Dots per cell in charset cs. */
 void chart_dots_per_cell(enum chart_charset cs, int *dx, int *dy);
-int chart_dots_init(struct chart_dots *d, enum chart_charset cs, int cw, int ch);
+int chart_dots_init(struct chart_dots *d, enum chart_charset cs, int cw,
+		    int ch);
 void chart_dots_release(struct chart_dots *d);
 /* Set the dot (px, py), (0, 0) = top left; ignored outside. */
 void chart_dots_set(struct chart_dots *d, int px, int py, int role, int point);
@@ -147,14 +149,13 @@ void chart_dots_set(struct chart_dots *d, int px, int py, int role, int point);
  * 2 dotted (1 on, 2 off); *phase counts drawn steps for them and carries
  * over from segment to segment.
  */
-void chart_dots_line(struct chart_dots *d, double x0, double y0,
-		     double x1, double y1, int role, int pattern,
-		     unsigned *phase);
+void chart_dots_line(struct chart_dots *d, double x0, double y0, double x1,
+		     double y1, int role, int pattern, unsigned *phase);
 /* The glyph of a cell with dot bits b into out (UTF-8, "" = none). */
 void chart_dots_glyph(const struct chart_dots *d, uint8_t b, int point,
 		      char out[5]);
 /* Copy the non-empty cells into the canvas at (x, y). */
-void chart_dots_blit(const struct chart_dots *d, struct chart_canvas *c,
-		     int x, int y);
+void chart_dots_blit(const struct chart_dots *d, struct chart_canvas *c, int x,
+		     int y);
 
 #endif

@@ -24,7 +24,7 @@
 #include "workbench.h"
 
 const char *const tui_view_names[TUI_VIEWS] = {
-	"PDF flows", "PDF pkts", "PDF octets", "CDF", "avg", "pkt size", "series",
+    "PDF flows", "PDF pkts", "PDF octets", "CDF", "avg", "pkt size", "series",
 };
 
 static void del(WINDOW **w)
@@ -96,8 +96,8 @@ static void put(struct tui *t, WINDOW *w, int y, int x, int role, const char *s)
 }
 
 /* Like put but at most width cells (and never past the window edge). */
-void tui_putn(struct tui *t, WINDOW *w, int y, int x, int role,
-	      const char *s, int width)
+void tui_putn(struct tui *t, WINDOW *w, int y, int x, int role, const char *s,
+	      int width)
 {
 	char buf[1024];
 	int maxx = getmaxx(w);
@@ -112,8 +112,11 @@ void tui_putn(struct tui *t, WINDOW *w, int y, int x, int role,
 		size_t i = 0, o = 0;
 		while (s[i] && cells < width && o + 5 < sizeof(buf)) {
 			unsigned char c = (unsigned char)s[i];
-			int l = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
-				(c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
+			int l = c < 0x80	     ? 1
+				: (c & 0xe0) == 0xc0 ? 2
+				: (c & 0xf0) == 0xe0 ? 3
+				: (c & 0xf8) == 0xf0 ? 4
+						     : 1;
 			for (int k = 0; k < l && s[i]; k++)
 				buf[o++] = s[i++];
 			cells++;
@@ -131,7 +134,7 @@ static void frame(struct tui *t, WINDOW *w, const char *title, int focused)
 	wbkgdset(w, ' ' | t->attr[ROLE_PANEL_TEXT]);
 	werase(w);
 	wattrset(w, t->attr[role]);
-	if (focused)        /* double lines: visible without colour too */
+	if (focused) /* double lines: visible without colour too */
 		wborder_set(w, WACS_D_VLINE, WACS_D_VLINE, WACS_D_HLINE,
 			    WACS_D_HLINE, WACS_D_ULCORNER, WACS_D_URCORNER,
 			    WACS_D_LLCORNER, WACS_D_LRCORNER);
@@ -140,8 +143,9 @@ static void frame(struct tui *t, WINDOW *w, const char *title, int focused)
 	if (title) {
 		char buf[256];
 		snprintf(buf, sizeof(buf), " %s ", title);
-		tui_putn(t, w, 0, 2, focused ? ROLE_PANEL_FOCUS : ROLE_PANEL_TITLE, buf,
-		     maxx - 4);
+		tui_putn(t, w, 0, 2,
+			 focused ? ROLE_PANEL_FOCUS : ROLE_PANEL_TITLE, buf,
+			 maxx - 4);
 	}
 }
 
@@ -157,9 +161,11 @@ static void draw_status(struct tui *t)
 	put(t, w, 0, 1, ROLE_STATUS_ACCENT, "flowmodels");
 	{
 		const char *file = sess_file(t->sess), *base;
-		base = file && strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+		base =
+		    file && strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 		fm_buf_printf(&b, "  session: %s%s  object: %s   ",
-			      base ? base : "(new)", sess_dirty(t->sess) ? "*" : "",
+			      base ? base : "(new)",
+			      sess_dirty(t->sess) ? "*" : "",
 			      t->selected[0] ? t->selected : "-");
 	}
 	fm_buf_addstr(&b, "");
@@ -167,17 +173,18 @@ static void draw_status(struct tui *t)
 	x = 11 + (int)b.len;
 	fm_buf_reset(&b);
 	if (t->job && x < limit) {
-		double frac = cmd_job_fraction(t->job), secs = cmd_job_elapsed(t->job);
+		double frac = cmd_job_fraction(t->job),
+		       secs = cmd_job_elapsed(t->job);
 		char bar[16 * 3 + 1];
-		const char *full = t->utf8 ? "\xe2\x96\x88" : "#";   /* █ */
-		const char *empty = t->utf8 ? "\xe2\x96\x91" : ".";  /* ░ */
+		const char *full = t->utf8 ? "\xe2\x96\x88" : "#";  /* █ */
+		const char *empty = t->utf8 ? "\xe2\x96\x91" : "."; /* ░ */
 		int filled, width = 16;
 		size_t o = 0;
 
 		filled = frac >= 0 ? (int)(frac * width + 0.5) : -1;
 		for (int i = 0; i < width; i++) {
 			const char *g;
-			if (filled < 0)   /* unknown total: a moving block */
+			if (filled < 0) /* unknown total: a moving block */
 				g = i == (int)(secs * 8) % width ? full : empty;
 			else
 				g = i < filled ? full : empty;
@@ -187,7 +194,8 @@ static void draw_status(struct tui *t)
 		bar[o] = 0;
 		fm_buf_printf(&b, "%s ", cmd_job_name(t->job));
 		fm_buf_addstr(&b, "");
-		tui_putn(t, w, 0, x, ROLE_STATUS_ACCENT, fm_buf_str(&b), limit - x);
+		tui_putn(t, w, 0, x, ROLE_STATUS_ACCENT, fm_buf_str(&b),
+			 limit - x);
 		x += (int)b.len;
 		tui_putn(t, w, 0, x, ROLE_STATUS_PROGRESS, bar, limit - x);
 		x += width;
@@ -220,9 +228,12 @@ static void draw_objects(struct tui *t)
 	sess_lock(t->sess);
 	n = sess_count(t->sess);
 	if (!n) {
-		tui_putn(t, w, 1, 2, ROLE_PANEL_DIM, "no objects yet", maxx - 3);
-		tui_putn(t, w, 3, 2, ROLE_PANEL_DIM, "load FILE [as NAME],", maxx - 3);
-		tui_putn(t, w, 4, 2, ROLE_PANEL_DIM, "F1 lists the commands", maxx - 3);
+		tui_putn(t, w, 1, 2, ROLE_PANEL_DIM, "no objects yet",
+			 maxx - 3);
+		tui_putn(t, w, 3, 2, ROLE_PANEL_DIM, "load FILE [as NAME],",
+			 maxx - 3);
+		tui_putn(t, w, 4, 2, ROLE_PANEL_DIM, "F1 lists the commands",
+			 maxx - 3);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(sess_at(t->sess, i)->name, t->selected))
@@ -244,12 +255,15 @@ static void draw_objects(struct tui *t)
 		fm_buf_reset(&b);
 		fm_buf_printf(&b, "%s%-*.*s%s %s ",
 			      is_sel ? (t->utf8 ? "\xe2\x96\xb8" : ">") : " ",
-			      cut ? namew - 1 : namew, cut ? namew - 1 : namew, o->name,
-			      cut ? (t->utf8 ? "\xe2\x80\xa6" : "~") : "", sess_obj_kind(o));
+			      cut ? namew - 1 : namew, cut ? namew - 1 : namew,
+			      o->name,
+			      cut ? (t->utf8 ? "\xe2\x80\xa6" : "~") : "",
+			      sess_obj_kind(o));
 		sess_obj_facts(o, &b);
 		fm_buf_addstr(&b, "");
 		put_cut(t, w, 1 + (int)(i - first), 1,
-			is_sel ? ROLE_PANEL_SELECT : ROLE_PANEL_TEXT, fm_buf_str(&b), maxx - 2);
+			is_sel ? ROLE_PANEL_SELECT : ROLE_PANEL_TEXT,
+			fm_buf_str(&b), maxx - 2);
 	}
 	sess_unlock(t->sess);
 	fm_buf_release(&b);
@@ -262,7 +276,8 @@ static void blit(struct tui *t, WINDOW *w, int y, int x,
 {
 	for (int r = 0; r < cv->h; r++)
 		for (int c = 0; c < cv->w; c++) {
-			const struct chart_cell *cell = &cv->cells[(size_t)r * (size_t)cv->w + (size_t)c];
+			const struct chart_cell *cell =
+			    &cv->cells[(size_t)r * (size_t)cv->w + (size_t)c];
 			wattrset(w, t->attr[cell->role]);
 			mvwaddstr(w, y + r, x + c, cell->ch);
 		}
@@ -352,7 +367,7 @@ static void chart_subject(struct tui *t, char *out, size_t size)
  */
 static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
 {
-	const struct fm_mixture *mix[3] = { NULL, NULL, NULL };
+	const struct fm_mixture *mix[3] = {NULL, NULL, NULL};
 	struct sess_obj *h = NULL, *m = NULL;
 	const char *note = "no chart for this kind of object (charts show "
 			   "histograms, mixtures and time series)";
@@ -361,7 +376,7 @@ static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
 
 	if (o && o->kind == SESS_TYPED && o->type == &cmd_series_type) {
 		size_t nd = fm_series_ndays(o->data);
-		if (nd && t->series_day >= nd)   /* ] pressed past the last day */
+		if (nd && t->series_day >= nd) /* ] pressed past the last day */
 			t->series_day = nd - 1;
 		if (tui_view_series(&v, t->view, o->data, t->series_day) < 0)
 			return "out of memory";
@@ -379,16 +394,18 @@ static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
 			if (set->have[k])
 				mix[k] = &set->mix[k];
 	}
-	if (tui_view_histogram(&v, t->view, h->data, h->xkind[0] ? h->xkind : NULL,
-			       mix, m ? m->name : NULL) < 0)
+	if (tui_view_histogram(&v, t->view, h->data,
+			       h->xkind[0] ? h->xkind : NULL, mix,
+			       m ? m->name : NULL) < 0)
 		return "out of memory";
 render:
 	note = v.note;
-	if (note) {     /* may point into v: keep a copy past the release */
+	if (note) { /* may point into v: keep a copy past the release */
 		snprintf(t->chart_note, sizeof(t->chart_note), "%s", note);
 		note = t->chart_note;
 	}
-	if (!note && chart_canvas_init(&cv, getmaxx(w) - 2, getmaxy(w) - 2) == 0) {
+	if (!note &&
+	    chart_canvas_init(&cv, getmaxx(w) - 2, getmaxy(w) - 2) == 0) {
 		chart_render(&v.chart, t->charset, &cv);
 		blit(t, w, 1, 1, &cv);
 		chart_canvas_release(&cv);
@@ -399,7 +416,8 @@ render:
 
 static const char *draw_object_chart(struct tui *t, WINDOW *w)
 {
-	const char *note = "no chart: select a histogram (load FILE or hist ...)";
+	const char *note =
+	    "no chart: select a histogram (load FILE or hist ...)";
 	struct sess_obj *o;
 
 	if (!t->selected[0])
@@ -417,7 +435,7 @@ static void draw_chart(struct tui *t)
 	WINDOW *w = t->w_chart;
 	int maxy = getmaxy(w), maxx = getmaxx(w), x = 2;
 	char title[256];
-	static const char *const cs_names[] = { "braille", "block", "ascii" };
+	static const char *const cs_names[] = {"braille", "block", "ascii"};
 
 	snprintf(title, sizeof(title), "%s (%s)", tui_view_names[t->view],
 		 cs_names[t->charset]);
@@ -428,15 +446,17 @@ static void draw_chart(struct tui *t)
 		sess_lock(t->sess);
 		chart_subject(t, subject, sizeof(subject));
 		sess_unlock(t->sess);
-		snprintf(title, sizeof(title), "%s of %s (%s)", tui_view_names[t->view],
-			 subject, cs_names[t->charset]);
+		snprintf(title, sizeof(title), "%s of %s (%s)",
+			 tui_view_names[t->view], subject,
+			 cs_names[t->charset]);
 	}
 	frame(t, w, title, t->focus == FOCUS_CHART);
 	note = draw_object_chart(t, w);
 	if (note) {
 		tui_putn(t, w, maxy / 2 - 1, 3, ROLE_PANEL_DIM, note, maxx - 5);
 		tui_putn(t, w, maxy / 2, 3, ROLE_PANEL_DIM,
-		     "views 1-7 / F2-F8; set charset braille|block|ascii", maxx - 5);
+			 "views 1-7 / F2-F8; set charset braille|block|ascii",
+			 maxx - 5);
 	}
 	/* the view tabs on the bottom border; when they do not fit, only the
 	 * current one keeps its name */
@@ -450,8 +470,9 @@ static void draw_chart(struct tui *t)
 			 compact && v != t->view ? "" : tui_view_names[v]);
 		if (x + (int)strlen(tab) + 1 >= maxx - 1)
 			break;
-		tui_putn(t, w, maxy - 1, x, v == t->view ? ROLE_PANEL_SELECT : ROLE_PANEL_TITLE,
-		     tab, maxx - x - 1);
+		tui_putn(t, w, maxy - 1, x,
+			 v == t->view ? ROLE_PANEL_SELECT : ROLE_PANEL_TITLE,
+			 tab, maxx - x - 1);
 		x += (int)strlen(tab) + 1;
 	}
 	wnoutrefresh(w);
@@ -554,7 +575,8 @@ static void draw_info(struct tui *t)
 		sess_lock(t->sess);
 		o = t->selected[0] ? sess_find(t->sess, t->selected) : NULL;
 		if (o) {
-			fm_buf_printf(&title, "%s: %s", o->name, o->provenance ? o->provenance : "");
+			fm_buf_printf(&title, "%s: %s", o->name,
+				      o->provenance ? o->provenance : "");
 			sess_obj_facts(o, &facts);
 		} else {
 			fm_buf_addstr(&title, "Messages");
@@ -566,7 +588,8 @@ static void draw_info(struct tui *t)
 		fm_buf_addstr(&facts, "");
 		frame(t, w, fm_buf_str(&title), t->focus == FOCUS_INFO);
 		if (o && inner > 2) {
-			put_cut(t, w, 1, 2, ROLE_PANEL_TITLE, fm_buf_str(&facts), maxx - 4);
+			put_cut(t, w, 1, 2, ROLE_PANEL_TITLE,
+				fm_buf_str(&facts), maxx - 4);
 			inner--;
 			first_row = 2;
 		}
@@ -583,9 +606,10 @@ static void draw_info(struct tui *t)
 			rows += wrap_rows(t->log[e0++].text, width);
 		if (t->log_scroll >= t->nlog - e0) {
 			t->log_scroll = t->nlog - e0;
-			for (size_t i = 0; i < e0 && row < first_row + inner; i++) {
-				put_wrapped(t, w, row, t->log[i].role, t->log[i].text,
-					    width, 0);
+			for (size_t i = 0; i < e0 && row < first_row + inner;
+			     i++) {
+				put_wrapped(t, w, row, t->log[i].role,
+					    t->log[i].text, width, 0);
 				row += wrap_rows(t->log[i].text, width);
 			}
 			wnoutrefresh(w);
@@ -603,8 +627,8 @@ static void draw_info(struct tui *t)
 
 			row -= n;
 			skip = row < first_row ? first_row - row : 0;
-			put_wrapped(t, w, row + skip, t->log[i].role, t->log[i].text,
-				    width, skip);
+			put_wrapped(t, w, row + skip, t->log[i].role,
+				    t->log[i].text, width, skip);
 		}
 	}
 	wnoutrefresh(w);
@@ -613,18 +637,22 @@ static void draw_info(struct tui *t)
 char **tui_help_lines(size_t *n)
 {
 	static const char *const more[] = {
-		"",
-		"Workbench commands",
-		"  help                  this help",
-		"  theme [NAME]          list themes or switch (default, dark, light,",
-		"                        high-contrast, mono)",
-		"  clear                 clear the messages",
-		"  show NAME [NAME]      select NAME; draw it with the other (a",
-		"                        histogram with a mixture set of the same x)",
-		"  quit, q, exit         leave (asks when the session has unsaved changes)",
-		"",
-		"Session commands (help COMMAND shows the options; charts: set charset",
-		"braille|block|ascii)",
+	    "",
+	    "Workbench commands",
+	    "  help                  this help",
+	    "  theme [NAME]          list themes or switch (default, dark, "
+	    "light,",
+	    "                        high-contrast, mono)",
+	    "  clear                 clear the messages",
+	    "  show NAME [NAME]      select NAME; draw it with the other (a",
+	    "                        histogram with a mixture set of the same "
+	    "x)",
+	    "  quit, q, exit         leave (asks when the session has unsaved "
+	    "changes)",
+	    "",
+	    "Session commands (help COMMAND shows the options; charts: set "
+	    "charset",
+	    "braille|block|ascii)",
 	};
 	size_t nm = sizeof(more) / sizeof(more[0]), nk = tui_key_help(NULL, 0);
 	size_t nc = 0, k;
@@ -665,8 +693,9 @@ static void draw_help(struct tui *t)
 	for (int i = 0; i < inner && (size_t)(i + t->help_scroll) < n; i++) {
 		const char *s = lines[i + t->help_scroll];
 		int heading = s[0] && s[0] != ' ';
-		tui_putn(t, w, 1 + i, 2, heading ? ROLE_PANEL_TITLE : ROLE_PANEL_TEXT, s,
-		     maxx - 4);
+		tui_putn(t, w, 1 + i, 2,
+			 heading ? ROLE_PANEL_TITLE : ROLE_PANEL_TEXT, s,
+			 maxx - 4);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);

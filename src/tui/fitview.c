@@ -30,42 +30,42 @@
 #include "views.h"
 #include "workbench.h"
 
-#define SNAPSHOT_EVERY 8      /* iterations between snapshot checks */
-#define SNAPSHOT_SECS 0.1     /* seconds between chart updates */
+#define SNAPSHOT_EVERY 8  /* iterations between snapshot checks */
+#define SNAPSHOT_SECS 0.1 /* seconds between chart updates */
 
-static const char *const y_names[3] = { "flows", "packets", "octets" };
+static const char *const y_names[3] = {"flows", "packets", "octets"};
 
 /* The max Pareto weight settings (w/W cycle them; 0 = no cap). */
-static const double mpw_steps[] = { 0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5 };
+static const double mpw_steps[] = {0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5};
 #define MPW_STEPS (sizeof(mpw_steps) / sizeof(mpw_steps[0]))
 
 struct tui_fit {
 	char hist[128];
 	int y;
 	unsigned U, L, P, iter;
-	unsigned mpw;         /* index into mpw_steps */
+	unsigned mpw; /* index into mpw_steps */
 	int animate;
 	/* the histogram (a copy: the object may be dropped meanwhile) */
 	struct fm_histogram h;
 	char xkind[16];
 	/* the run */
 	pthread_t thread;
-	int started;          /* a worker exists (not joined) */
+	int started; /* a worker exists (not joined) */
 	atomic_int cancel, done;
-	atomic_uint at;       /* iterations finished */
+	atomic_uint at; /* iterations finished */
 	pthread_mutex_t mu;
-	struct fm_mixture snap;   /* under mu */
-	unsigned snap_iter;       /* under mu */
-	int have_snap;            /* under mu */
-	double snap_ks;           /* under mu: gof's ks of snap (NaN: none) */
-	int status;               /* after done: 0, FM_ECANCEL or an error */
+	struct fm_mixture snap; /* under mu */
+	unsigned snap_iter;	/* under mu */
+	int have_snap;		/* under mu */
+	double snap_ks;		/* under mu: gof's ks of snap (NaN: none) */
+	int status;		/* after done: 0, FM_ECANCEL or an error */
 	char errmsg[FM_ERRMSG_MAX];
 	double t0, secs;
-	double last_snap;         /* worker only */
-	double *w;                /* worker only: column y, for the quality */
+	double last_snap; /* worker only */
+	double *w;	  /* worker only: column y, for the quality */
 	int wakefd;
-	int finished_once;        /* a fit completed (s can save it) */
-	int typing;               /* digits typed set the iterations */
+	int finished_once; /* a fit completed (s can save it) */
+	int typing;	   /* digits typed set the iterations */
 };
 
 static void wake(int fd)
@@ -79,9 +79,11 @@ static void wake(int fd)
 /* gof's ks of m against the fitted column (the snapshot's quality line). */
 static double ks_of(const struct tui_fit *f, const struct fm_mixture *m)
 {
-	enum fm_mix_x xk = !strcmp(f->xkind, "size") ||
-			   (!f->xkind[0] && f->h.n && f->h.bin_lo[0] == 64)
-				   ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH;
+	enum fm_mix_x xk =
+	    !strcmp(f->xkind, "size") ||
+		    (!f->xkind[0] && f->h.n && f->h.bin_lo[0] == 64)
+		? FM_MIX_X_SIZE
+		: FM_MIX_X_LENGTH;
 	struct fm_gof g;
 
 	if (fm_gof_histogram(m, xk, &f->h, (enum fm_hcol)f->y, &g, NULL) < 0)
@@ -102,14 +104,15 @@ static int on_iteration(void *ctx, unsigned iter, const struct fm_mixture *m)
 	 * chart stays live without slowing the fit down */
 	now = iter % SNAPSHOT_EVERY == 0 ? cmd_now() : 0;
 	if ((now && now - f->last_snap >= SNAPSHOT_SECS) || iter == f->iter) {
-		struct fm_mix_stats st = { 0 };
+		struct fm_mix_stats st = {0};
 
 		f->last_snap = now;
 		/* the log-likelihood of this snapshot (a pass over the bins,
 		 * at most every SNAPSHOT_SECS) */
 		double ks = NAN;
 		if (f->w) {
-			fm_fit_quality(m, f->h.bin_lo, f->h.bin_hi, f->w, f->h.n, &st);
+			fm_fit_quality(m, f->h.bin_lo, f->h.bin_hi, f->w,
+				       f->h.n, &st);
 			ks = ks_of(f, m);
 		}
 		pthread_mutex_lock(&f->mu);
@@ -128,7 +131,7 @@ static int on_iteration(void *ctx, unsigned iter, const struct fm_mixture *m)
 static void *fit_main(void *arg)
 {
 	struct tui_fit *f = arg;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_fit_opts fo;
 	struct fm_mixture m;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -137,16 +140,17 @@ static void *fit_main(void *arg)
 
 	fm_mixture_init(&m);
 	/* the same start and options as the fit command */
-	r = fm_fit_initial(&m, f->h.bin_lo[0], f->h.bin_lo[f->h.n - 1], f->U, f->P,
-			   f->L, &err);
+	r = fm_fit_initial(&m, f->h.bin_lo[0], f->h.bin_lo[f->h.n - 1], f->U,
+			   f->P, f->L, &err);
 	if (r == 0) {
 		memset(&fo, 0, sizeof(fo));
 		fo.max_iter = f->iter;
 		fo.max_pareto_w = mpw_steps[f->mpw];
 		if (f->animate) {
 			f->w = malloc(f->h.n * sizeof(double));
-			if (f->w && fm_histogram_column(&f->h, (enum fm_hcol)f->y,
-							f->w, NULL) < 0) {
+			if (f->w &&
+			    fm_histogram_column(&f->h, (enum fm_hcol)f->y, f->w,
+						NULL) < 0) {
 				free(f->w);
 				f->w = NULL;
 			}
@@ -201,7 +205,9 @@ static int copy_hist(struct fm_histogram *dst, const struct fm_histogram *src)
 		return -1;
 	memcpy(dst->bin_lo, src->bin_lo, src->n * sizeof(int64_t));
 	memcpy(dst->bin_hi, src->bin_hi, src->n * sizeof(int64_t));
-#define COPY(c) if (src->c && dst->c) memcpy(dst->c, src->c, src->n * sizeof(*src->c))
+#define COPY(c)                                                                \
+	if (src->c && dst->c)                                                  \
+	memcpy(dst->c, src->c, src->n * sizeof(*src->c))
 	COPY(flows);
 	COPY(packets);
 	COPY(octets);
@@ -250,8 +256,10 @@ int tui_fit_open(struct tui *t, const char *name)
 		fm_histogram_release(&f->h);
 		pthread_mutex_destroy(&f->mu);
 		free(f);
-		tui_log(t, ROLE_MSG_ERROR, "fit view: '%s' is not a histogram with bins "
-			"(nor a mixture set fitted to one in the session)", name);
+		tui_log(t, ROLE_MSG_ERROR,
+			"fit view: '%s' is not a histogram with bins "
+			"(nor a mixture set fitted to one in the session)",
+			name);
 		return -1;
 	}
 	for (unsigned i = 0; i < t->nfit_memo && i < TUI_FIT_MEMOS; i++) {
@@ -274,15 +282,20 @@ int tui_fit_open(struct tui *t, const char *name)
 static void remember(struct tui *t, const struct tui_fit *f)
 {
 	struct tui_fit_memo *mm = NULL;
-	unsigned n = t->nfit_memo < TUI_FIT_MEMOS ? t->nfit_memo : TUI_FIT_MEMOS;
+	unsigned n =
+	    t->nfit_memo < TUI_FIT_MEMOS ? t->nfit_memo : TUI_FIT_MEMOS;
 
 	for (unsigned i = 0; i < n && !mm; i++)
 		if (!strcmp(t->fit_memo[i].hist, f->hist))
 			mm = &t->fit_memo[i];
 	if (!mm)
 		mm = &t->fit_memo[t->nfit_memo++ % TUI_FIT_MEMOS];
-	*mm = (struct tui_fit_memo){ .y = f->y, .U = f->U, .L = f->L, .P = f->P,
-				     .iter = f->iter, .mpw = f->mpw };
+	*mm = (struct tui_fit_memo){.y = f->y,
+				    .U = f->U,
+				    .L = f->L,
+				    .P = f->P,
+				    .iter = f->iter,
+				    .mpw = f->mpw};
 	snprintf(mm->hist, sizeof(mm->hist), "%s", f->hist);
 }
 
@@ -299,7 +312,7 @@ void tui_fit_close(struct tui *t)
 	pthread_mutex_destroy(&f->mu);
 	free(f);
 	t->fit = NULL;
-	t->focus = FOCUS_PROMPT;      /* back to typing commands */
+	t->focus = FOCUS_PROMPT; /* back to typing commands */
 	t->dirty = DIRTY_ALL;
 }
 
@@ -311,7 +324,8 @@ static void start(struct tui *t)
 		return;
 	join(f);
 	if (f->U + f->L + f->P == 0) {
-		tui_log(t, ROLE_MSG_ERROR, "fit view: no components (U, L and P are 0)");
+		tui_log(t, ROLE_MSG_ERROR,
+			"fit view: no components (U, L and P are 0)");
 		return;
 	}
 	pthread_mutex_lock(&f->mu);
@@ -355,11 +369,13 @@ void tui_fit_poll(struct tui *t)
 	join(f);
 	if (f->status == 0) {
 		f->finished_once = 1;
-		tui_log(t, ROLE_MSG_INFO, "fit view: %s of %s, %u iterations in %.3f s "
-			"(s saves it as a mixture set)", y_names[f->y], f->hist, f->iter,
-			f->secs);
+		tui_log(t, ROLE_MSG_INFO,
+			"fit view: %s of %s, %u iterations in %.3f s "
+			"(s saves it as a mixture set)",
+			y_names[f->y], f->hist, f->iter, f->secs);
 	} else if (f->status == FM_ECANCEL) {
-		tui_log(t, ROLE_MSG_WARN, "fit view: cancelled after %u iterations",
+		tui_log(t, ROLE_MSG_WARN,
+			"fit view: cancelled after %u iterations",
 			atomic_load(&f->at));
 	} else {
 		tui_log(t, ROLE_MSG_ERROR, "fit view: %s", f->errmsg);
@@ -401,7 +417,8 @@ static void save(struct tui *t, int new_set)
 	char name[128], line[512];
 
 	if (!f->finished_once) {
-		tui_log(t, ROLE_MSG_WARN, "fit view: run the fit (Enter) before saving");
+		tui_log(t, ROLE_MSG_WARN,
+			"fit view: run the fit (Enter) before saving");
 		return;
 	}
 	sess_lock(t->sess);
@@ -413,12 +430,14 @@ static void save(struct tui *t, int new_set)
 		free_name(t, name, sizeof(name));
 	sess_unlock(t->sess);
 	if (f->mpw)
-		snprintf(line, sizeof(line), "fit %s -y %s -i %u -U %u -L %u -P %u --mpw %g as %s",
+		snprintf(line, sizeof(line),
+			 "fit %s -y %s -i %u -U %u -L %u -P %u --mpw %g as %s",
 			 f->hist, y_names[f->y], f->iter, f->U, f->L, f->P,
 			 mpw_steps[f->mpw], name);
 	else
-		snprintf(line, sizeof(line), "fit %s -y %s -i %u -U %u -L %u -P %u as %s",
-			 f->hist, y_names[f->y], f->iter, f->U, f->L, f->P, name);
+		snprintf(line, sizeof(line),
+			 "fit %s -y %s -i %u -U %u -L %u -P %u as %s", f->hist,
+			 y_names[f->y], f->iter, f->U, f->L, f->P, name);
 	tui_fit_close(t);
 	tui_command(t, line);
 }
@@ -430,17 +449,29 @@ static void announce(struct tui *t, int ch)
 	const struct tui_fit *f = t->fit;
 
 	switch (ch) {
-	case 'y': tui_log(t, ROLE_PANEL_DIM, "fit view: y %s", y_names[f->y]); break;
-	case 'u': case 'U':
-		tui_log(t, ROLE_PANEL_DIM, "fit view: uniforms U %u", f->U); break;
-	case 'l': case 'L':
-		tui_log(t, ROLE_PANEL_DIM, "fit view: lognormals L %u", f->L); break;
-	case 'p': case 'P':
-		tui_log(t, ROLE_PANEL_DIM, "fit view: Paretos P %u", f->P); break;
-	case 'i': case 'I':
-		tui_log(t, ROLE_PANEL_DIM, "fit view: iterations %u", f->iter); break;
-	case 'w': case 'W':
-		tui_log(t, ROLE_PANEL_DIM, "fit view: max Pareto weight %g", mpw_steps[f->mpw]);
+	case 'y':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: y %s", y_names[f->y]);
+		break;
+	case 'u':
+	case 'U':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: uniforms U %u", f->U);
+		break;
+	case 'l':
+	case 'L':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: lognormals L %u", f->L);
+		break;
+	case 'p':
+	case 'P':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: Paretos P %u", f->P);
+		break;
+	case 'i':
+	case 'I':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: iterations %u", f->iter);
+		break;
+	case 'w':
+	case 'W':
+		tui_log(t, ROLE_PANEL_DIM, "fit view: max Pareto weight %g",
+			mpw_steps[f->mpw]);
 		break;
 	}
 }
@@ -452,18 +483,18 @@ int tui_fit_key(struct tui *t, int ch)
 
 	if (!f)
 		return 0;
-	if (ch == 27) {                      /* Esc: cancel, then close */
+	if (ch == 27) { /* Esc: cancel, then close */
 		if (running)
 			tui_fit_cancel(t);
 		else
 			tui_fit_close(t);
 		return 1;
 	}
-	if (running)                          /* settings are fixed meanwhile */
+	if (running) /* settings are fixed meanwhile */
 		return 1;
 	typing = f->typing;
 	f->typing = 0;
-	if (ch >= '0' && ch <= '9') {         /* the iterations, typed */
+	if (ch >= '0' && ch <= '9') { /* the iterations, typed */
 		unsigned d = (unsigned)(ch - '0');
 		f->iter = typing && f->iter < 10000000 ? f->iter * 10 + d : d;
 		f->typing = 1;
@@ -480,25 +511,67 @@ int tui_fit_key(struct tui *t, int ch)
 	if (typing && f->iter == 0)
 		f->iter = 1;
 	switch (ch) {
-	case '\r': case '\n': case KEY_ENTER: start(t); break;
-	case 'y': f->y = (f->y + 1) % 3; break;
-	case 'u': if (f->U) f->U--; break;
-	case 'U': if (f->U < 50) f->U++; break;
-	case 'l': if (f->L) f->L--; break;
-	case 'L': if (f->L < 50) f->L++; break;
-	case 'p': if (f->P) f->P--; break;
-	case 'P': if (f->P < 50) f->P++; break;
-	case 'i': f->iter = f->iter > 1 ? f->iter / 2 : 1; break;
-	case 'I': f->iter = f->iter < 1000000 ? f->iter * 2 : f->iter; break;
-	case 'a': f->animate = !f->animate; break;
-	case 'w': f->mpw = (f->mpw + 1) % (unsigned)MPW_STEPS; break;
-	case 'W': f->mpw = (f->mpw + (unsigned)MPW_STEPS - 1) % (unsigned)MPW_STEPS; break;
-	case 's': save(t, 0); return 1;
-	case 'S': save(t, 1); return 1;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		start(t);
+		break;
+	case 'y':
+		f->y = (f->y + 1) % 3;
+		break;
+	case 'u':
+		if (f->U)
+			f->U--;
+		break;
+	case 'U':
+		if (f->U < 50)
+			f->U++;
+		break;
+	case 'l':
+		if (f->L)
+			f->L--;
+		break;
+	case 'L':
+		if (f->L < 50)
+			f->L++;
+		break;
+	case 'p':
+		if (f->P)
+			f->P--;
+		break;
+	case 'P':
+		if (f->P < 50)
+			f->P++;
+		break;
+	case 'i':
+		f->iter = f->iter > 1 ? f->iter / 2 : 1;
+		break;
+	case 'I':
+		f->iter = f->iter < 1000000 ? f->iter * 2 : f->iter;
+		break;
+	case 'a':
+		f->animate = !f->animate;
+		break;
+	case 'w':
+		f->mpw = (f->mpw + 1) % (unsigned)MPW_STEPS;
+		break;
+	case 'W':
+		f->mpw =
+		    (f->mpw + (unsigned)MPW_STEPS - 1) % (unsigned)MPW_STEPS;
+		break;
+	case 's':
+		save(t, 0);
+		return 1;
+	case 'S':
+		save(t, 1);
+		return 1;
 	default:
 		if (ch >= ' ' && ch < 127)
-			tui_log(t, ROLE_MSG_WARN, "fit view: '%c' is no key of the fit "
-				"view (F1 lists them); Esc closes it to type commands", ch);
+			tui_log(t, ROLE_MSG_WARN,
+				"fit view: '%c' is no key of the fit "
+				"view (F1 lists them); Esc closes it to type "
+				"commands",
+				ch);
 		t->dirty = DIRTY_ALL;
 		return 0;
 	}
@@ -554,11 +627,12 @@ static void text_lines(struct tui *t, WINDOW *w, int *row, int role,
 		for (cut = room; cut > 0 && s[cut] != ' '; cut--)
 			;
 		if (cut > 0) {
-			snprintf(buf, sizeof(buf), "%*s%.*s", indent, "", cut, s);
+			snprintf(buf, sizeof(buf), "%*s%.*s", indent, "", cut,
+				 s);
 			s += cut + 1;
-		} else {               /* one word wider than the panel */
-			snprintf(buf, sizeof(buf), "%*s%.*s%s", indent, "", room - 1, s,
-				 t->utf8 ? "\xe2\x80\xa6" : "~");
+		} else { /* one word wider than the panel */
+			snprintf(buf, sizeof(buf), "%*s%.*s%s", indent, "",
+				 room - 1, s, t->utf8 ? "\xe2\x80\xa6" : "~");
 			s += strcspn(s, " ");
 			s += *s == ' ';
 		}
@@ -575,21 +649,23 @@ static void draw_settings(struct tui *t, WINDOW *w, int *row)
 	struct tui_fit *f = t->fit;
 	char buf[160];
 
-	if (getmaxy(w) < 30) {     /* a short terminal: two settings a line */
+	if (getmaxy(w) < 30) { /* a short terminal: two settings a line */
 		snprintf(buf, sizeof(buf), "y [%s] (y)  animate [%s] (a)",
 			 y_names[f->y], f->animate ? "x" : " ");
 		text_at(t, w, row, ROLE_PANEL_TEXT, buf);
-		snprintf(buf, sizeof(buf), "U [%2u] (u/U)  L [%2u] (l/L)", f->U, f->L);
+		snprintf(buf, sizeof(buf), "U [%2u] (u/U)  L [%2u] (l/L)", f->U,
+			 f->L);
 		text_at(t, w, row, ROLE_PANEL_TEXT, buf);
 		if (f->mpw)
-			snprintf(buf, sizeof(buf), "P [%2u] (p/P)  Pareto w [%g] (w/W)",
-				 f->P, mpw_steps[f->mpw]);
+			snprintf(buf, sizeof(buf),
+				 "P [%2u] (p/P)  Pareto w [%g] (w/W)", f->P,
+				 mpw_steps[f->mpw]);
 		else
-			snprintf(buf, sizeof(buf), "P [%2u] (p/P)  Pareto w [none] (w/W)",
-				 f->P);
+			snprintf(buf, sizeof(buf),
+				 "P [%2u] (p/P)  Pareto w [none] (w/W)", f->P);
 		text_at(t, w, row, ROLE_PANEL_TEXT, buf);
-		snprintf(buf, sizeof(buf), "iterations [%u%s] (i/I/0-9)", f->iter,
-			 f->typing ? "_" : "");
+		snprintf(buf, sizeof(buf), "iterations [%u%s] (i/I/0-9)",
+			 f->iter, f->typing ? "_" : "");
 		text_at(t, w, row, ROLE_PANEL_TEXT, buf);
 		return;
 	}
@@ -605,11 +681,13 @@ static void draw_settings(struct tui *t, WINDOW *w, int *row)
 		 f->typing ? "_" : "");
 	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
 	if (f->mpw)
-		snprintf(buf, sizeof(buf), "max Pareto weight [%g]  (w/W)", mpw_steps[f->mpw]);
+		snprintf(buf, sizeof(buf), "max Pareto weight [%g]  (w/W)",
+			 mpw_steps[f->mpw]);
 	else
 		snprintf(buf, sizeof(buf), "max Pareto weight [none]  (w/W)");
 	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
-	snprintf(buf, sizeof(buf), "animate      [%s]  (a)", f->animate ? "x" : " ");
+	snprintf(buf, sizeof(buf), "animate      [%s]  (a)",
+		 f->animate ? "x" : " ");
 	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
 }
 
@@ -623,18 +701,20 @@ static void draw_progress(struct tui *t, WINDOW *w, int *row, unsigned at,
 	size_t o = 0;
 
 	snprintf(count, sizeof(count), " %u/%u%s", at, f->iter,
-		 running ? "" : f->finished_once ? "  done" : "");
+		 running	    ? ""
+		 : f->finished_once ? "  done"
+				    : "");
 	width = getmaxx(w) - 4 - (int)strlen(count);
 	if (width > 40)
 		width = 40;
-	if (width < 4) {           /* no room for a bar: the count alone */
+	if (width < 4) { /* no room for a bar: the count alone */
 		text_at(t, w, row, ROLE_STATUS_PROGRESS, count + 1);
 		return;
 	}
 	filled = f->iter ? (int)((double)at / f->iter * width + 0.5) : 0;
 	for (int i = 0; i < width && o + 4 < sizeof(bar); i++) {
-		const char *g = i < filled ? (t->utf8 ? "\xe2\x96\x88" : "#") :
-				(t->utf8 ? "\xe2\x96\x91" : ".");
+		const char *g = i < filled ? (t->utf8 ? "\xe2\x96\x88" : "#")
+					   : (t->utf8 ? "\xe2\x96\x91" : ".");
 		memcpy(bar + o, g, strlen(g));
 		o += strlen(g);
 	}
@@ -669,15 +749,19 @@ static void draw_mixture(struct tui *t, WINDOW *w, int *row,
 			total++;
 			/* a component whole or not at all; the last row says
 			 * how many did not fit */
-			text_lines(t, w, &need, ROLE_PANEL_TEXT, buf + strspn(buf, " "), 0);
+			text_lines(t, w, &need, ROLE_PANEL_TEXT,
+				   buf + strspn(buf, " "), 0);
 			if (shown + 1 == total && need < getmaxy(w) - 2) {
-				text_at(t, w, row, ROLE_PANEL_TEXT, buf + strspn(buf, " "));
+				text_at(t, w, row, ROLE_PANEL_TEXT,
+					buf + strspn(buf, " "));
 				shown++;
 			}
 		}
 		if (shown < total) {
-			snprintf(buf, sizeof(buf), "(%zu more lines of the mixture: a "
-				 "taller terminal shows them)", total - shown);
+			snprintf(buf, sizeof(buf),
+				 "(%zu more lines of the mixture: a "
+				 "taller terminal shows them)",
+				 total - shown);
 			text_at(t, w, row, ROLE_PANEL_DIM, buf);
 		}
 	}
@@ -688,7 +772,7 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 {
 	struct tui_fit *f = t->fit;
 	struct fm_mixture m;
-	const struct fm_mixture *mix[3] = { NULL, NULL, NULL };
+	const struct fm_mixture *mix[3] = {NULL, NULL, NULL};
 	unsigned at = atomic_load(&f->at), snap_iter = 0;
 	int running = tui_fit_running(t), have;
 	double ks;
@@ -710,8 +794,9 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 	wbkgdset(left, ' ' | t->attr[ROLE_PANEL_TEXT]);
 	werase(left);
 	wattrset(left, t->attr[ROLE_PANEL_FOCUS]);
-	wborder_set(left, WACS_D_VLINE, WACS_D_VLINE, WACS_D_HLINE, WACS_D_HLINE,
-		    WACS_D_ULCORNER, WACS_D_URCORNER, WACS_D_LLCORNER, WACS_D_LRCORNER);
+	wborder_set(left, WACS_D_VLINE, WACS_D_VLINE, WACS_D_HLINE,
+		    WACS_D_HLINE, WACS_D_ULCORNER, WACS_D_URCORNER,
+		    WACS_D_LLCORNER, WACS_D_LRCORNER);
 	snprintf(title, sizeof(title), " Fit %s -> %s (keys) ", f->hist,
 		 y_names[f->y]);
 	mvwaddnstr(left, 0, 2, title, getmaxx(left) - 4);
@@ -719,24 +804,28 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 	row += getmaxy(left) >= 30;
 	draw_progress(t, left, &row, at, running);
 	if (!running && f->finished_once && have) {
-		snprintf(buf, sizeof(buf), "log-likelihood %.6f", m.stats.loglik);
+		snprintf(buf, sizeof(buf), "log-likelihood %.6f",
+			 m.stats.loglik);
 		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
 		snprintf(buf, sizeof(buf), "AIC %.6f", m.stats.aic);
 		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
-		snprintf(buf, sizeof(buf), "BIC %.6f  ks %.4g", m.stats.bic, ks);
+		snprintf(buf, sizeof(buf), "BIC %.6f  ks %.4g", m.stats.bic,
+			 ks);
 		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
 	} else if (running && have && m.stats.valid) {
 		/* the snapshot's, while the fit runs */
 		snprintf(buf, sizeof(buf), "log-likelihood %.6f at %u",
 			 m.stats.loglik, snap_iter);
 		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
-		snprintf(buf, sizeof(buf), "BIC %.6f  ks %.4g", m.stats.bic, ks);
+		snprintf(buf, sizeof(buf), "BIC %.6f  ks %.4g", m.stats.bic,
+			 ks);
 		text_at(t, left, &row, ROLE_PANEL_TEXT, buf);
 	}
 	if (running) {
 		text_at(t, left, &row, ROLE_PANEL_DIM, "[Esc] cancel");
 	} else {
-		text_at(t, left, &row, ROLE_PANEL_DIM, "[Enter] fit  [s] save  [Esc] close");
+		text_at(t, left, &row, ROLE_PANEL_DIM,
+			"[Enter] fit  [s] save  [Esc] close");
 		snprintf(buf, sizeof(buf), "s adds %s to %s; S makes a new set",
 			 y_names[f->y], set[0] ? set : "a new set");
 		text_at(t, left, &row, ROLE_PANEL_DIM, buf);
@@ -751,14 +840,14 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 	werase(right);
 	wattrset(right, t->attr[ROLE_PANEL_BORDER]);
 	box(right, 0, 0);
-	snprintf(title, sizeof(title), " PDF %s of %s%s ", y_names[f->y], f->hist,
-		 running ? ", live" : "");
+	snprintf(title, sizeof(title), " PDF %s of %s%s ", y_names[f->y],
+		 f->hist, running ? ", live" : "");
 	wattrset(right, t->attr[ROLE_PANEL_TITLE]);
 	mvwaddnstr(right, 0, 2, title, getmaxx(right) - 4);
 	if (have)
 		mix[f->y] = &m;
-	if (tui_view_histogram(&v, f->y, &f->h, f->xkind[0] ? f->xkind : NULL, mix,
-			       "fit") == 0) {
+	if (tui_view_histogram(&v, f->y, &f->h, f->xkind[0] ? f->xkind : NULL,
+			       mix, "fit") == 0) {
 		struct chart_canvas cv;
 		if (!v.note && chart_canvas_init(&cv, getmaxx(right) - 2,
 						 getmaxy(right) - 2) == 0) {
@@ -766,9 +855,11 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 			for (int r = 0; r < cv.h; r++)
 				for (int c = 0; c < cv.w; c++) {
 					const struct chart_cell *cell =
-						&cv.cells[(size_t)r * (size_t)cv.w + (size_t)c];
+					    &cv.cells[(size_t)r * (size_t)cv.w +
+						      (size_t)c];
 					wattrset(right, t->attr[cell->role]);
-					mvwaddstr(right, 1 + r, 1 + c, cell->ch);
+					mvwaddstr(right, 1 + r, 1 + c,
+						  cell->ch);
 				}
 			chart_canvas_release(&cv);
 		}

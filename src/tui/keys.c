@@ -20,80 +20,92 @@ struct binding {
 #define NBIND 16
 
 struct keyrow {
-	const char *label;       /* the keys as the help names them */
-	const char *text;        /* what they do; '\n' starts a line */
-	struct binding bind[NBIND];   /* ended by key 0 */
+	const char *label;	    /* the keys as the help names them */
+	const char *text;	    /* what they do; '\n' starts a line */
+	struct binding bind[NBIND]; /* ended by key 0 */
 };
 
 static const struct keyrow rows[] = {
-	{ "F1, ? in a panel",
-	  "this help (Esc or F1 closes it; typing closes it too)",
-	  { { KEYS_ANY, KEY_F(1), ACT_HELP_TOGGLE, 0 },
-	    { KEYS_PANEL, '?', ACT_HELP_OPEN, 0 },
-	    { KEYS_HELP, 27, ACT_HELP_CLOSE, 0 },
-	    { KEYS_HELP, '\r', ACT_HELP_CLOSE, 0 },
-	    { KEYS_HELP, '\n', ACT_HELP_CLOSE, 0 },
-	    { KEYS_HELP, KEY_ENTER, ACT_HELP_CLOSE, 0 } } },
-	{ "Tab / Shift-Tab",
-	  "next / previous panel: prompt, objects, chart,\n"
-	  "info (in the prompt Tab completes; on an empty\n"
-	  "line it moves to the objects panel)",
-	  { { KEYS_FOCUS, '\t', ACT_FOCUS_NEXT, 0 },
-	    { KEYS_FOCUS, KEY_BTAB, ACT_FOCUS_PREV, 0 } } },
-	{ "Esc or :", "back to the prompt (from a panel)",
-	  { { KEYS_PANEL, 27, ACT_FOCUS_PROMPT, 0 },
-	    { KEYS_PANEL, ':', ACT_FOCUS_PROMPT, 0 } } },
-	{ "Up Down PgUp PgDn",
-	  "select an object / scroll the messages; history\n"
-	  "in the prompt",
-	  { { KEYS_OBJECTS, KEY_UP, ACT_UP, 0 },
-	    { KEYS_OBJECTS, KEY_DOWN, ACT_DOWN, 0 },
-	    { KEYS_INFO, KEY_UP, ACT_UP, 0 },
-	    { KEYS_INFO, KEY_DOWN, ACT_DOWN, 0 },
-	    { KEYS_INFO, KEY_PPAGE, ACT_PAGE_UP, 0 },
-	    { KEYS_INFO, KEY_NPAGE, ACT_PAGE_DOWN, 0 },
-	    { KEYS_HELP, KEY_UP, ACT_UP, 0 },
-	    { KEYS_HELP, KEY_DOWN, ACT_DOWN, 0 },
-	    { KEYS_HELP, KEY_PPAGE, ACT_PAGE_UP, 0 },
-	    { KEYS_HELP, KEY_NPAGE, ACT_PAGE_DOWN, 0 } } },
-	{ "Home End", "first / last object or message",
-	  { { KEYS_OBJECTS, KEY_HOME, ACT_HOME, 0 },
-	    { KEYS_OBJECTS, KEY_END, ACT_END, 0 },
-	    { KEYS_INFO, KEY_HOME, ACT_HOME, 0 },
-	    { KEYS_INFO, KEY_END, ACT_END, 0 },
-	    { KEYS_HELP, KEY_HOME, ACT_HOME, 0 },
-	    { KEYS_HELP, KEY_END, ACT_END, 0 } } },
-	{ "Enter or i (objects)", "info of the selected object",
-	  { { KEYS_OBJECTS, '\r', ACT_INFO, 0 },
-	    { KEYS_OBJECTS, '\n', ACT_INFO, 0 },
-	    { KEYS_OBJECTS, KEY_ENTER, ACT_INFO, 0 },
-	    { KEYS_OBJECTS, 'i', ACT_INFO, 0 } } },
-	{ "f (objects)", "the fit view of the selected histogram",
-	  { { KEYS_OBJECTS, 'f', ACT_FIT, 0 } } },
-	{ "e, g, d (objects)", "put export / generate / drop NAME on the prompt",
-	  { { KEYS_OBJECTS, 'e', ACT_EXPORT, 0 },
-	    { KEYS_OBJECTS, 'g', ACT_GENERATE, 0 },
-	    { KEYS_OBJECTS, 'd', ACT_DROP, 0 } } },
-	{ "1-7 (panels), F2-F8",
-	  "chart view: PDF flows, PDF packets, PDF octets,\n"
-	  "CDF, averages, packet size, time series",
-	  { { KEYS_PANEL, '1', ACT_VIEW, 0 }, { KEYS_PANEL, '2', ACT_VIEW, 1 },
-	    { KEYS_PANEL, '3', ACT_VIEW, 2 }, { KEYS_PANEL, '4', ACT_VIEW, 3 },
-	    { KEYS_PANEL, '5', ACT_VIEW, 4 }, { KEYS_PANEL, '6', ACT_VIEW, 5 },
-	    { KEYS_PANEL, '7', ACT_VIEW, 6 },
-	    { KEYS_ANY, KEY_F(2), ACT_VIEW, 0 }, { KEYS_ANY, KEY_F(3), ACT_VIEW, 1 },
-	    { KEYS_ANY, KEY_F(4), ACT_VIEW, 2 }, { KEYS_ANY, KEY_F(5), ACT_VIEW, 3 },
-	    { KEYS_ANY, KEY_F(6), ACT_VIEW, 4 }, { KEYS_ANY, KEY_F(7), ACT_VIEW, 5 },
-	    { KEYS_ANY, KEY_F(8), ACT_VIEW, 6 } } },
-	{ "[ ] (panels)", "previous / next day of a time series",
-	  { { KEYS_PANEL, '[', ACT_DAY_PREV, 0 },
-	    { KEYS_PANEL, ']', ACT_DAY_NEXT, 0 } } },
-	{ "Ctrl-C", "cancel the running job (never quits)",
-	  { { KEYS_ANY, 3, ACT_CANCEL, 0 } } },
-	{ "Ctrl-L", "redraw the screen",
-	  { { KEYS_ANY, 12, ACT_REDRAW, 0 } } },
-	{ "q (panels), quit", "quit (asks while work would be lost)",
-	  { { KEYS_PANEL, 'q', ACT_QUIT, 0 } } },
+    {"F1, ? in a panel",
+     "this help (Esc or F1 closes it; typing closes it too)",
+     {{KEYS_ANY, KEY_F(1), ACT_HELP_TOGGLE, 0},
+      {KEYS_PANEL, '?', ACT_HELP_OPEN, 0},
+      {KEYS_HELP, 27, ACT_HELP_CLOSE, 0},
+      {KEYS_HELP, '\r', ACT_HELP_CLOSE, 0},
+      {KEYS_HELP, '\n', ACT_HELP_CLOSE, 0},
+      {KEYS_HELP, KEY_ENTER, ACT_HELP_CLOSE, 0}}},
+    {"Tab / Shift-Tab",
+     "next / previous panel: prompt, objects, chart,\n"
+     "info (in the prompt Tab completes; on an empty\n"
+     "line it moves to the objects panel)",
+     {{KEYS_FOCUS, '\t', ACT_FOCUS_NEXT, 0},
+      {KEYS_FOCUS, KEY_BTAB, ACT_FOCUS_PREV, 0}}},
+    {"Esc or :",
+     "back to the prompt (from a panel)",
+     {{KEYS_PANEL, 27, ACT_FOCUS_PROMPT, 0},
+      {KEYS_PANEL, ':', ACT_FOCUS_PROMPT, 0}}},
+    {"Up Down PgUp PgDn",
+     "select an object / scroll the messages; history\n"
+     "in the prompt",
+     {{KEYS_OBJECTS, KEY_UP, ACT_UP, 0},
+      {KEYS_OBJECTS, KEY_DOWN, ACT_DOWN, 0},
+      {KEYS_INFO, KEY_UP, ACT_UP, 0},
+      {KEYS_INFO, KEY_DOWN, ACT_DOWN, 0},
+      {KEYS_INFO, KEY_PPAGE, ACT_PAGE_UP, 0},
+      {KEYS_INFO, KEY_NPAGE, ACT_PAGE_DOWN, 0},
+      {KEYS_HELP, KEY_UP, ACT_UP, 0},
+      {KEYS_HELP, KEY_DOWN, ACT_DOWN, 0},
+      {KEYS_HELP, KEY_PPAGE, ACT_PAGE_UP, 0},
+      {KEYS_HELP, KEY_NPAGE, ACT_PAGE_DOWN, 0}}},
+    {"Home End",
+     "first / last object or message",
+     {{KEYS_OBJECTS, KEY_HOME, ACT_HOME, 0},
+      {KEYS_OBJECTS, KEY_END, ACT_END, 0},
+      {KEYS_INFO, KEY_HOME, ACT_HOME, 0},
+      {KEYS_INFO, KEY_END, ACT_END, 0},
+      {KEYS_HELP, KEY_HOME, ACT_HOME, 0},
+      {KEYS_HELP, KEY_END, ACT_END, 0}}},
+    {"Enter or i (objects)",
+     "info of the selected object",
+     {{KEYS_OBJECTS, '\r', ACT_INFO, 0},
+      {KEYS_OBJECTS, '\n', ACT_INFO, 0},
+      {KEYS_OBJECTS, KEY_ENTER, ACT_INFO, 0},
+      {KEYS_OBJECTS, 'i', ACT_INFO, 0}}},
+    {"f (objects)",
+     "the fit view of the selected histogram",
+     {{KEYS_OBJECTS, 'f', ACT_FIT, 0}}},
+    {"e, g, d (objects)",
+     "put export / generate / drop NAME on the prompt",
+     {{KEYS_OBJECTS, 'e', ACT_EXPORT, 0},
+      {KEYS_OBJECTS, 'g', ACT_GENERATE, 0},
+      {KEYS_OBJECTS, 'd', ACT_DROP, 0}}},
+    {"1-7 (panels), F2-F8",
+     "chart view: PDF flows, PDF packets, PDF octets,\n"
+     "CDF, averages, packet size, time series",
+     {{KEYS_PANEL, '1', ACT_VIEW, 0},
+      {KEYS_PANEL, '2', ACT_VIEW, 1},
+      {KEYS_PANEL, '3', ACT_VIEW, 2},
+      {KEYS_PANEL, '4', ACT_VIEW, 3},
+      {KEYS_PANEL, '5', ACT_VIEW, 4},
+      {KEYS_PANEL, '6', ACT_VIEW, 5},
+      {KEYS_PANEL, '7', ACT_VIEW, 6},
+      {KEYS_ANY, KEY_F(2), ACT_VIEW, 0},
+      {KEYS_ANY, KEY_F(3), ACT_VIEW, 1},
+      {KEYS_ANY, KEY_F(4), ACT_VIEW, 2},
+      {KEYS_ANY, KEY_F(5), ACT_VIEW, 3},
+      {KEYS_ANY, KEY_F(6), ACT_VIEW, 4},
+      {KEYS_ANY, KEY_F(7), ACT_VIEW, 5},
+      {KEYS_ANY, KEY_F(8), ACT_VIEW, 6}}},
+    {"[ ] (panels)",
+     "previous / next day of a time series",
+     {{KEYS_PANEL, '[', ACT_DAY_PREV, 0}, {KEYS_PANEL, ']', ACT_DAY_NEXT, 0}}},
+    {"Ctrl-C",
+     "cancel the running job (never quits)",
+     {{KEYS_ANY, 3, ACT_CANCEL, 0}}},
+    {"Ctrl-L", "redraw the screen", {{KEYS_ANY, 12, ACT_REDRAW, 0}}},
+    {"q (panels), quit",
+     "quit (asks while work would be lost)",
+     {{KEYS_PANEL, 'q', ACT_QUIT, 0}}},
 };
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 
@@ -115,7 +127,8 @@ static size_t put_line(char **out, size_t max, size_t k, const char *label,
 	if (out && k < max) {
 		struct fm_buf b = FM_BUF_INIT;
 		if (label)
-			fm_buf_printf(&b, "  %-21s %.*s", label, (int)len, text);
+			fm_buf_printf(&b, "  %-21s %.*s", label, (int)len,
+				      text);
 		else
 			fm_buf_printf(&b, "%.*s", (int)len, text);
 		out[k] = fm_buf_detach(&b);
@@ -126,7 +139,7 @@ static size_t put_line(char **out, size_t max, size_t k, const char *label,
 size_t tui_key_help(char **out, size_t max)
 {
 	static const char head[] =
-		"Keys (the prompt has the focus at start and after every command)";
+	    "Keys (the prompt has the focus at start and after every command)";
 	size_t k = put_line(out, max, 0, NULL, head, strlen(head));
 
 	for (size_t i = 0; i < NROWS; i++) {
@@ -149,11 +162,17 @@ int tui_key_check(char *msg, size_t size)
 	for (size_t i = 0; i < NROWS; i++)
 		for (const struct binding *b = rows[i].bind; b->key; b++)
 			for (size_t j = i; j < NROWS; j++)
-				for (const struct binding *c = j == i ? b + 1 : rows[j].bind;
+				for (const struct binding *c =
+					 j == i ? b + 1 : rows[j].bind;
 				     c->key; c++)
-					if (c->tb == b->tb && c->key == b->key) {
-						snprintf(msg, size, "key %d bound twice in table %d (%s, %s)",
-							 b->key, (int)b->tb, rows[i].label, rows[j].label);
+					if (c->tb == b->tb &&
+					    c->key == b->key) {
+						snprintf(msg, size,
+							 "key %d bound twice "
+							 "in table %d (%s, %s)",
+							 b->key, (int)b->tb,
+							 rows[i].label,
+							 rows[j].label);
 						return -1;
 					}
 	return 0;

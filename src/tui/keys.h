@@ -11,23 +11,39 @@
 
 /* Where a key is read, in the order handle_key tries them. */
 enum tui_keys_table {
-	KEYS_ANY,          /* everywhere, before overlays and panels */
-	KEYS_HELP,         /* the help overlay */
-	KEYS_FOCUS,        /* the prompt or a panel (overlays closed) */
-	KEYS_PANEL,        /* any panel (not the prompt) */
-	KEYS_INFO,         /* the info panel */
-	KEYS_OBJECTS,      /* the objects panel */
+	KEYS_ANY,     /* everywhere, before overlays and panels */
+	KEYS_HELP,    /* the help overlay */
+	KEYS_FOCUS,   /* the prompt or a panel (overlays closed) */
+	KEYS_PANEL,   /* any panel (not the prompt) */
+	KEYS_INFO,    /* the info panel */
+	KEYS_OBJECTS, /* the objects panel */
 };
 
 enum tui_action {
 	ACT_NONE,
-	ACT_HELP_TOGGLE, ACT_HELP_OPEN, ACT_HELP_CLOSE,
-	ACT_CANCEL, ACT_REDRAW, ACT_QUIT,
-	ACT_FOCUS_NEXT, ACT_FOCUS_PREV, ACT_FOCUS_PROMPT,
-	ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_HOME, ACT_END,
-	ACT_VIEW,          /* arg: the chart view */
-	ACT_DAY_PREV, ACT_DAY_NEXT,
-	ACT_INFO, ACT_FIT, ACT_EXPORT, ACT_GENERATE, ACT_DROP,
+	ACT_HELP_TOGGLE,
+	ACT_HELP_OPEN,
+	ACT_HELP_CLOSE,
+	ACT_CANCEL,
+	ACT_REDRAW,
+	ACT_QUIT,
+	ACT_FOCUS_NEXT,
+	ACT_FOCUS_PREV,
+	ACT_FOCUS_PROMPT,
+	ACT_UP,
+	ACT_DOWN,
+	ACT_PAGE_UP,
+	ACT_PAGE_DOWN,
+	ACT_HOME,
+	ACT_END,
+	ACT_VIEW, /* arg: the chart view */
+	ACT_DAY_PREV,
+	ACT_DAY_NEXT,
+	ACT_INFO,
+	ACT_FIT,
+	ACT_EXPORT,
+	ACT_GENERATE,
+	ACT_DROP,
 };
 
 /* The action of key ch in table tb (ACT_NONE: unbound); *arg its argument. */

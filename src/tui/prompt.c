@@ -79,13 +79,16 @@ static void push_bytes(const char *s, size_t n)
 
 void tui_prompt_key(int key)
 {
-	static const struct { int key; const char *seq; } keys[] = {
-		{ KEY_UP, "\033[A" }, { KEY_DOWN, "\033[B" },
-		{ KEY_RIGHT, "\033[C" }, { KEY_LEFT, "\033[D" },
-		{ KEY_HOME, "\033[H" }, { KEY_END, "\033[F" },
-		{ KEY_DC, "\033[3~" }, { KEY_BACKSPACE, "\177" },
-		{ KEY_ENTER, "\r" }, { KEY_PPAGE, "\033[5~" },
-		{ KEY_NPAGE, "\033[6~" },
+	static const struct {
+		int key;
+		const char *seq;
+	} keys[] = {
+	    {KEY_UP, "\033[A"},	    {KEY_DOWN, "\033[B"},
+	    {KEY_RIGHT, "\033[C"},  {KEY_LEFT, "\033[D"},
+	    {KEY_HOME, "\033[H"},   {KEY_END, "\033[F"},
+	    {KEY_DC, "\033[3~"},    {KEY_BACKSPACE, "\177"},
+	    {KEY_ENTER, "\r"},	    {KEY_PPAGE, "\033[5~"},
+	    {KEY_NPAGE, "\033[6~"},
 	};
 	char c;
 
@@ -121,11 +124,12 @@ static void remember(const char *line)
 	struct fm_buf red = FM_BUF_INIT;
 	int r = cmd_redact(line, &red);
 	const char *keep = r > 0 ? fm_buf_str(&red) : line;
-	HIST_ENTRY *last = history_length > 0 ?
-			   history_get(history_base + history_length - 1) : NULL;
+	HIST_ENTRY *last = history_length > 0
+			       ? history_get(history_base + history_length - 1)
+			       : NULL;
 
 	if (r != 0)
-		fm_anon_no_dump();   /* a literal key is in memory now */
+		fm_anon_no_dump(); /* a literal key is in memory now */
 	if (r >= 0 && (!last || strcmp(last->line, keep) != 0)) {
 		add_history(keep);
 		if (hist_path)
@@ -228,7 +232,7 @@ static char **complete(const char *text, int start, int end)
 	int nwords = 0;
 	const struct cmd_entry *e = NULL;
 	const struct cmd_opt *prev = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	(void)end;
 	cands_reset();
@@ -241,7 +245,8 @@ static char **complete(const char *text, int start, int end)
 		/* the command word */
 		for (const struct cmd_entry *const *c = cmd_table; *c; c++) {
 			cand_add((*c)->name, text);
-			if ((*c)->alias && isalpha((unsigned char)(*c)->alias[0]))
+			if ((*c)->alias &&
+			    isalpha((unsigned char)(*c)->alias[0]))
 				cand_add((*c)->alias, text);
 		}
 		for (const char *const *b = tui_builtin_commands; *b; b++)
@@ -264,8 +269,7 @@ static char **complete(const char *text, int start, int end)
 		if (nwords == 1) {
 			cand_add("charset", text);
 			cand_add("echo", text);
-		}
-		else if (!strcmp(words[1], "charset"))
+		} else if (!strcmp(words[1], "charset"))
 			cand_choices("braille|block|ascii", text);
 		goto done;
 	}
@@ -274,7 +278,7 @@ static char **complete(const char *text, int start, int end)
 	if (prev && prev->type != CMD_OPT_FLAG) {
 		const char *hint = prev->complete;
 		if (!hint || cmd_opt_is_path(prev)) {
-			rl_attempted_completion_over = 0;   /* file names */
+			rl_attempted_completion_over = 0; /* file names */
 		} else if (!strcmp(hint, "field")) {
 			for (int f = 0; f < FM_NFIELDS; f++)
 				cand_add(fm_field_name(f), text);
@@ -453,16 +457,20 @@ void tui_prompt_draw(struct tui *t, WINDOW *w)
 	werase(w);
 	if (t->confirm_quit) {
 		wattrset(w, t->attr[ROLE_MSG_WARN]);
-		mvwaddnstr(w, 0, 0, t->job ? "a job is running and will be cancelled: "
-			   "quit anyway? [y/N] " : "unsaved work: quit anyway? [y/N] ",
+		mvwaddnstr(w, 0, 0,
+			   t->job ? "a job is running and will be cancelled: "
+				    "quit anyway? [y/N] "
+				  : "unsaved work: quit anyway? [y/N] ",
 			   cols - 1);
 		wattrset(w, t->attr[ROLE_PROMPT]);
 		return;
 	}
-	if (t->fit) {          /* the prompt does not look active meanwhile */
+	if (t->fit) { /* the prompt does not look active meanwhile */
 		wattrset(w, t->attr[ROLE_PANEL_DIM]);
-		mvwaddnstr(w, 0, 0, "fm: keys go to the fit view (Esc closes it, "
-			   "then type commands)", cols - 1);
+		mvwaddnstr(w, 0, 0,
+			   "fm: keys go to the fit view (Esc closes it, "
+			   "then type commands)",
+			   cols - 1);
 		wattrset(w, t->attr[ROLE_PROMPT]);
 		return;
 	}
@@ -471,8 +479,9 @@ void tui_prompt_draw(struct tui *t, WINDOW *w)
 	wattrset(w, t->attr[ROLE_PROMPT]);
 	if (avail < 4)
 		return;
-	cur = text_width(line, (size_t)(rl_point < 0 ? 0 :
-				rl_point > (int)len ? (int)len : rl_point));
+	cur = text_width(line, (size_t)(rl_point < 0	      ? 0
+					: rl_point > (int)len ? (int)len
+							      : rl_point));
 	if (cur - scroll_col >= avail)
 		scroll_col = cur - avail + 1;
 	if (cur < scroll_col)
@@ -497,7 +506,7 @@ void tui_prompt_draw(struct tui *t, WINDOW *w)
 		}
 		if (col >= scroll_col && col + cw - scroll_col <= avail) {
 			cchar_t cc;
-			wchar_t ws[2] = { wc, 0 };
+			wchar_t ws[2] = {wc, 0};
 			setcchar(&cc, ws, 0, 0, NULL);
 			mvwadd_wch(w, 0, sign + col - scroll_col, &cc);
 		}

@@ -10,69 +10,77 @@
 #include "theme-file.h"
 
 const char tui_theme_default_text[] =
-	"# default: the terminal's own background, coloured series\n"
-	"default         = default\n"
-	"status          = black on cyan\n"
-	"status.accent   = black on cyan bold\n"
-	"status.progress = yellow on blue bold\n"
-	"panel.border    = blue\n"
-	"panel.focus     = bright-cyan bold\n"
-	"panel.title     = cyan bold\n"
-	"panel.text      = default\n"
-	"panel.select    = black on cyan\n"
-	"panel.dim       = bright-black\n"
-	"prompt          = default\n"
-	"prompt.sign     = green bold\n"
-	"msg.error       = bright-red bold\n"
-	"msg.warn        = yellow\n"
-	"msg.info        = default\n"
-	"msg.cmd         = cyan\n"
-	"chart.axis      = bright-black\n"
-	"chart.grid      = bright-black dim\n"
-	"chart.text      = default\n"
-	"chart.flows     = red\n"
-	"chart.packets   = green\n"
-	"chart.octets    = blue bold\n"
-	"chart.model     = magenta bold\n"
-	"chart.comp      = color30\n";
+    "# default: the terminal's own background, coloured series\n"
+    "default         = default\n"
+    "status          = black on cyan\n"
+    "status.accent   = black on cyan bold\n"
+    "status.progress = yellow on blue bold\n"
+    "panel.border    = blue\n"
+    "panel.focus     = bright-cyan bold\n"
+    "panel.title     = cyan bold\n"
+    "panel.text      = default\n"
+    "panel.select    = black on cyan\n"
+    "panel.dim       = bright-black\n"
+    "prompt          = default\n"
+    "prompt.sign     = green bold\n"
+    "msg.error       = bright-red bold\n"
+    "msg.warn        = yellow\n"
+    "msg.info        = default\n"
+    "msg.cmd         = cyan\n"
+    "chart.axis      = bright-black\n"
+    "chart.grid      = bright-black dim\n"
+    "chart.text      = default\n"
+    "chart.flows     = red\n"
+    "chart.packets   = green\n"
+    "chart.octets    = blue bold\n"
+    "chart.model     = magenta bold\n"
+    "chart.comp      = color30\n";
 
 const char tui_theme_mono_text[] =
-	"# mono: no colours, attributes only (also used for NO_COLOR)\n"
-	"default         = default\n"
-	"status          = reverse\n"
-	"status.accent   = reverse bold\n"
-	"status.progress = bold\n"
-	"panel.border    = default\n"
-	"panel.focus     = bold\n"
-	"panel.title     = bold\n"
-	"panel.text      = default\n"
-	"panel.select    = reverse\n"
-	"panel.dim       = dim\n"
-	"prompt          = default\n"
-	"prompt.sign     = bold\n"
-	"msg.error       = bold underline\n"
-	"msg.warn        = underline\n"
-	"msg.info        = default\n"
-	"msg.cmd         = bold\n"
-	"chart.axis      = default\n"
-	"chart.grid      = dim\n"
-	"chart.text      = default\n"
-	"chart.flows     = default\n"
-	"chart.packets   = default\n"
-	"chart.octets    = default\n"
-	"chart.model     = bold\n"
-	"chart.comp      = dim\n";
+    "# mono: no colours, attributes only (also used for NO_COLOR)\n"
+    "default         = default\n"
+    "status          = reverse\n"
+    "status.accent   = reverse bold\n"
+    "status.progress = bold\n"
+    "panel.border    = default\n"
+    "panel.focus     = bold\n"
+    "panel.title     = bold\n"
+    "panel.text      = default\n"
+    "panel.select    = reverse\n"
+    "panel.dim       = dim\n"
+    "prompt          = default\n"
+    "prompt.sign     = bold\n"
+    "msg.error       = bold underline\n"
+    "msg.warn        = underline\n"
+    "msg.info        = default\n"
+    "msg.cmd         = bold\n"
+    "chart.axis      = default\n"
+    "chart.grid      = dim\n"
+    "chart.text      = default\n"
+    "chart.flows     = default\n"
+    "chart.packets   = default\n"
+    "chart.octets    = default\n"
+    "chart.model     = bold\n"
+    "chart.comp      = dim\n";
 
 static const char *const color_names[16] = {
-	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
-	"bright-black", "bright-red", "bright-green", "bright-yellow",
-	"bright-blue", "bright-magenta", "bright-cyan", "bright-white",
+    "black",	    "red",
+    "green",	    "yellow",
+    "blue",	    "magenta",
+    "cyan",	    "white",
+    "bright-black", "bright-red",
+    "bright-green", "bright-yellow",
+    "bright-blue",  "bright-magenta",
+    "bright-cyan",  "bright-white",
 };
 
-static const struct { const char *name; unsigned bit; } attr_names[] = {
-	{ "bold", TUI_ATTR_BOLD }, { "dim", TUI_ATTR_DIM },
-	{ "italic", TUI_ATTR_ITALIC }, { "underline", TUI_ATTR_UNDERLINE },
-	{ "reverse", TUI_ATTR_REVERSE }, { "standout", TUI_ATTR_STANDOUT },
+static const struct {
+	const char *name;
+	unsigned bit;
+} attr_names[] = {
+    {"bold", TUI_ATTR_BOLD},	   {"dim", TUI_ATTR_DIM},
+    {"italic", TUI_ATTR_ITALIC},   {"underline", TUI_ATTR_UNDERLINE},
+    {"reverse", TUI_ATTR_REVERSE}, {"standout", TUI_ATTR_STANDOUT},
 };
 
 void tui_theme_init(struct tui_theme *theme, const char *name)
@@ -84,7 +92,8 @@ void tui_theme_init(struct tui_theme *theme, const char *name)
 	}
 	/* The built-in text is known good. */
 	tui_theme_parse(theme, tui_theme_default_text, "built-in", NULL);
-	snprintf(theme->name, sizeof(theme->name), "%s", name ? name : "default");
+	snprintf(theme->name, sizeof(theme->name), "%s",
+		 name ? name : "default");
 }
 
 static int parse_color(const char *w, int *c)
@@ -128,18 +137,20 @@ static int parse_color(const char *w, int *c)
 int tui_style_parse(const char *value, struct tui_style *st,
 		    struct fm_error *err)
 {
-	struct tui_style s = { TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, 0 };
+	struct tui_style s = {TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, 0};
 	char buf[256], *save = NULL, *w;
 	int want_bg = 0, have_fg = 0;
 
 	snprintf(buf, sizeof(buf), "%s", value);
-	for (w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+	for (w = strtok_r(buf, " \t", &save); w;
+	     w = strtok_r(NULL, " \t", &save)) {
 		size_t k;
 		int c;
 
 		if (!strcmp(w, "on")) {
 			if (want_bg)
-				return fm_error_set(err, FM_EINVAL, "'on' twice");
+				return fm_error_set(err, FM_EINVAL,
+						    "'on' twice");
 			want_bg = 1;
 			continue;
 		}
@@ -148,14 +159,16 @@ int tui_style_parse(const char *value, struct tui_style *st,
 				break;
 		if (k < sizeof(attr_names) / sizeof(attr_names[0])) {
 			if (want_bg == 1)
-				return fm_error_set(err, FM_EINVAL,
-						    "'on' must be followed by a colour");
+				return fm_error_set(
+				    err, FM_EINVAL,
+				    "'on' must be followed by a colour");
 			s.attrs |= attr_names[k].bit;
 			continue;
 		}
 		if (parse_color(w, &c) < 0)
 			return fm_error_set(err, FM_EINVAL,
-					    "unknown colour or attribute '%s'", w);
+					    "unknown colour or attribute '%s'",
+					    w);
 		if (want_bg == 1) {
 			s.bg = c;
 			want_bg = 2;
@@ -163,11 +176,13 @@ int tui_style_parse(const char *value, struct tui_style *st,
 			s.fg = c;
 			have_fg = 1;
 		} else {
-			return fm_error_set(err, FM_EINVAL, "extra colour '%s'", w);
+			return fm_error_set(err, FM_EINVAL, "extra colour '%s'",
+					    w);
 		}
 	}
 	if (want_bg == 1)
-		return fm_error_set(err, FM_EINVAL, "'on' must be followed by a colour");
+		return fm_error_set(err, FM_EINVAL,
+				    "'on' must be followed by a colour");
 	*st = s;
 	return 0;
 }
@@ -195,17 +210,19 @@ int tui_theme_parse(struct tui_theme *theme, const char *text,
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char line[512], *hash, *eq, *key, *val;
 		struct tui_style st;
-		struct fm_error e2 = { 0 };
+		struct fm_error e2 = {0};
 		int role;
 
 		lineno++;
 		if (len >= sizeof(line))
-			return fm_error_set(err, FM_EINVAL, "%s:%d: line too long",
-					    origin, lineno);
+			return fm_error_set(err, FM_EINVAL,
+					    "%s:%d: line too long", origin,
+					    lineno);
 		memcpy(line, p, len);
 		line[len] = 0;
 		p += len + (nl ? 1 : 0);
-		if ((hash = strchr(line, '#')) && (hash == line || isspace((unsigned char)hash[-1])))
+		if ((hash = strchr(line, '#')) &&
+		    (hash == line || isspace((unsigned char)hash[-1])))
 			*hash = 0;
 		key = trim(line);
 		if (!*key)
@@ -224,8 +241,8 @@ int tui_theme_parse(struct tui_theme *theme, const char *text,
 					    "%s:%d: unknown role '%s'", origin,
 					    lineno, key);
 		if (tui_style_parse(val, &st, &e2) < 0)
-			return fm_error_set(err, FM_EINVAL, "%s:%d: %s: %s", origin,
-					    lineno, key, e2.msg);
+			return fm_error_set(err, FM_EINVAL, "%s:%d: %s: %s",
+					    origin, lineno, key, e2.msg);
 		theme->role[role] = st;
 	}
 	return 0;
@@ -234,11 +251,11 @@ int tui_theme_parse(struct tui_theme *theme, const char *text,
 int tui_palette_rgb(int i)
 {
 	static const int base[16] = {
-		0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd,
-		0x00cdcd, 0xe5e5e5, 0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00,
-		0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff,
+	    0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd,
+	    0x00cdcd, 0xe5e5e5, 0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00,
+	    0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff,
 	};
-	static const int level[6] = { 0, 95, 135, 175, 215, 255 };
+	static const int level[6] = {0, 95, 135, 175, 215, 255};
 
 	if (i < 0)
 		return 0;
@@ -246,7 +263,8 @@ int tui_palette_rgb(int i)
 		return base[i];
 	if (i < 232) {
 		i -= 16;
-		return level[i / 36] << 16 | level[(i / 6) % 6] << 8 | level[i % 6];
+		return level[i / 36] << 16 | level[(i / 6) % 6] << 8 |
+		       level[i % 6];
 	}
 	if (i < 256) {
 		int g = 8 + 10 * (i - 232);
@@ -265,7 +283,7 @@ int tui_color_nearest(int c, int n)
 	if (!(c & TUI_RGB_FLAG) && c < n)
 		return c;
 	if (!(c & TUI_RGB_FLAG) && c < 16 && n == 8)
-		return c - 8;          /* bright-X -> X (theme.c adds bold) */
+		return c - 8; /* bright-X -> X (theme.c adds bold) */
 	rgb = (c & TUI_RGB_FLAG) ? (c & 0xffffff) : tui_palette_rgb(c);
 	for (int i = 0; i < n; i++) {
 		int p = tui_palette_rgb(i);

@@ -33,7 +33,8 @@ static int theme_dirs(char dirs[MAX_DIRS][PATH_MAX])
 	if (xdg && *xdg)
 		snprintf(dirs[n++], PATH_MAX, "%s/flowmodels/themes", xdg);
 	else if (home && *home)
-		snprintf(dirs[n++], PATH_MAX, "%s/.config/flowmodels/themes", home);
+		snprintf(dirs[n++], PATH_MAX, "%s/.config/flowmodels/themes",
+			 home);
 	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len > 0) {
 		char *slash;
@@ -41,10 +42,13 @@ static int theme_dirs(char dirs[MAX_DIRS][PATH_MAX])
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = 0;
-			snprintf(dirs[n++], PATH_MAX, "%.*s/../share/flowmodels/themes",
+			snprintf(dirs[n++], PATH_MAX,
+				 "%.*s/../share/flowmodels/themes",
 				 PATH_MAX - 40, exe);
-			snprintf(dirs[n++], PATH_MAX, "%.*s/themes", PATH_MAX - 40, exe);
-			snprintf(dirs[n++], PATH_MAX, "%.*s/../themes", PATH_MAX - 40, exe);
+			snprintf(dirs[n++], PATH_MAX, "%.*s/themes",
+				 PATH_MAX - 40, exe);
+			snprintf(dirs[n++], PATH_MAX, "%.*s/../themes",
+				 PATH_MAX - 40, exe);
 		}
 	}
 	return n;
@@ -77,15 +81,18 @@ int tui_theme_load(const char *name, struct tui_theme *theme,
 
 	size_t nlen = strlen(name);
 
-	if (strchr(name, '/') || (nlen > 6 && !strcmp(name + nlen - 6, ".theme"))) {
+	if (strchr(name, '/') ||
+	    (nlen > 6 && !strcmp(name + nlen - 6, ".theme"))) {
 		snprintf(path, sizeof(path), "%s", name);
 		text = read_text(path);
 		if (!text)
-			return fm_error_set(err, FM_ENOTFOUND, "cannot read theme %s", name);
+			return fm_error_set(err, FM_ENOTFOUND,
+					    "cannot read theme %s", name);
 	} else {
 		n = theme_dirs(dirs);
 		for (int i = 0; i < n && !text; i++) {
-			snprintf(path, sizeof(path), "%.4000s/%.200s.theme", dirs[i], name);
+			snprintf(path, sizeof(path), "%.4000s/%.200s.theme",
+				 dirs[i], name);
 			text = read_text(path);
 		}
 	}
@@ -100,17 +107,19 @@ int tui_theme_load(const char *name, struct tui_theme *theme,
 		if (!strcmp(name, "default"))
 			return 0;
 		if (!strcmp(name, "mono"))
-			return tui_theme_parse(theme, tui_theme_mono_text, "mono", err);
+			return tui_theme_parse(theme, tui_theme_mono_text,
+					       "mono", err);
 		{
 			char **names = tui_theme_names();
 			struct fm_buf list = FM_BUF_INIT;
 
 			for (char **p = names; p && *p; p++)
-				fm_buf_printf(&list, "%s%s", p == names ? "" : ", ", *p);
+				fm_buf_printf(&list, "%s%s",
+					      p == names ? "" : ", ", *p);
 			fm_buf_addstr(&list, "");
 			rc = fm_error_set(err, FM_ENOTFOUND,
-					  "unknown theme '%s' (themes: %s)", name,
-					  fm_buf_str(&list));
+					  "unknown theme '%s' (themes: %s)",
+					  name, fm_buf_str(&list));
 			fm_buf_release(&list);
 			tui_free_words(names);
 			return rc;
@@ -132,7 +141,7 @@ char **tui_theme_names(void)
 	char **v = NULL;
 	size_t nv = 0, cap = 0;
 	int n = theme_dirs(dirs);
-	const char *builtin[] = { "default", "mono" };
+	const char *builtin[] = {"default", "mono"};
 
 	for (int i = -1; i < n; i++) {
 		DIR *d = i >= 0 ? opendir(dirs[i]) : NULL;
@@ -149,14 +158,17 @@ char **tui_theme_names(void)
 			if (i < 0) {
 				if (k >= 2)
 					break;
-				snprintf(name, sizeof(name), "%s", builtin[k++]);
+				snprintf(name, sizeof(name), "%s",
+					 builtin[k++]);
 			} else {
 				if (!(de = readdir(d)))
 					break;
 				len = strlen(de->d_name);
-				if (len <= 6 || strcmp(de->d_name + len - 6, ".theme"))
+				if (len <= 6 ||
+				    strcmp(de->d_name + len - 6, ".theme"))
 					continue;
-				snprintf(name, sizeof(name), "%.*s", (int)(len - 6), de->d_name);
+				snprintf(name, sizeof(name), "%.*s",
+					 (int)(len - 6), de->d_name);
 			}
 			for (size_t j = 0; j < nv; j++)
 				dup |= !strcmp(v[j], name);

@@ -48,8 +48,8 @@ static enum fm_mix_x mix_x(const char *xkind)
 
 /* The line of flows, packets and octets: solid, dashed, dotted, so that
  * they differ without colours too (NO_COLOR, the mono theme). */
-static const enum chart_style line_style[3] = { CHART_LINE, CHART_DASHED,
-						CHART_DOTTED };
+static const enum chart_style line_style[3] = {CHART_LINE, CHART_DASHED,
+					       CHART_DOTTED};
 
 /* Add a series (when there is room). */
 static void add_series(struct tui_view *v, struct chart_series s)
@@ -65,13 +65,14 @@ static int has_model(const struct fm_chart_col *c)
 
 int tui_view_histogram(struct tui_view *v, int view,
 		       const struct fm_histogram *h, const char *xkind,
-		       const struct fm_mixture *const mix[3], const char *mixname)
+		       const struct fm_mixture *const mix[3],
+		       const char *mixname)
 {
-	static const int role[3] = { ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
-				     ROLE_CHART_OCTETS };
-	static const char *const label[3] = { "flows", "packets", "octets" };
+	static const int role[3] = {ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
+				    ROLE_CHART_OCTETS};
+	static const char *const label[3] = {"flows", "packets", "octets"};
 	struct fm_chartdata *cd = &v->cd;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	int anymix = 0, r;
 
 	memset(v, 0, sizeof(*v));
@@ -81,15 +82,17 @@ int tui_view_histogram(struct tui_view *v, int view,
 	v->chart.series = v->series;
 	v->chart.legend = 1;
 	if (view == VIEW_SERIES) {
-		v->note = "no time series: view 7 shows objects made by 'series'";
+		v->note =
+		    "no time series: view 7 shows objects made by 'series'";
 		return 0;
 	}
 	/* the library wants a mixture directory: shallow copies of the
 	 * caller's mixtures (empty where there is none) */
 	fm_mixture_dir_init(&v->md);
 	for (int k = 0; k < 3 && mix; k++) {
-		struct fm_mixture *d = k == 0 ? &v->md.flows :
-				       k == 1 ? &v->md.packets : &v->md.octets;
+		struct fm_mixture *d = k == 0	? &v->md.flows
+				       : k == 1 ? &v->md.packets
+						: &v->md.octets;
 		if (mix[k] && mix[k]->n) {
 			*d = *mix[k];
 			anymix = 1;
@@ -111,23 +114,29 @@ int tui_view_histogram(struct tui_view *v, int view,
 		const struct fm_chart_col *c = &cd->col[view];
 
 		/* data first: normalised points, the line from the CDF */
-		add_series(v, (struct chart_series){ label[view], role[view],
-			CHART_POINTS, cd->bx, c->pts, cd->nbins });
-		add_series(v, (struct chart_series){ "data (from CDF)", role[view],
-			CHART_LINE, cd->x, c->pdf, cd->n });
+		add_series(v, (struct chart_series){label[view], role[view],
+						    CHART_POINTS, cd->bx,
+						    c->pts, cd->nbins});
+		add_series(v, (struct chart_series){"data (from CDF)",
+						    role[view], CHART_LINE,
+						    cd->x, c->pdf, cd->n});
 		v->chart.y.log = 1;
 		v->chart.y.title = "PDF (share per unit of x)";
 		if (has_model(c)) {
 			/* components first (dashed), the mixture over them */
-			for (size_t k = 0; k < c->ncomp &&
-			     v->chart.nseries + 2 < TUI_VIEW_MAX_SERIES; k++)
-				add_series(v, (struct chart_series){
-					k ? NULL : "components", ROLE_CHART_COMP,
-					CHART_DASHED, cd->x, c->comp_pdf + k * cd->n,
-					cd->n });
-			add_series(v, (struct chart_series){ v->model_label,
-				ROLE_CHART_MODEL, CHART_LINE, cd->x, c->mix_pdf,
-				cd->n });
+			for (size_t k = 0;
+			     k < c->ncomp &&
+			     v->chart.nseries + 2 < TUI_VIEW_MAX_SERIES;
+			     k++)
+				add_series(
+				    v, (struct chart_series){
+					   k ? NULL : "components",
+					   ROLE_CHART_COMP, CHART_DASHED, cd->x,
+					   c->comp_pdf + k * cd->n, cd->n});
+			add_series(v, (struct chart_series){v->model_label,
+							    ROLE_CHART_MODEL,
+							    CHART_LINE, cd->x,
+							    c->mix_pdf, cd->n});
 			/* keep the axis on the data: model tails far below it
 			 * would squash the points */
 			chart_axis_range(&v->chart.y, v->series, 2, 1,
@@ -140,15 +149,17 @@ int tui_view_histogram(struct tui_view *v, int view,
 		int labelled = 0;
 
 		for (int k = 0; k < 3; k++)
-			add_series(v, (struct chart_series){ label[k], role[k],
-				line_style[k], cd->x, cd->col[k].cdf, cd->n });
+			add_series(v, (struct chart_series){
+					  label[k], role[k], line_style[k],
+					  cd->x, cd->col[k].cdf, cd->n});
 		for (int k = 0; k < 3; k++) {
 			if (!has_model(&cd->col[k]))
 				continue;
 			/* the legend names the set once */
 			add_series(v, (struct chart_series){
-				labelled ? NULL : v->model_label, ROLE_CHART_MODEL,
-				CHART_LINE, cd->x, cd->col[k].mix_cdf, cd->n });
+					  labelled ? NULL : v->model_label,
+					  ROLE_CHART_MODEL, CHART_LINE, cd->x,
+					  cd->col[k].mix_cdf, cd->n});
 			labelled = 1;
 		}
 		v->chart.y.min = 0;
@@ -157,22 +168,26 @@ int tui_view_histogram(struct tui_view *v, int view,
 		return 0;
 	}
 	if (view == VIEW_AVG) {
-		static const char *const avg_label[3] = { NULL, "packets per flow",
-							  "octets per flow" };
+		static const char *const avg_label[3] = {
+		    NULL, "packets per flow", "octets per flow"};
 		int labelled = 0;
 
 		for (int k = 1; k < 3; k++) {
-			add_series(v, (struct chart_series){ avg_label[k], role[k],
-				CHART_POINTS, cd->bx, cd->col[k].avg_pts, cd->nbins });
-			add_series(v, (struct chart_series){ NULL, role[k],
-				line_style[k], cd->x, cd->col[k].avg_line, cd->n });
+			add_series(v,
+				   (struct chart_series){
+				       avg_label[k], role[k], CHART_POINTS,
+				       cd->bx, cd->col[k].avg_pts, cd->nbins});
+			add_series(v, (struct chart_series){
+					  NULL, role[k], line_style[k], cd->x,
+					  cd->col[k].avg_line, cd->n});
 		}
 		for (int k = 1; k < 3; k++) {
 			if (!has_model(&cd->col[0]) || !has_model(&cd->col[k]))
 				continue;
 			add_series(v, (struct chart_series){
-				labelled ? NULL : v->model_label, ROLE_CHART_MODEL,
-				CHART_LINE, cd->x, cd->col[k].mix_avg, cd->n });
+					  labelled ? NULL : v->model_label,
+					  ROLE_CHART_MODEL, CHART_LINE, cd->x,
+					  cd->col[k].mix_avg, cd->n});
 			labelled = 1;
 		}
 		v->chart.y.log = 1;
@@ -180,24 +195,27 @@ int tui_view_histogram(struct tui_view *v, int view,
 		return 0;
 	}
 	/* VIEW_PKT_SIZE: points, the line, min/avg/max guides, the model */
-	add_series(v, (struct chart_series){ "octets per packet",
-		ROLE_CHART_OCTETS, CHART_POINTS, cd->bx, cd->ps_pts, cd->nbins });
-	add_series(v, (struct chart_series){ NULL, ROLE_CHART_OCTETS,
-		CHART_LINE, cd->x, cd->ps_line, cd->n });
+	add_series(v, (struct chart_series){"octets per packet",
+					    ROLE_CHART_OCTETS, CHART_POINTS,
+					    cd->bx, cd->ps_pts, cd->nbins});
+	add_series(v, (struct chart_series){NULL, ROLE_CHART_OCTETS, CHART_LINE,
+					    cd->x, cd->ps_line, cd->n});
 	v->gx[0] = cd->x[0];
 	v->gx[1] = cd->x[cd->n ? cd->n - 1 : 0];
 	{
-		const double g[3] = { cd->ps_min, cd->ps_avg, cd->ps_max };
+		const double g[3] = {cd->ps_min, cd->ps_avg, cd->ps_max};
 		for (int k = 0; k < 3; k++) {
 			v->gy[k][0] = v->gy[k][1] = g[k];
 			add_series(v, (struct chart_series){
-				k ? NULL : "min / avg / max", ROLE_CHART_GRID,
-				CHART_DASHED, v->gx, v->gy[k], 2 });
+					  k ? NULL : "min / avg / max",
+					  ROLE_CHART_GRID, CHART_DASHED, v->gx,
+					  v->gy[k], 2});
 		}
 	}
 	if (cd->ps_mix && has_model(&cd->col[1]) && has_model(&cd->col[2]))
-		add_series(v, (struct chart_series){ v->model_label,
-			ROLE_CHART_MODEL, CHART_LINE, cd->x, cd->ps_mix, cd->n });
+		add_series(v, (struct chart_series){
+				  v->model_label, ROLE_CHART_MODEL, CHART_LINE,
+				  cd->x, cd->ps_mix, cd->n});
 	v->chart.y.title = "packet size [B]";
 	return 0;
 }
@@ -205,9 +223,9 @@ int tui_view_histogram(struct tui_view *v, int view,
 int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 		    size_t day)
 {
-	static const int role[3] = { ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
-				     ROLE_CHART_OCTETS };
-	static const char *const label[3] = { "flows/s", "packets/s", "bits/s" };
+	static const int role[3] = {ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
+				    ROLE_CHART_OCTETS};
+	static const char *const label[3] = {"flows/s", "packets/s", "bits/s"};
 	const size_t n = 86400;
 	double *x, *raw;
 
@@ -238,12 +256,16 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 			uint64_t f, p, ohi, olo;
 
 			fm_series_get(s, day, (unsigned)k, &f, &p, &ohi, &olo);
-			raw[k] = c == 0 ? (double)f : c == 1 ? (double)p :
-				 8 * ((double)ohi * 18446744073709551616.0 + (double)olo);
+			raw[k] =
+			    c == 0 ? (double)f
+			    : c == 1
+				? (double)p
+				: 8 * ((double)ohi * 18446744073709551616.0 +
+				       (double)olo);
 		}
 		fm_chart_rolling_mean(raw, n, TUI_VIEW_SERIES_WINDOW, y);
-		add_series(v, (struct chart_series){ label[c], role[c],
-			line_style[c], x, y, n });
+		add_series(v, (struct chart_series){label[c], role[c],
+						    line_style[c], x, y, n});
 	}
 	{
 		/* the day as a date (UTC), as the PNG names it */
@@ -255,11 +277,12 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 			strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 		if (fm_series_ndays(s) > 1)
 			snprintf(v->xtitle, sizeof(v->xtitle),
-				 "Time of day %s [h] (day %zu of %zu: [ ] for others)",
+				 "Time of day %s [h] (day %zu of %zu: [ ] for "
+				 "others)",
 				 date, day + 1, fm_series_ndays(s));
 		else
-			snprintf(v->xtitle, sizeof(v->xtitle), "Time of day %s [h]",
-				 date);
+			snprintf(v->xtitle, sizeof(v->xtitle),
+				 "Time of day %s [h]", date);
 	}
 	snprintf(v->ytitle, sizeof(v->ytitle), "per second, %d s mean",
 		 TUI_VIEW_SERIES_WINDOW);

@@ -20,24 +20,32 @@
 #include "flowmodels/mixture.h"
 #include "chart.h"
 
-enum { VIEW_PDF_FLOWS, VIEW_PDF_PACKETS, VIEW_PDF_OCTETS, VIEW_CDF,
-       VIEW_AVG, VIEW_PKT_SIZE, VIEW_SERIES, VIEW_COUNT };
+enum {
+	VIEW_PDF_FLOWS,
+	VIEW_PDF_PACKETS,
+	VIEW_PDF_OCTETS,
+	VIEW_CDF,
+	VIEW_AVG,
+	VIEW_PKT_SIZE,
+	VIEW_SERIES,
+	VIEW_COUNT
+};
 
 #define TUI_VIEW_MAX_SERIES 24
 
 struct tui_view {
 	struct chart chart;
 	struct chart_series series[TUI_VIEW_MAX_SERIES];
-	struct fm_chartdata cd;      /* the numbers (owned) */
-	struct fm_mixture_dir md;    /* shallow copies of the caller's
-	                                mixtures: never released here */
-	double gx[2], gy[3][2];      /* packet-size guides */
-	double *buf;                 /* time series arrays (owned) */
+	struct fm_chartdata cd;	  /* the numbers (owned) */
+	struct fm_mixture_dir md; /* shallow copies of the caller's
+				     mixtures: never released here */
+	double gx[2], gy[3][2];	  /* packet-size guides */
+	double *buf;		  /* time series arrays (owned) */
 	char err[160];
-	char ytitle[64];               /* a chart-data error shown as note */
+	char ytitle[64]; /* a chart-data error shown as note */
 	char xtitle[96];
 	char model_label[80];
-	const char *note;            /* why there is no chart, or NULL */
+	const char *note; /* why there is no chart, or NULL */
 };
 
 /*
@@ -49,7 +57,8 @@ struct tui_view {
  */
 int tui_view_histogram(struct tui_view *v, int view,
 		       const struct fm_histogram *h, const char *xkind,
-		       const struct fm_mixture *const mix[3], const char *mixname);
+		       const struct fm_mixture *const mix[3],
+		       const char *mixname);
 /*
  * View of a time series (`series` in a session): view 7 draws its first
  * day as flows, packets and bits per second, each the 30-second rolling

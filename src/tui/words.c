@@ -52,7 +52,8 @@ int tui_split_words(const char *line, char ***argv, int *argc,
 		if (q) {
 			fm_buf_release(&w);
 			tui_free_words(v);
-			return fm_error_set(err, FM_EINVAL, "unterminated %s quote",
+			return fm_error_set(err, FM_EINVAL,
+					    "unterminated %s quote",
 					    q == '"' ? "double" : "single");
 		}
 		if (n + 2 > cap) {
@@ -62,7 +63,8 @@ int tui_split_words(const char *line, char ***argv, int *argc,
 			if (!nv) {
 				fm_buf_release(&w);
 				tui_free_words(v);
-				return fm_error_set(err, FM_ENOMEM, "out of memory");
+				return fm_error_set(err, FM_ENOMEM,
+						    "out of memory");
 			}
 			v = nv;
 		}

@@ -51,13 +51,12 @@ static void catch_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-#include "fm-version.h"   /* FLOWMODELS_VERSION, generated */
+#include "fm-version.h" /* FLOWMODELS_VERSION, generated */
 
-const char *const tui_builtin_commands[] = {
-	"help", "theme", "clear", "quit", "exit", NULL
-};
+const char *const tui_builtin_commands[] = {"help", "theme", "clear",
+					    "quit", "exit",  NULL};
 
-static const char *const charset_names[] = { "braille", "block", "ascii" };
+static const char *const charset_names[] = {"braille", "block", "ascii"};
 
 /* ---- messages ---- */
 
@@ -69,7 +68,8 @@ static void log_line(struct tui *t, int role, const char *s, size_t len)
 
 	if (t->nlog == TUI_LOG_MAX) {
 		free(t->log[0].text);
-		memmove(t->log, t->log + 1, (TUI_LOG_MAX - 1) * sizeof(*t->log));
+		memmove(t->log, t->log + 1,
+			(TUI_LOG_MAX - 1) * sizeof(*t->log));
 		t->nlog--;
 	}
 	if (!t->log) {
@@ -81,7 +81,8 @@ static void log_line(struct tui *t, int role, const char *s, size_t len)
 	if (!text)
 		return;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\r') {      /* a progress line rewritten: keep the last */
+		if (s[i] ==
+		    '\r') { /* a progress line rewritten: keep the last */
 			o = 0;
 			continue;
 		}
@@ -115,7 +116,8 @@ static void log_text(struct tui *t, int role, const char *s)
 
 		for (size_t k = 0; k < skip; k++)
 			s = strchr(s, '\n') + 1;
-		snprintf(note, sizeof(note), "(%zu earlier lines not shown)", skip);
+		snprintf(note, sizeof(note), "(%zu earlier lines not shown)",
+			 skip);
 		log_line(t, ROLE_PANEL_DIM, note, strlen(note));
 	}
 	while (*s) {
@@ -155,8 +157,9 @@ static void job_done(void *arg)
  * history, help): it answers at once, even while a job runs. */
 static int reads_only(const char *line)
 {
-	static const char *const readers[] = { "list", "info", "history", "help" };
-	struct fm_error err = { 0 };
+	static const char *const readers[] = {"list", "info", "history",
+					      "help"};
+	struct fm_error err = {0};
 	char **w;
 	int n, yes = 0;
 
@@ -164,7 +167,8 @@ static int reads_only(const char *line)
 		return 0;
 	if (n > 0) {
 		const struct cmd_entry *e = cmd_find(w[0], &err);
-		for (size_t i = 0; e && i < sizeof(readers) / sizeof(readers[0]); i++)
+		for (size_t i = 0;
+		     e && i < sizeof(readers) / sizeof(readers[0]); i++)
 			yes |= !strcmp(e->name, readers[i]);
 	}
 	tui_free_words(w);
@@ -174,10 +178,11 @@ static int reads_only(const char *line)
 /* Run a reading command on the UI thread; its output to the messages. */
 static void run_now(struct tui *t, const char *line)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char *out = NULL, *msg = NULL;
 	size_t outlen = 0, msglen = 0;
-	FILE *fo = open_memstream(&out, &outlen), *fe = open_memstream(&msg, &msglen);
+	FILE *fo = open_memstream(&out, &outlen),
+	     *fe = open_memstream(&msg, &msglen);
 	int r = -1;
 
 	if (fo && fe)
@@ -191,15 +196,16 @@ static void run_now(struct tui *t, const char *line)
 	if (msg)
 		log_text(t, ROLE_MSG_INFO, msg);
 	if (r < 0)
-		tui_log(t, ROLE_MSG_ERROR, "%s", err.msg[0] ? err.msg : "out of memory");
+		tui_log(t, ROLE_MSG_ERROR, "%s",
+			err.msg[0] ? err.msg : "out of memory");
 	free(out);
 	free(msg);
 }
 
 static void start_job(struct tui *t, const char *line)
 {
-	struct cmd_job_opts opts = { NULL, job_done, t };
-	struct fm_error err = { 0 };
+	struct cmd_job_opts opts = {NULL, job_done, t};
+	struct fm_error err = {0};
 
 	if (t->job && reads_only(line)) {
 		run_now(t, line);
@@ -211,8 +217,8 @@ static void start_job(struct tui *t, const char *line)
 			return;
 		t->queue = q;
 		t->queue[t->nqueue++] = strdup(line);
-		tui_log(t, ROLE_PANEL_DIM, "queued after %s: %s", cmd_job_name(t->job),
-			line);
+		tui_log(t, ROLE_PANEL_DIM, "queued after %s: %s",
+			cmd_job_name(t->job), line);
 		t->dirty |= DIRTY_STATUS;
 		return;
 	}
@@ -229,7 +235,7 @@ static void start_job(struct tui *t, const char *line)
 static void select_object(struct tui *t, const char *name)
 {
 	if (strcmp(t->selected, name))
-		t->pair[0] = 0;     /* a `show` pair lasts while selected */
+		t->pair[0] = 0; /* a `show` pair lasts while selected */
 	snprintf(t->selected, sizeof(t->selected), "%s", name);
 	t->dirty |= DIRTY_STATUS | DIRTY_OBJECTS | DIRTY_CHART | DIRTY_INFO;
 }
@@ -242,7 +248,8 @@ static void sync_session(struct tui *t)
 	size_t n;
 
 	for (int i = 0; i < 3 && cs; i++)
-		if (!strcmp(cs, charset_names[i]) && t->charset != (enum chart_charset)i) {
+		if (!strcmp(cs, charset_names[i]) &&
+		    t->charset != (enum chart_charset)i) {
 			t->charset = (enum chart_charset)i;
 			t->dirty |= DIRTY_CHART;
 		}
@@ -276,8 +283,10 @@ static void collect_job(struct tui *t)
 		char *line = strndup(s, len);
 
 		if (line)
-			log_line(t, strstr(line, "warning:") ? ROLE_MSG_WARN :
-				 ROLE_MSG_INFO, line, len);
+			log_line(t,
+				 strstr(line, "warning:") ? ROLE_MSG_WARN
+							  : ROLE_MSG_INFO,
+				 line, len);
 		free(line);
 		s += len + (nl ? 1 : 0);
 	}
@@ -295,7 +304,8 @@ static void collect_job(struct tui *t)
 	t->dirty |= DIRTY_STATUS | DIRTY_CHART;
 	if (t->nqueue && !t->quit) {
 		char *next = t->queue[0];
-		memmove(t->queue, t->queue + 1, (t->nqueue - 1) * sizeof(*t->queue));
+		memmove(t->queue, t->queue + 1,
+			(t->nqueue - 1) * sizeof(*t->queue));
 		t->nqueue--;
 		start_job(t, next);
 		free(next);
@@ -305,21 +315,24 @@ static void collect_job(struct tui *t)
 static void cancel_job(struct tui *t)
 {
 	if (!t->job) {
-		tui_log(t, ROLE_PANEL_DIM, "no job running (Ctrl-C cancels a job; "
+		tui_log(t, ROLE_PANEL_DIM,
+			"no job running (Ctrl-C cancels a job; "
 			"'quit' leaves)");
 		return;
 	}
 	for (size_t i = 0; i < t->nqueue; i++)
 		free(t->queue[i]);
 	if (t->nqueue)
-		tui_log(t, ROLE_MSG_WARN, "dropped %zu queued command%s", t->nqueue,
-			t->nqueue == 1 ? "" : "s");
+		tui_log(t, ROLE_MSG_WARN, "dropped %zu queued command%s",
+			t->nqueue, t->nqueue == 1 ? "" : "s");
 	t->nqueue = 0;
 	if (cmd_job_cancel(t->job)) {
 		t->job_cancelling = 1;
-		tui_log(t, ROLE_MSG_WARN, "cancelling %s...", cmd_job_name(t->job));
+		tui_log(t, ROLE_MSG_WARN, "cancelling %s...",
+			cmd_job_name(t->job));
 	} else {
-		tui_log(t, ROLE_MSG_WARN, "%s is already finishing", cmd_job_name(t->job));
+		tui_log(t, ROLE_MSG_WARN, "%s is already finishing",
+			cmd_job_name(t->job));
 	}
 	t->dirty |= DIRTY_STATUS;
 }
@@ -339,14 +352,15 @@ static void request_quit(struct tui *t)
 
 static void cmd_theme(struct tui *t, char **words, int n)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct tui_theme th;
 
 	if (n < 2) {
 		char **names = tui_theme_names();
 		struct fm_buf b = FM_BUF_INIT;
 		for (char **p = names; p && *p; p++)
-			fm_buf_printf(&b, " %s%s", *p, strcmp(*p, t->theme.name) ? "" : "*");
+			fm_buf_printf(&b, " %s%s", *p,
+				      strcmp(*p, t->theme.name) ? "" : "*");
 		fm_buf_addstr(&b, "");
 		tui_log(t, ROLE_MSG_INFO, "themes:%s", fm_buf_str(&b));
 		fm_buf_release(&b);
@@ -359,8 +373,10 @@ static void cmd_theme(struct tui *t, char **words, int n)
 	}
 	t->theme = th;
 	if (t->color_mode == COLOR_OFF)
-		tui_log(t, ROLE_MSG_WARN, "theme %s: colours are off (NO_COLOR, "
-			"--color=never or the terminal): attributes only", th.name);
+		tui_log(t, ROLE_MSG_WARN,
+			"theme %s: colours are off (NO_COLOR, "
+			"--color=never or the terminal): attributes only",
+			th.name);
 	else
 		tui_log(t, ROLE_MSG_INFO, "theme %s", th.name);
 	tui_theme_apply(t);
@@ -374,7 +390,8 @@ static void cmd_show(struct tui *t, char **words, int n)
 	const char *unknown = NULL;
 
 	if (n < 2 || n > 3) {
-		tui_log(t, ROLE_MSG_ERROR, "show: usage: show NAME [OTHER] (a histogram "
+		tui_log(t, ROLE_MSG_ERROR,
+			"show: usage: show NAME [OTHER] (a histogram "
 			"and a mixture set, in either order)");
 		return;
 	}
@@ -384,7 +401,8 @@ static void cmd_show(struct tui *t, char **words, int n)
 			unknown = words[i];
 	sess_unlock(t->sess);
 	if (unknown) {
-		tui_log(t, ROLE_MSG_ERROR, "show: unknown object '%s'", unknown);
+		tui_log(t, ROLE_MSG_ERROR, "show: unknown object '%s'",
+			unknown);
 		return;
 	}
 	select_object(t, words[1]);
@@ -400,7 +418,7 @@ static void open_help(struct tui *t)
 
 void tui_command(struct tui *t, const char *line)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char **words;
 	int n;
 
@@ -454,12 +472,24 @@ static void help_key(struct tui *t, int ch)
 	int arg;
 
 	switch (tui_key_action(KEYS_HELP, ch, &arg)) {
-	case ACT_UP: t->help_scroll--; break;
-	case ACT_DOWN: t->help_scroll++; break;
-	case ACT_PAGE_UP: t->help_scroll -= t->rows / 2; break;
-	case ACT_PAGE_DOWN: t->help_scroll += t->rows / 2; break;
-	case ACT_HOME: t->help_scroll = 0; break;
-	case ACT_END: t->help_scroll = 1 << 20; break;
+	case ACT_UP:
+		t->help_scroll--;
+		break;
+	case ACT_DOWN:
+		t->help_scroll++;
+		break;
+	case ACT_PAGE_UP:
+		t->help_scroll -= t->rows / 2;
+		break;
+	case ACT_PAGE_DOWN:
+		t->help_scroll += t->rows / 2;
+		break;
+	case ACT_HOME:
+		t->help_scroll = 0;
+		break;
+	case ACT_END:
+		t->help_scroll = 1 << 20;
+		break;
 	case ACT_HELP_CLOSE:
 		t->help_open = 0;
 		t->dirty = DIRTY_ALL;
@@ -494,13 +524,20 @@ static void object_key(struct tui *t, enum tui_action act)
 		snprintf(line, sizeof(line), "info %s", t->selected);
 		tui_command(t, line);
 		return;
-	case ACT_EXPORT: fmt = "export %s -O "; break;
-	case ACT_GENERATE: fmt = "generate %s -s 100000 --seed 1 -o binary -O "; break;
+	case ACT_EXPORT:
+		fmt = "export %s -O ";
+		break;
+	case ACT_GENERATE:
+		fmt = "generate %s -s 100000 --seed 1 -o binary -O ";
+		break;
 	case ACT_FIT:
 		tui_fit_open(t, t->selected);
 		return;
-	case ACT_DROP: fmt = "drop %s"; break;
-	default: return;
+	case ACT_DROP:
+		fmt = "drop %s";
+		break;
+	default:
+		return;
 	}
 	snprintf(line, sizeof(line), fmt, t->selected);
 	tui_prompt_set(line);
@@ -524,7 +561,7 @@ static void panel_key(struct tui *t, int ch)
 	case ACT_VIEW:
 		set_view(t, arg);
 		return;
-	case ACT_DAY_NEXT:   /* the series view's day */
+	case ACT_DAY_NEXT: /* the series view's day */
 		t->series_day++;
 		t->dirty |= DIRTY_CHART;
 		return;
@@ -539,13 +576,28 @@ static void panel_key(struct tui *t, int ch)
 	if (t->focus == FOCUS_INFO) {
 		size_t page = (size_t)(t->rows / 4);
 		switch (tui_key_action(KEYS_INFO, ch, &arg)) {
-		case ACT_UP: t->log_scroll++; break;
-		case ACT_DOWN: if (t->log_scroll) t->log_scroll--; break;
-		case ACT_PAGE_UP: t->log_scroll += page; break;
-		case ACT_PAGE_DOWN: t->log_scroll = t->log_scroll > page ? t->log_scroll - page : 0; break;
-		case ACT_HOME: t->log_scroll = t->nlog; break;
-		case ACT_END: t->log_scroll = 0; break;
-		default: return;
+		case ACT_UP:
+			t->log_scroll++;
+			break;
+		case ACT_DOWN:
+			if (t->log_scroll)
+				t->log_scroll--;
+			break;
+		case ACT_PAGE_UP:
+			t->log_scroll += page;
+			break;
+		case ACT_PAGE_DOWN:
+			t->log_scroll =
+			    t->log_scroll > page ? t->log_scroll - page : 0;
+			break;
+		case ACT_HOME:
+			t->log_scroll = t->nlog;
+			break;
+		case ACT_END:
+			t->log_scroll = 0;
+			break;
+		default:
+			return;
 		}
 		t->dirty |= DIRTY_INFO;
 	}
@@ -560,11 +612,21 @@ static void panel_key(struct tui *t, int ch)
 			if (!strcmp(sess_at(t->sess, i)->name, t->selected))
 				cur = i;
 		switch (act) {
-		case ACT_UP: want = (long)cur - 1; break;
-		case ACT_DOWN: want = (long)cur + 1; break;
-		case ACT_HOME: want = 0; break;
-		case ACT_END: want = (long)n - 1; break;
-		default: want = -1; break;
+		case ACT_UP:
+			want = (long)cur - 1;
+			break;
+		case ACT_DOWN:
+			want = (long)cur + 1;
+			break;
+		case ACT_HOME:
+			want = 0;
+			break;
+		case ACT_END:
+			want = (long)n - 1;
+			break;
+		default:
+			want = -1;
+			break;
 		}
 		if (want >= 0 && (size_t)want < n)
 			select_object(t, sess_at(t->sess, (size_t)want)->name);
@@ -619,7 +681,7 @@ static void handle_key(struct tui *t, int ch)
 		help_key(t, ch);
 		return;
 	}
-	if (t->fit) {                     /* the fit view takes the keys */
+	if (t->fit) { /* the fit view takes the keys */
 		tui_fit_key(t, ch);
 		return;
 	}
@@ -652,24 +714,30 @@ static void handle_key(struct tui *t, int ch)
  * and octets.
  */
 static const char *const demo_mix[3][2] = {
-	{ "flows.json", "{\"sum\": 200000, \"mix\": [[0.42, \"uniform\", [0, 1]], "
-	  "[0.22, \"uniform\", [0, 2]], [0.22, \"lognorm\", [0.5, 0, 4.0]], "
-	  "[0.11, \"lognorm\", [1.1, 0, 18]], [0.03, \"lognorm\", [1.9, 0, 250]]]}\n" },
-	{ "packets.json", "{\"sum\": 9000000, \"mix\": [[0.01, \"uniform\", [0, 1]], "
-	  "[0.02, \"uniform\", [0, 2]], [0.07, \"lognorm\", [0.6, 0, 5]], "
-	  "[0.2, \"lognorm\", [1.2, 0, 40]], [0.7, \"lognorm\", [1.7, 0, 1500]]]}\n" },
-	{ "octets.json", "{\"sum\": 7000000000, \"mix\": [[0.002, \"uniform\", [0, 1]], "
-	  "[0.005, \"uniform\", [0, 2]], [0.04, \"lognorm\", [0.6, 0, 5]], "
-	  "[0.18, \"lognorm\", [1.2, 0, 45]], [0.773, \"lognorm\", [1.7, 0, 1800]]]}\n" },
+    {"flows.json",
+     "{\"sum\": 200000, \"mix\": [[0.42, \"uniform\", [0, 1]], "
+     "[0.22, \"uniform\", [0, 2]], [0.22, \"lognorm\", [0.5, 0, 4.0]], "
+     "[0.11, \"lognorm\", [1.1, 0, 18]], [0.03, \"lognorm\", [1.9, 0, "
+     "250]]]}\n"},
+    {"packets.json",
+     "{\"sum\": 9000000, \"mix\": [[0.01, \"uniform\", [0, 1]], "
+     "[0.02, \"uniform\", [0, 2]], [0.07, \"lognorm\", [0.6, 0, 5]], "
+     "[0.2, \"lognorm\", [1.2, 0, 40]], [0.7, \"lognorm\", [1.7, 0, "
+     "1500]]]}\n"},
+    {"octets.json",
+     "{\"sum\": 7000000000, \"mix\": [[0.002, \"uniform\", [0, 1]], "
+     "[0.005, \"uniform\", [0, 2]], [0.04, \"lognorm\", [0.6, 0, 5]], "
+     "[0.18, \"lognorm\", [1.2, 0, 45]], [0.773, \"lognorm\", [1.7, 0, "
+     "1800]]]}\n"},
 };
 
 static const char *const demo_lines[] = {
-	"generate '%s/mix' -s 200000 --seed 7 -o binary -O '%s/flows'",
-	"load -i binary '%s/flows' as d1",
-	"hist d1 -x length -b 12 as h1",
-	"fit h1 -y flows -i 100 -U 2 -L 3 as m1",
-	"fit h1 -y packets -i 100 -U 2 -L 3 as m1",
-	"fit h1 -y octets -i 100 -U 2 -L 3 as m1",
+    "generate '%s/mix' -s 200000 --seed 7 -o binary -O '%s/flows'",
+    "load -i binary '%s/flows' as d1",
+    "hist d1 -x length -b 12 as h1",
+    "fit h1 -y flows -i 100 -U 2 -L 3 as m1",
+    "fit h1 -y packets -i 100 -U 2 -L 3 as m1",
+    "fit h1 -y octets -i 100 -U 2 -L 3 as m1",
 };
 
 /* Write the demo mixtures into a fresh directory; its path into dir. */
@@ -678,7 +746,8 @@ static int demo_prepare(char *dir, size_t size)
 	const char *tmp = getenv("TMPDIR");
 	char path[4200];
 
-	snprintf(dir, size, "%s/flowmodels-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	snprintf(dir, size, "%s/flowmodels-demo-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(path, sizeof(path), "%s/mix", dir);
@@ -701,17 +770,21 @@ static int demo_prepare(char *dir, size_t size)
  * is built by jobs with progress. */
 static void demo_start(struct tui *t, const char *dir)
 {
-	tui_log(t, ROLE_MSG_INFO, "demo: 200 000 synthetic flows from a built-in "
-		"mixture, their flow-length histogram h1 and mixtures fitted to it "
-		"(m1); 1-7 switch views, F1 for help");
-	for (size_t i = 0; i < sizeof(demo_lines) / sizeof(demo_lines[0]); i++) {
+	tui_log(
+	    t, ROLE_MSG_INFO,
+	    "demo: 200 000 synthetic flows from a built-in "
+	    "mixture, their flow-length histogram h1 and mixtures fitted to it "
+	    "(m1); 1-7 switch views, F1 for help");
+	for (size_t i = 0; i < sizeof(demo_lines) / sizeof(demo_lines[0]);
+	     i++) {
 		char line[9000];
 		snprintf(line, sizeof(line), demo_lines[i], dir, dir);
 		tui_log(t, ROLE_MSG_CMD, "> %s", line);
 		if (!t->job) {
 			start_job(t, line);
 		} else {
-			char **q = realloc(t->queue, (t->nqueue + 1) * sizeof(*q));
+			char **q =
+			    realloc(t->queue, (t->nqueue + 1) * sizeof(*q));
 			if (!q)
 				return;
 			t->queue = q;
@@ -789,19 +862,22 @@ static void drain_std(struct tui *t, struct std_redirect *r)
 	char buf[4096];
 	ssize_t got;
 
-	while (r->pipe_rd >= 0 && (got = read(r->pipe_rd, buf, sizeof(buf))) > 0)
+	while (r->pipe_rd >= 0 &&
+	       (got = read(r->pipe_rd, buf, sizeof(buf))) > 0)
 		fm_buf_add(&r->partial, buf, (size_t)got);
 	if (r->partial.len) {
 		char *nl;
 		size_t used = 0;
 
 		fm_buf_addstr(&r->partial, "");
-		while ((nl = memchr(r->partial.buf + used, '\n', r->partial.len - used))) {
+		while ((nl = memchr(r->partial.buf + used, '\n',
+				    r->partial.len - used))) {
 			log_line(t, ROLE_MSG_INFO, r->partial.buf + used,
 				 (size_t)(nl - (r->partial.buf + used)));
 			used = (size_t)(nl - r->partial.buf) + 1;
 		}
-		memmove(r->partial.buf, r->partial.buf + used, r->partial.len - used);
+		memmove(r->partial.buf, r->partial.buf + used,
+			r->partial.len - used);
 		r->partial.len -= used;
 	}
 }
@@ -810,14 +886,18 @@ static void drain_std(struct tui *t, struct std_redirect *r)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: flowmodels [--demo] [--theme NAME|FILE] [--color=auto|always|never]\n"
-		"                  [--charset braille|block|ascii]\n\n"
-		"--demo opens on a demo session: synthetic flows, their histogram and\n"
-		"fitted mixtures, built as jobs while the screen is up.\n"
-		"Opens the workbench (needs a terminal). Themes: default, dark, light,\n"
-		"high-contrast, mono (themes/*.theme). NO_COLOR=1 turns colours off.\n"
-		"'flowmodels --help' lists the commands; keys: docs/workbench.md.\n");
+	fprintf(f, "usage: flowmodels [--demo] [--theme NAME|FILE] "
+		   "[--color=auto|always|never]\n"
+		   "                  [--charset braille|block|ascii]\n\n"
+		   "--demo opens on a demo session: synthetic flows, their "
+		   "histogram and\n"
+		   "fitted mixtures, built as jobs while the screen is up.\n"
+		   "Opens the workbench (needs a terminal). Themes: default, "
+		   "dark, light,\n"
+		   "high-contrast, mono (themes/*.theme). NO_COLOR=1 turns "
+		   "colours off.\n"
+		   "'flowmodels --help' lists the commands; keys: "
+		   "docs/workbench.md.\n");
 }
 
 int tui_is_option(const char *arg)
@@ -844,11 +924,11 @@ int tui_main(int argc, char **argv)
 {
 	struct tui t;
 	const char *theme_name = "default", *v;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char *hist;
 	int charset = CHART_BRAILLE, charset_given = 0, demo = 0;
 	char demo_dir[4096] = "";
-	struct std_redirect stdr = { .pipe_rd = -1, .partial = FM_BUF_INIT };
+	struct std_redirect stdr = {.pipe_rd = -1, .partial = FM_BUF_INIT};
 	FILE *tty_in, *tty_out;
 	SCREEN *screen;
 
@@ -869,8 +949,11 @@ int tui_main(int argc, char **argv)
 			else if (!strcmp(v, "never"))
 				t.color_pref = -1;
 			else {
-				fprintf(stderr, "flowmodels: --color: expected auto, always "
-					"or never, got '%s'\n", v);
+				fprintf(stderr,
+					"flowmodels: --color: expected auto, "
+					"always "
+					"or never, got '%s'\n",
+					v);
 				return 2;
 			}
 		} else if ((v = opt_value(argc, argv, &i, "--charset"))) {
@@ -880,12 +963,16 @@ int tui_main(int argc, char **argv)
 				if (!strcmp(v, charset_names[k]))
 					charset = k;
 			if (charset < 0) {
-				fprintf(stderr, "flowmodels: --charset: expected braille, "
-					"block or ascii, got '%s'\n", v);
+				fprintf(
+				    stderr,
+				    "flowmodels: --charset: expected braille, "
+				    "block or ascii, got '%s'\n",
+				    v);
 				return 2;
 			}
 		} else {
-			fprintf(stderr, "flowmodels: unknown workbench option '%s'\n",
+			fprintf(stderr,
+				"flowmodels: unknown workbench option '%s'\n",
 				argv[i]);
 			usage(stderr);
 			return 2;
@@ -896,7 +983,8 @@ int tui_main(int argc, char **argv)
 		return 2;
 	}
 	if (!isatty(0) || !isatty(1)) {
-		fprintf(stderr, "flowmodels: the workbench needs a terminal "
+		fprintf(stderr,
+			"flowmodels: the workbench needs a terminal "
 			"('flowmodels --help' lists the one-shot commands)\n");
 		return 2;
 	}
@@ -930,7 +1018,8 @@ int tui_main(int argc, char **argv)
 	set_term(screen);
 	if (redirect_std(&stdr) < 0) {
 		endwin();
-		fprintf(stderr, "flowmodels: cannot redirect the standard streams\n");
+		fprintf(stderr,
+			"flowmodels: cannot redirect the standard streams\n");
 		return 1;
 	}
 	raw();
@@ -949,12 +1038,14 @@ int tui_main(int argc, char **argv)
 	hist = tui_history_path();
 	tui_prompt_init(&t, hist);
 	free(hist);
-	tui_log(&t, ROLE_MSG_INFO, "flowmodels %s workbench: type a command below "
-		"(Tab completes), F1 for help, 'quit' to leave", FLOWMODELS_VERSION);
+	tui_log(&t, ROLE_MSG_INFO,
+		"flowmodels %s workbench: type a command below "
+		"(Tab completes), F1 for help, 'quit' to leave",
+		FLOWMODELS_VERSION);
 	if (demo) {
 		if (demo_prepare(demo_dir, sizeof(demo_dir)) < 0) {
-			tui_log(&t, ROLE_MSG_ERROR, "demo: cannot write %s: %s", demo_dir,
-				strerror(errno));
+			tui_log(&t, ROLE_MSG_ERROR, "demo: cannot write %s: %s",
+				demo_dir, strerror(errno));
 			demo_dir[0] = 0;
 		} else {
 			demo_start(&t, demo_dir);
@@ -962,21 +1053,23 @@ int tui_main(int argc, char **argv)
 	}
 	if (t.color_mode == COLOR_OFF)
 		tui_log(&t, ROLE_PANEL_DIM, "colours off (%s): mono theme",
-			t.color_pref < 0 ? "--color=never" :
-			getenv("NO_COLOR") && *getenv("NO_COLOR") ? "NO_COLOR" :
-			"terminal without colours");
+			t.color_pref < 0 ? "--color=never"
+			: getenv("NO_COLOR") && *getenv("NO_COLOR")
+			    ? "NO_COLOR"
+			    : "terminal without colours");
 
 	catch_stop_signals();
 	while (!t.quit && !stop_signal) {
 		struct pollfd pfd[3] = {
-			{ .fd = fileno(tty_in), .events = POLLIN },
-			{ .fd = t.wake[0], .events = POLLIN },
-			{ .fd = stdr.pipe_rd, .events = POLLIN },
+		    {.fd = fileno(tty_in), .events = POLLIN},
+		    {.fd = t.wake[0], .events = POLLIN},
+		    {.fd = stdr.pipe_rd, .events = POLLIN},
 		};
 		int ch;
 
 		tui_draw(&t);
-		if (poll(pfd, 3, t.job || tui_fit_running(&t) ? 100 : 1000) < 0 &&
+		if (poll(pfd, 3, t.job || tui_fit_running(&t) ? 100 : 1000) <
+			0 &&
 		    errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
@@ -1003,8 +1096,9 @@ int tui_main(int argc, char **argv)
 		/* wait up to 2 s for the worker to notice the cancel; a job
 		 * blocked in a read ends with the process */
 		cmd_job_cancel(t.job);
-		for (int i = 0; i < 20 && cmd_job_state(t.job) == CMD_JOB_RUNNING; i++) {
-			struct pollfd pfd = { .fd = t.wake[0], .events = POLLIN };
+		for (int i = 0;
+		     i < 20 && cmd_job_state(t.job) == CMD_JOB_RUNNING; i++) {
+			struct pollfd pfd = {.fd = t.wake[0], .events = POLLIN};
 			poll(&pfd, 1, 100);
 		}
 		if (cmd_job_state(t.job) != CMD_JOB_RUNNING)
@@ -1023,7 +1117,7 @@ int tui_main(int argc, char **argv)
 	free(t.queue);
 	if (!t.job) {
 		sess_free(t.sess);
-		if (demo_dir[0])       /* the demo's files go with it */
+		if (demo_dir[0]) /* the demo's files go with it */
 			fm_rm_rf(demo_dir);
 	}
 	close(t.wake[0]);

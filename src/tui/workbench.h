@@ -29,11 +29,22 @@
 #define TUI_LOG_MAX 2000
 #define TUI_VIEWS 7
 
-enum tui_focus { FOCUS_PROMPT, FOCUS_OBJECTS, FOCUS_CHART, FOCUS_INFO, FOCUS_COUNT };
+enum tui_focus {
+	FOCUS_PROMPT,
+	FOCUS_OBJECTS,
+	FOCUS_CHART,
+	FOCUS_INFO,
+	FOCUS_COUNT
+};
 
 enum {
-	DIRTY_STATUS = 1, DIRTY_OBJECTS = 2, DIRTY_CHART = 4, DIRTY_INFO = 8,
-	DIRTY_PROMPT = 16, DIRTY_HELP = 32, DIRTY_ALL = 63,
+	DIRTY_STATUS = 1,
+	DIRTY_OBJECTS = 2,
+	DIRTY_CHART = 4,
+	DIRTY_INFO = 8,
+	DIRTY_PROMPT = 16,
+	DIRTY_HELP = 32,
+	DIRTY_ALL = 63,
 };
 
 enum tui_color_mode { COLOR_OFF, COLOR_8, COLOR_16, COLOR_256, COLOR_DIRECT };
@@ -48,49 +59,49 @@ struct tui {
 	int rows, cols;
 	int too_small;
 	WINDOW *w_status, *w_objects, *w_chart, *w_info, *w_prompt, *w_help;
-	WINDOW *w_fitl, *w_fitr;       /* the fit view's two panels */
-	char chart_note[192];          /* a chart note built at draw time */
+	WINDOW *w_fitl, *w_fitr; /* the fit view's two panels */
+	char chart_note[192];	 /* a chart note built at draw time */
 	unsigned dirty;
 	/* look */
 	struct tui_theme theme;
 	enum tui_color_mode color_mode;
-	int color_pref;                /* 0 auto, 1 always, -1 never */
-	attr_t attr[ROLE_COUNT];       /* curses attributes + pair per role */
+	int color_pref;		 /* 0 auto, 1 always, -1 never */
+	attr_t attr[ROLE_COUNT]; /* curses attributes + pair per role */
 	enum chart_charset charset;
-	int utf8;                      /* the locale's codeset is UTF-8 */
+	int utf8; /* the locale's codeset is UTF-8 */
 	/* interaction */
 	enum tui_focus focus;
-	int view;                      /* 0..6 */
-	size_t series_day;             /* day shown by the series view */
+	int view;	   /* 0..6 */
+	size_t series_day; /* day shown by the series view */
 	int help_open, help_scroll;
-	int confirm_quit;              /* asking "quit anyway?" */
-	struct tui_fit *fit;           /* the open fit view, or NULL */
-	struct tui_fit_memo fit_memo[TUI_FIT_MEMOS];  /* oldest replaced */
+	int confirm_quit;    /* asking "quit anyway?" */
+	struct tui_fit *fit; /* the open fit view, or NULL */
+	struct tui_fit_memo fit_memo[TUI_FIT_MEMOS]; /* oldest replaced */
 	unsigned nfit_memo;
 	int quit;
 	/* the info panel's messages */
 	struct tui_line *log;
 	size_t nlog;
-	size_t log_scroll;             /* lines scrolled back from the end */
+	size_t log_scroll; /* lines scrolled back from the end */
 	/* the session and its running job */
 	struct session *sess;
 	struct cmd_job *job;
 	int job_cancelling;
-	char **queue;                  /* lines waiting for the job */
+	char **queue; /* lines waiting for the job */
 	size_t nqueue;
-	int wake[2];                   /* wake-up pipe: workers -> UI */
+	int wake[2]; /* wake-up pipe: workers -> UI */
 	/* the selected object (by name: indexes change with drop) */
 	char selected[128];
 	/* `show A B`: the object drawn with the selected one ("" = the
 	 * automatic pairing; cleared when the selection changes) */
 	char pair[128];
-	unsigned long changes_seen;    /* sess_changes at the last job's end */
+	unsigned long changes_seen; /* sess_changes at the last job's end */
 };
 
 /* ---- workbench.c ---- */
 /* Add a message (one or more lines) to the info panel. */
 void tui_log(struct tui *t, int role, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Run a line typed at the prompt. */
 void tui_command(struct tui *t, const char *line);
 /* The names the help and completion offer for the workbench's own commands. */
@@ -103,8 +114,8 @@ void tui_layout(struct tui *t);
 void tui_draw(struct tui *t);
 /* Text at (y, x) in role, at most width cells of UTF-8 (one per code
  * point), clipped at the window edge. */
-void tui_putn(struct tui *t, WINDOW *w, int y, int x, int role,
-	      const char *s, int width);
+void tui_putn(struct tui *t, WINDOW *w, int y, int x, int role, const char *s,
+	      int width);
 /* The view names for tabs and help ("PDF flows", ...). */
 extern const char *const tui_view_names[TUI_VIEWS];
 /* The help text lines (keys and commands), malloc'ed array; *n lines. */

@@ -14,13 +14,24 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define NREC 600   /* more than one evaluation block, with a tail */
+#define NREC 600 /* more than one evaluation block, with a tail */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int64_t edge[] = { 0, 1, -1, 2, 6, 17, 443, 1000, 65535,
-					INT64_MIN, INT64_MAX, 4294967295LL,
-					INT64_C(1) << 62, -7 };
+	static const int64_t edge[] = {0,
+				       1,
+				       -1,
+				       2,
+				       6,
+				       17,
+				       443,
+				       1000,
+				       65535,
+				       INT64_MIN,
+				       INT64_MAX,
+				       4294967295LL,
+				       INT64_C(1) << 62,
+				       -7};
 	const uint8_t *nl = memchr(data, '\n', size);
 	size_t elen = nl ? (size_t)(nl - data) : size;
 	const uint8_t *rest = nl ? nl + 1 : data + size;
@@ -52,7 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < NREC; i++)
 		for (int c = 0; c < FM_NFIELDS; c++) {
 			size_t k = i * FM_NFIELDS + (size_t)c;
-			int64_t v = edge[(i * 7 + (size_t)c * 3) % (sizeof(edge) / sizeof(edge[0]))];
+			int64_t v = edge[(i * 7 + (size_t)c * 3) %
+					 (sizeof(edge) / sizeof(edge[0]))];
 			if (nrest && (i + (size_t)c) % 3 == 0) {
 				v = (int64_t)rest[k % nrest] - 64;
 				if (rest[(k + 1) % nrest] & 1)
@@ -66,8 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			long k1 = fm_filter_select(r1, &b, idx1);
 			long k2 = fm_filter_select(r2, &b, idx2);
 			if (k1 != k2 || k1 < 0 || k1 > NREC ||
-			    memcmp(idx1, idx2, (size_t)k1 * sizeof(idx1[0])) != 0 ||
-			    fm_filter_run_errors(r1) != fm_filter_run_errors(r2))
+			    memcmp(idx1, idx2, (size_t)k1 * sizeof(idx1[0])) !=
+				0 ||
+			    fm_filter_run_errors(r1) !=
+				fm_filter_run_errors(r2))
 				abort();
 			fm_filter_run_free(r2);
 		}

@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (g.n != h.n || g.cols != h.cols)
 			abort();
 		for (size_t i = 0; i < h.n; i++)
-			if (g.bin_lo[i] != h.bin_lo[i] || g.bin_hi[i] != h.bin_hi[i] ||
+			if (g.bin_lo[i] != h.bin_lo[i] ||
+			    g.bin_hi[i] != h.bin_hi[i] ||
 			    (h.flows && g.flows[i] != h.flows[i]))
 				abort();
 		if (fm_histogram_check(&h, &err) != 0)

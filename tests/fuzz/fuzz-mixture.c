@@ -22,13 +22,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fm_mixture_parse(&m, "fuzz", (const char *)data, size, &err) == 0) {
 		if (fm_mixture_format(&m, &b, &err) != 0)
 			abort();
-		if (fm_mixture_parse(&m2, "again", fm_buf_str(&b), b.len, &err) != 0)
+		if (fm_mixture_parse(&m2, "again", fm_buf_str(&b), b.len,
+				     &err) != 0)
 			abort();
 		if (m2.n != m.n)
 			abort();
 		for (size_t k = 0; k < m.n; k++)
 			if (m2.comp[k].weight != m.comp[k].weight ||
-			    memcmp(m2.comp[k].p, m.comp[k].p, sizeof(m.comp[k].p)) != 0)
+			    memcmp(m2.comp[k].p, m.comp[k].p,
+				   sizeof(m.comp[k].p)) != 0)
 				abort();
 		for (double x = 0.5; x < 1e7; x *= 7.3) {
 			(void)fm_mixture_cdf(&m, x);

@@ -57,18 +57,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	if (!(data[0] & 1))
-		compare_parsers((const char *)data + 1, (const char *)data + size);
+		compare_parsers((const char *)data + 1,
+				(const char *)data + size);
 	fd = memfd_create("fuzz", 0);
 	if (fd < 0)
 		return 0;
-	if (fm_write_all(fd, data + 1, size - 1) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+	if (fm_write_all(fd, data + 1, size - 1) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
 		close(fd);
 		return 0;
 	}
 	if (data[0] & 1)
-		r = fm_pipe_source_from_fd(&src, fd, "fuzz", FM_ALL_FIELDS, &err);
+		r = fm_pipe_source_from_fd(&src, fd, "fuzz", FM_ALL_FIELDS,
+					   &err);
 	else
-		r = fm_csv_source_from_fd(&src, fd, "fuzz", FM_ALL_FIELDS, &err);
+		r = fm_csv_source_from_fd(&src, fd, "fuzz", FM_ALL_FIELDS,
+					  &err);
 	if (r < 0) {
 		close(fd);
 		return 0;
@@ -80,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (src->ops->next(src, &b, FM_BATCH_CAP, &err) > 0)
 		for (size_t i = 0; i < b.n; i++)
 			if (b.col[FM_PACKETS][i] == 0x7fffffff)
-				abort();   /* unreachable: reads every value */
+				abort(); /* unreachable: reads every value */
 	src->ops->close(src);
 	return 0;
 }

@@ -61,7 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (canonical_line(line, &once) == 0) {
 			if (canonical_line(fm_buf_str(&once), &twice) != 0 ||
 			    strcmp(fm_buf_str(&once), fm_buf_str(&twice)) != 0)
-				abort();   /* canonical form is not a fixed point */
+				abort(); /* canonical form is not a fixed point
+					  */
 		}
 		fm_buf_release(&once);
 		fm_buf_release(&twice);

@@ -105,16 +105,18 @@ static char *naive_hist(const struct rec *r, size_t n, enum fm_hist_x x,
 	struct fm_buf o = FM_BUF_INIT;
 
 	assert_non_null(recs);
-	size_t m = 0;    /* records binned: those with 0 packets are skipped */
+	size_t m = 0; /* records binned: those with 0 packets are skipped */
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].p == 0)
 			continue;
-		int64_t dur = r[i].p == 1 ? 0 :
-			(r[i].l - r[i].f) * 1000 + r[i].lm - r[i].fm;
+		int64_t dur =
+		    r[i].p == 1 ? 0
+				: (r[i].l - r[i].f) * 1000 + r[i].lm - r[i].fm;
 		double rate = naive_rate((uint64_t)r[i].o, dur);
-		i128 xv = x == FM_HIST_X_LENGTH ? (i128)(uint64_t)r[i].p :
-			  x == FM_HIST_X_SIZE ? (i128)(uint64_t)r[i].o :
-			  x == FM_HIST_X_DURATION ? (i128)dur : (i128)floor(rate);
+		i128 xv = x == FM_HIST_X_LENGTH	    ? (i128)(uint64_t)r[i].p
+			  : x == FM_HIST_X_SIZE	    ? (i128)(uint64_t)r[i].o
+			  : x == FM_HIST_X_DURATION ? (i128)dur
+						    : (i128)floor(rate);
 		naive_bin(xv, bexp >= 64 ? 0 : bexp, &recs[m].lo, &recs[m].hi);
 		recs[m].i = i;
 		recs[m].dur = dur;
@@ -157,7 +159,9 @@ static char *naive_hist(const struct rec *r, size_t n, enum fm_hist_x x,
 			else if (cols[c] == FM_HIST_COL_AGGS)
 				put_i128(&o, aggs);
 			else
-				fm_buf_printf(&o, "%.0f", trunc(rate) == 0 ? 0.0 : trunc(rate));
+				fm_buf_printf(&o, "%.0f",
+					      trunc(rate) == 0 ? 0.0
+							       : trunc(rate));
 		}
 		fm_buf_addch(&o, '\n');
 		s = e;
@@ -170,7 +174,7 @@ static char *naive_hist(const struct rec *r, size_t n, enum fm_hist_x x,
 static char *result_text(struct fm_hist *h)
 {
 	struct fm_histogram res;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_buf o = FM_BUF_INIT;
 
 	if (fm_hist_result(h, &res, &err) < 0)

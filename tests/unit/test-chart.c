@@ -42,16 +42,20 @@ static void expect(char *got, const char *want)
 
 static void test_tick_labels(void **state)
 {
-	static const struct { double v; int log; const char *want; } cases[] = {
-		{ 1, 1, "1" }, { 10, 1, "10" }, { 100, 1, "100" },
-		{ 1e3, 1, "1k" }, { 1e4, 1, "10k" }, { 1e5, 1, "100k" },
-		{ 1e6, 1, "1M" }, { 1e7, 1, "10M" }, { 1e9, 1, "1G" },
-		{ 1e12, 1, "1T" }, { 1e-1, 1, "1e-1" }, { 1e-2, 1, "1e-2" },
-		{ 1e-4, 1, "1e-4" }, { 1e-12, 1, "1e-12" },
-		{ 0, 0, "0" }, { 2.5, 0, "2.5" }, { 50, 0, "50" },
-		{ 1500, 0, "1.5k" }, { 150000, 0, "150k" }, { 2e6, 0, "2M" },
-		{ -20, 0, "-20" }, { 0.05, 0, "0.05" },
-		{ 3, 1, "3" },   /* not a power of ten: plain number */
+	static const struct {
+		double v;
+		int log;
+		const char *want;
+	} cases[] = {
+	    {1, 1, "1"},	 {10, 1, "10"},	      {100, 1, "100"},
+	    {1e3, 1, "1k"},	 {1e4, 1, "10k"},     {1e5, 1, "100k"},
+	    {1e6, 1, "1M"},	 {1e7, 1, "10M"},     {1e9, 1, "1G"},
+	    {1e12, 1, "1T"},	 {1e-1, 1, "1e-1"},   {1e-2, 1, "1e-2"},
+	    {1e-4, 1, "1e-4"},	 {1e-12, 1, "1e-12"}, {0, 0, "0"},
+	    {2.5, 0, "2.5"},	 {50, 0, "50"},	      {1500, 0, "1.5k"},
+	    {150000, 0, "150k"}, {2e6, 0, "2M"},      {-20, 0, "-20"},
+	    {0.05, 0, "0.05"},	 {3, 1, "3"}, /* not a power of ten: plain
+						 number */
 	};
 	char buf[32];
 
@@ -64,9 +68,9 @@ static void test_tick_labels(void **state)
 
 static void test_axis_range(void **state)
 {
-	double x[] = { 3, 250, -1, NAN, 0 }, y[] = { 0.02, 7, 1, 1, 1 };
-	struct chart_series s = { NULL, ROLE_CHART_FLOWS, CHART_LINE, x, y, 5 };
-	struct chart_axis ax = { 1, 0, 0, NULL };
+	double x[] = {3, 250, -1, NAN, 0}, y[] = {0.02, 7, 1, 1, 1};
+	struct chart_series s = {NULL, ROLE_CHART_FLOWS, CHART_LINE, x, y, 5};
+	struct chart_axis ax = {1, 0, 0, NULL};
 	double lo, hi;
 
 	(void)state;
@@ -78,7 +82,7 @@ static void test_axis_range(void **state)
 	/* linear: widened to multiples of a 1-2-5 step */
 	ax.log = 0;
 	assert_int_equal(chart_axis_range(&ax, &s, 1, 0, &lo, &hi), 0);
-	assert_true(lo == -100 && hi == 300);   /* step nice(251 / 5) = 100 */
+	assert_true(lo == -100 && hi == 300); /* step nice(251 / 5) = 100 */
 	/* fixed range kept */
 	ax.min = 2;
 	ax.max = 3;
@@ -107,19 +111,20 @@ static char *dots_row(struct chart_dots *d)
 static void test_braille_bits(void **state)
 {
 	/* Dot (col, row) of a braille cell -> Unicode dot number 1..8. */
-	static const int dotnum[4][2] = { { 1, 4 }, { 2, 5 }, { 3, 6 }, { 7, 8 } };
+	static const int dotnum[4][2] = {{1, 4}, {2, 5}, {3, 6}, {7, 8}};
 	struct chart_dots d;
 
 	(void)state;
 	for (int r = 0; r < 4; r++)
 		for (int c = 0; c < 2; c++) {
 			unsigned cp = 0x2800 + (1u << (dotnum[r][c] - 1));
-			char want[4] = { (char)(0xe0 | (cp >> 12)),
-					 (char)(0x80 | ((cp >> 6) & 0x3f)),
-					 (char)(0x80 | (cp & 0x3f)), 0 };
+			char want[4] = {(char)(0xe0 | (cp >> 12)),
+					(char)(0x80 | ((cp >> 6) & 0x3f)),
+					(char)(0x80 | (cp & 0x3f)), 0};
 			char *got;
 
-			assert_int_equal(chart_dots_init(&d, CHART_BRAILLE, 1, 1), 0);
+			assert_int_equal(
+			    chart_dots_init(&d, CHART_BRAILLE, 1, 1), 0);
 			chart_dots_set(&d, c, r, ROLE_CHART_FLOWS, 0);
 			got = dots_row(&d);
 			assert_string_equal(got, want);
@@ -205,17 +210,19 @@ static void test_lines_property(void **state)
 		double y0 = (double)(tu_rand(&rs) % 4000) / 100 - 10;
 		double x1 = (double)(tu_rand(&rs) % 4000) / 100 - 10;
 		double y1 = (double)(tu_rand(&rs) % 4000) / 100 - 10;
-		int on[20][18] = { { 0 } }, count = 0, seen = 0;
+		int on[20][18] = {{0}}, count = 0, seen = 0;
 		int stack[400][2], sp = 0;
-		int seen_map[20][18] = { { 0 } };
+		int seen_map[20][18] = {{0}};
 
-		assert_int_equal(chart_dots_init(&d, CHART_BRAILLE, cw, chh), 0);
+		assert_int_equal(chart_dots_init(&d, CHART_BRAILLE, cw, chh),
+				 0);
 		chart_dots_line(&d, x0, y0, x1, y1, ROLE_CHART_FLOWS, 0, NULL);
 		for (int py = 0; py < H; py++)
 			for (int px = 0; px < W; px++) {
-				static const uint8_t bit[4][2] = {
-					{ 0x01, 0x08 }, { 0x02, 0x10 },
-					{ 0x04, 0x20 }, { 0x40, 0x80 } };
+				static const uint8_t bit[4][2] = {{0x01, 0x08},
+								  {0x02, 0x10},
+								  {0x04, 0x20},
+								  {0x40, 0x80}};
 				uint8_t b = d.bits[(py / 4) * cw + px / 2];
 				if (!(b & bit[py % 4][px % 2]))
 					continue;
@@ -224,9 +231,13 @@ static void test_lines_property(void **state)
 				/* distance from (px, py) to the segment */
 				double vx = x1 - x0, vy = y1 - y0;
 				double l2 = vx * vx + vy * vy;
-				double t = l2 > 0 ? ((px - x0) * vx + (py - y0) * vy) / l2 : 0;
+				double t =
+				    l2 > 0
+					? ((px - x0) * vx + (py - y0) * vy) / l2
+					: 0;
 				t = t < 0 ? 0 : t > 1 ? 1 : t;
-				double ex = x0 + t * vx - px, ey = y0 + t * vy - py;
+				double ex = x0 + t * vx - px,
+				       ey = y0 + t * vy - py;
 				assert_true(sqrt(ex * ex + ey * ey) <= 1.5);
 			}
 		/* connectivity: flood fill from one dot reaches all */
@@ -244,8 +255,9 @@ static void test_lines_property(void **state)
 			seen++;
 			for (int ny = py - 1; ny <= py + 1; ny++)
 				for (int nx = px - 1; nx <= px + 1; nx++)
-					if (nx >= 0 && ny >= 0 && nx < W && ny < H &&
-					    on[ny][nx] && !seen_map[ny][nx]) {
+					if (nx >= 0 && ny >= 0 && nx < W &&
+					    ny < H && on[ny][nx] &&
+					    !seen_map[ny][nx]) {
 						seen_map[ny][nx] = 1;
 						stack[sp][0] = nx;
 						stack[sp][1] = ny;
@@ -256,8 +268,10 @@ static void test_lines_property(void **state)
 		/* a segment with both ends inside always draws its ends */
 		if (x0 >= 0 && y0 >= 0 && x0 <= W - 1 && y0 <= H - 1 &&
 		    x1 >= 0 && y1 >= 0 && x1 <= W - 1 && y1 <= H - 1) {
-			assert_true(on[(int)floor(y0 + 0.5)][(int)floor(x0 + 0.5)]);
-			assert_true(on[(int)floor(y1 + 0.5)][(int)floor(x1 + 0.5)]);
+			assert_true(
+			    on[(int)floor(y0 + 0.5)][(int)floor(x0 + 0.5)]);
+			assert_true(
+			    on[(int)floor(y1 + 0.5)][(int)floor(x1 + 0.5)]);
 		}
 		chart_dots_release(&d);
 	}
@@ -265,11 +279,11 @@ static void test_lines_property(void **state)
 
 static void test_golden_braille_loglog(void **state)
 {
-	double x[] = { 1, 10, 100, 1000, 10000 };
-	double y[] = { 1, 1e-1, 1e-2, 1e-3, 1e-4 };
+	double x[] = {1, 10, 100, 1000, 10000};
+	double y[] = {1, 1e-1, 1e-2, 1e-3, 1e-4};
 	struct chart_series s[] = {
-		{ "pdf", ROLE_CHART_FLOWS, CHART_LINE, x, y, 5 } };
-	struct chart c = { { 1, 0, 0, "len" }, { 1, 0, 0, "PDF" }, s, 1, 1 };
+	    {"pdf", ROLE_CHART_FLOWS, CHART_LINE, x, y, 5}};
+	struct chart c = {{1, 0, 0, "len"}, {1, 0, 0, "PDF"}, s, 1, 1};
 
 	(void)state;
 	expect(render(&c, CHART_BRAILLE, 30, 8, 0),
@@ -294,23 +308,22 @@ static void test_golden_braille_loglog(void **state)
 
 static void test_golden_linear_block_ascii(void **state)
 {
-	double x[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
-	double y[] = { 0, 1, 4, 9, 16, 25, 36, 49, 64, 81, 100 };
-	double ym[] = { 0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
+	double x[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+	double y[] = {0, 1, 4, 9, 16, 25, 36, 49, 64, 81, 100};
+	double ym[] = {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
 	struct chart_series s[] = {
-		{ "data", ROLE_CHART_PACKETS, CHART_POINTS, x, y, 11 },
-		{ "model", ROLE_CHART_MODEL, CHART_LINE, x, ym, 11 } };
-	struct chart c = { { 0, 0, 0, "x [s]" }, { 0, 0, 0, NULL }, s, 2, 1 };
-	const char *roles =
-	       "aaaa                     p tttt\n"
-	       "   a                  mm m ttttt\n"
-	       "   a               mmm    p\n"
-	       " aaa          mmmmm p  p\n"
-	       "   a     mmmmm p  p\n"
-	       "  aammmmmp  p\n"
-	       "   aaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
-	       "    a             a           aa\n"
-	       "                           ttttt";
+	    {"data", ROLE_CHART_PACKETS, CHART_POINTS, x, y, 11},
+	    {"model", ROLE_CHART_MODEL, CHART_LINE, x, ym, 11}};
+	struct chart c = {{0, 0, 0, "x [s]"}, {0, 0, 0, NULL}, s, 2, 1};
+	const char *roles = "aaaa                     p tttt\n"
+			    "   a                  mm m ttttt\n"
+			    "   a               mmm    p\n"
+			    " aaa          mmmmm p  p\n"
+			    "   a     mmmmm p  p\n"
+			    "  aammmmmp  p\n"
+			    "   aaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+			    "    a             a           aa\n"
+			    "                           ttttt";
 
 	(void)state;
 	/* the x title would hide the label 10: it gets a row of its own */
@@ -340,10 +353,10 @@ static void test_golden_linear_block_ascii(void **state)
 
 static void test_golden_decades(void **state)
 {
-	double x[] = { 1, 1e7 }, y[] = { 1e-8, 1 };
+	double x[] = {1, 1e7}, y[] = {1e-8, 1};
 	struct chart_series s[] = {
-		{ NULL, ROLE_CHART_OCTETS, CHART_DASHED, x, y, 2 } };
-	struct chart c = { { 1, 0, 0, NULL }, { 1, 0, 0, NULL }, s, 1, 0 };
+	    {NULL, ROLE_CHART_OCTETS, CHART_DASHED, x, y, 2}};
+	struct chart c = {{1, 0, 0, NULL}, {1, 0, 0, NULL}, s, 1, 0};
 
 	(void)state;
 	/* wide: every decade labelled 1 .. 10M; y every 4th decade */
@@ -356,25 +369,24 @@ static void test_golden_decades(void **state)
 	       "    └┬────┬────┬────┬───┬────┬────┬────┬\n"
 	       "     1    10  100   1k 10k  100k  1M 10M");
 	/* narrow: every second x decade, every fifth y decade */
-	expect(render(&c, CHART_ASCII, 20, 6, 0),
-	       "   1+            .\n"
-	       "    +          ''\n"
-	       "1e-5+     .''\n"
-	       "    +..'\n"
-	       "    ++-+-+-+-+-+-+-+\n"
-	       "     1  100 10k  1M");
+	expect(render(&c, CHART_ASCII, 20, 6, 0), "   1+            .\n"
+						  "    +          ''\n"
+						  "1e-5+     .''\n"
+						  "    +..'\n"
+						  "    ++-+-+-+-+-+-+-+\n"
+						  "     1  100 10k  1M");
 }
 
 static void test_gaps_and_order(void **state)
 {
 	/* a NaN and a non-positive y break the line on a log axis */
-	double x[] = { 1, 2, 3, 4, 5, 6 };
-	double y[] = { 1, 1, NAN, 1, 0, 1 };
-	double y2[] = { 1, 1, 1, 1, 1, 1 };
+	double x[] = {1, 2, 3, 4, 5, 6};
+	double y[] = {1, 1, NAN, 1, 0, 1};
+	double y2[] = {1, 1, 1, 1, 1, 1};
 	struct chart_series s[] = {
-		{ NULL, ROLE_CHART_FLOWS, CHART_LINE, x, y, 6 },
-		{ NULL, ROLE_CHART_MODEL, CHART_LINE, x, y2, 6 } };
-	struct chart c = { { 0, 1, 6, NULL }, { 1, 0.1, 10, NULL }, s, 1, 0 };
+	    {NULL, ROLE_CHART_FLOWS, CHART_LINE, x, y, 6},
+	    {NULL, ROLE_CHART_MODEL, CHART_LINE, x, y2, 6}};
+	struct chart c = {{0, 1, 6, NULL}, {1, 0.1, 10, NULL}, s, 1, 0};
 	struct chart_canvas cv;
 	int row = -1, drawn = 0;
 
@@ -384,11 +396,13 @@ static void test_gaps_and_order(void **state)
 	/* the y = 1 row: dots at x = 1..2, 4 and 6 only, i.e. gaps */
 	for (int r = 0; r < cv.h - 2; r++)
 		for (int col = 3; col < cv.w; col++)
-			if (chart_canvas_at(&cv, col, r)->role == ROLE_CHART_FLOWS)
+			if (chart_canvas_at(&cv, col, r)->role ==
+			    ROLE_CHART_FLOWS)
 				row = r;
 	assert_true(row >= 0);
 	for (int col = 3; col < cv.w; col++)
-		drawn += chart_canvas_at(&cv, col, row)->role == ROLE_CHART_FLOWS;
+		drawn +=
+		    chart_canvas_at(&cv, col, row)->role == ROLE_CHART_FLOWS;
 	assert_true(drawn > 3 && drawn < cv.w - 6);
 	/* the model drawn later takes every cell it touches */
 	c.nseries = 2;
@@ -401,33 +415,32 @@ static void test_gaps_and_order(void **state)
 
 static void test_too_small(void **state)
 {
-	struct chart c = { { 1, 0, 0, NULL }, { 1, 0, 0, NULL }, NULL, 0, 1 };
+	struct chart c = {{1, 0, 0, NULL}, {1, 0, 0, NULL}, NULL, 0, 1};
 
 	(void)state;
 	expect(render(&c, CHART_BRAILLE, 11, 4, 0), "chart too s\n\n\n");
 	expect(render(&c, CHART_BRAILLE, 40, 4, 0), "chart too small\n\n\n");
 	/* an empty chart still draws its axes */
-	expect(render(&c, CHART_ASCII, 12, 5, 0),
-	       "10+\n"
-	       "  |\n"
-	       " 1+\n"
-	       "  ++-------+\n"
-	       "   1      10");
+	expect(render(&c, CHART_ASCII, 12, 5, 0), "10+\n"
+						  "  |\n"
+						  " 1+\n"
+						  "  ++-------+\n"
+						  "   1      10");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tick_labels),
-		cmocka_unit_test(test_axis_range),
-		cmocka_unit_test(test_braille_bits),
-		cmocka_unit_test(test_lines_by_hand),
-		cmocka_unit_test(test_lines_property),
-		cmocka_unit_test(test_golden_braille_loglog),
-		cmocka_unit_test(test_golden_linear_block_ascii),
-		cmocka_unit_test(test_golden_decades),
-		cmocka_unit_test(test_gaps_and_order),
-		cmocka_unit_test(test_too_small),
+	    cmocka_unit_test(test_tick_labels),
+	    cmocka_unit_test(test_axis_range),
+	    cmocka_unit_test(test_braille_bits),
+	    cmocka_unit_test(test_lines_by_hand),
+	    cmocka_unit_test(test_lines_property),
+	    cmocka_unit_test(test_golden_braille_loglog),
+	    cmocka_unit_test(test_golden_linear_block_ascii),
+	    cmocka_unit_test(test_golden_decades),
+	    cmocka_unit_test(test_gaps_and_order),
+	    cmocka_unit_test(test_too_small),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

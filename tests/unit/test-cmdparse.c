@@ -13,7 +13,7 @@
 static void split_ok(const char *line, int n, const char *const *want)
 {
 	struct cmd_words w = CMD_WORDS_INIT;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	assert_int_equal(cmd_split(line, &w, &err), 0);
 	assert_int_equal((int)w.n, n);
@@ -31,23 +31,27 @@ static void test_split(void **state)
 	split_ok("   \t ", 0, NULL);
 	split_ok("# only a comment", 0, NULL);
 	{
-		const char *w[] = { "hist", "d2", "-x", "length", "-b", "12" };
+		const char *w[] = {"hist", "d2", "-x", "length", "-b", "12"};
 		split_ok("  hist d2 -x length\t-b 12  ", 6, w);
 	}
 	{
-		const char *w[] = { "filter", "d1", "(prot==6) & ((sp==443) | (dp==443))", "as", "d2" };
-		split_ok("filter d1 \"(prot==6) & ((sp==443) | (dp==443))\" as d2", 5, w);
+		const char *w[] = {"filter", "d1",
+				   "(prot==6) & ((sp==443) | (dp==443))", "as",
+				   "d2"};
+		split_ok(
+		    "filter d1 \"(prot==6) & ((sp==443) | (dp==443))\" as d2",
+		    5, w);
 	}
 	{
-		const char *w[] = { "a b", "it's", "x\"y\\z", "", "q#r" };
+		const char *w[] = {"a b", "it's", "x\"y\\z", "", "q#r"};
 		split_ok("a\\ b \"it's\" 'x\"y\\z' \"\" q#r # comment", 5, w);
 	}
 	{
-		const char *w[] = { "ab\"c", "back\\slash" };
+		const char *w[] = {"ab\"c", "back\\slash"};
 		split_ok("ab\\\"c \"back\\\\slash\"", 2, w);
 	}
 	{
-		const char *w[] = { "abc", "de" };
+		const char *w[] = {"abc", "de"};
 		split_ok("a\"b\"c d'e'", 2, w);
 	}
 }
@@ -55,7 +59,7 @@ static void test_split(void **state)
 static void test_split_errors(void **state)
 {
 	struct cmd_words w = CMD_WORDS_INIT;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	(void)state;
 
 	assert_int_equal(cmd_split("load \"abc", &w, &err), FM_EINVAL);
@@ -69,21 +73,23 @@ static void test_split_errors(void **state)
 /* cmd_split(cmd_join(words)) == words for random words. */
 static void test_quote_roundtrip(void **state)
 {
-	static const char alphabet[] = "ab-_./ \t\"'\\#$%()&|=<>,;:~*?!\xc3\xa9";
+	static const char alphabet[] =
+	    "ab-_./ \t\"'\\#$%()&|=<>,;:~*?!\xc3\xa9";
 	uint64_t seed = 42;
 	(void)state;
 
 	for (int iter = 0; iter < 2000; iter++) {
 		struct cmd_words w = CMD_WORDS_INIT, back = CMD_WORDS_INIT;
 		struct fm_buf line = FM_BUF_INIT;
-		struct fm_error err = { 0 };
+		struct fm_error err = {0};
 		int n = 1 + (int)(tu_rand(&seed) % 5);
 
 		for (int i = 0; i < n; i++) {
 			char word[16];
 			int len = (int)(tu_rand(&seed) % 8);
 			for (int k = 0; k < len; k++)
-				word[k] = alphabet[tu_rand(&seed) % (sizeof(alphabet) - 1)];
+				word[k] = alphabet[tu_rand(&seed) %
+						   (sizeof(alphabet) - 1)];
 			word[len] = '\0';
 			assert_int_equal(cmd_words_add(&w, word), 0);
 		}
@@ -110,14 +116,15 @@ static void test_quote_bare(void **state)
 	cmd_quote(&b, "");
 	fm_buf_addch(&b, ' ');
 	cmd_quote(&b, "#x");
-	assert_string_equal(b.buf, "data/agh.binary \"(prot==6) & (sp==443)\" \"\" \"#x\"");
+	assert_string_equal(
+	    b.buf, "data/agh.binary \"(prot==6) & (sp==443)\" \"\" \"#x\"");
 	fm_buf_release(&b);
 }
 
 static void test_take_as(void **state)
 {
 	struct cmd_words w = CMD_WORDS_INIT;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char *name = NULL;
 	(void)state;
 
@@ -153,7 +160,8 @@ static void test_take_as(void **state)
 	assert_false(cmd_valid_name("1d"));
 	assert_false(cmd_valid_name(""));
 	assert_false(cmd_valid_name("a/b"));
-	assert_false(cmd_valid_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	assert_false(cmd_valid_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				    "aaaaaaaaaaaaaaaaaaaaaa"));
 }
 
 /* Canonical text of a line parsed against the convert entry. */
@@ -162,7 +170,7 @@ static char *canon(const char *line)
 	const struct cmd_entry *e;
 	struct cmd_words w = CMD_WORDS_INIT, out = CMD_WORDS_INIT;
 	struct cmd_args a;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_buf b = FM_BUF_INIT;
 	char *name = NULL;
 
@@ -194,10 +202,13 @@ static void test_canonical(void **state)
 	(void)state;
 
 	/* spelling, order, = forms and prefixes of the command don't matter */
-	a = canon("convert --count-in=100 -O out.csv -i csv_flow in1 in2 --skip-in 0x10 -q as x");
-	b = canon("conv in1 -icsv_flow --skip-in 16 in2 --output out.csv --count-in 100 as x");
+	a = canon("convert --count-in=100 -O out.csv -i csv_flow in1 in2 "
+		  "--skip-in 0x10 -q as x");
+	b = canon("conv in1 -icsv_flow --skip-in 16 in2 --output out.csv "
+		  "--count-in 100 as x");
 	assert_string_equal(a, b);
-	assert_string_equal(a, "convert in1 in2 -i csv_flow -O out.csv --skip-in 16 --count-in 100 as x");
+	assert_string_equal(a, "convert in1 in2 -i csv_flow -O out.csv "
+			       "--skip-in 16 --count-in 100 as x");
 	free(a);
 	free(b);
 	/* quoting, and a positional starting with '-' goes after -- */
@@ -223,7 +234,8 @@ static void test_canonical(void **state)
 
 static int nop_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	(void)ctx; (void)a;
+	(void)ctx;
+	(void)a;
 	return 0;
 }
 
@@ -232,33 +244,33 @@ static int nop_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 static void test_canonical_kinds(void **state)
 {
 	static const struct cmd_opt opts[] = {
-		{ 20, 'k', "key", CMD_OPT_STR, "KEY", "a key", "secret" },
-		{ 21, 0, "initial", CMD_OPT_STR, "FILE", "a file", "file" },
-		{ 22, 'x', "xs", CMD_OPT_LIST, "X", "repeatable", NULL },
-		{ 23, 'v', "verbose", CMD_OPT_FLAG, NULL, "flag", NULL },
-		{ 24, 'A', "active", CMD_OPT_REAL, "S", "seconds", NULL },
-		CMD_OPTS_COMMON,
-		CMD_OPT_END
-	};
+	    {20, 'k', "key", CMD_OPT_STR, "KEY", "a key", "secret"},
+	    {21, 0, "initial", CMD_OPT_STR, "FILE", "a file", "file"},
+	    {22, 'x', "xs", CMD_OPT_LIST, "X", "repeatable", NULL},
+	    {23, 'v', "verbose", CMD_OPT_FLAG, NULL, "flag", NULL},
+	    {24, 'A', "active", CMD_OPT_REAL, "S", "seconds", NULL},
+	    CMD_OPTS_COMMON,
+	    CMD_OPT_END};
 	static const struct cmd_entry e = {
-		"tool", NULL, "a test tool", "", NULL, opts, 0, -1, nop_exec, 0
-	};
-	char *argv[] = { "-v", "-v", "--key", "s3cret", "-x", "b", "in", "-xa",
-			 "--initial=f.json", "-A", "300.0", "--help" };
+	    "tool", NULL, "a test tool", "", NULL, opts, 0, -1, nop_exec, 0};
+	char *argv[] = {"-v",	 "-v",	  "--key", "s3cret",	       "-x",
+			"b",	 "in",	  "-xa",   "--initial=f.json", "-A",
+			"300.0", "--help"};
 	struct cmd_args a;
 	struct cmd_words out = CMD_WORDS_INIT;
 	struct fm_buf b = FM_BUF_INIT;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	(void)state;
 
 	assert_int_equal(cmd_parse(&e, 12, argv, &a, &err), 0);
 	assert_int_equal(cmd_canonical(&e, &a, "t1", &out), 0);
 	cmd_join(&out, &b);
-	assert_string_equal(b.buf, "tool in --initial f.json -x b -x a -v -v -A 300 as t1");
+	assert_string_equal(
+	    b.buf, "tool in --initial f.json -x b -x a -v -v -A 300 as t1");
 	assert_null(strstr(b.buf, "s3cret"));
-	assert_int_equal(out.mark[1], CMD_W_PATH);   /* in */
-	assert_int_equal(out.mark[3], CMD_W_PATH);   /* f.json */
-	assert_int_equal(out.mark[5], 0);            /* b */
+	assert_int_equal(out.mark[1], CMD_W_PATH); /* in */
+	assert_int_equal(out.mark[3], CMD_W_PATH); /* f.json */
+	assert_int_equal(out.mark[5], 0);	   /* b */
 	fm_buf_release(&b);
 	cmd_words_release(&out);
 	cmd_args_release(&a);
@@ -267,7 +279,8 @@ static void test_canonical_kinds(void **state)
 static void test_format_real(void **state)
 {
 	char buf[64];
-	const double v[] = { 15.0, 0.1, 300.5, 1e-300, 123456789.125, -2.5, 1.0 / 3.0 };
+	const double v[] = {15.0,	   0.1,	 300.5,	   1e-300,
+			    123456789.125, -2.5, 1.0 / 3.0};
 	(void)state;
 
 	cmd_format_real(15.0, buf, sizeof(buf));
@@ -288,7 +301,7 @@ static void test_format_real(void **state)
 
 static void test_find(void **state)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	(void)state;
 
 	assert_ptr_equal(cmd_find("convert", &err), cmd_find("conv", &err));
@@ -299,35 +312,40 @@ static void test_find(void **state)
 	assert_string_equal(err.msg, "ambiguous: hist, history");
 	assert_string_equal(cmd_find("hist", &err)->name, "hist");
 	assert_null(cmd_find("zzz", &err));
-	assert_string_equal(err.msg, "unknown command: zzz ('help' lists the commands)");
+	assert_string_equal(err.msg,
+			    "unknown command: zzz ('help' lists the commands)");
 	/* the closest names: a typo, a swap of neighbours, a missing letter */
 	assert_null(cmd_find("hsit", &err));
-	assert_string_equal(err.msg, "unknown command: hsit (did you mean hist?)");
+	assert_string_equal(err.msg,
+			    "unknown command: hsit (did you mean hist?)");
 	assert_null(cmd_find("lod", &err));
-	assert_string_equal(err.msg, "unknown command: lod (did you mean load?)");
+	assert_string_equal(err.msg,
+			    "unknown command: lod (did you mean load?)");
 	assert_null(cmd_find("hisotry", &err));
-	assert_string_equal(err.msg, "unknown command: hisotry (did you mean history?)");
+	assert_string_equal(err.msg,
+			    "unknown command: hisotry (did you mean history?)");
 }
 
 /* Lines for a history on disk: secret option values replaced. */
 static void test_redact(void **state)
 {
 	static const struct {
-		const char *line, *want;  /* want NULL: unchanged (0) */
+		const char *line, *want; /* want NULL: unchanged (0) */
 		int r;
 	} cases[] = {
-		{ "anonymize --key s3cret in.csv", "anonymize --key REDACTED in.csv", 1 },
-		{ "anon --key=s3cret -O out in", "anon --key=REDACTED -O out in", 1 },
-		{ "anonymize --key 'a b c' --key \"d\" x",
-		  "anonymize --key REDACTED --key REDACTED x", 1 },
-		{ "anonymize --key", NULL, 0 },      /* no value given */
-		{ "anonymize --key-file k.bin in", NULL, 0 },
-		{ "anonymize in -- --key", NULL, 0 }, /* a positional */
-		{ "convert --key x", NULL, 0 },      /* not a secret of convert */
-		{ "nosuchcommand --key x", NULL, 0 },
-		{ "anonymize --key 'unterminated", NULL, -1 },
-		{ "help 'unterminated", NULL, 0 },
-		{ "", NULL, 0 },
+	    {"anonymize --key s3cret in.csv", "anonymize --key REDACTED in.csv",
+	     1},
+	    {"anon --key=s3cret -O out in", "anon --key=REDACTED -O out in", 1},
+	    {"anonymize --key 'a b c' --key \"d\" x",
+	     "anonymize --key REDACTED --key REDACTED x", 1},
+	    {"anonymize --key", NULL, 0}, /* no value given */
+	    {"anonymize --key-file k.bin in", NULL, 0},
+	    {"anonymize in -- --key", NULL, 0}, /* a positional */
+	    {"convert --key x", NULL, 0},	/* not a secret of convert */
+	    {"nosuchcommand --key x", NULL, 0},
+	    {"anonymize --key 'unterminated", NULL, -1},
+	    {"help 'unterminated", NULL, 0},
+	    {"", NULL, 0},
 	};
 	(void)state;
 
@@ -335,7 +353,8 @@ static void test_redact(void **state)
 		struct fm_buf b = FM_BUF_INIT;
 		int r = cmd_redact(cases[i].line, &b);
 		if (r != cases[i].r)
-			fail_msg("'%s': %d, expected %d", cases[i].line, r, cases[i].r);
+			fail_msg("'%s': %d, expected %d", cases[i].line, r,
+				 cases[i].r);
 		if (cases[i].want)
 			assert_string_equal(fm_buf_str(&b), cases[i].want);
 		else
@@ -347,16 +366,16 @@ static void test_redact(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_split),
-		cmocka_unit_test(test_split_errors),
-		cmocka_unit_test(test_quote_roundtrip),
-		cmocka_unit_test(test_quote_bare),
-		cmocka_unit_test(test_take_as),
-		cmocka_unit_test(test_canonical),
-		cmocka_unit_test(test_canonical_kinds),
-		cmocka_unit_test(test_format_real),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_redact),
+	    cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_split_errors),
+	    cmocka_unit_test(test_quote_roundtrip),
+	    cmocka_unit_test(test_quote_bare),
+	    cmocka_unit_test(test_take_as),
+	    cmocka_unit_test(test_canonical),
+	    cmocka_unit_test(test_canonical_kinds),
+	    cmocka_unit_test(test_format_real),
+	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_redact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

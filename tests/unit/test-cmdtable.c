@@ -30,7 +30,7 @@ static const char *source_dir(void)
 
 static void test_entries(void **state)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	(void)state;
 
 	assert_non_null(cmd_table[0]);
@@ -53,9 +53,11 @@ static void test_entries(void **state)
 			assert_non_null(o->help);
 			assert_true(o->id >= 0 && o->id < CMD_MAX_OPTS);
 			for (const struct cmd_opt *p = c->opts; p < o; p++) {
-				assert_string_not_equal(p->long_name, o->long_name);
+				assert_string_not_equal(p->long_name,
+							o->long_name);
 				if (o->short_name)
-					assert_int_not_equal(p->short_name, o->short_name);
+					assert_int_not_equal(p->short_name,
+							     o->short_name);
 			}
 		}
 		/* names are unique across the table, aliases too */
@@ -108,10 +110,12 @@ static void test_docs_pages(void **state)
 		char path[4200];
 		char *text;
 
-		snprintf(path, sizeof(path), "%s/docs/commands/%s.md", src, (*e)->name);
+		snprintf(path, sizeof(path), "%s/docs/commands/%s.md", src,
+			 (*e)->name);
 		text = tu_read_file(path, NULL);
 		if (!text)
-			fail_msg("command '%s' has no docs page %s", (*e)->name, path);
+			fail_msg("command '%s' has no docs page %s", (*e)->name,
+				 path);
 		for (const struct cmd_opt *o = (*e)->opts; o->long_name; o++) {
 			char want[80];
 			snprintf(want, sizeof(want), "--%s", o->long_name);
@@ -125,9 +129,9 @@ static void test_docs_pages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_entries),
-		cmocka_unit_test(test_help_lists_options),
-		cmocka_unit_test(test_docs_pages),
+	    cmocka_unit_test(test_entries),
+	    cmocka_unit_test(test_help_lists_options),
+	    cmocka_unit_test(test_docs_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,7 +29,7 @@ static int exists(const char *path)
 
 static void test_mkdir_p(void **state)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char deep[512], file[512];
 
 	(void)state;
@@ -68,13 +68,13 @@ static void test_rm_rf(void **state)
 	assert_false(exists(tu_path("rm")));
 	assert_true(exists(outside));
 	unlink(outside);
-	fm_rm_rf(NULL);                       /* nothing to do */
-	fm_rm_rf(tu_path("rm-never-was"));    /* best effort, no crash */
+	fm_rm_rf(NULL);			   /* nothing to do */
+	fm_rm_rf(tu_path("rm-never-was")); /* best effort, no crash */
 }
 
 static void test_outdir(void **state)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char *tmp = NULL;
 	char in[512];
 
@@ -104,7 +104,8 @@ static void test_outdir(void **state)
 	free(seen);
 	/* a file in the way */
 	tu_write_file(tu_path("od-file"), "x");
-	assert_int_equal(fm_outdir_begin(tu_path("od-file"), &tmp, &err), FM_EINVAL);
+	assert_int_equal(fm_outdir_begin(tu_path("od-file"), &tmp, &err),
+			 FM_EINVAL);
 	assert_non_null(strstr(err.msg, "exists and is not a directory"));
 	assert_null(tmp);
 	fm_rm_rf(tu_path("od"));
@@ -119,13 +120,13 @@ static void test_spawn(void **state)
 
 	(void)state;
 	/* exec failure: reported with its errno, the child reaped */
-	char *bad[] = { "flowmodels-no-such-program-xyz", NULL };
+	char *bad[] = {"flowmodels-no-such-program-xyz", NULL};
 	pid = fm_spawn(bad, NULL, -1, -1, -1, &xerr);
 	assert_int_equal(pid, -1);
 	assert_int_equal(xerr, ENOENT);
-	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);   /* no zombie */
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* no zombie */
 	/* a chdir failure too */
-	char *pwd[] = { "pwd", NULL };
+	char *pwd[] = {"pwd", NULL};
 	pid = fm_spawn(pwd, tu_path("no-such-dir"), -1, -1, -1, &xerr);
 	assert_int_equal(pid, -1);
 	assert_int_equal(xerr, ENOENT);
@@ -149,10 +150,10 @@ static void test_spawn(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mkdir_p),
-		cmocka_unit_test(test_rm_rf),
-		cmocka_unit_test(test_outdir),
-		cmocka_unit_test(test_spawn),
+	    cmocka_unit_test(test_mkdir_p),
+	    cmocka_unit_test(test_rm_rf),
+	    cmocka_unit_test(test_outdir),
+	    cmocka_unit_test(test_spawn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,7 +76,7 @@ static void print_addr(char *buf, size_t size, u128 a, int v6, int p)
 static void test_addresses(void **state)
 {
 	const size_t n = 600;
-	static const int64_t afs[] = { 0, 2, 10, 10, 2, 3 };
+	static const int64_t afs[] = {0, 2, 10, 10, 2, 3};
 	struct fm_batch b;
 	uint64_t s = 2026120501;
 	uint32_t *idx = malloc(n * sizeof(*idx));
@@ -85,7 +85,8 @@ static void test_addresses(void **state)
 	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, n), 0);
 	for (int round = 0; round < 300; round++) {
 		int v6 = round % 2, p = (int)(tu_rand(&s) % (v6 ? 129 : 33));
-		int which = (int)(tu_rand(&s) % 3), neg = (int)(tu_rand(&s) % 4);
+		int which = (int)(tu_rand(&s) % 3),
+		    neg = (int)(tu_rand(&s) % 4);
 		int64_t lw[4];
 		char lit[80], expr[160];
 		u128 la;
@@ -95,7 +96,8 @@ static void test_addresses(void **state)
 		if (!v6)
 			lw[0] = lw[1] = lw[2] = 0;
 		la = words(lw);
-		/* records near the literal: equal words, then some bits flipped */
+		/* records near the literal: equal words, then some bits flipped
+		 */
 		for (size_t i = 0; i < n; i++) {
 			tu_random_record(&b, i, &s);
 			fm_batch_mut(&b, FM_AF)[i] = afs[tu_rand(&s) % 6];
@@ -104,7 +106,8 @@ static void test_addresses(void **state)
 				for (int k = 0; k < 4; k++) {
 					int64_t w = lw[k];
 					if (tu_rand(&s) % 3 == 0)
-						w ^= (int64_t)1 << (tu_rand(&s) % 32);
+						w ^= (int64_t)1
+						     << (tu_rand(&s) % 32);
 					fm_batch_mut(&b, first + k)[i] = w;
 				}
 			}
@@ -113,29 +116,35 @@ static void test_addresses(void **state)
 		print_addr(lit, sizeof(lit), la, v6, tu_rand(&s) % 4 ? p : -1);
 		if (!strchr(lit, '/'))
 			p = v6 ? 128 : 32;
-		static const char *const names[3] = { "sa", "da", "addr" };
-		static const char *const ops[4] = { "in", "==", "not in", "!=" };
+		static const char *const names[3] = {"sa", "da", "addr"};
+		static const char *const ops[4] = {"in", "==", "not in", "!="};
 		if (neg == 2 && tu_rand(&s) % 2)
-			snprintf(expr, sizeof(expr), "not %s in %s", names[which], lit);
+			snprintf(expr, sizeof(expr), "not %s in %s",
+				 names[which], lit);
 		else
-			snprintf(expr, sizeof(expr), "%s %s %s", names[which], ops[neg], lit);
+			snprintf(expr, sizeof(expr), "%s %s %s", names[which],
+				 ops[neg], lit);
 		long k = tu_run_filter(expr, &b, idx, NULL), want = 0;
 		for (size_t i = 0; i < n; i++) {
 			int64_t af = b.col[FM_AF][i];
-			int ms = naive_match(af, rec_addr(&b, FM_SA0, i), la, v6, p);
-			int md = naive_match(af, rec_addr(&b, FM_DA0, i), la, v6, p);
+			int ms =
+			    naive_match(af, rec_addr(&b, FM_SA0, i), la, v6, p);
+			int md =
+			    naive_match(af, rec_addr(&b, FM_DA0, i), la, v6, p);
 			int m = which == 0 ? ms : which == 1 ? md : (ms || md);
 			if (neg >= 2)
 				m = !m;
 			if (!m)
 				continue;
 			if (want >= k || idx[want] != i)
-				fail_msg("'%s': record %zu: naive keeps it, engine does not",
+				fail_msg("'%s': record %zu: naive keeps it, "
+					 "engine does not",
 					 expr, i);
 			want++;
 		}
 		if (k != want)
-			fail_msg("'%s': engine kept %ld, naive %ld", expr, k, want);
+			fail_msg("'%s': engine kept %ld, naive %ld", expr, k,
+				 want);
 	}
 	fm_batch_release(&b);
 	free(idx);
@@ -146,22 +155,23 @@ static void test_literals(void **state)
 	static const struct {
 		const char *expr, *canonical;
 	} t[] = {
-		/* dates are UTC seconds (date -u -d ... +%s) */
-		{ "first >= 2015-06-10T19:00", "(first >= 1433962800)" },
-		{ "first >= 2015-06-10T19:00:01", "(first >= 1433962801)" },
-		{ "first >= 2015-06-10T19:00Z", "(first >= 1433962800)" },
-		{ "first < 2014-10-11", "(first < 1412985600)" },
-		{ "first < 2000-02-29", "(first < 951782400)" },
-		{ "first < 1970-01-01", "(first < 0)" },
-		{ "first < 2014-10-11 + 3600", "(first < (1412985600 + 3600))" },
-		/* protocol names are their numbers */
-		{ "prot == tcp", "(prot == 6)" },
-		{ "prot == udp or prot == icmp6", "((prot == 17) or (prot == 58))" },
-		{ "prot != sctp", "(prot != 132)" },
-		/* address tests print as written */
-		{ "sa in 10.0.0.0/8 and dp == 443", "((sa in 10.0.0.0/8) and (dp == 443))" },
-		{ "not da == ::1", "(not (da == ::1))" },
-		{ "addr not in fe80::/10", "(addr not in fe80::/10)" },
+	    /* dates are UTC seconds (date -u -d ... +%s) */
+	    {"first >= 2015-06-10T19:00", "(first >= 1433962800)"},
+	    {"first >= 2015-06-10T19:00:01", "(first >= 1433962801)"},
+	    {"first >= 2015-06-10T19:00Z", "(first >= 1433962800)"},
+	    {"first < 2014-10-11", "(first < 1412985600)"},
+	    {"first < 2000-02-29", "(first < 951782400)"},
+	    {"first < 1970-01-01", "(first < 0)"},
+	    {"first < 2014-10-11 + 3600", "(first < (1412985600 + 3600))"},
+	    /* protocol names are their numbers */
+	    {"prot == tcp", "(prot == 6)"},
+	    {"prot == udp or prot == icmp6", "((prot == 17) or (prot == 58))"},
+	    {"prot != sctp", "(prot != 132)"},
+	    /* address tests print as written */
+	    {"sa in 10.0.0.0/8 and dp == 443",
+	     "((sa in 10.0.0.0/8) and (dp == 443))"},
+	    {"not da == ::1", "(not (da == ::1))"},
+	    {"addr not in fe80::/10", "(addr not in fe80::/10)"},
 	};
 	(void)state;
 	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
@@ -181,24 +191,27 @@ static void test_errors(void **state)
 	static const struct {
 		const char *expr, *msg;
 	} t[] = {
-		{ "first > 2015-02-29", "invalid date '2015-02-29' at column 9" },
-		{ "first > 2015-06-10T25:00", "invalid date '2015-06-10T25:00'" },
-		{ "first > 2015-06-10T19", "invalid date '2015-06-10T19' (write" },
-		{ "first > 2015-06-10x", "invalid date" },
-		{ "sa in 10.0.0.0/33", "invalid address '10.0.0.0/33' at column 7" },
-		{ "sa == 10.0.0.256", "invalid address" },
-		{ "sa in 2001:db8::/129", "invalid address" },
-		{ "sa in 2001:db8:::1", "invalid address" },
-		{ "sa + 1", "unexpected '+' at column 4 (expected ==, !=, in or not in" },
-		{ "sa in 6", "unexpected '6' at column 7 (expected an address" },
-		{ "sa == 10.0.0.1 == da", "cannot be chained at column 16" },
-		{ "sa < 10.0.0.1", "unexpected '<'" },
-		{ "(sa) == 10.0.0.1", "unexpected ')' at column 4 (expected ==, !=" },
-		{ "sp + sa", "'sa' at column 6 is an address" },
-		{ "10.0.0.1 == sa", "address '10.0.0.1' at column 1 can only be compared" },
-		{ "sp in 10.0.0.0/8", "'in' is not supported in filters at column 4" },
-		{ "sa not 10.0.0.1", "expected 'in' after 'not'" },
-		{ "prot == tcpx", "unknown field 'tcpx'" },
+	    {"first > 2015-02-29", "invalid date '2015-02-29' at column 9"},
+	    {"first > 2015-06-10T25:00", "invalid date '2015-06-10T25:00'"},
+	    {"first > 2015-06-10T19", "invalid date '2015-06-10T19' (write"},
+	    {"first > 2015-06-10x", "invalid date"},
+	    {"sa in 10.0.0.0/33", "invalid address '10.0.0.0/33' at column 7"},
+	    {"sa == 10.0.0.256", "invalid address"},
+	    {"sa in 2001:db8::/129", "invalid address"},
+	    {"sa in 2001:db8:::1", "invalid address"},
+	    {"sa + 1",
+	     "unexpected '+' at column 4 (expected ==, !=, in or not in"},
+	    {"sa in 6", "unexpected '6' at column 7 (expected an address"},
+	    {"sa == 10.0.0.1 == da", "cannot be chained at column 16"},
+	    {"sa < 10.0.0.1", "unexpected '<'"},
+	    {"(sa) == 10.0.0.1", "unexpected ')' at column 4 (expected ==, !="},
+	    {"sp + sa", "'sa' at column 6 is an address"},
+	    {"10.0.0.1 == sa",
+	     "address '10.0.0.1' at column 1 can only be compared"},
+	    {"sp in 10.0.0.0/8",
+	     "'in' is not supported in filters at column 4"},
+	    {"sa not 10.0.0.1", "expected 'in' after 'not'"},
+	    {"prot == tcpx", "unknown field 'tcpx'"},
 	};
 	(void)state;
 	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
@@ -206,8 +219,8 @@ static void test_errors(void **state)
 		if (!m)
 			fail_msg("'%s' compiled", t[k].expr);
 		if (!strstr(m, t[k].msg))
-			fail_msg("'%s': got \"%s\", expected \"%s\"", t[k].expr, m,
-				 t[k].msg);
+			fail_msg("'%s': got \"%s\", expected \"%s\"", t[k].expr,
+				 m, t[k].msg);
 	}
 }
 
@@ -227,19 +240,24 @@ static void test_chain_warning(void **state)
 {
 	char buf[FM_ERRMSG_MAX];
 	(void)state;
-	assert_string_equal(warning_of("prot==6 & dp==443", buf, sizeof(buf)),
-			    "filter: '&' at column 9 binds tighter than '==': write "
-			    "(prot == 6) & (dp == 443) or use 'and' (as written it "
-			    "compares a chain and is rarely true)");
-	assert_non_null(strstr(warning_of("sp==443 | dp==443", buf, sizeof(buf)),
-			       "write (sp == 443) | (dp == 443) or use 'or'"));
+	assert_string_equal(
+	    warning_of("prot==6 & dp==443", buf, sizeof(buf)),
+	    "filter: '&' at column 9 binds tighter than '==': write "
+	    "(prot == 6) & (dp == 443) or use 'and' (as written it "
+	    "compares a chain and is rarely true)");
+	assert_non_null(
+	    strstr(warning_of("sp==443 | dp==443", buf, sizeof(buf)),
+		   "write (sp == 443) | (dp == 443) or use 'or'"));
 	assert_non_null(strstr(warning_of("1 < sp ^ dp > 2", buf, sizeof(buf)),
 			       "'^' at column 8 binds tighter than '<'"));
 	/* what the user meant, or the chain written on purpose: no warning */
-	assert_string_equal(warning_of("(prot==6) & (dp==443)", buf, sizeof(buf)), "");
-	assert_string_equal(warning_of("prot == (6 & dp) == 443", buf, sizeof(buf)), "");
+	assert_string_equal(
+	    warning_of("(prot==6) & (dp==443)", buf, sizeof(buf)), "");
+	assert_string_equal(
+	    warning_of("prot == (6 & dp) == 443", buf, sizeof(buf)), "");
 	assert_string_equal(warning_of("sp & 1 == 1", buf, sizeof(buf)), "");
-	assert_string_equal(warning_of("prot == 6 and dp == 443", buf, sizeof(buf)), "");
+	assert_string_equal(
+	    warning_of("prot == 6 and dp == 443", buf, sizeof(buf)), "");
 	/* the meaning is Python's all the same: never true here */
 	struct fm_batch b;
 	uint32_t idx[4];
@@ -252,17 +270,18 @@ static void test_chain_warning(void **state)
 	}
 	b.n = 4;
 	assert_int_equal(tu_run_filter("prot==6 & dp==443", &b, idx, NULL), 0);
-	assert_int_equal(tu_run_filter("(prot==6) & (dp==443)", &b, idx, NULL), 4);
+	assert_int_equal(tu_run_filter("(prot==6) & (dp==443)", &b, idx, NULL),
+			 4);
 	fm_batch_release(&b);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_addresses),
-		cmocka_unit_test(test_literals),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_chain_warning),
+	    cmocka_unit_test(test_addresses),
+	    cmocka_unit_test(test_literals),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_chain_warning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,46 +52,48 @@ static const char *canon(const char *expr)
 static void test_precedence(void **state)
 {
 	static const char *const t[][2] = {
-		{ "sp + dp * 2", "(sp + (dp * 2))" },
-		{ "sp - dp - 2", "((sp - dp) - 2)" },
-		{ "sp * dp + 2", "((sp * dp) + 2)" },
-		{ "2 ** 3 ** 2", "(2 ** (3 ** 2))" },
-		{ "-2 ** 2", "(-(2 ** 2))" },
-		{ "2 ** -1", "(2 ** (-1))" },
-		{ "-sp ** -dp", "(-(sp ** (-dp)))" },
-		{ "prot==6 & sp==443", "(prot == (6 & sp) == 443)" },
-		{ "(prot==6) & (sp==443)", "((prot == 6) & (sp == 443))" },
-		{ "sp | dp ^ prot & af", "(sp | (dp ^ (prot & af)))" },
-		{ "sp ^ dp | prot ^ af", "((sp ^ dp) | (prot ^ af))" },
-		{ "sp & dp << 2", "(sp & (dp << 2))" },
-		{ "sp << 1 + 2", "(sp << (1 + 2))" },
-		{ "sp >> 1 >> 2", "((sp >> 1) >> 2)" },
-		{ "sp // 2 % 3 * 4 / 5", "((((sp // 2) % 3) * 4) / 5)" },
-		{ "~sp + 1", "((~sp) + 1)" },
-		{ "- - sp", "(-(-sp))" },
-		{ "+sp", "(+sp)" },
-		{ "not sp == dp", "(not (sp == dp))" },
-		{ "not not sp", "(not (not sp))" },
-		{ "not sp and dp or prot", "(((not sp) and dp) or prot)" },
-		{ "sp or dp and prot", "(sp or (dp and prot))" },
-		{ "sp and dp and prot", "((sp and dp) and prot)" },
-		{ "sp < dp <= prot", "(sp < dp <= prot)" },
-		{ "sp == dp == prot != af", "(sp == dp == prot != af)" },
-		{ "sp + dp < prot * 2 == af", "((sp + dp) < (prot * 2) == af)" },
-		{ "sp < dp | prot", "(sp < (dp | prot))" },
-		{ "(sp + dp) * 2", "((sp + dp) * 2)" },
-		{ "((sp))", "sp" },
-		{ "0x1F + 1.5e3 + .5 + 1.", "(((31 + 1500.0) + 0.5) + 1.0)" },
-		{ "1_000 + 0b101 + 0o17 + 0XfF", "(((1000 + 5) + 15) + 255)" },
-		{ "True + False", "(True + False)" },
-		{ "duration > 1000 and rate < 1e6", "((duration > 1000) and (rate < 1000000.0))" },
-		{ "~(prot==6)", "(~(prot == 6))" },
+	    {"sp + dp * 2", "(sp + (dp * 2))"},
+	    {"sp - dp - 2", "((sp - dp) - 2)"},
+	    {"sp * dp + 2", "((sp * dp) + 2)"},
+	    {"2 ** 3 ** 2", "(2 ** (3 ** 2))"},
+	    {"-2 ** 2", "(-(2 ** 2))"},
+	    {"2 ** -1", "(2 ** (-1))"},
+	    {"-sp ** -dp", "(-(sp ** (-dp)))"},
+	    {"prot==6 & sp==443", "(prot == (6 & sp) == 443)"},
+	    {"(prot==6) & (sp==443)", "((prot == 6) & (sp == 443))"},
+	    {"sp | dp ^ prot & af", "(sp | (dp ^ (prot & af)))"},
+	    {"sp ^ dp | prot ^ af", "((sp ^ dp) | (prot ^ af))"},
+	    {"sp & dp << 2", "(sp & (dp << 2))"},
+	    {"sp << 1 + 2", "(sp << (1 + 2))"},
+	    {"sp >> 1 >> 2", "((sp >> 1) >> 2)"},
+	    {"sp // 2 % 3 * 4 / 5", "((((sp // 2) % 3) * 4) / 5)"},
+	    {"~sp + 1", "((~sp) + 1)"},
+	    {"- - sp", "(-(-sp))"},
+	    {"+sp", "(+sp)"},
+	    {"not sp == dp", "(not (sp == dp))"},
+	    {"not not sp", "(not (not sp))"},
+	    {"not sp and dp or prot", "(((not sp) and dp) or prot)"},
+	    {"sp or dp and prot", "(sp or (dp and prot))"},
+	    {"sp and dp and prot", "((sp and dp) and prot)"},
+	    {"sp < dp <= prot", "(sp < dp <= prot)"},
+	    {"sp == dp == prot != af", "(sp == dp == prot != af)"},
+	    {"sp + dp < prot * 2 == af", "((sp + dp) < (prot * 2) == af)"},
+	    {"sp < dp | prot", "(sp < (dp | prot))"},
+	    {"(sp + dp) * 2", "((sp + dp) * 2)"},
+	    {"((sp))", "sp"},
+	    {"0x1F + 1.5e3 + .5 + 1.", "(((31 + 1500.0) + 0.5) + 1.0)"},
+	    {"1_000 + 0b101 + 0o17 + 0XfF", "(((1000 + 5) + 15) + 255)"},
+	    {"True + False", "(True + False)"},
+	    {"duration > 1000 and rate < 1e6",
+	     "((duration > 1000) and (rate < 1000000.0))"},
+	    {"~(prot==6)", "(~(prot == 6))"},
 	};
 	(void)state;
 	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
 		const char *got = canon(t[k][0]);
 		if (strcmp(got, t[k][1]) != 0)
-			fail_msg("'%s': got %s, expected %s", t[k][0], got, t[k][1]);
+			fail_msg("'%s': got %s, expected %s", t[k][0], got,
+				 t[k][1]);
 	}
 }
 
@@ -103,45 +105,52 @@ static void test_errors(void **state)
 		const char *expr, *msg;
 		int col;
 	} t[] = {
-		{ "prot == 6 and port == 443",
-		  "filter: unknown field 'port' at column 15 (fields: af, prot, inif", 15 },
-		{ "", "filter: empty expression", 0 },
-		{ "   ", "filter: empty expression", 0 },
-		{ "prot ==", "unexpected end of expression at column 8", 8 },
-		{ "prot == 6)", "unmatched ')' at column 10", 10 },
-		{ ")", "unmatched ')' at column 1", 1 },
-		{ "(prot == 6", "missing ')' for the '(' at column 1", 1 },
-		{ "(prot == 6 6)", "unexpected '6' at column 12", 12 },
-		{ "prot $ 6", "invalid character '$' at column 6", 6 },
-		{ "prot == \x01", "invalid character (byte 0x01) at column 9", 9 },
-		{ "prot == 08", "invalid number '08' at column 9", 9 },
-		{ "prot == 1e", "invalid number '1e' at column 9", 9 },
-		{ "prot == 0x", "invalid number '0x' at column 9", 9 },
-		{ "prot == 1.2.3", "invalid number '1.2.3' at column 9", 9 },
-		{ "prot == 6and", "invalid number '6and' at column 9", 9 },
-		{ "sp == 99999999999999999999", "integer 99999999999999999999 out of range at column 7", 7 },
-		{ "sp == 9223372036854775808", "out of range at column 7", 7 },
-		{ "sp // 0", "division by zero at column 4", 4 },
-		{ "sp / 0.0", "division by zero at column 4", 4 },
-		{ "sp % (1 - 1)", "division by zero at column 4", 4 },
-		{ "sp < 1 // (2 - 2)", "division by zero at column 8", 8 },
-		{ "sp << -1", "negative shift count at column 4", 4 },
-		{ "sp < 1 >> (2 - 3)", "negative shift count at column 8", 8 },
-		{ "0 ** -1 < sp", "zero to a negative power at column 3", 3 },
-		{ "rate & 1", "operator '&' at column 6 needs integers or booleans, not a real", 6 },
-		{ "sp << 1.5", "operator '<<' at column 4 needs integers", 4 },
-		{ "~rate", "operator '~' at column 1 needs an integer or a boolean", 1 },
-		{ "prot = 6", "'=' at column 6 is not a comparison (use '==')", 6 },
-		{ "prot == 6 && sp == 443", "'&&' at column 11 is not python", 11 },
-		{ "prot == 6 || sp == 443", "'||' at column 11 is not python", 11 },
-		{ "!prot", "'!' at column 1 is not python", 1 },
-		{ "prot <> 6", "'<>' at column 6 is not python", 6 },
-		{ "prot in 6", "'in' is not supported in filters at column 6", 6 },
-		{ "prot is None", "'is' is not supported", 6 },
-		{ "prot 6", "unexpected '6' at column 6 (expected an operator or the end)", 6 },
-		{ "sp == not dp", "unexpected 'not' at column 7", 7 },
-		{ "sp == * dp", "unexpected '*' at column 7", 7 },
-		{ "sp + ", "unexpected end of expression at column 6", 6 },
+	    {"prot == 6 and port == 443",
+	     "filter: unknown field 'port' at column 15 (fields: af, prot, "
+	     "inif",
+	     15},
+	    {"", "filter: empty expression", 0},
+	    {"   ", "filter: empty expression", 0},
+	    {"prot ==", "unexpected end of expression at column 8", 8},
+	    {"prot == 6)", "unmatched ')' at column 10", 10},
+	    {")", "unmatched ')' at column 1", 1},
+	    {"(prot == 6", "missing ')' for the '(' at column 1", 1},
+	    {"(prot == 6 6)", "unexpected '6' at column 12", 12},
+	    {"prot $ 6", "invalid character '$' at column 6", 6},
+	    {"prot == \x01", "invalid character (byte 0x01) at column 9", 9},
+	    {"prot == 08", "invalid number '08' at column 9", 9},
+	    {"prot == 1e", "invalid number '1e' at column 9", 9},
+	    {"prot == 0x", "invalid number '0x' at column 9", 9},
+	    {"prot == 1.2.3", "invalid number '1.2.3' at column 9", 9},
+	    {"prot == 6and", "invalid number '6and' at column 9", 9},
+	    {"sp == 99999999999999999999",
+	     "integer 99999999999999999999 out of range at column 7", 7},
+	    {"sp == 9223372036854775808", "out of range at column 7", 7},
+	    {"sp // 0", "division by zero at column 4", 4},
+	    {"sp / 0.0", "division by zero at column 4", 4},
+	    {"sp % (1 - 1)", "division by zero at column 4", 4},
+	    {"sp < 1 // (2 - 2)", "division by zero at column 8", 8},
+	    {"sp << -1", "negative shift count at column 4", 4},
+	    {"sp < 1 >> (2 - 3)", "negative shift count at column 8", 8},
+	    {"0 ** -1 < sp", "zero to a negative power at column 3", 3},
+	    {"rate & 1",
+	     "operator '&' at column 6 needs integers or booleans, not a real",
+	     6},
+	    {"sp << 1.5", "operator '<<' at column 4 needs integers", 4},
+	    {"~rate", "operator '~' at column 1 needs an integer or a boolean",
+	     1},
+	    {"prot = 6", "'=' at column 6 is not a comparison (use '==')", 6},
+	    {"prot == 6 && sp == 443", "'&&' at column 11 is not python", 11},
+	    {"prot == 6 || sp == 443", "'||' at column 11 is not python", 11},
+	    {"!prot", "'!' at column 1 is not python", 1},
+	    {"prot <> 6", "'<>' at column 6 is not python", 6},
+	    {"prot in 6", "'in' is not supported in filters at column 6", 6},
+	    {"prot is None", "'is' is not supported", 6},
+	    {"prot 6",
+	     "unexpected '6' at column 6 (expected an operator or the end)", 6},
+	    {"sp == not dp", "unexpected 'not' at column 7", 7},
+	    {"sp == * dp", "unexpected '*' at column 7", 7},
+	    {"sp + ", "unexpected end of expression at column 6", 6},
 	};
 	int col;
 	(void)state;
@@ -150,11 +159,14 @@ static void test_errors(void **state)
 		if (!m)
 			fail_msg("'%s' compiled", t[k].expr);
 		if (!strstr(m, t[k].msg))
-			fail_msg("'%s': got \"%s\", expected \"%s\"", t[k].expr, m, t[k].msg);
+			fail_msg("'%s': got \"%s\", expected \"%s\"", t[k].expr,
+				 m, t[k].msg);
 		if (strncmp(m, "filter: ", 8) != 0)
-			fail_msg("'%s': message lacks the prefix: %s", t[k].expr, m);
+			fail_msg("'%s': message lacks the prefix: %s",
+				 t[k].expr, m);
 		if (col != t[k].col)
-			fail_msg("'%s': column %d, expected %d", t[k].expr, col, t[k].col);
+			fail_msg("'%s': column %d, expected %d", t[k].expr, col,
+				 t[k].col);
 	}
 
 	/* nesting and size limits */
@@ -164,24 +176,29 @@ static void test_errors(void **state)
 	fm_buf_addstr(&b, "sp");
 	for (int k = 0; k < 300; k++)
 		fm_buf_addch(&b, ')');
-	assert_non_null(strstr(compile_error(fm_buf_str(&b), &col), "nested too deeply"));
+	assert_non_null(
+	    strstr(compile_error(fm_buf_str(&b), &col), "nested too deeply"));
 	fm_buf_reset(&b);
 	fm_buf_addstr(&b, "sp");
 	for (int k = 0; k < 1200; k++)
 		fm_buf_addstr(&b, " + sp");
-	assert_non_null(strstr(compile_error(fm_buf_str(&b), &col), "expression too deep"));
+	assert_non_null(
+	    strstr(compile_error(fm_buf_str(&b), &col), "expression too deep"));
 	fm_buf_reset(&b);
 	for (int k = 0; k < 300; k++)
 		fm_buf_addstr(&b, "- ");
 	fm_buf_addstr(&b, "sp");
-	assert_non_null(strstr(compile_error(fm_buf_str(&b), &col), "nested too deeply"));
+	assert_non_null(
+	    strstr(compile_error(fm_buf_str(&b), &col), "nested too deeply"));
 	fm_buf_reset(&b);
 	for (int k = 0; k < 20000; k++)
 		fm_buf_addstr(&b, "sp + ");
-	assert_non_null(strstr(compile_error(fm_buf_str(&b), &col), "too long"));
+	assert_non_null(
+	    strstr(compile_error(fm_buf_str(&b), &col), "too long"));
 	fm_buf_release(&b);
 	/* just inside the limits */
-	assert_null(compile_error("((((((((((((((((((((sp))))))))))))))))))))", &col));
+	assert_null(
+	    compile_error("((((((((((((((((((((sp))))))))))))))))))))", &col));
 	/* the field list names every field and the derived values */
 	const char *m = compile_error("port", &col);
 	for (int f = 0; f < FM_NFIELDS; f++)
@@ -204,10 +221,10 @@ static void check_one(const char *expr, const struct ov *ov, size_t nov,
 	uint32_t idx[1];
 	uint64_t errors;
 	static const int64_t base[FM_NFIELDS] = {
-		[FM_AF] = 2, [FM_PROT] = 6, [FM_SP] = 7, [FM_DP] = 3,
-		[FM_PACKETS] = 10, [FM_OCTETS] = 1000, [FM_FIRST] = 1000,
-		[FM_FIRST_MS] = 100, [FM_LAST] = 1002, [FM_LAST_MS] = 50,
-		[FM_AGGS] = 1,
+	    [FM_AF] = 2,       [FM_PROT] = 6,	    [FM_SP] = 7,
+	    [FM_DP] = 3,       [FM_PACKETS] = 10,   [FM_OCTETS] = 1000,
+	    [FM_FIRST] = 1000, [FM_FIRST_MS] = 100, [FM_LAST] = 1002,
+	    [FM_LAST_MS] = 50, [FM_AGGS] = 1,
 	};
 	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, 1), 0);
 	b.n = 1;
@@ -218,28 +235,28 @@ static void check_one(const char *expr, const struct ov *ov, size_t nov,
 	long n = tu_run_filter(expr, &b, idx, &errors);
 	fm_batch_release(&b);
 	if (n != want_keep || (int)errors != want_err)
-		fail_msg("'%s': kept %ld errors %d, expected %d and %d", expr, n,
-			 (int)errors, want_keep, want_err);
+		fail_msg("'%s': kept %ld errors %d, expected %d and %d", expr,
+			 n, (int)errors, want_keep, want_err);
 }
 
 #define ONE(expr, keep, err) check_one(expr, NULL, 0, keep, err)
-#define ONE_OV(expr, keep, err, ...) \
-	do { \
-		const struct ov o_[] = { __VA_ARGS__ }; \
-		check_one(expr, o_, sizeof(o_) / sizeof(o_[0]), keep, err); \
+#define ONE_OV(expr, keep, err, ...)                                           \
+	do {                                                                   \
+		const struct ov o_[] = {__VA_ARGS__};                          \
+		check_one(expr, o_, sizeof(o_) / sizeof(o_[0]), keep, err);    \
 	} while (0)
 
 static void test_semantics(void **state)
 {
 	(void)state;
 	/* unsigned values above 2^63-1 read as 2^63-1 */
-	ONE_OV("packets == 9223372036854775807", 1, 0, { FM_PACKETS, -1 });
-	ONE_OV("octets > 0", 1, 0, { FM_OCTETS, INT64_MIN });
+	ONE_OV("packets == 9223372036854775807", 1, 0, {FM_PACKETS, -1});
+	ONE_OV("octets > 0", 1, 0, {FM_OCTETS, INT64_MIN});
 	/* 64-bit arithmetic, no wrap at the field's width; int64 wrap-around */
-	ONE_OV("first * 1000 == 4294967295000", 1, 0, { FM_FIRST, 4294967295LL });
-	ONE_OV("octets * 4 == 0", 1, 0, { FM_OCTETS, INT64_C(1) << 62 });
-	ONE_OV("packets + 1 < 0", 1, 0, { FM_PACKETS, INT64_MAX });
-	ONE_OV("-(packets + 1) == packets + 1", 1, 0, { FM_PACKETS, INT64_MAX });
+	ONE_OV("first * 1000 == 4294967295000", 1, 0, {FM_FIRST, 4294967295LL});
+	ONE_OV("octets * 4 == 0", 1, 0, {FM_OCTETS, INT64_C(1) << 62});
+	ONE_OV("packets + 1 < 0", 1, 0, {FM_PACKETS, INT64_MAX});
+	ONE_OV("-(packets + 1) == packets + 1", 1, 0, {FM_PACKETS, INT64_MAX});
 	ONE("sp * dp - 21 == 0", 1, 0);
 	/* Python floor division and modulo; real division */
 	ONE("-sp // 2 == -4", 1, 0);
@@ -251,9 +268,9 @@ static void test_semantics(void **state)
 	ONE("-sp / 2 == -3.5", 1, 0);
 	ONE("(-sp) % 2.5 == 0.5", 1, 0);
 	ONE("-sp // 2.5 == -3", 1, 0);
-	ONE("sp / 10 // 0.1 == 6", 1, 0);       /* Python: 0.7 // 0.1 == 6.0 */
-	ONE_OV("first // -1 == first", 1, 0, { FM_FIRST, INT64_MIN });
-	ONE_OV("first % -1 == 0", 1, 0, { FM_FIRST, INT64_MIN });
+	ONE("sp / 10 // 0.1 == 6", 1, 0); /* Python: 0.7 // 0.1 == 6.0 */
+	ONE_OV("first // -1 == first", 1, 0, {FM_FIRST, INT64_MIN});
+	ONE_OV("first % -1 == 0", 1, 0, {FM_FIRST, INT64_MIN});
 	/* ** and negative exponents */
 	ONE("sp ** 2 == 49", 1, 0);
 	ONE("sp ** 0 == 1", 1, 0);
@@ -278,7 +295,7 @@ static void test_semantics(void **state)
 	ONE("sp >> (dp - 4)", 0, 1);
 	ONE("sp << (dp - 4) or True", 0, 1);
 	/* booleans: ~ is logical not, & | ^ logical */
-	ONE_OV("~(prot==6)", 1, 0, { FM_PROT, 17 });
+	ONE_OV("~(prot==6)", 1, 0, {FM_PROT, 17});
 	ONE("~(prot==6)", 0, 0);
 	ONE("~sp == -8", 1, 0);
 	ONE("(prot==6) ^ (sp==7)", 0, 0);
@@ -287,15 +304,15 @@ static void test_semantics(void **state)
 	ONE("-(prot==6) == -1", 1, 0);
 	ONE("(prot==6) & 3", 1, 0);
 	ONE("(prot==6) & 2", 0, 0);
-	ONE_OV("not sp", 1, 0, { FM_SP, 0 });
+	ONE_OV("not sp", 1, 0, {FM_SP, 0});
 	ONE("not sp", 0, 0);
 	ONE("sp and 0", 0, 0);
 	ONE("sp or 0", 1, 0);
-	ONE("(sp and 5) == 1", 1, 0);      /* and/or yield booleans */
+	ONE("(sp and 5) == 1", 1, 0); /* and/or yield booleans */
 	ONE("1 < sp <= 7", 1, 0);
 	ONE("1 < sp < 7", 0, 0);
-	ONE("prot==6 & sp==7", 0, 0);      /* prot == (6 & sp) == 7 */
-	ONE_OV("prot==6 & sp==6", 1, 0, { FM_SP, 6 });
+	ONE("prot==6 & sp==7", 0, 0); /* prot == (6 & sp) == 7 */
+	ONE_OV("prot==6 & sp==6", 1, 0, {FM_SP, 6});
 	/* shifts */
 	ONE("sp << 62 < 0", 1, 0);
 	ONE("sp << 64 == 0", 1, 0);
@@ -303,19 +320,22 @@ static void test_semantics(void **state)
 	ONE("-sp >> 1 == -4", 1, 0);
 	/* derived fields */
 	ONE("duration == 1950", 1, 0);
-	ONE_OV("duration == 0", 1, 0, { FM_PACKETS, 1 });
+	ONE_OV("duration == 0", 1, 0, {FM_PACKETS, 1});
 	ONE("rate == 8000 * 1000 / 1950", 1, 0);
-	ONE_OV("rate == 0", 1, 0, { FM_PACKETS, 1 });
-	ONE_OV("rate", 0, 0, { FM_PACKETS, 1 });
+	ONE_OV("rate == 0", 1, 0, {FM_PACKETS, 1});
+	ONE_OV("rate", 0, 0, {FM_PACKETS, 1});
 	ONE("rate", 1, 0);
 	/* int/real comparisons are exact, as in Python */
 	ONE("sp == 7.0", 1, 0);
-	ONE_OV("first == 9007199254740992.0", 0, 0, { FM_FIRST, INT64_C(9007199254740993) });
-	ONE_OV("first > 9007199254740992.0", 1, 0, { FM_FIRST, INT64_C(9007199254740993) });
-	ONE_OV("9007199254740993 > rate * 0 + 9007199254740992.0", 1, 0, { FM_FIRST, 0 });
-	ONE_OV("packets < 9.3e18", 1, 0, { FM_PACKETS, -1 });
-	ONE_OV("packets == 9223372036854775808.0", 0, 0, { FM_PACKETS, -1 });
-	ONE_OV("packets < 9223372036854775808.0", 1, 0, { FM_PACKETS, -1 });
+	ONE_OV("first == 9007199254740992.0", 0, 0,
+	       {FM_FIRST, INT64_C(9007199254740993)});
+	ONE_OV("first > 9007199254740992.0", 1, 0,
+	       {FM_FIRST, INT64_C(9007199254740993)});
+	ONE_OV("9007199254740993 > rate * 0 + 9007199254740992.0", 1, 0,
+	       {FM_FIRST, 0});
+	ONE_OV("packets < 9.3e18", 1, 0, {FM_PACKETS, -1});
+	ONE_OV("packets == 9223372036854775808.0", 0, 0, {FM_PACKETS, -1});
+	ONE_OV("packets < 9223372036854775808.0", 1, 0, {FM_PACKETS, -1});
 	/* constants */
 	ONE("True", 1, 0);
 	ONE("False", 0, 0);
@@ -332,7 +352,7 @@ static void test_examples(void **state)
 {
 	struct fm_batch b;
 	uint64_t seed = 42, errors;
-	const size_t n = 3 * 512 + 77;   /* full blocks and a tail */
+	const size_t n = 3 * 512 + 77; /* full blocks and a tail */
 	uint32_t *idx = malloc(n * sizeof(*idx));
 	long k;
 	size_t want;
@@ -347,14 +367,17 @@ static void test_examples(void **state)
 			fm_batch_mut(&b, FM_SP)[i] = 443;
 		if (tu_rand(&seed) % 4 == 0)
 			fm_batch_mut(&b, FM_DP)[i] = 443;
-		fm_batch_mut(&b, FM_FIRST)[i] = 1433960000 + (int64_t)(tu_rand(&seed) % 8000);
+		fm_batch_mut(&b, FM_FIRST)[i] =
+		    1433960000 + (int64_t)(tu_rand(&seed) % 8000);
 		if (tu_rand(&seed) % 5 == 0)
 			fm_batch_mut(&b, FM_AF)[i] = 10;
 	}
-	k = tu_run_filter("(prot==6) & ((sp==443) | (dp==443))", &b, idx, &errors);
+	k = tu_run_filter("(prot==6) & ((sp==443) | (dp==443))", &b, idx,
+			  &errors);
 	want = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (b.col[FM_PROT][i] == 6 && (b.col[FM_SP][i] == 443 || b.col[FM_DP][i] == 443)) {
+		if (b.col[FM_PROT][i] == 6 &&
+		    (b.col[FM_SP][i] == 443 || b.col[FM_DP][i] == 443)) {
 			assert_true(want < (size_t)k);
 			assert_int_equal(idx[want], i);
 			want++;
@@ -364,8 +387,9 @@ static void test_examples(void **state)
 	assert_true(want > 100);
 	assert_int_equal(errors, 0);
 
-	k = tu_run_filter("(16596*86400+19*3600 <= first) & (first < 16596*86400+20*3600) & (af == 2)",
-		       &b, idx, &errors);
+	k = tu_run_filter("(16596*86400+19*3600 <= first) & (first < "
+			  "16596*86400+20*3600) & (af == 2)",
+			  &b, idx, &errors);
 	want = 0;
 	for (size_t i = 0; i < n; i++) {
 		int64_t f = b.col[FM_FIRST][i];
@@ -380,9 +404,13 @@ static void test_examples(void **state)
 	/* the filter reads only the columns it names */
 	struct fm_error err;
 	struct fm_filter *f;
-	assert_int_equal(fm_filter_compile(&f, "(prot==6) & ((sp==443) | (dp==443))", NULL, &err), 0);
-	assert_int_equal(fm_filter_fields(f),
-			 FM_FIELD_BIT(FM_PROT) | FM_FIELD_BIT(FM_SP) | FM_FIELD_BIT(FM_DP));
+	assert_int_equal(
+	    fm_filter_compile(&f, "(prot==6) & ((sp==443) | (dp==443))", NULL,
+			      &err),
+	    0);
+	assert_int_equal(fm_filter_fields(f), FM_FIELD_BIT(FM_PROT) |
+						  FM_FIELD_BIT(FM_SP) |
+						  FM_FIELD_BIT(FM_DP));
 	struct fm_batch partial = b;
 	for (int c = 0; c < FM_NFIELDS; c++)
 		if (!(fm_filter_fields(f) & FM_FIELD_BIT(c)))
@@ -400,8 +428,8 @@ static void test_examples(void **state)
 	assert_int_equal(fm_filter_compile(&f, "duration > 0", NULL, &err), 0);
 	assert_int_equal(fm_filter_fields(f),
 			 FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_FIRST) |
-			 FM_FIELD_BIT(FM_FIRST_MS) | FM_FIELD_BIT(FM_LAST) |
-			 FM_FIELD_BIT(FM_LAST_MS));
+			     FM_FIELD_BIT(FM_FIRST_MS) | FM_FIELD_BIT(FM_LAST) |
+			     FM_FIELD_BIT(FM_LAST_MS));
 	fm_filter_free(f);
 	assert_int_equal(fm_filter_compile(&f, "rate > 1", NULL, &err), 0);
 	assert_true(fm_filter_fields(f) & FM_FIELD_BIT(FM_OCTETS));
@@ -431,7 +459,7 @@ static void test_error_report(void **state)
 	struct fm_error err;
 	struct fm_filter *f;
 	struct fm_filter_run *r;
-	struct fm_log log = { log_fn, NULL };
+	struct fm_log log = {log_fn, NULL};
 	uint32_t idx[1000];
 	(void)state;
 
@@ -461,15 +489,39 @@ static void test_error_report(void **state)
 
 /* ---- the differential test ---- */
 
-enum { N_LIT_I, N_LIT_R, N_LIT_B, N_FIELD, N_UN, N_BIN, N_CMP, N_AND, N_OR, N_NOT };
-enum { TB, TI, TR };   /* naive types */
+enum {
+	N_LIT_I,
+	N_LIT_R,
+	N_LIT_B,
+	N_FIELD,
+	N_UN,
+	N_BIN,
+	N_CMP,
+	N_AND,
+	N_OR,
+	N_NOT
+};
+enum { TB, TI, TR }; /* naive types */
 
 /* Python operator precedence, higher binds tighter */
-enum { P_OR = 1, P_AND, P_NOT, P_CMP, P_BOR, P_BXOR, P_BAND, P_SHIFT, P_ARITH,
-       P_TERM, P_UNARY, P_POW, P_ATOM };
+enum {
+	P_OR = 1,
+	P_AND,
+	P_NOT,
+	P_CMP,
+	P_BOR,
+	P_BXOR,
+	P_BAND,
+	P_SHIFT,
+	P_ARITH,
+	P_TERM,
+	P_UNARY,
+	P_POW,
+	P_ATOM
+};
 
 struct tn {
-	int kind, op;          /* op: index into binops / unops / cmpops */
+	int kind, op; /* op: index into binops / unops / cmpops */
 	int64_t i;
 	double d;
 	int field;
@@ -477,21 +529,35 @@ struct tn {
 	int n;
 	struct tn *items[4];
 	int ops[3];
-	int ty;                /* static type, set by naive_type */
+	int ty; /* static type, set by naive_type */
 };
 
-static const char *const binops[] = { "+", "-", "*", "/", "//", "%", "**",
-				      "<<", ">>", "&", "|", "^" };
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_FDIV, B_MOD, B_POW, B_SHL, B_SHR, B_AND, B_OR, B_XOR };
-static const int binprec[] = { P_ARITH, P_ARITH, P_TERM, P_TERM, P_TERM, P_TERM,
-			       P_POW, P_SHIFT, P_SHIFT, P_BAND, P_BOR, P_BXOR };
-static const char *const unops[] = { "-", "+", "~" };
-static const char *const cmpops[] = { "==", "!=", "<", "<=", ">", ">=" };
-static const char *const names[] = {
-	"af", "prot", "inif", "outif", "sa0", "sa1", "sa2", "sa3", "da0", "da1",
-	"da2", "da3", "sp", "dp", "first", "first_ms", "last", "last_ms",
-	"packets", "octets", "aggs", "duration", "rate"
+static const char *const binops[] = {"+",  "-",	 "*",  "/", "//", "%",
+				     "**", "<<", ">>", "&", "|",  "^"};
+enum {
+	B_ADD,
+	B_SUB,
+	B_MUL,
+	B_DIV,
+	B_FDIV,
+	B_MOD,
+	B_POW,
+	B_SHL,
+	B_SHR,
+	B_AND,
+	B_OR,
+	B_XOR
 };
+static const int binprec[] = {P_ARITH, P_ARITH, P_TERM, P_TERM,
+			      P_TERM,  P_TERM,	P_POW,	P_SHIFT,
+			      P_SHIFT, P_BAND,	P_BOR,	P_BXOR};
+static const char *const unops[] = {"-", "+", "~"};
+static const char *const cmpops[] = {"==", "!=", "<", "<=", ">", ">="};
+static const char *const names[] = {
+    "af",      "prot",	 "inif",  "outif",    "sa0",  "sa1",
+    "sa2",     "sa3",	 "da0",	  "da1",      "da2",  "da3",
+    "sp",      "dp",	 "first", "first_ms", "last", "last_ms",
+    "packets", "octets", "aggs",  "duration", "rate"};
 
 struct pool {
 	struct tn nodes[256];
@@ -510,18 +576,34 @@ static struct tn *nn(struct pool *p, int kind)
 
 static struct tn *gen_leaf(struct pool *p, uint64_t *s)
 {
-	static const int64_t ints[] = { 0, 1, 2, 3, 5, 6, 7, 10, 17, 63, 64, 443,
-					1000, 65535, 4294967295LL, INT64_C(1) << 62,
-					INT64_MAX };
-	static const double reals[] = { 0.0, 0.5, 1.0, 2.5, 3.0, 1e3, 0.1, 1e18,
-					9223372036854775808.0, 7.0, 1.5e-3 };
+	static const int64_t ints[] = {0,
+				       1,
+				       2,
+				       3,
+				       5,
+				       6,
+				       7,
+				       10,
+				       17,
+				       63,
+				       64,
+				       443,
+				       1000,
+				       65535,
+				       4294967295LL,
+				       INT64_C(1) << 62,
+				       INT64_MAX};
+	static const double reals[] = {
+	    0.0, 0.5,	1.0, 2.5, 3.0, 1e3, 0.1, 1e18, 9223372036854775808.0,
+	    7.0, 1.5e-3};
 	unsigned r = (unsigned)(tu_rand(s) % 100);
 	struct tn *t;
 	if (r < 50) {
 		t = nn(p, N_FIELD);
 		unsigned q = (unsigned)(tu_rand(s) % 30);
 		/* favour the small fields and the derived ones */
-		t->field = q < 23 ? (int)q : (int[]){ 1, 12, 13, 18, 19, 21, 22 }[q - 23];
+		t->field = q < 23 ? (int)q
+				  : (int[]){1, 12, 13, 18, 19, 21, 22}[q - 23];
 	} else if (r < 80) {
 		t = nn(p, N_LIT_I);
 		t->i = ints[tu_rand(s) % (sizeof(ints) / sizeof(ints[0]))];
@@ -550,7 +632,8 @@ static struct tn *gen_tree(struct pool *p, uint64_t *s, int depth)
 		t->op = (int)(tu_rand(s) % 12);
 		t->a = gen_tree(p, s, depth - 1);
 		if (t->op == B_POW) {
-			/* small exponents mostly, sometimes negative or a field */
+			/* small exponents mostly, sometimes negative or a field
+			 */
 			if (tu_rand(s) % 3) {
 				t->b = nn(p, N_LIT_I);
 				if (!t->b)
@@ -609,17 +692,25 @@ static struct tn *gen_tree(struct pool *p, uint64_t *s, int depth)
 static int prec(const struct tn *t)
 {
 	switch (t->kind) {
-	case N_UN: return P_UNARY;
-	case N_BIN: return binprec[t->op];
-	case N_CMP: return P_CMP;
-	case N_AND: return P_AND;
-	case N_OR: return P_OR;
-	case N_NOT: return P_NOT;
-	default: return t->kind == N_LIT_I && t->i < 0 ? P_UNARY : P_ATOM;
+	case N_UN:
+		return P_UNARY;
+	case N_BIN:
+		return binprec[t->op];
+	case N_CMP:
+		return P_CMP;
+	case N_AND:
+		return P_AND;
+	case N_OR:
+		return P_OR;
+	case N_NOT:
+		return P_NOT;
+	default:
+		return t->kind == N_LIT_I && t->i < 0 ? P_UNARY : P_ATOM;
 	}
 }
 
-static void print_tn(const struct tn *t, int minprec, struct fm_buf *o, uint64_t *s)
+static void print_tn(const struct tn *t, int minprec, struct fm_buf *o,
+		     uint64_t *s)
 {
 	int paren = prec(t) < minprec || tu_rand(s) % 12 == 0;
 	if (paren)
@@ -660,7 +751,8 @@ static void print_tn(const struct tn *t, int minprec, struct fm_buf *o, uint64_t
 			print_tn(t->b, P_UNARY, o, s);
 		} else {
 			print_tn(t->a, binprec[t->op], o, s);
-			fm_buf_printf(o, tu_rand(s) & 1 ? " %s " : "%s", binops[t->op]);
+			fm_buf_printf(o, tu_rand(s) & 1 ? " %s " : "%s",
+				      binops[t->op]);
 			print_tn(t->b, binprec[t->op] + 1, o, s);
 		}
 		break;
@@ -673,7 +765,8 @@ static void print_tn(const struct tn *t, int minprec, struct fm_buf *o, uint64_t
 	case N_CMP:
 		for (int k = 0; k < t->n; k++) {
 			if (k)
-				fm_buf_printf(o, tu_rand(s) & 1 ? " %s " : "%s", cmpops[t->ops[k - 1]]);
+				fm_buf_printf(o, tu_rand(s) & 1 ? " %s " : "%s",
+					      cmpops[t->ops[k - 1]]);
 			print_tn(t->items[k], P_BOR, o, s);
 		}
 		break;
@@ -715,12 +808,21 @@ static int naive_type(struct tn *t);
 static int is_const_tn(struct tn *t)
 {
 	switch (t->kind) {
-	case N_FIELD: return 0;
-	case N_LIT_I: case N_LIT_R: case N_LIT_B: return 1;
-	case N_UN: case N_NOT: return is_const_tn(t->a);
-	case N_BIN: return is_const_tn(t->a) && is_const_tn(t->b);
-	case N_AND: case N_OR: {
-		/* False and X / True or X is a constant: X is never evaluated */
+	case N_FIELD:
+		return 0;
+	case N_LIT_I:
+	case N_LIT_R:
+	case N_LIT_B:
+		return 1;
+	case N_UN:
+	case N_NOT:
+		return is_const_tn(t->a);
+	case N_BIN:
+		return is_const_tn(t->a) && is_const_tn(t->b);
+	case N_AND:
+	case N_OR: {
+		/* False and X / True or X is a constant: X is never evaluated
+		 */
 		struct nv v;
 		if (!is_const_tn(t->a))
 			return 0;
@@ -738,8 +840,6 @@ static int is_const_tn(struct tn *t)
 	return 0;
 }
 
-
-
 static int naive_type_(struct tn *t);
 /* Static type, stored in t->ty for the evaluator; -1 for a type error. */
 static int naive_type(struct tn *t)
@@ -751,12 +851,18 @@ static int naive_type_(struct tn *t)
 {
 	int ta, tb;
 	switch (t->kind) {
-	case N_LIT_I: return TI;
-	case N_LIT_R: return TR;
-	case N_LIT_B: return TB;
-	case N_FIELD: return t->field == 22 ? TR : TI;
-	case N_NOT: return naive_type(t->a) < 0 ? -1 : TB;
-	case N_AND: case N_OR:
+	case N_LIT_I:
+		return TI;
+	case N_LIT_R:
+		return TR;
+	case N_LIT_B:
+		return TB;
+	case N_FIELD:
+		return t->field == 22 ? TR : TI;
+	case N_NOT:
+		return naive_type(t->a) < 0 ? -1 : TB;
+	case N_AND:
+	case N_OR:
 		return naive_type(t->a) < 0 || naive_type(t->b) < 0 ? -1 : TB;
 	case N_CMP:
 		for (int k = 0; k < t->n; k++)
@@ -776,9 +882,12 @@ static int naive_type_(struct tn *t)
 		if (ta < 0 || tb < 0)
 			return -1;
 		switch (t->op) {
-		case B_SHL: case B_SHR:
+		case B_SHL:
+		case B_SHR:
 			return ta == TR || tb == TR ? -1 : TI;
-		case B_AND: case B_OR: case B_XOR:
+		case B_AND:
+		case B_OR:
+		case B_XOR:
 			if (ta == TR || tb == TR)
 				return -1;
 			return ta == TB && tb == TB ? TB : TI;
@@ -810,12 +919,18 @@ static int naive_cmp(int op, struct nv a, struct nv b)
 {
 	long double x = nv_ld(a), y = nv_ld(b);
 	switch (op) {
-	case 0: return x == y;
-	case 1: return x != y;
-	case 2: return x < y;
-	case 3: return x <= y;
-	case 4: return x > y;
-	default: return x >= y;
+	case 0:
+		return x == y;
+	case 1:
+		return x != y;
+	case 2:
+		return x < y;
+	case 3:
+		return x <= y;
+	case 4:
+		return x > y;
+	default:
+		return x >= y;
 	}
 }
 
@@ -860,7 +975,8 @@ static int naive_eval(const struct tn *t, const int64_t *rec, struct nv *out)
 	memset(out, 0, sizeof(*out));
 	out->t = ty;
 	switch (t->kind) {
-	case N_LIT_I: case N_LIT_B:
+	case N_LIT_I:
+	case N_LIT_B:
 		out->i = t->i;
 		return 0;
 	case N_LIT_R:
@@ -874,13 +990,19 @@ static int naive_eval(const struct tn *t, const int64_t *rec, struct nv *out)
 			if (rec[FM_PACKETS] == 1)
 				dur = 0;
 			else
-				dur = wrap128((__int128)(rec[FM_LAST] - (__int128)rec[FM_FIRST]) * 1000 +
-					      rec[FM_LAST_MS] - rec[FM_FIRST_MS]);
+				dur = wrap128(
+				    (__int128)(rec[FM_LAST] -
+					       (__int128)rec[FM_FIRST]) *
+					1000 +
+				    rec[FM_LAST_MS] - rec[FM_FIRST_MS]);
 			if (t->field == 21)
 				out->i = dur;
 			else
 				out->d = dur == 0 ? 0.0
-						  : 8000.0 * (double)naive_field(FM_OCTETS, rec) / (double)dur;
+						  : 8000.0 *
+							(double)naive_field(
+							    FM_OCTETS, rec) /
+							(double)dur;
 		}
 		return 0;
 	case N_NOT:
@@ -930,9 +1052,15 @@ static int naive_eval(const struct tn *t, const int64_t *rec, struct nv *out)
 		if (ty == TR) {
 			double x = nv_d(a), y = nv_d(b);
 			switch (t->op) {
-			case B_ADD: out->d = x + y; return 0;
-			case B_SUB: out->d = x - y; return 0;
-			case B_MUL: out->d = x * y; return 0;
+			case B_ADD:
+				out->d = x + y;
+				return 0;
+			case B_SUB:
+				out->d = x - y;
+				return 0;
+			case B_MUL:
+				out->d = x * y;
+				return 0;
 			case B_DIV:
 				if (y == 0.0)
 					return 1;
@@ -959,10 +1087,17 @@ static int naive_eval(const struct tn *t, const int64_t *rec, struct nv *out)
 		{
 			__int128 x = a.i, y = b.i;
 			switch (t->op) {
-			case B_ADD: out->i = wrap128(x + y); break;
-			case B_SUB: out->i = wrap128(x - y); break;
-			case B_MUL: out->i = wrap128(x * y); break;
-			case B_FDIV: case B_MOD: {
+			case B_ADD:
+				out->i = wrap128(x + y);
+				break;
+			case B_SUB:
+				out->i = wrap128(x - y);
+				break;
+			case B_MUL:
+				out->i = wrap128(x * y);
+				break;
+			case B_FDIV:
+			case B_MOD: {
 				if (y == 0)
 					return 1;
 				__int128 q = x / y, m = x % y;
@@ -973,7 +1108,9 @@ static int naive_eval(const struct tn *t, const int64_t *rec, struct nv *out)
 				out->i = wrap128(t->op == B_FDIV ? q : m);
 				break;
 			}
-			case B_POW: out->i = naive_pow(a.i, b.i); break;
+			case B_POW:
+				out->i = naive_pow(a.i, b.i);
+				break;
 			case B_SHL:
 				if (y < 0)
 					return 1;
@@ -988,9 +1125,15 @@ static int naive_eval(const struct tn *t, const int64_t *rec, struct nv *out)
 					x = (x - (((x % 2) + 2) % 2)) / 2;
 				out->i = wrap128(x);
 				break;
-			case B_AND: out->i = a.i & b.i; break;
-			case B_OR: out->i = a.i | b.i; break;
-			case B_XOR: out->i = a.i ^ b.i; break;
+			case B_AND:
+				out->i = a.i & b.i;
+				break;
+			case B_OR:
+				out->i = a.i | b.i;
+				break;
+			case B_XOR:
+				out->i = a.i ^ b.i;
+				break;
 			}
 		}
 		return 0;
@@ -1007,9 +1150,11 @@ static int naive_compile_fails(struct tn *t)
 	if (is_const_tn(t) && naive_eval(t, NULL, &v))
 		return 1;
 	switch (t->kind) {
-	case N_UN: case N_NOT:
+	case N_UN:
+	case N_NOT:
 		return naive_compile_fails(t->a);
-	case N_AND: case N_OR:
+	case N_AND:
+	case N_OR:
 		return naive_compile_fails(t->a) || naive_compile_fails(t->b);
 	case N_CMP:
 		for (int k = 0; k < t->n; k++)
@@ -1021,7 +1166,8 @@ static int naive_compile_fails(struct tn *t)
 			return 1;
 		if (is_const_tn(t->b)) {
 			naive_eval(t->b, NULL, &v);
-			if ((t->op == B_DIV || t->op == B_FDIV || t->op == B_MOD) &&
+			if ((t->op == B_DIV || t->op == B_FDIV ||
+			     t->op == B_MOD) &&
 			    nv_d(v) == 0.0)
 				return 1;
 			if ((t->op == B_SHL || t->op == B_SHR) && v.i < 0)
@@ -1034,16 +1180,20 @@ static int naive_compile_fails(struct tn *t)
 
 static void random_records(struct fm_batch *b, size_t n, uint64_t *s)
 {
-	static const int64_t edge[] = { 0, 1, 2, 3, -1, 6, 7, 443, 1000, 65535,
-					INT64_MAX, INT64_MIN, 4294967295LL };
+	static const int64_t edge[] = {
+	    0,	 1,    2,     3,	 -1,	    6,		 7,
+	    443, 1000, 65535, INT64_MAX, INT64_MIN, 4294967295LL};
 	for (size_t i = 0; i < n; i++) {
 		tu_random_record(b, i, s);
 		for (int f = 0; f < FM_NFIELDS; f++) {
 			unsigned r = (unsigned)(tu_rand(s) % 16);
 			if (r < 3)
-				fm_batch_mut(b, f)[i] = edge[tu_rand(s) % (sizeof(edge) / sizeof(edge[0]))];
+				fm_batch_mut(b, f)[i] =
+				    edge[tu_rand(s) %
+					 (sizeof(edge) / sizeof(edge[0]))];
 			else if (r < 5)
-				fm_batch_mut(b, f)[i] = (int64_t)(tu_rand(s) % 8);
+				fm_batch_mut(b, f)[i] =
+				    (int64_t)(tu_rand(s) % 8);
 		}
 	}
 	b->n = n;
@@ -1082,12 +1232,17 @@ static void test_differential(void **state)
 		pool.used = 0;
 		t = gen_tree(&pool, &s, 1 + (int)(tu_rand(&s) % 5));
 		/* a value check: E == (E's value on record 0) */
-		if (tu_rand(&s) % 3 == 0 && naive_type(t) >= 0 && !naive_compile_fails(t)) {
+		if (tu_rand(&s) % 3 == 0 && naive_type(t) >= 0 &&
+		    !naive_compile_fails(t)) {
 			for (int c = 0; c < FM_NFIELDS; c++)
 				rec[c] = b.col[c][0];
-			if (naive_eval(t, rec, &v0) == 0 && pool.used + 2 < 256 &&
-			    !(v0.t != TR && v0.i == INT64_MIN) && !(v0.t == TR && !isfinite(v0.d))) {
-				struct tn *c = nn(&pool, N_CMP), *l = nn(&pool, v0.t == TR ? N_LIT_R : N_LIT_I);
+			if (naive_eval(t, rec, &v0) == 0 &&
+			    pool.used + 2 < 256 &&
+			    !(v0.t != TR && v0.i == INT64_MIN) &&
+			    !(v0.t == TR && !isfinite(v0.d))) {
+				struct tn *c = nn(&pool, N_CMP),
+					  *l = nn(&pool, v0.t == TR ? N_LIT_R
+								    : N_LIT_I);
 				l->i = v0.i;
 				l->d = v0.d;
 				c->n = 2;
@@ -1104,7 +1259,8 @@ static void test_differential(void **state)
 		int r = fm_filter_compile(&f, fm_buf_str(&text), NULL, &err);
 		if (fails) {
 			if (r == 0)
-				fail_msg("'%s' compiled, expected an error", fm_buf_str(&text));
+				fail_msg("'%s' compiled, expected an error",
+					 fm_buf_str(&text));
 			assert_int_equal(strncmp(err.msg, "filter: ", 8), 0);
 			failed++;
 			continue;
@@ -1123,7 +1279,8 @@ static void test_differential(void **state)
 		long k2 = fm_filter_select(run, &b, idx2);
 		if (k2 != k || fm_filter_run_errors(run) != errors ||
 		    memcmp(idx, idx2, (size_t)k * sizeof(*idx)) != 0)
-			fail_msg("'%s': baseline kernels disagree", fm_buf_str(&text));
+			fail_msg("'%s': baseline kernels disagree",
+				 fm_buf_str(&text));
 		fm_filter_run_free(run);
 		fm_filter_free(f);
 
@@ -1139,22 +1296,27 @@ static void test_differential(void **state)
 			}
 			if (nv_truth(v)) {
 				if (want >= k || idx[want] != i)
-					fail_msg("'%s': record %zu: naive keeps it, engine %s",
+					fail_msg("'%s': record %zu: naive "
+						 "keeps it, engine %s",
 						 fm_buf_str(&text), i,
-						 want >= k ? "keeps fewer" : "differs");
+						 want >= k ? "keeps fewer"
+							   : "differs");
 				want++;
 			}
 		}
 		if (k != want || errors != want_err)
-			fail_msg("'%s': engine kept %ld (errors %llu), naive %ld (errors %llu)",
-				 fm_buf_str(&text), k, (unsigned long long)errors, want,
+			fail_msg("'%s': engine kept %ld (errors %llu), naive "
+				 "%ld (errors %llu)",
+				 fm_buf_str(&text), k,
+				 (unsigned long long)errors, want,
 				 (unsigned long long)want_err);
 		with_errors += want_err > 0;
 		nonempty += want > 0 && want < (long)nrec;
 	}
-	print_message("differential: %zu expressions compiled, %zu refused, "
-		      "%zu with run-time errors, %zu keeping some but not all\n",
-		      compiled, failed, with_errors, nonempty);
+	print_message(
+	    "differential: %zu expressions compiled, %zu refused, "
+	    "%zu with run-time errors, %zu keeping some but not all\n",
+	    compiled, failed, with_errors, nonempty);
 	/* the generator must exercise every path */
 	assert_true(compiled > nexpr / 2);
 	assert_true(failed > 20);
@@ -1169,12 +1331,12 @@ static void test_differential(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_precedence),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_semantics),
-		cmocka_unit_test(test_examples),
-		cmocka_unit_test(test_error_report),
-		cmocka_unit_test(test_differential),
+	    cmocka_unit_test(test_precedence),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_semantics),
+	    cmocka_unit_test(test_examples),
+	    cmocka_unit_test(test_error_report),
+	    cmocka_unit_test(test_differential),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@ static void test_v6_random(void **state)
 		int64_t w[4];
 		unsigned char b[16];
 		char want[INET6_ADDRSTRLEN], got[FM_TEXT_MAX];
-		uint64_t zero_mask = tu_rand(&s);   /* which groups are 0 */
+		uint64_t zero_mask = tu_rand(&s); /* which groups are 0 */
 		for (int k = 0; k < 4; k++) {
 			uint32_t v = (uint32_t)tu_rand(&s);
 			if (zero_mask >> (2 * k) & 1)
@@ -32,10 +32,12 @@ static void test_v6_random(void **state)
 			w[k] = v;
 		}
 		for (int k = 0; k < 16; k++)
-			b[k] = (unsigned char)((uint64_t)w[k / 4] >> (24 - 8 * (k % 4)));
+			b[k] = (unsigned char)((uint64_t)w[k / 4] >>
+					       (24 - 8 * (k % 4)));
 		fm_addr_text(got, 10, w);
 		assert_non_null(inet_ntop(AF_INET6, b, want, sizeof(want)));
-		/* glibc dots the first 96 bits zero (deprecated compatible form) */
+		/* glibc dots the first 96 bits zero (deprecated compatible
+		 * form) */
 		if (w[0] == 0 && w[1] == 0 && w[2] == 0)
 			continue;
 		if (strcmp(got, want))
@@ -51,18 +53,20 @@ static void test_fixed(void **state)
 		int64_t af, w[4];
 		const char *text;
 	} t[] = {
-		{ 10, { 0x20010db8, 0, 0, 1 }, "2001:db8::1" },
-		{ 10, { 0x20010db8, 0, 1, 1 }, "2001:db8::1:0:1" },
-		{ 10, { 0x20010db8, 0x00000001, 0x00010001, 0x00010001 }, "2001:db8:0:1:1:1:1:1" },
-		{ 10, { 0x20010db8, 0, 0x00010000, 0 }, "2001:db8:0:0:1::" },
-		{ 10, { 0x20010000, 0x00000001, 0, 1 }, "2001:0:0:1::1" },
-		{ 10, { 0, 0, 0, 0 }, "::" },
-		{ 10, { 0, 0, 0, 1 }, "::1" },
-		{ 10, { 0, 0, 0, 0xc0a800ae }, "::c0a8:ae" },
-		{ 10, { 0, 0, 0xffff, 0xc0000201 }, "::ffff:192.0.2.1" },
-		{ 10, { 0xfe800000, 0, 0, 0 }, "fe80::" },
-		{ 2, { 0, 0, 0, 0xc0000201 }, "192.0.2.1" },
-		{ 0, { 0, 0, 0, 0x0a000081 }, "10.0.0.129" },
+	    {10, {0x20010db8, 0, 0, 1}, "2001:db8::1"},
+	    {10, {0x20010db8, 0, 1, 1}, "2001:db8::1:0:1"},
+	    {10,
+	     {0x20010db8, 0x00000001, 0x00010001, 0x00010001},
+	     "2001:db8:0:1:1:1:1:1"},
+	    {10, {0x20010db8, 0, 0x00010000, 0}, "2001:db8:0:0:1::"},
+	    {10, {0x20010000, 0x00000001, 0, 1}, "2001:0:0:1::1"},
+	    {10, {0, 0, 0, 0}, "::"},
+	    {10, {0, 0, 0, 1}, "::1"},
+	    {10, {0, 0, 0, 0xc0a800ae}, "::c0a8:ae"},
+	    {10, {0, 0, 0xffff, 0xc0000201}, "::ffff:192.0.2.1"},
+	    {10, {0xfe800000, 0, 0, 0}, "fe80::"},
+	    {2, {0, 0, 0, 0xc0000201}, "192.0.2.1"},
+	    {0, {0, 0, 0, 0x0a000081}, "10.0.0.129"},
 	};
 	char buf[FM_TEXT_MAX];
 	(void)state;
@@ -70,7 +74,7 @@ static void test_fixed(void **state)
 		fm_addr_text(buf, t[k].af, t[k].w);
 		assert_string_equal(buf, t[k].text);
 	}
-	int64_t v6[4] = { 0x20010db8, 0, 0, 1 }, v4[4] = { 0, 0, 0, 0xc0000201 };
+	int64_t v6[4] = {0x20010db8, 0, 0, 1}, v4[4] = {0, 0, 0, 0xc0000201};
 	fm_endpoint_text(buf, 10, v6, 443);
 	assert_string_equal(buf, "[2001:db8::1]:443");
 	fm_endpoint_text(buf, 2, v4, 53);
@@ -86,15 +90,17 @@ static void test_fixed(void **state)
 	assert_int_equal(fm_proto_lookup("tcpx", 4), -1);
 	for (int p = 0; p < 256; p++)
 		if (fm_proto_name(p))
-			assert_int_equal(fm_proto_lookup(fm_proto_name(p),
-							 strlen(fm_proto_name(p))), p);
+			assert_int_equal(
+			    fm_proto_lookup(fm_proto_name(p),
+					    strlen(fm_proto_name(p))),
+			    p);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_v6_random),
-		cmocka_unit_test(test_fixed),
+	    cmocka_unit_test(test_v6_random),
+	    cmocka_unit_test(test_fixed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,37 +42,41 @@ static void make_records(struct rec *r, size_t n, uint64_t seed, int wide)
 		struct rec *q = &r[i];
 		uint64_t k = tu_rand(&s) % 100;
 		if (i >= 1000 && i < 1700)
-			q->p = 3;                   /* a long run in one bin */
+			q->p = 3; /* a long run in one bin */
 		else if (k < 35)
 			q->p = 1;
 		else if (k < 75)
 			q->p = 2 + (int64_t)(tu_rand(&s) % 40);
 		else if (k < 97)
-			q->p = (int64_t)(1 + (tu_rand(&s) >> (44 + tu_rand(&s) % 20)));
+			q->p = (int64_t)(1 + (tu_rand(&s) >>
+					      (44 + tu_rand(&s) % 20)));
 		else
 			q->p = tu_rand(&s) % 2 ? 0 : 60000;
 		q->o = q->p * (int64_t)(40 + tu_rand(&s) % 1460);
 		/* some blocks with octets whose 8000 * octets is not exact */
 		if ((i / 300) % 5 == 2 && tu_rand(&s) % 40 == 0)
-			q->o = (int64_t)((UINT64_C(1) << 50) + tu_rand(&s) % 100000);
+			q->o = (int64_t)((UINT64_C(1) << 50) +
+					 tu_rand(&s) % 100000);
 		/* two 1-packet records (rate 0; not among the records
-		 * test_rate_chunk_order rewrites) that make a whole block too big
-		 * for the 64-bit rows' bound (the 128-bit rows), their sums
+		 * test_rate_chunk_order rewrites) that make a whole block too
+		 * big for the 64-bit rows' bound (the 128-bit rows), their sums
 		 * still 64-bit */
 		if (i == 2102 || i == 2201) {
 			q->p = 1;
-			q->o = (int64_t)((UINT64_C(1) << (i == 2102 ? 62 : 61)) + tu_rand(&s) % 1000);
+			q->o =
+			    (int64_t)((UINT64_C(1) << (i == 2102 ? 62 : 61)) +
+				      tu_rand(&s) % 1000);
 		}
 		q->f = 1600000000 + (int64_t)(tu_rand(&s) % 1000000);
 		q->fm = (int64_t)(tu_rand(&s) % 1000);
 		k = tu_rand(&s) % 100;
-		if (k < 25) {                       /* zero duration */
+		if (k < 25) { /* zero duration */
 			q->l = q->f;
 			q->lm = q->fm;
-		} else if (k < 35) {                /* last before first */
+		} else if (k < 35) { /* last before first */
 			q->l = q->f - (int64_t)(tu_rand(&s) % 100);
 			q->lm = (int64_t)(tu_rand(&s) % 1000);
-		} else if (k < 55) {                /* a millisecond borrow */
+		} else if (k < 55) { /* a millisecond borrow */
 			q->l = q->f + 1 + (int64_t)(tu_rand(&s) % 50);
 			q->fm = 500 + (int64_t)(tu_rand(&s) % 500);
 			q->lm = (int64_t)(tu_rand(&s) % 500);
@@ -97,8 +101,8 @@ static void write_with_writer(const char *dir, const struct rec *r, size_t n)
 {
 	struct fm_batch b;
 	struct fm_writer *w;
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
-	struct fm_error err = { 0 };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY, .log = NULL};
+	struct fm_error err = {0};
 
 	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, n), 0);
 	for (size_t i = 0; i < n; i++) {
@@ -132,8 +136,10 @@ static void write_column(const char *dir, const char *field, char code,
 		int64_t v;
 		memcpy(&v, (const char *)&r[i] + off, sizeof(v));
 		unsigned char le[8];
-		size_t sz = code == 'b' || code == 'B' ? 1 : code == 'h' || code == 'H' ? 2 :
-			    code == 'i' || code == 'I' ? 4 : 8;
+		size_t sz = code == 'b' || code == 'B'	 ? 1
+			    : code == 'h' || code == 'H' ? 2
+			    : code == 'i' || code == 'I' ? 4
+							 : 8;
 		for (size_t j = 0; j < 8; j++)
 			le[j] = (unsigned char)((uint64_t)v >> (8 * j));
 		assert_int_equal(fwrite(le, 1, sz, f), sz);
@@ -168,12 +174,11 @@ static void write_unusual(const char *dir, struct rec *r, size_t n)
 
 /* ---- the fast paths ---- */
 
-
 static char *fast_binary(const char *const *dirs, size_t ndirs,
 			 const struct fm_hist_opts *o)
 {
 	struct fm_hist *h;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_cut cut;
 	uint64_t n = 0;
 
@@ -188,11 +193,12 @@ static char *fast_binary(const char *const *dirs, size_t ndirs,
 }
 
 /* The int64 batch path (fm_hist_add), in batches of uneven sizes. */
-static char *fast_batches(const struct rec *r, size_t n, const struct fm_hist_opts *o)
+static char *fast_batches(const struct rec *r, size_t n,
+			  const struct fm_hist_opts *o)
 {
 	struct fm_hist *h;
 	struct fm_batch b;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	size_t i = 0, step = 700;
 
 	assert_int_equal(fm_hist_new(&h, o, &err), 0);
@@ -222,17 +228,17 @@ static char *fast_batches(const struct rec *r, size_t n, const struct fm_hist_op
 
 /* Every set of extra columns, in several orders. */
 static const enum fm_hist_col colsets[][3] = {
-	{ 0, 0, 0 },
-	{ FM_HIST_COL_DURATION },
-	{ FM_HIST_COL_RATE },
-	{ FM_HIST_COL_AGGS },
-	{ FM_HIST_COL_DURATION, FM_HIST_COL_AGGS },
-	{ FM_HIST_COL_AGGS, FM_HIST_COL_RATE },
-	{ FM_HIST_COL_RATE, FM_HIST_COL_DURATION },
-	{ FM_HIST_COL_DURATION, FM_HIST_COL_RATE, FM_HIST_COL_AGGS },
-	{ FM_HIST_COL_AGGS, FM_HIST_COL_DURATION, FM_HIST_COL_RATE },
+    {0, 0, 0},
+    {FM_HIST_COL_DURATION},
+    {FM_HIST_COL_RATE},
+    {FM_HIST_COL_AGGS},
+    {FM_HIST_COL_DURATION, FM_HIST_COL_AGGS},
+    {FM_HIST_COL_AGGS, FM_HIST_COL_RATE},
+    {FM_HIST_COL_RATE, FM_HIST_COL_DURATION},
+    {FM_HIST_COL_DURATION, FM_HIST_COL_RATE, FM_HIST_COL_AGGS},
+    {FM_HIST_COL_AGGS, FM_HIST_COL_DURATION, FM_HIST_COL_RATE},
 };
-static const size_t ncolsets[] = { 0, 1, 1, 1, 2, 2, 2, 3, 3 };
+static const size_t ncolsets[] = {0, 1, 1, 1, 2, 2, 2, 3, 3};
 
 /*
  * Every x, bin exponent and column set against the naive histogram, with
@@ -242,17 +248,22 @@ static const size_t ncolsets[] = { 0, 1, 1, 1, 2, 2, 2, 3, 3 };
 static void check_dirs(const char *const *dirs, size_t ndirs,
 		       const struct rec *r, int batches, int all)
 {
-	static const int bexps[] = { 0, 3, 7 };
+	static const int bexps[] = {0, 3, 7};
 
 	for (int x = FM_HIST_X_LENGTH; x <= FM_HIST_X_RATE; x++)
 		for (size_t bi = 0; bi < 3; bi++)
-			for (size_t cs = 0; cs < sizeof(ncolsets) / sizeof(ncolsets[0]); cs++) {
-				if (!all && (bi == 0 || (cs != 1 && cs != 5 && cs != 7)))
+			for (size_t cs = 0;
+			     cs < sizeof(ncolsets) / sizeof(ncolsets[0]);
+			     cs++) {
+				if (!all && (bi == 0 ||
+					     (cs != 1 && cs != 5 && cs != 7)))
 					continue;
 				struct fm_hist_opts o;
 				const enum fm_hist_col *cols = colsets[cs];
 				size_t nc = ncolsets[cs];
-				char *ref = naive_hist(r, NREC, (enum fm_hist_x)x, bexps[bi], cols, nc);
+				char *ref =
+				    naive_hist(r, NREC, (enum fm_hist_x)x,
+					       bexps[bi], cols, nc);
 
 				memset(&o, 0, sizeof(o));
 				o.x = (enum fm_hist_x)x;
@@ -260,25 +271,33 @@ static void check_dirs(const char *const *dirs, size_t ndirs,
 				o.ncols = nc;
 				memcpy(o.cols, cols, nc * sizeof(*cols));
 				o.min_per_thread = 1;
-				/* many rounds of uneven chunks for the rate_sum pipeline */
+				/* many rounds of uneven chunks for the rate_sum
+				 * pipeline */
 				o.rate_chunk = 300 + 97 * cs;
-				/* 3 threads: the rate_sum rounds with two other workers */
+				/* 3 threads: the rate_sum rounds with two other
+				 * workers */
 				int has_rate = 0;
 				for (size_t c = 0; c < nc; c++)
 					has_rate |= cols[c] == FM_HIST_COL_RATE;
-				/* every instruction-set variant this machine runs */
-				for (int isa = FM_HIST_ISA_BASE; isa < FM_HIST_ISA_COUNT; isa++) {
-					if (!fm_hist_isa_supported((enum fm_hist_isa)isa))
+				/* every instruction-set variant this machine
+				 * runs */
+				for (int isa = FM_HIST_ISA_BASE;
+				     isa < FM_HIST_ISA_COUNT; isa++) {
+					if (!fm_hist_isa_supported(
+						(enum fm_hist_isa)isa))
 						continue;
 					o.isa = (enum fm_hist_isa)isa;
-					for (int t = 1; t <= 2 + has_rate; t++) {
+					for (int t = 1; t <= 2 + has_rate;
+					     t++) {
 						o.threads = t;
-						char *f = fast_binary(dirs, ndirs, &o);
+						char *f = fast_binary(
+						    dirs, ndirs, &o);
 						assert_string_equal(ref, f);
 						free(f);
 					}
 					if (batches) {
-						char *f = fast_batches(r, NREC, &o);
+						char *f =
+						    fast_batches(r, NREC, &o);
 						assert_string_equal(ref, f);
 						free(f);
 					}
@@ -287,9 +306,10 @@ static void check_dirs(const char *const *dirs, size_t ndirs,
 			}
 }
 
-static void check_dir(const char *dir, const struct rec *r, int batches, int all)
+static void check_dir(const char *dir, const struct rec *r, int batches,
+		      int all)
 {
-	const char *dirs[1] = { dir };
+	const char *dirs[1] = {dir};
 
 	check_dirs(dirs, 1, r, batches, all);
 }
@@ -361,10 +381,11 @@ static void test_two_dirs(void **state)
  */
 static void test_rate_chunk_order(void **state)
 {
-	static const enum fm_hist_col cols[] = { FM_HIST_COL_RATE, FM_HIST_COL_DURATION };
+	static const enum fm_hist_col cols[] = {FM_HIST_COL_RATE,
+						FM_HIST_COL_DURATION};
 	struct rec *r = calloc(NREC, sizeof(*r));
 	const char *dir = tu_path("order.bin");
-	const char *dirs[1] = { dir };
+	const char *dirs[1] = {dir};
 
 	(void)state;
 	make_records(r, NREC, 15, 0);
@@ -377,18 +398,19 @@ static void test_rate_chunk_order(void **state)
 		r[i].p = 2;
 		r[i].fm = 0;
 		r[i].l = r[i].f - 2;
-		r[i].lm = odd ? 976 : 977;       /* -1024 or -1023 ms */
+		r[i].lm = odd ? 976 : 977; /* -1024 or -1023 ms */
 		if (i + 1 < NREC) {
 			r[i + 1].p = 2;
 			r[i + 1].fm = r[i + 1].lm = 0;
-			r[i + 1].l = r[i + 1].f - 1;     /* -1000 ms */
-			r[i + 1].o = odd ? 128 : 127;    /* -1024 or -1016 bit/s */
+			r[i + 1].l = r[i + 1].f - 1;  /* -1000 ms */
+			r[i + 1].o = odd ? 128 : 127; /* -1024 or -1016 bit/s */
 		}
 	}
 	write_with_writer(dir, r, NREC);
 	for (int x = FM_HIST_X_DURATION; x <= FM_HIST_X_RATE; x++)
 		for (int bexp = 2; bexp <= 4; bexp += 2) {
-			char *ref = naive_hist(r, NREC, (enum fm_hist_x)x, bexp, cols, 2);
+			char *ref = naive_hist(r, NREC, (enum fm_hist_x)x, bexp,
+					       cols, 2);
 			for (int rep = 0; rep < 3; rep++)
 				for (int t = 2; t <= 4; t++) {
 					struct fm_hist_opts o;
@@ -401,7 +423,8 @@ static void test_rate_chunk_order(void **state)
 					o.threads = t;
 					o.rate_chunk = (uint64_t)(7 + 40 * rep);
 					/* the variants in turn */
-					o.isa = (enum fm_hist_isa)(FM_HIST_ISA_BASE + (rep + t) % 3);
+					o.isa = (enum fm_hist_isa)(
+					    FM_HIST_ISA_BASE + (rep + t) % 3);
 					if (!fm_hist_isa_supported(o.isa))
 						o.isa = FM_HIST_ISA_AUTO;
 					char *f = fast_binary(dirs, 1, &o);
@@ -418,7 +441,7 @@ static void test_isa_variants(void **state)
 {
 	struct fm_hist_opts o;
 	struct fm_hist *h = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	(void)state;
 	memset(&o, 0, sizeof(o));
@@ -446,12 +469,12 @@ static void test_isa_variants(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_isa_variants),
-		cmocka_unit_test(test_writer_codes),
-		cmocka_unit_test(test_wide_codes),
-		cmocka_unit_test(test_unusual_codes),
-		cmocka_unit_test(test_two_dirs),
-		cmocka_unit_test(test_rate_chunk_order),
+	    cmocka_unit_test(test_isa_variants),
+	    cmocka_unit_test(test_writer_codes),
+	    cmocka_unit_test(test_wide_codes),
+	    cmocka_unit_test(test_unusual_codes),
+	    cmocka_unit_test(test_two_dirs),
+	    cmocka_unit_test(test_rate_chunk_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,8 +25,10 @@ static void test_bin_edges(void **state)
 		uint64_t prev_idx = 0;
 		for (int j = 0; j < 64; j++) {
 			uint64_t p = UINT64_C(1) << j;
-			uint64_t xs[] = { p - 1, p, p + 1, p + (p >> 1), 2 * p - 1 };
-			for (size_t k = 0; k < sizeof(xs) / sizeof(xs[0]); k++) {
+			uint64_t xs[] = {p - 1, p, p + 1, p + (p >> 1),
+					 2 * p - 1};
+			for (size_t k = 0; k < sizeof(xs) / sizeof(xs[0]);
+			     k++) {
 				uint64_t x = xs[k], lo, w;
 				i128 nlo, nhi;
 				fm_hist_bin_edges(x, b, &lo, &w);
@@ -50,7 +52,7 @@ static void test_bin_edges(void **state)
 			uint64_t lo, w;
 			fm_hist_bin_edges(x, b, &lo, &w);
 			if (w > UINT64_MAX - lo)
-				break;       /* the last bin */
+				break; /* the last bin */
 			x = lo + w;
 			uint64_t nidx = fm_hist_bin_index(x, b);
 			assert_true(nidx == idx + 1);
@@ -59,7 +61,7 @@ static void test_bin_edges(void **state)
 		/* signed: negative values as the reference (floor division) */
 		for (int j = 0; j < 63; j++) {
 			int64_t p = INT64_C(1) << j;
-			int64_t xs[] = { -p, -p - 1, -p + 1, -(p + p / 2) };
+			int64_t xs[] = {-p, -p - 1, -p + 1, -(p + p / 2)};
 			for (size_t k = 0; k < 4; k++) {
 				int64_t lo, hi;
 				i128 nlo, nhi;
@@ -88,11 +90,11 @@ static void test_bin_edges(void **state)
 static int is_nearest(u128 n, uint64_t d, double r)
 {
 	int e;
-	double fr = frexp(r, &e);                  /* r = fr * 2^e, fr in [0.5,1) */
-	i128 m = (i128)ldexp(fr, 53);              /* r = m * 2^(e-53) */
+	double fr = frexp(r, &e);     /* r = fr * 2^e, fr in [0.5,1) */
+	i128 m = (i128)ldexp(fr, 53); /* r = m * 2^(e-53) */
 	int sh = e - 53;
-	i128 err2;                                 /* 2 * (n - r*d) * 2^-sh */
-	i128 unit;                                 /* d (one ulp times d, scaled) */
+	i128 err2; /* 2 * (n - r*d) * 2^-sh */
+	i128 unit; /* d (one ulp times d, scaled) */
 	if (sh >= 0) {
 		i128 rd = (m * (i128)d) << sh;
 		err2 = 2 * ((i128)n - rd);
@@ -117,15 +119,19 @@ static void test_rate_exact(void **state)
 	for (int i = 0; i < 10000; i++) {
 		uint64_t oc = tu_rand(&s) % 1000000000000ULL;
 		int64_t d = (int64_t)(tu_rand(&s) % 100000000) + 1;
-		assert_true(fm_hist_rate(oc, d) == (double)(oc * 8000) / (double)d);
-		assert_true(fm_hist_rate(oc, -d) == -((double)(oc * 8000) / (double)d));
+		assert_true(fm_hist_rate(oc, d) ==
+			    (double)(oc * 8000) / (double)d);
+		assert_true(fm_hist_rate(oc, -d) ==
+			    -((double)(oc * 8000) / (double)d));
 	}
 	assert_true(fm_hist_rate(12345, 0) == 0.0);
 	/* beyond 2^53: long division, checked against the definition */
 	for (int i = 0; i < 20000; i++) {
-		uint64_t oc = (tu_rand(&s) >> (tu_rand(&s) % 20)) | (UINT64_C(1) << 40);
+		uint64_t oc =
+		    (tu_rand(&s) >> (tu_rand(&s) % 20)) | (UINT64_C(1) << 40);
 		oc &= (UINT64_C(1) << 57) - 1;
-		int64_t d = (int64_t)(tu_rand(&s) % (1u << (1 + tu_rand(&s) % 20))) + 1;
+		int64_t d =
+		    (int64_t)(tu_rand(&s) % (1u << (1 + tu_rand(&s) % 20))) + 1;
 		double r = fm_hist_rate(oc, d);
 		assert_true(is_nearest((u128)oc * 8000, (uint64_t)d, r));
 	}
@@ -147,9 +153,12 @@ static void make_records(struct fm_batch *b, size_t n, uint64_t seed)
 	assert_int_equal(fm_batch_alloc(b, FM_ALL_FIELDS, n), 0);
 	for (size_t i = 0; i < n; i++) {
 		tu_random_record(b, i, &s);
-		int64_t *P = fm_batch_mut(b, FM_PACKETS), *O = fm_batch_mut(b, FM_OCTETS);
-		int64_t *F = fm_batch_mut(b, FM_FIRST), *FMs = fm_batch_mut(b, FM_FIRST_MS);
-		int64_t *L = fm_batch_mut(b, FM_LAST), *LM = fm_batch_mut(b, FM_LAST_MS);
+		int64_t *P = fm_batch_mut(b, FM_PACKETS),
+			*O = fm_batch_mut(b, FM_OCTETS);
+		int64_t *F = fm_batch_mut(b, FM_FIRST),
+			*FMs = fm_batch_mut(b, FM_FIRST_MS);
+		int64_t *L = fm_batch_mut(b, FM_LAST),
+			*LM = fm_batch_mut(b, FM_LAST_MS);
 		int64_t *A = fm_batch_mut(b, FM_AGGS);
 		uint64_t k = tu_rand(&s) % 100;
 		if (k < 40)
@@ -157,22 +166,30 @@ static void make_records(struct fm_batch *b, size_t n, uint64_t seed)
 		else if (k < 80)
 			P[i] = 2 + (int64_t)(tu_rand(&s) % 40);
 		else if (k < 97)
-			P[i] = (int64_t)(1 + (tu_rand(&s) >> (40 + tu_rand(&s) % 24)));
+			P[i] = (int64_t)(1 + (tu_rand(&s) >>
+					      (40 + tu_rand(&s) % 24)));
 		else
-			P[i] = (int64_t)(tu_rand(&s) % 3 == 0 ? 0 : (UINT64_C(1) << 33) + 7);
-		/* keep 8000 * octets < 2^53: the naive rate is a plain division */
-		O[i] = P[i] < (INT64_C(1) << 28) ? P[i] * (int64_t)(40 + tu_rand(&s) % 1460) : P[i];
+			P[i] = (int64_t)(tu_rand(&s) % 3 == 0
+					     ? 0
+					     : (UINT64_C(1) << 33) + 7);
+		/* keep 8000 * octets < 2^53: the naive rate is a plain division
+		 */
+		O[i] = P[i] < (INT64_C(1) << 28)
+			   ? P[i] * (int64_t)(40 + tu_rand(&s) % 1460)
+			   : P[i];
 		if (tu_rand(&s) % 100 == 0)
-			O[i] = (int64_t)(UINT64_C(1) << 40) + 3;   /* 8000 * O < 2^53 */
-		if (tu_rand(&s) % 50 == 0) {               /* last before first */
+			O[i] = (int64_t)(UINT64_C(1) << 40) +
+			       3;	     /* 8000 * O < 2^53 */
+		if (tu_rand(&s) % 50 == 0) { /* last before first */
 			L[i] = F[i] - (int64_t)(tu_rand(&s) % 300);
 			LM[i] = (int64_t)(tu_rand(&s) % 1000);
 		}
-		if (tu_rand(&s) % 50 == 0) {               /* zero duration */
+		if (tu_rand(&s) % 50 == 0) { /* zero duration */
 			L[i] = F[i];
 			LM[i] = FMs[i];
 		}
-		A[i] = (int64_t)(tu_rand(&s) % 4) + (tu_rand(&s) % 20 == 0 ? 4000000000 : 0);
+		A[i] = (int64_t)(tu_rand(&s) % 4) +
+		       (tu_rand(&s) % 20 == 0 ? 4000000000 : 0);
 		b->n = i + 1;
 	}
 }
@@ -183,7 +200,8 @@ static void make_records(struct fm_batch *b, size_t n, uint64_t seed)
  * division.
  */
 static char *naive_hist_batch(const struct fm_batch *b, enum fm_hist_x x,
-			      int bexp, const enum fm_hist_col *cols, size_t ncols)
+			      int bexp, const enum fm_hist_col *cols,
+			      size_t ncols)
 {
 	struct rec *r = calloc(b->n + 1, sizeof(*r));
 	int rates = x == FM_HIST_X_RATE;
@@ -192,18 +210,19 @@ static char *naive_hist_batch(const struct fm_batch *b, enum fm_hist_x x,
 		rates |= cols[c] == FM_HIST_COL_RATE;
 	assert_non_null(r);
 	for (size_t i = 0; i < b->n; i++) {
-		r[i] = (struct rec){ b->col[FM_PACKETS][i], b->col[FM_OCTETS][i],
-				     b->col[FM_FIRST][i], b->col[FM_FIRST_MS][i],
-				     b->col[FM_LAST][i], b->col[FM_LAST_MS][i],
-				     b->col[FM_AGGS][i] };
+		r[i] =
+		    (struct rec){b->col[FM_PACKETS][i], b->col[FM_OCTETS][i],
+				 b->col[FM_FIRST][i],	b->col[FM_FIRST_MS][i],
+				 b->col[FM_LAST][i],	b->col[FM_LAST_MS][i],
+				 b->col[FM_AGGS][i]};
 		if (rates)
-			assert_true((uint64_t)r[i].o < (UINT64_C(1) << 53) / 8000);
+			assert_true((uint64_t)r[i].o <
+				    (UINT64_C(1) << 53) / 8000);
 	}
 	char *t = naive_hist(r, b->n, x, bexp, cols, ncols);
 	free(r);
 	return t;
 }
-
 
 static void opts_set(struct fm_hist_opts *o, enum fm_hist_x x, int b,
 		     const enum fm_hist_col *cols, size_t ncols, int threads)
@@ -216,14 +235,16 @@ static void opts_set(struct fm_hist_opts *o, enum fm_hist_x x, int b,
 		memcpy(o->cols, cols, ncols * sizeof(*cols));
 	o->threads = threads;
 	o->min_per_thread = 1;
-	o->rate_chunk = 1000 + (uint64_t)b * 37;   /* many rounds, uneven chunks */
+	o->rate_chunk =
+	    1000 + (uint64_t)b * 37; /* many rounds, uneven chunks */
 }
 
 /* Through fm_hist_add in uneven batches. */
-static char *fast_batches(const struct fm_batch *all, const struct fm_hist_opts *o)
+static char *fast_batches(const struct fm_batch *all,
+			  const struct fm_hist_opts *o)
 {
 	struct fm_hist *h;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	size_t i = 0, step = 1;
 
 	assert_int_equal(fm_hist_new(&h, o, &err), 0);
@@ -249,8 +270,8 @@ static char *fast_binary(const char *dir, const struct fm_hist_opts *o,
 			 const struct fm_cut *cut, uint64_t expect)
 {
 	struct fm_hist *h;
-	struct fm_error err = { 0 };
-	const char *dirs[1] = { dir };
+	struct fm_error err = {0};
+	const char *dirs[1] = {dir};
 	uint64_t n = 0;
 
 	assert_int_equal(fm_hist_new(&h, o, &err), 0);
@@ -265,8 +286,8 @@ static char *fast_binary(const char *dir, const struct fm_hist_opts *o,
 static void write_binary(const char *dir, const struct fm_batch *b)
 {
 	struct fm_writer *w;
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
-	struct fm_error err = { 0 };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY, .log = NULL};
+	struct fm_error err = {0};
 
 	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);
 	assert_int_equal(fm_writer_write(w, b, &err), 0);
@@ -277,10 +298,10 @@ static void write_binary(const char *dir, const struct fm_batch *b)
 static void test_naive_vs_fast(void **state)
 {
 	static const enum fm_hist_col colsets[][3] = {
-		{ FM_HIST_COL_DURATION, FM_HIST_COL_RATE, FM_HIST_COL_AGGS },
-		{ FM_HIST_COL_AGGS, FM_HIST_COL_RATE, FM_HIST_COL_DURATION },
+	    {FM_HIST_COL_DURATION, FM_HIST_COL_RATE, FM_HIST_COL_AGGS},
+	    {FM_HIST_COL_AGGS, FM_HIST_COL_RATE, FM_HIST_COL_DURATION},
 	};
-	static const int bexps[] = { 0, 1, 5, 12, 70 };
+	static const int bexps[] = {0, 1, 5, 12, 70};
 	struct fm_batch b;
 	const char *dir = tu_path("naive.bin");
 	struct fm_cut cut;
@@ -290,13 +311,18 @@ static void test_naive_vs_fast(void **state)
 	write_binary(dir, &b);
 	fm_cut_init(&cut);
 	for (int x = FM_HIST_X_LENGTH; x <= FM_HIST_X_RATE; x++) {
-		for (size_t bi = 0; bi < sizeof(bexps) / sizeof(bexps[0]); bi++) {
+		for (size_t bi = 0; bi < sizeof(bexps) / sizeof(bexps[0]);
+		     bi++) {
 			for (size_t cs = 0; cs < 3; cs++) {
 				size_t ncols = cs == 0 ? 0 : 3;
-				const enum fm_hist_col *cols = colsets[cs == 2 ? 1 : 0];
+				const enum fm_hist_col *cols =
+				    colsets[cs == 2 ? 1 : 0];
 				struct fm_hist_opts o;
-				char *ref = naive_hist_batch(&b, (enum fm_hist_x)x, bexps[bi], cols, ncols);
-				opts_set(&o, (enum fm_hist_x)x, bexps[bi], cols, ncols, 1);
+				char *ref =
+				    naive_hist_batch(&b, (enum fm_hist_x)x,
+						     bexps[bi], cols, ncols);
+				opts_set(&o, (enum fm_hist_x)x, bexps[bi], cols,
+					 ncols, 1);
 				char *f1 = fast_batches(&b, &o);
 				assert_string_equal(ref, f1);
 				char *t1 = fast_binary(dir, &o, &cut, b.n);
@@ -324,7 +350,7 @@ static void test_binary_cut(void **state)
 {
 	struct fm_batch b, part;
 	const char *dir = tu_path("cut.bin");
-	static const enum fm_hist_col cols[] = { FM_HIST_COL_RATE };
+	static const enum fm_hist_col cols[] = {FM_HIST_COL_RATE};
 	struct fm_hist_opts o;
 	struct fm_cut cut;
 
@@ -356,7 +382,8 @@ static void test_filter(void **state)
 {
 	struct fm_batch b;
 	const char *dir = tu_path("filter.bin");
-	static const enum fm_hist_col cols[] = { FM_HIST_COL_RATE, FM_HIST_COL_DURATION };
+	static const enum fm_hist_col cols[] = {FM_HIST_COL_RATE,
+						FM_HIST_COL_DURATION};
 	struct fm_filter *f;
 	struct fm_filter_run *run;
 	struct fm_selector sel;
@@ -364,15 +391,18 @@ static void test_filter(void **state)
 	struct fm_scan *sc;
 	struct fm_hist *h;
 	struct fm_hist_opts o;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_cut cut;
-	const char *dirs[1] = { dir };
+	const char *dirs[1] = {dir};
 
 	(void)state;
 	make_records(&b, 6000, 3);
 	write_binary(dir, &b);
-	assert_int_equal(fm_filter_compile(&f, "(prot == 6) & (octets // (packets - 1) > 300)",
-					   NULL, &err), 0);
+	assert_int_equal(
+	    fm_filter_compile(&f,
+			      "(prot == 6) & (octets // (packets - 1) > 300)",
+			      NULL, &err),
+	    0);
 	/* sequential: fm_scan with the filter as selector */
 	assert_int_equal(fm_filter_run_new(&run, f, &err), 0);
 	fm_filter_selector(&sel, run);
@@ -407,20 +437,22 @@ static void test_filter(void **state)
 	/* skip-out with a filter needs the sequential scan */
 	cut.skip_out = 3;
 	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
-	assert_int_equal(fm_hist_add_binary(h, dirs, 1, &cut, NULL, &err), FM_EINVAL);
+	assert_int_equal(fm_hist_add_binary(h, dirs, 1, &cut, NULL, &err),
+			 FM_EINVAL);
 	fm_hist_free(h);
 	free(seq);
 	fm_filter_free(f);
 	fm_batch_release(&b);
 }
 
-/* Sums beyond 64 bits are never wrapped: exact in memory, an error in csv_hist. */
+/* Sums beyond 64 bits are never wrapped: exact in memory, an error in csv_hist.
+ */
 static void test_overflow(void **state)
 {
 	struct fm_batch b;
 	struct fm_hist *h;
 	struct fm_hist_opts o;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_histogram res;
 
 	(void)state;
@@ -464,16 +496,18 @@ static void test_overflow(void **state)
 		assert_int_equal(fm_hist_add(h, &b, &err), 0);
 	}
 	t = result_text(h);
-	assert_string_equal(t, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n"
-			       "10,11,3,13835058055282163712,30\n11,12,3,3,33\n");
+	assert_string_equal(t,
+			    "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n"
+			    "10,11,3,13835058055282163712,30\n11,12,3,3,33\n");
 	free(t);
 	fm_hist_free(h);
 
-	/* a duration that does not fit in 64 bits is an error naming the record */
+	/* a duration that does not fit in 64 bits is an error naming the record
+	 */
 	fm_batch_mut(&b, FM_PACKETS)[1] = 5;
 	fm_batch_mut(&b, FM_LAST)[1] = INT64_MAX / 100;
 	fm_batch_mut(&b, FM_FIRST)[1] = 0;
-	static const enum fm_hist_col dcol[] = { FM_HIST_COL_DURATION };
+	static const enum fm_hist_col dcol[] = {FM_HIST_COL_DURATION};
 	opts_set(&o, FM_HIST_X_LENGTH, 0, dcol, 1, 1);
 	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
 	assert_int_equal(fm_hist_add(h, &b, &err), FM_ERANGE);
@@ -490,19 +524,24 @@ static void test_overflow(void **state)
  */
 static void test_overflow_general(void **state)
 {
-	static const enum fm_hist_col cols[] = { FM_HIST_COL_DURATION, FM_HIST_COL_AGGS };
+	static const enum fm_hist_col cols[] = {FM_HIST_COL_DURATION,
+						FM_HIST_COL_AGGS};
 	struct fm_batch b;
 	const size_t n = 20000;
 
 	(void)state;
 	make_records(&b, n, 7);
-	int64_t *P = fm_batch_mut(&b, FM_PACKETS), *O = fm_batch_mut(&b, FM_OCTETS);
+	int64_t *P = fm_batch_mut(&b, FM_PACKETS),
+		*O = fm_batch_mut(&b, FM_OCTETS);
 	int64_t *F = fm_batch_mut(&b, FM_FIRST), *L = fm_batch_mut(&b, FM_LAST);
 	int64_t *A = fm_batch_mut(&b, FM_AGGS);
 	for (size_t i = 0; i < n; i++) {
 		P[i] = 2 + (int64_t)(i % 40);
-		O[i] = i % 97 == 0 ? (INT64_C(1) << 55) + (int64_t)i : 40 * P[i];
-		A[i] = i % 101 == 0 ? (INT64_C(1) << 55) : i % 3 == 0 ? (INT64_C(1) << 52) : 1;
+		O[i] =
+		    i % 97 == 0 ? (INT64_C(1) << 55) + (int64_t)i : 40 * P[i];
+		A[i] = i % 101 == 0 ? (INT64_C(1) << 55)
+		       : i % 3 == 0 ? (INT64_C(1) << 52)
+				    : 1;
 		if (i % 89 == 0) {
 			F[i] = 0;
 			L[i] = i % 2 ? (INT64_C(1) << 39) : -(INT64_C(1) << 39);
@@ -513,8 +552,10 @@ static void test_overflow_general(void **state)
 			for (size_t nc = 1; nc <= 2; nc++) {
 				struct fm_hist_opts o;
 				int bexp = bi ? 12 : 0;
-				const enum fm_hist_col *c = nc == 1 ? cols + 1 : cols;
-				char *ref = naive_hist_batch(&b, (enum fm_hist_x)x, bexp, c, nc);
+				const enum fm_hist_col *c =
+				    nc == 1 ? cols + 1 : cols;
+				char *ref = naive_hist_batch(
+				    &b, (enum fm_hist_x)x, bexp, c, nc);
 				opts_set(&o, (enum fm_hist_x)x, bexp, c, nc, 1);
 				char *f = fast_batches(&b, &o);
 				assert_string_equal(ref, f);
@@ -528,7 +569,7 @@ static void test_overflow_general(void **state)
 	 */
 	struct fm_hist *h;
 	struct fm_hist_opts o;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_histogram res;
 	b.n = 1;
 	P[0] = 2;
@@ -539,8 +580,9 @@ static void test_overflow_general(void **state)
 	for (int k = 0; k < 3; k++)
 		assert_int_equal(fm_hist_add(h, &b, &err), 0);
 	char *t = result_text(h);
-	assert_string_equal(t, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum,aggs_sum\n"
-			       "2,3,3,6,300,13835058055282163712\n");
+	assert_string_equal(
+	    t, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum,aggs_sum\n"
+	       "2,3,3,6,300,13835058055282163712\n");
 	free(t);
 	fm_hist_free(h);
 	O[0] = (int64_t)(UINT64_C(3) << 62);
@@ -563,15 +605,19 @@ static void test_reference_rebin(void **state)
 	const char *data = tu_shared_data();
 	char b0[4096], b12[4096];
 	struct fm_histogram h0, out;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_buf text = FM_BUF_INIT;
-	static const enum fm_hcol cols[] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS, FM_HCOL_OCTETS };
+	static const enum fm_hcol cols[] = {FM_HCOL_FLOWS, FM_HCOL_PACKETS,
+					    FM_HCOL_OCTETS};
 
 	(void)state;
 	if (!data)
 		skip();
-	snprintf(b0, sizeof(b0), "%s/agh_2015061019_IPv4_anon/histograms/all/length_b0.csv", data);
-	snprintf(b12, sizeof(b12), "%s/agh_2015061019_IPv4_anon/histograms/all/length.csv", data);
+	snprintf(b0, sizeof(b0),
+		 "%s/agh_2015061019_IPv4_anon/histograms/all/length_b0.csv",
+		 data);
+	snprintf(b12, sizeof(b12),
+		 "%s/agh_2015061019_IPv4_anon/histograms/all/length.csv", data);
 	fm_histogram_init(&h0);
 	assert_int_equal(fm_histogram_read(&h0, b0, 0, NULL, &err), 0);
 	fm_histogram_init(&out);
@@ -582,7 +628,9 @@ static void test_reference_rebin(void **state)
 		fm_hist_bin_edges((uint64_t)h0.bin_lo[i], 12, &lo, &w);
 		if (out.n == 0 || out.bin_lo[out.n - 1] != (int64_t)lo)
 			assert_int_equal(fm_histogram_add_bin(&out, (int64_t)lo,
-							      (int64_t)(lo + w), &err), 0);
+							      (int64_t)(lo + w),
+							      &err),
+					 0);
 		out.flows[out.n - 1] += h0.flows[i];
 		out.packets[out.n - 1] += h0.packets[i];
 		out.octets[out.n - 1] += h0.octets[i];
@@ -603,7 +651,7 @@ static void test_options(void **state)
 {
 	struct fm_hist *h;
 	struct fm_hist_opts o;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	enum fm_hist_x x;
 	enum fm_hist_col c;
 
@@ -619,7 +667,8 @@ static void test_options(void **state)
 	opts_set(&o, FM_HIST_X_SIZE, 12, NULL, 0, 1);
 	assert_int_equal(fm_hist_new(&h, &o, &err), 0);
 	char *t = result_text(h);
-	assert_string_equal(t, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n");
+	assert_string_equal(t,
+			    "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n");
 	free(t);
 	fm_hist_free(h);
 }
@@ -627,15 +676,15 @@ static void test_options(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bin_edges),
-		cmocka_unit_test(test_rate_exact),
-		cmocka_unit_test(test_naive_vs_fast),
-		cmocka_unit_test(test_binary_cut),
-		cmocka_unit_test(test_filter),
-		cmocka_unit_test(test_overflow),
-		cmocka_unit_test(test_overflow_general),
-		cmocka_unit_test(test_options),
-		cmocka_unit_test(test_reference_rebin),
+	    cmocka_unit_test(test_bin_edges),
+	    cmocka_unit_test(test_rate_exact),
+	    cmocka_unit_test(test_naive_vs_fast),
+	    cmocka_unit_test(test_binary_cut),
+	    cmocka_unit_test(test_filter),
+	    cmocka_unit_test(test_overflow),
+	    cmocka_unit_test(test_overflow_general),
+	    cmocka_unit_test(test_options),
+	    cmocka_unit_test(test_reference_rebin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

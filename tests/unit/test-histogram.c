@@ -14,19 +14,21 @@
 static int parse(struct fm_histogram *h, const char *text, unsigned req,
 		 struct fm_error *err)
 {
-	return fm_histogram_parse(h, "t.csv", text, strlen(text), req, NULL, err);
+	return fm_histogram_parse(h, "t.csv", text, strlen(text), req, NULL,
+				  err);
 }
 
 static void expect_error(const char *text, unsigned req, const char *needle)
 {
 	struct fm_histogram h;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	fm_histogram_init(&h);
 	int r = parse(&h, text, req, &err);
 	if (r >= 0 || !strstr(err.msg, needle))
-		fail_msg("input %s: expected error containing '%s', got %d '%s'",
-			 text, needle, r, err.msg);
+		fail_msg(
+		    "input %s: expected error containing '%s', got %d '%s'",
+		    text, needle, r, err.msg);
 	assert_int_equal(h.n, 0);
 	assert_null(h.bin_lo);
 }
@@ -34,7 +36,7 @@ static void expect_error(const char *text, unsigned req, const char *needle)
 static void test_basic(void **state)
 {
 	struct fm_histogram h;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_buf b = FM_BUF_INIT;
 	const char *text = "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n"
 			   "1,2,3,3,180\n"
@@ -51,9 +53,11 @@ static void test_basic(void **state)
 	assert_int_equal(fm_histogram_format(&h, &b, &err), 0);
 	assert_string_equal(fm_buf_str(&b), text);
 	uint64_t hi, lo;
-	assert_int_equal(fm_histogram_total_u128(&h, FM_HCOL_OCTETS, &hi, &lo, &err), 0);
+	assert_int_equal(
+	    fm_histogram_total_u128(&h, FM_HCOL_OCTETS, &hi, &lo, &err), 0);
 	assert_true(hi == 1 && lo == 179);
-	assert_true(fm_histogram_total_u128(&h, FM_HCOL_RATE, &hi, &lo, &err) < 0);
+	assert_true(fm_histogram_total_u128(&h, FM_HCOL_RATE, &hi, &lo, &err) <
+		    0);
 	fm_buf_release(&b);
 	fm_histogram_release(&h);
 }
@@ -61,13 +65,14 @@ static void test_basic(void **state)
 static void test_columns_by_name(void **state)
 {
 	struct fm_histogram h;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_buf b = FM_BUF_INIT;
 	/* other order, _ssq columns, x column named otherwise, CRLF */
-	const char *text = "x,octets_sum,octets_ssq,flows_sum,bin_hi,rate_sum,duration_sum\r\n"
-			   "10,100,5,2,20,1.5e3,-7\r\n"
-			   "\r\n"
-			   "20,200,6,4,40,12.9,8\r\n";
+	const char *text =
+	    "x,octets_sum,octets_ssq,flows_sum,bin_hi,rate_sum,duration_sum\r\n"
+	    "10,100,5,2,20,1.5e3,-7\r\n"
+	    "\r\n"
+	    "20,200,6,4,40,12.9,8\r\n";
 	(void)state;
 	fm_histogram_init(&h);
 	assert_int_equal(parse(&h, text, FM_HCOL_BIT(FM_HCOL_FLOWS), &err), 0);
@@ -85,10 +90,11 @@ static void test_columns_by_name(void **state)
 	assert_true(fm_histogram_get(&h, FM_HCOL_RATE, 1) == 12.9);
 	assert_true(fm_histogram_get(&h, FM_HCOL_PACKETS, 1) == 0.0);
 	assert_int_equal(fm_histogram_format(&h, &b, &err), 0);
-	assert_string_equal(fm_buf_str(&b),
-			    "bin_lo,bin_hi,octets_sum,flows_sum,rate_sum,duration_sum\n"
-			    "10,20,100,2,1500,-7\n"
-			    "20,40,200,4,12,8\n");
+	assert_string_equal(
+	    fm_buf_str(&b),
+	    "bin_lo,bin_hi,octets_sum,flows_sum,rate_sum,duration_sum\n"
+	    "10,20,100,2,1500,-7\n"
+	    "20,40,200,4,12,8\n");
 	double col[2];
 	assert_int_equal(fm_histogram_column(&h, FM_HCOL_OCTETS, col, &err), 0);
 	assert_true(col[0] == 100.0 && col[1] == 200.0);
@@ -100,7 +106,7 @@ static void test_columns_by_name(void **state)
 static void test_no_bin_hi(void **state)
 {
 	struct fm_histogram h;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	(void)state;
 	fm_histogram_init(&h);
 	assert_int_equal(parse(&h, "bin_lo,flows_sum\n1,5\n4,6\n", 0, &err), 0);
@@ -115,7 +121,8 @@ static void test_errors(void **state)
 	(void)state;
 	expect_error("", 0, "t.csv: empty file");
 	expect_error("bin_lo,bin_hi,flows_sum,packets_sum\n1,2,3,4\n",
-		     FM_HCOL_BASIC, "t.csv:1: missing required column 'octets_sum'");
+		     FM_HCOL_BASIC,
+		     "t.csv:1: missing required column 'octets_sum'");
 	expect_error("bin_lo,bin_hi,flows_sum,flows_sum\n", 0,
 		     "t.csv:1: column 'flows_sum' given twice");
 	expect_error("bin_lo,bin_hi,flows_sum\n1,2,3\n2,3,x4\n", 0,
@@ -145,9 +152,9 @@ static void test_errors(void **state)
 static void test_rate_trunc(void **state)
 {
 	struct fm_histogram h;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_buf b = FM_BUF_INIT;
-	enum fm_hcol cols[] = { FM_HCOL_FLOWS, FM_HCOL_RATE };
+	enum fm_hcol cols[] = {FM_HCOL_FLOWS, FM_HCOL_RATE};
 	(void)state;
 	assert_int_equal(fm_histogram_setup(&h, cols, 2, &err), 0);
 	assert_int_equal(fm_histogram_add_bin(&h, 0, 1, &err), 0);
@@ -172,7 +179,9 @@ static void test_rate_trunc(void **state)
 		h.rate[0] = 1.7976931348623157e308;
 		assert_int_equal(fm_histogram_format(&h, &t, &err), 0);
 		fm_histogram_init(&g);
-		assert_int_equal(fm_histogram_parse(&g, "big", t.buf, t.len, 0, NULL, &err), 0);
+		assert_int_equal(
+		    fm_histogram_parse(&g, "big", t.buf, t.len, 0, NULL, &err),
+		    0);
 		assert_true(g.rate[0] == h.rate[0] && g.rate[2] == 1e20);
 		fm_histogram_release(&g);
 		fm_buf_release(&t);
@@ -182,8 +191,10 @@ static void test_rate_trunc(void **state)
 	assert_non_null(strstr(err.msg, "bin 3: bins overlap"));
 	fm_buf_release(&b);
 	fm_histogram_release(&h);
-	assert_int_equal(fm_histogram_setup(&h, (enum fm_hcol[]){ FM_HCOL_FLOWS,
-				FM_HCOL_FLOWS }, 2, &err), FM_EINVAL);
+	assert_int_equal(
+	    fm_histogram_setup(
+		&h, (enum fm_hcol[]){FM_HCOL_FLOWS, FM_HCOL_FLOWS}, 2, &err),
+	    FM_EINVAL);
 	assert_int_equal(fm_hcol_from_name("octets_sum"), FM_HCOL_OCTETS);
 	assert_int_equal(fm_hcol_from_name("aggs"), FM_HCOL_AGGS);
 	assert_int_equal(fm_hcol_from_name("bogus_sum"), -1);
@@ -192,14 +203,15 @@ static void test_rate_trunc(void **state)
 static void test_write_file(void **state)
 {
 	struct fm_histogram h, g;
-	struct fm_error err = { 0 };
-	enum fm_hcol cols[] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS, FM_HCOL_OCTETS,
-				FM_HCOL_AGGS };
+	struct fm_error err = {0};
+	enum fm_hcol cols[] = {FM_HCOL_FLOWS, FM_HCOL_PACKETS, FM_HCOL_OCTETS,
+			       FM_HCOL_AGGS};
 	const char *path = tu_path("w.csv");
 	(void)state;
 	assert_int_equal(fm_histogram_setup(&h, cols, 4, &err), 0);
 	for (int i = 0; i < 1000; i++) {
-		assert_int_equal(fm_histogram_add_bin(&h, 3 * i, 3 * i + 2, &err), 0);
+		assert_int_equal(
+		    fm_histogram_add_bin(&h, 3 * i, 3 * i + 2, &err), 0);
 		h.flows[i] = (uint64_t)i + 1;
 		h.packets[i] = (uint64_t)i * 1000003u;
 		h.octets[i] = UINT64_MAX - (uint64_t)i;
@@ -207,14 +219,17 @@ static void test_write_file(void **state)
 	}
 	assert_int_equal(fm_histogram_write(&h, path, &err), 0);
 	fm_histogram_init(&g);
-	assert_int_equal(fm_histogram_read(&g, path, FM_HCOL_BASIC, NULL, &err), 0);
+	assert_int_equal(fm_histogram_read(&g, path, FM_HCOL_BASIC, NULL, &err),
+			 0);
 	assert_int_equal(g.n, 1000);
 	for (int i = 0; i < 1000; i++) {
-		assert_true(g.bin_lo[i] == h.bin_lo[i] && g.bin_hi[i] == h.bin_hi[i]);
+		assert_true(g.bin_lo[i] == h.bin_lo[i] &&
+			    g.bin_hi[i] == h.bin_hi[i]);
 		assert_true(g.octets[i] == h.octets[i] && g.aggs[i] == 1);
 	}
-	assert_int_equal(fm_histogram_read(&g, tu_path("missing.csv"), 0, NULL, &err),
-			 FM_ENOTFOUND);
+	assert_int_equal(
+	    fm_histogram_read(&g, tu_path("missing.csv"), 0, NULL, &err),
+	    FM_ENOTFOUND);
 	assert_non_null(strstr(err.msg, "missing.csv"));
 	/* no temporary files are left beside the output */
 	assert_int_equal(tu_system("ls -a '%s' | grep -q tmp", tu_tmpdir()), 1);
@@ -225,7 +240,7 @@ static void test_write_file(void **state)
 /* The shipped histograms read and write back byte for byte. */
 static void test_reference_roundtrip(void **state)
 {
-	const char *names[] = { "length.csv", "length_b0.csv", "size.csv" };
+	const char *names[] = {"length.csv", "length_b0.csv", "size.csv"};
 	const char *data = tu_shared_data();
 	char path[4300];
 	(void)state;
@@ -233,7 +248,7 @@ static void test_reference_roundtrip(void **state)
 		skip();
 	for (size_t k = 0; k < 3; k++) {
 		struct fm_histogram h;
-		struct fm_error err = { 0 };
+		struct fm_error err = {0};
 		struct fm_buf b = FM_BUF_INIT;
 		size_t len;
 		snprintf(path, sizeof(path),
@@ -243,7 +258,8 @@ static void test_reference_roundtrip(void **state)
 		if (!orig)
 			skip();
 		fm_histogram_init(&h);
-		assert_int_equal(fm_histogram_read(&h, path, FM_HCOL_BASIC, NULL, &err), 0);
+		assert_int_equal(
+		    fm_histogram_read(&h, path, FM_HCOL_BASIC, NULL, &err), 0);
 		assert_int_equal(fm_histogram_format(&h, &b, &err), 0);
 		assert_int_equal(b.len, len);
 		assert_memory_equal(b.buf, orig, len);
@@ -256,13 +272,13 @@ static void test_reference_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_basic),
-		cmocka_unit_test(test_columns_by_name),
-		cmocka_unit_test(test_no_bin_hi),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_rate_trunc),
-		cmocka_unit_test(test_write_file),
-		cmocka_unit_test(test_reference_roundtrip),
+	    cmocka_unit_test(test_basic),
+	    cmocka_unit_test(test_columns_by_name),
+	    cmocka_unit_test(test_no_bin_hi),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_rate_trunc),
+	    cmocka_unit_test(test_write_file),
+	    cmocka_unit_test(test_reference_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

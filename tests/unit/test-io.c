@@ -29,7 +29,7 @@ static void make_records(struct fm_batch *b, size_t n, uint64_t seed)
 static void write_records(enum fm_format fmt, const char *path,
 			  const struct fm_batch *b, size_t from, size_t n)
 {
-	struct fm_writer_opts wo = { .format = fmt, .log = NULL };
+	struct fm_writer_opts wo = {.format = fmt, .log = NULL};
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch part;
@@ -81,7 +81,8 @@ static void assert_same_records(const struct fm_batch *a, size_t ai,
 		for (int f = 0; f < FM_NFIELDS; f++)
 			if (a->col[f][ai + i] != b->col[f][bi + i]) {
 				fail_msg("record %zu field %s: %lld != %lld", i,
-					 fm_field_name(f), (long long)a->col[f][ai + i],
+					 fm_field_name(f),
+					 (long long)a->col[f][ai + i],
 					 (long long)b->col[f][bi + i]);
 			}
 }
@@ -139,32 +140,38 @@ static void test_csv_text(void **state)
 
 	(void)state;
 	assert_int_equal(fm_batch_alloc(&src, FM_ALL_FIELDS, 1), 0);
-	int64_t v[FM_NFIELDS] = { 2, 6, 0, 0, 0, 0, 0, 167772289, 0, 0, 0,
-				  3232235694, 50740, 443, 1433962800, 120,
-				  1433962801, 30, 12, 9120, 1 };
+	int64_t v[FM_NFIELDS] = {
+	    2,		6,   0,		 0,  0,		 0,	0,
+	    167772289,	0,   0,		 0,  3232235694, 50740, 443,
+	    1433962800, 120, 1433962801, 30, 12,	 9120,	1};
 	for (int f = 0; f < FM_NFIELDS; f++)
 		fm_batch_mut(&src, f)[0] = v[f];
 	src.n = 1;
-	expect_csv_text(&src, path,
-		"2, 6, 0, 0, 0, 0, 0, 167772289, 0, 0, 0, 3232235694, 50740, 443, "
-		"1433962800, 120, 1433962801, 30, 12, 9120, 1\n");
+	expect_csv_text(
+	    &src, path,
+	    "2, 6, 0, 0, 0, 0, 0, 167772289, 0, 0, 0, 3232235694, 50740, 443, "
+	    "1433962800, 120, 1433962801, 30, 12, 9120, 1\n");
 	/* negative values (from a binary input's signed columns) keep their
 	 * sign; 64-bit unsigned fields (packets, octets) print their bits */
 	fm_batch_mut(&src, FM_FIRST)[0] = -1433962800;
 	fm_batch_mut(&src, FM_LAST_MS)[0] = -30;
 	fm_batch_mut(&src, FM_PACKETS)[0] = -1;
-	expect_csv_text(&src, path,
-		"2, 6, 0, 0, 0, 0, 0, 167772289, 0, 0, 0, 3232235694, 50740, 443, "
-		"-1433962800, 120, 1433962801, -30, 18446744073709551615, 9120, 1\n");
+	expect_csv_text(
+	    &src, path,
+	    "2, 6, 0, 0, 0, 0, 0, 167772289, 0, 0, 0, 3232235694, 50740, 443, "
+	    "-1433962800, 120, 1433962801, -30, 18446744073709551615, 9120, "
+	    "1\n");
 	fm_batch_mut(&src, FM_FIRST)[0] = 1433962800;
 	fm_batch_mut(&src, FM_LAST_MS)[0] = 30;
 	fm_batch_mut(&src, FM_PACKETS)[0] = 12;
 	/* input: commas with optional spaces, CRLF, blank lines */
-	tu_write_file(path, "2,6,0,0,0,0,0,167772289,0,0,0,3232235694,50740,443,"
+	tu_write_file(path,
+		      "2,6,0,0,0,0,0,167772289,0,0,0,3232235694,50740,443,"
 		      "1433962800,120,1433962801,30,12,9120,1\r\n\n"
 		      " 2 , 6 ,0,0,0,0,0,1,0,0,0,2,3,4,5,6,7,8,9,10,11");
 	fm_cut_init(&cut);
-	assert_int_equal(scan_all(FM_FORMAT_CSV_FLOW, &path, 1, &cut, NULL, &got, &err), 0);
+	assert_int_equal(
+	    scan_all(FM_FORMAT_CSV_FLOW, &path, 1, &cut, NULL, &got, &err), 0);
 	assert_int_equal(got.n, 2);
 	assert_same_records(&src, 0, &got, 0, 1);
 	assert_int_equal(got.col[FM_AGGS][1], 11);
@@ -181,22 +188,25 @@ static void test_pipe(void **state)
 	const char *path = tu_path("p.txt");
 
 	(void)state;
-	tu_write_file(path,
-		"2|1433962800120|1433962801030|6|0|0|0|167772289|50740|0|0|0|"
-		"3232235694|443|0|0|3|4|27|0|12|9120\n"
-		"No matching flows\n");
+	tu_write_file(
+	    path, "2|1433962800120|1433962801030|6|0|0|0|167772289|50740|0|0|0|"
+		  "3232235694|443|0|0|3|4|27|0|12|9120\n"
+		  "No matching flows\n");
 	fm_cut_init(&cut);
 	/* the pipe format itself has no "No matching flows" line */
-	assert_true(scan_all(FM_FORMAT_PIPE, &path, 1, &cut, NULL, &got, &err) < 0);
+	assert_true(scan_all(FM_FORMAT_PIPE, &path, 1, &cut, NULL, &got, &err) <
+		    0);
 	assert_non_null(strstr(err.msg, "p.txt:2: field 1 'af': not a number"));
-	tu_write_file(path,
-		"2|1433962800120|1433962801030|6|0|0|0|167772289|50740|0|0|0|"
-		"3232235694|443|0|0|3|4|27|0|12|9120\n");
-	assert_int_equal(scan_all(FM_FORMAT_PIPE, &path, 1, &cut, NULL, &got, &err), 0);
+	tu_write_file(
+	    path, "2|1433962800120|1433962801030|6|0|0|0|167772289|50740|0|0|0|"
+		  "3232235694|443|0|0|3|4|27|0|12|9120\n");
+	assert_int_equal(
+	    scan_all(FM_FORMAT_PIPE, &path, 1, &cut, NULL, &got, &err), 0);
 	assert_int_equal(got.n, 1);
-	int64_t want[FM_NFIELDS] = { 2, 6, 3, 4, 0, 0, 0, 167772289, 0, 0, 0,
-				     3232235694, 50740, 443, 1433962800, 120,
-				     1433962801, 30, 12, 9120, 0 };
+	int64_t want[FM_NFIELDS] = {
+	    2,		6,   3,		 4,  0,		 0,	0,
+	    167772289,	0,   0,		 0,  3232235694, 50740, 443,
+	    1433962800, 120, 1433962801, 30, 12,	 9120,	0};
 	for (int f = 0; f < FM_NFIELDS; f++)
 		assert_int_equal(got.col[f][0], want[f]);
 	fm_batch_release(&got);
@@ -250,11 +260,11 @@ static int keep_odd(size_t i)
 static void cut_matrix(enum fm_format fmt, const char *p1, const char *p2,
 		       int with_selector)
 {
-	static const int64_t skips[] = { -1, 0, 1, 4097 };
-	static const int64_t counts[] = { -1, 0, FM_UNLIMITED, 1, 4097 };
-	struct fm_selector sel = { FM_FIELD_BIT(FM_PACKETS), select_odd, NULL };
+	static const int64_t skips[] = {-1, 0, 1, 4097};
+	static const int64_t counts[] = {-1, 0, FM_UNLIMITED, 1, 4097};
+	struct fm_selector sel = {FM_FIELD_BIT(FM_PACKETS), select_odd, NULL};
 	struct fm_batch src;
-	const char *paths[2] = { p1, p2 };
+	const char *paths[2] = {p1, p2};
 	size_t *idx = malloc(NREC * sizeof(size_t));
 	int combos = 0;
 
@@ -266,21 +276,34 @@ static void cut_matrix(enum fm_format fmt, const char *p1, const char *p2,
 		for (int b = 0; b < 5; b++)
 			for (int c = 0; c < 4; c++)
 				for (int d = 0; d < 5; d++) {
-					struct fm_cut cut = { skips[a], counts[b], skips[c], counts[d] };
+					struct fm_cut cut = {
+					    skips[a], counts[b], skips[c],
+					    counts[d]};
 					struct fm_batch got;
 					struct fm_error err;
-					size_t k = model(NREC, &cut, with_selector ? keep_odd : NULL, idx);
+					size_t k = model(
+					    NREC, &cut,
+					    with_selector ? keep_odd : NULL,
+					    idx);
 
-					assert_int_equal(scan_all(fmt, paths, 2, &cut,
-								  with_selector ? &sel : NULL,
-								  &got, &err), 0);
+					assert_int_equal(
+					    scan_all(fmt, paths, 2, &cut,
+						     with_selector ? &sel
+								   : NULL,
+						     &got, &err),
+					    0);
 					if (got.n != k)
-						fail_msg("cut %lld %lld %lld %lld: %zu records, want %zu",
-							 (long long)cut.skip_in, (long long)cut.count_in,
-							 (long long)cut.skip_out, (long long)cut.count_out,
-							 got.n, k);
+						fail_msg(
+						    "cut %lld %lld %lld %lld: "
+						    "%zu records, want %zu",
+						    (long long)cut.skip_in,
+						    (long long)cut.count_in,
+						    (long long)cut.skip_out,
+						    (long long)cut.count_out,
+						    got.n, k);
 					for (size_t i = 0; i < k; i++)
-						assert_same_records(&src, idx[i], &got, i, 1);
+						assert_same_records(
+						    &src, idx[i], &got, i, 1);
 					fm_batch_release(&got);
 					combos++;
 				}
@@ -306,9 +329,9 @@ static void test_cut_matrix_binary(void **state)
 /* fm_cut_binary (byte ranges) gives what the scan gives. */
 static void test_cut_binary_matrix(void **state)
 {
-	static const int64_t skips[] = { -1, 0, 1, 4097 };
-	static const int64_t counts[] = { -1, 0, FM_UNLIMITED, 1, 4097 };
-	const char *paths[2] = { tu_path("c1.bin"), tu_path("c2.bin") };
+	static const int64_t skips[] = {-1, 0, 1, 4097};
+	static const int64_t counts[] = {-1, 0, FM_UNLIMITED, 1, 4097};
+	const char *paths[2] = {tu_path("c1.bin"), tu_path("c2.bin")};
 	const char *outp = tu_path("c.out");
 	struct fm_batch src;
 	size_t *idx = malloc(NREC * sizeof(size_t));
@@ -321,21 +344,31 @@ static void test_cut_binary_matrix(void **state)
 		for (int b = 0; b < 5; b++)
 			for (int c = 0; c < 4; c++)
 				for (int d = 0; d < 5; d++) {
-					struct fm_cut cut = { skips[a], counts[b], skips[c], counts[d] };
+					struct fm_cut cut = {
+					    skips[a], counts[b], skips[c],
+					    counts[d]};
 					struct fm_cut all;
 					struct fm_batch got;
 					struct fm_error err;
 					uint64_t n;
 					size_t k = model(NREC, &cut, NULL, idx);
 
-					assert_int_equal(tu_system("rm -rf '%s'", outp), 0);
-					assert_int_equal(fm_cut_binary(paths, 2, outp, &cut, &n, NULL, &err), 0);
+					assert_int_equal(
+					    tu_system("rm -rf '%s'", outp), 0);
+					assert_int_equal(
+					    fm_cut_binary(paths, 2, outp, &cut,
+							  &n, NULL, &err),
+					    0);
 					assert_int_equal(n, k);
 					fm_cut_init(&all);
-					assert_int_equal(scan_all(FM_FORMAT_BINARY, &outp, 1, &all, NULL, &got, &err), 0);
+					assert_int_equal(
+					    scan_all(FM_FORMAT_BINARY, &outp, 1,
+						     &all, NULL, &got, &err),
+					    0);
 					assert_int_equal(got.n, k);
 					for (size_t i = 0; i < k; i++)
-						assert_same_records(&src, idx[i], &got, i, 1);
+						assert_same_records(
+						    &src, idx[i], &got, i, 1);
 					fm_batch_release(&got);
 				}
 	free(idx);
@@ -354,10 +387,13 @@ static void test_path_order(void **state)
 	char **paths;
 	size_t n;
 	struct fm_error err;
-	assert_int_equal(tu_system("mkdir -p '%s/a/s' '%s/a-b' && touch '%s/a/x' "
-				   "'%s/a-b/x' '%s/a/s/y' '%s/b'", dir, dir, dir,
-				   dir, dir, dir), 0);
-	assert_int_equal(fm_inputs_expand(FM_FORMAT_CSV_FLOW, &dir, 1, &paths, &n, &err), 0);
+	assert_int_equal(
+	    tu_system("mkdir -p '%s/a/s' '%s/a-b' && touch '%s/a/x' "
+		      "'%s/a-b/x' '%s/a/s/y' '%s/b'",
+		      dir, dir, dir, dir, dir, dir),
+	    0);
+	assert_int_equal(
+	    fm_inputs_expand(FM_FORMAT_CSV_FLOW, &dir, 1, &paths, &n, &err), 0);
 	assert_int_equal(n, 4);
 	assert_non_null(strstr(paths[0], "tree/a/s/y"));
 	assert_non_null(strstr(paths[1], "tree/a/x"));
@@ -376,7 +412,8 @@ static void expect_csv_error(const char *text, const char *want)
 
 	tu_write_file(path, text);
 	fm_cut_init(&cut);
-	assert_true(scan_all(FM_FORMAT_CSV_FLOW, &path, 1, &cut, NULL, &got, &err) < 0);
+	assert_true(
+	    scan_all(FM_FORMAT_CSV_FLOW, &path, 1, &cut, NULL, &got, &err) < 0);
 	if (!strstr(err.msg, want))
 		fail_msg("error '%s' lacks '%s'", err.msg, want);
 }
@@ -386,19 +423,27 @@ static void expect_csv_error(const char *text, const char *want)
 static void test_bad_csv(void **state)
 {
 	(void)state;
-	expect_csv_error(GOOD GOOD "2, 6, 0\n", "bad.csv:3: expected 21 fields, got 3");
-	expect_csv_error(GOOD GOOD GOOD "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 5\n",
+	expect_csv_error(GOOD GOOD "2, 6, 0\n",
+			 "bad.csv:3: expected 21 fields, got 3");
+	expect_csv_error(GOOD GOOD GOOD "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, "
+					"3, 4, 5, 6, 7, 8, 9, 10, 1, 5\n",
 			 "bad.csv:4: expected 21 fields, got 22");
-	expect_csv_error("2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, x9, 10, 1\n",
-			 "bad.csv:1: field 19 'packets': not a number: 'x9'");
-	expect_csv_error(GOOD "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, -10, 1\n",
-			 "bad.csv:2: field 20 'octets': negative value");
-	expect_csv_error("2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 18446744073709551616, 1\n",
+	expect_csv_error(
+	    "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, x9, 10, 1\n",
+	    "bad.csv:1: field 19 'packets': not a number: 'x9'");
+	expect_csv_error(
+	    GOOD
+	    "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, -10, 1\n",
+	    "bad.csv:2: field 20 'octets': negative value");
+	expect_csv_error("2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, "
+			 "8, 9, 18446744073709551616, 1\n",
 			 "bad.csv:1: field 20 'octets': value above 2^64-1");
-	expect_csv_error("2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9 9, 10, 1\n",
+	expect_csv_error("2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, "
+			 "8, 9 9, 10, 1\n",
 			 "bad.csv:1: field 19 'packets': not a number");
-	expect_csv_error("2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 1.5, 1\n",
-			 "field 20 'octets': not a number: '1.5'");
+	expect_csv_error(
+	    "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 1.5, 1\n",
+	    "field 20 'octets': not a number: '1.5'");
 }
 
 static void test_bad_pipe(void **state)
@@ -411,11 +456,16 @@ static void test_bad_pipe(void **state)
 	(void)state;
 	fm_cut_init(&cut);
 	tu_write_file(path, "2|1|2|6|0|0|0|1|5|0|0|0|2|443|0|0|3|4|27|0|12\n");
-	assert_true(scan_all(FM_FORMAT_PIPE, &path, 1, &cut, NULL, &got, &err) < 0);
-	assert_non_null(strstr(err.msg, "bad.pipe:1: expected 22 fields, got 21"));
-	tu_write_file(path, "2|1|2|6|0|0|0|1|5|0|0|0|2|443|0|0|3|4|27|0|12|zz\n");
-	assert_true(scan_all(FM_FORMAT_PIPE, &path, 1, &cut, NULL, &got, &err) < 0);
-	assert_non_null(strstr(err.msg, "bad.pipe:1: field 22 'octets': not a number"));
+	assert_true(scan_all(FM_FORMAT_PIPE, &path, 1, &cut, NULL, &got, &err) <
+		    0);
+	assert_non_null(
+	    strstr(err.msg, "bad.pipe:1: expected 22 fields, got 21"));
+	tu_write_file(path,
+		      "2|1|2|6|0|0|0|1|5|0|0|0|2|443|0|0|3|4|27|0|12|zz\n");
+	assert_true(scan_all(FM_FORMAT_PIPE, &path, 1, &cut, NULL, &got, &err) <
+		    0);
+	assert_non_null(
+	    strstr(err.msg, "bad.pipe:1: field 22 'octets': not a number"));
 }
 
 static void test_bad_binary(void **state)
@@ -431,33 +481,48 @@ static void test_bad_binary(void **state)
 	fm_cut_init(&cut);
 	/* truncated array */
 	assert_int_equal(tu_system("truncate -s 799 '%s/octets.Q'", dir), 0);
-	assert_true(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
-	assert_non_null(strstr(err.msg, "octets.Q: size 799 is not a multiple of 8"));
+	assert_true(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
+	assert_non_null(
+	    strstr(err.msg, "octets.Q: size 799 is not a multiple of 8"));
 	/* arrays of different lengths */
 	assert_int_equal(tu_system("truncate -s 792 '%s/octets.Q'", dir), 0);
-	assert_true(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
+	assert_true(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
 	assert_non_null(strstr(err.msg, "arrays of different lengths"));
 	/* unknown type code */
-	assert_int_equal(tu_system("truncate -s 800 '%s/octets.Q' && mv '%s/octets.Q' '%s/octets.Z'",
-				   dir, dir, dir), 0);
-	assert_true(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
-	assert_non_null(strstr(err.msg, "unknown type code 'Z' for field 'octets'"));
+	assert_int_equal(tu_system("truncate -s 800 '%s/octets.Q' && mv "
+				   "'%s/octets.Q' '%s/octets.Z'",
+				   dir, dir, dir),
+			 0);
+	assert_true(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
+	assert_non_null(
+	    strstr(err.msg, "unknown type code 'Z' for field 'octets'"));
 	/* two files for one field */
-	assert_int_equal(tu_system("mv '%s/octets.Z' '%s/octets.Q' && cp '%s/aggs.I' '%s/aggs.i'",
-				   dir, dir, dir, dir), 0);
-	assert_true(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
+	assert_int_equal(
+	    tu_system(
+		"mv '%s/octets.Z' '%s/octets.Q' && cp '%s/aggs.I' '%s/aggs.i'",
+		dir, dir, dir, dir),
+	    0);
+	assert_true(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
 	assert_non_null(strstr(err.msg, "two files for field 'aggs'"));
 	/* a missing field reads as 0 */
 	assert_int_equal(tu_system("rm '%s/aggs.i' '%s/aggs.I'", dir, dir), 0);
-	assert_int_equal(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
+	assert_int_equal(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
 	assert_int_equal(got.n, 100);
 	assert_int_equal(got.col[FM_AGGS][50], 0);
 	assert_int_equal(got.col[FM_OCTETS][50], src.col[FM_OCTETS][50]);
 	fm_batch_release(&got);
 	/* a column that is a link to a file is read */
-	assert_int_equal(tu_system("mv '%s/octets.Q' '%s.octets' && ln -s \"$(realpath '%s.octets')\" '%s/octets.Q'",
-				   dir, dir, dir, dir), 0);
-	assert_int_equal(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
+	assert_int_equal(tu_system("mv '%s/octets.Q' '%s.octets' && ln -s "
+				   "\"$(realpath '%s.octets')\" '%s/octets.Q'",
+				   dir, dir, dir, dir),
+			 0);
+	assert_int_equal(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
 	assert_int_equal(got.n, 100);
 	assert_int_equal(got.col[FM_OCTETS][50], src.col[FM_OCTETS][50]);
 	assert_int_equal(got.col[FM_AGGS][99], 0);
@@ -465,16 +530,21 @@ static void test_bad_binary(void **state)
 	/* a directory or a dangling link named like a column is an error
 	 * naming it, not a field that reads as 0 (issue 17) */
 	assert_int_equal(tu_system("mkdir '%s/aggs.I'", dir), 0);
-	assert_true(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
+	assert_true(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
 	assert_non_null(strstr(err.msg, "aggs.I: field file is a directory"));
-	assert_int_equal(tu_system("rmdir '%s/aggs.I' && ln -s '%s/none' '%s/aggs.I'",
-				   dir, dir, dir), 0);
-	assert_true(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
+	assert_int_equal(
+	    tu_system("rmdir '%s/aggs.I' && ln -s '%s/none' '%s/aggs.I'", dir,
+		      dir, dir),
+	    0);
+	assert_true(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
 	assert_non_null(strstr(err.msg, "aggs.I: field file cannot be read"));
 	assert_int_equal(tu_system("rm '%s/aggs.I'", dir), 0);
 	/* missing input */
 	const char *missing = tu_path("nothere");
-	assert_true(scan_all(FM_FORMAT_BINARY, &missing, 1, &cut, NULL, &got, &err) < 0);
+	assert_true(scan_all(FM_FORMAT_BINARY, &missing, 1, &cut, NULL, &got,
+			     &err) < 0);
 	assert_non_null(strstr(err.msg, "nothere: No such file or directory"));
 	fm_batch_release(&src);
 }
@@ -493,26 +563,27 @@ static void test_binary_codes(void **state)
 	assert_int_equal(tu_system("mkdir -p '%s'", dir), 0);
 	snprintf(p, sizeof(p), "%s/packets.b", dir);
 	f = fopen(p, "wb");
-	int8_t b[3] = { -1, 5, 127 };
+	int8_t b[3] = {-1, 5, 127};
 	fwrite(b, 1, 3, f);
 	fclose(f);
 	snprintf(p, sizeof(p), "%s/octets.d", dir);
 	f = fopen(p, "wb");
-	double d[3] = { -2.7, 2.7, 1e6 };
+	double d[3] = {-2.7, 2.7, 1e6};
 	fwrite(d, 8, 3, f);
 	fclose(f);
 	snprintf(p, sizeof(p), "%s/first.f", dir);
 	f = fopen(p, "wb");
-	float fl[3] = { 1.5f, 0.0f, 3.99f };
+	float fl[3] = {1.5f, 0.0f, 3.99f};
 	fwrite(fl, 4, 3, f);
 	fclose(f);
 	snprintf(p, sizeof(p), "%s/sp.L", dir);
 	f = fopen(p, "wb");
-	uint64_t l[3] = { 1, 2, 3 };
+	uint64_t l[3] = {1, 2, 3};
 	fwrite(l, 8, 3, f);
 	fclose(f);
 	fm_cut_init(&cut);
-	assert_int_equal(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
+	assert_int_equal(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
 	assert_int_equal(got.n, 3);
 	assert_int_equal(got.col[FM_PACKETS][0], -1);
 	assert_int_equal(got.col[FM_PACKETS][2], 127);
@@ -538,21 +609,23 @@ static void test_binary_real_range(void **state)
 	fm_cut_init(&cut);
 	assert_int_equal(tu_system("mkdir -p '%s'", dir), 0);
 	snprintf(p, sizeof(p), "%s/octets.d", dir);
-	double ok[2] = { 9223372036854774784.0, -9223372036854774784.0 };
+	double ok[2] = {9223372036854774784.0, -9223372036854774784.0};
 	FILE *f = fopen(p, "wb");
 	assert_non_null(f);
 	fwrite(ok, 8, 2, f);
 	fclose(f);
-	assert_int_equal(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
+	assert_int_equal(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
 	assert_int_equal(got.col[FM_OCTETS][0], INT64_C(9223372036854774784));
 	assert_int_equal(got.col[FM_OCTETS][1], -INT64_C(9223372036854774784));
 	fm_batch_release(&got);
-	double bad[2] = { 1.0, 9223372036854775808.0 };
+	double bad[2] = {1.0, 9223372036854775808.0};
 	f = fopen(p, "wb");
 	assert_non_null(f);
 	fwrite(bad, 8, 2, f);
 	fclose(f);
-	assert_true(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
+	assert_true(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err) < 0);
 	assert_non_null(strstr(err.msg, "octets.d: record 2: field 'octets'"));
 	assert_non_null(strstr(err.msg, "not a finite 64-bit number"));
 }
@@ -585,7 +658,8 @@ static void test_binary_widen(void **state)
 	snprintf(p, sizeof(p), "%s/inif.H", dir);
 	assert_int_not_equal(stat(p, &st), 0);
 	fm_cut_init(&cut);
-	assert_int_equal(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
+	assert_int_equal(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
 	assert_same_records(&src, 0, &got, 0, src.n);
 	fm_batch_release(&got);
 	/* rewriting narrow data into the directory replaces inif.I by inif.H */
@@ -595,7 +669,8 @@ static void test_binary_widen(void **state)
 	write_records(FM_FORMAT_BINARY, dir, &src, 0, 10);
 	snprintf(p, sizeof(p), "%s/inif.I", dir);
 	assert_int_not_equal(stat(p, &st), 0);
-	assert_int_equal(scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
+	assert_int_equal(
+	    scan_all(FM_FORMAT_BINARY, &dir, 1, &cut, NULL, &got, &err), 0);
 	assert_int_equal(got.n, 10);
 	assert_same_records(&src, 0, &got, 0, 10);
 	fm_batch_release(&got);
@@ -607,7 +682,7 @@ static void test_binary_widen(void **state)
 static void test_atomic_output(void **state)
 {
 	struct fm_batch src;
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY, .log = NULL};
 	struct fm_writer *w;
 	struct fm_error err;
 	struct stat st;
@@ -621,10 +696,11 @@ static void test_atomic_output(void **state)
 	make_records(&src, 10, 1);
 	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);
 	assert_int_equal(fm_writer_write(w, &src, &err), 0);
-	assert_int_not_equal(stat(dir, &st), 0);   /* nothing visible yet */
-	fm_writer_free(w);                          /* no commit */
+	assert_int_not_equal(stat(dir, &st), 0); /* nothing visible yet */
+	fm_writer_free(w);			 /* no commit */
 	assert_int_not_equal(stat(dir, &st), 0);
-	assert_int_equal(tu_system("ls -a '%s' | grep -q atomic", tu_tmpdir()), 1);
+	assert_int_equal(tu_system("ls -a '%s' | grep -q atomic", tu_tmpdir()),
+			 1);
 
 	write_records(FM_FORMAT_BINARY, dir, &src, 0, 10);
 	snprintf(p, sizeof(p), "%s/octets.Q", dir);
@@ -634,7 +710,8 @@ static void test_atomic_output(void **state)
 	fm_writer_free(w);
 	char *after = tu_read_file(p, NULL);
 	assert_memory_equal(before, after, blen);
-	assert_int_equal(tu_system("ls -a '%s' | grep -q tmp", dir), 1); /* none left */
+	assert_int_equal(tu_system("ls -a '%s' | grep -q tmp", dir),
+			 1); /* none left */
 	free(before);
 	free(after);
 
@@ -649,21 +726,21 @@ static void test_atomic_output(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csv_roundtrip),
-		cmocka_unit_test(test_binary_roundtrip),
-		cmocka_unit_test(test_csv_text),
-		cmocka_unit_test(test_pipe),
-		cmocka_unit_test(test_cut_matrix_csv),
-		cmocka_unit_test(test_cut_matrix_binary),
-		cmocka_unit_test(test_cut_binary_matrix),
-		cmocka_unit_test(test_path_order),
-		cmocka_unit_test(test_bad_csv),
-		cmocka_unit_test(test_bad_pipe),
-		cmocka_unit_test(test_bad_binary),
-		cmocka_unit_test(test_binary_codes),
-		cmocka_unit_test(test_binary_real_range),
-		cmocka_unit_test(test_binary_widen),
-		cmocka_unit_test(test_atomic_output),
+	    cmocka_unit_test(test_csv_roundtrip),
+	    cmocka_unit_test(test_binary_roundtrip),
+	    cmocka_unit_test(test_csv_text),
+	    cmocka_unit_test(test_pipe),
+	    cmocka_unit_test(test_cut_matrix_csv),
+	    cmocka_unit_test(test_cut_matrix_binary),
+	    cmocka_unit_test(test_cut_binary_matrix),
+	    cmocka_unit_test(test_path_order),
+	    cmocka_unit_test(test_bad_csv),
+	    cmocka_unit_test(test_bad_pipe),
+	    cmocka_unit_test(test_bad_binary),
+	    cmocka_unit_test(test_binary_codes),
+	    cmocka_unit_test(test_binary_real_range),
+	    cmocka_unit_test(test_binary_widen),
+	    cmocka_unit_test(test_atomic_output),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

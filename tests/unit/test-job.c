@@ -15,7 +15,7 @@
 #include "flowmodels/buf.h"
 #include "cmd/job.h"
 
-#define NREC 40000   /* more than two batches */
+#define NREC 40000 /* more than two batches */
 
 static const char *make_csv(void)
 {
@@ -68,16 +68,17 @@ static char *snapshot(struct session *s)
 /* Whether $TMPDIR (where sessions keep scratch data) holds n entries. */
 static int scratch_entries(int n)
 {
-	return tu_system("test $(ls %s | wc -l) -eq %d", tu_path("scratch"), n) == 0;
+	return tu_system("test $(ls %s | wc -l) -eq %d", tu_path("scratch"),
+			 n) == 0;
 }
 
 static void test_job_done(void **state)
 {
 	struct session *s = sess_new();
 	struct cmd_job *j = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct gate g;
-	struct cmd_job_opts o = { on_progress, on_done, &g };
+	struct cmd_job_opts o = {on_progress, on_done, &g};
 	char line[4300];
 	(void)state;
 
@@ -93,8 +94,9 @@ static void test_job_done(void **state)
 	assert_true(g.calls >= 3);
 	assert_true(g.last_total > 0 && g.last_done == g.last_total);
 	assert_int_equal(g.done_calls, 1);
-	assert_non_null(strstr(cmd_job_output(j), "big: dataset, 40000 records"));
-	assert_false(cmd_job_cancel(j));   /* too late */
+	assert_non_null(
+	    strstr(cmd_job_output(j), "big: dataset, 40000 records"));
+	assert_false(cmd_job_cancel(j)); /* too late */
 	cmd_job_free(j);
 	sess_lock(s);
 	assert_int_equal(sess_find(s, "big")->records, NREC);
@@ -108,7 +110,8 @@ static void test_job_done(void **state)
 	/* session commands check their objects when they run */
 	assert_int_equal(cmd_job_start(s, "drop nosuch", NULL, &j, &err), 0);
 	assert_int_equal(cmd_job_wait(j), CMD_JOB_FAILED);
-	assert_non_null(strstr(cmd_job_error(j)->msg, "unknown object 'nosuch'"));
+	assert_non_null(
+	    strstr(cmd_job_error(j)->msg, "unknown object 'nosuch'"));
 	cmd_job_free(j);
 	sess_free(s);
 }
@@ -117,13 +120,14 @@ static void test_job_failed(void **state)
 {
 	struct session *s = sess_new();
 	struct cmd_job *j = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char *before, *after;
 	(void)state;
 
 	tu_write_file(tu_path("bad.csv"), "1, 2\n");
 	before = snapshot(s);
-	assert_int_equal(cmd_job_start(s, "load bad.csv -i csv_flow", NULL, &j, &err), 0);
+	assert_int_equal(
+	    cmd_job_start(s, "load bad.csv -i csv_flow", NULL, &j, &err), 0);
 	assert_int_equal(cmd_job_wait(j), CMD_JOB_FAILED);
 	assert_non_null(strstr(cmd_job_error(j)->msg, "load: "));
 	after = snapshot(s);
@@ -138,14 +142,15 @@ static void test_job_cancel(void **state)
 {
 	struct session *s = sess_new();
 	struct cmd_job *j = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct gate g;
-	struct cmd_job_opts o = { on_progress, on_done, &g };
+	struct cmd_job_opts o = {on_progress, on_done, &g};
 	char line[4300], *before, *after;
 	(void)state;
 
 	/* something in the session already, to see it stays as it was */
-	snprintf(line, sizeof(line), "load %s --count-in 7 as small", make_csv());
+	snprintf(line, sizeof(line), "load %s --count-in 7 as small",
+		 make_csv());
 	assert_int_equal(sess_exec(s, line, stdout, stderr, NULL, &err), 0);
 	before = snapshot(s);
 	memset(&g, 0, sizeof(g));
@@ -154,24 +159,26 @@ static void test_job_cancel(void **state)
 	sem_init(&g.go, 0, 0);
 	snprintf(line, sizeof(line), "load %s as big", make_csv());
 	assert_int_equal(cmd_job_start(s, line, &o, &j, &err), 0);
-	sem_wait(&g.started);              /* the worker is inside the load */
+	sem_wait(&g.started); /* the worker is inside the load */
 	assert_int_equal(cmd_job_state(j), CMD_JOB_RUNNING);
 	assert_true(cmd_job_fraction(j) > 0.0 && cmd_job_fraction(j) < 1.0);
 	assert_true(cmd_job_cancel(j));
 	sem_post(&g.go);
 	assert_int_equal(cmd_job_wait(j), CMD_JOB_CANCELLED);
-	assert_int_equal(g.calls, 1);      /* stopped at the first report */
+	assert_int_equal(g.calls, 1); /* stopped at the first report */
 	assert_int_equal(g.done_calls, 1);
 	after = snapshot(s);
 	assert_string_equal(before, after);
 	cmd_job_free(j);
 	/* and its scratch directory is gone: only small's remains */
-	assert_true(scratch_entries(1));   /* this session's directory */
-	assert_int_equal(tu_system("test $(ls %s/*/ | grep -c load) -eq 1", tu_path("scratch")), 0);
+	assert_true(scratch_entries(1)); /* this session's directory */
+	assert_int_equal(tu_system("test $(ls %s/*/ | grep -c load) -eq 1",
+				   tu_path("scratch")),
+			 0);
 	free(before);
 	free(after);
 	sess_free(s);
-	assert_true(scratch_entries(0));   /* all removed at the end */
+	assert_true(scratch_entries(0)); /* all removed at the end */
 }
 
 /* A tool's job (fit on a histogram object) cancelled mid-way: no mixture
@@ -180,22 +187,27 @@ static void test_job_cancel_tool(void **state)
 {
 	struct session *s = sess_new();
 	struct cmd_job *j = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct gate g;
-	struct cmd_job_opts o = { on_progress, on_done, &g };
+	struct cmd_job_opts o = {on_progress, on_done, &g};
 	char line[4300], *before, *after;
 	FILE *null = fopen("/dev/null", "w");
 	(void)state;
 
 	snprintf(line, sizeof(line), "load %s as d", make_csv());
 	assert_int_equal(sess_exec(s, line, null, null, NULL, &err), 0);
-	assert_int_equal(sess_exec(s, "hist d -x length -b 0 as h", null, null, NULL, &err), 0);
+	assert_int_equal(
+	    sess_exec(s, "hist d -x length -b 0 as h", null, null, NULL, &err),
+	    0);
 	before = snapshot(s);
 	memset(&g, 0, sizeof(g));
 	g.hold = 1;
 	sem_init(&g.started, 0, 0);
 	sem_init(&g.go, 0, 0);
-	assert_int_equal(cmd_job_start(s, "fit h -y flows -U 2 -L 3 -i 100000 as m", &o, &j, &err), 0);
+	assert_int_equal(
+	    cmd_job_start(s, "fit h -y flows -U 2 -L 3 -i 100000 as m", &o, &j,
+			  &err),
+	    0);
 	sem_wait(&g.started);
 	assert_true(cmd_job_cancel(j));
 	sem_post(&g.go);
@@ -205,9 +217,12 @@ static void test_job_cancel_tool(void **state)
 	after = snapshot(s);
 	assert_string_equal(before, after);
 	/* the same fit, not cancelled and short, makes the set */
-	assert_int_equal(cmd_job_start(s, "fit h -y flows -U 2 -L 3 -i 5 as m", NULL, &j, &err), 0);
+	assert_int_equal(cmd_job_start(s, "fit h -y flows -U 2 -L 3 -i 5 as m",
+				       NULL, &j, &err),
+			 0);
 	assert_int_equal(cmd_job_wait(j), CMD_JOB_DONE);
-	assert_non_null(strstr(cmd_job_output(j), "m: mixture, flows: 5 components"));
+	assert_non_null(
+	    strstr(cmd_job_output(j), "m: mixture, flows: 5 components"));
 	cmd_job_free(j);
 	free(before);
 	free(after);
@@ -220,12 +235,13 @@ static void test_jobs_parallel(void **state)
 {
 	struct session *s = sess_new();
 	struct cmd_job *j[4];
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char line[4300];
 	(void)state;
 
 	for (int i = 0; i < 4; i++) {
-		snprintf(line, sizeof(line), "load %s --count-in %d", make_csv(), 100 * (i + 1));
+		snprintf(line, sizeof(line), "load %s --count-in %d",
+			 make_csv(), 100 * (i + 1));
 		assert_int_equal(cmd_job_start(s, line, NULL, &j[i], &err), 0);
 	}
 	for (int i = 0; i < 4; i++) {
@@ -255,11 +271,11 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_job_done),
-		cmocka_unit_test(test_job_failed),
-		cmocka_unit_test(test_job_cancel),
-		cmocka_unit_test(test_job_cancel_tool),
-		cmocka_unit_test(test_jobs_parallel),
+	    cmocka_unit_test(test_job_done),
+	    cmocka_unit_test(test_job_failed),
+	    cmocka_unit_test(test_job_cancel),
+	    cmocka_unit_test(test_job_cancel_tool),
+	    cmocka_unit_test(test_jobs_parallel),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -13,24 +13,25 @@
 
 /* The Keys section as the help showed it when it was a list of strings. */
 static const char *const expected[] = {
-	"Keys (the prompt has the focus at start and after every command)",
-	"  F1, ? in a panel      this help (Esc or F1 closes it; typing closes it too)",
-	"  Tab / Shift-Tab       next / previous panel: prompt, objects, chart,",
-	"                        info (in the prompt Tab completes; on an empty",
-	"                        line it moves to the objects panel)",
-	"  Esc or :              back to the prompt (from a panel)",
-	"  Up Down PgUp PgDn     select an object / scroll the messages; history",
-	"                        in the prompt",
-	"  Home End              first / last object or message",
-	"  Enter or i (objects)  info of the selected object",
-	"  f (objects)           the fit view of the selected histogram",
-	"  e, g, d (objects)     put export / generate / drop NAME on the prompt",
-	"  1-7 (panels), F2-F8   chart view: PDF flows, PDF packets, PDF octets,",
-	"                        CDF, averages, packet size, time series",
-	"  [ ] (panels)          previous / next day of a time series",
-	"  Ctrl-C                cancel the running job (never quits)",
-	"  Ctrl-L                redraw the screen",
-	"  q (panels), quit      quit (asks while work would be lost)",
+    "Keys (the prompt has the focus at start and after every command)",
+    "  F1, ? in a panel      this help (Esc or F1 closes it; typing closes it "
+    "too)",
+    "  Tab / Shift-Tab       next / previous panel: prompt, objects, chart,",
+    "                        info (in the prompt Tab completes; on an empty",
+    "                        line it moves to the objects panel)",
+    "  Esc or :              back to the prompt (from a panel)",
+    "  Up Down PgUp PgDn     select an object / scroll the messages; history",
+    "                        in the prompt",
+    "  Home End              first / last object or message",
+    "  Enter or i (objects)  info of the selected object",
+    "  f (objects)           the fit view of the selected histogram",
+    "  e, g, d (objects)     put export / generate / drop NAME on the prompt",
+    "  1-7 (panels), F2-F8   chart view: PDF flows, PDF packets, PDF octets,",
+    "                        CDF, averages, packet size, time series",
+    "  [ ] (panels)          previous / next day of a time series",
+    "  Ctrl-C                cancel the running job (never quits)",
+    "  Ctrl-L                redraw the screen",
+    "  q (panels), quit      quit (asks while work would be lost)",
 };
 #define NEXP (sizeof(expected) / sizeof(expected[0]))
 
@@ -98,9 +99,9 @@ static void test_no_double_binding(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_help_lines),
-		cmocka_unit_test(test_bindings),
-		cmocka_unit_test(test_no_double_binding),
+	    cmocka_unit_test(test_help_lines),
+	    cmocka_unit_test(test_bindings),
+	    cmocka_unit_test(test_no_double_binding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

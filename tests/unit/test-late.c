@@ -25,15 +25,49 @@ static const char codes[] = "bBhHiIlLqQfd";
 static void put(FILE *fp, char c, uint64_t x)
 {
 	switch (c) {
-	case 'b': { int8_t v = (int8_t)x; fwrite(&v, 1, 1, fp); break; }
-	case 'B': { uint8_t v = (uint8_t)x; fwrite(&v, 1, 1, fp); break; }
-	case 'h': { int16_t v = (int16_t)x; fwrite(&v, 2, 1, fp); break; }
-	case 'H': { uint16_t v = (uint16_t)x; fwrite(&v, 2, 1, fp); break; }
-	case 'i': { int32_t v = (int32_t)x; fwrite(&v, 4, 1, fp); break; }
-	case 'I': { uint32_t v = (uint32_t)x; fwrite(&v, 4, 1, fp); break; }
-	case 'f': { float v = (float)((int32_t)(x % 2000001) - 1000000); fwrite(&v, 4, 1, fp); break; }
-	case 'd': { double v = (double)((int64_t)(x >> 12) - (1LL << 51)); fwrite(&v, 8, 1, fp); break; }
-	default: fwrite(&x, 8, 1, fp); break;
+	case 'b': {
+		int8_t v = (int8_t)x;
+		fwrite(&v, 1, 1, fp);
+		break;
+	}
+	case 'B': {
+		uint8_t v = (uint8_t)x;
+		fwrite(&v, 1, 1, fp);
+		break;
+	}
+	case 'h': {
+		int16_t v = (int16_t)x;
+		fwrite(&v, 2, 1, fp);
+		break;
+	}
+	case 'H': {
+		uint16_t v = (uint16_t)x;
+		fwrite(&v, 2, 1, fp);
+		break;
+	}
+	case 'i': {
+		int32_t v = (int32_t)x;
+		fwrite(&v, 4, 1, fp);
+		break;
+	}
+	case 'I': {
+		uint32_t v = (uint32_t)x;
+		fwrite(&v, 4, 1, fp);
+		break;
+	}
+	case 'f': {
+		float v = (float)((int32_t)(x % 2000001) - 1000000);
+		fwrite(&v, 4, 1, fp);
+		break;
+	}
+	case 'd': {
+		double v = (double)((int64_t)(x >> 12) - (1LL << 51));
+		fwrite(&v, 8, 1, fp);
+		break;
+	}
+	default:
+		fwrite(&x, 8, 1, fp);
+		break;
 	}
 }
 
@@ -44,13 +78,15 @@ static void put(FILE *fp, char c, uint64_t x)
 static void make_dir(const char *dir, size_t n, int shift, int missing,
 		     uint64_t seed)
 {
-	assert_int_equal(tu_system("rm -rf '%s' && mkdir -p '%s'", dir, dir), 0);
+	assert_int_equal(tu_system("rm -rf '%s' && mkdir -p '%s'", dir, dir),
+			 0);
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (f == missing)
 			continue;
 		char c = codes[(f + shift) % 12];
 		char path[1100];
-		snprintf(path, sizeof(path), "%s/%s.%c", dir, fm_field_name(f), c);
+		snprintf(path, sizeof(path), "%s/%s.%c", dir, fm_field_name(f),
+			 c);
 		FILE *fp = fopen(path, "wb");
 		assert_non_null(fp);
 		for (size_t i = 0; i < n; i++)
@@ -74,8 +110,9 @@ static long select_mixed(void *ctx, const struct fm_batch *b, uint32_t *idx,
 	(void)err;
 	for (size_t i = 0; i < b->n; i++) {
 		int keep = mode == 0 ||
-			(mode == 2 && ((b->col[FM_PROT][i] ^ b->col[FM_SP][i]) & 1)) ||
-			(mode == 3 && i % 7 == 0);
+			   (mode == 2 &&
+			    ((b->col[FM_PROT][i] ^ b->col[FM_SP][i]) & 1)) ||
+			   (mode == 3 && i % 7 == 0);
 		if (keep)
 			idx[k++] = (uint32_t)i;
 	}
@@ -105,8 +142,8 @@ static void scan_all(const char *const *paths, size_t np, uint32_t fields,
 		     const struct fm_cut *cut, uint32_t sel_fields,
 		     struct fm_batch *out, size_t cap)
 {
-	struct sel_ctx ctx = { 0 };
-	struct fm_selector sel = { sel_fields, select_mixed, &ctx };
+	struct sel_ctx ctx = {0};
+	struct fm_selector sel = {sel_fields, select_mixed, &ctx};
 	struct fm_scan *s;
 	struct fm_batch b;
 	struct fm_error err;
@@ -129,20 +166,22 @@ static void scan_all(const char *const *paths, size_t np, uint32_t fields,
 static void test_late_vs_plain(void **state)
 {
 	const size_t n1 = 3 * FM_BATCH_CAP + 123, n2 = 1000, n3 = FM_BATCH_CAP;
-	const char *d1 = tu_path("late1"), *d2 = tu_path("late2"), *d3 = tu_path("late3");
+	const char *d1 = tu_path("late1"), *d2 = tu_path("late2"),
+		   *d3 = tu_path("late3");
 	char p1[1024], p2[1024], p3[1024];
-	const char *paths[3] = { p1, p2, p3 };
+	const char *paths[3] = {p1, p2, p3};
 	const uint32_t sel_fields = FM_FIELD_BIT(FM_PROT) | FM_FIELD_BIT(FM_SP);
 	const uint32_t field_sets[] = {
-		FM_ALL_FIELDS,
-		FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_FIRST) | FM_FIELD_BIT(FM_DP),
+	    FM_ALL_FIELDS,
+	    FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_FIRST) |
+		FM_FIELD_BIT(FM_DP),
 	};
 	const struct fm_cut cuts[] = {
-		{ 0, FM_UNLIMITED, 0, FM_UNLIMITED },
-		{ 5, FM_UNLIMITED, 7, FM_UNLIMITED },
-		{ 0, FM_UNLIMITED, 0, 20000 },
-		{ 100, 40000, 3, 9000 },
-		{ FM_BATCH_CAP + 1, FM_UNLIMITED, FM_BATCH_CAP, FM_UNLIMITED },
+	    {0, FM_UNLIMITED, 0, FM_UNLIMITED},
+	    {5, FM_UNLIMITED, 7, FM_UNLIMITED},
+	    {0, FM_UNLIMITED, 0, 20000},
+	    {100, 40000, 3, 9000},
+	    {FM_BATCH_CAP + 1, FM_UNLIMITED, FM_BATCH_CAP, FM_UNLIMITED},
 	};
 	const size_t cap = n1 + n2 + n3;
 	int checked = 0;
@@ -157,8 +196,10 @@ static void test_late_vs_plain(void **state)
 	for (size_t fs = 0; fs < sizeof(field_sets) / sizeof(*field_sets); fs++)
 		for (size_t c = 0; c < sizeof(cuts) / sizeof(*cuts); c++) {
 			struct fm_batch late, plain;
-			scan_all(paths, 3, field_sets[fs], &cuts[c], sel_fields, &late, cap);
-			scan_all(paths, 3, field_sets[fs], &cuts[c], FM_ALL_FIELDS, &plain, cap);
+			scan_all(paths, 3, field_sets[fs], &cuts[c], sel_fields,
+				 &late, cap);
+			scan_all(paths, 3, field_sets[fs], &cuts[c],
+				 FM_ALL_FIELDS, &plain, cap);
 			assert_int_equal(late.n, plain.n);
 			assert_true(late.n > 0);
 			for (int f = 0; f < FM_NFIELDS; f++) {
@@ -166,10 +207,13 @@ static void test_late_vs_plain(void **state)
 					continue;
 				for (size_t i = 0; i < late.n; i++)
 					if (late.col[f][i] != plain.col[f][i])
-						fail_msg("fields %zu cut %zu record %zu field %s: %lld != %lld",
-							 fs, c, i, fm_field_name(f),
-							 (long long)late.col[f][i],
-							 (long long)plain.col[f][i]);
+						fail_msg(
+						    "fields %zu cut %zu record "
+						    "%zu field %s: %lld != "
+						    "%lld",
+						    fs, c, i, fm_field_name(f),
+						    (long long)late.col[f][i],
+						    (long long)plain.col[f][i]);
 			}
 			checked++;
 			fm_batch_release(&late);
@@ -186,7 +230,7 @@ static void test_late_vs_plain(void **state)
 static void test_late_bad_real(void **state)
 {
 	const char *d = tu_path("latebad");
-	const char *paths[1] = { d };
+	const char *paths[1] = {d};
 	char path[1024];
 	double nan = 0.0 / 0.0;
 
@@ -202,10 +246,11 @@ static void test_late_bad_real(void **state)
 	}
 	assert_int_equal(fclose(fp), 0);
 	for (int raw = 0; raw < 2; raw++) {
-		struct sel_ctx ctx = { 1 };    /* first batch: dropped whole */
-		struct fm_selector sel = { FM_FIELD_BIT(FM_PROT) | FM_FIELD_BIT(FM_SP),
-					   select_mixed, &ctx };
-		struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY };
+		struct sel_ctx ctx = {1}; /* first batch: dropped whole */
+		struct fm_selector sel = {FM_FIELD_BIT(FM_PROT) |
+					      FM_FIELD_BIT(FM_SP),
+					  select_mixed, &ctx};
+		struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY};
 		struct fm_scan *s;
 		struct fm_writer *w;
 		struct fm_batch b;
@@ -217,7 +262,10 @@ static void test_late_bad_real(void **state)
 		fm_cut_init(&cut);
 		s = open_scan(paths, 1, FM_ALL_FIELDS, &cut, &sel);
 		if (raw) {
-			assert_int_equal(fm_writer_open(&w, &wo, tu_path("latebad-out"), &err), 0);
+			assert_int_equal(fm_writer_open(&w, &wo,
+							tu_path("latebad-out"),
+							&err),
+					 0);
 			assert_true(fm_scan_copy(s, w, &written, &err) < 0);
 			fm_writer_free(w);
 		} else {
@@ -238,9 +286,10 @@ static uint64_t copy_dir(const char *const *paths, size_t np, uint32_t fields,
 			 const struct fm_cut *cut, uint32_t sel_fields,
 			 int threads, int raw, const char *out)
 {
-	struct sel_ctx ctx = { 0 };
-	struct fm_selector sel = { sel_fields, select_mixed, &ctx };
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .threads = threads };
+	struct sel_ctx ctx = {0};
+	struct fm_selector sel = {sel_fields, select_mixed, &ctx};
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY,
+				    .threads = threads};
 	struct fm_scan *s;
 	struct fm_writer *w;
 	struct fm_error err;
@@ -279,7 +328,7 @@ static uint64_t copy_dir(const char *const *paths, size_t np, uint32_t fields,
  */
 static void make_native_dir(const char *dir, size_t n, int zero, uint64_t seed)
 {
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY};
 	struct fm_writer *w;
 	struct fm_batch b;
 	struct fm_error err;
@@ -294,9 +343,11 @@ static void make_native_dir(const char *dir, size_t n, int zero, uint64_t seed)
 			if (base + i < FM_BATCH_CAP * 3 / 2)
 				fm_batch_mut(&b, zero)[i] = 0;
 			/* (random IPv4 records have sa2 = 0) */
-			fm_batch_mut(&b, FM_SA2)[i] = base + i < FM_BATCH_CAP - 1 ? 0 : 7;
+			fm_batch_mut(&b, FM_SA2)[i] =
+			    base + i < FM_BATCH_CAP - 1 ? 0 : 7;
 			if (base + i >= n / 2)
-				fm_batch_mut(&b, FM_INIF)[i] = 70000 + (int64_t)i;
+				fm_batch_mut(&b, FM_INIF)[i] =
+				    70000 + (int64_t)i;
 		}
 		b.n = m;
 		if (fm_writer_write(w, &b, &err) < 0)
@@ -309,20 +360,22 @@ static void make_native_dir(const char *dir, size_t n, int zero, uint64_t seed)
 
 static void test_raw_copy_vs_int64(void **state)
 {
-	const char *d[4] = { tu_path("raw1"), tu_path("raw2"), tu_path("raw3"),
-			     tu_path("raw4") };
+	const char *d[4] = {tu_path("raw1"), tu_path("raw2"), tu_path("raw3"),
+			    tu_path("raw4")};
 	char p[4][1024], oraw[1024], o64[1024];
-	const char *all4[4] = { p[0], p[1], p[2], p[3] };
-	const char *native[1] = { p[3] };
-	const uint32_t sel_sets[] = { 0, FM_FIELD_BIT(FM_PROT) | FM_FIELD_BIT(FM_SP) };
+	const char *all4[4] = {p[0], p[1], p[2], p[3]};
+	const char *native[1] = {p[3]};
+	const uint32_t sel_sets[] = {0, FM_FIELD_BIT(FM_PROT) |
+					    FM_FIELD_BIT(FM_SP)};
 	const uint32_t field_sets[] = {
-		FM_ALL_FIELDS,
-		FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_FIRST) | FM_FIELD_BIT(FM_DP),
+	    FM_ALL_FIELDS,
+	    FM_FIELD_BIT(FM_PACKETS) | FM_FIELD_BIT(FM_FIRST) |
+		FM_FIELD_BIT(FM_DP),
 	};
 	const struct fm_cut cuts[] = {
-		{ 0, FM_UNLIMITED, 0, FM_UNLIMITED },
-		{ 100, 40000, 3, 9000 },
-		{ FM_BATCH_CAP + 1, FM_UNLIMITED, FM_BATCH_CAP, FM_UNLIMITED },
+	    {0, FM_UNLIMITED, 0, FM_UNLIMITED},
+	    {100, 40000, 3, 9000},
+	    {FM_BATCH_CAP + 1, FM_UNLIMITED, FM_BATCH_CAP, FM_UNLIMITED},
 	};
 	int checked = 0;
 
@@ -341,17 +394,30 @@ static void test_raw_copy_vs_int64(void **state)
 			for (size_t fs = 0; fs < 2; fs++)
 				for (size_t c = 0; c < 3; c++)
 					for (int th = 0; th < 2; th++) {
-						const char *const *paths = inputs ? all4 : native;
+						const char *const *paths =
+						    inputs ? all4 : native;
 						size_t np = inputs ? 4 : 1;
-						uint64_t a = copy_dir(paths, np, field_sets[fs], &cuts[c],
-								      sel_sets[ss], th, 1, oraw);
-						uint64_t b = copy_dir(paths, np, field_sets[fs], &cuts[c],
-								      sel_sets[ss], th, 0, o64);
+						uint64_t a = copy_dir(
+						    paths, np, field_sets[fs],
+						    &cuts[c], sel_sets[ss], th,
+						    1, oraw);
+						uint64_t b = copy_dir(
+						    paths, np, field_sets[fs],
+						    &cuts[c], sel_sets[ss], th,
+						    0, o64);
 						assert_true(a > 0);
 						assert_int_equal(a, b);
-						if (tu_system("diff -r '%s' '%s' >&2", oraw, o64) != 0)
-							fail_msg("inputs %d selector %zu fields %zu cut %zu threads %d: outputs differ",
-								 inputs, ss, fs, c, th);
+						if (tu_system(
+							"diff -r '%s' '%s' >&2",
+							oraw, o64) != 0)
+							fail_msg(
+							    "inputs %d "
+							    "selector %zu "
+							    "fields %zu cut "
+							    "%zu threads %d: "
+							    "outputs differ",
+							    inputs, ss, fs, c,
+							    th);
 						checked++;
 					}
 	assert_int_equal(checked, 48);
@@ -360,9 +426,9 @@ static void test_raw_copy_vs_int64(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_late_vs_plain),
-		cmocka_unit_test(test_late_bad_real),
-		cmocka_unit_test(test_raw_copy_vs_int64),
+	    cmocka_unit_test(test_late_vs_plain),
+	    cmocka_unit_test(test_late_bad_real),
+	    cmocka_unit_test(test_raw_copy_vs_int64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,14 +11,17 @@
 #include "flowmodels/merge.h"
 #include "testutil.h"
 
-typedef struct { int64_t v[FM_NFIELDS]; } rec_t;
+typedef struct {
+	int64_t v[FM_NFIELDS];
+} rec_t;
 
 struct collect {
 	rec_t *r;
 	size_t n, cap;
 };
 
-static int collect_write(void *ctx, const struct fm_batch *b, struct fm_error *err)
+static int collect_write(void *ctx, const struct fm_batch *b,
+			 struct fm_error *err)
 {
 	struct collect *c = ctx;
 	(void)err;
@@ -60,7 +63,7 @@ static rec_t mk(int k, int64_t first_ms, int64_t last_ms, int64_t packets,
 static void feed(struct fm_merge *m, const rec_t *r, size_t n)
 {
 	struct fm_batch b;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, n ? n : 1), 0);
 	for (size_t i = 0; i < n; i++)
@@ -73,22 +76,23 @@ static void feed(struct fm_merge *m, const rec_t *r, size_t n)
 
 struct run {
 	struct collect out;
-	size_t before_finish;      /* records written before fm_merge_finish */
+	size_t before_finish; /* records written before fm_merge_finish */
 	struct fm_merge_stats st;
 };
 
 static void run_merge(const rec_t *r, size_t n, double inactive, double active,
 		      struct run *res)
 {
-	struct fm_merge_opts o = { inactive, active };
-	struct fm_merge_sink sink = { collect_write, &res->out };
+	struct fm_merge_opts o = {inactive, active};
+	struct fm_merge_sink sink = {collect_write, &res->out};
 	struct fm_merge *m;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	memset(res, 0, sizeof(*res));
 	sink.ctx = &res->out;
 	assert_int_equal(fm_merge_new(&m, &o, &sink, &err), 0);
-	/* one record per batch: finished records must not wait for a batch end */
+	/* one record per batch: finished records must not wait for a batch end
+	 */
 	for (size_t i = 0; i < n; i++)
 		feed(m, &r[i], 1);
 	/* what fm_merge_finish writes is exactly what is still cached */
@@ -113,7 +117,7 @@ static void assert_rec(const rec_t *a, const rec_t *b)
 static void test_too_short(void **state)
 {
 	(void)state;
-	rec_t in[] = { mk(1, 0, 10000, 5, 1), mk(1, 20000, 30000, 3, 0) };
+	rec_t in[] = {mk(1, 0, 10000, 5, 1), mk(1, 20000, 30000, 3, 0)};
 	struct run r;
 	run_merge(in, 2, 15, 300, &r);
 	/* both are short: written at once, in input order, never merged */
@@ -123,7 +127,7 @@ static void test_too_short(void **state)
 	assert_int_equal(r.st.cached, 0);
 	assert_rec(&r.out.r[0], &in[0]);
 	rec_t exp = in[1];
-	exp.v[FM_AGGS] = 1;          /* aggs 0 is taken as 1 */
+	exp.v[FM_AGGS] = 1; /* aggs 0 is taken as 1 */
 	assert_rec(&r.out.r[1], &exp);
 	free(r.out.r);
 }
@@ -132,26 +136,26 @@ static void test_candidate(void **state)
 {
 	(void)state;
 	/* span 285 s = T: cached; span 284 s: written at once */
-	rec_t in[] = { mk(1, 0, 285000, 5, 1), mk(2, 0, 284999, 5, 1) };
+	rec_t in[] = {mk(1, 0, 285000, 5, 1), mk(2, 0, 284999, 5, 1)};
 	struct run r;
 	run_merge(in, 2, 15, 300, &r);
 	assert_int_equal(r.out.n, 2);
 	assert_int_equal(r.st.cached, 1);
-	assert_rec(&r.out.r[0], &in[1]);   /* the short one first */
-	assert_rec(&r.out.r[1], &in[0]);   /* the cached one at the end */
+	assert_rec(&r.out.r[0], &in[1]); /* the short one first */
+	assert_rec(&r.out.r[1], &in[0]); /* the cached one at the end */
 	free(r.out.r);
 }
 
 static void test_gap_below(void **state)
 {
 	(void)state;
-	rec_t in[] = { mk(1, 0, 300000, 10, 1), mk(1, 314999, 320000, 4, 2) };
+	rec_t in[] = {mk(1, 0, 300000, 10, 1), mk(1, 314999, 320000, 4, 2)};
 	struct run r;
 	run_merge(in, 2, 15, 300, &r);
 	assert_int_equal(r.out.n, 1);
 	assert_int_equal(r.st.merged, 1);
 	assert_int_equal(r.st.cached, 0);
-	assert_int_equal(r.before_finish, 1);   /* short continuation: written */
+	assert_int_equal(r.before_finish, 1); /* short continuation: written */
 	rec_t exp = mk(1, 0, 320000, 14, 3);
 	exp.v[FM_OCTETS] = 1400;
 	assert_rec(&r.out.r[0], &exp);
@@ -162,7 +166,7 @@ static void test_gap_above(void **state)
 {
 	(void)state;
 	/* gap exactly 15 s is not below the inactive timeout */
-	rec_t in[] = { mk(1, 0, 300000, 10, 1), mk(1, 315000, 320000, 4, 1) };
+	rec_t in[] = {mk(1, 0, 300000, 10, 1), mk(1, 315000, 320000, 4, 1)};
 	struct run r;
 	run_merge(in, 2, 15, 300, &r);
 	assert_int_equal(r.out.n, 2);
@@ -173,8 +177,8 @@ static void test_gap_above(void **state)
 	free(r.out.r);
 
 	/* gap above and the new record long: the old one out, the new cached */
-	rec_t in2[] = { mk(1, 0, 300000, 10, 1), mk(1, 400000, 700000, 4, 1),
-			mk(2, 0, 1000, 1, 1) };
+	rec_t in2[] = {mk(1, 0, 300000, 10, 1), mk(1, 400000, 700000, 4, 1),
+		       mk(2, 0, 1000, 1, 1)};
 	run_merge(in2, 3, 15, 300, &r);
 	assert_int_equal(r.out.n, 3);
 	assert_int_equal(r.st.cached, 1);
@@ -187,9 +191,10 @@ static void test_gap_above(void **state)
 static void test_reversed(void **state)
 {
 	(void)state;
-	/* A cached, X cached, then B before A (gap 10 s): merged at A's place */
-	rec_t in[] = { mk(1, 1000000, 1300000, 10, 1), mk(2, 0, 400000, 7, 1),
-		       mk(1, 600000, 990000, 4, 1) };
+	/* A cached, X cached, then B before A (gap 10 s): merged at A's place
+	 */
+	rec_t in[] = {mk(1, 1000000, 1300000, 10, 1), mk(2, 0, 400000, 7, 1),
+		      mk(1, 600000, 990000, 4, 1)};
 	struct run r;
 	run_merge(in, 3, 15, 300, &r);
 	assert_int_equal(r.st.reversed, 1);
@@ -201,8 +206,10 @@ static void test_reversed(void **state)
 	assert_rec(&r.out.r[1], &in[1]);
 	free(r.out.r);
 
-	/* reversed, gap too long: the earlier (new) one out, the cached one re-cached */
-	rec_t in2[] = { mk(1, 1000000, 1300000, 10, 1), mk(1, 100000, 400000, 4, 1) };
+	/* reversed, gap too long: the earlier (new) one out, the cached one
+	 * re-cached */
+	rec_t in2[] = {mk(1, 1000000, 1300000, 10, 1),
+		       mk(1, 100000, 400000, 4, 1)};
 	run_merge(in2, 2, 15, 300, &r);
 	assert_int_equal(r.st.reversed, 1);
 	assert_int_equal(r.st.merged, 0);
@@ -215,16 +222,16 @@ static void test_reversed(void **state)
 static void test_overlap(void **state)
 {
 	(void)state;
-	rec_t in[] = { mk(1, 0, 300000, 10, 1), mk(1, 200000, 400000, 4, 1),
-		       mk(2, 0, 1000, 1, 1) };
+	rec_t in[] = {mk(1, 0, 300000, 10, 1), mk(1, 200000, 400000, 4, 1),
+		      mk(2, 0, 1000, 1, 1)};
 	struct run r;
 	run_merge(in, 3, 15, 300, &r);
 	assert_int_equal(r.st.wrong, 1);
-	assert_int_equal(r.out.n, 1);          /* both of key 1 dropped */
+	assert_int_equal(r.out.n, 1); /* both of key 1 dropped */
 	assert_rec(&r.out.r[0], &in[2]);
 	free(r.out.r);
 	/* equal times also overlap: n.first == o.last */
-	rec_t in2[] = { mk(1, 0, 300000, 10, 1), mk(1, 300000, 310000, 4, 1) };
+	rec_t in2[] = {mk(1, 0, 300000, 10, 1), mk(1, 300000, 310000, 4, 1)};
 	run_merge(in2, 2, 15, 300, &r);
 	assert_int_equal(r.st.wrong, 1);
 	assert_int_equal(r.out.n, 0);
@@ -237,16 +244,17 @@ static void test_dump_order(void **state)
 	/* K1, K2, K3 cached; K1 continues (long, stays at its place); K2 gets
 	 * a long record after a long gap (goes to the end); K4 short. */
 	rec_t in[] = {
-		mk(1, 0, 300000, 1, 1), mk(2, 1000, 301000, 1, 1), mk(3, 2000, 302000, 1, 1),
-		mk(1, 301000, 601000, 1, 1), mk(2, 400000, 700000, 1, 1), mk(4, 0, 5, 1, 1),
+	    mk(1, 0, 300000, 1, 1),	 mk(2, 1000, 301000, 1, 1),
+	    mk(3, 2000, 302000, 1, 1),	 mk(1, 301000, 601000, 1, 1),
+	    mk(2, 400000, 700000, 1, 1), mk(4, 0, 5, 1, 1),
 	};
 	struct run r;
 	run_merge(in, 6, 15, 300, &r);
 	assert_int_equal(r.out.n, 5);
 	assert_int_equal(r.st.cached, 3);
-	assert_int_equal(r.out.r[0].v[FM_SP], 2);    /* old K2, written at once */
+	assert_int_equal(r.out.r[0].v[FM_SP], 2); /* old K2, written at once */
 	assert_int_equal(r.out.r[1].v[FM_SP], 4);
-	assert_int_equal(r.out.r[2].v[FM_SP], 1);    /* dump: insertion order */
+	assert_int_equal(r.out.r[2].v[FM_SP], 1); /* dump: insertion order */
 	assert_int_equal(r.out.r[2].v[FM_AGGS], 2);
 	assert_int_equal(r.out.r[3].v[FM_SP], 3);
 	assert_int_equal(r.out.r[4].v[FM_SP], 2);
@@ -257,22 +265,23 @@ static void test_dump_order(void **state)
 static void test_ms_borrow(void **state)
 {
 	(void)state;
-	/* gap 15.400 s under -I 15.5: merged (the reference's 1000 - ms would not) */
-	rec_t in[] = { mk(1, 0, 300600, 10, 1), mk(1, 316000, 320000, 4, 1) };
+	/* gap 15.400 s under -I 15.5: merged (the reference's 1000 - ms would
+	 * not) */
+	rec_t in[] = {mk(1, 0, 300600, 10, 1), mk(1, 316000, 320000, 4, 1)};
 	struct run r;
 	run_merge(in, 2, 15.5, 300, &r);
 	assert_int_equal(r.st.merged, 1);
 	assert_int_equal(r.out.n, 1);
 	free(r.out.r);
 	/* gap 15.600 s: not merged */
-	rec_t in2[] = { mk(1, 0, 300600, 10, 1), mk(1, 316200, 320000, 4, 1) };
+	rec_t in2[] = {mk(1, 0, 300600, 10, 1), mk(1, 316200, 320000, 4, 1)};
 	run_merge(in2, 2, 15.5, 300, &r);
 	assert_int_equal(r.st.merged, 0);
 	assert_int_equal(r.out.n, 2);
 	free(r.out.r);
 	/* gap 15.499 s: merged; 15.500: not */
-	rec_t in3[] = { mk(1, 0, 300600, 10, 1), mk(1, 316099, 320000, 4, 1),
-			mk(2, 0, 300600, 10, 1), mk(2, 316100, 320000, 4, 1) };
+	rec_t in3[] = {mk(1, 0, 300600, 10, 1), mk(1, 316099, 320000, 4, 1),
+		       mk(2, 0, 300600, 10, 1), mk(2, 316100, 320000, 4, 1)};
 	run_merge(in3, 4, 15.5, 300, &r);
 	assert_int_equal(r.st.merged, 1);
 	assert_int_equal(r.out.n, 3);
@@ -282,11 +291,11 @@ static void test_ms_borrow(void **state)
 static void test_bad_options(void **state)
 {
 	(void)state;
-	struct collect c = { 0 };
-	struct fm_merge_sink sink = { collect_write, &c };
+	struct collect c = {0};
+	struct fm_merge_sink sink = {collect_write, &c};
 	struct fm_merge *m = NULL;
-	struct fm_error err = { 0 };
-	struct fm_merge_opts o = { 15, 10 };
+	struct fm_error err = {0};
+	struct fm_merge_opts o = {15, 10};
 	assert_int_equal(fm_merge_new(&m, &o, &sink, &err), FM_EINVAL);
 	assert_non_null(strstr(err.msg, "below the inactive"));
 	o.inactive = -1;
@@ -407,24 +416,27 @@ static void test_differential(void **state)
 	uint64_t seed = 7;
 	const size_t n = 20000;
 	rec_t *in = malloc(n * sizeof(*in));
-	const double ina[] = { 15.0, 15.5, 0.25, 60 };
+	const double ina[] = {15.0, 15.5, 0.25, 60};
 	uint64_t merged = 0, wrong = 0, reversed = 0;
 	assert_non_null(in);
 
 	for (int round = 0; round < 4; round++) {
 		int nkeys = round == 3 ? 2000 : 40;
 		for (size_t i = 0; i < n; i++) {
-			int64_t t = (int64_t)(i * 40) + (int64_t)(tu_rand(&seed) % 2000000);
-			int64_t d = tu_rand(&seed) % 3 ? (int64_t)(tu_rand(&seed) % 330000)
-						       : (int64_t)(tu_rand(&seed) % 5000);
-			in[i] = mk((int)(tu_rand(&seed) % (uint64_t)nkeys), t, t + d,
-				   1 + (int64_t)(tu_rand(&seed) % 100),
+			int64_t t = (int64_t)(i * 40) +
+				    (int64_t)(tu_rand(&seed) % 2000000);
+			int64_t d = tu_rand(&seed) % 3
+					? (int64_t)(tu_rand(&seed) % 330000)
+					: (int64_t)(tu_rand(&seed) % 5000);
+			in[i] = mk((int)(tu_rand(&seed) % (uint64_t)nkeys), t,
+				   t + d, 1 + (int64_t)(tu_rand(&seed) % 100),
 				   (int64_t)(tu_rand(&seed) % 3));
 		}
 		struct run r;
 		struct naive s;
 		run_merge(in, n, ina[round], 300, &r);
-		naive_merge(in, n, llround(ina[round] * 1000), 300 - ina[round], &s);
+		naive_merge(in, n, llround(ina[round] * 1000), 300 - ina[round],
+			    &s);
 		assert_int_equal(r.out.n, s.out.n);
 		assert_int_equal(r.st.merged, s.merged);
 		assert_int_equal(r.st.wrong, s.wrong);
@@ -439,7 +451,9 @@ static void test_differential(void **state)
 		free(s.cache);
 	}
 	/* every branch was exercised */
-	print_message("merged %llu wrong %llu reversed %llu\n", (unsigned long long)merged, (unsigned long long)wrong, (unsigned long long)reversed);
+	print_message("merged %llu wrong %llu reversed %llu\n",
+		      (unsigned long long)merged, (unsigned long long)wrong,
+		      (unsigned long long)reversed);
 	assert_true(merged > 0 && wrong > 0 && reversed > 0);
 	free(in);
 }
@@ -486,22 +500,29 @@ static void test_split_dataset(void **state)
 		int64_t start = t;
 		int64_t packets = 0, octets = 0;
 		for (int p = 0; p < k; p++) {
-			/* exporter pieces: the middle ones span the active timeout
-			 * (at least A - I), the gaps are below I, the last is short */
-			int64_t d = p + 1 < k ? (int64_t)((A - I) * 1000) + (int64_t)(tu_rand(&seed) % 15000)
-					      : (int64_t)(tu_rand(&seed) % 200000);
+			/* exporter pieces: the middle ones span the active
+			 * timeout (at least A - I), the gaps are below I, the
+			 * last is short */
+			int64_t d = p + 1 < k
+					? (int64_t)((A - I) * 1000) +
+					      (int64_t)(tu_rand(&seed) % 15000)
+					: (int64_t)(tu_rand(&seed) % 200000);
 			rec_t pc = f;
 			pc.v[FM_FIRST] = 1433962800 + t / 1000;
 			pc.v[FM_FIRST_MS] = t % 1000;
 			pc.v[FM_LAST] = 1433962800 + (t + d) / 1000;
 			pc.v[FM_LAST_MS] = (t + d) % 1000;
 			pc.v[FM_PACKETS] = 1 + (int64_t)(tu_rand(&seed) % 1000);
-			pc.v[FM_OCTETS] = pc.v[FM_PACKETS] * (40 + (int64_t)(tu_rand(&seed) % 1460));
+			pc.v[FM_OCTETS] =
+			    pc.v[FM_PACKETS] *
+			    (40 + (int64_t)(tu_rand(&seed) % 1460));
 			pc.v[FM_AGGS] = 1;
 			packets += pc.v[FM_PACKETS];
 			octets += pc.v[FM_OCTETS];
 			pieces[np++] = pc;
-			t += d + 1 + (int64_t)(tu_rand(&seed) % (uint64_t)(I * 1000 - 1));
+			t += d + 1 +
+			     (int64_t)(tu_rand(&seed) %
+				       (uint64_t)(I * 1000 - 1));
 			if (p + 1 == k) {
 				f.v[FM_FIRST] = 1433962800 + start / 1000;
 				f.v[FM_FIRST_MS] = start % 1000;
@@ -533,17 +554,17 @@ static void test_split_dataset(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_too_short),
-		cmocka_unit_test(test_candidate),
-		cmocka_unit_test(test_gap_below),
-		cmocka_unit_test(test_gap_above),
-		cmocka_unit_test(test_reversed),
-		cmocka_unit_test(test_overlap),
-		cmocka_unit_test(test_dump_order),
-		cmocka_unit_test(test_ms_borrow),
-		cmocka_unit_test(test_bad_options),
-		cmocka_unit_test(test_differential),
-		cmocka_unit_test(test_split_dataset),
+	    cmocka_unit_test(test_too_short),
+	    cmocka_unit_test(test_candidate),
+	    cmocka_unit_test(test_gap_below),
+	    cmocka_unit_test(test_gap_above),
+	    cmocka_unit_test(test_reversed),
+	    cmocka_unit_test(test_overlap),
+	    cmocka_unit_test(test_dump_order),
+	    cmocka_unit_test(test_ms_borrow),
+	    cmocka_unit_test(test_bad_options),
+	    cmocka_unit_test(test_differential),
+	    cmocka_unit_test(test_split_dataset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

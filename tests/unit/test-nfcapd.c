@@ -47,12 +47,30 @@ static void put(struct bytes *b, const void *src, size_t len)
 	b->n += len;
 }
 
-static void put8(struct bytes *b, uint8_t v) { put(b, &v, 1); }
-static void put16(struct bytes *b, uint16_t v) { put(b, &v, 2); }
-static void put32(struct bytes *b, uint32_t v) { put(b, &v, 4); }
-static void put64(struct bytes *b, uint64_t v) { put(b, &v, 8); }
-static void set16(struct bytes *b, size_t off, uint16_t v) { memcpy(b->p + off, &v, 2); }
-static void set32(struct bytes *b, size_t off, uint32_t v) { memcpy(b->p + off, &v, 4); }
+static void put8(struct bytes *b, uint8_t v)
+{
+	put(b, &v, 1);
+}
+static void put16(struct bytes *b, uint16_t v)
+{
+	put(b, &v, 2);
+}
+static void put32(struct bytes *b, uint32_t v)
+{
+	put(b, &v, 4);
+}
+static void put64(struct bytes *b, uint64_t v)
+{
+	put(b, &v, 8);
+}
+static void set16(struct bytes *b, size_t off, uint16_t v)
+{
+	memcpy(b->p + off, &v, 2);
+}
+static void set32(struct bytes *b, size_t off, uint32_t v)
+{
+	memcpy(b->p + off, &v, 4);
+}
 
 static void write_bytes(const char *path, const void *p, size_t n)
 {
@@ -63,14 +81,14 @@ static void write_bytes(const char *path, const void *p, size_t n)
 }
 
 /* All records of one input; returns the count, or the error (< 0). */
-static long read_all(const char *path, uint32_t fields, int64_t (**rows)[FM_NFIELDS],
-		     struct fm_error *err)
+static long read_all(const char *path, uint32_t fields,
+		     int64_t (**rows)[FM_NFIELDS], struct fm_error *err)
 {
-	struct fm_reader_opts o = { FM_FORMAT_NFCAPD, fields, NULL, 0 };
+	struct fm_reader_opts o = {FM_FORMAT_NFCAPD, fields, NULL, 0};
 	struct fm_reader *r;
 	struct fm_batch b;
 	long total = 0, n;
-	const char *paths[1] = { path };
+	const char *paths[1] = {path};
 
 	*rows = NULL;
 	fm_error_clear(err);
@@ -81,7 +99,8 @@ static long read_all(const char *path, uint32_t fields, int64_t (**rows)[FM_NFIE
 		assert_non_null(*rows);
 		for (long i = 0; i < n; i++)
 			for (int f = 0; f < FM_NFIELDS; f++)
-				(*rows)[total + i][f] = b.col[f] ? b.col[f][i] : -1;
+				(*rows)[total + i][f] =
+				    b.col[f] ? b.col[f][i] : -1;
 		total += n;
 	}
 	fm_reader_free(r);
@@ -92,13 +111,14 @@ static long read_all(const char *path, uint32_t fields, int64_t (**rows)[FM_NFIE
 
 static void convert_csv(const char *in, const char *out)
 {
-	struct fm_scan_opts so = { .reader = { .format = FM_FORMAT_NFCAPD, .fields = FM_ALL_FIELDS } };
-	struct fm_writer_opts wo = { .format = FM_FORMAT_CSV_FLOW, .log = NULL };
+	struct fm_scan_opts so = {
+	    .reader = {.format = FM_FORMAT_NFCAPD, .fields = FM_ALL_FIELDS}};
+	struct fm_writer_opts wo = {.format = FM_FORMAT_CSV_FLOW, .log = NULL};
 	struct fm_scan *s;
 	struct fm_writer *w;
 	struct fm_error err;
 	uint64_t n;
-	const char *paths[1] = { in };
+	const char *paths[1] = {in};
 
 	fm_cut_init(&so.cut);
 	if (fm_scan_open(&s, &so, paths, 1, &err) < 0)
@@ -131,7 +151,8 @@ static void test_corpus(void **state)
 		size_t la, lb;
 		snprintf(exp, sizeof(exp), "%s.csv", line);
 		convert_csv(line, tu_path("out.csv"));
-		char *a = tu_read_file(exp, &la), *b = tu_read_file(tu_path("out.csv"), &lb);
+		char *a = tu_read_file(exp, &la),
+		     *b = tu_read_file(tu_path("out.csv"), &lb);
 		if (la != lb || memcmp(a, b, la) != 0)
 			fail_msg("%s: records differ from %s", line, exp);
 		free(a);
@@ -176,20 +197,23 @@ static void compress_into(struct bytes *out, int comp, const struct bytes *in)
 		static unsigned char wrk[LZO1X_1_MEM_COMPRESS];
 		lzo_uint l = cap;
 		assert_int_equal(lzo_init(), LZO_E_OK);
-		assert_int_equal(lzo1x_1_compress(in->p, in->n, tmp, &l, wrk), LZO_E_OK);
+		assert_int_equal(lzo1x_1_compress(in->p, in->n, tmp, &l, wrk),
+				 LZO_E_OK);
 		n = l;
 		break;
 	}
 	case COMP_BZ2: {
 		unsigned int l = (unsigned int)cap;
-		assert_int_equal(BZ2_bzBuffToBuffCompress((char *)tmp, &l, (char *)in->p,
-							  (unsigned int)in->n, 9, 0, 0), BZ_OK);
+		assert_int_equal(
+		    BZ2_bzBuffToBuffCompress((char *)tmp, &l, (char *)in->p,
+					     (unsigned int)in->n, 9, 0, 0),
+		    BZ_OK);
 		n = l;
 		break;
 	}
 	case COMP_LZ4:
-		n = (size_t)LZ4_compress_default((const char *)in->p, (char *)tmp,
-						 (int)in->n, (int)cap);
+		n = (size_t)LZ4_compress_default(
+		    (const char *)in->p, (char *)tmp, (int)in->n, (int)cap);
 		assert_true(n > 0);
 		break;
 	case COMP_ZSTD:
@@ -201,10 +225,10 @@ static void compress_into(struct bytes *out, int comp, const struct bytes *in)
 	free(tmp);
 }
 
-static void block_out(struct bytes *file, int comp, uint16_t type, uint32_t nrec,
-		      const struct bytes *recs)
+static void block_out(struct bytes *file, int comp, uint16_t type,
+		      uint32_t nrec, const struct bytes *recs)
 {
-	struct bytes c = { 0 };
+	struct bytes c = {0};
 	compress_into(&c, comp, recs);
 	put32(file, nrec);
 	put32(file, (uint32_t)c.n);
@@ -217,24 +241,35 @@ static void block_out(struct bytes *file, int comp, uint16_t type, uint32_t nrec
 /* One V3 flow record of random content; its expected values in *f. */
 static void v3_record(struct bytes *b, struct flow *f, uint64_t *rs)
 {
-	struct bytes el[6] = { 0 };
+	struct bytes el[6] = {0};
 	int nel = 0, v6 = tu_rand(rs) % 4 == 0, has_gen = tu_rand(rs) % 16 != 0;
 	int has_addr = tu_rand(rs) % 16 != 0, has_misc = tu_rand(rs) % 3 != 0;
 
 	memset(f, 0, sizeof(*f));
 	f->v[FM_AF] = (v6 && has_addr) ? 10 : 2;
 	if (has_gen) {
-		uint64_t first = 1400000000000ull + tu_rand(rs) % 100000000000ull;
+		uint64_t first =
+		    1400000000000ull + tu_rand(rs) % 100000000000ull;
 		uint64_t last = first + tu_rand(rs) % 1000000;
-		uint64_t pk = tu_rand(rs) % 3 ? tu_rand(rs) % 1000 + 1 : tu_rand(rs);
+		uint64_t pk =
+		    tu_rand(rs) % 3 ? tu_rand(rs) % 1000 + 1 : tu_rand(rs);
 		uint64_t oc = tu_rand(rs);
 		uint16_t sp = (uint16_t)tu_rand(rs), dp = (uint16_t)tu_rand(rs);
 		uint8_t prot = (uint8_t)tu_rand(rs);
 		struct bytes *e = &el[nel++];
-		put16(e, 1); put16(e, 52);
-		put64(e, first); put64(e, last); put64(e, tu_rand(rs));
-		put64(e, pk); put64(e, oc); put16(e, sp); put16(e, dp);
-		put8(e, prot); put8(e, 0x1b); put8(e, 0); put8(e, 7);
+		put16(e, 1);
+		put16(e, 52);
+		put64(e, first);
+		put64(e, last);
+		put64(e, tu_rand(rs));
+		put64(e, pk);
+		put64(e, oc);
+		put16(e, sp);
+		put16(e, dp);
+		put8(e, prot);
+		put8(e, 0x1b);
+		put8(e, 0);
+		put8(e, 7);
 		f->v[FM_FIRST] = (int64_t)(first / 1000);
 		f->v[FM_FIRST_MS] = (int64_t)(first % 1000);
 		f->v[FM_LAST] = (int64_t)(last / 1000);
@@ -248,10 +283,12 @@ static void v3_record(struct bytes *b, struct flow *f, uint64_t *rs)
 	if (has_addr && v6) {
 		struct bytes *e = &el[nel++];
 		uint32_t w[8];
-		put16(e, 3); put16(e, 36);
+		put16(e, 3);
+		put16(e, 36);
 		for (int k = 0; k < 8; k++)
 			w[k] = (uint32_t)tu_rand(rs);
-		for (int k = 0; k < 4; k++)   /* two u64 per address, word 0 high */
+		for (int k = 0; k < 4;
+		     k++) /* two u64 per address, word 0 high */
 			put64(e, (uint64_t)w[2 * k] << 32 | w[2 * k + 1]);
 		for (int k = 0; k < 4; k++) {
 			f->v[FM_SA0 + k] = w[k];
@@ -260,28 +297,40 @@ static void v3_record(struct bytes *b, struct flow *f, uint64_t *rs)
 	} else if (has_addr) {
 		struct bytes *e = &el[nel++];
 		uint32_t s = (uint32_t)tu_rand(rs), d = (uint32_t)tu_rand(rs);
-		put16(e, 2); put16(e, 12); put32(e, s); put32(e, d);
+		put16(e, 2);
+		put16(e, 12);
+		put32(e, s);
+		put32(e, d);
 		f->v[FM_SA3] = s;
 		f->v[FM_DA3] = d;
 	}
 	if (has_misc) {
 		struct bytes *e = &el[nel++];
-		uint32_t in = (uint32_t)tu_rand(rs), out = (uint32_t)tu_rand(rs) % 70000;
-		put16(e, 4); put16(e, 20); put32(e, in); put32(e, out);
-		for (int k = 0; k < 8; k++)   /* masks, dir, tos, ... */
+		uint32_t in = (uint32_t)tu_rand(rs),
+			 out = (uint32_t)tu_rand(rs) % 70000;
+		put16(e, 4);
+		put16(e, 20);
+		put32(e, in);
+		put32(e, out);
+		for (int k = 0; k < 8; k++) /* masks, dir, tos, ... */
 			put8(e, (uint8_t)k);
 		f->v[FM_INIF] = in;
 		f->v[FM_OUTIF] = out;
 	}
-	if (tu_rand(rs) % 2) {   /* an element the reader skips (asRouting) */
+	if (tu_rand(rs) % 2) { /* an element the reader skips (asRouting) */
 		struct bytes *e = &el[nel++];
-		put16(e, 7); put16(e, 12); put32(e, 64512); put32(e, 65000);
+		put16(e, 7);
+		put16(e, 12);
+		put32(e, 64512);
+		put32(e, 65000);
 	}
-	if (tu_rand(rs) % 4 == 0) {   /* an unknown id beyond any table */
+	if (tu_rand(rs) % 4 == 0) { /* an unknown id beyond any table */
 		struct bytes *e = &el[nel++];
-		put16(e, 999); put16(e, 8); put32(e, 0xdeadbeef);
+		put16(e, 999);
+		put16(e, 8);
+		put32(e, 0xdeadbeef);
 	}
-	for (int k = nel - 1; k > 0; k--) {   /* any order */
+	for (int k = nel - 1; k > 0; k--) { /* any order */
 		int j = (int)(tu_rand(rs) % (uint64_t)(k + 1));
 		struct bytes t = el[k];
 		el[k] = el[j];
@@ -290,8 +339,14 @@ static void v3_record(struct bytes *b, struct flow *f, uint64_t *rs)
 	size_t size = 12;
 	for (int k = 0; k < nel; k++)
 		size += el[k].n;
-	put16(b, 11); put16(b, (uint16_t)size); put16(b, (uint16_t)nel);
-	put8(b, 0); put8(b, 0); put16(b, 1); put8(b, 0); put8(b, 9);
+	put16(b, 11);
+	put16(b, (uint16_t)size);
+	put16(b, (uint16_t)nel);
+	put8(b, 0);
+	put8(b, 0);
+	put16(b, 1);
+	put8(b, 0);
+	put8(b, 9);
 	for (int k = 0; k < nel; k++) {
 		put(b, el[k].p, el[k].n);
 		free(el[k].p);
@@ -302,9 +357,16 @@ static void v3_record(struct bytes *b, struct flow *f, uint64_t *rs)
 static void header2(struct bytes *file, int comp, uint32_t nblocks)
 {
 	memset(file, 0, sizeof(*file));
-	put16(file, 0xA50C); put16(file, 2); put32(file, 0x01070100);
-	put64(file, 1700000000); put8(file, (uint8_t)comp); put8(file, 0);
-	put16(file, 0); put32(file, 1); put64(file, 0); put32(file, 0);
+	put16(file, 0xA50C);
+	put16(file, 2);
+	put32(file, 0x01070100);
+	put64(file, 1700000000);
+	put8(file, (uint8_t)comp);
+	put8(file, 0);
+	put16(file, 0);
+	put32(file, 1);
+	put64(file, 0);
+	put32(file, 0);
 	put32(file, nblocks);
 }
 
@@ -318,16 +380,19 @@ static struct flow *make_layout2(struct bytes *file, int comp, int nblocks,
 
 	header2(file, comp, (uint32_t)nblocks);
 	for (int bl = 0; bl < nblocks; bl++) {
-		struct bytes recs = { 0 };
+		struct bytes recs = {0};
 		uint32_t nrec = 0;
 		int count = 1 + (int)(tu_rand(&rs) % 3000);
 		for (int k = 0; k < count; k++) {
 			uint64_t kind = tu_rand(&rs) % 10;
-			if (kind == 0) {   /* odd-sized ident-like record: unaligns */
-				put16(&recs, 0x8001); put16(&recs, 11);
+			if (kind ==
+			    0) { /* odd-sized ident-like record: unaligns */
+				put16(&recs, 0x8001);
+				put16(&recs, 11);
 				put(&recs, "corpus", 7);
-			} else if (kind == 1) {   /* exporter info */
-				put16(&recs, 7); put16(&recs, 32);
+			} else if (kind == 1) { /* exporter info */
+				put16(&recs, 7);
+				put16(&recs, 32);
 				for (int z = 0; z < 28; z++)
 					put8(&recs, 0);
 			} else {
@@ -338,24 +403,30 @@ static struct flow *make_layout2(struct bytes *file, int comp, int nblocks,
 		}
 		block_out(file, comp, 3, nrec, &recs);
 		free(recs.p);
-		if (bl == 0) {   /* an array block (type 4): skipped */
-			struct bytes arr = { 0 };
-			put16(&arr, 11); put16(&arr, 8); put32(&arr, 0);
+		if (bl == 0) { /* an array block (type 4): skipped */
+			struct bytes arr = {0};
+			put16(&arr, 11);
+			put16(&arr, 8);
+			put32(&arr, 0);
 			block_out(file, comp, 4, 1, &arr);
 			free(arr.p);
 			set32(file, 36, (uint32_t)nblocks + 1);
 		}
 	}
 	/* the appendix: never read as flows */
-	struct bytes app = { 0 };
+	struct bytes app = {0};
 	size_t appoff = file->n;
-	put16(&app, 0x8001); put16(&app, 11); put(&app, "synth", 6); put8(&app, 0);
-	put16(&app, 0x8002); put16(&app, 148);
+	put16(&app, 0x8001);
+	put16(&app, 11);
+	put(&app, "synth", 6);
+	put8(&app, 0);
+	put16(&app, 0x8002);
+	put16(&app, 148);
 	for (int z = 0; z < 18; z++)
 		put64(&app, (uint64_t)z);
 	block_out(file, comp, 3, 2, &app);
 	free(app.p);
-	memcpy(file->p + 24, &(uint64_t){ appoff }, 8);
+	memcpy(file->p + 24, &(uint64_t){appoff}, 8);
 	*nflows = n;
 	return fl;
 }
@@ -372,8 +443,10 @@ static void check_flows(const char *path, const struct flow *fl, size_t n)
 	for (size_t i = 0; i < n; i++)
 		for (int f = 0; f < FM_NFIELDS; f++)
 			if (rows[i][f] != fl[i].v[f])
-				fail_msg("%s: record %zu field %s: got %lld, expected %lld",
-					 path, i + 1, fm_field_name(f), (long long)rows[i][f],
+				fail_msg("%s: record %zu field %s: got %lld, "
+					 "expected %lld",
+					 path, i + 1, fm_field_name(f),
+					 (long long)rows[i][f],
 					 (long long)fl[i].v[f]);
 	free(rows);
 }
@@ -384,13 +457,15 @@ static void test_synthetic_layout2(void **state)
 	for (int comp = COMP_NONE; comp <= COMP_ZSTD; comp++) {
 		struct bytes file;
 		size_t n;
-		struct flow *fl = make_layout2(&file, comp, 4, &n, 77 + (uint64_t)comp);
+		struct flow *fl =
+		    make_layout2(&file, comp, 4, &n, 77 + (uint64_t)comp);
 		write_bytes(tu_path("syn2.nfcapd"), file.p, file.n);
 		check_flows(tu_path("syn2.nfcapd"), fl, n);
 
 		/* skipping k records then reading gives the tail */
-		struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_FIELD_BIT(FM_PACKETS), NULL, 0 };
-		const char *paths[1] = { tu_path("syn2.nfcapd") };
+		struct fm_reader_opts o = {FM_FORMAT_NFCAPD,
+					   FM_FIELD_BIT(FM_PACKETS), NULL, 0};
+		const char *paths[1] = {tu_path("syn2.nfcapd")};
 		struct fm_reader *r;
 		struct fm_batch b;
 		struct fm_error err;
@@ -400,38 +475,49 @@ static void test_synthetic_layout2(void **state)
 		assert_true(fm_reader_next(r, &b, 5, &err) == 5);
 		assert_null(b.col[FM_OCTETS]);
 		for (int i = 0; i < 5; i++)
-			assert_int_equal(b.col[FM_PACKETS][i], fl[k + i].v[FM_PACKETS]);
-		assert_int_equal(fm_reader_skip(r, INT64_MAX / 2, &err), (int64_t)n - k - 5);
+			assert_int_equal(b.col[FM_PACKETS][i],
+					 fl[k + i].v[FM_PACKETS]);
+		assert_int_equal(fm_reader_skip(r, INT64_MAX / 2, &err),
+				 (int64_t)n - k - 5);
 		fm_reader_free(r);
 		free(fl);
 		free(file.p);
 	}
 }
 
-static const int ext_sizes[] = { [4] = 4, [5] = 8, [8] = 4, [18] = 4, [23] = 4, [27] = 8 };
+static const int ext_sizes[] = {
+    [4] = 4, [5] = 8, [8] = 4, [18] = 4, [23] = 4, [27] = 8};
 
 /* A layout-1 file with three extension maps. */
 static struct flow *make_layout1(struct bytes *file, int comp, size_t *nflows,
 				 uint64_t seed)
 {
-	static const uint16_t maps[3][4] = { { 4, 23, 0 }, { 8, 5, 18, 0 }, { 27, 0 } };
+	static const uint16_t maps[3][4] = {{4, 23, 0}, {8, 5, 18, 0}, {27, 0}};
 	uint64_t rs = seed;
 	struct flow *fl = NULL;
 	size_t n = 0;
-	uint32_t flag = comp == COMP_LZO ? 1 : comp == COMP_BZ2 ? 8 : comp == COMP_LZ4 ? 0x10 : 0;
+	uint32_t flag = comp == COMP_LZO   ? 1
+			: comp == COMP_BZ2 ? 8
+			: comp == COMP_LZ4 ? 0x10
+					   : 0;
 
 	memset(file, 0, sizeof(*file));
-	put16(file, 0xA50C); put16(file, 1); put32(file, flag); put32(file, 3);
+	put16(file, 0xA50C);
+	put16(file, 1);
+	put32(file, flag);
+	put32(file, 3);
 	for (int k = 0; k < 128 + 136; k++)
 		put8(file, 0);
 	for (int bl = 0; bl < 3; bl++) {
-		struct bytes recs = { 0 };
+		struct bytes recs = {0};
 		uint32_t nrec = 0;
 		if (bl == 0)
 			for (int m = 0; m < 3; m++) {
 				size_t st = recs.n;
 				int cnt = 0;
-				put16(&recs, 2); put16(&recs, 0); put16(&recs, (uint16_t)m);
+				put16(&recs, 2);
+				put16(&recs, 0);
+				put16(&recs, (uint16_t)m);
 				put16(&recs, 0);
 				for (; maps[m][cnt]; cnt++)
 					put16(&recs, maps[m][cnt]);
@@ -450,63 +536,103 @@ static struct flow *make_layout1(struct bytes *file, int comp, size_t *nflows,
 			fl = grow_flows(fl, n);
 			f = &fl[n++];
 			memset(f, 0, sizeof(*f));
-			uint32_t first = (uint32_t)tu_rand(&rs), last = (uint32_t)tu_rand(&rs);
-			uint16_t mf = (uint16_t)(tu_rand(&rs) % 1000), ml = (uint16_t)(tu_rand(&rs) % 1000);
-			uint16_t sp = (uint16_t)tu_rand(&rs), dp = (uint16_t)tu_rand(&rs);
+			uint32_t first = (uint32_t)tu_rand(&rs),
+				 last = (uint32_t)tu_rand(&rs);
+			uint16_t mf = (uint16_t)(tu_rand(&rs) % 1000),
+				 ml = (uint16_t)(tu_rand(&rs) % 1000);
+			uint16_t sp = (uint16_t)tu_rand(&rs),
+				 dp = (uint16_t)tu_rand(&rs);
 			uint8_t prot = (uint8_t)tu_rand(&rs);
-			put16(&recs, 10); put16(&recs, 0); put16(&recs, (uint16_t)flags);
-			put16(&recs, (uint16_t)m); put16(&recs, mf); put16(&recs, ml);
-			put32(&recs, first); put32(&recs, last);
-			put8(&recs, 0); put8(&recs, 0x12); put8(&recs, prot); put8(&recs, 0);
-			put16(&recs, sp); put16(&recs, dp); put16(&recs, 1);
-			put8(&recs, 0); put8(&recs, 0);
+			put16(&recs, 10);
+			put16(&recs, 0);
+			put16(&recs, (uint16_t)flags);
+			put16(&recs, (uint16_t)m);
+			put16(&recs, mf);
+			put16(&recs, ml);
+			put32(&recs, first);
+			put32(&recs, last);
+			put8(&recs, 0);
+			put8(&recs, 0x12);
+			put8(&recs, prot);
+			put8(&recs, 0);
+			put16(&recs, sp);
+			put16(&recs, dp);
+			put16(&recs, 1);
+			put8(&recs, 0);
+			put8(&recs, 0);
 			f->v[FM_AF] = flags & 1 ? 10 : 2;
-			f->v[FM_FIRST] = first; f->v[FM_FIRST_MS] = mf;
-			f->v[FM_LAST] = last; f->v[FM_LAST_MS] = ml;
-			f->v[FM_SP] = sp; f->v[FM_DP] = dp; f->v[FM_PROT] = prot;
+			f->v[FM_FIRST] = first;
+			f->v[FM_FIRST_MS] = mf;
+			f->v[FM_LAST] = last;
+			f->v[FM_LAST_MS] = ml;
+			f->v[FM_SP] = sp;
+			f->v[FM_DP] = dp;
+			f->v[FM_PROT] = prot;
 			if (flags & 1) {
 				uint32_t w[8];
 				for (int z = 0; z < 8; z++)
 					w[z] = (uint32_t)tu_rand(&rs);
 				for (int z = 0; z < 4; z++)
-					put64(&recs, (uint64_t)w[2 * z] << 32 | w[2 * z + 1]);
+					put64(&recs, (uint64_t)w[2 * z] << 32 |
+							 w[2 * z + 1]);
 				for (int z = 0; z < 4; z++) {
 					f->v[FM_SA0 + z] = w[z];
 					f->v[FM_DA0 + z] = w[4 + z];
 				}
 			} else {
-				uint32_t s = (uint32_t)tu_rand(&rs), d = (uint32_t)tu_rand(&rs);
-				put32(&recs, s); put32(&recs, d);
-				f->v[FM_SA3] = s; f->v[FM_DA3] = d;
+				uint32_t s = (uint32_t)tu_rand(&rs),
+					 d = (uint32_t)tu_rand(&rs);
+				put32(&recs, s);
+				put32(&recs, d);
+				f->v[FM_SA3] = s;
+				f->v[FM_DA3] = d;
 			}
 			uint64_t pk = tu_rand(&rs), oc = tu_rand(&rs);
-			if (flags & 2) put64(&recs, pk); else put32(&recs, (uint32_t)pk), pk = (uint32_t)pk;
-			if (flags & 4) put64(&recs, oc); else put32(&recs, (uint32_t)oc), oc = (uint32_t)oc;
+			if (flags & 2)
+				put64(&recs, pk);
+			else
+				put32(&recs, (uint32_t)pk), pk = (uint32_t)pk;
+			if (flags & 4)
+				put64(&recs, oc);
+			else
+				put32(&recs, (uint32_t)oc), oc = (uint32_t)oc;
 			f->v[FM_PACKETS] = (int64_t)pk;
 			f->v[FM_OCTETS] = (int64_t)oc;
 			for (int e = 0; maps[m][e]; e++) {
 				int id = maps[m][e];
 				if (id == 4) {
-					uint16_t a = (uint16_t)tu_rand(&rs), c = (uint16_t)tu_rand(&rs);
-					put16(&recs, a); put16(&recs, c);
-					f->v[FM_INIF] = a; f->v[FM_OUTIF] = c;
+					uint16_t a = (uint16_t)tu_rand(&rs),
+						 c = (uint16_t)tu_rand(&rs);
+					put16(&recs, a);
+					put16(&recs, c);
+					f->v[FM_INIF] = a;
+					f->v[FM_OUTIF] = c;
 				} else if (id == 5) {
-					uint32_t a = (uint32_t)tu_rand(&rs), c = (uint32_t)tu_rand(&rs);
-					put32(&recs, a); put32(&recs, c);
-					f->v[FM_INIF] = a; f->v[FM_OUTIF] = c;
+					uint32_t a = (uint32_t)tu_rand(&rs),
+						 c = (uint32_t)tu_rand(&rs);
+					put32(&recs, a);
+					put32(&recs, c);
+					f->v[FM_INIF] = a;
+					f->v[FM_OUTIF] = c;
 				} else {
 					for (int z = 0; z < ext_sizes[id]; z++)
-						put8(&recs, (uint8_t)tu_rand(&rs));
+						put8(&recs,
+						     (uint8_t)tu_rand(&rs));
 				}
 			}
 			set16(&recs, st + 2, (uint16_t)(recs.n - st));
 		}
 		/* an exporter-stat record and an old sampler of interval 1 */
-		put16(&recs, 8); put16(&recs, 32);
+		put16(&recs, 8);
+		put16(&recs, 32);
 		for (int z = 0; z < 28; z++)
 			put8(&recs, 0);
-		put16(&recs, 9); put16(&recs, 16); put32(&recs, 0xffffffff);
-		put32(&recs, 1); put16(&recs, 1); put16(&recs, 1);
+		put16(&recs, 9);
+		put16(&recs, 16);
+		put32(&recs, 0xffffffff);
+		put32(&recs, 1);
+		put16(&recs, 1);
+		put16(&recs, 1);
 		block_out(file, comp, 2, nrec + 2, &recs);
 		free(recs.p);
 	}
@@ -520,7 +646,8 @@ static void test_synthetic_layout1(void **state)
 	for (int comp = COMP_NONE; comp <= COMP_LZ4; comp++) {
 		struct bytes file;
 		size_t n;
-		struct flow *fl = make_layout1(&file, comp, &n, 5 + (uint64_t)comp);
+		struct flow *fl =
+		    make_layout1(&file, comp, &n, 5 + (uint64_t)comp);
 		write_bytes(tu_path("syn1.nfcapd"), file.p, file.n);
 		check_flows(tu_path("syn1.nfcapd"), fl, n);
 		free(fl);
@@ -539,11 +666,13 @@ static void expect_error(const char *path, const char *w1, const char *w2)
 
 	free(rows);
 	if (got >= 0)
-		fail_msg("%s: read %ld records, expected an error with '%s'", path, got, w1);
+		fail_msg("%s: read %ld records, expected an error with '%s'",
+			 path, got, w1);
 	assert_int_equal(err.code, FM_EFORMAT);
-	if (!strstr(err.msg, path) || !strstr(err.msg, w1) || (w2 && !strstr(err.msg, w2)))
-		fail_msg("message '%s' lacks '%s' / '%s' / the file name", err.msg, w1,
-			 w2 ? w2 : "");
+	if (!strstr(err.msg, path) || !strstr(err.msg, w1) ||
+	    (w2 && !strstr(err.msg, w2)))
+		fail_msg("message '%s' lacks '%s' / '%s' / the file name",
+			 err.msg, w1, w2 ? w2 : "");
 	assert_null(strchr(err.msg, '\n'));
 }
 
@@ -551,7 +680,7 @@ static void damaged(const struct bytes *orig, size_t keep,
 		    void (*edit)(struct bytes *, size_t), size_t arg,
 		    const char *w1, const char *w2)
 {
-	struct bytes b = { 0 };
+	struct bytes b = {0};
 	put(&b, orig->p, keep < orig->n ? keep : orig->n);
 	if (edit)
 		edit(&b, arg);
@@ -560,12 +689,32 @@ static void damaged(const struct bytes *orig, size_t keep,
 	free(b.p);
 }
 
-static void ed_byte0(struct bytes *b, size_t v) { b->p[0] = (uint8_t)v; }
-static void ed_swap(struct bytes *b, size_t v) { (void)v; b->p[0] = 0xA5; b->p[1] = 0x0C; }
-static void ed_bsize(struct bytes *b, size_t v) { set32(b, 40 + 4, (uint32_t)v); }
-static void ed_ellen(struct bytes *b, size_t v) { set16(b, 52 + 14, (uint16_t)v); }
-static void ed_nrec(struct bytes *b, size_t v) { set32(b, 40, (uint32_t)v); }
-static void ed_nblocks(struct bytes *b, size_t v) { set32(b, 36, (uint32_t)v); }
+static void ed_byte0(struct bytes *b, size_t v)
+{
+	b->p[0] = (uint8_t)v;
+}
+static void ed_swap(struct bytes *b, size_t v)
+{
+	(void)v;
+	b->p[0] = 0xA5;
+	b->p[1] = 0x0C;
+}
+static void ed_bsize(struct bytes *b, size_t v)
+{
+	set32(b, 40 + 4, (uint32_t)v);
+}
+static void ed_ellen(struct bytes *b, size_t v)
+{
+	set16(b, 52 + 14, (uint16_t)v);
+}
+static void ed_nrec(struct bytes *b, size_t v)
+{
+	set32(b, 40, (uint32_t)v);
+}
+static void ed_nblocks(struct bytes *b, size_t v)
+{
+	set32(b, 36, (uint32_t)v);
+}
 static void ed_payload(struct bytes *b, size_t v)
 {
 	(void)v;
@@ -573,8 +722,14 @@ static void ed_payload(struct bytes *b, size_t v)
 	memcpy(&sz, b->p + 44, 4);
 	memset(b->p + 52, 0xff, sz);
 }
-static void ed_recsize(struct bytes *b, size_t v) { set16(b, 52 + 2, (uint16_t)v); }
-static void ed_version(struct bytes *b, size_t v) { set16(b, 2, (uint16_t)v); }
+static void ed_recsize(struct bytes *b, size_t v)
+{
+	set16(b, 52 + 2, (uint16_t)v);
+}
+static void ed_version(struct bytes *b, size_t v)
+{
+	set16(b, 2, (uint16_t)v);
+}
 
 static void test_damaged(void **state)
 {
@@ -593,48 +748,66 @@ static void test_damaged(void **state)
 	damaged(&file, file.n, ed_swap, 0, "other byte order", NULL);
 	damaged(&file, file.n, ed_version, 7, "layout version 7", NULL);
 	damaged(&file, 46, NULL, 0, "truncated block header", "block 1 of");
-	damaged(&file, 40 + 12 + bsize / 2, NULL, 0, "past the end of the file", "block 1 of");
-	damaged(&file, file.n, ed_bsize, file.n, "past the end of the file", "block 1 of");
+	damaged(&file, 40 + 12 + bsize / 2, NULL, 0, "past the end of the file",
+		"block 1 of");
+	damaged(&file, file.n, ed_bsize, file.n, "past the end of the file",
+		"block 1 of");
 	damaged(&file, file.n, ed_bsize, 0, "block size 0", "block 1 of");
-	damaged(&file, file.n, ed_bsize, 0x7fffffff, "above the 5 MiB limit", "block 1 of");
+	damaged(&file, file.n, ed_bsize, 0x7fffffff, "above the 5 MiB limit",
+		"block 1 of");
 	damaged(&file, file.n, ed_recsize, 0, "record size 0", "block 1 of");
 	damaged(&file, file.n, ed_recsize, 2, "record size 2", "block 1 of");
-	/* more blocks announced than present: array block, appendix, then nothing */
-	damaged(&file, file.n, ed_nblocks, 9, "truncated block header", "block 4 of 9");
+	/* more blocks announced than present: array block, appendix, then
+	 * nothing */
+	damaged(&file, file.n, ed_nblocks, 9, "truncated block header",
+		"block 4 of 9");
 	free(file.p);
 
 	/* a one-record file: bad element lengths, records missing */
-	struct bytes one = { 0 }, recs = { 0 };
-	put16(&one, 0xA50C); put16(&one, 2);
+	struct bytes one = {0}, recs = {0};
+	put16(&one, 0xA50C);
+	put16(&one, 2);
 	for (int k = 0; k < 36; k++)
 		put8(&one, 0);
 	set32(&one, 36, 1);
-	put16(&recs, 11); put16(&recs, 24); put16(&recs, 1); put16(&recs, 0);
-	put32(&recs, 0); put16(&recs, 2); put16(&recs, 12); put32(&recs, 1);
+	put16(&recs, 11);
+	put16(&recs, 24);
+	put16(&recs, 1);
+	put16(&recs, 0);
+	put32(&recs, 0);
+	put16(&recs, 2);
+	put16(&recs, 12);
+	put32(&recs, 1);
 	put32(&recs, 2);
 	block_out(&one, COMP_NONE, 3, 1, &recs);
 	write_bytes(tu_path("one.nfcapd"), one.p, one.n);
 	int64_t(*rows)[FM_NFIELDS];
 	struct fm_error err;
-	assert_int_equal(read_all(tu_path("one.nfcapd"), FM_ALL_FIELDS, &rows, &err), 1);
+	assert_int_equal(
+	    read_all(tu_path("one.nfcapd"), FM_ALL_FIELDS, &rows, &err), 1);
 	assert_int_equal(rows[0][FM_SA3], 1);
 	assert_int_equal(rows[0][FM_DA3], 2);
 	free(rows);
-	damaged(&one, one.n, ed_ellen, 0, "element 1 (id 2) has length 0", "block 1 of 1");
-	damaged(&one, one.n, ed_ellen, 13, "element 1 (id 2) has length 13", "past the end");
-	damaged(&one, one.n, ed_recsize, 0xffff, "runs past the end of the block", "record 1");
-	damaged(&one, one.n, ed_recsize, 25, "record size 25 runs past the end of the block (24 bytes left)",
+	damaged(&one, one.n, ed_ellen, 0, "element 1 (id 2) has length 0",
+		"block 1 of 1");
+	damaged(&one, one.n, ed_ellen, 13, "element 1 (id 2) has length 13",
+		"past the end");
+	damaged(&one, one.n, ed_recsize, 0xffff,
+		"runs past the end of the block", "record 1");
+	damaged(&one, one.n, ed_recsize, 25,
+		"record size 25 runs past the end of the block (24 bytes left)",
 		"record 1");
 	damaged(&one, one.n, ed_nrec, 2, "truncated record header", "record 2");
 	free(one.p);
 	free(recs.p);
 
 	/* corrupt compressed payloads, in every algorithm */
-	static const char *const names[] = { "", "LZO", "BZ2", "LZ4", "ZSTD" };
+	static const char *const names[] = {"", "LZO", "BZ2", "LZ4", "ZSTD"};
 	for (int comp = COMP_LZO; comp <= COMP_ZSTD; comp++) {
 		fl = make_layout2(&file, comp, 1, &n, 9);
 		free(fl);
-		damaged(&file, file.n, ed_payload, 0, names[comp], "block 1 of");
+		damaged(&file, file.n, ed_payload, 0, names[comp],
+			"block 1 of");
 		free(file.p);
 	}
 }
@@ -646,7 +819,7 @@ static void test_damaged(void **state)
  */
 static void limit_file(struct bytes *file, int comp, size_t len, struct flow *f)
 {
-	struct bytes recs = { 0 };
+	struct bytes recs = {0};
 	uint64_t rs = 5;
 
 	v3_record(&recs, f, &rs);
@@ -654,14 +827,16 @@ static void limit_file(struct bytes *file, int comp, size_t len, struct flow *f)
 		size_t sz = len - recs.n;
 		if (sz > 60000)
 			sz = sz - 60000 < 4 ? 30000 : 60000;
-		put16(&recs, 0x8001); put16(&recs, (uint16_t)sz);
+		put16(&recs, 0x8001);
+		put16(&recs, (uint16_t)sz);
 		for (size_t z = 4; z < sz; z++)
 			put8(&recs, (uint8_t)z);
 	}
 	assert_int_equal(recs.n, len);
 	header2(file, comp, 1);
 	uint32_t nrec = 0;
-	for (size_t off = 0; off < recs.n; off += (size_t)(recs.p[off + 2] | recs.p[off + 3] << 8))
+	for (size_t off = 0; off < recs.n;
+	     off += (size_t)(recs.p[off + 2] | recs.p[off + 3] << 8))
 		nrec++;
 	block_out(file, comp, 3, nrec, &recs);
 	free(recs.p);
@@ -669,7 +844,8 @@ static void limit_file(struct bytes *file, int comp, size_t len, struct flow *f)
 
 static void test_block_limit(void **state)
 {
-	static const char *const names[] = { "above the 5 MiB limit", "LZO", "BZ2", "LZ4", "ZSTD" };
+	static const char *const names[] = {"above the 5 MiB limit", "LZO",
+					    "BZ2", "LZ4", "ZSTD"};
 
 	(void)state;
 	for (int comp = COMP_NONE; comp <= COMP_ZSTD; comp++) {
@@ -682,7 +858,8 @@ static void test_block_limit(void **state)
 		limit_file(&file, comp, FM_NFCAPD_BLOCK_MAX + 1, &f);
 		write_bytes(tu_path("limit.nfcapd"), file.p, file.n);
 		free(file.p);
-		expect_error(tu_path("limit.nfcapd"), names[comp], "block 1 of 1");
+		expect_error(tu_path("limit.nfcapd"), names[comp],
+			     "block 1 of 1");
 	}
 }
 
@@ -696,7 +873,7 @@ static void test_stale_records(void **state)
 {
 	(void)state;
 	for (int comp = COMP_NONE; comp <= COMP_ZSTD; comp++) {
-		struct bytes file, rec = { 0 }, big = { 0 }, small = { 0 };
+		struct bytes file, rec = {0}, big = {0}, small = {0};
 		struct flow f;
 		uint64_t rs = 17;
 		v3_record(&rec, &f, &rs);
@@ -711,12 +888,16 @@ static void test_stale_records(void **state)
 		write_bytes(tu_path("stale.nfcapd"), file.p, file.n);
 		int64_t(*rows)[FM_NFIELDS];
 		struct fm_error err;
-		assert_int_equal(read_all(tu_path("stale.nfcapd"), FM_ALL_FIELDS, &rows, &err), 400);
+		assert_int_equal(read_all(tu_path("stale.nfcapd"),
+					  FM_ALL_FIELDS, &rows, &err),
+				 400);
 		free(rows);
 		set32(&file, second, 101);
 		write_bytes(tu_path("stale.nfcapd"), file.p, file.n);
 		expect_error(tu_path("stale.nfcapd"),
-			     "record 101 (block offset", "truncated record header (1 records announced, 0 bytes left)");
+			     "record 101 (block offset",
+			     "truncated record header (1 records announced, 0 "
+			     "bytes left)");
 		free(file.p);
 		free(rec.p);
 		free(big.p);
@@ -733,7 +914,7 @@ static void test_truncations(void **state)
 	(void)state;
 	if (!data)
 		skip();
-	static const char *const files[] = { "v9-none", "v9-lz4", "v16-none" };
+	static const char *const files[] = {"v9-none", "v9-lz4", "v16-none"};
 	for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
 		size_t len;
 		snprintf(p, sizeof(p), "%s/nfcapd/%s.nfcapd", data, files[k]);
@@ -746,12 +927,15 @@ static void test_truncations(void **state)
 			long r;
 			r = fm_nfcapd_open_mem(&d, "cut", all, cut, NULL, &err);
 			if (r == 0) {
-				while ((r = fm_nfcapd_decode(d, o, 512, &err)) > 0)
+				while ((r = fm_nfcapd_decode(d, o, 512, &err)) >
+				       0)
 					;
 				fm_nfcapd_free(d);
 			}
-			/* the data blocks end before the appendix: layout 2 may lose only it */
-			assert_true(r < 0 || (strstr(files[k], "v9") && cut > len - 200));
+			/* the data blocks end before the appendix: layout 2 may
+			 * lose only it */
+			assert_true(r < 0 || (strstr(files[k], "v9") &&
+					      cut > len - 200));
 		}
 		free(o);
 		free(all);
@@ -776,9 +960,9 @@ static void test_directory(void **state)
 {
 	struct bytes file;
 	size_t n;
-	struct logbuf lb = { "" };
-	struct fm_log log = { log_fn, &lb };
-	struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &log, 0 };
+	struct logbuf lb = {""};
+	struct fm_log log = {log_fn, &lb};
+	struct fm_reader_opts o = {FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &log, 0};
 	struct fm_reader *r;
 	struct fm_batch b;
 	struct fm_error err;
@@ -792,7 +976,7 @@ static void test_directory(void **state)
 	write_bytes(tu_path("caps/nfcapd.current.1234"), file.p, file.n);
 	tu_write_file(tu_path("caps/README"), "capture folder\n");
 	tu_write_file(tu_path("caps/.nfstat"), "");
-	const char *paths[1] = { tu_path("caps") };
+	const char *paths[1] = {tu_path("caps")};
 	assert_int_equal(fm_reader_open(&r, &o, paths, 1, &err), 0);
 	while ((k = fm_reader_next(r, &b, FM_BATCH_CAP, &err)) > 0)
 		total += k;
@@ -816,23 +1000,27 @@ static void test_zero_blocks(void **state)
 	for (int layout = 1; layout <= 2; layout++) {
 		struct bytes file;
 		size_t n;
-		struct logbuf lb = { "" };
-		struct fm_log log = { log_fn, &lb };
-		struct fm_reader_opts o = { FM_FORMAT_NFCAPD, FM_ALL_FIELDS, &log, 0 };
+		struct logbuf lb = {""};
+		struct fm_log log = {log_fn, &lb};
+		struct fm_reader_opts o = {FM_FORMAT_NFCAPD, FM_ALL_FIELDS,
+					   &log, 0};
 		struct fm_reader *r;
 		struct fm_batch b;
 		struct fm_error err;
-		struct flow *fl = layout == 1 ? make_layout1(&file, COMP_NONE, &n, 3) :
-			make_layout2(&file, COMP_NONE, 2, &n, 3);
-		const char *paths[1] = { tu_path("zero.nfcapd") };
+		struct flow *fl =
+		    layout == 1 ? make_layout1(&file, COMP_NONE, &n, 3)
+				: make_layout2(&file, COMP_NONE, 2, &n, 3);
+		const char *paths[1] = {tu_path("zero.nfcapd")};
 
 		set32(&file, layout == 1 ? 8 : 36, 0);
 		write_bytes(paths[0], file.p, file.n);
 		assert_int_equal(fm_reader_open(&r, &o, paths, 1, &err), 0);
 		assert_int_equal(fm_reader_next(r, &b, FM_BATCH_CAP, &err), 0);
 		fm_reader_free(r);
-		assert_non_null(strstr(lb.text, "zero.nfcapd: the header counts no data blocks"));
-		assert_null(strstr(strstr(lb.text, "no data blocks") + 1, "no data blocks"));
+		assert_non_null(strstr(
+		    lb.text, "zero.nfcapd: the header counts no data blocks"));
+		assert_null(strstr(strstr(lb.text, "no data blocks") + 1,
+				   "no data blocks"));
 		free(fl);
 		free(file.p);
 	}
@@ -841,17 +1029,17 @@ static void test_zero_blocks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_corpus),
-		cmocka_unit_test(test_synthetic_layout2),
-		cmocka_unit_test(test_synthetic_layout1),
-		cmocka_unit_test(test_damaged),
-		cmocka_unit_test(test_block_limit),
-		cmocka_unit_test(test_stale_records),
-		cmocka_unit_test(test_truncations),
-		cmocka_unit_test(test_directory),
-		cmocka_unit_test(test_zero_blocks),
+	    cmocka_unit_test(test_corpus),
+	    cmocka_unit_test(test_synthetic_layout2),
+	    cmocka_unit_test(test_synthetic_layout1),
+	    cmocka_unit_test(test_damaged),
+	    cmocka_unit_test(test_block_limit),
+	    cmocka_unit_test(test_stale_records),
+	    cmocka_unit_test(test_truncations),
+	    cmocka_unit_test(test_directory),
+	    cmocka_unit_test(test_zero_blocks),
 	};
-	if (getenv("FM_TEST_FILTER"))   /* e.g. FM_TEST_FILTER=test_damaged */
+	if (getenv("FM_TEST_FILTER")) /* e.g. FM_TEST_FILTER=test_damaged */
 		cmocka_set_test_filter(getenv("FM_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,12 +13,12 @@
 #include "flowmodels/io.h"
 #include "testutil.h"
 
-enum { N = 480000 };   /* 74 bytes a record: about 34 MiB */
+enum { N = 480000 }; /* 74 bytes a record: about 34 MiB */
 
 static const char *make_input(void)
 {
 	static char dir[4200];
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY};
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b;
@@ -41,10 +41,11 @@ static const char *make_input(void)
 
 /* A hash of every value of records [from, from + n) of the inputs, read
  * by a plain reader (no prefetch). */
-static uint64_t plain_hash(const char *const *dirs, size_t ndirs,
-			   uint64_t from, uint64_t n)
+static uint64_t plain_hash(const char *const *dirs, size_t ndirs, uint64_t from,
+			   uint64_t n)
 {
-	struct fm_reader_opts ro = { .format = FM_FORMAT_BINARY, .fields = FM_ALL_FIELDS };
+	struct fm_reader_opts ro = {.format = FM_FORMAT_BINARY,
+				    .fields = FM_ALL_FIELDS};
 	struct fm_reader *r;
 	struct fm_batch b;
 	struct fm_error err;
@@ -56,7 +57,8 @@ static uint64_t plain_hash(const char *const *dirs, size_t ndirs,
 		for (long i = 0; i < k; i++, at++)
 			if (at >= from && at < from + n)
 				for (int f = 0; f < FM_NFIELDS; f++)
-					h = (h ^ (uint64_t)b.col[f][i]) * 1099511628211ULL;
+					h = (h ^ (uint64_t)b.col[f][i]) *
+					    1099511628211ULL;
 	}
 	assert_int_equal(k, 0);
 	fm_reader_free(r);
@@ -86,7 +88,8 @@ static uint64_t scan_hash(const char *const *dirs, size_t ndirs, int64_t skip,
 	while ((k = fm_scan_next(s, &b, &err)) > 0) {
 		for (long i = 0; i < k; i++)
 			for (int f = 0; f < FM_NFIELDS; f++)
-				h = (h ^ (uint64_t)b.col[f][i]) * 1099511628211ULL;
+				h = (h ^ (uint64_t)b.col[f][i]) *
+				    1099511628211ULL;
 		seen += (uint64_t)k;
 		if (stop && seen >= stop)
 			break;
@@ -100,11 +103,12 @@ static void test_prefetch(void **state)
 {
 	(void)state;
 	const char *dir = make_input();
-	const char *two[] = { dir, dir };
+	const char *two[] = {dir, dir};
 
 	/* whole scans, one input and two */
 	assert_true(scan_hash(&dir, 1, 0, -1, 0) == plain_hash(&dir, 1, 0, N));
-	assert_true(scan_hash(two, 2, 0, -1, 0) == plain_hash(two, 2, 0, 2 * N));
+	assert_true(scan_hash(two, 2, 0, -1, 0) ==
+		    plain_hash(two, 2, 0, 2 * N));
 	/* most of the input skipped, then a part of it, across the inputs */
 	assert_true(scan_hash(two, 2, N - 1000, 5000, 0) ==
 		    plain_hash(two, 2, N - 1000, 5000));
@@ -119,7 +123,7 @@ static void test_prefetch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_prefetch),
+	    cmocka_unit_test(test_prefetch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

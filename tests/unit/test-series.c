@@ -44,7 +44,7 @@ static void test_sums(void **state)
 {
 	struct fm_batch b;
 	struct fm_series *s;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	uint64_t seed = 5;
 	u128 rp = 0, ro = 0, f, p, o;
 	const size_t n = 3000;
@@ -55,13 +55,17 @@ static void test_sums(void **state)
 		tu_random_record(&b, i, &seed);
 		/* some start just before midnight, some last for days */
 		if (i % 7 == 0)
-			fm_batch_mut(&b, FM_FIRST)[i] = DAY0 * 86400 + 86400 - 5;
+			fm_batch_mut(&b, FM_FIRST)[i] =
+			    DAY0 * 86400 + 86400 - 5;
 		if (i % 11 == 0)
-			fm_batch_mut(&b, FM_LAST)[i] = fm_batch_mut(&b, FM_FIRST)[i] + 200000;
-		if (i % 13 == 0)   /* sizes not a multiple of the packets */
+			fm_batch_mut(&b, FM_LAST)[i] =
+			    fm_batch_mut(&b, FM_FIRST)[i] + 200000;
+		if (i % 13 == 0) /* sizes not a multiple of the packets */
 			fm_batch_mut(&b, FM_OCTETS)[i] += 7;
-		if (fm_batch_mut(&b, FM_LAST)[i] < fm_batch_mut(&b, FM_FIRST)[i])
-			fm_batch_mut(&b, FM_LAST)[i] = fm_batch_mut(&b, FM_FIRST)[i];
+		if (fm_batch_mut(&b, FM_LAST)[i] <
+		    fm_batch_mut(&b, FM_FIRST)[i])
+			fm_batch_mut(&b, FM_LAST)[i] =
+			    fm_batch_mut(&b, FM_FIRST)[i];
 		b.n = i + 1;
 		rp += (uint64_t)b.col[FM_PACKETS][i];
 		ro += (uint64_t)b.col[FM_OCTETS][i];
@@ -82,7 +86,7 @@ static void test_midnight(void **state)
 {
 	struct fm_batch b;
 	struct fm_series *s;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	uint64_t fl, pk, hi, lo;
 	int64_t t0 = DAY0 * 86400 + 86399;
 
@@ -93,7 +97,8 @@ static void test_midnight(void **state)
 	assert_int_equal(fm_series_new(&s, &err), 0);
 	assert_int_equal(fm_series_add(s, &b, &err), 0);
 	assert_int_equal(fm_series_ndays(s), 2);
-	assert_true(fm_series_day(s, 0) == DAY0 && fm_series_day(s, 1) == DAY0 + 1);
+	assert_true(fm_series_day(s, 0) == DAY0 &&
+		    fm_series_day(s, 1) == DAY0 + 1);
 	fm_series_get(s, 0, 86399, &fl, &pk, &hi, &lo);
 	assert_true(fl == 1 && pk == 1 && hi == 0 && lo == 250);
 	fm_series_get(s, 1, 0, &fl, &pk, &hi, &lo);
@@ -112,7 +117,8 @@ static void test_midnight(void **state)
 	assert_true(pk == 1 && lo == 4);
 
 	/* the step after the last packet reaching midnight creates the day */
-	one(&b, 0, (DAY0 + 5) * 86400 + 86399, 0, (DAY0 + 5) * 86400 + 86400, 0, 2, 100);
+	one(&b, 0, (DAY0 + 5) * 86400 + 86399, 0, (DAY0 + 5) * 86400 + 86400, 0,
+	    2, 100);
 	assert_int_equal(fm_series_add(s, &b, &err), 0);
 	assert_int_equal(fm_series_ndays(s), 4);
 	assert_true(fm_series_day(s, 3) == DAY0 + 6);
@@ -121,7 +127,8 @@ static void test_midnight(void **state)
 	const char *dir = tu_path("series-out/sub");
 	assert_int_equal(fm_series_write(s, dir, &err), 0);
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/%lld.octets", dir, (long long)(DAY0 + 1));
+	snprintf(path, sizeof(path), "%s/%lld.octets", dir,
+		 (long long)(DAY0 + 1));
 	size_t len;
 	char *text = tu_read_file(path, &len);
 	size_t lines = 0;
@@ -130,7 +137,8 @@ static void test_midnight(void **state)
 	assert_int_equal(lines, 86400);
 	assert_memory_equal(text, "500\n250\n0\n", 10);
 	free(text);
-	snprintf(path, sizeof(path), "%s/%lld.flows", dir, (long long)(DAY0 + 6));
+	snprintf(path, sizeof(path), "%s/%lld.flows", dir,
+		 (long long)(DAY0 + 6));
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, 2 * 86400);
@@ -142,7 +150,7 @@ static void test_errors(void **state)
 {
 	struct fm_batch b;
 	struct fm_series *s;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	(void)state;
 	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, 2), 0);
@@ -152,14 +160,16 @@ static void test_errors(void **state)
 	assert_int_equal(fm_series_add(s, &b, &err), FM_EFORMAT);
 	assert_non_null(strstr(err.msg, "record 2: 0 packets but 60 octets"));
 	/* first_ms far beyond 999 puts a packet outside the day */
-	one(&b, 1, DAY0 * 86400 + 86399, 5000, DAY0 * 86400 + 86399, 5000, 2, 60);
+	one(&b, 1, DAY0 * 86400 + 86399, 5000, DAY0 * 86400 + 86399, 5000, 2,
+	    60);
 	assert_int_equal(fm_series_add(s, &b, &err), FM_EFORMAT);
 	assert_non_null(strstr(err.msg, "outside its day"));
 	/* a record from 1970 to 2015: refused, not a day's arrays per packet
 	 * (this one would touch 400 days, 1.1 GB; 16600 packets: 45 GB) */
 	one(&b, 1, 0, 0, DAY0 * 86400, 0, 400, 400 * 60);
 	assert_int_equal(fm_series_add(s, &b, &err), FM_EFORMAT);
-	assert_non_null(strstr(err.msg, "record 2: 400 packets spread over 16600 days"));
+	assert_non_null(
+	    strstr(err.msg, "record 2: 400 packets spread over 16600 days"));
 	assert_non_null(strstr(err.msg, "31-day limit"));
 	assert_true(fm_series_ndays(s) <= 2);
 	/* 31 days exactly is accepted; one second more is not; one packet
@@ -186,9 +196,9 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sums),
-		cmocka_unit_test(test_midnight),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_sums),
+	    cmocka_unit_test(test_midnight),
+	    cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

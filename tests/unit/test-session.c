@@ -20,7 +20,7 @@ static uint64_t want_packets, want_octets, want_tcp;
 static const char *make_csv(void)
 {
 	static char path[4200];
-	struct tu_totals tot = { 0, 0, 0 };
+	struct tu_totals tot = {0, 0, 0};
 
 	if (path[0])
 		return path;
@@ -35,7 +35,7 @@ static const char *make_csv(void)
 /* Run a line; returns the code and leaves the messages in *msg. */
 static int run(struct session *s, const char *line, char **outtext)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char *out = NULL, *msg = NULL;
 	size_t lo = 0, lm = 0;
 	FILE *fo = open_memstream(&out, &lo), *fm = open_memstream(&msg, &lm);
@@ -73,7 +73,8 @@ static void test_load_and_facts(void **state)
 
 	snprintf(line, sizeof(line), "load %s", make_csv());
 	run_ok(s, line);
-	snprintf(line, sizeof(line), "load %s --count-in 10 as ten", make_csv());
+	snprintf(line, sizeof(line), "load %s --count-in 10 as ten",
+		 make_csv());
 	assert_int_equal(run(s, line, &out), 0);
 	assert_int_equal(strncmp(out, "ten: dataset, 10 records, ", 26), 0);
 	free(out);
@@ -139,13 +140,15 @@ static void test_errors_leave_session_intact(void **state)
 
 	snprintf(line, sizeof(line), "load %s", make_csv());
 	run_ok(s, line);
-	expect_error(s, "drop nosuch", "drop: unknown object 'nosuch' (objects: d1)");
+	expect_error(s, "drop nosuch",
+		     "drop: unknown object 'nosuch' (objects: d1)");
 	expect_error(s, "drop d1 nosuch", "unknown object 'nosuch'");
 	expect_error(s, "info nosuch", "unknown object 'nosuch'");
 	expect_error(s, "export nosuch -O x.csv", "unknown object 'nosuch'");
 	expect_error(s, "filter nosuch \"prot==6\"", "unknown object 'nosuch'");
 	expect_error(s, "load -x 1 whatever", "load: unknown option '-x'");
-	expect_error(s, "load --count-in abc x", "expected an integer, got 'abc'");
+	expect_error(s, "load --count-in abc x",
+		     "expected an integer, got 'abc'");
 	expect_error(s, "load /nonexistent/file.csv", "/nonexistent/file.csv");
 	expect_error(s, "load /nonexistent/dir -i binary", "/nonexistent/dir");
 	expect_error(s, "filter d1 \"prot ==\"", "filter");
@@ -154,15 +157,19 @@ static void test_errors_leave_session_intact(void **state)
 	expect_error(s, "rename d1 9bad", "bad object name '9bad'");
 	expect_error(s, "load x as", "'as' needs a name");
 	expect_error(s, "list as x", "made no object to call 'x'");
-	expect_error(s, "convert d1 -i csv_flow -O x.csv", "leave out -i csv_flow");
-	expect_error(s, "export d1 -o nfcapd -O x", "d1 cannot be written as 'nfcapd'");
+	expect_error(s, "convert d1 -i csv_flow -O x.csv",
+		     "leave out -i csv_flow");
+	expect_error(s, "export d1 -o nfcapd -O x",
+		     "d1 cannot be written as 'nfcapd'");
 	expect_error(s, "export d1", "export needs an output");
 	expect_error(s, "set charset lcd", "charset: bad value 'lcd'");
 	expect_error(s, "set nosuch 1", "unknown setting 'nosuch'");
 	expect_error(s, "load \"unterminated", "unterminated quote");
 	expect_error(s, "replay /nonexistent.fms", "/nonexistent.fms");
 	/* a failing load that already wrote scratch data leaves nothing */
-	tu_write_file(tu_path("bad.csv"), "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1\n1, 2, 3\n");
+	tu_write_file(tu_path("bad.csv"),
+		      "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, "
+		      "9, 10, 1\n1, 2, 3\n");
 	snprintf(line, sizeof(line), "load %s", tu_path("bad.csv"));
 	expect_error(s, line, "bad.csv:2");
 	sess_free(s);
@@ -187,7 +194,8 @@ static void test_binary_in_place_and_export(void **state)
 	assert_int_equal(o->records, NREC);
 	sess_unlock(s);
 	/* export to csv gives the input back; export binary copies arrays */
-	snprintf(line, sizeof(line), "export b -o csv_flow -O %s", tu_path("back.csv"));
+	snprintf(line, sizeof(line), "export b -o csv_flow -O %s",
+		 tu_path("back.csv"));
 	run_ok(s, line);
 	a = tu_read_file(make_csv(), NULL);
 	b = tu_read_file(tu_path("back.csv"), NULL);
@@ -195,8 +203,9 @@ static void test_binary_in_place_and_export(void **state)
 	free(b);
 	snprintf(line, sizeof(line), "export b -O %s", tu_path("bin2"));
 	run_ok(s, line);
-	assert_int_equal(tu_system("cmp -s %s/packets.Q %s/packets.Q", tu_path("bin"),
-				   tu_path("bin2")), 0);
+	assert_int_equal(tu_system("cmp -s %s/packets.Q %s/packets.Q",
+				   tu_path("bin"), tu_path("bin2")),
+			 0);
 	/* a tool reads a dataset by name: convert d -> csv */
 	snprintf(line, sizeof(line), "convert b -O %s", tu_path("back2.csv"));
 	run_ok(s, line);
@@ -204,7 +213,8 @@ static void test_binary_in_place_and_export(void **state)
 	assert_string_equal(a, b);
 	free(b);
 	/* cut reads it too (no -i option needed) */
-	snprintf(line, sizeof(line), "cut b --count-in 5 -O %s", tu_path("cut5"));
+	snprintf(line, sizeof(line), "cut b --count-in 5 -O %s",
+		 tu_path("cut5"));
 	run_ok(s, line);
 	snprintf(line, sizeof(line), "load %s as c5", tu_path("cut5"));
 	run_ok(s, line);
@@ -241,14 +251,18 @@ static void test_view(void **state)
 	run_ok(s, "filter tcp prot == 17 as none");
 	sess_lock(s);
 	assert_int_equal(sess_find(s, "none")->records, 0);
-	assert_string_equal(sess_find(s, "none")->filter, "(prot == 6) and (prot == 17)");
+	assert_string_equal(sess_find(s, "none")->filter,
+			    "(prot == 6) and (prot == 17)");
 	sess_unlock(s);
 	/* the view survives its dataset */
 	run_ok(s, "drop d1");
-	snprintf(line, sizeof(line), "export tcp -o csv_flow -O %s", tu_path("tcp.csv"));
+	snprintf(line, sizeof(line), "export tcp -o csv_flow -O %s",
+		 tu_path("tcp.csv"));
 	run_ok(s, line);
-	assert_int_equal(tu_system("test $(wc -l < %s) -eq %llu", tu_path("tcp.csv"),
-				   (unsigned long long)want_tcp), 0);
+	assert_int_equal(tu_system("test $(wc -l < %s) -eq %llu",
+				   tu_path("tcp.csv"),
+				   (unsigned long long)want_tcp),
+			 0);
 	/* cut takes no filter: a view is refused */
 	expect_error(s, "cut tcp -O /tmp/never", "filter");
 	sess_free(s);
@@ -298,26 +312,25 @@ static int lines_merge(void *existing, void *incoming, struct fm_error *err)
 }
 
 static const struct cmd_objtype lines_type = {
-	"lines", 'l', "csv_flow|text", lines_free, lines_facts, NULL, lines_export,
-	lines_merge
-};
+    "lines",	 'l',  "csv_flow|text", lines_free,
+    lines_facts, NULL, lines_export,	lines_merge};
 static const struct cmd_objtype other_type = {
-	"other", 'o', "text", lines_free, lines_facts, NULL, lines_export, NULL
-};
+    "other", 'o', "text", lines_free, lines_facts, NULL, lines_export, NULL};
 
 /* Hand a lines object to the session as the result of "list [as NAME]". */
 static void add_lines(struct session *s, const struct cmd_objtype *t,
 		      const char *text, int n, const char *as)
 {
 	struct cmd_run *r = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct cmd_ctx ctx;
 	struct lines *l = calloc(1, sizeof(*l));
 	char line[128];
 
 	fm_buf_addstr(&l->text, text);
 	l->n = n;
-	snprintf(line, sizeof(line), "list%s%s", as ? " as " : "", as ? as : "");
+	snprintf(line, sizeof(line), "list%s%s", as ? " as " : "",
+		 as ? as : "");
 	assert_int_equal(sess_prepare(s, line, &r, &err), 0);
 	FILE *null = fopen("/dev/null", "w");
 	assert_int_equal(sess_run_exec(r, null, null, NULL, &err), 0);
@@ -333,17 +346,20 @@ static void add_lines(struct session *s, const struct cmd_objtype *t,
 static void test_typed_objects(void **state)
 {
 	struct session *s = sess_new();
-	const char *rec1 = "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1\n";
-	const char *rec2 = "2, 17, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 1, 10, 1\n";
+	const char *rec1 =
+	    "2, 6, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1\n";
+	const char *rec2 =
+	    "2, 17, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 1, 10, 1\n";
 	char line[4300], *text;
 	struct fm_buf f = FM_BUF_INIT;
 	struct cmd_ctx ctx;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	(void)state;
 
 	/* one-shot mode: not taken */
 	memset(&ctx, 0, sizeof(ctx));
-	assert_int_equal(cmd_result_object(&ctx, &lines_type, (void *)1, &err), 0);
+	assert_int_equal(cmd_result_object(&ctx, &lines_type, (void *)1, &err),
+			 0);
 	assert_int_equal(cmd_result_dataset(&ctx, "/x", 0, &err), 0);
 
 	add_lines(s, &lines_type, rec1, 1, NULL);
@@ -354,7 +370,8 @@ static void test_typed_objects(void **state)
 	assert_string_equal(f.buf, "1 lines");
 	sess_unlock(s);
 	/* a tool reads it by name through its default-format export */
-	snprintf(line, sizeof(line), "convert -i csv_flow l1 -O %s", tu_path("l1.csv"));
+	snprintf(line, sizeof(line), "convert -i csv_flow l1 -O %s",
+		 tu_path("l1.csv"));
 	run_ok(s, line);
 	text = tu_read_file(tu_path("l1.csv"), NULL);
 	assert_string_equal(text, rec1);
@@ -366,12 +383,14 @@ static void test_typed_objects(void **state)
 	assert_int_equal(((struct lines *)sess_find(s, "l1")->data)->n, 2);
 	sess_unlock(s);
 	/* the merged object is read anew (not the stale export) */
-	snprintf(line, sizeof(line), "convert -i csv_flow l1 -O %s", tu_path("l1b.csv"));
+	snprintf(line, sizeof(line), "convert -i csv_flow l1 -O %s",
+		 tu_path("l1b.csv"));
 	run_ok(s, line);
 	text = tu_read_file(tu_path("l1b.csv"), NULL);
 	assert_int_equal(strlen(text), strlen(rec1) + strlen(rec2));
 	free(text);
-	snprintf(line, sizeof(line), "export l1 -o text -O %s", tu_path("l1.txt"));
+	snprintf(line, sizeof(line), "export l1 -o text -O %s",
+		 tu_path("l1.txt"));
 	run_ok(s, line);
 	/* another type under the same name replaces it */
 	add_lines(s, &other_type, rec2, 1, "l1");
@@ -379,7 +398,8 @@ static void test_typed_objects(void **state)
 	assert_int_equal(sess_count(s), 1);
 	assert_string_equal(sess_obj_kind(sess_find(s, "l1")), "other");
 	sess_unlock(s);
-	expect_error(s, "export l1 -o csv_flow -O /tmp/x", "cannot be written as 'csv_flow'");
+	expect_error(s, "export l1 -o csv_flow -O /tmp/x",
+		     "cannot be written as 'csv_flow'");
 	fm_buf_release(&f);
 	sess_free(s);
 }
@@ -396,7 +416,8 @@ static void test_drop_rename_set(void **state)
 	run_ok(s, "rename d1 first");
 	expect_error(s, "rename d2 first", "an object called 'first' exists");
 	run_ok(s, "mv d2 second");
-	snprintf(line, sizeof(line), "load %s --count-in 3 as third", make_csv());
+	snprintf(line, sizeof(line), "load %s --count-in 3 as third",
+		 make_csv());
 	run_ok(s, line);
 	run_ok(s, "drop first second");
 	snap = snapshot(s);
@@ -422,7 +443,7 @@ static void test_drop_rename_set(void **state)
 	run_ok(s, "load --help");
 	{
 		char *after = snapshot(s);
-		assert_string_equal(snap, after);   /* none of these recorded */
+		assert_string_equal(snap, after); /* none of these recorded */
 		free(after);
 	}
 	free(snap);
@@ -435,7 +456,7 @@ static void test_ref_survives_drop(void **state)
 {
 	struct session *s = sess_new();
 	struct cmd_run *r = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char line[8600], *a, *b;
 	FILE *null = fopen("/dev/null", "w");
 	(void)state;
@@ -473,8 +494,12 @@ static void test_paths(void **state)
 	char *p;
 	(void)state;
 
-#define REL(from, to, want) do { p = sess_relpath(from, to); \
-	assert_string_equal(p, want); free(p); } while (0)
+#define REL(from, to, want)                                                    \
+	do {                                                                   \
+		p = sess_relpath(from, to);                                    \
+		assert_string_equal(p, want);                                  \
+		free(p);                                                       \
+	} while (0)
 	REL("/a/b", "/a/b/c.csv", "c.csv");
 	REL("/a/b", "/a/c/d", "../c/d");
 	REL("/a/b", "/a/bc/d", "../bc/d");
@@ -507,43 +532,47 @@ static char *body(const char *path)
 static void test_save_replay(void **state)
 {
 	struct session *s = sess_new(), *s2;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char line[8600], *b1, *b2, *snap1, *snap2;
 	FILE *null = fopen("/dev/null", "w");
 	(void)state;
 
 	mkdir(tu_path("proj"), 0755);
 	mkdir(tu_path("proj/sessions"), 0755);
-	snprintf(line, sizeof(line), "load %s --skip-in 10 --count-in 100 as a", make_csv());
+	snprintf(line, sizeof(line), "load %s --skip-in 10 --count-in 100 as a",
+		 make_csv());
 	run_ok(s, line);
-	snprintf(line, sizeof(line), "convert a -o binary -O %s", tu_path("proj/a.bin"));
+	snprintf(line, sizeof(line), "convert a -o binary -O %s",
+		 tu_path("proj/a.bin"));
 	run_ok(s, line);
 	snprintf(line, sizeof(line), "load %s", tu_path("proj/a.bin"));
 	run_ok(s, line);
 	run_ok(s, "set echo off");
 	run_ok(s, "rename d1 \"b\"");
-	snprintf(line, sizeof(line), "export b -o csv_flow -O \"%s\"", tu_path("proj/out b.csv"));
+	snprintf(line, sizeof(line), "export b -o csv_flow -O \"%s\"",
+		 tu_path("proj/out b.csv"));
 	run_ok(s, line);
 	snprintf(line, sizeof(line), "save %s", tu_path("proj/sessions/s.fms"));
 	run_ok(s, line);
 	assert_false(sess_dirty(s));
 	b1 = body(tu_path("proj/sessions/s.fms"));
-	assert_string_equal(b1,
-		"# paths are relative to this file\n"
-		"load ../../flows.csv -i csv_flow --skip-in 10 --count-in 100 as a\n"
-		"convert a -o binary -O ../a.bin\n"
-		"load ../a.bin -i binary as d1\n"
-		"set echo off\n"
-		"rename d1 b\n"
-		"export b -o csv_flow -O \"../out b.csv\"\n");
+	assert_string_equal(b1, "# paths are relative to this file\n"
+				"load ../../flows.csv -i csv_flow --skip-in 10 "
+				"--count-in 100 as a\n"
+				"convert a -o binary -O ../a.bin\n"
+				"load ../a.bin -i binary as d1\n"
+				"set echo off\n"
+				"rename d1 b\n"
+				"export b -o csv_flow -O \"../out b.csv\"\n");
 	snap1 = snapshot(s);
 	/* replay from another working directory, in a new session */
 	s2 = sess_new();
 	assert_int_equal(chdir("/"), 0);
 	/* its outputs lie in proj/, beside the file's directory */
 	assert_int_equal(sess_replay(s2, tu_path("proj/sessions/s.fms"),
-				     SESS_ALLOW_OUTSIDE, null, null,
-				     NULL, &err), 0);
+				     SESS_ALLOW_OUTSIDE, null, null, NULL,
+				     &err),
+			 0);
 	/* a replayed file never becomes the session file (a bare save
 	 * must not overwrite it) */
 	assert_null(sess_file(s2));
@@ -561,11 +590,14 @@ static void test_save_replay(void **state)
 	b2 = body(tu_path("proj/sessions/t.fms"));
 	assert_string_equal(b1, b2);
 	/* an error in a file: FILE:LINE, the earlier lines done */
-	tu_write_file(tu_path("proj/bad.fms"), "# c\n\nload ../flows.csv as x\n  drop nosuch\nlist\n");
+	tu_write_file(tu_path("proj/bad.fms"),
+		      "# c\n\nload ../flows.csv as x\n  drop nosuch\nlist\n");
 	sess_free(s2);
 	s2 = sess_new();
-	assert_true(sess_replay(s2, tu_path("proj/bad.fms"), 0, null, null, NULL, &err) < 0);
-	snprintf(line, sizeof(line), "%s:4: drop: unknown object 'nosuch' (objects: x)",
+	assert_true(sess_replay(s2, tu_path("proj/bad.fms"), 0, null, null,
+				NULL, &err) < 0);
+	snprintf(line, sizeof(line),
+		 "%s:4: drop: unknown object 'nosuch' (objects: x)",
 		 tu_path("proj/bad.fms"));
 	assert_string_equal(err.msg, line);
 	sess_lock(s2);
@@ -573,12 +605,15 @@ static void test_save_replay(void **state)
 	sess_unlock(s2);
 	/* quit stops a replay */
 	tu_write_file(tu_path("proj/quit.fms"), "quit\nbogus\n");
-	assert_int_equal(sess_replay(s2, tu_path("proj/quit.fms"), 0, null, null, NULL, &err), 0);
+	assert_int_equal(sess_replay(s2, tu_path("proj/quit.fms"), 0, null,
+				     null, NULL, &err),
+			 0);
 	/* a file replaying itself stops at a depth limit */
 	tu_write_file(tu_path("proj/self.fms"), "replay self.fms\n");
 	sess_free(s2);
 	s2 = sess_new();
-	assert_true(sess_replay(s2, tu_path("proj/self.fms"), 0, null, null, NULL, &err) < 0);
+	assert_true(sess_replay(s2, tu_path("proj/self.fms"), 0, null, null,
+				NULL, &err) < 0);
 	assert_non_null(strstr(err.msg, "nested too deep"));
 	free(b1);
 	free(b2);
@@ -594,7 +629,7 @@ static void test_record_hooks(void **state)
 {
 	struct session *s = sess_new();
 	struct cmd_run *r = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct cmd_ctx ctx;
 	char line[4300], want[4400], *text;
 	FILE *null = fopen("/dev/null", "w");
@@ -606,24 +641,28 @@ static void test_record_hooks(void **state)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.session = s;
 	ctx.run = r;
-	cmd_record_option(&ctx, OPT_COUNT_IN, "7");      /* replaced */
-	cmd_record_option(&ctx, OPT_IN_FORMAT, NULL);    /* left out */
+	cmd_record_option(&ctx, OPT_COUNT_IN, "7");   /* replaced */
+	cmd_record_option(&ctx, OPT_IN_FORMAT, NULL); /* left out */
 	cmd_record_words(&ctx, "--key-env", "FLOWMODELS_KEY");
-	cmd_record_comment(&ctx, "key given literally: set FLOWMODELS_KEY to replay");
+	cmd_record_comment(&ctx,
+			   "key given literally: set FLOWMODELS_KEY to replay");
 	assert_int_equal(sess_run_commit(r, NULL, &err), 0);
 	sess_run_free(r);
-	snprintf(want, sizeof(want), "load %s --count-in 7 --key-env FLOWMODELS_KEY as d1",
+	snprintf(want, sizeof(want),
+		 "load %s --count-in 7 --key-env FLOWMODELS_KEY as d1",
 		 make_csv());
 	sess_lock(s);
 	assert_string_equal(sess_record_line(s, 0), want);
-	assert_int_equal(sess_find(s, "d1")->records, 5);   /* what ran */
+	assert_int_equal(sess_find(s, "d1")->records, 5); /* what ran */
 	sess_unlock(s);
 	snprintf(line, sizeof(line), "save %s", tu_path("hooks.fms"));
 	run_ok(s, line);
 	text = body(tu_path("hooks.fms"));
-	assert_string_equal(text, "# paths are relative to this file\n"
-			    "# key given literally: set FLOWMODELS_KEY to replay\n"
-			    "load flows.csv --count-in 7 --key-env FLOWMODELS_KEY as d1\n");
+	assert_string_equal(
+	    text,
+	    "# paths are relative to this file\n"
+	    "# key given literally: set FLOWMODELS_KEY to replay\n"
+	    "load flows.csv --count-in 7 --key-env FLOWMODELS_KEY as d1\n");
 	free(text);
 	fclose(null);
 	sess_free(s);
@@ -632,17 +671,17 @@ static void test_record_hooks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_and_facts),
-		cmocka_unit_test(test_errors_leave_session_intact),
-		cmocka_unit_test(test_binary_in_place_and_export),
-		cmocka_unit_test(test_view),
-		cmocka_unit_test(test_typed_objects),
-		cmocka_unit_test(test_drop_rename_set),
-		cmocka_unit_test(test_ref_survives_drop),
-		cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_record_hooks),
-		cmocka_unit_test(test_save_replay),
+	    cmocka_unit_test(test_load_and_facts),
+	    cmocka_unit_test(test_errors_leave_session_intact),
+	    cmocka_unit_test(test_binary_in_place_and_export),
+	    cmocka_unit_test(test_view),
+	    cmocka_unit_test(test_typed_objects),
+	    cmocka_unit_test(test_drop_rename_set),
+	    cmocka_unit_test(test_ref_survives_drop),
+	    cmocka_unit_test(test_paths),
+	    cmocka_unit_test(test_record_hooks),
+	    cmocka_unit_test(test_save_replay),
 	};
-	tu_own_tmpdir();   /* scratch directories never land in /tmp */
+	tu_own_tmpdir(); /* scratch directories never land in /tmp */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,9 @@
 #include "flowmodels/sort.h"
 #include "testutil.h"
 
-typedef struct { int64_t v[FM_NFIELDS]; } rec_t;
+typedef struct {
+	int64_t v[FM_NFIELDS];
+} rec_t;
 
 static rec_t *random_records(size_t n, uint64_t seed)
 {
@@ -34,7 +36,8 @@ static rec_t *random_records(size_t n, uint64_t seed)
 		r[i].v[FM_FIRST_MS] = (int64_t)(tu_rand(&seed) % 10) * 100;
 		r[i].v[FM_DP] = (int64_t)(tu_rand(&seed) % 5);
 		if (tu_rand(&seed) % 4 == 0)
-			r[i].v[FM_OCTETS] = (int64_t)(tu_rand(&seed) >> 1);  /* wide */
+			r[i].v[FM_OCTETS] =
+			    (int64_t)(tu_rand(&seed) >> 1); /* wide */
 	}
 	fm_batch_release(&b);
 	return r;
@@ -42,9 +45,9 @@ static rec_t *random_records(size_t n, uint64_t seed)
 
 static void write_dir(const char *dir, const rec_t *r, size_t n)
 {
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY, .log = NULL};
 	struct fm_writer *w;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_batch b;
 
 	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);
@@ -64,9 +67,9 @@ static void write_dir(const char *dir, const rec_t *r, size_t n)
 
 static rec_t *read_dir(const char *dir, size_t *n)
 {
-	struct fm_reader_opts ro = { FM_FORMAT_BINARY, FM_ALL_FIELDS, NULL, 0 };
+	struct fm_reader_opts ro = {FM_FORMAT_BINARY, FM_ALL_FIELDS, NULL, 0};
 	struct fm_reader *rd;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_batch b;
 	rec_t *r = NULL;
 	size_t k = 0;
@@ -97,7 +100,8 @@ static int cmp_pos(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	for (size_t k = 0; k < g_nkeys; k++) {
-		/* the columns written here are unsigned codes: compare as such */
+		/* the columns written here are unsigned codes: compare as such
+		 */
 		uint64_t u = (uint64_t)g_recs[x].v[g_keys[k]];
 		uint64_t v = (uint64_t)g_recs[y].v[g_keys[k]];
 		if (u != v)
@@ -136,14 +140,16 @@ static void check_sorted(const char *dir, const rec_t *in, size_t from,
 		for (int f = 0; f < FM_NFIELDS; f++)
 			if (out[i].v[f] != in[from + order[i]].v[f])
 				fail_msg("record %zu field %s: %lld != %lld", i,
-					 fm_field_name(f), (long long)out[i].v[f],
+					 fm_field_name(f),
+					 (long long)out[i].v[f],
 					 (long long)in[from + order[i]].v[f]);
 	free(out);
 }
 
 /* check_sorted against the order qsort gives records [from, from+n) of in. */
 static void check_sorted_by(const char *dir, const rec_t *in, size_t from,
-			    size_t n, const int *keys, size_t nkeys, int reverse)
+			    size_t n, const int *keys, size_t nkeys,
+			    int reverse)
 {
 	size_t *order = expected_order(in + from, n, keys, nkeys, reverse);
 	check_sorted(dir, in, from, order, n);
@@ -168,15 +174,18 @@ static void test_against_qsort(void **state)
 	(void)state;
 	const size_t n = 30000;
 	rec_t *r = random_records(n, 1);
-	static const int k1[] = { FM_FIRST, FM_FIRST_MS };
-	static const int k2[] = { FM_OCTETS };
-	static const int k3[] = { FM_DP, FM_PROT, FM_SA3 };
-	static const int k4[] = { FM_PROT };
-	static const int k5[] = { FM_OCTETS, FM_FIRST, FM_DP };
-	const struct { const int *k; size_t n; } cases[] = {
-		{ k1, 2 }, { k2, 1 }, { k3, 3 }, { k4, 1 }, { k5, 3 },
+	static const int k1[] = {FM_FIRST, FM_FIRST_MS};
+	static const int k2[] = {FM_OCTETS};
+	static const int k3[] = {FM_DP, FM_PROT, FM_SA3};
+	static const int k4[] = {FM_PROT};
+	static const int k5[] = {FM_OCTETS, FM_FIRST, FM_DP};
+	const struct {
+		const int *k;
+		size_t n;
+	} cases[] = {
+	    {k1, 2}, {k2, 1}, {k3, 3}, {k4, 1}, {k5, 3},
 	};
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct fm_sort_result res;
 
 	write_dir(tu_path("q-in"), r, n);
@@ -184,12 +193,13 @@ static void test_against_qsort(void **state)
 		for (int rev = 0; rev < 2; rev++) {
 			char out[64];
 			snprintf(out, sizeof(out), "q-out-%zu-%d", c, rev);
-			if (do_sort(tu_path("q-in"), tu_path(out), cases[c].k, cases[c].n,
-				    rev, NULL, &res, &err) < 0)
+			if (do_sort(tu_path("q-in"), tu_path(out), cases[c].k,
+				    cases[c].n, rev, NULL, &res, &err) < 0)
 				fail_msg("%s", err.msg);
 			assert_int_equal(res.records, n);
 			assert_int_equal(res.arrays, FM_NFIELDS);
-			check_sorted_by(tu_path(out), r, 0, n, cases[c].k, cases[c].n, rev);
+			check_sorted_by(tu_path(out), r, 0, n, cases[c].k,
+					cases[c].n, rev);
 		}
 	}
 	free(r);
@@ -200,15 +210,16 @@ static void test_ties_keep_input_order(void **state)
 	(void)state;
 	const size_t n = 1000;
 	rec_t *r = random_records(n, 2);
-	static const int k[] = { FM_PROT };
-	struct fm_error err = { 0 };
+	static const int k[] = {FM_PROT};
+	struct fm_error err = {0};
 	size_t m;
 
 	for (size_t i = 0; i < n; i++)
-		r[i].v[FM_AGGS] = (int64_t)i;    /* the input position */
+		r[i].v[FM_AGGS] = (int64_t)i; /* the input position */
 	write_dir(tu_path("t-in"), r, n);
-	assert_int_equal(do_sort(tu_path("t-in"), tu_path("t-out"), k, 1, 0, NULL,
-				 NULL, &err), 0);
+	assert_int_equal(do_sort(tu_path("t-in"), tu_path("t-out"), k, 1, 0,
+				 NULL, NULL, &err),
+			 0);
 	rec_t *out = read_dir(tu_path("t-out"), &m);
 	for (size_t i = 1; i < m; i++) {
 		assert_true(out[i - 1].v[FM_PROT] <= out[i].v[FM_PROT]);
@@ -217,8 +228,9 @@ static void test_ties_keep_input_order(void **state)
 	}
 	free(out);
 	/* reverse flips the whole order, ties included */
-	assert_int_equal(do_sort(tu_path("t-in"), tu_path("t-rev"), k, 1, 1, NULL,
-				 NULL, &err), 0);
+	assert_int_equal(do_sort(tu_path("t-in"), tu_path("t-rev"), k, 1, 1,
+				 NULL, NULL, &err),
+			 0);
 	out = read_dir(tu_path("t-rev"), &m);
 	for (size_t i = 1; i < m; i++)
 		if (out[i - 1].v[FM_PROT] == out[i].v[FM_PROT])
@@ -236,11 +248,13 @@ static int count_other_files(const char *dir, const char *allow)
 	assert_non_null(d);
 	while ((e = readdir(d))) {
 		const char *dot = strrchr(e->d_name, '.');
-		if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, "..")))
+		if (e->d_name[0] == '.' &&
+		    (!e->d_name[1] || !strcmp(e->d_name, "..")))
 			continue;
 		if (allow && !strcmp(e->d_name, allow))
 			continue;
-		if (!dot || e->d_name[0] == '.' || fm_field_lookup(e->d_name, (size_t)(dot - e->d_name)) < 0)
+		if (!dot || e->d_name[0] == '.' ||
+		    fm_field_lookup(e->d_name, (size_t)(dot - e->d_name)) < 0)
 			k++;
 	}
 	closedir(d);
@@ -252,13 +266,14 @@ static void test_in_place(void **state)
 	(void)state;
 	const size_t n = 5000;
 	rec_t *r = random_records(n, 3);
-	static const int k[] = { FM_SA3, FM_SP };
-	struct fm_error err = { 0 };
+	static const int k[] = {FM_SA3, FM_SP};
+	struct fm_error err = {0};
 
 	write_dir(tu_path("ip"), r, n);
 	tu_write_file(tu_path("ip/notes.txt"), "left alone\n");
-	assert_int_equal(do_sort(tu_path("ip"), tu_path("ip"), k, 2, 0, NULL, NULL,
-				 &err), 0);
+	assert_int_equal(
+	    do_sort(tu_path("ip"), tu_path("ip"), k, 2, 0, NULL, NULL, &err),
+	    0);
 	check_sorted_by(tu_path("ip"), r, 0, n, k, 2, 0);
 	assert_int_equal(count_other_files(tu_path("ip"), "notes.txt"), 0);
 	char *t = tu_read_file(tu_path("ip/notes.txt"), NULL);
@@ -270,11 +285,11 @@ static void test_in_place(void **state)
 static void test_index(void **state)
 {
 	(void)state;
-	const size_t n = 300;      /* > 256: an 'H' index */
+	const size_t n = 300; /* > 256: an 'H' index */
 	rec_t *r = random_records(n, 4);
-	static const int kf[] = { FM_FIRST, FM_FIRST_MS };
-	static const int ko[] = { FM_OCTETS };
-	struct fm_error err = { 0 };
+	static const int kf[] = {FM_FIRST, FM_FIRST_MS};
+	static const int ko[] = {FM_OCTETS};
+	struct fm_error err = {0};
 	struct fm_sort_result res;
 	struct stat st;
 
@@ -288,7 +303,8 @@ static void test_index(void **state)
 
 	write_dir(tu_path("x-in"), r, n);
 	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out1"), kf, 2, 0,
-				 tu_path("idx"), &res, &err), 0);
+				 tu_path("idx"), &res, &err),
+			 0);
 	assert_int_equal(res.index_reused, 0);
 	assert_int_equal(stat(tu_path("idx.H"), &st), 0);
 	assert_int_equal(st.st_size, 2 * n);
@@ -304,31 +320,36 @@ static void test_index(void **state)
 	free(raw);
 	/* reused: asking for another key still applies the saved order */
 	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out2"), ko, 1, 0,
-				 tu_path("idx"), &res, &err), 0);
+				 tu_path("idx"), &res, &err),
+			 0);
 	assert_int_equal(res.index_reused, 1);
 	check_sorted(tu_path("x-out2"), r, 0, order, n);
 	/* reused with no keys at all, and by its full name */
 	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out3"), NULL, 0, 0,
-				 tu_path("idx.H"), &res, &err), 0);
+				 tu_path("idx.H"), &res, &err),
+			 0);
 	check_sorted(tu_path("x-out3"), r, 0, order, n);
 	free(order);
 
 	/* a new index name makes a new index; a small set gets a 'B' index */
 	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out4"), ko, 1, 0,
-				 tu_path("idx-small"), &res, &err), 0);
+				 tu_path("idx-small"), &res, &err),
+			 0);
 	assert_int_equal(stat(tu_path("idx-small.H"), &st), 0);
 	free(r);
 	r = random_records(200, 5);
 	write_dir(tu_path("x-small"), r, 200);
-	assert_int_equal(do_sort(tu_path("x-small"), tu_path("x-small-out"), ko, 1, 1,
-				 tu_path("idx-b"), &res, &err), 0);
+	assert_int_equal(do_sort(tu_path("x-small"), tu_path("x-small-out"), ko,
+				 1, 1, tu_path("idx-b"), &res, &err),
+			 0);
 	assert_int_equal(stat(tu_path("idx-b.B"), &st), 0);
 	assert_int_equal(st.st_size, 200);
 	check_sorted_by(tu_path("x-small-out"), r, 0, 200, ko, 1, 1);
 
 	/* bad indexes: wrong length, not a permutation; nothing is written */
 	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-bad"), ko, 1, 0,
-				 tu_path("idx-b"), &res, &err), FM_EFORMAT);
+				 tu_path("idx-b"), &res, &err),
+			 FM_EFORMAT);
 	assert_non_null(strstr(err.msg, "200 entries, but 300 records"));
 	assert_int_not_equal(stat(tu_path("x-bad"), &st), 0);
 	char dup[200];
@@ -338,7 +359,8 @@ static void test_index(void **state)
 	assert_int_equal(fwrite(dup, 1, sizeof(dup), f), sizeof(dup));
 	fclose(f);
 	assert_int_equal(do_sort(tu_path("x-small"), tu_path("x-bad"), ko, 1, 0,
-				 tu_path("idx-dup"), &res, &err), FM_EFORMAT);
+				 tu_path("idx-dup"), &res, &err),
+			 FM_EFORMAT);
 	assert_non_null(strstr(err.msg, "not a permutation"));
 	assert_int_not_equal(stat(tu_path("x-bad"), &st), 0);
 	free(r);
@@ -349,8 +371,8 @@ static void test_skip_count(void **state)
 	(void)state;
 	const size_t n = 2000;
 	rec_t *r = random_records(n, 6);
-	static const int k[] = { FM_OCTETS, FM_SP };
-	struct fm_error err = { 0 };
+	static const int k[] = {FM_OCTETS, FM_SP};
+	struct fm_error err = {0};
 	struct fm_sort_opts o;
 	struct fm_sort_result res;
 
@@ -360,19 +382,22 @@ static void test_skip_count(void **state)
 	o.nkeys = 2;
 	o.skip_in = 150;
 	o.count_in = 1000;
-	assert_int_equal(fm_sort_binary(tu_path("s-in"), tu_path("s-out"), &o, &res,
-					&err), 0);
+	assert_int_equal(
+	    fm_sort_binary(tu_path("s-in"), tu_path("s-out"), &o, &res, &err),
+	    0);
 	assert_int_equal(res.records, 1000);
 	check_sorted_by(tu_path("s-out"), r, 150, 1000, k, 2, 0);
 	/* count_in beyond the end, skip_in beyond the end */
 	o.skip_in = 1900;
 	o.count_in = 5000;
-	assert_int_equal(fm_sort_binary(tu_path("s-in"), tu_path("s-out2"), &o, &res,
-					&err), 0);
+	assert_int_equal(
+	    fm_sort_binary(tu_path("s-in"), tu_path("s-out2"), &o, &res, &err),
+	    0);
 	assert_int_equal(res.records, 100);
 	o.skip_in = 5000;
-	assert_int_equal(fm_sort_binary(tu_path("s-in"), tu_path("s-out3"), &o, &res,
-					&err), 0);
+	assert_int_equal(
+	    fm_sort_binary(tu_path("s-in"), tu_path("s-out3"), &o, &res, &err),
+	    0);
 	assert_int_equal(res.records, 0);
 	free(r);
 }
@@ -383,10 +408,11 @@ static void test_skip_count(void **state)
 static void test_staged_columns(void **state)
 {
 	(void)state;
-	const size_t n = 280000, skip = 3000, count = 270000;   /* 8-byte columns > 2 MiB */
+	const size_t n = 280000, skip = 3000,
+		     count = 270000; /* 8-byte columns > 2 MiB */
 	rec_t *r = random_records(n, 8);
-	static const int k[] = { FM_FIRST, FM_FIRST_MS };
-	struct fm_error err = { 0 };
+	static const int k[] = {FM_FIRST, FM_FIRST_MS};
+	struct fm_error err = {0};
 	struct fm_sort_opts o;
 	struct fm_sort_result res;
 
@@ -397,7 +423,8 @@ static void test_staged_columns(void **state)
 	o.reverse = 1;
 	o.skip_in = (int64_t)skip;
 	o.count_in = (int64_t)count;
-	if (fm_sort_binary(tu_path("st-in"), tu_path("st-out"), &o, &res, &err) < 0)
+	if (fm_sort_binary(tu_path("st-in"), tu_path("st-out"), &o, &res,
+			   &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(res.records, count);
 	check_sorted_by(tu_path("st-out"), r, skip, count, k, 2, 1);
@@ -413,8 +440,8 @@ static void test_other_codes(void **state)
 	int32_t *iv = malloc(n * sizeof(*iv));
 	double *dv = malloc(n * sizeof(*dv));
 	uint8_t *pv = malloc(n);
-	struct fm_error err = { 0 };
-	static const int k[] = { FM_PROT, FM_FIRST, FM_OCTETS };
+	struct fm_error err = {0};
+	static const int k[] = {FM_PROT, FM_FIRST, FM_OCTETS};
 	assert_non_null(iv);
 	assert_non_null(dv);
 	assert_non_null(pv);
@@ -435,8 +462,9 @@ static void test_other_codes(void **state)
 	f = fopen(tu_path("c-in/prot.B"), "wb");
 	assert_int_equal(fwrite(pv, 1, n, f), n);
 	fclose(f);
-	assert_int_equal(do_sort(tu_path("c-in"), tu_path("c-out"), k, 3, 0, NULL,
-				 NULL, &err), 0);
+	assert_int_equal(do_sort(tu_path("c-in"), tu_path("c-out"), k, 3, 0,
+				 NULL, NULL, &err),
+			 0);
 	/* only the three files, keeping their codes */
 	size_t len;
 	char *pb = tu_read_file(tu_path("c-out/prot.B"), &len);
@@ -452,7 +480,9 @@ static void test_other_codes(void **state)
 		memcpy(&b, ib + 4 * i, 4);
 		memcpy(&x, db + 8 * (i - 1), 8);
 		memcpy(&y, db + 8 * i, 8);
-		int c = (uint8_t)pb[i - 1] < (uint8_t)pb[i] ? -1 : (uint8_t)pb[i - 1] > (uint8_t)pb[i];
+		int c = (uint8_t)pb[i - 1] < (uint8_t)pb[i]
+			    ? -1
+			    : (uint8_t)pb[i - 1] > (uint8_t)pb[i];
 		assert_true(c <= 0);
 		if (c == 0) {
 			assert_true(a <= b);
@@ -486,18 +516,19 @@ static void test_perm_wide(void **state)
 	uint64_t seed = 13;
 	uint64_t *k0 = malloc(n * 8), *k1 = malloc(n * 8), *t = malloc(n * 24);
 	uint64_t *perm = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	assert_non_null(k0);
 	assert_non_null(k1);
 	assert_non_null(t);
 	for (size_t i = 0; i < n; i++) {
 		k0[i] = tu_rand(&seed) % 3;
-		k1[i] = tu_rand(&seed) % 4 ? tu_rand(&seed) : UINT64_MAX - tu_rand(&seed) % 3;
+		k1[i] = tu_rand(&seed) % 4 ? tu_rand(&seed)
+					   : UINT64_MAX - tu_rand(&seed) % 3;
 		t[3 * i] = k0[i];
 		t[3 * i + 1] = k1[i];
 		t[3 * i + 2] = i;
 	}
-	const uint64_t *keys[] = { k0, k1 };
+	const uint64_t *keys[] = {k0, k1};
 	assert_int_equal(fm_sort_perm_u64(keys, 2, n, &perm, &err), 0);
 	qsort(t, n, 24, cmp_u64_pos);
 	for (size_t i = 0; i < n; i++)
@@ -508,16 +539,25 @@ static void test_perm_wide(void **state)
 	 * of 34 bits (3 passes of 12-bit digits) and of 12 bits (one pass) */
 	for (int mode = 0; mode < 5; mode++) {
 		for (size_t i = 0; i < n; i++) {
-			uint64_t w = tu_rand(&seed) % 5 ? tu_rand(&seed) : UINT64_MAX - tu_rand(&seed) % 3;
+			uint64_t w = tu_rand(&seed) % 5
+					 ? tu_rand(&seed)
+					 : UINT64_MAX - tu_rand(&seed) % 3;
 			uint64_t m30 = tu_rand(&seed) % ((uint64_t)1 << 30);
 			uint64_t small = tu_rand(&seed) % 7;
 			switch (mode) {
-			case 0: k0[i] = w; k1[i] = small; break;
+			case 0:
+				k0[i] = w;
+				k1[i] = small;
+				break;
 			case 1:
 				k0[i] = m30;
-				k1[i] = m30 / 1024 + (tu_rand(&seed) % 2) * ((uint64_t)1 << 29);
+				k1[i] = m30 / 1024 + (tu_rand(&seed) % 2) *
+							 ((uint64_t)1 << 29);
 				break;
-			case 2: k0[i] = small; k1[i] = w; break;
+			case 2:
+				k0[i] = small;
+				k1[i] = w;
+				break;
 			case 3:
 				k0[i] = 100 + tu_rand(&seed) % 4096;
 				k1[i] = tu_rand(&seed) % ((uint64_t)1 << 22);
@@ -550,14 +590,20 @@ static void test_perm_wide(void **state)
 }
 
 /* The same sort with every worker count and index entry width. */
-static const struct { int threads, wide; } g_variants[] = {
-	{ 1, 0 }, { 2, 0 }, { 3, 1 }, { 1, 1 },
+static const struct {
+	int threads, wide;
+} g_variants[] = {
+    {1, 0},
+    {2, 0},
+    {3, 1},
+    {1, 1},
 };
 #define NVARIANTS (sizeof(g_variants) / sizeof(g_variants[0]))
 
 static int sort_variant(const char *in, const char *out, const int *keys,
-			size_t nkeys, int reverse, const char *index, int64_t skip,
-			int64_t count, size_t v, struct fm_error *err)
+			size_t nkeys, int reverse, const char *index,
+			int64_t skip, int64_t count, size_t v,
+			struct fm_error *err)
 {
 	struct fm_sort_opts o;
 	fm_sort_opts_init(&o);
@@ -605,9 +651,9 @@ static void test_presorted(void **state)
 	(void)state;
 	const size_t n = 8000;
 	rec_t *r = random_records(n, 21);
-	static const int k[] = { FM_FIRST, FM_FIRST_MS };
-	static const int k3[] = { FM_FIRST, FM_PROT, FM_FIRST_MS };
-	struct fm_error err = { 0 };
+	static const int k[] = {FM_FIRST, FM_FIRST_MS};
+	static const int k3[] = {FM_FIRST, FM_PROT, FM_FIRST_MS};
+	struct fm_error err = {0};
 	struct stat st;
 	char out[64], idx[64];
 
@@ -623,12 +669,13 @@ static void test_presorted(void **state)
 		for (int rev = 0; rev < 2; rev++) {
 			snprintf(out, sizeof(out), "ps-out-%zu-%d", v, rev);
 			snprintf(idx, sizeof(idx), "ps-idx-%zu-%d", v, rev);
-			if (sort_variant(tu_path("ps-in"), tu_path(out), k, 2, rev,
-					 tu_path(idx), 0, -1, v, &err) < 0)
+			if (sort_variant(tu_path("ps-in"), tu_path(out), k, 2,
+					 rev, tu_path(idx), 0, -1, v, &err) < 0)
 				fail_msg("%s", err.msg);
 			size_t *order = expected_order(s, n, k, 2, rev);
 			for (size_t i = 0; !rev && i < n; i++)
-				assert_int_equal(order[i], i);   /* it is in order */
+				assert_int_equal(order[i],
+						 i); /* it is in order */
 			check_sorted(tu_path(out), s, 0, order, n);
 			/* the index holds the order, also the identity */
 			assert_int_equal(fm_sort_index_code(n), 'H');
@@ -645,8 +692,9 @@ static void test_presorted(void **state)
 			/* reused (an identity index too) */
 			snprintf(out, sizeof(out), "ps-re-%zu-%d", v, rev);
 			snprintf(idx, sizeof(idx), "ps-idx-%zu-%d", v, rev);
-			if (sort_variant(tu_path("ps-in"), tu_path(out), NULL, 0, 0,
-					 tu_path(idx), 0, -1, v, &err) < 0)
+			if (sort_variant(tu_path("ps-in"), tu_path(out), NULL,
+					 0, 0, tu_path(idx), 0, -1, v,
+					 &err) < 0)
 				fail_msg("%s", err.msg);
 			check_sorted(tu_path(out), s, 0, order, n);
 			free(order);
@@ -656,21 +704,21 @@ static void test_presorted(void **state)
 		assert_same_files(tu_path("ps-in"), tu_path(out));
 		/* a cut range of sorted input */
 		snprintf(out, sizeof(out), "ps-cut-%zu", v);
-		if (sort_variant(tu_path("ps-in"), tu_path(out), k, 2, 0, NULL, 1234, 5000,
-				 v, &err) < 0)
+		if (sort_variant(tu_path("ps-in"), tu_path(out), k, 2, 0, NULL,
+				 1234, 5000, v, &err) < 0)
 			fail_msg("%s", err.msg);
 		check_sorted_by(tu_path(out), s, 1234, 5000, k, 2, 0);
 		/* a key group in order after one that is not */
 		snprintf(out, sizeof(out), "ps-k3-%zu", v);
-		if (sort_variant(tu_path("ps-in"), tu_path(out), k3, 3, v % 2, NULL, 0, -1,
-				 v, &err) < 0)
+		if (sort_variant(tu_path("ps-in"), tu_path(out), k3, 3, v % 2,
+				 NULL, 0, -1, v, &err) < 0)
 			fail_msg("%s", err.msg);
 		check_sorted_by(tu_path(out), s, 0, n, k3, 3, v % 2);
 	}
 	/* outputs have their all-zero columns as holes: sorted again, in order
 	 * (the input's bytes) and from reversed (a gather) */
-	if (sort_variant(tu_path("ps-out-0-0"), tu_path("ps-again"), k, 2, 0, NULL, 0, -1, 1,
-			 &err) < 0)
+	if (sort_variant(tu_path("ps-out-0-0"), tu_path("ps-again"), k, 2, 0,
+			 NULL, 0, -1, 1, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_same_files(tu_path("ps-in"), tu_path("ps-again"));
 	{
@@ -680,8 +728,8 @@ static void test_presorted(void **state)
 		for (size_t i = 0; i < n; i++)
 			rv[i] = s[ro[i]];
 		free(ro);
-		if (sort_variant(tu_path("ps-out-0-1"), tu_path("ps-again-rev"), k, 2, 0, NULL,
-				 0, -1, 1, &err) < 0)
+		if (sort_variant(tu_path("ps-out-0-1"), tu_path("ps-again-rev"),
+				 k, 2, 0, NULL, 0, -1, 1, &err) < 0)
 			fail_msg("%s", err.msg);
 		check_sorted_by(tu_path("ps-again-rev"), rv, 0, n, k, 2, 0);
 		free(rv);
@@ -692,13 +740,16 @@ static void test_presorted(void **state)
 	struct stat before;
 	assert_int_equal(stat(tu_path("ps-ip/octets.Q"), &before), 0);
 	for (size_t v = 0; v < NVARIANTS; v++)
-		assert_int_equal(sort_variant(tu_path("ps-ip"), tu_path("ps-ip"), k, 2, 0,
-					      NULL, 0, -1, v, &err), 0);
+		assert_int_equal(sort_variant(tu_path("ps-ip"),
+					      tu_path("ps-ip"), k, 2, 0, NULL,
+					      0, -1, v, &err),
+				 0);
 	assert_int_equal(stat(tu_path("ps-ip/octets.Q"), &st), 0);
 	assert_int_equal(st.st_ino, before.st_ino);
 	assert_same_files(tu_path("ps-in"), tu_path("ps-ip"));
-	assert_int_equal(sort_variant(tu_path("ps-ip"), tu_path("ps-ip"), k, 2, 0, NULL,
-				      300, 500, 1, &err), 0);
+	assert_int_equal(sort_variant(tu_path("ps-ip"), tu_path("ps-ip"), k, 2,
+				      0, NULL, 300, 500, 1, &err),
+			 0);
 	check_sorted_by(tu_path("ps-ip"), s, 300, 500, k, 2, 0);
 	free(s);
 	free(r);
@@ -714,19 +765,25 @@ static void test_variants(void **state)
 	(void)state;
 	const size_t n = 9000;
 	rec_t *r = random_records(n, 22);
-	static const int k1[] = { FM_FIRST, FM_FIRST_MS };
-	static const int k2[] = { FM_OCTETS, FM_AGGS };          /* wide, then constant */
-	static const int k3[] = { FM_PROT, FM_OCTETS, FM_SP };    /* packed, wide, packed */
-	static const int k4[] = { FM_SA0, FM_DP };                /* all zero, then packed */
-	static const int k5[] = { FM_DA3 };                       /* 32 bits: 3 passes */
-	static const int k6[] = { FM_PROT, FM_DA3, FM_OUTIF };    /* 3 passes of 12 bits */
-	static const int k7[] = { FM_LAST };                      /* in order by halves */
-	static const int k8[] = { FM_LAST_MS, FM_FIRST_MS };      /* far wider at the end */
-	const struct { const int *k; size_t n; } cases[] = {
-		{ k1, 2 }, { k2, 2 }, { k3, 3 }, { k4, 2 }, { k5, 1 }, { k6, 3 }, { k7, 1 },
-		{ k8, 2 },
+	static const int k1[] = {FM_FIRST, FM_FIRST_MS};
+	static const int k2[] = {FM_OCTETS, FM_AGGS}; /* wide, then constant */
+	static const int k3[] = {FM_PROT, FM_OCTETS,
+				 FM_SP};	 /* packed, wide, packed */
+	static const int k4[] = {FM_SA0, FM_DP}; /* all zero, then packed */
+	static const int k5[] = {FM_DA3};	 /* 32 bits: 3 passes */
+	static const int k6[] = {FM_PROT, FM_DA3,
+				 FM_OUTIF}; /* 3 passes of 12 bits */
+	static const int k7[] = {FM_LAST};  /* in order by halves */
+	static const int k8[] = {FM_LAST_MS,
+				 FM_FIRST_MS}; /* far wider at the end */
+	const struct {
+		const int *k;
+		size_t n;
+	} cases[] = {
+	    {k1, 2}, {k2, 2}, {k3, 3}, {k4, 2},
+	    {k5, 1}, {k6, 3}, {k7, 1}, {k8, 2},
 	};
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char out[64];
 
 	/* aggs counts up: a key already in order that is not the input's;
@@ -736,17 +793,21 @@ static void test_variants(void **state)
 		r[i].v[FM_LAST] = 1433962800 + (int64_t)((i + n / 2) % n);
 		/* the range of last_ms is only known from the last records (the
 		 * last thread's part) */
-		r[i].v[FM_LAST_MS] = i < n - 100 ? r[i].v[FM_LAST_MS] % 100
-						: 3000 + r[i].v[FM_LAST_MS] * 60;
+		r[i].v[FM_LAST_MS] = i < n - 100
+					 ? r[i].v[FM_LAST_MS] % 100
+					 : 3000 + r[i].v[FM_LAST_MS] * 60;
 	}
 	write_dir(tu_path("v-in"), r, n);
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
 		for (int rev = 0; rev < 2; rev++) {
-			size_t *order = expected_order(r, n, cases[c].k, cases[c].n, rev);
+			size_t *order =
+			    expected_order(r, n, cases[c].k, cases[c].n, rev);
 			for (size_t v = 0; v < NVARIANTS; v++) {
-				snprintf(out, sizeof(out), "v-out-%zu-%d-%zu", c, rev, v);
-				if (sort_variant(tu_path("v-in"), tu_path(out), cases[c].k,
-						 cases[c].n, rev, NULL, 0, -1, v, &err) < 0)
+				snprintf(out, sizeof(out), "v-out-%zu-%d-%zu",
+					 c, rev, v);
+				if (sort_variant(tu_path("v-in"), tu_path(out),
+						 cases[c].k, cases[c].n, rev,
+						 NULL, 0, -1, v, &err) < 0)
 					fail_msg("%s", err.msg);
 				check_sorted(tu_path(out), r, 0, order, n);
 			}
@@ -767,24 +828,41 @@ static void test_perm_edges(void **state)
 	uint64_t seed = 23;
 	uint64_t *k0 = malloc(n * 8), *k1 = malloc(n * 8), *t = malloc(n * 24);
 	uint64_t *perm = NULL;
-	struct fm_error err = { 0 };
-	const uint64_t *keys[] = { k0, k1 };
+	struct fm_error err = {0};
+	const uint64_t *keys[] = {k0, k1};
 	assert_non_null(k0);
 	assert_non_null(k1);
 	assert_non_null(t);
 	for (int mode = 0; mode < 7; mode++) {
 		for (size_t i = 0; i < n; i++) {
 			switch (mode) {
-			case 0: k0[i] = i / 3; k1[i] = i % 3; break;              /* in order */
-			case 1: k0[i] = n - i / 3; k1[i] = 5; break;               /* reversed */
-			case 2: k0[i] = 7; k1[i] = 7; break;                       /* all equal */
-			case 3:                                                    /* extremes */
+			case 0:
+				k0[i] = i / 3;
+				k1[i] = i % 3;
+				break; /* in order */
+			case 1:
+				k0[i] = n - i / 3;
+				k1[i] = 5;
+				break; /* reversed */
+			case 2:
+				k0[i] = 7;
+				k1[i] = 7;
+				break; /* all equal */
+			case 3:	       /* extremes */
 				k0[i] = tu_rand(&seed) % 2 ? UINT64_MAX : 0;
-				k1[i] = tu_rand(&seed) % 3 ? UINT64_MAX - tu_rand(&seed) % 2 : tu_rand(&seed) % 2;
+				k1[i] = tu_rand(&seed) % 3
+					    ? UINT64_MAX - tu_rand(&seed) % 2
+					    : tu_rand(&seed) % 2;
 				break;
-			case 4: k0[i] = UINT64_MAX - i; k1[i] = tu_rand(&seed) % 2; break;
-			case 5: k0[i] = i; k1[i] = tu_rand(&seed); break;          /* in order, wide below */
-			default:                                                   /* in order but one */
+			case 4:
+				k0[i] = UINT64_MAX - i;
+				k1[i] = tu_rand(&seed) % 2;
+				break;
+			case 5:
+				k0[i] = i;
+				k1[i] = tu_rand(&seed);
+				break; /* in order, wide below */
+			default:       /* in order but one */
 				k0[i] = i / 2;
 				k1[i] = 0;
 				if (i == n / 2)
@@ -799,8 +877,10 @@ static void test_perm_edges(void **state)
 		qsort(t, n, 24, cmp_u64_pos);
 		for (size_t i = 0; i < n; i++)
 			if (perm[i] != t[3 * i + 2])
-				fail_msg("mode %d: perm[%zu] = %llu, expected %llu", mode, i,
-					 (unsigned long long)perm[i], (unsigned long long)t[3 * i + 2]);
+				fail_msg(
+				    "mode %d: perm[%zu] = %llu, expected %llu",
+				    mode, i, (unsigned long long)perm[i],
+				    (unsigned long long)t[3 * i + 2]);
 		free(perm);
 	}
 	k0[0] = 3;
@@ -816,43 +896,51 @@ static void test_perm_edges(void **state)
 static void test_errors(void **state)
 {
 	(void)state;
-	struct fm_error err = { 0 };
-	static const int k[] = { FM_FIRST };
+	struct fm_error err = {0};
+	static const int k[] = {FM_FIRST};
 	struct stat st;
 
-	assert_int_equal(do_sort(tu_path("nonexistent"), tu_path("e-out"), k, 1, 0,
-				 NULL, NULL, &err), FM_ENOTFOUND);
+	assert_int_equal(do_sort(tu_path("nonexistent"), tu_path("e-out"), k, 1,
+				 0, NULL, NULL, &err),
+			 FM_ENOTFOUND);
 	mkdir(tu_path("e-in"), 0755);
-	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0, NULL,
-				 NULL, &err), FM_EFORMAT);
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0,
+				 NULL, NULL, &err),
+			 FM_EFORMAT);
 	assert_non_null(strstr(err.msg, "no field arrays"));
 	tu_write_file(tu_path("e-in/first.I"), "12345678");
 	tu_write_file(tu_path("e-in/last.I"), "1234");
-	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0, NULL,
-				 NULL, &err), FM_EFORMAT);
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0,
+				 NULL, NULL, &err),
+			 FM_EFORMAT);
 	assert_non_null(strstr(err.msg, "different lengths"));
 	tu_write_file(tu_path("e-in/last.I"), "123");
-	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0, NULL,
-				 NULL, &err), FM_EFORMAT);
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0,
+				 NULL, NULL, &err),
+			 FM_EFORMAT);
 	assert_non_null(strstr(err.msg, "truncated"));
 	tu_write_file(tu_path("e-in/last.I"), "12345678");
 	tu_write_file(tu_path("e-in/last.Q"), "12345678");
-	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0, NULL,
-				 NULL, &err), FM_EFORMAT);
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), k, 1, 0,
+				 NULL, NULL, &err),
+			 FM_EFORMAT);
 	assert_non_null(strstr(err.msg, "two files"));
 	unlink(tu_path("e-in/last.Q"));
-	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), NULL, 0, 0, NULL,
-				 NULL, &err), FM_EINVAL);
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), NULL, 0, 0,
+				 NULL, NULL, &err),
+			 FM_EINVAL);
 	assert_non_null(strstr(err.msg, "no key fields"));
 	assert_int_not_equal(stat(tu_path("e-out"), &st), 0);
 	/* output is a file */
 	tu_write_file(tu_path("e-file"), "x");
-	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-file"), k, 1, 0, NULL,
-				 NULL, &err), FM_EINVAL);
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-file"), k, 1, 0,
+				 NULL, NULL, &err),
+			 FM_EINVAL);
 	/* a missing key field reads as 0: the input order stays */
-	static const int kp[] = { FM_PACKETS };
-	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), kp, 1, 0, NULL,
-				 NULL, &err), 0);
+	static const int kp[] = {FM_PACKETS};
+	assert_int_equal(do_sort(tu_path("e-in"), tu_path("e-out"), kp, 1, 0,
+				 NULL, NULL, &err),
+			 0);
 	char *t = tu_read_file(tu_path("e-out/first.I"), NULL);
 	assert_string_equal(t, "12345678");
 	free(t);
@@ -861,18 +949,18 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_against_qsort),
-		cmocka_unit_test(test_ties_keep_input_order),
-		cmocka_unit_test(test_in_place),
-		cmocka_unit_test(test_index),
-		cmocka_unit_test(test_skip_count),
-		cmocka_unit_test(test_staged_columns),
-		cmocka_unit_test(test_other_codes),
-		cmocka_unit_test(test_perm_wide),
-		cmocka_unit_test(test_presorted),
-		cmocka_unit_test(test_variants),
-		cmocka_unit_test(test_perm_edges),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_against_qsort),
+	    cmocka_unit_test(test_ties_keep_input_order),
+	    cmocka_unit_test(test_in_place),
+	    cmocka_unit_test(test_index),
+	    cmocka_unit_test(test_skip_count),
+	    cmocka_unit_test(test_staged_columns),
+	    cmocka_unit_test(test_other_codes),
+	    cmocka_unit_test(test_perm_wide),
+	    cmocka_unit_test(test_presorted),
+	    cmocka_unit_test(test_variants),
+	    cmocka_unit_test(test_perm_edges),
+	    cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

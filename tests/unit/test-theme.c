@@ -21,7 +21,7 @@ static const char *source_dir(void)
 static void test_style_values(void **state)
 {
 	struct tui_style st;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	(void)state;
 	assert_int_equal(tui_style_parse("black on cyan bold", &st, &err), 0);
@@ -51,29 +51,33 @@ static void test_style_values(void **state)
 static void test_parse_errors(void **state)
 {
 	struct tui_theme t;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	(void)state;
 	tui_theme_init(&t, "x");
 	assert_int_equal(tui_theme_parse(&t, "# c\n\nchart.flows = green # x\n",
-					 "a.theme", &err), 0);
+					 "a.theme", &err),
+			 0);
 	assert_int_equal(t.role[ROLE_CHART_FLOWS].fg, 2);
-	assert_int_equal(tui_theme_parse(&t, "\nchart.flow = red\n", "a.theme", &err),
-			 FM_EINVAL);
+	assert_int_equal(
+	    tui_theme_parse(&t, "\nchart.flow = red\n", "a.theme", &err),
+	    FM_EINVAL);
 	assert_string_equal(err.msg, "a.theme:2: unknown role 'chart.flow'");
 	assert_int_equal(tui_theme_parse(&t, "status black\n", "b.theme", &err),
 			 FM_EINVAL);
 	assert_string_equal(err.msg, "b.theme:1: expected 'role = colours'");
-	assert_int_equal(tui_theme_parse(&t, "msg.warn = yelow\n", "c.theme", &err),
-			 FM_EINVAL);
-	assert_string_equal(err.msg,
-			    "c.theme:1: msg.warn: unknown colour or attribute 'yelow'");
+	assert_int_equal(
+	    tui_theme_parse(&t, "msg.warn = yelow\n", "c.theme", &err),
+	    FM_EINVAL);
+	assert_string_equal(
+	    err.msg,
+	    "c.theme:1: msg.warn: unknown colour or attribute 'yelow'");
 }
 
 static void load_file(const char *name, struct tui_theme *t, int *seen)
 {
 	char path[4096];
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char *text;
 	size_t len;
 
@@ -93,8 +97,8 @@ static void load_file(const char *name, struct tui_theme *t, int *seen)
 
 static void test_shipped_themes(void **state)
 {
-	static const char *const names[] = { "default", "dark", "light",
-					     "high-contrast", "mono" };
+	static const char *const names[] = {"default", "dark", "light",
+					    "high-contrast", "mono"};
 	struct tui_theme file, builtin;
 	int seen[ROLE_COUNT];
 
@@ -108,11 +112,13 @@ static void test_shipped_themes(void **state)
 	}
 	load_file("default", &file, seen);
 	memset(&builtin, 0, sizeof(builtin));
-	assert_int_equal(tui_theme_parse(&builtin, tui_theme_default_text, "b", NULL), 0);
+	assert_int_equal(
+	    tui_theme_parse(&builtin, tui_theme_default_text, "b", NULL), 0);
 	assert_memory_equal(file.role, builtin.role, sizeof(file.role));
 	load_file("mono", &file, seen);
 	memset(&builtin, 0, sizeof(builtin));
-	assert_int_equal(tui_theme_parse(&builtin, tui_theme_mono_text, "b", NULL), 0);
+	assert_int_equal(
+	    tui_theme_parse(&builtin, tui_theme_mono_text, "b", NULL), 0);
 	assert_memory_equal(file.role, builtin.role, sizeof(file.role));
 	/* mono uses no colour at all */
 	for (int r = 0; r < ROLE_COUNT; r++) {
@@ -124,10 +130,11 @@ static void test_shipped_themes(void **state)
 /* WCAG contrast ratio of two 0xrrggbb colours. */
 static double luminance(int rgb)
 {
-	double c[3] = { (rgb >> 16 & 255) / 255.0, (rgb >> 8 & 255) / 255.0,
-			(rgb & 255) / 255.0 };
+	double c[3] = {(rgb >> 16 & 255) / 255.0, (rgb >> 8 & 255) / 255.0,
+		       (rgb & 255) / 255.0};
 	for (int k = 0; k < 3; k++)
-		c[k] = c[k] <= 0.03928 ? c[k] / 12.92 : pow((c[k] + 0.055) / 1.055, 2.4);
+		c[k] = c[k] <= 0.03928 ? c[k] / 12.92
+				       : pow((c[k] + 0.055) / 1.055, 2.4);
 	return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
 }
 
@@ -151,11 +158,11 @@ static int rgb_of(int c)
  */
 static void test_chart_colours(void **state)
 {
-	static const char *const names[] = { "default", "dark", "light",
-					     "high-contrast" };
-	static const int roles[] = { ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
-				     ROLE_CHART_OCTETS, ROLE_CHART_MODEL,
-				     ROLE_CHART_COMP };
+	static const char *const names[] = {"default", "dark", "light",
+					    "high-contrast"};
+	static const int roles[] = {ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
+				    ROLE_CHART_OCTETS, ROLE_CHART_MODEL,
+				    ROLE_CHART_COMP};
 	struct tui_theme th;
 	int seen[ROLE_COUNT];
 
@@ -164,7 +171,7 @@ static void test_chart_colours(void **state)
 		load_file(names[i], &th, seen);
 		for (size_t a = 0; a < 5; a++) {
 			const struct tui_style *st = &th.role[roles[a]];
-			int bgs[2] = { 0x000000, 0xffffff }, nbg = 2;
+			int bgs[2] = {0x000000, 0xffffff}, nbg = 2;
 
 			if (st->fg == TUI_COLOR_DEFAULT)
 				fail_msg("%s: %s has no colour", names[i],
@@ -175,13 +182,18 @@ static void test_chart_colours(void **state)
 			}
 			for (int k = 0; k < nbg; k++)
 				if (contrast(rgb_of(st->fg), bgs[k]) < 2)
-					fail_msg("%s: %s: contrast %.2f on #%06x", names[i],
-						 tui_role_name(roles[a]),
-						 contrast(rgb_of(st->fg), bgs[k]), bgs[k]);
+					fail_msg(
+					    "%s: %s: contrast %.2f on #%06x",
+					    names[i], tui_role_name(roles[a]),
+					    contrast(rgb_of(st->fg), bgs[k]),
+					    bgs[k]);
 			for (size_t b = 0; b < a; b++)
-				if (rgb_of(th.role[roles[b]].fg) == rgb_of(st->fg))
-					fail_msg("%s: %s and %s have the same colour",
-						 names[i], tui_role_name(roles[a]),
+				if (rgb_of(th.role[roles[b]].fg) ==
+				    rgb_of(st->fg))
+					fail_msg("%s: %s and %s have the same "
+						 "colour",
+						 names[i],
+						 tui_role_name(roles[a]),
 						 tui_role_name(roles[b]));
 		}
 	}
@@ -197,9 +209,10 @@ static void test_nearest(void **state)
 	assert_int_equal(tui_color_nearest(TUI_RGB(255, 0, 0), 256), 9);
 	assert_int_equal(tui_color_nearest(TUI_RGB(0, 0, 0x87), 256), 18);
 	assert_int_equal(tui_color_nearest(196, 8), 1);
-	assert_int_equal(tui_color_nearest(12, 8), 4);   /* bright-blue -> blue */
+	assert_int_equal(tui_color_nearest(12, 8), 4); /* bright-blue -> blue */
 	assert_int_equal(tui_color_nearest(3, 8), 3);
-	assert_int_equal(tui_color_nearest(TUI_COLOR_DEFAULT, 8), TUI_COLOR_DEFAULT);
+	assert_int_equal(tui_color_nearest(TUI_COLOR_DEFAULT, 8),
+			 TUI_COLOR_DEFAULT);
 	/* every palette colour maps to itself in 256 colours */
 	for (int i = 0; i < 256; i++)
 		assert_int_equal(tui_palette_rgb(tui_color_nearest(i, 256)),
@@ -209,11 +222,11 @@ static void test_nearest(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_style_values),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_shipped_themes),
-		cmocka_unit_test(test_chart_colours),
-		cmocka_unit_test(test_nearest),
+	    cmocka_unit_test(test_style_values),
+	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_shipped_themes),
+	    cmocka_unit_test(test_chart_colours),
+	    cmocka_unit_test(test_nearest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

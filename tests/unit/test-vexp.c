@@ -27,13 +27,15 @@ static void test_against_libm(void **state)
 	(void)state;
 	for (size_t i = 0; i < N; i++) {
 		double u = (double)(tu_rand(&s) >> 11) / 9007199254740992.0;
-		x[i] = i % 3 == 0 ? -745 + u * 1455 : i % 3 == 1 ? -1 + 2 * u : -40 * u;
+		x[i] = i % 3 == 0   ? -745 + u * 1455
+		       : i % 3 == 1 ? -1 + 2 * u
+				    : -40 * u;
 	}
 	memcpy(v, x, N * sizeof(double));
 	fm_vexp(v, N);
 	for (size_t i = 0; i < N; i++) {
 		double want = exp(x[i]);
-		if (want < DBL_MIN) {       /* subnormal range: libm itself */
+		if (want < DBL_MIN) { /* subnormal range: libm itself */
 			assert_true(v[i] == want);
 			continue;
 		}
@@ -53,10 +55,11 @@ static void test_against_libm(void **state)
 	for (size_t i = 0; i < N; i++)
 		assert_true(v[i] == exp(x[i]) && !signbit(v[i]));
 	/* special values take libm's path */
-	double sp[7] = { NAN, INFINITY, -INFINITY, 710, -750, 0, -0.0 };
+	double sp[7] = {NAN, INFINITY, -INFINITY, 710, -750, 0, -0.0};
 	memcpy(v, sp, sizeof(sp));
 	fm_vexp(v, 7);
-	assert_true(isnan(v[0]) && v[1] == INFINITY && v[2] == 0 && v[3] == INFINITY);
+	assert_true(isnan(v[0]) && v[1] == INFINITY && v[2] == 0 &&
+		    v[3] == INFINITY);
 	assert_true(v[4] == 0 && v[5] == 1 && v[6] == 1);
 	free(v);
 	free(x);
@@ -71,7 +74,8 @@ static void test_variants_agree(void **state)
 	if (!__builtin_cpu_supports("avx2"))
 		skip();
 	for (size_t i = 0; i < N; i++)
-		a[i] = b[i] = -700 + 1400 * ((double)(tu_rand(&s) >> 11) / 9007199254740992.0);
+		a[i] = b[i] = -700 + 1400 * ((double)(tu_rand(&s) >> 11) /
+					     9007199254740992.0);
 	fm_vexp_variant(a, N, 0);
 	fm_vexp_variant(b, N, 1);
 	assert_memory_equal(a, b, sizeof(a));
@@ -80,8 +84,8 @@ static void test_variants_agree(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_against_libm),
-		cmocka_unit_test(test_variants_agree),
+	    cmocka_unit_test(test_against_libm),
+	    cmocka_unit_test(test_variants_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,16 +18,17 @@
 /* bins [1,2) [2,4) [4,8): flows 2 1 1, packets 2 3 7, octets 100 300 1400 */
 static void make(struct fm_histogram *h)
 {
-	static const enum fm_hcol cols[] = { FM_HCOL_FLOWS, FM_HCOL_PACKETS,
-					     FM_HCOL_OCTETS };
-	static const int64_t lo[] = { 1, 2, 4 }, hi[] = { 2, 4, 8 };
-	static const uint64_t f[] = { 2, 1, 1 }, p[] = { 2, 3, 7 },
-			      o[] = { 100, 300, 1400 };
+	static const enum fm_hcol cols[] = {FM_HCOL_FLOWS, FM_HCOL_PACKETS,
+					    FM_HCOL_OCTETS};
+	static const int64_t lo[] = {1, 2, 4}, hi[] = {2, 4, 8};
+	static const uint64_t f[] = {2, 1, 1}, p[] = {2, 3, 7},
+			      o[] = {100, 300, 1400};
 
 	fm_histogram_init(h);
 	assert_int_equal(fm_histogram_setup(h, cols, 3, NULL), 0);
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(fm_histogram_add_bin(h, lo[i], hi[i], NULL), 0);
+		assert_int_equal(fm_histogram_add_bin(h, lo[i], hi[i], NULL),
+				 0);
 		h->flows[i] = f[i];
 		h->packets[i] = p[i];
 		h->octets[i] = o[i];
@@ -41,8 +42,8 @@ static void near(double got, double want)
 }
 
 /* Series s of v equals x[0..n), y[0..n) (NaN where NaN). */
-static void same(const struct chart_series *s, const double *x,
-		 const double *y, size_t n)
+static void same(const struct chart_series *s, const double *x, const double *y,
+		 size_t n)
 {
 	assert_int_equal(s->n, n);
 	for (size_t i = 0; i < n; i++) {
@@ -64,7 +65,9 @@ static void test_pdf_cdf(void **state)
 	(void)state;
 	make(&h);
 	/* PDF of flows: share / width = 2/4/1, 1/4/2, 1/4/4 */
-	assert_int_equal(tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, "length", NULL, NULL), 0);
+	assert_int_equal(
+	    tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, "length", NULL, NULL),
+	    0);
 	assert_null(v.note);
 	assert_int_equal(v.chart.nseries, 2);
 	assert_int_equal(v.series[0].role, ROLE_CHART_FLOWS);
@@ -78,7 +81,8 @@ static void test_pdf_cdf(void **state)
 	near(v.series[0].y[2], 0.0625);
 	tui_view_release(&v);
 	/* PDF of octets: 100/1800/1, 300/1800/2, 1400/1800/4 */
-	assert_int_equal(tui_view_histogram(&v, VIEW_PDF_OCTETS, &h, "size", NULL, NULL), 0);
+	assert_int_equal(
+	    tui_view_histogram(&v, VIEW_PDF_OCTETS, &h, "size", NULL, NULL), 0);
 	assert_int_equal(v.series[0].role, ROLE_CHART_OCTETS);
 	near(v.series[0].y[0], 100.0 / 1800);
 	near(v.series[0].y[1], 300.0 / 1800 / 2);
@@ -88,13 +92,17 @@ static void test_pdf_cdf(void **state)
 	/* CDF: three lines, fixed y range [0, 1], the chart data's lines */
 	{
 		struct fm_chartdata cd;
-		struct fm_error err = { 0 };
+		struct fm_error err = {0};
 
-		assert_int_equal(fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_OTHER,
-						    FM_CHART_NPOINTS, 1, &err), 0);
-		assert_int_equal(tui_view_histogram(&v, VIEW_CDF, &h, NULL, NULL, NULL), 0);
+		assert_int_equal(fm_chartdata_build(&cd, &h, NULL,
+						    FM_MIX_X_OTHER,
+						    FM_CHART_NPOINTS, 1, &err),
+				 0);
+		assert_int_equal(
+		    tui_view_histogram(&v, VIEW_CDF, &h, NULL, NULL, NULL), 0);
 		assert_int_equal(v.chart.nseries, 3);
-		assert_true(v.chart.y.min == 0 && v.chart.y.max == 1 && !v.chart.y.log);
+		assert_true(v.chart.y.min == 0 && v.chart.y.max == 1 &&
+			    !v.chart.y.log);
 		for (int k = 0; k < 3; k++)
 			same(&v.series[k], cd.x, cd.col[k].cdf, cd.n);
 		/* at bin_lo 4 all but the last bin: 3/4 of the flows */
@@ -102,8 +110,11 @@ static void test_pdf_cdf(void **state)
 		near(v.series[0].y[cd.n - 1], 1);
 		assert_int_equal(v.series[2].role, ROLE_CHART_OCTETS);
 		tui_view_release(&v);
-		/* the PDF line of flows is the chart data's line from the CDF */
-		assert_int_equal(tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, NULL, NULL, NULL), 0);
+		/* the PDF line of flows is the chart data's line from the CDF
+		 */
+		assert_int_equal(tui_view_histogram(&v, VIEW_PDF_FLOWS, &h,
+						    NULL, NULL, NULL),
+				 0);
 		same(&v.series[0], cd.bx, cd.col[0].pts, cd.nbins);
 		same(&v.series[1], cd.x, cd.col[0].pdf, cd.n);
 		tui_view_release(&v);
@@ -120,16 +131,18 @@ static void test_averages(void **state)
 	(void)state;
 	make(&h);
 	struct fm_chartdata cd;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
-	assert_int_equal(tui_view_histogram(&v, VIEW_AVG, &h, NULL, NULL, NULL), 0);
+	assert_int_equal(tui_view_histogram(&v, VIEW_AVG, &h, NULL, NULL, NULL),
+			 0);
 	/* points and line of packets, then of octets */
 	assert_int_equal(v.chart.nseries, 4);
-	near(v.series[0].y[0], 1);        /* packets per flow */
+	near(v.series[0].y[0], 1); /* packets per flow */
 	near(v.series[0].y[2], 7);
-	near(v.series[2].y[1], 300);      /* octets per flow */
+	near(v.series[2].y[1], 300); /* octets per flow */
 	assert_int_equal(fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_OTHER,
-					    FM_CHART_NPOINTS, 1, &err), 0);
+					    FM_CHART_NPOINTS, 1, &err),
+			 0);
 	same(&v.series[0], cd.bx, cd.col[1].avg_pts, cd.nbins);
 	same(&v.series[1], cd.x, cd.col[1].avg_line, cd.n);
 	same(&v.series[2], cd.bx, cd.col[2].avg_pts, cd.nbins);
@@ -138,12 +151,14 @@ static void test_averages(void **state)
 	tui_view_release(&v);
 	h.packets[1] = 0;
 	assert_int_equal(fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_OTHER,
-					    FM_CHART_NPOINTS, 1, &err), 0);
-	assert_int_equal(tui_view_histogram(&v, VIEW_PKT_SIZE, &h, NULL, NULL, NULL), 0);
+					    FM_CHART_NPOINTS, 1, &err),
+			 0);
+	assert_int_equal(
+	    tui_view_histogram(&v, VIEW_PKT_SIZE, &h, NULL, NULL, NULL), 0);
 	/* points, line, three guides */
 	assert_int_equal(v.chart.nseries, 5);
 	near(v.series[0].y[0], 50);
-	assert_true(isnan(v.series[0].y[1]));    /* no packets: a gap */
+	assert_true(isnan(v.series[0].y[1])); /* no packets: a gap */
 	near(v.series[0].y[2], 200);
 	same(&v.series[0], cd.bx, cd.ps_pts, cd.nbins);
 	same(&v.series[1], cd.x, cd.ps_line, cd.n);
@@ -157,7 +172,8 @@ static void test_averages(void **state)
 	fm_chartdata_release(&cd);
 	tui_view_release(&v);
 	/* time series: a note, no series */
-	assert_int_equal(tui_view_histogram(&v, VIEW_SERIES, &h, NULL, NULL, NULL), 0);
+	assert_int_equal(
+	    tui_view_histogram(&v, VIEW_SERIES, &h, NULL, NULL, NULL), 0);
 	assert_non_null(v.note);
 	assert_int_equal(v.chart.nseries, 0);
 	tui_view_release(&v);
@@ -173,8 +189,8 @@ static void test_mixture_overlay(void **state)
 {
 	struct fm_histogram h;
 	struct fm_mixture mf, mp, mo;
-	const struct fm_mixture *mix[3] = { &mf, &mp, &mo };
-	double lnp[3] = { 0.8, 0, 2.0 }, unp[2] = { 0, 3 };
+	const struct fm_mixture *mix[3] = {&mf, &mp, &mo};
+	double lnp[3] = {0.8, 0, 2.0}, unp[2] = {0, 3};
 	struct tui_view v;
 
 	(void)state;
@@ -182,11 +198,15 @@ static void test_mixture_overlay(void **state)
 	fm_mixture_init(&mf);
 	fm_mixture_init(&mp);
 	fm_mixture_init(&mo);
-	assert_int_equal(fm_mixture_add(&mf, 0.3, FM_DIST_UNIFORM, unp, NULL, NULL), 0);
-	assert_int_equal(fm_mixture_add(&mf, 0.7, FM_DIST_LOGNORM, lnp, NULL, NULL), 0);
-	assert_int_equal(fm_mixture_add(&mp, 1.0, FM_DIST_LOGNORM, lnp, NULL, NULL), 0);
+	assert_int_equal(
+	    fm_mixture_add(&mf, 0.3, FM_DIST_UNIFORM, unp, NULL, NULL), 0);
+	assert_int_equal(
+	    fm_mixture_add(&mf, 0.7, FM_DIST_LOGNORM, lnp, NULL, NULL), 0);
+	assert_int_equal(
+	    fm_mixture_add(&mp, 1.0, FM_DIST_LOGNORM, lnp, NULL, NULL), 0);
 	lnp[2] = 60;
-	assert_int_equal(fm_mixture_add(&mo, 1.0, FM_DIST_LOGNORM, lnp, NULL, NULL), 0);
+	assert_int_equal(
+	    fm_mixture_add(&mo, 1.0, FM_DIST_LOGNORM, lnp, NULL, NULL), 0);
 	mf.has_sum = mp.has_sum = mo.has_sum = 1;
 	mf.sum = 4;
 	mp.sum = 12;
@@ -194,16 +214,18 @@ static void test_mixture_overlay(void **state)
 
 	struct fm_mixture_dir md;
 	struct fm_chartdata cd;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 
 	fm_mixture_dir_init(&md);
 	md.flows = mf;
 	md.packets = mp;
 	md.octets = mo;
 	assert_int_equal(fm_chartdata_build(&cd, &h, &md, FM_MIX_X_LENGTH,
-					    FM_CHART_NPOINTS, 1, &err), 0);
+					    FM_CHART_NPOINTS, 1, &err),
+			 0);
 
-	assert_int_equal(tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, "length", mix, "m1"), 0);
+	assert_int_equal(
+	    tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, "length", mix, "m1"), 0);
 	/* data points, data line, 2 components, the mixture */
 	assert_int_equal(v.chart.nseries, 5);
 	assert_int_equal(v.series[0].style, CHART_POINTS);
@@ -221,7 +243,7 @@ static void test_mixture_overlay(void **state)
 		double x = v.series[4].x[i];
 		near(v.series[4].y[i], fm_mixture_pdf(&mf, x, FM_MIX_X_LENGTH));
 		near(v.series[2].y[i] + v.series[3].y[i], v.series[4].y[i]);
-		assert_true(x == floor(x));          /* whole x below 1024 */
+		assert_true(x == floor(x)); /* whole x below 1024 */
 		if (i)
 			assert_true(x > v.series[4].x[i - 1]);
 	}
@@ -229,7 +251,8 @@ static void test_mixture_overlay(void **state)
 	near(v.series[4].x[v.series[4].n - 1], 4);
 	tui_view_release(&v);
 
-	assert_int_equal(tui_view_histogram(&v, VIEW_CDF, &h, "length", mix, "m1"), 0);
+	assert_int_equal(
+	    tui_view_histogram(&v, VIEW_CDF, &h, "length", mix, "m1"), 0);
 	assert_int_equal(v.chart.nseries, 6);
 	assert_string_equal(v.series[3].label, "mixture m1");
 	assert_null(v.series[4].label);
@@ -239,21 +262,25 @@ static void test_mixture_overlay(void **state)
 		near(v.series[5].y[i], fm_mixture_cdf(&mo, v.series[5].x[i]));
 	tui_view_release(&v);
 
-	assert_int_equal(tui_view_histogram(&v, VIEW_AVG, &h, "length", mix, "m1"), 0);
+	assert_int_equal(
+	    tui_view_histogram(&v, VIEW_AVG, &h, "length", mix, "m1"), 0);
 	assert_int_equal(v.chart.nseries, 6);
 	same(&v.series[4], cd.x, cd.col[1].mix_avg, cd.n);
 	same(&v.series[5], cd.x, cd.col[2].mix_avg, cd.n);
 	for (size_t i = 0; i < v.series[5].n; i++)
-		near(v.series[5].y[i], fm_mixture_avg(&mf, &mo, v.series[5].x[i],
-						      FM_MIX_X_LENGTH));
+		near(v.series[5].y[i],
+		     fm_mixture_avg(&mf, &mo, v.series[5].x[i],
+				    FM_MIX_X_LENGTH));
 	tui_view_release(&v);
 
-	assert_int_equal(tui_view_histogram(&v, VIEW_PKT_SIZE, &h, "length", mix, "m1"), 0);
+	assert_int_equal(
+	    tui_view_histogram(&v, VIEW_PKT_SIZE, &h, "length", mix, "m1"), 0);
 	assert_int_equal(v.chart.nseries, 6);
 	same(&v.series[5], cd.x, cd.ps_mix, cd.n);
 	for (size_t i = 0; i < v.series[5].n; i++)
-		near(v.series[5].y[i], fm_mixture_packet_size(&mp, &mo, v.series[5].x[i],
-							      FM_MIX_X_LENGTH));
+		near(v.series[5].y[i],
+		     fm_mixture_packet_size(&mp, &mo, v.series[5].x[i],
+					    FM_MIX_X_LENGTH));
 	tui_view_release(&v);
 	fm_chartdata_release(&cd);
 	fm_mixture_release(&mf);
@@ -272,10 +299,10 @@ static void test_series(void **state)
 {
 	struct fm_batch b;
 	struct fm_series *s = NULL;
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	struct tui_view v;
 	const int64_t t0 = INT64_C(16600) * 86400;
-	static const int64_t at[] = { 10, 10, 25, 100, 3600 };
+	static const int64_t at[] = {10, 10, 25, 100, 3600};
 
 	(void)state;
 	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, 8), 0);
@@ -312,7 +339,9 @@ static void test_series(void **state)
 		for (unsigned k = 0; k < 86400; k++) {
 			uint64_t f, p, hi, lo;
 			fm_series_get(s, 0, k, &f, &p, &hi, &lo);
-			raw[k] = c == 0 ? (double)f : c == 1 ? (double)p : 8.0 * (double)lo;
+			raw[k] = c == 0	  ? (double)f
+				 : c == 1 ? (double)p
+					  : 8.0 * (double)lo;
 		}
 		assert_true(raw && mean);
 		fm_chart_rolling_mean(raw, 86400, 30, mean);
@@ -335,14 +364,15 @@ static void test_series(void **state)
 	tui_view_release(&v);
 
 	/* a second day: ] shows it, and a day past the last one is clamped */
-	fm_batch_mut(&b, FM_FIRST)[0] = fm_batch_mut(&b, FM_LAST)[0] = t0 + 86400 + 7;
+	fm_batch_mut(&b, FM_FIRST)[0] = fm_batch_mut(&b, FM_LAST)[0] =
+	    t0 + 86400 + 7;
 	b.n = 1;
 	assert_int_equal(fm_series_add(s, &b, &err), 0);
 	assert_int_equal(fm_series_ndays(s), 2);
 	for (size_t day = 1; day <= 5; day += 4) {
 		assert_int_equal(tui_view_series(&v, VIEW_SERIES, s, day), 0);
 		assert_non_null(strstr(v.chart.x.title, "day 2 of 2"));
-		near(v.series[0].y[7], 1.0 / 8);    /* one flow, 8 seconds in */
+		near(v.series[0].y[7], 1.0 / 8); /* one flow, 8 seconds in */
 		near(v.series[0].y[10], 1.0 / 11);
 		tui_view_release(&v);
 	}
@@ -357,10 +387,10 @@ static void test_series(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pdf_cdf),
-		cmocka_unit_test(test_averages),
-		cmocka_unit_test(test_mixture_overlay),
-		cmocka_unit_test(test_series),
+	    cmocka_unit_test(test_pdf_cdf),
+	    cmocka_unit_test(test_averages),
+	    cmocka_unit_test(test_mixture_overlay),
+	    cmocka_unit_test(test_series),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,7 @@
 
 static void check(const char *line, int want_n, const char *const *want)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char **w;
 	int n;
 
@@ -27,21 +27,22 @@ static void test_split(void **state)
 	check("", 0, NULL);
 	check("   \t ", 0, NULL);
 	check("  hist  d1 -x length ", 4,
-	      (const char *const[]){ "hist", "d1", "-x", "length" });
+	      (const char *const[]){"hist", "d1", "-x", "length"});
 	check("filter d1 \"(prot==6) & (dp==443)\" as d2", 5,
-	      (const char *const[]){ "filter", "d1", "(prot==6) & (dp==443)", "as", "d2" });
+	      (const char *const[]){"filter", "d1", "(prot==6) & (dp==443)",
+				    "as", "d2"});
 	check("load 'my file.csv' x'y z'", 3,
-	      (const char *const[]){ "load", "my file.csv", "xy z" });
+	      (const char *const[]){"load", "my file.csv", "xy z"});
 	check("a\\ b \"c\\\"d\" 'e\\f'", 3,
-	      (const char *const[]){ "a b", "c\"d", "e\\f" });
-	check("quit # leave", 1, (const char *const[]){ "quit" });
-	check("set x#y", 2, (const char *const[]){ "set", "x#y" });
-	check("\"\"", 1, (const char *const[]){ "" });
+	      (const char *const[]){"a b", "c\"d", "e\\f"});
+	check("quit # leave", 1, (const char *const[]){"quit"});
+	check("set x#y", 2, (const char *const[]){"set", "x#y"});
+	check("\"\"", 1, (const char *const[]){""});
 }
 
 static void test_unterminated(void **state)
 {
-	struct fm_error err = { 0 };
+	struct fm_error err = {0};
 	char **w = NULL;
 	int n = -1;
 
@@ -56,8 +57,8 @@ static void test_unterminated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_split),
-		cmocka_unit_test(test_unterminated),
+	    cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_unterminated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

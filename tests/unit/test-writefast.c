@@ -34,9 +34,9 @@ static void make_records(struct fm_batch *b, size_t n, uint64_t seed)
 		tu_random_record(b, i, &seed);
 		uint64_t r = tu_rand(&seed);
 		if (r % 97 == 0)
-			fm_batch_mut(b, FM_OCTETS)[i] = -1;          /* 2^64-1 */
+			fm_batch_mut(b, FM_OCTETS)[i] = -1; /* 2^64-1 */
 		if (r % 89 == 0)
-			fm_batch_mut(b, FM_PACKETS)[i] = INT64_MIN;  /* 2^63 */
+			fm_batch_mut(b, FM_PACKETS)[i] = INT64_MIN; /* 2^63 */
 		if (r % 83 == 0)
 			fm_batch_mut(b, FM_SP)[i] = 0;
 	}
@@ -64,7 +64,8 @@ static size_t model_csv(const struct fm_batch *b, size_t from, size_t to,
 static void check_csv(const struct fm_batch *b, const size_t *calls,
 		      int threads)
 {
-	struct fm_writer_opts wo = { .format = FM_FORMAT_CSV_FLOW, .log = NULL, .threads = threads };
+	struct fm_writer_opts wo = {
+	    .format = FM_FORMAT_CSV_FLOW, .log = NULL, .threads = threads};
 	struct fm_writer *w;
 	struct fm_error err;
 	const char *path = tu_path("fast.csv");
@@ -91,7 +92,8 @@ static void check_csv(const struct fm_batch *b, const size_t *calls,
 		size_t i = 0;
 		while (i < len && i < mlen && got[i] == model[i])
 			i++;
-		fail_msg("csv output differs at byte %zu (lengths %zu, %zu)", i, len, mlen);
+		fail_msg("csv output differs at byte %zu (lengths %zu, %zu)", i,
+			 len, mlen);
 	}
 	free(got);
 	free(model);
@@ -101,11 +103,10 @@ static void test_csv_writer(void **state)
 {
 	struct fm_batch b;
 	const size_t big = 2 * FM_BATCH_CAP + 5;
-	const size_t one[] = { 1, 0 };
-	const size_t small[] = { 2047, 2048, 2049, 3, 0 };
-	const size_t cap[] = { FM_BATCH_CAP, FM_BATCH_CAP - 1, 6, 0 };  /* = big */
-	const size_t huge[] = { big, 0 };
-
+	const size_t one[] = {1, 0};
+	const size_t small[] = {2047, 2048, 2049, 3, 0};
+	const size_t cap[] = {FM_BATCH_CAP, FM_BATCH_CAP - 1, 6, 0}; /* = big */
+	const size_t huge[] = {big, 0};
 
 	make_records(&b, big, 3);
 	check_csv(&b, one, threads_of(state));
@@ -127,12 +128,12 @@ static void test_csv_writer_mixed(void **state)
 	uint64_t rng = 77;
 	struct fm_batch b;
 
-
 	make_records(&b, N, 5);
 	while (k + 1 < sizeof(calls) / sizeof(calls[0])) {
 		uint64_t r = tu_rand(&rng);
 		size_t c = r % 5 == 0 ? 2048 + (r >> 8) % (FM_BATCH_CAP - 2047)
-			 : r % 5 == 1 ? 1 : 1 + (r >> 8) % 2047;
+			   : r % 5 == 1 ? 1
+					: 1 + (r >> 8) % 2047;
 		if (sum + c > N)
 			break;
 		calls[k++] = c;
@@ -150,7 +151,8 @@ static void test_csv_writer_mixed(void **state)
 static void check_read_back(const char *dir, const struct fm_batch *want,
 			    size_t n)
 {
-	struct fm_reader_opts ro = { .format = FM_FORMAT_BINARY, .fields = FM_ALL_FIELDS };
+	struct fm_reader_opts ro = {.format = FM_FORMAT_BINARY,
+				    .fields = FM_ALL_FIELDS};
 	struct fm_reader *r;
 	struct fm_batch b, got;
 	struct fm_error err;
@@ -171,7 +173,8 @@ static void check_read_back(const char *dir, const struct fm_batch *want,
 			int64_t v = want->col[f] ? want->col[f][i] : 0;
 			if (got.col[f][i] != v)
 				fail_msg("record %zu field %s: %lld != %lld", i,
-					 fm_field_name(f), (long long)got.col[f][i],
+					 fm_field_name(f),
+					 (long long)got.col[f][i],
 					 (long long)v);
 		}
 	fm_batch_release(&got);
@@ -181,11 +184,12 @@ static void test_binary_narrowing(void **state)
 {
 	const size_t n = FM_BATCH_CAP + 1000;
 	const char *dir = tu_path("narrow.bin");
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL, .threads = threads_of(state) };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY,
+				    .log = NULL,
+				    .threads = threads_of(state)};
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b;
-
 
 	make_records(&b, n, 5);
 	/* keep the narrow columns in range except at chosen records */
@@ -196,9 +200,10 @@ static void test_binary_narrowing(void **state)
 		fm_batch_mut(&b, FM_INIF)[i] &= 0xffff;
 		fm_batch_mut(&b, FM_FIRST)[i] &= 0xffffffff;
 	}
-	fm_batch_mut(&b, FM_PROT)[21] = 256;          /* B -> H in block 1 */
-	fm_batch_mut(&b, FM_SP)[FM_BATCH_CAP + 7] = 65536;  /* H -> I, 2nd batch */
-	fm_batch_mut(&b, FM_INIF)[5000] = -1;         /* H -> i (signed) */
+	fm_batch_mut(&b, FM_PROT)[21] = 256; /* B -> H in block 1 */
+	fm_batch_mut(&b, FM_SP)[FM_BATCH_CAP + 7] =
+	    65536;				       /* H -> I, 2nd batch */
+	fm_batch_mut(&b, FM_INIF)[5000] = -1;	       /* H -> i (signed) */
 	fm_batch_mut(&b, FM_FIRST)[n - 1] = 1LL << 32; /* I -> Q, last record */
 	assert_int_equal(tu_system("rm -rf '%s'", dir), 0);
 	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);
@@ -227,28 +232,31 @@ static void test_binary_zero_runs(void **state)
 {
 	/* 9000 64-bit values fill more than a quarter of the output buffer:
 	 * written in place after buffered ones */
-	const size_t calls[] = { 100, 3000, 1, 9000, 2000, 500, 7, 0 };
+	const size_t calls[] = {100, 3000, 1, 9000, 2000, 500, 7, 0};
 	const size_t n = 100 + 3000 + 1 + 9000 + 2000 + 500 + 7;
 	const char *dir = tu_path("zeros.bin");
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL, .threads = threads_of(state) };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY,
+				    .log = NULL,
+				    .threads = threads_of(state)};
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b;
 	size_t from = 0;
 	uint64_t seed = 9;
 
-
 	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, n), 0);
 	b.n = n;
 	/* call boundaries: 100, 3100, 3101, 12101, 14101, 14601, 14608 */
 	for (size_t i = 0; i < n; i++) {
-		fm_batch_mut(&b, FM_PACKETS)[i] = (int64_t)(tu_rand(&seed) % 1000);
+		fm_batch_mut(&b, FM_PACKETS)[i] =
+		    (int64_t)(tu_rand(&seed) % 1000);
 		fm_batch_mut(&b, FM_OCTETS)[i] = (int64_t)i + 1;
 		/* sp: zero but for the single-record call */
 		fm_batch_mut(&b, FM_SP)[i] = i == 3100 ? 80 : 0;
 		/* dp: values only in the first call and the 4th */
-		fm_batch_mut(&b, FM_DP)[i] = i < 100 || (i >= 3101 && i < 12101) ?
-						     (int64_t)(i % 60000) + 1 : 0;
+		fm_batch_mut(&b, FM_DP)[i] = i < 100 || (i >= 3101 && i < 12101)
+						 ? (int64_t)(i % 60000) + 1
+						 : 0;
 		/* prot: zero runs, then a widening B -> H, then zeros */
 		fm_batch_mut(&b, FM_PROT)[i] = i == 13000 ? 300 : 0;
 		/* inif: zero runs, then a signed widening at the very end */
@@ -285,19 +293,26 @@ static void test_binary_absent_columns(void **state)
 {
 	const size_t n = FM_BATCH_CAP + 300;
 	const char *dir = tu_path("absent.bin");
-	struct fm_writer_opts wo = { .format = FM_FORMAT_BINARY, .log = NULL, .threads = threads_of(state) };
+	struct fm_writer_opts wo = {.format = FM_FORMAT_BINARY,
+				    .log = NULL,
+				    .threads = threads_of(state)};
 	struct fm_writer *w;
 	struct fm_error err;
 	struct fm_batch b;
 	uint64_t seed = 4;
 
-
-	assert_int_equal(fm_batch_alloc(&b, FM_FIELD_BIT(FM_PACKETS) |
-					  FM_FIELD_BIT(FM_OCTETS) | FM_FIELD_BIT(FM_SP), n), 0);
+	assert_int_equal(fm_batch_alloc(&b,
+					FM_FIELD_BIT(FM_PACKETS) |
+					    FM_FIELD_BIT(FM_OCTETS) |
+					    FM_FIELD_BIT(FM_SP),
+					n),
+			 0);
 	for (size_t i = 0; i < n; i++) {
-		fm_batch_mut(&b, FM_PACKETS)[i] = (int64_t)(tu_rand(&seed) >> 1);
+		fm_batch_mut(&b, FM_PACKETS)[i] =
+		    (int64_t)(tu_rand(&seed) >> 1);
 		fm_batch_mut(&b, FM_OCTETS)[i] = (int64_t)i;
-		fm_batch_mut(&b, FM_SP)[i] = i == n - 2 ? 70000 : (int64_t)(i % 3);
+		fm_batch_mut(&b, FM_SP)[i] =
+		    i == n - 2 ? 70000 : (int64_t)(i % 3);
 	}
 	assert_int_equal(tu_system("rm -rf '%s'", dir), 0);
 	assert_int_equal(fm_writer_open(&w, &wo, dir, &err), 0);
@@ -317,7 +332,8 @@ static void test_binary_absent_columns(void **state)
 	assert_int_equal(file_size(dir, "af.B"), (long long)n);
 	check_read_back(dir, &b, n);
 	wo.format = FM_FORMAT_CSV_FLOW;
-	assert_int_equal(fm_writer_open(&w, &wo, tu_path("absent.csv"), &err), 0);
+	assert_int_equal(fm_writer_open(&w, &wo, tu_path("absent.csv"), &err),
+			 0);
 	assert_int_equal(fm_writer_write(w, &b, &err), FM_EINVAL);
 	fm_writer_free(w);
 	fm_batch_release(&b);
@@ -326,16 +342,16 @@ static void test_binary_absent_columns(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csv_writer),
-		cmocka_unit_test_prestate(test_csv_writer, &one_thread),
-		cmocka_unit_test(test_csv_writer_mixed),
-		cmocka_unit_test_prestate(test_csv_writer_mixed, &one_thread),
-		cmocka_unit_test(test_binary_narrowing),
-		cmocka_unit_test_prestate(test_binary_narrowing, &one_thread),
-		cmocka_unit_test(test_binary_zero_runs),
-		cmocka_unit_test_prestate(test_binary_zero_runs, &one_thread),
-		cmocka_unit_test(test_binary_absent_columns),
-		cmocka_unit_test_prestate(test_binary_absent_columns, &one_thread),
+	    cmocka_unit_test(test_csv_writer),
+	    cmocka_unit_test_prestate(test_csv_writer, &one_thread),
+	    cmocka_unit_test(test_csv_writer_mixed),
+	    cmocka_unit_test_prestate(test_csv_writer_mixed, &one_thread),
+	    cmocka_unit_test(test_binary_narrowing),
+	    cmocka_unit_test_prestate(test_binary_narrowing, &one_thread),
+	    cmocka_unit_test(test_binary_zero_runs),
+	    cmocka_unit_test_prestate(test_binary_zero_runs, &one_thread),
+	    cmocka_unit_test(test_binary_absent_columns),
+	    cmocka_unit_test_prestate(test_binary_absent_columns, &one_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,7 +103,8 @@ const char *tu_shared_data(void)
 	struct stat st;
 	const char *env = getenv("FM_SHARED_DATA");
 
-	snprintf(path, sizeof(path), "%s", env && *env ? env : "../shared/data");
+	snprintf(path, sizeof(path), "%s",
+		 env && *env ? env : "../shared/data");
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return path;
 	return NULL;
@@ -153,7 +154,8 @@ void tu_random_csv(const char *path, int n, uint64_t seed,
 	for (int i = 0; i < n; i++) {
 		tu_random_record(&b, 0, &seed);
 		for (int k = 0; k < FM_NFIELDS; k++)
-			fprintf(f, "%s%lld", k ? ", " : "", (long long)b.col[k][0]);
+			fprintf(f, "%s%lld", k ? ", " : "",
+				(long long)b.col[k][0]);
 		fputc('\n', f);
 		if (tot) {
 			tot->packets += (uint64_t)b.col[FM_PACKETS][0];
