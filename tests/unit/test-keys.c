@@ -14,8 +14,7 @@
 /* The Keys section as the help showed it when it was a list of strings. */
 static const char *const expected[] = {
     "Keys (the prompt has the focus at start and after every command)",
-    "  F1, ? in a panel      this help (Esc or F1 closes it; typing closes it "
-    "too)",
+    "  F1, ? in a panel      this help (Esc or F1 closes it; typing closes it too)",
     "  Tab / Shift-Tab       next / previous panel: prompt, objects, chart,",
     "                        info (in the prompt Tab completes; on an empty",
     "                        line it moves to the objects panel)",
