@@ -920,56 +920,74 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 	return NULL;
 }
 
-int tui_main(int argc, char **argv)
-{
-	struct tui t;
-	const char *theme_name = "default", *v;
-	struct fm_error err = {0};
-	char *hist;
-	int charset = CHART_BRAILLE, charset_given = 0, demo = 0;
-	char demo_dir[4096] = "";
-	struct std_redirect stdr = {.pipe_rd = -1, .partial = FM_BUF_INIT};
-	FILE *tty_in, *tty_out;
-	SCREEN *screen;
+/* What the command line asks of the workbench. */
+struct tui_args {
+	const char *theme;
+	int charset, charset_given, demo;
+};
 
-	memset(&t, 0, sizeof(t));
+/* The terminal the workbench draws on, with the standard streams
+ * redirected into the message area while the screen is up. */
+struct tui_term {
+	FILE *in, *out;
+	SCREEN *screen;
+	struct std_redirect stdr;
+};
+
+static int parse_color(struct tui *t, const char *v)
+{
+	if (!strcmp(v, "auto"))
+		t->color_pref = 0;
+	else if (!strcmp(v, "always"))
+		t->color_pref = 1;
+	else if (!strcmp(v, "never"))
+		t->color_pref = -1;
+	else {
+		fprintf(stderr,
+			"flowmodels: --color: expected auto, always or never, "
+			"got '%s'\n",
+			v);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_charset(struct tui_args *a, const char *v)
+{
+	a->charset = -1;
+	a->charset_given = 1;
+	for (int k = 0; k < 3; k++)
+		if (!strcmp(v, charset_names[k]))
+			a->charset = k;
+	if (a->charset < 0) {
+		fprintf(stderr,
+			"flowmodels: --charset: expected braille, block or "
+			"ascii, got '%s'\n",
+			v);
+		return -1;
+	}
+	return 0;
+}
+
+/* -1: go on; otherwise the exit status (--help, bad options). */
+static int parse_args(int argc, char **argv, struct tui *t, struct tui_args *a)
+{
+	const char *v;
+
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--demo")) {
-			demo = 1;
+			a->demo = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--theme"))) {
-			theme_name = v;
+			a->theme = v;
 		} else if ((v = opt_value(argc, argv, &i, "--color"))) {
-			if (!strcmp(v, "auto"))
-				t.color_pref = 0;
-			else if (!strcmp(v, "always"))
-				t.color_pref = 1;
-			else if (!strcmp(v, "never"))
-				t.color_pref = -1;
-			else {
-				fprintf(stderr,
-					"flowmodels: --color: expected auto, "
-					"always "
-					"or never, got '%s'\n",
-					v);
+			if (parse_color(t, v) < 0)
 				return 2;
-			}
 		} else if ((v = opt_value(argc, argv, &i, "--charset"))) {
-			charset = -1;
-			charset_given = 1;
-			for (int k = 0; k < 3; k++)
-				if (!strcmp(v, charset_names[k]))
-					charset = k;
-			if (charset < 0) {
-				fprintf(
-				    stderr,
-				    "flowmodels: --charset: expected braille, "
-				    "block or ascii, got '%s'\n",
-				    v);
+			if (parse_charset(a, v) < 0)
 				return 2;
-			}
 		} else {
 			fprintf(stderr,
 				"flowmodels: unknown workbench option '%s'\n",
@@ -978,7 +996,17 @@ int tui_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (tui_theme_load(theme_name, &t.theme, &err) < 0) {
+	return -1;
+}
+
+/* Theme, charset, session and wake pipe: everything before the screen.
+ * -1: go on; otherwise the exit status. */
+static int prepare(struct tui *t, const struct tui_args *a)
+{
+	struct fm_error err = {0};
+	int charset = a->charset;
+
+	if (tui_theme_load(a->theme, &t->theme, &err) < 0) {
 		fprintf(stderr, "flowmodels: %s\n", err.msg);
 		return 2;
 	}
@@ -991,36 +1019,46 @@ int tui_main(int argc, char **argv)
 	/* Without UTF-8 only ASCII (and the terminal's line drawing) is safe:
 	 * charts default to the ascii charset. */
 	setlocale(LC_ALL, "");
-	t.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
-	if (!t.utf8 && !charset_given)
+	t->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	if (!t->utf8 && !a->charset_given)
 		charset = CHART_ASCII;
-	t.charset = (enum chart_charset)charset;
-	t.sess = sess_new();
-	if (!t.sess) {
+	t->charset = (enum chart_charset)charset;
+	t->sess = sess_new();
+	if (!t->sess) {
 		fprintf(stderr, "flowmodels: out of memory\n");
 		return 1;
 	}
-	if (sess_set(t.sess, "charset", charset_names[charset], &err) < 0) {
+	if (sess_set(t->sess, "charset", charset_names[charset], &err) < 0) {
 		fprintf(stderr, "flowmodels: %s\n", err.msg);
 		return 2;
 	}
-	if (pipe2(t.wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+	if (pipe2(t->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		perror("flowmodels: pipe");
 		return 1;
 	}
+	return -1;
+}
+
+/* The curses screen on duplicates of fds 0 and 1, then the standard
+ * streams redirected. 0, or -1 after a message. */
+static int open_terminal(struct tui *t, struct tui_term *term)
+{
+	char *hist;
+
 	set_escdelay(25);
-	tty_in = fdopen(fcntl(0, F_DUPFD_CLOEXEC, 10), "r");
-	tty_out = fdopen(fcntl(1, F_DUPFD_CLOEXEC, 10), "w");
-	if (!tty_in || !tty_out || !(screen = newterm(NULL, tty_out, tty_in))) {
+	term->in = fdopen(fcntl(0, F_DUPFD_CLOEXEC, 10), "r");
+	term->out = fdopen(fcntl(1, F_DUPFD_CLOEXEC, 10), "w");
+	if (!term->in || !term->out ||
+	    !(term->screen = newterm(NULL, term->out, term->in))) {
 		fprintf(stderr, "flowmodels: cannot initialise the terminal\n");
-		return 1;
+		return -1;
 	}
-	set_term(screen);
-	if (redirect_std(&stdr) < 0) {
+	set_term(term->screen);
+	if (redirect_std(&term->stdr) < 0) {
 		endwin();
 		fprintf(stderr,
 			"flowmodels: cannot redirect the standard streams\n");
-		return 1;
+		return -1;
 	}
 	raw();
 	noecho();
@@ -1028,89 +1066,127 @@ int tui_main(int argc, char **argv)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	refresh();
-	tui_color_setup(&t);
-	if (t.color_mode == COLOR_OFF && strcmp(t.theme.name, "mono") != 0) {
-		tui_theme_init(&t.theme, "mono");
-		tui_theme_parse(&t.theme, tui_theme_mono_text, "mono", NULL);
+	tui_color_setup(t);
+	if (t->color_mode == COLOR_OFF && strcmp(t->theme.name, "mono") != 0) {
+		tui_theme_init(&t->theme, "mono");
+		tui_theme_parse(&t->theme, tui_theme_mono_text, "mono", NULL);
 	}
-	tui_theme_apply(&t);
-	tui_layout(&t);
+	tui_theme_apply(t);
+	tui_layout(t);
 	hist = tui_history_path();
-	tui_prompt_init(&t, hist);
+	tui_prompt_init(t, hist);
 	free(hist);
-	tui_log(&t, ROLE_MSG_INFO,
+	return 0;
+}
+
+static void greet(struct tui *t, const struct tui_args *a, char *demo_dir,
+		  size_t demo_size)
+{
+	tui_log(t, ROLE_MSG_INFO,
 		"flowmodels %s workbench: type a command below "
 		"(Tab completes), F1 for help, 'quit' to leave",
 		FLOWMODELS_VERSION);
-	if (demo) {
-		if (demo_prepare(demo_dir, sizeof(demo_dir)) < 0) {
-			tui_log(&t, ROLE_MSG_ERROR, "demo: cannot write %s: %s",
+	if (a->demo) {
+		if (demo_prepare(demo_dir, demo_size) < 0) {
+			tui_log(t, ROLE_MSG_ERROR, "demo: cannot write %s: %s",
 				demo_dir, strerror(errno));
 			demo_dir[0] = 0;
 		} else {
-			demo_start(&t, demo_dir);
+			demo_start(t, demo_dir);
 		}
 	}
-	if (t.color_mode == COLOR_OFF)
-		tui_log(&t, ROLE_PANEL_DIM, "colours off (%s): mono theme",
-			t.color_pref < 0 ? "--color=never"
+	if (t->color_mode == COLOR_OFF)
+		tui_log(t, ROLE_PANEL_DIM, "colours off (%s): mono theme",
+			t->color_pref < 0 ? "--color=never"
 			: getenv("NO_COLOR") && *getenv("NO_COLOR")
 			    ? "NO_COLOR"
 			    : "terminal without colours");
+}
 
+/* Keys, job wake-ups and redirected output until 'quit' or a signal. */
+static void run_loop(struct tui *t, struct tui_term *term)
+{
 	catch_stop_signals();
-	while (!t.quit && !stop_signal) {
+	while (!t->quit && !stop_signal) {
 		struct pollfd pfd[3] = {
-		    {.fd = fileno(tty_in), .events = POLLIN},
-		    {.fd = t.wake[0], .events = POLLIN},
-		    {.fd = stdr.pipe_rd, .events = POLLIN},
+		    {.fd = fileno(term->in), .events = POLLIN},
+		    {.fd = t->wake[0], .events = POLLIN},
+		    {.fd = term->stdr.pipe_rd, .events = POLLIN},
 		};
 		int ch;
 
-		tui_draw(&t);
-		if (poll(pfd, 3, t.job || tui_fit_running(&t) ? 100 : 1000) <
+		tui_draw(t);
+		if (poll(pfd, 3, t->job || tui_fit_running(t) ? 100 : 1000) <
 			0 &&
 		    errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
 			char buf[64];
-			while (read(t.wake[0], buf, sizeof(buf)) > 0)
+			while (read(t->wake[0], buf, sizeof(buf)) > 0)
 				;
 		}
 		while ((ch = getch()) != ERR) {
-			handle_key(&t, ch);
-			if (t.quit)
+			handle_key(t, ch);
+			if (t->quit)
 				break;
 		}
-		drain_std(&t, &stdr);
-		tui_fit_poll(&t);
-		collect_job(&t);
-		if (t.job)
-			t.dirty |= DIRTY_STATUS;
+		drain_std(t, &term->stdr);
+		tui_fit_poll(t);
+		collect_job(t);
+		if (t->job)
+			t->dirty |= DIRTY_STATUS;
 	}
+}
 
-	for (size_t i = 0; i < t.nqueue; i++)
-		free(t.queue[i]);
-	t.nqueue = 0;
-	if (t.job) {
-		/* wait up to 2 s for the worker to notice the cancel; a job
-		 * blocked in a read ends with the process */
-		cmd_job_cancel(t.job);
-		for (int i = 0;
-		     i < 20 && cmd_job_state(t.job) == CMD_JOB_RUNNING; i++) {
-			struct pollfd pfd = {.fd = t.wake[0], .events = POLLIN};
-			poll(&pfd, 1, 100);
-		}
-		if (cmd_job_state(t.job) != CMD_JOB_RUNNING)
-			collect_job(&t);
+/* Drops queued commands and cancels a running job, waiting up to 2 s for
+ * the worker to notice; a job blocked in a read ends with the process. */
+static void end_jobs(struct tui *t)
+{
+	for (size_t i = 0; i < t->nqueue; i++)
+		free(t->queue[i]);
+	t->nqueue = 0;
+	if (!t->job)
+		return;
+	cmd_job_cancel(t->job);
+	for (int i = 0; i < 20 && cmd_job_state(t->job) == CMD_JOB_RUNNING;
+	     i++) {
+		struct pollfd pfd = {.fd = t->wake[0], .events = POLLIN};
+		poll(&pfd, 1, 100);
 	}
-	tui_fit_close(&t);
+	if (cmd_job_state(t->job) != CMD_JOB_RUNNING)
+		collect_job(t);
+}
+
+static void close_terminal(struct tui *t, struct tui_term *term)
+{
+	tui_fit_close(t);
 	tui_prompt_end();
 	endwin();
-	delscreen(screen);
-	fclose(tty_in);
-	fclose(tty_out);
-	restore_std(&stdr);
+	delscreen(term->screen);
+	fclose(term->in);
+	fclose(term->out);
+	restore_std(&term->stdr);
+}
+
+int tui_main(int argc, char **argv)
+{
+	struct tui t;
+	struct tui_args a = {.theme = "default", .charset = CHART_BRAILLE};
+	struct tui_term term = {
+	    .stdr = {.pipe_rd = -1, .partial = FM_BUF_INIT}};
+	char demo_dir[4096] = "";
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	if ((rc = parse_args(argc, argv, &t, &a)) >= 0 ||
+	    (rc = prepare(&t, &a)) >= 0)
+		return rc;
+	if (open_terminal(&t, &term) < 0)
+		return 1;
+	greet(&t, &a, demo_dir, sizeof(demo_dir));
+	run_loop(&t, &term);
+	end_jobs(&t);
+	close_terminal(&t, &term);
 	for (size_t i = 0; i < t.nlog; i++)
 		free(t.log[i].text);
 	free(t.log);
