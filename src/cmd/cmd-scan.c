@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "flowmodels/filter.h"
+#include "flowmodels/memlimit.h"
 #include "cmd.h"
 
 struct cmd_scan {
@@ -28,6 +29,19 @@ void cmd_get_cut(const struct cmd_args *a, struct fm_cut *cut)
 		cut->skip_out = a->v[OPT_SKIP_OUT].i;
 	if (a->v[OPT_COUNT_OUT].set)
 		cut->count_out = a->v[OPT_COUNT_OUT].i;
+}
+
+int cmd_get_memory(const struct cmd_args *a, uint64_t *bytes,
+		   struct fm_error *err)
+{
+	if (!a->v[OPT_MEMORY].set) {
+		*bytes = fm_memlimit_default();
+		return 0;
+	}
+	int r = fm_memlimit_parse(a->v[OPT_MEMORY].s, bytes, err);
+	if (r < 0)
+		fm_error_prefix(err, "option --memory");
+	return r;
 }
 
 int cmd_get_compress(const struct cmd_args *a, struct fm_writer_opts *wo,

@@ -81,6 +81,7 @@ enum {
 	OPT_SKIP_DAMAGED,
 	OPT_BIFLOW,
 	OPT_COMPRESS,
+	OPT_MEMORY,
 	OPT_COMMON_END = 16 /* first id free for a command's own options */
 };
 
@@ -147,6 +148,15 @@ enum {
 		    "-o nfcapd: block compression none, lzo, lz4 or zstd "     \
 		    "(default: lz4)",                                          \
 		    "none|lzo|lz4|zstd"                                        \
+	}
+/* The memory budget (cmd_get_memory; memlimit.h). */
+#define CMD_OPT_MEMORY                                                         \
+	{                                                                      \
+		OPT_MEMORY, 0, "memory", CMD_OPT_STR, "LIMIT",                 \
+		    "memory budget in bytes, with an optional K, M, G or T "   \
+		    "suffix (default: half of the smaller of the RAM and the " \
+		    "cgroup's memory limit)",                                  \
+		    NULL                                                       \
 	}
 /* Go on past damaged input files (the tools reading capture folders). */
 #define CMD_OPT_SKIP_DAMAGED                                                   \
@@ -260,6 +270,10 @@ int cmd_fail(struct cmd_ctx *ctx, const struct fm_error *err);
 int cmd_get_compress(const struct cmd_args *a, struct fm_writer_opts *wo,
 		     struct fm_error *err);
 void cmd_get_cut(const struct cmd_args *a, struct fm_cut *cut);
+/* --memory LIMIT into *bytes, else the default budget
+ * (fm_memlimit_default); an error naming the option for a bad LIMIT. */
+int cmd_get_memory(const struct cmd_args *a, uint64_t *bytes,
+		   struct fm_error *err);
 /*
  * Parse the -i option (default def) into *fmt; FM_EINVAL with a message
  * listing the formats when unknown.
