@@ -102,25 +102,75 @@ static int records_type(const struct cmd_objtype *type)
 }
 
 /* Resolve positionals and path options (session lock held). */
-static int resolve(struct cmd_run *run, struct fm_error *err)
+/* What the positional arguments named: how many datasets, and the filter
+ * of the views among them (all the same). */
+struct resolved_inputs {
+	int datasets;
+	const char *filter, *view_name;
+};
+
+/* A positional naming no object: a plain word naming nothing on disk (a
+ * sort key such as "first") is passed on as typed; anything else is a path,
+ * even when missing, resolved against the session's directory. */
+static int resolve_path_positional(struct cmd_run *run, size_t i,
+				   const char **rpos, const char **cpos,
+				   struct fm_error *err)
+{
+	const char *p = run->typed.pos[i];
+	char *abs;
+	struct stat st;
+
+	if (!strcmp(p, "-"))
+		return 0;
+	abs = sess_abspath(run->s, p);
+	if (!abs)
+		return OOM(err);
+	if (stat(abs, &st) < 0 && !strpbrk(p, "/.")) {
+		free(abs);
+		return 0;
+	}
+	rpos[i] = pool_add(run, resolve_path(run->s, p));
+	cpos[i] = pool_add(run, abs);
+	if (!rpos[i] || !cpos[i])
+		return OOM(err);
+	return 0;
+}
+
+/* A positional naming a typed object (histogram, mixture, ...): made into
+ * its file, and the x it was made with passed on unless the command says. */
+static int resolve_typed_positional(struct cmd_run *run, struct sess_obj *o,
+				    const char **rpos, size_t i,
+				    struct fm_error *err)
+{
+	const struct cmd_opt *xo = x_opt(run->e);
+	int r = materialise(run->s, o, err);
+
+	if (r < 0) {
+		fm_error_prefix(err, "%s", o->name);
+		return r;
+	}
+	rpos[i] = o->mat_path;
+	if (xo && o->xkind[0] && !run->typed.v[xo->id].set &&
+	    (!xo->complete || strstr(xo->complete, o->xkind))) {
+		run->res.v[xo->id].set = 1;
+		run->res.v[xo->id].s = pool_add(run, strdup(o->xkind));
+		if (!run->res.v[xo->id].s)
+			return OOM(err);
+	}
+	return 0;
+}
+
+static int resolve_positionals(struct cmd_run *run, const char **rpos,
+			       const char **cpos, struct resolved_inputs *in,
+			       struct fm_error *err)
 {
 	struct session *s = run->s;
 	const struct cmd_entry *e = run->e;
-	const char **rpos, **cpos;
-	const char *filter = NULL, *view_name = NULL;
-	int datasets = 0;
 
-	run->rec = run->typed;
-	run->res = run->typed;
-	rpos = array_add(run, (run->typed.npos + 1) * sizeof(char *));
-	cpos = array_add(run, (run->typed.npos + 1) * sizeof(char *));
-	if (!rpos || !cpos)
-		return OOM(err);
-	run->rec.pos = cpos;
-	run->res.pos = rpos;
 	for (size_t i = 0; i < run->typed.npos; i++) {
 		const char *p = run->typed.pos[i];
 		struct sess_obj *o = NULL;
+		int r;
 
 		cpos[i] = rpos[i] = p;
 		if ((e->flags & CMD_F_SESSION) && !(e->flags & CMD_F_PATHPOS))
@@ -131,24 +181,9 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 		    sess_check_output("file", p, err) < 0)
 			return FM_EINVAL;
 		if (!o) {
-			char *abs;
-			struct stat st;
-			if (!strcmp(p, "-"))
-				continue;
-			/* a plain word naming nothing on disk (a sort key
-			 * such as "first") is passed on as typed; anything
-			 * else is a path, even when missing */
-			abs = sess_abspath(s, p);
-			if (!abs)
-				return OOM(err);
-			if (stat(abs, &st) < 0 && !strpbrk(p, "/.")) {
-				free(abs);
-				continue;
-			}
-			rpos[i] = pool_add(run, resolve_path(s, p));
-			cpos[i] = pool_add(run, abs);
-			if (!rpos[i] || !cpos[i])
-				return OOM(err);
+			if ((r = resolve_path_positional(run, i, rpos, cpos,
+							 err)) < 0)
+				return r;
 			continue;
 		}
 		if (o->kind == SESS_TYPED && entry_opt(e, OPT_IN_FORMAT) &&
@@ -159,39 +194,36 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 		if (add_input(run, o) < 0)
 			return OOM(err);
 		if (o->kind == SESS_TYPED) {
-			const struct cmd_opt *xo = x_opt(e);
-			int r = materialise(s, o, err);
-			if (r < 0) {
-				fm_error_prefix(err, "%s", o->name);
+			if ((r = resolve_typed_positional(run, o, rpos, i,
+							  err)) < 0)
 				return r;
-			}
-			rpos[i] = o->mat_path;
-			/* the x it was made with, unless the command says */
-			if (xo && o->xkind[0] && !run->typed.v[xo->id].set &&
-			    (!xo->complete || strstr(xo->complete, o->xkind))) {
-				run->res.v[xo->id].set = 1;
-				run->res.v[xo->id].s =
-				    pool_add(run, strdup(o->xkind));
-				if (!run->res.v[xo->id].s)
-					return OOM(err);
-			}
 			continue;
 		}
 		rpos[i] = o->dir;
-		datasets++;
+		in->datasets++;
 		if (o->kind == SESS_VIEW) {
-			if (filter && strcmp(filter, o->filter))
+			if (in->filter && strcmp(in->filter, o->filter))
 				return fm_error_set(
 				    err, FM_EINVAL,
 				    "views %s and %s have different filters; "
 				    "read them in separate commands",
-				    view_name, o->name);
-			filter = o->filter;
-			view_name = o->name;
+				    in->view_name, o->name);
+			in->filter = o->filter;
+			in->view_name = o->name;
 		}
 	}
-	if (datasets && entry_opt(e, OPT_IN_FORMAT)) {
-		/* datasets are binary directories: the tool reads them so */
+	return 0;
+}
+
+/* Datasets are binary directories: the tool reads them so; a view's filter
+ * is and-ed with the one typed. */
+static int apply_inputs(struct cmd_run *run, const struct resolved_inputs *in,
+			struct fm_error *err)
+{
+	const struct cmd_entry *e = run->e;
+	const char *filter = in->filter;
+
+	if (in->datasets && entry_opt(e, OPT_IN_FORMAT)) {
 		const struct cmd_value *v = &run->typed.v[OPT_IN_FORMAT];
 		if (v->set && strcmp(v->s, "binary"))
 			return fm_error_set(
@@ -202,26 +234,32 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 		run->res.v[OPT_IN_FORMAT].set = 1;
 		run->res.v[OPT_IN_FORMAT].s = "binary";
 	}
-	if (filter) {
-		const struct cmd_value *v = &run->typed.v[OPT_FILTER_EXPR];
-		if (!entry_opt(e, OPT_FILTER_EXPR))
-			return fm_error_set(
-			    err, FM_EINVAL,
-			    "%s takes no filter, so it cannot read view %s "
-			    "(export the view first)",
-			    e->name, view_name);
-		if (v->set) {
-			struct fm_buf b = FM_BUF_INIT;
-			fm_buf_printf(&b, "(%s) and (%s)", filter, v->s);
-			filter = pool_add(run, fm_buf_detach(&b));
-			if (!filter)
-				return OOM(err);
-		}
-		run->res.v[OPT_FILTER_EXPR].set = 1;
-		run->res.v[OPT_FILTER_EXPR].s = filter;
+	if (!filter)
+		return 0;
+	if (!entry_opt(e, OPT_FILTER_EXPR))
+		return fm_error_set(err, FM_EINVAL,
+				    "%s takes no filter, so it cannot read "
+				    "view %s (export the view first)",
+				    e->name, in->view_name);
+	if (run->typed.v[OPT_FILTER_EXPR].set) {
+		struct fm_buf b = FM_BUF_INIT;
+		fm_buf_printf(&b, "(%s) and (%s)", filter,
+			      run->typed.v[OPT_FILTER_EXPR].s);
+		filter = pool_add(run, fm_buf_detach(&b));
+		if (!filter)
+			return OOM(err);
 	}
-	/* path options */
-	for (const struct cmd_opt *o = e->opts; o->long_name; o++) {
+	run->res.v[OPT_FILTER_EXPR].set = 1;
+	run->res.v[OPT_FILTER_EXPR].s = filter;
+	return 0;
+}
+
+/* Path options: resolved for the run, absolute for the record. */
+static int resolve_path_options(struct cmd_run *run, struct fm_error *err)
+{
+	struct session *s = run->s;
+
+	for (const struct cmd_opt *o = run->e->opts; o->long_name; o++) {
 		struct cmd_value *rv = &run->res.v[o->id],
 				 *cv = &run->rec.v[o->id];
 		if (!is_path_opt(o) || !run->typed.v[o->id].set)
@@ -263,6 +301,26 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 		}
 	}
 	return 0;
+}
+
+static int resolve(struct cmd_run *run, struct fm_error *err)
+{
+	struct resolved_inputs in = {0};
+	const char **rpos, **cpos;
+	int r;
+
+	run->rec = run->typed;
+	run->res = run->typed;
+	rpos = array_add(run, (run->typed.npos + 1) * sizeof(char *));
+	cpos = array_add(run, (run->typed.npos + 1) * sizeof(char *));
+	if (!rpos || !cpos)
+		return OOM(err);
+	run->rec.pos = cpos;
+	run->res.pos = rpos;
+	if ((r = resolve_positionals(run, rpos, cpos, &in, err)) < 0 ||
+	    (r = apply_inputs(run, &in, err)) < 0)
+		return r;
+	return resolve_path_options(run, err);
 }
 
 void sess_run_free(struct cmd_run *run)
@@ -568,12 +626,152 @@ static void tie_result(struct cmd_run *run, struct sess_obj *o)
 		memcpy(o->xkind, o->origin->xkind, sizeof(o->xkind));
 }
 
+/* The line recorded for the run: its canonical words, the words the tool
+ * added, then `as NAME`. */
+static int record_line(struct cmd_run *run, struct cmd_words *words,
+		       struct fm_buf *line, struct fm_error *err)
+{
+	struct cmd_args a = run->rec;
+	int r;
+
+	apply_overrides(run, &a);
+	r = cmd_canonical(run->e, &a, NULL, words);
+	for (size_t i = 0; i < run->extra.n && r == 0; i++)
+		r = cmd_words_add(words, run->extra.v[i]);
+	if (r == 0 && run->nresults) {
+		r = cmd_words_add(words, "as");
+		if (r == 0)
+			r = cmd_words_add(words, run->results[0]->name);
+	}
+	if (r < 0)
+		return r;
+	cmd_join(words, line);
+	return line->buf ? 0 : OOM(err);
+}
+
+/* Room for one more record and for the run's results. */
+static int make_room(struct session *s, struct cmd_run *run, int record,
+		     struct fm_error *err)
+{
+	if (record && s->nrec == s->caprec) {
+		size_t cap = s->caprec ? s->caprec * 2 : 16;
+		struct record *n = realloc(s->rec, cap * sizeof(*n));
+		if (!n)
+			return OOM(err);
+		s->rec = n;
+		s->caprec = cap;
+	}
+	if (s->nobjs + run->nresults > s->capobjs) {
+		size_t cap = s->capobjs + run->nresults + 16;
+		struct sess_obj **n = realloc(s->objs, cap * sizeof(*n));
+		if (!n)
+			return OOM(err);
+		s->objs = n;
+		s->capobjs = cap;
+	}
+	return 0;
+}
+
+/* A result named as an existing object of the same mergeable type (a
+ * mixture set) merges into it; o is consumed either way. */
+static int merge_result(struct sess_obj *old, struct sess_obj *o,
+			struct fm_error *err)
+{
+	int r = o->type->merge(old->data, o->data, err);
+
+	if (r < 0) {
+		obj_unref(o);
+		return r;
+	}
+	o->data = NULL;
+	if (old->mat_path) {
+		/* a running command may still read the old export: remove
+		 * it with the object */
+		fm_buf_add(&old->stale, old->mat_path,
+			   strlen(old->mat_path) + 1);
+		free(old->mat_path);
+		old->mat_path = NULL;
+	}
+	free(old->provenance);
+	old->provenance = o->provenance;
+	o->provenance = NULL;
+	/* the set now shows what it was fitted to last */
+	if (o->origin) {
+		obj_unref(old->origin);
+		old->origin = o->origin;
+		o->origin = NULL;
+	}
+	if (o->xkind[0])
+		memcpy(old->xkind, o->xkind, sizeof(old->xkind));
+	obj_unref(o);
+	return 0;
+}
+
+/* "NAME: kind, facts" for a new object; load's records get their
+ * overview too (docs/commands/load.md). */
+static void report_result(const struct cmd_run *run,
+			  const struct sess_obj *shown, FILE *report)
+{
+	struct fm_buf f = FM_BUF_INIT;
+
+	sess_obj_facts(shown, &f);
+	fprintf(report, "%s: %s, %s\n", shown->name, sess_obj_kind(shown),
+		fm_buf_str(&f));
+	if (run->e && !strcmp(run->e->name, "load") &&
+	    shown->kind != SESS_TYPED) {
+		fm_buf_reset(&f);
+		fm_overview_text(&shown->overview, &f);
+		fprintf(report, "  overview: %s\n", fm_buf_str(&f));
+	}
+	fm_buf_release(&f);
+}
+
+/* Puts the run's results into the session, replacing or merging objects
+ * of the same name. Only merges can fail. Lock held. */
+static int install_results(struct cmd_run *run, int record,
+			   const struct fm_buf *line, FILE *report,
+			   struct fm_error *err)
+{
+	struct session *s = run->s;
+	int r = 0;
+
+	for (size_t i = 0; i < run->nresults; i++) {
+		struct sess_obj *o = run->results[i];
+		long at = find_index(s, o->name);
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s", o->name);
+		free(o->provenance);
+		o->provenance = record ? strdup(fm_buf_str(line)) : NULL;
+		tie_result(run, o);
+		if (at >= 0) {
+			struct sess_obj *old = s->objs[at];
+			if (old->kind == SESS_TYPED && o->kind == SESS_TYPED &&
+			    old->type == o->type && o->type->merge) {
+				int mr = merge_result(old, o, err);
+				if (mr < 0) {
+					r = mr;
+					continue;
+				}
+			} else {
+				s->objs[at] = o;
+				obj_unref(old);
+			}
+		} else {
+			s->objs[s->nobjs++] = o;
+		}
+		sess_find(s, name)->changed = ++s->changes;
+		if (report)
+			report_result(run, sess_find(s, name), report);
+	}
+	return r;
+}
+
 int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 {
 	struct session *s = run->s;
 	struct cmd_words words = CMD_WORDS_INIT;
 	struct fm_buf line = FM_BUF_INIT;
-	struct cmd_args a;
 	int record, r = 0;
 
 	if (!run->executed || run->committed)
@@ -594,122 +792,17 @@ int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err)
 		if (!o->name)
 			r = OOM(err);
 	}
-	if (r == 0 && record) {
-		a = run->rec;
-		apply_overrides(run, &a);
-		r = cmd_canonical(run->e, &a, NULL, &words);
-		/* words added by the tool, then `as NAME` */
-		for (size_t i = 0; i < run->extra.n && r == 0; i++)
-			r = cmd_words_add(&words, run->extra.v[i]);
-		if (r == 0 && run->nresults) {
-			r = cmd_words_add(&words, "as");
-			if (r == 0)
-				r = cmd_words_add(&words,
-						  run->results[0]->name);
-		}
-		if (r == 0) {
-			cmd_join(&words, &line);
-			if (!line.buf)
-				r = OOM(err);
-		}
-		if (r == 0 && s->nrec == s->caprec) {
-			size_t cap = s->caprec ? s->caprec * 2 : 16;
-			struct record *n = realloc(s->rec, cap * sizeof(*n));
-			if (!n)
-				r = OOM(err);
-			else {
-				s->rec = n;
-				s->caprec = cap;
-			}
-		}
-	}
-	if (r == 0 && s->nobjs + run->nresults > s->capobjs) {
-		size_t cap = s->capobjs + run->nresults + 16;
-		struct sess_obj **n = realloc(s->objs, cap * sizeof(*n));
-		if (!n)
-			r = OOM(err);
-		else {
-			s->objs = n;
-			s->capobjs = cap;
-		}
-	}
+	if (r == 0 && record)
+		r = record_line(run, &words, &line, err);
+	if (r == 0)
+		r = make_room(s, run, record, err);
 	if (r < 0) {
 		sess_unlock(s);
 		cmd_words_release(&words);
 		fm_buf_release(&line);
 		return r;
 	}
-	/* from here on nothing fails but merges */
-	for (size_t i = 0; i < run->nresults; i++) {
-		struct sess_obj *o = run->results[i];
-		long at = find_index(s, o->name);
-		char name[64];
-
-		snprintf(name, sizeof(name), "%s", o->name);
-		free(o->provenance);
-		o->provenance = record ? strdup(fm_buf_str(&line)) : NULL;
-		tie_result(run, o);
-		if (at >= 0) {
-			struct sess_obj *old = s->objs[at];
-			if (old->kind == SESS_TYPED && o->kind == SESS_TYPED &&
-			    old->type == o->type && o->type->merge) {
-				int mr =
-				    o->type->merge(old->data, o->data, err);
-				if (mr < 0) {
-					obj_unref(o);
-					r = mr;
-					continue;
-				}
-				o->data = NULL;
-				if (old->mat_path) {
-					/* a running command may still read the
-					 * old export: remove it with the object
-					 */
-					fm_buf_add(&old->stale, old->mat_path,
-						   strlen(old->mat_path) + 1);
-					free(old->mat_path);
-					old->mat_path = NULL;
-				}
-				free(old->provenance);
-				old->provenance = o->provenance;
-				o->provenance = NULL;
-				/* the set now shows what it was fitted to last
-				 */
-				if (o->origin) {
-					obj_unref(old->origin);
-					old->origin = o->origin;
-					o->origin = NULL;
-				}
-				if (o->xkind[0])
-					memcpy(old->xkind, o->xkind,
-					       sizeof(old->xkind));
-				obj_unref(o);
-			} else {
-				s->objs[at] = o;
-				obj_unref(old);
-			}
-		} else {
-			s->objs[s->nobjs++] = o;
-		}
-		sess_find(s, name)->changed = ++s->changes;
-		if (report) {
-			struct sess_obj *shown = sess_find(s, name);
-			struct fm_buf f = FM_BUF_INIT;
-			sess_obj_facts(shown, &f);
-			fprintf(report, "%s: %s, %s\n", shown->name,
-				sess_obj_kind(shown), fm_buf_str(&f));
-			/* load's records: their overview too
-			 * (docs/commands/load.md) */
-			if (run->e && !strcmp(run->e->name, "load") &&
-			    shown->kind != SESS_TYPED) {
-				fm_buf_reset(&f);
-				fm_overview_text(&shown->overview, &f);
-				fprintf(report, "  overview: %s\n",
-					fm_buf_str(&f));
-			}
-			fm_buf_release(&f);
-		}
-	}
+	r = install_results(run, record, &line, report, err);
 	if (record) {
 		s->rec[s->nrec].words = words;
 		s->rec[s->nrec].line = fm_buf_detach(&line);
