@@ -250,162 +250,191 @@ static int add_dir_input(const char *const *inputs, size_t i,
 	return 0;
 }
 
+/* One cut of binary inputs: the inputs, the arrays they share, and the
+ * output files under temporary names. */
+struct cut_job {
+	const char *const *inputs;
+	size_t ninputs;
+	const char *output;
+	struct cut_input *in;
+	struct cut_array *arr;
+	size_t narr;
+	int files_mode;
+	uint64_t total;
+	char **tmp;
+	int *fds;
+	char *tmpdir;
+};
+
+/* Inputs: all directories, or all single array files. */
+static int open_inputs(struct cut_job *j, struct fm_error *err)
+{
+	for (size_t i = 0; i < j->ninputs; i++) {
+		const char *name = j->inputs[i];
+		struct stat st;
+		int isfile, r;
+
+		j->in[i].path = name;
+		if (stat(name, &st) < 0)
+			return fm_error_set(
+			    err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
+			    "%s: %s", name, strerror(errno));
+		isfile = !S_ISDIR(st.st_mode);
+		if (i == 0)
+			j->files_mode = isfile;
+		else if (isfile != j->files_mode)
+			return fm_error_set(err, FM_EINVAL,
+					    "%s: inputs must be all "
+					    "directories or all array files",
+					    name);
+		r = isfile ? add_file_input(j->inputs, i, &st, j->in, &j->arr,
+					    &j->narr, err)
+			   : add_dir_input(j->inputs, i, j->in, &j->arr,
+					   &j->narr, err);
+		if (r < 0)
+			return r;
+		j->total += j->in[i].nrec;
+	}
+	return 0;
+}
+
+/* Where array k goes: OUTPUT itself for one array file (or OUTPUT/NAME
+ * when OUTPUT is a directory), else DIR/NAME in the output directory. */
+static void output_path(const struct cut_job *j, size_t k, char *path,
+			size_t size)
+{
+	struct stat st;
+
+	if (!j->files_mode)
+		snprintf(path, size, "%s/%s", j->tmpdir ? j->tmpdir : j->output,
+			 j->arr[k].name);
+	else if (stat(j->output, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(path, size, "%s/%s", j->output, j->arr[0].name);
+	else
+		snprintf(path, size, "%s", j->output);
+}
+
+static int open_outputs(struct cut_job *j, struct fm_error *err)
+{
+	char path[PATH_MAX];
+	int r;
+
+	j->tmp = calloc(j->narr, sizeof(char *));
+	j->fds = malloc(j->narr * sizeof(int));
+	if (!j->tmp || !j->fds)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (size_t k = 0; k < j->narr; k++)
+		j->fds[k] = -1;
+	if (!j->files_mode &&
+	    (r = fm_outdir_begin(j->output, &j->tmpdir, err)) < 0)
+		return r;
+	for (size_t k = 0; k < (j->files_mode ? 1 : j->narr); k++) {
+		output_path(j, k, path, sizeof(path));
+		r = fm_tmpfile_beside(path, &j->tmp[k], &j->fds[k], err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Copies each input's share of [first, end) to the outputs. */
+static int copy_records(struct cut_job *j, uint64_t first, uint64_t end,
+			const struct fm_progress *progress,
+			struct fm_error *err)
+{
+	uint64_t off = 0, done = 0;
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < j->ninputs; i++) {
+		uint64_t a = first > off ? first - off : 0;
+		uint64_t b = end > off ? end - off : 0;
+		if (b > j->in[i].nrec)
+			b = j->in[i].nrec;
+		off += j->in[i].nrec;
+		if (a >= b)
+			continue;
+		for (size_t k = 0; k < j->narr; k++) {
+			const char *src = j->in[i].path;
+			int r;
+			if (!j->files_mode) {
+				snprintf(path, sizeof(path), "%s/%s",
+					 j->in[i].path, j->arr[k].name);
+				src = path;
+			}
+			r = copy_range(src, j->fds[k], a * j->arr[k].esize,
+				       (b - a) * j->arr[k].esize, err);
+			if (r < 0)
+				return r;
+		}
+		done += b - a;
+		if (fm_progress_report(progress, done, end - first))
+			return fm_error_set(err, FM_ECANCEL, "cancelled");
+	}
+	return 0;
+}
+
+/* All complete: closed and moved into place. */
+static int commit_outputs(struct cut_job *j, struct fm_error *err)
+{
+	char path[PATH_MAX];
+
+	for (size_t k = 0; k < j->narr; k++) {
+		int rc = close(j->fds[k]);
+		j->fds[k] = -1;
+		if (rc < 0)
+			return fm_error_set(err, FM_EIO, "%s: %s", j->output,
+					    strerror(errno));
+	}
+	for (size_t k = 0; k < j->narr; k++) {
+		output_path(j, k, path, sizeof(path));
+		if (fm_tmpfile_commit(j->tmp[k], path) < 0)
+			return fm_error_set(err, FM_EIO, "%s: rename: %s", path,
+					    strerror(errno));
+		free(j->tmp[k]);
+		j->tmp[k] = NULL;
+	}
+	return fm_outdir_commit(j->output, &j->tmpdir, err);
+}
+
+static void cut_job_release(struct cut_job *j)
+{
+	for (size_t k = 0; j->tmp && k < j->narr; k++) {
+		if (j->fds && j->fds[k] >= 0)
+			close(j->fds[k]);
+		if (j->tmp[k]) {
+			fm_tmpfile_discard(j->tmp[k]);
+			free(j->tmp[k]);
+		}
+	}
+	fm_outdir_discard(&j->tmpdir);
+	free(j->tmp);
+	free(j->fds);
+	free(j->arr);
+	free(j->in);
+}
+
 int fm_cut_binary(const char *const *inputs, size_t ninputs, const char *output,
 		  const struct fm_cut *cut, uint64_t *records,
 		  const struct fm_progress *progress, struct fm_error *err)
 {
-	struct cut_array *arr = NULL;
-	size_t narr = 0;
-	struct cut_input *in = calloc(ninputs ? ninputs : 1, sizeof(*in));
-	int files_mode = 0, r = 0;
-	uint64_t total = 0, first, end;
-	char **tmp = NULL;
-	int *fds = NULL;
-	char *tmpdir = NULL;
-	char path[PATH_MAX];
+	struct cut_job j = {
+	    .inputs = inputs, .ninputs = ninputs, .output = output};
+	uint64_t first, end;
+	int r;
 
 	*records = 0;
-	if (!in)
-		return fm_error_set(err, FM_ENOMEM, "out of memory");
-	if (ninputs == 0) {
-		free(in);
+	if (ninputs == 0)
 		return fm_error_set(err, FM_EINVAL, "no input");
+	j.in = calloc(ninputs, sizeof(*j.in));
+	if (!j.in)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	if ((r = open_inputs(&j, err)) == 0) {
+		fm_cut_range(cut, j.total, &first, &end);
+		if ((r = open_outputs(&j, err)) == 0 &&
+		    (r = copy_records(&j, first, end, progress, err)) == 0 &&
+		    (r = commit_outputs(&j, err)) == 0)
+			*records = end - first;
 	}
-	/* inputs: all directories, or all single array files */
-	for (size_t i = 0; i < ninputs; i++) {
-		struct stat st;
-		in[i].path = inputs[i];
-		if (stat(inputs[i], &st) < 0) {
-			r = fm_error_set(
-			    err, errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
-			    "%s: %s", inputs[i], strerror(errno));
-			goto out;
-		}
-		int isfile = !S_ISDIR(st.st_mode);
-		if (i == 0)
-			files_mode = isfile;
-		else if (isfile != files_mode) {
-			r = fm_error_set(err, FM_EINVAL,
-					 "%s: inputs must be all directories "
-					 "or all array files",
-					 inputs[i]);
-			goto out;
-		}
-		r = isfile
-			? add_file_input(inputs, i, &st, in, &arr, &narr, err)
-			: add_dir_input(inputs, i, in, &arr, &narr, err);
-		if (r < 0)
-			goto out;
-		total += in[i].nrec;
-	}
-	fm_cut_range(cut, total, &first, &end);
-
-	/* output files under temporary names */
-	tmp = calloc(narr, sizeof(char *));
-	fds = malloc(narr * sizeof(int));
-	if (!tmp || !fds) {
-		r = fm_error_set(err, FM_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t k = 0; k < narr; k++)
-		fds[k] = -1;
-	if (files_mode) {
-		struct stat st;
-		const char *target = output;
-		if (stat(output, &st) == 0 && S_ISDIR(st.st_mode)) {
-			snprintf(path, sizeof(path), "%s/%s", output,
-				 arr[0].name);
-			target = path;
-		}
-		r = fm_tmpfile_beside(target, &tmp[0], &fds[0], err);
-		if (r < 0)
-			goto out;
-	} else {
-		if ((r = fm_outdir_begin(output, &tmpdir, err)) < 0)
-			goto out;
-		const char *wd = tmpdir ? tmpdir : output;
-		for (size_t k = 0; k < narr; k++) {
-			snprintf(path, sizeof(path), "%s/%s", wd, arr[k].name);
-			r = fm_tmpfile_beside(path, &tmp[k], &fds[k], err);
-			if (r < 0)
-				goto out;
-		}
-	}
-
-	/* copy each input's share of [first, end) */
-	uint64_t off = 0, done = 0;
-	for (size_t i = 0; i < ninputs; i++) {
-		uint64_t a = first > off ? first - off : 0;
-		uint64_t b = end > off ? end - off : 0;
-		if (b > in[i].nrec)
-			b = in[i].nrec;
-		off += in[i].nrec;
-		if (a >= b)
-			continue;
-		for (size_t k = 0; k < narr; k++) {
-			const char *src = in[i].path;
-			if (!files_mode) {
-				snprintf(path, sizeof(path), "%s/%s",
-					 in[i].path, arr[k].name);
-				src = path;
-			}
-			r = copy_range(src, fds[k], a * arr[k].esize,
-				       (b - a) * arr[k].esize, err);
-			if (r < 0)
-				goto out;
-		}
-		done += b - a;
-		if (fm_progress_report(progress, done, end - first)) {
-			r = fm_error_set(err, FM_ECANCEL, "cancelled");
-			goto out;
-		}
-	}
-	/* all complete: move into place */
-	for (size_t k = 0; k < narr; k++) {
-		if (close(fds[k]) < 0) {
-			fds[k] = -1;
-			r = fm_error_set(err, FM_EIO, "%s: %s", output,
-					 strerror(errno));
-			goto out;
-		}
-		fds[k] = -1;
-	}
-	for (size_t k = 0; k < narr; k++) {
-		const char *wd = tmpdir ? tmpdir : output;
-		if (files_mode) {
-			struct stat st;
-			if (stat(output, &st) == 0 && S_ISDIR(st.st_mode))
-				snprintf(path, sizeof(path), "%s/%s", output,
-					 arr[0].name);
-			else
-				snprintf(path, sizeof(path), "%s", output);
-		} else {
-			snprintf(path, sizeof(path), "%s/%s", wd, arr[k].name);
-		}
-		if (fm_tmpfile_commit(tmp[k], path) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: rename: %s", path,
-					 strerror(errno));
-			goto out;
-		}
-		free(tmp[k]);
-		tmp[k] = NULL;
-	}
-	if ((r = fm_outdir_commit(output, &tmpdir, err)) < 0)
-		goto out;
-	*records = end - first;
-out:
-	for (size_t k = 0; tmp && k < narr; k++) {
-		if (fds && fds[k] >= 0)
-			close(fds[k]);
-		if (tmp[k]) {
-			fm_tmpfile_discard(tmp[k]);
-			free(tmp[k]);
-		}
-	}
-	fm_outdir_discard(&tmpdir);
-	free(tmp);
-	free(fds);
-	free(arr);
-	free(in);
+	cut_job_release(&j);
 	return r;
 }
