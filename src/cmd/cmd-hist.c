@@ -12,8 +12,10 @@
 #include <string.h>
 
 #include "flowmodels/filter.h"
+#include "flowmodels/hist-window.h"
 #include "flowmodels/hist.h"
 #include "flowmodels/histogram.h"
+#include "cmd-follow.h"
 #include "cmd.h"
 #include "objtypes.h"
 
@@ -50,8 +52,68 @@ static const struct cmd_opt hist_opts[] = {
      NULL},
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
+    CMD_OPTS_FOLLOW,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
+
+/* ---- --follow DIR: an incremental histogram over the files ---- */
+
+struct hist_follow {
+	struct fm_hist_window *w;
+	const struct cmd_args *a;
+	uint32_t fields;
+};
+
+static int hf_add(void *arg, struct cmd_ctx *ctx, uint64_t id, const char *path,
+		  uint64_t *records, struct fm_error *err)
+{
+	struct hist_follow *hf = arg;
+	struct cmd_scan *cs = NULL;
+	uint64_t before = fm_hist_window_records(hf->w);
+	int r = cmd_follow_scan(ctx, hf->a, path, hf->fields, &cs, err);
+
+	if (r == 0)
+		r = fm_hist_window_add_scan(hf->w, id, cmd_scan_get(cs), NULL,
+					    err);
+	cmd_scan_close(cs);
+	*records = fm_hist_window_records(hf->w) - before;
+	return r;
+}
+
+static int hf_drop(void *arg, uint64_t id, struct fm_error *err)
+{
+	struct hist_follow *hf = arg;
+	return fm_hist_window_drop(hf->w, id, err);
+}
+
+static int hf_write(void *arg, const char *out, struct fm_error *err)
+{
+	struct hist_follow *hf = arg;
+	return fm_histogram_write(fm_hist_window_result(hf->w), out, err);
+}
+
+static void hf_describe(void *arg, struct fm_buf *out)
+{
+	struct hist_follow *hf = arg;
+	fm_buf_printf(out, "%zu files, %llu records, %zu bins",
+		      fm_hist_window_parts(hf->w),
+		      (unsigned long long)fm_hist_window_records(hf->w),
+		      fm_hist_window_result(hf->w)->n);
+}
+
+static int hist_follow(struct cmd_ctx *ctx, const struct cmd_args *a,
+		       const struct fm_hist_opts *o, struct fm_error *err)
+{
+	struct hist_follow hf = {NULL, a, fm_hist_fields(o)};
+	struct cmd_follow_ops ops = {hf_add, hf_drop, hf_write, hf_describe,
+				     &hf};
+	int r = fm_hist_window_new(&hf.w, o, err);
+
+	if (r == 0)
+		r = cmd_follow_run(ctx, a, &ops, err);
+	fm_hist_window_free(hf.w);
+	return r;
+}
 
 static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
@@ -123,6 +185,15 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	o.log = &ctx->log;
 	o.progress = &ctx->progress;
+	if (r == 0)
+		r = cmd_follow_check(ctx, a, &err);
+	if (r == 0 && a->v[OPT_FOLLOW].set && !write_out)
+		r = fm_error_set(&err, FM_EINVAL,
+				 "--follow with -o none: nothing to write");
+	if (r == 0 && a->v[OPT_FOLLOW].set) {
+		r = hist_follow(ctx, a, &o, &err);
+		return r < 0 ? cmd_fail(ctx, &err) : 0;
+	}
 	/* the reference's hist_np reads binary directories by default */
 	if (ctx->invoked && !strcmp(ctx->invoked, "hist_np"))
 		def_fmt = FM_FORMAT_BINARY;
@@ -192,7 +263,7 @@ const struct cmd_entry cmd_hist_entry = {
     .alias = "hist_np",
     .summary = "histogram of flow length, size, duration or rate (csv_hist)",
     .usage = "[-i FORMAT] [-x X] [-b B] [-c COLUMN]... [-O OUTPUT] [--threads "
-	     "N] [CUTTING] INPUT...",
+	     "N] [CUTTING] (INPUT... | --follow DIR [--window DURATION])",
     .description = "Bins the records of every INPUT by x = packets (length), "
 		   "octets (size),\n"
 		   "duration in ms or rate in bit/s (binned by floor(rate)) "
@@ -223,9 +294,20 @@ const struct cmd_entry cmd_hist_entry = {
 		   "Under its alias hist_np (the reference's tool name) the "
 		   "default input\n"
 		   "format is binary, as the reference's hist_np reads binary "
-		   "directories.",
+		   "directories.\n"
+		   "With --follow DIR: the closed nfcapd files below DIR "
+		   "(nfcapd.YYYYMMDDhhmm[ss]),\n"
+		   "in time order, then each one nfcapd closes; OUTPUT is "
+		   "rewritten (atomically)\n"
+		   "after each file, and --window keeps the files of the last "
+		   "DURATION of data\n"
+		   "time, subtracting those that leave.  A damaged file is "
+		   "reported and\n"
+		   "skipped.  SIGINT or SIGTERM stops it with status 0 and "
+		   "OUTPUT complete.\n"
+		   "See docs/live.md.",
     .opts = hist_opts,
-    .min_pos = 1,
+    .min_pos = 0,
     .max_pos = -1,
     .exec = hist_exec,
 };

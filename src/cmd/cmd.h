@@ -82,7 +82,10 @@ enum {
 	OPT_BIFLOW,
 	OPT_COMPRESS,
 	OPT_MEMORY,
-	OPT_COMMON_END = 16 /* first id free for a command's own options */
+	OPT_FOLLOW, /* --follow DIR, --window, --poll (cmd-follow.h) */
+	OPT_WINDOW,
+	OPT_POLL,
+	OPT_COMMON_END = 20 /* first id free for a command's own options */
 };
 
 #define CMD_OPT_IN_FORMAT(def)                                                 \
