@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "filter-int.h"
+#include "num-int.h"
 #include "flowmodels/flowtext.h"
 
 int fx_proto_number(const char *s, size_t len)
@@ -82,6 +83,16 @@ static int month_days(long y, long m)
 	return days[m - 1] + (m == 2 && leap);
 }
 
+int fm_utc_seconds(long y, long mo, long d, long h, long mi, long se,
+		   int64_t *secs)
+{
+	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h < 0 ||
+	    h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
+		return -1;
+	*secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	return 0;
+}
+
 int fx_lex_date(const char *s, size_t *len, int64_t *secs, char *msg,
 		size_t msgsize)
 {
@@ -115,12 +126,10 @@ int fx_lex_date(const char *s, size_t *len, int64_t *secs, char *msg,
 	if (ident(s[k]) || s[k] == '.' || s[k] == ':')
 		goto bad;
 	*len = k;
-	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 ||
-	    mi > 59 || se > 59) {
+	if (fm_utc_seconds(y, mo, d, h, mi, se, secs) < 0) {
 		snprintf(msg, msgsize, "invalid date '%.*s'", (int)k, s);
 		return -1;
 	}
-	*secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
 	return 1;
 bad:
 	while (ident(s[k]) || s[k] == ':' || s[k] == '.' || s[k] == '-')

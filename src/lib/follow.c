@@ -24,6 +24,7 @@
 #include "flowmodels/buf.h"
 #include "flowmodels/follow.h"
 #include "flowmodels/io.h"
+#include "num-int.h"
 
 #define RESCAN_INOTIFY_MS 5000 /* safety rescans while inotify watches */
 
@@ -117,21 +118,8 @@ static int digits(const char *s, int n, int *out)
 	return 1;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int fm_follow_stamp(const char *base, int64_t *stamp)
 {
-	static const int mdays[12] = {31, 29, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31};
 	size_t n = strlen(base);
 	int y, mo, d, h, mi, s = 0;
 
@@ -143,11 +131,7 @@ int fm_follow_stamp(const char *base, int64_t *stamp)
 	    !digits(base + 10, 2, &mi) ||
 	    (n == 7 + 14 && !digits(base + 12, 2, &s)))
 		return 0;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-	    mi > 59 || s > 59)
-		return 0;
-	*stamp = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-	return 1;
+	return fm_utc_seconds(y, mo, d, h, mi, s, stamp) == 0;
 }
 
 int fm_follow_parse_window(const char *text, int64_t *seconds,
