@@ -34,6 +34,8 @@ struct fm_sort_opts {
 				   inputs), at most 4 */
 	int wide_index;		/* tests: 8-byte in-memory index entries
 				   even when 4 would do (over 2^32 records) */
+	uint64_t memory;	/* memory budget in bytes; 0 = the default
+				   (fm_memlimit_default) */
 	const struct fm_log *log;
 	const struct fm_progress *progress;
 };
@@ -48,6 +50,7 @@ static inline void fm_sort_opts_init(struct fm_sort_opts *o)
 	o->count_in = FM_UNLIMITED;
 	o->threads = 0;
 	o->wide_index = 0;
+	o->memory = 0;
 	o->log = NULL;
 	o->progress = NULL;
 }
@@ -56,6 +59,8 @@ struct fm_sort_result {
 	uint64_t records;      /* records written per array */
 	size_t arrays;	       /* field arrays written */
 	int index_reused;      /* an existing index file was used */
+	int external;	       /* the records did not fit the memory budget:
+				  sorted in runs, merged from disk */
 	char index_path[4096]; /* the index file written or read ("" = none) */
 };
 

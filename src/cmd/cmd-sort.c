@@ -34,6 +34,7 @@ static const struct cmd_opt sort_opts[] = {
      "threads sorting and writing the permuted arrays (default: all CPUs, at "
      "most 4; one for small inputs)",
      NULL},
+    CMD_OPT_MEMORY,
     CMD_OPTS_CUT,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
@@ -144,6 +145,8 @@ static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				    (long long)a->v[OPT_THREADS].i);
 			so.threads = (int)a->v[OPT_THREADS].i;
 		}
+		if (r == 0)
+			r = cmd_get_memory(a, &so.memory, &err);
 		so.log = &ctx->log;
 		so.progress = &ctx->progress;
 		if (r == 0)
@@ -158,6 +161,11 @@ static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_fail(ctx, &err);
 	if (res.index_reused)
 		fm_note(&ctx->log, "reused index %s", res.index_path);
+	if (res.external)
+		fm_note(&ctx->log,
+			"the index did not fit the memory budget (%.1f MiB): "
+			"sorted in runs, merged from disk",
+			(double)so.memory / 1048576.0);
 	cmd_summary(
 	    ctx, "sort: %llu records, %zu arrays written in %.3f s%s%s",
 	    (unsigned long long)res.records, res.arrays, cmd_now() - t0,
@@ -170,8 +178,8 @@ const struct cmd_entry cmd_sort_entry = {
     .name = "sort",
     .alias = NULL,
     .summary = "sort a binary directory by key fields, on disk",
-    .usage = "-k FIELD... [--reverse] [-I INDEX] [--threads N] [--skip-in N] "
-	     "[--count-in N] -O DIR INPUT",
+    .usage = "-k FIELD... [--reverse] [-I INDEX] [--threads N] [--memory "
+	     "LIMIT] [--skip-in N] [--count-in N] -O DIR INPUT",
     .description =
 	"Sorts the records of the binary directory INPUT in stable "
 	"lexicographic\n"
@@ -189,7 +197,12 @@ const struct cmd_entry cmd_sort_entry = {
 	"of sorting (it must then have one entry per selected record; -k may "
 	"be\n"
 	"omitted).  Only --skip-in and --count-in select records; filters and\n"
-	"--skip-out/--count-out are errors.",
+	"--skip-out/--count-out are errors.\n"
+	"When the index of the records does not fit the memory budget "
+	"(--memory),\n"
+	"runs sorted in memory are written to a temporary file in DIR and "
+	"merged\n"
+	"from disk; the output is the same.",
     .opts = sort_opts,
     .min_pos = 1,
     .max_pos = -1,

@@ -6,9 +6,11 @@
 #ifndef FLOWMODELS_SORT_INT_H
 #define FLOWMODELS_SORT_INT_H
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "flowmodels/progress.h"
 #include "flowmodels/error.h"
@@ -113,6 +115,25 @@ static inline uint64_t perm_at(const struct perm *pm, uint64_t i)
 	return ((const uint32_t *)pm->p)[i];
 }
 
+/* Reverse the whole order of n records (the identity is materialised). */
+int perm_reverse(struct perm *pm, uint64_t n, struct fm_error *err);
+
+/* A field array of the input directory, memory-mapped. */
+struct sarray {
+	int field;
+	char code;
+	size_t esize;
+	char path[PATH_MAX];
+	const unsigned char *map; /* whole file */
+	size_t maplen;
+};
+
+/*
+ * Whether bytes [off, off + len) of column s (open as fd) are all zero: a
+ * hole of a sparse file is found without reading.
+ */
+int sort_zero_range(const struct sarray *s, int fd, off_t off, size_t len);
+
 /* How many threads sort and permute (threads: 0 = automatic). */
 int column_threads(int threads, uint64_t n, size_t narr);
 
@@ -127,5 +148,36 @@ int column_threads(int threads, uint64_t n, size_t narr);
 int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 	       int nthr, struct perm *out, uint64_t **spare,
 	       const struct fm_progress *progress, struct fm_error *err);
+
+/*
+ * The external merge sort (sort-ext.c), for n records whose in-memory
+ * sort would not fit budget bytes (sort_ext_needed).  Every column of arr
+ * that is not kept (keep[c] set: all zeros, in place) is written sorted
+ * to a new temporary file tmp[c] beside wd/FIELD.CODE, and the index,
+ * when ipath is given, to *itmp beside ipath; the caller renames them.
+ */
+struct ext_sort {
+	struct sarray *arr; /* the input's columns, mapped */
+	size_t narr;
+	const struct kcol *kc; /* the keys at record first (p NULL: zeros) */
+	size_t nkeys;
+	const int *keycol; /* per key: its column in arr, or -1 */
+	uint64_t first, n, total;
+	int reverse, threads, in_place;
+	uint64_t budget;
+	const char *wd;	   /* the output directory being written */
+	char **tmp;	   /* per column: its temporary file (out) */
+	int *keep;	   /* per column: left as it is (out) */
+	const char *ipath; /* the index file to write, or NULL */
+	char **itmp;	   /* its temporary file (out) */
+	const struct fm_progress *progress;
+};
+/* Unmap bytes [off, off + len) of a shared file mapping of maplen bytes
+ * (the pages stay cached): they no longer count to the process. */
+void sort_drop_pages(const unsigned char *map, size_t maplen, uint64_t off,
+		     uint64_t len);
+int sort_ext_needed(const struct kcol *kc, size_t nkeys, uint64_t n,
+		    uint64_t budget);
+int sort_external(const struct ext_sort *x, struct fm_error *err);
 
 #endif

@@ -31,6 +31,7 @@
 
 #include "flowmodels/sort.h"
 #include "flowmodels/inflight.h"
+#include "flowmodels/memlimit.h"
 #include "bigmem.h"
 #include "bindir.h"
 #include "io-int.h"
@@ -39,15 +40,6 @@
 #define CHUNK 65536
 
 /* ---- the directory ---- */
-
-struct sarray {
-	int field;
-	char code;
-	size_t esize;
-	char path[PATH_MAX];
-	const unsigned char *map; /* whole file */
-	size_t maplen;
-};
 
 static int map_file(const char *path, const unsigned char **map, size_t *len,
 		    struct fm_error *err)
@@ -314,8 +306,7 @@ static int save_index(const char *path, char code, const struct perm *pm,
 	return r;
 }
 
-/* Reverse the whole order (the identity is materialised reversed). */
-static int reverse_perm(struct perm *pm, uint64_t n, struct fm_error *err)
+int perm_reverse(struct perm *pm, uint64_t n, struct fm_error *err)
 {
 	if (!pm->p) {
 		pm->p = fm_big_alloc((n ? n : 1) * (pm->wide ? 8 : 4));
@@ -543,7 +534,7 @@ static int all_zero(const unsigned char *p, size_t len)
  * sparse file is found without reading, data is read through the mapping
  * (no copy) until a piece is not zero.
  */
-static int zero_range(const struct sarray *s, int fd, off_t off, size_t len)
+int sort_zero_range(const struct sarray *s, int fd, off_t off, size_t len)
 {
 	off_t data = lseek(fd, off, SEEK_DATA);
 
@@ -581,7 +572,7 @@ static int copy_column(int fd, const struct sarray *s, uint64_t first,
 	if (in < 0)
 		return fm_error_set(err, FM_EIO, "%s: %s", s->path,
 				    strerror(errno));
-	if (zero_range(s, in, off, len)) {
+	if (sort_zero_range(s, in, off, len)) {
 		if (ftruncate(fd, (off_t)len) < 0)
 			r = fm_error_set(err, FM_EIO, "%s: %s", s->path,
 					 strerror(errno));
@@ -674,9 +665,10 @@ static int permute_column(struct colwork *cw, size_t k, struct stage *st,
 		}
 	} else {
 		int zfd = open(s->path, O_RDONLY | O_CLOEXEC);
-		int zero = zfd >= 0 && cw->n &&
-			   zero_range(s, zfd, (off_t)(cw->first * s->esize),
-				      (size_t)cw->n * s->esize);
+		int zero =
+		    zfd >= 0 && cw->n &&
+		    sort_zero_range(s, zfd, (off_t)(cw->first * s->esize),
+				    (size_t)cw->n * s->esize);
 		if (zfd >= 0)
 			close(zfd);
 		/* all zeros: nothing to read or gather (base NULL) */
@@ -821,66 +813,132 @@ static int commit_columns(const struct sarray *arr, size_t narr,
 }
 
 /*
+ * The key columns of o->keys at record first into kc, and their columns in
+ * arr into keycol (-1, with a warning, for a field without an array: it
+ * reads as zeros).
+ */
+static int key_columns(const char *input, const struct fm_sort_opts *o,
+		       const struct sarray *arr, size_t narr, uint64_t first,
+		       struct kcol *kc, int *keycol, struct fm_error *err)
+{
+	if (o->nkeys == 0)
+		return fm_error_set(
+		    err, FM_EINVAL,
+		    o->index_file ? "no key fields given (-k FIELD...) and no "
+				    "index file %s.{B,H,I,Q} to reuse"
+				  : "no key fields given (-k FIELD...)%s",
+		    o->index_file ? o->index_file : "");
+	memset(kc, 0, NKEYS_MAX * sizeof(*kc));
+	for (size_t k = 0; k < o->nkeys; k++) {
+		int f = o->keys[k];
+		if (f < 0 || f >= FM_NFIELDS)
+			return fm_error_set(err, FM_EINVAL, "bad key field %d",
+					    f);
+		keycol[k] = -1;
+		for (size_t j = 0; j < narr; j++)
+			if (arr[j].field == f && arr[j].map) {
+				kc[k].p = arr[j].map + first * arr[j].esize;
+				kc[k].code = arr[j].code;
+				keycol[k] = (int)j;
+			}
+		if (!kc[k].code) {
+			fm_warn(o->log,
+				"%s: no file for key field '%s': it reads as 0",
+				input, fm_field_name(f));
+			kc[k].code = 'Q';
+		}
+	}
+	return 0;
+}
+
+/*
+ * Whether the n records of kc are in (ascending) key order already; the
+ * pages read are unmapped again block by block (the check runs when
+ * memory is short).
+ */
+static int keys_in_order(const struct kcol *kc, size_t nkeys, uint64_t n)
+{
+	const uint64_t block = (uint64_t)1 << 18;
+
+	for (uint64_t b = 0; b < n; b += block) {
+		uint64_t end = n - b < block ? n : b + block;
+		for (uint64_t i = b ? b : 1; i < end; i++)
+			for (size_t k = 0; k < nkeys; k++) {
+				if (!kc[k].p)
+					continue;
+				uint64_t x = map_key(kc[k].p, kc[k].code,
+						     i - 1),
+					 y = map_key(kc[k].p, kc[k].code, i);
+				if (x < y)
+					break;
+				if (x > y)
+					return 0;
+			}
+		for (size_t k = 0; k < nkeys; k++) {
+			size_t es = fm_code_size(kc[k].code);
+			if (kc[k].p)
+				sort_drop_pages(kc[k].p, (size_t)(n * es), 0,
+						end * es);
+		}
+	}
+	return 1;
+}
+
+/* How the permutation is had (get_index). */
+struct index_plan {
+	struct kcol kc[NKEYS_MAX]; /* the key columns (not when reused) */
+	int keycol[NKEYS_MAX];
+	int reused;   /* an existing index file was loaded */
+	int external; /* too large for the budget: sort_external */
+	char ipath[PATH_MAX];
+};
+
+/*
  * The permutation of records [first, first+n) of the input's arrays into
- * *pm: loaded from o->index_file when one exists (*reused = 1), else built
+ * *pm: loaded from o->index_file when one exists (ip->reused), else built
  * from the key fields (then reversed with o->reverse, and saved as
- * o->index_file when given); ipath receives the index file's path.  A
- * spare buffer of the build becomes *stage.
+ * o->index_file when given); ip->ipath receives the index file's path.
+ * When the in-memory index would not fit the budget, nothing is built and
+ * ip->external is set, unless the records are in key order already (the
+ * identity needs no memory).  A spare buffer of the build becomes *stage.
  */
 static int get_index(const char *input, const struct fm_sort_opts *o,
 		     const struct sarray *arr, size_t narr, uint64_t first,
-		     uint64_t n, struct perm *pm, struct stage *stage,
-		     char ipath[PATH_MAX], int *reused, struct fm_error *err)
+		     uint64_t n, uint64_t budget, struct perm *pm,
+		     struct stage *stage, struct index_plan *ip,
+		     struct fm_error *err)
 {
-	struct kcol kc[NKEYS_MAX];
 	char icode = 0;
 	int r;
 
 	if (o->index_file) {
-		r = find_index(o->index_file, ipath, PATH_MAX, &icode, err);
+		r = find_index(o->index_file, ip->ipath, PATH_MAX, &icode, err);
 		if (r < 0)
 			return r;
 	}
 	if (icode) {
-		r = load_index(ipath, icode, n, o->wide_index, pm, err);
+		r = load_index(ip->ipath, icode, n, o->wide_index, pm, err);
 		if (r < 0)
 			return r;
-		*reused = 1;
+		ip->reused = 1;
+		return 0;
+	}
+	r = key_columns(input, o, arr, narr, first, ip->kc, ip->keycol, err);
+	if (r < 0)
+		return r;
+	if (o->index_file)
+		snprintf(ip->ipath, PATH_MAX, "%s.%c", o->index_file,
+			 fm_sort_index_code(n));
+	if (sort_ext_needed(ip->kc, o->nkeys, n, budget)) {
+		pm->p = NULL;
+		pm->wide = perm_wide(n, o->wide_index);
+		if (o->reverse || !keys_in_order(ip->kc, o->nkeys, n)) {
+			ip->external = 1;
+			return 0;
+		}
 	} else {
-		if (o->nkeys == 0) {
-			r = fm_error_set(
-			    err, FM_EINVAL,
-			    o->index_file
-				? "no key fields given (-k FIELD...) and no "
-				  "index file %s.{B,H,I,Q} to reuse"
-				: "no key fields given (-k FIELD...)%s",
-			    o->index_file ? o->index_file : "");
-			return r;
-		}
-		memset(kc, 0, sizeof(kc));
-		for (size_t k = 0; k < o->nkeys; k++) {
-			int f = o->keys[k];
-			if (f < 0 || f >= FM_NFIELDS) {
-				r = fm_error_set(err, FM_EINVAL,
-						 "bad key field %d", f);
-				return r;
-			}
-			for (size_t j = 0; j < narr; j++)
-				if (arr[j].field == f && arr[j].map) {
-					kc[k].p =
-					    arr[j].map + first * arr[j].esize;
-					kc[k].code = arr[j].code;
-				}
-			if (!kc[k].code) {
-				fm_warn(o->log,
-					"%s: no file for key field '%s': it "
-					"reads as 0",
-					input, fm_field_name(f));
-				kc[k].code = 'Q';
-			}
-		}
 		uint64_t *spare = NULL;
-		r = build_perm(kc, o->nkeys, n, o->wide_index,
+		r = build_perm(ip->kc, o->nkeys, n, o->wide_index,
 			       column_threads(o->threads, n, THREADS_MAX), pm,
 			       &spare, o->progress, err);
 		if (spare) {
@@ -892,20 +950,56 @@ static int get_index(const char *input, const struct fm_sort_opts *o,
 		if (r < 0)
 			return r;
 		if (o->reverse) {
-			r = reverse_perm(pm, n, err);
-			if (r < 0)
-				return r;
-		}
-		if (o->index_file) {
-			snprintf(ipath, PATH_MAX, "%s.%c", o->index_file,
-				 fm_sort_index_code(n));
-			r = save_index(ipath, fm_sort_index_code(n), pm, n,
-				       err);
+			r = perm_reverse(pm, n, err);
 			if (r < 0)
 				return r;
 		}
 	}
-	return 0;
+	if (o->index_file)
+		r = save_index(ip->ipath, fm_sort_index_code(n), pm, n, err);
+	return r;
+}
+
+/*
+ * The external sort of the selected records into temporary files in wd
+ * (tmp, keep), the index committed to ip->ipath when one is asked for.
+ */
+static int sort_big(const struct fm_sort_opts *o, struct sarray *arr,
+		    size_t narr, uint64_t first, uint64_t n, uint64_t total,
+		    uint64_t budget, int in_place, const char *wd,
+		    const struct index_plan *ip, char **tmp, int *keep,
+		    struct fm_error *err)
+{
+	char *itmp = NULL;
+	struct ext_sort x = {
+	    .arr = arr,
+	    .narr = narr,
+	    .kc = ip->kc,
+	    .nkeys = o->nkeys,
+	    .keycol = ip->keycol,
+	    .first = first,
+	    .n = n,
+	    .total = total,
+	    .reverse = o->reverse,
+	    .threads = o->threads,
+	    .in_place = in_place,
+	    .budget = budget,
+	    .wd = wd,
+	    .tmp = tmp,
+	    .keep = keep,
+	    .ipath = o->index_file ? ip->ipath : NULL,
+	    .itmp = &itmp,
+	    .progress = o->progress,
+	};
+	int r = sort_external(&x, err);
+
+	if (r == 0 && itmp && fm_tmpfile_commit(itmp, ip->ipath) < 0)
+		r = fm_error_set(err, FM_EIO, "index %s: rename: %s", ip->ipath,
+				 strerror(errno));
+	if (r < 0)
+		fm_tmpfile_discard(itmp);
+	free(itmp);
+	return r;
 }
 
 int fm_sort_binary(const char *input, const char *output,
@@ -921,20 +1015,27 @@ int fm_sort_binary(const char *input, const char *output,
 	const char *wd = output;
 	struct worker w[THREADS_MAX];
 	int in_place, keep[FM_NFIELDS] = {0}, nthreads;
-	char ipath[PATH_MAX] = "";
+	struct index_plan *ip = calloc(1, sizeof(*ip));
+	uint64_t budget = o->memory ? o->memory : fm_memlimit_default();
 	struct fm_sort_result rs;
 	int r;
 
 	memset(&rs, 0, sizeof(rs));
 	memset(arr, 0, sizeof(arr));
 	memset(w, 0, sizeof(w));
-	if (o->nkeys > NKEYS_MAX)
+	if (!ip)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	if (o->nkeys > NKEYS_MAX) {
+		free(ip);
 		return fm_error_set(err, FM_EINVAL,
 				    "too many key fields (%zu, at most %d)",
 				    o->nkeys, NKEYS_MAX);
+	}
 	r = list_fields(input, arr, &narr, &total, err);
-	if (r < 0)
+	if (r < 0) {
+		free(ip);
 		return r;
+	}
 	{
 		uint64_t si = o->skip_in > 0 ? (uint64_t)o->skip_in : 0;
 		uint64_t ci = o->count_in > 0 ? (uint64_t)o->count_in : 0;
@@ -949,11 +1050,13 @@ int fm_sort_binary(const char *input, const char *output,
 	}
 
 	/* the index: reuse or build */
-	r = get_index(input, o, arr, narr, first, n, &pm, &w[0].stage, ipath,
-		      &rs.index_reused, err);
+	r = get_index(input, o, arr, narr, first, n, budget, &pm, &w[0].stage,
+		      ip, err);
 	if (r < 0)
 		goto out;
-	snprintf(rs.index_path, sizeof(rs.index_path), "%s", ipath);
+	rs.index_reused = ip->reused;
+	rs.external = ip->external;
+	snprintf(rs.index_path, sizeof(rs.index_path), "%s", ip->ipath);
 
 	/* where the output goes */
 	in_place = same_dir(input, output);
@@ -964,6 +1067,13 @@ int fm_sort_binary(const char *input, const char *output,
 			wd = tmpdir;
 	}
 
+	if (ip->external) {
+		r = sort_big(o, arr, narr, first, n, total, budget, in_place,
+			     wd, ip, tmp, keep, err);
+		if (r < 0)
+			goto out;
+		goto commit;
+	}
 	/* every column, largest first (the workers finish together) */
 	for (size_t k = 0; k < narr; k++) {
 		size_t j = k;
@@ -994,6 +1104,7 @@ int fm_sort_binary(const char *input, const char *output,
 	if (r < 0)
 		goto out;
 
+commit:
 	/* every file is complete: move them into place */
 	r = commit_columns(arr, narr, keep, tmp, wd, err);
 	if (r < 0)
@@ -1016,5 +1127,6 @@ out:
 	for (int t = 0; t < THREADS_MAX; t++)
 		fm_big_free(w[t].stage.p);
 	fm_big_free(pm.p);
+	free(ip);
 	return r;
 }

@@ -3,7 +3,8 @@
 # input that shrinks while a tool reads it gives one message naming the
 # file and exit status 1 (not a SIGBUS death, status 135), and SIGINT or
 # SIGTERM of a one-shot tool remove its temporary output; in both cases
-# the output is left as it was.
+# the output is left as it was.  3. The runs of an external sort
+# (issue 24) are temporaries too.
 source "$(dirname "$0")/lib.bash"
 
 # a sparse 512 MiB octets.Q: 64 Mi records, the other fields absent
@@ -50,4 +51,20 @@ for sig in INT TERM; do
   expect_eq "output after SIG$sig" "$(cat "$T/out.csv")" "before"
   expect_eq "temporaries after SIG$sig" "$(leftovers)" ""
 done
+
+# 3. sort past its memory budget: SIGTERM removes its runs
+S=$T/unsorted
+mkdir -p "$S" "$T/sorted"
+head -c 32M /dev/urandom > "$S/octets.Q"
+echo "before" > "$T/sorted/notes"
+env --default-signal=INT,TERM "$FM" sort -q --memory 1M -k octets \
+  -O "$T/sorted" "$S" 2> "$T/err" &
+PID=$!
+for i in $(seq 1 2000); do [ -n "$(leftovers)" ] && break; sleep 0.005; done
+[ -n "$(leftovers)" ] || bad "no runs file seen"
+kill -TERM $PID
+st=0; wait $PID || st=$?
+[ "$st" -gt 128 ] || bad "sort's status after SIGTERM: $st"
+expect_eq "sort's temporaries after SIGTERM" "$(leftovers)" ""
+expect_eq "sort's output directory after SIGTERM" "$(ls "$T/sorted")" "notes"
 finish

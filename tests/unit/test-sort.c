@@ -599,11 +599,15 @@ static const struct {
     {1, 1},
 };
 #define NVARIANTS (sizeof(g_variants) / sizeof(g_variants[0]))
+static struct {
+	int threads, wide;
+} g_variant; /* the one sort_mem runs (after sort_variant) */
 
-static int sort_variant(const char *in, const char *out, const int *keys,
-			size_t nkeys, int reverse, const char *index,
-			int64_t skip, int64_t count, size_t v,
-			struct fm_error *err)
+/* sort with a memory budget (0: the default), a cut range and threads. */
+static int sort_mem(const char *in, const char *out, const int *keys,
+		    size_t nkeys, int reverse, const char *index, int64_t skip,
+		    int64_t count, uint64_t memory, struct fm_sort_result *res,
+		    struct fm_error *err)
 {
 	struct fm_sort_opts o;
 	fm_sort_opts_init(&o);
@@ -614,9 +618,21 @@ static int sort_variant(const char *in, const char *out, const int *keys,
 	o.skip_in = skip;
 	if (count >= 0)
 		o.count_in = count;
-	o.threads = g_variants[v].threads;
-	o.wide_index = g_variants[v].wide;
-	return fm_sort_binary(in, out, &o, NULL, err);
+	o.memory = memory;
+	o.threads = memory ? 2 : g_variant.threads;
+	o.wide_index = g_variant.wide;
+	return fm_sort_binary(in, out, &o, res, err);
+}
+
+static int sort_variant(const char *in, const char *out, const int *keys,
+			size_t nkeys, int reverse, const char *index,
+			int64_t skip, int64_t count, size_t v,
+			struct fm_error *err)
+{
+	g_variant.threads = g_variants[v].threads;
+	g_variant.wide = g_variants[v].wide;
+	return sort_mem(in, out, keys, nkeys, reverse, index, skip, count, 0,
+			NULL, err);
 }
 
 /* Whether every file of dir a has the same bytes in dir b. */
@@ -946,6 +962,106 @@ static void test_errors(void **state)
 	free(t);
 }
 
+/* Both directories hold the same files with the same bytes. */
+static void assert_same_dirs(const char *a, const char *b)
+{
+	assert_same_files(a, b);
+	assert_same_files(b, a);
+}
+
+/*
+ * The external merge sort against the in-memory sort: byte-identical
+ * outputs (and index files) for several key combinations, both
+ * directions, with a budget that makes many runs and merge passes (64K)
+ * and one that merges once (380000), with a cut range, in place, and no
+ * temporary file left.
+ */
+static void test_external(void **state)
+{
+	(void)state;
+	const size_t n = 12000;
+	rec_t *r = random_records(n, 31);
+	static const int k1[] = {FM_FIRST, FM_FIRST_MS};
+	static const int k2[] = {FM_OCTETS, FM_AGGS};
+	static const int k3[] = {FM_PROT, FM_OCTETS, FM_SP};
+	static const int k4[] = {FM_SA0, FM_DP}; /* all zero, then packed */
+	static const int k5[] = {FM_DA3};
+	const struct {
+		const int *k;
+		size_t n;
+	} cases[] = {{k1, 2}, {k2, 2}, {k3, 3}, {k4, 2}, {k5, 1}};
+	/* 64K: 45 runs, 6 passes; 380000: 8 runs, one merge */
+	static const uint64_t budgets[] = {64 << 10, 380000};
+	struct fm_sort_result res;
+	struct fm_error err = {0};
+	char mem[64], ext[64], imem[64], iext[64];
+
+	g_variant.threads = 2;
+	g_variant.wide = 0;
+	for (size_t i = 0; i < n; i++) {
+		r[i].v[FM_AGGS] = (int64_t)(i % 3);
+		r[i].v[FM_SA0] = r[i].v[FM_SA1] = 0; /* sparse columns */
+	}
+	write_dir(tu_path("x-in"), r, n);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		for (int rev = 0; rev < 2; rev++) {
+			int cut = c == 2; /* a cut range for one key set */
+			int64_t skip = cut ? 777 : 0, count = cut ? 9000 : -1;
+			snprintf(mem, sizeof(mem), "x-mem-%zu-%d", c, rev);
+			snprintf(imem, sizeof(imem), "x-mem-%zu-%d-index", c,
+				 rev);
+			if (sort_mem(tu_path("x-in"), tu_path(mem), cases[c].k,
+				     cases[c].n, rev, tu_path(imem), skip,
+				     count, 0, &res, &err) < 0)
+				fail_msg("%s", err.msg);
+			assert_false(res.external);
+			for (size_t b = 0; b < 2; b++) {
+				snprintf(ext, sizeof(ext), "x-ext-%zu-%d-%zu",
+					 c, rev, b);
+				snprintf(iext, sizeof(iext),
+					 "x-ext-%zu-%d-%zu-index", c, rev, b);
+				if (sort_mem(tu_path("x-in"), tu_path(ext),
+					     cases[c].k, cases[c].n, rev,
+					     tu_path(iext), skip, count,
+					     budgets[b], &res, &err) < 0)
+					fail_msg("%s", err.msg);
+				assert_true(res.external);
+				assert_same_dirs(tu_path(mem), tu_path(ext));
+				char a[128], x[128];
+				snprintf(a, sizeof(a), "%s.H", tu_path(imem));
+				snprintf(x, sizeof(x), "%s.H", tu_path(iext));
+				size_t la, lx;
+				char *ta = tu_read_file(a, &la),
+				     *tx = tu_read_file(x, &lx);
+				assert_int_equal(la, lx);
+				assert_memory_equal(ta, tx, la);
+				free(ta);
+				free(tx);
+				assert_int_equal(
+				    count_other_files(tu_path(ext), NULL), 0);
+			}
+			/* and the order is right (against qsort) */
+			check_sorted_by(tu_path(mem), r, (size_t)skip,
+					cut ? 9000 : n, cases[c].k, cases[c].n,
+					rev);
+		}
+	/* in place, within a budget: the same as into another directory */
+	write_dir(tu_path("x-ip"), r, n);
+	assert_int_equal(sort_mem(tu_path("x-ip"), tu_path("x-ip"), k4, 2, 1,
+				  NULL, 0, -1, 64 << 10, &res, &err),
+			 0);
+	assert_true(res.external);
+	assert_same_dirs(tu_path("x-mem-3-1"), tu_path("x-ip"));
+	assert_int_equal(count_other_files(tu_path("x-ip"), NULL), 0);
+	/* already in order: the input order, copied, nothing external */
+	assert_int_equal(sort_mem(tu_path("x-mem-0-0"), tu_path("x-sorted"), k1,
+				  2, 0, NULL, 0, -1, 64 << 10, &res, &err),
+			 0);
+	assert_false(res.external);
+	assert_same_dirs(tu_path("x-mem-0-0"), tu_path("x-sorted"));
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -961,6 +1077,7 @@ int main(void)
 	    cmocka_unit_test(test_variants),
 	    cmocka_unit_test(test_perm_edges),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_external),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
