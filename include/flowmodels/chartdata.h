@@ -56,6 +56,21 @@
 size_t fm_chart_grid(double xmin, double xmax, size_t n, double *out);
 
 /*
+ * The symmetric log scale of x axes that include 0 or negative values
+ * (duration and rate histograms, whose first bin is 0):
+ * symlog(x) = sign(x) * log10(1 + |x|), linear near 0 and logarithmic
+ * beyond; fm_chart_symlog_inv is its inverse.
+ */
+double fm_chart_symlog(double x);
+double fm_chart_symlog_inv(double t);
+/*
+ * The grid for such an axis: n points equally spaced in symlog(x) from
+ * xmin to xmax (ends exact), rounded to integers and made unique.
+ * Returns the number written (0 when n == 0 or xmax < xmin).
+ */
+size_t fm_chart_grid_symlog(double xmin, double xmax, size_t n, double *out);
+
+/*
  * The data CDF of column c at x[0..n): cumsum/total placed at each bin's
  * bin_lo, linearly interpolated as scipy's interp1d (the numbers of
  * summary); NaN outside [first bin_lo, last bin_lo].  0 or FM_EINVAL
@@ -164,8 +179,9 @@ struct fm_chart_col {
 };
 
 struct fm_chartdata {
-	enum fm_mix_x xk; /* FM_MIX_X_LENGTH or FM_MIX_X_SIZE */
+	enum fm_mix_x xk; /* FM_MIX_X_LENGTH, _SIZE or _OTHER */
 	int normalized;	  /* pts are normalised */
+	int symlog;	  /* x starts at or below 0: symlog grid and axis */
 	size_t n;	  /* grid points */
 	double *x;	  /* the grid (integers as doubles) */
 	size_t nbins;
@@ -182,7 +198,9 @@ struct fm_chartdata {
  * at least one bin, positive totals) and optionally the mixture directory
  * mix (NULL = data only; it must outlive cd, as col[].mix points into
  * it), on a grid of npoints (FM_CHART_NPOINTS) between the first and
- * last bin_lo.  xk: FM_MIX_X_LENGTH or FM_MIX_X_SIZE.  Returns 0 or
+ * last bin_lo: geometric when the first bin_lo is positive, otherwise
+ * (duration, rate: a bin 0) symlog (cd->symlog set).  xk:
+ * FM_MIX_X_LENGTH, FM_MIX_X_SIZE or FM_MIX_X_OTHER.  Returns 0 or
  * FM_EINVAL / FM_ENOMEM; cd is left released on failure.
  */
 int fm_chartdata_build(struct fm_chartdata *cd, const struct fm_histogram *h,

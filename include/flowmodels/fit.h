@@ -49,8 +49,13 @@ struct fm_fit_opts {
 /*
  * The initial mixture of SPEC 7 from counts U, P, L and the histogram's
  * x range [xmin, xmax]: U uniforms [0, xmin + n], P Paretos, L lognorms
- * on geometrically spaced points.  m is released first.  Returns 0 or
- * FM_EINVAL (no components, a uniform of scale <= 0).
+ * on geometrically spaced points.  Data starting at or below 0 (duration,
+ * rate: a bin 0), which the reference cannot fit, gets the mixture of
+ * the same data moved to start at 1 (x - xmin + 1, as length data),
+ * moved back by xmin - 1: uniforms [xmin - 1, n + 1] that start where
+ * the data starts, Pareto and lognorm locations xmin - 1 lower.  m is
+ * released first.  Returns 0 or FM_EINVAL (no components, more uniforms
+ * than x values).
  */
 int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax, unsigned U,
 		   unsigned P, unsigned L, struct fm_error *err);
@@ -70,17 +75,30 @@ int fm_fit_em(struct fm_mixture *m, const double *x, const double *w, size_t n,
 /*
  * Quality figures of m for bins [lo_i, hi_i) with weights w_i (SPEC 7):
  * L = sum w_i ln P_i, P_i = F(hi_i - 1) - F(lo_i - 1) (F(0) for the first
- * bin's lower end), N = sum w, k free parameters, AIC = 2k - 2L,
- * BIC = k ln N - 2L.  A bin of zero probability makes L = -inf.
+ * bin's lower end, or F(lo_0 - 1) when lo_0 <= 0), N = sum w, k free
+ * parameters, AIC = 2k - 2L, BIC = k ln N - 2L.  A bin of zero probability
+ * makes L = -inf.
  */
 void fm_fit_quality(const struct fm_mixture *m, const int64_t *lo,
 		    const int64_t *hi, const double *w, size_t n,
 		    struct fm_mix_stats *st);
 
 /*
+ * Move every component of m by d along x (its location parameter: p[0]
+ * of uniform and norm, p[1] of the others).
+ */
+void fm_fit_shift(struct fm_mixture *m, double d);
+/* The shift fit uses for data starting at xmin: 1 - xmin if xmin <= 0. */
+int64_t fm_fit_origin_shift(int64_t xmin);
+
+/*
  * Fit column y of histogram h: x = bin_lo, w = y_sum; m holds the initial
  * mixture and receives the result with "sum" = sum(w) and the quality
- * figures in m->stats.
+ * figures in m->stats.  A histogram starting at or below 0 is fitted on
+ * x + d (d = fm_fit_origin_shift: the data starts at 1, where lognorm
+ * and Pareto components can take log x and the first bin's probability
+ * is F(x0) - F(x0 - 1)) with m moved by +d; the result (and every
+ * mixture on_iteration sees) is moved back by -d.
  */
 int fm_fit_histogram(struct fm_mixture *m, const struct fm_histogram *h,
 		     enum fm_hcol y, const struct fm_fit_opts *opts,

@@ -57,6 +57,7 @@ struct fm_plot_opts {
 	unsigned pdf_modes;  /* FM_PLOT_* for the PDF figures */
 	unsigned cdf_modes;  /* FM_PLOT_COMP* for the CDF figure */
 	const char *title;   /* a title on every figure; NULL = none */
+	const char *xtitle;  /* x axis title; NULL = from xk (length/size) */
 	const char *gnuplot; /* program; NULL = "gnuplot" on PATH */
 };
 

@@ -14,16 +14,41 @@
 #include "flowmodels/buf.h"
 #include "flowmodels/error.h"
 #include "flowmodels/histogram.h"
+#include "flowmodels/mixture.h"
 
-enum fm_xkind { FM_X_AUTO = 0, FM_X_LENGTH, FM_X_SIZE };
+enum fm_xkind {
+	FM_X_AUTO = 0,
+	FM_X_LENGTH,   /* packets */
+	FM_X_SIZE,     /* octets */
+	FM_X_DURATION, /* milliseconds */
+	FM_X_RATE      /* bits per second (floor) */
+};
 
 /*
- * Detect the x kind of a histogram: first bin_lo 1 -> length, 64 -> size;
- * otherwise FM_EINVAL asking for -x.  Returns the kind or a negative code.
+ * Detect the x kind of a histogram from its sums: the mean x of a bin
+ * lies inside the bin, so x is the column Y whose Y_sum / flows_sum
+ * falls in [bin_lo, bin_hi) for every bin with flows (tried in the order
+ * packets, octets, duration, rate; a size histogram starting at 53 bytes
+ * is recognised as well as one starting at 64).  When no column fits (a
+ * hand-made histogram) the first bin_lo decides: 1 -> length, 64 ->
+ * size; otherwise FM_EINVAL asking for -x.  Returns the kind or a
+ * negative code.
  */
 int fm_xkind_detect(const struct fm_histogram *h, struct fm_error *err);
-/* "length" / "size" -> kind; 0 (FM_X_AUTO) when unknown. */
+/* "length", "size", "duration", "rate" -> kind; FM_X_AUTO when unknown. */
 enum fm_xkind fm_xkind_from_name(const char *name);
+/* The name of a kind ("length", ...), NULL for FM_X_AUTO. */
+const char *fm_xkind_name(enum fm_xkind k);
+/* The x of the mixture functions: length, size, or continuous (others). */
+enum fm_mix_x fm_xkind_mix(enum fm_xkind k);
+/*
+ * The points of the CDF table (summary) of kind k into out (room for
+ * FM_SUMMARY_MAXPOINTS); returns their number.  length: 2^0..2^24
+ * packets; size: 64 * 2^0..2^24 bytes; duration: 0, then 1, 2, 5 times
+ * 10^0..10^6 and 10^7 milliseconds; rate: 0, then 10^0..10^10 bit/s.
+ */
+#define FM_SUMMARY_MAXPOINTS 32
+size_t fm_summary_points(enum fm_xkind k, int64_t *out);
 
 /* The dataset rows of the first table; NULL = the default. */
 struct fm_summary_opts {

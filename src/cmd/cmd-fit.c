@@ -73,8 +73,8 @@ const char *cmd_fit_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
 	struct fm_error ignored = {0};
 	int k = x ? 0 : fm_xkind_detect(h, &ignored);
 
-	if (k == FM_X_LENGTH || k == FM_X_SIZE)
-		x = k == FM_X_LENGTH ? "length" : "size";
+	if (k > 0)
+		x = fm_xkind_name((enum fm_xkind)k);
 	return x;
 }
 
@@ -267,7 +267,10 @@ const struct cmd_entry cmd_fit_entry = {
 	"of a csv_hist file by the reference's EM algorithm: x = bin_lo, the\n"
 	"weights = Y_sum.  The initial mixture has U uniforms [0, xmin + n],\n"
 	"P Paretos and L lognorms on geometrically spaced points, or comes\n"
-	"from --initial.  Writes DIR/Y.json (the mixture, with its sum and "
+	"from --initial.  A histogram starting at 0 or below (duration,\n"
+	"rate) is fitted as the same counts moved to start at 1, the mixture\n"
+	"moved back: uniforms [xmin - 1, n + 1], locations xmin - 1.\n"
+	"Writes DIR/Y.json (the mixture, with its sum and "
 	"the\n"
 	"quality figures log-likelihood, AIC and BIC) and DIR/Y.mode (the\n"
 	"arguments), each complete or not at all.",

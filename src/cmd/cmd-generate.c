@@ -98,7 +98,7 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				 "--start: expected 0..4000000000");
 	if (r == 0 && a->v[OPT_G_X].set) {
 		enum fm_xkind k = fm_xkind_from_name(a->v[OPT_G_X].s);
-		if (k == FM_X_AUTO)
+		if (k != FM_X_LENGTH && k != FM_X_SIZE)
 			r = fm_error_set(
 			    &err, FM_EINVAL,
 			    "-x: expected length or size, not '%s'",
@@ -127,6 +127,12 @@ static int generate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			if (k < 0) {
 				r = k;
 				fm_error_prefix(&err, "%s", in);
+			} else if (k != FM_X_LENGTH && k != FM_X_SIZE) {
+				r = fm_error_set(&err, FM_EINVAL,
+						 "%s: a %s histogram: generate "
+						 "draws flow lengths or sizes "
+						 "(give -x length or size)",
+						 in, fm_xkind_name(k));
 			}
 			go.x = k == FM_X_SIZE ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH;
 		}

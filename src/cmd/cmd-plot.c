@@ -26,9 +26,10 @@ enum {
 
 static const struct cmd_opt plot_opts[] = {
     {OPT_P_X, 'x', "x-value", CMD_OPT_STR, "X",
-     "x axis value: length or size (default: detect from the first bin_lo, 1 "
-     "or 64)",
-     "length|size"},
+     "x axis value: length, size, duration or rate (default: the session "
+     "object's x, or detected from the sums: the mean of the x column lies "
+     "inside every bin)",
+     "length|size|duration|rate"},
     CMD_OPTS_PLOT,
     {OPT_P_SINGLE, 0, "single", CMD_OPT_FLAG, NULL,
      "also draw the CDF and the three PDFs in one 2x2 figure `single`", NULL},
@@ -145,10 +146,12 @@ static int plot_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0 && a->v[OPT_P_X].set) {
 		xk = fm_xkind_from_name(a->v[OPT_P_X].s);
 		if (xk == FM_X_AUTO)
-			r = fm_error_set(
-			    &err, FM_EINVAL,
-			    "-x: expected length or size, not '%s'",
-			    a->v[OPT_P_X].s);
+			r = fm_error_set(&err, FM_EINVAL,
+					 "-x: expected length, size, duration "
+					 "or rate, not '%s'",
+					 a->v[OPT_P_X].s);
+	} else {
+		xk = fm_xkind_from_name(cmd_input_xkind(ctx, a, 0));
 	}
 	if (r == 0)
 		r = fm_histogram_read(&h, a->pos[0], FM_HCOL_BASIC, &ctx->log,
@@ -160,6 +163,10 @@ static int plot_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			fm_error_prefix(&err, "%s", a->pos[0]);
 		}
 	}
+	if (r == 0 && xk == FM_X_DURATION)
+		o.xtitle = "Flow duration [ms]";
+	if (r == 0 && xk == FM_X_RATE)
+		o.xtitle = "Flow rate [bit/s]";
 	if (r == 0 && (a->v[OPT_P_GOF].set || a->v[OPT_P_COMPARE].set) &&
 	    !have_mix)
 		r = fm_error_set(
@@ -176,9 +183,8 @@ static int plot_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (r == 0)
 			r = fm_plot_compare(&h, cmd_input_label(ctx, a, 0), &hb,
 					    cmd_input_label(ctx, a, 1),
-					    xk == FM_X_SIZE ? FM_MIX_X_SIZE
-							    : FM_MIX_X_LENGTH,
-					    &o, out, &ctx->log, &nfiles, &err);
+					    fm_xkind_mix(xk), &o, out,
+					    &ctx->log, &nfiles, &err);
 		fm_histogram_release(&hb);
 		have_mix = 0;
 		goto done;
@@ -187,9 +193,8 @@ static int plot_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = fm_mixture_dir_read(&mix, a->pos[1], &err);
 	if (r == 0) {
 		r = fm_plot_histogram(&h, have_mix ? &mix : NULL,
-				      xk == FM_X_SIZE ? FM_MIX_X_SIZE
-						      : FM_MIX_X_LENGTH,
-				      &o, out, &ctx->log, &nfiles, &err);
+				      fm_xkind_mix(xk), &o, out, &ctx->log,
+				      &nfiles, &err);
 		if (r < 0 && err.code != FM_ENOTFOUND &&
 		    err.code != FM_EEXTERNAL && err.code != FM_EIO)
 			fm_error_prefix(&err, "%s", a->pos[0]);
@@ -198,9 +203,8 @@ static int plot_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		const struct fm_mixture *m3[3] = {&mix.flows, &mix.packets,
 						  &mix.octets};
 		unsigned more = 0;
-		r = fm_plot_gof(
-		    &h, m3, xk == FM_X_SIZE ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH,
-		    &o, out, &ctx->log, &more, &err);
+		r = fm_plot_gof(&h, m3, fm_xkind_mix(xk), &o, out, &ctx->log,
+				&more, &err);
 		nfiles += more;
 	}
 done:
@@ -218,8 +222,9 @@ const struct cmd_entry cmd_plot_entry = {
     .alias = NULL,
     .summary = "draw CDF, PDF and average figures of a histogram and its "
 	       "mixtures with gnuplot",
-    .usage = "[-x length|size] [--format F] [--single] [-P MODE]... [-C "
-	     "MODE]... [--gof | --compare] [-O DIR] HISTOGRAM [MIXDIR | B]",
+    .usage =
+	"[-x length|size|duration|rate] [--format F] [--single] [-P MODE]... [-C "
+	"MODE]... [--gof | --compare] [-O DIR] HISTOGRAM [MIXDIR | B]",
     .description =
 	"Writes the figures cdf, pdf-flows, pdf-packets, pdf-octets, "
 	"avg-packets,\n"
@@ -232,7 +237,8 @@ const struct cmd_entry cmd_plot_entry = {
 	"script NAME.gp and its data NAME.dat, kept together so that\n"
 	"`gnuplot NAME.gp` re-creates the image after an edit.  Needs gnuplot\n"
 	"(Debian: gnuplot-nox); --gnuplot or $FLOWMODELS_GNUPLOT name another\n"
-	"program.",
+	"program.  Duration and rate histograms, whose first bin is 0, get\n"
+	"a symlog x axis (sgn(x) log10(1 + |x|): linear near 0, log beyond).",
     .opts = plot_opts,
     .min_pos = 1,
     .max_pos = 2,

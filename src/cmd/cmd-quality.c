@@ -73,7 +73,7 @@ int q_get_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a, int id,
 	want = det;
 	if (a->v[id].set) {
 		want = fm_xkind_from_name(a->v[id].s);
-		if (want == FM_X_AUTO)
+		if (want != FM_X_LENGTH && want != FM_X_SIZE)
 			return fm_error_set(
 			    err, FM_EINVAL,
 			    "-x: expected length or size, not '%s'",
@@ -88,7 +88,7 @@ int q_get_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a, int id,
 		fm_error_prefix(err, "%s", name);
 		return r < 0 ? r : FM_EINVAL;
 	}
-	*xk = want == FM_X_SIZE ? FM_MIX_X_SIZE : FM_MIX_X_LENGTH;
+	*xk = fm_xkind_mix((enum fm_xkind)want);
 	return 0;
 }
 

@@ -22,9 +22,10 @@ enum {
 
 static const struct cmd_opt summary_opts[] = {
     {OPT_S_X, 'x', "x-value", CMD_OPT_STR, "X",
-     "x axis value: length or size (default: detect from the first bin_lo, 1 "
-     "or 64)",
-     "length|size"},
+     "x axis value: length, size, duration or rate (default: the session "
+     "object's x, or detected from the sums: the mean of the x column lies "
+     "inside every bin)",
+     "length|size|duration|rate"},
     {OPT_S_NAME, 0, "name", CMD_OPT_STR, "TEXT",
      "dataset name row (default: XXX)", NULL},
     {OPT_S_EXPORTER, 0, "exporter", CMD_OPT_STR, "TEXT",
@@ -65,8 +66,11 @@ static int summary_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (o.x == FM_X_AUTO)
 			r = fm_error_set(
 			    &err, FM_EINVAL,
-			    "-x: expected length or size, not '%s'",
+			    "-x: expected length, size, duration or rate, "
+			    "not '%s'",
 			    a->v[OPT_S_X].s);
+	} else {
+		o.x = fm_xkind_from_name(cmd_input_xkind(ctx, a, 0));
 	}
 	o.name = sval(a, OPT_S_NAME);
 	o.exporter = sval(a, OPT_S_EXPORTER);
@@ -109,17 +113,20 @@ const struct cmd_entry cmd_summary_entry = {
     .name = "summary",
     .alias = NULL,
     .summary = "print TeX tables summarising a histogram",
-    .usage = "[-x length|size] [DATASET OPTIONS] [-O FILE] HISTOGRAM",
+    .usage = "[-x length|size|duration|rate] [DATASET OPTIONS] [-O FILE] "
+	     "HISTOGRAM",
     .description =
 	"Reads a csv_hist file (with flows_sum, packets_sum and octets_sum)\n"
 	"and prints two LaTeX tabular environments, each followed by two "
 	"blank\n"
 	"lines: the dataset facts with totals and averages, and the "
 	"percentage\n"
-	"of flows, packets and octets in flows of length (size) up to "
-	"2^0..2^24\n"
-	"packets (64 * 2^0..2^24 bytes), interpolated linearly between bins;\n"
-	"points outside the histogram print nan.",
+	"of flows, packets and octets in flows of x up to each point: "
+	"length\n"
+	"2^0..2^24 packets, size 64 * 2^0..2^24 bytes, duration 0 and 1, 2, "
+	"5\n"
+	"times 10^0..10^6 and 10^7 ms, rate 0 and 10^0..10^10 bit/s; exact\n"
+	"where the bins tell, interpolated linearly inside a wide bin.",
     .opts = summary_opts,
     .min_pos = 1,
     .max_pos = 1,

@@ -612,9 +612,9 @@ static void tie_result(struct cmd_run *run, struct sess_obj *o)
 		snprintf(o->xkind, sizeof(o->xkind), "%s", xv->s);
 	} else if (o->type == &cmd_histogram_type) {
 		int k = fm_xkind_detect(o->data, &err);
-		if (k == FM_X_LENGTH || k == FM_X_SIZE)
+		if (k > 0)
 			snprintf(o->xkind, sizeof(o->xkind), "%s",
-				 k == FM_X_LENGTH ? "length" : "size");
+				 fm_xkind_name((enum fm_xkind)k));
 	} else if (o->type == &cmd_mixture_type) {
 		const struct cmd_mixset *set = o->data;
 		for (int y = 0; y < 3 && !o->xkind[0]; y++)

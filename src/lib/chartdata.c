@@ -43,6 +43,38 @@ size_t fm_chart_grid(double xmin, double xmax, size_t n, double *out)
 	return m;
 }
 
+double fm_chart_symlog(double x)
+{
+	return x < 0 ? -log10(1 - x) : log10(1 + x);
+}
+
+double fm_chart_symlog_inv(double t)
+{
+	return t < 0 ? 1 - pow(10, -t) : pow(10, t) - 1;
+}
+
+size_t fm_chart_grid_symlog(double xmin, double xmax, size_t n, double *out)
+{
+	double ta, tb, step;
+	size_t m = 0;
+
+	if (n == 0 || !(xmax >= xmin) || !isfinite(xmin) || !isfinite(xmax))
+		return 0;
+	ta = fm_chart_symlog(xmin);
+	tb = fm_chart_symlog(xmax);
+	step = n > 1 ? (tb - ta) / (double)(n - 1) : 0;
+	for (size_t i = 0; i < n; i++) {
+		double g = i == 0 ? xmin
+			   : i == n - 1
+			       ? xmax
+			       : fm_chart_symlog_inv(ta + (double)i * step);
+		g = nearbyint(g);
+		if (m == 0 || g != out[m - 1])
+			out[m++] = g;
+	}
+	return m;
+}
+
 /* The uint64 column c, or NULL (with err) when absent. */
 static const uint64_t *ucol(const struct fm_histogram *h, enum fm_hcol c,
 			    struct fm_error *err)
@@ -386,11 +418,7 @@ int fm_chartdata_build(struct fm_chartdata *cd, const struct fm_histogram *h,
 				    "and octets_sum columns");
 	if (nb == 0)
 		return fm_error_set(err, FM_EINVAL, "histogram has no bins");
-	if (h->bin_lo[0] <= 0)
-		return fm_error_set(
-		    err, FM_EINVAL,
-		    "first bin_lo is %lld: a log x axis needs x > 0",
-		    (long long)h->bin_lo[0]);
+	cd->symlog = h->bin_lo[0] <= 0;
 	for (int c = 0; c < 3; c++)
 		if (col_total(ucol(h, (enum fm_hcol)c, NULL), nb) <= 0)
 			return fm_error_set(err, FM_EINVAL,
@@ -416,8 +444,14 @@ int fm_chartdata_build(struct fm_chartdata *cd, const struct fm_histogram *h,
 		fm_chartdata_release(cd);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
-	cd->n = fm_chart_grid((double)h->bin_lo[0], (double)h->bin_lo[nb - 1],
-			      npoints, cd->x);
+	if (cd->symlog)
+		cd->n = fm_chart_grid_symlog((double)h->bin_lo[0],
+					     (double)h->bin_lo[nb - 1], npoints,
+					     cd->x);
+	else
+		cd->n =
+		    fm_chart_grid((double)h->bin_lo[0],
+				  (double)h->bin_lo[nb - 1], npoints, cd->x);
 	cd->nbins = nb;
 	for (size_t i = 0; i < nb; i++)
 		cd->bx[i] = (double)h->bin_lo[i];

@@ -54,15 +54,34 @@ static void geomspace(double a, double b, size_t n, double *g)
 	g[n - 1] = b;
 }
 
+void fm_fit_shift(struct fm_mixture *m, double d)
+{
+	for (size_t k = 0; k < m->n; k++) {
+		struct fm_component *c = &m->comp[k];
+		int loc = c->dist == FM_DIST_UNIFORM || c->dist == FM_DIST_NORM
+			      ? 0
+			      : 1;
+		c->p[loc] += d;
+	}
+}
+
+int64_t fm_fit_origin_shift(int64_t xmin)
+{
+	return xmin <= 0 && xmin > INT64_MIN + 1 ? 1 - xmin : 0;
+}
+
+static int initial_mixture(struct fm_mixture *m, int64_t xmin, int64_t xmax,
+			   unsigned U, unsigned P, unsigned L,
+			   struct fm_error *err);
+
 int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax, unsigned U,
 		   unsigned P, unsigned L, struct fm_error *err)
 {
-	size_t ng = (size_t)P + L, j = 0;
-	double *g = NULL;
-	int r = 0;
+	int64_t d = xmin <= 0 ? 1 - xmin : 0;
+	int r;
 
 	fm_mixture_release(m);
-	if ((size_t)U + ng == 0)
+	if ((size_t)U + P + L == 0)
 		return fm_error_set(err, FM_EINVAL,
 				    "the initial mixture has no components: "
 				    "give -U, -P or -L counts");
@@ -71,6 +90,25 @@ int fm_fit_initial(struct fm_mixture *m, int64_t xmin, int64_t xmax, unsigned U,
 		    err, FM_EINVAL,
 		    "-U %u: more uniforms than x values (x from %lld to %lld)",
 		    U, (long long)xmin, (long long)xmax);
+	if (xmin <= 0 && (xmax > INT64_MAX - d || xmin < -(INT64_C(1) << 53)))
+		return fm_error_set(err, FM_EINVAL,
+				    "x from %lld to %lld: out of range",
+				    (long long)xmin, (long long)xmax);
+	/* data starting at or below 0: built for x - xmin + 1 (as length
+	 * data starting at 1), then moved back */
+	r = initial_mixture(m, xmin + d, xmax + d, U, P, L, err);
+	if (r == 0 && d)
+		fm_fit_shift(m, (double)-d);
+	return r;
+}
+
+static int initial_mixture(struct fm_mixture *m, int64_t xmin, int64_t xmax,
+			   unsigned U, unsigned P, unsigned L,
+			   struct fm_error *err)
+{
+	size_t ng = (size_t)P + L, j = 0;
+	double *g = NULL;
+	int r = 0;
 	if (ng) {
 		g = malloc(ng * sizeof(double));
 		if (!g)
@@ -810,7 +848,9 @@ void fm_fit_quality(const struct fm_mixture *m, const int64_t *lo,
 	for (size_t c = 0; c < m->n; c++)
 		k += fm_dist_free_params(m->comp[c].dist);
 	for (size_t i = 0; i < n; i++) {
-		double a = i == 0 ? 0.0 : (double)lo[i] - 1.0;
+		/* F(0) below the first bin, F(lo - 1) when it starts <= 0 */
+		double a = i == 0 ? fmin(0.0, (double)lo[0] - 1.0)
+				  : (double)lo[i] - 1.0;
 		double b = (double)hi[i] - 1.0, P;
 		N += w[i];
 		if (w[i] == 0)
@@ -830,6 +870,25 @@ void fm_fit_quality(const struct fm_mixture *m, const int64_t *lo,
 	st->bic = k * log(N) - 2.0 * L;
 }
 
+/* on_iteration of a shifted fit: the mixture as the caller's x sees it. */
+struct shifted_cb {
+	int (*fn)(void *ctx, unsigned iter, const struct fm_mixture *mix);
+	void *ctx;
+	double d;
+	struct fm_mixture tmp;
+};
+
+static int shifted_iteration(void *ctx, unsigned iter,
+			     const struct fm_mixture *mix)
+{
+	struct shifted_cb *sc = ctx;
+
+	if (fm_mixture_copy(&sc->tmp, mix, NULL) < 0)
+		return sc->fn(sc->ctx, iter, mix);
+	fm_fit_shift(&sc->tmp, -sc->d);
+	return sc->fn(sc->ctx, iter, &sc->tmp);
+}
+
 int fm_fit_histogram(struct fm_mixture *m, const struct fm_histogram *h,
 		     enum fm_hcol y, const struct fm_fit_opts *opts,
 		     struct fm_error *err)
@@ -837,6 +896,9 @@ int fm_fit_histogram(struct fm_mixture *m, const struct fm_histogram *h,
 	double *x, *w;
 	unsigned iters;
 	int r;
+	double d;
+	struct fm_fit_opts so;
+	struct shifted_cb sc;
 
 	if (!fm_histogram_has(h, y))
 		return fm_error_set(err, FM_EINVAL,
@@ -852,10 +914,29 @@ int fm_fit_histogram(struct fm_mixture *m, const struct fm_histogram *h,
 		free(w);
 		return fm_error_set(err, FM_ENOMEM, "fit: out of memory");
 	}
+	d = (double)fm_fit_origin_shift(h->bin_lo[0]);
 	for (size_t i = 0; i < h->n; i++)
-		x[i] = (double)h->bin_lo[i];
+		x[i] = (double)h->bin_lo[i] + d;
 	fm_histogram_column(h, y, w, NULL);
+	if (d) {
+		/* fitted on x - xmin + 1, reported where the data lies */
+		so = *opts;
+		sc.fn = opts->on_iteration;
+		sc.ctx = opts->ctx;
+		sc.d = d;
+		fm_mixture_init(&sc.tmp);
+		if (so.on_iteration) {
+			so.on_iteration = shifted_iteration;
+			so.ctx = &sc;
+		}
+		opts = &so;
+		fm_fit_shift(m, d);
+	}
 	r = fm_fit_em(m, x, w, h->n, opts, err);
+	if (d) {
+		fm_fit_shift(m, -d);
+		fm_mixture_release(&sc.tmp);
+	}
 	if (r == 0) {
 		double s = 0;
 		iters = m->stats.iterations;

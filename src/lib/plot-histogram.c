@@ -12,10 +12,68 @@
 #include "flowmodels/plot.h"
 #include "plot-int.h"
 
-static const char *xlabel(const struct fm_chartdata *cd)
+static const char *xlabel(const struct plot_run *p,
+			  const struct fm_chartdata *cd)
 {
+	if (p->o->xtitle)
+		return p->o->xtitle;
 	return cd->xk == FM_MIX_X_SIZE ? "Flow size [octets]"
 				       : "Flow length [packets]";
+}
+
+/* A tic sign * 10^e labelled as the log axes are (1, 10, 10^2, ...). */
+static void symlog_tic(struct plot_run *p, int sign, int e)
+{
+	const char *m = sign < 0 ? "-" : "";
+
+	if (e < 2)
+		gp_script_printf(p, "'%s%s' %s%s", m, e ? "10" : "1", m,
+				 e ? "10" : "1");
+	else if (p->o->format == FM_PLOT_TEX)
+		gp_script_printf(p, "'$%s10^{%d}$' %s1e%d", m, e, m, e);
+	else
+		gp_script_printf(p, "'%s10^{%d}' %s1e%d", m, e, m, e);
+}
+
+/*
+ * The x axis of a figure: log, or for a histogram with a bin at or below
+ * 0 (duration, rate) gnuplot's nonlinear axis through symlog(x) =
+ * sgn(x) log10(1 + |x|) with tics at 0 and the powers of ten; the range
+ * from the grid with 5% margins (in symlog units).
+ */
+static void xaxis(struct plot_run *p, const struct fm_chartdata *cd)
+{
+	double lo = cd->x[0], hi = cd->x[cd->n - 1], t0, t1, b, vlo, vhi;
+	int first = 1;
+
+	if (!cd->symlog) {
+		gp_logaxis(p, "x");
+		gp_range(p, "x", lo, hi, 1);
+		return;
+	}
+	t0 = fm_chart_symlog(lo);
+	t1 = fm_chart_symlog(hi);
+	b = 0.05 * (t1 - t0);
+	if (b == 0)
+		b = 0.5;
+	vlo = fm_chart_symlog_inv(t0 - b);
+	vhi = fm_chart_symlog_inv(t1 + b);
+	gp_script_printf(p, "set nonlinear x via sgn(x)*log10(1+abs(x)) "
+			    "inverse sgn(x)*(10**abs(x)-1)\n");
+	gp_script_printf(p, "set xrange [%.10g:%.10g]\nset xtics (", vlo, vhi);
+	for (int e = lo < 0 ? (int)ceil(-t0) : -1; e >= 0; e--)
+		if (-pow(10, e) >= vlo) {
+			gp_script_printf(p, "%s", first ? "" : ", ");
+			symlog_tic(p, -1, e);
+			first = 0;
+		}
+	gp_script_printf(p, "%s'0' 0", first ? "" : ", ");
+	for (int e = 0; e <= (int)ceil(t1) && e < 19; e++)
+		if (pow(10, e) <= vhi) {
+			gp_script_printf(p, ", ");
+			symlog_tic(p, 1, e);
+		}
+	gp_script_printf(p, ")\n");
 }
 
 /* Key label of component k: weight, distribution, parameters. */
@@ -140,12 +198,11 @@ static void cdf_panel(struct plot_run *p, const struct fm_chartdata *cd,
 	gp_script_printf(
 	    p,
 	    "unset logscale\nunset label\nunset arrow\nset format y '%%g'\n");
-	gp_logaxis(p, "x");
-	gp_range(p, "x", cd->x[0], cd->x[cd->n - 1], 1);
+	xaxis(p, cd);
 	gp_script_printf(
 	    p, "set yrange [-0.05:1.05]\nset ytics 0.2\nset mytics 2\n");
 	gp_script_printf(p, "set xlabel ");
-	gp_script_quoted(p, xlabel(cd));
+	gp_script_quoted(p, xlabel(p, cd));
 	gp_script_printf(p, "\nset ylabel 'CDF (fraction of)'\n");
 	if (cd->col[0].mix && (p->o->cdf_modes & FM_PLOT_COMP_LABELS) &&
 	    (p->o->cdf_modes & (FM_PLOT_COMP | FM_PLOT_COMP_STACK)))
@@ -217,13 +274,12 @@ static void pdf_panel(struct plot_run *p, const struct fm_chartdata *cd, int c,
 	gp_script_printf(p,
 			 "unset logscale\nunset label\nunset arrow\nset ytics "
 			 "autofreq\nset mytics default\n");
-	gp_logaxis(p, "x");
+	xaxis(p, cd);
 	gp_logaxis(p, "y");
-	gp_range(p, "x", cd->x[0], cd->x[cd->n - 1], 1);
 	if (gp_posrange(k->pdf, cd->n, &lo, &hi))
 		gp_range(p, "y", lo, hi, 1);
 	gp_script_printf(p, "set xlabel ");
-	gp_script_quoted(p, xlabel(cd));
+	gp_script_quoted(p, xlabel(p, cd));
 	gp_script_printf(p, "\nset ylabel 'PDF of %s'\n", gp_col_name[c]);
 	if (k->mix && (p->o->pdf_modes & FM_PLOT_COMP_LABELS) &&
 	    (p->o->pdf_modes & (FM_PLOT_COMP | FM_PLOT_COMP_STACK)))
@@ -287,15 +343,18 @@ static void avg_panel(struct plot_run *p, const struct fm_chartdata *cd, int c,
 	const double *mix = c < 0 ? cd->ps_mix : cd->col[c].mix_avg;
 
 	gp_script_printf(p, "unset logscale\nunset label\nunset arrow\n");
-	gp_logaxis(p, "x");
-	gp_range(p, "x", cd->x[0], cd->x[cd->n - 1], 1);
+	xaxis(p, cd);
 	gp_script_printf(p, "set xlabel ");
-	gp_script_quoted(p, xlabel(cd));
+	gp_script_quoted(p, xlabel(p, cd));
 	gp_script_printf(p, "\n");
 	if (c < 0) {
 		double x0 = cd->x[0], x1 = cd->x[cd->n - 1];
-		double lx = pow(10, log10(x1 - x0 > 0 ? x1 - x0 : 1) * 0.25 +
-					log10(x0));
+		double lx =
+		    cd->symlog
+			? fm_chart_symlog_inv(0.75 * fm_chart_symlog(x0) +
+					      0.25 * fm_chart_symlog(x1))
+			: pow(10, log10(x1 - x0 > 0 ? x1 - x0 : 1) * 0.25 +
+				      log10(x0));
 		const double g[3] = {cd->ps_min, cd->ps_avg, cd->ps_max};
 		const char *gn[3] = {"min", "avg", "max"};
 

@@ -20,30 +20,113 @@
 
 typedef unsigned __int128 u128;
 
+static const char *const xkind_names[] = {NULL, "length", "size", "duration",
+					  "rate"};
+
 enum fm_xkind fm_xkind_from_name(const char *name)
 {
-	if (!name)
-		return FM_X_AUTO;
-	if (strcmp(name, "length") == 0)
-		return FM_X_LENGTH;
-	if (strcmp(name, "size") == 0)
-		return FM_X_SIZE;
+	for (int k = FM_X_LENGTH; name && k <= FM_X_RATE; k++)
+		if (strcmp(name, xkind_names[k]) == 0)
+			return (enum fm_xkind)k;
 	return FM_X_AUTO;
+}
+
+const char *fm_xkind_name(enum fm_xkind k)
+{
+	return k >= FM_X_LENGTH && k <= FM_X_RATE ? xkind_names[k] : NULL;
+}
+
+enum fm_mix_x fm_xkind_mix(enum fm_xkind k)
+{
+	return k == FM_X_LENGTH ? FM_MIX_X_LENGTH
+	       : k == FM_X_SIZE ? FM_MIX_X_SIZE
+				: FM_MIX_X_OTHER;
+}
+
+/* Y_sum / flows_sum of bin i in [bin_lo, bin_hi): sum in [f lo, f hi). */
+static int mean_inside(const struct fm_histogram *h, size_t i, __int128 sum)
+{
+	__int128 f = (__int128)fm_histogram_ucol(h, FM_HCOL_FLOWS)[i];
+
+	return sum >= f * h->bin_lo[i] && sum < f * h->bin_hi[i];
+}
+
+/* Whether the mean of kind k lies inside every bin that has flows. */
+static int sums_fit(const struct fm_histogram *h, enum fm_xkind k)
+{
+	const uint64_t *f = fm_histogram_ucol(h, FM_HCOL_FLOWS);
+	const uint64_t *y =
+	    k == FM_X_LENGTH ? fm_histogram_ucol(h, FM_HCOL_PACKETS)
+	    : k == FM_X_SIZE ? fm_histogram_ucol(h, FM_HCOL_OCTETS)
+			     : NULL;
+	size_t used = 0;
+
+	if (!f || (k <= FM_X_SIZE && !y) ||
+	    (k == FM_X_DURATION && !h->duration) ||
+	    (k == FM_X_RATE && !h->rate))
+		return 0;
+	for (size_t i = 0; i < h->n; i++) {
+		__int128 s;
+
+		if (!f[i])
+			continue;
+		if (y)
+			s = (__int128)y[i];
+		else if (k == FM_X_DURATION)
+			s = (__int128)h->duration[i];
+		else if (isfinite(h->rate[i]) && fabs(h->rate[i]) < 1e36)
+			s = (__int128)trunc(h->rate[i]);
+		else
+			return 0;
+		if (!mean_inside(h, i, s))
+			return 0;
+		used++;
+	}
+	return used > 0;
 }
 
 int fm_xkind_detect(const struct fm_histogram *h, struct fm_error *err)
 {
 	if (h->n == 0)
 		return fm_error_set(err, FM_EINVAL, "histogram has no bins");
+	for (int k = FM_X_LENGTH; k <= FM_X_RATE; k++)
+		if (sums_fit(h, (enum fm_xkind)k))
+			return k;
 	if (h->bin_lo[0] == 1)
 		return FM_X_LENGTH;
 	if (h->bin_lo[0] == 64)
 		return FM_X_SIZE;
 	return fm_error_set(
 	    err, FM_EINVAL,
-	    "cannot detect the x value from the first bin_lo %lld "
-	    "(1 = length, 64 = size): give -x length or -x size",
+	    "cannot detect the x value (no column's mean lies inside every "
+	    "bin, first bin_lo %lld): give -x length, size, duration or rate",
 	    (long long)h->bin_lo[0]);
+}
+
+size_t fm_summary_points(enum fm_xkind k, int64_t *out)
+{
+	size_t n = 0;
+
+	if (k == FM_X_DURATION) {
+		int64_t dec = 1;
+		out[n++] = 0;
+		for (int e = 0; e <= 6; e++, dec *= 10) {
+			out[n++] = dec;
+			out[n++] = 2 * dec;
+			out[n++] = 5 * dec;
+		}
+		out[n++] = dec;
+	} else if (k == FM_X_RATE) {
+		int64_t dec = 1;
+		out[n++] = 0;
+		for (int e = 0; e <= 10; e++, dec *= 10)
+			out[n++] = dec;
+	} else {
+		int64_t mult = k == FM_X_SIZE ? 64 : 1;
+		for (int e = 0; e < 25; e++)
+			out[n++] = ((int64_t)1 << e) * mult;
+	}
+	return n;
 }
 
 int fm_summary_cdf(const struct fm_histogram *h, enum fm_hcol c, double *cdf,
@@ -282,7 +365,10 @@ static int stats_table(const struct fm_histogram *h,
 static int cdf_table(const struct fm_histogram *h, enum fm_xkind x,
 		     const double *cdf[3], struct fm_buf *b)
 {
-	int64_t mult = x == FM_X_SIZE ? 64 : 1;
+	static const char *const unit[] = {"", "packets", "bytes",
+					   "milliseconds", "bps"};
+	int64_t pts[FM_SUMMARY_MAXPOINTS];
+	size_t np = fm_summary_points(x, pts);
 	int r =
 	    fm_buf_printf(b,
 			  "\\begin{tabular}{@{}lrrr@{}}\n"
@@ -293,11 +379,10 @@ static int cdf_table(const struct fm_histogram *h, enum fm_xkind x,
 			  "\\multicolumn{1}{c}{(%s)} & of flows & of packets & "
 			  "of octets \\\\\n"
 			  "\\midrule\n",
-			  x == FM_X_SIZE ? "size" : "length",
-			  x == FM_X_SIZE ? "bytes" : "packets");
+			  fm_xkind_name(x), unit[x]);
 
-	for (int e = 0; e < 25 && r == 0; e++) {
-		int64_t p = ((int64_t)1 << e) * mult;
+	for (size_t e = 0; e < np && r == 0; e++) {
+		int64_t p = pts[e];
 		r = fm_buf_printf(b, "%lld", (long long)p);
 		for (int k = 0; k < 3 && r == 0; k++) {
 			r = fm_buf_addstr(b, " & ");

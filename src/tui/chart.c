@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowmodels/chartdata.h"
 #include "flowmodels/error.h"
 #include "chart.h"
 #include "roles.h"
@@ -242,21 +243,32 @@ static double next_step(double s)
 }
 
 /* Axis coordinate of v (log10 on a log axis), NAN when unusable. */
-static double axis_t(int log, double v)
+static double axis_t(int scale, double v)
 {
 	if (!isfinite(v))
 		return NAN;
-	if (log)
+	if (scale == CHART_LOG)
 		return v > 0 ? log10(v) : NAN;
+	if (scale == CHART_SYMLOG)
+		return fm_chart_symlog(v);
 	return v;
+}
+
+/* The power of ten at or beyond |v| (1 for |v| <= 1), with v's sign. */
+static double decade_out(double v)
+{
+	double a = fabs(v), d = a > 1 ? pow(10, ceil(log10(a) - 1e-9)) : 1;
+
+	return v < 0 ? -d : d;
 }
 
 int chart_axis_range(const struct chart_axis *ax, const struct chart_series *s,
 		     size_t ns, int which, double *min, double *max)
 {
 	double lo = INFINITY, hi = -INFINITY;
+	int islog = ax->log == CHART_LOG;
 
-	if (ax->min < ax->max && (!ax->log || ax->min > 0)) {
+	if (ax->min < ax->max && (!islog || ax->min > 0)) {
 		*min = ax->min;
 		*max = ax->max;
 		return 0;
@@ -267,7 +279,7 @@ int chart_axis_range(const struct chart_axis *ax, const struct chart_series *s,
 		const double *v = which ? s[k].y : s[k].x;
 		for (size_t i = 0; i < s[k].n; i++) {
 			double t = v[i];
-			if (!isfinite(t) || (ax->log && t <= 0))
+			if (!isfinite(t) || (islog && t <= 0))
 				continue;
 			if (t < lo)
 				lo = t;
@@ -275,18 +287,22 @@ int chart_axis_range(const struct chart_axis *ax, const struct chart_series *s,
 				hi = t;
 		}
 	}
-	if (ax->log && lo <= hi) {
-		lo = log10(lo);
-		hi = log10(hi);
-	}
 	if (lo > hi) {
-		*min = ax->log ? 1 : 0;
-		*max = ax->log ? 10 : 1;
+		*min = islog ? 1 : 0;
+		*max = islog ? 10 : 1;
 		return -1;
 	}
-	if (ax->log) {
-		lo = floor(lo + 1e-9);
-		hi = ceil(hi - 1e-9);
+	if (ax->log == CHART_SYMLOG) {
+		/* 0 or a negative decade .. the decade at or above hi */
+		*min = lo >= 0 ? 0 : decade_out(lo);
+		*max = hi <= 0 ? 0 : decade_out(hi);
+		if (*max <= *min)
+			*max = *min + 1;
+		return 0;
+	}
+	if (islog) {
+		lo = floor(log10(lo) + 1e-9);
+		hi = ceil(log10(hi) - 1e-9);
 		if (hi <= lo)
 			hi = lo + 1;
 		*min = pow(10, lo);
@@ -307,15 +323,16 @@ int chart_axis_range(const struct chart_axis *ax, const struct chart_series *s,
 #define MAX_TICKS 64
 
 struct tick {
-	double v; /* value */
-	int pos;  /* cell column or row */
+	double v;  /* value */
+	double at; /* axis coordinate */
+	int pos;   /* cell column or row */
 	int labelled;
 	char label[24];
 	int len;
 };
 
 struct axis_map {
-	int log;
+	int log;       /* enum chart_scale */
 	double t0, t1; /* axis coordinates of the range */
 	int dots;      /* dots along the axis */
 };
@@ -326,21 +343,59 @@ static double map_dot(const struct axis_map *m, double t)
 	return (t - m->t0) / (m->t1 - m->t0) * (m->dots - 1);
 }
 
-/* The tick values of an axis: decades (log) or multiples of step. */
-static int tick_values(const struct axis_map *m, double step, double *v)
+/*
+ * The ticks of an axis: decades (log; symlog also 0 and negative
+ * decades) or multiples of step: t[i].v and .at, and in dec[i] the
+ * decade that decides which are labelled when not all fit (k-th ones).
+ */
+static int tick_values(const struct axis_map *m, double step, struct tick *t,
+		       long *dec)
 {
 	int n = 0;
 
-	if (m->log) {
+	if (m->log == CHART_LOG) {
 		for (double e = ceil(m->t0 - 1e-9);
-		     e <= m->t1 + 1e-9 && n < MAX_TICKS; e++)
-			v[n++] = e;
+		     e <= m->t1 + 1e-9 && n < MAX_TICKS; e++, n++) {
+			t[n].at = e;
+			t[n].v = pow(10, e);
+			dec[n] = (long)e;
+		}
+		return n;
+	}
+	if (m->log == CHART_SYMLOG) {
+		for (int e = 18; e >= -1 && n < MAX_TICKS; e--) {
+			/* -10^e .. -1, then 0 (e = -1) */
+			double v = e < 0 ? 0 : -pow(10, e);
+			double at = fm_chart_symlog(v);
+			if (at < m->t0 - 1e-9 || at > m->t1 + 1e-9)
+				continue;
+			t[n].at = at;
+			t[n].v = v;
+			dec[n++] = e + 1;
+		}
+		for (int e = 0; e <= 18 && n < MAX_TICKS; e++) {
+			double v = pow(10, e), at = fm_chart_symlog(v);
+			if (at < m->t0 - 1e-9 || at > m->t1 + 1e-9)
+				continue;
+			t[n].at = at;
+			t[n].v = v;
+			dec[n++] = e + 1;
+		}
 		return n;
 	}
 	for (double k = ceil(m->t0 / step - 1e-9);
-	     k * step <= m->t1 + step * 1e-9 && n < MAX_TICKS; k++)
-		v[n++] = k * step;
+	     k * step <= m->t1 + step * 1e-9 && n < MAX_TICKS; k++, n++) {
+		t[n].at = t[n].v = k * step;
+		dec[n] = 0;
+	}
 	return n;
+}
+
+/* The label of a tick (log style for the decades of a symlog axis). */
+static void tick_label(const struct axis_map *m, struct tick *t)
+{
+	chart_tick_label(t->v, m->log != CHART_LIN, t->label, sizeof(t->label));
+	t->len = chart_utf8_width(t->label);
 }
 
 /* ---- the renderer ---- */
@@ -372,21 +427,20 @@ static const char *legend_marker(const struct chart_series *s,
  */
 static int y_ticks(const struct axis_map *m, int py0, int dy, struct tick *t)
 {
-	double v[MAX_TICKS];
+	long dec[MAX_TICKS];
 	double step = 0;
 	int n = 0;
 
-	if (!m->log)
+	if (m->log == CHART_LIN)
 		step = nice_step((m->t1 - m->t0) / fmax(2, m->dots / dy / 2.0));
 	for (int k = 1; k <= 64; k++) {
 		int ok = 1, last = -1000;
 
-		n = tick_values(m, step, v);
+		n = tick_values(m, step, t, dec);
 		for (int i = 0; i < n; i++) {
-			double d = (m->dots - 1) - map_dot(m, v[i]);
-			t[i].v = m->log ? pow(10, v[i]) : v[i];
+			double d = (m->dots - 1) - map_dot(m, t[i].at);
 			t[i].pos = py0 + (int)floor(d + 0.5) / dy;
-			t[i].labelled = m->log ? ((long)v[i] % k == 0) : 1;
+			t[i].labelled = dec[i] % k == 0;
 			if (!t[i].labelled)
 				continue;
 			if (last != -1000 && last - t[i].pos < 2)
@@ -395,14 +449,11 @@ static int y_ticks(const struct axis_map *m, int py0, int dy, struct tick *t)
 		}
 		if (ok)
 			break;
-		if (!m->log)
+		if (m->log == CHART_LIN)
 			step = next_step(step);
 	}
-	for (int i = 0; i < n; i++) {
-		chart_tick_label(t[i].v, m->log, t[i].label,
-				 sizeof(t[i].label));
-		t[i].len = chart_utf8_width(t[i].label);
-	}
+	for (int i = 0; i < n; i++)
+		tick_label(m, &t[i]);
 	return n;
 }
 
@@ -425,26 +476,23 @@ static int hides_label(const struct tick *t, int n, int w, int tstart)
 static int x_ticks(const struct axis_map *m, int px0, int dx, int w,
 		   struct tick *t)
 {
-	double v[MAX_TICKS];
+	long dec[MAX_TICKS];
 	double step = 0;
 	int n = 0;
 
-	if (!m->log)
+	if (m->log == CHART_LIN)
 		step = nice_step((m->t1 - m->t0) / fmax(1, m->dots / dx / 8.0));
 	for (int k = 1; k <= 64; k++) {
 		int ok = 1, end = -1000;
 
-		n = tick_values(m, step, v);
+		n = tick_values(m, step, t, dec);
 		for (int i = 0; i < n; i++) {
-			double d = map_dot(m, v[i]);
+			double d = map_dot(m, t[i].at);
 			int start;
 
-			t[i].v = m->log ? pow(10, v[i]) : v[i];
 			t[i].pos = px0 + (int)floor(d + 0.5) / dx;
-			t[i].labelled = m->log ? ((long)v[i] % k == 0) : 1;
-			chart_tick_label(t[i].v, m->log, t[i].label,
-					 sizeof(t[i].label));
-			t[i].len = chart_utf8_width(t[i].label);
+			t[i].labelled = dec[i] % k == 0;
+			tick_label(m, &t[i]);
 			if (!t[i].labelled)
 				continue;
 			start = t[i].pos - (t[i].len - 1) / 2;
@@ -458,7 +506,7 @@ static int x_ticks(const struct axis_map *m, int px0, int dx, int w,
 		}
 		if (ok)
 			break;
-		if (!m->log)
+		if (m->log == CHART_LIN)
 			step = next_step(step);
 	}
 	return n;

@@ -17,8 +17,9 @@
  *                  title right-aligned
  * Log axes have ticks at powers of ten labelled 1 10 100 1k 10k 100k 1M
  * 10M 100M 1G ... and 1e-1 1e-2 ...; when they do not fit, every second
- * (third, ...) decade is labelled.  Linear axes have ticks at 1, 2 or 5
- * times a power of ten.
+ * (third, ...) decade is labelled.  Symlog axes (duration and rate, whose
+ * first bin is 0) the same plus 0 (and -1 -10 ... below it).  Linear axes
+ * have ticks at 1, 2 or 5 times a power of ten.
  *
  * The plot area is a canvas of dots (chart-braille.c): 2x4 dots per cell
  * in braille, 1x2 in block (▀▄█) and ASCII ('.:) mode.  Lines join
@@ -51,8 +52,16 @@ struct chart_series {
 	size_t n;
 };
 
+/* Axis scales (struct chart_axis.log). */
+enum chart_scale {
+	CHART_LIN = 0,
+	CHART_LOG = 1,	  /* log10: positive values only */
+	CHART_SYMLOG = 2, /* sgn(x) log10(1 + |x|) (fm_chart_symlog): an axis
+			   * through 0, ticks at 0 and +-10^k */
+};
+
 struct chart_axis {
-	int log;	   /* logarithmic (base 10) */
+	int log;	   /* enum chart_scale (0 linear, 1 log, 2 symlog) */
 	double min, max;   /* min < max: fixed; otherwise from data */
 	const char *title; /* with units, e.g. "Flow length [pkts]" */
 };

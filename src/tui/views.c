@@ -109,6 +109,8 @@ int tui_view_histogram(struct tui_view *v, int view,
 	}
 	snprintf(v->model_label, sizeof(v->model_label), "mixture %s",
 		 mixname ? mixname : "");
+	if (cd->symlog) /* a bin 0 (duration, rate): an axis through 0 */
+		v->chart.x.log = CHART_SYMLOG;
 
 	if (view <= VIEW_PDF_OCTETS) {
 		const struct fm_chart_col *c = &cd->col[view];

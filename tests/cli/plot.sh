@@ -135,7 +135,7 @@ expect_fail "bad format" "expected png, pdf, svg or tex" "$FM" plot --format gif
 expect_fail "bad size" "size" "$FM" plot --size 10x "$T/gen.csv"
 expect_fail "bad -P" "unknown mode 'bogus'" "$FM" plot -P bogus "$T/gen.csv"
 expect_fail "points not a CDF mode" "unknown mode 'points'" "$FM" plot -C points "$T/gen.csv"
-expect_fail "bad -x" "expected length or size" "$FM" plot -x rate "$T/gen.csv"
+expect_fail "bad -x" "expected length, size, duration or rate" "$FM" plot -x time "$T/gen.csv"
 expect_fail "missing histogram" "nothing.csv" "$FM" plot "$T/nothing.csv"
 expect_fail "missing mixture dir" "flows.json" "$FM" plot "$T/gen.csv" "$T/nodir"
 printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n5,6,1,1,1\n' > "$T/one.csv"

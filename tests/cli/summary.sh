@@ -42,9 +42,31 @@ grep -qx '8 & 100.0000 & 100.0000 & 100.0000 \\\\' "$T/w.tex" || fail "on the la
 "$FLOWMODELS" summary --raw-tex --name '\emph{x}' "$T/h.csv" | grep -qx '\\textbf{Dataset name} & \\emph{x} & \\\\' \
 	|| fail "raw tex"
 # size detection and errors
-printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n5,6,1,1,5\n' > "$T/odd.csv"
+printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n5,6,1,1,7\n' > "$T/odd.csv"
 "$FLOWMODELS" summary "$T/odd.csv" > /dev/null 2> "$T/err" && fail "undetectable x accepted"
-grep -q 'give -x length or -x size' "$T/err" || fail "detect message: $(cat "$T/err")"
+grep -q 'give -x length, size, duration or rate' "$T/err" || fail "detect message: $(cat "$T/err")"
+# detection from the sums: the mean x of every bin lies inside it; a size
+# histogram starting at 53 bytes (real captures) and one whose first
+# bin_lo is 1 but whose octets fit (size), a duration one starting at 0
+printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n53,54,2,2,106\n64,128,1,1,100\n' > "$T/s53.csv"
+"$FLOWMODELS" summary "$T/s53.csv" | grep -q 'Flows of size up to' || fail "size from 53 not detected"
+printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n1,2,1,3,1\n2,4,1,1,3\n' > "$T/s1.csv"
+"$FLOWMODELS" summary "$T/s1.csv" | grep -q 'Flows of size up to' || fail "size from 1 not detected"
+printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum,duration_sum\n0,1,5,5,300,0\n2,4,2,9,900,5\n' > "$T/d.csv"
+"$FLOWMODELS" summary "$T/d.csv" > "$T/d.tex" || fail "duration summary"
+grep -q 'Flows of duration up to' "$T/d.tex" || fail "duration not detected"
+grep -qx '\\multicolumn{1}{c}{(milliseconds)} & of flows & of packets & of octets \\\\' "$T/d.tex" || fail "duration unit"
+# duration points: 0, 1 2 5 10 ... 10^7 (23 rows); 0 ms holds 5 of 7 flows
+expect_rows=$(grep -cE '^[0-9]+ & ' "$T/d.tex")
+[ "$expect_rows" = 23 ] || fail "duration rows: $expect_rows"
+grep -qx '0 & 71.4286 & 35.7143 & 25.0000 \\\\' "$T/d.tex" || fail "duration at 0"
+grep -qx '2 & 100.0000 & 100.0000 & 100.0000 \\\\' "$T/d.tex" || fail "duration at 2"
+printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum,rate_sum\n0,1,5,5,300,0\n1000,2000,2,9,900,3000.5\n' > "$T/r.csv"
+"$FLOWMODELS" summary "$T/r.csv" > "$T/r.tex" || fail "rate summary"
+grep -qF '{(bps)} & of flows' "$T/r.tex" || fail "rate unit"
+grep -qx '100 & 71.4286 & 35.7143 & 25.0000 \\\\' "$T/r.tex" || fail "rate at 100"
+grep -qx '10000000000 & 100.0000 & 100.0000 & 100.0000 \\\\' "$T/r.tex" || fail "rate at 10^10"
+"$FLOWMODELS" summary -x rate "$T/odd.csv" | grep -q 'Flows of rate up to' || fail "-x rate"
 "$FLOWMODELS" summary -x size "$T/odd.csv" | grep -q 'Flows of size up to' || fail "-x size"
 printf 'bin_lo,bin_hi,flows_sum,packets_sum\n1,2,1,1\n' > "$T/bad.csv"
 "$FLOWMODELS" summary "$T/bad.csv" > /dev/null 2> "$T/err" && fail "missing column accepted"

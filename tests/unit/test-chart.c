@@ -377,6 +377,58 @@ static void test_golden_decades(void **state)
 						  "     1  100 10k  1M");
 }
 
+/*
+ * A symlog x axis (duration, rate: a bin 0): ticks at 0 and the decades,
+ * 0 .. 1k spread as log10(1 + x); a point at x = 0 drawn at the left end.
+ */
+static void test_golden_symlog(void **state)
+{
+	double x[] = {0, 1, 10, 100, 1000};
+	double y[] = {1, 0.5, 0.25, 0.125, 0.0625};
+	struct chart_series s[] = {
+	    {"dur", ROLE_CHART_FLOWS, CHART_POINTS, x, y, 5},
+	    {"line", ROLE_CHART_MODEL, CHART_LINE, x, y, 5}};
+	struct chart c = {{CHART_SYMLOG, 0, 0, "ms"}, {0, 0, 0, NULL}, s, 2, 1};
+
+	(void)state;
+	expect(render(&c, CHART_BRAILLE, 30, 8, 0),
+	       "  1┤⢣                   ● dur\n"
+	       "   │ ⢣                  ─ line\n"
+	       "   │ ⠈⢆\n"
+	       "0.5┤  ⠈⠑⠢⠤⣀⡀\n"
+	       "   │       ⠈⠑⠒⠢⠤⠤⣀⣀⣀\n"
+	       "  0┤                ⠉⠉⠉⠑⠒⠒⠒⠢⠤⠤\n"
+	       "   └┬─┬──────┬───────┬───────┬\n"
+	       "    0 1      10     100     ms");
+	expect(render(&c, CHART_BLOCK, 30, 8, 0),
+	       "  1┤▀▄                  ● dur\n"
+	       "   │ ▀▄                 ─ line\n"
+	       "   │  ▀▄\n"
+	       "0.5┤   ▀▀▄▄▄\n"
+	       "   │        ▀▀▀▄▄▄▄\n"
+	       "  0┤               ▀▀▀▀▀▀▀▀▀▀▀\n"
+	       "   └┬──┬─────┬───────┬───────┬\n"
+	       "    0  1     10     100     ms");
+	expect(render(&c, CHART_ASCII, 30, 8, 0),
+	       "  1+'.                  * dur\n"
+	       "   | '.                 - line\n"
+	       "   |  '.\n"
+	       "0.5+   ''...\n"
+	       "   |        '''....\n"
+	       "  0+               '''''''''''\n"
+	       "   ++--+-----+-------+-------+\n"
+	       "    0  1     10     100     ms");
+	expect(render(&c, CHART_ASCII, 30, 8, 1),
+	       "  aamm                  f ttt\n"
+	       "   a mm                 m tttt\n"
+	       "   a  mm\n"
+	       "aaaa   mmmmm\n"
+	       "   a        mmmmmmm\n"
+	       "  aa               mmmmmmmmmmm\n"
+	       "   aaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+	       "    a  a     aa     aaa     tt");
+}
+
 static void test_gaps_and_order(void **state)
 {
 	/* a NaN and a non-positive y break the line on a log axis */
@@ -439,6 +491,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_braille_loglog),
 	    cmocka_unit_test(test_golden_linear_block_ascii),
 	    cmocka_unit_test(test_golden_decades),
+	    cmocka_unit_test(test_golden_symlog),
 	    cmocka_unit_test(test_gaps_and_order),
 	    cmocka_unit_test(test_too_small),
 	};

@@ -273,13 +273,22 @@ static void test_bundle(void **state)
 	fm_chartdata_release(&cd);
 	fm_histogram_release(&h);
 
-	/* errors: missing columns, zero totals, bin_lo 0 on a log axis */
-	load(&h, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n0,1,1,1,1\n");
+	/* a bin 0 (duration, rate): the symlog grid, from 0 */
+	load(&h, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n0,1,2,2,"
+		 "200\n1000,1001,2,20,2000\n");
 	assert_int_equal(
-	    fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_LENGTH, 0, 1, &err),
-	    FM_EINVAL);
-	assert_non_null(strstr(err.msg, "log"));
+	    fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_OTHER, 5, 1, &err), 0);
+	assert_int_equal(cd.symlog, 1);
+	/* symlog 0 .. log10(1001) in 4 steps: 10^(k * 0.75) - 1, rounded */
+	near_v(cd.x, (const double[]){0, 5, 31, 177, 1000}, 5, "symlog grid");
+	near_v(cd.col[0].cdf,
+	       (const double[]){0.5, 0.5 + 0.5 * 5 / 1000,
+				0.5 + 0.5 * 31 / 1000, 0.5 + 0.5 * 177 / 1000,
+				1},
+	       5, "cdf on the symlog grid");
+	fm_chartdata_release(&cd);
 	fm_histogram_release(&h);
+	/* errors: missing columns, zero totals */
 	load(&h, "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n1,2,1,0,0\n");
 	assert_int_equal(
 	    fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_LENGTH, 0, 1, &err),

@@ -316,9 +316,67 @@ static void test_initial(void **state)
 
 	assert_int_equal(fm_fit_initial(&m, 1, 100, 0, 0, 0, &err), FM_EINVAL);
 	assert_non_null(strstr(err.msg, "no components"));
-	assert_int_equal(fm_fit_initial(&m, 0, 100, 1, 0, 0, &err), FM_EINVAL);
-	assert_non_null(strstr(err.msg, "scale 0 <= 0"));
+	/* data from 0 (duration): built for 1..101, moved back by 1: the
+	 * uniform [-1, 1] covers x = 0 as [0, 1] covers length 1 */
+	assert_int_equal(fm_fit_initial(&m, 0, 100, 1, 1, 1, &err), 0);
+	assert_true(m.comp[0].p[0] == -1 && m.comp[0].p[1] == 1);
+	assert_true(m.comp[1].p[1] == 0);  /* Pareto at xmin + U - 1 - 1 */
+	assert_true(m.comp[2].p[1] == -1); /* lognorm loc */
+	assert_true(m.comp[2].p[2] == 1);  /* geomspace(1, 101, 2)[0] */
 	fm_mixture_release(&m);
+}
+
+/*
+ * A histogram starting at 0 (duration) is fitted as the same counts at
+ * x + 1 (a length histogram, the reference's case) and the result moved
+ * back by 1: the same weights and parameters, locations 1 lower, and the
+ * same quality figures.
+ */
+static void test_shifted_origin(void **state)
+{
+	static const char *const csv[2] = {
+	    "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n"
+	    "0,1,40,40,4000\n1,2,10,20,2000\n3,4,12,48,4800\n"
+	    "7,8,9,72,7200\n20,22,5,100,10000\n90,100,2,190,19000\n",
+	    "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n"
+	    "1,2,40,40,4000\n2,3,10,20,2000\n4,5,12,48,4800\n"
+	    "8,9,9,72,7200\n21,23,5,100,10000\n91,101,2,190,19000\n"};
+	struct fm_histogram h[2];
+	struct fm_mixture m[2];
+	struct fm_error err = {0};
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct fm_fit_opts o = {.max_iter = 60, .threads = 1};
+		fm_histogram_init(&h[k]);
+		fm_mixture_init(&m[k]);
+		assert_int_equal(fm_histogram_parse(&h[k], "h.csv", csv[k],
+						    strlen(csv[k]),
+						    FM_HCOL_BASIC, NULL, &err),
+				 0);
+		assert_int_equal(fm_fit_initial(&m[k], h[k].bin_lo[0],
+						h[k].bin_lo[h[k].n - 1], 1, 1,
+						2, &err),
+				 0);
+		assert_int_equal(
+		    fm_fit_histogram(&m[k], &h[k], FM_HCOL_FLOWS, &o, &err), 0);
+	}
+	assert_int_equal(m[0].n, m[1].n);
+	for (size_t c = 0; c < m[0].n; c++) {
+		const struct fm_component *a = &m[0].comp[c],
+					  *b = &m[1].comp[c];
+		int loc = a->dist == FM_DIST_UNIFORM ? 0 : 1;
+		assert_true(relerr(a->weight, b->weight) < 1e-12);
+		for (int j = 0; j < fm_dist_nparams(a->dist); j++)
+			assert_true(relerr(a->p[j] + (j == loc ? 1 : 0),
+					   b->p[j]) < 1e-12);
+	}
+	assert_true(m[0].comp[0].p[0] == -1 && m[0].comp[0].p[1] == 1);
+	assert_true(isfinite(m[0].stats.loglik));
+	assert_true(relerr(m[0].stats.loglik, m[1].stats.loglik) < 1e-12);
+	for (int k = 0; k < 2; k++) {
+		fm_mixture_release(&m[k]);
+		fm_histogram_release(&h[k]);
+	}
 }
 
 static void test_warnings_errors(void **state)
@@ -534,6 +592,7 @@ int main(void)
 	    cmocka_unit_test(test_recover_mixture),
 	    cmocka_unit_test(test_recover_pareto_P),
 	    cmocka_unit_test(test_initial),
+	    cmocka_unit_test(test_shifted_origin),
 	    cmocka_unit_test(test_warnings_errors),
 	    cmocka_unit_test(test_cancel),
 	    cmocka_unit_test(test_threads),

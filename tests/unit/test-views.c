@@ -57,6 +57,52 @@ static void same(const struct chart_series *s, const double *x, const double *y,
 	}
 }
 
+/*
+ * A duration histogram (bin 0): the view gets a symlog x axis, its points
+ * start at x = 0 with chartdata's numbers, and a rendered canvas has the
+ * tick 0 (no "no chart" note as before issue 20).
+ */
+static void test_duration_symlog(void **state)
+{
+	static const char csv[] =
+	    "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n"
+	    "0,1,6,6,600\n10,11,2,8,800\n1000,1100,2,40,4000\n";
+	struct fm_histogram h;
+	struct fm_chartdata cd;
+	struct fm_error err = {0};
+	struct tui_view v;
+	struct chart_canvas cv;
+	char *text;
+
+	(void)state;
+	fm_histogram_init(&h);
+	assert_int_equal(fm_histogram_parse(&h, "d.csv", csv, strlen(csv),
+					    FM_HCOL_BASIC, NULL, &err),
+			 0);
+	assert_int_equal(
+	    tui_view_histogram(&v, VIEW_PDF_FLOWS, &h, "duration", NULL, NULL),
+	    0);
+	assert_null(v.note);
+	assert_int_equal(v.chart.x.log, CHART_SYMLOG);
+	assert_string_equal(v.chart.x.title, "Flow duration [ms]");
+	assert_int_equal(fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_OTHER,
+					    FM_CHART_NPOINTS, 1, &err),
+			 0);
+	same(&v.series[0], cd.bx, cd.col[0].pts, cd.nbins);
+	same(&v.series[1], cd.x, cd.col[0].pdf, cd.n);
+	near(v.series[0].x[0], 0);
+	near(v.series[0].y[0], 0.6 / 10); /* 6 of 10 flows, 10 to the next */
+	assert_int_equal(chart_canvas_init(&cv, 60, 12), 0);
+	chart_render(&v.chart, CHART_ASCII, &cv);
+	text = chart_canvas_dump(&cv, 0);
+	assert_non_null(strstr(text, "\n     0    1 "));
+	free(text);
+	chart_canvas_release(&cv);
+	fm_chartdata_release(&cd);
+	tui_view_release(&v);
+	fm_histogram_release(&h);
+}
+
 static void test_pdf_cdf(void **state)
 {
 	struct fm_histogram h;
@@ -388,6 +434,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pdf_cdf),
+	    cmocka_unit_test(test_duration_symlog),
 	    cmocka_unit_test(test_averages),
 	    cmocka_unit_test(test_mixture_overlay),
 	    cmocka_unit_test(test_series),
