@@ -18,6 +18,13 @@ foreach(src ${FM_UNIT_TESTS})
     SKIP_RETURN_CODE 77)
 endforeach()
 
+# The synthetic dataset maker of bench/ (tests/cli/shard-merge.sh and
+# tests/scale/*.sh make their inputs with it at test time).
+if(NOT TARGET gen-dataset)
+  add_executable(gen-dataset ${PROJECT_SOURCE_DIR}/bench/gen-dataset.c)
+  target_link_libraries(gen-dataset PRIVATE flowmodels)
+endif()
+
 # Shell tests: tests/{cli,replay,tui}/*.sh, run with the binary's path.
 foreach(tier cli replay tui)
   file(GLOB FM_SH_TESTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/${tier}/*.sh)

@@ -66,6 +66,16 @@ void fm_series_get(const struct fm_series *s, size_t i, unsigned k,
 		   uint64_t *octets_lo);
 
 /*
+ * Add whole-day sums (86400 each; octets in 128 bits) to day `day` of s,
+ * as a csv_series reader or series-merge does; the flows add to the
+ * record count.  FM_ERANGE when a flows or packets sum passes 64 bits.
+ */
+int fm_series_add_day(struct fm_series *s, int64_t day,
+		      const unsigned __int128 *flows,
+		      const unsigned __int128 *packets,
+		      const unsigned __int128 *octets, struct fm_error *err);
+
+/*
  * Write the files into dir (created when missing).  The files appear all
  * together or not at all.
  */

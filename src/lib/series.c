@@ -134,6 +134,35 @@ static struct sday *get_day(struct fm_series *s, int64_t day)
 	return &s->days[lo];
 }
 
+int fm_series_add_day(struct fm_series *s, int64_t day, const u128 *flows,
+		      const u128 *packets, const u128 *octets,
+		      struct fm_error *err)
+{
+	struct sday *d = get_day(s, day);
+
+	if (!d)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (unsigned k = 0; k < FM_SERIES_DAY; k++) {
+		u128 f = (u128)d->flows[k] + flows[k],
+		     p = (u128)d->packets[k] + packets[k];
+		if (f > UINT64_MAX || p > UINT64_MAX)
+			return fm_error_set(err, FM_ERANGE,
+					    "day %lld second %u: flows or "
+					    "packets beyond 64 bits",
+					    (long long)day, k);
+		if (d->octets[k] + octets[k] < octets[k])
+			return fm_error_set(err, FM_ERANGE,
+					    "day %lld second %u: octets beyond "
+					    "128 bits",
+					    (long long)day, k);
+		d->flows[k] = (uint64_t)f;
+		d->packets[k] = (uint64_t)p;
+		d->octets[k] += octets[k];
+		s->nrec += (uint64_t)flows[k];
+	}
+	return 0;
+}
+
 /* Python's int(v) for a double, as a 128-bit integer. */
 static inline i128 trunc128(double v)
 {
