@@ -70,7 +70,7 @@ case "$mode" in
     build build -DFM_BENCH=ON
     (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600)
     build build-asan -DFM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" --timeout 900 -LE fuzz)
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" --timeout 900 -LE 'fuzz|scale')
     if command -v clang >/dev/null; then
       CC=clang build build-fuzz -DFM_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug -DFM_SANITIZE=OFF
       (cd build-fuzz && ctest --output-on-failure -j"$(nproc)" -L fuzz)

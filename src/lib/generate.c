@@ -22,7 +22,11 @@
 
 #include "flowmodels/generate.h"
 
-enum { PS_DENSE = 4096 };
+/* PS_CACHE_MAX: the memo of x >= PS_DENSE stops growing at this many
+ * values (4 MB), so that memory does not grow with the count drawn: a
+ * heavy-tailed mixture gives ever new large x; those are then computed
+ * each time (the values are the same either way). */
+enum { PS_DENSE = 4096, PS_CACHE_MAX = 1 << 17 };
 
 struct pscache {
 	double *dense;	     /* x < PS_DENSE: value at x ... */
@@ -289,6 +293,8 @@ static double mixture_ps(struct fm_generator *g, double x)
 	v = fm_mixture_packet_size(&g->md.packets, &g->md.octets, x, g->o.x);
 	if (!isfinite(v) || !(v > 0))
 		v = g->avg_ps;
+	if (c->n >= PS_CACHE_MAX)
+		return v;
 	if ((c->n + 1) * 2 > c->cap) {
 		size_t nc = c->cap * 2;
 		uint64_t *nk = calloc(nc, sizeof(uint64_t));

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Bounded memory (issue 24): hist, sort, merge, series and generate on the
+# 6.5M-record dataset (bench/gen-dataset, made here; 480 MB) inside a
+# memory cgroup of 32 MB that this test makes (cgroup v2 memory.max or
+# v1 memory.limit_in_bytes, as a child of the test's own cgroup), with
+# outputs identical to unlimited runs.  Skipped (77), saying why, where
+# no such cgroup can be made (not root, no memory controller) and in the
+# ASan build (ASan alone needs more than 32 MB).
+source "$(dirname "$0")/../cli/lib.bash"
+GEN=${FM_BUILD_DIR:?}/gen-dataset
+LIMIT=$((32 << 20))
+N=${FM_SCALE_RECORDS:-6517484}
+# the tools that run inside the limit (sort joins when it sorts externally)
+TOOLS=${FM_SCALE_TOOLS:-"hist merge series generate"}
+
+if [ "${FM_SANITIZE:-OFF}" = ON ]; then
+  echo "SKIP: sanitizer build (ASan alone needs more than 32 MB)"; exit 77
+fi
+[ -x "$GEN" ] || { echo "SKIP: no $GEN"; exit 77; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: making a memory cgroup needs root"; exit 77; }
+
+# Our own memory cgroup: v2 ("0::/path" with the memory controller) or v1
+# (a line "N:...memory...:/path" and where that hierarchy is mounted).
+CG="" CGV=""
+v2root=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+v2path=$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)
+if [ -n "$v2root" ] && [ -n "$v2path" ] && grep -qw memory "$v2root$v2path/cgroup.controllers" 2>/dev/null; then
+  parent=$v2root${v2path%/}
+  if grep -qw memory "$parent/cgroup.subtree_control" 2>/dev/null ||
+     echo +memory > "$parent/cgroup.subtree_control" 2>/dev/null; then
+    CG=$parent/fm-scale-$$ CGV=2
+  fi
+fi
+if [ -z "$CG" ]; then
+  v1root=$(awk '$9 == "cgroup" && $NF ~ /(^|,)memory(,|$)/ { print $5; exit }' /proc/self/mountinfo)
+  v1path=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' /proc/self/cgroup)
+  if [ -n "$v1root" ] && [ -n "$v1path" ] && [ -d "$v1root$v1path" ]; then
+    CG=$v1root${v1path%/}/fm-scale-$$ CGV=1
+  fi
+fi
+[ -n "$CG" ] || { echo "SKIP: no cgroup v2 memory controller or v1 memory hierarchy to make a memory cgroup in"; exit 77; }
+mkdir "$CG" 2>/dev/null || { echo "SKIP: cannot make the cgroup $CG"; exit 77; }
+trap 'rmdir "$CG" 2>/dev/null; rm -rf "$T"' EXIT
+if [ $CGV = 2 ]; then
+  echo $LIMIT > "$CG/memory.max" || { echo "SKIP: cannot set $CG/memory.max"; exit 77; }
+  [ -e "$CG/memory.swap.max" ] && echo 0 > "$CG/memory.swap.max"
+else
+  echo $LIMIT > "$CG/memory.limit_in_bytes" || { echo "SKIP: cannot set $CG/memory.limit_in_bytes"; exit 77; }
+  [ -e "$CG/memory.memsw.limit_in_bytes" ] && echo $LIMIT > "$CG/memory.memsw.limit_in_bytes" 2>/dev/null
+fi
+# limited CMD...: run CMD inside the cgroup
+limited() { bash -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$CG" "$@"; }
+# the limit holds: 64 MB of anonymous memory is refused there
+if limited python3 -c 'x = b"x" * (64 << 20)' 2>/dev/null; then
+  echo "SKIP: the cgroup $CG does not limit memory (64 MB allocated under a 32 MB limit)"; exit 77
+fi
+echo "cgroup v$CGV: $CG, limit $LIMIT bytes; tools: $TOOLS"
+
+t0=$(date +%s)
+"$GEN" "$N" "$T/ds" 2>/dev/null
+# run NAME OUT CMD...: CMD unlimited into OUT.free, limited into OUT.lim
+run() {
+  local name=$1 out=$2; shift 2
+  rm -rf "$out.free" "$out.lim"
+  "$@" "$out.free" > /dev/null 2>&1 || { bad "$name: failed without a limit"; return; }
+  local rc=0 s=$SECONDS
+  limited "$@" "$out.lim" > /dev/null 2> "$T/$name.err" || rc=$?
+  if [ $rc -ne 0 ]; then
+    bad "$name: exit $rc under the 32 MB limit ($( [ $rc = 137 ] && echo killed || tail -1 "$T/$name.err"))"
+    return
+  fi
+  if diff -r "$out.free" "$out.lim" > /dev/null; then ok; else bad "$name: output under the limit differs"; fi
+  echo "$name: $((SECONDS - s)) s under the limit"
+}
+for tool in $TOOLS; do
+  case $tool in
+    hist) run hist "$T/h" "$FM" hist -q -i binary -x size -b 12 -c duration -c rate -c aggs "$T/ds" -O ;;
+    sort) run sort "$T/so" "$FM" sort -q -i binary -k sa3 -k first "$T/ds" -O ;;
+    merge) run merge "$T/m" "$FM" merge -q -i binary -o binary "$T/ds" -O ;;
+    series) run series "$T/s" "$FM" series -q -i binary "$T/ds" -O ;;
+    generate)
+      "$FM" hist -q -i binary -x size -b 12 "$T/ds" -O "$T/size.csv"
+      run generate "$T/g" "$FM" generate -q -s "$N" --seed 7 -x size -o binary "$T/size.csv" -O ;;
+    *) bad "unknown tool $tool" ;;
+  esac
+  # keep the disk use down: the free run's output stays for no later step
+  rm -rf "$T"/*.free "$T"/*.lim
+done
+echo "total $(($(date +%s) - t0)) s"
+finish
