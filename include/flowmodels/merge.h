@@ -8,7 +8,11 @@
  * continued (their span is at least active - inactive seconds) wait in a
  * cache keyed by the 14 key fields (af .. dp) that remembers insertion
  * order; fm_merge_finish writes what is left in that order.  Memory is
- * proportional to the number of cached records, never to the input.
+ * proportional to the number of cached records, never to the input, and
+ * with a budget (max_cached) bounded: the records beyond it that entered
+ * the cache first wait in a temporary file in $TMPDIR instead (32 bytes of
+ * index each in memory), and come back when their key shows up again.
+ * The output is the same with or without a budget.
  */
 #ifndef FLOWMODELS_MERGE_H
 #define FLOWMODELS_MERGE_H
@@ -20,14 +24,20 @@
 #include "flowmodels/io.h"
 
 struct fm_merge_opts {
-	double inactive; /* inactive timeout, seconds (finite, >= 0) */
-	double active;	 /* active timeout, seconds (finite, >= inactive) */
+	double inactive;     /* inactive timeout, seconds (finite, >= 0) */
+	double active;	     /* active timeout, seconds (finite, >= inactive) */
+	uint64_t max_cached; /* records kept in memory; 0 = all */
 };
+
+/* Memory of a cached record (entry, table share, pool slack), to turn a
+ * budget in bytes into max_cached. */
+#define FM_MERGE_RECORD_BYTES 400
 
 static inline void fm_merge_opts_init(struct fm_merge_opts *o)
 {
 	o->inactive = 15.0;
 	o->active = 300.0;
+	o->max_cached = 0;
 }
 
 struct fm_merge_stats {
@@ -37,6 +47,7 @@ struct fm_merge_stats {
 	uint64_t reversed; /* pairs found in reversed order (swapped) */
 	uint64_t written;  /* records emitted */
 	uint64_t cached;   /* records left in the cache at the end of input */
+	uint64_t spilled;  /* records moved to the spill file (max_cached) */
 };
 
 /*
@@ -59,8 +70,11 @@ int fm_merge_feed(struct fm_merge *m, const struct fm_batch *b,
 /* End of input: write the cached records in insertion order, flush. */
 int fm_merge_finish(struct fm_merge *m, struct fm_error *err);
 void fm_merge_get_stats(const struct fm_merge *m, struct fm_merge_stats *st);
-/* Records currently in the cache. */
+/* Records currently in the cache (in memory or spilled). */
 uint64_t fm_merge_cached(const struct fm_merge *m);
+/* Records moved to the spill file so far (a record may move again after
+ * it came back). */
+uint64_t fm_merge_spilled(const struct fm_merge *m);
 void fm_merge_free(struct fm_merge *m);
 
 /*

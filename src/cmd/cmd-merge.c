@@ -23,6 +23,7 @@ static const struct cmd_opt merge_opts[] = {
      "inactive timeout of the exporter, in seconds (default: 15.0)", NULL},
     {OPT_ACTIVE, 'A', "active-timeout", CMD_OPT_REAL, "SECONDS",
      "active timeout of the exporter, in seconds (default: 300.0)", NULL},
+    CMD_OPT_MEMORY,
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
     CMD_OPTS_COMMON,
@@ -54,8 +55,18 @@ static int merge_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		mo.inactive = a->v[OPT_INACTIVE].d;
 	if (a->v[OPT_ACTIVE].set)
 		mo.active = a->v[OPT_ACTIVE].d;
+	uint64_t budget;
+	if (cmd_get_memory(a, &budget, &err) < 0)
+		return cmd_fail(ctx, &err);
+	mo.max_cached = budget / FM_MERGE_RECORD_BYTES;
+	if (mo.max_cached < 16)
+		mo.max_cached = 16;
 	if (cmd_run_records(ctx, a, 1, merge_run, &job, NULL, &err) < 0)
 		return cmd_fail(ctx, &err);
+	if (st.spilled)
+		fm_note(&ctx->log,
+			"%llu cached records waited on disk (--memory)",
+			(unsigned long long)st.spilled);
 	if (st.reversed)
 		fm_warn(&ctx->log,
 			"%llu record pairs were in reversed order (swapped)",
@@ -94,7 +105,14 @@ const struct cmd_entry cmd_merge_entry = {
 	"a\n"
 	"record is taken as 1 when it is 0.  The counts merged, wrong, "
 	"reversed,\n"
-	"written and cached are printed on stderr.",
+	"written and cached are printed on stderr.\n"
+	"Memory grows only with the cache (about 400 bytes a record); "
+	"beyond\n"
+	"--memory the records that entered the cache first wait in a "
+	"temporary\n"
+	"file in $TMPDIR (32 bytes each stay in memory) and come back when "
+	"their\n"
+	"key shows up again: the output is the same.",
     .opts = merge_opts,
     .min_pos = 1,
     .max_pos = -1,

@@ -11,6 +11,14 @@
  * Finished records are appended to an owned output batch that goes to the
  * sink whenever it is full.
  *
+ * With a budget (fm_merge_opts.max_cached), the cache keeps at most that
+ * many records in memory: beyond it the records that entered first move
+ * to a spill file (merge-spill.c), each keeping its insertion number; a
+ * record of a spilled key takes it back into the cache, linked into the
+ * insertion order at its number, and the end-of-input dump merges the
+ * cache and the spilled records by insertion number.  The output is the
+ * same whatever the budget.
+ *
  * Time comparisons are done as (seconds, milliseconds) pairs, as SPEC 5
  * says, in 128-bit arithmetic so that absurd field values cannot overflow.
  * The inactive timeout is split into whole seconds and milliseconds after
@@ -21,6 +29,7 @@
 #include <string.h>
 
 #include "flowmodels/merge.h"
+#include "merge-spill.h"
 
 #define NKEY 14 /* af .. dp */
 #define NIL UINT32_MAX
@@ -28,6 +37,7 @@
 struct entry {
 	int64_t v[FM_NFIELDS];
 	uint64_t hash;
+	uint64_t seq;	     /* insertion number: the end-of-input order */
 	uint32_t prev, next; /* insertion order (next: free list when free) */
 };
 
@@ -39,10 +49,14 @@ struct fm_merge {
 	struct entry *ent;
 	uint32_t nent, cap_ent; /* entries used (ever) / allocated */
 	uint32_t free_head;
-	uint32_t head, tail; /* insertion order */
-	uint32_t *tab;	     /* entry index + 1; 0 = empty */
-	size_t mask;	     /* table size - 1 */
-	size_t count;	     /* live entries */
+	uint32_t head, tail;  /* insertion order */
+	uint32_t *tab;	      /* entry index + 1; 0 = empty */
+	size_t mask;	      /* table size - 1 */
+	size_t count;	      /* live entries */
+	uint64_t next_seq;    /* insertion number of the next new entry */
+	uint64_t max_cached;  /* budget of entries in memory; 0 = none */
+	struct spill spill;   /* the entries beyond it */
+	uint64_t spill_total; /* records ever spilled */
 
 	struct fm_batch out;
 	struct fm_merge_stats st;
@@ -152,8 +166,33 @@ static void remove_slot(struct fm_merge *m, size_t i)
 	m->count--;
 }
 
-/* Insert record r (hash h) at the empty slot i; returns 0 or FM_ENOMEM. */
-static int insert_at(struct fm_merge *m, size_t i, const int64_t *r, uint64_t h)
+/* Link entry idx into the insertion order by its number: at the tail for
+ * a new entry, further in for one taken back from the spill file. */
+static void link_ordered(struct fm_merge *m, uint32_t idx)
+{
+	struct entry *e = &m->ent[idx];
+	uint32_t at = m->head; /* the first entry with a larger number */
+
+	if (m->tail == NIL || m->ent[m->tail].seq < e->seq)
+		at = NIL;
+	while (at != NIL && m->ent[at].seq < e->seq)
+		at = m->ent[at].next;
+	e->next = at;
+	e->prev = at == NIL ? m->tail : m->ent[at].prev;
+	if (e->prev != NIL)
+		m->ent[e->prev].next = idx;
+	else
+		m->head = idx;
+	if (at != NIL)
+		m->ent[at].prev = idx;
+	else
+		m->tail = idx;
+}
+
+/* Insert record r (hash h, insertion number seq) at the empty slot i;
+ * returns 0 or FM_ENOMEM. */
+static int insert_at(struct fm_merge *m, size_t i, const int64_t *r, uint64_t h,
+		     uint64_t seq)
 {
 	uint32_t idx;
 
@@ -177,18 +216,20 @@ static int insert_at(struct fm_merge *m, size_t i, const int64_t *r, uint64_t h)
 	struct entry *e = &m->ent[idx];
 	memcpy(e->v, r, sizeof(e->v));
 	e->hash = h;
-	e->next = NIL;
-	e->prev = m->tail;
-	if (m->tail != NIL)
-		m->ent[m->tail].next = idx;
-	else
-		m->head = idx;
-	m->tail = idx;
+	e->seq = seq;
+	link_ordered(m, idx);
 	m->tab[i] = idx + 1;
 	m->count++;
 	if (m->count * 2 > m->mask + 1)
 		return grow_table(m);
 	return 0;
+}
+
+/* A new entry: the next insertion number. */
+static int insert_new(struct fm_merge *m, size_t i, const int64_t *r,
+		      uint64_t h)
+{
+	return insert_at(m, i, r, h, m->next_seq++);
 }
 
 static int flush_out(struct fm_merge *m, struct fm_error *err)
@@ -300,6 +341,8 @@ int fm_merge_new(struct fm_merge **out, const struct fm_merge_opts *o,
 	m->ina_ms = ms % 1000;
 	m->span_t = o->active - o->inactive;
 	m->sink = *sink;
+	m->max_cached = o->max_cached;
+	spill_init(&m->spill);
 	m->free_head = m->head = m->tail = NIL;
 	m->mask = 1023;
 	m->tab = calloc(m->mask + 1, sizeof(*m->tab));
@@ -330,7 +373,7 @@ static int merge_one(struct fm_merge *m, const int64_t *n, uint64_t h,
 	if (!m->tab[slot]) {
 		if (is_short(m, n))
 			return emit(m, n, err);
-		return insert_at(m, slot, n, h) < 0 ? OOM(err) : 0;
+		return insert_new(m, slot, n, h) < 0 ? OOM(err) : 0;
 	}
 
 	struct entry *o = &m->ent[m->tab[slot] - 1];
@@ -390,7 +433,7 @@ static int merge_one(struct fm_merge *m, const int64_t *n, uint64_t h,
 	if (is_short(m, keep))
 		return emit(m, keep, err);
 	slot = find_slot(m, keep, h);
-	return insert_at(m, slot, keep, h) < 0 ? OOM(err) : 0;
+	return insert_new(m, slot, keep, h) < 0 ? OOM(err) : 0;
 }
 
 /* Slot of the key of record i of batch b (hash h), or its empty slot. */
@@ -413,6 +456,45 @@ static size_t find_slot_col(const struct fm_merge *m, const struct fm_batch *b,
 		}
 		s = (s + 1) & m->mask;
 	}
+}
+
+/*
+ * Record i of batch b (hash h) has no cached record of its key: take one
+ * back from the spill file when there is one there, and update *slot.
+ */
+static int unspill(struct fm_merge *m, const struct fm_batch *b, size_t i,
+		   uint64_t h, size_t *slot, struct fm_error *err)
+{
+	int64_t key[NKEY], back[FM_NFIELDS];
+	uint64_t seq;
+	int r;
+
+	for (int f = 0; f < NKEY; f++)
+		key[f] = b->col[f][i];
+	r = spill_take(&m->spill, key, NKEY, h, back, &seq, err);
+	if (r <= 0)
+		return r;
+	if (insert_at(m, *slot, back, h, seq) < 0)
+		return OOM(err);
+	*slot = find_slot(m, key, h);
+	return 0;
+}
+
+/* Over the budget: the entries that came first go to the spill file, down
+ * to 7/8 of the budget (so that this runs once every many records). */
+static int evict(struct fm_merge *m, struct fm_error *err)
+{
+	uint64_t keep = m->max_cached - m->max_cached / 8;
+
+	while (m->count > keep && m->head != NIL) {
+		const struct entry *e = &m->ent[m->head];
+		int r = spill_put(&m->spill, e->v, e->hash, e->seq, err);
+		if (r < 0)
+			return r;
+		m->spill_total++;
+		remove_slot(m, find_slot(m, e->v, e->hash));
+	}
+	return 0;
 }
 
 int fm_merge_feed(struct fm_merge *m, const struct fm_batch *b,
@@ -445,6 +527,9 @@ int fm_merge_feed(struct fm_merge *m, const struct fm_batch *b,
 	m->ndirect = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		size_t slot = find_slot_col(m, b, i, h[i]);
+		if (!m->tab[slot] && m->spill.nlive &&
+		    (r = unspill(m, b, i, h[i], &slot, err)) < 0)
+			break;
 		if (!m->tab[slot]) {
 			int64_t span;
 			if (!__builtin_sub_overflow(last[i], first[i], &span) &&
@@ -459,6 +544,9 @@ int fm_merge_feed(struct fm_merge *m, const struct fm_batch *b,
 			rec[FM_AGGS] = 1;
 		if ((r = merge_one(m, rec, h[i], slot, err)) < 0)
 			break;
+		if (m->max_cached && m->count > m->max_cached &&
+		    (r = evict(m, err)) < 0)
+			break;
 	}
 	if (r == 0)
 		r = flush_direct(m, err);
@@ -471,16 +559,37 @@ int fm_merge_feed(struct fm_merge *m, const struct fm_batch *b,
 
 int fm_merge_finish(struct fm_merge *m, struct fm_error *err)
 {
-	int r;
+	uint64_t nsp = m->spill.nlive, k = 0, *sl = NULL;
+	int64_t srec[FM_NFIELDS];
+	uint64_t sseq = 0;
+	uint32_t i = m->head;
+	int r = 0;
 
-	m->st.cached = m->count;
-	for (uint32_t i = m->head; i != NIL; i = m->ent[i].next)
-		if ((r = emit(m, m->ent[i].v, err)) < 0)
-			return r;
+	m->st.cached = m->count + nsp;
+	if (nsp && !(sl = spill_sorted(&m->spill, err)))
+		return err ? err->code : FM_ENOMEM;
+	/* the cache and the spilled records, by insertion number */
+	if (nsp)
+		r = spill_read(&m->spill, sl[0], srec, &sseq, err);
+	while (r == 0 && (i != NIL || k < nsp)) {
+		if (k < nsp && (i == NIL || sseq < m->ent[i].seq)) {
+			r = emit(m, srec, err);
+			if (r == 0 && ++k < nsp)
+				r = spill_read(&m->spill, sl[k], srec, &sseq,
+					       err);
+		} else {
+			r = emit(m, m->ent[i].v, err);
+			i = m->ent[i].next;
+		}
+	}
+	free(sl);
+	if (r < 0)
+		return r;
 	/* the cache is now empty */
 	m->head = m->tail = m->free_head = NIL;
 	m->nent = 0;
 	m->count = 0;
+	spill_release(&m->spill);
 	memset(m->tab, 0, (m->mask + 1) * sizeof(*m->tab));
 	return flush_out(m, err);
 }
@@ -488,11 +597,17 @@ int fm_merge_finish(struct fm_merge *m, struct fm_error *err)
 void fm_merge_get_stats(const struct fm_merge *m, struct fm_merge_stats *st)
 {
 	*st = m->st;
+	st->spilled = m->spill_total;
 }
 
 uint64_t fm_merge_cached(const struct fm_merge *m)
 {
-	return m->count;
+	return m->count + m->spill.nlive;
+}
+
+uint64_t fm_merge_spilled(const struct fm_merge *m)
+{
+	return m->spill_total;
 }
 
 void fm_merge_free(struct fm_merge *m)
@@ -503,6 +618,7 @@ void fm_merge_free(struct fm_merge *m)
 	free(m->tab);
 	free(m->direct);
 	free(m->hash);
+	spill_release(&m->spill);
 	fm_batch_release(&m->out);
 	free(m);
 }

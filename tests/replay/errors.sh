@@ -28,7 +28,7 @@ expect_error 'load missing.csv' "load: $T/missing.csv: No such file or directory
 expect_error 'load missing.bin -i binary' "load: $T/missing.bin: not a binary directory"
 expect_error 'convert a -i pipe -O x.csv' "convert: session datasets are binary directories; leave out -i pipe"
 expect_error 'frobnicate a' "unknown command: frobnicate ('help' lists the commands)"
-expect_error 'his a' "ambiguous: hist, history"
+expect_error 'his a' "ambiguous: hist, hist-merge, history"
 expect_error 'hsit a' "unknown command: hsit (did you mean hist?)"
 expect_error 'load "flows.csv' "unterminated quote at column 6"
 expect_error 'rename a 2b' "rename: bad object name '2b' (a letter or _, then letters, digits, _ . -; at most 63)"

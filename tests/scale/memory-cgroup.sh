@@ -3,7 +3,8 @@
 # 6.5M-record dataset (bench/gen-dataset, made here; 480 MB) inside a
 # memory cgroup of 32 MB that this test makes (cgroup v2 memory.max or
 # v1 memory.limit_in_bytes, as a child of the test's own cgroup), with
-# outputs identical to unlimited runs.  Skipped (77), saying why, where
+# outputs identical to unlimited runs (merge also with --memory 16K, so
+# that its cached records wait on disk).  Skipped (77), saying why, where
 # no such cgroup can be made (not root, no memory controller) and in the
 # ASan build (ASan alone needs more than 32 MB).
 source "$(dirname "$0")/../cli/lib.bash"
@@ -76,7 +77,10 @@ for tool in $TOOLS; do
   case $tool in
     hist) run hist "$T/h" "$FM" hist -q -i binary -x size -b 12 -c duration -c rate -c aggs "$T/ds" -O ;;
     sort) run sort "$T/so" "$FM" sort -q -i binary -k sa3 -k first "$T/ds" -O ;;
-    merge) run merge "$T/m" "$FM" merge -q -i binary -o binary "$T/ds" -O ;;
+    merge)
+      run merge "$T/m" "$FM" merge -q -i binary -o binary "$T/ds" -O
+      # a budget of 40 records: most cached records wait on disk
+      run merge-spill "$T/ms" "$FM" merge -q -i binary -o binary --memory 16K "$T/ds" -O ;;
     series) run series "$T/s" "$FM" series -q -i binary "$T/ds" -O ;;
     generate)
       "$FM" hist -q -i binary -x size -b 12 "$T/ds" -O "$T/size.csv"

@@ -309,7 +309,7 @@ static void test_find(void **state)
 	assert_null(cmd_find("c", &err));
 	assert_true(strstr(err.msg, "ambiguous: convert, cut") != NULL);
 	assert_null(cmd_find("his", &err));
-	assert_string_equal(err.msg, "ambiguous: hist, history");
+	assert_string_equal(err.msg, "ambiguous: hist, hist-merge, history");
 	assert_string_equal(cmd_find("hist", &err)->name, "hist");
 	assert_null(cmd_find("zzz", &err));
 	assert_string_equal(err.msg,

@@ -80,10 +80,13 @@ struct run {
 	struct fm_merge_stats st;
 };
 
+/* The cache budget of run_merge (fm_merge_opts.max_cached; 0 = none). */
+static uint64_t budget;
+
 static void run_merge(const rec_t *r, size_t n, double inactive, double active,
 		      struct run *res)
 {
-	struct fm_merge_opts o = {inactive, active};
+	struct fm_merge_opts o = {inactive, active, budget};
 	struct fm_merge_sink sink = {collect_write, &res->out};
 	struct fm_merge *m;
 	struct fm_error err = {0};
@@ -295,7 +298,7 @@ static void test_bad_options(void **state)
 	struct fm_merge_sink sink = {collect_write, &c};
 	struct fm_merge *m = NULL;
 	struct fm_error err = {0};
-	struct fm_merge_opts o = {15, 10};
+	struct fm_merge_opts o = {15, 10, 0};
 	assert_int_equal(fm_merge_new(&m, &o, &sink, &err), FM_EINVAL);
 	assert_non_null(strstr(err.msg, "below the inactive"));
 	o.inactive = -1;
@@ -434,19 +437,25 @@ static void test_differential(void **state)
 		}
 		struct run r;
 		struct naive s;
-		run_merge(in, n, ina[round], 300, &r);
 		naive_merge(in, n, llround(ina[round] * 1000), 300 - ina[round],
 			    &s);
-		assert_int_equal(r.out.n, s.out.n);
-		assert_int_equal(r.st.merged, s.merged);
-		assert_int_equal(r.st.wrong, s.wrong);
-		assert_int_equal(r.st.reversed, s.reversed);
-		for (size_t i = 0; i < s.out.n; i++)
-			assert_rec(&r.out.r[i], &s.out.r[i]);
+		/* no budget, and budgets that spill (0: none) */
+		static const uint64_t budgets[] = {0, 1, 7, 100};
+		for (size_t bi = 0; bi < 4; bi++) {
+			budget = budgets[bi];
+			run_merge(in, n, ina[round], 300, &r);
+			assert_int_equal(r.out.n, s.out.n);
+			assert_int_equal(r.st.merged, s.merged);
+			assert_int_equal(r.st.wrong, s.wrong);
+			assert_int_equal(r.st.reversed, s.reversed);
+			for (size_t i = 0; i < s.out.n; i++)
+				assert_rec(&r.out.r[i], &s.out.r[i]);
+			free(r.out.r);
+		}
+		budget = 0;
 		merged += s.merged;
 		wrong += s.wrong;
 		reversed += s.reversed;
-		free(r.out.r);
 		free(s.out.r);
 		free(s.cache);
 	}
@@ -537,8 +546,17 @@ static void test_split_dataset(void **state)
 	}
 	/* the exporter sends each piece when it ends */
 	qsort(pieces, np, sizeof(rec_t), cmp_export);
-	struct run r;
+	struct run r, rb;
+	/* with a budget of 50 records most waiting pieces are spilled and
+	 * taken back: the same output */
+	budget = 50;
+	run_merge(pieces, np, I, A, &rb);
+	budget = 0;
 	run_merge(pieces, np, I, A, &r);
+	assert_int_equal(rb.out.n, r.out.n);
+	for (size_t i = 0; i < r.out.n; i++)
+		assert_rec(&rb.out.r[i], &r.out.r[i]);
+	free(rb.out.r);
 	assert_int_equal(r.st.wrong, 0);
 	assert_int_equal(r.st.merged, np - nflows);
 	assert_int_equal(r.out.n, nflows);
