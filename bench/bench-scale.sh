@@ -4,7 +4,8 @@
 # convert with a filter, hist, sort, merge and series, each once under
 # bench/peakmem, and right before it `cat` of the column files it reads
 # (the physical floor of this machine for that command, measured in the
-# same run).  One line per command and size: wall time, ns per record,
+# same run).  One line per command and size: wall time, CPU time (user +
+# system: what to compare when the machine is shared), ns per record,
 # maxrss and peak private memory, and the ratio of the time to cat's.  A
 # last table gives ns per record by size for each command: linear in N
 # when the column stays flat.
@@ -24,7 +25,7 @@ NICE=${NICE-nice}
 mkdir -p "$D"
 trap 'rm -rf "$D"' EXIT
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/^Mem/ { print $2 }') GiB RAM, load $(cut -d' ' -f1-3 /proc/loadavg) at start"
-printf '%-9s %11s %9s %7s %9s %8s %9s %10s %7s\n' command records "wall s" ns/rec "maxrss" private "cat s" "cat MB" ratio
+printf '%-9s %11s %9s %8s %7s %9s %8s %9s %10s %7s\n' command records "wall s" "cpu s" ns/rec "maxrss" private "cat s" "cat MB" ratio
 ALL="af prot inif outif sa0 sa1 sa2 sa3 da0 da1 da2 da3 sp dp first first_ms last last_ms packets octets aggs"
 # cols DS FIELD...: the files of those fields
 cols() { local ds=$1 f; shift; for f in "$@"; do ls "$ds/$f".?; done; }
@@ -38,7 +39,7 @@ one() {
   line=$($NICE "$PM" "$@" 2>&1 > /dev/null | tail -1)
   [ "$out" = - ] || rm -rf "$out"
   awk -v t="$name" -v n="$n" -v c="$(echo "$c1 - $c0" | bc)" -v mb="$mb" '{
-    printf "%-9s %11d %9.2f %7.1f %7.0fMi %6.1fMi %9.2f %10d %7.2f\n", t, n, $2, $2 * 1e9 / n, $5, $9, c, mb, $2 / c
+    printf "%-9s %11d %9.2f %8.2f %7.1f %7.0fMi %6.1fMi %9.2f %10d %7.2f\n", t, n, $2, $16, $2 * 1e9 / n, $5, $9, c, mb, $2 / c
     printf "%s %d %.3f\n", t, n, $2 * 1e9 / n >> "'"$D"'/linear" }' <<< "$line"
 }
 for n in "${SIZES[@]}"; do

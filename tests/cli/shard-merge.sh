@@ -93,6 +93,18 @@ printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n4096,4098,1,4097,4500000
 expect_eq "hand-made merge" "$("$FM" hist-merge -q "$T/b1.csv" "$T/b2.csv" | tr '\n' ' ')" \
   "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum 4096,4098,3,12290,13500000 8192,8196,1,8195,10000000 "
 
+# a sum at the top of a bin's range fits only the x it belongs to: octets
+# 100 in [100,101) is size; packets 101 would need a bin up to 102
+printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n100,101,1,101,100\n' > "$T/top.csv"
+"$FM" hist-merge -q "$T/top.csv" "$T/top.csv" > "$T/top2.csv" && ok || bad "size detected at the top of a bin"
+expect_eq "top of a bin" "$(tail -1 "$T/top2.csv")" "100,101,2,202,200"
+# negative durations are not checked for an exponent: one bin_lo with
+# two bin_hi is still an error
+printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n-8,-4,1,2,100\n' > "$T/n1.csv"
+printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n-8,-6,1,2,100\n' > "$T/n2.csv"
+expect_fail "two bin_hi" "different bins: .*n1.csv has \[-8,-4), .*n2.csv has \[-8,-6)" \
+  "$FM" hist-merge -x duration "$T/n1.csv" "$T/n2.csv"
+
 # series: whole vs merged parts, byte for byte
 "$FM" series -q -i binary -O "$T/sw" "$T/ds"
 for i in $(seq 0 $((P - 1))); do "$FM" series -q -i binary -O "$T/sp$i" "$T/part$i"; done
@@ -112,6 +124,8 @@ head -5 "$T/sp0/16596.flows" > "$T/sb/16596.flows"; cp "$T/sp0/16596.octets" "$T
 expect_fail "short file" "16596.flows:6: the file ends before line 86400" "$FM" series-merge -O "$T/so" "$T/sb"
 [ ! -e "$T/so" ] || [ -z "$(ls "$T/so")" ] && ok || bad "a failed series-merge left files"
 expect_fail "not a directory" "l0.csv" "$FM" series-merge -O "$T/so" "$T/l0.csv"
+{ cat "$T/sp0/16596.flows"; echo 0; } > "$T/sb/16596.flows"
+expect_fail "long file" "16596.flows:86401: more than 86400 lines" "$FM" series-merge -O "$T/so" "$T/sb"
 
 # in a session: histogram and series objects merged into objects
 cat > "$T/s.fms" <<EOS
