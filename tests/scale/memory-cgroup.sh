@@ -11,8 +11,8 @@ source "$(dirname "$0")/../cli/lib.bash"
 GEN=${FM_BUILD_DIR:?}/gen-dataset
 LIMIT=$((32 << 20))
 N=${FM_SCALE_RECORDS:-6517484}
-# the tools that run inside the limit (sort joins when it sorts externally)
-TOOLS=${FM_SCALE_TOOLS:-"hist merge series generate"}
+# the tools that run inside the limit (FM_SCALE_TOOLS picks some)
+TOOLS=${FM_SCALE_TOOLS:-"hist sort merge series generate"}
 
 if [ "${FM_SANITIZE:-OFF}" = ON ]; then
   echo "SKIP: sanitizer build (ASan alone needs more than 32 MB)"; exit 77
