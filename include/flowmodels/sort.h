@@ -10,7 +10,9 @@
  * every field array of the input is permuted, a column at a time per
  * thread, into a temporary file (copied as it is when the input is already
  * in order); all files are renamed into place only when every one is
- * complete, also when sorting in place.
+ * complete.  In place, the sorted directory is built beside the input and
+ * exchanged with it atomically (renameat2 RENAME_EXCHANGE).  Past the
+ * memory budget, an external merge sort (sort-ext.c) gives the same output.
  */
 #ifndef FLOWMODELS_SORT_H
 #define FLOWMODELS_SORT_H
@@ -38,6 +40,12 @@ struct fm_sort_opts {
 				   (fm_memlimit_default) */
 	const struct fm_log *log;
 	const struct fm_progress *progress;
+	/* tests: called at every point where a crash matters ("commit",
+	   "exchange", "exchanged", "move"); and the in-place replace done
+	   as where the file system cannot exchange directories */
+	void (*test_hook)(void *arg, const char *point);
+	void *test_arg;
+	int test_no_exchange;
 };
 
 static inline void fm_sort_opts_init(struct fm_sort_opts *o)
@@ -53,6 +61,9 @@ static inline void fm_sort_opts_init(struct fm_sort_opts *o)
 	o->memory = 0;
 	o->log = NULL;
 	o->progress = NULL;
+	o->test_hook = NULL;
+	o->test_arg = NULL;
+	o->test_no_exchange = 0;
 }
 
 struct fm_sort_result {

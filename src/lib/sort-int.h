@@ -149,6 +149,35 @@ int build_perm(struct kcol *kc, size_t nkeys, uint64_t n, int force_wide,
 	       int nthr, struct perm *out, uint64_t **spare,
 	       const struct fm_progress *progress, struct fm_error *err);
 
+/* Tests: called where a crash would matter (sort_hook_call). */
+struct sort_hook {
+	void (*fn)(void *arg, const char *point);
+	void *arg;
+};
+static inline void sort_hook_call(const struct sort_hook *h, const char *point)
+{
+	if (h && h->fn)
+		h->fn(h->arg, point);
+}
+
+/*
+ * The in-place sort's atomic replace (sort-swap.c): swap_begin makes the
+ * new directory beside dir (sw->tmp, dir's mode; sw->real the resolved
+ * dir); once the written files (names in written) are complete in it,
+ * swap_commit links the others in and exchanges the two directories
+ * (renameat2 RENAME_EXCHANGE; where it cannot, the written files are
+ * moved one by one, with a warning), and removes the old.  swap_discard
+ * removes a new directory not committed (and accepts a zeroed sw).
+ */
+struct swap {
+	char *real, *tmp;
+};
+int swap_begin(const char *dir, struct swap *sw, struct fm_error *err);
+int swap_commit(struct swap *sw, char *const *written, size_t nwritten,
+		int no_exchange, const struct fm_log *log,
+		const struct sort_hook *hook, struct fm_error *err);
+void swap_discard(struct swap *sw);
+
 /*
  * The external merge sort (sort-ext.c), for n records whose in-memory
  * sort would not fit budget bytes (sort_ext_needed).  Every column of arr

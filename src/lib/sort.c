@@ -782,7 +782,7 @@ out:
  */
 static int commit_columns(const struct sarray *arr, size_t narr,
 			  const int *keep, char **tmp, const char *wd,
-			  struct fm_error *err)
+			  const struct sort_hook *hook, struct fm_error *err)
 {
 	int r;
 
@@ -799,6 +799,7 @@ static int commit_columns(const struct sarray *arr, size_t narr,
 		}
 		free(tmp[k]);
 		tmp[k] = NULL;
+		sort_hook_call(hook, "commit");
 		/* a field has one file: drop the output's files of other codes
 		 */
 		for (const char *c = fm_bin_codes; *c; c++) {
@@ -1002,6 +1003,34 @@ static int sort_big(const struct fm_sort_opts *o, struct sarray *arr,
 	return r;
 }
 
+/*
+ * The in-place sort's new directory (sw->tmp, its columns committed)
+ * replaces the input: swap_commit, unless every column was kept as it is
+ * (then nothing changed and the new directory goes).
+ */
+static int finish_in_place(struct swap *sw, const struct sarray *arr,
+			   size_t narr, const int *keep,
+			   const struct fm_sort_opts *o,
+			   const struct sort_hook *hook, struct fm_error *err)
+{
+	char names[FM_NFIELDS][48], *written[FM_NFIELDS];
+	size_t nw = 0;
+
+	for (size_t k = 0; k < narr; k++)
+		if (!keep[k]) {
+			snprintf(names[nw], sizeof(names[nw]), "%s.%c",
+				 fm_field_name(arr[k].field), arr[k].code);
+			written[nw] = names[nw];
+			nw++;
+		}
+	if (!nw) {
+		swap_discard(sw);
+		return 0;
+	}
+	return swap_commit(sw, written, nw, o->test_no_exchange, o->log, hook,
+			   err);
+}
+
 int fm_sort_binary(const char *input, const char *output,
 		   const struct fm_sort_opts *o, struct fm_sort_result *res,
 		   struct fm_error *err)
@@ -1013,6 +1042,8 @@ int fm_sort_binary(const char *input, const char *output,
 	char *tmp[FM_NFIELDS] = {NULL};
 	char *tmpdir = NULL;
 	const char *wd = output;
+	struct swap sw = {NULL, NULL};
+	const struct sort_hook hook = {o->test_hook, o->test_arg};
 	struct worker w[THREADS_MAX];
 	int in_place, keep[FM_NFIELDS] = {0}, nthreads;
 	struct index_plan *ip = calloc(1, sizeof(*ip));
@@ -1060,7 +1091,12 @@ int fm_sort_binary(const char *input, const char *output,
 
 	/* where the output goes */
 	in_place = same_dir(input, output);
-	if (!in_place) {
+	if (in_place) {
+		/* built beside, swapped in whole */
+		if ((r = swap_begin(input, &sw, err)) < 0)
+			goto out;
+		wd = sw.tmp;
+	} else {
 		if ((r = fm_outdir_begin(output, &tmpdir, err)) < 0)
 			goto out;
 		if (tmpdir)
@@ -1106,7 +1142,9 @@ int fm_sort_binary(const char *input, const char *output,
 
 commit:
 	/* every file is complete: move them into place */
-	r = commit_columns(arr, narr, keep, tmp, wd, err);
+	r = commit_columns(arr, narr, keep, tmp, wd, &hook, err);
+	if (r == 0 && in_place)
+		r = finish_in_place(&sw, arr, narr, keep, o, &hook, err);
 	if (r < 0)
 		goto out;
 	if ((r = fm_outdir_commit(output, &tmpdir, err)) < 0)
@@ -1124,6 +1162,7 @@ out:
 		unmap(&arr[k]);
 	}
 	fm_outdir_discard(&tmpdir);
+	swap_discard(&sw);
 	for (int t = 0; t < THREADS_MAX; t++)
 		fm_big_free(w[t].stage.p);
 	fm_big_free(pm.p);
