@@ -742,13 +742,18 @@ void tui_draw(struct tui *t)
 	}
 	if (t->dirty & (DIRTY_INFO | DIRTY_HELP))
 		draw_info(t);
-	/* the help covers the panels (drawn after them, so on top) */
+	/* the pager and the help cover the panels (drawn after them) */
+	if (t->pager)
+		tui_pager_draw(t);
 	if (t->help_open)
 		draw_help(t);
 	/* the prompt last: its window holds the cursor */
 	tui_prompt_draw(t, t->w_prompt);
 	wnoutrefresh(t->w_prompt);
-	curs_set(t->focus == FOCUS_PROMPT && !t->help_open && !t->fit ? 1 : 0);
+	curs_set(t->focus == FOCUS_PROMPT && !t->help_open && !t->fit &&
+			 !t->pager
+		     ? 1
+		     : 0);
 	doupdate();
 	t->dirty = 0;
 }

@@ -17,6 +17,8 @@ enum tui_keys_table {
 	KEYS_PANEL,   /* any panel (not the prompt) */
 	KEYS_INFO,    /* the info panel */
 	KEYS_OBJECTS, /* the objects panel */
+	KEYS_PAGER,   /* the pager overlay (long output) */
+	KEYS_SEARCH,  /* typing a search of the pager */
 };
 
 enum tui_action {
@@ -44,6 +46,12 @@ enum tui_action {
 	ACT_EXPORT,
 	ACT_GENERATE,
 	ACT_DROP,
+	ACT_PAGER_CLOSE,
+	ACT_SEARCH,	 /* start typing a search */
+	ACT_SEARCH_NEXT, /* the next match */
+	ACT_SEARCH_PREV, /* the previous match */
+	ACT_SEARCH_RUN,	 /* the search typed: find it */
+	ACT_SEARCH_CANCEL,
 };
 
 /* The action of key ch in table tb (ACT_NONE: unbound); *arg its argument. */

@@ -8,14 +8,15 @@
  * from curses keys (arrow and editing keys turned back into the ANSI
  * sequences readline binds), and its redisplay hook only marks the
  * prompt dirty: the main loop draws rl_line_buffer and rl_point into the
- * prompt window.  Completion lists go to the info panel.  emacs/vi modes
+ * prompt window.  Tab is not readline's: complete.c decides what the word
+ * at the cursor completes to; a second Tab lists the candidates in the
+ * messages (in the pager when they are many).  emacs/vi modes
  * and bindings come from inputrc ($if flowmodels).  History persists in
  * $XDG_STATE_HOME/flowmodels/history, with literal keys redacted
  * (cmd_redact) before a line enters it.
  *
  * Readline is one global state, so this module is too (UI thread only).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,8 +31,8 @@
 
 #include "flowmodels/anonymize.h"
 #include "flowmodels/buf.h"
-#include "flowmodels/flow.h"
 #include "cmd/cmd.h"
+#include "complete.h"
 #include "workbench.h"
 
 #define PROMPT_SIGN "fm> "
@@ -42,6 +43,8 @@ static size_t inq_head, inq_len;
 static char *hist_path;
 static FILE *devnull;
 static int scroll_col;
+
+static void tab(struct tui *t);
 
 static int prompt_getc(FILE *f)
 {
@@ -92,6 +95,10 @@ void tui_prompt_key(int key)
 	};
 	char c;
 
+	if (key == '\t') {
+		tab(the_tui);
+		return;
+	}
 	if (key >= 0 && key < 256) {
 		c = (char)key;
 		push_bytes(&c, 1);
@@ -154,179 +161,81 @@ static void on_line(char *line)
 	t->dirty |= DIRTY_PROMPT;
 }
 
-/* ---- completion ---- */
+/* ---- completion (complete.c decides, readline's line is edited) ---- */
 
-static char **cands;
-static size_t ncands, cand_i;
+static char *tab_line; /* the line and cursor after the last Tab */
+static int tab_point = -1;
 
-static void cands_reset(void)
+/* The session's object names (NULL-terminated, malloc'ed). */
+static char **object_names(struct tui *t)
 {
-	for (size_t i = 0; i < ncands; i++)
-		free(cands[i]);
-	free(cands);
-	cands = NULL;
-	ncands = cand_i = 0;
+	char **v;
+	size_t n;
+
+	if (!t || !t->sess)
+		return calloc(1, sizeof(char *));
+	sess_lock(t->sess);
+	n = sess_count(t->sess);
+	v = calloc(n + 1, sizeof(*v));
+	for (size_t i = 0; v && i < n; i++)
+		v[i] = strdup(sess_at(t->sess, i)->name);
+	sess_unlock(t->sess);
+	return v;
 }
 
-static void cand_add(const char *s, const char *text)
+/* The candidates, listed in columns: in the messages, or in the pager
+ * when they are more than the message area shows. */
+static void list_candidates(struct tui *t, const struct tui_completion *c)
 {
-	char **nc;
-
-	if (strncmp(s, text, strlen(text)) != 0)
-		return;
-	for (size_t i = 0; i < ncands; i++)
-		if (!strcmp(cands[i], s))
-			return;
-	nc = realloc(cands, (ncands + 1) * sizeof(*cands));
-	if (!nc)
-		return;
-	cands = nc;
-	cands[ncands++] = strdup(s);
-}
-
-static char *cand_gen(const char *text, int state)
-{
-	(void)text;
-	if (!state)
-		cand_i = 0;
-	while (cand_i < ncands) {
-		char *s = cands[cand_i++];
-		if (s)
-			return strdup(s);
-	}
-	return NULL;
-}
-
-/* Candidates from a "a|b|c" hint. */
-static void cand_choices(const char *hint, const char *text)
-{
-	const char *p = hint;
-
-	while (*p) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-		char w[128];
-
-		snprintf(w, sizeof(w), "%.*s", (int)len, p);
-		cand_add(w, text);
-		p += len + (bar ? 1 : 0);
-	}
-}
-
-static const struct cmd_opt *find_opt(const struct cmd_entry *e, const char *w)
-{
-	if (!e || w[0] != '-')
-		return NULL;
-	for (const struct cmd_opt *o = e->opts; o->long_name; o++) {
-		if (w[1] == '-' && !strcmp(w + 2, o->long_name))
-			return o;
-		if (w[1] != '-' && w[1] == o->short_name && !w[2])
-			return o;
-	}
-	return NULL;
-}
-
-static char **complete(const char *text, int start, int end)
-{
-	char **words = NULL, *head;
-	int nwords = 0;
-	const struct cmd_entry *e = NULL;
-	const struct cmd_opt *prev = NULL;
-	struct fm_error err = {0};
-
-	(void)end;
-	cands_reset();
-	rl_attempted_completion_over = 1;
-	head = strndup(rl_line_buffer, (size_t)start);
-	if (head)
-		tui_split_words(head, &words, &nwords, &err);
-	free(head);
-	if (nwords == 0) {
-		/* the command word */
-		for (const struct cmd_entry *const *c = cmd_table; *c; c++) {
-			cand_add((*c)->name, text);
-			if ((*c)->alias &&
-			    isalpha((unsigned char)(*c)->alias[0]))
-				cand_add((*c)->alias, text);
-		}
-		for (const char *const *b = tui_builtin_commands; *b; b++)
-			cand_add(*b, text);
-		goto done;
-	}
-	if (!strcmp(words[0], "theme")) {
-		char **names = tui_theme_names();
-		for (char **p = names; p && *p; p++)
-			cand_add(*p, text);
-		tui_free_words(names);
-		goto done;
-	}
-	if (!strcmp(words[0], "help")) {
-		for (const struct cmd_entry *const *c = cmd_table; *c; c++)
-			cand_add((*c)->name, text);
-		goto done;
-	}
-	if (!strcmp(words[0], "set")) {
-		if (nwords == 1) {
-			cand_add("charset", text);
-			cand_add("echo", text);
-		} else if (!strcmp(words[1], "charset"))
-			cand_choices("braille|block|ascii", text);
-		goto done;
-	}
-	e = cmd_find(words[0], &err);
-	prev = find_opt(e, words[nwords - 1]);
-	if (prev && prev->type != CMD_OPT_FLAG) {
-		const char *hint = prev->complete;
-		if (!hint || cmd_opt_is_path(prev)) {
-			rl_attempted_completion_over = 0; /* file names */
-		} else if (!strcmp(hint, "field")) {
-			for (int f = 0; f < FM_NFIELDS; f++)
-				cand_add(fm_field_name(f), text);
-		} else {
-			cand_choices(hint, text);
-		}
-		goto done;
-	}
-	if (e && text[0] == '-') {
-		char w[96];
-		for (const struct cmd_opt *o = e->opts; o->long_name; o++) {
-			snprintf(w, sizeof(w), "--%s", o->long_name);
-			cand_add(w, text);
-		}
-		goto done;
-	}
-	/* positional: object names, else file names (readline's own) */
-	if (the_tui && the_tui->sess) {
-		sess_lock(the_tui->sess);
-		for (size_t i = 0; i < sess_count(the_tui->sess); i++)
-			cand_add(sess_at(the_tui->sess, i)->name, text);
-		sess_unlock(the_tui->sess);
-	}
-	if (!ncands)
-		rl_attempted_completion_over = 0;
-done:
-	tui_free_words(words);
-	if (rl_attempted_completion_over == 0 && !ncands)
-		return NULL;
-	if (!ncands) {
-		return NULL;
-	}
-	return rl_completion_matches(text, cand_gen);
-}
-
-static void show_matches(char **matches, int num, int max_len)
-{
+	int width = t->w_info ? getmaxx(t->w_info) - 4 : t->cols - 4;
+	size_t nl = 0;
+	char **lines = tui_complete_columns(c->cands, c->n, width, &nl);
 	struct fm_buf b = FM_BUF_INIT;
 
-	(void)max_len;
-	fm_buf_printf(&b, "%d completions:", num);
-	for (int i = 1; i <= num && i <= 200; i++)
-		fm_buf_printf(&b, " %s", matches[i]);
-	if (num > 200)
-		fm_buf_addstr(&b, " ...");
-	fm_buf_addstr(&b, "");
-	tui_log(the_tui, ROLE_PANEL_DIM, "%s", fm_buf_str(&b));
+	if (!lines)
+		return;
+	fm_buf_printf(&b, "%zu completions of '%s'", c->n, tui_prompt_line());
+	tui_log(t, ROLE_PANEL_DIM, "%s:", fm_buf_str(&b));
+	for (size_t i = 0; i < nl; i++)
+		tui_log(t, ROLE_PANEL_DIM, "  %s", lines[i]);
+	tui_pager_offer(t, fm_buf_str(&b), lines, nl);
 	fm_buf_release(&b);
+}
+
+/* Tab: complete the word at the cursor; a second Tab that cannot add
+ * anything lists the candidates (readline's convention). */
+static void tab(struct tui *t)
+{
+	static const char *const none[] = {NULL};
+	char **objs = object_names(t), **themes = tui_theme_names();
+	struct tui_complete_src src = {
+	    (const char *const *)(objs ? objs : (char **)none),
+	    tui_builtin_commands,
+	    (const char *const *)(themes ? themes : (char **)none), NULL};
+	struct tui_completion c;
+	const char *line = tui_prompt_line();
+	int again =
+	    tab_line && !strcmp(tab_line, line) && tab_point == rl_point;
+
+	if (tui_complete(line, (size_t)rl_point, &src, &c) == 0) {
+		if (c.n && c.progress) {
+			rl_begin_undo_group();
+			rl_delete_text((int)c.start, rl_point);
+			rl_point = (int)c.start;
+			rl_insert_text(c.insert);
+			rl_end_undo_group();
+		} else if (c.n > 1 && again && t) {
+			list_candidates(t, &c);
+		}
+		tui_completion_release(&c);
+	}
+	free(tab_line);
+	tab_line = strdup(tui_prompt_line());
+	tab_point = rl_point;
+	tui_free_words(objs);
+	tui_free_words(themes);
+	if (t)
+		t->dirty |= DIRTY_PROMPT;
 }
 
 /* ---- set-up ---- */
@@ -376,8 +285,6 @@ int tui_prompt_init(struct tui *t, const char *history_path)
 	rl_getc_function = prompt_getc;
 	rl_input_available_hook = prompt_input_available;
 	rl_redisplay_function = prompt_redisplay;
-	rl_attempted_completion_function = complete;
-	rl_completion_display_matches_hook = show_matches;
 	rl_variable_bind("bell-style", "none");
 	rl_variable_bind("enable-bracketed-paste", "off");
 	using_history();
@@ -403,7 +310,8 @@ void tui_prompt_end(void)
 		free(hist_path);
 		hist_path = NULL;
 	}
-	cands_reset();
+	free(tab_line);
+	tab_line = NULL;
 	if (devnull) {
 		rl_outstream = stderr;
 		fclose(devnull);

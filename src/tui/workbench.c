@@ -191,8 +191,10 @@ static void run_now(struct tui *t, const char *line)
 		fclose(fo);
 	if (fe)
 		fclose(fe);
-	if (out)
+	if (out) {
 		log_text(t, ROLE_MSG_INFO, out);
+		tui_pager_offer_text(t, line, out);
+	}
 	if (msg)
 		log_text(t, ROLE_MSG_INFO, msg);
 	if (r < 0)
@@ -277,6 +279,7 @@ static void collect_job(struct tui *t)
 	if (st == CMD_JOB_RUNNING)
 		return;
 	log_text(t, ROLE_MSG_INFO, cmd_job_output(t->job));
+	tui_pager_offer_text(t, cmd_job_line(t->job), cmd_job_output(t->job));
 	for (const char *s = cmd_job_messages(t->job); *s;) {
 		const char *nl = strchr(s, '\n');
 		size_t len = nl ? (size_t)(nl - s) : strlen(s);
@@ -681,6 +684,9 @@ static void handle_key(struct tui *t, int ch)
 		help_key(t, ch);
 		return;
 	}
+	/* long output: the pager takes the keys (other keys close it) */
+	if (t->pager && tui_pager_key(t, ch))
+		return;
 	if (t->fit) { /* the fit view takes the keys */
 		tui_fit_key(t, ch);
 		return;
@@ -1160,6 +1166,7 @@ static void end_jobs(struct tui *t)
 static void close_terminal(struct tui *t, struct tui_term *term)
 {
 	tui_fit_close(t);
+	tui_pager_close(t);
 	tui_prompt_end();
 	endwin();
 	delscreen(term->screen);

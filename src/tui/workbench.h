@@ -2,8 +2,9 @@
  * workbench.h - the workbench's state, shared by its modules:
  * workbench.c (start, main loop, keys, commands, --demo), draw.c (layout
  * and panels), prompt.c (the readline bridge), theme.c (themes on
- * curses), fitview.c (the interactive fit); the pure parts are chart*.c,
- * views.c, theme-file.c, roles.c and words.c.
+ * curses), fitview.c (the interactive fit), pager.c (long output); the
+ * pure parts are chart*.c, views.c, theme-file.c, roles.c, words.c,
+ * keys.c and complete.c (Tab completion).
  *
  * One thread (the UI thread) owns ncurses, readline and this struct.
  * Nothing draws directly in response to an event: handlers change the
@@ -20,6 +21,7 @@
 #include "cmd/job.h"
 #include "cmd/session.h"
 #include "fitview.h"
+#include "pager.h"
 #include "words.h"
 #include "theme-file.h"
 #include "tui.h"
@@ -74,8 +76,9 @@ struct tui {
 	int view;	   /* 0..6 */
 	size_t series_day; /* day shown by the series view */
 	int help_open, help_scroll;
-	int confirm_quit;    /* asking "quit anyway?" */
-	struct tui_fit *fit; /* the open fit view, or NULL */
+	int confirm_quit;	 /* asking "quit anyway?" */
+	struct tui_fit *fit;	 /* the open fit view, or NULL */
+	struct tui_pager *pager; /* the open pager, or NULL (pager.c) */
 	struct tui_fit_memo fit_memo[TUI_FIT_MEMOS]; /* oldest replaced */
 	unsigned nfit_memo;
 	int quit;

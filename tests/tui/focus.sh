@@ -66,7 +66,8 @@ keys -l "bi"; keys Tab
 wait_for "^fm> convert --in-format binary$" 2
 keys C-u
 keys -l "convert -i "; keys Tab Tab
-wait_for "[0-9]+ completions: .*csv_flow.*pipe" 2
+wait_for "[0-9]+ completions of .convert -i .:" 2
+wait_for "csv_flow +nfcapd .*pipe" 1
 keys C-u
 keys -l "theme high"; keys Tab
 wait_for "^fm> theme high-contrast$" 2
@@ -75,6 +76,10 @@ keys C-u
 # history: Up recalls the last command
 type_line "help convert"
 wait_for "show this help and exit" 2
+# the help is longer than the messages: the pager has the keys; q closes it
+wait_for "help convert: [0-9]+ lines" 1
+keys q
+wait_gone "help convert: [0-9]+ lines" 2
 keys Up
 wait_for "^fm> help convert$" 2
 keys C-u

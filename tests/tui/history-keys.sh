@@ -15,7 +15,12 @@ wait_for "^fm>" 2
 type_line "anonymize --key 'Sup3rSecretKeyNumberThree"
 wait_for "^fm>" 2
 type_line "help anonymize"
-wait_for "show this help and exit" 5
+# longer than the messages: in the pager too (q closes it)
+wait_for "help anonymize: [0-9]+ lines" 5
+keys End
+wait_for "show this help and exit" 2
+keys q
+wait_gone "help anonymize: [0-9]+ lines" 2
 type_line "quit"
 wait_for "fm-exit=0" 5
 tm kill-server

@@ -37,7 +37,13 @@ grep -q "workbench: type a command" <<<"$s" || bad "welcome message"
 
 # a command runs and its output lands in the info panel
 type_line "convert --help"
-wait_for "show this help and exit" 5
+# longer than the messages: in the pager too (q closes it)
+wait_for "convert --help: [0-9]+ lines" 5
+keys End
+wait_for "show this help and exit" 2
+keys q
+wait_gone "convert --help: [0-9]+ lines" 2
+wait_for "show this help and exit" 1
 # an error, in one line
 type_line "nosuchcmd"
 wait_for "unknown command: nosuchcmd" 5

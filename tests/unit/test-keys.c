@@ -11,17 +11,23 @@
 #include "testutil.h"
 #include "keys.h"
 
-/* The Keys section as the help showed it when it was a list of strings. */
+/* The Keys section of the help, word for word. */
 static const char *const expected[] = {
     "Keys (the prompt has the focus at start and after every command)",
     "  F1, ? in a panel      this help (Esc or F1 closes it; typing closes it too)",
     "  Tab / Shift-Tab       next / previous panel: prompt, objects, chart,",
-    "                        info (in the prompt Tab completes; on an empty",
-    "                        line it moves to the objects panel)",
+    "                        info (in the prompt Tab completes, a second Tab",
+    "                        lists the candidates; on an empty line it moves",
+    "                        to the objects panel)",
     "  Esc or :              back to the prompt (from a panel)",
-    "  Up Down PgUp PgDn     select an object / scroll the messages; history",
-    "                        in the prompt",
-    "  Home End              first / last object or message",
+    "  Up Down PgUp PgDn     select an object / scroll the messages or the",
+    "                        pager; history in the prompt",
+    "  Home End              first / last object or message; the pager's",
+    "                        top / end",
+    "  / n N (pager)         search the pager's text (Enter finds, Esc",
+    "                        cancels); next / previous match (after a /)",
+    "  q Esc Enter (pager)   close the pager (other keys close it too;",
+    "                        letters are typed at the prompt)",
     "  Enter or i (objects)  info of the selected object",
     "  f (objects)           the fit view of the selected histogram",
     "  e, g, d (objects)     put export / generate / drop NAME on the prompt",
@@ -81,6 +87,22 @@ static void test_bindings(void **state)
 	expect(KEYS_ANY, 3, ACT_CANCEL, 0);
 	expect(KEYS_ANY, 12, ACT_REDRAW, 0);
 	expect(KEYS_PANEL, 'q', ACT_QUIT, 0);
+	/* the pager: scrolling, search, closing */
+	expect(KEYS_PAGER, KEY_UP, ACT_UP, 0);
+	expect(KEYS_PAGER, KEY_NPAGE, ACT_PAGE_DOWN, 0);
+	expect(KEYS_PAGER, KEY_PPAGE, ACT_PAGE_UP, 0);
+	expect(KEYS_PAGER, KEY_HOME, ACT_HOME, 0);
+	expect(KEYS_PAGER, KEY_END, ACT_END, 0);
+	expect(KEYS_PAGER, '/', ACT_SEARCH, 0);
+	expect(KEYS_PAGER, 'n', ACT_SEARCH_NEXT, 0);
+	expect(KEYS_PAGER, 'N', ACT_SEARCH_PREV, 0);
+	expect(KEYS_PAGER, 'q', ACT_PAGER_CLOSE, 0);
+	expect(KEYS_PAGER, 27, ACT_PAGER_CLOSE, 0);
+	expect(KEYS_PAGER, '\r', ACT_PAGER_CLOSE, 0);
+	expect(KEYS_PAGER, 'x', ACT_NONE, 0); /* typed at the prompt */
+	expect(KEYS_SEARCH, '\r', ACT_SEARCH_RUN, 0);
+	expect(KEYS_SEARCH, 27, ACT_SEARCH_CANCEL, 0);
+	expect(KEYS_SEARCH, 'q', ACT_NONE, 0); /* part of the search */
 	/* q types at the prompt: no table the prompt reads binds it */
 	expect(KEYS_FOCUS, 'q', ACT_NONE, 0);
 	expect(KEYS_ANY, 'q', ACT_NONE, 0);
