@@ -124,6 +124,21 @@ static int replay_main(const char *file, unsigned flags)
 	return r < 0 ? 1 : 0;
 }
 
+/* `flowmodels fit ... --interactive ...` (not --help). */
+static int fit_interactive(int argc, char **argv)
+{
+	int yes = 0;
+
+	if (argc < 3 || strcmp(argv[1], "fit") != 0)
+		return 0;
+	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 0;
+		yes |= !strcmp(argv[i], "--interactive");
+	}
+	return yes;
+}
+
 int main(int argc, char **argv)
 {
 	struct cmd_ctx ctx;
@@ -135,10 +150,14 @@ int main(int argc, char **argv)
 
 	/* the workbench handles the stop signals itself */
 	cmd_signals_install(!((argc < 2 && isatty(0) && isatty(1)) ||
-			      (argc >= 2 && tui_is_option(argv[1]))));
+			      (argc >= 2 && tui_is_option(argv[1])) ||
+			      fit_interactive(argc, argv)));
 	/* A key in the environment: no core file may hold it */
 	if (getenv("FLOWMODELS_KEY"))
 		fm_anon_no_dump();
+	/* `fit --interactive`: the workbench on the fit view */
+	if (fit_interactive(argc, argv))
+		return tui_fit_main(argc - 2, argv + 2);
 	/* No arguments on a terminal, or workbench options: the workbench. */
 	if ((argc < 2 && isatty(0) && isatty(1)) ||
 	    (argc >= 2 && tui_is_option(argv[1])))

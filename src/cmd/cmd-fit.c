@@ -26,6 +26,7 @@ enum {
 	OPT_F_MPW,
 	OPT_F_INITIAL,
 	OPT_F_THREADS,
+	OPT_F_INTERACTIVE,
 };
 
 static const struct cmd_opt fit_opts[] = {
@@ -47,6 +48,11 @@ static const struct cmd_opt fit_opts[] = {
     {OPT_F_THREADS, 0, "threads", CMD_OPT_INT, "N",
      "threads for the E-step; the result is the same for every N "
      "(default: the number of CPUs)",
+     NULL},
+    {OPT_F_INTERACTIVE, 0, "interactive", CMD_OPT_FLAG, NULL,
+     "open the workbench's fit view on HISTOGRAM with these settings "
+     "(needs a terminal; its s writes Y.json and Y.mode as the batch fit "
+     "does, Esc quits)",
      NULL},
     CMD_OPT_OUTPUT("output directory for Y.json and Y.mode (default: .)"),
     CMD_OPTS_COMMON,
@@ -169,6 +175,12 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		else
 			threads = (unsigned)a->v[OPT_F_THREADS].i;
 	}
+	if (a->v[OPT_F_INTERACTIVE].set) /* main runs it before exec */
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "--interactive opens the fit view from a shell "
+		    "('flowmodels fit --interactive HIST'); here "
+		    "select the histogram and press f");
 	if (r == 0 && a->v[OPT_F_MPW].set && !(a->v[OPT_F_MPW].d >= 0))
 		r = fm_error_set(&err, FM_EINVAL,
 				 "--mpw: expected a weight >= 0");
@@ -260,7 +272,7 @@ const struct cmd_entry cmd_fit_entry = {
     .alias = NULL,
     .summary = "fit a distribution mixture to a histogram (EM)",
     .usage = "[-y flows|packets|octets] [-i N] [-U N] [-P N] [-L N] [--mpw W] "
-	     "[--initial FILE] [-O DIR] HISTOGRAM",
+	     "[--initial FILE] [--interactive] [-O DIR] HISTOGRAM",
     .description =
 	"Fits a mixture of uniform, Pareto (genpareto), lognorm (and, from an\n"
 	"--initial file, norm, gamma, weibull_min) components to the Y column\n"

@@ -19,10 +19,6 @@ static const struct refopt refopts[] = {
     {"fit", "test",
      "the reference's fitting self-test is not an option of flowmodels: "
      "the fit is tested by its test suite (ctest -R fit)"},
-    {"fit", "interactive",
-     "fit interactively in the workbench: start 'flowmodels', load the "
-     "histogram, select it and press f for its fit view "
-     "(see docs/workbench.md)"},
     {"hist", "prot",
      "select the protocol with a filter: --filter-expr 'prot == 6' "
      "(tcp) or 'prot == 17' (udp); all is the default"},

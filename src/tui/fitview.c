@@ -39,11 +39,16 @@ static const char *const y_names[3] = {"flows", "packets", "octets"};
 static const double mpw_steps[] = {0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5};
 #define MPW_STEPS (sizeof(mpw_steps) / sizeof(mpw_steps[0]))
 
+struct tui_fit;
+static double mpw_of(const struct tui_fit *f);
+static unsigned mpw_count(const struct tui_fit *f);
+
 struct tui_fit {
 	char hist[128];
 	int y;
 	unsigned U, L, P, iter;
-	unsigned mpw; /* index into mpw_steps */
+	unsigned mpw;	  /* index into mpw_steps, or MPW_STEPS: mpw_extra */
+	double mpw_extra; /* a cap from the command line (0: none) */
 	int animate;
 	/* the histogram (a copy: the object may be dropped meanwhile) */
 	struct fm_histogram h;
@@ -67,6 +72,18 @@ struct tui_fit {
 	int finished_once; /* a fit completed (s can save it) */
 	int typing;	   /* digits typed set the iterations */
 };
+
+/* The cap in use: a step, or the one the command line gave. */
+static double mpw_of(const struct tui_fit *f)
+{
+	return f->mpw < MPW_STEPS ? mpw_steps[f->mpw] : f->mpw_extra;
+}
+
+/* How many caps w and W cycle through. */
+static unsigned mpw_count(const struct tui_fit *f)
+{
+	return (unsigned)MPW_STEPS + (f->mpw_extra > 0);
+}
 
 static void wake(int fd)
 {
@@ -145,7 +162,7 @@ static void *fit_main(void *arg)
 	if (r == 0) {
 		memset(&fo, 0, sizeof(fo));
 		fo.max_iter = f->iter;
-		fo.max_pareto_w = mpw_steps[f->mpw];
+		fo.max_pareto_w = mpw_of(f);
 		if (f->animate) {
 			f->w = malloc(f->h.n * sizeof(double));
 			if (f->w &&
@@ -272,10 +289,55 @@ int tui_fit_open(struct tui *t, const char *name)
 		f->P = mm->P;
 		f->iter = mm->iter;
 		f->mpw = mm->mpw;
+		f->mpw_extra = mm->mpw_extra;
 	}
 	t->fit = f;
 	t->dirty = DIRTY_ALL;
 	return 0;
+}
+
+int tui_fit_open_start(struct tui *t, const struct tui_fit_start *fs)
+{
+	struct tui_fit *f;
+
+	if (tui_fit_open(t, fs->name) < 0)
+		return -1;
+	f = t->fit;
+	f->y = fs->y;
+	f->U = fs->U;
+	f->L = fs->L;
+	f->P = fs->P;
+	f->iter = fs->iter;
+	f->mpw = 0;
+	f->mpw_extra = 0;
+	for (unsigned i = 0; fs->mpw > 0 && i < MPW_STEPS; i++)
+		if (mpw_steps[i] == fs->mpw)
+			f->mpw = i;
+	if (fs->mpw > 0 && !f->mpw) { /* not a step: a value of its own */
+		f->mpw_extra = fs->mpw;
+		f->mpw = MPW_STEPS;
+	}
+	return 0;
+}
+
+/* `fit --interactive`: s runs the batch fit on the file, writing Y.json
+ * and Y.mode into the directory of the command line; the view stays. */
+static void save_files(struct tui *t)
+{
+	const struct tui_fit *f = t->fit;
+	struct fm_buf b = FM_BUF_INIT;
+
+	fm_buf_addstr(&b, "fit ");
+	tui_quote_word(&b, t->fit_start->path);
+	fm_buf_printf(&b, " -y %s -i %u -U %u -L %u -P %u", y_names[f->y],
+		      f->iter, f->U, f->L, f->P);
+	if (mpw_of(f) > 0)
+		fm_buf_printf(&b, " --mpw %.17g", mpw_of(f));
+	fm_buf_addstr(&b, " -O ");
+	tui_quote_word(&b, t->fit_start->dir);
+	fm_buf_addstr(&b, "");
+	tui_command(t, fm_buf_str(&b));
+	fm_buf_release(&b);
 }
 
 /* Keep f's settings for its histogram (the oldest memo gives way). */
@@ -295,7 +357,8 @@ static void remember(struct tui *t, const struct tui_fit *f)
 				    .L = f->L,
 				    .P = f->P,
 				    .iter = f->iter,
-				    .mpw = f->mpw};
+				    .mpw = f->mpw,
+				    .mpw_extra = f->mpw_extra};
 	snprintf(mm->hist, sizeof(mm->hist), "%s", f->hist);
 }
 
@@ -371,8 +434,10 @@ void tui_fit_poll(struct tui *t)
 		f->finished_once = 1;
 		tui_log(t, ROLE_MSG_INFO,
 			"fit view: %s of %s, %u iterations in %.3f s "
-			"(s saves it as a mixture set)",
-			y_names[f->y], f->hist, f->iter, f->secs);
+			"(s %s)",
+			y_names[f->y], f->hist, f->iter, f->secs,
+			t->fit_start ? "writes its .json and .mode"
+				     : "saves it as a mixture set");
 	} else if (f->status == FM_ECANCEL) {
 		tui_log(t, ROLE_MSG_WARN,
 			"fit view: cancelled after %u iterations",
@@ -421,6 +486,10 @@ static void save(struct tui *t, int new_set)
 			"fit view: run the fit (Enter) before saving");
 		return;
 	}
+	if (t->fit_start) {
+		save_files(t);
+		return;
+	}
 	sess_lock(t->sess);
 	if (new_set)
 		name[0] = 0;
@@ -433,7 +502,7 @@ static void save(struct tui *t, int new_set)
 		snprintf(line, sizeof(line),
 			 "fit %s -y %s -i %u -U %u -L %u -P %u --mpw %g as %s",
 			 f->hist, y_names[f->y], f->iter, f->U, f->L, f->P,
-			 mpw_steps[f->mpw], name);
+			 mpw_of(f), name);
 	else
 		snprintf(line, sizeof(line),
 			 "fit %s -y %s -i %u -U %u -L %u -P %u as %s", f->hist,
@@ -471,7 +540,7 @@ static void announce(struct tui *t, int ch)
 	case 'w':
 	case 'W':
 		tui_log(t, ROLE_PANEL_DIM, "fit view: max Pareto weight %g",
-			mpw_steps[f->mpw]);
+			mpw_of(f));
 		break;
 	}
 }
@@ -483,11 +552,14 @@ int tui_fit_key(struct tui *t, int ch)
 
 	if (!f)
 		return 0;
-	if (ch == 27) { /* Esc: cancel, then close */
-		if (running)
+	if (ch == 27) { /* Esc: cancel, then close (fit --interactive: quit) */
+		if (running) {
 			tui_fit_cancel(t);
-		else
+		} else {
 			tui_fit_close(t);
+			if (t->fit_start)
+				tui_request_quit(t);
+		}
 		return 1;
 	}
 	if (running) /* settings are fixed meanwhile */
@@ -553,11 +625,10 @@ int tui_fit_key(struct tui *t, int ch)
 		f->animate = !f->animate;
 		break;
 	case 'w':
-		f->mpw = (f->mpw + 1) % (unsigned)MPW_STEPS;
+		f->mpw = (f->mpw + 1) % mpw_count(f);
 		break;
 	case 'W':
-		f->mpw =
-		    (f->mpw + (unsigned)MPW_STEPS - 1) % (unsigned)MPW_STEPS;
+		f->mpw = (f->mpw + mpw_count(f) - 1) % mpw_count(f);
 		break;
 	case 's':
 		save(t, 0);
@@ -659,7 +730,7 @@ static void draw_settings(struct tui *t, WINDOW *w, int *row)
 		if (f->mpw)
 			snprintf(buf, sizeof(buf),
 				 "P [%2u] (p/P)  Pareto w [%g] (w/W)", f->P,
-				 mpw_steps[f->mpw]);
+				 mpw_of(f));
 		else
 			snprintf(buf, sizeof(buf),
 				 "P [%2u] (p/P)  Pareto w [none] (w/W)", f->P);
@@ -682,7 +753,7 @@ static void draw_settings(struct tui *t, WINDOW *w, int *row)
 	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
 	if (f->mpw)
 		snprintf(buf, sizeof(buf), "max Pareto weight [%g]  (w/W)",
-			 mpw_steps[f->mpw]);
+			 mpw_of(f));
 	else
 		snprintf(buf, sizeof(buf), "max Pareto weight [none]  (w/W)");
 	text_at(t, w, row, ROLE_PANEL_TEXT, buf);
@@ -825,9 +896,17 @@ void tui_fit_draw(struct tui *t, WINDOW *left, WINDOW *right)
 		text_at(t, left, &row, ROLE_PANEL_DIM, "[Esc] cancel");
 	} else {
 		text_at(t, left, &row, ROLE_PANEL_DIM,
-			"[Enter] fit  [s] save  [Esc] close");
-		snprintf(buf, sizeof(buf), "s adds %s to %s; S makes a new set",
-			 y_names[f->y], set[0] ? set : "a new set");
+			t->fit_start ? "[Enter] fit  [s] save  [Esc] quit"
+				     : "[Enter] fit  [s] save  [Esc] close");
+		if (t->fit_start)
+			snprintf(buf, sizeof(buf),
+				 "s writes %s.json and %s.mode into %s",
+				 y_names[f->y], y_names[f->y],
+				 t->fit_start->dir);
+		else
+			snprintf(buf, sizeof(buf),
+				 "s adds %s to %s; S makes a new set",
+				 y_names[f->y], set[0] ? set : "a new set");
 		text_at(t, left, &row, ROLE_PANEL_DIM, buf);
 	}
 	row += getmaxy(left) >= 30;

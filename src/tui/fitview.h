@@ -23,11 +23,29 @@ struct tui_fit_memo {
 	char hist[128];
 	int y;
 	unsigned U, L, P, iter, mpw;
+	double mpw_extra; /* a cap given on the command line (mpw indexes it) */
 };
 #define TUI_FIT_MEMOS 16
 
+/*
+ * `flowmodels fit --interactive HIST` (fit-interactive.c): the workbench
+ * opens on the fit view of HIST with the command line's presets; s
+ * writes Y.json and Y.mode into dir by the batch fit on HIST (the same
+ * files, recorded in the session); closing the view quits.
+ */
+struct tui_fit_start {
+	const char *path; /* the histogram file, as given */
+	const char *dir;  /* where s saves them */
+	char name[64];	  /* its object in the session */
+	int y;		  /* 0 flows, 1 packets, 2 octets */
+	unsigned U, L, P, iter;
+	double mpw; /* 0 = no cap */
+};
+
 /* Open the fit view on histogram object name (hold no lock). */
 int tui_fit_open(struct tui *t, const char *name);
+/* The same with the settings of fs (t->fit_start). */
+int tui_fit_open_start(struct tui *t, const struct tui_fit_start *fs);
 /* Close (cancelling a running fit and waiting for it). */
 void tui_fit_close(struct tui *t);
 /* A key for the open view; 1 when used. */

@@ -376,8 +376,10 @@ void tui_prompt_draw(struct tui *t, WINDOW *w)
 	if (t->fit) { /* the prompt does not look active meanwhile */
 		wattrset(w, t->attr[ROLE_PANEL_DIM]);
 		mvwaddnstr(w, 0, 0,
-			   "fm: keys go to the fit view (Esc closes it, "
-			   "then type commands)",
+			   t->fit_start ? "fm: keys go to the fit view (Esc "
+					  "quits)"
+					: "fm: keys go to the fit view (Esc "
+					  "closes it, then type commands)",
 			   cols - 1);
 		wattrset(w, t->attr[ROLE_PROMPT]);
 		return;

@@ -7,6 +7,9 @@
 /* Open the workbench; argv = the workbench options after the program
  * name.  Returns the exit status. */
 int tui_main(int argc, char **argv);
+/* `flowmodels fit --interactive [fit options] HIST` (argv after "fit"):
+ * the workbench on the fit view of HIST.  Returns the exit status. */
+int tui_fit_main(int argc, char **argv);
 /* Whether arg is a workbench option (--demo, --theme, --color, --charset). */
 int tui_is_option(const char *arg);
 

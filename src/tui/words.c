@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "flowmodels/buf.h"
 #include "words.h"
@@ -79,4 +80,25 @@ int tui_split_words(const char *line, char ***argv, int *argc,
 	*argv = v;
 	*argc = n;
 	return 0;
+}
+
+int tui_quote_word(struct fm_buf *b, const char *s)
+{
+	int r = 0;
+
+	if (*s && s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+			      "WXYZ0123456789_-+.,:=@%/")] == 0)
+		return fm_buf_addstr(b, s);
+	if (!strchr(s, '\'')) {
+		r |= fm_buf_addch(b, '\'');
+		r |= fm_buf_addstr(b, s);
+		return r | fm_buf_addch(b, '\'');
+	}
+	r |= fm_buf_addch(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			r |= fm_buf_addch(b, '\\');
+		r |= fm_buf_addch(b, *s);
+	}
+	return r | fm_buf_addch(b, '"');
 }

@@ -5,6 +5,7 @@
 #ifndef FM_TUI_WORDS_H
 #define FM_TUI_WORDS_H
 
+#include "flowmodels/buf.h"
 #include "flowmodels/error.h"
 
 /*
@@ -16,5 +17,11 @@
 int tui_split_words(const char *line, char ***argv, int *argc,
 		    struct fm_error *err);
 void tui_free_words(char **argv);
+/*
+ * Append s to b as one word that tui_split_words reads back as s: as it
+ * is when it holds only safe characters, else in '...' (or "..." with
+ * backslashes when it holds a ').  Returns 0 or FM_ENOMEM.
+ */
+int tui_quote_word(struct fm_buf *b, const char *s);
 
 #endif

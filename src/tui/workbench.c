@@ -342,9 +342,10 @@ static void cancel_job(struct tui *t)
 
 /* ---- the workbench's own commands ---- */
 
-static void request_quit(struct tui *t)
+void tui_request_quit(struct tui *t)
 {
-	if (t->job || sess_dirty(t->sess)) {
+	/* fit --interactive: its work is the files s wrote */
+	if (t->job || (sess_dirty(t->sess) && !t->fit_start)) {
 		t->confirm_quit = 1;
 		t->focus = FOCUS_PROMPT;
 		t->dirty |= DIRTY_PROMPT | DIRTY_ALL;
@@ -439,7 +440,7 @@ void tui_command(struct tui *t, const char *line)
 		;
 	else if (!strcmp(words[0], "quit") || !strcmp(words[0], "q") ||
 		 !strcmp(words[0], "exit"))
-		request_quit(t);
+		tui_request_quit(t);
 	else if (!strcmp(words[0], "help") && n == 1)
 		open_help(t);
 	else if (!strcmp(words[0], "theme"))
@@ -559,7 +560,7 @@ static void panel_key(struct tui *t, int ch)
 		open_help(t);
 		return;
 	case ACT_QUIT:
-		request_quit(t);
+		tui_request_quit(t);
 		return;
 	case ACT_VIEW:
 		set_view(t, arg);
@@ -1175,7 +1176,33 @@ static void close_terminal(struct tui *t, struct tui_term *term)
 	restore_std(&term->stdr);
 }
 
+/* fit --interactive: load the histogram, open its fit view with the
+ * command line's settings. */
+static void fit_start(struct tui *t, const struct tui_fit_start *fs)
+{
+	struct fm_buf line = FM_BUF_INIT;
+
+	t->fit_start = fs;
+	fm_buf_addstr(&line, "load ");
+	tui_quote_word(&line, fs->path);
+	fm_buf_printf(&line, " -i csv_hist as %s", fs->name);
+	tui_log(t, ROLE_MSG_CMD, "> %s", fm_buf_str(&line));
+	run_now(t, fm_buf_str(&line));
+	fm_buf_release(&line);
+	sync_session(t);
+	if (tui_fit_open_start(t, fs) == 0)
+		tui_log(t, ROLE_MSG_INFO,
+			"fit --interactive %s: Enter fits, s writes Y.json and "
+			"Y.mode into %s, Esc quits",
+			fs->path, fs->dir);
+}
+
 int tui_main(int argc, char **argv)
+{
+	return tui_run(argc, argv, NULL);
+}
+
+int tui_run(int argc, char **argv, const struct tui_fit_start *fs)
 {
 	struct tui t;
 	struct tui_args a = {.theme = "default", .charset = CHART_BRAILLE};
@@ -1191,6 +1218,8 @@ int tui_main(int argc, char **argv)
 	if (open_terminal(&t, &term) < 0)
 		return 1;
 	greet(&t, &a, demo_dir, sizeof(demo_dir));
+	if (fs)
+		fit_start(&t, fs);
 	run_loop(&t, &term);
 	end_jobs(&t);
 	close_terminal(&t, &term);

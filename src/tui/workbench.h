@@ -79,6 +79,8 @@ struct tui {
 	int confirm_quit;	 /* asking "quit anyway?" */
 	struct tui_fit *fit;	 /* the open fit view, or NULL */
 	struct tui_pager *pager; /* the open pager, or NULL (pager.c) */
+	/* `fit --interactive HIST`: what the workbench opened on, or NULL */
+	const struct tui_fit_start *fit_start;
 	struct tui_fit_memo fit_memo[TUI_FIT_MEMOS]; /* oldest replaced */
 	unsigned nfit_memo;
 	int quit;
@@ -107,6 +109,11 @@ void tui_log(struct tui *t, int role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Run a line typed at the prompt. */
 void tui_command(struct tui *t, const char *line);
+/* Quit, asking first while work would be lost. */
+void tui_request_quit(struct tui *t);
+/* Run the workbench; fs: open on the fit view of fs->path (fit
+ * --interactive) or NULL.  Returns the exit status. */
+int tui_run(int argc, char **argv, const struct tui_fit_start *fs);
 /* The names the help and completion offer for the workbench's own commands. */
 extern const char *const tui_builtin_commands[];
 

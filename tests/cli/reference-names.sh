@@ -4,7 +4,7 @@
 # with its -i -o -O -x -b -c) and series_plot (= series-plot), one-shot
 # and in a session; listed as aliases in the command list and in the
 # --help of the command; the reference options flowmodels does not take
-# (--measure-memory, fit --test, fit --interactive) refused with a
+# (--measure-memory, fit --test) refused with a
 # one-line message saying what to use instead.
 source "$(dirname "$0")/lib.bash"
 G=$FM_SOURCE_DIR/tests/golden/hist
@@ -62,7 +62,15 @@ printf 'bin_lo,bin_hi,flows_sum,packets_sum,octets_sum\n1,2,5,5,500\n2,3,3,6,900
 expect_fail "hist_np --measure-memory" "/usr/bin/time -v" "$FM" hist_np --measure-memory "$T/g.bin"
 expect_fail "fit --measure-memory" "/usr/bin/time -v" "$FM" fit --measure-memory -U 1 "$T/h.csv"
 expect_fail "fit --test" "ctest -R fit" "$FM" fit --test "$T/h.csv"
-expect_fail "fit --interactive" "fit view" "$FM" fit --interactive "$T/h.csv"
+# fit --interactive opens the fit view (tests/tui/fit-interactive.sh);
+# without a terminal, or with bad input, one line and a failure status
+expect_fail "fit --interactive, no terminal" "needs a terminal for the fit view" "$FM" fit --interactive "$T/h.csv" </dev/null
+expect_fail "fit --interactive, no histogram" "nosuch.csv" "$FM" fit --interactive "$T/nosuch.csv"
+expect_fail "fit --interactive --initial" "not from --initial" "$FM" fit --interactive --initial "$T/h.csv" "$T/h.csv"
+expect_fail "fit --interactive -y" "expected flows, packets or octets" "$FM" fit --interactive -y bytes "$T/h.csv"
+# in a session it says where the fit view is
+printf 'fit %s --interactive -U 1\n' "$T/h.csv" > "$T/fi.fms"
+expect_fail "fit --interactive in a session" "press f" "$FM" --replay "$T/fi.fms"
 expect_fail "hist --prot" "prot == 6" "$FM" hist_np --prot tcp "$T/g.bin"
 expect_fail "plot --fft" "nothing to compute by FFT" "$FM" plot --fft "$T/h.csv"
 expect_fail "sort --measure-memory" "/usr/bin/time -v" "$FM" sort --measure-memory -k sa -O "$T/so" "$T/g.bin"

@@ -2,6 +2,7 @@
  * test-words.c - the workbench's command-line splitting (src/tui/words.c):
  * blanks, both quotes, backslashes, comments, an unterminated quote.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -54,11 +55,47 @@ static void test_unterminated(void **state)
 	assert_string_equal(err.msg, "unterminated single quote");
 }
 
+/* A quoted word splits back into itself. */
+static void test_quote(void **state)
+{
+	static const char *const words[] = {"length.csv",
+					    "histograms/all/length.csv",
+					    "my file.csv",
+					    "it's",
+					    "a\"b'c\\d",
+					    "#hash",
+					    "",
+					    "~/x",
+					    "tab\there",
+					    "$HOME"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		struct fm_buf b = FM_BUF_INIT;
+		char line[256];
+		const char *want[2] = {"x", words[i]};
+
+		assert_int_equal(tui_quote_word(&b, words[i]), 0);
+		snprintf(line, sizeof(line), "x %s", fm_buf_str(&b));
+		check(line, 2, want);
+		fm_buf_release(&b);
+	}
+	/* safe words stay as they are */
+	{
+		struct fm_buf b = FM_BUF_INIT;
+		tui_quote_word(&b, "histograms/all/length.csv");
+		assert_string_equal(fm_buf_str(&b),
+				    "histograms/all/length.csv");
+		fm_buf_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_split),
 	    cmocka_unit_test(test_unterminated),
+	    cmocka_unit_test(test_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
