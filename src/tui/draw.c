@@ -360,6 +360,10 @@ static void chart_subject(struct tui *t, char *out, size_t size)
 			 sess_holds(t->sess, h) ? "" : " (since replaced)");
 }
 
+static int wrap_rows(const char *text, int width);
+static void put_wrapped(struct tui *t, WINDOW *w, int y, int role,
+			const char *text, int width, int skip);
+
 /*
  * The chart of the selected object into the chart panel; NULL when drawn,
  * else a note to show (see chart_pair for what is drawn together).
@@ -452,11 +456,13 @@ static void draw_chart(struct tui *t)
 	}
 	frame(t, w, title, t->focus == FOCUS_CHART);
 	note = draw_object_chart(t, w);
-	if (note) {
-		tui_putn(t, w, maxy / 2 - 1, 3, ROLE_PANEL_DIM, note, maxx - 5);
-		tui_putn(t, w, maxy / 2, 3, ROLE_PANEL_DIM,
-			 "views 1-7 / F2-F8; set charset braille|block|ascii",
-			 maxx - 5);
+	if (note) { /* wrapped: a narrow panel shows all of it */
+		static const char more[] =
+		    "views 1-7 / F2-F8; set charset braille|block|ascii";
+		int row = maxy / 2 - 1;
+		put_wrapped(t, w, row, ROLE_PANEL_DIM, note, maxx - 4, 0);
+		row += wrap_rows(note, maxx - 4);
+		put_wrapped(t, w, row, ROLE_PANEL_DIM, more, maxx - 4, 0);
 	}
 	/* the view tabs on the bottom border; when they do not fit, only the
 	 * current one keeps its name */
