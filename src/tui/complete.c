@@ -438,6 +438,34 @@ static int make_insert(struct tui_completion *c, const char *typed,
 	return 0;
 }
 
+/* Whether o takes field names (a field list, or the filter). */
+static int is_field_opt(const struct cmd_opt *o)
+{
+	return o && o->complete && !strcmp(o->complete, "field");
+}
+
+/*
+ * The name being typed at the cursor inside line[base..point): in a
+ * filter expression, or (list) after the last comma of a field list.
+ * Sets c->start and c->kind; returns what of the name is typed.
+ */
+static const char *names(struct cands *cs, struct tui_completion *c,
+			 const char *line, size_t base, size_t point, int list)
+{
+	long k = tail_name(line + base, point - base, list);
+
+	c->kind = list ? COMP_FIELD : COMP_FILTER;
+	c->start = point;
+	if (k < 0 || memchr(line + base + k, '\\', point - base - (size_t)k))
+		return "";
+	c->start = base + (size_t)k;
+	if (list)
+		add_fields(cs, line + c->start);
+	else
+		add_filter_words(cs, line + c->start);
+	return line + c->start;
+}
+
 int tui_complete(const char *line, size_t point,
 		 const struct tui_complete_src *src, struct tui_completion *c)
 {
@@ -467,33 +495,29 @@ int tui_complete(const char *line, size_t point,
 	} else if (s.nwords == 0) {
 		add_commands(&cs, src, text);
 		c->kind = COMP_COMMAND;
-	} else if (in_filter(&s, e) || (prev && prev->complete &&
-					!strcmp(prev->complete, "field"))) {
+	} else if (in_filter(&s, e) || is_field_opt(prev)) {
 		/* a name inside an expression or a comma list of fields */
-		int list = !in_filter(&s, e);
-		long k = tail_name(line + s.start, point - s.start, list);
-		if (k >= 0 && !memchr(line + s.start + k, '\\',
-				      point - s.start - (size_t)k)) {
-			c->start = s.start + (size_t)k;
-			text = line + c->start;
-			if (list)
-				add_fields(&cs, text);
-			else
-				add_filter_words(&cs, text);
-		}
+		text = names(&cs, c, line, s.start, point, !in_filter(&s, e));
 		quote_word = 0;
-		c->kind = list ? COMP_FIELD : COMP_FILTER;
-	} else if (!s.quote && !strncmp(text, "--", 2) && strchr(text, '=')) {
+	} else if (!strncmp(text, "--", 2) && strchr(text, '=')) {
 		/* --option=VALUE: the value */
 		const char *eq = strchr(text, '=');
+		const char *req = memchr(line + s.start, '=', point - s.start);
 		struct fm_buf name = FM_BUF_INIT;
 		fm_buf_printf(&name, "%.*s", (int)(eq - text), text);
 		prev = find_opt(e, fm_buf_str(&name));
 		fm_buf_release(&name);
-		c->start = (size_t)(strchr(line + s.start, '=') - line) + 1;
-		text = eq + 1;
-		if (prev && prev->type != CMD_OPT_FLAG)
+		if (req && is_field_opt(prev)) {
+			text =
+			    names(&cs, c, line, (size_t)(req - line) + 1, point,
+				  strcmp(prev->long_name, "filter-expr"));
+			quote_word = 0;
+		} else if (req && !s.quote && prev &&
+			   prev->type != CMD_OPT_FLAG) {
+			c->start = (size_t)(req - line) + 1;
+			text = eq + 1;
 			c->kind = word_cands(&cs, &s, e, prev, text, src);
+		}
 	} else {
 		c->kind = word_cands(&cs, &s, e, prev, text, src);
 	}

@@ -164,6 +164,11 @@ static void test_filter(void **state)
 	expect_line("hist d1 --filter-expr 'dura",
 		    "hist d1 --filter-expr 'duration");
 	expect_line("filter tls \"ad", "filter tls \"addr");
+	/* --filter-expr=EXPR, quoted or not; sort's --key-fields=LIST */
+	expect_line("hist d1 --filter-expr=pro", "hist d1 --filter-expr=prot");
+	expect_line("hist d1 --filter-expr='sp == 1 an",
+		    "hist d1 --filter-expr='sp == 1 and ");
+	expect_line("sort --key-fields=sa0,fir", "sort --key-fields=sa0,first");
 	/* a number is not a name */
 	run("filter d1 \"sa in 10", &c);
 	assert_int_equal(c.n, 0);
