@@ -47,7 +47,7 @@ keys C-u
 keys -l "hist"
 keys Tab Tab
 wait_for "completions of 'hist':" 2
-wait_for "hist +hist_np +history" 1
+wait_for "hist +.*hist_np +history" 1
 keys C-u
 keys -l "fit x --itera"
 keys Tab
