@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowmodels/fileops.h"
+#include "flowmodels/inflight.h"
 #include "flowmodels/sort.h"
 #include "cmd.h"
 
@@ -18,7 +20,10 @@ enum { OPT_KEY = OPT_COMMON_END, OPT_REVERSE, OPT_INDEX, OPT_THREADS };
 static const struct cmd_opt sort_opts[] = {
     CMD_OPT_IN_FORMAT("binary"),
     {OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
-     "output format: binary only (default: binary)", "binary"},
+     "output format: binary (a directory), or nfcapd, csv_flow or text (a "
+     "file, -O FILE) (default: binary)",
+     "binary|nfcapd|csv_flow|text"},
+    CMD_OPT_COMPRESS,
     CMD_OPT_OUTPUT("output directory; the input directory itself sorts in "
 		   "place (required)"),
     {OPT_KEY, 'k', "key-fields", CMD_OPT_LIST, "FIELD...",
@@ -64,6 +69,50 @@ static int add_keys(const char *s, int *keys, size_t *nkeys,
 	return 0;
 }
 
+/*
+ * sort -o FORMAT (not binary): the sorted records go to a temporary
+ * binary directory beside out, then through a writer of format f (the
+ * nfcapd writer's --compress) to the file out.
+ */
+static int sort_to_file(struct cmd_ctx *ctx, const struct cmd_args *a,
+			const char *input, const char *out, enum fm_format f,
+			const struct fm_sort_opts *so,
+			struct fm_sort_result *res, struct fm_error *err)
+{
+	struct fm_reader_opts ro = {FM_FORMAT_BINARY, FM_ALL_FIELDS, &ctx->log,
+				    0};
+	struct fm_writer_opts wo;
+	struct fm_reader *rd = NULL;
+	struct fm_writer *w = NULL;
+	struct fm_batch b;
+	char *dir = NULL;
+	long n;
+	int r = fm_tmpdir_beside(out, &dir, err);
+
+	if (r < 0)
+		return r;
+	r = fm_sort_binary(input, dir, so, res, err);
+	memset(&wo, 0, sizeof(wo));
+	wo.format = f;
+	wo.log = &ctx->log;
+	if (r == 0)
+		r = cmd_get_compress(a, &wo, err);
+	if (r == 0)
+		r = fm_reader_open(&rd, &ro, (const char *const *)&dir, 1, err);
+	if (r == 0)
+		r = fm_writer_open(&w, &wo, out, err);
+	while (r == 0 && (n = fm_reader_next(rd, &b, FM_BATCH_CAP, err)) != 0)
+		r = n < 0 ? (int)n : fm_writer_write(w, &b, err);
+	if (r == 0)
+		r = fm_writer_commit(w, err);
+	fm_writer_free(w);
+	fm_reader_free(rd);
+	fm_rm_rf(dir);
+	fm_inflight_temp_del(dir);
+	free(dir);
+	return r;
+}
+
 static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = {0};
@@ -86,10 +135,18 @@ static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0)
 		r = cmd_get_format(a, OPT_OUT_FORMAT, FM_FORMAT_BINARY, &f,
 				   &err);
+	if (r == 0 && !fm_format_writable(f))
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "cannot write format '%s' (output formats: %s)",
+		    fm_format_name(f), fm_format_write_list());
+	if (r == 0 && f != FM_FORMAT_BINARY && (!out || !strcmp(out, "-")))
+		r = fm_error_set(
+		    &err, FM_EINVAL,
+		    "sort -o %s writes a file: name it with -O FILE",
+		    fm_format_name(f));
 	if (r == 0 && f != FM_FORMAT_BINARY)
-		r = fm_error_set(&err, FM_EINVAL,
-				 "sort writes binary output only, not '%s'",
-				 fm_format_name(f));
+		r = cmd_check_records_output(ctx, out, f, &err);
 	if (r == 0 && a->v[OPT_FILTER_EXPR].set)
 		r = fm_error_set(&err, FM_EINVAL,
 				 "sort does not filter (--filter-expr): use "
@@ -149,12 +206,14 @@ static int sort_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			r = cmd_get_memory(a, &so.memory, &err);
 		so.log = &ctx->log;
 		so.progress = &ctx->progress;
-		if (r == 0)
+		if (r == 0 && f == FM_FORMAT_BINARY)
 			r = fm_sort_binary(a->pos[a->npos - 1], out, &so, &res,
 					   &err);
+		else if (r == 0)
+			r = sort_to_file(ctx, a, a->pos[a->npos - 1], out, f,
+					 &so, &res, &err);
 	}
-	if (r == 0 && (r = cmd_result_records(ctx, out, FM_FORMAT_BINARY, temp,
-					      0, &err)) > 0)
+	if (r == 0 && (r = cmd_result_records(ctx, out, f, temp, 0, &err)) > 0)
 		r = 0;
 	free(temp);
 	if (r < 0)
@@ -178,8 +237,9 @@ const struct cmd_entry cmd_sort_entry = {
     .name = "sort",
     .alias = NULL,
     .summary = "sort a binary directory by key fields, on disk",
-    .usage = "-k FIELD... [--reverse] [-I INDEX] [--threads N] [--memory "
-	     "LIMIT] [--skip-in N] [--count-in N] -O DIR INPUT",
+    .usage =
+	"-k FIELD... [--reverse] [-I INDEX] [--threads N] [--memory "
+	"LIMIT] [--skip-in N] [--count-in N] [-o FORMAT] -O DIR|FILE INPUT",
     .description =
 	"Sorts the records of the binary directory INPUT in stable lexicographic\n"
 	"order of the key fields (the first key is primary), ascending; --reverse\n"
@@ -194,7 +254,9 @@ const struct cmd_entry cmd_sort_entry = {
 	"select records; filters and --skip-out/--count-out are errors.\n"
 	"When the index of the records does not fit the memory budget (--memory),\n"
 	"runs sorted in memory are written to a temporary file in DIR and merged\n"
-	"from disk; the output is the same.",
+	"from disk; the output is the same.\n"
+	"With -o nfcapd (or csv_flow, text) the sorted records go to one file,\n"
+	"-O FILE, in that format (--compress for nfcapd).",
     .opts = sort_opts,
     .min_pos = 1,
     .max_pos = -1,

@@ -4,6 +4,8 @@
 # gives the records we wrote, and so does our own reader; several data
 # blocks, IPv4 and IPv6, interfaces; values nfcapd cannot hold are errors.
 # (nfdump 1.7.1 cannot read zstd: that one is compared with our reader.)
+# sort -o nfcapd (and csv_flow): the sorted binary directory's records, in
+# every compression, in memory and past a small --memory.
 set -euo pipefail
 : "${FLOWMODELS:?}"
 T=$(mktemp -d "${FM_TEST_TMP:-/tmp}/cli-nfcapdw.XXXXXX" 2>/dev/null || mktemp -d)
@@ -63,4 +65,27 @@ if "$FLOWMODELS" convert -q -i csv_flow -o nfcapd --compress bz2 -O "$T/x" "$T/i
 	fail "--compress bz2 accepted"
 fi
 grep -q "unknown value 'bz2'" "$T/err" || fail "compress message: $(cat "$T/err")"
+# sort -o nfcapd: the records of sort -o binary, read by nfdump and by us
+"$FLOWMODELS" convert -q -i csv_flow -o binary -O "$T/in.bin" "$T/in.csv"
+"$FLOWMODELS" sort -q -k dp octets --reverse -O "$T/sorted.bin" "$T/in.bin"
+"$FLOWMODELS" convert -q -i binary "$T/sorted.bin" > "$T/sorted.csv"
+cmp -s "$T/sorted.csv" "$T/in.csv" && fail "sort did not reorder the test input"
+for c in none lzo lz4 zstd; do
+	for mem in "" "--memory 64K"; do
+		# shellcheck disable=SC2086
+		"$FLOWMODELS" sort -q -k dp octets --reverse $mem -o nfcapd --compress $c \
+			-O "$T/sorted-$c.nfcapd" "$T/in.bin" || fail "sort -o nfcapd $c $mem"
+		"$FLOWMODELS" convert -q "$T/sorted-$c.nfcapd" | cmp -s - "$T/sorted.csv" \
+			|| fail "sort -o nfcapd $c $mem: our reader differs"
+		if command -v nfdump > /dev/null && [ $c != zstd ]; then
+			"$FLOWMODELS" convert -q -i nfcapd-nfdump "$T/sorted-$c.nfcapd" |
+				cmp -s - "$T/sorted.csv" || fail "sort -o nfcapd $c $mem: nfdump's reading differs"
+		fi
+	done
+done
+"$FLOWMODELS" sort -q -k dp octets --reverse -o csv_flow -O "$T/sorted2.csv" "$T/in.bin"
+cmp -s "$T/sorted2.csv" "$T/sorted.csv" || fail "sort -o csv_flow"
+ls -a "$T" | grep -q tmp && fail "sort left a temporary"
+if "$FLOWMODELS" sort -q -k dp -o nfcapd "$T/in.bin" 2> "$T/err"; then fail "sort -o nfcapd without -O"; fi
+grep -q "sort -o nfcapd writes a file: name it with -O FILE" "$T/err" || fail "message: $(cat "$T/err")"
 echo ok
