@@ -12,21 +12,34 @@
 #include "flowmodels/buf.h"
 #include "cmd.h"
 
-/* Edit distance of a and b, a swap of neighbours counting one (optimal
- * string alignment; short words: command names). */
-static size_t edit_distance(const char *a, const char *b)
+/* Edit distance of a and b up to limit (limit + 1 for any above it), a swap
+ * of neighbours counting one (optimal string alignment; short words:
+ * command names).  Only the cells within limit of the diagonal are
+ * computed (the others are above limit), and no more rows once two rows in
+ * a row are above limit (a cell is at least the smallest of the row above
+ * or, by a swap, of the row before that plus one); the lengths alone tell
+ * for most pairs. */
+static size_t edit_distance(const char *a, const char *b, size_t limit)
 {
-	size_t la = strlen(a), lb = strlen(b);
+	size_t la = strlen(a), lb = strlen(b), cap = limit + 1, above = 0;
 	unsigned char d[32][32];
 
-	if (la >= 32 || lb >= 32)
-		return 32;
+	if (la >= 32 || lb >= 32 || cap >= 32 ||
+	    (la > lb ? la - lb : lb - la) > limit)
+		return cap;
 	for (size_t i = 0; i <= la; i++)
-		d[i][0] = (unsigned char)i;
+		d[i][0] = (unsigned char)(i < cap ? i : cap);
 	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = (unsigned char)j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
+		d[0][j] = (unsigned char)(j < cap ? j : cap);
+	for (size_t i = 1; i <= la; i++) {
+		size_t lo = i > limit ? i - limit : 1;
+		unsigned low = lo == 1 ? d[i][0] : (unsigned)cap;
+		size_t hi = i + limit < lb ? i + limit : lb;
+		if (lo > 1)
+			d[i][lo - 1] = (unsigned char)cap;
+		if (hi < lb)
+			d[i][hi + 1] = (unsigned char)cap;
+		for (size_t j = lo; j <= hi; j++) {
 			unsigned v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
 			if (d[i - 1][j] + 1u < v)
 				v = d[i - 1][j] + 1u;
@@ -35,8 +48,14 @@ static size_t edit_distance(const char *a, const char *b)
 			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
 			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1u < v)
 				v = d[i - 2][j - 2] + 1u;
-			d[i][j] = (unsigned char)v;
+			d[i][j] = (unsigned char)(v < cap ? v : cap);
+			if (v < low)
+				low = v;
 		}
+		above = low >= cap ? above + 1 : 0;
+		if (above == 2)
+			return cap;
+	}
 	return d[la][lb];
 }
 
@@ -46,11 +65,13 @@ static void unknown_command(const char *name, struct fm_error *err)
 	size_t best = strlen(name) >= 4 ? 2 : 1, n = 0;
 	struct fm_buf b = FM_BUF_INIT;
 
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++) {
+		size_t d = edit_distance(name, (*e)->name, best);
+		if (d < best)
+			best = d;
+	}
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
-		if (edit_distance(name, (*e)->name) < best)
-			best = edit_distance(name, (*e)->name);
-	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
-		if (edit_distance(name, (*e)->name) == best)
+		if (edit_distance(name, (*e)->name, best) == best)
 			fm_buf_printf(&b, "%s%s", n++ ? " or " : "",
 				      (*e)->name);
 	if (n)

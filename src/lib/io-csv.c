@@ -20,7 +20,9 @@ struct csv_source {
 	uint32_t *lens;
 	uint8_t *blank;	     /* line i held no record */
 	uint64_t first_line; /* number of line 0 */
-	/* a second thread parses the upper half of large batches */
+	/* a second thread parses the upper half of batches of at least
+	 * parallel_min lines */
+	size_t parallel_min;
 	pthread_t thread;
 	int have_thread;
 	pthread_mutex_t mu;
@@ -33,7 +35,7 @@ struct csv_source {
 
 enum { JOB_IDLE, JOB_PENDING, JOB_DONE, JOB_QUIT };
 
-/* Batches at least this large are parsed by two threads. */
+/* Batches at least this large are parsed by two threads (by default). */
 #define CSV_PARALLEL_MIN 2048
 
 /*
@@ -75,7 +77,7 @@ static int csv_parse_plain_bytes(const char *p, const char *end, int64_t *vals)
  * fm_textin keeps after its data) is neither a digit, a space nor a comma,
  * so the loops need no end test, and the common separator ", " is taken
  * in one step.  Value f goes to vals[f * stride] (stride 1: an array of
- * 21; FM_BATCH_CAP: straight into a record slot of a whole batch).
+ * 21; the batch's capacity: straight into a record slot of a whole batch).
  */
 static int csv_parse_plain(const char *p, const char *end, int64_t *vals,
 			   size_t stride)
@@ -197,7 +199,7 @@ static int csv_parse_line(struct csv_source *s, const char *line, size_t len,
 	int64_t vals[FM_NFIELDS];
 
 	if (csv_parse_plain(line, line + len, s->store.store + i,
-			    FM_BATCH_CAP) == 0)
+			    s->store.cap) == 0)
 		return 0;
 	int r =
 	    fm_csv_parse_record(s->in.name, line, len, lineno, vals, 0, err);
@@ -255,11 +257,11 @@ static long csv_parse_lines(struct csv_source *s, size_t n,
 	size_t half;
 	long fail;
 
-	if (n >= CSV_PARALLEL_MIN && !s->have_thread &&
+	if (n >= s->parallel_min && !s->have_thread &&
 	    sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
 	    pthread_create(&s->thread, NULL, csv_worker, s) == 0)
 		s->have_thread = 1;
-	if (n < CSV_PARALLEL_MIN || !s->have_thread)
+	if (n < s->parallel_min || !s->have_thread)
 		return csv_parse_range(s, 0, n, err);
 	half = n / 2;
 	pthread_mutex_lock(&s->mu);
@@ -288,6 +290,8 @@ static long csv_next(struct fm_source *src, struct fm_batch *b, size_t max,
 	struct csv_source *s = (struct csv_source *)src;
 	size_t k = 0;
 
+	if (max > s->store.cap)
+		max = s->store.cap;
 	for (;;) {
 		long n = fm_textin_lines(&s->in, max, s->starts, s->lens, err);
 		if (n <= 0) {
@@ -363,30 +367,37 @@ static const struct fm_source_ops csv_ops = {
 /* A csv source reading from path, or from fd when path is NULL. */
 static int csv_source_new(struct fm_source **out, const char *path, int fd,
 			  const char *name, uint32_t fields,
-			  struct fm_error *err)
+			  const struct fm_text_opts *o, struct fm_error *err)
 {
 	struct csv_source *s = calloc(1, sizeof(*s));
+	size_t cap = o && o->batch_cap && o->batch_cap < FM_BATCH_CAP
+			 ? o->batch_cap
+			 : FM_BATCH_CAP;
 	int r;
 
 	if (!s)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	s->base.ops = &csv_ops;
 	s->fields = fields;
+	s->parallel_min =
+	    o && o->parallel_min ? o->parallel_min : CSV_PARALLEL_MIN;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	r = path ? fm_textin_open(&s->in, path, err)
-		 : fm_textin_from_fd(&s->in, fd, name, err);
+		 : fm_textin_from_fd(&s->in, fd, name, o ? o->chunk : 0, err);
 	if (r < 0) {
 		pthread_mutex_destroy(&s->mu);
 		pthread_cond_destroy(&s->cv);
 		free(s);
 		return r;
 	}
-	s->starts = malloc(FM_BATCH_CAP * sizeof(*s->starts));
-	s->lens = malloc(FM_BATCH_CAP * sizeof(*s->lens));
-	s->blank = malloc(FM_BATCH_CAP);
+	s->starts = malloc(cap * sizeof(*s->starts));
+	s->lens = malloc(cap * sizeof(*s->lens));
+	s->blank = malloc(cap);
+	/* all 21 columns one after the other: csv_parse_line parses a plain
+	 * line straight into its record slot */
 	if (!s->starts || !s->lens || !s->blank ||
-	    fm_batch_alloc(&s->store, FM_ALL_FIELDS, FM_BATCH_CAP)) {
+	    fm_batch_alloc(&s->store, FM_ALL_FIELDS, cap)) {
 		csv_close(&s->base);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
@@ -399,11 +410,12 @@ int fm_csv_source_open(struct fm_source **out, const char *path,
 		       struct fm_error *err)
 {
 	(void)log;
-	return csv_source_new(out, path, -1, NULL, fields, err);
+	return csv_source_new(out, path, -1, NULL, fields, NULL, err);
 }
 
 int fm_csv_source_from_fd(struct fm_source **out, int fd, const char *name,
-			  uint32_t fields, struct fm_error *err)
+			  uint32_t fields, const struct fm_text_opts *opts,
+			  struct fm_error *err)
 {
-	return csv_source_new(out, NULL, fd, name, fields, err);
+	return csv_source_new(out, NULL, fd, name, fields, opts, err);
 }

@@ -142,19 +142,35 @@ typedef int (*fm_source_open_fn)(struct fm_source **out, const char *path,
 				 uint32_t fields, const struct fm_log *log,
 				 struct fm_error *err);
 
+/*
+ * Buffer sizes of a text source over a descriptor (NULL or 0 fields: the
+ * sizes files are read with).  Small sizes make a source cheap to set up
+ * for a small input (the fuzz targets open one per input) and take the same
+ * code paths: the read buffer grows for a longer line, a file takes more
+ * batches, and csv_flow still parses large enough batches in two threads.
+ */
+struct fm_text_opts {
+	size_t chunk;	  /* first size of the read buffer (2 MiB) */
+	size_t batch_cap; /* records a batch holds (FM_BATCH_CAP, the most) */
+	size_t parallel_min; /* csv_flow: lines of a batch parsed in two
+				threads from this many on (2048) */
+};
+
 int fm_csv_source_open(struct fm_source **out, const char *path,
 		       uint32_t fields, const struct fm_log *log,
 		       struct fm_error *err);
 /* A csv_flow source over an open descriptor (taken over, closed at the end). */
 int fm_csv_source_from_fd(struct fm_source **out, int fd, const char *name,
-			  uint32_t fields, struct fm_error *err);
+			  uint32_t fields, const struct fm_text_opts *opts,
+			  struct fm_error *err);
 int fm_pipe_source_open(struct fm_source **out, const char *path,
 			uint32_t fields, const struct fm_log *log,
 			struct fm_error *err);
 /* A pipe-format source over an open descriptor (taken over, closed at the end).
  */
 int fm_pipe_source_from_fd(struct fm_source **out, int fd, const char *name,
-			   uint32_t fields, struct fm_error *err);
+			   uint32_t fields, const struct fm_text_opts *opts,
+			   struct fm_error *err);
 /* Treat lines equal to text as no record (nfdump's "No matching flows"). */
 void fm_pipe_source_ignore_line(struct fm_source *src, const char *text);
 int fm_binary_source_open(struct fm_source **out, const char *path,
@@ -199,8 +215,10 @@ struct fm_textin {
 };
 
 int fm_textin_open(struct fm_textin *t, const char *path, struct fm_error *err);
+/* Over an open descriptor (taken over); chunk: the first buffer size, 0 for
+ * the default. */
 int fm_textin_from_fd(struct fm_textin *t, int fd, const char *name,
-		      struct fm_error *err);
+		      size_t chunk, struct fm_error *err);
 /*
  * Next line (without '\n', possibly without a trailing '\r' removed);
  * returns 1 with *line and *len set, 0 at the end, < 0 on a read error.

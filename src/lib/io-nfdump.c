@@ -405,7 +405,8 @@ int fm_nfdump_source_open(struct fm_source **out, const char *path,
 	fcntl(s->errfd, F_SETFL, fcntl(s->errfd, F_GETFL) | O_NONBLOCK);
 	s->log = log;
 	s->zstd = file_is_zstd(path);
-	r = fm_pipe_source_from_fd(&s->pipe, outp[0], path, FM_ALL_FIELDS, err);
+	r = fm_pipe_source_from_fd(&s->pipe, outp[0], path, FM_ALL_FIELDS, NULL,
+				   err);
 	if (r < 0) {
 		close(outp[0]);
 		nfdump_close(&s->base);

@@ -113,6 +113,8 @@ static long pipe_next(struct fm_source *src, struct fm_batch *b, size_t max,
 	struct pipe_source *s = (struct pipe_source *)src;
 	size_t n = 0;
 
+	if (max > s->store.cap)
+		max = s->store.cap;
 	while (n < max) {
 		const char *line;
 		size_t len;
@@ -160,11 +162,14 @@ static const struct fm_source_ops pipe_ops = {
 };
 
 static int pipe_source_new(struct pipe_source **out, uint32_t fields,
-			   struct fm_error *err)
+			   const struct fm_text_opts *o, struct fm_error *err)
 {
 	struct pipe_source *s = calloc(1, sizeof(*s));
+	size_t cap = o && o->batch_cap && o->batch_cap < FM_BATCH_CAP
+			 ? o->batch_cap
+			 : FM_BATCH_CAP;
 
-	if (!s || fm_batch_alloc(&s->store, fields, FM_BATCH_CAP)) {
+	if (!s || fm_batch_alloc(&s->store, fields, cap)) {
 		free(s);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
@@ -180,7 +185,7 @@ int fm_pipe_source_open(struct fm_source **out, const char *path,
 			struct fm_error *err)
 {
 	struct pipe_source *s = NULL;
-	int r = pipe_source_new(&s, fields, err);
+	int r = pipe_source_new(&s, fields, NULL, err);
 
 	(void)log;
 	if (r < 0)
@@ -195,14 +200,15 @@ int fm_pipe_source_open(struct fm_source **out, const char *path,
 }
 
 int fm_pipe_source_from_fd(struct fm_source **out, int fd, const char *name,
-			   uint32_t fields, struct fm_error *err)
+			   uint32_t fields, const struct fm_text_opts *opts,
+			   struct fm_error *err)
 {
 	struct pipe_source *s = NULL;
-	int r = pipe_source_new(&s, fields, err);
+	int r = pipe_source_new(&s, fields, opts, err);
 
 	if (r < 0)
 		return r;
-	r = fm_textin_from_fd(&s->in, fd, name, err);
+	r = fm_textin_from_fd(&s->in, fd, name, opts ? opts->chunk : 0, err);
 	if (r < 0) {
 		pipe_close(&s->base);
 		return r;

@@ -17,13 +17,13 @@
 #define TEXTIN_CHUNK (2u << 20)
 
 static int textin_init(struct fm_textin *t, int fd, int own, const char *name,
-		       struct fm_error *err)
+		       size_t chunk, struct fm_error *err)
 {
 	memset(t, 0, sizeof(*t));
 	t->fd = fd;
 	t->own_fd = own;
 	t->name = strdup(name);
-	t->size = TEXTIN_CHUNK;
+	t->size = chunk ? chunk : TEXTIN_CHUNK;
 	t->buf = malloc(t->size + FM_TEXTIN_PAD);
 	if (!t->name || !t->buf) {
 		fm_textin_close(t);
@@ -38,20 +38,20 @@ int fm_textin_open(struct fm_textin *t, const char *path, struct fm_error *err)
 	int fd;
 
 	if (strcmp(path, "-") == 0)
-		return textin_init(t, 0, 0, "<stdin>", err);
+		return textin_init(t, 0, 0, "<stdin>", 0, err);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fm_error_set(err,
 				    errno == ENOENT ? FM_ENOTFOUND : FM_EIO,
 				    "%s: %s", path, strerror(errno));
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	return textin_init(t, fd, 1, path, err);
+	return textin_init(t, fd, 1, path, 0, err);
 }
 
 int fm_textin_from_fd(struct fm_textin *t, int fd, const char *name,
-		      struct fm_error *err)
+		      size_t chunk, struct fm_error *err)
 {
-	return textin_init(t, fd, 1, name, err);
+	return textin_init(t, fd, 1, name, chunk, err);
 }
 
 /* Read more data; returns bytes read, 0 at EOF, < 0 on error. */

@@ -326,6 +326,111 @@ static void test_find(void **state)
 			    "unknown command: hisotry (did you mean history?)");
 }
 
+/* The whole edit distance table (optimal string alignment), simply. */
+static size_t osa_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), d[40][40];
+
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			size_t v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/* The message for an unknown name, from the whole table (the rule of
+ * cmd.c: names within 2 edits, 1 for names under 4 letters, the closest
+ * ones), or "" when the name is found or ambiguous. */
+static void expected_unknown(const char *name, struct fm_buf *out)
+{
+	size_t len = strlen(name), best = len >= 4 ? 2 : 1, d;
+	int n = 0;
+
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
+		if (!strcmp((*e)->name, name) ||
+		    ((*e)->alias && !strcmp((*e)->alias, name)) ||
+		    (len && !strncmp((*e)->name, name, len)))
+			return;
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
+		if (len < 32 && (d = osa_distance(name, (*e)->name)) < best)
+			best = d;
+	fm_buf_printf(out, "unknown command: %s (", name);
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
+		if (len < 32 && osa_distance(name, (*e)->name) == best)
+			fm_buf_printf(out, "%s%s",
+				      n++ ? " or " : "did you mean ",
+				      (*e)->name);
+	fm_buf_addstr(out, n ? "?)" : "'help' lists the commands)");
+}
+
+/* Suggestions for random misspellings of every command name (1 to 4
+ * random edits) agree with the whole-table distance. */
+static void test_find_suggest(void **state)
+{
+	unsigned seed = 27;
+	(void)state;
+
+	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
+		for (int t = 0; t < 200; t++) {
+			char w[40];
+			size_t n = strlen((*e)->name);
+			struct fm_buf want = FM_BUF_INIT;
+			struct fm_error err = {0};
+			int edits = 1 + (int)(rand_r(&seed) % 4);
+
+			memcpy(w, (*e)->name, n + 1);
+			for (int k = 0; k < edits; k++) {
+				size_t at = n ? rand_r(&seed) % n : 0;
+				char c = (char)('a' + rand_r(&seed) % 26);
+				switch (rand_r(&seed) % 4) {
+				case 0: /* substitute */
+					if (n)
+						w[at] = c;
+					break;
+				case 1: /* delete */
+					if (n > 1) {
+						memmove(w + at, w + at + 1,
+							n - at);
+						n--;
+					}
+					break;
+				case 2: /* insert */
+					if (n < 30) {
+						memmove(w + at + 1, w + at,
+							n - at + 1);
+						w[at] = c;
+						n++;
+					}
+					break;
+				default: /* swap neighbours */
+					if (at + 1 < n) {
+						char x = w[at];
+						w[at] = w[at + 1];
+						w[at + 1] = x;
+					}
+				}
+			}
+			expected_unknown(w, &want);
+			if (want.len) {
+				assert_null(cmd_find(w, &err));
+				assert_string_equal(err.msg, fm_buf_str(&want));
+			}
+			fm_buf_release(&want);
+		}
+}
+
 /* Lines for a history on disk: secret option values replaced. */
 static void test_redact(void **state)
 {
@@ -375,6 +480,7 @@ int main(void)
 	    cmocka_unit_test(test_canonical_kinds),
 	    cmocka_unit_test(test_format_real),
 	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_find_suggest),
 	    cmocka_unit_test(test_redact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
