@@ -49,7 +49,10 @@ foreach(src ${FM_SCALE_TESTS})
     ENVIRONMENT "FLOWMODELS=$<TARGET_FILE:flowmodels_bin>;FM_SOURCE_DIR=${PROJECT_SOURCE_DIR};FM_BUILD_DIR=${CMAKE_BINARY_DIR};FM_TEST_TMP=${CMAKE_BINARY_DIR}/test-tmp;FM_SANITIZE=${FM_SANITIZE}")
 endforeach()
 
-# libFuzzer targets: tests/fuzz/fuzz-*.c, each run briefly on its corpus.
+# libFuzzer targets: tests/fuzz/fuzz-*.c, each run briefly on its corpus
+# (tests/fuzz/corpus/NAME, the regression inputs among them) with its
+# dictionary (tests/fuzz/NAME.dict) when there is one.  Long campaigns:
+# tests/fuzz/run.sh.
 if(FM_FUZZ)
   file(GLOB FM_FUZZ_TARGETS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz-*.c)
   foreach(src ${FM_FUZZ_TARGETS})
@@ -61,8 +64,14 @@ if(FM_FUZZ)
     target_link_libraries(${name} PRIVATE flowmodels_cmd)
     set(corpus ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
     set(work ${CMAKE_BINARY_DIR}/fuzz-corpus/${name})
+    set(dict ${PROJECT_SOURCE_DIR}/tests/fuzz/${name}.dict)
+    if(EXISTS ${dict})
+      set(dict "-dict='${dict}'")
+    else()
+      set(dict "")
+    endif()
     add_test(NAME fuzz/${name}
-      COMMAND sh -c "mkdir -p '${work}' && exec '$<TARGET_FILE:${name}>' -max_total_time=15 -rss_limit_mb=2048 '${work}' '${corpus}'")
+      COMMAND sh -c "mkdir -p '${work}' && exec '$<TARGET_FILE:${name}>' -max_total_time=15 -rss_limit_mb=2048 ${dict} '${work}' '${corpus}'")
     set_tests_properties(fuzz/${name} PROPERTIES LABELS fuzz)
   endforeach()
 endif()
