@@ -1,5 +1,6 @@
 # Test tiers, as ctest labels: unit (cmocka), cli (golden subcommand
-# tests), replay, tui (tmux), fuzz (short corpus runs).
+# tests), replay, tui (tmux), scale (large inputs in a memory cgroup; not
+# in the ASan pass), fuzz (short corpus runs).
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 
 set(FM_SHARED_DATA "${PROJECT_SOURCE_DIR}/../shared/data" CACHE PATH
