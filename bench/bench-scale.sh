@@ -40,7 +40,7 @@ one() {
   [ "$out" = - ] || rm -rf "$out"
   awk -v t="$name" -v n="$n" -v c="$(echo "$c1 - $c0" | bc)" -v mb="$mb" '{
     printf "%-9s %11d %9.2f %8.2f %7.1f %7.0fMi %6.1fMi %9.2f %10d %7.2f\n", t, n, $2, $16, $2 * 1e9 / n, $5, $9, c, mb, $2 / c
-    printf "%s %d %.3f\n", t, n, $2 * 1e9 / n >> "'"$D"'/linear" }' <<< "$line"
+    printf "%s %d %.3f %.3f\n", t, n, $2 * 1e9 / n, $16 * 1e9 / n >> "'"$D"'/linear" }' <<< "$line"
 }
 for n in "${SIZES[@]}"; do
   ds=$D/gen-$n
@@ -55,10 +55,15 @@ for n in "${SIZES[@]}"; do
   rm -rf "$ds"
 done
 echo
-echo "ns per record by size (linear in N: the same across a row):"
-awk '{ v[$1, $2] = $3; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 }
-       if (!($2 in sn)) { sn[$2] = 1; sizes[++m] = $2 } }
-  END { printf "%-9s", "command"; for (j = 1; j <= m; j++) printf " %12d", sizes[j]; print ""
-        for (i = 1; i <= k; i++) { printf "%-9s", order[i]
-          for (j = 1; j <= m; j++) printf " %12.1f", v[order[i], sizes[j]]; print "" } }' "$D/linear"
+# table COLUMN TITLE: ns per record by size from column COLUMN of linear
+table() {
+  echo "$2"
+  awk -v c="$1" '{ v[$1, $2] = $c; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 }
+         if (!($2 in sn)) { sn[$2] = 1; sizes[++m] = $2 } }
+    END { printf "%-9s", "command"; for (j = 1; j <= m; j++) printf " %12d", sizes[j]; print ""
+          for (i = 1; i <= k; i++) { printf "%-9s", order[i]
+            for (j = 1; j <= m; j++) printf " %12.1f", v[order[i], sizes[j]]; print "" } }' "$D/linear"
+}
+table 3 "wall ns per record by size (linear in N: the same across a row):"
+table 4 "CPU ns per record by size (what to compare on a shared machine):"
 echo "load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
