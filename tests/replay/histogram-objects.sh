@@ -1,6 +1,7 @@
 # histogram-objects.sh - histograms as session objects: loaded from
 # csv_hist (guessed or -i csv_hist), facts from exact totals, exported
-# byte-identical, read by name; the reference histograms when present.
+# byte-identical, read by name, merged with hist-merge; the reference
+# histograms when present.
 . "$(dirname "$0")/lib.bash"
 cd "$T"
 awk 'BEGIN { print "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum"
@@ -32,6 +33,21 @@ printf 'bin_lo,bin_hi,flows_sum\n1,2,3\n2,x,4\n' > bad.csv
 printf 'load bad.csv -i csv_hist\n' > e.fms
 "$FLOWMODELS" --replay e.fms > /dev/null 2> err.txt && fail "bad csv_hist"
 grep -q "^e.fms:1: load: .*bad.csv:3" err.txt || fail "$(cat err.txt)"
+# hist-merge of two loaded histograms (unit bins of length): an object
+# whose export is the bin-by-bin sum (awk's), and its one-line error
+awk 'BEGIN { print "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum"
+	for (i = 1; i <= 50; i++) printf "%d,%d,%d,%d,%d\n", i, i + 1, 60 - i, (60 - i) * i, (60 - i) * i * 90 }' > ua.csv
+awk 'BEGIN { print "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum"
+	for (i = 30; i <= 90; i += 2) printf "%d,%d,%d,%d,%d\n", i, i + 1, 7, 7 * i, 7 * i * 64 }' > ub.csv
+tail -q -n +2 ua.csv ub.csv | sort -t, -k1,1n | awk -F, '{ f[$1] += $3; p[$1] += $4; o[$1] += $5; if (!($1 in s)) { s[$1] = 1; k[++n] = $1 } }
+	END { print "bin_lo,bin_hi,flows_sum,packets_sum,octets_sum"; for (i = 1; i <= n; i++) printf "%d,%d,%d,%d,%d\n", k[i], k[i] + 1, f[k[i]], p[k[i]], o[k[i]] }' > uab.csv
+printf 'load ua.csv as ua\nload ub.csv as ub\nhist-merge ua ub as uab\nexport uab -O merged.csv\n' > m.fms
+"$FLOWMODELS" --replay m.fms > out.txt 2> err.txt || { cat err.txt; fail "hist-merge replay"; }
+grep -q "^uab: histogram, " out.txt || fail "hist-merge made no object: $(cat out.txt)"
+cmp uab.csv merged.csv || fail "hist-merge of objects"
+printf 'load ua.csv as ua\nload h.csv as h\nhist-merge ua h\n' > e.fms
+"$FLOWMODELS" --replay e.fms > /dev/null 2> err.txt && fail "hist-merge of unlike histograms"
+grep -q "^e.fms:3: hist-merge: " err.txt || fail "hist-merge error: $(cat err.txt)"
 # the reference histograms
 ref=${FM_SHARED_DATA:-}/agh_2015061019_IPv4_anon/histograms/all
 if [ -n "${FM_SHARED_DATA:-}" ] && [ -d "$ref" ]; then
