@@ -39,7 +39,15 @@ first=$(grep -oE "/mpw: line [0-9]+" <<<"$SCREEN")
 keys n
 wait_for "/mpw: line [0-9]+" 2
 screen >/dev/null
-[ "$(grep -oE "/mpw: line [0-9]+" <<<"$SCREEN")" != "$first" ] || bad "n found the same line: $first"
+second=$(grep -oE "/mpw: line [0-9]+" <<<"$SCREEN")
+[ "$second" != "$first" ] || bad "n found the same line: $first"
+# n goes on from the last match, not from the (clamped) top: around to
+# the first match again
+keys n
+wait_for "/mpw: line [0-9]+" 2
+sleep 0.2
+screen >/dev/null
+[ "$(grep -oE "/mpw: line [0-9]+" <<<"$SCREEN")" = "$first" ] || bad "n after $second: $(grep -oE "/mpw: line [0-9]+" <<<"$SCREEN"), not $first"
 keys -l "/nosuchword"
 keys Enter
 wait_for "/nosuchword: not found" 2
