@@ -17,13 +17,25 @@ static int set_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			sess_settings_print(ctx->session, ctx->out);
 			return 0;
 		}
+		char buf[80];
 		const char *v = sess_setting(ctx->session, a->pos[0]);
+		if (!v)
+			v = sess_chart_setting(ctx->session, a->pos[0], buf,
+					       sizeof(buf));
 		if (!v) {
 			sess_set(ctx->session, a->pos[0], "", &err);
 			return cmd_fail(ctx, &err);
 		}
 		fprintf(ctx->out, "%s %s\n", a->pos[0], v);
 		return 0;
+	}
+	switch (sess_chart_set(ctx->session, a->pos[0], a->pos[1], &err)) {
+	case 1:
+		return 0;
+	case 0:
+		break;
+	default:
+		return cmd_fail(ctx, &err);
 	}
 	if (sess_set(ctx->session, a->pos[0], a->pos[1], &err) < 0)
 		return cmd_fail(ctx, &err);
@@ -40,7 +52,10 @@ const struct cmd_entry cmd_set_entry = {
 	"with NAME shows one; with NAME VALUE changes it (recorded).\n"
 	"Settings: charset braille|block|ascii (chart cells in the "
 	"workbench),\n"
-	"echo on|off (replay prints each command before running it).",
+	"echo on|off (replay prints each command before running it); and\n"
+	"for the current chart view (see view): xscale and yscale\n"
+	"lin|log|auto, xrange and yrange LO:HI|auto (e.g. set xrange\n"
+	"100:1e6).",
     .opts = set_opts,
     .min_pos = 0,
     .max_pos = 2,

@@ -8,6 +8,7 @@
  * session-run.c   running a command: prepare/resolve, exec, commit, and
  *                 the cmd_ctx hooks through which tools hand results over
  * session-file.c  session files: save and replay
+ * session-chart.c the chart state: the current view and its axes
  */
 #ifndef FLOWMODELS_SESSION_INT_H
 #define FLOWMODELS_SESSION_INT_H
@@ -40,6 +41,8 @@ struct session {
 	char *file;
 	int dirty, quit;
 	char *setting[NSETTINGS];
+	int view; /* the chart state (session-chart.c) */
+	struct sess_view_axes axes[SESS_VIEWS];
 };
 
 /*

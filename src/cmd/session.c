@@ -643,11 +643,22 @@ int sess_set(struct session *s, const char *name, const char *value,
 
 void sess_settings_print(struct session *s, FILE *out)
 {
+	static const char *const chart[4][2] = {{"xscale", "lin|log|auto"},
+						{"yscale", "lin|log|auto"},
+						{"xrange", "LO:HI|auto"},
+						{"yrange", "LO:HI|auto"}};
+	char buf[80];
+
 	sess_lock(s);
 	for (size_t i = 0; i < NSETTINGS; i++)
 		fprintf(out, "%-10s %-10s (%s) %s\n", settings[i].name,
 			s->setting[i], settings[i].choices, settings[i].help);
 	sess_unlock(s);
+	for (int i = 0; i < 4; i++)
+		fprintf(out, "%-10s %-10s (%s) axis of the %s view\n",
+			chart[i][0],
+			sess_chart_setting(s, chart[i][0], buf, sizeof(buf)),
+			chart[i][1], sess_view_name(sess_view(s)));
 }
 
 int sess_obj_export(struct cmd_ctx *ctx, struct sess_obj *o, const char *format,

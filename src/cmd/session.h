@@ -107,6 +107,38 @@ const char *sess_file(const struct session *s);
 /* A setting's value (`set`): "charset", "echo". */
 const char *sess_setting(const struct session *s, const char *name);
 
+/* ---- the chart state (session-chart.c): `view` and the axis settings ---- */
+
+#define SESS_VIEWS 7
+/* Axis scales of the chart state: the view's own, or forced. */
+enum { SESS_SCALE_AUTO = 0, SESS_SCALE_LIN, SESS_SCALE_LOG };
+struct sess_axis {
+	int scale;	 /* SESS_SCALE_* */
+	double min, max; /* min < max: a fixed range; else automatic */
+};
+struct sess_view_axes {
+	struct sess_axis x, y;
+};
+/* "pdf-flows" ... "series" -> 0..6, or -1; and back. */
+int sess_view_from_name(const char *name);
+const char *sess_view_name(int view);
+/* The current view (0 = pdf-flows at the start and of every replay). */
+int sess_view(struct session *s);
+void sess_set_view(struct session *s, int view);
+/* The axes of a view (0..6). */
+struct sess_view_axes sess_view_axes(struct session *s, int view);
+/*
+ * `set xscale|yscale lin|log|auto`, `set xrange|yrange LO:HI|auto` for
+ * the current view: 1 when name is one of them (done, or *err on a bad
+ * value: then -1), 0 when it is another setting.
+ */
+int sess_chart_set(struct session *s, const char *name, const char *value,
+		   struct fm_error *err);
+/* The value of xscale/yscale/xrange/yrange of the current view into buf
+ * ("log", "100:1e+06", "auto"); NULL for another name. */
+const char *sess_chart_setting(struct session *s, const char *name, char *buf,
+			       size_t size);
+
 /* Records: the canonical commands that changed the session. */
 size_t sess_record_count(const struct session *s);
 /* Line i of the record (canonical text, paths absolute). */

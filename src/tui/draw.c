@@ -369,7 +369,8 @@ static void put_wrapped(struct tui *t, WINDOW *w, int y, int role,
  * else a note to show (see chart_pair for what is drawn together).
  * (Hold the session lock.)
  */
-static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o)
+static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o,
+				const struct sess_view_axes *axes)
 {
 	const struct fm_mixture *mix[3] = {NULL, NULL, NULL};
 	struct sess_obj *h = NULL, *m = NULL;
@@ -410,6 +411,7 @@ render:
 	}
 	if (!note &&
 	    chart_canvas_init(&cv, getmaxx(w) - 2, getmaxy(w) - 2) == 0) {
+		tui_chart_apply(t, axes, &v.chart); /* set xscale ... */
 		chart_render(&v.chart, t->charset, &cv);
 		blit(t, w, 1, 1, &cv);
 		chart_canvas_release(&cv);
@@ -423,13 +425,16 @@ static const char *draw_object_chart(struct tui *t, WINDOW *w)
 	const char *note =
 	    "no chart: select a histogram (load FILE or hist ...)";
 	struct sess_obj *o;
+	struct sess_view_axes axes;
 
+	t->drawn.valid = 0;
 	if (!t->selected[0])
 		return note;
+	axes = sess_view_axes(t->sess, t->view);
 	sess_lock(t->sess);
 	o = sess_find(t->sess, t->selected);
 	if (o)
-		note = object_chart(t, w, o);
+		note = object_chart(t, w, o, &axes);
 	sess_unlock(t->sess);
 	return note;
 }

@@ -52,6 +52,10 @@ enum tui_action {
 	ACT_SEARCH_PREV, /* the previous match */
 	ACT_SEARCH_RUN,	 /* the search typed: find it */
 	ACT_SEARCH_CANCEL,
+	ACT_SCALE, /* arg: 0 x, 1 y: toggle log / linear */
+	ACT_ZOOM,  /* arg: 0 x in, 1 x out, 2 y in, 3 y out */
+	ACT_PAN,   /* arg: 0 left, 1 right, 2 up, 3 down */
+	ACT_AXES_RESET,
 };
 
 /* The action of key ch in table tb (ACT_NONE: unbound); *arg its argument. */

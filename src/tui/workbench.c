@@ -176,7 +176,7 @@ static int reads_only(const char *line)
 }
 
 /* Run a reading command on the UI thread; its output to the messages. */
-static void run_now(struct tui *t, const char *line)
+void tui_run_now(struct tui *t, const char *line)
 {
 	struct fm_error err = {0};
 	char *out = NULL, *msg = NULL;
@@ -210,7 +210,7 @@ static void start_job(struct tui *t, const char *line)
 	struct fm_error err = {0};
 
 	if (t->job && reads_only(line)) {
-		run_now(t, line);
+		tui_run_now(t, line);
 		return;
 	}
 	if (t->job) {
@@ -266,6 +266,10 @@ static void sync_session(struct tui *t)
 		select_object(t, n ? sess_at(t->sess, n - 1)->name : "");
 	t->changes_seen = sess_changes(t->sess);
 	sess_unlock(t->sess);
+	if (t->view != sess_view(t->sess)) { /* `view`, or a replay */
+		t->view = sess_view(t->sess);
+		t->dirty |= DIRTY_CHART;
+	}
 	t->dirty |= DIRTY_OBJECTS | DIRTY_STATUS | DIRTY_INFO;
 }
 
@@ -467,8 +471,7 @@ static void set_focus(struct tui *t, int f)
 
 static void set_view(struct tui *t, int v)
 {
-	t->view = v;
-	t->dirty |= DIRTY_CHART;
+	tui_chart_view(t, v);
 }
 
 static void help_key(struct tui *t, int ch)
@@ -575,6 +578,8 @@ static void panel_key(struct tui *t, int ch)
 		t->dirty |= DIRTY_CHART;
 		return;
 	default:
+		if (tui_chart_key(t, tui_key_action(KEYS_PANEL, ch, &arg), arg))
+			return;
 		break;
 	}
 	if (t->focus == FOCUS_INFO) {
@@ -1071,6 +1076,7 @@ static int open_terminal(struct tui *t, struct tui_term *term)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	tui_chart_keys_define();
 	nodelay(stdscr, TRUE);
 	refresh();
 	tui_color_setup(t);
@@ -1187,7 +1193,7 @@ static void fit_start(struct tui *t, const struct tui_fit_start *fs)
 	tui_quote_word(&line, fs->path);
 	fm_buf_printf(&line, " -i csv_hist as %s", fs->name);
 	tui_log(t, ROLE_MSG_CMD, "> %s", fm_buf_str(&line));
-	run_now(t, fm_buf_str(&line));
+	tui_run_now(t, fm_buf_str(&line));
 	fm_buf_release(&line);
 	sync_session(t);
 	if (tui_fit_open_start(t, fs) == 0)

@@ -75,6 +75,13 @@ struct tui {
 	enum tui_focus focus;
 	int view;	   /* 0..6 */
 	size_t series_day; /* day shown by the series view */
+	/* the axes of the chart last drawn (axisctl.c zooms from them):
+	 * ranges, scales (enum chart_scale) and the view's own scales */
+	struct tui_chart_axes {
+		int valid;
+		double x[2], y[2];
+		int xscale, yscale, own_xscale, own_yscale;
+	} drawn;
 	int help_open, help_scroll;
 	int confirm_quit;	 /* asking "quit anyway?" */
 	struct tui_fit *fit;	 /* the open fit view, or NULL */
@@ -116,6 +123,27 @@ void tui_request_quit(struct tui *t);
 int tui_run(int argc, char **argv, const struct tui_fit_start *fs);
 /* The names the help and completion offer for the workbench's own commands. */
 extern const char *const tui_builtin_commands[];
+
+/* Run a command on the UI thread now (even while a job runs), its
+ * output and errors to the messages. */
+void tui_run_now(struct tui *t, const char *line);
+
+/* ---- axisctl.c: the chart view's state through recorded commands ---- */
+/* Teach curses the xterm Shift-arrow sequences its terminfo entry lacks
+ * (screen, tmux): the pan keys. */
+void tui_chart_keys_define(void);
+/* Show view v (0..6): runs `view NAME`. */
+void tui_chart_view(struct tui *t, int v);
+/* A chart key (ACT_SCALE, ACT_ZOOM, ACT_PAN, ACT_AXES_RESET): runs the
+ * `set` commands; 1 when act was one of them. */
+int tui_chart_key(struct tui *t, int act, int arg);
+/* The session's axis settings of the current view applied to a chart
+ * about to be drawn; t->drawn records the result.  Call without the
+ * session lock held... (reads the settings itself). */
+struct chart;
+struct sess_view_axes;
+void tui_chart_apply(struct tui *t, const struct sess_view_axes *a,
+		     struct chart *c);
 
 /* ---- draw.c ---- */
 /* (Re)create the windows for the current terminal size. */

@@ -33,6 +33,12 @@ static const char *const expected[] = {
     "  e, g, d (objects)     put export / generate / drop NAME on the prompt",
     "  1-7 (panels), F2-F8   chart view: PDF flows, PDF packets, PDF octets,",
     "                        CDF, averages, packet size, time series",
+    "  x y (panels)          x / y axis log <-> linear (set xscale, yscale)",
+    "  + - < > (panels)      zoom in / out on x (+ -) and on y (> <)",
+    "                        (set xrange, yrange)",
+    "  Shift-arrows (panels) pan the chart: Shift-Left/Right on x,",
+    "                        Shift-Up/Down on y",
+    "  0 (panels)            the whole data again (xrange, yrange auto)",
     "  [ ] (panels)          previous / next day of a time series",
     "  Ctrl-C                cancel the running job (never quits)",
     "  Ctrl-L                redraw the screen",
@@ -83,6 +89,16 @@ static void test_bindings(void **state)
 		expect(KEYS_ANY, KEY_F(2 + v), ACT_VIEW, v);
 	}
 	expect(KEYS_PANEL, '8', ACT_NONE, 0);
+	expect(KEYS_PANEL, 'x', ACT_SCALE, 0);
+	expect(KEYS_PANEL, 'y', ACT_SCALE, 1);
+	expect(KEYS_PANEL, '+', ACT_ZOOM, 0);
+	expect(KEYS_PANEL, '-', ACT_ZOOM, 1);
+	expect(KEYS_PANEL, '>', ACT_ZOOM, 2);
+	expect(KEYS_PANEL, '<', ACT_ZOOM, 3);
+	expect(KEYS_PANEL, KEY_SLEFT, ACT_PAN, 0);
+	expect(KEYS_PANEL, KEY_SF, ACT_PAN, 3);
+	expect(KEYS_PANEL, '0', ACT_AXES_RESET, 0);
+	expect(KEYS_FOCUS, 'x', ACT_NONE, 0);
 	expect(KEYS_ANY, KEY_F(9), ACT_NONE, 0);
 	expect(KEYS_ANY, 3, ACT_CANCEL, 0);
 	expect(KEYS_ANY, 12, ACT_REDRAW, 0);

@@ -452,6 +452,49 @@ static void test_drop_rename_set(void **state)
 	sess_free(s);
 }
 
+/* The chart state: view and per-view axis settings, recorded commands. */
+static void test_chart_state(void **state)
+{
+	struct session *s = sess_new();
+	struct sess_view_axes a;
+	char buf[80];
+	(void)state;
+
+	assert_int_equal(sess_view(s), 0);
+	run_ok(s, "view cdf");
+	assert_int_equal(sess_view(s), 3);
+	run_ok(s, "set xscale lin");
+	run_ok(s, "set yrange 0.25:0.75");
+	run_ok(s, "set xrange 1e2:1e6");
+	a = sess_view_axes(s, 3);
+	assert_int_equal(a.x.scale, SESS_SCALE_LIN);
+	assert_true(a.x.min == 100 && a.x.max == 1e6);
+	assert_true(a.y.min == 0.25 && a.y.max == 0.75);
+	assert_int_equal(a.y.scale, SESS_SCALE_AUTO);
+	/* another view keeps its own */
+	a = sess_view_axes(s, 0);
+	assert_true(a.x.scale == SESS_SCALE_AUTO && !(a.x.min < a.x.max));
+	assert_string_equal(sess_chart_setting(s, "xrange", buf, sizeof(buf)),
+			    "100:1000000");
+	expect_error(s, "set xrange 5:1", "LO < HI");
+	expect_error(s, "set xrange 1:", "bad value");
+	expect_error(s, "set xrange a:b", "bad value");
+	expect_error(s, "set yscale cubic", "lin|log|auto");
+	expect_error(s, "view pdf", "unknown view 'pdf'");
+	run_ok(s, "set xrange auto");
+	a = sess_view_axes(s, 3);
+	assert_true(!(a.x.min < a.x.max) && a.x.scale == SESS_SCALE_LIN);
+	for (int v = 0; v < SESS_VIEWS; v++)
+		assert_int_equal(sess_view_from_name(sess_view_name(v)), v);
+	/* recorded in order, `view` alone and `set NAME` are not */
+	run_ok(s, "view");
+	run_ok(s, "set xscale");
+	assert_int_equal(sess_record_count(s), 5);
+	assert_string_equal(sess_record_line(s, 0), "view cdf");
+	assert_string_equal(sess_record_line(s, 4), "set xrange auto");
+	sess_free(s);
+}
+
 static void test_ref_survives_drop(void **state)
 {
 	struct session *s = sess_new();
@@ -677,6 +720,7 @@ int main(void)
 	    cmocka_unit_test(test_view),
 	    cmocka_unit_test(test_typed_objects),
 	    cmocka_unit_test(test_drop_rename_set),
+	    cmocka_unit_test(test_chart_state),
 	    cmocka_unit_test(test_ref_survives_drop),
 	    cmocka_unit_test(test_paths),
 	    cmocka_unit_test(test_record_hooks),

@@ -1,0 +1,161 @@
+/*
+ * axisctl.c - the chart view's state as the session keeps it (view,
+ * xscale, yscale, xrange, yrange: src/cmd/session-chart.c).  The keys
+ * never change the chart directly: they run the recorded commands
+ * (`view cdf`, `set xscale lin`, `set xrange 10:1000`), at once on the UI
+ * thread, so that `save` writes what the user did with the keys and a
+ * replay draws the same chart.  Zoom and pan work in the axis' own
+ * coordinate (log10, symlog or linear) from the range last drawn.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "flowmodels/chartdata.h"
+#include "cmd/session.h"
+#include "keys.h"
+#include "workbench.h"
+
+void tui_chart_keys_define(void)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} k[] = {{"\033[1;2D", KEY_SLEFT},
+		 {"\033[1;2C", KEY_SRIGHT},
+		 {"\033[1;2A", KEY_SR},
+		 {"\033[1;2B", KEY_SF}};
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (key_defined(k[i].seq) == 0)
+			define_key(k[i].seq, k[i].key);
+}
+
+/* Run a chart command now, shown in the messages like a typed one. */
+static void chart_command(struct tui *t, const char *line)
+{
+	tui_log(t, ROLE_MSG_CMD, "> %s", line);
+	tui_run_now(t, line);
+	t->view = sess_view(t->sess);
+	t->dirty |= DIRTY_CHART | DIRTY_INFO;
+}
+
+void tui_chart_view(struct tui *t, int v)
+{
+	char line[64];
+
+	if (v == t->view && v == sess_view(t->sess))
+		return;
+	snprintf(line, sizeof(line), "view %s", sess_view_name(v));
+	chart_command(t, line);
+}
+
+/* Axis coordinate of v and back (chart.c's mapping). */
+static double to_t(int scale, double v)
+{
+	return scale == CHART_LOG      ? log10(v)
+	       : scale == CHART_SYMLOG ? fm_chart_symlog(v)
+				       : v;
+}
+
+static double from_t(int scale, double t)
+{
+	return scale == CHART_LOG      ? pow(10, t)
+	       : scale == CHART_SYMLOG ? fm_chart_symlog_inv(t)
+				       : t;
+}
+
+/*
+ * `set Xrange LO:HI` for the drawn range [r0, r1] of an axis with scale
+ * sc, scaled by zoom around its middle and moved by shift widths.
+ */
+static void set_range(struct tui *t, char axis, const double r[2], int sc,
+		      double zoom, double shift)
+{
+	double t0 = to_t(sc, r[0]), t1 = to_t(sc, r[1]);
+	double c = (t0 + t1) / 2 + shift * (t1 - t0), w = (t1 - t0) * zoom;
+	double lo = from_t(sc, c - w / 2), hi = from_t(sc, c + w / 2);
+	char line[96], a[32], b[32];
+
+	if (!isfinite(t0) || !isfinite(t1) || !(t1 > t0))
+		return;
+	snprintf(a, sizeof(a), "%.6g", lo);
+	snprintf(b, sizeof(b), "%.6g", hi);
+	if (!(strtod(a, NULL) < strtod(b, NULL))) {
+		tui_log(t, ROLE_PANEL_DIM, "zoomed in as far as it goes");
+		return;
+	}
+	snprintf(line, sizeof(line), "set %crange %s:%s", axis, a, b);
+	chart_command(t, line);
+}
+
+int tui_chart_key(struct tui *t, int act, int arg)
+{
+	const struct tui_chart_axes *d = &t->drawn;
+	int y = arg >= 2;
+
+	switch (act) {
+	case ACT_SCALE: {
+		int cur = arg ? d->yscale : d->xscale;
+		int own = arg ? d->own_yscale : d->own_xscale;
+		char line[48];
+
+		if (!d->valid)
+			break;
+		/* log (or symlog) -> lin; lin -> the view's own, else log */
+		snprintf(line, sizeof(line), "set %cscale %s", arg ? 'y' : 'x',
+			 cur != CHART_LIN   ? "lin"
+			 : own != CHART_LIN ? "auto"
+					    : "log");
+		chart_command(t, line);
+		return 1;
+	}
+	case ACT_ZOOM:
+		if (d->valid)
+			set_range(t, y ? 'y' : 'x', y ? d->y : d->x,
+				  y ? d->yscale : d->xscale,
+				  arg % 2 ? 2.0 : 0.5, 0);
+		return 1;
+	case ACT_PAN:
+		if (d->valid)
+			set_range(t, y ? 'y' : 'x', y ? d->y : d->x,
+				  y ? d->yscale : d->xscale, 1,
+				  arg == 0 || arg == 3 ? -0.25 : 0.25);
+		return 1;
+	case ACT_AXES_RESET:
+		chart_command(t, "set xrange auto");
+		chart_command(t, "set yrange auto");
+		return 1;
+	default:
+		break;
+	}
+	return act == ACT_SCALE; /* before a chart was drawn: nothing */
+}
+
+static void apply_axis(const struct sess_axis *a, struct chart_axis *ax)
+{
+	if (a->scale == SESS_SCALE_LIN)
+		ax->log = CHART_LIN;
+	else if (a->scale == SESS_SCALE_LOG)
+		ax->log = CHART_LOG;
+	if (a->min < a->max) {
+		ax->min = a->min;
+		ax->max = a->max;
+	}
+}
+
+void tui_chart_apply(struct tui *t, const struct sess_view_axes *a,
+		     struct chart *c)
+{
+	struct tui_chart_axes *d = &t->drawn;
+
+	d->own_xscale = c->x.log;
+	d->own_yscale = c->y.log;
+	apply_axis(&a->x, &c->x);
+	apply_axis(&a->y, &c->y);
+	d->xscale = c->x.log;
+	d->yscale = c->y.log;
+	chart_axis_range(&c->x, c->series, c->nseries, 0, &d->x[0], &d->x[1]);
+	chart_axis_range(&c->y, c->series, c->nseries, 1, &d->y[0], &d->y[1]);
+	d->valid = 1;
+}
