@@ -9,7 +9,11 @@ start 100 30
 wait_ready
 keys F1
 wait_for "Help: keys and commands" 2
+wait_for "1-7 \(panels\), F2-F8 +chart view" 1
+# the keys go on below the first page
+keys PageDown
 wait_for "Ctrl-C +cancel the running job \(never quits\)" 1
+keys Home
 # every command of the table is listed with its summary
 for c in $("$FM" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1}'); do
 	# the list may be longer than the panel: its end, or the page above
