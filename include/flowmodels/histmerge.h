@@ -5,9 +5,9 @@
  *
  * The inputs must be histograms of the same x (length, size, duration or
  * rate), the same bin exponent and the same sum columns.  The x of a
- * histogram is told by its sums: in every bin [lo, hi) of f flows the sum
- * of the x column (packets, octets, duration or rate) lies between lo * f
- * and hi * f (fm_histmerge_detect_x).  The bin exponent is told by the
+ * histogram is told by its sums, as summary tells it: in every bin the
+ * mean of the x column (packets, octets, duration or rate) lies inside the
+ * bin (fm_histmerge_detect_x).  The bin exponent is told by the
  * bin widths (fm_histmerge_bin_exp).
  *
  * Sums: flows, packets, octets and aggs are added exactly in 128 bits (a
@@ -29,10 +29,10 @@
 #include "flowmodels/histogram.h"
 
 /*
- * The x of h (an enum fm_hist_x value >= 0) from its sums: the x whose
- * column fits every bin.  When several fit (e.g. a histogram of 1-packet
- * flows), the first bin_lo decides as summary does (1 length, 64 size);
- * otherwise FM_EINVAL asking for -x.
+ * The x of h (an enum fm_hist_x value >= 0) from its sums, as summary
+ * detects it (fm_xkind_detect: the first of length, size, duration, rate
+ * whose column's mean lies inside every bin; else the first bin_lo, 1
+ * length and 64 size); FM_EINVAL asking for -x otherwise.
  */
 int fm_histmerge_detect_x(const struct fm_histogram *h, struct fm_error *err);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "flowmodels/histmerge.h"
+#include "flowmodels/summary.h"
 
 typedef __int128 i128;
 typedef unsigned __int128 u128;
@@ -23,65 +24,26 @@ static int bitlen_u64(uint64_t v)
 	return v ? 64 - __builtin_clzll(v) : 0;
 }
 
-/* Whether the sums of column c (as the x value) fit every bin of h. */
-static int x_fits(const struct fm_histogram *h, enum fm_hcol c)
-{
-	if (!fm_histogram_has(h, c))
-		return 0;
-	for (size_t i = 0; i < h->n; i++) {
-		i128 f = (i128)h->flows[i], lo = (i128)h->bin_lo[i] * f,
-		     hi = (i128)h->bin_hi[i] * f;
-		i128 s;
-		if (c == FM_HCOL_RATE) {
-			/* the sum of reals in [lo, hi) each, truncated */
-			double d = h->rate[i];
-			if (!(d >= (double)lo - 1.0 && d < (double)hi))
-				return 0;
-			continue;
-		}
-		if (c == FM_HCOL_DURATION)
-			s = h->duration[i];
-		else
-			s = (i128)fm_histogram_ucol(h, c)[i];
-		/* integers x in [lo, hi): x * f in [lo f, (hi - 1) f] */
-		if (s < lo || s > hi - f)
-			return 0;
-	}
-	return 1;
-}
-
 int fm_histmerge_detect_x(const struct fm_histogram *h, struct fm_error *err)
 {
-	static const enum fm_hcol col[4] = {FM_HCOL_PACKETS, FM_HCOL_OCTETS,
-					    FM_HCOL_DURATION, FM_HCOL_RATE};
-	int fit[4], nfit = 0, which = -1;
+	/* as summary does (the same detection, the same message) */
+	int k = fm_xkind_detect(h, err);
 
-	if (h->n == 0)
-		return fm_error_set(err, FM_EINVAL,
-				    "histogram has no bins: give -x");
-	if (!fm_histogram_has(h, FM_HCOL_FLOWS))
-		return fm_error_set(err, FM_EINVAL,
-				    "histogram has no flows_sum column");
-	for (int k = 0; k < 4; k++) {
-		fit[k] = x_fits(h, col[k]);
-		if (fit[k]) {
-			nfit++;
-			which = k;
-		}
-	}
-	if (nfit == 1)
-		return which;
-	if (nfit > 1 && h->bin_lo[0] == 1 && fit[FM_HIST_X_LENGTH])
+	switch (k) {
+	case FM_X_LENGTH:
 		return FM_HIST_X_LENGTH;
-	if (nfit > 1 && h->bin_lo[0] == 64 && fit[FM_HIST_X_SIZE])
+	case FM_X_SIZE:
 		return FM_HIST_X_SIZE;
-	if (nfit > 1)
-		return fm_error_set(err, FM_EINVAL,
-				    "the sums fit more than one x value: give "
-				    "-x length, size, duration or rate");
-	return fm_error_set(
-	    err, FM_EINVAL,
-	    "the sums fit no x value (not a histogram made by hist?): give -x");
+	case FM_X_DURATION:
+		return FM_HIST_X_DURATION;
+	case FM_X_RATE:
+		return FM_HIST_X_RATE;
+	default:
+		return k < 0
+			   ? k
+			   : fm_error_set(err, FM_EINVAL,
+					  "cannot detect the x value: give -x");
+	}
 }
 
 int fm_histmerge_bin_exp(const struct fm_histogram *h, int *exp, int *unit_bits,
