@@ -33,7 +33,9 @@ static const struct cmd_opt sort_opts[] = {
     {OPT_REVERSE, 0, "reverse", CMD_OPT_FLAG, NULL,
      "reverse the whole resulting order (descending)", NULL},
     {OPT_INDEX, 'I', "index-file", CMD_OPT_STR, "INDEX",
-     "save the permutation as INDEX.{B,H,I,Q}, or reuse it when it exists",
+     "save the permutation as INDEX.{B,H,I,Q} with the sidecar INDEX.json, "
+     "or reuse it when it exists (rebuilt, with a warning, when the sidecar "
+     "says it was built for other data or keys)",
      "output"},
     {OPT_THREADS, 0, "threads", CMD_OPT_INT, "N",
      "threads sorting and writing the permuted arrays (default: all CPUs, at "
@@ -250,7 +252,9 @@ const struct cmd_entry cmd_sort_entry = {
 	"With -I INDEX the permutation is saved as INDEX.B/H/I/Q (the smallest\n"
 	"unsigned code that holds every record index) and, when such a file\n"
 	"exists, reused instead of sorting (it must then have one entry per\n"
-	"selected record; -k may be omitted).  Only --skip-in and --count-in\n"
+	"selected record; -k may be omitted).  The sidecar INDEX.json records\n"
+	"the keys, records and a fingerprint of the key columns: a stale index\n"
+	"is rebuilt with a warning.  Only --skip-in and --count-in\n"
 	"select records; filters and --skip-out/--count-out are errors.\n"
 	"When the index of the records does not fit the memory budget (--memory),\n"
 	"runs sorted in memory are written to a temporary file in DIR and merged\n"

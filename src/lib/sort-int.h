@@ -179,6 +179,24 @@ int swap_commit(struct swap *sw, char *const *written, size_t nwritten,
 void swap_discard(struct swap *sw);
 
 /*
+ * The sidecar INDEX.json of a sort index (sort-sidecar.c): the keys, the
+ * direction, the records and a fingerprint of the key columns it was
+ * built for.  sidecar_read returns 0, 1 when there is none, or an error
+ * (a malformed file).  sidecar_path: "X.I" -> "X.json".
+ */
+struct sidecar {
+	size_t nkeys;
+	int keys[NKEYS_MAX];
+	int reverse;
+	uint64_t records, fingerprint;
+};
+uint64_t sidecar_fingerprint(const struct kcol *kc, size_t nkeys, uint64_t n);
+void sidecar_path(const char *ipath, char *out, size_t size);
+int sidecar_write(const char *path, const char *ipath, const struct sidecar *sc,
+		  struct fm_error *err);
+int sidecar_read(const char *path, struct sidecar *sc, struct fm_error *err);
+
+/*
  * The external merge sort (sort-ext.c), for n records whose in-memory
  * sort would not fit budget bytes (sort_ext_needed).  Every column of arr
  * that is not kept (keep[c] set: all zeros, in place) is written sorted

@@ -814,15 +814,16 @@ static int commit_columns(const struct sarray *arr, size_t narr,
 }
 
 /*
- * The key columns of o->keys at record first into kc, and their columns in
- * arr into keycol (-1, with a warning, for a field without an array: it
- * reads as zeros).
+ * The key columns of keys[0, nkeys) at record first into kc, and their
+ * columns in arr into keycol (-1, with a warning, for a field without an
+ * array: it reads as zeros).
  */
 static int key_columns(const char *input, const struct fm_sort_opts *o,
-		       const struct sarray *arr, size_t narr, uint64_t first,
-		       struct kcol *kc, int *keycol, struct fm_error *err)
+		       const int *keys, size_t nkeys, const struct sarray *arr,
+		       size_t narr, uint64_t first, struct kcol *kc,
+		       int *keycol, struct fm_error *err)
 {
-	if (o->nkeys == 0)
+	if (nkeys == 0)
 		return fm_error_set(
 		    err, FM_EINVAL,
 		    o->index_file ? "no key fields given (-k FIELD...) and no "
@@ -830,8 +831,8 @@ static int key_columns(const char *input, const struct fm_sort_opts *o,
 				  : "no key fields given (-k FIELD...)%s",
 		    o->index_file ? o->index_file : "");
 	memset(kc, 0, NKEYS_MAX * sizeof(*kc));
-	for (size_t k = 0; k < o->nkeys; k++) {
-		int f = o->keys[k];
+	for (size_t k = 0; k < nkeys; k++) {
+		int f = keys[k];
 		if (f < 0 || f >= FM_NFIELDS)
 			return fm_error_set(err, FM_EINVAL, "bad key field %d",
 					    f);
@@ -887,6 +888,7 @@ static int keys_in_order(const struct kcol *kc, size_t nkeys, uint64_t n)
 
 /* How the permutation is had (get_index). */
 struct index_plan {
+	struct sidecar sc;	   /* the keys and direction sorted by */
 	struct kcol kc[NKEYS_MAX]; /* the key columns (not when reused) */
 	int keycol[NKEYS_MAX];
 	int reused;   /* an existing index file was loaded */
@@ -894,14 +896,104 @@ struct index_plan {
 	char ipath[PATH_MAX];
 };
 
+/* A name list "a, b" of the keys of sc, for messages. */
+static const char *key_names(const struct sidecar *sc, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (size_t k = 0; k < sc->nkeys && len < size; k++)
+		len +=
+		    (size_t)snprintf(buf + len, size - len, "%s%s",
+				     k ? "," : "", fm_field_name(sc->keys[k]));
+	return buf;
+}
+
+/*
+ * An existing index ip->ipath with its sidecar: whether it describes these
+ * records (*fresh), else a warning saying why it is rebuilt; ip->sc gets
+ * the keys to sort by (-k when given, else the sidecar's) and their
+ * columns.  Without a sidecar (the reference's index), *fresh with a
+ * warning.
+ */
+static int check_index(const char *input, const struct fm_sort_opts *o,
+		       const struct sarray *arr, size_t narr, uint64_t first,
+		       uint64_t n, struct index_plan *ip, int *fresh,
+		       struct fm_error *err)
+{
+	char scpath[PATH_MAX], a[256], b[256];
+	struct sidecar old;
+	int r;
+
+	sidecar_path(ip->ipath, scpath, sizeof(scpath));
+	r = sidecar_read(scpath, &old, err);
+	if (r < 0)
+		return r;
+	*fresh = 1;
+	if (r == 1) {
+		fm_warn(o->log,
+			"index %s has no sidecar %s (an index of the "
+			"reference?): used without checking that it belongs "
+			"to %s",
+			ip->ipath, scpath, input);
+		return 0;
+	}
+	if (!o->nkeys)
+		ip->sc = old;
+	r = key_columns(input, o, ip->sc.keys, ip->sc.nkeys, arr, narr, first,
+			ip->kc, ip->keycol, err);
+	if (r < 0)
+		return r;
+	ip->sc.records = n;
+	ip->sc.fingerprint = sidecar_fingerprint(ip->kc, ip->sc.nkeys, n);
+	if (o->nkeys &&
+	    (old.nkeys != ip->sc.nkeys ||
+	     memcmp(old.keys, ip->sc.keys, old.nkeys * sizeof(old.keys[0])) ||
+	     old.reverse != ip->sc.reverse)) {
+		fm_warn(o->log,
+			"index %s was built for -k %s%s, not -k %s%s: rebuilt",
+			ip->ipath, key_names(&old, a, sizeof(a)),
+			old.reverse ? " --reverse" : "",
+			key_names(&ip->sc, b, sizeof(b)),
+			ip->sc.reverse ? " --reverse" : "");
+		*fresh = 0;
+	} else if (old.records != n || old.fingerprint != ip->sc.fingerprint) {
+		fm_warn(o->log,
+			"index %s is stale: it was built for %llu records with "
+			"other values of -k %s than the %llu records of %s: "
+			"rebuilt",
+			ip->ipath, (unsigned long long)old.records,
+			key_names(&old, a, sizeof(a)), (unsigned long long)n,
+			input);
+		*fresh = 0;
+	}
+	if (!*fresh && unlink(ip->ipath) < 0 && errno != ENOENT)
+		return fm_error_set(err, FM_EIO, "index %s: %s", ip->ipath,
+				    strerror(errno));
+	return 0;
+}
+
+/* Write the sidecar of the index ip->ipath just saved. */
+static int save_sidecar(struct index_plan *ip, uint64_t n, struct fm_error *err)
+{
+	char scpath[PATH_MAX];
+
+	ip->sc.records = n;
+	ip->sc.fingerprint = sidecar_fingerprint(ip->kc, ip->sc.nkeys, n);
+	sidecar_path(ip->ipath, scpath, sizeof(scpath));
+	return sidecar_write(scpath, ip->ipath, &ip->sc, err);
+}
+
 /*
  * The permutation of records [first, first+n) of the input's arrays into
- * *pm: loaded from o->index_file when one exists (ip->reused), else built
- * from the key fields (then reversed with o->reverse, and saved as
- * o->index_file when given); ip->ipath receives the index file's path.
- * When the in-memory index would not fit the budget, nothing is built and
- * ip->external is set, unless the records are in key order already (the
- * identity needs no memory).  A spare buffer of the build becomes *stage.
+ * *pm: loaded from o->index_file when one exists and its sidecar says it
+ * belongs to these records (ip->reused), else built from the key fields
+ * (-k, or the stale index's), reversed with --reverse, and saved as
+ * o->index_file with its sidecar when given; ip->ipath receives the index
+ * file's path.  When the in-memory index would not fit the budget,
+ * nothing is built and ip->external is set, unless the records are in key
+ * order already (the identity needs no memory).  A spare buffer of the
+ * build becomes *stage.
  */
 static int get_index(const char *input, const struct fm_sort_opts *o,
 		     const struct sarray *arr, size_t narr, uint64_t first,
@@ -910,36 +1002,52 @@ static int get_index(const char *input, const struct fm_sort_opts *o,
 		     struct fm_error *err)
 {
 	char icode = 0;
-	int r;
+	int r, fresh = 0;
 
+	ip->sc.nkeys = o->nkeys;
+	memcpy(ip->sc.keys, o->keys, o->nkeys * sizeof(o->keys[0]));
+	ip->sc.reverse = o->reverse;
 	if (o->index_file) {
 		r = find_index(o->index_file, ip->ipath, PATH_MAX, &icode, err);
+		if (r == 0 && icode)
+			r = check_index(input, o, arr, narr, first, n, ip,
+					&fresh, err);
 		if (r < 0)
 			return r;
 	}
-	if (icode) {
+	if (icode && fresh) {
 		r = load_index(ip->ipath, icode, n, o->wide_index, pm, err);
 		if (r < 0)
 			return r;
 		ip->reused = 1;
 		return 0;
 	}
-	r = key_columns(input, o, arr, narr, first, ip->kc, ip->keycol, err);
+	r = key_columns(input, o, ip->sc.keys, ip->sc.nkeys, arr, narr, first,
+			ip->kc, ip->keycol, err);
 	if (r < 0)
 		return r;
-	if (o->index_file)
-		snprintf(ip->ipath, PATH_MAX, "%s.%c", o->index_file,
+	if (o->index_file) {
+		/* a stale index is replaced (its code may change with n) */
+		char base[PATH_MAX - 8];
+		size_t l = strlen(ip->ipath);
+		if (icode)
+			snprintf(base, sizeof(base), "%.*s", (int)(l - 2),
+				 ip->ipath);
+		else
+			snprintf(base, sizeof(base), "%s", o->index_file);
+		snprintf(ip->ipath, PATH_MAX, "%s.%c", base,
 			 fm_sort_index_code(n));
-	if (sort_ext_needed(ip->kc, o->nkeys, n, budget)) {
+	}
+	if (sort_ext_needed(ip->kc, ip->sc.nkeys, n, budget)) {
 		pm->p = NULL;
 		pm->wide = perm_wide(n, o->wide_index);
-		if (o->reverse || !keys_in_order(ip->kc, o->nkeys, n)) {
+		if (ip->sc.reverse || !keys_in_order(ip->kc, ip->sc.nkeys, n)) {
 			ip->external = 1;
 			return 0;
 		}
 	} else {
 		uint64_t *spare = NULL;
-		r = build_perm(ip->kc, o->nkeys, n, o->wide_index,
+		r = build_perm(ip->kc, ip->sc.nkeys, n, o->wide_index,
 			       column_threads(o->threads, n, THREADS_MAX), pm,
 			       &spare, o->progress, err);
 		if (spare) {
@@ -950,14 +1058,17 @@ static int get_index(const char *input, const struct fm_sort_opts *o,
 		}
 		if (r < 0)
 			return r;
-		if (o->reverse) {
+		if (ip->sc.reverse) {
 			r = perm_reverse(pm, n, err);
 			if (r < 0)
 				return r;
 		}
 	}
-	if (o->index_file)
+	if (o->index_file) {
 		r = save_index(ip->ipath, fm_sort_index_code(n), pm, n, err);
+		if (r == 0)
+			r = save_sidecar(ip, n, err);
+	}
 	return r;
 }
 
@@ -968,7 +1079,7 @@ static int get_index(const char *input, const struct fm_sort_opts *o,
 static int sort_big(const struct fm_sort_opts *o, struct sarray *arr,
 		    size_t narr, uint64_t first, uint64_t n, uint64_t total,
 		    uint64_t budget, int in_place, const char *wd,
-		    const struct index_plan *ip, char **tmp, int *keep,
+		    struct index_plan *ip, char **tmp, int *keep,
 		    struct fm_error *err)
 {
 	char *itmp = NULL;
@@ -976,12 +1087,12 @@ static int sort_big(const struct fm_sort_opts *o, struct sarray *arr,
 	    .arr = arr,
 	    .narr = narr,
 	    .kc = ip->kc,
-	    .nkeys = o->nkeys,
+	    .nkeys = ip->sc.nkeys,
 	    .keycol = ip->keycol,
 	    .first = first,
 	    .n = n,
 	    .total = total,
-	    .reverse = o->reverse,
+	    .reverse = ip->sc.reverse,
 	    .threads = o->threads,
 	    .in_place = in_place,
 	    .budget = budget,
@@ -997,6 +1108,8 @@ static int sort_big(const struct fm_sort_opts *o, struct sarray *arr,
 	if (r == 0 && itmp && fm_tmpfile_commit(itmp, ip->ipath) < 0)
 		r = fm_error_set(err, FM_EIO, "index %s: rename: %s", ip->ipath,
 				 strerror(errno));
+	if (r == 0 && itmp)
+		r = save_sidecar(ip, n, err);
 	if (r < 0)
 		fm_tmpfile_discard(itmp);
 	free(itmp);

@@ -321,18 +321,25 @@ static void test_index(void **state)
 		assert_int_equal(v, order[i]);
 	}
 	free(raw);
-	/* reused: asking for another key still applies the saved order */
-	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out2"), ko, 1, 0,
+	/* reused with the same keys, with no keys at all (the sidecar's),
+	 * and by its full name */
+	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out2"), kf, 2, 0,
 				 tu_path("idx"), &res, &err),
 			 0);
 	assert_int_equal(res.index_reused, 1);
 	check_sorted(tu_path("x-out2"), r, 0, order, n);
-	/* reused with no keys at all, and by its full name */
 	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out3"), NULL, 0, 0,
 				 tu_path("idx.H"), &res, &err),
 			 0);
+	assert_int_equal(res.index_reused, 1);
 	check_sorted(tu_path("x-out3"), r, 0, order, n);
 	free(order);
+	/* another key: the index is not for it, and is rebuilt */
+	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out2b"), ko, 1, 0,
+				 tu_path("idx"), &res, &err),
+			 0);
+	assert_int_equal(res.index_reused, 0);
+	check_sorted_by(tu_path("x-out2b"), r, 0, n, ko, 1, 0);
 
 	/* a new index name makes a new index; a small set gets a 'B' index */
 	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-out4"), ko, 1, 0,
@@ -349,7 +356,9 @@ static void test_index(void **state)
 	assert_int_equal(st.st_size, 200);
 	check_sorted_by(tu_path("x-small-out"), r, 0, 200, ko, 1, 1);
 
-	/* bad indexes: wrong length, not a permutation; nothing is written */
+	/* bad indexes without a sidecar: wrong length, not a permutation;
+	 * nothing is written */
+	assert_int_equal(unlink(tu_path("idx-b.json")), 0);
 	assert_int_equal(do_sort(tu_path("x-in"), tu_path("x-bad"), ko, 1, 0,
 				 tu_path("idx-b"), &res, &err),
 			 FM_EFORMAT);
@@ -1191,6 +1200,134 @@ static void test_in_place_crash(void **state)
 	free(r);
 }
 
+/* Collects the warnings of a sort (test_index_sidecar). */
+static char g_warned[2048];
+static void keep_warning(void *ctx, enum fm_log_level level, const char *msg)
+{
+	(void)ctx;
+	if (level == FM_LOG_WARN)
+		snprintf(g_warned + strlen(g_warned),
+			 sizeof(g_warned) - strlen(g_warned), "%s\n", msg);
+}
+
+static int sort_logged(const char *in, const char *out, const int *keys,
+		       size_t nkeys, int reverse, const char *index,
+		       struct fm_sort_result *res, uint64_t memory)
+{
+	struct fm_sort_opts o;
+	struct fm_log log = {keep_warning, NULL};
+	struct fm_error err = {0};
+	fm_sort_opts_init(&o);
+	o.keys = keys;
+	o.nkeys = nkeys;
+	o.reverse = reverse;
+	o.index_file = index;
+	o.memory = memory;
+	o.log = &log;
+	g_warned[0] = 0;
+	int r = fm_sort_binary(in, out, &o, res, &err);
+	if (r < 0)
+		fail_msg("%s", err.msg);
+	return r;
+}
+
+/*
+ * The sidecar INDEX.json (issue 17, item 15): written with the index
+ * (keys, direction, records, fingerprint); an index reused on a copy of
+ * the data is fresh, on the data sorted in place with it (other key
+ * values) or on more records it is stale: rebuilt with a warning, and the
+ * output sorted; an index without a sidecar is used with a warning; a
+ * malformed sidecar is an error.  In memory and external.
+ */
+static void test_index_sidecar(void **state)
+{
+	(void)state;
+	const size_t n = 2000;
+	rec_t *r = random_records(n, 51);
+	static const int k[] = {FM_PROT, FM_DA3};
+	struct fm_sort_result res;
+	struct fm_error err = {0};
+
+	for (int ext = 0; ext < 2; ext++) {
+		uint64_t mem = ext ? 32 << 10 : 0;
+		fm_rm_rf(tu_path("s-in"));
+		fm_rm_rf(tu_path("s-copy"));
+		tu_system("rm -rf '%s'*", tu_path("s-idx"));
+		write_dir(tu_path("s-in"), r, n);
+		write_dir(tu_path("s-copy"), r, n);
+		sort_logged(tu_path("s-in"), tu_path("s-out1"), k, 2, 1,
+			    tu_path("s-idx"), &res, mem);
+		assert_int_equal(res.external, ext);
+		char *j = tu_read_file(tu_path("s-idx.json"), NULL);
+		assert_non_null(strstr(j, "\"index\": \"s-idx.H\""));
+		assert_non_null(strstr(j, "\"keys\": [\"prot\", \"da3\"]"));
+		assert_non_null(strstr(j, "\"reverse\": true"));
+		assert_non_null(strstr(j, "\"records\": 2000"));
+		assert_non_null(strstr(j, "\"fingerprint\": \""));
+		free(j);
+		/* a copy of the data: fresh, reused without a word */
+		sort_logged(tu_path("s-copy"), tu_path("s-out2"), NULL, 0, 0,
+			    tu_path("s-idx"), &res, mem);
+		assert_int_equal(res.index_reused, 1);
+		assert_string_equal(g_warned, "");
+		check_sorted_by(tu_path("s-out2"), r, 0, n, k, 2, 1);
+		/* the copy sorted in place with it: other key values, stale */
+		sort_logged(tu_path("s-copy"), tu_path("s-copy"), NULL, 0, 0,
+			    tu_path("s-idx"), &res, mem);
+		assert_int_equal(res.index_reused, 1);
+		sort_logged(tu_path("s-copy"), tu_path("s-out3"), NULL, 0, 0,
+			    tu_path("s-idx"), &res, mem);
+		assert_int_equal(res.index_reused, 0);
+		assert_non_null(strstr(g_warned, "is stale"));
+		assert_non_null(strstr(g_warned, "rebuilt"));
+		check_sorted_by(tu_path("s-out3"), r, 0, n, k, 2, 1);
+		/* rebuilt for the sorted copy: now fresh there */
+		sort_logged(tu_path("s-copy"), tu_path("s-out4"), NULL, 0, 0,
+			    tu_path("s-idx"), &res, mem);
+		assert_int_equal(res.index_reused, 1);
+		/* more records: stale, and a wider index code */
+		rec_t *big = random_records(70000, 52);
+		write_dir(tu_path("s-big"), big, 70000);
+		sort_logged(tu_path("s-big"), tu_path("s-out5"), NULL, 0, 0,
+			    tu_path("s-idx"), &res, mem);
+		assert_int_equal(res.index_reused, 0);
+		assert_non_null(strstr(g_warned, "2000 records"));
+		assert_false(tu_exists(tu_path(""), "s-idx.H"));
+		assert_true(tu_exists(tu_path(""), "s-idx.I"));
+		check_sorted_by(tu_path("s-out5"), big, 0, 70000, k, 2, 1);
+		free(big);
+		fm_rm_rf(tu_path("s-big"));
+		fm_rm_rf(tu_path("s-out5"));
+		for (int i = 1; i <= 4; i++) {
+			char o[32];
+			snprintf(o, sizeof(o), "s-out%d", i);
+			fm_rm_rf(tu_path(o));
+		}
+	}
+	/* no sidecar (the reference's index): used, with a warning */
+	assert_int_equal(unlink(tu_path("s-idx.json")), 0);
+	write_dir(tu_path("s-big"), r, n); /* 2000 records again */
+	tu_system("rm -f '%s'.I", tu_path("s-idx"));
+	sort_logged(tu_path("s-in"), tu_path("s-out6"), k, 2, 0,
+		    tu_path("s-idx"), &res, 0);
+	assert_int_equal(unlink(tu_path("s-idx.json")), 0);
+	sort_logged(tu_path("s-in"), tu_path("s-out7"), NULL, 0, 0,
+		    tu_path("s-idx"), &res, 0);
+	assert_int_equal(res.index_reused, 1);
+	assert_non_null(strstr(g_warned, "has no sidecar"));
+	check_sorted_by(tu_path("s-out7"), r, 0, n, k, 2, 0);
+	/* a malformed sidecar is an error naming it */
+	tu_write_file(tu_path("s-idx.json"), "{\"keys\": [\"nosuch\"]}\n");
+	struct fm_sort_opts o;
+	fm_sort_opts_init(&o);
+	o.index_file = tu_path("s-idx");
+	assert_int_equal(
+	    fm_sort_binary(tu_path("s-in"), tu_path("s-out8"), &o, &res, &err),
+	    FM_EFORMAT);
+	assert_non_null(strstr(err.msg, "s-idx.json: no valid \"keys\""));
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1208,6 +1345,7 @@ int main(void)
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_external),
 	    cmocka_unit_test(test_in_place_crash),
+	    cmocka_unit_test(test_index_sidecar),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
