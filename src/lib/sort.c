@@ -891,8 +891,9 @@ struct index_plan {
 	struct sidecar sc;	   /* the keys and direction sorted by */
 	struct kcol kc[NKEYS_MAX]; /* the key columns (not when reused) */
 	int keycol[NKEYS_MAX];
-	int reused;   /* an existing index file was loaded */
-	int external; /* too large for the budget: sort_external */
+	int reused;    /* an existing index file was loaded */
+	int unchecked; /* it has no sidecar */
+	int external;  /* too large for the budget: sort_external */
 	char ipath[PATH_MAX];
 };
 
@@ -931,11 +932,7 @@ static int check_index(const char *input, const struct fm_sort_opts *o,
 		return r;
 	*fresh = 1;
 	if (r == 1) {
-		fm_warn(o->log,
-			"index %s has no sidecar %s (an index of the "
-			"reference?): used without checking that it belongs "
-			"to %s",
-			ip->ipath, scpath, input);
+		ip->unchecked = 1; /* warned once it loads */
 		return 0;
 	}
 	if (!o->nkeys)
@@ -1019,6 +1016,15 @@ static int get_index(const char *input, const struct fm_sort_opts *o,
 		r = load_index(ip->ipath, icode, n, o->wide_index, pm, err);
 		if (r < 0)
 			return r;
+		if (ip->unchecked) {
+			char scpath[PATH_MAX];
+			sidecar_path(ip->ipath, scpath, sizeof(scpath));
+			fm_warn(o->log,
+				"index %s has no sidecar %s (an index of the "
+				"reference?): used without checking that it "
+				"belongs to %s",
+				ip->ipath, scpath, input);
+		}
 		ip->reused = 1;
 		return 0;
 	}
