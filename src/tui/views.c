@@ -230,6 +230,7 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 	static const char *const label[3] = {"flows/s", "packets/s", "bits/s"};
 	const size_t n = 86400;
 	double *x, *raw;
+	size_t first = n, last = 0; /* seconds with data */
 
 	memset(v, 0, sizeof(*v));
 	v->chart.series = v->series;
@@ -265,6 +266,11 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 				: 8 * ((double)ohi * 18446744073709551616.0 +
 				       (double)olo);
 		}
+		for (size_t k = 0; k < n; k++)
+			if (raw[k] > 0) {
+				first = k < first ? k : first;
+				last = k > last ? k : last;
+			}
 		fm_chart_rolling_mean(raw, n, TUI_VIEW_SERIES_WINDOW, y);
 		add_series(v, (struct chart_series){label[c], role[c],
 						    line_style[c], x, y, n});
@@ -289,8 +295,10 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 	snprintf(v->ytitle, sizeof(v->ytitle), "per second, %d s mean",
 		 TUI_VIEW_SERIES_WINDOW);
 	v->chart.x.title = v->xtitle;
-	v->chart.x.min = 0;
-	v->chart.x.max = 24;
+	/* the time the data spans (a one-hour capture fills the width);
+	 * `set xrange 0:24` shows the whole day */
+	v->chart.x.min = first < n ? (double)first / 3600 : 0;
+	v->chart.x.max = first < n ? (double)(last + 1) / 3600 : 24;
 	v->chart.y.log = 1;
 	v->chart.y.title = v->ytitle;
 	return 0;

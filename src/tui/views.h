@@ -62,8 +62,9 @@ int tui_view_histogram(struct tui_view *v, int view,
 /*
  * View of a time series (`series` in a session): view 7 draws its first
  * day as flows, packets and bits per second, each the 30-second rolling
- * mean (fm_chart_rolling_mean, as series-plot), x in hours of the day,
- * log y; other views have a note.  0 or FM_ENOMEM.
+ * mean (fm_chart_rolling_mean, as series-plot), x in hours of the day
+ * over the seconds that have data (first to last), log y; other views
+ * have a note.  0 or FM_ENOMEM.
  */
 struct fm_series;
 #define TUI_VIEW_SERIES_WINDOW 30

@@ -376,6 +376,9 @@ static void test_series(void **state)
 	assert_int_equal(v.series[2].role, ROLE_CHART_OCTETS);
 	assert_string_equal(v.series[2].label, "bits/s");
 	assert_true(v.chart.y.log && !v.chart.x.log);
+	/* x spans the seconds with data, 10 .. 3600, not the whole day */
+	near(v.chart.x.min, 10 / 3600.0);
+	near(v.chart.x.max, 3601 / 3600.0);
 	for (int c = 0; c < 3; c++) {
 		const struct chart_series *se = &v.series[c];
 		double *raw = malloc(86400 * sizeof(double));
