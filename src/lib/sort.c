@@ -1002,7 +1002,8 @@ static int get_index(const char *input, const struct fm_sort_opts *o,
 	int r, fresh = 0;
 
 	ip->sc.nkeys = o->nkeys;
-	memcpy(ip->sc.keys, o->keys, o->nkeys * sizeof(o->keys[0]));
+	if (o->nkeys)
+		memcpy(ip->sc.keys, o->keys, o->nkeys * sizeof(o->keys[0]));
 	ip->sc.reverse = o->reverse;
 	if (o->index_file) {
 		r = find_index(o->index_file, ip->ipath, PATH_MAX, &icode, err);
