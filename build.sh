@@ -13,7 +13,7 @@ PACKAGES=(build-essential cmake pkg-config clang
   libncurses-dev libreadline-dev libgsl-dev libssl-dev libjansson-dev
   liblzo2-dev liblz4-dev libbz2-dev libzstd-dev libcmocka-dev
   libclang-rt-14-dev gnuplot-nox nfdump tmux python3 file
-  groff-base debootstrap clang-format parallel)
+  groff-base debootstrap clang-format parallel strace)
 
 install_deps() {
   local missing=()

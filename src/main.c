@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "flowmodels/anonymize.h"
+#include "flowmodels/fileops.h"
 #include "cmd/cmd.h"
 #include "cmd/session.h"
 #include "cmd/signals.h"
@@ -233,6 +234,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ctx.quiet = args.v[OPT_QUIET].set > 0;
+	if (args.v[OPT_NO_SYNC].set)
+		fm_sync_set(0);
 	memset(&tp, 0, sizeof(tp));
 	tp.ctx = &ctx;
 	tp.last = cmd_now();

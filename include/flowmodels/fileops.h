@@ -37,6 +37,24 @@ mode_t fm_umask(void);
 mode_t fm_new_file_mode(const char *target);
 #define fm_new_dir_mode() (0777 & ~fm_umask())
 
+/*
+ * Durability (as git and SQLite): a final output's data is fsync'ed
+ * before it is renamed into place, and the directory holding it after the
+ * rename, so that an output that appeared survives a power failure.  On by
+ * default; fm_sync_set(0) (the tools' --no-sync, a session's `set sync
+ * off`) turns it off for the whole process.  fm_sync_fd syncs an open
+ * file, fm_sync_path a file or directory by name, fm_sync_parent the
+ * directory that holds path; each is a no-op returning 0 when sync is
+ * off, else 0 or -1 with errno.  fm_sync_hook_set replaces fsync(2) (for
+ * tests; NULL restores it).
+ */
+void fm_sync_set(int on);
+int fm_sync_enabled(void);
+int fm_sync_fd(int fd);
+int fm_sync_path(const char *path);
+int fm_sync_parent(const char *path);
+void fm_sync_hook_set(int (*fsync_fn)(int fd));
+
 /* rm -rf, best effort: path and everything under it (links not followed). */
 void fm_rm_rf(const char *path);
 
@@ -49,8 +67,9 @@ void fm_rm_rf(const char *path);
  * fails when it opens its output, before the work.
  * When path exists and is not a regular file (a device such as /dev/null,
  * a pipe), it is opened for writing directly and *tmpname is NULL.
- * Finish with fm_tmpfile_commit (rename into place; 0 or -1 with errno)
- * or, on failure, fm_tmpfile_discard; both accept a NULL tmpname.
+ * Finish with fm_tmpfile_commit (sync the data, rename into place, sync
+ * the directory: 0 or -1 with errno) or, on failure, fm_tmpfile_discard;
+ * both accept a NULL tmpname.
  */
 int fm_tmpfile_beside(const char *path, char **tmpname, int *fd,
 		      struct fm_error *err);
@@ -70,8 +89,9 @@ int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err);
  * FM_EINVAL "exists and is not a directory") files go straight into it
  * and *tmpdir is NULL; else into a new temporary directory beside it
  * (fm_tmpdir_beside; *tmpdir, malloc'ed) that fm_outdir_commit renames to
- * dir.  fm_outdir_discard removes an (emptied) temporary directory; both
- * free *tmpdir and set it to NULL, and accept a NULL one.
+ * dir (then syncs the directory holding dir; the files in it are synced
+ * by whoever wrote them).  fm_outdir_discard removes an (emptied) temporary
+ * directory; both free *tmpdir and set it to NULL, and accept a NULL one.
  */
 int fm_outdir_begin(const char *dir, char **tmpdir, struct fm_error *err);
 int fm_outdir_commit(const char *dir, char **tmpdir, struct fm_error *err);

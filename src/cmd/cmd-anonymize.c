@@ -44,6 +44,7 @@ static const struct cmd_opt anonymize_opts[] = {
      "cryptopan|nfanon|drop"},
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

@@ -39,6 +39,7 @@ static const struct cmd_opt compare_opts[] = {
      NULL},
     CMD_OPT_OUTPUT("write the per-bin ratios of B's shares to A's to this CSV "
 		   "file (bin_lo,bin_hi and one column per y)"),
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

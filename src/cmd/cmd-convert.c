@@ -19,6 +19,7 @@ static const struct cmd_opt convert_opts[] = {
 	"output file, or directory for binary; '-' = stdout (default: -)"),
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

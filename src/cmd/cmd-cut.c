@@ -11,6 +11,7 @@ static const struct cmd_opt cut_opts[] = {
     CMD_OPT_OUTPUT(
 	"output directory (or file, when the inputs are array files)"),
     CMD_OPTS_COUNTERS, /* no filter: cut copies byte ranges */
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

@@ -55,6 +55,7 @@ static const struct cmd_opt fit_opts[] = {
      "does, Esc quits)",
      NULL},
     CMD_OPT_OUTPUT("output directory for Y.json and Y.mode (default: .)"),
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

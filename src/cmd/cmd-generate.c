@@ -46,6 +46,7 @@ static const struct cmd_opt generate_opts[] = {
      "--full-records: time origin of the arrivals, seconds since the epoch "
      "(default: 1433962800 = 2015-06-10 19:00 UTC)",
      NULL},
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

@@ -53,6 +53,7 @@ static const struct cmd_opt hist_opts[] = {
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
     CMD_OPTS_FOLLOW,
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

@@ -26,6 +26,7 @@ static const struct cmd_opt merge_opts[] = {
     CMD_OPT_MEMORY,
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

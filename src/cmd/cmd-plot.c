@@ -53,7 +53,9 @@ static const struct cmd_opt plot_opts[] = {
      "the second argument is a histogram B: draw compare-cdf (both CDFs) "
      "and compare-ratio (B / A per bin) instead (see compare)",
      NULL},
-    CMD_OPT_OUTPUT("output directory (default: .; created when missing)"),
+    CMD_OPT_OUTPUT("output directory, created when missing (default: "
+		   "., in a replay the session file's directory)"),
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 
@@ -243,4 +245,5 @@ const struct cmd_entry cmd_plot_entry = {
     .min_pos = 1,
     .max_pos = 2,
     .exec = plot_exec,
+    .flags = CMD_F_DOTOUT,
 };

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "flowmodels/fileops.h"
 #include "flowmodels/fileout.h"
 #include "flowmodels/select.h"
 #include "cmd-quality.h"
@@ -48,7 +49,9 @@ static const struct cmd_opt select_opts[] = {
      "(default: the number of CPUs)",
      NULL},
     CMD_OPT_OUTPUT("output directory for ranking.csv, skipped.csv, Y.json "
-		   "and Y.mode (default: .)"),
+		   "and Y.mode (default: ., in a replay the session file's "
+		   "directory)"),
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 
@@ -178,7 +181,9 @@ static int write_outputs(struct cmd_ctx *ctx, const struct cmd_args *a,
 			      so->max_pareto_w, err);
 	if (r == 0)
 		r = fm_mixture_format(&w->mix, &js, err);
-	if (r == 0 && mkdir(dir, 0777) < 0 && errno != EEXIST)
+	if (r == 0 && mkdir(dir, 0777) == 0)
+		fm_sync_parent(dir); /* the new directory lasts */
+	else if (r == 0 && errno != EEXIST)
 		r = fm_error_set(err, FM_EIO, "%s: cannot create directory: %s",
 				 dir, strerror(errno));
 	if (r == 0)
@@ -335,4 +340,5 @@ const struct cmd_entry cmd_select_entry = {
     .min_pos = 1,
     .max_pos = 1,
     .exec = select_exec,
+    .flags = CMD_F_DOTOUT,
 };

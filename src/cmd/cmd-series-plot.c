@@ -18,7 +18,9 @@ static const struct cmd_opt series_plot_opts[] = {
     CMD_OPTS_PLOT,
     {OPT_SP_WINDOW, 'w', "window", CMD_OPT_INT, "SECONDS",
      "rolling mean over this many seconds, 1..86400 (default: 30)", NULL},
-    CMD_OPT_OUTPUT("output directory (default: .; created when missing)"),
+    CMD_OPT_OUTPUT("output directory, created when missing (default: "
+		   "., in a replay the session file's directory)"),
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 
@@ -71,5 +73,5 @@ const struct cmd_entry cmd_series_plot_entry = {
     .min_pos = 0,
     .max_pos = 1,
     .exec = series_plot_exec,
-    .flags = CMD_F_PATHPOS,
+    .flags = CMD_F_PATHPOS | CMD_F_DOTOUT,
 };

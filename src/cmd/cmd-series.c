@@ -16,6 +16,7 @@ static const struct cmd_opt series_opts[] = {
     CMD_OPT_OUTPUT("output directory, created when missing (default: .)"),
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

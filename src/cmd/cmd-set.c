@@ -52,7 +52,9 @@ const struct cmd_entry cmd_set_entry = {
 	"with NAME shows one; with NAME VALUE changes it (recorded).\n"
 	"Settings: charset braille|block|ascii (chart cells in the "
 	"workbench),\n"
-	"echo on|off (replay prints each command before running it); and\n"
+	"echo on|off (replay prints each command before running it),\n"
+	"sync on|off (fsync every output before and after its rename; off is\n"
+	"faster, but a power failure may lose what was just written); and\n"
 	"for the current chart view (see view): xscale and yscale\n"
 	"lin|log|auto, xrange and yrange LO:HI|auto (e.g. set xrange\n"
 	"100:1e6).",

@@ -43,6 +43,7 @@ static const struct cmd_opt sort_opts[] = {
      NULL},
     CMD_OPT_MEMORY,
     CMD_OPTS_CUT,
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

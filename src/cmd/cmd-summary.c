@@ -42,6 +42,7 @@ static const struct cmd_opt summary_opts[] = {
      "insert the row texts as TeX, without escaping _ & % $ # { } ~ ^ \\",
      NULL},
     CMD_OPT_OUTPUT("output file (default: - = stdout)"),
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

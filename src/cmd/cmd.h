@@ -85,6 +85,7 @@ enum {
 	OPT_FOLLOW, /* --follow DIR, --window, --poll (cmd-follow.h) */
 	OPT_WINDOW,
 	OPT_POLL,
+	OPT_NO_SYNC,
 	OPT_COMMON_END = 20 /* first id free for a command's own options */
 };
 
@@ -169,6 +170,14 @@ enum {
 		    "warning and a count",                                     \
 		    NULL                                                       \
 	}
+/* The one-shot tools that write files (a session says `set sync off`). */
+#define CMD_OPT_NO_SYNC                                                        \
+	{                                                                      \
+		OPT_NO_SYNC, 0, "no-sync", CMD_OPT_FLAG, NULL,                 \
+		    "do not fsync the outputs (faster; a power failure may "   \
+		    "lose an output that was just written)",                   \
+		    NULL                                                       \
+	}
 #define CMD_OPTS_COMMON                                                        \
 	{OPT_QUIET,    'q',  "quiet",                                          \
 	 CMD_OPT_FLAG, NULL, "no progress or summary lines on stderr",         \
@@ -211,6 +220,8 @@ enum {
 	CMD_F_NORECORD = 2, /* never recorded (list, info, save...) */
 	CMD_F_PATHPOS = 4,  /* positionals are paths, never objects */
 	CMD_F_WRITEPOS = 8, /* ... that the command writes (save) */
+	CMD_F_DOTOUT = 16,  /* -O (and a missing DIR positional) default to
+			     * "."; in a replay, the session file's directory */
 };
 
 /* The command table, NULL-terminated, in the order help lists it. */

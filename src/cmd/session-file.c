@@ -117,12 +117,14 @@ int sess_save(struct session *s, const char *path, const struct fm_log *log,
 			off += (size_t)w;
 		}
 	}
+	if (r == 0 && fm_sync_fd(fd) < 0)
+		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
 	if (close(fd) < 0 && r == 0)
 		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
 	fd = -1;
 	if (r == 0) {
 		chmod(tmp, fm_new_file_mode(abs));
-		if (rename(tmp, abs) < 0)
+		if (rename(tmp, abs) < 0 || fm_sync_parent(abs) < 0)
 			r = fm_error_set(err, FM_EIO, "%s: %s", path,
 					 strerror(errno));
 	}

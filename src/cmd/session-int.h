@@ -20,7 +20,7 @@
 #include "session.h"
 
 /* Settings (the table is in session.c). */
-#define NSETTINGS 2
+#define NSETTINGS 3
 
 struct record {
 	struct cmd_words words; /* canonical words, paths absolute */

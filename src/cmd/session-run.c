@@ -101,6 +101,36 @@ static int records_type(const struct cmd_objtype *type)
 	return fm_format_parse(first, &f) == 0;
 }
 
+/*
+ * The "." that plot, series-plot and select write into (and series-plot
+ * reads) without -O or DIR: in a replay, the session file's directory,
+ * where the file's relative paths go, so that a replay writes inside its
+ * tree.  The record keeps what was typed.
+ */
+static int dot_defaults(struct cmd_run *run, const char **rpos,
+			struct fm_error *err)
+{
+	const struct cmd_entry *e = run->e;
+	struct cmd_value *out = &run->res.v[OPT_OUTPUT];
+
+	if (!(e->flags & CMD_F_DOTOUT) || !replay_dir)
+		return 0;
+	if (!run->typed.v[OPT_OUTPUT].set) {
+		if (sess_check_output("the default --output", ".", err) < 0)
+			return FM_EINVAL;
+		out->set = 1;
+		if (!(out->s = pool_add(run, resolve_path(run->s, "."))))
+			return OOM(err);
+	}
+	if ((e->flags & CMD_F_PATHPOS) && e->max_pos > 0 &&
+	    run->typed.npos == 0) {
+		if (!(rpos[0] = pool_add(run, resolve_path(run->s, "."))))
+			return OOM(err);
+		run->res.npos = 1;
+	}
+	return 0;
+}
+
 /* Resolve positionals and path options (session lock held). */
 /* What the positional arguments named: how many datasets, and the filter
  * of the views among them (all the same). */
@@ -300,7 +330,7 @@ static int resolve_path_options(struct cmd_run *run, struct fm_error *err)
 			cv->list = cl;
 		}
 	}
-	return 0;
+	return dot_defaults(run, rpos, err);
 }
 
 static int resolve(struct cmd_run *run, struct fm_error *err)
@@ -409,6 +439,13 @@ int sess_prepare(struct session *s, const char *line, struct cmd_run **out,
 	}
 	if (r == 0)
 		r = refuse_programs(run, err);
+	if (r == 0 && run->typed.v[OPT_NO_SYNC].set &&
+	    entry_opt(run->e, OPT_NO_SYNC))
+		r = fm_error_set(err, FM_EINVAL,
+				 "%s: --no-sync is for the one-shot command "
+				 "(flowmodels %s ...); in a session, "
+				 "'set sync off'",
+				 run->e->name, run->e->name);
 	if (r == 0 && !run->typed.v[OPT_HELP].set) {
 		sess_lock(s);
 		r = resolve(run, err);

@@ -43,6 +43,9 @@ static const struct setting_def settings[] = {
      "cells the workbench draws charts with"},
     {"echo", "on|off", "on",
      "replay prints each command (\"> line\") before its result"},
+    {"sync", "on|off", "on",
+     "outputs are fsync'ed before and after their rename (off: faster, "
+     "but a power failure may lose recent outputs)"},
 };
 _Static_assert(NSETTINGS == sizeof(settings) / sizeof(settings[0]),
 	       "NSETTINGS matches the settings table");
@@ -103,6 +106,7 @@ struct session *sess_new(void)
 			return NULL;
 		}
 	}
+	fm_sync_set(1); /* as the setting says */
 	return s;
 }
 
@@ -625,6 +629,8 @@ int sess_set(struct session *s, const char *name, const char *value,
 		free(s->setting[i]);
 		s->setting[i] = v;
 		sess_unlock(s);
+		if (!strcmp(name, "sync")) /* the library's, process-wide */
+			fm_sync_set(!strcmp(value, "on"));
 		return 0;
 	}
 	{

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,84 @@
 #include "flowmodels/buf.h"
 #include "flowmodels/fileops.h"
 #include "flowmodels/inflight.h"
+
+/* ---- durability ---- */
+
+static atomic_int sync_off;		 /* 0: outputs are synced */
+static int (*sync_hook)(int fd) = fsync; /* fsync, or a test's counter */
+
+void fm_sync_set(int on)
+{
+	atomic_store(&sync_off, !on);
+}
+
+int fm_sync_enabled(void)
+{
+	return !atomic_load(&sync_off);
+}
+
+void fm_sync_hook_set(int (*fsync_fn)(int fd))
+{
+	sync_hook = fsync_fn ? fsync_fn : fsync;
+}
+
+int fm_sync_fd(int fd)
+{
+	int r;
+
+	if (!fm_sync_enabled())
+		return 0;
+	while ((r = sync_hook(fd)) < 0 && errno == EINTR)
+		;
+	/* what cannot be synced (a pipe, a device, a file system without
+	 * fsync) has nothing to make durable */
+	if (r < 0 && (errno == EINVAL || errno == EROFS || errno == ENOTSUP))
+		r = 0;
+	return r;
+}
+
+int fm_sync_path(const char *path)
+{
+	int fd, r, e;
+
+	if (!fm_sync_enabled())
+		return 0;
+	/* fsync of a descriptor open for reading flushes the file's data
+	 * too; write-only is the fallback for a file mode 0200 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == EACCES)
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	r = fm_sync_fd(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+int fm_sync_parent(const char *path)
+{
+	size_t len = strlen(path);
+	char *d;
+	int r;
+
+	if (!fm_sync_enabled())
+		return 0;
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	while (len > 0 && path[len - 1] != '/')
+		len--;
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len == 0)
+		return fm_sync_path(".");
+	if (!(d = strndup(path, len)))
+		return -1;
+	r = fm_sync_path(d);
+	free(d);
+	return r;
+}
 
 int fm_mkdir_p(const char *dir, struct fm_error *err)
 {
@@ -30,7 +109,9 @@ int fm_mkdir_p(const char *dir, struct fm_error *err)
 		if (*s == '/' || *s == '\0') {
 			char c = *s;
 			*s = '\0';
-			if (mkdir(d, 0777) < 0 && errno != EEXIST) {
+			if (mkdir(d, 0777) == 0)
+				fm_sync_parent(d); /* the new entry lasts */
+			else if (errno != EEXIST) {
 				r = fm_error_set(
 				    err, FM_EIO,
 				    "%s: cannot create directory: %s", d,
@@ -62,7 +143,11 @@ int fm_mkdir_parents(const char *path, struct fm_error *err)
 		struct stat st;
 
 		*p = 0;
-		if (stat(d, &st) < 0 && mkdir(d, 0777) < 0 && errno != EEXIST) {
+		if (stat(d, &st) == 0)
+			;
+		else if (mkdir(d, 0777) == 0)
+			fm_sync_parent(d); /* the new entry lasts */
+		else if (errno != EEXIST) {
 			int e = errno;
 			int r = fm_error_set(err, FM_EIO,
 					     "%s: cannot create directory: %s",
@@ -250,12 +335,24 @@ int fm_tmpdir_beside(const char *path, char **tmpname, struct fm_error *err)
 
 int fm_tmpfile_commit(const char *tmpname, const char *given)
 {
-	char *target = tmpname ? output_target(given) : NULL;
-	int r = tmpname ? rename(tmpname, target ? target : given) : 0;
-	int e = errno;
+	char *target;
+	const char *path;
+	int r, e;
 
+	if (!tmpname)
+		return 0;
+	target = output_target(given);
+	path = target ? target : given;
+	/* the data first, then the name, then the directory holding it */
+	r = fm_sync_path(tmpname);
 	if (r == 0)
+		r = rename(tmpname, path);
+	e = errno;
+	if (r == 0) {
 		fm_inflight_temp_del(tmpname);
+		r = fm_sync_parent(path);
+		e = errno;
+	}
 	free(target);
 	errno = e;
 	return r;
@@ -288,11 +385,18 @@ int fm_outdir_commit(const char *dir, char **tmpdir, struct fm_error *err)
 {
 	if (!*tmpdir)
 		return 0;
+	/* its entries, its name, then the directory holding it */
+	if (fm_sync_path(*tmpdir) < 0)
+		return fm_error_set(err, FM_EIO, "%s: sync: %s", dir,
+				    strerror(errno));
 	if (rename(*tmpdir, dir) < 0)
 		return fm_error_set(err, FM_EIO, "%s: rename: %s", dir,
 				    strerror(errno));
 	free(*tmpdir);
 	*tmpdir = NULL;
+	if (fm_sync_parent(dir) < 0)
+		return fm_error_set(err, FM_EIO, "%s: sync: %s", dir,
+				    strerror(errno));
 	return 0;
 }
 

@@ -632,6 +632,8 @@ int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err)
 	for (int f = 0; f < FM_NFIELDS; f++) {
 		if (!(w->fields & FM_FIELD_BIT(f)))
 			continue;
+		if (fm_sync_fd(w->out[f].fd) < 0)
+			return bin_write_failed(w, f, errno, err);
 		if (close(w->out[f].fd) < 0) {
 			w->out[f].fd = -1;
 			return fm_error_set(err, FM_EIO, "%s: %s", w->dir,
@@ -660,6 +662,10 @@ int fm_binary_writer_commit(struct fm_binary_writer *w, struct fm_error *err)
 			unlink(path);
 		}
 	}
+	/* the new names last (a new directory: fm_outdir_commit syncs it) */
+	if (!w->created && fm_sync_path(w->workdir) < 0)
+		return fm_error_set(err, FM_EIO, "%s: sync: %s", w->dir,
+				    strerror(errno));
 	if (w->created) {
 		if ((r = fm_outdir_commit(w->dir, &w->workdir, err)) < 0)
 			return r;

@@ -639,7 +639,7 @@ int gp_commit(struct plot_run *p, unsigned *nfiles, struct fm_error *err)
 			free(from);
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		} else {
-			if (rename(from, to) < 0)
+			if (fm_sync_path(from) < 0 || rename(from, to) < 0)
 				r = fm_error_set(
 				    err, FM_EIO,
 				    "%s: cannot rename into place: %s", to,
@@ -651,6 +651,9 @@ int gp_commit(struct plot_run *p, unsigned *nfiles, struct fm_error *err)
 		}
 	}
 	closedir(d);
+	if (r == 0 && n && fm_sync_path(p->outdir) < 0)
+		r = fm_error_set(err, FM_EIO, "%s: sync: %s", p->outdir,
+				 strerror(errno));
 	if (nfiles)
 		*nfiles = n;
 	return r;
