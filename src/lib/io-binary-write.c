@@ -241,67 +241,54 @@ static int all_zero(const int64_t *v, size_t n)
 /* Store v (already known to fit) as code c at p. */
 static void put_value(unsigned char *p, char c, int64_t v)
 {
+#define STORE(T)                                                               \
+	do {                                                                   \
+		T x = (T)v;                                                    \
+		memcpy(p, &x, sizeof(x));                                      \
+	} while (0)
 	switch (fm_code_size(c)) {
-	case 1: {
-		uint8_t x = (uint8_t)v;
-		memcpy(p, &x, 1);
+	case 1:
+		STORE(uint8_t);
 		break;
-	}
-	case 2: {
-		uint16_t x = (uint16_t)v;
-		memcpy(p, &x, 2);
+	case 2:
+		STORE(uint16_t);
 		break;
-	}
-	case 4: {
-		uint32_t x = (uint32_t)v;
-		memcpy(p, &x, 4);
+	case 4:
+		STORE(uint32_t);
 		break;
-	}
 	default:
-		memcpy(p, &v, 8);
+		STORE(int64_t);
 		break;
 	}
+#undef STORE
 }
 
+/* The value of code c at p. */
 static int64_t get_value(const unsigned char *p, char c)
 {
+#define LOAD(T)                                                                \
+	do {                                                                   \
+		T x;                                                           \
+		memcpy(&x, p, sizeof(x));                                      \
+		return (int64_t)x;                                             \
+	} while (0)
 	switch (c) {
-	case 'b': {
-		int8_t x;
-		memcpy(&x, p, 1);
-		return x;
+	case 'b':
+		LOAD(int8_t);
+	case 'B':
+		LOAD(uint8_t);
+	case 'h':
+		LOAD(int16_t);
+	case 'H':
+		LOAD(uint16_t);
+	case 'i':
+		LOAD(int32_t);
+	case 'I':
+		LOAD(uint32_t);
+	default:
+		LOAD(int64_t);
 	}
-	case 'B': {
-		uint8_t x;
-		memcpy(&x, p, 1);
-		return x;
-	}
-	case 'h': {
-		int16_t x;
-		memcpy(&x, p, 2);
-		return x;
-	}
-	case 'H': {
-		uint16_t x;
-		memcpy(&x, p, 2);
-		return x;
-	}
-	case 'i': {
-		int32_t x;
-		memcpy(&x, p, 4);
-		return x;
-	}
-	case 'I': {
-		uint32_t x;
-		memcpy(&x, p, 4);
-		return x;
-	}
-	default: {
-		int64_t x;
-		memcpy(&x, p, 8);
-		return x;
-	}
-	}
+#undef LOAD
 }
 
 /*
