@@ -107,8 +107,7 @@ static int records_type(const struct cmd_objtype *type)
  * where the file's relative paths go, so that a replay writes inside its
  * tree.  The record keeps what was typed.
  */
-static int dot_defaults(struct cmd_run *run, const char **rpos,
-			struct fm_error *err)
+static int dot_defaults(struct cmd_run *run, struct fm_error *err)
 {
 	const struct cmd_entry *e = run->e;
 	struct cmd_value *out = &run->res.v[OPT_OUTPUT];
@@ -124,14 +123,14 @@ static int dot_defaults(struct cmd_run *run, const char **rpos,
 	}
 	if ((e->flags & CMD_F_PATHPOS) && e->max_pos > 0 &&
 	    run->typed.npos == 0) {
-		if (!(rpos[0] = pool_add(run, resolve_path(run->s, "."))))
+		if (!(run->res.pos[0] =
+			  pool_add(run, resolve_path(run->s, "."))))
 			return OOM(err);
 		run->res.npos = 1;
 	}
 	return 0;
 }
 
-/* Resolve positionals and path options (session lock held). */
 /* What the positional arguments named: how many datasets, and the filter
  * of the views among them (all the same). */
 struct resolved_inputs {
@@ -330,9 +329,10 @@ static int resolve_path_options(struct cmd_run *run, struct fm_error *err)
 			cv->list = cl;
 		}
 	}
-	return dot_defaults(run, rpos, err);
+	return 0;
 }
 
+/* Resolve positionals and path options (session lock held). */
 static int resolve(struct cmd_run *run, struct fm_error *err)
 {
 	struct resolved_inputs in = {0};
@@ -350,7 +350,9 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 	if ((r = resolve_positionals(run, rpos, cpos, &in, err)) < 0 ||
 	    (r = apply_inputs(run, &in, err)) < 0)
 		return r;
-	return resolve_path_options(run, err);
+	if ((r = resolve_path_options(run, err)) < 0)
+		return r;
+	return dot_defaults(run, err);
 }
 
 void sess_run_free(struct cmd_run *run)
