@@ -18,6 +18,7 @@ static const struct cmd_opt hist_merge_opts[] = {
      "detected from each input's sums, and all must agree)",
      "length|size|duration|rate"},
     CMD_OPT_OUTPUT("output file; '-' = stdout (default: -)"),
+    CMD_OPT_NO_SYNC,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 

@@ -12,7 +12,7 @@
 
 static const struct cmd_opt series_merge_opts[] = {
     CMD_OPT_OUTPUT("output directory, created when missing (default: .)"),
-    CMD_OPTS_COMMON, CMD_OPT_END};
+    CMD_OPT_NO_SYNC, CMD_OPTS_COMMON, CMD_OPT_END};
 
 static int to_series(void *ctx, const struct fm_seriesmerge_day *d,
 		     struct fm_error *err)
