@@ -125,6 +125,7 @@ int swap_commit(struct swap *sw, char *const *written, size_t nwritten,
 {
 	char why[PATH_MAX + 64] = "";
 	int r = link_others(sw, written, nwritten, why, sizeof(why), err);
+	int exchanged;
 
 	if (r < 0)
 		return r;
@@ -133,6 +134,10 @@ int swap_commit(struct swap *sw, char *const *written, size_t nwritten,
 		snprintf(why, sizeof(why), "exchange disabled");
 		r = 1;
 	}
+	/* the links made last (the files are synced by their writers) */
+	if (r == 0 && fm_sync_path(sw->tmp) < 0)
+		return fm_error_set(err, FM_EIO, "%s: sync: %s", sw->tmp,
+				    strerror(errno));
 	if (r == 0 && renameat2(AT_FDCWD, sw->tmp, AT_FDCWD, sw->real,
 				RENAME_EXCHANGE) < 0) {
 		if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
@@ -146,6 +151,7 @@ int swap_commit(struct swap *sw, char *const *written, size_t nwritten,
 			 strerror(errno));
 		r = 1;
 	}
+	exchanged = r == 0;
 	if (r == 1) {
 		fm_warn(log,
 			"%s: replacing the sorted files one by one, not in one "
@@ -156,6 +162,10 @@ int swap_commit(struct swap *sw, char *const *written, size_t nwritten,
 		if (r < 0)
 			return r;
 	}
+	/* the new names last: the exchange in the parent, or the moves */
+	if ((exchanged ? fm_sync_parent(sw->real) : fm_sync_path(sw->real)) < 0)
+		return fm_error_set(err, FM_EIO, "%s: sync: %s", sw->real,
+				    strerror(errno));
 	sort_hook_call(hook, "exchanged");
 	/* the old directory (or what is left of the new one) goes */
 	swap_discard(sw);
