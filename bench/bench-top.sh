@@ -18,13 +18,16 @@ mkdir -p "$D"
 [ -d "$D/gen-$N" ] || "$B/gen-dataset" "$N" "$D/gen-$N"
 cat "$D/gen-$N"/* > /dev/null
 echo "records: $N   machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg)"
 source "$(dirname "$0")/lib.sh"
 for round in 1 2; do
   echo "round $round:"
   best "hist -b 0" "$N" "$D/top.out" "$FM" hist -q -i binary -b 0 -O "$D/top.out" "$D/gen-$N"
   best "top sa" "$N" "$D/top.out" "$FM" top -q -i binary sa -O "$D/top.out" "$D/gen-$N"
+  best "top sa --threads 1" "$N" "$D/top.out" "$FM" top -q -i binary sa --threads 1 -O "$D/top.out" "$D/gen-$N"
   best "top sa,dp" "$N" "$D/top.out" "$FM" top -q -i binary sa,dp -O "$D/top.out" "$D/gen-$N"
   best "top port" "$N" "$D/top.out" "$FM" top -q -i binary port -O "$D/top.out" "$D/gen-$N"
   best "top proto" "$N" "$D/top.out" "$FM" top -q -i binary proto -O "$D/top.out" "$D/gen-$N"
 done
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg)"
 rm -f "$D/top.out"

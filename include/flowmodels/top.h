@@ -17,6 +17,8 @@
 
 #include "flowmodels/error.h"
 #include "flowmodels/flow.h"
+#include "flowmodels/io.h"
+#include "flowmodels/progress.h"
 
 #define FM_TOP_MAX_KEYS 4
 /* int64 words a group key holds at most (an address takes 5). */
@@ -55,6 +57,23 @@ void fm_top_free(struct fm_top *t);
 /* Add the records of b (holding fm_top_fields).  0, FM_ENOMEM, FM_ERANGE. */
 int fm_top_add(struct fm_top *t, const struct fm_batch *b,
 	       struct fm_error *err);
+/*
+ * Add the records of binary directories (the range the counters of cut
+ * select; cut may be NULL) with `threads` threads (0: one a core, fewer
+ * on small inputs), each owning a partition of the key hashes.  Missing
+ * fields give warnings to log.  Progress counts records read by all
+ * threads.  0, FM_ENOMEM, FM_ERANGE, FM_ECANCEL or the reader's errors.
+ */
+struct fm_top_binary_opts {
+	int threads;
+	const struct fm_cut *cut;
+	const struct fm_progress *progress;
+	const struct fm_log *log;
+};
+int fm_top_add_binary(struct fm_top *t, const char *const *dirs, size_t ndirs,
+		      const struct fm_top_binary_opts *o, struct fm_error *err);
+/* The keys t groups by. */
+const struct fm_top_keys *fm_top_keys_of(const struct fm_top *t);
 /* Totals over all records added (flows = records). */
 void fm_top_totals(const struct fm_top *t, uint64_t *flows, uint64_t *packets,
 		   uint64_t *octets);

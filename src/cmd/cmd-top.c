@@ -16,6 +16,7 @@ enum {
 	OPT_T_BY = OPT_COMMON_END,
 	OPT_T_N,
 	OPT_T_FORMAT,
+	OPT_T_THREADS,
 };
 
 static const struct cmd_opt top_opts[] = {
@@ -28,6 +29,10 @@ static const struct cmd_opt top_opts[] = {
     {OPT_T_FORMAT, 0, "format", CMD_OPT_STR, "FORMAT",
      "text (a table), csv or json (default: text)", "text|csv|json"},
     CMD_OPT_OUTPUT("output file; '-' = stdout (default: -)"),
+    {OPT_T_THREADS, 0, "threads", CMD_OPT_INT, "N",
+     "binary input: threads, each aggregating a share of the keys "
+     "(default: one a core)",
+     NULL},
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
     CMD_OPT_NO_SYNC,
@@ -165,6 +170,11 @@ static int top_parse(const struct cmd_args *a, struct fm_top_keys *k, int *by,
 				 "--by: unknown value '%s' (choose "
 				 "from flows, packets, octets)",
 				 a->v[OPT_T_BY].s);
+	if (r == 0 && a->v[OPT_T_THREADS].set &&
+	    (a->v[OPT_T_THREADS].i < 1 || a->v[OPT_T_THREADS].i > 64))
+		r = fm_error_set(err, FM_EINVAL,
+				 "--threads: expected 1..64, got %lld",
+				 (long long)a->v[OPT_T_THREADS].i);
 	if (r == 0 && a->v[OPT_T_N].set && a->v[OPT_T_N].i < 0)
 		r = fm_error_set(err, FM_EINVAL, "-n: expected a count >= 0");
 	for (*fmt = 0; r == 0 && a->v[OPT_T_FORMAT].set && *fmt < 3 &&
@@ -179,13 +189,48 @@ static int top_parse(const struct cmd_args *a, struct fm_top_keys *k, int *by,
 	return r;
 }
 
+/*
+ * The records of the inputs into t: binary directories without a filter
+ * by threads (fm_top_add_binary), anything else through one scan.
+ */
+static int top_read(struct cmd_ctx *ctx, const struct cmd_args *in,
+		    struct fm_top *t, struct fm_error *err)
+{
+	struct cmd_scan *cs = NULL;
+	enum fm_format fmt;
+	struct fm_batch b;
+	long got = 0;
+	int r = cmd_get_format(in, OPT_IN_FORMAT, FM_FORMAT_NFCAPD, &fmt, err);
+
+	if (r == 0 && fmt == FM_FORMAT_BINARY && !in->v[OPT_FILTER_EXPR].set) {
+		struct fm_cut cut;
+		struct fm_top_binary_opts o = {
+		    .threads = in->v[OPT_T_THREADS].set
+				   ? (int)in->v[OPT_T_THREADS].i
+				   : 0,
+		    .cut = &cut,
+		    .progress = &ctx->progress,
+		    .log = &ctx->log};
+		cmd_get_cut(in, &cut);
+		return fm_top_add_binary(t, in->pos, in->npos, &o, err);
+	}
+	if (r == 0)
+		r = cmd_scan_open(ctx, in, FM_FORMAT_NFCAPD,
+				  fm_top_fields(fm_top_keys_of(t)), &cs, err);
+	while (r == 0 && (got = fm_scan_next(cmd_scan_get(cs), &b, err)) > 0)
+		r = fm_top_add(t, &b, err);
+	if (r == 0 && got < 0)
+		r = (int)got;
+	cmd_scan_close(cs);
+	return r;
+}
+
 static int top_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = {0};
 	struct fm_top_keys k;
 	struct fm_top *t = NULL;
 	struct fm_top_row *rows = NULL;
-	struct cmd_scan *cs = NULL;
 	struct cmd_args in = *a;
 	struct fm_buf o = FM_BUF_INIT;
 	double t0 = cmd_now();
@@ -198,17 +243,7 @@ static int top_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0)
 		r = fm_top_new(&t, &k, &err);
 	if (r == 0)
-		r = cmd_scan_open(ctx, &in, FM_FORMAT_NFCAPD, fm_top_fields(&k),
-				  &cs, &err);
-	if (r == 0) {
-		struct fm_batch b;
-		long got;
-		while ((got = fm_scan_next(cmd_scan_get(cs), &b, &err)) > 0)
-			if ((r = fm_top_add(t, &b, &err)) < 0)
-				break;
-		if (got < 0)
-			r = (int)got;
-	}
+		r = top_read(ctx, &in, t, &err);
 	if (r == 0)
 		n = fm_top_result(t, (enum fm_top_by)by,
 				  a->v[OPT_T_N].set ? (size_t)a->v[OPT_T_N].i
@@ -234,7 +269,6 @@ static int top_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0)
 		cmd_summary(ctx, "top: %zu groups in %.3f s", fm_top_groups(t),
 			    cmd_now() - t0);
-	cmd_scan_close(cs);
 	free(rows);
 	fm_top_free(t);
 	fm_buf_release(&o);

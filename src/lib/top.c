@@ -19,6 +19,7 @@
 #include "flowmodels/flowtext.h"
 #include "flowmodels/top.h"
 #include "bigmem.h"
+#include "top-int.h"
 
 struct fm_top {
 	struct fm_top_keys k;
@@ -30,8 +31,19 @@ struct fm_top {
 	uint64_t *idx; /* cap slots: 0 or hash tag << 32 | group + 1 */
 	size_t cap;
 	uint64_t total[3];
-	enum fm_top_by by; /* for the sort */
+	enum fm_top_by by;    /* for the sort */
+	struct fm_top *parts; /* tables of other partitions (top_absorb) */
+	uint32_t *direct; /* one-word keys: group + 1 of values < TOP_DIRECT */
 };
+
+/*
+ * A one-word key (a port, a protocol, any field) below this value finds
+ * its group in a plain array (t->direct) instead of the hash index: no
+ * hash, no probe, no cache miss on the few groups such keys make.  Other
+ * values of the key go to the index; a value is always looked up in the
+ * same place.
+ */
+#define TOP_DIRECT 65536
 
 static int key_width(int key)
 {
@@ -146,8 +158,7 @@ static int grow_index(struct fm_top *t, size_t cap)
 	uint64_t *idx = fm_big_alloc(cap * sizeof(*idx));
 
 	if (!idx)
-		return FM_ENOMEM;
-	memset(idx, 0, cap * sizeof(*idx));
+		return FM_ENOMEM; /* fresh mappings are zero: no memset */
 	for (size_t g = 0; g < t->used; g++) {
 		uint64_t h = key_hash(group_key(t, g), t->width);
 		size_t j = (size_t)h & (cap - 1);
@@ -174,7 +185,9 @@ int fm_top_new(struct fm_top **out, const struct fm_top_keys *k,
 		t->width += key_width(k->key[i]);
 	}
 	t->stride = 3 + t->width;
-	if (grow_index(t, 1024) < 0) {
+	if (t->width == 1)
+		t->direct = calloc(TOP_DIRECT, sizeof(*t->direct));
+	if ((t->width == 1 && !t->direct) || grow_index(t, 1024) < 0) {
 		fm_top_free(t);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
@@ -186,31 +199,53 @@ void fm_top_free(struct fm_top *t)
 {
 	if (!t)
 		return;
+	fm_top_free(t->parts);
+	free(t->direct);
 	fm_big_free(t->idx);
-	free(t->grp);
+	fm_big_free(t->grp);
 	free(t);
 }
 
-/* A new group of key kw (zero sums) at index slot j; its number or -1. */
-static long new_group(struct fm_top *t, const int64_t *kw, uint64_t h, size_t j)
+/* Room for n groups (fresh memory on huge pages: bigmem.h); 0 or -1. */
+static int grp_resize(struct fm_top *t, size_t n)
+{
+	const size_t sw = (size_t)t->stride * sizeof(*t->grp);
+	uint64_t *g = fm_big_alloc(n * sw);
+
+	if (!g)
+		return -1;
+	if (t->used)
+		memcpy(g, t->grp, t->used * sw);
+	fm_big_free(t->grp);
+	t->grp = g;
+	t->grpcap = n;
+	return 0;
+}
+
+/* A new group of key kw (zero sums); its number or -1. */
+static long append_group(struct fm_top *t, const int64_t *kw)
 {
 	const size_t sw = (size_t)t->stride;
 
 	if (t->used == UINT32_MAX)
 		return -1;
-	if (t->used == t->grpcap) {
-		size_t n = t->grpcap ? 2 * t->grpcap : 1024;
-		uint64_t *g = realloc(t->grp, n * sw * sizeof(*g));
-		if (!g)
-			return -1;
-		t->grp = g;
-		t->grpcap = n;
-	}
+	if (t->used == t->grpcap &&
+	    grp_resize(t, t->grpcap ? 2 * t->grpcap : 1024) < 0)
+		return -1;
 	uint64_t *s = t->grp + t->used * sw;
 	memset(s, 0, 3 * sizeof(*s));
 	memcpy(s + 3, kw, (size_t)t->width * sizeof(*kw));
-	t->idx[j] = (h >> 32) << 32 | (uint64_t)(t->used + 1);
 	return (long)t->used++;
+}
+
+/* A new group of key kw at index slot j; its number or -1. */
+static long new_group(struct fm_top *t, const int64_t *kw, uint64_t h, size_t j)
+{
+	long g = append_group(t, kw);
+
+	if (g >= 0)
+		t->idx[j] = (h >> 32) << 32 | (uint64_t)(g + 1);
+	return g;
 }
 
 /* Add one group key of hash h with a record's sums. */
@@ -261,67 +296,239 @@ static void record_key(const struct fm_top *t, const struct fm_batch *b,
 }
 
 /*
- * Records in flight: their keys and hashes are made, their index slots
- * and then the groups these point to prefetched, TOP_AHEAD records at a
- * time before they are added, so that the cache misses (two a record on
- * a large table) overlap.
+ * Keys in flight: the keys of TOP_BLOCK records (two a record with
+ * `port`) are made with their hashes first, then added in a pipeline:
+ * key i's index slot is prefetched TOP_DIST keys before the slot is read
+ * to prefetch the group it points to, and that TOP_DIST keys before the
+ * key is added, so that the two cache misses of a key on a large table
+ * overlap with the work on the keys around it.
  */
-#define TOP_AHEAD 16
+#define TOP_BLOCK 256
+#define TOP_DIST 8
 
-static int add_records(struct fm_top *t, const struct fm_batch *b, size_t i0,
-		       size_t n, int port)
+struct inflight {
+	int64_t kw[2 * TOP_BLOCK * FM_TOP_MAX_WIDTH]; /* width words a key */
+	uint64_t h[2 * TOP_BLOCK];
+	uint64_t packets[2 * TOP_BLOCK], octets[2 * TOP_BLOCK];
+	size_t n;
+};
+
+/* Whether hash h belongs to partition part of nparts (top-int.h). */
+static int in_part(uint64_t h, int part, int nparts)
 {
-	int64_t kw[TOP_AHEAD][FM_TOP_MAX_WIDTH];
-	uint64_t h[TOP_AHEAD];
+	return nparts == 1 ||
+	       (int)(((h >> 32) * (uint64_t)nparts) >> 32) == part;
+}
+
+/* The keys of records [i0, i0+n) of b that fall into partition part. */
+static void make_keys(const struct fm_top *t, const struct fm_batch *b,
+		      size_t i0, size_t n, int port, int part, int nparts,
+		      struct inflight *f)
+{
+	const size_t width = (size_t)t->width;
+
+	f->n = 0;
+	for (size_t i = i0; i < i0 + n; i++) {
+		int64_t *kw = f->kw + f->n * width;
+		uint64_t pk = (uint64_t)b->col[FM_PACKETS][i];
+		uint64_t oc = (uint64_t)b->col[FM_OCTETS][i];
+		record_key(t, b, i, kw);
+		uint64_t h = key_hash(kw, t->width);
+		if (in_part(h, part, nparts)) {
+			f->h[f->n] = h;
+			f->packets[f->n] = pk;
+			f->octets[f->n++] = oc;
+		}
+		if (port < 0 || b->col[FM_DP][i] == b->col[FM_SP][i])
+			continue;
+		int64_t *kd = f->kw + f->n * width;
+		if (kd != kw)
+			memcpy(kd, kw, width * sizeof(*kw));
+		kd[port] = b->col[FM_DP][i];
+		h = key_hash(kd, t->width);
+		if (in_part(h, part, nparts)) {
+			f->h[f->n] = h;
+			f->packets[f->n] = pk;
+			f->octets[f->n++] = oc;
+		}
+	}
+}
+
+static int add_inflight(struct fm_top *t, const struct inflight *f)
+{
+	const size_t n = f->n, width = (size_t)t->width;
 	int r = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		record_key(t, b, i0 + i, kw[i]);
-		h[i] = key_hash(kw[i], t->width);
-		__builtin_prefetch(t->idx + (h[i] & (t->cap - 1)), 1);
-	}
-	for (size_t i = 0; i < n; i++) { /* the groups their slots point to */
-		uint64_t e = t->idx[h[i] & (t->cap - 1)];
-		if (e)
-			__builtin_prefetch(
-			    t->grp + ((uint32_t)e - 1) * (size_t)t->stride, 1);
-	}
-	for (size_t i = 0; i < n && r == 0; i++) {
-		size_t x = i0 + i;
-		uint64_t packets = (uint64_t)b->col[FM_PACKETS][x];
-		uint64_t octets = (uint64_t)b->col[FM_OCTETS][x];
-		r = add_key(t, kw[i], h[i], packets, octets);
-		if (r == 0 && port >= 0 &&
-		    b->col[FM_DP][x] != b->col[FM_SP][x]) {
-			kw[i][port] = b->col[FM_DP][x];
-			r = add_key(t, kw[i], key_hash(kw[i], t->width),
-				    packets, octets);
+	for (size_t i = 0; i < n + 2 * TOP_DIST && r == 0; i++) {
+		if (i < n)
+			__builtin_prefetch(t->idx + (f->h[i] & (t->cap - 1)),
+					   1);
+		if (i >= TOP_DIST && i - TOP_DIST < n) {
+			uint64_t e = t->idx[f->h[i - TOP_DIST] & (t->cap - 1)];
+			if (e)
+				__builtin_prefetch(t->grp +
+						       ((uint32_t)e - 1) *
+							   (size_t)t->stride,
+						   1);
 		}
-		t->total[0]++;
-		if (__builtin_add_overflow(t->total[1], packets,
-					   &t->total[1]) ||
-		    __builtin_add_overflow(t->total[2], octets, &t->total[2]))
-			r = FM_ERANGE;
+		if (i >= 2 * TOP_DIST) {
+			size_t k = i - 2 * TOP_DIST;
+			r = add_key(t, f->kw + k * width, f->h[k],
+				    f->packets[k], f->octets[k]);
+		}
 	}
 	return r;
 }
 
-int fm_top_add(struct fm_top *t, const struct fm_batch *b, struct fm_error *err)
+/* Add one value v of a one-word key (t->direct) with a record's sums. */
+static int add_value(struct fm_top *t, int64_t v, uint64_t packets,
+		     uint64_t octets)
 {
-	int port = -1, r = 0;
+	if ((uint64_t)v >= TOP_DIRECT)
+		return add_key(t, &v, key_hash(&v, 1), packets, octets);
+	uint32_t g = t->direct[v];
+	if (!g) {
+		long n = append_group(t, &v);
+		if (n < 0)
+			return FM_ENOMEM;
+		g = t->direct[v] = (uint32_t)n + 1;
+	}
+	uint64_t *s = t->grp + (size_t)(g - 1) * (size_t)t->stride;
+	s[0]++;
+	if (__builtin_add_overflow(s[1], packets, &s[1]) ||
+	    __builtin_add_overflow(s[2], octets, &s[2]))
+		return FM_ERANGE;
+	return 0;
+}
 
+/* The records of b into a table of one-word keys (port: both ports). */
+static int add_direct(struct fm_top *t, const struct fm_batch *b, int port)
+{
+	const int64_t *k = b->col[port >= 0 ? FM_SP : t->k.key[0]];
+	const int64_t *pk = b->col[FM_PACKETS], *oc = b->col[FM_OCTETS];
+	int r = 0;
+
+	for (size_t i = 0; i < b->n && r == 0; i++) {
+		r = add_value(t, k[i], (uint64_t)pk[i], (uint64_t)oc[i]);
+		if (r == 0 && port >= 0 && b->col[FM_DP][i] != k[i])
+			r = add_value(t, b->col[FM_DP][i], (uint64_t)pk[i],
+				      (uint64_t)oc[i]);
+	}
+	return r;
+}
+
+/* The word offset of the `port` key, or -1. */
+static int port_offset(const struct fm_top *t)
+{
 	for (int i = 0; i < t->k.n; i++)
 		if (t->k.key[i] == FM_TOPK_PORT)
-			port = t->off[i];
-	for (size_t i = 0; i < b->n && r == 0; i += TOP_AHEAD)
-		r = add_records(
-		    t, b, i, b->n - i < TOP_AHEAD ? b->n - i : TOP_AHEAD, port);
+			return t->off[i];
+	return -1;
+}
+
+static int top_error(int r, struct fm_error *err)
+{
 	if (r == FM_ENOMEM)
 		return fm_error_set(err, r, "out of memory");
 	if (r == FM_ERANGE)
 		return fm_error_set(err, r,
 				    "top: packet or octet sum above 2^64");
 	return r;
+}
+
+/* The groups of the absorbed tables moved into t's own, indexed. */
+static int flatten(struct fm_top *t)
+{
+	const size_t sw = (size_t)t->stride;
+	size_t n = fm_top_groups(t), cap = t->cap;
+
+	if (n > UINT32_MAX || (n > t->grpcap && grp_resize(t, n) < 0))
+		return FM_ENOMEM;
+	for (struct fm_top *p = t->parts; p; p = p->parts) {
+		memcpy(t->grp + t->used * sw, p->grp,
+		       p->used * sw * sizeof(*p->grp));
+		t->used += p->used;
+	}
+	fm_top_free(t->parts);
+	t->parts = NULL;
+	while (4 * t->used > 3 * cap)
+		cap *= 2;
+	return grow_index(t, cap);
+}
+
+int top_add_part(struct fm_top *t, const struct fm_batch *b, int part,
+		 int nparts, int totals, struct fm_error *err)
+{
+	static _Thread_local struct inflight f; /* 100 KB: not on the stack */
+	int port = port_offset(t), r = 0;
+
+	if (t->parts && (r = flatten(t)) < 0)
+		return top_error(r, err);
+	if (t->direct) /* one partition only (top_direct) */
+		r = add_direct(t, b, port);
+	for (size_t i = 0; !t->direct && i < b->n && r == 0; i += TOP_BLOCK) {
+		make_keys(t, b, i, b->n - i < TOP_BLOCK ? b->n - i : TOP_BLOCK,
+			  port, part, nparts, &f);
+		r = add_inflight(t, &f);
+	}
+	for (size_t i = 0; totals && i < b->n && r == 0; i++) {
+		t->total[0]++;
+		if (__builtin_add_overflow(t->total[1],
+					   (uint64_t)b->col[FM_PACKETS][i],
+					   &t->total[1]) ||
+		    __builtin_add_overflow(t->total[2],
+					   (uint64_t)b->col[FM_OCTETS][i],
+					   &t->total[2]))
+			r = FM_ERANGE;
+	}
+	return top_error(r, err);
+}
+
+int top_direct(const struct fm_top *t)
+{
+	return t->direct != NULL;
+}
+
+int fm_top_add(struct fm_top *t, const struct fm_batch *b, struct fm_error *err)
+{
+	return top_add_part(t, b, 0, 1, 1, err);
+}
+
+/*
+ * The index for at most this many groups (its slots are touched all over,
+ * whatever the number of groups); the groups for as many as the records
+ * can make, up to this many bytes (only the pages used are touched).
+ */
+#define TOP_INDEX_MAX ((size_t)1 << 20)
+#define TOP_GROUPS_BYTES ((size_t)256 << 20)
+
+int top_reserve(struct fm_top *t, uint64_t records)
+{
+	uint64_t most = records * (port_offset(t) >= 0 ? 2 : 1);
+	size_t gmax = TOP_GROUPS_BYTES / ((size_t)t->stride * sizeof(*t->grp));
+	size_t groups = most < gmax ? (size_t)most : gmax;
+	size_t slots_for = most < TOP_INDEX_MAX ? (size_t)most : TOP_INDEX_MAX;
+	size_t cap = t->cap;
+
+	while (4 * slots_for > 3 * cap)
+		cap *= 2;
+	if (groups > t->grpcap && grp_resize(t, groups) < 0)
+		return FM_ENOMEM;
+	return cap == t->cap ? 0 : grow_index(t, cap);
+}
+
+int top_absorb(struct fm_top *t, struct fm_top *src)
+{
+	struct fm_top **end = &t->parts;
+
+	for (int i = 0; i < 3; i++)
+		if (__builtin_add_overflow(t->total[i], src->total[i],
+					   &t->total[i]))
+			return FM_ERANGE;
+	while (*end)
+		end = &(*end)->parts;
+	*end = src;
+	return 0;
 }
 
 void fm_top_totals(const struct fm_top *t, uint64_t *flows, uint64_t *packets,
@@ -332,9 +539,18 @@ void fm_top_totals(const struct fm_top *t, uint64_t *flows, uint64_t *packets,
 	*octets = t->total[2];
 }
 
+const struct fm_top_keys *fm_top_keys_of(const struct fm_top *t)
+{
+	return &t->k;
+}
+
 size_t fm_top_groups(const struct fm_top *t)
 {
-	return t->used;
+	size_t n = 0;
+
+	for (; t; t = t->parts)
+		n += t->used;
+	return n;
 }
 
 /* (sum desc, key asc): negative when a comes first; keys are unique. */
@@ -385,18 +601,17 @@ static void sift_down(const struct fm_top *t, struct fm_top_row *h, size_t n,
 /*
  * The first n groups: a heap of the n best so far whose root is the worst
  * of them, so that a group is looked at once (O(groups log n)) instead of
- * sorting all groups when only a few are wanted.
+ * sorting all groups when only a few are wanted.  select_from adds the
+ * groups of table p (t or one of its parts) to the k rows in r.
  */
-static size_t select_first(const struct fm_top *t, struct fm_top_row *r,
-			   size_t n)
+static size_t select_from(const struct fm_top *t, const struct fm_top *p,
+			  struct fm_top_row *r, size_t n, size_t all, size_t k)
 {
-	size_t k = 0;
-
-	for (size_t i = 0; i < t->used; i++) {
-		const uint64_t *sl = t->grp + i * (size_t)t->stride;
+	for (size_t i = 0; i < p->used; i++) {
+		const uint64_t *sl = p->grp + i * (size_t)p->stride;
 		struct fm_top_row x = {(const int64_t *)sl + 3, sl[0], sl[1],
 				       sl[2]};
-		if (n == t->used) {
+		if (n == all) {
 			r[k++] = x; /* all of them: sorted after */
 		} else if (k < n) {
 			r[k++] = x;
@@ -416,10 +631,22 @@ static size_t select_first(const struct fm_top *t, struct fm_top_row *r,
 	return k;
 }
 
+static size_t select_first(const struct fm_top *t, struct fm_top_row *r,
+			   size_t n)
+{
+	const size_t all = fm_top_groups(t);
+	size_t k = 0;
+
+	for (const struct fm_top *p = t; p; p = p->parts)
+		k = select_from(t, p, r, n, all, k);
+	return k;
+}
+
 long fm_top_result(struct fm_top *t, enum fm_top_by by, size_t n,
 		   struct fm_top_row **rows, struct fm_error *err)
 {
-	size_t want = n && n < t->used ? n : t->used;
+	const size_t all = fm_top_groups(t);
+	size_t want = n && n < all ? n : all;
 	struct fm_top_row *r = malloc((want ? want : 1) * sizeof(*r));
 	size_t k;
 
