@@ -87,6 +87,14 @@ long fm_reader_next(struct fm_reader *r, struct fm_batch *b, size_t max,
  * returns how many were skipped (fewer only at the end), or an error.
  */
 int64_t fm_reader_skip(struct fm_reader *r, int64_t n, struct fm_error *err);
+/*
+ * The number of records of the inputs (read through fm_reader_skip: no
+ * decoding for binary inputs; warnings of fm_reader_open go to o->log),
+ * or a negative error.
+ */
+int64_t fm_reader_count(const struct fm_reader_opts *o,
+			const char *const *paths, size_t npaths,
+			struct fm_error *err);
 /* Bytes consumed and total bytes of all inputs (for progress; total may be 0).
  */
 void fm_reader_position(const struct fm_reader *r, uint64_t *done,

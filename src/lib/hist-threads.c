@@ -489,9 +489,7 @@ static int count_records(const struct fm_hist *h, const char *const *dirs,
 			 size_t ndirs, const struct fm_cut *cut,
 			 uint64_t *total, struct fm_error *err)
 {
-	struct fm_reader *probe = NULL;
 	struct fm_reader_opts ro;
-	int r;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.format = FM_FORMAT_BINARY;
@@ -503,11 +501,7 @@ static int count_records(const struct fm_hist *h, const char *const *dirs,
 		return fm_error_set(err, FM_EINVAL,
 				    "hist: skip-out and count-out with a "
 				    "filter need the sequential scan");
-	r = fm_reader_open(&probe, &ro, dirs, ndirs, err);
-	if (r < 0)
-		return r;
-	int64_t k = fm_reader_skip(probe, INT64_MAX, err);
-	fm_reader_free(probe);
+	int64_t k = fm_reader_count(&ro, dirs, ndirs, err);
 	if (k < 0)
 		return (int)k;
 	*total = (uint64_t)k;

@@ -671,6 +671,20 @@ int fm_reader_has_raw(const struct fm_reader *r)
 	return r->opts.format == FM_FORMAT_BINARY;
 }
 
+int64_t fm_reader_count(const struct fm_reader_opts *o,
+			const char *const *paths, size_t npaths,
+			struct fm_error *err)
+{
+	struct fm_reader *r = NULL;
+	int rc = fm_reader_open(&r, o, paths, npaths, err);
+
+	if (rc < 0)
+		return rc;
+	int64_t k = fm_reader_skip(r, INT64_MAX, err);
+	fm_reader_free(r);
+	return k;
+}
+
 int64_t fm_reader_skip(struct fm_reader *r, int64_t n, struct fm_error *err)
 {
 	int64_t done = 0;

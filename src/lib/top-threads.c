@@ -120,7 +120,6 @@ static int record_range(const char *const *dirs, size_t ndirs,
 			const struct fm_top_binary_opts *o, uint32_t fields,
 			uint64_t *first, uint64_t *end, struct fm_error *err)
 {
-	struct fm_reader *probe = NULL;
 	struct fm_reader_opts ro;
 	struct fm_cut all;
 
@@ -128,11 +127,7 @@ static int record_range(const char *const *dirs, size_t ndirs,
 	ro.format = FM_FORMAT_BINARY;
 	ro.fields = fields;
 	ro.log = o->log; /* the missing-field warnings, once */
-	int r = fm_reader_open(&probe, &ro, dirs, ndirs, err);
-	if (r < 0)
-		return r;
-	int64_t k = fm_reader_skip(probe, INT64_MAX, err);
-	fm_reader_free(probe);
+	int64_t k = fm_reader_count(&ro, dirs, ndirs, err);
 	if (k < 0)
 		return (int)k;
 	fm_cut_init(&all);
@@ -144,18 +139,17 @@ static int record_range(const char *const *dirs, size_t ndirs,
 static int join_parts(struct fm_top *t, struct top_worker *w, int started,
 		      struct fm_error *err)
 {
-	int r = 0;
+	int r = 0, bad = -1;
 
-	for (int i = 0; i < started && r == 0; i++)
-		if (w[i].rc < 0 && w[i].rc != FM_ECANCEL) {
-			*err = w[i].err;
-			r = w[i].rc;
-		}
-	for (int i = 0; i < started && r == 0; i++)
-		if (w[i].rc < 0) {
-			*err = w[i].err;
-			r = w[i].rc;
-		}
+	/* a thread's own error before the cancellations it caused */
+	for (int i = 0; i < started; i++)
+		if (w[i].rc < 0 && (bad < 0 || (w[bad].rc == FM_ECANCEL &&
+						w[i].rc != FM_ECANCEL)))
+			bad = i;
+	if (bad >= 0) {
+		*err = w[bad].err;
+		r = w[bad].rc;
+	}
 	for (int i = 0; i < started && r == 0; i++)
 		if ((r = top_absorb(t, w[i].t)) < 0)
 			r = fm_error_set(err, r,
