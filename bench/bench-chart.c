@@ -24,7 +24,9 @@ int main(void)
 			  {1, 0, 0, "PDF"},
 			  s,
 			  CURVES + 1,
-			  1};
+			  1,
+			  0,
+			  0};
 	struct chart_canvas cv;
 	struct timespec a, b;
 	struct rusage ru;

@@ -122,6 +122,19 @@ int tui_chart_key(struct tui *t, int act, int arg)
 				  y ? d->yscale : d->xscale, 1,
 				  arg == 0 || arg == 3 ? -0.25 : 0.25);
 		return 1;
+	case ACT_CURSOR: {
+		long last = (long)d->npoints - 1, c = t->cursor;
+
+		if (!d->valid || last < 0)
+			return 1;
+		c = arg == -2  ? 0
+		    : arg == 2 ? last
+		    : c < 0    ? last / 2
+			       : c + arg;
+		t->cursor = c < 0 ? 0 : c > last ? last : c;
+		t->dirty |= DIRTY_CHART;
+		return 1;
+	}
 	case ACT_AXES_RESET:
 		chart_command(t, "set xrange auto");
 		chart_command(t, "set yrange auto");
@@ -153,9 +166,48 @@ void tui_chart_apply(struct tui *t, const struct sess_view_axes *a,
 	d->own_yscale = c->y.log;
 	apply_axis(&a->x, &c->x);
 	apply_axis(&a->y, &c->y);
+	d->npoints = c->nseries ? c->series[0].n : 0;
 	d->xscale = c->x.log;
 	d->yscale = c->y.log;
 	chart_axis_range(&c->x, c->series, c->nseries, 0, &d->x[0], &d->x[1]);
 	chart_axis_range(&c->y, c->series, c->nseries, 1, &d->y[0], &d->y[1]);
 	d->valid = 1;
+	if (t->cursor >= 0 && d->npoints) {
+		size_t i = (size_t)t->cursor < d->npoints ? (size_t)t->cursor
+							  : d->npoints - 1;
+		c->cursor = 1;
+		c->cursor_x = c->series[0].x[i];
+	}
+}
+
+/* The value of series s at x: its point at x, else the last before. */
+static double value_at(const struct chart_series *s, double x)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) { /* the first point with x > the cursor */
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->x[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? s->y[lo - 1] : NAN;
+}
+
+void tui_chart_readout(const struct chart *c, char *out, size_t size)
+{
+	size_t len;
+
+	out[0] = 0;
+	if (!c->cursor)
+		return;
+	len = (size_t)snprintf(out, size, "x %.6g", c->cursor_x);
+	for (size_t k = 0; k < c->nseries && len < size; k++) {
+		const struct chart_series *s = &c->series[k];
+		if (!s->label)
+			continue;
+		len += (size_t)snprintf(out + len, size - len, " | %s %.6g",
+					s->label, value_at(s, c->cursor_x));
+	}
 }

@@ -692,6 +692,17 @@ void chart_render(const struct chart *ch, enum chart_charset cs,
 		chart_dots_blit(&dots, out, px0, py0);
 		chart_dots_release(&dots);
 	}
+	/* The cursor: a vertical line through the plot area. */
+	if (ch->cursor && isfinite(axis_t(mx.log, ch->cursor_x))) {
+		double d = map_dot(&mx, axis_t(mx.log, ch->cursor_x));
+		int col = px0 + (int)floor(d + 0.5) / dx;
+
+		for (int r = py0; d > -0.5 && col < w && r < py0 + ph; r++)
+			chart_canvas_put(
+			    out, col, r,
+			    cs == CHART_ASCII ? "|" : "\xe2\x94\x86", /* ┆ */
+			    ROLE_CHART_AXIS);
+	}
 
 	/* The legend, top right of the plot area, over a blank box. */
 	if (ch->legend) {

@@ -71,6 +71,8 @@ struct chart {
 	const struct chart_series *series;
 	size_t nseries;
 	int legend; /* draw the legend */
+	int cursor; /* draw a vertical cursor at cursor_x */
+	double cursor_x;
 };
 
 /* One cell: a NUL-terminated UTF-8 character (or "") and its role. */

@@ -411,9 +411,18 @@ render:
 	}
 	if (!note &&
 	    chart_canvas_init(&cv, getmaxx(w) - 2, getmaxy(w) - 2) == 0) {
+		char readout[256];
+
 		tui_chart_apply(t, axes, &v.chart); /* set xscale ... */
 		chart_render(&v.chart, t->charset, &cv);
 		blit(t, w, 1, 1, &cv);
+		tui_chart_readout(&v.chart, readout, sizeof(readout));
+		if (readout[0]) { /* over the y title */
+			wmove(w, 1, 1);
+			wclrtoeol(w);
+			tui_putn(t, w, 1, 1, ROLE_CHART_TEXT, readout,
+				 getmaxx(w) - 2);
+		}
 		chart_canvas_release(&cv);
 	}
 	tui_view_release(&v);

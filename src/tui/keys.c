@@ -140,6 +140,13 @@ static const struct keyrow rows[] = {
       {KEYS_PANEL, KEY_SRIGHT, ACT_PAN, 1},
       {KEYS_PANEL, KEY_SR, ACT_PAN, 2},
       {KEYS_PANEL, KEY_SF, ACT_PAN, 3}}},
+    {"Left Right Home End",
+     "(chart) a cursor on the bins and the value of\n"
+     "every series there; Esc leaves the panel",
+     {{KEYS_CHART, KEY_LEFT, ACT_CURSOR, -1},
+      {KEYS_CHART, KEY_RIGHT, ACT_CURSOR, 1},
+      {KEYS_CHART, KEY_HOME, ACT_CURSOR, -2},
+      {KEYS_CHART, KEY_END, ACT_CURSOR, 2}}},
     {"0 (panels)",
      "the whole data again (xrange, yrange auto)",
      {{KEYS_PANEL, '0', ACT_AXES_RESET, 0}}},

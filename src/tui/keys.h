@@ -17,6 +17,7 @@ enum tui_keys_table {
 	KEYS_PANEL,   /* any panel (not the prompt) */
 	KEYS_INFO,    /* the info panel */
 	KEYS_OBJECTS, /* the objects panel */
+	KEYS_CHART,   /* the chart panel */
 	KEYS_PAGER,   /* the pager overlay (long output) */
 	KEYS_SEARCH,  /* typing a search of the pager */
 };
@@ -56,6 +57,7 @@ enum tui_action {
 	ACT_ZOOM,  /* arg: 0 x in, 1 x out, 2 y in, 3 y out */
 	ACT_PAN,   /* arg: 0 left, 1 right, 2 up, 3 down */
 	ACT_AXES_RESET,
+	ACT_CURSOR, /* arg: -1 left, 1 right, -2 first, 2 last, 0 off */
 };
 
 /* The action of key ch in table tb (ACT_NONE: unbound); *arg its argument. */

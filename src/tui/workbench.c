@@ -553,6 +553,7 @@ static void object_key(struct tui *t, enum tui_action act)
 
 static void panel_key(struct tui *t, int ch)
 {
+	enum tui_action act;
 	int arg;
 
 	switch (tui_key_action(KEYS_PANEL, ch, &arg)) {
@@ -578,8 +579,14 @@ static void panel_key(struct tui *t, int ch)
 		t->dirty |= DIRTY_CHART;
 		return;
 	default:
-		if (tui_chart_key(t, tui_key_action(KEYS_PANEL, ch, &arg), arg))
+		act = tui_key_action(KEYS_PANEL, ch, &arg); /* arg first */
+		if (tui_chart_key(t, act, arg))
 			return;
+		if (t->focus == FOCUS_CHART) {
+			act = tui_key_action(KEYS_CHART, ch, &arg);
+			if (tui_chart_key(t, act, arg))
+				return;
+		}
 		break;
 	}
 	if (t->focus == FOCUS_INFO) {
@@ -611,9 +618,10 @@ static void panel_key(struct tui *t, int ch)
 		t->dirty |= DIRTY_INFO;
 	}
 	if (t->focus == FOCUS_OBJECTS) {
-		enum tui_action act = tui_key_action(KEYS_OBJECTS, ch, &arg);
 		size_t n, cur = 0;
 		long want;
+
+		act = tui_key_action(KEYS_OBJECTS, ch, &arg);
 
 		sess_lock(t->sess);
 		n = sess_count(t->sess);
@@ -1218,6 +1226,7 @@ int tui_run(int argc, char **argv, const struct tui_fit_start *fs)
 	int rc;
 
 	memset(&t, 0, sizeof(t));
+	t.cursor = -1;
 	if ((rc = parse_args(argc, argv, &t, &a)) >= 0 ||
 	    (rc = prepare(&t, &a)) >= 0)
 		return rc;

@@ -81,7 +81,9 @@ struct tui {
 		int valid;
 		double x[2], y[2];
 		int xscale, yscale, own_xscale, own_yscale;
+		size_t npoints; /* of the first series (the cursor's bins) */
 	} drawn;
+	long cursor; /* the chart cursor: index of a bin, -1 = off */
 	int help_open, help_scroll;
 	int confirm_quit;	 /* asking "quit anyway?" */
 	struct tui_fit *fit;	 /* the open fit view, or NULL */
@@ -144,6 +146,10 @@ struct chart;
 struct sess_view_axes;
 void tui_chart_apply(struct tui *t, const struct sess_view_axes *a,
 		     struct chart *c);
+
+/* The cursor's line: "x 64 | flows 0.0123 | ..." (the chart's own
+ * numbers: the chartdata arrays it draws), "" without a cursor. */
+void tui_chart_readout(const struct chart *c, char *out, size_t size);
 
 /* ---- draw.c ---- */
 /* (Re)create the windows for the current terminal size. */

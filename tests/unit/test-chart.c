@@ -283,7 +283,7 @@ static void test_golden_braille_loglog(void **state)
 	double y[] = {1, 1e-1, 1e-2, 1e-3, 1e-4};
 	struct chart_series s[] = {
 	    {"pdf", ROLE_CHART_FLOWS, CHART_LINE, x, y, 5}};
-	struct chart c = {{1, 0, 0, "len"}, {1, 0, 0, "PDF"}, s, 1, 1};
+	struct chart c = {{1, 0, 0, "len"}, {1, 0, 0, "PDF"}, s, 1, 1, 0, 0};
 
 	(void)state;
 	expect(render(&c, CHART_BRAILLE, 30, 8, 0),
@@ -314,7 +314,7 @@ static void test_golden_linear_block_ascii(void **state)
 	struct chart_series s[] = {
 	    {"data", ROLE_CHART_PACKETS, CHART_POINTS, x, y, 11},
 	    {"model", ROLE_CHART_MODEL, CHART_LINE, x, ym, 11}};
-	struct chart c = {{0, 0, 0, "x [s]"}, {0, 0, 0, NULL}, s, 2, 1};
+	struct chart c = {{0, 0, 0, "x [s]"}, {0, 0, 0, NULL}, s, 2, 1, 0, 0};
 	const char *roles = "aaaa                     p tttt\n"
 			    "   a                  mm m ttttt\n"
 			    "   a               mmm    p\n"
@@ -356,7 +356,7 @@ static void test_golden_decades(void **state)
 	double x[] = {1, 1e7}, y[] = {1e-8, 1};
 	struct chart_series s[] = {
 	    {NULL, ROLE_CHART_OCTETS, CHART_DASHED, x, y, 2}};
-	struct chart c = {{1, 0, 0, NULL}, {1, 0, 0, NULL}, s, 1, 0};
+	struct chart c = {{1, 0, 0, NULL}, {1, 0, 0, NULL}, s, 1, 0, 0, 0};
 
 	(void)state;
 	/* wide: every decade labelled 1 .. 10M; y every 4th decade */
@@ -388,7 +388,8 @@ static void test_golden_symlog(void **state)
 	struct chart_series s[] = {
 	    {"dur", ROLE_CHART_FLOWS, CHART_POINTS, x, y, 5},
 	    {"line", ROLE_CHART_MODEL, CHART_LINE, x, y, 5}};
-	struct chart c = {{CHART_SYMLOG, 0, 0, "ms"}, {0, 0, 0, NULL}, s, 2, 1};
+	struct chart c = {
+	    {CHART_SYMLOG, 0, 0, "ms"}, {0, 0, 0, NULL}, s, 2, 1, 0, 0};
 
 	(void)state;
 	expect(render(&c, CHART_BRAILLE, 30, 8, 0),
@@ -429,6 +430,23 @@ static void test_golden_symlog(void **state)
 	       "    a  a     aa     aaa     tt");
 }
 
+/* The cursor: a vertical line at its x, through the plot area only. */
+static void test_cursor(void **state)
+{
+	double x[] = {1, 10, 100}, y[] = {1, 1, 1};
+	struct chart_series s[] = {
+	    {NULL, ROLE_CHART_FLOWS, CHART_POINTS, x, y, 3}};
+	struct chart c = {{1, 0, 0, NULL}, {0, 0, 2, NULL}, s, 1, 0, 1, 10};
+
+	(void)state;
+	expect(render(&c, CHART_ASCII, 24, 6, 0), "2+           |\n"
+						  " |           |\n"
+						  " |*          |         *\n"
+						  "0+           |\n"
+						  " ++----------+---------+\n"
+						  "  1          10      100");
+}
+
 static void test_gaps_and_order(void **state)
 {
 	/* a NaN and a non-positive y break the line on a log axis */
@@ -438,7 +456,7 @@ static void test_gaps_and_order(void **state)
 	struct chart_series s[] = {
 	    {NULL, ROLE_CHART_FLOWS, CHART_LINE, x, y, 6},
 	    {NULL, ROLE_CHART_MODEL, CHART_LINE, x, y2, 6}};
-	struct chart c = {{0, 1, 6, NULL}, {1, 0.1, 10, NULL}, s, 1, 0};
+	struct chart c = {{0, 1, 6, NULL}, {1, 0.1, 10, NULL}, s, 1, 0, 0, 0};
 	struct chart_canvas cv;
 	int row = -1, drawn = 0;
 
@@ -467,7 +485,7 @@ static void test_gaps_and_order(void **state)
 
 static void test_too_small(void **state)
 {
-	struct chart c = {{1, 0, 0, NULL}, {1, 0, 0, NULL}, NULL, 0, 1};
+	struct chart c = {{1, 0, 0, NULL}, {1, 0, 0, NULL}, NULL, 0, 1, 0, 0};
 
 	(void)state;
 	expect(render(&c, CHART_BRAILLE, 11, 4, 0), "chart too s\n\n\n");
@@ -492,6 +510,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_linear_block_ascii),
 	    cmocka_unit_test(test_golden_decades),
 	    cmocka_unit_test(test_golden_symlog),
+	    cmocka_unit_test(test_cursor),
 	    cmocka_unit_test(test_gaps_and_order),
 	    cmocka_unit_test(test_too_small),
 	};

@@ -38,6 +38,8 @@ static const char *const expected[] = {
     "                        (set xrange, yrange)",
     "  Shift-arrows (panels) pan the chart: Shift-Left/Right on x,",
     "                        Shift-Up/Down on y",
+    "  Left Right Home End   (chart) a cursor on the bins and the value of",
+    "                        every series there; Esc leaves the panel",
     "  0 (panels)            the whole data again (xrange, yrange auto)",
     "  [ ] (panels)          previous / next day of a time series",
     "  Ctrl-C                cancel the running job (never quits)",
@@ -99,6 +101,9 @@ static void test_bindings(void **state)
 	expect(KEYS_PANEL, KEY_SF, ACT_PAN, 3);
 	expect(KEYS_PANEL, '0', ACT_AXES_RESET, 0);
 	expect(KEYS_FOCUS, 'x', ACT_NONE, 0);
+	expect(KEYS_CHART, KEY_LEFT, ACT_CURSOR, -1);
+	expect(KEYS_CHART, KEY_END, ACT_CURSOR, 2);
+	expect(KEYS_PANEL, KEY_LEFT, ACT_NONE, 0);
 	expect(KEYS_ANY, KEY_F(9), ACT_NONE, 0);
 	expect(KEYS_ANY, 3, ACT_CANCEL, 0);
 	expect(KEYS_ANY, 12, ACT_REDRAW, 0);
