@@ -14,6 +14,7 @@
  * arithmetic while octets < 2^62; beyond that 128-bit arithmetic is used.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -171,6 +172,147 @@ static inline i128 trunc128(double v)
 	return (i128)v;
 }
 
+/*
+ * The reference's size correction for packet n of a record with remaining
+ * octets rem: (rem - isz) - avg * (packets - 1 - n).  One function for the
+ * packet-by-packet loop and the fast path, so both round alike.
+ */
+static inline double size_excess(int64_t rem, int64_t isz, double avg,
+				 double pk, uint64_t n)
+{
+	return (double)(rem - isz) - avg * (pk - 1.0 - (double)n);
+}
+
+/*
+ * The fast path: the same packets in the same seconds with the same sizes
+ * as the packet-by-packet loop, computed a second at a time.
+ *
+ * Sizes.  With q = O/P (O octets, P packets), the loop's remaining octets
+ * before packet j are R(j) = O - floor(j*O/P): packet n gets
+ * isz + trunc(frac(n*q) + frac(q) - error), where the error of the
+ * floating-point terms is below (O + 1) * 2^-52, which is below 1/P when
+ * (O + 1) * P < 2^52, while frac(n*q) + frac(q) is a multiple of 1/P in
+ * [0, 2).  So the loop agrees with the exact carry except where that sum
+ * is exactly 1, i.e. (n + 1) * O = 0 (mod P) (a tie): there the rounded
+ * avg * m decides, and when the loop gives isz instead of isz + 1, packet
+ * n + 1 takes the 1 back (its exact excess is 1 + frac(q), between 1 and
+ * 2 with room 1/P), so R(n + 1) alone is one too high.  sizes_before()
+ * evaluates R at a packet index with that correction, the tie evaluated
+ * with the loop's own expression.  (When P divides O every size is O/P.)
+ *
+ * Times.  While t stays in one binade [2^(e-1), 2^e) (ulp u), t + piat
+ * rounds to t + step*u with step = piat/u rounded to the nearest integer
+ * (t is a multiple of u), unless piat/u ends in exactly .5 (then the even
+ * neighbour depends on t): the packets of a run are at T*u, (T + step)*u,
+ * ... with integers T and step, and the seconds they fall in are counted
+ * with shifts and divisions.  The step that ends a run (leaving the binade,
+ * or midnight) is done in floating point as the loop does it, and so is
+ * every packet where the run formula does not hold.
+ */
+struct spread {
+	int64_t octets, packets, isz;
+	double avg, pk;
+	int exact; /* P divides O */
+};
+
+/* The octets left before packet j (R(j), tie-corrected), 0 <= j <= P. */
+static inline int64_t sizes_before(const struct spread *sp, int64_t j)
+{
+	int64_t jo, n, rn;
+
+	if (sp->exact)
+		return sp->octets - j * sp->isz;
+	jo = j * sp->octets;
+	if (j == 0 || j == sp->packets || jo % sp->packets)
+		return sp->octets - jo / sp->packets;
+	/* packet j - 1 is a tie: what the loop gives it */
+	n = j - 1;
+	rn = sp->octets - n * sp->octets / sp->packets;
+	return rn - sp->isz -
+	       (int64_t)size_excess(rn, sp->isz, sp->avg, sp->pk, (uint64_t)n);
+}
+
+/* Packets [j, j + n) into second k of d; *r: the octets left before j. */
+static inline void spread_put(const struct spread *sp, struct sday *d,
+			      int64_t k, int64_t j, int64_t n, int64_t *r)
+{
+	int64_t after = sizes_before(sp, j + n);
+
+	d->packets[k] += (uint64_t)n;
+	d->octets[k] += (u128)(*r - after);
+	*r = after;
+}
+
+/*
+ * Packets [j, j + cnt) at T*u, (T + D)*u, ... (below 2^53 * u) into the
+ * seconds of d they fall in (shift: log2 of the ulps in a second).
+ */
+static void spread_run(const struct spread *sp, struct sday *d, int64_t T,
+		       int64_t D, int shift, int64_t j, int64_t cnt, int64_t *r)
+{
+	for (int64_t i = 0; i < cnt;) {
+		int64_t Ti = T + i * D, k = 0, n = cnt - i;
+		if (shift < 53) {
+			int64_t next = ((Ti >> shift) + 1) << shift;
+			k = Ti >> shift;
+			if (D && (next - Ti + D - 1) / D < n)
+				n = (next - Ti + D - 1) / D;
+		}
+		spread_put(sp, d, k, j + i, n, r);
+		i += n;
+	}
+}
+
+/*
+ * Spread the packets from time t (0 <= t < 86400 of day *dayp, arrays *dp)
+ * on, piat >= 0 apart, as the loop in add_record does; 0, or -1 out of
+ * memory.
+ */
+static int spread_fast(struct fm_series *s, const struct spread *sp,
+		       struct sday **dp, int64_t *dayp, double t, double piat)
+{
+	const int64_t P = sp->packets;
+	struct sday *d = *dp;
+	int64_t j = 0, r = sp->octets;
+
+	while (j < P) {
+		int e;
+		int64_t cnt = 1, T, D;
+		double last = t, u, x, fr;
+		(void)frexp(t, &e);
+		u = ldexp(1.0, e - 53);
+		x = piat / u;
+		D = x < 0x1p52 ? (int64_t)x : 0;
+		fr = x - (double)D;
+		if (t > 0.0 && x < 0x1p52 && fr != 0.5) {
+			/* a run: to midnight (e == 17) or the binade's end */
+			int64_t L =
+			    e == 17 ? (int64_t)(86400.0 / u) : INT64_C(1) << 53;
+			T = (int64_t)(t / u);
+			D += fr > 0.5;
+			cnt = D ? (L - 1 - T) / D + 1 : P - j;
+			if (cnt > P - j)
+				cnt = P - j;
+			spread_run(sp, d, T, D, 53 - e, j, cnt, &r);
+			last = (double)(T + (cnt - 1) * D) * u;
+		} else {
+			spread_put(sp, d, (int64_t)t, j, 1, &r);
+		}
+		j += cnt;
+		t = last + piat;
+		/* as the loop: the next day gets files even when no packet
+		 * is left for it */
+		while (t >= (double)FM_SERIES_DAY) {
+			++*dayp;
+			t -= (double)FM_SERIES_DAY;
+			if (!(d = get_day(s, *dayp)))
+				return -1;
+		}
+	}
+	*dp = d;
+	return 0;
+}
+
 static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 		      int64_t last, int64_t last_ms, uint64_t packets,
 		      uint64_t octets, uint64_t recno, struct fm_error *err)
@@ -234,12 +376,26 @@ static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 			 : fm_div_round_u128(octets, packets);
 	const double pk = (double)packets;
 
+	uint64_t lim;
+	if (t >= 0.0 && t < (double)FM_SERIES_DAY && piat >= 0.0 &&
+	    octets <= (UINT64_C(1) << 53) &&
+	    !__builtin_mul_overflow(octets + 1, packets, &lim) &&
+	    lim < (UINT64_C(1) << 52)) {
+		struct spread sp = {(int64_t)octets,
+				    (int64_t)packets,
+				    (int64_t)avg,
+				    avg,
+				    pk,
+				    octets % packets == 0};
+		if (spread_fast(s, &sp, &d, &day, t, piat) < 0)
+			goto nomem;
+		return 0;
+	}
 	if (octets <= (UINT64_C(1) << 62)) {
 		/* everything fits in int64 */
 		int64_t isz = (int64_t)avg, rem = (int64_t)octets;
 		for (uint64_t n = 0; n < packets; n++) {
-			double v =
-			    (double)(rem - isz) - avg * (pk - 1.0 - (double)n);
+			double v = size_excess(rem, isz, avg, pk, n);
 			int64_t size = isz + (int64_t)trunc128(v);
 			int64_t k = (int64_t)trunc128(t);
 			if (k < 0)

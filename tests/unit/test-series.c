@@ -193,12 +193,159 @@ static void test_errors(void **state)
 	fm_batch_release(&b);
 }
 
+/*
+ * Differential test of the spreading: the reference's loop, packet by
+ * packet as flow-models writes it in Python (t += piat, size = int(avg) +
+ * int((rem - int(avg)) - avg * (packets - 1 - i)), negative seconds and
+ * midnight as there), against fm_series, which spreads a second at a time.
+ * Records: exact averages, ties (octets = packets * k + packets / 2, where
+ * the rounded avg decides single packets), averages below 1, durations
+ * from 0 to two days, starts at 0.000 and just before midnight.
+ */
+#define REF_DAYS 4
+
+struct ref {
+	uint64_t flows[REF_DAYS][FM_SERIES_DAY],
+	    packets[REF_DAYS][FM_SERIES_DAY];
+	u128 octets[REF_DAYS][FM_SERIES_DAY];
+	int used[REF_DAYS];
+};
+
+static void ref_add(struct ref *r, int64_t first, int64_t first_ms,
+		    int64_t last, int64_t last_ms, int64_t packets,
+		    int64_t octets)
+{
+	int64_t day = first / 86400 - DAY0, sec = first % 86400;
+	double t = (double)sec + (double)first_ms / 1000.0;
+	double duration =
+	    (double)(last - first) + (double)(last_ms - first_ms) / 1000.0;
+	double piat = duration / (double)packets;
+	double avg = (double)octets / (double)packets;
+	int64_t isz = (int64_t)avg, rem = octets;
+
+	r->used[day] = 1;
+	r->flows[day][sec]++;
+	for (int64_t i = 0; i < packets; i++) {
+		double v = (double)(rem - isz) -
+			   avg * ((double)packets - 1.0 - (double)i);
+		int64_t size = isz + (int64_t)v;
+		r->packets[day][(int64_t)t]++;
+		r->octets[day][(int64_t)t] += (u128)size;
+		rem -= size;
+		t += piat;
+		while (t >= 86400.0) {
+			day++;
+			t -= 86400.0;
+			assert_true(day < REF_DAYS);
+			r->used[day] = 1;
+		}
+	}
+	assert_int_equal(rem, 0);
+}
+
+static uint64_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void test_spread_differential(void **state)
+{
+	static struct ref r;
+	struct fm_batch b;
+	struct fm_series *s;
+	struct fm_error err = {0};
+	uint64_t x = 88172645463325252ULL;
+	const size_t n = 6000;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, n), 0);
+	assert_int_equal(fm_series_new(&s, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		int64_t P = 2 + (int64_t)(rnd(&x) % (i % 5 ? 3000 : 40));
+		int64_t k = (int64_t)(rnd(&x) % 1500), O;
+		int64_t sec = (int64_t)(rnd(&x) % 86400), fms = 0, dur;
+		switch (i % 6) {
+		case 0: /* exact */
+			O = P * k;
+			break;
+		case 1: /* ties at every other packet */
+			P += P % 2;
+			O = P * k + P / 2;
+			break;
+		case 2: /* averages below 1 */
+			O = (int64_t)(rnd(&x) % (uint64_t)P);
+			break;
+		default:
+			O = P * k + (int64_t)(rnd(&x) % (uint64_t)P);
+			break;
+		}
+		switch (i % 7) {
+		case 0:
+			dur = 0;
+			break;
+		case 1: /* a few ms for many packets */
+			dur = (int64_t)(rnd(&x) % 5);
+			break;
+		case 2: /* up to two days */
+			dur = (int64_t)(rnd(&x) % (2 * 86400000));
+			break;
+		case 3: /* from the start of the day */
+			sec = 0;
+			dur = (int64_t)(rnd(&x) % 120000);
+			break;
+		case 4: /* across midnight */
+			sec = 86400 - 1 - (int64_t)(rnd(&x) % 3);
+			dur = (int64_t)(rnd(&x) % 10000);
+			break;
+		default:
+			dur = (int64_t)(rnd(&x) % 120000);
+			break;
+		}
+		if (i % 3)
+			fms = (int64_t)(rnd(&x) % 1000);
+		int64_t first = DAY0 * 86400 + sec, end = fms + dur;
+		one(&b, i, first, fms, first + end / 1000, end % 1000, P, O);
+		ref_add(&r, first, fms, first + end / 1000, end % 1000, P, O);
+	}
+	assert_int_equal(fm_series_add(s, &b, &err), 0);
+	size_t nd = 0;
+	for (int d = 0; d < REF_DAYS; d++)
+		nd += (size_t)r.used[d];
+	assert_int_equal(fm_series_ndays(s), nd);
+	for (size_t i = 0; i < fm_series_ndays(s); i++) {
+		int64_t d = fm_series_day(s, i) - DAY0;
+		assert_true(d >= 0 && d < REF_DAYS && r.used[d]);
+		for (unsigned k = 0; k < FM_SERIES_DAY; k++) {
+			uint64_t fl, pk, hi, lo;
+			fm_series_get(s, i, k, &fl, &pk, &hi, &lo);
+			if (fl != r.flows[d][k] || pk != r.packets[d][k] ||
+			    (((u128)hi << 64) | lo) != r.octets[d][k])
+				fail_msg("day %lld second %u: %llu %llu %llu, "
+					 "the reference %llu %llu %llu",
+					 (long long)d, k,
+					 (unsigned long long)fl,
+					 (unsigned long long)pk,
+					 (unsigned long long)lo,
+					 (unsigned long long)r.flows[d][k],
+					 (unsigned long long)r.packets[d][k],
+					 (unsigned long long)r.octets[d][k]);
+		}
+	}
+	fm_series_free(s);
+	fm_batch_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sums),
 	    cmocka_unit_test(test_midnight),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_spread_differential),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
