@@ -575,166 +575,203 @@ static const double *map_x(const struct chart_series *s,
 	return *buf;
 }
 
-void chart_render(const struct chart *ch, enum chart_charset cs,
-		  struct chart_canvas *out)
-{
-	const int w = out->w, h = out->h;
+/* Where the parts of a chart go on its canvas: the plot area, the axes'
+ * rows and columns, the ticks, and the axis maps from values to dots. */
+struct chart_frame {
+	int w, h, dx, dy;
+	int py0, ph;	 /* plot area rows */
+	int lw, px0, pw; /* y labels' width, plot area columns */
+	int ar, tstart;	 /* x axis row, x title column */
+	int nyt, nxt;
 	struct tick yt[MAX_TICKS], xt[MAX_TICKS];
 	struct axis_map mx, my;
-	struct chart_dots dots;
+};
+
+/* Lays the frame out; -1 when the canvas is too small for a chart. */
+static int frame_layout(const struct chart *ch, enum chart_charset cs,
+			struct chart_frame *f)
+{
 	double xmin, xmax, ymin, ymax;
-	int dx, dy, py0, ph, lw, px0, pw, nyt, nxt, tstart, ar;
+
+	chart_dots_per_cell(cs, &f->dx, &f->dy);
+	chart_axis_range(&ch->x, ch->series, ch->nseries, 0, &xmin, &xmax);
+	chart_axis_range(&ch->y, ch->series, ch->nseries, 1, &ymin, &ymax);
+	f->py0 = ch->y.title && *ch->y.title ? 1 : 0;
+	/* the x title goes on a row of its own when it would hide tick
+	 * labels (sep = 1; second pass) and the chart has rows to spare */
+	for (int sep = 0; sep < 2; sep++) {
+		f->ph = f->h - 2 - f->py0 - sep;
+		f->ar = f->h - 2 - sep;
+		f->my.log = ch->y.log;
+		f->my.t0 = axis_t(f->my.log, ymin);
+		f->my.t1 = axis_t(f->my.log, ymax);
+		f->my.dots = f->ph * f->dy;
+		f->nyt = y_ticks(&f->my, f->py0, f->dy, f->yt);
+		f->lw = 1;
+		for (int i = 0; i < f->nyt; i++)
+			if (f->yt[i].labelled && f->yt[i].len > f->lw)
+				f->lw = f->yt[i].len;
+		f->px0 = f->lw + 1;
+		f->pw = f->w - f->px0;
+		if (f->pw < 4 || f->ph < 2)
+			return -1;
+		f->mx.log = ch->x.log;
+		f->mx.t0 = axis_t(f->mx.log, xmin);
+		f->mx.t1 = axis_t(f->mx.log, xmax);
+		f->mx.dots = f->pw * f->dx;
+		f->nxt = x_ticks(&f->mx, f->px0, f->dx, f->w, f->xt);
+		f->tstart = f->w;
+		if (ch->x.title && *ch->x.title) {
+			int tw = chart_utf8_width(ch->x.title);
+			f->tstart = tw <= f->w ? f->w - tw : 0;
+		}
+		if (sep || f->h < 9 ||
+		    !hides_label(f->xt, f->nxt, f->w, f->tstart))
+			break;
+	}
+	return 0;
+}
+
+static void draw_axes(const struct chart *ch, enum chart_charset cs,
+		      const struct chart_frame *f, struct chart_canvas *out)
+{
 	const char *vline = cs == CHART_ASCII ? "|" : "\xe2\x94\x82";  /* │ */
 	const char *hline = cs == CHART_ASCII ? "-" : "\xe2\x94\x80";  /* ─ */
 	const char *ytick = cs == CHART_ASCII ? "+" : "\xe2\x94\xa4";  /* ┤ */
 	const char *xtick = cs == CHART_ASCII ? "+" : "\xe2\x94\xac";  /* ┬ */
 	const char *corner = cs == CHART_ASCII ? "+" : "\xe2\x94\x94"; /* └ */
 
+	for (int r = f->py0; r < f->py0 + f->ph; r++)
+		chart_canvas_put(out, f->lw, r, vline, ROLE_CHART_AXIS);
+	chart_canvas_put(out, f->lw, f->ar, corner, ROLE_CHART_AXIS);
+	for (int c = f->px0; c < f->w; c++)
+		chart_canvas_put(out, c, f->ar, hline, ROLE_CHART_AXIS);
+	for (int i = 0; i < f->nyt; i++) {
+		chart_canvas_put(out, f->lw, f->yt[i].pos, ytick,
+				 ROLE_CHART_AXIS);
+		if (f->yt[i].labelled)
+			chart_canvas_text(out, f->lw - f->yt[i].len,
+					  f->yt[i].pos, f->yt[i].label,
+					  ROLE_CHART_AXIS);
+	}
+	if (f->tstart < f->w)
+		chart_canvas_text(out, f->tstart, f->h - 1, ch->x.title,
+				  ROLE_CHART_TEXT);
+	for (int i = 0, end = -1; i < f->nxt; i++) {
+		/* labels on the title's row stop before it */
+		int limit = f->tstart < f->w && f->ar == f->h - 2
+				? f->tstart - 1
+				: f->w,
+		    start;
+
+		if (f->xt[i].pos < f->w)
+			chart_canvas_put(out, f->xt[i].pos, f->ar, xtick,
+					 ROLE_CHART_AXIS);
+		if (!f->xt[i].labelled)
+			continue;
+		start = f->xt[i].pos - (f->xt[i].len - 1) / 2;
+		if (start + f->xt[i].len > f->w)
+			start = f->w - f->xt[i].len;
+		if (start < 0)
+			start = 0;
+		if (start <= end || start + f->xt[i].len > limit)
+			continue;
+		chart_canvas_text(out, start, f->ar + 1, f->xt[i].label,
+				  ROLE_CHART_AXIS);
+		end = start + f->xt[i].len;
+	}
+	if (f->py0)
+		chart_canvas_text(out, 0, 0, ch->y.title, ROLE_CHART_TEXT);
+}
+
+static void draw_plot(const struct chart *ch, enum chart_charset cs,
+		      const struct chart_frame *f, struct chart_canvas *out)
+{
+	struct chart_dots dots;
+	double *xbuf = NULL;
+	size_t xcap = 0, last_n = 0;
+	const double *tx = NULL, *last_x = NULL;
+
+	if (chart_dots_init(&dots, cs, f->pw, f->ph) < 0)
+		return;
+	for (size_t k = 0; k < ch->nseries; k++) {
+		const struct chart_series *sk = &ch->series[k];
+		if (!tx || sk->x != last_x || sk->n > last_n)
+			tx = map_x(sk, &f->mx, &xbuf, &xcap);
+		if (!tx)
+			break;
+		last_x = sk->x;
+		last_n = sk->n;
+		draw_series(&dots, sk, tx, &f->my);
+	}
+	free(xbuf);
+	chart_dots_blit(&dots, out, f->px0, f->py0);
+	chart_dots_release(&dots);
+}
+
+/* The cursor: a vertical line through the plot area. */
+static void draw_cursor(const struct chart *ch, enum chart_charset cs,
+			const struct chart_frame *f, struct chart_canvas *out)
+{
+	double d;
+	int col;
+
+	if (!ch->cursor || !isfinite(axis_t(f->mx.log, ch->cursor_x)))
+		return;
+	d = map_dot(&f->mx, axis_t(f->mx.log, ch->cursor_x));
+	col = f->px0 + (int)floor(d + 0.5) / f->dx;
+	for (int r = f->py0; d > -0.5 && col < f->w && r < f->py0 + f->ph; r++)
+		chart_canvas_put(out, col, r,
+				 cs == CHART_ASCII ? "|"
+						   : "\xe2\x94\x86", /* ┆ */
+				 ROLE_CHART_AXIS);
+}
+
+/* The legend, top right of the plot area, over a blank box. */
+static void draw_legend(const struct chart *ch, enum chart_charset cs,
+			const struct chart_frame *f, struct chart_canvas *out)
+{
+	int lwid = 0, nl = 0, x0, r;
+
+	if (!ch->legend)
+		return;
+	for (size_t k = 0; k < ch->nseries; k++)
+		if (ch->series[k].label) {
+			int l = 2 + chart_utf8_width(ch->series[k].label);
+			if (l > lwid)
+				lwid = l;
+			nl++;
+		}
+	if (!nl || lwid + 2 > f->pw || nl > f->ph)
+		return;
+	x0 = f->w - lwid;
+	for (int rr = f->py0; rr < f->py0 + nl; rr++)
+		for (int c = x0 - 1; c < f->w; c++)
+			chart_canvas_put(out, c, rr, " ", ROLE_DEFAULT);
+	r = f->py0;
+	for (size_t k = 0; k < ch->nseries; k++) {
+		if (!ch->series[k].label)
+			continue;
+		chart_canvas_put(out, x0, r, legend_marker(&ch->series[k], cs),
+				 ch->series[k].role);
+		chart_canvas_text(out, x0 + 2, r, ch->series[k].label,
+				  ROLE_CHART_TEXT);
+		r++;
+	}
+}
+
+void chart_render(const struct chart *ch, enum chart_charset cs,
+		  struct chart_canvas *out)
+{
+	struct chart_frame f = {.w = out->w, .h = out->h};
+
 	chart_canvas_clear(out);
-	if (w < 12 || h < 5) {
+	if (f.w < 12 || f.h < 5 || frame_layout(ch, cs, &f) < 0) {
 		too_small(out);
 		return;
 	}
-	chart_dots_per_cell(cs, &dx, &dy);
-	chart_axis_range(&ch->x, ch->series, ch->nseries, 0, &xmin, &xmax);
-	chart_axis_range(&ch->y, ch->series, ch->nseries, 1, &ymin, &ymax);
-	py0 = ch->y.title && *ch->y.title ? 1 : 0;
-	/* the x title goes on a row of its own when it would hide tick
-	 * labels (sep = 1; second pass) and the chart has rows to spare */
-	for (int sep = 0; sep < 2; sep++) {
-		ph = h - 2 - py0 - sep;
-		ar = h - 2 - sep;
-		my.log = ch->y.log;
-		my.t0 = axis_t(my.log, ymin);
-		my.t1 = axis_t(my.log, ymax);
-		my.dots = ph * dy;
-		nyt = y_ticks(&my, py0, dy, yt);
-		lw = 1;
-		for (int i = 0; i < nyt; i++)
-			if (yt[i].labelled && yt[i].len > lw)
-				lw = yt[i].len;
-		px0 = lw + 1;
-		pw = w - px0;
-		if (pw < 4 || ph < 2) {
-			too_small(out);
-			return;
-		}
-		mx.log = ch->x.log;
-		mx.t0 = axis_t(mx.log, xmin);
-		mx.t1 = axis_t(mx.log, xmax);
-		mx.dots = pw * dx;
-		nxt = x_ticks(&mx, px0, dx, w, xt);
-		tstart = w;
-		if (ch->x.title && *ch->x.title) {
-			int tw = chart_utf8_width(ch->x.title);
-			tstart = tw <= w ? w - tw : 0;
-		}
-		if (sep || h < 9 || !hides_label(xt, nxt, w, tstart))
-			break;
-	}
-
-	/* Axes, tick marks and labels. */
-	for (int r = py0; r < py0 + ph; r++)
-		chart_canvas_put(out, lw, r, vline, ROLE_CHART_AXIS);
-	chart_canvas_put(out, lw, ar, corner, ROLE_CHART_AXIS);
-	for (int c = px0; c < w; c++)
-		chart_canvas_put(out, c, ar, hline, ROLE_CHART_AXIS);
-	for (int i = 0; i < nyt; i++) {
-		chart_canvas_put(out, lw, yt[i].pos, ytick, ROLE_CHART_AXIS);
-		if (yt[i].labelled)
-			chart_canvas_text(out, lw - yt[i].len, yt[i].pos,
-					  yt[i].label, ROLE_CHART_AXIS);
-	}
-	if (tstart < w)
-		chart_canvas_text(out, tstart, h - 1, ch->x.title,
-				  ROLE_CHART_TEXT);
-	for (int i = 0, end = -1; i < nxt; i++) {
-		/* labels on the title's row stop before it */
-		int limit = tstart < w && ar == h - 2 ? tstart - 1 : w, start;
-
-		if (xt[i].pos < w)
-			chart_canvas_put(out, xt[i].pos, ar, xtick,
-					 ROLE_CHART_AXIS);
-		if (!xt[i].labelled)
-			continue;
-		start = xt[i].pos - (xt[i].len - 1) / 2;
-		if (start + xt[i].len > w)
-			start = w - xt[i].len;
-		if (start < 0)
-			start = 0;
-		if (start <= end || start + xt[i].len > limit)
-			continue;
-		chart_canvas_text(out, start, ar + 1, xt[i].label,
-				  ROLE_CHART_AXIS);
-		end = start + xt[i].len;
-	}
-	if (py0)
-		chart_canvas_text(out, 0, 0, ch->y.title, ROLE_CHART_TEXT);
-
-	/* The plot area. */
-	if (chart_dots_init(&dots, cs, pw, ph) == 0) {
-		double *xbuf = NULL;
-		size_t xcap = 0;
-		const double *tx = NULL, *last_x = NULL;
-		size_t last_n = 0;
-
-		for (size_t k = 0; k < ch->nseries; k++) {
-			const struct chart_series *sk = &ch->series[k];
-			if (!tx || sk->x != last_x || sk->n > last_n)
-				tx = map_x(sk, &mx, &xbuf, &xcap);
-			if (!tx)
-				break;
-			last_x = sk->x;
-			last_n = sk->n;
-			draw_series(&dots, sk, tx, &my);
-		}
-		free(xbuf);
-		chart_dots_blit(&dots, out, px0, py0);
-		chart_dots_release(&dots);
-	}
-	/* The cursor: a vertical line through the plot area. */
-	if (ch->cursor && isfinite(axis_t(mx.log, ch->cursor_x))) {
-		double d = map_dot(&mx, axis_t(mx.log, ch->cursor_x));
-		int col = px0 + (int)floor(d + 0.5) / dx;
-
-		for (int r = py0; d > -0.5 && col < w && r < py0 + ph; r++)
-			chart_canvas_put(
-			    out, col, r,
-			    cs == CHART_ASCII ? "|" : "\xe2\x94\x86", /* ┆ */
-			    ROLE_CHART_AXIS);
-	}
-
-	/* The legend, top right of the plot area, over a blank box. */
-	if (ch->legend) {
-		int lwid = 0, nl = 0;
-
-		for (size_t k = 0; k < ch->nseries; k++)
-			if (ch->series[k].label) {
-				int l =
-				    2 + chart_utf8_width(ch->series[k].label);
-				if (l > lwid)
-					lwid = l;
-				nl++;
-			}
-		if (nl && lwid + 2 <= pw && nl <= ph) {
-			int x0 = w - lwid, r = py0;
-
-			for (int rr = py0; rr < py0 + nl; rr++)
-				for (int c = x0 - 1; c < w; c++)
-					chart_canvas_put(out, c, rr, " ",
-							 ROLE_DEFAULT);
-			for (size_t k = 0; k < ch->nseries; k++) {
-				if (!ch->series[k].label)
-					continue;
-				chart_canvas_put(
-				    out, x0, r,
-				    legend_marker(&ch->series[k], cs),
-				    ch->series[k].role);
-				chart_canvas_text(out, x0 + 2, r,
-						  ch->series[k].label,
-						  ROLE_CHART_TEXT);
-				r++;
-			}
-		}
-	}
+	draw_axes(ch, cs, &f, out);
+	draw_plot(ch, cs, &f, out);
+	draw_cursor(ch, cs, &f, out);
+	draw_legend(ch, cs, &f, out);
 }

@@ -63,14 +63,133 @@ static int has_model(const struct fm_chart_col *c)
 	return c->mix && c->mix->n;
 }
 
+static const int view_role[3] = {ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
+				 ROLE_CHART_OCTETS};
+static const char *const view_label[3] = {"flows", "packets", "octets"};
+
+/* Views 1-3, the PDF of one y: data first (normalised points, the line
+ * from the CDF), then the components and the mixture. */
+static void view_pdf(struct tui_view *v, int view)
+{
+	const struct fm_chartdata *cd = &v->cd;
+	const struct fm_chart_col *c = &cd->col[view];
+
+	/* data first: normalised points, the line from the CDF */
+	add_series(v, (struct chart_series){view_label[view], view_role[view],
+					    CHART_POINTS, cd->bx, c->pts,
+					    cd->nbins});
+	add_series(v, (struct chart_series){"data (from CDF)", view_role[view],
+					    CHART_LINE, cd->x, c->pdf, cd->n});
+	v->chart.y.log = 1;
+	v->chart.y.title = "PDF (share per unit of x)";
+	if (has_model(c)) {
+		/* components first (dashed), the mixture over them */
+		for (size_t k = 0;
+		     k < c->ncomp && v->chart.nseries + 2 < TUI_VIEW_MAX_SERIES;
+		     k++)
+			add_series(v, (struct chart_series){
+					  k ? NULL : "components",
+					  ROLE_CHART_COMP, CHART_DASHED, cd->x,
+					  c->comp_pdf + k * cd->n, cd->n});
+		add_series(v, (struct chart_series){
+				  v->model_label, ROLE_CHART_MODEL, CHART_LINE,
+				  cd->x, c->mix_pdf, cd->n});
+		/* keep the axis on the data: model tails far below it
+		 * would squash the points */
+		chart_axis_range(&v->chart.y, v->series, 2, 1, &v->chart.y.min,
+				 &v->chart.y.max);
+		v->chart.y.min /= 100;
+	}
+}
+
+/* View 4: the CDFs of the three ys and of the mixtures. */
+static void view_cdf(struct tui_view *v)
+{
+	const struct fm_chartdata *cd = &v->cd;
+	int labelled = 0;
+
+	for (int k = 0; k < 3; k++)
+		add_series(v, (struct chart_series){view_label[k], view_role[k],
+						    line_style[k], cd->x,
+						    cd->col[k].cdf, cd->n});
+	for (int k = 0; k < 3; k++) {
+		if (!has_model(&cd->col[k]))
+			continue;
+		/* the legend names the set once */
+		add_series(
+		    v, (struct chart_series){labelled ? NULL : v->model_label,
+					     ROLE_CHART_MODEL, CHART_LINE,
+					     cd->x, cd->col[k].mix_cdf, cd->n});
+		labelled = 1;
+	}
+	v->chart.y.min = 0;
+	v->chart.y.max = 1;
+	v->chart.y.title = "CDF";
+}
+
+/* View 5: packets and octets per flow. */
+static void view_avg(struct tui_view *v)
+{
+	const struct fm_chartdata *cd = &v->cd;
+	static const char *const avg_label[3] = {NULL, "packets per flow",
+						 "octets per flow"};
+	int labelled = 0;
+
+	for (int k = 1; k < 3; k++) {
+		add_series(v, (struct chart_series){
+				  avg_label[k], view_role[k], CHART_POINTS,
+				  cd->bx, cd->col[k].avg_pts, cd->nbins});
+		add_series(v, (struct chart_series){
+				  NULL, view_role[k], line_style[k], cd->x,
+				  cd->col[k].avg_line, cd->n});
+	}
+	for (int k = 1; k < 3; k++) {
+		if (!has_model(&cd->col[0]) || !has_model(&cd->col[k]))
+			continue;
+		add_series(
+		    v, (struct chart_series){labelled ? NULL : v->model_label,
+					     ROLE_CHART_MODEL, CHART_LINE,
+					     cd->x, cd->col[k].mix_avg, cd->n});
+		labelled = 1;
+	}
+	v->chart.y.log = 1;
+	v->chart.y.title = "average per flow";
+}
+
+/* View 6: packet size: points, the line, min/avg/max guides, the model. */
+static void view_pkt_size(struct tui_view *v)
+{
+	const struct fm_chartdata *cd = &v->cd;
+
+	add_series(v, (struct chart_series){"octets per packet",
+					    ROLE_CHART_OCTETS, CHART_POINTS,
+					    cd->bx, cd->ps_pts, cd->nbins});
+	add_series(v, (struct chart_series){NULL, ROLE_CHART_OCTETS, CHART_LINE,
+					    cd->x, cd->ps_line, cd->n});
+	v->gx[0] = cd->x[0];
+	v->gx[1] = cd->x[cd->n ? cd->n - 1 : 0];
+	{
+		const double g[3] = {cd->ps_min, cd->ps_avg, cd->ps_max};
+		for (int k = 0; k < 3; k++) {
+			v->gy[k][0] = v->gy[k][1] = g[k];
+			add_series(v, (struct chart_series){
+					  k ? NULL : "min / avg / max",
+					  ROLE_CHART_GRID, CHART_DASHED, v->gx,
+					  v->gy[k], 2});
+		}
+	}
+	if (cd->ps_mix && has_model(&cd->col[1]) && has_model(&cd->col[2]))
+		add_series(v, (struct chart_series){
+				  v->model_label, ROLE_CHART_MODEL, CHART_LINE,
+				  cd->x, cd->ps_mix, cd->n});
+	v->chart.y.title = "packet size [B]";
+}
+
 int tui_view_histogram(struct tui_view *v, int view,
 		       const struct fm_histogram *h, const char *xkind,
 		       const struct fm_mixture *const mix[3],
 		       const char *mixname)
 {
-	static const int role[3] = {ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
-				    ROLE_CHART_OCTETS};
-	static const char *const label[3] = {"flows", "packets", "octets"};
 	struct fm_chartdata *cd = &v->cd;
 	struct fm_error err = {0};
 	int anymix = 0, r;
@@ -112,113 +231,14 @@ int tui_view_histogram(struct tui_view *v, int view,
 	if (cd->symlog) /* a bin 0 (duration, rate): an axis through 0 */
 		v->chart.x.log = CHART_SYMLOG;
 
-	if (view <= VIEW_PDF_OCTETS) {
-		const struct fm_chart_col *c = &cd->col[view];
-
-		/* data first: normalised points, the line from the CDF */
-		add_series(v, (struct chart_series){label[view], role[view],
-						    CHART_POINTS, cd->bx,
-						    c->pts, cd->nbins});
-		add_series(v, (struct chart_series){"data (from CDF)",
-						    role[view], CHART_LINE,
-						    cd->x, c->pdf, cd->n});
-		v->chart.y.log = 1;
-		v->chart.y.title = "PDF (share per unit of x)";
-		if (has_model(c)) {
-			/* components first (dashed), the mixture over them */
-			for (size_t k = 0;
-			     k < c->ncomp &&
-			     v->chart.nseries + 2 < TUI_VIEW_MAX_SERIES;
-			     k++)
-				add_series(
-				    v, (struct chart_series){
-					   k ? NULL : "components",
-					   ROLE_CHART_COMP, CHART_DASHED, cd->x,
-					   c->comp_pdf + k * cd->n, cd->n});
-			add_series(v, (struct chart_series){v->model_label,
-							    ROLE_CHART_MODEL,
-							    CHART_LINE, cd->x,
-							    c->mix_pdf, cd->n});
-			/* keep the axis on the data: model tails far below it
-			 * would squash the points */
-			chart_axis_range(&v->chart.y, v->series, 2, 1,
-					 &v->chart.y.min, &v->chart.y.max);
-			v->chart.y.min /= 100;
-		}
-		return 0;
-	}
-	if (view == VIEW_CDF) {
-		int labelled = 0;
-
-		for (int k = 0; k < 3; k++)
-			add_series(v, (struct chart_series){
-					  label[k], role[k], line_style[k],
-					  cd->x, cd->col[k].cdf, cd->n});
-		for (int k = 0; k < 3; k++) {
-			if (!has_model(&cd->col[k]))
-				continue;
-			/* the legend names the set once */
-			add_series(v, (struct chart_series){
-					  labelled ? NULL : v->model_label,
-					  ROLE_CHART_MODEL, CHART_LINE, cd->x,
-					  cd->col[k].mix_cdf, cd->n});
-			labelled = 1;
-		}
-		v->chart.y.min = 0;
-		v->chart.y.max = 1;
-		v->chart.y.title = "CDF";
-		return 0;
-	}
-	if (view == VIEW_AVG) {
-		static const char *const avg_label[3] = {
-		    NULL, "packets per flow", "octets per flow"};
-		int labelled = 0;
-
-		for (int k = 1; k < 3; k++) {
-			add_series(v,
-				   (struct chart_series){
-				       avg_label[k], role[k], CHART_POINTS,
-				       cd->bx, cd->col[k].avg_pts, cd->nbins});
-			add_series(v, (struct chart_series){
-					  NULL, role[k], line_style[k], cd->x,
-					  cd->col[k].avg_line, cd->n});
-		}
-		for (int k = 1; k < 3; k++) {
-			if (!has_model(&cd->col[0]) || !has_model(&cd->col[k]))
-				continue;
-			add_series(v, (struct chart_series){
-					  labelled ? NULL : v->model_label,
-					  ROLE_CHART_MODEL, CHART_LINE, cd->x,
-					  cd->col[k].mix_avg, cd->n});
-			labelled = 1;
-		}
-		v->chart.y.log = 1;
-		v->chart.y.title = "average per flow";
-		return 0;
-	}
-	/* VIEW_PKT_SIZE: points, the line, min/avg/max guides, the model */
-	add_series(v, (struct chart_series){"octets per packet",
-					    ROLE_CHART_OCTETS, CHART_POINTS,
-					    cd->bx, cd->ps_pts, cd->nbins});
-	add_series(v, (struct chart_series){NULL, ROLE_CHART_OCTETS, CHART_LINE,
-					    cd->x, cd->ps_line, cd->n});
-	v->gx[0] = cd->x[0];
-	v->gx[1] = cd->x[cd->n ? cd->n - 1 : 0];
-	{
-		const double g[3] = {cd->ps_min, cd->ps_avg, cd->ps_max};
-		for (int k = 0; k < 3; k++) {
-			v->gy[k][0] = v->gy[k][1] = g[k];
-			add_series(v, (struct chart_series){
-					  k ? NULL : "min / avg / max",
-					  ROLE_CHART_GRID, CHART_DASHED, v->gx,
-					  v->gy[k], 2});
-		}
-	}
-	if (cd->ps_mix && has_model(&cd->col[1]) && has_model(&cd->col[2]))
-		add_series(v, (struct chart_series){
-				  v->model_label, ROLE_CHART_MODEL, CHART_LINE,
-				  cd->x, cd->ps_mix, cd->n});
-	v->chart.y.title = "packet size [B]";
+	if (view <= VIEW_PDF_OCTETS)
+		view_pdf(v, view);
+	else if (view == VIEW_CDF)
+		view_cdf(v);
+	else if (view == VIEW_AVG)
+		view_avg(v);
+	else
+		view_pkt_size(v);
 	return 0;
 }
 
