@@ -208,6 +208,33 @@ int fm_scan_open(struct fm_scan **out, const struct fm_scan_opts *opts,
 long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err);
 /* Records read from the inputs (after skip_in) and records emitted so far. */
 void fm_scan_counts(const struct fm_scan *s, uint64_t *read, uint64_t *emitted);
+
+/*
+ * The sampling that nfcapd inputs declare (NFCAPD-FORMAT.md 5.1): their
+ * sampler records (type 15, or 9 in nfdump 1.6 files), each distinct one
+ * once, and the flow records flagged "sampled".  The collector already
+ * multiplied packets and octets by (packet_interval + space_interval) /
+ * packet_interval; nothing is scaled again.  Other formats declare none.
+ */
+#define FM_SAMPLERS_MAX 8
+struct fm_sampler {
+	int64_t id; /* the exporter's; -1 (nfcapd -s), -2 default */
+	uint32_t packet_interval; /* packets taken ... */
+	uint32_t space_interval;  /* ... then packets left out */
+	uint16_t exporter;	  /* the exporter's sysid in the file */
+	uint16_t algorithm;
+};
+struct fm_sampling {
+	uint64_t flagged; /* flow records with the sampled flag */
+	size_t n;    /* distinct samplers, the first FM_SAMPLERS_MAX kept */
+	size_t more; /* distinct samplers beyond those */
+	struct fm_sampler s[FM_SAMPLERS_MAX];
+};
+/* Note sampler x (once; distinct by every field). */
+void fm_sampling_note(struct fm_sampling *acc, const struct fm_sampler *x);
+/* What the reader's inputs read so far declared. */
+void fm_reader_sampling(const struct fm_reader *r, struct fm_sampling *out);
+void fm_scan_sampling(const struct fm_scan *s, struct fm_sampling *out);
 void fm_scan_free(struct fm_scan *s);
 
 /*

@@ -9,6 +9,7 @@
 
 #include "flowmodels/buf.h"
 #include "flowmodels/flow.h"
+#include "flowmodels/io.h"
 
 struct fm_overview {
 	uint64_t records, v6;
@@ -30,5 +31,11 @@ void fm_overview_add(struct fm_overview *ov, const struct fm_batch *b);
  * or "no records".  Returns 0 or FM_ENOMEM.
  */
 int fm_overview_text(const struct fm_overview *ov, struct fm_buf *out);
+/*
+ * The declared sampling (io.h): "1 of 10 packets (exporter 1, sampler
+ * -2, algorithm 0); 83 records flagged sampled; packets and octets
+ * already scaled by the collector", or "none declared".  0 or FM_ENOMEM.
+ */
+int fm_sampling_text(const struct fm_sampling *s, struct fm_buf *out);
 
 #endif

@@ -226,6 +226,7 @@ static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
 static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = {0};
+	struct fm_sampling sampling = {0};
 	enum fm_format fmt;
 	struct fm_cut cut;
 	char *dir = NULL;
@@ -302,6 +303,8 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (r == 0)
 			r = fm_scan_copy(cmd_scan_get(cs), w, &n, &err);
 		if (r == 0)
+			fm_scan_sampling(cmd_scan_get(cs), &sampling);
+		if (r == 0)
 			r = fm_writer_commit(w, &err);
 		fm_writer_free(w);
 		cmd_scan_close(cs);
@@ -315,6 +318,8 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		for (size_t i = 0; i < a->npos; i++)
 			fm_buf_printf(&b, " %s", a->pos[i]);
 		o->source = fm_buf_detach(&b);
+		o->sampling = sampling;
+		o->sampling_known = fmt == FM_FORMAT_NFCAPD;
 		r = 0;
 	}
 	free(dir);

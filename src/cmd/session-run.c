@@ -761,6 +761,11 @@ static void report_result(const struct cmd_run *run,
 		fm_buf_reset(&f);
 		fm_overview_text(&shown->overview, &f);
 		fprintf(report, "  overview: %s\n", fm_buf_str(&f));
+		if (shown->sampling_known) {
+			fm_buf_reset(&f);
+			fm_sampling_text(&shown->sampling, &f);
+			fprintf(report, "  sampling: %s\n", fm_buf_str(&f));
+		}
 	}
 	fm_buf_release(&f);
 }
@@ -1110,6 +1115,8 @@ int sess_result_view(struct cmd_ctx *ctx, struct sess_obj *base,
 	o->dir = xstrdup(base->dir);
 	o->base = xstrdup(base->name);
 	o->source = xstrdup(base->source);
+	o->sampling = base->sampling;
+	o->sampling_known = base->sampling_known;
 	if (!o->filter || !o->dir || !o->base) {
 		obj_free(o);
 		return OOM(err);

@@ -260,6 +260,11 @@ void sess_obj_info(const struct sess_obj *o, struct fm_buf *out)
 		fm_buf_addstr(out, "  overview: ");
 		fm_overview_text(&o->overview, out);
 		fm_buf_addch(out, '\n');
+		if (o->sampling_known) {
+			fm_buf_addstr(out, "  sampling: ");
+			fm_sampling_text(&o->sampling, out);
+			fm_buf_addch(out, '\n');
+		}
 	}
 	if (o->kind == SESS_VIEW)
 		fm_buf_printf(out, "  view of:  %s\n  filter:   %s\n", o->base,

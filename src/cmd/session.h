@@ -55,6 +55,8 @@ struct sess_obj {
 	char *source;  /* what it was loaded from, for facts */
 	uint64_t records, packets, octets;
 	struct fm_overview overview; /* time window, families, protocols */
+	struct fm_sampling sampling; /* what nfcapd inputs declared */
+	int sampling_known;	     /* loaded from nfcapd: sampling is set */
 	/* SESS_VIEW */
 	char *filter; /* the whole filter (a view of a view: both) */
 	char *base;   /* the dataset's name when the view was made */

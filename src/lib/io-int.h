@@ -190,6 +190,8 @@ int fm_nfcapd_source_open(struct fm_source **out, const char *path,
 			  struct fm_error *err);
 /* --biflow split on an nfcapd source (before its first batch). */
 void fm_nfcapd_source_biflow_split(struct fm_source *src);
+/* The nfcapd source's fm_nfcapd_sampling. */
+void fm_nfcapd_source_sampling(struct fm_source *src, struct fm_sampling *acc);
 int fm_nfdump_source_open(struct fm_source **out, const char *path,
 			  uint32_t fields, const struct fm_log *log,
 			  struct fm_error *err);

@@ -105,6 +105,7 @@ struct fm_nfcapd {
 	size_t last_map;
 	/* once-per-file warnings */
 	int warned_sampled, warned_v4, warned_nomap;
+	struct fm_sampling *sampling; /* declared sampling goes here, or NULL */
 	struct fm_flow_quirks quirks;
 	int reported; /* the quirks were reported */
 	/* --biflow split: the reverse counters of the last V3 record */
@@ -425,6 +426,42 @@ static int next_block(struct fm_nfcapd *d, struct fm_error *err)
 	return 0;
 }
 
+void fm_nfcapd_sampling(struct fm_nfcapd *d, struct fm_sampling *acc)
+{
+	d->sampling = acc;
+}
+
+/*
+ * A sampler record: type 15 (nfdump 1.7: exporter sysid u16 @4, algorithm
+ * u16 @6, id i64 @8, packet interval u32 @16, space interval u32 @20, as
+ * `nfdump -E` shows them), or type 9 of 1.6 (id i32 @4, interval u32 @8,
+ * exporter sysid u16 @12, algorithm u8 @14: 1 packet of `interval`; 1.6
+ * writes one of interval 1 into unsampled files, not a declaration).
+ */
+static void note_sampler(struct fm_nfcapd *d, const uint8_t *r, size_t size,
+			 int v1)
+{
+	struct fm_sampler x;
+
+	if (!d->sampling || size < (v1 ? 16 : 24) || (v1 && ld32(r + 8) <= 1))
+		return;
+	memset(&x, 0, sizeof(x));
+	if (v1) {
+		x.id = (int32_t)ld32(r + 4);
+		x.packet_interval = 1;
+		x.space_interval = ld32(r + 8) - 1;
+		x.exporter = ld16(r + 12);
+		x.algorithm = r[14];
+	} else {
+		x.exporter = ld16(r + 4);
+		x.algorithm = ld16(r + 6);
+		x.id = (int64_t)ld64(r + 8);
+		x.packet_interval = ld32(r + 16);
+		x.space_interval = ld32(r + 20);
+	}
+	fm_sampling_note(d->sampling, &x);
+}
+
 static void warn_sampled(struct fm_nfcapd *d)
 {
 	if (d->warned_sampled)
@@ -468,8 +505,11 @@ static int decode_v3(struct fm_nfcapd *d, const uint8_t *r, size_t size,
 				  "size %zu, below its 12-byte header",
 				  d->rec_no, d->bpos - size, size);
 	unsigned nel = ld16(r + 4);
-	if (r[10] & 2)
+	if (r[10] & 2) {
 		warn_sampled(d);
+		if (d->sampling)
+			d->sampling->flagged++;
+	}
 	for (unsigned e = 0; e < nel; e++) {
 		if (size - p < 4)
 			return block_fail(
@@ -749,8 +789,11 @@ static int decode_common(struct fm_nfcapd *d, const uint8_t *r, size_t size,
 		    "record %u (block offset %zu): common record of size %zu "
 		    "too short for its fields (%zu bytes needed)",
 		    d->rec_no, d->bpos - size, size, ext + ioend);
-	if (flags & 0x80)
+	if (flags & 0x80) {
 		warn_sampled(d);
+		if (d->sampling)
+			d->sampling->flagged++;
+	}
 	const uint8_t *a = r + 32;
 	if (flags & 1) {
 		o->col[FM_AF][i] = 10;
@@ -866,12 +909,14 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 			break;
 		case REC_SAMPLER:
 			warn_sampled(d);
+			note_sampler(d, r, size, 0);
 			break;
 		case REC_SAMPLER_V1:
 			/* 1.6 writes a default sampler of interval 1
 			 * (unsampled) */
 			if (size >= 12 && ld32(r + 8) > 1)
 				warn_sampled(d);
+			note_sampler(d, r, size, 1);
 			break;
 		case REC_V4:
 			if (!d->warned_v4)
@@ -1006,6 +1051,11 @@ static int64_t nfcapd_skip(struct fm_source *src, int64_t n,
 void fm_nfcapd_source_biflow_split(struct fm_source *src)
 {
 	fm_nfcapd_biflow_split(((struct nfcapd_source *)src)->dec);
+}
+
+void fm_nfcapd_source_sampling(struct fm_source *src, struct fm_sampling *acc)
+{
+	fm_nfcapd_sampling(((struct nfcapd_source *)src)->dec, acc);
 }
 
 static uint64_t nfcapd_position(const struct fm_source *src)

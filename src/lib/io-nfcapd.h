@@ -17,6 +17,7 @@
 
 #include "flowmodels/error.h"
 #include "flowmodels/flow.h"
+#include "flowmodels/io.h"
 
 /* Largest block payload (compressed or not) nfdump reads or writes. */
 #define FM_NFCAPD_BLOCK_MAX (5u * 1024u * 1024u)
@@ -65,6 +66,11 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
  * emitting only directions with packets.  Call before the first decode.
  */
 void fm_nfcapd_biflow_split(struct fm_nfcapd *d);
+/*
+ * Note the sampling the file declares (sampler records, flows flagged
+ * sampled) into acc from now on (fm_sampling_note).
+ */
+void fm_nfcapd_sampling(struct fm_nfcapd *d, struct fm_sampling *acc);
 
 /*
  * Exporter quirks counted per input and warned about once at its end:

@@ -458,6 +458,7 @@ struct fm_reader {
 	int skip_damaged;     /* fm_reader_skip_damaged */
 	unsigned damaged;     /* inputs skipped because of it */
 	int end_reported;
+	struct fm_sampling sampling; /* what nfcapd inputs declared */
 };
 
 int fm_reader_open(struct fm_reader **out, const struct fm_reader_opts *opts,
@@ -580,6 +581,8 @@ static int reader_source(struct fm_reader *r, struct fm_error *err)
 		}
 		if (r->opts.biflow_split)
 			fm_nfcapd_source_biflow_split(r->cur);
+		if (r->opts.format == FM_FORMAT_NFCAPD)
+			fm_nfcapd_source_sampling(r->cur, &r->sampling);
 		if (r->prefetch && r->opts.format == FM_FORMAT_BINARY)
 			fm_binary_source_prefetch(r->cur);
 	}
@@ -669,6 +672,26 @@ int fm_reader_gather_raw(struct fm_reader *r, const uint32_t *idx, size_t k,
 int fm_reader_has_raw(const struct fm_reader *r)
 {
 	return r->opts.format == FM_FORMAT_BINARY;
+}
+
+void fm_sampling_note(struct fm_sampling *acc, const struct fm_sampler *x)
+{
+	for (size_t i = 0; i < acc->n; i++)
+		if (acc->s[i].id == x->id &&
+		    acc->s[i].packet_interval == x->packet_interval &&
+		    acc->s[i].space_interval == x->space_interval &&
+		    acc->s[i].exporter == x->exporter &&
+		    acc->s[i].algorithm == x->algorithm)
+			return;
+	if (acc->n < FM_SAMPLERS_MAX)
+		acc->s[acc->n++] = *x;
+	else
+		acc->more++; /* may count one sampler twice: "at least" */
+}
+
+void fm_reader_sampling(const struct fm_reader *r, struct fm_sampling *out)
+{
+	*out = r->sampling;
 }
 
 int64_t fm_reader_count(const struct fm_reader_opts *o,

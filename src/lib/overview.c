@@ -2,6 +2,7 @@
  * overview.c - time window, address families and top protocols of a set
  * of records (overview.h).
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "flowmodels/flowtext.h"
@@ -69,5 +70,30 @@ int fm_overview_text(const struct fm_overview *ov, struct fm_buf *out)
 	if (named < ov->records)
 		fm_buf_printf(out, ", other %.1f%%",
 			      pct(ov->records - named, ov->records));
+	return out->buf ? 0 : FM_ENOMEM;
+}
+
+int fm_sampling_text(const struct fm_sampling *s, struct fm_buf *out)
+{
+	if (!s->n && !s->flagged)
+		return fm_buf_addstr(out, "none declared");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct fm_sampler *x = &s->s[i];
+		fm_buf_printf(out,
+			      "%s%" PRIu32 " of %" PRIu64
+			      " packets (exporter %u, sampler %" PRId64
+			      ", algorithm %u)",
+			      i ? ", " : "", x->packet_interval,
+			      (uint64_t)x->packet_interval + x->space_interval,
+			      x->exporter, x->id, x->algorithm);
+	}
+	if (s->more)
+		fm_buf_printf(out, " and at least %zu other samplers", s->more);
+	if (!s->n)
+		fm_buf_addstr(out, "no sampler records");
+	fm_buf_printf(out,
+		      "; %" PRIu64 " records flagged sampled; packets and "
+		      "octets already scaled by the collector",
+		      s->flagged);
 	return out->buf ? 0 : FM_ENOMEM;
 }

@@ -226,6 +226,11 @@ void fm_scan_counts(const struct fm_scan *s, uint64_t *read, uint64_t *emitted)
 		*emitted = s->nemitted;
 }
 
+void fm_scan_sampling(const struct fm_scan *s, struct fm_sampling *out)
+{
+	fm_reader_sampling(s->reader, out);
+}
+
 void fm_scan_free(struct fm_scan *s)
 {
 	if (!s)

@@ -23,4 +23,15 @@ grep -qx '  overview: 2015-06-10T19:00:00Z .. 2015-06-10T20:00:05Z; IPv4 80.0%, 
 	|| fail "dataset overview: $(grep overview "$T/out")"
 grep -qx '  overview: 2015-06-10T19:00:00Z .. 2015-06-10T20:00:05Z; IPv4 100.0%, IPv6 0.0%; tcp 100.0%' "$T/out" \
 	|| fail "view overview: $(grep overview "$T/out")"
+# the sampling nfcapd captures declare (nfdump -E v9-sampled.nfcapd shows
+# "Sampler: ... algorithm: 0, packet interval: 1, packet space: 9")
+N=${FM_SHARED_DATA:-}/nfcapd
+if [ -f "$N/v9-sampled.nfcapd" ]; then
+	printf 'load %s as s\nload %s as n\nfilter s prot == 6 as v\ninfo s v\n' \
+		"$N/v9-sampled.nfcapd" "$N/v9-none.nfcapd" > "$T/samp.fms"
+	"$FLOWMODELS" --replay "$T/samp.fms" > "$T/samp" 2>&1 || fail "sampling session"
+	want='  sampling: 1 of 10 packets (exporter 1, sampler -2, algorithm 0); 83 records flagged sampled; packets and octets already scaled by the collector'
+	[ "$(grep -cxF "$want" "$T/samp")" = 3 ] || fail "sampling of v9-sampled (load, info, view): $(grep sampling "$T/samp")"
+	grep -qxF '  sampling: none declared' "$T/samp" || fail "unsampled capture: $(grep sampling "$T/samp")"
+fi
 echo ok
