@@ -52,6 +52,18 @@ void fm_series_free(struct fm_series *s);
 int fm_series_add(struct fm_series *s, const struct fm_batch *b,
 		  struct fm_error *err);
 
+/*
+ * dst += src (sign > 0) or dst -= src (sign < 0; src one of the parts
+ * merged into dst before): the per-second sums and the record count,
+ * exact (integer sums).  dst counts the parts that have each day, and a
+ * day no part has any more is removed, as a series of the remaining
+ * records would not have it.  A dst built only by merges is thus always
+ * the series of the records of the parts in it.  On a failure
+ * (FM_ENOMEM) an addition leaves dst's sums as they were.
+ */
+int fm_series_merge(struct fm_series *dst, const struct fm_series *src,
+		    int sign, struct fm_error *err);
+
 /* Records added; number of days with files. */
 uint64_t fm_series_records(const struct fm_series *s);
 size_t fm_series_ndays(const struct fm_series *s);

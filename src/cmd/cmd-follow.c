@@ -24,6 +24,17 @@ static void on_stop(int sig)
 
 static const int stop_sigs[3] = {SIGINT, SIGTERM, SIGHUP};
 
+/* The progress of a read: a stop signal cancels it (the file being read
+ * is then left out whole), else the caller's progress is told. */
+static int stop_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	const struct fm_progress *next = ctx;
+
+	if (follow_stop)
+		return 1;
+	return fm_progress_report(next, done, total);
+}
+
 /* Catch the stop signals into follow_stop (old handlers saved). */
 static void catch_stops(struct sigaction old[3])
 {
@@ -98,6 +109,22 @@ int cmd_follow_check(const struct cmd_ctx *ctx, const struct cmd_args *a,
 	return 0;
 }
 
+static void follow_log_fn(void *ctx, enum fm_log_level level, const char *msg)
+{
+	const struct cmd_follow_log *fl = ctx;
+
+	if (fl->to && fl->to->fn &&
+	    !strstr(msg, ": the header counts no data blocks"))
+		fl->to->fn(fl->to->ctx, level, msg);
+}
+
+void cmd_follow_log_init(struct cmd_follow_log *fl, const struct fm_log *to)
+{
+	fl->log.fn = follow_log_fn;
+	fl->log.ctx = fl;
+	fl->to = to;
+}
+
 int cmd_follow_scan(struct cmd_ctx *ctx, const struct cmd_args *a,
 		    const char *path, uint32_t fields, struct cmd_scan **out,
 		    struct fm_error *err)
@@ -119,21 +146,23 @@ static int file_fault(int code)
 }
 
 struct follow_state {
-	uint64_t files, skipped, added; /* added: records since last line */
-	double since;
-	const char *last;
+	uint64_t files, skipped;
+	int64_t stamp; /* of the last file added (0: none yet) */
+	double rate;   /* its records per second of data time */
 };
 
 /* One event: read a file into the output or take one out. */
 static int handle(struct cmd_ctx *ctx, const struct cmd_follow_ops *ops,
 		  const struct fm_follow_event *ev, struct follow_state *st,
-		  struct fm_error *err)
+		  int *changed, struct fm_error *err)
 {
 	uint64_t records = 0;
 	int r;
 
-	if (ev->what == FM_FOLLOW_DROP)
+	if (ev->what == FM_FOLLOW_DROP) {
+		*changed = 1;
 		return ops->drop(ops->arg, ev->id, err);
+	}
 	r = ops->add(ops->arg, ctx, ev->id, ev->path, &records, err);
 	if (r < 0 && file_fault(r)) {
 		if (strstr(err->msg, ev->path))
@@ -146,29 +175,33 @@ static int handle(struct cmd_ctx *ctx, const struct cmd_follow_ops *ops,
 		return 0;
 	}
 	if (r == 0) {
+		/* the collector's rate: records over the file's interval */
+		if (st->stamp && ev->stamp > st->stamp)
+			st->rate =
+			    (double)records / (double)(ev->stamp - st->stamp);
+		if (ev->stamp > st->stamp)
+			st->stamp = ev->stamp;
 		st->files++;
-		st->added += records;
+		/* a file without records (a rotation without traffic)
+		 * changes nothing to rewrite */
+		*changed |= records > 0;
 	}
 	return r;
 }
 
 /* The line after an update: last file, records/s added, the window. */
 static void report(struct cmd_ctx *ctx, const struct cmd_follow_ops *ops,
-		   struct follow_state *st, const char *last,
+		   const struct follow_state *st, const char *last,
 		   const struct cmd_args *a)
 {
 	struct fm_buf d = FM_BUF_INIT;
-	double now = cmd_now(), dt = now - st->since;
 
 	ops->describe(ops->arg, &d);
 	cmd_summary(ctx, "%s: %s: %.0f records/s added; window %s: %s",
-		    ctx->cmdname, last ? last : "(no file yet)",
-		    dt > 0 ? (double)st->added / dt : 0.0,
+		    ctx->cmdname, last ? last : "(no file yet)", st->rate,
 		    a->v[OPT_WINDOW].set ? a->v[OPT_WINDOW].s : "all",
 		    d.buf ? d.buf : "");
 	fm_buf_release(&d);
-	st->added = 0;
-	st->since = now;
 }
 
 int cmd_follow_run(struct cmd_ctx *ctx, const struct cmd_args *a,
@@ -177,7 +210,7 @@ int cmd_follow_run(struct cmd_ctx *ctx, const struct cmd_args *a,
 	struct fm_follow_opts fo = {a->v[OPT_FOLLOW].s, 0, FM_FOLLOW_AUTO, 0,
 				    &ctx->log};
 	struct fm_follow *f = NULL;
-	struct follow_state st = {0, 0, 0, cmd_now(), NULL};
+	struct follow_state st = {0, 0, 0, 0.0};
 	struct sigaction old[3];
 	char *last = NULL;
 	int r = 0, dirty = 1;
@@ -192,13 +225,26 @@ int cmd_follow_run(struct cmd_ctx *ctx, const struct cmd_args *a,
 		r = fm_follow_open(&f, &fo, err);
 	if (r < 0)
 		return r;
+	/* the reads log through a filter (empty rotations are normal) */
+	struct cmd_follow_log fl;
+	struct fm_log saved = ctx->log;
+	struct fm_progress saved_progress = ctx->progress;
+	cmd_follow_log_init(&fl, &saved);
+	ctx->log = fl.log;
+	ctx->progress.fn = stop_progress;
+	ctx->progress.ctx = &saved_progress;
 	catch_stops(old);
 	while (r == 0) {
 		struct fm_follow_event ev;
 		while (r == 0 && !follow_stop &&
 		       (r = fm_follow_next(f, &ev, err)) > 0) {
-			r = handle(ctx, ops, &ev, &st, err);
-			dirty = 1;
+			r = handle(ctx, ops, &ev, &st, &dirty, err);
+			if (r == FM_ECANCEL && follow_stop) {
+				/* stopped mid-file: that file is left out */
+				fm_error_clear(err);
+				r = 0;
+				break;
+			}
 			if (r == 0 && ev.what == FM_FOLLOW_ADD) {
 				free(last);
 				last = strdup(ev.path);
@@ -217,6 +263,8 @@ int cmd_follow_run(struct cmd_ctx *ctx, const struct cmd_args *a,
 			r = 0;
 	}
 	restore_stops(old);
+	ctx->log = saved;
+	ctx->progress = saved_progress;
 	if (r == 0 && !ctx->quiet)
 		cmd_summary(ctx,
 			    "%s: stopped by signal %d: %llu files read, %llu "

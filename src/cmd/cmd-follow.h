@@ -53,6 +53,19 @@ struct cmd_follow_ops {
 };
 
 /*
+ * The log of the reads of a followed directory: everything goes on to
+ * `to` except the note about a capture file without data blocks, which
+ * nfcapd writes at every rotation without traffic (not a file still being
+ * written: a followed file is closed).  Init with cmd_follow_log_init;
+ * use &fl->log.
+ */
+struct cmd_follow_log {
+	struct fm_log log;
+	const struct fm_log *to;
+};
+void cmd_follow_log_init(struct cmd_follow_log *fl, const struct fm_log *to);
+
+/*
  * Check the options of a --follow run (no INPUT, -O set, nfcapd input,
  * no cutting counters, not in a session); 0 or FM_EINVAL naming them.
  * --window or --poll without --follow is an error too.

@@ -17,6 +17,7 @@
 #include "flowmodels/histogram.h"
 #include "cmd-follow.h"
 #include "cmd.h"
+#include "live.h"
 #include "objtypes.h"
 
 enum {
@@ -116,6 +117,48 @@ static int hist_follow(struct cmd_ctx *ctx, const struct cmd_args *a,
 	return r;
 }
 
+/* A histogram of a live object (workbench): it follows the object. */
+static int hist_live(struct cmd_ctx *ctx, const struct cmd_args *a,
+		     const struct fm_hist_opts *o)
+{
+	struct cmd_live *l = cmd_input_object(ctx, a, 0, &cmd_live_type);
+	struct fm_histogram *hg = NULL;
+	struct fm_error err = {0};
+	struct fm_cut cut;
+	int r = 0;
+
+	cmd_get_cut(a, &cut);
+	if (a->npos != 1)
+		r = fm_error_set(&err, FM_EINVAL,
+				 "a histogram of a live object reads it alone");
+	else if (cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
+		 cut.skip_out > 0 || cut.count_out != FM_UNLIMITED)
+		r = fm_error_set(&err, FM_EINVAL,
+				 "a histogram following a live object takes "
+				 "no cutting counters");
+	if (r == 0)
+		r = cmd_live_hist(
+		    l, o,
+		    a->v[OPT_FILTER_EXPR].set ? a->v[OPT_FILTER_EXPR].s : NULL,
+		    &ctx->log, &hg, &err);
+	if (r == 0 && a->v[OPT_OUTPUT].set)
+		r = fm_histogram_write(hg, a->v[OPT_OUTPUT].s, &err);
+	if (r == 0) {
+		size_t n = hg->n;
+		if ((r = cmd_result_object(ctx, &cmd_histogram_type, hg,
+					   &err)) > 0)
+			r = 0;
+		hg = NULL; /* the session's (freed on failure) */
+		if (r == 0)
+			cmd_summary(ctx, "hist: %zu bins, following %s", n,
+				    cmd_input_label(ctx, a, 0));
+	}
+	if (hg) {
+		cmd_histogram_type.free(hg);
+	}
+	return r < 0 ? cmd_fail(ctx, &err) : 0;
+}
+
 static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = {0};
@@ -195,6 +238,8 @@ static int hist_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = hist_follow(ctx, a, &o, &err);
 		return r < 0 ? cmd_fail(ctx, &err) : 0;
 	}
+	if (r == 0 && cmd_input_object(ctx, a, 0, &cmd_live_type))
+		return hist_live(ctx, a, &o);
 	/* the reference's hist_np reads binary directories by default */
 	if (ctx->invoked && !strcmp(ctx->invoked, "hist_np"))
 		def_fmt = FM_FORMAT_BINARY;

@@ -16,6 +16,8 @@
 #include "flowmodels/cut.h"
 #include "flowmodels/fileout.h"
 #include "flowmodels/histogram.h"
+#include "cmd-follow.h"
+#include "live.h"
 #include "objtypes.h"
 #include "session.h"
 
@@ -28,6 +30,7 @@ static const struct cmd_opt load_opts[] = {
     CMD_OPT_BIFLOW,
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
+    CMD_OPTS_FOLLOW,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 
@@ -223,6 +226,53 @@ static int load_hist(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return 0;
 }
 
+/* A live object following a collector's directory (--follow DIR). */
+static int load_live(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	static const int refused[] = {OPT_SKIP_IN,     OPT_COUNT_IN,
+				      OPT_SKIP_OUT,    OPT_COUNT_OUT,
+				      OPT_FILTER_EXPR, OPT_SKIP_DAMAGED};
+	const char *fmt =
+	    a->v[OPT_IN_FORMAT].set ? a->v[OPT_IN_FORMAT].s : "nfcapd";
+	struct fm_error err = {0};
+	struct cmd_live *l = NULL;
+	int r = 0;
+
+	if (a->npos)
+		r = fm_error_set(&err, FM_EINVAL,
+				 "--follow DIR reads DIR: no INPUT (got '%s')",
+				 a->pos[0]);
+	else if (strcmp(fmt, "nfcapd") && strcmp(fmt, "nfcapd-nfdump"))
+		r = fm_error_set(&err, FM_EINVAL,
+				 "--follow reads nfcapd files: -i %s cannot "
+				 "be followed",
+				 fmt);
+	for (size_t i = 0; r == 0 && i < sizeof(refused) / sizeof(*refused);
+	     i++)
+		if (a->v[refused[i]].set)
+			r = fm_error_set(&err, FM_EINVAL,
+					 "load --follow: cutting, filters and "
+					 "--skip-damaged apply to the commands "
+					 "reading the live object (hist L "
+					 "--filter-expr ...)");
+	if (r == 0 && a->v[OPT_POLL].set &&
+	    (a->v[OPT_POLL].i < 10 || a->v[OPT_POLL].i > 3600000))
+		r = fm_error_set(&err, FM_EINVAL,
+				 "option --poll: expected 10..3600000 ms, "
+				 "got %lld",
+				 (long long)a->v[OPT_POLL].i);
+	if (r == 0)
+		r = cmd_live_new(
+		    &l, a->v[OPT_FOLLOW].s,
+		    a->v[OPT_WINDOW].set ? a->v[OPT_WINDOW].s : NULL,
+		    a->v[OPT_POLL].set ? (int)a->v[OPT_POLL].i : 0, fmt,
+		    a->v[OPT_BIFLOW].set ? a->v[OPT_BIFLOW].s : NULL, &ctx->log,
+		    &err);
+	if (r == 0 && (r = cmd_result_object(ctx, &cmd_live_type, l, &err)) > 0)
+		r = 0;
+	return r < 0 ? cmd_fail(ctx, &err) : 0;
+}
+
 static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = {0};
@@ -234,6 +284,15 @@ static int load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (sess_need(ctx))
 		return 1;
+	if (a->v[OPT_FOLLOW].set)
+		return load_live(ctx, a);
+	if (a->v[OPT_WINDOW].set || a->v[OPT_POLL].set || a->npos == 0) {
+		r = fm_error_set(&err, FM_EINVAL,
+				 a->npos ? "--window and --poll work with "
+					   "--follow DIR"
+					 : "no INPUT given (or --follow DIR)");
+		return cmd_fail(ctx, &err);
+	}
 	{
 		const char *f =
 		    a->v[OPT_IN_FORMAT].set ? a->v[OPT_IN_FORMAT].s : NULL;
@@ -332,7 +391,8 @@ const struct cmd_entry cmd_load_entry = {
     .name = "load",
     .alias = NULL,
     .summary = "load flow records as a dataset, or a histogram or mixture set",
-    .usage = "[-i FORMAT] [CUTTING] INPUT... [as NAME]",
+    .usage = "[-i FORMAT] [CUTTING] INPUT... [as NAME] | --follow DIR "
+	     "[--window DURATION] [as NAME]",
     .description =
 	"Makes a dataset object (named d1, d2... or NAME) from the records of\n"
 	"the inputs.  A binary directory read whole is used in place, memory-\n"
@@ -346,9 +406,16 @@ const struct cmd_entry cmd_load_entry = {
 	"Without -i the format is guessed (a directory of FIELD.CODE arrays "
 	"is\n"
 	"binary, a file starting with a header line csv_hist, *.csv csv_flow,\n"
-	"anything else nfcapd) and the guess is recorded.",
+	"anything else nfcapd) and the guess is recorded.\n"
+	"With --follow DIR the result is a live object (l1...): the closed\n"
+	"nfcapd files below DIR, then each one nfcapd closes (--window keeps\n"
+	"the last DURATION of data time).  Commands read it as the files in\n"
+	"its window; a histogram made from it (hist L as h) follows it: the\n"
+	"workbench adds each new file and subtracts those leaving the "
+	"window,\n"
+	"and its charts redraw.  See docs/live.md.",
     .opts = load_opts,
-    .min_pos = 1,
+    .min_pos = 0,
     .max_pos = -1,
     .exec = load_exec,
     .flags = CMD_F_SESSION | CMD_F_PATHPOS,

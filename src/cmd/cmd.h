@@ -375,6 +375,10 @@ const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
  * in a session, when known; NULL otherwise. */
 const char *cmd_input_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
 			    size_t i);
+/* The data of the object of the given type given as positional argument
+ * i in a session (a live object for hist); NULL otherwise. */
+void *cmd_input_object(const struct cmd_ctx *ctx, const struct cmd_args *a,
+		       size_t i, const struct cmd_objtype *type);
 /* The name given with `as NAME` in a session, or NULL. */
 const char *cmd_result_name(const struct cmd_ctx *ctx);
 /*

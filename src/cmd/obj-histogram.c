@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "flowmodels/histogram.h"
+#include "live.h"
 #include "objtypes.h"
 
 static void hist_free(void *data)
 {
 	struct fm_histogram *h = data;
+	cmd_live_forget(h); /* it no longer follows a live object */
 	fm_histogram_release(h);
 	free(h);
 }

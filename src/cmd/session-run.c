@@ -711,6 +711,17 @@ static int make_room(struct session *s, struct cmd_run *run, int record,
 	return 0;
 }
 
+void sess_obj_stale_export(struct sess_obj *o)
+{
+	if (o->mat_path) {
+		/* a running command may still read the old export: remove
+		 * it with the object */
+		fm_buf_add(&o->stale, o->mat_path, strlen(o->mat_path) + 1);
+		free(o->mat_path);
+		o->mat_path = NULL;
+	}
+}
+
 /* A result named as an existing object of the same mergeable type (a
  * mixture set) merges into it; o is consumed either way. */
 static int merge_result(struct sess_obj *old, struct sess_obj *o,
@@ -723,14 +734,7 @@ static int merge_result(struct sess_obj *old, struct sess_obj *o,
 		return r;
 	}
 	o->data = NULL;
-	if (old->mat_path) {
-		/* a running command may still read the old export: remove
-		 * it with the object */
-		fm_buf_add(&old->stale, old->mat_path,
-			   strlen(old->mat_path) + 1);
-		free(old->mat_path);
-		old->mat_path = NULL;
-	}
+	sess_obj_stale_export(old);
 	free(old->provenance);
 	old->provenance = o->provenance;
 	o->provenance = NULL;
@@ -906,6 +910,20 @@ const char *cmd_input_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
 		if (o->kind == SESS_TYPED && o->mat_path &&
 		    !strcmp(o->mat_path, a->pos[i]))
 			return o->xkind[0] ? o->xkind : NULL;
+	}
+	return NULL;
+}
+
+void *cmd_input_object(const struct cmd_ctx *ctx, const struct cmd_args *a,
+		       size_t i, const struct cmd_objtype *type)
+{
+	const struct cmd_run *run = cmd_in_session(ctx) ? ctx->run : NULL;
+
+	for (size_t k = 0; run && i < a->npos && k < run->ninputs; k++) {
+		const struct sess_obj *o = run->inputs[k];
+		if (o->kind == SESS_TYPED && o->type == type && o->mat_path &&
+		    !strcmp(o->mat_path, a->pos[i]))
+			return o->data;
 	}
 	return NULL;
 }

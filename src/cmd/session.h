@@ -216,6 +216,11 @@ char *sess_relpath(const char *from_dir, const char *to);
 struct sess_obj *sess_get(struct session *s, const char *name,
 			  struct fm_error *err);
 void sess_put(struct session *s, struct sess_obj *o);
+/* o's data changed in place (a histogram following a live object): its
+ * export is out of date; the next tool reading o gets a new one (the old
+ * one goes with the object, a running command may still read it).  Hold
+ * the lock. */
+void sess_obj_stale_export(struct sess_obj *o);
 /* Longer description of an object, for `info`. */
 void sess_obj_info(const struct sess_obj *o, struct fm_buf *out);
 /* Export formats of an object ("binary|csv_flow" for datasets). */

@@ -547,12 +547,11 @@ int fm_follow_wait(struct fm_follow *f, int timeout_ms, struct fm_error *err)
 		}
 		if (f->nqueue)
 			return 1;
-		if (now >= end)
-			return 0;
+		/* the events already there are read even when not waiting */
 		int64_t until = f->rescan_at < end ? f->rescan_at : end;
 		struct pollfd pfd = {f->ifd, POLLIN, 0};
 		int n = poll(f->ifd >= 0 ? &pfd : NULL, f->ifd >= 0,
-			     (int)(until - now));
+			     until > now ? (int)(until - now) : 0);
 		if (n < 0 && errno == EINTR)
 			return 0;
 		if (n < 0)
@@ -560,6 +559,10 @@ int fm_follow_wait(struct fm_follow *f, int timeout_ms, struct fm_error *err)
 					    strerror(errno));
 		if (n > 0 && (r = read_events(f, err)) < 0)
 			return r;
+		if (f->nqueue)
+			return 1;
+		if (now >= end)
+			return 0;
 	}
 }
 

@@ -33,6 +33,7 @@ struct sday {
 	uint64_t *flows;
 	uint64_t *packets;
 	u128 *octets;
+	uint64_t parts; /* fm_series_merge: parts added that have this day */
 };
 
 struct fm_series {
@@ -120,7 +121,7 @@ static struct sday *get_day(struct fm_series *s, int64_t day)
 	}
 	struct sday d = {day, calloc(FM_SERIES_DAY, sizeof(uint64_t)),
 			 calloc(FM_SERIES_DAY, sizeof(uint64_t)),
-			 calloc(FM_SERIES_DAY, sizeof(u128))};
+			 calloc(FM_SERIES_DAY, sizeof(u128)), 0};
 	if (!d.flows || !d.packets || !d.octets) {
 		free(d.flows);
 		free(d.packets);
@@ -161,6 +162,53 @@ int fm_series_add_day(struct fm_series *s, int64_t day, const u128 *flows,
 		d->octets[k] += octets[k];
 		s->nrec += (uint64_t)flows[k];
 	}
+	return 0;
+}
+
+int fm_series_merge(struct fm_series *dst, const struct fm_series *src,
+		    int sign, struct fm_error *err)
+{
+	size_t k = 0;
+
+	/* every day first, so that a failure adds nothing */
+	for (size_t i = 0; sign > 0 && i < src->ndays; i++)
+		if (!get_day(dst, src->days[i].day))
+			return fm_error_set(err, FM_ENOMEM, "out of memory");
+	for (size_t i = 0; i < src->ndays; i++) {
+		const struct sday *a = &src->days[i];
+		struct sday *d = get_day(dst, a->day);
+		if (!d)
+			return fm_error_set(err, FM_ENOMEM, "out of memory");
+		if (sign > 0)
+			d->parts++;
+		else if (d->parts)
+			d->parts--;
+		for (unsigned t = 0; t < FM_SERIES_DAY; t++) {
+			if (sign > 0) {
+				d->flows[t] += a->flows[t];
+				d->packets[t] += a->packets[t];
+				d->octets[t] += a->octets[t];
+			} else {
+				d->flows[t] -= a->flows[t];
+				d->packets[t] -= a->packets[t];
+				d->octets[t] -= a->octets[t];
+			}
+		}
+	}
+	dst->nrec = sign > 0 ? dst->nrec + src->nrec : dst->nrec - src->nrec;
+	/* a day no part has any more goes, as a series made of the
+	 * remaining records would not have it */
+	for (size_t i = 0; i < dst->ndays; i++) {
+		if (sign < 0 && dst->days[i].parts == 0) {
+			free(dst->days[i].flows);
+			free(dst->days[i].packets);
+			free(dst->days[i].octets);
+			continue;
+		}
+		dst->days[k++] = dst->days[i];
+	}
+	dst->ndays = k;
+	dst->last = 0;
 	return 0;
 }
 

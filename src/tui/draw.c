@@ -20,6 +20,7 @@
 #include "cmd/cmd.h"
 #include "cmd/objtypes.h"
 #include "keys.h"
+#include "live.h"
 #include "views.h"
 #include "workbench.h"
 
@@ -207,6 +208,10 @@ static void draw_status(struct tui *t)
 			fm_buf_addstr(&b, "  cancelling");
 		if (t->nqueue)
 			fm_buf_printf(&b, "  +%zu queued", t->nqueue);
+		fm_buf_addstr(&b, "");
+		tui_putn(t, w, 0, x, ROLE_STATUS, fm_buf_str(&b), limit - x);
+	} else if (x < limit) {
+		tui_live_status(t, &b); /* live objects: last file, rate */
 		fm_buf_addstr(&b, "");
 		tui_putn(t, w, 0, x, ROLE_STATUS, fm_buf_str(&b), limit - x);
 	}

@@ -29,6 +29,7 @@
 #include "flowmodels/fileops.h"
 #include "cmd/cmd.h"
 #include "keys.h"
+#include "live.h"
 #include "workbench.h"
 
 /* set by SIGHUP and SIGTERM: leave the main loop */
@@ -1137,8 +1138,10 @@ static void run_loop(struct tui *t, struct tui_term *term)
 		int ch;
 
 		tui_draw(t);
-		if (poll(pfd, 3, t->job || tui_fit_running(t) ? 100 : 1000) <
-			0 &&
+		if (poll(pfd, 3,
+			 t->job || tui_fit_running(t) || tui_live_active(t)
+			     ? 100
+			     : 1000) < 0 &&
 		    errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
@@ -1154,6 +1157,7 @@ static void run_loop(struct tui *t, struct tui_term *term)
 		drain_std(t, &term->stdr);
 		tui_fit_poll(t);
 		collect_job(t);
+		tui_live_tick(t);
 		if (t->job)
 			t->dirty |= DIRTY_STATUS;
 	}

@@ -40,36 +40,39 @@ static void totals(const struct fm_series *s, u128 *f, u128 *p, u128 *o)
 		}
 }
 
+/* n random records, some before midnight, some lasting for days. */
+static void make_records(struct fm_batch *b, size_t n, uint64_t seed, u128 *rp,
+			 u128 *ro)
+{
+	assert_int_equal(fm_batch_alloc(b, FM_ALL_FIELDS, n), 0);
+	for (size_t i = 0; i < n; i++) {
+		tu_random_record(b, i, &seed);
+		if (i % 7 == 0)
+			fm_batch_mut(b, FM_FIRST)[i] = DAY0 * 86400 + 86400 - 5;
+		if (i % 11 == 0)
+			fm_batch_mut(b, FM_LAST)[i] =
+			    fm_batch_mut(b, FM_FIRST)[i] + 200000;
+		if (i % 13 == 0) /* sizes not a multiple of the packets */
+			fm_batch_mut(b, FM_OCTETS)[i] += 7;
+		if (fm_batch_mut(b, FM_LAST)[i] < fm_batch_mut(b, FM_FIRST)[i])
+			fm_batch_mut(b, FM_LAST)[i] =
+			    fm_batch_mut(b, FM_FIRST)[i];
+		b->n = i + 1;
+		*rp += (uint64_t)b->col[FM_PACKETS][i];
+		*ro += (uint64_t)b->col[FM_OCTETS][i];
+	}
+}
+
 static void test_sums(void **state)
 {
 	struct fm_batch b;
 	struct fm_series *s;
 	struct fm_error err = {0};
-	uint64_t seed = 5;
 	u128 rp = 0, ro = 0, f, p, o;
 	const size_t n = 3000;
 
 	(void)state;
-	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, n), 0);
-	for (size_t i = 0; i < n; i++) {
-		tu_random_record(&b, i, &seed);
-		/* some start just before midnight, some last for days */
-		if (i % 7 == 0)
-			fm_batch_mut(&b, FM_FIRST)[i] =
-			    DAY0 * 86400 + 86400 - 5;
-		if (i % 11 == 0)
-			fm_batch_mut(&b, FM_LAST)[i] =
-			    fm_batch_mut(&b, FM_FIRST)[i] + 200000;
-		if (i % 13 == 0) /* sizes not a multiple of the packets */
-			fm_batch_mut(&b, FM_OCTETS)[i] += 7;
-		if (fm_batch_mut(&b, FM_LAST)[i] <
-		    fm_batch_mut(&b, FM_FIRST)[i])
-			fm_batch_mut(&b, FM_LAST)[i] =
-			    fm_batch_mut(&b, FM_FIRST)[i];
-		b.n = i + 1;
-		rp += (uint64_t)b.col[FM_PACKETS][i];
-		ro += (uint64_t)b.col[FM_OCTETS][i];
-	}
+	make_records(&b, n, 5, &rp, &ro);
 	assert_int_equal(fm_series_new(&s, &err), 0);
 	assert_int_equal(fm_series_add(s, &b, &err), 0);
 	totals(s, &f, &p, &o);
@@ -80,6 +83,76 @@ static void test_sums(void **state)
 	assert_true(fm_series_ndays(s) >= 3);
 	fm_series_free(s);
 	fm_batch_release(&b);
+}
+
+/* a and b hold the same days and the same sums in every second */
+static void same_series(const struct fm_series *a, const struct fm_series *b)
+{
+	assert_int_equal(fm_series_ndays(a), fm_series_ndays(b));
+	assert_true(fm_series_records(a) == fm_series_records(b));
+	for (size_t d = 0; d < fm_series_ndays(a); d++) {
+		assert_true(fm_series_day(a, d) == fm_series_day(b, d));
+		for (unsigned k = 0; k < FM_SERIES_DAY; k++) {
+			uint64_t v[4], w[4];
+			fm_series_get(a, d, k, &v[0], &v[1], &v[2], &v[3]);
+			fm_series_get(b, d, k, &w[0], &w[1], &w[2], &w[3]);
+			assert_memory_equal(v, w, sizeof(v));
+		}
+	}
+}
+
+/* merges of parts (a followed directory's files) against a fresh series
+ * of the records of the parts still in, after every merge */
+static void test_merge(void **state)
+{
+	enum { NP = 6, PER = 400 };
+	struct fm_batch all, part[NP];
+	struct fm_series *ps[NP], *total;
+	struct fm_error err = {0};
+	u128 rp = 0, ro = 0;
+	int in[NP] = {0};
+	/* add 0..5; drop 0 after 2, 1 and 3 after 4, all at the end */
+	const int steps[][2] = {{0, 1}, {1, 1},	 {2, 1},  {0, -1},
+				{3, 1}, {4, 1},	 {1, -1}, {3, -1},
+				{5, 1}, {2, -1}, {4, -1}, {5, -1}};
+
+	(void)state;
+	make_records(&all, NP * PER, 9, &rp, &ro);
+	/* part 5 alone on a day of its own */
+	for (size_t i = 5 * PER; i < 6 * PER; i++) {
+		fm_batch_mut(&all, FM_FIRST)[i] += 10 * 86400;
+		fm_batch_mut(&all, FM_LAST)[i] += 10 * 86400;
+	}
+	assert_int_equal(fm_series_new(&total, &err), 0);
+	for (int k = 0; k < NP; k++) {
+		memset(&part[k], 0, sizeof(part[k]));
+		assert_int_equal(fm_batch_alloc(&part[k], FM_ALL_FIELDS, PER),
+				 0);
+		fm_batch_copy_range(&part[k], &all, (size_t)k * PER, PER);
+		assert_int_equal(fm_series_new(&ps[k], &err), 0);
+		assert_int_equal(fm_series_add(ps[k], &part[k], &err), 0);
+	}
+	for (size_t st = 0; st < sizeof(steps) / sizeof(steps[0]); st++) {
+		struct fm_series *want;
+		int k = steps[st][0];
+		assert_int_equal(
+		    fm_series_merge(total, ps[k], steps[st][1], &err), 0);
+		in[k] = steps[st][1] > 0;
+		assert_int_equal(fm_series_new(&want, &err), 0);
+		for (int j = 0; j < NP; j++)
+			if (in[j])
+				assert_int_equal(
+				    fm_series_add(want, &part[j], &err), 0);
+		same_series(total, want);
+		fm_series_free(want);
+	}
+	assert_int_equal(fm_series_ndays(total), 0);
+	for (int k = 0; k < NP; k++) {
+		fm_series_free(ps[k]);
+		fm_batch_release(&part[k]);
+	}
+	fm_series_free(total);
+	fm_batch_release(&all);
 }
 
 static void test_midnight(void **state)
@@ -343,6 +416,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sums),
+	    cmocka_unit_test(test_merge),
 	    cmocka_unit_test(test_midnight),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_spread_differential),

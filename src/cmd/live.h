@@ -1,0 +1,64 @@
+/*
+ * live.h - followed directories in a session (`load --follow DIR as
+ * live`, docs/live.md): the "live" object type and the histograms that
+ * follow it.
+ *
+ * A live object holds a follower (flowmodels/follow.h) and the list of
+ * the capture files in its window, in time order.  Tools read it as a
+ * directory of links to those files (its export), so every command works
+ * on a live object and sees the window as it is when the command runs.
+ * A histogram made from a live object by `hist` follows it: it is kept as
+ * per-file parts (flowmodels/hist-window.h), and cmd_live_poll adds the
+ * files that arrived and subtracts those that left the window, updating
+ * the histogram object in place (its export goes stale, so tools read the
+ * new bins).  cmd_live_poll runs on the frontend's thread while no
+ * command runs, so no command ever sees an object change under it.
+ */
+#ifndef FLOWMODELS_CMD_LIVE_H
+#define FLOWMODELS_CMD_LIVE_H
+
+#include <stdint.h>
+
+#include "flowmodels/buf.h"
+#include "flowmodels/error.h"
+#include "flowmodels/hist-window.h"
+#include "flowmodels/histogram.h"
+#include "cmd.h"
+
+struct session;
+struct cmd_live;
+
+extern const struct cmd_objtype cmd_live_type;
+
+/* Follow dir (window: NULL or "1h"...; poll_ms 0 = inotify); the files
+ * there now form the window at once (nothing is read yet). */
+int cmd_live_new(struct cmd_live **out, const char *dir, const char *window,
+		 int poll_ms, const char *format, const char *biflow,
+		 const struct fm_log *log, struct fm_error *err);
+
+/*
+ * Make the histogram of l's window with opts (and filter, may be NULL)
+ * file by file, as data for a histogram object that follows l: *out is
+ * the malloc'ed histogram to hand to the session.  Files that fail to
+ * read are skipped with a warning on log.
+ */
+int cmd_live_hist(struct cmd_live *l, const struct fm_hist_opts *opts,
+		  const char *filter, const struct fm_log *log,
+		  struct fm_histogram **out, struct fm_error *err);
+/* Histogram data h was freed: it follows nothing any more. */
+void cmd_live_forget(const void *h);
+
+/*
+ * Take in what arrived in the directories of every live object of s:
+ * the histograms following them updated.  *changed = 1 when an object
+ * changed.  Messages (a skipped damaged file) go to log.  Call with no
+ * command running.
+ */
+int cmd_live_poll(struct session *s, const struct fm_log *log, int *changed,
+		  struct fm_error *err);
+/* Whether s has a live object (the frontend then polls often). */
+int cmd_live_any(struct session *s);
+/* One line for the status: "live: FILE, N records/s, window 1h". */
+void cmd_live_status(struct session *s, struct fm_buf *out);
+
+#endif
