@@ -119,6 +119,14 @@ int fm_histogram_add_bin(struct fm_histogram *h, int64_t lo, int64_t hi,
 			 struct fm_error *err);
 
 /*
+ * Make dst (initialised here; anything it held is not released) a copy
+ * of src: the same columns in the same order and the same bins.  Returns
+ * 0, or FM_ENOMEM with dst left empty.
+ */
+int fm_histogram_copy(struct fm_histogram *dst, const struct fm_histogram *src,
+		      struct fm_error *err);
+
+/*
  * Verify bin_lo < bin_hi for every bin, and bin_lo[i] >= bin_hi[i-1]
  * (ascending, non-overlapping).  Returns 0 or FM_EFORMAT naming the bin.
  */

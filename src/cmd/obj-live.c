@@ -314,31 +314,13 @@ static int copy_into(struct fm_histogram *h, const struct fm_histogram *src,
 		     struct fm_error *err)
 {
 	struct fm_histogram c;
-	int r;
+	int r = fm_histogram_copy(&c, src, err);
 
-	fm_histogram_init(&c);
-	r = fm_histogram_setup(&c, src->order, src->ncols, err);
-	if (r == 0)
-		r = fm_histogram_resize(&c, src->n, err);
-	if (r < 0) {
-		fm_histogram_release(&c);
-		return r;
+	if (r == 0) {
+		fm_histogram_release(h);
+		*h = c;
 	}
-#define COPY(f)                                                                \
-	if (src->f && src->n)                                                  \
-	memcpy(c.f, src->f, src->n * sizeof(*src->f))
-	COPY(bin_lo);
-	COPY(bin_hi);
-	COPY(flows);
-	COPY(packets);
-	COPY(octets);
-	COPY(duration);
-	COPY(rate);
-	COPY(aggs);
-#undef COPY
-	fm_histogram_release(h);
-	*h = c;
-	return 0;
+	return r;
 }
 
 int cmd_live_hist(struct cmd_live *l, const struct fm_hist_opts *opts,

@@ -165,6 +165,36 @@ int fm_histogram_add_bin(struct fm_histogram *h, int64_t lo, int64_t hi,
 	return 0;
 }
 
+int fm_histogram_copy(struct fm_histogram *dst, const struct fm_histogram *src,
+		      struct fm_error *err)
+{
+	int r;
+
+	fm_histogram_init(dst);
+	r = fm_histogram_setup(dst, src->order, src->ncols, err);
+	if (r == 0)
+		r = fm_histogram_resize(dst, src->n, err);
+	if (r < 0) {
+		fm_histogram_release(dst);
+		return r;
+	}
+	if (!src->n)
+		return 0;
+	memcpy(dst->bin_lo, src->bin_lo, src->n * sizeof(*src->bin_lo));
+	memcpy(dst->bin_hi, src->bin_hi, src->n * sizeof(*src->bin_hi));
+#define COPY(c)                                                                \
+	if (src->c && dst->c)                                                  \
+	memcpy(dst->c, src->c, src->n * sizeof(*src->c))
+	COPY(flows);
+	COPY(packets);
+	COPY(octets);
+	COPY(duration);
+	COPY(rate);
+	COPY(aggs);
+#undef COPY
+	return 0;
+}
+
 int fm_histogram_check(const struct fm_histogram *h, struct fm_error *err)
 {
 	for (size_t i = 0; i < h->n; i++) {

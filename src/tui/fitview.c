@@ -212,27 +212,7 @@ int tui_fit_running(const struct tui *t)
 
 static int copy_hist(struct fm_histogram *dst, const struct fm_histogram *src)
 {
-	enum fm_hcol cols[FM_HCOL_COUNT];
-
-	for (size_t i = 0; i < src->ncols; i++)
-		cols[i] = src->order[i];
-	fm_histogram_init(dst);
-	if (fm_histogram_setup(dst, cols, src->ncols, NULL) < 0 ||
-	    fm_histogram_resize(dst, src->n, NULL) < 0)
-		return -1;
-	memcpy(dst->bin_lo, src->bin_lo, src->n * sizeof(int64_t));
-	memcpy(dst->bin_hi, src->bin_hi, src->n * sizeof(int64_t));
-#define COPY(c)                                                                \
-	if (src->c && dst->c)                                                  \
-	memcpy(dst->c, src->c, src->n * sizeof(*src->c))
-	COPY(flows);
-	COPY(packets);
-	COPY(octets);
-	COPY(duration);
-	COPY(rate);
-	COPY(aggs);
-#undef COPY
-	return 0;
+	return fm_histogram_copy(dst, src, NULL) < 0 ? -1 : 0;
 }
 
 int tui_fit_open(struct tui *t, const char *name)
