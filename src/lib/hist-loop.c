@@ -313,6 +313,266 @@ block_rates(const int64_t *O, const int64_t *dur, double *rate, const size_t m,
 }
 
 /*
+ * The durations of a block into dur[] (need_dur), with od the OR of their
+ * magnitudes.  dur_ih: first/last and their milliseconds in the writer's
+ * codes, read where they lie by the AVX-512 pass.
+ */
+static inline __attribute__((always_inline)) int
+block_durations(const struct gsrc *g, size_t o, const size_t m, uint64_t recno,
+		struct gblk *k, const int64_t *P,
+		const struct hist_vec_kernels *vk, int dur_ih, uint64_t *od,
+		struct fm_error *err)
+{
+	int64_t *restrict dur = k->dur;
+
+	if (dur_ih) {
+		vk->dur_IH(P, (const uint32_t *)g->p[IN_F] + o,
+			   (const uint16_t *)g->p[IN_FM] + o,
+			   (const uint32_t *)g->p[IN_L] + o,
+			   (const uint16_t *)g->p[IN_LM] + o, dur, od);
+		return 0;
+	}
+	const int64_t *F = col64(g, IN_F, o, m, k->w[IN_F]);
+	const int64_t *FM = col64(g, IN_FM, o, m, k->w[IN_FM]);
+	const int64_t *L = col64(g, IN_L, o, m, k->w[IN_L]);
+	const int64_t *LM = col64(g, IN_LM, o, m, k->w[IN_LM]);
+	const uint64_t lim = UINT64_C(1) << 40;
+	uint64_t big = 0, orr = 0;
+	/* all four in [-2^40, 2^40): the duration fits easily */
+	if (vk)
+		big = vk->dur(P, F, FM, L, LM, dur, &orr);
+	else
+		for (size_t i = 0; i < m; i++) {
+			uint64_t t = ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
+				     (uint64_t)LM[i] - (uint64_t)FM[i];
+			big |= ((uint64_t)L[i] + lim) | ((uint64_t)F[i] + lim) |
+			       ((uint64_t)LM[i] + lim) |
+			       ((uint64_t)FM[i] + lim);
+			/* branchless: 1-packet flows are common and random */
+			int64_t d = (int64_t)(t & ((uint64_t)0 -
+						   (uint64_t)(P[i] != 1)));
+			dur[i] = d;
+			orr |= mag64(d);
+		}
+	if (big >> 41) {
+		for (size_t i = 0; i < m; i++)
+			if (fm_hist_duration(P[i], F[i], FM[i], L[i], LM[i],
+					     &dur[i]) < 0)
+				return fm_error_set(
+				    err, FM_ERANGE,
+				    "record %llu: duration (last %lld.%03lld - "
+				    "first %lld.%03lld) does not fit in 64 bits",
+				    (unsigned long long)(recno + i + 1),
+				    (long long)L[i], (long long)LM[i],
+				    (long long)F[i], (long long)FM[i]);
+		orr = 0;
+		for (size_t i = 0; i < m; i++)
+			orr |= mag64(dur[i]);
+	}
+	*od |= orr;
+	return 0;
+}
+
+/* What the index pass found: the largest index (when have_mx), the ORs of
+ * packets and octets (when have_mx), and whether the block must go the
+ * slow way (an x out of the dense range). */
+struct blk_scan {
+	uint64_t mx, op, oo;
+	int have_mx, slow;
+};
+
+/* The bin index of every record of a block, for the histogram's x. */
+static inline __attribute__((always_inline)) void
+block_indices(enum fm_hist_x xk, int b, const size_t m, const int64_t *P,
+	      const int64_t *O, const int64_t *restrict dur,
+	      const double *restrict rate, struct gblk *k,
+	      const struct hist_vec_kernels *vk, struct blk_scan *s)
+{
+	uint64_t *restrict idx = k->idx;
+
+	switch (xk) {
+	case FM_HIST_X_LENGTH:
+	case FM_HIST_X_SIZE: {
+		/* one pass: indices, the largest, the ORs */
+		const int64_t *X = xk == FM_HIST_X_LENGTH ? P : O;
+		uint64_t mx = 0, op = 0, oo = 0;
+		s->have_mx = 1;
+		if (vk) {
+			vk->idx(X, P, O, b, idx, &s->mx, &s->op, &s->oo);
+			break;
+		}
+		for (size_t i = 0; i < m; i++) {
+			uint64_t ix = bin_index((uint64_t)X[i], b);
+			idx[i] = ix;
+			mx = ix > mx ? ix : mx;
+			op |= (uint64_t)P[i];
+			oo |= (uint64_t)O[i];
+		}
+		s->mx = mx;
+		s->op = op;
+		s->oo = oo;
+		break;
+	}
+	case FM_HIST_X_DURATION:
+		if (vk) {
+			/* a negative duration makes the block slow anyway */
+			vk->idx(dur, P, O, b, idx, &s->mx, &s->op, &s->oo);
+			s->have_mx = 1;
+			for (size_t i = 0; i < m; i++)
+				s->slow |= dur[i] < 0;
+			break;
+		}
+		for (size_t i = 0; i < m; i++) {
+			s->slow |= dur[i] < 0;
+			idx[i] = bin_index((uint64_t)dur[i], b);
+		}
+		break;
+	case FM_HIST_X_RATE:
+		if (vk) {
+			/* floor(rate) as uint64 (ci is free: no compressed
+			 * rates for x = rate) */
+			s->slow = vk->floor_u64(rate, k->ci);
+			if (!s->slow) {
+				vk->idx((const int64_t *)k->ci, P, O, b, idx,
+					&s->mx, &s->op, &s->oo);
+				s->have_mx = 1;
+			}
+			break;
+		}
+		for (size_t i = 0; i < m; i++) {
+			double fl = floor(rate[i]);
+			int ok = fl >= 0.0 && fl < 18446744073709551616.0;
+			s->slow |= !ok;
+			idx[i] = ok ? bin_index((uint64_t)fl, b) : 0;
+		}
+		break;
+	}
+}
+
+/*
+ * Recording the rates (ro), added later in record order: the nonzero
+ * rates with their dense indices (nnz, from the rate_nz pass, already in
+ * ro's buffers), every rate with its dense index, or, in a slow block,
+ * every rate with its x.
+ */
+static inline __attribute__((always_inline)) void
+record_rates(struct rate_out *ro, enum fm_hist_x xk, const size_t m,
+	     const int64_t *P, const int64_t *O, const int64_t *restrict dur,
+	     const double *restrict rate, const uint64_t *restrict idx,
+	     size_t nnz, int slow)
+{
+	if (nnz != (size_t)-1) {
+		memset(ro->neg + ro->n, 2, nnz);
+		ro->n += nnz;
+		return;
+	}
+	if (!slow) {
+		/* every x is >= 0 with a dense index: hand over the index */
+		memcpy(ro->x + ro->n, idx, m * sizeof(*idx));
+		memcpy(ro->r + ro->n, rate, m * sizeof(*rate));
+		memset(ro->neg + ro->n, 2, m);
+		ro->n += m;
+		return;
+	}
+	uint64_t *ox = ro->x + ro->n;
+	double *orr = ro->r + ro->n;
+	unsigned char *on = ro->neg + ro->n;
+	for (size_t i = 0; i < m; i++) {
+		uint64_t xv = 0;
+		unsigned char ng = 0;
+		switch (xk) {
+		case FM_HIST_X_LENGTH:
+			xv = (uint64_t)P[i];
+			break;
+		case FM_HIST_X_SIZE:
+			xv = (uint64_t)O[i];
+			break;
+		case FM_HIST_X_DURATION:
+			xv = (uint64_t)dur[i];
+			ng = dur[i] < 0;
+			break;
+		case FM_HIST_X_RATE: {
+			/* out of range: add_one fails the run */
+			double fl = floor(rate[i]);
+			if (fl >= 0.0 && fl < 18446744073709551616.0) {
+				xv = (uint64_t)fl;
+			} else if (fl < 0.0 && fl >= -9223372036854775808.0) {
+				xv = (uint64_t)(int64_t)fl;
+				ng = 1;
+			}
+			break;
+		}
+		}
+		ox[i] = xv;
+		orr[i] = rate[i];
+		on[i] = ng;
+	}
+	ro->n += m;
+	ro->all_dense = 0;
+}
+
+/* The block's records into the 64-bit rows: count, packets, octets, and
+ * the duration (column cd) and aggs (column ca) where the histogram has
+ * them.  vk: the AVX-512 pass (A32: aggs read where they lie). */
+static inline __attribute__((always_inline)) void
+add_small_rows(uint64_t *small, const size_t m, const uint64_t *restrict idx,
+	       const int64_t *P, const int64_t *O, const int64_t *restrict dur,
+	       const int64_t *A, const uint32_t *A32, int cd, int ca, int ncol,
+	       const struct hist_vec_kernels *vk)
+{
+	if (vk) {
+		/* column 3 (duration or aggs) and 4 (aggs) */
+		const int64_t *V3 = cd == 3 ? dur : ca == 3 ? A : NULL;
+		vk->rows(small, idx, P, O, V3, ncol == 5 ? A : NULL, A32, ca);
+	} else if (cd >= 0 && ca >= 0) {
+		for (size_t i = 0; i < m; i++) {
+			uint64_t *e = small + idx[i] * 8;
+			e[0] += 1;
+			e[1] += (uint64_t)P[i];
+			e[2] += (uint64_t)O[i];
+			e[cd] += (uint64_t)dur[i];
+			e[ca] += (uint64_t)A[i];
+		}
+	} else if (cd >= 0 || ca >= 0) {
+		const int c3 = cd >= 0 ? cd : ca;
+		const int64_t *V = cd >= 0 ? dur : A;
+		for (size_t i = 0; i < m; i++) {
+			uint64_t *e = small + idx[i] * 8;
+			e[0] += 1;
+			e[1] += (uint64_t)P[i];
+			e[2] += (uint64_t)O[i];
+			e[c3] += (uint64_t)V[i];
+		}
+	} else {
+		for (size_t i = 0; i < m; i++) {
+			uint64_t *e = small + idx[i] * 8;
+			e[0] += 1;
+			e[1] += (uint64_t)P[i];
+			e[2] += (uint64_t)O[i];
+		}
+	}
+}
+
+/* The block's records into the 128-bit rows (a block that alone could
+ * wrap the 64-bit ones). */
+static inline __attribute__((always_inline)) void
+add_dense_rows(i128 *dense, const size_t m, const uint64_t *restrict idx,
+	       const int64_t *P, const int64_t *O, const int64_t *restrict dur,
+	       const int64_t *A, int cd, int ca, int ncol)
+{
+	for (size_t i = 0; i < m; i++) {
+		i128 *e = dense + idx[i] * (uint64_t)ncol;
+		e[0] += 1;
+		e[1] += (i128)(uint64_t)P[i];
+		e[2] += (i128)(uint64_t)O[i];
+		if (cd >= 0)
+			e[cd] += dur[i];
+		if (ca >= 0)
+			e[ca] += A[i];
+	}
+}
+
+/*
  * One block of m records (m = BLK for every block but a batch's last, so
  * that the compiler knows the trip count of the full blocks' loops and
  * vectorises them).  recno: the block's first record (0-based).  vkern:
@@ -326,8 +586,7 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 {
 	const struct hist_vec_kernels *vk = m == BLK ? vkern : NULL;
 	const int vec = vk != NULL;
-	const int b = h->b, ncol = h->ncol, cd = h->col_dur, ca = h->col_aggs;
-	const uint64_t D = h->D;
+	const int ncol = h->ncol, cd = h->col_dur, ca = h->col_aggs;
 	const enum fm_hist_x xk = h->o.x;
 	/* recording (ro): the rates are added later, in record order */
 	const int add_int = a->do_int,
@@ -356,59 +615,14 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 				  : NULL;
 	const int64_t *A =
 	    need_aggs && !A32 ? col64(g, IN_A, o, m, k->w[IN_A]) : NULL;
-	int slow = 0, have_mx = 0;
-	/* ORs of the magnitudes (for the 64-bit rows), largest index */
-	uint64_t op = 0, oo = 0, od = 0, oa = 0, mx = 0;
+	struct blk_scan sc = {0};
+	/* ORs of the magnitudes (for the 64-bit rows) */
+	uint64_t od = 0, oa = 0;
+	int r;
 
-	if (need_dur && dur_ih) {
-		vk->dur_IH(P, (const uint32_t *)g->p[IN_F] + o,
-			   (const uint16_t *)g->p[IN_FM] + o,
-			   (const uint32_t *)g->p[IN_L] + o,
-			   (const uint16_t *)g->p[IN_LM] + o, dur, &od);
-	} else if (need_dur) {
-		const int64_t *F = col64(g, IN_F, o, m, k->w[IN_F]);
-		const int64_t *FM = col64(g, IN_FM, o, m, k->w[IN_FM]);
-		const int64_t *L = col64(g, IN_L, o, m, k->w[IN_L]);
-		const int64_t *LM = col64(g, IN_LM, o, m, k->w[IN_LM]);
-		const uint64_t lim = UINT64_C(1) << 40;
-		uint64_t big = 0;
-		/* all four in [-2^40, 2^40): the duration fits easily */
-		if (vec)
-			big = vk->dur(P, F, FM, L, LM, dur, &od);
-		else
-			for (size_t i = 0; i < m; i++) {
-				uint64_t t =
-				    ((uint64_t)L[i] - (uint64_t)F[i]) * 1000u +
-				    (uint64_t)LM[i] - (uint64_t)FM[i];
-				big |= ((uint64_t)L[i] + lim) |
-				       ((uint64_t)F[i] + lim) |
-				       ((uint64_t)LM[i] + lim) |
-				       ((uint64_t)FM[i] + lim);
-				/* branchless: 1-packet flows are common and
-				 * random */
-				int64_t d =
-				    (int64_t)(t & ((uint64_t)0 -
-						   (uint64_t)(P[i] != 1)));
-				dur[i] = d;
-				od |= mag64(d);
-			}
-		if (big >> 41) {
-			for (size_t i = 0; i < m; i++)
-				if (fm_hist_duration(P[i], F[i], FM[i], L[i],
-						     LM[i], &dur[i]) < 0)
-					return fm_error_set(
-					    err, FM_ERANGE,
-					    "record %llu: duration (last "
-					    "%lld.%03lld - first %lld.%03lld) "
-					    "does not fit in 64 bits",
-					    (unsigned long long)(recno + i + 1),
-					    (long long)L[i], (long long)LM[i],
-					    (long long)F[i], (long long)FM[i]);
-			od = 0;
-			for (size_t i = 0; i < m; i++)
-				od |= mag64(dur[i]);
-		}
-	}
+	if (need_dur && (r = block_durations(g, o, m, recno, k, P, vk, dur_ih,
+					     &od, err)) < 0)
+		return r;
 	/*
 	 * In the AVX-512 clone, x length, size or duration: the rates after
 	 * the indices, compressed to the nonzero ones (the rate_nz pass) when
@@ -418,135 +632,37 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 	size_t nnz = (size_t)-1;
 	if (need_rate && !comp)
 		block_rates(O, dur, rate, m, vk);
-	switch (xk) {
-	case FM_HIST_X_LENGTH:
-	case FM_HIST_X_SIZE: {
-		/* one pass: indices, the largest, the ORs */
-		const int64_t *X = xk == FM_HIST_X_LENGTH ? P : O;
-		have_mx = 1;
-		if (vec) {
-			vk->idx(X, P, O, b, idx, &mx, &op, &oo);
-			break;
-		}
-		for (size_t i = 0; i < m; i++) {
-			uint64_t ix = bin_index((uint64_t)X[i], b);
-			idx[i] = ix;
-			mx = ix > mx ? ix : mx;
-			op |= (uint64_t)P[i];
-			oo |= (uint64_t)O[i];
-		}
-		break;
-	}
-	case FM_HIST_X_DURATION:
-		if (vec) {
-			/* a negative duration makes the block slow anyway */
-			vk->idx(dur, P, O, b, idx, &mx, &op, &oo);
-			have_mx = 1;
+	block_indices(xk, h->b, m, P, O, dur, rate, k, vk, &sc);
+	if (!sc.slow) {
+		if (!sc.have_mx)
 			for (size_t i = 0; i < m; i++)
-				slow |= dur[i] < 0;
-			break;
-		}
-		for (size_t i = 0; i < m; i++) {
-			slow |= dur[i] < 0;
-			idx[i] = bin_index((uint64_t)dur[i], b);
-		}
-		break;
-	case FM_HIST_X_RATE:
-		if (vec) {
-			/* floor(rate) as uint64 (ci is free: no compressed
-			 * rates for x = rate) */
-			slow = vk->floor_u64(rate, k->ci);
-			if (!slow) {
-				vk->idx((const int64_t *)k->ci, P, O, b, idx,
-					&mx, &op, &oo);
-				have_mx = 1;
-			}
-			break;
-		}
-		for (size_t i = 0; i < m; i++) {
-			double fl = floor(rate[i]);
-			int ok = fl >= 0.0 && fl < 18446744073709551616.0;
-			slow |= !ok;
-			idx[i] = ok ? bin_index((uint64_t)fl, b) : 0;
-		}
-		break;
-	}
-	if (!slow) {
-		if (!have_mx)
-			for (size_t i = 0; i < m; i++)
-				mx = idx[i] > mx ? idx[i] : mx;
-		slow = mx >= D;
-		if (!slow && a->lim <= mx) {
-			acc_touch(h, a, mx + 1);
-			a->lim = mx + 1;
+				sc.mx = idx[i] > sc.mx ? idx[i] : sc.mx;
+		sc.slow = sc.mx >= h->D;
+		if (!sc.slow && a->lim <= sc.mx) {
+			acc_touch(h, a, sc.mx + 1);
+			a->lim = sc.mx + 1;
 		}
 	}
 	/* compressed rates: straight into ro's buffers when recording */
 	double *cq = ro ? ro->r + ro->n : k->cq;
 	uint64_t *ci = ro ? ro->x + ro->n : k->ci;
-	if (comp && !slow)
+	if (comp && !sc.slow)
 		nnz = vk->rate_nz(O, dur, idx, cq, k->cd, ci);
 	if (comp && nnz == (size_t)-1)
 		block_rates(O, dur, rate, m, vk);
-	if (ro && !slow && ro->top <= mx)
-		ro->top = mx + 1;
-	if (ro && nnz != (size_t)-1) {
-		/* only the nonzero rates, with their dense indices */
-		memset(ro->neg + ro->n, 2, nnz);
-		ro->n += nnz;
-	} else if (ro && !slow) {
-		/* every x is >= 0 with a dense index: hand over the index */
-		memcpy(ro->x + ro->n, idx, m * sizeof(*idx));
-		memcpy(ro->r + ro->n, rate, m * sizeof(*rate));
-		memset(ro->neg + ro->n, 2, m);
-		ro->n += m;
-	} else if (ro) {
-		uint64_t *ox = ro->x + ro->n;
-		double *orr = ro->r + ro->n;
-		unsigned char *on = ro->neg + ro->n;
-		for (size_t i = 0; i < m; i++) {
-			uint64_t xv = 0;
-			unsigned char ng = 0;
-			switch (xk) {
-			case FM_HIST_X_LENGTH:
-				xv = (uint64_t)P[i];
-				break;
-			case FM_HIST_X_SIZE:
-				xv = (uint64_t)O[i];
-				break;
-			case FM_HIST_X_DURATION:
-				xv = (uint64_t)dur[i];
-				ng = dur[i] < 0;
-				break;
-			case FM_HIST_X_RATE: {
-				/* out of range: add_one below fails the run */
-				double fl = floor(rate[i]);
-				if (fl >= 0.0 && fl < 18446744073709551616.0) {
-					xv = (uint64_t)fl;
-				} else if (fl < 0.0 &&
-					   fl >= -9223372036854775808.0) {
-					xv = (uint64_t)(int64_t)fl;
-					ng = 1;
-				}
-				break;
-			}
-			}
-			ox[i] = xv;
-			orr[i] = rate[i];
-			on[i] = ng;
-		}
-		ro->n += m;
-		ro->all_dense = 0;
-	}
-	if (slow) {
+	if (ro && !sc.slow && ro->top <= sc.mx)
+		ro->top = sc.mx + 1;
+	if (ro)
+		record_rates(ro, xk, m, P, O, dur, rate, idx, nnz, sc.slow);
+	if (sc.slow) {
 		if (A32)
 			A = col64(g, IN_A, o, m, k->w[IN_A]);
 		a->dense_used = 1;
 		for (size_t i = 0; i < m; i++) {
-			int r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
-					need_dur ? dur[i] : 0,
-					need_rate ? rate[i] : 0.0, A ? A[i] : 0,
-					recno + i + 1, err);
+			r = add_one(h, a, (uint64_t)P[i], (uint64_t)O[i],
+				    need_dur ? dur[i] : 0,
+				    need_rate ? rate[i] : 0.0, A ? A[i] : 0,
+				    recno + i + 1, err);
 			if (r < 0)
 				return r;
 		}
@@ -558,10 +674,10 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		 * of the block's magnitudes, checked before anything is
 		 * added, so nothing is undone.
 		 */
-		if (!have_mx)
+		if (!sc.have_mx)
 			for (size_t i = 0; i < m; i++) {
-				op |= (uint64_t)P[i];
-				oo |= (uint64_t)O[i];
+				sc.op |= (uint64_t)P[i];
+				sc.oo |= (uint64_t)O[i];
 			}
 		/* od: the duration pass (need_dur when cd >= 0) */
 		if (ca >= 0 && A32)
@@ -569,64 +685,21 @@ general_block(const struct fm_hist *h, struct hacc *a, const struct gsrc *g,
 		else if (ca >= 0)
 			for (size_t i = 0; i < m; i++)
 				oa |= mag64(A[i]);
-		int fits = small_room(h, a, m, op, oo, od, oa);
+		int fits = small_room(h, a, m, sc.op, sc.oo, od, oa);
 		if (!fits) {
 			acc_flush_small(h, a);
-			fits = small_room(h, a, m, op, oo, od, oa);
+			fits = small_room(h, a, m, sc.op, sc.oo, od, oa);
 		}
 		if (fits) {
-			uint64_t *small = a->small;
 			a->small_used = 1;
-			if (vec) {
-				/* column 3 (duration or aggs) and 4 (aggs) */
-				const int64_t *V3 = cd == 3   ? dur
-						    : ca == 3 ? A
-							      : NULL;
-				vk->rows(small, idx, P, O, V3,
-					 ncol == 5 ? A : NULL, A32, ca);
-			} else if (cd >= 0 && ca >= 0) {
-				for (size_t i = 0; i < m; i++) {
-					uint64_t *e = small + idx[i] * 8;
-					e[0] += 1;
-					e[1] += (uint64_t)P[i];
-					e[2] += (uint64_t)O[i];
-					e[cd] += (uint64_t)dur[i];
-					e[ca] += (uint64_t)A[i];
-				}
-			} else if (cd >= 0 || ca >= 0) {
-				const int c3 = cd >= 0 ? cd : ca;
-				const int64_t *V = cd >= 0 ? dur : A;
-				for (size_t i = 0; i < m; i++) {
-					uint64_t *e = small + idx[i] * 8;
-					e[0] += 1;
-					e[1] += (uint64_t)P[i];
-					e[2] += (uint64_t)O[i];
-					e[c3] += (uint64_t)V[i];
-				}
-			} else {
-				for (size_t i = 0; i < m; i++) {
-					uint64_t *e = small + idx[i] * 8;
-					e[0] += 1;
-					e[1] += (uint64_t)P[i];
-					e[2] += (uint64_t)O[i];
-				}
-			}
+			add_small_rows(a->small, m, idx, P, O, dur, A, A32, cd,
+				       ca, ncol, vk);
 		} else {
-			/* this block alone could wrap: 128-bit rows */
-			i128 *dense = a->dense;
 			if (A32)
 				A = col64(g, IN_A, o, m, k->w[IN_A]);
 			a->dense_used = 1;
-			for (size_t i = 0; i < m; i++) {
-				i128 *e = dense + idx[i] * (uint64_t)ncol;
-				e[0] += 1;
-				e[1] += (i128)(uint64_t)P[i];
-				e[2] += (i128)(uint64_t)O[i];
-				if (cd >= 0)
-					e[cd] += dur[i];
-				if (ca >= 0)
-					e[ca] += A[i];
-			}
+			add_dense_rows(a->dense, m, idx, P, O, dur, A, cd, ca,
+				       ncol);
 		}
 	}
 	if (add_rate) {
