@@ -74,7 +74,6 @@ static void view_pdf(struct tui_view *v, int view)
 	const struct fm_chartdata *cd = &v->cd;
 	const struct fm_chart_col *c = &cd->col[view];
 
-	/* data first: normalised points, the line from the CDF */
 	add_series(v, (struct chart_series){view_label[view], view_role[view],
 					    CHART_POINTS, cd->bx, c->pts,
 					    cd->nbins});
