@@ -525,6 +525,28 @@ static int anon_run_init(struct anon_run *ar, const unsigned char *key,
 	return r;
 }
 
+/*
+ * Anonymise the n6 source addresses at ar->a6 and the n6 destination
+ * addresses after them, in place. In nfanon mode the destinations become
+ * what nfanon 1.7.1 writes: the mapping of the already anonymised source
+ * (its anonymize_v6 is called with the source twice), so that whole
+ * records equal nfanon's; the real destinations are then lost, as in
+ * nfanon's output.
+ */
+static int anon_v6_addresses(struct anon_run *ar, size_t n6,
+			     struct fm_error *err)
+{
+	uint32_t *src = ar->a6, *dst = ar->a6 + 4 * n6;
+	int r;
+
+	if (ar->v6 != FM_ANON_V6_NFANON)
+		return fm_cryptopan6_map(ar->cp6, src, src, 2 * n6, err);
+	if ((r = fm_cryptopan6_map(ar->cp6, src, src, n6, err)) < 0)
+		return r;
+	memcpy(dst, src, 4 * n6 * sizeof(*src));
+	return fm_cryptopan6_map(ar->cp6, dst, dst, n6, err);
+}
+
 static const char *const addr_names[8] = {
     "sa0", "sa1", "sa2", "sa3", "da0", "da1", "da2", "da3",
 };
@@ -562,8 +584,7 @@ static int anon_batch(struct anon_run *ar, const struct fm_batch *b,
 			 ar->a6 + (c < 4 ? (size_t)c : 4 * n6 + (size_t)c - 4),
 			 4, rec0, addr_names[c], err)) < 0)
 			return r;
-	if (n6 &&
-	    (r = fm_cryptopan6_map(ar->cp6, ar->a6, ar->a6, 2 * n6, err)) < 0)
+	if (n6 && (r = anon_v6_addresses(ar, n6, err)) < 0)
 		return r;
 	for (size_t j = 0; j < nk; j++) {
 		size_t i = ar->keep[j];
