@@ -12,13 +12,9 @@
 # The tree is kept in $BENCH_DIR (default /tmp/fm-bench) and reused.
 set -euo pipefail
 F=${1:-3500}
-B=$(cd "${2:-build}" && pwd)
 S=$(cd "$(dirname "$0")/.." && pwd)
-D=${BENCH_DIR:-/tmp/fm-bench}
-FM=$B/flowmodels
-RS=$B/runstat
 . "$S/bench/lib.sh"
-mkdir -p "$D"
+bench_init "${2:-build}"
 tree="$D/daytree-$F"
 if [ ! -f "$tree.csv" ]; then
   rm -rf "$tree" "$tree.csv"
@@ -29,7 +25,7 @@ if [ ! -f "$tree.csv" ]; then
   echo "tree made by nfcapd in $(echo "$(date +%s.%N) - $t0" | bc) s"
 fi
 n=$(wc -l <"$tree.csv")
-echo "records: $n in $(find "$tree" -type f | wc -l) files ($(du -sm "$tree" | cut -f1) MiB)   machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "records: $n in $(find "$tree" -type f | wc -l) files ($(du -sm "$tree" | cut -f1) MiB)   $(bench_machine)"
 
 best "convert -i nfcapd -o binary (load)" "$n" "$D/daytree.bin" \
   "$FM" convert -q -i nfcapd -o binary -O "$D/daytree.bin" "$tree"

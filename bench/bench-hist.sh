@@ -9,15 +9,10 @@
 # gen-dataset.  On a machine shared with other work, compare the best runs.
 set -euo pipefail
 N=${1:-6500000}
-B=$(cd "${2:-build}" && pwd)
-D=${BENCH_DIR:-/tmp/fm-bench}
-FM=$B/flowmodels
-RS=$B/runstat
-mkdir -p "$D"
-[ -d "$D/gen-$N" ] || "$B/gen-dataset" "$N" "$D/gen-$N"
-cat "$D/gen-$N"/{packets.Q,octets.Q,first.I,first_ms.H,last.I,last_ms.H,aggs.I,prot.B} > /dev/null
-echo "records: $N   machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 source "$(dirname "$0")/lib.sh"
+bench_init "${2:-build}"
+bench_dataset "$N" packets.Q octets.Q first.I first_ms.H last.I last_ms.H aggs.I prot.B
+echo "records: $N   $(bench_machine)"
 hist() { # LABEL ARGS...: the best of 5 whole-process runs
   local label=$1; shift
   best "$label" "$N" "$D/hist.out" "$FM" hist -q -i binary "$@" -O "$D/hist.out" "$D/gen-$N"

@@ -8,18 +8,11 @@
 # $RUNS (default 5) runs, with the median after it (bench/lib.sh).
 set -euo pipefail
 N=${1:-1000000}
-B=$(cd "${2:-build}" && pwd)
-D=${BENCH_DIR:-/tmp/fm-bench}
-FM=$B/flowmodels
-RS=$B/runstat
-mkdir -p "$D"
-if [ ! -d "$D/gen-$N" ]; then
-  "$B/gen-dataset" "$N" "$D/gen-$N"
-fi
-cat "$D/gen-$N"/* > /dev/null
 source "$(dirname "$0")/lib.sh"
+bench_init "${2:-build}"
+bench_dataset "$N"
 rm -rf "$D/out.bin" "$D/out.csv" "$D/cut.bin"
-echo "records: $N   machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "records: $N   $(bench_machine)"
 best "convert binary->csv_flow" "$N" "$D/out.csv" "$FM" convert -q -i binary -o csv_flow -O "$D/out.csv" "$D/gen-$N"
 best "convert binary->csv_flow (to /dev/null)" "$N" /dev/null "$FM" convert -q -i binary -o csv_flow -O /dev/null "$D/gen-$N"
 cat "$D/out.csv" > /dev/null

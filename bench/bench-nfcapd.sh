@@ -10,12 +10,9 @@
 # Captures are kept in $BENCH_DIR (default /tmp/fm-bench) and reused.
 set -euo pipefail
 N=${1:-3000000}
-B=$(cd "${2:-build}" && pwd)
 S=$(cd "$(dirname "$0")/.." && pwd)
-D=${BENCH_DIR:-/tmp/fm-bench}
-FM=$B/flowmodels
-RS=$B/runstat
-mkdir -p "$D"
+source "$S/bench/lib.sh"
+bench_init "${2:-build}"
 
 capture() { # NAME [nfcapd option]
   local dir="$D/nfcapd-$1-$N" port pid
@@ -31,7 +28,7 @@ capture() { # NAME [nfcapd option]
   kill -TERM "$pid"; wait "$pid" || true
 }
 
-echo "flows: $N   machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "flows: $N   $(bench_machine)"
 for c in none lz4; do
   opt=; [ $c = lz4 ] && opt=-y
   t0=$(date +%s.%N); capture $c $opt; t1=$(date +%s.%N)

@@ -17,20 +17,13 @@
 set -euo pipefail
 N=${1:-1000000}
 NS=${2:-6500000}
-B=$(cd "${3:-build}" && pwd)
-D=${BENCH_DIR:-/tmp/fm-bench}
-FM=$B/flowmodels
-RS=$B/runstat
 KEY=boojahyoo3vaeToong0Eijee7Ahz3yee
-mkdir -p "$D"
-for n in "$N" "$NS"; do
-  [ -d "$D/gen-$n" ] || "$B/gen-dataset" "$n" "$D/gen-$n"
-  cat "$D/gen-$n"/* > /dev/null
-done
+source "$(dirname "$0")/lib.sh"
+bench_init "${3:-build}"
+for n in "$N" "$NS"; do bench_dataset "$n"; done
 [ -d "$D/shuf-$NS" ] || "$FM" sort -q -k da3 -O "$D/shuf-$NS" "$D/gen-$NS"
 cat "$D/shuf-$NS"/* > /dev/null
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-source "$(dirname "$0")/lib.sh"
+bench_machine
 best "merge -I 15 -A 300" "$N" "$D/merge.bin" \
   "$FM" merge -q -i binary -o binary -O "$D/merge.bin" "$D/gen-$N"
 best "anonymize" "$N" "$D/anon.bin" \

@@ -11,17 +11,13 @@
 #   recording), to show per-command overhead.
 set -euo pipefail
 N=${1:-2000000}
-B=$(cd "${2:-build}" && pwd)
-D=${BENCH_DIR:-/tmp/fm-bench}
-FM=$B/flowmodels
-RS=$B/runstat
-mkdir -p "$D"
-[ -d "$D/gen-$N" ] || "$B/gen-dataset" "$N" "$D/gen-$N"
-cat "$D/gen-$N"/* > /dev/null
+source "$(dirname "$0")/lib.sh"
+bench_init "${2:-build}"
+bench_dataset "$N"
 S=$D/session-bench
 rm -rf "$S"; mkdir -p "$S"
 export TMPDIR=$S
-echo "records: $N   machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "records: $N   $(bench_machine)"
 
 printf 'load %s as d\n' "$D/gen-$N" > "$S/load.fms"
 "$RS" "session: load (in place, facts pass)" "$N" "$FM" --replay "$S/load.fms" | grep "M records/s"

@@ -10,17 +10,10 @@
 # until its output has reached the device.
 set -euo pipefail
 N=${1:-1000000}
-B=$(cd "${2:-build}" && pwd)
-D=${BENCH_DIR:-/tmp/fm-bench}
-FM=$B/flowmodels
-RS=$B/runstat
-mkdir -p "$D"
-if [ ! -d "$D/gen-$N" ]; then
-  "$B/gen-dataset" "$N" "$D/gen-$N"
-fi
-cat "$D/gen-$N"/* > /dev/null
 source "$(dirname "$0")/lib.sh"
-echo "records: $N   machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_init "${2:-build}"
+bench_dataset "$N"
+echo "records: $N   $(bench_machine)"
 echo "file system of $D: $(df -T "$D" | awk 'NR == 2 { print $2 " on " $1 }')"
 for sync in "" --no-sync; do
   tag=${sync:-sync}

@@ -1,5 +1,34 @@
-# bench/lib.sh - sourced by the bench scripts (after setting RS to the
-# runstat program).
+# bench/lib.sh - sourced by the bench scripts.
+#
+# bench_init BUILD_DIR: sets B (the build directory, absolute), FM (its
+# flowmodels), RS (its runstat) and D ($BENCH_DIR, default /tmp/fm-bench,
+# where datasets and outputs live; made if missing).
+bench_init() {
+  B=$(cd "${1:-build}" && pwd)
+  FM=$B/flowmodels
+  RS=$B/runstat
+  D=${BENCH_DIR:-/tmp/fm-bench}
+  mkdir -p "$D"
+}
+
+# bench_dataset N [FILE...]: $D/gen-N made once by gen-dataset, then its
+# field files (all, or the FILEs named) read so that they are in the page
+# cache.
+bench_dataset() {
+  local n=$1 f; shift
+  [ -d "$D/gen-$n" ] || "$B/gen-dataset" "$n" "$D/gen-$n"
+  if [ $# -eq 0 ]; then
+    cat "$D/gen-$n"/* > /dev/null
+  else
+    for f in "$@"; do cat "$D/gen-$n/$f"; done > /dev/null
+  fi
+}
+
+# bench_machine: one line naming the cores, the CPU model and the load
+# average, to go with every figure.
+bench_machine() {
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+}
 #
 # best LABEL RECORDS OUTPUT COMMAND...: run COMMAND $RUNS times (default
 # 5) under runstat, each time into a fresh OUTPUT (removed before;
