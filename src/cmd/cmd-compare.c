@@ -11,6 +11,7 @@
 
 #include "flowmodels/compare.h"
 #include "flowmodels/fileout.h"
+#include "flowmodels/filter.h"
 #include "flowmodels/hist.h"
 #include "flowmodels/summary.h"
 #include "cmd-quality.h"
@@ -126,7 +127,8 @@ static int is_dir(const char *p)
 
 /*
  * Input i: a csv_hist file, or a binary record directory binned here with
- * -b and the x of -x (else the other input's, else length).
+ * -b and the x of -x (else the other input's, else length); in a session,
+ * a view's records under its own filter.
  */
 static int load_input(struct cmd_ctx *ctx, const struct cmd_args *a, int i,
 		      unsigned mask, struct fm_histogram *h,
@@ -135,7 +137,9 @@ static int load_input(struct cmd_ctx *ctx, const struct cmd_args *a, int i,
 	struct fm_hist_opts o;
 	struct fm_hist *hs = NULL;
 	struct fm_cut cut;
-	const char *dir = a->pos[i];
+	struct fm_filter *filter = NULL;
+	const char *dir = a->pos[i],
+		   *expr = cmd_input_filter(ctx, a, (size_t)i);
 	int r;
 
 	if (!is_dir(dir))
@@ -166,7 +170,11 @@ static int load_input(struct cmd_ctx *ctx, const struct cmd_args *a, int i,
 		fm_histogram_release(&other);
 	}
 	fm_cut_init(&cut);
-	r = fm_hist_new(&hs, &o, err);
+	r = expr ? fm_filter_compile(&filter, expr, NULL, err) : 0;
+	o.filter = filter;
+	o.progress = &ctx->progress;
+	if (r == 0)
+		r = fm_hist_new(&hs, &o, err);
 	if (r == 0)
 		r = fm_hist_add_binary(hs, &dir, 1, &cut, NULL, err);
 	if (r == 0)
@@ -174,6 +182,7 @@ static int load_input(struct cmd_ctx *ctx, const struct cmd_args *a, int i,
 	if (r < 0)
 		fm_error_prefix(err, "%s", cmd_input_label(ctx, a, (size_t)i));
 	fm_hist_free(hs);
+	fm_filter_free(filter);
 	return r;
 }
 
@@ -283,11 +292,12 @@ const struct cmd_entry cmd_compare_entry = {
 	"two distributions of log10(bin_lo)) and js_divergence (Jensen-\n"
 	"Shannon, in bits).  -O writes the per-bin ratio of B's share to\n"
 	"A's (inf where A has none, nan where neither has any).  A or B may\n"
-	"be a binary record directory (in a session: a dataset), binned on\n"
-	"the fly like hist -b B.\n"
+	"be a binary record directory (in a session: a dataset, or a view,\n"
+	"read under its own filter), binned on the fly like hist -b B.\n"
 	"Definitions and sources: docs/commands/compare.md.",
     .opts = compare_opts,
     .min_pos = 2,
     .max_pos = 2,
     .exec = compare_exec,
+    .flags = CMD_F_INFILTER,
 };

@@ -216,12 +216,15 @@ struct cmd_entry {
 
 /* cmd_entry.flags */
 enum {
-	CMD_F_SESSION = 1,  /* works only inside a session */
-	CMD_F_NORECORD = 2, /* never recorded (list, info, save...) */
-	CMD_F_PATHPOS = 4,  /* positionals are paths, never objects */
-	CMD_F_WRITEPOS = 8, /* ... that the command writes (save) */
-	CMD_F_DOTOUT = 16,  /* -O (and a missing DIR positional) default to
-			     * "."; in a replay, the session file's directory */
+	CMD_F_SESSION = 1,   /* works only inside a session */
+	CMD_F_NORECORD = 2,  /* never recorded (list, info, save...) */
+	CMD_F_PATHPOS = 4,   /* positionals are paths, never objects */
+	CMD_F_WRITEPOS = 8,  /* ... that the command writes (save) */
+	CMD_F_DOTOUT = 16,   /* -O (and a missing DIR positional) default to
+			      * "."; in a replay, the session file's directory */
+	CMD_F_INFILTER = 32, /* reads each view's filter for its own input
+			      * (cmd_input_filter): views with different
+			      * filters in one command */
 };
 
 /* The command table, NULL-terminated, in the order help lists it. */
@@ -371,6 +374,13 @@ int cmd_in_session(const struct cmd_ctx *ctx);
  */
 const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
 			    size_t i);
+/*
+ * The filter of the view given as positional argument i in a session, for
+ * a command flagged CMD_F_INFILTER (its inputs are read each with its own
+ * filter: `compare v1 v2`); NULL for a dataset, a file or one-shot mode.
+ */
+const char *cmd_input_filter(const struct cmd_ctx *ctx,
+			     const struct cmd_args *a, size_t i);
 /* The x (length, size...) of the object given as positional argument i
  * in a session, when known; NULL otherwise. */
 const char *cmd_input_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,

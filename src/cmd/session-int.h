@@ -90,6 +90,8 @@ struct cmd_run {
 	struct cmd_words pool; /* strings rec/res point to */
 	void **arrays;	       /* arrays rec/res own */
 	size_t narrays;
+	/* per positional: the filter of the view it named, else NULL */
+	const char **pos_filter;
 	struct sess_obj **inputs; /* references held while running */
 	size_t ninputs;
 	struct sess_obj **results; /* not yet committed */

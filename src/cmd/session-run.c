@@ -131,11 +131,13 @@ static int dot_defaults(struct cmd_run *run, struct fm_error *err)
 	return 0;
 }
 
-/* What the positional arguments named: how many datasets, and the filter
- * of the views among them (all the same). */
+/* What the positional arguments named: how many datasets, the filter of
+ * the first view among them, and whether another view has a different
+ * one (then only a command that reads a filter per input can take them:
+ * run->pos_filter, cmd_input_filter). */
 struct resolved_inputs {
-	int datasets;
-	const char *filter, *view_name;
+	int datasets, mixed;
+	const char *filter, *view_name, *other_view;
 };
 
 /* A positional naming no object: a plain word naming nothing on disk (a
@@ -230,13 +232,14 @@ static int resolve_positionals(struct cmd_run *run, const char **rpos,
 		}
 		rpos[i] = o->dir;
 		in->datasets++;
-		if (o->kind == SESS_VIEW) {
-			if (in->filter && strcmp(in->filter, o->filter))
-				return fm_error_set(
-				    err, FM_EINVAL,
-				    "views %s and %s have different filters; "
-				    "read them in separate commands",
-				    in->view_name, o->name);
+		if (o->kind != SESS_VIEW)
+			continue;
+		run->pos_filter[i] = o->filter;
+		if (in->filter && strcmp(in->filter, o->filter) && !in->mixed) {
+			in->mixed = 1;
+			in->other_view = o->name;
+		}
+		if (!in->filter) {
 			in->filter = o->filter;
 			in->view_name = o->name;
 		}
@@ -252,6 +255,15 @@ static int apply_inputs(struct cmd_run *run, const struct resolved_inputs *in,
 	const struct cmd_entry *e = run->e;
 	const char *filter = in->filter;
 
+	/* a command that reads each view with its own filter gets them
+	 * through cmd_input_filter; the others, one filter for all */
+	if (e->flags & CMD_F_INFILTER)
+		filter = NULL;
+	else if (in->mixed)
+		return fm_error_set(err, FM_EINVAL,
+				    "views %s and %s have different filters; "
+				    "read them in separate commands",
+				    in->view_name, in->other_view);
 	if (in->datasets && entry_opt(e, OPT_IN_FORMAT)) {
 		const struct cmd_value *v = &run->typed.v[OPT_IN_FORMAT];
 		if (v->set && strcmp(v->s, "binary"))
@@ -343,7 +355,9 @@ static int resolve(struct cmd_run *run, struct fm_error *err)
 	run->res = run->typed;
 	rpos = array_add(run, (run->typed.npos + 1) * sizeof(char *));
 	cpos = array_add(run, (run->typed.npos + 1) * sizeof(char *));
-	if (!rpos || !cpos)
+	run->pos_filter =
+	    array_add(run, (run->typed.npos + 1) * sizeof(char *));
+	if (!rpos || !cpos || !run->pos_filter)
 		return OOM(err);
 	run->rec.pos = cpos;
 	run->res.pos = rpos;
@@ -898,6 +912,17 @@ const char *cmd_input_label(const struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (!cmd_in_session(ctx) || i >= ctx->run->typed.npos)
 		return i < a->npos ? a->pos[i] : NULL;
 	return ctx->run->typed.pos[i];
+}
+
+const char *cmd_input_filter(const struct cmd_ctx *ctx,
+			     const struct cmd_args *a, size_t i)
+{
+	const struct cmd_run *run = cmd_in_session(ctx) ? ctx->run : NULL;
+
+	if (!run || !run->pos_filter || i >= a->npos || i >= run->typed.npos ||
+	    !(run->e->flags & CMD_F_INFILTER))
+		return NULL;
+	return run->pos_filter[i];
 }
 
 const char *cmd_input_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
