@@ -40,7 +40,7 @@ int main(void)
 			m[k][i] = pow(x[i], -1.2 - 0.05 * k) / (k + 1);
 	}
 	s[0] = (struct chart_series){
-	    "data", ROLE_CHART_FLOWS, CHART_POINTS, x, y, N};
+	    "data", ROLE_CHART_FLOWS, CHART_POINTS, x, y, N, 0, NULL};
 	for (int k = 0; k < CURVES; k++)
 		s[k + 1] = (struct chart_series){k ? NULL : "model",
 						 k ? ROLE_CHART_COMP
@@ -48,7 +48,9 @@ int main(void)
 						 k ? CHART_DASHED : CHART_LINE,
 						 x,
 						 m[k],
-						 N};
+						 N,
+						 0,
+						 NULL};
 	if (chart_canvas_init(&cv, 200, 50) < 0)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &a);

@@ -8,6 +8,19 @@
 
 static const struct cmd_opt view_opts[] = {CMD_OPTS_COMMON, CMD_OPT_END};
 
+/* ", show h1 hg m1" when objects are shown together (`show`). */
+static void show_print(struct cmd_ctx *ctx)
+{
+	const struct sess_shown *sh;
+	size_t n;
+
+	sess_lock(ctx->session);
+	sh = sess_show_get(ctx->session, &n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(ctx->out, "%s %s", i ? "" : ", show", sh[i].obj->name);
+	sess_unlock(ctx->session);
+}
+
 static int view_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = {0};
@@ -27,6 +40,7 @@ static int view_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			fprintf(ctx->out, ", %s %s", ax[i],
 				sess_chart_setting(ctx->session, ax[i], buf,
 						   sizeof(buf)));
+		show_print(ctx);
 		fprintf(ctx->out, "\n");
 		return 0;
 	}
@@ -53,7 +67,8 @@ const struct cmd_entry cmd_view_entry = {
 	"run it too) and of `export chart`; recorded, so a replay comes back\n"
 	"to it (a replay starts in pdf-flows).  The axis settings of `set`\n"
 	"(xscale, yscale, xrange, yrange) belong to the current view.\n"
-	"Without VIEW prints the current view and its axis settings.",
+	"Without VIEW prints the current view, its axis settings and the\n"
+	"objects shown together (`show`).",
     .opts = view_opts,
     .min_pos = 0,
     .max_pos = 1,

@@ -5,7 +5,8 @@
  * + - 0 ...).  It lives in the session, not in the workbench, so that
  * the commands that change it are recorded like any other: `save` writes
  * them, a replay (in the workbench or `flowmodels --replay`) restores the
- * same view, scales and ranges.  A replay starts in pdf-flows.
+ * same view, scales, ranges and shown objects (`show A B ...`).  A
+ * replay starts in pdf-flows with none shown.
  */
 #include <errno.h>
 #include <math.h>
@@ -61,6 +62,13 @@ struct sess_view_axes sess_view_axes(struct session *s, int view)
 	a = s->axes[view];
 	sess_unlock(s);
 	return a;
+}
+
+void sess_chart_locked(const struct session *s, int *view,
+		       struct sess_view_axes *axes)
+{
+	*view = s->view;
+	*axes = s->axes[s->view];
 }
 
 /* A finite number filling the whole of [s, e). */
@@ -151,4 +159,37 @@ const char *sess_chart_setting(struct session *s, const char *name, char *buf,
 	else
 		snprintf(buf, size, "auto");
 	return buf;
+}
+
+/* Drop the shown set (hold the lock). */
+static void show_clear(struct session *s)
+{
+	for (size_t i = 0; i < s->nshown; i++) {
+		obj_unref(s->shown[i].obj);
+		if (s->shown[i].binned) {
+			fm_histogram_release(s->shown[i].binned);
+			free(s->shown[i].binned);
+		}
+	}
+	s->nshown = 0;
+}
+
+void sess_show_set(struct session *s, struct sess_obj *const *objs,
+		   struct fm_histogram **binned, size_t n)
+{
+	sess_lock(s);
+	show_clear(s);
+	for (size_t i = 0; i < n && i < SESS_SHOW_MAX; i++) {
+		objs[i]->refs++;
+		s->shown[i].obj = objs[i];
+		s->shown[i].binned = binned ? binned[i] : NULL;
+		s->nshown++;
+	}
+	sess_unlock(s);
+}
+
+const struct sess_shown *sess_show_get(const struct session *s, size_t *n)
+{
+	*n = s->nshown;
+	return s->shown;
 }

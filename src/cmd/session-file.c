@@ -257,8 +257,10 @@ run:
 		r = fm_error_set(err, FM_EIO, "%s: %s", dir, strerror(errno));
 	old_base = replay_dir;
 	replay_dir = dir;
-	if (replay_depth == 0)
-		sess_set_view(s, 0); /* a replay starts in pdf-flows */
+	if (replay_depth == 0) { /* a replay starts in pdf-flows, */
+		sess_set_view(s, 0);
+		sess_show_set(s, NULL, NULL, 0); /* nothing shown together */
+	}
 	replay_depth++;
 	while (r == 0 &&
 	       (r = read_line(f, line, &len, path, lineno + 1, err)) > 0) {

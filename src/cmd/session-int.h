@@ -43,6 +43,8 @@ struct session {
 	char *setting[NSETTINGS];
 	int view; /* the chart state (session-chart.c) */
 	struct sess_view_axes axes[SESS_VIEWS];
+	struct sess_shown shown[SESS_SHOW_MAX]; /* `show` (session-chart.c) */
+	size_t nshown;
 };
 
 /*

@@ -114,6 +114,7 @@ void sess_free(struct session *s)
 {
 	if (!s)
 		return;
+	sess_show_set(s, NULL, NULL, 0);
 	for (size_t i = 0; i < s->nobjs; i++)
 		obj_unref(s->objs[i]);
 	free(s->objs);

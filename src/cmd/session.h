@@ -33,6 +33,7 @@
 
 #include "flowmodels/buf.h"
 #include "flowmodels/error.h"
+#include "flowmodels/histogram.h"
 #include "flowmodels/overview.h"
 #include "flowmodels/progress.h"
 #include "cmd.h"
@@ -129,6 +130,9 @@ int sess_view(struct session *s);
 void sess_set_view(struct session *s, int view);
 /* The axes of a view (0..6). */
 struct sess_view_axes sess_view_axes(struct session *s, int view);
+/* The current view and its axes, the lock held by the caller. */
+void sess_chart_locked(const struct session *s, int *view,
+		       struct sess_view_axes *axes);
 /*
  * `set xscale|yscale lin|log|auto`, `set xrange|yrange LO:HI|auto` for
  * the current view: 1 when name is one of them (done, or *err on a bad
@@ -140,6 +144,30 @@ int sess_chart_set(struct session *s, const char *name, const char *value,
  * ("log", "100:1e+06", "auto"); NULL for another name. */
 const char *sess_chart_setting(struct session *s, const char *name, char *buf,
 			       size_t size);
+
+/*
+ * The objects shown together on the chart (`show A B ...`,
+ * session-chart.c): part of the chart state like the view, recorded and
+ * replayed (a replay starts with none).  Each entry holds a reference to
+ * its object, so a rename is followed and a dropped or replaced object
+ * stays drawn until the next `show`.
+ */
+#define SESS_SHOW_MAX 8
+struct sess_shown {
+	struct sess_obj *obj;	     /* reference held */
+	struct fm_histogram *binned; /* a dataset: its records binned with
+				      * the first histogram's bins (owned);
+				      * NULL for the others */
+};
+/*
+ * Make objs[0..n) the shown set (n = 0: none, the chart shows the
+ * selected object): references are taken, binned[i] (NULL or malloc'ed)
+ * moved in (binned may be NULL).  Takes the lock.
+ */
+void sess_show_set(struct session *s, struct sess_obj *const *objs,
+		   struct fm_histogram **binned, size_t n);
+/* The shown set (hold the lock; valid while it is held). */
+const struct sess_shown *sess_show_get(const struct session *s, size_t *n);
 
 /* Records: the canonical commands that changed the session. */
 size_t sess_record_count(const struct session *s);

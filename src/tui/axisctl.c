@@ -10,10 +10,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "flowmodels/buf.h"
 #include "flowmodels/chartdata.h"
 #include "cmd/session.h"
 #include "keys.h"
+#include "views.h"
 #include "workbench.h"
 
 void tui_chart_keys_define(void)
@@ -48,6 +51,33 @@ void tui_chart_view(struct tui *t, int v)
 		return;
 	snprintf(line, sizeof(line), "view %s", sess_view_name(v));
 	chart_command(t, line);
+}
+
+void tui_chart_show_toggle(struct tui *t)
+{
+	struct fm_buf b = FM_BUF_INIT;
+	const struct sess_shown *sh;
+	size_t n;
+	int in = 0;
+
+	if (!t->selected[0])
+		return;
+	fm_buf_addstr(&b, "show");
+	sess_lock(t->sess);
+	sh = sess_show_get(t->sess, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(sh[i].obj->name, t->selected))
+			in = 1;
+		else
+			fm_buf_printf(&b, " %s", sh[i].obj->name);
+	}
+	sess_unlock(t->sess);
+	if (!in)
+		fm_buf_printf(&b, " %s", t->selected);
+	fm_buf_addstr(&b, "");
+	chart_command(t, fm_buf_str(&b));
+	fm_buf_release(&b);
+	t->dirty |= DIRTY_OBJECTS;
 }
 
 /* Axis coordinate of v and back (chart.c's mapping). */
@@ -158,13 +188,14 @@ static void apply_axis(const struct sess_axis *a, struct chart_axis *ax)
 }
 
 void tui_chart_apply(struct tui *t, const struct sess_view_axes *a,
-		     struct chart *c)
+		     struct tui_view *v)
 {
 	struct tui_chart_axes *d = &t->drawn;
+	struct chart *c = &v->chart;
 
-	d->own_xscale = c->x.log;
-	d->own_yscale = c->y.log;
-	apply_axis(&a->x, &c->x);
+	d->own_xscale = v->own_xscale;
+	d->own_yscale = v->own_yscale;
+	apply_axis(&a->x, &c->x); /* a scene has them already: the same */
 	apply_axis(&a->y, &c->y);
 	d->npoints = c->nseries ? c->series[0].n : 0;
 	d->xscale = c->x.log;
@@ -195,7 +226,8 @@ static double value_at(const struct chart_series *s, double x)
 	return lo ? s->y[lo - 1] : NAN;
 }
 
-void tui_chart_readout(const struct chart *c, char *out, size_t size)
+void tui_chart_readout(const struct chart *c, const char *unit, char *out,
+		       size_t size)
 {
 	size_t len;
 
@@ -205,9 +237,11 @@ void tui_chart_readout(const struct chart *c, char *out, size_t size)
 	len = (size_t)snprintf(out, size, "x %.6g", c->cursor_x);
 	for (size_t k = 0; k < c->nseries && len < size; k++) {
 		const struct chart_series *s = &c->series[k];
-		if (!s->label)
+		if (!s->name)
 			continue;
-		len += (size_t)snprintf(out + len, size - len, " | %s %.6g",
-					s->label, value_at(s, c->cursor_x));
+		len += (size_t)snprintf(out + len, size - len, " | %s %.6g%s%s",
+					s->name, value_at(s, c->cursor_x),
+					unit && *unit ? " " : "",
+					unit ? unit : "");
 	}
 }

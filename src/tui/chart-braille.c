@@ -6,6 +6,8 @@
  * (left column top to bottom 0x01 0x02 0x04 0x40, right column 0x08 0x10
  * 0x20 0x80).  Block: 1x2 dots per cell as half blocks ▀ ▄ █.  ASCII: 1x2
  * dots as ' . : (a cell whose last dot was a data point shows '*').
+ * A data point of a series with a marker shows the marker's glyph
+ * instead (chart_marker_glyph), in every charset.
  * Lines are drawn with a DDA after clipping to the canvas (Liang-Barsky),
  * so a segment far outside costs nothing.
  */
@@ -22,6 +24,26 @@ static const uint8_t braille_bit[4][2] = {
     {0x04, 0x20},
     {0x40, 0x80},
 };
+
+const char *chart_marker_glyph(int m, enum chart_charset cs)
+{
+	static const char *const ascii[CHART_MARKERS] = {"o", "+", "x", "#",
+							 "@", "%", "&"};
+	static const char *const utf8[CHART_MARKERS] = {
+	    "\xe2\x97\x8b", /* ○ */
+	    "\xe2\x96\xb3", /* △ */
+	    "\xe2\x96\xa1", /* □ */
+	    "\xe2\x97\x87", /* ◇ */
+	    "\xc3\x97",	    /* × */
+	    "\xe2\x96\xbd", /* ▽ */
+	    "\xe2\x97\x86", /* ◆ */
+	};
+
+	if (m < 1)
+		return "";
+	m = (m - 1) % CHART_MARKERS;
+	return cs == CHART_ASCII ? ascii[m] : utf8[m];
+}
 
 void chart_dots_per_cell(enum chart_charset cs, int *dx, int *dy)
 {
@@ -78,7 +100,7 @@ void chart_dots_set(struct chart_dots *d, int px, int py, int role, int point)
 	else
 		d->bits[i] |= (uint8_t)(1u << sy);
 	d->role[i] = (uint8_t)role;
-	d->point[i] = (uint8_t)(point != 0);
+	d->point[i] = (uint8_t)(point > 0 ? point : 0);
 }
 
 /* Clip the segment to [0, xmax] x [0, ymax]; 0 when nothing is left. */
@@ -140,7 +162,8 @@ void chart_dots_line(struct chart_dots *d, double x0, double y0, double x1,
 		double t = n ? (double)k / (double)n : 0;
 		unsigned ph = phase ? (*phase)++ : 0;
 
-		if ((pattern == 1 && ph % 5 >= 3) || (pattern == 2 && ph % 3))
+		if ((pattern == 1 && ph % 5 >= 3) || (pattern == 2 && ph % 3) ||
+		    (pattern == 3 && ph % 9 >= 4 && ph % 9 != 6))
 			continue;
 		chart_dots_set(d, (int)floor(x0 + t * dx + 0.5),
 			       (int)floor(y0 + t * dy + 0.5), role, 0);
@@ -157,6 +180,10 @@ void chart_dots_glyph(const struct chart_dots *d, uint8_t b, int point,
 	out[0] = 0;
 	if (!b)
 		return;
+	if (point > 1) { /* a marker glyph (chart_series.marker) */
+		strcpy(out, chart_marker_glyph(point - 1, d->cs));
+		return;
+	}
 	switch (d->cs) {
 	case CHART_BRAILLE:
 		/* U+2800 + b in UTF-8: E2, A0 + (b >> 6), 80 + (b & 3f). */

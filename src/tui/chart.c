@@ -139,7 +139,9 @@ char chart_role_letter(int role)
 		return 'c';
 	case ROLE_CHART_GRID:
 		return 'g';
-	default:
+	default: /* the objects of an overlay: 1..8 */
+		if (role >= ROLE_CHART_OVERLAY1 && role <= ROLE_CHART_OVERLAY8)
+			return (char)('1' + role - ROLE_CHART_OVERLAY1);
 		return '?';
 	}
 }
@@ -408,11 +410,16 @@ static void too_small(struct chart_canvas *out)
 static const char *legend_marker(const struct chart_series *s,
 				 enum chart_charset cs)
 {
+	if (s->style == CHART_POINTS && s->marker)
+		return chart_marker_glyph(s->marker, cs);
 	if (cs == CHART_ASCII)
-		return s->style == CHART_POINTS	  ? "*"
-		       : s->style == CHART_DASHED ? "~"
-		       : s->style == CHART_DOTTED ? ":"
-						  : "-";
+		return s->style == CHART_POINTS	   ? "*"
+		       : s->style == CHART_DASHED  ? "~"
+		       : s->style == CHART_DOTTED  ? ":"
+		       : s->style == CHART_DASHDOT ? "="
+						   : "-";
+	if (s->style == CHART_DASHDOT)
+		return "\xe2\x95\x8c";			   /* ╌ */
 	return s->style == CHART_POINTS ? "\xe2\x97\x8f" : /* ● */
 		   s->style == CHART_DASHED ? "\xe2\x94\x84"
 					    : /* ┄ */
@@ -537,7 +544,8 @@ static void draw_series(struct chart_dots *d, const struct chart_series *s,
 		if (s->style == CHART_POINTS) {
 			if (x > -0.5 && y > -0.5)
 				chart_dots_set(d, (int)floor(x + 0.5),
-					       (int)floor(y + 0.5), s->role, 1);
+					       (int)floor(y + 0.5), s->role,
+					       1 + s->marker);
 			continue;
 		}
 		if (isnan(px)) {
@@ -547,9 +555,10 @@ static void draw_series(struct chart_dots *d, const struct chart_series *s,
 			    floor(y + 0.5) == floor(py + 0.5))
 				continue;
 			chart_dots_line(d, px, py, x, y, s->role,
-					s->style == CHART_DASHED   ? 1
-					: s->style == CHART_DOTTED ? 2
-								   : 0,
+					s->style == CHART_DASHED    ? 1
+					: s->style == CHART_DOTTED  ? 2
+					: s->style == CHART_DASHDOT ? 3
+								    : 0,
 					&phase);
 		}
 		px = x;

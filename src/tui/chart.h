@@ -37,12 +37,21 @@
 enum chart_charset { CHART_BRAILLE, CHART_BLOCK, CHART_ASCII };
 
 enum chart_style {
-	CHART_LINE,   /* points joined by lines */
-	CHART_DASHED, /* the same, dashed (mixture components) */
-	CHART_POINTS, /* single dots (data points) */
-	CHART_DOTTED, /* lines, dotted: a third series that must differ
-		       * from the others without colours */
+	CHART_LINE,    /* points joined by lines */
+	CHART_DASHED,  /* the same, dashed (mixture components) */
+	CHART_POINTS,  /* single dots (data points) */
+	CHART_DOTTED,  /* lines, dotted: a third series that must differ
+			* from the others without colours */
+	CHART_DASHDOT, /* lines, dash-dot (a fourth mixture of an overlay) */
 };
+
+/* Glyphs of data points (struct chart_series.marker): 0 the dots of the
+ * charset; 1..CHART_MARKERS a glyph per cell, so that the points of
+ * overlaid histograms differ without colours too. */
+#define CHART_MARKERS 7
+/* Marker m's glyph in charset cs (ASCII: o + x # @ % &; else ○ △ □ ◇ ×
+ * ▽ ◆); "" for m = 0. */
+const char *chart_marker_glyph(int m, enum chart_charset cs);
 
 struct chart_series {
 	const char *label; /* legend text; NULL = not in the legend */
@@ -50,6 +59,8 @@ struct chart_series {
 	enum chart_style style;
 	const double *x, *y; /* n points */
 	size_t n;
+	int marker;	  /* CHART_POINTS: 0 dots, else a glyph (above) */
+	const char *name; /* the cursor readout's name; NULL: not read */
 };
 
 /* Axis scales (struct chart_axis.log). */
@@ -110,7 +121,7 @@ int chart_canvas_text(struct chart_canvas *c, int x, int y, const char *s,
 char *chart_canvas_dump(const struct chart_canvas *c, int roles);
 /* A letter per role for dumps: ' ' default, 'a' axis, 't' text,
  * 'f' flows, 'p' packets, 'o' octets, 'm' model, 'c' comp, 'g' grid,
- * '?' other. */
+ * '1'..'8' the objects of an overlay, '?' other. */
 char chart_role_letter(int role);
 
 /* Number of characters (code points) of a UTF-8 string. */
@@ -152,13 +163,14 @@ void chart_dots_per_cell(enum chart_charset cs, int *dx, int *dy);
 int chart_dots_init(struct chart_dots *d, enum chart_charset cs, int cw,
 		    int ch);
 void chart_dots_release(struct chart_dots *d);
-/* Set the dot (px, py), (0, 0) = top left; ignored outside. */
+/* Set the dot (px, py), (0, 0) = top left; ignored outside.  point: 0 a
+ * line's dot, 1 a data point, 1 + m a data point with marker m. */
 void chart_dots_set(struct chart_dots *d, int px, int py, int role, int point);
 /*
  * A line from (x0, y0) to (x1, y1) in dot coordinates (any real values:
  * clipped to the canvas).  pattern: 0 solid, 1 dashed (3 on, 2 off),
- * 2 dotted (1 on, 2 off); *phase counts drawn steps for them and carries
- * over from segment to segment.
+ * 2 dotted (1 on, 2 off), 3 dash-dot (4 on, 2 off, 1 on, 2 off); *phase counts
+ * drawn steps for them and carries over from segment to segment.
  */
 void chart_dots_line(struct chart_dots *d, double x0, double y0, double x1,
 		     double y1, int role, int pattern, unsigned *phase);

@@ -17,6 +17,7 @@
 
 #include "flowmodels/buf.h"
 #include "flowmodels/series.h"
+#include "cmd/chartscene.h"
 #include "cmd/cmd.h"
 #include "cmd/objtypes.h"
 #include "keys.h"
@@ -226,12 +227,14 @@ static void draw_objects(struct tui *t)
 {
 	WINDOW *w = t->w_objects;
 	int inner = getmaxy(w) - 2, maxx = getmaxx(w), namew = 4;
-	size_t n, first = 0, sel = 0;
+	size_t n, first = 0, sel = 0, nshown;
+	const struct sess_shown *sh;
 	struct fm_buf b = FM_BUF_INIT;
 
 	frame(t, w, "Objects", t->focus == FOCUS_OBJECTS);
 	sess_lock(t->sess);
 	n = sess_count(t->sess);
+	sh = sess_show_get(t->sess, &nshown);
 	if (!n) {
 		tui_putn(t, w, 1, 2, ROLE_PANEL_DIM, "no objects yet",
 			 maxx - 3);
@@ -256,14 +259,20 @@ static void draw_objects(struct tui *t)
 		const struct sess_obj *o = sess_at(t->sess, i);
 		int is_sel = !strcmp(o->name, t->selected);
 		int cut = (int)strlen(o->name) > namew;
+		/* ▸ selected, • shown together (`show`), ▶ both */
+		static const char *const mark[2][2][2] = {
+		    {{" ", "\xe2\x80\xa2"}, {"\xe2\x96\xb8", "\xe2\x96\xb6"}},
+		    {{" ", "+"}, {">", "*"}}};
+		int shown = 0;
 
+		for (size_t k = 0; k < nshown; k++)
+			shown |= sh[k].obj == o;
 		fm_buf_reset(&b);
-		fm_buf_printf(&b, "%s%-*.*s%s %s ",
-			      is_sel ? (t->utf8 ? "\xe2\x96\xb8" : ">") : " ",
-			      cut ? namew - 1 : namew, cut ? namew - 1 : namew,
-			      o->name,
-			      cut ? (t->utf8 ? "\xe2\x80\xa6" : "~") : "",
-			      sess_obj_kind(o));
+		fm_buf_printf(
+		    &b, "%s%-*.*s%s %s ", mark[!t->utf8][is_sel][shown],
+		    cut ? namew - 1 : namew, cut ? namew - 1 : namew, o->name,
+		    cut ? (t->utf8 ? "\xe2\x80\xa6" : "~") : "",
+		    sess_obj_kind(o));
 		sess_obj_facts(o, &b);
 		fm_buf_addstr(&b, "");
 		put_cut(t, w, 1 + (int)(i - first), 1,
@@ -288,81 +297,14 @@ static void blit(struct tui *t, WINDOW *w, int y, int x,
 		}
 }
 
-static int is_hist(const struct sess_obj *o)
-{
-	return o && o->kind == SESS_TYPED && o->type == &cmd_histogram_type;
-}
-
-static int is_mixture(const struct sess_obj *o)
-{
-	return o && o->kind == SESS_TYPED && o->type == &cmd_mixture_type;
-}
-
-/* Whether two objects have the same x (an unknown x pairs with any). */
-static int same_x(const struct sess_obj *a, const struct sess_obj *b)
-{
-	return !a->xkind[0] || !b->xkind[0] || !strcmp(a->xkind, b->xkind);
-}
-
-/*
- * The histogram *h and mixture set *m drawn for the selected object o:
- * the pair `show` set; else for a histogram the newest mixture set made
- * from it (by identity: renames do not matter), else the newest one of
- * unknown origin and the same x; for a mixture set the histogram it was
- * made from (still drawn when replaced: it holds the bins of the fit),
- * else the newest histogram of the same x.  (Hold the session lock.)
- */
-static void chart_pair(struct tui *t, struct sess_obj *o, struct sess_obj **h,
-		       struct sess_obj **m)
-{
-	size_t n = sess_count(t->sess);
-
-	*h = is_hist(o) ? o : NULL;
-	*m = is_mixture(o) ? o : NULL;
-	if (t->pair[0]) {
-		struct sess_obj *p = sess_find(t->sess, t->pair);
-		if (*h && is_mixture(p))
-			*m = p;
-		if (*m && is_hist(p))
-			*h = p;
-		if (*h && *m)
-			return;
-	}
-	if (*h) {
-		for (size_t i = n; i-- > 0 && !*m;)
-			if (is_mixture(sess_at(t->sess, i)) &&
-			    sess_at(t->sess, i)->origin == o)
-				*m = sess_at(t->sess, i);
-		for (size_t i = n; i-- > 0 && !*m;) {
-			struct sess_obj *k = sess_at(t->sess, i);
-			if (is_mixture(k) && !k->origin && same_x(k, o))
-				*m = k;
-		}
-	} else if (*m) {
-		if (is_hist(o->origin))
-			*h = o->origin;
-		for (size_t i = n; i-- > 0 && !*h;)
-			if (is_hist(sess_at(t->sess, i)) && !o->origin &&
-			    same_x(sess_at(t->sess, i), o))
-				*h = sess_at(t->sess, i);
-	}
-}
-
 /* What the chart shows, for its title: "h1 with m1", "m1 over h1 (since
- * replaced)"... (hold the lock) */
+ * replaced)", "h1, hg with m1, m2" (hold the lock). */
 static void chart_subject(struct tui *t, char *out, size_t size)
 {
-	struct sess_obj *o = sess_find(t->sess, t->selected), *h, *m;
+	struct chart_state st;
 
-	snprintf(out, size, "%s", t->selected);
-	if (!o)
-		return;
-	chart_pair(t, o, &h, &m);
-	if (o == h && m)
-		snprintf(out, size, "%s with %s", h->name, m->name);
-	else if (o == m && h)
-		snprintf(out, size, "%s over %s%s", m->name, h->name,
-			 sess_holds(t->sess, h) ? "" : " (since replaced)");
+	chart_state_get(t->sess, t->selected, &st);
+	chart_state_subject(t->sess, &st, out, size);
 }
 
 static int wrap_rows(const char *text, int width);
@@ -370,17 +312,16 @@ static void put_wrapped(struct tui *t, WINDOW *w, int y, int role,
 			const char *text, int width, int skip);
 
 /*
- * The chart of the selected object into the chart panel; NULL when drawn,
- * else a note to show (see chart_pair for what is drawn together).
- * (Hold the session lock.)
+ * The chart of the state st (the `show` set, or the selected object with
+ * its partner: chartscene.h) into the chart panel; NULL when drawn, else
+ * a note to show.  (Hold the session lock.)
  */
-static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o,
+static const char *object_chart(struct tui *t, WINDOW *w,
+				const struct chart_state *st,
 				const struct sess_view_axes *axes)
 {
-	const struct fm_mixture *mix[3] = {NULL, NULL, NULL};
-	struct sess_obj *h = NULL, *m = NULL;
-	const char *note = "no chart for this kind of object (charts show "
-			   "histograms, mixtures and time series)";
+	struct sess_obj *o = st->nobj ? st->obj[0].obj : NULL;
+	const char *note;
 	struct tui_view v;
 	struct chart_canvas cv;
 
@@ -390,25 +331,9 @@ static const char *object_chart(struct tui *t, WINDOW *w, struct sess_obj *o,
 			t->series_day = nd - 1;
 		if (tui_view_series(&v, t->view, o->data, t->series_day) < 0)
 			return "out of memory";
-		goto render;
-	}
-	chart_pair(t, o, &h, &m);
-	if (m && !h)
-		return "no histogram of this x to draw the mixture over "
-		       "(show HISTOGRAM MIXTURE pairs them)";
-	if (!h)
-		return note;
-	if (m) {
-		const struct cmd_mixset *set = m->data;
-		for (int k = 0; k < 3; k++)
-			if (set->have[k])
-				mix[k] = &set->mix[k];
-	}
-	if (tui_view_histogram(&v, t->view, h->data,
-			       h->xkind[0] ? h->xkind : NULL, mix,
-			       m ? m->name : NULL) < 0)
+	} else if (tui_view_state(&v, st) < 0) {
 		return "out of memory";
-render:
+	}
 	note = v.note;
 	if (note) { /* may point into v: keep a copy past the release */
 		snprintf(t->chart_note, sizeof(t->chart_note), "%s", note);
@@ -416,12 +341,12 @@ render:
 	}
 	if (!note &&
 	    chart_canvas_init(&cv, getmaxx(w) - 2, getmaxy(w) - 2) == 0) {
-		char readout[256];
+		char readout[1024];
 
-		tui_chart_apply(t, axes, &v.chart); /* set xscale ... */
+		tui_chart_apply(t, axes, &v); /* set xscale ... */
 		chart_render(&v.chart, t->charset, &cv);
 		blit(t, w, 1, 1, &cv);
-		tui_chart_readout(&v.chart, readout, sizeof(readout));
+		tui_chart_readout(&v.chart, v.yunit, readout, sizeof(readout));
 		if (readout[0]) { /* over the y title */
 			wmove(w, 1, 1);
 			wclrtoeol(w);
@@ -438,17 +363,17 @@ static const char *draw_object_chart(struct tui *t, WINDOW *w)
 {
 	const char *note =
 	    "no chart: select a histogram (load FILE or hist ...)";
-	struct sess_obj *o;
+	struct chart_state st;
 	struct sess_view_axes axes;
 
 	t->drawn.valid = 0;
-	if (!t->selected[0])
-		return note;
 	axes = sess_view_axes(t->sess, t->view);
 	sess_lock(t->sess);
-	o = sess_find(t->sess, t->selected);
-	if (o)
-		note = object_chart(t, w, o, &axes);
+	chart_state_get(t->sess, t->selected, &st);
+	st.view = t->view; /* the view on screen (a key pressed ahead) */
+	st.axes = axes;
+	if (st.nobj)
+		note = object_chart(t, w, &st, &axes);
 	sess_unlock(t->sess);
 	return note;
 }
@@ -464,14 +389,15 @@ static void draw_chart(struct tui *t)
 		 cs_names[t->charset]);
 	const char *note;
 
-	if (t->selected[0]) {
+	{
 		char subject[160];
 		sess_lock(t->sess);
 		chart_subject(t, subject, sizeof(subject));
 		sess_unlock(t->sess);
-		snprintf(title, sizeof(title), "%s of %s (%s)",
-			 tui_view_names[t->view], subject,
-			 cs_names[t->charset]);
+		if (subject[0])
+			snprintf(title, sizeof(title), "%s of %s (%s)",
+				 tui_view_names[t->view], subject,
+				 cs_names[t->charset]);
 	}
 	frame(t, w, title, t->focus == FOCUS_CHART);
 	note = draw_object_chart(t, w);

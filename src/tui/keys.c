@@ -97,6 +97,11 @@ static const struct keyrow rows[] = {
       {KEYS_OBJECTS, '\n', ACT_INFO, 0},
       {KEYS_OBJECTS, KEY_ENTER, ACT_INFO, 0},
       {KEYS_OBJECTS, 'i', ACT_INFO, 0}}},
+    {"Space (objects)",
+     "put the selected object on the chart with the\n"
+     "others shown, or take it off (runs show A B ...;\n"
+     "show alone: back to the selected object)",
+     {{KEYS_OBJECTS, ' ', ACT_SHOW_TOGGLE, 0}}},
     {"f (objects)",
      "the fit view of the selected histogram",
      {{KEYS_OBJECTS, 'f', ACT_FIT, 0}}},

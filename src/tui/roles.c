@@ -31,6 +31,14 @@ static const char *const role_names[ROLE_COUNT] = {
     [ROLE_CHART_OCTETS] = "chart.octets",
     [ROLE_CHART_MODEL] = "chart.model",
     [ROLE_CHART_COMP] = "chart.comp",
+    [ROLE_CHART_OVERLAY1] = "chart.overlay1",
+    [ROLE_CHART_OVERLAY1 + 1] = "chart.overlay2",
+    [ROLE_CHART_OVERLAY1 + 2] = "chart.overlay3",
+    [ROLE_CHART_OVERLAY1 + 3] = "chart.overlay4",
+    [ROLE_CHART_OVERLAY1 + 4] = "chart.overlay5",
+    [ROLE_CHART_OVERLAY1 + 5] = "chart.overlay6",
+    [ROLE_CHART_OVERLAY1 + 6] = "chart.overlay7",
+    [ROLE_CHART_OVERLAY8] = "chart.overlay8",
 };
 
 const char *tui_role_name(int role)

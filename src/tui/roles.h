@@ -35,6 +35,9 @@ enum tui_role {
 	ROLE_CHART_OCTETS,    /* "chart.octets" */
 	ROLE_CHART_MODEL,     /* "chart.model": a mixture */
 	ROLE_CHART_COMP,      /* "chart.comp": mixture components */
+	ROLE_CHART_OVERLAY1,  /* "chart.overlay1": the first object of an
+			       * overlay (`show A B ...`) */
+	ROLE_CHART_OVERLAY8 = ROLE_CHART_OVERLAY1 + 7, /* ... the eighth */
 	ROLE_COUNT
 };
 

@@ -34,7 +34,15 @@ const char tui_theme_default_text[] =
     "chart.packets   = green\n"
     "chart.octets    = blue bold\n"
     "chart.model     = magenta bold\n"
-    "chart.comp      = color30\n";
+    "chart.comp      = color30\n"
+    "chart.overlay1  = red\n"
+    "chart.overlay2  = blue bold\n"
+    "chart.overlay3  = green\n"
+    "chart.overlay4  = magenta bold\n"
+    "chart.overlay5  = yellow\n"
+    "chart.overlay6  = cyan\n"
+    "chart.overlay7  = bright-red\n"
+    "chart.overlay8  = bright-blue\n";
 
 const char tui_theme_mono_text[] =
     "# mono: no colours, attributes only (also used for NO_COLOR)\n"
@@ -61,7 +69,15 @@ const char tui_theme_mono_text[] =
     "chart.packets   = default\n"
     "chart.octets    = default\n"
     "chart.model     = bold\n"
-    "chart.comp      = dim\n";
+    "chart.comp      = dim\n"
+    "chart.overlay1  = default\n"
+    "chart.overlay2  = bold\n"
+    "chart.overlay3  = default\n"
+    "chart.overlay4  = bold\n"
+    "chart.overlay5  = underline\n"
+    "chart.overlay6  = default\n"
+    "chart.overlay7  = bold\n"
+    "chart.overlay8  = default\n";
 
 static const char *const color_names[16] = {
     "black",	    "red",

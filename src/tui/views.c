@@ -1,7 +1,7 @@
 /*
- * views.c - chart views of histograms (see views.h): which chart-data
- * arrays (fm_chartdata_build) make which series, in which style and
- * colour role; data before models.
+ * views.c - chart views (see views.h): the chart scene of histograms and
+ * mixtures (src/cmd/chartscene.c) given colour roles and glyphs, and the
+ * time series view.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,34 +16,9 @@
 
 void tui_view_release(struct tui_view *v)
 {
-	fm_chartdata_release(&v->cd);
+	chart_scene_release(&v->scene);
 	free(v->buf);
 	v->buf = NULL;
-}
-
-static const char *x_title(const char *xkind)
-{
-	if (!xkind)
-		return "x";
-	if (!strcmp(xkind, "length"))
-		return "Flow length [pkts]";
-	if (!strcmp(xkind, "size"))
-		return "Flow size [B]";
-	if (!strcmp(xkind, "duration"))
-		return "Flow duration [ms]";
-	if (!strcmp(xkind, "rate"))
-		return "Flow rate [bps]";
-	return "x";
-}
-
-/* The x kind for the mixture functions. */
-static enum fm_mix_x mix_x(const char *xkind)
-{
-	if (xkind && !strcmp(xkind, "length"))
-		return FM_MIX_X_LENGTH;
-	if (xkind && !strcmp(xkind, "size"))
-		return FM_MIX_X_SIZE;
-	return FM_MIX_X_OTHER;
 }
 
 /* The line of flows, packets and octets: solid, dashed, dotted, so that
@@ -51,137 +26,106 @@ static enum fm_mix_x mix_x(const char *xkind)
 static const enum chart_style line_style[3] = {CHART_LINE, CHART_DASHED,
 					       CHART_DOTTED};
 
-/* Add a series (when there is room). */
-static void add_series(struct tui_view *v, struct chart_series s)
+static const int col_role[3] = {ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
+				ROLE_CHART_OCTETS};
+
+static enum chart_style style_of(enum chart_scene_style st)
 {
-	if (v->chart.nseries < TUI_VIEW_MAX_SERIES)
-		v->series[v->chart.nseries++] = s;
-}
-
-static int has_model(const struct fm_chart_col *c)
-{
-	return c->mix && c->mix->n;
-}
-
-static const int view_role[3] = {ROLE_CHART_FLOWS, ROLE_CHART_PACKETS,
-				 ROLE_CHART_OCTETS};
-static const char *const view_label[3] = {"flows", "packets", "octets"};
-
-/* Views 1-3, the PDF of one y: data first (normalised points, the line
- * from the CDF), then the components and the mixture. */
-static void view_pdf(struct tui_view *v, int view)
-{
-	const struct fm_chartdata *cd = &v->cd;
-	const struct fm_chart_col *c = &cd->col[view];
-
-	add_series(v, (struct chart_series){view_label[view], view_role[view],
-					    CHART_POINTS, cd->bx, c->pts,
-					    cd->nbins});
-	add_series(v, (struct chart_series){"data (from CDF)", view_role[view],
-					    CHART_LINE, cd->x, c->pdf, cd->n});
-	v->chart.y.log = 1;
-	v->chart.y.title = "PDF (share per unit of x)";
-	if (has_model(c)) {
-		/* components first (dashed), the mixture over them */
-		for (size_t k = 0;
-		     k < c->ncomp && v->chart.nseries + 2 < TUI_VIEW_MAX_SERIES;
-		     k++)
-			add_series(v, (struct chart_series){
-					  k ? NULL : "components",
-					  ROLE_CHART_COMP, CHART_DASHED, cd->x,
-					  c->comp_pdf + k * cd->n, cd->n});
-		add_series(v, (struct chart_series){
-				  v->model_label, ROLE_CHART_MODEL, CHART_LINE,
-				  cd->x, c->mix_pdf, cd->n});
-		/* keep the axis on the data: model tails far below it
-		 * would squash the points */
-		chart_axis_range(&v->chart.y, v->series, 2, 1, &v->chart.y.min,
-				 &v->chart.y.max);
-		v->chart.y.min /= 100;
+	switch (st) {
+	case SCENE_DASHED:
+		return CHART_DASHED;
+	case SCENE_DOTS:
+		return CHART_POINTS;
+	case SCENE_DOTTED:
+		return CHART_DOTTED;
+	case SCENE_DASHDOT:
+		return CHART_DASHDOT;
+	default:
+		return CHART_LINE;
 	}
 }
 
-/* View 4: the CDFs of the three ys and of the mixtures. */
-static void view_cdf(struct tui_view *v)
+/*
+ * The scene (v->scene, built) as the text chart: series with roles and
+ * markers.  One histogram and at most one mixture set: the view's own
+ * roles; more (an overlay): a role and a point glyph per object.
+ */
+static void map_scene(struct tui_view *v)
 {
-	const struct fm_chartdata *cd = &v->cd;
-	int labelled = 0;
+	const struct chart_scene *sc = &v->scene;
+	size_t nh = 0, nm = 0;
+	int overlay;
 
-	for (int k = 0; k < 3; k++)
-		add_series(v, (struct chart_series){view_label[k], view_role[k],
-						    line_style[k], cd->x,
-						    cd->col[k].cdf, cd->n});
-	for (int k = 0; k < 3; k++) {
-		if (!has_model(&cd->col[k]))
-			continue;
-		/* the legend names the set once */
-		add_series(
-		    v, (struct chart_series){labelled ? NULL : v->model_label,
-					     ROLE_CHART_MODEL, CHART_LINE,
-					     cd->x, cd->col[k].mix_cdf, cd->n});
-		labelled = 1;
+	for (size_t i = 0; i < sc->nlayers; i++) {
+		if (sc->layer[i].mixture)
+			nm++;
+		else
+			nh++;
 	}
-	v->chart.y.min = 0;
-	v->chart.y.max = 1;
-	v->chart.y.title = "CDF";
-}
+	overlay = nh > 1 || nm > 1;
+	v->note = sc->note;
+	v->chart.x.log = sc->x.scale;
+	v->chart.x.min = sc->x.min;
+	v->chart.x.max = sc->x.max;
+	v->chart.x.title = sc->x.title;
+	v->chart.y.log = sc->y.scale;
+	v->chart.y.min = sc->y.min;
+	v->chart.y.max = sc->y.max;
+	v->chart.y.title = sc->y.title;
+	v->own_xscale = sc->x.own_scale;
+	v->own_yscale = sc->y.own_scale;
+	v->yunit = sc->yunit;
+	for (size_t k = 0; k < sc->nseries && k < TUI_VIEW_MAX_SERIES; k++) {
+		const struct chart_scene_series *s = &sc->series[k];
+		struct chart_series *c = &v->series[v->chart.nseries++];
+		int own = s->col >= 0 ? col_role[s->col] : ROLE_CHART_OCTETS;
+		int layer_role =
+		    ROLE_CHART_OVERLAY1 + (int)(s->layer % SESS_SHOW_MAX);
 
-/* View 5: packets and octets per flow. */
-static void view_avg(struct tui_view *v)
-{
-	const struct fm_chartdata *cd = &v->cd;
-	static const char *const avg_label[3] = {NULL, "packets per flow",
-						 "octets per flow"};
-	int labelled = 0;
-
-	for (int k = 1; k < 3; k++) {
-		add_series(v, (struct chart_series){
-				  avg_label[k], view_role[k], CHART_POINTS,
-				  cd->bx, cd->col[k].avg_pts, cd->nbins});
-		add_series(v, (struct chart_series){
-				  NULL, view_role[k], line_style[k], cd->x,
-				  cd->col[k].avg_line, cd->n});
-	}
-	for (int k = 1; k < 3; k++) {
-		if (!has_model(&cd->col[0]) || !has_model(&cd->col[k]))
-			continue;
-		add_series(
-		    v, (struct chart_series){labelled ? NULL : v->model_label,
-					     ROLE_CHART_MODEL, CHART_LINE,
-					     cd->x, cd->col[k].mix_avg, cd->n});
-		labelled = 1;
-	}
-	v->chart.y.log = 1;
-	v->chart.y.title = "average per flow";
-}
-
-/* View 6: packet size: points, the line, min/avg/max guides, the model. */
-static void view_pkt_size(struct tui_view *v)
-{
-	const struct fm_chartdata *cd = &v->cd;
-
-	add_series(v, (struct chart_series){"octets per packet",
-					    ROLE_CHART_OCTETS, CHART_POINTS,
-					    cd->bx, cd->ps_pts, cd->nbins});
-	add_series(v, (struct chart_series){NULL, ROLE_CHART_OCTETS, CHART_LINE,
-					    cd->x, cd->ps_line, cd->n});
-	v->gx[0] = cd->x[0];
-	v->gx[1] = cd->x[cd->n ? cd->n - 1 : 0];
-	{
-		const double g[3] = {cd->ps_min, cd->ps_avg, cd->ps_max};
-		for (int k = 0; k < 3; k++) {
-			v->gy[k][0] = v->gy[k][1] = g[k];
-			add_series(v, (struct chart_series){
-					  k ? NULL : "min / avg / max",
-					  ROLE_CHART_GRID, CHART_DASHED, v->gx,
-					  v->gy[k], 2});
+		memset(c, 0, sizeof(*c));
+		c->label = s->label;
+		c->name = s->name[0] ? s->name : NULL;
+		c->style = style_of(s->style);
+		c->x = s->x;
+		c->y = s->y;
+		c->n = s->n;
+		switch (s->kind) {
+		case SCENE_MODEL:
+			c->role = overlay ? layer_role : ROLE_CHART_MODEL;
+			break;
+		case SCENE_COMP:
+			c->role = ROLE_CHART_COMP;
+			break;
+		case SCENE_GUIDE:
+			c->role = ROLE_CHART_GRID;
+			break;
+		default:
+			c->role = overlay ? layer_role : own;
+			if (overlay && s->kind == SCENE_POINTS)
+				c->marker = (int)s->layer;
 		}
 	}
-	if (cd->ps_mix && has_model(&cd->col[1]) && has_model(&cd->col[2]))
-		add_series(v, (struct chart_series){
-				  v->model_label, ROLE_CHART_MODEL, CHART_LINE,
-				  cd->x, cd->ps_mix, cd->n});
-	v->chart.y.title = "packet size [B]";
+}
+
+/* The frame every view starts from. */
+static void view_init(struct tui_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->chart.series = v->series;
+	v->chart.legend = 1;
+	v->yunit = "";
+}
+
+int tui_view_state(struct tui_view *v, const struct chart_state *st)
+{
+	int r;
+
+	view_init(v);
+	r = chart_scene_build(&v->scene, st);
+	if (r < 0)
+		return r;
+	map_scene(v);
+	return 0;
 }
 
 int tui_view_histogram(struct tui_view *v, int view,
@@ -189,55 +133,26 @@ int tui_view_histogram(struct tui_view *v, int view,
 		       const struct fm_mixture *const mix[3],
 		       const char *mixname)
 {
-	struct fm_chartdata *cd = &v->cd;
-	struct fm_error err = {0};
-	int anymix = 0, r;
+	struct chart_scene_obj o[2];
+	size_t n = 1;
+	int r;
 
-	memset(v, 0, sizeof(*v));
-	snprintf(v->xtitle, sizeof(v->xtitle), "%s", x_title(xkind));
-	v->chart.x.log = 1;
-	v->chart.x.title = v->xtitle;
-	v->chart.series = v->series;
-	v->chart.legend = 1;
-	if (view == VIEW_SERIES) {
-		v->note =
-		    "no time series: view 7 shows objects made by 'series'";
-		return 0;
+	view_init(v);
+	memset(o, 0, sizeof(o));
+	o[0].name = "";
+	o[0].xkind = xkind;
+	o[0].h = h;
+	if (mix && (mix[0] || mix[1] || mix[2])) {
+		o[1] = o[0];
+		o[1].name = mixname ? mixname : "";
+		for (int k = 0; k < 3; k++)
+			o[1].mix[k] = mix[k];
+		n = 2;
 	}
-	/* the library wants a mixture directory: shallow copies of the
-	 * caller's mixtures (empty where there is none) */
-	fm_mixture_dir_init(&v->md);
-	for (int k = 0; k < 3 && mix; k++) {
-		struct fm_mixture *d = k == 0	? &v->md.flows
-				       : k == 1 ? &v->md.packets
-						: &v->md.octets;
-		if (mix[k] && mix[k]->n) {
-			*d = *mix[k];
-			anymix = 1;
-		}
-	}
-	r = fm_chartdata_build(cd, h, anymix ? &v->md : NULL, mix_x(xkind),
-			       FM_CHART_NPOINTS, 1, &err);
-	if (r == FM_ENOMEM)
+	r = chart_scene_make(&v->scene, view, NULL, o, n);
+	if (r < 0)
 		return r;
-	if (r < 0) {
-		snprintf(v->err, sizeof(v->err), "no chart: %.148s", err.msg);
-		v->note = v->err;
-		return 0;
-	}
-	snprintf(v->model_label, sizeof(v->model_label), "mixture %s",
-		 mixname ? mixname : "");
-	if (cd->symlog) /* a bin 0 (duration, rate): an axis through 0 */
-		v->chart.x.log = CHART_SYMLOG;
-
-	if (view <= VIEW_PDF_OCTETS)
-		view_pdf(v, view);
-	else if (view == VIEW_CDF)
-		view_cdf(v);
-	else if (view == VIEW_AVG)
-		view_avg(v);
-	else
-		view_pkt_size(v);
+	map_scene(v);
 	return 0;
 }
 
@@ -251,9 +166,7 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 	double *x, *raw;
 	size_t first = n, last = 0; /* seconds with data */
 
-	memset(v, 0, sizeof(*v));
-	v->chart.series = v->series;
-	v->chart.legend = 1;
+	view_init(v);
 	if (view != VIEW_SERIES) {
 		v->note = "a time series: view 7 (F8) draws it";
 		return 0;
@@ -291,8 +204,14 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 				last = k > last ? k : last;
 			}
 		fm_chart_rolling_mean(raw, n, TUI_VIEW_SERIES_WINDOW, y);
-		add_series(v, (struct chart_series){label[c], role[c],
-						    line_style[c], x, y, n});
+		v->series[v->chart.nseries++] =
+		    (struct chart_series){.label = label[c],
+					  .role = role[c],
+					  .style = line_style[c],
+					  .x = x,
+					  .y = y,
+					  .n = n,
+					  .name = label[c]};
 	}
 	{
 		/* the day as a date (UTC), as the PNG names it */
@@ -320,5 +239,7 @@ int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,
 	v->chart.x.max = first < n ? (double)(last + 1) / 3600 : 24;
 	v->chart.y.log = 1;
 	v->chart.y.title = v->ytitle;
+	v->own_xscale = v->chart.x.log;
+	v->own_yscale = v->chart.y.log;
 	return 0;
 }

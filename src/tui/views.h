@@ -3,14 +3,12 @@
  * 1-7 (PDF of flows, packets, octets; CDF; averages; packet size; time
  * series) turned into a chart model for the renderer (chart.h).
  *
- * Histograms give views 1-6.  Every number comes from the library's
- * chart data (flowmodels/chartdata.h, fm_chartdata_build), the same
- * functions the gnuplot export uses: the normalised PDF points, the PDF
- * line inferred from the CDF, the CDF lines, the average and packet-size
- * points and lines (with the min/avg/max packet-size guides), and the
- * mixture and component curves on the reference's 128-point grid.  This
- * file only chooses series, styles, roles and labels.  Pure code (no
- * ncurses), unit-tested against fm_chartdata output.
+ * Histograms give views 1-6.  Which series a view has, with their
+ * numbers, labels and styles, is the chart scene's (src/cmd/chartscene.h,
+ * shared with `export chart`; every number from the library's chart
+ * data, the functions the gnuplot export uses).  This file only gives
+ * the series their colour roles and glyphs.  Pure code (no ncurses),
+ * unit-tested against fm_chartdata output.
  */
 #ifndef FM_TUI_VIEWS_H
 #define FM_TUI_VIEWS_H
@@ -19,6 +17,7 @@
 #include "flowmodels/histogram.h"
 #include "flowmodels/mixture.h"
 #include "chart.h"
+#include "cmd/chartscene.h"
 
 enum {
 	VIEW_PDF_FLOWS,
@@ -31,29 +30,36 @@ enum {
 	VIEW_COUNT
 };
 
-#define TUI_VIEW_MAX_SERIES 24
+#define TUI_VIEW_MAX_SERIES CHART_SCENE_MAX_SERIES
 
 struct tui_view {
 	struct chart chart;
 	struct chart_series series[TUI_VIEW_MAX_SERIES];
-	struct fm_chartdata cd;	  /* the numbers (owned) */
-	struct fm_mixture_dir md; /* shallow copies of the caller's
-				     mixtures: never released here */
-	double gx[2], gy[3][2];	  /* packet-size guides */
-	double *buf;		  /* time series arrays (owned) */
-	char err[160];
-	char ytitle[64]; /* a chart-data error shown as note */
+	struct chart_scene scene;   /* the numbers (owned; chartscene.h) */
+	int own_xscale, own_yscale; /* the view's scales before `set` */
+	const char *yunit;	    /* of the readout's values, or "" */
+	double *buf;		    /* time series arrays (owned) */
+	char ytitle[64];
 	char xtitle[96];
-	char model_label[80];
 	const char *note; /* why there is no chart, or NULL */
 };
 
 /*
+ * The chart of a chart state (hold the session lock until
+ * tui_view_release): the scene chart_scene_build makes of it, with the
+ * colour roles and glyphs of the text chart.  One histogram (and one
+ * mixture set) draws in the view's own colours (flows, packets, octets,
+ * model, components); several objects (an overlay) each in a colour of
+ * its own (chart.overlay1...) and, for data points, a glyph of its own.
+ * Returns 0 or FM_ENOMEM; a chart the objects cannot make has v->note.
+ */
+int tui_view_state(struct tui_view *v, const struct chart_state *st);
+/*
  * Build view (VIEW_*) of histogram h whose x is xkind ("length", "size",
  * "duration", "rate" or NULL), with the mixtures mix[0..2] (flows,
- * packets, octets; NULL = none) of the set called mixname drawn over it.
- * Returns 0, or FM_ENOMEM; a view the histogram cannot show has v->note
- * set and no series.
+ * packets, octets; NULL = none) of the set called mixname drawn over it
+ * (no axis settings).  Returns 0, or FM_ENOMEM; a view the histogram
+ * cannot show has v->note set and no series.
  */
 int tui_view_histogram(struct tui_view *v, int view,
 		       const struct fm_histogram *h, const char *xkind,

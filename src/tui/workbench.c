@@ -237,8 +237,6 @@ static void start_job(struct tui *t, const char *line)
 /* Select the object called name ("" = none). */
 static void select_object(struct tui *t, const char *name)
 {
-	if (strcmp(t->selected, name))
-		t->pair[0] = 0; /* a `show` pair lasts while selected */
 	snprintf(t->selected, sizeof(t->selected), "%s", name);
 	t->dirty |= DIRTY_STATUS | DIRTY_OBJECTS | DIRTY_CHART | DIRTY_INFO;
 }
@@ -393,31 +391,6 @@ static void cmd_theme(struct tui *t, char **words, int n)
 	clearok(curscr, TRUE);
 }
 
-/* show NAME [OTHER]: select NAME, drawn with OTHER. */
-static void cmd_show(struct tui *t, char **words, int n)
-{
-	const char *unknown = NULL;
-
-	if (n < 2 || n > 3) {
-		tui_log(t, ROLE_MSG_ERROR,
-			"show: usage: show NAME [OTHER] (a histogram "
-			"and a mixture set, in either order)");
-		return;
-	}
-	sess_lock(t->sess);
-	for (int i = n - 1; i >= 1; i--)
-		if (!sess_find(t->sess, words[i]))
-			unknown = words[i];
-	sess_unlock(t->sess);
-	if (unknown) {
-		tui_log(t, ROLE_MSG_ERROR, "show: unknown object '%s'",
-			unknown);
-		return;
-	}
-	select_object(t, words[1]);
-	snprintf(t->pair, sizeof(t->pair), "%s", n > 2 ? words[2] : "");
-}
-
 static void open_help(struct tui *t)
 {
 	t->help_open = 1;
@@ -450,8 +423,6 @@ void tui_command(struct tui *t, const char *line)
 		open_help(t);
 	else if (!strcmp(words[0], "theme"))
 		cmd_theme(t, words, n);
-	else if (!strcmp(words[0], "show"))
-		cmd_show(t, words, n);
 	else if (!strcmp(words[0], "clear")) {
 		for (size_t i = 0; i < t->nlog; i++)
 			free(t->log[i].text);
@@ -540,6 +511,9 @@ static void object_key(struct tui *t, enum tui_action act)
 		break;
 	case ACT_FIT:
 		tui_fit_open(t, t->selected);
+		return;
+	case ACT_SHOW_TOGGLE:
+		tui_chart_show_toggle(t);
 		return;
 	case ACT_DROP:
 		fmt = "drop %s";

@@ -106,9 +106,6 @@ struct tui {
 	int wake[2]; /* wake-up pipe: workers -> UI */
 	/* the selected object (by name: indexes change with drop) */
 	char selected[128];
-	/* `show A B`: the object drawn with the selected one ("" = the
-	 * automatic pairing; cleared when the selection changes) */
-	char pair[128];
 	unsigned long changes_seen; /* sess_changes at the last job's end */
 };
 
@@ -134,22 +131,32 @@ void tui_run_now(struct tui *t, const char *line);
 /* Teach curses the xterm Shift-arrow sequences its terminfo entry lacks
  * (screen, tmux): the pan keys. */
 void tui_chart_keys_define(void);
+/* Space in the objects panel: the selected object into the `show` set
+ * (the set is the selected object alone when there is none yet) or out
+ * of it: runs `show A B ...` (`show` when it empties). */
+void tui_chart_show_toggle(struct tui *t);
 /* Show view v (0..6): runs `view NAME`. */
 void tui_chart_view(struct tui *t, int v);
 /* A chart key (ACT_SCALE, ACT_ZOOM, ACT_PAN, ACT_AXES_RESET): runs the
  * `set` commands; 1 when act was one of them. */
 int tui_chart_key(struct tui *t, int act, int arg);
-/* The session's axis settings of the current view applied to a chart
- * about to be drawn; t->drawn records the result.  Call without the
- * session lock held... (reads the settings itself). */
+/* The session's axis settings a of the current view applied to the
+ * chart of v about to be drawn (a chart scene has them already; a time
+ * series gets them here); t->drawn records the result and the cursor is
+ * placed. */
 struct chart;
 struct sess_view_axes;
+struct tui_view;
 void tui_chart_apply(struct tui *t, const struct sess_view_axes *a,
-		     struct chart *c);
+		     struct tui_view *v);
 
-/* The cursor's line: "x 64 | flows 0.0123 | ..." (the chart's own
- * numbers: the chartdata arrays it draws), "" without a cursor. */
-void tui_chart_readout(const struct chart *c, char *out, size_t size);
+/* The cursor's line: "x 64 | flows 0.0123 | ..." with the readout name
+ * of every series that has one (every object, every component, the
+ * packet-size min / avg / max) and its value in unit ("B", or "" / NULL
+ * for none): the chart's own numbers (the chartdata arrays it draws),
+ * not read back from the canvas; "" without a cursor. */
+void tui_chart_readout(const struct chart *c, const char *unit, char *out,
+		       size_t size);
 
 /* ---- draw.c ---- */
 /* (Re)create the windows for the current terminal size. */

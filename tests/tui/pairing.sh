@@ -30,7 +30,9 @@ wait_for "renamed h1 to agh|▸agh|agh +histogram" 5
 type_line "show m1"
 wait_for "PDF flows of m1 over agh \(braille\)" 3
 grep -q "not in the session" <<<"$SCREEN" && bad "renamed source lost"
-# replaced by a histogram of another x: m1 keeps its own bins
+# replaced by a histogram of another x: m1 keeps its own bins (`show`
+# alone first: a shown set stays on the chart until then)
+type_line "show"
 type_line "hist d1 -x size -b 0 as agh"
 wait_for "Flow size \[B\]" 5
 wait_for "PDF flows of agh \(" 3
@@ -38,6 +40,7 @@ grep -q "mixture m1" <<<"$SCREEN" && bad "m1 drawn over the size histogram"
 type_line "show m1"
 wait_for "PDF flows of m1 over agh \(since replaced\)" 3
 wait_for "Flow length \[pkts\]" 2
+type_line "show"
 # a mixture set from files (x unknown) pairs with a histogram; show pairs
 type_line "load lm as lm"
 wait_for "▸lm +mixture" 5
@@ -46,7 +49,7 @@ type_line "show agh lm"
 wait_for "PDF flows of agh with lm " 3
 wait_for "mixture lm" 2
 type_line "show nosuch m1"
-wait_for "show: unknown object 'nosuch'" 3
+wait_for "unknown object 'nosuch'" 3
 # the objects panel aligns names of any length; a cut name or facts line
 # ends in an ellipsis
 type_line "rename lm mixtures_loaded_from_files"

@@ -69,7 +69,8 @@ static void test_tick_labels(void **state)
 static void test_axis_range(void **state)
 {
 	double x[] = {3, 250, -1, NAN, 0}, y[] = {0.02, 7, 1, 1, 1};
-	struct chart_series s = {NULL, ROLE_CHART_FLOWS, CHART_LINE, x, y, 5};
+	struct chart_series s = {NULL, ROLE_CHART_FLOWS, CHART_LINE, x, y, 5, 0,
+				 NULL};
 	struct chart_axis ax = {1, 0, 0, NULL};
 	double lo, hi;
 
@@ -282,7 +283,7 @@ static void test_golden_braille_loglog(void **state)
 	double x[] = {1, 10, 100, 1000, 10000};
 	double y[] = {1, 1e-1, 1e-2, 1e-3, 1e-4};
 	struct chart_series s[] = {
-	    {"pdf", ROLE_CHART_FLOWS, CHART_LINE, x, y, 5}};
+	    {"pdf", ROLE_CHART_FLOWS, CHART_LINE, x, y, 5, 0, NULL}};
 	struct chart c = {{1, 0, 0, "len"}, {1, 0, 0, "PDF"}, s, 1, 1, 0, 0};
 
 	(void)state;
@@ -312,8 +313,8 @@ static void test_golden_linear_block_ascii(void **state)
 	double y[] = {0, 1, 4, 9, 16, 25, 36, 49, 64, 81, 100};
 	double ym[] = {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
 	struct chart_series s[] = {
-	    {"data", ROLE_CHART_PACKETS, CHART_POINTS, x, y, 11},
-	    {"model", ROLE_CHART_MODEL, CHART_LINE, x, ym, 11}};
+	    {"data", ROLE_CHART_PACKETS, CHART_POINTS, x, y, 11, 0, NULL},
+	    {"model", ROLE_CHART_MODEL, CHART_LINE, x, ym, 11, 0, NULL}};
 	struct chart c = {{0, 0, 0, "x [s]"}, {0, 0, 0, NULL}, s, 2, 1, 0, 0};
 	const char *roles = "aaaa                     p tttt\n"
 			    "   a                  mm m ttttt\n"
@@ -355,7 +356,7 @@ static void test_golden_decades(void **state)
 {
 	double x[] = {1, 1e7}, y[] = {1e-8, 1};
 	struct chart_series s[] = {
-	    {NULL, ROLE_CHART_OCTETS, CHART_DASHED, x, y, 2}};
+	    {NULL, ROLE_CHART_OCTETS, CHART_DASHED, x, y, 2, 0, NULL}};
 	struct chart c = {{1, 0, 0, NULL}, {1, 0, 0, NULL}, s, 1, 0, 0, 0};
 
 	(void)state;
@@ -386,8 +387,8 @@ static void test_golden_symlog(void **state)
 	double x[] = {0, 1, 10, 100, 1000};
 	double y[] = {1, 0.5, 0.25, 0.125, 0.0625};
 	struct chart_series s[] = {
-	    {"dur", ROLE_CHART_FLOWS, CHART_POINTS, x, y, 5},
-	    {"line", ROLE_CHART_MODEL, CHART_LINE, x, y, 5}};
+	    {"dur", ROLE_CHART_FLOWS, CHART_POINTS, x, y, 5, 0, NULL},
+	    {"line", ROLE_CHART_MODEL, CHART_LINE, x, y, 5, 0, NULL}};
 	struct chart c = {
 	    {CHART_SYMLOG, 0, 0, "ms"}, {0, 0, 0, NULL}, s, 2, 1, 0, 0};
 
@@ -435,7 +436,7 @@ static void test_cursor(void **state)
 {
 	double x[] = {1, 10, 100}, y[] = {1, 1, 1};
 	struct chart_series s[] = {
-	    {NULL, ROLE_CHART_FLOWS, CHART_POINTS, x, y, 3}};
+	    {NULL, ROLE_CHART_FLOWS, CHART_POINTS, x, y, 3, 0, NULL}};
 	struct chart c = {{1, 0, 0, NULL}, {0, 0, 2, NULL}, s, 1, 0, 1, 10};
 
 	(void)state;
@@ -454,8 +455,8 @@ static void test_gaps_and_order(void **state)
 	double y[] = {1, 1, NAN, 1, 0, 1};
 	double y2[] = {1, 1, 1, 1, 1, 1};
 	struct chart_series s[] = {
-	    {NULL, ROLE_CHART_FLOWS, CHART_LINE, x, y, 6},
-	    {NULL, ROLE_CHART_MODEL, CHART_LINE, x, y2, 6}};
+	    {NULL, ROLE_CHART_FLOWS, CHART_LINE, x, y, 6, 0, NULL},
+	    {NULL, ROLE_CHART_MODEL, CHART_LINE, x, y2, 6, 0, NULL}};
 	struct chart c = {{0, 1, 6, NULL}, {1, 0.1, 10, NULL}, s, 1, 0, 0, 0};
 	struct chart_canvas cv;
 	int row = -1, drawn = 0;
