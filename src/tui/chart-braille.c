@@ -7,7 +7,8 @@
  * 0x20 0x80).  Block: 1x2 dots per cell as half blocks ▀ ▄ █.  ASCII: 1x2
  * dots as ' . : (a cell whose last dot was a data point shows '*').
  * A data point of a series with a marker shows the marker's glyph
- * instead (chart_marker_glyph), in every charset.
+ * instead (chart_marker_glyph), in every charset, and keeps it (and its
+ * role) when a line crosses the cell later.
  * Lines are drawn with a DDA after clipping to the canvas (Liang-Barsky),
  * so a segment far outside costs nothing.
  */
@@ -99,6 +100,8 @@ void chart_dots_set(struct chart_dots *d, int px, int py, int role, int point)
 		d->bits[i] |= braille_bit[sy][sx];
 	else
 		d->bits[i] |= (uint8_t)(1u << sy);
+	if (!point && d->point[i] > 1)
+		return; /* a marker glyph stays over the lines drawn later */
 	d->role[i] = (uint8_t)role;
 	d->point[i] = (uint8_t)(point > 0 ? point : 0);
 }

@@ -128,6 +128,19 @@ int tui_view_state(struct tui_view *v, const struct chart_state *st)
 	return 0;
 }
 
+int tui_view_objs(struct tui_view *v, int view,
+		  const struct chart_scene_obj *objs, size_t n)
+{
+	int r;
+
+	view_init(v);
+	r = chart_scene_make(&v->scene, view, NULL, objs, n);
+	if (r < 0)
+		return r;
+	map_scene(v);
+	return 0;
+}
+
 int tui_view_histogram(struct tui_view *v, int view,
 		       const struct fm_histogram *h, const char *xkind,
 		       const struct fm_mixture *const mix[3],
@@ -135,9 +148,7 @@ int tui_view_histogram(struct tui_view *v, int view,
 {
 	struct chart_scene_obj o[2];
 	size_t n = 1;
-	int r;
 
-	view_init(v);
 	memset(o, 0, sizeof(o));
 	o[0].name = "";
 	o[0].xkind = xkind;
@@ -149,11 +160,7 @@ int tui_view_histogram(struct tui_view *v, int view,
 			o[1].mix[k] = mix[k];
 		n = 2;
 	}
-	r = chart_scene_make(&v->scene, view, NULL, o, n);
-	if (r < 0)
-		return r;
-	map_scene(v);
-	return 0;
+	return tui_view_objs(v, view, o, n);
 }
 
 int tui_view_series(struct tui_view *v, int view, const struct fm_series *s,

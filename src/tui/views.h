@@ -54,6 +54,10 @@ struct tui_view {
  * Returns 0 or FM_ENOMEM; a chart the objects cannot make has v->note.
  */
 int tui_view_state(struct tui_view *v, const struct chart_state *st);
+/* The chart of view (VIEW_*) over the objects objs[0..n) (no axis
+ * settings): chart_scene_make's scene, mapped as above. */
+int tui_view_objs(struct tui_view *v, int view,
+		  const struct chart_scene_obj *objs, size_t n);
 /*
  * Build view (VIEW_*) of histogram h whose x is xkind ("length", "size",
  * "duration", "rate" or NULL), with the mixtures mix[0..2] (flows,

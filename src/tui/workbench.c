@@ -391,6 +391,19 @@ static void cmd_theme(struct tui *t, char **words, int n)
 	clearok(curscr, TRUE);
 }
 
+/* `show A B ...` also selects A (when there is such an object): the
+ * objects panel, the status line and the info follow it. */
+static void select_shown(struct tui *t, const char *name)
+{
+	int found;
+
+	sess_lock(t->sess);
+	found = sess_find(t->sess, name) != NULL;
+	sess_unlock(t->sess);
+	if (found)
+		select_object(t, name);
+}
+
 static void open_help(struct tui *t)
 {
 	t->help_open = 1;
@@ -428,8 +441,11 @@ void tui_command(struct tui *t, const char *line)
 			free(t->log[i].text);
 		t->nlog = 0;
 		t->dirty |= DIRTY_INFO;
-	} else
+	} else {
+		if (!strcmp(words[0], "show") && n > 1)
+			select_shown(t, words[1]);
 		start_job(t, line);
+	}
 	tui_free_words(words);
 }
 
