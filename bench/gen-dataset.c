@@ -9,6 +9,14 @@
  * packet sizes by protocol and flow length, durations consistent with
  * length (capped at the 300 s active timeout), aggs 1.  Deterministic for
  * a given seed (xoshiro256**), whatever the machine.
+ *
+ * With `capture` after the seed, addresses as a real capture has them
+ * instead: a fifth of the flows IPv6, and hosts of power-law popularity
+ * (the rank of a host drawn as M^u, u uniform: each order of magnitude of
+ * ranks as likely as the next) among 2^18 clients and 2^26 servers, so
+ * that a few hosts carry much of the traffic and many are seen once or
+ * twice (for `top sa`: groups of every size, about a third as many as
+ * flows).
  */
 #include <math.h>
 #include <stdio.h>
@@ -61,6 +69,36 @@ static void seed_rng(struct rng *r, uint64_t seed)
 static const uint16_t tcp_ports[] = {443, 80, 22, 25, 993, 8080, 3389, 445};
 static const uint16_t udp_ports[] = {53, 443, 123, 161, 5353, 1900, 500, 4500};
 
+/* A bijective mix of 64 bits: ranks spread over the address space. */
+static uint64_t mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * A host of power-law popularity among 2^bits: its address words (w[0..3],
+ * IPv4 in w[3] only), clients in 10.0.0.0/8 or 2001:db8::/32.
+ */
+static void capture_host(struct rng *r, int v6, int bits, int client,
+			 int64_t *w)
+{
+	uint64_t rank = (uint64_t)exp(uniform(r) * bits * M_LN2);
+	uint64_t h = mix(rank + (client ? 0 : (uint64_t)1 << 40));
+
+	w[0] = w[1] = w[2] = 0;
+	if (!v6) {
+		w[3] = client ? 0x0a000000 + (int64_t)(h & 0xffffff)
+			      : (int64_t)(h & 0xffffffff);
+		return;
+	}
+	w[0] = client ? 0x20010db8 : 0x2a000000 + (int64_t)(h >> 40 & 0xffff);
+	w[1] = (int64_t)(h >> 32 & 0xffff);
+	w[2] = (int64_t)(mix(h) & 0xffffffff);
+	w[3] = (int64_t)(h & 0xffffffff);
+}
+
 static int64_t flow_length(struct rng *r)
 {
 	double u = uniform(r);
@@ -87,10 +125,12 @@ int main(int argc, char **argv)
 	const int64_t start = 1433962800; /* 2015-06-10 19:00:00 UTC */
 
 	if (argc < 3 || (n = atoll(argv[1])) <= 0) {
-		fprintf(stderr, "usage: gen-dataset N OUTDIR [SEED]\n");
+		fprintf(stderr,
+			"usage: gen-dataset N OUTDIR [SEED [capture]]\n");
 		return 2;
 	}
 	seed_rng(&r, argc > 3 ? strtoull(argv[3], NULL, 0) : 1);
+	const int capture = argc > 4 && !strcmp(argv[4], "capture");
 	if (fm_writer_open(&w, &wo, argv[2], &err) < 0 ||
 	    fm_batch_alloc(&b, FM_ALL_FIELDS, FM_BATCH_CAP) < 0) {
 		fprintf(stderr, "gen-dataset: %s\n", err.msg);
@@ -159,11 +199,26 @@ int main(int argc, char **argv)
 			int64_t last_ms_total = first_ms_total + dur_ms;
 
 			v[FM_AF] = 2;
+			if (capture) {
+				int v6 = uniform(&r) < 0.2;
+				int64_t cw[4], sw[4];
+				capture_host(&r, v6, 18, 1, cw);
+				capture_host(&r, v6, 26, 0, sw);
+				v[FM_AF] = v6 ? 10 : 2;
+				for (int x = 0; x < 4; x++) {
+					v[FM_SA0 + x] =
+					    client_is_src ? cw[x] : sw[x];
+					v[FM_DA0 + x] =
+					    client_is_src ? sw[x] : cw[x];
+				}
+			}
 			v[FM_PROT] = prot;
 			v[FM_INIF] = 1 + (int64_t)(next_u64(&r) % 4);
 			v[FM_OUTIF] = 1 + (int64_t)(next_u64(&r) % 4);
-			v[FM_SA3] = client_is_src ? client : server;
-			v[FM_DA3] = client_is_src ? server : client;
+			if (!capture) {
+				v[FM_SA3] = client_is_src ? client : server;
+				v[FM_DA3] = client_is_src ? server : client;
+			}
 			v[FM_SP] = sport;
 			v[FM_DP] = dport;
 			v[FM_FIRST] = first_ms_total / 1000;

@@ -11,6 +11,9 @@
  * so equal addresses are equal words.  A record whose keys include `port` is
  * added twice, under its source and its destination port (once when they are
  * equal).  The result is every group sorted by (sum desc, key asc).
+ * Keys that pack into 64 bits (IPv4 addresses, small fields) are kept in
+ * the narrow table of top-narrow.c instead, whose groups are unpacked to
+ * key words only for the rows of the result.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,15 @@ struct fm_top {
 	enum fm_top_by by;    /* for the sort */
 	struct fm_top *parts; /* tables of other partitions (top_absorb) */
 	uint32_t *direct; /* one-word keys: group + 1 of values < TOP_DIRECT */
+	struct top_narrow nar; /* the groups whose keys pack */
+	struct keybuf *keys;   /* the unpacked keys of results' rows */
+	uint64_t expect, seen; /* records to come (top_reserve), seen */
+};
+
+/* Key words of narrow groups in results (rows point into them). */
+struct keybuf {
+	struct keybuf *next;
+	int64_t w[];
 };
 
 /*
@@ -187,6 +199,8 @@ int fm_top_new(struct fm_top **out, const struct fm_top_keys *k,
 	t->stride = 3 + t->width;
 	if (t->width == 1)
 		t->direct = calloc(TOP_DIRECT, sizeof(*t->direct));
+	else
+		top_narrow_init(&t->nar, k);
 	if ((t->width == 1 && !t->direct) || grow_index(t, 1024) < 0) {
 		fm_top_free(t);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
@@ -201,6 +215,12 @@ void fm_top_free(struct fm_top *t)
 		return;
 	fm_top_free(t->parts);
 	free(t->direct);
+	top_narrow_free(&t->nar);
+	while (t->keys) {
+		struct keybuf *next = t->keys->next;
+		free(t->keys);
+		t->keys = next;
+	}
 	fm_big_free(t->idx);
 	fm_big_free(t->grp);
 	free(t);
@@ -303,7 +323,6 @@ static void record_key(const struct fm_top *t, const struct fm_batch *b,
  * key is added, so that the two cache misses of a key on a large table
  * overlap with the work on the keys around it.
  */
-#define TOP_BLOCK 256
 #define TOP_DIST 8
 
 struct inflight {
@@ -320,36 +339,59 @@ static int in_part(uint64_t h, int part, int nparts)
 	       (int)(((h >> 32) * (uint64_t)nparts) >> 32) == part;
 }
 
-/* The keys of records [i0, i0+n) of b that fall into partition part. */
+/*
+ * The packed key of record i of b (its destination port variant when
+ * dp) into nk when it packs and falls into partition part; whether it
+ * packs.
+ */
+static int narrow_key(const struct fm_top *t, const struct fm_batch *b,
+		      size_t i, int dp, int part, int nparts,
+		      struct top_nkeys *nk)
+{
+	uint64_t key;
+
+	if (!t->nar.on || !top_narrow_pack(&t->nar, b, i, dp, &key))
+		return 0;
+	uint64_t h = top_narrow_hash(key);
+	if (in_part(h, part, nparts)) {
+		nk->key[nk->n] = key;
+		nk->h[nk->n] = h;
+		nk->packets[nk->n] = (uint64_t)b->col[FM_PACKETS][i];
+		nk->octets[nk->n++] = (uint64_t)b->col[FM_OCTETS][i];
+	}
+	return 1;
+}
+
+/*
+ * The keys of records [i0, i0+n) of b that fall into partition part:
+ * those that pack into nk, the others into f.
+ */
 static void make_keys(const struct fm_top *t, const struct fm_batch *b,
 		      size_t i0, size_t n, int port, int part, int nparts,
-		      struct inflight *f)
+		      struct inflight *f, struct top_nkeys *nk)
 {
 	const size_t width = (size_t)t->width;
 
-	f->n = 0;
+	f->n = nk->n = 0;
 	for (size_t i = i0; i < i0 + n; i++) {
-		int64_t *kw = f->kw + f->n * width;
-		uint64_t pk = (uint64_t)b->col[FM_PACKETS][i];
-		uint64_t oc = (uint64_t)b->col[FM_OCTETS][i];
-		record_key(t, b, i, kw);
-		uint64_t h = key_hash(kw, t->width);
-		if (in_part(h, part, nparts)) {
-			f->h[f->n] = h;
-			f->packets[f->n] = pk;
-			f->octets[f->n++] = oc;
-		}
-		if (port < 0 || b->col[FM_DP][i] == b->col[FM_SP][i])
-			continue;
-		int64_t *kd = f->kw + f->n * width;
-		if (kd != kw)
-			memcpy(kd, kw, width * sizeof(*kw));
-		kd[port] = b->col[FM_DP][i];
-		h = key_hash(kd, t->width);
-		if (in_part(h, part, nparts)) {
-			f->h[f->n] = h;
-			f->packets[f->n] = pk;
-			f->octets[f->n++] = oc;
+		/* the source port's key, then the destination port's */
+		int variants =
+		    port >= 0 && b->col[FM_DP][i] != b->col[FM_SP][i] ? 2 : 1;
+		for (int v = 0; v < variants; v++) {
+			if (narrow_key(t, b, i, v, part, nparts, nk))
+				continue;
+			int64_t *kw = f->kw + f->n * width;
+			record_key(t, b, i, kw);
+			if (v)
+				kw[port] = b->col[FM_DP][i];
+			uint64_t h = key_hash(kw, t->width);
+			if (in_part(h, part, nparts)) {
+				f->h[f->n] = h;
+				f->packets[f->n] =
+				    (uint64_t)b->col[FM_PACKETS][i];
+				f->octets[f->n++] =
+				    (uint64_t)b->col[FM_OCTETS][i];
+			}
 		}
 	}
 }
@@ -440,14 +482,19 @@ static int top_error(int r, struct fm_error *err)
 static int flatten(struct fm_top *t)
 {
 	const size_t sw = (size_t)t->stride;
-	size_t n = fm_top_groups(t), cap = t->cap;
+	size_t n = 0, cap = t->cap;
 
+	for (const struct fm_top *p = t; p; p = p->parts)
+		n += p->used;
 	if (n > UINT32_MAX || (n > t->grpcap && grp_resize(t, n) < 0))
 		return FM_ENOMEM;
 	for (struct fm_top *p = t->parts; p; p = p->parts) {
 		memcpy(t->grp + t->used * sw, p->grp,
 		       p->used * sw * sizeof(*p->grp));
 		t->used += p->used;
+		int r = top_narrow_merge(&t->nar, &p->nar);
+		if (r < 0)
+			return r;
 	}
 	fm_top_free(t->parts);
 	t->parts = NULL;
@@ -456,10 +503,36 @@ static int flatten(struct fm_top *t)
 	return grow_index(t, cap);
 }
 
+/*
+ * Records seen before the narrow table is sized for the groups they
+ * foretell: as many groups a record over all `expect` records as over
+ * these (an overestimate where the groups grow slower than the records,
+ * the usual case; the growth a table would go through otherwise costs
+ * more: each size's fresh pages, touched all over, and the rehash).
+ */
+#define TOP_ESTIMATE_AFTER 16384
+
+static int narrow_estimate(struct fm_top *t, size_t n, int nparts)
+{
+	uint64_t before = t->seen;
+
+	t->seen += n;
+	if (!t->nar.on || !t->expect || before >= TOP_ESTIMATE_AFTER ||
+	    t->seen < TOP_ESTIMATE_AFTER)
+		return 0;
+	double per = (double)t->nar.used * nparts / (double)t->seen;
+	double groups = per * (double)t->expect;
+	if (groups > (double)(t->expect * (port_offset(t) >= 0 ? 2 : 1)))
+		groups = (double)(t->expect * (port_offset(t) >= 0 ? 2 : 1));
+	return top_narrow_reserve(&t->nar, (size_t)groups);
+}
+
 int top_add_part(struct fm_top *t, const struct fm_batch *b, int part,
 		 int nparts, int totals, struct fm_error *err)
 {
-	static _Thread_local struct inflight f; /* 100 KB: not on the stack */
+	/* 100 and 16 KB: not on the stack */
+	static _Thread_local struct inflight f;
+	static _Thread_local struct top_nkeys nk;
 	int port = port_offset(t), r = 0;
 
 	if (t->parts && (r = flatten(t)) < 0)
@@ -468,9 +541,13 @@ int top_add_part(struct fm_top *t, const struct fm_batch *b, int part,
 		r = add_direct(t, b, port);
 	for (size_t i = 0; !t->direct && i < b->n && r == 0; i += TOP_BLOCK) {
 		make_keys(t, b, i, b->n - i < TOP_BLOCK ? b->n - i : TOP_BLOCK,
-			  port, part, nparts, &f);
+			  port, part, nparts, &f, &nk);
 		r = add_inflight(t, &f);
+		if (r == 0 && nk.n)
+			r = top_narrow_add(&t->nar, &nk);
 	}
+	if (r == 0 && !t->direct)
+		r = narrow_estimate(t, b->n, nparts);
 	for (size_t i = 0; totals && i < b->n && r == 0; i++) {
 		t->total[0]++;
 		if (__builtin_add_overflow(t->total[1],
@@ -510,6 +587,16 @@ int top_reserve(struct fm_top *t, uint64_t records)
 	size_t slots_for = most < TOP_INDEX_MAX ? (size_t)most : TOP_INDEX_MAX;
 	size_t cap = t->cap;
 
+	/*
+	 * keys that pack: the records of the general table (IPv6 ones) are
+	 * not known, and the narrow table touches all its pages however few
+	 * the groups: both grow as the groups come, the narrow one sized
+	 * once by the groups of the first records (narrow_estimate)
+	 */
+	if (t->nar.on) {
+		t->expect = records;
+		return 0;
+	}
 	while (4 * slots_for > 3 * cap)
 		cap *= 2;
 	if (groups > t->grpcap && grp_resize(t, groups) < 0)
@@ -549,49 +636,66 @@ size_t fm_top_groups(const struct fm_top *t)
 	size_t n = 0;
 
 	for (; t; t = t->parts)
-		n += t->used;
+		n += t->used + t->nar.used;
 	return n;
 }
 
+/*
+ * A group considered for the result: its sums and its key words, or
+ * (key NULL) its packed key in the narrow table.
+ */
+struct cand {
+	uint64_t s[3];
+	const int64_t *key;
+	uint64_t packed;
+};
+
 /* (sum desc, key asc): negative when a comes first; keys are unique. */
-static int row_order(const struct fm_top *t, const struct fm_top_row *a,
-		     const struct fm_top_row *b)
+static int cand_order(const struct fm_top *t, const struct cand *a,
+		      const struct cand *b)
 {
-	const uint64_t va = t->by == FM_TOP_FLOWS     ? a->flows
-			    : t->by == FM_TOP_PACKETS ? a->packets
-						      : a->octets;
-	const uint64_t vb = t->by == FM_TOP_FLOWS     ? b->flows
-			    : t->by == FM_TOP_PACKETS ? b->packets
-						      : b->octets;
-	if (va != vb)
-		return va > vb ? -1 : 1;
+	int64_t wa[FM_TOP_MAX_WIDTH], wb[FM_TOP_MAX_WIDTH];
+	const int64_t *ka = a->key, *kb = b->key;
+
+	if (a->s[t->by] != b->s[t->by])
+		return a->s[t->by] > b->s[t->by] ? -1 : 1;
+	if (!ka && !kb) /* packed keys compare as their words (top-narrow.c) */
+		return a->packed < b->packed ? -1 : a->packed > b->packed;
+	if (!ka) {
+		top_narrow_unpack(&t->nar, t->off, a->packed, wa);
+		ka = wa;
+	}
+	if (!kb) {
+		top_narrow_unpack(&t->nar, t->off, b->packed, wb);
+		kb = wb;
+	}
 	for (int w = 0; w < t->width; w++)
-		if (a->key[w] != b->key[w])
-			return a->key[w] < b->key[w] ? -1 : 1;
+		if (ka[w] != kb[w])
+			return ka[w] < kb[w] ? -1 : 1;
 	return 0;
 }
 
 /* qsort has no context argument: the table being sorted, per thread. */
 static _Thread_local const struct fm_top *sorting;
 
-static int row_cmp(const void *pa, const void *pb)
+static int cand_cmp(const void *pa, const void *pb)
 {
-	return row_order(sorting, pa, pb);
+	return cand_order(sorting, pa, pb);
 }
 
 /* Restore the heap (the row ordered last at the root) below slot i. */
-static void sift_down(const struct fm_top *t, struct fm_top_row *h, size_t n,
+static void sift_down(const struct fm_top *t, struct cand *h, size_t n,
 		      size_t i)
 {
 	for (;;) {
 		size_t c = 2 * i + 1, m = i;
-		if (c < n && row_order(t, &h[c], &h[m]) > 0)
+		if (c < n && cand_order(t, &h[c], &h[m]) > 0)
 			m = c;
-		if (c + 1 < n && row_order(t, &h[c + 1], &h[m]) > 0)
+		if (c + 1 < n && cand_order(t, &h[c + 1], &h[m]) > 0)
 			m = c + 1;
 		if (m == i)
 			return;
-		struct fm_top_row x = h[i];
+		struct cand x = h[i];
 		h[i] = h[m];
 		h[m] = x;
 		i = m;
@@ -599,47 +703,86 @@ static void sift_down(const struct fm_top *t, struct fm_top_row *h, size_t n,
 }
 
 /*
- * The first n groups: a heap of the n best so far whose root is the worst
- * of them, so that a group is looked at once (O(groups log n)) instead of
- * sorting all groups when only a few are wanted.  select_from adds the
- * groups of table p (t or one of its parts) to the k rows in r.
+ * The first n groups of `all`: a heap of the n best so far whose root is
+ * the worst of them, so that a group is looked at once (O(groups log n))
+ * instead of sorting all groups when only a few are wanted.  consider
+ * adds group x to the *k rows in r.
  */
-static size_t select_from(const struct fm_top *t, const struct fm_top *p,
-			  struct fm_top_row *r, size_t n, size_t all, size_t k)
+static void consider(const struct fm_top *t, struct cand *r, size_t n,
+		     size_t all, size_t *k, const struct cand *x)
 {
-	for (size_t i = 0; i < p->used; i++) {
-		const uint64_t *sl = p->grp + i * (size_t)p->stride;
-		struct fm_top_row x = {(const int64_t *)sl + 3, sl[0], sl[1],
-				       sl[2]};
-		if (n == all) {
-			r[k++] = x; /* all of them: sorted after */
-		} else if (k < n) {
-			r[k++] = x;
-			for (size_t j = k - 1; j > 0; j = (j - 1) / 2) {
-				size_t up = (j - 1) / 2;
-				if (row_order(t, &r[j], &r[up]) <= 0)
-					break;
-				struct fm_top_row y = r[j];
-				r[j] = r[up];
-				r[up] = y;
-			}
-		} else if (row_order(t, &x, &r[0]) < 0) {
-			r[0] = x;
-			sift_down(t, r, k, 0);
+	if (n == all) {
+		r[(*k)++] = *x; /* all of them: sorted after */
+	} else if (*k < n) {
+		r[(*k)++] = *x;
+		for (size_t j = *k - 1; j > 0; j = (j - 1) / 2) {
+			size_t up = (j - 1) / 2;
+			if (cand_order(t, &r[j], &r[up]) <= 0)
+				break;
+			struct cand y = r[j];
+			r[j] = r[up];
+			r[up] = y;
+		}
+	} else if (cand_order(t, x, &r[0]) < 0) {
+		r[0] = *x;
+		sift_down(t, r, *k, 0);
+	}
+}
+
+static size_t select_first(const struct fm_top *t, struct cand *r, size_t n)
+{
+	const size_t all = fm_top_groups(t);
+	size_t k = 0;
+
+	for (const struct fm_top *p = t; p; p = p->parts) {
+		for (size_t i = 0; i < p->used; i++) {
+			const uint64_t *sl = p->grp + i * (size_t)p->stride;
+			struct cand x = {
+			    {sl[0], sl[1], sl[2]}, (const int64_t *)sl + 3, 0};
+			consider(t, r, n, all, &k, &x);
+		}
+		for (size_t i = 0; i < p->nar.cap; i++) {
+			const struct top_nslot *sl = &p->nar.slot[i];
+			if (!sl->flows)
+				continue;
+			struct cand x = {{sl->flows, sl->packets, sl->octets},
+					 NULL,
+					 sl->key};
+			consider(t, r, n, all, &k, &x);
 		}
 	}
 	return k;
 }
 
-static size_t select_first(const struct fm_top *t, struct fm_top_row *r,
-			   size_t n)
+/* The rows of candidates c, the packed keys unpacked into t->keys. */
+static int make_rows(struct fm_top *t, const struct cand *c, size_t k,
+		     struct fm_top_row *rows)
 {
-	const size_t all = fm_top_groups(t);
-	size_t k = 0;
+	size_t packed = 0;
+	struct keybuf *kb = NULL;
 
-	for (const struct fm_top *p = t; p; p = p->parts)
-		k = select_from(t, p, r, n, all, k);
-	return k;
+	for (size_t i = 0; i < k; i++)
+		packed += !c[i].key;
+	if (packed) {
+		kb = malloc(sizeof(*kb) +
+			    packed * (size_t)t->width * sizeof(kb->w[0]));
+		if (!kb)
+			return FM_ENOMEM;
+		kb->next = t->keys;
+		t->keys = kb;
+	}
+	packed = 0;
+	for (size_t i = 0; i < k; i++) {
+		const int64_t *key = c[i].key;
+		if (!key) {
+			int64_t *w = kb->w + packed++ * (size_t)t->width;
+			top_narrow_unpack(&t->nar, t->off, c[i].packed, w);
+			key = w;
+		}
+		rows[i] =
+		    (struct fm_top_row){key, c[i].s[0], c[i].s[1], c[i].s[2]};
+	}
+	return 0;
 }
 
 long fm_top_result(struct fm_top *t, enum fm_top_by by, size_t n,
@@ -647,16 +790,26 @@ long fm_top_result(struct fm_top *t, enum fm_top_by by, size_t n,
 {
 	const size_t all = fm_top_groups(t);
 	size_t want = n && n < all ? n : all;
+	struct cand *c = malloc((want ? want : 1) * sizeof(*c));
 	struct fm_top_row *r = malloc((want ? want : 1) * sizeof(*r));
 	size_t k;
 
-	if (!r)
+	if (!c || !r) {
+		free(c);
+		free(r);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
 	t->by = by;
-	k = select_first(t, r, want);
+	k = select_first(t, c, want);
 	sorting = t;
-	qsort(r, k, sizeof(*r), row_cmp);
+	qsort(c, k, sizeof(*c), cand_cmp);
 	sorting = NULL;
+	if (make_rows(t, c, k, r) < 0) {
+		free(c);
+		free(r);
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
+	free(c);
 	*rows = r;
 	return (long)k;
 }

@@ -43,12 +43,14 @@ diff "$T/want" "$T/top-d.csv" || fail "session top on a dataset"
 awk -F, 'NR > 1 { s += $2 } END { exit s != 167 }' "$T/top-u.csv" || fail "session top on a view: $(cat "$T/top-u.csv")"
 # binary input, by threads (each owning a share of the key hashes):
 # top sa against awk's grouping of 40000 records with IPv4 and IPv6
-# sources (ties: IPv4 first, then by address), and the same bytes for
-# any thread count and for the one-thread scan of the same records
+# sources (ties: IPv4 first, then by address; 26015 groups, most of
+# one or two flows), all of them and the first N for N below and above
+# the group count, and the same bytes for any thread count and for the
+# one-thread scan of the same records
 awk 'BEGIN { for (i = 0; i < 40000; i++) {
   v6 = i % 4 == 0; sp = 1000 + (i * 7) % 613; dp = 1000 + (i * 11) % 1217
   printf "%d, %d, 0, 0, %d, 0, 0, %d, 0, 0, 0, %d, %d, %d, 1433962800, 0, 1433962801, 0, %d, %d, 1\n",
-    v6 ? 10 : 2, (i % 3 == 0) ? 17 : 6, v6 ? 536939960 : 0, v6 ? i % 1009 : 167772160 + (i * 13) % 3001,
+    v6 ? 10 : 2, (i % 3 == 0) ? 17 : 6, v6 ? 536939960 : 0, v6 ? i % 1009 : 167772160 + (i * 7919) % 30011,
     167772160 + i % 7, sp, dp, 1 + i % 9, 100 + i % 31 } }' > "$T/big.csv"
 awk -F', ' '{ if ($1 == 10) { fam = 6; key = $8 ? sprintf("2001:db8::%x", $8) : "2001:db8::" }
   else { fam = 4; a = $8; key = sprintf("%d.%d.%d.%d", int(a / 16777216), int(a / 65536) % 256, int(a / 256) % 256, a % 256) }
@@ -58,8 +60,12 @@ awk -F', ' '{ if ($1 == 10) { fam = 6; key = $8 ? sprintf("2001:db8::%x", $8) : 
 sed -i '1i sa,flows,packets,octets,flows_share,packets_share,octets_share' "$T/want-sa"
 "$FLOWMODELS" convert -q -i csv_flow -o binary -O "$T/big" "$T/big.csv"
 for th in 1 2 3; do
-	"$FLOWMODELS" top -q -i binary sa -n 0 --format csv --threads $th "$T/big" > "$T/got-sa"
-	diff "$T/want-sa" "$T/got-sa" > /dev/null || fail "top sa --threads $th: $(diff "$T/want-sa" "$T/got-sa" | head -5)"
+	for n in 0 7 26014 50000; do
+		"$FLOWMODELS" top -q -i binary sa -n $n --format csv --threads $th "$T/big" > "$T/got-sa"
+		head -n $((n ? n + 1 : 999999)) "$T/want-sa" > "$T/want-n"
+		diff "$T/want-n" "$T/got-sa" > /dev/null ||
+			fail "top sa -n $n --threads $th: $(diff "$T/want-n" "$T/got-sa" | head -5)"
+	done
 done
 for k in sa,dp port proto dp,prot; do
 	"$FLOWMODELS" top -q -i csv_flow $k -n 0 --format csv "$T/big.csv" > "$T/scan"
