@@ -13,7 +13,9 @@
 # load hits all of them.  Printed for each command: its least wall time
 # and least CPU time (user + sys) over the rounds, each as a ratio to
 # hist's (issue 28's goal: within 2x), and its peak RSS.  Files in the
-# page cache.  Note the load average printed before and after.
+# page cache.  Then the floor under `top sa` on each dataset (bench-topfloor:
+# the least a hash aggregation of its groups costs, in-process).  Note the
+# load average printed before and after.
 set -euo pipefail
 N=${1:-2000000}
 B=$(cd "${2:-build}" && pwd)
@@ -64,6 +66,10 @@ for set in gen capture; do
       for (i = 1; i <= k; i++) { l = order[i]
         printf "  %-22s %8.3f %8.3f %9.2f %9.2f %10.1f\n", l, w[l], c[l], w[l] / w[h], (c[h] > 0 ? c[l] / c[h] : 0), r[l] }
     }'
+done
+for set in gen capture; do
+  echo "floor, $set-$N (bench-topfloor):"
+  "$B/bench-topfloor" "$D/$set-$N" "${RUNS:-5}"
 done
 echo "load average after: $(cut -d" " -f1-3 /proc/loadavg)"
 rm -f "$D/top.out"
