@@ -48,19 +48,21 @@ static enum chart_style style_of(enum chart_scene_style st)
 /*
  * The scene (v->scene, built) as the text chart: series with roles and
  * markers.  One histogram and at most one mixture set: the view's own
- * roles; more (an overlay): a role and a point glyph per object.
+ * roles; more (an overlay): a role per object (by its place in the
+ * list) and a point glyph per histogram (the first keeps the dots, the
+ * second marker 1, ...).
  */
 static void map_scene(struct tui_view *v)
 {
 	const struct chart_scene *sc = &v->scene;
 	size_t nh = 0, nm = 0;
-	int overlay;
+	int overlay, ord[SESS_SHOW_MAX]; /* histograms: 0, 1, ... in order */
 
 	for (size_t i = 0; i < sc->nlayers; i++) {
 		if (sc->layer[i].mixture)
 			nm++;
 		else
-			nh++;
+			ord[i] = (int)nh++;
 	}
 	overlay = nh > 1 || nm > 1;
 	v->note = sc->note;
@@ -102,7 +104,7 @@ static void map_scene(struct tui_view *v)
 		default:
 			c->role = overlay ? layer_role : own;
 			if (overlay && s->kind == SCENE_POINTS)
-				c->marker = (int)s->layer;
+				c->marker = ord[s->layer];
 		}
 	}
 }
