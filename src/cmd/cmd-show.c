@@ -115,17 +115,18 @@ static int chartable(const struct sess_obj *o, const struct fm_histogram *h,
 static int check_set(struct sess_obj *const *objs, size_t n,
 		     const struct sess_obj *first, struct fm_error *err)
 {
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (objs[j] == objs[i])
+				return fm_error_set(err, FM_EINVAL,
+						    "%s is named twice",
+						    objs[i]->name);
 	for (size_t i = 0; i < n; i++) {
 		const struct sess_obj *o = objs[i];
 		int hist = is_type(o, &cmd_histogram_type);
 		int mix = is_type(o, &cmd_mixture_type);
 		int data = o->kind == SESS_DATASET || o->kind == SESS_VIEW;
 
-		for (size_t j = 0; j < i; j++)
-			if (objs[j] == o)
-				return fm_error_set(err, FM_EINVAL,
-						    "%s is named twice",
-						    o->name);
 		if (is_type(o, &cmd_series_type) && n == 1)
 			continue; /* a time series alone: view 7 */
 		if (!hist && !mix && !data)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Overlays (issue 20 item 1): `show h1 h2 m1` draws two histograms and a
 # mixture set together, the legend names them with their glyphs, the
-# objects panel marks them; Space in the objects panel takes the selected
+# objects panel marks them; a dataset is binned with the first
+# histogram's bins; Space in the objects panel takes the selected
 # object off the chart or puts it back by running (and recording) `show`;
 # `show` alone goes back to the selected object; bad sets get one-line
 # errors.  The cursor readout (item 3) names every object and every
@@ -44,6 +45,21 @@ type_line "show h1 hs"
 wait_for "hs is a histogram of size, h1 of length: the objects shown together share one x axis" 3
 type_line "show h1 nosuch"
 wait_for "unknown object 'nosuch'" 3
+# a dataset binned on the fly with h2's bins (hist -b 2, found from the
+# bin widths) is h2 again: the same numbers at the first and last bin
+type_line "load -i csv_flow flows.csv as d1"
+wait_for "▸d1 +dataset" 5
+type_line "show h2 d1"
+wait_for "PDF flows of h2, d1 \(braille\)" 5
+keys Tab
+wait_for "╔═ Objects" 2
+keys Tab
+for k in Home End; do
+	keys $k
+	wait_for "x [0-9.e+-]+ \| h2 ([0-9.e+-]+) \| h2 \(from CDF\) ([0-9.e+-]+) \| d1 \1 \| d1 \(from CDF\) \2$" 3
+done
+keys Escape
+type_line "drop d1"
 # three objects together: title, legend with the glyphs, marks
 type_line "show h1 h2 m1"
 wait_for "PDF flows of h1, h2 with m1 \(braille\)" 3
