@@ -35,6 +35,7 @@ export FM_SHARED_DATA=${FM_SHARED_DATA:-$(cd .. && pwd)/shared/data}
   echo; echo "## bench-plot"; "$B/bench-plot" 2>&1
   echo; echo "## bench-chart"; "$B/bench-chart" 2>&1
   echo; echo "## bench-chartdata"; "$B/bench-chartdata" 2>&1
+  echo; echo "## bench-redraw"; "$B/bench-redraw" 2>&1
   echo; echo "## bench-session.sh"; bench/bench-session.sh 5000000 "$B"
   echo; echo "## bench-nfcapd.sh"; bench/bench-nfcapd.sh 3000000 "$B"
   echo; echo "## bench-daytree.sh"; bench/bench-daytree.sh 3500 "$B"

@@ -207,5 +207,17 @@ int fm_chartdata_build(struct fm_chartdata *cd, const struct fm_histogram *h,
 		       const struct fm_mixture_dir *mix, enum fm_mix_x xk,
 		       size_t npoints, int normalize, struct fm_error *err);
 void fm_chartdata_release(struct fm_chartdata *cd);
+/*
+ * The models alone of mixture directory mix on the grid of base (built
+ * by fm_chartdata_build): x, n, xk and symlog as base's, the col[].mix_*,
+ * comp_*, stack_* and mix_avg arrays and ps_mix as fm_chartdata_build
+ * with mix gives them; no data arrays (NULL, nbins 0).  For several
+ * mixtures over one histogram (the workbench's overlays) without
+ * recomputing the data.  0 or FM_ENOMEM (cd released).
+ */
+int fm_chartdata_build_model(struct fm_chartdata *cd,
+			     const struct fm_chartdata *base,
+			     const struct fm_mixture_dir *mix,
+			     struct fm_error *err);
 
 #endif

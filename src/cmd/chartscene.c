@@ -449,13 +449,28 @@ static void apply_axis(const struct sess_axis *a, struct chart_scene_axis *ax)
 	}
 }
 
-/* Build the chart data of every layer; 0, FM_ENOMEM, or 1 with a note. */
+/* A histogram layer before layer i with the data of h (and its grid),
+ * or NULL. */
+static const struct chart_scene_layer *
+base_layer(const struct chart_scene *sc, size_t i, const struct fm_histogram *h)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!sc->layer[j].mixture && sc->layer[j].h == h &&
+		    sc->layer[j].cd.nbins)
+			return &sc->layer[j];
+	return NULL;
+}
+
+/* Build the chart data of every layer (a mixture over a histogram
+ * already built: its models alone, on that grid); 0, FM_ENOMEM, or 1
+ * with a note. */
 static int build_layers(struct chart_scene *sc,
 			const struct chart_scene_obj *objs, size_t n)
 {
 	for (size_t i = 0; i < n && i < SESS_SHOW_MAX; i++) {
 		struct chart_scene_layer *L = &sc->layer[i];
 		const struct chart_scene_obj *o = &objs[i];
+		const struct chart_scene_layer *base;
 		struct fm_error err = {0};
 		int anymix = 0, r;
 
@@ -474,10 +489,15 @@ static int build_layers(struct chart_scene *sc,
 		}
 		L->mixture = anymix || o->mix[0] || o->mix[1] || o->mix[2];
 		snprintf(L->label, sizeof(L->label), "%s%s",
-			 L->mixture ? "mixture " : "", L->name);
-		r = fm_chartdata_build(&L->cd, o->h, anymix ? &L->md : NULL,
-				       mix_x(o->xkind), FM_CHART_NPOINTS, 1,
-				       &err);
+			 L->mixture ? "mixture " : "", o->name ? o->name : "");
+		base = base_layer(sc, i, o->h);
+		if (L->mixture && anymix && base)
+			r = fm_chartdata_build_model(&L->cd, &base->cd, &L->md,
+						     &err);
+		else
+			r = fm_chartdata_build(
+			    &L->cd, o->h, anymix ? &L->md : NULL,
+			    mix_x(o->xkind), FM_CHART_NPOINTS, 1, &err);
 		if (r == FM_ENOMEM)
 			return r;
 		sc->nlayers = i + 1;
@@ -488,8 +508,8 @@ static int build_layers(struct chart_scene *sc,
 					 "no chart: %.150s", err.msg);
 			else
 				snprintf(sc->notebuf, sizeof(sc->notebuf),
-					 "no chart of %s: %.120s", L->name,
-					 err.msg);
+					 "no chart of %.60s: %.110s",
+					 o->name ? o->name : "", err.msg);
 			sc->note = sc->notebuf;
 			return 1;
 		}

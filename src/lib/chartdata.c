@@ -505,6 +505,30 @@ int fm_chartdata_build(struct fm_chartdata *cd, const struct fm_histogram *h,
 	return r;
 }
 
+int fm_chartdata_build_model(struct fm_chartdata *cd,
+			     const struct fm_chartdata *base,
+			     const struct fm_mixture_dir *mix,
+			     struct fm_error *err)
+{
+	int fail = 0, r;
+
+	memset(cd, 0, sizeof(*cd));
+	cd->xk = base->xk;
+	cd->normalized = base->normalized;
+	cd->symlog = base->symlog;
+	cd->n = base->n;
+	cd->x = arr(base->n, &fail);
+	if (fail)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	memcpy(cd->x, base->x, base->n * sizeof(double));
+	r = build_mix(cd, mix, &fail);
+	if (r < 0) {
+		fm_chartdata_release(cd);
+		return fm_error_set(err, r, "out of memory");
+	}
+	return 0;
+}
+
 /* ---- time series ---- */
 
 void fm_chart_rolling_mean(const double *v, size_t n, size_t window,
