@@ -107,6 +107,7 @@ static int replay_main(const char *file, unsigned flags)
 		fprintf(stderr, "flowmodels: out of memory\n");
 		return 1;
 	}
+	tui_session_charts(s);
 	if (isatty(2)) {
 		prog.fn = progress_to_stderr;
 		prog.ctx = &bp;

@@ -35,7 +35,9 @@ enum fm_plot_format {
 	FM_PLOT_PNG = 0, /* pngcairo */
 	FM_PLOT_PDF,	 /* pdfcairo */
 	FM_PLOT_SVG,	 /* svg */
-	FM_PLOT_TEX	 /* cairolatex: NAME.tex + NAME.pdf */
+	FM_PLOT_TEX,	 /* cairolatex: NAME.tex + NAME.pdf */
+	FM_PLOT_SIXEL	 /* sixelgd: NAME.six, sixel data for a terminal
+			  * (fm_plot_figure only; not a --format name) */
 };
 
 /* Plot modes (-P for PDF figures, -C for the CDF figure). */
@@ -113,6 +115,62 @@ int fm_plot_compare(const struct fm_histogram *a, const char *name_a,
 		    enum fm_mix_x xk, const struct fm_plot_opts *o,
 		    const char *outdir, const struct fm_log *log,
 		    unsigned *nfiles, struct fm_error *err);
+
+/*
+ * ---- one figure of a chart model (`export chart`, the workbench's
+ * preview) ----
+ *
+ * A chart as the workbench draws it: series of (x, y) points, each with
+ * a key label, a colour and a style, over two axes whose scale and range
+ * are given (the range drawn, not a data range: the figure shows
+ * exactly that window, without margins).  Every series becomes a named
+ * block of NAME.dat ("series K: NAME", K from 1, all its points as
+ * they are: the numbers behind the chart) and one plot element of
+ * NAME.gp.
+ */
+enum fm_fig_style {
+	FM_FIG_LINE,	/* points joined by a line */
+	FM_FIG_DASHED,	/* the same, dashed */
+	FM_FIG_DOTTED,	/* the same, dotted */
+	FM_FIG_DASHDOT, /* the same, dash-dot */
+	FM_FIG_POINTS	/* single points */
+};
+enum fm_fig_scale {
+	FM_FIG_LIN,
+	FM_FIG_LOG,   /* log10 */
+	FM_FIG_SYMLOG /* sgn(v) log10(1 + |v|) (fm_chart_symlog) */
+};
+struct fm_fig_series {
+	const char *label; /* key text; NULL = not in the key */
+	const char *name;  /* the data block's name; NULL = the label */
+	const char *rgb;   /* "RRGGBB" */
+	enum fm_fig_style style;
+	int marker; /* FM_FIG_POINTS: 0 squares, k > 0 the k-th other shape */
+	const double *x, *y; /* n points; NaN breaks a line */
+	size_t n;
+};
+struct fm_fig_axis {
+	enum fm_fig_scale scale;
+	double min, max;   /* the range drawn: min < max (min > 0 on log) */
+	const char *title; /* NULL = none */
+};
+struct fm_figure {
+	struct fm_fig_axis x, y;
+	const struct fm_fig_series *series;
+	size_t nseries;
+};
+
+/*
+ * Write figure f as the image path (its extension is o->format's:
+ * DIR/NAME.png ...; tex: NAME.tex and NAME.pdf; sixel: NAME.six), with
+ * DIR/NAME.gp and DIR/NAME.dat beside it, through the same engine as
+ * fm_plot_histogram (temporary directory in DIR, renamed into place when
+ * gnuplot succeeded; DIR is created when missing).  *nfiles (may be NULL)
+ * receives the number of files written.  Returns 0 or a negative code.
+ */
+int fm_plot_figure(const struct fm_figure *f, const struct fm_plot_opts *o,
+		   const char *path, const struct fm_log *log, unsigned *nfiles,
+		   struct fm_error *err);
 
 /*
  * series-plot: for every csv_series file DAY.flows, DAY.packets and

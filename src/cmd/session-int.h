@@ -20,7 +20,7 @@
 #include "session.h"
 
 /* Settings (the table is in session.c). */
-#define NSETTINGS 3
+#define NSETTINGS 4
 
 struct record {
 	struct cmd_words words; /* canonical words, paths absolute */
@@ -45,6 +45,8 @@ struct session {
 	struct sess_view_axes axes[SESS_VIEWS];
 	struct sess_shown shown[SESS_SHOW_MAX]; /* `show` (session-chart.c) */
 	size_t nshown;
+	sess_chart_export_fn chart_export; /* the frontend's (export chart) */
+	void *chart_export_arg;
 };
 
 /*

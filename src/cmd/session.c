@@ -46,6 +46,9 @@ static const struct setting_def settings[] = {
     {"sync", "on|off", "on",
      "outputs are fsync'ed before and after their rename (off: faster, "
      "but a power failure may lose recent outputs)"},
+    {"preview", "auto|on|off", "auto",
+     "the workbench's preview draws the chart as a sixel image: auto when "
+     "the terminal answers that it can, on always, off never"},
 };
 _Static_assert(NSETTINGS == sizeof(settings) / sizeof(settings[0]),
 	       "NSETTINGS matches the settings table");

@@ -169,6 +169,46 @@ void sess_show_set(struct session *s, struct sess_obj *const *objs,
 /* The shown set (hold the lock; valid while it is held). */
 const struct sess_shown *sess_show_get(const struct session *s, size_t *n);
 
+/* ---- `export chart` (session-chartout.c): the frontend draws ---- */
+
+/*
+ * What `export chart` asks the frontend to write: the chart of the
+ * session's chart state (chartscene.h chart_state_get with selected: the
+ * view, its axis settings, the `show` set or else the selected object
+ * with its partner) as the file path whose extension ext is png, svg,
+ * pdf, tex (through gnuplot, with .gp and .dat beside it) or txt (the
+ * text canvas).
+ */
+struct sess_chart_req {
+	const char *path;
+	const char *ext;
+	/* --size: pixels (images) or cells (txt); 0 = the default, which
+	 * the exporter sets for txt (80x24 in a replay, else the chart
+	 * panel's size) so that the command records it */
+	int width, height;
+	const char *selected;
+	const struct fm_log *log;
+	unsigned nfiles; /* out: the files written */
+};
+typedef int (*sess_chart_export_fn)(void *arg, struct session *s,
+				    struct sess_chart_req *req,
+				    struct fm_error *err);
+/* The frontend's exporter (the workbench's, or --replay's). */
+void sess_set_chart_exporter(struct session *s, sess_chart_export_fn fn,
+			     void *arg);
+/* Run it: FM_EINVAL when the frontend has none. */
+int sess_chart_export(struct session *s, struct sess_chart_req *req,
+		      struct fm_error *err);
+/*
+ * The object `export chart` charts when neither `show` nor the command
+ * names one: the newest histogram, mixture set or time series (the one
+ * the workbench selects after making it).  Its name into name (""
+ * when there is none; hold the lock).
+ */
+void sess_chart_newest(const struct session *s, char *name, size_t size);
+/* Whether a session file is being replayed on this thread. */
+int sess_replaying(void);
+
 /* Records: the canonical commands that changed the session. */
 size_t sess_record_count(const struct session *s);
 /* Line i of the record (canonical text, paths absolute). */

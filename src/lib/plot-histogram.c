@@ -21,20 +21,6 @@ static const char *xlabel(const struct plot_run *p,
 				       : "Flow length [packets]";
 }
 
-/* A tic sign * 10^e labelled as the log axes are (1, 10, 10^2, ...). */
-static void symlog_tic(struct plot_run *p, int sign, int e)
-{
-	const char *m = sign < 0 ? "-" : "";
-
-	if (e < 2)
-		gp_script_printf(p, "'%s%s' %s%s", m, e ? "10" : "1", m,
-				 e ? "10" : "1");
-	else if (p->o->format == FM_PLOT_TEX)
-		gp_script_printf(p, "'$%s10^{%d}$' %s1e%d", m, e, m, e);
-	else
-		gp_script_printf(p, "'%s10^{%d}' %s1e%d", m, e, m, e);
-}
-
 /*
  * The x axis of a figure: log, or for a histogram with a bin at or below
  * 0 (duration, rate) gnuplot's nonlinear axis through symlog(x) =
@@ -43,8 +29,7 @@ static void symlog_tic(struct plot_run *p, int sign, int e)
  */
 static void xaxis(struct plot_run *p, const struct fm_chartdata *cd)
 {
-	double lo = cd->x[0], hi = cd->x[cd->n - 1], t0, t1, b, vlo, vhi;
-	int first = 1;
+	double lo = cd->x[0], hi = cd->x[cd->n - 1], t0, t1, b;
 
 	if (!cd->symlog) {
 		gp_logaxis(p, "x");
@@ -56,24 +41,8 @@ static void xaxis(struct plot_run *p, const struct fm_chartdata *cd)
 	b = 0.05 * (t1 - t0);
 	if (b == 0)
 		b = 0.5;
-	vlo = fm_chart_symlog_inv(t0 - b);
-	vhi = fm_chart_symlog_inv(t1 + b);
-	gp_script_printf(p, "set nonlinear x via sgn(x)*log10(1+abs(x)) "
-			    "inverse sgn(x)*(10**abs(x)-1)\n");
-	gp_script_printf(p, "set xrange [%.10g:%.10g]\nset xtics (", vlo, vhi);
-	for (int e = lo < 0 ? (int)ceil(-t0) : -1; e >= 0; e--)
-		if (-pow(10, e) >= vlo) {
-			gp_script_printf(p, "%s", first ? "" : ", ");
-			symlog_tic(p, -1, e);
-			first = 0;
-		}
-	gp_script_printf(p, "%s'0' 0", first ? "" : ", ");
-	for (int e = 0; e <= (int)ceil(t1) && e < 19; e++)
-		if (pow(10, e) <= vhi) {
-			gp_script_printf(p, ", ");
-			symlog_tic(p, 1, e);
-		}
-	gp_script_printf(p, ")\n");
+	gp_symlog_axis(p, "x", fm_chart_symlog_inv(t0 - b),
+		       fm_chart_symlog_inv(t1 + b), lo < 0);
 }
 
 /* Key label of component k: weight, distribution, parameters. */

@@ -61,6 +61,10 @@ void gp_finish_script(struct plot_run *p);
 void gp_logaxis(struct plot_run *p, const char *ax);
 void gp_range(struct plot_run *p, const char *ax, double lo, double hi,
 	      int log);
+/* A symlog axis ("x"/"y") drawn over exactly [vlo, vhi], with its tics
+ * (at negative decades only with neg). */
+void gp_symlog_axis(struct plot_run *p, const char *ax, double vlo, double vhi,
+		    int neg);
 /* Positive finite min/max of v[0..n); 0 when none. */
 int gp_posrange(const double *v, size_t n, double *lo, double *hi);
 /* lc rgb with an opacity in [0, 1]. */

@@ -71,6 +71,8 @@ const char *fm_plot_format_ext(enum fm_plot_format f)
 		return "svg";
 	case FM_PLOT_TEX:
 		return "tex";
+	case FM_PLOT_SIXEL:
+		return "six";
 	}
 	return "png";
 }
@@ -264,10 +266,11 @@ void gp_preamble(struct plot_run *p, const char *name, int scale,
 	    "with: gnuplot %s.gp\n",
 	    name, what, name);
 	gp_script_printf(p, "reset\n");
-	p->fs = o->format == FM_PLOT_PNG   ? fs * 1.2
-		: o->format == FM_PLOT_SVG ? fs * 1.6
-		: o->format == FM_PLOT_PDF ? fs * 0.8
-					   : 10;
+	p->fs = o->format == FM_PLOT_PNG     ? fs * 1.2
+		: o->format == FM_PLOT_SIXEL ? fs * 1.2
+		: o->format == FM_PLOT_SVG   ? fs * 1.6
+		: o->format == FM_PLOT_PDF   ? fs * 0.8
+					     : 10;
 	switch (o->format) {
 	case FM_PLOT_PNG:
 		gp_script_printf(
@@ -295,6 +298,12 @@ void gp_preamble(struct plot_run *p, const char *name, int scale,
 		    "set terminal cairolatex pdf size %.2fin,%.2fin "
 		    "linewidth 0.5\n",
 		    w / 200.0, h / 200.0);
+		break;
+	case FM_PLOT_SIXEL: /* libgd: no transparency, font from fontconfig */
+		gp_script_printf(p,
+				 "set terminal sixelgd size %d,%d truecolor "
+				 "enhanced font 'Sans,%.1f'\n",
+				 w, h, fs * 0.9);
 		break;
 	}
 	snprintf(out, sizeof(out), "%s.%s", name,
@@ -325,6 +334,56 @@ void gp_logaxis(struct plot_run *p, const char *ax)
 		gp_script_printf(p, "set format %s '$10^{%%T}$'\n", ax);
 	else
 		gp_script_printf(p, "set format %s '10^{%%T}'\n", ax);
+}
+
+/* A tic sign * 10^e labelled as the log axes are (1, 10, 10^2, ...). */
+static void symlog_tic(struct plot_run *p, int sign, int e)
+{
+	const char *m = sign < 0 ? "-" : "";
+
+	if (e < 2)
+		gp_script_printf(p, "'%s%s' %s%s", m, e ? "10" : "1", m,
+				 e ? "10" : "1");
+	else if (p->o->format == FM_PLOT_TEX)
+		gp_script_printf(p, "'$%s10^{%d}$' %s1e%d", m, e, m, e);
+	else
+		gp_script_printf(p, "'%s10^{%d}' %s1e%d", m, e, m, e);
+}
+
+/*
+ * A symlog axis over [vlo, vhi]: gnuplot's nonlinear axis through
+ * sgn(v) log10(1 + |v|), tics at 0 and at the powers of ten inside
+ * (the negative ones only with neg).
+ */
+void gp_symlog_axis(struct plot_run *p, const char *ax, double vlo, double vhi,
+		    int neg)
+{
+	double t0 = fm_chart_symlog(vlo), t1 = fm_chart_symlog(vhi);
+	int first = 1;
+
+	gp_script_printf(p,
+			 "set nonlinear %s via sgn(%s)*log10(1+abs(%s)) "
+			 "inverse sgn(%s)*(10**abs(%s)-1)\n",
+			 ax, ax, ax, ax, ax);
+	gp_script_printf(p, "set %srange [%.10g:%.10g]\nset %stics (", ax, vlo,
+			 vhi, ax);
+	for (int e = neg && vlo < 0 ? (int)ceil(-t0) : -1; e >= 0; e--)
+		if (-pow(10, e) >= vlo) {
+			gp_script_printf(p, "%s", first ? "" : ", ");
+			symlog_tic(p, -1, e);
+			first = 0;
+		}
+	if (vlo <= 0 && vhi >= 0) {
+		gp_script_printf(p, "%s'0' 0", first ? "" : ", ");
+		first = 0;
+	}
+	for (int e = 0; e <= (int)ceil(t1) && e < 19; e++)
+		if (pow(10, e) <= vhi && pow(10, e) >= vlo) {
+			gp_script_printf(p, "%s", first ? "" : ", ");
+			symlog_tic(p, 1, e);
+			first = 0;
+		}
+	gp_script_printf(p, ")\n");
 }
 
 /* A range with 5% margins (in decades on a log axis). */

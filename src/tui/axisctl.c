@@ -15,6 +15,7 @@
 #include "flowmodels/buf.h"
 #include "flowmodels/chartdata.h"
 #include "cmd/session.h"
+#include "chart-export.h"
 #include "keys.h"
 #include "views.h"
 #include "workbench.h"
@@ -175,18 +176,6 @@ int tui_chart_key(struct tui *t, int act, int arg)
 	return act == ACT_SCALE; /* before a chart was drawn: nothing */
 }
 
-static void apply_axis(const struct sess_axis *a, struct chart_axis *ax)
-{
-	if (a->scale == SESS_SCALE_LIN)
-		ax->log = CHART_LIN;
-	else if (a->scale == SESS_SCALE_LOG)
-		ax->log = CHART_LOG;
-	if (a->min < a->max) {
-		ax->min = a->min;
-		ax->max = a->max;
-	}
-}
-
 void tui_chart_apply(struct tui *t, const struct sess_view_axes *a,
 		     struct tui_view *v)
 {
@@ -195,8 +184,7 @@ void tui_chart_apply(struct tui *t, const struct sess_view_axes *a,
 
 	d->own_xscale = v->own_xscale;
 	d->own_yscale = v->own_yscale;
-	apply_axis(&a->x, &c->x); /* a scene has them already: the same */
-	apply_axis(&a->y, &c->y);
+	tui_chart_apply_axes(c, a); /* a scene has them already: the same */
 	d->npoints = c->nseries ? c->series[0].n : 0;
 	d->xscale = c->x.log;
 	d->yscale = c->y.log;

@@ -307,6 +307,18 @@ static void chart_subject(struct tui *t, char *out, size_t size)
 	chart_state_subject(t->sess, &st, out, size);
 }
 
+void tui_chart_names(struct tui *t, char *out, size_t size)
+{
+	size_t nshow;
+
+	out[0] = 0;
+	sess_lock(t->sess);
+	sess_show_get(t->sess, &nshow);
+	if (!nshow && t->selected[0] && sess_find(t->sess, t->selected))
+		snprintf(out, size, "%s", t->selected);
+	sess_unlock(t->sess);
+}
+
 static int wrap_rows(const char *text, int width);
 static void put_wrapped(struct tui *t, WINDOW *w, int y, int role,
 			const char *text, int width, int skip);
@@ -399,7 +411,10 @@ static void draw_chart(struct tui *t)
 				 tui_view_names[t->view], subject,
 				 cs_names[t->charset]);
 	}
+	tui_preview_clear(t); /* an image on screen goes */
 	frame(t, w, title, t->focus == FOCUS_CHART);
+	t->export_size.cols = maxx - 2; /* the canvas: export chart -O F.txt */
+	t->export_size.rows = maxy - 2;
 	note = draw_object_chart(t, w);
 	if (note) { /* wrapped: a narrow panel shows all of it */
 		static const char more[] =

@@ -158,6 +158,16 @@ static const struct keyrow rows[] = {
     {"[ ] (panels)",
      "previous / next day of a time series",
      {{KEYS_PANEL, '[', ACT_DAY_PREV, 0}, {KEYS_PANEL, ']', ACT_DAY_NEXT, 0}}},
+    {"E (panels)",
+     "export the chart on screen: puts `export chart\n"
+     "OBJ -O ` on the prompt; type FILE.png, .svg,\n"
+     ".pdf, .tex or .txt and Enter (recorded)",
+     {{KEYS_PANEL, 'E', ACT_EXPORT_CHART, 0}}},
+    {"P (panels), preview",
+     "the chart as an image in the chart panel\n"
+     "(sixel terminals; set preview off|auto|on);\n"
+     "the next key or redraw removes it",
+     {{KEYS_PANEL, 'P', ACT_PREVIEW, 0}}},
     {"Ctrl-C",
      "cancel the running job (never quits)",
      {{KEYS_ANY, 3, ACT_CANCEL, 0}}},

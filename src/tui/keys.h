@@ -57,8 +57,10 @@ enum tui_action {
 	ACT_ZOOM,  /* arg: 0 x in, 1 x out, 2 y in, 3 y out */
 	ACT_PAN,   /* arg: 0 left, 1 right, 2 up, 3 down */
 	ACT_AXES_RESET,
-	ACT_CURSOR,	 /* arg: -1 left, 1 right, -2 first, 2 last, 0 off */
-	ACT_SHOW_TOGGLE, /* the selected object in or out of the `show` set */
+	ACT_CURSOR,	  /* arg: -1 left, 1 right, -2 first, 2 last, 0 off */
+	ACT_SHOW_TOGGLE,  /* the selected object in or out of the `show` set */
+	ACT_EXPORT_CHART, /* put `export chart ... -O ` on the prompt */
+	ACT_PREVIEW,	  /* the chart as an image (sixel) */
 };
 
 /* The action of key ch in table tb (ACT_NONE: unbound); *arg its argument. */

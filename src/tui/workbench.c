@@ -54,7 +54,7 @@ static void catch_stop_signals(void)
 
 #include "fm-version.h" /* FLOWMODELS_VERSION, generated */
 
-const char *const tui_builtin_commands[] = {"help", "theme", "clear",
+const char *const tui_builtin_commands[] = {"help", "theme", "clear", "preview",
 					    "quit", "exit",  NULL};
 
 static const char *const charset_names[] = {"braille", "block", "ascii"};
@@ -436,6 +436,8 @@ void tui_command(struct tui *t, const char *line)
 		open_help(t);
 	else if (!strcmp(words[0], "theme"))
 		cmd_theme(t, words, n);
+	else if (!strcmp(words[0], "preview") && n == 1)
+		tui_preview(t);
 	else if (!strcmp(words[0], "clear")) {
 		for (size_t i = 0; i < t->nlog; i++)
 			free(t->log[i].text);
@@ -560,6 +562,18 @@ static void panel_key(struct tui *t, int ch)
 	case ACT_VIEW:
 		set_view(t, arg);
 		return;
+	case ACT_EXPORT_CHART: {
+		char names[260], line[300];
+		tui_chart_names(t, names, sizeof(names)); /* the selected */
+		snprintf(line, sizeof(line), "export chart %s%s-O ", names,
+			 names[0] ? " " : "");
+		tui_prompt_set(line);
+		set_focus(t, FOCUS_PROMPT);
+		return;
+	}
+	case ACT_PREVIEW:
+		tui_preview(t);
+		return;
 	case ACT_DAY_NEXT: /* the series view's day */
 		t->series_day++;
 		t->dirty |= DIRTY_CHART;
@@ -649,6 +663,7 @@ static void handle_key(struct tui *t, int ch)
 	enum tui_action act;
 	int arg;
 
+	tui_preview_clear(t);
 	if (ch == KEY_RESIZE) {
 		tui_layout(t);
 		return;
@@ -1039,6 +1054,7 @@ static int prepare(struct tui *t, const struct tui_args *a)
 		fprintf(stderr, "flowmodels: out of memory\n");
 		return 1;
 	}
+	sess_set_chart_exporter(t->sess, tui_chart_export, &t->export_size);
 	if (sess_set(t->sess, "charset", charset_names[charset], &err) < 0) {
 		fprintf(stderr, "flowmodels: %s\n", err.msg);
 		return 2;
@@ -1065,6 +1081,8 @@ static int open_terminal(struct tui *t, struct tui_term *term)
 		return -1;
 	}
 	set_term(term->screen);
+	t->tty_in = fileno(term->in); /* the preview writes sixel there */
+	t->tty_out = fileno(term->out);
 	if (redirect_std(&term->stdr) < 0) {
 		endwin();
 		fprintf(stderr,
@@ -1128,6 +1146,7 @@ static void run_loop(struct tui *t, struct tui_term *term)
 		int ch;
 
 		tui_draw(t);
+		tui_preview_flush(t);
 		if (poll(pfd, 3,
 			 t->job || tui_fit_running(t) || tui_live_active(t)
 			     ? 100
@@ -1221,6 +1240,7 @@ int tui_run(int argc, char **argv, const struct tui_fit_start *fs)
 
 	memset(&t, 0, sizeof(t));
 	t.cursor = -1;
+	t.sixel = -2; /* not asked yet */
 	if ((rc = parse_args(argc, argv, &t, &a)) >= 0 ||
 	    (rc = prepare(&t, &a)) >= 0)
 		return rc;

@@ -17,6 +17,7 @@
 #include <curses.h>
 #include <stddef.h>
 
+#include "chart-export.h"
 #include "chart.h"
 #include "cmd/job.h"
 #include "cmd/session.h"
@@ -107,6 +108,16 @@ struct tui {
 	/* the selected object (by name: indexes change with drop) */
 	char selected[128];
 	unsigned long changes_seen; /* sess_changes at the last job's end */
+	/* the chart panel's canvas size: `export chart -O F.txt` takes it */
+	struct tui_chart_export_defaults export_size;
+	/* the preview (preview.c): the terminal's fds, whether it draws
+	 * sixel (-2 not asked yet, -1 no answer, 0 no, 1 yes), the image
+	 * waiting to be written after the next doupdate, and one on screen */
+	int tty_in, tty_out;
+	int sixel;
+	char *preview;
+	size_t preview_len;
+	int preview_shown;
 };
 
 /* ---- workbench.c ---- */
@@ -158,6 +169,15 @@ void tui_chart_apply(struct tui *t, const struct sess_view_axes *a,
 void tui_chart_readout(const struct chart *c, const char *unit, char *out,
 		       size_t size);
 
+/* ---- preview.c: the chart as a sixel image ---- */
+/* `preview` and the key P: draw the chart with gnuplot's sixelgd
+ * terminal over the chart panel (when the terminal can). */
+void tui_preview(struct tui *t);
+/* After a doupdate: write the image waiting (if any). */
+void tui_preview_flush(struct tui *t);
+/* Remove an image on screen (the panel is redrawn); before every key. */
+void tui_preview_clear(struct tui *t);
+
 /* ---- draw.c ---- */
 /* (Re)create the windows for the current terminal size. */
 void tui_layout(struct tui *t);
@@ -167,6 +187,9 @@ void tui_draw(struct tui *t);
  * point), clipped at the window edge. */
 void tui_putn(struct tui *t, WINDOW *w, int y, int x, int role, const char *s,
 	      int width);
+/* What `export chart OBJ` takes for the chart on screen: the selected
+ * object ("" when a `show` set decides, or nothing is selected). */
+void tui_chart_names(struct tui *t, char *out, size_t size);
 /* The view names for tabs and help ("PDF flows", ...). */
 extern const char *const tui_view_names[TUI_VIEWS];
 /* The help text lines (keys and commands), malloc'ed array; *n lines. */

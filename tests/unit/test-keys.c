@@ -45,6 +45,12 @@ static const char *const expected[] = {
     "                        every series there; Esc leaves the panel",
     "  0 (panels)            the whole data again (xrange, yrange auto)",
     "  [ ] (panels)          previous / next day of a time series",
+    "  E (panels)            export the chart on screen: puts `export chart",
+    "                        OBJ -O ` on the prompt; type FILE.png, .svg,",
+    "                        .pdf, .tex or .txt and Enter (recorded)",
+    "  P (panels), preview   the chart as an image in the chart panel",
+    "                        (sixel terminals; set preview off|auto|on);",
+    "                        the next key or redraw removes it",
     "  Ctrl-C                cancel the running job (never quits)",
     "  Ctrl-L                redraw the screen",
     "  q (panels), quit      quit (asks while work would be lost)",
@@ -81,6 +87,8 @@ static void test_bindings(void **state)
 {
 	(void)state;
 	expect(KEYS_ANY, KEY_F(1), ACT_HELP_TOGGLE, 0);
+	expect(KEYS_PANEL, 'E', ACT_EXPORT_CHART, 0);
+	expect(KEYS_PANEL, 'P', ACT_PREVIEW, 0);
 	expect(KEYS_PANEL, '?', ACT_HELP_OPEN, 0);
 	expect(KEYS_HELP, 27, ACT_HELP_CLOSE, 0);
 	expect(KEYS_FOCUS, '\t', ACT_FOCUS_NEXT, 0);
