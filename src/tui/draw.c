@@ -323,6 +323,20 @@ static int wrap_rows(const char *text, int width);
 static void put_wrapped(struct tui *t, WINDOW *w, int y, int role,
 			const char *text, int width, int skip);
 
+/* The cursor readout from the panel's first row, wrapped over as many
+ * rows as it needs (an overlay names many series), on a cleared row. */
+static void put_readout(struct tui *t, WINDOW *w, const char *text)
+{
+	int width = getmaxx(w) - 2, rows = wrap_rows(text, width - 2);
+
+	for (int r = 0; r < rows && r + 1 < getmaxy(w) - 1; r++)
+		for (int c = 1; c <= width; c++) {
+			wattrset(w, t->attr[ROLE_CHART_TEXT]);
+			mvwaddch(w, 1 + r, c, ' ');
+		}
+	put_wrapped(t, w, 1, ROLE_CHART_TEXT, text, width - 2, 0);
+}
+
 /*
  * The chart of the state st (the `show` set, or the selected object with
  * its partner: chartscene.h) into the chart panel; NULL when drawn, else
@@ -359,12 +373,8 @@ static const char *object_chart(struct tui *t, WINDOW *w,
 		chart_render(&v.chart, t->charset, &cv);
 		blit(t, w, 1, 1, &cv);
 		tui_chart_readout(&v.chart, v.yunit, readout, sizeof(readout));
-		if (readout[0]) { /* over the y title */
-			wmove(w, 1, 1);
-			wclrtoeol(w);
-			tui_putn(t, w, 1, 1, ROLE_CHART_TEXT, readout,
-				 getmaxx(w) - 2);
-		}
+		if (readout[0]) /* over the y title (and the plot's top) */
+			put_readout(t, w, readout);
 		chart_canvas_release(&cv);
 	}
 	tui_view_release(&v);

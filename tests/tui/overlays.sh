@@ -56,7 +56,7 @@ wait_for "╔═ Objects" 2
 keys Tab
 for k in Home End; do
 	keys $k
-	wait_for "x [0-9.e+-]+ \| h2 ([0-9.e+-]+) \| h2 \(from CDF\) ([0-9.e+-]+) \| d1 \1 \| d1 \(from CDF\) \2$" 3
+	wait_for "x [0-9.e+-]+ \| h2 ([0-9.e+-]+) \| h2 \(from CDF\) ([0-9.e+-]+) \| d1 \1 \| d1 \(from CDF\) \2 *[│║]$" 3
 done
 keys Escape
 type_line "drop d1"
@@ -89,11 +89,12 @@ wait_for "[│║]▸h2 " 2
 keys Space
 wait_for "> show h1 m1 h2" 3
 wait_for "PDF flows of h1, h2 with m1 " 2
-# the other charsets draw the glyphs too
+# the other charsets draw the glyphs too (the readout, wrapped over
+# the chart's top rows, covers the legend's first line)
 keys Escape
 type_line "set charset ascii"
 wait_for "o h2 " 3
-wait_for "\* h1 " 1
+wait_for "- mixture m1" 1
 type_line "set charset block"
 wait_for "○ h2 " 3
 # packet size: min / avg / max in bytes at the cursor, as plot's guides
