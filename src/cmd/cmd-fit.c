@@ -27,6 +27,7 @@ enum {
 	OPT_F_INITIAL,
 	OPT_F_THREADS,
 	OPT_F_INTERACTIVE,
+	OPT_F_FROM,
 };
 
 static const struct cmd_opt fit_opts[] = {
@@ -45,6 +46,11 @@ static const struct cmd_opt fit_opts[] = {
      "maximum weight of a Pareto component (default: no cap)", NULL},
     {OPT_F_INITIAL, 0, "initial", CMD_OPT_STR, "FILE",
      "start from this mixture JSON file instead of -U/-P/-L", "file"},
+    {OPT_F_FROM, 0, "from", CMD_OPT_STR, "MIXTURE",
+     "warm start: begin the EM at a previous fit's mixture (a Y.json "
+     "file, a mixture directory's Y.json, or in a session a mixture set), "
+     "instead of -U/-P/-L",
+     "object"},
     {OPT_F_THREADS, 0, "threads", CMD_OPT_INT, "N",
      "threads for the E-step; the result is the same for every N "
      "(default: the number of CPUs)",
@@ -129,6 +135,57 @@ int cmd_fit_mode_text(struct fm_buf *bp, const char *in_file, const char *x,
 	return r;
 }
 
+/* One start: -U/-P/-L counts (n of them), --initial or --from. */
+static int check_start(const struct cmd_args *a, unsigned n,
+		       struct fm_error *err)
+{
+	int given =
+	    (n > 0) + !!a->v[OPT_F_INITIAL].set + !!a->v[OPT_F_FROM].set;
+
+	if (given > 1)
+		return fm_error_set(err, FM_EINVAL,
+				    "give one start: -U/-P/-L counts, "
+				    "--initial FILE or --from MIXTURE");
+	if (given == 0)
+		return fm_error_set(err, FM_EINVAL,
+				    "no initial mixture: give -U/-P/-L counts, "
+				    "--initial FILE or --from MIXTURE");
+	return 0;
+}
+
+/*
+ * The warm start of --from: a mixture JSON file, or a directory (what
+ * fit -O DIR writes; a session's mixture set is exported as one) whose
+ * Y.json, for the y fitted, is read.
+ */
+static int read_from(struct cmd_ctx *ctx, const struct cmd_args *a,
+		     const char *y, struct fm_mixture *m, struct fm_error *err)
+{
+	const char *from = a->v[OPT_F_FROM].s;
+	const char *label = cmd_option_label(ctx, a, OPT_F_FROM);
+	struct fm_buf p = FM_BUF_INIT;
+	struct stat st;
+	int r;
+
+	if (stat(from, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (fm_buf_printf(&p, "%s/%s.json", from, y))
+			return fm_error_set(err, FM_ENOMEM, "out of memory");
+		if (stat(p.buf, &st) < 0) {
+			fm_buf_release(&p);
+			return fm_error_set(err, FM_ENOTFOUND,
+					    "--from %s: no %s mixture there "
+					    "(fit -y %s first, or give -y)",
+					    label, y, y);
+		}
+		from = p.buf;
+	}
+	r = fm_mixture_read(m, from, err);
+	if (r < 0 && strcmp(label, a->v[OPT_F_FROM].s))
+		fm_error_prefix(err, "--from %s", label);
+	fm_buf_release(&p);
+	return r;
+}
+
 static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = {0};
@@ -185,14 +242,8 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0 && a->v[OPT_F_MPW].set && !(a->v[OPT_F_MPW].d >= 0))
 		r = fm_error_set(&err, FM_EINVAL,
 				 "--mpw: expected a weight >= 0");
-	if (r == 0 && a->v[OPT_F_INITIAL].set && U + P + L > 0)
-		r = fm_error_set(
-		    &err, FM_EINVAL,
-		    "give either -U/-P/-L counts or --initial FILE, not both");
-	if (r == 0 && !a->v[OPT_F_INITIAL].set && U + P + L == 0)
-		r = fm_error_set(&err, FM_EINVAL,
-				 "no initial mixture: give -U/-P/-L counts or "
-				 "--initial FILE");
+	if (r == 0)
+		r = check_start(a, U + P + L, &err);
 	if (r == 0)
 		r = fm_histogram_read(&h, a->pos[0], FM_HCOL_BIT(yc), &ctx->log,
 				      &err);
@@ -202,6 +253,8 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (r == 0) {
 		if (a->v[OPT_F_INITIAL].set)
 			r = fm_mixture_read(&m, a->v[OPT_F_INITIAL].s, &err);
+		else if (a->v[OPT_F_FROM].set)
+			r = read_from(ctx, a, y, &m, &err);
 		else
 			r = fm_fit_initial(&m, h.bin_lo[0], h.bin_lo[h.n - 1],
 					   U, P, L, &err);
@@ -221,8 +274,10 @@ static int fit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = cmd_fit_mode_text(
 		    &mode, cmd_input_label(ctx, a, 0),
 		    cmd_fit_xkind(ctx, a, &h), y, iters,
-		    a->v[OPT_F_INITIAL].set ? a->v[OPT_F_INITIAL].s : NULL, U,
-		    P, L, a->v[OPT_F_MPW].set ? a->v[OPT_F_MPW].d : 0, &err);
+		    a->v[OPT_F_INITIAL].set
+			? a->v[OPT_F_INITIAL].s
+			: cmd_option_label(ctx, a, OPT_F_FROM),
+		    U, P, L, a->v[OPT_F_MPW].set ? a->v[OPT_F_MPW].d : 0, &err);
 	if (r == 0 && files)
 		r = fm_mkdir_p(dir, &err);
 	if (r == 0 && files) {
@@ -273,16 +328,21 @@ const struct cmd_entry cmd_fit_entry = {
     .alias = NULL,
     .summary = "fit a distribution mixture to a histogram (EM)",
     .usage = "[-y flows|packets|octets] [-i N] [-U N] [-P N] [-L N] [--mpw W] "
-	     "[--initial FILE] [--interactive] [-O DIR] HISTOGRAM",
+	     "[--initial FILE | --from MIXTURE] [--interactive] [-O DIR] "
+	     "HISTOGRAM",
     .description =
 	"Fits a mixture of uniform, Pareto (genpareto), lognorm (and, from an\n"
 	"--initial file, norm, gamma, weibull_min) components to the Y column\n"
 	"of a csv_hist file by the reference's EM algorithm: x = bin_lo, the\n"
 	"weights = Y_sum.  The initial mixture has U uniforms [0, xmin + n],\n"
 	"P Paretos and L lognorms on geometrically spaced points, or comes\n"
-	"from --initial.  A histogram starting at 0 or below (duration,\n"
-	"rate) is fitted as the same counts moved to start at 1, the mixture\n"
-	"moved back: uniforms [xmin - 1, n + 1], locations xmin - 1.\n"
+	"from --initial.  --from MIXTURE is a warm start from an earlier fit\n"
+	"(its Y.json, or a directory holding it, or a session's mixture set):\n"
+	"re-fitting a histogram that changed a little (a live one) from the\n"
+	"previous mixture needs few iterations.  A histogram starting at 0 or\n"
+	"below (duration, rate) is fitted as the same counts moved to start\n"
+	"at 1, the mixture moved back: uniforms [xmin - 1, n + 1], locations\n"
+	"xmin - 1.\n"
 	"Writes DIR/Y.json (the mixture, with its sum and "
 	"the\n"
 	"quality figures log-likelihood, AIC and BIC) and DIR/Y.mode (the\n"

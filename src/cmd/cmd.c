@@ -125,7 +125,13 @@ static int hint_is(const struct cmd_opt *o, const char *hint)
 int cmd_opt_is_path(const struct cmd_opt *o)
 {
 	return hint_is(o, "file") || hint_is(o, "dir") ||
-	       hint_is(o, "output") || hint_is(o, "program");
+	       hint_is(o, "output") || hint_is(o, "program") ||
+	       hint_is(o, "object");
+}
+
+int cmd_opt_is_object(const struct cmd_opt *o)
+{
+	return hint_is(o, "object");
 }
 
 int cmd_opt_is_output(const struct cmd_opt *o)

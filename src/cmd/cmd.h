@@ -56,6 +56,8 @@ struct cmd_opt {
 			       * "format", or "a|b|c" choices; NULL.
 			       * Hints that also say what the value is:
 			       * "output" a path the command writes,
+			       * "object" a session object or else a path
+			       * (fit --from: read as the object's export),
 			       * "program" a program it runs (refused
 			       * in sessions), "secret" never recorded */
 };
@@ -246,9 +248,11 @@ const struct cmd_entry *cmd_find(const char *name, struct fm_error *err);
 int cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 	      struct cmd_args *args, struct fm_error *err);
 void cmd_args_release(struct cmd_args *args);
-/* Whether o's value is a path (hint "file", "dir", "output", "program"),
- * a path the command writes ("output"), a program it runs ("program"). */
+/* Whether o's value is a path (hint "file", "dir", "output", "program",
+ * "object"), a path the command writes ("output"), a program it runs
+ * ("program"), a session object or else a path ("object"). */
 int cmd_opt_is_path(const struct cmd_opt *o);
+int cmd_opt_is_object(const struct cmd_opt *o);
 int cmd_opt_is_output(const struct cmd_opt *o);
 int cmd_opt_is_program(const struct cmd_opt *o);
 /* The option of e called --name (its first len characters), or NULL. */
@@ -389,6 +393,11 @@ const char *cmd_input_xkind(const struct cmd_ctx *ctx, const struct cmd_args *a,
  * i in a session (a live object for hist); NULL otherwise. */
 void *cmd_input_object(const struct cmd_ctx *ctx, const struct cmd_args *a,
 		       size_t i, const struct cmd_objtype *type);
+/* Option id's value as typed (an object name in a session: the tool
+ * gets the object's export path), for messages and Y.mode; NULL when
+ * not given. */
+const char *cmd_option_label(const struct cmd_ctx *ctx,
+			     const struct cmd_args *a, int id);
 /* The name given with `as NAME` in a session, or NULL. */
 const char *cmd_result_name(const struct cmd_ctx *ctx);
 /*

@@ -295,6 +295,27 @@ static int apply_inputs(struct cmd_run *run, const struct resolved_inputs *in,
 	return 0;
 }
 
+/* An option whose value names a typed object (hint "object": fit
+ * --from m1): the tool reads its export, the record keeps the name.
+ * 1 when it did, 0 when the value names no such object (a path). */
+static int resolve_object_option(struct cmd_run *run, const struct cmd_opt *o,
+				 struct fm_error *err)
+{
+	struct sess_obj *obj = sess_find(run->s, run->typed.v[o->id].s);
+	int r;
+
+	if (!obj || obj->kind != SESS_TYPED)
+		return 0;
+	if (add_input(run, obj) < 0)
+		return OOM(err);
+	if ((r = materialise(run->s, obj, err)) < 0) {
+		fm_error_prefix(err, "%s", obj->name);
+		return r;
+	}
+	run->res.v[o->id].s = obj->mat_path;
+	return 1;
+}
+
 /* Path options: resolved for the run, absolute for the record. */
 static int resolve_path_options(struct cmd_run *run, struct fm_error *err)
 {
@@ -303,8 +324,15 @@ static int resolve_path_options(struct cmd_run *run, struct fm_error *err)
 	for (const struct cmd_opt *o = run->e->opts; o->long_name; o++) {
 		struct cmd_value *rv = &run->res.v[o->id],
 				 *cv = &run->rec.v[o->id];
+		int r;
 		if (!is_path_opt(o) || !run->typed.v[o->id].set)
 			continue;
+		if (cmd_opt_is_object(o) && o->type == CMD_OPT_STR &&
+		    (r = resolve_object_option(run, o, err)) != 0) {
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (o->type == CMD_OPT_STR) {
 			const char *orig = run->typed.v[o->id].s;
 			char flag[80];
@@ -951,6 +979,14 @@ void *cmd_input_object(const struct cmd_ctx *ctx, const struct cmd_args *a,
 			return o->data;
 	}
 	return NULL;
+}
+
+const char *cmd_option_label(const struct cmd_ctx *ctx,
+			     const struct cmd_args *a, int id)
+{
+	if (!cmd_in_session(ctx))
+		return a->v[id].set ? a->v[id].s : NULL;
+	return ctx->run->typed.v[id].set ? ctx->run->typed.v[id].s : NULL;
 }
 
 const char *cmd_result_name(const struct cmd_ctx *ctx)

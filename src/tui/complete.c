@@ -326,6 +326,8 @@ static enum tui_complete_kind word_cands(struct cands *c, const struct scan *s,
 		if (hint && !strcmp(hint, "secret"))
 			return COMP_NONE;
 		if (!hint || cmd_opt_is_path(prev)) {
+			if (src && cmd_opt_is_object(prev))
+				add_list(c, src->objects, text);
 			add_paths(c, text, hint && !strcmp(hint, "dir"), src);
 			return COMP_PATH;
 		}

@@ -108,10 +108,11 @@ static int settings(const struct cmd_entry *e, const struct cmd_args *a,
 			"flowmodels fit: --mpw: expected a weight >= 0\n");
 		return 2;
 	}
-	if (opt(e, a, "initial")) {
+	if (opt(e, a, "initial") || opt(e, a, "from")) {
 		fprintf(stderr,
 			"flowmodels fit: --interactive starts from -U/-L/-P "
-			"counts (set in the fit view), not from --initial\n");
+			"counts (set in the fit view), not from --%s\n",
+			opt(e, a, "initial") ? "initial" : "from");
 		return 2;
 	}
 	return 0;

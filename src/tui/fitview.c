@@ -27,6 +27,7 @@
 #include "flowmodels/gof.h"
 #include "cmd/objtypes.h"
 #include "fitview.h"
+#include "refit.h"
 #include "views.h"
 #include "workbench.h"
 
@@ -442,17 +443,9 @@ static void free_name(struct tui *t, char *buf, size_t size)
  * "" when there is none (lock held). */
 static void own_set(struct tui *t, char *buf, size_t size)
 {
-	struct sess_obj *h = sess_find(t->sess, t->fit->hist);
+	const struct sess_obj *m = tui_refit_set(t->sess, t->fit->hist);
 
-	buf[0] = 0;
-	for (size_t i = sess_count(t->sess); h && i-- > 0;) {
-		struct sess_obj *k = sess_at(t->sess, i);
-		if (k->kind == SESS_TYPED && k->type == &cmd_mixture_type &&
-		    k->origin == h) {
-			snprintf(buf, size, "%s", k->name);
-			return;
-		}
-	}
+	snprintf(buf, size, "%s", m ? m->name : "");
 }
 
 /* s: into the set made from this histogram (or a new one); S: a new set. */
@@ -616,6 +609,14 @@ int tui_fit_key(struct tui *t, int ch)
 	case 'S':
 		save(t, 1);
 		return 1;
+	case 'r': { /* re-fit the saved set from its mixture (warm start) */
+		char hist[sizeof(f->hist)];
+		int y = f->y;
+		snprintf(hist, sizeof(hist), "%s", f->hist);
+		tui_fit_close(t);
+		tui_refit(t, hist, y);
+		return 1;
+	}
 	default:
 		if (ch >= ' ' && ch < 127)
 			tui_log(t, ROLE_MSG_WARN,

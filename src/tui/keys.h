@@ -44,6 +44,7 @@ enum tui_action {
 	ACT_DAY_NEXT,
 	ACT_INFO,
 	ACT_FIT,
+	ACT_REFIT, /* r: fit the set again from its mixture (refit.h) */
 	ACT_EXPORT,
 	ACT_GENERATE,
 	ACT_DROP,

@@ -30,6 +30,7 @@
 #include "cmd/cmd.h"
 #include "keys.h"
 #include "live.h"
+#include "refit.h"
 #include "workbench.h"
 
 /* set by SIGHUP and SIGTERM: leave the main loop */
@@ -507,7 +508,8 @@ static void help_key(struct tui *t, int ch)
 
 /*
  * Single keys on the selected object: Enter / i shows its info, f opens
- * the fit view of a histogram, e / g / d put an export / generate / drop
+ * the fit view of a histogram, r re-fits a mixture set from its mixture
+ * (refit.h), e / g / d put an export / generate / drop
  * command for it on the prompt (Enter runs it, so nothing happens by
  * accident) and give the prompt the focus.
  */
@@ -532,6 +534,9 @@ static void object_key(struct tui *t, enum tui_action act)
 		return;
 	case ACT_SHOW_TOGGLE:
 		tui_chart_show_toggle(t);
+		return;
+	case ACT_REFIT: /* the y of the chart's PDF view, else the first */
+		tui_refit(t, t->selected, sess_view(t->sess));
 		return;
 	case ACT_DROP:
 		fmt = "drop %s";

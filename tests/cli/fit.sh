@@ -69,7 +69,7 @@ err_case() { # expected-message args...
 	[ ! -e "$T/out/e/flows.json" ] || fail "output left behind by $*"
 }
 err_case "no initial mixture" -i 5 "$T/h.csv"
-err_case "not both" -U 1 --initial "$T/init.json" "$T/h.csv"
+err_case "give one start" -U 1 --initial "$T/init.json" "$T/h.csv"
 err_case "genpareto location 0 <= 0" -P 1 "$T/h.csv"
 err_case "expected flows, packets or octets" -y rate -U 1 "$T/h.csv"
 cut -d, -f1-4 "$T/h.csv" > "$T/h2.csv"
