@@ -52,6 +52,22 @@ int fm_hist_window_add_scan(struct fm_hist_window *w, uint64_t id,
 /* Add part id with the records of b (fm_hist_fields columns). */
 int fm_hist_window_add_batch(struct fm_hist_window *w, uint64_t id,
 			     const struct fm_batch *b, struct fm_error *err);
+/*
+ * Binning a part apart from adding it, so that the binning (reading a
+ * file) can run on another thread than the one that owns the window:
+ * fm_hist_part_scan bins every record of s (opened with fm_hist_fields)
+ * with opts (the window's; threads and progress unused) into *part
+ * (initialised here; *records the records binned, *zero_packets, may be
+ * NULL, those with 0 packets), and fm_hist_window_add_part adds it as
+ * part id, taking *part (left empty) on success; the same as
+ * fm_hist_window_add_scan.  A part of other columns is FM_EINVAL.
+ */
+int fm_hist_part_scan(const struct fm_hist_opts *opts, struct fm_scan *s,
+		      struct fm_histogram *part, uint64_t *records,
+		      uint64_t *zero_packets, struct fm_error *err);
+int fm_hist_window_add_part(struct fm_hist_window *w, uint64_t id,
+			    struct fm_histogram *part, uint64_t records,
+			    struct fm_error *err);
 /* Subtract part id; 0 and nothing done when there is no such part. */
 int fm_hist_window_drop(struct fm_hist_window *w, uint64_t id,
 			struct fm_error *err);

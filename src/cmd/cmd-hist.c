@@ -124,18 +124,8 @@ static int hist_live(struct cmd_ctx *ctx, const struct cmd_args *a,
 	struct cmd_live *l = cmd_input_object(ctx, a, 0, &cmd_live_type);
 	struct fm_histogram *hg = NULL;
 	struct fm_error err = {0};
-	struct fm_cut cut;
-	int r = 0;
+	int r = cmd_live_check_input(a, "histogram", &err);
 
-	cmd_get_cut(a, &cut);
-	if (a->npos != 1)
-		r = fm_error_set(&err, FM_EINVAL,
-				 "a histogram of a live object reads it alone");
-	else if (cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
-		 cut.skip_out > 0 || cut.count_out != FM_UNLIMITED)
-		r = fm_error_set(&err, FM_EINVAL,
-				 "a histogram following a live object takes "
-				 "no cutting counters");
 	if (r == 0)
 		r = cmd_live_hist(
 		    l, o,

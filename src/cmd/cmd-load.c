@@ -410,10 +410,10 @@ const struct cmd_entry cmd_load_entry = {
 	"With --follow DIR the result is a live object (l1...): the closed\n"
 	"nfcapd files below DIR, then each one nfcapd closes (--window keeps\n"
 	"the last DURATION of data time).  Commands read it as the files in\n"
-	"its window; a histogram made from it (hist L as h) follows it: the\n"
-	"workbench adds each new file and subtracts those leaving the "
-	"window,\n"
-	"and its charts redraw.  See docs/live.md.",
+	"its window; a histogram or series made from it (hist L as h,\n"
+	"series L as s) follows it: the workbench adds each new file and\n"
+	"subtracts those leaving the window, and its charts redraw.  See\n"
+	"docs/live.md.",
     .opts = load_opts,
     .min_pos = 0,
     .max_pos = -1,

@@ -11,6 +11,7 @@
 #include "objtypes.h"
 #include "cmd-follow.h"
 #include "cmd.h"
+#include "live.h"
 
 static const struct cmd_opt series_opts[] = {
     CMD_OPT_IN_FORMAT("nfcapd"),
@@ -169,6 +170,37 @@ static int series_follow(struct cmd_ctx *ctx, const struct cmd_args *a,
 	return r;
 }
 
+/* A series of a live object (workbench): it follows the object. */
+static int series_live(struct cmd_ctx *ctx, const struct cmd_args *a,
+		       struct cmd_live *l)
+{
+	struct fm_series *s = NULL;
+	struct fm_error err = {0};
+	int r = cmd_live_check_input(a, "series", &err);
+
+	if (r == 0)
+		r = cmd_live_series(
+		    l,
+		    a->v[OPT_FILTER_EXPR].set ? a->v[OPT_FILTER_EXPR].s : NULL,
+		    &ctx->log, &s, &err);
+	if (r == 0 && a->v[OPT_OUTPUT].set)
+		r = fm_series_write(s, a->v[OPT_OUTPUT].s, &err);
+	if (r == 0) {
+		uint64_t n = fm_series_records(s);
+		r = cmd_result_object(ctx, &cmd_series_type, s, &err);
+		s = NULL; /* the session's (freed on failure) */
+		if (r > 0)
+			r = 0;
+		if (r == 0)
+			cmd_summary(ctx, "series: %llu records, following %s",
+				    (unsigned long long)n,
+				    cmd_input_label(ctx, a, 0));
+	}
+	if (s)
+		cmd_series_type.free(s);
+	return r < 0 ? cmd_fail(ctx, &err) : 0;
+}
+
 static int series_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct fm_error err = {0};
@@ -190,6 +222,9 @@ static int series_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		r = series_follow(ctx, a, &err);
 		return r < 0 ? cmd_fail(ctx, &err) : 0;
 	}
+	struct cmd_live *l = cmd_input_object(ctx, a, 0, &cmd_live_type);
+	if (r == 0 && l)
+		return series_live(ctx, a, l);
 	if (r == 0)
 		r = fm_series_new(&s, &err);
 	if (r == 0)

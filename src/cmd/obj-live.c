@@ -1,60 +1,30 @@
 /*
- * obj-live.c - the live object type and the histograms that follow it
- * (live.h).
- *
- * The histograms that follow live objects are kept in one registry (a
- * mutex-guarded list): a histogram object's free hook (cmd_live_forget)
- * takes it out, so an update never touches a dropped or replaced object.
- * Each entry holds the histogram's per-file parts; an update re-reads
- * nothing but the new file.
+ * obj-live.c - the live object type and the objects that follow it
+ * (live.h, live-int.h): histograms and time series made from a live
+ * object, kept as per-file parts; live-poll.c takes new files in.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "flowmodels/cut.h"
 #include "flowmodels/fileops.h"
-#include "flowmodels/follow.h"
 #include "cmd-follow.h"
-#include "live.h"
+#include "live-int.h"
 #include "objtypes.h"
 #include "session.h"
 
-struct live_file {
-	uint64_t id;
-	int64_t stamp;
-	char *path;
-};
-
-struct cmd_live {
-	char *dir, *window, *format, *biflow;
-	struct fm_follow *f;
-	struct live_file *files; /* the window, by stamp */
-	size_t nfiles, cap;
-	char *last;    /* the last file taken in */
-	int64_t stamp; /* its time stamp */
-	double rate;   /* its records per second of data time */
-};
-
-struct live_sub {
-	struct cmd_live *l;
-	struct fm_histogram *h; /* the object's data, updated in place */
-	struct fm_hist_window *w;
-	char *filter;
-	uint32_t fields;
-	int dirty;
-};
-
-static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct live_sub **subs;
-static size_t nsubs, capsubs;
+struct live_reg live_reg = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, 0};
 
 static void sub_free(struct live_sub *s)
 {
 	fm_hist_window_free(s->w);
-	free(s->filter);
+	for (size_t i = 0; i < s->nparts; i++)
+		fm_series_free(s->parts[i].s);
+	free(s->parts);
+	live_spec_release(&s->spec);
 	free(s);
 }
 
@@ -66,15 +36,16 @@ static void live_free(void *data)
 	size_t k = 0;
 
 	/* its histograms stay, as they are now */
-	pthread_mutex_lock(&reg_lock);
-	for (size_t i = 0; i < nsubs; i++) {
-		if (subs[i]->l == l)
-			sub_free(subs[i]);
+	live_poll_forget(l);
+	pthread_mutex_lock(&live_reg.lock);
+	for (size_t i = 0; i < live_reg.n; i++) {
+		if (live_reg.subs[i]->l == l)
+			sub_free(live_reg.subs[i]);
 		else
-			subs[k++] = subs[i];
+			live_reg.subs[k++] = live_reg.subs[i];
 	}
-	nsubs = k;
-	pthread_mutex_unlock(&reg_lock);
+	live_reg.n = k;
+	pthread_mutex_unlock(&live_reg.lock);
 	fm_follow_free(l->f);
 	for (size_t i = 0; i < l->nfiles; i++)
 		free(l->files[i].path);
@@ -106,18 +77,19 @@ static void live_facts(const void *data, struct fm_buf *out)
 static void live_info(const void *data, struct fm_buf *out)
 {
 	const struct cmd_live *l = data;
-	size_t n = 0;
+	size_t n[2] = {0, 0};
 
-	pthread_mutex_lock(&reg_lock);
-	for (size_t i = 0; i < nsubs; i++)
-		n += subs[i]->l == l;
-	pthread_mutex_unlock(&reg_lock);
+	pthread_mutex_lock(&live_reg.lock);
+	for (size_t i = 0; i < live_reg.n; i++)
+		if (live_reg.subs[i]->l == l)
+			n[live_reg.subs[i]->spec.kind == LIVE_SERIES]++;
+	pthread_mutex_unlock(&live_reg.lock);
 	fm_buf_printf(out,
 		      "  directory: %s (%s)\n  window:    %s\n  followed "
-		      "by: %zu histogram%s\n",
+		      "by: %zu histogram%s, %zu series\n",
 		      l->dir, fm_follow_inotify(l->f) ? "inotify" : "polled",
-		      l->window ? l->window : "every file", n,
-		      n == 1 ? "" : "s");
+		      l->window ? l->window : "every file", n[0],
+		      n[0] == 1 ? "" : "s", n[1]);
 	if (l->nfiles)
 		fm_buf_printf(out, "  files:     %s .. %s\n",
 			      base_name(l->files[0].path),
@@ -168,7 +140,7 @@ const struct cmd_objtype cmd_live_type = {
 
 /* ---- the window's files ---- */
 
-static int add_file(struct cmd_live *l, const struct fm_follow_event *ev)
+int live_add_file(struct cmd_live *l, const struct fm_follow_event *ev)
 {
 	size_t at = l->nfiles;
 	char *p = strdup(ev->path);
@@ -196,7 +168,7 @@ static int add_file(struct cmd_live *l, const struct fm_follow_event *ev)
 	return 0;
 }
 
-static void remove_file(struct cmd_live *l, uint64_t id)
+void live_remove_file(struct cmd_live *l, uint64_t id)
 {
 	for (size_t i = 0; i < l->nfiles; i++)
 		if (l->files[i].id == id) {
@@ -220,6 +192,10 @@ int cmd_live_new(struct cmd_live **out, const char *dir, const char *window,
 	*out = NULL;
 	if (!l)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	cmd_live_count(1); /* live_free counts it out */
+	pthread_mutex_lock(&live_reg.lock);
+	l->serial = ++live_reg.serial;
+	pthread_mutex_unlock(&live_reg.lock);
 	if (window)
 		r = fm_follow_parse_window(window, &fo.window, err);
 	if (poll_ms > 0) {
@@ -237,8 +213,8 @@ int cmd_live_new(struct cmd_live **out, const char *dir, const char *window,
 	while (r == 0 && (r = fm_follow_next(l->f, &ev, err)) > 0) {
 		r = 0;
 		if (ev.what == FM_FOLLOW_DROP)
-			remove_file(l, ev.id);
-		else if (add_file(l, &ev) < 0)
+			live_remove_file(l, ev.id);
+		else if (live_add_file(l, &ev) < 0)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
 	if (r < 0) {
@@ -249,236 +225,359 @@ int cmd_live_new(struct cmd_live **out, const char *dir, const char *window,
 	return 0;
 }
 
-/* ---- following histograms ---- */
+/* ---- reading a file for a sub ---- */
 
-/* A scan over one file with l's input options and filter; ctx (which the
- * scan logs through) must outlive the scan. */
-static int open_scan(const struct cmd_live *l, const char *filter,
-		     const char *path, uint32_t fields, struct cmd_ctx *ctx,
-		     struct cmd_scan **out, struct fm_error *err)
+int live_spec_copy(struct live_spec *dst, const struct live_spec *src)
 {
-	struct cmd_args a;
-
-	memset(&a, 0, sizeof(a));
-	a.v[OPT_IN_FORMAT].set = 1;
-	a.v[OPT_IN_FORMAT].s = l->format;
-	a.v[OPT_BIFLOW].set = l->biflow != NULL;
-	a.v[OPT_BIFLOW].s = l->biflow;
-	a.v[OPT_FILTER_EXPR].set = filter != NULL;
-	a.v[OPT_FILTER_EXPR].s = filter;
-	a.pos = &path;
-	a.npos = 1;
-	return cmd_scan_open(ctx, &a, FM_FORMAT_NFCAPD, fields, out, err);
+	*dst = *src;
+	dst->format = strdup(src->format);
+	dst->biflow = src->biflow ? strdup(src->biflow) : NULL;
+	dst->filter = src->filter ? strdup(src->filter) : NULL;
+	if (!dst->format || (src->biflow && !dst->biflow) ||
+	    (src->filter && !dst->filter)) {
+		live_spec_release(dst);
+		return FM_ENOMEM;
+	}
+	return 0;
 }
 
-/* Whether a failure is the file's (skip it) rather than ours. */
-static int file_fault(int code)
+void live_spec_release(struct live_spec *spec)
+{
+	free(spec->format);
+	free(spec->biflow);
+	free(spec->filter);
+	spec->format = spec->biflow = spec->filter = NULL;
+}
+
+void live_bin_release(struct live_bin *b)
+{
+	fm_histogram_release(&b->h);
+	fm_series_free(b->s);
+	b->s = NULL;
+}
+
+int live_file_fault(int code)
 {
 	return code == FM_EFORMAT || code == FM_EIO || code == FM_ENOTFOUND ||
 	       code == FM_ERANGE || code == FM_EEXTERNAL;
 }
 
-/* Read file f into s's parts; a file fault is warned about on log. */
-static int sub_add(struct live_sub *s, const struct live_file *f,
-		   const struct fm_log *log, struct fm_error *err)
+/* The progress of a read: non-zero (stop) once *ctx is set. */
+static int cancel_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)done;
+	(void)total;
+	return ctx && atomic_load((const atomic_int *)ctx);
+}
+
+/* A scan over one file as spec says; ctx (the scan logs through it)
+ * must outlive the scan. */
+static int open_scan(const struct live_spec *spec, const char *path,
+		     struct cmd_ctx *ctx, struct cmd_scan **out,
+		     struct fm_error *err)
+{
+	struct cmd_args a;
+
+	memset(&a, 0, sizeof(a));
+	a.v[OPT_IN_FORMAT].set = 1;
+	a.v[OPT_IN_FORMAT].s = spec->format;
+	a.v[OPT_BIFLOW].set = spec->biflow != NULL;
+	a.v[OPT_BIFLOW].s = spec->biflow;
+	a.v[OPT_FILTER_EXPR].set = spec->filter != NULL;
+	a.v[OPT_FILTER_EXPR].s = spec->filter;
+	a.pos = &path;
+	a.npos = 1;
+	return cmd_scan_open(ctx, &a, FM_FORMAT_NFCAPD, spec->fields, out, err);
+}
+
+/* Every record of scan s into series *b. */
+static int read_series(struct fm_scan *s, struct live_bin *b,
+		       struct fm_error *err)
+{
+	struct fm_batch batch;
+	long n;
+	int r = fm_series_new(&b->s, err);
+
+	while (r == 0 && (n = fm_scan_next(s, &batch, err)) > 0)
+		r = fm_series_add(b->s, &batch, err);
+	if (r == 0 && n < 0)
+		r = (int)n;
+	if (r == 0)
+		b->records = fm_series_records(b->s);
+	return r;
+}
+
+int live_read(const struct live_spec *spec, const char *path,
+	      const atomic_int *cancel, const struct fm_log *log,
+	      struct live_bin *b, struct fm_error *err)
 {
 	struct cmd_follow_log fl;
 	struct cmd_scan *cs = NULL;
 	struct cmd_ctx ctx;
 	int r;
 
+	memset(b, 0, sizeof(*b));
+	b->kind = spec->kind;
+	fm_histogram_init(&b->h);
 	memset(&ctx, 0, sizeof(ctx));
 	cmd_follow_log_init(&fl, log);
 	ctx.log = fl.log;
 	ctx.quiet = 1;
-	r = open_scan(s->l, s->filter, f->path, s->fields, &ctx, &cs, err);
-
-	if (r == 0)
-		r = fm_hist_window_add_scan(s->w, f->id, cmd_scan_get(cs), NULL,
-					    err);
+	ctx.progress.fn = cancel_progress;
+	ctx.progress.ctx = (void *)cancel;
+	r = open_scan(spec, path, &ctx, &cs, err);
+	if (r == 0 && spec->kind == LIVE_HIST)
+		r = fm_hist_part_scan(&spec->opts, cmd_scan_get(cs), &b->h,
+				      &b->records, NULL, err);
+	else if (r == 0)
+		r = read_series(cmd_scan_get(cs), b, err);
 	cmd_scan_close(cs);
-	if (r < 0 && file_fault(r)) {
-		if (strstr(err->msg, f->path))
-			fm_warn(log, "skipped: %s", err->msg);
-		else
-			fm_warn(log, "%s: skipped: %s", f->path, err->msg);
-		fm_error_clear(err);
-		return 1;
-	}
-	s->dirty = 1;
+	if (r < 0)
+		live_bin_release(b);
 	return r;
 }
 
-/* Copy src's bins into h (its arrays replaced, h itself kept). */
-static int copy_into(struct fm_histogram *h, const struct fm_histogram *src,
-		     struct fm_error *err)
+/* ---- the objects following a live object ---- */
+
+int live_sub_add(struct live_sub *s, uint64_t id, struct live_bin *b,
+		 struct fm_error *err)
+{
+	int r;
+
+	s->dirty = 1;
+	if (s->spec.kind == LIVE_HIST)
+		return fm_hist_window_add_part(s->w, id, &b->h, b->records,
+					       err);
+	if ((r = fm_series_merge(s->data, b->s, 1, err)) < 0 || !s->l->window)
+		return r; /* without a window nothing leaves: not kept */
+	if (s->nparts == s->cap) {
+		size_t nc = s->cap ? 2 * s->cap : 16;
+		struct live_spart *np = realloc(s->parts, nc * sizeof(*np));
+		if (!np) /* the sum would keep a part it cannot subtract */
+			return fm_error_set(err, FM_ENOMEM, "out of memory");
+		s->parts = np;
+		s->cap = nc;
+	}
+	s->parts[s->nparts].id = id;
+	s->parts[s->nparts++].s = b->s;
+	b->s = NULL;
+	return 0;
+}
+
+int live_sub_drop(struct live_sub *s, uint64_t id, struct fm_error *err)
+{
+	size_t q;
+	int r;
+
+	s->dirty = 1;
+	if (s->spec.kind == LIVE_HIST)
+		return fm_hist_window_drop(s->w, id, err);
+	for (q = 0; q < s->nparts && s->parts[q].id != id; q++)
+		;
+	if (q == s->nparts)
+		return 0;
+	r = fm_series_merge(s->data, s->parts[q].s, -1, err);
+	fm_series_free(s->parts[q].s);
+	memmove(s->parts + q, s->parts + q + 1,
+		(s->nparts - q - 1) * sizeof(*s->parts));
+	s->nparts--;
+	return r;
+}
+
+int live_sub_publish(struct live_sub *s, struct fm_error *err)
 {
 	struct fm_histogram c;
-	int r = fm_histogram_copy(&c, src, err);
+	int r;
 
+	s->dirty = 0;
+	if (s->spec.kind != LIVE_HIST)
+		return 0; /* a series is its object's data, changed in place */
+	r = fm_histogram_copy(&c, fm_hist_window_result(s->w), err);
 	if (r == 0) {
-		fm_histogram_release(h);
-		*h = c;
+		fm_histogram_release(s->data);
+		*(struct fm_histogram *)s->data = c;
 	}
 	return r;
+}
+
+/* Read l's window into s, file by file; a file that fails to read is
+ * skipped with a warning on log. */
+static int sub_fill(struct live_sub *s, const struct fm_log *log,
+		    struct fm_error *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < s->l->nfiles; i++) {
+		const struct live_file *f = &s->l->files[i];
+		struct live_bin b;
+		r = live_read(&s->spec, f->path, NULL, log, &b, err);
+		if (r < 0 && live_file_fault(r)) {
+			if (strstr(err->msg, f->path))
+				fm_warn(log, "skipped: %s", err->msg);
+			else
+				fm_warn(log, "%s: skipped: %s", f->path,
+					err->msg);
+			fm_error_clear(err);
+			r = 0;
+			continue;
+		}
+		if (r == 0) {
+			r = live_sub_add(s, f->id, &b, err);
+			live_bin_release(&b);
+		}
+	}
+	return r;
+}
+
+/* Register s (taking it); on failure s is freed. */
+static int sub_register(struct live_sub *s, struct fm_error *err)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&live_reg.lock);
+	if (live_reg.n == live_reg.cap) {
+		size_t nc = live_reg.cap ? 2 * live_reg.cap : 8;
+		struct live_sub **ns = realloc(live_reg.subs, nc * sizeof(*ns));
+		if (!ns)
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+		else {
+			live_reg.subs = ns;
+			live_reg.cap = nc;
+		}
+	}
+	if (r == 0) {
+		s->serial = ++live_reg.serial;
+		live_reg.subs[live_reg.n++] = s;
+	}
+	pthread_mutex_unlock(&live_reg.lock);
+	if (r < 0)
+		sub_free(s);
+	return r;
+}
+
+/* A sub of l reading as kind with filter (may be NULL). */
+static struct live_sub *sub_new(struct cmd_live *l, enum live_kind kind,
+				const char *filter)
+{
+	struct live_sub *s = calloc(1, sizeof(*s));
+	struct live_spec spec;
+
+	if (!s)
+		return NULL;
+	memset(&spec, 0, sizeof(spec));
+	spec.kind = kind;
+	spec.format = l->format;
+	spec.biflow = l->biflow;
+	spec.filter = (char *)filter;
+	if (live_spec_copy(&s->spec, &spec) < 0) {
+		free(s);
+		return NULL;
+	}
+	s->l = l;
+	return s;
+}
+
+int cmd_live_check_input(const struct cmd_args *a, const char *what,
+			 struct fm_error *err)
+{
+	struct fm_cut cut;
+
+	cmd_get_cut(a, &cut);
+	if (a->npos != 1)
+		return fm_error_set(err, FM_EINVAL,
+				    "a %s of a live object reads it alone",
+				    what);
+	if (cut.skip_in > 0 || cut.count_in != FM_UNLIMITED ||
+	    cut.skip_out > 0 || cut.count_out != FM_UNLIMITED)
+		return fm_error_set(err, FM_EINVAL,
+				    "a %s following a live object takes no "
+				    "cutting counters",
+				    what);
+	return 0;
 }
 
 int cmd_live_hist(struct cmd_live *l, const struct fm_hist_opts *opts,
 		  const char *filter, const struct fm_log *log,
 		  struct fm_histogram **out, struct fm_error *err)
 {
-	struct live_sub *s = calloc(1, sizeof(*s));
-	int r = 0;
+	struct live_sub *s = sub_new(l, LIVE_HIST, filter);
+	struct fm_histogram *h = calloc(1, sizeof(*h));
+	int r;
 
 	*out = NULL;
-	if (!s || !(s->h = calloc(1, sizeof(*s->h))) ||
-	    (filter && !(s->filter = strdup(filter)))) {
+	if (!s || !h) {
+		free(h);
 		if (s)
-			free(s->h);
-		free(s);
+			sub_free(s);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
-	s->l = l;
-	s->fields = fm_hist_fields(opts);
-	fm_histogram_init(s->h);
-	r = fm_hist_window_new(&s->w, opts, err);
-	for (size_t i = 0; r == 0 && i < l->nfiles; i++) {
-		int q = sub_add(s, &l->files[i], log, err);
-		r = q < 0 ? q : 0;
-	}
+	fm_histogram_init(h);
+	s->data = h;
+	s->spec.opts = *opts;
+	s->spec.opts.filter = NULL; /* the scans filter */
+	s->spec.opts.log = NULL;
+	s->spec.opts.progress = NULL;
+	s->spec.fields = fm_hist_fields(opts);
+	r = fm_hist_window_new(&s->w, &s->spec.opts, err);
 	if (r == 0)
-		r = copy_into(s->h, fm_hist_window_result(s->w), err);
-	pthread_mutex_lock(&reg_lock);
-	if (r == 0 && nsubs == capsubs) {
-		size_t nc = capsubs ? 2 * capsubs : 8;
-		struct live_sub **ns = realloc(subs, nc * sizeof(*ns));
-		if (!ns)
-			r = fm_error_set(err, FM_ENOMEM, "out of memory");
-		else {
-			subs = ns;
-			capsubs = nc;
-		}
-	}
+		r = sub_fill(s, log, err);
 	if (r == 0)
-		subs[nsubs++] = s;
-	pthread_mutex_unlock(&reg_lock);
+		r = live_sub_publish(s, err);
 	if (r < 0) {
-		fm_histogram_release(s->h);
-		free(s->h);
 		sub_free(s);
+		fm_histogram_release(h);
+		free(h);
 		return r;
 	}
-	*out = s->h;
+	if ((r = sub_register(s, err)) < 0) {
+		fm_histogram_release(h);
+		free(h);
+		return r;
+	}
+	*out = h;
 	return 0;
 }
 
-void cmd_live_forget(const void *h)
-{
-	pthread_mutex_lock(&reg_lock);
-	for (size_t i = 0; i < nsubs; i++)
-		if (subs[i]->h == h) {
-			sub_free(subs[i]);
-			subs[i] = subs[--nsubs];
-			break;
-		}
-	pthread_mutex_unlock(&reg_lock);
-}
-
-/* ---- updates ---- */
-
-/* One event of l's follower, for l and its histograms. */
-static int take_event(struct cmd_live *l, const struct fm_follow_event *ev,
-		      const struct fm_log *log, uint64_t *added,
-		      struct fm_error *err)
-{
-	int r = 0;
-
-	if (ev->what == FM_FOLLOW_DROP) {
-		remove_file(l, ev->id);
-		for (size_t i = 0; r == 0 && i < nsubs; i++)
-			if (subs[i]->l == l) {
-				r = fm_hist_window_drop(subs[i]->w, ev->id,
-							err);
-				subs[i]->dirty = 1;
-			}
-		return r;
-	}
-	struct live_file f = {ev->id, ev->stamp, (char *)ev->path};
-	uint64_t most = 0;
-	for (size_t i = 0; r == 0 && i < nsubs; i++) {
-		if (subs[i]->l != l)
-			continue;
-		uint64_t before = fm_hist_window_records(subs[i]->w);
-		if ((r = sub_add(subs[i], &f, log, err)) == 1)
-			return 0; /* a damaged file: left out of the window */
-		uint64_t got = fm_hist_window_records(subs[i]->w) - before;
-		most = got > most ? got : most;
-	}
-	*added += most;
-	/* the collector's rate: the records over the file's interval */
-	if (l->stamp && ev->stamp > l->stamp)
-		l->rate = (double)most / (double)(ev->stamp - l->stamp);
-	if (ev->stamp > l->stamp)
-		l->stamp = ev->stamp;
-	free(l->last);
-	l->last = strdup(ev->path);
-	return r < 0 ? r : add_file(l, ev);
-}
-
-/* The export of the object holding data goes stale (lock held). */
-static void stale(struct session *s, const void *data)
-{
-	for (size_t i = 0; i < sess_count(s); i++)
-		if (sess_at(s, i)->data == data)
-			sess_obj_stale_export(sess_at(s, i));
-}
-
-static int poll_one(struct session *s, struct cmd_live *l,
-		    const struct fm_log *log, int *changed,
+int cmd_live_series(struct cmd_live *l, const char *filter,
+		    const struct fm_log *log, struct fm_series **out,
 		    struct fm_error *err)
 {
-	struct fm_follow_event ev;
-	uint64_t added = 0;
-	int r, events = 0;
+	struct live_sub *s = sub_new(l, LIVE_SERIES, filter);
+	struct fm_series *data = NULL;
+	int r;
 
-	if ((r = fm_follow_wait(l->f, 0, err)) < 0)
+	*out = NULL;
+	if (!s)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	s->spec.fields = FM_SERIES_FIELDS;
+	r = fm_series_new(&data, err);
+	s->data = data;
+	if (r == 0)
+		r = sub_fill(s, log, err);
+	if (r < 0) {
+		sub_free(s);
+		fm_series_free(data);
 		return r;
-	pthread_mutex_lock(&reg_lock);
-	while ((r = fm_follow_next(l->f, &ev, err)) > 0 &&
-	       (r = take_event(l, &ev, log, &added, err)) == 0)
-		events++;
-	for (size_t i = 0; r == 0 && i < nsubs; i++)
-		if (subs[i]->l == l && subs[i]->dirty) {
-			r = copy_into(subs[i]->h,
-				      fm_hist_window_result(subs[i]->w), err);
-			subs[i]->dirty = 0;
-			stale(s, subs[i]->h);
-			*changed = 1;
-		}
-	pthread_mutex_unlock(&reg_lock);
-	if (events) {
-		stale(s, l);
-		*changed = 1;
 	}
-	return r;
+	if ((r = sub_register(s, err)) < 0) {
+		fm_series_free(data);
+		return r;
+	}
+	*out = data;
+	return 0;
 }
 
-int cmd_live_poll(struct session *s, const struct fm_log *log, int *changed,
-		  struct fm_error *err)
+void cmd_live_forget(const void *data)
 {
-	int r = 0;
-
-	*changed = 0;
-	sess_lock(s);
-	for (size_t i = 0; r == 0 && i < sess_count(s); i++) {
-		struct sess_obj *o = sess_at(s, i);
-		if (o->kind == SESS_TYPED && o->type == &cmd_live_type)
-			r = poll_one(s, o->data, log, changed, err);
-	}
-	sess_unlock(s);
-	return r;
+	pthread_mutex_lock(&live_reg.lock);
+	for (size_t i = 0; i < live_reg.n; i++)
+		if (live_reg.subs[i]->data == data) {
+			sub_free(live_reg.subs[i]);
+			live_reg.subs[i] = live_reg.subs[--live_reg.n];
+			break;
+		}
+	pthread_mutex_unlock(&live_reg.lock);
 }
-
 int cmd_live_any(struct session *s)
 {
 	int yes = 0;

@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "flowmodels/series.h"
+#include "live.h"
 #include "objtypes.h"
 
 static void series_free(void *data)
 {
+	cmd_live_forget(data); /* it no longer follows a live object */
 	fm_series_free(data);
 }
 

@@ -191,14 +191,18 @@ static void resum_rate(const struct fm_hist_window *w, struct fm_histogram *h)
 	}
 }
 
-/* Add part id (histogram *h moved in, records binned). */
-static int add_part(struct fm_hist_window *w, uint64_t id,
-		    struct fm_histogram *h, uint64_t records,
-		    struct fm_error *err)
+int fm_hist_window_add_part(struct fm_hist_window *w, uint64_t id,
+			    struct fm_histogram *h, uint64_t records,
+			    struct fm_error *err)
 {
 	struct fm_histogram next;
 	int r;
 
+	if (h->ncols != w->win.ncols ||
+	    memcmp(h->order, w->win.order, h->ncols * sizeof(*h->order)))
+		return fm_error_set(err, FM_EINVAL,
+				    "a part with other columns than the "
+				    "window's");
 	if (w->nparts == w->cap) {
 		size_t nc = w->cap ? 2 * w->cap : 16;
 		struct part *np = realloc(w->parts, nc * sizeof(*np));
@@ -223,27 +227,52 @@ static int add_part(struct fm_hist_window *w, uint64_t id,
 	return 0;
 }
 
-/* Bin what feed gives into a part of its own and add it. */
+/* A histogram of what s or b gives, with opts on one thread. */
+static int bin_part(const struct fm_hist_opts *opts, struct fm_scan *s,
+		    const struct fm_batch *b, struct fm_histogram *part,
+		    uint64_t *records, uint64_t *zero, struct fm_error *err)
+{
+	struct fm_hist_opts o = *opts;
+	struct fm_hist *h = NULL;
+	int r;
+
+	o.threads = 1;
+	o.progress = NULL;
+	fm_histogram_init(part);
+	r = fm_hist_new(&h, &o, err);
+	if (r == 0)
+		r = s ? fm_hist_add_scan(h, s, err) : fm_hist_add(h, b, err);
+	if (r == 0)
+		r = fm_hist_result(h, part, err);
+	if (r == 0) {
+		*records = fm_hist_records(h);
+		if (zero)
+			*zero = fm_hist_zero_packets(h);
+	} else
+		fm_histogram_release(part);
+	fm_hist_free(h);
+	return r;
+}
+
+int fm_hist_part_scan(const struct fm_hist_opts *opts, struct fm_scan *s,
+		      struct fm_histogram *part, uint64_t *records,
+		      uint64_t *zero_packets, struct fm_error *err)
+{
+	return bin_part(opts, s, NULL, part, records, zero_packets, err);
+}
+
+/* Bin what s or b gives into a part of its own and add it. */
 static int add_from(struct fm_hist_window *w, uint64_t id, struct fm_scan *s,
 		    const struct fm_batch *b, uint64_t *zero,
 		    struct fm_error *err)
 {
-	struct fm_hist *h = NULL;
 	struct fm_histogram part;
-	int r;
+	uint64_t records = 0;
+	int r = bin_part(&w->opts, s, b, &part, &records, zero, err);
 
-	fm_histogram_init(&part);
-	r = fm_hist_new(&h, &w->opts, err);
 	if (r == 0)
-		r = s ? fm_hist_add_scan(h, s, err) : fm_hist_add(h, b, err);
-	if (r == 0)
-		r = fm_hist_result(h, &part, err);
-	if (r == 0)
-		r = add_part(w, id, &part, fm_hist_records(h), err);
-	if (r == 0 && zero)
-		*zero = fm_hist_zero_packets(h);
+		r = fm_hist_window_add_part(w, id, &part, records, err);
 	fm_histogram_release(&part);
-	fm_hist_free(h);
 	return r;
 }
 

@@ -124,6 +124,21 @@ finish() {
 	exit 0
 }
 
+# live_collector: for the live tests, Debian's nfcapd on 127.0.0.1
+# writing into $F (made) with a 2 s rotation, stopped at the end; $SEND
+# is the flow sender, $port its port.  Skips (77) without nfcapd or
+# python3.
+live_collector() {
+	command -v nfcapd >/dev/null || { echo "SKIP: nfcapd not installed"; exit 77; }
+	command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
+	SEND=${FM_SOURCE_DIR:?}/tests/tools/nf9send.py
+	F=$T/flows
+	mkdir -p "$F"
+	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	nfcapd -w "$F" -p "$port" -b 127.0.0.1 -t 2 >"$T/nfcapd.log" 2>&1 &
+	BG_PIDS+=($!)
+}
+
 # flows_csv N > FILE: N csv_flow records of TCP port 443 with lengths of
 # 1..97 packets (every third one 13 times longer) and sizes from them.
 flows_csv() {

@@ -7,14 +7,7 @@
 # on the hist of the closed files, and the saved session holds the line.
 # Skips (77) without nfcapd, python3 or tmux.
 source "$(dirname "$0")/lib.bash"
-command -v nfcapd >/dev/null || { echo "SKIP: nfcapd not installed"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
-SEND=${FM_SOURCE_DIR:?}/tests/tools/nf9send.py
-F=$T/flows
-mkdir -p "$F"
-port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-nfcapd -w "$F" -p "$port" -b 127.0.0.1 -t 2 >"$T/nfcapd.log" 2>&1 &
-BG_PIDS+=($!)
+live_collector
 # wait_file PATH: until a command of the workbench wrote it
 wait_file() { for i in $(seq 1 100); do [ -e "$1" ] && return 0; sleep 0.1; done; bad "no $1"; }
 

@@ -7,14 +7,7 @@
 # appearing is reported in the messages and skipped, and the follow goes
 # on.  Skips (77) without nfcapd, python3 or tmux.
 source "$(dirname "$0")/lib.bash"
-command -v nfcapd >/dev/null || { echo "SKIP: nfcapd not installed"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
-SEND=${FM_SOURCE_DIR:?}/tests/tools/nf9send.py
-F=$T/flows
-mkdir -p "$F"
-port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-nfcapd -w "$F" -p "$port" -b 127.0.0.1 -t 2 >"$T/nfcapd.log" 2>&1 &
-BG_PIDS+=($!)
+live_collector
 
 # the chart panel: the screen below the status line, right of the objects
 chart() { screen >/dev/null; sed -n '2,30p' <<<"$SCREEN" | cut -c40-; }

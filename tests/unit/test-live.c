@@ -1,0 +1,212 @@
+/*
+ * test-live.c - objects following a live object in a session (live.h):
+ * new files are read on the reader thread, outside the session lock.
+ *
+ * A read hook holds the reader inside a file (a huge file being read):
+ * meanwhile cmd_live_poll returns at once, commands run (an export of the
+ * histogram, which still holds the files before), and the session lock is
+ * free.  Released, a later poll applies the file: the histogram (and the
+ * series) then equal the hist (series) of the files in the window, and,
+ * with a window, the oldest file is subtracted when a newer one pushes
+ * it out.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "cmd/live.h"
+#include "cmd/session.h"
+
+static pthread_mutex_t hook_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hook_cv = PTHREAD_COND_INITIALIZER;
+static int hook_hold;	      /* the reader waits while set */
+static atomic_int hook_reads; /* files the reader began */
+
+static void slow_reader(const char *path)
+{
+	(void)path;
+	atomic_fetch_add(&hook_reads, 1);
+	struct timespec until;
+
+	/* at most 3 s: a reader on the polling thread fails the test (the
+	 * poll takes that long) instead of hanging it */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 3;
+	pthread_mutex_lock(&hook_mu);
+	while (hook_hold &&
+	       pthread_cond_timedwait(&hook_cv, &hook_mu, &until) == 0)
+		;
+	pthread_mutex_unlock(&hook_mu);
+}
+
+static void hold(int on)
+{
+	pthread_mutex_lock(&hook_mu);
+	hook_hold = on;
+	pthread_cond_broadcast(&hook_cv);
+	pthread_mutex_unlock(&hook_mu);
+}
+
+static int run(struct session *s, const char *line)
+{
+	struct fm_error err = {0};
+	char *out = NULL, *msg = NULL;
+	size_t lo = 0, lm = 0;
+	FILE *fo = open_memstream(&out, &lo), *fm = open_memstream(&msg, &lm);
+	int r = sess_exec(s, line, fo, fm, NULL, &err);
+
+	fclose(fo);
+	fclose(fm);
+	if (r < 0)
+		print_error("'%s': %s\n", line, err.msg);
+	free(out);
+	free(msg);
+	return r;
+}
+
+static void run_ok(struct session *s, const char *fmt, const char *a,
+		   const char *b)
+{
+	char line[8192];
+
+	snprintf(line, sizeof(line), fmt, a, b);
+	assert_int_equal(run(s, line), 0);
+}
+
+/* Capture file k (nfcapd, from random csv records) into dir as name. */
+static void put(struct session *s, int k, const char *dir, const char *name)
+{
+	char csv[64], nf[64], to[4200];
+	struct tu_totals tot;
+
+	snprintf(csv, sizeof(csv), "f%d.csv", k);
+	snprintf(nf, sizeof(nf), "f%d.nfcapd", k);
+	tu_random_csv(tu_path(csv), 500 + 300 * k, 40 + (uint64_t)k, &tot);
+	run_ok(s, "convert -q -i csv_flow -o nfcapd -O %s %s", tu_path(nf),
+	       tu_path(csv));
+	snprintf(to, sizeof(to), "%s/%s", dir, name);
+	assert_int_equal(rename(tu_path(nf), to), 0);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Poll until an object changed (10 s at most); the longest poll. */
+static double poll_changed(struct session *s)
+{
+	struct fm_error err = {0};
+	double longest = 0;
+
+	for (int i = 0; i < 2000; i++) {
+		int changed = 0;
+		double t0 = now();
+		assert_int_equal(cmd_live_poll(s, NULL, &changed, &err), 0);
+		longest = now() - t0 > longest ? now() - t0 : longest;
+		if (changed)
+			return longest;
+		usleep(5000);
+	}
+	fail_msg("no change in 10 s");
+	return 0;
+}
+
+/* The files equal: export h, the hist of files[], compared. */
+static void expect_window(struct session *s, const char *files)
+{
+	char *got, *want, gs[4200], ws[4200];
+	size_t gl, wl;
+
+	unlink(tu_path("got.csv"));
+	unlink(tu_path("want.csv"));
+	run_ok(s, "export h -O %s%s", tu_path("got.csv"), "");
+	run_ok(s, "hist -q -i nfcapd -x size -b 3 -c rate -O %s %s",
+	       tu_path("want.csv"), files);
+	got = tu_read_file(tu_path("got.csv"), &gl);
+	want = tu_read_file(tu_path("want.csv"), &wl);
+	assert_int_equal(gl, wl);
+	assert_memory_equal(got, want, gl);
+	free(got);
+	free(want);
+	tu_system("rm -rf '%s' '%s'", tu_path("got-s"), tu_path("want-s"));
+	run_ok(s, "export sr -O %s%s", tu_path("got-s"), "");
+	run_ok(s, "series -q -i nfcapd -O %s %s", tu_path("want-s"), files);
+	snprintf(gs, sizeof(gs), "%s", tu_path("got-s"));
+	snprintf(ws, sizeof(ws), "%s", tu_path("want-s"));
+	assert_int_equal(tu_system("diff -r -q '%s' '%s'", gs, ws), 0);
+}
+
+static void test_read_outside_lock(void **state)
+{
+	struct session *s = sess_new();
+	char dir[4200], files[3][4300], both[9000];
+	int changed = 0;
+	struct fm_error err = {0};
+	(void)state;
+
+	snprintf(dir, sizeof(dir), "%s", tu_path("follow"));
+	tu_system("rm -rf '%s' && mkdir -p '%s'", dir, dir);
+	put(s, 0, dir, "nfcapd.202001010000");
+	for (int k = 0; k < 3; k++)
+		snprintf(files[k], sizeof(files[k]), "%s/nfcapd.2020010100%d0",
+			 dir, k);
+	run_ok(s, "load --follow %s --window 15m as live%s", dir, "");
+	run_ok(s, "hist live -x size -b 3 -c rate as h%s%s", "", "");
+	run_ok(s, "series live as sr%s%s", "", "");
+	expect_window(s, files[0]);
+
+	/* a file arrives; the reader is held inside it */
+	cmd_live_read_hook(slow_reader);
+	hold(1);
+	put(s, 1, dir, "nfcapd.202001010010");
+	for (int i = 0; i < 2000 && atomic_load(&hook_reads) == 0; i++) {
+		double t0 = now();
+		assert_int_equal(cmd_live_poll(s, NULL, &changed, &err), 0);
+		assert_true(now() - t0 < 1.0);
+		assert_int_equal(changed, 0);
+		usleep(5000);
+	}
+	assert_true(atomic_load(&hook_reads) > 0);
+	assert_true(cmd_live_reading());
+	/* while it reads: polls return at once, commands run, the lock is
+	 * free, and the objects hold the files before */
+	for (int i = 0; i < 5; i++) {
+		double t0 = now();
+		assert_int_equal(cmd_live_poll(s, NULL, &changed, &err), 0);
+		assert_true(now() - t0 < 0.5);
+		assert_int_equal(changed, 0);
+	}
+	sess_lock(s);
+	sess_unlock(s);
+	expect_window(s, files[0]);
+	hold(0);
+	poll_changed(s);
+	snprintf(both, sizeof(both), "%s %s", files[0], files[1]);
+	expect_window(s, both);
+
+	/* a third file pushes the first out of the 15 minutes */
+	put(s, 2, dir, "nfcapd.202001010020");
+	poll_changed(s);
+	snprintf(both, sizeof(both), "%s %s", files[1], files[2]);
+	expect_window(s, both);
+	cmd_live_read_hook(NULL);
+	sess_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_read_outside_lock),
+	};
+	tu_own_tmpdir();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
