@@ -366,6 +366,11 @@ struct cmd_objtype {
 	 * and name (a fit adding the packets mixture to mixture set m1);
 	 * takes incoming on success.  NULL: the new object replaces it. */
 	int (*merge)(void *existing, void *incoming, struct fm_error *err);
+	/* Optional, for types whose export holds records: the filter the
+	 * records are read through (a live view), or NULL for all.  Tools
+	 * reading such an object get it and-ed into --filter-expr, as for a
+	 * view of a dataset. */
+	const char *(*filter)(const void *data);
 };
 
 /* Whether the command runs in a session (results become objects). */

@@ -34,6 +34,9 @@ struct live_file {
 struct cmd_live {
 	uint64_t serial;
 	char *dir, *window, *format, *biflow;
+	char *filter; /* a live view: the records it holds (NULL: all) */
+	char *base;   /* ... and the name of the object it was made from */
+	int poll_ms;
 	struct fm_follow *f;
 	struct live_file *files; /* the window, by stamp */
 	size_t nfiles, cap;

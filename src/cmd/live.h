@@ -45,6 +45,17 @@ int cmd_live_new(struct cmd_live **out, const char *dir, const char *window,
 int cmd_live_check_input(const struct cmd_args *a, const char *what,
 			 struct fm_error *err);
 /*
+ * A live view (`filter L EXPR as v`): a live object following l's
+ * directory with l's window and options whose records are those EXPR
+ * selects (and-ed with l's own filter when l is a view; base_name is
+ * l's name, for the facts).  Tools reading it get the filter; histograms
+ * and series made from it follow it, binning each new file's selected
+ * records.  FM_EINVAL for an expression that does not compile.
+ */
+int cmd_live_view(struct cmd_live **out, const struct cmd_live *l,
+		  const char *base_name, const char *filter,
+		  const struct fm_log *log, struct fm_error *err);
+/*
  * Make the histogram of l's window with opts (and filter, may be NULL)
  * file by file, as data for a histogram object that follows l: *out is
  * the malloc'ed histogram to hand to the session.  Files that fail to

@@ -11,6 +11,7 @@
 
 #include "flowmodels/cut.h"
 #include "flowmodels/fileops.h"
+#include "flowmodels/filter.h"
 #include "cmd-follow.h"
 #include "live-int.h"
 #include "objtypes.h"
@@ -54,6 +55,8 @@ static void live_free(void *data)
 	free(l->window);
 	free(l->format);
 	free(l->biflow);
+	free(l->filter);
+	free(l->base);
 	free(l->last);
 	free(l);
 }
@@ -68,6 +71,8 @@ static void live_facts(const void *data, struct fm_buf *out)
 {
 	const struct cmd_live *l = data;
 
+	if (l->filter)
+		fm_buf_printf(out, "view of %s (%s), ", l->base, l->filter);
 	fm_buf_printf(out, "following %s: %zu files in the window (%s)", l->dir,
 		      l->nfiles, l->window ? l->window : "all");
 	if (l->last)
@@ -127,6 +132,13 @@ static int live_export(const void *data, const char *format, const char *path,
 	return r;
 }
 
+static const char *live_filter(const void *data)
+{
+	const struct cmd_live *l = data;
+
+	return l->filter;
+}
+
 const struct cmd_objtype cmd_live_type = {
     .kind = "live",
     .prefix = 'l',
@@ -136,6 +148,7 @@ const struct cmd_objtype cmd_live_type = {
     .info = live_info,
     .export = live_export,
     .merge = NULL,
+    .filter = live_filter,
 };
 
 /* ---- the window's files ---- */
@@ -200,7 +213,7 @@ int cmd_live_new(struct cmd_live **out, const char *dir, const char *window,
 		r = fm_follow_parse_window(window, &fo.window, err);
 	if (poll_ms > 0) {
 		fo.mode = FM_FOLLOW_POLL;
-		fo.poll_ms = poll_ms;
+		fo.poll_ms = l->poll_ms = poll_ms;
 	}
 	if (r == 0 && (!(l->dir = strdup(dir)) ||
 		       (window && !(l->window = strdup(window))) ||
@@ -223,6 +236,39 @@ int cmd_live_new(struct cmd_live **out, const char *dir, const char *window,
 	}
 	*out = l;
 	return 0;
+}
+
+int cmd_live_view(struct cmd_live **out, const struct cmd_live *l,
+		  const char *base_name, const char *filter,
+		  const struct fm_log *log, struct fm_error *err)
+{
+	struct fm_filter *f = NULL;
+	struct fm_buf both = FM_BUF_INIT;
+	int r;
+
+	*out = NULL;
+	if (l->filter)
+		fm_buf_printf(&both, "(%s) and (%s)", l->filter, filter);
+	else
+		fm_buf_addstr(&both, filter);
+	if (!both.buf)
+		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	r = fm_filter_compile(&f, both.buf, NULL, err);
+	fm_filter_free(f);
+	if (r == 0)
+		r = cmd_live_new(out, l->dir, l->window, l->poll_ms, l->format,
+				 l->biflow, log, err);
+	if (r == 0) {
+		(*out)->filter = fm_buf_detach(&both);
+		if (!((*out)->base = strdup(base_name)))
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
+	if (r < 0 && *out) {
+		live_free(*out);
+		*out = NULL;
+	}
+	fm_buf_release(&both);
+	return r;
 }
 
 /* ---- reading a file for a sub ---- */

@@ -191,6 +191,23 @@ static int resolve_typed_positional(struct cmd_run *run, struct sess_obj *o,
 	return 0;
 }
 
+/* The filter of view o, positional i (a dataset's view, or a live view):
+ * the positional's own, and the run's (several views: mixed unless the
+ * same). */
+static void view_filter(struct cmd_run *run, struct resolved_inputs *in,
+			size_t i, const struct sess_obj *o, const char *filter)
+{
+	run->pos_filter[i] = filter;
+	if (in->filter && strcmp(in->filter, filter) && !in->mixed) {
+		in->mixed = 1;
+		in->other_view = o->name;
+	}
+	if (!in->filter) {
+		in->filter = filter;
+		in->view_name = o->name;
+	}
+}
+
 static int resolve_positionals(struct cmd_run *run, const char **rpos,
 			       const char **cpos, struct resolved_inputs *in,
 			       struct fm_error *err)
@@ -228,21 +245,15 @@ static int resolve_positionals(struct cmd_run *run, const char **rpos,
 			if ((r = resolve_typed_positional(run, o, rpos, i,
 							  err)) < 0)
 				return r;
+			if (o->type->filter && o->type->filter(o->data))
+				view_filter(run, in, i, o,
+					    o->type->filter(o->data));
 			continue;
 		}
 		rpos[i] = o->dir;
 		in->datasets++;
-		if (o->kind != SESS_VIEW)
-			continue;
-		run->pos_filter[i] = o->filter;
-		if (in->filter && strcmp(in->filter, o->filter) && !in->mixed) {
-			in->mixed = 1;
-			in->other_view = o->name;
-		}
-		if (!in->filter) {
-			in->filter = o->filter;
-			in->view_name = o->name;
-		}
+		if (o->kind == SESS_VIEW)
+			view_filter(run, in, i, o, o->filter);
 	}
 	return 0;
 }

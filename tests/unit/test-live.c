@@ -8,7 +8,9 @@
  * free.  Released, a later poll applies the file: the histogram (and the
  * series) then equal the hist (series) of the files in the window, and,
  * with a window, the oldest file is subtracted when a newer one pushes
- * it out.
+ * it out.  A view of the live object (filter live EXPR) is live: its
+ * histogram follows it (the hist of the files with EXPR), and tools
+ * reading it get EXPR.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -120,28 +122,46 @@ static double poll_changed(struct session *s)
 	return 0;
 }
 
-/* The files equal: export h, the hist of files[], compared. */
+/* Objects h (hist) and sr (series) of live, and ht of its view tcp,
+ * equal the hist (series) of files (the view's: with its filter; a
+ * tool reading the view gets the filter too). */
 static void expect_window(struct session *s, const char *files)
 {
-	char *got, *want, gs[4200], ws[4200];
-	size_t gl, wl;
+	static const char *const hist[2][2] = {
+	    {"h", ""}, {"ht", "--filter-expr 'prot == 6'"}};
+	char line[9000], gs[4200], ws[4200];
 
-	unlink(tu_path("got.csv"));
-	unlink(tu_path("want.csv"));
-	run_ok(s, "export h -O %s%s", tu_path("got.csv"), "");
-	run_ok(s, "hist -q -i nfcapd -x size -b 3 -c rate -O %s %s",
-	       tu_path("want.csv"), files);
-	got = tu_read_file(tu_path("got.csv"), &gl);
-	want = tu_read_file(tu_path("want.csv"), &wl);
-	assert_int_equal(gl, wl);
-	assert_memory_equal(got, want, gl);
-	free(got);
-	free(want);
-	tu_system("rm -rf '%s' '%s'", tu_path("got-s"), tu_path("want-s"));
-	run_ok(s, "export sr -O %s%s", tu_path("got-s"), "");
-	run_ok(s, "series -q -i nfcapd -O %s %s", tu_path("want-s"), files);
+	for (int k = 0; k < 2; k++) {
+		unlink(tu_path("got.csv"));
+		unlink(tu_path("want.csv"));
+		run_ok(s, "export %s -O %s", hist[k][0], tu_path("got.csv"));
+		snprintf(line, sizeof(line),
+			 "hist -q -i nfcapd -x size -b 3 -c rate %s -O %s %s",
+			 hist[k][1], tu_path("want.csv"), files);
+		assert_int_equal(run(s, line), 0);
+		assert_int_equal(tu_system("cmp -s '%s' '%s'",
+					   tu_path("got.csv"),
+					   tu_path("want.csv")),
+				 0);
+		/* bins in both (the view is not empty) */
+		assert_int_equal(
+		    tu_system("test $(wc -l < '%s') -gt 5", tu_path("got.csv")),
+		    0);
+	}
+	snprintf(gs, sizeof(gs), "%s", tu_path("got.csv"));
+	snprintf(ws, sizeof(ws), "%s", tu_path("want.csv"));
+	run_ok(s, "convert -q tcp -o csv_flow -O %s%s", gs, "");
+	snprintf(line, sizeof(line),
+		 "convert -q -i nfcapd -o csv_flow --filter-expr 'prot == 6' "
+		 "-O %s %s",
+		 ws, files);
+	assert_int_equal(run(s, line), 0);
+	assert_int_equal(tu_system("cmp -s '%s' '%s'", gs, ws), 0);
 	snprintf(gs, sizeof(gs), "%s", tu_path("got-s"));
 	snprintf(ws, sizeof(ws), "%s", tu_path("want-s"));
+	tu_system("rm -rf '%s' '%s'", gs, ws);
+	run_ok(s, "export sr -O %s%s", gs, "");
+	run_ok(s, "series -q -i nfcapd -O %s %s", ws, files);
 	assert_int_equal(tu_system("diff -r -q '%s' '%s'", gs, ws), 0);
 }
 
@@ -162,6 +182,8 @@ static void test_read_outside_lock(void **state)
 	run_ok(s, "load --follow %s --window 15m as live%s", dir, "");
 	run_ok(s, "hist live -x size -b 3 -c rate as h%s%s", "", "");
 	run_ok(s, "series live as sr%s%s", "", "");
+	run_ok(s, "filter live 'prot == 6' as tcp%s%s", "", "");
+	run_ok(s, "hist tcp -x size -b 3 -c rate as ht%s%s", "", "");
 	expect_window(s, files[0]);
 
 	/* a file arrives; the reader is held inside it */

@@ -311,11 +311,19 @@ static int lines_merge(void *existing, void *incoming, struct fm_error *err)
 	return 0;
 }
 
-static const struct cmd_objtype lines_type = {
-    "lines",	 'l',  "csv_flow|text", lines_free,
-    lines_facts, NULL, lines_export,	lines_merge};
-static const struct cmd_objtype other_type = {
-    "other", 'o', "text", lines_free, lines_facts, NULL, lines_export, NULL};
+static const struct cmd_objtype lines_type = {.kind = "lines",
+					      .prefix = 'l',
+					      .formats = "csv_flow|text",
+					      .free = lines_free,
+					      .facts = lines_facts,
+					      .export = lines_export,
+					      .merge = lines_merge};
+static const struct cmd_objtype other_type = {.kind = "other",
+					      .prefix = 'o',
+					      .formats = "text",
+					      .free = lines_free,
+					      .facts = lines_facts,
+					      .export = lines_export};
 
 /* Hand a lines object to the session as the result of "list [as NAME]". */
 static void add_lines(struct session *s, const struct cmd_objtype *t,
