@@ -39,10 +39,8 @@ static int filter_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_fail(ctx, &err);
 	int live = o->kind == SESS_TYPED && o->type == &cmd_live_type;
 	if (o->kind != SESS_DATASET && o->kind != SESS_VIEW && !live)
-		r = fm_error_set(
-		    &err, FM_EINVAL,
-		    "%s is a %s, not a dataset (nor a live object)", o->name,
-		    sess_obj_kind(o));
+		r = fm_error_set(&err, FM_EINVAL, "%s is a %s, not a dataset",
+				 o->name, sess_obj_kind(o));
 	for (size_t i = 1; i < a->npos; i++)
 		fm_buf_printf(&expr, "%s%s", i > 1 ? " " : "", a->pos[i]);
 	if (r == 0 && live)
