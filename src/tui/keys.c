@@ -168,15 +168,15 @@ static const struct keyrow rows[] = {
      "(sixel terminals; set preview off|auto|on);\n"
      "the next key or redraw removes it",
      {{KEYS_PANEL, 'P', ACT_PREVIEW, 0}}},
+    {"Ctrl-C",
+     "cancel the running job (never quits)",
+     {{KEYS_ANY, 3, ACT_CANCEL, 0}}},
+    {"Ctrl-L", "redraw the screen", {{KEYS_ANY, 12, ACT_REDRAW, 0}}},
     {"r (objects)",
      "re-fit the selected mixture set (or a histogram's\n"
      "newest set) to its histogram's bins now, from\n"
      "its mixture: fit H --from M as M (live models)",
      {{KEYS_OBJECTS, 'r', ACT_REFIT, 0}}},
-    {"Ctrl-C",
-     "cancel the running job (never quits)",
-     {{KEYS_ANY, 3, ACT_CANCEL, 0}}},
-    {"Ctrl-L", "redraw the screen", {{KEYS_ANY, 12, ACT_REDRAW, 0}}},
     {"q (panels), quit",
      "quit (asks while work would be lost)",
      {{KEYS_PANEL, 'q', ACT_QUIT, 0}}},

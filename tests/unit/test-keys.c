@@ -51,11 +51,11 @@ static const char *const expected[] = {
     "  P (panels), preview   the chart as an image in the chart panel",
     "                        (sixel terminals; set preview off|auto|on);",
     "                        the next key or redraw removes it",
+    "  Ctrl-C                cancel the running job (never quits)",
+    "  Ctrl-L                redraw the screen",
     "  r (objects)           re-fit the selected mixture set (or a histogram's",
     "                        newest set) to its histogram's bins now, from",
     "                        its mixture: fit H --from M as M (live models)",
-    "  Ctrl-C                cancel the running job (never quits)",
-    "  Ctrl-L                redraw the screen",
     "  q (panels), quit      quit (asks while work would be lost)",
 };
 #define NEXP (sizeof(expected) / sizeof(expected[0]))
