@@ -1,7 +1,8 @@
 # overlays.sh - the objects shown together (`show`, issue 20 item 1) are
 # part of the session's chart state with the view and the axis settings:
 # `save` writes the commands, and replaying the saved file restores the
-# same state (`view` prints view, scales, ranges and the set) - also
+# same state (`view` prints view, scales, ranges and the set; `export
+# chart -O FILE.txt` writes the same text chart) - also
 # after renames (the set holds the objects) and in a replay that starts
 # with another set (a replay starts with none).  A refused `show` is not
 # recorded.
@@ -25,6 +26,7 @@ set yrange 0.2:0.9
 show h1 hs
 rename h2 coarse
 view
+export chart -O chart.txt
 save saved.fms
 X
 "$FLOWMODELS" --replay s.fms > out.txt 2> err.txt && fail "show h1 hs accepted"
@@ -37,9 +39,15 @@ want="view cdf, xscale auto, yscale auto, xrange auto, yrange 0.2:0.9, show h1 c
 grep -qx "$want" out.txt || fail "state: $(grep '^view ' out.txt)"
 grep -qx "show h1 h2 d1 m" saved.fms || fail "show not saved: $(cat saved.fms)"
 grep -q "^show h1 hs" saved.fms && fail "a refused show was recorded"
-# the saved file restores the same state (pdf-flows keeps its xrange)
-printf 'replay saved.fms\nview\nview pdf-flows\nview\n' > r.fms
+# the chart drawn: two histograms, the binned dataset and the mixtures
+cp chart.txt chart-first.txt
+grep -q "coarse" chart-first.txt && grep -q "d1" chart-first.txt ||
+	fail "export chart lacks the overlay: $(cat chart-first.txt)"
+# the saved file restores the same state and the same chart (pdf-flows
+# keeps its xrange)
+printf 'replay saved.fms\nview\nexport chart -O again.txt\nview pdf-flows\nview\n' > r.fms
 "$FLOWMODELS" --replay r.fms > out2.txt 2> err.txt || { cat err.txt; fail "replay saved"; }
+cmp chart-first.txt again.txt || fail "the replayed chart differs: $(diff chart-first.txt again.txt)"
 grep -qx "$want" out2.txt || fail "replayed state: $(grep '^view ' out2.txt)"
 grep -qx "view pdf-flows, xscale auto, yscale auto, xrange 2:100, yrange auto, show h1 coarse d1 m" out2.txt ||
 	fail "pdf-flows state: $(grep '^view ' out2.txt)"
