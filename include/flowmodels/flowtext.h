@@ -37,4 +37,28 @@ void fm_time_text(char *buf, int64_t secs, int64_t ms);
 /* "2015-06-10T19:00:00Z" of seconds. */
 void fm_time_text_s(char *buf, int64_t secs);
 
+/*
+ * A whole record as the `text` output format shows it (like `nfdump -o
+ * line`): first as ISO-8601 UTC with milliseconds, the duration (SPEC 1)
+ * in seconds, the protocol by name (its number when it has none),
+ * endpoints as address:port, packets, octets and aggs.  Used by the text
+ * writer and the workbench's `show records` table.
+ */
+struct fm_batch;
+struct fm_buf;
+/* The columns a record's text needs (FM_FIELD_BIT mask). */
+uint32_t fm_record_text_fields(void);
+struct fm_record_text {
+	char first[FM_TEXT_MAX], duration[32], proto[24];
+	char src[FM_TEXT_MAX], dst[FM_TEXT_MAX];
+	char packets[24], octets[24], aggs[24];
+};
+/* The texts of record i of b (holding fm_record_text_fields). */
+void fm_record_text(const struct fm_batch *b, size_t i,
+		    struct fm_record_text *out);
+/* The header line and a record's line of the text format ('\n' ended);
+ * 0 or -1 when out of memory. */
+int fm_record_text_header(struct fm_buf *o);
+int fm_record_text_line(struct fm_buf *o, const struct fm_record_text *c);
+
 #endif

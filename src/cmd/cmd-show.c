@@ -5,6 +5,8 @@
  * `save` and a replay restore them; `show` alone goes back to the
  * selected object.  Everything that would keep an object off the chart
  * is refused here with a one-line error, so a recorded `show` draws.
+ * Sub-forms whose first word is a word of show_forms run instead (see
+ * cmd-show.h): `show records` (cmd-show-records.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +15,17 @@
 #include "flowmodels/chartdata.h"
 #include "flowmodels/filter.h"
 #include "flowmodels/hist.h"
+#include "cmd-show.h"
 #include "objtypes.h"
 #include "session.h"
 
-static const struct cmd_opt show_opts[] = {CMD_OPTS_COMMON, CMD_OPT_END};
+static const struct cmd_opt show_opts[] = {
+    {OPT_SHOW_N, 'n', "count", CMD_OPT_INT, "N",
+     "show records: how many to print in a session (default: 20; 0 = all; "
+     "the workbench's table pages through all of them)",
+     NULL},
+    CMD_OPTS_COMMON,
+    CMD_OPT_END};
 
 static int is_type(const struct sess_obj *o, const struct cmd_objtype *t)
 {
@@ -206,12 +215,12 @@ static int show_set(struct cmd_ctx *ctx, const struct cmd_args *a,
 
 /*
  * Forms of `show` whose first word is not an object but a sub-command
- * (another module adds its own here): none of them yet.
+ * (another module adds its own here).
  */
 static const struct show_form {
 	const char *word;
 	int (*exec)(struct cmd_ctx *ctx, const struct cmd_args *a);
-} show_forms[] = {{NULL, NULL}};
+} show_forms[] = {{"records", cmd_show_records}, {NULL, NULL}};
 
 static int show_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
@@ -222,6 +231,11 @@ static int show_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	for (const struct show_form *f = show_forms; a->npos && f->word; f++)
 		if (!strcmp(a->pos[0], f->word))
 			return f->exec(ctx, a);
+	if (a->v[OPT_SHOW_N].set) {
+		fm_error_set(&err, FM_EINVAL,
+			     "-n belongs to show records [OBJ] [-n N]");
+		return cmd_fail(ctx, &err);
+	}
 	if (show_set(ctx, a, &err) < 0)
 		return cmd_fail(ctx, &err);
 	return 0;
@@ -231,7 +245,7 @@ const struct cmd_entry cmd_show_entry = {
     .name = "show",
     .alias = NULL,
     .summary = "draw objects together on the chart (recorded)",
-    .usage = "[OBJ...]",
+    .usage = "[OBJ...] | records [OBJ] [-n N]",
     .description =
 	"Puts the histograms, datasets and mixture sets OBJ... on the chart\n"
 	"together, each in its own colour and glyph, with a legend naming\n"
@@ -244,7 +258,11 @@ const struct cmd_entry cmd_show_entry = {
 	"the object selected in the workbench.  Space in the objects panel\n"
 	"adds or removes the highlighted object (running this command).\n"
 	"Recorded: `save` writes it and a replay restores the chart (a\n"
-	"replay starts with nothing shown together).  At most 8 objects.",
+	"replay starts with nothing shown together).  At most 8 objects.\n"
+	"show records [OBJ]: the records of dataset or view OBJ (default:\n"
+	"the newest) as the text format writes them; in a session the first\n"
+	"N (-n, default 20, 0 = all), in the workbench a table paging\n"
+	"through them.  Not recorded.",
     .opts = show_opts,
     .min_pos = 0,
     .max_pos = -1,

@@ -5,11 +5,17 @@
  * as ::, and dotted IPv4 only for the mapped addresses ::ffff:0:0/96
  * (glibc's inet_ntop also dots the deprecated ::a.b.c.d).
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "flowmodels/buf.h"
+#include "flowmodels/flow.h"
 #include "flowmodels/flowtext.h"
+
+#define TEXT_LINE "%-24s %9s %-5s %21s -> %-21s %10s %12s %5s\n"
 
 static const struct {
 	const char *name;
@@ -112,4 +118,63 @@ void fm_time_text(char *buf, int64_t secs, int64_t ms)
 void fm_time_text_s(char *buf, int64_t secs)
 {
 	date_text(buf, secs, "Z");
+}
+
+uint32_t fm_record_text_fields(void)
+{
+	uint32_t m = 0;
+	static const int f[] = {FM_AF,	    FM_PROT,	 FM_SP,	  FM_DP,
+				FM_FIRST,   FM_FIRST_MS, FM_LAST, FM_LAST_MS,
+				FM_PACKETS, FM_OCTETS,	 FM_AGGS};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		m |= FM_FIELD_BIT(f[i]);
+	for (int k = 0; k < 4; k++)
+		m |= FM_FIELD_BIT(FM_SA0 + k) | FM_FIELD_BIT(FM_DA0 + k);
+	return m;
+}
+
+void fm_record_text(const struct fm_batch *b, size_t i,
+		    struct fm_record_text *c)
+{
+	int64_t af = b->col[FM_AF][i], sa[4], da[4];
+	int64_t packets = b->col[FM_PACKETS][i], d = 0;
+	const char *name = fm_proto_name(b->col[FM_PROT][i]);
+
+	for (int k = 0; k < 4; k++) {
+		sa[k] = b->col[FM_SA0 + k][i];
+		da[k] = b->col[FM_DA0 + k][i];
+	}
+	if (packets != 1)
+		d = (b->col[FM_LAST][i] - b->col[FM_FIRST][i]) * 1000 +
+		    b->col[FM_LAST_MS][i] - b->col[FM_FIRST_MS][i];
+	fm_time_text(c->first, b->col[FM_FIRST][i], b->col[FM_FIRST_MS][i]);
+	fm_endpoint_text(c->src, af, sa, b->col[FM_SP][i]);
+	fm_endpoint_text(c->dst, af, da, b->col[FM_DP][i]);
+	snprintf(c->duration, sizeof(c->duration), "%s%lld.%03lld",
+		 d < 0 ? "-" : "", (long long)(llabs(d) / 1000),
+		 (long long)(llabs(d) % 1000));
+	if (name)
+		snprintf(c->proto, sizeof(c->proto), "%s", name);
+	else
+		snprintf(c->proto, sizeof(c->proto), "%lld",
+			 (long long)b->col[FM_PROT][i]);
+	/* packets and octets keep raw unsigned bits (flow.h) */
+	snprintf(c->packets, sizeof(c->packets), "%" PRIu64, (uint64_t)packets);
+	snprintf(c->octets, sizeof(c->octets), "%" PRIu64,
+		 (uint64_t)b->col[FM_OCTETS][i]);
+	snprintf(c->aggs, sizeof(c->aggs), "%lld",
+		 (long long)b->col[FM_AGGS][i]);
+}
+
+int fm_record_text_header(struct fm_buf *o)
+{
+	return fm_buf_printf(o, TEXT_LINE, "first", "duration", "proto", "src",
+			     "dst", "packets", "octets", "aggs");
+}
+
+int fm_record_text_line(struct fm_buf *o, const struct fm_record_text *c)
+{
+	return fm_buf_printf(o, TEXT_LINE, c->first, c->duration, c->proto,
+			     c->src, c->dst, c->packets, c->octets, c->aggs);
 }
