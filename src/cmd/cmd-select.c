@@ -16,6 +16,10 @@
 #include "cmd-quality.h"
 #include "objtypes.h"
 
+/* ranking.csv's header; also the columns of the live rows. */
+#define CMD_SELECT_RANKING_HEADER                                              \
+	"U,L,P,k,log_likelihood,aic,bic,ks,iterations,seconds"
+
 enum {
 	OPT_S_X = OPT_COMMON_END,
 	OPT_S_Y,
@@ -119,25 +123,28 @@ static void csv_quoted(struct fm_buf *b, const char *s)
 	fm_buf_addch(b, '"');
 }
 
-/* ranking.csv and skipped.csv: numbers in their shortest exact form, so
- * that only the seconds column depends on the run. */
+/* A line of ranking.csv: numbers in their shortest exact form, so that
+ * only the seconds column depends on the run. */
+static void ranking_row(struct fm_buf *rk, const struct fm_select_row *r)
+{
+	fm_buf_printf(rk, "%u,%u,%u,%d,", r->U, r->L, r->P, r->k);
+	fm_json_add_double(rk, r->loglik);
+	fm_buf_addch(rk, ',');
+	fm_json_add_double(rk, r->aic);
+	fm_buf_addch(rk, ',');
+	fm_json_add_double(rk, r->bic);
+	fm_buf_addch(rk, ',');
+	fm_json_add_double(rk, r->ks);
+	fm_buf_printf(rk, ",%u,%.3f\n", r->iterations, r->seconds);
+}
+
+/* ranking.csv and skipped.csv. */
 static void ranking_text(const struct fm_select_result *res, struct fm_buf *rk,
 			 struct fm_buf *sk)
 {
-	fm_buf_addstr(rk,
-		      "U,L,P,k,log_likelihood,aic,bic,ks,iterations,seconds\n");
-	for (size_t j = 0; j < res->nrank; j++) {
-		const struct fm_select_row *r = &res->rows[res->rank[j]];
-		fm_buf_printf(rk, "%u,%u,%u,%d,", r->U, r->L, r->P, r->k);
-		fm_json_add_double(rk, r->loglik);
-		fm_buf_addch(rk, ',');
-		fm_json_add_double(rk, r->aic);
-		fm_buf_addch(rk, ',');
-		fm_json_add_double(rk, r->bic);
-		fm_buf_addch(rk, ',');
-		fm_json_add_double(rk, r->ks);
-		fm_buf_printf(rk, ",%u,%.3f\n", r->iterations, r->seconds);
-	}
+	fm_buf_addstr(rk, CMD_SELECT_RANKING_HEADER "\n");
+	for (size_t j = 0; j < res->nrank; j++)
+		ranking_row(rk, &res->rows[res->rank[j]]);
 	fm_buf_addstr(sk, "U,L,P,reason\n");
 	for (size_t i = 0; i < res->n; i++) {
 		const struct fm_select_row *r = &res->rows[i];
@@ -203,7 +210,9 @@ static int write_outputs(struct cmd_ctx *ctx, const struct cmd_args *a,
 }
 
 /* In a session (the workbench's messages): a line per fit as it ends,
- * with the best so far by the criterion. */
+ * with the best so far by the criterion; and for a frontend watching
+ * (the workbench's ranking table), the row as a live row: "ranking,"
+ * and the ranking.csv line, or "skipped,U,L,P,reason". */
 struct live {
 	struct cmd_ctx *ctx;
 	enum fm_select_criterion crit;
@@ -217,7 +226,18 @@ static void on_row(void *arg, const struct fm_select_row *row)
 	struct live *l = arg;
 	size_t idx[2] = {0, 1};
 	struct fm_select_row two[2];
+	struct fm_buf b = FM_BUF_INIT;
 
+	if (row->skipped)
+		fm_buf_printf(&b, "skipped,%u,%u,%u,%s", row->U, row->L, row->P,
+			      row->reason);
+	else {
+		fm_buf_addstr(&b, "ranking,");
+		ranking_row(&b, row);
+	}
+	if (b.buf)
+		cmd_live_row(l->ctx, fm_buf_str(&b));
+	fm_buf_release(&b);
 	if (row->skipped) {
 		fprintf(l->ctx->out,
 			"select [%zu/%zu] U=%u L=%u P=%u: skipped: %s\n",

@@ -35,6 +35,9 @@ struct cmd_ctx {
 	struct session *session; /* the session the command runs in */
 	struct cmd_run *run;	 /* its invocation: results, record */
 	struct fm_error error;	 /* what cmd_fail reported, for FILE:LINE */
+	/* A frontend watching the run (cmd_live_row), or NULL. */
+	void (*live)(void *arg, const char *row);
+	void *live_arg;
 };
 
 enum cmd_opt_type {
@@ -403,6 +406,13 @@ void *cmd_input_object(const struct cmd_ctx *ctx, const struct cmd_args *a,
  * not given. */
 const char *cmd_option_label(const struct cmd_ctx *ctx,
 			     const struct cmd_args *a, int id);
+/*
+ * Publish a row of results while the command runs (select: a structure as
+ * its fit ends), for a frontend watching the job (cmd_job_live_row: the
+ * workbench's live tables); nothing when none watches.  Called from the
+ * command's thread.
+ */
+void cmd_live_row(struct cmd_ctx *ctx, const char *row);
 /* The name given with `as NAME` in a session, or NULL. */
 const char *cmd_result_name(const struct cmd_ctx *ctx);
 /*

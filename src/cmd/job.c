@@ -26,7 +26,54 @@ struct cmd_job {
 	char *out, *msg;
 	size_t outlen, msglen;
 	struct fm_error error;
+	char **live; /* rows published (under m) */
+	size_t nlive, caplive;
 };
+
+/* cmd_live_row of the job's command: kept for cmd_job_live_row. */
+static void job_live(void *p, const char *row)
+{
+	struct cmd_job *j = p;
+	char *copy = strdup(row);
+
+	if (!copy)
+		return;
+	pthread_mutex_lock(&j->m);
+	if (j->nlive == j->caplive) {
+		size_t cap = j->caplive ? 2 * j->caplive : 32;
+		char **n = realloc(j->live, cap * sizeof(*n));
+		if (n) {
+			j->live = n;
+			j->caplive = cap;
+		}
+	}
+	if (j->nlive < j->caplive)
+		j->live[j->nlive++] = copy;
+	else
+		free(copy);
+	pthread_mutex_unlock(&j->m);
+}
+
+size_t cmd_job_live_count(struct cmd_job *j)
+{
+	size_t n;
+
+	pthread_mutex_lock(&j->m);
+	n = j->nlive;
+	pthread_mutex_unlock(&j->m);
+	return n;
+}
+
+char *cmd_job_live_row(struct cmd_job *j, size_t i)
+{
+	char *r = NULL;
+
+	pthread_mutex_lock(&j->m);
+	if (i < j->nlive)
+		r = strdup(j->live[i]);
+	pthread_mutex_unlock(&j->m);
+	return r;
+}
 
 static int job_progress(void *p, uint64_t done, uint64_t total)
 {
@@ -120,6 +167,7 @@ int cmd_job_start(struct session *s, const char *line,
 	}
 	j->run = run;
 	j->entry = sess_run_entry(run);
+	sess_run_set_live(run, job_live, j);
 	j->line = strdup(line);
 	if (!j->line) {
 		sess_run_free(run);
@@ -242,5 +290,8 @@ void cmd_job_free(struct cmd_job *j)
 	free(j->out);
 	free(j->msg);
 	free(j->line);
+	for (size_t i = 0; i < j->nlive; i++)
+		free(j->live[i]);
+	free(j->live);
 	free(j);
 }

@@ -16,6 +16,7 @@
 #ifndef FLOWMODELS_JOB_H
 #define FLOWMODELS_JOB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "flowmodels/error.h"
@@ -61,6 +62,13 @@ const char *cmd_job_output(struct cmd_job *j);
 const char *cmd_job_messages(struct cmd_job *j);
 /* After CMD_JOB_FAILED: the error ("CMD: message"). */
 const struct fm_error *cmd_job_error(struct cmd_job *j);
+/*
+ * Rows the command published while running (cmd_live_row), readable at
+ * any time: how many so far, and a malloc'ed copy of row i (NULL when
+ * out of memory or past the end).
+ */
+size_t cmd_job_live_count(struct cmd_job *j);
+char *cmd_job_live_row(struct cmd_job *j, size_t i);
 /* The command's name, and the line as given to cmd_job_start. */
 const char *cmd_job_name(struct cmd_job *j);
 const char *cmd_job_line(struct cmd_job *j);

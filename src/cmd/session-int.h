@@ -103,6 +103,8 @@ struct cmd_run {
 	struct override *over;
 	size_t nover;
 	struct cmd_words extra; /* words added to the record */
+	void (*live)(void *arg, const char *row); /* sess_run_set_live */
+	void *live_arg;
 	char *comment;
 	int executed, committed, norecord;
 };

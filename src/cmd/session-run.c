@@ -585,6 +585,8 @@ int sess_run_exec(struct cmd_run *run, FILE *out, FILE *errf,
 	ctx.invoked = run->words.n ? run->words.v[0] : run->e->name;
 	ctx.session = run->s;
 	ctx.run = run;
+	ctx.live = run->live;
+	ctx.live_arg = run->live_arg;
 	status = run->e->exec(&ctx, &run->res);
 	fflush(out);
 	fflush(errf);
@@ -998,6 +1000,19 @@ const char *cmd_option_label(const struct cmd_ctx *ctx,
 	if (!cmd_in_session(ctx))
 		return a->v[id].set ? a->v[id].s : NULL;
 	return ctx->run->typed.v[id].set ? ctx->run->typed.v[id].s : NULL;
+}
+
+void sess_run_set_live(struct cmd_run *run,
+		       void (*fn)(void *arg, const char *row), void *arg)
+{
+	run->live = fn;
+	run->live_arg = arg;
+}
+
+void cmd_live_row(struct cmd_ctx *ctx, const char *row)
+{
+	if (ctx->live)
+		ctx->live(ctx->live_arg, row);
 }
 
 const char *cmd_result_name(const struct cmd_ctx *ctx)

@@ -236,6 +236,10 @@ int sess_run_exec(struct cmd_run *run, FILE *out, FILE *errf,
  * per new object is written to it ("h1: histogram, ...").
  */
 int sess_run_commit(struct cmd_run *run, FILE *report, struct fm_error *err);
+/* Rows the command publishes while it runs (cmd_live_row) go to fn(arg,
+ * row), on the thread that runs it. */
+void sess_run_set_live(struct cmd_run *run,
+		       void (*fn)(void *arg, const char *row), void *arg);
 /* Free; an uncommitted run's results are discarded. */
 void sess_run_free(struct cmd_run *run);
 

@@ -6,6 +6,7 @@
  * reject.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -60,21 +61,39 @@ struct watch {
 	int rows;
 	int skipped;
 	int calls;
+	pthread_t caller;   /* on_row runs on the calling thread */
+	unsigned last_skip; /* grid position of the last skipped row + 1 */
+	unsigned seen[64];  /* per grid position: rows reported */
+	double bic[64];	    /* the reported figures */
 	int cancel_after;
 	uint64_t last_done;
 };
 
+/* Grid position of a structure of test_rows_and_cancel's grid
+ * (U=0..2, L=1..2, P=0..1: U, then L, then P). */
+static unsigned grid_pos(const struct fm_select_row *row)
+{
+	return (row->U * 2 + (row->L - 1)) * 2 + row->P;
+}
+
 static void on_row(void *ctx, const struct fm_select_row *row)
 {
 	struct watch *w = ctx;
+	unsigned pos = grid_pos(row);
 
+	assert_true(pthread_equal(pthread_self(), w->caller));
+	assert_true(pos < 64);
+	w->seen[pos]++;
 	if (row->skipped) {
 		assert_int_equal(w->rows, 0); /* skipped ones come first */
+		assert_true(pos + 1 > w->last_skip); /* in grid order */
+		w->last_skip = pos + 1;
 		assert_non_null(strstr(row->reason, "Pareto"));
 		w->skipped++;
 		return;
 	}
 	assert_true(row->iterations > 0);
+	w->bic[pos] = row->bic;
 	w->rows++;
 }
 
@@ -107,6 +126,7 @@ static void test_rows_and_cancel(void **state)
 			 0);
 	memset(&o, 0, sizeof(o));
 	memset(&w, 0, sizeof(w));
+	w.caller = pthread_self();
 	o.max_iter = 20;
 	o.threads = 3;
 	o.xk = FM_MIX_X_LENGTH;
@@ -121,6 +141,13 @@ static void test_rows_and_cancel(void **state)
 	assert_int_equal(res.nrank, 10); /* U=0 with P=1: 2 skipped */
 	assert_int_equal(w.rows, 10);
 	assert_int_equal(w.skipped, 2);
+	/* every structure reported once, with the result's figures */
+	for (size_t i = 0; i < res.n; i++) {
+		unsigned pos = grid_pos(&res.rows[i]);
+		assert_int_equal(w.seen[pos], 1);
+		if (!res.rows[i].skipped)
+			assert_true(w.bic[pos] == res.rows[i].bic);
+	}
 	for (size_t i = 1; i < res.nrank; i++)
 		assert_true(res.rows[res.rank[i - 1]].bic <=
 			    res.rows[res.rank[i]].bic);
@@ -128,6 +155,7 @@ static void test_rows_and_cancel(void **state)
 
 	/* a cancel from the first progress report: FM_ECANCEL, nothing kept */
 	memset(&w, 0, sizeof(w));
+	w.caller = pthread_self();
 	w.cancel_after = 1;
 	o.max_iter = 100000;
 	assert_int_equal(fm_select_run(&h, FM_HCOL_FLOWS, &g, &o, &res, &err),
