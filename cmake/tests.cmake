@@ -81,7 +81,7 @@ if(FM_FUZZ)
 endif()
 
 foreach(name test-chart test-theme test-views test-overlay test-words test-keys
-             test-complete test-sixel)
+             test-complete test-sixel test-table)
   if(TARGET ${name})
     target_link_libraries(${name} PRIVATE flowmodels_tui_core)
     target_compile_definitions(${name} PRIVATE FM_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -50,6 +50,7 @@ void tui_layout(struct tui *t)
 	del(&t->w_help);
 	del(&t->w_fitl);
 	del(&t->w_fitr);
+	del(&t->w_table);
 	t->too_small = t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS;
 	t->dirty = DIRTY_ALL;
 	clearok(curscr, TRUE);
@@ -710,6 +711,9 @@ void tui_draw(struct tui *t)
 	if (t->fit) {
 		if (t->dirty & (DIRTY_OBJECTS | DIRTY_CHART | DIRTY_HELP))
 			tui_fit_draw(t, t->w_fitl, t->w_fitr);
+	} else if (t->table) {
+		if (t->dirty & (DIRTY_OBJECTS | DIRTY_CHART | DIRTY_HELP))
+			tui_table_draw(t);
 	} else {
 		if (t->dirty & (DIRTY_OBJECTS | DIRTY_HELP))
 			draw_objects(t);
@@ -727,7 +731,7 @@ void tui_draw(struct tui *t)
 	tui_prompt_draw(t, t->w_prompt);
 	wnoutrefresh(t->w_prompt);
 	curs_set(t->focus == FOCUS_PROMPT && !t->help_open && !t->fit &&
-			 !t->pager
+			 !t->pager && !(t->table && t->table_focus)
 		     ? 1
 		     : 0);
 	doupdate();

@@ -393,6 +393,12 @@ static void start(struct tui *t)
 	t->dirty |= DIRTY_ALL;
 }
 
+void tui_fit_run(struct tui *t)
+{
+	if (t->fit)
+		start(t);
+}
+
 int tui_fit_cancel(struct tui *t)
 {
 	if (!tui_fit_running(t))

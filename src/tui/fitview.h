@@ -46,6 +46,8 @@ struct tui_fit_start {
 int tui_fit_open(struct tui *t, const char *name);
 /* The same with the settings of fs (t->fit_start). */
 int tui_fit_open_start(struct tui *t, const struct tui_fit_start *fs);
+/* Run the fit with the view's settings (as Enter in the view does). */
+void tui_fit_run(struct tui *t);
 /* Close (cancelling a running fit and waiting for it). */
 void tui_fit_close(struct tui *t);
 /* A key for the open view; 1 when used. */

@@ -17,7 +17,7 @@ struct binding {
 	int arg;
 };
 
-#define NBIND 16
+#define NBIND 24
 
 struct keyrow {
 	const char *label;	    /* the keys as the help names them */
@@ -46,8 +46,8 @@ static const struct keyrow rows[] = {
      {{KEYS_PANEL, 27, ACT_FOCUS_PROMPT, 0},
       {KEYS_PANEL, ':', ACT_FOCUS_PROMPT, 0}}},
     {"Up Down PgUp PgDn",
-     "select an object / scroll the messages or the\n"
-     "pager; history in the prompt",
+     "select an object / scroll the messages, the\n"
+     "pager or a table; history in the prompt",
      {{KEYS_OBJECTS, KEY_UP, ACT_UP, 0},
       {KEYS_OBJECTS, KEY_DOWN, ACT_DOWN, 0},
       {KEYS_INFO, KEY_UP, ACT_UP, 0},
@@ -61,10 +61,14 @@ static const struct keyrow rows[] = {
       {KEYS_PAGER, KEY_UP, ACT_UP, 0},
       {KEYS_PAGER, KEY_DOWN, ACT_DOWN, 0},
       {KEYS_PAGER, KEY_PPAGE, ACT_PAGE_UP, 0},
-      {KEYS_PAGER, KEY_NPAGE, ACT_PAGE_DOWN, 0}}},
+      {KEYS_PAGER, KEY_NPAGE, ACT_PAGE_DOWN, 0},
+      {KEYS_TABLE, KEY_UP, ACT_UP, 0},
+      {KEYS_TABLE, KEY_DOWN, ACT_DOWN, 0},
+      {KEYS_TABLE, KEY_PPAGE, ACT_PAGE_UP, 0},
+      {KEYS_TABLE, KEY_NPAGE, ACT_PAGE_DOWN, 0}}},
     {"Home End",
      "first / last object or message; the pager's\n"
-     "top / end",
+     "top / end; a table's first / last row",
      {{KEYS_OBJECTS, KEY_HOME, ACT_HOME, 0},
       {KEYS_OBJECTS, KEY_END, ACT_END, 0},
       {KEYS_INFO, KEY_HOME, ACT_HOME, 0},
@@ -72,7 +76,9 @@ static const struct keyrow rows[] = {
       {KEYS_HELP, KEY_HOME, ACT_HOME, 0},
       {KEYS_HELP, KEY_END, ACT_END, 0},
       {KEYS_PAGER, KEY_HOME, ACT_HOME, 0},
-      {KEYS_PAGER, KEY_END, ACT_END, 0}}},
+      {KEYS_PAGER, KEY_END, ACT_END, 0},
+      {KEYS_TABLE, KEY_HOME, ACT_HOME, 0},
+      {KEYS_TABLE, KEY_END, ACT_END, 0}}},
     {"/ n N (pager)",
      "search the pager's text (Enter finds, Esc\n"
      "cancels); next / previous match (after a /)",
@@ -91,6 +97,36 @@ static const struct keyrow rows[] = {
       {KEYS_PAGER, '\r', ACT_PAGER_CLOSE, 0},
       {KEYS_PAGER, '\n', ACT_PAGER_CLOSE, 0},
       {KEYS_PAGER, KEY_ENTER, ACT_PAGER_CLOSE, 0}}},
+    {"Left Right (tables)",
+     "scroll a wide table sideways",
+     {{KEYS_TABLE, KEY_LEFT, ACT_TABLE_HSCROLL, -1},
+      {KEYS_TABLE, KEY_RIGHT, ACT_TABLE_HSCROLL, 1}}},
+    {"f p o (top table)",
+     "sort by flows / packets / octets (the same\n"
+     "key again: the other way round)",
+     {{KEYS_TABLE, 'f', ACT_SORT, 'f'},
+      {KEYS_TABLE, 'p', ACT_SORT, 'p'},
+      {KEYS_TABLE, 'o', ACT_SORT, 'o'}}},
+    {"b a s (select table)",
+     "rank by BIC / AIC / ks (again: reversed)",
+     {{KEYS_TABLE, 'b', ACT_SORT, 'b'},
+      {KEYS_TABLE, 'a', ACT_SORT, 'a'},
+      {KEYS_TABLE, 's', ACT_SORT, 's'}}},
+    {"Enter (tables)",
+     "top: a view of the input filtered to the row's\n"
+     "key; select: the row's structure in the fit view",
+     {{KEYS_TABLE, '\r', ACT_TABLE_ENTER, 0},
+      {KEYS_TABLE, '\n', ACT_TABLE_ENTER, 0},
+      {KEYS_TABLE, KEY_ENTER, ACT_TABLE_ENTER, 0}}},
+    {"k (select table)",
+     "keep the row as a mixture: puts fit ... as\n"
+     "mU_L_P on the prompt (Enter runs it)",
+     {{KEYS_TABLE, 'k', ACT_TABLE_KEEP, 0}}},
+    {"Esc q (tables)",
+     "close the table (other letters are typed at the\n"
+     "prompt; Tab on an empty prompt goes back to it)",
+     {{KEYS_TABLE, 27, ACT_TABLE_CLOSE, 0},
+      {KEYS_TABLE, 'q', ACT_TABLE_CLOSE, 0}}},
     {"Enter or i (objects)",
      "info of the selected object",
      {{KEYS_OBJECTS, '\r', ACT_INFO, 0},

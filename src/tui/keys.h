@@ -20,6 +20,7 @@ enum tui_keys_table {
 	KEYS_CHART,   /* the chart panel */
 	KEYS_PAGER,   /* the pager overlay (long output) */
 	KEYS_SEARCH,  /* typing a search of the pager */
+	KEYS_TABLE,   /* an open table (top, show records, select) */
 };
 
 enum tui_action {
@@ -62,6 +63,11 @@ enum tui_action {
 	ACT_SHOW_TOGGLE,  /* the selected object in or out of the `show` set */
 	ACT_EXPORT_CHART, /* put `export chart ... -O ` on the prompt */
 	ACT_PREVIEW,	  /* the chart as an image (sixel) */
+	ACT_SORT,	  /* arg: the key a table column sorts by */
+	ACT_TABLE_ENTER,
+	ACT_TABLE_KEEP,
+	ACT_TABLE_CLOSE,
+	ACT_TABLE_HSCROLL, /* arg: -1 left, 1 right */
 };
 
 /* The action of key ch in table tb (ACT_NONE: unbound); *arg its argument. */

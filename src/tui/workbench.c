@@ -206,6 +206,14 @@ void tui_run_now(struct tui *t, const char *line)
 	free(msg);
 }
 
+/* Whether line is a job the workbench made for a table. */
+static int table_line(const char *line)
+{
+	size_t n = strlen(line), k = strlen(TUI_TABLE_MARK);
+
+	return n >= k && !strcmp(line + n - k, TUI_TABLE_MARK);
+}
+
 static void start_job(struct tui *t, const char *line)
 {
 	struct cmd_job_opts opts = {NULL, job_done, t};
@@ -233,6 +241,13 @@ static void start_job(struct tui *t, const char *line)
 	}
 	t->job_cancelling = 0;
 	t->dirty |= DIRTY_STATUS;
+	if (table_line(line) && !strcmp(cmd_job_name(t->job), "select"))
+		tui_select_bind(t, t->job, line);
+}
+
+void tui_start_job(struct tui *t, const char *line)
+{
+	start_job(t, line);
 }
 
 /* Select the object called name ("" = none). */
@@ -282,8 +297,18 @@ static void collect_job(struct tui *t)
 	st = cmd_job_state(t->job);
 	if (st == CMD_JOB_RUNNING)
 		return;
-	log_text(t, ROLE_MSG_INFO, cmd_job_output(t->job));
-	tui_pager_offer_text(t, cmd_job_line(t->job), cmd_job_output(t->job));
+	if (table_line(cmd_job_line(t->job)) &&
+	    !strcmp(cmd_job_name(t->job), "top") && st == CMD_JOB_DONE) {
+		tui_top_result(t, cmd_job_line(t->job), cmd_job_output(t->job));
+	} else {
+		log_text(t, ROLE_MSG_INFO, cmd_job_output(t->job));
+		/* a table's job: the table shows its rows */
+		if (!table_line(cmd_job_line(t->job)))
+			tui_pager_offer_text(t, cmd_job_line(t->job),
+					     cmd_job_output(t->job));
+	}
+	if (table_line(cmd_job_line(t->job)))
+		tui_select_done(t, t->job);
 	for (const char *s = cmd_job_messages(t->job); *s;) {
 		const char *nl = strchr(s, '\n');
 		size_t len = nl ? (size_t)(nl - s) : strlen(s);
@@ -439,6 +464,13 @@ void tui_command(struct tui *t, const char *line)
 		cmd_theme(t, words, n);
 	else if (!strcmp(words[0], "preview") && n == 1)
 		tui_preview(t);
+	else if (!strcmp(words[0], "show") && n > 1 &&
+		 !strcmp(words[1], "records"))
+		tui_records_open(t, words, n);
+	else if (tui_top_wants_table(words, n))
+		tui_top_start(t, line);
+	else if (tui_select_wants_table(words, n))
+		tui_select_start(t, line);
 	else if (!strcmp(words[0], "clear")) {
 		for (size_t i = 0; i < t->nlog; i++)
 			free(t->log[i].text);
@@ -716,6 +748,8 @@ static void handle_key(struct tui *t, int ch)
 		tui_fit_key(t, ch);
 		return;
 	}
+	if (t->table && tui_table_key(t, ch))
+		return;
 	act = tui_key_action(KEYS_FOCUS, ch, &arg);
 	if (act == ACT_FOCUS_PREV) {
 		set_focus(t, (int)t->focus - 1);
@@ -728,7 +762,13 @@ static void handle_key(struct tui *t, int ch)
 			panel_key(t, ch);
 		return;
 	}
-	/* the prompt: Tab on an empty line moves on, otherwise completes */
+	/* the prompt: Tab on an empty line moves on (to an open table),
+	 * otherwise completes */
+	if (act == ACT_FOCUS_NEXT && !*tui_prompt_line() && t->table) {
+		t->table_focus = 1;
+		t->dirty |= DIRTY_ALL;
+		return;
+	}
 	if (act == ACT_FOCUS_NEXT && !*tui_prompt_line()) {
 		set_focus(t, FOCUS_OBJECTS);
 		return;
@@ -1170,6 +1210,7 @@ static void run_loop(struct tui *t, struct tui_term *term)
 		}
 		drain_std(t, &term->stdr);
 		tui_fit_poll(t);
+		tui_select_tick(t);
 		collect_job(t);
 		tui_live_tick(t);
 		if (t->job)
@@ -1199,6 +1240,7 @@ static void end_jobs(struct tui *t)
 static void close_terminal(struct tui *t, struct tui_term *term)
 {
 	tui_fit_close(t);
+	tui_table_close(t);
 	tui_pager_close(t);
 	tui_prompt_end();
 	endwin();

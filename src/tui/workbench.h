@@ -23,6 +23,7 @@
 #include "cmd/session.h"
 #include "fitview.h"
 #include "pager.h"
+#include "table.h"
 #include "words.h"
 #include "theme-file.h"
 #include "tui.h"
@@ -89,6 +90,11 @@ struct tui {
 	int confirm_quit;	 /* asking "quit anyway?" */
 	struct tui_fit *fit;	 /* the open fit view, or NULL */
 	struct tui_pager *pager; /* the open pager, or NULL (pager.c) */
+	/* the open table (table-draw.c), or NULL; it has the keys while
+	 * table_focus (Tab on an empty prompt gives them back) */
+	struct tui_table *table;
+	int table_focus, table_hscroll;
+	WINDOW *w_table;
 	/* `fit --interactive HIST`: what the workbench opened on, or NULL */
 	const struct tui_fit_start *fit_start;
 	struct tui_fit_memo fit_memo[TUI_FIT_MEMOS]; /* oldest replaced */
@@ -137,6 +143,37 @@ extern const char *const tui_builtin_commands[];
 /* Run a command on the UI thread now (even while a job runs), its
  * output and errors to the messages. */
 void tui_run_now(struct tui *t, const char *line);
+/* Run line as a job (queued while one runs). */
+void tui_start_job(struct tui *t, const char *line);
+
+/* ---- the tables (table-draw.c and table-*.c; model: table.h) ---- */
+/* A job line the workbench made for a table: a comment, so the command
+ * parser and the record ignore it. */
+#define TUI_TABLE_MARK "# table"
+void tui_table_open(struct tui *t, struct tui_table *tb);
+void tui_table_close(struct tui *t);
+/* A key for the open table; 1 when used. */
+int tui_table_key(struct tui *t, int ch);
+/* Draw it over the objects and chart panels. */
+void tui_table_draw(struct tui *t);
+/* show records [OBJ] [-n N] (table-records.c): words as typed. */
+void tui_records_open(struct tui *t, char **words, int n);
+/* top (table-top.c): whether the typed words make a table (no --format,
+ * no -O), the job for it, its csv output into the table, Enter. */
+int tui_top_wants_table(char **words, int n);
+void tui_top_start(struct tui *t, const char *line);
+void tui_top_result(struct tui *t, const char *line, const char *csv);
+void tui_top_enter(struct tui *t);
+/* select (table-select.c): the job for the live table, binding the
+ * table to it when it starts, new rows (each pass of the main loop),
+ * its end, Enter (the fit view) and k (keep). */
+int tui_select_wants_table(char **words, int n);
+void tui_select_start(struct tui *t, const char *line);
+void tui_select_bind(struct tui *t, struct cmd_job *job, const char *line);
+void tui_select_tick(struct tui *t);
+void tui_select_done(struct tui *t, struct cmd_job *job);
+void tui_select_enter(struct tui *t);
+void tui_select_keep(struct tui *t);
 
 /* ---- axisctl.c: the chart view's state through recorded commands ---- */
 /* Teach curses the xterm Shift-arrow sequences its terminfo entry lacks

@@ -20,14 +20,24 @@ static const char *const expected[] = {
     "                        lists the candidates; on an empty line it moves",
     "                        to the objects panel)",
     "  Esc or :              back to the prompt (from a panel)",
-    "  Up Down PgUp PgDn     select an object / scroll the messages or the",
-    "                        pager; history in the prompt",
+    "  Up Down PgUp PgDn     select an object / scroll the messages, the",
+    "                        pager or a table; history in the prompt",
     "  Home End              first / last object or message; the pager's",
-    "                        top / end",
+    "                        top / end; a table's first / last row",
     "  / n N (pager)         search the pager's text (Enter finds, Esc",
     "                        cancels); next / previous match (after a /)",
     "  q Esc Enter (pager)   close the pager (other keys close it too;",
     "                        letters are typed at the prompt)",
+    "  Left Right (tables)   scroll a wide table sideways",
+    "  f p o (top table)     sort by flows / packets / octets (the same",
+    "                        key again: the other way round)",
+    "  b a s (select table)  rank by BIC / AIC / ks (again: reversed)",
+    "  Enter (tables)        top: a view of the input filtered to the row's",
+    "                        key; select: the row's structure in the fit view",
+    "  k (select table)      keep the row as a mixture: puts fit ... as",
+    "                        mU_L_P on the prompt (Enter runs it)",
+    "  Esc q (tables)        close the table (other letters are typed at the",
+    "                        prompt; Tab on an empty prompt goes back to it)",
     "  Enter or i (objects)  info of the selected object",
     "  Space (objects)       put the selected object on the chart with the",
     "                        others shown, or take it off (runs show A B ...;",
@@ -124,6 +134,16 @@ static void test_bindings(void **state)
 	expect(KEYS_PANEL, 'q', ACT_QUIT, 0);
 	/* the pager: scrolling, search, closing */
 	expect(KEYS_PAGER, KEY_UP, ACT_UP, 0);
+	/* the tables: what the help's table rows say */
+	expect(KEYS_TABLE, KEY_NPAGE, ACT_PAGE_DOWN, 0);
+	expect(KEYS_TABLE, KEY_END, ACT_END, 0);
+	expect(KEYS_TABLE, KEY_RIGHT, ACT_TABLE_HSCROLL, 1);
+	expect(KEYS_TABLE, 'p', ACT_SORT, 'p');
+	expect(KEYS_TABLE, 's', ACT_SORT, 's');
+	expect(KEYS_TABLE, '\r', ACT_TABLE_ENTER, 0);
+	expect(KEYS_TABLE, 'k', ACT_TABLE_KEEP, 0);
+	expect(KEYS_TABLE, 27, ACT_TABLE_CLOSE, 0);
+	expect(KEYS_TABLE, 'q', ACT_TABLE_CLOSE, 0);
 	expect(KEYS_PAGER, KEY_NPAGE, ACT_PAGE_DOWN, 0);
 	expect(KEYS_PAGER, KEY_PPAGE, ACT_PAGE_UP, 0);
 	expect(KEYS_PAGER, KEY_HOME, ACT_HOME, 0);
