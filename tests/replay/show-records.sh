@@ -2,7 +2,7 @@
 # of a dataset or a view in the text format, the same lines as `convert
 # -o text` of the records (of those the view's filter keeps); -n 0 all;
 # the default object (the newest dataset or view); errors for a
-# histogram, an unknown object, a bad -n and an unknown form.
+# histogram, an unknown object, a bad -n and -n given to show OBJ...
 . "$(dirname "$0")/lib.bash"
 cd "$T"
 gen_csv 4000 3 > flows.csv
@@ -36,14 +36,14 @@ cmp got4.txt all.txt || fail "-n 0: all records"
 grep -q "^show records: 5 of 4000 records of d$" err.txt || fail "summary: $(grep '^show' err.txt)"
 grep -q "^show records: $n of $n records of udp$" err.txt || fail "summary of the view"
 # errors name what is wrong
-for bad in "show records h" "show records nosuch" "show records d -n -1" "show rows d"; do
+for bad in "show records h" "show records nosuch" "show records d -n -1" "show d -n 3"; do
 	printf 'load flows.csv -i csv_flow as d\nhist d as h\n%s\n' "$bad" > e.fms
 	"$FLOWMODELS" --replay e.fms > /dev/null 2> err.txt && fail "$bad: accepted"
 	case $bad in
 	*" h") grep -q "^e.fms:3: show: h is a histogram; show records reads a dataset or a view" err.txt ;;
 	*nosuch) grep -q "^e.fms:3: show: unknown object 'nosuch'" err.txt ;;
 	*-1) grep -q "^e.fms:3: show: -n: expected a count >= 0" err.txt ;;
-	*rows*) grep -q "^e.fms:3: show: unknown form 'rows'" err.txt ;;
+	*-n\ 3) grep -q "^e.fms:3: show: -n belongs to show records" err.txt ;;
 	esac || fail "$bad: $(cat err.txt)"
 done
 # never recorded

@@ -10,8 +10,13 @@ wait_ready
 keys F1
 wait_for "Help: keys and commands" 2
 wait_for "1-7 \(panels\), F2-F8 +chart view" 1
-# the keys go on below the first page
+# the keys go on below the first page (a page or two further down)
 keys PageDown
+for i in 1 2 3; do
+	tm capture-pane -p -t fm | grep -qE "Ctrl-C +cancel the running job" && break
+	keys PageDown
+	sleep 0.2
+done
 wait_for "Ctrl-C +cancel the running job \(never quits\)" 1
 keys Home
 # every command of the table is listed with its summary
