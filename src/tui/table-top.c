@@ -67,29 +67,36 @@ static int split_csv(char *line, char **f, int max)
 	return n;
 }
 
-/* The input object of the top line: its one positional after the keys. */
-static void top_input(struct tui *t, const char *line, char *out, size_t size)
+/* From the top line (the command table parses it): its one input object
+ * (a dataset or view, else "") and the sum of --by (0 flows, 1 packets,
+ * 2 octets). */
+static int top_line(struct tui *t, const char *line, char *input, size_t size)
 {
 	const struct cmd_entry *e = cmd_find("top", NULL);
+	const struct cmd_opt *by = e ? cmd_opt_long(e, "by", 2) : NULL;
 	struct cmd_args a;
 	char **w;
-	int n;
+	int n, sum = 0;
 
-	out[0] = 0;
-	if (tui_split_words(line, &w, &n, NULL) < 0)
-		return;
+	input[0] = 0;
+	if (!by || tui_split_words(line, &w, &n, NULL) < 0)
+		return 0;
 	memset(&a, 0, sizeof(a));
-	if (e && n > 0 && cmd_parse(e, n - 1, w + 1, &a, NULL) == 0 &&
-	    a.npos == 2) {
+	if (n > 0 && cmd_parse(e, n - 1, w + 1, &a, NULL) == 0) {
 		const struct sess_obj *o;
+		if (a.v[by->id].set)
+			sum = !strcmp(a.v[by->id].s, "packets")	 ? 1
+			      : !strcmp(a.v[by->id].s, "octets") ? 2
+								 : 0;
 		sess_lock(t->sess);
-		o = sess_find(t->sess, a.pos[1]);
+		o = a.npos == 2 ? sess_find(t->sess, a.pos[1]) : NULL;
 		if (o && o->kind != SESS_TYPED)
-			snprintf(out, size, "%s", o->name);
+			snprintf(input, size, "%s", o->name);
 		sess_unlock(t->sess);
 	}
 	cmd_args_release(&a);
 	tui_free_words(w);
+	return sum;
 }
 
 static int is_proto(const char *key)
@@ -142,17 +149,13 @@ void tui_top_result(struct tui *t, const char *line, const char *csv)
 		goto out;
 	}
 	ow->nkeys = nf - 6;
-	top_input(t, line, ow->input, sizeof(ow->input));
+	by = top_line(t, line, ow->input, sizeof(ow->input));
 	snprintf(title, sizeof(title), "top");
 	for (int c = 0; c < ow->nkeys; c++) {
 		snprintf(ow->key[c], sizeof(ow->key[c]), "%s", f[c]);
 		snprintf(title + strlen(title), sizeof(title) - strlen(title),
 			 "%s%s", c ? "," : " ", f[c]);
 	}
-	if (strstr(line, "--by packets"))
-		by = 1;
-	else if (strstr(line, "--by octets"))
-		by = 2;
 	snprintf(title + strlen(title), sizeof(title) - strlen(title),
 		 " of %s, by %s", ow->input[0] ? ow->input : "its inputs",
 		 sums[by]);

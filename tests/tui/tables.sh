@@ -82,6 +82,13 @@ keys Enter
 wait_for "prot == (udp|icmp|tcp)" 20
 wait_gone "top prot of d1" 5
 wait_for "v[0-9]*: view|: view, [0-9]+ records" 20
+# --by octets: top's order, shown as the sort (udp has the most octets)
+type_line "top proto d1 --by octets"
+wait_for "top prot of d1, by octets" 20
+wait_for "sorted by octets \(largest first\)" 5
+screen | awk '/│ *(tcp|udp|icmp) /' | head -1 | grep -q udp && ok || bad "not udp first by octets"
+keys Escape
+wait_gone "top prot of d1, by octets" 5
 # top sa -n 5: Enter on the second row, a view of that address
 type_line "top sa d1 -n 5"
 wait_for "top sa of d1, by flows" 20
