@@ -64,8 +64,8 @@ static int chart_size(const char *s, int lo_w, int lo_h, int hi,
 
 /*
  * What the chart shows: the `show` set (then OBJ is an error), else OBJ
- * with its partner, else the newest chartable object (*selected: NULL,
- * OBJ or newest).
+ * with its partner, else what the frontend chooses (*selected: OBJ or
+ * NULL).
  */
 static int chart_subject(struct session *s, const char *obj, char *newest,
 			 size_t size, const char **selected,
@@ -90,7 +90,7 @@ static int chart_subject(struct session *s, const char *obj, char *newest,
 				 "chart: no chart (make or load a histogram, a "
 				 "mixture set or a time series)");
 	sess_unlock(s);
-	*selected = nshow ? NULL : obj ? obj : newest;
+	*selected = obj;
 	return r;
 }
 
@@ -134,6 +134,8 @@ static int export_chart(struct cmd_ctx *ctx, const struct cmd_args *a)
 		snprintf(size, sizeof(size), "%dx%d", req.width, req.height);
 		cmd_record_option(ctx, OPT_E_SIZE, size);
 	}
+	if (req.chosen[0]) /* the selection of the workbench: recorded */
+		cmd_record_words(ctx, req.chosen, NULL);
 	cmd_summary(ctx, "export: the %s chart written to %s (%u files)",
 		    sess_view_name(sess_view(ctx->session)), path, req.nfiles);
 	return 0;
@@ -200,8 +202,9 @@ const struct cmd_entry cmd_export_entry = {
 	"chart shows what the workbench's does: the `show` set (with its\n"
 	"overlays), else OBJ as if selected (a histogram with its newest\n"
 	"mixture set, a mixture set over its histogram, a time series: its\n"
-	"first day), else the newest of those objects.  The workbench's key\n"
-	"E puts the command on the prompt with the selected object.",
+	"first day), else the workbench's selection (in a replay the newest\n"
+	"of those objects), recorded as OBJ.  The workbench's key E puts the\n"
+	"command on the prompt with the selected object.",
     .opts = export_opts,
     .min_pos = 1,
     .max_pos = 2,

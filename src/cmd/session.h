@@ -186,9 +186,13 @@ struct sess_chart_req {
 	 * the exporter sets for txt (80x24 in a replay, else the chart
 	 * panel's size) so that the command records it */
 	int width, height;
+	/* the object as if selected (chart_state_get); NULL: the `show`
+	 * set, or without one the frontend's choice (the workbench's
+	 * selection; else the newest: sess_chart_newest), named in chosen */
 	const char *selected;
 	const struct fm_log *log;
-	unsigned nfiles; /* out: the files written */
+	unsigned nfiles;  /* out: the files written */
+	char chosen[128]; /* out: the object the frontend chose, or "" */
 };
 typedef int (*sess_chart_export_fn)(void *arg, struct session *s,
 				    struct sess_chart_req *req,

@@ -190,6 +190,7 @@ int tui_chart_export(void *arg, struct session *s, struct sess_chart_req *req,
 	const struct tui_chart_export_defaults *d = arg;
 	struct chart_state st;
 	struct tui_view v;
+	size_t nshow = 0;
 	int r;
 
 	if (!strcmp(req->ext, "txt") && req->width <= 0) {
@@ -202,6 +203,17 @@ int tui_chart_export(void *arg, struct session *s, struct sess_chart_req *req,
 	}
 	/* the numbers are copied into v: the lock only while building */
 	sess_lock(s);
+	sess_show_get(s, &nshow);
+	if (!req->selected && nshow == 0) {
+		/* no `show` set: the selection on screen, else the newest */
+		if (d && !sess_replaying() && d->selected[0] &&
+		    sess_find(s, d->selected))
+			snprintf(req->chosen, sizeof(req->chosen), "%s",
+				 d->selected);
+		else
+			sess_chart_newest(s, req->chosen, sizeof(req->chosen));
+		req->selected = req->chosen;
+	}
 	chart_state_get(s, req->selected, &st);
 	r = st.nobj ? tui_chart_build(&v, &st) : 0;
 	sess_unlock(s);

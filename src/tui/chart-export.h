@@ -15,10 +15,12 @@
 #include "chart.h"
 #include "views.h"
 
-/* The text size `export chart -O F.txt` takes by default outside a
- * replay (the workbench's chart panel, kept up to date by draw.c). */
+/* What `export chart` takes by default outside a replay: the text size
+ * of the workbench's chart panel and the selected object (kept up to
+ * date by draw.c). */
 struct tui_chart_export_defaults {
 	_Atomic int cols, rows;
+	char selected[128]; /* the selected object (under the session lock) */
 };
 
 /* The session's axis settings (set xscale ... yrange) applied to c. */

@@ -416,6 +416,9 @@ static void draw_chart(struct tui *t)
 		char subject[160];
 		sess_lock(t->sess);
 		chart_subject(t, subject, sizeof(subject));
+		/* export chart's default (read under the lock) */
+		snprintf(t->export_size.selected,
+			 sizeof(t->export_size.selected), "%s", t->selected);
 		sess_unlock(t->sess);
 		if (subject[0])
 			snprintf(title, sizeof(title), "%s of %s (%s)",

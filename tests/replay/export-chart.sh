@@ -89,10 +89,11 @@ awk '/^# series 1:/ { on = 1; next } /^# / { next } /^$/ { if (on) exit } on { p
 	"$S/out/overlay.dat" | cmp -s - "$T/points.got" || fail "overlay.dat: h's points differ from pdf.dat's"
 grep -q "● h" "$S/out/overlay.txt" && grep -q "d2" "$S/out/overlay.txt" || fail "overlay.txt legend: $(head -4 "$S/out/overlay.txt")"
 [ "$(wc -l < "$S/out/overlay.txt")" -eq 30 ] || fail "overlay.txt is not 30 rows"
-# the record: export chart as typed; the text size added where defaulted
+# the record: export chart as typed; the text size added where defaulted,
+# and the object charted (the newest: m over h) where none was named
 printf 'save again.fms\n' >> "$T/s2/chart.fms"
 (cd "$T" && "$FLOWMODELS" --replay s2/chart.fms) > /dev/null 2>&1 || fail "replay with save"
-grep -qx "export chart -O out/cdf.txt --size 80x24" "$T/s2/again.fms" || fail "record: $(grep 'export chart' "$T/s2/again.fms")"
+grep -qx "export chart -O out/cdf.txt --size 80x24 m" "$T/s2/again.fms" || fail "record: $(grep 'export chart' "$T/s2/again.fms")"
 
 # bad input: one line, nothing written
 bad_input() { # LINE MESSAGE
