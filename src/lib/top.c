@@ -504,15 +504,24 @@ static int flatten(struct fm_top *t)
 }
 
 /*
- * Records seen before the narrow table is sized for the groups they
- * foretell: half as many groups a record over all `expect` records as
- * over these, since the groups grow slower than the records (a third as
- * many groups as records on capture-like data, where the first records
- * make nine groups in ten); where they grow faster, the table doubles
- * once more.  The growth a table would go through from a small size
- * costs more: each size's fresh pages, touched all over, and the rehash.
+ * Records seen before the narrow table (and the general one) is sized for
+ * the groups they foretell: half as many groups a record over all `expect`
+ * records as over these, since the groups grow slower than the records (a third
+ * as many groups as records on capture-like data, where the first records make
+ * nine groups in ten); where they grow faster, the table doubles once more. The
+ * growth a table would go through from a small size costs more: each size's
+ * fresh pages, touched all over, and the rehash.
  */
 #define TOP_ESTIMATE_AFTER 16384
+
+/* The groups of a table holding `used` after t->seen records, at the end. */
+static size_t foretell(const struct fm_top *t, size_t used, int nparts)
+{
+	double most = (double)t->expect * (port_offset(t) >= 0 ? 2 : 1);
+	double groups =
+	    (double)used * nparts / (double)t->seen * (double)t->expect / 2;
+	return (size_t)(groups < most ? groups : most);
+}
 
 static int narrow_estimate(struct fm_top *t, size_t n, int nparts)
 {
@@ -522,11 +531,14 @@ static int narrow_estimate(struct fm_top *t, size_t n, int nparts)
 	if (!t->nar.on || !t->expect || before >= TOP_ESTIMATE_AFTER ||
 	    t->seen < TOP_ESTIMATE_AFTER)
 		return 0;
-	double per = (double)t->nar.used * nparts / (double)t->seen;
-	double groups = per * (double)t->expect / 2;
-	if (groups > (double)(t->expect * (port_offset(t) >= 0 ? 2 : 1)))
-		groups = (double)(t->expect * (port_offset(t) >= 0 ? 2 : 1));
-	return top_narrow_reserve(&t->nar, (size_t)groups);
+	/* the general table's groups too (IPv6 addresses, wide fields) */
+	size_t wide = foretell(t, t->used, nparts), cap = t->cap;
+	while (4 * wide > 3 * cap)
+		cap *= 2;
+	if ((wide > t->grpcap && grp_resize(t, wide) < 0) ||
+	    (cap > t->cap && grow_index(t, cap) < 0))
+		return FM_ENOMEM;
+	return top_narrow_reserve(&t->nar, foretell(t, t->nar.used, nparts));
 }
 
 int top_add_part(struct fm_top *t, const struct fm_batch *b, int part,
