@@ -514,10 +514,19 @@ static int flatten(struct fm_top *t)
  */
 #define TOP_ESTIMATE_AFTER 16384
 
+/*
+ * At most this many groups foretold (64 MiB of narrow slots): the first
+ * records of a long capture can foretell far more groups than it has, and
+ * a table is touched all over; beyond, the table doubles as it fills.
+ */
+#define TOP_FORETELL_MAX ((size_t)1 << 20)
+
 /* The groups of a table holding `used` after t->seen records, at the end. */
 static size_t foretell(const struct fm_top *t, size_t used, int nparts)
 {
 	double most = (double)t->expect * (port_offset(t) >= 0 ? 2 : 1);
+	if (most > (double)TOP_FORETELL_MAX)
+		most = (double)TOP_FORETELL_MAX;
 	double groups =
 	    (double)used * nparts / (double)t->seen * (double)t->expect / 2;
 	return (size_t)(groups < most ? groups : most);
