@@ -59,7 +59,8 @@ static size_t edit_distance(const char *a, const char *b, size_t limit)
 	return d[la][lb];
 }
 
-/* "unknown command: x (did you mean y?)" with the closest names. */
+/* "unknown command: x (did you mean y?)" with the closest names, in one
+ * pass: a closer name than the best so far starts the list again. */
 static void unknown_command(const char *name, struct fm_error *err)
 {
 	size_t best = strlen(name) >= 4 ? 2 : 1, n = 0;
@@ -67,13 +68,15 @@ static void unknown_command(const char *name, struct fm_error *err)
 
 	for (const struct cmd_entry *const *e = cmd_table; *e; e++) {
 		size_t d = edit_distance(name, (*e)->name, best);
-		if (d < best)
+		if (d > best)
+			continue;
+		if (d < best) {
 			best = d;
+			n = 0;
+			fm_buf_reset(&b);
+		}
+		fm_buf_printf(&b, "%s%s", n++ ? " or " : "", (*e)->name);
 	}
-	for (const struct cmd_entry *const *e = cmd_table; *e; e++)
-		if (edit_distance(name, (*e)->name, best) == best)
-			fm_buf_printf(&b, "%s%s", n++ ? " or " : "",
-				      (*e)->name);
 	if (n)
 		fm_error_set(err, FM_EINVAL,
 			     "unknown command: %s (did you mean %s?)", name,

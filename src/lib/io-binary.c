@@ -49,7 +49,8 @@ struct binary_source {
 	uint32_t real_fields; /* wanted fields stored as f or d */
 	struct bin_col col[FM_NFIELDS];
 	struct fm_batch store; /* converted columns (made when first needed) */
-	const int64_t *zeros;  /* FM_BATCH_CAP zeros for missing fields */
+	size_t cap;	       /* records a batch holds (FM_BATCH_CAP) */
+	const int64_t *zeros;  /* cap zeros for missing fields */
 	/*
 	 * Large gathers (the kept records of a filtered batch) are memory
 	 * bound: a second thread gathers every other column.
@@ -316,8 +317,7 @@ static int fill_cols(struct binary_source *s, uint32_t fields, uint64_t from,
 			/* made at the first conversion (raw batches need none)
 			 */
 			if (!s->store.store &&
-			    fm_batch_alloc(&s->store, s->fields, FM_BATCH_CAP) <
-				0)
+			    fm_batch_alloc(&s->store, s->fields, s->cap) < 0)
 				return fm_error_set(err, FM_ENOMEM,
 						    "out of memory");
 			int r = convert_range(c, from, n,
@@ -332,11 +332,21 @@ static int fill_cols(struct binary_source *s, uint32_t fields, uint64_t from,
 	return 0;
 }
 
+/* The records of the next batch: at most max and the source's cap. */
+static size_t batch_len(const struct binary_source *s, size_t max)
+{
+	uint64_t left = s->nrec - s->pos;
+
+	if (max > s->cap)
+		max = s->cap;
+	return (size_t)(left < max ? left : max);
+}
+
 static long binary_next_cols(struct fm_source *src, struct fm_batch *b,
 			     size_t max, uint32_t fields, struct fm_error *err)
 {
 	struct binary_source *s = (struct binary_source *)src;
-	size_t n = (size_t)(s->nrec - s->pos < max ? s->nrec - s->pos : max);
+	size_t n = batch_len(s, max);
 
 	memset(b, 0, sizeof(*b));
 	/* real columns are always converted: their check must not depend on
@@ -357,7 +367,7 @@ static long binary_next_raw(struct fm_source *src, struct fm_raw_batch *b,
 			    size_t max, struct fm_error *err)
 {
 	struct binary_source *s = (struct binary_source *)src;
-	size_t n = (size_t)(s->nrec - s->pos < max ? s->nrec - s->pos : max);
+	size_t n = batch_len(s, max);
 
 	memset(b, 0, sizeof(*b));
 	for (int f = 0; f < FM_NFIELDS; f++) {
@@ -689,6 +699,14 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 			  uint32_t fields, const struct fm_log *log,
 			  struct fm_error *err)
 {
+	return fm_binary_source_open_cap(out, dir, fields, log, FM_BATCH_CAP,
+					 err);
+}
+
+int fm_binary_source_open_cap(struct fm_source **out, const char *dir,
+			      uint32_t fields, const struct fm_log *log,
+			      size_t batch_cap, struct fm_error *err)
+{
 	struct binary_source *s;
 	struct stat st;
 	int have_len = 0, nfiles = 0, r;
@@ -711,13 +729,14 @@ int fm_binary_source_open(struct fm_source **out, const char *dir,
 		pthread_cond_init(&s->cv, NULL);
 	}
 	if (!s || !(s->dir = strdup(dir)) ||
-	    !(s->zeros = calloc(FM_BATCH_CAP, sizeof(int64_t)))) {
+	    !(s->zeros = calloc(batch_cap, sizeof(int64_t)))) {
 		if (s)
 			binary_close(&s->base);
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
 	s->base.ops = &binary_ops;
 	s->fields = fields;
+	s->cap = batch_cap;
 
 	r = fm_bindir_scan(dir, codes, err);
 	if (r < 0)

@@ -177,6 +177,16 @@ int fm_binary_source_open(struct fm_source **out, const char *path,
 			  uint32_t fields, const struct fm_log *log,
 			  struct fm_error *err);
 /*
+ * The same with batches of at most batch_cap records (1..FM_BATCH_CAP; a
+ * larger max asked of next and its kin gives batch_cap records).  A small
+ * cap makes a source cheap to open for a small directory (the fuzz target
+ * opens one per input: no 128 KiB of zeros, no 2.7 MiB store) and takes the
+ * same code paths in more batches.
+ */
+int fm_binary_source_open_cap(struct fm_source **out, const char *path,
+			      uint32_t fields, const struct fm_log *log,
+			      size_t batch_cap, struct fm_error *err);
+/*
  * A binary source about to be read through in order maps its pages ahead
  * of the reader in a thread of its own (large inputs, more than one CPU).
  */

@@ -93,6 +93,7 @@ struct fm_nfcapd {
 	uint8_t *raw; /* payload read from the file */
 	size_t raw_cap;
 	uint8_t *dec; /* decompressed payload */
+	int dec_lent; /* dec is the caller's (fm_nfcapd_lend_buffer) */
 	/* the current block */
 	int in_block;
 	const uint8_t *blk;
@@ -953,7 +954,8 @@ void fm_nfcapd_free(struct fm_nfcapd *d)
 		return;
 	free(d->name);
 	free(d->raw);
-	free(d->dec);
+	if (!d->dec_lent)
+		free(d->dec);
 	free(d->maps);
 	free(d);
 }
@@ -993,6 +995,14 @@ int fm_nfcapd_open(struct fm_nfcapd **out, const char *name,
 		   const struct fm_log *log, struct fm_error *err)
 {
 	return nfcapd_new(out, name, fn, ctx, NULL, file_size, log, err);
+}
+
+void fm_nfcapd_lend_buffer(struct fm_nfcapd *d, uint8_t *buf)
+{
+	if (!d->dec) {
+		d->dec = buf;
+		d->dec_lent = 1;
+	}
 }
 
 int fm_nfcapd_open_mem(struct fm_nfcapd **out, const char *name,

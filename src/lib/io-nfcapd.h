@@ -41,6 +41,14 @@ int fm_nfcapd_open_mem(struct fm_nfcapd **out, const char *name,
 		       const void *data, size_t len, const struct fm_log *log,
 		       struct fm_error *err);
 /*
+ * Decompress into buf (FM_NFCAPD_BLOCK_MAX bytes, the caller's, outliving
+ * d) instead of a buffer of d's own allocated at the first compressed
+ * block: a caller opening many small files (the fuzz target, one per
+ * input) spares allocating and mapping 5 MiB for each.  Call before the
+ * first decode.
+ */
+void fm_nfcapd_lend_buffer(struct fm_nfcapd *d, uint8_t *buf);
+/*
  * Records per decode call.  The output columns have this fixed length so
  * that every store is base + constant offset, and a chunk of all 21
  * columns (672 KiB) stays in the L2 cache.

@@ -23,6 +23,7 @@
 #include "flowmodels/series.h"
 #include "flowmodels/seriesmerge.h"
 #include "io-int.h"
+#include "seriesmerge-int.h"
 
 typedef unsigned __int128 u128;
 
@@ -139,8 +140,9 @@ static int list_days(struct input *in, struct fm_error *err)
 	return 0;
 }
 
-/* Read a whole file of at most FILE_MAX bytes into a malloc'ed buffer. */
-static int read_file(const char *path, char **buf, size_t *len,
+/* Read a whole file of at most lines * 40 bytes (lines of 39 digits and
+ * '\n') into a malloc'ed buffer. */
+static int read_file(const char *path, size_t lines, char **buf, size_t *len,
 		     struct fm_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -151,12 +153,12 @@ static int read_file(const char *path, char **buf, size_t *len,
 		return fm_error_set(err, FM_EIO, "%s: %s", path,
 				    strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size > FILE_MAX) {
+	    (size_t)st.st_size > lines * 40) {
 		close(fd);
 		return fm_error_set(err, FM_EFORMAT,
 				    "%s: not a csv_series file (a regular file "
-				    "of 86400 lines)",
-				    path);
+				    "of %zu lines)",
+				    path, lines);
 	}
 	*buf = malloc((size_t)st.st_size + 1);
 	if (!*buf) {
@@ -176,14 +178,15 @@ static int read_file(const char *path, char **buf, size_t *len,
 	return 0;
 }
 
-/* Add the 86400 values of file path to acc. */
-static int add_file(const char *path, u128 *acc, struct fm_error *err)
+/* Add the `lines` values of file path to acc. */
+static int add_file(const char *path, size_t lines, u128 *acc,
+		    struct fm_error *err)
 {
 	char *buf = NULL;
 	size_t len = 0, pos = 0;
-	int r = read_file(path, &buf, &len, err);
+	int r = read_file(path, lines, &buf, &len, err);
 
-	for (unsigned k = 0; r == 0 && k < FM_SERIES_DAY; k++) {
+	for (unsigned k = 0; r == 0 && k < lines; k++) {
 		u128 v = 0;
 		size_t start = pos;
 		while (pos < len && buf[pos] >= '0' && buf[pos] <= '9') {
@@ -198,10 +201,9 @@ static int add_file(const char *path, u128 *acc, struct fm_error *err)
 			pos++;
 		}
 		if (r == 0 && pos == start && pos >= len)
-			r = fm_error_set(
-			    err, FM_EFORMAT,
-			    "%s:%u: the file ends before line 86400", path,
-			    k + 1);
+			r = fm_error_set(err, FM_EFORMAT,
+					 "%s:%u: the file ends before line %zu",
+					 path, k + 1, lines);
 		else if (r == 0 &&
 			 (pos == start || pos >= len || buf[pos] != '\n'))
 			r = fm_error_set(err, FM_EFORMAT,
@@ -215,15 +217,15 @@ static int add_file(const char *path, u128 *acc, struct fm_error *err)
 		acc[k] += v;
 	}
 	if (r == 0 && pos < len)
-		r = fm_error_set(err, FM_EFORMAT,
-				 "%s:86401: more than 86400 lines", path);
+		r = fm_error_set(err, FM_EFORMAT, "%s:%zu: more than %zu lines",
+				 path, lines + 1, lines);
 	free(buf);
 	return r;
 }
 
 /* Add day `day` of input `in` to the accumulators. */
-static int add_day(const struct input *in, int64_t day, u128 *const *acc,
-		   struct fm_error *err)
+static int add_day(const struct input *in, int64_t day, size_t lines,
+		   u128 *const *acc, struct fm_error *err)
 {
 	int r = 0;
 
@@ -232,14 +234,14 @@ static int add_day(const struct input *in, int64_t day, u128 *const *acc,
 		if (fm_buf_printf(&p, "%s/%lld.%s", in->dir, (long long)day,
 				  col_ext[c]) < 0)
 			return fm_error_set(err, FM_ENOMEM, "out of memory");
-		r = add_file(fm_buf_str(&p), acc[c], err);
+		r = add_file(fm_buf_str(&p), lines, acc[c], err);
 		fm_buf_release(&p);
 	}
 	return r;
 }
 
 /* Walk the days of every input in ascending order. */
-static int walk(struct input *in, size_t n,
+static int walk(struct input *in, size_t n, size_t lines,
 		const struct fm_seriesmerge_sink *sink, u128 **acc,
 		size_t *ndays, struct fm_error *err)
 {
@@ -257,11 +259,11 @@ static int walk(struct input *in, size_t n,
 		if (!found)
 			return 0;
 		for (int c = 0; c < 3; c++)
-			memset(acc[c], 0, FM_SERIES_DAY * sizeof(u128));
+			memset(acc[c], 0, lines * sizeof(u128));
 		for (size_t i = 0; i < n && r == 0; i++)
 			if (in[i].next < in[i].ndays &&
 			    in[i].days[in[i].next].day == d.day) {
-				r = add_day(&in[i], d.day, acc, err);
+				r = add_day(&in[i], d.day, lines, acc, err);
 				in[i].next++;
 			}
 		if (r == 0)
@@ -276,6 +278,13 @@ static int walk(struct input *in, size_t n,
 int fm_seriesmerge(const char *const *dirs, size_t n,
 		   const struct fm_seriesmerge_sink *sink, size_t *ndays,
 		   struct fm_error *err)
+{
+	return fm_seriesmerge_lines(dirs, n, FM_SERIES_DAY, sink, ndays, err);
+}
+
+int fm_seriesmerge_lines(const char *const *dirs, size_t n, size_t lines,
+			 const struct fm_seriesmerge_sink *sink, size_t *ndays,
+			 struct fm_error *err)
 {
 	struct input *in = calloc(n ? n : 1, sizeof(*in));
 	u128 *acc[3] = {NULL, NULL, NULL};
@@ -292,10 +301,10 @@ int fm_seriesmerge(const char *const *dirs, size_t n,
 		r = list_days(&in[i], err);
 	}
 	for (int c = 0; c < 3 && r == 0; c++)
-		if (!(acc[c] = malloc(FM_SERIES_DAY * sizeof(u128))))
+		if (!(acc[c] = malloc(lines * sizeof(u128))))
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 	if (r == 0)
-		r = walk(in, n, sink, acc, ndays, err);
+		r = walk(in, n, lines, sink, acc, ndays, err);
 	for (size_t i = 0; in && i < n; i++)
 		free(in[i].days);
 	free(in);

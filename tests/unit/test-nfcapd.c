@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <zstd.h>
 
+#include "flowmodels/buf.h"
 #include "flowmodels/io.h"
 #include "io-nfcapd.h"
 #include "testutil.h"
@@ -160,6 +161,79 @@ static void test_corpus(void **state)
 		seen++;
 	}
 	free(list);
+	assert_true(seen >= 8);
+}
+
+/* Every record and the end (count or error) of decoding mem[0..len). */
+static void decode_mem(const void *mem, size_t len, uint8_t *lend,
+		       struct fm_buf *out)
+{
+	static struct fm_nfcapd_out o;
+	struct fm_nfcapd *d;
+	struct fm_error err;
+	long n, total = 0;
+
+	fm_buf_reset(out);
+	if (fm_nfcapd_open_mem(&d, "t", mem, len, NULL, &err) < 0) {
+		fm_buf_printf(out, "open: %s", err.msg);
+		return;
+	}
+	if (lend)
+		fm_nfcapd_lend_buffer(d, lend);
+	while ((n = fm_nfcapd_decode(d, &o, 1000, &err)) > 0) {
+		for (long i = 0; i < n; i++)
+			for (int f = 0; f < FM_NFIELDS; f++)
+				fm_buf_printf(out, "%lld,",
+					      (long long)o.col[f][i]);
+		total += n;
+	}
+	fm_buf_printf(out, "\n%ld records, end %ld %s", total, n,
+		      n < 0 ? err.msg : "");
+	fm_nfcapd_free(d);
+}
+
+/* A lent decompression buffer (what fuzz-nfcapd uses), reused from file
+ * to file with whatever the last one left in it, decodes the corpus files
+ * and their truncations as the decoder's own buffer does. */
+static void test_lent_buffer(void **state)
+{
+	const char *data = tu_shared_data();
+	char cmd[8300];
+	uint8_t *lend;
+	struct fm_buf want = FM_BUF_INIT, got = FM_BUF_INIT;
+	int seen = 0;
+
+	(void)state;
+	if (!data)
+		skip();
+	snprintf(cmd, sizeof(cmd), "ls '%s'/nfcapd/*.nfcapd > '%s' 2>/dev/null",
+		 data, tu_path("list"));
+	if (tu_system("%s", cmd) != 0)
+		skip();
+	lend = malloc(FM_NFCAPD_BLOCK_MAX);
+	assert_non_null(lend);
+	memset(lend, 0xa5, FM_NFCAPD_BLOCK_MAX);
+	char *list = tu_read_file(tu_path("list"), NULL);
+	for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
+		size_t len;
+		char *mem = tu_read_file(line, &len);
+		for (size_t cut = len; cut > 0; cut = cut * 2 / 3) {
+			decode_mem(mem, cut, NULL, &want);
+			decode_mem(mem, cut, lend, &got);
+			if (strcmp(fm_buf_str(&want), fm_buf_str(&got)) != 0)
+				fail_msg("%s (first %zu bytes): decoded "
+					 "differently with a lent buffer",
+					 line, cut);
+			if (cut < 64)
+				break;
+		}
+		free(mem);
+		seen++;
+	}
+	free(list);
+	fm_buf_release(&want);
+	fm_buf_release(&got);
+	free(lend);
 	assert_true(seen >= 8);
 }
 
@@ -1030,6 +1104,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_corpus),
+	    cmocka_unit_test(test_lent_buffer),
 	    cmocka_unit_test(test_synthetic_layout2),
 	    cmocka_unit_test(test_synthetic_layout1),
 	    cmocka_unit_test(test_damaged),
