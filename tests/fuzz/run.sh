@@ -11,12 +11,24 @@
 # (libFuzzer -merge=1: only those that add features, a minimal set) and a
 # table is printed: executions, executions per second (of wall-clock time
 # and of CPU time), coverage (cov: edges, ft: features) and crashes per
-# target.
+# target, with the cumulative executions of each target over the ledger.
+#
+# The ledger tests/fuzz/campaigns.csv (committed) gets a line per target
+# and run: date, target, seconds, executions, CPU seconds, cov, ft,
+# crashes, corpus size (committed inputs after the merge).  A campaign
+# continued over several runs from the same corpus (BUILD/fuzz-campaign)
+# adds up there; targets furthest from 10 million executions start first.
+#
+# Scratch files: targets that read files keep them in
+# /dev/shm/fm-fuzz-TARGET-PID (tests/fuzz/lib/shmdir.c), removed when the
+# process ends normally; after a crash the next target or this script
+# removes those of processes that are gone.
 #
 # Environment: FUZZ_BUILD (default build-fuzz: CC=clang cmake -S . -B
 # build-fuzz -DFM_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug), FUZZ_JOBS, FUZZ_NICE
 # (default 19), FUZZ_TARGETS (names, default all), FUZZ_MERGE=0 (do not
-# touch the committed corpora).  The campaign's own corpora stay in
+# touch the committed corpora), FUZZ_LEDGER=0 (do not append to the
+# ledger).  The campaign's own corpora stay in
 # BUILD/fuzz-campaign/TARGET and are resumed by the next run.
 set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,6 +46,7 @@ esac
 	exit 2
 }
 targets=${FUZZ_TARGETS:-$(cd "$src/tests/fuzz" && ls fuzz-*.c | sed 's/\.c$//')}
+ledger=$src/tests/fuzz/campaigns.csv
 camp=$build/fuzz-campaign
 mkdir -p "$camp/artifacts" "$camp/logs"
 for t in $targets; do
@@ -42,6 +55,23 @@ for t in $targets; do
 		exit 2
 	}
 done
+
+# Cumulative executions of target $1 over the ledger.
+ledger_total() {
+	awk -F, -v t="$1" 'NR > 1 && $2 == t {s += $4} END {print s + 0}' "$ledger" 2> /dev/null || echo 0
+}
+
+# Remove the /dev/shm/fm-fuzz-*-PID scratch of processes that are gone.
+clean_shm() {
+	local p pid
+	for p in /dev/shm/fm-fuzz-*; do
+		[ -e "$p" ] || continue
+		pid=${p##*-}
+		pid=${pid%%.*}
+		case $pid in '' | *[!0-9]*) continue ;; esac
+		kill -0 "$pid" 2> /dev/null || [ -d "/proc/$pid" ] || rm -rf -- "$p"
+	done
+}
 
 # One target for the whole time, restarted after a crash.
 run_target() {
@@ -57,13 +87,18 @@ run_target() {
 			-rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
 			"${dict[@]}" -artifact_prefix="$camp/artifacts/$t-" \
 			"$camp/$t" "$src/tests/fuzz/corpus/$t" >> "$log" 2>&1; } 2>> "$log"
+		clean_shm
 		# a clean end is the time running out
 		tail -n 30 "$log" | grep -q '^Done [0-9]* runs' && break
 		[ "$n" -ge 100 ] && break # something keeps failing at once
 	done
 }
-export -f run_target
+export -f run_target clean_shm
 export src build camp secs nice
+
+clean_shm
+# furthest from 10 million executions first
+targets=$(for t in $targets; do echo "$(ledger_total "$t") $t"; done | sort -n | cut -d' ' -f2)
 
 echo "fuzz campaign: $(wc -w <<< "$targets") targets x ${secs}s, $jobs at a time (nice $nice)," \
 	"$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores," \
@@ -86,8 +121,10 @@ if [ "${FUZZ_MERGE:-1}" != 0 ]; then
 fi
 
 # The table: runs summed over restarts; cov/ft of the last status line.
-printf '\n| target | executions | exec/s | exec/CPU-s | cov | ft | crashes |\n'
-printf '|---|---:|---:|---:|---:|---:|---:|\n'
+[ -f "$ledger" ] || echo "date,target,seconds,executions,cpu_seconds,cov,ft,crashes,corpus" > "$ledger"
+day=$(date -u +%Y-%m-%d)
+printf '\n| target | executions | exec/s | exec/CPU-s | cov | ft | crashes | cumulative |\n'
+printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
 for t in $targets; do
 	log=$camp/logs/$t.log
 	runs=$(awk '/^stat::number_of_executed_units:/ {s += $2} END {print s + 0}' "$log")
@@ -96,10 +133,16 @@ for t in $targets; do
 	cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<< "$last")
 	ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<< "$last")
 	crashes=$(find "$camp/artifacts" -name "$t-*" -newer "$camp/start" | wc -l)
-	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$runs" \
+	corpus=$(ls "$src/tests/fuzz/corpus/$t" | wc -l)
+	[ "${FUZZ_LEDGER:-1}" != 0 ] &&
+		echo "$day,$t,$secs,$runs,$cpu,${cov:-},${ft:-},$crashes,$corpus" >> "$ledger"
+	total=$(($(ledger_total "$t") + (${FUZZ_LEDGER:-1} == 0 ? runs : 0)))
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s%s |\n' "$t" "$runs" \
 		"$((runs / secs))" \
 		"$(awk -v r="$runs" -v c="$cpu" 'BEGIN {printf "%d", (c > 0 ? r / c : 0)}')" \
-		"${cov:-?}" "${ft:-?}" "$crashes"
+		"${cov:-?}" "${ft:-?}" "$crashes" "$total" \
+		"$([ "$total" -ge 10000000 ] && echo ' (10M reached)')"
 done
+clean_shm
 find "$camp/artifacts" -type f -newer "$camp/start" | sed 's/^/artifact: /'
 [ -z "$(find "$camp/artifacts" -type f -newer "$camp/start")" ]
