@@ -12,7 +12,7 @@
 #include "flowmodels/plot.h"
 #include "session.h"
 
-enum { OPT_E_SIZE = OPT_COMMON_END };
+enum { OPT_E_SIZE = OPT_COMMON_END, OPT_E_DAY };
 
 static const struct cmd_opt export_opts[] = {
     {OPT_OUT_FORMAT, 'o', "out-format", CMD_OPT_STR, "FORMAT",
@@ -24,6 +24,10 @@ static const struct cmd_opt export_opts[] = {
      "export chart: the image in pixels (default: 1344x816, as plot), the "
      "text in columns x rows (default: 80x24 in a replay, the chart "
      "panel's size in the workbench)",
+     NULL},
+    {OPT_E_DAY, 0, "day", CMD_OPT_INT, "N",
+     "export chart of a time series: its day N (1 = the first; default: "
+     "the day the workbench shows, the first in a replay)",
      NULL},
     CMD_OPTS_COMMON,
     CMD_OPT_END};
@@ -121,6 +125,13 @@ static int export_chart(struct cmd_ctx *ctx, const struct cmd_args *a)
 			: chart_size(a->v[OPT_E_SIZE].s, 12, 5, 1000,
 				     "columns x rows", &req.width, &req.height,
 				     &err);
+	if (r == 0 && a->v[OPT_E_DAY].set) {
+		if (a->v[OPT_E_DAY].i < 1 || a->v[OPT_E_DAY].i > 100000)
+			r = fm_error_set(&err, FM_EINVAL,
+					 "--day: expected 1 or more, not %lld",
+					 (long long)a->v[OPT_E_DAY].i);
+		req.day = (int)a->v[OPT_E_DAY].i;
+	}
 	if (r == 0)
 		r = chart_subject(ctx->session, a->npos > 1 ? a->pos[1] : NULL,
 				  newest, sizeof(newest), &req.selected, &err);
@@ -133,6 +144,11 @@ static int export_chart(struct cmd_ctx *ctx, const struct cmd_args *a)
 		char size[32];
 		snprintf(size, sizeof(size), "%dx%d", req.width, req.height);
 		cmd_record_option(ctx, OPT_E_SIZE, size);
+	}
+	if (req.day > 0 && !a->v[OPT_E_DAY].set) { /* the day drawn */
+		char day[24];
+		snprintf(day, sizeof(day), "%d", req.day);
+		cmd_record_option(ctx, OPT_E_DAY, day);
 	}
 	if (req.chosen[0]) /* the selection of the workbench: recorded */
 		cmd_record_words(ctx, req.chosen, NULL);
@@ -156,12 +172,14 @@ static int export_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	if (!strcmp(a->pos[0], "chart"))
 		return export_chart(ctx, a);
-	if (a->npos > 1 || a->v[OPT_E_SIZE].set) {
+	if (a->npos > 1 || a->v[OPT_E_SIZE].set || a->v[OPT_E_DAY].set) {
 		fm_error_set(&err, FM_EINVAL,
 			     "%s: export takes one object (%s belongs to "
 			     "export chart)",
 			     a->pos[0],
-			     a->npos > 1 ? "a second name" : "--size");
+			     a->npos > 1	    ? "a second name"
+			     : a->v[OPT_E_SIZE].set ? "--size"
+						    : "--day");
 		return cmd_fail(ctx, &err);
 	}
 	o = sess_get(ctx->session, a->pos[0], &err);
@@ -202,7 +220,7 @@ const struct cmd_entry cmd_export_entry = {
 	"chart shows what the workbench's does: the `show` set (with its\n"
 	"overlays), else OBJ as if selected (a histogram with its newest\n"
 	"mixture set, a mixture set over its histogram, a time series: its\n"
-	"first day), else the workbench's selection (in a replay the newest\n"
+	"day shown, --day), else the workbench's selection (in a replay the newest\n"
 	"of those objects), recorded as OBJ.  The workbench's key E puts the\n"
 	"command on the prompt with the selected object.",
     .opts = export_opts,

@@ -190,6 +190,9 @@ struct sess_chart_req {
 	 * set, or without one the frontend's choice (the workbench's
 	 * selection; else the newest: sess_chart_newest), named in chosen */
 	const char *selected;
+	/* a time series' day, 1-based; 0 = the frontend's (the workbench's,
+	 * 1 in a replay); out: the day drawn, 0 when not a time series */
+	int day;
 	const struct fm_log *log;
 	unsigned nfiles;  /* out: the files written */
 	char chosen[128]; /* out: the object the frontend chose, or "" */

@@ -13,6 +13,7 @@
 #include "flowmodels/fileout.h"
 #include "cmd/chartscene.h"
 #include "cmd/objtypes.h"
+#include "flowmodels/series.h"
 #include "chart-export.h"
 #include "roles.h"
 #include "tui.h"
@@ -34,14 +35,15 @@ void tui_chart_apply_axes(struct chart *c, const struct sess_view_axes *a)
 	}
 }
 
-int tui_chart_build(struct tui_view *v, const struct chart_state *st)
+int tui_chart_build(struct tui_view *v, const struct chart_state *st,
+		    size_t day)
 {
 	const struct sess_obj *o = st->nobj ? st->obj[0].obj : NULL;
 	int r;
 
 	if (!(o && o->kind == SESS_TYPED && o->type == &cmd_series_type))
 		return tui_view_state(v, st);
-	r = tui_view_series(v, st->view, o->data, 0);
+	r = tui_view_series(v, st->view, o->data, day);
 	if (r == 0)
 		tui_chart_apply_axes(&v->chart, &st->axes);
 	return r;
@@ -184,6 +186,31 @@ static int export_one(struct session *s, struct sess_chart_req *req,
 				      &req->nfiles, err);
 }
 
+/* A time series' day: the one asked, else the workbench's, else the
+ * first; req->day becomes it (1-based), 0 for other charts. */
+static int series_day(struct sess_chart_req *req,
+		      const struct tui_chart_export_defaults *d,
+		      const struct chart_state *st, struct fm_error *err)
+{
+	const struct sess_obj *o = st->nobj ? st->obj[0].obj : NULL;
+	size_t nd;
+
+	if (!(o && o->kind == SESS_TYPED && o->type == &cmd_series_type)) {
+		req->day = 0;
+		return 0;
+	}
+	nd = fm_series_ndays(o->data);
+	if (req->day > 0 && (size_t)req->day > nd)
+		return fm_error_set(err, FM_EINVAL,
+				    "chart: --day %d: %s has %zu day%s",
+				    req->day, o->name, nd, nd == 1 ? "" : "s");
+	if (req->day <= 0)
+		req->day = d && !sess_replaying() ? d->day + 1 : 1;
+	if (nd && (size_t)req->day > nd)
+		req->day = (int)nd;
+	return 0;
+}
+
 int tui_chart_export(void *arg, struct session *s, struct sess_chart_req *req,
 		     struct fm_error *err)
 {
@@ -215,8 +242,13 @@ int tui_chart_export(void *arg, struct session *s, struct sess_chart_req *req,
 		req->selected = req->chosen;
 	}
 	chart_state_get(s, req->selected, &st);
-	r = st.nobj ? tui_chart_build(&v, &st) : 0;
+	r = series_day(req, d, &st, err);
+	if (r == 0 && st.nobj)
+		r = tui_chart_build(&v, &st,
+				    req->day > 0 ? (size_t)req->day - 1 : 0);
 	sess_unlock(s);
+	if (r == FM_EINVAL)
+		return r;
 	if (!st.nobj)
 		return fm_error_set(err, FM_EINVAL, "chart: nothing to chart");
 	if (r < 0)

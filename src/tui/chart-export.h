@@ -21,17 +21,19 @@
 struct tui_chart_export_defaults {
 	_Atomic int cols, rows;
 	char selected[128]; /* the selected object (under the session lock) */
+	_Atomic int day;    /* the time series' day shown (0 = the first) */
 };
 
 /* The session's axis settings (set xscale ... yrange) applied to c. */
 void tui_chart_apply_axes(struct chart *c, const struct sess_view_axes *a);
 /*
  * The chart of state st into v (tui_view_release it): the scene of
- * tui_view_state, or for a time series its first day with the axis
- * settings.  Hold the session lock while building; v holds copies of
+ * tui_view_state, or for a time series its day (0-based, clamped) with
+ * the axis settings.  Hold the session lock while building; v holds copies of
  * the numbers.  0 or FM_ENOMEM; no chart: v->note.
  */
-int tui_chart_build(struct tui_view *v, const struct chart_state *st);
+int tui_chart_build(struct tui_view *v, const struct chart_state *st,
+		    size_t day);
 /* The chart rendered on a w x h canvas in charset cs, as text (rows
  * without trailing spaces, each ended by '\n'), written atomically. */
 int tui_chart_write_text(const struct chart *c, enum chart_charset cs, int w,

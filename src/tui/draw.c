@@ -356,6 +356,7 @@ static const char *object_chart(struct tui *t, WINDOW *w,
 		size_t nd = fm_series_ndays(o->data);
 		if (nd && t->series_day >= nd) /* ] pressed past the last day */
 			t->series_day = nd - 1;
+		t->export_size.day = (int)t->series_day; /* export chart's */
 		if (tui_view_series(&v, t->view, o->data, t->series_day) < 0)
 			return "out of memory";
 	} else if (tui_view_state(&v, st) < 0) {

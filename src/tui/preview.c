@@ -73,6 +73,7 @@ static int render(struct tui *t, struct fm_error *err)
 	req.path = path;
 	req.ext = "six";
 	req.selected = name[0] ? name : NULL;
+	req.day = (int)t->series_day + 1; /* the day on screen (a series) */
 	panel_pixels(t, &req.width, &req.height);
 	r = tui_chart_export(NULL, t->sess, &req, err);
 	free(t->preview);

@@ -37,13 +37,16 @@ show h d2 m
 export chart -O out/overlay.png
 export chart -O out/overlay.txt --size 100x30
 show
+series d as s
+view series
+export chart -O out/series.txt
 EOF2
 cp -r "$S" "$T/s2"
 for d in s1 s2; do
 	(cd "$T" && "$FLOWMODELS" --replay "$d/chart.fms") > "$T/$d.out" 2> "$T/$d.err" ||
 		fail "replay $d: $(cat "$T/$d.err")"
 done
-files="pdf.png pdf.gp pdf.dat out/overlay.png out/overlay.dat out/overlay.gp out/overlay.txt out/cdf.png out/cdf.gp out/cdf.dat out/cdf.svg out/cdf.pdf out/cdf.tex out/cdf.txt out/cdf-ascii.txt"
+files="out/series.txt pdf.png pdf.gp pdf.dat out/overlay.png out/overlay.dat out/overlay.gp out/overlay.txt out/cdf.png out/cdf.gp out/cdf.dat out/cdf.svg out/cdf.pdf out/cdf.tex out/cdf.txt out/cdf-ascii.txt"
 for f in $files; do
 	[ -s "$S/$f" ] || fail "$f not written: $(ls -R "$S")"
 	cmp -s "$S/$f" "$T/s2/$f" || fail "two replays differ in $f"
@@ -93,6 +96,9 @@ grep -q "● h" "$S/out/overlay.txt" && grep -q "d2" "$S/out/overlay.txt" || fai
 # and the object charted (the newest: m over h) where none was named
 printf 'save again.fms\n' >> "$T/s2/chart.fms"
 (cd "$T" && "$FLOWMODELS" --replay s2/chart.fms) > /dev/null 2>&1 || fail "replay with save"
+grep -qx "export chart -O out/series.txt --size 80x24 --day 1 s" "$T/s2/again.fms" ||
+	fail "record of the series: $(grep 'export chart' "$T/s2/again.fms")"
+grep -q "Time of day" "$S/out/series.txt" || fail "series.txt: $(tail -2 "$S/out/series.txt")"
 grep -qx "export chart -O out/cdf.txt --size 80x24 m" "$T/s2/again.fms" || fail "record: $(grep 'export chart' "$T/s2/again.fms")"
 
 # bad input: one line, nothing written
@@ -101,7 +107,7 @@ bad_input() { # LINE MESSAGE
 	rm -rf "$S/b" && mkdir "$S/b"
 	(cd "$T" && FLOWMODELS_GNUPLOT=${GP:-gnuplot} "$FLOWMODELS" --replay s1/bad.fms) > /dev/null 2> "$T/err" &&
 		fail "$1: accepted"
-	grep -v '^hist: ' "$T/err" > "$T/err1"
+	grep -v -e '^hist: ' -e '^series: ' "$T/err" > "$T/err1"
 	[ "$(wc -l < "$T/err1")" -eq 1 ] || fail "$1: not one line: $(cat "$T/err1")"
 	grep -qF -- "$2" "$T/err1" || fail "$1: $(cat "$T/err1")"
 	[ -z "$(ls -A "$S/b")" ] || fail "$1: wrote $(ls -A "$S/b")"
@@ -120,5 +126,8 @@ bad_input "export chart d -O b/c.png" "no chart for this kind of object"
 bad_input "export chart -O ../../c.png" "writes outside the session file's directory"
 bad_input "$(printf 'show h d\nexport chart h -O b/c.png')" "the chart shows the \`show\` set"
 bad_input "$(printf 'view series\nexport chart -O b/c.png')" "no time series"
+bad_input "$(printf 'series d as s\nview series\nexport chart -O b/c.txt --day 2')" "chart: --day 2: s has 1 day"
+bad_input "export chart -O b/c.txt --day 0" "--day: expected 1 or more, not 0"
+bad_input "export h -O b/h.csv --day 1" "h: export takes one object (--day belongs to export chart)"
 GP=false bad_input "export chart -O b/c.png" "gnuplot"
 echo "all checks passed"
