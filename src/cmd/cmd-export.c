@@ -152,8 +152,9 @@ static int export_chart(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	if (req.chosen[0]) /* the selection of the workbench: recorded */
 		cmd_record_words(ctx, req.chosen, NULL);
-	cmd_summary(ctx, "export: the %s chart written to %s (%u files)",
-		    sess_view_name(sess_view(ctx->session)), path, req.nfiles);
+	cmd_summary(ctx, "export: the %s chart written to %s (%u file%s)",
+		    sess_view_name(sess_view(ctx->session)), path, req.nfiles,
+		    req.nfiles == 1 ? "" : "s");
 	return 0;
 }
 
