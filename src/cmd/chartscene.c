@@ -294,6 +294,40 @@ static void view_pdf(struct scene_ctx *x, int c)
 		sc->y.min /= 100;
 }
 
+static const char *const avg_label[3] = {NULL, "packets per flow",
+					 "octets per flow"};
+
+/*
+ * The mixtures' curves of the CDF view (avg = 0: each y's cdf) or of the
+ * averages view (avg = 1: packets and octets per flow, which need the
+ * flows model too); the legend names each set once.
+ */
+static void add_models(struct scene_ctx *x, int avg)
+{
+	struct chart_scene *sc = x->sc;
+
+	for (size_t j = 0; j < x->nmix; j++) {
+		struct chart_scene_layer *M = &sc->layer[x->mix[j]];
+		const struct fm_chartdata *cd = &M->cd;
+		int labelled = 0;
+
+		for (int k = avg; k < 3; k++) {
+			const struct fm_chart_col *c = &cd->col[k];
+
+			if (!has_model(c) || (avg && !has_model(&cd->col[0])))
+				continue;
+			set_name(
+			    add(sc, x->mix[j], k, SCENE_MODEL,
+				x->nmix == 1 ? SCENE_LINE : mix_style[j % 4],
+				labelled ? NULL : M->label, cd->x,
+				avg ? c->mix_avg : c->mix_cdf, cd->n),
+			    "%s %s", M->name,
+			    avg ? avg_label[k] : col_label[k]);
+			labelled = 1;
+		}
+	}
+}
+
 /* View 4: the CDFs of the three ys and of the mixtures. */
 static void view_cdf(struct scene_ctx *x)
 {
@@ -314,24 +348,7 @@ static void view_cdf(struct scene_ctx *x)
 				 "%s%s%s", one ? "" : L->name, one ? "" : " ",
 				 col_label[k]);
 	}
-	for (size_t j = 0; j < x->nmix; j++) {
-		struct chart_scene_layer *M = &sc->layer[x->mix[j]];
-		const struct fm_chartdata *cd = &M->cd;
-		int labelled = 0;
-
-		for (int k = 0; k < 3; k++) {
-			if (!has_model(&cd->col[k]))
-				continue;
-			/* the legend names the set once */
-			set_name(
-			    add(sc, x->mix[j], k, SCENE_MODEL,
-				x->nmix == 1 ? SCENE_LINE : mix_style[j % 4],
-				labelled ? NULL : M->label, cd->x,
-				cd->col[k].mix_cdf, cd->n),
-			    "%s %s", M->name, col_label[k]);
-			labelled = 1;
-		}
-	}
+	add_models(x, 0);
 	sc->y.min = 0;
 	sc->y.max = 1;
 	sc->y.title = "CDF";
@@ -341,8 +358,6 @@ static void view_cdf(struct scene_ctx *x)
 static void view_avg(struct scene_ctx *x)
 {
 	struct chart_scene *sc = x->sc;
-	static const char *const avg_label[3] = {NULL, "packets per flow",
-						 "octets per flow"};
 	int one = x->nhist == 1;
 
 	for (size_t j = 0; j < x->nhist; j++) {
@@ -362,23 +377,7 @@ static void view_avg(struct scene_ctx *x)
 			    cd->x, cd->col[k].avg_line, cd->n);
 		}
 	}
-	for (size_t j = 0; j < x->nmix; j++) {
-		struct chart_scene_layer *M = &sc->layer[x->mix[j]];
-		const struct fm_chartdata *cd = &M->cd;
-		int labelled = 0;
-
-		for (int k = 1; k < 3; k++) {
-			if (!has_model(&cd->col[0]) || !has_model(&cd->col[k]))
-				continue;
-			set_name(
-			    add(sc, x->mix[j], k, SCENE_MODEL,
-				x->nmix == 1 ? SCENE_LINE : mix_style[j % 4],
-				labelled ? NULL : M->label, cd->x,
-				cd->col[k].mix_avg, cd->n),
-			    "%s %s", M->name, avg_label[k]);
-			labelled = 1;
-		}
-	}
+	add_models(x, 1);
 	sc->y.scale = SCENE_LOG;
 	sc->y.title = "average per flow";
 }
