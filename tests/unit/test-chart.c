@@ -17,28 +17,7 @@
 #include "testutil.h"
 #include "chart.h"
 #include "roles.h"
-
-static char *render(const struct chart *c, enum chart_charset cs, int w, int h,
-		    int roles)
-{
-	struct chart_canvas cv;
-	char *d;
-
-	assert_int_equal(chart_canvas_init(&cv, w, h), 0);
-	chart_render(c, cs, &cv);
-	d = chart_canvas_dump(&cv, roles);
-	assert_non_null(d);
-	chart_canvas_release(&cv);
-	return d;
-}
-
-static void expect(char *got, const char *want)
-{
-	if (strcmp(got, want) != 0)
-		print_error("got:\n%s\nwant:\n%s\n", got, want);
-	assert_string_equal(got, want);
-	free(got);
-}
+#include "chart-check.h"
 
 static void test_tick_labels(void **state)
 {
@@ -137,7 +116,7 @@ static void test_braille_bits(void **state)
 	for (int r = -1; r < 5; r++)
 		for (int c = -1; c < 3; c++)
 			chart_dots_set(&d, c, r, ROLE_CHART_FLOWS, 0);
-	expect(dots_row(&d), "\xe2\xa3\xbf");
+	chart_check_golden(dots_row(&d), "\xe2\xa3\xbf");
 	chart_dots_release(&d);
 }
 
@@ -150,19 +129,19 @@ static void test_lines_by_hand(void **state)
 	/* horizontal top line over 3 cells: dots 1+4 each = U+2809 ⠉ */
 	assert_int_equal(chart_dots_init(&d, CHART_BRAILLE, 3, 1), 0);
 	chart_dots_line(&d, 0, 0, 5, 0, ROLE_CHART_FLOWS, 0, NULL);
-	expect(dots_row(&d), "⠉⠉⠉");
+	chart_check_golden(dots_row(&d), "⠉⠉⠉");
 	chart_dots_release(&d);
 	/* diagonal (0,0)-(3,3): cell 0 dots 1+5 ⠑, cell 1 dots 3+8 ⢄ */
 	assert_int_equal(chart_dots_init(&d, CHART_BRAILLE, 2, 1), 0);
 	chart_dots_line(&d, 0, 0, 3, 3, ROLE_CHART_FLOWS, 0, NULL);
-	expect(dots_row(&d), "⠑⢄");
+	chart_check_golden(dots_row(&d), "⠑⢄");
 	chart_dots_release(&d);
 	/* block: a vertical line fills a column; a top-half dot is ▀ */
 	assert_int_equal(chart_dots_init(&d, CHART_BLOCK, 3, 2), 0);
 	chart_dots_line(&d, 0, 0, 0, 3, ROLE_CHART_FLOWS, 0, NULL);
 	chart_dots_set(&d, 2, 0, ROLE_CHART_FLOWS, 0);
 	chart_dots_set(&d, 2, 3, ROLE_CHART_FLOWS, 0);
-	expect(dots_row(&d), "█ ▀\n█ ▄");
+	chart_check_golden(dots_row(&d), "█ ▀\n█ ▄");
 	chart_dots_release(&d);
 	/* ASCII: ' upper, . lower, : both, * a data point */
 	assert_int_equal(chart_dots_init(&d, CHART_ASCII, 4, 1), 0);
@@ -170,27 +149,27 @@ static void test_lines_by_hand(void **state)
 	chart_dots_set(&d, 1, 1, ROLE_CHART_FLOWS, 0);
 	chart_dots_line(&d, 2, 0, 2, 1, ROLE_CHART_FLOWS, 0, NULL);
 	chart_dots_set(&d, 3, 1, ROLE_CHART_FLOWS, 1);
-	expect(dots_row(&d), "'.:*");
+	chart_check_golden(dots_row(&d), "'.:*");
 	chart_dots_release(&d);
 	/* dashes: 3 on, 2 off, carried across segments */
 	assert_int_equal(chart_dots_init(&d, CHART_BLOCK, 12, 1), 0);
 	chart_dots_line(&d, 0, 0, 6, 0, ROLE_CHART_COMP, 1, &phase);
 	chart_dots_line(&d, 7, 0, 11, 0, ROLE_CHART_COMP, 1, &phase);
-	expect(dots_row(&d), "▀▀▀  ▀▀▀  ▀▀");
+	chart_check_golden(dots_row(&d), "▀▀▀  ▀▀▀  ▀▀");
 	chart_dots_release(&d);
 	/* dots: 1 on, 2 off (a third series without colours) */
 	phase = 0;
 	assert_int_equal(chart_dots_init(&d, CHART_BLOCK, 12, 1), 0);
 	chart_dots_line(&d, 0, 0, 11, 0, ROLE_CHART_OCTETS, 2, &phase);
-	expect(dots_row(&d), "▀  ▀  ▀  ▀");
+	chart_check_golden(dots_row(&d), "▀  ▀  ▀  ▀");
 	chart_dots_release(&d);
 	/* a segment from far away is clipped, not walked */
 	assert_int_equal(chart_dots_init(&d, CHART_BRAILLE, 2, 1), 0);
 	chart_dots_line(&d, -1e15, 0, 3, 0, ROLE_CHART_FLOWS, 0, NULL);
-	expect(dots_row(&d), "⠉⠉");
+	chart_check_golden(dots_row(&d), "⠉⠉");
 	chart_dots_line(&d, -1e15, -5, 1e15, -5, ROLE_CHART_FLOWS, 0, NULL);
 	chart_dots_line(&d, NAN, 0, 1, 1, ROLE_CHART_FLOWS, 0, NULL);
-	expect(dots_row(&d), "⠉⠉");
+	chart_check_golden(dots_row(&d), "⠉⠉");
 	chart_dots_release(&d);
 }
 
@@ -287,24 +266,24 @@ static void test_golden_braille_loglog(void **state)
 	struct chart c = {{1, 0, 0, "len"}, {1, 0, 0, "PDF"}, s, 1, 1, 0, 0};
 
 	(void)state;
-	expect(render(&c, CHART_BRAILLE, 30, 8, 0),
-	       "PDF\n"
-	       "   1┤⠉⠒⠤⣀⡀               ─ pdf\n"
-	       "    ┤    ⠈⠑⠒⠤⣀⡀\n"
-	       "1e-2┤         ⠈⠉⠒⠤⢄⣀\n"
-	       "    ┤               ⠉⠑⠒⠤⢄⡀\n"
-	       "1e-4┤                    ⠈⠑⠒⠤⣀\n"
-	       "    └┬─────┬─────┬─────┬─────┬\n"
-	       "     1     10   100    1k  len");
-	expect(render(&c, CHART_BRAILLE, 30, 8, 1),
-	       "ttt\n"
-	       "   aafffff               f ttt\n"
-	       "    a    ffffff\n"
-	       "aaaaa         ffffff\n"
-	       "    a               ffffff\n"
-	       "aaaaa                    fffff\n"
-	       "    aaaaaaaaaaaaaaaaaaaaaaaaaa\n"
-	       "     a     aa   aaa    aa  ttt");
+	chart_check_golden(chart_check_render(&c, CHART_BRAILLE, 30, 8, 0),
+			   "PDF\n"
+			   "   1┤⠉⠒⠤⣀⡀               ─ pdf\n"
+			   "    ┤    ⠈⠑⠒⠤⣀⡀\n"
+			   "1e-2┤         ⠈⠉⠒⠤⢄⣀\n"
+			   "    ┤               ⠉⠑⠒⠤⢄⡀\n"
+			   "1e-4┤                    ⠈⠑⠒⠤⣀\n"
+			   "    └┬─────┬─────┬─────┬─────┬\n"
+			   "     1     10   100    1k  len");
+	chart_check_golden(chart_check_render(&c, CHART_BRAILLE, 30, 8, 1),
+			   "ttt\n"
+			   "   aafffff               f ttt\n"
+			   "    a    ffffff\n"
+			   "aaaaa         ffffff\n"
+			   "    a               ffffff\n"
+			   "aaaaa                    fffff\n"
+			   "    aaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+			   "     a     aa   aaa    aa  ttt");
 }
 
 static void test_golden_linear_block_ascii(void **state)
@@ -328,28 +307,30 @@ static void test_golden_linear_block_ascii(void **state)
 
 	(void)state;
 	/* the x title would hide the label 10: it gets a row of its own */
-	expect(render(&c, CHART_BLOCK, 32, 9, 0),
-	       "100┤                     ● data\n"
-	       "   │                  ▄▄ ─ model\n"
-	       "   │               ▄▀▀    ▀\n"
-	       " 50┤          ▄▄▄▀▀ ▄  ▀\n"
-	       "   │     ▄▄▀▀▀ ▄  ▀\n"
-	       "  0┤▄▄▀█▀▄  ▀\n"
-	       "   └┬─────────────┬────────────┬\n"
-	       "    0             5           10\n"
-	       "                           x [s]");
-	expect(render(&c, CHART_BLOCK, 32, 9, 1), roles);
-	expect(render(&c, CHART_ASCII, 32, 9, 0),
-	       "100+                     * data\n"
-	       "   |                  .. - model\n"
-	       "   |               .''    *\n"
-	       " 50+          ...'' *  *\n"
-	       "   |     ..''' *  *\n"
-	       "  0+..':'*  *\n"
-	       "   ++-------------+------------+\n"
-	       "    0             5           10\n"
-	       "                           x [s]");
-	expect(render(&c, CHART_ASCII, 32, 9, 1), roles);
+	chart_check_golden(chart_check_render(&c, CHART_BLOCK, 32, 9, 0),
+			   "100┤                     ● data\n"
+			   "   │                  ▄▄ ─ model\n"
+			   "   │               ▄▀▀    ▀\n"
+			   " 50┤          ▄▄▄▀▀ ▄  ▀\n"
+			   "   │     ▄▄▀▀▀ ▄  ▀\n"
+			   "  0┤▄▄▀█▀▄  ▀\n"
+			   "   └┬─────────────┬────────────┬\n"
+			   "    0             5           10\n"
+			   "                           x [s]");
+	chart_check_golden(chart_check_render(&c, CHART_BLOCK, 32, 9, 1),
+			   roles);
+	chart_check_golden(chart_check_render(&c, CHART_ASCII, 32, 9, 0),
+			   "100+                     * data\n"
+			   "   |                  .. - model\n"
+			   "   |               .''    *\n"
+			   " 50+          ...'' *  *\n"
+			   "   |     ..''' *  *\n"
+			   "  0+..':'*  *\n"
+			   "   ++-------------+------------+\n"
+			   "    0             5           10\n"
+			   "                           x [s]");
+	chart_check_golden(chart_check_render(&c, CHART_ASCII, 32, 9, 1),
+			   roles);
 }
 
 static void test_golden_decades(void **state)
@@ -361,21 +342,22 @@ static void test_golden_decades(void **state)
 
 	(void)state;
 	/* wide: every decade labelled 1 .. 10M; y every 4th decade */
-	expect(render(&c, CHART_BRAILLE, 40, 7, 0),
-	       "   1┤                            ⢀ ⠤⠄⠐⠒\n"
-	       "    ┤                     ⡀⢀⠤ ⠒⠂⠈⠁\n"
-	       "1e-4┤               ⡠⠄⠐⠒ ⠉\n"
-	       "    ┤       ⢀⡠ ⠒⠂⠈⠉\n"
-	       "1e-8┤⣀⠄⠠⠒ ⠉⠁\n"
-	       "    └┬────┬────┬────┬───┬────┬────┬────┬\n"
-	       "     1    10  100   1k 10k  100k  1M 10M");
+	chart_check_golden(chart_check_render(&c, CHART_BRAILLE, 40, 7, 0),
+			   "   1┤                            ⢀ ⠤⠄⠐⠒\n"
+			   "    ┤                     ⡀⢀⠤ ⠒⠂⠈⠁\n"
+			   "1e-4┤               ⡠⠄⠐⠒ ⠉\n"
+			   "    ┤       ⢀⡠ ⠒⠂⠈⠉\n"
+			   "1e-8┤⣀⠄⠠⠒ ⠉⠁\n"
+			   "    └┬────┬────┬────┬───┬────┬────┬────┬\n"
+			   "     1    10  100   1k 10k  100k  1M 10M");
 	/* narrow: every second x decade, every fifth y decade */
-	expect(render(&c, CHART_ASCII, 20, 6, 0), "   1+            .\n"
-						  "    +          ''\n"
-						  "1e-5+     .''\n"
-						  "    +..'\n"
-						  "    ++-+-+-+-+-+-+-+\n"
-						  "     1  100 10k  1M");
+	chart_check_golden(chart_check_render(&c, CHART_ASCII, 20, 6, 0),
+			   "   1+            .\n"
+			   "    +          ''\n"
+			   "1e-5+     .''\n"
+			   "    +..'\n"
+			   "    ++-+-+-+-+-+-+-+\n"
+			   "     1  100 10k  1M");
 }
 
 /*
@@ -393,42 +375,42 @@ static void test_golden_symlog(void **state)
 	    {CHART_SYMLOG, 0, 0, "ms"}, {0, 0, 0, NULL}, s, 2, 1, 0, 0};
 
 	(void)state;
-	expect(render(&c, CHART_BRAILLE, 30, 8, 0),
-	       "  1┤⢣                   ● dur\n"
-	       "   │ ⢣                  ─ line\n"
-	       "   │ ⠈⢆\n"
-	       "0.5┤  ⠈⠑⠢⠤⣀⡀\n"
-	       "   │       ⠈⠑⠒⠢⠤⠤⣀⣀⣀\n"
-	       "  0┤                ⠉⠉⠉⠑⠒⠒⠒⠢⠤⠤\n"
-	       "   └┬─┬──────┬───────┬───────┬\n"
-	       "    0 1      10     100     ms");
-	expect(render(&c, CHART_BLOCK, 30, 8, 0),
-	       "  1┤▀▄                  ● dur\n"
-	       "   │ ▀▄                 ─ line\n"
-	       "   │  ▀▄\n"
-	       "0.5┤   ▀▀▄▄▄\n"
-	       "   │        ▀▀▀▄▄▄▄\n"
-	       "  0┤               ▀▀▀▀▀▀▀▀▀▀▀\n"
-	       "   └┬──┬─────┬───────┬───────┬\n"
-	       "    0  1     10     100     ms");
-	expect(render(&c, CHART_ASCII, 30, 8, 0),
-	       "  1+'.                  * dur\n"
-	       "   | '.                 - line\n"
-	       "   |  '.\n"
-	       "0.5+   ''...\n"
-	       "   |        '''....\n"
-	       "  0+               '''''''''''\n"
-	       "   ++--+-----+-------+-------+\n"
-	       "    0  1     10     100     ms");
-	expect(render(&c, CHART_ASCII, 30, 8, 1),
-	       "  aamm                  f ttt\n"
-	       "   a mm                 m tttt\n"
-	       "   a  mm\n"
-	       "aaaa   mmmmm\n"
-	       "   a        mmmmmmm\n"
-	       "  aa               mmmmmmmmmmm\n"
-	       "   aaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
-	       "    a  a     aa     aaa     tt");
+	chart_check_golden(chart_check_render(&c, CHART_BRAILLE, 30, 8, 0),
+			   "  1┤⢣                   ● dur\n"
+			   "   │ ⢣                  ─ line\n"
+			   "   │ ⠈⢆\n"
+			   "0.5┤  ⠈⠑⠢⠤⣀⡀\n"
+			   "   │       ⠈⠑⠒⠢⠤⠤⣀⣀⣀\n"
+			   "  0┤                ⠉⠉⠉⠑⠒⠒⠒⠢⠤⠤\n"
+			   "   └┬─┬──────┬───────┬───────┬\n"
+			   "    0 1      10     100     ms");
+	chart_check_golden(chart_check_render(&c, CHART_BLOCK, 30, 8, 0),
+			   "  1┤▀▄                  ● dur\n"
+			   "   │ ▀▄                 ─ line\n"
+			   "   │  ▀▄\n"
+			   "0.5┤   ▀▀▄▄▄\n"
+			   "   │        ▀▀▀▄▄▄▄\n"
+			   "  0┤               ▀▀▀▀▀▀▀▀▀▀▀\n"
+			   "   └┬──┬─────┬───────┬───────┬\n"
+			   "    0  1     10     100     ms");
+	chart_check_golden(chart_check_render(&c, CHART_ASCII, 30, 8, 0),
+			   "  1+'.                  * dur\n"
+			   "   | '.                 - line\n"
+			   "   |  '.\n"
+			   "0.5+   ''...\n"
+			   "   |        '''....\n"
+			   "  0+               '''''''''''\n"
+			   "   ++--+-----+-------+-------+\n"
+			   "    0  1     10     100     ms");
+	chart_check_golden(chart_check_render(&c, CHART_ASCII, 30, 8, 1),
+			   "  aamm                  f ttt\n"
+			   "   a mm                 m tttt\n"
+			   "   a  mm\n"
+			   "aaaa   mmmmm\n"
+			   "   a        mmmmmmm\n"
+			   "  aa               mmmmmmmmmmm\n"
+			   "   aaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+			   "    a  a     aa     aaa     tt");
 }
 
 /* The cursor: a vertical line at its x, through the plot area only. */
@@ -440,12 +422,13 @@ static void test_cursor(void **state)
 	struct chart c = {{1, 0, 0, NULL}, {0, 0, 2, NULL}, s, 1, 0, 1, 10};
 
 	(void)state;
-	expect(render(&c, CHART_ASCII, 24, 6, 0), "2+           |\n"
-						  " |           |\n"
-						  " |*          |         *\n"
-						  "0+           |\n"
-						  " ++----------+---------+\n"
-						  "  1          10      100");
+	chart_check_golden(chart_check_render(&c, CHART_ASCII, 24, 6, 0),
+			   "2+           |\n"
+			   " |           |\n"
+			   " |*          |         *\n"
+			   "0+           |\n"
+			   " ++----------+---------+\n"
+			   "  1          10      100");
 }
 
 static void test_gaps_and_order(void **state)
@@ -489,14 +472,17 @@ static void test_too_small(void **state)
 	struct chart c = {{1, 0, 0, NULL}, {1, 0, 0, NULL}, NULL, 0, 1, 0, 0};
 
 	(void)state;
-	expect(render(&c, CHART_BRAILLE, 11, 4, 0), "chart too s\n\n\n");
-	expect(render(&c, CHART_BRAILLE, 40, 4, 0), "chart too small\n\n\n");
+	chart_check_golden(chart_check_render(&c, CHART_BRAILLE, 11, 4, 0),
+			   "chart too s\n\n\n");
+	chart_check_golden(chart_check_render(&c, CHART_BRAILLE, 40, 4, 0),
+			   "chart too small\n\n\n");
 	/* an empty chart still draws its axes */
-	expect(render(&c, CHART_ASCII, 12, 5, 0), "10+\n"
-						  "  |\n"
-						  " 1+\n"
-						  "  ++-------+\n"
-						  "   1      10");
+	chart_check_golden(chart_check_render(&c, CHART_ASCII, 12, 5, 0),
+			   "10+\n"
+			   "  |\n"
+			   " 1+\n"
+			   "  ++-------+\n"
+			   "   1      10");
 }
 
 int main(void)

@@ -24,6 +24,7 @@
 #include "testutil.h"
 #include "roles.h"
 #include "views.h"
+#include "chart-check.h"
 
 /* bins [1,2) [2,4) [4,8) with flows f, packets 2 3 7, octets 100 300 1400 */
 static void make(struct fm_histogram *h, const uint64_t f[3])
@@ -63,25 +64,6 @@ static void mixture(struct fm_mixture m[3])
 	m[2].sum = 1800;
 }
 
-static void near(double got, double want)
-{
-	if (!(fabs(got - want) <= 1e-12 * fmax(1, fabs(want))))
-		fail_msg("got %.17g, want %.17g", got, want);
-}
-
-static void same(const struct chart_series *s, const double *x, const double *y,
-		 size_t n)
-{
-	assert_int_equal(s->n, n);
-	for (size_t i = 0; i < n; i++) {
-		near(s->x[i], x[i]);
-		if (isnan(y[i]))
-			assert_true(isnan(s->y[i]));
-		else
-			near(s->y[i], y[i]);
-	}
-}
-
 struct fixture {
 	struct fm_histogram h1, h2;
 	struct fm_mixture m[3];
@@ -108,27 +90,6 @@ static void teardown(struct fixture *f)
 	fm_histogram_release(&f->h2);
 	for (int k = 0; k < 3; k++)
 		fm_mixture_release(&f->m[k]);
-}
-
-static char *render(const struct chart *c, enum chart_charset cs, int roles)
-{
-	struct chart_canvas cv;
-	char *d;
-
-	assert_int_equal(chart_canvas_init(&cv, 56, 14), 0);
-	chart_render(c, cs, &cv);
-	d = chart_canvas_dump(&cv, roles);
-	assert_non_null(d);
-	chart_canvas_release(&cv);
-	return d;
-}
-
-static void expect(char *got, const char *want)
-{
-	if (strcmp(got, want) != 0)
-		print_error("got:\n%s\nwant:\n%s\n", got, want);
-	assert_string_equal(got, want);
-	free(got);
 }
 
 /* The series, roles, glyphs, legend and readout names of the overlay,
@@ -160,13 +121,13 @@ static void test_series(void **state)
 	assert_null(v.note);
 	/* h1 points, line; h2 points, line; 2 components; the mixture */
 	assert_int_equal(v.chart.nseries, 7);
-	same(&v.series[0], c1.bx, c1.col[0].pts, c1.nbins);
-	same(&v.series[1], c1.x, c1.col[0].pdf, c1.n);
-	same(&v.series[2], c2.bx, c2.col[0].pts, c2.nbins);
-	same(&v.series[3], c2.x, c2.col[0].pdf, c2.n);
-	same(&v.series[4], cm.x, cm.col[0].comp_pdf, cm.n);
-	same(&v.series[5], cm.x, cm.col[0].comp_pdf + cm.n, cm.n);
-	same(&v.series[6], cm.x, cm.col[0].mix_pdf, cm.n);
+	chart_check_series(&v.series[0], c1.bx, c1.col[0].pts, c1.nbins);
+	chart_check_series(&v.series[1], c1.x, c1.col[0].pdf, c1.n);
+	chart_check_series(&v.series[2], c2.bx, c2.col[0].pts, c2.nbins);
+	chart_check_series(&v.series[3], c2.x, c2.col[0].pdf, c2.n);
+	chart_check_series(&v.series[4], cm.x, cm.col[0].comp_pdf, cm.n);
+	chart_check_series(&v.series[5], cm.x, cm.col[0].comp_pdf + cm.n, cm.n);
+	chart_check_series(&v.series[6], cm.x, cm.col[0].mix_pdf, cm.n);
 	/* each object its colour; the points of h2 their glyph */
 	assert_int_equal(v.series[0].role, ROLE_CHART_OVERLAY1);
 	assert_int_equal(v.series[1].role, ROLE_CHART_OVERLAY1);
@@ -192,8 +153,8 @@ static void test_series(void **state)
 	/* CDF: three lines per histogram, the mixture's three */
 	assert_int_equal(tui_view_objs(&v, VIEW_CDF, f.objs, 3), 0);
 	assert_int_equal(v.chart.nseries, 9);
-	same(&v.series[4], c2.x, c2.col[1].cdf, c2.n);
-	same(&v.series[8], cm.x, cm.col[2].mix_cdf, cm.n);
+	chart_check_series(&v.series[4], c2.x, c2.col[1].cdf, c2.n);
+	chart_check_series(&v.series[8], cm.x, cm.col[2].mix_cdf, cm.n);
 	assert_string_equal(v.series[4].name, "h2 packets");
 	assert_string_equal(v.series[8].name, "m1 octets");
 	tui_view_release(&v);
@@ -202,10 +163,10 @@ static void test_series(void **state)
 	assert_int_equal(tui_view_objs(&v, VIEW_PKT_SIZE, f.objs, 3), 0);
 	assert_string_equal(v.yunit, "B");
 	assert_string_equal(v.series[4].name, "h1 min");
-	near(v.series[4].y[0], c1.ps_min);
-	near(v.series[5].y[0], c1.ps_avg);
-	near(v.series[6].y[0], c1.ps_max);
-	same(&v.series[7], cm.x, cm.ps_mix, cm.n);
+	chart_check_near(v.series[4].y[0], c1.ps_min);
+	chart_check_near(v.series[5].y[0], c1.ps_avg);
+	chart_check_near(v.series[6].y[0], c1.ps_max);
+	chart_check_series(&v.series[7], cm.x, cm.ps_mix, cm.n);
 	tui_view_release(&v);
 
 	/* one histogram: the view's own roles and labels, no glyphs */
@@ -290,10 +251,15 @@ static void test_canvases(void **state)
 	(void)state;
 	setup(&f);
 	assert_int_equal(tui_view_objs(&v, VIEW_PDF_FLOWS, f.objs, 3), 0);
-	expect(render(&v.chart, CHART_BRAILLE, 0), golden_braille);
-	expect(render(&v.chart, CHART_BLOCK, 0), golden_block);
-	expect(render(&v.chart, CHART_ASCII, 0), golden_ascii);
-	expect(render(&v.chart, CHART_ASCII, 1), golden_roles);
+	chart_check_golden(
+	    chart_check_render(&v.chart, CHART_BRAILLE, 56, 14, 0),
+	    golden_braille);
+	chart_check_golden(chart_check_render(&v.chart, CHART_BLOCK, 56, 14, 0),
+			   golden_block);
+	chart_check_golden(chart_check_render(&v.chart, CHART_ASCII, 56, 14, 0),
+			   golden_ascii);
+	chart_check_golden(chart_check_render(&v.chart, CHART_ASCII, 56, 14, 1),
+			   golden_roles);
 	tui_view_release(&v);
 	teardown(&f);
 }

@@ -14,6 +14,7 @@
 #include "testutil.h"
 #include "roles.h"
 #include "views.h"
+#include "chart-check.h"
 
 /* bins [1,2) [2,4) [4,8): flows 2 1 1, packets 2 3 7, octets 100 300 1400 */
 static void make(struct fm_histogram *h)
@@ -32,28 +33,6 @@ static void make(struct fm_histogram *h)
 		h->flows[i] = f[i];
 		h->packets[i] = p[i];
 		h->octets[i] = o[i];
-	}
-}
-
-static void near(double got, double want)
-{
-	if (!(fabs(got - want) <= 1e-12 * fmax(1, fabs(want))))
-		fail_msg("got %.17g, want %.17g", got, want);
-}
-
-/* Series s of v equals x[0..n), y[0..n) (NaN where NaN). */
-static void same(const struct chart_series *s, const double *x, const double *y,
-		 size_t n)
-{
-	assert_int_equal(s->n, n);
-	for (size_t i = 0; i < n; i++) {
-		near(s->x[i], x[i]);
-		if (isnan(y[i]))
-			assert_true(isnan(s->y[i]));
-		else if (isinf(y[i]))
-			assert_true(s->y[i] == y[i]);
-		else
-			near(s->y[i], y[i]);
 	}
 }
 
@@ -88,10 +67,11 @@ static void test_duration_symlog(void **state)
 	assert_int_equal(fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_OTHER,
 					    FM_CHART_NPOINTS, 1, &err),
 			 0);
-	same(&v.series[0], cd.bx, cd.col[0].pts, cd.nbins);
-	same(&v.series[1], cd.x, cd.col[0].pdf, cd.n);
-	near(v.series[0].x[0], 0);
-	near(v.series[0].y[0], 0.6 / 10); /* 6 of 10 flows, 10 to the next */
+	chart_check_series(&v.series[0], cd.bx, cd.col[0].pts, cd.nbins);
+	chart_check_series(&v.series[1], cd.x, cd.col[0].pdf, cd.n);
+	chart_check_near(v.series[0].x[0], 0);
+	chart_check_near(v.series[0].y[0],
+			 0.6 / 10); /* 6 of 10 flows, 10 to the next */
 	assert_int_equal(chart_canvas_init(&cv, 60, 12), 0);
 	chart_render(&v.chart, CHART_ASCII, &cv);
 	text = chart_canvas_dump(&cv, 0);
@@ -121,18 +101,18 @@ static void test_pdf_cdf(void **state)
 	assert_int_equal(v.series[1].style, CHART_LINE);
 	assert_true(v.chart.x.log && v.chart.y.log);
 	assert_string_equal(v.chart.x.title, "Flow length [pkts]");
-	near(v.series[0].x[2], 4);
-	near(v.series[0].y[0], 0.5);
-	near(v.series[0].y[1], 0.125);
-	near(v.series[0].y[2], 0.0625);
+	chart_check_near(v.series[0].x[2], 4);
+	chart_check_near(v.series[0].y[0], 0.5);
+	chart_check_near(v.series[0].y[1], 0.125);
+	chart_check_near(v.series[0].y[2], 0.0625);
 	tui_view_release(&v);
 	/* PDF of octets: 100/1800/1, 300/1800/2, 1400/1800/4 */
 	assert_int_equal(
 	    tui_view_histogram(&v, VIEW_PDF_OCTETS, &h, "size", NULL, NULL), 0);
 	assert_int_equal(v.series[0].role, ROLE_CHART_OCTETS);
-	near(v.series[0].y[0], 100.0 / 1800);
-	near(v.series[0].y[1], 300.0 / 1800 / 2);
-	near(v.series[0].y[2], 1400.0 / 1800 / 4);
+	chart_check_near(v.series[0].y[0], 100.0 / 1800);
+	chart_check_near(v.series[0].y[1], 300.0 / 1800 / 2);
+	chart_check_near(v.series[0].y[2], 1400.0 / 1800 / 4);
 	assert_string_equal(v.chart.x.title, "Flow size [B]");
 	tui_view_release(&v);
 	/* CDF: three lines, fixed y range [0, 1], the chart data's lines */
@@ -150,10 +130,11 @@ static void test_pdf_cdf(void **state)
 		assert_true(v.chart.y.min == 0 && v.chart.y.max == 1 &&
 			    !v.chart.y.log);
 		for (int k = 0; k < 3; k++)
-			same(&v.series[k], cd.x, cd.col[k].cdf, cd.n);
+			chart_check_series(&v.series[k], cd.x, cd.col[k].cdf,
+					   cd.n);
 		/* at bin_lo 4 all but the last bin: 3/4 of the flows */
-		near(v.series[0].y[0], 0.5);
-		near(v.series[0].y[cd.n - 1], 1);
+		chart_check_near(v.series[0].y[0], 0.5);
+		chart_check_near(v.series[0].y[cd.n - 1], 1);
 		assert_int_equal(v.series[2].role, ROLE_CHART_OCTETS);
 		tui_view_release(&v);
 		/* the PDF line of flows is the chart data's line from the CDF
@@ -161,8 +142,9 @@ static void test_pdf_cdf(void **state)
 		assert_int_equal(tui_view_histogram(&v, VIEW_PDF_FLOWS, &h,
 						    NULL, NULL, NULL),
 				 0);
-		same(&v.series[0], cd.bx, cd.col[0].pts, cd.nbins);
-		same(&v.series[1], cd.x, cd.col[0].pdf, cd.n);
+		chart_check_series(&v.series[0], cd.bx, cd.col[0].pts,
+				   cd.nbins);
+		chart_check_series(&v.series[1], cd.x, cd.col[0].pdf, cd.n);
 		tui_view_release(&v);
 		fm_chartdata_release(&cd);
 	}
@@ -183,16 +165,16 @@ static void test_averages(void **state)
 			 0);
 	/* points and line of packets, then of octets */
 	assert_int_equal(v.chart.nseries, 4);
-	near(v.series[0].y[0], 1); /* packets per flow */
-	near(v.series[0].y[2], 7);
-	near(v.series[2].y[1], 300); /* octets per flow */
+	chart_check_near(v.series[0].y[0], 1); /* packets per flow */
+	chart_check_near(v.series[0].y[2], 7);
+	chart_check_near(v.series[2].y[1], 300); /* octets per flow */
 	assert_int_equal(fm_chartdata_build(&cd, &h, NULL, FM_MIX_X_OTHER,
 					    FM_CHART_NPOINTS, 1, &err),
 			 0);
-	same(&v.series[0], cd.bx, cd.col[1].avg_pts, cd.nbins);
-	same(&v.series[1], cd.x, cd.col[1].avg_line, cd.n);
-	same(&v.series[2], cd.bx, cd.col[2].avg_pts, cd.nbins);
-	same(&v.series[3], cd.x, cd.col[2].avg_line, cd.n);
+	chart_check_series(&v.series[0], cd.bx, cd.col[1].avg_pts, cd.nbins);
+	chart_check_series(&v.series[1], cd.x, cd.col[1].avg_line, cd.n);
+	chart_check_series(&v.series[2], cd.bx, cd.col[2].avg_pts, cd.nbins);
+	chart_check_series(&v.series[3], cd.x, cd.col[2].avg_line, cd.n);
 	fm_chartdata_release(&cd);
 	tui_view_release(&v);
 	h.packets[1] = 0;
@@ -203,17 +185,17 @@ static void test_averages(void **state)
 	    tui_view_histogram(&v, VIEW_PKT_SIZE, &h, NULL, NULL, NULL), 0);
 	/* points, line, three guides */
 	assert_int_equal(v.chart.nseries, 5);
-	near(v.series[0].y[0], 50);
+	chart_check_near(v.series[0].y[0], 50);
 	assert_true(isnan(v.series[0].y[1])); /* no packets: a gap */
-	near(v.series[0].y[2], 200);
-	same(&v.series[0], cd.bx, cd.ps_pts, cd.nbins);
-	same(&v.series[1], cd.x, cd.ps_line, cd.n);
+	chart_check_near(v.series[0].y[2], 200);
+	chart_check_series(&v.series[0], cd.bx, cd.ps_pts, cd.nbins);
+	chart_check_series(&v.series[1], cd.x, cd.ps_line, cd.n);
 	/* guides: min 50, avg 1800 / 9, max 200 across the grid */
-	near(v.series[2].y[0], 50);
-	near(v.series[3].y[1], 1800.0 / 9);
-	near(v.series[4].y[0], 200);
-	near(v.series[4].x[0], cd.x[0]);
-	near(v.series[4].x[1], cd.x[cd.n - 1]);
+	chart_check_near(v.series[2].y[0], 50);
+	chart_check_near(v.series[3].y[1], 1800.0 / 9);
+	chart_check_near(v.series[4].y[0], 200);
+	chart_check_near(v.series[4].x[0], cd.x[0]);
+	chart_check_near(v.series[4].x[1], cd.x[cd.n - 1]);
 	assert_int_equal(v.series[3].style, CHART_DASHED);
 	fm_chartdata_release(&cd);
 	tui_view_release(&v);
@@ -281,20 +263,22 @@ static void test_mixture_overlay(void **state)
 	assert_null(v.series[3].label);
 	assert_int_equal(v.series[4].role, ROLE_CHART_MODEL);
 	assert_string_equal(v.series[4].label, "mixture m1");
-	same(&v.series[2], cd.x, cd.col[0].comp_pdf, cd.n);
-	same(&v.series[3], cd.x, cd.col[0].comp_pdf + cd.n, cd.n);
-	same(&v.series[4], cd.x, cd.col[0].mix_pdf, cd.n);
+	chart_check_series(&v.series[2], cd.x, cd.col[0].comp_pdf, cd.n);
+	chart_check_series(&v.series[3], cd.x, cd.col[0].comp_pdf + cd.n, cd.n);
+	chart_check_series(&v.series[4], cd.x, cd.col[0].mix_pdf, cd.n);
 	assert_true(v.series[4].n > 3);
 	for (size_t i = 0; i < v.series[4].n; i++) {
 		double x = v.series[4].x[i];
-		near(v.series[4].y[i], fm_mixture_pdf(&mf, x, FM_MIX_X_LENGTH));
-		near(v.series[2].y[i] + v.series[3].y[i], v.series[4].y[i]);
+		chart_check_near(v.series[4].y[i],
+				 fm_mixture_pdf(&mf, x, FM_MIX_X_LENGTH));
+		chart_check_near(v.series[2].y[i] + v.series[3].y[i],
+				 v.series[4].y[i]);
 		assert_true(x == floor(x)); /* whole x below 1024 */
 		if (i)
 			assert_true(x > v.series[4].x[i - 1]);
 	}
-	near(v.series[4].x[0], 1);
-	near(v.series[4].x[v.series[4].n - 1], 4);
+	chart_check_near(v.series[4].x[0], 1);
+	chart_check_near(v.series[4].x[v.series[4].n - 1], 4);
 	tui_view_release(&v);
 
 	assert_int_equal(
@@ -303,30 +287,33 @@ static void test_mixture_overlay(void **state)
 	assert_string_equal(v.series[3].label, "mixture m1");
 	assert_null(v.series[4].label);
 	for (int k = 0; k < 3; k++)
-		same(&v.series[3 + k], cd.x, cd.col[k].mix_cdf, cd.n);
+		chart_check_series(&v.series[3 + k], cd.x, cd.col[k].mix_cdf,
+				   cd.n);
 	for (size_t i = 0; i < v.series[5].n; i++)
-		near(v.series[5].y[i], fm_mixture_cdf(&mo, v.series[5].x[i]));
+		chart_check_near(v.series[5].y[i],
+				 fm_mixture_cdf(&mo, v.series[5].x[i]));
 	tui_view_release(&v);
 
 	assert_int_equal(
 	    tui_view_histogram(&v, VIEW_AVG, &h, "length", mix, "m1"), 0);
 	assert_int_equal(v.chart.nseries, 6);
-	same(&v.series[4], cd.x, cd.col[1].mix_avg, cd.n);
-	same(&v.series[5], cd.x, cd.col[2].mix_avg, cd.n);
+	chart_check_series(&v.series[4], cd.x, cd.col[1].mix_avg, cd.n);
+	chart_check_series(&v.series[5], cd.x, cd.col[2].mix_avg, cd.n);
 	for (size_t i = 0; i < v.series[5].n; i++)
-		near(v.series[5].y[i],
-		     fm_mixture_avg(&mf, &mo, v.series[5].x[i],
-				    FM_MIX_X_LENGTH));
+		chart_check_near(v.series[5].y[i],
+				 fm_mixture_avg(&mf, &mo, v.series[5].x[i],
+						FM_MIX_X_LENGTH));
 	tui_view_release(&v);
 
 	assert_int_equal(
 	    tui_view_histogram(&v, VIEW_PKT_SIZE, &h, "length", mix, "m1"), 0);
 	assert_int_equal(v.chart.nseries, 6);
-	same(&v.series[5], cd.x, cd.ps_mix, cd.n);
+	chart_check_series(&v.series[5], cd.x, cd.ps_mix, cd.n);
 	for (size_t i = 0; i < v.series[5].n; i++)
-		near(v.series[5].y[i],
-		     fm_mixture_packet_size(&mp, &mo, v.series[5].x[i],
-					    FM_MIX_X_LENGTH));
+		chart_check_near(v.series[5].y[i],
+				 fm_mixture_packet_size(&mp, &mo,
+							v.series[5].x[i],
+							FM_MIX_X_LENGTH));
 	tui_view_release(&v);
 	fm_chartdata_release(&cd);
 	fm_mixture_release(&mf);
@@ -377,8 +364,8 @@ static void test_series(void **state)
 	assert_string_equal(v.series[2].label, "bits/s");
 	assert_true(v.chart.y.log && !v.chart.x.log);
 	/* x spans the seconds with data, 10 .. 3600, not the whole day */
-	near(v.chart.x.min, 10 / 3600.0);
-	near(v.chart.x.max, 3601 / 3600.0);
+	chart_check_near(v.chart.x.min, 10 / 3600.0);
+	chart_check_near(v.chart.x.max, 3601 / 3600.0);
 	for (int c = 0; c < 3; c++) {
 		const struct chart_series *se = &v.series[c];
 		double *raw = malloc(86400 * sizeof(double));
@@ -399,17 +386,17 @@ static void test_series(void **state)
 			unsigned lo = k >= 29 ? k - 29 : 0;
 			for (unsigned j = lo; j <= k; j++)
 				sum += raw[j];
-			near(se->y[k], mean[k]);
-			near(se->y[k], sum / (k - lo + 1));
-			near(se->x[k], k / 3600.0);
+			chart_check_near(se->y[k], mean[k]);
+			chart_check_near(se->y[k], sum / (k - lo + 1));
+			chart_check_near(se->x[k], k / 3600.0);
 		}
 		free(raw);
 		free(mean);
 	}
 	/* two flows at second 10, a third at 25: in the window of second 38 */
-	near(v.series[0].y[38], 3.0 / 30);
-	near(v.series[0].y[40], 1.0 / 30);
-	near(v.series[2].y[10], 8 * 300.0 / 11);
+	chart_check_near(v.series[0].y[38], 3.0 / 30);
+	chart_check_near(v.series[0].y[40], 1.0 / 30);
+	chart_check_near(v.series[2].y[10], 8 * 300.0 / 11);
 	tui_view_release(&v);
 
 	/* a second day: ] shows it, and a day past the last one is clamped */
@@ -421,13 +408,14 @@ static void test_series(void **state)
 	for (size_t day = 1; day <= 5; day += 4) {
 		assert_int_equal(tui_view_series(&v, VIEW_SERIES, s, day), 0);
 		assert_non_null(strstr(v.chart.x.title, "day 2 of 2"));
-		near(v.series[0].y[7], 1.0 / 8); /* one flow, 8 seconds in */
-		near(v.series[0].y[10], 1.0 / 11);
+		chart_check_near(v.series[0].y[7],
+				 1.0 / 8); /* one flow, 8 seconds in */
+		chart_check_near(v.series[0].y[10], 1.0 / 11);
 		tui_view_release(&v);
 	}
 	assert_int_equal(tui_view_series(&v, VIEW_SERIES, s, 0), 0);
 	assert_non_null(strstr(v.chart.x.title, "day 1 of 2"));
-	near(v.series[0].y[38], 3.0 / 30);
+	chart_check_near(v.series[0].y[38], 3.0 / 30);
 	tui_view_release(&v);
 	fm_series_free(s);
 	fm_batch_release(&b);
