@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `cmake --install`: with --prefix and with DESTDIR, the program, its
 # themes (found by the installed program relative to itself), the man
-# pages, the bash completion and the docs land in the GNUInstallDirs
-# places; the program in the build tree finds its themes too.
+# pages, the bash completion, the docs and the shard scripts land in the
+# GNUInstallDirs places; the program in the build tree finds its themes
+# too; the installed shard-parallel.sh, run through a link from elsewhere,
+# finds its shard-common.sh and gives the hist of the whole.
 source "$(dirname "$0")/lib.bash"
 B=${FM_BUILD_DIR:?}
 command -v cmake >/dev/null || { echo "SKIP: no cmake"; exit 77; }
@@ -23,6 +25,10 @@ check_tree() {
   [ -f "$r/share/bash-completion/completions/flowmodels" ] && ok || bad "$r: completion"
   [ -f "$r/share/doc/flowmodels/README.md" ] && ok || bad "$r: README"
   [ -f "$r/share/doc/flowmodels/docs/commands/hist.md" ] && ok || bad "$r: docs"
+  for f in shard-parallel.sh shard-slurm.sh; do
+    [ -x "$r/share/flowmodels/scripts/$f" ] && ok || bad "$r: scripts/$f"
+  done
+  [ -f "$r/share/flowmodels/scripts/shard-common.sh" ] && ok || bad "$r: scripts/shard-common.sh"
   expect_eq "$r: --version" "$("$r/bin/flowmodels" --version)" "$("$FM" --version)"
   # the installed program finds the installed themes (nothing else is near it)
   out=$("$r/bin/flowmodels" --theme nosuch 2>&1 </dev/null) && bad "$r: unknown theme accepted"
@@ -46,6 +52,17 @@ check_tree "$T/prefix"
 DESTDIR=$T/root cmake --install "$B" --prefix /usr/local >/dev/null && ok || bad "DESTDIR install"
 check_tree "$T/root/usr/local"
 expect_eq "DESTDIR: nothing outside the prefix" "$(ls "$T/root")" "usr"
+
+# the installed shard script, through a link in another directory
+GEN=$B/gen-dataset
+if [ -x "$GEN" ] && command -v parallel >/dev/null; then
+  "$GEN" 3001 "$T/ds" 2>/dev/null
+  mkdir -p "$T/bin" && ln -s "$T/prefix/share/flowmodels/scripts/shard-parallel.sh" "$T/bin/shard"
+  FLOWMODELS=$T/prefix/bin/flowmodels "$T/bin/shard" -n 3 -j 2 -O "$T/sh" "$T/ds" -x size -b 12 > "$T/sh.out" 2>&1 &&
+    ok || bad "installed shard-parallel.sh: $(tail -2 "$T/sh.out")"
+  "$FM" hist -q -i binary -x size -b 12 "$T/ds" > "$T/whole.csv"
+  cmp -s "$T/whole.csv" "$T/sh/hist.csv" && ok || bad "installed shard-parallel.sh: merged hist differs"
+fi
 
 # the program in the build tree finds the themes copied beside it
 out=$("$FM" --theme nosuch 2>&1 </dev/null) && bad "build tree: unknown theme accepted"
