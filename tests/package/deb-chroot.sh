@@ -23,6 +23,10 @@ for want in "Package: flowmodels" "Depends: .*libc6" "Depends: .*libgsl" \
   grep -q "^$want" <<<"$fields" || { echo "$fields"; say "FAIL: control: no '$want'"; exit 1; }
 done
 say "control fields: $(grep ^Depends <<<"$fields")"
+# the shard scripts (docs/scale.md) are in the package
+for f in shard-parallel.sh shard-slurm.sh shard-common.sh; do
+  dpkg-deb -c "$deb" | grep -q "/usr/share/flowmodels/scripts/$f$" || { say "FAIL: no /usr/share/flowmodels/scripts/$f in the package"; exit 1; }
+done
 command -v debootstrap >/dev/null || skip "no debootstrap (apt-get install debootstrap)"
 [ "$(id -u)" -eq 0 ] || skip "needs root for the chroot"
 
