@@ -1,8 +1,9 @@
 /*
  * gen-dataset.c - a realistic synthetic flow dataset in the binary format,
- * for benchmarks: gen-dataset N OUTDIR [SEED]
+ * for benchmarks: gen-dataset N OUTDIR [SEED [capture] [HOURS]]
  *
- * One hour of IPv4 campus-like traffic starting 2015-06-10 19:00 UTC:
+ * HOURS (default 1) of IPv4 campus-like traffic starting 2015-06-10
+ * 19:00 UTC, at an even rate (960 spans 40 days):
  * start times sorted (Poisson arrivals), ~52% TCP / 46% UDP / 2% other,
  * well-known server ports against ephemeral client ports, heavy-tailed
  * flow lengths (many 1-packet flows, a lognormal body and a Pareto tail),
@@ -125,18 +126,28 @@ int main(int argc, char **argv)
 	const int64_t start = 1433962800; /* 2015-06-10 19:00:00 UTC */
 
 	if (argc < 3 || (n = atoll(argv[1])) <= 0) {
-		fprintf(stderr,
-			"usage: gen-dataset N OUTDIR [SEED [capture]]\n");
+		fprintf(
+		    stderr,
+		    "usage: gen-dataset N OUTDIR [SEED [capture] [HOURS]]\n");
 		return 2;
 	}
 	seed_rng(&r, argc > 3 ? strtoull(argv[3], NULL, 0) : 1);
-	const int capture = argc > 4 && !strcmp(argv[4], "capture");
+	int capture = 0;
+	double hours = 1.0;
+	for (int a = 4; a < argc; a++) {
+		if (!strcmp(argv[a], "capture"))
+			capture = 1;
+		else if (!((hours = atof(argv[a])) > 0.0 && hours <= 1e6)) {
+			fprintf(stderr, "gen-dataset: HOURS must be above 0\n");
+			return 2;
+		}
+	}
 	if (fm_writer_open(&w, &wo, argv[2], &err) < 0 ||
 	    fm_batch_alloc(&b, FM_ALL_FIELDS, FM_BATCH_CAP) < 0) {
 		fprintf(stderr, "gen-dataset: %s\n", err.msg);
 		return 1;
 	}
-	const double rate = (double)n / 3600.0; /* flows per second */
+	const double rate = (double)n / (3600.0 * hours); /* flows a second */
 	for (long long done = 0; done < n;) {
 		size_t k =
 		    (size_t)(n - done < FM_BATCH_CAP ? n - done : FM_BATCH_CAP);

@@ -77,6 +77,15 @@ int fm_tmpfile_commit(const char *tmpname, const char *path);
 void fm_tmpfile_discard(const char *tmpname);
 
 /*
+ * A scratch file that has no name: in $TMPDIR (default /tmp), opened
+ * O_TMPFILE (or made and unlinked at once where the file system cannot),
+ * so that it goes when the process does, however it ends.  what names
+ * the tool in the message ("merge": "/tmp: cannot make merge's spill
+ * file: ...").
+ */
+int fm_tmpfile_unlinked(const char *what, int *fd, struct fm_error *err);
+
+/*
  * Make the temporary directory "DIR.tmp.XXXXXX" (mode 0755) beside the
  * directory path that does not exist yet (trailing slashes of path are
  * ignored), so that a new output directory appears whole or not at all:

@@ -25,6 +25,8 @@
 #include "flowmodels/flow.h"
 
 #define FM_SERIES_DAY 86400
+/* The memory of one day held: its sums and its bitmap of touched seconds. */
+#define FM_SERIES_DAY_BYTES ((size_t)FM_SERIES_DAY * 32 + FM_SERIES_DAY / 8)
 /* The longest a record of 2 or more packets may last (31 days, seconds):
  * every day its packets touch costs 2.7 MB, so a record from 1970 to
  * today would need tens of GB. */
@@ -39,6 +41,20 @@
 struct fm_series;
 
 int fm_series_new(struct fm_series **out, struct fm_error *err);
+
+/*
+ * A series that holds at most maxdays days in memory (2.8 MB each): when
+ * a record needs another day, the least recently used one moves out to
+ * an unlinked file in $TMPDIR, only the seconds it touched (36 bytes
+ * each), and comes back at fm_series_write, which adds a day's parts up
+ * one day at a time.  Input in time order moves each day out once, after
+ * its last record; any order gives the same files, byte for byte (the
+ * sums are of integers).  Memory: maxdays days, one day more while
+ * writing, and 16 bytes per day moved out.  fm_series_day and
+ * fm_series_get see only the days held; fm_series_merge refuses it.
+ */
+int fm_series_new_bounded(struct fm_series **out, size_t maxdays,
+			  struct fm_error *err);
 void fm_series_free(struct fm_series *s);
 
 /*
@@ -64,7 +80,7 @@ int fm_series_add(struct fm_series *s, const struct fm_batch *b,
 int fm_series_merge(struct fm_series *dst, const struct fm_series *src,
 		    int sign, struct fm_error *err);
 
-/* Records added; number of days with files. */
+/* Records added; number of days with files (held or moved out). */
 uint64_t fm_series_records(const struct fm_series *s);
 size_t fm_series_ndays(const struct fm_series *s);
 

@@ -22,9 +22,15 @@ static const struct cmd_opt series_opts[] = {
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
     CMD_OPT_NO_SYNC,
+    CMD_OPT_MEMORY,
     CMD_OPTS_FOLLOW,
     CMD_OPTS_COMMON,
     CMD_OPT_END};
+
+/* Days held in memory by a one-shot series (fm_series_new_bounded): a
+ * quarter of the budget, within these. */
+#define SERIES_HELD_MIN 2
+#define SERIES_HELD_MAX 4
 
 /* ---- --follow DIR: the series of the files in the window ---- */
 
@@ -225,8 +231,18 @@ static int series_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct cmd_live *l = cmd_input_object(ctx, a, 0, &cmd_live_type);
 	if (r == 0 && l)
 		return series_live(ctx, a, l);
-	if (r == 0)
-		r = fm_series_new(&s, &err);
+	/* in a session the series is an object, all of it in memory;
+	 * otherwise only the days of a quarter of the budget */
+	uint64_t budget = 0;
+	if (r == 0 && (r = cmd_get_memory(a, &budget, &err)) == 0) {
+		uint64_t held = budget / 4 / FM_SERIES_DAY_BYTES;
+		held = held < SERIES_HELD_MIN	? SERIES_HELD_MIN
+		       : held > SERIES_HELD_MAX ? SERIES_HELD_MAX
+						: held;
+		r = cmd_in_session(ctx)
+			? fm_series_new(&s, &err)
+			: fm_series_new_bounded(&s, (size_t)held, &err);
+	}
 	if (r == 0)
 		r = cmd_scan_open(ctx, a, FM_FORMAT_NFCAPD, FM_SERIES_FIELDS,
 				  &cs, &err);
@@ -278,6 +294,12 @@ const struct cmd_entry cmd_series_entry = {
 	"sizes that add up exactly to its octets, crossing midnight into the\n"
 	"next day's files.  All files appear together when everything is "
 	"written.\n"
+	"Memory: a quarter of --memory in days held (2.8 MB each; 2 to 4);\n"
+	"the least recently used day moves out to a file in $TMPDIR when "
+	"another\n"
+	"is needed, so input of any number of days, in any order, fits (in time\n"
+	"order each day moves out once).  In a session the series is an object\n"
+	"and stays in memory whole.\n"
 	"With --follow DIR: the closed nfcapd files below DIR, then each one\n"
 	"nfcapd closes; the files of DIR (-O) are rewritten after each, and\n"
 	"--window keeps the files of the last DURATION of data time (the files\n"

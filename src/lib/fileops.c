@@ -358,6 +358,28 @@ int fm_tmpfile_commit(const char *tmpname, const char *given)
 	return r;
 }
 
+int fm_tmpfile_unlinked(const char *what, int *fd, struct fm_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	*fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (*fd < 0) { /* a file system without O_TMPFILE */
+		snprintf(path, sizeof(path), "%s/flowmodels-%s-XXXXXX", dir,
+			 what);
+		*fd = mkostemp(path, O_CLOEXEC);
+		if (*fd >= 0)
+			unlink(path);
+	}
+	if (*fd < 0)
+		return fm_error_set(err, FM_EIO,
+				    "%s: cannot make %s's spill file: %s", dir,
+				    what, strerror(errno));
+	return 0;
+}
+
 void fm_tmpfile_discard(const char *tmpname)
 {
 	if (tmpname) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "flowmodels/fileops.h"
 #include "io-int.h"
 #include "merge-spill.h"
 
@@ -31,33 +32,11 @@ void spill_release(struct spill *s)
 	spill_init(s);
 }
 
-/* An unlinked temporary file in $TMPDIR (default /tmp). */
-static int open_file(struct spill *s, struct fm_error *err)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	s->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (s->fd < 0) { /* a file system without O_TMPFILE */
-		snprintf(path, sizeof(path), "%s/flowmodels-merge-XXXXXX", dir);
-		s->fd = mkostemp(path, O_CLOEXEC);
-		if (s->fd >= 0)
-			unlink(path);
-	}
-	if (s->fd < 0)
-		return fm_error_set(err, FM_EIO,
-				    "%s: cannot make merge's spill file: %s",
-				    dir, strerror(errno));
-	return 0;
-}
-
 static int flush_buf(struct spill *s, struct fm_error *err)
 {
 	if (!s->nbuf)
 		return 0;
-	if (s->fd < 0 && open_file(s, err) < 0)
+	if (s->fd < 0 && fm_tmpfile_unlinked("merge", &s->fd, err) < 0)
 		return FM_EIO;
 	if (lseek(s->fd, (off_t)(s->flushed * SLOT_BYTES), SEEK_SET) < 0 ||
 	    fm_write_all(s->fd, s->buf, s->nbuf * SLOT_BYTES) < 0)

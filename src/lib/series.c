@@ -12,6 +12,13 @@
  * into the next day (which then gets files) while t >= 86400.  The sizes
  * sum exactly to the record's octets.  Values are exact in 64-bit integer
  * arithmetic while octets < 2^62; beyond that 128-bit arithmetic is used.
+ *
+ * A bounded series (fm_series_new_bounded) holds at most maxdays days:
+ * making another one first moves the least recently used day's touched
+ * seconds to the spill file (series-spill.c).  Input in time order thus
+ * moves each day out once, when the records have moved on; any other
+ * order moves days out as often as it comes back to them, and the
+ * writing adds every day's parts up (integer sums: the same bytes).
  */
 #include <errno.h>
 #include <math.h>
@@ -24,23 +31,19 @@
 #include "flowmodels/series.h"
 #include "io-int.h"
 #include "num-int.h"
+#include "series-int.h"
 
 typedef __int128 i128;
 typedef unsigned __int128 u128;
-
-struct sday {
-	int64_t day;
-	uint64_t *flows;
-	uint64_t *packets;
-	u128 *octets;
-	uint64_t parts; /* fm_series_merge: parts added that have this day */
-};
 
 struct fm_series {
 	struct sday *days; /* ascending by day */
 	size_t ndays, alloc;
 	size_t last; /* index of the day used last */
 	uint64_t nrec;
+	uint64_t clock;	      /* counts get_day calls (sday.used) */
+	size_t maxdays;	      /* days held in memory at most; 0: no limit */
+	struct sspill *spill; /* bounded: the days moved out */
 };
 
 int fm_series_new(struct fm_series **out, struct fm_error *err)
@@ -53,16 +56,36 @@ int fm_series_new(struct fm_series **out, struct fm_error *err)
 	return 0;
 }
 
+int fm_series_new_bounded(struct fm_series **out, size_t maxdays,
+			  struct fm_error *err)
+{
+	int r = fm_series_new(out, err);
+
+	if (r == 0 && (r = sspill_new(&(*out)->spill, err)) < 0) {
+		fm_series_free(*out);
+		*out = NULL;
+	}
+	if (r == 0)
+		(*out)->maxdays = maxdays ? maxdays : 1;
+	return r;
+}
+
+static void sday_release(struct sday *d)
+{
+	free(d->flows);
+	free(d->packets);
+	free(d->octets);
+	free(d->touched);
+}
+
 void fm_series_free(struct fm_series *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->ndays; i++) {
-		free(s->days[i].flows);
-		free(s->days[i].packets);
-		free(s->days[i].octets);
-	}
+	for (size_t i = 0; i < s->ndays; i++)
+		sday_release(&s->days[i]);
 	free(s->days);
+	sspill_free(s->spill);
 	free(s);
 }
 
@@ -73,7 +96,17 @@ uint64_t fm_series_records(const struct fm_series *s)
 
 size_t fm_series_ndays(const struct fm_series *s)
 {
-	return s->ndays;
+	size_t n = s->ndays, ns = sspill_ndays(s->spill);
+
+	/* the days held and the days moved out, each ascending */
+	for (size_t i = 0, j = 0; i < s->ndays && j < ns;) {
+		int64_t a = s->days[i].day, b = sspill_day(s->spill, j);
+		if (a == b)
+			n--;
+		i += a <= b;
+		j += b <= a;
+	}
+	return n + ns;
 }
 
 int64_t fm_series_day(const struct fm_series *s, size_t i)
@@ -93,13 +126,68 @@ void fm_series_get(const struct fm_series *s, size_t i, unsigned k,
 	*octets_lo = (uint64_t)d->octets[k];
 }
 
-/* The day's arrays, created (zeroed) when new; NULL when out of memory. */
-static struct sday *get_day(struct fm_series *s, int64_t day)
+/* A new day's arrays, zeroed; -1 out of memory. */
+static int sday_alloc(struct sday *d, int64_t day)
+{
+	memset(d, 0, sizeof(*d));
+	d->day = day;
+	d->flows = calloc(FM_SERIES_DAY, sizeof(uint64_t));
+	d->packets = calloc(FM_SERIES_DAY, sizeof(uint64_t));
+	d->octets = calloc(FM_SERIES_DAY, sizeof(u128));
+	d->touched = calloc(SDAY_WORDS, sizeof(uint64_t));
+	if (d->flows && d->packets && d->octets && d->touched)
+		return 0;
+	sday_release(d);
+	return -1;
+}
+
+/*
+ * Room for one more day at index lo (lo: where day goes): a new one, or,
+ * when maxdays are held, the least recently used one moved out to the
+ * spill file and its (zeroed) arrays reused; *lo is updated.
+ */
+static int make_room(struct fm_series *s, int64_t day, size_t *lo,
+		     struct sday *nd, struct fm_error *err)
+{
+	size_t v = 0;
+	int r;
+
+	if (!s->maxdays || s->ndays < s->maxdays) {
+		if (sday_alloc(nd, day) < 0)
+			return fm_error_set(err, FM_ENOMEM, "out of memory");
+		return 0;
+	}
+	for (size_t i = 1; i < s->ndays; i++)
+		if (s->days[i].used < s->days[v].used)
+			v = i;
+	if ((r = sspill_put(s->spill, &s->days[v], err)) < 0)
+		return r;
+	*nd = s->days[v];
+	nd->day = day;
+	nd->used = 0;
+	nd->parts = 0;
+	memmove(s->days + v, s->days + v + 1,
+		(s->ndays - v - 1) * sizeof(*s->days));
+	s->ndays--;
+	if (v < *lo)
+		--*lo;
+	return 0;
+}
+
+/* The day's arrays in *out, created (zeroed) when new. */
+static int get_day(struct fm_series *s, int64_t day, struct sday **out,
+		   struct fm_error *err)
 {
 	size_t lo = 0, hi = s->ndays;
+	struct sday d;
+	int r;
 
-	if (s->last < s->ndays && s->days[s->last].day == day)
-		return &s->days[s->last];
+	s->clock++;
+	if (s->last < s->ndays && s->days[s->last].day == day) {
+		*out = &s->days[s->last];
+		(*out)->used = s->clock;
+		return 0;
+	}
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (s->days[mid].day < day)
@@ -109,41 +197,39 @@ static struct sday *get_day(struct fm_series *s, int64_t day)
 	}
 	if (lo < s->ndays && s->days[lo].day == day) {
 		s->last = lo;
-		return &s->days[lo];
+		*out = &s->days[lo];
+		(*out)->used = s->clock;
+		return 0;
 	}
 	if (s->ndays == s->alloc) {
 		size_t na = s->alloc ? 2 * s->alloc : 4;
 		struct sday *nd = realloc(s->days, na * sizeof(*nd));
 		if (!nd)
-			return NULL;
+			return fm_error_set(err, FM_ENOMEM, "out of memory");
 		s->days = nd;
 		s->alloc = na;
 	}
-	struct sday d = {day, calloc(FM_SERIES_DAY, sizeof(uint64_t)),
-			 calloc(FM_SERIES_DAY, sizeof(uint64_t)),
-			 calloc(FM_SERIES_DAY, sizeof(u128)), 0};
-	if (!d.flows || !d.packets || !d.octets) {
-		free(d.flows);
-		free(d.packets);
-		free(d.octets);
-		return NULL;
-	}
+	if ((r = make_room(s, day, &lo, &d, err)) < 0)
+		return r;
 	memmove(s->days + lo + 1, s->days + lo,
 		(s->ndays - lo) * sizeof(*s->days));
+	d.used = s->clock;
 	s->days[lo] = d;
 	s->ndays++;
 	s->last = lo;
-	return &s->days[lo];
+	*out = &s->days[lo];
+	return 0;
 }
 
 int fm_series_add_day(struct fm_series *s, int64_t day, const u128 *flows,
 		      const u128 *packets, const u128 *octets,
 		      struct fm_error *err)
 {
-	struct sday *d = get_day(s, day);
+	struct sday *d;
+	int r = get_day(s, day, &d, err);
 
-	if (!d)
-		return fm_error_set(err, FM_ENOMEM, "out of memory");
+	if (r < 0)
+		return r;
 	for (unsigned k = 0; k < FM_SERIES_DAY; k++) {
 		u128 f = (u128)d->flows[k] + flows[k],
 		     p = (u128)d->packets[k] + packets[k];
@@ -160,6 +246,7 @@ int fm_series_add_day(struct fm_series *s, int64_t day, const u128 *flows,
 		d->flows[k] = (uint64_t)f;
 		d->packets[k] = (uint64_t)p;
 		d->octets[k] += octets[k];
+		sday_touch(d, k);
 		s->nrec += (uint64_t)flows[k];
 	}
 	return 0;
@@ -169,16 +256,21 @@ int fm_series_merge(struct fm_series *dst, const struct fm_series *src,
 		    int sign, struct fm_error *err)
 {
 	size_t k = 0;
+	struct sday *d;
+	int r;
 
+	if (dst->maxdays || src->maxdays)
+		return fm_error_set(err, FM_EINVAL,
+				    "a series that holds a bounded number of "
+				    "days cannot be merged");
 	/* every day first, so that a failure adds nothing */
 	for (size_t i = 0; sign > 0 && i < src->ndays; i++)
-		if (!get_day(dst, src->days[i].day))
-			return fm_error_set(err, FM_ENOMEM, "out of memory");
+		if ((r = get_day(dst, src->days[i].day, &d, err)) < 0)
+			return r;
 	for (size_t i = 0; i < src->ndays; i++) {
 		const struct sday *a = &src->days[i];
-		struct sday *d = get_day(dst, a->day);
-		if (!d)
-			return fm_error_set(err, FM_ENOMEM, "out of memory");
+		if ((r = get_day(dst, a->day, &d, err)) < 0)
+			return r;
 		if (sign > 0)
 			d->parts++;
 		else if (d->parts)
@@ -200,9 +292,7 @@ int fm_series_merge(struct fm_series *dst, const struct fm_series *src,
 	 * remaining records would not have it */
 	for (size_t i = 0; i < dst->ndays; i++) {
 		if (sign < 0 && dst->days[i].parts == 0) {
-			free(dst->days[i].flows);
-			free(dst->days[i].packets);
-			free(dst->days[i].octets);
+			sday_release(&dst->days[i]);
 			continue;
 		}
 		dst->days[k++] = dst->days[i];
@@ -288,6 +378,7 @@ static inline void spread_put(const struct spread *sp, struct sday *d,
 
 	d->packets[k] += (uint64_t)n;
 	d->octets[k] += (u128)(*r - after);
+	sday_touch(d, k);
 	*r = after;
 }
 
@@ -313,11 +404,12 @@ static void spread_run(const struct spread *sp, struct sday *d, int64_t T,
 
 /*
  * Spread the packets from time t (0 <= t < 86400 of day *dayp, arrays *dp)
- * on, piat >= 0 apart, as the loop in add_record does; 0, or -1 out of
- * memory.
+ * on, piat >= 0 apart, as the loop in add_record does; 0 or an error
+ * (making the next day).
  */
 static int spread_fast(struct fm_series *s, const struct spread *sp,
-		       struct sday **dp, int64_t *dayp, double t, double piat)
+		       struct sday **dp, int64_t *dayp, double t, double piat,
+		       struct fm_error *err)
 {
 	const int64_t P = sp->packets;
 	struct sday *d = *dp;
@@ -353,8 +445,9 @@ static int spread_fast(struct fm_series *s, const struct spread *sp,
 		while (t >= (double)FM_SERIES_DAY) {
 			++*dayp;
 			t -= (double)FM_SERIES_DAY;
-			if (!(d = get_day(s, *dayp)))
-				return -1;
+			int rc = get_day(s, *dayp, &d, err);
+			if (rc < 0)
+				return rc;
 		}
 	}
 	*dp = d;
@@ -372,9 +465,11 @@ static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 		sec += FM_SERIES_DAY;
 		day--;
 	}
-	if (!(d = get_day(s, day)))
-		goto nomem;
+	int r = get_day(s, day, &d, err);
+	if (r < 0)
+		return r;
 	d->flows[sec]++;
+	sday_touch(d, sec);
 	if (packets == 1) {
 		d->packets[sec]++;
 		d->octets[sec] += octets;
@@ -435,9 +530,7 @@ static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 				    avg,
 				    pk,
 				    octets % packets == 0};
-		if (spread_fast(s, &sp, &d, &day, t, piat) < 0)
-			goto nomem;
-		return 0;
+		return spread_fast(s, &sp, &d, &day, t, piat, err);
 	}
 	if (octets <= (UINT64_C(1) << 62)) {
 		/* everything fits in int64 */
@@ -452,13 +545,14 @@ static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 				goto badtime;
 			d->packets[k]++;
 			d->octets[k] += (u128)(i128)size;
+			sday_touch(d, k);
 			rem -= size;
 			t += piat;
 			while (t >= (double)FM_SERIES_DAY) {
 				day++;
 				t -= (double)FM_SERIES_DAY;
-				if (!(d = get_day(s, day)))
-					goto nomem;
+				if ((r = get_day(s, day, &d, err)) < 0)
+					return r;
 			}
 		}
 		if (rem != 0)
@@ -476,13 +570,14 @@ static int add_record(struct fm_series *s, int64_t first, int64_t first_ms,
 				goto badtime;
 			d->packets[k]++;
 			d->octets[k] += (u128)size;
+			sday_touch(d, k);
 			rem -= size;
 			t += piat;
 			while (t >= (double)FM_SERIES_DAY) {
 				day++;
 				t -= (double)FM_SERIES_DAY;
-				if (!(d = get_day(s, day)))
-					goto nomem;
+				if ((r = get_day(s, day, &d, err)) < 0)
+					return r;
 			}
 		}
 		if (rem != 0)
@@ -501,8 +596,6 @@ badsum:
 	    err, FM_ERANGE,
 	    "record %llu: packet sizes do not add up to %llu octets",
 	    (unsigned long long)recno, (unsigned long long)octets);
-nomem:
-	return fm_error_set(err, FM_ENOMEM, "out of memory");
 }
 
 int fm_series_add(struct fm_series *s, const struct fm_batch *b,
@@ -544,68 +637,114 @@ static size_t fmt_u128(char *p, u128 v)
 	return k;
 }
 
-/* Write one file of 86400 lines to a temporary name beside path. */
-static int write_column(const char *path, const struct sday *d, int which,
-			char **tmpname, struct fm_error *err)
-{
-	char *buf = malloc((size_t)FM_SERIES_DAY * 41);
-	size_t len = 0;
-	int fd, r;
+#define WRITE_BUF ((size_t)1 << 18)
 
-	if (!buf)
-		return fm_error_set(err, FM_ENOMEM, "out of memory");
-	for (int k = 0; k < FM_SERIES_DAY; k++) {
+/* Write one file of 86400 lines to a temporary name beside path, through
+ * buf (WRITE_BUF bytes). */
+static int write_column(const char *path, const struct sday *d, int which,
+			char *buf, char **tmpname, struct fm_error *err)
+{
+	size_t len = 0;
+	int fd, r = fm_tmpfile_beside(path, tmpname, &fd, err);
+
+	if (r < 0)
+		return r;
+	for (int k = 0; r == 0 && k < FM_SERIES_DAY; k++) {
 		u128 v = which == 0   ? d->flows[k]
 			 : which == 1 ? d->packets[k]
 				      : d->octets[k];
 		len += fmt_u128(buf + len, v);
 		buf[len++] = '\n';
-	}
-	r = fm_tmpfile_beside(path, tmpname, &fd, err);
-	if (r == 0) {
-		if (fm_write_all(fd, buf, len) < 0) {
+		if (len + 48 <= WRITE_BUF && k < FM_SERIES_DAY - 1)
+			continue;
+		if (fm_write_all(fd, buf, len) < 0)
 			r = fm_error_set(err, FM_EIO, "%s: write: %s", path,
 					 strerror(errno));
-			close(fd);
-		} else if (close(fd) < 0) {
-			r = fm_error_set(err, FM_EIO, "%s: %s", path,
-					 strerror(errno));
-		}
-		if (r < 0) {
-			fm_tmpfile_discard(*tmpname);
-			free(*tmpname);
-			*tmpname = NULL;
-		}
+		len = 0;
 	}
-	free(buf);
+	if (close(fd) < 0 && r == 0)
+		r = fm_error_set(err, FM_EIO, "%s: %s", path, strerror(errno));
+	if (r < 0) {
+		fm_tmpfile_discard(*tmpname);
+		free(*tmpname);
+		*tmpname = NULL;
+	}
 	return r;
+}
+
+/*
+ * The i-th day of the series, ascending (the days held and those moved
+ * out, walked together through *ih and *js): *out is a held day, or
+ * scratch filled with the held part and the moved-out parts.
+ */
+static int next_day(const struct fm_series *s, size_t *ih, size_t *js,
+		    struct sday *scratch, const struct sday **out,
+		    struct fm_error *err)
+{
+	size_t ns = sspill_ndays(s->spill);
+	int held = *ih < s->ndays, moved = *js < ns;
+	int64_t day;
+
+	if (held && moved)
+		day = s->days[*ih].day < sspill_day(s->spill, *js)
+			  ? s->days[*ih].day
+			  : sspill_day(s->spill, *js);
+	else
+		day = held ? s->days[*ih].day : sspill_day(s->spill, *js);
+	held = held && s->days[*ih].day == day;
+	moved = moved && sspill_day(s->spill, *js) == day;
+	if (!moved) {
+		*out = &s->days[(*ih)++];
+		return 0;
+	}
+	scratch->day = day;
+	if (held) {
+		const struct sday *h = &s->days[(*ih)++];
+		memcpy(scratch->flows, h->flows,
+		       FM_SERIES_DAY * sizeof(uint64_t));
+		memcpy(scratch->packets, h->packets,
+		       FM_SERIES_DAY * sizeof(uint64_t));
+		memcpy(scratch->octets, h->octets,
+		       FM_SERIES_DAY * sizeof(u128));
+	} else {
+		memset(scratch->flows, 0, FM_SERIES_DAY * sizeof(uint64_t));
+		memset(scratch->packets, 0, FM_SERIES_DAY * sizeof(uint64_t));
+		memset(scratch->octets, 0, FM_SERIES_DAY * sizeof(u128));
+	}
+	*out = scratch;
+	return sspill_add(s->spill, (*js)++, scratch, err);
 }
 
 int fm_series_write(const struct fm_series *s, const char *dir,
 		    struct fm_error *err)
 {
 	static const char *const ext[3] = {"flows", "packets", "octets"};
-	size_t nf = s->ndays * 3;
+	size_t nf = fm_series_ndays(s) * 3, ih = 0, js = 0;
 	char **tmp = calloc(nf ? nf : 1, sizeof(char *));
 	char **fin = calloc(nf ? nf : 1, sizeof(char *));
+	char *buf = malloc(WRITE_BUF);
+	struct sday scratch = {0};
+	const struct sday *d = NULL;
 	int r = 0;
 
-	if (!tmp || !fin) {
+	if (!tmp || !fin || !buf ||
+	    (sspill_ndays(s->spill) && sday_alloc(&scratch, 0) < 0)) {
 		r = fm_error_set(err, FM_ENOMEM, "out of memory");
 		goto out;
 	}
 	r = fm_mkdir_p(dir, err);
 	for (size_t i = 0; i < nf && r == 0; i++) {
 		struct fm_buf p = FM_BUF_INIT;
-		if (fm_buf_printf(&p, "%s/%lld.%s", dir,
-				  (long long)s->days[i / 3].day,
+		if (i % 3 == 0 &&
+		    (r = next_day(s, &ih, &js, &scratch, &d, err)) < 0)
+			break;
+		if (fm_buf_printf(&p, "%s/%lld.%s", dir, (long long)d->day,
 				  ext[i % 3]) < 0) {
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 			break;
 		}
 		fin[i] = fm_buf_detach(&p);
-		r = write_column(fin[i], &s->days[i / 3], (int)(i % 3), &tmp[i],
-				 err);
+		r = write_column(fin[i], d, (int)(i % 3), buf, &tmp[i], err);
 	}
 	/* all complete: move them into place */
 	for (size_t i = 0; i < nf && r == 0; i++) {
@@ -627,5 +766,7 @@ out:
 	}
 	free(tmp);
 	free(fin);
+	free(buf);
+	sday_release(&scratch);
 	return r;
 }

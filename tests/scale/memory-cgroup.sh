@@ -4,7 +4,10 @@
 # memory cgroup of 32 MB that this test makes (cgroup v2 memory.max or
 # v1 memory.limit_in_bytes, as a child of the test's own cgroup), with
 # outputs identical to unlimited runs (merge also with --memory 16K, so
-# that its cached records wait on disk).  Skipped (77), saying why, where
+# that its cached records wait on disk).  series-days: series of 1M
+# records over 40 days (110 MB of days: more than the limit), in time
+# order and in random day order (the dataset sorted by sa3), against the
+# series a session keeps whole in memory, unlimited.  Skipped (77), saying why, where
 # no such cgroup can be made (not root, no memory controller) and in the
 # ASan build (ASan alone needs more than 32 MB).
 source "$(dirname "$0")/../cli/lib.bash"
@@ -12,7 +15,7 @@ GEN=${FM_BUILD_DIR:?}/gen-dataset
 LIMIT=$((32 << 20))
 N=${FM_SCALE_RECORDS:-6517484}
 # the tools that run inside the limit (FM_SCALE_TOOLS picks some)
-TOOLS=${FM_SCALE_TOOLS:-"hist sort merge series generate"}
+TOOLS=${FM_SCALE_TOOLS:-"hist sort merge series series-days generate"}
 
 if [ "${FM_SANITIZE:-OFF}" = ON ]; then
   echo "SKIP: sanitizer build (ASan alone needs more than 32 MB)"; exit 77
@@ -86,6 +89,21 @@ for tool in $TOOLS; do
       # a budget of 40 records: most cached records wait on disk
       REF=$T/m.free run merge-spill "$T/ms" "$FM" merge -q -i binary -o binary --memory 16K "$T/ds" -O ;;
     series) run series "$T/s" "$FM" series -q -i binary "$T/ds" -O ;;
+    series-days)
+      # (in random day order a day moves out for almost every record:
+      # fewer records keep that case short)
+      "$GEN" 1000000 "$T/ds40" 1 960 2>/dev/null
+      "$GEN" 300000 "$T/ds40s" 2 960 2>/dev/null
+      "$FM" sort -q -i binary -k sa3 "$T/ds40s" -O "$T/ds40r"
+      # the references: a session's series object, every day in memory
+      for d in ds40 ds40r; do
+        printf 'set echo off\nseries -i binary %s -O %s\n' "$T/$d" "$T/$d.ref" > "$T/s40.fms"
+        "$FM" --replay --allow-outside "$T/s40.fms" > /dev/null 2>&1 || bad "series-days: the session's series of $d failed"
+        [ "$(ls "$T/$d.ref" | wc -l)" -ge 120 ] && ok || bad "series-days: not 40 days in $T/$d.ref"
+      done
+      REF=$T/ds40.ref run series-days "$T/s40" "$FM" series -q -i binary "$T/ds40" -O
+      REF=$T/ds40r.ref run series-days-random "$T/s40r" "$FM" series -q -i binary "$T/ds40r" -O
+      rm -rf "$T"/ds40* ;;
     generate)
       "$FM" hist -q -i binary -x size -b 12 "$T/ds" -O "$T/size.csv"
       run generate "$T/g" "$FM" generate -q -s "$N" --seed 7 -x size -o binary "$T/size.csv" -O ;;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "flowmodels/fileops.h"
 #include "flowmodels/series.h"
 #include "testutil.h"
 
@@ -412,6 +413,127 @@ static void test_spread_differential(void **state)
 	fm_batch_release(&b);
 }
 
+/* Whether the csv_series files of day `day` in dirs a and b are equal. */
+static void same_day_files(const char *a, const char *b, int64_t day)
+{
+	static const char *const ext[3] = {"flows", "packets", "octets"};
+
+	for (int c = 0; c < 3; c++) {
+		char pa[600], pb[600];
+		size_t la = 0, lb = 0;
+		snprintf(pa, sizeof(pa), "%s/%lld.%s", a, (long long)day,
+			 ext[c]);
+		snprintf(pb, sizeof(pb), "%s/%lld.%s", b, (long long)day,
+			 ext[c]);
+		char *ta = tu_read_file(pa, &la), *tb = tu_read_file(pb, &lb);
+		assert_non_null(ta);
+		if (!tb)
+			fail_msg("%s is missing", pb);
+		if (la != lb || memcmp(ta, tb, la))
+			fail_msg("%s differs from %s", pb, pa);
+		free(ta);
+		free(tb);
+	}
+}
+
+static int by_first(const void *pa, const void *pb)
+{
+	const int64_t *a = pa, *b = pb;
+
+	return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
+/*
+ * A bounded series (1, 2, 3 or 5 days held; the others moved out to the
+ * spill file) writes the same files, byte for byte, as the series that
+ * holds every day: 5000 records over 40 days, some lasting 2 days, some
+ * with a huge octet count, in time order and in random order.
+ */
+static void test_bounded_differential(void **state)
+{
+	static const size_t held[] = {1, 2, 3, 5};
+	const size_t n = 5000;
+	struct fm_batch b[2];
+	struct fm_series *ref, *s;
+	struct fm_error err = {0};
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	int64_t(*order)[2] = malloc(n * sizeof(*order));
+	char refdir[512], dir[512];
+
+	(void)state;
+	assert_non_null(order);
+	fm_sync_set(0); /* 18 directories of 120 files: no fsync each */
+	for (int o = 0; o < 2; o++)
+		assert_int_equal(fm_batch_alloc(&b[o], FM_ALL_FIELDS, n), 0);
+	for (size_t i = 0; i < n; i++) {
+		int64_t first =
+		    DAY0 * 86400 + (int64_t)(rnd(&x) % (40 * 86400));
+		int64_t P = i % 4 ? 1 + (int64_t)(rnd(&x) % 2000) : 1;
+		int64_t O = P * 40 + (int64_t)(rnd(&x) % 1000);
+		int64_t fms = (int64_t)(rnd(&x) % 1000);
+		int64_t dur = i % 9 == 0 ? (int64_t)(rnd(&x) % (2 * 86400000))
+					 : (int64_t)(rnd(&x) % 600000);
+		if (i % 101 == 0)
+			O = (INT64_C(1) << 62) + (int64_t)(rnd(&x) % 1000);
+		if (P == 1)
+			dur = 0;
+		one(&b[1], i, first, fms, first + (fms + dur) / 1000,
+		    (fms + dur) % 1000, P, O);
+		order[i][0] = first;
+		order[i][1] = (int64_t)i;
+	}
+	qsort(order, n, sizeof(*order), by_first);
+	for (size_t i = 0; i < n; i++)
+		for (int f = 0; f < FM_NFIELDS; f++)
+			fm_batch_mut(&b[0], f)[i] =
+			    b[1].col[f][(size_t)order[i][1]];
+	b[0].n = n;
+
+	assert_int_equal(fm_series_new(&ref, &err), 0);
+	assert_int_equal(fm_series_add(ref, &b[1], &err), 0);
+	snprintf(refdir, sizeof(refdir), "%s", tu_path("bounded-ref"));
+	assert_int_equal(fm_series_write(ref, refdir, &err), 0);
+	assert_true(fm_series_ndays(ref) >= 40);
+	for (int o = 0; o < 2; o++)
+		for (size_t h = 0; h < sizeof(held) / sizeof(held[0]); h++) {
+			assert_int_equal(
+			    fm_series_new_bounded(&s, held[h], &err), 0);
+			/* in pieces, as the batches of a scan */
+			for (size_t a = 0; a < n; a += 1000) {
+				struct fm_batch piece = b[o];
+				for (int f = 0; f < FM_NFIELDS; f++)
+					piece.col[f] = b[o].col[f] + a;
+				piece.n = n - a < 1000 ? n - a : 1000;
+				assert_int_equal(fm_series_add(s, &piece, &err),
+						 0);
+			}
+			assert_int_equal(fm_series_records(s), n);
+			assert_int_equal(fm_series_ndays(s),
+					 fm_series_ndays(ref));
+			snprintf(
+			    dir, sizeof(dir), "%s",
+			    tu_path(o ? "bounded-random" : "bounded-sorted"));
+			assert_int_equal(fm_series_write(s, dir, &err), 0);
+			for (size_t i = 0; i < fm_series_ndays(ref); i++)
+				same_day_files(refdir, dir,
+					       fm_series_day(ref, i));
+			/* no files of other days */
+			assert_int_equal(
+			    tu_system("test $(ls %s | wc -l) -eq %zu", dir,
+				      3 * fm_series_ndays(ref)),
+			    0);
+			assert_int_equal(fm_series_merge(ref, s, 1, &err),
+					 FM_EINVAL);
+			fm_series_free(s);
+			tu_system("rm -rf %s", dir);
+		}
+	fm_series_free(ref);
+	for (int o = 0; o < 2; o++)
+		fm_batch_release(&b[o]);
+	free(order);
+	fm_sync_set(1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +542,7 @@ int main(void)
 	    cmocka_unit_test(test_midnight),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_spread_differential),
+	    cmocka_unit_test(test_bounded_differential),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
