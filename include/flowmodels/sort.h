@@ -12,7 +12,9 @@
  * in order); all files are renamed into place only when every one is
  * complete.  In place, the sorted directory is built beside the input and
  * exchanged with it atomically (renameat2 RENAME_EXCHANGE).  Past the
- * memory budget, an external merge sort (sort-ext.c) gives the same output.
+ * memory budget, an external merge sort (sort-ext.c) gives the same output;
+ * a reused index too large for the budget is not loaded but inverted on
+ * disk and the records sorted externally by it (sort-reuse.c).
  */
 #ifndef FLOWMODELS_SORT_H
 #define FLOWMODELS_SORT_H

@@ -87,7 +87,9 @@ struct plan {
 	size_t off[FM_NFIELDS]; /* per column: offset in the row */
 	int in_row[FM_NFIELDS]; /* 0: all zeros, written sparse */
 	size_t pos_off, pos_es; /* the record's position (pos_es 0: none) */
-	size_t nk;		/* keys compared in the merge */
+	size_t ord_off;		/* x->order's place (when ord_in) */
+	int ord_in;
+	size_t nk; /* keys compared in the merge */
 	size_t koff[NKEYS_MAX];
 	char kcode[NKEYS_MAX];
 	int reverse;
@@ -113,12 +115,30 @@ static int make_plan(const struct ext_sort *x, struct plan *pl,
 			pl->rowsize += s->esize;
 		}
 	}
+	if (x->order) {
+		const struct sarray *s = x->order;
+		int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return fm_error_set(err, FM_EIO, "%s: %s", s->path,
+					    strerror(errno));
+		/* all zeros (one record): no key to compare */
+		pl->ord_in =
+		    !sort_zero_range(s, fd, (off_t)(x->first * s->esize),
+				     (size_t)x->n * s->esize);
+		close(fd);
+		pl->ord_off = pl->rowsize;
+		pl->rowsize += pl->ord_in ? s->esize : 0;
+		if (pl->ord_in) {
+			pl->koff[0] = pl->ord_off;
+			pl->kcode[pl->nk++] = s->code;
+		}
+	}
 	if (x->ipath) {
 		pl->pos_off = pl->rowsize;
 		pl->pos_es = fm_code_size(fm_sort_index_code(x->n));
 		pl->rowsize += pl->pos_es;
 	}
-	for (size_t k = 0; k < x->nkeys; k++) {
+	for (size_t k = 0; k < x->nkeys && !x->order; k++) {
 		int c = x->keycol[k];
 		if (c < 0 || !pl->in_row[c])
 			continue; /* zeros: the same in every record */
@@ -143,11 +163,13 @@ static void gather_rows(const struct ext_sort *x, const struct plan *pl,
 {
 	const size_t rs = pl->rowsize;
 
-	for (size_t c = 0; c < x->narr; c++) {
-		const struct sarray *s = &x->arr[c];
+	/* the columns, then the output positions when they are keys */
+	for (size_t c = 0; c < x->narr + (size_t)pl->ord_in; c++) {
+		const struct sarray *s = c < x->narr ? &x->arr[c] : x->order;
 		const unsigned char *base;
-		unsigned char *d = rows + pl->off[c];
-		if (!pl->in_row[c])
+		unsigned char *d =
+		    rows + (c < x->narr ? pl->off[c] : pl->ord_off);
+		if (c < x->narr && !pl->in_row[c])
 			continue;
 		base = s->map + (x->first + a) * s->esize;
 #define ROWS_P(T, P)                                                           \
@@ -227,12 +249,12 @@ static int write_run(const struct ext_sort *x, const struct plan *pl,
 	/* the run's input pages are not needed again by this process; a
 	 * fault maps the cached pages around it too (up to 2 MiB, aligned),
 	 * so the previous run's last pages are dropped again */
-	for (size_t c = 0; c < x->narr; c++) {
-		uint64_t from = (x->first + a) * x->arr[c].esize,
-			 to = from + len * x->arr[c].esize;
+	for (size_t c = 0; c < x->narr + (x->order != NULL); c++) {
+		const struct sarray *s = c < x->narr ? &x->arr[c] : x->order;
+		uint64_t from = (x->first + a) * s->esize,
+			 to = from + len * s->esize;
 		from = from > FAULT_AROUND ? from - FAULT_AROUND : 0;
-		sort_drop_pages(x->arr[c].map, x->arr[c].maplen, from,
-				to - from);
+		sort_drop_pages(s->map, s->maplen, from, to - from);
 	}
 	return r;
 }

@@ -217,6 +217,10 @@ struct ext_sort {
 	int *keep;	   /* per column: left as it is (out) */
 	const char *ipath; /* the index file to write, or NULL */
 	char **itmp;	   /* its temporary file (out) */
+	/* NULL, or the records' output positions (a reused index's inverse,
+	 * reuse_order): then the only key (kc: it, nkeys 1), in the rows
+	 * but not written */
+	const struct sarray *order;
 	const struct fm_progress *progress;
 };
 /* Unmap bytes [off, off + len) of a shared file mapping of maplen bytes
@@ -226,5 +230,21 @@ void sort_drop_pages(const unsigned char *map, size_t maplen, uint64_t off,
 int sort_ext_needed(const struct kcol *kc, size_t nkeys, uint64_t n,
 		    uint64_t budget);
 int sort_external(const struct ext_sort *x, struct fm_error *err);
+
+/*
+ * A reused index ipath (code c, n entries) too large to load within the
+ * budget (sort-reuse.c): reuse_cost is what loading it would take;
+ * reuse_check reads it once through its mapping, checking that every
+ * value is below n, and sets *identity when it is the identity;
+ * reuse_order writes its inverse for records [first, first + n) to a new
+ * temporary file *otmp beside wd/sort-order in passes of about budget / 2
+ * bytes (FM_EFORMAT for a repeated value) and maps it as *order.
+ */
+uint64_t reuse_cost(uint64_t n, int wide);
+int reuse_check(const char *ipath, char c, uint64_t n, int *identity,
+		struct fm_error *err);
+int reuse_order(const char *ipath, char c, uint64_t first, uint64_t n,
+		uint64_t budget, const char *wd, struct sarray *order,
+		char **otmp, struct fm_error *err);
 
 #endif

@@ -891,9 +891,10 @@ struct index_plan {
 	struct sidecar sc;	   /* the keys and direction sorted by */
 	struct kcol kc[NKEYS_MAX]; /* the key columns (not when reused) */
 	int keycol[NKEYS_MAX];
-	int reused;    /* an existing index file was loaded */
-	int unchecked; /* it has no sidecar */
-	int external;  /* too large for the budget: sort_external */
+	int reused;	 /* an existing index file was loaded */
+	int unchecked;	 /* it has no sidecar */
+	int external;	 /* too large for the budget: sort_external */
+	char reuse_code; /* reused and external: the index file's code */
 	char ipath[PATH_MAX];
 };
 
@@ -989,8 +990,9 @@ static int save_sidecar(struct index_plan *ip, uint64_t n, struct fm_error *err)
  * o->index_file with its sidecar when given; ip->ipath receives the index
  * file's path.  When the in-memory index would not fit the budget,
  * nothing is built and ip->external is set, unless the records are in key
- * order already (the identity needs no memory).  A spare buffer of the
- * build becomes *stage.
+ * order already (the identity needs no memory); a reused index that
+ * would not fit is not loaded either (ip->external unless it is the
+ * identity, ip->reuse_code).  A spare buffer of the build becomes *stage.
  */
 static int get_index(const char *input, const struct fm_sort_opts *o,
 		     const struct sarray *arr, size_t narr, uint64_t first,
@@ -1014,7 +1016,18 @@ static int get_index(const char *input, const struct fm_sort_opts *o,
 			return r;
 	}
 	if (icode && fresh) {
-		r = load_index(ip->ipath, icode, n, o->wide_index, pm, err);
+		int wide = perm_wide(n, o->wide_index), identity = 0;
+		if (budget && reuse_cost(n, wide) > budget) {
+			/* not loaded: the external sort by its inverse */
+			r = reuse_check(ip->ipath, icode, n, &identity, err);
+			pm->p = NULL;
+			pm->wide = wide;
+			ip->external = !identity;
+			ip->reuse_code = icode;
+		} else {
+			r = load_index(ip->ipath, icode, n, o->wide_index, pm,
+				       err);
+		}
 		if (r < 0)
 			return r;
 		if (ip->unchecked) {
@@ -1081,7 +1094,8 @@ static int get_index(const char *input, const struct fm_sort_opts *o,
 
 /*
  * The external sort of the selected records into temporary files in wd
- * (tmp, keep), the index committed to ip->ipath when one is asked for.
+ * (tmp, keep), the index committed to ip->ipath when one is asked for;
+ * with a reused index, by each record's place in it (reuse_order).
  */
 static int sort_big(const struct fm_sort_opts *o, struct sarray *arr,
 		    size_t narr, uint64_t first, uint64_t n, uint64_t total,
@@ -1089,7 +1103,10 @@ static int sort_big(const struct fm_sort_opts *o, struct sarray *arr,
 		    struct index_plan *ip, char **tmp, int *keep,
 		    struct fm_error *err)
 {
-	char *itmp = NULL;
+	char *itmp = NULL, *otmp = NULL;
+	struct sarray order;
+	struct kcol okc;
+	int okeycol = -1, r = 0;
 	struct ext_sort x = {
 	    .arr = arr,
 	    .narr = narr,
@@ -1106,11 +1123,30 @@ static int sort_big(const struct fm_sort_opts *o, struct sarray *arr,
 	    .wd = wd,
 	    .tmp = tmp,
 	    .keep = keep,
-	    .ipath = o->index_file ? ip->ipath : NULL,
+	    .ipath = o->index_file && !ip->reused ? ip->ipath : NULL,
 	    .itmp = &itmp,
 	    .progress = o->progress,
 	};
-	int r = sort_external(&x, err);
+
+	memset(&order, 0, sizeof(order));
+	if (ip->reused) {
+		/* sorted by each record's place in the reused index */
+		r = reuse_order(ip->ipath, ip->reuse_code, first, n, budget, wd,
+				&order, &otmp, err);
+		memset(&okc, 0, sizeof(okc));
+		okc.p = order.map ? order.map + first * order.esize : NULL;
+		okc.code = order.code;
+		x.order = &order;
+		x.kc = &okc;
+		x.nkeys = 1;
+		x.keycol = &okeycol;
+		x.reverse = 0;
+	}
+	if (r == 0)
+		r = sort_external(&x, err);
+	unmap(&order);
+	fm_tmpfile_discard(otmp);
+	free(otmp);
 
 	if (r == 0 && itmp && fm_tmpfile_commit(itmp, ip->ipath) < 0)
 		r = fm_error_set(err, FM_EIO, "index %s: rename: %s", ip->ipath,

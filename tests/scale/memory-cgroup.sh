@@ -4,7 +4,8 @@
 # memory cgroup of 32 MB that this test makes (cgroup v2 memory.max or
 # v1 memory.limit_in_bytes, as a child of the test's own cgroup), with
 # outputs identical to unlimited runs (merge also with --memory 16K, so
-# that its cached records wait on disk).  series-days: series of 1M
+# that its cached records wait on disk; sort also reusing its -I index,
+# which is not loaded).  series-days: series of 1M
 # records over 40 days (110 MB of days: more than the limit), in time
 # order and in random day order (the dataset sorted by sa3), against the
 # series a session keeps whole in memory, unlimited.  Skipped (77), saying why, where
@@ -15,7 +16,7 @@ GEN=${FM_BUILD_DIR:?}/gen-dataset
 LIMIT=$((32 << 20))
 N=${FM_SCALE_RECORDS:-6517484}
 # the tools that run inside the limit (FM_SCALE_TOOLS picks some)
-TOOLS=${FM_SCALE_TOOLS:-"hist sort merge series series-days generate"}
+TOOLS=${FM_SCALE_TOOLS:-"hist sort sort-reuse merge series series-days generate"}
 
 if [ "${FM_SANITIZE:-OFF}" = ON ]; then
   echo "SKIP: sanitizer build (ASan alone needs more than 32 MB)"; exit 77
@@ -84,6 +85,13 @@ for tool in $TOOLS; do
   case $tool in
     hist) run hist "$T/h" "$FM" hist -q -i binary -x size -b 12 -c duration -c rate -c aggs "$T/ds" -O ;;
     sort) run sort "$T/so" "$FM" sort -q -i binary -k sa3 -k first "$T/ds" -O ;;
+    sort-reuse)
+      # the unlimited run saves the index (26 MB), the limited one reuses
+      # it without loading it (its inverse, then the external sort)
+      rm -f "$T"/idx.*
+      run sort-reuse "$T/sr" "$FM" sort -i binary -k sa3 -k first -I "$T/idx" "$T/ds" -O
+      grep -q "reused index $T/idx.I" "$T/sort-reuse.err" && ok || bad "sort-reuse: the index was not reused: $(cat "$T/sort-reuse.err")"
+      rm -f "$T"/idx.* ;;
     merge)
       run merge "$T/m" "$FM" merge -q -i binary -o binary "$T/ds" -O
       # a budget of 40 records: most cached records wait on disk

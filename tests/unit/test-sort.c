@@ -1074,6 +1074,106 @@ static void test_external(void **state)
 	free(r);
 }
 
+/* Write value v as entry i of the 2-byte index file path. */
+static void poke_index(const char *path, size_t i, uint16_t v)
+{
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)(i * 2), SEEK_SET), 0);
+	assert_int_equal(fwrite(&v, 2, 1, f), 1);
+	fclose(f);
+}
+
+/*
+ * A reused index that does not fit the budget (issue 24): read through
+ * its mapping, its inverse written in passes and the records sorted by it
+ * externally; the output is that of the loaded index, both directions, a
+ * cut range, in place, 1 or 2 passes; an identity index copies
+ * the columns; a repeated or out-of-range entry is an error naming it.
+ */
+static void test_external_reuse(void **state)
+{
+	(void)state;
+	const size_t n = 12000;
+	rec_t *r = random_records(n, 37);
+	static const int k[] = {FM_PROT, FM_OCTETS, FM_SP};
+	/* 64K: the inverse in one pass (the least a pass takes) and many
+	 * runs; 100K: 10000 positions a pass, 2 passes for 12000 records */
+	static const uint64_t budgets[] = {64 << 10, 100000};
+	struct fm_sort_result res;
+	struct fm_error err = {0};
+	char mem[64], ext[64], idx[64], ip[64];
+
+	g_variant.threads = 2;
+	g_variant.wide = 0;
+	write_dir(tu_path("ru-in"), r, n);
+	for (int rev = 0; rev < 2; rev++)
+		for (int cut = 0; cut < 2; cut++) {
+			int64_t skip = cut ? 777 : 0, count = cut ? 9000 : -1;
+			snprintf(mem, sizeof(mem), "ru-mem-%d-%d", rev, cut);
+			snprintf(idx, sizeof(idx), "ru-idx-%d-%d", rev, cut);
+			if (sort_mem(tu_path("ru-in"), tu_path(mem), k, 3, rev,
+				     tu_path(idx), skip, count, 0, &res,
+				     &err) < 0)
+				fail_msg("%s", err.msg);
+			assert_false(res.index_reused);
+			for (size_t b = 0; b < 2; b++) {
+				snprintf(ext, sizeof(ext), "ru-ext-%d-%d-%zu",
+					 rev, cut, b);
+				if (sort_mem(tu_path("ru-in"), tu_path(ext), k,
+					     3, rev, tu_path(idx), skip, count,
+					     budgets[b], &res, &err) < 0)
+					fail_msg("%s", err.msg);
+				assert_true(res.index_reused);
+				assert_true(res.external);
+				assert_same_dirs(tu_path(mem), tu_path(ext));
+				assert_int_equal(
+				    count_other_files(tu_path(ext), NULL), 0);
+			}
+			/* the whole in place */
+			if (cut)
+				continue;
+			snprintf(ip, sizeof(ip), "ru-ip-%d", rev);
+			write_dir(tu_path(ip), r, n);
+			if (sort_mem(tu_path(ip), tu_path(ip), k, 3, rev,
+				     tu_path(idx), 0, -1, 64 << 10, &res,
+				     &err) < 0)
+				fail_msg("%s", err.msg);
+			assert_true(res.index_reused && res.external);
+			assert_same_dirs(tu_path(mem), tu_path(ip));
+			assert_int_equal(count_other_files(tu_path(ip), NULL),
+					 0);
+		}
+	/* an identity index: the columns copied, nothing external */
+	assert_int_equal(sort_mem(tu_path("ru-mem-0-0"), tu_path("ru-id"), k, 3,
+				  0, tu_path("ru-id-idx"), 0, -1, 0, &res,
+				  &err),
+			 0);
+	assert_int_equal(sort_mem(tu_path("ru-mem-0-0"), tu_path("ru-id2"), k,
+				  3, 0, tu_path("ru-id-idx"), 0, -1, 64 << 10,
+				  &res, &err),
+			 0);
+	assert_true(res.index_reused);
+	assert_false(res.external);
+	assert_same_dirs(tu_path("ru-mem-0-0"), tu_path("ru-id2"));
+	/* damaged: a value twice, a value out of range */
+	char ipath[128];
+	snprintf(ipath, sizeof(ipath), "%s.H", tu_path("ru-idx-0-0"));
+	poke_index(ipath, 5000, 17);
+	poke_index(ipath, 9, 17);
+	assert_true(sort_mem(tu_path("ru-in"), tu_path("ru-bad"), k, 3, 0,
+			     tu_path("ru-idx-0-0"), 0, -1, 64 << 10, &res,
+			     &err) < 0);
+	assert_non_null(strstr(err.msg, "repeated value 17"));
+	poke_index(ipath, 9, 12000);
+	assert_true(sort_mem(tu_path("ru-in"), tu_path("ru-bad"), k, 3, 0,
+			     tu_path("ru-idx-0-0"), 0, -1, 64 << 10, &res,
+			     &err) < 0);
+	assert_non_null(strstr(err.msg, "entry 9: out-of-range value 12000"));
+	assert_false(tu_exists(tu_path(""), "ru-bad"));
+	free(r);
+}
+
 /* Whether dirs a and b hold the same files (not hidden) with the same bytes. */
 static int same_dir_files(const char *a, const char *b)
 {
@@ -1344,6 +1444,7 @@ int main(void)
 	    cmocka_unit_test(test_perm_edges),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_external),
+	    cmocka_unit_test(test_external_reuse),
 	    cmocka_unit_test(test_in_place_crash),
 	    cmocka_unit_test(test_index_sidecar),
 	};
