@@ -10,8 +10,9 @@
  * order; fm_merge_finish writes what is left in that order.  Memory is
  * proportional to the number of cached records, never to the input, and
  * with a budget (max_cached) bounded: the records beyond it that entered
- * the cache first wait in a temporary file in $TMPDIR instead (32 bytes of
- * index each in memory), and come back when their key shows up again.
+ * the cache first wait in temporary files in $TMPDIR instead (the records
+ * and their index, memory-mapped: page cache, not private memory), and
+ * come back when their key shows up again.
  * The output is the same with or without a budget.
  */
 #ifndef FLOWMODELS_MERGE_H

@@ -111,9 +111,9 @@ const struct cmd_entry cmd_merge_entry = {
 	"beyond\n"
 	"--memory the records that entered the cache first wait in a "
 	"temporary\n"
-	"file in $TMPDIR (32 bytes each stay in memory) and come back when "
-	"their\n"
-	"key shows up again: the output is the same.",
+	"file in $TMPDIR (with their index: nothing of them stays in private\n"
+	"memory) and come back when their key shows up again: the output is\n"
+	"the same.",
     .opts = merge_opts,
     .min_pos = 1,
     .max_pos = -1,

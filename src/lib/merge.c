@@ -13,11 +13,13 @@
  *
  * With a budget (fm_merge_opts.max_cached), the cache keeps at most that
  * many records in memory: beyond it the records that entered first move
- * to a spill file (merge-spill.c), each keeping its insertion number; a
- * record of a spilled key takes it back into the cache, linked into the
- * insertion order at its number, and the end-of-input dump merges the
- * cache and the spilled records by insertion number.  The output is the
- * same whatever the budget.
+ * to a spill file (merge-spill.c: memory-mapped files, the record at its
+ * insertion number's slot, an index by key hash), each keeping its
+ * insertion number; a record of a spilled key takes it back into the
+ * cache, linked into the insertion order at its number, and the
+ * end-of-input dump merges the cache and the spilled records (in slot
+ * order, which is insertion order) by insertion number.  The output is
+ * the same whatever the budget.
  *
  * Time comparisons are done as (seconds, milliseconds) pairs, as SPEC 5
  * says, in 128-bit arithmetic so that absurd field values cannot overflow.
@@ -559,30 +561,23 @@ int fm_merge_feed(struct fm_merge *m, const struct fm_batch *b,
 
 int fm_merge_finish(struct fm_merge *m, struct fm_error *err)
 {
-	uint64_t nsp = m->spill.nlive, k = 0, *sl = NULL;
 	int64_t srec[FM_NFIELDS];
-	uint64_t sseq = 0;
+	uint64_t sseq = 0, pos = 0;
 	uint32_t i = m->head;
-	int r = 0;
+	int r = 0, more;
 
-	m->st.cached = m->count + nsp;
-	if (nsp && !(sl = spill_sorted(&m->spill, err)))
-		return err ? err->code : FM_ENOMEM;
+	m->st.cached = m->count + m->spill.nlive;
 	/* the cache and the spilled records, by insertion number */
-	if (nsp)
-		r = spill_read(&m->spill, sl[0], srec, &sseq, err);
-	while (r == 0 && (i != NIL || k < nsp)) {
-		if (k < nsp && (i == NIL || sseq < m->ent[i].seq)) {
+	more = spill_next(&m->spill, &pos, srec, &sseq);
+	while (r == 0 && (i != NIL || more)) {
+		if (more && (i == NIL || sseq < m->ent[i].seq)) {
 			r = emit(m, srec, err);
-			if (r == 0 && ++k < nsp)
-				r = spill_read(&m->spill, sl[k], srec, &sseq,
-					       err);
+			more = spill_next(&m->spill, &pos, srec, &sseq);
 		} else {
 			r = emit(m, m->ent[i].v, err);
 			i = m->ent[i].next;
 		}
 	}
-	free(sl);
 	if (r < 0)
 		return r;
 	/* the cache is now empty */

@@ -3,14 +3,14 @@
 # 6.5M-record dataset (bench/gen-dataset, made here; 480 MB) inside a
 # memory cgroup of 32 MB that this test makes (cgroup v2 memory.max or
 # v1 memory.limit_in_bytes, as a child of the test's own cgroup), with
-# outputs identical to unlimited runs (merge also with --memory 16K, so
-# that its cached records wait on disk; sort also reusing its -I index,
-# which is not loaded).  series-days: series of 1M
-# records over 40 days (110 MB of days: more than the limit), in time
-# order and in random day order (the dataset sorted by sa3), against the
-# series a session keeps whole in memory, unlimited.  Skipped (77), saying why, where
-# no such cgroup can be made (not root, no memory controller) and in the
-# ASan build (ASan alone needs more than 32 MB).
+# outputs identical to unlimited runs: merge also with --memory 16K (its
+# cached records wait on disk) and with 500K records waiting there; sort
+# also reusing its -I index, which is not loaded; series-days: series of
+# 1M records over 40 days (110 MB of days: more than the limit), in time
+# order, and of 300K in random day order (sorted by sa3), against the
+# series a session keeps whole in memory, unlimited.  Skipped (77),
+# saying why, where no such cgroup can be made (not root, no memory
+# controller) and in the ASan build (ASan alone needs more than 32 MB).
 source "$(dirname "$0")/../cli/lib.bash"
 GEN=${FM_BUILD_DIR:?}/gen-dataset
 LIMIT=$((32 << 20))
@@ -95,7 +95,15 @@ for tool in $TOOLS; do
     merge)
       run merge "$T/m" "$FM" merge -q -i binary -o binary "$T/ds" -O
       # a budget of 40 records: most cached records wait on disk
-      REF=$T/m.free run merge-spill "$T/ms" "$FM" merge -q -i binary -o binary --memory 16K "$T/ds" -O ;;
+      REF=$T/m.free run merge-spill "$T/ms" "$FM" merge -q -i binary -o binary --memory 16K "$T/ds" -O
+      # active = inactive timeout: every record waits in the cache, 500K
+      # of them; with --memory 4M nearly all on disk (an index of 24 MB
+      # in memory before: killed here)
+      rm -rf "$T"/*.free
+      "$FM" merge -q -i binary -o binary -I 15 -A 15 --count-in 500000 "$T/ds" -O "$T/mb.ref" ||
+        bad "merge-spill-big: failed without a limit"
+      REF=$T/mb.ref run merge-spill-big "$T/mb" "$FM" merge -q -i binary -o binary -I 15 -A 15 --count-in 500000 --memory 4M "$T/ds" -O
+      rm -rf "$T/mb.ref" ;;
     series) run series "$T/s" "$FM" series -q -i binary "$T/ds" -O ;;
     series-days)
       # (in random day order a day moves out for almost every record:
