@@ -23,9 +23,12 @@ for want in "Package: flowmodels" "Depends: .*libc6" "Depends: .*libgsl" \
   grep -q "^$want" <<<"$fields" || { echo "$fields"; say "FAIL: control: no '$want'"; exit 1; }
 done
 say "control fields: $(grep ^Depends <<<"$fields")"
-# the shard scripts (docs/scale.md) are in the package
+# the shard scripts (docs/scale.md) are in the package (the listing is
+# read whole first: grep -q stopping early would kill dpkg-deb with
+# SIGPIPE, which pipefail reports as a failure)
+listing=$(dpkg-deb -c "$deb") || { say "FAIL: dpkg-deb -c $deb"; exit 1; }
 for f in shard-parallel.sh shard-slurm.sh shard-common.sh; do
-  dpkg-deb -c "$deb" | grep -q "/usr/share/flowmodels/scripts/$f$" || { say "FAIL: no /usr/share/flowmodels/scripts/$f in the package"; exit 1; }
+  grep -q "/usr/share/flowmodels/scripts/$f$" <<<"$listing" || { say "FAIL: no /usr/share/flowmodels/scripts/$f in the package"; exit 1; }
 done
 command -v debootstrap >/dev/null || skip "no debootstrap (apt-get install debootstrap)"
 [ "$(id -u)" -eq 0 ] || skip "needs root for the chroot"
