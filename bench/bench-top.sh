@@ -18,15 +18,11 @@
 # load average printed before and after.
 set -euo pipefail
 N=${1:-2000000}
-B=$(cd "${2:-build}" && pwd)
-D=${BENCH_DIR:-/tmp/fm-bench}
-FM=$B/flowmodels
-RS=$B/runstat
-mkdir -p "$D"
+source "$(dirname "$0")/lib.sh"
+bench_init "${2:-build}"
 [ -d "$D/gen-$N" ] || "$B/gen-dataset" "$N" "$D/gen-$N"
 [ -d "$D/capture-$N" ] || "$B/gen-dataset" "$N" "$D/capture-$N" 1 capture
-echo "records: $N   machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "load average before: $(cut -d" " -f1-3 /proc/loadavg)"
+echo "records: $N   $(bench_machine) (before)"
 cmds=(
   "hist -b 0|hist -q -i binary -b 0"
   "top proto|top -q -i binary proto"
