@@ -1,8 +1,8 @@
 /*
  * chart-check.h - checks shared by the chart unit tests (test-chart,
- * test-views, test-overlay): numbers of a chart series against the
- * expected arrays, and a chart rendered to text against a golden canvas.
- * Include after testutil.h and chart.h.
+ * test-views, test-overlay): a small histogram to chart, numbers of a
+ * chart series against the expected arrays, and a chart rendered to text
+ * against a golden canvas.  Include after testutil.h and chart.h.
  */
 #ifndef FM_CHART_CHECK_H
 #define FM_CHART_CHECK_H
@@ -10,6 +10,29 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "flowmodels/histogram.h"
+
+/* h: bins [1,2) [2,4) [4,8) with flows f, packets 2 3 7, octets 100 300
+ * 1400. */
+static inline void chart_check_histogram(struct fm_histogram *h,
+					 const uint64_t f[3])
+{
+	static const enum fm_hcol cols[] = {FM_HCOL_FLOWS, FM_HCOL_PACKETS,
+					    FM_HCOL_OCTETS};
+	static const int64_t lo[] = {1, 2, 4}, hi[] = {2, 4, 8};
+	static const uint64_t p[] = {2, 3, 7}, o[] = {100, 300, 1400};
+
+	fm_histogram_init(h);
+	assert_int_equal(fm_histogram_setup(h, cols, 3, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(fm_histogram_add_bin(h, lo[i], hi[i], NULL),
+				 0);
+		h->flows[i] = f[i];
+		h->packets[i] = p[i];
+		h->octets[i] = o[i];
+	}
+}
 
 /* got equals want to 1e-12 relative (absolute below 1). */
 static inline void chart_check_near(double got, double want)

@@ -26,25 +26,6 @@
 #include "views.h"
 #include "chart-check.h"
 
-/* bins [1,2) [2,4) [4,8) with flows f, packets 2 3 7, octets 100 300 1400 */
-static void make(struct fm_histogram *h, const uint64_t f[3])
-{
-	static const enum fm_hcol cols[] = {FM_HCOL_FLOWS, FM_HCOL_PACKETS,
-					    FM_HCOL_OCTETS};
-	static const int64_t lo[] = {1, 2, 4}, hi[] = {2, 4, 8};
-	static const uint64_t p[] = {2, 3, 7}, o[] = {100, 300, 1400};
-
-	fm_histogram_init(h);
-	assert_int_equal(fm_histogram_setup(h, cols, 3, NULL), 0);
-	for (int i = 0; i < 3; i++) {
-		assert_int_equal(fm_histogram_add_bin(h, lo[i], hi[i], NULL),
-				 0);
-		h->flows[i] = f[i];
-		h->packets[i] = p[i];
-		h->octets[i] = o[i];
-	}
-}
-
 static void mixture(struct fm_mixture m[3])
 {
 	double lnp[3] = {0.8, 0, 2.0}, unp[2] = {1, 3};
@@ -75,8 +56,8 @@ static void setup(struct fixture *f)
 	static const uint64_t f1[3] = {2, 1, 1}, f2[3] = {1, 1, 2};
 
 	memset(f, 0, sizeof(*f));
-	make(&f->h1, f1);
-	make(&f->h2, f2);
+	chart_check_histogram(&f->h1, f1);
+	chart_check_histogram(&f->h2, f2);
 	mixture(f->m);
 	f->objs[0] = (struct chart_scene_obj){"h1", "length", &f->h1, {0}};
 	f->objs[1] = (struct chart_scene_obj){"h2", "length", &f->h2, {0}};
