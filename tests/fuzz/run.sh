@@ -18,6 +18,12 @@
 # crashes, corpus size (committed inputs after the merge).  A campaign
 # continued over several runs from the same corpus (BUILD/fuzz-campaign)
 # adds up there; targets furthest from 10 million executions start first.
+# FUZZ_GOAL=N stops each target once its cumulative executions (the
+# ledger's and this run's) reach N (libFuzzer -runs), so that a campaign
+# to a goal gives the slow targets the cores the others no longer need
+# (run them all at once: FUZZ_JOBS set to the number of targets); a
+# target already at the goal does not run.  The ledger's seconds are
+# each target's own wall-clock time.
 #
 # Scratch files: targets that read files keep them in
 # /dev/shm/fm-fuzz-TARGET-PID (tests/fuzz/lib/shmdir.c), removed when the
@@ -75,15 +81,20 @@ clean_shm() {
 
 # One target for the whole time, restarted after a crash.
 run_target() {
-	local t=$1 bin=$build/$1 end=$((SECONDS + secs)) left dict=() n=0
-	local log=$camp/logs/$t.log
+	local t=$1 bin=$build/$1 begin=$SECONDS end=$((SECONDS + secs)) left dict=() n=0
+	local log=$camp/logs/$t.log runs=() todo
 	mkdir -p "$camp/$t"
 	[ -f "$src/tests/fuzz/$t.dict" ] && dict=(-dict="$src/tests/fuzz/$t.dict")
 	: > "$log"
 	while left=$((end - SECONDS)) && [ "$left" -gt 0 ]; do
+		if [ -n "${FUZZ_GOAL:-}" ]; then
+			todo=$((FUZZ_GOAL - $(ledger_total "$t") - $(log_runs "$log")))
+			[ "$todo" -gt 0 ] || break
+			runs=(-runs="$todo")
+		fi
 		n=$((n + 1))
 		TIMEFORMAT="cpu %U %S"
-		{ time nice -n "$nice" "$bin" -max_total_time="$left" \
+		{ time nice -n "$nice" "$bin" -max_total_time="$left" "${runs[@]}" \
 			-rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
 			"${dict[@]}" -artifact_prefix="$camp/artifacts/$t-" \
 			"$camp/$t" "$src/tests/fuzz/corpus/$t" >> "$log" 2>&1; } 2>> "$log"
@@ -92,13 +103,27 @@ run_target() {
 		tail -n 30 "$log" | grep -q '^Done [0-9]* runs' && break
 		[ "$n" -ge 100 ] && break # something keeps failing at once
 	done
+	echo $((SECONDS - begin)) > "$camp/logs/$t.secs"
 }
-export -f run_target clean_shm
-export src build camp secs nice
+
+# Executions a target's log of this run reports, summed over restarts.
+log_runs() {
+	awk '/^stat::number_of_executed_units:/ {s += $2} END {print s + 0}' "$1"
+}
+export -f run_target clean_shm ledger_total log_runs
+export src build camp secs nice ledger
 
 clean_shm
-# furthest from 10 million executions first
-targets=$(for t in $targets; do echo "$(ledger_total "$t") $t"; done | sort -n | cut -d' ' -f2)
+# furthest from 10 million executions first (those at FUZZ_GOAL left out)
+targets=$(for t in $targets; do
+	n=$(ledger_total "$t")
+	[ -n "${FUZZ_GOAL:-}" ] && [ "$n" -ge "$FUZZ_GOAL" ] && continue
+	echo "$n $t"
+done | sort -n | cut -d' ' -f2)
+[ -n "$targets" ] || {
+	echo "run.sh: every target has reached FUZZ_GOAL=$FUZZ_GOAL executions"
+	exit 0
+}
 
 echo "fuzz campaign: $(wc -w <<< "$targets") targets x ${secs}s, $jobs at a time (nice $nice)," \
 	"$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores," \
@@ -127,7 +152,8 @@ printf '\n| target | executions | exec/s | exec/CPU-s | cov | ft | crashes | cum
 printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
 for t in $targets; do
 	log=$camp/logs/$t.log
-	runs=$(awk '/^stat::number_of_executed_units:/ {s += $2} END {print s + 0}' "$log")
+	runs=$(log_runs "$log")
+	tsecs=$(cat "$camp/logs/$t.secs" 2> /dev/null || echo "$secs")
 	cpu=$(awk '/^cpu / {s += $2 + $3} END {printf "%.1f", s}' "$log")
 	last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
 	cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<< "$last")
@@ -135,10 +161,10 @@ for t in $targets; do
 	crashes=$(find "$camp/artifacts" -name "$t-*" -newer "$camp/start" | wc -l)
 	corpus=$(ls "$src/tests/fuzz/corpus/$t" | wc -l)
 	[ "${FUZZ_LEDGER:-1}" != 0 ] &&
-		echo "$day,$t,$secs,$runs,$cpu,${cov:-},${ft:-},$crashes,$corpus" >> "$ledger"
+		echo "$day,$t,$tsecs,$runs,$cpu,${cov:-},${ft:-},$crashes,$corpus" >> "$ledger"
 	total=$(($(ledger_total "$t") + (${FUZZ_LEDGER:-1} == 0 ? runs : 0)))
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s%s |\n' "$t" "$runs" \
-		"$((runs / secs))" \
+		"$((runs / (tsecs > 0 ? tsecs : 1)))" \
 		"$(awk -v r="$runs" -v c="$cpu" 'BEGIN {printf "%d", (c > 0 ? r / c : 0)}')" \
 		"${cov:-?}" "${ft:-?}" "$crashes" "$total" \
 		"$([ "$total" -ge 10000000 ] && echo ' (10M reached)')"
