@@ -179,8 +179,9 @@ static const struct keyrow rows[] = {
      {{KEYS_TABLE, KEY_LEFT, ACT_TABLE_HSCROLL, -1},
       {KEYS_TABLE, KEY_RIGHT, ACT_TABLE_HSCROLL, 1}}},
     {"f p o (top table)",
-     "sort by flows / packets / octets (the same\n"
-     "key again: the other way round)",
+     "sort by flows / packets / octets (top cut by\n"
+     "-n runs again by that sum; the same key\n"
+     "again: the other way round)",
      {{KEYS_TABLE, 'f', ACT_SORT, 'f'},
       {KEYS_TABLE, 'p', ACT_SORT, 'p'},
       {KEYS_TABLE, 'o', ACT_SORT, 'o'}}},

@@ -21,7 +21,19 @@ struct top_owner {
 	char input[128]; /* the one dataset or view read, or "" */
 	int nkeys;
 	char key[TOP_MAX_COLS][16];
+	char *line;  /* the top line as typed (no --format csv) */
+	int by;	     /* its sum: 0 flows, 1 packets, 2 octets */
+	int partial; /* its -n cut groups off: another sum needs a rerun */
 };
+
+static void owner_free(void *p)
+{
+	struct top_owner *ow = p;
+
+	if (ow)
+		free(ow->line);
+	free(ow);
+}
 
 int tui_top_wants_table(char **words, int n)
 {
@@ -69,11 +81,13 @@ static int split_csv(char *line, char **f, int max)
 
 /* From the top line (the command table parses it): its one input object
  * (a dataset or view, else "") and the sum of --by (0 flows, 1 packets,
- * 2 octets). */
-static int top_line(struct tui *t, const char *line, char *input, size_t size)
+ * 2 octets); *count its -n (10 when not given, 0 = all). */
+static int top_line(struct tui *t, const char *line, char *input, size_t size,
+		    long *count)
 {
 	const struct cmd_entry *e = cmd_find("top", NULL);
-	const struct cmd_opt *by = e ? cmd_opt_long(e, "by", 2) : NULL;
+	const struct cmd_opt *by = e ? cmd_opt_long(e, "by", 2) : NULL,
+			     *cnt = e ? cmd_opt_long(e, "count", 5) : NULL;
 	struct cmd_args a;
 	char **w;
 	int n, sum = 0;
@@ -88,6 +102,8 @@ static int top_line(struct tui *t, const char *line, char *input, size_t size)
 			sum = !strcmp(a.v[by->id].s, "packets")	 ? 1
 			      : !strcmp(a.v[by->id].s, "octets") ? 2
 								 : 0;
+		if (cnt && a.v[cnt->id].set)
+			*count = a.v[cnt->id].i;
 		sess_lock(t->sess);
 		o = a.npos == 2 ? sess_find(t->sess, a.pos[1]) : NULL;
 		if (o && o->kind != SESS_TYPED)
@@ -140,6 +156,9 @@ void tui_top_result(struct tui *t, const char *line, const char *csv)
 	char *text = strdup(csv), *save = NULL, *l;
 	struct tui_table *tb = NULL;
 	char title[192], *f[TUI_TABLE_MAX_COLS];
+	const char *suffix = " --format csv " TUI_TABLE_MARK;
+	size_t len = strlen(line), slen = strlen(suffix);
+	long count = 10;
 	int nf, by = 0;
 
 	if (!ow || !text || !(l = strtok_r(text, "\n", &save)) ||
@@ -149,7 +168,12 @@ void tui_top_result(struct tui *t, const char *line, const char *csv)
 		goto out;
 	}
 	ow->nkeys = nf - 6;
-	by = top_line(t, line, ow->input, sizeof(ow->input));
+	by = top_line(t, line, ow->input, sizeof(ow->input), &count);
+	if (len >= slen && !strcmp(line + len - slen, suffix))
+		len -= slen;
+	if (!(ow->line = strndup(line, len)))
+		goto out;
+	ow->by = by;
 	snprintf(title, sizeof(title), "top");
 	for (int c = 0; c < ow->nkeys; c++) {
 		snprintf(ow->key[c], sizeof(ow->key[c]), "%s", f[c]);
@@ -172,16 +196,54 @@ void tui_top_result(struct tui *t, const char *line, const char *csv)
 	while ((l = strtok_r(NULL, "\n", &save)))
 		if (split_csv(l, f, TUI_TABLE_MAX_COLS) == nf)
 			add_row(tb, ow, f);
+	ow->partial = count > 0 && tb->nrows >= (size_t)count;
 	/* the order top chose (ties by key): shown as the sort it is */
 	tb->sort_col = ow->nkeys + 2 * by;
 	tb->sort_desc = 1;
 	tb->owner = ow;
-	tb->owner_free = free;
+	tb->owner_free = owner_free;
 	ow = NULL;
 	tui_table_open(t, tb);
 out:
-	free(ow);
+	owner_free(ow);
 	free(text);
+}
+
+int tui_top_sort(struct tui *t, int key)
+{
+	static const char *const sums[3] = {"flows", "packets", "octets"};
+	struct tui_table *tb = t->table;
+	const struct top_owner *ow = tb->owner;
+	struct fm_buf b = FM_BUF_INIT;
+	char **w = NULL;
+	int n = 0, sum = key == 'p' ? 1 : key == 'o' ? 2 : 0, only_pos = 0;
+
+	/* every group is in the table, or the same sum: sorting the rows is
+	 * exact */
+	if (!ow->partial || sum == ow->by)
+		return 0;
+	/* the first N by another sum may be other groups: top again, --by
+	 * that sum (first, so that a later --by of the line cannot undo
+	 * it: the line's own --by is left out) */
+	if (tui_split_words(ow->line, &w, &n, NULL) < 0 || n < 1)
+		return 0;
+	fm_buf_printf(&b, "%s --by %s", w[0], sums[sum]);
+	for (int i = 1; i < n; i++) {
+		if (!only_pos && !strcmp(w[i], "--by")) {
+			i++;
+			continue;
+		}
+		if (!only_pos && !strncmp(w[i], "--by=", 5))
+			continue;
+		only_pos |= !strcmp(w[i], "--");
+		fm_buf_addstr(&b, " ");
+		tui_quote_word(&b, w[i]);
+	}
+	tui_free_words(w);
+	tui_table_close(t);
+	tui_command(t, fm_buf_str(&b));
+	fm_buf_release(&b);
+	return 1;
 }
 
 /* The filter expression of the cursor's row: one comparison per key. */

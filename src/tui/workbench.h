@@ -164,6 +164,10 @@ int tui_top_wants_table(char **words, int n);
 void tui_top_start(struct tui *t, const char *line);
 void tui_top_result(struct tui *t, const char *line, const char *csv);
 void tui_top_enter(struct tui *t);
+/* f p o in a top table (key): when top cut the groups to its first N and
+ * key is another sum than its --by, close the table and run the top line
+ * again --by that sum (1); else 0 (the rows sort in place). */
+int tui_top_sort(struct tui *t, int key);
 /* select (table-select.c): the job for the live table, binding the
  * table to it when it starts, new rows (each pass of the main loop),
  * its end, Enter (the fit view) and k (keep). */

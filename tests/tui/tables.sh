@@ -92,6 +92,25 @@ wait_gone "top prot of d1, by octets" 5
 # top sa -n 5: Enter on the second row, a view of that address
 type_line "top sa d1 -n 5"
 wait_for "top sa of d1, by flows" 20
+# every address has 75 flows: by flows the first five addresses; o asks
+# for the five with the most octets, which are other groups: top runs
+# again --by octets (sorting the five rows would not find them)
+top5() { screen | grep -oE '│ *10\.0\.0\.[0-9]+ ' | tr -d '│ ' | tr '\n' ' '; }
+[ "$(top5)" = "10.0.0.0 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 " ] && ok || bad "top sa by flows: $(top5)"
+want=$(awk -F', ' '{ o[$8 - 167772160] += $20 } END { for (a in o) print o[a], a }' "$T/f.csv" |
+	sort -k1,1nr -k2,2n | head -n 5 | awk '{ printf "10.0.0.%d ", $2 }')
+keys o
+wait_for "top --by octets sa d1 -n 5" 5
+wait_for "top sa of d1, by octets" 20
+[ "$(top5)" = "$want" ] && ok || bad "top sa by octets after o: got [$(top5)] want [$want]"
+# p: the same again by packets; p again only turns the rows round
+keys p
+wait_for "top sa of d1, by packets" 20
+wait_for "sorted by packets \(largest first\)" 5
+last=$(top5 | cut -d' ' -f5)
+keys p
+wait_gone "sorted by packets \(largest first\)" 5
+[ "$(top5 | cut -d' ' -f1)" = "$last" ] && ok || bad "p again: the fewest packets ($last) not first: $(top5)"
 keys Down
 keys Enter
 wait_for "sa == 10\.0\.0\.[0-9]+" 20
