@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `top` against `hist -b 0` over the same binary dataset of N records:
+# `top` against `hist -b 0` over the same N records (binary, and nfcapd):
 #   bench/bench-top.sh [N] [BUILD_DIR]   (default N = 2000000, build/)
 # Two datasets of gen-dataset, made once in $BENCH_DIR (default
 # /tmp/fm-bench):
@@ -7,7 +7,10 @@
 #              so `top sa` has about half as many groups as records;
 #   capture-N  addresses as a real capture has them (gen-dataset's
 #              `capture`): a fifth IPv6, hosts of power-law popularity,
-#              about a third as many `sa` groups as records.
+#              about a third as many `sa` groups as records;
+#   capture-N.nfcapd  the same records as an nfcapd file (LZ4, as nfcapd
+#              writes them; `convert -o nfcapd`): what an operator points
+#              `top` at, where both commands decompress and decode first.
 # Each dataset gets $RUNS rounds (default 5); a round runs every command
 # once, in turn, under runstat, so that a change of the shared machine's
 # load hits all of them.  Printed for each command: its least wall time
@@ -22,6 +25,8 @@ source "$(dirname "$0")/lib.sh"
 bench_init "${2:-build}"
 [ -d "$D/gen-$N" ] || "$B/gen-dataset" "$N" "$D/gen-$N"
 [ -d "$D/capture-$N" ] || "$B/gen-dataset" "$N" "$D/capture-$N" 1 capture
+[ -f "$D/capture-$N.nfcapd" ] ||
+  "$FM" convert -q -i binary -o nfcapd -O "$D/capture-$N.nfcapd" "$D/capture-$N"
 echo "records: $N   $(bench_machine) (before)"
 cmds=(
   "hist -b 0|hist -q -i binary -b 0"
@@ -33,12 +38,14 @@ cmds=(
   "top sa,dp --threads 1|top -q -i binary sa,dp --threads 1"
   "top sa,dp --threads 2|top -q -i binary sa,dp --threads 2"
 )
-for set in gen capture; do
-  in="$D/$set-$N"
-  cat "$in"/* > /dev/null
-  echo "dataset $set-$N: $("$FM" top -i binary sa -n 1 "$in" 2>&1 >/dev/null | sed 's/ in .*//')"
+for set in gen capture capture.nfcapd; do
+  in="$D/${set%.*}-$N" fmt=binary
+  [ "$set" = capture.nfcapd ] && in="$D/capture-$N.nfcapd" fmt=nfcapd
+  cat "$in" "$in"/* > /dev/null 2>&1 || true
+  echo "dataset $set-$N: $("$FM" top -i "$fmt" sa -n 1 "$in" 2>&1 >/dev/null | sed 's/ in .*//')"
   for round in $(seq "${RUNS:-5}"); do
     for c in "${cmds[@]}"; do
+      c=${c/-i binary/-i $fmt}
       rm -f "$D/top.out"
       # shellcheck disable=SC2086
       "$RS" "${c%%|*}" "$N" "$FM" ${c#*|} -O "$D/top.out" "$in" | sed "s/^/$round|/"

@@ -113,6 +113,10 @@ void live_remove_file(struct cmd_live *l, uint64_t id);
  * counts it out).  cmd_live_count(+1) counts a new live object in; when
  * the last one goes, the reader is stopped and waited for. */
 void live_poll_forget(const struct cmd_live *l);
+/* The files of l that the reader thread is reading or will read next
+ * (0: none); *path the first of them (the batch keeps it until a poll on
+ * this thread applies it). */
+size_t live_poll_reading(const struct cmd_live *l, const char **path);
 void cmd_live_count(int delta);
 
 #endif

@@ -55,6 +55,7 @@ struct batch {
 	pthread_t thread;
 	int started;
 	atomic_int done;
+	atomic_size_t at; /* the task being read */
 };
 
 static pthread_mutex_t batch_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -114,8 +115,10 @@ static void *reader(void *arg)
 {
 	struct batch *b = arg;
 
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
+		atomic_store(&b->at, i);
 		read_task(&b->tasks[i]);
+	}
 	atomic_store(&b->done, 1);
 	return NULL;
 }
@@ -441,6 +444,24 @@ int cmd_live_poll(struct session *s, const struct fm_log *log, int *changed,
 	sess_unlock(s);
 	batch_free(b);
 	return r;
+}
+
+size_t live_poll_reading(const struct cmd_live *l, const char **path)
+{
+	size_t left = 0;
+
+	*path = NULL;
+	pthread_mutex_lock(&batch_lock);
+	if (cur && cur->started && !atomic_load(&cur->done))
+		for (size_t i = atomic_load(&cur->at); i < cur->n; i++) {
+			const struct task *t = &cur->tasks[i];
+			if (t->l != l || !t->nreads)
+				continue;
+			if (!left++)
+				*path = t->path;
+		}
+	pthread_mutex_unlock(&batch_lock);
+	return left;
 }
 
 int cmd_live_reading(void)

@@ -87,7 +87,8 @@ int cmd_live_reading(void);
 void cmd_live_read_hook(void (*hook)(const char *path));
 /* Whether s has a live object (the frontend then polls often). */
 int cmd_live_any(struct session *s);
-/* One line for the status: "live: FILE, N records/s, window 1h". */
+/* One line for the status: "live: FILE, N records/s, window 1h", and
+ * while the reader thread reads new files ", reading FILE (+2 files)". */
 void cmd_live_status(struct session *s, struct fm_buf *out);
 
 #endif

@@ -230,6 +230,13 @@ int cmd_live_new(struct cmd_live **out, const char *dir, const char *window,
 		else if (live_add_file(l, &ev) < 0)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
 	}
+	/* the newest of them is the last file read; the collector's rate
+	 * waits for the next one */
+	if (r == 0 && l->nfiles) {
+		l->stamp = l->files[l->nfiles - 1].stamp;
+		if (!(l->last = strdup(l->files[l->nfiles - 1].path)))
+			r = fm_error_set(err, FM_ENOMEM, "out of memory");
+	}
 	if (r < 0) {
 		live_free(l);
 		return r;
@@ -643,10 +650,16 @@ void cmd_live_status(struct session *s, struct fm_buf *out)
 		const struct cmd_live *l = o->data;
 		if (o->type != &cmd_live_type)
 			continue;
+		const char *reading;
+		size_t left = live_poll_reading(l, &reading);
 		fm_buf_printf(out, "%s%s: %s, %.0f records/s, window %s",
 			      out->len ? "; " : "", o->name,
 			      l->last ? base_name(l->last) : "no file yet",
 			      l->rate, l->window ? l->window : "all");
+		if (left)
+			fm_buf_printf(out, ", reading %s", base_name(reading));
+		if (left > 1)
+			fm_buf_printf(out, " (+%zu files)", left - 1);
 	}
 	sess_unlock(s);
 }

@@ -199,6 +199,16 @@ static void test_read_outside_lock(void **state)
 	}
 	assert_true(atomic_load(&hook_reads) > 0);
 	assert_true(cmd_live_reading());
+	/* the status line says which file is being read */
+	{
+		struct fm_buf st = FM_BUF_INIT;
+		cmd_live_status(s, &st);
+		assert_non_null(
+		    strstr(fm_buf_str(&st), "live: nfcapd.202001010000, "));
+		assert_non_null(
+		    strstr(fm_buf_str(&st), ", reading nfcapd.202001010010"));
+		fm_buf_release(&st);
+	}
 	/* while it reads: polls return at once, commands run, the lock is
 	 * free, and the objects hold the files before */
 	for (int i = 0; i < 5; i++) {
@@ -214,6 +224,14 @@ static void test_read_outside_lock(void **state)
 	poll_changed(s);
 	snprintf(both, sizeof(both), "%s %s", files[0], files[1]);
 	expect_window(s, both);
+	{ /* read and applied: no longer reading */
+		struct fm_buf st = FM_BUF_INIT;
+		cmd_live_status(s, &st);
+		assert_non_null(
+		    strstr(fm_buf_str(&st), "live: nfcapd.202001010010, "));
+		assert_null(strstr(fm_buf_str(&st), "reading"));
+		fm_buf_release(&st);
+	}
 
 	/* a third file pushes the first out of the 15 minutes */
 	put(s, 2, dir, "nfcapd.202001010020");
