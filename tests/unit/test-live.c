@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sess-run.h"
 #include "testutil.h"
 #include "cmd/live.h"
 #include "cmd/session.h"
@@ -54,30 +55,13 @@ static void hold(int on)
 	pthread_mutex_unlock(&hook_mu);
 }
 
-static int run(struct session *s, const char *line)
-{
-	struct fm_error err = {0};
-	char *out = NULL, *msg = NULL;
-	size_t lo = 0, lm = 0;
-	FILE *fo = open_memstream(&out, &lo), *fm = open_memstream(&msg, &lm);
-	int r = sess_exec(s, line, fo, fm, NULL, &err);
-
-	fclose(fo);
-	fclose(fm);
-	if (r < 0)
-		print_error("'%s': %s\n", line, err.msg);
-	free(out);
-	free(msg);
-	return r;
-}
-
 static void run_ok(struct session *s, const char *fmt, const char *a,
 		   const char *b)
 {
 	char line[8192];
 
 	snprintf(line, sizeof(line), fmt, a, b);
-	assert_int_equal(run(s, line), 0);
+	tu_sess_ok(s, line);
 }
 
 /* Capture file k (nfcapd, from random csv records) into dir as name. */
@@ -138,7 +122,7 @@ static void expect_window(struct session *s, const char *files)
 		snprintf(line, sizeof(line),
 			 "hist -q -i nfcapd -x size -b 3 -c rate %s -O %s %s",
 			 hist[k][1], tu_path("want.csv"), files);
-		assert_int_equal(run(s, line), 0);
+		tu_sess_ok(s, line);
 		assert_int_equal(tu_system("cmp -s '%s' '%s'",
 					   tu_path("got.csv"),
 					   tu_path("want.csv")),
@@ -155,7 +139,7 @@ static void expect_window(struct session *s, const char *files)
 		 "convert -q -i nfcapd -o csv_flow --filter-expr 'prot == 6' "
 		 "-O %s %s",
 		 ws, files);
-	assert_int_equal(run(s, line), 0);
+	tu_sess_ok(s, line);
 	assert_int_equal(tu_system("cmp -s '%s' '%s'", gs, ws), 0);
 	snprintf(gs, sizeof(gs), "%s", tu_path("got-s"));
 	snprintf(ws, sizeof(ws), "%s", tu_path("want-s"));

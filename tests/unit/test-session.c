@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sess-run.h"
 #include "testutil.h"
 #include "flowmodels/buf.h"
 #include "cmd/session.h"
@@ -33,37 +34,6 @@ static const char *make_csv(void)
 }
 
 /* Run a line; returns the code and leaves the messages in *msg. */
-static int run(struct session *s, const char *line, char **outtext)
-{
-	struct fm_error err = {0};
-	char *out = NULL, *msg = NULL;
-	size_t lo = 0, lm = 0;
-	FILE *fo = open_memstream(&out, &lo), *fm = open_memstream(&msg, &lm);
-	int r = sess_exec(s, line, fo, fm, NULL, &err);
-
-	fclose(fo);
-	fclose(fm);
-	if (r < 0) {
-		free(out);
-		out = strdup(err.msg);
-	}
-	if (outtext)
-		*outtext = out;
-	else
-		free(out);
-	free(msg);
-	return r;
-}
-
-static void run_ok(struct session *s, const char *line)
-{
-	char *out = NULL;
-	int r = run(s, line, &out);
-	if (r < 0)
-		fail_msg("'%s' failed: %s", line, out);
-	free(out);
-}
-
 static void test_load_and_facts(void **state)
 {
 	struct session *s = sess_new();
@@ -72,10 +42,10 @@ static void test_load_and_facts(void **state)
 	(void)state;
 
 	snprintf(line, sizeof(line), "load %s", make_csv());
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	snprintf(line, sizeof(line), "load %s --count-in 10 as ten",
 		 make_csv());
-	assert_int_equal(run(s, line, &out), 0);
+	assert_int_equal(tu_sess_run(s, line, &out), 0);
 	assert_int_equal(strncmp(out, "ten: dataset, 10 records, ", 26), 0);
 	free(out);
 	sess_lock(s);
@@ -119,7 +89,7 @@ static char *snapshot(struct session *s)
 static void expect_error(struct session *s, const char *line, const char *msg)
 {
 	char *before = snapshot(s), *after, *out = NULL;
-	int r = run(s, line, &out);
+	int r = tu_sess_run(s, line, &out);
 
 	if (r >= 0)
 		fail_msg("'%s' should fail", line);
@@ -139,7 +109,7 @@ static void test_errors_leave_session_intact(void **state)
 	(void)state;
 
 	snprintf(line, sizeof(line), "load %s", make_csv());
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	expect_error(s, "drop nosuch",
 		     "drop: unknown object 'nosuch' (objects: d1)");
 	expect_error(s, "drop d1 nosuch", "unknown object 'nosuch'");
@@ -184,9 +154,9 @@ static void test_binary_in_place_and_export(void **state)
 
 	snprintf(line, sizeof(line), "convert -i csv_flow -o binary -O %s %s",
 		 tu_path("bin"), make_csv());
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	snprintf(line, sizeof(line), "load %s as b", tu_path("bin"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	sess_lock(s);
 	o = sess_find(s, "b");
 	assert_false(o->owns_dir);
@@ -196,28 +166,28 @@ static void test_binary_in_place_and_export(void **state)
 	/* export to csv gives the input back; export binary copies arrays */
 	snprintf(line, sizeof(line), "export b -o csv_flow -O %s",
 		 tu_path("back.csv"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	a = tu_read_file(make_csv(), NULL);
 	b = tu_read_file(tu_path("back.csv"), NULL);
 	assert_string_equal(a, b);
 	free(b);
 	snprintf(line, sizeof(line), "export b -O %s", tu_path("bin2"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	assert_int_equal(tu_system("cmp -s %s/packets.Q %s/packets.Q",
 				   tu_path("bin"), tu_path("bin2")),
 			 0);
 	/* a tool reads a dataset by name: convert d -> csv */
 	snprintf(line, sizeof(line), "convert b -O %s", tu_path("back2.csv"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	b = tu_read_file(tu_path("back2.csv"), NULL);
 	assert_string_equal(a, b);
 	free(b);
 	/* cut reads it too (no -i option needed) */
 	snprintf(line, sizeof(line), "cut b --count-in 5 -O %s",
 		 tu_path("cut5"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	snprintf(line, sizeof(line), "load %s as c5", tu_path("cut5"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	sess_lock(s);
 	assert_int_equal(sess_find(s, "c5")->records, 5);
 	sess_unlock(s);
@@ -233,8 +203,8 @@ static void test_view(void **state)
 	(void)state;
 
 	snprintf(line, sizeof(line), "load %s", make_csv());
-	run_ok(s, line);
-	if (run(s, "filter d1 \"prot == 6\" as tcp", &out) < 0 &&
+	tu_sess_ok(s, line);
+	if (tu_sess_run(s, "filter d1 \"prot == 6\" as tcp", &out) < 0 &&
 	    strstr(out, "not available")) {
 		free(out);
 		sess_free(s);
@@ -248,17 +218,17 @@ static void test_view(void **state)
 	assert_int_equal(o->records, want_tcp);
 	assert_string_equal(o->filter, "prot == 6");
 	sess_unlock(s);
-	run_ok(s, "filter tcp prot == 17 as none");
+	tu_sess_ok(s, "filter tcp prot == 17 as none");
 	sess_lock(s);
 	assert_int_equal(sess_find(s, "none")->records, 0);
 	assert_string_equal(sess_find(s, "none")->filter,
 			    "(prot == 6) and (prot == 17)");
 	sess_unlock(s);
 	/* the view survives its dataset */
-	run_ok(s, "drop d1");
+	tu_sess_ok(s, "drop d1");
 	snprintf(line, sizeof(line), "export tcp -o csv_flow -O %s",
 		 tu_path("tcp.csv"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	assert_int_equal(tu_system("test $(wc -l < %s) -eq %llu",
 				   tu_path("tcp.csv"),
 				   (unsigned long long)want_tcp),
@@ -380,7 +350,7 @@ static void test_typed_objects(void **state)
 	/* a tool reads it by name through its default-format export */
 	snprintf(line, sizeof(line), "convert -i csv_flow l1 -O %s",
 		 tu_path("l1.csv"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	text = tu_read_file(tu_path("l1.csv"), NULL);
 	assert_string_equal(text, rec1);
 	free(text);
@@ -393,13 +363,13 @@ static void test_typed_objects(void **state)
 	/* the merged object is read anew (not the stale export) */
 	snprintf(line, sizeof(line), "convert -i csv_flow l1 -O %s",
 		 tu_path("l1b.csv"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	text = tu_read_file(tu_path("l1b.csv"), NULL);
 	assert_int_equal(strlen(text), strlen(rec1) + strlen(rec2));
 	free(text);
 	snprintf(line, sizeof(line), "export l1 -o text -O %s",
 		 tu_path("l1.txt"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	/* another type under the same name replaces it */
 	add_lines(s, &other_type, rec2, 1, "l1");
 	sess_lock(s);
@@ -419,43 +389,43 @@ static void test_drop_rename_set(void **state)
 	(void)state;
 
 	snprintf(line, sizeof(line), "load %s --count-in 3", make_csv());
-	run_ok(s, line);
-	run_ok(s, line);
-	run_ok(s, "rename d1 first");
+	tu_sess_ok(s, line);
+	tu_sess_ok(s, line);
+	tu_sess_ok(s, "rename d1 first");
 	expect_error(s, "rename d2 first", "an object called 'first' exists");
-	run_ok(s, "mv d2 second");
+	tu_sess_ok(s, "mv d2 second");
 	snprintf(line, sizeof(line), "load %s --count-in 3 as third",
 		 make_csv());
-	run_ok(s, line);
-	run_ok(s, "drop first second");
+	tu_sess_ok(s, line);
+	tu_sess_ok(s, "drop first second");
 	snap = snapshot(s);
 	assert_int_equal(strncmp(snap, "third:dataset:", 14), 0);
 	free(snap);
 	/* automatic names go on counting */
 	snprintf(line, sizeof(line), "load %s --count-in 3", make_csv());
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	sess_lock(s);
 	assert_non_null(sess_find(s, "d3"));
 	sess_unlock(s);
-	run_ok(s, "set charset ascii");
+	tu_sess_ok(s, "set charset ascii");
 	assert_string_equal(sess_setting(s, "charset"), "ascii");
-	run_ok(s, "set charset block");
+	tu_sess_ok(s, "set charset block");
 	snap = snapshot(s);
-	run_ok(s, "set");
-	run_ok(s, "set echo");
-	run_ok(s, "list");
-	run_ok(s, "info");
-	run_ok(s, "history");
-	run_ok(s, "help");
-	run_ok(s, "help load");
-	run_ok(s, "load --help");
+	tu_sess_ok(s, "set");
+	tu_sess_ok(s, "set echo");
+	tu_sess_ok(s, "list");
+	tu_sess_ok(s, "info");
+	tu_sess_ok(s, "history");
+	tu_sess_ok(s, "help");
+	tu_sess_ok(s, "help load");
+	tu_sess_ok(s, "load --help");
 	{
 		char *after = snapshot(s);
 		assert_string_equal(snap, after); /* none of these recorded */
 		free(after);
 	}
 	free(snap);
-	run_ok(s, "quit");
+	tu_sess_ok(s, "quit");
 	assert_true(sess_quit_requested(s));
 	sess_free(s);
 }
@@ -469,11 +439,11 @@ static void test_chart_state(void **state)
 	(void)state;
 
 	assert_int_equal(sess_view(s), 0);
-	run_ok(s, "view cdf");
+	tu_sess_ok(s, "view cdf");
 	assert_int_equal(sess_view(s), 3);
-	run_ok(s, "set xscale lin");
-	run_ok(s, "set yrange 0.25:0.75");
-	run_ok(s, "set xrange 1e2:1e6");
+	tu_sess_ok(s, "set xscale lin");
+	tu_sess_ok(s, "set yrange 0.25:0.75");
+	tu_sess_ok(s, "set xrange 1e2:1e6");
 	a = sess_view_axes(s, 3);
 	assert_int_equal(a.x.scale, SESS_SCALE_LIN);
 	assert_true(a.x.min == 100 && a.x.max == 1e6);
@@ -489,14 +459,14 @@ static void test_chart_state(void **state)
 	expect_error(s, "set xrange a:b", "bad value");
 	expect_error(s, "set yscale cubic", "lin|log|auto");
 	expect_error(s, "view pdf", "unknown view 'pdf'");
-	run_ok(s, "set xrange auto");
+	tu_sess_ok(s, "set xrange auto");
 	a = sess_view_axes(s, 3);
 	assert_true(!(a.x.min < a.x.max) && a.x.scale == SESS_SCALE_LIN);
 	for (int v = 0; v < SESS_VIEWS; v++)
 		assert_int_equal(sess_view_from_name(sess_view_name(v)), v);
 	/* recorded in order, `view` alone and `set NAME` are not */
-	run_ok(s, "view");
-	run_ok(s, "set xscale");
+	tu_sess_ok(s, "view");
+	tu_sess_ok(s, "set xscale");
 	assert_int_equal(sess_record_count(s), 5);
 	assert_string_equal(sess_record_line(s, 0), "view cdf");
 	assert_string_equal(sess_record_line(s, 4), "set xrange auto");
@@ -513,10 +483,10 @@ static void test_ref_survives_drop(void **state)
 	(void)state;
 
 	snprintf(line, sizeof(line), "load %s", make_csv());
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	snprintf(line, sizeof(line), "convert d1 -O %s", tu_path("late.csv"));
 	assert_int_equal(sess_prepare(s, line, &r, &err), 0);
-	run_ok(s, "drop d1");
+	tu_sess_ok(s, "drop d1");
 	sess_lock(s);
 	assert_int_equal(sess_count(s), 0);
 	sess_unlock(s);
@@ -592,19 +562,19 @@ static void test_save_replay(void **state)
 	mkdir(tu_path("proj/sessions"), 0755);
 	snprintf(line, sizeof(line), "load %s --skip-in 10 --count-in 100 as a",
 		 make_csv());
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	snprintf(line, sizeof(line), "convert a -o binary -O %s",
 		 tu_path("proj/a.bin"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	snprintf(line, sizeof(line), "load %s", tu_path("proj/a.bin"));
-	run_ok(s, line);
-	run_ok(s, "set echo off");
-	run_ok(s, "rename d1 \"b\"");
+	tu_sess_ok(s, line);
+	tu_sess_ok(s, "set echo off");
+	tu_sess_ok(s, "rename d1 \"b\"");
 	snprintf(line, sizeof(line), "export b -o csv_flow -O \"%s\"",
 		 tu_path("proj/out b.csv"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	snprintf(line, sizeof(line), "save %s", tu_path("proj/sessions/s.fms"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	assert_false(sess_dirty(s));
 	b1 = body(tu_path("proj/sessions/s.fms"));
 	assert_string_equal(b1, "# paths are relative to this file\n"
@@ -630,14 +600,14 @@ static void test_save_replay(void **state)
 	snap2 = snapshot(s2);
 	assert_string_equal(snap1, snap2);
 	snprintf(line, sizeof(line), "save %s", tu_path("s2.fms"));
-	run_ok(s2, line);
+	tu_sess_ok(s2, line);
 	free(b2 = NULL);
 	b2 = body(tu_path("s2.fms"));
 	assert_non_null(strstr(b2, "load flows.csv -i csv_flow --skip-in 10"));
 	free(b2);
 	/* saving again next to the first gives the same bytes */
 	snprintf(line, sizeof(line), "save %s", tu_path("proj/sessions/t.fms"));
-	run_ok(s2, line);
+	tu_sess_ok(s2, line);
 	b2 = body(tu_path("proj/sessions/t.fms"));
 	assert_string_equal(b1, b2);
 	/* an error in a file: FILE:LINE, the earlier lines done */
@@ -707,7 +677,7 @@ static void test_record_hooks(void **state)
 	assert_int_equal(sess_find(s, "d1")->records, 5); /* what ran */
 	sess_unlock(s);
 	snprintf(line, sizeof(line), "save %s", tu_path("hooks.fms"));
-	run_ok(s, line);
+	tu_sess_ok(s, line);
 	text = body(tu_path("hooks.fms"));
 	assert_string_equal(
 	    text,
