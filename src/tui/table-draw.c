@@ -78,11 +78,11 @@ int tui_table_key(struct tui *t, int ch)
 	t->dirty |= DIRTY_OBJECTS | DIRTY_CHART;
 	tb->note[0] = 0;
 	act = tui_key_action(KEYS_TABLE, ch, &arg);
-	/* a sort key of another table's column, k outside select: letters
-	 * typed at the prompt */
 	/* top cut to its first N: another sum runs it again */
 	if (act == ACT_SORT && tb->kind == TABLE_TOP && tui_top_sort(t, arg))
 		return 1;
+	/* a sort key of another table's column, k outside select: letters
+	 * typed at the prompt */
 	if ((act == ACT_SORT && tui_table_sort_key(tb, arg) < 0) ||
 	    (act == ACT_TABLE_KEEP && tb->kind != TABLE_SELECT))
 		act = ACT_NONE;
