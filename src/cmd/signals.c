@@ -5,15 +5,16 @@
  * async-signal-safe calls (write, unlink, _exit, raise).
  */
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "flowmodels/inflight.h"
 #include "signals.h"
 
-static void say(const char *s)
+static void say_n(const char *s, size_t n)
 {
-	ssize_t r = write(2, s, strlen(s));
+	ssize_t r = write(2, s, n);
 	(void)r;
 }
 
@@ -25,21 +26,42 @@ static void on_stop(int sig)
 	raise(sig);
 }
 
+/* Append s to the message in buf (of size cap) at *len, cut to fit. */
+static void add(char *buf, size_t cap, size_t *len, const char *s)
+{
+	while (*s && *len + 1 < cap)
+		buf[(*len)++] = *s++;
+}
+
+/* Several reading threads can fault on the same shrunk mapping at once:
+ * the first one to get here speaks and exits, the others wait for it. */
+static atomic_flag bus_taken = ATOMIC_FLAG_INIT;
+
 static void on_bus(int sig, siginfo_t *si, void *uc)
 {
-	const char *path = fm_inflight_map_find(si->si_addr);
+	static char msg[4096 + 160];
+	size_t len = 0;
+	const char *path;
 
 	(void)uc;
+	if (atomic_flag_test_and_set(&bus_taken))
+		for (;;)
+			pause();
+	path = fm_inflight_map_find(si->si_addr);
 	fm_inflight_remove_temps();
 	if (!path) {
 		signal(sig, SIG_DFL);
 		raise(sig);
 		return;
 	}
-	say("flowmodels: ");
-	say(path);
-	say(": the input changed while being read (it shrank or was "
-	    "rewritten); stopped, outputs left as they were\n");
+	/* one write, so the line is never interleaved with other output */
+	add(msg, sizeof(msg), &len, "flowmodels: ");
+	add(msg, sizeof(msg), &len, path);
+	add(msg, sizeof(msg), &len,
+	    ": the input changed while being read (it shrank or was "
+	    "rewritten); stopped, outputs left as they were");
+	msg[len++] = '\n';
+	say_n(msg, len);
 	_exit(1);
 }
 
