@@ -72,6 +72,15 @@ struct fm_top_binary_opts {
 };
 int fm_top_add_binary(struct fm_top *t, const char *const *dirs, size_t ndirs,
 		      const struct fm_top_binary_opts *o, struct fm_error *err);
+/*
+ * Add every batch of scan s (its fields holding fm_top_fields).  With
+ * `threads` other than 1 (0: when the machine has more than one core)
+ * the scan is read ahead in a thread of its own (scan-ahead.h) while this
+ * one aggregates: the same result, in about the time of the slower side.
+ * 0, FM_ENOMEM, FM_ERANGE or the scan's errors.
+ */
+int fm_top_add_scan(struct fm_top *t, struct fm_scan *s, int threads,
+		    struct fm_error *err);
 /* The keys t groups by. */
 const struct fm_top_keys *fm_top_keys_of(const struct fm_top *t);
 /* Totals over all records added (flows = records). */

@@ -30,8 +30,10 @@ static const struct cmd_opt top_opts[] = {
      "text (a table), csv or json (default: text)", "text|csv|json"},
     CMD_OPT_OUTPUT("output file; '-' = stdout (default: -)"),
     {OPT_T_THREADS, 0, "threads", CMD_OPT_INT, "N",
-     "binary input: threads, each aggregating a share of the keys "
-     "(default: one a core)",
+     "threads: on binary input each aggregates a share of the keys "
+     "(default: one a core); on other input, or with a filter, 1 reads "
+     "and aggregates in one thread, more read ahead in a second "
+     "(default: when there are 2 cores)",
      NULL},
     CMD_OPTS_CUT,
     CMD_OPT_SKIP_DAMAGED,
@@ -191,36 +193,32 @@ static int top_parse(const struct cmd_args *a, struct fm_top_keys *k, int *by,
 
 /*
  * The records of the inputs into t: binary directories without a filter
- * by threads (fm_top_add_binary), anything else through one scan.
+ * by threads each aggregating a share of the keys (fm_top_add_binary),
+ * anything else through one scan read ahead of the aggregation.
  */
 static int top_read(struct cmd_ctx *ctx, const struct cmd_args *in,
 		    struct fm_top *t, struct fm_error *err)
 {
 	struct cmd_scan *cs = NULL;
 	enum fm_format fmt;
-	struct fm_batch b;
-	long got = 0;
+	int threads =
+	    in->v[OPT_T_THREADS].set ? (int)in->v[OPT_T_THREADS].i : 0;
 	int r = cmd_get_format(in, OPT_IN_FORMAT, FM_FORMAT_NFCAPD, &fmt, err);
 
 	if (r == 0 && fmt == FM_FORMAT_BINARY && !in->v[OPT_FILTER_EXPR].set) {
 		struct fm_cut cut;
-		struct fm_top_binary_opts o = {
-		    .threads = in->v[OPT_T_THREADS].set
-				   ? (int)in->v[OPT_T_THREADS].i
-				   : 0,
-		    .cut = &cut,
-		    .progress = &ctx->progress,
-		    .log = &ctx->log};
+		struct fm_top_binary_opts o = {.threads = threads,
+					       .cut = &cut,
+					       .progress = &ctx->progress,
+					       .log = &ctx->log};
 		cmd_get_cut(in, &cut);
 		return fm_top_add_binary(t, in->pos, in->npos, &o, err);
 	}
 	if (r == 0)
 		r = cmd_scan_open(ctx, in, FM_FORMAT_NFCAPD,
 				  fm_top_fields(fm_top_keys_of(t)), &cs, err);
-	while (r == 0 && (got = fm_scan_next(cmd_scan_get(cs), &b, err)) > 0)
-		r = fm_top_add(t, &b, err);
-	if (r == 0 && got < 0)
-		r = (int)got;
+	if (r == 0)
+		r = fm_top_add_scan(t, cmd_scan_get(cs), threads, err);
 	cmd_scan_close(cs);
 	return r;
 }

@@ -1,6 +1,7 @@
 /*
  * top-threads.c - fm_top_add_binary: binary directories aggregated by
- * worker threads, each owning one partition of the key hashes.
+ * worker threads, each owning one partition of the key hashes; and
+ * fm_top_add_scan: any other input read ahead in a thread of its own.
  *
  * Every thread reads the same records (only the columns the keys and
  * sums need; reading is a small part of the work) and adds the keys whose
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "flowmodels/cut.h"
+#include "flowmodels/scan-ahead.h"
 #include "flowmodels/top.h"
 #include "top-int.h"
 
@@ -225,4 +227,23 @@ int fm_top_add_binary(struct fm_top *t, const char *const *dirs, size_t ndirs,
 	free(w);
 	free(tids);
 	return r;
+}
+
+int fm_top_add_scan(struct fm_top *t, struct fm_scan *s, int threads,
+		    struct fm_error *err)
+{
+	struct fm_scan_ahead *a = NULL;
+	struct fm_batch b;
+	long got;
+	int r = 0;
+
+	if (threads != 1 && (threads > 1 || ncpus() > 1) &&
+	    fm_scan_ahead_start(&a, s, err) < 0)
+		a = NULL; /* no thread to be had: read here */
+	while ((got = a ? fm_scan_ahead_next(a, &b, err)
+			: fm_scan_next(s, &b, err)) > 0)
+		if ((r = fm_top_add(t, &b, err)) < 0)
+			break;
+	fm_scan_ahead_free(a);
+	return r < 0 ? r : (int)got;
 }

@@ -1,0 +1,36 @@
+/*
+ * scan-ahead.h - a scan read in a thread of its own (scan-ahead.c).
+ *
+ * A consumer whose work per record is as dear as the reading (top's hash
+ * aggregation of nfcapd records: decompression and decoding on one side,
+ * cache misses in a large table on the other) lets the reading run ahead:
+ * a thread calls fm_scan_next and copies each batch into a ring of a few
+ * owned batches, while the caller takes them in the same order.  The
+ * batches, counts and errors are exactly those of the scan read directly.
+ * The scan's progress callback is called from the reading thread.
+ */
+#ifndef FLOWMODELS_SCAN_AHEAD_H
+#define FLOWMODELS_SCAN_AHEAD_H
+
+#include "flowmodels/io.h"
+
+struct fm_scan_ahead;
+
+/*
+ * Start reading scan s ahead (s stays the caller's: free it after
+ * fm_scan_ahead_free).  Returns 0, or FM_ENOMEM when the thread or its
+ * buffers cannot be had (read s directly then).
+ */
+int fm_scan_ahead_start(struct fm_scan_ahead **out, struct fm_scan *s,
+			struct fm_error *err);
+/*
+ * The next batch of the scan, or 0 at its end, or its error; b's columns
+ * stay valid until the next call.
+ */
+long fm_scan_ahead_next(struct fm_scan_ahead *a, struct fm_batch *b,
+			struct fm_error *err);
+/* Stop the reading thread (after the batch it is reading) and free a;
+ * NULL is fine.  The scan's counts are final only after this. */
+void fm_scan_ahead_free(struct fm_scan_ahead *a);
+
+#endif
