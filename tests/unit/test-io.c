@@ -238,19 +238,6 @@ static size_t model(size_t n, const struct fm_cut *c, int (*keep)(size_t),
 	return k;
 }
 
-/* The selector used in the matrix: keeps records with odd packets. */
-static long select_odd(void *ctx, const struct fm_batch *b, uint32_t *idx,
-		       struct fm_error *err)
-{
-	size_t k = 0;
-	(void)ctx;
-	(void)err;
-	for (size_t i = 0; i < b->n; i++)
-		if (b->col[FM_PACKETS][i] & 1)
-			idx[k++] = (uint32_t)i;
-	return (long)k;
-}
-
 static const struct fm_batch *matrix_src;
 static int keep_odd(size_t i)
 {
@@ -262,7 +249,8 @@ static void cut_matrix(enum fm_format fmt, const char *p1, const char *p2,
 {
 	static const int64_t skips[] = {-1, 0, 1, 4097};
 	static const int64_t counts[] = {-1, 0, FM_UNLIMITED, 1, 4097};
-	struct fm_selector sel = {FM_FIELD_BIT(FM_PACKETS), select_odd, NULL};
+	struct fm_selector sel = {FM_FIELD_BIT(FM_PACKETS),
+				  tu_select_odd_packets, NULL};
 	struct fm_batch src;
 	const char *paths[2] = {p1, p2};
 	size_t *idx = malloc(NREC * sizeof(size_t));

@@ -48,20 +48,8 @@ static void taken_free(struct taken *t)
 }
 
 /* keep the records with an odd packet count */
-static long odd_packets(void *ctx, const struct fm_batch *b, uint32_t *idx,
-			struct fm_error *err)
-{
-	size_t k = 0;
-
-	(void)ctx;
-	(void)err;
-	for (size_t i = 0; i < b->n; i++)
-		if (b->col[FM_PACKETS][i] & 1)
-			idx[k++] = (uint32_t)i;
-	return (long)k;
-}
 static const struct fm_selector odd_sel = {FM_FIELD_BIT(FM_PACKETS),
-					   odd_packets, NULL};
+					   tu_select_odd_packets, NULL};
 
 /* cancel after this many progress reports */
 static int cancel_after;

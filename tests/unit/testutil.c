@@ -189,6 +189,19 @@ int tu_system(const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+long tu_select_odd_packets(void *ctx, const struct fm_batch *b, uint32_t *idx,
+			   struct fm_error *err)
+{
+	size_t k = 0;
+
+	(void)ctx;
+	(void)err;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->col[FM_PACKETS][i] & 1)
+			idx[k++] = (uint32_t)i;
+	return (long)k;
+}
+
 long tu_run_filter(const char *expr, const struct fm_batch *b, uint32_t *idx,
 		   uint64_t *errors)
 {

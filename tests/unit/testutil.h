@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "flowmodels/error.h"
 #include "flowmodels/flow.h"
 
 /* A fresh scratch directory for this test process (removed at exit). */
@@ -55,6 +56,12 @@ int tu_exists(const char *dir, const char *file);
  */
 long tu_run_filter(const char *expr, const struct fm_batch *b, uint32_t *idx,
 		   uint64_t *errors);
+/*
+ * A selector function (struct fm_selector's select, needing
+ * FM_FIELD_BIT(FM_PACKETS)) keeping the records with an odd packet count.
+ */
+long tu_select_odd_packets(void *ctx, const struct fm_batch *b, uint32_t *idx,
+			   struct fm_error *err);
 /* Run a shell command; returns its exit status. */
 int tu_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
