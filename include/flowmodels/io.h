@@ -208,6 +208,8 @@ int fm_scan_open(struct fm_scan **out, const struct fm_scan_opts *opts,
 long fm_scan_next(struct fm_scan *s, struct fm_batch *b, struct fm_error *err);
 /* Records read from the inputs (after skip_in) and records emitted so far. */
 void fm_scan_counts(const struct fm_scan *s, uint64_t *read, uint64_t *emitted);
+/* Bytes of the inputs consumed so far, and in all (fm_reader_position). */
+void fm_scan_position(const struct fm_scan *s, uint64_t *done, uint64_t *total);
 
 /*
  * The sampling that nfcapd inputs declare (NFCAPD-FORMAT.md 5.1): their

@@ -29,6 +29,10 @@ int fm_scan_ahead_start(struct fm_scan_ahead **out, struct fm_scan *s,
  */
 long fm_scan_ahead_next(struct fm_scan_ahead *a, struct fm_batch *b,
 			struct fm_error *err);
+/* fm_scan_position as it was after the scan read the batch that
+ * fm_scan_ahead_next returned last (0 and 0 before the first). */
+void fm_scan_ahead_position(const struct fm_scan_ahead *a, uint64_t *done,
+			    uint64_t *total);
 /* Stop the reading thread (after the batch it is reading) and free a;
  * NULL is fine.  The scan's counts are final only after this. */
 void fm_scan_ahead_free(struct fm_scan_ahead *a);

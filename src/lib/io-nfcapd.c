@@ -945,6 +945,12 @@ long fm_nfcapd_decode(struct fm_nfcapd *d, struct fm_nfcapd_out *o, size_t max,
 
 uint64_t fm_nfcapd_position(const struct fm_nfcapd *d)
 {
+	/* within a block, the share of its bytes its records read so far
+	 * stand for: a whole block can hold 50 000 records */
+	uint64_t nrec = (uint64_t)d->rec_no + d->rec_left;
+	if (d->in_block && nrec > 0 && d->off > d->block_off)
+		return d->block_off +
+		       (d->off - d->block_off) * (nrec - d->rec_left) / nrec;
 	return d->off;
 }
 

@@ -110,7 +110,8 @@ static inline void fm_flow_quirks_note(struct fm_flow_quirks *q, int64_t first,
 void fm_flow_quirks_report(const struct fm_flow_quirks *q, const char *name,
 			   const struct fm_log *log);
 
-/* Bytes of the file consumed so far (end of the last block read). */
+/* Bytes of the file consumed so far: the blocks read, and of the current
+ * block the share its records read so far stand for. */
 uint64_t fm_nfcapd_position(const struct fm_nfcapd *d);
 void fm_nfcapd_free(struct fm_nfcapd *d);
 

@@ -21,12 +21,15 @@ struct fm_scan_ahead {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct fm_batch slot[AHEAD_SLOTS];
-	size_t head; /* first full slot */
-	size_t full; /* full slots, from head on */
-	int held;    /* the caller holds slot head */
-	int done;    /* the reader has stopped: end is its last return */
-	long end;    /* 0 (end of the scan) or the scan's error */
-	int stop;    /* the caller asks the reader to stop */
+	/* the scan's position after each slot's batch was read */
+	uint64_t pos_done[AHEAD_SLOTS], pos_total[AHEAD_SLOTS];
+	uint64_t last_done, last_total; /* of the batch returned last */
+	size_t head;			/* first full slot */
+	size_t full;			/* full slots, from head on */
+	int held;			/* the caller holds slot head */
+	int done; /* the reader has stopped: end is its last return */
+	long end; /* 0 (end of the scan) or the scan's error */
+	int stop; /* the caller asks the reader to stop */
 	struct fm_error err;
 };
 
@@ -69,6 +72,7 @@ static void *ahead_run(void *arg)
 			n = fm_error_set(&err, FM_ENOMEM, "out of memory");
 			break;
 		}
+		fm_scan_position(a->scan, &a->pos_done[i], &a->pos_total[i]);
 		pthread_mutex_lock(&a->mu);
 		a->full++;
 		pthread_cond_broadcast(&a->cv);
@@ -120,6 +124,8 @@ long fm_scan_ahead_next(struct fm_scan_ahead *a, struct fm_batch *b,
 		pthread_cond_wait(&a->cv, &a->mu);
 	if (a->full > 0) {
 		a->held = 1;
+		a->last_done = a->pos_done[a->head];
+		a->last_total = a->pos_total[a->head];
 		*b = a->slot[a->head];
 		b->store = NULL; /* the slot keeps its storage */
 		n = (long)b->n;
@@ -131,6 +137,14 @@ long fm_scan_ahead_next(struct fm_scan_ahead *a, struct fm_batch *b,
 	}
 	pthread_mutex_unlock(&a->mu);
 	return n;
+}
+
+void fm_scan_ahead_position(const struct fm_scan_ahead *a, uint64_t *done,
+			    uint64_t *total)
+{
+	/* the caller's own copy: the reading thread does not write it */
+	*done = a->last_done;
+	*total = a->last_total;
 }
 
 void fm_scan_ahead_free(struct fm_scan_ahead *a)

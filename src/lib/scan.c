@@ -226,6 +226,11 @@ void fm_scan_counts(const struct fm_scan *s, uint64_t *read, uint64_t *emitted)
 		*emitted = s->nemitted;
 }
 
+void fm_scan_position(const struct fm_scan *s, uint64_t *done, uint64_t *total)
+{
+	fm_reader_position(s->reader, done, total);
+}
+
 void fm_scan_sampling(const struct fm_scan *s, struct fm_sampling *out)
 {
 	fm_reader_sampling(s->reader, out);

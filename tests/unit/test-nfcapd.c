@@ -1100,6 +1100,61 @@ static void test_zero_blocks(void **state)
 	}
 }
 
+/*
+ * Position: read 1000 records at a time, the bytes consumed grow with
+ * the records, also inside a block (a block holds thousands), never past
+ * the file's size: what progress and top's sizing (records foretold from
+ * the first batch) go by.
+ */
+static void test_position(void **state)
+{
+	static const enum fm_nfcapd_comp comps[] = {FM_NFCAPD_NONE,
+						    FM_NFCAPD_LZ4};
+	const char *path = tu_path("position.nfcapd");
+	struct fm_batch b;
+	uint64_t seed = 5;
+
+	(void)state;
+	assert_int_equal(fm_batch_alloc(&b, FM_ALL_FIELDS, 12000), 0);
+	for (size_t i = 0; i < 12000; i++)
+		tu_random_record(&b, i, &seed);
+	b.n = 12000;
+	for (size_t c = 0; c < sizeof(comps) / sizeof(comps[0]); c++) {
+		struct fm_writer_opts wo = {.format = FM_FORMAT_NFCAPD,
+					    .threads = 1,
+					    .compress = comps[c]};
+		struct fm_reader_opts ro = {FM_FORMAT_NFCAPD, FM_ALL_FIELDS,
+					    NULL, 0};
+		struct fm_writer *w;
+		struct fm_reader *r;
+		struct fm_batch in;
+		struct fm_error err = {0};
+		uint64_t done, total, last = 0;
+		long n, steps = 0, read = 0;
+
+		assert_int_equal(fm_writer_open(&w, &wo, path, &err), 0);
+		assert_int_equal(fm_writer_write(w, &b, &err), 0);
+		assert_int_equal(fm_writer_commit(w, &err), 0);
+		fm_writer_free(w);
+		assert_int_equal(fm_reader_open(&r, &ro, &path, 1, &err), 0);
+		while ((n = fm_reader_next(r, &in, 1000, &err)) > 0) {
+			read += n;
+			fm_reader_position(r, &done, &total);
+			assert_true(done >= last);
+			assert_true(done <= total);
+			if (read < 12000 && done > last)
+				steps++;
+			last = done;
+		}
+		assert_int_equal(n, 0);
+		assert_int_equal(read, 12000);
+		/* 11 of the 12 batches end inside a block */
+		assert_true(steps >= 10);
+		fm_reader_free(r);
+	}
+	fm_batch_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1113,6 +1168,7 @@ int main(void)
 	    cmocka_unit_test(test_truncations),
 	    cmocka_unit_test(test_directory),
 	    cmocka_unit_test(test_zero_blocks),
+	    cmocka_unit_test(test_position),
 	};
 	if (getenv("FM_TEST_FILTER")) /* e.g. FM_TEST_FILTER=test_damaged */
 		cmocka_set_test_filter(getenv("FM_TEST_FILTER"));

@@ -2,9 +2,11 @@
  * test-scan-ahead.c - a scan read ahead in a thread (scan-ahead.c) gives
  * what the scan read directly gives: the same records in the same order
  * (every field), the same counts, the same error after the same records,
- * a cancellation through progress; it can be freed at any point (the
- * reading thread blocked on a full ring, or still reading); and top over
- * it (fm_top_add_scan) equals top over the scan read directly.
+ * the same position after each batch, a cancellation through progress;
+ * it can be freed at any point (the reading thread blocked on a full
+ * ring, or still reading); and top over it (fm_top_add_scan, which sizes
+ * its tables by the records foretold from the first batch) equals top
+ * over the scan read directly.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,8 @@ struct taken {
 	long end;
 	struct fm_error err;
 	uint64_t read, emitted;
+	uint64_t pos[4096]; /* the scan's bytes consumed after each batch */
+	size_t batches;
 };
 
 static void take(struct taken *t, const struct fm_batch *b)
@@ -102,6 +106,13 @@ static void run(struct taken *t, int ahead, const char *path,
 		assert_int_equal((size_t)got, b.n);
 		assert_null(b.store);
 		take(t, &b);
+		uint64_t done, total;
+		if (ahead)
+			fm_scan_ahead_position(a, &done, &total);
+		else
+			fm_scan_position(s, &done, &total);
+		assert_true(t->batches < 4096);
+		t->pos[t->batches++] = done;
 	}
 	/* the end stays the end */
 	if (ahead && got == 0)
@@ -119,6 +130,8 @@ static void same(const struct taken *x, const struct taken *y)
 	assert_int_equal(x->n, y->n);
 	assert_int_equal(x->read, y->read);
 	assert_int_equal(x->emitted, y->emitted);
+	assert_int_equal(x->batches, y->batches);
+	assert_memory_equal(x->pos, y->pos, x->batches * sizeof(x->pos[0]));
 	for (int f = 0; f < FM_NFIELDS; f++)
 		assert_memory_equal(x->v[f], y->v[f], x->n * sizeof(int64_t));
 }
