@@ -10,21 +10,29 @@ wait_ready
 keys F1
 wait_for "Help: keys and commands" 2
 wait_for "1-7 \(panels\), F2-F8 +chart view" 1
-# the keys go on below the first page (a page or two further down)
-keys PageDown
-for i in 1 2 3; do
-	tm capture-pane -p -t fm | grep -qE "Ctrl-C +cancel the running job" && break
+# the keys go on below the first page (a page or two further down): a
+# page at a time, each once it is on the screen
+for i in 1 2 3 4; do
+	grep -qE "Ctrl-C +cancel the running job" <<<"$SCREEN" && break
+	before=$SCREEN
 	keys PageDown
-	sleep 0.2
+	for j in $(seq 1 100); do
+		screen >/dev/null
+		[ "$SCREEN" != "$before" ] && break
+		sleep 0.02
+	done
 done
 wait_for "Ctrl-C +cancel the running job \(never quits\)" 1
 keys Home
 # every command of the table is listed with its summary
-for c in $("$FM" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1}'); do
-	# the list may be longer than the panel: its end, or the page above
+cmds=$("$FM" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1}')
+last=$(tail -1 <<<"$cmds")
+for c in $cmds; do
+	# the list may be longer than the panel: its end (where the last
+	# command is), or the page above
 	keys End
-	sleep 0.2
-	if ! tm capture-pane -p -t fm | grep -qE -- "║   $c +[a-z]"; then
+	wait_for "║   $last +[a-z]" 2
+	if ! grep -qE -- "║   $c +[a-z]" <<<"$SCREEN"; then
 		keys PageUp
 		wait_for "║   $c +[a-z]" 2 || echo "help lacks command $c" >&2
 	fi

@@ -97,6 +97,27 @@ wait_for() {
 	finish    # what follows depends on this state: fail now, not after more timeouts
 }
 
+# select_object NAME KEY: in the objects panel, press KEY (Up or Down),
+# each time until the header's selected object changes, until NAME is
+# the selected object.
+select_object() {
+	local name=$1 key=$2 i j before
+	for i in $(seq 1 20); do
+		screen >/dev/null
+		grep -q "object: $name " <<<"$SCREEN" && return 0
+		before=$(grep -oE "object: [^ ]+" <<<"$SCREEN")
+		keys "$key"
+		for j in $(seq 1 100); do
+			screen >/dev/null
+			[ "$(grep -oE "object: [^ ]+" <<<"$SCREEN")" != "$before" ] && break
+			sleep 0.02
+		done
+	done
+	bad "object $name not reached with $key; screen:"
+	printf '%s\n' "$SCREEN"
+	finish
+}
+
 # wait_gone REGEX [SECONDS]: until the screen no longer matches.
 wait_gone() {
 	local pat=$1 to=${2:-5} end

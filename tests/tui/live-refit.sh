@@ -38,8 +38,7 @@ wait_for "live: ${newest##*/}" 10
 # r on m (selected in the objects panel)
 keys Tab
 wait_for "╔═ Objects" 2
-for i in 1 2 3 4; do grep -q "object: m " <<<"$(screen)" && break; keys Down; sleep 0.2; done
-wait_for "object: m " 2
+select_object m Down
 keys r
 wait_for "> fit h -y flows -i 60 --from m as m" 5
 wait_for "fit: flows: 3 components, 60 iterations" 10
@@ -64,7 +63,7 @@ grep -q "^fit h -y flows -i 60 --from m as m$" "$T/s.fms" || bad "not recorded: 
 # r where there is nothing to re-fit: a message, no command
 keys Tab
 wait_for "╔═ Objects" 2
-for i in 1 2 3 4; do grep -q "object: live " <<<"$(screen)" && break; keys Up; sleep 0.2; done
+select_object live Up
 keys r
 wait_for "r re-fits a mixture set" 3
 finish
