@@ -2,7 +2,8 @@
  * signals.c - what a fatal signal does to the work in flight (see
  * signals.h): temporary outputs removed, a SIGBUS of a shrinking mapped
  * input turned into a message naming the file.  Handlers use only
- * async-signal-safe calls (write, unlink, _exit, raise).
+ * async-signal-safe calls (write, unlink, _exit, raise, pause) and a
+ * lock-free atomic flag.
  */
 #include <signal.h>
 #include <stdatomic.h>
