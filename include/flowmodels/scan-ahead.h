@@ -17,12 +17,16 @@
 struct fm_scan_ahead;
 
 /*
- * Start reading scan s ahead (s stays the caller's: free it after
- * fm_scan_ahead_free).  Returns 0, or FM_ENOMEM when the thread or its
- * buffers cannot be had (read s directly then).
+ * Read scan s through a (s stays the caller's: free it after
+ * fm_scan_ahead_free): with `threads` other than 1 (0: when the machine
+ * has more than one core) ahead in a thread of its own; with 1, on a
+ * single core, or when no thread can be had, in the caller's thread, as
+ * fm_scan_next would.  Returns 0 or FM_ENOMEM.
  */
 int fm_scan_ahead_start(struct fm_scan_ahead **out, struct fm_scan *s,
-			struct fm_error *err);
+			int threads, struct fm_error *err);
+/* Whether a reads in a thread of its own. */
+int fm_scan_ahead_threaded(const struct fm_scan_ahead *a);
 /*
  * The next batch of the scan, or 0 at its end, or its error; b's columns
  * stay valid until the next call.

@@ -5,11 +5,14 @@
  * fills the slot after the last full one and counts it in; the caller
  * holds the first full slot while it works on it and gives it back on
  * its next call.  One mutex guards the count, the end and the stop; the
- * batches themselves are touched by one side at a time.
+ * batches themselves are touched by one side at a time.  Without a
+ * thread (asked for one, a single core, or none to be had) the calls go
+ * straight to the scan.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "flowmodels/scan-ahead.h"
 
@@ -17,6 +20,7 @@
 
 struct fm_scan_ahead {
 	struct fm_scan *scan;
+	int threaded; /* else: fm_scan_next in the caller's thread */
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -88,24 +92,30 @@ static void *ahead_run(void *arg)
 }
 
 int fm_scan_ahead_start(struct fm_scan_ahead **out, struct fm_scan *s,
-			struct fm_error *err)
+			int threads, struct fm_error *err)
 {
 	struct fm_scan_ahead *a = calloc(1, sizeof(*a));
 
 	if (!a)
 		return fm_error_set(err, FM_ENOMEM, "out of memory");
 	a->scan = s;
-	pthread_mutex_init(&a->mu, NULL);
-	pthread_cond_init(&a->cv, NULL);
-	if (pthread_create(&a->th, NULL, ahead_run, a) != 0) {
-		pthread_cond_destroy(&a->cv);
-		pthread_mutex_destroy(&a->mu);
-		free(a);
-		return fm_error_set(err, FM_ENOMEM,
-				    "cannot start a reading thread");
+	if (threads != 1 &&
+	    (threads > 1 || sysconf(_SC_NPROCESSORS_ONLN) > 1)) {
+		pthread_mutex_init(&a->mu, NULL);
+		pthread_cond_init(&a->cv, NULL);
+		a->threaded = pthread_create(&a->th, NULL, ahead_run, a) == 0;
+		if (!a->threaded) { /* read in the caller's thread */
+			pthread_cond_destroy(&a->cv);
+			pthread_mutex_destroy(&a->mu);
+		}
 	}
 	*out = a;
 	return 0;
+}
+
+int fm_scan_ahead_threaded(const struct fm_scan_ahead *a)
+{
+	return a->threaded;
 }
 
 long fm_scan_ahead_next(struct fm_scan_ahead *a, struct fm_batch *b,
@@ -113,6 +123,8 @@ long fm_scan_ahead_next(struct fm_scan_ahead *a, struct fm_batch *b,
 {
 	long n;
 
+	if (!a->threaded)
+		return fm_scan_next(a->scan, b, err);
 	pthread_mutex_lock(&a->mu);
 	if (a->held) {
 		a->held = 0;
@@ -142,6 +154,10 @@ long fm_scan_ahead_next(struct fm_scan_ahead *a, struct fm_batch *b,
 void fm_scan_ahead_position(const struct fm_scan_ahead *a, uint64_t *done,
 			    uint64_t *total)
 {
+	if (!a->threaded) {
+		fm_scan_position(a->scan, done, total);
+		return;
+	}
 	/* the caller's own copy: the reading thread does not write it */
 	*done = a->last_done;
 	*total = a->last_total;
@@ -151,14 +167,16 @@ void fm_scan_ahead_free(struct fm_scan_ahead *a)
 {
 	if (!a)
 		return;
-	pthread_mutex_lock(&a->mu);
-	a->stop = 1;
-	pthread_cond_broadcast(&a->cv);
-	pthread_mutex_unlock(&a->mu);
-	pthread_join(a->th, NULL);
+	if (a->threaded) {
+		pthread_mutex_lock(&a->mu);
+		a->stop = 1;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->th, NULL);
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+	}
 	for (int i = 0; i < AHEAD_SLOTS; i++)
 		fm_batch_release(&a->slot[i]);
-	pthread_cond_destroy(&a->cv);
-	pthread_mutex_destroy(&a->mu);
 	free(a);
 }

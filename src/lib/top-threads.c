@@ -233,15 +233,11 @@ int fm_top_add_binary(struct fm_top *t, const char *const *dirs, size_t ndirs,
  * The records a scan will emit, foretold from its first batch of n
  * records and the bytes read for it; 0 when the inputs' size is unknown.
  */
-static uint64_t foretell_records(struct fm_scan *s,
-				 const struct fm_scan_ahead *a, long n)
+static uint64_t foretell_records(const struct fm_scan_ahead *a, long n)
 {
 	uint64_t done, total;
 
-	if (a)
-		fm_scan_ahead_position(a, &done, &total);
-	else
-		fm_scan_position(s, &done, &total);
+	fm_scan_ahead_position(a, &done, &total);
 	if (done == 0 || total < done)
 		return 0;
 	return (uint64_t)((double)n * ((double)total / (double)done));
@@ -250,27 +246,24 @@ static uint64_t foretell_records(struct fm_scan *s,
 int fm_top_add_scan(struct fm_top *t, struct fm_scan *s, int threads,
 		    struct fm_error *err)
 {
-	struct fm_scan_ahead *a = NULL;
+	struct fm_scan_ahead *a;
 	struct fm_batch b;
-	long got;
-	int r = 0, first = 1;
+	long got = 0;
+	int r = fm_scan_ahead_start(&a, s, threads, err), first = 1;
 
-	if (threads != 1 && (threads > 1 || ncpus() > 1) &&
-	    fm_scan_ahead_start(&a, s, err) < 0)
-		a = NULL; /* no thread to be had: read here */
-	while ((got = a ? fm_scan_ahead_next(a, &b, err)
-			: fm_scan_next(s, &b, err)) > 0) {
+	while (r == 0 && (got = fm_scan_ahead_next(a, &b, err)) > 0) {
 		/* sized once for the records to come, as the binary path
 		 * is (top_reserve), rather than doubling all the way */
-		uint64_t expect = first && !fm_top_groups(t)
-				      ? foretell_records(s, a, got)
-				      : 0;
+		uint64_t expect =
+		    first && !fm_top_groups(t) ? foretell_records(a, got) : 0;
 		first = 0;
 		if (expect && top_reserve(t, expect) < 0)
 			r = fm_error_set(err, FM_ENOMEM, "out of memory");
-		if (r < 0 || (r = fm_top_add(t, &b, err)) < 0)
-			break;
+		if (r == 0)
+			r = fm_top_add(t, &b, err);
 	}
+	if (r == 0 && got < 0)
+		r = (int)got;
 	fm_scan_ahead_free(a);
-	return r < 0 ? r : (int)got;
+	return r;
 }

@@ -87,8 +87,11 @@ static void open_scan(struct fm_scan **s, const char *path,
 		fail_msg("%s", err.msg);
 }
 
-/* Read path through a scan, directly or ahead. */
-static void run(struct taken *t, int ahead, const char *path,
+/*
+ * Read path through a scan: `via` 0 with fm_scan_next, else through
+ * fm_scan_ahead with `via` threads (1: in this thread, 2: ahead).
+ */
+static void run(struct taken *t, int via, const char *path,
 		const struct fm_cut *cut, const struct fm_selector *sel,
 		const struct fm_progress *progress)
 {
@@ -99,15 +102,16 @@ static void run(struct taken *t, int ahead, const char *path,
 
 	memset(t, 0, sizeof(*t));
 	open_scan(&s, path, cut, sel, progress);
-	if (ahead)
-		assert_int_equal(fm_scan_ahead_start(&a, s, &t->err), 0);
-	while ((got = ahead ? fm_scan_ahead_next(a, &b, &t->err)
-			    : fm_scan_next(s, &b, &t->err)) > 0) {
+	if (via) {
+		assert_int_equal(fm_scan_ahead_start(&a, s, via, &t->err), 0);
+		assert_int_equal(fm_scan_ahead_threaded(a), via > 1);
+	}
+	while ((got = via ? fm_scan_ahead_next(a, &b, &t->err)
+			  : fm_scan_next(s, &b, &t->err)) > 0) {
 		assert_int_equal((size_t)got, b.n);
-		assert_null(b.store);
 		take(t, &b);
 		uint64_t done, total;
-		if (ahead)
+		if (via)
 			fm_scan_ahead_position(a, &done, &total);
 		else
 			fm_scan_position(s, &done, &total);
@@ -115,7 +119,7 @@ static void run(struct taken *t, int ahead, const char *path,
 		t->pos[t->batches++] = done;
 	}
 	/* the end stays the end */
-	if (ahead && got == 0)
+	if (via && got == 0)
 		assert_int_equal(fm_scan_ahead_next(a, &b, NULL), 0);
 	t->end = got;
 	fm_scan_ahead_free(a);
@@ -139,13 +143,15 @@ static void same(const struct taken *x, const struct taken *y)
 static void compare(const char *path, const struct fm_cut *cut,
 		    const struct fm_selector *sel)
 {
-	struct taken direct, ahead;
+	struct taken direct, via;
 
 	run(&direct, 0, path, cut, sel, NULL);
-	run(&ahead, 1, path, cut, sel, NULL);
-	same(&direct, &ahead);
+	for (int threads = 1; threads <= 2; threads++) {
+		run(&via, threads, path, cut, sel, NULL);
+		same(&direct, &via);
+		taken_free(&via);
+	}
 	taken_free(&direct);
-	taken_free(&ahead);
 }
 
 static void test_same_records(void **state)
@@ -188,7 +194,7 @@ static void test_same_error(void **state)
 	fclose(fp);
 	free(text);
 	run(&direct, 0, bad, NULL, NULL, NULL);
-	run(&ahead, 1, bad, NULL, NULL, NULL);
+	run(&ahead, 2, bad, NULL, NULL, NULL);
 	assert_true(direct.end < 0);
 	assert_non_null(strstr(direct.err.msg, "bad.csv"));
 	same(&direct, &ahead);
@@ -206,7 +212,7 @@ static void test_cancel(void **state)
 	cancel_after = 5;
 	run(&direct, 0, path, NULL, NULL, &cancelling);
 	cancel_after = 5;
-	run(&ahead, 1, path, NULL, NULL, &cancelling);
+	run(&ahead, 2, path, NULL, NULL, &cancelling);
 	assert_int_equal(direct.end, FM_ECANCEL);
 	assert_true(direct.n > 0);
 	same(&direct, &ahead);
@@ -227,7 +233,7 @@ static void test_free_early(void **state)
 	tu_random_csv(path, 20 * FM_BATCH_CAP, 13, NULL);
 	for (int taken = 0; taken < 3; taken++) {
 		open_scan(&s, path, NULL, NULL, NULL);
-		assert_int_equal(fm_scan_ahead_start(&a, s, &err), 0);
+		assert_int_equal(fm_scan_ahead_start(&a, s, 2, &err), 0);
 		for (int i = 0; i < taken; i++)
 			assert_true(fm_scan_ahead_next(a, &b, &err) > 0);
 		fm_scan_ahead_free(a);
