@@ -44,6 +44,8 @@ const char *fm_top_key_name(int key);
 uint32_t fm_top_fields(const struct fm_top_keys *k);
 /* "flows"/"packets"/"octets" -> by; -1 when unknown. */
 int fm_top_by_parse(const char *name);
+/* The name of sum `by`: "flows", "packets" or "octets". */
+const char *fm_top_by_name(enum fm_top_by by);
 
 struct fm_top;
 struct fm_top_row {

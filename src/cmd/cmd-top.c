@@ -41,8 +41,6 @@ static const struct cmd_opt top_opts[] = {
     CMD_OPTS_COMMON,
     CMD_OPT_END};
 
-static const char *const sum_names[3] = {"flows", "packets", "octets"};
-
 static double share(uint64_t v, uint64_t total)
 {
 	return total ? (double)v / (double)total : 0.0;
@@ -62,7 +60,7 @@ static void format_text(struct fm_buf *o, const struct fm_top *t,
 	fm_buf_printf(o,
 		      "top %ld of %zu groups by %s; totals: %" PRIu64
 		      " flows, %" PRIu64 " packets, %" PRIu64 " octets\n",
-		      n, fm_top_groups(t), sum_names[by], tot[0], tot[1],
+		      n, fm_top_groups(t), fm_top_by_name(by), tot[0], tot[1],
 		      tot[2]);
 	for (int i = 0; i < k->n; i++) {
 		width[i] = (int)strlen(fm_top_key_name(k->key[i]));
@@ -134,7 +132,8 @@ static void format_json(struct fm_buf *o, const struct fm_top *t,
 		      "], \"by\": \"%s\", \"groups\": %zu, \"total\": "
 		      "{\"flows\": %" PRIu64 ", \"packets\": %" PRIu64
 		      ", \"octets\": %" PRIu64 "},\n \"rows\": [",
-		      sum_names[by], fm_top_groups(t), tot[0], tot[1], tot[2]);
+		      fm_top_by_name(by), fm_top_groups(t), tot[0], tot[1],
+		      tot[2]);
 	for (long r = 0; r < n; r++) {
 		const struct fm_top_row *w = &rows[r];
 		fm_buf_addstr(o, r ? ",\n  {" : "\n  {");

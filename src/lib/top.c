@@ -129,13 +129,19 @@ uint32_t fm_top_fields(const struct fm_top_keys *k)
 	return f;
 }
 
+static const char *const by_names[3] = {"flows", "packets", "octets"};
+
 int fm_top_by_parse(const char *name)
 {
-	static const char *const names[3] = {"flows", "packets", "octets"};
 	for (int i = 0; i < 3; i++)
-		if (!strcmp(name, names[i]))
+		if (!strcmp(name, by_names[i]))
 			return i;
 	return -1;
+}
+
+const char *fm_top_by_name(enum fm_top_by by)
+{
+	return by_names[by];
 }
 
 /* The hash of key words kw: its low bits pick the slot, its high 32 the tag. */

@@ -12,6 +12,7 @@
 
 #include "flowmodels/buf.h"
 #include "flowmodels/flowtext.h"
+#include "flowmodels/top.h"
 #include "table.h"
 #include "workbench.h"
 
@@ -99,9 +100,9 @@ static int top_line(struct tui *t, const char *line, char *input, size_t size,
 	if (n > 0 && cmd_parse(e, n - 1, w + 1, &a, NULL) == 0) {
 		const struct sess_obj *o;
 		if (a.v[by->id].set)
-			sum = !strcmp(a.v[by->id].s, "packets")	 ? 1
-			      : !strcmp(a.v[by->id].s, "octets") ? 2
-								 : 0;
+			sum = fm_top_by_parse(a.v[by->id].s);
+		if (sum < 0) /* top refuses it: never with a result */
+			sum = 0;
 		if (cnt && a.v[cnt->id].set)
 			*count = a.v[cnt->id].i;
 		sess_lock(t->sess);
@@ -150,7 +151,6 @@ static void add_row(struct tui_table *tb, const struct top_owner *ow, char **f)
 
 void tui_top_result(struct tui *t, const char *line, const char *csv)
 {
-	static const char *const sums[3] = {"flows", "packets", "octets"};
 	static const int keys[3] = {'f', 'p', 'o'};
 	struct top_owner *ow = calloc(1, sizeof(*ow));
 	char *text = strdup(csv), *save = NULL, *l;
@@ -182,15 +182,15 @@ void tui_top_result(struct tui *t, const char *line, const char *csv)
 	}
 	snprintf(title + strlen(title), sizeof(title) - strlen(title),
 		 " of %s, by %s", ow->input[0] ? ow->input : "its inputs",
-		 sums[by]);
+		 fm_top_by_name(by));
 	if (!(tb = tui_table_new(TABLE_TOP, title)))
 		goto out;
 	for (int c = 0; c < ow->nkeys; c++)
 		tui_table_add_col(tb, ow->key[c], 0, 0, 0);
 	for (int s = 0; s < 3; s++) {
 		char pct[24];
-		snprintf(pct, sizeof(pct), "%s %%", sums[s]);
-		tui_table_add_col(tb, sums[s], 1, keys[s], 1);
+		snprintf(pct, sizeof(pct), "%s %%", fm_top_by_name(s));
+		tui_table_add_col(tb, fm_top_by_name(s), 1, keys[s], 1);
 		tui_table_add_col(tb, pct, 1, 0, 1);
 	}
 	while ((l = strtok_r(NULL, "\n", &save)))
@@ -211,7 +211,6 @@ out:
 
 int tui_top_sort(struct tui *t, int key)
 {
-	static const char *const sums[3] = {"flows", "packets", "octets"};
 	struct tui_table *tb = t->table;
 	const struct top_owner *ow = tb->owner;
 	struct fm_buf b = FM_BUF_INIT;
@@ -227,7 +226,7 @@ int tui_top_sort(struct tui *t, int key)
 	 * it: the line's own --by is left out) */
 	if (tui_split_words(ow->line, &w, &n, NULL) < 0 || n < 1)
 		return 0;
-	fm_buf_printf(&b, "%s --by %s", w[0], sums[sum]);
+	fm_buf_printf(&b, "%s --by %s", w[0], fm_top_by_name(sum));
 	for (int i = 1; i < n; i++) {
 		if (!only_pos && !strcmp(w[i], "--by")) {
 			i++;
